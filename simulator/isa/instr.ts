@@ -1,0 +1,42 @@
+/**
+ * The instruction contract between the assembler and the PE.
+ *
+ * The assembler turns one source line into an `Instr` whose `exec` is a
+ * closure specialised at assembly time (operands already decoded), so the
+ * PE's step loop does no parsing: it fetches the Instr for the PC and calls
+ * `exec(pe)`. `exec` reads and writes registers through the PE's hot-path
+ * accessors, sets `pe.nextPc` for branches, and throws `SyncException`
+ * (simulator/pe/exception.ts) for synchronous exceptions.
+ */
+import type { Pe } from '../pe/pe';
+import type { AsmLine, Diagnostic, SourceRange } from '../scenario/model';
+
+export interface Instr {
+  /** Canonical lower-case mnemonic, e.g. `add`, `b.eq`, `ldr`, `msr`. */
+  readonly mnemonic: string;
+  /** Canonical assembly text (used by disassembly views). */
+  readonly text: string;
+  /** A64 encoding when the assembler knows it (differential tests, memory image, disassembly). */
+  readonly encoding?: number;
+  /** 0-based source line of the scenario this came from (undefined for decoded memory words). */
+  line?: number;
+  exec(pe: Pe): void;
+}
+
+/** What the assembler needs from the scenario layer while assembling one line. */
+export interface AsmContext {
+  /** Address of this instruction. */
+  pc: bigint;
+  /** Resolve a label or constant; undefined when it does not exist. */
+  resolve(name: string): bigint | undefined;
+  /** Reserve a literal-pool slot for `ldr Xt, =value` and return its address. */
+  literal(value: bigint, size: 4 | 8): bigint;
+  /** Report a problem at a range of this line. */
+  report(range: SourceRange, message: string, rule?: string, severity?: 'error' | 'warning'): void;
+  /** Exception level the code is expected to run at, when known (for EL-access diagnostics). */
+  el?: number;
+}
+
+export type Assembler = (line: AsmLine, ctx: AsmContext) => Instr | undefined;
+
+export type { Diagnostic };

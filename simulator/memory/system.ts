@@ -1,0 +1,72 @@
+/**
+ * The memory-system contract: physical accesses with attributes.
+ * `cache_model off` is FlatMemorySystem; the cache hierarchy (issue #3)
+ * implements the same interface so the PE never knows which one it talks to.
+ */
+import type { Pe } from '../pe/pe';
+import type { MemAttrs } from './attributes';
+import { PhysicalMemory } from './physical';
+
+export interface MemorySystem {
+  readonly physical: PhysicalMemory;
+  /** Read `size` bytes at `pa` for `pe` with `attrs`; result in `pe.ldLo`/`pe.ldHi` (zero-extended). */
+  read(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): void;
+  /** Write the low `size` bytes of (hi:lo) at `pa`. */
+  write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void;
+  /**
+   * Data-cache maintenance by VA, after the PE translated the VA (AccessType.Maintenance).
+   * `op`: `civac` `cvac` `cvau` `cvap` `ivac` `zva` (Arm ARM D7.5 "Data and unified caches").
+   */
+  maintainByVa?(pe: Pe, op: string, pa: number, attrs: MemAttrs): void;
+  /** DC ISW/CSW/CISW: act on the local cache level named by the set/way operand only. */
+  maintainBySetWay?(pe: Pe, op: string, setWay: bigint): void;
+  /** IC IALLU/IALLUIS/IVAU (`pa` for IVAU). */
+  instructionCacheMaintenance?(pe: Pe, op: string, pa: number | undefined): void;
+  /** DMB/DSB/ISB with their domain: DSB completes outstanding writes and maintenance (B2.3.12). */
+  barrier?(pe: Pe, kind: 'dmb' | 'dsb' | 'isb', domain: string): void;
+  /**
+   * Instruction fetch through the instruction side (I-cache model). Returns the
+   * instruction the PE would execute at `pa`, which may be stale when code was written
+   * without IC maintenance. When absent, the machine fetches from the program directly.
+   */
+  fetchInstr?(pe: Pe, pa: number, attrs: MemAttrs): import('../isa/instr').Instr | undefined;
+}
+
+/** Reads `size` bytes little-endian from physical memory into pe.ldLo/ldHi. */
+export function readPhysical(mem: PhysicalMemory, pa: number, size: number, out: { ldLo: number; ldHi: number }): void {
+  switch (size) {
+    case 1:
+      out.ldLo = mem.readU8(pa);
+      out.ldHi = 0;
+      return;
+    case 2:
+      out.ldLo = mem.readU8(pa) | (mem.readU8(pa + 1) << 8);
+      out.ldHi = 0;
+      return;
+    case 4:
+      out.ldLo = mem.readU32(pa);
+      out.ldHi = 0;
+      return;
+    default:
+      out.ldLo = mem.readU32(pa);
+      out.ldHi = mem.readU32(pa + 4);
+  }
+}
+
+export function writePhysical(mem: PhysicalMemory, pa: number, size: number, lo: number, hi: number): void {
+  switch (size) {
+    case 1:
+      mem.writeU8(pa, lo);
+      return;
+    case 2:
+      mem.writeU8(pa, lo);
+      mem.writeU8(pa + 1, lo >>> 8);
+      return;
+    case 4:
+      mem.writeU32(pa, lo);
+      return;
+    default:
+      mem.writeU32(pa, lo);
+      mem.writeU32(pa + 4, hi);
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * One processing element (PE): the architectural state the instruction
+ * closures touch on every step, plus references to the machine's services.
+ *
+ * Hot-path representation (Arm ARM B1.2 "Registers in AArch64 state"):
+ * - X0..X30 as 32-bit halves in `xlo`/`xhi` (no BigInt on the hot path);
+ *   index 31 is never stored: as a source it reads XZR=0 (or SP where the
+ *   encoding says so), as a destination it is discarded.
+ * - SP_EL0..SP_EL3 in `splo`/`sphi`; the current SP is SP_EL0 when
+ *   PSTATE.SP (`spsel`) is 0, else SP_ELx for the current EL.
+ * - The PC and all VAs are JS numbers holding the 64-bit address sign-extended
+ *   from bit 63 (upper-half TTBR1 addresses are negative). Every canonical
+ *   address with up to 52 significant bits is exact this way.
+ * - PSTATE.{N,Z,C,V,D,A,I,F} are 0/1 numbers.
+ *
+ * System registers live in `sysregs` keyed by canonical name (bigint, not hot).
+ * Writers bump `sysregGen` so caches of derived configuration (MMU regime,
+ * routing) know to recompute.
+ */
+import type { MemAttrs } from '../memory/attributes';
+import type { MemorySystem } from '../memory/system';
+import type { Mmu } from '../mmu/types';
+import { AccessType } from '../mmu/types';
+import type { Instr } from '../isa/instr';
+import type { SystemOps } from './systemOps';
+
+export type PeRunState = 'running' | 'wfi' | 'wfe' | 'halted';
+
+/** Services the machine provides to a PE. */
+export interface PeEnvironment {
+  mmu: Mmu;
+  memory: MemorySystem;
+  sys: SystemOps;
+  /** Instruction at a physical address, if any. */
+  fetchInstr(pa: number, pe: Pe): Instr | undefined;
+}
+
+const TWO32 = 4294967296;
+
+/** Combine hi:lo into the signed-number VA form (see file comment). */
+export function toVa(lo: number, hi: number): number {
+  return (hi | 0) * TWO32 + (lo >>> 0);
+}
+
+/** Split a signed-number VA back into halves. */
+export function vaLo(va: number): number {
+  return va >>> 0;
+}
+export function vaHi(va: number): number {
+  return Math.floor(va / TWO32) >>> 0;
+}
+
+export class Pe {
+  readonly id: number;
+  env: PeEnvironment;
+  /** Shortcut to `env.sys` (system instruction semantics). */
+  sys: SystemOps;
+
+  readonly xlo = new Uint32Array(32);
+  readonly xhi = new Uint32Array(32);
+  readonly splo = new Uint32Array(4);
+  readonly sphi = new Uint32Array(4);
+  pc = 0;
+  /** Set to pc+4 before exec; branches overwrite it. */
+  nextPc = 0;
+
+  n = 0;
+  z = 0;
+  c = 0;
+  v = 0;
+  d = 1;
+  a = 1;
+  i = 1;
+  f = 1;
+  el: 0 | 1 | 2 | 3 = 1;
+  /** PSTATE.SP: 0 = use SP_EL0, 1 = use SP_ELx. */
+  spsel = 1;
+  /** PSTATE.IL (illegal execution state). */
+  il = 0;
+  /** Other PSTATE bits we carry for SPSR round-trips (PAN, UAO, SS, DIT, SSBS, TCO, BTYPE) as a raw mask. */
+  pstateOther = 0;
+
+  /** System registers by canonical upper-case name. */
+  readonly sysregs = new Map<string, bigint>();
+  sysregGen = 0;
+
+  state: PeRunState = 'running';
+  /** Why the PE stopped, shown in reports. */
+  stopReason?: string;
+  /** Steps this PE has executed. */
+  instret = 0;
+
+  /** Load result out-fields (set by MemorySystem.read). */
+  ldLo = 0;
+  ldHi = 0;
+  /** Translation out-fields (set by Mmu.translate). */
+  tPa = 0;
+  tAttrs!: MemAttrs;
+
+  /** Local exclusive monitor (Arm ARM B2.9.2): PA and size of the last LDXR, -1 when open. */
+  exclusivePa = -1;
+  exclusiveSize = 0;
+  /** Event register for WFE/SEV. */
+  eventRegister = 0;
+
+  /** Scratch for the engine/system model (e.g. pending interrupt lines). */
+  irqLine = false;
+  fiqLine = false;
+  virqLine = false;
+  vfiqLine = false;
+
+  constructor(id: number, env: PeEnvironment) {
+    this.id = id;
+    this.env = env;
+    this.sys = env.sys;
+  }
+
+  // ---- general registers (hot path) -------------------------------------
+
+  /** Low half of Xn, XZR for n=31. */
+  lo(n: number): number {
+    return n === 31 ? 0 : this.xlo[n];
+  }
+  /** High half of Xn, XZR for n=31. */
+  hi(n: number): number {
+    return n === 31 ? 0 : this.xhi[n];
+  }
+  /** Write Xn (discarded for n=31). */
+  setX(n: number, lo: number, hi: number): void {
+    if (n !== 31) {
+      this.xlo[n] = lo;
+      this.xhi[n] = hi;
+    }
+  }
+  /** Write Wn: zero-extends into Xn (Arm ARM B1.2.1). */
+  setW(n: number, lo: number): void {
+    if (n !== 31) {
+      this.xlo[n] = lo;
+      this.xhi[n] = 0;
+    }
+  }
+
+  /** Index into splo/sphi of the SP in use. */
+  spIndex(): number {
+    return this.spsel === 0 ? 0 : this.el;
+  }
+  /** Low half of Xn where n=31 means SP (for encodings that use SP, e.g. ADD imm, loads' base). */
+  loSp(n: number): number {
+    return n === 31 ? this.splo[this.spsel === 0 ? 0 : this.el] : this.xlo[n];
+  }
+  hiSp(n: number): number {
+    return n === 31 ? this.sphi[this.spsel === 0 ? 0 : this.el] : this.xhi[n];
+  }
+  setXSp(n: number, lo: number, hi: number): void {
+    if (n === 31) {
+      const i = this.spsel === 0 ? 0 : this.el;
+      this.splo[i] = lo;
+      this.sphi[i] = hi;
+    } else {
+      this.xlo[n] = lo;
+      this.xhi[n] = hi;
+    }
+  }
+
+  /** Xn (or SP when n=31 and `sp` is set) as a signed-number VA. */
+  addr(n: number, sp = true): number {
+    return sp ? toVa(this.loSp(n), this.hiSp(n)) : toVa(this.lo(n), this.hi(n));
+  }
+
+  // ---- slow-path accessors for front ends and tests ----------------------
+
+  getX(n: number): bigint {
+    return (BigInt(this.hi(n)) << 32n) | BigInt(this.lo(n));
+  }
+  setXBig(n: number, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.setX(n, Number(u & 0xffffffffn), Number(u >> 32n));
+  }
+  getSp(el: number): bigint {
+    return (BigInt(this.sphi[el]) << 32n) | BigInt(this.splo[el]);
+  }
+  setSp(el: number, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.splo[el] = Number(u & 0xffffffffn);
+    this.sphi[el] = Number(u >> 32n);
+  }
+  /** PC as an unsigned 64-bit value. */
+  getPc(): bigint {
+    return BigInt.asUintN(64, BigInt(this.pc));
+  }
+  /** NZCV in bits [31:28] (Arm ARM C5.2.9). */
+  nzcv(): number {
+    return ((this.n << 31) | (this.z << 30) | (this.c << 29) | (this.v << 28)) >>> 0;
+  }
+  setNzcv(v: number): void {
+    this.n = (v >>> 31) & 1;
+    this.z = (v >>> 30) & 1;
+    this.c = (v >>> 29) & 1;
+    this.v = (v >>> 28) & 1;
+  }
+  /** DAIF in bits [9:6] (Arm ARM C5.2.2). */
+  daif(): number {
+    return (this.d << 9) | (this.a << 8) | (this.i << 7) | (this.f << 6);
+  }
+  setDaif(v: number): void {
+    this.d = (v >>> 9) & 1;
+    this.a = (v >>> 8) & 1;
+    this.i = (v >>> 7) & 1;
+    this.f = (v >>> 6) & 1;
+  }
+
+  /** Raw system-register storage (no traps, no redirection): for the system model, MMU and views. */
+  readSysreg(name: string): bigint {
+    return this.sysregs.get(name) ?? 0n;
+  }
+  writeSysreg(name: string, value: bigint): void {
+    this.sysregs.set(name, BigInt.asUintN(64, value));
+    this.sysregGen++;
+  }
+
+  // ---- memory (hot path) --------------------------------------------------
+
+  /** Load `size` bytes from VA into ldLo/ldHi (zero-extended). Throws SyncException on a fault. */
+  load(va: number, size: number): void {
+    this.env.mmu.translate(this, va, size, AccessType.Read);
+    this.env.memory.read(this, this.tPa, size, this.tAttrs);
+  }
+
+  /** Store the low `size` bytes of hi:lo at VA. Throws SyncException on a fault. */
+  store(va: number, size: number, lo: number, hi: number): void {
+    this.env.mmu.translate(this, va, size, AccessType.Write);
+    this.env.memory.write(this, this.tPa, size, lo, hi, this.tAttrs);
+    const obs = this.sys.observeStore;
+    if (obs !== undefined) obs.call(this.sys, this, this.tPa, size);
+  }
+}

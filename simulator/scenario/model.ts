@@ -1,0 +1,225 @@
+/**
+ * The scenario model: what the parser produces and everything downstream
+ * (engine, CLI, language server, debug adapter) consumes. Every node keeps its
+ * source range so diagnostics, hovers and stack frames point at the text.
+ *
+ * Lines and columns are 0-based (LSP convention); the CLI prints them 1-based.
+ */
+
+export interface SourcePosition {
+  line: number;
+  col: number;
+}
+
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface RelatedLocation {
+  range: SourceRange;
+  message: string;
+}
+
+export interface Diagnostic {
+  range: SourceRange;
+  severity: Severity;
+  message: string;
+  /** Stable identifier, e.g. `syntax`, `undefined-label`, `res1-violated`, `mismatched-attributes`. */
+  rule: string;
+  related?: RelatedLocation[];
+}
+
+export type SecurityState = 'nonsecure' | 'secure';
+export type ExceptionLevel = 0 | 1 | 2 | 3;
+
+/** A numeric value in the scenario that may be a literal, a symbol or an expression. */
+export interface ValueExpr {
+  text: string;
+  range: SourceRange;
+  /** Resolved value once symbols are known (undefined while unresolved or on error). */
+  value?: bigint;
+}
+
+export interface MemoryRegionDecl {
+  name: string;
+  base: bigint;
+  size: bigint;
+  /** Only accessible from the Secure world when true. */
+  secure: boolean;
+  range: SourceRange;
+}
+
+export interface DeviceDecl {
+  name: string;
+  /** Device model, e.g. `uart`, `pl011`, `gic`, `timer`. */
+  model: string;
+  base: bigint;
+  size: bigint;
+  /** Interrupt ID the device raises, if any. */
+  irq?: number;
+  range: SourceRange;
+}
+
+export interface SystemConfig {
+  pes: number;
+  clusters: number;
+  /** Cluster index of each PE (length `pes`). */
+  clusterOf: number[];
+  memory: MemoryRegionDecl[];
+  devices: DeviceDecl[];
+  cacheModel: 'on' | 'off';
+  speculation: 'none' | 'adversarial';
+  maxSteps: number;
+  seed: number;
+  /** Settings in `system { … }` not known to the core (memory-system and firmware issues read these). */
+  settings: Map<string, SettingDecl>;
+  range?: SourceRange;
+}
+
+export interface SettingDecl {
+  key: string;
+  args: string[];
+  range: SourceRange;
+}
+
+export interface RegisterInit {
+  /** Lower-case register name as written: `x0`, `sp`, `sp_el1`, `hcr_el2`, `pstate.daif`. */
+  name: string;
+  value: ValueExpr;
+  range: SourceRange;
+}
+
+export interface PeDecl {
+  /** PE indices this block configures (`pe 1-3 { … }` gives [1,2,3]). */
+  ids: number[];
+  el?: ExceptionLevel;
+  security?: SecurityState;
+  entry?: ValueExpr;
+  registers: RegisterInit[];
+  range: SourceRange;
+}
+
+/** One line of a code/data block, split but not yet assembled. */
+export interface AsmLine {
+  labels: { name: string; range: SourceRange }[];
+  /** Lower-case mnemonic or directive (`mov`, `b.eq`, `.quad`), absent for label-only lines. */
+  mnemonic?: string;
+  mnemonicRange?: SourceRange;
+  /** Operand texts split at top-level commas (brackets and braces respected). */
+  operands: { text: string; range: SourceRange }[];
+  range: SourceRange;
+  /** Filled by layout: address of this line's first byte. */
+  address?: bigint;
+}
+
+export interface CodeBlock {
+  /** `code` or `data` — same syntax, different intent. */
+  kind: 'code' | 'data';
+  name?: string;
+  base: ValueExpr;
+  lines: AsmLine[];
+  range: SourceRange;
+}
+
+export interface SymbolDef {
+  name: string;
+  kind: 'label' | 'constant';
+  value?: bigint;
+  range: SourceRange;
+  /** For labels: the code block that defines it. */
+  block?: CodeBlock;
+}
+
+export interface EventDecl {
+  name?: string;
+  trigger:
+    | { kind: 'step'; step: number }
+    | { kind: 'reach'; pe: number; target: ValueExpr };
+  action: EventAction;
+  /** Fire every time the trigger holds, not only the first time. */
+  repeat: boolean;
+  range: SourceRange;
+}
+
+export type EventAction =
+  | { kind: 'irq'; intid: number; pe?: number }
+  | { kind: 'fill'; address: ValueExpr; cache: string }
+  | { kind: 'write'; address: ValueExpr; value: ValueExpr; size: 1 | 2 | 4 | 8 };
+
+export type FaultKind =
+  | 'translation'
+  | 'access-flag'
+  | 'permission'
+  | 'address-size'
+  | 'alignment'
+  | 'external'
+  | 'undefined'
+  | 'pc-alignment'
+  | 'sp-alignment'
+  | 'illegal-state';
+
+export type Expectation =
+  | { kind: 'register'; pe: number; register: string; op: '==' | '!='; value: ValueExpr; range: SourceRange; text: string }
+  | { kind: 'memory'; address: ValueExpr; size: 1 | 2 | 4 | 8; op: '==' | '!='; value: ValueExpr; range: SourceRange; text: string; view?: 'main' | { pe: number } }
+  | { kind: 'no-fault'; range: SourceRange; text: string }
+  | {
+      kind: 'fault';
+      fault: FaultKind;
+      stage?: 1 | 2;
+      level?: number;
+      el?: ExceptionLevel;
+      pe?: number;
+      at?: ValueExpr;
+      range: SourceRange;
+      text: string;
+    }
+  | { kind: 'finding'; rule: string; negate: boolean; range: SourceRange; text: string }
+  | { kind: 'no-finding'; range: SourceRange; text: string }
+  | { kind: 'halted'; pe: number; range: SourceRange; text: string };
+
+/** A block the core parser does not know (e.g. `pagetable`, `partition`): kept for later layers. */
+export interface GenericBlock {
+  keyword: string;
+  args: { text: string; range: SourceRange }[];
+  /** Body statements, one per line, already split into words. */
+  body: { words: { text: string; range: SourceRange }[]; range: SourceRange }[];
+  range: SourceRange;
+}
+
+/**
+ * The assembled program: what the engine loads. Built by the scenario layer
+ * (layout + `isa` assembler) during parsing, so diagnostics see it too.
+ */
+export interface Program {
+  /** Instructions by physical address (code is placed at physical addresses). */
+  instrs: Map<number, import('../isa/instr').Instr>;
+  /** Initial memory image: data directives, literal pools and instruction encodings. */
+  chunks: { address: number; bytes: Uint8Array; line?: number }[];
+  /** Source line (0-based) of each address that holds code or data, for views and reports. */
+  lineOf: Map<number, number>;
+}
+
+export interface ScenarioModel {
+  file: string;
+  title?: string;
+  system: SystemConfig;
+  pes: PeDecl[];
+  code: CodeBlock[];
+  constants: Map<string, SymbolDef>;
+  /** Labels and constants by name (lower-case labels are case-sensitive as in GNU as). */
+  symbols: Map<string, SymbolDef>;
+  events: EventDecl[];
+  expectations: Expectation[];
+  blocks: GenericBlock[];
+  program: Program;
+  diagnostics: Diagnostic[];
+  /** Source text (kept for front ends that need line text). */
+  text: string;
+}
+
+export function rangeOf(line: number, col: number, endCol: number, endLine = line): SourceRange {
+  return { start: { line, col }, end: { line: endLine, col: endCol } };
+}

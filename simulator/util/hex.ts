@@ -1,0 +1,58 @@
+/**
+ * Number formatting and parsing shared by every front end.
+ * User-visible hex is `0x…`, grouped with `_` every four digits when longer
+ * than four digits (e.g. `0x8800_0000`), so long addresses stay readable.
+ */
+
+/** Format a non-negative value as `0x…` with `_` grouping. `minDigits` pads with zeros. */
+export function hex(value: bigint | number, minDigits = 1): string {
+  let v = typeof value === 'number' ? BigInt(Math.trunc(value)) : value;
+  if (v < 0n) v = BigInt.asUintN(64, v);
+  let digits = v.toString(16);
+  if (digits.length < minDigits) digits = digits.padStart(minDigits, '0');
+  if (digits.length > 4) {
+    const groups: string[] = [];
+    for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
+    digits = groups.join('_');
+  }
+  return '0x' + digits;
+}
+
+/** Format as `0b…` with `minDigits` digits (no grouping; used for small fields). */
+export function bin(value: bigint | number, minDigits = 1): string {
+  const v = typeof value === 'number' ? BigInt(value) : value;
+  return '0b' + v.toString(2).padStart(minDigits, '0');
+}
+
+/**
+ * Parse an integer literal as written in scenarios and on the command line:
+ * decimal, `0x…`, `0b…`, `0o…`, optional leading `-`, `_` separators allowed.
+ * Returns undefined when the text is not a number.
+ */
+export function parseInteger(text: string): bigint | undefined {
+  let t = text.trim();
+  let neg = false;
+  if (t.startsWith('-')) {
+    neg = true;
+    t = t.slice(1);
+  } else if (t.startsWith('+')) t = t.slice(1);
+  if (t.length === 0 || t.startsWith('_') || t.endsWith('_') || t.includes('__')) return undefined;
+  const clean = t.replace(/_/g, '');
+  let v: bigint;
+  if (/^0[xX][0-9a-fA-F]+$/.test(clean)) v = BigInt(clean);
+  else if (/^0[bB][01]+$/.test(clean)) v = BigInt(clean);
+  else if (/^0[oO][0-7]+$/.test(clean)) v = BigInt(clean);
+  else if (/^[0-9]+$/.test(clean)) v = BigInt(clean);
+  else return undefined;
+  return neg ? -v : v;
+}
+
+/** Mask a bigint to `width` bits (two's complement for negatives). */
+export function u64(v: bigint): bigint {
+  return BigInt.asUintN(64, v);
+}
+
+/** Extract bits [msb:lsb] of a value. */
+export function bits(v: bigint, msb: number, lsb: number): bigint {
+  return (v >> BigInt(lsb)) & ((1n << BigInt(msb - lsb + 1)) - 1n);
+}
