@@ -4,6 +4,7 @@
  * avoid an allocation per access, or throws a SyncException (a fault).
  */
 import type { Pe } from '../pe/pe';
+import type { MemAttrs } from '../memory/attributes';
 
 /** What kind of access is being translated (affects permission checks and ESR.WnR/S1PTW). */
 export const enum AccessType {
@@ -31,4 +32,44 @@ export interface Mmu {
   tlbi?(pe: Pe, op: string, operand: bigint | undefined): void;
   /** AT instruction (D8.14 "Address translation instructions"): returns the PAR_EL1 value. */
   addressTranslate?(pe: Pe, op: string, va: number): bigint;
+  /** Observers of walks and TLB use (checkers, views); absent = nobody listens, nothing is built. */
+  observer?: MmuObserver;
+}
+
+/** One translation-table descriptor read by a walk (through `MemorySystem.read` with `attrs`). */
+export interface WalkRead {
+  /** Physical address of the descriptor. */
+  pa: number;
+  /** Descriptor value as read, 32-bit halves. */
+  lo: number;
+  hi: number;
+  /** Walk attributes (TCR_ELx.{IRGNn,ORGNn,SHn} or VTCR_EL2.{IRGN0,ORGN0,SH0}, combined with stage 2 for stage-1 walks). */
+  attrs: MemAttrs;
+  stage: 1 | 2;
+  level: number;
+  /** VA being translated, and the IPA for stage-2 walks. */
+  va: number;
+  ipa?: number;
+}
+
+/** A translation served from a TLB entry (not from a walk). */
+export interface TlbUse {
+  va: number;
+  pa: number;
+  attrs: MemAttrs;
+  /** Lookup levels the cached entry came from (-1 when that stage was off). */
+  level: number;
+  s2level: number;
+}
+
+/**
+ * Hooks for checkers (e.g. mismatched-attributes, stale-TLB) and views.
+ * `onWalkRead` is called for every descriptor read, after the read.
+ * `onTlbUse` is called when a translation is taken from the main TLB instead of a walk;
+ * the micro-TLB in front of it (hot path) does not report repeated uses of the same
+ * entry until the system registers, the EL or PSTATE.PAN change, or a TLBI.
+ */
+export interface MmuObserver {
+  onWalkRead?(pe: Pe, read: WalkRead): void;
+  onTlbUse?(pe: Pe, use: TlbUse): void;
 }

@@ -25,6 +25,11 @@ export class SyncException {
   level?: number;
   /** Human-readable reason, shown in reports (e.g. "SCTLR_EL1 write trapped by HCR_EL2.TVM"). */
   reason?: string;
+  /**
+   * Preferred return address (ELR_ELx) when it is not the faulting instruction:
+   * SVC/HVC/SMC return to the next instruction (Arm ARM D1.10.1 "Preferred exception return address").
+   */
+  elr?: number;
 
   constructor(ec: number, iss: number, opts: Partial<Omit<SyncException, 'ec' | 'iss'>> = {}) {
     this.ec = ec;
@@ -51,3 +56,40 @@ export const EC = {
   SERROR: 0x2f,
   BRK64: 0x3c,
 } as const;
+
+/** What kind of exception was taken (Arm ARM D1.3: synchronous, IRQ, FIQ, SError; virtual IRQ/FIQ). */
+export type ExceptionType = 'sync' | 'irq' | 'fiq' | 'virq' | 'vfiq' | 'serror';
+
+/**
+ * A plain-data record of one exception taken by a PE, given to
+ * `PeEnvironment.onException` (the engine records faults from it; the debug
+ * adapter breaks on it). No methods, no references to live objects.
+ */
+export interface ExceptionRecord {
+  type: ExceptionType;
+  /** ESR_ELx.EC (synchronous exceptions only). */
+  ec?: number;
+  /** The ESR_ELx value written (synchronous exceptions only). */
+  esr?: number;
+  /** FAR_ELx written (aborts, PC alignment), as a signed-number VA. */
+  far?: number;
+  /** Faulting IPA (stage-2 faults), also written to HPFAR_EL2. */
+  ipa?: number;
+  fault?: FaultKind;
+  stage?: 1 | 2;
+  level?: number;
+  fromEl: number;
+  toEl: number;
+  /** PC of the instruction that faulted, or where the interrupt was taken. */
+  pc: number;
+  /** ELR_ELx written (preferred return address). */
+  elr: number;
+  /** Vector address the PE jumps to (VBAR_ELx + offset). */
+  vector: number;
+  /** Offset from VBAR_ELx (0x000…0x780). */
+  vectorOffset: number;
+  /** False when the vector holds no code: the PE halted ("unhandled exception"). */
+  handled: boolean;
+  /** Human-readable description (the SyncException reason or the exception class). */
+  reason: string;
+}

@@ -23,6 +23,8 @@ import type { Mmu } from '../mmu/types';
 import { AccessType } from '../mmu/types';
 import type { Instr } from '../isa/instr';
 import type { SystemOps } from './systemOps';
+import type { ExceptionRecord } from './exception';
+import { stepPe } from './step';
 
 export type PeRunState = 'running' | 'wfi' | 'wfe' | 'halted';
 
@@ -33,6 +35,27 @@ export interface PeEnvironment {
   sys: SystemOps;
   /** Instruction at a physical address, if any. */
   fetchInstr(pa: number, pe: Pe): Instr | undefined;
+  /** Called after every exception the PE takes (faults, traps, calls, interrupts), with a plain-data record. */
+  onException?(pe: Pe, info: ExceptionRecord): void;
+  /**
+   * Built-in software at the target EL (e.g. the EL3 monitor or the SPMC of
+   * simulator/firmware): consulted when an exception is taken to an EL whose
+   * vector holds no code. Return true when it handled the exception — it has
+   * updated the PE, typically ending with `exceptionReturn(pe)` (pe/system.ts);
+   * false leaves the PE halted ("unhandled exception"). User code at the vector
+   * always wins: a scenario replaces a built-in by providing vectors.
+   */
+  builtinHandler?(pe: Pe, info: ExceptionRecord): boolean;
+  /** SEV (Arm ARM D1.6.1 "Wait for Event"): set the event register of every PE; absent = this PE only. */
+  onSendEvent?(pe: Pe): void;
+  /**
+   * After every MSR that wrote a register (register form and PSTATE immediates):
+   * `register` is the canonical name of the register actually written (after
+   * VHE redirection, e.g. `SCTLR_EL2` for `msr sctlr_el1` at EL2 with E2H=1;
+   * `DAIF`/`SPSel`/`PAN`… for PSTATE fields), `value` what it now holds.
+   * The engine turns it into `sysreg-write` trace events for the checkers.
+   */
+  onSysregWrite?(pe: Pe, register: string, value: bigint): void;
 }
 
 const TWO32 = 4294967296;
@@ -77,6 +100,8 @@ export class Pe {
   spsel = 1;
   /** PSTATE.IL (illegal execution state). */
   il = 0;
+  /** Why the last ERET was an illegal exception return (for the EC 0x0E report), if it was. */
+  lastIllegalReturn?: string;
   /** Other PSTATE bits we carry for SPSR round-trips (PAN, UAO, SS, DIT, SSBS, TCO, BTYPE) as a raw mask. */
   pstateOther = 0;
 
@@ -103,16 +128,44 @@ export class Pe {
   /** Event register for WFE/SEV. */
   eventRegister = 0;
 
-  /** Scratch for the engine/system model (e.g. pending interrupt lines). */
+  /**
+   * Interrupt request lines (driven by the engine, later by the GIC). Level
+   * sensitive: the system model takes an interrupt while its line is set and
+   * it is routed and unmasked (Arm ARM D1.3.6); whoever drives a line clears it.
+   * `virqLine`/`vfiqLine` are ORed with HCR_EL2.VI/VF (a GIC's virtual CPU interface).
+   */
   irqLine = false;
   fiqLine = false;
   virqLine = false;
   vfiqLine = false;
+  /** Physical SError request (an external abort reported asynchronously); virtual SError is HCR_EL2.VSE. */
+  serrorLine = false;
+
+  /** Implemented exception levels (ID_AA64PFR0_EL1.EL2/EL3); set by the engine from the system. */
+  hasEl2 = true;
+  hasEl3 = true;
+  /** Security state when EL3 is not implemented (no SCR_EL3.NS to say). */
+  secureWithoutEl3 = false;
+
+  /**
+   * Hot copies of HCR_EL2 and SCR_EL3 as 32-bit halves, refreshed by the system
+   * model when `sysregGen` moves (see pe/config.ts), so the step loop and
+   * routing never touch the bigint map.
+   */
+  hcrLo = 0;
+  hcrHi = 0;
+  scrLo = 0;
+  configGen = -1;
 
   constructor(id: number, env: PeEnvironment) {
     this.id = id;
     this.env = env;
     this.sys = env.sys;
+  }
+
+  /** Execute one step: take a pending interrupt or execute one instruction (pe/step.ts). */
+  step(): void {
+    stepPe(this);
   }
 
   // ---- general registers (hot path) -------------------------------------

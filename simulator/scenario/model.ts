@@ -39,7 +39,12 @@ export type ExceptionLevel = 0 | 1 | 2 | 3;
 export interface ValueExpr {
   text: string;
   range: SourceRange;
-  /** Resolved value once symbols are known (undefined while unresolved or on error). */
+  /**
+   * Resolved value once symbols are known (undefined while unresolved or on error).
+   * Values with a known destination width (register initial values, expected
+   * register/memory values, event writes) are stored unsigned in that width
+   * (`x0 = -1` → 0xffff_ffff_ffff_ffff); others are the exact expression value.
+   */
   value?: bigint;
 }
 
@@ -133,13 +138,22 @@ export interface SymbolDef {
   block?: CodeBlock;
 }
 
+/** One use of a label or constant name (operand, value, entry, expectation…), for references and go-to-definition. */
+export interface SymbolRef {
+  name: string;
+  range: SourceRange;
+}
+
 export interface EventDecl {
   name?: string;
   trigger:
     | { kind: 'step'; step: number }
     | { kind: 'reach'; pe: number; target: ValueExpr };
   action: EventAction;
-  /** Fire every time the trigger holds, not only the first time. */
+  /**
+   * `every`: fire every time the trigger holds, not only the first time —
+   * each time the PE reaches the target, or at steps N, 2N, 3N… for `step N`.
+   */
   repeat: boolean;
   range: SourceRange;
 }
@@ -170,8 +184,12 @@ export type Expectation =
       fault: FaultKind;
       stage?: 1 | 2;
       level?: number;
+      /** `at el N`: the exception level the faulting instruction executed at (FaultRecord.fromEl). */
       el?: ExceptionLevel;
+      /** `to el N`: the exception level the fault was taken to (FaultRecord.el). */
+      toEl?: ExceptionLevel;
       pe?: number;
+      /** `at LABEL|ADDR`: the faulting instruction's address or the faulting virtual address. */
       at?: ValueExpr;
       range: SourceRange;
       text: string;
@@ -216,6 +234,8 @@ export interface ScenarioModel {
   blocks: GenericBlock[];
   program: Program;
   diagnostics: Diagnostic[];
+  /** Every use of a symbol name in the scenario (defined or not), in text order per pass. */
+  refs?: SymbolRef[];
   /** Source text (kept for front ends that need line text). */
   text: string;
 }

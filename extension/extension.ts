@@ -1,0 +1,23 @@
+/**
+ * Armscope VS Code extension entry: language client, commands and the task
+ * provider. Debugging glue lives in its own modules and is registered here too.
+ */
+import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { createLanguageClient } from './languageClient';
+import { registerTasks } from './tasks';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  client = createLanguageClient(context);
+  registerCommands(context, client);
+  registerTasks(context);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) await client.stop();
+  client = undefined;
+}

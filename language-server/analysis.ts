@@ -1,0 +1,129 @@
+/**
+ * One parsed document: the scenario model from `parseScenario` (the only
+ * parser) plus lazily built indexes the LSP features share. Cached per
+ * document version, so every request after an edit reuses one parse.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { splitBlocks, type RawBlock } from '../simulator/scenario/blocks';
+import { Reporter } from '../simulator/scenario/diagnostics';
+import { lex, type Token } from '../simulator/scenario/lexer';
+import type { AsmLine, CodeBlock, ScenarioModel, SourceRange } from '../simulator/scenario/model';
+import { parseScenario } from '../simulator/scenario/parse';
+
+export interface AsmLineRef {
+  block: CodeBlock;
+  line: AsmLine;
+}
+
+export interface Word {
+  text: string;
+  range: SourceRange;
+}
+
+export class Analysis {
+  readonly lines: string[];
+  private tokensCache: Token[] | undefined;
+  private blocksCache: RawBlock[] | undefined;
+  private asmIndex: Map<number, AsmLineRef[]> | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+    readonly model: ScenarioModel,
+  ) {
+    this.lines = text.split(/\r?\n/);
+  }
+
+  /** Lexer tokens (the scenario lexer; comments dropped). */
+  get tokens(): Token[] {
+    if (!this.tokensCache) this.tokensCache = lex(this.text).tokens;
+    return this.tokensCache;
+  }
+
+  /** Top-level statements as the parser's block layer splits them. */
+  get blocks(): RawBlock[] {
+    if (!this.blocksCache) this.blocksCache = splitBlocks(this.tokens, new Reporter());
+    return this.blocksCache;
+  }
+
+  /** The top-level block whose range holds `line` (for a block being typed: the one opened above). */
+  blockAt(line: number): RawBlock | undefined {
+    let found: RawBlock | undefined;
+    for (const b of this.blocks) {
+      if (b.range.start.line <= line && line <= b.range.end.line) found = b;
+      if (b.range.start.line > line) break;
+    }
+    return found;
+  }
+
+  /** The assembly statements (and their code block) on a source line: usually one, several with `;`. */
+  asmLinesAt(line: number): AsmLineRef[] {
+    if (!this.asmIndex) {
+      this.asmIndex = new Map();
+      for (const block of this.model.code) {
+        for (const l of block.lines) {
+          const list = this.asmIndex.get(l.range.start.line);
+          if (list) list.push({ block, line: l });
+          else this.asmIndex.set(l.range.start.line, [{ block, line: l }]);
+        }
+      }
+    }
+    return this.asmIndex.get(line) ?? [];
+  }
+
+  /** The first assembly statement on a source line. */
+  asmAt(line: number): AsmLineRef | undefined {
+    return this.asmLinesAt(line)[0];
+  }
+
+  codeBlockAt(line: number): CodeBlock | undefined {
+    return this.model.code.find((b) => b.range.start.line <= line && line <= b.range.end.line);
+  }
+
+  /**
+   * The word under (or just before) a cursor: identifiers with `.` and `$`
+   * (`b.eq`, `pstate.daif`, `.quad`), numbers with `_` separators.
+   */
+  wordAt(line: number, col: number): Word | undefined {
+    const text = this.lines[line];
+    if (text === undefined) return undefined;
+    const re = /[-+]?0[xXbBoO][0-9a-fA-F_]+|[0-9][0-9_]*|[A-Za-z_.$][\w.$]*/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (col >= start && col <= end) {
+        return { text: m[0], range: { start: { line, col: start }, end: { line, col: end } } };
+      }
+      if (start > col) break;
+    }
+    return undefined;
+  }
+}
+
+export class AnalysisCache {
+  private readonly byUri = new Map<string, Analysis>();
+
+  get(doc: TextDocument): Analysis {
+    const cached = this.byUri.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached;
+    const text = doc.getText();
+    const a = new Analysis(doc.uri, doc.version, text, parseScenario(text, fileOf(doc.uri)));
+    this.byUri.set(doc.uri, a);
+    return a;
+  }
+
+  delete(uri: string): void {
+    this.byUri.delete(uri);
+  }
+}
+
+/** A file path for messages and the model (`file://` URIs become paths). */
+export function fileOf(uri: string): string {
+  if (!uri.startsWith('file://')) return uri;
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The simulator knowledge the server maps, gathered in one place: the
+ * instruction list with summaries (isa), directives and expectation words
+ * (scenario), SMCCC/FF-A function IDs (arch), checker rules with a
+ * mechanical barrier fix (checks). Nothing here is a second copy: each list
+ * is read from the layer that owns it.
+ */
+import { KNOWN_DIRECTIVES } from '../simulator/scenario/layout';
+import { FAULT_KINDS as SCENARIO_FAULT_KINDS } from '../simulator/scenario/expectBlock';
+import { CHECKER_RULES } from '../simulator/checks/index';
+import { decodeFunctionId } from '../simulator/arch/decoders/smccc';
+import { MNEMONICS, mnemonicInfo } from '../simulator/isa/mnemonics';
+import { hex } from '../simulator/util/hex';
+
+export const FAULT_KINDS: readonly string[] = SCENARIO_FAULT_KINDS;
+
+/** Words of `expect` statements (for semantic tokens). */
+export const EXPECTATION_WORDS: ReadonlySet<string> = new Set(['mem', 'mem8', 'mem16', 'mem32', 'mem64', 'no', 'fault', 'finding', 'halted', 'stage', 'level', 'at', 'on', 'el', 'when', 'every', 'do', 'step', 'reaches', 'irq', 'write', 'fill', 'size', ...SCENARIO_FAULT_KINDS]);
+
+/** Summary and operand syntax of an instruction, from the assembler's own list. */
+export function mnemonicSummary(m: string): string | undefined {
+  const info = mnemonicInfo(m);
+  return info ? `${info.summary}\n\n\`${info.syntax}\`` : undefined;
+}
+
+export function allMnemonics(): { name: string; summary: string }[] {
+  return MNEMONICS.map((m) => ({ name: m.mnemonic, summary: m.summary }));
+}
+
+export function directiveSummary(d: string): string | undefined {
+  return KNOWN_DIRECTIVES.includes(d) ? 'assembler directive (GNU as)' : undefined;
+}
+
+export function allDirectives(): { name: string; summary: string }[] {
+  return KNOWN_DIRECTIVES.map((name) => ({ name, summary: directiveSummary(name) ?? '' }));
+}
+
+/** `FFA_VERSION` etc. for a value that is an SMCCC/FF-A function ID. */
+export function functionIdText(value: bigint): string | undefined {
+  if (value < 0n || value > 0xffff_ffffn) return undefined;
+  const d = decodeFunctionId(Number(value));
+  if (!d.name) return undefined;
+  return `SMCCC function ID **${d.name}** (\`${hex(d.fid, 8)}\`) — ${d.summary}`;
+}
+
+/**
+ * Checker findings (simulator/checks) whose fix is mechanical: barriers after
+ * the write the finding names as related.
+ * - `sysreg-without-isb`: a system register write is only guaranteed visible to
+ *   later instructions after a context synchronization event (Arm ARM D24.1.2): ISB.
+ * - `stale-descriptor` (warning form: no DSB after the table write): DSB ISH makes the
+ *   write visible to the walker, ISB orders the walk after it (Arm ARM D8.2.6). The
+ *   error form (mismatched attributes) is not fixed by barriers.
+ * - `tlbi-without-sync`: TLBI completes only at a DSB; ISB then refetches (Arm ARM D8.13).
+ */
+export function barrierFixFor(rule: string, severity: string): string[] | undefined {
+  switch (rule) {
+    case 'sysreg-without-isb':
+      return ['isb'];
+    case 'stale-descriptor':
+      return severity === 'warning' ? ['dsb ish', 'isb'] : undefined;
+    case 'tlbi-without-sync':
+      return ['dsb ish', 'isb'];
+    default:
+      return undefined;
+  }
+}
+
+/** Rule ids of the architectural checkers, for completion after `finding`. */
+export const FINDING_RULES: readonly string[] = CHECKER_RULES;

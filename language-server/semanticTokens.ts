@@ -1,0 +1,79 @@
+/**
+ * Semantic tokens from the scenario lexer's tokens, classified with the model
+ * (label definitions, mnemonics, symbols) and the register table — so the
+ * editor colours what the parser understood, not what a regex guessed.
+ */
+import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver/node';
+import { findRegister } from '../simulator/arch/registers';
+import { CORE_SYSTEM_SETTINGS, PE_SETTINGS, isTopKeyword } from '../simulator/scenario/keywords';
+import type { Analysis } from './analysis';
+import { EXPECTATION_WORDS } from './knowledge';
+
+export const TOKEN_TYPES = ['keyword', 'function', 'variable', 'property', 'number', 'string', 'macro', 'class', 'operator'] as const;
+export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
+
+type TokenType = (typeof TOKEN_TYPES)[number];
+type TokenModifier = (typeof TOKEN_MODIFIERS)[number];
+
+export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
+
+const typeIndex = new Map<string, number>(TOKEN_TYPES.map((t, i) => [t, i]));
+const GPR = /^(?:[xw](?:[0-9]|[12][0-9]|30)|sp|wsp|xzr|wzr)$/i;
+
+function mods(list: TokenModifier[]): number {
+  let m = 0;
+  for (const x of list) m |= 1 << TOKEN_MODIFIERS.indexOf(x);
+  return m;
+}
+
+export function provideSemanticTokens(a: Analysis): SemanticTokens {
+  const m = a.model;
+  const labelDefs = new Set<string>();
+  const mnemonics = new Set<string>();
+  for (const block of m.code) {
+    for (const l of block.lines) {
+      for (const lab of l.labels) labelDefs.add(`${lab.range.start.line}:${lab.range.start.col}`);
+      if (l.mnemonicRange) mnemonics.add(`${l.mnemonicRange.start.line}:${l.mnemonicRange.start.col}`);
+    }
+  }
+  const constDefs = new Set<string>();
+  for (const c of m.constants.values()) constDefs.add(`${c.range.start.line}:${c.range.start.col}`);
+  const partitions = new Set<string>();
+  for (const b of m.blocks) if (b.keyword === 'partition' && b.args[0]) partitions.add(b.args[0].text);
+
+  const data: number[] = [];
+  let prevLine = 0;
+  let prevCol = 0;
+  const push = (line: number, col: number, length: number, type: TokenType, modifiers = 0): void => {
+    const dl = line - prevLine;
+    data.push(dl, dl === 0 ? col - prevCol : col, length, typeIndex.get(type)!, modifiers);
+    prevLine = line;
+    prevCol = col;
+  };
+
+  for (const t of a.tokens) {
+    const len = t.endCol - t.col;
+    if (len <= 0) continue;
+    if (t.kind === 'number') {
+      push(t.line, t.col, len, 'number');
+      continue;
+    }
+    if (t.kind === 'string') {
+      push(t.line, t.col, len, 'string');
+      continue;
+    }
+    if (t.kind !== 'ident') continue;
+    const key = `${t.line}:${t.col}`;
+    const text = t.text;
+    if (labelDefs.has(key)) push(t.line, t.col, len, 'function', mods(['declaration']));
+    else if (mnemonics.has(key)) push(t.line, t.col, len, text.startsWith('.') ? 'macro' : 'keyword');
+    else if (constDefs.has(key)) push(t.line, t.col, len, 'variable', mods(['declaration', 'readonly']));
+    else if (m.symbols.get(text)?.kind === 'label') push(t.line, t.col, len, 'function');
+    else if (m.symbols.has(text) || m.constants.has(text)) push(t.line, t.col, len, 'variable', mods(['readonly']));
+    else if (partitions.has(text)) push(t.line, t.col, len, 'class');
+    else if (GPR.test(text)) push(t.line, t.col, len, 'variable', mods(['defaultLibrary']));
+    else if (/^pstate\./i.test(text) || findRegister(text)) push(t.line, t.col, len, 'property', mods(['defaultLibrary']));
+    else if (isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) push(t.line, t.col, len, 'keyword');
+  }
+  return { data };
+}

@@ -1,0 +1,100 @@
+/**
+ * Text formatting of decoded registers, descriptors and function IDs: an
+ * aligned table (bits, field, value, meaning). Used by `armscope decode`,
+ * hovers and reports — one look everywhere.
+ */
+import { hex } from '../util/hex';
+import { fieldValueText } from './registers/index';
+import type { DecodedField, DecodedRegister } from './registers/types';
+import type { DecodedDescriptor } from './decoders/descriptor';
+import type { DecodedFunctionId } from './decoders/smccc';
+
+export interface FormatOptions {
+  /** Show RES0 fields that hold zero (default false: only violations are shown). */
+  showReserved?: boolean;
+  /** Show children (ESR ISS sub-fields). Default true. */
+  children?: boolean;
+  /** Indentation of the table rows. Default two spaces. */
+  indent?: string;
+}
+
+function bitsText(f: DecodedField): string {
+  return f.msb === f.lsb ? `[${f.msb}]` : `[${f.msb}:${f.lsb}]`;
+}
+
+interface Row {
+  depth: number;
+  bits: string;
+  name: string;
+  value: string;
+  meaning: string;
+}
+
+function collect(fields: DecodedField[], depth: number, opts: FormatOptions, rows: Row[]): void {
+  for (const f of fields) {
+    if (f.kind === 'res0' && !f.violation && !opts.showReserved) continue;
+    rows.push({
+      depth,
+      bits: bitsText(f),
+      name: f.name,
+      value: fieldValueText(f),
+      meaning: f.violation ? `!! ${f.meaning}` : f.meaning,
+    });
+    if (f.children && opts.children !== false) collect(f.children, depth + 1, opts, rows);
+  }
+}
+
+/** Format a list of decoded fields as an aligned table (no header line). */
+export function formatFields(fields: DecodedField[], opts: FormatOptions = {}): string {
+  const rows: Row[] = [];
+  collect(fields, 0, opts, rows);
+  const indent = opts.indent ?? '  ';
+  const sub = (r: Row) => '  '.repeat(r.depth);
+  const wBits = Math.max(4, ...rows.map((r) => sub(r).length + r.bits.length));
+  const wName = Math.max(5, ...rows.map((r) => r.name.length));
+  const wValue = Math.max(5, ...rows.map((r) => r.value.length));
+  const lines = [`${indent}${'bits'.padEnd(wBits)}  ${'field'.padEnd(wName)}  ${'value'.padEnd(wValue)}  meaning`];
+  for (const r of rows) {
+    lines.push(`${indent}${(sub(r) + r.bits).padEnd(wBits)}  ${r.name.padEnd(wName)}  ${r.value.padEnd(wValue)}  ${r.meaning}`.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+/** `ESR_EL2 = 0x9600_0047 — Exception Syndrome Register (EL2): …` followed by the field table. */
+export function formatDecoded(d: DecodedRegister, opts: FormatOptions = {}): string {
+  return `${d.register} = ${hex(d.value)} — ${d.description}\n${formatFields(d.fields, opts)}`;
+}
+
+/** A descriptor: summary line then its fields. */
+export function formatDescriptor(d: DecodedDescriptor, opts: FormatOptions = {}): string {
+  return `Stage ${d.stage} level ${d.level} descriptor ${hex(d.value)}: ${d.summary}\n${formatFields(d.fields, opts)}`;
+}
+
+/** One line per field, for compact hovers: `EC=0x25 (Data Abort …), IL=1, …`. Skips zero RES0. */
+export function formatInline(fields: DecodedField[]): string {
+  return fields
+    .filter((f) => f.kind !== 'res0' || f.violation)
+    .map((f) => `${f.name}=${fieldValueText(f)}${f.meaning && f.meaning !== f.description ? ` (${f.meaning})` : ''}`)
+    .join(', ');
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/[|\\`*_]/g, (c) => '\\' + c);
+}
+
+/** A Markdown table of a decoded register (hovers): `| Bits | Field | Value | Meaning |`. Zero RES0 fields are omitted. */
+export function formatMarkdown(d: DecodedRegister, opts: FormatOptions = {}): string {
+  const rows: Row[] = [];
+  collect(d.fields, 0, opts, rows);
+  const lines = [`**${d.register}** = \`${hex(d.value)}\` — ${mdEscape(d.description)}`, '', '| Bits | Field | Value | Meaning |', '|---|---|---|---|'];
+  for (const r of rows) {
+    const indent = r.depth ? '\u2003'.repeat(r.depth) : '';
+    lines.push(`| ${indent}${r.bits} | ${mdEscape(r.name)} | \`${r.value}\` | ${mdEscape(r.meaning)} |`);
+  }
+  return lines.join('\n');
+}
+
+/** A decoded SMCCC function ID as text: `0x8400_0073 FFA_MEM_SHARE_32: Fast SMC32, OEN 4 (…), function 0x73`. */
+export function formatFunctionId(d: DecodedFunctionId): string {
+  return `${hex(d.fid)} ${d.summary}`;
+}

@@ -1,0 +1,160 @@
+/**
+ * The instruction side of each PE: an instruction cache that holds the
+ * instructions it fetched until IC maintenance invalidates them, and fills
+ * from the Point of Unification (Arm ARM D7.4.6, D7.5.10 "Instruction cache
+ * maintenance instructions"). Code written with data stores is seen by
+ * instruction fetch only after DC CVAU (to the PoU), DSB, IC IVAU/IALLU, DSB,
+ * ISB — this model shows the stale instructions otherwise (B2.2.5
+ * "Concurrent modification and execution of instructions").
+ *
+ * Fill: the whole 64-byte line at the first fetch from it. Lines the program
+ * never wrote since it was loaded fill with the assembled instructions (with
+ * their source lines); written lines are read at the PoU and each word is
+ * re-decoded unless it still holds the original encoding. The I-cache has no
+ * capacity limit (lines are never evicted) and is not keyed by attributes:
+ * enough to show staleness, not a timing model.
+ *
+ * Hot path: the last line each PE fetched from is kept in two fields, so
+ * straight-line code costs one subtraction and an array load per fetch.
+ */
+import type { MemAttrs } from '../memory/attributes';
+import type { Instr } from '../isa/instr';
+import type { Pe } from '../pe/pe';
+import type { Program } from '../scenario/model';
+import { LINE_SIZE } from './config';
+
+type ILine = (Instr | undefined)[];
+
+export interface WordSource {
+  readWordAtPoU(pe: Pe, pa: number, attrs: MemAttrs): number;
+}
+
+export class InstructionSide {
+  private readonly lines: Map<number, ILine>[] = [];
+  private readonly lastLine: Float64Array;
+  private readonly lastArr: (ILine | undefined)[] = [];
+  /** The program's instructions grouped by line. */
+  private readonly program = new Map<number, ILine>();
+  /** Code lines written since the program was loaded. */
+  private modified = new Set<number>();
+  private readonly codeLo: number;
+  private readonly codeHi: number;
+
+  constructor(
+    private readonly source: WordSource,
+    pes: number,
+    program: Program | undefined,
+    private readonly decode: ((word: number, pc: bigint) => Instr | undefined) | undefined,
+    private readonly innerDomain: number[],
+  ) {
+    this.lastLine = new Float64Array(pes).fill(-Infinity);
+    for (let p = 0; p < pes; p++) {
+      this.lines.push(new Map());
+      this.lastArr.push(undefined);
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [pa, instr] of program?.instrs ?? []) {
+      const line = pa - (pa % LINE_SIZE);
+      let arr = this.program.get(line);
+      if (!arr) {
+        arr = new Array<Instr | undefined>(LINE_SIZE / 4).fill(undefined);
+        this.program.set(line, arr);
+      }
+      arr[(pa - line) >>> 2] = instr;
+      lo = Math.min(lo, line);
+      hi = Math.max(hi, line + LINE_SIZE);
+    }
+    this.codeLo = lo;
+    this.codeHi = hi;
+  }
+
+  /** A data write to [pa, pa+size): remember code lines that changed. */
+  noteWrite(pa: number, size: number): void {
+    if (pa + size <= this.codeLo || pa >= this.codeHi) return;
+    for (let a = pa - (pa % LINE_SIZE); a < pa + size; a += LINE_SIZE) if (this.program.has(a)) this.modified.add(a);
+  }
+
+  fetch(pe: Pe, pa: number, attrs: MemAttrs): Instr | undefined {
+    const id = pe.id;
+    const off = pa - this.lastLine[id];
+    if (off >= 0 && off < LINE_SIZE) return this.lastArr[id]![off >>> 2];
+    const line = pa - (pa % LINE_SIZE);
+    const m = this.lines[id];
+    let arr = m.get(line);
+    if (arr === undefined) {
+      arr = this.fill(pe, line, attrs);
+      m.set(line, arr);
+    }
+    this.lastLine[id] = line;
+    this.lastArr[id] = arr;
+    return arr[(pa - line) >>> 2];
+  }
+
+  private fill(pe: Pe, line: number, attrs: MemAttrs): ILine {
+    const orig = this.program.get(line);
+    if (!this.modified.has(line)) return orig ?? EMPTY;
+    const arr = new Array<Instr | undefined>(LINE_SIZE / 4).fill(undefined);
+    for (let i = 0; i < LINE_SIZE / 4; i++) {
+      const pa = line + 4 * i;
+      const word = this.source.readWordAtPoU(pe, pa, attrs);
+      const o = orig?.[i];
+      if (o !== undefined && o.encoding === word) arr[i] = o;
+      else if (o === undefined && word === 0) arr[i] = undefined;
+      else arr[i] = this.decode?.(word, BigInt(pa));
+    }
+    return arr;
+  }
+
+  /** Whether PE `pe`'s instruction cache holds the line of `pa` (views, tests). */
+  holds(pe: number, pa: number): boolean {
+    return this.lines[pe]?.has(pa - (pa % LINE_SIZE)) ?? false;
+  }
+
+  /** IC IALLU (this PE), IC IALLUIS (the Inner Shareable domain), IC IVAU (the line, in every PE: broadcast). */
+  maintain(pe: Pe, op: string, pa: number | undefined): void {
+    switch (op) {
+      case 'iallu':
+        this.clear(pe.id);
+        break;
+      case 'ialluis':
+        for (const q of this.innerDomain.includes(pe.id) ? this.innerDomain : [pe.id]) this.clear(q);
+        break;
+      case 'ivau':
+        if (pa === undefined) break;
+        for (let q = 0; q < this.lines.length; q++) {
+          const line = pa - (pa % LINE_SIZE);
+          this.lines[q].delete(line);
+          if (this.lastLine[q] === line) this.forget(q);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private clear(q: number): void {
+    this.lines[q]?.clear();
+    this.forget(q);
+  }
+
+  private forget(q: number): void {
+    this.lastLine[q] = -Infinity;
+    this.lastArr[q] = undefined;
+  }
+
+  snapshot(): unknown {
+    return { lines: this.lines.map((m) => new Map(m)), modified: new Set(this.modified) };
+  }
+
+  restore(s: unknown): void {
+    const snap = s as { lines: Map<number, ILine>[]; modified: Set<number> };
+    snap.lines.forEach((m, i) => {
+      this.lines[i] = new Map(m);
+      this.forget(i);
+    });
+    this.modified = new Set(snap.modified);
+  }
+}
+
+const EMPTY: ILine = new Array<Instr | undefined>(LINE_SIZE / 4).fill(undefined);

@@ -1,0 +1,170 @@
+/**
+ * One cached copy of a 64-byte line and the set-associative cache that holds
+ * copies.
+ *
+ * A copy is keyed by (line address, attributes): with `cache_model on`,
+ * cacheable accesses with mismatched attributes (e.g. Normal-WB ISH and
+ * Normal-WB OSH) allocate *different* copies and lose coherency with each
+ * other, as the architecture permits (Arm ARM B2.8 "Mismatched memory
+ * attributes"). MemAttrs objects are interned, so the key compares by identity.
+ *
+ * States are MOESI (Modified, Owned, Exclusive, Shared, Invalid):
+ * M/O are dirty (this copy must be written back), E/S are clean; O and S may
+ * coexist with other copies of the same key in the coherence domain, M and E
+ * may not.
+ */
+import type { MemAttrs } from '../memory/attributes';
+import { LINE_SIZE } from './config';
+
+export const enum LineState {
+  I = 0,
+  S = 1,
+  E = 2,
+  O = 3,
+  M = 4,
+}
+
+export const STATE_NAMES = ['I', 'S', 'E', 'O', 'M'] as const;
+export type StateName = (typeof STATE_NAMES)[number];
+
+export function isDirty(s: LineState): boolean {
+  return s === LineState.M || s === LineState.O;
+}
+
+export class CacheLine {
+  /** The cache holding this way. */
+  readonly cache: Cache;
+  /** Line-aligned PA; -1 when the way has never held a line. */
+  pa = -1;
+  attrs!: MemAttrs;
+  state: LineState = LineState.I;
+  readonly data = new Uint8Array(LINE_SIZE);
+  /** LRU stamp: larger is more recent. */
+  lru = 0;
+  /** Provenance of the last write that made the data newer than memory (for checkers and views). */
+  writePe = -1;
+  writePc = NaN;
+  writeStep = -1;
+  /** Set when a DC CVAU cleaned this copy to the PoU while the data stayed above the PoC. */
+  pouCleanPe = -1;
+  pouCleanPc = NaN;
+  /** Set when the copy was filled speculatively (after the maintenance at `specPc`). */
+  speculative = false;
+  specPc = NaN;
+  specPe = -1;
+  /** Set when memory was written behind this copy's back (a bypassing or mismatched write): the copy is stale. */
+  staleByPe = -1;
+  staleByPc = NaN;
+  staleByStep = -1;
+  staleByAttrs: MemAttrs | undefined = undefined;
+  staleReported = false;
+
+  constructor(cache: Cache) {
+    this.cache = cache;
+  }
+
+  clearProvenance(): void {
+    this.writePe = -1;
+    this.writePc = NaN;
+    this.writeStep = -1;
+    this.pouCleanPe = -1;
+    this.pouCleanPc = NaN;
+    this.speculative = false;
+    this.specPc = NaN;
+    this.specPe = -1;
+    this.staleByPe = -1;
+    this.staleByPc = NaN;
+    this.staleByStep = -1;
+    this.staleByAttrs = undefined;
+    this.staleReported = false;
+  }
+
+  copyProvenanceFrom(o: CacheLine): void {
+    this.writePe = o.writePe;
+    this.writePc = o.writePc;
+    this.writeStep = o.writeStep;
+    this.pouCleanPe = o.pouCleanPe;
+    this.pouCleanPc = o.pouCleanPc;
+  }
+}
+
+/** Which agents a cache serves. */
+export type CacheKind = 'l1d' | 'l2' | 'system';
+
+export class Cache {
+  readonly name: string;
+  readonly kind: CacheKind;
+  /** 1 = L1, 2 = L2, 3 = system cache. */
+  readonly level: number;
+  readonly sets: number;
+  readonly ways: number;
+  readonly setMask: number;
+  /** PEs whose accesses go through this cache. */
+  readonly pes: number[];
+  /** Index in the hierarchy's cache list. */
+  readonly index: number;
+  /** sets*ways entries, set-major. */
+  readonly lines: CacheLine[];
+  /** Next cache outward for each PE it serves is the same: the next level of the path (undefined: memory). */
+  next: Cache | undefined;
+
+  constructor(name: string, kind: CacheKind, level: number, size: number, ways: number, pes: number[], index: number) {
+    this.name = name;
+    this.kind = kind;
+    this.level = level;
+    this.ways = ways;
+    this.sets = size / (LINE_SIZE * ways);
+    this.setMask = this.sets - 1;
+    this.pes = pes;
+    this.index = index;
+    this.lines = [];
+    for (let i = 0; i < this.sets * ways; i++) this.lines.push(new CacheLine(this));
+  }
+
+  setOf(pa: number): number {
+    return (pa / LINE_SIZE) & this.setMask;
+  }
+
+  /** The valid copy of (line, attrs), if any. */
+  find(line: number, attrs: MemAttrs): CacheLine | undefined {
+    const base = ((line / LINE_SIZE) & this.setMask) * this.ways;
+    const lines = this.lines;
+    for (let w = 0; w < this.ways; w++) {
+      const l = lines[base + w];
+      if (l.pa === line && l.attrs === attrs && l.state !== LineState.I) return l;
+    }
+    return undefined;
+  }
+
+  /** Every valid copy of `line` whatever its attributes. */
+  copiesOf(line: number, out: CacheLine[]): void {
+    const base = ((line / LINE_SIZE) & this.setMask) * this.ways;
+    for (let w = 0; w < this.ways; w++) {
+      const l = this.lines[base + w];
+      if (l.pa === line && l.state !== LineState.I) out.push(l);
+    }
+  }
+
+  /** The way to refill in `line`'s set: an invalid one, else the least recently used. */
+  victimFor(line: number): CacheLine {
+    const base = ((line / LINE_SIZE) & this.setMask) * this.ways;
+    let best = this.lines[base];
+    for (let w = 0; w < this.ways; w++) {
+      const l = this.lines[base + w];
+      if (l.state === LineState.I) return l;
+      if (l.lru < best.lru) best = l;
+    }
+    return best;
+  }
+
+  /** (set, way) of a copy, for views and set/way maintenance. */
+  positionOf(l: CacheLine): { set: number; way: number } {
+    const i = this.lines.indexOf(l);
+    return { set: Math.floor(i / this.ways), way: i % this.ways };
+  }
+
+  lineAt(set: number, way: number): CacheLine | undefined {
+    if (set < 0 || set >= this.sets || way < 0 || way >= this.ways) return undefined;
+    return this.lines[set * this.ways + way];
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The cache layer's scenario pass (scenario/keywords.ts `registerScenarioPass`):
+ * checks the `caches { … }` block and the cache names of `fill … in CACHE`
+ * events while the user types, with the same parser the machine uses.
+ */
+import { registerScenarioPass } from '../scenario/keywords';
+import type { ScenarioModel } from '../scenario/model';
+import { parseCacheConfig } from './config';
+
+/** Names of the caches a configuration builds (the names views and `fill … in` use). */
+export function cacheNames(model: ScenarioModel): string[] {
+  const sys = model.system;
+  const cfg = parseCacheConfig(sys, model.blocks);
+  const names = Array.from({ length: sys.pes }, (_, i) => `L1D.pe${i}`);
+  if (cfg.l2) for (let k = 0; k < Math.max(1, sys.clusters); k++) names.push(`L2.cluster${k}`);
+  if (cfg.system && cfg.poc !== 'system') names.push('SystemCache');
+  return names;
+}
+
+export function checkCaches(model: ScenarioModel): void {
+  parseCacheConfig(model.system, model.blocks, model.diagnostics);
+  const names = cacheNames(model);
+  for (const ev of model.events) {
+    const a = ev.action;
+    if (a.kind !== 'fill' || a.cache === 'any') continue;
+    if (!names.some((n) => n.toLowerCase() === a.cache.toLowerCase())) {
+      model.diagnostics.push({
+        range: ev.range,
+        severity: 'error',
+        message: `unknown cache '${a.cache}' (this system has ${names.join(', ')})`,
+        rule: 'unknown-cache',
+      });
+    }
+  }
+}
+
+registerScenarioPass('caches', checkCaches);

@@ -1,0 +1,295 @@
+/**
+ * The result of a run, as every front end shows it: per-PE final state,
+ * faults, findings, expectations held or failed, cache summary, steps and
+ * why the run stopped. `RunReport` holds bigints; `reportToJson` gives the
+ * stable JSON shape (`armscope run --json`), with 64-bit values as `0x…` text.
+ */
+import type { Pe } from '../pe/pe';
+import type { Diagnostic, Expectation, ScenarioModel } from '../scenario/model';
+import type { FaultRecord, Finding } from '../trace/events';
+import { hex } from '../util/hex';
+import { getRegister } from './init';
+import type { Machine, StopInfo } from './machine';
+
+export interface PeReport {
+  id: number;
+  el: number;
+  pc: bigint;
+  /** Source line of the instruction at the PC (0-based). */
+  line?: number;
+  state: Pe['state'];
+  stopReason?: string;
+  instret: number;
+  x: bigint[];
+  sp: bigint;
+  nzcv: number;
+  daif: number;
+}
+
+export interface ExpectationResult {
+  /** 0-based source line. */
+  line: number;
+  text: string;
+  held: boolean;
+  /** What was actually there, e.g. `x1 is 0x2`. */
+  detail: string;
+}
+
+/** A cache's lines as the memory system reports them (issue #3's hierarchy provides this). */
+export interface CacheReport {
+  name: string;
+  lines: { pa: number; state: string; attrs: string; data?: string }[];
+}
+
+/** Optional memory-system capabilities the report uses. */
+export interface InspectableMemory {
+  /**
+   * Value of `size` bytes at `pa` as an observer sees it: `main` memory
+   * (below every cache) or what PE `pe`'s loads would return. Undefined if
+   * the memory system cannot tell.
+   */
+  inspect?(pa: number, size: number, view: 'main' | { pe: number }): bigint | undefined;
+  cacheReport?(): CacheReport[];
+}
+
+export interface RunReport {
+  file: string;
+  title?: string;
+  result: 'pass' | 'fail' | 'error';
+  steps: number;
+  stop: StopInfo;
+  pes: PeReport[];
+  faults: FaultRecord[];
+  /** Every exception taken (traps, calls, interrupts, faults). */
+  exceptions: FaultRecord[];
+  findings: Finding[];
+  expectations: ExpectationResult[];
+  caches?: CacheReport[];
+  /** Text written to UART devices, by device name. */
+  output: Record<string, string>;
+  diagnostics: Diagnostic[];
+}
+
+export function buildReport(machine: Machine): RunReport {
+  const model = machine.model;
+  const stop = machine.stopInfo ?? { kind: 'step-limit', reason: `paused after ${machine.steps} steps` };
+  const expectations = model.expectations.map((e) => evaluateExpectation(machine, e));
+  for (const r of expectations)
+    if (machine.trace.wants.expectation) machine.trace.emit({ kind: 'expectation', line: r.line, text: r.text, held: r.held, detail: r.detail });
+  const mem = machine.memory as InspectableMemory;
+  const output: Record<string, string> = {};
+  const devs = (machine.memory as { devices?(): readonly { name: string; output?: string }[] }).devices?.() ?? [];
+  for (const d of devs) if (typeof d.output === 'string' && d.output.length > 0) output[d.name] = d.output;
+  return {
+    file: model.file,
+    title: model.title,
+    result: expectations.every((e) => e.held) ? 'pass' : 'fail',
+    steps: machine.steps,
+    stop,
+    pes: machine.pes.map((pe) => peReport(machine, pe)),
+    faults: [...machine.faults],
+    exceptions: [...machine.exceptions],
+    findings: [...machine.findings],
+    expectations,
+    caches: mem.cacheReport?.(),
+    output,
+    diagnostics: model.diagnostics,
+  };
+}
+
+/** Report for a scenario that has errors and was not run. */
+export function errorReport(model: ScenarioModel): RunReport {
+  return {
+    file: model.file,
+    title: model.title,
+    result: 'error',
+    steps: 0,
+    stop: { kind: 'halted', reason: 'not run: the scenario has errors' },
+    pes: [],
+    faults: [],
+    exceptions: [],
+    findings: [],
+    expectations: [],
+    output: {},
+    diagnostics: model.diagnostics,
+  };
+}
+
+function peReport(machine: Machine, pe: Pe): PeReport {
+  const x: bigint[] = [];
+  for (let i = 0; i < 31; i++) x.push(pe.getX(i));
+  return {
+    id: pe.id,
+    el: pe.el,
+    pc: pe.getPc(),
+    line: machine.lineOfPc(pe.pc),
+    state: pe.state,
+    stopReason: pe.stopReason,
+    instret: pe.instret,
+    x,
+    sp: pe.getSp(pe.spsel === 0 ? 0 : pe.el),
+    nzcv: pe.nzcv() >>> 28,
+    daif: pe.daif() >>> 6,
+  };
+}
+
+function mask(size: number): bigint {
+  return size >= 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(size * 8)) - 1n;
+}
+
+function compare(op: '==' | '!=', actual: bigint, expected: bigint): boolean {
+  return op === '==' ? actual === expected : actual !== expected;
+}
+
+function faultText(f: FaultRecord): string {
+  const parts = [f.kind ?? f.type, f.stage !== undefined ? `stage ${f.stage}` : '', f.level !== undefined ? `level ${f.level}` : '', `at EL${f.el}`, `on PE ${f.pe}`];
+  return parts.filter((p) => p).join(' ') + (f.line !== undefined ? ` (line ${f.line + 1})` : '');
+}
+
+export function evaluateExpectation(machine: Machine, e: Expectation): ExpectationResult {
+  const base = { line: e.range.start.line, text: e.text };
+  switch (e.kind) {
+    case 'register': {
+      const pe = machine.pes[e.pe];
+      if (!pe) return { ...base, held: false, detail: `there is no PE ${e.pe}` };
+      const actual = getRegister(pe, e.register);
+      if (actual === undefined) return { ...base, held: false, detail: `unknown register '${e.register}'` };
+      if (e.value.value === undefined) return { ...base, held: false, detail: `value '${e.value.text}' is unresolved` };
+      const expected = BigInt.asUintN(64, e.value.value);
+      return { ...base, held: compare(e.op, actual, expected), detail: `PE ${e.pe} ${e.register} is ${hex(actual)}` };
+    }
+    case 'memory': {
+      if (e.address.value === undefined || e.value.value === undefined) return { ...base, held: false, detail: 'address or value is unresolved' };
+      const pa = Number(e.address.value);
+      const view = e.view ?? 'main';
+      const actual = readForExpectation(machine, pa, e.size, view);
+      const expected = e.value.value & mask(e.size);
+      const where = view === 'main' ? '' : ` as PE ${view.pe} sees it`;
+      return { ...base, held: compare(e.op, actual, expected), detail: `[${hex(pa)}]${where} is ${hex(actual)}` };
+    }
+    case 'no-fault': {
+      const f = machine.faults[0];
+      return { ...base, held: f === undefined, detail: f ? `${machine.faults.length} fault(s), first: ${faultText(f)}` : 'no fault taken' };
+    }
+    case 'fault': {
+      const at = e.at?.value !== undefined ? BigInt.asUintN(64, e.at.value) : undefined;
+      const match = machine.faults.find(
+        (f) =>
+          f.kind === e.fault &&
+          (e.stage === undefined || f.stage === e.stage) &&
+          (e.level === undefined || f.level === e.level) &&
+          (e.el === undefined || f.el === e.el) &&
+          (e.pe === undefined || f.pe === e.pe) &&
+          (at === undefined || f.pc === at || f.va === at),
+      );
+      if (match) return { ...base, held: true, detail: `taken: ${faultText(match)}` };
+      const others = machine.faults.map(faultText);
+      return { ...base, held: false, detail: others.length ? `faults taken: ${others.join('; ')}` : 'no fault taken' };
+    }
+    case 'finding': {
+      const hit = machine.findings.find((f) => f.rule === e.rule);
+      const held = e.negate ? hit === undefined : hit !== undefined;
+      return { ...base, held, detail: hit ? `found: ${hit.message}` : `no ${e.rule} finding` };
+    }
+    case 'no-finding': {
+      const f = machine.findings[0];
+      return { ...base, held: f === undefined, detail: f ? `${machine.findings.length} finding(s), first: [${f.rule}] ${f.message}` : 'no findings' };
+    }
+    case 'halted': {
+      const pe = machine.pes[e.pe];
+      if (!pe) return { ...base, held: false, detail: `there is no PE ${e.pe}` };
+      return { ...base, held: pe.state === 'halted', detail: `PE ${e.pe} is ${pe.state}${pe.stopReason ? ` (${pe.stopReason})` : ''}` };
+    }
+  }
+}
+
+function readForExpectation(machine: Machine, pa: number, size: number, view: 'main' | { pe: number }): bigint {
+  const mem = machine.memory as InspectableMemory;
+  const v = mem.inspect?.(pa, size, view);
+  if (v !== undefined) return v & mask(size);
+  let out = 0n;
+  for (let i = size - 1; i >= 0; i--) out = (out << 8n) | BigInt(machine.physical.readU8(pa + i));
+  return out;
+}
+
+// ---- JSON ------------------------------------------------------------------
+
+export interface FaultJson {
+  pe: number;
+  kind: string;
+  el: number;
+  fromEl: number;
+  esr: string;
+  far?: string;
+  line?: number;
+  stage?: number;
+  level?: number;
+  va?: string;
+  ipa?: string;
+  pc: string;
+  step: number;
+  reason?: string;
+}
+
+function faultJson(f: FaultRecord): FaultJson {
+  return {
+    pe: f.pe,
+    kind: f.kind ?? f.type,
+    el: f.el,
+    fromEl: f.fromEl,
+    esr: hex(f.esr),
+    far: f.far !== undefined ? hex(f.far) : undefined,
+    line: f.line !== undefined ? f.line + 1 : undefined,
+    stage: f.stage,
+    level: f.level,
+    va: f.va !== undefined ? hex(f.va) : undefined,
+    ipa: f.ipa !== undefined ? hex(f.ipa) : undefined,
+    pc: hex(f.pc),
+    step: f.step,
+    reason: f.reason,
+  };
+}
+
+/** The `armscope run --json` shape. Lines are 1-based here (as printed). */
+export function reportToJson(r: RunReport): unknown {
+  return {
+    file: r.file,
+    title: r.title,
+    result: r.result,
+    steps: r.steps,
+    stopReason: r.stop.reason,
+    stopKind: r.stop.kind,
+    expectations: r.expectations.map((e) => ({ line: e.line + 1, text: e.text, held: e.held, detail: e.detail })),
+    faults: r.faults.map(faultJson),
+    exceptions: r.exceptions.map(faultJson),
+    findings: r.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      line: f.line !== undefined ? f.line + 1 : undefined,
+      related: f.related.map((l) => l + 1),
+    })),
+    pes: r.pes.map((p) => ({
+      id: p.id,
+      el: p.el,
+      pc: hex(p.pc),
+      line: p.line !== undefined ? p.line + 1 : undefined,
+      state: p.state,
+      stopReason: p.stopReason,
+      instret: p.instret,
+      x: p.x.map((v) => hex(v)),
+      sp: hex(p.sp),
+      nzcv: p.nzcv,
+      daif: p.daif,
+    })),
+    caches: r.caches?.map((c) => ({ name: c.name, lines: c.lines.map((l) => ({ ...l, pa: hex(l.pa) })) })),
+    output: r.output,
+    diagnostics: r.diagnostics.map((d) => ({
+      line: d.range.start.line + 1,
+      col: d.range.start.col + 1,
+      severity: d.severity,
+      message: d.message,
+      rule: d.rule,
+    })),
+  };
+}

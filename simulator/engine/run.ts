@@ -1,0 +1,21 @@
+/**
+ * One call from a parsed scenario to its report: what the CLI, the
+ * language server's background run and the tests use.
+ */
+import type { ScenarioModel } from '../scenario/model';
+import { Machine, type MachineOptions } from './machine';
+import { prepareModel } from './prepare';
+import { buildReport, errorReport, type RunReport } from './report';
+
+export function hasErrors(model: ScenarioModel): boolean {
+  return model.diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Run a scenario to its end (or step budget) and evaluate its expectations. Scenarios with errors are not run. */
+export function runScenario(model: ScenarioModel, options: MachineOptions = {}): RunReport {
+  prepareModel(model);
+  if (hasErrors(model)) return errorReport(model);
+  const machine = Machine.create(model, options);
+  machine.run();
+  return buildReport(machine);
+}

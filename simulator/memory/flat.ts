@@ -1,0 +1,151 @@
+/**
+ * `cache_model off`: flat, coherent physical memory (what a conventional
+ * simulator does — DESIGN.md "Memory system model"). Every access goes
+ * straight to PhysicalMemory whatever its attributes, except accesses that
+ * fall in a memory-mapped device's range, which the device handles.
+ *
+ * Hot path: one range check against the union of device ranges, then the
+ * PhysicalMemory one-page cache. No allocation per access.
+ */
+import type { Pe } from '../pe/pe';
+import type { MemAttrs } from './attributes';
+import { PAGE_SIZE, PhysicalMemory } from './physical';
+import { readPhysical, writePhysical, type MemorySystem } from './system';
+
+/** A memory-mapped device: register reads and writes at an offset from its base. */
+export interface MmioDevice {
+  readonly name: string;
+  /** Read `size` bytes at `offset`; result in out.ldLo/ldHi. */
+  read(offset: number, size: number, out: { ldLo: number; ldHi: number }): void;
+  write(offset: number, size: number, lo: number, hi: number): void;
+  snapshot?(): unknown;
+  restore?(s: unknown): void;
+}
+
+interface Mapping {
+  base: number;
+  end: number;
+  device: MmioDevice;
+}
+
+/** Observer for every access (the engine turns these into `memory-access` trace events when asked). */
+export type AccessObserver = (pe: Pe | undefined, pa: number, size: number, write: boolean, lo: number, hi: number, attrs: MemAttrs) => void;
+
+export class FlatMemorySystem implements MemorySystem {
+  readonly physical: PhysicalMemory;
+  private mappings: Mapping[] = [];
+  /** Bounds of the union of device ranges; empty (lo > hi) when there are none. */
+  private devLo = Infinity;
+  private devHi = -Infinity;
+  private scratch = { ldLo: 0, ldHi: 0 };
+  /**
+   * Direct-mapped cache of page arrays (16 entries by page number), so PEs
+   * working on different pages do not thrash PhysicalMemory's one-entry
+   * cache. Holds 32-bit views for aligned word accesses (little-endian host,
+   * as every platform Node runs on). Only pages that exist are cached; page
+   * objects change only on restore(), which flushes it.
+   */
+  private readonly pageNo = new Float64Array(16).fill(-1);
+  private readonly pageU32: (Uint32Array | undefined)[] = new Array<Uint32Array | undefined>(16).fill(undefined);
+  /** Set by the engine only while someone listens for memory accesses. */
+  observer: AccessObserver | undefined = undefined;
+
+  constructor(physical = new PhysicalMemory()) {
+    this.physical = physical;
+  }
+
+  /** Map a device at [base, base+size). */
+  mapDevice(base: number, size: number, device: MmioDevice): void {
+    this.mappings.push({ base, end: base + size, device });
+    this.devLo = Math.min(this.devLo, base);
+    this.devHi = Math.max(this.devHi, base + size);
+  }
+
+  devices(): readonly MmioDevice[] {
+    return this.mappings.map((m) => m.device);
+  }
+
+  private mappingAt(pa: number): Mapping | undefined {
+    for (const m of this.mappings) if (pa >= m.base && pa < m.end) return m;
+    return undefined;
+  }
+
+  /** The cache slot holding `pa`'s page, loading it (creating the page when `create`); -1 when the page does not exist. */
+  private slot(pa: number, create: boolean): number {
+    const no = Math.floor(pa / PAGE_SIZE);
+    const i = no & 15;
+    if (this.pageNo[i] === no) return i;
+    const p = this.physical.page(pa, create);
+    if (p === undefined) return -1;
+    this.pageNo[i] = no;
+    this.pageU32[i] = p.byteOffset % 4 === 0 ? new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4) : undefined;
+    return i;
+  }
+
+  read(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): void {
+    const out = pe ?? this.scratch;
+    if (pa >= this.devLo && pa < this.devHi) {
+      const m = this.mappingAt(pa);
+      if (m !== undefined) {
+        m.device.read(pa - m.base, size, out);
+        if (this.observer !== undefined) this.observer(pe, pa, size, false, out.ldLo, out.ldHi, attrs);
+        return;
+      }
+    }
+    const off = pa % PAGE_SIZE;
+    if ((off & (size - 1)) === 0 && size >= 4) {
+      // Aligned word/doubleword inside one page: one or two 32-bit loads.
+      const i = this.slot(pa, false);
+      const w = i < 0 ? undefined : this.pageU32[i];
+      if (i < 0) {
+        out.ldLo = 0;
+        out.ldHi = 0;
+      } else if (w !== undefined) {
+        out.ldLo = w[off >>> 2];
+        out.ldHi = size === 8 ? w[(off >>> 2) + 1] : 0;
+      } else readPhysical(this.physical, pa, size, out);
+    } else readPhysical(this.physical, pa, size, out);
+    if (this.observer !== undefined) this.observer(pe, pa, size, false, out.ldLo, out.ldHi, attrs);
+  }
+
+  write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
+    if (pa >= this.devLo && pa < this.devHi) {
+      const m = this.mappingAt(pa);
+      if (m !== undefined) {
+        m.device.write(pa - m.base, size, lo, hi);
+        if (this.observer !== undefined) this.observer(pe, pa, size, true, lo, hi, attrs);
+        return;
+      }
+    }
+    const off = pa % PAGE_SIZE;
+    const w = (off & (size - 1)) === 0 && size >= 4 ? this.pageU32[this.slot(pa, true)] : undefined;
+    if (w !== undefined) {
+      w[off >>> 2] = lo;
+      if (size === 8) w[(off >>> 2) + 1] = hi;
+    } else writePhysical(this.physical, pa, size, lo, hi);
+    if (this.observer !== undefined) this.observer(pe, pa, size, true, lo, hi, attrs);
+  }
+
+  /** Forget cached page arrays (after PhysicalMemory replaced its pages). */
+  flushPageCache(): void {
+    this.pageNo.fill(-1);
+    this.pageU32.fill(undefined);
+  }
+
+  /** Engine checkpoints (engine/snapshot.ts `Snapshottable`): memory contents and device state. */
+  snapshot(): unknown {
+    return {
+      pages: this.physical.snapshot(),
+      devices: this.mappings.map((m) => (m.device.snapshot ? m.device.snapshot() : undefined)),
+    };
+  }
+
+  restore(s: unknown): void {
+    const snap = s as { pages: Map<number, Uint8Array>; devices: unknown[] };
+    this.physical.restore(snap.pages);
+    this.flushPageCache();
+    this.mappings.forEach((m, i) => {
+      if (m.device.restore) m.device.restore(snap.devices[i]);
+    });
+  }
+}

@@ -1,0 +1,559 @@
+/**
+ * VMSAv8-64: the `Mmu` the machine gives every PE (Arm ARM D8 "The AArch64
+ * Virtual Memory System Architecture").
+ *
+ * translate(): micro-TLB hit (hot path, no allocation) → main TLB → walk
+ * (stage 1, stage 2, stage-1 table accesses through stage 2) → permission,
+ * alignment → out-fields `pe.tPa`/`pe.tAttrs`, or a SyncException with the exact ESR.
+ *
+ * One `MmuDomain` per machine holds every PE's TLBs: broadcast TLBI (the IS/OS
+ * forms) reaches them all, and checkpoints snapshot them together (the domain is
+ * the `Snapshottable`, engine/snapshot.ts). Any number of
+ * `VmsaMmu` instances may share a domain (one per PE, or one for all).
+ */
+import type { MemAttrs } from '../memory/attributes';
+import type { Pe } from '../pe/pe';
+import { hex } from '../util/hex';
+import { combineFwb, combineS1S2, makeNonCacheable } from './attributes';
+import { MmuFault, toSyncException } from './faults';
+import type { RegimeConfig, TableTree } from './regime';
+import { deriveConfig, levelShift, Regime, REGIME_NAMES } from './regime';
+import { walkStage1 } from './stage1';
+import type { TableAccess } from './stage1';
+import { walkStage2 } from './stage2';
+import type { TlbContext, TlbEntry } from './tlb';
+import { MicroTlb, P1, P2, Tlb, TlbContexts } from './tlb';
+import { AccessType } from './types';
+import type { Mmu, MmuObserver } from './types';
+import { performTlbi } from './tlbi';
+import { performAt } from './at';
+
+const PAGE = 4096;
+/** PSTATE.PAN as carried in `pe.pstateOther` (SPSR bit position 22). */
+export const PSTATE_PAN = 1 << 22;
+
+/** Derived per-(sysregGen, EL) data: configuration, TLB contexts and lookup sizes. */
+export interface Derived {
+  cfg: RegimeConfig;
+  /** Combined-entry contexts: with the current ASID and global (nG=0). */
+  ctxAsid: TlbContext;
+  ctxGlobal: TlbContext;
+  /** Stage 1 off (with stage 2 on): entries keyed by VA = IPA, kept apart so they never serve stage-1-on lookups. */
+  ctxFlat: TlbContext;
+  s2Ns: TlbContext | undefined;
+  s2Sec: TlbContext | undefined;
+  /** Entry sizes a lookup tries (leaf sizes of the granules involved), ascending. */
+  sizes0: number[];
+  sizes1: number[];
+  s2SizesNs: number[];
+  s2SizesSec: number[];
+}
+
+function leafSizes(tree: TableTree | undefined): number[] {
+  if (tree === undefined) return [];
+  const g = tree.granuleBits;
+  const out = [2 ** g];
+  for (let level = 2; level >= 1; level--) {
+    if (g === 12 || level === 2) out.push(2 ** levelShift(g, level));
+  }
+  return out;
+}
+
+function union(...lists: number[][]): number[] {
+  return [...new Set(lists.flat())].sort((a, b) => a - b);
+}
+
+/** Per-PE MMU state. */
+export class PeMmuState {
+  readonly tlb = new Tlb();
+  readonly micro = new MicroTlb();
+  derived: Derived | undefined;
+  derivedGen = -1;
+  derivedEl = -1;
+}
+
+export interface MmuSnapshot {
+  tlbs: Map<number, Map<number, TlbEntry>>[];
+}
+
+/** The machine-wide TLB domain (Inner/Outer Shareable broadcast reaches every PE in it). */
+export class MmuDomain {
+  readonly contexts = new TlbContexts();
+  readonly states: PeMmuState[] = [];
+
+  stateFor(pe: Pe): PeMmuState {
+    let st = this.states[pe.id];
+    if (st === undefined) {
+      for (let i = this.states.length; i <= pe.id; i++) if (this.states[i] === undefined) this.states[i] = new PeMmuState();
+      st = this.states[pe.id];
+    }
+    return st;
+  }
+
+  /** Snapshottable (engine checkpoints): TLB contents of every PE. */
+  snapshot(): MmuSnapshot {
+    return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : new Map())) };
+  }
+
+  restore(s: MmuSnapshot): void {
+    // PEs whose state was created after the snapshot (e.g. the step-0 checkpoint) had empty TLBs then.
+    for (let i = s.tlbs.length; i < this.states.length; i++) {
+      const st = this.states[i];
+      if (st === undefined) continue;
+      st.tlb.restore(new Map());
+      st.micro.flush();
+      st.derivedGen = -1;
+    }
+    s.tlbs.forEach((t, i) => {
+      const st = this.states[i] ?? (this.states[i] = new PeMmuState());
+      st.tlb.restore(t);
+      st.micro.flush();
+      st.derivedGen = -1;
+    });
+  }
+}
+
+export class VmsaMmu implements Mmu {
+  observer?: MmuObserver;
+  /** Scratch for the access being translated (no allocation per slow-path translation). */
+  private readonly check: AccessCheck = { access: AccessType.Read, pan: 0, unaligned: false, size: 1 };
+
+  constructor(readonly domain: MmuDomain = new MmuDomain()) {}
+
+  // ---- hot path -----------------------------------------------------------
+
+  translate(pe: Pe, va: number, size: number, access: AccessType): void {
+    let st = this.domain.states[pe.id];
+    if (st === undefined) st = this.domain.stateFor(pe);
+    const micro = st.micro;
+    const pan = pe.pstateOther & PSTATE_PAN;
+    if (micro.gen === pe.sysregGen && micro.el === pe.el && micro.pan === pan) {
+      const vpn = Math.floor(va / PAGE);
+      const i = vpn & 255;
+      if (micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0 && (va & (size - 1)) === 0) {
+        pe.tPa = micro.pa[i] + (va - vpn * PAGE);
+        pe.tAttrs = access === AccessType.Fetch ? micro.fetchAttrs[i] : micro.dataAttrs[i];
+        return;
+      }
+    } else {
+      micro.flush();
+      micro.gen = pe.sysregGen;
+      micro.el = pe.el;
+      micro.pan = pan;
+    }
+    this.translateSlow(pe, st, va, size, access);
+  }
+
+  // ---- slow path ----------------------------------------------------------
+
+  /** Derived configuration for accesses at `pe.el`, cached on sysregGen. */
+  derived(pe: Pe, st: PeMmuState): Derived {
+    if (st.derived !== undefined && st.derivedGen === pe.sysregGen && st.derivedEl === pe.el) return st.derived;
+    const d = this.derive(deriveConfig(pe, pe.el));
+    st.derived = d;
+    st.derivedGen = pe.sysregGen;
+    st.derivedEl = pe.el;
+    return d;
+  }
+
+  derive(cfg: RegimeConfig): Derived {
+    const ctxs = this.domain.contexts;
+    const asid = cfg.twoPrivilege ? cfg.ttbr0.asid : -1;
+    const s2 = cfg.stage2;
+    const s2Ns = s2 ? leafSizes(s2.ns) : [];
+    const s2Sec = s2 ? leafSizes(s2.secure) : [];
+    return {
+      cfg,
+      ctxAsid: ctxs.get('combined', cfg.regime, cfg.secure, cfg.vmid, asid),
+      ctxGlobal: ctxs.get('combined', cfg.regime, cfg.secure, cfg.vmid, -1),
+      ctxFlat: ctxs.get('combined', cfg.regime, cfg.secure, cfg.vmid, -2),
+      s2Ns: s2 ? ctxs.get('s2', Regime.EL10, cfg.secure, s2.vmid, -1, false) : undefined,
+      s2Sec: s2 && cfg.secure ? ctxs.get('s2', Regime.EL10, cfg.secure, s2.vmid, -1, true) : undefined,
+      sizes0: union(leafSizes(cfg.ttbr0), s2Ns, s2Sec),
+      sizes1: union(leafSizes(cfg.ttbr1), s2Ns, s2Sec),
+      s2SizesNs: s2Ns,
+      s2SizesSec: s2Sec,
+    };
+  }
+
+  private translateSlow(pe: Pe, st: PeMmuState, va: number, size: number, access: AccessType): void {
+    const d = this.derived(pe, st);
+    const cfg = d.cfg;
+    const unaligned = size > 1 && (va & (size - 1)) !== 0;
+    try {
+      // SCTLR_ELx.A: alignment fault before translation (Arm ARM B2.5.2 "Alignment of data accesses").
+      if (unaligned && cfg.alignCheck && access !== AccessType.Fetch && access !== AccessType.Maintenance) {
+        throw new MmuFault('alignment', 1, -1, false, undefined, `alignment fault: ${size}-byte access to ${hex(va)} with SCTLR_EL${cfg.s1TargetEl === 3 ? 3 : cfg.regime === Regime.EL10 ? 1 : 2}.A=1`);
+      }
+      const pan = cfg.privileged && cfg.twoPrivilege && (pe.pstateOther & PSTATE_PAN) !== 0 ? panBits(cfg) : 0;
+      const check = this.check;
+      check.access = access;
+      check.pan = pan;
+      check.unaligned = unaligned;
+      check.size = size;
+      const e = this.resolve(pe, st, d, va, true, true, check);
+      const attrs = access === AccessType.Fetch ? e.fetchAttrs : e.dataAttrs;
+      // Unaligned accesses to Device memory always fault (Arm ARM B2.5.2), with priority over
+      // permission faults (pseudocode AArch64.S1Translate: S1HasAlignmentFault before S1HasPermissionsFault).
+      // When only stage 2 makes the location Device, it is a stage-2 fault (AArch64.S2HasAlignmentFault), taken to EL2.
+      if (unaligned && attrs.kind === 'device' && access !== AccessType.Fetch) {
+        if (e.s2level >= 0 && e.s1Attrs.kind !== 'device') {
+          const ipa = e.ipaBase + (va - e.base);
+          throw new MmuFault('alignment', 2, -1, false, ipa, `alignment fault: unaligned ${size}-byte access to IPA ${hex(ipa)}, Device memory at stage 2`);
+        }
+        throw new MmuFault('alignment', 1, -1, false, undefined, `alignment fault: unaligned ${size}-byte access to Device memory at ${hex(va)}`);
+      }
+      const mask = allowedMask(e, cfg.privileged, pan, cfg.el);
+      if (((mask >> access) & 1) === 0) throw permissionFault(e, cfg, va, access, pan);
+      const pa = e.outBase + (va - e.base);
+      // An access crossing into the next page must be able to translate that page too.
+      if (unaligned && Math.floor((va + size - 1) / PAGE) !== Math.floor(va / PAGE)) {
+        const e2 = this.resolve(pe, st, d, va + size - 1, true, true, check);
+        if (((allowedMask(e2, cfg.privileged, pan, cfg.el) >> access) & 1) === 0) throw permissionFault(e2, cfg, va + size - 1, access, pan);
+      }
+      const micro = st.micro;
+      if (micro.gen === pe.sysregGen) {
+        const vpn = Math.floor(va / PAGE);
+        const i = vpn & 255;
+        micro.vpn[i] = vpn;
+        micro.pa[i] = e.outBase + (vpn * PAGE - e.base);
+        micro.perm[i] = mask;
+        micro.dataAttrs[i] = e.dataAttrs;
+        micro.fetchAttrs[i] = e.fetchAttrs;
+      }
+      pe.tPa = pa;
+      pe.tAttrs = attrs;
+    } catch (f) {
+      if (f instanceof MmuFault) throw toSyncException(f, pe.el, cfg.s1TargetEl, va, access);
+      throw f;
+    }
+  }
+
+  /**
+   * Find the TLB entry translating `va` (from the TLB or by walking). Throws MmuFault.
+   * `finalStage2=false` stops at the IPA (AT S1E0x/S1E1x with stage 2 enabled).
+   */
+  resolve(pe: Pe, st: PeMmuState, d: Derived, va: number, useTlb: boolean, finalStage2 = true, check?: AccessCheck): TlbEntry {
+    const cfg = d.cfg;
+    const s2 = finalStage2 ? cfg.stage2 : undefined;
+    if (!cfg.s1Enabled) {
+      // Stage 1 off: VA = IPA/PA, checked against the PA size (Arm ARM D8.2.11).
+      if (va < 0 || va >= 2 ** cfg.paBits) {
+        throw new MmuFault('address-size', 1, 0, false, undefined, `address size fault at level 0: VA ${hex(va)} exceeds the ${cfg.paBits}-bit PA size with stage 1 disabled`);
+      }
+      if (s2 === undefined) return this.flatEntry(d, va);
+      if (check !== undefined) stage1Check(cfg, check, cfg.offData, P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1, -1, va);
+      if (useTlb) {
+        const hit = st.tlb.lookup(d.ctxFlat, va, cfg.secure ? d.s2SizesSec : d.s2SizesNs);
+        if (hit !== undefined) return this.used(pe, hit, va);
+      }
+      const s2e = this.stage2Entry(pe, st, d, va, cfg.secure, false, va, useTlb);
+      const e = this.combine(d, d.ctxFlat, va, va, Infinity, -1, cfg.offData, cfg.offData, cfg.offFetch, P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1, true, s2e);
+      if (useTlb) st.tlb.insert(e);
+      return e;
+    }
+    let tree: TableTree;
+    let sizes: number[];
+    if (va >= 0) {
+      tree = cfg.ttbr0;
+      sizes = d.sizes0;
+      if (va >= 2 ** tree.inputBits) {
+        throw new MmuFault('translation', 1, 0, false, undefined, `stage 1 translation fault at level 0: VA ${hex(va)} is outside the TTBR0 range (${tree.inputBits} bits, TCR T0SZ)`);
+      }
+    } else {
+      if (cfg.ttbr1 === undefined || va < -(2 ** cfg.ttbr1.inputBits)) {
+        throw new MmuFault('translation', 1, 0, false, undefined, `stage 1 translation fault at level 0: VA ${hex(va)} is outside the ${cfg.ttbr1 ? `TTBR1 range (${cfg.ttbr1.inputBits} bits, TCR T1SZ)` : `${REGIME_NAMES[cfg.regime]} regime's single VA range`}`);
+      }
+      tree = cfg.ttbr1;
+      sizes = d.sizes1;
+    }
+    if (tree.disabled) {
+      throw new MmuFault('translation', 1, 0, false, undefined, `stage 1 translation fault at level 0: walks of ${tree.name} are disabled (TCR EPD${tree.name === 'TTBR1' ? 1 : 0}=1)`);
+    }
+    if (useTlb) {
+      let hit = st.tlb.lookup(d.ctxAsid, va, sizes);
+      if (hit === undefined && d.ctxGlobal !== d.ctxAsid) hit = st.tlb.lookup(d.ctxGlobal, va, sizes);
+      if (hit !== undefined) return this.used(pe, hit, va);
+    }
+    if (tree.baseOutOfRange) {
+      throw new MmuFault('address-size', 1, 0, false, undefined, `stage 1 address size fault at level 0: ${tree.name} base ${hex(tree.base)} exceeds the ${cfg.oaBits}-bit output size`);
+    }
+    const tableAccess = cfg.stage2 ? this.tableAccessFor(pe, st, d, va, useTlb) : undefined;
+    const s1 = walkStage1(pe, cfg, tree, va, tableAccess, this.observer);
+    // Stage-1 alignment and permission faults take priority over stage 2 of the output address
+    // (pseudocode AArch64.FullTranslate: S1Translate, with its checks, before S2Translate).
+    if (s2 !== undefined && check !== undefined) stage1Check(cfg, check, s1.attrs, s1.perm, s1.level, va);
+    const ctx = s1.global ? d.ctxGlobal : d.ctxAsid;
+    const s1Data = cfg.dataCacheable ? s1.attrs : makeNonCacheable(s1.attrs);
+    const s1Fetch = cfg.instCacheable ? s1.attrs : makeNonCacheable(s1.attrs);
+    let e: TlbEntry;
+    if (s2 === undefined) {
+      e = {
+        ctx,
+        base: s1.base,
+        size: s1.size,
+        outBase: s1.outBase,
+        ipaBase: s1.outBase,
+        dataAttrs: s1Data,
+        fetchAttrs: s1Fetch,
+        s1Attrs: s1.attrs,
+        s1perm: s1.perm,
+        s2perm: P2.ALL,
+        level: s1.level,
+        s2level: -1,
+        ns: s1.ns,
+        global: s1.global,
+        s2MemAttr: 0,
+        s2Sh: 0,
+        s2Attrs: undefined,
+      };
+    } else {
+      const ipa = s1.outBase + (va - s1.base);
+      const s2e = this.stage2Entry(pe, st, d, ipa, cfg.secure && !s1.ns, false, va, useTlb);
+      e = this.combine(d, ctx, va, ipa, s1.size, s1.level, s1.attrs, s1Data, s1Fetch, s1.perm, s1.global, s2e);
+    }
+    if (useTlb) st.tlb.insert(e);
+    return e;
+  }
+
+  private used(pe: Pe, e: TlbEntry, va: number): TlbEntry {
+    const obs = this.observer;
+    if (obs !== undefined && obs.onTlbUse !== undefined) {
+      obs.onTlbUse(pe, { va, pa: e.outBase + (va - e.base), attrs: e.dataAttrs, level: e.level, s2level: e.s2level });
+    }
+    return e;
+  }
+
+  /** Stage 1 and stage 2 both off: VA = PA in a 4 KB window (never cached in the main TLB). */
+  private flatEntry(d: Derived, va: number): TlbEntry {
+    const base = Math.floor(va / PAGE) * PAGE;
+    const cfg = d.cfg;
+    return {
+      ctx: d.ctxGlobal,
+      base,
+      size: PAGE,
+      outBase: base,
+      ipaBase: base,
+      dataAttrs: cfg.offData,
+      fetchAttrs: cfg.offFetch,
+      s1Attrs: cfg.offData,
+      s1perm: P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1,
+      s2perm: P2.ALL,
+      level: -1,
+      s2level: -1,
+      ns: !cfg.secure,
+      global: true,
+      s2MemAttr: 0,
+      s2Sh: 0,
+      s2Attrs: undefined,
+    };
+  }
+
+  /**
+   * Build a combined entry from a stage-1 result (`s1Size` = Infinity with stage 1 off)
+   * and a stage-2 entry: the entry covers the smaller of the two blocks.
+   */
+  private combine(
+    d: Derived,
+    ctx: TlbContext,
+    va: number,
+    ipa: number,
+    s1Size: number,
+    level: number,
+    s1Attrs: MemAttrs,
+    s1Data: MemAttrs,
+    s1Fetch: MemAttrs,
+    s1perm: number,
+    global: boolean,
+    s2e: TlbEntry,
+  ): TlbEntry {
+    const s2 = d.cfg.stage2!;
+    const size = Math.min(s1Size, s2e.size);
+    const off = ipa % size;
+    const ipaBase = ipa - off;
+    const comb = (a: MemAttrs): MemAttrs => (s2.fwb ? combineFwb(a, s2e.s2MemAttr, s2e.s2Sh) : combineS1S2(a, s2e.s2Attrs!));
+    let data = comb(s1Data);
+    let fetch = comb(s1Fetch);
+    if (s2.cd) data = makeNonCacheable(data);
+    if (s2.id) fetch = makeNonCacheable(fetch);
+    return {
+      ctx,
+      base: va - off,
+      size,
+      outBase: s2e.outBase + (ipaBase - s2e.base),
+      ipaBase,
+      dataAttrs: data,
+      fetchAttrs: fetch,
+      s1Attrs,
+      s1perm,
+      s2perm: s2e.s2perm,
+      level,
+      s2level: s2e.s2level,
+      ns: s2e.ns,
+      global,
+      s2MemAttr: s2e.s2MemAttr,
+      s2Sh: s2e.s2Sh,
+      s2Attrs: s2e.s2Attrs,
+    };
+  }
+
+  /** Stage-2 entry for `ipa` (TLB or walk). */
+  stage2Entry(pe: Pe, st: PeMmuState, d: Derived, ipa: number, secureIpa: boolean, s1ptw: boolean, va: number, useTlb: boolean): TlbEntry {
+    const s2 = d.cfg.stage2!;
+    const ctx = secureIpa ? d.s2Sec! : d.s2Ns!;
+    if (useTlb) {
+      const hit = st.tlb.lookup(ctx, ipa, secureIpa ? d.s2SizesSec : d.s2SizesNs);
+      if (hit !== undefined) return hit;
+    }
+    const tree = secureIpa ? s2.secure! : s2.ns;
+    const r = walkStage2(pe, s2, tree, ipa, s1ptw, va, this.observer);
+    const e: TlbEntry = {
+      ctx,
+      base: r.base,
+      size: r.size,
+      outBase: r.outBase,
+      ipaBase: r.base,
+      dataAttrs: r.attrs,
+      fetchAttrs: r.attrs,
+      s1Attrs: r.attrs,
+      s1perm: P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1,
+      s2perm: r.perm,
+      level: -1,
+      s2level: r.level,
+      ns: r.ns,
+      global: true,
+      s2MemAttr: r.memAttr,
+      s2Sh: r.sh,
+      s2Attrs: r.attrs,
+    };
+    if (useTlb) st.tlb.insert(e);
+    return e;
+  }
+
+  /**
+   * Stage-1 table accesses of an EL1&0 walk under stage 2: translate the table IPA at
+   * stage 2 (faults report S1PTW=1), check stage-2 read permission and HCR_EL2.PTW, and
+   * read with the walk attributes combined with the stage-2 attributes (Arm ARM D8.2.6).
+   */
+  private tableAccessFor(pe: Pe, st: PeMmuState, d: Derived, va: number, useTlb: boolean): TableAccess {
+    const s2 = d.cfg.stage2!;
+    const secureIpa = d.cfg.secure;
+    const fn: TableAccess = (ipa: number, level: number, walk: MemAttrs): number => {
+      const e = this.stage2Entry(pe, st, d, ipa, secureIpa, true, va, useTlb);
+      if ((e.s2perm & P2.R) === 0) {
+        throw new MmuFault('permission', 2, e.s2level, true, ipa, `stage 2 permission fault at level ${e.s2level} on the stage 1 level ${level} table access to IPA ${hex(ipa)}: no read permission (S2AP)`);
+      }
+      if (s2.ptw && e.s2Attrs !== undefined && e.s2Attrs.kind === 'device') {
+        throw new MmuFault('permission', 2, e.s2level, true, ipa, `stage 2 permission fault at level ${e.s2level}: stage 1 table at IPA ${hex(ipa)} is Device memory at stage 2 with HCR_EL2.PTW=1`);
+      }
+      let a = s2.fwb ? combineFwb(walk, e.s2MemAttr, e.s2Sh) : combineS1S2(walk, e.s2Attrs!);
+      if (s2.cd) a = makeNonCacheable(a);
+      fn.attrs = a;
+      return e.outBase + (ipa - e.base);
+    };
+    return fn;
+  }
+
+  // ---- maintenance, AT, lifecycle ------------------------------------------
+
+  invalidateConfig(pe: Pe): void {
+    const st = this.domain.stateFor(pe);
+    st.derivedGen = -1;
+    st.micro.flush();
+  }
+
+  tlbi(pe: Pe, op: string, operand: bigint | undefined): void {
+    performTlbi(this.domain, pe, op, operand);
+  }
+
+  addressTranslate(pe: Pe, op: string, va: number): bigint {
+    return performAt(this, pe, op, va);
+  }
+
+  /** TLB contents of a PE (views, tests). */
+  tlbEntries(pe: Pe): TlbEntry[] {
+    return this.domain.stateFor(pe).tlb.entries();
+  }
+
+}
+
+/**
+ * The stage-1 permission bits PSTATE.PAN acts on: EL0 data access (FEAT_PAN), and
+ * with SCTLR_ELx.EPAN=1 also EL0 execute permission (FEAT_PAN3). 0 when PAN is off.
+ */
+export function panBits(cfg: RegimeConfig): number {
+  return P1.EL0DATA | (cfg.epan ? P1.X0 : 0);
+}
+
+/**
+ * Bit (1 << AccessType) for each access the entry permits at this privilege (stage 1,
+ * stage 2, and PSTATE.PAN: `pan` holds the `panBits` in effect, 0 without PAN).
+ */
+export function allowedMask(e: TlbEntry, privileged: boolean, pan: number, el: number): number {
+  const p = e.s1perm;
+  const q = e.s2perm;
+  let r: boolean, w: boolean, x: boolean;
+  if (privileged) {
+    r = (p & P1.R1) !== 0;
+    w = (p & P1.W1) !== 0;
+    x = (p & P1.X1) !== 0;
+    if ((p & pan) !== 0) r = w = false;
+  } else {
+    r = (p & P1.R0) !== 0;
+    w = (p & P1.W0) !== 0;
+    x = (p & P1.X0) !== 0;
+  }
+  const mr = (p & (privileged ? P1.R1 : P1.R0)) !== 0;
+  r = r && (q & P2.R) !== 0;
+  w = w && (q & P2.W) !== 0;
+  x = x && (q & (el === 0 ? P2.X0 : P2.X1)) !== 0;
+  const m = mr && (q & P2.R) !== 0;
+  return (r ? 1 << AccessType.Read : 0) | (w ? 1 << AccessType.Write : 0) | (x ? 1 << AccessType.Fetch : 0) | (m ? 1 << AccessType.Maintenance : 0);
+}
+
+/** The permission fault for a denied access: stage 1 when stage 1 denies, else stage 2 (Arm ARM D8.4, D8.5). */
+export function permissionFault(e: TlbEntry, cfg: RegimeConfig, va: number, access: AccessType, pan: number): MmuFault {
+  const s1only: TlbEntry = { ...e, s2perm: P2.ALL };
+  const what = access === AccessType.Fetch ? 'instruction fetch' : access === AccessType.Write ? 'write' : access === AccessType.Maintenance ? 'cache maintenance' : 'read';
+  const at = cfg.privileged ? `EL${cfg.el}` : 'EL0';
+  if (((allowedMask(s1only, cfg.privileged, pan, cfg.el) >> access) & 1) === 0) {
+    const why = (e.s1perm & pan) !== 0 && access !== AccessType.Fetch ? ' (PSTATE.PAN=1 and the page is EL0-accessible)' : '';
+    return new MmuFault('permission', 1, e.level, false, undefined, `stage 1 permission fault at level ${e.level}: ${what} at ${at} not permitted by the descriptor${why}`);
+  }
+  const ipa = e.ipaBase + (va - e.base);
+  return new MmuFault('permission', 2, e.s2level, false, ipa, `stage 2 permission fault at level ${e.s2level}: ${what} at ${at} to IPA ${hex(ipa)} not permitted (S2AP/XN)`);
+}
+
+/** The access a walk is made for, so stage-1 faults can be raised before stage 2 runs. */
+export interface AccessCheck {
+  access: AccessType;
+  /** `panBits` in effect, 0 without PSTATE.PAN. */
+  pan: number;
+  unaligned: boolean;
+  size: number;
+}
+
+/** Stage-1 permission for one access type (the stage-1 half of `allowedMask`). */
+function stage1Allows(p: number, privileged: boolean, pan: number, access: AccessType): boolean {
+  switch (access) {
+    case AccessType.Fetch:
+      return (p & (privileged ? P1.X1 : P1.X0)) !== 0;
+    case AccessType.Write:
+      return (p & (privileged ? P1.W1 : P1.W0)) !== 0 && (p & pan) === 0;
+    case AccessType.Maintenance:
+      return (p & (privileged ? P1.R1 : P1.R0)) !== 0;
+    default:
+      return (p & (privileged ? P1.R1 : P1.R0)) !== 0 && (p & pan) === 0;
+  }
+}
+
+/** Stage-1 alignment (Device) and permission checks of a fresh stage-1 result, before its stage 2. */
+function stage1Check(cfg: RegimeConfig, c: AccessCheck, attrs: MemAttrs, perm: number, level: number, va: number): void {
+  if (c.unaligned && attrs.kind === 'device' && c.access !== AccessType.Fetch) {
+    throw new MmuFault('alignment', 1, -1, false, undefined, `alignment fault: unaligned ${c.size}-byte access to Device memory at ${hex(va)}`);
+  }
+  if (level >= 0 && !stage1Allows(perm, cfg.privileged, c.pan, c.access)) {
+    const fake = { s1perm: perm, s2perm: P2.ALL, level } as TlbEntry;
+    throw permissionFault(fake, cfg, va, c.access, c.pan);
+  }
+}

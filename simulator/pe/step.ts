@@ -1,0 +1,71 @@
+/**
+ * One step of a PE (the engine's "PE executes its next instruction" action):
+ * take a pending, unmasked interrupt, or fetch and execute one instruction
+ * (Arm ARM D1.3: interrupts are taken between instructions; D1.3.x PC
+ * alignment checking; D1.4 Illegal Execution state).
+ *
+ * Hot path: no allocation, no BigInt. Interrupt lines are sampled with four
+ * boolean reads and one AND; HCR_EL2/SCR_EL3 are refreshed from the bigint map
+ * only when a system register was written (`sysregGen`).
+ */
+import { AccessType } from '../mmu/types';
+import { hex } from '../util/hex';
+import { refreshConfig } from './config';
+import { takeSyncException } from './entry';
+import { EC, SyncException } from './exception';
+import { takePendingInterrupt, wakeupPending } from './interrupts';
+import type { Pe } from './pe';
+
+/** HCR_EL2.VSE | HCR_EL2.VI | HCR_EL2.VF. */
+const HCR_VIRTUAL_PENDING = (1 << 8) | (1 << 7) | (1 << 6);
+
+/** Leave WFI/WFE when a wake-up event is present (Arm ARM D1.6). Returns false while the PE keeps waiting. */
+export function tryWake(pe: Pe): boolean {
+  if (pe.state === 'wfe' && pe.eventRegister !== 0) {
+    pe.eventRegister = 0;
+    pe.state = 'running';
+    return true;
+  }
+  if (wakeupPending(pe)) {
+    pe.state = 'running';
+    return true;
+  }
+  return false;
+}
+
+export function stepPe(pe: Pe): void {
+  if (pe.state !== 'running') {
+    if (pe.state === 'halted' || !tryWake(pe)) return;
+  }
+  if (pe.configGen !== pe.sysregGen) refreshConfig(pe);
+  if (pe.irqLine || pe.fiqLine || pe.virqLine || pe.vfiqLine || pe.serrorLine || (pe.hcrLo & HCR_VIRTUAL_PENDING) !== 0) {
+    if (takePendingInterrupt(pe)) return;
+  }
+  const pc = pe.pc;
+  const env = pe.env;
+  try {
+    // PSTATE.IL=1 (after an illegal exception return): the next instruction raises EC 0x0E (Arm ARM D1.4.1).
+    if (pe.il !== 0) {
+      const why = pe.lastIllegalReturn === undefined ? 'PSTATE.IL=1' : `PSTATE.IL=1 after an illegal exception return: ${pe.lastIllegalReturn}`;
+      throw new SyncException(EC.ILLEGAL_STATE, 0, { kind: 'illegal-state', reason: `Illegal Execution state (${why})` });
+    }
+    // PC alignment fault (Arm ARM D1.3.5.x): checked on fetch, FAR = PC.
+    if ((pc & 3) !== 0) throw new SyncException(EC.PC_ALIGN, 0, { far: pc, kind: 'pc-alignment', reason: `PC alignment fault at ${hex(BigInt.asUintN(64, BigInt(pc)))}` });
+    env.mmu.translate(pe, pc, 4, AccessType.Fetch);
+    const instr = env.fetchInstr(pe.tPa, pe);
+    if (instr === undefined) {
+      pe.state = 'halted';
+      pe.stopReason = `no code at ${hex(BigInt.asUintN(64, BigInt(pc)))}`;
+      return;
+    }
+    pe.nextPc = pc + 4;
+    instr.exec(pe);
+    pe.pc = pe.nextPc;
+    pe.instret++;
+  } catch (err) {
+    if (!(err instanceof SyncException)) throw err;
+    pe.instret++;
+    pe.pc = pc;
+    takeSyncException(pe, err);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `event [NAME] [every] when TRIGGER do ACTION` — something the machine does
+ * at a point of the run (an interrupt, a write by an agent outside the PEs, a
+ * speculative cache fill).
+ *
+ *   TRIGGER  step N | pe N reaches TARGET
+ *   ACTION   irq INTID [pe N] | write ADDR = VALUE [size 1|2|4|8] | fill ADDR [in CACHE]
+ */
+import type { RawBlock } from './blocks';
+import { didYouMean, spanRange, tokRange } from './diagnostics';
+import type { EventDecl } from './model';
+import { Cursor, type ParseState } from './state';
+
+/** Where an event names a PE (checked once the PE count is known). */
+export interface PeMention {
+  pe: number;
+  range: import('./model').SourceRange;
+}
+
+/** A trigger value ends at `do` (or at an action word when `do` is missing, so the message says so). */
+const TRIGGER_END = ['do', 'irq', 'write', 'fill'];
+
+export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMention[]): void {
+  const c = new Cursor(block.header, st, block.keyword);
+  let name: string | undefined;
+  const first = c.peek();
+  // A name only when `every`/`when` follows it, so `event step 5 …` reports the missing `when`.
+  if (first && first.kind === 'ident' && !['every', 'when'].includes(first.text) && (c.isWord('every', 1) || c.isWord('when', 1))) {
+    c.next();
+    name = first.text;
+  }
+  const repeat = c.acceptWord('every') !== undefined;
+  if (!c.acceptWord('when')) {
+    c.expected("'when'", c.i === 0 ? 'event' : c.prev().text);
+    return;
+  }
+  let trigger: EventDecl['trigger'];
+  const tk = c.peek();
+  if (c.acceptWord('step')) {
+    const e = c.expr(TRIGGER_END);
+    if (!e) return c.expected('a step number', 'step');
+    const t: EventDecl['trigger'] = { kind: 'step', step: 0 };
+    trigger = t;
+    st.late.push({ expr: e, what: 'the step number', min: repeat ? 1n : 0n, max: BigInt(Number.MAX_SAFE_INTEGER), apply: (v) => ((t as { step: number }).step = Number(v)) });
+  } else if (c.acceptWord('pe')) {
+    const peTok = c.next();
+    const pe = peTok && peTok.kind === 'number' ? Number(peTok.text.replace(/_/g, '')) : NaN;
+    if (!peTok || !Number.isSafeInteger(pe)) {
+      if (peTok) c.i--;
+      return c.expected('a PE number', 'pe');
+    }
+    peMentions.push({ pe, range: tokRange(peTok) });
+    if (!c.expectWord('reaches', `pe ${peTok.text}`)) return;
+    const target = c.expr(TRIGGER_END);
+    if (!target) return c.expected('a label or address', 'reaches');
+    trigger = { kind: 'reach', pe, target };
+    st.late.push({ expr: target, what: 'the address to reach', min: 0n, max: (1n << 64n) - 1n });
+  } else {
+    const hint = tk ? didYouMean(tk.text, ['step', 'pe']) : '';
+    if (tk && hint) {
+      st.rep.error(tokRange(tk), `unknown trigger '${tk.text}'${hint}`);
+      return;
+    }
+    return c.expected("a trigger ('step N' or 'pe N reaches LABEL')", 'when');
+  }
+  if (!c.expectWord('do')) return;
+  const ak = c.peek();
+  let action: EventDecl['action'];
+  if (c.acceptWord('irq')) {
+    const e = c.expr(['pe']);
+    if (!e) return c.expected('an interrupt ID', 'irq');
+    const a: EventDecl['action'] = { kind: 'irq', intid: 0 };
+    action = a;
+    st.late.push({ expr: e, what: 'the interrupt ID', min: 0n, max: 1019n, apply: (v) => ((a as { intid: number }).intid = Number(v)) });
+    if (c.acceptWord('pe')) {
+      const peTok = c.next();
+      const pe = peTok && peTok.kind === 'number' ? Number(peTok.text.replace(/_/g, '')) : NaN;
+      if (!peTok || !Number.isSafeInteger(pe)) {
+        if (peTok) c.i--;
+        return c.expected('a PE number', 'pe');
+      }
+      peMentions.push({ pe, range: tokRange(peTok) });
+      (a as { pe?: number }).pe = pe;
+    }
+  } else if (c.acceptWord('write')) {
+    const addr = c.expr(['size'], ['=']);
+    if (!addr) return c.expected('an address', 'write');
+    if (!c.acceptPunct('=')) return c.expected("'='");
+    const value = c.expr(['size']);
+    if (!value) return c.expected('a value', '=');
+    let size: 1 | 2 | 4 | 8 = 8;
+    if (c.acceptWord('size')) {
+      const s = c.next();
+      const sv = s ? Number(s.text) : NaN;
+      if (!s || ![1, 2, 4, 8].includes(sv)) {
+        if (s) c.i--;
+        return c.expected('a size of 1, 2, 4 or 8 bytes', 'size');
+      }
+      size = sv as 1 | 2 | 4 | 8;
+    }
+    action = { kind: 'write', address: addr, value, size };
+    st.late.push({ expr: addr, what: 'the address', min: 0n, max: (1n << 52n) - 1n });
+    const bytes = size;
+    st.late.push({
+      expr: value,
+      what: 'the value',
+      min: -(1n << BigInt(size * 8 - 1)),
+      max: (1n << BigInt(size * 8)) - 1n,
+      apply: (v) => (value.value = BigInt.asUintN(bytes * 8, v)), // two's complement in the write size
+    });
+  } else if (c.acceptWord('fill')) {
+    const addr = c.expr(['in']);
+    if (!addr) return c.expected('an address', 'fill');
+    let cache = 'any';
+    if (c.acceptWord('in')) {
+      const w = c.word();
+      if (!w) return c.expected('a cache name', 'in');
+      cache = w.text;
+    }
+    action = { kind: 'fill', address: addr, cache };
+    st.late.push({ expr: addr, what: 'the address', min: 0n, max: (1n << 52n) - 1n });
+  } else {
+    const hint = ak ? didYouMean(ak.text, ['irq', 'write', 'fill']) : '';
+    if (ak && hint) {
+      st.rep.error(tokRange(ak), `unknown action '${ak.text}'${hint}`);
+      return;
+    }
+    return c.expected("an action ('irq N', 'write ADDR = VALUE' or 'fill ADDR')", 'do');
+  }
+  c.expectEnd('the event');
+  const ev: EventDecl = { trigger, action, repeat, range: spanRange(block.keyword, block.header[block.header.length - 1]) };
+  if (name !== undefined) ev.name = name;
+  st.model.events.push(ev);
+}

@@ -1,0 +1,240 @@
+/**
+ * Scenario lexer: one pass over the text, producing tokens with exact 0-based
+ * line/column ranges (UTF-16 columns, as LSP counts them) and a copy of the
+ * text with comments blanked out, so operand and expression texts can be cut
+ * from the source without comments while keeping every column unchanged.
+ *
+ * The lexer never fails: unknown characters become one-character `punct`
+ * tokens, unterminated strings and comments are reported and closed at the end
+ * of the line / file.
+ *
+ * Comments are `// …` to end of line and `/* … *\/` (as in GNU as for
+ * AArch64). Numbers may use `_` separators (`0x8000_0000`).
+ */
+import type { Diagnostic } from './model';
+
+export type TokenKind = 'ident' | 'number' | 'string' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  /** Source text of the token (strings keep their quotes). */
+  text: string;
+  line: number;
+  col: number;
+  endCol: number;
+  /** Offsets into the text. */
+  start: number;
+  end: number;
+  /** True when whitespace or a comment (or a line start) precedes the token. */
+  spaced: boolean;
+}
+
+export interface LexResult {
+  tokens: Token[];
+  /** Source lines with comments replaced by spaces (same length as the original lines, `\r` removed). */
+  clean: string[];
+  diagnostics: Diagnostic[];
+}
+
+const enum Ch {
+  Tab = 9,
+  LF = 10,
+  CR = 13,
+  Space = 32,
+  Quote = 34,
+  Dollar = 36,
+  Star = 42,
+  Dot = 46,
+  Slash = 47,
+  D0 = 48,
+  D9 = 57,
+  A = 65,
+  Z = 90,
+  Backslash = 92,
+  Underscore = 95,
+  a = 97,
+  z = 122,
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore || c === Ch.Dot || c === Ch.Dollar;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= Ch.D0 && c <= Ch.D9);
+}
+
+function isDigit(c: number): boolean {
+  return c >= Ch.D0 && c <= Ch.D9;
+}
+
+const TWO_CHAR_PUNCT = new Set(['==', '!=', '<<', '>>', '<=', '>=', '&&', '||']);
+
+export function lex(text: string): LexResult {
+  const tokens: Token[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const n = text.length;
+  // Characters of the "clean" text; comment characters become spaces, everything else is kept.
+  const cleanParts: string[] = [];
+  let cleanFrom = 0; // start of the not-yet-copied stretch of text
+  let line = 0;
+  let lineStart = 0;
+  let spaced = true;
+  let i = 0;
+
+  const blank = (from: number, to: number): void => {
+    // Copy text[cleanFrom, from) verbatim, then the comment [from, to) as spaces (keeping newlines).
+    cleanParts.push(text.slice(cleanFrom, from));
+    const comment = text.slice(from, to);
+    cleanParts.push(comment.replace(/[^\n\r]/g, ' '));
+    cleanFrom = to;
+  };
+
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.LF) {
+      line++;
+      i++;
+      lineStart = i;
+      spaced = true;
+      continue;
+    }
+    if (c === Ch.Space || c === Ch.Tab || c === Ch.CR || c === 11 || c === 12 || c === 0xfeff || c === 0xa0) {
+      i++;
+      spaced = true;
+      continue;
+    }
+    if (c === Ch.Slash && i + 1 < n) {
+      const c2 = text.charCodeAt(i + 1);
+      if (c2 === Ch.Slash) {
+        let j = i + 2;
+        while (j < n && text.charCodeAt(j) !== Ch.LF) j++;
+        blank(i, j);
+        i = j;
+        spaced = true;
+        continue;
+      }
+      if (c2 === Ch.Star) {
+        const startLine = line;
+        const startCol = i - lineStart;
+        let j = i + 2;
+        let closed = false;
+        while (j < n) {
+          const cj = text.charCodeAt(j);
+          if (cj === Ch.Star && j + 1 < n && text.charCodeAt(j + 1) === Ch.Slash) {
+            j += 2;
+            closed = true;
+            break;
+          }
+          if (cj === Ch.LF) {
+            line++;
+            lineStart = j + 1;
+          }
+          j++;
+        }
+        if (!closed) {
+          diagnostics.push({
+            range: { start: { line: startLine, col: startCol }, end: { line: startLine, col: startCol + 2 } },
+            severity: 'error',
+            message: "unterminated comment: expected '*/' before the end of the file",
+            rule: 'syntax',
+          });
+        }
+        blank(i, j);
+        i = j;
+        spaced = true;
+        continue;
+      }
+    }
+    const start = i;
+    const col = i - lineStart;
+    let kind: TokenKind;
+    if (isIdentStart(c)) {
+      i++;
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      kind = 'ident';
+    } else if (isDigit(c)) {
+      // A run of digits, letters and `_`: a number (`0x8000_0000`) or a GNU as
+      // local label reference (`1f`, `2b`); anything else is kept as one token
+      // so the value checker reports it whole.
+      i++;
+      while (i < n && isIdentPart(text.charCodeAt(i)) && text.charCodeAt(i) !== Ch.Dot && text.charCodeAt(i) !== Ch.Dollar) i++;
+      const t = text.slice(start, i);
+      kind = /^[0-9]+[fb]$/.test(t) ? 'ident' : 'number';
+    } else if (c === Ch.Quote) {
+      i++;
+      let closed = false;
+      while (i < n) {
+        const ci = text.charCodeAt(i);
+        if (ci === Ch.Backslash && i + 1 < n && text.charCodeAt(i + 1) !== Ch.LF && text.charCodeAt(i + 1) !== Ch.CR) {
+          i += 2;
+          continue;
+        }
+        if (ci === Ch.LF || (ci === Ch.CR && (i + 1 >= n || text.charCodeAt(i + 1) === Ch.LF))) break; // end of line (LF or CRLF)
+        i++;
+        if (ci === Ch.Quote) {
+          closed = true;
+          break;
+        }
+      }
+      if (!closed) {
+        diagnostics.push({
+          range: { start: { line, col }, end: { line, col: i - lineStart } },
+          severity: 'error',
+          message: "unterminated string: expected '\"' before the end of the line",
+          rule: 'syntax',
+        });
+      }
+      kind = 'string';
+    } else {
+      i++;
+      if (i < n && TWO_CHAR_PUNCT.has(text.slice(start, i + 1))) i++;
+      kind = 'punct';
+    }
+    tokens.push({ kind, text: text.slice(start, i), line, col, endCol: i - lineStart, start, end: i, spaced });
+    spaced = false;
+  }
+  cleanParts.push(text.slice(cleanFrom));
+  const clean = cleanParts.join('').split('\n');
+  for (let k = 0; k < clean.length; k++) {
+    const l = clean[k];
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === Ch.CR) clean[k] = l.slice(0, -1);
+  }
+  return { tokens, clean, diagnostics };
+}
+
+/** Decode the contents of a string token (GNU as escapes: \n \t \r \\ \" \0 \xNN and octal). */
+export function decodeString(tokenText: string): string {
+  const body = tokenText.endsWith('"') && tokenText.length >= 2 ? tokenText.slice(1, -1) : tokenText.slice(1);
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== '\\' || i + 1 >= body.length) {
+      out += ch;
+      continue;
+    }
+    const e = body[++i];
+    switch (e) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'x': {
+        const m = /^[0-9a-fA-F]{1,2}/.exec(body.slice(i + 1));
+        if (m) {
+          out += String.fromCharCode(parseInt(m[0], 16));
+          i += m[0].length;
+        } else out += 'x';
+        break;
+      }
+      default:
+        if (e >= '0' && e <= '7') {
+          const m = /^[0-7]{1,3}/.exec(body.slice(i)) as RegExpExecArray;
+          out += String.fromCharCode(parseInt(m[0], 8) & 0xff);
+          i += m[0].length - 1;
+        } else out += e;
+    }
+  }
+  return out;
+}

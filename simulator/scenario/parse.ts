@@ -1,0 +1,276 @@
+/**
+ * `parseScenario(text, file)`: scenario text → ScenarioModel.
+ *
+ * Never throws. Every problem becomes a Diagnostic with an exact 0-based range
+ * and a rule id; the model is as complete as the text allows (a file with
+ * errors still yields its labels, PE blocks and expectations), because the
+ * language server shows hovers and symbols while the user types.
+ *
+ * Phases: lex → split top-level blocks → interpret each block → constants →
+ * system values → layout pass 1 (addresses, labels) → constants again →
+ * layout pass 2 (assembly) → late values (registers, entries, events,
+ * expectations) → semantic checks.
+ */
+import { splitBlocks, type RawBlock } from './blocks';
+import { interpretCode } from './codeBlock';
+import { Reporter, spanRange, tokRange } from './diagnostics';
+import { interpretEvent, type PeMention } from './eventDecl';
+import { interpretExpect, type RegisterMention } from './expectBlock';
+import { isExtensionBlock, scenarioPasses } from './keywords';
+import { lex, decodeString, type Token } from './lexer';
+import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
+import type { GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
+import { interpretPe, type PeHeaderInfo } from './peBlock';
+import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } from './state';
+import { defaultSystem, finishSystem, interpretSystem, type SystemExtras } from './systemBlock';
+import { checkScenario } from './check';
+import { hex } from '../util/hex';
+import type { Assembler } from '../isa/instr';
+import { defaultAssembler } from './assembler';
+
+export interface ParseOptions {
+  /** The A64 assembler (defaults to `isa`'s `assembleLine`). */
+  assembler?: Assembler;
+  /** Skip semantic checks (tests of the syntax layer). */
+  skipChecks?: boolean;
+  /** Reuse assembly of unchanged lines from earlier parses (default true; only with the default assembler). */
+  cache?: boolean;
+}
+
+export function emptyModel(file: string, text: string): ScenarioModel {
+  return {
+    file,
+    system: defaultSystem(),
+    pes: [],
+    code: [],
+    constants: new Map(),
+    symbols: new Map(),
+    events: [],
+    expectations: [],
+    blocks: [],
+    program: { instrs: new Map(), chunks: [], lineOf: new Map() },
+    diagnostics: [],
+    refs: [],
+    text,
+  };
+}
+
+export function parseScenario(text: string, file = '<input>', options: ParseOptions = {}): ScenarioModel {
+  const src = typeof text === 'string' ? text : String(text);
+  const model = emptyModel(file, src);
+  const rep = new Reporter();
+  try {
+    run(model, src, rep, options);
+  } catch (e) {
+    rep.error(
+      { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
+      `internal error while reading the scenario (please report it): ${e instanceof Error ? e.message : String(e)}`,
+      'internal-error',
+    );
+  }
+  model.diagnostics = rep.list;
+  for (const [name, pass] of scenarioPasses()) {
+    try {
+      pass(model);
+    } catch (e) {
+      model.diagnostics.push({
+        range: { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
+        severity: 'error',
+        message: `internal error in the '${name}' pass (please report it): ${e instanceof Error ? e.message : String(e)}`,
+        rule: 'internal-error',
+      });
+    }
+  }
+  model.diagnostics = sortDiagnostics(model.diagnostics);
+  return model;
+}
+
+function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioModel['diagnostics'] {
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.range.start.line - b.d.range.start.line || a.d.range.start.col - b.d.range.start.col || a.i - b.i)
+    .map((x) => x.d);
+}
+
+function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions): void {
+  const lexed = lex(text);
+  rep.list.push(...lexed.diagnostics);
+  const st: ParseState = {
+    model,
+    rep,
+    clean: lexed.clean,
+    refs: model.refs ?? [],
+    consts: [],
+    code: [],
+    late: [],
+    early: [],
+    localLabels: new Map(),
+  };
+  model.refs = st.refs;
+  const blocks = splitBlocks(lexed.tokens, rep);
+
+  const sysExtras: SystemExtras = { clusterMaps: [], seen: new Map() };
+  const peHeaders: PeHeaderInfo[] = [];
+  const peMentions: PeMention[] = [];
+  const regMentions: RegisterMention[] = [];
+  let titleRange: SourceRange | undefined;
+
+  for (const b of blocks) {
+    const kw = b.keyword.text;
+    guard(st, b, () => {
+      switch (kw) {
+        case 'scenario':
+          titleRange = interpretTitle(st, b, titleRange);
+          break;
+        case 'system':
+          interpretSystem(st, b, sysExtras);
+          break;
+        case 'const':
+          interpretConst(st, b);
+          break;
+        case 'pe':
+          interpretPe(st, b, peHeaders);
+          break;
+        case 'code':
+        case 'data':
+          interpretCode(st, b);
+          break;
+        case 'event':
+          interpretEvent(st, b, peMentions);
+          break;
+        case 'expect':
+          interpretExpect(st, b, peMentions, regMentions);
+          break;
+        default:
+          if (isExtensionBlock(kw)) model.blocks.push(genericBlock(b));
+      }
+    });
+  }
+
+  // Constants that do not depend on labels, then system values.
+  resolveConstants(st, false);
+  for (const d of st.early) applyDeferred(st, d);
+  finishSystem(st, sysExtras);
+
+  // Layout pass 1 → labels; constants that depend on labels; pass 2.
+  const layouts = layoutPass1(st);
+  resolveConstants(st, true);
+  // Re-parses (the language server on every keystroke) reuse unchanged lines' assembly (asmCache.ts).
+  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false);
+
+  for (const d of st.late) applyDeferred(st, d);
+  checkPlacement(st);
+  if (!options.skipChecks) checkScenario(st, { peHeaders, peMentions, regMentions });
+}
+
+/** Run one block interpreter; an internal failure is reported at the block, and parsing continues. */
+function guard(st: ParseState, b: RawBlock, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    st.rep.error(tokRange(b.keyword), `internal error while reading this '${b.keyword.text}' block (please report it): ${e instanceof Error ? e.message : String(e)}`, 'internal-error');
+  }
+}
+
+function interpretTitle(st: ParseState, b: RawBlock, prev: SourceRange | undefined): SourceRange | undefined {
+  const h = b.header;
+  if (h.length === 0 || h[0].kind !== 'string') {
+    st.rep.error(h.length > 0 ? tokRange(h[0]) : tokRange(b.keyword), `expected a title in quotes after 'scenario' (e.g. scenario "Stage 2 fault")`);
+    return prev;
+  }
+  if (h.length > 1) st.rep.error(spanRange(h[1], h[h.length - 1]), 'unexpected text after the scenario title');
+  if (prev) st.rep.warning(tokRange(b.keyword), "the scenario title is set twice; the last one wins", 'duplicate', [{ range: prev, message: 'first title' }]);
+  st.model.title = decodeString(h[0].text);
+  return b.range;
+}
+
+function interpretConst(st: ParseState, b: RawBlock): void {
+  const c = new Cursor(b.header, st, b.keyword);
+  const name = c.next();
+  if (!name || name.kind !== 'ident') {
+    if (name) c.i--;
+    c.expected('a constant name', 'const');
+    return;
+  }
+  if (!c.acceptPunct('=')) {
+    c.expected("'='", name.text);
+    return;
+  }
+  const expr = c.expr();
+  if (!expr) {
+    c.expected('a value', '=');
+    return;
+  }
+  const def: SymbolDef = { name: name.text, kind: 'constant', range: tokRange(name) };
+  if (defineSymbol(st, def)) st.consts.push({ def, expr, resolved: false });
+}
+
+/**
+ * Evaluate constants until nothing changes (they may refer to each other in
+ * any order). With `final`, report those that still have no value.
+ */
+function resolveConstants(st: ParseState, final: boolean): void {
+  const global = globalLookup(st);
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const c of st.consts) {
+      if (c.resolved) continue;
+      const v = evaluate(st, c.expr, c.lookup ?? global, { quiet: true });
+      if (v !== undefined) {
+        c.def.value = v;
+        c.resolved = true;
+        progress = true;
+      }
+    }
+  }
+  if (!final) return;
+  for (const c of st.consts) {
+    if (c.resolved) continue;
+    evaluate(st, c.expr, c.lookup ?? global, { reportUnvalued: true });
+    c.resolved = true; // reported once
+  }
+}
+
+function applyDeferred(st: ParseState, d: DeferredValue): void {
+  const v = evaluate(st, d.expr, globalLookup(st));
+  if (v === undefined) return;
+  if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
+    const show = (x: bigint): string => (x > 0xffffn ? hex(x) : x.toString());
+    const range = d.min !== undefined && d.max !== undefined ? `${show(d.min)} to ${show(d.max)}` : d.min !== undefined ? `at least ${show(d.min)}` : `at most ${show(d.max!)}`;
+    st.rep.error(d.expr.range, `${d.what} must be ${range}, not ${v < 0n ? v.toString() : show(v)}`, d.rule ?? 'out-of-range');
+    return;
+  }
+  d.apply?.(v);
+}
+
+/** Split a body statement into words: runs of adjacent tokens; `{ } ,` and strings stand alone. */
+function words(tokens: Token[]): { text: string; range: SourceRange }[] {
+  const out: { text: string; range: SourceRange }[] = [];
+  let cur: Token[] = [];
+  const flush = (): void => {
+    if (cur.length > 0) out.push({ text: cur.map((t) => t.text).join(''), range: spanRange(cur[0], cur[cur.length - 1]) });
+    cur = [];
+  };
+  for (const t of tokens) {
+    const alone = t.kind === 'string' || t.text === '{' || t.text === '}' || t.text === ',';
+    if (alone || t.spaced || (cur.length > 0 && (cur[cur.length - 1].line !== t.line || isAlone(cur[cur.length - 1])))) flush();
+    cur.push(t);
+    if (alone) flush();
+  }
+  flush();
+  return out;
+}
+
+function isAlone(t: Token): boolean {
+  return t.kind === 'string' || t.text === '{' || t.text === '}' || t.text === ',';
+}
+
+function genericBlock(b: RawBlock): GenericBlock {
+  return {
+    keyword: b.keyword.text,
+    args: words(b.header),
+    body: b.body.map((s) => ({ words: words(s.tokens), range: s.range })),
+    range: b.range,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * What a run tells its observers. Every front end (CLI report, language-server
+ * background run, debug adapter, timeline view) consumes the same stream.
+ *
+ * Values that are 64-bit architectural quantities (ESR, FAR, register values)
+ * are bigints: events are rare compared to instructions, and exactness matters
+ * more than speed here. The per-instruction kinds (`instruction`,
+ * `memory-access`) are opt-in: nothing builds them unless someone listens
+ * (see `TraceBus.wants`).
+ */
+import type { ExceptionLevel, FaultKind } from '../scenario/model';
+
+/** A fault or exception taken, as reports and expectations see it. */
+export interface FaultRecord {
+  pe: number;
+  /** Fault classification (`translation`, `permission`, …) or `undefined` for a non-fault exception. */
+  kind?: FaultKind;
+  /** EL the exception was taken to. */
+  el: ExceptionLevel;
+  /** EL the PE was executing at when it took the exception. */
+  fromEl: ExceptionLevel;
+  esr: bigint;
+  far?: bigint;
+  stage?: 1 | 2;
+  level?: number;
+  /** Faulting virtual address (= FAR when the syndrome reports one). */
+  va?: bigint;
+  /** Intermediate physical address for stage-2 faults (HPFAR_EL2 carries its page). */
+  ipa?: bigint;
+  /** PC of the instruction that caused it (the preferred return address). */
+  pc: bigint;
+  /** 0-based source line of that instruction. */
+  line?: number;
+  /** Machine step at which it was taken. */
+  step: number;
+  reason?: string;
+  /** Exception type (`sync`, `irq`, …). */
+  type: 'sync' | 'irq' | 'fiq' | 'virq' | 'vfiq' | 'serror';
+  /** False when the vector held no code and the PE stopped. */
+  handled: boolean;
+}
+
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+/** A checker's verdict: which architectural rule a run broke and where. */
+export interface Finding {
+  rule: string;
+  severity: FindingSeverity;
+  message: string;
+  /** 0-based source line of the primary location (e.g. the read that saw stale data). */
+  line?: number;
+  /** Other lines involved (e.g. the write that was not made visible). */
+  related: number[];
+  /** The same lines with what each one did (`related[i]` ↔ `relatedInfo[i]` when present), for related-information views. */
+  relatedInfo?: { line: number; message: string }[];
+  pe?: number;
+  step?: number;
+}
+
+export type TraceEvent =
+  | { kind: 'instruction'; step: number; pe: number; pc: number; line?: number; text: string }
+  | { kind: 'exception'; step: number; fault: FaultRecord }
+  | { kind: 'sysreg-write'; step: number; pe: number; register: string; value: bigint; line?: number }
+  | { kind: 'memory-access'; step: number; pe?: number; pa: number; size: number; write: boolean; lo: number; hi: number; attrs: string }
+  | {
+      kind: 'cache-line';
+      step: number;
+      /** Cache name, e.g. `L1D.pe0`, `L2.cluster0`. */
+      cache: string;
+      /** Line-aligned physical address. */
+      pa: number;
+      from: string;
+      to: string;
+      /** Attributes of the copy (`Normal-WB ISH`). */
+      attrs?: string;
+      cause?: string;
+      pe?: number;
+    }
+  | { kind: 'finding'; step: number; finding: Finding }
+  | { kind: 'event-fired'; step: number; index: number; line: number; description: string }
+  | { kind: 'halted'; step: number; pe: number; reason: string }
+  | { kind: 'expectation'; line: number; text: string; held: boolean; detail?: string };
+
+export type TraceKind = TraceEvent['kind'];
+export type TraceListener<K extends TraceKind = TraceKind> = (event: Extract<TraceEvent, { kind: K }>) => void;

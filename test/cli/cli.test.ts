@@ -1,0 +1,172 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../simulator/cli/commands';
+import { repoRoot } from '../engine/helpers';
+
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
+
+function cli(args: string[], cwd = repoRoot()): Captured {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'armscope-cli-'));
+function scenarioFile(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const PASSING = `scenario "tiny"
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x1000
+}
+pe 0 {
+  el 1
+  entry start
+}
+code at 0x8000_0000 {
+start:
+    mov   x1, #3
+    hlt   #0
+}
+expect {
+  pe 0 x1 == 3
+  halted pe 0
+}
+`;
+
+/** One line, no stack frames. */
+function assertOneLine(text: string, pattern: RegExp): void {
+  assert.equal(text.split('\n').length, 1, `expected one line, got:\n${text}`);
+  assert.doesNotMatch(text, /\n\s+at /);
+  assert.match(text, pattern);
+}
+
+describe('cli: armscope run', () => {
+  it('prints a readable report and exits 0 when every expectation holds', () => {
+    const r = cli(['run', scenarioFile('pass.armscope', PASSING)]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /PE 0 {2}EL1 {2}halted/);
+    assert.match(r.out, /held {3}line 16: pe 0 x1 == 3/);
+    assert.match(r.out, /Result: PASS \(2\/2 expectations held\)/);
+  });
+
+  it('exits 1 when an expectation fails, naming its line and what was there', () => {
+    const r = cli(['run', scenarioFile('fail.armscope', PASSING.replace('x1 == 3', 'x1 == 4'))]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /FAILED line 16: pe 0 x1 == 4 {2}— PE 0 x1 is 0x3/);
+    assert.match(r.out, /Result: FAIL \(1\/2 expectations held\)/);
+  });
+
+  it('exits 2 when the scenario has errors, with file:line:col diagnostics', () => {
+    const f = scenarioFile('bad.armscope', PASSING.replace('entry start', 'entry nowhere'));
+    const r = cli(['run', f]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8:\\d+: error: .*nowhere`, 'm'));
+  });
+
+  it('--json gives the machine-readable shape', () => {
+    const r = cli(['run', scenarioFile('json.armscope', PASSING), '--json', '--seed', '3', '--max-steps', '50']);
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out);
+    assert.equal(j.result, 'pass');
+    assert.deepEqual(j.expectations, [
+      { line: 16, text: 'pe 0 x1 == 3', held: true, detail: 'PE 0 x1 is 0x3' },
+      { line: 17, text: 'halted pe 0', held: true, detail: 'PE 0 is halted (hlt #0)' },
+    ]);
+    assert.deepEqual(j.faults, []);
+    assert.deepEqual(j.findings, []);
+    assert.equal(j.steps, 2);
+    assert.equal(j.stopKind, 'halted');
+    assert.equal(j.pes[0].x[1], '0x3');
+  });
+
+  it('--max-steps is a budget, reported rather than hanging', () => {
+    const loop = PASSING.replace('    hlt   #0\n', '    b     start\n');
+    const r = cli(['run', scenarioFile('loop.armscope', loop), '--max-steps', '40', '--json']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.out);
+    assert.equal(j.stopReason, 'stopped: step budget of 40 exhausted');
+    assert.equal(j.steps, 40);
+  });
+
+  it('bad inputs are one line on stderr, exit 2, never a stack trace', () => {
+    const cases: [string[], RegExp][] = [
+      [['run', join(tmp, 'missing.armscope')], /^armscope: .*missing\.armscope: no such file$/],
+      [['run'], /^armscope: run: expected exactly one FILE$/],
+      [['run', scenarioFile('x.armscope', PASSING), '--seed', 'banana'], /^armscope: --seed: 'banana' is not a valid number/],
+      [['run', scenarioFile('x.armscope', PASSING), '--cache-model', 'maybe'], /^armscope: --cache-model: expected on or off, got 'maybe'$/],
+      [['run', scenarioFile('x.armscope', PASSING), '--frobnicate'], /^armscope: unknown option '--frobnicate'$/],
+      [['decode', 'FOO_EL9', '0x1'], /^armscope: decode: unknown register 'FOO_EL9'$/],
+      [['decode', 'ESR_EL2', '0xZZ'], /^armscope: decode: '0xZZ' is not a number/],
+      [['decode', 'ESR_EL2', '0x1_0000_0000_0000_0000'], /^armscope: decode: .* does not fit in ESR_EL2 \(64 bits\)$/],
+      [['check', join(tmp, 'nope.armscope')], /no such file$/],
+      [['frob'], /^armscope: unknown command 'frob'/],
+      [['demo', join(tmp, 'no-such-dir')], /no such directory$/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = cli(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assertOneLine(r.err, pattern);
+    }
+  });
+});
+
+describe('cli: armscope check', () => {
+  it('prints path:line:col: severity: message [rule] with 1-based positions and exits 2 on errors', () => {
+    const bad = scenarioFile('check.armscope', PASSING.replace('entry start', 'entry nowhere'));
+    const good = scenarioFile('good.armscope', PASSING);
+    const r = cli(['check', good, bad]);
+    assert.equal(r.code, 2);
+    const lines = r.out.split('\n').filter((l) => l.length > 0);
+    assert.ok(lines.length >= 1);
+    for (const l of lines) assert.match(l, /^\S+:\d+:\d+: (error|warning|info): .+ \[[a-z0-9-]+\]$/);
+    assert.ok(lines.some((l) => l.startsWith(`${bad}:8:`) && / error: /.test(l)), r.out);
+    assert.equal(cli(['check', good]).code, 0);
+  });
+});
+
+describe('cli: armscope decode', () => {
+  it('decodes ESR_EL2 with its ISS sub-fields by architectural names (JSON)', () => {
+    const r = cli(['decode', 'esr_el2', '0x6230_0400', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as { register: string; value: string; fields: { name: string; msb: number; lsb: number; value: string; meaning: string }[] };
+    assert.equal(j.register, 'ESR_EL2');
+    assert.equal(j.value, '0x6230_0400');
+    const field = (name: string) => j.fields.find((f) => f.name === name || f.name.endsWith(`.${name}`));
+    assert.deepEqual({ ...field('EC'), meaning: undefined }, { name: 'EC', msb: 31, lsb: 26, value: '0x18', meaning: undefined });
+    assert.equal(field('IL')?.value, '0x1');
+    assert.equal(field('Op0')?.value, '0x3');
+    assert.equal(field('CRn')?.value, '0x1');
+    assert.deepEqual([field('CRn')?.msb, field('CRn')?.lsb], [13, 10]);
+    assert.equal(field('Rt')?.value, '0x0');
+  });
+
+  it('prints a readable field table', () => {
+    const r = cli(['decode', 'HCR_EL2', '0x8400_0000']);
+    assert.equal(r.code, 0);
+    assert.match(r.out.split('\n')[0], /^HCR_EL2 = 0x8400_0000/);
+    assert.match(r.out, /\[26\]\s+TVM\s+0b1\b/);
+    assert.match(r.out, /\[31\]\s+RW\s+0b1\b/);
+    assert.match(r.out, /\[27\]\s+TGE\s+0b0\b/);
+  });
+});
+
+describe('cli: armscope demo', () => {
+  it('runs every example and prints a short report for each', () => {
+    const r = cli(['demo', 'examples']);
+    assert.match(r.out, /^PASS {2}examples\/hello\/hello\.armscope/m);
+    assert.match(r.out, /^PASS {2}examples\/seed-004\/bug-crn-mask\.armscope/m);
+    assert.match(r.out, /^PASS {2}examples\/seed-004\/fix-crn-mask\.armscope/m);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The packaged extension in a real VS Code (code-server) in headless Chromium:
+ * a seed scenario opens with highlighting, and a live diagnostic appears
+ * (from the language server) both in the UI and through the vscode API.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ARTIFACTS, ROOT, e2eUnavailable, launchBrowser, packageExtension, startCodeServer, waitForJson } from './harness';
+
+describe('e2e: editor features in code-server', function () {
+  this.timeout(180_000);
+  const reason = e2eUnavailable();
+  before(function () {
+    if (reason) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+  });
+
+  it('highlights a scenario and shows a live diagnostic', async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const vsix = packageExtension();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-ws-'));
+    // A scenario with one deliberate error: `mov` to an undefined label's register.
+    fs.writeFileSync(
+      path.join(work, 'broken.armscope'),
+      [
+        'system {',
+        '  pes 1',
+        '  memory ram at 0x8000_0000 size 0x10_0000',
+        '}',
+        'pe 0 {',
+        '  el 1',
+        '  entry start',
+        '}',
+        'code at 0x8000_0000 {',
+        'start:',
+        '    mov   x0, #1',
+        '    b     nowhere',
+        '    hlt   #0',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const resultsFile = path.join(work, '..', `results-${path.basename(work)}.json`);
+    const planFile = path.join(work, '..', `plan-${path.basename(work)}.js`);
+    fs.writeFileSync(
+      planFile,
+      `module.exports = async (vscode, log) => {
+        const folder = vscode.workspace.workspaceFolders[0].uri;
+        const uri = vscode.Uri.joinPath(folder, 'broken.armscope');
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.window.showTextDocument(doc);
+        log('opened ' + doc.languageId);
+        let diags = [];
+        for (let i = 0; i < 120 && diags.length === 0; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          diags = vscode.languages.getDiagnostics(uri);
+        }
+        const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(10, 5));
+        return {
+          languageId: doc.languageId,
+          diagnostics: diags.map((d) => ({ line: d.range.start.line, col: d.range.start.character, message: d.message, code: String(d.code ?? '') })),
+          hover: (hovers || []).map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\\n')).join('\\n'),
+        };
+      };`,
+    );
+    const server = await startCodeServer({
+      workspaceFrom: work,
+      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
+      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
+    });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      const result = await waitForJson<{ ok: boolean; error?: string; results: any; log: string[] }>(resultsFile, 90_000);
+      assert.ok(result.ok, result.error);
+      assert.equal(result.results.languageId, 'armscope');
+      const undefinedLabel = result.results.diagnostics.find((d: { line: number }) => d.line === 11);
+      assert.ok(undefinedLabel, `expected a diagnostic on line 12, got ${JSON.stringify(result.results.diagnostics)}`);
+      assert.match(undefinedLabel.message, /nowhere/);
+      assert.match(result.results.hover, /MOV/i);
+      // UI: the squiggle is rendered and the code is tokenized by the grammar (more than one token colour).
+      await page.waitForSelector('.squiggly-error', { timeout: 30_000 });
+      const tokenClasses = await page.$$eval('.view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => e.className))]);
+      assert.ok(tokenClasses.length >= 3, `expected several token colours, got ${tokenClasses.join(',')}`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'editor-diagnostic.png') });
+    } finally {
+      await browser.close();
+      server.stop();
+    }
+  });
+});

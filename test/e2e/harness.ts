@@ -1,0 +1,150 @@
+/**
+ * End-to-end harness: a real VS Code (code-server from npm, installed into
+ * .e2e/ by test/e2e/setup.sh) driven by Debian's Chromium through
+ * playwright-core. Measured facts and pitfalls: ../shared/reference/vscode-e2e.md.
+ *
+ * Two ways to assert: the UI (selectors, screenshots) and a probe extension
+ * (test/e2e/probe-extension) that uses the real `vscode` API inside the
+ * extension host and writes JSON results to the file named by
+ * ARMSCOPE_E2E_RESULTS.
+ */
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CODE_SERVER = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server');
+const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
+
+/** Why the e2e tests cannot run here, or undefined when they can. */
+export function e2eUnavailable(): string | undefined {
+  if (!fs.existsSync(CODE_SERVER)) return `code-server is not installed (run: bash test/e2e/setup.sh)`;
+  if (!fs.existsSync(CHROMIUM)) return `Debian chromium is not installed (apt-get install chromium)`;
+  return undefined;
+}
+
+/** Build dist/ and package the extension with @vscode/vsce; returns the .vsix path. */
+export function packageExtension(): string {
+  const out = path.join(ROOT, 'armscope.vsix');
+  const r = spawnSync('npm', ['run', '-s', 'package'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface CodeServer {
+  url: string;
+  workspace: string;
+  dir: string;
+  stop(): void;
+}
+
+export interface StartOptions {
+  /** Folder copied fresh into the workspace (a keypress that misses can type into files: never reuse one). */
+  workspaceFrom: string;
+  /** .vsix files or extension folders to install into a fresh extensions dir. */
+  extensions: string[];
+  /** Extra environment for the server and its extension host (e.g. ARMSCOPE_E2E_RESULTS). */
+  env?: Record<string, string>;
+  settings?: Record<string, unknown>;
+}
+
+export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-'));
+  const extDir = path.join(dir, 'extensions');
+  const dataDir = path.join(dir, 'data');
+  const workspace = path.join(dir, 'workspace');
+  fs.mkdirSync(path.join(dataDir, 'User'), { recursive: true });
+  fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoUpdate': false,
+    'debug.openDebug': 'openOnDebugBreak',
+    'workbench.tips.enabled': false,
+    ...opts.settings,
+  };
+  fs.writeFileSync(path.join(dataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  for (const ext of opts.extensions) {
+    if (ext.endsWith('.vsix')) {
+      const r = spawnSync(CODE_SERVER, ['--extensions-dir', extDir, '--user-data-dir', dataDir, '--install-extension', ext], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`installing ${ext} failed:\n${r.stdout}\n${r.stderr}`);
+    } else {
+      // A folder named publisher.name-version in a fresh extensions dir is picked up as installed.
+      const pkg = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
+      fs.mkdirSync(extDir, { recursive: true });
+      fs.cpSync(ext, path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
+    }
+  }
+  const port = await freePort();
+  const log = fs.openSync(path.join(dir, 'code-server.log'), 'w');
+  const child: ChildProcess = spawn(
+    CODE_SERVER,
+    ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extDir, '--user-data-dir', dataDir,
+      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace],
+    { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...opts.env } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    // Kill the whole process group: file-watcher children outlive the parent.
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      stop();
+      throw new Error(`code-server did not start:\n${fs.readFileSync(path.join(dir, 'code-server.log'), 'utf8')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, workspace, dir, stop };
+}
+
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Wait until `file` exists and parses as JSON. */
+export async function waitForJson<T>(file: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (fs.existsSync(file)) {
+      try {
+        return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+      } catch {
+        /* partially written */
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${file}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
