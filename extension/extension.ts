@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { registerDebug } from './debug';
 import { createLanguageClient } from './languageClient';
 import { registerTasks } from './tasks';
 
@@ -14,6 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createLanguageClient(context);
   registerCommands(context, client);
   registerTasks(context);
+  registerDebug(context);
   await client.start();
 }
 

@@ -66,7 +66,9 @@ function symbolHover(a: Analysis, name: string): string | undefined {
 function numberHover(a: Analysis, word: Word, value: bigint): string {
   const out = [numberMarkdown(value)];
   const dest = valueDestinationAt(a.model, word.range.start.line, word.range.start.col);
-  const fn = functionIdText(value);
+  const rd = a.asmLinesAt(word.range.start.line).find((r) => r.line.operands.some((o) => o.range.start.col <= word.range.start.col && word.range.end.col <= o.range.end.col))?.line.operands[0]?.text.trim();
+  // A function ID by position: in w0, and not on its way into a system register.
+  const fn = functionIdText(value, rd !== undefined && /^[wx]0$/i.test(rd) && !(dest && findRegister(dest.register)));
   if (fn) out.push('', fn);
   if (dest && findRegister(dest.register)) {
     const via = dest.lines.length > 1 ? `ends up in it via ${dest.lines.map((l) => `line ${l + 1}`).join(' → ')}` : undefined;
@@ -92,7 +94,7 @@ function gprHover(a: Analysis, word: Word): string | undefined {
   const v = registerValueAt(a.model, word.range.start.line, word.text);
   if (!v) return undefined;
   const from = v.lines.length > 0 ? ` (set at ${v.lines.map((l) => `line ${l + 1}`).join(', ')})` : '';
-  const fn = functionIdText(v.value);
+  const fn = functionIdText(v.value, /^[wx]0$/i.test(word.text));
   return `**${word.text.toLowerCase()}** holds ${numberMarkdown(v.value)} here${from}${fn ? '\n\n' + fn : ''}`;
 }
 

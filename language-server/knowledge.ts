@@ -35,11 +35,16 @@ export function allDirectives(): { name: string; summary: string }[] {
   return KNOWN_DIRECTIVES.map((name) => ({ name, summary: directiveSummary(name) ?? '' }));
 }
 
-/** `FFA_VERSION` etc. for a value that is an SMCCC/FF-A function ID. */
-export function functionIdText(value: bigint): string | undefined {
+/**
+ * `FFA_VERSION_32` etc. for a value that is an SMCCC/FF-A function ID. FF-A IDs
+ * (OEN 4, functions 0x60-0xEF) are distinctive enough to name anywhere; other
+ * SMCCC IDs (`0x8000_0000` is also SMCCC_VERSION) only where the value is a
+ * function ID by position (`w0`, SMCCC §2.5), which the caller says with `inW0`.
+ */
+export function functionIdText(value: bigint, inW0: boolean): string | undefined {
   if (value < 0n || value > 0xffff_ffffn) return undefined;
   const d = decodeFunctionId(Number(value));
-  if (!d.name) return undefined;
+  if (!d.name || (!inW0 && d.service !== 'ffa')) return undefined;
   return `SMCCC function ID **${d.name}** (\`${hex(d.fid, 8)}\`) — ${d.summary}`;
 }
 

@@ -30,7 +30,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 /** Run `model` to its end or step budget; `cancelled()` is polled between slices. */
 export async function runSliced(model: ScenarioModel, settings: RunSettings, cancelled: () => boolean): Promise<RunOutcome> {
-  const options: MachineOptions = { maxSteps: settings.maxSteps };
+  // The setting caps runs from the editor; a scenario's own `max_steps` (part of what it means) still applies.
+  const options: MachineOptions = { maxSteps: Math.min(settings.maxSteps, model.system.maxSteps) };
   if (settings.cacheModel !== 'scenario') options.cacheModel = settings.cacheModel;
   let machine: Machine;
   try {

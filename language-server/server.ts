@@ -61,6 +61,8 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache();
   let settings: ServerSettings = { ...DEFAULT_SETTINGS };
+  /** initializationOptions over the defaults: the base that workspace/configuration answers refine. */
+  let initialSettings: ServerSettings = { ...DEFAULT_SETTINGS };
   let canPullConfiguration = false;
   const parseDiagnostics = new Map<string, LspDiagnostic[]>();
 
@@ -80,7 +82,7 @@ export function startServer(connection: Connection): void {
     if (!canPullConfiguration) return;
     try {
       const raw: unknown = await connection.workspace.getConfiguration('armscope');
-      settings = settingsFrom(raw, DEFAULT_SETTINGS);
+      settings = settingsFrom(raw, initialSettings);
     } catch {
       // Clients that announce but do not answer workspace/configuration keep the defaults.
     }
@@ -97,7 +99,8 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    settings = settingsFrom(params.initializationOptions, DEFAULT_SETTINGS);
+    initialSettings = settingsFrom(params.initializationOptions, DEFAULT_SETTINGS);
+    settings = initialSettings;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

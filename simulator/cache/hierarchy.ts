@@ -22,7 +22,7 @@
  * byte copy; no allocation per access.
  */
 import { NORMAL_WB_ISH, type MemAttrs } from '../memory/attributes';
-import type { FlatMemorySystem } from '../memory/flat';
+import type { AccessObserver, FlatMemorySystem } from '../memory/flat';
 import type { PhysicalMemory } from '../memory/physical';
 import { PAGE_SIZE } from '../memory/physical';
 import type { MemorySystem } from '../memory/system';
@@ -53,6 +53,8 @@ export interface CacheHierarchyOptions {
   step?: () => number;
   /** The program, for the instruction side (original instructions with their source lines). */
   program?: Program;
+  /** Source line (0-based) of the instruction at a PC, for trace events. */
+  lineOfPc?: (pc: number) => number | undefined;
   /** Decode a word written to memory into an instruction (HA's `decodeInstruction`). */
   decode?: (word: number, pc: bigint) => Instr | undefined;
 }
@@ -98,8 +100,11 @@ export class CacheHierarchy implements MemorySystem {
   readonly icache: InstructionSide;
   speculation: 'none' | 'adversarial';
   observer: CacheObserver | undefined = undefined;
-  /** Per PE: nonzero when the observer wants every access of that PE (set by checkers while they wait for something). */
-  readonly watch: Uint8Array;
+  /**
+   * Every access as the PE made it (same shape as FlatMemorySystem.observer): the engine
+   * sets it only while someone listens for `memory-access` events.
+   */
+  accessObserver: AccessObserver | undefined = undefined;
   /** Created by `enableShadow()` (checkers): the flat-memory oracle. */
   shadow: ShadowMemory | undefined = undefined;
 
@@ -113,6 +118,12 @@ export class CacheHierarchy implements MemorySystem {
   private readonly devLo: number;
   private readonly devHi: number;
   private tick = 0;
+  /** Bounds of the program's code lines (writes inside may change instructions). */
+  private readonly codeLo: number;
+  private readonly codeHi: number;
+  /** PC of the instruction being served (slow paths only), for the source line of trace events. */
+  private curPc = NaN;
+  private readonly lineOfPc: ((pc: number) => number | undefined) | undefined;
   private watchPages = new Map<number, Set<number>>();
   private lastUnwatchedPage = -1;
   private dirtyCopies = 0;
@@ -139,7 +150,7 @@ export class CacheHierarchy implements MemorySystem {
     this.trace = o.trace;
     this.stepFn = o.step ?? (() => 0);
     this.speculation = o.speculation ?? 'none';
-    this.watch = new Uint8Array(o.pes);
+    this.lineOfPc = o.lineOfPc;
     const cfg = o.config;
     // With the PoC at the system cache, that cache is memory-side: every agent sees it, so it is
     // functionally transparent and not modelled as an attribute-keyed cache.
@@ -187,6 +198,8 @@ export class CacheHierarchy implements MemorySystem {
     this.devLo = Math.min(Infinity, ...this.devRanges.map((d) => d.base));
     this.devHi = Math.max(-Infinity, ...this.devRanges.map((d) => d.end));
     this.icache = new InstructionSide(this, o.pes, o.program, o.decode, cfg.innerDomain);
+    this.codeLo = this.icache.codeLo;
+    this.codeHi = this.icache.codeHi;
     this.provBuf = new CacheLine(this.l1[0]);
   }
 
@@ -198,7 +211,7 @@ export class CacheHierarchy implements MemorySystem {
 
   /** Report writes to this 8-byte granule to `observer.watchedWrite` (checkers watch live descriptors). */
   watchGranule(pa: number): void {
-    const g = pa - (pa % 8);
+    const g = pa - (pa & 7);
     const pn = Math.floor(g / PAGE_SIZE);
     let set = this.watchPages.get(pn);
     if (!set) {
@@ -217,7 +230,7 @@ export class CacheHierarchy implements MemorySystem {
       this.lastUnwatchedPage = pn;
       return;
     }
-    if (set.has(pa - (pa % 8))) this.observer?.watchedWrite?.(pe, pa, size, lo, hi, attrs);
+    if (set.has(pa - (pa & 7))) this.observer?.watchedWrite?.(pe, pa, size, lo, hi, attrs);
   }
 
   private isDevice(pa: number): boolean {
@@ -229,12 +242,15 @@ export class CacheHierarchy implements MemorySystem {
   // ---- accesses -------------------------------------------------------------
 
   read(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): void {
-    if (pe !== undefined && this.watch[pe.id] !== 0) this.observer?.access?.(pe, pa, size, false, attrs);
+    if (this.accessObserver !== undefined) {
+      this.observeRead(pe, pa, size, attrs);
+      return;
+    }
     if (!attrs.cacheable || pe === undefined || this.isDevice(pa)) {
       this.readBypass(pe, pa, size, attrs);
       return;
     }
-    const off = pa % LINE_SIZE;
+    const off = (pa & 63);
     if (off + size > LINE_SIZE) {
       this.readSplit(pe, pa, size, attrs);
       return;
@@ -242,7 +258,7 @@ export class CacheHierarchy implements MemorySystem {
     const line = pa - off;
     const c = this.l1[pe.id];
     // Inline of Cache.find: the hit path.
-    const base = ((line / LINE_SIZE) & c.setMask) * c.ways;
+    const base = ((line >>> 6) & c.setMask) * c.ways;
     const lines = c.lines;
     let l: CacheLine | undefined;
     for (let w = 0; w < c.ways; w++) {
@@ -252,7 +268,10 @@ export class CacheHierarchy implements MemorySystem {
         break;
       }
     }
-    if (l === undefined) l = this.acquire(c, pe.id, line, attrs, false, 'read', pe);
+    if (l === undefined) {
+      this.curPc = pe.pc;
+      l = this.acquire(c, pe.id, line, attrs, false, 'read', pe);
+    }
     l.lru = ++this.tick;
     if (l.staleByStep >= 0 && !l.staleReported) this.reportStaleHit(pe, pa, size, attrs, l);
     const d = l.data;
@@ -276,22 +295,33 @@ export class CacheHierarchy implements MemorySystem {
   }
 
   write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
-    if (pe !== undefined && this.watch[pe.id] !== 0) this.observer?.access?.(pe, pa, size, true, attrs);
+    if (this.accessObserver !== undefined) this.accessObserver(pe, pa, size, true, lo, hi, attrs);
     if (this.watchPages.size > 0) this.checkWatched(pe, pa, size, lo, hi, attrs);
     if (this.shadow !== undefined) this.shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, this.stepFn() + 1, pa, size, lo, hi);
-    this.icache.noteWrite(pa, size);
+    if (pa < this.codeHi && pa + size > this.codeLo) this.icache.noteWrite(pa, size);
     if (!attrs.cacheable || pe === undefined || this.isDevice(pa)) {
       this.writeBypass(pe, pa, size, lo, hi, attrs);
       return;
     }
-    const off = pa % LINE_SIZE;
+    const off = (pa & 63);
     if (off + size > LINE_SIZE) {
       this.writeSplit(pe, pa, size, lo, hi, attrs);
       return;
     }
     const line = pa - off;
     const c = this.l1[pe.id];
-    let l = c.find(line, attrs);
+    // Inline of Cache.find: the hit path.
+    const base = ((line >>> 6) & c.setMask) * c.ways;
+    const lines = c.lines;
+    let l: CacheLine | undefined;
+    for (let w = 0; w < c.ways; w++) {
+      const x = lines[base + w];
+      if (x.pa === line && x.attrs === attrs && x.state !== LineState.I) {
+        l = x;
+        break;
+      }
+    }
+    this.curPc = pe.pc;
     if (attrs.inner === 'wt') {
       // Write-through: memory is updated too, so the copy never becomes dirty (no write-allocate).
       this.invalidateOthers(pe.id, line, attrs, l, 'write-through snoop');
@@ -300,22 +330,35 @@ export class CacheHierarchy implements MemorySystem {
         writeBytes(l.data, off, size, lo, hi);
       }
       this.backing.write(pe, pa, size, lo, hi, attrs);
-      this.markForeignStale(pe, line, attrs, l, false);
+      this.markForeignStale(pe, line, attrs, l);
       return;
     }
     if (l === undefined) {
       l = this.acquire(c, pe.id, line, attrs, true, 'write', pe);
-      this.markForeignStale(pe, line, attrs, l, true);
+      this.markForeignStale(pe, line, attrs, l);
     } else if (l.state !== LineState.M) {
       if (l.state !== LineState.E) this.invalidateOthers(pe.id, line, attrs, l, 'snoop invalidate');
       this.setState(l, LineState.M, 'write', pe.id);
-      this.markForeignStale(pe, line, attrs, l, true);
+      this.markForeignStale(pe, line, attrs, l);
     }
     l.lru = ++this.tick;
     writeBytes(l.data, off, size, lo, hi);
     l.writePe = pe.id;
     l.writePc = pe.pc;
     l.writeStep = this.stepFn() + 1;
+  }
+
+  /** Report a read with the value it returned (the read itself runs first, unobserved). */
+  private observeRead(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): void {
+    const obs = this.accessObserver!;
+    this.accessObserver = undefined;
+    try {
+      this.read(pe, pa, size, attrs);
+    } finally {
+      this.accessObserver = obs;
+    }
+    const out = pe ?? this.scratch;
+    obs(pe, pa, size, false, out.ldLo, out.ldHi, attrs);
   }
 
   private readSplit(pe: Pe, pa: number, size: number, attrs: MemAttrs): void {
@@ -331,8 +374,11 @@ export class CacheHierarchy implements MemorySystem {
   }
 
   private writeSplit(pe: Pe, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
+    // Already recorded for the whole access: the shadow and the access observer.
     const shadow = this.shadow;
-    this.shadow = undefined; // already recorded for the whole access
+    const obs = this.accessObserver;
+    this.shadow = undefined;
+    this.accessObserver = undefined;
     try {
       for (let i = 0; i < size; i++) {
         const b = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
@@ -340,6 +386,7 @@ export class CacheHierarchy implements MemorySystem {
       }
     } finally {
       this.shadow = shadow;
+      this.accessObserver = obs;
     }
   }
 
@@ -349,27 +396,37 @@ export class CacheHierarchy implements MemorySystem {
     if (pe === undefined) return;
     if (this.dirtyCopies > 0 && this.observer?.hazard !== undefined && !this.isDevice(pa)) {
       const copies = this.dirtyCopiesOf(pa, size);
-      if (copies.length > 0) {
+      // Only a read that really returned older data than the latest write is a hazard: other bytes of a
+      // dirty line are not this Location (B2.8 is per Location).
+      if (copies.length > 0 && !this.readIsLatest(pe, pa, size)) {
         this.observer.hazard({ kind: 'bypass-dirty', pe, pc: pe.pc, pa, size, write: false, attrs, copies, step: this.stepFn() + 1 });
       }
     }
+  }
+
+  /** Whether the value just read into `out` equals the latest value written (the shadow); false without one (report conservatively). */
+  private readIsLatest(out: { ldLo: number; ldHi: number }, pa: number, size: number): boolean {
+    const shadow = this.shadow;
+    if (shadow === undefined) return false;
+    const got = size === 8 ? (BigInt(out.ldHi >>> 0) << 32n) | BigInt(out.ldLo >>> 0) : BigInt(out.ldLo >>> 0);
+    return got === shadow.value(pa, size);
   }
 
   private writeBypass(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
     this.backing.write(pe, pa, size, lo, hi, attrs);
     if (!this.anyCached || this.isDevice(pa)) return;
     // Every valid copy of the line now holds older data than memory (nothing snoops a bypassing write).
-    const first = pa - (pa % LINE_SIZE);
-    const last = pa + size - 1 - ((pa + size - 1) % LINE_SIZE);
+    const first = pa - (pa & 63);
+    const last = pa + size - 1 - ((pa + size - 1) & 63);
     const step = this.stepFn() + 1;
     for (let line = first; line <= last; line += LINE_SIZE) {
+      const n = this.collect(line);
+      if (n === 0) continue;
       const copies = this.tmp;
-      copies.length = 0;
-      for (const c of this.caches) c.copiesOf(line, copies);
-      if (copies.length === 0) continue;
-      const dirty: CopyInfo[] = [];
-      for (const cp of copies) {
-        if (isDirty(cp.state) && this.observer?.hazard !== undefined) dirty.push(copyInfo(cp));
+      let dirty: CopyInfo[] | undefined;
+      for (let i = 0; i < n; i++) {
+        const cp = copies[i];
+        if (isDirty(cp.state) && this.observer?.hazard !== undefined) (dirty ??= []).push(copyInfo(cp));
         if (cp.staleByStep < 0) {
           cp.staleByPe = pe?.id ?? -1;
           cp.staleByPc = pe?.pc ?? NaN;
@@ -378,10 +435,26 @@ export class CacheHierarchy implements MemorySystem {
           cp.staleReported = false;
         }
       }
-      if (dirty.length > 0 && pe !== undefined) {
+      if (dirty !== undefined && pe !== undefined) {
         this.observer!.hazard!({ kind: 'bypass-dirty', pe, pc: pe.pc, pa, size, write: true, attrs, copies: dirty, step });
       }
     }
+  }
+
+  /** Every valid copy of `line` in every cache into `this.tmp[0..n)`; returns n (no allocation, no `length` writes). */
+  private collect(line: number): number {
+    const out = this.tmp;
+    let n = 0;
+    const caches = this.caches;
+    for (let k = 0; k < caches.length; k++) {
+      const c = caches[k];
+      const base = ((line >>> 6) & c.setMask) * c.ways;
+      for (let w = 0; w < c.ways; w++) {
+        const l = c.lines[base + w];
+        if (l.pa === line && l.state !== LineState.I) out[n++] = l;
+      }
+    }
+    return n;
   }
 
   // ---- coherence ---------------------------------------------------------------
@@ -398,8 +471,9 @@ export class CacheHierarchy implements MemorySystem {
    */
   private acquire(c: Cache, peId: number, line: number, attrs: MemAttrs, write: boolean, cause: string, pe?: Pe): CacheLine {
     const dom = this.domainOf(peId, attrs);
+    // `found` is a scratch array used with an explicit count: setting `length` is a slow runtime call.
     const found = this.found;
-    found.length = 0;
+    let n = 0;
     let owner: CacheLine | undefined;
     let src: CacheLine | undefined;
     for (let i = 0; i < dom.length; i++) {
@@ -407,7 +481,7 @@ export class CacheHierarchy implements MemorySystem {
       if (d === c) continue;
       const cp = d.find(line, attrs);
       if (cp === undefined) continue;
-      found.push(cp);
+      found[n++] = cp;
       if (isDirty(cp.state)) owner = cp;
       else if (src === undefined) src = cp;
     }
@@ -438,24 +512,22 @@ export class CacheHierarchy implements MemorySystem {
       }
     }
     // Drop found copies whose way was reused by the allocation.
-    let n = 0;
-    for (let i = 0; i < found.length; i++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) {
       const f = found[i];
-      if (f.pa === line && f.attrs === attrs && f.state !== LineState.I) found[n++] = f;
+      if (f.pa === line && f.attrs === attrs && f.state !== LineState.I) found[m++] = f;
     }
-    found.length = n;
     if (owner !== undefined && (owner.pa !== line || owner.attrs !== attrs || owner.state === LineState.I)) owner = undefined;
     if (write) {
-      for (let i = 0; i < n; i++) this.setState(found[i], LineState.I, 'snoop invalidate', peId);
+      for (let i = 0; i < m; i++) this.setState(found[i], LineState.I, 'snoop invalidate', peId);
       this.setState(v, LineState.M, cause, peId);
     } else if (owner !== undefined) {
       if (owner.state === LineState.M) this.setState(owner, LineState.O, 'snoop', peId);
       this.setState(v, LineState.S, cause, peId);
-    } else if (n > 0) {
-      for (let i = 0; i < n; i++) if (found[i].state === LineState.E) this.setState(found[i], LineState.S, 'snoop', peId);
+    } else if (m > 0) {
+      for (let i = 0; i < m; i++) if (found[i].state === LineState.E) this.setState(found[i], LineState.S, 'snoop', peId);
       this.setState(v, LineState.S, cause, peId);
     } else this.setState(v, LineState.E, cause, peId);
-    found.length = 0;
     return v;
   }
 
@@ -487,16 +559,16 @@ export class CacheHierarchy implements MemorySystem {
    * not reach (other attributes, or the same attributes outside the domain) hold
    * older data: mark them stale, and report dirty ones as a mismatch.
    */
-  private markForeignStale(pe: Pe, line: number, attrs: MemAttrs, mine: CacheLine | undefined, _dirtying: boolean): void {
+  private markForeignStale(pe: Pe, line: number, attrs: MemAttrs, mine: CacheLine | undefined): void {
     if (this.soleKeyCoherent) return;
+    const n = this.collect(line);
+    if (n <= 1) return;
     const copies = this.tmp;
-    copies.length = 0;
-    for (const c of this.caches) c.copiesOf(line, copies);
-    if (copies.length <= 1) return;
     const dom = this.domainOf(pe.id, attrs);
     const step = this.stepFn() + 1;
     const dirty: CopyInfo[] = [];
-    for (const cp of copies) {
+    for (let i = 0; i < n; i++) {
+      const cp = copies[i];
       if (cp === mine) continue;
       if (cp.attrs === attrs && dom.includes(cp.cache)) continue;
       if (isDirty(cp.state)) dirty.push(copyInfo(cp));
@@ -515,12 +587,12 @@ export class CacheHierarchy implements MemorySystem {
 
   /** A cacheable miss with `attrs` while copies with other attributes hold dirty data. */
   private checkMismatch(pe: Pe | undefined, peId: number, line: number, attrs: MemAttrs, write: boolean): void {
+    const n = this.collect(line);
     const copies = this.tmp;
-    copies.length = 0;
-    for (const c of this.caches) c.copiesOf(line, copies);
     let infos: CopyInfo[] | undefined;
     const dom = this.domainOf(peId, attrs);
-    for (const cp of copies) {
+    for (let i = 0; i < n; i++) {
+      const cp = copies[i];
       if (!isDirty(cp.state)) continue;
       if (cp.attrs === attrs && dom.includes(cp.cache)) continue;
       (infos ??= []).push(copyInfo(cp));
@@ -531,19 +603,26 @@ export class CacheHierarchy implements MemorySystem {
   }
 
   private reportStaleHit(pe: Pe, pa: number, size: number, attrs: MemAttrs, l: CacheLine): void {
+    if (this.observer?.hazard === undefined) return;
+    const shadow = this.shadow;
+    if (shadow !== undefined) {
+      // The mark is per line: report only when these bytes really are older than the latest write to them.
+      const off = pa & 63;
+      let v = 0n;
+      for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(l.data[off + i]);
+      if (v === shadow.value(pa, size)) return;
+    }
     l.staleReported = true;
     this.observer?.hazard?.({ kind: 'stale-hit', pe, pc: pe.pc, pa, size, attrs, copy: copyInfo(l), step: this.stepFn() + 1 });
   }
 
   private dirtyCopiesOf(pa: number, size: number): CopyInfo[] {
     const out: CopyInfo[] = [];
-    const first = pa - (pa % LINE_SIZE);
-    const last = pa + size - 1 - ((pa + size - 1) % LINE_SIZE);
+    const first = pa - (pa & 63);
+    const last = pa + size - 1 - ((pa + size - 1) & 63);
     for (let line = first; line <= last; line += LINE_SIZE) {
-      const copies = this.tmp;
-      copies.length = 0;
-      for (const c of this.caches) c.copiesOf(line, copies);
-      for (const cp of copies) if (isDirty(cp.state)) out.push(copyInfo(cp));
+      const n = this.collect(line);
+      for (let i = 0; i < n; i++) if (isDirty(this.tmp[i].state)) out.push(copyInfo(this.tmp[i]));
     }
     return out;
   }
@@ -629,6 +708,7 @@ export class CacheHierarchy implements MemorySystem {
         attrs: l.attrs.label,
         cause,
         pe: peId >= 0 ? peId : undefined,
+        line: Number.isNaN(this.curPc) || this.lineOfPc === undefined ? undefined : this.lineOfPc(this.curPc),
       });
     }
   }
@@ -636,7 +716,8 @@ export class CacheHierarchy implements MemorySystem {
   // ---- maintenance (Arm ARM D7.5) ----------------------------------------------------
 
   maintainByVa(pe: Pe, op: string, pa: number, attrs: MemAttrs): void {
-    const line = pa - (pa % LINE_SIZE);
+    const line = pa - ((pa & 63));
+    this.curPc = pe.pc;
     if (op === 'zva') {
       // DC ZVA behaves as a store of zeros to the whole block (DCZID_EL0.BS = 4: 64 bytes).
       for (let i = 0; i < LINE_SIZE; i += 8) this.write(pe, line + i, 8, 0, 0, attrs);
@@ -699,6 +780,7 @@ export class CacheHierarchy implements MemorySystem {
     this.refillCandidates!.splice(index, 1);
     const l1 = this.l1[pe.id];
     if (l1.find(c.line, c.attrs) !== undefined) return;
+    this.curPc = NaN;
     const l = this.acquire(l1, pe.id, c.line, c.attrs, false, 'speculative fill', pe);
     l.speculative = true;
     l.specPc = c.pc;
@@ -708,6 +790,7 @@ export class CacheHierarchy implements MemorySystem {
   /** Engine action: cache `cacheIndex` evicts way `lineIndex` (write-back when dirty). */
   evictWay(cacheIndex: number, lineIndex: number): void {
     const l = this.caches[cacheIndex]?.lines[lineIndex];
+    this.curPc = NaN;
     if (l !== undefined && l.state !== LineState.I) this.evict(l, 'evict', -1);
   }
 
@@ -762,10 +845,11 @@ export class CacheHierarchy implements MemorySystem {
     // `fill ADDR` without `in CACHE` (the parser says `any`): PE 0's L1 data cache.
     const c = cacheName === 'any' || cacheName === '' ? this.l1[0] : this.cacheByName(cacheName);
     if (c === undefined || this.isDevice(pa)) return;
-    const line = pa - (pa % LINE_SIZE);
+    const line = pa - ((pa & 63));
     const attrs = this.attrsOfLine(line) ?? NORMAL_WB_ISH;
     if (c.find(line, attrs) !== undefined) return;
     const peId = c.pes[0] ?? 0;
+    this.curPc = NaN;
     const l = this.acquire(c, peId, line, attrs, false, 'speculative fill');
     l.speculative = true;
   }
@@ -784,6 +868,7 @@ export class CacheHierarchy implements MemorySystem {
   }
 
   maintainBySetWay(pe: Pe, op: string, setWay: bigint): void {
+    this.curPc = pe.pc;
     const level = Number((setWay >> 1n) & 7n);
     const c = this.paths[pe.id][level];
     if (c !== undefined) {
@@ -820,8 +905,8 @@ export class CacheHierarchy implements MemorySystem {
 
   /** The word the instruction side sees at `pa` for `pe`: the data at the PoU (Arm ARM D7.4.6). */
   readWordAtPoU(pe: Pe, pa: number, attrs: MemAttrs): number {
-    const line = pa - (pa % LINE_SIZE);
-    const off = pa % LINE_SIZE;
+    const line = pa - ((pa & 63));
+    const off = (pa & 63);
     if (attrs.cacheable) {
       for (const c of this.paths[pe.id]) {
         if (c.level < this.pouLevel) continue;
@@ -840,7 +925,7 @@ export class CacheHierarchy implements MemorySystem {
 
   /** Every valid copy of the line holding `pa`, in every cache (innermost first). */
   linesOf(pa: number): LineCopyView[] {
-    const line = pa - (pa % LINE_SIZE);
+    const line = pa - ((pa & 63));
     const out: LineCopyView[] = [];
     for (const c of this.caches) {
       const copies: CacheLine[] = [];
@@ -881,17 +966,17 @@ export class CacheHierarchy implements MemorySystem {
   }
 
   private byteAsSeenBy(pe: number, pa: number, attrs?: MemAttrs): number {
-    const line = pa - (pa % LINE_SIZE);
+    const line = pa - ((pa & 63));
     const a = attrs ?? this.attrsOfLine(line);
     if (a !== undefined && a.cacheable && pe >= 0 && pe < this.l1.length) {
       const own = this.l1[pe].find(line, a);
-      if (own) return own.data[pa % LINE_SIZE];
+      if (own) return own.data[(pa & 63)];
       let src: CacheLine | undefined;
       for (const c of this.domainOf(pe, a)) {
         const cp = c.find(line, a);
         if (cp && (isDirty(cp.state) || src === undefined)) src = cp;
       }
-      if (src) return src.data[pa % LINE_SIZE];
+      if (src) return src.data[(pa & 63)];
     }
     return this.physical.readU8(pa);
   }
@@ -919,6 +1004,38 @@ export class CacheHierarchy implements MemorySystem {
       name: c.name,
       lines: c.lines.map((l) => ({ pa: l.pa, state: l.state, attrs: l.attrs, data: lineWords(l.data) })),
     }));
+  }
+
+  /**
+   * FNV-1a fingerprint of the cache state (every valid copy: cache, way, line,
+   * attributes, state, data), for exploration's state hashing: two machines with
+   * equal memory and equal fingerprints have the same caches.
+   */
+  fingerprint(): number {
+    let h = 0x811c9dc5;
+    const mix = (w: number): void => {
+      for (let i = 0; i < 4; i++) {
+        h ^= (w >>> (8 * i)) & 0xff;
+        h = Math.imul(h, 0x01000193);
+      }
+    };
+    for (const c of this.caches) {
+      for (let i = 0; i < c.lines.length; i++) {
+        const l = c.lines[i];
+        if (l.state === LineState.I) continue;
+        mix(c.index);
+        mix(i);
+        mix(l.pa >>> 0);
+        mix(Math.floor(l.pa / 4294967296));
+        mix(l.state);
+        for (let k = 0; k < l.attrs.label.length; k++) mix(l.attrs.label.charCodeAt(k));
+        for (let k = 0; k < LINE_SIZE; k++) {
+          h ^= l.data[k];
+          h = Math.imul(h, 0x01000193);
+        }
+      }
+    }
+    return h >>> 0;
   }
 
   // ---- checkpoints (engine/snapshot.ts Snapshottable) -----------------------------------

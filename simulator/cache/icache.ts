@@ -37,8 +37,9 @@ export class InstructionSide {
   private readonly program = new Map<number, ILine>();
   /** Code lines written since the program was loaded. */
   private modified = new Set<number>();
-  private readonly codeLo: number;
-  private readonly codeHi: number;
+  /** Bounds of the lines holding program code. */
+  readonly codeLo: number;
+  readonly codeHi: number;
 
   constructor(
     private readonly source: WordSource,
@@ -79,7 +80,7 @@ export class InstructionSide {
     const id = pe.id;
     const off = pa - this.lastLine[id];
     if (off >= 0 && off < LINE_SIZE) return this.lastArr[id]![off >>> 2];
-    const line = pa - (pa % LINE_SIZE);
+    const line = pa - (pa & (LINE_SIZE - 1));
     const m = this.lines[id];
     let arr = m.get(line);
     if (arr === undefined) {

@@ -52,6 +52,8 @@ export function createCacheHierarchy(ctx: CacheContext): CacheHierarchy {
     trace: ctx.trace,
     step: () => ctx.step(),
     program: model.program,
+    // Code sits at physical addresses (identity-mapped when the MMU is on), as in Machine.lineOfPc.
+    lineOfPc: (pc) => (pc < 0 ? undefined : (model.program.instrs.get(pc)?.line ?? model.program.lineOf.get(pc))),
     decode: decodeInstruction,
   });
 }

@@ -14,7 +14,7 @@
  * may not.
  */
 import type { MemAttrs } from '../memory/attributes';
-import { LINE_SIZE } from './config';
+import { LINE_SHIFT, LINE_SIZE } from './config';
 
 export const enum LineState {
   I = 0,
@@ -122,12 +122,12 @@ export class Cache {
   }
 
   setOf(pa: number): number {
-    return (pa / LINE_SIZE) & this.setMask;
+    return (pa >>> LINE_SHIFT) & this.setMask;
   }
 
   /** The valid copy of (line, attrs), if any. */
   find(line: number, attrs: MemAttrs): CacheLine | undefined {
-    const base = ((line / LINE_SIZE) & this.setMask) * this.ways;
+    const base = ((line >>> LINE_SHIFT) & this.setMask) * this.ways;
     const lines = this.lines;
     for (let w = 0; w < this.ways; w++) {
       const l = lines[base + w];
@@ -138,7 +138,7 @@ export class Cache {
 
   /** Every valid copy of `line` whatever its attributes. */
   copiesOf(line: number, out: CacheLine[]): void {
-    const base = ((line / LINE_SIZE) & this.setMask) * this.ways;
+    const base = ((line >>> LINE_SHIFT) & this.setMask) * this.ways;
     for (let w = 0; w < this.ways; w++) {
       const l = this.lines[base + w];
       if (l.pa === line && l.state !== LineState.I) out.push(l);
@@ -147,7 +147,7 @@ export class Cache {
 
   /** The way to refill in `line`'s set: an invalid one, else the least recently used. */
   victimFor(line: number): CacheLine {
-    const base = ((line / LINE_SIZE) & this.setMask) * this.ways;
+    const base = ((line >>> LINE_SHIFT) & this.setMask) * this.ways;
     let best = this.lines[base];
     for (let w = 0; w < this.ways; w++) {
       const l = this.lines[base + w];

@@ -46,8 +46,6 @@ export type Hazard =
 
 export interface CacheObserver {
   hazard?(h: Hazard): void;
-  /** Accesses by PEs whose `watch` flag is set (see CacheHierarchy.watch). */
-  access?(pe: Pe, pa: number, size: number, write: boolean, attrs: MemAttrs): void;
   maintenance?(pe: Pe, op: string, pa: number | undefined, attrs: MemAttrs | undefined): void;
   barrier?(pe: Pe, kind: 'dmb' | 'dsb' | 'isb', domain: string): void;
   /** A write to a granule registered with `CacheHierarchy.watchGranule` (reported before the data lands). */

@@ -47,7 +47,7 @@ export class ShadowMemory {
   }
 
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number): void {
-    const off0 = pa % PAGE_SIZE;
+    const off0 = pa & (PAGE_SIZE - 1);
     if (off0 + size <= PAGE_SIZE && (off0 & 7) + size <= 8) {
       // Within one granule (the common case): one page lookup, one granule record.
       const p = this.page(pa, true)!;

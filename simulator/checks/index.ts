@@ -9,7 +9,7 @@
  * - trace events `sysreg-write` (SCTLR/TCR/TTBR… writes) and `exception`;
  * - TLBI: the MMU's `tlbi` entry point (the contract method), wrapped to notify first.
  * With `cache_model off` (flat memory) only the rules that do not need the
- * caches run: `sysreg-without-isb`, `tlbi-without-sync`.
+ * caches run: `break-before-make`, `tlbi-without-sync`, `sysreg-without-isb`.
  *
  * Rules: mismatched-attributes, mmu-off-with-dirty-lines, pou-where-poc-needed
  * (memoryRules.ts), stale-descriptor, break-before-make, tlbi-without-sync
@@ -62,9 +62,33 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
   }, (pa) => shadow?.writer(pa)?.pc);
   const otherCopies = (pa: number, attrs: MemAttrs): string[] =>
     hier ? hier.linesOf(pa).filter((l) => l.dirty && l.attrs !== attrs.label).map((l) => `${l.cache} (${l.attrs}, ${l.state})`) : [];
-  const trans = new TranslationRules(sink, host.pes, () => host.steps, shadow, hier ? (pa) => hier.watchGranule(pa) : undefined, otherCopies);
+  const trans = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, hier ? (pa) => hier.watchGranule(pa) : flatWatch(), otherCopies);
   const sysr = new SysregRules(sink, host.pes.length);
   const offs: (() => void)[] = [];
+
+  /**
+   * Flat memory has no write hook: once a walk has used a descriptor, wrap the
+   * memory system's `write` (the contract method) to see writes to watched
+   * granules. Runs that never walk a table never pay for it.
+   */
+  function flatWatch(): (pa: number) => void {
+    const mem = host.memory;
+    const watched = new Set<number>();
+    let installed = false;
+    return (pa) => {
+      watched.add(pa - (pa & 7));
+      if (installed) return;
+      installed = true;
+      const write = mem.write;
+      mem.write = (pe, wpa, size, lo, hi, attrs) => {
+        write.call(mem, pe, wpa, size, lo, hi, attrs);
+        if (watched.has(wpa - (wpa & 7))) trans.onDescriptorWrite(pe, wpa, size, lo, hi);
+      };
+      offs.push(() => {
+        mem.write = write;
+      });
+    };
+  }
 
   const onBarrier = (pe: Pe, kind: 'dmb' | 'dsb' | 'isb'): void => {
     trans.onBarrier(pe, kind);
@@ -83,7 +107,6 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
         onBarrier(pe, kind);
       },
       maintenance: prev?.maintenance?.bind(prev),
-      access: prev?.access?.bind(prev),
       watchedWrite: (pe, pa, size, lo, hi, attrs) => {
         prev?.watchedWrite?.(pe, pa, size, lo, hi, attrs);
         trans.onDescriptorWrite(pe, pa, size, lo, hi);
@@ -144,7 +167,7 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
   offs.push(host.trace.on('exception', (e) => sysr.synchronized(e.fault.pe)));
 
   const set: CheckerSet = {
-    rules: hier ? CHECKER_RULES : ['tlbi-without-sync', 'sysreg-without-isb'],
+    rules: hier ? CHECKER_RULES : ['break-before-make', 'tlbi-without-sync', 'sysreg-without-isb'],
     snapshot: () => ({ trans: trans.snapshot(), sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot() }),
     restore: (s) => {
       const snap = s as { trans: unknown; sysr: unknown; mmuOff: unknown } | undefined;

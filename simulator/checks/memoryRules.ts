@@ -130,7 +130,8 @@ export class MemoryRules {
         'mmu-off-with-dirty-lines',
         'error',
         `${who} with the MMU off (Device-nGnRnE) ${effect}: ${c.cache} holds a dirty ${c.attrs.label} copy written at ${s.where(this.writeLine(h.pa, c))}` +
-          `${c.writePe >= 0 && c.writePe !== h.pe.id ? ` by PE ${c.writePe}` : ''}. ` +
+          `${c.writePe >= 0 && c.writePe !== h.pe.id ? ` by PE ${c.writePe}` : ''}` +
+          `${off !== undefined ? `, and the MMU was turned off at ${s.where(off)} without cleaning it` : ''}. ` +
           `Data written with the MMU on must be cleaned to the PoC (DC CVAC/CIVAC, then DSB) before it is accessed with the MMU off (Arm ARM D8.2.11, B2.8).`,
         line,
         [this.writeRel(c, h.pa), ...(off !== undefined ? [{ line: off, message: 'MMU turned off here (SCTLR_ELx.M=0)' }] : [])],

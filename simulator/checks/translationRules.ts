@@ -58,7 +58,7 @@ export class TranslationRules {
 
   constructor(
     private readonly sink: FindingSink,
-    private readonly pes: Pe[],
+    pes: readonly Pe[],
     private readonly step: () => number,
     private readonly shadow: ShadowMemory | undefined,
     /** Ask the memory system to report writes to a descriptor (absent: break-before-make cannot be checked). */

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { decodeValue, findRegister, formatDecoded, type DecodedField } from '../arch';
 import { reportToJson, type RunReport } from '../engine/report';
+import { InitError } from '../engine/init';
 import { prepareModel } from '../engine/prepare';
 import { runScenario } from '../engine/run';
 import type { MachineOptions } from '../engine/machine';
@@ -142,7 +143,14 @@ function cmdRun(args: string[], io: CliIo): number {
   const file = p.positional[0];
   const options = runOptions(p);
   const model = parseScenario(readScenarioFile(file, io), file);
-  const report = runScenario(model, options);
+  let report: RunReport;
+  try {
+    report = runScenario(model, options);
+  } catch (e) {
+    // Initial state the parser accepted but the machine cannot apply (e.g. a register it does not know).
+    if (e instanceof InitError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
   if (p.flags.get('json') === true) io.out(JSON.stringify(reportToJson(report), null, 2));
   else {
     if (report.result === 'error') for (const d of model.diagnostics) if (d.severity === 'error') io.err(diagnosticLine(file, d));

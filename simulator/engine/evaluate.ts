@@ -131,3 +131,31 @@ export function evaluate(machine: Machine, expr: string, contextPe = 0): EvalRes
   if (r) return r;
   throw new EvalError(`cannot evaluate '${e}': expected a register (x0, pe1.esr_el2), mem[ADDR], decode(REG) or a symbol`);
 }
+
+const COMPARISON = /^(.+?)\s*(==|!=|<=|>=|<|>)\s*(.+)$/;
+
+/**
+ * A breakpoint condition: `x0 == 3`, `pe1.esr_el2 != 0`, `mem[buf] > 0x10`,
+ * or a bare expression (true when nonzero). Values compare as unsigned 64-bit.
+ */
+export function evaluateCondition(machine: Machine, condition: string, contextPe = 0): boolean {
+  const pe = machine.pes[contextPe];
+  const m = COMPARISON.exec(condition.trim());
+  if (!m || m[1].includes('[') !== m[1].includes(']')) return BigInt.asUintN(64, evaluateNumber(machine, condition, pe)) !== 0n;
+  const a = BigInt.asUintN(64, evaluateNumber(machine, m[1], pe));
+  const b = BigInt.asUintN(64, evaluateNumber(machine, m[3], pe));
+  switch (m[2]) {
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<=':
+      return a <= b;
+    case '>=':
+      return a >= b;
+    case '<':
+      return a < b;
+    default:
+      return a > b;
+  }
+}

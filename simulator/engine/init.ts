@@ -5,6 +5,7 @@
  * system registers.
  */
 import type { Pe } from '../pe/pe';
+import { findRegister } from '../arch/registers';
 import type { PeDecl, ScenarioModel } from '../scenario/model';
 
 export class InitError extends Error {}
@@ -93,8 +94,33 @@ export function setRegister(pe: Pe, name: string, v: bigint): void {
         throw new InitError(`unknown PSTATE field '${name}'`);
     }
   }
-  if (!/^[a-z][a-z0-9_]*$/.test(n)) throw new InitError(`unknown register '${name}'`);
-  pe.writeSysreg(n.toUpperCase(), v);
+  // PSTATE fields accessed as special-purpose registers (register form: NZCV [31:28], DAIF [9:6]; Arm ARM C5.2).
+  switch (n) {
+    case 'nzcv':
+      return pe.setNzcv(Number(BigInt.asUintN(32, v)));
+    case 'daif':
+      return pe.setDaif(Number(BigInt.asUintN(32, v)));
+    case 'spsel':
+      pe.spsel = Number(v & 1n);
+      return;
+    case 'currentel':
+      throw new InitError("CurrentEL is read-only: set the exception level with 'el N'");
+  }
+  const storage = sysregStorage(n);
+  if (storage === undefined) throw new InitError(`unknown register '${name}'`);
+  pe.writeSysreg(storage, v);
+}
+
+/**
+ * The system-register storage a scenario name refers to, from the register
+ * table: the canonical name, or for an `_EL12`/`_EL02` alias the register it
+ * reaches (Arm ARM D5.11 "Virtualization Host Extensions"). Undefined when the
+ * table does not know the name.
+ */
+export function sysregStorage(name: string): string | undefined {
+  const def = findRegister(name);
+  if (def === undefined) return undefined;
+  return def.vhe?.aliasOf ?? def.name;
 }
 
 /** Read one register by its scenario/expectation name. Undefined for an unknown name. */
@@ -138,6 +164,16 @@ export function getRegister(pe: Pe, name: string): bigint | undefined {
         return undefined;
     }
   }
-  if (!/^[a-z][a-z0-9_]*$/.test(n)) return undefined;
-  return pe.readSysreg(n.toUpperCase());
+  switch (n) {
+    case 'nzcv':
+      return BigInt(pe.nzcv());
+    case 'daif':
+      return BigInt(pe.daif());
+    case 'spsel':
+      return BigInt(pe.spsel);
+    case 'currentel':
+      return BigInt(pe.el << 2);
+  }
+  const storage = sysregStorage(n);
+  return storage === undefined ? undefined : pe.readSysreg(storage);
 }

@@ -9,28 +9,32 @@
  * the same scenario + options + seed gives the same run step for step; time
  * travel (`goToStep`) restores a checkpoint and replays.
  */
+import { createCacheHierarchy } from '../cache';
+import { attachCheckers } from '../checks';
+import { createFirmware, type Firmware } from '../firmware';
+import type { Instr } from '../isa/instr';
 import { NORMAL_NC } from '../memory/attributes';
 import { FlatMemorySystem } from '../memory/flat';
 import { PhysicalMemory } from '../memory/physical';
 import type { MemorySystem } from '../memory/system';
 import type { Mmu } from '../mmu/types';
+import { MmuDomain, VmsaMmu } from '../mmu/vmsa';
+import type { ExceptionRecord } from '../pe/exception';
+import { wakeupPending } from '../pe/interrupts';
 import { Pe, type PeEnvironment } from '../pe/pe';
 import type { EventDecl, ExceptionLevel, ScenarioModel } from '../scenario/model';
 import { TraceBus } from '../trace/bus';
 import type { FaultRecord, Finding } from '../trace/events';
-import type { Action, ActionSource, ComponentAction, Policy } from './actions';
-import { createDevice } from './devices';
-import { createCacheHierarchy } from '../cache';
-import { attachCheckers } from '../checks';
-import { MmuDomain, VmsaMmu } from '../mmu/vmsa';
+import type { Action, ActionSource, Policy } from './actions';
+import { Platform } from './devices';
+import type { Gic } from '../gic/gic';
+import type { SystemModel } from '../pe/system';
 import { applyPeInit, declsFor } from './init';
-import { prepareModel } from './prepare';
 import { createSystemOps, resetPe, stepPe } from './peCore';
-import type { ExceptionRecord } from '../pe/exception';
-import { wakeupPending } from '../pe/interrupts';
-import { InstrIndex } from './program';
-import { Prng } from './prng';
 import { RoundRobinPolicy } from './policy';
+import { prepareModel } from './prepare';
+import { Prng } from './prng';
+import { InstrIndex } from './program';
 import { hashPe, isSnapshottable, restorePe, snapshotPe, StateHasher, type PeSnapshot, type Snapshottable } from './snapshot';
 
 export interface MachineOptions {
@@ -56,8 +60,14 @@ export interface ComponentContext {
   physical: PhysicalMemory;
   trace: TraceBus;
   options: Readonly<ResolvedOptions>;
+  /** The machine's seeded generator: components draw every random choice from it (checkpoints capture it). */
+  prng: Prng;
   /** Current machine step (for trace events components emit). */
   step(): number;
+  /** Memory-mapped device models to map (declared devices, GIC frames): set by the machine from its Platform. */
+  mmio?: import('../devices/platform').MmioRegion[];
+  /** Every MMIO address range (never cached), including declared devices without a model. */
+  mmioRanges?: { base: number; size: number }[];
 }
 
 export interface ResolvedOptions {
@@ -94,9 +104,10 @@ interface MachineSnapshot {
   pes: PeSnapshot[];
   events: { nextStep: number; lastInstret: number; fired: number; done: boolean }[];
   prng: number[];
-  exceptions: number;
-  faults: number;
-  findings: number;
+  /** Shallow copies: records are immutable, and a forward restore needs the ones after the current step. */
+  exceptions: FaultRecord[];
+  faults: FaultRecord[];
+  findings: Finding[];
   stop?: StopInfo;
   components: unknown[];
 }
@@ -122,9 +133,15 @@ export class Machine {
   readonly findings: Finding[] = [];
   /** Components that contribute actions (store buffers, caches, GIC). */
   readonly sources: ActionSource[] = [];
+  /** GICv3, UARTs and Generic Timer (simulator/devices/platform.ts). */
+  readonly platform: Platform;
+  /** The interrupt controller (also the firmware's SecureInterruptController). */
+  readonly gic: Gic;
   /** Components whose state checkpoints capture (the memory system and MMU when they implement it). */
   readonly snapshottables: Snapshottable[] = [];
   policy: Policy;
+  /** Built-in firmware (EL3 monitor, SPMC) when the scenario declares firmware blocks (simulator/firmware, issue #4). */
+  readonly firmware: Firmware | undefined;
 
   /** Actions applied so far. */
   steps = 0;
@@ -132,6 +149,9 @@ export class Machine {
   stopInfo: StopInfo | undefined;
 
   private readonly instrs: InstrIndex;
+  /** Per PE: PC (VA) and instruction of its latest fetch (lines of faults and trace events with the MMU on). */
+  private readonly lastFetchPc: number[] = [];
+  private readonly lastFetchInstr: (Instr | undefined)[] = [];
   private readonly events: EventState[] = [];
   /** Per PE: reach-event target PCs (empty when none: the fast path skips the check). */
   private readonly reachPcs: number[][] = [];
@@ -150,7 +170,7 @@ export class Machine {
   /** Why the last `run()` returned early (requestPause), if it did. */
   pauseReason: string | undefined;
 
-  static create(model: ScenarioModel, options: Omit<MachineOptions, never> = {}): Machine {
+  static create(model: ScenarioModel, options: MachineOptions = {}): Machine {
     return new Machine(model, options);
   }
 
@@ -172,14 +192,20 @@ export class Machine {
       physical: this.physical,
       trace: this.trace,
       options: this.options,
+      prng: this.prng,
       step: () => this.steps,
     };
+    // The platform (issue #4): GICv3, declared devices (UART) and the Generic Timer; its MMIO regions go into the memory system.
+    this.platform = new Platform(model);
+    this.gic = this.platform.gic;
+    ctx.mmio = this.platform.mmio;
+    ctx.mmioRanges = this.platform.mmioRanges;
     // `cache_model on`: the cache hierarchy (simulator/cache); off: flat coherent memory.
     this.memory = opts.memorySystem
       ? opts.memorySystem(ctx)
       : this.options.cacheModel === 'on'
         ? createCacheHierarchy(ctx)
-        : this.flatMemory(model);
+        : this.flatMemory();
     // VMSAv8-64 translation (simulator/mmu): with every MMU off it is the identity with the D8.2.11 attributes.
     this.mmu = opts.mmu ? opts.mmu(ctx) : new VmsaMmu(new MmuDomain());
     for (const c of [this.memory, this.mmu, (this.mmu as { domain?: unknown }).domain]) if (isSnapshottable(c)) this.snapshottables.push(c);
@@ -193,19 +219,39 @@ export class Machine {
     const sysOps = createSystemOps();
     const instrs = this.instrs;
     const memory = this.memory;
+    const lastPc = this.lastFetchPc;
+    const lastInstr = this.lastFetchInstr;
     for (let id = 0; id < sys.pes; id++) {
       const env: PeEnvironment = {
         mmu: this.mmu,
         memory,
         sys: sysOps,
+        // The instruction side of the memory system when it models one (I-cache: may be stale), else the program.
+        // Remember what each PE fetched at which PC: source lines of VAs (MMU on) without translating again.
         fetchInstr: memory.fetchInstr
-          ? (pa, pe) => memory.fetchInstr!(pe, pa, pe.tAttrs) ?? instrs.get(pa)
-          : (pa) => instrs.get(pa),
-        onException: (pe, info) => this.recordException(pe, info),
+          ? (pa, pe) => {
+              const i = memory.fetchInstr!(pe, pa, pe.tAttrs);
+              lastPc[pe.id] = pe.pc;
+              lastInstr[pe.id] = i;
+              return i;
+            }
+          : (pa, pe) => {
+              const i = instrs.get(pa);
+              lastPc[pe.id] = pe.pc;
+              lastInstr[pe.id] = i;
+              return i;
+            },
+        onException: (pe, info) => {
+          // The PE's EL (and maybe Security state) changed: the GIC re-picks IRQ vs FIQ for what it signals.
+          this.platform.peStateChanged(pe);
+          this.recordException(pe, info);
+        },
+        onExceptionReturn: (pe) => this.platform.peStateChanged(pe),
         // MSR writes become `sysreg-write` events (the checkers' ISB and MMU-off rules) only while someone listens.
         onSysregWrite: (pe, register, value) => {
+          if (register === 'SCR_EL3') this.platform.peStateChanged(pe);
           if (this.trace.wants['sysreg-write'])
-            this.trace.emit({ kind: 'sysreg-write', step: this.steps + 1, pe: pe.id, register, value, line: this.lineOfPc(pe.pc) });
+            this.trace.emit({ kind: 'sysreg-write', step: this.steps + 1, pe: pe.id, register, value, line: this.lineOfPc(pe.pc, pe.id) });
         },
         // SEV: the event register of every PE in the system (Arm ARM D1.6.1).
         onSendEvent: () => {
@@ -222,6 +268,10 @@ export class Machine {
       this.reachPcs.push([]);
     }
 
+    // The GIC drives the PEs' IRQ/FIQ lines; ICC_* and timer registers reach the platform; the system counter is the step count.
+    this.platform.attach(this.pes, sysOps as SystemModel, () => this.steps);
+    this.snapshottables.push(this.platform);
+
     model.events.forEach((decl) => {
       const st: EventState = { decl, nextStep: Infinity, reachPe: -1, reachPc: NaN, lastInstret: -1, fired: 0, done: false };
       if (decl.trigger.kind === 'step') st.nextStep = decl.trigger.step;
@@ -234,6 +284,10 @@ export class Machine {
       this.events.push(st);
     });
 
+    // Built-in firmware (issue #4): boots the partitions on the PEs that run a Normal world; snapshotted like any component.
+    this.firmware = createFirmware(this);
+    if (this.firmware) this.snapshottables.push(this.firmware);
+
     // The architectural checkers (simulator/checks) join before the first checkpoint: their state is part of it.
     if (opts.checkers !== false) attachCheckers(this);
     this.trace.sealInternal();
@@ -242,12 +296,9 @@ export class Machine {
     this.nextCheckpoint = this.options.checkpointInterval > 0 ? this.options.checkpointInterval : Infinity;
   }
 
-  private flatMemory(model: ScenarioModel): MemorySystem {
+  private flatMemory(): MemorySystem {
     const m = new FlatMemorySystem(this.physical);
-    for (const d of model.system.devices) {
-      const dev = createDevice(d);
-      if (dev) m.mapDevice(Number(d.base), Number(d.size), dev);
-    }
+    for (const r of this.platform.mmio) m.mapDevice(r.base, r.size, r.device);
     return m;
   }
 
@@ -278,21 +329,20 @@ export class Machine {
       kind: info.fault,
       el: info.toEl as ExceptionLevel,
       fromEl: info.fromEl as ExceptionLevel,
-      esr: BigInt(info.esr ?? 0) & 0xffffffffn,
+      // ESR as an unsigned value (a 32-bit result may arrive as a negative int32; ISS2 sits above bit 31).
+      esr: (info.esr ?? 0) < 0 ? BigInt((info.esr ?? 0) >>> 0) : BigInt(info.esr ?? 0),
       far: info.far !== undefined ? BigInt.asUintN(64, BigInt(info.far)) : undefined,
       stage: info.stage,
       level: info.level,
       va: info.far !== undefined ? BigInt.asUintN(64, BigInt(info.far)) : undefined,
       ipa: info.ipa !== undefined ? BigInt(info.ipa) : undefined,
       pc: BigInt.asUintN(64, BigInt(info.pc)),
-      line: this.lineOfPc(info.pc),
+      line: this.lineOfPc(info.pc, pe.id),
       step: this.steps + 1,
       reason: info.reason,
       type: info.type,
       handled: info.handled,
     };
-    // Without a GIC an `irq` event is one-shot: taking the IRQ acknowledges it (see deliverIrq).
-    if (info.type === 'irq') pe.irqLine = false;
     this.exceptions.push(rec);
     if (info.fault !== undefined) this.faults.push(rec);
     if (this.trace.wants.exception) this.trace.emit({ kind: 'exception', step: rec.step, fault: rec });
@@ -321,11 +371,18 @@ export class Machine {
     this.interrupted = true;
   }
 
-  /** Source line of the instruction at a PC (identity-mapped code; undefined when unknown). */
-  lineOfPc(pc: number): number | undefined {
-    const pa = pc < 0 ? undefined : pc;
-    if (pa === undefined) return undefined;
-    return this.instrs.get(pa)?.line ?? this.model.program.lineOf.get(pa);
+  /**
+   * Source line of the instruction at a PC. With `pe`, the instruction that
+   * PE last fetched at that PC (right whatever the translation); otherwise, or
+   * when it has not fetched there, the code placed at that address (VA = PA).
+   */
+  lineOfPc(pc: number, pe?: number): number | undefined {
+    if (pe !== undefined && this.lastFetchPc[pe] === pc) {
+      const line = this.lastFetchInstr[pe]?.line;
+      if (line !== undefined) return line;
+    }
+    if (pc < 0) return undefined;
+    return this.instrs.get(pc)?.line ?? this.model.program.lineOf.get(pc);
   }
 
   /** Instruction at a physical address (views, disassembly). */
@@ -334,15 +391,14 @@ export class Machine {
   }
 
   /**
-   * Deliver an interrupt to a PE. Without a GIC (issue #4 replaces this seam),
-   * an `irq` event asserts the PE's IRQ line; the system model takes the
-   * exception when routing and PSTATE.I allow, and a WFI wakes on it (Arm ARM
-   * D1.6.2). The line drops when the PE takes the IRQ (recordException), as if
-   * the handler had acknowledged it — the GIC will model acknowledge properly.
+   * A scenario `irq INTID [pe N]` event: the interrupt becomes pending at the
+   * GIC (an edge on its input). For an SGI or PPI, `peId` selects the
+   * redistributor; an SPI goes where GICD_IROUTER routes it (`peId` unused).
+   * Whether and how the PE takes it is the GIC's business (enables, groups,
+   * priorities, PMR) and then the PE's exception routing.
    */
-  deliverIrq(peId: number, _intid: number): void {
-    const pe = this.pes[peId];
-    if (pe) pe.irqLine = true;
+  deliverIrq(peId: number, intid: number): void {
+    this.gic.raise(intid, peId);
   }
 
   // ---- actions ------------------------------------------------------------
@@ -365,10 +421,11 @@ export class Machine {
         anyPe = true;
       }
     }
-    if (!anyPe && out.length === 0) {
-      // Nothing can run: time passes to the next step-triggered event, if any.
+    if (!anyPe && out.length === 0 && this.pes.some((p) => p.state === 'wfi' || p.state === 'wfe')) {
+      // Nothing can run but a PE waits: time passes to the next step-triggered event, if it is within
+      // the budget (once every PE has stopped, the run is over whatever events remain).
       const next = this.nextTimedEvent();
-      if (next >= 0) out.push({ kind: 'event', index: next });
+      if (next >= 0 && this.events[next].nextStep < this.options.maxSteps) out.push({ kind: 'event', index: next });
     }
     return out;
   }
@@ -530,13 +587,14 @@ export class Machine {
 
   /** Execute one instruction on `pe` (waking it first when it waits and may wake). */
   private stepOne(pe: Pe): void {
-    if (this.trace.wants.instruction) {
-      const pa = pe.pc;
-      const instr = this.instrs.get(pa);
-      this.trace.emit({ kind: 'instruction', step: this.steps + 1, pe: pe.id, pc: pe.pc, line: instr?.line, text: instr?.text ?? '' });
-    }
+    const pc = pe.pc;
+    const wants = this.trace.wants.instruction;
+    if (wants) this.lastFetchPc[pe.id] = NaN;
     stepPe(pe);
     this.steps++;
+    // Retired (or faulted) this step: the instruction the PE fetched at `pc` — none when it took an interrupt instead.
+    const instr = wants && this.lastFetchPc[pe.id] === pc ? this.lastFetchInstr[pe.id] : undefined;
+    if (instr !== undefined) this.trace.emit({ kind: 'instruction', step: this.steps, pe: pe.id, pc, line: instr.line, text: instr.text });
     if (pe.state === 'halted' && this.trace.wants.halted) this.emitHalted(pe);
   }
 
@@ -600,6 +658,8 @@ export class Machine {
     const ev = this.events[index];
     const decl = ev.decl;
     ev.fired++;
+    // Fired while every PE waits: the steps until it was due pass with nothing to do.
+    if (decl.trigger.kind === 'step' && this.steps < ev.nextStep) this.steps = ev.nextStep;
     if (decl.trigger.kind === 'step') {
       const period = decl.trigger.step;
       if (decl.repeat && period > 0) ev.nextStep += period;
@@ -648,9 +708,9 @@ export class Machine {
       pes: this.pes.map(snapshotPe),
       events: this.events.map((e) => ({ nextStep: e.nextStep, lastInstret: e.lastInstret, fired: e.fired, done: e.done })),
       prng: this.prng.state(),
-      exceptions: this.exceptions.length,
-      faults: this.faults.length,
-      findings: this.findings.length,
+      exceptions: this.exceptions.slice(),
+      faults: this.faults.slice(),
+      findings: this.findings.slice(),
       stop: this.stopInfo,
       components: this.snapshottables.map((c) => c.snapshot()),
     };
@@ -665,9 +725,9 @@ export class Machine {
     });
     s.events.forEach((e, i) => Object.assign(this.events[i], e));
     this.prng.setState(s.prng);
-    this.exceptions.length = s.exceptions;
-    this.faults.length = s.faults;
-    this.findings.length = s.findings;
+    setContents(this.exceptions, s.exceptions);
+    setContents(this.faults, s.faults);
+    setContents(this.findings, s.findings);
     this.stopInfo = s.stop;
     this.stopRequest = undefined;
     this.pauseRequest = undefined;
@@ -695,12 +755,12 @@ export class Machine {
    * simply runs. Returns the step reached (less than `target` if the run ended first).
    */
   goToStep(target: number): number {
-    if (target < this.steps) {
-      let cp = this.checkpoints[0];
-      for (const c of this.checkpoints) if (c.step <= target && c.step >= cp.step) cp = c;
-      this.restore(cp.snap);
-      // Later checkpoints stay valid: replay is deterministic.
-    }
+    // The latest checkpoint at or before the target; restoring it is worth it going back, and going
+    // forward past it (checkpoints beyond the current step belong to this same history, else
+    // invalidateFuture() would have dropped them).
+    let cp = this.checkpoints[0];
+    for (const c of this.checkpoints) if (c.step <= target && c.step >= cp.step) cp = c;
+    if (target < this.steps || cp.step > this.steps) this.restore(cp.snap);
     if (target > this.steps) {
       this.trace.mute();
       try {
@@ -730,6 +790,7 @@ export class Machine {
     for (const pe of this.pes) hashPe(h, pe);
     for (const no of this.physical.pageNumbers()) h.num(no).bytes(this.physical.page(no * 4096, false)!);
     for (const e of this.events) h.num(e.fired).word(e.done ? 1 : 0);
+    for (const c of this.snapshottables) if (c.stateHash !== undefined) h.word(c.stateHash());
     return h.value();
   }
 }
@@ -737,6 +798,12 @@ export class Machine {
 /** Optional memory-system hook for `event … do fill ADDR cache NAME`. */
 export interface SpeculativeFill {
   speculativeFill(pa: number, cache: string): void;
+}
+
+/** Replace an array's contents in place (others hold references to these arrays). */
+function setContents<T>(target: T[], source: readonly T[]): void {
+  target.length = source.length;
+  for (let i = 0; i < source.length; i++) target[i] = source[i];
 }
 
 function indexInCluster(clusterOf: number[], id: number): number {

@@ -11,6 +11,8 @@ import type { Pe } from '../pe/pe';
 export interface Snapshottable {
   snapshot(): unknown;
   restore(s: unknown): void;
+  /** Optional fingerprint of the component's state, folded into `Machine.stateHash()` (exploration, determinism tests). */
+  stateHash?(): number;
 }
 
 export function isSnapshottable(x: unknown): x is Snapshottable {

@@ -257,7 +257,7 @@ export function smulh64(alo: number, ahi: number, blo: number, bhi: number): voi
   R.hi = hi >>> 0;
 }
 
-// ---- divide (Arm ARM C6.2 UDIV/SDIV: x/0 = 0, round toward zero) ---------------
+// ---- divide (Arm ARM C6.2 UDIV/SDIV: x/0 = 0, round toward zero); no BigInt on any path ---------------
 
 /** Below 2^52 a float quotient corrected by one step is exact. */
 const FAST_DIV_HI = 1 << 20;
@@ -287,10 +287,36 @@ export function udiv64(alo: number, ahi: number, blo: number, bhi: number): void
     R.hi = Math.floor(q / TWO32) >>> 0;
     return;
   }
-  // Slow path (operands ≥ 2^52): BigInt is fine here, it is rare.
-  const q = ((BigInt(ahi) << 32n) | BigInt(alo)) / ((BigInt(bhi) << 32n) | BigInt(blo));
-  R.lo = Number(q & 0xffffffffn);
-  R.hi = Number(q >> 32n);
+  if (bhi === 0) {
+    // 64 ÷ 32 bits: schoolbook division in 32+16+16-bit digits; every intermediate stays below 2^49.
+    const qhi = divSmall(ahi, blo);
+    const r0 = ahi - qhi * blo;
+    const t1 = r0 * 65536 + (alo >>> 16);
+    const q1 = divSmall(t1, blo);
+    const t2 = (t1 - q1 * blo) * 65536 + (alo & 0xffff);
+    const q2 = divSmall(t2, blo);
+    R.lo = (q1 * 65536 + q2) >>> 0;
+    R.hi = qhi >>> 0;
+    return;
+  }
+  // Divisor ≥ 2^32, so the quotient is < 2^32. The float quotient is within ±1 of the true one
+  // (three roundings of relative size 2^-53 on a value < 2^32); start one below and step up while
+  // the exact remainder a - q·b (64-bit arithmetic on halves, no overflow since q·b ≤ a) is ≥ b.
+  let q = Math.max(0, Math.floor((ahi * TWO32 + alo) / (bhi * TWO32 + blo)) - 1);
+  for (;;) {
+    umul32(q, blo);
+    const plo = R.lo;
+    const phi = (R.hi + Math.imul(q, bhi)) >>> 0;
+    // r = a - q·b
+    const rlo = alo - plo;
+    const rhi = ahi - phi - (rlo < 0 ? 1 : 0);
+    const rl = rlo >>> 0;
+    // r ≥ b ?
+    if (rhi > bhi || (rhi === bhi && rl >= blo)) q++;
+    else break;
+  }
+  R.lo = q >>> 0;
+  R.hi = 0;
 }
 
 /** Signed 64-bit division, result in R (INT64_MIN / -1 = INT64_MIN). */

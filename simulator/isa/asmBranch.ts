@@ -61,6 +61,8 @@ const brHandler =
 
 const eretHandler: AsmHandler = (o) => {
   o.count(0, 0);
+  // ERET is UNDEFINED at EL0 (Arm ARM C6.2 ERET).
+  if (o.ctx.el === 0) o.ctx.report(o.line.mnemonicRange ?? o.line.range, 'ERET is UNDEFINED at EL0', 'el-access', 'warning');
   return 0xd69f03e0;
 };
 

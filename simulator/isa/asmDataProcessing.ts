@@ -307,9 +307,15 @@ const moveWideHandler =
     o.count(2, 3, 'rd, #imm16{, lsl #shift}');
     const d = o.gpr(0, 'any', 'zr');
     const width = d.x ? 64 : 32;
-    let v = o.imm(1);
+    const im = o.immAt(o.text(1), o.range(1), false, opc !== 0);
+    let v = im.value;
     let hw = 0;
-    if (o.length > 2) {
+    if (im.absGroup !== undefined) {
+      // `movz x0, #:abs_g2:sym` selects bits [47:32] and implies lsl #32.
+      if (o.length > 2) throw new AsmError(o.range(2), `no shift may follow a :abs_g${im.absGroup}: immediate (it implies lsl #${16 * im.absGroup})`, 'syntax');
+      if (16 * im.absGroup >= width) throw new AsmError(o.range(1), `:abs_g${im.absGroup}: selects bits beyond a ${width}-bit register`, 'immediate-range');
+      hw = im.absGroup;
+    } else if (o.length > 2) {
       const mod = o.modifier(2);
       if (mod.op !== 'lsl' || mod.amount === undefined || mod.amount % 16 !== 0 || mod.amount >= width)
         throw new AsmError(mod.range, `${name.toUpperCase()} shift must be lsl #0, #16${width === 64 ? ', #32 or #48' : ''}`, 'operand');

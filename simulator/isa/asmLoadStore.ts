@@ -18,7 +18,7 @@ interface Access {
 /** Work out size/opc of LDR/STR-family mnemonics from the mnemonic and the Rt width. */
 function accessOf(name: string, rt: Reg): Access {
   const load = name.startsWith('ld');
-  const base = name.replace(/^(ld|st)u?r/, '');
+  const base = name.replace(/^(ld|st)[ut]?r/, '');
   switch (base) {
     case 'b':
       return { sizeBits: 0, opc: load ? 1 : 0 };
@@ -36,7 +36,7 @@ function accessOf(name: string, rt: Reg): Access {
 }
 
 function rtWidth(name: string): 'x' | 'w' | 'any' {
-  const base = name.replace(/^(ld|st)u?r/, '');
+  const base = name.replace(/^(ld|st)[ut]?r/, '');
   if (base === 'b' || base === 'h') return 'w';
   if (base === 'sw') return 'x';
   return 'any';
@@ -47,6 +47,18 @@ function checkWriteback(mem: MemOperand, rt: Reg, load: boolean): void {
   if (mem.base.n === rt.n && rt.n !== 31)
     throw new AsmError(mem.base.range, `${load ? 'load' : 'store'} with writeback uses ${mem.base.text.toLowerCase()} as both base and transfer register (unpredictable)`, 'unpredictable');
 }
+
+/** LDTR/STTR family (unprivileged): `[xn{, #simm9}]` only. */
+const unprivilegedHandler: AsmHandler = (o, name) => {
+  o.count(2, 2, 'rt, [xn{, #simm9}]');
+  const rt = o.gpr(0, rtWidth(name), 'zr');
+  const acc = accessOf(name, rt);
+  const mem = o.mem(1);
+  if (mem.index || mem.writeback) throw new AsmError(o.range(1), `${name.toUpperCase()} takes only [xn{, #simm9}]`, 'operand');
+  if (mem.offset < -256n || mem.offset > 255n)
+    throw new AsmError(mem.offsetRange ?? o.range(1), `offset ${fmt(mem.offset)} out of range -256..255 for ${name.toUpperCase()}`, 'immediate-range');
+  return ((acc.sizeBits << 30) | (acc.opc << 22) | 0x38000800 | ((Number(mem.offset) & 0x1ff) << 12) | (mem.base.n << 5) | rt.n) >>> 0;
+};
 
 const ldstHandler: AsmHandler = (o, name) => {
   o.count(2, 3, 'rt, [xn{, #imm}] | [xn, #imm]! | [xn], #imm | [xn, xm{, lsl #s}] | label | =value');
@@ -184,16 +196,16 @@ function sizeOfSuffix(name: string, rt: Reg): number {
   return rt.x ? 3 : 2;
 }
 
-/** LDAR/STLR (+B/H). */
+/** LDAR/STLR (+B/H), and the FEAT_LOR LDLAR/STLLR (o0 = 0). */
 const orderedHandler =
-  (load: boolean): AsmHandler =>
+  (load: boolean, limited = false): AsmHandler =>
   (o, name) => {
     o.count(2, 2, 'rt, [xn]');
     const sub = /[bh]$/.test(name);
     const rt = o.gpr(0, sub ? 'w' : 'any', 'zr');
     const size = sizeOfSuffix(name, rt);
     const n = plainBase(o, 1);
-    return (size << 30) | (load ? 0x08dffc00 : 0x089ffc00) | (n << 5) | rt.n;
+    return ((size << 30) | ((load ? 0x08dffc00 : 0x089ffc00) & ~(limited ? 1 << 15 : 0)) | (n << 5) | rt.n) >>> 0;
   };
 
 /** LDXR/LDAXR (+B/H). */
@@ -351,6 +363,7 @@ for (const [sz, sizeBits] of SIZES) {
 
 export const LOAD_STORE_HANDLERS: Record<string, AsmHandler> = {
   ...ATOMIC_HANDLERS,
+  ...Object.fromEntries(['ldtr', 'ldtrb', 'ldtrh', 'ldtrsb', 'ldtrsh', 'ldtrsw', 'sttr', 'sttrb', 'sttrh'].map((m) => [m, unprivilegedHandler])),
   prfm: prfmHandler,
   prfum: prfmHandler,
   ldr: ldstHandler,
@@ -382,6 +395,12 @@ export const LOAD_STORE_HANDLERS: Record<string, AsmHandler> = {
   stlr: orderedHandler(false),
   stlrb: orderedHandler(false),
   stlrh: orderedHandler(false),
+  ldlar: orderedHandler(true, true),
+  ldlarb: orderedHandler(true, true),
+  ldlarh: orderedHandler(true, true),
+  stllr: orderedHandler(false, true),
+  stllrb: orderedHandler(false, true),
+  stllrh: orderedHandler(false, true),
   ldxr: loadExclusiveHandler(false),
   ldxrb: loadExclusiveHandler(false),
   ldxrh: loadExclusiveHandler(false),

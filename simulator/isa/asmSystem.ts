@@ -5,6 +5,7 @@
  * exception generation, hints, barriers, CLREX and the SYS aliases DC/IC/AT/TLBI.
  */
 import { findRegister } from '../arch/registers';
+import { minElFromOp1 } from '../arch/registers/define';
 import type { Hint, PstateField } from '../pe/systemOps';
 import { AsmError, Operands } from './operands';
 import type { AsmHandler } from './asmTypes';
@@ -47,6 +48,13 @@ function sysregAt(o: Operands, i: number, write: boolean): ResolvedSysreg {
   return { name: def.name, ...def.encoding };
 }
 
+/** Warn when the code's expected EL is below the lowest EL that may execute the instruction. */
+function warnBelowEl(o: Operands, minEl: number, what: string): void {
+  const el = o.ctx.el;
+  if (el !== undefined && el < minEl)
+    o.ctx.report(o.line.mnemonicRange ?? o.line.range, `${what} is UNDEFINED at EL${el} (lowest EL ${minEl})`, 'el-access', 'warning');
+}
+
 function sysregEncoding(l: number, r: ResolvedSysreg, t: number): number {
   return (0xd5000000 | (l << 21) | (r.op0 << 19) | (r.op1 << 16) | (r.crn << 12) | (r.crm << 8) | (r.op2 << 5) | t) >>> 0;
 }
@@ -77,6 +85,8 @@ const exceptionHandler =
     o.count(1, 1, '#imm16');
     const v = o.immRange(0, 0, 0xffff, 'immediate');
     if (name === 'udf') return v;
+    // HVC and SMC are UNDEFINED at EL0 (Arm ARM C6.2 HVC/SMC).
+    if (name === 'hvc' || name === 'smc') warnBelowEl(o, 1, name.toUpperCase());
     return (EXCEPTION_GENERATING[name] | (v << 5)) >>> 0;
   };
 
@@ -132,6 +142,8 @@ const sysAliasHandler =
           .join(' ')}`,
         'operand',
       );
+    // op1 encodes the lowest EL of the operation (Arm ARM C5.3); EL0 ones may still be trapped by SCTLR_EL1.UCI/DZE.
+    warnBelowEl(o, minElFromOp1(op.op1), `${name.toUpperCase()} ${op.op.toUpperCase()}`);
     let t = 31;
     if (op.rt) {
       o.count(2, 2, `${op.op}, xt`);

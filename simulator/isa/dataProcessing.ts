@@ -820,7 +820,8 @@ function decodeThreeSource(w: number): Decoded | undefined {
       else addWithCarry64(pe, pe.xlo[a], pe.xhi[a], R.lo, R.hi, 0, false);
       pe.setX(d, R.lo, R.hi);
     };
-  } else if (sf && (op31 === 2 || op31 === 6) && !neg && a === 31) {
+  } else if (sf && (op31 === 2 || op31 === 6) && !neg) {
+    // Ra is "should be one" for SMULH/UMULH: ignored, as objdump and hardware do.
     const uns = op31 === 6;
     text = insn(uns ? 'umulh' : 'smulh', [reg(d, true), reg(n, true), reg(m, true)]);
     exec = uns

@@ -21,6 +21,10 @@ export { decodeInstruction } from './decode';
 export { MNEMONICS, mnemonicInfo } from './mnemonics';
 export type { MnemonicInfo } from './mnemonics';
 export type { Instr, AsmContext } from './instr';
+// Operand vocabularies (language-server completion, hover, docs).
+export { BARRIER_OPTIONS, PSTATE_FIELDS, SYS_OPS, NOP_HINTS } from './system';
+export { CONDITION_NAMES, CONDITION_SUMMARY } from './conditions';
+export { parseRegister } from './operands';
 
 /** Every A64 instruction is 4 bytes. */
 export const INSTRUCTION_SIZE = 4;
@@ -41,6 +45,11 @@ export function isDirective(mnemonic: string): boolean {
 export function isInstruction(mnemonic: string): boolean {
   const m = mnemonic.toLowerCase();
   return m in HANDLERS || branchCondition(m) !== undefined;
+}
+
+/** Every mnemonic the assembler accepts, including suffixed atomic variants (not the b.cond spellings). */
+export function assemblerMnemonics(): string[] {
+  return Object.keys(HANDLERS);
 }
 
 function handlerFor(mnemonic: string): AsmHandler | undefined {

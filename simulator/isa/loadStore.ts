@@ -2,8 +2,10 @@
  * Loads and stores (Arm ARM C4.1.88 "Loads and Stores" encoding group):
  * LDR/STR of every size and signedness with unsigned-offset, unscaled,
  * pre/post-index, register-offset and literal addressing; LDP/STP/LDPSW/
- * LDNP/STNP; load-acquire/store-release; exclusives with the PE's local
- * exclusive monitor (Arm ARM B2.9 "Synchronization and semaphores").
+ * LDNP/STNP; load-acquire/store-release (and LDAPR); exclusives with the PE's
+ * local exclusive monitor (Arm ARM B2.9 "Synchronization and semaphores");
+ * FEAT_LSE atomics (LD<op>/ST<op>, SWP, CAS); LDTR/STTR (unprivileged); PRFM/PRFUM as
+ * architectural no-ops.
  *
  * Memory goes through `pe.load`/`pe.store` (MMU + memory system). Addresses
  * are computed on 32-bit halves so writeback is exact for any 64-bit base.
@@ -186,11 +188,23 @@ function decodeImm9(w: number): Decoded | undefined {
   const tr = transferOf(sizeBits, field(w, 23, 22));
   if (!tr) return undefined;
   const mode = field(w, 11, 10);
-  if (mode === 2) return undefined; // LDTR/STTR (unprivileged) not modelled
   const offset = signExtend(field(w, 20, 12), 9);
   const n = field(w, 9, 5);
   const t = w & 31;
   const base = reg(n, true, true);
+  if (mode === 2) {
+    const name = tr.name.replace(/^(ld|st)r/, '$1tr');
+    const addrText = offset === 0 ? `[${base}]` : `[${base}, ${imm(offset)}]`;
+    const size = tr.size;
+    const wr = makeWriteback(tr, t);
+    const exec = tr.load
+      ? (pe: Pe) => {
+          accessUnprivileged(pe, ea(pe, n, offset), size, false, 0, 0);
+          wr(pe);
+        }
+      : (pe: Pe) => accessUnprivileged(pe, ea(pe, n, offset), size, true, pe.xlo[t], pe.xhi[t]);
+    return { mnemonic: name, text: insn(name, [rtName(tr, t), addrText]), exec };
+  }
   if (mode === 0) {
     const name = tr.name.replace(/^(ld|st)r/, '$1ur');
     const addrText = offset === 0 ? `[${base}]` : `[${base}, ${imm(offset)}]`;
@@ -203,6 +217,50 @@ function decodeImm9(w: number): Decoded | undefined {
     text: insn(tr.name, [rtName(tr, t), ...addrText]),
     exec: singleAccess(tr, t, () => 0, { n, post, offset }),
   };
+}
+
+/** PSTATE.UAO, kept in SPSR bit position in `pe.pstateOther` (pe.ts). */
+const PSTATE_UAO = 1 << 23;
+
+/**
+ * Whether LDTR/STTR at the current EL access memory as EL0 (Arm ARM C6.2 LDTR, shared pseudocode
+ * AArch64.CheckUnprivilegedAccess): at EL1 (FEAT_NV not modelled), and at EL2 when HCR_EL2.{E2H,TGE}
+ * are both 1; never when PSTATE.UAO is 1, nor at EL0 (already unprivileged) or EL3.
+ */
+function unprivilegedAccess(pe: Pe): boolean {
+  if ((pe.pstateOther & PSTATE_UAO) !== 0) return false;
+  if (pe.el === 1) return true;
+  if (pe.el === 2) return (pe.readSysreg('HCR_EL2') & ((1n << 34n) | (1n << 27n))) === ((1n << 34n) | (1n << 27n));
+  return false;
+}
+
+/**
+ * An LDTR/STTR access: translated with EL0 permissions in the current regime (the MMU derives the
+ * regime and privilege from `pe.el`, so the access is translated as at EL0), then performed. A fault
+ * is still taken from the current EL, so a Data Abort routed to it is "same EL" (EC 0x25).
+ */
+function accessUnprivileged(pe: Pe, va: number, size: number, write: boolean, lo: number, hi: number): void {
+  if (!unprivilegedAccess(pe)) {
+    if (write) pe.store(va, size, lo, hi);
+    else pe.load(va, size);
+    return;
+  }
+  const el = pe.el;
+  pe.el = 0;
+  try {
+    pe.env.mmu.translate(pe, va, size, write ? AccessType.Write : AccessType.Read);
+  } catch (e) {
+    pe.el = el;
+    const x = e as SyncException;
+    if (x && x.ec === 0x24 && x.targetEl !== undefined && x.targetEl <= el) x.ec = 0x25;
+    throw e;
+  }
+  pe.el = el;
+  if (write) {
+    pe.env.memory.write(pe, pe.tPa, size, lo, hi, pe.tAttrs);
+    const obs = pe.sys.observeStore;
+    if (obs !== undefined) obs.call(pe.sys, pe, pe.tPa, size);
+  } else pe.env.memory.read(pe, pe.tPa, size, pe.tAttrs);
 }
 
 /** LDR/STR (register offset): [Xn, Xm{, LSL #s}] / [Xn, Wm, UXTW|SXTW {#s}] / SXTX. */
@@ -332,13 +390,18 @@ function decodeExclusiveOrdered(w: number): Decoded | undefined {
   const base = `[${reg(n, true, true)}]`;
   const suffix = SIZE_SUFFIX[sizeBits];
 
+  // Rs/Rt2 fields an exclusive does not use are "should be one" (SBO): like objdump we ignore their value.
+  // For the ordered forms (o2 = 1) later architecture versions allocate other Rs/Rt2 values, so those stay
+  // strict (UNDEFINED), as objdump also treats them.
   if (o2 === 1 && o1 === 1) {
     if (t2 !== 31) return undefined;
     return decodeCompareAndSwap(sizeBits, load, o0 === 1, s, n, t);
   }
   if (o2 === 1) {
-    if (s !== 31 || t2 !== 31 || o0 === 0) return undefined; // LDLAR/STLLR (FEAT_LOR) not modelled
-    const name = (load ? 'ldar' : 'stlr') + suffix;
+    // LDAR/STLR, and LDLAR/STLLR (FEAT_LOR): LORegions are not modelled, so the limited-ordering
+    // forms behave as the acquire/release ones (stronger, which is always allowed).
+    if (s !== 31 || t2 !== 31) return undefined;
+    const name = (load ? (o0 ? 'ldar' : 'ldlar') : o0 ? 'stlr' : 'stllr') + suffix;
     const mask = size - 1;
     const exec = load
       ? (pe: Pe) => {
@@ -360,7 +423,6 @@ function decodeExclusiveOrdered(w: number): Decoded | undefined {
   if (pair && sizeBits < 2) return undefined; // CASP
   const acqrel = o0 === 1;
   if (load) {
-    if (s !== 31 || (!pair && t2 !== 31)) return undefined;
     const mn = pair ? (acqrel ? 'ldaxp' : 'ldxp') : (acqrel ? 'ldaxr' : 'ldxr') + suffix;
     const total = pair ? size * 2 : size;
     const exec = pair
@@ -393,7 +455,6 @@ function decodeExclusiveOrdered(w: number): Decoded | undefined {
         };
     return { mnemonic: mn, text: insn(mn, pair ? [reg(t, x), reg(t2, x), base] : [reg(t, x), base]), exec };
   }
-  if (!pair && t2 !== 31) return undefined;
   const mn = pair ? (acqrel ? 'stlxp' : 'stxp') : (acqrel ? 'stlxr' : 'stxr') + suffix;
   const total = pair ? size * 2 : size;
   const exec = (pe: Pe): void => {

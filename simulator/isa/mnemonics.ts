@@ -136,6 +136,15 @@ const TABLE: [string, string, string, MnemonicInfo['group']][] = [
   ['ldursb', 'Load signed byte, unscaled offset', 'ldursb rt, [xn{, #simm9}]', LS],
   ['ldursh', 'Load signed halfword, unscaled offset', 'ldursh rt, [xn{, #simm9}]', LS],
   ['ldursw', 'Load signed word, unscaled offset', 'ldursw xt, [xn{, #simm9}]', LS],
+  ['ldtr', 'Load register, unprivileged: at EL1 (or EL2 with E2H=TGE=1) checked with EL0 permissions', 'ldtr rt, [xn{, #simm9}]', LS],
+  ['ldtrb', 'Load byte, unprivileged', 'ldtrb wt, [xn{, #simm9}]', LS],
+  ['ldtrh', 'Load halfword, unprivileged', 'ldtrh wt, [xn{, #simm9}]', LS],
+  ['ldtrsb', 'Load signed byte, unprivileged', 'ldtrsb rt, [xn{, #simm9}]', LS],
+  ['ldtrsh', 'Load signed halfword, unprivileged', 'ldtrsh rt, [xn{, #simm9}]', LS],
+  ['ldtrsw', 'Load signed word, unprivileged', 'ldtrsw xt, [xn{, #simm9}]', LS],
+  ['sttr', 'Store register, unprivileged', 'sttr rt, [xn{, #simm9}]', LS],
+  ['sttrb', 'Store byte, unprivileged', 'sttrb wt, [xn{, #simm9}]', LS],
+  ['sttrh', 'Store halfword, unprivileged', 'sttrh wt, [xn{, #simm9}]', LS],
   ['ldp', 'Load pair of registers', 'ldp rt1, rt2, [xn{, #imm}]{!} | [xn], #imm', LS],
   ['stp', 'Store pair of registers', 'stp rt1, rt2, [xn{, #imm}]{!} | [xn], #imm', LS],
   ['ldpsw', 'Load pair of words, sign-extended', 'ldpsw xt1, xt2, [xn{, #imm}]{!} | [xn], #imm', LS],
@@ -147,6 +156,12 @@ const TABLE: [string, string, string, MnemonicInfo['group']][] = [
   ['stlr', 'Store-release register', 'stlr rt, [xn]', LS],
   ['stlrb', 'Store-release byte', 'stlrb wt, [xn]', LS],
   ['stlrh', 'Store-release halfword', 'stlrh wt, [xn]', LS],
+  ['ldlar', 'Load LOAcquire register (FEAT_LOR; executes as LDAR)', 'ldlar{b|h} rt, [xn]', LS],
+  ['ldlarb', 'Load LOAcquire byte', 'ldlarb wt, [xn]', LS],
+  ['ldlarh', 'Load LOAcquire halfword', 'ldlarh wt, [xn]', LS],
+  ['stllr', 'Store LORelease register (FEAT_LOR; executes as STLR)', 'stllr{b|h} rt, [xn]', LS],
+  ['stllrb', 'Store LORelease byte', 'stllrb wt, [xn]', LS],
+  ['stllrh', 'Store LORelease halfword', 'stllrh wt, [xn]', LS],
   ['ldxr', 'Load exclusive register (arms the local monitor)', 'ldxr rt, [xn]', LS],
   ['ldxrb', 'Load exclusive byte', 'ldxrb wt, [xn]', LS],
   ['ldxrh', 'Load exclusive halfword', 'ldxrh wt, [xn]', LS],
@@ -235,6 +250,13 @@ export const MNEMONICS: readonly MnemonicInfo[] = TABLE.map(([mnemonic, summary,
 
 const BY_NAME = new Map(MNEMONICS.map((m) => [m.mnemonic, m]));
 
+/** Atomic families are listed once; `ldaddalb` etc. find their family's entry. */
+const ATOMIC_VARIANT = /^((?:ld|st)(?:add|clr|eor|set|smax|smin|umax|umin)|swp|cas)(?:al|a|l)?(?:b|h)?$/;
+
 export function mnemonicInfo(mnemonic: string): MnemonicInfo | undefined {
-  return BY_NAME.get(mnemonic.toLowerCase());
+  const m = mnemonic.toLowerCase();
+  const direct = BY_NAME.get(m);
+  if (direct) return direct;
+  const family = ATOMIC_VARIANT.exec(m) ?? /^(ldapr)[bh]$/.exec(m);
+  return family ? BY_NAME.get(family[1]) : undefined;
 }

@@ -217,8 +217,12 @@ export class Operands {
     throw new AsmError(range, res.error, 'syntax');
   }
 
-  /** `#expr` (or bare `expr`, as GNU as allows), optionally `:lo12:sym`. Returns the value. */
-  immAt(text: string, range: SourceRange, allowLo12 = false): { value: bigint; lo12: boolean } {
+  /**
+   * `#expr` (or bare `expr`, as GNU as allows), optionally with a relocation operator:
+   * `:lo12:` (ADD immediate, load/store offsets) or `:abs_g0:`…`:abs_g3:` and their `_nc`
+   * forms (MOVZ/MOVK, `allowAbs`), which select a 16-bit group of the value. Returns the value.
+   */
+  immAt(text: string, range: SourceRange, allowLo12 = false, allowAbs = false): { value: bigint; lo12: boolean; absGroup?: number } {
     let t = text.trim();
     let off = text.length - text.trimStart().length;
     if (t.startsWith('#')) {
@@ -228,18 +232,34 @@ export class Operands {
     }
     if (t.length === 0) throw new AsmError(range, 'expected an immediate value', 'syntax');
     let lo12 = false;
+    let absGroup: number | undefined;
+    let absCheck = false;
+    const abs = /^:abs_g([0-3])(_nc)?:/i.exec(t);
     if (/^:lo12:/i.test(t)) {
       if (!allowLo12) throw new AsmError(range, `:lo12: is not allowed in this operand of ${this.mnemonic.toUpperCase()} (only ADD immediate and load/store offsets)`);
       lo12 = true;
       off += 6;
       t = t.slice(6);
+    } else if (abs) {
+      if (!allowAbs) throw new AsmError(range, `${abs[0]} is only allowed in MOVZ/MOVK immediates`);
+      absGroup = Number(abs[1]);
+      absCheck = abs[2] === undefined;
+      off += abs[0].length;
+      t = t.slice(abs[0].length);
     } else if (/^:[a-z0-9_]+:/i.test(t)) {
-      throw new AsmError(range, `unsupported relocation operator '${/^:[a-z0-9_]+:/i.exec(t)![0]}' (only :lo12: is supported)`, 'syntax');
+      throw new AsmError(range, `unsupported relocation operator '${/^:[a-z0-9_]+:/i.exec(t)![0]}' (supported: :lo12:, :abs_g0:…:abs_g3:{_nc}, :pg_hi21:)`, 'syntax');
     }
     const sub: SourceRange = { start: { line: range.start.line, col: range.start.col + off }, end: range.end };
     let value = this.evaluate(t, sub);
     if (lo12) value = BigInt.asUintN(64, value) & 0xfffn;
-    return { value, lo12 };
+    if (absGroup !== undefined) {
+      const u = BigInt.asUintN(64, value);
+      // The checking forms require the value to fit in the groups up to this one (GNU as R_AARCH64_MOVW_UABS_Gn).
+      if (absCheck && absGroup < 3 && u >> BigInt(16 * (absGroup + 1)) !== 0n)
+        throw new AsmError(sub, `${hex(u)} does not fit in ${16 * (absGroup + 1)} bits for :abs_g${absGroup}: (use :abs_g${absGroup}_nc: with MOVK)`, 'immediate-range');
+      value = (u >> BigInt(16 * absGroup)) & 0xffffn;
+    }
+    return { value, lo12, absGroup };
   }
 
   imm(i: number, allowLo12 = false): bigint {
@@ -259,9 +279,18 @@ export class Operands {
 
   /** A bare expression (label or address), e.g. a branch target. */
   address(i: number): bigint {
-    const t = this.ops[i].text;
-    if (t.startsWith('#')) return this.imm(i);
-    return this.evaluate(t, this.ops[i].range);
+    let t = this.ops[i].text;
+    let range = this.ops[i].range;
+    // `adrp x0, :pg_hi21:sym` is the explicit spelling of `adrp x0, sym`.
+    const pg = /^:pg_hi21:/i.exec(t);
+    if (pg) {
+      if (this.mnemonic !== 'adrp') throw new AsmError(range, ':pg_hi21: is only allowed in ADRP', 'operand');
+      t = t.slice(pg[0].length);
+      range = this.sub(i, pg[0].length, this.ops[i].text.length);
+    }
+    const v = t.startsWith('#') ? this.immAt(t, range).value : this.evaluate(t, range);
+    if (v < -(1n << 63n) || v >= 1n << 64n) throw new AsmError(this.range(i), `address ${fmt(v)} is not a 64-bit value`, 'immediate-range');
+    return v;
   }
 
   /** An identifier operand (condition, barrier option, sysreg), lower-cased. */

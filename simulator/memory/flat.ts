@@ -15,9 +15,9 @@ import { readPhysical, writePhysical, type MemorySystem } from './system';
 /** A memory-mapped device: register reads and writes at an offset from its base. */
 export interface MmioDevice {
   readonly name: string;
-  /** Read `size` bytes at `offset`; result in out.ldLo/ldHi. */
-  read(offset: number, size: number, out: { ldLo: number; ldHi: number }): void;
-  write(offset: number, size: number, lo: number, hi: number): void;
+  /** Read `size` bytes at `offset`; result in out.ldLo/ldHi. `pe`: the accessing PE (undefined for agents outside the PEs). */
+  read(offset: number, size: number, out: { ldLo: number; ldHi: number }, pe?: Pe): void;
+  write(offset: number, size: number, lo: number, hi: number, pe?: Pe): void;
   snapshot?(): unknown;
   restore?(s: unknown): void;
 }
@@ -87,7 +87,7 @@ export class FlatMemorySystem implements MemorySystem {
     if (pa >= this.devLo && pa < this.devHi) {
       const m = this.mappingAt(pa);
       if (m !== undefined) {
-        m.device.read(pa - m.base, size, out);
+        m.device.read(pa - m.base, size, out, pe);
         if (this.observer !== undefined) this.observer(pe, pa, size, false, out.ldLo, out.ldHi, attrs);
         return;
       }
@@ -112,7 +112,7 @@ export class FlatMemorySystem implements MemorySystem {
     if (pa >= this.devLo && pa < this.devHi) {
       const m = this.mappingAt(pa);
       if (m !== undefined) {
-        m.device.write(pa - m.base, size, lo, hi);
+        m.device.write(pa - m.base, size, lo, hi, pe);
         if (this.observer !== undefined) this.observer(pe, pa, size, true, lo, hi, attrs);
         return;
       }

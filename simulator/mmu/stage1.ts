@@ -33,7 +33,8 @@ export interface Stage1Result {
  * to read it with. Without stage 2 the table address is already a PA.
  */
 export interface TableAccess {
-  (ipa: number, level: number, walk: MemAttrs): number;
+  /** `ns`: the walk has switched to the Non-secure space (NSTable=1 above, Secure state only). */
+  (ipa: number, level: number, walk: MemAttrs, ns: boolean): number;
   /** Attributes for the read, set by the call (walk attributes combined with stage 2). */
   attrs?: MemAttrs;
 }
@@ -96,7 +97,7 @@ export function walkStage1(pe: Pe, cfg: RegimeConfig, tree: TableTree, va: numbe
     let descPa = descAddr;
     let readAttrs = walk;
     if (tableAccess !== undefined) {
-      descPa = tableAccess(descAddr, level, walk);
+      descPa = tableAccess(descAddr, level, walk, ns);
       readAttrs = tableAccess.attrs ?? walk;
     }
     readDescriptor(pe, descPa, readAttrs, 1, level, va, undefined, observer);

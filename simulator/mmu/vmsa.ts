@@ -437,9 +437,9 @@ export class VmsaMmu implements Mmu {
    */
   private tableAccessFor(pe: Pe, st: PeMmuState, d: Derived, va: number, useTlb: boolean): TableAccess {
     const s2 = d.cfg.stage2!;
-    const secureIpa = d.cfg.secure;
-    const fn: TableAccess = (ipa: number, level: number, walk: MemAttrs): number => {
-      const e = this.stage2Entry(pe, st, d, ipa, secureIpa, true, va, useTlb);
+    const fn: TableAccess = (ipa: number, level: number, walk: MemAttrs, ns: boolean): number => {
+      // In Secure state the tables are in the Secure IPA space until an NSTable bit switches the walk.
+      const e = this.stage2Entry(pe, st, d, ipa, d.cfg.secure && !ns, true, va, useTlb);
       if ((e.s2perm & P2.R) === 0) {
         throw new MmuFault('permission', 2, e.s2level, true, ipa, `stage 2 permission fault at level ${e.s2level} on the stage 1 level ${level} table access to IPA ${hex(ipa)}: no read permission (S2AP)`);
       }
@@ -513,15 +513,22 @@ export function allowedMask(e: TlbEntry, privileged: boolean, pan: number, el: n
 
 /** The permission fault for a denied access: stage 1 when stage 1 denies, else stage 2 (Arm ARM D8.4, D8.5). */
 export function permissionFault(e: TlbEntry, cfg: RegimeConfig, va: number, access: AccessType, pan: number): MmuFault {
-  const s1only: TlbEntry = { ...e, s2perm: P2.ALL };
-  const what = access === AccessType.Fetch ? 'instruction fetch' : access === AccessType.Write ? 'write' : access === AccessType.Maintenance ? 'cache maintenance' : 'read';
-  const at = cfg.privileged ? `EL${cfg.el}` : 'EL0';
-  if (((allowedMask(s1only, cfg.privileged, pan, cfg.el) >> access) & 1) === 0) {
-    const why = (e.s1perm & pan) !== 0 && access !== AccessType.Fetch ? ' (PSTATE.PAN=1 and the page is EL0-accessible)' : '';
-    return new MmuFault('permission', 1, e.level, false, undefined, `stage 1 permission fault at level ${e.level}: ${what} at ${at} not permitted by the descriptor${why}`);
-  }
+  if (!stage1Allows(e.s1perm, cfg.privileged, pan, access)) return stage1PermissionFault(cfg, e.s1perm, e.level, access, pan);
   const ipa = e.ipaBase + (va - e.base);
-  return new MmuFault('permission', 2, e.s2level, false, ipa, `stage 2 permission fault at level ${e.s2level}: ${what} at ${at} to IPA ${hex(ipa)} not permitted (S2AP/XN)`);
+  return new MmuFault('permission', 2, e.s2level, false, ipa, `stage 2 permission fault at level ${e.s2level}: ${accessText(access)} at ${privilegeText(cfg)} to IPA ${hex(ipa)} not permitted (S2AP/XN)`);
+}
+
+function accessText(access: AccessType): string {
+  return access === AccessType.Fetch ? 'instruction fetch' : access === AccessType.Write ? 'write' : access === AccessType.Maintenance ? 'cache maintenance' : 'read';
+}
+
+function privilegeText(cfg: RegimeConfig): string {
+  return cfg.privileged ? `EL${cfg.el}` : 'EL0';
+}
+
+function stage1PermissionFault(cfg: RegimeConfig, perm: number, level: number, access: AccessType, pan: number): MmuFault {
+  const why = (perm & pan) !== 0 && access !== AccessType.Fetch ? ' (PSTATE.PAN=1 and the page is EL0-accessible)' : '';
+  return new MmuFault('permission', 1, level, false, undefined, `stage 1 permission fault at level ${level}: ${accessText(access)} at ${privilegeText(cfg)} not permitted by the descriptor${why}`);
 }
 
 /** The access a walk is made for, so stage-1 faults can be raised before stage 2 runs. */
@@ -552,8 +559,5 @@ function stage1Check(cfg: RegimeConfig, c: AccessCheck, attrs: MemAttrs, perm: n
   if (c.unaligned && attrs.kind === 'device' && c.access !== AccessType.Fetch) {
     throw new MmuFault('alignment', 1, -1, false, undefined, `alignment fault: unaligned ${c.size}-byte access to Device memory at ${hex(va)}`);
   }
-  if (level >= 0 && !stage1Allows(perm, cfg.privileged, c.pan, c.access)) {
-    const fake = { s1perm: perm, s2perm: P2.ALL, level } as TlbEntry;
-    throw permissionFault(fake, cfg, va, c.access, c.pan);
-  }
+  if (level >= 0 && !stage1Allows(perm, cfg.privileged, c.pan, c.access)) throw stage1PermissionFault(cfg, perm, level, c.access, c.pan);
 }

@@ -56,6 +56,12 @@ export interface PeEnvironment {
    * The engine turns it into `sysreg-write` trace events for the checkers.
    */
   onSysregWrite?(pe: Pe, register: string, value: bigint): void;
+  /**
+   * After every exception return (ERET, or built-in firmware's
+   * `exceptionReturn`): the EL and maybe the Security state changed — the GIC
+   * re-picks IRQ vs FIQ for the interrupt it signals (IHI 0069 §4.6.2).
+   */
+  onExceptionReturn?(pe: Pe): void;
 }
 
 const TWO32 = 4294967296;

@@ -250,6 +250,8 @@ export class SystemModel implements SystemOps {
     pe.exclusivePa = -1;
     pe.eventRegister = 1;
     pe.lastIllegalReturn = illegal;
+    const onReturn = pe.env.onExceptionReturn;
+    if (onReturn !== undefined) onReturn.call(pe.env, pe);
   }
 
   /** NOP/YIELD/WFI/WFE/SEV/SEVL (Arm ARM C6.2, D1.6 "Mechanisms for entering a low-power state"). */

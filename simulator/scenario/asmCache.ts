@@ -4,7 +4,7 @@
  * The language server re-parses the whole document on every keystroke, but a
  * keystroke changes one line: every other instruction assembles to the same
  * result. An entry is reused only when the line is textually identical at the
- * same source position and address, and every input the assembler consumed
+ * same source position, address and exception level, and every input the assembler consumed
  * replays identically: each symbol it looked up has the same value now, and
  * each literal-pool request returns the same slot address. Diagnostics the
  * assembler reported are replayed. Anything else re-assembles.
@@ -26,8 +26,8 @@ export interface AsmRecord {
 const MAX_ENTRIES = 50_000;
 const cache = new Map<string, AsmRecord>();
 
-export function asmKey(line: AsmLine, pc: bigint): string {
-  let k = `${pc}|${line.range.start.line}|${line.range.start.col}|${line.mnemonic}`;
+export function asmKey(line: AsmLine, pc: bigint, el: number | undefined): string {
+  let k = `${pc}|${el}|${line.range.start.line}|${line.range.start.col}|${line.mnemonic}`;
   for (const op of line.operands) k += `|${op.range.start.col}:${op.text}`;
   return k;
 }

@@ -8,7 +8,9 @@
  *   and skipped, together with its `{ … }` body if it has one;
  * - a block whose `}` is missing is reported at its keyword and closes before the
  *   next line that starts a top-level statement (`system`, `scenario`, `const`,
- *   `event`, or a block keyword whose line ends with `{`);
+ *   `event`, or a block keyword whose line opens a `{`);
+ * - a block whose `{` is missing is reported; its body is still read when a `}`
+ *   closes it before the next top-level statement;
  * - a stray `}` at top level is reported and ignored.
  */
 import { CORE_BLOCK_KEYWORDS, allTopKeywords, isExtensionBlock, isTopKeyword } from './keywords';
@@ -57,8 +59,10 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
     if (i + 1 < n && tokens[i + 1].line === t.line && tokens[i + 1].text === ':') return false; // a label
     if (ALWAYS_TOP.has(t.text)) return true;
     if (!isTopKeyword(t.text)) return false;
-    const last = tokens[lineEndIndex(i)];
-    return last.text === '{' && last !== t;
+    // A block keyword starts a statement when its line opens a body (`pe 0 {`, `pe 0 { entry x }`).
+    const end = lineEndIndex(i);
+    for (let k = i + 1; k <= end; k++) if (tokens[k].text === '{') return true;
+    return false;
   };
 
   /**
@@ -94,7 +98,7 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
     }
     if (t.kind !== 'ident' || !isTopKeyword(t.text)) {
       // Unknown statement: report and skip the line (and its body, if it opens one).
-      if (t.kind === 'ident' || t.kind === 'number') {
+      if (t.kind === 'ident') {
         const kw = t.text;
         const hint = didYouMean(kw, allTopKeywords());
         rep.error(tokRange(t), `unknown block '${kw}'${hint || `; expected one of ${allTopKeywords().map((k) => `'${k}'`).join(', ')}`}`, 'unknown-block');

@@ -42,6 +42,8 @@ export interface RegisterInfo {
   width: number;
   /** True for registers of the system register table (RES0/RES1 checks apply). */
   sysreg: boolean;
+  /** False for read-only system registers (CurrentEL, ID registers…). */
+  writable?: boolean;
 }
 
 /**
@@ -64,7 +66,7 @@ export function scenarioRegister(name: string, where: 'init' | 'expect'): Regist
     return { name: n.toUpperCase(), width: PSTATE_FIELDS[n], sysreg: false };
   }
   const def = findRegister(n);
-  if (def) return { name: def.name, width: def.width, sysreg: true };
+  if (def) return { name: def.name, width: def.width, sysreg: true, writable: def.access.write };
   // SP_EL3 has no MRS/MSR name usable below EL3 but is architectural state (Arm ARM C5.2.15).
   if (n === 'sp_el3') return { name: 'SP_EL3', width: 64, sysreg: false };
   return undefined;
@@ -110,18 +112,16 @@ export function checkScenario(st: ParseState, inputs: CheckInputs): void {
   }
   for (const m of inputs.peMentions) if (m.pe >= pes) rep.error(m.range, peRangeMessage(m.pe, pes), 'pe-range');
 
-  // Per-PE merged view: entry, duplicates.
+  // Per-PE merged view: entry points. Later blocks may override earlier ones (`pe 0-3 { … }` then
+  // `pe 0 { … }`), so only a register assigned twice in one block is suspicious.
   const entryOf = new Map<number, PeDecl>();
-  const regOf = new Map<string, SourceRange>();
   for (const decl of model.pes) {
-    for (const id of decl.ids) {
-      if (decl.entry) entryOf.set(id, decl);
-      for (const r of decl.registers) {
-        const key = `${id}:${r.name}`;
-        const prev = regOf.get(key);
-        if (prev) rep.warning(r.range, `${r.name} of pe ${id} is set twice; the last value wins`, 'duplicate', [{ range: prev, message: 'first assignment' }]);
-        regOf.set(key, r.range);
-      }
+    for (const id of decl.ids) if (decl.entry) entryOf.set(id, decl);
+    const seen = new Map<string, SourceRange>();
+    for (const r of decl.registers) {
+      const prev = seen.get(r.name);
+      if (prev) rep.warning(r.range, `${r.name} is set twice in this block; the last value wins`, 'duplicate', [{ range: prev, message: 'first assignment' }]);
+      seen.set(r.name, r.range);
     }
   }
   // A PE block without `entry` starts at the label `start`, else at the first code block (engine/init.ts).
@@ -155,6 +155,11 @@ export function checkScenario(st: ParseState, inputs: CheckInputs): void {
       const info = scenarioRegister(r.name, 'init');
       if (!info) {
         rep.error(nameRange, unknownRegisterMessage(r.name, 'init'), 'unknown-register');
+        continue;
+      }
+      if (info.writable === false) {
+        const hint = info.name.toUpperCase() === 'CURRENTEL' ? "set the exception level with 'el N'" : 'its value comes from the system configuration';
+        rep.warning(nameRange, `${info.name} is read-only and cannot be initialised: ${hint}`, 'read-only-register');
         continue;
       }
       const v = r.value.value;

@@ -6,7 +6,7 @@
 import type { RawBlock, Statement } from './blocks';
 import { spanRange, tokRange } from './diagnostics';
 import type { Token } from './lexer';
-import type { AsmLine, CodeBlock } from './model';
+import type { AsmLine, CodeBlock, ExceptionLevel } from './model';
 import { Cursor, type LineInternals, type ParseState } from './state';
 
 export function interpretCode(st: ParseState, block: RawBlock): void {
@@ -20,12 +20,24 @@ export function interpretCode(st: ParseState, block: RawBlock): void {
     name = first.text;
   }
   let base = undefined;
+  let el: ExceptionLevel | undefined;
   if (block.header.length === 0) {
     st.rep.error(block.open ? tokRange(block.open) : tokRange(block.keyword), `expected 'at' and an address after '${kind}' (e.g. '${kind} at 0x8000_0000 {')`);
   } else if (c.expectWord('at', name ? `${kind} ${name}` : kind)) {
-    base = c.expr();
+    base = c.expr(['el']);
     if (!base) c.expected('an address', 'at');
-    else c.expectEnd(`the '${kind}' header`);
+    else {
+      if (c.acceptWord('el')) {
+        const t = c.next();
+        const v = t && t.kind === 'number' ? Number(t.text) : NaN;
+        if (!t || !Number.isInteger(v) || v < 0 || v > 3) {
+          if (t) c.i--;
+          c.expected('an exception level 0-3', 'el');
+          c.i = c.toks.length; // reported once
+        } else el = v as ExceptionLevel;
+      }
+      c.expectEnd(`the '${kind}' header`);
+    }
   }
   const headerEnd = block.header.length > 0 ? block.header[block.header.length - 1] : block.keyword;
   const cb: CodeBlock = {
@@ -35,6 +47,7 @@ export function interpretCode(st: ParseState, block: RawBlock): void {
     range: block.range,
   };
   if (name !== undefined) cb.name = name;
+  if (el !== undefined) cb.el = el;
   const lines: LineInternals[] = [];
   for (const stmt of block.body) {
     const li = splitAsmLine(st, stmt);

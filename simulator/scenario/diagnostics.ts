@@ -32,15 +32,6 @@ export function spanRange(a: Token, b: Token): SourceRange {
   return { start: { line: a.line, col: a.col }, end: { line: b.line, col: b.endCol } };
 }
 
-/** Zero-width range just after a token (where something was expected). */
-export function afterRange(t: Token): SourceRange {
-  return { start: { line: t.line, col: t.endCol }, end: { line: t.line, col: t.endCol } };
-}
-
-export function joinRanges(a: SourceRange, b: SourceRange): SourceRange {
-  return { start: a.start, end: b.end };
-}
-
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let prev = new Array<number>(b.length + 1);

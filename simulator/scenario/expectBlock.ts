@@ -64,7 +64,7 @@ function compareOp(c: Cursor): '==' | '!=' | undefined {
 }
 
 export function interpretExpect(st: ParseState, block: RawBlock, peMentions: PeMention[], regMentions: RegisterMention[]): void {
-  if (block.header.length > 0) {
+  if (block.header.length > 0 && block.open) {
     st.rep.error(spanRange(block.header[0], block.header[block.header.length - 1]), "expected '{' after 'expect'");
   }
   for (const stmt of block.body) {

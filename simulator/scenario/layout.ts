@@ -14,127 +14,34 @@
  * Addresses are physical: code runs at PA = VA while the MMU is off; with the
  * MMU on, the page tables decide which VA reaches it.
  */
-import { hex } from '../util/hex';
 import type { Assembler, AsmContext, Instr } from '../isa/instr';
-import { decodeString, type Token } from './lexer';
-import type { AsmLine, CodeBlock, Program, SourceRange, SymbolDef, ValueExpr } from './model';
+import { INSTRUCTION_SIZE } from '../isa';
+import type { Token } from './lexer';
 import { didYouMean, tokRange } from './diagnostics';
 import { asmKey, cachedAssembly, storeAssembly, type AsmRecord } from './asmCache';
-import { evaluate, globalLookup, type CodeInternals, type ConstDecl, type LineInternals, type Lookup, type ParseState } from './state';
+import { alignUp, directivePass1, directivePass2 } from './directives';
+import { blockLookup, defineSymbol, isLocalLabel } from './symbols';
+import { evaluate, globalLookup, type CodeInternals, type LineInternals, type ParseState } from './state';
+import { hex } from '../util/hex';
 
-import { INSTRUCTION_SIZE, decodeInstruction } from '../isa';
+export { KNOWN_DIRECTIVES } from './directives';
+export { defineSymbol } from './symbols';
+export { checkPlacement } from './placement';
 
 export const INSTRUCTION_BYTES = INSTRUCTION_SIZE;
 const POOL_SLOT = 8;
 
-const DATA_SIZES: Record<string, number> = {
-  '.byte': 1,
-  '.hword': 2,
-  '.short': 2,
-  '.2byte': 2,
-  '.word': 4,
-  '.long': 4,
-  '.int': 4,
-  '.4byte': 4,
-  '.inst': 4,
-  '.quad': 8,
-  '.xword': 8,
-  '.dword': 8,
-  '.8byte': 8,
-};
-
-/** Directives with no effect on the image (symbol visibility, ELF bookkeeping). */
-const IGNORED = new Set(['.global', '.globl', '.type', '.size', '.local', '.weak', '.hidden', '.cfi_startproc', '.cfi_endproc', '.arch', '.cpu', '.file', '.ident']);
-
-const SECTIONING = new Set(['.text', '.data', '.bss', '.section', '.pushsection', '.popsection', '.previous']);
-
-export const KNOWN_DIRECTIVES: readonly string[] = [
-  ...Object.keys(DATA_SIZES),
-  '.zero',
-  '.space',
-  '.skip',
-  '.fill',
-  '.ascii',
-  '.asciz',
-  '.string',
-  '.align',
-  '.balign',
-  '.p2align',
-  '.equ',
-  '.set',
-  '.ltorg',
-  '.pool',
-  ...IGNORED,
-  ...SECTIONING,
-];
-
 /** Largest image a block may produce (16 MiB). */
 const MAX_BLOCK_BYTES = 1 << 24;
 
-/** Largest alignment accepted (2^16 = 64 KiB, the largest translation granule). */
-const MAX_ALIGN_LOG2 = 16;
-
-function alignUp(v: bigint, a: bigint): bigint {
-  return (v + a - 1n) & ~(a - 1n);
-}
-
-function isLocalLabel(name: string): boolean {
-  return /^[0-9]+$/.test(name);
-}
-
-/** Define a label or constant; reports duplicates with a link to the first definition. */
-export function defineSymbol(st: ParseState, def: SymbolDef): boolean {
-  const prev = st.model.symbols.get(def.name);
-  if (prev) {
-    st.rep.error(def.range, `duplicate symbol '${def.name}': already defined as a ${prev.kind}`, 'duplicate-symbol', [
-      { range: prev.range, message: `first definition of '${def.name}'` },
-    ]);
-    return false;
-  }
-  st.model.symbols.set(def.name, def);
-  if (def.kind === 'constant') st.model.constants.set(def.name, def);
-  return true;
-}
-
-interface BlockLayout {
+export interface BlockLayout {
   ci: CodeInternals;
   base: bigint;
   /** End of code/data, before the literal pool. */
   codeEnd: bigint;
   poolBase: bigint;
+  /** Literal-pool slots counted in pass 1 (one per `=` operand). */
   slots: number;
-  /** Lines in order with the address where each starts (after its own alignment). */
-}
-
-/** Lookup with `.` (the location counter) and GNU local labels `Nb`/`Nf` relative to a line. */
-function lineLookup(st: ParseState, block: CodeBlock, pc: bigint, lineIndex: number): Lookup {
-  const global = globalLookup(st);
-  return (name) => {
-    if (name === '.') return pc;
-    const m = /^([0-9]+)([bf])$/.exec(name);
-    if (m) {
-      const defs = st.localLabels.get(block)?.get(m[1]);
-      if (!defs) return undefined;
-      if (m[2] === 'b') {
-        for (let k = defs.length - 1; k >= 0; k--) if (defs[k].index <= lineIndex) return defs[k].address;
-      } else {
-        for (const d of defs) if (d.index > lineIndex) return d.address;
-      }
-      return undefined;
-    }
-    return global(name);
-  };
-}
-
-/** Like lineLookup, but reads the current pc and line index through getters (one closure per block). */
-function blockLookup(st: ParseState, block: CodeBlock, pc: () => bigint, lineIndex: () => number): Lookup {
-  const global = globalLookup(st);
-  return (name) => {
-    if (name === '.') return pc();
-    const c = name.charCodeAt(0);
-    if (c >= 48 && c <= 57) return lineLookup(st, block, pc(), lineIndex())(name);
-    return global(name);
-  };
 }
 
 /** Pass 1 over all blocks. Returns the layouts of the blocks that have an address. */
@@ -202,137 +109,6 @@ export function layoutPass1(st: ParseState): BlockLayout[] {
   return out;
 }
 
-/** Size effect of a directive in pass 1; returns the new location counter. */
-function directivePass1(st: ParseState, block: CodeBlock, li: LineInternals, index: number, pc: bigint, placed: boolean): bigint {
-  const asm = li.asm;
-  const mn = asm.mnemonic as string;
-  const at = asm.mnemonicRange ?? asm.range;
-  const ops = asm.operands;
-  const lookup = lineLookup(st, block, pc, index);
-  const size = DATA_SIZES[mn];
-  if (size !== undefined) {
-    if (ops.length === 0) st.rep.error(at, `expected at least one value after '${mn}'`);
-    if (mn === '.inst' && placed && pc % 4n !== 0n) st.rep.error(at, `instruction at unaligned address ${hex(pc)}`, 'misaligned-instruction');
-    return pc + BigInt(size * ops.length);
-  }
-  const operandExpr = (k: number): ValueExpr => ({ text: ops[k].text, range: ops[k].range });
-  switch (mn) {
-    case '.zero':
-    case '.space':
-    case '.skip':
-    case '.fill': {
-      if (ops.length === 0) {
-        st.rep.error(at, `expected a size after '${mn}'`);
-        return pc;
-      }
-      const maxOps = mn === '.fill' ? 3 : 2;
-      if (ops.length > maxOps) st.rep.error(ops[maxOps].range, `'${mn}' takes at most ${maxOps} operands`);
-      const n = evaluate(st, operandExpr(0), lookup);
-      if (n === undefined) return pc;
-      let unit = 1n;
-      if (mn === '.fill' && ops.length >= 2) {
-        const u = evaluate(st, operandExpr(1), lookup);
-        if (u !== undefined) {
-          if (u < 0n || u > 8n) st.rep.error(ops[1].range, `'.fill' unit size must be 0 to 8 bytes`, 'bad-value');
-          else unit = u;
-        }
-      }
-      const total = n * unit;
-      if (n < 0n || total > 1n << 32n) {
-        st.rep.error(ops[0].range, `'${mn}' size ${n} is out of range (0 to 4 GiB)`, 'bad-value');
-        return pc;
-      }
-      return pc + total;
-    }
-    case '.ascii':
-    case '.asciz':
-    case '.string': {
-      let total = 0n;
-      if (ops.length === 0) st.rep.error(at, `expected a string after '${mn}'`);
-      for (let k = 0; k < ops.length; k++) {
-        const toks = li.operandTokens[k];
-        if (toks.length !== 1 || toks[0].kind !== 'string') {
-          st.rep.error(ops[k].range, `expected a string ("…") in '${mn}', found '${ops[k].text}'`);
-          continue;
-        }
-        total += BigInt(decodeString(toks[0].text).length + (mn === '.ascii' ? 0 : 1));
-      }
-      return pc + total;
-    }
-    case '.align':
-    case '.p2align':
-    case '.balign': {
-      if (ops.length === 0) {
-        st.rep.error(at, `expected an alignment after '${mn}'`);
-        return pc;
-      }
-      const n = evaluate(st, operandExpr(0), lookup);
-      if (n === undefined) return pc;
-      let bytes: bigint;
-      if (mn === '.balign') {
-        if (n <= 0n || (n & (n - 1n)) !== 0n || n > 1n << BigInt(MAX_ALIGN_LOG2)) {
-          st.rep.error(ops[0].range, `'.balign' needs a power of two up to ${1 << MAX_ALIGN_LOG2}, not ${n}`, 'bad-value');
-          return pc;
-        }
-        bytes = n;
-      } else {
-        if (n < 0n || n > BigInt(MAX_ALIGN_LOG2)) {
-          st.rep.error(ops[0].range, `'${mn} ${n}' is out of range: the alignment is 2^n bytes with n from 0 to ${MAX_ALIGN_LOG2} (use '.balign' for a byte count)`, 'bad-value');
-          return pc;
-        }
-        bytes = 1n << n;
-      }
-      return alignUp(pc, bytes);
-    }
-    case '.equ':
-    case '.set': {
-      if (ops.length !== 2) {
-        st.rep.error(at, `expected '${mn} NAME, VALUE'`);
-        return pc;
-      }
-      const nameTok = li.operandTokens[0];
-      if (nameTok.length !== 1 || nameTok[0].kind !== 'ident') {
-        st.rep.error(ops[0].range, `expected a symbol name after '${mn}', found '${ops[0].text}'`);
-        return pc;
-      }
-      const name = nameTok[0].text;
-      const expr = operandExpr(1);
-      const prev = st.model.symbols.get(name);
-      if (mn === '.set' && prev && prev.kind === 'constant') {
-        // GNU as lets `.set` redefine a symbol, with the value depending on the position of each use.
-        // Scenario symbols have one value each, so a redefinition would silently change earlier uses.
-        st.rep.error(tokRange(nameTok[0]), `'${name}' is already defined: redefining a symbol with '.set' is not supported, use a new name`, 'duplicate-symbol', [
-          { range: prev.range, message: `first definition of '${name}'` },
-        ]);
-        return pc;
-      }
-      const def: SymbolDef = { name, kind: 'constant', range: tokRange(nameTok[0]) };
-      if (!defineSymbol(st, def)) return pc;
-      // Keep this line's view of `.` and local labels for a later retry (forward references).
-      const decl: ConstDecl = { def, expr, resolved: false, lookup };
-      st.consts.push(decl);
-      const v = evaluate(st, expr, lookup, { quiet: true });
-      if (v !== undefined) {
-        def.value = v;
-        decl.resolved = true;
-      }
-      return pc;
-    }
-    case '.ltorg':
-    case '.pool':
-      st.rep.warning(at, `'${mn}' is not needed: the literal pool is placed at the end of the block`, 'ignored-directive');
-      return pc;
-    default:
-      if (IGNORED.has(mn)) return pc;
-      if (SECTIONING.has(mn)) {
-        st.rep.warning(at, `'${mn}' is ignored: each 'code'/'data' block is placed at its own address`, 'ignored-directive');
-        return pc;
-      }
-      st.rep.error(at, `unknown directive '${mn}'${didYouMean(mn, KNOWN_DIRECTIVES)}`, 'unknown-directive');
-      return pc;
-  }
-}
-
 /**
  * Record symbol uses in operands. In directives every name is a symbol; in
  * instructions, names that are symbols or that the assembler looked up (the
@@ -398,6 +174,7 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
     let recording: AsmRecord | undefined;
     const ctx: AsmContext = {
       pc,
+      el: block.el,
       resolve: (name) => {
         const v = lookup(name);
         const value = v === null ? undefined : v;
@@ -465,7 +242,7 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
         reported = 0;
         ctx.pc = pc;
         let instr: Instr | undefined;
-        const key = cacheable ? asmKey(asm, pc) : undefined;
+        const key = cacheable ? asmKey(asm, pc, block.el) : undefined;
         const rec = key !== undefined ? cachedAssembly(key) : undefined;
         if (rec && replay(rec)) instr = rec.instr;
         else if (assembler) {
@@ -545,114 +322,3 @@ function findToken(ops: Token[][], name: string): Token | undefined {
   for (const toks of ops) for (const t of toks) if (t.kind === 'ident' && t.text === name) return t;
   return undefined;
 }
-
-function directivePass2(
-  st: ParseState,
-  li: LineInternals,
-  lookup: Lookup,
-  pc: bigint,
-  write: (addr: bigint, v: bigint, n: number) => void,
-  fillBytes: (addr: bigint, n: number, byte: number) => void,
-  program: Program,
-): void {
-  const lineOf = program.lineOf;
-  const asm = li.asm;
-  const mn = asm.mnemonic as string;
-  const size = DATA_SIZES[mn];
-  if (size !== undefined) {
-    let addr = pc;
-    const bits = BigInt(size * 8);
-    for (const op of asm.operands) {
-      const expr: ValueExpr = { text: op.text, range: op.range };
-      const v = evaluate(st, expr, lookup);
-      lineOf.set(Number(addr), li.line);
-      if (v !== undefined) {
-        if (v >= 1n << bits || v < -(1n << (bits - 1n))) {
-          st.rep.warning(op.range, `value ${hex(v < 0n ? BigInt.asUintN(64, v) : v)} does not fit in ${size} byte${size === 1 ? '' : 's'} ('${mn}'); it is truncated`, 'value-too-large');
-        }
-        write(addr, v, size);
-        if (mn === '.inst') {
-          // A raw encoding executes like an assembled instruction when the decoder knows it.
-          const instr = decodeInstruction(Number(BigInt.asUintN(32, v)), addr);
-          if (instr) {
-            instr.line = li.line;
-            program.instrs.set(Number(addr), instr);
-          }
-        }
-      }
-      addr += BigInt(size);
-    }
-    return;
-  }
-  switch (mn) {
-    case '.zero':
-    case '.space':
-    case '.skip':
-    case '.fill': {
-      const ops = asm.operands;
-      if (ops.length === 0) return;
-      const n = evaluate(st, { text: ops[0].text, range: ops[0].range }, lookup, { quiet: true });
-      if (n === undefined || n < 0n || n > 1n << 32n) return;
-      let unit = 1n;
-      let fillIdx = 1;
-      if (mn === '.fill') {
-        unit = ops.length >= 2 ? (evaluate(st, { text: ops[1].text, range: ops[1].range }, lookup, { quiet: true }) ?? 1n) : 1n;
-        fillIdx = 2;
-        if (unit < 0n || unit > 8n) return;
-      }
-      let fill = 0n;
-      if (ops.length > fillIdx) fill = evaluate(st, { text: ops[fillIdx].text, range: ops[fillIdx].range }, lookup) ?? 0n;
-      lineOf.set(Number(pc), li.line);
-      const u = Number(unit);
-      if (u === 1 || mn !== '.fill') fillBytes(pc, Number(n * unit), Number(BigInt.asUintN(8, fill)));
-      else for (let k = 0n; k < n; k++) write(pc + k * unit, fill, u);
-      return;
-    }
-    case '.ascii':
-    case '.asciz':
-    case '.string': {
-      let addr = pc;
-      lineOf.set(Number(pc), li.line);
-      for (const toks of li.operandTokens) {
-        if (toks.length !== 1 || toks[0].kind !== 'string') continue;
-        const s = decodeString(toks[0].text);
-        for (let k = 0; k < s.length; k++) write(addr + BigInt(k), BigInt(s.charCodeAt(k) & 0xff), 1);
-        addr += BigInt(s.length);
-        if (mn !== '.ascii') {
-          write(addr, 0n, 1);
-          addr += 1n;
-        }
-      }
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-/** Overlapping blocks (error naming both) and blocks outside every declared memory region (warning). */
-export function checkPlacement(st: ParseState): void {
-  const placed = st.code.filter((c) => c.start !== undefined && c.end !== undefined && c.end > c.start);
-  const sorted = [...placed].sort((a, b) => (a.start! < b.start! ? -1 : a.start! > b.start! ? 1 : 0));
-  const describe = (c: CodeInternals): string => `${c.block.kind}${c.block.name ? ` '${c.block.name}'` : ''} block at ${hex(c.start!)}-${hex(c.end! - 1n)}`;
-  for (let i = 0; i < sorted.length; i++) {
-    for (let j = i + 1; j < sorted.length && sorted[j].start! < sorted[i].end!; j++) {
-      const [first, second] = st.code.indexOf(sorted[i]) < st.code.indexOf(sorted[j]) ? [sorted[i], sorted[j]] : [sorted[j], sorted[i]];
-      st.rep.error(second.headerRange, `${describe(second)} overlaps ${describe(first)}`, 'overlapping-blocks', [
-        { range: first.headerRange, message: `the other block: ${describe(first)}` },
-      ]);
-    }
-  }
-  const mem = st.model.system.memory;
-  if (mem.length === 0) return;
-  for (const c of placed) {
-    const inside = mem.some((m) => c.start! >= m.base && c.end! <= m.base + m.size);
-    if (!inside) {
-      const regions = mem.map((m) => `${m.name} ${hex(m.base)}-${hex(m.base + m.size - 1n)}`).join(', ');
-      st.rep.warning(c.headerRange, `${describe(c)} is outside every declared memory region (${regions})`, 'outside-memory');
-    }
-  }
-}
-
-export type { BlockLayout };
-export type { SourceRange, AsmLine };

@@ -125,6 +125,8 @@ export interface CodeBlock {
   kind: 'code' | 'data';
   name?: string;
   base: ValueExpr;
+  /** `code … at ADDR el N`: the exception level this code runs at (enables EL-access diagnostics). */
+  el?: ExceptionLevel;
   lines: AsmLine[];
   range: SourceRange;
 }

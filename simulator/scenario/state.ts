@@ -3,7 +3,7 @@
  * small token cursor used to read one statement.
  */
 import { evaluateExpression, expressionSymbols } from '../isa/expr';
-import { Reporter, afterRange, spanRange, tokRange } from './diagnostics';
+import { Reporter, spanRange, tokRange } from './diagnostics';
 import type { Token } from './lexer';
 import type { AsmLine, CodeBlock, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
 
@@ -325,4 +325,3 @@ export class Cursor {
   }
 }
 
-export { afterRange };

@@ -49,7 +49,7 @@ export function interpretSystem(st: ParseState, block: RawBlock, extras: SystemE
     ]);
   }
   sys.range = block.range;
-  if (block.header.length > 0) {
+  if (block.header.length > 0 && block.open) {
     st.rep.error(spanRange(block.header[0], block.header[block.header.length - 1]), "expected '{' after 'system'");
   }
   for (const stmt of block.body) {

@@ -17,6 +17,7 @@ const KINDS: TraceKind[] = [
   'event-fired',
   'halted',
   'expectation',
+  'ffa-call',
 ];
 
 export class TraceBus {

@@ -75,10 +75,18 @@ export type TraceEvent =
       attrs?: string;
       cause?: string;
       pe?: number;
+      /** 0-based source line of the instruction that caused the change, when one did. */
+      line?: number;
     }
   | { kind: 'finding'; step: number; finding: Finding }
   | { kind: 'event-fired'; step: number; index: number; line: number; description: string }
   | { kind: 'halted'; step: number; pe: number; reason: string }
+  /**
+   * A call the built-in firmware handled (simulator/firmware): an FF-A call, a Hafnium HVC, or a firmware action
+   * (secure interrupt injection, managed exit, partition abort). `caller`/`callee` are FF-A endpoint IDs;
+   * `args` are x1…; `result` says what the caller got or who runs next.
+   */
+  | { kind: 'ffa-call'; step: number; pe: number; function: string; fid: number; caller: number; callee?: number; args: bigint[]; result: string; line?: number }
   | { kind: 'expectation'; line: number; text: string; held: boolean; detail?: string };
 
 export type TraceKind = TraceEvent['kind'];

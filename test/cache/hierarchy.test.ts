@@ -187,3 +187,61 @@ describe('cache hierarchy: trace and views', () => {
     assert.equal(rd(f, 0, A, 4, NORMAL_WB_ISH), 1);
   });
 });
+
+describe('cache hierarchy: access observer (memory-access events)', () => {
+  it('reports each access once, reads with the value they returned, split accesses whole', () => {
+    const f = fixture();
+    const seen: string[] = [];
+    f.h.accessObserver = (pe, pa, size, write, lo, hi, attrs) => seen.push(`${pe?.id} ${pa.toString(16)} ${size} ${write ? 'W' : 'R'} ${hi.toString(16)}:${lo.toString(16)} ${attrs.label}`);
+    f.h.write(f.pes[0], A + 60, 8, 0x4433_2211, 0x8877_6655, NORMAL_WB_ISH);
+    f.h.read(f.pes[1], A + 60, 8, NORMAL_WB_ISH);
+    f.h.read(f.pes[1], A, 4, DEVICE_nGnRnE);
+    assert.deepEqual(seen, [
+      '0 8000103c 8 W 88776655:44332211 Normal-WB ISH',
+      '1 8000103c 8 R 88776655:44332211 Normal-WB ISH',
+      '1 80001000 4 R 0:0 Device-nGnRnE',
+    ]);
+  });
+});
+
+describe('cache hierarchy: fingerprint', () => {
+  it('changes with states and data, and comes back with them', () => {
+    const f = fixture();
+    const empty = f.h.fingerprint();
+    wr(f, 0, A, 4, 1, NORMAL_WB_ISH);
+    const one = f.h.fingerprint();
+    assert.notEqual(one, empty);
+    wr(f, 0, A, 4, 2, NORMAL_WB_ISH);
+    assert.notEqual(f.h.fingerprint(), one, 'data is part of it');
+    wr(f, 0, A, 4, 1, NORMAL_WB_ISH);
+    assert.equal(f.h.fingerprint(), one);
+    f.h.maintainByVa(f.pes[0], 'cvac', A, NORMAL_WB_ISH);
+    assert.notEqual(f.h.fingerprint(), one, 'M → E');
+  });
+});
+
+describe('cache hierarchy: hazards for the checkers', () => {
+  it('a Device read of a dirty word is a hazard; of another word of the same dirty line, not (B2.8 is per Location)', () => {
+    const f = fixture();
+    f.h.enableShadow();
+    const kinds: string[] = [];
+    f.h.observer = { hazard: (h) => kinds.push(`${h.kind} ${h.kind === 'stale-writeback' ? '' : h.pa.toString(16)}`) };
+    wr(f, 0, A, 8, 5, NORMAL_WB_ISH);
+    rd(f, 0, A + 8, 8, DEVICE_nGnRnE);
+    assert.deepEqual(kinds, []);
+    rd(f, 0, A, 8, DEVICE_nGnRnE);
+    assert.deepEqual(kinds, ['bypass-dirty 80001000']);
+  });
+
+  it('a Device write into a dirty line is always a hazard: the write-back will overwrite it', () => {
+    const f = fixture();
+    f.h.enableShadow();
+    const kinds: string[] = [];
+    f.h.observer = { hazard: (h) => kinds.push(h.kind) };
+    wr(f, 0, A, 8, 5, NORMAL_WB_ISH);
+    f.h.write(f.pes[0], A + 8, 8, 6, 0, DEVICE_nGnRnE);
+    f.h.maintainByVa(f.pes[0], 'cvac', A, NORMAL_WB_ISH);
+    assert.deepEqual(kinds, ['bypass-dirty', 'stale-writeback']);
+    assert.equal(f.physical.readU32(A + 8), 0, 'the Device write was lost');
+  });
+});

@@ -277,3 +277,22 @@ describe('cache actions (exploration)', () => {
     assert.equal(f.h.linesOf(A + 64)[0].speculative, true);
   });
 });
+
+describe('identification registers for the configured hierarchy', () => {
+  it('CLIDR_EL1 and CCSIDR_EL1 describe the default hierarchy like a Cortex-A53 (LoUU=1, LoC=2)', async () => {
+    const { cacheIdRegisters, ccsidr } = await import('../../simulator/cache/idRegisters');
+    const { defaultCacheConfig } = await import('../../simulator/cache/config');
+    const r = cacheIdRegisters(defaultCacheConfig(2));
+    assert.equal(r.CLIDR_EL1, 0x0a20_0023n);
+    // 4 KB, 4 ways: 16 sets → NumSets-1 = 15, Associativity-1 = 3, LineSize = 2 (64 bytes).
+    assert.equal(ccsidr({ size: 4096, ways: 4 }), (15n << 13n) | (3n << 3n) | 2n);
+    assert.equal(r.ccsidr.get(2), ccsidr({ size: 0x4000, ways: 8 }));
+  });
+
+  it('a single level with PoU = PoC = memory: LoUU = LoC = 1', async () => {
+    const { cacheIdRegisters } = await import('../../simulator/cache/idRegisters');
+    const { defaultCacheConfig } = await import('../../simulator/cache/config');
+    const r = cacheIdRegisters({ ...defaultCacheConfig(1), l2: undefined, pou: 'memory' });
+    assert.equal(r.CLIDR_EL1, 0x0920_0003n);
+  });
+});

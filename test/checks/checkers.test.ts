@@ -101,6 +101,17 @@ describe('checker: stale-descriptor', () => {
     assert.ok(report.faults.some((x) => x.kind === 'translation'), 'the walk saw an invalid descriptor');
   });
 
+  it('warns when the walk happened to see the write but no DSB ordered it before the walk', () => {
+    const text = scenario({ entries: `0, 0, ${ISH}, 0`, code: code.replace('    dsb   ish\n', '') });
+    const { report } = runChecked(text);
+    const f = report.findings.find((x) => x.rule === 'stale-descriptor');
+    assert.ok(f, JSON.stringify(report.findings));
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /with no DSB since/);
+    assert.deepEqual(f.related.map((l) => l + 1), [lineOf(text, '@desc-write')]);
+    assert.deepEqual(report.faults, []);
+  });
+
   it('does not fire when the walk is Write-Back Inner Shareable like the write', () => {
     const { report } = runChecked(scenario({ entries: `0, 0, ${ISH}, 0`, code }));
     assert.deepEqual(report.findings, []);
@@ -130,6 +141,18 @@ describe('checker: break-before-make', () => {
     const f = report.findings.find((x) => x.rule === 'break-before-make');
     assert.ok(f, JSON.stringify(report.findings));
     assert.equal(f.line! + 1, lineOf(text, '@replace'));
+  });
+
+  it('fires with cache_model off too (flat memory)', () => {
+    const text = scenario({
+      entries: `0, ${ISH}, ${ISH}, 0`,
+      code: `${warm}
+    str   x1, [x0]                      // @replace
+    dsb   ish
+`,
+    });
+    const { report } = runChecked(text, { cacheModel: 'off' });
+    assert.deepEqual(report.findings.map((f) => [f.rule, f.line! + 1]), [['break-before-make', lineOf(text, '@replace')]]);
   });
 
   it('does not fire for invalid, DSB, TLBI, DSB, new', () => {
@@ -258,5 +281,151 @@ describe('examples (seed-003, seed-004 cache half): every expectation holds', ()
     const { machine, report } = runChecked(readFileSync(path, 'utf8'), { cacheModel: 'off' }, path);
     assert.equal(machine.pes[0].getX(1), 0x8000_4000n);
     assert.deepEqual(rules(report.findings), []);
+  });
+});
+
+describe('checker: stale copies are judged per access, not per line', () => {
+  it('a cacheable write after the bypassing write makes the copy current again: no finding', () => {
+    const text = `
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x10_0000
+  cache_model on
+  max_steps 5000
+}
+pe 0 {
+  el 1
+  entry start
+  mair_el1 = 0x00ff
+  tcr_el1 = 0x80_3520
+  ttbr0_el1 = tables
+  sctlr_el1 = 0x30d0_1805
+}
+code at 0x8000_0000 {
+start:
+    ldr   x0, =0x8000_3000
+    ldr   x1, [x0]                      // cached (clean)
+    ldr   x3, =0x4000_3000              // the same PA through entry 1: Attr1 = Device-nGnRnE
+    mov   x4, #5
+    str   x4, [x3]                      // Device write behind the cached copy
+    ldr   x5, [x0]                      // @stale: reads the old value
+    mov   x6, #6
+    str   x6, [x0]                      // cacheable write: the copy is current again
+    ldr   x7, [x0]
+    hlt   #0
+}
+data at 0x8000_1000 {
+tables:
+    .quad 0, 0x8000_0605, 0x8000_0701, 0  // entry 1: Device alias; entry 2: identity Normal WB ISH
+}
+`;
+    const { report, machine } = runChecked(text);
+    assert.equal(machine.pes[0].getX(5), 0n, 'the stale read');
+    assert.equal(machine.pes[0].getX(7), 6n);
+    const f = report.findings.filter((x) => x.rule === 'mismatched-attributes');
+    assert.equal(f.length, 1, JSON.stringify(report.findings.map((x) => x.message)));
+    assert.equal(f[0].line! + 1, lineOf(text, '@stale'));
+  });
+});
+
+describe('checker: sysreg-without-isb (in the machine)', () => {
+  const text = (isb: string): string => `
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x10_0000
+  max_steps 5000
+}
+pe 0 {
+  el 1
+  entry start
+  mair_el1 = 0x00ff
+  tcr_el1 = 0x80_3520
+  ttbr0_el1 = tables
+}
+code at 0x8000_0000 {
+start:
+    ldr   x0, =0x30d0_1805
+    ldr   x1, =0x4000_3000
+    msr   sctlr_el1, x0                 // @msr: MMU on
+${isb}
+    ldr   x2, [x1]                      // @use: translated through entry 1
+    hlt   #0
+}
+data at 0x8000_1000 {
+tables:
+    .quad 0, ${ISH}, ${ISH}, 0
+}
+`;
+  it('fires when a load uses the new SCTLR_EL1 before an ISB, naming the MSR', () => {
+    const t = text('');
+    const { report } = runChecked(t);
+    const f = report.findings.find((x) => x.rule === 'sysreg-without-isb');
+    assert.ok(f, JSON.stringify(report.findings));
+    assert.equal(f.line! + 1, lineOf(t, '@use'));
+    assert.deepEqual(f.related.map((l) => l + 1), [lineOf(t, '@msr')]);
+  });
+
+  it('does not fire with an ISB after the MSR', () => {
+    const { report } = runChecked(text('    isb'));
+    assert.deepEqual(report.findings, []);
+  });
+});
+
+describe('checkers: correct boot-style programs produce no finding', () => {
+  it('tables written with the MMU off, DSB, TLBI, DSB, ISB, MMU on; a second PE joins and reads shared data coherently', () => {
+    const { report, machine } = runChecked(`
+system {
+  pes 2
+  memory ram at 0x8000_0000 size 0x10_0000
+  max_steps 20000
+}
+pe 0-1 {
+  el 1
+  entry start
+  mair_el1 = 0xff
+  tcr_el1 = 0x80_3520
+  ttbr0_el1 = tables
+}
+code at 0x8000_0000 {
+start:
+    mrs   x9, mpidr_el1
+    and   x9, x9, #0xff
+    cbnz  x9, secondary
+    // PE 0 builds the table with the MMU off (Device-nGnRnE stores reach memory).
+    ldr   x0, =tables
+    ldr   x1, =0x8000_0701
+    str   x1, [x0, #16]                 // entry 2: identity, Normal WB ISH
+    str   x1, [x0, #8]                  // entry 1: VA 0x4000_0000 alias
+    dsb   ish
+    tlbi  vmalle1is
+    dsb   ish
+    isb
+    bl    mmu_on
+    ldr   x2, =0x4000_3000
+    mov   x3, #42
+    str   x3, [x2]                      // cacheable, through the alias: dirty in L1D.pe0
+    dsb   ish
+    sev                                 // release PE 1
+    hlt   #0
+secondary:
+    wfe
+    bl    mmu_on
+    ldr   x2, =0x8000_3000
+    ldr   x6, [x2]                      // Normal-WB ISH: snoops PE 0's dirty line
+    hlt   #0
+mmu_on:
+    ldr   x0, =0x30d0_1805
+    msr   sctlr_el1, x0
+    isb
+    ret
+}
+data at 0x8000_1000 {
+tables:
+    .quad 0, 0, 0, 0
+}
+`);
+    assert.deepEqual(report.findings.map((f) => f.message), []);
+    assert.deepEqual(report.faults, []);
+    assert.equal(machine.pes[1].getX(6), 42n);
   });
 });

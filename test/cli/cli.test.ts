@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { runCli } from '../../simulator/cli/commands';
 import { repoRoot } from '../engine/helpers';
 
@@ -91,6 +92,22 @@ describe('cli: armscope run', () => {
     assert.equal(j.pes[0].x[1], '0x3');
   });
 
+  it('--json faults carry ESR, FAR, stage, level, EL, VA, IPA and the source line (seed 000)', () => {
+    const r = cli(['run', 'examples/seed-000/bug-osh-tables.armscope', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.faults.length, 1);
+    const f = j.faults[0];
+    assert.deepEqual(
+      { pe: f.pe, kind: f.kind, el: f.el, fromEl: f.fromEl, esr: f.esr, far: f.far, stage: f.stage, level: f.level, va: f.va, ipa: f.ipa },
+      { pe: 0, kind: 'translation', el: 2, fromEl: 1, esr: '0x9200_0007', far: '0x8810_0000', stage: 2, level: 3, va: '0x8810_0000', ipa: '0x8810_0000' },
+    );
+    assert.equal(typeof f.line, 'number');
+    const touch = j.expectations.find((e: { text: string }) => e.text.startsWith('fault translation'));
+    assert.equal(touch.held, true);
+    assert.ok(j.findings.some((x: { rule: string; line: number; related: number[] }) => x.rule === 'mismatched-attributes' && x.line === f.line && x.related.length > 0));
+  });
+
   it('--max-steps is a budget, reported rather than hanging', () => {
     const loop = PASSING.replace('    hlt   #0\n', '    b     start\n');
     const r = cli(['run', scenarioFile('loop.armscope', loop), '--max-steps', '40', '--json']);
@@ -168,5 +185,25 @@ describe('cli: armscope demo', () => {
     assert.match(r.out, /^PASS {2}examples\/hello\/hello\.armscope/m);
     assert.match(r.out, /^PASS {2}examples\/seed-004\/bug-crn-mask\.armscope/m);
     assert.match(r.out, /^PASS {2}examples\/seed-004\/fix-crn-mask\.armscope/m);
+  });
+});
+
+describe('cli: arbitrary command lines (fast-check)', () => {
+  it('never throws, exits 0/1/2, and reports each problem on one stderr line', () => {
+    const arg = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('--json', '--seed', '--max-steps', '--cache-model', 'on', 'off', '0x', '0x6230_0400', 'ESR_EL2', 'HCR_EL2', '-1', '--', '='),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('run', 'check', 'decode', 'frob', '--help'), fc.array(arg, { maxLength: 4 }), (cmd, args) => {
+        const r = cli([cmd, ...args], tmp);
+        assert.ok([0, 1, 2].includes(r.code), `exit ${r.code}`);
+        if (r.err.length > 0) {
+          for (const line of r.err.split('\n')) assert.match(line, /^armscope: (?!internal error)/);
+          assert.doesNotMatch(r.err, /^\s+at /m);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

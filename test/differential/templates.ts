@@ -73,6 +73,7 @@ const MEMORY: Template[] = [
   t('st<op>', 'stadd x1, [x20]', 'stsmaxl w2, [x20]', 'steorb w3, [x20]', 'stclrh w4, [x20]', 'ldr x5, [x20]'),
   t('swp', 'swp x1, x0, [x20]', 'swpal w2, w3, [x20]', 'swpb w4, w5, [x20]', 'swph w6, w7, [x20]', 'ldr x8, [x20]'),
   t('cas', 'ldr x1, [x20]', 'cas x1, x2, [x20]', 'cas x3, x4, [x20]', 'casalb w5, w6, [x20]', 'mov w7, w2', 'caslh w7, w8, [x20]', 'ldr x9, [x20]'),
+  t('unprivileged (EL0: as LDR/STR)', 'ldtr x0, [x20, #-8]', 'ldtrsb x1, [x20, #3]', 'ldtrsh w2, [x20, #-5]', 'ldtrsw x3, [x20, #4]', 'sttr w4, [x20, #1]', 'sttrb w5, [x20, #-1]', 'sttrh w6, [x20, #6]', 'ldr x7, [x20]'),
   t('ldapr', 'ldapr x0, [x20]', 'ldaprb w1, [x20]', 'ldaprh w2, [x20]', 'ldapr w3, [x20]'),
   t('literal', 'ldr x0, 1f', 'ldr w1, 1f', 'ldrsw x2, 1f', 'b 2f', '1:', '.quad 0x8123456789abcdef', '2:'),
   t('adr', 'adr x0, 1f', 'adr x1, .', 'sub x1, x0, x1', 'mov x0, xzr', '1:'),

@@ -54,6 +54,10 @@ export interface CodeServer {
 export interface StartOptions {
   /** Folder copied fresh into the workspace (a keypress that misses can type into files: never reuse one). */
   workspaceFrom: string;
+  /** Open `workspaceFrom` itself instead of a fresh copy (`npm run studio`: a person's edits should stay). */
+  inPlace?: boolean;
+  /** Fixed port (default: a free one). */
+  port?: number;
   /** .vsix files or extension folders to install into a fresh extensions dir. */
   extensions: string[];
   /** Extra environment for the server and its extension host (e.g. ARMSCOPE_E2E_RESULTS). */
@@ -65,9 +69,9 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-'));
   const extDir = path.join(dir, 'extensions');
   const dataDir = path.join(dir, 'data');
-  const workspace = path.join(dir, 'workspace');
+  const workspace = opts.inPlace ? path.resolve(opts.workspaceFrom) : path.join(dir, 'workspace');
   fs.mkdirSync(path.join(dataDir, 'User'), { recursive: true });
-  fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
+  if (!opts.inPlace) fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
   const settings = {
     'workbench.startupEditor': 'none',
     'security.workspace.trust.enabled': false,
@@ -81,8 +85,15 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   fs.writeFileSync(path.join(dataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   for (const ext of opts.extensions) {
     if (ext.endsWith('.vsix')) {
-      const r = spawnSync(CODE_SERVER, ['--extensions-dir', extDir, '--user-data-dir', dataDir, '--install-extension', ext], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`installing ${ext} failed:\n${r.stdout}\n${r.stderr}`);
+      // Unpack the packaged .vsix (a zip whose `extension/` folder is what VS Code installs) as
+      // `publisher.name-version`. `--install-extension` would write extensions.json, after which
+      // any folder added beside it (the probe) is marked removed and never activates.
+      const staging = fs.mkdtempSync(path.join(dir, 'vsix-'));
+      const r = spawnSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', ext, staging], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`unpacking ${ext} failed:\n${r.stdout}\n${r.stderr}`);
+      const pkg = JSON.parse(fs.readFileSync(path.join(staging, 'extension', 'package.json'), 'utf8'));
+      fs.mkdirSync(extDir, { recursive: true });
+      fs.renameSync(path.join(staging, 'extension'), path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
     } else {
       // A folder named publisher.name-version in a fresh extensions dir is picked up as installed.
       const pkg = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
@@ -90,7 +101,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       fs.cpSync(ext, path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
     }
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const log = fs.openSync(path.join(dir, 'code-server.log'), 'w');
   const child: ChildProcess = spawn(
     CODE_SERVER,

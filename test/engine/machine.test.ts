@@ -344,3 +344,42 @@ expect {
     assert.match(r.pes[0].stopReason ?? '', /unhandled exception/);
   });
 });
+
+describe('engine: repeating events and idle time', () => {
+  it('`every when step N` fires every N steps; while every PE waits, time passes to the next one', () => {
+    const text = `
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x10_0000
+  cache_model off
+  max_steps 400
+}
+pe 0 {
+  el 1
+  entry start
+  vbar_el1 = 0x8000_0800
+}
+code at 0x8000_0000 {
+start:
+    msr   daifclr, #2
+sleep:
+    wfi
+    b     sleep
+}
+code at 0x8000_0a80 {
+irq_handler:
+    add   x5, x5, #1
+    eret
+}
+event every when step 100 do irq 33
+`;
+    const m = Machine.create(model(text));
+    const fired: number[] = [];
+    m.trace.on('event-fired', (e) => fired.push(e.step));
+    const stop = m.run();
+    assert.deepEqual(fired, [101, 201, 301], 'due at 100, 200, 300; each firing is one action');
+    assert.equal(m.pes[0].getX(5), 3n, 'the handler ran once per interrupt');
+    assert.equal(stop?.kind, 'waiting', 'the next firing (400) is beyond the budget: the run ends with PE 0 waiting');
+    assert.ok(m.steps > 300 && m.steps < 400, `ended at step ${m.steps}`);
+  });
+});

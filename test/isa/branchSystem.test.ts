@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { TestMachine, runSnippet } from './harness';
 import { assembleText, decodeInstruction } from '../../simulator/isa/index';
 import { CONDITION_NAMES } from '../../simulator/isa/conditions';
+import { NORMAL_WB_ISH } from '../../simulator/memory/attributes';
 
 describe('isa: branches', () => {
   it('B.cond: all 16 conditions against every NZCV value', () => {
@@ -37,6 +38,21 @@ describe('isa: branches', () => {
   it('CBZ/CBNZ on W look at the low 32 bits only; TBZ/TBNZ test one bit', () => {
     const m = runSnippet('cbz w1, a\nmov x0, #1\na: tbnz x1, #63, b\nmov x2, #1\nb: tbz w1, #0, c\nmov x3, #1\nc: cbnz x1, d\nmov x4, #1\nd: hlt #0', { 1: 0x8000_0001_0000_0000n });
     assert.deepEqual([m.x(0), m.x(2), m.x(3), m.x(4)], [0n, 0n, 0n, 0n]);
+  });
+
+  it('code in the upper (TTBR1) half: ADR/ADRP/BL/literal loads use the sign-extended PC', () => {
+    const base = -0x0000_ffff_ffff_f000; // VA 0xffff_0000_0000_1000 in pe.ts's signed-number form
+    const m = new TestMachine();
+    m.pe.env.mmu.translate = (pe, va) => {
+      pe.tPa = va & 0xffff; // upper-half VAs map to low PAs
+      pe.tAttrs = NORMAL_WB_ISH;
+    };
+    m.load('adr x0, here\nadrp x1, here\nbl f\nldr x3, lit\nhlt #0\nf: mov x2, x30\nret\nhere: nop\nlit: .quad 0x1122334455667788', base);
+    m.run();
+    assert.equal(m.x(0), 0xffff_0000_0000_101cn);
+    assert.equal(m.x(1), 0xffff_0000_0000_1000n);
+    assert.equal(m.x(2), 0xffff_0000_0000_100cn);
+    assert.equal(m.x(3), 0x1122_3344_5566_7788n);
   });
 
   it('branch closures are position independent (PC-relative at run time)', () => {

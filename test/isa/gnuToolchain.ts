@@ -39,7 +39,7 @@ export function assembleWithGnu(source: string, base: number): ObjdumpLine[] {
     execFileSync(LD, ['-Ttext=0x' + base.toString(16), '-e', '0x' + base.toString(16), '-o', path.join(dir, 'a.elf'), path.join(dir, 'a.o')], {
       stdio: 'pipe',
     });
-    const out = execFileSync(OBJDUMP, ['-d', '-j', '.text', path.join(dir, 'a.elf')], { encoding: 'utf8' });
+    const out = execFileSync(OBJDUMP, ['-d', '-j', '.text', path.join(dir, 'a.elf')], { encoding: 'utf8', maxBuffer: 256 << 20 });
     const lines: ObjdumpLine[] = [];
     for (const l of out.split('\n')) {
       const m = /^\s*([0-9a-f]+):\s+([0-9a-f]{8})\s+(\S+)\s*(.*)$/.exec(l);

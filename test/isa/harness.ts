@@ -6,7 +6,7 @@
  * its encodings are written to memory, and execution mirrors the engine's step.
  */
 import { Pe, type PeEnvironment } from '../../simulator/pe/pe';
-import type { Mmu } from '../../simulator/mmu/types';
+import { AccessType, type Mmu } from '../../simulator/mmu/types';
 import { NORMAL_WB_ISH } from '../../simulator/memory/attributes';
 import { FlatMemorySystem } from '../../simulator/memory/flat';
 import type { BarrierDomain, BarrierKind, ExceptionGenerating, Hint, PstateField, SysregRef, SystemOps } from '../../simulator/pe/systemOps';
@@ -119,8 +119,8 @@ export class TestMachine {
   }
 
   /**
-   * Assemble `source` at `base` (labels `name:`, `//` comments, `.quad`/`.word` data), write
-   * encodings to memory, and put literals after the code. Throws when anything is reported
+   * Assemble `source` at VA `base` (labels `name:`, `//` comments, `.quad`/`.word` data), write
+   * encodings, data and literals (after the code) through the PE's MMU. Throws when anything is reported
    * unless `allowDiagnostics` is set.
    */
   load(source: string, base = 0x1000, opts: { allowDiagnostics?: boolean; el?: number } = {}): this {
@@ -149,7 +149,7 @@ export class TestMachine {
       const data = /^\s*\.(quad|word)\s+(.*)$/.exec(p.text);
       if (data) {
         const v = BigInt(data[2].trim());
-        this.memory.write(undefined, p.addr, data[1] === 'quad' ? 8 : 4, Number(BigInt.asUintN(32, v)), Number(BigInt.asUintN(64, v) >> 32n), NORMAL_WB_ISH);
+        this.pe.store(p.addr, data[1] === 'quad' ? 8 : 4, Number(BigInt.asUintN(32, v)), Number(BigInt.asUintN(64, v) >> 32n));
         continue;
       }
       const line = splitLine(p.text, p.lineNo);
@@ -160,7 +160,7 @@ export class TestMachine {
         literal: (value, size) => {
           pool = (pool + size - 1) & ~(size - 1);
           const at = pool;
-          this.memory.write(undefined, at, size, Number(value & 0xffffffffn), Number(value >> 32n), NORMAL_WB_ISH);
+          this.pe.store(at, size, Number(value & 0xffffffffn), Number(value >> 32n));
           pool += size;
           return BigInt(at);
         },
@@ -169,7 +169,7 @@ export class TestMachine {
       });
       if (instr) {
         this.instrs.set(p.addr, instr);
-        this.memory.write(undefined, p.addr, 4, instr.encoding!, 0, NORMAL_WB_ISH);
+        this.pe.store(p.addr, 4, instr.encoding!, 0);
       }
     }
     if (!opts.allowDiagnostics && this.diagnostics.some((d) => d.severity !== 'warning'))
@@ -184,7 +184,8 @@ export class TestMachine {
     let instr = this.instrs.get(pe.pc);
     if (instr === undefined) {
       // Code written at run time: decode from memory.
-      this.memory.read(pe, pe.pc, 4, NORMAL_WB_ISH);
+      pe.env.mmu.translate(pe, pe.pc, 4, AccessType.Fetch);
+      this.memory.read(pe, pe.tPa, 4, pe.tAttrs);
       instr = decodeInstruction(pe.ldLo, BigInt(pe.pc));
       if (!instr) throw new Error(`no instruction at 0x${pe.pc.toString(16)}`);
     }

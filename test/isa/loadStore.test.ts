@@ -228,6 +228,51 @@ describe('isa: loads and stores', () => {
     });
   });
 
+  describe('LDTR/STTR (unprivileged)', () => {
+    function machine(el: 1 | 2 | 3, setup?: (m: TestMachine) => void) {
+      const m = new TestMachine();
+      m.load('ldtr x0, [x9]\nsttrb w1, [x9, #8]\nldtrsw x2, [x10]\nhlt #0');
+      const seen: number[] = [];
+      m.pe.env.mmu.translate = (pe, va) => {
+        seen.push(pe.el);
+        // A permission fault as the MMU reports it for an EL0 access: taken to EL1, "from a lower EL".
+        if (va === 0xdead_0000) throw new SyncException(0x24, 0x4f, { targetEl: 1, far: va, kind: 'permission' });
+        pe.tPa = va;
+        pe.tAttrs = NORMAL_WB_ISH;
+      };
+      m.pe.el = el;
+      m.setX(9, BigInt(BUF));
+      m.setX(10, 0xdead_0000n);
+      m.setX(1, 0xabn);
+      m.write(BUF, 8, 0x1234n);
+      setup?.(m);
+      return { m, seen };
+    }
+    it('at EL1 they are translated as EL0 accesses; a fault is reported as from the current EL', () => {
+      const { m, seen } = machine(1);
+      m.step();
+      m.step();
+      assert.deepEqual(seen, [0, 0]);
+      assert.equal(m.pe.el, 1);
+      assert.equal(m.x(0), 0x1234n);
+      assert.equal(m.read(BUF + 8, 1), 0xabn);
+      assert.throws(() => m.step(), (e) => e instanceof SyncException && e.ec === 0x25 && e.iss === 0x4f);
+      assert.equal(m.pe.el, 1, 'the EL is restored after a fault');
+    });
+    it('PSTATE.UAO=1 makes them privileged; at EL2 they are unprivileged only with HCR_EL2.{E2H,TGE}=11', () => {
+      const uao = machine(1, (m) => (m.pe.pstateOther |= 1 << 23));
+      uao.m.step();
+      assert.deepEqual(uao.seen, [1]);
+      const el2 = machine(2);
+      el2.m.step();
+      assert.deepEqual(el2.seen, [2]);
+      const host = machine(2, (m) => m.pe.writeSysreg('HCR_EL2', (1n << 34n) | (1n << 27n)));
+      host.m.step();
+      assert.deepEqual(host.seen, [0]);
+      assert.equal(host.m.pe.el, 2);
+    });
+  });
+
   it('a faulting load with writeback leaves the base register unchanged', () => {
     const m = new TestMachine();
     m.load('ldr x0, [x9, #8]!\nhlt #0');

@@ -102,7 +102,7 @@ describe('language server fuzz: random edits of the seed scenarios', function ()
         await c.connection.sendNotification('textDocument/didClose', td);
         assert.equal(c.exited, undefined, `server exited: ${c.stderr.join('')}`);
       }),
-      { numRuns: 60, seed: Number(process.env.FUZZ_SEED ?? 20261122) },
+      { numRuns: 100, seed: Number(process.env.FUZZ_SEED ?? 20261122) },
     );
     const errors = c.log.filter((l) => l.type === 1);
     assert.deepEqual(errors, [], 'no errors logged (unhandled rejections, uncaught exceptions)');

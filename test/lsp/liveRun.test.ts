@@ -39,6 +39,14 @@ describe('language server background run', function () {
     assert.equal(failed[0].severity, 1);
   });
 
+  it('caps the run at the smaller of armscope.maxSteps and the scenario max_steps', async () => {
+    const uri = 'file:///work/live-cap.armscope';
+    const text = scenario(['spin:', '    b     spin'], ['  halted pe 0']).replace('  pes 1\n', '  pes 1\n  max_steps 777\n');
+    await c.open(uri, text);
+    const p = await c.waitForDiagnostics(uri, (q) => q.diagnostics.some((d) => d.code === 'step-budget'));
+    assert.match(p.diagnostics.find((d) => d.code === 'step-budget')!.message, /step budget of 777 exhausted/);
+  });
+
   it('reports an exhausted step budget with the lines the PEs were at', async () => {
     const uri = 'file:///work/live-budget.armscope';
     await c.open(uri, scenario(['spin:', '    b     spin'], ['  halted pe 0']));
@@ -56,11 +64,12 @@ describe('language server background run', function () {
     c.settings = { ...c.settings, maxSteps: 2_000_000_000 };
     await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { armscope: c.settings } });
     const uri = 'file:///work/live-long.armscope';
-    const text = scenario(['spin:', '    b     spin'], ['  halted pe 0']);
+    // The scenario's own budget is large too (the setting only caps it).
+    const text = scenario(['spin:', '    b     spin'], ['  halted pe 0']).replace('  pes 1\n', '  pes 1\n  max_steps 2000000000\n');
     await c.open(uri, text);
     await new Promise((r) => setTimeout(r, 900)); // past the debounce: the run is going
     const t0 = Date.now();
-    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 11, character: 5 } });
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 12, character: 5 } });
     const latency = Date.now() - t0;
     assert.ok(h, 'hover answered');
     assert.ok(latency < 250, `hover took ${latency} ms during a background run`);

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diagnosticLine } from '../../simulator/cli/commands';
 
@@ -46,10 +46,18 @@ describe('extension manifest and package', function () {
   });
 
   it('registers every contributed command, and contributes every registered one', () => {
-    const src = readFileSync(path.join(root, 'extension', 'commands.ts'), 'utf8');
-    const registered = [...src.matchAll(/registerCommand\('([\w.]+)'/g)].map((m) => m[1]).sort();
+    const sources: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.ts')) sources.push(readFileSync(p, 'utf8'));
+      }
+    };
+    walk(path.join(root, 'extension'));
+    const registered = [...new Set(sources.flatMap((src) => [...src.matchAll(/registerCommand\(\s*'([\w.]+)'/g)].map((m) => m[1])))].sort();
     assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), registered);
-    assert.deepEqual(registered, ['armscope.check', 'armscope.decodeValue', 'armscope.run']);
+    for (const c of ['armscope.check', 'armscope.decodeValue', 'armscope.run']) assert.ok(registered.includes(c), c);
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'Armscope');
   });
 

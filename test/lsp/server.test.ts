@@ -131,6 +131,7 @@ describe('language server over stdio', function () {
   it('hover on a mov immediate decodes it against the register it ends up in (msr)', async () => {
     const text = md(await hoverAt(BASIC.at['3']));
     assert.match(text, /^`0x8000_0000` = `2147483648`/);
+    assert.doesNotMatch(text, /SMCCC/, 'not named as SMCCC_VERSION outside w0');
     assert.match(text, /\*\*HCR_EL2\*\* = `0x8000_0000` — ends up in it via line 18 → line 19/);
     assert.match(text, /\| 31 \| RW \| `0b1` \| EL1 is AArch64 \|/);
     assert.match(text, /0: .*\bE2H\b/, 'zero fields are named');
@@ -172,11 +173,15 @@ describe('language server over stdio', function () {
 
   it('hover names an SMCCC/FF-A function ID, in the immediate and in the register that holds it', async () => {
     const u = 'file:///work/ffa.armscope';
-    const doc = withMarkers(['system {', '  pes 1', '}', 'code at 0x8000_0000 {', '    mov   w0, #0x8400_00$163', '    smc   #0', '    cbz   w$20, .', '}', ''].join('\n'));
+    const doc = withMarkers(
+      ['system {', '  pes 1', '}', 'code at 0x8000_0000 {', '    mov   w0, #0x8400_00$163', '    smc   #0', '    cbz   w$20, .', '    mov   w0, #0x8400_00$301', '    mov   w5, #0x8400_00$401', '    hvc   #0', '}', ''].join('\n'),
+    );
     await c.open(u, doc.text);
     const text = md(await hoverAt(doc.at['1'], u));
     assert.match(text, /SMCCC function ID \*\*FFA_VERSION_32\*\* \(`0x8400_0063`\)/);
     assert.match(md(await hoverAt(doc.at['2'], u)), /^\*\*w0\*\* holds `0x8400_0063`/);
+    assert.match(md(await hoverAt(doc.at['3'], u)), /SMCCC function ID \*\*CPU_SUSPEND\*\*/, 'PSCI in w0');
+    assert.doesNotMatch(md(await hoverAt(doc.at['4'], u)), /SMCCC/, 'not a function ID in w5');
   });
 
   it('hover on a constant assigned to a register decodes it there too', async () => {
@@ -213,6 +218,19 @@ describe('language server over stdio', function () {
     assert.ok(labels.has('sctlr_el1'), 'EL1 registers are accessible from EL2');
     assert.ok(!labels.has('scr_el3'), 'EL3 registers are not offered to EL2 code');
     assert.ok(labels.has('x0') && labels.has('loop') && labels.has('GUEST'));
+  });
+
+  it('offers system registers by the EL each code block runs at (entry point, VBAR_ELx vectors)', async () => {
+    const u = 'file:///work/els.armscope';
+    const doc = withMarkers(
+      ['system {', '  pes 1', '}', 'pe 0 {', '  el 1', '  entry guest', '  vbar_el2 = hyp', '}', 'code at 0x8000_0000 {', 'guest:', '    msr   $1', '}', 'code at 0x8000_1000 {', 'hyp:', '    msr   $2', '}', ''].join('\n'),
+    );
+    await c.open(u, doc.text.replace('    msr   \n', '    msr   sctlr_el1, x0\n').replace('    msr   \n', '    msr   hcr_el2, x0\n'));
+    const labels = async (p: Position) => new Set((await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u }, position: p })).map((i) => i.label));
+    const guest = await labels(doc.at['1']);
+    assert.ok(guest.has('sctlr_el1') && !guest.has('hcr_el2'), 'EL1 code: no EL2 registers');
+    const hyp = await labels(doc.at['2']);
+    assert.ok(hyp.has('hcr_el2') && hyp.has('sctlr_el1') && !hyp.has('scr_el3'), 'EL2 vectors: EL2 and EL1 registers');
   });
 
   it('completes block keywords and snippets at top level, settings in blocks', async () => {

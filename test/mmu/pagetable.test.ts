@@ -165,3 +165,40 @@ describe('docs/language.md "Page tables" example', () => {
     assert.ok(m.program.chunks.length >= 6);
   });
 });
+
+describe('pagetable: TTBR1 (upper) trees and stage-1 flags', () => {
+  it('maps upper-range VAs written as 0xFFFF_… and encodes el0/ng/pxn', () => {
+    const m = model(`pagetable k stage 1 at 0x0620_0000 t0sz 25 upper pool 0x0621_0000 {
+  map 0xFFFF_FF80_1000_0000 size 0x1000 to 0x8000_0000 normal_wb ish rw el0 ng pxn
+}
+`);
+    const r = buildPageTables(m);
+    assert.deepEqual(r.diagnostics, []);
+    const leaf = r.tables[0].builder.writes.find((w) => (w.lo & 0x400) !== 0)!;
+    assert.equal(leaf.lo, (0x8000_0000 | 0x800 | 0x400 | (3 << 8) | (1 << 6) | (1 << 2) | 3) >>> 0);
+    assert.equal(leaf.hi, 1 << 21);
+    const f = mmuFixture();
+    for (const w of r.tables[0].builder.writes) {
+      f.physical.writeU32(w.pa, w.lo);
+      f.physical.writeU32(w.pa + 4, w.hi);
+    }
+    const pe = f.pes[0];
+    pe.writeSysreg('MAIR_EL1', MAIR_DEFAULT);
+    pe.writeSysreg('TCR_EL1', 25n | (1n << 7n) | (25n << 16n) | (2n << 30n) | (5n << 32n)); // EPD0, T1SZ=25, TG1=4K
+    pe.writeSysreg('TTBR1_EL1', 0x0620_0000n);
+    pe.writeSysreg('SCTLR_EL1', pe.readSysreg('SCTLR_EL1') | 1n);
+    assert.equal(tr(f, pe, -(2 ** 39) + 0x1000_0008), 0x8000_0008);
+    pe.el = 0;
+    assert.equal(tr(f, pe, -(2 ** 39) + 0x1000_0008, AccessType.Write), 0x8000_0008);
+  });
+
+  it('rejects a lower-range address in an upper tree', () => {
+    const m = model(`pagetable k stage 1 at 0x0620_0000 t0sz 25 upper pool 0x0621_0000 {
+  map 0x1000_0000 size 0x1000 to 0x8000_0000
+}
+`);
+    const d = buildPageTables(m).diagnostics;
+    assert.equal(d.length, 1);
+    assert.match(d[0].message, /outside the 39-bit input range/);
+  });
+});

@@ -23,6 +23,18 @@ describe('examples/seed-000 (stage-2 table shareability mismatch)', () => {
     assert.equal(held(r, 'pe 0 far_el2 == 0x8810_0000'), true);
   });
 
+  it('bug on two PEs: PE 1\'s Inner Shareable walk misses PE 0\'s Outer Shareable dirty copy', () => {
+    const r = run('bug-two-pes.armscope');
+    assert.equal(held(r, 'fault translation stage 2 level 3 on pe 1'), true);
+    assert.equal(held(r, 'pe 1 esr_el2 == 0x9200_0007'), true);
+  });
+
+  it('fix on two PEs: no fault', () => {
+    const r = run('fix-two-pes-table-ish.armscope');
+    assert.equal(held(r, 'no fault'), true);
+    assert.equal(held(r, 'pe 1 x2 == 0x5ecd_a7a0'), true);
+  });
+
   for (const f of ['bug-cache-model-off.armscope', 'fix-table-ish.armscope', 'fix-sh0-osh.armscope']) {
     it(`${f}: no fault, the SP reads the shared page`, () => {
       const r = run(f);

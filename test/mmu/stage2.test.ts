@@ -221,3 +221,24 @@ describe('mmu: stage-2 alignment', () => {
     assert.equal(e.ipa, 0x0900_0002);
   });
 });
+
+describe('mmu: fault priority between the stages', () => {
+  it('a stage-1 permission fault is reported before stage 2 translates the output address', () => {
+    const f = mmuFixture();
+    const pe = f.pes[0];
+    const s2 = s2Tree(S2ROOT, S2POOL);
+    s2.map(0x4000_0000, 0x20_0000, 0x4000_0000, S2_WB_RW); // tables only: the output IPA is unmapped
+    writeDescriptors(f, s2);
+    const s1 = s1Tree(0x4000_0000, 0x4001_0000);
+    s1.map(0x1000_0000, 0x1000, 0x8800_0000, stage1Leaf({ ...NORMAL_RW, ap: 2 }));
+    writeDescriptors(f, s1);
+    enableEl1(pe, 0x4000_0000);
+    enableStage2(pe, S2ROOT);
+    const w = fault(f, pe, 0x1000_0000, AccessType.Write);
+    assert.equal(esrOf(w), 0x9600_004f); // stage 1, to EL1
+    assert.equal(w.targetEl, 1);
+    const r = fault(f, pe, 0x1000_0000, AccessType.Read);
+    assert.equal(esrOf(r), 0x9200_0005); // the read passes stage 1, then stage 2 faults (level 1: no entry for 0x8000_0000)
+    assert.equal(r.targetEl, 2);
+  });
+});

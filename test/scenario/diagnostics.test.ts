@@ -102,9 +102,9 @@ const CASES: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: 'register set twice',
-    text: 'code at 0 {\nstart: nop\n}\npe 0 {\n  x0 = 1\n}\npe 0 {\n  x0 = 2\n}\n',
+    text: 'code at 0 {\nstart: nop\n}\npe 0 {\n  x0 = 1\n}\npe 0 {\n  x0 = 2\n  x0 = 3\n}\n',
     expected: [
-      "7:2-7:8 warning duplicate: x0 of pe 0 is set twice; the last value wins",
+      "8:2-8:8 warning duplicate: x0 is set twice in this block; the last value wins",
     ],
   },
   {

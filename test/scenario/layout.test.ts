@@ -163,6 +163,18 @@ describe('scenario layout: addresses, alignment, literal pools', () => {
     ]);
   });
 
+  it("'el N' in a code header lets the assembler check EL access", () => {
+    const m = parseScenario(PE + src('code at 0x8000_0000 el 1 {', 'start: msr hcr_el2, x0', '    eret', '}', 'code at 0x8000_1000 el 0 {', '    eret', '}', 'code at 0x8000_2000 el 5 {', '    nop', '}'));
+    assert.deepEqual(diags(m), [
+      '2:11-2:18 warning el-access: HCR_EL2 is not accessible at EL1 (lowest EL 2); the access is UNDEFINED or trapped',
+      '6:4-6:8 warning el-access: ERET is UNDEFINED at EL0',
+      "8:23-8:24 error syntax: expected an exception level 0-3 after 'el', found '5'",
+    ]);
+    assert.deepEqual(m.code.map((c) => c.el), [1, 0, undefined]);
+    // Without `el`, nothing is assumed.
+    assert.deepEqual(diags(parseScenario(PE + src('code at 0x8000_0000 {', 'start: msr hcr_el2, x0', '}'))), []);
+  });
+
   it('reports undefined symbols in data and in instructions at their range', () => {
     const m = parseScenario(PE + src('code at 0x8000_0000 {', 'start: .quad missing + 1', '    b nowhere', '}'));
     const d = diags(m);

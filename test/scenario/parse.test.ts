@@ -54,6 +54,14 @@ describe('scenario parser: system block', () => {
     assert.deepEqual(m.diagnostics, []);
   });
 
+  it('accepts constants and expressions in settings', () => {
+    const m = parseScenario(src('system {', '  pes PER_CLUSTER * 2', '  clusters 2', '  memory ram at RAM size 256 << 20', '}', 'const PER_CLUSTER = 3', 'const RAM = 0x8000_0000'));
+    assert.deepEqual(diags(m), []);
+    assert.equal(m.system.pes, 6);
+    assert.deepEqual(m.system.clusterOf, [0, 0, 0, 1, 1, 1]);
+    assert.equal(m.system.memory[0].size, 0x1000_0000n);
+  });
+
   it('maps clusters explicitly', () => {
     const m = parseScenario(src('system {', '  pes 4', '  cluster 0 pes 0', '  cluster 1 pes 1-3', '}'));
     assert.deepEqual(diags(m), []);
@@ -170,6 +178,19 @@ describe('scenario parser: block layer and recovery', () => {
     assert.equal(m.system.pes, 2);
     assert.deepEqual(m.pes[0].ids, [0]);
     assert.equal(m.symbols.get('A')?.value, 1n);
+  });
+
+  it("a block whose '{' is missing keeps its body when a '}' closes it", () => {
+    const m = parseScenario(src('code at 0x8000_0000', 'start: nop', '}', 'pe 0 { entry start }'));
+    assert.deepEqual(diags(m), ["0:8-0:19 error syntax: expected '{' after 'code at 0x8000_0000'"]);
+    assert.equal(m.symbols.get('start')?.value, 0x8000_0000n);
+    assert.equal(m.pes[0].entry?.value, 0x8000_0000n);
+  });
+
+  it("a one-line block after a block missing its '{' is still read", () => {
+    const m = parseScenario(src('system', 'pe 0 { entry 0x8000_0000 }'));
+    assert.deepEqual(diags(m).filter((d) => d.includes('syntax')), ["0:0-0:6 error syntax: expected '{' after 'system'"]);
+    assert.deepEqual(m.pes.map((p) => p.ids), [[0]]);
   });
 
   it('reports a stray }', () => {
@@ -292,6 +313,13 @@ describe('scenario parser: pe blocks', () => {
   it('reports unknown registers with a suggestion from the register table', () => {
     assert.deepEqual(only(SYS + 'pe 0 {\n  entry start\n  hcr_el22 = 1\n}\n'), ["8:2-8:10 error unknown-register: unknown register 'hcr_el22'; did you mean 'hcr_el2'?"]);
     assert.deepEqual(only(SYS + 'pe 0 {\n  entry start\n  pstate.el = 1\n}\n'), ["8:2-8:11 error unknown-register: set the initial exception level with 'el N', not pstate.el"]);
+  });
+
+  it('warns about initial values for read-only registers', () => {
+    assert.deepEqual(only(SYS + 'pe 0 {\n  entry start\n  currentel = 8\n  midr_el1 = 0\n}\n'), [
+      "8:2-8:11 warning read-only-register: CurrentEL is read-only and cannot be initialised: set the exception level with 'el N'",
+      '9:2-9:10 warning read-only-register: MIDR_EL1 is read-only and cannot be initialised: its value comes from the system configuration',
+    ]);
   });
 
   it('reports values too large for the register', () => {

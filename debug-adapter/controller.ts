@@ -1,0 +1,552 @@
+/**
+ * Execution control for a debug session, without DAP types: the machine,
+ * breakpoints, forward stepping and time travel (step back, reverse continue)
+ * built on the engine's checkpoints + deterministic replay (Machine.goToStep).
+ *
+ * Every stop condition is checked from machine state after each step (new
+ * exception records, new findings, watched writes, cache-line states of
+ * watched lines, PCs at breakpoint addresses), so the same check works while
+ * running forward and while re-executing a segment during a reverse search
+ * (replay mutes trace events).
+ */
+import { CHECKER_RULES } from '../simulator/checks/index';
+import { evaluateCondition } from '../simulator/engine/evaluate';
+import { Machine, type MachineOptions } from '../simulator/engine/machine';
+import { evaluateExpectation } from '../simulator/engine/report';
+import { watchWrites, type WatchedWrite } from '../simulator/engine/writeWatch';
+import type { ScenarioModel } from '../simulator/scenario/model';
+import type { FaultRecord } from '../simulator/trace/events';
+import { hex } from '../simulator/util/hex';
+
+/** FF-A FFA_ERROR function ID (FF-A v1.1 §13.2, arch-facts.md). */
+const FFA_ERROR = 0x8400_0060;
+
+export interface ExceptionFilterDef {
+  filter: string;
+  label: string;
+  description: string;
+  default?: boolean;
+}
+
+const FAULT_FILTERS: [string, string][] = [
+  ['translation', 'Translation'],
+  ['permission', 'Permission'],
+  ['access-flag', 'Access flag'],
+];
+
+/** The exception breakpoint filters (DAP `exceptionBreakpointFilters`). */
+export function exceptionFilters(): ExceptionFilterDef[] {
+  const out: ExceptionFilterDef[] = [];
+  for (const [kind, label] of FAULT_FILTERS)
+    for (const stage of [1, 2])
+      out.push({ filter: `fault:${kind}:${stage}`, label: `${label} fault, stage ${stage}`, description: `Stop when a PE takes a stage-${stage} ${label.toLowerCase()} fault`, default: true });
+  out.push({ filter: 'fault:alignment', label: 'Alignment fault', description: 'Stop on alignment faults (data, PC and SP alignment)', default: true });
+  out.push({ filter: 'fault:other', label: 'Other faults', description: 'Stop on other aborts, undefined instructions and illegal execution state', default: true });
+  out.push({ filter: 'exception:any', label: 'Every exception taken', description: 'Stop on every exception a PE takes (SVC/HVC/SMC calls, traps, interrupts)' });
+  for (const rule of CHECKER_RULES) out.push({ filter: `finding:${rule}`, label: `Finding: ${rule}`, description: `Stop when the ${rule} checker reports a finding`, default: true });
+  out.push({ filter: 'ffa-error', label: 'FF-A error return', description: 'Stop when an SMC/HVC/ERET returns FFA_ERROR in w0', default: true });
+  out.push({ filter: 'livelock', label: 'Livelock', description: 'Stop when a checker stops the run (e.g. livelock detected)', default: true });
+  out.push({ filter: 'expectation', label: 'Failed expectation', description: 'Stop at the end of the run when an expectation fails', default: true });
+  return out;
+}
+
+export interface LineBreakpoint {
+  id: number;
+  /** PCs (sign-extended VA form) this breakpoint stops at. */
+  addresses: number[];
+  condition?: string;
+  hitCondition?: string;
+  hits: number;
+  /** `function` breakpoints stop with that reason. */
+  kind: 'line' | 'function';
+  name?: string;
+}
+
+export interface DataBreakpoint {
+  id: number;
+  /** `mem:PA:SIZE` or `line:PA`. */
+  dataId: string;
+  condition?: string;
+  hitCondition?: string;
+  hits: number;
+}
+
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'end' | 'goto';
+
+export interface Stop {
+  reason: StopReason;
+  /** PE the stop concerns (thread). */
+  pe: number;
+  description: string;
+  /** For exceptions: filter id and details (DAP exceptionInfo). */
+  exceptionId?: string;
+  details?: string;
+  breakpointIds?: number[];
+}
+
+export interface LaunchOptions {
+  cacheModel?: 'on' | 'off';
+  speculation?: 'none' | 'adversarial';
+  maxSteps?: number;
+  checkpointInterval?: number;
+}
+
+function faultFilter(f: FaultRecord): string | undefined {
+  if (f.kind === undefined) return undefined;
+  if (f.kind === 'translation' || f.kind === 'permission' || f.kind === 'access-flag') return `fault:${f.kind}:${f.stage ?? 1}`;
+  if (f.kind === 'alignment' || f.kind === 'pc-alignment' || f.kind === 'sp-alignment') return 'fault:alignment';
+  return 'fault:other';
+}
+
+function faultDescription(f: FaultRecord): string {
+  const what = f.kind ? `${f.stage ? `stage ${f.stage} ` : ''}${f.kind} fault${f.level !== undefined ? ` at level ${f.level}` : ''}` : `${f.type} exception`;
+  return `PE${f.pe}: ${what}, EL${f.fromEl}→EL${f.el}, ESR_EL${f.el} ${hex(f.esr)}${f.far !== undefined ? `, FAR ${hex(f.far)}` : ''}`;
+}
+
+function hitOk(hitCondition: string | undefined, hits: number): boolean {
+  if (!hitCondition) return true;
+  const m = /^\s*(==|>=|>|%|<=|<)?\s*(\d+)\s*$/.exec(hitCondition);
+  if (!m) return true;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>=':
+      return hits >= n;
+    case '>':
+      return hits > n;
+    case '<':
+      return hits < n;
+    case '<=':
+      return hits <= n;
+    case '%':
+      return n > 0 && hits % n === 0;
+    default:
+      return hits === n;
+  }
+}
+
+export class DebugController {
+  readonly machine: Machine;
+  readonly model: ScenarioModel;
+  lineBreakpoints: LineBreakpoint[] = [];
+  functionBreakpoints: LineBreakpoint[] = [];
+  dataBreakpoints: DataBreakpoint[] = [];
+  filters = new Set<string>();
+  /** Conditions on exception filters (DAP filterOptions), by filter id. */
+  filterConditions = new Map<string, string>();
+  /** Set by pause(); checked by the run loop between chunks. */
+  private pauseRequested = false;
+  private bpByPc = new Map<number, LineBreakpoint[]>();
+  private unwatch: (() => void) | undefined;
+  private watchedWrites: WatchedWrite[] = [];
+  private watchedLines = new Map<number, string>();
+  /** Last exception/finding counts seen by the checks. */
+  private seenExceptions = 0;
+  private seenFindings = 0;
+  private prevInstret: number[] = [];
+  private prevPc: number[] = [];
+  private endReported = false;
+  /** Highest step reached along the current history (beyond it, steps are new). */
+  frontier = 0;
+
+  constructor(model: ScenarioModel, opts: LaunchOptions = {}) {
+    this.model = model;
+    const options: MachineOptions = {
+      cacheModel: opts.cacheModel,
+      speculation: opts.speculation,
+      maxSteps: opts.maxSteps,
+      checkpointInterval: opts.checkpointInterval ?? 10_000,
+    };
+    this.machine = Machine.create(model, options);
+    this.syncCounters();
+  }
+
+  get steps(): number {
+    return this.machine.steps;
+  }
+
+  // ---- breakpoints ----------------------------------------------------------------
+
+  /** Addresses of the instructions assembled from a 0-based source line. */
+  addressesOfLine(line: number): number[] {
+    const out: number[] = [];
+    for (const [pa, instr] of this.model.program.instrs) if (instr.line === line) out.push(pa);
+    return out;
+  }
+
+  /** Nearest line at or after `line` (within 8) that holds an instruction. */
+  resolveLine(line: number): { line: number; addresses: number[] } | undefined {
+    for (let l = line; l < line + 8; l++) {
+      const a = this.addressesOfLine(l);
+      if (a.length > 0) return { line: l, addresses: a };
+    }
+    return undefined;
+  }
+
+  rebuildBreakpointIndex(): void {
+    this.bpByPc.clear();
+    for (const bp of [...this.lineBreakpoints, ...this.functionBreakpoints])
+      for (const a of bp.addresses) {
+        const l = this.bpByPc.get(a) ?? [];
+        l.push(bp);
+        this.bpByPc.set(a, l);
+      }
+  }
+
+  setDataBreakpoints(bps: DataBreakpoint[]): void {
+    this.dataBreakpoints = bps;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.watchedLines.clear();
+    const ranges: { pa: number; size: number }[] = [];
+    for (const bp of bps) {
+      const m = /^mem:(\d+):(\d+)$/.exec(bp.dataId);
+      if (m) ranges.push({ pa: Number(m[1]), size: Number(m[2]) });
+      const l = /^line:(\d+)$/.exec(bp.dataId);
+      if (l) this.watchedLines.set(Number(l[1]), '');
+    }
+    if (ranges.length > 0) this.unwatch = watchWrites(this.machine, ranges, (w) => this.watchedWrites.push(w));
+    this.refreshLineSignatures();
+  }
+
+  private lineSignature(pa: number): string {
+    const mem = this.machine.memory as unknown as { linesOf?(pa: number): { cache: string; state: string; attrs: string }[] };
+    if (!mem.linesOf) return '';
+    return mem
+      .linesOf(pa)
+      .map((c) => `${c.cache} ${c.attrs} ${c.state}`)
+      .join(', ');
+  }
+
+  private refreshLineSignatures(): void {
+    for (const pa of this.watchedLines.keys()) this.watchedLines.set(pa, this.lineSignature(pa));
+  }
+
+  private syncCounters(): void {
+    const m = this.machine;
+    this.seenExceptions = m.exceptions.length;
+    this.seenFindings = m.findings.length;
+    this.prevInstret = m.pes.map((p) => p.instret);
+    this.prevPc = m.pes.map((p) => p.pc);
+    this.watchedWrites.length = 0;
+    this.refreshLineSignatures();
+  }
+
+  // ---- the per-step check -----------------------------------------------------------
+
+  /**
+   * After one step: the stop this state calls for, if any. `reverse` means we
+   * are searching backwards (hit counts are not consumed).
+   */
+  private check(reverse: boolean): Stop | undefined {
+    const m = this.machine;
+    let stop: Stop | undefined;
+    // Exceptions taken in this step.
+    for (; this.seenExceptions < m.exceptions.length; this.seenExceptions++) {
+      const f = m.exceptions[this.seenExceptions];
+      const filter = faultFilter(f);
+      const hit = (filter !== undefined && this.filters.has(filter) ? filter : undefined) ?? (this.filters.has('exception:any') ? 'exception:any' : undefined);
+      if (hit && !stop && this.filterOk(hit, f.pe))
+        stop = { reason: 'exception', pe: f.pe, description: faultDescription(f), exceptionId: hit, details: f.reason };
+    }
+    for (; this.seenFindings < m.findings.length; this.seenFindings++) {
+      const fd = m.findings[this.seenFindings];
+      const id = `finding:${fd.rule}`;
+      if (!stop && this.filters.has(id) && this.filterOk(id, fd.pe ?? 0))
+        stop = { reason: 'exception', pe: fd.pe ?? 0, description: `${fd.rule}: ${fd.message}`, exceptionId: id, details: fd.message };
+    }
+    // Watched writes and watched cache lines.
+    if (this.watchedWrites.length > 0) {
+      const w = this.watchedWrites[0];
+      this.watchedWrites.length = 0;
+      const bp = this.dataBreakpoints.find((b) => {
+        const mm = /^mem:(\d+):(\d+)$/.exec(b.dataId);
+        return mm !== null && w.pa < Number(mm[1]) + Number(mm[2]) && Number(mm[1]) < w.pa + w.size;
+      });
+      if (!stop && bp && this.dataHit(bp, w.pe ?? 0, reverse)) {
+        const value = (BigInt(w.hi >>> 0) << 32n) | BigInt(w.lo >>> 0);
+        stop = { reason: 'data breakpoint', pe: w.pe ?? 0, description: `${w.pe !== undefined ? `PE${w.pe}` : 'an external agent'} wrote ${hex(value)} (${w.size} bytes, ${w.attrs}) to ${hex(w.pa)}`, breakpointIds: [bp.id] };
+      }
+    }
+    if (this.watchedLines.size > 0) {
+      for (const [pa, before] of this.watchedLines) {
+        const now = this.lineSignature(pa);
+        if (now === before) continue;
+        this.watchedLines.set(pa, now);
+        const bp = this.dataBreakpoints.find((b) => b.dataId === `line:${pa}`);
+        if (!stop && bp && this.dataHit(bp, 0, reverse))
+          stop = { reason: 'data breakpoint', pe: 0, description: `line ${hex(pa)} changed: ${before || 'not cached'} → ${now || 'not cached'}`, breakpointIds: [bp.id] };
+      }
+    }
+    // PEs that executed in this step: line/function breakpoints at their new PC, FF-A error returns.
+    for (const pe of m.pes) {
+      const i = pe.id;
+      if (pe.instret === this.prevInstret[i]) continue;
+      const prevPc = this.prevPc[i];
+      this.prevInstret[i] = pe.instret;
+      this.prevPc[i] = pe.pc;
+      if (stop) continue;
+      if (this.filters.has('ffa-error') && pe.xlo[0] === FFA_ERROR) {
+        const mn = m.instrAt(prevPc)?.mnemonic;
+        if ((mn === 'smc' || mn === 'hvc' || mn === 'eret') && this.filterOk('ffa-error', i)) {
+          stop = { reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR (w2 = ${hex(pe.xlo[2] | 0)})`, exceptionId: 'ffa-error' };
+          continue;
+        }
+      }
+      const bps = this.bpByPc.get(pe.pc);
+      if (bps) stop = this.breakpointHit(bps, i, reverse) ?? stop;
+    }
+    return stop;
+  }
+
+  private filterOk(filter: string, pe: number): boolean {
+    const c = this.filterConditions.get(filter);
+    if (!c) return true;
+    try {
+      return evaluateCondition(this.machine, c, pe);
+    } catch {
+      return true;
+    }
+  }
+
+  private dataHit(bp: DataBreakpoint, pe: number, reverse: boolean): boolean {
+    if (bp.condition) {
+      try {
+        if (!evaluateCondition(this.machine, bp.condition, pe)) return false;
+      } catch {
+        /* an unevaluable condition stops, so the user sees it */
+      }
+    }
+    if (reverse) return true;
+    bp.hits++;
+    return hitOk(bp.hitCondition, bp.hits);
+  }
+
+  /** Breakpoints at a PE's PC: the stop when one applies (condition, hit count). */
+  private breakpointHit(bps: LineBreakpoint[], pe: number, reverse: boolean): Stop | undefined {
+    for (const bp of bps) {
+      if (bp.condition) {
+        let ok = true;
+        try {
+          ok = evaluateCondition(this.machine, bp.condition, pe);
+        } catch {
+          ok = true;
+        }
+        if (!ok) continue;
+      }
+      if (!reverse) {
+        bp.hits++;
+        if (!hitOk(bp.hitCondition, bp.hits)) continue;
+      }
+      const where = this.machine.lineOfPc(this.machine.pes[pe].pc);
+      return {
+        reason: bp.kind === 'function' ? 'function breakpoint' : 'breakpoint',
+        pe,
+        description: `PE${pe} at ${bp.name ?? (where !== undefined ? `line ${where + 1}` : hex(this.machine.pes[pe].pc))}`,
+        breakpointIds: [bp.id],
+      };
+    }
+    return undefined;
+  }
+
+  /** The end-of-run stop (once per arrival), with failed expectations and livelock as exceptions. */
+  private endStop(): Stop {
+    const m = this.machine;
+    const info = m.stopInfo;
+    const reason = info?.reason ?? `paused after ${m.steps} steps`;
+    if (info?.kind === 'checker' && this.filters.has('livelock')) return { reason: 'exception', pe: 0, description: reason, exceptionId: 'livelock', details: reason };
+    if (this.filters.has('expectation')) {
+      const failed = m.model.expectations.map((e) => evaluateExpectation(m, e)).filter((r) => !r.held);
+      if (failed.length > 0) {
+        const details = failed.map((r) => `line ${r.line + 1}: ${r.text} — ${r.detail}`).join('\n');
+        return { reason: 'exception', pe: 0, description: `run ended (${reason}); ${failed.length} expectation(s) failed: ${failed[0].text}`, exceptionId: 'expectation', details };
+      }
+    }
+    return { reason: 'end', pe: 0, description: `run ended: ${reason}` };
+  }
+
+  // ---- forward -----------------------------------------------------------------------
+
+  /** One machine step along the current history (replaying logged choices within it). */
+  private stepOnce(): boolean {
+    const m = this.machine;
+    if (m.stopInfo) return false;
+    const before = m.steps;
+    if (m.steps < this.frontier) m.goToStep(m.steps + 1);
+    else m.step();
+    if (m.steps > this.frontier) this.frontier = m.steps;
+    return m.steps > before;
+  }
+
+  pause(): void {
+    this.pauseRequested = true;
+  }
+
+  /**
+   * Run forward until a stop condition, the run's end, `until` says so, or
+   * pause(). Works in chunks; `onChunk` is awaited between chunks (progress,
+   * letting pause requests in). Returns the stop.
+   */
+  async runForward(until: (() => Stop | undefined) | undefined, onChunk?: (steps: number) => Promise<void>): Promise<Stop> {
+    this.pauseRequested = false;
+    this.syncCounters();
+    const m = this.machine;
+    for (;;) {
+      for (let k = 0; k < 20_000; k++) {
+        if (!this.stepOnce()) {
+          const stop = this.check(false);
+          if (stop) return stop;
+          return this.endStop();
+        }
+        const stop = this.check(false) ?? until?.();
+        if (stop) return stop;
+      }
+      if (onChunk) await onChunk(m.steps);
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        return { reason: 'pause', pe: 0, description: `paused at step ${m.steps}` };
+      }
+    }
+  }
+
+  /**
+   * Step PE `pe` by one instruction. `singleThread`: only that PE executes
+   * (a logged caller choice, replayed by time travel); otherwise the machine
+   * steps (all PEs in policy order) until that PE has executed one.
+   */
+  async stepInstruction(pe: number, singleThread: boolean): Promise<Stop> {
+    const m = this.machine;
+    const target = m.pes[pe];
+    const start = target.instret;
+    if (singleThread && target.state === 'running' && !m.stopInfo) {
+      this.syncCounters();
+      m.apply({ kind: 'pe-step', pe });
+      this.frontier = m.steps;
+      return this.check(false) ?? { reason: 'step', pe, description: `PE${pe} stepped` };
+    }
+    const stop = await this.runForward(() => (target.instret !== start ? { reason: 'step', pe, description: `PE${pe} stepped` } : undefined));
+    return stop.reason === 'breakpoint' && target.instret !== start && stop.pe === pe ? { ...stop } : stop;
+  }
+
+  /** Step out: run until PE `pe` returns below its current EL (ERET) or stops. */
+  async stepOut(pe: number): Promise<Stop> {
+    const target = this.machine.pes[pe];
+    const el = target.el;
+    if (el === 0) return this.stepInstruction(pe, false);
+    return this.runForward(() => (target.el < el ? { reason: 'step', pe, description: `PE${pe} returned to EL${target.el}` } : undefined));
+  }
+
+  // ---- time travel -----------------------------------------------------------------
+
+  /** Restore the state after `step` steps (within the current history). */
+  goTo(step: number): void {
+    this.machine.goToStep(Math.max(0, Math.min(step, this.frontier)));
+    this.syncCounters();
+    this.endReported = false;
+  }
+
+  private instretAt(pe: number, step: number): number {
+    this.machine.goToStep(step);
+    return this.machine.pes[pe].instret;
+  }
+
+  /**
+   * Step back one instruction of PE `pe`: the latest state in which it had
+   * executed one instruction fewer. Tries the previous few steps first (the
+   * common case), then binary-searches over the history.
+   */
+  stepBack(pe: number): Stop {
+    const m = this.machine;
+    const now = m.steps;
+    const want = m.pes[pe].instret - 1;
+    if (want < 0 || now === 0) {
+      this.goTo(0);
+      return { reason: 'step', pe, description: 'at the start of the run' };
+    }
+    let found = -1;
+    for (let s = now - 1; s >= Math.max(0, now - m.pes.length - 1); s--) {
+      if (this.instretAt(pe, s) <= want) {
+        found = s;
+        break;
+      }
+    }
+    if (found < 0) {
+      // Largest s with instret(s) <= want, instret is monotonic in s.
+      let lo = 0;
+      let hi = now - 1;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (this.instretAt(pe, mid) <= want) lo = mid;
+        else hi = mid - 1;
+      }
+      found = lo;
+    }
+    this.goTo(found);
+    return { reason: 'step', pe, description: `PE${pe} stepped back to step ${found}` };
+  }
+
+  /**
+   * Reverse continue: the latest earlier state where a stop condition held.
+   * Searches checkpoint-sized segments backwards, re-executing each one with
+   * the checks on (hit counts are not consumed). Data breakpoints in reverse
+   * stop *before* the writing step, at the instruction that wrote.
+   */
+  reverseContinue(): Stop {
+    const m = this.machine;
+    const now = m.steps;
+    const interval = Math.max(1, m.options.checkpointInterval || 10_000);
+    let segEnd = now;
+    while (segEnd > 0) {
+      const segStart = Math.max(0, segEnd - interval);
+      let last: { step: number; stop: Stop } | undefined;
+      this.goTo(segStart);
+      if (segStart === 0) {
+        const entry = this.entryBreakpoint();
+        if (entry) last = { step: 0, stop: entry };
+      }
+      while (m.steps < segEnd) {
+        if (!this.stepOnce()) break;
+        const stop = this.check(true);
+        if (!stop) continue;
+        const at = stop.reason === 'data breakpoint' ? m.steps - 1 : m.steps;
+        if (at < now) last = { step: at, stop };
+      }
+      if (last) {
+        this.goTo(last.step);
+        return last.stop;
+      }
+      segEnd = segStart;
+    }
+    this.goTo(0);
+    return { reason: 'entry', pe: 0, description: 'reached the start of the run' };
+  }
+
+  /** A breakpoint at a PE's initial PC. */
+  entryBreakpoint(): Stop | undefined {
+    for (const pe of this.machine.pes) {
+      const bps = this.bpByPc.get(pe.pc);
+      if (bps) {
+        const s = this.breakpointHit(bps, pe.id, true);
+        if (s) return s;
+      }
+    }
+    return undefined;
+  }
+
+  /** Did the last forward run end the machine (for the session's end handling)? */
+  get ended(): boolean {
+    return this.machine.stopInfo !== undefined;
+  }
+
+  markEndReported(): boolean {
+    const first = !this.endReported;
+    this.endReported = true;
+    return first;
+  }
+
+  /** Forget the future after a state change from outside (e.g. a register write). */
+  stateChanged(): void {
+    this.machine.invalidateFuture();
+    this.frontier = this.machine.steps;
+    this.syncCounters();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Debugging glue: the `armscope` debugger runs inline in the extension host
+ * (vscode.DebugAdapterInlineImplementation around the same session class
+ * dist/debug-adapter.js runs over stdio), F5 on a scenario without a
+ * launch.json, and the debugging views (cache-line timeline, page tables).
+ */
+import * as vscode from 'vscode';
+import { ArmscopeDebugSession } from '../debug-adapter/session';
+import { registerDebugViews } from './views/register';
+
+class ConfigurationProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    return [{ type: 'armscope', request: 'launch', name: 'Debug scenario', program: '${file}', stopOnEntry: false }];
+  }
+
+  resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    // F5 without a launch.json: debug the active scenario.
+    if (!config.type && !config.request && !config.name) {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document.languageId === 'armscope') {
+        config.type = 'armscope';
+        config.name = 'Debug scenario';
+        config.request = 'launch';
+        config.program = editor.document.uri.fsPath;
+      }
+    }
+    if (!config.program) {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document.languageId === 'armscope') config.program = editor.document.uri.fsPath;
+      else {
+        void vscode.window.showErrorMessage('Armscope: open a .armscope scenario (or set "program" in launch.json) to debug it.');
+        return undefined;
+      }
+    }
+    const settings = vscode.workspace.getConfiguration('armscope', folder?.uri);
+    if (config.cacheModel === undefined) config.cacheModel = settings.get<string>('cacheModel', 'scenario');
+    return config;
+  }
+}
+
+class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
+    // ArmscopeDebugSession implements vscode.DebugAdapter (onDidSendMessage/handleMessage).
+    return new vscode.DebugAdapterInlineImplementation(new ArmscopeDebugSession() as unknown as vscode.DebugAdapter);
+  }
+}
+
+export function registerDebug(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider('armscope', new ConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory('armscope', new InlineAdapterFactory()),
+    vscode.commands.registerCommand('armscope.debug', async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return;
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), {
+        type: 'armscope',
+        request: 'launch',
+        name: 'Debug scenario',
+        program: target.fsPath,
+        stopOnEntry: false,
+      });
+    }),
+  );
+  registerDebugViews(context);
+}

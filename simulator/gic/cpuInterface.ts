@@ -1,0 +1,294 @@
+/**
+ * The GICv3 CPU interface system registers (IHI 0069 chapter 12.2, "AArch64
+ * System register descriptions of the CPU interface"): MRS/MSR of ICC_*
+ * reach the GIC through `SystemModel.setSysregHandler`, after the register
+ * table's access checks (simulator/arch/registers/gicCpuInterface.ts defines
+ * which EL may access each register and whether it is read- or write-only).
+ *
+ * Banking with two Security states (GICD_CTLR.DS=0): ICC_IGRPEN1_EL1,
+ * ICC_BPR1_EL1, ICC_CTLR_EL1 and ICC_AP1R0_EL1 have a Secure and a
+ * Non-secure copy; an access reaches the copy of the current Security state
+ * (at EL3: the one SCR_EL3.NS selects). Non-secure accesses see the
+ * Non-secure view of priorities (IHI 0069 §4.8.6): a priority value v is
+ * stored as (v >> 1) | 0x80 and read back shifted left.
+ *
+ * The GIC's state is the truth; after every change the architectural value
+ * each register shows in the PE's current state is mirrored into the PE's
+ * register storage, so views, expectations and checkpoints of the PE see it.
+ *
+ * Not modelled: the virtual CPU interface (ICV_* at EL1 with
+ * HCR_EL2.IMO/FMO=1, ICH_LR<n>_EL2 list registers — those stay plain
+ * storage), the SCR_EL3.IRQ/FIQ traps of ICC_* accesses to EL3, ICC_SRE_ELx.SRE=0
+ * (the memory-mapped GICC interface): SRE, DFB and DIB read as one.
+ */
+import { isSecure, refreshConfig } from '../pe/config';
+import type { Pe } from '../pe/pe';
+import type { SysregHandler } from '../pe/sysregs';
+import { SCR } from '../pe/config';
+import type { Gic } from './gic';
+import { BPR0_MIN, BPR1_MIN, G0, G1NS, G1S, INTID_SPURIOUS, PRIORITY_MASK, PRI_BITS } from './types';
+
+/** Where handlers are installed: `SystemModel.setSysregHandler`. */
+export interface SysregHandlerRegistry {
+  setSysregHandler(name: string, h: SysregHandler): void;
+}
+
+/** Security state whose banked copy an access reaches: at EL3 SCR_EL3.NS selects it (IHI 0069 §12.1.6). */
+function bankSecure(pe: Pe): boolean {
+  refreshConfig(pe);
+  if (pe.el === 3) return (pe.scrLo & SCR.NS) === 0;
+  return isSecure(pe);
+}
+
+/** A Non-secure access (current Security state, not EL3) sees the Non-secure view of priorities. */
+function nsView(pe: Pe): boolean {
+  refreshConfig(pe);
+  return !isSecure(pe);
+}
+
+/** ICC_CTLR_EL1 read-only fields: PRIbits [10:8] = bits-1, IDbits [13:11] = 0 (16-bit INTIDs). */
+const CTLR_EL1_RO = BigInt((PRI_BITS - 1) << 8);
+/** ICC_CTLR_EL3 adds nDS [17] = 1 (GICD_CTLR.DS cannot be set). */
+const CTLR_EL3_RO = BigInt(((PRI_BITS - 1) << 8) | (1 << 17));
+
+export class CpuInterface {
+  private readonly gic: Gic;
+  private readonly pes: readonly Pe[];
+
+  constructor(gic: Gic, pes: readonly Pe[]) {
+    this.gic = gic;
+    this.pes = pes;
+  }
+
+  /** Initial CPU interface state from the PE's register storage (values a `pe { icc_… = … }` block set). */
+  absorbInitialValues(): void {
+    const g = this.gic;
+    for (const pe of this.pes) {
+      const p = pe.id;
+      const get = (n: string): bigint | undefined => pe.sysregs.get(n);
+      const secure = bankSecure(pe);
+      const pmr = get('ICC_PMR_EL1');
+      if (pmr !== undefined) g.pmr[p] = Number(pmr & 0xffn) & PRIORITY_MASK;
+      const en0 = get('ICC_IGRPEN0_EL1');
+      if (en0 !== undefined) g.igrpen0[p] = Number(en0 & 1n);
+      const en3 = get('ICC_IGRPEN1_EL3');
+      if (en3 !== undefined) {
+        g.igrpen1ns[p] = Number(en3 & 1n);
+        g.igrpen1s[p] = Number((en3 >> 1n) & 1n);
+      }
+      const en1 = get('ICC_IGRPEN1_EL1');
+      if (en1 !== undefined) (secure ? g.igrpen1s : g.igrpen1ns)[p] = Number(en1 & 1n);
+      const bpr0 = get('ICC_BPR0_EL1');
+      if (bpr0 !== undefined) g.bpr0[p] = Math.max(BPR0_MIN, Number(bpr0 & 7n));
+      const bpr1 = get('ICC_BPR1_EL1');
+      if (bpr1 !== undefined) (secure ? g.bpr1s : g.bpr1ns)[p] = Math.max(BPR1_MIN, Number(bpr1 & 7n));
+      const c3 = get('ICC_CTLR_EL3');
+      if (c3 !== undefined) this.writeCtlrEl3(p, c3);
+      const c1 = get('ICC_CTLR_EL1');
+      if (c1 !== undefined) this.writeCtlrEl1(p, secure, c1);
+    }
+    g.updateAll();
+  }
+
+  private writeCtlrEl1(p: number, secure: boolean, v: bigint): void {
+    const g = this.gic;
+    (secure ? g.eoiModeS : g.eoiModeNs)[p] = Number((v >> 1n) & 1n);
+    (secure ? g.cbprS : g.cbprNs)[p] = Number(v & 1n);
+  }
+
+  private writeCtlrEl3(p: number, v: bigint): void {
+    const g = this.gic;
+    g.cbprS[p] = Number(v & 1n);
+    g.cbprNs[p] = Number((v >> 1n) & 1n);
+    g.eoiModeEl3[p] = Number((v >> 2n) & 1n);
+    g.eoiModeS[p] = Number((v >> 3n) & 1n);
+    g.eoiModeNs[p] = Number((v >> 4n) & 1n);
+  }
+
+  /** The value each ICC_* register reads as on PE p in its current state (no side effects). */
+  view(pe: Pe, name: string): bigint | undefined {
+    const g = this.gic;
+    const p = pe.id;
+    const secure = bankSecure(pe);
+    const ns = nsView(pe);
+    switch (name) {
+      case 'ICC_PMR_EL1': {
+        const v = g.pmr[p];
+        // Non-secure view (IHI 0069 §4.8.6): a Secure value (bit 7 clear) reads as 0.
+        return BigInt(ns ? ((v & 0x80) !== 0 ? (v << 1) & 0xff : 0) : v);
+      }
+      case 'ICC_RPR_EL1': {
+        const v = g.runningPriority(p);
+        return BigInt(ns ? ((v & 0x80) !== 0 ? (v << 1) & 0xff : 0) : v);
+      }
+      case 'ICC_HPPIR0_EL1':
+      case 'ICC_HPPIR1_EL1': {
+        const intid = g.hppi(p);
+        if (intid < 0) return BigInt(INTID_SPURIOUS);
+        const want = name === 'ICC_HPPIR0_EL1' ? G0 : secure ? G1S : G1NS;
+        if (g.hppiGroup === want) return BigInt(intid);
+        // At EL3, HPPIR0 reports a pending Group 1 interrupt as 1020/1021 (IHI 0069 §2.2.1).
+        if (name === 'ICC_HPPIR0_EL1' && pe.el === 3 && g.hppiGroup !== G0) return BigInt(g.hppiGroup === G1S ? 1020 : 1021);
+        return BigInt(INTID_SPURIOUS);
+      }
+      case 'ICC_BPR0_EL1':
+        return BigInt(g.bpr0[p]);
+      case 'ICC_BPR1_EL1': {
+        // With CBPR set, BPR1 reads BPR0 (+1 in the Non-secure copy, saturated at 7) (IHI 0069 ICC_BPR1_EL1).
+        const cbpr = (secure ? g.cbprS : g.cbprNs)[p] !== 0;
+        if (cbpr) return BigInt(secure ? g.bpr0[p] : Math.min(7, g.bpr0[p] + 1));
+        return BigInt((secure ? g.bpr1s : g.bpr1ns)[p]);
+      }
+      case 'ICC_IGRPEN0_EL1':
+        return BigInt(g.igrpen0[p]);
+      case 'ICC_IGRPEN1_EL1':
+        return BigInt((secure ? g.igrpen1s : g.igrpen1ns)[p]);
+      case 'ICC_IGRPEN1_EL3':
+        return BigInt(g.igrpen1ns[p] | (g.igrpen1s[p] << 1));
+      case 'ICC_CTLR_EL1':
+        return CTLR_EL1_RO | BigInt(((secure ? g.eoiModeS : g.eoiModeNs)[p] << 1) | (secure ? g.cbprS : g.cbprNs)[p]);
+      case 'ICC_CTLR_EL3':
+        return CTLR_EL3_RO | BigInt(g.cbprS[p] | (g.cbprNs[p] << 1) | (g.eoiModeEl3[p] << 2) | (g.eoiModeS[p] << 3) | (g.eoiModeNs[p] << 4));
+      case 'ICC_AP0R0_EL1':
+        return BigInt(g.ap0[p] >>> 0);
+      case 'ICC_AP1R0_EL1':
+        return BigInt((secure ? g.ap1s : g.ap1ns)[p] >>> 0);
+      case 'ICC_SRE_EL1':
+        return 0x7n;
+      case 'ICC_SRE_EL2':
+      case 'ICC_SRE_EL3':
+        return 0xfn;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Registers mirrored into PE storage after every change (side-effect-free views). */
+  static readonly MIRRORED = [
+    'ICC_PMR_EL1', 'ICC_RPR_EL1', 'ICC_HPPIR0_EL1', 'ICC_HPPIR1_EL1', 'ICC_BPR0_EL1', 'ICC_BPR1_EL1', 'ICC_IGRPEN0_EL1', 'ICC_IGRPEN1_EL1',
+    'ICC_IGRPEN1_EL3', 'ICC_CTLR_EL1', 'ICC_CTLR_EL3', 'ICC_AP0R0_EL1', 'ICC_AP1R0_EL1', 'ICC_SRE_EL1', 'ICC_SRE_EL2', 'ICC_SRE_EL3',
+  ];
+
+  /** Copy the current views into PE p's storage (bypassing sysregGen: none of these affects translation or routing). */
+  mirror(p: number): void {
+    const pe = this.pes[p];
+    if (pe === undefined) return;
+    for (const n of CpuInterface.MIRRORED) {
+      const v = this.view(pe, n);
+      if (v !== undefined) pe.sysregs.set(n, v);
+    }
+  }
+
+  /** Install the ICC_* handlers. */
+  install(reg: SysregHandlerRegistry): void {
+    const g = this.gic;
+    const viewOnly = (name: string): SysregHandler => ({ read: (pe) => this.view(pe, name) ?? 0n });
+    const after = (pe: Pe): void => g.update(pe.id);
+
+    reg.setSysregHandler('ICC_PMR_EL1', {
+      read: (pe) => this.view(pe, 'ICC_PMR_EL1')!,
+      write: (pe, v) => {
+        const x = Number(v & 0xffn);
+        if (nsView(pe)) {
+          // Non-secure write (IHI 0069 §4.8.6): ignored while the PMR holds a Secure value; else stored as (v >> 1) | 0x80.
+          if ((g.pmr[pe.id] & 0x80) === 0) return;
+          g.pmr[pe.id] = ((x >> 1) | 0x80) & PRIORITY_MASK;
+        } else g.pmr[pe.id] = x & PRIORITY_MASK;
+        after(pe);
+      },
+    });
+    reg.setSysregHandler('ICC_RPR_EL1', viewOnly('ICC_RPR_EL1'));
+    reg.setSysregHandler('ICC_HPPIR0_EL1', viewOnly('ICC_HPPIR0_EL1'));
+    reg.setSysregHandler('ICC_HPPIR1_EL1', viewOnly('ICC_HPPIR1_EL1'));
+    reg.setSysregHandler('ICC_IAR0_EL1', {
+      read: (pe) => {
+        if (pe.el === 3) {
+          const special = g.el3Group1Special(pe.id);
+          if (special >= 0) return BigInt(special);
+        }
+        return BigInt(g.acknowledgeGroup(pe.id, G0));
+      },
+    });
+    reg.setSysregHandler('ICC_IAR1_EL1', { read: (pe) => BigInt(g.acknowledgeGroup(pe.id, bankSecure(pe) ? G1S : G1NS)) });
+    const eoi = (pe: Pe, v: bigint): void => g.eoi(pe.id, Number(v & 0xff_ffffn), g.eoiModeFor(pe) === 0);
+    reg.setSysregHandler('ICC_EOIR0_EL1', { write: eoi });
+    reg.setSysregHandler('ICC_EOIR1_EL1', { write: eoi });
+    reg.setSysregHandler('ICC_DIR_EL1', { write: (pe, v) => g.deactivate(pe.id, Number(v & 0xff_ffffn)) });
+    reg.setSysregHandler('ICC_BPR0_EL1', {
+      read: (pe) => this.view(pe, 'ICC_BPR0_EL1')!,
+      write: (pe, v) => {
+        g.bpr0[pe.id] = Math.max(BPR0_MIN, Number(v & 7n));
+        after(pe);
+      },
+    });
+    reg.setSysregHandler('ICC_BPR1_EL1', {
+      read: (pe) => this.view(pe, 'ICC_BPR1_EL1')!,
+      write: (pe, v) => {
+        const s = bankSecure(pe);
+        if ((s ? g.cbprS : g.cbprNs)[pe.id] !== 0) return; // CBPR=1: writes are ignored (IHI 0069 ICC_BPR1_EL1)
+        (s ? g.bpr1s : g.bpr1ns)[pe.id] = Math.max(BPR1_MIN, Number(v & 7n));
+        after(pe);
+      },
+    });
+    reg.setSysregHandler('ICC_IGRPEN0_EL1', {
+      read: (pe) => this.view(pe, 'ICC_IGRPEN0_EL1')!,
+      write: (pe, v) => {
+        g.igrpen0[pe.id] = Number(v & 1n);
+        g.updateAll(); // an SPI with IRM=1 may now go to another PE
+      },
+    });
+    reg.setSysregHandler('ICC_IGRPEN1_EL1', {
+      read: (pe) => this.view(pe, 'ICC_IGRPEN1_EL1')!,
+      write: (pe, v) => {
+        (bankSecure(pe) ? g.igrpen1s : g.igrpen1ns)[pe.id] = Number(v & 1n);
+        g.updateAll();
+      },
+    });
+    reg.setSysregHandler('ICC_IGRPEN1_EL3', {
+      read: (pe) => this.view(pe, 'ICC_IGRPEN1_EL3')!,
+      write: (pe, v) => {
+        g.igrpen1ns[pe.id] = Number(v & 1n);
+        g.igrpen1s[pe.id] = Number((v >> 1n) & 1n);
+        g.updateAll();
+      },
+    });
+    reg.setSysregHandler('ICC_CTLR_EL1', {
+      read: (pe) => this.view(pe, 'ICC_CTLR_EL1')!,
+      write: (pe, v) => {
+        this.writeCtlrEl1(pe.id, bankSecure(pe), v);
+        after(pe);
+      },
+    });
+    reg.setSysregHandler('ICC_CTLR_EL3', {
+      read: (pe) => this.view(pe, 'ICC_CTLR_EL3')!,
+      write: (pe, v) => {
+        this.writeCtlrEl3(pe.id, v);
+        after(pe);
+      },
+    });
+    reg.setSysregHandler('ICC_AP0R0_EL1', {
+      read: (pe) => this.view(pe, 'ICC_AP0R0_EL1')!,
+      write: (pe, v) => {
+        g.ap0[pe.id] = Number(v & 0xffff_ffffn) >>> 0;
+        after(pe);
+      },
+    });
+    reg.setSysregHandler('ICC_AP1R0_EL1', {
+      read: (pe) => this.view(pe, 'ICC_AP1R0_EL1')!,
+      write: (pe, v) => {
+        (bankSecure(pe) ? g.ap1s : g.ap1ns)[pe.id] = Number(v & 0xffff_ffffn) >>> 0;
+        after(pe);
+      },
+    });
+    for (const n of ['ICC_SRE_EL1', 'ICC_SRE_EL2', 'ICC_SRE_EL3']) reg.setSysregHandler(n, { read: (pe) => this.view(pe, n)!, write: () => undefined });
+    const sgi = (register: 'SGI0R' | 'SGI1R' | 'ASGI1R'): SysregHandler => ({
+      write: (pe, v) => {
+        refreshConfig(pe);
+        g.generateSgi(pe.id, v, register, isSecure(pe));
+      },
+    });
+    reg.setSysregHandler('ICC_SGI0R_EL1', sgi('SGI0R'));
+    reg.setSysregHandler('ICC_SGI1R_EL1', sgi('SGI1R'));
+    reg.setSysregHandler('ICC_ASGI1R_EL1', sgi('ASGI1R'));
+  }
+}

@@ -1,0 +1,707 @@
+/**
+ * A GICv3 interrupt controller (GIC Architecture Specification IHI 0069):
+ * one distributor (SPIs), one redistributor per PE (SGIs and PPIs), and the
+ * CPU interface state of each PE (PMR, binary points, group enables, EOI
+ * mode, active priorities). The MMIO frames (distributor.ts,
+ * redistributor.ts) and the ICC_* system registers (cpuInterface.ts) are thin
+ * views over the state held here.
+ *
+ * Configuration: affinity routing always on (GICD_CTLR.ARE_S = ARE_NS = 1),
+ * two Security states (GICD_CTLR.DS = 0), 5 priority bits, INTIDs 0-1019
+ * (GICD_TYPER.ITLinesNumber = 31), no LPIs, no extended ranges.
+ *
+ * Signalling (IHI 0069 §4.6 "Interrupt prioritization", §4.6.2 Table 4-5
+ * "Interrupt signals"): for each PE the highest-priority pending interrupt
+ * (HPPI) that is enabled, whose group is enabled in GICD_CTLR and in the PE's
+ * ICC_IGRPEN*, and that is not active, is signalled when its priority is
+ * higher than ICC_PMR_EL1 and its group priority higher than the running
+ * priority. Its group and the PE's current Security state and EL pick the
+ * line: Group 0 → FIQ; Group 1 of the current Security state → IRQ; Group 1
+ * of the other Security state → FIQ; at EL3 every Group 1 interrupt → FIQ.
+ * The PE's exception routing (SCR_EL3.IRQ/FIQ, HCR_EL2.IMO/FMO/TGE) then
+ * chooses the EL (simulator/pe/interrupts.ts).
+ *
+ * Because the line depends on the PE's EL and Security state, the machine
+ * calls `refresh(pe)` after every exception entry, exception return and write
+ * of SCR_EL3.
+ */
+import { isSecure, refreshConfig } from '../pe/config';
+import type { Pe } from '../pe/pe';
+import type { SecureInterruptController } from '../firmware/interrupts';
+import {
+  BPR0_MIN,
+  BPR1_MIN,
+  G0,
+  G1NS,
+  G1S,
+  IDLE_PRIORITY,
+  INTID_NONSECURE_G1_AT_EL3,
+  INTID_SECURE_G1_AT_EL3,
+  INTID_SPURIOUS,
+  PPI_LAST,
+  PRIORITY_MASK,
+  SPI_FIRST,
+  SPI_LAST,
+  groupCode,
+  groupFromName,
+  groupName,
+  type InterruptGroup,
+  type PendingInterrupt,
+} from './types';
+
+/** GICD_CTLR bits (IHI 0069 §12.9.4, DS=0 Secure view). */
+export const GICD_CTLR = {
+  EnableGrp0: 1 << 0,
+  EnableGrp1NS: 1 << 1,
+  EnableGrp1S: 1 << 2,
+  ARE_S: 1 << 4,
+  ARE_NS: 1 << 5,
+  DS: 1 << 6,
+} as const;
+
+export interface GicOptions {
+  pes: number;
+  /** Distributor frame base (GICD_*, 64 KB). */
+  distributorBase: number;
+  /** First redistributor frame (GICR_*, 128 KB per PE: RD_base then SGI_base). */
+  redistributorBase: number;
+}
+
+/** What `onSignal` listeners hear: the interrupt now signalled to a PE (undefined: none). */
+export type SignalListener = (pe: number, signalled: PendingInterrupt | undefined) => void;
+export type PendingListener = (intid: number, pe: number | undefined) => void;
+
+interface GicSnapshot {
+  u8: Uint8Array[];
+  u32: Uint32Array[];
+  ctlr: number;
+}
+
+/** Size of the redistributor region of one PE (RD_base + SGI_base frames, IHI 0069 §12.10). */
+export const GICR_STRIDE = 0x2_0000;
+export const GICD_SIZE = 0x1_0000;
+
+export class Gic implements SecureInterruptController {
+  readonly options: GicOptions;
+  readonly peCount: number;
+  /** GICD_CTLR (ARE_S/ARE_NS always 1). */
+  ctlr = GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
+
+  // Per-interrupt state. Index: PE*32 + INTID for SGIs/PPIs (banked in each redistributor), peCount*32 + INTID-32 for SPIs.
+  readonly enabled: Uint8Array;
+  /** Pending latch: set by an edge, ISPENDR or a scenario event; cleared by acknowledge or ICPENDR. */
+  readonly pendingLatch: Uint8Array;
+  /** Input line level (level-sensitive interrupts are pending while it is high, IHI 0069 §4.1.1). */
+  readonly level: Uint8Array;
+  readonly active: Uint8Array;
+  readonly igroup: Uint8Array;
+  readonly igrpmod: Uint8Array;
+  readonly priority: Uint8Array;
+  /** 1 = edge-triggered (GICD_ICFGR Int_config[1]); SGIs are always edge-triggered. */
+  readonly edge: Uint8Array;
+  /** GICD_IROUTER<n> bits [31:0] (Aff2.Aff1.Aff0 and IRM bit 31) for SPIs, indexed by INTID-32. */
+  readonly routeLo: Uint32Array;
+  /** GICD_IROUTER<n> Aff3 (bits [39:32]). */
+  readonly routeAff3: Uint8Array;
+
+  // Per-PE CPU interface (ICC_*) and redistributor state.
+  readonly pmr: Uint8Array;
+  readonly bpr0: Uint8Array;
+  readonly bpr1s: Uint8Array;
+  readonly bpr1ns: Uint8Array;
+  readonly igrpen0: Uint8Array;
+  readonly igrpen1s: Uint8Array;
+  readonly igrpen1ns: Uint8Array;
+  readonly eoiModeS: Uint8Array;
+  readonly eoiModeNs: Uint8Array;
+  readonly eoiModeEl3: Uint8Array;
+  readonly cbprS: Uint8Array;
+  readonly cbprNs: Uint8Array;
+  /** Active Priorities (ICC_AP0R0_EL1, ICC_AP1R0_EL1 Secure and Non-secure copies): bit k = group priority k<<3 is active. */
+  readonly ap0: Uint32Array;
+  readonly ap1s: Uint32Array;
+  readonly ap1ns: Uint32Array;
+  /** GICR_WAKER (ProcessorSleep bit 1; ChildrenAsleep bit 2 follows it). */
+  readonly waker: Uint8Array;
+  /** INTID currently signalled to each PE (-1: none) and its group code. */
+  readonly signalled: Int32Array;
+  readonly signalledGroup: Int8Array;
+
+  /** PE objects (set by attach); lines are driven only once attached. */
+  private pes: Pe[] = [];
+  /** Affinity of each PE (MPIDR_EL1 Aff3.Aff2.Aff1.Aff0 packed as Aff3<<24 | Aff2<<16 | Aff1<<8 | Aff0). */
+  private affinity: number[] = [];
+  private readonly signalListeners: SignalListener[] = [];
+  private readonly pendingListeners: PendingListener[] = [];
+  /** Number of SPIs with their pending latch or level set (skip the SPI scan when 0). */
+  private spiPendingHint = 0;
+
+  constructor(options: GicOptions) {
+    this.options = options;
+    const n = options.pes;
+    this.peCount = n;
+    const total = n * 32 + (SPI_LAST + 1 - SPI_FIRST);
+    const u8 = (len: number): Uint8Array => new Uint8Array(len);
+    this.enabled = u8(total);
+    this.pendingLatch = u8(total);
+    this.level = u8(total);
+    this.active = u8(total);
+    this.igroup = u8(total);
+    this.igrpmod = u8(total);
+    this.priority = u8(total);
+    this.edge = u8(total);
+    this.routeLo = new Uint32Array(SPI_LAST + 1 - SPI_FIRST);
+    this.routeAff3 = u8(SPI_LAST + 1 - SPI_FIRST);
+    this.pmr = u8(n);
+    this.bpr0 = u8(n).fill(BPR0_MIN);
+    this.bpr1s = u8(n).fill(BPR1_MIN);
+    this.bpr1ns = u8(n).fill(BPR1_MIN);
+    this.igrpen0 = u8(n);
+    this.igrpen1s = u8(n);
+    this.igrpen1ns = u8(n);
+    this.eoiModeS = u8(n);
+    this.eoiModeNs = u8(n);
+    this.eoiModeEl3 = u8(n);
+    this.cbprS = u8(n);
+    this.cbprNs = u8(n);
+    this.ap0 = new Uint32Array(n);
+    this.ap1s = new Uint32Array(n);
+    this.ap1ns = new Uint32Array(n);
+    this.waker = u8(n).fill(0b110);
+    this.signalled = new Int32Array(n).fill(-1);
+    this.signalledGroup = new Int8Array(n).fill(-1);
+    // SGIs are edge-triggered; PPIs reset to level-sensitive (GICR_ICFGR1 IMPLEMENTATION DEFINED; the timers are level).
+    for (let p = 0; p < n; p++) for (let i = 0; i < 16; i++) this.edge[p * 32 + i] = 1;
+    for (let p = 0; p < n; p++) this.affinity.push(p);
+  }
+
+  // ---- indexing ------------------------------------------------------------
+
+  /** Index of (intid, pe) in the per-interrupt arrays; -1 when the INTID is not implemented. */
+  index(intid: number, pe = 0): number {
+    if (intid < 0 || intid > SPI_LAST || !Number.isInteger(intid)) return -1;
+    if (intid <= PPI_LAST) return pe >= 0 && pe < this.peCount ? pe * 32 + intid : -1;
+    return this.peCount * 32 + intid - SPI_FIRST;
+  }
+
+  // ---- wiring -------------------------------------------------------------
+
+  /**
+   * Connect the PEs: the GIC drives their irqLine/fiqLine. Affinities come
+   * from MPIDR_EL1 (GICR_TYPER.Affinity_Value, IROUTER matching); SPIs reset
+   * to route to the PE with affinity 0.0.0.0.
+   */
+  attach(pes: readonly Pe[]): void {
+    this.pes = pes.slice();
+    this.affinity = this.pes.map((pe) => {
+      const m = pe.sysregs.get('MPIDR_EL1') ?? BigInt(pe.id);
+      return Number(((m >> 32n) & 0xffn) << 24n) + Number(m & 0xff_ffffn);
+    });
+    for (let p = 0; p < this.peCount; p++) this.update(p);
+  }
+
+  /** PE affinity as Aff3<<24 | Aff2<<16 | Aff1<<8 | Aff0. */
+  affinityOf(pe: number): number {
+    return this.affinity[pe] ?? pe;
+  }
+
+  /** The PE with affinity `aff` (packed as in affinityOf), or -1. */
+  peWithAffinity(aff: number): number {
+    return this.affinity.indexOf(aff);
+  }
+
+  onSignal(fn: SignalListener): void {
+    this.signalListeners.push(fn);
+  }
+
+  onPending(fn: PendingListener): void {
+    this.pendingListeners.push(fn);
+  }
+
+  // ---- interrupt inputs ---------------------------------------------------
+
+  /**
+   * Make an interrupt pending (an edge on its input, a scenario `irq` event,
+   * GICD_ISPENDR). For SGIs/PPIs `pe` selects the redistributor (default 0).
+   */
+  raise(intid: number, pe = 0): void {
+    this.setPending(intid, true, pe);
+  }
+
+  /**
+   * Drive a device's interrupt output (UART, generic timer): a level-sensitive
+   * interrupt is pending while the level is high; an edge-triggered one
+   * latches pending on a rising edge (IHI 0069 §4.1.1).
+   */
+  setLevel(intid: number, high: boolean, pe = 0): void {
+    const i = this.index(intid, pe);
+    if (i < 0) return;
+    const v = high ? 1 : 0;
+    if (this.level[i] === v) return;
+    this.level[i] = v;
+    if (high && this.edge[i] !== 0) this.pendingLatch[i] = 1;
+    if (high) this.notifyPending(intid, intid <= PPI_LAST ? pe : undefined);
+    this.changed(intid, pe);
+  }
+
+  /** Set or clear the pending latch (GICD_ISPENDR/ICPENDR, firmware). */
+  setPending(intid: number, pending: boolean, pe = 0): void {
+    const i = this.index(intid, pe);
+    if (i < 0) return;
+    const v = pending ? 1 : 0;
+    if (this.pendingLatch[i] === v) return;
+    this.pendingLatch[i] = v;
+    if (pending) this.notifyPending(intid, intid <= PPI_LAST ? pe : undefined);
+    this.changed(intid, pe);
+  }
+
+  setActive(intid: number, on: boolean, pe = 0): void {
+    const i = this.index(intid, pe);
+    if (i < 0) return;
+    this.active[i] = on ? 1 : 0;
+    this.changed(intid, pe);
+  }
+
+  /** Pending: the latch, or a level-sensitive input held high. */
+  isPending(intid: number, pe = 0): boolean {
+    const i = this.index(intid, pe);
+    return i >= 0 && this.pendingAt(i);
+  }
+
+  isActive(intid: number, pe = 0): boolean {
+    const i = this.index(intid, pe);
+    return i >= 0 && this.active[i] !== 0;
+  }
+
+  private pendingAt(i: number): boolean {
+    return this.pendingLatch[i] !== 0 || (this.level[i] !== 0 && this.edge[i] === 0);
+  }
+
+  private notifyPending(intid: number, pe: number | undefined): void {
+    for (const fn of this.pendingListeners) fn(intid, pe);
+  }
+
+  // ---- configuration (HH's SecureInterruptController + MMIO) ---------------
+
+  setEnabled(intid: number, enabled: boolean, pe?: number): void {
+    const i = this.index(intid, pe ?? 0);
+    if (i < 0) return;
+    this.enabled[i] = enabled ? 1 : 0;
+    this.changed(intid, pe ?? 0);
+  }
+
+  isEnabled(intid: number, pe?: number): boolean {
+    const i = this.index(intid, pe ?? 0);
+    return i >= 0 && this.enabled[i] !== 0;
+  }
+
+  /** Group code (G0/G1NS/G1S) of an interrupt. */
+  groupCodeOf(intid: number, pe = 0): number {
+    const i = this.index(intid, pe);
+    return i < 0 ? G0 : groupCode(this.igroup[i], this.igrpmod[i]);
+  }
+
+  groupOf(intid: number, pe = 0): InterruptGroup {
+    return groupName(this.groupCodeOf(intid, pe));
+  }
+
+  priorityOf(intid: number, pe = 0): number {
+    const i = this.index(intid, pe);
+    return i < 0 ? 0 : this.priority[i];
+  }
+
+  /** Set the group of an interrupt (GICD_IGROUPR + GICD_IGRPMODR). */
+  setGroup(intid: number, group: InterruptGroup, pe = 0): void {
+    const i = this.index(intid, pe);
+    if (i < 0) return;
+    const g = groupFromName(group);
+    this.igroup[i] = g === G1NS ? 1 : 0;
+    this.igrpmod[i] = g === G1S ? 1 : 0;
+    this.changed(intid, pe);
+  }
+
+  setPriority(intid: number, priority: number, pe = 0): void {
+    const i = this.index(intid, pe);
+    if (i < 0) return;
+    this.priority[i] = priority & PRIORITY_MASK;
+    this.changed(intid, pe);
+  }
+
+  /** Edge (true) or level-sensitive (false). SGIs stay edge-triggered. */
+  setEdge(intid: number, edge: boolean, pe = 0): void {
+    const i = this.index(intid, pe);
+    if (i < 0 || intid < 16) return;
+    this.edge[i] = edge ? 1 : 0;
+    this.changed(intid, pe);
+  }
+
+  /** Route an SPI to one PE (GICD_IROUTER<n>.IRM=0, Aff3.Aff2.Aff1.Aff0 = the PE's affinity). */
+  setTarget(intid: number, pe: number): void {
+    if (intid < SPI_FIRST || intid > SPI_LAST) return;
+    const aff = this.affinityOf(pe);
+    this.routeLo[intid - SPI_FIRST] = aff & 0xff_ffff;
+    this.routeAff3[intid - SPI_FIRST] = (aff >>> 24) & 0xff;
+    this.updateAll();
+  }
+
+  /** Route an SPI to "any participating PE" (GICD_IROUTER<n>.IRM=1). */
+  setAnyTarget(intid: number): void {
+    if (intid < SPI_FIRST || intid > SPI_LAST) return;
+    this.routeLo[intid - SPI_FIRST] = 0x8000_0000;
+    this.routeAff3[intid - SPI_FIRST] = 0;
+    this.updateAll();
+  }
+
+  configure(intid: number, cfg: { group?: InterruptGroup; priority?: number; targetPe?: number }): void {
+    const pe = cfg.targetPe ?? 0;
+    const banked = intid <= PPI_LAST;
+    const pes = banked && cfg.targetPe === undefined ? [...Array(this.peCount).keys()] : [pe];
+    for (const p of pes) {
+      if (cfg.group !== undefined) this.setGroup(intid, cfg.group, p);
+      if (cfg.priority !== undefined) this.setPriority(intid, cfg.priority, p);
+    }
+    if (!banked && cfg.targetPe !== undefined) this.setTarget(intid, cfg.targetPe);
+  }
+
+  /** GICD_CTLR write (Secure view; ARE bits stay 1, DS stays 0). */
+  setDistributorControl(value: number): void {
+    this.ctlr = (value & (GICD_CTLR.EnableGrp0 | GICD_CTLR.EnableGrp1NS | GICD_CTLR.EnableGrp1S)) | GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
+    this.updateAll();
+  }
+
+  // ---- routing --------------------------------------------------------------
+
+  /** The PE an SPI is routed to now, or -1 (IRM=1: the lowest-numbered PE that has the group enabled). */
+  spiTarget(intid: number): number {
+    const k = intid - SPI_FIRST;
+    const lo = this.routeLo[k];
+    if ((lo & 0x8000_0000) !== 0) {
+      const g = this.groupCodeOf(intid);
+      for (let p = 0; p < this.peCount; p++) if (this.cpuGroupEnabled(p, g)) return p;
+      return -1;
+    }
+    return this.peWithAffinity(((this.routeAff3[k] << 24) >>> 0) + (lo & 0xff_ffff));
+  }
+
+  private cpuGroupEnabled(p: number, g: number): boolean {
+    return g === G0 ? this.igrpen0[p] !== 0 : g === G1S ? this.igrpen1s[p] !== 0 : this.igrpen1ns[p] !== 0;
+  }
+
+  private distGroupEnabled(g: number): boolean {
+    return (this.ctlr & (g === G0 ? GICD_CTLR.EnableGrp0 : g === G1S ? GICD_CTLR.EnableGrp1S : GICD_CTLR.EnableGrp1NS)) !== 0;
+  }
+
+  // ---- priorities -----------------------------------------------------------
+
+  /** Running priority of a PE (ICC_RPR_EL1): the highest active group priority, 0xFF when idle. */
+  runningPriority(pe: number): number {
+    const bits = this.ap0[pe] | this.ap1s[pe] | this.ap1ns[pe];
+    if (bits === 0) return IDLE_PRIORITY;
+    return (31 - Math.clz32(bits & -bits)) << 3;
+  }
+
+  /**
+   * Group priority used for preemption (IHI 0069 §4.8.3, pseudocode
+   * GroupPriority): the priority with the subpriority bits below the binary
+   * point cleared; Group 0 (or Group 1 with ICC_CTLR_EL1.CBPR) uses BPR0,
+   * Group 1 uses BPR1 - 1.
+   */
+  groupPriority(pe: number, prio: number, g: number): number {
+    let bpr: number;
+    if (g === G0) bpr = this.bpr0[pe];
+    else if (g === G1S) bpr = this.cbprS[pe] !== 0 ? this.bpr0[pe] : this.bpr1s[pe] - 1;
+    else bpr = this.cbprNs[pe] !== 0 ? this.bpr0[pe] : this.bpr1ns[pe] - 1;
+    return prio & ((0xff << (bpr + 1)) & 0xff);
+  }
+
+  // ---- signalling -----------------------------------------------------------
+
+  /**
+   * The highest-priority pending interrupt for a PE among enabled, not active
+   * interrupts of groups enabled in GICD_CTLR and the PE's ICC_IGRPEN*
+   * (ties: lowest INTID). Returns the INTID or -1; `hppiPriority`/`hppiGroup` hold the rest.
+   */
+  hppi(p: number): number {
+    let best = -1;
+    let bestPrio = 0x100;
+    let bestGroup = -1;
+    const base = p * 32;
+    for (let intid = 0; intid <= PPI_LAST; intid++) {
+      const i = base + intid;
+      if (this.enabled[i] === 0 || this.active[i] !== 0 || !this.pendingAt(i)) continue;
+      const pr = this.priority[i];
+      if (pr >= bestPrio) continue;
+      const g = groupCode(this.igroup[i], this.igrpmod[i]);
+      if (!this.distGroupEnabled(g) || !this.cpuGroupEnabled(p, g)) continue;
+      best = intid;
+      bestPrio = pr;
+      bestGroup = g;
+    }
+    if (this.spiPendingHint > 0) {
+      const off = this.peCount * 32 - SPI_FIRST;
+      for (let intid = SPI_FIRST; intid <= SPI_LAST; intid++) {
+        const i = off + intid;
+        if (this.enabled[i] === 0 || this.active[i] !== 0 || !this.pendingAt(i)) continue;
+        const pr = this.priority[i];
+        if (pr >= bestPrio) continue;
+        const g = groupCode(this.igroup[i], this.igrpmod[i]);
+        if (!this.distGroupEnabled(g) || !this.cpuGroupEnabled(p, g)) continue;
+        if (this.spiTarget(intid) !== p) continue;
+        best = intid;
+        bestPrio = pr;
+        bestGroup = g;
+      }
+    }
+    this.hppiPriority = bestPrio;
+    this.hppiGroup = bestGroup;
+    return best;
+  }
+
+  /** Priority and group code of the last `hppi()` result. */
+  hppiPriority = 0x100;
+  hppiGroup = -1;
+
+  /** Does the HPPI of PE p (from the last hppi() call) pass the PMR and running-priority checks? */
+  private hppiPassesMasks(p: number): boolean {
+    return this.hppiPriority < this.pmr[p] && this.groupPriority(p, this.hppiPriority, this.hppiGroup) < this.runningPriority(p);
+  }
+
+  /** The interrupt signalled to PE p (HPPI passing PMR and running priority), or undefined. HH's SecureInterruptController. */
+  highestPending(pe: number): PendingInterrupt | undefined {
+    const intid = this.hppi(pe);
+    if (intid < 0 || !this.hppiPassesMasks(pe)) return undefined;
+    return { intid, priority: this.hppiPriority, group: groupName(this.hppiGroup) };
+  }
+
+  /** Recompute what PE p is signalled and drive its IRQ/FIQ lines. */
+  update(p: number): void {
+    if (p < 0 || p >= this.peCount) return;
+    this.recountSpis();
+    const intid = this.hppi(p);
+    const sig = intid >= 0 && this.hppiPassesMasks(p) ? intid : -1;
+    const g = sig >= 0 ? this.hppiGroup : -1;
+    const changed = this.signalled[p] !== sig || this.signalledGroup[p] !== g;
+    this.signalled[p] = sig;
+    this.signalledGroup[p] = g;
+    this.drive(p);
+    if (changed && this.signalListeners.length > 0) {
+      const info = sig >= 0 ? { intid: sig, priority: this.hppiPriority, group: groupName(g) } : undefined;
+      for (const fn of this.signalListeners) fn(p, info);
+    }
+    if (this.afterUpdate !== undefined) this.afterUpdate(p);
+  }
+
+  /** Called after every update of PE p (the CPU interface mirrors its register views into the PE's storage). */
+  afterUpdate: ((p: number) => void) | undefined = undefined;
+
+  updateAll(): void {
+    for (let p = 0; p < this.peCount; p++) this.update(p);
+  }
+
+  /** The PE changed EL or Security state (exception entry/return, SCR_EL3 write): re-pick the line. */
+  refresh(pe: Pe | number): void {
+    const p = typeof pe === 'number' ? pe : pe.id;
+    if (p < 0 || p >= this.peCount) return;
+    this.drive(p);
+    // Banked ICC_* registers show another copy after a Security state change.
+    if (this.afterUpdate !== undefined) this.afterUpdate(p);
+  }
+
+  /** IHI 0069 §4.6.2 Table 4-5: which exception a signalled interrupt of group g raises on the PE in its current state. */
+  signalIsFiq(pe: Pe, g: number): boolean {
+    if (g === G0) return true;
+    refreshConfig(pe);
+    if (pe.el === 3) return true;
+    const secure = isSecure(pe);
+    return g === G1S ? !secure : secure;
+  }
+
+  private drive(p: number): void {
+    const pe = this.pes[p];
+    if (pe === undefined) return;
+    const sig = this.signalled[p];
+    if (sig < 0) {
+      pe.irqLine = false;
+      pe.fiqLine = false;
+      return;
+    }
+    const fiq = this.signalIsFiq(pe, this.signalledGroup[p]);
+    pe.fiqLine = fiq;
+    pe.irqLine = !fiq;
+  }
+
+  private recountSpis(): void {
+    const off = this.peCount * 32;
+    let n = 0;
+    for (let i = off; i < this.pendingLatch.length; i++) if (this.pendingLatch[i] !== 0 || this.level[i] !== 0) n++;
+    this.spiPendingHint = n;
+  }
+
+  /** State of `intid` changed: update the PEs it can reach. */
+  private changed(intid: number, pe: number): void {
+    if (intid <= PPI_LAST) this.update(pe);
+    else this.updateAll();
+  }
+
+  // ---- the CPU interface operations (ICC_IAR/EOIR/DIR, also used by firmware) ----
+
+  /**
+   * Acknowledge (ICC_IARn_EL1, IHI 0069 §4.7.1 and the ICC_IAR0/1_EL1
+   * descriptions): the HPPI, if it is of `group` and passes PMR and running
+   * priority, becomes active (its pending latch clears; a level-sensitive
+   * input still high leaves it active and pending) and its group priority is
+   * marked in the Active Priorities registers. Otherwise 1023 (spurious).
+   */
+  acknowledge(pe: number, group: InterruptGroup): number {
+    return this.acknowledgeGroup(pe, groupFromName(group));
+  }
+
+  acknowledgeGroup(p: number, g: number): number {
+    const intid = this.hppi(p);
+    if (intid < 0 || this.hppiGroup !== g || !this.hppiPassesMasks(p)) return INTID_SPURIOUS;
+    const i = this.index(intid, p);
+    this.pendingLatch[i] = 0;
+    this.active[i] = 1;
+    const bit = 1 << (this.groupPriority(p, this.hppiPriority, g) >>> 3);
+    if (g === G0) this.ap0[p] |= bit;
+    else if (g === G1S) this.ap1s[p] |= bit;
+    else this.ap1ns[p] |= bit;
+    if (intid <= PPI_LAST) this.update(p);
+    else this.updateAll();
+    return intid;
+  }
+
+  /**
+   * ICC_IAR0_EL1 read at EL3 when the HPPI is Group 1 (IHI 0069 §2.2.1):
+   * 1020 (Secure Group 1) or 1021 (Non-secure Group 1), nothing acknowledged.
+   */
+  el3Group1Special(p: number): number {
+    const intid = this.hppi(p);
+    if (intid < 0 || !this.hppiPassesMasks(p)) return INTID_SPURIOUS;
+    if (this.hppiGroup === G1S) return INTID_SECURE_G1_AT_EL3;
+    if (this.hppiGroup === G1NS) return INTID_NONSECURE_G1_AT_EL3;
+    return -1;
+  }
+
+  /**
+   * Priority drop (pseudocode PriorityDrop): clear the highest active
+   * priority bit. `deactivateToo` (EOImode=0) also deactivates `intid`.
+   */
+  priorityDrop(p: number): void {
+    const bits = this.ap0[p] | this.ap1s[p] | this.ap1ns[p];
+    if (bits === 0) return;
+    const low = bits & -bits;
+    if ((this.ap0[p] & low) !== 0) this.ap0[p] &= ~low;
+    else if ((this.ap1s[p] & low) !== 0) this.ap1s[p] &= ~low;
+    else this.ap1ns[p] &= ~low;
+  }
+
+  /** Priority drop, plus deactivation when the EOI mode of the PE's current Security state/EL is 0. HH's API. */
+  endOfInterrupt(pe: number, intid: number): void {
+    const p = this.pes[pe];
+    const mode = p === undefined ? this.eoiModeNs[pe] : this.eoiModeFor(p);
+    this.eoi(pe, intid, mode === 0);
+  }
+
+  eoi(p: number, intid: number, deactivate: boolean): void {
+    if (intid >= 1020 && intid <= 1023) return;
+    this.priorityDrop(p);
+    if (deactivate) {
+      const i = this.index(intid, p);
+      if (i >= 0) this.active[i] = 0;
+    }
+    if (intid <= PPI_LAST) this.update(p);
+    else this.updateAll();
+  }
+
+  /** ICC_DIR_EL1 (deactivate only). */
+  deactivate(pe: number, intid: number): void {
+    const i = this.index(intid, pe);
+    if (i < 0) return;
+    this.active[i] = 0;
+    if (intid <= PPI_LAST) this.update(pe);
+    else this.updateAll();
+  }
+
+  /** EOImode in effect: ICC_CTLR_EL3.EOImode_EL3 at EL3, else ICC_CTLR_EL1.EOImode of the current Security state. */
+  eoiModeFor(pe: Pe): number {
+    refreshConfig(pe);
+    if (pe.el === 3) return this.eoiModeEl3[pe.id];
+    return isSecure(pe) ? this.eoiModeS[pe.id] : this.eoiModeNs[pe.id];
+  }
+
+  // ---- SGIs -------------------------------------------------------------------
+
+  /**
+   * Generate an SGI from an ICC_SGI0R/SGI1R/ASGI1R_EL1 write (IHI 0069 §12.2
+   * register layout; Table 12-14 forwarding rules, GICR_NSACR = 0):
+   * - Secure SGI0R → target's G0; Secure SGI1R → G1S; Secure ASGI1R → G1NS;
+   * - Non-secure SGI1R → G1NS; Non-secure SGI0R/ASGI1R → not forwarded.
+   * Returns the PEs the SGI was made pending on.
+   */
+  generateSgi(from: number, value: bigint, register: 'SGI0R' | 'SGI1R' | 'ASGI1R', secure: boolean): number[] {
+    const intid = Number((value >> 24n) & 0xfn);
+    const targetList = Number(value & 0xffffn);
+    const aff1 = Number((value >> 16n) & 0xffn);
+    const aff2 = Number((value >> 32n) & 0xffn);
+    const irm = ((value >> 40n) & 1n) === 1n;
+    const rs = Number((value >> 44n) & 0xfn);
+    const aff3 = Number((value >> 48n) & 0xffn);
+    const want = register === 'SGI0R' ? (secure ? G0 : -1) : register === 'SGI1R' ? (secure ? G1S : G1NS) : secure ? G1NS : -1;
+    const out: number[] = [];
+    if (want < 0) return out;
+    for (let p = 0; p < this.peCount; p++) {
+      if (irm) {
+        if (p === from) continue;
+      } else {
+        const aff = this.affinityOf(p);
+        if ((aff >>> 24) !== aff3 || ((aff >>> 16) & 0xff) !== aff2 || ((aff >>> 8) & 0xff) !== aff1) continue;
+        const a0 = aff & 0xff;
+        if (a0 < rs * 16 || a0 >= rs * 16 + 16 || ((targetList >>> (a0 - rs * 16)) & 1) === 0) continue;
+      }
+      if (this.groupCodeOf(intid, p) !== want) continue;
+      out.push(p);
+      this.setPending(intid, true, p);
+    }
+    return out;
+  }
+
+  // ---- checkpoints ----------------------------------------------------------
+
+  private u8Arrays(): Uint8Array[] {
+    return [
+      this.enabled, this.pendingLatch, this.level, this.active, this.igroup, this.igrpmod, this.priority, this.edge, this.routeAff3,
+      this.pmr, this.bpr0, this.bpr1s, this.bpr1ns, this.igrpen0, this.igrpen1s, this.igrpen1ns,
+      this.eoiModeS, this.eoiModeNs, this.eoiModeEl3, this.cbprS, this.cbprNs, this.waker,
+    ];
+  }
+
+  private u32Arrays(): Uint32Array[] {
+    return [this.routeLo, this.ap0, this.ap1s, this.ap1ns];
+  }
+
+  snapshot(): unknown {
+    const s: GicSnapshot = { u8: this.u8Arrays().map((a) => a.slice()), u32: this.u32Arrays().map((a) => a.slice()), ctlr: this.ctlr };
+    return s;
+  }
+
+  restore(snap: unknown): void {
+    const s = snap as GicSnapshot;
+    this.u8Arrays().forEach((a, k) => a.set(s.u8[k]));
+    this.u32Arrays().forEach((a, k) => a.set(s.u32[k]));
+    this.ctlr = s.ctlr;
+    this.signalled.fill(-1);
+    this.signalledGroup.fill(-1);
+    this.updateAll();
+  }
+
+  stateHash(): number {
+    let h = 0x811c9dc5 ^ this.ctlr;
+    const mix = (v: number): void => {
+      h = Math.imul(h ^ v, 0x01000193);
+    };
+    for (const a of this.u8Arrays()) for (let i = 0; i < a.length; i++) if (a[i] !== 0) mix(i * 131 + a[i]);
+    for (const a of this.u32Arrays()) for (let i = 0; i < a.length; i++) if (a[i] !== 0) mix(a[i] ^ i);
+    return h >>> 0;
+  }
+}

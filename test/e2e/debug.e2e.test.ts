@@ -1,0 +1,158 @@
+/**
+ * Debugging seed 000 in a real VS Code (code-server) with the packaged
+ * extension: open the bug scenario (highlighting, a live diagnostic from the
+ * background run), start debugging, stop on the stage-2 translation fault
+ * with the exception frame in the call stack, expand the Caches scope in the
+ * UI to see both copies of the descriptor line, step back with the toolbar
+ * button to the faulting load. Screenshots go to test-artifacts/e2e/.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ARTIFACTS, ROOT, e2eUnavailable, launchBrowser, packageExtension, startCodeServer, waitForJson } from './harness';
+
+interface StoppedPhase {
+  reason: string;
+  description: string;
+  frames: { name: string; line: number; hint?: string }[];
+  caches: string[];
+  l1: string[];
+  diagnostics: { line: number; message: string }[];
+  thread: string;
+}
+
+describe('e2e: debugging seed 000 in code-server', function () {
+  this.timeout(240_000);
+  const reason = e2eUnavailable();
+  before(function () {
+    if (reason) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+  });
+
+  it('stops on the stage-2 fault, shows both cache copies and steps back', async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const vsix = packageExtension();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-dbg-'));
+    fs.cpSync(path.join(ROOT, 'examples', 'seed-000'), work, { recursive: true });
+    const tag = path.basename(work);
+    const phaseFile = path.join(os.tmpdir(), `phase-${tag}.json`);
+    const resultsFile = path.join(os.tmpdir(), `results-${tag}.json`);
+    const planFile = path.join(os.tmpdir(), `plan-${tag}.js`);
+    fs.writeFileSync(
+      planFile,
+      `const fs = require('fs');
+      module.exports = async (vscode, log) => {
+        const folder = vscode.workspace.workspaceFolders[0];
+        const uri = vscode.Uri.joinPath(folder.uri, 'bug-osh-tables.armscope');
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.window.showTextDocument(doc);
+        let diags = [];
+        for (let i = 0; i < 160 && diags.length === 0; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          diags = vscode.languages.getDiagnostics(uri);
+        }
+        log('diagnostics ' + diags.length);
+        const stops = [];
+        let wake;
+        vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
+          createDebugAdapterTracker: () => ({
+            onDidSendMessage: (m) => {
+              if (m.type === 'event' && m.event === 'stopped') { stops.push(m.body); if (wake) wake(); }
+            },
+          }),
+        });
+        const nextStop = (n, ms) => new Promise((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error('no stopped event #' + n)), ms);
+          const check = () => { if (stops.length >= n) { clearTimeout(t); resolve(stops[n - 1]); } else wake = check; };
+          check();
+        });
+        const ok = await vscode.debug.startDebugging(folder, { type: 'armscope', request: 'launch', name: 'Debug seed 000', program: uri.fsPath });
+        if (!ok) throw new Error('startDebugging returned false');
+        const first = await nextStop(1, 60000);
+        const session = vscode.debug.activeDebugSession;
+        const threads = (await session.customRequest('threads')).threads;
+        const st = await session.customRequest('stackTrace', { threadId: first.threadId });
+        const scopes = await session.customRequest('scopes', { frameId: st.stackFrames[0].id });
+        const cachesScope = scopes.scopes.find((s) => s.name === 'Caches');
+        const caches = (await session.customRequest('variables', { variablesReference: cachesScope.variablesReference })).variables;
+        const l1 = caches.find((v) => v.name === 'L1D.pe0');
+        const lines = (await session.customRequest('variables', { variablesReference: l1.variablesReference })).variables;
+        fs.writeFileSync(${JSON.stringify(phaseFile)}, JSON.stringify({
+          reason: first.reason, description: first.description || '',
+          frames: st.stackFrames.map((f) => ({ name: f.name, line: f.line, hint: f.presentationHint })),
+          caches: caches.map((v) => v.name), l1: lines.map((v) => v.name + ' = ' + v.value),
+          diagnostics: diags.map((d) => ({ line: d.range.start.line, message: d.message })),
+          thread: threads[0].name,
+        }));
+        log('stopped on ' + first.reason);
+        // The test clicks the toolbar's Step Back button now.
+        const back = await nextStop(2, 90000);
+        const st2 = await session.customRequest('stackTrace', { threadId: back.threadId });
+        return { reason: back.reason, top: { name: st2.stackFrames[0].name, line: st2.stackFrames[0].line }, frames: st2.stackFrames.length };
+      };`,
+    );
+    const server = await startCodeServer({
+      workspaceFrom: work,
+      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
+      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
+    });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      const phase = await waitForJson<StoppedPhase>(phaseFile, 150_000).catch(async (e) => {
+        const r = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
+        throw new Error(`${e.message}\n${r}`);
+      });
+      // Highlighting and a live diagnostic from the background run (the checker's mismatched-attributes finding).
+      assert.ok(phase.diagnostics.some((d) => /mismatched|stale/i.test(d.message)), JSON.stringify(phase.diagnostics));
+      const tokens = await page.$$eval('.view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => e.className))]);
+      assert.ok(tokens.length >= 3, `expected several token colours, got ${tokens.join(',')}`);
+      // The stop: the stage-2 fault, the exception frame, the faulting load.
+      assert.equal(phase.reason, 'exception');
+      assert.match(phase.description, /stage 2 translation fault at level 3/);
+      assert.equal(phase.thread, 'PE0 S-EL2');
+      assert.equal(phase.frames[0].line, 74);
+      assert.equal(phase.frames[1].hint, 'label');
+      assert.match(phase.frames[1].name, /EC 0x24/);
+      assert.equal(phase.frames[2].line, 85);
+      assert.ok(phase.l1.some((l) => l.startsWith('0x611_1800 Normal-WB OSH = M')), phase.l1.join('\n'));
+      assert.ok(phase.l1.some((l) => l.startsWith('0x611_1800 Normal-WB ISH = E')), phase.l1.join('\n'));
+
+      // UI: the debug toolbar and call stack are up; expand Caches and L1D.pe0 in the Variables view.
+      await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
+      await page.waitForSelector('.debug-call-stack', { timeout: 30_000 });
+      const cachesRow = page.locator('.debug-variables .monaco-list-row', { hasText: /^Caches$/ }).first();
+      await cachesRow.waitFor({ timeout: 30_000 });
+      await cachesRow.click();
+      const l1Row = page.locator('.debug-variables .monaco-list-row', { hasText: 'L1D.pe0' }).first();
+      await l1Row.waitFor({ timeout: 30_000 });
+      await l1Row.click();
+      await page.locator('.debug-variables .monaco-list-row', { hasText: '0x611_1800 Normal-WB OSH' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.debug-variables .monaco-list-row', { hasText: '0x611_1800 Normal-WB ISH' }).first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-fault-caches.png') });
+
+      // Step back with the toolbar button: to the load that faulted, before the exception.
+      const stepBack = page.locator('.debug-toolbar .codicon-debug-step-back').first();
+      await stepBack.waitFor({ timeout: 30_000 });
+      await stepBack.click();
+      const result = await waitForJson<{ ok: boolean; error?: string; results: { reason: string; top: { name: string; line: number }; frames: number }; log: string[] }>(resultsFile, 90_000);
+      assert.ok(result.ok, result.error);
+      assert.equal(result.results.reason, 'step');
+      assert.equal(result.results.top.line, 85);
+      assert.match(result.results.top.name, /^ldr\s+x2, \[x1\]/);
+      assert.equal(result.results.frames, 1);
+      await page.locator('.debug-call-stack', { hasText: 'ldr' }).first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-step-back.png') });
+    } finally {
+      await browser.close();
+      server.stop();
+    }
+  });
+});
