@@ -15,7 +15,7 @@ import { Analysis } from '../language-server/analysis';
 import { toLspDiagnostic } from '../language-server/convert';
 import { provideHover } from '../language-server/hover';
 import { provideSemanticTokens } from '../language-server/semanticTokens';
-import { parseScenario } from '../simulator/scenario/parse';
+import { parseScenario } from '../simulator';
 
 export interface LspBenchResult {
   name: string;

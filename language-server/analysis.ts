@@ -8,7 +8,8 @@ import { splitBlocks, type RawBlock } from '../simulator/scenario/blocks';
 import { Reporter } from '../simulator/scenario/diagnostics';
 import { lex, type Token } from '../simulator/scenario/lexer';
 import type { AsmLine, CodeBlock, ScenarioModel, SourceRange } from '../simulator/scenario/model';
-import { parseScenario } from '../simulator/scenario/parse';
+// The front door registers every layer's blocks and passes (page tables, caches, GIC, firmware).
+import { parseScenario } from '../simulator';
 
 export interface AsmLineRef {
   block: CodeBlock;

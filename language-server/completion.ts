@@ -5,6 +5,7 @@
  * valid at the EL the block runs at, labels and constants; expectation
  * keywords in `expect`.
  */
+import { codeBlockEl as inferCodeBlockEl } from '../simulator/scenario/codeEl';
 import {
   type CompletionItem,
   CompletionItemKind,
@@ -80,28 +81,9 @@ function sysregs(el: number | undefined): CompletionItem[] {
   return out;
 }
 
-/**
- * The EL the code of a block runs at: that of the PEs whose entry point lies
- * in the block, and N for a block that a PE's VBAR_ELN points into (its
- * vectors). When several apply, the highest, so completion never hides a
- * register the block may legitimately use.
- */
+/** The EL the code of a block runs at (declared, or inferred as the assembler's EL-access check does). */
 export function codeBlockEl(a: Analysis, block: CodeBlock): number | undefined {
-  const addrs = block.lines.map((l) => l.address).filter((x): x is bigint => x !== undefined);
-  if (addrs.length === 0) return undefined;
-  const lo = addrs[0];
-  const hi = addrs[addrs.length - 1];
-  const inBlock = (v: bigint | undefined) => v !== undefined && v >= lo && v <= hi;
-  let el: number | undefined;
-  const consider = (x: number) => (el = el === undefined ? x : Math.max(el, x));
-  for (const pe of a.model.pes) {
-    if (pe.el !== undefined && inBlock(pe.entry?.value)) consider(pe.el);
-    for (const r of pe.registers) {
-      const m = /^vbar_el([123])$/i.exec(r.name);
-      if (m && inBlock(r.value.value)) consider(Number(m[1]));
-    }
-  }
-  return el;
+  return inferCodeBlockEl(a.model, block);
 }
 
 function peElAt(a: Analysis, line: number): number | undefined {

@@ -107,6 +107,13 @@ export class InstructionSide {
     return arr;
   }
 
+  /** The lines PE `pe`'s instruction cache holds, with the instruction text of each word (views). */
+  view(pe: number): { pa: number; instrs: (string | undefined)[] }[] {
+    const m = this.lines[pe];
+    if (m === undefined) return [];
+    return [...m.entries()].sort((a, b) => a[0] - b[0]).map(([pa, arr]) => ({ pa, instrs: arr.map((i) => i?.text) }));
+  }
+
   /** Whether PE `pe`'s instruction cache holds the line of `pa` (views, tests). */
   holds(pe: number, pa: number): boolean {
     return this.lines[pe]?.has(pa - (pa % LINE_SIZE)) ?? false;

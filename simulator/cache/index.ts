@@ -27,6 +27,10 @@ export interface CacheContext {
   trace?: TraceBus;
   options: { speculation: 'none' | 'adversarial' };
   step(): number;
+  /** Device models to map behind the caches (the machine's Platform: declared devices and the GIC frames); default: the declared devices. */
+  mmio?: { base: number; size: number; device: import('../memory/flat').MmioDevice }[];
+  /** Every MMIO range, never cached (with `mmio`). */
+  mmioRanges?: { base: number; size: number }[];
 }
 
 export function createCacheHierarchy(ctx: CacheContext): CacheHierarchy {
@@ -34,7 +38,10 @@ export function createCacheHierarchy(ctx: CacheContext): CacheHierarchy {
   const sys = model.system;
   const backing = new FlatMemorySystem(ctx.physical);
   const devices: { base: number; size: number }[] = [];
-  for (const d of sys.devices) {
+  if (ctx.mmio !== undefined) {
+    for (const r of ctx.mmio) backing.mapDevice(r.base, r.size, r.device);
+    devices.push(...(ctx.mmioRanges ?? ctx.mmio));
+  } else for (const d of sys.devices) {
     const dev = createDevice(d);
     if (dev) backing.mapDevice(Number(d.base), Number(d.size), dev);
     // Every declared device range is MMIO: never cached, whether or not it has a model.

@@ -408,6 +408,17 @@ export class Machine {
     return this.rr;
   }
 
+  /** Every PE waits and a timer is armed: the clock jumps to its deadline, whose output then rises (a GIC input). */
+  private timePasses(deadline: number): Action {
+    const source: ActionSource = {
+      name: 'timer',
+      enabledActions: () => undefined,
+      // applyAction counts this action as the step that reaches the deadline; the next step() ticks the timer.
+      apply: (m) => void (m.steps = Math.max(m.steps, deadline - 1)),
+    };
+    return { kind: 'component', source, name: 'timer', label: `time passes to step ${deadline} (Generic Timer deadline)`, eager: true };
+  }
+
   /** Everything that could happen next, in a stable order: due events, component actions, PE steps. */
   enabledActions(): Action[] {
     const out: Action[] = [];
@@ -425,7 +436,10 @@ export class Machine {
       // Nothing can run but a PE waits: time passes to the next step-triggered event, if it is within
       // the budget (once every PE has stopped, the run is over whatever events remain).
       const next = this.nextTimedEvent();
-      if (next >= 0 && this.events[next].nextStep < this.options.maxSteps) out.push({ kind: 'event', index: next });
+      // A Generic Timer that will fire first: time passes to its deadline (the system counter is the step count).
+      const deadline = this.platform.nextDeadline();
+      if (deadline < this.options.maxSteps && (next < 0 || deadline < this.events[next].nextStep)) out.push(this.timePasses(deadline));
+      else if (next >= 0 && this.events[next].nextStep < this.options.maxSteps) out.push({ kind: 'event', index: next });
     }
     return out;
   }
@@ -472,6 +486,7 @@ export class Machine {
     if (this.stopInfo) return false;
     if (this.checkStop()) return false;
     if (this.steps >= this.nextCheckpoint) this.takeCheckpoint();
+    if (this.steps >= this.platform.nextDeadline()) this.platform.tick();
     const enabled = this.enabledActions();
     if (enabled.length === 0) {
       this.finishIdle();
@@ -523,6 +538,8 @@ export class Machine {
         }
         break;
       }
+      // A Generic Timer output rises at this step (simulator/devices/timer.ts): drive its PPI before anything runs.
+      if (this.steps >= this.platform.nextDeadline()) this.platform.tick();
       if (!fast || this.sources.length > 0 || this.trace.wants.instruction || this.interrupted) {
         if (!this.step()) break;
         continue;
@@ -539,7 +556,7 @@ export class Machine {
         continue;
       }
       // Plain PE steps until something else could become enabled.
-      const limit = Math.min(limitAll, this.nextCheckpoint, this.nextTimedStep());
+      const limit = Math.min(limitAll, this.nextCheckpoint, this.nextTimedStep(), this.platform.nextDeadline());
       const wantsHalted = this.trace.wants.halted;
       if (n === 1 && !this.hasReach) {
         while (this.steps < limit && pe.state === 'running' && !this.interrupted) {
@@ -684,6 +701,14 @@ export class Machine {
         // An agent outside the PEs (a DMA master, another OS) writing straight to memory.
         this.memory.write(undefined, Number(addr), a.size, Number(v & 0xffffffffn), Number(v >> 32n), NORMAL_NC);
         description = `write ${a.value.text} to [${a.address.text}] (${a.size} bytes)`;
+        break;
+      }
+      case 'uart-input': {
+        const uart = this.platform.uart(a.device);
+        if (uart !== undefined) {
+          uart.input(a.text);
+          description = `${JSON.stringify(a.text)} arrives on ${uart.name}`;
+        } else description = `uart input ignored: no UART${a.device !== undefined ? ` named '${a.device}'` : ''} is declared`;
         break;
       }
       case 'fill': {

@@ -178,7 +178,9 @@ export function evaluateExpectation(machine: Machine, e: Expectation): Expectati
           f.kind === e.fault &&
           (e.stage === undefined || f.stage === e.stage) &&
           (e.level === undefined || f.level === e.level) &&
-          (e.el === undefined || f.el === e.el) &&
+          // `at el N`: the EL the faulting instruction ran at; `to el N`: the EL the exception was taken to (docs/language.md).
+          (e.el === undefined || f.fromEl === e.el) &&
+          (e.toEl === undefined || f.el === e.toEl) &&
           (e.pe === undefined || f.pe === e.pe) &&
           (at === undefined || f.pc === at || f.va === at),
       );

@@ -37,6 +37,10 @@ export interface PartitionDecl {
   vcpus: number;
   entry: number;
   memory: RegionDecl[];
+  /** Device regions from the manifest (e.g. the secure UART): mapped Device-nGnRnE, never executable. */
+  devices: RegionDecl[];
+  /** Initial stack pointer (SP_EL1, or SP_EL0 for an S-EL0 partition), if given. */
+  stack?: number;
   rxtx?: { tx: number; rx: number; pages: number };
   interrupts: number[];
   nsInterrupts: NsInterruptAction;
@@ -298,6 +302,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
     vcpus: 1,
     entry: -1,
     memory: [],
+    devices: [],
     interrupts: [],
     nsInterrupts: 'signaled',
     managedExitVirq: false,
@@ -356,6 +361,24 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
         }
         break;
       }
+      case 'device': {
+        const base = rd.num(v, 'device region address', k.range);
+        if (rest[1]?.text.toLowerCase() !== 'size') {
+          rd.error(rest[1]?.range ?? k.range, 'device: expected `device ADDRESS size SIZE`');
+          break;
+        }
+        const size = rd.num(rest[2], 'device region size', rest[1].range);
+        if (base !== undefined && size !== undefined) {
+          if (base % 4096 !== 0 || size % 4096 !== 0 || size === 0) rd.error(v!.range, 'device: address and size must be non-zero multiples of 4 KB');
+          else p.devices.push({ base, size });
+        }
+        break;
+      }
+      case 'stack': {
+        const sp = rd.num(v, 'stack pointer', k.range);
+        if (sp !== undefined) p.stack = sp;
+        break;
+      }
       case 'rxtx': {
         const tx = rd.num(v, 'TX buffer address', k.range);
         const rx = rd.num(rest[1], 'RX buffer address', k.range);
@@ -401,7 +424,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
         break;
       }
       default:
-        rd.error(k.range, `partition: unknown setting '${k.text}' (id, uuid, el, vcpus, entry, memory, rxtx, interrupts, ns_interrupts, managed_exit_virq, notifications, messages)`);
+        rd.error(k.range, `partition: unknown setting '${k.text}' (id, uuid, el, vcpus, entry, memory, device, stack, rxtx, interrupts, ns_interrupts, managed_exit_virq, notifications, messages)`);
     }
   }
   if (p.id < 0) rd.error(b.args[0].range, `partition ${name}: missing 'id 0x8001…'`);

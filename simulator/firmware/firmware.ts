@@ -25,7 +25,7 @@ import { exceptionChain, type ChainEntry } from '../engine/callChain';
 import type { Machine } from '../engine/machine';
 import type { FirmwareConfig, PartitionDecl } from './config';
 import { captureCurrent, enterContext, entrySpsr, freshContext, returnToCaller, saveContext, type SavedContext } from './context';
-import type { CallFrame, EndpointRef, FirmwareState, NotificationState, PartitionState, VcpuState } from './state';
+import { h64, type CallFrame, type EndpointRef, type FirmwareState, type NotificationState, type PartitionState, type VcpuState } from './state';
 import { mapPages, newStage1Tree, newStage2Tree, stage1El0PageBits, stage2PageBits, TablePoolExhausted, type DescriptorWriter } from './tables';
 import { fingerprint, newLivelockState, observeCall, type LivelockState } from './livelock';
 import { HF_CALL, HF_INVALID_INTID, HF_VIRTUAL_INTID, INT_RECONFIGURE, SECURE_INTERRUPT_PRIORITY, SPURIOUS_INTID, type SecureInterruptController } from './interrupts';
@@ -117,6 +117,7 @@ export class Firmware {
       nwd: { version: cfg.ffaVersion, notifications: emptyNotifications() },
       pool,
       waited: [],
+      isolationReported: [],
       shares: [],
       nextHandle: 0,
       calls: 0,
@@ -146,12 +147,14 @@ export class Firmware {
           if (p.el === 1) {
             ps.s2 = newStage2Tree(this.st.pool, this.cfg.vtcr);
             for (const r of p.memory) mapPages(ps.s2, this.st.pool, r.base, r.base, r.size, stage2PageBits({ read: true, write: true, exec: true }), boot);
+            for (const r of p.devices) mapPages(ps.s2, this.st.pool, r.base, r.base, r.size, stage2PageBits({ read: true, write: true, exec: false }, true), boot);
           } else if (this.cfg.el0Tables === 'shared') {
             shared ??= newStage1Tree(this.st.pool, 32);
             ps.s1 = shared;
           } else {
             ps.s1 = newStage1Tree(this.st.pool, 32);
             for (const r of p.memory) mapPages(ps.s1, this.st.pool, r.base, r.base, r.size, stage1El0PageBits({ write: true, exec: true }), boot);
+            for (const r of p.devices) mapPages(ps.s1, this.st.pool, r.base, r.base, r.size, stage1El0PageBits({ write: true, exec: false }, true), boot);
           }
           if (p.rxtx) ps.rxtx = { ...p.rxtx, rxFull: false };
         } catch (e) {
@@ -162,6 +165,7 @@ export class Firmware {
       // The SPMC's own EL2&0 table (el0_tables shared): every partition's memory, reachable from EL0 (the isolation hole).
       if (shared) for (const p of this.cfg.partitions) for (const r of p.memory) mapPages(shared, this.st.pool, r.base, r.base, r.size, stage1El0PageBits({ write: true, exec: true }), boot);
     }
+    this.watchIsolation();
     for (const pe of this.host.pes) {
       const env = pe.env;
       env.builtinHandler = (p, info) => this.builtinHandler(p, info);
@@ -186,10 +190,59 @@ export class Firmware {
     }
   }
 
+  /**
+   * Partition isolation (issue #4 part 4): every stage-1 walk an S-EL0
+   * partition makes (its only translation stage under E2H=TGE=1) and every
+   * stage-2 walk of an S-EL1 partition must end in its manifest memory or in
+   * memory shared with it. A walk that reaches anything else is a hole in the
+   * isolation the SPMC promises: reported once per partition and page.
+   */
+  private watchIsolation(): void {
+    const mmu = this.host.mmu;
+    const prev = mmu.observer;
+    mmu.observer = {
+      onWalkRead: (pe, r) => {
+        prev?.onWalkRead?.(pe, r);
+        if (r.level === 3 && (r.lo & 3) === 3) this.checkIsolation(pe, r.stage, r.stage === 2 ? (r.ipa ?? r.va) : r.va);
+      },
+      onTlbUse: prev?.onTlbUse ? (pe, u) => prev.onTlbUse!(pe, u) : undefined,
+    };
+  }
+
+  private checkIsolation(pe: Pe, stage: 1 | 2, addr: number): void {
+    const cur = this.st.pes[pe.id]?.current;
+    if (!cur || cur.kind !== 'sp') return;
+    const p = this.cfg.partitions[cur.part];
+    if ((p.el === 0) !== (stage === 1)) return;
+    const page = Math.floor(addr / 4096) * 4096;
+    const inside = (r: { base: number; size: number }): boolean => page >= r.base && page < r.base + r.size;
+    if (p.memory.some(inside) || p.devices.some(inside)) return;
+    const shared = this.st.shares.some((s) => s.receivers.some((x) => x.id === p.id && x.retrieved > 0) && s.constituents.some((c) => inside({ base: c.address, size: c.pages * 4096 })));
+    if (shared) return;
+    const key = `${cur.part}:${page}`;
+    if (this.st.isolationReported.includes(key)) return;
+    this.st.isolationReported.push(key);
+    const owner = this.cfg.partitions.find((q) => q !== p && q.memory.some(inside));
+    const how =
+      p.el === 0
+        ? `through ${this.cfg.el0Tables === 'shared' ? "the SPMC's own EL2&0 table" : 'its EL2&0 table'} (TTBR0_EL2): under HCR_EL2.{E2H,TGE}={1,1} that stage-1 table is its only translation stage`
+        : 'through its stage-2 tables';
+    this.host.addFinding({
+      rule: 'partition-isolation',
+      severity: 'error',
+      message: `${p.el === 0 ? 'S-EL0' : 'S-EL1'} partition ${hex(p.id, 4)} (${p.name}) reached ${hex(page)} ${how}; that page is outside its manifest${owner ? ` and belongs to partition ${hex(owner.id, 4)} (${owner.name})` : ''} and was never shared with it`,
+      line: this.host.lineOfPc(pe.pc),
+      related: [p.range.start.line],
+      relatedInfo: [{ line: p.range.start.line, message: `partition ${p.name}: its manifest` }],
+      pe: pe.id,
+    });
+  }
+
   /** Attach the interrupt controller (the GIC layer calls this, or the machine after building both). */
   setInterruptController(gic: SecureInterruptController): void {
     this.gic = gic;
-    gic.initialiseForFirmware?.();
+    if (gic.initialiseForFirmware) gic.initialiseForFirmware();
+    else initialiseGicState(gic);
     // The partitions' manifest interrupts: Secure Group 1, enabled, routed to PE 0 (Hafnium plat_interrupts_configure_interrupt).
     for (const p of this.cfg.partitions)
       for (const intid of p.interrupts) {
@@ -209,10 +262,16 @@ export class Firmware {
     const [pi, vi] = next;
     const p = this.cfg.partitions[pi];
     const vcpu = this.st.partitions[pi].vcpus[vi];
-    vcpu.ctx = freshContext(p.entry, entrySpsr(p.el), p.el === 1 ? [['SCTLR_EL1', SCTLR_EL1_RESET]] : []);
-    // Hafnium's boot protocol: x0 = partition boot information (none here), x4 = vCPU index.
-    vcpu.ctx.xlo[4] = vi;
+    vcpu.ctx = this.bootContext(pi, vi);
     this.enter(pe, { kind: 'sp', part: pi, vcpu: vi }, undefined);
+  }
+
+  /** A partition vCPU's first context: its entry, EL1h (or EL0t) with DAIF masked, its stack; x4 = vCPU index (Hafnium's boot protocol). */
+  private bootContext(pi: number, vi: number): SavedContext {
+    const p = this.cfg.partitions[pi];
+    const ctx = freshContext(p.entry, entrySpsr(p.el), p.el === 1 ? [['SCTLR_EL1', SCTLR_EL1_RESET]] : [], p.stack !== undefined ? { el: p.el, value: p.stack } : undefined);
+    ctx.xlo[4] = vi;
+    return ctx;
   }
 
   /** Resume the Normal world (regs: the call's results; undefined: as it was). */
@@ -428,7 +487,7 @@ export class Firmware {
     }
     this.saveCurrent(pe, elr, spsr);
     v.interruptRun = true;
-    this.pushFrame(pe, { kind: 'interrupt', caller: this.cfg.nwdId, callee: this.cfg.partitions[owner].id, callerRef: { kind: 'nwd' }, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [hex(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: false });
+    this.pushFrame(pe, { kind: 'interrupt', caller: this.cfg.nwdId, callee: this.cfg.partitions[owner].id, callerRef: { kind: 'nwd' }, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: false });
     this.enter(pe, { kind: 'sp', part: owner, vcpu }, [FFA_INTERRUPT, 0n, BigInt(intid), 0n, 0n, 0n, 0n, 0n]);
     return true;
   }
@@ -471,7 +530,9 @@ export class Firmware {
       if (!(e instanceof TablePoolExhausted)) throw e;
       out = { kind: 'return', regs: ffaError(FfaError.NO_MEMORY) };
     }
-    this.emit(pe, name, args[0], callerId, this.calleeOf(out), args.slice(1, 8), this.outcomeText(out), line);
+    const result = this.outcomeText(out);
+    note.text += ` → ${result}`;
+    this.emit(pe, name, args[0], callerId, this.calleeOf(out), args.slice(1, 8), result, line);
     this.apply(pe, out, site, via);
     if (cycle) this.reportLivelock(pe, cycle);
     return true;
@@ -524,30 +585,23 @@ export class Firmware {
     const fid = Number(regs[0] & 0xffffffffn);
     const nm = decodeFunctionId(fid).name ?? hex(regs[0]);
     const err = nm.startsWith('FFA_ERROR') ? ` ${ffaErrorName(regs[2]) ?? hex(regs[2])}` : '';
-    return `${out.kind === 'switch' ? `→ ${this.endpointName(out.to)}: ` : ''}${nm}${err}`;
+    return `${out.kind === 'switch' ? `${this.endpointName(out.to)} gets ` : ''}${nm}${err}`;
   }
 
   /** Emit an `ffa-call` trace event. */
   private emit(pe: Pe, fn: string, fid: bigint, caller: number, callee: number | undefined, args: bigint[], result: string, line?: number): void {
-    const trace = this.host.trace as unknown as { wants: Record<string, boolean>; emit(e: unknown): void };
+    const trace = this.host.trace;
     if (!trace.wants['ffa-call']) return;
-    trace.emit({
-      kind: 'ffa-call',
-      step: this.host.steps + 1,
-      pe: pe.id,
-      function: fn,
-      fid: Number(fid & 0xffffffffn),
-      caller,
-      callee,
-      args,
-      result,
-      line,
-    });
+    trace.emit({ kind: 'ffa-call', step: this.host.steps + 1, pe: pe.id, function: fn, fid: Number(fid & 0xffffffffn), caller, callee, args, result, line });
   }
 
   private reportLivelock(pe: Pe, cycle: { text: string; line?: number; step: number }[]): void {
     const lines = cycle.map((c) => c.line).filter((l): l is number => l !== undefined);
-    const message = `PE ${pe.id} livelock: the same FF-A call sequence repeats with identical state and no forward progress — ${cycle.map((c) => `${c.text}${c.line !== undefined ? ` (line ${c.line + 1})` : ''}`).join(' → ')} → (again)`;
+    // What led into the cycle: the calls just before its first turn.
+    const calls = this.live.calls[pe.id];
+    const first = calls.length - 1 - 2 * cycle.length;
+    const lead = calls.slice(Math.max(0, first - 2), Math.max(0, first + 1)).map((c) => `${c.text}${c.line !== undefined ? ` (line ${c.line + 1})` : ''}`);
+    const message = `PE ${pe.id} livelock: the same FF-A call sequence repeats with identical state and no forward progress — [${cycle.map((c) => `${c.text}${c.line !== undefined ? ` (line ${c.line + 1})` : ''}`).join('; ')}] again and again${lead.length > 0 ? `, entered after: ${lead.join('; ')}` : ''}`;
     this.host.addFinding({
       rule: 'ffa-livelock',
       severity: 'error',
@@ -753,7 +807,7 @@ export class Firmware {
     if (v.state === 'aborted') return err(FfaError.ABORTED);
     // A loop in the call chain (the receiver already waits for an answer further up) is BUSY, as is any vCPU not waiting.
     if (v.state !== 'waiting') return err(FfaError.BUSY);
-    this.pushFrame(pe, { kind: 'direct-req', caller: callerId, callee: receiver, callerRef: caller, fid, name: decodeFunctionId(fid).name ?? 'FFA_MSG_SEND_DIRECT_REQ', args: a.slice(1, 8).map((x) => hex(x)), pc: site.callPc + 4, el: (site.spsr >>> 2) & 3, secure: caller.kind === 'sp' });
+    this.pushFrame(pe, { kind: 'direct-req', caller: callerId, callee: receiver, callerRef: caller, fid, name: decodeFunctionId(fid).name ?? 'FFA_MSG_SEND_DIRECT_REQ', args: a.slice(1, 8).map(h64), pc: site.callPc + 4, el: (site.spsr >>> 2) & 3, secure: caller.kind === 'sp' });
     const regs = [BigInt(fid), BigInt(w1), a[2] & 0xffffffffn, a[3], a[4], a[5], a[6], a[7]];
     return { kind: 'switch', callerState: caller.kind === 'sp' ? 'blocked' : undefined, to: { kind: 'sp', part: pi, vcpu: vi }, regs };
   }
@@ -780,7 +834,7 @@ export class Firmware {
         return err(FfaError.INTERRUPTED);
       }
       // Later Hafnium (ffa_interrupts_intercept_call): preempt with FFA_INTERRUPT, replay the response after FFA_MSG_WAIT.
-      vcpu.intercepted = a.slice(0, 8).map((x) => hex(x));
+      vcpu.intercepted = a.slice(0, 8).map(h64);
       return { kind: 'return', regs: [FFA_INTERRUPT, 0n, BigInt(pendingSecure[0]), 0n, 0n, 0n, 0n, 0n] };
     }
     this.st.pes[pe.id].chain.pop();
@@ -800,10 +854,8 @@ export class Firmware {
       if (next) {
         fst.boot.shift();
         const [pi, vi] = next;
-        const p = this.cfg.partitions[pi];
         const nv = this.st.partitions[pi].vcpus[vi];
-        nv.ctx = freshContext(p.entry, entrySpsr(p.el), p.el === 1 ? [['SCTLR_EL1', SCTLR_EL1_RESET]] : []);
-        nv.ctx.xlo[4] = vi;
+        nv.ctx = this.bootContext(pi, vi);
         return { kind: 'switch', callerState: 'waiting', to: { kind: 'sp', part: pi, vcpu: vi } };
       }
       return { kind: 'switch', callerState: 'waiting', to: { kind: 'nwd' } };
@@ -849,7 +901,7 @@ export class Firmware {
     if (v.state === 'running' || v.state === 'blocked') return err(FfaError.BUSY);
     if (v.state === 'waiting' && v.pendingVirq.length === 0) return { kind: 'return', regs: [FFA_MSG_WAIT, BigInt(w1 & 0xffff0000), 0n, 0n, 0n, 0n, 0n, 0n] };
     if (v.state === 'off') return err(FfaError.DENIED);
-    this.pushFrame(pe, { kind: 'run', caller: this.cfg.nwdId, callee: this.cfg.partitions[pi].id, callerRef: caller, fid: Number(a[0] & 0xffffffffn), name: 'FFA_RUN', args: a.slice(1, 8).map((x) => hex(x)), pc: site.callPc + 4, el: (site.spsr >>> 2) & 3, secure: false });
+    this.pushFrame(pe, { kind: 'run', caller: this.cfg.nwdId, callee: this.cfg.partitions[pi].id, callerRef: caller, fid: Number(a[0] & 0xffffffffn), name: 'FFA_RUN', args: a.slice(1, 8).map(h64), pc: site.callPc + 4, el: (site.spsr >>> 2) & 3, secure: false });
     const regs = v.state === 'waiting' ? [FFA_INTERRUPT, 0n, BigInt(v.pendingVirq[0]), 0n, 0n, 0n, 0n, 0n] : undefined;
     return { kind: 'switch', to: { kind: 'sp', part: pi, vcpu: vi }, regs };
   }
@@ -916,8 +968,8 @@ export class Firmware {
         if (bitmap === 0n) return ffaError(FfaError.INVALID_PARAMETERS);
         const bound = new Map(n.bindings);
         for (let b = 0; b < 64; b++) if (((bitmap >> BigInt(b)) & 1n) !== 0n && bound.get(b) !== sender) return ffaError(FfaError.DENIED);
-        if (caller.kind === 'sp') n.pendingSp = hex(BigInt(n.pendingSp) | bitmap);
-        else n.pendingVm = hex(BigInt(n.pendingVm) | bitmap);
+        if (caller.kind === 'sp') n.pendingSp = h64(BigInt(n.pendingSp) | bitmap);
+        else n.pendingVm = h64(BigInt(n.pendingVm) | bitmap);
         const pi = this.partitionIndex(receiver);
         if (pi >= 0) {
           // The receiver SP gets the Notification Pending Interrupt (virtual INTID 5) on its vCPU 0.
@@ -1173,7 +1225,7 @@ export class Firmware {
         // The owner waits: preempt the running SP, run the owner with FFA_INTERRUPT; its FFA_MSG_WAIT resumes the preempted one.
         this.saveCurrent(pe, elr, spsr, 'preempted');
         v.interruptRun = true;
-        this.pushFrame(pe, { kind: 'interrupt', caller: curId, callee: this.cfg.partitions[owner].id, callerRef: cur, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [hex(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: true });
+        this.pushFrame(pe, { kind: 'interrupt', caller: curId, callee: this.cfg.partitions[owner].id, callerRef: cur, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: true });
         this.enter(pe, { kind: 'sp', part: owner, vcpu: vi }, pad8([FFA_INTERRUPT, 0n, BigInt(intid)]));
         void info;
         return true;
@@ -1224,10 +1276,8 @@ export class Firmware {
       const next = fst.boot.shift();
       if (next) {
         const [pi, vi] = next;
-        const p = this.cfg.partitions[pi];
         const nv = this.st.partitions[pi].vcpus[vi];
-        nv.ctx = freshContext(p.entry, entrySpsr(p.el), p.el === 1 ? [['SCTLR_EL1', SCTLR_EL1_RESET]] : []);
-        nv.ctx.xlo[4] = vi;
+        nv.ctx = this.bootContext(pi, vi);
         return { kind: 'switch', to: { kind: 'sp', part: pi, vcpu: vi } };
       }
       if (fst.nwdCtx) return { kind: 'switch', to: { kind: 'nwd' } };
@@ -1283,6 +1333,22 @@ export class Firmware {
     this.live = c.live;
     this.scrNwd = c.scr;
   }
+}
+
+/**
+ * What TF-A's plat_gic_init / gicv3_cpuif_enable and the SPMC leave behind, for
+ * a controller that does not offer `initialiseForFirmware`: the distributor's
+ * groups enabled, each CPU interface's group enables set, PMR open. Works on
+ * the plain state of simulator/gic's Gic (GICD_CTLR, ICC_PMR/IGRPEN per PE).
+ */
+function initialiseGicState(gic: SecureInterruptController): void {
+  const g = gic as unknown as { ctlr?: number; pmr?: Uint8Array; igrpen0?: Uint8Array; igrpen1s?: Uint8Array; igrpen1ns?: Uint8Array; updateAll?(): void };
+  if (g.ctlr !== undefined) g.ctlr |= 0b111;
+  g.pmr?.fill(0xff);
+  g.igrpen0?.fill(1);
+  g.igrpen1s?.fill(1);
+  g.igrpen1ns?.fill(1);
+  g.updateAll?.();
 }
 
 function pad8(regs: bigint[]): bigint[] {

@@ -23,7 +23,7 @@ import {
   type TransactionType,
 } from './descriptors';
 import { ffaError, ffaSuccess, type Firmware, type Outcome } from './firmware';
-import type { EndpointRef, MemoryShareState } from './state';
+import { h64, type EndpointRef, type MemoryShareState } from './state';
 import { unmapPages } from './tables';
 
 /** Transactions the SPMC tracks at once (Hafnium MAX_MEM_SHARES is larger; the limit makes NO_MEMORY reachable). */
@@ -118,12 +118,12 @@ function send(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, type:
   // Handle: allocated by the SPMC (bit 63 = 0), Hafnium's share-state index.
   const handle = BigInt(fw.st.nextHandle++);
   const rec: MemoryShareState = {
-    handle: hex(handle),
+    handle: h64(handle),
     type,
     sender: callerId,
     attributes: tx.attributes,
     flags: tx.flags,
-    tag: hex(tx.tag),
+    tag: h64(tx.tag),
     receivers: tx.receivers.map((r) => ({ id: r.id, permissions: r.permissions, retrieved: 0 })),
     constituents: tx.constituents.map((c) => ({ ...c })),
   };

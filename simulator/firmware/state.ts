@@ -6,6 +6,11 @@ import type { SavedContext } from './context';
 import type { TablePoolState, TableTreeState } from './tables';
 import type { TransactionType } from './descriptors';
 
+/** A 64-bit value as plain `0x…` text (no `_` grouping: `BigInt()` reads it back). */
+export function h64(x: bigint | number): string {
+  return '0x' + BigInt.asUintN(64, BigInt(x)).toString(16);
+}
+
 /** Who owns the PE's live register state. */
 export type EndpointRef = { kind: 'nwd' } | { kind: 'sp'; part: number; vcpu: number };
 
@@ -110,6 +115,8 @@ export interface FirmwareState {
   nextHandle: number;
   /** Partition vCPUs ("part:vcpu") that reached FFA_MSG_WAIT once: initialisation is over. */
   waited: string[];
+  /** Isolation findings already reported ("part:page"). */
+  isolationReported: string[];
   /** FF-A calls handled so far (for the call log and livelock reports). */
   calls: number;
 }

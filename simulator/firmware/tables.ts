@@ -79,9 +79,9 @@ export function stage2PageBits(perm: { read: boolean; write: boolean; exec: bool
 }
 
 /** EL2&0 stage-1 page for an S-EL0 partition (Arm ARM D8.3.2): AttrIndx 1 (Normal WB in MAIR_DEFAULT), AP[1]=1 (EL0 access), AP[2] read-only, SH Inner, AF, nG, PXN. */
-export function stage1El0PageBits(perm: { write: boolean; exec: boolean }): { lo: number; hi: number } {
+export function stage1El0PageBits(perm: { write: boolean; exec: boolean }, device = false): { lo: number; hi: number } {
   const ap = (1 << 0) | (perm.write ? 0 : 1 << 1); // AP[2:1]: 01 RW EL0+EL2, 11 RO
-  const lo = (1 << 2) | (ap << 6) | (3 << 8) | (1 << 10) | (1 << 11);
+  const lo = ((device ? 0 : 1) << 2) | (ap << 6) | (3 << 8) | (1 << 10) | (1 << 11);
   const hi = (1 << 21) | (perm.exec ? 0 : 1 << 22); // PXN always (the SPMC never runs partition code), UXN unless executable
   return { lo, hi };
 }

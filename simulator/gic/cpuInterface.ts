@@ -33,6 +33,11 @@ export interface SysregHandlerRegistry {
   setSysregHandler(name: string, h: SysregHandler): void;
 }
 
+function isSecureNow(pe: Pe): boolean {
+  refreshConfig(pe);
+  return isSecure(pe);
+}
+
 /** Security state whose banked copy an access reaches: at EL3 SCR_EL3.NS selects it (IHI 0069 §12.1.6). */
 function bankSecure(pe: Pe): boolean {
   refreshConfig(pe);
@@ -40,10 +45,14 @@ function bankSecure(pe: Pe): boolean {
   return isSecure(pe);
 }
 
-/** A Non-secure access (current Security state, not EL3) sees the Non-secure view of priorities. */
+/**
+ * A Non-secure access sees the Non-secure view of ICC_PMR_EL1/ICC_RPR_EL1 when
+ * Group 0 is not accessible to it, i.e. SCR_EL3.FIQ=1 (IHI 0069 §4.8.6; as
+ * QEMU's arm_gicv3_cpuif.c implements it).
+ */
 function nsView(pe: Pe): boolean {
   refreshConfig(pe);
-  return !isSecure(pe);
+  return pe.hasEl3 && !isSecure(pe) && (pe.scrLo & SCR.FIQ) !== 0;
 }
 
 /** ICC_CTLR_EL1 read-only fields: PRIbits [10:8] = bits-1, IDbits [13:11] = 0 (16-bit INTIDs). */
@@ -68,7 +77,8 @@ export class CpuInterface {
       const get = (n: string): bigint | undefined => pe.sysregs.get(n);
       const secure = bankSecure(pe);
       const pmr = get('ICC_PMR_EL1');
-      if (pmr !== undefined) g.pmr[p] = Number(pmr & 0xffn) & PRIORITY_MASK;
+      // As the PE would write it with MSR in its own state: a Non-secure PE's value is in the Non-secure view.
+      if (pmr !== undefined) g.pmr[p] = (nsView(pe) ? (Number(pmr & 0xffn) >> 1) | 0x80 : Number(pmr & 0xffn)) & PRIORITY_MASK;
       const en0 = get('ICC_IGRPEN0_EL1');
       if (en0 !== undefined) g.igrpen0[p] = Number(en0 & 1n);
       const en3 = get('ICC_IGRPEN1_EL3');
@@ -119,14 +129,20 @@ export class CpuInterface {
       }
       case 'ICC_RPR_EL1': {
         const v = g.runningPriority(p);
-        return BigInt(ns ? ((v & 0x80) !== 0 ? (v << 1) & 0xff : 0) : v);
+        // Non-secure view: Secure-half priorities read as 0; idle stays 0xFF.
+        return BigInt(ns && v !== 0xff ? ((v & 0x80) !== 0 ? (v << 1) & 0xff : 0) : v);
       }
       case 'ICC_HPPIR0_EL1':
       case 'ICC_HPPIR1_EL1': {
         const intid = g.hppi(p);
         if (intid < 0) return BigInt(INTID_SPURIOUS);
-        const want = name === 'ICC_HPPIR0_EL1' ? G0 : secure ? G1S : G1NS;
-        if (g.hppiGroup === want) return BigInt(intid);
+        if (name === 'ICC_HPPIR1_EL1') {
+          // Group 1 visibility (pseudocode CheckGroup1ForSpecialIdentifiers): Secure G1 only in Secure state, NS G1 not at Secure EL1/EL2; EL3 sees both.
+          if (g.hppiGroup === G0) return BigInt(INTID_SPURIOUS);
+          if (pe.el === 3 || g.hppiGroup === (isSecureNow(pe) ? G1S : G1NS)) return BigInt(intid);
+          return BigInt(INTID_SPURIOUS);
+        }
+        if (g.hppiGroup === G0) return BigInt(intid);
         // At EL3, HPPIR0 reports a pending Group 1 interrupt as 1020/1021 (IHI 0069 §2.2.1).
         if (name === 'ICC_HPPIR0_EL1' && pe.el === 3 && g.hppiGroup !== G0) return BigInt(g.hppiGroup === G1S ? 1020 : 1021);
         return BigInt(INTID_SPURIOUS);
@@ -209,10 +225,16 @@ export class CpuInterface {
         return BigInt(g.acknowledgeGroup(pe.id, G0));
       },
     });
-    reg.setSysregHandler('ICC_IAR1_EL1', { read: (pe) => BigInt(g.acknowledgeGroup(pe.id, bankSecure(pe) ? G1S : G1NS)) });
-    const eoi = (pe: Pe, v: bigint): void => g.eoi(pe.id, Number(v & 0xff_ffffn), g.eoiModeFor(pe) === 0);
-    reg.setSysregHandler('ICC_EOIR0_EL1', { write: eoi });
-    reg.setSysregHandler('ICC_EOIR1_EL1', { write: eoi });
+    reg.setSysregHandler('ICC_IAR1_EL1', {
+      read: (pe) => {
+        if (pe.el === 3) return BigInt(g.acknowledgeGroups(pe.id, G1S, G1NS));
+        return BigInt(g.acknowledgeGroup(pe.id, isSecureNow(pe) ? G1S : G1NS));
+      },
+    });
+    reg.setSysregHandler('ICC_EOIR0_EL1', { write: (pe, v) => g.eoi(pe.id, Number(v & 0xff_ffffn), g.eoiModeFor(pe) === 0, G0) });
+    reg.setSysregHandler('ICC_EOIR1_EL1', {
+      write: (pe, v) => g.eoi(pe.id, Number(v & 0xff_ffffn), g.eoiModeFor(pe) === 0, isSecureNow(pe) ? G1S : G1NS),
+    });
     reg.setSysregHandler('ICC_DIR_EL1', { write: (pe, v) => g.deactivate(pe.id, Number(v & 0xff_ffffn)) });
     reg.setSysregHandler('ICC_BPR0_EL1', {
       read: (pe) => this.view(pe, 'ICC_BPR0_EL1')!,

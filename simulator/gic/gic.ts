@@ -557,8 +557,14 @@ export class Gic implements SecureInterruptController {
   }
 
   acknowledgeGroup(p: number, g: number): number {
+    return this.acknowledgeGroups(p, g, g);
+  }
+
+  /** Acknowledge the HPPI when its group is `g` or `alt` (ICC_IAR1_EL1 at EL3 sees both Group 1s). */
+  acknowledgeGroups(p: number, g: number, alt: number): number {
     const intid = this.hppi(p);
-    if (intid < 0 || this.hppiGroup !== g || !this.hppiPassesMasks(p)) return INTID_SPURIOUS;
+    if (intid < 0 || (this.hppiGroup !== g && this.hppiGroup !== alt) || !this.hppiPassesMasks(p)) return INTID_SPURIOUS;
+    g = this.hppiGroup;
     const i = this.index(intid, p);
     this.pendingLatch[i] = 0;
     this.active[i] = 1;
@@ -600,11 +606,26 @@ export class Gic implements SecureInterruptController {
   endOfInterrupt(pe: number, intid: number): void {
     const p = this.pes[pe];
     const mode = p === undefined ? this.eoiModeNs[pe] : this.eoiModeFor(p);
-    this.eoi(pe, intid, mode === 0);
+    this.eoi(pe, intid, mode === 0, this.groupCodeOf(intid, pe));
   }
 
-  eoi(p: number, intid: number, deactivate: boolean): void {
-    if (intid >= 1020 && intid <= 1023) return;
+  /** The group whose Active Priorities bit is the highest active priority (ties: G0, then G1S), or -1. */
+  highestActiveGroup(p: number): number {
+    const bits = this.ap0[p] | this.ap1s[p] | this.ap1ns[p];
+    if (bits === 0) return -1;
+    const low = bits & -bits;
+    return (this.ap0[p] & low) !== 0 ? G0 : (this.ap1s[p] & low) !== 0 ? G1S : G1NS;
+  }
+
+  /**
+   * ICC_EOIR0/1_EL1 (IHI 0069 §4.7.2, pseudocode ICC_EOIR*): ignored for the
+   * special INTIDs and when the highest active priority does not belong to
+   * group `g` (EOIR0: Group 0; EOIR1: Group 1 of the current Security state);
+   * otherwise a priority drop, and with EOImode=0 the deactivation of `intid`.
+   */
+  eoi(p: number, intid: number, deactivate: boolean, g: number): void {
+    if (intid > SPI_LAST) return;
+    if (this.highestActiveGroup(p) !== g) return;
     this.priorityDrop(p);
     if (deactivate) {
       const i = this.index(intid, p);

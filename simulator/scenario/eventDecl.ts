@@ -4,7 +4,7 @@
  * speculative cache fill).
  *
  *   TRIGGER  step N | pe N reaches TARGET
- *   ACTION   irq INTID [pe N] | write ADDR = VALUE [size 1|2|4|8] | fill ADDR [in CACHE]
+ *   ACTION   irq INTID [pe N] | write ADDR = VALUE [size 1|2|4|8] | fill ADDR [in CACHE] | uart [NAME] input "TEXT"
  */
 import type { RawBlock } from './blocks';
 import { didYouMean, spanRange, tokRange } from './diagnostics';
@@ -18,7 +18,18 @@ export interface PeMention {
 }
 
 /** A trigger value ends at `do` (or at an action word when `do` is missing, so the message says so). */
-const TRIGGER_END = ['do', 'irq', 'write', 'fill'];
+const TRIGGER_END = ['do', 'irq', 'write', 'fill', 'uart'];
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0' };
+
+/** The characters of a string token: quotes removed, C escapes (\\n \\r \\t \\0 \\\\ \\" \\xHH) interpreted. */
+function unquote(tok: string): string {
+  const body = tok.startsWith('"') ? tok.slice(1, tok.endsWith('"') && tok.length > 1 ? -1 : undefined) : tok;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    return ESCAPES[e] ?? e;
+  });
+}
 
 export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMention[]): void {
   const c = new Cursor(block.header, st, block.keyword);
@@ -119,13 +130,30 @@ export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMe
     }
     action = { kind: 'fill', address: addr, cache };
     st.late.push({ expr: addr, what: 'the address', min: 0n, max: (1n << 52n) - 1n });
+  } else if (c.acceptWord('uart')) {
+    // `uart [NAME] input "TEXT"` (docs/language.md "Interrupts").
+    let device: string | undefined;
+    const n = c.peek();
+    if (n && n.kind === 'ident' && n.text !== 'input') {
+      c.next();
+      device = n.text;
+    }
+    if (!c.expectWord('input', device ?? 'uart')) return;
+    const str = c.next();
+    if (!str || str.kind !== 'string') {
+      if (str) c.i--;
+      return c.expected('a string of characters, e.g. "hello\\n"', 'input');
+    }
+    const a: EventDecl['action'] = { kind: 'uart-input', text: unquote(str.text), range: tokRange(str) };
+    if (device !== undefined) a.device = device;
+    action = a;
   } else {
-    const hint = ak ? didYouMean(ak.text, ['irq', 'write', 'fill']) : '';
+    const hint = ak ? didYouMean(ak.text, ['irq', 'write', 'fill', 'uart']) : '';
     if (ak && hint) {
       st.rep.error(tokRange(ak), `unknown action '${ak.text}'${hint}`);
       return;
     }
-    return c.expected("an action ('irq N', 'write ADDR = VALUE' or 'fill ADDR')", 'do');
+    return c.expected("an action ('irq N', 'write ADDR = VALUE', 'fill ADDR' or 'uart input \"TEXT\"')", 'do');
   }
   c.expectEnd('the event');
   const ev: EventDecl = { trigger, action, repeat, range: spanRange(block.keyword, block.header[block.header.length - 1]) };

@@ -88,3 +88,31 @@ export function registerScenarioPass(name: string, pass: ScenarioPass): void {
 export function scenarioPasses(): [string, ScenarioPass][] {
   return [...passes];
 }
+
+/** A symbol every scenario can use without defining it (a layer's documented constant). */
+export interface PredefinedSymbol {
+  name: string;
+  value: bigint;
+  /** One line for hovers and completion. */
+  description: string;
+}
+
+const predefined = new Map<string, PredefinedSymbol>();
+
+/**
+ * Make `name` usable in every scenario expression (e.g. `MAIR_DEFAULT` from the
+ * page-table layer). A scenario's own `const`/label of the same name wins, so
+ * scenarios written before the registration keep working.
+ */
+export function registerPredefinedSymbol(name: string, value: bigint, description: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid symbol name '${name}'`);
+  predefined.set(name, { name, value, description });
+}
+
+export function predefinedSymbol(name: string): PredefinedSymbol | undefined {
+  return predefined.get(name);
+}
+
+export function predefinedSymbols(): PredefinedSymbol[] {
+  return [...predefined.values()];
+}

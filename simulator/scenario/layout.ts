@@ -17,6 +17,7 @@
 import type { Assembler, AsmContext, Instr } from '../isa/instr';
 import { INSTRUCTION_SIZE } from '../isa';
 import type { Token } from './lexer';
+import type { CodeBlock, ExceptionLevel } from './model';
 import { didYouMean, tokRange } from './diagnostics';
 import { asmKey, cachedAssembly, storeAssembly, type AsmRecord } from './asmCache';
 import { alignUp, directivePass1, directivePass2 } from './directives';
@@ -125,12 +126,15 @@ function recordOperandRefs(st: ParseState, li: LineInternals, asked: Set<string>
   }
 }
 
-/** Pass 2: assemble instructions, encode data, fill `model.program`. */
-export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: Assembler | undefined, cacheable = false): void {
+/**
+ * Pass 2: assemble instructions, encode data, fill `model.program`.
+ * `elOf`: the EL each block runs at when known (declared or inferred, codeEl.ts), for EL-access warnings. */
+export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: Assembler | undefined, cacheable = false, elOf?: ReadonlyMap<CodeBlock, ExceptionLevel>): void {
   const program = st.model.program;
   for (const lay of layouts) {
     const { ci, base } = lay;
     const block = ci.block;
+    const blockEl = block.el ?? elOf?.get(block);
     const size = Number(lay.codeEnd - base);
     const bytes = new Uint8Array(size);
     const known = new Uint8Array(size); // 1 where the image byte is known
@@ -174,7 +178,7 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
     let recording: AsmRecord | undefined;
     const ctx: AsmContext = {
       pc,
-      el: block.el,
+      el: blockEl,
       resolve: (name) => {
         const v = lookup(name);
         const value = v === null ? undefined : v;
@@ -242,7 +246,7 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
         reported = 0;
         ctx.pc = pc;
         let instr: Instr | undefined;
-        const key = cacheable ? asmKey(asm, pc, block.el) : undefined;
+        const key = cacheable ? asmKey(asm, pc, blockEl) : undefined;
         const rec = key !== undefined ? cachedAssembly(key) : undefined;
         if (rec && replay(rec)) instr = rec.instr;
         else if (assembler) {

@@ -163,7 +163,9 @@ export interface EventDecl {
 export type EventAction =
   | { kind: 'irq'; intid: number; pe?: number }
   | { kind: 'fill'; address: ValueExpr; cache: string }
-  | { kind: 'write'; address: ValueExpr; value: ValueExpr; size: 1 | 2 | 4 | 8 };
+  | { kind: 'write'; address: ValueExpr; value: ValueExpr; size: 1 | 2 | 4 | 8 }
+  /** `uart [NAME] input "TEXT"`: characters arrive on a UART's receive line (simulator/devices/uart.ts). */
+  | { kind: 'uart-input'; device?: string; text: string; range: SourceRange };
 
 export type FaultKind =
   | 'translation'

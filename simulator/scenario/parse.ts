@@ -19,7 +19,8 @@ import { interpretExpect, type RegisterMention } from './expectBlock';
 import { isExtensionBlock, scenarioPasses } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
 import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
-import type { GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
+import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
+import { inferredCodeEl, type ElInputs } from './codeEl';
 import { interpretPe, type PeHeaderInfo } from './peBlock';
 import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } from './state';
 import { defaultSystem, finishSystem, interpretSystem, type SystemExtras } from './systemBlock';
@@ -156,11 +157,31 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
   const layouts = layoutPass1(st);
   resolveConstants(st, true);
   // Re-parses (the language server on every keystroke) reuse unchanged lines' assembly (asmCache.ts).
-  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false);
+  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false, codeEls(st));
 
   for (const d of st.late) applyDeferred(st, d);
   checkPlacement(st);
   if (!options.skipChecks) checkScenario(st, { peHeaders, peMentions, regMentions });
+}
+
+/** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */
+function codeEls(st: ParseState): Map<CodeBlock, ExceptionLevel> {
+  const global = globalLookup(st);
+  const inputs: ElInputs = {
+    pes: st.model.pes,
+    valueOf: (e) => evaluate(st, e, global, { quiet: true }),
+    extentOf: (b) => {
+      const ci = st.code.find((c) => c.block === b);
+      return ci?.start !== undefined && ci.end !== undefined && ci.end > ci.start ? { lo: ci.start, hi: ci.end - 1n } : undefined;
+    },
+  };
+  const out = new Map<CodeBlock, ExceptionLevel>();
+  for (const ci of st.code) {
+    if (ci.block.kind !== 'code') continue;
+    const el = inferredCodeEl(ci.block, inputs);
+    if (el !== undefined) out.set(ci.block, el);
+  }
+  return out;
 }
 
 /** Run one block interpreter; an internal failure is reported at the block, and parsing continues. */

@@ -96,7 +96,8 @@ export function interpretPe(st: ParseState, block: RawBlock, headers: PeHeaderIn
         }
         if (elSeen) st.rep.warning(tokRange(key), "'el' is set twice; the last value wins", 'duplicate');
         elSeen = true;
-        st.late.push({ expr: e, what: 'the exception level', min: 0n, max: 3n, apply: (v) => (decl.el = Number(v) as ExceptionLevel) });
+        // Early (with system values): layout infers code blocks' ELs from it (codeEl.ts).
+        st.early.push({ expr: e, what: 'the exception level', min: 0n, max: 3n, apply: (v) => (decl.el = Number(v) as ExceptionLevel) });
         break;
       }
       case 'security': {

@@ -4,6 +4,7 @@
  */
 import { evaluateExpression, expressionSymbols } from '../isa/expr';
 import { Reporter, spanRange, tokRange } from './diagnostics';
+import { predefinedSymbol } from './keywords';
 import type { Token } from './lexer';
 import type { AsmLine, CodeBlock, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
 
@@ -193,11 +194,11 @@ function distance(a: string, b: string): number {
   return dp[b.length];
 }
 
-/** Lookup over the global symbol table (constants and labels). */
+/** Lookup over the global symbol table (constants and labels), then the predefined symbols (keywords.ts). */
 export function globalLookup(st: ParseState): Lookup {
   return (name) => {
     const s = st.model.symbols.get(name);
-    if (!s) return undefined;
+    if (!s) return predefinedSymbol(name)?.value;
     return s.value ?? null;
   };
 }

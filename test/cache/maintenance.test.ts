@@ -185,6 +185,16 @@ describe('instruction side', () => {
     assert.equal(f.h.fetchInstr(f.pes[0], CODE, NORMAL_WB_ISH)?.line, 3, 'unchanged words keep the assembled instruction');
   });
 
+  it('the view lists the lines each instruction cache holds, with the instructions it would execute', () => {
+    const f = fixture({ program: program(), decode });
+    f.h.fetchInstr(f.pes[1], CODE, NORMAL_WB_ISH);
+    assert.deepEqual(f.h.icache.view(0), []);
+    const v = f.h.icache.view(1);
+    assert.equal(v.length, 1);
+    assert.equal(v[0].pa, CODE);
+    assert.deepEqual(v[0].instrs.slice(0, 3), ['nop', 'nop', undefined]);
+  });
+
   it('IC IALLU invalidates only this PE; IC IALLUIS every PE of the domain', () => {
     const f = fixture({ program: program(), decode, config: { l2: undefined, pou: 'memory' } });
     f.h.fetchInstr(f.pes[0], CODE, NORMAL_WB_ISH);

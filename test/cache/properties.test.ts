@@ -146,3 +146,40 @@ describe('cache hierarchy properties: mixed attributes', () => {
     );
   });
 });
+
+describe('caches block parser (fast-check)', () => {
+  it('never throws; every problem is a `caches` diagnostic on a line of the block; the result is always usable', async () => {
+    const { parseCacheConfig } = await import('../../simulator/cache/config');
+    const word = fc.oneof(
+      fc.constantFrom('l1d', 'l2', 'system_cache', 'pou', 'poc', 'inner_domain', 'size', 'ways', 'none', 'memory', 'l1', 'system_cache', '0-3', '1'),
+      fc.constantFrom('0x1000', '0x4000', '4', '8', '3', '0', '0x', '-1', '64', '128'),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { maxLength: 8 }), fc.integer({ min: 1, max: 8 }), (lines, pes) => {
+        const range = (l: number) => ({ start: { line: l, col: 0 }, end: { line: l, col: 1 } });
+        const block = {
+          keyword: 'caches',
+          args: [],
+          range: { start: { line: 0, col: 0 }, end: { line: lines.length + 1, col: 1 } },
+          body: lines.map((ws, i) => ({ words: ws.map((text) => ({ text, range: range(i + 1) })), range: range(i + 1) })),
+        };
+        const diags: import('../../simulator/scenario/model').Diagnostic[] = [];
+        const cfg = parseCacheConfig({ pes } as import('../../simulator/scenario/model').SystemConfig, [block], diags);
+        for (const d of diags) {
+          assert.equal(d.rule, 'caches');
+          assert.ok(d.range.start.line >= 0 && d.range.start.line <= lines.length + 1);
+        }
+        // Whatever was written, the configuration builds a valid hierarchy.
+        for (const g of [cfg.l1d, cfg.l2, cfg.system]) {
+          if (!g) continue;
+          const sets = g.size / (64 * g.ways);
+          assert.ok(Number.isInteger(sets) && sets >= 1 && (sets & (sets - 1)) === 0, JSON.stringify(g));
+        }
+        assert.ok(cfg.innerDomain.every((p) => p >= 0 && p < pes));
+        assert.ok(['l1', 'l2', 'system', 'memory'].includes(cfg.pou));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

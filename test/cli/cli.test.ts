@@ -76,6 +76,17 @@ describe('cli: armscope run', () => {
     assert.match(r.err, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8:\\d+: error: .*nowhere`, 'm'));
   });
 
+  it('--json on a scenario with errors: result "error", its diagnostics 1-based, exit 2', () => {
+    const r = cli(['run', scenarioFile('bad-json.armscope', PASSING.replace('entry start', 'entry nowhere')), '--json']);
+    assert.equal(r.code, 2);
+    const j = JSON.parse(r.out);
+    assert.equal(j.result, 'error');
+    assert.deepEqual(j.expectations, []);
+    const d = j.diagnostics.find((x: { severity: string }) => x.severity === 'error');
+    assert.equal(d.line, 8);
+    assert.match(d.message, /nowhere/);
+  });
+
   it('--json gives the machine-readable shape', () => {
     const r = cli(['run', scenarioFile('json.armscope', PASSING), '--json', '--seed', '3', '--max-steps', '50']);
     assert.equal(r.code, 0);

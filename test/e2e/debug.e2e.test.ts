@@ -41,14 +41,17 @@ describe('e2e: debugging seed 000 in code-server', function () {
     const phaseFile = path.join(os.tmpdir(), `phase-${tag}.json`);
     const resultsFile = path.join(os.tmpdir(), `results-${tag}.json`);
     const planFile = path.join(os.tmpdir(), `plan-${tag}.js`);
+    const progressFile = path.join(os.tmpdir(), `progress-${tag}.log`);
     fs.writeFileSync(
       planFile,
       `const fs = require('fs');
-      module.exports = async (vscode, log) => {
+      module.exports = async (vscode, log0) => {
+        const log = (m) => { log0(m); fs.appendFileSync(${JSON.stringify(progressFile)}, m + '\\n'); };
         const folder = vscode.workspace.workspaceFolders[0];
         const uri = vscode.Uri.joinPath(folder.uri, 'bug-osh-tables.armscope');
         const doc = await vscode.workspace.openTextDocument(uri);
         await vscode.window.showTextDocument(doc);
+        log('opened ' + doc.languageId);
         let diags = [];
         for (let i = 0; i < 160 && diags.length === 0; i++) {
           await new Promise((r) => setTimeout(r, 250));
@@ -70,6 +73,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
           check();
         });
         const ok = await vscode.debug.startDebugging(folder, { type: 'armscope', request: 'launch', name: 'Debug seed 000', program: uri.fsPath });
+        log('startDebugging: ' + ok);
         if (!ok) throw new Error('startDebugging returned false');
         const first = await nextStop(1, 60000);
         const session = vscode.debug.activeDebugSession;
@@ -100,13 +104,17 @@ describe('e2e: debugging seed 000 in code-server', function () {
       env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
     });
     const browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      const phase = await waitForJson<StoppedPhase>(phaseFile, 150_000).catch(async (e) => {
+      // The phase file, or the results file when the plan failed before it.
+      const first = await Promise.race([waitForJson<StoppedPhase>(phaseFile, 150_000), waitForJson<{ ok: boolean; error?: string }>(resultsFile, 150_000)]).catch((e: Error) => e);
+      if (!(first instanceof Error) && 'ok' in first && !first.ok) throw new Error(`the probe plan failed: ${first.error}`);
+      const phase = await waitForJson<StoppedPhase>(phaseFile, 1_000).catch(async (e) => {
         const r = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
-        throw new Error(`${e.message}\n${r}`);
+        const p = fs.existsSync(progressFile) ? fs.readFileSync(progressFile, 'utf8') : '';
+        throw new Error(`${e.message}\nprogress:\n${p}\n${r}`);
       });
       // Highlighting and a live diagnostic from the background run (the checker's mismatched-attributes finding).
       assert.ok(phase.diagnostics.some((d) => /mismatched|stale/i.test(d.message)), JSON.stringify(phase.diagnostics));
@@ -126,7 +134,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       // UI: the debug toolbar and call stack are up; expand Caches and L1D.pe0 in the Variables view.
       await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
       await page.waitForSelector('.debug-call-stack', { timeout: 30_000 });
-      const cachesRow = page.locator('.debug-variables .monaco-list-row', { hasText: /^Caches$/ }).first();
+      const cachesRow = page.locator('.debug-variables .monaco-list-row', { hasText: 'Caches' }).first();
       await cachesRow.waitFor({ timeout: 30_000 });
       await cachesRow.click();
       const l1Row = page.locator('.debug-variables .monaco-list-row', { hasText: 'L1D.pe0' }).first();
@@ -150,6 +158,9 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.locator('.debug-call-stack', { hasText: 'ldr' }).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-step-back.png') });
+    } catch (e) {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-failure.png') }).catch(() => undefined);
+      throw e;
     } finally {
       await browser.close();
       server.stop();

@@ -167,16 +167,28 @@ event when step 20 do write flag = 0x1234_5678_9abc size 8
     assert.equal(ev.line, 22);
   });
 
+  /**
+   * IRQ 33 (an SPI) reaches PE 0 through the GIC, configured as firmware leaves
+   * it: distributor group enabled, the interrupt Non-secure Group 1, routed to
+   * PE 0; the CPU interface unmasked (PMR) and Group 1 enabled. The handler
+   * acknowledges (ICC_IAR1_EL1) and ends (ICC_EOIR1_EL1) it.
+   */
   const irqScenario = (trigger: string): string => `
 system {
   pes 1
   memory ram at 0x8000_0000 size 0x10_0000
   max_steps 1000
 }
+gic {
+  enable group1ns
+  interrupt 33 group 1ns priority 0x80 target pe 0 enabled
+}
 pe 0 {
   el 1
   entry start
   vbar_el1 = 0x8000_0800
+  icc_pmr_el1 = 0xff
+  icc_igrpen1_el1 = 1
 }
 code at 0x8000_0000 {
 start:
@@ -190,7 +202,9 @@ done:
 }
 code at 0x8000_0a80 {
 irq_handler:
+    mrs   x6, icc_iar1_el1
     add   x5, x5, #1
+    msr   icc_eoir1_el1, x6
     eret
 }
 event ${trigger} do irq 33
@@ -205,7 +219,8 @@ event ${trigger} do irq 33
     assert.equal(irqs.length, 1);
     assert.equal(irqs[0].el, 1);
     assert.equal(m.faults.length, 0);
-    assert.equal(m.pes[0].irqLine, false, 'taking the IRQ acknowledged it');
+    assert.equal(m.pes[0].getX(6), 33n, 'ICC_IAR1_EL1 gave INTID 33');
+    assert.equal(m.pes[0].irqLine, false, 'acknowledged and ended: the GIC no longer signals it');
   });
 
   it('wakes a PE from WFI when a later step event raises its IRQ; ends "waiting" when nothing is pending', () => {
@@ -354,10 +369,16 @@ system {
   cache_model off
   max_steps 400
 }
+gic {
+  enable group1ns
+  interrupt 33 group 1ns priority 0x80 target pe 0 enabled
+}
 pe 0 {
   el 1
   entry start
   vbar_el1 = 0x8000_0800
+  icc_pmr_el1 = 0xff
+  icc_igrpen1_el1 = 1
 }
 code at 0x8000_0000 {
 start:
@@ -368,7 +389,9 @@ sleep:
 }
 code at 0x8000_0a80 {
 irq_handler:
+    mrs   x6, icc_iar1_el1
     add   x5, x5, #1
+    msr   icc_eoir1_el1, x6
     eret
 }
 event every when step 100 do irq 33

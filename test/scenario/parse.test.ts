@@ -129,17 +129,20 @@ describe('scenario parser: block layer and recovery', () => {
   });
 
   it('keeps registered extension blocks as GenericBlocks split into words', () => {
-    const m = parseScenario(src('partition sp1 {', '  id 0x8001', '  memory 0x1000_0000 size 0x1000 attrs normal-wb, ish', '  name "my sp"', '  vcpu 0 { entry main }', '}'));
+    // A test-only keyword: real layers (firmware's `partition`) validate their blocks in a pass.
+    registerBlockKeyword('testpartition');
+    const m = parseScenario(src('testpartition sp1 {', '  id 0x8001', '  memory 0x1000_0000 size 0x1000 attrs normal-wb, ish', '  name "my sp"', '  vcpu 0 { entry main }', '}'));
     assert.deepEqual(diags(m), []);
     assert.equal(m.blocks.length, 1);
     const b = m.blocks[0];
-    assert.equal(b.keyword, 'partition');
+    assert.equal(b.keyword, 'testpartition');
     assert.deepEqual(b.args.map((a) => a.text), ['sp1']);
     assert.deepEqual(
       b.body.map((s) => s.words.map((w) => w.text)),
       [['id', '0x8001'], ['memory', '0x1000_0000', 'size', '0x1000', 'attrs', 'normal-wb', ',', 'ish'], ['name', '"my sp"'], ['vcpu', '0', '{', 'entry', 'main', '}']],
     );
     assert.equal(at(b.body[1].words[5]), '2:39-2:48');
+    assert.equal(at(b.args[0]), '0:14-0:17');
     assert.equal(at(b), '0:0-5:1');
   });
 

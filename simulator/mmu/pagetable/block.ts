@@ -13,7 +13,7 @@
  * diagnostics with the range of the offending words.
  */
 import { evaluateExpression } from '../../isa/expr';
-import { registerBlockKeyword } from '../../scenario/keywords';
+import { predefinedSymbol, registerBlockKeyword, registerPredefinedSymbol, registerScenarioPass } from '../../scenario/keywords';
 import type { Diagnostic, GenericBlock, RelatedLocation, ScenarioModel, SourceRange } from '../../scenario/model';
 import { hex } from '../../util/hex';
 import { stage1Geometry, stage1Leaf, stage2Geometry, stage2Leaf, TableBuilder, TableBuildError, type LeafBits } from './builder';
@@ -49,6 +49,12 @@ export const MAIR_BYTE: Record<MemoryTypeName, number> = {
 
 /** MAIR value matching MAIR_INDEX: idx0 00, idx1 FF, idx2 44, idx3 04, idx4 BB, idx5 08, idx6 0C. */
 export const MAIR_DEFAULT = 0x000c_08bb_0444_ff00n;
+
+registerPredefinedSymbol(
+  'MAIR_DEFAULT',
+  MAIR_DEFAULT,
+  'MAIR_ELx value matching the `pagetable` attribute names: Attr0 Device-nGnRnE, Attr1 Normal WB, Attr2 Normal NC, Attr3 Device-nGnRE, Attr4 Normal WT, Attr5 Device-nGRE, Attr6 Device-GRE',
+);
 
 /** Stage-2 MemAttr[3:0] (FWB=0) of each memory type name (Arm ARM D8.5.5). */
 const S2_MEMATTR: Record<MemoryTypeName, number> = {
@@ -114,7 +120,7 @@ class BlockReader {
       this.error(after, `expected ${what}`);
       return undefined;
     }
-    const r = evaluateExpression(w.text, (name) => this.model.symbols.get(name)?.value ?? this.model.constants.get(name)?.value);
+    const r = evaluateExpression(w.text, (name) => this.model.symbols.get(name)?.value ?? this.model.constants.get(name)?.value ?? (this.model.symbols.has(name) ? undefined : predefinedSymbol(name)?.value));
     if ('error' in r) {
       this.error(w.range, `${what}: ${r.error}`);
       return undefined;
@@ -373,16 +379,17 @@ function defaultSl0(t0sz: number): number {
   return 1;
 }
 
-const applied = new WeakSet<ScenarioModel>();
+const applied = new WeakMap<ScenarioModel, BuiltPageTable[]>();
 
 /**
  * Build the model's `pagetable` blocks into its initial memory image and add their
  * diagnostics. Idempotent (the parser and the engine may both call it).
  */
 export function applyPageTables(model: ScenarioModel): BuiltPageTable[] {
-  if (applied.has(model)) return buildPageTables(model).tables;
-  applied.add(model);
+  const done = applied.get(model);
+  if (done) return done;
   const { tables, diagnostics } = buildPageTables(model);
+  applied.set(model, tables);
   model.diagnostics.push(...diagnostics);
   for (const t of tables) {
     const lines = lineOfWrites.get(t.builder) ?? [];
@@ -395,3 +402,6 @@ export function applyPageTables(model: ScenarioModel): BuiltPageTable[] {
   }
   return tables;
 }
+
+// Parse-time pass (scenario/keywords.ts): `armscope check` and the editor show page-table diagnostics.
+registerScenarioPass('pagetable', (model) => void applyPageTables(model));
