@@ -18,9 +18,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
-import { parseScenario } from '../simulator/scenario/parse';
+import { parseScenario } from '../simulator';
 import { cacheWorkloads } from './caches';
 import { benchLsp, benchLspStdio, formatLspBench } from './lsp';
+import { benchDap, formatDapBench } from './dap';
 import { runTranslationBench } from './translation';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
@@ -191,6 +192,8 @@ async function main(): Promise<void> {
     console.log(`  ${r.name.padEnd(width)}  ${fmtRate(r.rate).padStart(16)}  (${r.steps.toLocaleString('en')} steps in ${r.seconds.toFixed(3)} s CPU, ${r.walkReadsPerKiloInstr.toFixed(1)} descriptor reads / 1k instr)`);
   console.log('\nTime travel (1 PE loop, wall clock):');
   for (const t of timeTravel()) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
+  console.log('\nDebug adapter over stdio (median round-trips):');
+  for (const line of formatDapBench(await benchDap()).split('\n')) console.log(`  ${line}`);
   console.log('\nLanguage server (median):');
   const lsp = [...benchLsp(), ...(await benchLspStdio())];
   for (const line of formatLspBench(lsp).split('\n')) console.log(`  ${line}`);

@@ -14,7 +14,7 @@
  * runs it alone.
  */
 import { Machine } from '../simulator/engine/machine';
-import { parseScenario } from '../simulator/scenario/parse';
+import { parseScenario } from '../simulator';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
 
 export interface TranslationBenchResult {

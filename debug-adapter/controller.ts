@@ -9,6 +9,7 @@
  * running forward and while re-executing a segment during a reverse search
  * (replay mutes trace events).
  */
+import { ffaErrorName } from '../simulator/arch/index';
 import { CHECKER_RULES } from '../simulator/checks/index';
 import { evaluateCondition } from '../simulator/engine/evaluate';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
@@ -44,6 +45,7 @@ export function exceptionFilters(): ExceptionFilterDef[] {
   out.push({ filter: 'fault:other', label: 'Other faults', description: 'Stop on other aborts, undefined instructions and illegal execution state', default: true });
   out.push({ filter: 'exception:any', label: 'Every exception taken', description: 'Stop on every exception a PE takes (SVC/HVC/SMC calls, traps, interrupts)' });
   for (const rule of CHECKER_RULES) out.push({ filter: `finding:${rule}`, label: `Finding: ${rule}`, description: `Stop when the ${rule} checker reports a finding`, default: true });
+  out.push({ filter: 'finding:other', label: 'Other findings (FF-A, isolation, …)', description: 'Stop on findings of the firmware layer and other checkers', default: true });
   out.push({ filter: 'ffa-error', label: 'FF-A error return', description: 'Stop when an SMC/HVC/ERET returns FFA_ERROR in w0', default: true });
   out.push({ filter: 'livelock', label: 'Livelock', description: 'Stop when a checker stops the run (e.g. livelock detected)', default: true });
   out.push({ filter: 'expectation', label: 'Failed expectation', description: 'Stop at the end of the run when an expectation fails', default: true });
@@ -57,8 +59,8 @@ export interface LineBreakpoint {
   condition?: string;
   hitCondition?: string;
   hits: number;
-  /** `function` breakpoints stop with that reason. */
-  kind: 'line' | 'function';
+  /** `function` and `instruction` breakpoints stop with that reason. */
+  kind: 'line' | 'function' | 'instruction';
   name?: string;
 }
 
@@ -71,7 +73,7 @@ export interface DataBreakpoint {
   hits: number;
 }
 
-export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'end' | 'goto';
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'end' | 'goto';
 
 export interface Stop {
   reason: StopReason;
@@ -82,6 +84,13 @@ export interface Stop {
   exceptionId?: string;
   details?: string;
   breakpointIds?: number[];
+  /**
+   * The state to show is the one *before* the step that caused the stop: an
+   * exception the built-in firmware handled within the step (the PE is no
+   * longer at the vector), so the faulting instruction and its call chain are
+   * what the user sees.
+   */
+  before?: boolean;
 }
 
 export interface LaunchOptions {
@@ -129,6 +138,7 @@ export class DebugController {
   readonly model: ScenarioModel;
   lineBreakpoints: LineBreakpoint[] = [];
   functionBreakpoints: LineBreakpoint[] = [];
+  instructionBreakpoints: LineBreakpoint[] = [];
   dataBreakpoints: DataBreakpoint[] = [];
   filters = new Set<string>();
   /** Conditions on exception filters (DAP filterOptions), by filter id. */
@@ -147,6 +157,8 @@ export class DebugController {
   private endReported = false;
   /** Highest step reached along the current history (beyond it, steps are new). */
   frontier = 0;
+  /** Step of the state a `before` stop showed (-1: none). */
+  private beforeStopAt = -1;
 
   constructor(model: ScenarioModel, opts: LaunchOptions = {}) {
     this.model = model;
@@ -184,7 +196,7 @@ export class DebugController {
 
   rebuildBreakpointIndex(): void {
     this.bpByPc.clear();
-    for (const bp of [...this.lineBreakpoints, ...this.functionBreakpoints])
+    for (const bp of [...this.lineBreakpoints, ...this.functionBreakpoints, ...this.instructionBreakpoints])
       for (const a of bp.addresses) {
         const l = this.bpByPc.get(a) ?? [];
         l.push(bp);
@@ -245,12 +257,21 @@ export class DebugController {
       const f = m.exceptions[this.seenExceptions];
       const filter = faultFilter(f);
       const hit = (filter !== undefined && this.filters.has(filter) ? filter : undefined) ?? (this.filters.has('exception:any') ? 'exception:any' : undefined);
-      if (hit && !stop && this.filterOk(hit, f.pe))
-        stop = { reason: 'exception', pe: f.pe, description: faultDescription(f), exceptionId: hit, details: f.reason };
+      if (hit && !stop && this.filterOk(hit, f.pe)) {
+        const before = !this.atVector(f);
+        stop = {
+          reason: 'exception',
+          pe: f.pe,
+          description: faultDescription(f) + (before ? ` — taken by the next step and handled by the built-in firmware (${this.machine.pes[f.pe].stopReason ?? `now at EL${this.machine.pes[f.pe].el}`})` : ''),
+          exceptionId: hit,
+          details: f.reason,
+          before,
+        };
+      }
     }
     for (; this.seenFindings < m.findings.length; this.seenFindings++) {
       const fd = m.findings[this.seenFindings];
-      const id = `finding:${fd.rule}`;
+      const id = (CHECKER_RULES as readonly string[]).includes(fd.rule) ? `finding:${fd.rule}` : 'finding:other';
       if (!stop && this.filters.has(id) && this.filterOk(id, fd.pe ?? 0))
         stop = { reason: 'exception', pe: fd.pe ?? 0, description: `${fd.rule}: ${fd.message}`, exceptionId: id, details: fd.message };
     }
@@ -288,7 +309,8 @@ export class DebugController {
       if (this.filters.has('ffa-error') && pe.xlo[0] === FFA_ERROR) {
         const mn = m.instrAt(prevPc)?.mnemonic;
         if ((mn === 'smc' || mn === 'hvc' || mn === 'eret') && this.filterOk('ffa-error', i)) {
-          stop = { reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR (w2 = ${hex(pe.xlo[2] | 0)})`, exceptionId: 'ffa-error' };
+          const code = pe.xlo[2] | 0;
+          stop = { reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR ${ffaErrorName(code) ?? code} (w2 = ${hex(pe.xlo[2] >>> 0)})`, exceptionId: 'ffa-error' };
           continue;
         }
       }
@@ -296,6 +318,14 @@ export class DebugController {
       if (bps) stop = this.breakpointHit(bps, i, reverse) ?? stop;
     }
     return stop;
+  }
+
+  /** After the step that took exception `f`, is its PE at the vector of the EL it was taken to (Arm ARM D1.3.2 vector offsets < 0x800)? */
+  private atVector(f: FaultRecord): boolean {
+    const pe = this.machine.pes[f.pe];
+    if (pe.el !== f.el || f.el === 0) return false;
+    const vbar = Number(BigInt.asIntN(64, pe.readSysreg(`VBAR_EL${f.el}`) & ~0x7ffn));
+    return pe.pc >= vbar && pe.pc < vbar + 0x800;
   }
 
   private filterOk(filter: string, pe: number): boolean {
@@ -339,7 +369,7 @@ export class DebugController {
       }
       const where = this.machine.lineOfPc(this.machine.pes[pe].pc);
       return {
-        reason: bp.kind === 'function' ? 'function breakpoint' : 'breakpoint',
+        reason: bp.kind === 'function' ? 'function breakpoint' : bp.kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint',
         pe,
         description: `PE${pe} at ${bp.name ?? (where !== undefined ? `line ${where + 1}` : hex(this.machine.pes[pe].pc))}`,
         breakpointIds: [bp.id],
@@ -390,14 +420,22 @@ export class DebugController {
     this.pauseRequested = false;
     this.syncCounters();
     const m = this.machine;
+    // Resuming from a stop shown *before* its step: that step's exception does not stop again.
+    const resumeFrom = this.beforeStopAt;
+    this.beforeStopAt = -1;
+    /** A stop to report now, or undefined to go on (a `before` stop is resolved here). */
+    const settle = (stop: Stop | undefined): Stop | undefined => {
+      if (!stop?.before) return stop;
+      if (until) return { ...stop, before: false };
+      if (m.steps - 1 === resumeFrom) return undefined;
+      this.goTo(m.steps - 1);
+      this.beforeStopAt = m.steps;
+      return stop;
+    };
     for (;;) {
       for (let k = 0; k < 20_000; k++) {
-        if (!this.stepOnce()) {
-          const stop = this.check(false);
-          if (stop) return stop;
-          return this.endStop();
-        }
-        const stop = this.check(false) ?? until?.();
+        if (!this.stepOnce()) return settle(this.check(false)) ?? this.endStop();
+        const stop = settle(this.check(false)) ?? until?.();
         if (stop) return stop;
       }
       if (onChunk) await onChunk(m.steps);
@@ -417,11 +455,15 @@ export class DebugController {
     const m = this.machine;
     const target = m.pes[pe];
     const start = target.instret;
+    if (target.state === 'halted') return { reason: 'step', pe, description: `PE${pe} is halted: ${target.stopReason ?? 'hlt'}` };
     if (singleThread && target.state === 'running' && !m.stopInfo) {
       this.syncCounters();
+      this.beforeStopAt = -1;
       m.apply({ kind: 'pe-step', pe });
       this.frontier = m.steps;
-      return this.check(false) ?? { reason: 'step', pe, description: `PE${pe} stepped` };
+      // A single step shows its own result, even when the firmware handled an exception within it.
+      const stop = this.check(false);
+      return stop ? { ...stop, before: false } : { reason: 'step', pe, description: `PE${pe} stepped` };
     }
     const stop = await this.runForward(() => (target.instret !== start ? { reason: 'step', pe, description: `PE${pe} stepped` } : undefined));
     return stop.reason === 'breakpoint' && target.instret !== start && stop.pe === pe ? { ...stop } : stop;
@@ -441,6 +483,7 @@ export class DebugController {
   goTo(step: number): void {
     this.machine.goToStep(Math.max(0, Math.min(step, this.frontier)));
     this.syncCounters();
+    this.beforeStopAt = -1;
     this.endReported = false;
   }
 
@@ -500,14 +543,14 @@ export class DebugController {
       let last: { step: number; stop: Stop } | undefined;
       this.goTo(segStart);
       if (segStart === 0) {
-        const entry = this.entryBreakpoint();
+        const entry = this.entryBreakpoint(true);
         if (entry) last = { step: 0, stop: entry };
       }
       while (m.steps < segEnd) {
         if (!this.stepOnce()) break;
         const stop = this.check(true);
         if (!stop) continue;
-        const at = stop.reason === 'data breakpoint' ? m.steps - 1 : m.steps;
+        const at = stop.reason === 'data breakpoint' || stop.before ? m.steps - 1 : m.steps;
         if (at < now) last = { step: at, stop };
       }
       if (last) {
@@ -520,12 +563,12 @@ export class DebugController {
     return { reason: 'entry', pe: 0, description: 'reached the start of the run' };
   }
 
-  /** A breakpoint at a PE's initial PC. */
-  entryBreakpoint(): Stop | undefined {
+  /** A breakpoint at a PE's initial PC (`reverse`: do not count it as a hit). */
+  entryBreakpoint(reverse = false): Stop | undefined {
     for (const pe of this.machine.pes) {
       const bps = this.bpByPc.get(pe.pc);
       if (bps) {
-        const s = this.breakpointHit(bps, pe.id, true);
+        const s = this.breakpointHit(bps, pe.id, reverse);
         if (s) return s;
       }
     }

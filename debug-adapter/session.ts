@@ -27,7 +27,8 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { decodeInstruction } from '../simulator/isa/decode';
 import { cacheTimeline } from '../simulator/cache/timeline';
-import { callChain, chainSource } from '../simulator/engine/callChain';
+import { callChain } from '../simulator/engine/callChain';
+import type { Firmware } from '../simulator/firmware/index';
 import { EvalError, evaluate, readMemoryView } from '../simulator/engine/evaluate';
 import { translationTables } from '../simulator/mmu/tableTree';
 import { isSecure } from '../simulator/mmu/regime';
@@ -115,7 +116,8 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
       supportsDataBreakpointBytes: true,
       supportsReadMemoryRequest: true,
       supportsDisassembleRequest: true,
-      supportsInstructionBreakpoints: false,
+      supportsInstructionBreakpoints: true,
+      supportsBreakpointLocationsRequest: true,
       supportsSteppingGranularity: true,
       supportsExceptionInfoRequest: true,
       supportsExceptionFilterOptions: true,
@@ -168,9 +170,10 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
     }
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
     this.ctl?.pause();
-    this.sendResponse(response);
+    // Over stdio the adapter process exits; inline, the session just ends.
+    super.disconnectRequest(response, args);
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -189,9 +192,11 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
 
   /** Partition name and ID running on a PE, from the firmware layer when present (`optee (0x8001)`). */
   private partitionOf(peId: number): string | undefined {
-    const src = this.ctl ? (chainSource(this.ctl.machine) as unknown as { partitionOn?(pe: number): { name: string; id: number } | undefined }) : undefined;
-    const p = src?.partitionOn?.(peId);
-    return p ? `${p.name} (${hex(p.id, 4)})` : undefined;
+    const fw = this.ctl ? (this.ctl.machine as { firmware?: Firmware }).firmware : undefined;
+    if (!fw) return undefined;
+    const e = fw.currentEndpoint(peId);
+    const name = fw.cfg.partitions.find((p) => p.id === e.id)?.name;
+    return e.secure && name ? `${name} (${hex(e.id, 4)})` : undefined;
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
@@ -349,6 +354,38 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    const ctl = this.ctl;
+    const list: LineBreakpoint[] = [];
+    const bps: DebugProtocol.Breakpoint[] = args.breakpoints.map((b) => {
+      const id = this.bpId++;
+      const base = parseMemoryReference(b.instructionReference);
+      if (!ctl || !base) return { id, verified: false, message: `bad instruction reference ${b.instructionReference}` };
+      const pa = base.pa + (b.offset ?? 0);
+      if (!ctl.machine.instrAt(pa)) return { id, verified: false, message: `no instruction at ${hex(pa)}` };
+      list.push({ id, addresses: [pa], condition: b.condition, hitCondition: b.hitCondition, hits: 0, kind: 'instruction' });
+      const line = ctl.machine.lineOfPc(pa);
+      return { id, verified: true, instructionReference: hex(pa), source: line !== undefined ? this.source() : undefined, line: line !== undefined ? this.convertDebuggerLineToClient(line) : undefined };
+    });
+    if (ctl) {
+      ctl.instructionBreakpoints = list;
+      ctl.rebuildBreakpointIndex();
+    }
+    response.body = { breakpoints: bps };
+    this.sendResponse(response);
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const ctl = this.ctl;
+    const first = this.convertClientLineToDebugger(args.line);
+    const last = this.convertClientLineToDebugger(args.endLine ?? args.line);
+    const lines = new Set<number>();
+    if (ctl && args.source.path && path.resolve(args.source.path) === this.program)
+      for (const instr of ctl.model.program.instrs.values()) if (instr.line !== undefined && instr.line >= first && instr.line <= last) lines.add(instr.line);
+    response.body = { breakpoints: [...lines].sort((a, b) => a - b).map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
+    this.sendResponse(response);
+  }
+
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     const ctl = this.ctl;
     if (ctl) {
@@ -409,8 +446,10 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const s = this.lastStop;
+    // VS Code shows exceptionId as the title of the exception widget: use the filter's label.
+    const label = exceptionFilters().find((f) => f.filter === s?.exceptionId)?.label;
     response.body = {
-      exceptionId: s?.exceptionId ?? 'none',
+      exceptionId: label ?? s?.exceptionId ?? 'none',
       description: s?.description,
       breakMode: 'always',
       details: s?.details ? { message: s.details } : undefined,

@@ -11,6 +11,10 @@ import type { Machine } from '../simulator/engine/machine';
 import { describeTlb } from '../simulator/mmu/view';
 import { translationTables, type DescriptorNode, type TranslationTable } from '../simulator/mmu/tableTree';
 import { VmsaMmu } from '../simulator/mmu/vmsa';
+import { decodeFfaMemoryAttributes } from '../simulator/arch/index';
+import type { Firmware } from '../simulator/firmware/index';
+import type { Gic } from '../simulator/gic/gic';
+import { SPI_LAST } from '../simulator/gic/types';
 import type { Pe } from '../simulator/pe/pe';
 import { hex } from '../simulator/util/hex';
 
@@ -195,6 +199,87 @@ function faultsAndFindings(machine: Machine): VarNode[] {
   return out;
 }
 
+function vcpuText(v: { state: string; pe: number; pendingVirq: number[]; activeVirq: number[] }): string {
+  return `${v.state} on PE${v.pe}${v.pendingVirq.length ? `, vIRQ pending ${v.pendingVirq.join(',')}` : ''}${v.activeVirq.length ? `, vIRQ active ${v.activeVirq.join(',')}` : ''}`;
+}
+
+/** FF-A (simulator/firmware): endpoints per PE, partitions and their vCPUs, memory transactions by handle. */
+function ffa(fw: Firmware, machine: Machine): VarNode[] {
+  const out: VarNode[] = [];
+  out.push({
+    name: 'endpoints on PEs',
+    value: machine.pes.map((p) => `PE${p.id}: ${fw.currentEndpoint(p.id).name}`).join('; '),
+    children: () =>
+      machine.pes.map((p) => {
+        const e = fw.currentEndpoint(p.id);
+        const chain = fw.st.pes[p.id]?.chain ?? [];
+        return {
+          name: `PE${p.id}`,
+          value: `${e.name} (${hex(e.id, 4)})${chain.length ? `, ${chain.length} call(s) in progress` : ''}`,
+          children: chain.length
+            ? () => chain.map((f) => ({ name: f.name, value: `${hex(f.caller, 4)}→${hex(f.callee, 4)} ${f.secure ? 'S' : 'NS'}-EL${f.el} step ${f.step}${f.line !== undefined ? ` line ${f.line + 1}` : ''} args ${f.args.join(' ')}` }))
+            : undefined,
+        };
+      }),
+  });
+  fw.cfg.partitions.forEach((decl, i) => {
+    const st = fw.st.partitions[i];
+    out.push({
+      name: `${decl.name} (${hex(decl.id, 4)})`,
+      value: `S-EL${decl.el}, ${st.vcpus.map((v) => v.state).join('/')}`,
+      children: () => [
+        ...st.vcpus.map((v, k) => ({ name: `vCPU ${k}`, value: vcpuText(v) })),
+        { name: 'UUID', value: decl.uuidText },
+        { name: 'entry', value: hex(decl.entry) },
+        { name: 'FF-A version', value: `${st.version >> 16}.${st.version & 0xffff}` },
+        ...decl.memory.map((m, k) => ({ name: `memory ${k}`, value: `${hex(m.base)} size ${hex(m.size)}` })),
+        ...(st.rxtx ? [{ name: 'RX/TX', value: `TX ${hex(st.rxtx.tx)} RX ${hex(st.rxtx.rx)} ${st.rxtx.pages} page(s)${st.rxtx.rxFull ? ', RX full' : ''}` }] : []),
+        ...(st.s2 ? [{ name: 'stage-2 root', value: hex((st.s2 as { root?: number }).root ?? 0) }] : []),
+      ],
+    });
+  });
+  out.push({
+    name: 'memory transactions',
+    value: `${fw.st.shares.length}`,
+    children: () =>
+      fw.st.shares.map((t) => {
+        const a = decodeFfaMemoryAttributes(t.attributes);
+        return {
+          name: `handle ${t.handle}`,
+          value: `${t.type} from ${hex(t.sender, 4)} to ${t.receivers.map((r) => hex(r.id, 4)).join(',')}`,
+          children: () => [
+            { name: 'attributes', value: `${hex(t.attributes)} ${a.type} ${a.cacheability} ${a.shareability}` },
+            { name: 'flags', value: hex(t.flags) },
+            ...t.receivers.map((r) => ({ name: `receiver ${hex(r.id, 4)}`, value: `permissions ${hex(r.permissions)}, retrieved ${r.retrieved}×` })),
+            ...t.constituents.map((c, k) => ({ name: `constituent ${k}`, value: `${hex(c.address)} ${c.pages} page(s)`, memoryReference: `main:${hex(c.address)}` })),
+          ],
+        };
+      }),
+  });
+  return out;
+}
+
+/** GIC (simulator/gic): the interrupts pending or active for PE `pe` (its SGIs/PPIs and the SPIs). */
+function gic(g: Gic, pe: Pe): VarNode[] {
+  const out: VarNode[] = [];
+  for (let intid = 0; intid <= SPI_LAST; intid++) {
+    const i = g.index(intid, pe.id);
+    if (i < 0) continue;
+    const pending = g.isPending(intid, pe.id);
+    const active = g.isActive(intid, pe.id);
+    if (!pending && !active) continue;
+    const kind = intid < 16 ? 'SGI' : intid < 32 ? 'PPI' : 'SPI';
+    const group = g.igroup[i] ? 'Group 1 NS' : g.igrpmod[i] ? 'Group 1 S' : 'Group 0';
+    out.push({
+      name: `INTID ${intid} (${kind})`,
+      value: `${[pending ? 'pending' : '', active ? 'active' : ''].filter((x) => x).join(' and ')}, ${g.enabled[i] ? 'enabled' : 'disabled'}, priority ${hex(g.priority[i], 2)}, ${group}`,
+    });
+  }
+  if (out.length === 0) out.push({ name: 'no interrupt pending or active', value: '' });
+  out.push({ name: 'ICC_PMR_EL1', value: hex(g.pmr[pe.id] ?? 0, 2) });
+  return out;
+}
+
 /** The scopes shown for a frame of PE `pe`. */
 export function scopesFor(machine: Machine, pe: Pe): ScopeDef[] {
   const out: ScopeDef[] = [
@@ -212,7 +297,11 @@ export function scopesFor(machine: Machine, pe: Pe): ScopeDef[] {
     });
   }
   out.push({ name: 'Translation', children: () => translationTables(mem, pe).map(tableNode), expensive: false });
-  out.push({ name: 'Interrupts', children: () => interrupts(pe), expensive: false });
+  const fw = (machine as { firmware?: Firmware }).firmware;
+  if (fw) out.push({ name: 'FF-A', children: () => ffa(fw, machine), expensive: false });
+  const g = (machine as { gic?: Gic }).gic;
+  if (g) out.push({ name: 'GIC', children: () => gic(g, pe), expensive: false });
+  out.push({ name: 'Interrupt lines', children: () => interrupts(pe), expensive: false });
   out.push({ name: 'Faults & findings', children: () => faultsAndFindings(machine), expensive: false });
   return out;
 }

@@ -13,7 +13,7 @@ import {
   type Position,
 } from 'vscode-languageserver/node';
 import { allRegisters } from '../simulator/arch/registers';
-import { CORE_SYSTEM_SETTINGS, PE_SETTINGS, allTopKeywords, extensionSettingNames } from '../simulator/scenario/keywords';
+import { CORE_SYSTEM_SETTINGS, PE_SETTINGS, allTopKeywords, extensionSettingNames, predefinedSymbols } from '../simulator/scenario/keywords';
 import type { CodeBlock } from '../simulator/scenario/model';
 import { hex } from '../simulator/util/hex';
 import type { Analysis } from './analysis';
@@ -63,6 +63,9 @@ function symbols(a: Analysis): CompletionItem[] {
   }
   for (const c of a.model.constants.values()) {
     if (!a.model.symbols.has(c.name)) out.push({ label: c.name, kind: CompletionItemKind.Constant, detail: `constant${c.value !== undefined ? ' = ' + hex(c.value) : ''}` });
+  }
+  for (const p of predefinedSymbols()) {
+    if (!a.model.symbols.has(p.name)) out.push({ label: p.name, kind: CompletionItemKind.Constant, detail: `predefined constant = ${hex(p.value)}`, documentation: p.description });
   }
   return out;
 }

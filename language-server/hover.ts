@@ -4,6 +4,7 @@
  * numbers (decoded against the register they end up in, FF-A/SMCCC function
  * IDs named), labels and constants (their address or value).
  */
+import { predefinedSymbol } from '../simulator/scenario/keywords';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { findRegister } from '../simulator/arch/registers';
 import { valueDestinationAt, registerValueAt } from '../simulator/scenario/valueFlow';
@@ -117,6 +118,13 @@ export function provideHover(a: Analysis, pos: Position): Hover | null {
       const decoded = dest && findRegister(dest.register) ? decodedMarkdown(dest.register, dest.value, decodeContext(a)) : undefined;
       return hover(decoded ? `${md}\n\n${decoded}` : md, word);
     }
+  }
+  const pre = predefinedSymbol(text);
+  if (pre) {
+    const md = `predefined constant **${pre.name}** = ${numberMarkdown(pre.value)}\n\n${pre.description}`;
+    const dest = valueDestinationAt(a.model, pos.line, word.range.start.col);
+    const decoded = dest && findRegister(dest.register) ? decodedMarkdown(dest.register, dest.value, decodeContext(a)) : undefined;
+    return hover(decoded ? `${md}\n\n${decoded}` : md, word);
   }
   if (/^[xw]([0-9]|[12][0-9]|30)$/i.test(text)) {
     const md = gprHover(a, word);

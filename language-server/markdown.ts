@@ -2,7 +2,8 @@
  * Markdown renderings of simulator answers (decoded registers, register
  * definitions) shared by hover and the Decode command.
  */
-import { decodeValue, fieldValueText, findRegister, layoutOf, type DecodeContext, type DecodedField, type RegisterDef } from '../simulator/arch/registers';
+import { formatMarkdown } from '../simulator/arch/format';
+import { decodeValue, findRegister, layoutOf, type DecodeContext, type RegisterDef } from '../simulator/arch/registers';
 import { hex } from '../simulator/util/hex';
 
 function bitsText(msb: number, lsb: number): string {
@@ -39,33 +40,10 @@ export function registerMarkdown(name: string, ctx: DecodeContext = {}): string 
   return out.join('\n');
 }
 
-function fieldRows(fields: DecodedField[], out: string[], indent = ''): void {
-  for (const f of fields) {
-    if (f.kind !== 'field' && !f.violation) continue;
-    const name = f.violation ? `⚠ ${f.name}` : f.name;
-    out.push(`| ${bitsText(f.msb, f.lsb)} | ${indent}${name} | \`${fieldValueText(f)}\` | ${cell(f.meaning)} |`);
-    if (f.children) fieldRows(f.children, out, indent + '↳ ');
-  }
-}
-
-/** A value decoded against a register, every named field with its meaning; RES0/RES1 only when violated. */
+/** A decoded register value as Markdown (the register table's one renderer, simulator/arch/format.ts). */
 export function decodedMarkdown(register: string, value: bigint, ctx: DecodeContext = {}, provenance?: string): string | undefined {
   const d = decodeValue(register, value, ctx);
-  if (!d) return undefined;
-  const out = [`**${d.register}** = \`${hex(d.value)}\`${provenance ? ` — ${provenance}` : ''}`, '', d.description, ''];
-  // Long layouts (HCR_EL2, SCTLR_ELx) list the fields that are set, then name the zero ones.
-  const named = d.fields.filter((f) => f.kind === 'field' || f.violation);
-  const compact = named.length > 12;
-  const shown = compact ? d.fields.filter((f) => f.value !== 0n || f.violation) : d.fields;
-  out.push('| bits | field | value | meaning |', '|---|---|---|---|');
-  fieldRows(shown, out);
-  if (compact) {
-    const zero = named.filter((f) => f.value === 0n && !f.violation).map((f) => f.name);
-    if (zero.length > 0) out.push('', `0: ${zero.join(', ')}`);
-  }
-  const violations = d.fields.filter((f) => f.violation).length;
-  if (violations > 0) out.push('', `⚠ ${violations} reserved field(s) hold the wrong value.`);
-  return out.join('\n');
+  return d ? formatMarkdown(d, { provenance }) : undefined;
 }
 
 /** `0x…` / decimal / binary forms of a number. */

@@ -78,20 +78,51 @@ export function formatInline(fields: DecodedField[]): string {
     .join(', ');
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/[|\\`*_]/g, (c) => '\\' + c);
+export interface MarkdownOptions {
+  /** Where the value comes from, after the value (`ends up in it via line 18 → line 19`). */
+  provenance?: string;
+  /** Layouts with more named fields than this list only non-zero fields, then name the zero ones (default 12). */
+  compactOver?: number;
 }
 
-/** A Markdown table of a decoded register (hovers): `| Bits | Field | Value | Meaning |`. Zero RES0 fields are omitted. */
-export function formatMarkdown(d: DecodedRegister, opts: FormatOptions = {}): string {
-  const rows: Row[] = [];
-  collect(d.fields, 0, opts, rows);
-  const lines = [`**${d.register}** = \`${hex(d.value)}\` — ${mdEscape(d.description)}`, '', '| Bits | Field | Value | Meaning |', '|---|---|---|---|'];
-  for (const r of rows) {
-    const indent = r.depth ? '\u2003'.repeat(r.depth) : '';
-    lines.push(`| ${indent}${r.bits} | ${mdEscape(r.name)} | \`${r.value}\` | ${mdEscape(r.meaning)} |`);
+function mdBits(f: DecodedField): string {
+  return f.msb === f.lsb ? `${f.msb}` : `${f.msb}:${f.lsb}`;
+}
+
+function mdCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function mdRows(fields: DecodedField[], out: string[], indent = ''): void {
+  for (const f of fields) {
+    if (f.kind !== 'field' && !f.violation) continue;
+    const name = f.violation ? `⚠ ${f.name}` : f.name;
+    out.push(`| ${mdBits(f)} | ${indent}${name} | \`${fieldValueText(f)}\` | ${mdCell(f.meaning)} |`);
+    if (f.children) mdRows(f.children, out, indent + '↳ ');
   }
-  return lines.join('\n');
+}
+
+/**
+ * A decoded register as Markdown (editor hovers, the Decode command, any
+ * front end): value and description, then `| bits | field | value | meaning |`
+ * with the named fields (ESR ISS sub-fields indented with ↳) and RES0/RES1
+ * fields only when violated (⚠). Long layouts (HCR_EL2, SCTLR_ELx) list the
+ * fields that are set, then name the zero ones.
+ */
+export function formatMarkdown(d: DecodedRegister, opts: MarkdownOptions = {}): string {
+  const out = [`**${d.register}** = \`${hex(d.value)}\`${opts.provenance ? ` — ${opts.provenance}` : ''}`, '', d.description, ''];
+  const named = d.fields.filter((f) => f.kind === 'field' || f.violation);
+  const compact = named.length > (opts.compactOver ?? 12);
+  const shown = compact ? d.fields.filter((f) => f.value !== 0n || f.violation) : d.fields;
+  out.push('| bits | field | value | meaning |', '|---|---|---|---|');
+  mdRows(shown, out);
+  if (compact) {
+    const zero = named.filter((f) => f.value === 0n && !f.violation).map((f) => f.name);
+    if (zero.length > 0) out.push('', `0: ${zero.join(', ')}`);
+  }
+  const violations = d.fields.filter((f) => f.violation).length;
+  if (violations > 0) out.push('', `⚠ ${violations} reserved field(s) hold the wrong value.`);
+  return out.join('\n');
 }
 
 /** A decoded SMCCC function ID as text: `0x8400_0073 FFA_MEM_SHARE_32: Fast SMC32, OEN 4 (…), function 0x73`. */

@@ -36,6 +36,7 @@ import type { CacheObserver, CopyInfo } from './observer';
 import { ShadowMemory } from './shadow';
 import { hex } from '../util/hex';
 import { InstructionSide } from './icache';
+import { StateHasher } from '../engine/snapshot';
 
 export interface CacheHierarchyOptions {
   physical: PhysicalMemory;
@@ -1039,6 +1040,28 @@ export class CacheHierarchy implements MemorySystem {
   }
 
   // ---- checkpoints (engine/snapshot.ts Snapshottable) -----------------------------------
+
+  /**
+   * `Snapshottable.stateHash`: every valid copy with its place (cache, index), line
+   * address, state, attributes, data, replacement age and speculative mark; the
+   * instruction caches; the devices behind the caches. Physical memory itself is
+   * hashed by the machine. Provenance kept for findings (who wrote a line) is not state.
+   */
+  stateHash(): number {
+    const h = new StateHasher();
+    for (const c of this.caches) {
+      h.str(c.name);
+      for (let i = 0; i < c.lines.length; i++) {
+        const l = c.lines[i];
+        if (l.state === LineState.I) continue;
+        h.word(i).num(l.pa).word(l.state).str(l.attrs.label).num(l.lru).word(l.speculative ? 1 : 0).bytes(l.data);
+      }
+    }
+    h.num(this.tick);
+    this.icache.hashInto(h);
+    h.hash(this.backing.stateHash());
+    return h.value();
+  }
 
   snapshot(): unknown {
     const caches = this.caches.map((c) =>

@@ -21,6 +21,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Instr } from '../isa/instr';
 import type { Pe } from '../pe/pe';
 import type { Program } from '../scenario/model';
+import type { StateHasher } from '../engine/snapshot';
 import { LINE_SIZE } from './config';
 
 type ILine = (Instr | undefined)[];
@@ -149,6 +150,18 @@ export class InstructionSide {
   private forget(q: number): void {
     this.lastLine[q] = -Infinity;
     this.lastArr[q] = undefined;
+  }
+
+  /** Fold the I-cache contents into `h`: per PE, each held line (sorted) and its instructions' encodings. */
+  hashInto(h: StateHasher): void {
+    this.lines.forEach((m, pe) => {
+      h.word(pe).word(m.size);
+      for (const q of [...m.keys()].sort((a, b) => a - b)) {
+        h.num(q);
+        for (const i of m.get(q)!) h.word(i === undefined ? 0xdead_0000 : (i.encoding ?? 0)).str(i?.text ?? '');
+      }
+    });
+    for (const q of [...this.modified].sort((a, b) => a - b)) h.num(q);
   }
 
   snapshot(): unknown {

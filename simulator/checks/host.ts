@@ -8,6 +8,7 @@ import type { Mmu } from '../mmu/types';
 import type { Pe } from '../pe/pe';
 import type { TraceBus } from '../trace/bus';
 import type { Finding, FindingSeverity } from '../trace/events';
+import { hex } from '../util/hex';
 
 export interface CheckerHost {
   readonly pes: Pe[];
@@ -27,13 +28,68 @@ export interface Related {
   message: string;
 }
 
+/**
+ * Where a write came from, for messages: a source line, or the built-in
+ * firmware's FF-A handling (its stores run at the vector, which has no line)
+ * named with the call and the line of the SMC/HVC that made it.
+ */
+export interface WriteSite {
+  /** The line to point at (the write, or the call the firmware was handling). */
+  line: number | undefined;
+  /** As a sentence subject: `line 65`, `the SPMC (built-in, S-EL2) handling FFA_MEM_RETRIEVE_REQ from 0x8001 at line 97`. */
+  subject: string;
+  /** After "written": `at line 65`, `by the SPMC (built-in, S-EL2) handling …`. */
+  written: string;
+  /** Written by built-in firmware (then `line` is the line of the call it was handling). */
+  firmware: boolean;
+}
+
+/** An FF-A call the built-in firmware handled (from `ffa-call` trace events), by step. */
+interface FirmwareCall {
+  pe: number;
+  el: number;
+  fn: string;
+  caller: number;
+  line: number | undefined;
+  detail?: string;
+}
+
 export class FindingSink {
   private seen = new Set<string>();
+  /** Firmware calls by the step they were handled at (the `ffa-call` event's step). */
+  private fwCalls = new Map<number, FirmwareCall[]>();
 
   constructor(private readonly host: CheckerHost) {}
 
   lineOf(pc: number): number | undefined {
     return Number.isNaN(pc) ? undefined : this.host.lineOfPc(pc);
+  }
+
+  /** Remember an FF-A call handled by built-in firmware; `el` is the PE's EL while handling it (2: SPMC, 3: monitor). */
+  noteFirmwareCall(step: number, call: FirmwareCall): void {
+    let list = this.fwCalls.get(step);
+    if (list === undefined) this.fwCalls.set(step, (list = []));
+    list.push(call);
+  }
+
+  /** Time travel: calls after `step` have not happened (yet) in the restored history. */
+  forgetFirmwareCallsAfter(step: number): void {
+    for (const k of this.fwCalls.keys()) if (k > step) this.fwCalls.delete(k);
+  }
+
+  /** Where the write by PE `pe` at PC `pc` during step `step` (numbered as trace events are: the step it completes) happened. */
+  writeSite(pe: number, pc: number, step: number): WriteSite {
+    const line = this.lineOf(pc);
+    // Built-in firmware stores run inside the one PE step that took the SMC/HVC (with the PC at the call, or at
+    // a vector without code): the `ffa-call` event of that step names what it was doing.
+    const call = this.fwCalls.get(step)?.find((c) => c.pe === pe && (line === undefined || c.line === line));
+    if (call !== undefined) {
+      const who = call.el === 3 ? 'the EL3 monitor (built-in)' : call.el === 2 ? 'the SPMC (built-in, S-EL2)' : 'the built-in firmware';
+      const subject = `${who} handling ${call.fn} from ${hex(call.caller, 4)}${call.line !== undefined ? ` at line ${call.line + 1}` : ''}${call.detail ? ` (${call.detail})` : ''}`;
+      return { line: call.line, subject, written: `by ${subject}`, firmware: true };
+    }
+    if (line !== undefined) return { line, subject: `line ${line + 1}`, written: `at line ${line + 1}`, firmware: false };
+    return { line: undefined, subject: 'an unknown line', written: 'at an unknown line', firmware: false };
   }
 
   /** "line N" (1-based, as users read it) or a fallback. */

@@ -59,7 +59,7 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
   const memRules = new MemoryRules(sink, mmuOff, {
     pou: POINT_NAMES[hier?.config.pou ?? 'memory'],
     poc: POINT_NAMES[hier?.config.poc ?? 'memory'],
-  }, (pa) => shadow?.writer(pa)?.pc);
+  }, (pa) => shadow?.writer(pa));
   const otherCopies = (pa: number, attrs: MemAttrs): string[] =>
     hier ? hier.linesOf(pa).filter((l) => l.dirty && l.attrs !== attrs.label).map((l) => `${l.cache} (${l.attrs}, ${l.state})`) : [];
   const trans = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, hier ? (pa) => hier.watchGranule(pa) : flatWatch(), otherCopies);
@@ -165,6 +165,13 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
     }),
   );
   offs.push(host.trace.on('exception', (e) => sysr.synchronized(e.fault.pe)));
+  // Built-in firmware (simulator/firmware) writes tables from its vector, which has no source line: findings name
+  // the FF-A call it was handling instead (the PE's EL while handling tells the SPMC from the EL3 monitor).
+  offs.push(
+    host.trace.on('ffa-call', (e) =>
+      sink.noteFirmwareCall(e.step, { pe: e.pe, el: host.pes[e.pe]?.el ?? 0, fn: e.function, caller: e.caller, line: e.line, detail: e.detail }),
+    ),
+  );
 
   const set: CheckerSet = {
     rules: hier ? CHECKER_RULES : ['break-before-make', 'tlbi-without-sync', 'sysreg-without-isb'],
@@ -172,6 +179,7 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
     restore: (s) => {
       const snap = s as { trans: unknown; sysr: unknown; mmuOff: unknown } | undefined;
       trans.restore(snap?.trans);
+      sink.forgetFirmwareCallsAfter(host.steps);
       sysr.restore(snap?.sysr);
       mmuOff.restore(snap?.mmuOff);
     },

@@ -19,7 +19,7 @@ import { DEVICE_nGnRnE } from '../memory/attributes';
 import type { CopyInfo, Hazard } from '../cache/observer';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
-import type { FindingSink, Related } from './host';
+import type { FindingSink, Related, WriteSite } from './host';
 
 /** Last SCTLR_ELx write that turned the MMU off, per PE and EL (from `sysreg-write` events). */
 export class MmuOffTracker {
@@ -72,13 +72,19 @@ export class MemoryRules {
     private readonly mmuOffLines: MmuOffTracker,
     private readonly points: { pou: string; poc: string },
     /** Who last wrote the 8-byte granule of `pa` (the shadow's record), when known. */
-    private readonly writerPc: (pa: number) => number | undefined = () => undefined,
+    private readonly writer: (pa: number) => { pe: number; pc: number; step: number } | undefined = () => undefined,
   ) {}
 
-  /** Line of the write whose data the access at `pa` should have seen: the granule's last writer, else the copy's. */
-  private writeLine(pa: number, c: CopyInfo): number | undefined {
-    const pc = this.writerPc(pa);
-    return this.sink.lineOf(pc !== undefined && !Number.isNaN(pc) ? pc : c.writePc);
+  /** The write whose data the access at `pa` should have seen: the granule's last writer, else the copy's. */
+  private writeSite(pa: number, c: CopyInfo): WriteSite {
+    const w = this.writer(pa);
+    if (w !== undefined && !Number.isNaN(w.pc)) return this.sink.writeSite(w.pe, w.pc, w.step);
+    return this.copySite(c);
+  }
+
+  /** The write that made the copy dirty. */
+  private copySite(c: CopyInfo): WriteSite {
+    return this.sink.writeSite(c.writePe, c.writePc, c.writeStep);
   }
 
   hazard(h: Hazard): void {
@@ -99,7 +105,9 @@ export class MemoryRules {
   }
 
   private writeRel(c: CopyInfo, pa: number): Related {
-    return { line: this.writeLine(pa, c), message: `${c.attrs.label} write${c.writePe >= 0 ? ` by PE ${c.writePe}` : ''}, still dirty in ${c.cache}` };
+    const site = this.writeSite(pa, c);
+    const by = site.firmware ? ` by ${site.subject}` : c.writePe >= 0 ? ` by PE ${c.writePe}` : '';
+    return { line: site.line, message: `${c.attrs.label} write${by}, still dirty in ${c.cache}` };
   }
 
   private bypass(h: Extract<Hazard, { kind: 'bypass-dirty' }>): void {
@@ -129,7 +137,7 @@ export class MemoryRules {
       s.report(
         'mmu-off-with-dirty-lines',
         'error',
-        `${who} with the MMU off (Device-nGnRnE) ${effect}: ${c.cache} holds a dirty ${c.attrs.label} copy written at ${s.where(this.writeLine(h.pa, c))}` +
+        `${who} with the MMU off (Device-nGnRnE) ${effect}: ${c.cache} holds a dirty ${c.attrs.label} copy written ${this.writeSite(h.pa, c).written}` +
           `${c.writePe >= 0 && c.writePe !== h.pe.id ? ` by PE ${c.writePe}` : ''}` +
           `${off !== undefined ? `, and the MMU was turned off at ${s.where(off)} without cleaning it` : ''}. ` +
           `Data written with the MMU on must be cleaned to the PoC (DC CVAC/CIVAC, then DSB) before it is accessed with the MMU off (Arm ARM D8.2.11, B2.8).`,
@@ -142,7 +150,7 @@ export class MemoryRules {
     s.report(
       'mismatched-attributes',
       'error',
-      `${what} ${effect}: ${c.cache} holds a dirty ${c.attrs.label} copy written at ${s.where(this.writeLine(h.pa, c))}. ` +
+      `${what} ${effect}: ${c.cache} holds a dirty ${c.attrs.label} copy written ${this.writeSite(h.pa, c).written}. ` +
         `Accesses with different attributes to one location need cache maintenance to the PoC between them (Arm ARM B2.8).`,
       line,
       [this.writeRel(c, h.pa)],
@@ -159,7 +167,7 @@ export class MemoryRules {
       'mismatched-attributes',
       'error',
       `${h.attrs.label} ${kindOf(h.write)} of line ${hex(h.pa)}${h.pe ? ` by PE ${h.pe.id}` : ' by a table walk'} while ${c.cache} holds dirty data for it with ${other} ` +
-        `(written at ${s.where(s.lineOf(c.writePc))}): the two copies are not coherent (Arm ARM B2.8 "Mismatched memory attributes"). ` +
+        `(written ${this.copySite(c).written}): the two copies are not coherent (Arm ARM B2.8 "Mismatched memory attributes"). ` +
         `Use the same shareability and cacheability for every access, or clean and invalidate between them.`,
       line,
       [this.writeRel(c, h.pa)],
@@ -171,7 +179,8 @@ export class MemoryRules {
     const s = this.sink;
     const c = h.copy;
     const line = s.lineOf(h.pc);
-    const by = s.lineOf(c.staleByPc);
+    const bySite = s.writeSite(c.staleByPe, c.staleByPc, c.staleByStep);
+    const by = bySite.line;
     const related: Related[] = [{ line: by, message: `${c.staleByAttrs?.label ?? 'non-cacheable'} write to memory, bypassing the cached copy` }];
     let why = '';
     if (c.speculative) {
@@ -185,7 +194,7 @@ export class MemoryRules {
       'mismatched-attributes',
       'error',
       `${h.attrs.label} read of ${hex(h.pa)} by PE ${h.pe?.id ?? '?'} hit a copy in ${c.cache} older than memory: ` +
-        `memory was written at ${s.where(by)} with ${c.staleByAttrs?.label ?? 'other attributes'}, which does not update cached copies (Arm ARM B2.8).${why}`,
+        `memory was written ${bySite.written} with ${c.staleByAttrs?.label ?? 'other attributes'}, which does not update cached copies (Arm ARM B2.8).${why}`,
       line,
       related,
       h.pe?.id,
@@ -195,13 +204,15 @@ export class MemoryRules {
   private staleWriteback(h: Extract<Hazard, { kind: 'stale-writeback' }>): void {
     const s = this.sink;
     const c = h.copy;
-    const by = s.lineOf(c.staleByPc);
+    const bySite = s.writeSite(c.staleByPe, c.staleByPc, c.staleByStep);
+    const by = bySite.line;
+    const own = this.copySite(c);
     s.report(
       'mismatched-attributes',
       'error',
-      `dirty ${c.attrs.label} copy of ${hex(h.pa)} in ${c.cache} (written at ${s.where(s.lineOf(c.writePc))}) was written back over newer data ` +
-        `written at ${s.where(by)} with ${c.staleByAttrs?.label ?? 'other attributes'}: that write is lost (Arm ARM B2.8).`,
-      s.lineOf(c.writePc),
+      `dirty ${c.attrs.label} copy of ${hex(h.pa)} in ${c.cache} (written ${own.written}) was written back over newer data ` +
+        `written ${bySite.written} with ${c.staleByAttrs?.label ?? 'other attributes'}: that write is lost (Arm ARM B2.8).`,
+      own.line,
       [{ line: by, message: 'write that was lost' }],
       c.writePe >= 0 ? c.writePe : undefined,
     );

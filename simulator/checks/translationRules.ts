@@ -193,7 +193,8 @@ export class TranslationRules {
     const got = (BigInt(r.hi >>> 0) << 32n) | BigInt(r.lo >>> 0);
     const w = shadow.writer(r.pa);
     const s = this.sink;
-    const wline = w ? s.lineOf(w.pc) : undefined;
+    const site = w ? s.writeSite(w.pe, w.pc, w.step) : undefined;
+    const wline = site?.line;
     const walk = `stage-${r.stage} level ${r.level} walk for ${hex(BigInt.asUintN(64, BigInt(r.va)))}${r.ipa !== undefined ? ` (IPA ${hex(r.ipa)})` : ''}`;
     if (latest !== got) {
       const others = this.otherCopies(r.pa, r.attrs);
@@ -205,9 +206,9 @@ export class TranslationRules {
       s.report(
         'stale-descriptor',
         'error',
-        `${walk} read descriptor ${hex(r.pa)} = ${hex(got, 16)}, but ${s.where(wline)} wrote ${hex(latest, 16)} there.${why}`,
+        `${walk} read descriptor ${hex(r.pa)} = ${hex(got, 16)}, but ${site?.subject ?? 'an unknown line'} wrote ${hex(latest, 16)} there.${why}`,
         s.lineOf(pe.pc),
-        [{ line: wline, message: `descriptor write (${hex(latest, 16)}) the walk did not see` }],
+        [{ line: wline, message: `descriptor write (${hex(latest, 16)}) the walk did not see${site?.firmware ? `, by ${site.subject}` : ''}` }],
         pe.id,
       );
       return;
@@ -216,7 +217,7 @@ export class TranslationRules {
       s.report(
         'stale-descriptor',
         'warning',
-        `${walk} read descriptor ${hex(r.pa)} written at ${s.where(wline)} by PE ${w.pe} with no DSB since: ` +
+        `${walk} read descriptor ${hex(r.pa)} written ${site?.written ?? 'at an unknown line'} by PE ${w.pe} with no DSB since: ` +
           `the walk is not guaranteed to observe the write (Arm ARM D8.2.6); it happened to here.`,
         s.lineOf(pe.pc),
         [{ line: wline, message: 'descriptor write not followed by a DSB' }],

@@ -8,13 +8,14 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { decodeValue, findRegister, formatDecoded, type DecodedField } from '../arch';
+import { decodeValue, esrSummary, findRegister, formatDecoded, type DecodedField } from '../arch';
 import { reportToJson, type RunReport } from '../engine/report';
 import { InitError } from '../engine/init';
 import { prepareModel } from '../engine/prepare';
 import { runScenario } from '../engine/run';
 import type { MachineOptions } from '../engine/machine';
-import { parseScenario } from '../scenario/parse';
+// The front door: every layer's block keywords and parse-time passes (pagetable, caches, gic, firmware) are registered.
+import { parseScenario } from '..';
 import type { Diagnostic } from '../scenario/model';
 import { hex, parseInteger } from '../util/hex';
 import { formatReport } from './format';
@@ -255,7 +256,7 @@ function cmdDemo(args: string[], io: CliIo): number {
       continue;
     }
     io.out(`      ${r.steps} steps, ${r.stop.reason}; ${held}/${r.expectations.length} expectations held; ${r.faults.length} fault(s), ${r.findings.length} finding(s)`);
-    for (const f of r.faults.slice(0, 2)) io.out(`      fault: PE ${f.pe} ${f.kind}${f.stage ? ` stage ${f.stage}` : ''}${f.level !== undefined ? ` level ${f.level}` : ''} at EL${f.el}${f.line !== undefined ? `, line ${f.line + 1}` : ''}, ESR ${hex(f.esr, 8)}`);
+    for (const f of r.faults.slice(0, 2)) io.out(`      fault: PE ${f.pe} ${f.kind}${f.stage ? ` stage ${f.stage}` : ''}${f.level !== undefined ? ` level ${f.level}` : ''} EL${f.fromEl} → EL${f.el}${f.line !== undefined ? `, line ${f.line + 1}` : ''}, ESR ${hex(f.esr, 8)} (${esrSummary(f.esr)})`);
     for (const fd of r.findings.slice(0, 2)) io.out(`      finding [${fd.rule}]${fd.line !== undefined ? ` line ${fd.line + 1}` : ''}: ${fd.message}`);
     for (const e of r.expectations.filter((e) => !e.held)) io.out(`      FAILED line ${e.line + 1}: ${e.text} — ${e.detail}`);
   }

@@ -8,11 +8,6 @@ import type { RunReport } from '../engine/report';
 import type { FaultRecord } from '../trace/events';
 import { hex } from '../util/hex';
 
-/** One-line ESR meaning from the register table's decoder (`Data Abort (lower EL): Translation fault, level 3, write`). */
-export function describeEsr(esr: bigint): string {
-  return esrSummary(esr);
-}
-
 export function faultLine(f: FaultRecord): string {
   const what =
     f.kind !== undefined
@@ -20,9 +15,11 @@ export function faultLine(f: FaultRecord): string {
       : `${f.type === 'sync' ? 'exception' : f.type.toUpperCase()}`;
   const where = f.line !== undefined ? `line ${f.line + 1}` : `pc ${hex(f.pc)}`;
   let s = `PE ${f.pe}: ${what}, EL${f.fromEl} → EL${f.el} at ${where} (step ${f.step})`;
-  if (f.type === 'sync') s += `\n      ESR_EL${f.el} ${hex(f.esr, 8)}: ${describeEsr(f.esr)}`;
+  // The ESR's meaning comes from the register table (simulator/arch esrSummary): one source of truth.
+  if (f.type === 'sync' || f.type === 'serror') s += `\n      ESR_EL${f.el} ${hex(f.esr, 8)}: ${esrSummary(f.esr)}`;
   if (f.far !== undefined && f.kind !== undefined) s += `\n      FAR_EL${f.el} ${hex(f.far)}`;
   if (f.ipa !== undefined) s += `  IPA ${hex(f.ipa)}`;
+  if (f.pa !== undefined) s += `  PA ${hex(f.pa)}`;
   if (f.reason) s += `\n      ${f.reason}`;
   if (!f.handled) s += `\n      no handler: the PE stopped`;
   return s;
@@ -64,6 +61,22 @@ export function formatReport(r: RunReport): string {
     out.push(`Other exceptions taken (${traps.length}):`);
     for (const f of traps.slice(0, 20)) out.push('  ' + faultLine(f));
     if (traps.length > 20) out.push(`  … and ${traps.length - 20} more`);
+  }
+  if (r.firmwareCalls && r.firmwareCalls.length > 0) {
+    // The built-in firmware's calls (docs/firmware.md): who called what, with which arguments, and what came back.
+    const calls = r.firmwareCalls;
+    out.push('');
+    out.push(`Firmware calls (${calls.length}${calls.length >= 500 ? ', the last 500' : ''}):`);
+    const id = (v: number | undefined): string => (v === undefined ? '?' : hex(v, 4));
+    const shown = calls.length > 40 ? [...calls.slice(0, 20), undefined, ...calls.slice(-20)] : calls;
+    for (const c of shown) {
+      if (c === undefined) {
+        out.push(`  … ${calls.length - 40} more`);
+        continue;
+      }
+      const args = c.args.slice(0, 4).map((a, i) => `x${i + 1}=${hex(BigInt(a))}`).join(' ');
+      out.push(`  PE ${c.pe} step ${c.step}${c.line !== undefined ? ` line ${c.line + 1}` : ''}: ${id(c.caller)} → ${id(c.callee)} ${c.function}(${args}) → ${c.result}`);
+    }
   }
   if (r.findings.length > 0) {
     out.push('');

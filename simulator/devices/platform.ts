@@ -15,6 +15,8 @@ import { CpuInterface, type SysregHandlerRegistry } from '../gic/cpuInterface';
 import { parseGicConfig, gicFrames, type GicConfig } from '../gic/config';
 import { Gic } from '../gic/gic';
 import { Distributor, Redistributors } from '../gic/mmio';
+import { VirtualCpuInterface } from '../gic/virtual';
+import { ISR_HANDLER } from '../gic/isr';
 import { PPI_LAST } from '../gic/types';
 import type { MmioDevice } from '../memory/flat';
 import type { Pe } from '../pe/pe';
@@ -104,21 +106,33 @@ export class Platform {
     const targets = this.config.interrupts.filter((d) => typeof d.target === 'number');
     g.attach(pes);
     for (const d of targets) g.setTarget(d.intid, d.target as number);
-    const cpu = new CpuInterface(g, pes);
+    const virt = new VirtualCpuInterface(g, pes);
+    const cpu = new CpuInterface(g, pes, virt);
     cpu.install(sys);
+    for (const [name, h] of virt.handlers()) sys.setSysregHandler(name, h);
+    sys.setSysregHandler('ISR_EL1', ISR_HANDLER);
     cpu.absorbInitialValues();
     g.afterUpdate = (p) => cpu.mirror(p);
+    g.afterRefresh = (p) => cpu.mirrorIfBankChanged(p);
     for (let p = 0; p < pes.length; p++) cpu.mirror(p);
     this.cpu = cpu;
     const timer = new GenericTimer(pes, now, (pe, ppi, high) => g.setLevel(ppi, high, pe));
+    timer.onDeadline = (step) => void (this.deadline = step);
     for (const [name, h] of timer.handlers()) sys.setSysregHandler(name, h);
     timer.evaluate();
     this.timer = timer;
+    virt.start();
   }
 
-  /** The step at which a timer output will rise (Infinity: none armed). */
+  /**
+   * The step at which a timer output will rise (Infinity: none armed). A plain
+   * field: the machine's fast loop reads it every step, since an MSR to a
+   * timer register can move it in the middle of a run of PE steps.
+   */
+  deadline = Infinity;
+
   nextDeadline(): number {
-    return this.timer?.nextDeadline() ?? Infinity;
+    return this.deadline;
   }
 
   /** Time reached a deadline (or anything else changed): update the timer outputs. */

@@ -184,7 +184,11 @@ export class GenericTimer {
       }
     }
     this.deadline = next;
+    if (this.onDeadline !== undefined) this.onDeadline(next);
   }
+
+  /** Told every time the next deadline is recomputed (the platform keeps a plain field the machine's fast loop reads). */
+  onDeadline: ((step: number) => void) | undefined = undefined;
 
   snapshot(): unknown {
     return { output: this.output.slice(), deadline: this.deadline };
@@ -194,5 +198,6 @@ export class GenericTimer {
     const snap = s as { output: Uint8Array; deadline: number };
     this.output.set(snap.output);
     this.deadline = snap.deadline;
+    if (this.onDeadline !== undefined) this.onDeadline(snap.deadline);
   }
 }

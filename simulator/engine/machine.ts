@@ -9,12 +9,13 @@
  * the same scenario + options + seed gives the same run step for step; time
  * travel (`goToStep`) restores a checkpoint and replays.
  */
-import { createCacheHierarchy } from '../cache';
+import { CacheHierarchy, createCacheHierarchy } from '../cache';
+import { cacheIdRegisters } from '../cache/idRegisters';
 import { attachCheckers } from '../checks';
 import { createFirmware, type Firmware } from '../firmware';
 import type { Instr } from '../isa/instr';
 import { NORMAL_NC } from '../memory/attributes';
-import { FlatMemorySystem } from '../memory/flat';
+import { FlatMemorySystem, type AccessObserver } from '../memory/flat';
 import { PhysicalMemory } from '../memory/physical';
 import type { MemorySystem } from '../memory/system';
 import type { Mmu } from '../mmu/types';
@@ -33,9 +34,10 @@ import { applyPeInit, declsFor } from './init';
 import { createSystemOps, resetPe, stepPe } from './peCore';
 import { RoundRobinPolicy } from './policy';
 import { prepareModel } from './prepare';
+import { evaluateCondition } from './evaluate';
 import { Prng } from './prng';
 import { InstrIndex } from './program';
-import { hashPe, isSnapshottable, restorePe, snapshotPe, StateHasher, type PeSnapshot, type Snapshottable } from './snapshot';
+import { componentHash, hashPe, isSnapshottable, restorePe, snapshotPe, StateHasher, type PeSnapshot, type Snapshottable } from './snapshot';
 
 export interface MachineOptions {
   cacheModel?: 'on' | 'off';
@@ -96,13 +98,15 @@ interface EventState {
   lastInstret: number;
   fired: number;
   done: boolean;
+  /** Condition triggers: fired and the condition has not been false since (fires on becoming true). */
+  armedOff: boolean;
 }
 
 interface MachineSnapshot {
   steps: number;
   rr: number;
   pes: PeSnapshot[];
-  events: { nextStep: number; lastInstret: number; fired: number; done: boolean }[];
+  events: { nextStep: number; lastInstret: number; fired: number; done: boolean; armedOff: boolean }[];
   prng: number[];
   /** Shallow copies: records are immutable, and a forward restore needs the ones after the current step. */
   exceptions: FaultRecord[];
@@ -156,6 +160,8 @@ export class Machine {
   /** Per PE: reach-event target PCs (empty when none: the fast path skips the check). */
   private readonly reachPcs: number[][] = [];
   private hasReach = false;
+  /** Some event has a `condition` trigger: it is checked before every step (the general path). */
+  private hasCondition = false;
   /** Round-robin pointer: the PE the default policy considers first. */
   private rr = 0;
   private checkpoints: Checkpoint[] = [];
@@ -217,6 +223,12 @@ export class Machine {
     this.instrs = new InstrIndex(model.program.instrs);
 
     const sysOps = createSystemOps();
+    // Cache discovery (set/way loops) sees the configured hierarchy: CLIDR_EL1 at reset, CCSIDR_EL1 by CSSELR_EL1 (Arm ARM D24.2).
+    const cacheIds = this.memory instanceof CacheHierarchy ? cacheIdRegisters(this.memory.config) : undefined;
+    if (cacheIds !== undefined) {
+      const ccsidr = cacheIds.ccsidr;
+      (sysOps as SystemModel).setSysregHandler('CCSIDR_EL1', { read: (pe) => ccsidr.get(Number(pe.readSysreg('CSSELR_EL1') & 0xfn)) ?? 0n });
+    }
     const instrs = this.instrs;
     const memory = this.memory;
     const lastPc = this.lastFetchPc;
@@ -263,18 +275,24 @@ export class Machine {
       const el = decls.reduce<ExceptionLevel | undefined>((acc, d) => d.el ?? acc, undefined);
       const security = decls.reduce<string | undefined>((acc, d) => d.security ?? acc, undefined);
       resetPe(pe, { cluster: sys.clusterOf[id] ?? 0, aff0: indexInCluster(sys.clusterOf, id), el: el ?? 1, secure: security === 'secure' });
+      // Before the scenario's own register values, which may still override it.
+      if (cacheIds !== undefined) pe.writeSysreg('CLIDR_EL1', cacheIds.CLIDR_EL1);
       applyPeInit(pe, model);
       this.pes.push(pe);
       this.reachPcs.push([]);
     }
+
+    // Global exclusive monitor: a store by one PE clears the others' LDXR reservations (Arm ARM B2.9.3).
+    (sysOps as SystemModel).setPes(this.pes);
 
     // The GIC drives the PEs' IRQ/FIQ lines; ICC_* and timer registers reach the platform; the system counter is the step count.
     this.platform.attach(this.pes, sysOps as SystemModel, () => this.steps);
     this.snapshottables.push(this.platform);
 
     model.events.forEach((decl) => {
-      const st: EventState = { decl, nextStep: Infinity, reachPe: -1, reachPc: NaN, lastInstret: -1, fired: 0, done: false };
+      const st: EventState = { decl, nextStep: Infinity, reachPe: -1, reachPc: NaN, lastInstret: -1, fired: 0, done: false, armedOff: false };
       if (decl.trigger.kind === 'step') st.nextStep = decl.trigger.step;
+      else if (decl.trigger.kind === 'condition') this.hasCondition = true;
       else if (decl.trigger.target.value !== undefined && decl.trigger.pe < this.pes.length) {
         st.reachPe = decl.trigger.pe;
         st.reachPc = Number(BigInt.asIntN(64, decl.trigger.target.value));
@@ -302,17 +320,24 @@ export class Machine {
     return m;
   }
 
-  /** Turn flat-memory observations into `memory-access` events only while someone listens. */
+  /**
+   * Turn memory-system observations into `memory-access` events only while
+   * someone listens (flat memory: `observer`; cache hierarchy: `accessObserver`,
+   * one report per access with the value loaded or stored). Nobody listening:
+   * no observer is installed and the hot path pays one undefined check.
+   */
   private wireMemoryTrace(): void {
     const mem = this.memory;
-    if (!(mem instanceof FlatMemorySystem)) return;
+    if (!(mem instanceof FlatMemorySystem) && !(mem instanceof CacheHierarchy)) return;
     const bus = this.trace;
     bus.onWantsChange((kind) => {
       if (kind !== 'memory-access') return;
-      mem.observer = bus.wants['memory-access']
+      const obs: AccessObserver | undefined = bus.wants['memory-access']
         ? (pe, pa, size, write, lo, hi, attrs) =>
             bus.emit({ kind: 'memory-access', step: this.steps + 1, pe: pe?.id, pa, size, write, lo, hi, attrs: attrs.label })
         : undefined;
+      if (mem instanceof FlatMemorySystem) mem.observer = obs;
+      else mem.accessObserver = obs;
     });
   }
 
@@ -336,6 +361,7 @@ export class Machine {
       level: info.level,
       va: info.far !== undefined ? BigInt.asUintN(64, BigInt(info.far)) : undefined,
       ipa: info.ipa !== undefined ? BigInt(info.ipa) : undefined,
+      pa: info.pa !== undefined ? BigInt(info.pa) : undefined,
       pc: BigInt.asUintN(64, BigInt(info.pc)),
       line: this.lineOfPc(info.pc, pe.id),
       step: this.steps + 1,
@@ -540,7 +566,7 @@ export class Machine {
       }
       // A Generic Timer output rises at this step (simulator/devices/timer.ts): drive its PPI before anything runs.
       if (this.steps >= this.platform.nextDeadline()) this.platform.tick();
-      if (!fast || this.sources.length > 0 || this.trace.wants.instruction || this.interrupted) {
+      if (!fast || this.sources.length > 0 || this.trace.wants.instruction || this.interrupted || this.hasCondition) {
         if (!this.step()) break;
         continue;
       }
@@ -558,8 +584,10 @@ export class Machine {
       // Plain PE steps until something else could become enabled.
       const limit = Math.min(limitAll, this.nextCheckpoint, this.nextTimedStep(), this.platform.nextDeadline());
       const wantsHalted = this.trace.wants.halted;
+      const platform = this.platform;
       if (n === 1 && !this.hasReach) {
-        while (this.steps < limit && pe.state === 'running' && !this.interrupted) {
+        // (platform.deadline: an MSR to a timer register may arm a timer during this loop.)
+        while (this.steps < limit && this.steps < platform.deadline && pe.state === 'running' && !this.interrupted) {
           stepPe(pe);
           this.steps++;
         }
@@ -570,7 +598,7 @@ export class Machine {
       const reach = this.hasReach ? this.reachPcs : undefined;
       const before = this.steps;
       let rr = this.rr;
-      while (this.steps < limit && !this.interrupted) {
+      while (this.steps < limit && this.steps < platform.deadline && !this.interrupted) {
         let p = pes[rr];
         if (p.state !== 'running') {
           // As the policy does: the nearest PE after rr that can step; one that must wake goes through step().
@@ -645,9 +673,33 @@ export class Machine {
 
   private eventDue(ev: EventState): boolean {
     if (ev.done) return false;
-    if (ev.decl.trigger.kind === 'step') return this.steps >= ev.nextStep;
+    // Once every PE has stopped the run is over: a (repeating) step event does not keep it alive.
+    if (ev.decl.trigger.kind === 'step') return this.steps >= ev.nextStep && !this.allPesHalted();
+    if (ev.decl.trigger.kind === 'condition') return this.conditionDue(ev, ev.decl.trigger.condition);
     const pe = this.pes[ev.reachPe];
     return pe.pc === ev.reachPc && pe.instret !== ev.lastInstret && pe.state !== 'halted';
+  }
+
+  /**
+   * A `condition` trigger is due when its condition holds and has not held
+   * continuously since it last fired (it fires on becoming true). A condition
+   * that cannot be evaluated (e.g. `mem[X]` of an unknown symbol) is false.
+   */
+  private conditionDue(ev: EventState, condition: string): boolean {
+    if (this.allPesHalted()) return false;
+    let held: boolean;
+    try {
+      held = evaluateCondition(this, condition);
+    } catch {
+      held = false;
+    }
+    if (!held) ev.armedOff = false;
+    return held && !ev.armedOff;
+  }
+
+  private allPesHalted(): boolean {
+    for (const pe of this.pes) if (pe.state !== 'halted') return false;
+    return true;
   }
 
   private anyEventDue(): boolean {
@@ -679,8 +731,13 @@ export class Machine {
     if (decl.trigger.kind === 'step' && this.steps < ev.nextStep) this.steps = ev.nextStep;
     if (decl.trigger.kind === 'step') {
       const period = decl.trigger.step;
-      if (decl.repeat && period > 0) ev.nextStep += period;
+      // Due again at the next multiple of the period — but never at the very next step (the firing is itself
+      // a step): `every when step 1` alternates with the PEs instead of starving them.
+      if (decl.repeat && period > 0) ev.nextStep = Math.max(ev.nextStep + period, this.steps + 2);
       else ev.done = true;
+    } else if (decl.trigger.kind === 'condition') {
+      ev.armedOff = true;
+      if (!decl.repeat) ev.done = true;
     } else {
       ev.lastInstret = this.pes[ev.reachPe].instret;
       if (!decl.repeat) ev.done = true;
@@ -731,7 +788,7 @@ export class Machine {
       steps: this.steps,
       rr: this.rr,
       pes: this.pes.map(snapshotPe),
-      events: this.events.map((e) => ({ nextStep: e.nextStep, lastInstret: e.lastInstret, fired: e.fired, done: e.done })),
+      events: this.events.map((e) => ({ nextStep: e.nextStep, lastInstret: e.lastInstret, fired: e.fired, done: e.done, armedOff: e.armedOff })),
       prng: this.prng.state(),
       exceptions: this.exceptions.slice(),
       faults: this.faults.slice(),
@@ -808,14 +865,20 @@ export class Machine {
     if (target > this.steps && this.stopInfo === undefined) this.run(target - this.steps);
   }
 
-  /** Fingerprint of the complete machine state (PEs, memory, events). */
+  /**
+   * Fingerprint of the complete machine state: PEs, physical memory, events,
+   * the PRNG, and every Snapshottable component (caches, TLBs, GIC, firmware,
+   * checkers) — by its own `stateHash()` or else the structural hash of its snapshot.
+   * Equal hashes mean the same future (exploration, determinism tests).
+   */
   stateHash(): number {
     const h = new StateHasher();
     h.word(this.steps).word(this.rr);
     for (const pe of this.pes) hashPe(h, pe);
     for (const no of this.physical.pageNumbers()) h.num(no).bytes(this.physical.page(no * 4096, false)!);
-    for (const e of this.events) h.num(e.fired).word(e.done ? 1 : 0);
-    for (const c of this.snapshottables) if (c.stateHash !== undefined) h.word(c.stateHash());
+    for (const e of this.events) h.num(e.fired).word((e.done ? 1 : 0) | (e.armedOff ? 2 : 0)).num(e.nextStep === Infinity ? -1 : e.nextStep).num(e.lastInstret);
+    for (const w of this.prng.state()) h.num(w);
+    for (const c of this.snapshottables) h.hash(componentHash(c));
     return h.value();
   }
 }

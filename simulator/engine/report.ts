@@ -4,6 +4,7 @@
  * why the run stopped. `RunReport` holds bigints; `reportToJson` gives the
  * stable JSON shape (`armscope run --json`), with 64-bit values as `0x…` text.
  */
+import type { FirmwareCallRecord } from '../firmware/state';
 import type { Pe } from '../pe/pe';
 import type { Diagnostic, Expectation, ScenarioModel } from '../scenario/model';
 import type { FaultRecord, Finding } from '../trace/events';
@@ -68,6 +69,8 @@ export interface RunReport {
   /** Text written to UART devices, by device name. */
   output: Record<string, string>;
   diagnostics: Diagnostic[];
+  /** Calls the built-in firmware handled (FF-A, Hafnium HVCs, secure interrupts), oldest first (simulator/firmware). */
+  firmwareCalls?: FirmwareCallRecord[];
 }
 
 export function buildReport(machine: Machine): RunReport {
@@ -94,6 +97,7 @@ export function buildReport(machine: Machine): RunReport {
     caches: mem.cacheReport?.(),
     output,
     diagnostics: model.diagnostics,
+    firmwareCalls: machine.firmware ? machine.firmware.st.log.map((c) => ({ ...c, args: [...c.args] })) : undefined,
   };
 }
 
@@ -224,10 +228,13 @@ export interface FaultJson {
   esr: string;
   far?: string;
   line?: number;
-  stage?: number;
-  level?: number;
-  va?: string;
-  ipa?: string;
+  /** Translation stage, lookup level and addresses of the faulting access; `null` when the fault has none (issue #3). */
+  stage: number | null;
+  level: number | null;
+  va: string | null;
+  ipa: string | null;
+  /** Output PA when the translation produced one (permission, access flag, alignment after the walk); null otherwise. */
+  pa: string | null;
   pc: string;
   step: number;
   reason?: string;
@@ -242,10 +249,11 @@ function faultJson(f: FaultRecord): FaultJson {
     esr: hex(f.esr),
     far: f.far !== undefined ? hex(f.far) : undefined,
     line: f.line !== undefined ? f.line + 1 : undefined,
-    stage: f.stage,
-    level: f.level,
-    va: f.va !== undefined ? hex(f.va) : undefined,
-    ipa: f.ipa !== undefined ? hex(f.ipa) : undefined,
+    stage: f.stage ?? null,
+    level: f.level ?? null,
+    va: f.va !== undefined ? hex(f.va) : null,
+    ipa: f.ipa !== undefined ? hex(f.ipa) : null,
+    pa: f.pa !== undefined ? hex(f.pa) : null,
     pc: hex(f.pc),
     step: f.step,
     reason: f.reason,
@@ -285,6 +293,7 @@ export function reportToJson(r: RunReport): unknown {
       daif: p.daif,
     })),
     caches: r.caches?.map((c) => ({ name: c.name, lines: c.lines.map((l) => ({ ...l, pa: hex(l.pa) })) })),
+    firmwareCalls: r.firmwareCalls?.map((c) => ({ ...c, line: c.line !== undefined ? c.line + 1 : undefined, caller: hex(c.caller, 4), callee: c.callee !== undefined ? hex(c.callee, 4) : undefined })),
     output: r.output,
     diagnostics: r.diagnostics.map((d) => ({
       line: d.range.start.line + 1,

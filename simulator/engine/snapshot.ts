@@ -59,7 +59,7 @@ export function snapshotPe(pe: Pe): PeSnapshot {
     exclusivePa: pe.exclusivePa,
     exclusiveSize: pe.exclusiveSize,
     eventRegister: pe.eventRegister,
-    lines: [pe.irqLine, pe.fiqLine, pe.virqLine, pe.vfiqLine],
+    lines: [pe.irqLine, pe.fiqLine, pe.virqLine, pe.vfiqLine, pe.serrorLine],
   };
 }
 
@@ -94,6 +94,7 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
   pe.exclusiveSize = s.exclusiveSize;
   pe.eventRegister = s.eventRegister;
   [pe.irqLine, pe.fiqLine, pe.virqLine, pe.vfiqLine] = s.lines;
+  pe.serrorLine = s.lines[4] ?? false;
 }
 
 /** FNV-1a over 32-bit words: a cheap fingerprint of state for determinism tests and exploration. */
@@ -122,6 +123,10 @@ export class StateHasher {
     for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
     return this;
   }
+  /** Fold another fingerprint in. */
+  hash(x: number): this {
+    return this.word(x);
+  }
   bytes(b: Uint8Array): this {
     let h = this.h;
     for (let i = 0; i < b.length; i++) {
@@ -136,10 +141,91 @@ export class StateHasher {
   }
 }
 
+/** Every field `snapshotPe` captures: two PEs with equal hashes behave the same from here on. */
 export function hashPe(h: StateHasher, pe: Pe): void {
   for (let i = 0; i < 31; i++) h.word(pe.xlo[i]).word(pe.xhi[i]);
   for (let i = 0; i < 4; i++) h.word(pe.splo[i]).word(pe.sphi[i]);
-  h.num(pe.pc).word(pe.nzcv()).word(pe.daif()).word(pe.el).word(pe.spsel).word(pe.instret).str(pe.state);
+  h.num(pe.pc).num(pe.nextPc).word(pe.nzcv()).word(pe.daif()).word(pe.el).word(pe.spsel).word(pe.il).word(pe.pstateOther);
+  h.word(pe.instret).str(pe.state).str(pe.stopReason ?? '');
+  // Exclusive monitor, event register and interrupt lines decide what the next LDXR/STXR, WFE and step do.
+  h.num(pe.exclusivePa).word(pe.exclusiveSize).word(pe.eventRegister);
+  h.word((pe.irqLine ? 1 : 0) | (pe.fiqLine ? 2 : 0) | (pe.virqLine ? 4 : 0) | (pe.vfiqLine ? 8 : 0) | (pe.serrorLine ? 16 : 0));
   const names = [...pe.sysregs.keys()].sort();
   for (const n of names) h.str(n).big(pe.sysregs.get(n)!);
+}
+
+/**
+ * Structural hash of plain snapshot data, for components that implement
+ * `Snapshottable` without their own `stateHash` (the machine hashes their
+ * `snapshot()`). Object keys are taken in sorted order and Map/Set entries
+ * are combined order-independently, so equal states hash equally whatever
+ * order their entries were inserted in. Functions are skipped (instructions'
+ * closures); shared objects are hashed at each reference, cycles once.
+ */
+export function hashValue(h: StateHasher, v: unknown, path: Set<object> = new Set()): void {
+  switch (typeof v) {
+    case 'undefined':
+      h.word(0x7f00_0001);
+      return;
+    case 'boolean':
+      h.word(v ? 0x7f00_0002 : 0x7f00_0003);
+      return;
+    case 'number':
+      if (Number.isInteger(v)) h.num(v);
+      else h.str(String(v));
+      return;
+    case 'bigint':
+      h.big(v).word(Number(BigInt.asUintN(32, v >> 64n)));
+      return;
+    case 'string':
+      h.word(v.length).str(v);
+      return;
+    case 'function':
+    case 'symbol':
+      return;
+  }
+  if (v === null) {
+    h.word(0x7f00_0004);
+    return;
+  }
+  const o = v as object;
+  if (ArrayBuffer.isView(o)) {
+    h.word(o.byteLength).bytes(new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
+    return;
+  }
+  if (path.has(o)) return;
+  path.add(o);
+  if (Array.isArray(o)) {
+    h.word(o.length);
+    for (const x of o) hashValue(h, x, path);
+  } else if (o instanceof Map || o instanceof Set) {
+    let sum = 0;
+    let xor = 0;
+    for (const entry of o instanceof Map ? o.entries() : o.values()) {
+      const sub = new StateHasher();
+      if (o instanceof Map) {
+        const [k, x] = entry as [unknown, unknown];
+        hashValue(sub, k, path);
+        hashValue(sub, x, path);
+      } else hashValue(sub, entry, path);
+      sum = (sum + sub.value()) >>> 0;
+      xor = (xor ^ Math.imul(sub.value(), 0x9e37_79b1)) >>> 0;
+    }
+    h.word(o.size).word(sum).word(xor);
+  } else {
+    const rec = o as Record<string, unknown>;
+    for (const k of Object.keys(rec).sort()) {
+      h.str(k);
+      hashValue(h, rec[k], path);
+    }
+  }
+  path.delete(o);
+}
+
+/** A component's fingerprint: its own `stateHash()`, else the structural hash of its snapshot. */
+export function componentHash(c: Snapshottable): number {
+  if (c.stateHash !== undefined) return c.stateHash();
+  const h = new StateHasher();
+  hashValue(h, c.snapshot());
+  return h.value();
 }

@@ -3,10 +3,11 @@
  * scenario `write` event) writes bytes of a watched range — the mechanism
  * behind debugger data breakpoints, usable by any front end.
  *
- * Installed only while ranges are watched: each PE's memory system is wrapped
- * so the hot path of an unwatched run is untouched. The wrapper forwards every
- * other member to the real memory system, so caches, maintenance and views see
- * no difference.
+ * Installed only while ranges are watched: each PE's memory system and the
+ * machine's (which built-in firmware and scenario events write through) are
+ * wrapped, so the hot path of an unwatched run is untouched. The wrapper
+ * forwards every other member to the real memory system, so caches,
+ * maintenance and views see no difference.
  */
 import type { MemAttrs } from '../memory/attributes';
 import type { MemorySystem } from '../memory/system';
@@ -67,9 +68,14 @@ export function watchWrites(machine: Machine, ranges: readonly WatchRange[], onW
   };
   const originals = machine.pes.map((pe) => pe.env.memory);
   for (const pe of machine.pes) pe.env.memory = wrap(pe.env.memory, hit);
+  // `memory` is readonly for the machine's users; the watch swaps it for the wrapper and puts it back.
+  const host = machine as unknown as { memory: MemorySystem };
+  const real = host.memory;
+  host.memory = wrap(real, hit);
   return () => {
     machine.pes.forEach((pe, i) => {
       pe.env.memory = originals[i];
     });
+    host.memory = real;
   };
 }

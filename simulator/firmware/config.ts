@@ -55,6 +55,9 @@ export interface PartitionDecl {
 export interface FirmwareConfig {
   monitor: 'builtin' | 'none';
   spmc: 'builtin' | 'none';
+  /** `spmc none`: the scenario's own SPMC at S-EL2 — its entry point and stack (the SPMD boots it and forwards FF-A calls). */
+  spmcEntry?: number;
+  spmcStack?: number;
   /** FF-A version the SPMC implements (major << 16 | minor). */
   ffaVersion: number;
   /** FF-A ID of the Normal-world endpoint (0 when there is no hypervisor: Hafnium's HF_HYPERVISOR_VM_ID). */
@@ -189,6 +192,9 @@ export function parseFirmwareConfig(model: ScenarioModel, out: Diagnostic[] = []
     seen.set(p.id, p);
     if (p.el === 0 && !cfg.vhe) rd.error(p.range, `partition ${p.name}: an S-EL0 partition needs the SPMC to run with VHE (spmc { vhe on }), as Hafnium requires`);
   }
+  if (cfg.partitions.length > 0 && cfg.spmc === 'none') {
+    rd.error(cfg.partitions[0].range, "partition blocks describe the built-in SPMC's partitions: they need `spmc builtin` (with `spmc none` your own SPMC manages its partitions)");
+  }
   if (cfg.partitions.length > 0 && cfg.spmc === 'builtin' && cfg.tables === undefined) {
     const b = model.blocks.find((x) => x.keyword === 'spmc') ?? model.blocks.find((x) => x.keyword === 'partition')!;
     rd.error(b.range, "the built-in SPMC needs memory for the partitions' translation tables: spmc { tables ADDRESS size SIZE }");
@@ -210,6 +216,13 @@ function parseFirmwareBlock(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): v
         else cfg.spmc = t;
         break;
       }
+      case 'spmc_entry':
+      case 'spmc_stack': {
+        const n = rd.num(v, k.text.toLowerCase() === 'spmc_entry' ? 'SPMC entry point' : 'SPMC stack', k.range);
+        if (n !== undefined && k.text.toLowerCase() === 'spmc_entry') cfg.spmcEntry = n;
+        else if (n !== undefined) cfg.spmcStack = n;
+        break;
+      }
       case 'ffa_version': {
         const ver = v ? parseFfaVersion(v.text) : undefined;
         if (ver === undefined || ![0x1_0000, 0x1_0001, 0x1_0002].includes(ver)) rd.error(v?.range ?? k.range, 'ffa_version: expected 1.0, 1.1 or 1.2');
@@ -223,7 +236,7 @@ function parseFirmwareBlock(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): v
         break;
       }
       default:
-        rd.error(k.range, `firmware: unknown setting '${k.text}' (monitor, spmc, ffa_version, nwd_id)`);
+        rd.error(k.range, `firmware: unknown setting '${k.text}' (monitor, spmc, spmc_entry, spmc_stack, ffa_version, nwd_id)`);
     }
   }
 }

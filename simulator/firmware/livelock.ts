@@ -23,8 +23,8 @@ export interface CallNote {
 }
 
 export interface LivelockState {
-  /** Per PE: fingerprint → indices into `calls` where it was seen. */
-  seen: [string, number[]][][];
+  /** Per PE: fingerprint → indices into `calls` where it was seen, and the memory hashes from its second sighting on. */
+  seen: Map<string, { at: number[]; mem: number[] }>[];
   /** Per PE: the calls observed (bounded). */
   calls: CallNote[][];
 }
@@ -32,7 +32,7 @@ export interface LivelockState {
 const MAX_CALLS = 512;
 
 export function newLivelockState(pes: number): LivelockState {
-  return { seen: Array.from({ length: pes }, () => []), calls: Array.from({ length: pes }, () => []) };
+  return { seen: Array.from({ length: pes }, () => new Map()), calls: Array.from({ length: pes }, () => []) };
 }
 
 function fnv(h: number, w: number): number {
@@ -57,37 +57,49 @@ function memoryHash(mem: PhysicalMemory): number {
   return h >>> 0;
 }
 
-/** Fingerprint of a PE at a firmware call: architectural state plus `extra` (the firmware's state digest). */
-export function fingerprint(pe: Pe, resumePc: number, spsr: number, extra: string, mem: PhysicalMemory): string {
+/** Fingerprint of a PE at a firmware call: architectural state plus `extra` (the firmware's state digest); memory separately. */
+export function fingerprint(pe: Pe, resumePc: number, spsr: number, extra: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < 31; i++) h = fnv(fnv(h, pe.xlo[i]), pe.xhi[i]);
   for (let i = 0; i < 4; i++) h = fnv(fnv(h, pe.splo[i]), pe.sphi[i]);
-  return `${h.toString(16)}:${resumePc}:${spsr}:${pe.el}:${memoryHash(mem).toString(16)}:${extra}`;
+  return `${h.toString(16)}:${resumePc}:${spsr}:${pe.el}:${extra}`;
 }
 
 /**
  * Record a call; returns the cycle (the calls since the fingerprint was last
- * seen) when this is the third time the PE is in exactly this state.
+ * seen) when this is the third time the PE is in exactly this state and memory
+ * did not change over the last turn. Memory is hashed only when the register
+ * fingerprint repeats (calls in a loop that makes progress in registers cost nothing).
  */
-export function observeCall(st: LivelockState, pe: number, fp: string, note: CallNote): CallNote[] | undefined {
+export function observeCall(st: LivelockState, pe: number, fp: string, mem: PhysicalMemory, note: CallNote): CallNote[] | undefined {
   const calls = st.calls[pe];
   const seen = st.seen[pe];
   if (calls.length >= MAX_CALLS) {
     // Forget the oldest half: livelocks are short cycles.
     const drop = MAX_CALLS / 2;
     calls.splice(0, drop);
-    for (const entry of seen) entry[1] = entry[1].map((i) => i - drop).filter((i) => i >= 0);
+    for (const [k, e] of seen) {
+      const keep = e.at.map((i) => i - drop).filter((i) => i >= 0);
+      if (keep.length === 0) seen.delete(k);
+      else {
+        e.mem = e.mem.slice(Math.max(0, e.mem.length - keep.length));
+        e.at = keep;
+      }
+    }
   }
   const index = calls.length;
   calls.push(note);
-  let entry = seen.find((e) => e[0] === fp);
+  let entry = seen.get(fp);
   if (!entry) {
-    entry = [fp, []];
-    seen.push(entry);
+    entry = { at: [], mem: [] };
+    seen.set(fp, entry);
   }
-  entry[1].push(index);
-  if (entry[1].length >= 3) {
-    const prev = entry[1][entry[1].length - 2];
+  entry.at.push(index);
+  if (entry.at.length < 2) return undefined;
+  entry.mem.push(memoryHash(mem));
+  const hashes = entry.mem;
+  if (entry.at.length >= 3 && hashes.length >= 2 && hashes[hashes.length - 1] === hashes[hashes.length - 2]) {
+    const prev = entry.at[entry.at.length - 2];
     return calls.slice(prev, index);
   }
   return undefined;

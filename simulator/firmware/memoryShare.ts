@@ -12,7 +12,6 @@
  */
 import { ffaFid, FfaError } from '../arch/index';
 import type { Pe } from '../pe/pe';
-import { hex } from '../util/hex';
 import {
   ATTR_NS,
   encodeMemoryTransaction,

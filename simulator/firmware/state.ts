@@ -37,6 +37,8 @@ export interface VcpuState {
   intercepted?: string[];
   /** A managed exit is in progress: the SP must answer with FFA_MSG_SEND_DIRECT_RESP. */
   managedExit?: { pmr: number };
+  /** Gave the CPU back with FFA_YIELD: FFA_RUN resumes it with FFA_SUCCESS as the result of that call. */
+  yielded?: boolean;
   /** Resumed to handle a secure interrupt while waiting: FFA_MSG_WAIT goes back to whoever it preempted. */
   interruptRun?: boolean;
 }
@@ -71,7 +73,7 @@ export interface PartitionState {
 
 /** One FF-A call in progress on a PE (the call chain): a direct request, a RUN, an interrupt that preempted an endpoint. */
 export interface CallFrame {
-  kind: 'direct-req' | 'run' | 'interrupt';
+  kind: 'direct-req' | 'run' | 'interrupt' | 'forward';
   caller: number;
   callee: number;
   /** Caller's endpoint reference, to resume it. */
@@ -102,8 +104,25 @@ export interface PeFirmwareState {
   current: EndpointRef;
   nwdCtx?: import('./context').SavedContext;
   chain: CallFrame[];
+  /** `spmc none`: the scenario's SPMC at S-EL2 on this PE — its saved context while the Normal world runs. */
+  userSpmc?: { ctx?: import('./context').SavedContext; running: boolean; booted: boolean };
+  /** ICC_PMR_EL1 to put back when the Normal world resumes (the SPMC masked Non-secure interrupts). */
+  pmrRestore?: number;
   /** Partitions (index, vcpu) still to boot on this PE, in order. */
   boot: [number, number][];
+}
+
+/** One call the firmware handled, for reports (the `ffa-call` trace event as plain data). */
+export interface FirmwareCallRecord {
+  step: number;
+  pe: number;
+  line?: number;
+  function: string;
+  caller: number;
+  callee?: number;
+  /** x1… as `0x…` text. */
+  args: string[];
+  result: string;
 }
 
 export interface FirmwareState {
@@ -117,6 +136,8 @@ export interface FirmwareState {
   waited: string[];
   /** Isolation findings already reported ("part:page"). */
   isolationReported: string[];
+  /** The last calls handled (at most CALL_LOG_LIMIT), oldest first. */
+  log: FirmwareCallRecord[];
   /** FF-A calls handled so far (for the call log and livelock reports). */
   calls: number;
 }

@@ -144,7 +144,7 @@ function parseInterrupt(model: ScenarioModel, w: Word[], pes: number, err: (r: S
         break;
       }
       case 'target': {
-        if (banked) err(w[i].range, `INTID ${d.intid} is an ${d.intid <= 15 ? 'SGI' : 'PPI'}: it is banked per PE, use 'pe N' or 'pe N-M' instead of 'target'`);
+        if (banked) err(w[i].range, `INTID ${d.intid} is ${d.intid <= 15 ? 'an SGI' : 'a PPI'}: it is banked per PE, use 'pe N' or 'pe N-M' instead of 'target'`);
         if (w[i + 1]?.text.toLowerCase() === 'any') {
           i++;
           d.target = 'any';
@@ -219,4 +219,45 @@ export function gicFrames(cfg: GicConfig, pes: number): [string, number, number]
   ];
 }
 
-registerScenarioPass('gic', (model) => void parseGicConfig(model, model.diagnostics));
+/** `uart [NAME] input "…"` events must name a declared `uart`/`pl011` device. */
+export function checkUartEvents(model: ScenarioModel, diags: Diagnostic[]): void {
+  const uarts = model.system.devices.filter((d) => ['uart', 'pl011'].includes(d.model.toLowerCase()));
+  for (const ev of model.events) {
+    const a = ev.action;
+    if (a.kind !== 'uart-input') continue;
+    if (uarts.length === 0) {
+      diags.push({ range: ev.range, severity: 'error', message: "no UART is declared (add 'device uart0 uart at ADDR size 0x1000 irq INTID' to system)", rule: 'unknown-device' });
+    } else if (a.device !== undefined && !uarts.some((u) => u.name.toLowerCase() === a.device!.toLowerCase())) {
+      diags.push({ range: ev.range, severity: 'error', message: `no UART named '${a.device}' (declared: ${uarts.map((u) => u.name).join(', ')})`, rule: 'unknown-device' });
+    }
+  }
+}
+
+/**
+ * `irq INTID pe N` names a PE, but an SPI goes where GICD_IROUTER routes it:
+ * warn when the `gic` block routes it elsewhere (or leaves it at the reset
+ * routing, PE 0), since the event alone does not decide the target.
+ */
+export function checkIrqEvents(model: ScenarioModel, cfg: GicConfig, diags: Diagnostic[]): void {
+  for (const ev of model.events) {
+    const a = ev.action;
+    if (a.kind !== 'irq' || a.pe === undefined || a.intid < 32) continue;
+    const decl = cfg.interrupts.filter((d) => d.intid === a.intid && d.target !== undefined).pop();
+    const target = decl?.target ?? 0;
+    if (target === a.pe) continue;
+    const hint = decl === undefined ? ` (the GICD_IROUTER reset value; add 'interrupt ${a.intid} target pe ${a.pe}' to the gic block)` : '';
+    const where = target === 'any' ? "'target any' (1 of N)" : `PE ${target}${hint}`;
+    diags.push({
+      range: ev.range,
+      severity: 'warning',
+      message: `SPI ${a.intid} is routed by GICD_IROUTER, not by the event: it goes to ${where}, not PE ${a.pe}`,
+      rule: 'irq-routing',
+    });
+  }
+}
+
+registerScenarioPass('gic', (model) => {
+  const cfg = parseGicConfig(model, model.diagnostics);
+  checkUartEvents(model, model.diagnostics);
+  checkIrqEvents(model, cfg, model.diagnostics);
+});

@@ -16,9 +16,10 @@
  * each register shows in the PE's current state is mirrored into the PE's
  * register storage, so views, expectations and checkpoints of the PE see it.
  *
- * Not modelled: the virtual CPU interface (ICV_* at EL1 with
- * HCR_EL2.IMO/FMO=1, ICH_LR<n>_EL2 list registers — those stay plain
- * storage), the SCR_EL3.IRQ/FIQ traps of ICC_* accesses to EL3, ICC_SRE_ELx.SRE=0
+ * At EL1 with HCR_EL2.IMO/FMO=1 the same encodings reach the virtual CPU
+ * interface (ICV_*, virtual.ts).
+ *
+ * Not modelled: the SCR_EL3.IRQ/FIQ traps of ICC_* accesses to EL3, ICC_SRE_ELx.SRE=0
  * (the memory-mapped GICC interface): SRE, DFB and DIB read as one.
  */
 import { isSecure, refreshConfig } from '../pe/config';
@@ -26,6 +27,10 @@ import type { Pe } from '../pe/pe';
 import type { SysregHandler } from '../pe/sysregs';
 import { SCR } from '../pe/config';
 import type { Gic } from './gic';
+import { findRegister } from '../arch/registers';
+import { EC, SyncException } from '../pe/exception';
+import { sysregIss } from '../pe/sysregs';
+import { icvAccess, VirtualCpuInterface } from './virtual';
 import { BPR0_MIN, BPR1_MIN, G0, G1NS, G1S, INTID_SPURIOUS, PRIORITY_MASK, PRI_BITS } from './types';
 
 /** Where handlers are installed: `SystemModel.setSysregHandler`. */
@@ -60,13 +65,71 @@ const CTLR_EL1_RO = BigInt((PRI_BITS - 1) << 8);
 /** ICC_CTLR_EL3 adds nDS [17] = 1 (GICD_CTLR.DS cannot be set). */
 const CTLR_EL3_RO = BigInt(((PRI_BITS - 1) << 8) | (1 << 17));
 
+/** Which HCR_EL2 bit sends each ICC_* register to its ICV_* counterpart at EL1 (0: FMO, 1: IMO, common: either). */
+const VIRTUAL_GROUP: Record<string, 0 | 1 | 'common'> = {
+  ICC_IAR0_EL1: 0,
+  ICC_EOIR0_EL1: 0,
+  ICC_HPPIR0_EL1: 0,
+  ICC_BPR0_EL1: 0,
+  ICC_AP0R0_EL1: 0,
+  ICC_IGRPEN0_EL1: 0,
+  ICC_IAR1_EL1: 1,
+  ICC_EOIR1_EL1: 1,
+  ICC_HPPIR1_EL1: 1,
+  ICC_BPR1_EL1: 1,
+  ICC_AP1R0_EL1: 1,
+  ICC_IGRPEN1_EL1: 1,
+  ICC_PMR_EL1: 'common',
+  ICC_RPR_EL1: 'common',
+  ICC_CTLR_EL1: 'common',
+  ICC_DIR_EL1: 'common',
+  ICC_SGI0R_EL1: 0,
+  ICC_SGI1R_EL1: 1,
+  ICC_ASGI1R_EL1: 1,
+};
+
+function virtualRead(v: VirtualCpuInterface, pe: Pe, name: string): bigint {
+  if (name === 'ICC_IAR0_EL1') return BigInt(v.acknowledge(pe, 0));
+  if (name === 'ICC_IAR1_EL1') return BigInt(v.acknowledge(pe, 1));
+  return v.read(pe, name) ?? 0n;
+}
+
+function virtualWrite(v: VirtualCpuInterface, pe: Pe, name: string, value: bigint): void {
+  const intid = Number(value & 0xff_ffffn);
+  switch (name) {
+    case 'ICC_EOIR0_EL1':
+      return v.eoi(pe, intid, 0);
+    case 'ICC_EOIR1_EL1':
+      return v.eoi(pe, intid, 1);
+    case 'ICC_DIR_EL1':
+      return v.deactivate(pe, intid);
+    case 'ICC_SGI0R_EL1':
+    case 'ICC_SGI1R_EL1':
+    case 'ICC_ASGI1R_EL1': {
+      // A guest's SGI is the hypervisor's to emulate: trap to EL2 (EC 0x18; IHI 0069 ICC_SGI1R_EL1 accessibility).
+      const e = findRegister(name)!.encoding!;
+      // The handler is not told Rt: read it from the MSR being executed (its fetch PA is still in pe.tPa; Rt = bits [4:0]).
+      const rt = (pe.env.fetchInstr(pe.tPa, pe)?.encoding ?? 0) & 31;
+      throw new SyncException(EC.SYSREG, sysregIss(e.op0, e.op1, e.crn, e.crm, e.op2, rt, false), {
+        targetEl: 2,
+        reason: `MSR ${name} at EL1 trapped to EL2 by HCR_EL2.${name === 'ICC_SGI0R_EL1' ? 'FMO' : 'IMO'}`,
+      });
+    }
+    default:
+      v.write(pe, name, value);
+  }
+}
+
 export class CpuInterface {
   private readonly gic: Gic;
   private readonly pes: readonly Pe[];
+  /** The virtual CPU interface (ICV_* at EL1 with HCR_EL2.IMO/FMO), when the platform provides one. */
+  readonly virtual: VirtualCpuInterface | undefined;
 
-  constructor(gic: Gic, pes: readonly Pe[]) {
+  constructor(gic: Gic, pes: readonly Pe[], virtual?: VirtualCpuInterface) {
     this.gic = gic;
     this.pes = pes;
+    this.virtual = virtual;
   }
 
   /** Initial CPU interface state from the PE's register storage (values a `pe { icc_… = … }` block set). */
@@ -185,10 +248,22 @@ export class CpuInterface {
     'ICC_IGRPEN1_EL3', 'ICC_CTLR_EL1', 'ICC_CTLR_EL3', 'ICC_AP0R0_EL1', 'ICC_AP1R0_EL1', 'ICC_SRE_EL1', 'ICC_SRE_EL2', 'ICC_SRE_EL3',
   ];
 
+  /** Bank (1 Secure, 0 Non-secure) and NS-view flag each PE's storage was last mirrored for (-1: never). */
+  private mirroredFor = new Int8Array(64).fill(-1);
+
+  /** After an EL/Security change: re-mirror only when the banked copies or the Non-secure view changed. */
+  mirrorIfBankChanged(p: number): void {
+    const pe = this.pes[p];
+    if (pe === undefined) return;
+    const key = (bankSecure(pe) ? 1 : 0) | (nsView(pe) ? 2 : 0) | (isSecureNow(pe) ? 4 : 0) | (pe.el === 3 ? 8 : 0);
+    if (this.mirroredFor[p] !== key) this.mirror(p);
+  }
+
   /** Copy the current views into PE p's storage (bypassing sysregGen: none of these affects translation or routing). */
   mirror(p: number): void {
     const pe = this.pes[p];
     if (pe === undefined) return;
+    this.mirroredFor[p] = (bankSecure(pe) ? 1 : 0) | (nsView(pe) ? 2 : 0) | (isSecureNow(pe) ? 4 : 0) | (pe.el === 3 ? 8 : 0);
     for (const n of CpuInterface.MIRRORED) {
       const v = this.view(pe, n);
       if (v !== undefined) pe.sysregs.set(n, v);
@@ -196,10 +271,29 @@ export class CpuInterface {
   }
 
   /** Install the ICC_* handlers. */
-  install(reg: SysregHandlerRegistry): void {
+  install(registry: SysregHandlerRegistry): void {
     const g = this.gic;
     const viewOnly = (name: string): SysregHandler => ({ read: (pe) => this.view(pe, name) ?? 0n });
     const after = (pe: Pe): void => g.update(pe.id);
+    const virt = this.virtual;
+    // At EL1 with HCR_EL2.IMO/FMO=1 the ICC_* encodings reach the virtual CPU interface (ICV_*, IHI 0069 §6.1);
+    // SGI generation from the guest traps to EL2 (ICC_SGI*R_EL1 pseudocode).
+    const reg: SysregHandlerRegistry = {
+      setSysregHandler: (name, h) => {
+        const group = VIRTUAL_GROUP[name];
+        if (group === undefined || virt === undefined) return registry.setSysregHandler(name, h);
+        registry.setSysregHandler(name, {
+          read: h.read === undefined ? undefined : (pe) => (icvAccess(pe, group) ? virtualRead(virt, pe, name) : h.read!(pe)),
+          write:
+            h.write === undefined
+              ? undefined
+              : (pe, v) => {
+                  if (icvAccess(pe, group)) virtualWrite(virt, pe, name, v);
+                  else h.write!(pe, v);
+                },
+        });
+      },
+    };
 
     reg.setSysregHandler('ICC_PMR_EL1', {
       read: (pe) => this.view(pe, 'ICC_PMR_EL1')!,

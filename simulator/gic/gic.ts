@@ -363,6 +363,29 @@ export class Gic implements SecureInterruptController {
     if (!banked && cfg.targetPe !== undefined) this.setTarget(intid, cfg.targetPe);
   }
 
+  /**
+   * The state TF-A (plat_gic_init, gicv3_cpuif_enable) and the SPMC leave
+   * behind for the built-in firmware (simulator/firmware): every group enabled
+   * in GICD_CTLR and in each CPU interface (ICC_IGRPEN0_EL1, ICC_IGRPEN1_EL3),
+   * priority mask open (ICC_PMR_EL1 = 0xff, 0xf8 with 5 priority bits).
+   */
+  initialiseForFirmware(): void {
+    this.ctlr |= GICD_CTLR.EnableGrp0 | GICD_CTLR.EnableGrp1NS | GICD_CTLR.EnableGrp1S;
+    this.pmr.fill(0xff & PRIORITY_MASK);
+    this.igrpen0.fill(1);
+    this.igrpen1s.fill(1);
+    this.igrpen1ns.fill(1);
+    this.updateAll();
+  }
+
+  /** Write ICC_PMR_EL1 of PE `pe` on the firmware's behalf (stored value, Secure view); returns the previous value. */
+  setPriorityMask(pe: number, pmr: number): number {
+    const prev = this.pmr[pe];
+    this.pmr[pe] = pmr & PRIORITY_MASK;
+    this.update(pe);
+    return prev;
+  }
+
   /** GICD_CTLR write (Secure view; ARE bits stay 1, DS stays 0). */
   setDistributorControl(value: number): void {
     this.ctlr = (value & (GICD_CTLR.EnableGrp0 | GICD_CTLR.EnableGrp1NS | GICD_CTLR.EnableGrp1S)) | GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
@@ -504,8 +527,11 @@ export class Gic implements SecureInterruptController {
     if (p < 0 || p >= this.peCount) return;
     this.drive(p);
     // Banked ICC_* registers show another copy after a Security state change.
-    if (this.afterUpdate !== undefined) this.afterUpdate(p);
+    if (this.afterRefresh !== undefined) this.afterRefresh(p);
   }
+
+  /** Called after `refresh` (the CPU interface re-mirrors banked registers when the Security state changed). */
+  afterRefresh: ((p: number) => void) | undefined = undefined;
 
   /** IHI 0069 §4.6.2 Table 4-5: which exception a signalled interrupt of group g raises on the PE in its current state. */
   signalIsFiq(pe: Pe, g: number): boolean {

@@ -6,24 +6,15 @@
  */
 import { findRegister } from '../arch/registers';
 import { minElFromOp1 } from '../arch/registers/define';
-import type { Hint, PstateField } from '../pe/systemOps';
+import type { Hint, PstateField, SysregRef } from '../pe/systemOps';
 import { AsmError, Operands } from './operands';
 import type { AsmHandler } from './asmTypes';
 import { BARRIER_OPTIONS, EXCEPTION_GENERATING, findSysOp, HINTS, NOP_HINTS, PSTATE_FIELDS, SPECULATION_BARRIERS, SysOp, sysOpsOf } from './system';
 
 const GENERIC = /^s([0-3])_([0-7])_c([0-9]|1[0-5])_c([0-9]|1[0-5])_([0-7])$/i;
 
-interface ResolvedSysreg {
-  name: string;
-  op0: number;
-  op1: number;
-  crn: number;
-  crm: number;
-  op2: number;
-}
-
 /** Resolve a system-register operand; warns (does not fail) when the expected EL is too low to access it. */
-function sysregAt(o: Operands, i: number, write: boolean): ResolvedSysreg {
+function sysregAt(o: Operands, i: number, write: boolean): SysregRef {
   const text = o.text(i);
   const g = GENERIC.exec(text);
   if (g) {
@@ -40,7 +31,7 @@ function sysregAt(o: Operands, i: number, write: boolean): ResolvedSysreg {
   if (el !== undefined && def.access.minEl > el) {
     o.ctx.report(
       o.range(i),
-      `${def.name} is not accessible at EL${el} (lowest EL ${def.access.minEl}); the access is UNDEFINED or trapped`,
+      `${def.name} is not accessible at EL${el} (lowest EL ${def.access.minEl}); the access is UNDEFINED or trapped${elBecause(o)}`,
       'el-access',
       'warning',
     );
@@ -48,14 +39,19 @@ function sysregAt(o: Operands, i: number, write: boolean): ResolvedSysreg {
   return { name: def.name, ...def.encoding };
 }
 
+/** ` — this code runs at EL1: PE 0 starts here at EL1` when the EL was inferred (the user did not write `el N`). */
+function elBecause(o: Operands): string {
+  return o.ctx.elReason ? ` (this code runs at EL${o.ctx.el}: ${o.ctx.elReason})` : '';
+}
+
 /** Warn when the code's expected EL is below the lowest EL that may execute the instruction. */
 function warnBelowEl(o: Operands, minEl: number, what: string): void {
   const el = o.ctx.el;
   if (el !== undefined && el < minEl)
-    o.ctx.report(o.line.mnemonicRange ?? o.line.range, `${what} is UNDEFINED at EL${el} (lowest EL ${minEl})`, 'el-access', 'warning');
+    o.ctx.report(o.line.mnemonicRange ?? o.line.range, `${what} is UNDEFINED at EL${el} (lowest EL ${minEl})${elBecause(o)}`, 'el-access', 'warning');
 }
 
-function sysregEncoding(l: number, r: ResolvedSysreg, t: number): number {
+function sysregEncoding(l: number, r: SysregRef, t: number): number {
   return (0xd5000000 | (l << 21) | (r.op0 << 19) | (r.op1 << 16) | (r.crn << 12) | (r.crm << 8) | (r.op2 << 5) | t) >>> 0;
 }
 

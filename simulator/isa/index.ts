@@ -14,6 +14,7 @@ import { BRANCH_HANDLERS, bCondHandler, branchCondition } from './asmBranch';
 import { LOAD_STORE_HANDLERS } from './asmLoadStore';
 import { SYSTEM_HANDLERS } from './asmSystem';
 import { decodeWord } from './decode';
+import { hex } from '../util/hex';
 
 export { evaluateExpression, expressionSymbols } from './expr';
 export type { ExprResult } from './expr';
@@ -84,10 +85,12 @@ export function assembleLine(line: AsmLine, ctx: AsmContext): Instr | undefined 
     }
     throw e;
   }
-  const decoded = decodeWord(encoding, ctx.pc);
+  // Only `exec` is kept, and it is position-independent (it uses pe.pc); the address matters only to the
+  // decoded text, which is not used here. Not reading ctx.pc lets the parser's memo reuse this line at any address.
+  const decoded = decodeWord(encoding, 0n);
   if (!decoded) {
     // Every handler emits an encoding decode.ts models; reaching here is an assembler bug.
-    throw new Error(`internal: ${mnemonic} produced undecodable encoding 0x${encoding.toString(16)}`);
+    throw new Error(`internal: ${mnemonic} produced undecodable encoding ${hex(encoding >>> 0, 8)}`);
   }
   const text = ops.ops.length === 0 ? mnemonic : `${mnemonic} ${ops.ops.map((o) => o.text).join(', ')}`;
   return { mnemonic, text, encoding, line: line.range.start.line, exec: decoded.exec };

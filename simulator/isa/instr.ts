@@ -35,6 +35,8 @@ export interface AsmContext {
   report(range: SourceRange, message: string, rule?: string, severity?: 'error' | 'warning'): void;
   /** Exception level the code is expected to run at, when known (for EL-access diagnostics). */
   el?: number;
+  /** Why the code runs at `el` when the scenario did not say (`PE 0 starts here at EL1`), appended to EL-access messages. */
+  elReason?: string;
 }
 
 export type Assembler = (line: AsmLine, ctx: AsmContext) => Instr | undefined;

@@ -40,8 +40,25 @@ export type Width = 'x' | 'w' | 'any';
 
 const REG_ALIASES: Record<string, number> = { fp: 29, lr: 30, ip0: 16, ip1: 17 };
 
+type GprName = Readonly<{ n: number; x: boolean; sp: boolean }>;
+
+/**
+ * Memo of operand texts → register (null: not a register). The editor re-assembles the
+ * same few hundred operand spellings on every parse; results are frozen and shared.
+ */
+const registerMemo = new Map<string, GprName | null>();
+
 /** Parse a general-register name (x0..x30, w0..w30, xzr, wzr, sp, wsp, fp, lr, ip0, ip1). */
-export function parseRegister(text: string): { n: number; x: boolean; sp: boolean } | undefined {
+export function parseRegister(text: string): GprName | undefined {
+  const hit = registerMemo.get(text);
+  if (hit !== undefined) return hit ?? undefined;
+  const r = parseRegisterText(text);
+  if (registerMemo.size >= 4096) registerMemo.clear();
+  registerMemo.set(text, r ? Object.freeze(r) : null);
+  return r;
+}
+
+function parseRegisterText(text: string): { n: number; x: boolean; sp: boolean } | undefined {
   const t = text.trim().toLowerCase();
   if (t === 'sp') return { n: 31, x: true, sp: true };
   if (t === 'wsp') return { n: 31, x: false, sp: true };
@@ -186,7 +203,7 @@ export class Operands {
     }
     if (width === 'x' && !r.x) throw new AsmError(range, `expected a 64-bit general register, got ${t.toLowerCase()}`);
     if (width === 'w' && r.x) throw new AsmError(range, `expected a 32-bit general register, got ${t.toLowerCase()}`);
-    const reg = { ...r, text: t, range };
+    const reg: Reg = { n: r.n, x: r.x, sp: r.sp, text: t, range };
     if (r31 !== 'either') this.check31(reg, r31);
     return reg;
   }

@@ -9,6 +9,7 @@
  */
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
+import { hashValue, StateHasher } from '../engine/snapshot';
 import { PAGE_SIZE, PhysicalMemory } from './physical';
 import { readPhysical, writePhysical, type MemorySystem } from './system';
 
@@ -138,6 +139,19 @@ export class FlatMemorySystem implements MemorySystem {
       pages: this.physical.snapshot(),
       devices: this.mappings.map((m) => (m.device.snapshot ? m.device.snapshot() : undefined)),
     };
+  }
+
+  /**
+   * Fingerprint of the device state (engine `Snapshottable.stateHash`). Physical
+   * memory is left out: the machine hashes it once, whatever the memory system.
+   */
+  stateHash(): number {
+    const h = new StateHasher();
+    for (const m of this.mappings) {
+      h.num(m.base).str(m.device.name);
+      if (m.device.snapshot) hashValue(h, m.device.snapshot());
+    }
+    return h.value();
   }
 
   restore(s: unknown): void {

@@ -47,6 +47,8 @@ export class MmuFault {
     readonly ipa: number | undefined,
     /** Why, in architectural words (reports). */
     readonly reason: string,
+    /** Output PA when the walk produced one before the fault (permission, access flag, alignment): reports only. */
+    public pa?: number,
   ) {}
 
   /** DFSC/IFSC value (Arm ARM D17 ESR_ELx ISS, "Fault status code"). */
@@ -91,6 +93,7 @@ export function toSyncException(f: MmuFault, fromEl: number, stage1TargetEl: num
   return new SyncException(ec, iss, {
     far: va,
     ipa: f.ipa,
+    pa: f.pa,
     targetEl,
     kind,
     stage: f.stage,

@@ -121,7 +121,8 @@ export function walkStage1(pe: Pe, cfg: RegimeConfig, tree: TableTree, va: numbe
       let l = lo;
       if ((lo & D.AF) === 0) {
         if (!cfg.ha) {
-          throw new MmuFault('access-flag', 1, level, false, undefined, `stage 1 access flag fault at level ${level}: descriptor at ${hex(descAddr)} has AF=0`);
+          // The output address is the PA only without stage 2 (then no tableAccess); else it is an IPA not yet translated.
+          throw new MmuFault('access-flag', 1, level, false, undefined, `stage 1 access flag fault at level ${level}: descriptor at ${hex(descAddr)} has AF=0`, tableAccess === undefined ? outBase + (ia % 2 ** shift) : undefined);
         }
         l = (lo | D.AF) >>> 0;
         writeDescriptor(pe, descPa, l, hi, readAttrs);

@@ -93,7 +93,7 @@ export function walkStage2(
       let l = lo;
       if ((lo & D.AF) === 0) {
         if (!s2.ha) {
-          throw new MmuFault('access-flag', 2, level, s1ptw, ipa, `stage 2 access flag fault at level ${level}: descriptor at ${hex(descPa)} has AF=0`);
+          throw new MmuFault('access-flag', 2, level, s1ptw, ipa, `stage 2 access flag fault at level ${level}: descriptor at ${hex(descPa)} has AF=0`, outBase + (ipa % 2 ** shift));
         }
         l = (lo | D.AF) >>> 0;
         writeDescriptor(pe, descPa, l, hi, walk);

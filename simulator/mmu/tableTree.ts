@@ -182,8 +182,8 @@ export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.
   const s2Tables: TranslationTable[] = [];
   if (s2) {
     const ctx2 = (tree: TableTree): WalkContext => ({ memory, pe, stage: 2, tree, regime: 'EL10', fwb: s2.fwb });
-    if (s2.secure) s2Tables.push(buildTable('VSTTBR_EL2', 'stage 2, Secure IPA space', ctx2(s2.secure), s2.secure.base));
-    s2Tables.push(buildTable('VTTBR_EL2', `stage 2, Non-secure IPA space (VMID ${s2.vmid})`, ctx2(s2.ns), s2.ns.base));
+    if (s2.secure) s2Tables.push(buildTable('VSTTBR_EL2', 'Secure IPA space', ctx2(s2.secure), s2.secure.base));
+    s2Tables.push(buildTable('VTTBR_EL2', `Non-secure IPA space (VMID ${s2.vmid})`, ctx2(s2.ns), s2.ns.base));
   }
   const ttbrSuffix = cfg.regime === Regime.EL3 ? 'EL3' : cfg.regime === Regime.EL10 ? 'EL1' : 'EL2';
   const stage1Trees: [string, TableTree][] = [[`TTBR0_${ttbrSuffix}`, cfg.ttbr0]];

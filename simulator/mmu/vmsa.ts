@@ -27,6 +27,7 @@ import { AccessType } from './types';
 import type { Mmu, MmuObserver } from './types';
 import { performTlbi } from './tlbi';
 import { performAt } from './at';
+import { hashValue, StateHasher } from '../engine/snapshot';
 
 const PAGE = 4096;
 /** PSTATE.PAN as carried in `pe.pstateOther` (SPSR bit position 22). */
@@ -95,6 +96,24 @@ export class MmuDomain {
     return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : new Map())) };
   }
 
+  /**
+   * Fingerprint of the TLB contents (engine `Snapshottable.stateHash`): every
+   * entry of every PE, so a PE with no MMU state yet and one with an empty TLB
+   * hash alike (a checkpoint restore creates the latter).
+   */
+  stateHash(): number {
+    const h = new StateHasher();
+    this.states.forEach((st, pe) => {
+      if (st === undefined) return;
+      const snap = st.tlb.snapshot();
+      for (const [k, m] of snap) if (m.size === 0) snap.delete(k);
+      if (snap.size === 0) return;
+      h.word(pe);
+      hashValue(h, snap);
+    });
+    return h.value();
+  }
+
   restore(s: MmuSnapshot): void {
     // PEs whose state was created after the snapshot (e.g. the step-0 checkpoint) had empty TLBs then.
     for (let i = s.tlbs.length; i < this.states.length; i++) {
@@ -129,7 +148,8 @@ export class VmsaMmu implements Mmu {
     const pan = pe.pstateOther & PSTATE_PAN;
     if (micro.gen === pe.sysregGen && micro.el === pe.el && micro.pan === pan) {
       const vpn = Math.floor(va / PAGE);
-      const i = vpn & 255;
+      // Index by a (Fibonacci) hash of the page number, not its low bits: code and data 1 MB apart (a common layout) would share a slot and thrash.
+      const i = Math.imul(vpn, 0x9e37_79b1) >>> 24;
       if (micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0 && (va & (size - 1)) === 0) {
         pe.tPa = micro.pa[i] + (va - vpn * PAGE);
         pe.tAttrs = access === AccessType.Fetch ? micro.fetchAttrs[i] : micro.dataAttrs[i];
@@ -180,6 +200,8 @@ export class VmsaMmu implements Mmu {
     const d = this.derived(pe, st);
     const cfg = d.cfg;
     const unaligned = size > 1 && (va & (size - 1)) !== 0;
+    // Output PA once the walk succeeded: faults raised after it (alignment, permission) report it (issue #3 JSON `pa`).
+    let outPa: number | undefined;
     try {
       // SCTLR_ELx.A: alignment fault before translation (Arm ARM B2.5.2 "Alignment of data accesses").
       if (unaligned && cfg.alignCheck && access !== AccessType.Fetch && access !== AccessType.Maintenance) {
@@ -192,6 +214,7 @@ export class VmsaMmu implements Mmu {
       check.unaligned = unaligned;
       check.size = size;
       const e = this.resolve(pe, st, d, va, true, true, check);
+      outPa = e.outBase + (va - e.base);
       const attrs = access === AccessType.Fetch ? e.fetchAttrs : e.dataAttrs;
       // Unaligned accesses to Device memory always fault (Arm ARM B2.5.2), with priority over
       // permission faults (pseudocode AArch64.S1Translate: S1HasAlignmentFault before S1HasPermissionsFault).
@@ -208,13 +231,15 @@ export class VmsaMmu implements Mmu {
       const pa = e.outBase + (va - e.base);
       // An access crossing into the next page must be able to translate that page too.
       if (unaligned && Math.floor((va + size - 1) / PAGE) !== Math.floor(va / PAGE)) {
+        outPa = undefined;
         const e2 = this.resolve(pe, st, d, va + size - 1, true, true, check);
+        outPa = e2.outBase + (va + size - 1 - e2.base);
         if (((allowedMask(e2, cfg.privileged, pan, cfg.el) >> access) & 1) === 0) throw permissionFault(e2, cfg, va + size - 1, access, pan);
       }
       const micro = st.micro;
       if (micro.gen === pe.sysregGen) {
         const vpn = Math.floor(va / PAGE);
-        const i = vpn & 255;
+        const i = Math.imul(vpn, 0x9e37_79b1) >>> 24;
         micro.vpn[i] = vpn;
         micro.pa[i] = e.outBase + (vpn * PAGE - e.base);
         micro.perm[i] = mask;
@@ -224,7 +249,10 @@ export class VmsaMmu implements Mmu {
       pe.tPa = pa;
       pe.tAttrs = attrs;
     } catch (f) {
-      if (f instanceof MmuFault) throw toSyncException(f, pe.el, cfg.s1TargetEl, va, access);
+      if (f instanceof MmuFault) {
+        if (f.pa === undefined) f.pa = outPa;
+        throw toSyncException(f, pe.el, cfg.s1TargetEl, va, access);
+      }
       throw f;
     }
   }

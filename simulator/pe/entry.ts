@@ -113,6 +113,7 @@ export function takeSyncException(pe: Pe, e: SyncException): void {
     esr,
     far,
     ipa: e.ipa,
+    pa: e.pa,
     fault: e.kind,
     stage: e.stage,
     level: e.level,
@@ -133,7 +134,7 @@ export function takeAsyncException(pe: Pe, type: ExceptionType, target: number, 
   enter(pe, type, target, pe.pc, reason, {});
 }
 
-type SyncDetail = Pick<ExceptionRecord, 'ec' | 'esr' | 'far' | 'ipa' | 'fault' | 'stage' | 'level'>;
+type SyncDetail = Pick<ExceptionRecord, 'ec' | 'esr' | 'far' | 'ipa' | 'pa' | 'fault' | 'stage' | 'level'>;
 
 function enter(pe: Pe, type: ExceptionType, target: number, elr: number, reason: string, detail: SyncDetail): void {
   const fromEl = pe.el;

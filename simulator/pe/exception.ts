@@ -17,6 +17,11 @@ export class SyncException {
   far?: number;
   /** Faulting IPA for stage-2 faults (written to HPFAR_EL2). */
   ipa?: number;
+  /**
+   * Physical address the access translated to, when the translation produced one before the fault
+   * (permission, access-flag and alignment faults after a successful walk). Reports only; no register holds it.
+   */
+  pa?: number;
   /** Set when the architecture fixes the target EL (e.g. stage-2 faults → EL2, SMC → EL3). */
   targetEl?: number;
   /** Fault classification for reports and expectations. */
@@ -75,6 +80,8 @@ export interface ExceptionRecord {
   far?: number;
   /** Faulting IPA (stage-2 faults), also written to HPFAR_EL2. */
   ipa?: number;
+  /** Output PA of the faulting access when its translation produced one (see SyncException.pa). */
+  pa?: number;
   fault?: FaultKind;
   stage?: 1 | 2;
   level?: number;

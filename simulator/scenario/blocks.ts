@@ -200,21 +200,23 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
 
 /** Cut body tokens into statements: one per line, `;` also separates. */
 export function splitStatements(body: Token[]): Statement[] {
+  // Runs over every body token on every keystroke: each statement is one exact-size slice.
   const out: Statement[] = [];
-  let cur: Token[] = [];
-  const flush = (): void => {
-    if (cur.length > 0) out.push({ tokens: cur, range: spanRange(cur[0], cur[cur.length - 1]) });
-    cur = [];
+  let from = 0;
+  const flush = (to: number): void => {
+    if (to > from) out.push({ tokens: body.slice(from, to), range: spanRange(body[from], body[to - 1]) });
   };
   for (let k = 0; k < body.length; k++) {
     const t = body[k];
-    if (cur.length > 0 && cur[cur.length - 1].line !== t.line) flush();
-    if (t.text === ';') {
-      flush();
-      continue;
+    if (k > from && body[k - 1].line !== t.line) {
+      flush(k);
+      from = k;
     }
-    cur.push(t);
+    if (t.text === ';') {
+      flush(k);
+      from = k + 1;
+    }
   }
-  flush();
+  flush(body.length);
   return out;
 }

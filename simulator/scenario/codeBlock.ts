@@ -83,37 +83,48 @@ export function splitAsmLine(st: ParseState, stmt: Statement): LineInternals | u
     asm.mnemonic = m.text.toLowerCase();
     asm.mnemonicRange = tokRange(m);
     i++;
-    // Operands at top-level commas; brackets and braces nest.
-    let depth = 0;
-    let cur: Token[] = [];
-    let lastComma: Token | undefined;
-    const flush = (comma: Token | undefined): void => {
-      if (cur.length === 0) {
-        const at = comma ?? lastComma ?? m;
-        st.rep.error(tokRange(at), comma ? `expected an operand before ','` : `expected an operand after ','`);
-      } else {
-        const a = cur[0];
-        const b = cur[cur.length - 1];
-        const text = a.line === b.line ? (st.clean[a.line] ?? '').slice(a.col, b.endCol) : cur.map((t) => t.text).join(' ');
-        asm.operands.push({ text, range: spanRange(a, b) });
-        operandTokens.push(cur);
-      }
-      cur = [];
-    };
+    // Operands at top-level commas; brackets and braces nest. This runs for every line on every
+    // keystroke, so it allocates only exact-size arrays: pass 1 finds the commas (into a reused
+    // scratch array), pass 2 builds the operands.
     if (i < toks.length) {
-      for (; i < toks.length; i++) {
-        const t = toks[i];
-        if (t.text === '[' || t.text === '(' || t.text === '{') depth++;
-        else if (t.text === ']' || t.text === ')' || t.text === '}') depth = Math.max(0, depth - 1);
-        if (depth === 0 && t.text === ',') {
-          flush(t);
-          lastComma = t;
-          continue;
-        }
-        cur.push(t);
+      let depth = 0;
+      let n = 0;
+      for (let k = i; k < toks.length; k++) {
+        const c = toks[k].text;
+        if (c === '[' || c === '(' || c === '{') depth++;
+        else if (c === ']' || c === ')' || c === '}') depth = depth > 0 ? depth - 1 : 0;
+        else if (depth === 0 && c === ',') COMMAS[n++] = k;
       }
-      flush(undefined);
+      COMMAS[n] = toks.length;
+      const ops: AsmLine['operands'] = new Array(n + 1);
+      const opToks: Token[][] = new Array(n + 1);
+      let count = 0;
+      let from = i;
+      let lastComma: Token | undefined;
+      for (let k = 0; k <= n; k++) {
+        const to = COMMAS[k];
+        const comma = k < n ? toks[to] : undefined;
+        if (to <= from) {
+          st.rep.error(tokRange(comma ?? lastComma ?? m), comma ? `expected an operand before ','` : `expected an operand after ','`);
+        } else {
+          const a = toks[from];
+          const b = toks[to - 1];
+          const text = a.line === b.line ? (st.clean[a.line] ?? '').slice(a.col, b.endCol) : toks.slice(from, to).map((t) => t.text).join(' ');
+          ops[count] = { text, range: spanRange(a, b) };
+          opToks[count++] = toks.slice(from, to);
+        }
+        lastComma = comma;
+        from = to + 1;
+      }
+      ops.length = count;
+      opToks.length = count;
+      asm.operands = ops;
+      return { asm, operandTokens: opToks, line: stmt.range.start.line };
     }
   }
   return { asm, operandTokens, line: stmt.range.start.line };
 }
+
+/** Scratch for splitAsmLine's top-level comma positions (reused: no allocation per line). */
+const COMMAS: number[] = [];
+

@@ -20,23 +20,37 @@ export interface ElInputs {
 
 const VBAR = /^vbar_el([123])$/i;
 
-export function inferredCodeEl(block: CodeBlock, inputs: ElInputs): ExceptionLevel | undefined {
-  if (block.el !== undefined) return block.el;
+/** The EL a block runs at and, when inferred, why (for messages: "PE 0 starts here at EL1"). */
+export interface CodeEl {
+  el: ExceptionLevel;
+  reason?: string;
+}
+
+function peName(pe: PeDecl): string {
+  return pe.ids.length === 1 ? `PE ${pe.ids[0]}` : `PEs ${pe.ids[0]}-${pe.ids[pe.ids.length - 1]}`;
+}
+
+export function codeElOf(block: CodeBlock, inputs: ElInputs): CodeEl | undefined {
+  if (block.el !== undefined) return { el: block.el };
   const ext = inputs.extentOf(block);
   if (!ext) return undefined;
   const inBlock = (v: bigint | undefined): boolean => v !== undefined && v >= ext.lo && v <= ext.hi;
-  let el: number | undefined;
-  const consider = (x: number): void => {
-    el = el === undefined ? x : Math.max(el, x);
+  let best: CodeEl | undefined;
+  const consider = (el: ExceptionLevel, reason: string): void => {
+    if (best === undefined || el > best.el) best = { el, reason };
   };
   for (const pe of inputs.pes) {
-    if (pe.el !== undefined && pe.entry && inBlock(inputs.valueOf(pe.entry))) consider(pe.el);
+    if (pe.el !== undefined && pe.entry && inBlock(inputs.valueOf(pe.entry))) consider(pe.el, `${peName(pe)} starts here at EL${pe.el}`);
     for (const r of pe.registers) {
       const m = VBAR.exec(r.name);
-      if (m && inBlock(inputs.valueOf(r.value))) consider(Number(m[1]));
+      if (m && inBlock(inputs.valueOf(r.value))) consider(Number(m[1]) as ExceptionLevel, `VBAR_EL${m[1]} of ${peName(pe)} points here`);
     }
   }
-  return el as ExceptionLevel | undefined;
+  return best;
+}
+
+export function inferredCodeEl(block: CodeBlock, inputs: ElInputs): ExceptionLevel | undefined {
+  return codeElOf(block, inputs)?.el;
 }
 
 /** The EL of a block in a parsed model (declared or inferred from the PE blocks' values). */

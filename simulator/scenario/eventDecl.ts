@@ -3,7 +3,7 @@
  * at a point of the run (an interrupt, a write by an agent outside the PEs, a
  * speculative cache fill).
  *
- *   TRIGGER  step N | pe N reaches TARGET
+ *   TRIGGER  step N | pe N reaches TARGET | condition COND
  *   ACTION   irq INTID [pe N] | write ADDR = VALUE [size 1|2|4|8] | fill ADDR [in CACHE] | uart [NAME] input "TEXT"
  */
 import type { RawBlock } from './blocks';
@@ -19,6 +19,11 @@ export interface PeMention {
 
 /** A trigger value ends at `do` (or at an action word when `do` is missing, so the message says so). */
 const TRIGGER_END = ['do', 'irq', 'write', 'fill', 'uart'];
+
+/** A condition's source text from its tokens (spacing kept where the source had it). */
+function joinTokens(toks: { text: string; spaced: boolean }[]): string {
+  return toks.map((t, i) => (i > 0 && t.spaced ? ' ' : '') + t.text).join('');
+}
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0' };
 
@@ -54,25 +59,27 @@ export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMe
     trigger = t;
     st.late.push({ expr: e, what: 'the step number', min: repeat ? 1n : 0n, max: BigInt(Number.MAX_SAFE_INTEGER), apply: (v) => ((t as { step: number }).step = Number(v)) });
   } else if (c.acceptWord('pe')) {
-    const peTok = c.next();
-    const pe = peTok && peTok.kind === 'number' ? Number(peTok.text.replace(/_/g, '')) : NaN;
-    if (!peTok || !Number.isSafeInteger(pe)) {
-      if (peTok) c.i--;
-      return c.expected('a PE number', 'pe');
-    }
-    peMentions.push({ pe, range: tokRange(peTok) });
-    if (!c.expectWord('reaches', `pe ${peTok.text}`)) return;
+    const pe = peNumber(c, peMentions);
+    if (pe === undefined) return;
+    if (!c.expectWord('reaches', `pe ${c.prev().text}`)) return;
     const target = c.expr(TRIGGER_END);
     if (!target) return c.expected('a label or address', 'reaches');
     trigger = { kind: 'reach', pe, target };
     st.late.push({ expr: target, what: 'the address to reach', min: 0n, max: (1n << 64n) - 1n });
+  } else if (c.acceptWord('condition')) {
+    // `condition COND do …`: the tokens up to `do` (docs/language.md "Interrupts").
+    const start = c.i;
+    while (c.peek() !== undefined && !c.isWord('do')) c.next();
+    const toks = block.header.slice(start, c.i);
+    if (toks.length === 0) return c.expected("a condition, e.g. 'x5 == 3' or 'mem32[FLAG] != 0'", 'condition');
+    trigger = { kind: 'condition', condition: joinTokens(toks), range: spanRange(toks[0], toks[toks.length - 1]) };
   } else {
-    const hint = tk ? didYouMean(tk.text, ['step', 'pe']) : '';
+    const hint = tk ? didYouMean(tk.text, ['step', 'pe', 'condition']) : '';
     if (tk && hint) {
       st.rep.error(tokRange(tk), `unknown trigger '${tk.text}'${hint}`);
       return;
     }
-    return c.expected("a trigger ('step N' or 'pe N reaches LABEL')", 'when');
+    return c.expected("a trigger ('step N', 'pe N reaches LABEL' or 'condition COND')", 'when');
   }
   if (!c.expectWord('do')) return;
   const ak = c.peek();
@@ -84,13 +91,8 @@ export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMe
     action = a;
     st.late.push({ expr: e, what: 'the interrupt ID', min: 0n, max: 1019n, apply: (v) => ((a as { intid: number }).intid = Number(v)) });
     if (c.acceptWord('pe')) {
-      const peTok = c.next();
-      const pe = peTok && peTok.kind === 'number' ? Number(peTok.text.replace(/_/g, '')) : NaN;
-      if (!peTok || !Number.isSafeInteger(pe)) {
-        if (peTok) c.i--;
-        return c.expected('a PE number', 'pe');
-      }
-      peMentions.push({ pe, range: tokRange(peTok) });
+      const pe = peNumber(c, peMentions);
+      if (pe === undefined) return;
       (a as { pe?: number }).pe = pe;
     }
   } else if (c.acceptWord('write')) {
@@ -159,4 +161,17 @@ export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMe
   const ev: EventDecl = { trigger, action, repeat, range: spanRange(block.keyword, block.header[block.header.length - 1]) };
   if (name !== undefined) ev.name = name;
   st.model.events.push(ev);
+}
+
+/** The PE number after `pe` (recorded for the PE-range check), or undefined after reporting. */
+function peNumber(c: Cursor, peMentions: PeMention[]): number | undefined {
+  const peTok = c.next();
+  const pe = peTok && peTok.kind === 'number' ? Number(peTok.text.replace(/_/g, '')) : NaN;
+  if (!peTok || !Number.isSafeInteger(pe)) {
+    if (peTok) c.i--;
+    c.expected('a PE number', 'pe');
+    return undefined;
+  }
+  peMentions.push({ pe, range: tokRange(peTok) });
+  return pe;
 }

@@ -17,9 +17,10 @@
 import type { Assembler, AsmContext, Instr } from '../isa/instr';
 import { INSTRUCTION_SIZE } from '../isa';
 import type { Token } from './lexer';
-import type { CodeBlock, ExceptionLevel } from './model';
+import type { CodeBlock } from './model';
+import type { CodeEl } from './codeEl';
 import { didYouMean, tokRange } from './diagnostics';
-import { asmKey, cachedAssembly, storeAssembly, type AsmRecord } from './asmCache';
+import { asmKey, cachedAssembly, instrAtLine, rebase, storeAssembly, type AsmRecord } from './asmCache';
 import { alignUp, directivePass1, directivePass2 } from './directives';
 import { blockLookup, defineSymbol, isLocalLabel } from './symbols';
 import { evaluate, globalLookup, type CodeInternals, type LineInternals, type ParseState } from './state';
@@ -129,12 +130,13 @@ function recordOperandRefs(st: ParseState, li: LineInternals, asked: Set<string>
 /**
  * Pass 2: assemble instructions, encode data, fill `model.program`.
  * `elOf`: the EL each block runs at when known (declared or inferred, codeEl.ts), for EL-access warnings. */
-export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: Assembler | undefined, cacheable = false, elOf?: ReadonlyMap<CodeBlock, ExceptionLevel>): void {
+export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: Assembler | undefined, cacheable = false, elOf?: ReadonlyMap<CodeBlock, CodeEl>): void {
   const program = st.model.program;
   for (const lay of layouts) {
     const { ci, base } = lay;
     const block = ci.block;
-    const blockEl = block.el ?? elOf?.get(block);
+    const inferred = block.el === undefined ? elOf?.get(block) : undefined;
+    const blockEl = block.el ?? inferred?.el;
     const size = Number(lay.codeEnd - base);
     const bytes = new Uint8Array(size);
     const known = new Uint8Array(size); // 1 where the image byte is known
@@ -177,8 +179,13 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
     const lookup = blockLookup(st, block, () => pc, () => index);
     let recording: AsmRecord | undefined;
     const ctx: AsmContext = {
-      pc,
+      // A getter: the memo keys only the lines whose assembly reads the address (asmCache.ts).
+      get pc(): bigint {
+        if (recording) recording.pcDependent = true;
+        return pc;
+      },
       el: blockEl,
+      elReason: inferred?.reason,
       resolve: (name) => {
         const v = lookup(name);
         const value = v === null ? undefined : v;
@@ -209,20 +216,20 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
       },
     };
     /** Replay a cached assembly if every input it consumed is unchanged; true on success. */
-    const replay = (rec: AsmRecord): boolean => {
+    const replay = (rec: AsmRecord, li: LineInternals): boolean => {
       for (const [name, value] of rec.lookups) {
         const v = lookup(name);
         if ((v === null ? undefined : v) !== value) return false;
       }
       // Literal slots the replay would get, without allocating yet.
       let fresh = 0;
-      const seen = new Map<string, number>();
+      let seen: Map<string, number> | undefined; // only for lines with literals (most have none)
       for (const l of rec.literals) {
         const key = `${l.size}:${l.value}`;
-        let k = poolIndex.get(key) ?? seen.get(key);
+        let k = poolIndex.get(key) ?? seen?.get(key);
         if (k === undefined) {
           k = pool.length + fresh++;
-          seen.set(key, k);
+          (seen ??= new Map()).set(key, k);
         }
         if (lay.poolBase + BigInt(k * POOL_SLOT) !== l.address) return false;
       }
@@ -231,7 +238,8 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
         else if (st.model.symbols.has(name)) asked.add(name);
       }
       for (const l of rec.literals) ctx.literal(l.value, l.size);
-      for (const r of rec.reports) ctx.report(r.range, r.message, r.rule, r.severity as 'error' | 'warning' | undefined);
+      const at = li.asm.range.start;
+      for (const r of rec.reports) ctx.report(rebase(r.range, rec.origin, at.line, at.col), r.message, r.rule, r.severity as 'error' | 'warning' | undefined);
       return true;
     };
     for (index = 0; index < ci.lines.length; index++) {
@@ -244,13 +252,15 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
       if (mn.charCodeAt(0) !== 46 /* '.' */) {
         asked.clear();
         reported = 0;
-        ctx.pc = pc;
         let instr: Instr | undefined;
-        const key = cacheable ? asmKey(asm, pc, blockEl) : undefined;
-        const rec = key !== undefined ? cachedAssembly(key) : undefined;
-        if (rec && replay(rec)) instr = rec.instr;
+        const key = cacheable ? asmKey(asm, blockEl, inferred?.reason) : undefined;
+        const rec = key !== undefined ? cachedAssembly(key, pc) : undefined;
+        if (rec && replay(rec, li)) instr = instrAtLine(rec, li.line);
         else if (assembler) {
-          recording = key !== undefined ? { instr: undefined, lookups: [], literals: [], reports: [] } : undefined;
+          recording =
+            key !== undefined
+              ? { instr: undefined, lookups: [], literals: [], reports: [], origin: { line: asm.range.start.line, col: asm.range.start.col }, pcDependent: false, pc }
+              : undefined;
           try {
             instr = assembler(asm, ctx);
             if (recording && key !== undefined) {

@@ -150,7 +150,13 @@ export interface EventDecl {
   name?: string;
   trigger:
     | { kind: 'step'; step: number }
-    | { kind: 'reach'; pe: number; target: ValueExpr };
+    | { kind: 'reach'; pe: number; target: ValueExpr }
+    /**
+     * `condition COND`: fires when COND becomes true (checked before every step;
+     * with `every`, each time it becomes true again). COND is the debugger's
+     * condition syntax: `x5 == 3` (PE 0), `pe1.esr_el2 != 0`, `mem32[FLAG] == 1`.
+     */
+    | { kind: 'condition'; condition: string; range: SourceRange };
   action: EventAction;
   /**
    * `every`: fire every time the trigger holds, not only the first time —

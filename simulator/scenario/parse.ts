@@ -19,8 +19,8 @@ import { interpretExpect, type RegisterMention } from './expectBlock';
 import { isExtensionBlock, scenarioPasses } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
 import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
-import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
-import { inferredCodeEl, type ElInputs } from './codeEl';
+import type { CodeBlock, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
+import { codeElOf, type CodeEl, type ElInputs } from './codeEl';
 import { interpretPe, type PeHeaderInfo } from './peBlock';
 import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } from './state';
 import { defaultSystem, finishSystem, interpretSystem, type SystemExtras } from './systemBlock';
@@ -165,7 +165,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
 }
 
 /** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */
-function codeEls(st: ParseState): Map<CodeBlock, ExceptionLevel> {
+function codeEls(st: ParseState): Map<CodeBlock, CodeEl> {
   const global = globalLookup(st);
   const inputs: ElInputs = {
     pes: st.model.pes,
@@ -175,10 +175,10 @@ function codeEls(st: ParseState): Map<CodeBlock, ExceptionLevel> {
       return ci?.start !== undefined && ci.end !== undefined && ci.end > ci.start ? { lo: ci.start, hi: ci.end - 1n } : undefined;
     },
   };
-  const out = new Map<CodeBlock, ExceptionLevel>();
+  const out = new Map<CodeBlock, CodeEl>();
   for (const ci of st.code) {
     if (ci.block.kind !== 'code') continue;
-    const el = inferredCodeEl(ci.block, inputs);
+    const el = codeElOf(ci.block, inputs);
     if (el !== undefined) out.set(ci.block, el);
   }
   return out;

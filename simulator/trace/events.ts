@@ -27,6 +27,11 @@ export interface FaultRecord {
   va?: bigint;
   /** Intermediate physical address for stage-2 faults (HPFAR_EL2 carries its page). */
   ipa?: bigint;
+  /**
+   * Physical address the faulting access translated to, when its translation produced one
+   * (permission, access-flag and alignment faults after a successful walk); undefined for translation faults.
+   */
+  pa?: bigint;
   /** PC of the instruction that caused it (the preferred return address). */
   pc: bigint;
   /** 0-based source line of that instruction. */
@@ -86,7 +91,20 @@ export type TraceEvent =
    * (secure interrupt injection, managed exit, partition abort). `caller`/`callee` are FF-A endpoint IDs;
    * `args` are x1…; `result` says what the caller got or who runs next.
    */
-  | { kind: 'ffa-call'; step: number; pe: number; function: string; fid: number; caller: number; callee?: number; args: bigint[]; result: string; line?: number }
+  | {
+      kind: 'ffa-call';
+      step: number;
+      pe: number;
+      function: string;
+      fid: number;
+      caller: number;
+      callee?: number;
+      args: bigint[];
+      result: string;
+      line?: number;
+      /** What the firmware did for the call, for findings that name its writes (e.g. `mapping handle 0x1 into 0x8001's stage 2`). */
+      detail?: string;
+    }
   | { kind: 'expectation'; line: number; text: string; held: boolean; detail?: string };
 
 export type TraceKind = TraceEvent['kind'];

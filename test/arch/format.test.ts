@@ -35,12 +35,19 @@ describe('arch: text formatter', () => {
 
 describe('arch: markdown and FID formatting', () => {
   it('formats a Markdown table and a function ID', () => {
-    const md = formatMarkdown(decodeValue('HCR_EL2', (1n << 31n) | 1n)!);
+    const md = formatMarkdown(decodeValue('HCR_EL2', (1n << 31n) | 1n)!, { provenance: 'from line 3' });
     const lines = md.split('\n');
-    assert.equal(lines[0], '**HCR_EL2** = `0x8000_0001` — Hypervisor Configuration Register: virtualization controls and traps to EL2');
-    assert.equal(lines[2], '| Bits | Field | Value | Meaning |');
-    assert.ok(lines.includes('| [31] | RW | `0b1` | EL1 is AArch64 |'));
-    assert.ok(lines.includes('| [0] | VM | `0b1` | Stage 2 enabled |'));
+    assert.equal(lines[0], '**HCR_EL2** = `0x8000_0001` — from line 3');
+    assert.equal(lines[2], 'Hypervisor Configuration Register: virtualization controls and traps to EL2');
+    assert.equal(lines[4], '| bits | field | value | meaning |');
+    assert.ok(lines.includes('| 31 | RW | `0b1` | EL1 is AArch64 |'));
+    assert.ok(lines.includes('| 0 | VM | `0b1` | Stage 2 enabled |'));
+    // HCR_EL2 has many fields: the zero ones are named on one line.
+    assert.match(lines[lines.length - 1], /^0: .*\bE2H\b/);
+    // ESR: ISS sub-fields are indented; a RES1 violation is flagged.
+    const esr = formatMarkdown(decodeValue('ESR_EL2', 0x9200_004fn)!);
+    assert.match(esr, /\| 5:0 \| ↳ DFSC \| `0xf` \|/);
+    assert.match(formatMarkdown(decodeValue('CPTR_EL2', 0x22ffn)!), /\| 12 \| ⚠ TSM \| `0b0` \|[^\n]*\n[\s\S]*⚠ 2 reserved field\(s\) hold the wrong value\./);
     assert.equal(formatFunctionId(decodeFunctionId(0x8400_0073)), '0x8400_0073 FFA_MEM_SHARE_32: Fast SMC32, OEN 4 (Standard Secure Service Calls), function 0x73');
   });
 });

@@ -347,3 +347,20 @@ describe('arch: PSTATE view', () => {
     assert.equal(field(d.fields, 'N').value, 0n);
   });
 });
+
+describe('arch: CPTR_EL2 reserved bits (no SVE, no SME)', () => {
+  it('E2H=0: TZ (8) and TSM (12) are RES1 with 13, 9 and [7:0]: mask 0x33ff, as TF-A CPTR_EL2_RES1', () => {
+    assert.equal(findRegister('CPTR_EL2')!.res1, 0x33ffn);
+    assert.deepEqual(checkReservedBits('CPTR_EL2', 0x33ffn), []);
+    // Linux's nVHE value 0x32ff leaves TZ clear, which this PE (no FEAT_SVE) treats as a RES1 violation.
+    assert.deepEqual(checkReservedBits('CPTR_EL2', 0x32ffn).map((x) => x.bit), [8]);
+    assert.deepEqual(checkReservedBits('CPTR_EL2', 0x22ffn).map((x) => x.bit), [8, 12]);
+    const d = decodeValue('CPTR_EL2', 0x22ffn)!;
+    const tsm = d.fields.find((f) => f.name === 'TSM')!;
+    assert.equal(tsm.violation, true);
+    assert.equal(d.fields.find((f) => f.name === 'TFP')!.value, 0n);
+  });
+  it('E2H=1: the CPACR-like layout has no RES1 bits', () => {
+    assert.deepEqual(checkReservedBits('CPTR_EL2', 0x0030_0000n, { e2h: true }), []);
+  });
+});

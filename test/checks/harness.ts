@@ -1,7 +1,7 @@
 /** Run a scenario text with the checkers attached (as the engine does) and return the report. */
 import { Machine, type MachineOptions } from '../../simulator/engine/machine';
 import { buildReport, type RunReport } from '../../simulator/engine/report';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { attachCheckers } from '../../simulator/checks';
 
 export function runChecked(text: string, options: MachineOptions = {}, file = 'test.armscope'): { report: RunReport; machine: Machine } {

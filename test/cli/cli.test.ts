@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { esrSummary } from '../../simulator/arch';
 import { runCli } from '../../simulator/cli/commands';
 import { repoRoot } from '../engine/helpers';
 
@@ -117,6 +118,13 @@ describe('cli: armscope run', () => {
     const touch = j.expectations.find((e: { text: string }) => e.text.startsWith('fault translation'));
     assert.equal(touch.held, true);
     assert.ok(j.findings.some((x: { rule: string; line: number; related: number[] }) => x.rule === 'mismatched-attributes' && x.line === f.line && x.related.length > 0));
+  });
+
+  it('fault lines explain the ESR with the register table\'s summary (one source of truth)', () => {
+    const r = cli(['run', 'examples/seed-000/bug-osh-tables.armscope']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(r.out.includes(`ESR_EL2 0x9200_0007: ${esrSummary(0x9200_0007n)}`), r.out);
+    assert.match(r.out, /ESR_EL2 0x9200_0007: Data Abort \(lower EL\): Translation fault, level 3, read\n\s+FAR_EL2 0x8810_0000 {2}IPA 0x8810_0000\n/);
   });
 
   it('--max-steps is a budget, reported rather than hanging', () => {

@@ -62,7 +62,7 @@ describe('DAP: seed 000 (stage-2 shareability mismatch)', function () {
     assert.equal(frames[2].line, LINE_TOUCH);
     assert.equal(frames[2].instructionPointerReference, '0x8800_0004');
     const info = await dc.exceptionInfoRequest({ threadId: stopped.body.threadId! });
-    assert.equal(info.body.exceptionId, 'fault:translation:2');
+    assert.equal(info.body.exceptionId, 'Translation fault, stage 2');
     assert.match(info.body.details?.message ?? '', /descriptor at 0x611_1800 is invalid/);
   });
 

@@ -134,7 +134,11 @@ describe('e2e: debugging seed 000 in code-server', function () {
       // UI: the debug toolbar and call stack are up; expand Caches and L1D.pe0 in the Variables view.
       await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
       await page.waitForSelector('.debug-call-stack', { timeout: 30_000 });
-      const cachesRow = page.locator('.debug-variables .monaco-list-row', { hasText: 'Caches' }).first();
+      // Collapse Registers (expanded by default) so the other scopes fit in the view.
+      const regRow = page.locator('.debug-variables .monaco-list-row', { hasText: /^Registers$/ }).first();
+      await regRow.waitFor({ timeout: 30_000 });
+      await regRow.click();
+      const cachesRow = page.locator('.debug-variables .monaco-list-row', { hasText: /^Caches$/ }).first();
       await cachesRow.waitFor({ timeout: 30_000 });
       await cachesRow.click();
       const l1Row = page.locator('.debug-variables .monaco-list-row', { hasText: 'L1D.pe0' }).first();
@@ -158,12 +162,110 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.locator('.debug-call-stack', { hasText: 'ldr' }).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-step-back.png') });
+
+      // Forward again to the fault, then the debugging views: widen the side bar, fold the built-in sections.
+      await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
+      await page.locator('.debug-call-stack', { hasText: 'mrs' }).first().waitFor({ timeout: 30_000 });
+      const sidebar = await page.locator('#workbench\\.parts\\.sidebar').boundingBox();
+      if (sidebar) {
+        await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + sidebar.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(sidebar.x + sidebar.width + 560, sidebar.y + sidebar.height / 2, { steps: 8 });
+        await page.mouse.up();
+      }
+      for (const title of ['Variables', 'Watch', 'Call Stack', 'Breakpoints']) {
+        const header = page.locator('.pane-header[aria-expanded="true"]', { hasText: new RegExp(`^${title}`, 'i') }).first();
+        if (await header.count()) await header.click();
+      }
+      const inWebview = async (text: string): Promise<boolean> => {
+        for (const f of page.frames()) if (await f.locator(`text=${text}`).count().catch(() => 0)) return true;
+        return false;
+      };
+      const waitWebview = async (text: string): Promise<void> => {
+        const deadline = Date.now() + 30_000;
+        while (!(await inWebview(text))) {
+          if (Date.now() > deadline) throw new Error(`no webview shows '${text}'`);
+          await page.waitForTimeout(250);
+        }
+      };
+      await page.locator('.pane-header', { hasText: /^Cache-line timeline/i }).first().click();
+      await waitWebview('Normal-WB OSH');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-cache-timeline.png') });
+      await page.locator('.pane-header', { hasText: /^Cache-line timeline/i }).first().click();
+      await page.locator('.pane-header', { hasText: /^Page tables/i }).first().click();
+      await waitWebview('VSTTBR_EL2');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-page-tables.png') });
     } catch (e) {
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-failure.png') }).catch(() => undefined);
       throw e;
     } finally {
       await browser.close();
       server.stop();
+      for (const f of [phaseFile, resultsFile, planFile, progressFile]) fs.rmSync(f, { force: true });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('F5 on an open scenario (no launch.json) starts debugging and stops on the fault', async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const vsix = packageExtension();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-f5-'));
+    fs.cpSync(path.join(ROOT, 'examples', 'seed-000'), work, { recursive: true });
+    const tag = path.basename(work);
+    const resultsFile = path.join(os.tmpdir(), `results-${tag}.json`);
+    const planFile = path.join(os.tmpdir(), `plan-${tag}.js`);
+    const readyFile = path.join(os.tmpdir(), `ready-${tag}`);
+    fs.writeFileSync(
+      planFile,
+      `const fs = require('fs');
+      module.exports = async (vscode) => {
+        const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'bug-osh-tables.armscope');
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        const stopped = new Promise((resolve) => {
+          vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
+            createDebugAdapterTracker: (session) => ({ onDidSendMessage: (m) => { if (m.type === 'event' && m.event === 'stopped') resolve({ ...m.body, type: session.type, name: session.name }); } }),
+          });
+        });
+        fs.writeFileSync(${JSON.stringify(readyFile)}, 'ready');
+        const body = await Promise.race([stopped, new Promise((r) => setTimeout(() => r({ reason: 'timeout' }), 90000))]);
+        return { reason: body.reason, description: body.description || '', type: body.type, name: body.name };
+      };`,
+    );
+    const server = await startCodeServer({
+      workspaceFrom: work,
+      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
+      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
+    });
+    const browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      for (let i = 0; i < 360 && !fs.existsSync(readyFile); i++) await page.waitForTimeout(250);
+      assert.ok(fs.existsSync(readyFile), 'the probe did not open the scenario');
+      // Focus the editor (a click, no typing), then F5.
+      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('F5');
+      const result = await waitForJson<{ ok: boolean; error?: string; results: { reason: string; description: string; type: string; name: string } }>(resultsFile, 120_000);
+      assert.ok(result.ok, result.error);
+      assert.equal(result.results.type, 'armscope', JSON.stringify(result.results));
+      assert.equal(result.results.name, 'Debug scenario');
+      assert.equal(result.results.reason, 'exception');
+      assert.match(result.results.description, /stage 2 translation fault at level 3/);
+      await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
+      await page.locator('.debug-variables .monaco-list-row', { hasText: /^Registers$/ }).first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-f5.png') });
+    } catch (e) {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-f5-failure.png') }).catch(() => undefined);
+      throw e;
+    } finally {
+      await browser.close();
+      server.stop();
+      for (const f of [resultsFile, planFile, readyFile]) fs.rmSync(f, { force: true });
+      fs.rmSync(work, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Shared helpers for engine/CLI/example tests. */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import type { ScenarioModel } from '../../simulator/scenario/model';
 
 /** The repository root (works from out/test/** and from a bundle anywhere under the tree or cwd). */

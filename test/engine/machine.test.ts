@@ -405,4 +405,68 @@ event every when step 100 do irq 33
     assert.equal(stop?.kind, 'waiting', 'the next firing (400) is beyond the budget: the run ends with PE 0 waiting');
     assert.ok(m.steps > 300 && m.steps < 400, `ended at step ${m.steps}`);
   });
+
+  const halting = (events: string, pes = 1): string => `
+system {
+  pes ${pes}
+  memory ram at 0x8000_0000 size 0x10_0000
+  cache_model off
+  max_steps 100_000
+}
+pe 0-${pes - 1} {
+  el 1
+  entry start
+}
+code at 0x8000_0000 {
+start:
+    mov   x1, #1
+    mov   x1, #2
+loop:
+    add   x2, x2, #1
+    cmp   x2, #3
+    b.ne  loop
+    hlt   #0
+}
+${events}
+`;
+
+  it('a repeating step event does not keep the run alive once every PE has halted', () => {
+    const m = Machine.create(model(halting('event every when step 4 do write 0x8000_8000 = 1 size 1\nevent every when step 3 do write 0x8000_8008 = 1 size 1', 2)));
+    const halts: number[] = [];
+    m.trace.on('halted', (e) => halts.push(e.step));
+    let fired = 0;
+    m.trace.on('event-fired', () => fired++);
+    const stop = m.run();
+    assert.equal(stop?.kind, 'halted', stop?.reason);
+    assert.ok(m.pes.every((p) => p.state === 'halted'));
+    assert.equal(halts.length, 2);
+    assert.equal(m.steps, Math.max(...halts), 'the run ends at the step the last PE halted');
+    assert.equal(m.steps, 24 + fired, 'every step is a PE instruction (2 × 12) or a firing');
+  });
+
+  it('`every when step 1` alternates with the PEs instead of starving them (a firing is itself a step)', () => {
+    const m = Machine.create(model(halting('event tick every when step 1 do write 0x8000_8000 = 1 size 1')));
+    const fired: number[] = [];
+    m.trace.on('event-fired', (e) => fired.push(e.step));
+    const stop = m.run();
+    assert.equal(stop?.kind, 'halted', stop?.reason);
+    // PE 0 executes 2 + 3×3 + 1 = 12 instructions; the event fires after each PE step from step 1 on.
+    assert.equal(m.pes[0].instret, 12);
+    assert.deepEqual(fired, [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24].slice(0, fired.length));
+    assert.equal(fired.length, 11, 'between every two PE steps after the first, and none after the PE halted');
+    assert.equal(m.steps, 12 + 11);
+  });
+
+  it('a `reaches` event fires once per arrival (every) or once (one-shot)', () => {
+    const count = (decl: string): number => {
+      const m = Machine.create(model(halting(decl)));
+      let n = 0;
+      m.trace.on('event-fired', () => n++);
+      m.run();
+      assert.equal(m.stopInfo?.kind, 'halted');
+      return n;
+    };
+    assert.equal(count('event every when pe 0 reaches loop do write 0x8000_8000 = 1 size 1'), 3, 'the loop head is reached three times');
+    assert.equal(count('event when pe 0 reaches loop do write 0x8000_8000 = 1 size 1'), 1);
+  });
 });

@@ -77,4 +77,52 @@ describe('GIC: an EL1 handler acknowledges, handles and EOIs an interrupt', () =
     assert.equal(pe.getX(7), 0x80n, 'stored 0xc0 reads (0xc0 << 1) & 0xff');
     assert.equal(pe.getX(8), 0xffn);
   });
+
+  it('a condition trigger raises the interrupt when the condition becomes true (and, with every, each time again)', () => {
+    const text = `
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x10_0000
+  max_steps 3000
+}
+gic {
+  enable group1ns
+  interrupt 40 group 1ns priority 0x80 target pe 0 enabled
+}
+pe 0 {
+  el 1
+  security nonsecure
+  entry start
+  vbar_el1 = 0x8000_0800
+  icc_pmr_el1 = 0xff
+  icc_igrpen1_el1 = 1
+}
+code at 0x8000_0000 {
+start:
+    msr   daifclr, #2
+    mov   x3, #0
+1:  add   x3, x3, #1
+    and   x4, x3, #0xf                   // x4 cycles 0..15
+    cmp   x3, #100
+    b.lt  1b
+    hlt   #0
+}
+code at 0x8000_0a80 {
+    mrs   x0, icc_iar1_el1
+    add   x5, x5, #1
+    msr   icc_eoir1_el1, x0
+    eret
+}
+event every when condition x4 == 7 do irq 40
+`;
+    const m = machine(text);
+    m.run();
+    const p = m.pes[0];
+    assert.equal(p.state, 'halted');
+    // x3 runs 1..100, x4 = x3 & 0xf equals 7 for x3 = 7, 23, 39, 55, 71, 87: six rising edges.
+    assert.equal(p.getX(5), 6n);
+    const once = machine(text.replace('event every when', 'event when'));
+    once.run();
+    assert.equal(once.pes[0].getX(5), 1n, 'without every: once');
+  });
 });

@@ -62,6 +62,7 @@ start:
     assert.equal(w.length, 1);
     assert.equal(w[0].severity, 'warning');
     assert.equal(w[0].range.start.line, 11);
+    assert.equal(w[0].message, 'HCR_EL2 is not accessible at EL1 (lowest EL 2); the access is UNDEFINED or trapped (this code runs at EL1: PE 0 starts here at EL1)');
   });
   it('is silent at EL2, and when VBAR_EL2 points into the block (highest EL wins)', () => {
     assert.deepEqual(parseScenario(code(2), 'el2.armscope').diagnostics.filter((d) => d.rule === 'el-access'), []);
@@ -69,6 +70,8 @@ start:
   });
   it('a declared `el N` on the block wins over the inference', () => {
     const m = parseScenario(code(2).replace('code at 0x8000_0000 {', 'code at 0x8000_0000 el 1 {'), 'decl.armscope');
-    assert.equal(m.diagnostics.filter((d) => d.rule === 'el-access').length, 1);
+    const w = m.diagnostics.filter((d) => d.rule === 'el-access');
+    assert.equal(w.length, 1);
+    assert.equal(w[0].message, 'HCR_EL2 is not accessible at EL1 (lowest EL 2); the access is UNDEFINED or trapped');
   });
 });

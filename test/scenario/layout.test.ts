@@ -242,6 +242,25 @@ describe('scenario layout: assembly reuse across parses', () => {
     assert.equal(imm26(b), 4);
   });
 
+  it('reuses lines moved by an inserted line: diagnostics follow the line, Instr lines are current, branches stay right', () => {
+    clearAssemblyCache();
+    const before = text('end', '0x55');
+    const a = parseScenario(before);
+    // Insert a comment line and an instruction after `start:`: every line below moves down, later addresses by 4.
+    const after = before.replace('    ldr x0, =0x55', '    // inserted\n    add x3, x3, #1\n    ldr x0, =0x55');
+    const b = parseScenario(after);
+    const fresh = (clearAssemblyCache(), parseScenario(after));
+    assert.deepEqual(diags(b), diags(fresh));
+    assert.equal(diags(b).length, 1);
+    assert.notDeepEqual(diags(b), diags(a)); // the `#bad` error moved two lines down
+    assert.deepEqual(b.program.chunks, fresh.program.chunks);
+    for (const [pc, i] of fresh.program.instrs) {
+      const r = b.program.instrs.get(pc)!;
+      assert.equal(r.encoding, i.encoding, `encoding at ${pc.toString(16)}`);
+      assert.equal(r.line, i.line, `line at ${pc.toString(16)}`);
+    }
+  });
+
   it('re-assembles a line whose literal slot moved', () => {
     clearAssemblyCache();
     parseScenario(text('end', '0x55'));

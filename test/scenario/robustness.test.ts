@@ -242,4 +242,20 @@ describe('scenario parser: performance', function () {
     assert.equal(r.m.program.instrs.size, parseScenario(text, 'x', { cache: false }).program.instrs.size);
     assert.ok(r.cpu < 30, `median re-parse CPU time ${r.cpu.toFixed(1)} ms`);
   });
+
+  it('re-parses it after inserting an instruction line near the top (every line below moves) in under 30 ms', () => {
+    const copy = [...lines];
+    const inserted = (i: number): string => {
+      copy.splice(40, 0, `    add   x9, x9, #${i % 4000}`);
+      return copy.join('\n');
+    };
+    for (let i = 0; i < 8; i++) parseScenario(inserted(i));
+    const r = measure(15, (i) => parseScenario(inserted(i + 8)));
+    // eslint-disable-next-line no-console
+    console.log(`      after an insertion: CPU median ${r.cpu.toFixed(1)} ms (best ${r.best.toFixed(1)}), wall median ${r.wall.toFixed(1)} ms`);
+    const fresh = parseScenario(copy.join('\n'), 'x', { cache: false });
+    assert.deepEqual(r.m.diagnostics, fresh.diagnostics);
+    assert.equal(r.m.program.instrs.size, fresh.program.instrs.size);
+    assert.ok(r.cpu < 30, `median re-parse CPU time ${r.cpu.toFixed(1)} ms`);
+  });
 });

@@ -242,7 +242,17 @@ const CPACR_FIELDS: FieldDef[] = [
   b('E0POE', 29, 'EL0 POR_EL0 access enable'),
 ];
 
-/** CPTR_EL2: E2H=0 layout (RES1 at 13, 9, [7:0]) or the CPACR-like E2H=1 layout. */
+/**
+ * CPTR_EL2 with E2H=0 (Arm ARM D24.2 CPTR_EL2): bit 8 is TZ only with FEAT_SVE and
+ * bit 12 TSM only with FEAT_SME; otherwise both are RES1, like 13, 9 and [7:0]. The
+ * modelled PE has neither (ID_AA64PFR0_EL1.SVE = 0, ID_AA64PFR1_EL1.SME = 0), so the
+ * RES1 mask is 0x33ff, TF-A's CPTR_EL2_RES1 (Linux's CPTR_NVHE_EL2_RES1 0x32ff leaves
+ * TZ out because KVM drives it as a trap on SVE hosts).
+ */
+const TZ_RES1: FieldDef = { name: 'TZ', msb: 8, lsb: 8, description: 'Trap SVE (FEAT_SVE); RES1: this PE has no SVE', kind: 'res1' };
+const TSM_RES1: FieldDef = { name: 'TSM', msb: 12, lsb: 12, description: 'Trap SME (FEAT_SME); RES1: this PE has no SME', kind: 'res1' };
+
+/** CPTR_EL2: E2H=0 layout (RES1 at 13, 12, 9, 8, [7:0]) or the CPACR-like E2H=1 layout. */
 function cptrEl2Fields(_v: bigint, ctx: DecodeContext): FieldDef[] {
   if (ctx.e2h) {
     return [
@@ -253,10 +263,10 @@ function cptrEl2Fields(_v: bigint, ctx: DecodeContext): FieldDef[] {
   }
   return [
     res1(7, 0),
-    b('TZ', 8, 'Trap SVE'),
+    TZ_RES1,
     res1(9),
     b('TFP', 10, 'Trap Advanced SIMD and floating-point'),
-    b('TSM', 12, 'Trap SME'),
+    TSM_RES1,
     res1(13),
     b('TTA', 20, 'Trap trace register accesses'),
     b('TAM', 30, 'Trap Activity Monitor accesses'),

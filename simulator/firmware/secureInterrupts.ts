@@ -1,0 +1,234 @@
+/**
+ * Secure interrupts in the SPMC (Hafnium src/ffa/spmc/interrupts.c,
+ * handler.c): physical interrupts taken to S-EL2 while a partition runs or to
+ * EL3 while the Normal world runs, virtual interrupt injection (HCR_EL2.VI/VF),
+ * managed exit, the signaled Non-secure interrupt action, and Hafnium's
+ * paravirtualised interrupt HVCs (HF_INTERRUPT_ENABLE/GET/DEACTIVATE/RECONFIGURE).
+ */
+import { ffaFid, HAFNIUM_IDS } from '../arch/index';
+import type { ExceptionRecord } from '../pe/exception';
+import type { Pe } from '../pe/pe';
+import { bigToVa } from '../pe/entry';
+import { hex } from '../util/hex';
+import { returnToCaller } from './context';
+import { FFA_INTERRUPT, HCR_VF, HCR_VI, pad8, type Firmware } from './firmware';
+import { HF_CALL, HF_INVALID_INTID, HF_VIRTUAL_INTID, INT_RECONFIGURE, SPURIOUS_INTID, type SecureInterruptController } from './interrupts';
+import { h64 } from './state';
+
+/** A physical interrupt taken to EL3 (SCR_EL3.FIQ/IRQ): a secure interrupt while the Normal world runs goes to the SPMC. */
+export function monitorInterrupt(fw: Firmware, pe: Pe, _info: ExceptionRecord): boolean {
+  const gic = fw.gic;
+  const fst = fw.st.pes[pe.id];
+  if (!gic || fst.current.kind !== 'nwd' || fw.cfg.spmc !== 'builtin') return false;
+  const pend = gic.highestPending(pe.id);
+  if (!pend || pend.group !== '1s') return false;
+  const intid = gic.acknowledge(pe.id, '1s');
+  if (intid === SPURIOUS_INTID) {
+    returnToCaller(pe, [], false);
+    return true;
+  }
+  // Acknowledged (active) until the partition deactivates it with HF_INTERRUPT_DEACTIVATE: a level-sensitive
+  // source that stays high is not signalled again meanwhile (GICv3 §4.1.2 active and pending).
+  const owner = interruptOwner(fw, intid);
+  fw.emit(pe, 'FFA_INTERRUPT', BigInt(ffaFid('INTERRUPT')), fw.cfg.nwdId, owner >= 0 ? fw.cfg.partitions[owner].id : undefined, [BigInt(intid)], 'secure interrupt while the Normal world runs: the SPMD hands it to the SPMC');
+  if (owner < 0) {
+    returnToCaller(pe, [], false);
+    return true;
+  }
+  // Preempt the Normal world; the owner runs with FFA_INTERRUPT and the vIRQ pending (FF-A §8.3 "Secure interrupt signalling").
+  const vcpu = fw.targetVcpu(owner, pe.id);
+  const v = fw.st.partitions[owner].vcpus[vcpu];
+  v.pendingVirq.push(intid);
+  const elr = bigToVa(pe.readSysreg('ELR_EL3'));
+  const spsr = Number(pe.readSysreg('SPSR_EL3') & 0xffffffffn);
+  if (v.state !== 'waiting') {
+    // The owner is busy elsewhere: the interrupt stays pending for it.
+    returnToCaller(pe, [], false);
+    return true;
+  }
+  fw.saveCurrent(pe, elr, spsr);
+  v.interruptRun = true;
+  fw.pushFrame(pe, { kind: 'interrupt', caller: fw.cfg.nwdId, callee: fw.cfg.partitions[owner].id, callerRef: { kind: 'nwd' }, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: false });
+  fw.enter(pe, { kind: 'sp', part: owner, vcpu }, [FFA_INTERRUPT, 0n, BigInt(intid), 0n, 0n, 0n, 0n, 0n]);
+  return true;
+}
+
+export function hvcCall(fw: Firmware, pe: Pe): boolean {
+  const fst = fw.st.pes[pe.id];
+  const cur = fst.current;
+  if (cur.kind !== 'sp') return false;
+  const x0 = Number(pe.getX(0) & 0xffffffffn);
+  if ((x0 & 0xffff_0000) !== 0 && ((x0 >>> 24) & 0x3f) === 4) return fw.ffaCall(pe, 'hvc');
+  const vcpu = fw.st.partitions[cur.part].vcpus[cur.vcpu];
+  const p = fw.cfg.partitions[cur.part];
+  const x1 = Number(pe.getX(1) & 0xffffffffn);
+  const x2 = Number(pe.getX(2) & 0xffffffffn);
+  let r: bigint;
+  const valid = (intid: number): boolean => p.interrupts.includes(intid) || Object.values(HF_VIRTUAL_INTID).includes(intid as 4);
+  switch (x0) {
+    case HF_CALL.INTERRUPT_ENABLE: {
+      if (!valid(x1)) {
+        r = BigInt.asUintN(64, -1n);
+        break;
+      }
+      vcpu.enabledVirq = vcpu.enabledVirq.filter((x) => x !== x1);
+      if (x2 !== 0) vcpu.enabledVirq.push(x1);
+      if (p.interrupts.includes(x1)) fw.gic?.setEnabled(x1, x2 !== 0, pe.id);
+      r = 0n;
+      break;
+    }
+    case HF_CALL.INTERRUPT_GET: {
+      const intid = vcpu.pendingVirq.shift();
+      if (intid === undefined) r = BigInt(HF_INVALID_INTID);
+      else {
+        vcpu.activeVirq.push(intid);
+        r = BigInt(intid);
+      }
+      break;
+    }
+    case HF_CALL.INTERRUPT_DEACTIVATE: {
+      // x1 = physical INTID, x2 = virtual INTID (Hafnium api_interrupt_deactivate).
+      const i = vcpu.activeVirq.indexOf(x2);
+      if (x1 !== x2 || i < 0) r = BigInt.asUintN(64, -1n);
+      else {
+        vcpu.activeVirq.splice(i, 1);
+        // Priority drop and deactivation of the physical interrupt (ICC_EOIR1_EL1 with EOImode=0) on this PE.
+        if (p.interrupts.includes(x1)) fw.gic?.endOfInterrupt(pe.id, x1);
+        r = 0n;
+      }
+      break;
+    }
+    case HF_CALL.INTERRUPT_RECONFIGURE: {
+      if (!p.interrupts.includes(x1) || !fw.gic) {
+        r = BigInt.asUintN(64, -1n);
+        break;
+      }
+      if (x2 === INT_RECONFIGURE.ENABLE) fw.gic.setEnabled(x1, (Number(pe.getX(3)) & 1) !== 0, pe.id);
+      else if (x2 === INT_RECONFIGURE.TARGET_PE) fw.gic.configure(x1, { targetPe: Number(pe.getX(3)) });
+      else if (x2 === INT_RECONFIGURE.SEC_STATE) fw.gic.configure(x1, { group: (Number(pe.getX(3)) & 1) === 0 ? '1s' : '1ns' });
+      else {
+        r = BigInt.asUintN(64, -1n);
+        break;
+      }
+      r = 0n;
+      break;
+    }
+    default:
+      r = BigInt.asUintN(64, -1n);
+  }
+  fw.emit(pe, hfName(x0), BigInt(x0), fw.endpointId(cur), HAFNIUM_IDS.SPMC, [pe.getX(1), pe.getX(2), pe.getX(3)], hex(r), fw.host.lineOfPc(bigToVa(pe.readSysreg('ELR_EL2')) - 4));
+  refreshVirtualLines(fw, pe, cur.part, cur.vcpu);
+  returnToCaller(pe, [r], false);
+  return true;
+}
+
+/** HCR_EL2.VI/VF of the running vCPU follow its pending virtual interrupts (Hafnium sets them at every vCPU entry). */
+export function refreshVirtualLines(fw: Firmware, pe: Pe, pi: number, vi: number): void {
+  const v = fw.st.partitions[pi].vcpus[vi];
+  let hcr = pe.readSysreg('HCR_EL2') & ~(HCR_VI | HCR_VF);
+  if (v.pendingVirq.some((x) => !fw.isFiqVirq(pi, x))) hcr |= HCR_VI;
+  if (v.pendingVirq.some((x) => fw.isFiqVirq(pi, x))) hcr |= HCR_VF;
+  pe.writeSysreg('HCR_EL2', hcr);
+}
+
+export function interruptOwner(fw: Firmware, intid: number): number {
+  return fw.cfg.partitions.findIndex((p) => p.interrupts.includes(intid));
+}
+
+/**
+ * A physical interrupt taken to S-EL2 while a partition runs (HCR_EL2.IMO/FMO=1):
+ * a secure interrupt is acknowledged, ended, and injected as a virtual
+ * interrupt into its partition (Hafnium ffa_interrupts_handle_secure_interrupt);
+ * a Non-secure one (signalled as FIQ in the Secure state) triggers the
+ * partition's ns-interrupts-action: managed exit, or signaled (preempt and
+ * return FFA_INTERRUPT to the Normal world).
+ */
+export function spmcInterrupt(fw: Firmware, pe: Pe, info: ExceptionRecord): boolean {
+  const gic = fw.gic;
+  const fst = fw.st.pes[pe.id];
+  const cur = fst.current;
+  if (!gic || cur.kind !== 'sp') return false;
+  const pend = gic.highestPending(pe.id);
+  const elr = bigToVa(pe.readSysreg('ELR_EL2'));
+  const spsr = Number(pe.readSysreg('SPSR_EL2') & 0xffffffffn);
+  const curId = fw.endpointId(cur);
+  if (!pend) {
+    returnToCaller(pe, [], false);
+    return true;
+  }
+  if (pend.group === '1ns') {
+    const p = fw.cfg.partitions[cur.part];
+    const vcpu = fw.st.partitions[cur.part].vcpus[cur.vcpu];
+    if (p.nsInterrupts === 'managed_exit' || p.nsInterrupts === 'queued') {
+      // Mask Non-secure interrupts in the priority mask so the SP can run (Hafnium plat_interrupts_set_priority_mask).
+      const prev = setPriorityMask(gic, pe.id, pend.priority);
+      if (fst.pmrRestore === undefined) fst.pmrRestore = prev;
+      if (p.nsInterrupts === 'managed_exit' && !vcpu.managedExit) {
+        vcpu.managedExit = { pmr: prev };
+        vcpu.pendingVirq.push(HF_VIRTUAL_INTID.MANAGED_EXIT);
+        fw.emit(pe, 'managed exit', 0n, HAFNIUM_IDS.SPMC, curId, [BigInt(pend.intid)], `Non-secure interrupt ${pend.intid}: virtual INTID 4 injected into ${fw.endpointName(cur)}`);
+        refreshVirtualLines(fw, pe, cur.part, cur.vcpu);
+      }
+      returnToCaller(pe, [], false);
+      return true;
+    }
+    // Signaled: preempt the SP and return FFA_INTERRUPT to the Normal world (FF-A §8.3.2); the direct request
+    // stays in progress — the Normal world resumes the SP with FFA_RUN and gets the response from that call.
+    if (!fst.chain.some((f) => f.callerRef.kind === 'nwd') || !fst.nwdCtx) {
+      returnToCaller(pe, [], false);
+      return true;
+    }
+    fw.saveCurrent(pe, elr, spsr, 'preempted');
+    fw.emit(pe, 'FFA_INTERRUPT', FFA_INTERRUPT, HAFNIUM_IDS.SPMC, fw.cfg.nwdId, [BigInt(pend.intid)], `Non-secure interrupt ${pend.intid} preempts ${fw.endpointName(cur)}`);
+    fw.resumeNwd(pe, pad8([FFA_INTERRUPT, BigInt(((curId << 16) | cur.vcpu) >>> 0)]));
+    return true;
+  }
+  const intid = gic.acknowledge(pe.id, pend.group);
+  if (intid === SPURIOUS_INTID) {
+    returnToCaller(pe, [], false);
+    return true;
+  }
+  // Stays active until HF_INTERRUPT_DEACTIVATE (see monitorInterrupt).
+  const owner = interruptOwner(fw, intid);
+  if (owner < 0) gic.endOfInterrupt(pe.id, intid);
+  fw.emit(pe, 'secure interrupt', 0n, HAFNIUM_IDS.SPMC, owner >= 0 ? fw.cfg.partitions[owner].id : undefined, [BigInt(intid)], owner >= 0 ? `virtual interrupt ${intid} injected into ${fw.cfg.partitions[owner].name}` : 'no partition owns it');
+  if (owner >= 0) {
+    const vi = fw.targetVcpu(owner, pe.id);
+    const v = fw.st.partitions[owner].vcpus[vi];
+    if (!v.pendingVirq.includes(intid)) v.pendingVirq.push(intid);
+    if (owner === cur.part) refreshVirtualLines(fw, pe, cur.part, cur.vcpu);
+    else if (v.state === 'waiting') {
+      // The owner waits: preempt the running SP, run the owner with FFA_INTERRUPT; its FFA_MSG_WAIT resumes the preempted one.
+      fw.saveCurrent(pe, elr, spsr, 'preempted');
+      v.interruptRun = true;
+      fw.pushFrame(pe, { kind: 'interrupt', caller: curId, callee: fw.cfg.partitions[owner].id, callerRef: cur, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: true });
+      fw.enter(pe, { kind: 'sp', part: owner, vcpu: vi }, pad8([FFA_INTERRUPT, 0n, BigInt(intid)]));
+      void info;
+      return true;
+    }
+  }
+  returnToCaller(pe, [], false);
+  return true;
+}
+
+/** ICC_PMR_EL1 of a PE written on the SPMC's behalf; returns the previous value. */
+export function setPriorityMask(gic: SecureInterruptController, pe: number, pmr: number): number {
+  // Without the optional hook (a controller that cannot) Non-secure interrupts stay unmasked: 0xff is "open".
+  return gic.setPriorityMask ? gic.setPriorityMask(pe, pmr) : 0xff;
+}
+
+function hfName(x0: number): string {
+  switch (x0) {
+    case HF_CALL.INTERRUPT_ENABLE:
+      return 'HF_INTERRUPT_ENABLE';
+    case HF_CALL.INTERRUPT_GET:
+      return 'HF_INTERRUPT_GET';
+    case HF_CALL.INTERRUPT_DEACTIVATE:
+      return 'HF_INTERRUPT_DEACTIVATE';
+    case HF_CALL.INTERRUPT_RECONFIGURE:
+      return 'HF_INTERRUPT_RECONFIGURE';
+    default:
+      return `HVC ${hex(x0)}`;
+  }
+}
+
