@@ -182,16 +182,19 @@ async function main(): Promise<void> {
   console.log('Armscope benchmark (simulated instructions per CPU second, best of 3)\n');
   const results = WORKLOADS.map((w) => measure(w));
   const q = qemuRate(QEMU_ITER);
-  const width = Math.max(...results.map((r) => r.name.length));
+  const translation = runTranslationBench();
+  const travel = timeTravel();
+  // One column width for every table, so the figures line up.
+  const width = Math.max(...results.map((r) => r.name.length), ...translation.map((r) => r.name.length), ...travel.map((t) => t.label.length));
   for (const r of results) console.log(`  ${r.name.padEnd(width)}  ${fmtRate(r.rate).padStart(16)}  (${r.steps.toLocaleString('en')} steps in ${r.seconds.toFixed(3)} s CPU)`);
   const qLabel = 'same loop under qemu-aarch64 (user mode, JIT)';
   if (typeof q === 'string') console.log(`  ${qLabel.padEnd(width)}  ${q}`);
   else console.log(`  ${qLabel.padEnd(width)}  ${fmtRate(q.rate).padStart(16)}  (${(QEMU_ITER * INSTRS_PER_ITERATION).toLocaleString('en')} instructions in ${q.seconds.toFixed(3)} s)`);
   console.log('\nTranslation:');
-  for (const r of runTranslationBench())
+  for (const r of translation)
     console.log(`  ${r.name.padEnd(width)}  ${fmtRate(r.rate).padStart(16)}  (${r.steps.toLocaleString('en')} steps in ${r.seconds.toFixed(3)} s CPU, ${r.walkReadsPerKiloInstr.toFixed(1)} descriptor reads / 1k instr)`);
   console.log('\nTime travel (1 PE loop, wall clock):');
-  for (const t of timeTravel()) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
+  for (const t of travel) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
   console.log('\nDebug adapter over stdio (median round-trips):');
   for (const line of formatDapBench(await benchDap()).split('\n')) console.log(`  ${line}`);
   console.log('\nLanguage server (median):');

@@ -216,6 +216,7 @@ export class Machine {
     this.mmu = opts.mmu ? opts.mmu(ctx) : new VmsaMmu(new MmuDomain());
     for (const c of [this.memory, this.mmu, (this.mmu as { domain?: unknown }).domain]) if (isSnapshottable(c)) this.snapshottables.push(c);
     this.wireMemoryTrace();
+    this.wireInterruptTrace();
 
     // Program image: memory chunks (data, literal pools, encodings, built page tables) and the instruction index.
     prepareModel(model);
@@ -318,6 +319,30 @@ export class Machine {
     const m = new FlatMemorySystem(this.physical);
     for (const r of this.platform.mmio) m.mapDevice(r.base, r.size, r.device);
     return m;
+  }
+
+  /** Turn the GIC's observations into `interrupt` trace events only while someone listens. */
+  private wireInterruptTrace(): void {
+    const bus = this.trace;
+    const gic = this.gic;
+    bus.onWantsChange((kind) => {
+      if (kind !== 'interrupt') return;
+      gic.observer = bus.wants.interrupt
+        ? (what, intid, pe) => {
+            const p = pe === undefined ? undefined : this.pes[pe];
+            bus.emit({
+              kind: 'interrupt',
+              step: this.steps + 1,
+              pe,
+              intid,
+              what,
+              group: gic.groupOf(intid, pe ?? 0),
+              priority: gic.priorityOf(intid, pe ?? 0),
+              line: p === undefined || what === 'pending' ? undefined : this.lineOfPc(p.pc, p.id),
+            });
+          }
+        : undefined;
+    });
   }
 
   /**

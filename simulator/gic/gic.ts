@@ -71,6 +71,9 @@ export interface GicOptions {
 export type SignalListener = (pe: number, signalled: PendingInterrupt | undefined) => void;
 export type PendingListener = (intid: number, pe: number | undefined) => void;
 
+/** What the GIC did, for trace events (`interrupt`): set by the machine only while someone listens. */
+export type GicObserver = (what: 'pending' | 'acknowledge' | 'eoi' | 'deactivate', intid: number, pe: number | undefined) => void;
+
 interface GicSnapshot {
   u8: Uint8Array[];
   u32: Uint32Array[];
@@ -279,7 +282,11 @@ export class Gic implements SecureInterruptController {
 
   private notifyPending(intid: number, pe: number | undefined): void {
     for (const fn of this.pendingListeners) fn(intid, pe);
+    if (this.observer !== undefined) this.observer('pending', intid, pe);
   }
+
+  /** Trace hook (the machine sets it while `interrupt` events are wanted). */
+  observer: GicObserver | undefined = undefined;
 
   // ---- configuration (HH's SecureInterruptController + MMIO) ---------------
 
@@ -598,6 +605,7 @@ export class Gic implements SecureInterruptController {
     if (g === G0) this.ap0[p] |= bit;
     else if (g === G1S) this.ap1s[p] |= bit;
     else this.ap1ns[p] |= bit;
+    if (this.observer !== undefined) this.observer('acknowledge', intid, p);
     if (intid <= PPI_LAST) this.update(p);
     else this.updateAll();
     return intid;
@@ -653,9 +661,11 @@ export class Gic implements SecureInterruptController {
     if (intid > SPI_LAST) return;
     if (this.highestActiveGroup(p) !== g) return;
     this.priorityDrop(p);
+    if (this.observer !== undefined) this.observer('eoi', intid, p);
     if (deactivate) {
       const i = this.index(intid, p);
       if (i >= 0) this.active[i] = 0;
+      if (this.observer !== undefined) this.observer('deactivate', intid, p);
     }
     if (intid <= PPI_LAST) this.update(p);
     else this.updateAll();
@@ -666,6 +676,7 @@ export class Gic implements SecureInterruptController {
     const i = this.index(intid, pe);
     if (i < 0) return;
     this.active[i] = 0;
+    if (this.observer !== undefined) this.observer('deactivate', intid, pe);
     if (intid <= PPI_LAST) this.update(pe);
     else this.updateAll();
   }

@@ -18,6 +18,7 @@ const KINDS: TraceKind[] = [
   'halted',
   'expectation',
   'ffa-call',
+  'interrupt',
 ];
 
 export class TraceBus {

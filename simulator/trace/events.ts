@@ -105,7 +105,13 @@ export type TraceEvent =
       /** What the firmware did for the call, for findings that name its writes (e.g. `mapping handle 0x1 into 0x8001's stage 2`). */
       detail?: string;
     }
-  | { kind: 'expectation'; line: number; text: string; held: boolean; detail?: string };
+  | { kind: 'expectation'; line: number; text: string; held: boolean; detail?: string }
+  /**
+   * The GIC (simulator/gic): an interrupt became pending, was acknowledged (ICC_IAR or the firmware), had its
+   * priority dropped (EOI) or was deactivated. `pe`: the PE (redistributor or CPU interface), absent for an SPI
+   * becoming pending; `group` `0`/`1s`/`1ns`; `priority` as the distributor holds it; `line` of the PE's instruction.
+   */
+  | { kind: 'interrupt'; step: number; pe?: number; intid: number; what: 'pending' | 'acknowledge' | 'eoi' | 'deactivate'; group: '0' | '1s' | '1ns'; priority: number; line?: number };
 
 export type TraceKind = TraceEvent['kind'];
 export type TraceListener<K extends TraceKind = TraceKind> = (event: Extract<TraceEvent, { kind: K }>) => void;

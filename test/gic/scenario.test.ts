@@ -125,4 +125,21 @@ event every when condition x4 == 7 do irq 40
     once.run();
     assert.equal(once.pes[0].getX(5), 1n, 'without every: once');
   });
+
+  it('interrupt trace events: pending, acknowledge (at the IAR line), eoi and deactivate (at the EOIR line)', () => {
+    const text = KERNEL('', 'event when step 20 do irq 40');
+    const lineOf = (needle: string): number => text.split('\n').findIndex((l) => l.includes(needle));
+    const m = machine(text);
+    const seen: string[] = [];
+    m.trace.on('interrupt', (e) => seen.push(`${e.what} ${e.intid} pe=${e.pe ?? '-'} ${e.group} 0x${e.priority.toString(16)} line=${e.line ?? '-'}`));
+    m.run();
+    const iar = lineOf('mrs   x0, icc_iar1_el1');
+    const eoir = lineOf('msr   icc_eoir1_el1');
+    assert.deepEqual(seen, [
+      'pending 40 pe=- 1ns 0xc0 line=-',
+      `acknowledge 40 pe=0 1ns 0xc0 line=${iar}`,
+      `eoi 40 pe=0 1ns 0xc0 line=${eoir}`,
+      `deactivate 40 pe=0 1ns 0xc0 line=${eoir}`,
+    ]);
+  });
 });
