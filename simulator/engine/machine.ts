@@ -226,9 +226,16 @@ export class Machine {
     const sysOps = createSystemOps();
     // Cache discovery (set/way loops) sees the configured hierarchy: CLIDR_EL1 at reset, CCSIDR_EL1 by CSSELR_EL1 (Arm ARM D24.2).
     const cacheIds = this.memory instanceof CacheHierarchy ? cacheIdRegisters(this.memory.config) : undefined;
+    const ccsidrOf = (pe: Pe): bigint => cacheIds?.ccsidr.get(Number(pe.readSysreg('CSSELR_EL1') & 0xfn)) ?? 0n;
     if (cacheIds !== undefined) {
-      const ccsidr = cacheIds.ccsidr;
-      (sysOps as SystemModel).setSysregHandler('CCSIDR_EL1', { read: (pe) => ccsidr.get(Number(pe.readSysreg('CSSELR_EL1') & 0xfn)) ?? 0n });
+      // MRS reads the selected cache's geometry; the stored value follows CSSELR_EL1 too, for views and expectations.
+      (sysOps as SystemModel).setSysregHandler('CCSIDR_EL1', { read: ccsidrOf });
+      (sysOps as SystemModel).setSysregHandler('CSSELR_EL1', {
+        write: (pe, v) => {
+          pe.writeSysreg('CSSELR_EL1', v);
+          pe.writeSysreg('CCSIDR_EL1', ccsidrOf(pe));
+        },
+      });
     }
     const instrs = this.instrs;
     const memory = this.memory;
@@ -279,6 +286,7 @@ export class Machine {
       // Before the scenario's own register values, which may still override it.
       if (cacheIds !== undefined) pe.writeSysreg('CLIDR_EL1', cacheIds.CLIDR_EL1);
       applyPeInit(pe, model);
+      if (cacheIds !== undefined) pe.writeSysreg('CCSIDR_EL1', ccsidrOf(pe));
       this.pes.push(pe);
       this.reachPcs.push([]);
     }

@@ -15,6 +15,8 @@ import type { CodeBlock, ExceptionLevel, PeDecl, ValueExpr } from './model';
 export interface ElInputs {
   pes: readonly PeDecl[];
   valueOf(expr: ValueExpr): bigint | undefined;
+  /** The initial EL of a PE block (default: its `el` value). */
+  elOf?(pe: PeDecl): ExceptionLevel | undefined;
   extentOf(block: CodeBlock): { lo: bigint; hi: bigint } | undefined;
 }
 
@@ -40,7 +42,8 @@ export function codeElOf(block: CodeBlock, inputs: ElInputs): CodeEl | undefined
     if (best === undefined || el > best.el) best = { el, reason };
   };
   for (const pe of inputs.pes) {
-    if (pe.el !== undefined && pe.entry && inBlock(inputs.valueOf(pe.entry))) consider(pe.el, `${peName(pe)} starts here at EL${pe.el}`);
+    const el = inputs.elOf ? inputs.elOf(pe) : pe.el;
+    if (el !== undefined && pe.entry && inBlock(inputs.valueOf(pe.entry))) consider(el, `${peName(pe)} starts here at EL${el}`);
     for (const r of pe.registers) {
       const m = VBAR.exec(r.name);
       if (m && inBlock(inputs.valueOf(r.value))) consider(Number(m[1]) as ExceptionLevel, `VBAR_EL${m[1]} of ${peName(pe)} points here`);

@@ -19,7 +19,7 @@ import { interpretExpect, type RegisterMention } from './expectBlock';
 import { isExtensionBlock, scenarioPasses } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
 import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
-import type { CodeBlock, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
+import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
 import { codeElOf, type CodeEl, type ElInputs } from './codeEl';
 import { interpretPe, type PeHeaderInfo } from './peBlock';
 import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } from './state';
@@ -106,6 +106,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
     late: [],
     early: [],
     localLabels: new Map(),
+    peEls: new Map(),
   };
   model.refs = st.refs;
   const blocks = splitBlocks(lexed.tokens, rep);
@@ -170,6 +171,11 @@ function codeEls(st: ParseState): Map<CodeBlock, CodeEl> {
   const inputs: ElInputs = {
     pes: st.model.pes,
     valueOf: (e) => evaluate(st, e, global, { quiet: true }),
+    elOf: (pe) => {
+      const e = st.peEls.get(pe);
+      const v = e ? evaluate(st, e, global, { quiet: true }) : undefined;
+      return v !== undefined && v >= 0n && v <= 3n ? (Number(v) as ExceptionLevel) : undefined;
+    },
     extentOf: (b) => {
       const ci = st.code.find((c) => c.block === b);
       return ci?.start !== undefined && ci.end !== undefined && ci.end > ci.start ? { lo: ci.start, hi: ci.end - 1n } : undefined;

@@ -96,8 +96,9 @@ export function interpretPe(st: ParseState, block: RawBlock, headers: PeHeaderIn
         }
         if (elSeen) st.rep.warning(tokRange(key), "'el' is set twice; the last value wins", 'duplicate');
         elSeen = true;
-        // Early (with system values): layout infers code blocks' ELs from it (codeEl.ts).
-        st.early.push({ expr: e, what: 'the exception level', min: 0n, max: 3n, apply: (v) => (decl.el = Number(v) as ExceptionLevel) });
+        st.late.push({ expr: e, what: 'the exception level', min: 0n, max: 3n, apply: (v) => (decl.el = Number(v) as ExceptionLevel) });
+        // Layout infers code blocks' ELs from it before late values are applied (codeEl.ts).
+        st.peEls.set(decl, e);
         break;
       }
       case 'security': {

@@ -6,7 +6,7 @@ import { evaluateExpression, expressionSymbols } from '../isa/expr';
 import { Reporter, spanRange, tokRange } from './diagnostics';
 import { predefinedSymbol } from './keywords';
 import type { Token } from './lexer';
-import type { AsmLine, CodeBlock, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
+import type { AsmLine, CodeBlock, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
 
 /** A value evaluated after constants and labels are known; `apply` stores the result in the model. */
 export interface DeferredValue {
@@ -60,6 +60,8 @@ export interface ParseState {
   late: DeferredValue[];
   /** Values evaluated right after `const`s (system settings). */
   early: DeferredValue[];
+  /** The `el` expression of each PE block (evaluated early by the code-EL inference, codeEl.ts). */
+  peEls: Map<PeDecl, ValueExpr>;
   /** Numeric local labels (`1:`) per code block: name → addresses in text order with their line index. */
   localLabels: Map<CodeBlock, Map<string, { address: bigint; index: number }[]>>;
 }

@@ -55,6 +55,10 @@ describe('engine: cache identification registers and memory-access events with c
     assert.equal(pe.getX(2), (7n << 13n) | (3n << 3n) | 2n);
     // The L1 instruction cache reports the L1D geometry (idRegisters.ts).
     assert.equal(pe.getX(3), pe.getX(1));
+    // Views and expectations read the stored value: it follows CSSELR_EL1 (last selected: L2 → then L1 I).
+    assert.equal(pe.readSysreg('CCSIDR_EL1'), pe.getX(3));
+    const fresh = Machine.create(model(GEOMETRY));
+    assert.equal(fresh.pes[0].readSysreg('CCSIDR_EL1'), (3n << 13n) | (1n << 3n) | 2n, 'at reset CSSELR_EL1 = 0 selects L1D');
   });
 
   it('a scenario value for CLIDR_EL1 still wins over the computed one', () => {
