@@ -68,6 +68,12 @@ start:
     assert.deepEqual(parseScenario(code(2), 'el2.armscope').diagnostics.filter((d) => d.rule === 'el-access'), []);
     assert.deepEqual(parseScenario(code(1, '  vbar_el2 = 0x8000_0000\n'), 'v.armscope').diagnostics.filter((d) => d.rule === 'el-access'), []);
   });
+  it('infers from an `el` given as a constant expression', () => {
+    const m = parseScenario(`const LOW = 1\n${code(1).replace('  el 1', '  el LOW + 0')}`, 'const.armscope');
+    const w = m.diagnostics.filter((d) => d.rule === 'el-access');
+    assert.equal(w.length, 1);
+    assert.equal(m.pes[0].el, 1);
+  });
   it('a declared `el N` on the block wins over the inference', () => {
     const m = parseScenario(code(2).replace('code at 0x8000_0000 {', 'code at 0x8000_0000 el 1 {'), 'decl.armscope');
     const w = m.diagnostics.filter((d) => d.rule === 'el-access');
