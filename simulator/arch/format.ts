@@ -107,17 +107,18 @@ function mdRows(fields: DecodedField[], out: string[], indent = ''): void {
  * front end): value and description, then `| bits | field | value | meaning |`
  * with the named fields (ESR ISS sub-fields indented with ↳) and RES0/RES1
  * fields only when violated (⚠). Long layouts (HCR_EL2, SCTLR_ELx) list the
- * fields that are set, then name the zero ones.
+ * fields that are set and the multi-bit ones, then name the zero single-bit ones.
  */
 export function formatMarkdown(d: DecodedRegister, opts: MarkdownOptions = {}): string {
   const out = [`**${d.register}** = \`${hex(d.value)}\`${opts.provenance ? ` — ${opts.provenance}` : ''}`, '', d.description, ''];
   const named = d.fields.filter((f) => f.kind === 'field' || f.violation);
   const compact = named.length > (opts.compactOver ?? 12);
-  const shown = compact ? d.fields.filter((f) => f.value !== 0n || f.violation) : d.fields;
+  // A zero multi-bit field is an encoding with a meaning of its own (TG0 0b00 = 4KB granule, SH0 0b00 = Non-shareable): keep it.
+  const shown = compact ? d.fields.filter((f) => f.value !== 0n || f.violation || (f.kind === 'field' && f.msb > f.lsb)) : d.fields;
   out.push('| bits | field | value | meaning |', '|---|---|---|---|');
   mdRows(shown, out);
   if (compact) {
-    const zero = named.filter((f) => f.value === 0n && !f.violation).map((f) => f.name);
+    const zero = named.filter((f) => f.value === 0n && !f.violation && f.msb === f.lsb).map((f) => f.name);
     if (zero.length > 0) out.push('', `0: ${zero.join(', ')}`);
   }
   const violations = d.fields.filter((f) => f.violation).length;

@@ -184,17 +184,20 @@ function cmdCheck(args: string[], io: CliIo): number {
 // ---- decode ---------------------------------------------------------------
 
 interface FieldJson {
+  /** The architectural field name (`EC`, `CRn`, `DFSC`…). */
   name: string;
   msb: number;
   lsb: number;
   value: string;
   meaning: string;
+  /** For a sub-field (ESR_ELx.ISS's `CRn`, `DFSC`…): the field that holds it, e.g. `ISS`. */
+  parent?: string;
 }
 
 /** Fields most significant first; a field with sub-fields (ESR_ELx.ISS) is followed by them. */
 function flattenFields(fields: DecodedField[], out: FieldJson[] = [], parent?: string): FieldJson[] {
   for (const f of fields) {
-    out.push({ name: parent ? `${parent}.${f.name}` : f.name, msb: f.msb, lsb: f.lsb, value: hex(f.value), meaning: f.meaning });
+    out.push({ name: f.name, msb: f.msb, lsb: f.lsb, value: hex(f.value), meaning: f.meaning, ...(parent ? { parent } : {}) });
     if (f.children) flattenFields(f.children, out, parent ? `${parent}.${f.name}` : f.name);
   }
   return out;

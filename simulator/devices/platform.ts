@@ -21,6 +21,7 @@ import { PPI_LAST } from '../gic/types';
 import type { MmioDevice } from '../memory/flat';
 import type { Pe } from '../pe/pe';
 import type { DeviceDecl, ScenarioModel } from '../scenario/model';
+import { hashValue, StateHasher } from '../engine/snapshot';
 import { GenericTimer } from './timer';
 import { Pl011 } from './uart';
 
@@ -161,8 +162,20 @@ export class Platform {
     this.gic.restore(snap.gic);
   }
 
+  /**
+   * Fingerprint of everything the platform decides from here on: the GIC,
+   * the Generic Timer's output levels and next deadline (the CNT*_CTL/CVAL
+   * values themselves are PE registers, hashed with the PE) and each UART's
+   * FIFOs, registers and transmitted text. `Machine.stateHash()` folds it in,
+   * so determinism and time-travel checks see a timer firing or a character
+   * arriving. (The UARTs are also hashed by the memory system that maps them;
+   * hashing them here keeps the platform's fingerprint complete on its own.)
+   */
   stateHash(): number {
-    return this.gic.stateHash();
+    const h = new StateHasher().hash(this.gic.stateHash());
+    if (this.timer !== undefined) hashValue(h, this.timer.snapshot());
+    for (const u of this.uarts) hashValue(h, u.snapshot());
+    return h.value();
   }
 
   /** The CPU interface (views: ICC_* values of a PE without side effects). */

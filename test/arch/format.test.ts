@@ -42,8 +42,12 @@ describe('arch: markdown and FID formatting', () => {
     assert.equal(lines[4], '| bits | field | value | meaning |');
     assert.ok(lines.includes('| 31 | RW | `0b1` | EL1 is AArch64 |'));
     assert.ok(lines.includes('| 0 | VM | `0b1` | Stage 2 enabled |'));
-    // HCR_EL2 has many fields: the zero ones are named on one line.
+    // HCR_EL2 has many fields: the zero single-bit ones are named on one line; zero multi-bit fields are encodings and stay rows.
     assert.match(lines[lines.length - 1], /^0: .*\bE2H\b/);
+    assert.ok(lines.includes('| 11:10 | BSU | `0b00` | No effect |'));
+    assert.doesNotMatch(lines[lines.length - 1], /\bBSU\b/);
+    const vtcr = formatMarkdown(decodeValue('VTCR_EL2', 0x8005_3560n)!);
+    assert.match(vtcr, /\| 15:14 \| TG0 \| `0b00` \| 4KB granule \|/);
     // ESR: ISS sub-fields are indented; a RES1 violation is flagged.
     const esr = formatMarkdown(decodeValue('ESR_EL2', 0x9200_004fn)!);
     assert.match(esr, /\| 5:0 \| ↳ DFSC \| `0xf` \|/);

@@ -176,10 +176,13 @@ describe('cli: armscope decode', () => {
   it('decodes ESR_EL2 with its ISS sub-fields by architectural names (JSON)', () => {
     const r = cli(['decode', 'esr_el2', '0x6230_0400', '--json']);
     assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out) as { register: string; value: string; fields: { name: string; msb: number; lsb: number; value: string; meaning: string }[] };
+    const j = JSON.parse(r.out) as { register: string; value: string; fields: { name: string; msb: number; lsb: number; value: string; meaning: string; parent?: string }[] };
     assert.equal(j.register, 'ESR_EL2');
     assert.equal(j.value, '0x6230_0400');
-    const field = (name: string) => j.fields.find((f) => f.name === name || f.name.endsWith(`.${name}`));
+    // Sub-fields carry their plain architectural name and the field that holds them.
+    const field = (name: string) => j.fields.find((f) => f.name === name);
+    assert.equal(field('CRn')?.parent, 'ISS');
+    assert.equal(field('EC')?.parent, undefined);
     assert.deepEqual({ ...field('EC'), meaning: undefined }, { name: 'EC', msb: 31, lsb: 26, value: '0x18', meaning: undefined });
     assert.equal(field('IL')?.value, '0x1');
     assert.equal(field('Op0')?.value, '0x3');

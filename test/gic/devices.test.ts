@@ -229,3 +229,54 @@ describe('PL011 UART', () => {
     assert.equal(a.kind === 'uart-input' ? a.text : '', 'a\nA');
   });
 });
+
+describe('platform state hash (determinism, time travel)', () => {
+  const PLATFORM = `
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x10_0000
+  device uart0 uart at 0x0900_0000 size 0x1000
+  max_steps 100
+}
+pe 0 {
+  el 1
+  security nonsecure
+  entry start
+}
+code at 0x8000_0000 {
+start:
+    hlt   #0
+}
+`;
+
+  it('arming the Generic Timer changes the platform hash although the GIC is untouched; restoring brings it back', () => {
+    const m = machine(PLATFORM);
+    const gic0 = m.gic.stateHash();
+    const h0 = m.platform.stateHash();
+    const snap = m.platform.snapshot();
+    msr(m, 0, 'CNTP_CVAL_EL0', 50n);
+    msr(m, 0, 'CNTP_CTL_EL0', 1n); // armed: next deadline at step 50, output still low
+    assert.equal(m.platform.deadline, 50);
+    assert.equal(m.gic.stateHash(), gic0, 'no interrupt yet: the GIC state is the same');
+    const h1 = m.platform.stateHash();
+    assert.notEqual(h1, h0, 'the timer deadline is in the platform hash');
+    m.steps = 60;
+    m.platform.tick(); // the output rises: PPI 30 pending, no further deadline
+    assert.equal(m.gic.isPending(30, 0), true);
+    assert.notEqual(m.platform.stateHash(), h1);
+    m.platform.restore(snap);
+    assert.equal(m.platform.deadline, Infinity);
+    assert.equal(m.platform.stateHash() === h0, m.gic.isPending(30, 0) === false, 'same state, same hash');
+  });
+
+  it('a character arriving at a UART changes the platform hash and Machine.stateHash()', () => {
+    const m = machine(PLATFORM);
+    const h0 = m.platform.stateHash();
+    const mh0 = m.stateHash();
+    const gic0 = m.gic.stateHash();
+    m.platform.uart('uart0')?.input('x'); // no interrupt declared: only the UART's receive FIFO changes
+    assert.equal(m.gic.stateHash(), gic0);
+    assert.notEqual(m.platform.stateHash(), h0);
+    assert.notEqual(m.stateHash(), mh0);
+  });
+});

@@ -276,7 +276,7 @@ function esrFields(value: bigint): FieldDef[] {
   return [
     f('ISS2', 55, 32, 'Instruction Specific Syndrome 2 (FEAT_LS64, FEAT_GCS, …)'),
     f('EC', 31, 26, 'Exception Class', EXCEPTION_CLASSES as Record<number, string>),
-    b('IL', 25, 'Instruction Length for synchronous exceptions', { 0: '16-bit instruction trapped', 1: '32-bit instruction trapped' }),
+    b('IL', 25, 'Instruction Length for synchronous exceptions', { 0: '16-bit instruction trapped', 1: '32-bit instruction, or an exception with no trapped instruction (abort, SError, …)' }),
     iss,
   ];
 }

@@ -1,0 +1,47 @@
+/**
+ * Issue #5: the packaged `.vsix` installs. Install it with a real VS Code's
+ * own CLI (code-server --install-extension) into an empty extensions dir and
+ * check that VS Code lists it with its version.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT, e2eUnavailable, packageExtension } from './harness';
+
+describe('e2e: the packaged .vsix installs into VS Code', function () {
+  this.timeout(120_000);
+  const reason = e2eUnavailable();
+  before(function () {
+    if (reason) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+  });
+
+  it('installs with code-server --install-extension and is listed with its version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const vsix = packageExtension();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-install-'));
+    const codeServer = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server');
+    const common = ['--extensions-dir', path.join(dir, 'ext'), '--user-data-dir', path.join(dir, 'data')];
+    try {
+      const install = spawnSync(codeServer, [...common, '--install-extension', vsix], { encoding: 'utf8' });
+      assert.equal(install.status, 0, install.stderr + install.stdout);
+      const list = spawnSync(codeServer, [...common, '--list-extensions', '--show-versions'], { encoding: 'utf8' });
+      assert.equal(list.status, 0, list.stderr);
+      assert.ok(
+        list.stdout.split('\n').includes(`${pkg.publisher}.${pkg.name}@${pkg.version}`),
+        `expected ${pkg.publisher}.${pkg.name}@${pkg.version} in:\n${list.stdout}`,
+      );
+      // The installed copy carries the bundles the manifest points at.
+      const installed = path.join(dir, 'ext', `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+      for (const f of ['dist/extension.js', 'dist/language-server.js', 'dist/debug-adapter.js', 'syntaxes/armscope.tmLanguage.json']) {
+        assert.ok(fs.existsSync(path.join(installed, f)), `${f} missing from the installed extension`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
