@@ -250,30 +250,45 @@ export class DebugController {
    * are searching backwards (hit counts are not consumed).
    */
   private check(reverse: boolean): Stop | undefined {
+    return this.stopsOfStep(reverse, false)[0];
+  }
+
+  /**
+   * The stops this step calls for, most important first. Forward (`all`
+   * false) only the first is wanted and later conditions are not evaluated
+   * (their hit counts are not consumed). A reverse search (`all` true) needs
+   * every one: they land at different places — a data breakpoint *before* the
+   * writing step, an exception at its vector *after* it — so one can hide the
+   * other. In seed 000 through FF-A the SPMC writes the descriptor during the
+   * very step in which OP-TEE's `smc` (trapped to S-EL2, HCR_EL2.TSC) is taken.
+   */
+  private stopsOfStep(reverse: boolean, all: boolean): Stop[] {
     const m = this.machine;
-    let stop: Stop | undefined;
+    const stops: Stop[] = [];
+    /** No stop yet, or every stop is wanted. */
+    const open = (): boolean => all || stops.length === 0;
     // Exceptions taken in this step.
     for (; this.seenExceptions < m.exceptions.length; this.seenExceptions++) {
       const f = m.exceptions[this.seenExceptions];
       const filter = faultFilter(f);
       const hit = (filter !== undefined && this.filters.has(filter) ? filter : undefined) ?? (this.filters.has('exception:any') ? 'exception:any' : undefined);
-      if (hit && !stop && this.filterOk(hit, f.pe)) {
+      if (hit && open() && this.filterOk(hit, f.pe)) {
         const before = !this.atVector(f);
-        stop = {
+        stops.push({
           reason: 'exception',
           pe: f.pe,
           description: faultDescription(f) + (before ? ` — taken by the next step and handled by the built-in firmware (${this.machine.pes[f.pe].stopReason ?? `now at EL${this.machine.pes[f.pe].el}`})` : ''),
           exceptionId: hit,
           details: f.reason,
           before,
-        };
+        });
       }
     }
     for (; this.seenFindings < m.findings.length; this.seenFindings++) {
       const fd = m.findings[this.seenFindings];
       const id = (CHECKER_RULES as readonly string[]).includes(fd.rule) ? `finding:${fd.rule}` : 'finding:other';
-      if (!stop && this.filters.has(id) && this.filterOk(id, fd.pe ?? 0))
-        stop = { reason: 'exception', pe: fd.pe ?? 0, description: `${fd.rule}: ${fd.message}`, exceptionId: id, details: fd.message };
+      if (open() && this.filters.has(id) && this.filterOk(id, fd.pe ?? 0))
+        stops.push({ reason: 'exception', pe: fd.pe ?? 0, description: `${fd.rule}: ${fd.message}`, exceptionId: id, details: fd.message });
     }
     // Watched writes and watched cache lines.
     if (this.watchedWrites.length > 0) {
@@ -283,9 +298,9 @@ export class DebugController {
         const mm = /^mem:(\d+):(\d+)$/.exec(b.dataId);
         return mm !== null && w.pa < Number(mm[1]) + Number(mm[2]) && Number(mm[1]) < w.pa + w.size;
       });
-      if (!stop && bp && this.dataHit(bp, w.pe ?? 0, reverse)) {
+      if (open() && bp && this.dataHit(bp, w.pe ?? 0, reverse)) {
         const value = (BigInt(w.hi >>> 0) << 32n) | BigInt(w.lo >>> 0);
-        stop = { reason: 'data breakpoint', pe: w.pe ?? 0, description: `${w.pe !== undefined ? `PE${w.pe}` : 'an external agent'} wrote ${hex(value)} (${w.size} bytes, ${w.attrs}) to ${hex(w.pa)}`, breakpointIds: [bp.id] };
+        stops.push({ reason: 'data breakpoint', pe: w.pe ?? 0, description: `${w.pe !== undefined ? `PE${w.pe}` : 'an external agent'} wrote ${hex(value)} (${w.size} bytes, ${w.attrs}) to ${hex(w.pa)}`, breakpointIds: [bp.id] });
       }
     }
     if (this.watchedLines.size > 0) {
@@ -294,8 +309,8 @@ export class DebugController {
         if (now === before) continue;
         this.watchedLines.set(pa, now);
         const bp = this.dataBreakpoints.find((b) => b.dataId === `line:${pa}`);
-        if (!stop && bp && this.dataHit(bp, 0, reverse))
-          stop = { reason: 'data breakpoint', pe: 0, description: `line ${hex(pa)} changed: ${before || 'not cached'} → ${now || 'not cached'}`, breakpointIds: [bp.id] };
+        if (open() && bp && this.dataHit(bp, 0, reverse))
+          stops.push({ reason: 'data breakpoint', pe: 0, description: `line ${hex(pa)} changed: ${before || 'not cached'} → ${now || 'not cached'}`, breakpointIds: [bp.id] });
       }
     }
     // PEs that executed in this step: line/function breakpoints at their new PC, FF-A error returns.
@@ -305,19 +320,20 @@ export class DebugController {
       const prevPc = this.prevPc[i];
       this.prevInstret[i] = pe.instret;
       this.prevPc[i] = pe.pc;
-      if (stop) continue;
+      if (!open()) continue;
       if (this.filters.has('ffa-error') && pe.xlo[0] === FFA_ERROR) {
         const mn = m.instrAt(prevPc)?.mnemonic;
         if ((mn === 'smc' || mn === 'hvc' || mn === 'eret') && this.filterOk('ffa-error', i)) {
           const code = pe.xlo[2] | 0;
-          stop = { reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR ${ffaErrorName(code) ?? code} (w2 = ${hex(pe.xlo[2] >>> 0)})`, exceptionId: 'ffa-error' };
+          stops.push({ reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR ${ffaErrorName(code) ?? code} (w2 = ${hex(pe.xlo[2] >>> 0)})`, exceptionId: 'ffa-error' });
           continue;
         }
       }
       const bps = this.bpByPc.get(pe.pc);
-      if (bps) stop = this.breakpointHit(bps, i, reverse) ?? stop;
+      const hit = bps && this.breakpointHit(bps, i, reverse);
+      if (hit) stops.push(hit);
     }
-    return stop;
+    return stops;
   }
 
   /** After the step that took exception `f`, is its PE at the vector of the EL it was taken to (Arm ARM D1.3.2 vector offsets < 0x800)? */
@@ -548,10 +564,13 @@ export class DebugController {
       }
       while (m.steps < segEnd) {
         if (!this.stepOnce()) break;
-        const stop = this.check(true);
-        if (!stop) continue;
-        const at = stop.reason === 'data breakpoint' || stop.before ? m.steps - 1 : m.steps;
-        if (at < now) last = { step: at, stop };
+        // Every stop of this step at its own place; the latest place before `now` wins, and at
+        // one place a data breakpoint wins (what the user asked for; the write is the cause).
+        for (const stop of this.stopsOfStep(true, true)) {
+          const at = stop.reason === 'data breakpoint' || stop.before ? m.steps - 1 : m.steps;
+          if (at >= now) continue;
+          if (!last || at > last.step || (at === last.step && stop.reason === 'data breakpoint' && last.stop.reason !== 'data breakpoint')) last = { step: at, stop };
+        }
       }
       if (last) {
         this.goTo(last.step);

@@ -107,6 +107,13 @@ export class Firmware {
   /** The GIC, once attached (simulator/gic). */
   gic: SecureInterruptController | undefined;
   scrNwd: bigint[] = [];
+  /**
+   * What the call being handled did, in words (`mapping handle 0x1 (1 page at
+   * 0x8810_0000, RW, XN) into 0x8001's stage 2`): set by the handlers, carried
+   * by the call's `ffa-call` event and call-log entry, so findings about the
+   * SPMC's own writes can name the transaction. Reset for every call.
+   */
+  callDetail: string | undefined = undefined;
 
   constructor(host: FirmwareHost, cfg: FirmwareConfig) {
     this.host = host;
@@ -443,6 +450,7 @@ export class Firmware {
     // While the SPMC works for this call, the PE's PC names the calling instruction: observers that attribute
     // accesses by PC (the cache checkers) see the SPMC's table and RX stores as part of this FF-A call.
     pe.pc = site.callPc;
+    this.callDetail = undefined;
     try {
       out = this.dispatch(pe, caller, callerId, fid, name, args, site);
     } catch (e) {
@@ -451,7 +459,8 @@ export class Firmware {
     }
     const result = this.outcomeText(out);
     note.text += ` → ${result}`;
-    this.emit(pe, name, args[0], callerId, this.calleeOf(out), args.slice(1, 8), result, line);
+    this.emit(pe, name, args[0], callerId, this.calleeOf(out), args.slice(1, 8), result, line, this.callDetail);
+    this.callDetail = undefined;
     this.apply(pe, out, site, via);
     if (cycle) this.reportLivelock(pe, cycle);
     return true;
@@ -508,13 +517,13 @@ export class Firmware {
   }
 
   /** Emit an `ffa-call` trace event. */
-  emit(pe: Pe, fn: string, fid: bigint, caller: number, callee: number | undefined, args: bigint[], result: string, line?: number): void {
+  emit(pe: Pe, fn: string, fid: bigint, caller: number, callee: number | undefined, args: bigint[], result: string, line?: number, detail?: string): void {
     const log = this.st.log;
     if (log.length >= CALL_LOG_LIMIT) log.splice(0, log.length - CALL_LOG_LIMIT + 1);
-    log.push({ step: this.host.steps + 1, pe: pe.id, line, function: fn, caller, callee, args: args.map(h64), result });
+    log.push({ step: this.host.steps + 1, pe: pe.id, line, function: fn, caller, callee, args: args.map(h64), result, ...(detail !== undefined ? { detail } : {}) });
     const trace = this.host.trace;
     if (!trace.wants['ffa-call']) return;
-    trace.emit({ kind: 'ffa-call', step: this.host.steps + 1, pe: pe.id, function: fn, fid: Number(fid & 0xffffffffn), caller, callee, args, result, line });
+    trace.emit({ kind: 'ffa-call', step: this.host.steps + 1, pe: pe.id, function: fn, fid: Number(fid & 0xffffffffn), caller, callee, args, result, line, ...(detail !== undefined ? { detail } : {}) });
   }
 
   reportLivelock(pe: Pe, cycle: { text: string; line?: number; step: number }[]): void {

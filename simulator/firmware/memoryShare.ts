@@ -24,6 +24,7 @@ import {
 import { ffaError, ffaSuccess, type Firmware, type Outcome } from './firmware';
 import { h64, type EndpointRef, type MemoryShareState } from './state';
 import { unmapPages } from './tables';
+import { hex } from '../util/hex';
 
 /** Transactions the SPMC tracks at once (Hafnium MAX_MEM_SHARES is larger; the limit makes NO_MEMORY reachable). */
 export const MAX_MEM_SHARES = 32;
@@ -32,6 +33,39 @@ const MEMORY_CALLS = /^FFA_MEM_(SHARE|LEND|DONATE|RETRIEVE_REQ|RETRIEVE_RESP|REL
 
 export function isMemoryCall(name: string): boolean {
   return MEMORY_CALLS.test(name);
+}
+
+// ---- what the call did, in words (the `ffa-call` event's `detail`) ----
+
+/** `1 page at 0x8810_0000`, `3 pages in 2 ranges from 0x8810_0000`. */
+export function pagesText(cs: readonly { address: number; pages: number }[]): string {
+  const n = cs.reduce((t, c) => t + c.pages, 0);
+  const pages = `${n} page${n === 1 ? '' : 's'}`;
+  if (cs.length === 0) return pages;
+  return cs.length === 1 ? `${pages} at ${hex(cs[0].address)}` : `${pages} in ${cs.length} ranges from ${hex(cs[0].address)}`;
+}
+
+/** Memory access permissions (FF-A v1.1 §10.11.1 Table 10.15): data [1:0] 1 RO, 2 RW; instruction [3:2] 1 XN, 2 X. */
+export function permissionsText(data: number, instr: number): string {
+  const d = data === 1 ? 'RO' : data === 2 ? 'RW' : 'data unspecified';
+  const i = instr === 1 ? 'XN' : instr === 2 ? 'X' : 'instruction unspecified';
+  return `${d}, ${i}`;
+}
+
+/** Memory region attributes (FF-A v1.1 §10.10.4 Table 10.18): type [5:4], cacheability [3:2], shareability [1:0]. */
+export function attributesText(attributes: number): string {
+  const type = (attributes >> 4) & 3;
+  if (type === 1) return 'Device';
+  if (type !== 2) return 'attributes left to the receiver';
+  const cache = ['?', 'Non-cacheable', '?', 'WB'][(attributes >> 2) & 3];
+  const sh = ['Non-shareable', '?', 'Outer Shareable', 'Inner Shareable'][attributes & 3];
+  return `Normal ${cache} ${sh}`;
+}
+
+/** The receiver's translation regime the SPMC maps into: an S-EL1 partition's stage 2, an S-EL0 partition's EL2&0 stage 1. */
+function regimeText(fw: Firmware, pi: number): string {
+  const p = fw.cfg.partitions[pi];
+  return `${hex(p.id, 4)}'s ${fw.st.partitions[pi].s2 ? 'stage 2' : 'EL2&0 stage 1'}`;
 }
 
 const ret = (regs: bigint[]): Outcome => ({ kind: 'return', regs });
@@ -85,6 +119,8 @@ function send(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, type:
   const parsed = parseMemoryTransaction(rd.bytes, rd.total);
   if (!parsed.ok) return err(parsed.error);
   const tx = parsed.tx;
+  const receiversText = tx.receivers.map((r) => `${hex(r.id, 4)} ${permissionsText(r.permissions & 3, (r.permissions >> 2) & 3)}`).join('; ');
+  fw.callDetail = `${type} of ${pagesText(tx.constituents)} (${attributesText(tx.attributes)}) from ${hex(tx.sender, 4)} to ${receiversText || 'no receiver'}`;
   if (tx.sender !== callerId) return err(FfaError.DENIED);
   if (tx.handle !== 0n) return err(FfaError.INVALID_PARAMETERS);
   if (tx.constituents.length === 0) return err(FfaError.INVALID_PARAMETERS);
@@ -127,10 +163,12 @@ function send(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, type:
     constituents: tx.constituents.map((c) => ({ ...c })),
   };
   fw.st.shares.push(rec);
+  fw.callDetail = `handle ${hex(handle)}: ${fw.callDetail}`;
   if (caller.kind === 'sp' && type !== 'share') {
     // Lend and donate take the pages away from the sending partition (Hafnium: sender mode loses access).
     const ps = fw.st.partitions[caller.part];
     const w = fw.runtimeWriter(pe);
+    if (ps.s2) fw.callDetail += `; unmapping it from ${regimeText(fw, caller.part)}`;
     for (const c of tx.constituents) if (ps.s2) unmapPages(ps.s2, c.address, c.pages * PAGE_SIZE, w);
     fw.tableBarrier(pe);
     pe.env.mmu.tlbi?.(pe, 'vmalls12e1is', undefined);
@@ -152,6 +190,7 @@ function retrieve(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, a
   if (!parsed.ok) return err(parsed.error);
   const req = parsed.tx;
   const share = fw.st.shares.find((s) => BigInt(s.handle) === req.handle);
+  fw.callDetail = `retrieving handle ${hex(req.handle)}${share ? ` (${share.type} of ${pagesText(share.constituents)} from ${hex(share.sender, 4)})` : ', which names no transaction'}`;
   if (!share) return err(FfaError.INVALID_PARAMETERS);
   if (req.sender !== share.sender) return err(FfaError.INVALID_PARAMETERS);
   if (req.tag !== BigInt(share.tag)) return err(FfaError.INVALID_PARAMETERS);
@@ -184,6 +223,7 @@ function retrieve(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, a
   if (buf.rxFull) return err(FfaError.BUSY);
   const pi = caller.part;
   const perm = { write: data === 2, exec: instr === 2 };
+  fw.callDetail = `mapping handle ${hex(BigInt(share.handle))} (${pagesText(share.constituents)}, ${permissionsText(data, instr)}) into ${regimeText(fw, pi)}`;
   for (const c of share.constituents) fw.mapForPartition(pe, pi, c.address, c.pages * PAGE_SIZE, perm);
   granted.retrieved = 1;
   const nsMemory = share.sender === fw.cfg.nwdId;
@@ -218,6 +258,9 @@ function relinquish(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number)
   if (p.endpoints.length !== 1 || p.endpoints[0] !== callerId) return err(FfaError.INVALID_PARAMETERS);
   if ((p.flags & ~1) !== 0) return err(FfaError.INVALID_PARAMETERS);
   const share = fw.st.shares.find((s) => BigInt(s.handle) === p.handle);
+  fw.callDetail = share
+    ? `unmapping handle ${hex(p.handle)} (${pagesText(share.constituents)}) from ${regimeText(fw, caller.part)}`
+    : `relinquishing handle ${hex(p.handle)}, which names no transaction`;
   if (!share) return err(FfaError.INVALID_PARAMETERS);
   const r = share.receivers.find((x) => x.id === callerId);
   if (!r || r.retrieved === 0) return err(FfaError.DENIED);
@@ -241,6 +284,9 @@ function reclaim(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, a:
   const flags = Number(a[3] & 0xffffffffn);
   if ((flags & ~1) !== 0) return err(FfaError.INVALID_PARAMETERS);
   const share = fw.st.shares.find((s) => BigInt(s.handle) === handle);
+  fw.callDetail = share
+    ? `reclaiming handle ${hex(handle)} (${share.type} of ${pagesText(share.constituents)})${caller.kind === 'sp' && share.type !== 'share' ? ` and mapping it back into ${regimeText(fw, caller.part)}` : ''}`
+    : `reclaiming handle ${hex(handle)}, which names no transaction`;
   if (!share) return err(FfaError.INVALID_PARAMETERS);
   if (share.sender !== callerId) return err(FfaError.DENIED);
   if (share.receivers.some((r) => r.retrieved > 0)) return err(FfaError.DENIED);

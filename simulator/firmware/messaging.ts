@@ -9,6 +9,14 @@ import type { Pe } from '../pe/pe';
 import { ffaError, ffaSuccess, FFA_INTERRUPT, FFA_MSG_WAIT, type Firmware, type Outcome } from './firmware';
 import { HF_VIRTUAL_INTID } from './interrupts';
 import { h64, type EndpointRef } from './state';
+import { hex } from '../util/hex';
+
+/** x3–x7 of a direct message, the non-zero ones (`x3=0x1 x4=0x2`), for the call's `detail`. */
+function payloadText(a: readonly bigint[]): string {
+  const parts: string[] = [];
+  for (let i = 3; i <= 7; i++) if (a[i] !== 0n) parts.push(`x${i}=${hex(a[i])}`);
+  return parts.length > 0 ? parts.join(' ') : 'empty payload';
+}
 
 /** FFA_MSG_SEND_DIRECT_REQ (FF-A §15.2): w1 = sender | receiver, x2 flags, payload x3–x7. */
 export function directReq(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, fid: number, a: bigint[], site: { resume: number; spsr: number; callPc: number }): Outcome {
@@ -16,6 +24,7 @@ export function directReq(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: n
   const w1 = Number(a[1] & 0xffffffffn);
   const sender = w1 >>> 16;
   const receiver = w1 & 0xffff;
+  fw.callDetail = `direct request ${hex(sender, 4)} → ${hex(receiver, 4)}, ${payloadText(a)}`;
   if (sender !== callerId) return err(FfaError.INVALID_PARAMETERS);
   if (receiver === callerId) return err(FfaError.INVALID_PARAMETERS);
   const flags = Number(a[2] & 0xffffffffn);
@@ -29,6 +38,7 @@ export function directReq(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: n
   const vi = fw.targetVcpu(pi, pe.id);
   if (vi >= p.vcpus) return err(FfaError.INVALID_PARAMETERS);
   const v = fw.st.partitions[pi].vcpus[vi];
+  fw.callDetail = `direct request ${hex(sender, 4)} → ${hex(receiver, 4)} vCPU ${vi} (${v.state}), ${payloadText(a)}`;
   if (v.state === 'aborted') return err(FfaError.ABORTED);
   // A loop in the call chain (the receiver already waits for an answer further up) is BUSY, as is any vCPU not waiting.
   if (v.state !== 'waiting') return err(FfaError.BUSY);
@@ -47,6 +57,7 @@ export function directResp(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: 
   const frame = runOnTop ? chain[chain.length - 2] : fw.topFrameFor(pe, callerId);
   if (!frame || frame.kind !== 'direct-req' || frame.callee !== callerId) return err(FfaError.DENIED);
   const w1 = Number(a[1] & 0xffffffffn);
+  fw.callDetail = `direct response ${hex(w1 >>> 16, 4)} → ${hex(w1 & 0xffff, 4)} to the request at line ${frame.line !== undefined ? frame.line + 1 : '?'}, ${payloadText(a)}`;
   if (w1 >>> 16 !== callerId || (w1 & 0xffff) !== frame.caller) return err(FfaError.INVALID_PARAMETERS);
   const vcpu = fw.vcpuOf(caller)!;
   const spsr = Number(pe.readSysreg('SPSR_EL2') & 0xffffffffn);
@@ -57,11 +68,14 @@ export function directResp(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: 
     vcpu.pendingVirq = vcpu.pendingVirq.filter((x) => x !== HF_VIRTUAL_INTID.MANAGED_EXIT);
     vcpu.managedExit = undefined;
   } else if (pendingSecure.length > 0 && irqMasked) {
+    const why = `virtual interrupt ${pendingSecure[0]} is pending and the SP runs with PSTATE.I=1`;
     if (fw.cfg.directRespInterrupted === 'error') {
+      fw.callDetail += `; refused: ${why}`;
       // Hafnium 5fd32488 … 151c2e7f (plat_ffa_is_direct_response_interrupted): FFA_ERROR(INTERRUPTED) back to the SP.
       return err(FfaError.INTERRUPTED);
     }
     // Later Hafnium (ffa_interrupts_intercept_call): preempt with FFA_INTERRUPT, replay the response after FFA_MSG_WAIT.
+    fw.callDetail += `; intercepted: ${why}, the response is replayed at the SP's next FFA_MSG_WAIT`;
     vcpu.intercepted = a.slice(0, 8).map(h64);
     return { kind: 'return', regs: [FFA_INTERRUPT, 0n, BigInt(pendingSecure[0]), 0n, 0n, 0n, 0n, 0n] };
   }
@@ -92,6 +106,8 @@ export function msgWait(fw: Firmware, pe: Pe, caller: EndpointRef): Outcome {
   if (vcpu.intercepted) {
     // Replay the intercepted FFA_MSG_SEND_DIRECT_RESP (Hafnium 151c2e7f).
     const regs = vcpu.intercepted.map((x) => BigInt(x));
+    const w1 = Number(regs[1] & 0xffffffffn);
+    fw.callDetail = `replaying the intercepted direct response ${hex(w1 >>> 16, 4)} → ${hex(w1 & 0xffff, 4)}, ${payloadText(regs)}`;
     vcpu.intercepted = undefined;
     const frame = fw.topFrameFor(pe, callerId);
     if (frame) {

@@ -123,6 +123,8 @@ export interface FirmwareCallRecord {
   /** x1… as `0x…` text. */
   args: string[];
   result: string;
+  /** What the firmware did for the call (the handle it mapped, the message it delivered). */
+  detail?: string;
 }
 
 export interface FirmwareState {

@@ -131,6 +131,26 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     assert.ok(end.body.reason === 'end' || end.body.reason === 'exception');
   });
 
+  it('seed 000 through FF-A: reverse continue finds the SPMC write hidden by the SMC exception taken in the same step', async () => {
+    await launchStopped(dc, { program: SEED000_FFA }, { filters: ['fault:translation:2'] });
+    assert.equal(await topLine(dc), 120);
+    // Every exception on: OP-TEE's `smc` for FFA_MEM_RETRIEVE_REQ is itself an exception (trapped to
+    // S-EL2), taken in the same machine step as the SPMC's descriptor write; both stop before that step.
+    await dc.setExceptionBreakpointsRequest({ filters: ['fault:translation:2', 'exception:any'] });
+    const info = await dc.dataBreakpointInfoRequest({ name: '0x610_4800', asAddress: true, bytes: 8 } as DebugProtocol.DataBreakpointInfoArguments);
+    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+    const back = await stopAfter(dc, 'reverseContinue');
+    assert.equal(back.body.reason, 'data breakpoint', back.body.description);
+    assert.match(back.body.description ?? '', /^PE0 wrote 0x40_0000_8810_07ff \(8 bytes, Normal-WB OSH\) to 0x610_4800$/);
+    assert.equal(await topLine(dc), 118);
+    // The SMC exception at the same place is not a stop of its own further back: the next one is
+    // the driver's direct request (NS-EL1 → EL3) that brought OP-TEE here.
+    const earlier = await stopAfter(dc, 'reverseContinue');
+    assert.equal(earlier.body.reason, 'exception');
+    assert.match(earlier.body.description ?? '', /^PE0: sync exception, EL1→EL3, ESR_EL3 0x5e00_0000/);
+    assert.equal(await topLine(dc), 90);
+  });
+
   it('seed 001: FF-A scope lists the partition and its vCPU, the GIC scope the pending secure interrupt', async () => {
     await launchStopped(dc, { program: SEED001 }, { filters: ['ffa-error'] });
     const ffa = await scopeVariables(dc, 1, 'FF-A');
