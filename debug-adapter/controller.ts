@@ -9,7 +9,9 @@
  * running forward and while re-executing a segment during a reverse search
  * (replay mutes trace events).
  */
-import { ffaErrorName } from '../simulator/arch/index';
+import { decodeFunctionId, ffaErrorName, HAFNIUM_IDS } from '../simulator/arch/index';
+import { exceptionLabel } from '../simulator/engine/callChain';
+import type { Firmware } from '../simulator/firmware/index';
 import { CHECKER_RULES } from '../simulator/checks/index';
 import { evaluateCondition } from '../simulator/engine/evaluate';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
@@ -91,6 +93,13 @@ export interface Stop {
    * what the user sees.
    */
   before?: boolean;
+  /**
+   * For a stop shown before its step: what that step does on the stop's PE,
+   * as call-stack labels (the FF-A call an `smc`/`hvc` makes, the exceptions
+   * it takes with their EC, the watched write) — the firmware handles them
+   * within the step, so no later state shows them.
+   */
+  pending?: string[];
 }
 
 export interface LaunchOptions {
@@ -446,7 +455,7 @@ export class DebugController {
       if (m.steps - 1 === resumeFrom) return undefined;
       this.goTo(m.steps - 1);
       this.beforeStopAt = m.steps;
-      return stop;
+      return { ...stop, pending: this.nextStepLabels(stop.pe) };
     };
     for (;;) {
       for (let k = 0; k < 20_000; k++) {
@@ -574,12 +583,50 @@ export class DebugController {
       }
       if (last) {
         this.goTo(last.step);
-        return last.stop;
+        return last.stop.before || last.stop.reason === 'data breakpoint' ? { ...last.stop, pending: this.nextStepLabels(last.stop.pe, last.stop) } : last.stop;
       }
       segEnd = segStart;
     }
     this.goTo(0);
     return { reason: 'entry', pe: 0, description: 'reached the start of the run' };
+  }
+
+  /**
+   * What the next step (along the current history) does on PE `peId`, as
+   * labels, innermost first: the watched write of a data-breakpoint stop, the
+   * exceptions taken (`SMC … EC 0x17 EL1→EL2`), and the FF-A call an `smc` or
+   * `hvc` makes (`FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)`, FF-A
+   * v1.1 §13: the function ID in w0). Peeks by replaying one step and comes
+   * back; the state shown does not change.
+   */
+  nextStepLabels(peId: number, stop?: Stop): string[] {
+    const m = this.machine;
+    const at = m.steps;
+    if (at >= this.frontier) return [];
+    const pe = m.pes[peId];
+    const mnemonic = m.instrAt(pe.pc)?.mnemonic;
+    const fid = decodeFunctionId(pe.xlo[0]);
+    const fw = (m as { firmware?: Firmware }).firmware;
+    const caller = fw?.currentEndpoint(peId).id;
+    const firstRecord = m.exceptions.length;
+    m.goToStep(at + 1);
+    const taken = m.exceptions.slice(firstRecord).filter((r) => r.pe === peId);
+    m.goToStep(at);
+    this.syncCounters();
+    // A plain instruction (a store) shows itself in its code frame: labels only when the step enters
+    // an exception (the built-in firmware then works within the step, out of sight).
+    if (taken.length === 0) return [];
+    const out: string[] = [];
+    if (stop?.reason === 'data breakpoint') out.push(`next step: ${stop.description}`);
+    const call = taken.find((r) => r.type === 'sync' && (mnemonic === 'smc' || mnemonic === 'hvc'));
+    if (call && fid.service === 'ffa' && fid.name && caller !== undefined) {
+      const handler = call.el === 3 ? 'SPMD, EL3' : 'SPMC, S-EL2';
+      const direct = /^FFA_MSG_SEND_DIRECT_REQ/.test(fid.name);
+      const callee = direct ? pe.xlo[1] & 0xffff : call.el === 3 ? HAFNIUM_IDS.SPMD : HAFNIUM_IDS.SPMC;
+      out.push(`next step: ${fid.name} ${hex(caller, 4)}→${hex(callee, 4)} (${handler})`);
+    }
+    for (const r of taken.reverse()) out.push(`next step: ${exceptionLabel(r)}`);
+    return out;
   }
 
   /** A breakpoint at a PE's initial PC (`reverse`: do not count it as a hit). */

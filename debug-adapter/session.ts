@@ -230,6 +230,13 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
     };
     const line = m.lineOfPc(pe.pc);
     const text = m.instrAt(pe.pc)?.text ?? '(no code)';
+    // A stop shown before its step: what that step does comes first (innermost), as labels.
+    if (this.lastStop?.pe === peId)
+      for (const p of this.lastStop.pending ?? []) {
+        const label = new StackFrame(newId(-1), p) as DebugProtocol.StackFrame;
+        label.presentationHint = 'label';
+        frames.push(label);
+      }
     frames.push(this.codeFrame(newId(-1), `${text}  [EL${pe.el} ${hex(pe.getPc())}]`, pe.pc, line));
     callChain(m, peId).forEach((e, i) => {
       const label = new StackFrame(newId(i), e.label) as DebugProtocol.StackFrame;

@@ -76,6 +76,7 @@ export function formatReport(r: RunReport): string {
       }
       const args = c.args.slice(0, 4).map((a, i) => `x${i + 1}=${hex(BigInt(a))}`).join(' ');
       out.push(`  PE ${c.pe} step ${c.step}${c.line !== undefined ? ` line ${c.line + 1}` : ''}: ${id(c.caller)} → ${id(c.callee)} ${c.function}(${args}) → ${c.result}`);
+      if (c.detail) out.push(`      ${c.detail}`);
     }
   }
   if (r.findings.length > 0) {

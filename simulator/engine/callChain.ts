@@ -15,6 +15,7 @@
 import { esrSummary } from '../arch/index';
 import { hex } from '../util/hex';
 import type { Machine } from './machine';
+import type { FaultRecord } from '../trace/events';
 
 export interface ChainEntry {
   kind: 'ffa' | 'exception';
@@ -53,6 +54,13 @@ export function chainSource(machine: Machine): CallChainSource | undefined {
   return isChainSource(fw) ? fw : undefined;
 }
 
+/** One-line label of an exception record: `Data Abort (lower EL): … EC 0x24 EL1→EL2` (EC is ESR_ELx[31:26], Arm ARM D24.2.40). */
+export function exceptionLabel(r: FaultRecord): string {
+  const ec = Number((r.esr >> 26n) & 0x3fn);
+  const what = r.type === 'sync' ? esrSummary(r.esr) : `${r.type.toUpperCase()} exception`;
+  return `${what} EC ${hex(ec, 2)} EL${r.fromEl}→EL${r.el}`;
+}
+
 /** Exceptions PE `peId` is still handling, innermost first (see the file comment). */
 export function exceptionChain(machine: Machine, peId: number): ChainEntry[] {
   const pe = machine.pes[peId];
@@ -63,10 +71,9 @@ export function exceptionChain(machine: Machine, peId: number): ChainEntry[] {
     const r = machine.exceptions[i];
     if (r.pe !== peId || r.el !== level) continue;
     const ec = Number((r.esr >> 26n) & 0x3fn);
-    const what = r.type === 'sync' ? esrSummary(r.esr) : `${r.type.toUpperCase()} exception`;
     out.push({
       kind: 'exception',
-      label: `${what} EC ${hex(ec, 2)} EL${r.fromEl}→EL${r.el}`,
+      label: exceptionLabel(r),
       pc: Number(BigInt.asIntN(64, r.pc)),
       line: r.line,
       fromEl: r.fromEl,

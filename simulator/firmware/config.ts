@@ -1,7 +1,7 @@
 /**
  * The firmware blocks of a scenario (docs/firmware.md):
  *
- *   firmware { monitor builtin; spmc builtin; ffa_version 1.1; nwd_id 0x0000 }
+ *   firmware { monitor builtin; spmc builtin; ffa_version 1.1; nwd_id 0x0000; el3_interrupts 29 }
  *   spmc { tables 0x0610_0000 size 0x10_0000; memory_attributes normal_wb osh;
  *          barrier dsb ish; vtcr_el2 0x8005_3560; vhe off;
  *          direct_resp_interrupted error|ffa_interrupt; el0_tables private|shared }
@@ -72,6 +72,13 @@ export interface FirmwareConfig {
   directRespInterrupted: DirectRespInterrupted;
   /** S-EL0 partitions: a private EL2&0 stage-1 table each (Hafnium), or the SPMC's own (the isolation hole). */
   el0Tables: 'private' | 'shared';
+  /**
+   * The platform's Group 0 interrupts (TF-A `PLAT_ARM_G0_IRQ_PROPS`): configured
+   * as Group 0 at the highest priority at start, and the ones the EL3 platform
+   * handler (`plat_spmd_handle_group0_interrupt`) handles; any other Group 0
+   * interrupt reaching EL3 makes TF-A panic.
+   */
+  el3Interrupts: number[];
   partitions: PartitionDecl[];
 }
 
@@ -177,6 +184,7 @@ export function parseFirmwareConfig(model: ScenarioModel, out: Diagnostic[] = []
     vhe: false,
     directRespInterrupted: 'ffa_interrupt',
     el0Tables: 'private',
+    el3Interrupts: [],
     partitions: [],
   };
   for (const b of model.blocks) {
@@ -235,8 +243,18 @@ function parseFirmwareBlock(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): v
         else if (id !== undefined) cfg.nwdId = id;
         break;
       }
+      case 'el3_interrupts': {
+        for (const w of rest) {
+          if (w.text === ',') continue;
+          const n = rd.num(w, 'interrupt ID', k.range);
+          if (n !== undefined && n > 1019) rd.error(w.range, 'an interrupt ID is an SGI (0–15), PPI (16–31) or SPI (32–1019)');
+          else if (n !== undefined && !cfg.el3Interrupts.includes(n)) cfg.el3Interrupts.push(n);
+        }
+        if (rest.length === 0) rd.error(k.range, 'el3_interrupts: expected one or more interrupt IDs');
+        break;
+      }
       default:
-        rd.error(k.range, `firmware: unknown setting '${k.text}' (monitor, spmc, spmc_entry, spmc_stack, ffa_version, nwd_id)`);
+        rd.error(k.range, `firmware: unknown setting '${k.text}' (monitor, spmc, spmc_entry, spmc_stack, ffa_version, nwd_id, el3_interrupts)`);
     }
   }
 }

@@ -28,7 +28,7 @@ import { captureCurrent, enterContext, entrySpsr, freshContext, returnToCaller, 
 import { h64, type CallFrame, type EndpointRef, type FirmwareState, type NotificationState, type PartitionState, type VcpuState } from './state';
 import { mapPages, newStage1Tree, newStage2Tree, stage1El0PageBits, stage2PageBits, TablePoolExhausted, type DescriptorWriter } from './tables';
 import { fingerprint, newLivelockState, observeCall, type LivelockState } from './livelock';
-import { HF_VIRTUAL_INTID, SECURE_INTERRUPT_PRIORITY, type SecureInterruptController } from './interrupts';
+import { GIC_HIGHEST_SEC_PRIORITY, HF_VIRTUAL_INTID, SECURE_INTERRUPT_PRIORITY, type SecureInterruptController } from './interrupts';
 import { handleMemoryCall, isMemoryCall } from './memoryShare';
 import { bootUserSpmc, monitorSmc } from './monitor';
 import { notification } from './notifications';
@@ -183,7 +183,10 @@ export class Firmware {
       const env = pe.env;
       env.builtinHandler = (p, info) => this.builtinHandler(p, info);
       const scr = pe.readSysreg('SCR_EL3');
-      this.scrNwd[pe.id] = scr | SCR_NS | (this.gic && this.cfg.partitions.some((p) => p.interrupts.length > 0) ? SCR_FIQ : 0n);
+      // SCR_EL3.FIQ in the Normal world: Secure Group 1 (an FIQ there) goes to the SPMD for the SPMC, and Group 0 to the
+      // SPMD's spmd_group0_interrupt_handler_nwd (TF-A registers both for NON_SECURE with EL3_EXCEPTION_HANDLING=0).
+      const routeFiq = this.gic && (this.cfg.partitions.some((p) => p.interrupts.length > 0) || this.cfg.el3Interrupts.length > 0);
+      this.scrNwd[pe.id] = scr | SCR_NS | (routeFiq ? SCR_FIQ : 0n);
     }
     if (this.cfg.spmc !== 'builtin') {
       if (this.cfg.monitor === 'builtin' && this.cfg.spmcEntry !== undefined) bootUserSpmc(this);
@@ -264,6 +267,14 @@ export class Firmware {
         gic.configure(intid, { group: '1s', priority: SECURE_INTERRUPT_PRIORITY, targetPe: 0 });
         gic.setEnabled(intid, true, 0);
       }
+    // The platform's Group 0 interrupts (TF-A gicv3_distif_init / gicv3_rdistif_init with PLAT_ARM_G0_IRQ_PROPS):
+    // Group 0, GIC_HIGHEST_SEC_PRIORITY, enabled; an SPI routed to the boot PE, a PPI/SGI on every PE.
+    for (const intid of this.cfg.el3Interrupts) {
+      const banked = intid <= 31;
+      gic.configure(intid, { group: '0', priority: GIC_HIGHEST_SEC_PRIORITY, ...(banked ? {} : { targetPe: 0 }) });
+      if (banked) this.host.pes.forEach((_, pe) => gic.setEnabled(intid, true, pe));
+      else gic.setEnabled(intid, true, 0);
+    }
   }
 
   /** Boot the next partition vCPU of this PE, or start the Normal world. */

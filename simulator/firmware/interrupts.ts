@@ -54,6 +54,8 @@ export interface SecureInterruptController {
 
 /** Priority the SPMC gives a partition's interrupts (manifest `interrupts` without a priority; Hafnium's default 0x80 range). */
 export const SECURE_INTERRUPT_PRIORITY = 0x80;
+/** TF-A GIC_HIGHEST_SEC_PRIORITY: the priority of the platform's Group 0 interrupts (PLAT_ARM_G0_IRQ_PROPS). */
+export const GIC_HIGHEST_SEC_PRIORITY = 0x00;
 
 /** The first Hafnium virtual INTIDs (hafnium inc/vmapi/hf/types.h; optee_os core/drivers/hfic.c). */
 export const HF_VIRTUAL_INTID = {

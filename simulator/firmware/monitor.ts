@@ -4,7 +4,8 @@
  * SPMD's part: FF-A calls from the Normal world go to the SPMC (TF-A
  * services/std_svc/spmd). Unknown calls return SMC_UNK (−1).
  */
-import { FfaError, HAFNIUM_IDS, decodeFunctionId, psciFid } from '../arch/index';
+import { FfaError, HAFNIUM_IDS, decodeFunctionId, ffaFid, psciFid } from '../arch/index';
+import { el3IntrHandleSmc } from './secureInterrupts';
 import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
 import { hex } from '../util/hex';
@@ -33,6 +34,8 @@ export function monitorSmc(fw: Firmware, pe: Pe): boolean {
     pe.stopReason = 'PSCI CPU_OFF';
     return true;
   }
+  // FFA_EL3_INTR_HANDLE is the SPMD's own (TF-A spmd_smc_handler): never forwarded.
+  if (w0 === ffaFid('EL3_INTR_HANDLE')) return el3IntrHandleSmc(fw, pe);
   if (d.service === 'ffa' || (((w0 >>> 24) & 0x3f) === 4 && (w0 & 0xffff) >= 0x60 && (w0 & 0xffff) <= 0x97)) {
     if (fw.st.pes[pe.id].userSpmc) return spmdForward(fw, pe);
     if ((pe.readSysreg('SCR_EL3') & SCR_NS) === 0n || fw.cfg.spmc !== 'builtin') {

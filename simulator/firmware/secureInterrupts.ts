@@ -11,16 +11,135 @@ import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
 import { hex } from '../util/hex';
 import { returnToCaller } from './context';
-import { FFA_INTERRUPT, HCR_VF, HCR_VI, pad8, type Firmware } from './firmware';
+import { FFA_INTERRUPT, HCR_VF, HCR_VI, ffaError, ffaSuccess, pad8, type Firmware } from './firmware';
+import { FfaError } from '../arch/index';
 import { HF_CALL, HF_INVALID_INTID, HF_VIRTUAL_INTID, INT_RECONFIGURE, SPURIOUS_INTID, type SecureInterruptController } from './interrupts';
 import { h64 } from './state';
 
-/** A physical interrupt taken to EL3 (SCR_EL3.FIQ/IRQ): a secure interrupt while the Normal world runs goes to the SPMC. */
+// ---- Group 0 interrupts: EL3 (TF-A SPMD with EL3_EXCEPTION_HANDLING=0) ----------------------------
+
+/**
+ * The SPMD's Group 0 handling (TF-A services/std_svc/spmd/spmd_main.c,
+ * `spmd_group0_interrupt_handler_nwd` and `spmd_handle_group0_intr_swd`):
+ * acknowledge (ICC_IAR0_EL1), the platform handler
+ * `plat_spmd_handle_group0_interrupt`, end of interrupt (ICC_EOIR0_EL1). The
+ * platform handler handles the scenario's `el3_interrupts` (as TC's handler
+ * handles its Trusted Watchdog: it has no code of its own to run here); any
+ * other INTID — 1023 included, when nothing of Group 0 could be acknowledged —
+ * returns −1 and TF-A panics ("Group0 interrupt N not handled"): the PE stops
+ * at EL3 with the interrupt still active, and the run stops.
+ */
+function handleGroup0AtEl3(fw: Firmware, pe: Pe, gic: SecureInterruptController, line: number | undefined): { intid: number; handled: boolean } {
+  const intid = gic.acknowledge(pe.id, '0');
+  const handled = intid !== SPURIOUS_INTID && fw.cfg.el3Interrupts.includes(intid);
+  if (handled) {
+    gic.endOfInterrupt(pe.id, intid);
+    return { intid, handled };
+  }
+  const why = `TF-A panic at EL3: Group0 interrupt ${intid} not handled (plat_spmd_handle_group0_interrupt returned -1)`;
+  pe.state = 'halted';
+  pe.stopReason = why;
+  fw.host.addFinding({
+    rule: 'el3-panic',
+    severity: 'error',
+    message: `${why}: ${intid === SPURIOUS_INTID ? 'no Group 0 interrupt was pending when the SPMD acknowledged (ICC_IAR0_EL1 = 1023)' : `INTID ${intid} is Group 0 but not one of the platform's el3_interrupts`} — declare it with firmware { el3_interrupts ${intid === SPURIOUS_INTID ? 'INTID' : intid} } or make it Secure Group 1 for a partition`,
+    line,
+    related: [],
+    pe: pe.id,
+  });
+  fw.host.requestStop(why);
+  return { intid, handled };
+}
+
+/** Group 0 pending while the Normal world runs: an FIQ taken to EL3 (SCR_EL3.FIQ = 1), handled there and the Normal world resumed. */
+function monitorGroup0(fw: Firmware, pe: Pe, gic: SecureInterruptController): boolean {
+  const elr = bigToVa(pe.readSysreg('ELR_EL3'));
+  const line = fw.host.lineOfPc(elr);
+  const g = handleGroup0AtEl3(fw, pe, gic, line);
+  fw.emit(
+    pe,
+    'Group 0 interrupt',
+    0n,
+    fw.cfg.nwdId,
+    undefined,
+    [BigInt(g.intid)],
+    g.handled ? 'handled at EL3; the Normal world resumes' : 'not handled: TF-A panics',
+    line,
+    `INTID ${g.intid} (Group 0) taken to EL3 as an FIQ while the Normal world ran: spmd_group0_interrupt_handler_nwd acknowledged it (ICC_IAR0_EL1)${g.handled ? ', plat_spmd_handle_group0_interrupt handled it, ICC_EOIR0_EL1 ended it' : ''}`,
+  );
+  if (g.handled) returnToCaller(pe, [], false);
+  return true;
+}
+
+/**
+ * Group 0 pending while a partition runs: the FIQ is taken to S-EL2
+ * (HCR_EL2.FMO; SCR_EL3.FIQ = 0 in the Secure world) and Hafnium's fiq_lower,
+ * seeing a Group 0 interrupt in ICC_HPPIR0_EL1, delegates it to EL3 with
+ * FFA_EL3_INTR_HANDLE (spmd_group0_intr_delegate); the SPMD handles it and
+ * returns FFA_SUCCESS, and the SPMC resumes the vCPU it interrupted.
+ */
+function spmcGroup0(fw: Firmware, pe: Pe, gic: SecureInterruptController, curName: string): boolean {
+  const elr = bigToVa(pe.readSysreg('ELR_EL2'));
+  const line = fw.host.lineOfPc(elr);
+  const g = handleGroup0AtEl3(fw, pe, gic, line);
+  fw.emit(
+    pe,
+    'FFA_EL3_INTR_HANDLE_32',
+    BigInt(ffaFid('EL3_INTR_HANDLE')),
+    HAFNIUM_IDS.SPMC,
+    undefined,
+    [],
+    g.handled ? 'FFA_SUCCESS_32' : 'not handled: TF-A panics',
+    line,
+    `INTID ${g.intid} (Group 0) taken to S-EL2 as an FIQ while ${curName} ran: the SPMC delegated it to EL3 (fiq_lower); spmd_handle_group0_intr_swd acknowledged it (ICC_IAR0_EL1)${g.handled ? `, plat_spmd_handle_group0_interrupt handled it, ICC_EOIR0_EL1 ended it; ${curName} resumes` : ''}`,
+  );
+  if (g.handled) returnToCaller(pe, [], false);
+  return true;
+}
+
+/**
+ * FFA_EL3_INTR_HANDLE as an SMC (a scenario's own SPMC at S-EL2, `spmc none`):
+ * from the Secure world the SPMD handles the pending Group 0 interrupt and
+ * returns FFA_SUCCESS (TF-A spmd_handle_group0_intr_swd); from the Normal
+ * world it is FFA_ERROR(NOT_SUPPORTED) (spmd_smc_handler: secure origin only).
+ */
+export function el3IntrHandleSmc(fw: Firmware, pe: Pe): boolean {
+  const elr = bigToVa(pe.readSysreg('ELR_EL3'));
+  const line = fw.host.lineOfPc(elr - 4);
+  const secure = (pe.readSysreg('SCR_EL3') & 1n) === 0n;
+  const gic = fw.gic;
+  if (!secure || !gic) {
+    fw.emit(pe, 'FFA_EL3_INTR_HANDLE_32', BigInt(ffaFid('EL3_INTR_HANDLE')), secure ? HAFNIUM_IDS.SPMC : fw.cfg.nwdId, undefined, [], 'FFA_ERROR_32 NOT_SUPPORTED', line);
+    returnToCaller(pe, ffaError(FfaError.NOT_SUPPORTED), false);
+    return true;
+  }
+  const g = handleGroup0AtEl3(fw, pe, gic, line);
+  fw.emit(
+    pe,
+    'FFA_EL3_INTR_HANDLE_32',
+    BigInt(ffaFid('EL3_INTR_HANDLE')),
+    HAFNIUM_IDS.SPMC,
+    undefined,
+    [],
+    g.handled ? 'FFA_SUCCESS_32' : 'not handled: TF-A panics',
+    line,
+    `the SPMC delegated INTID ${g.intid} (Group 0) to EL3: spmd_handle_group0_intr_swd acknowledged it (ICC_IAR0_EL1)${g.handled ? ', plat_spmd_handle_group0_interrupt handled it, ICC_EOIR0_EL1 ended it' : ''}`,
+  );
+  if (g.handled) returnToCaller(pe, ffaSuccess(), false);
+  return true;
+}
+
+/**
+ * A physical interrupt taken to EL3 (SCR_EL3.FIQ/IRQ): Group 0 is the SPMD's
+ * own (above); a secure interrupt while the Normal world runs goes to the SPMC.
+ */
 export function monitorInterrupt(fw: Firmware, pe: Pe, _info: ExceptionRecord): boolean {
   const gic = fw.gic;
   const fst = fw.st.pes[pe.id];
-  if (!gic || fst.current.kind !== 'nwd' || fw.cfg.spmc !== 'builtin') return false;
+  if (!gic) return false;
   const pend = gic.highestPending(pe.id);
+  if (pend?.group === '0' && (pe.readSysreg('SCR_EL3') & 1n) !== 0n) return monitorGroup0(fw, pe, gic);
+  if (fst.current.kind !== 'nwd' || fw.cfg.spmc !== 'builtin') return false;
   if (!pend || pend.group !== '1s') return false;
   const intid = gic.acknowledge(pe.id, '1s');
   if (intid === SPURIOUS_INTID) {
@@ -156,6 +275,8 @@ export function spmcInterrupt(fw: Firmware, pe: Pe, info: ExceptionRecord): bool
     returnToCaller(pe, [], false);
     return true;
   }
+  // Group 0 (Hafnium fiq_lower checks ICC_HPPIR0_EL1 first): delegated to EL3 before anything else.
+  if (pend.group === '0' && info.type === 'fiq') return spmcGroup0(fw, pe, gic, fw.endpointName(cur));
   if (pend.group === '1ns') {
     const p = fw.cfg.partitions[cur.part];
     const vcpu = fw.st.partitions[cur.part].vcpus[cur.vcpu];

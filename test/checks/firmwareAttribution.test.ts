@@ -23,7 +23,8 @@ describe('checkers: attribution of built-in firmware writes (seed 000, FF-A)', (
     const stale = report.findings.find((f) => f.rule === 'stale-descriptor');
     const mismatch = report.findings.find((f) => f.rule === 'mismatched-attributes');
     assert.ok(stale && mismatch, report.findings.map((f) => f.rule).join(', '));
-    const who = `the SPMC (built-in, S-EL2) handling FFA_MEM_RETRIEVE_REQ_32 from 0x8001 at line ${smcLine}`;
+    // With the firmware's `detail` of the call (the handle it was mapping), as the lead asked.
+    const who = `the SPMC (built-in, S-EL2) handling FFA_MEM_RETRIEVE_REQ_32 from 0x8001 at line ${smcLine} (mapping handle 0x0 (1 page at 0x8810_0000, RW, XN) into 0x8001's stage 2)`;
     assert.ok(stale.message.includes(`but ${who} wrote 0x`), stale.message);
     assert.ok(mismatch.message.includes(`written by ${who}`), mismatch.message);
     assert.doesNotMatch(stale.message + mismatch.message, /unknown line/);

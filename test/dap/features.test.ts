@@ -56,8 +56,9 @@ async function stopAfter(dc: DebugClient, command: string, args: Record<string, 
   return ev as DebugProtocol.StoppedEvent;
 }
 
+/** Line of the top code frame (a stop shown before its step lists what that step does first, as labels). */
 async function topLine(dc: DebugClient, threadId = 1): Promise<number> {
-  return (await dc.stackTraceRequest({ threadId })).body.stackFrames[0].line;
+  return (await dc.stackTraceRequest({ threadId })).body.stackFrames.find((f) => f.presentationHint !== 'label')!.line;
 }
 
 describe('DAP: FF-A, several PEs, execution control and views', function () {
@@ -92,8 +93,11 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     // The built-in SPMC takes and handles the fault within one step: the stop shows the state before it.
     assert.match(stopped.body.description ?? '', /stage 2 translation fault at level 3.*handled by the built-in firmware/);
     let frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
-    assert.equal(frames[0].line, 120);
-    assert.match(frames[0].name, /^ldr\s+x3, \[x21\]/);
+    // What the next step does comes first: the stage-2 Data Abort with its EC, then the faulting load.
+    assert.equal(frames[0].presentationHint, 'label');
+    assert.equal(frames[0].name, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2');
+    assert.equal(frames[1].line, 120);
+    assert.match(frames[1].name, /^ldr\s+x3, \[x21\]/);
     // OP-TEE runs because of the driver's direct request: the FF-A frame and the Normal world's SMC below it.
     const label = frames.findIndex((f) => f.presentationHint === 'label' && /^FFA_MSG_SEND_DIRECT_REQ/.test(f.name));
     assert.ok(label > 0, frames.map((f) => f.name).join(' | '));
@@ -119,7 +123,14 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     assert.equal(back.body.reason, 'data breakpoint');
     assert.match(back.body.description ?? "", /^PE0 wrote 0x40_0000_8810_07ff \(8 bytes, Normal-WB OSH\) to 0x610_4800$/);
     frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
-    assert.equal(frames[0].line, 118);
+    // OP-TEE's SMC: the write, the FF-A call the SPMC handles, the trapped SMC (EC 0x17), then the code frame.
+    assert.deepEqual(frames.slice(0, 3).map((f) => f.name), [
+      'next step: PE0 wrote 0x40_0000_8810_07ff (8 bytes, Normal-WB OSH) to 0x610_4800',
+      'next step: FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)',
+      'next step: SMC #0x0 EC 0x17 EL1→EL2',
+    ]);
+    assert.equal(frames[3].line, 118);
+    assert.match(frames[3].name, /^smc\s+#0/);
     // Continue from there: the write fires forward, then the fault stop comes again.
     await dc.setDataBreakpointsRequest({ breakpoints: [] });
     const again = await stopAfter(dc, 'continue');
@@ -127,7 +138,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     assert.equal(await topLine(dc), 120);
     // Continuing from a stop shown before its step goes on past it (no stop at the same fault again).
     const end = await stopAfter(dc, 'continue');
-    assert.notEqual((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].line, 120);
+    assert.notEqual(await topLine(dc), 120);
     assert.ok(end.body.reason === 'end' || end.body.reason === 'exception');
   });
 

@@ -22,6 +22,139 @@ interface StoppedPhase {
   thread: string;
 }
 
+/** What the probe records at each stop (test/e2e/probe-extension, the real `vscode` API). */
+interface RecordedStop {
+  n: number;
+  reason: string;
+  description: string;
+  thread: string;
+  frames: { name: string; line: number; hint?: string }[];
+  /** The first frame with a source line (a stop shown before its step lists that step's labels first). */
+  top: { name: string; line: number };
+  l1: string[];
+  evaluated: Record<string, string>;
+}
+
+/**
+ * A probe plan that opens `scenario` and records every stopped event of the
+ * armscope session into `${dir}/stop-N.json` (stack, L1D.pe0 lines, watch
+ * expressions evaluated in the top code frame) until `${dir}/done` appears.
+ * `start`: 'api' starts debugging through `vscode.debug.startDebugging`;
+ * 'f5' waits for the test to press F5 (no launch.json). `${dir}/ready` is
+ * written once the scenario is open.
+ */
+function recordingPlan(scenario: string, dir: string, start: 'api' | 'f5', evaluate: string[]): string {
+  return `const fs = require('fs');
+  const path = require('path');
+  module.exports = async (vscode, log0) => {
+    const dir = ${JSON.stringify(dir)};
+    const log = (m) => { log0(m); fs.appendFileSync(path.join(dir, 'progress.log'), m + '\n'); };
+    const folder = vscode.workspace.workspaceFolders[0];
+    const uri = vscode.Uri.joinPath(folder.uri, ${JSON.stringify(scenario)});
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    log('opened ' + doc.languageId);
+    const stops = [];
+    let wake;
+    let sessionName = '';
+    vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m) => {
+          if (m.type === 'event' && m.event === 'stopped') { sessionName = session.name; stops.push(m.body); if (wake) wake(); }
+        },
+      }),
+    });
+    const nextStop = (n) => new Promise((resolve) => {
+      const check = () => { if (stops.length >= n) resolve(stops[n - 1]); else wake = check; };
+      check();
+    });
+    fs.writeFileSync(path.join(dir, 'ready'), 'ready');
+    void (async () => {
+      let diags = [];
+      for (let i = 0; i < 160 && diags.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        diags = vscode.languages.getDiagnostics(uri);
+      }
+      fs.writeFileSync(path.join(dir, 'diagnostics.json'), JSON.stringify(diags.map((d) => ({ line: d.range.start.line, message: d.message }))));
+      log('diagnostics ' + diags.length);
+    })();
+    if (${JSON.stringify(start)} === 'api') {
+      const ok = await vscode.debug.startDebugging(folder, { type: 'armscope', request: 'launch', name: 'Debug seed 000', program: uri.fsPath });
+      log('startDebugging: ' + ok);
+      if (!ok) throw new Error('startDebugging returned false');
+    }
+    const done = path.join(dir, 'done');
+    for (let n = 1; !fs.existsSync(done); n++) {
+      const stop = await Promise.race([nextStop(n), new Promise((r) => { const t = setInterval(() => { if (fs.existsSync(done)) { clearInterval(t); r(undefined); } }, 200); })]);
+      if (!stop) break;
+      const session = vscode.debug.activeDebugSession;
+      const threads = (await session.customRequest('threads')).threads;
+      const st = await session.customRequest('stackTrace', { threadId: stop.threadId });
+      const code = st.stackFrames.find((f) => f.presentationHint !== 'label');
+      let l1 = [];
+      const scopes = await session.customRequest('scopes', { frameId: code.id });
+      const cachesScope = scopes.scopes.find((s) => s.name === 'Caches');
+      if (cachesScope) {
+        const caches = (await session.customRequest('variables', { variablesReference: cachesScope.variablesReference })).variables;
+        const c = caches.find((v) => v.name === 'L1D.pe0');
+        if (c) l1 = (await session.customRequest('variables', { variablesReference: c.variablesReference })).variables.map((v) => v.name + ' = ' + v.value);
+      }
+      const evaluated = {};
+      for (const e of ${JSON.stringify(evaluate)}) evaluated[e] = (await session.customRequest('evaluate', { expression: e, frameId: code.id, context: 'watch' })).result;
+      const rec = {
+        n, reason: stop.reason, description: stop.description || '', session: sessionName, sessionType: session.type,
+        thread: (threads.find((t) => t.id === stop.threadId) || threads[0]).name,
+        frames: st.stackFrames.map((f) => ({ name: f.name, line: f.line, hint: f.presentationHint })),
+        top: { name: code.name, line: code.line }, l1, evaluated,
+      };
+      fs.writeFileSync(path.join(dir, 'stop-' + n + '.json.tmp'), JSON.stringify(rec, null, 2));
+      fs.renameSync(path.join(dir, 'stop-' + n + '.json.tmp'), path.join(dir, 'stop-' + n + '.json'));
+      log('stop ' + n + ': ' + stop.reason + ' at line ' + code.line);
+    }
+    return { stops: stops.length };
+  };`;
+}
+
+/** The scenario line the editor highlights as the top stack frame (its line number in the gutter). */
+async function highlightedLine(page: import('playwright-core').Page): Promise<number | undefined> {
+  // A string, evaluated in the page (the tests are compiled without DOM types).
+  const line = await page.evaluate<number | null>(`(() => {
+    const d = document.querySelector('.monaco-editor .debug-top-stack-frame-line');
+    if (!d) return null;
+    const y = d.getBoundingClientRect().top;
+    for (const n of document.querySelectorAll('.monaco-editor .margin-view-overlays .line-numbers'))
+      if (Math.abs(n.getBoundingClientRect().top - y) < 3) return Number(n.textContent);
+    return null;
+  })()`);
+  return line ?? undefined;
+}
+
+async function waitHighlighted(page: import('playwright-core').Page, line: number): Promise<void> {
+  let seen: number | undefined;
+  for (let i = 0; i < 120; i++) {
+    seen = await highlightedLine(page);
+    if (seen === line) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the editor highlights line ${seen} as the top stack frame, expected ${line}`);
+}
+
+/** Wait for stop N recorded by `recordingPlan`, or fail with the probe's progress and results. */
+async function recordedStop(dir: string, n: number, resultsFile: string, ms = 90_000): Promise<RecordedStop> {
+  const file = path.join(dir, `stop-${n}.json`);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as RecordedStop;
+    const ended = fs.existsSync(resultsFile);
+    if (ended || Date.now() > deadline) {
+      const p = fs.existsSync(path.join(dir, 'progress.log')) ? fs.readFileSync(path.join(dir, 'progress.log'), 'utf8') : '';
+      const r = ended ? fs.readFileSync(resultsFile, 'utf8') : '';
+      throw new Error(`no stop ${n} recorded${ended ? ' (the probe plan ended)' : ` after ${ms} ms`}\nprobe progress:\n${p}\n${r}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('e2e: debugging seed 000 in code-server', function () {
   this.timeout(240_000);
   const reason = e2eUnavailable();
@@ -265,6 +398,144 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await browser.close();
       server.stop();
       for (const f of [resultsFile, planFile, readyFile]) fs.rmSync(f, { force: true });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+  it('seed 000 through FF-A: F5, the stage-2 fault with its FF-A stack, both cache copies, back to the SPMC write', async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const vsix = packageExtension();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-ffa-'));
+    fs.cpSync(path.join(ROOT, 'examples', 'seed-000'), work, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-ffa-probe-'));
+    const resultsFile = path.join(dir, 'results.json');
+    const planFile = path.join(dir, 'plan.js');
+    fs.writeFileSync(planFile, recordingPlan('bug-ffa-share-osh.armscope', dir, 'f5', ['x0', 'x2', 'mem[0x610_4800] in memory']));
+    const server = await startCodeServer({
+      workspaceFrom: work,
+      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
+      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
+    });
+    const browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const callStack = page.locator('.debug-call-stack');
+    const variablesRow = (text: string | RegExp) => page.locator('.debug-variables .monaco-list-row', { hasText: text }).first();
+    try {
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      for (let i = 0; i < 360 && !fs.existsSync(path.join(dir, 'ready')); i++) await page.waitForTimeout(250);
+      if (!fs.existsSync(path.join(dir, 'ready'))) {
+        const log = fs.existsSync(path.join(server.dir, 'code-server.log')) ? fs.readFileSync(path.join(server.dir, 'code-server.log'), 'utf8').slice(-3000) : '';
+        const r = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '(no results)';
+        assert.fail(`the probe did not open the scenario: ${r}\n${log}`);
+      }
+      // F5 on the open scenario, no launch.json: the default exception filters include stage-2 translation faults.
+      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('F5');
+
+      // 1. The fault. The built-in SPMC takes and handles it within one step, so the stop shows OP-TEE's
+      //    load with what that step does on top: the Data Abort (EC 0x24) — then the FF-A chain that
+      //    brought OP-TEE here: the driver's direct request and its SMC.
+      const fault = await recordedStop(dir, 1, resultsFile, 120_000);
+      assert.equal(fault.reason, 'exception');
+      assert.match(fault.description, /^PE0: stage 2 translation fault at level 3, EL1→EL2, ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
+      assert.equal(fault.thread, 'PE0 S-EL1 optee (0x8001)');
+      assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[.*$/, '')]), [
+        ['label', 0, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2'],
+        ['normal', 120, 'ldr x3, [x21]'],
+        ['label', 0, 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001 (Non-secure EL1)'],
+        ['normal', 90, 'smc #0'],
+      ]);
+      // Before the walk: only the SPMC's dirty Outer Shareable copy of the descriptor line.
+      assert.ok(fault.l1.some((l) => l.startsWith('0x610_4800 Normal-WB OSH = M (dirty)')), fault.l1.join('\n'));
+      assert.ok(!fault.l1.some((l) => l.startsWith('0x610_4800 Normal-WB ISH')), fault.l1.join('\n'));
+      // UI: the call stack shows the same frames; the editor highlights the faulting load.
+      await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
+      await callStack.filter({ hasText: 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001' }).first().waitFor({ timeout: 30_000 });
+      await callStack.filter({ hasText: 'Translation fault, level 3, read EC 0x24 EL1→EL2' }).first().waitFor({ timeout: 30_000 });
+      await waitHighlighted(page, 120);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'ffa-fault-stack.png') });
+
+      // 2. Step into the fault (toolbar Step Over): the walk allocates the Inner Shareable copy next to
+      //    the dirty Outer Shareable one, misses the new descriptor, and the SPMC aborts OP-TEE — the
+      //    driver's direct request returns FFA_ERROR(ABORTED).
+      await page.locator('.debug-toolbar .codicon-debug-step-over').first().click();
+      const taken = await recordedStop(dir, 2, resultsFile);
+      assert.equal(taken.reason, 'exception');
+      assert.match(taken.description, /^PE0: stage 2 translation fault at level 3/);
+      assert.equal(taken.evaluated['x0'], '0x8400_0060'); // FFA_ERROR
+      assert.equal(taken.evaluated['x2'], '0xffff_fff8'); // FFA_ABORTED
+      assert.ok(taken.l1.some((l) => l.startsWith('0x610_4800 Normal-WB OSH = M (dirty)')), taken.l1.join('\n'));
+      assert.ok(taken.l1.some((l) => l.startsWith('0x610_4800 Normal-WB ISH = E (clean)')), taken.l1.join('\n'));
+      // UI: fold Registers, open Caches and L1D.pe0 in the Variables view; both copies are rows.
+      const regRow = variablesRow(/^Registers$/);
+      await regRow.waitFor({ timeout: 30_000 });
+      if ((await regRow.getAttribute('aria-expanded')) === 'true') await regRow.click();
+      const cachesRow = variablesRow(/^Caches$/);
+      await cachesRow.waitFor({ timeout: 30_000 });
+      if ((await cachesRow.getAttribute('aria-expanded')) !== 'true') await cachesRow.click();
+      const l1Row = variablesRow('L1D.pe0');
+      await l1Row.waitFor({ timeout: 30_000 });
+      if ((await l1Row.getAttribute('aria-expanded')) !== 'true') await l1Row.click();
+      const oshRow = variablesRow('0x610_4800 Normal-WB OSH');
+      const ishRow = variablesRow('0x610_4800 Normal-WB ISH');
+      await oshRow.waitFor({ timeout: 30_000 });
+      await ishRow.waitFor({ timeout: 30_000 });
+      assert.match(await oshRow.innerText(), /0x610_4800 Normal-WB OSH\s*[:=]?\s*M \(dirty\)/);
+      assert.match(await ishRow.innerText(), /0x610_4800 Normal-WB ISH\s*[:=]?\s*E \(clean\)/);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'ffa-fault-caches.png') });
+
+      // 3. A data breakpoint on the descriptor's line, from the Variables view's context menu on the
+      //    Outer Shareable copy (Break on Value Change: any change of that line in any cache).
+      await oshRow.click({ button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: /^Break on Value Change$/ }).first();
+      await item.waitFor({ timeout: 15_000 });
+      await item.click();
+      await page.locator('.debug-breakpoints, .pane-body').filter({ hasText: /0x610_4800/ }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+
+      // 4. Reverse continue (toolbar) twice: the line changes when the walk allocates the ISH copy (the
+      //    faulting step), then when the SPMC writes the descriptor while handling OP-TEE's
+      //    FFA_MEM_RETRIEVE_REQ — the stop before that step, at OP-TEE's `smc`.
+      const reverse = page.locator('.debug-toolbar .codicon-debug-reverse-continue').first();
+      await reverse.click();
+      const walk = await recordedStop(dir, 3, resultsFile);
+      assert.equal(walk.reason, 'data breakpoint', walk.description);
+      assert.equal(walk.description, 'line 0x610_4800 changed: L1D.pe0 Normal-WB OSH M → L1D.pe0 Normal-WB OSH M, L1D.pe0 Normal-WB ISH E');
+      assert.equal(walk.top.line, 120);
+      await waitHighlighted(page, 120);
+      await reverse.click();
+      const write = await recordedStop(dir, 4, resultsFile);
+      assert.equal(write.reason, 'data breakpoint', write.description);
+      assert.equal(write.description, 'line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M');
+      assert.equal(write.thread, 'PE0 S-EL1 optee (0x8001)');
+      assert.deepEqual(write.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[.*$/, '')]), [
+        ['label', 0, 'next step: line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M'],
+        ['label', 0, 'next step: FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)'],
+        ['label', 0, 'next step: SMC #0x0 EC 0x17 EL1→EL2'],
+        ['normal', 118, 'smc #0'],
+        ['label', 0, 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001 (Non-secure EL1)'],
+        ['normal', 90, 'smc #0'],
+      ]);
+      assert.equal(write.evaluated['x0'], '0x8400_0074'); // FFA_MEM_RETRIEVE_REQ in w0
+      assert.equal(write.evaluated['mem[0x610_4800] in memory'], '0x0'); // the descriptor is not written yet
+      assert.ok(!write.l1.some((l) => l.startsWith('0x610_4800')), write.l1.join('\n'));
+      // UI: the retrieve frame in the call stack, OP-TEE's `smc` at `retrieve` highlighted.
+      await callStack.filter({ hasText: 'FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)' }).first().waitFor({ timeout: 30_000 });
+      await waitHighlighted(page, 118);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'ffa-back-at-write.png') });
+      fs.writeFileSync(path.join(dir, 'done'), 'done');
+      const result = await waitForJson<{ ok: boolean; error?: string }>(resultsFile, 30_000);
+      assert.ok(result.ok, result.error);
+    } catch (e) {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'ffa-failure.png') }).catch(() => undefined);
+      throw e;
+    } finally {
+      fs.writeFileSync(path.join(dir, 'done'), 'done');
+      await browser.close();
+      server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(work, { recursive: true, force: true });
     }
   });

@@ -186,3 +186,72 @@ describe('firmware: secure interrupts', () => {
     assert.equal(machine.pes[0].getX(5), 0xffff_ffff_ffff_ffffn, 'enable an INTID the partition does not own: -1');
   });
 });
+
+describe('firmware: Group 0 interrupts at EL3 (TF-A SPMD, EL3_EXCEPTION_HANDLING=0)', () => {
+  const withEl3 = (text: string, el3 = 'el3_interrupts 60'): string => text.replace('firmware { monitor builtin; spmc builtin }', `firmware { monitor builtin; spmc builtin; ${el3} }`);
+  const DIRECT = `    ldr x0, =${FID.DIRECT_REQ}\n    ldr x1, =0x8001\n    smc #0\n    stp x0, x1, [x28], #16\n    stp x2, x3, [x28], #16`;
+  const group0Calls = (m: ReturnType<typeof runText>['machine']) => m.firmware!.st.log.filter((c) => /Group 0|EL3_INTR_HANDLE/.test(c.function));
+
+  it('while the Normal world runs: FIQ to EL3 (SCR_EL3.FIQ), acknowledged with ICC_IAR0_EL1, handled, ended; the Normal world resumes, no partition runs', () => {
+    const { machine } = runText(withEl3(scenario({ nwd: '    mov   x20, #7\nnwd_spin:\n    add   x20, x20, #1', events: 'event when pe 0 reaches nwd_spin do irq 60' })));
+    const fiq = machine.exceptions.find((e) => e.type === 'fiq');
+    assert.equal(fiq?.el, 3, 'Group 0 is always an FIQ; SCR_EL3.FIQ=1 in the Normal world takes it to EL3');
+    assert.equal(fiq?.fromEl, 1);
+    assert.equal(machine.gic.groupOf(60), '0', 'el3_interrupts are configured as Group 0');
+    assert.equal(machine.gic.priorityOf(60), 0, 'at GIC_HIGHEST_SEC_PRIORITY');
+    assert.equal(machine.gic.isActive(60, 0), false, 'ICC_EOIR0_EL1 ended it');
+    assert.equal(machine.gic.isPending(60, 0), false);
+    assert.equal(machine.pes[0].getX(20), 8n, 'the Normal world resumed where it was interrupted');
+    assert.equal(machine.physical.readU32(SEEN), 0, 'no partition was involved');
+    const calls = group0Calls(machine);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].result, 'handled at EL3; the Normal world resumes');
+    assert.match(calls[0].detail ?? '', /^INTID 60 \(Group 0\) taken to EL3 as an FIQ while the Normal world ran: spmd_group0_interrupt_handler_nwd acknowledged it \(ICC_IAR0_EL1\), plat_spmd_handle_group0_interrupt handled it, ICC_EOIR0_EL1 ended it$/);
+    assert.equal(machine.pes[0].state, 'halted');
+    assert.equal(machine.pes[0].stopReason?.startsWith('TF-A panic'), false);
+  });
+
+  it('while a partition runs: FIQ to S-EL2 (HCR_EL2.FMO), the SPMC delegates it with FFA_EL3_INTR_HANDLE, gets FFA_SUCCESS and resumes the partition', () => {
+    const { machine } = runText(withEl3(scenario({ nwd: DIRECT, events: 'event when pe 0 reaches spin do irq 60' })));
+    const fiq = machine.exceptions.find((e) => e.type === 'fiq');
+    assert.equal(fiq?.el, 2, 'SCR_EL3.FIQ=0 in the Secure world: the FIQ goes to S-EL2');
+    assert.equal(fiq?.fromEl, 1);
+    const calls = group0Calls(machine);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].function, 'FFA_EL3_INTR_HANDLE_32');
+    assert.equal(calls[0].caller, 0x8000, 'called by the SPMC');
+    assert.equal(calls[0].result, 'FFA_SUCCESS_32');
+    assert.match(calls[0].detail ?? '', /while SP 0x8001 \(sp1\) ran: the SPMC delegated it to EL3 \(fiq_lower\); .* SP 0x8001 \(sp1\) resumes$/);
+    assert.equal(machine.gic.isActive(60, 0), false);
+    const [r] = readResults(machine, RES, 1);
+    assert.deepEqual(r.slice(0, 4), [FID.DIRECT_RESP, 0x8001_0000n, 0n, 0x600dn], 'the partition finished its request undisturbed');
+    assert.equal(machine.physical.readU32(SEEN), 0, 'no virtual interrupt was injected');
+  });
+
+  it('a Group 0 interrupt the platform does not handle: TF-A panics at EL3 (finding el3-panic, the run stops, the interrupt stays active)', () => {
+    const text = withEl3(scenario({ nwd: '    mov   x20, #7\nnwd_spin:\n    add   x20, x20, #1\n    b     nwd_spin', events: 'event when pe 0 reaches nwd_spin do irq 61', gic: 'gic { interrupt 61 group 0 priority 0x10 enabled }' }));
+    const { machine } = runText(text);
+    const f = machine.findings.find((x) => x.rule === 'el3-panic');
+    assert.ok(f, machine.findings.map((x) => x.rule).join(', '));
+    assert.match(f.message, /^TF-A panic at EL3: Group0 interrupt 61 not handled .*INTID 61 is Group 0 but not one of the platform's el3_interrupts/);
+    assert.equal(f.line, text.split('\n').findIndex((l) => l.startsWith('nwd_spin:')) + 1, 'at the interrupted instruction (the add after the label)');
+    assert.equal(machine.pes[0].state, 'halted');
+    assert.match(machine.pes[0].stopReason ?? '', /^TF-A panic at EL3/);
+    assert.equal(machine.pes[0].el, 3);
+    assert.equal(machine.gic.isActive(61, 0), true, 'acknowledged, never ended');
+  });
+
+  it('FFA_EL3_INTR_HANDLE from the Normal world → FFA_ERROR(NOT_SUPPORTED), not forwarded to the SPMC', () => {
+    const { machine } = runText(withEl3(scenario({ nwd: '    ldr x0, =0x8400008C\n    smc #0\n    stp x0, x1, [x28], #16\n    stp x2, x3, [x28], #16', events: '' })));
+    const [r] = readResults(machine, RES, 1);
+    assert.deepEqual(r.slice(0, 3), [FID.ERROR, 0n, 0xffff_ffffn], 'NOT_SUPPORTED (-1) in w2');
+  });
+
+  it('el3_interrupts is checked: an INTID past 1019 is an error at its word', async () => {
+    const { parseScenario } = await import('../../simulator/scenario/load');
+    const m = parseScenario('system {\n  pes 1\n}\nfirmware { monitor builtin; el3_interrupts 2000 }\n', 't.armscope');
+    const d = m.diagnostics.find((x) => /SGI \(0–15\), PPI/.test(x.message));
+    assert.ok(d, m.diagnostics.map((x) => x.message).join('\n'));
+    assert.equal(d.range.start.line, 3);
+  });
+});

@@ -2,7 +2,7 @@
  * The declarative `pagetable` block (docs/language.md "Page tables"):
  *
  *   pagetable NAME [stage 1|2] [regime el1|el2|el20|el3] at ADDR
- *             [t0sz N] [sl0 N] [pool ADDR size SIZE] [upper] [mair VALUE] {
+ *             [t0sz N] [sl0 N] [pool ADDR size SIZE] [upper] {
  *     map IA [size SIZE] to OA ATTRIBUTES…
  *   }
  *
@@ -22,8 +22,8 @@ registerBlockKeyword('pagetable');
 
 /**
  * Standard MAIR attribute indices used by `pagetable` stage-1 maps. Write
- * `MAIR_DEFAULT` (0x000C_08BB_0444_FF00) into MAIR_ELx, or give the block `mair VALUE`
- * to look the attribute bytes up in your own MAIR value.
+ * `MAIR_DEFAULT` (0x000C_08BB_0444_FF00) into MAIR_ELx, or any MAIR value whose
+ * attribute bytes at these indices mean the same memory types.
  */
 export const MAIR_INDEX = {
   device_ngnrne: 0,
