@@ -142,6 +142,12 @@ function hitOk(hitCondition: string | undefined, hits: number): boolean {
   }
 }
 
+/** A stop that could be shown before its step, shown after it (a step ran into it): say so in its text. */
+function shownAfterItsStep(stop: Stop): Stop {
+  if (!stop.before) return stop;
+  return { ...stop, before: false, description: stop.description.replace(' — taken by the next step and handled by', ' — taken and handled by') };
+}
+
 export class DebugController {
   readonly machine: Machine;
   readonly model: ScenarioModel;
@@ -451,7 +457,7 @@ export class DebugController {
     /** A stop to report now, or undefined to go on (a `before` stop is resolved here). */
     const settle = (stop: Stop | undefined): Stop | undefined => {
       if (!stop?.before) return stop;
-      if (until) return { ...stop, before: false };
+      if (until) return shownAfterItsStep(stop);
       if (m.steps - 1 === resumeFrom) return undefined;
       this.goTo(m.steps - 1);
       this.beforeStopAt = m.steps;
@@ -488,7 +494,7 @@ export class DebugController {
       this.frontier = m.steps;
       // A single step shows its own result, even when the firmware handled an exception within it.
       const stop = this.check(false);
-      return stop ? { ...stop, before: false } : { reason: 'step', pe, description: `PE${pe} stepped` };
+      return stop ? shownAfterItsStep(stop) : { reason: 'step', pe, description: `PE${pe} stepped` };
     }
     const stop = await this.runForward(() => (target.instret !== start ? { reason: 'step', pe, description: `PE${pe} stepped` } : undefined));
     return stop.reason === 'breakpoint' && target.instret !== start && stop.pe === pe ? { ...stop } : stop;

@@ -26,6 +26,8 @@ import type { Machine } from '../engine/machine';
 import type { FirmwareConfig, PartitionDecl } from './config';
 import { captureCurrent, enterContext, entrySpsr, freshContext, returnToCaller, saveContext, type SavedContext } from './context';
 import { h64, type CallFrame, type EndpointRef, type FirmwareState, type NotificationState, type PartitionState, type VcpuState } from './state';
+// MAIR with index 1 = Normal WB: the pagetable blocks' MAIR_DEFAULT (one source).
+import { MAIR_DEFAULT } from '../mmu/pagetable/block';
 import { mapPages, newStage1Tree, newStage2Tree, stage1El0PageBits, stage2PageBits, TablePoolExhausted, type DescriptorWriter } from './tables';
 import { fingerprint, newLivelockState, observeCall, type LivelockState } from './livelock';
 import { GIC_HIGHEST_SEC_PRIORITY, HF_VIRTUAL_INTID, SECURE_INTERRUPT_PRIORITY, type SecureInterruptController } from './interrupts';
@@ -83,8 +85,6 @@ export const HCR_VI = 1n << 7n;
 export const HCR_VF = 1n << 6n;
 /** S-EL0 partitions run as host applications: E2H=TGE=1, RW, TID3, TIDCP (Hafnium, TGE only for S-EL0 SPs). */
 const HCR_SEL0 = HCR_E2H | HCR_TGE | (1n << 31n) | (1n << 18n) | (1n << 20n);
-/** MAIR with index 1 = Normal WB (pagetable MAIR_DEFAULT). */
-const MAIR_DEFAULT = 0x000c_08bb_0444_ff00n;
 /** TCR_EL2 with E2H=1 (TCR_EL1 layout): T0SZ=32, IRGN0=ORGN0=WBWA, SH0=Inner, TG0=4K, EPD1, IPS=48 bits. */
 const TCR_EL20 = 0x5_0080_3520n;
 /** SCTLR_EL2 with E2H=1 (SCTLR_EL1 layout): the reset RES1/nTWx bits plus M, C, I. */

@@ -78,7 +78,7 @@ function monitorGroup0(fw: Firmware, pe: Pe, gic: SecureInterruptController): bo
  * FFA_EL3_INTR_HANDLE (spmd_group0_intr_delegate); the SPMD handles it and
  * returns FFA_SUCCESS, and the SPMC resumes the vCPU it interrupted.
  */
-function spmcGroup0(fw: Firmware, pe: Pe, gic: SecureInterruptController, curName: string): boolean {
+function spmcGroup0(fw: Firmware, pe: Pe, gic: SecureInterruptController, curName: string, taken: 'irq' | 'fiq'): boolean {
   const elr = bigToVa(pe.readSysreg('ELR_EL2'));
   const line = fw.host.lineOfPc(elr);
   const g = handleGroup0AtEl3(fw, pe, gic, line);
@@ -91,7 +91,7 @@ function spmcGroup0(fw: Firmware, pe: Pe, gic: SecureInterruptController, curNam
     [],
     g.handled ? 'FFA_SUCCESS_32' : 'not handled: TF-A panics',
     line,
-    `INTID ${g.intid} (Group 0) taken to S-EL2 as an FIQ while ${curName} ran: the SPMC delegated it to EL3 (fiq_lower); spmd_handle_group0_intr_swd acknowledged it (ICC_IAR0_EL1)${g.handled ? `, plat_spmd_handle_group0_interrupt handled it, ICC_EOIR0_EL1 ended it; ${curName} resumes` : ''}`,
+    `INTID ${g.intid} (Group 0) pending when ${taken === 'fiq' ? 'an FIQ' : 'an IRQ'} was taken to S-EL2 while ${curName} ran: the SPMC delegated it to EL3 (fiq_lower); spmd_handle_group0_intr_swd acknowledged it (ICC_IAR0_EL1)${g.handled ? `, plat_spmd_handle_group0_interrupt handled it, ICC_EOIR0_EL1 ended it; ${curName} resumes` : ''}`,
   );
   if (g.handled) returnToCaller(pe, [], false);
   return true;
@@ -275,8 +275,10 @@ export function spmcInterrupt(fw: Firmware, pe: Pe, info: ExceptionRecord): bool
     returnToCaller(pe, [], false);
     return true;
   }
-  // Group 0 (Hafnium fiq_lower checks ICC_HPPIR0_EL1 first): delegated to EL3 before anything else.
-  if (pend.group === '0' && info.type === 'fiq') return spmcGroup0(fw, pe, gic, fw.endpointName(cur));
+  // Group 0 (Hafnium fiq_lower checks ICC_HPPIR0_EL1 first): delegated to EL3 before anything else. Taken as an
+  // IRQ (a lower-priority Group 1 interrupt also pending), Hafnium's irq_lower would read ICC_IAR1_EL1 = 1023 and
+  // return, and the FIQ the GIC signals for Group 0 would be taken at once: the same delegation, one exception later.
+  if (pend.group === '0') return spmcGroup0(fw, pe, gic, fw.endpointName(cur), info.type === 'irq' ? 'irq' : 'fiq');
   if (pend.group === '1ns') {
     const p = fw.cfg.partitions[cur.part];
     const vcpu = fw.st.partitions[cur.part].vcpus[cur.vcpu];

@@ -4,7 +4,11 @@
  * background run), start debugging, stop on the stage-2 translation fault
  * with the exception frame in the call stack, expand the Caches scope in the
  * UI to see both copies of the descriptor line, step back with the toolbar
- * button to the faulting load. Screenshots go to test-artifacts/e2e/.
+ * button to the faulting load and on to the SPMC's descriptor store. The
+ * FF-A version (issue #6's "done means"): F5, the fault with its FF-A call
+ * stack, both cache copies, a data breakpoint from the Variables view and
+ * reverse continue to OP-TEE's FFA_MEM_RETRIEVE_REQ during which the SPMC
+ * writes the descriptor. Screenshots go to test-artifacts/e2e/.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -48,7 +52,7 @@ function recordingPlan(scenario: string, dir: string, start: 'api' | 'f5', evalu
   const path = require('path');
   module.exports = async (vscode, log0) => {
     const dir = ${JSON.stringify(dir)};
-    const log = (m) => { log0(m); fs.appendFileSync(path.join(dir, 'progress.log'), m + '\n'); };
+    const log = (m) => { log0(m); fs.appendFileSync(path.join(dir, 'progress.log'), m + '\\n'); };
     const folder = vscode.workspace.workspaceFolders[0];
     const uri = vscode.Uri.joinPath(folder.uri, ${JSON.stringify(scenario)});
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -56,11 +60,11 @@ function recordingPlan(scenario: string, dir: string, start: 'api' | 'f5', evalu
     log('opened ' + doc.languageId);
     const stops = [];
     let wake;
-    let sessionName = '';
+    let tracked;
     vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (m) => {
-          if (m.type === 'event' && m.event === 'stopped') { sessionName = session.name; stops.push(m.body); if (wake) wake(); }
+          if (m.type === 'event' && m.event === 'stopped') { tracked = session; stops.push(m.body); if (wake) wake(); }
         },
       }),
     });
@@ -87,7 +91,7 @@ function recordingPlan(scenario: string, dir: string, start: 'api' | 'f5', evalu
     for (let n = 1; !fs.existsSync(done); n++) {
       const stop = await Promise.race([nextStop(n), new Promise((r) => { const t = setInterval(() => { if (fs.existsSync(done)) { clearInterval(t); r(undefined); } }, 200); })]);
       if (!stop) break;
-      const session = vscode.debug.activeDebugSession;
+      const session = tracked;
       const threads = (await session.customRequest('threads')).threads;
       const st = await session.customRequest('stackTrace', { threadId: stop.threadId });
       const code = st.stackFrames.find((f) => f.presentationHint !== 'label');
@@ -102,7 +106,7 @@ function recordingPlan(scenario: string, dir: string, start: 'api' | 'f5', evalu
       const evaluated = {};
       for (const e of ${JSON.stringify(evaluate)}) evaluated[e] = (await session.customRequest('evaluate', { expression: e, frameId: code.id, context: 'watch' })).result;
       const rec = {
-        n, reason: stop.reason, description: stop.description || '', session: sessionName, sessionType: session.type,
+        n, reason: stop.reason, description: stop.description || '', session: session.name, sessionType: session.type,
         thread: (threads.find((t) => t.id === stop.threadId) || threads[0]).name,
         frames: st.stackFrames.map((f) => ({ name: f.name, line: f.line, hint: f.presentationHint })),
         top: { name: code.name, line: code.line }, l1, evaluated,
@@ -225,10 +229,22 @@ describe('e2e: debugging seed 000 in code-server', function () {
           thread: threads[0].name,
         }));
         log('stopped on ' + first.reason);
-        // The test clicks the toolbar's Step Back button now.
-        const back = await nextStop(2, 90000);
-        const st2 = await session.customRequest('stackTrace', { threadId: back.threadId });
-        return { reason: back.reason, top: { name: st2.stackFrames[0].name, line: st2.stackFrames[0].line }, frames: st2.stackFrames.length };
+        // The test clicks the toolbar's Step Back button now, and again until the SPMC's store: each
+        // stop is recorded (top frame, the descriptor as PE 0 sees it) in back-N.json.
+        let result;
+        for (let n = 2; n < 14; n++) {
+          const back = await nextStop(n, 90000);
+          const st2 = await session.customRequest('stackTrace', { threadId: back.threadId });
+          const top = st2.stackFrames[0];
+          const desc = await session.customRequest('evaluate', { expression: 'mem[0x611_1800]', frameId: top.id, context: 'watch' });
+          const rec = { reason: back.reason, top: { name: top.name, line: top.line }, frames: st2.stackFrames.length, descriptor: desc.result };
+          if (n === 2) result = rec;
+          fs.writeFileSync(${JSON.stringify(phaseFile)} + '.back-' + n + '.tmp', JSON.stringify(rec));
+          fs.renameSync(${JSON.stringify(phaseFile)} + '.back-' + n + '.tmp', ${JSON.stringify(phaseFile)} + '.back-' + n);
+          log('stepped back to line ' + top.line);
+          if (top.line === 65) break;
+        }
+        return result;
       };`,
     );
     const server = await startCodeServer({
@@ -286,15 +302,40 @@ describe('e2e: debugging seed 000 in code-server', function () {
       const stepBack = page.locator('.debug-toolbar .codicon-debug-step-back').first();
       await stepBack.waitFor({ timeout: 30_000 });
       await stepBack.click();
-      const result = await waitForJson<{ ok: boolean; error?: string; results: { reason: string; top: { name: string; line: number }; frames: number }; log: string[] }>(resultsFile, 90_000);
-      assert.ok(result.ok, result.error);
-      assert.equal(result.results.reason, 'step');
-      assert.equal(result.results.top.line, 85);
-      assert.match(result.results.top.name, /^ldr\s+x2, \[x1\]/);
-      assert.equal(result.results.frames, 1);
+      const back1 = await waitForJson<{ reason: string; top: { name: string; line: number }; frames: number; descriptor: string }>(`${phaseFile}.back-2`, 90_000);
+      assert.equal(back1.reason, 'step');
+      assert.equal(back1.top.line, 85);
+      assert.match(back1.top.name, /^ldr\s+x2, \[x1\]/);
+      assert.equal(back1.frames, 1);
       await page.locator('.debug-call-stack', { hasText: 'ldr' }).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-step-back.png') });
+
+      // On back, with the toolbar button, to the write: `str x1, [x0]` at write_desc, the SPMC's
+      // descriptor store (still to execute: PE 0 sees the old, zero descriptor).
+      interface BackStop { reason: string; top: { name: string; line: number }; frames: number; descriptor: string }
+      const lines: number[] = [];
+      let atWrite: BackStop | undefined;
+      for (let n = 3; n < 14 && !atWrite; n++) {
+        await stepBack.click();
+        const b = await waitForJson<BackStop>(`${phaseFile}.back-${n}`, 60_000);
+        assert.equal(b.reason, 'step');
+        lines.push(b.top.line);
+        if (b.top.line === 65) atWrite = b;
+      }
+      // ldr x1, =SHARED (EL1), then back through the SPMC's eret, isb, dsb ish to the store.
+      assert.deepEqual(lines, [83, 68, 67, 66, 65]);
+      assert.ok(atWrite);
+      assert.match(atWrite.top.name, /^str\s+x1, \[x0\]\s+\[EL2 0x600_0008\]/);
+      assert.equal(atWrite.frames, 1);
+      assert.equal(atWrite.descriptor, '0x0');
+      await page.locator('.debug-call-stack', { hasText: 'str' }).first().waitFor({ timeout: 30_000 });
+      await waitHighlighted(page, 65);
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-back-at-write.png') });
+      const result = await waitForJson<{ ok: boolean; error?: string; results: { top: { line: number } } }>(resultsFile, 30_000);
+      assert.ok(result.ok, result.error);
+      assert.equal(result.results.top.line, 85);
 
       // Forward again to the fault, then the debugging views: widen the side bar, fold the built-in sections.
       await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
@@ -337,6 +378,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await browser.close();
       server.stop();
       for (const f of [phaseFile, resultsFile, planFile, progressFile]) fs.rmSync(f, { force: true });
+      for (let n = 2; n < 14; n++) fs.rmSync(`${phaseFile}.back-${n}`, { force: true });
       fs.rmSync(work, { recursive: true, force: true });
     }
   });
@@ -439,7 +481,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       assert.equal(fault.reason, 'exception');
       assert.match(fault.description, /^PE0: stage 2 translation fault at level 3, EL1→EL2, ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
       assert.equal(fault.thread, 'PE0 S-EL1 optee (0x8001)');
-      assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[.*$/, '')]), [
+      assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[EL\d[^\]]*\]$/, '')]), [
         ['label', 0, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2'],
         ['normal', 120, 'ldr x3, [x21]'],
         ['label', 0, 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001 (Non-secure EL1)'],
@@ -448,8 +490,21 @@ describe('e2e: debugging seed 000 in code-server', function () {
       // Before the walk: only the SPMC's dirty Outer Shareable copy of the descriptor line.
       assert.ok(fault.l1.some((l) => l.startsWith('0x610_4800 Normal-WB OSH = M (dirty)')), fault.l1.join('\n'));
       assert.ok(!fault.l1.some((l) => l.startsWith('0x610_4800 Normal-WB ISH')), fault.l1.join('\n'));
-      // UI: the call stack shows the same frames; the editor highlights the faulting load.
+      // UI: the call stack shows the same frames; the editor highlights the faulting load. A wider side
+      // bar, Watch and Breakpoints folded, so the frames and the cache rows are readable.
       await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
+      await callStack.first().waitFor({ timeout: 30_000 });
+      const sidebar = await page.locator('#workbench\\.parts\\.sidebar').boundingBox();
+      if (sidebar) {
+        await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + sidebar.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(sidebar.x + sidebar.width + 380, sidebar.y + sidebar.height / 2, { steps: 8 });
+        await page.mouse.up();
+      }
+      for (const title of ['Watch', 'Breakpoints']) {
+        const header = page.locator('.pane-header[aria-expanded="true"]', { hasText: new RegExp(`^${title}`, 'i') }).first();
+        if (await header.count()) await header.click();
+      }
       await callStack.filter({ hasText: 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001' }).first().waitFor({ timeout: 30_000 });
       await callStack.filter({ hasText: 'Translation fault, level 3, read EC 0x24 EL1→EL2' }).first().waitFor({ timeout: 30_000 });
       await waitHighlighted(page, 120);
@@ -462,15 +517,26 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.locator('.debug-toolbar .codicon-debug-step-over').first().click();
       const taken = await recordedStop(dir, 2, resultsFile);
       assert.equal(taken.reason, 'exception');
-      assert.match(taken.description, /^PE0: stage 2 translation fault at level 3/);
+      assert.match(taken.description, /^PE0: stage 2 translation fault at level 3, EL1→EL2, ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken and handled by the built-in firmware/);
+      assert.equal(taken.top.line, 91); // the driver's `hlt` after its direct request returned FFA_ERROR
       assert.equal(taken.evaluated['x0'], '0x8400_0060'); // FFA_ERROR
       assert.equal(taken.evaluated['x2'], '0xffff_fff8'); // FFA_ABORTED
       assert.ok(taken.l1.some((l) => l.startsWith('0x610_4800 Normal-WB OSH = M (dirty)')), taken.l1.join('\n'));
       assert.ok(taken.l1.some((l) => l.startsWith('0x610_4800 Normal-WB ISH = E (clean)')), taken.l1.join('\n'));
-      // UI: fold Registers, open Caches and L1D.pe0 in the Variables view; both copies are rows.
+      // UI: once the views show this stop, fold Registers, open Caches and L1D.pe0 in the Variables view;
+      // both copies are rows.
+      await callStack.filter({ hasText: 'hlt' }).first().waitFor({ timeout: 30_000 });
+      await waitHighlighted(page, 91);
+      // Fold the Call Stack pane meanwhile: the Variables pane gets its height.
+      const stackHeader = (expanded: boolean) => page.locator(`.pane-header[aria-expanded="${expanded}"]`, { hasText: /^Call Stack/i }).first();
+      await stackHeader(true).click();
+      await stackHeader(false).waitFor({ timeout: 10_000 });
       const regRow = variablesRow(/^Registers$/);
       await regRow.waitFor({ timeout: 30_000 });
-      if ((await regRow.getAttribute('aria-expanded')) === 'true') await regRow.click();
+      for (let i = 0; i < 20 && (await regRow.getAttribute('aria-expanded')) === 'true'; i++) {
+        await regRow.click();
+        await page.waitForTimeout(500);
+      }
       const cachesRow = variablesRow(/^Caches$/);
       await cachesRow.waitFor({ timeout: 30_000 });
       if ((await cachesRow.getAttribute('aria-expanded')) !== 'true') await cachesRow.click();
@@ -491,8 +557,12 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await oshRow.click({ button: 'right' });
       const item = page.locator('.context-view .action-item', { hasText: /^Break on Value Change$/ }).first();
       await item.waitFor({ timeout: 15_000 });
-      await item.click();
-      await page.locator('.debug-breakpoints, .pane-body').filter({ hasText: /0x610_4800/ }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+      // Monaco menus act on the focused item's Enter more reliably than on a synthetic click.
+      await item.hover();
+      await page.keyboard.press('Enter');
+      await page.locator('.context-view .action-item').first().waitFor({ state: 'detached', timeout: 15_000 });
+      await stackHeader(false).click();
+      await callStack.first().waitFor({ timeout: 10_000 });
 
       // 4. Reverse continue (toolbar) twice: the line changes when the walk allocates the ISH copy (the
       //    faulting step), then when the SPMC writes the descriptor while handling OP-TEE's
@@ -509,7 +579,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       assert.equal(write.reason, 'data breakpoint', write.description);
       assert.equal(write.description, 'line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M');
       assert.equal(write.thread, 'PE0 S-EL1 optee (0x8001)');
-      assert.deepEqual(write.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[.*$/, '')]), [
+      assert.deepEqual(write.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[EL\d[^\]]*\]$/, '')]), [
         ['label', 0, 'next step: line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M'],
         ['label', 0, 'next step: FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)'],
         ['label', 0, 'next step: SMC #0x0 EC 0x17 EL1→EL2'],

@@ -68,3 +68,39 @@ describe('firmware: the SPMD with a user SPMC (spmc none)', () => {
     assert.throws(() => runText(text(false).replace('pe 0 {', 'partition p { id 0x8001; entry driver; memory 0x0600_0000 size 0x1000 }\npe 0 {')), /need `spmc builtin`/);
   });
 });
+
+describe('firmware: FFA_EL3_INTR_HANDLE from a user SPMC (spmc none)', () => {
+  const g0 = (el3: string): string =>
+    text(false)
+      .replace('firmware { monitor builtin; spmc none; spmc_entry spmc_init; spmc_stack 0x0608_0000 }', `firmware { monitor builtin; spmc none; spmc_entry spmc_init; spmc_stack 0x0608_0000; ${el3} }\nevent when pe 0 reaches g0_pending do irq 60`)
+      .replace(
+        '    mrs   x20, currentel\n',
+        // A Group 0 interrupt arrives while the SPMC initialises with interrupts masked: it sees it in ICC_HPPIR0_EL1 and
+        // delegates it to EL3 as Hafnium's fiq_lower does (spmd_group0_intr_delegate).
+        '    mrs   x20, currentel\ng0_pending:\n    nop\n    mrs   x23, icc_hppir0_el1\n    ldr   x0, =0x8400008C          // FFA_EL3_INTR_HANDLE\n    smc   #0\n    mov   x24, x0\n    mrs   x25, icc_hppir0_el1\n',
+      )
+      .replace('    mov   x22, x7                  // the Normal world\'s x7 arrived\n', '    mov   x22, x7                  // the Normal world\'s x7 arrived\n    hlt   #0\n');
+
+  it('the SPMD acknowledges, handles and ends the Group 0 interrupt and returns FFA_SUCCESS to the SPMC (not forwarded)', () => {
+    const { machine } = runText(g0('el3_interrupts 60'));
+    const pe = machine.pes[0];
+    assert.equal(pe.el, 2, 'stopped in the SPMC');
+    assert.equal(pe.getX(23), 60n, 'ICC_HPPIR0_EL1 showed INTID 60 pending');
+    assert.equal(pe.getX(24), 0x8400_0061n, 'FFA_SUCCESS_32 from the SPMD');
+    assert.equal(pe.getX(25), 1023n, 'nothing of Group 0 pending any more');
+    assert.equal(machine.gic.isActive(60, 0), false);
+    assert.equal(pe.getX(22), 7n, 'the SPMC then served the Normal world call as before');
+    const call = machine.firmware!.st.log.find((c) => c.function === 'FFA_EL3_INTR_HANDLE_32');
+    assert.equal(call?.result, 'FFA_SUCCESS_32');
+    assert.equal(call?.caller, 0x8000);
+  });
+
+  it('an INTID that is not one of el3_interrupts: TF-A panics, the SMC never returns', () => {
+    const { machine } = runText(g0('el3_interrupts 61').replace('event when pe 0 reaches g0_pending do irq 60', 'gic { interrupt 60 group 0 priority 0x10 enabled }\nevent when pe 0 reaches g0_pending do irq 60'));
+    const pe = machine.pes[0];
+    assert.equal(pe.state, 'halted');
+    assert.match(pe.stopReason ?? '', /^TF-A panic at EL3: Group0 interrupt 60 not handled/);
+    assert.equal(pe.getX(24), 0n, 'the SMC did not return');
+    assert.ok(machine.findings.some((f) => f.rule === 'el3-panic'));
+  });
+});
