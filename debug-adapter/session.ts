@@ -32,7 +32,7 @@ import type { Firmware } from '../simulator/firmware/index';
 import { EvalError, evaluate, readMemoryView } from '../simulator/engine/evaluate';
 import { translationTables } from '../simulator/mmu/tableTree';
 import { isSecure } from '../simulator/mmu/regime';
-import { loadScenario } from '../simulator/scenario/load';
+import { loadScenario } from '../simulator';
 import type { Pe } from '../simulator/pe/pe';
 import { hex, parseInteger } from '../simulator/util/hex';
 import { DebugController, exceptionFilters, type LaunchOptions, type LineBreakpoint, type Stop } from './controller';
