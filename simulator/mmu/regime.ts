@@ -342,12 +342,15 @@ export function deriveConfig(pe: Pe, el: number, forceRegime?: Regime): RegimeCo
   let dc = false;
   let stage2: Stage2Config | undefined;
   if (regime === Regime.EL10 && el2Enabled(pe, secure)) {
-    // HCR_EL2.TGE=1 (E2H=0): SCTLR_EL1.M behaves as 0 for EL0 (Arm ARM D8.2.11).
+    // HCR_EL2.TGE=1 (E2H=0): SCTLR_EL1.M behaves as 0 for EL0 (Arm ARM D8.2.11; HCR_EL2.TGE).
+    // TGE does not switch stage 2 off: the Arm ARM forces the Effective values of
+    // HCR_EL2.{VM,DC} to 0 only for {E2H,TGE} = {1,1} (the EL2&0 regime, not this one),
+    // so an EL0 access with E2H=0, TGE=1 is VA=IPA and then translated by stage 2.
     if (tge) s1Enabled = false;
-    dc = num(hcr, 12, 1) === 1 && !tge;
+    dc = num(hcr, 12, 1) === 1;
     if (dc) s1Enabled = false;
     const vm = num(hcr, 0, 1) === 1 || dc;
-    if (vm && !tge) stage2 = stage2Config(pe, secure, hcr, paBits);
+    if (vm) stage2 = stage2Config(pe, secure, hcr, paBits);
   }
   const sctlrI = num(sctlr, 12, 1) === 1;
   let s1TargetEl: number;
