@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, ROOT, e2eUnavailable, launchBrowser, packageExtension, startCodeServer, waitForJson } from './harness';
+import { ARTIFACTS, ROOT, e2eUnavailable, openWorkbench, packageExtension, waitForJson } from './harness';
 
 interface StoppedPhase {
   reason: string;
@@ -247,16 +247,8 @@ describe('e2e: debugging seed 000 in code-server', function () {
         return result;
       };`,
     );
-    const server = await startCodeServer({
-      workspaceFrom: work,
-      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
-      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
-    });
-    const browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     try {
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       // The phase file, or the results file when the plan failed before it.
       const first = await Promise.race([waitForJson<StoppedPhase>(phaseFile, 150_000), waitForJson<{ ok: boolean; error?: string }>(resultsFile, 150_000)]).catch((e: Error) => e);
       if (!(first instanceof Error) && 'ok' in first && !first.ok) throw new Error(`the probe plan failed: ${first.error}`);
@@ -375,8 +367,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-failure.png') }).catch(() => undefined);
       throw e;
     } finally {
-      await browser.close();
-      server.stop();
+      await close();
       for (const f of [phaseFile, resultsFile, planFile, progressFile]) fs.rmSync(f, { force: true });
       for (let n = 2; n < 14; n++) fs.rmSync(`${phaseFile}.back-${n}`, { force: true });
       fs.rmSync(work, { recursive: true, force: true });
@@ -408,16 +399,8 @@ describe('e2e: debugging seed 000 in code-server', function () {
         return { reason: body.reason, description: body.description || '', type: body.type, name: body.name };
       };`,
     );
-    const server = await startCodeServer({
-      workspaceFrom: work,
-      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
-      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
-    });
-    const browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     try {
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       for (let i = 0; i < 360 && !fs.existsSync(readyFile); i++) await page.waitForTimeout(250);
       assert.ok(fs.existsSync(readyFile), 'the probe did not open the scenario');
       // Focus the editor (a click, no typing), then F5.
@@ -437,8 +420,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-f5-failure.png') }).catch(() => undefined);
       throw e;
     } finally {
-      await browser.close();
-      server.stop();
+      await close();
       for (const f of [resultsFile, planFile, readyFile]) fs.rmSync(f, { force: true });
       fs.rmSync(work, { recursive: true, force: true });
     }
@@ -452,18 +434,10 @@ describe('e2e: debugging seed 000 in code-server', function () {
     const resultsFile = path.join(dir, 'results.json');
     const planFile = path.join(dir, 'plan.js');
     fs.writeFileSync(planFile, recordingPlan('bug-ffa-share-osh.armscope', dir, 'f5', ['x0', 'x2', 'mem[0x610_4800] in memory']));
-    const server = await startCodeServer({
-      workspaceFrom: work,
-      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
-      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
-    });
-    const browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     const callStack = page.locator('.debug-call-stack');
     const variablesRow = (text: string | RegExp) => page.locator('.debug-variables .monaco-list-row', { hasText: text }).first();
     try {
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       for (let i = 0; i < 360 && !fs.existsSync(path.join(dir, 'ready')); i++) await page.waitForTimeout(250);
       if (!fs.existsSync(path.join(dir, 'ready'))) {
         const log = fs.existsSync(path.join(server.dir, 'code-server.log')) ? fs.readFileSync(path.join(server.dir, 'code-server.log'), 'utf8').slice(-3000) : '';
@@ -603,8 +577,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       throw e;
     } finally {
       fs.writeFileSync(path.join(dir, 'done'), 'done');
-      await browser.close();
-      server.stop();
+      await close();
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(work, { recursive: true, force: true });
     }

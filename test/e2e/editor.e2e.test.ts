@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, ROOT, e2eUnavailable, launchBrowser, packageExtension, startCodeServer, waitForJson } from './harness';
+import { ARTIFACTS, ROOT, e2eUnavailable, openWorkbench, packageExtension, waitForJson } from './harness';
 
 describe('e2e: editor features in code-server', function () {
   this.timeout(180_000);
@@ -67,16 +67,8 @@ describe('e2e: editor features in code-server', function () {
         };
       };`,
     );
-    const server = await startCodeServer({
-      workspaceFrom: work,
-      extensions: [vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
-      env: { ARMSCOPE_E2E_PLAN: planFile, ARMSCOPE_E2E_RESULTS: resultsFile },
-    });
-    const browser = await launchBrowser();
+    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile, viewport: { width: 1280, height: 800 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       const result = await waitForJson<{ ok: boolean; error?: string; results: any; log: string[] }>(resultsFile, 90_000);
       assert.ok(result.ok, result.error);
       assert.equal(result.results.languageId, 'armscope');
@@ -90,8 +82,7 @@ describe('e2e: editor features in code-server', function () {
       assert.ok(tokenClasses.length >= 3, `expected several token colours, got ${tokenClasses.join(',')}`);
       await page.screenshot({ path: path.join(ARTIFACTS, 'editor-diagnostic.png') });
     } finally {
-      await browser.close();
-      server.stop();
+      await close();
     }
   });
 });

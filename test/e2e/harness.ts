@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CODE_SERVER = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server');
@@ -157,5 +158,47 @@ export async function waitForJson<T>(file: string, timeoutMs: number): Promise<T
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${file}`);
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export interface Workbench {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  /** Close the browser and stop code-server (its whole process group). */
+  close(): Promise<void>;
+}
+
+/**
+ * The usual e2e set-up: code-server with the packaged extension and the probe
+ * (which runs `planFile` and writes `resultsFile`), Chromium on the workspace,
+ * and the workbench loaded. Cleans up after itself if any step fails.
+ */
+export async function openWorkbench(opts: {
+  workspaceFrom: string;
+  vsix: string;
+  planFile: string;
+  resultsFile: string;
+  viewport?: { width: number; height: number };
+}): Promise<Workbench> {
+  const server = await startCodeServer({
+    workspaceFrom: opts.workspaceFrom,
+    extensions: [opts.vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
+    env: { ARMSCOPE_E2E_PLAN: opts.planFile, ARMSCOPE_E2E_RESULTS: opts.resultsFile },
+  });
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    server.stop();
+  };
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    return { server, browser, page, close };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }
