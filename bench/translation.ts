@@ -5,7 +5,7 @@
  *   - loop, stage 1 on: the run.ts loop at EL1 with 4 KB pages, caches on —
  *     the target workload (≥ 5M instr/s with caches and translation on);
  *   - page stride, stage 1 + stage 2: every load/store touches a new page of a
- *     4 MB buffer (1,024 pages: the micro-TLB always misses, the main TLB hits);
+ *     4 MB buffer (1,024 pages: they fit the 4,096-slot micro-TLB, so after the first sweep translations mostly hit; every access still misses both cache levels);
  *     in the second variant a `tlbi vmalle1; dsb ish; isb` after each sweep makes every page walk again
  *     (stage-1 walk with each table access translated at stage 2, then the final
  *     stage-2 lookup), walks reading through the caches.

@@ -37,6 +37,24 @@ export function decodeRgn(rgn: number): Cacheability {
 
 /** Attributes of translation-table walks from TCR_ELx.{IRGNn,ORGNn,SHn} / VTCR_EL2.{IRGN0,ORGN0,SH0}. */
 export function walkAttrs(irgn: number, orgn: number, sh: number): MemAttrs {
+  const key = ((irgn & 3) << 4) | ((orgn & 3) << 2) | (sh & 3);
+  let a = WALK_ATTRS[key];
+  if (a === undefined) a = WALK_ATTRS[key] = walkAttrsUncached(irgn, orgn, sh);
+  return a;
+}
+
+/*
+ * Memo tables. Every function here is pure over frozen, interned `MemAttrs` (memory/attributes.ts),
+ * so results can be cached by object identity: the walk path (each descriptor read under stage 2,
+ * each combined TLB entry) and deriveConfig then never build `memAttrs` string keys.
+ */
+const WALK_ATTRS: (MemAttrs | undefined)[] = [];
+const S1S2 = new Map<MemAttrs, Map<MemAttrs, MemAttrs>>();
+const FWB = new Map<MemAttrs, (MemAttrs | undefined)[]>();
+const NON_CACHEABLE = new Map<MemAttrs, MemAttrs>();
+const MAIR_TABLES = new Map<number, readonly MemAttrs[]>();
+
+function walkAttrsUncached(irgn: number, orgn: number, sh: number): MemAttrs {
   return memAttrs('normal', { inner: decodeRgn(irgn), outer: decodeRgn(orgn), sh: decodeShareability(sh) });
 }
 
@@ -84,6 +102,14 @@ function effectiveSh(a: MemAttrs): Shareability {
  */
 export function combineS1S2(s1: MemAttrs, s2: MemAttrs): MemAttrs {
   if (s1 === s2) return s1;
+  let m = S1S2.get(s1);
+  if (m === undefined) S1S2.set(s1, (m = new Map()));
+  let r = m.get(s2);
+  if (r === undefined) m.set(s2, (r = combineS1S2Uncached(s1, s2)));
+  return r;
+}
+
+function combineS1S2Uncached(s1: MemAttrs, s2: MemAttrs): MemAttrs {
   if (s1.kind === 'device' || s2.kind === 'device') {
     if (s1.kind !== 'device') return s2;
     if (s2.kind !== 'device') return s1;
@@ -102,6 +128,15 @@ export function combineS1S2(s1: MemAttrs, s2: MemAttrs): MemAttrs {
  * Device still wins), 110 = forced Normal WB, 111 = the stage-1 attributes. 100 is reserved (→ NC).
  */
 export function combineFwb(s1: MemAttrs, memAttr: number, sh: number): MemAttrs {
+  let m = FWB.get(s1);
+  if (m === undefined) FWB.set(s1, (m = []));
+  const key = ((memAttr & 7) << 2) | (sh & 3);
+  let r = m[key];
+  if (r === undefined) r = m[key] = combineFwbUncached(s1, memAttr, sh);
+  return r;
+}
+
+function combineFwbUncached(s1: MemAttrs, memAttr: number, sh: number): MemAttrs {
   const code = memAttr & 7;
   if ((code & 4) === 0) {
     const dev = memAttrs('device', { device: DEVICE_TYPES[code & 3] });
@@ -120,11 +155,24 @@ export function combineFwb(s1: MemAttrs, memAttr: number, sh: number): MemAttrs 
 /** SCTLR_ELx.C=0 / HCR_EL2.CD: Normal data accesses of the regime are Non-cacheable (Arm ARM D8.2.11). */
 export function makeNonCacheable(a: MemAttrs): MemAttrs {
   if (a.kind === 'device' || (a.inner === 'nc' && a.outer === 'nc')) return a;
-  return memAttrs('normal', { inner: 'nc', outer: 'nc' });
+  let r = NON_CACHEABLE.get(a);
+  if (r === undefined) NON_CACHEABLE.set(a, (r = memAttrs('normal', { inner: 'nc', outer: 'nc' })));
+  return r;
 }
 
 /** Attribute index → MemAttrs for the eight MAIR bytes and the four SH encodings (precomputed per regime config). */
-export function mairTable(mairLo: number, mairHi: number): MemAttrs[] {
+export function mairTable(mairLo: number, mairHi: number): readonly MemAttrs[] {
+  const key = (mairHi >>> 0) * 4294967296 + (mairLo >>> 0);
+  let t = MAIR_TABLES.get(key);
+  if (t === undefined) {
+    // Bounded: scenarios use a handful of MAIR values; a program cycling through many just recomputes.
+    if (MAIR_TABLES.size >= 256) MAIR_TABLES.clear();
+    MAIR_TABLES.set(key, (t = Object.freeze(mairTableUncached(mairLo, mairHi))));
+  }
+  return t;
+}
+
+function mairTableUncached(mairLo: number, mairHi: number): MemAttrs[] {
   const out: MemAttrs[] = [];
   for (let idx = 0; idx < 8; idx++) {
     const byte = idx < 4 ? (mairLo >>> (8 * idx)) & 0xff : (mairHi >>> (8 * (idx - 4))) & 0xff;

@@ -42,7 +42,16 @@ export function writeDescriptor(pe: Pe, pa: number, lo: number, hi: number, attr
 }
 
 /** 2^n for n = 0..63 (walks use these on every level: no Math.pow). */
-const POW2: number[] = Array.from({ length: 64 }, (_, n) => 2 ** n);
+export const POW2: readonly number[] = Array.from({ length: 65 }, (_, n) => 2 ** n);
+
+/**
+ * `x % 2^n` for a non-negative integer-valued double: `%` on doubles is a slow fmod call,
+ * and division by a power of two is exact, so this gives the same value.
+ */
+export function modPow2(x: number, n: number): number {
+  const p = POW2[n];
+  return x - Math.floor(x / p) * p;
+}
 
 /** Output address bits [47:shift] of a descriptor (OA[51:48] not supported: FEAT_LPA is not modelled). */
 export function outputAddress(lo: number, hi: number, shift: number): number {
@@ -79,7 +88,7 @@ export const DH = {
 
 /** Index of `ia` at a level: bits [shift+bits-1 : shift]. */
 export function tableIndex(ia: number, shift: number, bits: number): number {
-  return Math.floor(ia / POW2[shift]) % POW2[bits];
+  return modPow2(Math.floor(ia / POW2[shift]), bits);
 }
 
 /** Block descriptors are allowed at: 4 KB granule L1/L2, 16 KB L2, 64 KB L2 (without FEAT_LPA2/LPA). */

@@ -89,7 +89,7 @@ export interface RegimeConfig {
   ttbr0: TableTree;
   ttbr1: TableTree | undefined;
   /** MAIR_ELx decoded: index*4 + SH. */
-  mair: MemAttrs[];
+  mair: readonly MemAttrs[];
   wxn: boolean;
   /** SCTLR_ELx.EPAN (FEAT_PAN3): PAN also covers EL0-executable pages. */
   epan: boolean;

@@ -8,7 +8,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import { makeNonCacheable } from './attributes';
-import { blockAllowed, D, desc, DH, highAddressBits, outputAddress, readDescriptor, tableIndex, writeDescriptor } from './descriptor';
+import { blockAllowed, D, desc, DH, highAddressBits, modPow2, outputAddress, POW2, readDescriptor, tableIndex, writeDescriptor } from './descriptor';
 import { MmuFault } from './faults';
 import type { RegimeConfig, TableTree } from './regime';
 import { levelShift } from './regime';
@@ -33,10 +33,13 @@ export interface Stage1Result {
  * to read it with. Without stage 2 the table address is already a PA.
  */
 export interface TableAccess {
-  /** `ns`: the walk has switched to the Non-secure space (NSTable=1 above, Secure state only). */
-  (ipa: number, level: number, walk: MemAttrs, ns: boolean): number;
-  /** Attributes for the read, set by the call (walk attributes combined with stage 2). */
-  attrs?: MemAttrs;
+  /**
+   * PA of the table entry at `ipa`. `ns`: the walk has switched to the Non-secure space
+   * (NSTable=1 above, Secure state only).
+   */
+  translate(ipa: number, level: number, walk: MemAttrs, ns: boolean): number;
+  /** Attributes for the read, set by `translate` (walk attributes combined with stage 2). */
+  attrs: MemAttrs | undefined;
 }
 
 /**
@@ -80,7 +83,7 @@ export function stage1Permissions(lo: number, hi: number, apTable: number, uxnTa
 /** Walk stage 1 for `va` in `tree`. Throws MmuFault (stage 1, or stage 2 with S1PTW from `tableAccess`). */
 export function walkStage1(pe: Pe, cfg: RegimeConfig, tree: TableTree, va: number, tableAccess: TableAccess | undefined, observer: MmuObserver | undefined): Stage1Result {
   const g = tree.granuleBits;
-  const span = 2 ** tree.inputBits;
+  const span = POW2[tree.inputBits];
   const ia = va < 0 ? va + span : va;
   // SCTLR_ELx.C=0 also makes the regime's stage-1 table walks Non-cacheable (Arm ARM D19 SCTLR_ELx.C).
   const walk = cfg.dataCacheable ? tree.walk : makeNonCacheable(tree.walk);
@@ -97,7 +100,7 @@ export function walkStage1(pe: Pe, cfg: RegimeConfig, tree: TableTree, va: numbe
     let descPa = descAddr;
     let readAttrs = walk;
     if (tableAccess !== undefined) {
-      descPa = tableAccess(descAddr, level, walk, ns);
+      descPa = tableAccess.translate(descAddr, level, walk, ns);
       readAttrs = tableAccess.attrs ?? walk;
     }
     readDescriptor(pe, descPa, readAttrs, 1, level, va, undefined, observer);
@@ -115,25 +118,25 @@ export function walkStage1(pe: Pe, cfg: RegimeConfig, tree: TableTree, va: numbe
         throw new MmuFault('translation', 1, level, false, undefined, `stage 1 translation fault at level 3: descriptor at ${hex(descAddr)} is reserved (0b01)`);
       }
       const outBase = outputAddress(lo, hi, shift);
-      if (highAddressBits(hi) !== 0 || outBase >= 2 ** cfg.oaBits) {
+      if (highAddressBits(hi) !== 0 || outBase >= POW2[cfg.oaBits]) {
         throw new MmuFault('address-size', 1, level, false, undefined, `stage 1 address size fault at level ${level}: output address ${hex(outBase)} exceeds ${cfg.oaBits} bits`);
       }
       let l = lo;
       if ((lo & D.AF) === 0) {
         if (!cfg.ha) {
           // The output address is the PA only without stage 2 (then no tableAccess); else it is an IPA not yet translated.
-          throw new MmuFault('access-flag', 1, level, false, undefined, `stage 1 access flag fault at level ${level}: descriptor at ${hex(descAddr)} has AF=0`, tableAccess === undefined ? outBase + (ia % 2 ** shift) : undefined);
+          throw new MmuFault('access-flag', 1, level, false, undefined, `stage 1 access flag fault at level ${level}: descriptor at ${hex(descAddr)} has AF=0`, tableAccess === undefined ? outBase + modPow2(ia, shift) : undefined);
         }
         l = (lo | D.AF) >>> 0;
         writeDescriptor(pe, descPa, l, hi, readAttrs);
       }
       if (cfg.secure && (l & D.NS) !== 0) ns = true;
-      const size = 2 ** shift;
+      const size = POW2[shift];
       const attrIndx = (l >>> 2) & 7;
       const sh = (l >>> 8) & 3;
       const hierarchical = !tree.hpd;
       return {
-        base: va - (ia % size),
+        base: va - modPow2(ia, shift),
         size,
         outBase,
         level,
@@ -144,7 +147,7 @@ export function walkStage1(pe: Pe, cfg: RegimeConfig, tree: TableTree, va: numbe
       };
     }
     const next = outputAddress(lo, hi, g);
-    if (highAddressBits(hi) !== 0 || next >= 2 ** cfg.oaBits) {
+    if (highAddressBits(hi) !== 0 || next >= POW2[cfg.oaBits]) {
       throw new MmuFault('address-size', 1, level, false, undefined, `stage 1 address size fault at level ${level}: next-level table ${hex(next)} exceeds ${cfg.oaBits} bits`);
     }
     apTable |= (hi >>> 29) & 3;

@@ -8,7 +8,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import { decodeS2MemAttr, makeNonCacheable } from './attributes';
-import { blockAllowed, D, desc, outputAddress, readDescriptor, highAddressBits, tableIndex, writeDescriptor } from './descriptor';
+import { blockAllowed, D, desc, highAddressBits, modPow2, outputAddress, POW2, readDescriptor, tableIndex, writeDescriptor } from './descriptor';
 import { MmuFault } from './faults';
 import type { Stage2Config, TableTree } from './regime';
 import { levelShift } from './regime';
@@ -58,7 +58,7 @@ export function walkStage2(
     // Reported at level 0, as QEMU's check_s2_mmu_setup does (the Arm ARM makes the walk CONSTRAINED UNPREDICTABLE).
     throw new MmuFault('translation', 2, 0, s1ptw, ipa, `stage 2 translation fault at level 0: ${tree.name} start level ${tree.startLevel} (SL0) is inconsistent with T0SZ (${tree.inputBits}-bit input)`);
   }
-  if (ipa < 0 || ipa >= 2 ** tree.inputBits) {
+  if (ipa < 0 || ipa >= POW2[tree.inputBits]) {
     throw new MmuFault('translation', 2, 0, s1ptw, ipa, `stage 2 translation fault at level 0: ${what} ${hex(ipa)} is outside the ${tree.inputBits}-bit input range (VTCR_EL2.T0SZ)`);
   }
   if (tree.baseOutOfRange) {
@@ -87,20 +87,20 @@ export function walkStage2(
         throw new MmuFault('translation', 2, level, s1ptw, ipa, `stage 2 translation fault at level 3: descriptor at ${hex(descPa)} is reserved (0b01)`);
       }
       const outBase = outputAddress(lo, hi, shift);
-      if (highAddressBits(hi) !== 0 || outBase >= 2 ** s2.oaBits) {
+      if (highAddressBits(hi) !== 0 || outBase >= POW2[s2.oaBits]) {
         throw new MmuFault('address-size', 2, level, s1ptw, ipa, `stage 2 address size fault at level ${level}: output address ${hex(outBase)} exceeds ${s2.oaBits} bits (VTCR_EL2.PS)`);
       }
       let l = lo;
       if ((lo & D.AF) === 0) {
         if (!s2.ha) {
-          throw new MmuFault('access-flag', 2, level, s1ptw, ipa, `stage 2 access flag fault at level ${level}: descriptor at ${hex(descPa)} has AF=0`, outBase + (ipa % 2 ** shift));
+          throw new MmuFault('access-flag', 2, level, s1ptw, ipa, `stage 2 access flag fault at level ${level}: descriptor at ${hex(descPa)} has AF=0`, outBase + modPow2(ipa, shift));
         }
         l = (lo | D.AF) >>> 0;
         writeDescriptor(pe, descPa, l, hi, walk);
       }
       const memAttr = (l >>> 2) & 0xf;
       const sh = (l >>> 8) & 3;
-      const size = 2 ** shift;
+      const size = POW2[shift];
       const secureIpa = tree === s2.secure;
       return {
         base: Math.floor(ipa / size) * size,
@@ -115,7 +115,7 @@ export function walkStage2(
       };
     }
     const next = outputAddress(lo, hi, g);
-    if (highAddressBits(hi) !== 0 || next >= 2 ** s2.oaBits) {
+    if (highAddressBits(hi) !== 0 || next >= POW2[s2.oaBits]) {
       throw new MmuFault('address-size', 2, level, s1ptw, ipa, `stage 2 address size fault at level ${level}: next-level table ${hex(next)} exceeds ${s2.oaBits} bits`);
     }
     tableBase = next;

@@ -96,13 +96,22 @@ const CAPACITY = 16384;
 export class Tlb {
   /** context id → (base / 4096) → entry */
   private maps = new Map<number, Map<number, TlbEntry>>();
+  /** The same maps indexed by context id (lookups: an array load instead of a Map lookup). */
+  private byCtx: (Map<number, TlbEntry> | undefined)[] = [];
+  /**
+   * Per context id: `sizeBit` of every entry size inserted since the map was last emptied
+   * (a superset of the sizes present). Lookups skip sizes no entry can have.
+   */
+  private sizeMask: number[] = [];
   private count = 0;
 
   lookup(ctx: TlbContext, addr: number, sizes: readonly number[]): TlbEntry | undefined {
-    const m = this.maps.get(ctx.id);
+    const m = this.byCtx[ctx.id];
     if (m === undefined) return undefined;
+    const mask = this.sizeMask[ctx.id];
     for (let i = 0; i < sizes.length; i++) {
       const size = sizes[i];
+      if ((mask & sizeBit(size)) === 0) continue;
       const base = Math.floor(addr / size) * size;
       const e = m.get(base / PAGE);
       if (e !== undefined && e.size === size) return e;
@@ -112,20 +121,32 @@ export class Tlb {
 
   insert(e: TlbEntry): void {
     if (this.count >= CAPACITY) this.clear();
-    let m = this.maps.get(e.ctx.id);
+    let m = this.byCtx[e.ctx.id];
     if (m === undefined) {
       m = new Map();
       this.maps.set(e.ctx.id, m);
+      this.setByCtx(e.ctx.id, m);
     }
     const key = e.base / PAGE;
     if (!m.has(key)) this.count++;
     m.set(key, e);
+    this.sizeMask[e.ctx.id] |= sizeBit(e.size);
   }
 
   /** Remove every entry for which `pred` holds; returns how many. */
   invalidate(ctxPred: (c: TlbContext) => boolean, entryPred?: (e: TlbEntry) => boolean): number {
     let n = 0;
     for (const [, m] of this.maps) {
+      if (entryPred === undefined) {
+        // Whole-context invalidation (TLBI VMALLE1, ALLE2...): all entries of a map share the context.
+        if (m.size === 0) continue;
+        const first: TlbEntry = m.values().next().value!;
+        if (!ctxPred(first.ctx)) continue;
+        n += m.size;
+        m.clear();
+        this.sizeMask[first.ctx.id] = 0;
+        continue;
+      }
       for (const [k, e] of m) {
         if (!ctxPred(e.ctx)) break; // all entries of a map share the context
         if (entryPred === undefined || entryPred(e)) {
@@ -140,7 +161,19 @@ export class Tlb {
 
   clear(): void {
     this.maps.clear();
+    this.byCtx = [];
+    this.sizeMask = [];
     this.count = 0;
+  }
+
+  private setByCtx(id: number, m: Map<number, TlbEntry>): void {
+    // Fill holes so the array stays packed.
+    for (let i = this.byCtx.length; i < id; i++) this.byCtx.push(undefined);
+    for (let i = this.sizeMask.length; i <= id; i++) this.sizeMask.push(0);
+    this.byCtx[id] = m;
+    let mask = 0;
+    for (const e of m.values()) mask |= sizeBit(e.size);
+    this.sizeMask[id] = mask;
   }
 
   get size(): number {
@@ -163,30 +196,70 @@ export class Tlb {
 
   restore(s: Map<number, Map<number, TlbEntry>>): void {
     this.maps = new Map();
+    this.byCtx = [];
+    this.sizeMask = [];
     this.count = 0;
     for (const [k, m] of s) {
-      this.maps.set(k, new Map(m));
+      const copy = new Map(m);
+      this.maps.set(k, copy);
+      this.setByCtx(k, copy);
       this.count += m.size;
     }
   }
 }
 
-/** Direct-mapped micro-TLB over 4 KB windows (hot path; see file comment). */
+/**
+ * One bit per power-of-two entry size (log2 - 12, modulo 32: an alias only costs a lookup).
+ * Entry sizes are always powers of two (blocks and pages, and the smaller of two of them).
+ */
+function sizeBit(size: number): number {
+  const k = size < 4294967296 ? 31 - Math.clz32(size) : 63 - Math.clz32(size / 4294967296);
+  return 1 << ((k - 12) & 31);
+}
+
+/**
+ * Direct-mapped micro-TLB over 4 KB windows (hot path; see file comment). Indexed by a
+ * Fibonacci hash of the page number (`MicroTlb.index`). 4,096 slots: a sweep over a few MB
+ * (1,024 pages and more) still hits; `flush` clears only the slots filled since the last
+ * flush, so frequent flushes (world switches, TLBI) stay cheap.
+ */
 export class MicroTlb {
-  static readonly SIZE = 256;
+  static readonly SIZE = 4096;
+  /** `Math.imul(vpn, 0x9e37_79b1) >>> SHIFT` is the slot of a page (32 - log2 SIZE). */
+  static readonly SHIFT = 20;
   readonly vpn = new Float64Array(MicroTlb.SIZE).fill(NaN);
   readonly pa = new Float64Array(MicroTlb.SIZE);
   /** Bit (1 << AccessType) set when that access type is permitted. */
   readonly perm = new Uint8Array(MicroTlb.SIZE);
   readonly dataAttrs: MemAttrs[] = new Array(MicroTlb.SIZE);
   readonly fetchAttrs: MemAttrs[] = new Array(MicroTlb.SIZE);
+  /** Slots filled since the last flush (each listed once). */
+  private readonly filled = new Int32Array(MicroTlb.SIZE);
+  private nFilled = 0;
   /** Key the contents are valid for. */
   gen = -1;
   el = -1;
   pan = -1;
 
+  /** Slot of page number `vpn`. Index by a hash, not the low bits: code and data 1 MB apart (a common layout) would share a slot and thrash. */
+  static index(vpn: number): number {
+    return Math.imul(vpn, 0x9e37_79b1) >>> MicroTlb.SHIFT;
+  }
+
+  fill(i: number, vpn: number, pa: number, perm: number, dataAttrs: MemAttrs, fetchAttrs: MemAttrs): void {
+    if (Number.isNaN(this.vpn[i])) this.filled[this.nFilled++] = i;
+    this.vpn[i] = vpn;
+    this.pa[i] = pa;
+    this.perm[i] = perm;
+    this.dataAttrs[i] = dataAttrs;
+    this.fetchAttrs[i] = fetchAttrs;
+  }
+
   flush(): void {
-    this.vpn.fill(NaN);
+    const vpn = this.vpn;
+    const filled = this.filled;
+    for (let k = 0; k < this.nFilled; k++) vpn[filled[k]] = NaN;
+    this.nFilled = 0;
     this.gen = -1;
   }
 }

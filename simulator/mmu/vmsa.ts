@@ -19,7 +19,7 @@ import { MmuFault, toSyncException } from './faults';
 import type { RegimeConfig, TableTree } from './regime';
 import { deriveConfig, levelShift, Regime, REGIME_NAMES } from './regime';
 import { walkStage1 } from './stage1';
-import type { TableAccess } from './stage1';
+import type { Stage1Result, TableAccess } from './stage1';
 import { walkStage2 } from './stage2';
 import type { TlbContext, TlbEntry } from './tlb';
 import { MicroTlb, P1, P2, Tlb, TlbContexts } from './tlb';
@@ -136,6 +136,7 @@ export class VmsaMmu implements Mmu {
   observer?: MmuObserver;
   /** Scratch for the access being translated (no allocation per slow-path translation). */
   private readonly check: AccessCheck = { access: AccessType.Read, pan: 0, unaligned: false, size: 1 };
+  private readonly tableAccess = new StageOneTableAccess(this);
 
   constructor(readonly domain: MmuDomain = new MmuDomain()) {}
 
@@ -148,8 +149,8 @@ export class VmsaMmu implements Mmu {
     const pan = pe.pstateOther & PSTATE_PAN;
     if (micro.gen === pe.sysregGen && micro.el === pe.el && micro.pan === pan) {
       const vpn = Math.floor(va / PAGE);
-      // Index by a (Fibonacci) hash of the page number, not its low bits: code and data 1 MB apart (a common layout) would share a slot and thrash.
-      const i = Math.imul(vpn, 0x9e37_79b1) >>> 24;
+      // MicroTlb.index, inline.
+      const i = Math.imul(vpn, 0x9e37_79b1) >>> MicroTlb.SHIFT;
       if (micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0 && (va & (size - 1)) === 0) {
         pe.tPa = micro.pa[i] + (va - vpn * PAGE);
         pe.tAttrs = access === AccessType.Fetch ? micro.fetchAttrs[i] : micro.dataAttrs[i];
@@ -239,12 +240,7 @@ export class VmsaMmu implements Mmu {
       const micro = st.micro;
       if (micro.gen === pe.sysregGen) {
         const vpn = Math.floor(va / PAGE);
-        const i = Math.imul(vpn, 0x9e37_79b1) >>> 24;
-        micro.vpn[i] = vpn;
-        micro.pa[i] = e.outBase + (vpn * PAGE - e.base);
-        micro.perm[i] = mask;
-        micro.dataAttrs[i] = e.dataAttrs;
-        micro.fetchAttrs[i] = e.fetchAttrs;
+        micro.fill(MicroTlb.index(vpn), vpn, e.outBase + (vpn * PAGE - e.base), mask, e.dataAttrs, e.fetchAttrs);
       }
       pe.tPa = pa;
       pe.tAttrs = attrs;
@@ -306,8 +302,20 @@ export class VmsaMmu implements Mmu {
     if (tree.baseOutOfRange) {
       throw new MmuFault('address-size', 1, 0, false, undefined, `stage 1 address size fault at level 0: ${tree.name} base ${hex(tree.base)} exceeds the ${cfg.oaBits}-bit output size`);
     }
-    const tableAccess = cfg.stage2 ? this.tableAccessFor(pe, st, d, va, useTlb) : undefined;
-    const s1 = walkStage1(pe, cfg, tree, va, tableAccess, this.observer);
+    let s1: Stage1Result;
+    if (cfg.stage2 === undefined) {
+      s1 = walkStage1(pe, cfg, tree, va, undefined, this.observer);
+    } else {
+      // One reusable table-access object per MMU (no closure per walk); a nested walk (an observer
+      // translating from inside a walk) gets its own.
+      const ta = this.tableAccess.busy ? new StageOneTableAccess(this) : this.tableAccess;
+      ta.begin(pe, st, d, va, useTlb);
+      try {
+        s1 = walkStage1(pe, cfg, tree, va, ta, this.observer);
+      } finally {
+        ta.busy = false;
+      }
+    }
     // Stage-1 alignment and permission faults take priority over stage 2 of the output address
     // (pseudocode AArch64.FullTranslate: S1Translate, with its checks, before S2Translate).
     if (s2 !== undefined && check !== undefined) stage1Check(cfg, check, s1.attrs, s1.perm, s1.level, va);
@@ -399,9 +407,8 @@ export class VmsaMmu implements Mmu {
     const size = Math.min(s1Size, s2e.size);
     const off = ipa % size;
     const ipaBase = ipa - off;
-    const comb = (a: MemAttrs): MemAttrs => (s2.fwb ? combineFwb(a, s2e.s2MemAttr, s2e.s2Sh) : combineS1S2(a, s2e.s2Attrs!));
-    let data = comb(s1Data);
-    let fetch = comb(s1Fetch);
+    let data = s2.fwb ? combineFwb(s1Data, s2e.s2MemAttr, s2e.s2Sh) : combineS1S2(s1Data, s2e.s2Attrs!);
+    let fetch = s1Fetch === s1Data ? data : s2.fwb ? combineFwb(s1Fetch, s2e.s2MemAttr, s2e.s2Sh) : combineS1S2(s1Fetch, s2e.s2Attrs!);
     if (s2.cd) data = makeNonCacheable(data);
     if (s2.id) fetch = makeNonCacheable(fetch);
     return {
@@ -458,30 +465,6 @@ export class VmsaMmu implements Mmu {
     return e;
   }
 
-  /**
-   * Stage-1 table accesses of an EL1&0 walk under stage 2: translate the table IPA at
-   * stage 2 (faults report S1PTW=1), check stage-2 read permission and HCR_EL2.PTW, and
-   * read with the walk attributes combined with the stage-2 attributes (Arm ARM D8.2.6).
-   */
-  private tableAccessFor(pe: Pe, st: PeMmuState, d: Derived, va: number, useTlb: boolean): TableAccess {
-    const s2 = d.cfg.stage2!;
-    const fn: TableAccess = (ipa: number, level: number, walk: MemAttrs, ns: boolean): number => {
-      // In Secure state the tables are in the Secure IPA space until an NSTable bit switches the walk.
-      const e = this.stage2Entry(pe, st, d, ipa, d.cfg.secure && !ns, true, va, useTlb);
-      if ((e.s2perm & P2.R) === 0) {
-        throw new MmuFault('permission', 2, e.s2level, true, ipa, `stage 2 permission fault at level ${e.s2level} on the stage 1 level ${level} table access to IPA ${hex(ipa)}: no read permission (S2AP)`);
-      }
-      if (s2.ptw && e.s2Attrs !== undefined && e.s2Attrs.kind === 'device') {
-        throw new MmuFault('permission', 2, e.s2level, true, ipa, `stage 2 permission fault at level ${e.s2level}: stage 1 table at IPA ${hex(ipa)} is Device memory at stage 2 with HCR_EL2.PTW=1`);
-      }
-      let a = s2.fwb ? combineFwb(walk, e.s2MemAttr, e.s2Sh) : combineS1S2(walk, e.s2Attrs!);
-      if (s2.cd) a = makeNonCacheable(a);
-      fn.attrs = a;
-      return e.outBase + (ipa - e.base);
-    };
-    return fn;
-  }
-
   // ---- maintenance, AT, lifecycle ------------------------------------------
 
   invalidateConfig(pe: Pe): void {
@@ -503,6 +486,51 @@ export class VmsaMmu implements Mmu {
     return this.domain.stateFor(pe).tlb.entries();
   }
 
+}
+
+/**
+ * Stage-1 table accesses of an EL1&0 walk under stage 2: translate the table IPA at
+ * stage 2 (faults report S1PTW=1), check stage-2 read permission and HCR_EL2.PTW, and
+ * read with the walk attributes combined with the stage-2 attributes (Arm ARM D8.2.6).
+ * `begin` sets the walk it serves.
+ */
+class StageOneTableAccess implements TableAccess {
+  attrs: MemAttrs | undefined = undefined;
+  busy = false;
+  private pe!: Pe;
+  private st!: PeMmuState;
+  private d!: Derived;
+  private va = 0;
+  private useTlb = true;
+
+  constructor(private readonly mmu: VmsaMmu) {}
+
+  begin(pe: Pe, st: PeMmuState, d: Derived, va: number, useTlb: boolean): void {
+    this.busy = true;
+    this.pe = pe;
+    this.st = st;
+    this.d = d;
+    this.va = va;
+    this.useTlb = useTlb;
+    this.attrs = undefined;
+  }
+
+  translate(ipa: number, level: number, walk: MemAttrs, ns: boolean): number {
+    const d = this.d;
+    const s2 = d.cfg.stage2!;
+    // In Secure state the tables are in the Secure IPA space until an NSTable bit switches the walk.
+    const e = this.mmu.stage2Entry(this.pe, this.st, d, ipa, d.cfg.secure && !ns, true, this.va, this.useTlb);
+    if ((e.s2perm & P2.R) === 0) {
+      throw new MmuFault('permission', 2, e.s2level, true, ipa, `stage 2 permission fault at level ${e.s2level} on the stage 1 level ${level} table access to IPA ${hex(ipa)}: no read permission (S2AP)`);
+    }
+    if (s2.ptw && e.s2Attrs !== undefined && e.s2Attrs.kind === 'device') {
+      throw new MmuFault('permission', 2, e.s2level, true, ipa, `stage 2 permission fault at level ${e.s2level}: stage 1 table at IPA ${hex(ipa)} is Device memory at stage 2 with HCR_EL2.PTW=1`);
+    }
+    let a = s2.fwb ? combineFwb(walk, e.s2MemAttr, e.s2Sh) : combineS1S2(walk, e.s2Attrs!);
+    if (s2.cd) a = makeNonCacheable(a);
+    this.attrs = a;
+    return e.outBase + (ipa - e.base);
+  }
 }
 
 /**
