@@ -63,7 +63,7 @@ interface Workload {
   options?: MachineOptions;
 }
 
-// ---- WORKLOADS (HE1/HE2: add cache_model on / translation workloads here) ----
+// ---- WORKLOADS (cache and translation workloads live in bench/caches.ts and bench/translation.ts) ----
 const ITER = 3_000_000;
 /** QEMU's JIT runs this loop at billions of instructions per second: more iterations so start-up noise does not dominate. */
 const QEMU_ITER = 100_000_000;

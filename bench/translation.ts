@@ -1,5 +1,5 @@
 /**
- * Translation benchmarks (HE1): simulated instructions per CPU second with the
+ * Translation benchmarks: simulated instructions per CPU second with the
  * MMU on, through the real parser (`pagetable` blocks) and Machine.
  *
  *   - loop, stage 1 on: the run.ts loop at EL1 with 4 KB pages, caches on —

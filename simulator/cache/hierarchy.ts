@@ -56,7 +56,7 @@ export interface CacheHierarchyOptions {
   program?: Program;
   /** Source line (0-based) of the instruction at a PC, for trace events. */
   lineOfPc?: (pc: number) => number | undefined;
-  /** Decode a word written to memory into an instruction (HA's `decodeInstruction`). */
+  /** Decode a word written to memory into an instruction (`decodeInstruction` from simulator/isa). */
   decode?: (word: number, pc: bigint) => Instr | undefined;
 }
 

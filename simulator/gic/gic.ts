@@ -288,7 +288,7 @@ export class Gic implements SecureInterruptController {
   /** Trace hook (the machine sets it while `interrupt` events are wanted). */
   observer: GicObserver | undefined = undefined;
 
-  // ---- configuration (HH's SecureInterruptController + MMIO) ---------------
+  // ---- configuration (the firmware's SecureInterruptController + MMIO) ---------------
 
   setEnabled(intid: number, enabled: boolean, pe?: number): void {
     const i = this.index(intid, pe ?? 0);
@@ -496,7 +496,7 @@ export class Gic implements SecureInterruptController {
     return this.hppiPriority < this.pmr[p] && this.groupPriority(p, this.hppiPriority, this.hppiGroup) < this.runningPriority(p);
   }
 
-  /** The interrupt signalled to PE p (HPPI passing PMR and running priority), or undefined. HH's SecureInterruptController. */
+  /** The interrupt signalled to PE p (HPPI passing PMR and running priority), or undefined. Part of the firmware's SecureInterruptController. */
   highestPending(pe: number): PendingInterrupt | undefined {
     const intid = this.hppi(pe);
     if (intid < 0 || !this.hppiPassesMasks(pe)) return undefined;
@@ -636,7 +636,7 @@ export class Gic implements SecureInterruptController {
     else this.ap1ns[p] &= ~low;
   }
 
-  /** Priority drop, plus deactivation when the EOI mode of the PE's current Security state/EL is 0. HH's API. */
+  /** Priority drop, plus deactivation when the EOI mode of the PE's current Security state/EL is 0. Part of the firmware's SecureInterruptController. */
   endOfInterrupt(pe: number, intid: number): void {
     const p = this.pes[pe];
     const mode = p === undefined ? this.eoiModeNs[pe] : this.eoiModeFor(p);

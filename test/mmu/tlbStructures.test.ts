@@ -1,5 +1,5 @@
 /**
- * The TLB data structures' fast paths (HP): the main TLB's per-context size mask,
+ * The TLB data structures' fast paths: the main TLB's per-context size mask,
  * the micro-TLB's flush of filled slots only, and the identity-memoised attribute
  * combining. Each must give exactly what the plain computation gives.
  */
