@@ -40,6 +40,16 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
   for (const c of m.constants.values()) constDefs.add(`${c.range.start.line}:${c.range.start.col}`);
   const partitions = new Set<string>();
   for (const b of m.blocks) if (b.keyword === 'partition' && b.args[0]) partitions.add(b.args[0].text);
+  // A word that is also a top-level block keyword (e.g. `spmc`) is a setting when it
+  // stands inside another block's body (`firmware { monitor builtin; spmc builtin }`):
+  // leave it to the grammar like its sibling settings, so both look the same.
+  const insideBlockBody = (line: number, col: number): boolean =>
+    m.blocks.some((b) => {
+      const { start, end } = b.range;
+      const afterStart = line > start.line || (line === start.line && col > start.col);
+      const beforeEnd = line < end.line || (line === end.line && col < end.col);
+      return afterStart && beforeEnd && b.body.some((st) => st.words.some((w) => w.range.start.line === line && w.range.start.col === col));
+    });
 
   const data: number[] = [];
   let prevLine = 0;
@@ -73,6 +83,7 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
     else if (partitions.has(text)) push(t.line, t.col, len, 'class');
     else if (GPR.test(text)) push(t.line, t.col, len, 'variable', mods(['defaultLibrary']));
     else if (/^pstate\./i.test(text) || findRegister(text)) push(t.line, t.col, len, 'property', mods(['defaultLibrary']));
+    else if (isTopKeyword(text) && insideBlockBody(t.line, t.col)) continue;
     else if (isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) push(t.line, t.col, len, 'keyword');
   }
   return { data };
