@@ -1,0 +1,29 @@
+// Lint: typescript-eslint's recommended + type-checked rules (issue #10/#11):
+// floating promises and unsafe `any` flows are errors everywhere.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.e2e/**', 'test/e2e/workspace/**', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // SyncException (an exception the PE takes) and AsmError (an assembler diagnostic) are thrown
+      // millions of times on hot paths: they are plain classes so that no stack trace is captured.
+      '@typescript-eslint/only-throw-error': [
+        'error',
+        {
+          allow: [
+            { from: 'file', name: 'SyncException', path: 'simulator/pe/exception.ts' },
+            { from: 'file', name: 'AsmError', path: 'simulator/isa/operands.ts' },
+          ],
+          allowRethrowing: true,
+        },
+      ],
+    },
+  },
+);
