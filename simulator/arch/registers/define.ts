@@ -5,38 +5,52 @@ import { hex } from '../../util/hex';
 import type { DecodeContext, FieldDef, FieldLayout, RegisterAccess, RegisterDef, SysregEncoding } from './types';
 
 /** A multi-bit field [msb:lsb]. */
-export function f(name: string, msb: number, lsb: number, description: string, values?: Record<number, string>): FieldDef {
+export function f<N extends string, M extends number, L extends number>(
+  name: N,
+  msb: M,
+  lsb: L,
+  description: string,
+  values?: Record<number, string>,
+): FieldDef<N, M, L> {
   return values ? { name, msb, lsb, description, values } : { name, msb, lsb, description };
 }
 
 /** A one-bit field. */
-export function b(name: string, bit: number, description: string, values?: Record<number, string>): FieldDef {
+export function b<N extends string, B extends number>(name: N, bit: B, description: string, values?: Record<number, string>): FieldDef<N, B, B> {
   return f(name, bit, bit, description, values);
 }
 
 /** A field whose meaning is computed (addresses, sizes, attribute bytes). */
-export function fmt(
-  name: string,
-  msb: number,
-  lsb: number,
+export function fmt<N extends string, M extends number, L extends number>(
+  name: N,
+  msb: M,
+  lsb: L,
   description: string,
   format: (fieldValue: bigint, registerValue: bigint) => string,
-): FieldDef {
+): FieldDef<N, M, L> {
   return { name, msb, lsb, description, format };
 }
 
 /** RES1 bit(s). */
-export function res1(msb: number, lsb = msb): FieldDef {
+export function res1(msb: number, lsb = msb): FieldDef<'RES1'> & { kind: 'res1' } {
   return { name: 'RES1', msb, lsb, description: 'Reserved, should be one', kind: 'res1' };
 }
 
 /** RES0 bit(s). */
-export function res0(msb: number, lsb = msb): FieldDef {
+export function res0(msb: number, lsb = msb): FieldDef<'RES0'> & { kind: 'res0' } {
   return { name: 'RES0', msb, lsb, description: 'Reserved, should be zero', kind: 'res0' };
 }
 
+/**
+ * A bit that is RES1 on the modelled PE because a feature is absent, shown
+ * under the name it has with the feature (`TZ` without FEAT_SVE).
+ */
+export function res1Named<N extends string, B extends number>(name: N, bit: B, description: string): FieldDef<N, B, B> & { kind: 'res1' } {
+  return { name, msb: bit, lsb: bit, description, kind: 'res1' };
+}
+
 /** A field holding an address whose low bits are implied zero: shows the address. */
-export function addr(name: string, msb: number, lsb: number, description: string, shift = lsb): FieldDef {
+export function addr<N extends string, M extends number, L extends number>(name: N, msb: M, lsb: L, description: string, shift: number = lsb): FieldDef<N, M, L> {
   return fmt(name, msb, lsb, description, (v) => hex(v << BigInt(shift)));
 }
 

@@ -5,6 +5,7 @@
  * ../shared/reference/arch-facts.md §3; Linux arch/arm64/include/asm/esr.h.
  */
 import { hex } from '../../util/hex';
+import { accessors } from './accessors';
 import { addr, b, enc, f, fmt, reg, whole } from './define';
 import type { FieldDef, RegisterDef, SysregEncoding } from './types';
 
@@ -153,33 +154,36 @@ export function sysregIssText(iss: number): string {
 
 const SET: Record<number, string> = { 0: 'Recoverable state (UER)', 2: 'Uncontainable (UC)', 3: 'Restartable state (UEO)' };
 
-function dataAbortIss(value: bigint): FieldDef[] {
-  const isv = (value >> 24n) & 1n;
-  const fsc = Number(value & 0x3fn);
-  const out: FieldDef[] = [b('ISV', 24, 'Instruction Syndrome Valid: bits [23:14] hold a valid syndrome', { 0: 'No valid instruction syndrome', 1: 'Valid instruction syndrome' })];
-  if (isv) {
-    out.push(
-      f('SAS', 23, 22, 'Syndrome Access Size', { 0: 'Byte', 1: 'Halfword', 2: 'Word', 3: 'Doubleword' }),
-      b('SSE', 21, 'Syndrome Sign Extend', { 0: 'No sign extension', 1: 'Sign-extended' }),
-      fmt('SRT', 20, 16, 'Syndrome Register Transfer: the Rt of the faulting load/store', (v) => (v === 31n ? 'xzr/wzr (31)' : `x${v}/w${v}`)),
-      b('SF', 15, 'Sixty-Four bit general-purpose register transfer', { 0: '32-bit register (Wt)', 1: '64-bit register (Xt)' }),
-      b('AR', 14, 'Acquire/Release semantics', { 0: 'No acquire/release semantics', 1: 'Acquire/release semantics' }),
-    );
-  }
-  out.push(
-    b('VNCR', 13, 'Fault from a VNCR_EL2-relative access (FEAT_NV2)'),
-    f('SET', 12, 11, 'Synchronous Error Type (valid for DFSC 0x10)', fsc === 0x10 ? SET : undefined),
+/** Names of the data-abort ISS fields that hold a value only with ISV=1 (Arm ARM D24.2 ESR_ELx, ISS encoding for a Data Abort). */
+const ISV_FIELDS = new Set(['SAS', 'SSE', 'SRT', 'SF', 'AR']);
+
+/** Every data-abort ISS field; SET has its meanings only for DFSC 0x10. */
+function dataAbortIssFields(setValid: boolean) {
+  return [
+    b('ISV', 24, 'Instruction Syndrome Valid: bits [23:14] hold a valid syndrome', { 0: 'No valid instruction syndrome', 1: 'Valid instruction syndrome' }),
+    f('SAS', 23, 22, 'Syndrome Access Size', { 0: 'Byte', 1: 'Halfword', 2: 'Word', 3: 'Doubleword' }),
+    b('SSE', 21, 'Syndrome Sign Extend', { 0: 'No sign extension', 1: 'Sign-extended' }),
+    fmt('SRT', 20, 16, 'Syndrome Register Transfer: the Rt of the faulting load/store', (v) => (v === 31n ? 'xzr/wzr (31)' : `x${v}/w${v}`)),
+    b('SF', 15, 'Sixty-Four bit general-purpose register transfer', { 0: '32-bit register (Wt)', 1: '64-bit register (Xt)' }),
+    b('AR', 14, 'Acquire/Release semantics', { 0: 'No acquire/release semantics', 1: 'Acquire/release semantics' }),
+    b('VNCR', 13, 'Fault from a VNCR_EL2-relative access (FEAT_NV2)', { 0: 'Not from a VNCR_EL2-relative access', 1: 'Fault from a VNCR_EL2-relative access (FEAT_NV2)' }),
+    f('SET', 12, 11, 'Synchronous Error Type (valid for DFSC 0x10)', setValid ? SET : undefined),
     b('FnV', 10, 'FAR not Valid', { 0: 'FAR is valid', 1: 'FAR is not valid (UNKNOWN)' }),
     b('EA', 9, 'External abort type (IMPLEMENTATION DEFINED)'),
     b('CM', 8, 'Cache maintenance', { 0: 'Not from a cache maintenance or address translation instruction', 1: 'From a cache maintenance or address translation instruction' }),
     b('S1PTW', 7, 'Stage-2 fault on a stage-1 translation table walk', { 0: 'Not on a stage-1 walk', 1: 'Stage-2 fault on a stage-1 translation table walk' }),
     b('WnR', 6, 'Write not Read', { 0: 'Read', 1: 'Write' }),
     f('DFSC', 5, 0, 'Data Fault Status Code', FSC_VALUES),
-  );
-  return out;
+  ];
 }
 
-function instructionAbortIss(value: bigint): FieldDef[] {
+function dataAbortIss(value: bigint): FieldDef[] {
+  const all = dataAbortIssFields((value & 0x3fn) === 0x10n);
+  // SAS…AR are RES0 unless ISV=1: leave them out so they decode as RES0.
+  return (value >> 24n) & 1n ? all : all.filter((x) => !ISV_FIELDS.has(x.name));
+}
+
+function instructionAbortIss(value: bigint) {
   const fsc = Number(value & 0x3fn);
   return [
     f('SET', 12, 11, 'Synchronous Error Type (valid for IFSC 0x10)', fsc === 0x10 ? SET : undefined),
@@ -191,7 +195,7 @@ function instructionAbortIss(value: bigint): FieldDef[] {
 }
 
 /** EC 0x18 (Arm ARM D17.2.37): CRn is ISS[13:10], CRm is ISS[4:1]. */
-function sysregIss(): FieldDef[] {
+function sysregIss() {
   return [
     f('Op0', 21, 20, 'Op0 of the trapped instruction'),
     f('Op2', 19, 17, 'Op2 of the trapped instruction'),
@@ -207,7 +211,7 @@ function immIss(what: string): FieldDef[] {
   return [fmt('imm16', 15, 0, `Immediate of the ${what} instruction`, (v) => hex(v))];
 }
 
-function wfxIss(): FieldDef[] {
+function wfxIss() {
   return [
     b('CV', 24, 'Condition code valid (AArch32)'),
     f('COND', 23, 20, 'Condition code (AArch32)'),
@@ -264,6 +268,8 @@ export function issFields(ec: number, value: bigint): FieldDef[] | undefined {
   }
 }
 
+const ISS_FIELD = f('ISS', 24, 0, 'Instruction Specific Syndrome');
+
 const SUMMARISED_ECS = new Set([0x01, 0x15, 0x16, 0x17, 0x18, 0x20, 0x21, 0x24, 0x25, 0x3c]);
 
 function esrFields(value: bigint): FieldDef[] {
@@ -273,11 +279,15 @@ function esrFields(value: bigint): FieldDef[] {
   // The ISS row summarises the syndrome (`Data Abort (same EL): Translation fault, level 3, write`, `Trapped MSR SCTLR_EL1, x1`).
   if (SUMMARISED_ECS.has(ec)) iss.format = (_v, full) => esrSummary(full);
   if (children) iss.children = children;
+  return [...esrTopFields(), iss];
+}
+
+/** ESR_ELx above the ISS (Arm ARM D24.2 ESR_ELx). */
+function esrTopFields() {
   return [
     f('ISS2', 55, 32, 'Instruction Specific Syndrome 2 (FEAT_LS64, FEAT_GCS, …)'),
     f('EC', 31, 26, 'Exception Class', EXCEPTION_CLASSES as Record<number, string>),
     b('IL', 25, 'Instruction Length for synchronous exceptions', { 0: '16-bit instruction trapped', 1: '32-bit instruction, or an exception with no trapped instruction (abort, SError, …)' }),
-    iss,
   ];
 }
 
@@ -336,6 +346,13 @@ function afsr(n: 0 | 1, el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
   });
 }
 
+const HPFAR_EL2_FIELDS = [
+  b('NS', 63, 'Faulting IPA address space (Secure EL2)', { 0: 'Secure IPA space', 1: 'Non-secure IPA space' }),
+  fmt('FIPA', 43, 4, 'Faulting IPA bits [51:12]; IPA = (FIPA << 12) | FAR[11:0]', (v) => `IPA page ${hex(v << 12n)}`),
+];
+
+const ISR_EL1_FIELDS = [b('IS', 10, 'IRQ with superpriority pending (FEAT_NMI)'), b('FS', 9, 'FIQ with superpriority pending (FEAT_NMI)'), b('A', 8, 'SError pending'), b('I', 7, 'IRQ pending'), b('F', 6, 'FIQ pending')];
+
 export const EXCEPTION_REGISTERS: RegisterDef[] = [
   esr(1, enc(3, 0, 5, 2, 0)),
   esr(2, enc(3, 4, 5, 2, 0)),
@@ -359,17 +376,14 @@ export const EXCEPTION_REGISTERS: RegisterDef[] = [
     name: 'HPFAR_EL2',
     description: 'Hypervisor IPA Fault Address Register: faulting IPA of a stage-2 fault (Arm ARM D24.2 HPFAR_EL2)',
     encoding: enc(3, 4, 6, 0, 4),
-    fields: [
-      b('NS', 63, 'Faulting IPA address space (Secure EL2)', { 0: 'Secure IPA space', 1: 'Non-secure IPA space' }),
-      fmt('FIPA', 43, 4, 'Faulting IPA bits [51:12]; IPA = (FIPA << 12) | FAR[11:0]', (v) => `IPA page ${hex(v << 12n)}`),
-    ],
+    fields: HPFAR_EL2_FIELDS,
   }),
   reg({
     name: 'ISR_EL1',
     description: 'Interrupt Status Register: pending physical or virtual interrupts',
     encoding: enc(3, 0, 12, 1, 0),
     ro: true,
-    fields: [b('IS', 10, 'IRQ with superpriority pending (FEAT_NMI)'), b('FS', 9, 'FIQ with superpriority pending (FEAT_NMI)'), b('A', 8, 'SError pending'), b('I', 7, 'IRQ pending'), b('F', 6, 'FIQ pending')],
+    fields: ISR_EL1_FIELDS,
   }),
 ];
 
@@ -416,3 +430,21 @@ export function esrSummary(esr: bigint): string {
       return EXCEPTION_CLASSES[ec] ?? `Reserved exception class ${hex(ec, 2)}`;
   }
 }
+
+/**
+ * Field accessors (accessors.ts): ESR_ELx above the ISS, and the ISS layouts
+ * by exception class (bit positions within the whole ESR).
+ */
+export const ESR_ELx = accessors([...esrTopFields(), ISS_FIELD]);
+/** ISS for a Data Abort (EC 0x24/0x25), with the ISV=1 fields. */
+export const ISS_DATA_ABORT = accessors(dataAbortIssFields(false));
+/** ISS for an Instruction Abort (EC 0x20/0x21). */
+export const ISS_INSTRUCTION_ABORT = accessors(instructionAbortIss(0n));
+/** ISS for a trapped MSR/MRS/system instruction (EC 0x18). */
+export const ISS_SYSREG = accessors(sysregIss());
+/** ISS for a trapped WFI/WFE (EC 0x01). */
+export const ISS_WFX = accessors(wfxIss());
+export const HPFAR_EL2 = accessors(HPFAR_EL2_FIELDS);
+
+/** Field accessors (accessors.ts). */
+export const ISR_EL1 = accessors(ISR_EL1_FIELDS);

@@ -3,7 +3,8 @@
  * ACTLR_ELx, CPACR_EL1, HCR_EL2, CPTR_EL2/EL3, MDCR_EL2/EL3, HSTR_EL2,
  * VPIDR/VMPIDR_EL2, SCR_EL3. Arm ARM D24.2; arch-facts.md §3 (HCR_EL2, SCTLR).
  */
-import { b, enc, f, reg, res1, whole } from './define';
+import { accessors } from './accessors';
+import { b, enc, f, reg, res1, res1Named, whole } from './define';
 import type { DecodeContext, FieldDef, RegisterDef } from './types';
 
 const TWO_BIT_TRAP: Record<number, string> = {
@@ -14,7 +15,7 @@ const TWO_BIT_TRAP: Record<number, string> = {
 };
 
 /** HCR_EL2 (Arm ARM D24.2.xx; arch-facts §3: every bit). */
-const HCR_EL2_FIELDS: FieldDef[] = [
+const HCR_EL2_FIELDS = [
   b('VM', 0, 'Virtualization enable: stage-2 translation for the EL1&0 regime', { 0: 'Stage 2 disabled', 1: 'Stage 2 enabled' }),
   b('SWIO', 1, 'Set/Way Invalidation Override: DC ISW behaves as DC CISW'),
   b('PTW', 2, 'Protected Table Walk: stage-1 walks to Device memory fault'),
@@ -78,7 +79,7 @@ const HCR_EL2_FIELDS: FieldDef[] = [
 ];
 
 /** SCR_EL3 (Arm ARM D24.2; TF-A include/arch/aarch64/arch.h). */
-const SCR_EL3_FIELDS: FieldDef[] = [
+const SCR_EL3_FIELDS = [
   b('NS', 0, 'Non-secure bit: security state of EL0/EL1 (and EL2)', { 0: 'Secure', 1: 'Non-secure' }),
   b('IRQ', 1, 'Physical IRQ routing to EL3'),
   b('FIQ', 2, 'Physical FIQ routing to EL3'),
@@ -136,12 +137,12 @@ const SCR_EL3_FIELDS: FieldDef[] = [
 const NOT_IN_SCTLR_EL2 = new Set(['UMA', 'TMT0', 'TMT', 'TME0', 'TME']);
 
 /** SCTLR_EL1 layout (also SCTLR_EL2 with E2H=1) — Arm ARM D24.2 SCTLR_EL1; Linux arch/arm64/tools/sysreg. */
-function sctlrEl1Fields(el2: boolean): FieldDef[] {
+function sctlrEl1Fields(el2: boolean) {
   const all = sctlrEl1AllFields(el2);
   return el2 ? all.filter((x) => !NOT_IN_SCTLR_EL2.has(x.name)) : all;
 }
 
-function sctlrEl1AllFields(el2: boolean): FieldDef[] {
+function sctlrEl1AllFields(el2: boolean) {
   return [
     b('M', 0, 'MMU enable for stage-1 translation', { 0: 'Stage 1 disabled', 1: 'Stage 1 enabled' }),
     b('A', 1, 'Alignment check enable'),
@@ -205,7 +206,7 @@ function sctlrEl1AllFields(el2: boolean): FieldDef[] {
 }
 
 /** SCTLR_EL2 with E2H=0 and SCTLR_EL3: RES1 at 4, 5, 11, 16, 18, 22, 23, 28, 29 (arch-facts §3). */
-function sctlrElxFields(el: 2 | 3): FieldDef[] {
+function sctlrElxFields(el: 2 | 3) {
   return [
     b('M', 0, 'MMU enable for stage-1 translation', { 0: 'Stage 1 disabled', 1: 'Stage 1 enabled' }),
     b('A', 1, 'Alignment check enable'),
@@ -234,7 +235,7 @@ function sctlrElxFields(el: 2 | 3): FieldDef[] {
   ];
 }
 
-const CPACR_FIELDS: FieldDef[] = [
+const CPACR_FIELDS = [
   f('ZEN', 17, 16, 'SVE trap control', TWO_BIT_TRAP),
   f('FPEN', 21, 20, 'Advanced SIMD and floating-point trap control', TWO_BIT_TRAP),
   f('SMEN', 25, 24, 'SME trap control', TWO_BIT_TRAP),
@@ -249,8 +250,8 @@ const CPACR_FIELDS: FieldDef[] = [
  * RES1 mask is 0x33ff, TF-A's CPTR_EL2_RES1 (Linux's CPTR_NVHE_EL2_RES1 0x32ff leaves
  * TZ out because KVM drives it as a trap on SVE hosts).
  */
-const TZ_RES1: FieldDef = { name: 'TZ', msb: 8, lsb: 8, description: 'Trap SVE (FEAT_SVE); RES1: this PE has no SVE', kind: 'res1' };
-const TSM_RES1: FieldDef = { name: 'TSM', msb: 12, lsb: 12, description: 'Trap SME (FEAT_SME); RES1: this PE has no SME', kind: 'res1' };
+const TZ_RES1 = res1Named('TZ', 8, 'Trap SVE (FEAT_SVE); RES1: this PE has no SVE');
+const TSM_RES1 = res1Named('TSM', 12, 'Trap SME (FEAT_SME); RES1: this PE has no SME');
 
 /** CPTR_EL2: E2H=0 layout (RES1 at 13, 12, 9, 8, [7:0]) or the CPACR-like E2H=1 layout. */
 function cptrEl2Fields(_v: bigint, ctx: DecodeContext): FieldDef[] {
@@ -273,6 +274,27 @@ function cptrEl2Fields(_v: bigint, ctx: DecodeContext): FieldDef[] {
     b('TCPAC', 31, 'Trap CPACR_EL1 accesses from EL1'),
   ];
 }
+
+/** MDCR_EL2 (Arm ARM D24.2 MDCR_EL2). */
+const MDCR_EL2_FIELDS = [
+    f('HPMN', 4, 0, 'Number of event counters accessible from EL1/EL0'),
+    b('TPMCR', 5, 'Trap PMCR_EL0 accesses'),
+    b('TPM', 6, 'Trap Performance Monitors accesses'),
+    b('HPME', 7, 'EL2 event counters enable'),
+    b('TDE', 8, 'Trap Debug Exceptions: route debug exceptions to EL2'),
+    b('TDA', 9, 'Trap Debug Access'),
+    b('TDOSA', 10, 'Trap debug OS-related register access'),
+    b('TDRA', 11, 'Trap Debug ROM Address register access'),
+    f('E2PB', 13, 12, 'EL2 Profiling Buffer control'),
+    b('TPMS', 14, 'Trap Performance Monitor Sampling'),
+    b('HPMD', 17, 'Guest performance monitors disable at EL2'),
+    b('TTRF', 19, 'Trap trace filter controls'),
+    b('HCCD', 23, 'Hypervisor cycle counter disable'),
+    f('E2TB', 25, 24, 'EL2 Trace Buffer'),
+    b('HLP', 26, 'Hypervisor long event counter enable'),
+    b('TDCC', 27, 'Trap DCC'),
+    b('MTPME', 28, 'Multi-threaded PMU enable'),
+];
 
 function actlr(el: 1 | 2 | 3): RegisterDef {
   const e = el === 1 ? enc(3, 0, 1, 0, 1) : el === 2 ? enc(3, 4, 1, 0, 1) : enc(3, 6, 1, 0, 1);
@@ -310,25 +332,7 @@ export const HYPERVISOR_REGISTERS: RegisterDef[] = [
     name: 'MDCR_EL2',
     description: 'Monitor Debug Configuration Register (EL2): debug and PMU traps to EL2',
     encoding: enc(3, 4, 1, 1, 1),
-    fields: [
-      f('HPMN', 4, 0, 'Number of event counters accessible from EL1/EL0'),
-      b('TPMCR', 5, 'Trap PMCR_EL0 accesses'),
-      b('TPM', 6, 'Trap Performance Monitors accesses'),
-      b('HPME', 7, 'EL2 event counters enable'),
-      b('TDE', 8, 'Trap Debug Exceptions: route debug exceptions to EL2'),
-      b('TDA', 9, 'Trap Debug Access'),
-      b('TDOSA', 10, 'Trap debug OS-related register access'),
-      b('TDRA', 11, 'Trap Debug ROM Address register access'),
-      f('E2PB', 13, 12, 'EL2 Profiling Buffer control'),
-      b('TPMS', 14, 'Trap Performance Monitor Sampling'),
-      b('HPMD', 17, 'Guest performance monitors disable at EL2'),
-      b('TTRF', 19, 'Trap trace filter controls'),
-      b('HCCD', 23, 'Hypervisor cycle counter disable'),
-      f('E2TB', 25, 24, 'EL2 Trace Buffer'),
-      b('HLP', 26, 'Hypervisor long event counter enable'),
-      b('TDCC', 27, 'Trap DCC'),
-      b('MTPME', 28, 'Multi-threaded PMU enable'),
-    ],
+    fields: MDCR_EL2_FIELDS,
   }),
   reg({
     name: 'MDCR_EL3',
@@ -413,3 +417,10 @@ export const HYPERVISOR_REGISTERS: RegisterDef[] = [
   }),
 ];
 
+
+/** Field accessors (accessors.ts). SCTLR_EL1 also serves SCTLR_EL2 with E2H=1; SCTLR_EL2 is the E2H=0 layout (also SCTLR_EL3's). */
+export const HCR_EL2 = accessors(HCR_EL2_FIELDS);
+export const SCR_EL3 = accessors(SCR_EL3_FIELDS);
+export const SCTLR_EL1 = accessors(sctlrEl1AllFields(false));
+export const SCTLR_EL2 = accessors(sctlrElxFields(2));
+export const MDCR_EL2 = accessors(MDCR_EL2_FIELDS);

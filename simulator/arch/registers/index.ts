@@ -28,6 +28,8 @@ import { DEBUG_REGISTERS } from './debug';
 import { vheAliases } from './aliases';
 
 export * from './types';
+export * from './accessors';
+export * from './fields';
 export { VHE_REDIRECTS, VHE_ALIASES } from './aliases';
 
 const BASE: RegisterDef[] = [

@@ -12,12 +12,19 @@ export interface DecodeContext {
 
 export type FieldKind = 'field' | 'res0' | 'res1';
 
-export interface FieldDef {
-  name: string;
+/**
+ * One field of a layout. The type parameters keep the literal name and bit
+ * positions of fields written in the table (`b('TGE', 27, …)` is a
+ * `FieldDef<'TGE', 27, 27>`), so the accessors generated from a layout
+ * (`accessors.ts`) are typed by field name and know at compile time which
+ * 32-bit half of the register holds each field.
+ */
+export interface FieldDef<N extends string = string, M extends number = number, L extends number = number> {
+  name: N;
   /** Most significant bit, inclusive, counted in the whole register. */
-  msb: number;
+  msb: M;
   /** Least significant bit, inclusive, counted in the whole register. */
-  lsb: number;
+  lsb: L;
   description: string;
   /** Enumerated values → their architectural meaning. */
   values?: Record<number, string>;
