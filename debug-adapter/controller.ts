@@ -9,7 +9,7 @@
  * running forward and while re-executing a segment during a reverse search
  * (replay mutes trace events).
  */
-import { decodeFunctionId, ffaErrorName, HAFNIUM_IDS } from '../simulator/arch/index';
+import { decodeFunctionId, ffaErrorName, ffaFid, HAFNIUM_IDS } from '../simulator/arch/index';
 import { exceptionLabel } from '../simulator/engine/callChain';
 import type { Firmware } from '../simulator/firmware/index';
 import { CHECKER_RULES } from '../simulator/checks/index';
@@ -21,8 +21,8 @@ import type { ScenarioModel } from '../simulator/scenario/model';
 import type { FaultRecord } from '../simulator/trace/events';
 import { hex } from '../simulator/util/hex';
 
-/** FF-A FFA_ERROR function ID (FF-A v1.1 §13.2, arch-facts.md). */
-const FFA_ERROR = 0x8400_0060;
+/** FF-A FFA_ERROR function ID (SMC32), from the FF-A function table (simulator/arch/decoders/smccc.ts). */
+const FFA_ERROR = ffaFid('ERROR', 32);
 
 export interface ExceptionFilterDef {
   filter: string;

@@ -10,6 +10,8 @@
  * traced as an `ffa-call` event — and ends with an exception return into the
  * caller or, after a world or vCPU switch, into another endpoint.
  */
+import { SCTLR_EL1 } from '../arch/registers/fields';
+import { SCTLR_EL1_RESET } from '../pe/reset';
 import { EC } from '../pe/exception';
 import type { ExceptionRecord } from '../pe/exception';
 import type { Pe } from '../pe/pe';
@@ -88,8 +90,7 @@ const HCR_SEL0 = HCR_E2H | HCR_TGE | (1n << 31n) | (1n << 18n) | (1n << 20n);
 /** TCR_EL2 with E2H=1 (TCR_EL1 layout): T0SZ=32, IRGN0=ORGN0=WBWA, SH0=Inner, TG0=4K, EPD1, IPS=48 bits. */
 const TCR_EL20 = 0x5_0080_3520n;
 /** SCTLR_EL2 with E2H=1 (SCTLR_EL1 layout): the reset RES1/nTWx bits plus M, C, I. */
-const SCTLR_EL20 = 0x30d5_0800n | 1n | 4n | 0x1000n;
-export const SCTLR_EL1_RESET = 0x30d5_0800n;
+const SCTLR_EL20 = SCTLR_EL1_RESET | SCTLR_EL1.M.mask | SCTLR_EL1.C.mask | SCTLR_EL1.I.mask;
 
 export const SCR_NS = 1n;
 export const SCR_FIQ = 1n << 2n;

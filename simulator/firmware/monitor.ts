@@ -10,7 +10,8 @@ import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
 import { hex } from '../util/hex';
 import { captureCurrent, enterContext, entrySpsr, freshContext, returnToCaller, saveContext } from './context';
-import { SCR_EEL2, SCR_FIQ, SCR_NS, SCTLR_EL1_RESET, ffaError, type Firmware } from './firmware';
+import { SCTLR_EL1_RESET } from '../pe/reset';
+import { SCR_EEL2, SCR_FIQ, SCR_NS, ffaError, type Firmware } from './firmware';
 import { h64 } from './state';
 
 /** SMCCC dispatch (SMC Calling Convention DEN 0028 §2; TF-A std_svc / spmd). */

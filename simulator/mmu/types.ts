@@ -5,6 +5,7 @@
  */
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from '../memory/attributes';
+import type { TlbEntry } from './tlb';
 
 /** What kind of access is being translated (affects permission checks and ESR.WnR/S1PTW). */
 export const enum AccessType {
@@ -72,4 +73,9 @@ export interface TlbUse {
 export interface MmuObserver {
   onWalkRead?(pe: Pe, read: WalkRead): void;
   onTlbUse?(pe: Pe, use: TlbUse): void;
+  /**
+   * A walk's result was cached in PE `pe`'s TLB (after the `onWalkRead` calls of
+   * the descriptors it read): stage-2 entries, then the combined entry.
+   */
+  onTlbFill?(pe: Pe, entry: TlbEntry): void;
 }
