@@ -5,7 +5,7 @@
  * descriptors from the base down), interrupt lines, faults and findings.
  * Everything comes from simulator APIs; this file only arranges it.
  */
-import { decodePstate, decodeValue, fieldValueText, type DecodedField } from '../simulator/arch/index';
+import { byRelevance, decodePstate, decodeValue, fieldValueText, type DecodedField } from '../simulator/arch/index';
 import { CacheHierarchy, type LineCopyView } from '../simulator/cache/index';
 import type { Machine } from '../simulator/engine/machine';
 import { describeTlb } from '../simulator/mmu/view';
@@ -41,7 +41,7 @@ export interface ScopeDef {
 }
 
 function fieldNodes(fields: DecodedField[], prefix: string): VarNode[] {
-  return fields
+  return byRelevance(fields)
     .filter((f) => f.kind !== 'res0' || f.violation)
     .map((f) => ({
       name: `${f.name} [${f.msb === f.lsb ? f.msb : `${f.msb}:${f.lsb}`}]`,

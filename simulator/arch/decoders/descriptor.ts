@@ -151,10 +151,13 @@ export function decodeDescriptor(value: bigint, ctx: DescriptorContext): Decoded
     const d: DecodedDescriptor = { value: v, type, stage, level, address, summary: '', fields: [] };
     if (stage === 1) {
       layout.push(
-        b('PXNTable', 59, 'PXN limit for subsequent levels'),
-        b('UXNTable', 60, 'UXN (XN) limit for subsequent levels'),
+        b('PXNTable', 59, 'PXN limit for subsequent levels', { 0: 'No PXN limit on subsequent levels', 1: 'Subsequent levels are privileged execute-never' }),
+        b('UXNTable', 60, 'UXN (XN) limit for subsequent levels', { 0: 'No UXN/XN limit on subsequent levels', 1: 'Subsequent levels are unprivileged execute-never (XN)' }),
         f('APTable', 62, 61, 'Access permission limit for subsequent levels', AP_TABLE),
-        b('NSTable', 63, 'Subsequent levels are in the Non-secure PA space (Secure state only)'),
+        b('NSTable', 63, 'PA space of subsequent levels (Secure state only)', {
+          0: 'Subsequent levels stay in the current PA space',
+          1: 'Subsequent levels are in the Non-secure PA space (Secure state only)',
+        }),
       );
       layout.push(f('Ignored', 58, 51, 'Ignored by hardware'));
       d.table = { pxnTable: bit(59), uxnTable: bit(60), apTable: num(62, 61), nsTable: bit(63) };
@@ -180,8 +183,8 @@ export function decodeDescriptor(value: bigint, ctx: DescriptorContext): Decoded
     f('SH', 9, 8, 'Shareability', SH_TEXT),
     b('AF', 10, 'Access Flag', { 0: 'Not accessed: first access faults (access flag fault)', 1: 'Accessed' }),
     fmt('OA', 47, shift, 'Output address', (x) => hex(x << BigInt(shift))),
-    b('DBM', 51, 'Dirty Bit Modifier'),
-    b('Contiguous', 52, 'Contiguous hint'),
+    b('DBM', 51, 'Dirty Bit Modifier', { 0: 'No hardware dirty-state management', 1: 'Writable-clean: hardware may set it writable on write (FEAT_HAFDBS)' }),
+    b('Contiguous', 52, 'Contiguous hint', { 0: 'Not part of a contiguous set', 1: 'One of a contiguous set of entries (TLB may cache them as one)' }),
   ];
   const d: DecodedDescriptor = {
     value: v,

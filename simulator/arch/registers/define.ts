@@ -31,6 +31,33 @@ export function fmt<N extends string, M extends number, L extends number>(
   return { name, msb, lsb, description, format };
 }
 
+/** A field users look for first (TCR.T0SZ, HCR_EL2.TGE): listed before the others. */
+export function primary<F extends FieldDef>(fd: F): F {
+  fd.relevance = 'primary';
+  return fd;
+}
+
+/** A field rarely looked at (controls of features the modelled PE lacks): listed last. */
+export function rare<F extends FieldDef>(fd: F): F {
+  fd.relevance = 'rare';
+  return fd;
+}
+
+/**
+ * Mark the fields of a layout users look for first and those rarely looked at
+ * (by name; an unknown name is an error in the table). Returns the layout.
+ */
+export function withRelevance<F extends FieldDef>(fields: F[], marks: { primary?: readonly F['name'][]; rare?: readonly F['name'][] }): F[] {
+  for (const [relevance, names] of [['primary', marks.primary ?? []], ['rare', marks.rare ?? []]] as const) {
+    for (const name of names) {
+      const fd = fields.find((x) => x.name === name);
+      if (fd === undefined) throw new Error(`relevance: no field ${name} in the layout`);
+      fd.relevance = relevance;
+    }
+  }
+  return fields;
+}
+
 /** RES1 bit(s). */
 export function res1(msb: number, lsb = msb): FieldDef<'RES1'> & { kind: 'res1' } {
   return { name: 'RES1', msb, lsb, description: 'Reserved, should be one', kind: 'res1' };

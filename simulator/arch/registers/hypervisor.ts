@@ -4,7 +4,7 @@
  * VPIDR/VMPIDR_EL2, SCR_EL3. Arm ARM D24.2; arch-facts.md §3 (HCR_EL2, SCTLR).
  */
 import { accessors } from './accessors';
-import { b, enc, f, reg, res1, res1Named, whole } from './define';
+import { b, enc, f, reg, res1, res1Named, whole, withRelevance } from './define';
 import type { DecodeContext, FieldDef, RegisterDef } from './types';
 
 const TWO_BIT_TRAP: Record<number, string> = {
@@ -15,19 +15,19 @@ const TWO_BIT_TRAP: Record<number, string> = {
 };
 
 /** HCR_EL2 (Arm ARM D24.2.xx; arch-facts §3: every bit). */
-const HCR_EL2_FIELDS = [
+const HCR_EL2_FIELDS = withRelevance([
   b('VM', 0, 'Virtualization enable: stage-2 translation for the EL1&0 regime', { 0: 'Stage 2 disabled', 1: 'Stage 2 enabled' }),
   b('SWIO', 1, 'Set/Way Invalidation Override: DC ISW behaves as DC CISW'),
-  b('PTW', 2, 'Protected Table Walk: stage-1 walks to Device memory fault'),
-  b('FMO', 3, 'Physical FIQ routing to EL2 (and vFIQ enable)'),
-  b('IMO', 4, 'Physical IRQ routing to EL2 (and vIRQ enable)'),
-  b('AMO', 5, 'Physical SError routing to EL2 (and vSError enable)'),
+  b('PTW', 2, 'Protected Table Walk', { 0: 'Stage-1 walks to stage-2 Device memory are permitted', 1: 'Stage-1 walks to stage-2 Device memory take a stage-2 permission fault' }),
+  b('FMO', 3, 'Physical FIQ routing', { 0: 'FIQs not routed to EL2; vFIQ disabled', 1: 'Physical FIQs routed to EL2; vFIQ enabled' }),
+  b('IMO', 4, 'Physical IRQ routing', { 0: 'IRQs not routed to EL2; vIRQ disabled', 1: 'Physical IRQs routed to EL2; vIRQ enabled' }),
+  b('AMO', 5, 'Physical SError routing', { 0: 'SErrors not routed to EL2; vSError disabled', 1: 'Physical SErrors routed to EL2; vSError enabled' }),
   b('VF', 6, 'Virtual FIQ pending'),
   b('VI', 7, 'Virtual IRQ pending'),
   b('VSE', 8, 'Virtual SError pending'),
-  b('FB', 9, 'Force broadcast of TLB/IC maintenance to the Inner Shareable domain'),
+  b('FB', 9, 'Force broadcast of EL1 TLB/IC maintenance', { 0: 'EL1 TLB and IC maintenance act as written', 1: 'EL1 TLB and IC maintenance broadcast to the Inner Shareable domain' }),
   f('BSU', 11, 10, 'Barrier Shareability upgrade for EL1/EL0 barriers', { 0: 'No effect', 1: 'Inner Shareable', 2: 'Outer Shareable', 3: 'Full system' }),
-  b('DC', 12, 'Default Cacheability: stage 1 off behaves as Normal WB, stage 2 on (ignored when E2H=TGE=1)'),
+  b('DC', 12, 'Default Cacheability', { 0: 'EL1&0 with stage 1 off: Device-nGnRnE data accesses', 1: 'EL1&0 stage 1 off behaves as Normal WB, stage 2 on (ignored when E2H=TGE=1)' }),
   b('TWI', 13, 'Trap WFI to EL2'),
   b('TWE', 14, 'Trap WFE to EL2'),
   b('TID0', 15, 'Trap ID group 0'),
@@ -42,14 +42,14 @@ const HCR_EL2_FIELDS = [
   b('TPU', 24, 'Trap cache maintenance to Point of Unification'),
   b('TTLB', 25, 'Trap TLB maintenance instructions'),
   b('TVM', 26, 'Trap Virtual Memory controls: EL1 writes of SCTLR/TTBRn/TCR/ESR/FAR/AFSRn/MAIR/AMAIR/CONTEXTIDR'),
-  b('TGE', 27, 'Trap General Exceptions: EL1-targeted exceptions go to EL2'),
+  b('TGE', 27, 'Trap General Exceptions', { 0: 'EL1-targeted exceptions go to EL1', 1: 'EL1-targeted exceptions from EL0 go to EL2 (EL0 runs as a host application)' }),
   b('TDZ', 28, 'Trap DC ZVA'),
   b('HCD', 29, 'HVC instruction disable'),
   b('TRVM', 30, 'Trap Reads of Virtual Memory controls'),
   b('RW', 31, 'Execution state of EL1', { 0: 'EL1 is AArch32', 1: 'EL1 is AArch64' }),
   b('CD', 32, 'Stage-2 Data access cacheability disable'),
   b('ID', 33, 'Stage-2 Instruction access cacheability disable'),
-  b('E2H', 34, 'EL2 Host: Virtualization Host Extensions enabled (FEAT_VHE)'),
+  b('E2H', 34, 'EL2 Host (FEAT_VHE)', { 0: 'EL2 Host off: EL2 keeps its own register layouts and the EL2 regime', 1: 'EL2 Host: Virtualization Host Extensions enabled (FEAT_VHE)' }),
   b('TLOR', 35, 'Trap LOR registers'),
   b('TERR', 36, 'Trap error record accesses'),
   b('TEA', 37, 'Route synchronous External aborts to EL2'),
@@ -61,7 +61,7 @@ const HCR_EL2_FIELDS = [
   b('NV1', 43, 'Nested Virtualization (EL1 register redirection)'),
   b('AT', 44, 'Trap AT S1E0*/S1E1* to EL2'),
   b('NV2', 45, 'Enhanced Nested Virtualization (VNCR_EL2 memory redirection)'),
-  b('FWB', 46, 'Forced Write-Back: stage-2 MemAttr combines with FWB semantics'),
+  b('FWB', 46, 'Forced Write-Back (FEAT_S2FWB)', { 0: 'Stage-2 MemAttr combines with stage 1 (the stricter wins)', 1: 'Stage-2 MemAttr combines with FWB semantics (forced Write-Back)' }),
   b('FIEN', 47, 'Fault Injection Enable'),
   b('GPF', 48, 'Route Granule Protection Faults to EL2'),
   b('TID4', 49, 'Trap ID group 4 (CCSIDR, CLIDR, CSSELR)'),
@@ -76,10 +76,13 @@ const HCR_EL2_FIELDS = [
   b('TID5', 58, 'Trap ID group 5 (GMID_EL1)'),
   b('TWEDEn', 59, 'TWE Delay Enable'),
   f('TWEDEL', 63, 60, 'TWE Delay: 2^(TWEDEL+8) cycles'),
-];
+], {
+  primary: ['VM', 'FMO', 'IMO', 'AMO', 'VF', 'VI', 'VSE', 'FB', 'BSU', 'DC', 'TWI', 'TWE', 'TID3', 'TSC', 'TVM', 'TGE', 'TRVM', 'RW', 'E2H', 'PTW', 'FWB', 'CD', 'ID'],
+  rare: ['TLOR', 'TERR', 'TEA', 'MIOCNCE', 'TME', 'APK', 'API', 'NV', 'NV1', 'NV2', 'FIEN', 'GPF', 'TID4', 'TICAB', 'AMVOFFEN', 'TOCU', 'EnSCXT', 'TTLBIS', 'TTLBOS', 'ATA', 'DCT', 'TID5', 'TWEDEn', 'TWEDEL'],
+});
 
 /** SCR_EL3 (Arm ARM D24.2; TF-A include/arch/aarch64/arch.h). */
-const SCR_EL3_FIELDS = [
+const SCR_EL3_FIELDS = withRelevance([
   b('NS', 0, 'Non-secure bit: security state of EL0/EL1 (and EL2)', { 0: 'Secure', 1: 'Non-secure' }),
   b('IRQ', 1, 'Physical IRQ routing to EL3'),
   b('FIQ', 2, 'Physical FIQ routing to EL3'),
@@ -131,7 +134,10 @@ const SCR_EL3_FIELDS = [
   b('EnIDCP128', 55, '128-bit IMPLEMENTATION DEFINED system registers enable'),
   b('FGTEn2', 59, 'Fine-Grained Traps 2 enable'),
   b('NSE', 62, 'Security state with NS (FEAT_RME): {NSE,NS} 00 Secure, 01 Non-secure, 11 Realm'),
-];
+], {
+  primary: ['NS', 'IRQ', 'FIQ', 'EA', 'SMD', 'HCE', 'RW', 'ST', 'TWI', 'TWE', 'EEL2'],
+  rare: ['TLOR', 'TERR', 'APK', 'API', 'EASE', 'NMEA', 'FIEN', 'TID3', 'TID5', 'EnSCXT', 'ATA', 'FGTEn', 'ECVEn', 'TWEDEn', 'TWEDEL', 'TME', 'AMVOFFEN', 'EnAS0', 'ADEn', 'HXEn', 'GCSEn', 'TRNDR', 'EnTP2', 'RCWMASKEn', 'TCR2En', 'SCTLR2En', 'PIEn', 'AIEn', 'D128En', 'GPF', 'MECEn', 'EnFPM', 'TMEA', 'TWERR', 'PFAREn', 'EnIDCP128', 'FGTEn2', 'NSE'],
+});
 
 /** Fields of SCTLR_EL1 that SCTLR_EL2 (E2H=1) does not have: UMA and the TME controls are RES0 there (Linux arch/arm64/tools/sysreg). */
 const NOT_IN_SCTLR_EL2 = new Set(['UMA', 'TMT0', 'TMT', 'TME0', 'TME']);
@@ -143,7 +149,7 @@ function sctlrEl1Fields(el2: boolean) {
 }
 
 function sctlrEl1AllFields(el2: boolean) {
-  return [
+  return withRelevance([
     b('M', 0, 'MMU enable for stage-1 translation', { 0: 'Stage 1 disabled', 1: 'Stage 1 enabled' }),
     b('A', 1, 'Alignment check enable'),
     b('C', 2, 'Data access cacheability control', { 0: 'Data accesses Non-cacheable', 1: 'No effect on data cacheability' }),
@@ -202,12 +208,15 @@ function sctlrEl1AllFields(el2: boolean) {
     b('NMI', 61, 'Non-maskable interrupts enable (FEAT_NMI)'),
     b('SPINTMASK', 62, 'SP interrupt mask'),
     b('TIDCP', 63, 'Trap EL0 IMPLEMENTATION DEFINED system register accesses'),
-  ];
+  ], {
+    primary: ['M', 'A', 'C', 'SA', 'SA0', 'UMA', 'I', 'DZE', 'UCT', 'nTWI', 'nTWE', 'WXN', 'SPAN', 'E0E', 'EE', 'UCI', 'EPAN'],
+    rare: ['CP15BEN', 'ITD', 'SED', 'EnRCTX', 'EnDB', 'TSCXT', 'EnDA', 'EnIB', 'EnIA', 'CMOW', 'MSCEn', 'EnFPM', 'BT0', el2 ? 'BT' : 'BT1', 'ITFSB', 'TCF0', 'TCF', 'ATA0', 'ATA', 'DSSBS', 'TWEDEn', 'TWEDEL', 'TMT0', 'TMT', 'TME0', 'TME', 'EnASR', 'EnAS0', 'EnALS', 'TCSO0', 'TCSO', 'EnTP2', 'NMI', 'SPINTMASK', 'TIDCP'],
+  });
 }
 
 /** SCTLR_EL2 with E2H=0 and SCTLR_EL3: RES1 at 4, 5, 11, 16, 18, 22, 23, 28, 29 (arch-facts §3). */
 function sctlrElxFields(el: 2 | 3) {
-  return [
+  return withRelevance([
     b('M', 0, 'MMU enable for stage-1 translation', { 0: 'Stage 1 disabled', 1: 'Stage 1 enabled' }),
     b('A', 1, 'Alignment check enable'),
     b('C', 2, 'Data access cacheability control', { 0: 'Data accesses Non-cacheable', 1: 'No effect on data cacheability' }),
@@ -232,7 +241,10 @@ function sctlrElxFields(el: 2 | 3) {
     f('TCF', 41, 40, 'Tag Check Fault', { 0: 'No effect', 1: 'Synchronous exception', 2: 'Asynchronously accumulated', 3: 'Asymmetric' }),
     b('ATA', 43, 'Allocation Tag Access'),
     b('DSSBS', 44, 'Default PSTATE.SSBS on exception entry'),
-  ];
+  ], {
+    primary: ['M', 'A', 'C', 'SA', 'I', 'WXN', 'EE'],
+    rare: ['EnDB', 'EnDA', 'EnIB', 'EnIA', 'BT', 'ITFSB', 'TCF', 'ATA', 'DSSBS'],
+  });
 }
 
 const CPACR_FIELDS = [

@@ -44,8 +44,14 @@ const MPIDR_EL1_FIELDS = [
 const CTR_EL0_FIELDS = [
   fmt('TminLine', 37, 32, 'Tag minimum line: log2 words of the smallest tag granule line', (v) => `${v}`),
   res1(31),
-  b('DIC', 29, 'Instruction cache invalidation to PoU not required for data-to-instruction coherence'),
-  b('IDC', 28, 'Data cache clean to PoU not required for instruction-to-data coherence'),
+  b('DIC', 29, 'Instruction cache invalidation to the PoU for data-to-instruction coherence', {
+    0: 'Instruction cache invalidation to the PoU is required for data-to-instruction coherence',
+    1: 'Instruction cache invalidation to the PoU is not required for data-to-instruction coherence',
+  }),
+  b('IDC', 28, 'Data cache clean to the PoU for instruction-to-data coherence', {
+    0: 'Data cache clean to the PoU is required for instruction-to-data coherence',
+    1: 'Data cache clean to the PoU is not required for instruction-to-data coherence',
+  }),
   fmt('CWG', 27, 24, 'Cache Writeback Granule: log2 words', (v) => (v === 0n ? 'Not provided' : lineBytes(v))),
   fmt('ERG', 23, 20, 'Exclusives Reservation Granule: log2 words', (v) => (v === 0n ? 'Not provided' : lineBytes(v))),
   fmt('DminLine', 19, 16, 'Smallest data cache line: log2 words', lineBytes),

@@ -144,11 +144,20 @@ function meaningOf(fd: FieldDef, v: bigint, full: bigint): { meaning: string; vi
     return v === allOnes(fd.msb, fd.lsb) ? { meaning: 'RES1' } : { meaning: 'RES1 bits clear: should be 1', violation: true };
   }
   if (fd.format) return { meaning: fd.format(v, full) };
+  const oneBit = fd.msb === fd.lsb;
   if (fd.values) {
     const text = v <= 0xffffn ? fd.values[Number(v)] : undefined;
-    return { meaning: text ?? 'Reserved value' };
+    if (text !== undefined) return { meaning: text };
+    if (!oneBit) return { meaning: 'Reserved value' };
   }
+  // A one-bit field says what it does when set: the meaning must describe the value held (issue #9 item 4).
+  if (oneBit) return { meaning: v === 0n ? notSet(fd) : fd.description };
   return { meaning: fd.description };
+}
+
+/** The generated meaning of a clear one-bit field without its own text for 0: `Not set (1: Trap WFI to EL2)`. */
+export function notSet(fd: FieldDef): string {
+  return `Not set (1: ${fd.values?.[1] ?? fd.description})`;
 }
 
 function decodeFields(fields: FieldDef[], value: bigint): DecodedField[] {
@@ -165,6 +174,7 @@ function decodeFields(fields: FieldDef[], value: bigint): DecodedField[] {
       kind: fd.kind ?? 'field',
     };
     if (violation) d.violation = true;
+    if (fd.relevance) d.relevance = fd.relevance;
     if (fd.children) d.children = decodeFields(fd.children, value);
     return d;
   });

@@ -7,7 +7,7 @@ import { hex } from '../../util/hex';
 import { decodeMairAttr } from '../decoders/memoryAttributes';
 import { FSC_VALUES } from './exception';
 import { accessors } from './accessors';
-import { SHAREABILITY as SH, CACHEABILITY as RGN, PA_SIZE, TG0, TG1, addr, b, enc, f, fmt, reg, res1, res1Named } from './define';
+import { SHAREABILITY as SH, CACHEABILITY as RGN, PA_SIZE, TG0, TG1, addr, b, enc, f, fmt, reg, res1, res1Named, withRelevance } from './define';
 import type { DecodeContext, FieldDef, RegisterDef } from './types';
 
 const regionBits = (v: bigint): string => `${v} (${64n - v}-bit region)`;
@@ -26,7 +26,7 @@ function region0() {
 
 /** TCR_EL1 and TCR_EL2 with E2H=1 (two VA ranges). */
 function tcrEl1Fields() {
-  return [
+  return withRelevance([
     ...region0(),
     b('EPD0', 7, 'Translation walk disable for TTBR0 region', { 0: 'Walks enabled', 1: 'TTBR0 misses fault' }),
     t1sz(),
@@ -57,12 +57,15 @@ function tcrEl1Fields() {
     b('DS', 59, '52-bit output with 4KB/16KB granules (FEAT_LPA2)'),
     b('MTX0', 60, 'Extended memory tag checking for TTBR0'),
     b('MTX1', 61, 'Extended memory tag checking for TTBR1'),
-  ];
+  ], {
+    primary: ['T0SZ', 'EPD0', 'IRGN0', 'ORGN0', 'SH0', 'TG0', 'T1SZ', 'A1', 'EPD1', 'IRGN1', 'ORGN1', 'SH1', 'TG1', 'IPS', 'AS'],
+    rare: ['HWU0', 'HWU1', 'TBID0', 'TBID1', 'NFD0', 'NFD1', 'E0PD0', 'E0PD1', 'TCMA0', 'TCMA1', 'DS', 'MTX0', 'MTX1'],
+  });
 }
 
 /** TCR_EL2 with E2H=0 and TCR_EL3 (one VA range; RES1 at 23 and 31). */
 function tcrElxFields() {
-  return [
+  return withRelevance([
     ...region0(),
     f('PS', 18, 16, 'Physical Address Size', PA_SIZE),
     b('TBI', 20, 'Top Byte Ignored'),
@@ -76,7 +79,7 @@ function tcrElxFields() {
     res1(31),
     b('DS', 32, '52-bit output with 4KB/16KB granules (FEAT_LPA2)'),
     b('MTX', 33, 'Extended memory tag checking'),
-  ];
+  ], { primary: ['T0SZ', 'IRGN0', 'ORGN0', 'SH0', 'TG0', 'PS'], rare: ['HWU', 'TBID', 'TCMA', 'DS', 'MTX'] });
 }
 
 /** SL0 meaning depends on TG0 (Arm ARM D24.2 VTCR_EL2.SL0). */
@@ -87,7 +90,7 @@ function sl0Text(v: bigint, reg: bigint): string {
   return (['Start at level 3', 'Start at level 2', 'Start at level 1', 'Start at level 0 (FEAT_LPA, 16KB/64KB)'] as const)[sl0];
 }
 
-const VTCR_FIELDS = [
+const VTCR_FIELDS = withRelevance([
   t0sz(),
   fmt('SL0', 7, 6, 'Starting level of the stage-2 walk (with TG0)', sl0Text),
   f('IRGN0', 9, 8, 'Inner cacheability of stage-2 table walks', RGN),
@@ -112,7 +115,10 @@ const VTCR_FIELDS = [
   b('GCSH', 40, 'Guarded Control Stack hardening'),
   b('TL0', 41, 'TopLevel0 check (FEAT_THE)'),
   b('HAFT', 44, 'Hardware managed Access Flag for Table descriptors'),
-];
+], {
+  primary: ['T0SZ', 'SL0', 'IRGN0', 'ORGN0', 'SH0', 'TG0', 'PS', 'VS'],
+  rare: ['HWU', 'DS', 'SL2', 'AssuredOnly', 'TL1', 'S2PIE', 'S2POE', 'D128', 'GCSH', 'TL0', 'HAFT'],
+});
 
 const cnp = () => b('CnP', 0, 'Common not Private: translation table entries shared with other PEs in the Inner Shareable domain');
 const baddr = () => addr('BADDR', 47, 1, 'Translation table base address (aligned to the table size)', 1);
