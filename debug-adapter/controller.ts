@@ -9,10 +9,9 @@
  * running forward and while re-executing a segment during a reverse search
  * (replay mutes trace events).
  */
-import { decodeFunctionId, ffaErrorName, ffaFid, HAFNIUM_IDS } from '../simulator/arch/index';
+import { decodeFunctionId, ffaErrorName, ffaFid, HAFNIUM_IDS, RULES } from '../simulator/arch/index';
 import { exceptionLabel } from '../simulator/engine/callChain';
 import type { Firmware } from '../simulator/firmware/index';
-import { CHECKER_RULES } from '../simulator/checks/index';
 import { evaluateCondition } from '../simulator/engine/evaluate';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
 import { evaluateExpectation } from '../simulator/engine/report';
@@ -46,8 +45,8 @@ export function exceptionFilters(): ExceptionFilterDef[] {
   out.push({ filter: 'fault:alignment', label: 'Alignment fault', description: 'Stop on alignment faults (data, PC and SP alignment)', default: true });
   out.push({ filter: 'fault:other', label: 'Other faults', description: 'Stop on other aborts, undefined instructions and illegal execution state', default: true });
   out.push({ filter: 'exception:any', label: 'Every exception taken', description: 'Stop on every exception a PE takes (SVC/HVC/SMC calls, traps, interrupts)' });
-  for (const rule of CHECKER_RULES) out.push({ filter: `finding:${rule}`, label: `Finding: ${rule}`, description: `Stop when the ${rule} checker reports a finding`, default: true });
-  out.push({ filter: 'finding:other', label: 'Other findings (FF-A, isolation, …)', description: 'Stop on findings of the firmware layer and other checkers', default: true });
+  // One filter per registered rule (simulator/arch/rules.ts): the checkers' and the firmware's.
+  for (const r of RULES) out.push({ filter: `finding:${r.id}`, label: `Finding: ${r.id}`, description: `Stop when a run reports ${r.id}: ${r.summary}`, default: true });
   out.push({ filter: 'ffa-error', label: 'FF-A error return', description: 'Stop when an SMC/HVC/ERET returns FFA_ERROR in w0', default: true });
   out.push({ filter: 'livelock', label: 'Livelock', description: 'Stop when a checker stops the run (e.g. livelock detected)', default: true });
   out.push({ filter: 'expectation', label: 'Failed expectation', description: 'Stop at the end of the run when an expectation fails', default: true });
@@ -301,7 +300,7 @@ export class DebugController {
     }
     for (; this.seenFindings < m.findings.length; this.seenFindings++) {
       const fd = m.findings[this.seenFindings];
-      const id = (CHECKER_RULES as readonly string[]).includes(fd.rule) ? `finding:${fd.rule}` : 'finding:other';
+      const id = `finding:${fd.rule}`;
       if (open() && this.filters.has(id) && this.filterOk(id, fd.pe ?? 0))
         stops.push({ reason: 'exception', pe: fd.pe ?? 0, description: `${fd.rule}: ${fd.message}`, exceptionId: id, details: fd.message });
     }

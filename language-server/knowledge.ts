@@ -7,7 +7,7 @@
  */
 import { KNOWN_DIRECTIVES } from '../simulator/scenario/layout';
 import { FAULT_KINDS as SCENARIO_FAULT_KINDS } from '../simulator/scenario/expectBlock';
-import { CHECKER_RULES } from '../simulator/checks/index';
+import { RULES, type RuleDef } from '../simulator/arch/rules';
 import { decodeFunctionId } from '../simulator/arch/decoders/smccc';
 import { MNEMONICS, mnemonicInfo } from '../simulator/isa/mnemonics';
 import { hex } from '../simulator/util/hex';
@@ -71,5 +71,5 @@ export function barrierFixFor(rule: string, severity: string): string[] | undefi
   }
 }
 
-/** Rule ids of the architectural checkers, for completion after `finding`. */
-export const FINDING_RULES: readonly string[] = CHECKER_RULES;
+/** Every registered rule (simulator/arch/rules.ts), for completion after `finding`. */
+export const FINDING_RULES: readonly RuleDef[] = RULES;

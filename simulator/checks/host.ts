@@ -7,6 +7,7 @@ import type { MemorySystem } from '../memory/system';
 import type { Mmu } from '../mmu/types';
 import type { Pe } from '../pe/pe';
 import type { TraceBus } from '../trace/bus';
+import type { RuleId } from '../arch/rules';
 import type { Finding, FindingSeverity } from '../trace/events';
 import { hex } from '../util/hex';
 
@@ -97,7 +98,7 @@ export class FindingSink {
     return line === undefined ? fallback : `line ${line + 1}`;
   }
 
-  report(rule: string, severity: FindingSeverity, message: string, line: number | undefined, related: Related[], pe?: number): void {
+  report(rule: RuleId, severity: FindingSeverity, message: string, line: number | undefined, related: Related[], pe?: number): void {
     const rel = related.filter((r): r is { line: number; message: string } => r.line !== undefined);
     const relLines = rel.map((r) => r.line);
     const key = `${rule}|${line}|${relLines.join(',')}`;

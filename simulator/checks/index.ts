@@ -11,10 +11,12 @@
  * With `cache_model off` (flat memory) only the rules that do not need the
  * caches run: `break-before-make`, `tlbi-without-sync`, `sysreg-without-isb`.
  *
- * Rules: mismatched-attributes, mmu-off-with-dirty-lines, pou-where-poc-needed
+ * Rules (ids, references and fixes in the registry, simulator/arch/rules.ts):
+ * mismatched-attributes, mmu-off-with-dirty-lines, pou-where-poc-needed
  * (memoryRules.ts), stale-descriptor, break-before-make, tlbi-without-sync
  * (translationRules.ts), sysreg-without-isb (sysregRules.ts).
  */
+import { findRule, rulesOf, type RuleId } from '../arch/rules';
 import { CacheHierarchy } from '../cache/hierarchy';
 import type { MemAttrs } from '../memory/attributes';
 import type { MmuObserver } from '../mmu/types';
@@ -26,15 +28,8 @@ import { TranslationRules } from './translationRules';
 
 export type { CheckerHost } from './host';
 
-export const CHECKER_RULES = [
-  'mismatched-attributes',
-  'mmu-off-with-dirty-lines',
-  'pou-where-poc-needed',
-  'stale-descriptor',
-  'break-before-make',
-  'tlbi-without-sync',
-  'sysreg-without-isb',
-] as const;
+/** The rules these checkers report (the registry's `checks` rules, simulator/arch/rules.ts). */
+export const CHECKER_RULES: readonly RuleId[] = rulesOf('checks');
 
 /** Checker state joins the machine's checkpoints (engine/snapshot.ts Snapshottable). */
 export interface CheckerSet {
@@ -174,7 +169,7 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
   );
 
   const set: CheckerSet = {
-    rules: hier ? CHECKER_RULES : ['break-before-make', 'tlbi-without-sync', 'sysreg-without-isb'],
+    rules: hier ? CHECKER_RULES : CHECKER_RULES.filter((r) => !findRule(r)!.needsCacheModel),
     snapshot: () => ({ trans: trans.snapshot(), sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot() }),
     restore: (s) => {
       const snap = s as { trans: unknown; sysr: unknown; mmuOff: unknown } | undefined;
