@@ -5,12 +5,15 @@
  * image the boot stub copies, and the CI rule for missing prerequisites.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { parseInteger } from '../../../simulator/util/hex';
 import { missingPrerequisites, requireTools } from '../prerequisites';
+import { SYSTEM_CASES } from './cases';
 import { GdbRemote, checksum, decodeReply, leHexToBigInt } from './gdbRemote';
 import { gnuNumbers } from './gnuImage';
 import { WordImage } from './image';
@@ -173,5 +176,19 @@ describe('differential: missing prerequisites', () => {
       if (saved === undefined) delete process.env.CI;
       else process.env.CI = saved;
     }
+  });
+});
+
+describe('differential/system: README results', () => {
+  // out/test/differential/system → the source tree's test/differential/README.md
+  const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'test', 'differential', 'README.md'), 'utf8');
+
+  it('states the number of cases', () => {
+    assert.match(readme, new RegExp(`\\b${SYSTEM_CASES.length} cases\\b`));
+  });
+
+  it('names every case with a divergence in its table of differences', () => {
+    const missing = SYSTEM_CASES.filter((c) => (c.divergences ?? []).length > 0 && !readme.includes(c.name)).map((c) => c.name);
+    assert.deepEqual(missing, []);
   });
 });

@@ -22,6 +22,9 @@ export const QEMU_SYSTEM = 'qemu-system-aarch64';
 /** Seconds a case may run before QEMU is interrupted: a hang guard, far above the few milliseconds a case takes. */
 export const HANG_GUARD_SECONDS = 30;
 
+/** How many times the PC is read after a reset before giving up. */
+const RESET_POLLS = 100;
+
 /** aarch64-core.xml register numbers (gdb/features/aarch64-core.xml). */
 const REG_SP = 31;
 const REG_PC = 32;
@@ -95,7 +98,10 @@ export class QemuSystem {
   async run(descriptor: number, breakpoints: number[]): Promise<QemuStop> {
     const gdb = this.gdb;
     await gdb.monitor('system_reset');
-    const pc = await gdb.readRegister(REG_PC);
+    // QEMU performs a requested reset between two turns of its main loop: wait (a bounded number
+    // of requests) until the CPU sits at the boot stub before touching memory or continuing.
+    let pc = await gdb.readRegister(REG_PC);
+    for (let i = 0; i < RESET_POLLS && pc !== BigInt(HARNESS_BASE); i++) pc = await gdb.readRegister(REG_PC);
     if (pc !== BigInt(HARNESS_BASE)) throw new Error(`after system_reset the PC is 0x${pc.toString(16)}, not the boot stub`);
     const mailbox = Buffer.alloc(8);
     mailbox.writeBigUInt64LE(BigInt(descriptor));

@@ -86,6 +86,16 @@ export const AT_CASES: SystemCase[] = [
     x1: '0x4005_0000',
     par: '0x81f',
   }),
+  peCase({
+    name: 'at-s1e1r-hcr-dc',
+    title: 'HCR_EL2.DC=1 with the EL1 MMU off: AT S1E1R returns the VA as IPA with Normal Write-Back Non-shareable attributes',
+    el: 1,
+    blocks: `${VTCR_48}\n${stage2Tree(DATA_PAGE)}`,
+    setup: `  hcr_el2 = (1 << 31) | (1 << 12) | 1    // RW, DC, VM\n  vtcr_el2 = VTCR\n  vttbr_el2 = 0x4002_0000\n  x1 = 0x4005_0040`,
+    code: '    at    s1e1r, x1\n    isb\n    hlt   #0',
+    expect: '  pe 0 par_el1 == 0xff00_0000_4005_0a00      // ATTR Normal WB RWA, NS, SH Non-shareable',
+    focus: ['PAR_EL1'],
+  }),
   atCase({
     name: 'at-s12e1r-success',
     title: 'AT S12E1R at EL2: stage 1 then stage 2, PA of stage 2 with the combined attributes (Normal NC: Outer Shareable)',
