@@ -13,7 +13,11 @@ import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { parseInteger } from '../../../simulator/util/hex';
 import { missingPrerequisites, requireTools } from '../prerequisites';
+import type { SystemCase } from './case';
 import { SYSTEM_CASES } from './cases';
+import { judge } from './compare';
+import type { QemuStop } from './qemuSystem';
+import type { Observation, SimulatedCase } from './simulate';
 import { GdbRemote, checksum, decodeReply, leHexToBigInt } from './gdbRemote';
 import { gnuNumbers } from './gnuImage';
 import { WordImage } from './image';
@@ -190,5 +194,49 @@ describe('differential/system: README results', () => {
   it('names every case with a divergence in its table of differences', () => {
     const missing = SYSTEM_CASES.filter((c) => (c.divergences ?? []).length > 0 && !readme.includes(c.name)).map((c) => c.name);
     assert.deepEqual(missing, []);
+  });
+});
+
+describe('differential/system: judging a case', () => {
+  const obs = (esr: bigint, pstate = 0x3c9n): Observation => ({
+    pc: 0x4000_9400n,
+    pstate,
+    sp: 0n,
+    x: new Array<bigint>(31).fill(0n),
+    sysregs: new Map([['ESR_EL2', esr], ['ELR_EL3', 0n], ['SPSR_EL3', 0n]]),
+  });
+  const sim = (c: SystemCase, esr: bigint, pstate?: bigint): SimulatedCase =>
+    ({ case: c, initial: obs(0n), final: obs(esr, pstate), report: { result: 'pass', expectations: [] } }) as unknown as SimulatedCase;
+  const qemu = (esr: bigint, pstate?: bigint): QemuStop => ({ ...obs(esr, pstate), timedOut: false });
+  const known: SystemCase = {
+    name: 'k',
+    scenario: '',
+    focus: ['ESR_EL2'],
+    divergences: [{ register: 'ESR_EL2', mask: 0x01ff_c000n, wrong: 'simulator', correct: 0x01c2_8000n, why: 'item 3' }],
+  };
+
+  it('passes when the two agree, and names every register that differs', () => {
+    const c: SystemCase = { name: 'c', scenario: '', focus: ['ESR_EL2'] };
+    assert.deepEqual(judge(c, sim(c, 0x5a00_0042n), qemu(0x5a00_0042n)), []);
+    assert.deepEqual(judge(c, sim(c, 0x5a00_0042n), qemu(0x5a00_0043n, 0x3c5n)), ['pstate: simulator 0x3c9, QEMU 0x3c5', 'ESR_EL2: simulator 0x5a000042, QEMU 0x5a000043']);
+  });
+
+  it('accepts an investigated divergence only in its field, with the correct side correct', () => {
+    assert.deepEqual(judge(known, sim(known, 0x9200_0007n), qemu(0x93c2_8007n)), []);
+    assert.equal(judge(known, sim(known, 0x9200_0007n), qemu(0x93c2_8006n)).length, 1, 'a difference outside the field still fails');
+    assert.match(judge(known, sim(known, 0x9200_0007n), qemu(0x9382_8007n))[0], /the QEMU holds 0x1828000 in 0x1ffc000, expected 0x1c28000/);
+  });
+
+  it('asks for the mark to be removed once the wrong side is fixed; a fixed QEMU defect is accepted on another QEMU release', () => {
+    assert.match(judge(known, sim(known, 0x93c2_8007n), qemu(0x93c2_8007n))[0], /now holds 0x1c28000 in 0x1ffc000 too: remove this known divergence/);
+    const qemuDefect: SystemCase = { ...known, divergences: [{ ...known.divergences![0], wrong: 'qemu', correct: 0n }] };
+    assert.equal(judge(qemuDefect, sim(qemuDefect, 0x9600_0007n), qemu(0x9600_0007n), '7.2').length, 1);
+    assert.deepEqual(judge(qemuDefect, sim(qemuDefect, 0x9600_0007n), qemu(0x9600_0007n), '9.2'), []);
+  });
+
+  it('fails a case whose focus register never changes, or when QEMU never stopped', () => {
+    const c: SystemCase = { name: 'c', scenario: '', focus: ['ESR_EL2'] };
+    assert.match(judge(c, sim(c, 0n), qemu(0n))[0], /focus register ESR_EL2 never changes/);
+    assert.match(judge(c, sim(c, 1n), { ...qemu(1n), timedOut: true })[0], /QEMU reached no stop point/);
   });
 });
