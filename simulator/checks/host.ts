@@ -4,6 +4,7 @@
  * (rule, line, related lines), with the lines of both sides named.
  */
 import type { MemorySystem } from '../memory/system';
+import type { ShareabilityDomains } from '../memory/shareability';
 import type { Mmu } from '../mmu/types';
 import type { Pe } from '../pe/pe';
 import type { TraceBus } from '../trace/bus';
@@ -22,6 +23,8 @@ export interface CheckerHost {
   addFinding(f: Finding): void;
   /** 0-based source line of the instruction at a PC, if known. */
   lineOfPc(pc: number): number | undefined;
+  /** The shareability domains of the machine (the scenario's inner_domain); absent: every PE in one Inner Shareable domain. */
+  readonly shareability?: ShareabilityDomains;
 }
 
 export interface Related {

@@ -19,6 +19,7 @@
 import { findRule, rulesOf, type RuleId } from '../arch/rules';
 import { CacheHierarchy } from '../cache/hierarchy';
 import type { MemAttrs } from '../memory/attributes';
+import { ShareabilityDomains } from '../memory/shareability';
 import type { MmuObserver } from '../mmu/types';
 import type { Pe } from '../pe/pe';
 import { FindingSink, type CheckerHost } from './host';
@@ -57,7 +58,9 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
   }, (pa) => shadow?.writer(pa));
   const otherCopies = (pa: number, attrs: MemAttrs): string[] =>
     hier ? hier.linesOf(pa).filter((l) => l.dirty && l.attrs !== attrs.label).map((l) => `${l.cache} (${l.attrs}, ${l.state})`) : [];
-  const trans = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, hier ? (pa) => hier.watchGranule(pa) : flatWatch(), otherCopies);
+  // The shareability domains coherence, barriers and broadcast TLBI share (the scenario's inner_domain).
+  const domains = host.shareability ?? new ShareabilityDomains(host.pes.length);
+  const trans = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, hier ? (pa) => hier.watchGranule(pa) : flatWatch(), otherCopies, domains);
   const sysr = new SysregRules(sink, host.pes.length);
   const offs: (() => void)[] = [];
 
@@ -85,8 +88,8 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
     };
   }
 
-  const onBarrier = (pe: Pe, kind: 'dmb' | 'dsb' | 'isb'): void => {
-    trans.onBarrier(pe, kind);
+  const onBarrier = (pe: Pe, kind: 'dmb' | 'dsb' | 'isb', option: string): void => {
+    trans.onBarrier(pe, kind, option);
     if (kind === 'isb') sysr.synchronized(pe.id);
   };
 
@@ -99,7 +102,7 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
       },
       barrier: (pe, kind, domain) => {
         prev?.barrier?.(pe, kind, domain);
-        onBarrier(pe, kind);
+        onBarrier(pe, kind, domain);
       },
       maintenance: prev?.maintenance?.bind(prev),
       watchedWrite: (pe, pa, size, lo, hi, attrs) => {
@@ -116,7 +119,7 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
     const prev = mem.barrier;
     mem.barrier = (pe, kind, domain) => {
       prev?.call(mem, pe, kind, domain);
-      onBarrier(pe, kind);
+      onBarrier(pe, kind, domain);
     };
     offs.push(() => {
       mem.barrier = prev;
@@ -136,6 +139,10 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
       trans.onTlbUse(pe, u);
       sysr.access(pe, u.va);
     },
+    onTlbFill: (pe, e) => {
+      prevObs?.onTlbFill?.(pe, e);
+      trans.onTlbFill(pe, e);
+    },
   };
   mmu.observer = obs;
   offs.push(() => {
@@ -144,7 +151,7 @@ export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot
   const tlbi = mmu.tlbi;
   if (tlbi !== undefined) {
     mmu.tlbi = (pe, op, operand) => {
-      trans.onTlbi(pe, op);
+      trans.onTlbi(pe, op, operand);
       tlbi.call(mmu, pe, op, operand);
     };
     offs.push(() => {

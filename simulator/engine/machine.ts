@@ -11,6 +11,8 @@
  */
 import { CacheHierarchy, createCacheHierarchy } from '../cache';
 import { cacheIdRegisters } from '../cache/idRegisters';
+import { parseCacheConfig } from '../cache/config';
+import { ShareabilityDomains } from '../memory/shareability';
 import { attachCheckers } from '../checks';
 import { createFirmware, type Firmware } from '../firmware';
 import type { Instr } from '../isa/instr';
@@ -128,6 +130,8 @@ export class Machine {
   readonly physical: PhysicalMemory;
   readonly memory: MemorySystem;
   readonly mmu: Mmu;
+  /** Shareability domains (the scenario's `caches { inner_domain }`): broadcast TLBI and the checkers' barrier completion use them. */
+  readonly shareability: ShareabilityDomains;
   readonly trace = new TraceBus();
   readonly prng: Prng;
   /** Every exception taken (faults, traps, calls, interrupts), in order. */
@@ -213,7 +217,8 @@ export class Machine {
         ? createCacheHierarchy(ctx)
         : this.flatMemory();
     // VMSAv8-64 translation (simulator/mmu): with every MMU off it is the identity with the D8.2.11 attributes.
-    this.mmu = opts.mmu ? opts.mmu(ctx) : new VmsaMmu(new MmuDomain());
+    this.shareability = new ShareabilityDomains(sys.pes, parseCacheConfig(sys, model.blocks).innerDomain);
+    this.mmu = opts.mmu ? opts.mmu(ctx) : new VmsaMmu(new MmuDomain(this.shareability));
     for (const c of [this.memory, this.mmu, (this.mmu as { domain?: unknown }).domain]) if (isSnapshottable(c)) this.snapshottables.push(c);
     this.wireMemoryTrace();
     this.wireInterruptTrace();

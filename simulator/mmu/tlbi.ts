@@ -20,7 +20,7 @@ import { HCR_EL2, SCR_EL3 } from '../arch/registers/fields';
 import { TLBI_BY_IPA, TLBI_BY_VA, TLBI_RANGE } from '../arch/decoders/tlbi';
 import type { ShareabilityDomains } from '../memory/shareability';
 import type { Pe } from '../pe/pe';
-import { hex } from '../util/hex';
+import { hex, sizeText } from '../util/hex';
 import { el2Enabled, isSecure, Regime, REGIME_NAMES, vttbrVmid } from './regime';
 import type { TlbContext, TlbEntry } from './tlb';
 import type { MmuDomain } from './vmsa';
@@ -199,7 +199,7 @@ export function tlbiAddressMismatch(s: TlbiScope, e: { readonly base: number; re
   if (r === undefined || (e.base < r.base + r.length && r.base < e.base + e.size)) return undefined;
   const what = stage2 ? 'IPA' : 'VA';
   const named = r.length === PAGE ? `${what} ${hex(vaBig(r.base))}` : `${what}s ${hex(vaBig(r.base))}..${hex(vaBig(r.base + r.length - 1))}`;
-  return `${s.text} names ${named}; the entry maps ${what} ${hex(vaBig(e.base))}${e.size > PAGE ? ` (${e.size / 1024} KB)` : ''}`;
+  return `${s.text} names ${named}; the entry maps the ${sizeText(e.size)} at ${what} ${hex(vaBig(e.base))}`;
 }
 
 function vaBig(va: number): bigint {

@@ -4,7 +4,7 @@
  * D8.5/D8.6 memory attributes; arch-facts.md §3 descriptors and §2 Hafnium's
  * stage-2 software bits).
  */
-import { hex } from '../../util/hex';
+import { hex, sizeText } from '../../util/hex';
 import { b, f, fmt } from '../registers/define';
 import { decodeLayout } from '../registers/index';
 import type { DecodedField, FieldDef } from '../registers/types';
@@ -103,12 +103,6 @@ function canBlock(granule: Granule, level: number): boolean {
   if (granule === 4096) return level === 1 || level === 2;
   if (granule === 16384) return level === 2;
   return level === 2; // 64KB level-1 blocks need FEAT_LPA
-}
-
-function sizeText(bytes: number): string {
-  const units: [number, string][] = [[2 ** 40, 'TB'], [2 ** 30, 'GB'], [2 ** 20, 'MB'], [2 ** 10, 'KB']];
-  for (const [u, n] of units) if (bytes >= u) return `${bytes / u}${n}`;
-  return `${bytes}B`;
 }
 
 /** Decode one 64-bit descriptor. */
