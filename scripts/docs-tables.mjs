@@ -9,10 +9,13 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const arch = require(path.join(root, 'out/simulator/arch/index.js'));
+const ffa = require(path.join(root, 'out/simulator/firmware/ffaTable.js'));
 
 /** name → [doc file, generator]. */
 const SECTIONS = {
   rules: ['docs/memory-model.md', () => arch.rulesMarkdownTable()],
+  'spmc-functions': ['docs/firmware.md', () => ffa.spmcFunctionsMarkdownTable()],
+  'ffa-errors': ['docs/firmware.md', () => ffa.ffaErrorsMarkdownTable()],
 };
 
 let changed = 0;

@@ -21,7 +21,7 @@ import type { PhysicalMemory } from '../memory/physical';
 import type { Mmu } from '../mmu/types';
 import type { TraceBus } from '../trace/bus';
 import type { FaultRecord, Finding } from '../trace/events';
-import { decodeFunctionId, ffaFid, FfaError, ffaErrorName, HAFNIUM_IDS } from '../arch/index';
+import { decodeFunctionId, ffaFid, FfaError, ffaErrorName, HAFNIUM_IDS, type FfaFunctionName } from '../arch/index';
 import { hex } from '../util/hex';
 import { exceptionChain, type ChainEntry } from '../engine/callChain';
 import type { Machine } from '../engine/machine';
@@ -62,6 +62,20 @@ export type Outcome =
   | { kind: 'return'; regs: bigint[] }
   /** Save the caller (new state for an SP caller) and enter `to` with `regs` (undefined: resume it as it was). */
   | { kind: 'switch'; callerState?: VcpuState['state']; to: EndpointRef; regs?: bigint[] };
+
+/**
+ * The FF-A functions the built-in SPMC implements (what FFA_FEATURES reports as
+ * supported; docs/firmware.md's table is generated from this list and the FF-A
+ * function table, simulator/arch/decoders/smccc.ts). Any other function ID gets
+ * FFA_ERROR(NOT_SUPPORTED).
+ */
+export const SPMC_FUNCTIONS: readonly FfaFunctionName[] = [
+  'ERROR', 'SUCCESS', 'INTERRUPT', 'VERSION', 'FEATURES', 'RX_RELEASE', 'RXTX_MAP', 'RXTX_UNMAP',
+  'PARTITION_INFO_GET', 'ID_GET', 'SPM_ID_GET', 'MSG_WAIT', 'YIELD', 'RUN', 'MSG_SEND_DIRECT_REQ',
+  'MSG_SEND_DIRECT_RESP', 'MEM_DONATE', 'MEM_LEND', 'MEM_SHARE', 'MEM_RETRIEVE_REQ', 'MEM_RETRIEVE_RESP',
+  'MEM_RELINQUISH', 'MEM_RECLAIM', 'NOTIFICATION_BITMAP_CREATE', 'NOTIFICATION_BITMAP_DESTROY', 'NOTIFICATION_BIND',
+  'NOTIFICATION_UNBIND', 'NOTIFICATION_SET', 'NOTIFICATION_GET', 'NOTIFICATION_INFO_GET',
+];
 
 export const FFA_SUCCESS = BigInt(ffaFid('SUCCESS', 32));
 export const FFA_ERROR = BigInt(ffaFid('ERROR', 32));
@@ -638,15 +652,8 @@ export class Firmware {
     if (q === 3) return caller.kind === 'sp' ? ffaSuccess(HF_VIRTUAL_INTID.MANAGED_EXIT) : ffaError(FfaError.NOT_SUPPORTED);
     if ((q & 0x8000_0000) === 0) return ffaError(FfaError.NOT_SUPPORTED);
     const d = decodeFunctionId(q);
-    const supported = new Set([
-      'FFA_ERROR', 'FFA_SUCCESS', 'FFA_INTERRUPT', 'FFA_VERSION', 'FFA_FEATURES', 'FFA_RX_RELEASE', 'FFA_RXTX_MAP', 'FFA_RXTX_UNMAP',
-      'FFA_PARTITION_INFO_GET', 'FFA_ID_GET', 'FFA_SPM_ID_GET', 'FFA_MSG_WAIT', 'FFA_YIELD', 'FFA_RUN', 'FFA_MSG_SEND_DIRECT_REQ',
-      'FFA_MSG_SEND_DIRECT_RESP', 'FFA_MEM_DONATE', 'FFA_MEM_LEND', 'FFA_MEM_SHARE', 'FFA_MEM_RETRIEVE_REQ', 'FFA_MEM_RETRIEVE_RESP',
-      'FFA_MEM_RELINQUISH', 'FFA_MEM_RECLAIM', 'FFA_NOTIFICATION_BITMAP_CREATE', 'FFA_NOTIFICATION_BITMAP_DESTROY', 'FFA_NOTIFICATION_BIND',
-      'FFA_NOTIFICATION_UNBIND', 'FFA_NOTIFICATION_SET', 'FFA_NOTIFICATION_GET', 'FFA_NOTIFICATION_INFO_GET',
-    ]);
-    const base = (d.name ?? '').replace(/_(32|64)$/, '');
-    if (!supported.has(base)) return ffaError(FfaError.NOT_SUPPORTED);
+    const base = (d.name ?? '').replace(/_(32|64)$/, '').replace(/^FFA_/, '');
+    if (!(SPMC_FUNCTIONS as readonly string[]).includes(base)) return ffaError(FfaError.NOT_SUPPORTED);
     // RXTX_MAP: w2[1:0] = minimum buffer size and alignment 0 (4 KB). MEM_RETRIEVE_REQ: w2 bit0 dynamic buffer support = 0.
     return ffaSuccess(0);
   }
