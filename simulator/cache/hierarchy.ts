@@ -89,6 +89,18 @@ export interface CacheSummary {
 
 const SH_INDEX = { nsh: 0, ish: 1, osh: 2 } as const;
 
+/** One eviction for want of a way (or an `evict` action): which cache, which line, when, whether it was dirty. */
+export interface EvictionRecord {
+  step: number;
+  cache: string;
+  pa: number;
+  attrs: string;
+  dirty: boolean;
+}
+
+/** Bound on the eviction log (the latest evictions are kept). */
+const EVICTION_LOG_SIZE = 4096;
+
 export class CacheHierarchy implements MemorySystem {
   readonly physical: PhysicalMemory;
   readonly config: CacheConfig;
@@ -630,10 +642,25 @@ export class CacheHierarchy implements MemorySystem {
 
   // ---- allocation, eviction, write-back ------------------------------------------
 
+  /**
+   * Evictions for want of a way, oldest first (the latest EVICTION_LOG_SIZE): the run
+   * report names those of lines a finding or a memory expectation is about, since an
+   * eviction can hide an effect (docs/language.md "Sets and aliasing").
+   */
+  readonly evictionLog: EvictionRecord[] = [];
+
+  private logEviction(l: CacheLine): void {
+    if (this.evictionLog.length >= EVICTION_LOG_SIZE) this.evictionLog.shift();
+    this.evictionLog.push({ step: this.stepFn() + 1, cache: l.cache.name, pa: l.pa, attrs: l.attrs.label, dirty: isDirty(l.state) });
+  }
+
   /** A way for (line, attrs) in `c`, evicting the LRU victim (write-back when dirty). State is I on return. */
   private allocate(c: Cache, line: number, attrs: MemAttrs, peId: number): CacheLine {
     const v = c.victimFor(line);
-    if (v.state !== LineState.I) this.evict(v, 'evict', peId);
+    if (v.state !== LineState.I) {
+      this.logEviction(v);
+      this.evict(v, 'evict', peId);
+    }
     v.pa = line;
     v.attrs = attrs;
     v.clearProvenance();
@@ -794,7 +821,10 @@ export class CacheHierarchy implements MemorySystem {
   evictWay(cacheIndex: number, lineIndex: number): void {
     const l = this.caches[cacheIndex]?.lines[lineIndex];
     this.curPc = NaN;
-    if (l !== undefined && l.state !== LineState.I) this.evict(l, 'evict', -1);
+    if (l !== undefined && l.state !== LineState.I) {
+      this.logEviction(l);
+      this.evict(l, 'evict', -1);
+    }
   }
 
   private cleanToPoc(copies: CacheLine[], pe: Pe, cause: string): void {

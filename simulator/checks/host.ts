@@ -101,7 +101,7 @@ export class FindingSink {
     return line === undefined ? fallback : `line ${line + 1}`;
   }
 
-  report(rule: RuleId, severity: FindingSeverity, message: string, line: number | undefined, related: Related[], pe?: number): void {
+  report(rule: RuleId, severity: FindingSeverity, message: string, line: number | undefined, related: Related[], pe?: number, pa?: number): void {
     const rel = related.filter((r): r is { line: number; message: string } => r.line !== undefined);
     const relLines = rel.map((r) => r.line);
     const key = `${rule}|${line}|${relLines.join(',')}`;
@@ -117,6 +117,7 @@ export class FindingSink {
       relatedInfo: rel,
       pe,
       step: this.host.steps,
+      ...(pa !== undefined ? { pa } : {}),
     });
   }
 

@@ -131,6 +131,7 @@ export class MemoryRules {
         line,
         [this.writeRel(pou, h.pa), { line: cvau, message: 'DC CVAU: cleans to the PoU only' }],
         h.pe?.id,
+        h.pa,
       );
       return;
     }
@@ -146,6 +147,7 @@ export class MemoryRules {
         line,
         [this.writeRel(c, h.pa), ...(off !== undefined ? [{ line: off, message: 'MMU turned off here (SCTLR_ELx.M=0)' }] : [])],
         h.pe.id,
+        h.pa,
       );
       return;
     }
@@ -157,6 +159,7 @@ export class MemoryRules {
       line,
       [this.writeRel(c, h.pa)],
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -174,6 +177,7 @@ export class MemoryRules {
       line,
       [this.writeRel(c, h.pa)],
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -200,6 +204,7 @@ export class MemoryRules {
       line,
       related,
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -217,6 +222,7 @@ export class MemoryRules {
       own.line,
       [{ line: by, message: 'write that was lost' }],
       c.writePe >= 0 ? c.writePe : undefined,
+      h.pa,
     );
   }
 }

@@ -202,6 +202,7 @@ export class TranslationRules {
         line,
         [],
         pe?.id,
+        pa,
       );
     } else if (e.state === 'invalidated') {
       const m = e.miss;
@@ -218,6 +219,7 @@ export class TranslationRules {
         line,
         related,
         pe?.id,
+        pa,
       );
     }
     e.lo = lo;
@@ -273,6 +275,7 @@ export class TranslationRules {
         s.lineOf(pe.pc),
         [{ line: wline, message: `descriptor write (${hex(latest, 16)}) the walk did not see${site?.firmware ? `, by ${site.subject}` : ''}` }],
         pe.id,
+        r.pa,
       );
       return;
     }
@@ -289,6 +292,7 @@ export class TranslationRules {
         s.lineOf(pe.pc),
         [{ line: wline, message: 'descriptor write not followed by a DSB' }],
         pe.id,
+        r.pa,
       );
       return;
     }
@@ -305,6 +309,7 @@ export class TranslationRules {
         { line: narrower.line, message: `DSB ${narrower.scope.toUpperCase()}: does not complete the write for PE ${pe.id}` },
       ],
       pe.id,
+      r.pa,
     );
   }
 }

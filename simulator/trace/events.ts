@@ -62,6 +62,8 @@ export interface Finding {
   relatedInfo?: { line: number; message: string }[];
   pe?: number;
   step?: number;
+  /** The physical address the finding is about (the access, the descriptor), when there is one. */
+  pa?: number;
 }
 
 export type TraceEvent =

@@ -52,3 +52,43 @@ describe('check: cache set aliasing', () => {
     assert.deepEqual(w.map((d) => /set 0 of (L\w+)/.exec(d.message)?.[1]), ['L2']);
   });
 });
+
+describe('run report: evictions of lines findings and expectations are about', () => {
+  it('names the eviction of the expectation\'s line (five page-aligned stores, 4 L1D ways)', async () => {
+    const { runChecked } = await import('./harness');
+    const stores = [0, 1, 2, 3, 4].map((i) => `    ldr   x0, =0x4001_${i}000\n    str   x1, [x0]`).join('\n');
+    const text = `system {
+  memory ram at 0x8000_0000 size 0x10_0000
+  cache_model on
+}
+pe 0 {
+  el 1
+  entry start
+  mair_el1 = 0x00ff
+  tcr_el1 = 0x80_3520
+  ttbr0_el1 = tables
+  sctlr_el1 = 0x30d0_1805
+}
+code at 0x8000_0000 {
+start:
+    mov   x1, #1
+${stores}
+    hlt   #0
+}
+data at 0x8000_f000 {
+tables:
+    .quad 0, 0x8000_0701, 0x8000_0701, 0
+}
+expect {
+  mem[0x8001_0000] == 0                  // still dirty in L2: main memory has not seen it
+}
+`;
+    const { report } = runChecked(text);
+    assert.equal(report.result, 'pass');
+    const ev = report.evictions ?? [];
+    assert.equal(ev.length, 1, JSON.stringify(ev));
+    assert.deepEqual([ev[0].cache, ev[0].pa, ev[0].dirty], ['L1D.pe0', 0x8001_0000, true]);
+    const line = text.split('\n').findIndex((l) => l.includes('mem[0x8001_0000] == 0')) + 1;
+    assert.equal(ev[0].about, `expectation at line ${line} (mem[0x8001_0000] == 0)`);
+  });
+});
