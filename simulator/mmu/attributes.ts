@@ -103,7 +103,7 @@ function effectiveSh(a: MemAttrs): Shareability {
 export function combineS1S2(s1: MemAttrs, s2: MemAttrs): MemAttrs {
   if (s1 === s2) return s1;
   let m = S1S2.get(s1);
-  if (m === undefined) S1S2.set(s1, (m = new Map()));
+  if (m === undefined) S1S2.set(s1, (m = new Map<MemAttrs, MemAttrs>()));
   let r = m.get(s2);
   if (r === undefined) m.set(s2, (r = combineS1S2Uncached(s1, s2)));
   return r;

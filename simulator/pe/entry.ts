@@ -185,15 +185,13 @@ function enter(pe: Pe, type: ExceptionType, target: number, elr: number, reason:
   };
   const env = pe.env;
   if (!code.ok) {
-    const builtin = env.builtinHandler;
-    if (builtin !== undefined && builtin.call(env, pe, record)) record.handled = true;
+    if (env.builtinHandler !== undefined && env.builtinHandler(pe, record)) record.handled = true;
     else {
       pe.state = 'halted';
       pe.stopReason = `unhandled exception ${reason} at ${hex(vaToBig(pc))} taken to EL${target}: ${code.why} at VBAR_EL${target}+${hex(offset, 3)} (${hex(vaToBig(vector))})`;
     }
   }
-  const onException = env.onException;
-  if (onException !== undefined) onException.call(env, pe, record);
+  if (env.onException !== undefined) env.onException(pe, record);
 }
 
 function vectorHasCode(pe: Pe, vector: number): { ok: true } | { ok: false; why: string } {

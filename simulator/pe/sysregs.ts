@@ -230,9 +230,9 @@ export function msr(pe: Pe, ref: SysregRef, rt: number, handlers: SysregHandlers
   else pe.writeSysreg(storage, v);
   const mmu = pe.env.mmu;
   if (mmu.invalidateConfig !== undefined) mmu.invalidateConfig(pe);
-  const onWrite = pe.env.onSysregWrite;
-  if (onWrite !== undefined) {
+  const env = pe.env;
+  if (env.onSysregWrite !== undefined) {
     const name = target?.name ?? storage;
-    onWrite.call(pe.env, pe, name, h?.read !== undefined ? h.read(pe) : h?.write !== undefined ? v : pe.readSysreg(storage));
+    env.onSysregWrite(pe, name, h?.read !== undefined ? h.read(pe) : h?.write !== undefined ? v : pe.readSysreg(storage));
   }
 }

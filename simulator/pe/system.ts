@@ -132,10 +132,10 @@ export class SystemModel implements SystemOps {
   /** MSR <pstatefield>, #imm (Arm ARM C5.2 "MSR (immediate)", C6.2.x). */
   msrImmediate(pe: Pe, field: PstateField, imm: number): void {
     this.applyPstateImmediate(pe, field, imm);
-    const onWrite = pe.env.onSysregWrite;
-    if (onWrite !== undefined) {
+    const env = pe.env;
+    if (env.onSysregWrite !== undefined) {
       const name = PSTATE_FIELD_REGISTER[field];
-      onWrite.call(pe.env, pe, name, PSTATE_FIELD_VALUE[field](pe));
+      env.onSysregWrite(pe, name, PSTATE_FIELD_VALUE[field](pe));
     }
   }
 
@@ -244,8 +244,8 @@ export class SystemModel implements SystemOps {
     pe.exclusivePa = -1;
     pe.eventRegister = 1;
     pe.lastIllegalReturn = illegal;
-    const onReturn = pe.env.onExceptionReturn;
-    if (onReturn !== undefined) onReturn.call(pe.env, pe);
+    const env = pe.env;
+    if (env.onExceptionReturn !== undefined) env.onExceptionReturn(pe);
   }
 
   /** NOP/YIELD/WFI/WFE/SEV/SEVL (Arm ARM C6.2, D1.6 "Mechanisms for entering a low-power state"). */
