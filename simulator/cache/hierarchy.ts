@@ -647,11 +647,31 @@ export class CacheHierarchy implements MemorySystem {
    * report names those of lines a finding or a memory expectation is about, since an
    * eviction can hide an effect (docs/language.md "Sets and aliasing").
    */
-  readonly evictionLog: EvictionRecord[] = [];
+  get evictionLog(): EvictionRecord[] {
+    const out: EvictionRecord[] = [];
+    const n = Math.min(this.evictions, EVICTION_LOG_SIZE);
+    for (let k = this.evictions - n; k < this.evictions; k++) {
+      const i = k % EVICTION_LOG_SIZE;
+      out.push({ step: this.evStep[i], cache: this.evCache[i].name, pa: this.evPa[i], attrs: this.evAttrs[i].label, dirty: this.evDirty[i] === 1 });
+    }
+    return out;
+  }
+
+  /** The eviction log as a ring of parallel arrays: evictions are frequent (every miss of a full set), records rarely read. */
+  private evictions = 0;
+  private readonly evStep = new Float64Array(EVICTION_LOG_SIZE);
+  private readonly evPa = new Float64Array(EVICTION_LOG_SIZE);
+  private readonly evDirty = new Uint8Array(EVICTION_LOG_SIZE);
+  private readonly evCache: Cache[] = new Array<Cache>(EVICTION_LOG_SIZE);
+  private readonly evAttrs: MemAttrs[] = new Array<MemAttrs>(EVICTION_LOG_SIZE);
 
   private logEviction(l: CacheLine): void {
-    if (this.evictionLog.length >= EVICTION_LOG_SIZE) this.evictionLog.shift();
-    this.evictionLog.push({ step: this.stepFn() + 1, cache: l.cache.name, pa: l.pa, attrs: l.attrs.label, dirty: isDirty(l.state) });
+    const i = this.evictions++ % EVICTION_LOG_SIZE;
+    this.evStep[i] = this.stepFn() + 1;
+    this.evPa[i] = l.pa;
+    this.evDirty[i] = isDirty(l.state) ? 1 : 0;
+    this.evCache[i] = l.cache;
+    this.evAttrs[i] = l.attrs;
   }
 
   /** A way for (line, attrs) in `c`, evicting the LRU victim (write-back when dirty). State is I on return. */

@@ -26,61 +26,72 @@ export interface DescriptorUse {
   covered: boolean;
 }
 
-interface PendingRead {
-  pa: number;
-  stage: 1 | 2;
-  level: number;
-  va: number;
-  ipa: number | undefined;
-}
-
 /** Bound on the reads remembered per PE between two TLB fills (a walk reads at most 24: 4 stage-1 levels × 5 stage-2 walks + 4). */
 const MAX_PENDING = 64;
 /** Bound on the uses remembered per descriptor (a table shared by many translations keeps the latest). */
 export const MAX_USES = 32;
 
+/** One PE's reads since its last combined fill, in parallel arrays (no object per read: walks are frequent). */
+class PendingReads {
+  readonly pa = new Float64Array(MAX_PENDING);
+  readonly va = new Float64Array(MAX_PENDING);
+  /** IPA of a stage-2 read, NaN for stage 1. */
+  readonly ipa = new Float64Array(MAX_PENDING);
+  readonly level = new Int8Array(MAX_PENDING);
+  n = 0;
+
+  push(r: WalkRead): void {
+    // Full (a walk that never filled, e.g. faults): start over; the reads of the walk in progress come next.
+    if (this.n === MAX_PENDING) this.n = 0;
+    const i = this.n++;
+    this.pa[i] = r.pa;
+    this.va[i] = r.va;
+    this.ipa[i] = r.stage === 2 ? (r.ipa ?? NaN) : NaN;
+    this.level[i] = r.level;
+  }
+}
+
 export class TlbUses {
-  private readonly pending: PendingRead[][];
-  /** The descriptors each cached entry came from (its own and, for a combined entry, its stage-2 entry's). */
-  private readonly byEntry = new WeakMap<TlbEntry, { pa: number; leaf: boolean }[]>();
+  private readonly pending: PendingReads[];
+  /** The descriptors each cached stage-2 entry came from (a combined entry built on it holds them too). */
+  private readonly byS2Entry = new WeakMap<TlbEntry, { pa: number; leaf: boolean }[]>();
 
   constructor(pes: number) {
-    this.pending = Array.from({ length: pes }, () => []);
+    this.pending = Array.from({ length: pes }, () => new PendingReads());
   }
 
   /** A valid descriptor read by a walk of PE `pe`. */
   onWalkRead(pe: number, r: WalkRead): void {
-    const list = this.pending[pe];
-    if (list === undefined) return;
-    if (list.length >= MAX_PENDING) list.shift();
-    list.push({ pa: r.pa, stage: r.stage, level: r.level, va: r.va, ipa: r.ipa });
+    this.pending[pe]?.push(r);
   }
 
   /** PE `pe` cached `e`: call `add` for each descriptor it holds. */
   onFill(pe: number, e: TlbEntry, add: (pa: number, use: DescriptorUse) => void): void {
-    const list = this.pending[pe];
-    if (list === undefined) return;
-    const from: { pa: number; leaf: boolean }[] = [];
-    const inside = (a: number | undefined): boolean => a !== undefined && a >= e.base && a < e.base + e.size;
+    const p = this.pending[pe];
+    if (p === undefined) return;
+    const lo = e.base;
+    const hi = e.base + e.size;
     if (e.ctx.kind === 's2') {
-      for (const r of list) if (r.stage === 2 && inside(r.ipa)) from.push({ pa: r.pa, leaf: r.level === e.s2level });
-    } else {
-      for (const r of list) if (r.stage === 1 && inside(r.va)) from.push({ pa: r.pa, leaf: r.level === e.level });
-      if (e.s2 !== undefined) from.push(...(this.byEntry.get(e.s2) ?? []));
-      list.length = 0;
+      const held: { pa: number; leaf: boolean }[] = [];
+      for (let i = 0; i < p.n; i++) {
+        const ipa = p.ipa[i];
+        if (ipa >= lo && ipa < hi) held.push({ pa: p.pa[i], leaf: p.level[i] === e.s2level });
+      }
+      this.byS2Entry.set(e, held);
+      for (const d of held) add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
+      return;
     }
-    this.byEntry.set(e, from);
-    const seen = new Set<number>();
-    for (const d of from) {
-      if (seen.has(d.pa)) continue;
-      seen.add(d.pa);
-      add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
+    for (let i = 0; i < p.n; i++) {
+      const va = p.va[i];
+      if (Number.isNaN(p.ipa[i]) && va >= lo && va < hi) add(p.pa[i], { pe, entry: e, leaf: p.level[i] === e.level, covered: false });
     }
+    if (e.s2 !== undefined) for (const d of this.byS2Entry.get(e.s2) ?? []) add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
+    p.n = 0;
   }
 
   /** Time travel: reads in flight are not part of a checkpoint. */
   reset(): void {
-    for (const l of this.pending) l.length = 0;
+    for (const p of this.pending) p.n = 0;
   }
 }
 

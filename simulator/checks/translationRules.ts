@@ -124,20 +124,21 @@ export class TranslationRules {
     if (valid(r.lo) && this.watch !== undefined) {
       const e = this.live.get(r.pa);
       if (e === undefined) this.watch(r.pa);
-      const same = e !== undefined && e.lo === r.lo && e.hi === r.hi;
-      this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: same ? e.uses : [] });
+      if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
+      else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: [] });
       this.uses.onWalkRead(pe.id, r);
     }
   }
 
   /** The MMU cached `entry` in PE `pe`'s TLB: remember which live descriptors it holds. */
   onTlbFill(pe: Pe, entry: TlbEntry): void {
-    if (this.watch === undefined) return;
-    this.uses.onFill(pe.id, entry, (pa, use) => {
-      const d = this.live.get(pa);
-      if (d !== undefined && d.state === 'live') addUse(d.uses, use);
-    });
+    if (this.watch !== undefined) this.uses.onFill(pe.id, entry, this.addUse);
   }
+
+  private readonly addUse = (pa: number, use: DescriptorUse): void => {
+    const d = this.live.get(pa);
+    if (d !== undefined && d.state === 'live') addUse(d.uses, use);
+  };
 
   onTlbUse(pe: Pe, u: TlbUse): void {
     this.translationUsed(pe, u.va);
