@@ -139,17 +139,12 @@ export function setEncodingResolver(fn: (e: SysregEncoding) => string | undefine
 
 /** `MRS x1, SCTLR_EL1` / `MSR SCTLR_EL1, x1` for an EC 0x18 ISS. */
 export function sysregIssText(iss: number): string {
-  const e = {
-    op0: (iss >>> 20) & 3,
-    op2: (iss >>> 17) & 7,
-    op1: (iss >>> 14) & 7,
-    crn: (iss >>> 10) & 0xf,
-    crm: (iss >>> 1) & 0xf,
-  };
-  const rt = (iss >>> 5) & 0x1f;
+  const S = ISS_SYSREG;
+  const e = { op0: S.Op0.ofLo(iss), op2: S.Op2.ofLo(iss), op1: S.Op1.ofLo(iss), crn: S.CRn.ofLo(iss), crm: S.CRm.ofLo(iss) };
+  const rt = S.Rt.ofLo(iss);
   const name = encodingName(e) ?? `S${e.op0}_${e.op1}_C${e.crn}_C${e.crm}_${e.op2}`;
   const r = rt === 31 ? 'xzr' : `x${rt}`;
-  return iss & 1 ? `MRS ${r}, ${name}` : `MSR ${name}, ${r}`;
+  return S.Direction.ofLo(iss) ? `MRS ${r}, ${name}` : `MSR ${name}, ${r}`;
 }
 
 const SET: Record<number, string> = { 0: 'Recoverable state (UER)', 2: 'Uncontainable (UC)', 3: 'Restartable state (UEO)' };
@@ -178,15 +173,19 @@ function dataAbortIssFields(setValid: boolean) {
 }
 
 function dataAbortIss(value: bigint): FieldDef[] {
-  const all = dataAbortIssFields((value & 0x3fn) === 0x10n);
+  const all = dataAbortIssFields(ISS_DATA_ABORT.DFSC.num(value) === 0x10);
   // SAS…AR are RES0 unless ISV=1: leave them out so they decode as RES0.
-  return (value >> 24n) & 1n ? all : all.filter((x) => !ISV_FIELDS.has(x.name));
+  return ISS_DATA_ABORT.ISV.isSet(value) ? all : all.filter((x) => !ISV_FIELDS.has(x.name));
 }
 
-function instructionAbortIss(value: bigint) {
-  const fsc = Number(value & 0x3fn);
+function instructionAbortIss(value: bigint): FieldDef[] {
+  return instructionAbortIssFields(ISS_INSTRUCTION_ABORT.IFSC.num(value) === 0x10);
+}
+
+/** Every instruction-abort ISS field; SET has its meanings only for IFSC 0x10. */
+function instructionAbortIssFields(setValid: boolean) {
   return [
-    f('SET', 12, 11, 'Synchronous Error Type (valid for IFSC 0x10)', fsc === 0x10 ? SET : undefined),
+    f('SET', 12, 11, 'Synchronous Error Type (valid for IFSC 0x10)', setValid ? SET : undefined),
     b('FnV', 10, 'FAR not Valid', { 0: 'FAR is valid', 1: 'FAR is not valid (UNKNOWN)' }),
     b('EA', 9, 'External abort type (IMPLEMENTATION DEFINED)'),
     b('S1PTW', 7, 'Stage-2 fault on a stage-1 translation table walk', { 0: 'Not on a stage-1 walk', 1: 'Stage-2 fault on a stage-1 translation table walk' }),
@@ -273,7 +272,7 @@ const ISS_FIELD = f('ISS', 24, 0, 'Instruction Specific Syndrome');
 const SUMMARISED_ECS = new Set([0x01, 0x15, 0x16, 0x17, 0x18, 0x20, 0x21, 0x24, 0x25, 0x3c]);
 
 function esrFields(value: bigint): FieldDef[] {
-  const ec = Number((value >> 26n) & 0x3fn);
+  const ec = ESR_ELx.EC.num(value);
   const children = issFields(ec, value);
   const iss: FieldDef = { name: 'ISS', msb: 24, lsb: 0, description: 'Instruction Specific Syndrome' };
   // The ISS row summarises the syndrome (`Data Abort (same EL): Translation fault, level 3, write`, `Trapped MSR SCTLR_EL1, x1`).
@@ -291,6 +290,20 @@ function esrTopFields() {
   ];
 }
 
+/**
+ * Field accessors (accessors.ts): ESR_ELx above the ISS, and the ISS layouts
+ * by exception class (bit positions within the whole ESR).
+ */
+export const ESR_ELx = accessors([...esrTopFields(), ISS_FIELD]);
+/** ISS for a Data Abort (EC 0x24/0x25), with the ISV=1 fields. */
+export const ISS_DATA_ABORT = accessors(dataAbortIssFields(false));
+/** ISS for an Instruction Abort (EC 0x20/0x21). */
+export const ISS_INSTRUCTION_ABORT = accessors(instructionAbortIssFields(false));
+/** ISS for a trapped MSR/MRS/system instruction (EC 0x18). */
+export const ISS_SYSREG = accessors(sysregIss());
+/** ISS for a trapped WFI/WFE (EC 0x01). */
+export const ISS_WFX = accessors(wfxIss());
+
 function esr(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
   return reg({
     name: `ESR_EL${el}`,
@@ -298,7 +311,7 @@ function esr(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
     encoding: e,
     fields: (v) => esrFields(v),
     // The ISS layout depends on EC, on ISV (data aborts) and on whether the FSC is 0x10 (SET meaning).
-    layoutKey: (v) => (Number((v >> 26n) & 0x3fn) << 2) | (Number((v >> 24n) & 1n) << 1) | ((v & 0x3fn) === 0x10n ? 1 : 0),
+    layoutKey: (v) => (ESR_ELx.EC.num(v) << 2) | (ISS_DATA_ABORT.ISV.num(v) << 1) | (ISS_DATA_ABORT.DFSC.num(v) === 0x10 ? 1 : 0),
     trapGroup: el === 1 ? 'TVM' : undefined,
     redirectTo: el === 1 ? 'ESR_EL2' : undefined,
   });
@@ -394,26 +407,26 @@ export const EXCEPTION_REGISTERS: RegisterDef[] = [
  */
 export function esrSummary(esr: bigint): string {
   const v = BigInt.asUintN(64, esr);
-  const ec = Number((v >> 26n) & 0x3fn);
-  const iss = Number(v & 0x1ff_ffffn);
-  const fsc = iss & 0x3f;
+  const ec = ESR_ELx.EC.num(v);
+  const iss = ESR_ELx.ISS.num(v);
+  const D = ISS_DATA_ABORT;
+  const fsc = D.DFSC.ofLo(iss);
   const fault = () => FAULT_STATUS_CODES.get(fsc)?.text ?? `fault status ${hex(fsc, 2)}`;
   switch (ec) {
     case 0x24:
     case 0x25: {
-      const parts = [`Data Abort (${ec === 0x24 ? 'lower EL' : 'same EL'}): ${fault()}`, iss & 0x40 ? 'write' : 'read'];
-      if (iss & 0x80) parts.push('on stage-1 walk (S1PTW)');
-      if (iss & 0x100) parts.push('cache maintenance');
-      if (iss & 0x100_0000) {
-        const size = ['byte', 'halfword', 'word', 'doubleword'][(iss >> 22) & 3];
-        const rt = (iss >> 16) & 0x1f;
-        parts.push(`${size} ${iss & 0x8000 ? 'x' : 'w'}${rt}`);
+      const parts = [`Data Abort (${ec === 0x24 ? 'lower EL' : 'same EL'}): ${fault()}`, D.WnR.ofLo(iss) ? 'write' : 'read'];
+      if (D.S1PTW.ofLo(iss)) parts.push('on stage-1 walk (S1PTW)');
+      if (D.CM.ofLo(iss)) parts.push('cache maintenance');
+      if (D.ISV.ofLo(iss)) {
+        const size = ['byte', 'halfword', 'word', 'doubleword'][D.SAS.ofLo(iss)];
+        parts.push(`${size} ${D.SF.ofLo(iss) ? 'x' : 'w'}${D.SRT.ofLo(iss)}`);
       }
       return parts.join(', ');
     }
     case 0x20:
     case 0x21:
-      return `Instruction Abort (${ec === 0x20 ? 'lower EL' : 'same EL'}): ${fault()}${iss & 0x80 ? ', on stage-1 walk (S1PTW)' : ''}`;
+      return `Instruction Abort (${ec === 0x20 ? 'lower EL' : 'same EL'}): ${fault()}${ISS_INSTRUCTION_ABORT.S1PTW.ofLo(iss) ? ', on stage-1 walk (S1PTW)' : ''}`;
     case 0x18:
       return `Trapped ${sysregIssText(iss)}`;
     case 0x15:
@@ -431,20 +444,6 @@ export function esrSummary(esr: bigint): string {
   }
 }
 
-/**
- * Field accessors (accessors.ts): ESR_ELx above the ISS, and the ISS layouts
- * by exception class (bit positions within the whole ESR).
- */
-export const ESR_ELx = accessors([...esrTopFields(), ISS_FIELD]);
-/** ISS for a Data Abort (EC 0x24/0x25), with the ISV=1 fields. */
-export const ISS_DATA_ABORT = accessors(dataAbortIssFields(false));
-/** ISS for an Instruction Abort (EC 0x20/0x21). */
-export const ISS_INSTRUCTION_ABORT = accessors(instructionAbortIss(0n));
-/** ISS for a trapped MSR/MRS/system instruction (EC 0x18). */
-export const ISS_SYSREG = accessors(sysregIss());
-/** ISS for a trapped WFI/WFE (EC 0x01). */
-export const ISS_WFX = accessors(wfxIss());
-export const HPFAR_EL2 = accessors(HPFAR_EL2_FIELDS);
-
 /** Field accessors (accessors.ts). */
+export const HPFAR_EL2 = accessors(HPFAR_EL2_FIELDS);
 export const ISR_EL1 = accessors(ISR_EL1_FIELDS);
