@@ -7,52 +7,20 @@
  * exception records, new findings, watched writes, cache-line states of
  * watched lines, PCs at breakpoint addresses), so the same check works while
  * running forward and while re-executing a segment during a reverse search
- * (replay mutes trace events).
+ * (replay mutes trace events). Long operations (run, reverse continue) work in
+ * chunks and await between them, so pause and other requests get in.
  */
-import { decodeFunctionId, ffaErrorName, HAFNIUM_IDS } from '../simulator/arch/index';
 import { exceptionLabel } from '../simulator/engine/callChain';
-import type { Firmware } from '../simulator/firmware/index';
-import { CHECKER_RULES } from '../simulator/checks/index';
 import { evaluateCondition } from '../simulator/engine/evaluate';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
-import { evaluateExpectation } from '../simulator/engine/report';
+import { evaluateExpectation, faultSummary } from '../simulator/engine/report';
 import { watchWrites, type WatchedWrite } from '../simulator/engine/writeWatch';
+import { exchangeText, ffaCallLabel, ffaErrorInRegisters, repeatingExchange } from '../simulator/firmware/query';
 import type { ScenarioModel } from '../simulator/scenario/model';
 import type { FaultRecord } from '../simulator/trace/events';
 import { hex } from '../simulator/util/hex';
-
-/** FF-A FFA_ERROR function ID (FF-A v1.1 §13.2, arch-facts.md). */
-const FFA_ERROR = 0x8400_0060;
-
-export interface ExceptionFilterDef {
-  filter: string;
-  label: string;
-  description: string;
-  default?: boolean;
-}
-
-const FAULT_FILTERS: [string, string][] = [
-  ['translation', 'Translation'],
-  ['permission', 'Permission'],
-  ['access-flag', 'Access flag'],
-];
-
-/** The exception breakpoint filters (DAP `exceptionBreakpointFilters`). */
-export function exceptionFilters(): ExceptionFilterDef[] {
-  const out: ExceptionFilterDef[] = [];
-  for (const [kind, label] of FAULT_FILTERS)
-    for (const stage of [1, 2])
-      out.push({ filter: `fault:${kind}:${stage}`, label: `${label} fault, stage ${stage}`, description: `Stop when a PE takes a stage-${stage} ${label.toLowerCase()} fault`, default: true });
-  out.push({ filter: 'fault:alignment', label: 'Alignment fault', description: 'Stop on alignment faults (data, PC and SP alignment)', default: true });
-  out.push({ filter: 'fault:other', label: 'Other faults', description: 'Stop on other aborts, undefined instructions and illegal execution state', default: true });
-  out.push({ filter: 'exception:any', label: 'Every exception taken', description: 'Stop on every exception a PE takes (SVC/HVC/SMC calls, traps, interrupts)' });
-  for (const rule of CHECKER_RULES) out.push({ filter: `finding:${rule}`, label: `Finding: ${rule}`, description: `Stop when the ${rule} checker reports a finding`, default: true });
-  out.push({ filter: 'finding:other', label: 'Other findings (FF-A, isolation, …)', description: 'Stop on findings of the firmware layer and other checkers', default: true });
-  out.push({ filter: 'ffa-error', label: 'FF-A error return', description: 'Stop when an SMC/HVC/ERET returns FFA_ERROR in w0', default: true });
-  out.push({ filter: 'livelock', label: 'Livelock', description: 'Stop when a checker stops the run (e.g. livelock detected)', default: true });
-  out.push({ filter: 'expectation', label: 'Failed expectation', description: 'Stop at the end of the run when an expectation fails', default: true });
-  return out;
-}
+import { faultFilter, findingFilter, hitOk } from './filters';
+import { RUN_CHUNK_STEPS } from './limits';
 
 export interface LineBreakpoint {
   id: number;
@@ -100,6 +68,8 @@ export interface Stop {
    * within the step, so no later state shows them.
    */
   pending?: string[];
+  /** The fault record or finding index the stop is about (views show it first). */
+  fault?: FaultRecord;
 }
 
 export interface LaunchOptions {
@@ -109,37 +79,12 @@ export interface LaunchOptions {
   checkpointInterval?: number;
 }
 
-function faultFilter(f: FaultRecord): string | undefined {
-  if (f.kind === undefined) return undefined;
-  if (f.kind === 'translation' || f.kind === 'permission' || f.kind === 'access-flag') return `fault:${f.kind}:${f.stage ?? 1}`;
-  if (f.kind === 'alignment' || f.kind === 'pc-alignment' || f.kind === 'sp-alignment') return 'fault:alignment';
-  return 'fault:other';
-}
+const DATA_ID = /^mem:(\d+):(\d+)$/;
+const LINE_ID = /^line:(\d+)$/;
 
+/** `PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x9200_0007, FAR 0x8810_0000` (the summary is the run report's). */
 function faultDescription(f: FaultRecord): string {
-  const what = f.kind ? `${f.stage ? `stage ${f.stage} ` : ''}${f.kind} fault${f.level !== undefined ? ` at level ${f.level}` : ''}` : `${f.type} exception`;
-  return `PE${f.pe}: ${what}, EL${f.fromEl}→EL${f.el}, ESR_EL${f.el} ${hex(f.esr)}${f.far !== undefined ? `, FAR ${hex(f.far)}` : ''}`;
-}
-
-function hitOk(hitCondition: string | undefined, hits: number): boolean {
-  if (!hitCondition) return true;
-  const m = /^\s*(==|>=|>|%|<=|<)?\s*(\d+)\s*$/.exec(hitCondition);
-  if (!m) return true;
-  const n = Number(m[2]);
-  switch (m[1]) {
-    case '>=':
-      return hits >= n;
-    case '>':
-      return hits > n;
-    case '<':
-      return hits < n;
-    case '<=':
-      return hits <= n;
-    case '%':
-      return n > 0 && hits % n === 0;
-    default:
-      return hits === n;
-  }
+  return `PE${f.pe}: ${faultSummary(f)} — ESR_EL${f.el} ${hex(f.esr)}${f.far !== undefined ? `, FAR ${hex(f.far)}` : ''}`;
 }
 
 /** A stop that could be shown before its step, shown after it (a step ran into it): say so in its text. */
@@ -147,6 +92,19 @@ function shownAfterItsStep(stop: Stop): Stop {
   if (!stop.before) return stop;
   return { ...stop, before: false, description: stop.description.replace(' — taken by the next step and handled by', ' — taken and handled by') };
 }
+
+/** A condition that cannot be evaluated counts as true: the user then sees the stop and the condition. */
+function conditionHolds(machine: Machine, condition: string | undefined, pe: number): boolean {
+  if (!condition) return true;
+  try {
+    return evaluateCondition(machine, condition, pe);
+  } catch {
+    return true;
+  }
+}
+
+/** Let other requests (pause, threads) in between chunks of work. */
+const yieldToRequests = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export class DebugController {
   readonly machine: Machine;
@@ -158,9 +116,11 @@ export class DebugController {
   filters = new Set<string>();
   /** Conditions on exception filters (DAP filterOptions), by filter id. */
   filterConditions = new Map<string, string>();
-  /** Set by pause(); checked by the run loop between chunks. */
+  /** Set by pause(); checked by the run loops between chunks. */
   private pauseRequested = false;
   private bpByPc = new Map<number, LineBreakpoint[]>();
+  /** Addresses of the instructions of each 0-based source line. */
+  private byLine = new Map<number, number[]>();
   private unwatch: (() => void) | undefined;
   private watchedWrites: WatchedWrite[] = [];
   private watchedLines = new Map<number, string>();
@@ -184,6 +144,12 @@ export class DebugController {
       checkpointInterval: opts.checkpointInterval ?? 10_000,
     };
     this.machine = Machine.create(model, options);
+    for (const [pa, instr] of model.program.instrs) {
+      if (instr.line === undefined) continue;
+      const list = this.byLine.get(instr.line) ?? [];
+      list.push(pa);
+      this.byLine.set(instr.line, list);
+    }
     this.syncCounters();
   }
 
@@ -193,20 +159,18 @@ export class DebugController {
 
   // ---- breakpoints ----------------------------------------------------------------
 
-  /** Addresses of the instructions assembled from a 0-based source line. */
-  addressesOfLine(line: number): number[] {
-    const out: number[] = [];
-    for (const [pa, instr] of this.model.program.instrs) if (instr.line === line) out.push(pa);
-    return out;
-  }
-
   /** Nearest line at or after `line` (within 8) that holds an instruction. */
   resolveLine(line: number): { line: number; addresses: number[] } | undefined {
     for (let l = line; l < line + 8; l++) {
-      const a = this.addressesOfLine(l);
-      if (a.length > 0) return { line: l, addresses: a };
+      const a = this.byLine.get(l);
+      if (a) return { line: l, addresses: a };
     }
     return undefined;
+  }
+
+  /** 0-based lines in [first, last] that hold an instruction. */
+  linesWithCode(first: number, last: number): number[] {
+    return [...this.byLine.keys()].filter((l) => l >= first && l <= last).sort((a, b) => a - b);
   }
 
   rebuildBreakpointIndex(): void {
@@ -226,13 +190,18 @@ export class DebugController {
     this.watchedLines.clear();
     const ranges: { pa: number; size: number }[] = [];
     for (const bp of bps) {
-      const m = /^mem:(\d+):(\d+)$/.exec(bp.dataId);
+      const m = DATA_ID.exec(bp.dataId);
       if (m) ranges.push({ pa: Number(m[1]), size: Number(m[2]) });
-      const l = /^line:(\d+)$/.exec(bp.dataId);
+      const l = LINE_ID.exec(bp.dataId);
       if (l) this.watchedLines.set(Number(l[1]), '');
     }
     if (ranges.length > 0) this.unwatch = watchWrites(this.machine, ranges, (w) => this.watchedWrites.push(w));
     this.refreshLineSignatures();
+  }
+
+  /** Physical addresses the data breakpoints watch (views show their lines first). */
+  watchedAddresses(): number[] {
+    return this.dataBreakpoints.map((b) => Number((DATA_ID.exec(b.dataId) ?? LINE_ID.exec(b.dataId))?.[1] ?? NaN)).filter((pa) => !Number.isNaN(pa));
   }
 
   private lineSignature(pa: number): string {
@@ -261,14 +230,6 @@ export class DebugController {
   // ---- the per-step check -----------------------------------------------------------
 
   /**
-   * After one step: the stop this state calls for, if any. `reverse` means we
-   * are searching backwards (hit counts are not consumed).
-   */
-  private check(reverse: boolean): Stop | undefined {
-    return this.stopsOfStep(reverse, false)[0];
-  }
-
-  /**
    * The stops this step calls for, most important first. Forward (`all`
    * false) only the first is wanted and later conditions are not evaluated
    * (their hit counts are not consumed). A reverse search (`all` true) needs
@@ -289,28 +250,26 @@ export class DebugController {
       const hit = (filter !== undefined && this.filters.has(filter) ? filter : undefined) ?? (this.filters.has('exception:any') ? 'exception:any' : undefined);
       if (hit && open() && this.filterOk(hit, f.pe)) {
         const before = !this.atVector(f);
-        stops.push({
-          reason: 'exception',
-          pe: f.pe,
-          description: faultDescription(f) + (before ? ` — taken by the next step and handled by the built-in firmware (${this.machine.pes[f.pe].stopReason ?? `now at EL${this.machine.pes[f.pe].el}`})` : ''),
-          exceptionId: hit,
-          details: f.reason,
-          before,
-        });
+        const pe = m.pes[f.pe];
+        const handled = before ? ` — taken by the next step and handled by the built-in firmware (${pe.stopReason ?? `now at EL${pe.el}`})` : '';
+        stops.push({ reason: 'exception', pe: f.pe, description: faultDescription(f) + handled, exceptionId: hit, details: f.reason, before, fault: f });
       }
     }
     for (; this.seenFindings < m.findings.length; this.seenFindings++) {
       const fd = m.findings[this.seenFindings];
-      const id = (CHECKER_RULES as readonly string[]).includes(fd.rule) ? `finding:${fd.rule}` : 'finding:other';
-      if (open() && this.filters.has(id) && this.filterOk(id, fd.pe ?? 0))
-        stops.push({ reason: 'exception', pe: fd.pe ?? 0, description: `${fd.rule}: ${fd.message}`, exceptionId: id, details: fd.message });
+      const id = findingFilter(fd.rule);
+      if (!open() || !this.filters.has(id) || !this.filterOk(id, fd.pe ?? 0)) continue;
+      // A livelock's finding names the whole cycle and what led into it: the stop says the cycle in one line.
+      const cycle = id === 'livelock' && m.firmware && fd.pe !== undefined ? repeatingExchange(m.firmware, fd.pe) : undefined;
+      const description = cycle ? `livelock on PE${fd.pe}: the FF-A exchange repeats with identical state — ${exchangeText(cycle)}` : `${fd.rule}: ${fd.message}`;
+      stops.push({ reason: 'exception', pe: fd.pe ?? 0, description, exceptionId: id, details: fd.message });
     }
     // Watched writes and watched cache lines.
     if (this.watchedWrites.length > 0) {
       const w = this.watchedWrites[0];
       this.watchedWrites.length = 0;
       const bp = this.dataBreakpoints.find((b) => {
-        const mm = /^mem:(\d+):(\d+)$/.exec(b.dataId);
+        const mm = DATA_ID.exec(b.dataId);
         return mm !== null && w.pa < Number(mm[1]) + Number(mm[2]) && Number(mm[1]) < w.pa + w.size;
       });
       if (open() && bp && this.dataHit(bp, w.pe ?? 0, reverse)) {
@@ -318,15 +277,13 @@ export class DebugController {
         stops.push({ reason: 'data breakpoint', pe: w.pe ?? 0, description: `${w.pe !== undefined ? `PE${w.pe}` : 'an external agent'} wrote ${hex(value)} (${w.size} bytes, ${w.attrs}) to ${hex(w.pa)}`, breakpointIds: [bp.id] });
       }
     }
-    if (this.watchedLines.size > 0) {
-      for (const [pa, before] of this.watchedLines) {
-        const now = this.lineSignature(pa);
-        if (now === before) continue;
-        this.watchedLines.set(pa, now);
-        const bp = this.dataBreakpoints.find((b) => b.dataId === `line:${pa}`);
-        if (open() && bp && this.dataHit(bp, 0, reverse))
-          stops.push({ reason: 'data breakpoint', pe: 0, description: `line ${hex(pa)} changed: ${before || 'not cached'} → ${now || 'not cached'}`, breakpointIds: [bp.id] });
-      }
+    for (const [pa, before] of this.watchedLines) {
+      const now = this.lineSignature(pa);
+      if (now === before) continue;
+      this.watchedLines.set(pa, now);
+      const bp = this.dataBreakpoints.find((b) => b.dataId === `line:${pa}`);
+      if (open() && bp && this.dataHit(bp, 0, reverse))
+        stops.push({ reason: 'data breakpoint', pe: 0, description: `line ${hex(pa)} changed: ${before || 'not cached'} → ${now || 'not cached'}`, breakpointIds: [bp.id] });
     }
     // PEs that executed in this step: line/function breakpoints at their new PC, FF-A error returns.
     for (const pe of m.pes) {
@@ -336,13 +293,11 @@ export class DebugController {
       this.prevInstret[i] = pe.instret;
       this.prevPc[i] = pe.pc;
       if (!open()) continue;
-      if (this.filters.has('ffa-error') && pe.xlo[0] === FFA_ERROR) {
-        const mn = m.instrAt(prevPc)?.mnemonic;
-        if ((mn === 'smc' || mn === 'hvc' || mn === 'eret') && this.filterOk('ffa-error', i)) {
-          const code = pe.xlo[2] | 0;
-          stops.push({ reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR ${ffaErrorName(code) ?? code} (w2 = ${hex(pe.xlo[2] >>> 0)})`, exceptionId: 'ffa-error' });
-          continue;
-        }
+      const error = this.filters.has('ffa-error') ? ffaErrorInRegisters(pe) : undefined;
+      const mn = error ? m.instrAt(prevPc)?.mnemonic : undefined;
+      if (error && (mn === 'smc' || mn === 'hvc' || mn === 'eret') && this.filterOk('ffa-error', i)) {
+        stops.push({ reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR ${error.name ?? error.code} (w2 = ${hex(pe.xlo[2] >>> 0)})`, exceptionId: 'ffa-error' });
+        continue;
       }
       const bps = this.bpByPc.get(pe.pc);
       const hit = bps && this.breakpointHit(bps, i, reverse);
@@ -360,23 +315,11 @@ export class DebugController {
   }
 
   private filterOk(filter: string, pe: number): boolean {
-    const c = this.filterConditions.get(filter);
-    if (!c) return true;
-    try {
-      return evaluateCondition(this.machine, c, pe);
-    } catch {
-      return true;
-    }
+    return conditionHolds(this.machine, this.filterConditions.get(filter), pe);
   }
 
   private dataHit(bp: DataBreakpoint, pe: number, reverse: boolean): boolean {
-    if (bp.condition) {
-      try {
-        if (!evaluateCondition(this.machine, bp.condition, pe)) return false;
-      } catch {
-        /* an unevaluable condition stops, so the user sees it */
-      }
-    }
+    if (!conditionHolds(this.machine, bp.condition, pe)) return false;
     if (reverse) return true;
     bp.hits++;
     return hitOk(bp.hitCondition, bp.hits);
@@ -385,15 +328,7 @@ export class DebugController {
   /** Breakpoints at a PE's PC: the stop when one applies (condition, hit count). */
   private breakpointHit(bps: LineBreakpoint[], pe: number, reverse: boolean): Stop | undefined {
     for (const bp of bps) {
-      if (bp.condition) {
-        let ok = true;
-        try {
-          ok = evaluateCondition(this.machine, bp.condition, pe);
-        } catch {
-          ok = true;
-        }
-        if (!ok) continue;
-      }
+      if (!conditionHolds(this.machine, bp.condition, pe)) continue;
       if (!reverse) {
         bp.hits++;
         if (!hitOk(bp.hitCondition, bp.hits)) continue;
@@ -409,12 +344,17 @@ export class DebugController {
     return undefined;
   }
 
-  /** The end-of-run stop (once per arrival), with failed expectations and livelock as exceptions. */
+  /**
+   * The end-of-run stop, with failed expectations and a checker's stop as
+   * exceptions. A livelock already stopped at (its finding) is not stopped at
+   * again: continuing from it reaches the plain end of the run.
+   */
   private endStop(): Stop {
     const m = this.machine;
     const info = m.stopInfo;
     const reason = info?.reason ?? `paused after ${m.steps} steps`;
-    if (info?.kind === 'checker' && this.filters.has('livelock')) return { reason: 'exception', pe: 0, description: reason, exceptionId: 'livelock', details: reason };
+    const livelockFound = m.findings.some((f) => findingFilter(f.rule) === 'livelock');
+    if (info?.kind === 'checker' && this.filters.has('livelock') && !livelockFound) return { reason: 'exception', pe: 0, description: reason, exceptionId: 'livelock', details: reason };
     if (this.filters.has('expectation')) {
       const failed = m.model.expectations.map((e) => evaluateExpectation(m, e)).filter((r) => !r.held);
       if (failed.length > 0) {
@@ -442,6 +382,13 @@ export class DebugController {
     this.pauseRequested = true;
   }
 
+  /** A pause asked for since the operation began: consumed. */
+  private takePause(): boolean {
+    const p = this.pauseRequested;
+    this.pauseRequested = false;
+    return p;
+  }
+
   /**
    * Run forward until a stop condition, the run's end, `until` says so, or
    * pause(). Works in chunks; `onChunk` is awaited between chunks (progress,
@@ -464,16 +411,13 @@ export class DebugController {
       return { ...stop, pending: this.nextStepLabels(stop.pe) };
     };
     for (;;) {
-      for (let k = 0; k < 20_000; k++) {
-        if (!this.stepOnce()) return settle(this.check(false)) ?? this.endStop();
-        const stop = settle(this.check(false)) ?? until?.();
+      for (let k = 0; k < RUN_CHUNK_STEPS; k++) {
+        if (!this.stepOnce()) return settle(this.stopsOfStep(false, false)[0]) ?? this.endStop();
+        const stop = settle(this.stopsOfStep(false, false)[0]) ?? until?.();
         if (stop) return stop;
       }
-      if (onChunk) await onChunk(m.steps);
-      if (this.pauseRequested) {
-        this.pauseRequested = false;
-        return { reason: 'pause', pe: 0, description: `paused at step ${m.steps}` };
-      }
+      await (onChunk ? onChunk(m.steps) : yieldToRequests());
+      if (this.takePause()) return { reason: 'pause', pe: 0, description: `paused at step ${m.steps}` };
     }
   }
 
@@ -493,11 +437,10 @@ export class DebugController {
       m.apply({ kind: 'pe-step', pe });
       this.frontier = m.steps;
       // A single step shows its own result, even when the firmware handled an exception within it.
-      const stop = this.check(false);
+      const stop = this.stopsOfStep(false, false)[0];
       return stop ? shownAfterItsStep(stop) : { reason: 'step', pe, description: `PE${pe} stepped` };
     }
-    const stop = await this.runForward(() => (target.instret !== start ? { reason: 'step', pe, description: `PE${pe} stepped` } : undefined));
-    return stop.reason === 'breakpoint' && target.instret !== start && stop.pe === pe ? { ...stop } : stop;
+    return this.runForward(() => (target.instret !== start ? { reason: 'step', pe, description: `PE${pe} stepped` } : undefined));
   }
 
   /** Step out: run until PE `pe` returns below its current EL (ERET) or stops. */
@@ -526,7 +469,8 @@ export class DebugController {
   /**
    * Step back one instruction of PE `pe`: the latest state in which it had
    * executed one instruction fewer. Tries the previous few steps first (the
-   * common case), then binary-searches over the history.
+   * common case), then binary-searches over the history (each probe replays at
+   * most one checkpoint interval).
    */
   stepBack(pe: number): Stop {
     const m = this.machine;
@@ -561,10 +505,12 @@ export class DebugController {
   /**
    * Reverse continue: the latest earlier state where a stop condition held.
    * Searches checkpoint-sized segments backwards, re-executing each one with
-   * the checks on (hit counts are not consumed). Data breakpoints in reverse
-   * stop *before* the writing step, at the instruction that wrote.
+   * the checks on (hit counts are not consumed), awaiting between segments
+   * (pause stops the search where it is). Data breakpoints in reverse stop
+   * *before* the writing step, at the instruction that wrote.
    */
-  reverseContinue(): Stop {
+  async reverseContinue(): Promise<Stop> {
+    this.pauseRequested = false;
     const m = this.machine;
     const now = m.steps;
     const interval = Math.max(1, m.options.checkpointInterval || 10_000);
@@ -592,6 +538,11 @@ export class DebugController {
         return last.stop.before || last.stop.reason === 'data breakpoint' ? { ...last.stop, pending: this.nextStepLabels(last.stop.pe, last.stop) } : last.stop;
       }
       segEnd = segStart;
+      await yieldToRequests();
+      if (this.takePause()) {
+        this.goTo(segEnd);
+        return { reason: 'pause', pe: 0, description: `paused the reverse search at step ${segEnd}` };
+      }
     }
     this.goTo(0);
     return { reason: 'entry', pe: 0, description: 'reached the start of the run' };
@@ -601,9 +552,8 @@ export class DebugController {
    * What the next step (along the current history) does on PE `peId`, as
    * labels, innermost first: the watched write of a data-breakpoint stop, the
    * exceptions taken (`SMC … EC 0x17 EL1→EL2`), and the FF-A call an `smc` or
-   * `hvc` makes (`FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)`, FF-A
-   * v1.1 §13: the function ID in w0). Peeks by replaying one step and comes
-   * back; the state shown does not change.
+   * `hvc` makes (the firmware's query API names it). Peeks by replaying one
+   * step and comes back; the state shown does not change.
    */
   nextStepLabels(peId: number, stop?: Stop): string[] {
     const m = this.machine;
@@ -611,10 +561,11 @@ export class DebugController {
     if (at >= this.frontier) return [];
     const pe = m.pes[peId];
     const mnemonic = m.instrAt(pe.pc)?.mnemonic;
-    const fid = decodeFunctionId(pe.xlo[0]);
-    const fw = (m as { firmware?: Firmware }).firmware;
-    const caller = fw?.currentEndpoint(peId).id;
+    const fw = m.firmware;
     const firstRecord = m.exceptions.length;
+    const callAt = (el: number): string | undefined => (fw ? ffaCallLabel(fw, pe, el) : undefined);
+    // The call as the PE states it now (w0, x1, the running endpoint), before the step changes them.
+    const labels = { 2: callAt(2), 3: callAt(3) };
     m.goToStep(at + 1);
     const taken = m.exceptions.slice(firstRecord).filter((r) => r.pe === peId);
     m.goToStep(at);
@@ -625,12 +576,8 @@ export class DebugController {
     const out: string[] = [];
     if (stop?.reason === 'data breakpoint') out.push(`next step: ${stop.description}`);
     const call = taken.find((r) => r.type === 'sync' && (mnemonic === 'smc' || mnemonic === 'hvc'));
-    if (call && fid.service === 'ffa' && fid.name && caller !== undefined) {
-      const handler = call.el === 3 ? 'SPMD, EL3' : 'SPMC, S-EL2';
-      const direct = /^FFA_MSG_SEND_DIRECT_REQ/.test(fid.name);
-      const callee = direct ? pe.xlo[1] & 0xffff : call.el === 3 ? HAFNIUM_IDS.SPMD : HAFNIUM_IDS.SPMC;
-      out.push(`next step: ${fid.name} ${hex(caller, 4)}→${hex(callee, 4)} (${handler})`);
-    }
+    const label = call ? (call.el === 3 ? labels[3] : labels[2]) : undefined;
+    if (label) out.push(`next step: ${label}`);
     for (const r of taken.reverse()) out.push(`next step: ${exceptionLabel(r)}`);
     return out;
   }

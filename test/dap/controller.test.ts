@@ -55,7 +55,7 @@ describe('debugger execution control and its simulator APIs', () => {
     const ctl = new DebugController(loadScenario(SEED000));
     await ctl.runForward(undefined);
     assert.ok(ctl.steps > 0);
-    const stop = ctl.reverseContinue();
+    const stop = await ctl.reverseContinue();
     assert.equal(stop.reason, 'entry');
     assert.equal(ctl.steps, 0);
   });

@@ -1,0 +1,88 @@
+/**
+ * What each cache holds, as a paged view for front ends that show large
+ * hierarchies (the debugger's Caches scope): per cache the counts of valid and
+ * dirty copies at once, the copies themselves only a page at a time, in
+ * address order (then attributes), and the copies of chosen lines.
+ *
+ * Cost: the counts scan the cache's ways once; the first page sorts the valid
+ * ways' indices once (no copy is built for that); each page builds only the
+ * copies it returns (`built` counts them, so callers can show that a request
+ * did bounded work). Read-only: nothing allocates, moves or ages a line.
+ */
+import { lineView, type CacheHierarchy, type LineCopyView } from './hierarchy';
+import { isDirty, LineState, type Cache } from './line';
+
+export interface CacheContents {
+  name: string;
+  /** 1 = L1, 2 = L2, 3 = system cache. */
+  level: number;
+  sets: number;
+  ways: number;
+  pes: number[];
+  valid: number;
+  dirty: number;
+  /** Valid copies [start, start + count) in address order, then attributes. */
+  page(start: number, count: number): LineCopyView[];
+}
+
+/** Copies built by `page()` and `copiesOfLines()` so far (a work counter for tests). */
+export const contentsWork = { built: 0 };
+
+function contentsOf(c: Cache): CacheContents {
+  let valid = 0;
+  let dirty = 0;
+  for (const l of c.lines) {
+    if (l.state === LineState.I) continue;
+    valid++;
+    if (isDirty(l.state)) dirty++;
+  }
+  let order: number[] | undefined;
+  const sorted = (): number[] => {
+    if (order) return order;
+    const idx: number[] = [];
+    c.lines.forEach((l, i) => {
+      if (l.state !== LineState.I) idx.push(i);
+    });
+    const lines = c.lines;
+    idx.sort((a, b) => lines[a].pa - lines[b].pa || (lines[a].attrs.label < lines[b].attrs.label ? -1 : lines[a].attrs.label > lines[b].attrs.label ? 1 : 0));
+    order = idx;
+    return idx;
+  };
+  return {
+    name: c.name,
+    level: c.level,
+    sets: c.sets,
+    ways: c.ways,
+    pes: c.pes.slice(),
+    valid,
+    dirty,
+    page(start: number, count: number): LineCopyView[] {
+      const idx = sorted();
+      const from = Math.max(0, Math.floor(start));
+      const to = Math.min(idx.length, from + Math.max(0, Math.floor(count)));
+      const out: LineCopyView[] = [];
+      for (let i = from; i < to; i++) out.push(lineView(c.lines[idx[i]]));
+      contentsWork.built += out.length;
+      return out;
+    },
+  };
+}
+
+/** Every cache of the hierarchy, innermost first (L1s, L2s, then the system cache). */
+export function cacheContents(h: CacheHierarchy): CacheContents[] {
+  return h.caches.map(contentsOf);
+}
+
+/** Every valid copy, in any cache, of the lines holding the given PAs (each line once, in the order given). */
+export function copiesOfLines(h: CacheHierarchy, pas: number[]): LineCopyView[] {
+  const seen = new Set<number>();
+  const out: LineCopyView[] = [];
+  for (const pa of pas) {
+    const line = pa - (pa % 64);
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push(...h.linesOf(line));
+  }
+  contentsWork.built += out.length;
+  return out;
+}
