@@ -33,18 +33,19 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { evaluate } from '../simulator/engine/evaluate';
+import { setRegister } from '../simulator/engine/init';
 import { endpointOn } from '../simulator/firmware/query';
 import { worldEl } from '../simulator/firmware/view';
-import { PA_LIMIT } from '../simulator/memory/physical';
 import { hex, parseInteger } from '../simulator/util/hex';
 import { ConsoleFeed } from './console';
-import { DebugController, type LaunchOptions, type LineBreakpoint, type Stop } from './controller';
+import { applyExceptionFilters, dataBreakpointInfo, exceptionFilterResults, setDataBreakpoints, setFunctionBreakpoints, setInstructionBreakpoints, setLineBreakpoints, type BreakpointHost } from './breakpoints';
+import { DebugController, type LaunchOptions, type Stop } from './controller';
 import { oneLine, RequestError } from './errors';
 import { exceptionFilters } from './filters';
 import { buildFrames, FrameTable, pcText, type FrameMaker } from './frames';
 import { VariableTable } from './handles';
 import { prepareLaunch } from './launch';
-import { disassemble, formatMemoryReference, parseAddress, parseMemoryReference, readMemory } from './memory';
+import { disassemble, formatMemoryReference, readMemory } from './memory';
 import { scopesFor } from './scopes/index';
 import { checkArguments, UNSUPPORTED } from './validate';
 import { pageTablesView, timelineView } from './views';
@@ -55,7 +56,6 @@ export { parseMemoryReference } from './memory';
 const THREAD_BASE = 1;
 /** How long launch waits for configurationDone before it runs anyway (a client that never sends it). */
 const CONFIGURATION_WAIT_MS = 2000;
-const DATA_ID = /^(mem:\d+:\d+|line:\d+)$/;
 
 export class ArmscopeDebugSession extends LoggingDebugSession {
   private ctl: DebugController | undefined;
@@ -201,7 +201,7 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
     this.launchOptions = plan.options;
     const ctl = new DebugController(plan.model, plan.options);
     this.ctl = ctl;
-    this.applyFilters(this.pendingFilters);
+    applyExceptionFilters(ctl, this.pendingFilters);
     this.sendEvent(new InitializedEvent());
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.configurationDone, new Promise((r) => (timer = setTimeout(r, CONFIGURATION_WAIT_MS)))]);
@@ -284,7 +284,7 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
       }
       const pe = ctl.machine.pes[f.frame.pe];
       const stop = this.lastStop;
-      const focus = { fault: stop?.pe === pe.id ? stop.fault : undefined, watched: ctl.watchedAddresses() };
+      const focus = { fault: stop?.pe === pe.id ? stop.fault : undefined, watched: ctl.stops.watchedAddresses() };
       response.body = {
         scopes: scopesFor(ctl.machine, pe, focus).map((s) => {
           const sc: DebugProtocol.Scope = new Scope(s.name, this.vars.create(s.children), s.expensive);
@@ -315,14 +315,8 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
       if (value === undefined) throw new RequestError(`value ${JSON.stringify(args.value.slice(0, 40))} is not a number`);
       if (value >= 1n << 64n || value < -(1n << 63n)) throw new RequestError(`value ${args.value.slice(0, 40)} does not fit in 64 bits`);
       const peId = Number(/^pe(\d+)\./.exec(node.evaluateName)?.[1] ?? 0);
-      const pe = ctl.machine.pes[peId];
-      const r = node.register.toLowerCase();
-      const x = /^x(\d+)$/.exec(r);
       const v = BigInt.asUintN(64, value);
-      if (x) pe.setXBig(Number(x[1]), v);
-      else if (r === 'sp') pe.setSp(pe.spsel === 0 ? 0 : pe.el, v);
-      else if (/^sp_el[0-3]$/.test(r)) pe.setSp(Number(r[5]), v);
-      else pe.writeSysreg(node.register, v);
+      setRegister(ctl.machine.pes[peId], node.register, v);
       // The future recorded for time travel (and printed in the console) no longer follows from this state.
       ctl.stateChanged();
       this.feed.historyChanged(ctl.steps);
@@ -338,69 +332,33 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
     return source.path !== undefined && path.resolve(source.path) === this.program;
   }
 
+  private breakpointHost(): BreakpointHost {
+    return {
+      ctl: this.launched(),
+      source: () => this.source(),
+      toClientLine: (l) => this.convertDebuggerLineToClient(l),
+      toDebuggerLine: (l) => this.convertClientLineToDebugger(l),
+      nextId: () => this.bpId++,
+    };
+  }
+
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     this.guard(response, () => {
-      const ctl = this.ctl;
-      const same = ctl !== undefined && this.sameProgram(args.source);
-      const list: LineBreakpoint[] = [];
-      const bps = (args.breakpoints ?? []).map((b): DebugProtocol.Breakpoint => {
-        const id = this.bpId++;
-        const r = same ? ctl.resolveLine(this.convertClientLineToDebugger(b.line)) : undefined;
-        if (!r) return { id, verified: false, line: b.line, message: same ? 'no instruction on or after this line' : 'not the scenario being debugged' };
-        list.push({ id, addresses: r.addresses, condition: b.condition, hitCondition: b.hitCondition, hits: 0, kind: 'line' });
-        return { id, verified: true, line: this.convertDebuggerLineToClient(r.line), source: this.source() };
-      });
-      if (same) {
-        ctl.lineBreakpoints = list;
-        ctl.rebuildBreakpointIndex();
-      }
-      response.body = { breakpoints: bps };
+      response.body = { breakpoints: setLineBreakpoints(this.breakpointHost(), args, this.sameProgram(args.source)) };
       this.sendResponse(response);
     });
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     this.guard(response, () => {
-      const ctl = this.launched();
-      const list: LineBreakpoint[] = [];
-      const bps = args.breakpoints.map((b): DebugProtocol.Breakpoint => {
-        const id = this.bpId++;
-        const name = b.name.trim();
-        const sym = ctl.model.symbols.get(name);
-        if (!sym || sym.kind !== 'label' || sym.value === undefined) return { id, verified: false, message: `no label '${name.slice(0, 60)}' in the scenario` };
-        const pc = Number(BigInt.asIntN(64, sym.value));
-        list.push({ id, addresses: [pc], condition: b.condition, hitCondition: b.hitCondition, hits: 0, kind: 'function', name });
-        const line = ctl.machine.lineOfPc(pc);
-        return { id, verified: true, source: this.source(), line: line !== undefined ? this.convertDebuggerLineToClient(line) : undefined, instructionReference: hex(sym.value) };
-      });
-      ctl.functionBreakpoints = list;
-      ctl.rebuildBreakpointIndex();
-      response.body = { breakpoints: bps };
+      response.body = { breakpoints: setFunctionBreakpoints(this.breakpointHost(), args) };
       this.sendResponse(response);
     });
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
     this.guard(response, () => {
-      const ctl = this.launched();
-      const list: LineBreakpoint[] = [];
-      const bps = args.breakpoints.map((b): DebugProtocol.Breakpoint => {
-        const id = this.bpId++;
-        let at: bigint;
-        try {
-          at = parseMemoryReference(b.instructionReference).address + BigInt(b.offset ?? 0);
-        } catch (e) {
-          return { id, verified: false, message: oneLine(e) };
-        }
-        const pa = Number(at);
-        if (at < 0n || at >= BigInt(PA_LIMIT) || !ctl.machine.instrAt(pa)) return { id, verified: false, message: `no instruction at ${hex(BigInt.asUintN(64, at))}` };
-        list.push({ id, addresses: [pa], condition: b.condition, hitCondition: b.hitCondition, hits: 0, kind: 'instruction' });
-        const line = ctl.machine.lineOfPc(pa);
-        return { id, verified: true, instructionReference: hex(pa), source: line !== undefined ? this.source() : undefined, line: line !== undefined ? this.convertDebuggerLineToClient(line) : undefined };
-      });
-      ctl.instructionBreakpoints = list;
-      ctl.rebuildBreakpointIndex();
-      response.body = { breakpoints: bps };
+      response.body = { breakpoints: setInstructionBreakpoints(this.breakpointHost(), args) };
       this.sendResponse(response);
     });
   }
@@ -416,74 +374,25 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
     });
   }
 
-  private applyFilters(args: DebugProtocol.SetExceptionBreakpointsArguments | undefined): void {
-    const ctl = this.ctl;
-    if (!ctl) return;
-    const known = new Set(exceptionFilters().map((f) => f.filter));
-    ctl.filters = new Set(args ? args.filters.filter((f) => known.has(f)) : exceptionFilters().filter((f) => f.default).map((f) => f.filter));
-    ctl.filterConditions.clear();
-    for (const o of args?.filterOptions ?? []) {
-      if (!known.has(o.filterId)) continue;
-      ctl.filters.add(o.filterId);
-      if (o.condition) ctl.filterConditions.set(o.filterId, o.condition);
-    }
-  }
-
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     this.guard(response, () => {
-      if (this.ctl) this.applyFilters(args);
+      if (this.ctl) applyExceptionFilters(this.ctl, args);
       else this.pendingFilters = args;
-      const known = new Set(exceptionFilters().map((f) => f.filter));
-      const ids = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
-      response.body = { breakpoints: ids.map((id) => (known.has(id) ? { verified: true } : { verified: false, message: `unknown exception filter '${id.slice(0, 60)}'` })) };
+      response.body = { breakpoints: exceptionFilterResults(args) };
       this.sendResponse(response);
     });
   }
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     this.guard(response, () => {
-      const ctl = this.launched();
-      const answer = (body: DebugProtocol.DataBreakpointInfoResponse['body']): void => {
-        response.body = body;
-        this.sendResponse(response);
-      };
-      const none = (why: string): void => answer({ dataId: null, description: why });
-      if (args.variablesReference !== undefined && !args.asAddress) {
-        const node = this.vars.servedNode(args.variablesReference, args.name);
-        if (!node?.dataId) return none(`${args.name.slice(0, 60)} cannot be watched (watch memory words, descriptors or cache lines)`);
-        return answer({ dataId: node.dataId, description: node.dataDescription ?? node.name, accessTypes: ['write'], canPersist: true });
-      }
-      const lineMatch = /^line\s+(.+)$/i.exec(args.name.trim());
-      let pa: bigint | undefined;
-      try {
-        pa = parseAddress(lineMatch ? lineMatch[1] : args.name);
-      } catch {
-        if (lineMatch) return none(`not an address: ${lineMatch[1].slice(0, 60)}`);
-        try {
-          const r = evaluate(ctl.machine, args.name, this.peOfFrame(args.frameId));
-          pa = r.address !== undefined ? BigInt(r.address) : r.value;
-        } catch {
-          pa = undefined;
-        }
-      }
-      if (pa === undefined) return none(`cannot resolve '${args.name.slice(0, 60)}' to an address`);
-      if (pa >= BigInt(PA_LIMIT)) return none(`${hex(pa)} is outside the 52-bit physical address space`);
-      const at = Number(pa);
-      if (lineMatch) {
-        const line = at - (at % 64);
-        return answer({ dataId: `line:${line}`, description: `cache line ${hex(line)} changes state in any cache`, accessTypes: ['write'], canPersist: true });
-      }
-      const bytes = args.bytes ?? 8;
-      answer({ dataId: `mem:${at}:${bytes}`, description: `write to ${hex(at)} (${bytes} bytes)`, accessTypes: ['write'], canPersist: true });
+      response.body = dataBreakpointInfo(this.launched(), args, (ref, name) => this.vars.servedNode(ref, name), this.peOfFrame(args.frameId));
+      this.sendResponse(response);
     });
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
     this.guard(response, () => {
-      const ctl = this.launched();
-      const list = args.breakpoints.map((b) => ({ id: this.bpId++, dataId: b.dataId, condition: b.condition, hitCondition: b.hitCondition, hits: 0 }));
-      ctl.setDataBreakpoints(list.filter((b) => DATA_ID.test(b.dataId)));
-      response.body = { breakpoints: list.map((b) => (DATA_ID.test(b.dataId) ? { id: b.id, verified: true } : { id: b.id, verified: false, message: `unknown dataId '${b.dataId.slice(0, 60)}'` })) };
+      response.body = { breakpoints: setDataBreakpoints(this.breakpointHost(), args) };
       this.sendResponse(response);
     });
   }
