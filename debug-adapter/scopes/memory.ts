@@ -10,7 +10,7 @@ import { cacheContents, copiesOfLines } from '../../simulator/cache/contents';
 import type { CacheHierarchy, LineCopyView } from '../../simulator/cache/index';
 import type { Machine } from '../../simulator/engine/machine';
 import { translationTables, type DescriptorNode, type TranslationTable } from '../../simulator/mmu/tableTree';
-import { describeTlb, describeTranslation, type TranslationView } from '../../simulator/mmu/view';
+import { describeTlb, describeTranslation, type TlbRow, type TranslationView } from '../../simulator/mmu/view';
 import type { VmsaMmu } from '../../simulator/mmu/vmsa';
 import type { Pe } from '../../simulator/pe/pe';
 import type { FaultRecord } from '../../simulator/trace/events';
@@ -116,11 +116,18 @@ export function cachesScope(machine: Machine, h: CacheHierarchy, pe: Pe, focus: 
   });
 }
 
+/** The PE's TLB entries, counted when the scope is listed and described a page at a time. */
 export function tlbScope(mmu: VmsaMmu, pe: Pe): Children {
-  return indexedOf(
-    () => describeTlb(mmu, pe),
-    (r) => ({ name: `${r.context} ${r.input}`, value: `→ ${r.output} ${r.attrs} ${r.permissions} (level ${r.level})` }),
-  );
+  let rows: TlbRow[] | undefined;
+  return {
+    indexed: {
+      get count() {
+        return mmu.tlbEntries(pe).length;
+      },
+      page: (start, n) =>
+        (rows ??= describeTlb(mmu, pe)).slice(start, start + n).map((r) => ({ name: `${r.context} ${r.input}`, value: `→ ${r.output} ${r.attrs} ${r.permissions} (level ${r.level})` })),
+    },
+  };
 }
 
 type TableEntry = { node: DescriptorNode } | { invalid: number };

@@ -144,6 +144,26 @@ function walkTable(ctx: WalkContext, tablePa: number, level: number, entries: nu
   return { nodes, invalid };
 }
 
+/**
+ * Output address of `input` by reading only the descriptors on its path (one
+ * per level), as the walker would: what a lazy tree uses to place stage-1
+ * tables that live at IPAs, without reading every stage-2 table.
+ */
+function lookupByWalk(ctx: WalkContext, tablePa: number, level: number, entries: number, inputBase: number, input: number): number | undefined {
+  const g = ctx.tree.granuleBits;
+  const size = 2 ** levelShift(g, level);
+  const i = Math.floor((input - inputBase) / size);
+  if (i < 0 || i >= entries) return undefined;
+  const value = readDescriptor(ctx.memory, ctx.pe, tablePa + i * 8, ctx.tree.walk);
+  if ((value & 1n) === 0n) return undefined;
+  const base = inputBase + i * size;
+  const d = decodeDescriptor(value, { stage: ctx.stage, level, granule: (2 ** g) as Granule, regime: ctx.regime, fwb: ctx.fwb });
+  if (d.type === 'block' || d.type === 'page') return Number(d.address ?? 0n) + (input - base);
+  if (d.type !== 'table' || level >= 3 || d.address === undefined) return undefined;
+  const next = ctx.toPa ? ctx.toPa(Number(d.address)) : Number(d.address);
+  return next === undefined ? undefined : lookupByWalk(ctx, next, level + 1, 2 ** (g - 3), base, input);
+}
+
 /** Output address of `input` in a walked tree (undefined when unmapped). */
 export function lookupInTree(entries: DescriptorNode[], input: number): number | undefined {
   for (const n of entries) {
@@ -223,8 +243,16 @@ export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.
     }
     // EL1&0 stage-1 tables live at IPAs when stage 2 applies (Arm ARM D8.2.4).
     // Secure EL1&0 tables are in the Secure IPA space (VSTTBR_EL2), listed first.
-    const s2Entries = cfg.stage2 ? s2Tables[cfg.stage2.secure ? 0 : s2Tables.length - 1].entries : undefined;
-    const toPa = s2Entries ? (ipa: number) => lookupInTree(s2Entries, ipa) : undefined;
+    const s2Table = cfg.stage2 ? s2Tables[cfg.stage2.secure ? 0 : s2Tables.length - 1] : undefined;
+    const s2Tree = cfg.stage2 ? (cfg.stage2.secure ?? cfg.stage2.ns) : undefined;
+    let toPa: ((ipa: number) => number | undefined) | undefined;
+    if (s2Table && lazy && s2Tree && s2Table.basePa !== undefined) {
+      // A lazy tree reads only the stage-2 descriptors on each table's path.
+      const ctx: WalkContext = { memory, pe, stage: 2, tree: s2Tree, regime: 'EL10', fwb: cfg.stage2?.fwb ?? false, lazy };
+      const root = s2Table.basePa;
+      const count = Math.min(2 ** s2Tree.startIndexBits, 2 ** (s2Tree.granuleBits - 3 + 4));
+      toPa = (ipa) => lookupByWalk(ctx, root, s2Tree.startLevel, count, 0, ipa);
+    } else if (s2Table) toPa = (ipa) => lookupInTree(s2Table.entries, ipa);
     const basePa = toPa ? toPa(tree.base) : tree.base;
     const base: WalkContext = { memory, pe, stage: 1, tree, regime: STAGE1_REGIME[cfg.regime], fwb: false, toPa, lazy };
     const upper = name.startsWith('TTBR1');
