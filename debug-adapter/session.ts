@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import {
   InitializedEvent,
   InvalidatedEvent,
-  LoggingDebugSession,
+  DebugSession,
   OutputEvent,
   ProgressEndEvent,
   ProgressStartEvent,
@@ -57,7 +57,7 @@ const THREAD_BASE = 1;
 /** How long launch waits for configurationDone before it runs anyway (a client that never sends it). */
 const CONFIGURATION_WAIT_MS = 2000;
 
-export class ArmscopeDebugSession extends LoggingDebugSession {
+export class ArmscopeDebugSession extends DebugSession {
   private ctl: DebugController | undefined;
   private program = '';
   private launchOptions: LaunchOptions = {};
