@@ -28,6 +28,12 @@ export interface BreakpointHost {
 
 const DATA_ID = /^(mem:\d+:\d+|line:\d+)$/;
 
+/** A request's breakpoints replace that kind's (DAP: each request sends the whole set). */
+function install(ctl: DebugController, kind: 'lineBreakpoints' | 'functionBreakpoints' | 'instructionBreakpoints', list: LineBreakpoint[]): void {
+  ctl.stops[kind] = list;
+  ctl.stops.rebuildBreakpointIndex();
+}
+
 export function setLineBreakpoints(h: BreakpointHost, args: DebugProtocol.SetBreakpointsArguments, same: boolean): DebugProtocol.Breakpoint[] {
   const list: LineBreakpoint[] = [];
   const bps = (args.breakpoints ?? []).map((b): DebugProtocol.Breakpoint => {
@@ -37,10 +43,7 @@ export function setLineBreakpoints(h: BreakpointHost, args: DebugProtocol.SetBre
     list.push({ id, addresses: r.addresses, condition: b.condition, hitCondition: b.hitCondition, hits: 0, kind: 'line' });
     return { id, verified: true, line: h.toClientLine(r.line), source: h.source() };
   });
-  if (same) {
-    h.ctl.stops.lineBreakpoints = list;
-    h.ctl.stops.rebuildBreakpointIndex();
-  }
+  if (same) install(h.ctl, 'lineBreakpoints', list);
   return bps;
 }
 
@@ -57,8 +60,7 @@ export function setFunctionBreakpoints(h: BreakpointHost, args: DebugProtocol.Se
     const line = ctl.machine.lineOfPc(pc);
     return { id, verified: true, source: h.source(), line: line !== undefined ? h.toClientLine(line) : undefined, instructionReference: hex(sym.value) };
   });
-  ctl.stops.functionBreakpoints = list;
-  ctl.stops.rebuildBreakpointIndex();
+  install(ctl, 'functionBreakpoints', list);
   return bps;
 }
 
@@ -79,8 +81,7 @@ export function setInstructionBreakpoints(h: BreakpointHost, args: DebugProtocol
     const line = ctl.machine.lineOfPc(pa);
     return { id, verified: true, instructionReference: hex(pa), source: line !== undefined ? h.source() : undefined, line: line !== undefined ? h.toClientLine(line) : undefined };
   });
-  ctl.stops.instructionBreakpoints = list;
-  ctl.stops.rebuildBreakpointIndex();
+  install(ctl, 'instructionBreakpoints', list);
   return bps;
 }
 

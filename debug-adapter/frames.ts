@@ -17,7 +17,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { callChain, type ChainEntry } from '../simulator/engine/callChain';
 import type { Machine } from '../simulator/engine/machine';
 import type { Firmware } from '../simulator/firmware/firmware';
-import { endpointName, endpointOn } from '../simulator/firmware/query';
+import { endpointOn, partitionName } from '../simulator/firmware/query';
 import { runsAt, worldEl } from '../simulator/firmware/view';
 import type { Pe } from '../simulator/pe/pe';
 import { hex } from '../simulator/util/hex';
@@ -74,8 +74,8 @@ function callerAt(pe: Pe, fw: Firmware | undefined, e: ChainEntry): string {
   if (e.kind === 'ffa') {
     const world = el === 3 ? 'EL3' : `${e.secure ? 'S' : 'NS'}-EL${el}`;
     const caller = e.ffa?.caller;
-    const partition = fw && caller !== undefined && e.secure && fw.cfg.partitions.some((p) => p.id === caller) ? ` ${endpointName(fw, caller)}` : '';
-    return world + partition;
+    const partition = fw && caller !== undefined && e.secure ? partitionName(fw, caller) : undefined;
+    return partition !== undefined ? `${world} ${partition}` : world;
   }
   // An exception of the live context: taken from the code the current endpoint runs.
   const world = worldEl(pe, el);

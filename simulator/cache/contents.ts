@@ -9,18 +9,11 @@
  * copies it returns (`built` counts them, so callers can show that a request
  * did bounded work). Read-only: nothing allocates, moves or ages a line.
  */
-import { lineView, type CacheHierarchy, type LineCopyView } from './hierarchy';
+import { lineView, type CacheHierarchy, type CacheSummary, type LineCopyView } from './hierarchy';
 import { isDirty, LineState, type Cache } from './line';
 
-export interface CacheContents {
-  name: string;
-  /** 1 = L1, 2 = L2, 3 = system cache. */
-  level: number;
-  sets: number;
-  ways: number;
-  pes: number[];
-  valid: number;
-  dirty: number;
+/** A cache's summary (name, geometry, counts) with its copies a page at a time instead of all of them. */
+export interface CacheContents extends Omit<CacheSummary, 'lines'> {
   /** Valid copies [start, start + count) in address order, then attributes. */
   page(start: number, count: number): LineCopyView[];
 }

@@ -29,18 +29,13 @@ export interface EndpointOnPe {
 
 export function endpointOn(fw: Firmware, peId: number): EndpointOnPe {
   const e = fw.currentEndpoint(peId);
-  const partition = e.secure ? fw.cfg.partitions.find((p) => p.id === e.id)?.name : undefined;
+  const partition = e.secure ? partitionName(fw, e.id) : undefined;
   return partition !== undefined ? { ...e, partition } : e;
 }
 
-/** Name of an endpoint ID: the partition's (`optee`), the Normal world's, the SPMC or the SPMD. */
-export function endpointName(fw: Firmware, id: number): string {
-  const p = fw.cfg.partitions.find((x) => x.id === id);
-  if (p) return p.name;
-  if (id === fw.cfg.nwdId) return 'Normal world';
-  if (id === HAFNIUM_IDS.SPMC) return 'SPMC';
-  if (id === HAFNIUM_IDS.SPMD) return 'SPMD';
-  return hex(id, 4);
+/** The name of the secure partition with FF-A ID `id` (`optee`), if the scenario declares one. */
+export function partitionName(fw: Firmware, id: number): string | undefined {
+  return fw.cfg.partitions.find((p) => p.id === id)?.name;
 }
 
 /** w0 holds FFA_ERROR: the error code from w2 (FF-A v1.1 §13.2.1, Table 13.3) and its name. */

@@ -13,6 +13,7 @@ import { isSecure } from '../mmu/regime';
 import type { Pe } from '../pe/pe';
 import type { Firmware } from './firmware';
 import { endpointOn, type EndpointOnPe } from './query';
+import type { CallFrame } from './state';
 
 /**
  * `EL3`, `S-EL2`, `NS-EL1`… : the Security state of `el` (Arm ARM D1.2
@@ -30,16 +31,8 @@ export function runsAt(pe: Pe, fw: Firmware | undefined): string {
   return partition !== undefined ? `${worldEl(pe)} ${partition}` : worldEl(pe);
 }
 
-export interface FfaCallInProgress {
-  name: string;
-  caller: number;
-  callee: number;
-  secure: boolean;
-  el: number;
-  step: number;
-  line?: number;
-  args: string[];
-}
+/** An FF-A call in progress on a PE, as the firmware's call chain records it. */
+export type FfaCallInProgress = Pick<CallFrame, 'name' | 'caller' | 'callee' | 'secure' | 'el' | 'step' | 'line' | 'args'>;
 
 export interface PartitionView {
   name: string;

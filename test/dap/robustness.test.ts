@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { MAX_DISASSEMBLE_INSTRUCTIONS } from '../../debug-adapter/limits';
-import { adapterPath, findRoot } from './helpers';
+import { adapterPath, findRoot, launchStopped } from './helpers';
 import { InlineClient } from './inline';
 
 const ROOT = findRoot();
@@ -36,12 +36,7 @@ describe('DAP robustness (issue #10 items 8–12)', function () {
     const dc = new DebugClient('node', adapterPath(ROOT), 'armscope');
     await dc.start();
     try {
-      const config = (async () => {
-        await dc.waitForEvent('initialized');
-        await dc.setExceptionBreakpointsRequest({ filters: [] });
-        await dc.configurationDoneRequest();
-      })();
-      await Promise.all([config, dc.launch({ program: SEED000, stopOnEntry: true }), dc.waitForEvent('stopped')]);
+      await launchStopped(dc, { program: SEED000, stopOnEntry: true }, { filters: [] });
       for (const command of ['next', 'stepIn', 'stepOut', 'stepBack', 'continue', 'reverseContinue', 'pause', 'stackTrace', 'exceptionInfo']) {
         await assert.rejects(dc.send(command, { threadId: 99 }), (e: Error) => {
           assert.match(e.message, /^threadId 99: no such thread \(threads 1–1 are PE0–PE0\)$/, command);
