@@ -48,7 +48,8 @@ import { prepareLaunch } from './launch';
 import { disassemble, formatMemoryReference, readMemory } from './memory';
 import { scopesFor } from './scopes/index';
 import { checkArguments, UNSUPPORTED } from './validate';
-import { pageTablesView, timelineView } from './views';
+import { viewRequest } from './views';
+import { capabilities } from './capabilities';
 
 export type { ArmscopeLaunchArguments } from './launch';
 export { parseMemoryReference } from './memory';
@@ -160,28 +161,7 @@ export class ArmscopeDebugSession extends DebugSession {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.supportsProgress = args.supportsProgressReporting === true;
     this.supportsInvalidated = args.supportsInvalidatedEvent === true;
-    response.body = {
-      supportsConfigurationDoneRequest: true,
-      supportsFunctionBreakpoints: true,
-      supportsConditionalBreakpoints: true,
-      supportsHitConditionalBreakpoints: true,
-      supportsEvaluateForHovers: true,
-      supportsStepBack: true,
-      supportsSingleThreadExecutionRequests: true,
-      supportsDataBreakpoints: true,
-      supportsDataBreakpointBytes: true,
-      supportsReadMemoryRequest: true,
-      supportsDisassembleRequest: true,
-      supportsInstructionBreakpoints: true,
-      supportsBreakpointLocationsRequest: true,
-      supportsSteppingGranularity: true,
-      supportsExceptionInfoRequest: true,
-      supportsExceptionFilterOptions: true,
-      supportsSetVariable: true,
-      supportsTerminateRequest: true,
-      supportsValueFormattingOptions: false,
-      exceptionBreakpointFilters: exceptionFilters().map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default, supportsCondition: true, conditionDescription: 'e.g. pe0.esr_el2 == 0x9200_0007' })),
-    };
+    response.body = capabilities();
     this.sendResponse(response);
   }
 
@@ -569,30 +549,10 @@ export class ArmscopeDebugSession extends DebugSession {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     this.guard(response, () => {
       const a = (args ?? {}) as { threadId?: number; toEnd?: boolean };
-      switch (command) {
-        case 'armscope/cacheTimeline': {
-          const ctl = this.launched();
-          response.body = { ...timelineView(ctl.model, this.launchOptions, ctl.steps, a.toEnd === true), current: ctl.steps, file: this.program };
-          return this.sendResponse(response);
-        }
-        case 'armscope/pageTables': {
-          const ctl = this.launched();
-          const peId = a.threadId !== undefined ? this.peOfThread(a.threadId) : (this.lastStop?.pe ?? 0);
-          const pe = ctl.machine.pes[peId];
-          const view = pageTablesView(ctl.machine, pe);
-          response.body = { pe: peId, el: pe.el, step: ctl.steps, tables: view.tables, unexpanded: view.unexpanded };
-          return this.sendResponse(response);
-        }
-        case 'armscope/status': {
-          const ctl = this.launched();
-          // The stop as plain JSON: its fault record holds bigints, which the protocol cannot carry.
-          const stop = this.lastStop ? { ...this.lastStop, fault: undefined } : undefined;
-          response.body = { step: ctl.steps, frontier: ctl.frontier, checkpoints: ctl.machine.checkpointSteps().length, checkpointInterval: ctl.machine.options.checkpointInterval, stop };
-          return this.sendResponse(response);
-        }
-        default:
-          throw new RequestError(`unknown request '${command.slice(0, 60)}'`);
-      }
+      const ctl = this.launched();
+      const pe = a.threadId !== undefined ? this.peOfThread(a.threadId) : (this.lastStop?.pe ?? 0);
+      response.body = viewRequest(command, { ctl, program: this.program, launchOptions: this.launchOptions, lastStop: this.lastStop, pe, toEnd: a.toEnd === true });
+      this.sendResponse(response);
     });
   }
 }

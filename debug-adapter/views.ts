@@ -11,7 +11,7 @@ import { translationTables, type DescriptorNode } from '../simulator/mmu/tableTr
 import type { Pe } from '../simulator/pe/pe';
 import type { ScenarioModel } from '../simulator/scenario/model';
 import { hex } from '../simulator/util/hex';
-import type { LaunchOptions } from './controller';
+import type { DebugController, LaunchOptions, Stop } from './controller';
 import { RequestError } from './errors';
 import { MAX_PAGE_TABLE_NODES, MAX_TIMELINE_STEPS } from './limits';
 
@@ -46,4 +46,34 @@ export function pageTablesView(machine: Machine, pe: Pe): { tables: unknown; une
   }
   const json: unknown = JSON.parse(JSON.stringify(tables, (_k, v: unknown) => (typeof v === 'bigint' ? hex(v) : v)));
   return { tables: json, unexpanded };
+}
+
+/** What a view request needs from the session. */
+export interface ViewContext {
+  ctl: DebugController;
+  program: string;
+  launchOptions: LaunchOptions;
+  lastStop: Stop | undefined;
+  /** The PE the request names (`threadId`), else the stop's. */
+  pe: number;
+  toEnd: boolean;
+}
+
+/** The body of a custom request (`armscope/…`); an unknown one is an error naming it. */
+export function viewRequest(command: string, v: ViewContext): unknown {
+  const ctl = v.ctl;
+  switch (command) {
+    case 'armscope/cacheTimeline':
+      return { ...timelineView(ctl.model, v.launchOptions, ctl.steps, v.toEnd), current: ctl.steps, file: v.program };
+    case 'armscope/pageTables': {
+      const pe = ctl.machine.pes[v.pe];
+      const view = pageTablesView(ctl.machine, pe);
+      return { pe: v.pe, el: pe.el, step: ctl.steps, tables: view.tables, unexpanded: view.unexpanded };
+    }
+    case 'armscope/status':
+      // The stop as plain JSON: its fault record holds bigints, which the protocol cannot carry.
+      return { step: ctl.steps, frontier: ctl.frontier, checkpoints: ctl.machine.checkpointSteps().length, checkpointInterval: ctl.machine.options.checkpointInterval, stop: v.lastStop ? { ...v.lastStop, fault: undefined } : undefined };
+    default:
+      throw new RequestError(`unknown request '${String(command).slice(0, 60)}'`);
+  }
 }
