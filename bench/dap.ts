@@ -9,7 +9,8 @@
  * 2-PE scenario with 32k cached lines and stage 1 + 2 tables, in process (the
  * adapter's own work, as VS Code runs it inline), at the entry, four stops
  * along the run and its end, on both PEs: the scopes request, each scope's
- * expansion, and the first page of the largest cache — in CPU time, best of
+ * expansion, its `at this stop` entry and the first page of the largest
+ * cache — in CPU time, best of
  * three per stop, the maximum over the stops.
  */
 import { spawnSync } from 'node:child_process';
@@ -161,6 +162,11 @@ export async function benchDapScopes(): Promise<DapBenchResult[]> {
         const [vms, vars] = await timed(() => c.ok<{ variables: DebugProtocol.Variable[] }>('variables', { variablesReference: s.variablesReference }));
         add(`scope ${s.name}`, vms);
         if (s.name !== 'Caches') continue;
+        const [ams, here] = await timed(() => c.ok<{ variables: DebugProtocol.Variable[] }>('variables', { variablesReference: vars.variables[0].variablesReference }));
+        add("Caches › 'at this stop'", ams);
+        // Its first entry peeks at the next instruction (a step, then back: a replay of at most one checkpoint interval).
+        const [nms] = await timed(() => c.ok('variables', { variablesReference: here.variables[0].variablesReference }));
+        add("Caches › 'at this stop' › next instruction (a peek)", nms);
         const largest = (vs: DebugProtocol.Variable[]): DebugProtocol.Variable | undefined => vs.filter((v) => v.indexedVariables).sort((a, b) => (b.indexedVariables ?? 0) - (a.indexedVariables ?? 0))[0];
         lines = Math.max(lines, vars.variables.reduce((n, v) => n + (v.indexedVariables ?? 0), 0));
         if (!largest(vars.variables)) continue;

@@ -299,6 +299,33 @@ export class DebugController {
     return out;
   }
 
+  /**
+   * Physical addresses PE `peId`'s next instruction accesses (its table walk's
+   * descriptor reads included), by peeking: the machine steps until that PE has
+   * executed one instruction, with a `memory-access` listener, then comes back
+   * to this step (a checkpoint restore and a replay of at most one interval).
+   * The state shown does not change.
+   */
+  nextAccesses(peId: number): number[] {
+    const m = this.machine;
+    const at = m.steps;
+    const pe = m.pes[peId];
+    if (m.stopInfo || pe.state !== 'running') return [];
+    const pas: number[] = [];
+    const off = m.trace.on('memory-access', (e) => {
+      if (e.pe === peId && pas.length < 64) pas.push(e.pa);
+    });
+    const start = pe.instret;
+    try {
+      for (let k = 0; k <= m.pes.length && pe.instret === start; k++) if (!m.step()) break;
+    } finally {
+      off();
+    }
+    m.goToStep(at);
+    this.stops.sync();
+    return pas;
+  }
+
   /** A breakpoint at a PE's initial PC (`reverse`: do not count it as a hit). */
   entryBreakpoint(reverse = false): Stop | undefined {
     return this.stops.entryBreakpoint(reverse);

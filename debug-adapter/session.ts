@@ -264,7 +264,7 @@ export class ArmscopeDebugSession extends DebugSession {
       }
       const pe = ctl.machine.pes[f.frame.pe];
       const stop = this.lastStop;
-      const focus = { fault: stop?.pe === pe.id ? stop.fault : undefined, watched: ctl.stops.watchedAddresses() };
+      const focus = { fault: stop?.pe === pe.id ? stop.fault : undefined, watched: ctl.stops.watchedAddresses(), nextAccesses: () => (this.busy ? [] : ctl.nextAccesses(pe.id)) };
       response.body = {
         scopes: scopesFor(ctl.machine, pe, focus).map((s) => {
           const sc: DebugProtocol.Scope = new Scope(s.name, this.vars.create(s.children), s.expensive);

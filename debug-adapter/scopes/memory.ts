@@ -25,6 +25,8 @@ export interface StopFocus {
   fault?: FaultRecord;
   /** Physical addresses the data breakpoints watch. */
   watched: number[];
+  /** Physical addresses the stopped PE's next instruction accesses (a peek: asked only when shown). */
+  nextAccesses: () => number[];
 }
 
 function lineWordNodes(l: LineCopyView): VarNode[] {
@@ -102,11 +104,35 @@ function focusAddresses(machine: Machine, pe: Pe, focus: StopFocus): number[] {
   return out;
 }
 
+/** Each line's copies in every cache or, when no cache holds it, one node saying so (`why` it is listed). */
+function lineCopies(h: CacheHierarchy, pas: number[], why: string): VarNode[] {
+  const lines = [...new Set(pas.map((pa) => pa - (pa % 64)))];
+  return lines.flatMap((line): VarNode[] => {
+    const copies = copiesOfLines(h, [line]);
+    if (copies.length > 0) return copies.map((l) => lineNode(l, true));
+    return [{ name: hex(line), value: `not cached${why}`, memoryReference: formatMemoryReference('main', line), dataId: `line:${line}`, dataDescription: `cache line ${hex(line)} changes state in any cache` }];
+  });
+}
+
+/**
+ * The lines this stop is about: first those the stopped PE's next instruction
+ * touches (worked out by a peek when expanded: a step and back), then those of
+ * the faulting walk and access and the watched addresses.
+ */
+function atThisStop(machine: Machine, h: CacheHierarchy, pe: Pe, focus: StopFocus): VarNode[] {
+  const text = machine.instrAt(pe.pc)?.text ?? '(no code)';
+  const next: VarNode = {
+    name: `PE${pe.id}'s next instruction`,
+    value: `${text} — the lines it reads and writes, table walks included`,
+    children: named(() => lineCopies(h, focus.nextAccesses(), ` — PE${pe.id}'s next instruction accesses it`)),
+  };
+  return [next, ...lineCopies(h, focusAddresses(machine, pe, focus), '')];
+}
+
 export function cachesScope(machine: Machine, h: CacheHierarchy, pe: Pe, focus: StopFocus): Children {
   return named(() => {
-    const atStop = copiesOfLines(h, focusAddresses(machine, pe, focus));
     return [
-      { name: 'at this stop', value: `${atStop.length} cached cop${atStop.length === 1 ? 'y' : 'ies'} of the lines this stop touches`, children: named(() => atStop.map((l) => lineNode(l, true))) },
+      { name: 'at this stop', value: 'the lines of the faulting walk and access, of the next instruction and the watched addresses', children: named(() => atThisStop(machine, h, pe, focus)) },
       ...cacheContents(h).map((c) => ({
         name: c.name,
         value: `${c.valid} valid, ${c.dirty} dirty (L${c.level}, ${c.sets} sets × ${c.ways} ways, PE ${c.pes.join(',')})`,

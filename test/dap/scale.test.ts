@@ -53,9 +53,8 @@ describe('DAP: large scopes are lazy and paged (issue #12 item 4)', function () 
     const valid = l1.indexedVariables ?? 0;
     assert.ok(valid > LINES && valid < LINES + 16, l1.value);
     assert.equal(l1.value, `${valid} valid, ${LINES} dirty (L1, ${(2 * LINES) / 16} sets × 16 ways, PE 0)`);
-    // Listing the caches built only the copies of the lines this stop touches (the walk of the PC), no cache's contents.
-    const atStop = contentsWork.built - before;
-    assert.ok(atStop <= 32, `listing the caches built ${atStop} copies`);
+    // Listing the caches built no copy: each cache's and the stop's are built when expanded.
+    assert.equal(contentsWork.built - before, 0);
     const start = contentsWork.built;
     const page = await variables(c, { variablesReference: l1.variablesReference, filter: 'indexed', start: 100, count: 50 });
     assert.equal(page.length, 50);
@@ -103,10 +102,38 @@ describe('DAP: large scopes are lazy and paged (issue #12 item 4)', function () 
     assert.ok(here.includes('L1D.pe0 0x611_1800 Normal-WB ISH = E (clean)'), here.join(' | '));
     const tr = await variables(c, { variablesReference: all.find((s) => s.name === 'Translation')!.variablesReference });
     assert.equal(tr[0].name, 'walk of FAR 0x8810_0000 (the faulting access at EL1)');
+    // The state shown did not move while the stop's lines were worked out (a peek at the next instruction).
+    assert.equal((await c.ok<{ step: number }>('armscope/status')).step, 8);
     assert.match(tr[0].value, /translation fault, stage 2 level 3/);
     const steps = await variables(c, { variablesReference: tr[0].variablesReference });
     const last = steps.filter((s) => s.name.startsWith('stage 2 level 3')).pop();
     assert.match(last?.value ?? '', /^0x0000_0000_0000_0000 .* read Normal-WB ISH at 0x611_1800$/);
+    await c.close();
+  });
+
+  it('seed 000: before the descriptor store and before the faulting load, the lines the next instruction touches come first', async () => {
+    const c = new InlineClient();
+    await c.launch({ program: SEED000, stopOnEntry: true }, []);
+    await c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'write_desc' }, { name: 'touch' }] });
+    const nextInstruction = async (): Promise<string[]> => {
+      const caches = await variables(c, { variablesReference: (await scopes(c)).find((s) => s.name === 'Caches')!.variablesReference });
+      const here = await variables(c, { variablesReference: caches[0].variablesReference });
+      assert.equal(here[0].name, "PE0's next instruction");
+      return (await variables(c, { variablesReference: here[0].variablesReference })).map((v) => `${v.name} = ${v.value}`);
+    };
+    // write_desc: `str x1, [x0]` will write the level-3 descriptor's line, not cached yet.
+    await c.stopAfter('continue');
+    const before = (await c.ok<{ step: number }>('armscope/status')).step;
+    assert.deepEqual(await nextInstruction(), ["0x611_1800 = not cached — PE0's next instruction accesses it"]);
+    assert.equal((await c.ok<{ step: number }>('armscope/status')).step, before);
+    // touch: `ldr x2, [x1]`'s stage-2 walk will read that line: its dirty Outer Shareable copy is there.
+    await c.stopAfter('continue');
+    assert.ok((await nextInstruction()).includes('L1D.pe0 0x611_1800 Normal-WB OSH = M (dirty)'));
+    // Going on from there is unchanged by the peeks: the stage-2 fault at the same step as without them.
+    await c.ok('setExceptionBreakpoints', { filters: ['fault:translation:2'] });
+    const fault = await c.stopAfter('continue');
+    assert.match(fault.body.description ?? '', /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2/);
+    assert.equal((await c.ok<{ step: number }>('armscope/status')).step, 8);
     await c.close();
   });
 });
