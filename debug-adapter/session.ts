@@ -181,11 +181,14 @@ export class ArmscopeDebugSession extends DebugSession {
     this.launchOptions = plan.options;
     const ctl = new DebugController(plan.model, plan.options);
     this.ctl = ctl;
+    // Until the first stop or run starts, execution requests are refused like during a run.
+    this.busy = true;
     applyExceptionFilters(ctl, this.pendingFilters);
     this.sendEvent(new InitializedEvent());
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.configurationDone, new Promise((r) => (timer = setTimeout(r, CONFIGURATION_WAIT_MS)))]);
     clearTimeout(timer);
+    this.busy = false;
     this.sendResponse(response);
     const m = ctl.machine;
     this.sendEvent(new OutputEvent(`Armscope: ${path.basename(this.program)} — ${m.pes.length} PE(s), cache model ${m.options.cacheModel}, step budget ${m.options.maxSteps}\n`, 'console'));

@@ -116,6 +116,8 @@ function shapedArgs(command: string, file: string): fc.Arbitrary<Record<string, 
 /** The shape with one field replaced by any JSON value, or dropped. */
 function mutated(args: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
   return args.chain((a) => {
+    // Launch arguments may already be any JSON value: those are not mutated further.
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) return fc.constant(a);
     const keys = Object.keys(a);
     if (keys.length === 0) return fc.constant(a);
     return fc.tuple(fc.constantFrom(...keys), fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined })).map(([k, v]) => {
