@@ -89,6 +89,22 @@ describe('DAP robustness (issue #10 items 8–12)', function () {
     await c.close();
   });
 
+  it('refuses execution requests while launch waits for configurationDone: one run at a time', async () => {
+    const c = new InlineClient();
+    await c.ok('initialize', { adapterID: 'armscope', pathFormat: 'path' });
+    const initialized = c.waitForEvent('initialized');
+    const stopped = c.waitForEvent('stopped');
+    const launched = c.request('launch', { program: SEED000, stopOnEntry: true });
+    await initialized;
+    const early = await c.request('continue', { threadId: 1 });
+    assert.equal(early.message, 'the machine is already running: pause it first');
+    await c.ok('configurationDone');
+    assert.equal((await launched).success, true);
+    assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'entry');
+    assert.equal((await c.ok<{ step: number }>('armscope/status')).step, 0);
+    await c.close();
+  });
+
   it('caps disassemble at 4096 instructions per request and pages it with instructionOffset', async () => {
     const c = new InlineClient();
     await c.launch({ program: SEED000, stopOnEntry: true }, []);
