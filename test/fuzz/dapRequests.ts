@@ -182,7 +182,8 @@ export function sessionArb(programs: string[], maxRequests: number, maxSteps = 2
       program: fc.constant(program),
       launch: launchArgs(program, maxSteps),
       filters: fc.option(filters, { nil: undefined }),
-      requests: fc.array(requestArb(program), { maxLength: maxRequests }),
+      // Lengths spread over the whole range (the default size would keep most sessions short).
+      requests: fc.array(requestArb(program), { maxLength: maxRequests, size: 'max' }),
     }),
   );
 }
