@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { findRule, RULE_IDS, RULES, rulesMarkdownTable, rulesOf } from '../../simulator/arch/rules';
 import { CHECKER_RULES } from '../../simulator/checks/index';
 import { parseScenario } from '../../simulator';
-import { exceptionFilters } from '../../debug-adapter/controller';
+import { exceptionFilters, findingFilter } from '../../debug-adapter/filters';
 import { Analysis } from '../../language-server/analysis';
 import { provideCompletion } from '../../language-server/completion';
 
@@ -71,9 +71,12 @@ describe('rule registry', () => {
     for (const id of RULE_IDS) assert.ok(labels.includes(id), `${id} in ${labels.join(', ')}`);
   });
 
-  it('the debugger has an exception filter per rule', () => {
+  it('the debugger has an exception filter per rule (the livelock rule stops as "livelock")', () => {
     const filters = exceptionFilters().map((f) => f.filter);
-    for (const id of RULE_IDS) assert.ok(filters.includes(`finding:${id}`), id);
+    for (const id of RULE_IDS) assert.ok(filters.includes(findingFilter(id)), id);
+    assert.equal(findingFilter('ffa-livelock'), 'livelock');
+    assert.equal(findingFilter('el3-panic'), 'finding:el3-panic');
+    assert.ok(!filters.includes('finding:other'), 'every finding has a registered rule');
   });
 
   it('docs/memory-model.md holds the generated table (npm run docs:tables rewrites it)', () => {
