@@ -31,11 +31,14 @@ interface Token {
   offset: number;
 }
 
-class ExprError {
+/** An expression error at a character offset; thrown inside the parser only, caught by evaluateExpression. */
+class ExprError extends Error {
   constructor(
-    readonly message: string,
+    message: string,
     readonly offset?: number,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 function tokenize(text: string): Token[] {
