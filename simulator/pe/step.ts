@@ -8,6 +8,8 @@
  * boolean reads and one AND; HCR_EL2/SCR_EL3 are refreshed from the bigint map
  * only when a system register was written (`sysregGen`).
  */
+import type { Instr } from '../isa/instr';
+import { ISS } from '../mmu/faults';
 import { AccessType } from '../mmu/types';
 import { hex } from '../util/hex';
 import { refreshConfig } from './config';
@@ -33,6 +35,20 @@ export function tryWake(pe: Pe): boolean {
   return false;
 }
 
+/**
+ * The instruction syndrome of a Data Abort (Arm ARM D24.2 ESR_EL2, "ISS encoding for an exception
+ * from a Data Abort", ISV): only a stage-2 fault taken to EL2 on the instruction's own access (not on
+ * a stage-1 table walk, S1PTW) reports ISV=1 with SAS/SSE/SRT/SF/AR, and only for the instructions
+ * whose table row provides them (`Instr.iss`: single-register loads and stores without writeback,
+ * load-acquire/store-release); every other Data Abort has ISS[24:14] = 0.
+ */
+export function withInstructionSyndrome(err: SyncException, instr: Instr | undefined): void {
+  if (instr === undefined || !instr.iss) return;
+  if (err.ec !== EC.DABT_LOWER && err.ec !== EC.DABT_SAME) return;
+  if (err.stage !== 2 || err.targetEl !== 2 || (err.iss & ISS.S1PTW) !== 0) return;
+  err.iss |= instr.iss;
+}
+
 export function stepPe(pe: Pe): void {
   if (pe.state !== 'running') {
     if (pe.state === 'halted' || !tryWake(pe)) return;
@@ -43,6 +59,7 @@ export function stepPe(pe: Pe): void {
   }
   const pc = pe.pc;
   const env = pe.env;
+  let instr: Instr | undefined;
   try {
     // PSTATE.IL=1 (after an illegal exception return): the next instruction raises EC 0x0E (Arm ARM D1.4.1).
     if (pe.il !== 0) {
@@ -52,7 +69,7 @@ export function stepPe(pe: Pe): void {
     // PC alignment fault (Arm ARM D1.3.5.x): checked on fetch, FAR = PC.
     if ((pc & 3) !== 0) throw new SyncException(EC.PC_ALIGN, 0, { far: pc, kind: 'pc-alignment', reason: `PC alignment fault at ${hex(BigInt.asUintN(64, BigInt(pc)))}` });
     env.mmu.translate(pe, pc, 4, AccessType.Fetch);
-    const instr = env.fetchInstr(pe.tPa, pe);
+    instr = env.fetchInstr(pe.tPa, pe);
     if (instr === undefined) {
       pe.state = 'halted';
       pe.stopReason = `no code at ${hex(BigInt.asUintN(64, BigInt(pc)))}`;
@@ -66,6 +83,7 @@ export function stepPe(pe: Pe): void {
     if (!(err instanceof SyncException)) throw err;
     pe.instret++;
     pe.pc = pc;
+    withInstructionSyndrome(err, instr);
     takeSyncException(pe, err);
   }
 }
