@@ -121,6 +121,16 @@ describe('isa: Data Abort instruction syndrome (ESR_ELx.ISV)', () => {
     );
   });
 
+  it('an instruction the parser reuses from an earlier parse at another line keeps its syndrome and flow', () => {
+    const text = SCENARIO(['ldr x2, [x1]']);
+    const first = parseScenario(text, 'a.armscope');
+    const moved = parseScenario(`// a line above moves every instruction\n${text}`, 'b.armscope');
+    const at = (m: typeof first) => [...m.program.instrs.values()].find((i) => i.text === 'ldr x2, [x1]')!;
+    assert.equal(at(moved).line, at(first).line! + 1);
+    assert.equal(at(moved).iss, 0x01c2_8000);
+    assert.equal(at(moved).flow, 'plain');
+  });
+
   it('stage-1 faults and stage-2 faults on a stage-1 table walk (S1PTW) report ISV=0', () => {
     const ldr = assembleText('ldr x2, [x1]').instr!;
     assert.equal(ldr.iss, 0x01c2_8000);
