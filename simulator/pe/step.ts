@@ -2,7 +2,8 @@
  * One step of a PE (the engine's "PE executes its next instruction" action):
  * take a pending, unmasked interrupt, or fetch and execute one instruction
  * (Arm ARM D1.3: interrupts are taken between instructions; D1.3.x PC
- * alignment checking; D1.4 Illegal Execution state).
+ * alignment checking; D1.4 Illegal Execution state). `runPe` (block.ts) does
+ * the same for many steps at once.
  *
  * Hot path: no allocation, no BigInt. Interrupt lines are sampled with four
  * boolean reads and one AND; HCR_EL2/SCR_EL3 are refreshed from the bigint map
@@ -36,6 +37,22 @@ export function tryWake(pe: Pe): boolean {
 }
 
 /**
+ * What comes before an instruction: leave WFI/WFE when woken, refresh the hot copies of
+ * HCR_EL2/SCR_EL3, take a pending unmasked interrupt. False when the step is used up by that
+ * (the PE stays stopped or waiting, or it took an interrupt).
+ */
+export function beforeInstruction(pe: Pe): boolean {
+  if (pe.state !== 'running') {
+    if (pe.state === 'halted' || !tryWake(pe)) return false;
+  }
+  if (pe.configGen !== pe.sysregGen) refreshConfig(pe);
+  if (pe.irqLine || pe.fiqLine || pe.virqLine || pe.vfiqLine || pe.serrorLine || (pe.hcrLo & HCR_VIRTUAL_PENDING) !== 0) {
+    if (takePendingInterrupt(pe)) return false;
+  }
+  return true;
+}
+
+/**
  * The instruction syndrome of a Data Abort (Arm ARM D24.2 ESR_EL2, "ISS encoding for an exception
  * from a Data Abort", ISV): only a stage-2 fault taken to EL2 on the instruction's own access (not on
  * a stage-1 table walk, S1PTW) reports ISV=1 with SAS/SSE/SRT/SF/AR, and only for the instructions
@@ -49,14 +66,25 @@ export function withInstructionSyndrome(err: SyncException, instr: Instr | undef
   err.iss |= instr.iss;
 }
 
-export function stepPe(pe: Pe): void {
-  if (pe.state !== 'running') {
-    if (pe.state === 'halted' || !tryWake(pe)) return;
-  }
-  if (pe.configGen !== pe.sysregGen) refreshConfig(pe);
-  if (pe.irqLine || pe.fiqLine || pe.virqLine || pe.vfiqLine || pe.serrorLine || (pe.hcrLo & HCR_VIRTUAL_PENDING) !== 0) {
-    if (takePendingInterrupt(pe)) return;
-  }
+/** Take the synchronous exception `err` raised by the instruction at `pc` (`instr`; undefined when its fetch faulted). */
+export function fault(pe: Pe, err: unknown, pc: number, instr: Instr | undefined): void {
+  if (!(err instanceof SyncException)) throw err;
+  pe.instret++;
+  pe.pc = pc;
+  withInstructionSyndrome(err, instr);
+  takeSyncException(pe, err);
+}
+
+/** The PE found no code where it fetched: it stops (a run-termination rule, docs/language.md). */
+export function noCode(pe: Pe, pc: number): void {
+  pe.fetchPc = pc;
+  pe.fetchInstr = undefined;
+  pe.state = 'halted';
+  pe.stopReason = `no code at ${hex(BigInt.asUintN(64, BigInt(pc)))}`;
+}
+
+/** Fetch and execute the instruction at the PC, or take the exception its fetch or execution raises. */
+export function executeOne(pe: Pe): void {
   const pc = pe.pc;
   const env = pe.env;
   let instr: Instr | undefined;
@@ -71,19 +99,20 @@ export function stepPe(pe: Pe): void {
     env.mmu.translate(pe, pc, 4, AccessType.Fetch);
     instr = env.fetchInstr(pe.tPa, pe);
     if (instr === undefined) {
-      pe.state = 'halted';
-      pe.stopReason = `no code at ${hex(BigInt.asUintN(64, BigInt(pc)))}`;
+      noCode(pe, pc);
       return;
     }
+    pe.fetchPc = pc;
+    pe.fetchInstr = instr;
     pe.nextPc = pc + 4;
     instr.exec(pe);
     pe.pc = pe.nextPc;
     pe.instret++;
   } catch (err) {
-    if (!(err instanceof SyncException)) throw err;
-    pe.instret++;
-    pe.pc = pc;
-    withInstructionSyndrome(err, instr);
-    takeSyncException(pe, err);
+    fault(pe, err, pc, instr);
   }
+}
+
+export function stepPe(pe: Pe): void {
+  if (beforeInstruction(pe)) executeOne(pe);
 }
