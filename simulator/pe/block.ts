@@ -26,8 +26,11 @@
  *   restored checkpoint): code rewritten with stores runs when the instruction
  *   side would fetch it, as with single steps.
  *
- * Blocks are closures of the decoded instructions (their `exec`), generated only
- * from instruction words, never from scenario text.
+ * A block that has run `HOT_RUNS` times is compiled into a function of its own
+ * (`compile`): the same statements as `interpret`, unrolled, with each
+ * instruction's `exec` closure at its own call site, so V8 can inline them. The
+ * generated text depends only on the block's length; the code it runs is the
+ * closures decoded from instruction words, never anything from scenario text.
  */
 import type { Instr } from '../isa/instr';
 import { AccessType } from '../mmu/types';
@@ -45,11 +48,71 @@ export interface StepClock {
 const LINE = 64;
 const PAGE = 4096;
 
+/**
+ * Runs a block from `pc` with `lineGen`/`sysregGen` as at the chain's start: true when every
+ * instruction retired (`pe.pc` is the next), false when it stopped early (a stop request, a line or
+ * system-register change, or `limit`). An exception propagates, the faulting instruction being
+ * `pe.fetchInstr` at `pe.fetchPc`.
+ */
+type Runner = (pe: Pe, clock: StepClock, limit: number, lineGen: number, sysregGen: number, pc: number) => boolean;
+
 /** A straight-line run of `plain` instructions, the last one possibly a branch; or one system instruction. */
 interface Block {
   readonly instrs: readonly Instr[];
   /** A system instruction at the entry (executed as a single step), when the block is one. */
   readonly system: Instr | undefined;
+  /** Times interpreted so far (compiled at HOT_RUNS). */
+  runs: number;
+  compiled: Runner | undefined;
+}
+
+/** Runs after which a block is compiled: code run a few times is not worth a compilation. */
+export const HOT_RUNS = 64;
+
+/** One instruction of a block, as both runners execute it: `fetchPc`/`fetchInstr` first, so a fault or trace event knows it. */
+function interpret(pe: Pe, clock: StepClock, limit: number, lineGen: number, sysregGen: number, pc: number, instrs: readonly Instr[]): boolean {
+  for (let i = 0; i < instrs.length; i++) {
+    if (clock.steps >= limit) {
+      pe.pc = pc;
+      return false;
+    }
+    const instr = instrs[i];
+    pe.fetchPc = pc;
+    pe.fetchInstr = instr;
+    pe.pc = pc;
+    pe.nextPc = pc + 4;
+    instr.exec(pe);
+    pc = pe.nextPc;
+    pe.instret++;
+    clock.steps++;
+    if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) {
+      pe.pc = pc;
+      return false;
+    }
+  }
+  pe.pc = pc;
+  return true;
+}
+
+/**
+ * `interpret` unrolled for one block: each instruction's statements with its own closure variable
+ * (`e0`, `e1`, …). Called only with room for the whole block before `limit`, so the limit is checked
+ * once, by the caller.
+ */
+function compile(instrs: readonly Instr[]): Runner {
+  let decl = '';
+  let body = '';
+  for (let k = 0; k < instrs.length; k++) {
+    decl += `const i${k} = instrs[${k}], e${k} = i${k}.exec;\n`;
+    body +=
+      `pe.fetchPc = pc; pe.fetchInstr = i${k}; pe.pc = pc; pe.nextPc = pc + 4;\n` +
+      `e${k}.call(i${k}, pe);\n` +
+      `pc = pe.nextPc; pe.instret++; clock.steps++;\n` +
+      `if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) { pe.pc = pc; return false; }\n`;
+  }
+  const source = `${decl}return function block(pe, clock, limit, lineGen, sysregGen, pc) {\n${body}pe.pc = pc;\nreturn true;\n};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the block's length only; it calls decoded instructions' closures
+  return (new Function('instrs', source) as (instrs: readonly Instr[]) => Runner)(instrs);
 }
 
 /** The decoded blocks of one PE, by physical page and entry offset. */
@@ -73,19 +136,19 @@ export class BlockCache {
 function build(pe: Pe, pa: number): Block | undefined {
   const env = pe.env;
   const instrs: Instr[] = [];
-  const end = pa - (pa % LINE) + LINE;
+  const end = pa - (pa & (LINE - 1)) + LINE;
   for (let a = pa; a < end; a += 4) {
     const instr = env.fetchInstr(a, pe);
     if (instr === undefined) break;
     const flow = instr.flow ?? 'system';
     if (flow === 'system') {
-      if (a === pa) return { instrs, system: instr };
+      if (a === pa) return { instrs, system: instr, runs: 0, compiled: undefined };
       break;
     }
     instrs.push(instr);
     if (flow === 'branch') break;
   }
-  return instrs.length === 0 ? undefined : { instrs, system: undefined };
+  return instrs.length === 0 ? undefined : { instrs, system: undefined, runs: 0, compiled: undefined };
 }
 
 /** The block cache of a PE, rebuilt when its instruction side changed. */
@@ -128,7 +191,8 @@ export function runPe(pe: Pe, clock: StepClock, limit: number): void {
       return;
     }
     const pa = pe.tPa;
-    const offset = pa % PAGE;
+    // (PAs are non-negative integers: `&` gives the offset; `%` would be a slow floating-point remainder above 2^31.)
+    const offset = pa & (PAGE - 1);
     const slots = cache.page(pa - offset);
     let block = slots[offset >>> 2];
     if (block === undefined) {
@@ -173,38 +237,22 @@ function runChain(pe: Pe, clock: StepClock, limit: number, first: Block, slots: 
   const lineGen = pe.lineGen;
   const sysregGen = pe.sysregGen;
   let block = first;
-  let cur = pc;
   for (;;) {
-    const instrs = block.instrs;
-    const n = instrs.length;
-    let i = 0;
+    if (block.compiled === undefined && ++block.runs >= HOT_RUNS) block.compiled = compile(block.instrs);
     try {
-      for (; i < n; i++) {
-        if (clock.steps >= limit) {
-          pe.pc = cur;
-          return false;
-        }
-        const instr = instrs[i];
-        pe.fetchPc = cur;
-        pe.fetchInstr = instr;
-        pe.pc = cur;
-        pe.nextPc = cur + 4;
-        instr.exec(pe);
-        cur = pe.nextPc;
-        pe.instret++;
-        clock.steps++;
-        if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) {
-          pe.pc = cur;
-          return false;
-        }
-      }
+      const done =
+        block.compiled !== undefined && limit - clock.steps >= block.instrs.length
+          ? block.compiled(pe, clock, limit, lineGen, sysregGen, pc)
+          : interpret(pe, clock, limit, lineGen, sysregGen, pc, block.instrs);
+      if (!done) return false;
     } catch (err) {
-      fault(pe, err, pe.fetchPc, instrs[i]);
+      // The faulting instruction is the one fetched last.
+      fault(pe, err, pe.fetchPc, pe.fetchInstr);
       clock.steps++;
       return false;
     }
-    pe.pc = cur;
-    const d = cur - vaPage;
+    pc = pe.pc;
+    const d = pc - vaPage;
     // Another page (a fresh translation) or a misaligned target (the PC alignment fault of a step).
     if (d < 0 || d >= PAGE || (d & 3) !== 0) return true;
     const next = slots[d >>> 2];

@@ -350,14 +350,16 @@ export class Pe {
 
   /** Load `size` bytes from VA into ldLo/ldHi (zero-extended). Throws SyncException on a fault. */
   load(va: number, size: number): void {
-    this.env.mmu.translate(this, va, size, AccessType.Read);
-    this.env.memory.read(this, this.tPa, size, this.tAttrs);
+    const env = this.env;
+    env.mmu.translate(this, va, size, AccessType.Read);
+    env.memory.read(this, this.tPa, size, this.tAttrs);
   }
 
   /** Store the low `size` bytes of hi:lo at VA. Throws SyncException on a fault. */
   store(va: number, size: number, lo: number, hi: number): void {
-    this.env.mmu.translate(this, va, size, AccessType.Write);
-    this.env.memory.write(this, this.tPa, size, lo, hi, this.tAttrs);
+    const env = this.env;
+    env.mmu.translate(this, va, size, AccessType.Write);
+    env.memory.write(this, this.tPa, size, lo, hi, this.tAttrs);
     const obs = this.sys.observeStore;
     if (obs !== undefined) obs.call(this.sys, this, this.tPa, size);
   }

@@ -176,6 +176,73 @@ function remapSlot(): bigint {
   throw new Error('no descriptor for VA 0x4000_0000 in the pool');
 }
 
+/**
+ * Hot loops (their blocks are compiled) where something happens in the middle of a block: a store
+ * to GICD_ISPENDR1 makes SPI 40 pending (the IRQ is taken right after that store), a timed `irq`
+ * event, and a load that takes an Alignment fault in the 101st run of its block.
+ */
+const HOT = `
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x10_0000
+  cache_model off
+  max_steps 20000
+}
+gic {
+  enable group1ns
+  interrupt 40 group 1ns priority 0x80 target pe 0 enabled
+  interrupt 41 group 1ns priority 0x80 target pe 0 enabled
+}
+event when step 1500 do irq 41
+pe 0 {
+  el 1
+  entry start
+  vbar_el1 = vectors
+  pstate.daif = 0b1101                 // IRQs unmasked
+  icc_pmr_el1 = 0xff
+  icc_igrpen1_el1 = 1
+  x10 = 0x8000_8000
+  x11 = 0x2f00_0204                    // GICD_ISPENDR1
+  x12 = 0x100                          // SPI 40
+}
+code at 0x8000_0000 {
+start:
+    mov   x0, #300
+loop:
+    ldr   x3, [x10]
+    add   x3, x3, #1
+    str   x3, [x10]
+    cmp   x0, #150
+    csel  w13, w12, wzr, eq
+    str   w13, [x11]                   // writes 0 (no effect) except at x0 == 150
+    subs  x0, x0, #1
+    b.ne  loop
+    mov   x14, x10
+    mov   x15, #8
+    mov   x0, #200
+walk:
+    ldr   x4, [x14]                    // unaligned from the 103rd run on: Device memory with the MMU off
+    add   x14, x14, x15
+    cmp   x0, #100
+    cinc  x15, x15, eq                 // 9 from here on
+    subs  x0, x0, #1
+    b.ne  walk
+    hlt   #0
+}
+code vectors at 0x8001_0000 {
+    hlt   #1                           // + 0x000
+}
+code at 0x8001_0200 {
+    hlt   #2                           // synchronous, current EL with SP_ELx: the Alignment fault
+}
+code at 0x8001_0280 {
+    mrs   x20, icc_iar1_el1            // IRQ, current EL with SP_ELx
+    add   x21, x21, #1
+    msr   icc_eoir1_el1, x20
+    eret
+}
+`;
+
 describe('pe: the block engine runs exactly as single steps', function () {
   this.timeout(120_000);
 
@@ -186,6 +253,23 @@ describe('pe: the block engine runs exactly as single steps', function () {
       assertSame(model, file);
     });
   }
+
+  it('compiled hot blocks stop for an interrupt made pending by their own store, a timed interrupt and a fault', () => {
+    const model = load(HOT, 'hot.armscope');
+    const r = assertSame(model, 'hot');
+    const m = Machine.create(model);
+    m.run();
+    const pe = m.pes[0];
+    assert.equal(pe.getX(21), 2n, 'both IRQs were taken');
+    assert.equal(m.faults.length, 1);
+    assert.equal(m.faults[0].kind, 'alignment');
+    assert.equal(pe.getX(0), 98n, 'the walk faulted in the 103rd run of its block (compiled)');
+    assert.match(r.stop, /^halted/);
+    assert.ok(
+      pe.blocks !== undefined && (pe.blocks as unknown as { pages: Map<number, ({ compiled?: unknown } | undefined)[]> }).pages.get(0x8000_0000)!.some((b) => b?.compiled !== undefined),
+      'the loop blocks were compiled',
+    );
+  });
 
   it('code rewritten with stores stays stale without IC maintenance (the I-cache holds the line)', () => {
     const r = assertSame(load(SELF_MODIFYING(''), 'smc-stale.armscope'), 'stale');

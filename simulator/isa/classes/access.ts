@@ -77,6 +77,30 @@ export function loadedValue(tr: Transfer, t: number): Exec {
     : (pe) => pe.setW(t, ((pe.ldLo << s) >> s) >>> 0);
 }
 
+/**
+ * A single-register access at the address in Xn (offset 0, the commonest form): the closure reads
+ * the base and writes the result inline, the hot path of loops over memory.
+ */
+export function baseRegisterAccess(tr: Transfer, t: number, n: number): Exec {
+  if (n !== 31 && t !== 31 && !tr.signed) {
+    const size = tr.size;
+    if (!tr.load) return (pe) => pe.store((pe.xhi[n] | 0) * TWO32 + pe.xlo[n], size, pe.xlo[t], pe.xhi[t]);
+    if (tr.x) {
+      return (pe) => {
+        pe.load((pe.xhi[n] | 0) * TWO32 + pe.xlo[n], 8);
+        pe.xlo[t] = pe.ldLo;
+        pe.xhi[t] = pe.ldHi;
+      };
+    }
+    return (pe) => {
+      pe.load((pe.xhi[n] | 0) * TWO32 + pe.xlo[n], size);
+      pe.xlo[t] = pe.ldLo;
+      pe.xhi[t] = 0;
+    };
+  }
+  return singleAccess(tr, t, (pe) => pe.addr(n));
+}
+
 /** A single-register access at `address(pe)`, or with writeback of base `n` (pre- or post-index). */
 export function singleAccess(tr: Transfer, t: number, address: (pe: Pe) => number, writeback?: { n: number; post: boolean; offset: number }): Exec {
   const size = tr.size;

@@ -19,7 +19,7 @@ import { form } from '../decodetree/form';
 import type { AsmState, Encoding, Exec, Fields, Form, InstrClass } from '../decodetree/types';
 import { signExtend } from '../format';
 import { AsmError } from '../operands';
-import { accessUnprivileged, ea, eaReg, instructionSyndrome, loadedValue, singleAccess, transferOf, transferSyndrome } from './access';
+import { accessUnprivileged, baseRegisterAccess, ea, eaReg, instructionSyndrome, loadedValue, singleAccess, transferOf, transferSyndrome } from './access';
 
 interface Mnemonic {
   name: string;
@@ -67,7 +67,7 @@ function unsignedOffset(f: Fields): Exec {
   const tr = transferOf(f.size, f.opc)!;
   const n = f.Rn;
   const offset = f.imm12 * tr.size;
-  return singleAccess(tr, f.Rt, offset === 0 ? (pe) => pe.addr(n) : (pe) => ea(pe, n, offset));
+  return offset === 0 ? baseRegisterAccess(tr, f.Rt, n) : singleAccess(tr, f.Rt, (pe) => ea(pe, n, offset));
 }
 
 function unscaled(f: Fields): Exec {
