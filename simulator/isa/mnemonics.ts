@@ -78,3 +78,28 @@ export function mnemonicInfo(mnemonic: string): MnemonicInfo | undefined {
   for (const f of BUILT.families) if (f.pattern.test(m)) return f.info;
   return undefined;
 }
+
+const GROUP_TITLES: Record<InstrClass['group'], string> = {
+  'data-processing': 'Data processing',
+  branch: 'Branches',
+  'load-store': 'Loads and stores',
+  system: 'System',
+};
+
+/**
+ * The mnemonic list as Markdown tables, one per group (docs/instructions.md holds this text; a test
+ * checks it is current).
+ */
+export function mnemonicTableMarkdown(): string {
+  const out: string[] = [];
+  for (const group of Object.keys(GROUP_TITLES) as InstrClass['group'][]) {
+    out.push(`### ${GROUP_TITLES[group]}`, '', '| mnemonic | what it does | operands |', '|---|---|---|');
+    for (const m of MNEMONICS) {
+      if (m.group !== group) continue;
+      const escape = (t: string): string => t.replace(/\|/g, '\\|');
+      out.push(`| \`${m.mnemonic}\` | ${escape(m.summary)} | \`${escape(m.syntax)}\` |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -360,7 +360,7 @@ export class Pe {
     const env = this.env;
     env.mmu.translate(this, va, size, AccessType.Write);
     env.memory.write(this, this.tPa, size, lo, hi, this.tAttrs);
-    const obs = this.sys.observeStore;
-    if (obs !== undefined) obs.call(this.sys, this, this.tPa, size);
+    const sys = this.sys;
+    if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
   }
 }

@@ -38,7 +38,9 @@ export function joinUsages(usages: readonly string[]): string {
 }
 
 /** Whether operand texts could be this form's operands (counts and shapes). */
-function shapeFits(form: Form, texts: readonly string[]): boolean {
+function shapeFits(c: Candidate, texts: readonly string[]): boolean {
+  if (texts.length < c.min || texts.length > c.max) return false;
+  const form = c.form;
   let i = 0;
   for (const c of form.operands) {
     let k = 0;
@@ -109,7 +111,7 @@ export class TableAssembler {
     const texts = ops.ops.map((o) => o.text);
     const n = texts.length;
     let tries: Candidate[] = [];
-    for (const c of list) if (shapeFits(c.form, texts)) tries.push(c);
+    for (const c of list) if (shapeFits(c, texts)) tries.push(c);
     if (tries.length === 0) tries = list.filter((c) => n >= c.min && n <= c.max);
     if (tries.length === 0) {
       const usage = this.usage(mnemonic);
@@ -122,7 +124,7 @@ export class TableAssembler {
       return undefined;
     }
     let best: { error: AsmError; progress: number } | undefined;
-    const a = state(ops, ctx, mnemonic);
+    const a = new State(ops, ctx, mnemonic);
     for (const c of tries) {
       a.i = 0;
       a.warnings.length = 0;
@@ -148,23 +150,24 @@ function better(e: AsmError, progress: number, than: { error: AsmError; progress
   return progress > than.progress;
 }
 
-function state(ops: Operands, ctx: AsmContext, mnemonic: string): AsmState {
-  return {
-    ops,
-    ctx,
-    mnemonic,
-    i: 0,
-    at: {},
-    warnings: [],
-    source(range: SourceRange): string {
-      for (const o of ops.ops) {
-        const s = o.range.start;
-        if (s.line === range.start.line && s.col <= range.start.col && range.end.col <= o.range.end.col)
-          return o.text.slice(range.start.col - s.col, range.end.col - s.col);
-      }
-      return '';
-    },
-  };
+class State implements AsmState {
+  i = 0;
+  readonly at: Record<string, SourceRange> = {};
+  readonly warnings: { range: SourceRange; message: string }[] = [];
+
+  constructor(
+    readonly ops: Operands,
+    readonly ctx: AsmContext,
+    readonly mnemonic: string,
+  ) {}
+
+  source(range: SourceRange): string {
+    for (const o of this.ops.ops) {
+      const s = o.range.start;
+      if (s.line === range.start.line && s.col <= range.start.col && range.end.col <= o.range.end.col) return o.text.slice(range.start.col - s.col, range.end.col - s.col);
+    }
+    return '';
+  }
 }
 
 function encode(c: Candidate, a: AsmState, count: number): number {
