@@ -97,12 +97,14 @@ function interpret(pe: Pe, clock: StepClock, limit: number, lineGen: number, sys
 /**
  * `interpret` unrolled for one block: each instruction's statements with its own closure variable
  * (`e0`, `e1`, …). Called only with room for the whole block before `limit`, so the limit is checked
- * once, by the caller.
+ * once per pass. A block that branches back to its own entry (a loop in one block) runs again
+ * without returning, as the chain would run it.
  */
 function compile(instrs: readonly Instr[]): Runner {
   let decl = '';
   let body = '';
-  for (let k = 0; k < instrs.length; k++) {
+  const n = instrs.length;
+  for (let k = 0; k < n; k++) {
     decl += `const i${k} = instrs[${k}], e${k} = i${k}.exec;\n`;
     body +=
       `pe.fetchPc = pc; pe.fetchInstr = i${k}; pe.pc = pc; pe.nextPc = pc + 4;\n` +
@@ -110,7 +112,9 @@ function compile(instrs: readonly Instr[]): Runner {
       `pc = pe.nextPc; pe.instret++; clock.steps++;\n` +
       `if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) { pe.pc = pc; return false; }\n`;
   }
-  const source = `${decl}return function block(pe, clock, limit, lineGen, sysregGen, pc) {\n${body}pe.pc = pc;\nreturn true;\n};`;
+  const source =
+    `${decl}return function block(pe, clock, limit, lineGen, sysregGen, pc) {\nconst entry = pc;\nfor (;;) {\n${body}` +
+    `if (pc !== entry || limit - clock.steps < ${n}) { pe.pc = pc; return true; }\n}\n};`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the block's length only; it calls decoded instructions' closures
   return (new Function('instrs', source) as (instrs: readonly Instr[]) => Runner)(instrs);
 }
