@@ -21,7 +21,8 @@ export interface Instr {
   readonly encoding?: number;
   /** 0-based source line of the scenario this came from (undefined for decoded memory words). */
   line?: number;
-  exec(pe: Pe): void;
+  /** Executes the instruction on `pe` (a function property: the block engine keeps it apart from the Instr and calls it). */
+  readonly exec: (pe: Pe) => void;
   /**
    * How the instruction may change the flow of execution (decodetree/types.ts `Flow`), for the
    * block engine; absent (an Instr not from the tables) counts as `system`.
