@@ -13,6 +13,7 @@ import { assembleLine, decodeInstruction, splitLine } from '../simulator/isa/ind
 import type { AsmContext } from '../simulator/isa/instr';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
 import { CORPUS } from '../test/isa/corpus';
+import { stage12Scenario } from './translation';
 
 export interface CoreFigure {
   name: string;
@@ -66,36 +67,7 @@ function isaFigures(): CoreFigure[] {
 
 /** Sweep 1 MB 8 bytes at a time (each line misses L1 and L2 once), caches on, stage 1 (4 KB pages) and stage 2 on. */
 function workingSetScenario(iterations: number): string {
-  return `scenario "bench: 1 MB working set, caches, stage 1+2"
-system {
-  pes 1
-  memory ram at 0x8000_0000 size 0x200_0000
-  cache_model on
-  max_steps ${iterations * 7 + 1000}
-}
-pagetable s1 stage 1 at 0x8080_0000 t0sz 25 pool 0x8081_0000 size 0x10_0000 {
-  map 0x8000_0000 size 0x20_0000 to 0x8000_0000 normal_wb ish rw x pages
-  map 0x4000_0000 size 0x10_0000 to 0x8100_0000 normal_wb ish rw xn pages
-}
-pagetable s2 stage 2 at 0x80a0_0000 t0sz 32 sl0 1 pool 0x80a1_0000 size 0x1_0000 {
-  map 0x8000_0000 size 0x200_0000 to 0x8000_0000 normal_wb ish rw x
-}
-pe 0 {
-  el 1
-  entry start
-  hcr_el2 = 0x8000_0001
-  vtcr_el2 = 0x8005_3560
-  vttbr_el2 = 0x0001_0000_80a0_0000
-  mair_el1 = 0x000C_08BB_0444_FF00
-  tcr_el1 = 0x5_0080_3519
-  ttbr0_el1 = 0x8080_0000
-  sctlr_el1 = 0x30d5_1805
-  x0 = ${iterations}
-  x6 = 0x4000_0000
-}
-code at 0x8000_0000 {
-start:
-    mov   x7, #0
+  return stage12Scenario('1 MB working set, caches, stage 1+2', iterations * 7 + 1000, '0x10_0000', { x0: iterations, x6: '0x4000_0000' }, `    mov   x7, #0
 loop:
     ldr   x3, [x6, x7]
     add   x3, x3, #1
@@ -105,8 +77,7 @@ loop:
     subs  x0, x0, #1
     b.ne  loop
     hlt   #0
-}
-`;
+`);
 }
 
 function workingSet(): CoreFigure {

@@ -200,6 +200,13 @@ export function alignmentFault(pe: Pe, va: number, size: number, write: boolean)
   return toSyncException(f, el, target, va, write ? AccessType.Write : AccessType.Read);
 }
 
+/** Xn|SP as the address of an access that must be aligned to its `size` (exclusive, acquire/release, atomic), or the Alignment fault. */
+export function alignedAddress(pe: Pe, n: number, size: number, write: boolean): number {
+  const va = pe.addr(n);
+  if ((va & (size - 1)) !== 0) throw alignmentFault(pe, va, size, write);
+  return va;
+}
+
 /**
  * ESR_ELx ISS bits [24:14] of a Data Abort for an instruction that reports its syndrome
  * (Arm ARM D24.2 ESR_EL2, "ISS encoding for an exception from a Data Abort"): ISV=1,

@@ -6,28 +6,27 @@
  */
 import { R } from '../arith';
 import { MEM_BASE } from '../codecs/memory';
-import { gpr, type RegWidth } from '../codecs/registers';
 import { form } from '../decodetree/form';
 import type { Encoding, Exec, Fields, Form, InstrClass } from '../decodetree/types';
-import { alignmentFault, instructionSyndrome } from './access';
-import { ORDERS } from './exclusive';
+import { alignedAddress, instructionSyndrome } from './access';
+import { lseForms, rs, rt, SIZES } from './exclusive';
 
 const OPS = ['add', 'clr', 'eor', 'set', 'smax', 'smin', 'umax', 'umin'] as const;
-const FULL: RegWidth = { x: { size: 3 }, w: { size: 2 } };
-const SIZES: [string, Fields, RegWidth][] = [
-  ['b', { size: 0 }, 'w'],
-  ['h', { size: 1 }, 'w'],
-  ['', {}, FULL],
-];
-const rt = (w: RegWidth) => gpr('Rt', { width: w, r31: 'zr' });
-const rs = (w: RegWidth) => gpr('Rs', { width: w, r31: 'zr' });
+/** atomicOp's operation for SWP: the new value is the operand. */
+const SWAP = 8;
+/** The acquire/release fields of LD<op> and SWP. */
+const AR = (A: number, R: number): Fields => ({ A, R });
 
 /**
- * new = old OP operand at the access size (result in R). Signed/unsigned max/min compare the
+ * new = old OP operand (SWAP: the operand) at the access size (result in R). Signed/unsigned max/min compare the
  * values sign-/zero-extended from the access size, as the pseudocode's MemAtomicOp does.
  */
 function atomicOp(op: number, size: number, olo: number, ohi: number, vlo: number, vhi: number): void {
   switch (op) {
+    case SWAP:
+      R.lo = vlo;
+      R.hi = vhi;
+      return;
     case 0: {
       const lo = (olo >>> 0) + (vlo >>> 0);
       R.lo = lo >>> 0;
@@ -67,43 +66,26 @@ function atomicOp(op: number, size: number, olo: number, ohi: number, vlo: numbe
   }
 }
 
-function loadOp(f: Fields): Exec {
-  const size = 1 << f.size;
-  const x = f.size === 3;
-  const op = f.opc;
-  const s = f.Rs;
-  const t = f.Rt;
-  const n = f.Rn;
-  return (pe) => {
-    const va = pe.addr(n);
-    if ((va & (size - 1)) !== 0) throw alignmentFault(pe, va, size, true);
-    const vlo = pe.xlo[s];
-    const vhi = x ? pe.xhi[s] : 0;
-    pe.load(va, size);
-    const olo = pe.ldLo;
-    const ohi = pe.ldHi;
-    atomicOp(op, size, olo, ohi, vlo, vhi);
-    pe.store(va, size, R.lo, R.hi);
-    pe.setX(t, olo, x ? ohi : 0);
-  };
-}
-
-function swap(f: Fields): Exec {
-  const size = 1 << f.size;
-  const x = f.size === 3;
-  const s = f.Rs;
-  const t = f.Rt;
-  const n = f.Rn;
-  return (pe) => {
-    const va = pe.addr(n);
-    if ((va & (size - 1)) !== 0) throw alignmentFault(pe, va, size, true);
-    const vlo = pe.xlo[s];
-    const vhi = pe.xhi[s];
-    pe.load(va, size);
-    const olo = pe.ldLo;
-    const ohi = pe.ldHi;
-    pe.store(va, size, vlo, vhi);
-    pe.setX(t, olo, x ? ohi : 0);
+/** LD<op> (`op` is opc) and SWP (`op` is SWAP): Rt = old [Xn]; [Xn] = old OP Rs. */
+function atomic(op: number): (f: Fields) => Exec {
+  return (f) => {
+    const size = 1 << f.size;
+    const x = f.size === 3;
+    const o = op === SWAP ? SWAP : f.opc;
+    const s = f.Rs;
+    const t = f.Rt;
+    const n = f.Rn;
+    return (pe) => {
+      const va = alignedAddress(pe, n, size, true);
+      const vlo = pe.xlo[s];
+      const vhi = x ? pe.xhi[s] : 0;
+      pe.load(va, size);
+      const olo = pe.ldLo;
+      const ohi = pe.ldHi;
+      atomicOp(o, size, olo, ohi, vlo, vhi);
+      pe.store(va, size, R.lo, R.hi);
+      pe.setX(t, olo, x ? ohi : 0);
+    };
   };
 }
 
@@ -114,33 +96,22 @@ function loadAcquirePc(f: Fields): Exec {
   const t = f.Rt;
   const n = f.Rn;
   return (pe) => {
-    const va = pe.addr(n);
-    if ((va & (size - 1)) !== 0) throw alignmentFault(pe, va, size, false);
+    const va = alignedAddress(pe, n, size, false);
     pe.load(va, size);
     pe.setX(t, pe.ldLo, x ? pe.ldHi : 0);
   };
 }
 
 function opForms(): Form[] {
-  const out: Form[] = [];
-  for (const [sz, fixed, w] of SIZES) {
-    OPS.forEach((op, opc) => {
-      // ST<op>{L}: LD<op> with Rt = XZR and no acquire semantics, the preferred disassembly.
-      for (const [l, release] of [['', 0], ['l', 1]] as const)
-        out.push(form(`st${op}${l}${sz}`, [rs(w), MEM_BASE], { fixed: { ...fixed, opc, A: 0, R: release, Rt: 31 }, family: `st${op}{l}{b|h}` }));
-      for (const [ord, acquire, release] of ORDERS)
-        out.push(form(`ld${op}${ord}${sz}`, [rs(w), rt(w), MEM_BASE], { fixed: { ...fixed, opc, A: acquire, R: release }, family: `ld${op}{a|l|al}{b|h}` }));
-    });
-  }
-  return out;
-}
-
-function swapForms(): Form[] {
-  const out: Form[] = [];
-  for (const [sz, fixed, w] of SIZES)
-    for (const [ord, acquire, release] of ORDERS)
-      out.push(form(`swp${ord}${sz}`, [rs(w), rt(w), MEM_BASE], { fixed: { ...fixed, A: acquire, R: release }, family: 'swp{a|l|al}{b|h}' }));
-  return out;
+  return OPS.flatMap((op, opc) => [
+    // ST<op>{L}: LD<op> with Rt = XZR and no acquire semantics, the preferred disassembly.
+    ...SIZES.flatMap(([sz, fixed, w]) =>
+      ([['', 0], ['l', 1]] as const).map(([l, release]) =>
+        form(`st${op}${l}${sz}`, [rs(w), MEM_BASE], { fixed: { ...fixed, opc, A: 0, R: release, Rt: 31 }, family: `st${op}{l}{b|h}` }),
+      ),
+    ),
+    ...lseForms(`ld${op}`, AR, { opc }),
+  ]);
 }
 
 const ENCODINGS: Encoding[] = [
@@ -156,14 +127,14 @@ const ENCODINGS: Encoding[] = [
     name: 'SWP (FEAT_LSE)',
     pattern: 'size:2 111 0 00 A:1 R:1 1 Rs:5 1 000 00 Rn:5 Rt:5',
     flow: 'plain',
-    exec: swap,
-    forms: swapForms(),
+    exec: atomic(SWAP),
+    forms: lseForms('swp', AR),
   },
   {
     name: 'LD<op> (FEAT_LSE atomic memory operations)',
     pattern: 'size:2 111 0 00 A:1 R:1 1 Rs:5 0 opc:3 00 Rn:5 Rt:5',
     flow: 'plain',
-    exec: loadOp,
+    exec: atomic(0),
     forms: opForms(),
   },
 ];

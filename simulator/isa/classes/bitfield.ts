@@ -4,7 +4,7 @@
  * UXTB/UXTH) and EXTR (C6.2.90) with ROR (immediate). In both encodings N equals
  * sf, so the register width rule sets both.
  */
-import { R, shift32, shift64, ShiftType } from '../arith';
+import { hi32, lo32, R, shift32, shift64, ShiftType } from '../arith';
 import { decodeBitMasks } from '../bitmask';
 import { widthOf } from '../codecs/immediates';
 import { gpr } from '../codecs/registers';
@@ -29,13 +29,6 @@ function bfxPreferred(sf: boolean, uns: boolean, imms: number, immr: number): bo
     if (sf && !uns && (imms === 7 || imms === 15 || imms === 31)) return false;
   }
   return true;
-}
-
-function lo32(v: bigint): number {
-  return Number(v & 0xffffffffn);
-}
-function hi32(v: bigint): number {
-  return Number((v >> 32n) & 0xffffffffn);
 }
 
 /** SBFM/BFM/UBFM: bot = (dst AND NOT wmask) OR (ROR(src, R) AND wmask); result = (top AND NOT tmask) OR (bot AND tmask). */

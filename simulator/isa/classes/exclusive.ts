@@ -18,18 +18,18 @@ import { gpr, type RegWidth } from '../codecs/registers';
 import { form } from '../decodetree/form';
 import type { AsmState, Encoding, Exec, Fields, Form, InstrClass } from '../decodetree/types';
 import { AsmError } from '../operands';
-import { alignmentFault, instructionSyndrome } from './access';
+import { alignedAddress, alignmentFault, instructionSyndrome } from './access';
 
 const FULL: RegWidth = { x: { size: 3 }, w: { size: 2 } };
 /** Size suffixes: b and h fix the size (W registers); none lets the register width choose. */
-const SIZES: [string, Fields, RegWidth][] = [
+export const SIZES: [string, Fields, RegWidth][] = [
   ['b', { size: 0 }, 'w'],
   ['h', { size: 1 }, 'w'],
   ['', {}, FULL],
 ];
-const rt = (w: RegWidth) => gpr('Rt', { width: w, r31: 'zr' });
+export const rt = (w: RegWidth) => gpr('Rt', { width: w, r31: 'zr' });
 const rt2 = (w: RegWidth) => gpr('Rt2', { width: w, r31: 'zr' });
-const rs = (w: RegWidth) => gpr('Rs', { width: w, r31: 'zr' });
+export const rs = (w: RegWidth) => gpr('Rs', { width: w, r31: 'zr' });
 const Ws = gpr('Rs', { width: 'w', r31: 'zr' });
 
 /** Exclusive stores: the status register must not overlap the data or base registers (C6.2.327 STXR, CONSTRAINED UNPREDICTABLE). */
@@ -48,19 +48,16 @@ function ordered(f: Fields): Exec {
   const x = f.size === 3;
   const n = f.Rn;
   const t = f.Rt;
-  const mask = size - 1;
   if (f.L === 1) {
     return (pe) => {
-      const va = pe.addr(n);
-      if ((va & mask) !== 0) throw alignmentFault(pe, va, size, false);
+      const va = alignedAddress(pe, n, size, false);
       pe.load(va, size);
       if (x) pe.setX(t, pe.ldLo, pe.ldHi);
       else pe.setW(t, pe.ldLo);
     };
   }
   return (pe) => {
-    const va = pe.addr(n);
-    if ((va & mask) !== 0) throw alignmentFault(pe, va, size, true);
+    const va = alignedAddress(pe, n, size, true);
     pe.store(va, size, pe.xlo[t], pe.xhi[t]);
   };
 }
@@ -93,8 +90,7 @@ function loadExclusive(f: Fields): Exec {
     };
   }
   return (pe: Pe) => {
-    const va = pe.addr(n);
-    if ((va & (size - 1)) !== 0) throw alignmentFault(pe, va, size, false);
+    const va = alignedAddress(pe, n, size, false);
     pe.load(va, size);
     pe.exclusivePa = pe.tPa;
     pe.exclusiveSize = size;
@@ -140,8 +136,7 @@ function compareAndSwap(f: Fields): Exec {
   const t = f.Rt;
   const n = f.Rn;
   return (pe) => {
-    const va = pe.addr(n);
-    if ((va & (size - 1)) !== 0) throw alignmentFault(pe, va, size, true);
+    const va = alignedAddress(pe, n, size, true);
     const clo = pe.xlo[s];
     const chi = pe.xhi[s];
     const nlo = pe.xlo[t];
@@ -184,19 +179,23 @@ function exclusiveForms(): Form[] {
   return out;
 }
 
-/** The acquire (a) and release (l) suffixes of the LSE instructions: A and R bits. */
-export const ORDERS: [string, number, number][] = [
+/** The acquire (a) and release (l) suffixes of the LSE instructions. */
+const ORDERS: [string, number, number][] = [
   ['', 0, 0],
   ['a', 1, 0],
   ['l', 0, 1],
   ['al', 1, 1],
 ];
 
-function casForms(): Form[] {
+/**
+ * The forms `<base>{a|l|al}{b|h} Rs, Rt, [Xn|SP]` of an FEAT_LSE instruction (CAS, SWP, LD<op>):
+ * `order` names the fields that hold the acquire and release bits, `fixed` any other fixed field.
+ */
+export function lseForms(base: string, order: (acquire: number, release: number) => Fields, fixed: Fields = {}): Form[] {
   const out: Form[] = [];
-  for (const [sz, fixed, w] of SIZES)
+  for (const [sz, size, w] of SIZES)
     for (const [ord, acquire, release] of ORDERS)
-      out.push(form(`cas${ord}${sz}`, [rs(w), rt(w), MEM_BASE], { fixed: { ...fixed, L: acquire, o0: release }, family: 'cas{a|l|al}{b|h}' }));
+      out.push(form(`${base}${ord}${sz}`, [rs(w), rt(w), MEM_BASE], { fixed: { ...size, ...fixed, ...order(acquire, release) }, family: `${base}{a|l|al}{b|h}` }));
   return out;
 }
 
@@ -206,7 +205,7 @@ const ENCODINGS: Encoding[] = [
     pattern: 'size:2 001000 1 L:1 1 Rs:5 o0:1 11111 Rn:5 Rt:5',
     flow: 'plain',
     exec: compareAndSwap,
-    forms: casForms(),
+    forms: lseForms('cas', (L, o0) => ({ L, o0 })),
   },
   {
     // Other Rs/Rt2 values are allocated by later architecture versions, so they stay UNDEFINED here (as objdump treats them).

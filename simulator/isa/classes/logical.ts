@@ -6,7 +6,7 @@
  * Flags: ANDS sets N and Z and clears C and V (C6.2.14).
  */
 import type { Pe } from '../../pe/pe';
-import { R, logicalFlags32, logicalFlags64, shift32, shift64, ShiftType } from '../arith';
+import { hi32, lo32, R, logicalFlags32, logicalFlags64, shift32, shift64, ShiftType } from '../arith';
 import { bitmask, bitmaskValue, isMoveWideEncodable, widthOf } from '../codecs/immediates';
 import { Rd, RdSP, Rm, Rn } from '../codecs/registers';
 import { shiftModifier } from '../codecs/shifts';
@@ -16,13 +16,6 @@ import type { Encoding, Exec, Fields, InstrClass } from '../decodetree/types';
 const BIMM = bitmask('plain');
 const INV_BIMM = bitmask('invert');
 const SHIFT = shiftModifier('logical');
-
-function lo32(v: bigint): number {
-  return Number(v & 0xffffffffn);
-}
-function hi32(v: bigint): number {
-  return Number((v >> 32n) & 0xffffffffn);
-}
 
 function logicalImmediate(f: Fields): Exec {
   const sf = f.sf === 1;

@@ -13,7 +13,7 @@ import type { ExceptionGenerating, Hint, PstateField } from '../../pe/systemOps'
 import { uimm } from '../codecs/immediates';
 import { Xt } from '../codecs/registers';
 import { BARRIER_OPTION, mnemonicRange, sysOperation, sysOpOf, sysreg, warnBelowEl, word } from '../codecs/system';
-import { form, isImm } from '../decodetree/form';
+import { form, isImm, operand } from '../decodetree/form';
 import type { AsmState, Codec, Encoding, Exec, Fields, Flow, Form, InstrClass } from '../decodetree/types';
 import { imm } from '../format';
 import { BARRIER_BY_CRM, EXCEPTION_GENERATING, HINT_BY_VALUE, HINTS, NOP_HINTS, PSTATE_FIELDS, sysregRef } from '../system';
@@ -37,10 +37,8 @@ function exceptionOf(f: Fields): Exclude<ExceptionGenerating, 'udf'> | undefined
 }
 
 /** `hint #imm7` into CRm:op2. */
-const HINT_NUMBER: Codec = {
+const HINT_NUMBER: Codec = operand({
   usage: '#imm7',
-  min: 1,
-  max: 1,
   shape: isImm,
   parse(a: AsmState, f: Fields): void {
     const v = a.ops.immRange(a.i, 0, 127, 'hint number');
@@ -49,7 +47,7 @@ const HINT_NUMBER: Codec = {
     a.i++;
   },
   print: (f) => imm((f.CRm << 3) | f.op2),
-};
+});
 
 const hintValue = (v: number): Fields => ({ CRm: v >> 3, op2: v & 7 });
 

@@ -6,7 +6,7 @@
  */
 import { hex } from '../../util/hex';
 import { decodeBitMasks, encodeBitMask } from '../bitmask';
-import { isImm, isModifier } from '../decodetree/form';
+import { isImm, isModifier, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { dec, imm } from '../format';
 import { AsmError, fmt } from '../operands';
@@ -35,10 +35,8 @@ export interface UimmOptions {
 
 /** `#n` into one field, range-checked. */
 export function uimm(field: string, o: UimmOptions): Codec {
-  return {
+  return operand({
     usage: o.usage ?? `#${field.toLowerCase()}`,
-    min: 1,
-    max: 1,
     shape: isImm,
     parse(a: AsmState, f: Fields): void {
       const max = typeof o.max === 'function' ? o.max(f) : o.max;
@@ -47,7 +45,7 @@ export function uimm(field: string, o: UimmOptions): Codec {
       a.i++;
     },
     print: (f) => (o.decimal ? dec(f[field]) : imm(f[field])),
-  };
+  });
 }
 
 /** The value written at operand `a.i`, truncated to the register width (signed or unsigned spelling). */
@@ -109,10 +107,8 @@ export function bitmaskValue(f: Fields): bigint | undefined {
  * (bitmask immediate), whose failure explains the other ways to load the value.
  */
 export function bitmask(kind: 'plain' | 'invert' | 'mov'): Codec {
-  return {
+  return operand({
     usage: '#bitmask',
-    min: 1,
-    max: 1,
     shape: isImm,
     parse(a: AsmState, f: Fields): void {
       const sf = f.sf === 1;
@@ -130,7 +126,7 @@ export function bitmask(kind: 'plain' | 'invert' | 'mov'): Codec {
       a.i++;
     },
     print: (f) => imm(bitmaskValue(f) ?? 0n),
-  };
+  });
 }
 
 /** Why MOV #imm cannot encode `v` for its destination (Rd 31 is XZR for MOVZ/MOVN, SP for ORR). */
@@ -163,10 +159,8 @@ export function moveWideValue(f: Fields): bigint {
  * or MOVN (`movn`) can make it, in the order GNU as tries them; otherwise the MOV failure.
  */
 export function movWide(kind: 'movz' | 'movn'): Codec {
-  return {
+  return operand({
     usage: '#imm',
-    min: 1,
-    max: 1,
     shape: isImm,
     parse(a: AsmState, f: Fields): void {
       const sf = f.sf === 1;
@@ -187,7 +181,7 @@ export function movWide(kind: 'movz' | 'movn'): Codec {
       throw movFailure(a, f, v);
     },
     print: (f) => imm(moveWideValue(f)),
-  };
+  });
 }
 
 /**

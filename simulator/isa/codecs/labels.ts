@@ -5,7 +5,7 @@
  * instruction's address (`ctx.pc` when assembling, the decoded address when printing).
  */
 import { hex } from '../../util/hex';
-import { isImm } from '../decodetree/form';
+import { isImm, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { signExtend, target } from '../format';
 import { AsmError } from '../operands';
@@ -15,18 +15,26 @@ function wordOffset(f: Fields, field: string, bits: number): number {
   return signExtend(f[field], bits) * 4;
 }
 
+/** One `label` operand (a label or an address): `encode` puts the target `t` into the fields. */
+function labelOperand(encode: (a: AsmState, f: Fields, t: bigint) => void, print: Codec['print']): Codec {
+  return operand({
+    usage: 'label',
+    shape: isImm,
+    parse(a: AsmState, f: Fields): void {
+      encode(a, f, a.ops.address(a.i));
+      a.i++;
+    },
+    print,
+  });
+}
+
 /**
  * A branch or literal target into `field` (`bits` wide, in words). `messages`: what to say when
  * the target is misaligned or too far (`branch target …` or `literal …`).
  */
 export function pcRelative(field: string, bits: number, messages: { align: string; range: string }): Codec {
-  return {
-    usage: 'label',
-    min: 1,
-    max: 1,
-    shape: isImm,
-    parse(a: AsmState, f: Fields): void {
-      const t = a.ops.address(a.i);
+  return labelOperand(
+    (a, f, t) => {
       // Modulo 2^64, so a target written as an unsigned address below the PC works.
       const delta = BigInt.asIntN(64, t - a.ctx.pc);
       const range = a.ops.range(a.i);
@@ -35,10 +43,9 @@ export function pcRelative(field: string, bits: number, messages: { align: strin
       const limit = 1n << BigInt(bits - 1);
       if (words < -limit || words >= limit) throw new AsmError(range, messages.range, 'immediate-range');
       f[field] = Number(BigInt.asUintN(bits, words));
-      a.i++;
     },
-    print: (f, p) => target(p.pc, wordOffset(f, field, bits)),
-  };
+    (f, p) => target(p.pc, wordOffset(f, field, bits)),
+  );
 }
 
 const branchMessages = (range: string) => ({ align: 'branch target is not 4-byte aligned', range: `branch target out of ${range} range` });
@@ -58,13 +65,8 @@ export function adrImmediate(f: Fields): number {
 
 /** ADR `label` (±1 MB) or ADRP `label` (its 4 KB page, ±4 GB; `:pg_hi21:label` also). */
 export function adrTarget(page: boolean): Codec {
-  return {
-    usage: 'label',
-    min: 1,
-    max: 1,
-    shape: isImm,
-    parse(a: AsmState, f: Fields): void {
-      const t = a.ops.address(a.i);
+  return labelOperand(
+    (a, f, t) => {
       const pc = a.ctx.pc;
       const name = a.mnemonic.toUpperCase();
       let delta: bigint;
@@ -78,20 +80,17 @@ export function adrTarget(page: boolean): Codec {
       const v = Number(BigInt.asUintN(21, delta));
       f.immlo = v & 3;
       f.immhi = v >>> 2;
-      a.i++;
     },
-    print: (f, p) => (page ? target((p.pc & ~0xfffn) + BigInt(adrImmediate(f) * 4096), 0) : target(p.pc, adrImmediate(f))),
-  };
+    (f, p) => (page ? target((p.pc & ~0xfffn) + BigInt(adrImmediate(f) * 4096), 0) : target(p.pc, adrImmediate(f))),
+  );
 }
 
 /**
  * GNU as `ldr Rt, =expr`: the value goes to the block's literal pool (`ctx.literal`, 4 or 8 bytes
  * by the register width) and the instruction becomes LDR (literal) of that slot.
  */
-export const LITERAL_POOL: Codec = {
+export const LITERAL_POOL: Codec = operand({
   usage: '=value',
-  min: 1,
-  max: 1,
   shape: (t) => t.startsWith('='),
   parse(a: AsmState, f: Fields): void {
     const text = a.ops.text(a.i);
@@ -108,4 +107,4 @@ export const LITERAL_POOL: Codec = {
     a.i++;
   },
   print: (f, p) => target(p.pc, wordOffset(f, 'imm19', 19)),
-};
+});

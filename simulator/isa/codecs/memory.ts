@@ -7,7 +7,7 @@
  * shape mismatch (`weak`), so the form that takes it reports instead.
  */
 import { hex } from '../../util/hex';
-import { isImm, isMem, isReg } from '../decodetree/form';
+import { isImm, isMem, isReg, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { imm, reg, signExtend } from '../format';
 import { AsmError, fmt, type MemOperand } from '../operands';
@@ -73,10 +73,8 @@ function readMem(a: AsmState, f: Fields, want: Mode, literalHint: boolean): MemO
 
 /** `[xn|sp{, #imm}]`: imm12 scaled by the access size `1 << scale(f)` (LDR, STR, PRFM unsigned offset). */
 export function memUnsigned(scale: (f: Fields) => number, literalHint: boolean): Codec {
-  return {
+  return operand({
     usage: '[xn|sp{, #imm}]',
-    min: 1,
-    max: 1,
     shape: shapeOf('offset'),
     parse(a: AsmState, f: Fields): void {
       const m = readMem(a, f, 'offset', literalHint);
@@ -92,7 +90,7 @@ export function memUnsigned(scale: (f: Fields) => number, literalHint: boolean):
       a.i++;
     },
     print: (f) => offsetText(f, f.imm12 << scale(f)),
-  };
+  });
 }
 
 /**
@@ -100,10 +98,8 @@ export function memUnsigned(scale: (f: Fields) => number, literalHint: boolean):
  * STTR), or `fallback`: LDR/STR with an offset the scaled form cannot take, as GNU as encodes it.
  */
 export function memUnscaled(kind: 'unscaled' | 'unprivileged' | 'fallback', literalHint = false): Codec {
-  return {
+  return operand({
     usage: '[xn|sp{, #simm9}]',
-    min: 1,
-    max: 1,
     shape: shapeOf('offset'),
     parse(a: AsmState, f: Fields): void {
       const name = a.mnemonic.toUpperCase();
@@ -123,14 +119,12 @@ export function memUnscaled(kind: 'unscaled' | 'unprivileged' | 'fallback', lite
       a.i++;
     },
     print: (f) => offsetText(f, signExtend(f.imm9, 9)),
-  };
+  });
 }
 
 /** `[xn|sp, #simm9]!` (pre-index). */
-export const MEM_PRE: Codec = {
+export const MEM_PRE: Codec = operand({
   usage: '[xn|sp, #simm9]!',
-  min: 1,
-  max: 1,
   shape: shapeOf('pre-index'),
   parse(a: AsmState, f: Fields): void {
     const m = readMem(a, f, 'pre-index', false);
@@ -140,7 +134,7 @@ export const MEM_PRE: Codec = {
     a.i++;
   },
   print: (f) => `[${base(f)}, ${imm(signExtend(f.imm9, 9))}]!`,
-};
+});
 
 /** A post-index base `[xn|sp]` followed by `, #offset`; the offset is read by `post`. */
 function readPostBase(a: AsmState, f: Fields): void {
@@ -173,10 +167,8 @@ const INDEX_NAMES = ['', '', 'uxtw', 'lsl', '', '', 'sxtw', 'sxtx'];
  * `scale(f)`. `prfm`: PRFM's rules (S set only by #3).
  */
 export function memRegister(scale: (f: Fields) => number, prfm: boolean): Codec {
-  return {
+  return operand({
     usage: '[xn|sp, rm{, extend {#s}}]',
-    min: 1,
-    max: 1,
     shape: shapeOf('register-offset'),
     parse(a: AsmState, f: Fields): void {
       const m0 = a.ops.mem(a.i);
@@ -219,7 +211,7 @@ export function memRegister(scale: (f: Fields) => number, prfm: boolean): Codec 
       else ext = f.S ? `, ${name} #${shift}` : `, ${name}`;
       return `[${base(f)}, ${reg(f.Rm, (f.option & 1) === 1)}${ext}]`;
     },
-  };
+  });
 }
 
 /**
@@ -264,10 +256,8 @@ export function memPair(mode: 1 | 2 | 3, scale: (f: Fields) => number): Codec {
 }
 
 /** `[xn|sp]` (exclusives, ordered accesses, atomics); `[xn, #0]` is accepted. */
-export const MEM_BASE: Codec = {
+export const MEM_BASE: Codec = operand({
   usage: '[xn|sp]',
-  min: 1,
-  max: 1,
   shape: isMem,
   parse(a: AsmState, f: Fields): void {
     const m = a.ops.mem(a.i);
@@ -277,4 +267,4 @@ export const MEM_BASE: Codec = {
     a.i++;
   },
   print: (f) => `[${base(f)}]`,
-};
+});

@@ -3,7 +3,7 @@
  * fill, how their width is encoded and what register 31 means in that position
  * (SP or the zero register).
  */
-import { isReg } from '../decodetree/form';
+import { isReg, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { reg } from '../format';
 
@@ -53,10 +53,8 @@ function usageOf(field: string, o: GprOptions): string {
 
 /** A general register in field `field` (Rd, Rn, Rm, Rt, Rt2, Rs, Ra). */
 export function gpr(field: string, o: GprOptions): Codec {
-  return {
+  return operand({
     usage: usageOf(field, o),
-    min: 1,
-    max: 1,
     shape: (t) => isReg(t),
     parse(a: AsmState, f: Fields): void {
       const range = a.ops.range(a.i);
@@ -75,7 +73,7 @@ export function gpr(field: string, o: GprOptions): Codec {
       const x = o.printWidth ? o.printWidth(f) : (isX(o.width, f) ?? true);
       return reg(f[field], x, o.r31 === 'sp');
     },
-  };
+  });
 }
 
 // Registers by field, the combinations the tables use.

@@ -5,7 +5,7 @@
  * conditions (C1.2.4), and TBZ/TBNZ bit numbers.
  */
 import { CONDITION_NAMES, conditionCode } from '../conditions';
-import { isImm, isModifier, isReg, isWord } from '../decodetree/form';
+import { isImm, isModifier, isReg, isWord, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { dec, reg } from '../format';
 import { AsmError, EXTEND_OPS, SHIFT_OPS, type Modifier } from '../operands';
@@ -104,17 +104,15 @@ export const EXTENDED_RM: Codec = {
 
 /** A decimal amount written by a function of the fields: shift amounts and bitfield positions of the aliases. */
 function amount(usage: string, what: string, min: (f: Fields) => number, max: (f: Fields) => number, set: (f: Fields, v: number) => void, show: (f: Fields) => number): Codec {
-  return {
+  return operand({
     usage,
-    min: 1,
-    max: 1,
     shape: isImm,
     parse(a: AsmState, f: Fields): void {
       set(f, a.ops.immRange(a.i, min(f), max(f), what));
       a.i++;
     },
     print: (f) => dec(show(f)),
-  };
+  });
 }
 
 const last = (f: Fields): number => widthOf(f) - 1;
@@ -171,23 +169,19 @@ function conditionAt(a: AsmState): number {
 }
 
 /** A condition into `cond` (hs/lo accepted for cs/cc; printed as objdump does). */
-export const COND: Codec = {
+export const COND: Codec = operand({
   usage: 'cond',
-  min: 1,
-  max: 1,
   shape: isWord,
   parse(a: AsmState, f: Fields): void {
     f.cond = conditionAt(a);
     a.i++;
   },
   print: (f) => CONDITION_NAMES[f.cond],
-};
+});
 
 /** The condition of CSET/CSETM/CINC/CINV/CNEG: encoded inverted, so AL and NV are not allowed. */
-export const INV_COND: Codec = {
+export const INV_COND: Codec = operand({
   usage: 'cond',
-  min: 1,
-  max: 1,
   shape: isWord,
   parse(a: AsmState, f: Fields): void {
     const c = conditionAt(a);
@@ -196,13 +190,11 @@ export const INV_COND: Codec = {
     a.i++;
   },
   print: (f) => CONDITION_NAMES[f.cond ^ 1],
-};
+});
 
 /** TBZ/TBNZ `#bit` into b5:b40, up to 63 for an X register (the register's width was read first, `_x`). */
-export const TEST_BIT: Codec = {
+export const TEST_BIT: Codec = operand({
   usage: '#bit',
-  min: 1,
-  max: 1,
   shape: isImm,
   parse(a: AsmState, f: Fields): void {
     const bit = a.ops.immRange(a.i, 0, f._x ? 63 : 31, 'bit number');
@@ -211,4 +203,4 @@ export const TEST_BIT: Codec = {
     a.i++;
   },
   print: (f) => dec((f.b5 << 5) | f.b40),
-};
+});

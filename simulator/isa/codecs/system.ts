@@ -7,7 +7,7 @@
 import { findRegister } from '../../arch/registers';
 import { minElFromOp1 } from '../../arch/registers/define';
 import type { SourceRange } from '../../scenario/model';
-import { isImm, isReg, isWord } from '../decodetree/form';
+import { isImm, isReg, isWord, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { imm, reg } from '../format';
 import { AsmError } from '../operands';
@@ -33,10 +33,8 @@ const GENERIC = /^s([0-3])_([0-7])_c([0-9]|1[0-5])_c([0-9]|1[0-5])_([0-7])$/i;
 
 /** The MRS/MSR system register into o0 (op0 = 2 + o0), op1, CRn, CRm, op2; warns when the expected EL cannot access it. */
 export function sysreg(write: boolean): Codec {
-  return {
+  return operand({
     usage: 'system_register',
-    min: 1,
-    max: 1,
     shape: isWord,
     parse(a: AsmState, f: Fields): void {
       const text = a.ops.text(a.i);
@@ -66,29 +64,25 @@ export function sysreg(write: boolean): Codec {
       a.i++;
     },
     print: (f) => sysregRef(2 + f.o0, f.op1, f.CRn, f.CRm, f.op2).name.toLowerCase(),
-  };
+  });
 }
 
 /** A fixed word (`csync` of PSB, `c` of BTI, `sy` of ISB, a PSTATE field name); `wrong` explains the alternatives. */
 export function word(w: string, wrong: (a: AsmState) => string): Codec {
-  return {
+  return operand({
     usage: w,
-    min: 1,
-    max: 1,
     shape: (t) => t.toLowerCase() === w,
     parse(a: AsmState): void {
       if (a.ops.word(a.i) !== w) throw new AsmError(a.ops.range(a.i), wrong(a), 'operand', true);
       a.i++;
     },
     print: () => w,
-  };
+  });
 }
 
 /** DMB/DSB option (`ish`, `oshst`, … `sy`) into CRm; printed by name when it has one. */
-export const BARRIER_OPTION: Codec = {
+export const BARRIER_OPTION: Codec = operand({
   usage: 'sy|ish|ishst|ishld|nsh|nshst|nshld|osh|oshst|oshld|st|ld',
-  min: 1,
-  max: 1,
   shape: isWord,
   parse(a: AsmState, f: Fields): void {
     const v = BARRIER_OPTIONS[a.ops.word(a.i)];
@@ -99,7 +93,7 @@ export const BARRIER_OPTION: Codec = {
   },
   print: (f) => BARRIER_BY_CRM[f.CRm],
   fits: (f) => BARRIER_BY_CRM[f.CRm] !== undefined,
-};
+});
 
 /** The SYS operation a word names, for the encoding fields. */
 export function sysOpOf(f: Fields): SysOp | undefined {
@@ -157,10 +151,8 @@ export function prfopName(prfop: number): string {
 }
 
 /** PRFM/PRFUM `prfop` (`pldl1keep`, `pstl2strm`, … or `#imm5`) into Rt. */
-export const PRFOP: Codec = {
+export const PRFOP: Codec = operand({
   usage: 'prfop',
-  min: 1,
-  max: 1,
   shape: (t) => isWord(t) || isImm(t),
   parse(a: AsmState, f: Fields): void {
     const w = a.ops.word(a.i);
@@ -171,4 +163,4 @@ export const PRFOP: Codec = {
     a.i++;
   },
   print: (f) => prfopName(f.Rt),
-};
+});

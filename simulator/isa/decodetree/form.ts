@@ -34,6 +34,11 @@ export function form(mnemonic: string, operands: readonly Codec[], opts: FormOpt
   };
 }
 
+/** A codec that consumes exactly one source operand. */
+export function operand(c: Omit<Codec, 'min' | 'max'>): Codec {
+  return { ...c, min: 1, max: 1 };
+}
+
 /** Shape: a general-register name (x0, w3, sp, xzr, fp, lr, ip0, ip1). */
 export function isReg(t: string): boolean {
   return parseRegister(t) !== undefined;
