@@ -49,9 +49,12 @@ export function isMem(t: string): boolean {
   return t.startsWith('[');
 }
 
-/** Shape: an immediate or an expression (`#8`, `#:lo12:sym`, or a bare expression as GNU as allows). */
+/**
+ * Shape: an immediate or an expression (`#8`, `#:lo12:sym`, or a bare expression as GNU as allows);
+ * not a literal-pool operand `=value`, which only LDR (literal) takes.
+ */
 export function isImm(t: string): boolean {
-  return t.length > 0 && !isMem(t) && !isReg(t);
+  return t.length > 0 && t.charCodeAt(0) !== 0x3d && !isMem(t) && !isReg(t);
 }
 
 /** Shape: a shift or extend modifier (`lsl #3`, `uxtw`, `sxtw #2`). */
