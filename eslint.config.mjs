@@ -12,8 +12,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      // SyncException (an exception the PE takes) and AsmError (an assembler diagnostic) are thrown
-      // millions of times on hot paths: they are plain classes so that no stack trace is captured.
+      // SyncException (an exception the PE takes), AsmError (an assembler diagnostic) and ExprError (an
+      // expression error inside the evaluator) are thrown millions of times on hot paths: they are plain
+      // classes so that no stack trace is captured.
       '@typescript-eslint/only-throw-error': [
         'error',
         {
@@ -23,6 +24,7 @@ export default tseslint.config(
             { from: 'file', name: 'MmuFault', path: 'simulator/mmu/faults.ts' },
             { from: 'file', name: 'TableBuildError', path: 'simulator/mmu/pagetable/builder.ts' },
             { from: 'file', name: 'AsmError', path: 'simulator/isa/operands.ts' },
+            { from: 'file', name: 'ExprError', path: 'simulator/isa/expr.ts' },
           ],
           allowRethrowing: true,
         },
