@@ -26,7 +26,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { decodeInstruction } from '../simulator/isa/decode';
-import { cacheTimeline } from '../simulator/cache/timeline';
+import { cacheTimeline } from '../simulator/engine/timeline';
 import { callChain } from '../simulator/engine/callChain';
 import type { Firmware } from '../simulator/firmware/index';
 import { EvalError, evaluate, readMemoryView } from '../simulator/engine/evaluate';

@@ -4,7 +4,7 @@
  * step it entered that state; a marker at the current step; every change
  * listed with what caused it (access or maintenance, PE, scenario line —
  * click to reveal). Data: the adapter's `armscope/cacheTimeline` request
- * (simulator/cache/timeline.ts).
+ * (simulator/engine/timeline.ts).
  */
 export const TIMELINE_CSS = `
   svg { display: block; width: 100%; }

@@ -1,9 +1,11 @@
 /**
  * The seam between the engine and the PE system model (simulator/pe): how a
- * PE steps, how it is reset, and the SystemOps implementation instructions
+ * PE steps (and whether it can), how it is reset, and the SystemOps implementation instructions
  * delegate to. Kept in one place so the machine does not depend on the
  * system model's file layout.
  */
+import { wakeupPending } from '../pe/interrupts';
+import type { Pe } from '../pe/pe';
 import { resetSysregs } from '../pe/reset';
 import { SystemModel } from '../pe/system';
 import type { SystemOps } from '../pe/systemOps';
@@ -15,4 +17,18 @@ export type { ResetOptions } from '../pe/reset';
 /** One SystemOps serves every PE (the system model keeps its state on the PE). */
 export function createSystemOps(): SystemOps {
   return new SystemModel();
+}
+
+/** A PE may take a step: it runs, or it waits and a wake-up event is pending (Arm ARM D1.6.1 WFE, D1.6.2 WFI). */
+export function canStep(pe: Pe): boolean {
+  switch (pe.state) {
+    case 'running':
+      return true;
+    case 'wfi':
+      return wakeupPending(pe);
+    case 'wfe':
+      return pe.eventRegister !== 0 || wakeupPending(pe);
+    default:
+      return false;
+  }
 }

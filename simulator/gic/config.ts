@@ -12,7 +12,7 @@
  *
  * The same parser serves the machine and the editor (scenario pass `gic`).
  */
-import { registerScenarioPass } from '../scenario/keywords';
+import type { LanguageExtension } from '../scenario/keywords';
 import type { Diagnostic, GenericBlock, ScenarioModel, SourceRange } from '../scenario/model';
 import { hex, parseInteger } from '../util/hex';
 import { GICD_SIZE, GICR_STRIDE } from './gic';
@@ -256,8 +256,13 @@ export function checkIrqEvents(model: ScenarioModel, cfg: GicConfig, diags: Diag
   }
 }
 
-registerScenarioPass('gic', (model) => {
-  const cfg = parseGicConfig(model, model.diagnostics);
-  checkUartEvents(model, model.diagnostics);
-  checkIrqEvents(model, cfg, model.diagnostics);
-});
+/** The `gic` block and the parse-time checks of it and of `irq`/`uart` events (scenario/keywords.ts). */
+export const GIC_LANGUAGE: LanguageExtension = {
+  name: 'gic',
+  blocks: ['gic'],
+  pass: (model) => {
+    const cfg = parseGicConfig(model, model.diagnostics);
+    checkUartEvents(model, model.diagnostics);
+    checkIrqEvents(model, cfg, model.diagnostics);
+  },
+};

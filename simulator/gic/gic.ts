@@ -25,9 +25,9 @@
  * calls `refresh(pe)` after every exception entry, exception return and write
  * of SCR_EL3.
  */
+import { Hook } from '../component/hook';
 import { isSecure, refreshConfig } from '../pe/config';
 import type { Pe } from '../pe/pe';
-import type { SecureInterruptController } from '../firmware/interrupts';
 import {
   BPR0_MIN,
   BPR1_MIN,
@@ -47,6 +47,7 @@ import {
   groupName,
   type InterruptGroup,
   type PendingInterrupt,
+  type SecureInterruptController,
 } from './types';
 
 /** GICD_CTLR bits (IHI 0069 §12.9.4, DS=0 Secure view). */
@@ -71,8 +72,18 @@ export interface GicOptions {
 export type SignalListener = (pe: number, signalled: PendingInterrupt | undefined) => void;
 export type PendingListener = (intid: number, pe: number | undefined) => void;
 
-/** What the GIC did, for trace events (`interrupt`): set by the machine only while someone listens. */
-export type GicObserver = (what: 'pending' | 'acknowledge' | 'eoi' | 'deactivate', intid: number, pe: number | undefined) => void;
+/** What the GIC did to an interrupt (the `interrupt` hook: trace events, views). */
+export type InterruptListener = (what: 'pending' | 'acknowledge' | 'eoi' | 'deactivate', intid: number, pe: number | undefined) => void;
+
+/** The GIC's hook points (component/hook.ts). */
+export interface GicHooks {
+  /** What a PE is signalled changed (the interrupt now signalled, undefined: none). */
+  readonly signal: Hook<SignalListener>;
+  /** An interrupt became pending (`pe`: the redistributor for an SGI/PPI; undefined for an SPI). */
+  readonly pending: Hook<PendingListener>;
+  /** An interrupt became pending, was acknowledged, had its priority dropped or was deactivated. */
+  readonly interrupt: Hook<InterruptListener>;
+}
 
 interface GicSnapshot {
   u8: Uint8Array[];
@@ -134,8 +145,7 @@ export class Gic implements SecureInterruptController {
   private pes: Pe[] = [];
   /** Affinity of each PE (MPIDR_EL1 Aff3.Aff2.Aff1.Aff0 packed as Aff3<<24 | Aff2<<16 | Aff1<<8 | Aff0). */
   private affinity: number[] = [];
-  private readonly signalListeners: SignalListener[] = [];
-  private readonly pendingListeners: PendingListener[] = [];
+  readonly hooks: GicHooks = { signal: new Hook('interrupt signalled'), pending: new Hook('interrupt pending'), interrupt: new Hook('interrupt') };
   /** Number of SPIs with their pending latch or level set (skip the SPI scan when 0). */
   private spiPendingHint = 0;
 
@@ -213,12 +223,14 @@ export class Gic implements SecureInterruptController {
     return this.affinity.indexOf(aff);
   }
 
-  onSignal(fn: SignalListener): void {
-    this.signalListeners.push(fn);
+  /** Subscribe to `hooks.signal`; returns the unsubscribe function. */
+  onSignal(fn: SignalListener): () => void {
+    return this.hooks.signal.subscribe(fn);
   }
 
-  onPending(fn: PendingListener): void {
-    this.pendingListeners.push(fn);
+  /** Subscribe to `hooks.pending`; returns the unsubscribe function. */
+  onPending(fn: PendingListener): () => void {
+    return this.hooks.pending.subscribe(fn);
   }
 
   // ---- interrupt inputs ---------------------------------------------------
@@ -281,12 +293,9 @@ export class Gic implements SecureInterruptController {
   }
 
   private notifyPending(intid: number, pe: number | undefined): void {
-    for (const fn of this.pendingListeners) fn(intid, pe);
-    if (this.observer !== undefined) this.observer('pending', intid, pe);
+    if (this.hooks.pending.active) this.hooks.pending.emit(intid, pe);
+    if (this.hooks.interrupt.active) this.hooks.interrupt.emit('pending', intid, pe);
   }
-
-  /** Trace hook (the machine sets it while `interrupt` events are wanted). */
-  observer: GicObserver | undefined = undefined;
 
   // ---- configuration (the firmware's SecureInterruptController + MMIO) ---------------
 
@@ -514,9 +523,9 @@ export class Gic implements SecureInterruptController {
     this.signalled[p] = sig;
     this.signalledGroup[p] = g;
     this.drive(p);
-    if (changed && this.signalListeners.length > 0) {
+    if (changed && this.hooks.signal.active) {
       const info = sig >= 0 ? { intid: sig, priority: this.hppiPriority, group: groupName(g) } : undefined;
-      for (const fn of this.signalListeners) fn(p, info);
+      this.hooks.signal.emit(p, info);
     }
     if (this.afterUpdate !== undefined) this.afterUpdate(p);
   }
@@ -605,7 +614,7 @@ export class Gic implements SecureInterruptController {
     if (g === G0) this.ap0[p] |= bit;
     else if (g === G1S) this.ap1s[p] |= bit;
     else this.ap1ns[p] |= bit;
-    if (this.observer !== undefined) this.observer('acknowledge', intid, p);
+    if (this.hooks.interrupt.active) this.hooks.interrupt.emit('acknowledge', intid, p);
     if (intid <= PPI_LAST) this.update(p);
     else this.updateAll();
     return intid;
@@ -661,11 +670,11 @@ export class Gic implements SecureInterruptController {
     if (intid > SPI_LAST) return;
     if (this.highestActiveGroup(p) !== g) return;
     this.priorityDrop(p);
-    if (this.observer !== undefined) this.observer('eoi', intid, p);
+    if (this.hooks.interrupt.active) this.hooks.interrupt.emit('eoi', intid, p);
     if (deactivate) {
       const i = this.index(intid, p);
       if (i >= 0) this.active[i] = 0;
-      if (this.observer !== undefined) this.observer('deactivate', intid, p);
+      if (this.hooks.interrupt.active) this.hooks.interrupt.emit('deactivate', intid, p);
     }
     if (intid <= PPI_LAST) this.update(p);
     else this.updateAll();
@@ -676,7 +685,7 @@ export class Gic implements SecureInterruptController {
     const i = this.index(intid, pe);
     if (i < 0) return;
     this.active[i] = 0;
-    if (this.observer !== undefined) this.observer('deactivate', intid, pe);
+    if (this.hooks.interrupt.active) this.hooks.interrupt.emit('deactivate', intid, pe);
     if (intid <= PPI_LAST) this.update(pe);
     else this.updateAll();
   }

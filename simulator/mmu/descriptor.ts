@@ -15,8 +15,9 @@ const TWO32 = 4294967296;
 
 /**
  * Read the 64-bit descriptor at `pa` with the walk attributes. The walk goes
- * through `pe.env.memory` so that, with the cache model on, it sees exactly what
- * an access with these attributes would see (seed 000).
+ * through `pe.env.memory` (or the observer's `memory`, for a probe) so that,
+ * with the cache model on, it sees exactly what an access with these
+ * attributes would see (seed 000).
  */
 export function readDescriptor(
   pe: Pe,
@@ -28,7 +29,7 @@ export function readDescriptor(
   ipa: number | undefined,
   observer: MmuObserver | undefined,
 ): void {
-  pe.env.memory.read(pe, pa, 8, attrs);
+  (observer !== undefined && observer.memory !== undefined ? observer.memory : pe.env.memory).read(pe, pa, 8, attrs);
   desc.lo = pe.ldLo >>> 0;
   desc.hi = pe.ldHi >>> 0;
   if (observer !== undefined && observer.onWalkRead !== undefined) {
@@ -36,9 +37,9 @@ export function readDescriptor(
   }
 }
 
-/** Write a descriptor back (hardware Access flag update, TCR.HA / VTCR_EL2.HA). */
-export function writeDescriptor(pe: Pe, pa: number, lo: number, hi: number, attrs: MemAttrs): void {
-  pe.env.memory.write(pe, pa, 8, lo, hi, attrs);
+/** Write a descriptor back (hardware Access flag update, TCR.HA / VTCR_EL2.HA), through the same memory as the read. */
+export function writeDescriptor(pe: Pe, pa: number, lo: number, hi: number, attrs: MemAttrs, observer: MmuObserver | undefined): void {
+  (observer !== undefined && observer.memory !== undefined ? observer.memory : pe.env.memory).write(pe, pa, 8, lo, hi, attrs);
 }
 
 /** 2^n for n = 0..63 (walks use these on every level: no Math.pow). */

@@ -8,7 +8,7 @@ import { parseScenario, type ParseOptions } from './parse';
 
 export { symbolAt, definitionOf, referencesOf, lineInfo, asmLineAt, type SymbolOccurrence, type LineInfo, type LineKind } from './query';
 export { parseScenario } from './parse';
-export { registerBlockKeyword, registerSystemSetting, registerScenarioPass, type ScenarioPass } from './keywords';
+export { CORE_LANGUAGE, ScenarioLanguage, type LanguageExtension, type ScenarioPass } from './keywords';
 
 /** A scenario file that cannot be read; `message` is one line for the CLI. */
 export class ScenarioLoadError extends Error {
@@ -35,5 +35,5 @@ export function loadScenario(path: string, options: ParseOptions = {}): Scenario
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message.split('\n')[0];
     throw new ScenarioLoadError(`cannot read scenario '${path}': ${why}`, path);
   }
-  return parseScenario(text, path, options);
+  return parseScenario(text, { ...options, file: path });
 }

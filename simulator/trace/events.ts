@@ -62,6 +62,32 @@ export interface Finding {
   step?: number;
 }
 
+/**
+ * One entry of a PE's call chain, innermost first (engine/callChain.ts): an
+ * FF-A call between endpoints (from the firmware) or an exception the PE is
+ * still handling. Front ends show the chain as a call stack.
+ */
+export interface ChainEntry {
+  kind: 'ffa' | 'exception';
+  /** One-line label, e.g. `FFA_MSG_SEND_DIRECT_REQ 0x0001→0x8001 (SPMC, S-EL2)` or `Data Abort (lower EL) EC 0x24 EL1→EL2`. */
+  label: string;
+  /** The caller's code location: the instruction that called / was interrupted (sign-extended VA form), if known. */
+  pc?: number;
+  /** 0-based scenario line of that instruction. */
+  line?: number;
+  /** EL and security state the caller ran at. */
+  fromEl?: number;
+  toEl?: number;
+  secure?: boolean;
+  /** Machine step at which the call or exception happened. */
+  step?: number;
+  /** FF-A: function name, endpoints, arguments. */
+  ffa?: { function: string; caller?: number; callee?: number; args?: bigint[] };
+  /** Exception: the syndrome and its exception class. */
+  esr?: bigint;
+  ec?: number;
+}
+
 export type TraceEvent =
   | { kind: 'instruction'; step: number; pe: number; pc: number; line?: number; text: string }
   | { kind: 'exception'; step: number; fault: FaultRecord }

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseFirmwareConfig, parseUuid } from '../../simulator/firmware/config';
-import '../../simulator/firmware/index';
-import { parseScenario } from '../../simulator/scenario/load';
+import { parseScenario } from '../../simulator';
 
 function diags(text: string, rule?: string): string[] {
   const m = parseScenario(text, 'c.armscope');

@@ -248,7 +248,7 @@ describe('firmware: Group 0 interrupts at EL3 (TF-A SPMD, EL3_EXCEPTION_HANDLING
   });
 
   it('el3_interrupts is checked: an INTID past 1019 is an error at its word', async () => {
-    const { parseScenario } = await import('../../simulator/scenario/load');
+    const { parseScenario } = await import('../../simulator');
     const m = parseScenario('system {\n  pes 1\n}\nfirmware { monitor builtin; el3_interrupts 2000 }\n', 't.armscope');
     const d = m.diagnostics.find((x) => /SGI \(0–15\), PPI/.test(x.message));
     assert.ok(d, m.diagnostics.map((x) => x.message).join('\n'));

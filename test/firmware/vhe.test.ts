@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../simulator/engine/machine';
-import { parseScenario } from '../../simulator/scenario/load';
+import { parseScenario } from '../../simulator';
 import { repoRoot } from '../engine/helpers';
 
 function seed002(file: string, patch?: (t: string) => string): Machine {

@@ -7,7 +7,7 @@
  * seed) up to a step with a `cache-line` listener, so a paused debug session
  * does not have to record events while it runs.
  */
-import { Machine, type MachineOptions } from '../engine/machine';
+import { Machine, type MachineOptions } from './machine';
 import type { ScenarioModel } from '../scenario/model';
 
 export interface LineChange {
