@@ -221,6 +221,8 @@ export class Machine {
   /** Add a component (state and/or choice points) to the machine; exploration adds its action sources this way. */
   addComponent(c: Component): void {
     this.components.push(c);
+    // Built during construction before the scheduler exists; later (exploration) its choices may change what is enabled.
+    (this.scheduler as Scheduler | undefined)?.enabledMayHaveChanged();
   }
 
   /** The components' states, in component order (what checkpoints capture). */
@@ -385,6 +387,7 @@ export class Machine {
   /** Forget checkpoints and logged choices after the current step (after changing state from outside). */
   invalidateFuture(): void {
     this.history.invalidateFuture();
+    this.scheduler.enabledMayHaveChanged();
   }
 
   /** Steps of the checkpoints taken so far. */
