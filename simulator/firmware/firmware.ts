@@ -117,7 +117,7 @@ export class Firmware {
     this.cfg = cfg;
     const pool = cfg.tables ? { base: cfg.tables.base, size: cfg.tables.size, next: cfg.tables.base } : { base: 0, size: 0, next: 0 };
     this.st = {
-      pes: host.pes.map(() => ({ current: { kind: 'nwd' } as EndpointRef, chain: [], boot: [] })),
+      pes: host.pes.map(() => ({ current: { kind: 'nwd' }, chain: [], boot: [] })),
       partitions: cfg.partitions.map((p) => ({
         vcpus: Array.from({ length: p.vcpus }, (_, i) => ({ state: 'off' as const, pe: p.vcpus === 1 ? 0 : i, pendingVirq: [], activeVirq: [], enabledVirq: [] })),
         version: cfg.ffaVersion,
