@@ -134,7 +134,8 @@ describe('hooks: a machine nobody watches', () => {
     const m = Machine.create(model(TWO_PES), { checkers: false });
     const h = m.hooks;
     assert.ok(m.memory instanceof CacheHierarchy);
-    const hot = [h.memory.read, h.memory.write, h.memory.barrier, h.memory.maintenance, h.mmu.walkStep, h.mmu.tlbUse, h.mmu.tlbi, h.pe.sysregWrite, h.gic.interrupt, ...Object.values(h.cache!)];
+    const cache: { active: boolean; name: string }[] = Object.values(h.cache!);
+    const hot = [h.memory.read, h.memory.write, h.memory.barrier, h.memory.maintenance, h.mmu.walkStep, h.mmu.tlbUse, h.mmu.tlbi, h.pe.sysregWrite, h.gic.interrupt, ...cache];
     assert.deepEqual(
       hot.filter((x) => x.active).map((x) => x.name),
       [],
