@@ -134,7 +134,8 @@ describe('hooks: a machine nobody watches', () => {
     const m = Machine.create(model(TWO_PES), { checkers: false });
     const h = m.hooks;
     assert.ok(m.memory instanceof CacheHierarchy);
-    const cache: { active: boolean; name: string }[] = Object.values(h.cache!);
+    const c = h.cache!;
+    const cache = [c.lineState, c.bypassRead, c.bypassWrite, c.miss, c.foreignWrite, c.staleHit, c.staleWriteBack];
     const hot = [h.memory.read, h.memory.write, h.memory.barrier, h.memory.maintenance, h.mmu.walkStep, h.mmu.tlbUse, h.mmu.tlbi, h.pe.sysregWrite, h.gic.interrupt, ...cache];
     assert.deepEqual(
       hot.filter((x) => x.active).map((x) => x.name),
