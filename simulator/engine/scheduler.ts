@@ -43,6 +43,8 @@ export class Scheduler {
   private readonly peActions: PeStepAction[];
   private readonly time: TimePasses;
   private readonly wants: Machine['trace']['wants'];
+  /** Someone listens for `instruction` or `halted` trace events (the only ones a PE step emits). */
+  private traced = false;
   private readonly peCount: number;
   /** Per PE: reach-event target PCs (undefined: the scenario has no reach event). */
   private readonly reach: readonly number[][] | undefined;
@@ -52,6 +54,7 @@ export class Scheduler {
     this.time = new TimePasses(m);
     this.wants = m.trace.wants;
     this.peCount = m.pes.length;
+    m.trace.onWantsChange(() => (this.traced = this.wants.instruction || this.wants.halted));
     this.reach = m.events.hasReach ? m.events.reachPcs : undefined;
   }
 
@@ -245,12 +248,17 @@ export class Scheduler {
   /** Execute one instruction on `pe` (waking it first when it waits and may wake). */
   private peStep(pe: Pe): void {
     const m = this.m;
-    if (this.wants.instruction) m.stepTraced(pe);
-    else {
+    if (this.traced) {
+      if (this.wants.instruction) m.stepTraced(pe);
+      else {
+        stepPe(pe);
+        m.steps++;
+      }
+      if (pe.state === 'halted' && this.wants.halted) m.trace.emit({ kind: 'halted', step: m.steps, pe: pe.id, reason: pe.stopReason ?? 'halted' });
+    } else {
       stepPe(pe);
       m.steps++;
     }
-    if (pe.state === 'halted' && this.wants.halted) m.trace.emit({ kind: 'halted', step: m.steps, pe: pe.id, reason: pe.stopReason ?? 'halted' });
     const next = pe.id + 1;
     this.rr = next === this.peCount ? 0 : next;
     // Arriving at a reach event's label makes it due.
