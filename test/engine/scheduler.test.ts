@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Action, ActionSource, ComponentAction } from '../../simulator/component/actions';
+import type { Action, ActionSource } from '../../simulator/component/actions';
 import { CacheActionSource } from '../../simulator/cache/actions';
 import { CacheHierarchy } from '../../simulator/cache';
 import { Machine } from '../../simulator/engine/machine';
@@ -52,7 +52,7 @@ class OneShot implements ActionSource {
   enabledActions(out: Action[]): void {
     if (this.applied < 0) out.push({ kind: 'component', source: this, name: 'tick', label: 'one shot', eager: true });
   }
-  apply(_a: ComponentAction): void {
+  apply(): void {
     this.applied = this.m.steps;
   }
 }
