@@ -7,7 +7,7 @@ import type { MemAttrs } from '../memory/attributes';
 import { hex } from '../util/hex';
 import { LINE_SIZE } from './config';
 import type { CacheHierarchy } from './hierarchy';
-import { CacheLine, isDirty, LineState, STATE_NAMES, type StateName } from './line';
+import { Cache, CacheLine, isDirty, LineState, STATE_NAMES, type StateName } from './line';
 
 /** One copy of a line as views show it. */
 export interface LineCopyView {
@@ -48,17 +48,18 @@ export function linesOf(h: CacheHierarchy, pa: number): LineCopyView[] {
   return out;
 }
 
+/** What names and shapes a cache in every view: its name, level, geometry and the PEs it serves. */
+export function cacheIdentity(c: Cache): Pick<CacheSummary, 'name' | 'level' | 'sets' | 'ways' | 'pes'> {
+  return { name: c.name, level: c.level, sets: c.sets, ways: c.ways, pes: c.pes.slice() };
+}
+
 /** Per-cache contents for reports and the debugger's caches scope. */
 export function summaries(h: CacheHierarchy): CacheSummary[] {
   return h.caches.map((c) => {
     const lines = c.lines.filter((l) => l.state !== LineState.I).map(lineView);
     lines.sort((a, b) => a.pa - b.pa || a.attrs.localeCompare(b.attrs));
     return {
-      name: c.name,
-      level: c.level,
-      sets: c.sets,
-      ways: c.ways,
-      pes: c.pes.slice(),
+      ...cacheIdentity(c),
       valid: lines.length,
       dirty: lines.filter((l) => l.dirty).length,
       lines,
