@@ -100,6 +100,8 @@ export interface Stop {
    * within the step, so no later state shows them.
    */
   pending?: string[];
+  /** For a fault stop: the fault (views show its walk; a stop shown before its step has no record of it yet). */
+  fault?: FaultRecord;
 }
 
 export interface LaunchOptions {
@@ -296,6 +298,7 @@ export class DebugController {
           exceptionId: hit,
           details: f.reason,
           before,
+          fault: f.kind !== undefined ? f : undefined,
         });
       }
     }

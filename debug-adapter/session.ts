@@ -31,6 +31,8 @@ import { callChain } from '../simulator/engine/callChain';
 import type { Firmware } from '../simulator/firmware/index';
 import { EvalError, evaluate, readMemoryView } from '../simulator/engine/evaluate';
 import { translationTables } from '../simulator/mmu/tableTree';
+import { pageTableView } from '../simulator/mmu/view';
+import { VmsaMmu } from '../simulator/mmu/vmsa';
 import { isSecure } from '../simulator/mmu/regime';
 import { loadScenario } from '../simulator';
 import type { Pe } from '../simulator/pe/pe';
@@ -633,20 +635,36 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     const ctl = this.ctl;
     if (!ctl) return this.sendErrorResponse(response, 3012, 'not launched');
-    const a = (args ?? {}) as { threadId?: number; toEnd?: boolean };
+    const a = (args ?? {}) as { threadId?: number; toEnd?: boolean; step?: unknown; pe?: unknown };
     switch (command) {
       case 'armscope/cacheTimeline': {
         const opts = { cacheModel: this.launchOptions.cacheModel, speculation: this.launchOptions.speculation, maxSteps: this.launchOptions.maxSteps };
-        const t = cacheTimeline(ctl.model, opts, a.toEnd ? undefined : ctl.steps);
+        // One step past the current one: what the next step does to the lines is marked as such.
+        const t = cacheTimeline(ctl.model, opts, a.toEnd ? undefined : ctl.steps + 1);
         response.body = { ...t, current: ctl.steps, file: this.program };
         return this.sendResponse(response);
+      }
+      case 'armscope/goToStep': {
+        // The timeline's "step back to this event": the state after `step` steps, within the history.
+        const step = a.step;
+        if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > ctl.frontier) {
+          return this.sendErrorResponse(response, 3014, `step: expected an integer from 0 to ${ctl.frontier}`);
+        }
+        const pe = typeof a.pe === 'number' && ctl.machine.pes[a.pe] ? a.pe : (this.lastStop?.pe ?? 0);
+        this.sendResponse(response);
+        ctl.goTo(step);
+        return this.reportStop({ reason: 'goto', pe, description: `at step ${step}` });
       }
       case 'armscope/pageTables': {
         const peId = a.threadId !== undefined ? this.threadPe(a.threadId) : (this.lastStop?.pe ?? 0);
         const pe = ctl.machine.pes[peId];
         if (!pe) return this.sendErrorResponse(response, 3013, 'no such PE');
-        const tables = translationTables(ctl.machine.memory, pe);
-        response.body = { pe: peId, el: pe.el, step: ctl.steps, tables: JSON.parse(JSON.stringify(tables, (_k, v) => (typeof v === 'bigint' ? hex(v) : v))) };
+        // The walk to highlight: the fault this stop is about, else the PE's latest translation-type fault so far.
+        const stop = this.lastStop;
+        const fault = stop?.pe === peId && stop.fault ? stop.fault : [...ctl.machine.faults].reverse().find((f) => f.pe === peId && f.stage !== undefined);
+        const mmu = ctl.machine.mmu;
+        const view = mmu instanceof VmsaMmu ? pageTableView(mmu, ctl.machine.memory, pe, fault) : { pe: peId, el: pe.el, tables: translationTables(ctl.machine.memory, pe) };
+        response.body = { ...JSON.parse(JSON.stringify(view, (_k, v: unknown) => (typeof v === 'bigint' ? hex(v) : v))), step: ctl.steps };
         return this.sendResponse(response);
       }
       case 'armscope/status': {
