@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { TestMachine } from '../isa/harness';
 import { AS, LD, QEMU, missingTools, tempDir } from '../isa/gnuToolchain';
+import { requirePrerequisite } from '../prerequisites';
 import { TEMPLATES, type Template } from './templates';
 import { randomInstructions } from './randomInstructions';
 
@@ -161,10 +162,7 @@ describe('differential: our PE vs qemu-aarch64', function () {
 
   before(function () {
     const why = missingTools([AS, LD, QEMU]);
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    requirePrerequisite(this, why);
     cases = makeCases();
     qemuOut = runQemu(cases);
     assert.equal(qemuOut.length, cases.length * RESULT_SIZE, 'qemu output size');
