@@ -26,7 +26,7 @@ export const TIMELINE_CSS = `
   .bar.at-now { box-shadow: 0 0 0 2px var(--vscode-editor-foreground, var(--vscode-foreground)); }
   .bar.at-next { border: 2px dashed var(--vscode-editor-foreground, var(--vscode-foreground)); opacity: 0.75; }
   .tick { position: absolute; top: 0; height: 20px; width: 0; border-left: 1px dotted var(--vscode-descriptionForeground); pointer-events: none; }
-  .mark { position: absolute; top: -2px; font-size: 12px; line-height: 12px; transform: translateX(-50%); pointer-events: none; color: var(--vscode-editor-foreground, var(--vscode-foreground)); }
+  .mark { position: absolute; z-index: 1; top: -2px; font-size: 12px; line-height: 12px; transform: translateX(-50%); pointer-events: none; color: var(--vscode-editor-foreground, var(--vscode-foreground)); }
   .now { position: absolute; top: -4px; bottom: -4px; width: 0; border-left: 2px solid var(--vscode-debugIcon-pauseForeground, var(--vscode-foreground)); pointer-events: none; }
   .axis { position: relative; height: 16px; font-size: 11px; color: var(--vscode-descriptionForeground); }
   .axis span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
@@ -98,7 +98,9 @@ export const TIMELINE_JS = `
     const steps = [...new Set(changes.map((c) => c.step).concat([t.current]))].sort((a, b) => a - b);
     const col = new Map(steps.map((s, i) => [s, i]));
     const n = steps.length;
-    const pct = (i) => (100 * i / n) + '%';
+    // Positions go in data-x/data-w (percent of the track) and are applied through the CSSOM below: the
+    // page's content-security policy refuses inline style attributes.
+    const pct = (i) => String(100 * i / n);
     const nowAt = pct(col.get(t.current) + 1);
     const bars = [];
     let html = '<div class="legend">' + ['M', 'O', 'E', 'S'].map((s) => '<span><span class="sw st-' + s + '"></span>' + s + ' ' + esc(STATE_NAMES[s]) + '</span>').join('') +
@@ -111,20 +113,20 @@ export const TIMELINE_JS = `
         const untilStep = k + 1 < r.changes.length ? r.changes[k + 1].step : undefined;
         const from = col.get(c.step), to = untilStep !== undefined ? col.get(untilStep) : n;
         const cls = when(c, t);
-        html += '<span class="tick" style="left:' + pct(from) + '"></span>';
-        if (cls) html += '<span class="mark" style="left:' + pct(from + 0.5) + '">' + (cls === 'at-now' ? '▼' : '▽') + '</span>';
+        html += '<span class="tick" data-x="' + pct(from) + '"></span>';
+        if (cls) html += '<span class="mark" data-x="' + pct(from + 0.5) + '">' + (cls === 'at-now' ? '▼' : '▽') + '</span>';
         if (c.to === 'I') return;
         const id = bars.length;
         bars.push({ r, c, until: untilStep });
         html += '<span class="bar st-' + c.to + ' ' + cls + '" tabindex="0" role="button" data-bar="' + id + '" aria-label="' +
-          esc(r.cache + ' ' + hex(r.pa) + ' ' + r.attrs + ': ' + c.to + ' from step ' + c.step + ', ' + c.cause) + '" style="left:' + pct(from) + ';width:calc(' + pct(Math.max(to - from, 0)) + ' - 1px)"></span>';
+          esc(r.cache + ' ' + hex(r.pa) + ' ' + r.attrs + ': ' + c.to + ' from step ' + c.step + ', ' + c.cause) + '" data-x="' + pct(from) + '" data-w="' + pct(Math.max(to - from, 0)) + '"></span>';
       });
-      html += '<span class="now" style="left:' + nowAt + '"></span></div>';
+      html += '<span class="now" data-x="' + nowAt + '"></span></div>';
     });
     html += '<div></div><div class="axis">';
     const room = Math.max(1, Math.floor((root.clientWidth || 600) / 56));
     const every = Math.max(1, Math.ceil(n / room));
-    steps.forEach((s, i) => { if (i % every === 0 || s === t.current) html += '<span style="left:' + pct(i + 0.5) + '">' + (s === t.current ? '<b>' + s + '</b>' : s) + '</span>'; });
+    steps.forEach((s, i) => { if (i % every === 0 || s === t.current) html += '<span data-x="' + pct(i + 0.5) + '">' + (s === t.current ? '<b>' + s + '</b>' : s) + '</span>'; });
     html += '</div></div>';
     html += '<div class="scroll"><table class="mono"><tr><th>step</th><th>cache</th><th>line</th><th>attributes</th><th>change</th><th>cause</th><th>source</th></tr>';
     for (const c of changes) {
@@ -133,6 +135,10 @@ export const TIMELINE_JS = `
     }
     html += '</table></div>';
     root.innerHTML = html;
+    for (const el of root.querySelectorAll('[data-x]')) {
+      el.style.left = el.dataset.x + '%';
+      if (el.dataset.w !== undefined) el.style.width = 'calc(' + el.dataset.w + '% - 1px)';
+    }
     for (const a of root.querySelectorAll('a[data-line]')) a.addEventListener('click', () => vscode.postMessage({ type: 'reveal', line: Number(a.dataset.line) }));
     for (const el of root.querySelectorAll('.bar')) {
       const b = bars[Number(el.dataset.bar)];

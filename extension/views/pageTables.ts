@@ -13,7 +13,6 @@ export const PAGETABLES_CSS = `
   body { font-size: max(12px, var(--vscode-font-size)); }
   details { margin-left: 14px; }
   details > summary { cursor: pointer; }
-  .head { white-space: nowrap; }
   .table-head { font-weight: bold; margin-top: 8px; }
   .kind-table { color: var(--vscode-symbolIcon-classForeground, var(--vscode-foreground)); }
   .kind-block, .kind-page { color: var(--vscode-symbolIcon-variableForeground, var(--vscode-foreground)); }
@@ -24,7 +23,8 @@ export const PAGETABLES_CSS = `
   .walk > summary { background: var(--vscode-editor-findMatchHighlightBackground, var(--vscode-editor-selectionHighlightBackground)); }
   .fault > summary { background: var(--vscode-inputValidation-errorBackground, var(--vscode-editor-findMatchHighlightBackground)); outline: 1px solid var(--vscode-inputValidation-errorBorder, var(--vscode-errorForeground)); }
   .copies { margin-left: 18px; white-space: normal; color: var(--vscode-editorWarning-foreground, var(--vscode-foreground)); }
-  .focus { margin: 4px 0 8px; padding: 4px 8px; border-left: 3px solid var(--vscode-inputValidation-errorBorder, var(--vscode-errorForeground)); }
+  .focus { position: sticky; top: 0; z-index: 1; margin: 4px 0 8px; padding: 4px 8px; background: var(--vscode-sideBar-background, var(--vscode-editor-background));
+    border-left: 3px solid var(--vscode-inputValidation-errorBorder, var(--vscode-errorForeground)); }
 `;
 
 export const PAGETABLES_JS = `
@@ -41,7 +41,7 @@ export const PAGETABLES_JS = `
   function node(n, input) {
     const d = n.decoded;
     const cls = n.faulted ? 'fault' : n.onWalk ? 'walk' : '';
-    const head = '<span class="head"><span class="mono">[' + n.index + '] ' + input + ' ' + hex(n.inputBase) + ' (' + size(n.inputSize) + ')</span> <span class="kind-' + d.type + '">' + esc(d.summary) + '</span> <span class="muted mono">@' + hex(n.descriptorPa) + ' = ' + hex(n.value) + '</span></span>' +
+    const head = '<span><span class="mono">[' + n.index + '] ' + input + ' ' + hex(n.inputBase) + ' (' + size(n.inputSize) + ')</span> <span class="kind-' + d.type + '">' + esc(d.summary) + '</span> <span class="muted mono">@' + hex(n.descriptorPa) + ' = ' + hex(n.value) + '</span></span>' +
       (n.faulted ? ' <b>← the walk faults here</b>' : '') + (n.copies ? '<div class="copies mono">' + esc(n.copies) + '</div>' : '');
     let body = fields(d.fields);
     if (n.unresolved) body += '<div class="muted">' + esc(n.unresolved) + '</div>';

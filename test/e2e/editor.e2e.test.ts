@@ -8,15 +8,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ARTIFACTS, ROOT, e2eUnavailable, openWorkbench, packageExtension, waitForJson } from './harness';
+import { requirePrerequisite } from '../prerequisites';
 
 describe('e2e: editor features in code-server', function () {
   this.timeout(180_000);
   const reason = e2eUnavailable();
   before(function () {
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    requirePrerequisite(this, reason);
   });
 
   it('highlights a scenario and shows a live diagnostic', async () => {

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CODE_SERVER = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server');
@@ -27,11 +27,15 @@ export function e2eUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Build dist/ and package the extension with @vscode/vsce; returns the .vsix path. */
+let packaged: string | undefined;
+
+/** Build dist/ and package the extension with @vscode/vsce (once per test process); returns the .vsix path. */
 export function packageExtension(): string {
+  if (packaged !== undefined && fs.existsSync(packaged)) return packaged;
   const out = path.join(ROOT, 'armscope.vsix');
   const r = spawnSync('npm', ['run', '-s', 'package'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+  packaged = out;
   return out;
 }
 
@@ -53,10 +57,8 @@ export interface CodeServer {
 }
 
 export interface StartOptions {
-  /** Folder copied fresh into the workspace (a keypress that misses can type into files: never reuse one). */
+  /** Folder copied fresh into the workspace (a keypress that misses can type into files; auto-save writes: never open the original). */
   workspaceFrom: string;
-  /** Open `workspaceFrom` itself instead of a fresh copy (`npm run studio`: a person's edits should stay). */
-  inPlace?: boolean;
   /** Fixed port (default: a free one). */
   port?: number;
   /** .vsix files or extension folders to install into a fresh extensions dir. */
@@ -70,9 +72,9 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-'));
   const extDir = path.join(dir, 'extensions');
   const dataDir = path.join(dir, 'data');
-  const workspace = opts.inPlace ? path.resolve(opts.workspaceFrom) : path.join(dir, 'workspace');
+  const workspace = path.join(dir, 'workspace');
   fs.mkdirSync(path.join(dataDir, 'User'), { recursive: true });
-  if (!opts.inPlace) fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
+  fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
   const settings = {
     'workbench.startupEditor': 'none',
     'security.workspace.trust.enabled': false,
@@ -201,4 +203,30 @@ export async function openWorkbench(opts: {
     await close();
     throw e;
   }
+}
+
+/** Does any frame (webviews are nested iframes) show `text`? */
+export async function webviewShows(page: Page, text: string): Promise<boolean> {
+  for (const f of page.frames()) if (await f.locator(`text=${text}`).count().catch(() => 0)) return true;
+  return false;
+}
+
+/** Wait until some frame shows `text`. */
+export async function waitWebview(page: Page, text: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await webviewShows(page, text))) {
+    if (Date.now() > deadline) throw new Error(`no webview shows '${text}'`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The frames that hold `selector` (e.g. the timeline's `.tl`), widest first. */
+export async function framesWith(page: Page, selector: string): Promise<Frame[]> {
+  const found: { f: Frame; w: number }[] = [];
+  for (const f of page.frames()) {
+    if (!(await f.locator(selector).count().catch(() => 0))) continue;
+    const box = await (await f.frameElement().catch(() => undefined))?.boundingBox();
+    if (box && box.width > 0) found.push({ f, w: box.width });
+  }
+  return found.sort((a, b) => b.w - a.w).map((x) => x.f);
 }
