@@ -664,7 +664,8 @@ export class ArmscopeDebugSession extends LoggingDebugSession {
         const fault = stop?.pe === peId && stop.fault ? stop.fault : [...ctl.machine.faults].reverse().find((f) => f.pe === peId && f.stage !== undefined);
         const mmu = ctl.machine.mmu;
         const view = mmu instanceof VmsaMmu ? pageTableView(mmu, ctl.machine.memory, pe, fault) : { pe: peId, el: pe.el, tables: translationTables(ctl.machine.memory, pe) };
-        response.body = { ...JSON.parse(JSON.stringify(view, (_k, v: unknown) => (typeof v === 'bigint' ? hex(v) : v))), step: ctl.steps };
+        const plain = JSON.parse(JSON.stringify(view, (_k, v: unknown) => (typeof v === 'bigint' ? hex(v) : v))) as Record<string, unknown>;
+        response.body = { ...plain, step: ctl.steps };
         return this.sendResponse(response);
       }
       case 'armscope/status': {

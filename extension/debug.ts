@@ -47,7 +47,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
 class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
     // ArmscopeDebugSession implements vscode.DebugAdapter (onDidSendMessage/handleMessage).
-    return new vscode.DebugAdapterInlineImplementation(new ArmscopeDebugSession() as unknown as vscode.DebugAdapter);
+    return new vscode.DebugAdapterInlineImplementation(new ArmscopeDebugSession());
   }
 }
 

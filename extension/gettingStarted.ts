@@ -45,7 +45,8 @@ async function openExample(context: vscode.ExtensionContext, arg: unknown): Prom
     return;
   }
   // A private copy: the folder's other scenarios (the fixes) and README come along.
-  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
+  const declared = (context.extension.packageJSON as { version?: unknown }).version;
+  const version = typeof declared === 'string' ? declared : '0';
   const copy = vscode.Uri.joinPath(context.globalStorageUri, `examples-${version}`, folder);
   if (!(await exists(copy))) await vscode.workspace.fs.copy(source, copy, { overwrite: false });
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(copy, path.basename(name)));

@@ -114,7 +114,9 @@ function sidebarProvider(view: DebugWebview): vscode.WebviewViewProvider {
   return {
     resolveWebviewView(v: vscode.WebviewView): void {
       const attached = view.attach(v.webview, () => v.visible);
-      v.onDidDispose(() => attached.dispose());
+      v.onDidDispose(() => {
+        attached.dispose();
+      });
       v.onDidChangeVisibility(() => {
         if (v.visible) view.refresh();
       });
@@ -180,6 +182,8 @@ export function registerDebugViews(context: vscode.ExtensionContext): void {
     vscode.debug.onDidTerminateDebugSession(refreshAll),
     vscode.commands.registerCommand('armscope.showCacheTimeline', showTimelinePanel),
     vscode.commands.registerCommand('armscope.showPageTables', () => vscode.commands.executeCommand('armscope.pageTables.focus')),
-    new vscode.Disposable(() => panel?.dispose()),
+    new vscode.Disposable(() => {
+      panel?.dispose();
+    }),
   );
 }

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ARTIFACTS, ROOT, e2eUnavailable, framesWith, openWorkbench, packageExtension, waitForJson, waitWebview } from './harness';
+import { ARTIFACTS, ROOT, e2eUnavailable, framesWith, openWorkbench, packageExtension, tokenClasses, waitForJson, waitWebview } from './harness';
 import { requirePrerequisite } from '../prerequisites';
 
 interface StoppedPhase {
@@ -265,19 +265,19 @@ describe('e2e: debugging seed 000 in code-server', function () {
         return result;
       };`,
     );
-    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
+    const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     try {
       // The phase file, or the results file when the plan failed before it.
       const first = await Promise.race([waitForJson<StoppedPhase>(phaseFile, 150_000), waitForJson<{ ok: boolean; error?: string }>(resultsFile, 150_000)]).catch((e: Error) => e);
       if (!(first instanceof Error) && 'ok' in first && !first.ok) throw new Error(`the probe plan failed: ${first.error}`);
-      const phase = await waitForJson<StoppedPhase>(phaseFile, 1_000).catch(async (e) => {
+      const phase = await waitForJson<StoppedPhase>(phaseFile, 1_000).catch((e: Error) => {
         const r = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
         const p = fs.existsSync(progressFile) ? fs.readFileSync(progressFile, 'utf8') : '';
         throw new Error(`${e.message}\nprogress:\n${p}\n${r}`);
       });
       // Highlighting and a live diagnostic from the background run (the checker's mismatched-attributes finding).
       assert.ok(phase.diagnostics.some((d) => /mismatched|stale/i.test(d.message)), JSON.stringify(phase.diagnostics));
-      const tokens = await page.$$eval('.view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => e.className))]);
+      const tokens = await tokenClasses(page);
       assert.ok(tokens.length >= 3, `expected several token colours, got ${tokens.join(',')}`);
       // The stop: the stage-2 fault, the exception frame, the faulting load.
       assert.equal(phase.reason, 'exception');
@@ -467,7 +467,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
         return { reason: body.reason, description: body.description || '', type: body.type, name: body.name };
       };`,
     );
-    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
+    const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     try {
       for (let i = 0; i < 360 && !fs.existsSync(readyFile); i++) await page.waitForTimeout(250);
       assert.ok(fs.existsSync(readyFile), 'the probe did not open the scenario');

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, ROOT, e2eUnavailable, openWorkbench, packageExtension, waitForJson } from './harness';
+import { ARTIFACTS, e2eUnavailable, openWorkbench, packageExtension, tokenClasses, waitForJson } from './harness';
 import { requirePrerequisite } from '../prerequisites';
 
 describe('e2e: editor features in code-server', function () {
@@ -65,19 +65,24 @@ describe('e2e: editor features in code-server', function () {
         };
       };`,
     );
-    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile, viewport: { width: 1280, height: 800 } });
+    const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile, viewport: { width: 1280, height: 800 } });
     try {
-      const result = await waitForJson<{ ok: boolean; error?: string; results: any; log: string[] }>(resultsFile, 90_000);
+      interface EditorResults {
+        languageId: string;
+        diagnostics: { line: number; col: number; message: string; code: string }[];
+        hover: string;
+      }
+      const result = await waitForJson<{ ok: boolean; error?: string; results: EditorResults; log: string[] }>(resultsFile, 90_000);
       assert.ok(result.ok, result.error);
       assert.equal(result.results.languageId, 'armscope');
-      const undefinedLabel = result.results.diagnostics.find((d: { line: number }) => d.line === 11);
+      const undefinedLabel = result.results.diagnostics.find((d) => d.line === 11);
       assert.ok(undefinedLabel, `expected a diagnostic on line 12, got ${JSON.stringify(result.results.diagnostics)}`);
       assert.match(undefinedLabel.message, /nowhere/);
       assert.match(result.results.hover, /MOV/i);
       // UI: the squiggle is rendered and the code is tokenized by the grammar (more than one token colour).
       await page.waitForSelector('.squiggly-error', { timeout: 30_000 });
-      const tokenClasses = await page.$$eval('.view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => e.className))]);
-      assert.ok(tokenClasses.length >= 3, `expected several token colours, got ${tokenClasses.join(',')}`);
+      const tokens = await tokenClasses(page);
+      assert.ok(tokens.length >= 3, `expected several token colours, got ${tokens.join(',')}`);
       await page.screenshot({ path: path.join(ARTIFACTS, 'editor-diagnostic.png') });
     } finally {
       await close();

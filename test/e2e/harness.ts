@@ -20,6 +20,17 @@ const CODE_SERVER = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server
 const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
 
+/** The identity fields of an extension manifest (package.json). */
+export interface ExtensionId {
+  publisher: string;
+  name: string;
+  version: string;
+}
+
+export function readManifest(file: string): ExtensionId {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as ExtensionId;
+}
+
 /** Why the e2e tests cannot run here, or undefined when they can. */
 export function e2eUnavailable(): string | undefined {
   if (!fs.existsSync(CODE_SERVER)) return `code-server is not installed (run: bash test/e2e/setup.sh)`;
@@ -53,7 +64,7 @@ export interface CodeServer {
   url: string;
   workspace: string;
   dir: string;
-  stop(): void;
+  stop: () => void;
 }
 
 export interface StartOptions {
@@ -94,12 +105,12 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       const staging = fs.mkdtempSync(path.join(dir, 'vsix-'));
       const r = spawnSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', ext, staging], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`unpacking ${ext} failed:\n${r.stdout}\n${r.stderr}`);
-      const pkg = JSON.parse(fs.readFileSync(path.join(staging, 'extension', 'package.json'), 'utf8'));
+      const pkg = readManifest(path.join(staging, 'extension', 'package.json'));
       fs.mkdirSync(extDir, { recursive: true });
       fs.renameSync(path.join(staging, 'extension'), path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
     } else {
       // A folder named publisher.name-version in a fresh extensions dir is picked up as installed.
-      const pkg = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
+      const pkg = readManifest(path.join(ext, 'package.json'));
       fs.mkdirSync(extDir, { recursive: true });
       fs.cpSync(ext, path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
     }
@@ -168,7 +179,7 @@ export interface Workbench {
   browser: Browser;
   page: Page;
   /** Close the browser and stop code-server (its whole process group). */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -203,6 +214,12 @@ export async function openWorkbench(opts: {
     await close();
     throw e;
   }
+}
+
+/** The distinct token classes (`mtkN`: one per colour) the editors render: more than a couple means highlighting. */
+export async function tokenClasses(page: Page): Promise<string[]> {
+  const classes = await page.locator('.view-lines span[class^="mtk"]').evaluateAll((els: { className: string }[]) => els.map((e) => e.className));
+  return [...new Set(classes)];
 }
 
 /** Does any frame (webviews are nested iframes) show `text`? */

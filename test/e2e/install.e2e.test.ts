@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, e2eUnavailable, packageExtension } from './harness';
+import { ROOT, e2eUnavailable, packageExtension, readManifest } from './harness';
 import { startStudio } from './studio';
 import { requirePrerequisite } from '../prerequisites';
 
@@ -21,7 +21,7 @@ describe('e2e: the packaged .vsix installs into VS Code', function () {
   });
 
   it('installs with code-server --install-extension and is listed with its version', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const pkg = readManifest(path.join(ROOT, 'package.json'));
     const vsix = packageExtension();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-install-'));
     const codeServer = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server');
