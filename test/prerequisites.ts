@@ -15,11 +15,15 @@ export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
 /**
  * Call at the start of a test or `before` hook with the reason a prerequisite
  * is missing (undefined when present): skips with the reason, or — in CI —
- * throws, failing the test.
+ * throws, failing the test. `what` names the tests in the CI message.
  */
-export function requirePrerequisite(ctx: Pick<Mocha.Context, 'skip'>, missing: string | undefined, env: NodeJS.ProcessEnv = process.env): void {
+export function requirePrerequisite(
+  ctx: Pick<Mocha.Context, 'skip'>,
+  missing: string | undefined,
+  opts: { what?: string; env?: NodeJS.ProcessEnv } = {},
+): void {
   if (missing === undefined) return;
-  if (inCi(env)) throw new Error(`CI: a test prerequisite is missing: ${missing}. \`bash .ci/run\` installs every prerequisite.`);
+  if (inCi(opts.env)) throw new Error(`CI=true requires ${opts.what ?? 'this test'} to run: ${missing} (\`bash .ci/run\` installs every prerequisite)`);
   console.log(`      skipped: ${missing}`);
   ctx.skip();
 }

@@ -84,11 +84,14 @@ describe('CI: .ci/run and test prerequisites', function () {
   it('a missing prerequisite skips with its reason for a developer, and fails in CI', () => {
     let skipped = 0;
     const ctx = { skip: (): never => { skipped++; throw new Error('skip'); } };
-    assert.throws(() => requirePrerequisite(ctx, 'code-server is not installed', {}), /skip/);
+    assert.throws(() => requirePrerequisite(ctx, 'code-server is not installed', { env: {} }), /skip/);
     assert.equal(skipped, 1);
-    assert.throws(() => requirePrerequisite(ctx, 'code-server is not installed', { CI: 'true' }), /CI: a test prerequisite is missing: code-server is not installed/);
+    assert.throws(
+      () => requirePrerequisite(ctx, 'code-server is not installed', { what: 'the e2e tests', env: { CI: 'true' } }),
+      /CI=true requires the e2e tests to run: code-server is not installed/,
+    );
     assert.equal(skipped, 1);
-    requirePrerequisite(ctx, undefined, { CI: 'true' });
+    requirePrerequisite(ctx, undefined, { env: { CI: 'true' } });
     assert.equal(inCi({ CI: 'false' }), false);
     assert.equal(inCi({ CI: 'TRUE' }), true);
   });

@@ -184,7 +184,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
   this.timeout(240_000);
   const reason = e2eUnavailable();
   before(function () {
-    requirePrerequisite(this, reason);
+    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
   });
 
   it('stops on the stage-2 fault, shows both cache copies and steps back', async () => {

@@ -14,7 +14,7 @@ describe('e2e: editor features in code-server', function () {
   this.timeout(180_000);
   const reason = e2eUnavailable();
   before(function () {
-    requirePrerequisite(this, reason);
+    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
   });
 
   it('highlights a scenario and shows a live diagnostic', async () => {

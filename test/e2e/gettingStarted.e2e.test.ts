@@ -80,7 +80,7 @@ describe('e2e: getting started in code-server', function () {
   this.timeout(300_000);
   const reason = e2eUnavailable();
   before(function () {
-    requirePrerequisite(this, reason);
+    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
   });
 
   it('New Scenario, then the walkthrough: open seed 000, run, F5 on the fault, the timeline, decode', async () => {

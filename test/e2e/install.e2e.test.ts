@@ -17,7 +17,7 @@ describe('e2e: the packaged .vsix installs into VS Code', function () {
   this.timeout(120_000);
   const reason = e2eUnavailable();
   before(function () {
-    requirePrerequisite(this, reason);
+    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
   });
 
   it('installs with code-server --install-extension and is listed with its version', () => {

@@ -38,7 +38,7 @@ describe('Neovim as an LSP client', function () {
 
   it('receives diagnostics and a decoded hover from the server', function () {
     const version = nvimVersion();
-    requirePrerequisite(this, version ? undefined : 'nvim is not installed (apt-get install -y neovim)');
+    requirePrerequisite(this, version ? undefined : 'nvim is not installed (apt-get install -y neovim)', { what: 'the Neovim LSP test' });
     const server = serverPath();
     assert.ok(existsSync(server), `${server} missing: run node build.mjs`);
     const dir = mkdtempSync(path.join(tmpdir(), 'armscope-nvim-'));
