@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { DebugClient as DebugClientClass, type DebugClient } from '@vscode/debugadapter-testsupport';
 
 /** The repository root: the nearest folder up from here whose package.json is Armscope's. */
 export function findRoot(): string {
@@ -51,4 +51,22 @@ export async function scopeVariables(dc: DebugClient, threadId: number, scope: s
   const s = scopes.body.scopes.find((x) => x.name === scope);
   if (!s) throw new Error(`no scope ${scope}: ${scopes.body.scopes.map((x) => x.name).join(', ')}`);
   return variables(dc, s.variablesReference);
+}
+
+/** A fresh adapter over stdio for each test of the calling `describe` (started before, stopped after). */
+export function debugClientPerTest(root: string): { readonly dc: DebugClient } {
+  const holder: { dc?: DebugClient } = {};
+  beforeEach(async () => {
+    holder.dc = new DebugClientClass('node', adapterPath(root), 'armscope');
+    await holder.dc.start();
+  });
+  afterEach(async () => {
+    await holder.dc?.stop();
+  });
+  return {
+    get dc(): DebugClient {
+      if (!holder.dc) throw new Error('no debug client outside a test');
+      return holder.dc;
+    },
+  };
 }

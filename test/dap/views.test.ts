@@ -8,8 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { adapterPath, findRoot, launchStopped } from './helpers';
+import { debugClientPerTest, findRoot, launchStopped } from './helpers';
 
 const ROOT = findRoot();
 const SEED000 = path.join(ROOT, 'examples', 'seed-000', 'bug-osh-tables.armscope');
@@ -44,16 +43,10 @@ function flat(nodes: Node[]): Node[] {
 
 describe('DAP: the views focus on the fault', function () {
   this.timeout(60_000);
-  let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', adapterPath(ROOT), 'armscope');
-    await dc.start();
-  });
-  afterEach(async () => {
-    await dc.stop();
-  });
+  const client = debugClientPerTest(ROOT);
 
   it('page tables: the faulting level-3 entry of the stage-2 walk, with memory and the dirty copy', async () => {
+    const dc = client.dc;
     await launchStopped(dc, { program: SEED000 }, { filters: ['fault:translation:2'] });
     const pt = (await dc.customRequest('armscope/pageTables', { threadId: 1 })).body as Tables;
     assert.equal(pt.focus?.title, 'stage-2 translation fault, level 3, at EL1 taken to EL2 (step 8)');
@@ -65,6 +58,7 @@ describe('DAP: the views focus on the fault', function () {
   });
 
   it('page tables at a stop shown before its step (seed 000 through FF-A): the walk the next step faults on', async () => {
+    const dc = client.dc;
     const stop = await launchStopped(dc, { program: SEED000_FFA }, { filters: ['fault:translation:2'] });
     assert.match(stop.body.description ?? '', /taken by the next step/);
     const pt = (await dc.customRequest('armscope/pageTables', { threadId: stop.body.threadId })).body as Tables;
@@ -77,6 +71,7 @@ describe('DAP: the views focus on the fault', function () {
   });
 
   it('timeline: the next step\'s walk read is there, labelled; goToStep goes back just before a change', async () => {
+    const dc = client.dc;
     const stop = await launchStopped(dc, { program: SEED000_FFA }, { filters: ['fault:translation:2'] });
     const t = (await dc.customRequest('armscope/cacheTimeline', {})).body as { current: number; changes: Change[] };
     const walk = t.changes.find((c) => c.step === t.current + 1 && c.attrs === 'Normal-WB ISH' && /^stage-2 walk read, level 3, for IPA 0x8810_0000/.test(c.cause));
@@ -97,6 +92,7 @@ describe('DAP: the views focus on the fault', function () {
   });
 
   it('goToStep refuses a step outside the history', async () => {
+    const dc = client.dc;
     await launchStopped(dc, { program: SEED000 }, { filters: ['fault:translation:2'] });
     for (const step of [-1, 1.5, 10_000, '3', undefined]) {
       await assert.rejects(dc.customRequest('armscope/goToStep', { step }), /step: expected an integer from 0 to 8/);

@@ -15,8 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ARTIFACTS, ROOT, e2eUnavailable, framesWith, openWorkbench, packageExtension, tokenClasses, waitForJson, waitWebview } from './harness';
-import { requirePrerequisite } from '../prerequisites';
+import { ARTIFACTS, ROOT, requireE2e, framesWith, openWorkbench, packageExtension, tokenClasses, waitForJson, waitWebview } from './harness';
 
 interface StoppedPhase {
   reason: string;
@@ -182,10 +181,7 @@ async function recordedStop(dir: string, n: number, resultsFile: string, ms = 90
 
 describe('e2e: debugging seed 000 in code-server', function () {
   this.timeout(240_000);
-  const reason = e2eUnavailable();
-  before(function () {
-    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
-  });
+  requireE2e();
 
   it('stops on the stage-2 fault, shows both cache copies and steps back', async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -7,15 +7,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, e2eUnavailable, openWorkbench, packageExtension, tokenClasses, waitForJson } from './harness';
-import { requirePrerequisite } from '../prerequisites';
+import { ARTIFACTS, requireE2e, openWorkbench, packageExtension, tokenClasses, waitForJson } from './harness';
 
 describe('e2e: editor features in code-server', function () {
   this.timeout(180_000);
-  const reason = e2eUnavailable();
-  before(function () {
-    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
-  });
+  requireE2e();
 
   it('highlights a scenario and shows a live diagnostic', async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -11,8 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, e2eUnavailable, openWorkbench, packageExtension, waitForJson } from './harness';
-import { requirePrerequisite } from '../prerequisites';
+import { ARTIFACTS, requireE2e, openWorkbench, packageExtension, waitForJson } from './harness';
 
 const STEP = 'armscope.armscope#gettingStarted#';
 
@@ -78,10 +77,7 @@ async function waitDone(page: Page, id: string): Promise<void> {
 
 describe('e2e: getting started in code-server', function () {
   this.timeout(300_000);
-  const reason = e2eUnavailable();
-  before(function () {
-    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
-  });
+  requireE2e();
 
   it('New Scenario, then the walkthrough: open seed 000, run, F5 on the fault, the timeline, decode', async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });

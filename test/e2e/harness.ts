@@ -14,6 +14,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
+import { requirePrerequisite } from '../prerequisites';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CODE_SERVER = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server');
@@ -39,6 +40,13 @@ export function e2eUnavailable(): string | undefined {
 }
 
 let packaged: string | undefined;
+
+/** Call inside a `describe`: its tests need code-server and Chromium (skipped with the reason, or failed in CI). */
+export function requireE2e(): void {
+  before(function () {
+    requirePrerequisite(this, e2eUnavailable(), { what: 'the end-to-end tests' });
+  });
+}
 
 /** Build dist/ and package the extension with @vscode/vsce (once per test process); returns the .vsix path. */
 export function packageExtension(): string {

@@ -9,16 +9,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, e2eUnavailable, packageExtension, readManifest } from './harness';
+import { ROOT, requireE2e, packageExtension, readManifest } from './harness';
 import { startStudio } from './studio';
-import { requirePrerequisite } from '../prerequisites';
 
 describe('e2e: the packaged .vsix installs into VS Code', function () {
   this.timeout(120_000);
-  const reason = e2eUnavailable();
-  before(function () {
-    requirePrerequisite(this, reason, { what: 'the end-to-end tests' });
-  });
+  requireE2e();
 
   it('installs with code-server --install-extension and is listed with its version', () => {
     const pkg = readManifest(path.join(ROOT, 'package.json'));
