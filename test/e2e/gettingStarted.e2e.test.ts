@@ -50,8 +50,14 @@ function plan(dir: string): string {
     const text = scenario.document.getText();
     const at = text.indexOf('esr_el2 == ') + 'esr_el2 == '.length;
     const pos = scenario.document.positionAt(at + 2);
-    scenario.selection = new vscode.Selection(pos, pos);
-    fs.writeFileSync(path.join(dir, 'selected'), scenario.document.uri.fsPath);
+    // Showing the editor again makes the debugger put the cursor on the top frame's line a moment later:
+    // set the cursor until it stays.
+    for (let i = 0; i < 20; i++) {
+      scenario.selection = new vscode.Selection(pos, pos);
+      await new Promise((r) => setTimeout(r, 1000));
+      if (scenario.selection.active.isEqual(pos)) break;
+    }
+    fs.writeFileSync(path.join(dir, 'selected'), scenario.document.uri.fsPath + ':' + (scenario.selection.active.line + 1));
     while (!fs.existsSync(path.join(dir, 'done'))) await new Promise((r) => setTimeout(r, 200));
     return { newScenario, stops };
   };`;
@@ -119,9 +125,10 @@ describe('e2e: getting started in code-server', function () {
       // 5. Decode: the cursor on ESR_EL2's expected value, the step's button opens its fields.
       fs.writeFileSync(path.join(dir, 'select-esr'), '');
       await waitFile(path.join(dir, 'selected'), page, 'the probe did not select the value', resultsFile);
+      assert.match(fs.readFileSync(path.join(dir, 'selected'), 'utf8'), /bug-osh-tables\.armscope:95$/);
       await runStep(page, 'decode');
       await waitDone(page, 'decode');
-      await page.locator('.tab', { hasText: 'ESR_EL2' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tab', { hasText: 'ESR_EL2' }).first().waitFor({ timeout: 90_000 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(ARTIFACTS, 'walkthrough-done.png') });
 

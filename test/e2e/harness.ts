@@ -211,6 +211,7 @@ export async function openWorkbench(opts: {
   const close = async () => {
     await browser?.close().catch(() => undefined);
     server.stop();
+    fs.rmSync(server.dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
     browser = await launchBrowser();
