@@ -82,6 +82,8 @@ export interface StartOptions {
   port?: number;
   /** .vsix files or extension folders to install into a fresh extensions dir. */
   extensions: string[];
+  /** Open the workspace untrusted (Restricted Mode) instead of with workspace trust disabled. */
+  untrusted?: boolean;
   /** Extra environment for the server and its extension host (e.g. ARMSCOPE_E2E_RESULTS). */
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
@@ -96,7 +98,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
   const settings = {
     'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': opts.untrusted === true,
+    'security.workspace.trust.startupPrompt': 'never',
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'extensions.autoUpdate': false,
@@ -128,7 +131,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const child: ChildProcess = spawn(
     CODE_SERVER,
     ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extDir, '--user-data-dir', dataDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace],
+      '--disable-telemetry', '--disable-update-check', ...(opts.untrusted ? [] : ['--disable-workspace-trust']), workspace],
     { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...opts.env } },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -201,9 +204,11 @@ export async function openWorkbench(opts: {
   planFile: string;
   resultsFile: string;
   viewport?: { width: number; height: number };
+  untrusted?: boolean;
 }): Promise<Workbench> {
   const server = await startCodeServer({
     workspaceFrom: opts.workspaceFrom,
+    untrusted: opts.untrusted,
     extensions: [opts.vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
     env: { ARMSCOPE_E2E_PLAN: opts.planFile, ARMSCOPE_E2E_RESULTS: opts.resultsFile },
   });
