@@ -228,7 +228,8 @@ function buildTable(name: string, regime: string, ctx: WalkContext, basePa: numb
  * applies, the stage-2 tables (Non-secure IPA space, and the Secure one in
  * Secure state).
  */
-export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.el, focus?: TableFocus): TranslationTable[] {
+export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.el, opts: { focus?: TableFocus } = {}): TranslationTable[] {
+  const focus = opts.focus;
   const cfg = deriveConfig(pe, el);
   const out: TranslationTable[] = [];
   const regimeName = REGIME_NAMES[cfg.regime];

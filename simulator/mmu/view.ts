@@ -240,10 +240,10 @@ export function pageTableView(mmu: VmsaMmu, memory: MemorySystem, pe: Pe, fault?
   const last = walk.steps[walk.steps.length - 1];
   const faultPa = walk.fault && last ? last.descriptorPa : undefined;
   const focus: TableFocus = { descriptors: new Set(descriptors), faultPa };
-  const tables = translationTables(memory, pe, pe.el, focus);
+  const tables = translationTables(memory, pe, pe.el, { focus });
   if (fault.fromEl !== pe.el) {
     const shown = new Set(tables.map((t) => t.name));
-    for (const t of translationTables(memory, pe, fault.fromEl, focus)) if (!shown.has(t.name)) tables.push(t);
+    for (const t of translationTables(memory, pe, fault.fromEl, { focus })) if (!shown.has(t.name)) tables.push(t);
   }
   const what = `${fault.stage !== undefined ? `stage-${fault.stage} ` : ''}${fault.kind ?? 'translation'} fault${fault.level !== undefined ? `, level ${fault.level}` : ''}`;
   const where = fault.el !== fault.fromEl ? `at EL${fault.fromEl} taken to EL${fault.el}` : `at EL${fault.fromEl}`;
