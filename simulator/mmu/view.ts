@@ -230,20 +230,22 @@ export interface PageTableView {
  * and highlighted: the entries it reads (an invalid one included: the fault
  * hides nowhere) and, per entry, what memory and each cached copy hold where
  * they differ. The tables of the faulting access's regime are added when the
- * PE has since moved to another EL (a stage-2 fault taken to EL2).
+ * PE has since moved to another EL (a stage-2 fault taken to EL2). With
+ * `lazy`, next-level tables are read when expanded, except the walk's.
  */
-export function pageTableView(mmu: VmsaMmu, memory: MemorySystem, pe: Pe, fault?: FaultToShow): PageTableView {
-  if (fault?.va === undefined) return { pe: pe.id, el: pe.el, tables: translationTables(memory, pe) };
+export function pageTableView(mmu: VmsaMmu, memory: MemorySystem, pe: Pe, fault?: FaultToShow, opts: { lazy?: boolean } = {}): PageTableView {
+  const lazy = opts.lazy;
+  if (fault?.va === undefined) return { pe: pe.id, el: pe.el, tables: translationTables(memory, pe, pe.el, { lazy }) };
   const va = Number(BigInt.asIntN(64, fault.va));
   const walk = describeTranslation(mmu, pe, va, { el: fault.fromEl });
   const descriptors = walk.steps.map((s) => s.descriptorPa);
   const last = walk.steps[walk.steps.length - 1];
   const faultPa = walk.fault && last ? last.descriptorPa : undefined;
   const focus: TableFocus = { descriptors: new Set(descriptors), faultPa };
-  const tables = translationTables(memory, pe, pe.el, { focus });
+  const tables = translationTables(memory, pe, pe.el, { focus, lazy });
   if (fault.fromEl !== pe.el) {
     const shown = new Set(tables.map((t) => t.name));
-    for (const t of translationTables(memory, pe, fault.fromEl, { focus })) if (!shown.has(t.name)) tables.push(t);
+    for (const t of translationTables(memory, pe, fault.fromEl, { focus, lazy })) if (!shown.has(t.name)) tables.push(t);
   }
   const what = `${fault.stage !== undefined ? `stage-${fault.stage} ` : ''}${fault.kind ?? 'translation'} fault${fault.level !== undefined ? `, level ${fault.level}` : ''}`;
   const where = fault.el !== fault.fromEl ? `at EL${fault.fromEl} taken to EL${fault.el}` : `at EL${fault.fromEl}`;
