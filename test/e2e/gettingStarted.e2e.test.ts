@@ -141,7 +141,7 @@ describe('e2e: getting started in code-server', function () {
       assert.ok(n.information.some((m) => /translation fault stage 2 level 2/.test(m)), n.information.join('\n'));
       // The example copy (not the extension's own file) was debugged, and stopped on the fault.
       assert.equal(result.results.stops[0]?.reason, 'exception');
-      assert.match(result.results.stops[0]?.description ?? '', /stage 2 translation fault at level 3/);
+      assert.match(result.results.stops[0]?.description ?? '', /translation fault stage 2 level 3 at EL1, taken to EL2/);
     } catch (e) {
       await page.screenshot({ path: path.join(ARTIFACTS, 'walkthrough-failure.png') }).catch(() => undefined);
       throw e;
