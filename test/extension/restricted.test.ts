@@ -7,7 +7,7 @@
  * setting fails this test until it is classified.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 interface Manifest {
@@ -43,5 +43,6 @@ describe('extension: restricted mode', () => {
     assert.match(trust.description, /executes no host code/);
     assert.match(trust.description, /all the limits of docs\/limits\.md apply to untrusted files exactly as to trusted ones/);
     for (const s of trust.restrictedConfigurations ?? []) assert.ok(trust.description.includes(s), `the description names ${s}`);
+    assert.ok(existsSync(path.resolve('docs', 'limits.md')), 'the limits the description points to are documented');
   });
 });
