@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { errorPopups, recordedStop, recordingPlan, setSidebarWidth, waitHighlighted } from './debugHelpers';
-import { ARTIFACTS, ROOT, requireE2e, framesWith, openWorkbench, packageExtension, tokenClasses, waitForJson, waitWebview } from './harness';
+import { ARTIFACTS, ROOT, requireE2e, framesWith, openWorkbench, packageExtension, tokenClasses, waitForJson, waitWebview, writeProbe } from './harness';
 
 interface StoppedPhase {
   reason: string;
@@ -356,10 +356,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
     const vsix = packageExtension();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-ffa-'));
     fs.cpSync(path.join(ROOT, 'examples', 'seed-000'), work, { recursive: true });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-ffa-probe-'));
-    const resultsFile = path.join(dir, 'results.json');
-    const planFile = path.join(dir, 'plan.js');
-    fs.writeFileSync(planFile, recordingPlan('bug-ffa-share-osh.armscope', dir, 'f5', ['x0', 'x2', 'mem[0x610_4800] in memory']));
+    const { dir, planFile, resultsFile } = writeProbe('ffa', (d) => recordingPlan('bug-ffa-share-osh.armscope', d, 'f5', ['x0', 'x2', 'mem[0x610_4800] in memory']));
     const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     const callStack = page.locator('.debug-call-stack');
     const variablesRow = (text: string | RegExp) => page.locator('.debug-variables .monaco-list-row', { hasText: text }).first();

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, requireE2e, openWorkbench, packageExtension, tokenClasses, waitForJson } from './harness';
+import { ARTIFACTS, requireE2e, openWorkbench, packageExtension, tokenClasses, waitForJson, writeProbe } from './harness';
 
 describe('e2e: editor features in code-server', function () {
   this.timeout(180_000);
@@ -97,11 +97,7 @@ describe('e2e: editor features in code-server', function () {
     );
     fs.mkdirSync(path.join(work, '.vscode'));
     fs.writeFileSync(path.join(work, '.vscode', 'settings.json'), JSON.stringify({ 'armscope.maxSteps': 10 }));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-trust-probe-'));
-    const resultsFile = path.join(dir, 'results.json');
-    const planFile = path.join(dir, 'plan.js');
-    fs.writeFileSync(
-      planFile,
+    const { dir, planFile, resultsFile } = writeProbe('trust', (probeDir) =>
       `const fs = require('fs');
       const path = require('path');
       module.exports = async (vscode) => {
@@ -116,7 +112,7 @@ describe('e2e: editor features in code-server', function () {
           workspaceValue: vscode.workspace.getConfiguration('armscope').inspect('maxSteps').workspaceValue,
           budgetDiagnostics: budget(),
         };
-        fs.writeFileSync(path.join(${JSON.stringify(dir)}, 'untrusted'), '');
+        fs.writeFileSync(path.join(${JSON.stringify(probeDir)}, 'untrusted'), '');
         const granted = await vscode.workspace.requestWorkspaceTrust();
         let after = 0;
         for (let i = 0; i < 120 && after === 0; i++) {

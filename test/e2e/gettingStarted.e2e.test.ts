@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, requireE2e, openWorkbench, packageExtension, waitForJson } from './harness';
+import { ARTIFACTS, requireE2e, openWorkbench, packageExtension, waitForJson, writeProbe } from './harness';
 
 const STEP = 'armscope.armscope#gettingStarted#';
 
@@ -89,10 +89,7 @@ describe('e2e: getting started in code-server', function () {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const vsix = packageExtension();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-start-'));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-start-probe-'));
-    const resultsFile = path.join(dir, 'results.json');
-    const planFile = path.join(dir, 'plan.js');
-    fs.writeFileSync(planFile, plan(dir));
+    const { dir, planFile, resultsFile } = writeProbe('start', plan);
     const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     try {
       await waitFile(path.join(dir, 'ready'), page, 'the probe did not open the walkthrough', resultsFile);

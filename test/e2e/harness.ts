@@ -169,6 +169,17 @@ export async function launchBrowser() {
   });
 }
 
+/**
+ * A fresh folder for one probe run: the plan module (`plan(dir)` gives its
+ * source, which may name files in `dir`) and where the probe writes its results.
+ */
+export function writeProbe(name: string, plan: (dir: string) => string): { dir: string; planFile: string; resultsFile: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `armscope-e2e-${name}-probe-`));
+  const planFile = path.join(dir, 'plan.js');
+  fs.writeFileSync(planFile, plan(dir));
+  return { dir, planFile, resultsFile: path.join(dir, 'results.json') };
+}
+
 /** Wait until `file` exists and parses as JSON. */
 export async function waitForJson<T>(file: string, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
