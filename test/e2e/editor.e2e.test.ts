@@ -82,6 +82,8 @@ describe('e2e: editor features in code-server', function () {
       await page.screenshot({ path: path.join(ARTIFACTS, 'editor-diagnostic.png') });
     } finally {
       await close();
+      for (const f of [resultsFile, planFile]) fs.rmSync(f, { force: true });
+      fs.rmSync(work, { recursive: true, force: true });
     }
   });
 
