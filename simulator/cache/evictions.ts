@@ -5,7 +5,7 @@
  * because a dirty line was written back, or a missing finding, is explained.
  */
 import { LINE_SIZE } from './config';
-import type { EvictionRecord } from './hierarchy';
+import type { EvictionRecord } from './evictionLog';
 
 /** An eviction of a line something in the report is about. */
 export interface EvictedLine {

@@ -5,7 +5,7 @@
  * stable JSON shape (`armscope run --json`), with 64-bit values as `0x…` text.
  */
 import { evictedLines, type EvictedLine, type LineSubject } from '../cache/evictions';
-import type { EvictionRecord } from '../cache/hierarchy';
+import type { EvictionRecord } from '../cache/evictionLog';
 import type { FirmwareCallRecord } from '../firmware/state';
 import type { Pe } from '../pe/pe';
 import type { Diagnostic, Expectation, ScenarioModel } from '../scenario/model';

@@ -7,7 +7,7 @@
  */
 import { FFA_ERRORS, FFA_FUNCTIONS } from '../arch/index';
 import { hex } from '../util/hex';
-import { SPMC_FUNCTIONS } from './firmware';
+import { SPMC_FUNCTIONS } from './spmc';
 
 /** `| function | SMC32 ID | SMC64 ID |` for every function the SPMC implements, by function number. */
 export function spmcFunctionsMarkdownTable(): string {

@@ -15,11 +15,10 @@ import { MmuFault, toSyncException } from './faults';
 import { parFault, parSuccess } from './par';
 import { deriveConfig, el2Enabled, isSecure, Regime } from './regime';
 import { AccessType } from './types';
-import type { VmsaMmu } from './vmsa';
-import { PSTATE_PAN } from './vmsa';
-import { allowedMask, panBits, permissionFault } from './permissions';
+import type { TableWalker } from './domain';
+import { allowedMask, panBits, permissionFault, PSTATE_PAN } from './permissions';
 
-export function performAt(mmu: VmsaMmu, pe: Pe, opIn: string, va: number): bigint {
+export function performAt(mmu: TableWalker, pe: Pe, opIn: string, va: number): bigint {
   const op = opIn.toLowerCase();
   const m = /^s1(2)?e([0-3])(r|w|a)(p)?$/.exec(op);
   if (m === null) throw new Error(`AT ${opIn}: unknown address translation operation`);

@@ -6,9 +6,7 @@
  * Arm ARM D17.2.37/ESR_ELx "ISS encoding for an exception from a Data Abort"
  * and "… from an Instruction Abort"; fault status codes from D17 (DFSC/IFSC).
  */
-import { ISS_DATA_ABORT } from '../arch/registers/fields';
-import { EC, SyncException } from '../pe/exception';
-import type { FaultKind } from '../scenario/model';
+import { EC, ISS, SyncException, type FaultKind } from '../pe/exception';
 import { AccessType } from './types';
 import { hex } from '../util/hex';
 
@@ -19,14 +17,6 @@ export const FSC = {
   ACCESS_FLAG: 0x08,
   PERMISSION: 0x0c,
   ALIGNMENT: 0x21,
-} as const;
-
-/** ISS bits of aborts, from the register table (the instruction-abort ISS has S1PTW and FnV at the same bits). */
-export const ISS = {
-  WNR: ISS_DATA_ABORT.WnR.lo,
-  S1PTW: ISS_DATA_ABORT.S1PTW.lo,
-  CM: ISS_DATA_ABORT.CM.lo,
-  FNV: ISS_DATA_ABORT.FnV.lo,
 } as const;
 
 export type MmuFaultKind = 'translation' | 'access-flag' | 'permission' | 'address-size' | 'alignment';

@@ -1,16 +1,18 @@
 /**
- * Memory access control of a translation (Arm ARM D8.4 "Memory access
- * control"): which accesses a TLB entry permits at a privilege, with
- * PSTATE.PAN (FEAT_PAN/PAN3), and the permission fault a denied access raises
- * (stage 1 before stage 2).
+ * Permission and alignment checks of a translation (Arm ARM D8.4 "Memory
+ * access control", D8.5 "Memory region attributes" alignment): which accesses
+ * a TLB entry permits at a privilege, and the fault for one it denies.
  */
 import type { MemAttrs } from '../memory/attributes';
 import { hex } from '../util/hex';
 import { MmuFault } from './faults';
 import type { RegimeConfig } from './regime';
-import type { TlbEntry } from './tlb';
-import { P1, P2 } from './tlb';
+import { SPSR } from '../arch/registers/fields';
+import { P1, P2, type TlbEntry } from './tlb';
 import { AccessType } from './types';
+
+/** PSTATE.PAN as carried in `pe.pstateOther` (its SPSR position). */
+export const PSTATE_PAN = SPSR.PAN.lo;
 
 /**
  * The stage-1 permission bits PSTATE.PAN acts on: EL0 data access (FEAT_PAN), and

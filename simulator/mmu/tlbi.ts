@@ -23,7 +23,7 @@ import type { Pe } from '../pe/pe';
 import { hex, sizeText } from '../util/hex';
 import { el2Enabled, isSecure, Regime, REGIME_NAMES, vttbrVmid } from './regime';
 import type { TlbContext, TlbEntry } from './tlb';
-import type { MmuDomain } from './vmsa';
+import type { MmuDomain } from './domain';
 
 /** Which TLBs an operation reaches: the executing PE's, its Inner Shareable domain's, or every PE's. */
 export type TlbiReach = 'local' | 'inner' | 'outer';

@@ -6,52 +6,30 @@
  * (stage 1, stage 2, stage-1 table accesses through stage 2) → permission,
  * alignment → out-fields `pe.tPa`/`pe.tAttrs`, or a SyncException with the exact ESR.
  *
- * One `MmuDomain` per machine holds every PE's TLBs: broadcast TLBI (the IS/OS
- * forms) reaches them all, and checkpoints snapshot them together (the domain is
- * the `Snapshottable`, engine/snapshot.ts). Any number of
- * `VmsaMmu` instances may share a domain (one per PE, or one for all).
+ * One `MmuDomain` per machine (mmu/domain.ts) holds every PE's TLBs. The MMU
+ * publishes its hook points (`hooks`: walk steps, TLB uses, TLBI) and offers a
+ * side-effect-free `probe` walk for views.
  */
-import { SPSR } from '../arch/registers/fields';
 import type { MemAttrs } from '../memory/attributes';
-import type { ShareabilityDomains } from '../memory/shareability';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import { combineFwb, combineS1S2, makeNonCacheable } from './attributes';
 import { MmuFault, toSyncException } from './faults';
 import type { RegimeConfig, TableTree } from './regime';
 import { deriveConfig, levelShift, Regime, REGIME_NAMES } from './regime';
+import { MmuDomain, type Derived, type PeMmuState, type TableWalker } from './domain';
+import { allowedMask, panBits, permissionFault, PSTATE_PAN, stage1Check, type AccessCheck } from './permissions';
 import { walkStage1 } from './stage1';
 import type { Stage1Result, TableAccess } from './stage1';
 import { walkStage2 } from './stage2';
 import type { TlbContext, TlbEntry } from './tlb';
-import { MicroTlb, P1, P2, Tlb, TlbContexts } from './tlb';
+import { MicroTlb, P1, P2 } from './tlb';
 import { AccessType } from './types';
-import type { Mmu, MmuObserver } from './types';
+import { mmuHooks, type Mmu, type MmuHooks, type MmuObserver } from './types';
 import { performTlbi } from './tlbi';
 import { performAt } from './at';
-import { hashValue, StateHasher } from '../engine/snapshot';
-import { allowedMask, panBits, permissionFault, stage1Check, type AccessCheck } from './permissions';
 
 const PAGE = 4096;
-/** PSTATE.PAN as carried in `pe.pstateOther` (its SPSR position). */
-export const PSTATE_PAN = SPSR.PAN.lo;
-
-/** Derived per-(sysregGen, EL) data: configuration, TLB contexts and lookup sizes. */
-export interface Derived {
-  cfg: RegimeConfig;
-  /** Combined-entry contexts: with the current ASID and global (nG=0). */
-  ctxAsid: TlbContext;
-  ctxGlobal: TlbContext;
-  /** Stage 1 off (with stage 2 on): entries keyed by VA = IPA, kept apart so they never serve stage-1-on lookups. */
-  ctxFlat: TlbContext;
-  s2Ns: TlbContext | undefined;
-  s2Sec: TlbContext | undefined;
-  /** Entry sizes a lookup tries (leaf sizes of the granules involved), ascending. */
-  sizes0: number[];
-  sizes1: number[];
-  s2SizesNs: number[];
-  s2SizesSec: number[];
-}
 
 function leafSizes(tree: TableTree | undefined): number[] {
   if (tree === undefined) return [];
@@ -67,87 +45,38 @@ function union(...lists: number[][]): number[] {
   return [...new Set(lists.flat())].sort((a, b) => a - b);
 }
 
-/** Per-PE MMU state. */
-export class PeMmuState {
-  readonly tlb = new Tlb();
-  readonly micro = new MicroTlb();
-  derived: Derived | undefined;
-  derivedGen = -1;
-  derivedEl = -1;
-}
-
-export interface MmuSnapshot {
-  tlbs: Map<number, Map<number, TlbEntry>>[];
-}
-
-/**
- * The machine's TLBs: broadcast TLBI reaches the PEs of the executing PE's
- * Inner Shareable domain (IS forms) or every PE (OS forms), as `shareability`
- * (the scenario's `inner_domain`) says; without one every PE shares one domain.
- */
-export class MmuDomain {
-  readonly contexts = new TlbContexts();
-  readonly states: PeMmuState[] = [];
-
-  constructor(readonly shareability?: ShareabilityDomains) {}
-
-  stateFor(pe: Pe): PeMmuState {
-    let st = this.states[pe.id];
-    if (st === undefined) {
-      for (let i = this.states.length; i <= pe.id; i++) if (this.states[i] === undefined) this.states[i] = new PeMmuState();
-      st = this.states[pe.id];
-    }
-    return st;
-  }
-
-  /** Snapshottable (engine checkpoints): TLB contents of every PE. */
-  snapshot(): MmuSnapshot {
-    return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : new Map<number, Map<number, TlbEntry>>())) };
-  }
-
-  /**
-   * Fingerprint of the TLB contents (engine `Snapshottable.stateHash`): every
-   * entry of every PE, so a PE with no MMU state yet and one with an empty TLB
-   * hash alike (a checkpoint restore creates the latter).
-   */
-  stateHash(): number {
-    const h = new StateHasher();
-    this.states.forEach((st, pe) => {
-      if (st === undefined) return;
-      const snap = st.tlb.snapshot();
-      for (const [k, m] of snap) if (m.size === 0) snap.delete(k);
-      if (snap.size === 0) return;
-      h.word(pe);
-      hashValue(h, snap);
-    });
-    return h.value();
-  }
-
-  restore(s: MmuSnapshot): void {
-    // PEs whose state was created after the snapshot (e.g. the step-0 checkpoint) had empty TLBs then.
-    for (let i = s.tlbs.length; i < this.states.length; i++) {
-      const st = this.states[i];
-      if (st === undefined) continue;
-      st.tlb.restore(new Map());
-      st.micro.flush();
-      st.derivedGen = -1;
-    }
-    s.tlbs.forEach((t, i) => {
-      const st = this.states[i] ?? (this.states[i] = new PeMmuState());
-      st.tlb.restore(t);
-      st.micro.flush();
-      st.derivedGen = -1;
-    });
-  }
-}
-
-export class VmsaMmu implements Mmu {
-  observer?: MmuObserver;
+export class VmsaMmu implements Mmu, TableWalker {
+  readonly hooks: MmuHooks = mmuHooks();
+  /** The walk-step hook's subscribers in the walkers' terms. */
+  private readonly hookObserver: MmuObserver = { onWalkRead: (pe, r) => this.hooks.walkStep.emit(pe, r) };
+  /** A view's listener while it probes (`probe`): walks report to it instead of the hooks. */
+  private probing: MmuObserver | undefined = undefined;
   /** Scratch for the access being translated (no allocation per slow-path translation). */
   private readonly check: AccessCheck = { access: AccessType.Read, pan: 0, unaligned: false, size: 1 };
   private readonly tableAccess = new StageOneTableAccess(this);
 
   constructor(readonly domain: MmuDomain = new MmuDomain()) {}
+
+  /** What walks report to: a probe's listener, else the walk-step hook while someone subscribes, else nothing (no record is built). */
+  private get observer(): MmuObserver | undefined {
+    if (this.probing !== undefined) return this.probing;
+    return this.hooks.walkStep.active ? this.hookObserver : undefined;
+  }
+
+  /**
+   * Run `fn` (a view's walk: `resolve` without the TLB) with every walk step
+   * reported to `observer` only and descriptors read from `observer.memory`
+   * when given: the hooks' subscribers (checkers) never see a view's walk.
+   */
+  probe<T>(observer: MmuObserver, fn: () => T): T {
+    const prev = this.probing;
+    this.probing = observer;
+    try {
+      return fn();
+    } finally {
+      this.probing = prev;
+    }
+  }
 
   // ---- hot path -----------------------------------------------------------
 
@@ -362,18 +291,16 @@ export class VmsaMmu implements Mmu {
     return e;
   }
 
-  /** Cache an entry in the PE's TLB and tell the observers (checkers follow which descriptors each entry holds). */
+  /** Cache an entry in the PE's TLB and publish it (checkers follow which descriptors each entry holds). */
   private insert(pe: Pe, st: PeMmuState, e: TlbEntry): void {
     st.tlb.insert(e);
-    const obs = this.observer;
-    if (obs !== undefined && obs.onTlbFill !== undefined) obs.onTlbFill(pe, e);
+    const hook = this.hooks.tlbFill;
+    if (hook.active && this.probing === undefined) hook.emit(pe, e);
   }
 
   private used(pe: Pe, e: TlbEntry, va: number): TlbEntry {
-    const obs = this.observer;
-    if (obs !== undefined && obs.onTlbUse !== undefined) {
-      obs.onTlbUse(pe, { va, pa: e.outBase + (va - e.base), attrs: e.dataAttrs, level: e.level, s2level: e.s2level });
-    }
+    const hook = this.hooks.tlbUse;
+    if (hook.active && this.probing === undefined) hook.emit(pe, { va, pa: e.outBase + (va - e.base), attrs: e.dataAttrs, level: e.level, s2level: e.s2level });
     return e;
   }
 
@@ -494,6 +421,7 @@ export class VmsaMmu implements Mmu {
   }
 
   tlbi(pe: Pe, op: string, operand: bigint | undefined): void {
+    if (this.hooks.tlbi.active) this.hooks.tlbi.emit(pe, op, operand);
     performTlbi(this.domain, pe, op, operand);
   }
 

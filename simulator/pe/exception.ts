@@ -4,7 +4,21 @@
  * an Error subclass so throwing does not capture a stack trace (hot path).
  * The PE catches it and takes the exception (Arm ARM D1.3 "Exception entry").
  */
-import type { FaultKind } from '../scenario/model';
+
+import { ISS_DATA_ABORT } from '../arch/registers/fields';
+
+/** How a fault is classified in reports and `fault KIND` expectations (from the ESR's fault status). */
+export type FaultKind =
+  | 'translation'
+  | 'access-flag'
+  | 'permission'
+  | 'address-size'
+  | 'alignment'
+  | 'external'
+  | 'undefined'
+  | 'pc-alignment'
+  | 'sp-alignment'
+  | 'illegal-state';
 
 export class SyncException {
   /** Exception class, ESR_ELx.EC (Arm ARM D24.2.xx ESR_ELx). */
@@ -42,6 +56,17 @@ export class SyncException {
     Object.assign(this, opts);
   }
 }
+
+/**
+ * ESR_ELx ISS bits of aborts (Arm ARM D24.2.49), from the register table (the
+ * instruction-abort ISS has S1PTW and FnV at the same bits as the data-abort one).
+ */
+export const ISS = {
+  WNR: ISS_DATA_ABORT.WnR.lo,
+  S1PTW: ISS_DATA_ABORT.S1PTW.lo,
+  CM: ISS_DATA_ABORT.CM.lo,
+  FNV: ISS_DATA_ABORT.FnV.lo,
+} as const;
 
 /** ESR_ELx.EC values used by the core (Arm ARM D24.2.49; also ../shared/reference/arch-facts.md §3). */
 export const EC = {

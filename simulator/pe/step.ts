@@ -11,12 +11,11 @@
  */
 import { HCR_EL2 } from '../arch/registers/fields';
 import type { Instr } from '../isa/instr';
-import { ISS } from '../mmu/faults';
 import { AccessType } from '../mmu/types';
 import { hex } from '../util/hex';
 import { refreshConfig } from './config';
 import { takeSyncException } from './entry';
-import { EC, SyncException } from './exception';
+import { EC, ISS, SyncException } from './exception';
 import { takePendingInterrupt, wakeupPending } from './interrupts';
 import type { Pe } from './pe';
 
