@@ -12,7 +12,7 @@
  * again), and in an FF-A ping-pong each return is one turn of a loop the
  * livelock checker reports as a whole (seed 001: one stop, not four).
  */
-import { RULES, type RuleId } from '../simulator/arch/rules';
+import { LIVELOCK_RULES, RULES, type RuleId } from '../simulator/arch/rules';
 import type { FaultRecord } from '../simulator/trace/events';
 
 export interface ExceptionFilterDef {
@@ -27,9 +27,6 @@ const FAULT_FILTERS: [string, string][] = [
   ['permission', 'Permission'],
   ['access-flag', 'Access flag'],
 ];
-
-/** Findings that end the run because it can make no progress (the firmware's livelock checker). */
-const LIVELOCK_RULES: readonly RuleId[] = ['ffa-livelock'];
 
 /** The exception breakpoint filters (DAP `exceptionBreakpointFilters`). */
 export function exceptionFilters(): ExceptionFilterDef[] {

@@ -29,6 +29,20 @@ export interface RuleDef {
   readonly needsCacheModel: boolean;
   /** The layer that reports it: the checkers (simulator/checks) or the built-in firmware (simulator/firmware). */
   readonly owner: RuleOwner;
+  /**
+   * Reported by a checker `attachCheckers` attaches (checks/index.ts: the
+   * checkers' rules and the firmware's checkers over its hooks); false for what
+   * the firmware reports itself as it runs (the EL3 monitor's panic).
+   */
+  readonly checker: boolean;
+  /** A finding of it ends the run because the run can make no progress (the debugger's "Livelock" filter stops on it). */
+  readonly livelock: boolean;
+  /**
+   * Where the fix is mechanical: the instructions to insert after the write a
+   * finding names as related (the editor's quick fix), for findings of
+   * `severities` only when given.
+   */
+  readonly barrierFix?: { readonly insert: readonly string[]; readonly severities?: readonly ('error' | 'warning' | 'info')[] };
 }
 
 const rule = <I extends string>(d: RuleDef & { id: I }): RuleDef & { id: I } => d;
@@ -41,6 +55,8 @@ export const RULES = [
     reference: 'Arm ARM B2.8 "Mismatched memory attributes"',
     fix: 'Use the same attributes for every access to a location, or clean and invalidate to the PoC between accesses with different attributes.',
     needsCacheModel: true,
+    checker: true,
+    livelock: false,
     owner: 'checks',
   }),
   rule({
@@ -50,6 +66,8 @@ export const RULES = [
     reference: 'Arm ARM D8.2.11 "The effects of disabling an address translation stage", B2.8',
     fix: 'Clean to the PoC (DC CVAC/CIVAC, then DSB) data written with the MMU on before it is accessed with the MMU off.',
     needsCacheModel: true,
+    checker: true,
+    livelock: false,
     owner: 'checks',
   }),
   rule({
@@ -59,6 +77,8 @@ export const RULES = [
     reference: 'Arm ARM D7.4.6 "Points of coherency and unification", D7.5.9',
     fix: 'Clean to the Point of Coherency with DC CVAC (or DC CIVAC).',
     needsCacheModel: true,
+    checker: true,
+    livelock: false,
     owner: 'checks',
   }),
   rule({
@@ -68,7 +88,12 @@ export const RULES = [
     reference: 'Arm ARM D8.2.6 "Ordering of memory accesses from translation table walks", B2.3.12',
     fix: 'After writing a descriptor: DSB of a domain that includes every PE that walks it (DSB ISH or OSH), and table memory attributes that match the walk attributes (TCR_ELx/VTCR_EL2 IRGN/ORGN/SH).',
     needsCacheModel: true,
+    checker: true,
+    livelock: false,
     owner: 'checks',
+    // The warning form (no DSB after the table write): DSB makes the write visible to the walker, ISB orders the walk after it.
+    // The error form (mismatched attributes) is not fixed by barriers.
+    barrierFix: { insert: ['dsb ish', 'isb'], severities: ['warning'] },
   }),
   rule({
     id: 'break-before-make',
@@ -77,6 +102,8 @@ export const RULES = [
     reference: 'Arm ARM D8.16.1 "Using break-before-make when updating translation table entries"',
     fix: 'Write an invalid descriptor, DSB, TLBI that covers the address, ASID/VMID, regime and every PE that may hold the entry (IS/OS form), DSB, then write the new descriptor.',
     needsCacheModel: false,
+    checker: true,
+    livelock: false,
     owner: 'checks',
   }),
   rule({
@@ -86,7 +113,11 @@ export const RULES = [
     reference: 'Arm ARM D8.13.x "Ordering and completion of TLB maintenance instructions"',
     fix: 'Follow TLBI with DSB (of the TLBI\'s domain) and ISB before relying on the new translation.',
     needsCacheModel: false,
+    checker: true,
+    livelock: false,
     owner: 'checks',
+    // TLBI completes only at a DSB; ISB then refetches with the new translation.
+    barrierFix: { insert: ['dsb ish', 'isb'] },
   }),
   rule({
     id: 'sysreg-without-isb',
@@ -95,7 +126,11 @@ export const RULES = [
     reference: 'Arm ARM D24.1.2 "Synchronization of changes to System registers"',
     fix: 'Put an ISB after the register write.',
     needsCacheModel: false,
+    checker: true,
+    livelock: false,
     owner: 'checks',
+    // A system register write is visible to later instructions only after a context synchronization event.
+    barrierFix: { insert: ['isb'] },
   }),
   rule({
     id: 'ffa-livelock',
@@ -104,6 +139,8 @@ export const RULES = [
     reference: 'FF-A v1.2 (DEN 0077) "Partition runtime models" and the FFA_MSG_SEND_DIRECT_RESP return values',
     fix: 'Break the cycle in the partition: handle the pending interrupt (unmask IRQs around the SMC), or answer the SPMC\'s return value as the ABI specifies.',
     needsCacheModel: false,
+    checker: true,
+    livelock: true,
     owner: 'firmware',
   }),
   rule({
@@ -113,6 +150,8 @@ export const RULES = [
     reference: 'FF-A v1.2 (DEN 0077) "Partition isolation" (memory isolation between partitions); Arm ARM D8.1 (translation regimes)',
     fix: 'Give each partition tables that map only its own and shared memory (a stage 2 per S-EL1 partition; a separate EL2&0 table per S-EL0 partition).',
     needsCacheModel: false,
+    checker: true,
+    livelock: false,
     owner: 'firmware',
   }),
   rule({
@@ -122,6 +161,8 @@ export const RULES = [
     reference: 'TF-A SPMD plat_spmd_handle_group0_interrupt; GIC IHI 0069 §4.6 (Group 0 interrupts are FIQs to EL3)',
     fix: 'Declare it with firmware { el3_interrupts INTID }, or make it Secure Group 1 for a partition.',
     needsCacheModel: false,
+    checker: false,
+    livelock: false,
     owner: 'firmware',
   }),
 ] as const;
@@ -143,6 +184,18 @@ export function findRule(id: string): RuleDef | undefined {
 export function isRuleId(id: string): id is RuleId {
   return BY_ID.has(id);
 }
+
+/**
+ * Ids of the rules the checkers attached to a machine report: the checkers'
+ * own (only those that do not need the caches with `cache_model off`) and,
+ * with the built-in firmware, its checkers'.
+ */
+export function checkerRules(opts: { cacheModel: boolean; firmware: boolean }): RuleId[] {
+  return RULES.filter((r) => r.checker && (r.owner === 'checks' || opts.firmware) && (opts.cacheModel || !r.needsCacheModel)).map((r) => r.id);
+}
+
+/** Ids of the rules that end a run that can make no progress. */
+export const LIVELOCK_RULES: readonly RuleId[] = RULES.filter((r) => r.livelock).map((r) => r.id);
 
 /** Ids of the rules a layer reports. */
 export function rulesOf(owner: RuleOwner): RuleId[] {

@@ -23,7 +23,7 @@
  * (translationRules.ts), sysreg-without-isb (sysregRules.ts), partition-isolation,
  * ffa-livelock (firmware).
  */
-import { findRule, rulesOf, type RuleId } from '../arch/rules';
+import { checkerRules, rulesOf, type RuleId } from '../arch/rules';
 import type { Snapshottable } from '../component/state';
 import { CacheHierarchy } from '../cache/hierarchy';
 import { HazardDetector } from '../cache/hazards';
@@ -132,8 +132,7 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
     );
   }
 
-  const rules: RuleId[] = hier ? [...CHECKER_RULES] : CHECKER_RULES.filter((r) => !findRule(r)!.needsCacheModel);
-  if (fw) rules.push('partition-isolation', 'ffa-livelock');
+  const rules = checkerRules({ cacheModel: hier !== undefined, firmware: fw !== undefined });
   const set: CheckerSet = {
     rules,
     snapshot: (): CheckerSnapshot => ({

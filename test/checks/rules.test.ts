@@ -6,12 +6,15 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findRule, RULE_IDS, RULES, rulesMarkdownTable, rulesOf } from '../../simulator/arch/rules';
-import { CHECKER_RULES } from '../../simulator/checks/index';
+import { checkerRules, findRule, LIVELOCK_RULES, RULE_IDS, RULES, rulesMarkdownTable, rulesOf } from '../../simulator/arch/rules';
+import { attachCheckers, CHECKER_RULES } from '../../simulator/checks/index';
+import { loadScenario } from '../../simulator';
+import { Machine } from '../../simulator/engine/machine';
 import { parseScenario } from '../../simulator';
 import { exceptionFilters, findingFilter } from '../../debug-adapter/filters';
 import { Analysis } from '../../language-server/analysis';
 import { provideCompletion } from '../../language-server/completion';
+import { barrierFixFor } from '../../language-server/knowledge';
 
 const SYSTEM = `system {
   memory ram at 0x8000_0000 size 0x10_0000
@@ -71,12 +74,32 @@ describe('rule registry', () => {
     for (const id of RULE_IDS) assert.ok(labels.includes(id), `${id} in ${labels.join(', ')}`);
   });
 
+  it("a machine's checkers report the registry's checker rules: the caches' only with cache_model on, the firmware's checkers' with the built-in firmware", () => {
+    const rulesOfRun = (file: string, cacheModel: 'on' | 'off'): readonly string[] => attachCheckers(Machine.create(loadScenario(path.resolve(file)), { cacheModel })).rules;
+    const flat = ['break-before-make', 'tlbi-without-sync', 'sysreg-without-isb'];
+    assert.deepEqual(rulesOfRun('examples/hello/hello.armscope', 'off'), flat);
+    assert.deepEqual(rulesOfRun('examples/hello/hello.armscope', 'on'), rulesOf('checks'));
+    // Seed 001 runs the built-in SPMC: its isolation and livelock checkers join; the monitor's el3-panic is not a checker's.
+    assert.deepEqual(rulesOfRun('examples/seed-001/bug-resp-interrupted.armscope', 'off'), [...flat, 'ffa-livelock', 'partition-isolation']);
+    assert.deepEqual(checkerRules({ cacheModel: true, firmware: true }), RULE_IDS.filter((r) => r !== 'el3-panic'));
+    assert.deepEqual(LIVELOCK_RULES, ['ffa-livelock']);
+  });
+
   it('the debugger has an exception filter per rule (the livelock rule stops as "livelock")', () => {
     const filters = exceptionFilters().map((f) => f.filter);
     for (const id of RULE_IDS) assert.ok(filters.includes(findingFilter(id)), id);
     assert.equal(findingFilter('ffa-livelock'), 'livelock');
     assert.equal(findingFilter('el3-panic'), 'finding:el3-panic');
     assert.ok(!filters.includes('finding:other'), 'every finding has a registered rule');
+  });
+
+  it("the editor's barrier quick fixes come from the registry, by the finding's severity", () => {
+    assert.deepEqual(barrierFixFor('sysreg-without-isb', 'warning'), ['isb']);
+    assert.deepEqual(barrierFixFor('tlbi-without-sync', 'error'), ['dsb ish', 'isb']);
+    assert.deepEqual(barrierFixFor('stale-descriptor', 'warning'), ['dsb ish', 'isb']);
+    assert.equal(barrierFixFor('stale-descriptor', 'error'), undefined, 'mismatched table attributes are not fixed by barriers');
+    assert.equal(barrierFixFor('break-before-make', 'error'), undefined);
+    assert.deepEqual(RULES.filter((r) => r.barrierFix !== undefined).map((r) => r.id), ['stale-descriptor', 'tlbi-without-sync', 'sysreg-without-isb']);
   });
 
   it('docs/memory-model.md holds the generated table (npm run docs:tables rewrites it)', () => {
