@@ -15,7 +15,7 @@
  * another's methods.
  */
 import { CacheHierarchy, createCacheHierarchy } from '../cache';
-import { cacheIdRegisters } from '../cache/idRegisters';
+import { cacheIdRegisters, csselrKey } from '../cache/idRegisters';
 import { Platform } from '../devices/platform';
 import { handleException } from '../firmware';
 import { FlatMemorySystem } from '../memory/flat';
@@ -59,7 +59,7 @@ export function buildPes(m: Machine, hooks: PeHooks, instrs: InstrIndex): System
   const sysOps = createSystemOps() as SystemModel;
   const memory = m.memory;
   const cacheIds = memory instanceof CacheHierarchy ? cacheIdRegisters(memory.config) : undefined;
-  const ccsidrOf = (pe: Pe): bigint => cacheIds?.ccsidr.get(Number(pe.readSysreg('CSSELR_EL1') & 0xfn)) ?? 0n;
+  const ccsidrOf = (pe: Pe): bigint => cacheIds?.ccsidr.get(csselrKey(pe.readSysreg('CSSELR_EL1'))) ?? 0n;
   if (cacheIds !== undefined) {
     // MRS reads the selected cache's geometry; the stored value follows CSSELR_EL1 too, for views and expectations.
     sysOps.setSysregHandler('CCSIDR_EL1', { read: ccsidrOf });

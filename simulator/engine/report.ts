@@ -4,6 +4,7 @@
  * why the run stopped. `RunReport` holds bigints; `reportToJson` gives the
  * stable JSON shape (`armscope run --json`), with 64-bit values as `0x…` text.
  */
+import { DAIF_FLAGS, NZCV_FLAGS } from '../arch/registers/fields';
 import { evictedLines, type EvictedLine, type LineSubject } from '../cache/evictions';
 import type { EvictionRecord } from '../cache/evictionLog';
 import type { FirmwareCallRecord } from '../firmware/state';
@@ -151,8 +152,8 @@ function peReport(machine: Machine, pe: Pe): PeReport {
     instret: pe.instret,
     x,
     sp: pe.getSp(pe.spsel === 0 ? 0 : pe.el),
-    nzcv: pe.nzcv() >>> 28,
-    daif: pe.daif() >>> 6,
+    nzcv: NZCV_FLAGS.of(pe.nzcv()),
+    daif: DAIF_FLAGS.of(pe.daif()),
   };
 }
 

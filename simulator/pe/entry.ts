@@ -5,7 +5,7 @@
  *
  * Not on the per-instruction hot path: runs only when an exception is taken.
  */
-import { compose, ESR_ELx, HCR_EL2, HPFAR_EL2, SCTLR_EL1, SPSR } from '../arch/registers/fields';
+import { compose, ESR_ELx, HCR_EL2, HPFAR_EL2, SCTLR_EL1, SPSR, VBAR } from '../arch/registers/fields';
 import { EXCEPTION_CLASSES } from '../arch/registers/exception';
 import { AccessType } from '../mmu/types';
 import { hex } from '../util/hex';
@@ -149,7 +149,7 @@ function enter(pe: Pe, type: ExceptionType, target: number, elr: number, reason:
   // Vector (D1.10.2): the group depends on where the exception came from and on PSTATE.SP before entry.
   const group = target > fromEl ? 0x400 : pe.spsel === 0 ? 0x000 : 0x200;
   const offset = group + typeOffset(type);
-  const vbar = pe.readSysreg(`VBAR_EL${target}`) & ~0x7ffn;
+  const vbar = pe.readSysreg(`VBAR_EL${target}`) & VBAR.VBA.mask;
   const vector = bigToVa(BigInt.asUintN(64, vbar + BigInt(offset)));
 
   // PSTATE on entry (AArch64.TakeException): all of DAIF masked, SP_ELx selected, IL cleared, SS and BTYPE cleared.

@@ -13,7 +13,7 @@
  *   5. EL2 traps from EL1 (HCR_EL2.TVM/TRVM, TID3, TACR, TIDCP) → EC 0x18 to EL2;
  *   6. VHE: at EL2 with E2H=1, _EL1 names reach the _EL2 register.
  */
-import { compose, CURRENT_EL, HCR_EL2, ISS_SYSREG, SCTLR_EL1, SPSR } from '../arch/registers/fields';
+import { compose, CURRENT_EL, HCR_EL2, ISS_SYSREG, SCTLR_EL1, SPSEL, SPSR } from '../arch/registers/fields';
 import { findRegister, findRegisterByEncoding, layoutOf, type RegisterDef } from '../arch/registers';
 import { reservedMasks } from '../arch/registers/define';
 import { VHE_REDIRECTS } from '../arch/registers/aliases';
@@ -170,7 +170,7 @@ const spHandler: SysregHandler = {
 setSysregHandler('CURRENTEL', { read: (pe) => CURRENT_EL.EL.val(pe.el) });
 setSysregHandler('DAIF', { read: (pe) => BigInt(pe.daif()), write: (pe, v) => pe.setDaif(lowWord(v)) });
 setSysregHandler('NZCV', { read: (pe) => BigInt(pe.nzcv()), write: (pe, v) => pe.setNzcv(lowWord(v)) });
-setSysregHandler('SPSEL', { read: (pe) => BigInt(pe.spsel), write: (pe, v) => void (pe.spsel = Number(v & 1n)) });
+setSysregHandler('SPSEL', { read: (pe) => BigInt(pe.spsel), write: (pe, v) => void (pe.spsel = SPSEL.SP.num(v)) });
 setSysregHandler('PAN', pstateBit(SPSR.PAN));
 setSysregHandler('UAO', pstateBit(SPSR.UAO));
 setSysregHandler('DIT', pstateBit(SPSR.DIT));

@@ -74,14 +74,37 @@ const SOURCES: Record<string, { register: string; ctx?: DecodeContext; value?: b
   VSTCR_EL2: { register: 'VSTCR_EL2' },
   VTCR_EL2: { register: 'VTCR_EL2' },
   VTTBR_EL2: { register: 'VTTBR_EL2' },
+  CCSIDR_EL1: { register: 'CCSIDR_EL1' },
+  CSSELR_EL1: { register: 'CSSELR_EL1' },
+  MAIR: { register: 'MAIR_EL1' },
+  SPSEL: { register: 'SPSel' },
+  VBAR: { register: 'VBAR_EL2' },
 };
 
-const sets = Object.entries(fields as unknown as Record<string, unknown>).filter((e): e is [string, Record<string, FieldAccessor>] => typeof e[1] === 'object');
+/** Accessor sets that split one field of the table (its sub-fields): each lies inside that field. */
+const SUB_LAYOUTS: Record<string, { register: string; field: string }> = {
+  SPSR_M: { register: 'SPSR_EL1', field: 'M[3:0]' },
+};
+
+/** The exported accessor sets (objects of field accessors; not the MAIR_ATTR list or the flag groups). */
+const isAccessorSet = (e: [string, unknown]): e is [string, Record<string, FieldAccessor>] =>
+  typeof e[1] === 'object' && e[1] !== null && !Array.isArray(e[1]) && Object.values(e[1]).every((a) => typeof a === 'object' && a !== null && 'mask' in a);
+const exported = Object.entries(fields as unknown as Record<string, unknown>).filter(isAccessorSet);
+const sets = exported.filter(([n]) => SUB_LAYOUTS[n] === undefined);
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 
 describe('arch: field accessors generated from the register table', () => {
   it('every accessor names a field of the table with the same bits', () => {
     assert.deepEqual(sets.map(([n]) => n).sort(), Object.keys(SOURCES).sort(), 'SOURCES lists every accessor set');
+    for (const [setName, set] of exported.filter(([n]) => SUB_LAYOUTS[n] !== undefined)) {
+      const sub = SUB_LAYOUTS[setName];
+      const whole = fieldOf(sub.register, sub.field);
+      assert.ok(whole, `${sub.register}.${sub.field}`);
+      for (const a of Object.values(set)) assert.ok(a.msb <= whole.msb && a.lsb >= whole.lsb, `${setName}.${a.name} lies in ${sub.field}`);
+    }
+    assert.deepEqual(fields.MAIR_ATTR.map((a) => a.name), ['Attr0', 'Attr1', 'Attr2', 'Attr3', 'Attr4', 'Attr5', 'Attr6', 'Attr7']);
+    assert.equal(fields.NZCV_FLAGS.of(fields.NZCV.N.lo | fields.NZCV.V.lo), 0b1001);
+    assert.equal(fields.DAIF_FLAGS.place(0b0010), fields.DAIF.I.lo);
     for (const [setName, set] of sets) {
       const src = SOURCES[setName];
       for (const a of Object.values(set)) {

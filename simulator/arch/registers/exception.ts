@@ -338,12 +338,14 @@ function elr(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
   });
 }
 
+const VBAR_FIELDS = [addr('VBA', 63, 11, 'Vector Base Address, bits [63:11]')];
+
 function vbar(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
   return reg({
     name: `VBAR_EL${el}`,
     description: `Vector Base Address Register (EL${el}): base of the exception vectors for EL${el} (2KB aligned)`,
     encoding: e,
-    fields: [addr('VBA', 63, 11, 'Vector Base Address, bits [63:11]')],
+    fields: VBAR_FIELDS,
     redirectTo: el === 1 ? 'VBAR_EL2' : undefined,
   });
 }
@@ -447,3 +449,5 @@ export function esrSummary(esr: bigint): string {
 /** Field accessors (accessors.ts). */
 export const HPFAR_EL2 = accessors(HPFAR_EL2_FIELDS);
 export const ISR_EL1 = accessors(ISR_EL1_FIELDS);
+/** VBAR_ELx (every EL). */
+export const VBAR = accessors(VBAR_FIELDS);

@@ -70,6 +70,19 @@ const CLIDR_EL1_FIELDS = [
   ),
 ];
 
+const CCSIDR_EL1_FIELDS = [
+  f('UNKNOWN', 31, 28, 'UNKNOWN (formerly WT/WB/RA/WA)'),
+  fmt('NumSets', 27, 13, 'Number of sets minus 1', (v) => `${v + 1n} sets`),
+  fmt('Associativity', 12, 3, 'Associativity minus 1', (v) => `${v + 1n} ways`),
+  fmt('LineSize', 2, 0, 'log2(line bytes) minus 4', (v) => `${16n << v} bytes`),
+];
+
+const CSSELR_EL1_FIELDS = [
+  b('TnD', 4, 'Allocation Tag not Data'),
+  fmt('Level', 3, 1, 'Cache level minus 1', (v) => `Level ${v + 1n}`),
+  b('InD', 0, 'Instruction not Data', { 0: 'Data or unified cache', 1: 'Instruction cache' }),
+];
+
 const DCZID_EL0_FIELDS = [b('DZP', 4, 'DC ZVA prohibited', { 0: 'Permitted', 1: 'Prohibited' }), fmt('BS', 3, 0, 'log2 of the block size in words', (v) => `${4n << v} bytes`)];
 
 const ID_AA64PFR0_EL1_FIELDS = [
@@ -163,18 +176,13 @@ export const ID_REGISTERS: RegisterDef[] = [
     description: 'Current Cache Size ID Register: geometry of the cache selected by CSSELR_EL1 (without FEAT_CCIDX)',
     encoding: enc(3, 1, 0, 0, 0),
     ro: true,
-    fields: [
-      f('UNKNOWN', 31, 28, 'UNKNOWN (formerly WT/WB/RA/WA)'),
-      fmt('NumSets', 27, 13, 'Number of sets minus 1', (v) => `${v + 1n} sets`),
-      fmt('Associativity', 12, 3, 'Associativity minus 1', (v) => `${v + 1n} ways`),
-      fmt('LineSize', 2, 0, 'log2(line bytes) minus 4', (v) => `${16n << v} bytes`),
-    ],
+    fields: CCSIDR_EL1_FIELDS,
   }),
   reg({
     name: 'CSSELR_EL1',
     description: 'Cache Size Selection Register: selects the cache CCSIDR_EL1 describes',
     encoding: enc(3, 2, 0, 0, 0),
-    fields: [b('TnD', 4, 'Allocation Tag not Data'), fmt('Level', 3, 1, 'Cache level minus 1', (v) => `Level ${v + 1n}`), b('InD', 0, 'Instruction not Data', { 0: 'Data or unified cache', 1: 'Instruction cache' })],
+    fields: CSSELR_EL1_FIELDS,
   }),
   reg({
     name: 'DCZID_EL0',
@@ -330,6 +338,8 @@ export const MIDR_EL1 = accessors(MIDR_EL1_FIELDS);
 export const MPIDR_EL1 = accessors(MPIDR_EL1_FIELDS);
 export const CTR_EL0 = accessors(CTR_EL0_FIELDS);
 export const CLIDR_EL1 = accessors(CLIDR_EL1_FIELDS);
+export const CCSIDR_EL1 = accessors(CCSIDR_EL1_FIELDS);
+export const CSSELR_EL1 = accessors(CSSELR_EL1_FIELDS);
 export const DCZID_EL0 = accessors(DCZID_EL0_FIELDS);
 export const ID_AA64PFR0_EL1 = accessors(ID_AA64PFR0_EL1_FIELDS);
 export const ID_AA64MMFR0_EL1 = accessors(ID_AA64MMFR0_EL1_FIELDS);

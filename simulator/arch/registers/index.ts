@@ -15,7 +15,7 @@ import type {
   SysregEncoding,
 } from './types';
 import { EXCEPTION_REGISTERS, setEncodingResolver } from './exception';
-import { HYPERVISOR_REGISTERS } from './hypervisor';
+import { HCR_EL2, HYPERVISOR_REGISTERS } from './hypervisor';
 import { TRANSLATION_REGISTERS } from './translation';
 import { MEMORY_ATTRIBUTE_REGISTERS } from './memoryAttributes';
 import { ID_REGISTERS } from './id';
@@ -122,6 +122,11 @@ export function findRegister(name: string): RegisterDef | undefined {
 /** The register with this MRS/MSR encoding, if the table knows it. */
 export function findRegisterByEncoding(op0: number, op1: number, crn: number, crm: number, op2: number): RegisterDef | undefined {
   return byEncoding.get(encodingKey(op0, op1, crn, crm, op2));
+}
+
+/** The context layouts depend on, from HCR_EL2's value (undefined: none known, the E2H=0 layouts). */
+export function decodeContextOf(hcrEl2: bigint | undefined): DecodeContext {
+  return hcrEl2 === undefined ? {} : { e2h: HCR_EL2.E2H.isSet(hcrEl2) };
 }
 
 /** The field layout of a register for a value and context. */

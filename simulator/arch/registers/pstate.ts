@@ -86,6 +86,8 @@ function sp(el: 0 | 1 | 2, e: SysregEncoding, minEl: 1 | 2 | 3): RegisterDef {
 
 const DAIF_FIELDS = [b('D', 9, 'Debug exception mask', MASKED), b('A', 8, 'SError mask', MASKED), b('I', 7, 'IRQ mask', MASKED), b('F', 6, 'FIQ mask', MASKED)];
 
+const SPSel_FIELDS = [b('SP', 0, 'Stack pointer selection', { 0: 'SP_EL0 (t)', 1: 'SP_ELx (h)' })];
+
 const CurrentEL_FIELDS = [f('EL', 3, 2, 'Current Exception level', { 0: 'EL0', 1: 'EL1', 2: 'EL2', 3: 'EL3' })];
 
 export const PSTATE_REGISTERS: RegisterDef[] = [
@@ -110,7 +112,7 @@ export const PSTATE_REGISTERS: RegisterDef[] = [
     ro: true,
     fields: CurrentEL_FIELDS,
   }),
-  reg({ name: 'SPSel', description: 'Stack Pointer Select: PSTATE.SP', encoding: enc(3, 0, 4, 2, 0), fields: [b('SP', 0, 'Stack pointer selection', { 0: 'SP_EL0 (t)', 1: 'SP_ELx (h)' })] }),
+  reg({ name: 'SPSel', description: 'Stack Pointer Select: PSTATE.SP', encoding: enc(3, 0, 4, 2, 0), fields: SPSel_FIELDS }),
   reg({ name: 'PAN', description: 'Privileged Access Never: PSTATE.PAN', encoding: enc(3, 0, 4, 2, 3), fields: [b('PAN', 22, 'Privileged accesses to EL0-accessible memory fault', { 0: 'Not set', 1: 'Set' })] }),
   reg({ name: 'UAO', description: 'User Access Override: PSTATE.UAO', encoding: enc(3, 0, 4, 2, 4), fields: [b('UAO', 23, 'LDTR/STTR behave as normal loads/stores')] }),
   reg({ name: 'DIT', description: 'Data Independent Timing: PSTATE.DIT', encoding: enc(3, 3, 4, 2, 5), el: 0, fields: [b('DIT', 24, 'Data Independent Timing')] }),
@@ -149,5 +151,34 @@ export const DAIF = accessors(DAIF_FIELDS);
 export const SPSR = accessors(spsrAarch64Fields());
 export const NZCV = accessors(nzcv());
 
+/**
+ * A group of four adjacent one-bit PSTATE flags as one 4-bit number, the
+ * first flag in bit 3: PSTATE.{N,Z,C,V} and PSTATE.{D,A,I,F} as `pstate.nzcv`
+ * / `pstate.daif` expressions, reports and the debugger show them. Positioned
+ * by the group's lowest flag in the table (V, F).
+ */
+export interface FlagGroup {
+  /** The four flags from the register form (NZCV, DAIF). */
+  of(reg: number): number;
+  /** The register form of four flags. */
+  place(flags: number): number;
+}
+
+function flagGroup(lowest: { readonly lsb: number }): FlagGroup {
+  return { of: (reg) => (reg >>> lowest.lsb) & 0xf, place: (flags) => ((flags & 0xf) << lowest.lsb) >>> 0 };
+}
+
+export const NZCV_FLAGS = flagGroup(NZCV.V);
+export const DAIF_FLAGS = flagGroup(DAIF.F);
+
+/**
+ * SPSR_ELx.M[3:0] from AArch64 split as the architecture uses it (Arm ARM
+ * C5.2.18): the Exception level in M[3:2] (where CurrentEL.EL is) and the
+ * stack pointer selection in M[0].
+ */
+const SPSR_M_FIELDS = [f('EL', 3, 2, 'Exception level', { 0: 'EL0', 1: 'EL1', 2: 'EL2', 3: 'EL3' }), b('SP', 0, 'Stack pointer', { 0: 'SP_EL0 (t)', 1: 'SP_ELx (h)' })];
+export const SPSR_M = accessors(SPSR_M_FIELDS);
+
 /** Field accessors (accessors.ts). */
 export const CURRENT_EL = accessors(CurrentEL_FIELDS);
+export const SPSEL = accessors(SPSel_FIELDS);
