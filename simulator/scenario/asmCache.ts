@@ -96,6 +96,8 @@ export function instrAtLine(rec: AsmRecord, line: number): Instr | undefined {
   rec.atLine ??= new Map();
   let copy = rec.atLine.get(line);
   if (copy === undefined) {
+    // Instruction closures never use `this` (isa/instr.ts: one closure per instruction): the copy may share exec.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     copy = { mnemonic: i.mnemonic, text: i.text, encoding: i.encoding, line, exec: i.exec };
     rec.atLine.set(line, copy);
   }

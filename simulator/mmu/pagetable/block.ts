@@ -15,6 +15,7 @@
 import { evaluateExpression } from '../../isa/expr';
 import { predefinedSymbol, registerBlockKeyword, registerPredefinedSymbol, registerScenarioPass } from '../../scenario/keywords';
 import type { Diagnostic, GenericBlock, RelatedLocation, ScenarioModel, SourceRange } from '../../scenario/model';
+import { count, MAX_TABLE_DESCRIPTORS } from '../../scenario/limits';
 import { hex } from '../../util/hex';
 import { stage1Geometry, stage1Leaf, stage2Geometry, stage2Leaf, TableBuilder, TableBuildError, type LeafBits } from './builder';
 
@@ -318,7 +319,10 @@ export function buildPageTables(model: ScenarioModel): { tables: BuiltPageTable[
         continue;
       }
     } else geo = stage1Geometry(spec.tsz);
-    const builder = new TableBuilder({ stage: spec.stage, root: spec.root, poolBase: spec.poolBase, poolSize: spec.poolSize, granuleBits: 12, upper: spec.upper, ...geo });
+    const builder = new TableBuilder({ stage: spec.stage, root: spec.root, poolBase: spec.poolBase, poolSize: spec.poolSize, granuleBits: 12, upper: spec.upper, ...geo }, MAX_TABLE_DESCRIPTORS);
+    const lines: number[] = [];
+    lineOfWrites.set(builder, lines);
+    /** Earlier maps of this block, sorted by input address (disjoint): an overlap check is a binary search. */
     const mapped: { start: number; end: number; range: SourceRange }[] = [];
     for (const stmt of block.body) {
       if (stmt.words.length === 0) continue;
@@ -328,7 +332,17 @@ export function buildPageTables(model: ScenarioModel): { tables: BuiltPageTable[
         rd.error(m.range, `map ${hex(m.ia)} size ${hex(m.size)} to ${hex(m.oa)}: addresses and size must be multiples of the 4 KB granule`, 'pagetable-misaligned');
         continue;
       }
-      const clash = mapped.find((x) => m.ia < x.end && x.start < m.ia + m.size);
+      if (!m.blocks && m.size / 4096 > MAX_TABLE_DESCRIPTORS) {
+        // Refused before building: with 'pages' every 4 KB is one descriptor.
+        rd.error(
+          m.range,
+          `map ${hex(m.ia)} size ${hex(m.size)} with 'pages' needs ${count(m.size / 4096)} page descriptors: a pagetable block generates at most ${count(MAX_TABLE_DESCRIPTORS)}; drop 'pages' (blocks of 2 MB and 1 GB) or map less`,
+          'pagetable-too-large',
+        );
+        continue;
+      }
+      const at = insertionPoint(mapped, m.ia);
+      const clash = [mapped[at - 1], mapped[at]].find((x) => x !== undefined && m.ia < x.end && x.start < m.ia + m.size);
       if (clash) {
         rd.error(m.range, `map overlaps an earlier map of ${spec.name} (input ${hex(Math.max(m.ia, clash.start))})`, 'pagetable-overlap', [
           { range: clash.range, message: 'earlier map' },
@@ -336,14 +350,16 @@ export function buildPageTables(model: ScenarioModel): { tables: BuiltPageTable[
         continue;
       }
       try {
-        const before = builder.writes.length;
         builder.map(m.ia, m.size, m.oa, m.leaf, m.blocks);
-        lineOfWrites.set(builder, [...(lineOfWrites.get(builder) ?? []), ...builder.writes.slice(before).map(() => m.range.start.line)]);
-        mapped.push({ start: m.ia, end: m.ia + m.size, range: m.range });
+        mapped.splice(at, 0, { start: m.ia, end: m.ia + m.size, range: m.range });
         spec.maps.push(m);
       } catch (e) {
         if (!(e instanceof TableBuildError)) throw e;
-        rd.error(m.range, `${spec.name}: ${e.message}`, e.message.includes('pool') ? 'pagetable-pool-exhausted' : 'pagetable');
+        const rule = e.message.includes('pool') ? 'pagetable-pool-exhausted' : e.message.includes('descriptors') ? 'pagetable-too-large' : 'pagetable';
+        rd.error(m.range, `${spec.name}: ${e.message}`, rule);
+        if (rule === 'pagetable-too-large') break;
+      } finally {
+        while (lines.length < builder.writes.length) lines.push(m.range.start.line);
       }
     }
     const rootBytes = 2 ** (geo.startIndexBits + 3);
@@ -355,19 +371,33 @@ export function buildPageTables(model: ScenarioModel): { tables: BuiltPageTable[
     }
     tables.push({ spec, builder });
   }
-  // Tables of different blocks must not share memory.
-  for (let i = 0; i < tables.length; i++) {
-    for (let j = i + 1; j < tables.length; j++) {
-      const a = new Set(tables[i].builder.tables);
-      const shared = tables[j].builder.tables.find((t) => a.has(t));
-      if (shared !== undefined) {
-        rd.error(tables[j].spec.range, `pagetables ${tables[i].spec.name} and ${tables[j].spec.name} both place a table at ${hex(shared)}`, 'pagetable-overlap', [
-          { range: tables[i].spec.range, message: tables[i].spec.name },
-        ]);
+  // Tables of different blocks must not share memory: one map from table address to its first owner
+  // (linear in the tables; each block is reported once, against the first earlier block it shares with).
+  const owner = new Map<number, BuiltPageTable>();
+  for (const t of tables) {
+    let reported = false;
+    for (const at of t.builder.tables) {
+      const first = owner.get(at);
+      if (first === undefined) owner.set(at, t);
+      else if (first !== t && !reported) {
+        reported = true;
+        rd.error(t.spec.range, `pagetables ${first.spec.name} and ${t.spec.name} both place a table at ${hex(at)}`, 'pagetable-overlap', [{ range: first.spec.range, message: first.spec.name }]);
       }
     }
   }
   return { tables, diagnostics: rd.diagnostics };
+}
+
+/** Index of the first map in `sorted` (disjoint, by start) that starts at or after `ia`. */
+function insertionPoint(sorted: readonly { start: number }[], ia: number): number {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (sorted[mid].start < ia) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 /** Source line of each descriptor write (for the memory image's line map). */
