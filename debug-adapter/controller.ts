@@ -250,8 +250,9 @@ export class DebugController {
 
   private syncCounters(): void {
     const m = this.machine;
-    this.seenExceptions = m.exceptions.length;
-    this.seenFindings = m.findings.length;
+    // Totals, not array lengths: a long run keeps only the first and last records (simulator/engine/bounds.ts).
+    this.seenExceptions = m.bounds.totals.exceptions;
+    this.seenFindings = m.bounds.totals.findings;
     this.prevInstret = m.pes.map((p) => p.instret);
     this.prevPc = m.pes.map((p) => p.pc);
     this.watchedWrites.length = 0;
@@ -283,8 +284,9 @@ export class DebugController {
     /** No stop yet, or every stop is wanted. */
     const open = (): boolean => all || stops.length === 0;
     // Exceptions taken in this step.
-    for (; this.seenExceptions < m.exceptions.length; this.seenExceptions++) {
-      const f = m.exceptions[this.seenExceptions];
+    const newExceptions = m.bounds.since('exceptions', m.exceptions, this.seenExceptions);
+    this.seenExceptions = m.bounds.totals.exceptions;
+    for (const f of newExceptions) {
       const filter = faultFilter(f);
       const hit = (filter !== undefined && this.filters.has(filter) ? filter : undefined) ?? (this.filters.has('exception:any') ? 'exception:any' : undefined);
       if (hit && open() && this.filterOk(hit, f.pe)) {
@@ -299,8 +301,9 @@ export class DebugController {
         });
       }
     }
-    for (; this.seenFindings < m.findings.length; this.seenFindings++) {
-      const fd = m.findings[this.seenFindings];
+    const newFindings = m.bounds.since('findings', m.findings, this.seenFindings);
+    this.seenFindings = m.bounds.totals.findings;
+    for (const fd of newFindings) {
       const id = (CHECKER_RULES as readonly string[]).includes(fd.rule) ? `finding:${fd.rule}` : 'finding:other';
       if (open() && this.filters.has(id) && this.filterOk(id, fd.pe ?? 0))
         stops.push({ reason: 'exception', pe: fd.pe ?? 0, description: `${fd.rule}: ${fd.message}`, exceptionId: id, details: fd.message });
@@ -614,9 +617,9 @@ export class DebugController {
     const fid = decodeFunctionId(pe.xlo[0]);
     const fw = (m as { firmware?: Firmware }).firmware;
     const caller = fw?.currentEndpoint(peId).id;
-    const firstRecord = m.exceptions.length;
+    const firstRecord = m.bounds.totals.exceptions;
     m.goToStep(at + 1);
-    const taken = m.exceptions.slice(firstRecord).filter((r) => r.pe === peId);
+    const taken = m.bounds.since('exceptions', m.exceptions, firstRecord).filter((r) => r.pe === peId);
     m.goToStep(at);
     this.syncCounters();
     // A plain instruction (a store) shows itself in its code frame: labels only when the step enters

@@ -30,7 +30,9 @@ import type { Action, ActionSource, Policy } from './actions';
 import { Platform } from './devices';
 import type { Gic } from '../gic/gic';
 import type { SystemModel } from '../pe/system';
+import { RunBounds } from './bounds';
 import { applyPeInit, declsFor } from './init';
+import { MAX_STEPS_LIMIT } from '../scenario/limits';
 import { createSystemOps, resetPe, stepPe } from './peCore';
 import { RoundRobinPolicy } from './policy';
 import { prepareModel } from './prepare';
@@ -54,6 +56,8 @@ export interface MachineOptions {
   memorySystem?: (ctx: ComponentContext) => MemorySystem;
   /** Build the MMU; default: the VMSAv8-64 MMU of simulator/mmu. */
   mmu?: (ctx: ComponentContext) => Mmu;
+  /** Wall-clock limit of each `run()` call in ms (default: none); reaching it stops the run (`StopInfo.kind` 'timeout'). */
+  timeoutMs?: number;
 }
 
 /** What component factories get to build themselves. */
@@ -80,7 +84,8 @@ export interface ResolvedOptions {
   checkpointInterval: number;
 }
 
-export type StopKind = 'halted' | 'waiting' | 'budget' | 'checker' | 'step-limit';
+/** `budget`: the step budget; `timeout`, `memory`: the run bounds of engine/bounds.ts. */
+export type StopKind = 'halted' | 'waiting' | 'budget' | 'checker' | 'step-limit' | 'timeout' | 'memory';
 
 export interface StopInfo {
   kind: StopKind;
@@ -147,6 +152,9 @@ export class Machine {
   /** Built-in firmware (EL3 monitor, SPMC) when the scenario declares firmware blocks (simulator/firmware, issue #4). */
   readonly firmware: Firmware | undefined;
 
+  /** Record caps, touched-memory and wall-clock bounds (engine/bounds.ts). */
+  readonly bounds: RunBounds;
+
   /** Actions applied so far. */
   steps = 0;
   /** Set when the run is over (budget, all PEs stopped, checker). */
@@ -186,11 +194,13 @@ export class Machine {
     this.options = {
       cacheModel: opts.cacheModel ?? sys.cacheModel,
       speculation: opts.speculation ?? sys.speculation,
-      maxSteps: opts.maxSteps ?? sys.maxSteps,
+      // The documented maximum (docs/limits.md) whatever a caller asks for.
+      maxSteps: Math.min(opts.maxSteps ?? sys.maxSteps, MAX_STEPS_LIMIT),
       seed: opts.seed ?? sys.seed,
       checkpointInterval: opts.checkpointInterval ?? 0,
     };
     this.prng = new Prng(this.options.seed);
+    this.bounds = new RunBounds(opts.timeoutMs);
     this.policy = opts.policy ?? new RoundRobinPolicy();
     this.physical = new PhysicalMemory();
     const ctx: ComponentContext = {
@@ -214,7 +224,7 @@ export class Machine {
         : this.flatMemory();
     // VMSAv8-64 translation (simulator/mmu): with every MMU off it is the identity with the D8.2.11 attributes.
     this.mmu = opts.mmu ? opts.mmu(ctx) : new VmsaMmu(new MmuDomain());
-    for (const c of [this.memory, this.mmu, (this.mmu as { domain?: unknown }).domain]) if (isSnapshottable(c)) this.snapshottables.push(c);
+    for (const c of [this.memory, this.mmu, (this.mmu as { domain?: unknown }).domain, this.bounds]) if (isSnapshottable(c)) this.snapshottables.push(c);
     this.wireMemoryTrace();
     this.wireInterruptTrace();
 
@@ -402,15 +412,15 @@ export class Machine {
       type: info.type,
       handled: info.handled,
     };
-    this.exceptions.push(rec);
-    if (info.fault !== undefined) this.faults.push(rec);
+    this.bounds.record('exceptions', this.exceptions, rec);
+    if (info.fault !== undefined) this.bounds.record('faults', this.faults, rec);
     if (this.trace.wants.exception) this.trace.emit({ kind: 'exception', step: rec.step, fault: rec });
   }
 
   /** A checker reports a finding. */
   addFinding(f: Finding): void {
     const finding = { ...f, step: f.step ?? this.steps };
-    this.findings.push(finding);
+    this.bounds.record('findings', this.findings, finding);
     if (this.trace.wants.finding) this.trace.emit({ kind: 'finding', step: this.steps, finding });
   }
 
@@ -544,6 +554,7 @@ export class Machine {
   step(): boolean {
     if (this.stopInfo) return false;
     if (this.checkStop()) return false;
+    if (this.bounds.due(this.steps) && this.checkBounds()) return false;
     if (this.steps >= this.nextCheckpoint) this.takeCheckpoint();
     if (this.steps >= this.platform.nextDeadline()) this.platform.tick();
     const enabled = this.enabledActions();
@@ -572,6 +583,7 @@ export class Machine {
     const limitAll = maxSteps === undefined ? budget : Math.min(budget, this.steps + maxSteps);
     this.pauseReason = undefined;
     this.inRun = true;
+    this.bounds.startRun();
     try {
       return this.runLoop(limitAll, budget);
     } finally {
@@ -597,6 +609,7 @@ export class Machine {
         }
         break;
       }
+      if (this.bounds.due(this.steps) && this.checkBounds()) break;
       // A Generic Timer output rises at this step (simulator/devices/timer.ts): drive its PPI before anything runs.
       if (this.steps >= this.platform.nextDeadline()) this.platform.tick();
       if (!fast || this.sources.length > 0 || this.trace.wants.instruction || this.interrupted || this.hasCondition) {
@@ -615,7 +628,7 @@ export class Machine {
         continue;
       }
       // Plain PE steps until something else could become enabled.
-      const limit = Math.min(limitAll, this.nextCheckpoint, this.nextTimedStep(), this.platform.nextDeadline());
+      const limit = Math.min(limitAll, this.nextCheckpoint, this.nextTimedStep(), this.platform.nextDeadline(), this.bounds.nextCheck);
       const wantsHalted = this.trace.wants.halted;
       const platform = this.platform;
       if (n === 1 && !this.hasReach) {
@@ -690,6 +703,13 @@ export class Machine {
       return true;
     }
     return false;
+  }
+
+  /** The memory and time bounds (engine/bounds.ts); true when one stopped the run. */
+  private checkBounds(): boolean {
+    const stop = this.bounds.check(this.steps, this.physical.pageCount);
+    if (stop !== undefined) this.stopInfo = stop;
+    return stop !== undefined;
   }
 
   private finishIdle(): void {
