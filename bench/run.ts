@@ -23,6 +23,7 @@ import { cacheWorkloads } from './caches';
 import { benchLsp, benchLspStdio, formatLspBench } from './lsp';
 import { benchDap, formatDapBench } from './dap';
 import { runTranslationBench } from './translation';
+import { benchParse, formatParseBench } from './parse';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
 const LOOP_BODY = `
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
   console.log('\nTranslation:');
   for (const r of translation)
     console.log(`  ${r.name.padEnd(width)}  ${fmtRate(r.rate).padStart(16)}  (${r.steps.toLocaleString('en')} steps in ${r.seconds.toFixed(3)} s CPU, ${r.walkReadsPerKiloInstr.toFixed(1)} descriptor reads / 1k instr)`);
+  console.log(`\nScenario parser (median):\n${formatParseBench(benchParse(), width).replace(/^/gm, '  ')}`);
   console.log('\nTime travel (1 PE loop, wall clock):');
   for (const t of travel) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
   console.log('\nDebug adapter over stdio (median round-trips):');
