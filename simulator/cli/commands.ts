@@ -365,7 +365,12 @@ function cmdDemo(args: string[], io: CliIo): number {
   const timeout = timeoutMs(p);
   const dirArg = p.positional[0] ?? 'examples';
   const dir = isAbsolute(dirArg) ? dirArg : join(io.cwd, dirArg);
-  const st = statSync(dir, { throwIfNoEntry: false });
+  let st: Stats | undefined;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new UsageError(`demo: ${printable(dirArg, 4096)}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
   if (st === undefined || !st.isDirectory()) throw new UsageError(`demo: ${printable(dirArg, 4096)}: no such directory`);
   let worst = 0;
   const files = findScenarios(dir, (path, why) => {

@@ -35,6 +35,9 @@ export const MAX_EXPRESSION_VALUE = 1n << 128n;
 /** Deepest nesting of parentheses and unary operators (GNU as has no limit; the JS stack has one). */
 export const MAX_EXPRESSION_DEPTH = 256;
 
+/** Longest expression text evaluated (an operand, a constant's value); longer is an error before tokenizing. */
+export const MAX_EXPRESSION_CHARS = 4096;
+
 /** Digits of a literal beyond which it cannot be within MAX_EXPRESSION_VALUE (129 binary digits plus `0b`). */
 const MAX_LITERAL_CHARS = 131;
 
@@ -224,6 +227,7 @@ class Parser {
  * the character offset in `text` where they were detected.
  */
 export function evaluateExpression(text: string, resolve: (name: string) => bigint | undefined): ExprResult {
+  if (text.length > MAX_EXPRESSION_CHARS) return { error: `expression longer than ${MAX_EXPRESSION_CHARS} characters` };
   try {
     return { value: new Parser(tokenize(text), resolve, text.length).parse() };
   } catch (e) {
@@ -234,6 +238,7 @@ export function evaluateExpression(text: string, resolve: (name: string) => bigi
 
 /** Symbols an expression refers to (for "undefined symbol" diagnostics and go-to-definition). */
 export function expressionSymbols(text: string): { name: string; offset: number }[] {
+  if (text.length > MAX_EXPRESSION_CHARS) return [];
   try {
     return tokenize(text)
       .filter((t) => t.kind === 'sym')

@@ -15,7 +15,7 @@
  */
 import { CORE_BLOCK_KEYWORDS, allTopKeywords, isExtensionBlock, isTopKeyword } from './keywords';
 import type { Token } from './lexer';
-import { Reporter, didYouMean, spanRange, tokRange } from './diagnostics';
+import { Reporter, didYouMean, quote, spanRange, tokRange } from './diagnostics';
 import type { SourceRange } from './model';
 
 export interface Statement {
@@ -103,7 +103,7 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
         const hint = didYouMean(kw, allTopKeywords());
         rep.error(tokRange(t), `unknown block '${kw}'${hint || `; expected one of ${allTopKeywords().map((k) => `'${k}'`).join(', ')}`}`, 'unknown-block');
       } else {
-        rep.error(tokRange(t), `unexpected '${t.text}': expected a top-level statement such as 'system', 'pe', 'code' or 'expect'`);
+        rep.error(tokRange(t), `unexpected '${quote(t.text)}': expected a top-level statement such as 'system', 'pe', 'code' or 'expect'`);
       }
       const end = lineEndIndex(i);
       let openIdx = -1;
@@ -186,7 +186,7 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
     if (close) {
       while (k < n && tokens[k].line === close.line && tokens[k].text === ';') k++;
       if (k < n && tokens[k].line === close.line) {
-        rep.error(tokRange(tokens[k]), `unexpected '${tokens[k].text}' after '}': start the next statement on a new line`);
+        rep.error(tokRange(tokens[k]), `unexpected '${quote(tokens[k].text)}' after '}': start the next statement on a new line`);
         const end = lineEndIndex(k);
         let openK = -1;
         for (let m = k; m <= end; m++) if (tokens[m].text === '{') { openK = m; break; }

@@ -53,6 +53,9 @@ export class Reporter {
   }
 }
 
+/** Longest diagnostic message kept whole (its range shows the text it is about). */
+const MAX_MESSAGE_CHARS = 400;
+
 /** Diagnostics counted but not kept: how many, how many of them errors, and where the first was. */
 export interface DroppedDiagnostics {
   count: number;
@@ -77,6 +80,8 @@ function before(a: SourceRange, b: SourceRange): boolean {
  * all past the cap still counts as having errors (and is not run).
  */
 export function capDiagnostics(list: Diagnostic[], dropped: DroppedDiagnostics = { count: 0, errors: 0 }): Diagnostic[] {
+  // Messages quote source text; whatever quotes a long token, a message stays one readable line.
+  for (const d of list) if (d.message.length > MAX_MESSAGE_CHARS) d.message = `${d.message.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
   const sorted = list
     .map((d, i) => ({ d, i }))
     .sort((a, b) => a.d.range.start.line - b.d.range.start.line || a.d.range.start.col - b.d.range.start.col || a.i - b.i)
@@ -92,6 +97,11 @@ export function capDiagnostics(list: Diagnostic[], dropped: DroppedDiagnostics =
     rule: 'too-many-diagnostics',
   });
   return kept;
+}
+
+/** Source text quoted in a message, elided past 60 characters (the diagnostic's range shows all of it). */
+export function quote(text: string): string {
+  return text.length <= 60 ? text : `${text.slice(0, 57)}…`;
 }
 
 export function tokRange(t: Token): SourceRange {

@@ -26,6 +26,7 @@ import { interpretPe, type PeHeaderInfo } from './peBlock';
 import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } from './state';
 import { defaultSystem, finishSystem, interpretSystem, type SystemExtras } from './systemBlock';
 import { checkScenario } from './check';
+import { resolveConstants } from './constants';
 import { hex } from '../util/hex';
 import type { Assembler } from '../isa/instr';
 import { defaultAssembler } from './assembler';
@@ -241,33 +242,6 @@ function interpretConst(st: ParseState, b: RawBlock): void {
   }
   const def: SymbolDef = { name: name.text, kind: 'constant', range: tokRange(name) };
   if (defineSymbol(st, def)) st.consts.push({ def, expr, resolved: false });
-}
-
-/**
- * Evaluate constants until nothing changes (they may refer to each other in
- * any order). With `final`, report those that still have no value.
- */
-function resolveConstants(st: ParseState, final: boolean): void {
-  const global = globalLookup(st);
-  let progress = true;
-  while (progress) {
-    progress = false;
-    for (const c of st.consts) {
-      if (c.resolved) continue;
-      const v = evaluate(st, c.expr, c.lookup ?? global, { quiet: true });
-      if (v !== undefined) {
-        c.def.value = v;
-        c.resolved = true;
-        progress = true;
-      }
-    }
-  }
-  if (!final) return;
-  for (const c of st.consts) {
-    if (c.resolved) continue;
-    evaluate(st, c.expr, c.lookup ?? global, { reportUnvalued: true });
-    c.resolved = true; // reported once
-  }
 }
 
 function applyDeferred(st: ParseState, d: DeferredValue): void {

@@ -3,7 +3,7 @@
  * small token cursor used to read one statement.
  */
 import { evaluateExpression, expressionSymbols } from '../isa/expr';
-import { editDistance, Reporter, spanRange, tokRange } from './diagnostics';
+import { editDistance, quote, Reporter, spanRange, tokRange } from './diagnostics';
 import { predefinedSymbol } from './keywords';
 import type { Token } from './lexer';
 import type { AsmLine, CodeBlock, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
@@ -150,11 +150,6 @@ export function evaluate(st: ParseState, expr: ValueExpr, lookup: Lookup, opts: 
   return undefined;
 }
 
-/** Source text quoted in a message, elided past 60 characters (the diagnostic's range shows all of it). */
-export function quote(text: string): string {
-  return text.length <= 60 ? text : `${text.slice(0, 57)}…`;
-}
-
 /** The range of the text at `offset` in an expression (length: `len`, or the next word, at least one character). */
 function offsetRange(expr: ValueExpr, offset: number | undefined, len: number | undefined): SourceRange {
   const line = expr.range.start.line;
@@ -260,8 +255,8 @@ export class Cursor {
   expected(what: string, after?: string): undefined {
     const t = this.peek();
     const a = after ?? this.prev().text;
-    const found = t ? `, found '${t.text}'` : '';
-    this.rep.error(this.errorRange(), `expected ${what} after '${a}'${found}`);
+    const found = t ? `, found '${quote(t.text)}'` : '';
+    this.rep.error(this.errorRange(), `expected ${what} after '${quote(a)}'${found}`);
     return undefined;
   }
 
@@ -321,7 +316,7 @@ export class Cursor {
     if (this.atEnd()) return;
     const t = this.peek() as Token;
     const last = this.toks[this.toks.length - 1];
-    this.rep.error(spanRange(t, last), `unexpected '${t.text}' at the end of ${context}`);
+    this.rep.error(spanRange(t, last), `unexpected '${quote(t.text)}' at the end of ${context}`);
     this.i = this.toks.length;
   }
 }

@@ -126,6 +126,12 @@ describe('cli limits: options (issue #10 item 15)', () => {
     assert.equal(r.code, 0, r.err);
   });
 
+  it('a path too long for the file system is one line, not an internal error (found by the fuzzer)', () => {
+    const long = '9'.repeat(300);
+    assertOneLine(cli(['demo', long]), new RegExp(`^armscope: demo: 9{300}: cannot read \\(ENAMETOOLONG\\)$`));
+    assertOneLine(cli(['check', long]), /: cannot read \(ENAMETOOLONG\)$/);
+  });
+
   it('a number too long for any register is refused before it becomes a BigInt', () => {
     assertOneLine(cli(['decode', 'ESR_EL2', '9'.repeat(100_000)]), /^armscope: decode: '9{37}…' is not a number/);
   });

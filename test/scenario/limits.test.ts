@@ -263,15 +263,17 @@ describe('scenario limits: numbers out of range are diagnostics at their range (
   });
 
   it('expressions: values beyond 2^128 and nesting beyond 256 are diagnostics at the expression', () => {
-    const text = src('const A = (1 << 100) * (1 << 100)', `const B = ${'('.repeat(300)}1${')'.repeat(300)}`, `const C = ${'9'.repeat(100_000)}`);
+    const text = src('const A = (1 << 100) * (1 << 100)', `const B = ${'('.repeat(300)}1${')'.repeat(300)}`, `const C = ${'9'.repeat(200)}`, `const D = ${'1+'.repeat(5000)}1`);
     const d = check(text).diagnostics;
     assert.deepEqual(
       d.map((x) => at(x)),
-      ['0:21-0:22', '1:266-1:267', '2:10-2:100010'],
+      ['0:21-0:22', '1:266-1:267', '2:10-2:210', '3:10-3:10011'],
     );
     assert.equal(d[0].message, "invalid value '(1 << 100) * (1 << 100)': the value of this expression is out of range (beyond ±2^128) after '*'");
     assert.match(d[1].message, /^invalid value '\({57}…': expression nested more than 256 deep$/);
     assert.match(d[2].message, /^invalid value '9{57}…': number 9{20}… is out of range \(at most 2\^128\)$/);
+    // Longer than any real operand: refused before it is tokenized.
+    assert.match(d[3].message, /^invalid value '(1\+){28}1…': expression longer than 4096 characters$/);
   });
 
   it('a message quotes at most 60 characters of the text it is about', () => {
@@ -298,6 +300,13 @@ describe('scenario limits: file size and lines', () => {
 
 describe('scenario limits: work linear in the number of blocks (hang guards)', function () {
   this.timeout(60_000);
+
+  it('a chain of constants written last-first resolves in one evaluation each (was 20,000²/2)', () => {
+    const n = MAX_SCENARIO_LINES - 1;
+    const m = check(Array.from({ length: n }, (_, i) => `const C${i} = ${i === n - 1 ? '1' : `C${i + 1} + 1`}`).join('\n'));
+    assert.deepEqual(diags(m), []);
+    assert.equal(m.symbols.get('C0')?.value, BigInt(n));
+  });
 
   it('thousands of PE blocks with VBARs and thousands of code blocks: the code EL is still inferred', () => {
     const n = 4000;
