@@ -6,10 +6,17 @@
  * these ran for minutes or until the heap was exhausted.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 // The front door: the pagetable, caches, gic and firmware layers' passes run on every parse.
 import { parseScenario } from '../../simulator';
 import { prepareModel } from '../../simulator/engine/prepare';
 import {
+  byteSize,
+  count,
+  DEFAULT_MAX_STEPS,
+  MAX_PES,
+  MAX_SUGGESTION_COMPARISONS,
   MAX_BLOCK_BYTES,
   MAX_CACHE_BYTES,
   MAX_CACHE_LINES,
@@ -23,6 +30,11 @@ import {
   MAX_TABLE_DESCRIPTORS,
 } from '../../simulator/scenario/limits';
 import type { ScenarioModel } from '../../simulator/scenario/model';
+import { BOUNDS_CHECK_INTERVAL, DEFAULT_RUN_TIMEOUT_SECONDS, MAX_RUN_TIMEOUT_SECONDS, MAX_TOUCHED_PAGES, RECORDS_KEPT_FIRST, RECORDS_KEPT_LAST } from '../../simulator/engine/bounds';
+import { CALL_LOG_LIMIT } from '../../simulator/firmware/firmware';
+import { MAX_DEMO_FILES } from '../../simulator/cli/commands';
+import { MAX_EXPRESSION_CHARS, MAX_EXPRESSION_DEPTH } from '../../simulator/isa/expr';
+import { repoRoot } from '../engine/helpers';
 import { at, diags, errors, src } from './helpers';
 
 /** Parse and build (pagetable, ffa_descriptor) as `armscope check` does. */
@@ -317,5 +329,45 @@ describe('scenario limits: work linear in the number of blocks (hang guards)', f
     const elAccess = m.diagnostics.filter((d) => d.rule === 'el-access');
     assert.equal(elAccess.length, 1);
     assert.equal(elAccess[0].range.start.line, 2 * n + 2);
+  });
+});
+
+describe('docs/limits.md quotes the bounds the code enforces', () => {
+  const doc = readFileSync(join(repoRoot(), 'docs', 'limits.md'), 'utf8');
+  const rows: [string, string][] = [
+    ['| file size |', `${count(MAX_SCENARIO_CHARS)} characters (${byteSize(MAX_SCENARIO_CHARS)})`],
+    ['| lines |', count(MAX_SCENARIO_LINES)],
+    ['| diagnostics per file |', count(MAX_DIAGNOSTICS)],
+    ['| expression text |', `${count(MAX_EXPRESSION_CHARS)} characters`],
+    ['| expression nesting', `${MAX_EXPRESSION_DEPTH} deep`],
+    ['| "did you mean"', `${count(MAX_SUGGESTION_COMPARISONS)} candidate comparisons`],
+    ['| PEs (`pes`) |', String(MAX_PES)],
+    ['| clusters (', `${MAX_PES}, numbered 0 to ${MAX_PES - 1}`],
+    ['| memory regions', count(MAX_MEMORY_REGIONS)],
+    ['| devices (', count(MAX_DEVICES)],
+    ['| `max_steps` |', `${count(MAX_STEPS_LIMIT)} (default ${count(DEFAULT_MAX_STEPS)})`],
+    ['| bytes of one `code`/`data` block', byteSize(MAX_BLOCK_BYTES)],
+    ['| bytes of all blocks together |', byteSize(MAX_IMAGE_BYTES)],
+    ['| `.fill` repeat count |', count(MAX_BLOCK_BYTES)],
+    ['| size of one cache', `64 bytes to ${byteSize(MAX_CACHE_BYTES)}`],
+    ['| lines of the whole hierarchy', count(MAX_CACHE_LINES)],
+    ['| descriptors one `pagetable` block generates', count(MAX_TABLE_DESCRIPTORS)],
+    ['| steps (', count(MAX_STEPS_LIMIT)],
+    ['| physical memory a run holds', `${count(MAX_TOUCHED_PAGES)} pages (${(MAX_TOUCHED_PAGES * 4) / 1024} MiB)`],
+    ['| wall-clock time', `default ${DEFAULT_RUN_TIMEOUT_SECONDS}, at most ${count(MAX_RUN_TIMEOUT_SECONDS)}`],
+    ['| exception, fault and finding records kept |', `the first ${count(RECORDS_KEPT_FIRST)} and the last ${count(RECORDS_KEPT_LAST)} to ${count(2 * RECORDS_KEPT_LAST)}`],
+    ['| built-in firmware call log |', `the last ${CALL_LOG_LIMIT} calls`],
+    ['| `demo DIR` |', `${count(MAX_DEMO_FILES)} scenario files`],
+  ];
+  for (const [row, value] of rows) {
+    it(`${row.replace(/^\| /, '')} … ${value}`, () => {
+      const line = doc.split('\n').find((l) => l.startsWith(row));
+      assert.ok(line, `no row starting '${row}'`);
+      assert.ok(line.includes(value), `the row says: ${line}`);
+    });
+  }
+
+  it('the run bounds are checked as often as the page says', () => {
+    assert.ok(doc.includes(`checked every ${count(BOUNDS_CHECK_INTERVAL)} steps`));
   });
 });
