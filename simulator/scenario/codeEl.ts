@@ -10,6 +10,7 @@
  * make (EL2 code that ERETs to EL1 code in the same block).
  */
 import type { CodeBlock, ExceptionLevel, PeDecl, ValueExpr } from './model';
+import { lowerBound } from '../util/search';
 
 /** Value of an expression (undefined when unknown), and the address extent [lo, hi] of a block. */
 export interface ElInputs {
@@ -63,15 +64,8 @@ function elHints(inputs: ElInputs): ElHint[] {
 
 /** The best hint inside [lo, hi]: the highest EL, the first considered among equals. */
 function bestIn(hints: readonly ElHint[], lo: bigint, hi: bigint): CodeEl | undefined {
-  let a = 0;
-  let b = hints.length;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (hints[mid].at < lo) a = mid + 1;
-    else b = mid;
-  }
   let best: ElHint | undefined;
-  for (let i = a; i < hints.length && hints[i].at <= hi; i++) {
+  for (let i = lowerBound(hints, (h) => h.at < lo); i < hints.length && hints[i].at <= hi; i++) {
     const h = hints[i];
     if (best === undefined || h.el > best.el || (h.el === best.el && h.order < best.order)) best = h;
   }

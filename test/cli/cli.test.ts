@@ -1,51 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { esrSummary } from '../../simulator/arch';
-import { runCli } from '../../simulator/cli/commands';
-import { repoRoot } from '../engine/helpers';
-
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[], cwd = repoRoot()): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'armscope-cli-'));
-function scenarioFile(name: string, text: string): string {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-const PASSING = `scenario "tiny"
-system {
-  pes 1
-  memory ram at 0x8000_0000 size 0x1000
-}
-pe 0 {
-  el 1
-  entry start
-}
-code at 0x8000_0000 {
-start:
-    mov   x1, #3
-    hlt   #0
-}
-expect {
-  pe 0 x1 == 3
-  halted pe 0
-}
-`;
+import { cli, PASSING, scenarioFile, tmp } from './helpers';
 
 /** The `armscope run --json` fields these tests read (simulator/engine/report.ts `reportToJson`). */
 interface RunJson {

@@ -94,22 +94,21 @@ describe('run bounds: steps, memory and wall-clock time (issue #10 item 16)', fu
     assert.equal(m.options.maxSteps, MAX_STEPS_LIMIT);
   });
 
-  it('a run that touches a new 4 KB page of a 2^48-byte region every step stops at the page bound and says so', () => {
-    const text = `system {
-  memory ram at 0 size 0x1_0000_0000_0000
+  /** One PE running `code` at 0x8000_0000 in a region of `ramSize` bytes, with the largest step budget. */
+  const longRun = (ramSize: string, code: string): string => `system {
+  memory ram at ${ramSize === '0x1000' ? '0x8000_0000' : '0'} size ${ramSize}
   cache_model off
   max_steps ${MAX_STEPS_LIMIT}
 }
 pe 0 { entry start }
 code at 0x8000_0000 {
 start:
-    mov   x1, #0x1_0000_0000
-1:  str   x0, [x1]
-    add   x1, x1, #4096
-    b     1b
+${code}
 }
 `;
-    const r = runScenario(model(text));
+
+  it('a run that touches a new 4 KB page of a 2^48-byte region every step stops at the page bound and says so', () => {
+    const r = runScenario(model(longRun('0x1_0000_0000_0000', '    mov   x1, #0x1_0000_0000\n1:  str   x0, [x1]\n    add   x1, x1, #4096\n    b     1b')));
     assert.equal(r.stop.kind, 'memory');
     assert.match(r.stop.reason, /^stopped: the run touched 16,\d{3} pages of physical memory \(the limit is 16,384 pages, 64 MiB\)$/);
     // Checked every 4,096 steps: at most that many pages past the bound (each step stores to one new page).
@@ -117,18 +116,7 @@ start:
   });
 
   it('a timeout stops a run that would take minutes, with kind `timeout`', () => {
-    const text = `system {
-  memory ram at 0x8000_0000 size 0x1000
-  cache_model off
-  max_steps ${MAX_STEPS_LIMIT}
-}
-pe 0 { entry start }
-code at 0x8000_0000 {
-start:
-    b     start
-}
-`;
-    const r = runScenario(model(text), { timeoutMs: 1 });
+    const r = runScenario(model(longRun('0x1000', '    b     start')), { timeoutMs: 1 });
     assert.equal(r.stop.kind, 'timeout');
     assert.equal(r.stop.reason, 'stopped: wall-clock timeout of 1 ms reached');
     assert.ok(r.steps < MAX_STEPS_LIMIT);

@@ -17,6 +17,7 @@ import { predefinedSymbol, registerBlockKeyword, registerPredefinedSymbol, regis
 import type { Diagnostic, GenericBlock, RelatedLocation, ScenarioModel, SourceRange } from '../../scenario/model';
 import { count, MAX_TABLE_DESCRIPTORS } from '../../scenario/limits';
 import { hex } from '../../util/hex';
+import { lowerBound } from '../../util/search';
 import { stage1Geometry, stage1Leaf, stage2Geometry, stage2Leaf, TableBuilder, TableBuildError, type LeafBits } from './builder';
 
 registerBlockKeyword('pagetable');
@@ -341,7 +342,7 @@ export function buildPageTables(model: ScenarioModel): { tables: BuiltPageTable[
         );
         continue;
       }
-      const at = insertionPoint(mapped, m.ia);
+      const at = lowerBound(mapped, (x) => x.start < m.ia);
       const clash = [mapped[at - 1], mapped[at]].find((x) => x !== undefined && m.ia < x.end && x.start < m.ia + m.size);
       if (clash) {
         rd.error(m.range, `map overlaps an earlier map of ${spec.name} (input ${hex(Math.max(m.ia, clash.start))})`, 'pagetable-overlap', [
@@ -386,18 +387,6 @@ export function buildPageTables(model: ScenarioModel): { tables: BuiltPageTable[
     }
   }
   return { tables, diagnostics: rd.diagnostics };
-}
-
-/** Index of the first map in `sorted` (disjoint, by start) that starts at or after `ia`. */
-function insertionPoint(sorted: readonly { start: number }[], ia: number): number {
-  let a = 0;
-  let b = sorted.length;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (sorted[mid].start < ia) a = mid + 1;
-    else b = mid;
-  }
-  return a;
 }
 
 /** Source line of each descriptor write (for the memory image's line map). */
