@@ -71,10 +71,12 @@ describe('cli limits: inputs it refuses (issue #10 item 15)', function () {
   });
 
   it('check goes on past an unreadable file and exits 2', () => {
-    const good = file('ok.armscope', PASSING);
-    const r = cli(['check', join(tmp, 'nope.armscope'), good]);
+    const next = file('next.armscope', PASSING.replace('entry start', 'entry nowhere'));
+    const r = cli(['check', join(tmp, 'nope.armscope'), next]);
     assert.equal(r.code, 2);
     assert.match(r.err, /nope\.armscope: no such file$/);
+    // The file after it was still checked.
+    assert.match(r.out, /next\.armscope:8:\d+: error: .*nowhere/);
   });
 });
 
