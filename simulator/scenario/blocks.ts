@@ -44,13 +44,11 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
   const blocks: RawBlock[] = [];
   const n = tokens.length;
 
-  // Index of the last token on each token's line (computed lazily per line start).
-  const lineEndIndex = (i: number): number => {
-    const line = tokens[i].line;
-    let j = i;
-    while (j + 1 < n && tokens[j + 1].line === line) j++;
-    return j;
-  };
+  // Index of the last token on each token's line, computed once: a line of many statements (`[[[…{…}-…`)
+  // asks for it once per statement, and a scan per question was quadratic in the line's length.
+  const lineEnd = new Int32Array(n);
+  for (let k = n - 1; k >= 0; k--) lineEnd[k] = k + 1 < n && tokens[k + 1].line === tokens[k].line ? lineEnd[k + 1] : k;
+  const lineEndIndex = (i: number): number => lineEnd[i];
 
   /** Does the line starting at token i begin a new top-level statement? */
   const startsTopStatement = (i: number): boolean => {

@@ -6,7 +6,7 @@
  * it blocked forever).
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, openSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_SCENARIO_CHARS } from '../../simulator/scenario/limits';
@@ -77,6 +77,21 @@ describe('cli limits: inputs it refuses (issue #10 item 15)', function () {
     assert.match(r.err, /nope\.armscope: no such file$/);
     // The file after it was still checked.
     assert.match(r.out, /next\.armscope:8:\d+: error: .*nowhere/);
+  });
+});
+
+describe('cli limits: output', function () {
+  this.timeout(60_000);
+
+  it('a reader that closes the pipe early (`| head -1`) ends the CLI quietly, without a stack trace', async () => {
+    const many = file('many.armscope', Array(3000).fill('system { pes 1 }').join('\n'));
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'check', many], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    assert.equal(stderr, '');
+    assert.ok(status === 0 || status === 2, `exit status ${status}`);
   });
 });
 

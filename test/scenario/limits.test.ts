@@ -314,6 +314,12 @@ describe('scenario limits: file size and lines', () => {
 describe('scenario limits: work linear in the number of blocks (hang guards)', function () {
   this.timeout(60_000);
 
+  it('one line of 100,000 statements is split in one pass (found by the fuzzer: the line end was searched per statement)', () => {
+    const m = check('- { } '.repeat(100_000));
+    assert.equal(m.diagnostics.length, MAX_DIAGNOSTICS + 1);
+    assert.equal(m.diagnostics[1].range.start.col, 6);
+  });
+
   it('a chain of constants written last-first resolves in one evaluation each (was 20,000²/2)', () => {
     const n = MAX_SCENARIO_LINES - 1;
     const m = check(Array.from({ length: n }, (_, i) => `const C${i} = ${i === n - 1 ? '1' : `C${i + 1} + 1`}`).join('\n'));
