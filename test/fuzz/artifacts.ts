@@ -10,6 +10,8 @@ import { repoRoot } from '../engine/helpers';
 export class Findings {
   readonly crashes: string[] = [];
   readonly hangs: string[] = [];
+  /** Inputs handled, but slower than the campaign's goal: saved to look at, not failures. */
+  readonly slow: string[] = [];
   private readonly dir: string;
 
   constructor(campaign: string) {
@@ -17,11 +19,13 @@ export class Findings {
   }
 
   /** Save the input and record one report line. */
-  add(kind: 'crash' | 'hang', what: string, input: string, ext: string): void {
-    const list = kind === 'crash' ? this.crashes : this.hangs;
+  add(kind: 'crash' | 'hang' | 'slow', what: string, input: string, ext: string): string {
+    const list = kind === 'crash' ? this.crashes : kind === 'hang' ? this.hangs : this.slow;
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `${kind}-${list.length + 1}.${ext}`);
     writeFileSync(file, input);
-    list.push(`${what.split('\n')[0].slice(0, 300)} (input: ${file})`);
+    const line = `${what.split('\n')[0].slice(0, 300)} (input: ${file})`;
+    list.push(line);
+    return line;
   }
 }

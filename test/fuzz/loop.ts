@@ -42,13 +42,13 @@ export async function runIsolated<T>(c: IsolatedCampaign<T>, { seed, deadline, l
         const v = await isolated.check(input);
         const ms = Date.now() - t0;
         inputs++;
-        const keep = (kind: 'crash' | 'hang', detail: string): void => {
+        const keep = (kind: 'crash' | 'hang' | 'slow', detail: string): string => {
           const { text, ext } = c.save(input);
-          findings.add(kind, detail, text, ext);
+          return findings.add(kind, detail, text, ext);
         };
         if (v.kind === 'problem' || v.kind === 'crash') keep('crash', v.detail);
         else if (v.kind === 'hang') keep('hang', `no answer within ${c.hangMs / 1000} s`);
-        else if (c.slowMs !== undefined && ms > c.slowMs) log(`${c.name}: slow input (${ms} ms; batch seed ${seed + batch})`);
+        else if (c.slowMs !== undefined && ms > c.slowMs) log(`${c.name}: slow input: ${keep('slow', `${ms} ms`)}`);
         const more = c.extra?.(input, inputs);
         if (more) keep(more.kind, more.detail);
         if (Date.now() - lastLog > 60_000) {
