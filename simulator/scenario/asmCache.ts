@@ -96,9 +96,7 @@ export function instrAtLine(rec: AsmRecord, line: number): Instr | undefined {
   rec.atLine ??= new Map();
   let copy = rec.atLine.get(line);
   if (copy === undefined) {
-    // Instruction closures never use `this` (isa/instr.ts: one closure per instruction): the copy may share exec.
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    copy = { mnemonic: i.mnemonic, text: i.text, encoding: i.encoding, line, exec: i.exec };
+    copy = { mnemonic: i.mnemonic, text: i.text, encoding: i.encoding, line, exec: i.exec, flow: i.flow, iss: i.iss };
     rec.atLine.set(line, copy);
   }
   return copy;
