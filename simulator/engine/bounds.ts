@@ -12,7 +12,7 @@
  * were made, so a replay (time travel) keeps the same ones.
  */
 import { count } from '../scenario/limits';
-import type { Snapshottable } from './snapshot';
+import type { Snapshottable } from '../component/state';
 
 /** Records of each kind kept from the start of a run. */
 export const RECORDS_KEPT_FIRST = 1_000;

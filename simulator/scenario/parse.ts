@@ -1,5 +1,9 @@
 /**
- * `parseScenario(text, file)`: scenario text → ScenarioModel.
+ * `parseScenario(text, { file, language })`: scenario text → ScenarioModel.
+ * The language (keywords.ts) says which extension blocks, settings, symbols
+ * and checks exist; it is required here, so what a parse accepts never
+ * depends on what the caller imported (tools use the simulator's front door,
+ * simulator/index.ts, whose default is the full language).
  *
  * Never throws. Every problem becomes a Diagnostic with an exact 0-based range
  * and a rule id; the model is as complete as the text allows (a file with
@@ -17,7 +21,7 @@ import { capDiagnostics, Reporter, spanRange, tokRange } from './diagnostics';
 import { byteSize, count, MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { interpretEvent, type PeMention } from './eventDecl';
 import { interpretExpect, type RegisterMention } from './expectBlock';
-import { isExtensionBlock, scenarioPasses } from './keywords';
+import type { ScenarioLanguage } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
 import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
 import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
@@ -32,6 +36,10 @@ import type { Assembler } from '../isa/instr';
 import { defaultAssembler } from './assembler';
 
 export interface ParseOptions {
+  /** Name of the file the text comes from (default `<input>`). */
+  file?: string;
+  /** The language to parse (required by this module's `parseScenario`; the front door defaults to the full language). */
+  language?: ScenarioLanguage;
   /** The A64 assembler (defaults to `isa`'s `assembleLine`). */
   assembler?: Assembler;
   /** Skip semantic checks (tests of the syntax layer). */
@@ -58,9 +66,11 @@ export function emptyModel(file: string, text: string): ScenarioModel {
   };
 }
 
-export function parseScenario(text: string, file = '<input>', options: ParseOptions = {}): ScenarioModel {
+/** Parse a scenario in `options.language` (CORE_LANGUAGE for the core alone). */
+export function parseScenario(text: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
+  const language = options.language;
   const src = typeof text === 'string' ? text : String(text);
-  const model = emptyModel(file, src);
+  const model = emptyModel(options.file ?? '<input>', src);
   const tooLarge = sizeProblem(src);
   if (tooLarge !== undefined) {
     // Not read at all: every later phase is linear or better, but not on a file of any size (docs/limits.md).
@@ -69,7 +79,7 @@ export function parseScenario(text: string, file = '<input>', options: ParseOpti
   }
   const rep = new Reporter();
   try {
-    run(model, src, rep, options);
+    run(model, src, rep, options, language);
   } catch (e) {
     rep.error(
       { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -78,9 +88,9 @@ export function parseScenario(text: string, file = '<input>', options: ParseOpti
     );
   }
   model.diagnostics = rep.list;
-  for (const [name, pass] of scenarioPasses()) {
+  for (const [name, pass] of language.passes()) {
     try {
-      pass(model);
+      pass(model, language);
     } catch (e) {
       model.diagnostics.push({
         range: { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -107,11 +117,12 @@ function sizeProblem(text: string): string | undefined {
   return undefined;
 }
 
-function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions): void {
+function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage): void {
   const lexed = lex(text);
   rep.list.push(...lexed.diagnostics);
   const st: ParseState = {
     model,
+    language,
     rep,
     clean: lexed.clean,
     refs: model.refs ?? [],
@@ -123,7 +134,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
     peEls: new Map(),
   };
   model.refs = st.refs;
-  const blocks = splitBlocks(lexed.tokens, rep);
+  const blocks = splitBlocks(lexed.tokens, rep, language);
 
   const sysExtras: SystemExtras = { clusterMaps: [], seen: new Map() };
   const peHeaders: PeHeaderInfo[] = [];
@@ -158,7 +169,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
           interpretExpect(st, b, peMentions, regMentions);
           break;
         default:
-          if (isExtensionBlock(kw)) model.blocks.push(genericBlock(b));
+          if (language.isExtensionBlock(kw)) model.blocks.push(genericBlock(b));
       }
     });
   }
