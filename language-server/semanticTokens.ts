@@ -3,7 +3,7 @@
  * (label definitions, mnemonics, symbols) and the register table — so the
  * editor colours what the parser understood, not what a regex guessed.
  */
-import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver/node';
+import type { SemanticTokens, SemanticTokensDelta, SemanticTokensEdit, SemanticTokensLegend } from 'vscode-languageserver/node';
 import { findRegister } from '../simulator/arch/registers';
 import { CORE_SYSTEM_SETTINGS, PE_SETTINGS, isTopKeyword } from '../simulator/scenario/keywords';
 import type { Analysis } from './analysis';
@@ -87,4 +87,43 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
     else if (isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) push(t.line, t.col, len, 'keyword');
   }
   return { data };
+}
+
+/**
+ * `semanticTokens/full` and `semanticTokens/full/delta`: the last tokens sent
+ * per document, with a result id; a delta request for that id gets one edit
+ * (the differing middle of the two arrays) instead of the whole array.
+ */
+export class SemanticTokenStore {
+  private readonly last = new Map<string, { resultId: string; data: number[] }>();
+  private counter = 0;
+
+  full(a: Analysis): SemanticTokens {
+    const data = provideSemanticTokens(a).data;
+    const resultId = String(++this.counter);
+    this.last.set(a.uri, { resultId, data });
+    return { resultId, data };
+  }
+
+  delta(a: Analysis, previousResultId: string): SemanticTokens | SemanticTokensDelta {
+    const prev = this.last.get(a.uri);
+    if (!prev || prev.resultId !== previousResultId) return this.full(a);
+    const next = this.full(a);
+    return { resultId: next.resultId, edits: tokenEdits(prev.data, next.data) };
+  }
+
+  forget(uri: string): void {
+    this.last.delete(uri);
+  }
+}
+
+/** The edits turning `before` into `after`: at most one, replacing what lies between the common prefix and suffix. */
+export function tokenEdits(before: readonly number[], after: readonly number[]): SemanticTokensEdit[] {
+  let start = 0;
+  const min = Math.min(before.length, after.length);
+  while (start < min && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < min - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  if (start === before.length && start === after.length) return [];
+  return [{ start, deleteCount: before.length - start - end, data: after.slice(start, after.length - end) }];
 }

@@ -14,6 +14,12 @@ import './cache/scenarioPass';
 import './gic/config';
 import './firmware';
 import './firmware/descriptorBlock';
+import { CHECKER_RULES } from './checks/index';
+import { registerVocabulary } from './scenario/suggest';
+
+// The rules a `finding RULE` expectation may name: the checkers' and the firmware's (firmware/firmware.ts,
+// firmware/secureInterrupts.ts name theirs in their findings), for validation and "did you mean".
+registerVocabulary('rule', [...CHECKER_RULES, 'ffa-livelock', 'partition-isolation', 'el3-panic']);
 
 export { parseScenario, emptyModel, type ParseOptions } from './scenario/parse';
 export { loadScenario } from './scenario/load';

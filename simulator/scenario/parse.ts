@@ -18,13 +18,14 @@ import { interpretEvent, type PeMention } from './eventDecl';
 import { interpretExpect, type RegisterMention } from './expectBlock';
 import { isExtensionBlock, scenarioPasses } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
-import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
+import { checkPlacement, defineSymbol, layoutPass1, layoutPass2, type BlockLayout } from './layout';
 import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
 import { codeElOf, type CodeEl, type ElInputs } from './codeEl';
 import { interpretPe, type PeHeaderInfo } from './peBlock';
 import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } from './state';
 import { defaultSystem, finishSystem, interpretSystem, type SystemExtras } from './systemBlock';
 import { checkScenario } from './check';
+import { attachSuggestions } from './suggest';
 import { hex } from '../util/hex';
 import type { Assembler } from '../isa/instr';
 import { defaultAssembler } from './assembler';
@@ -57,11 +58,24 @@ export function emptyModel(file: string, text: string): ScenarioModel {
 }
 
 export function parseScenario(text: string, file = '<input>', options: ParseOptions = {}): ScenarioModel {
+  return parseWithInternals(text, file, options).model;
+}
+
+/** What a parse keeps besides the model, for an incremental re-parse of one line (document.ts, linePatch.ts). */
+export interface ParseInternals {
+  st: ParseState;
+  layouts: BlockLayout[];
+  els: Map<CodeBlock, CodeEl>;
+}
+
+/** `parseScenario`, also answering the parser's internal state (undefined after an internal error). */
+export function parseWithInternals(text: string, file = '<input>', options: ParseOptions = {}): { model: ScenarioModel; internals?: ParseInternals } {
   const src = typeof text === 'string' ? text : String(text);
   const model = emptyModel(file, src);
   const rep = new Reporter();
+  let internals: ParseInternals | undefined;
   try {
-    run(model, src, rep, options);
+    internals = run(model, src, rep, options);
   } catch (e) {
     rep.error(
       { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -82,18 +96,19 @@ export function parseScenario(text: string, file = '<input>', options: ParseOpti
       });
     }
   }
+  attachSuggestions(model);
   model.diagnostics = sortDiagnostics(model.diagnostics);
-  return model;
+  return { model, internals };
 }
 
-function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioModel['diagnostics'] {
+export function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioModel['diagnostics'] {
   return list
     .map((d, i) => ({ d, i }))
     .sort((a, b) => a.d.range.start.line - b.d.range.start.line || a.d.range.start.col - b.d.range.start.col || a.i - b.i)
     .map((x) => x.d);
 }
 
-function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions): void {
+function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions): ParseInternals {
   const lexed = lex(text);
   rep.list.push(...lexed.diagnostics);
   const st: ParseState = {
@@ -158,11 +173,13 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
   const layouts = layoutPass1(st);
   resolveConstants(st, true);
   // Re-parses (the language server on every keystroke) reuse unchanged lines' assembly (asmCache.ts).
-  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false, codeEls(st));
+  const els = codeEls(st);
+  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false, els);
 
   for (const d of st.late) applyDeferred(st, d);
   checkPlacement(st);
   if (!options.skipChecks) checkScenario(st, { peHeaders, peMentions, regMentions });
+  return { st, layouts, els };
 }
 
 /** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */
