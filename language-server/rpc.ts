@@ -114,7 +114,8 @@ export function guardLibraryMethods(shapes: Record<string, Shape<unknown>>, warn
       const shape = typeof m.method === 'string' && Object.prototype.hasOwnProperty.call(shapes, m.method) ? shapes[m.method] : undefined;
       if (shape) {
         try {
-          read(shape, m.params);
+          // Positional params reach a handler spread: one positional param is the params.
+          read(shape, Array.isArray(m.params) && m.params.length === 1 ? (m.params as unknown[])[0] : m.params);
         } catch (e) {
           const text = e instanceof Error ? e.message : String(e);
           if (m.id === undefined) {

@@ -196,8 +196,11 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
     if (doc) validate(doc);
     else connection.console.warn(`textDocument/didChange ignored: ${p.textDocument.uri} is not open`);
   });
+  const requests = registerRequests(rpc, { store, pool, settings: () => settings, settingsFrom });
+
   rpc.notification('textDocument/didClose', shape.didClose, (p) => {
     const uri = p.textDocument.uri;
+    requests.closed(uri);
     live.cancel(uri);
     cancelCheck(uri);
     store.close(uri);
@@ -205,8 +208,6 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
     published.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
-
-  registerRequests(rpc, { store, pool, settings: () => settings, settingsFrom });
 
   connection.onShutdown(() => {
     pool.dispose();

@@ -29,6 +29,13 @@ export interface PoolStats {
   completed: number;
 }
 
+export interface PoolOptions {
+  /** Heap cap of the worker (MB). */
+  heapMb?: number;
+  /** Grace after a timeout or cancel before the worker is terminated (ms). */
+  graceMs?: number;
+}
+
 export class WorkerPool {
   private worker: Worker | undefined;
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
@@ -39,10 +46,17 @@ export class WorkerPool {
   private disposed = false;
   readonly stats: PoolStats = { started: 0, terminated: 0, completed: 0 };
 
+  private readonly heapMb: number;
+  private readonly graceMs: number;
+
   constructor(
     private readonly script: string,
     private readonly log: (message: string) => void = () => undefined,
-  ) {}
+    options: PoolOptions = {},
+  ) {
+    this.heapMb = options.heapMb ?? WORKER_HEAP_MB;
+    this.graceMs = options.graceMs ?? WORKER_GRACE_MS;
+  }
 
   /** Queue a job; the promise always resolves (never rejects). */
   submit(request: JobRequest): { id: number; outcome: Promise<JobOutcome> } {
@@ -69,7 +83,7 @@ export class WorkerPool {
     }
     if (this.running?.job.id !== id) return;
     Atomics.store(this.cancelFlag, 0, id);
-    this.arm(WORKER_GRACE_MS, 'did not stop when cancelled');
+    this.arm(this.graceMs, 'did not stop when cancelled');
   }
 
   /** Jobs waiting or running. */
@@ -97,7 +111,7 @@ export class WorkerPool {
     }
     this.running = next;
     Atomics.store(this.cancelFlag, 0, 0);
-    this.arm(next.job.timeoutMs + WORKER_GRACE_MS, `ran past its ${next.job.timeoutMs / 1000} s limit`);
+    this.arm(next.job.timeoutMs + this.graceMs, `ran past its ${next.job.timeoutMs / 1000} s limit`);
     worker.postMessage(next.job);
   }
 
@@ -144,10 +158,13 @@ export class WorkerPool {
     try {
       w = new Worker(this.script, {
         workerData: { cancel: this.cancelFlag },
-        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+        resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+        // The worker's output must never reach the server's stdout (the LSP channel): it goes to the log.
         stdout: true,
         stderr: true,
       });
+      w.stdout.on('data', (d: Buffer) => this.log(`background worker: ${d.toString().trimEnd()}`));
+      w.stderr.on('data', (d: Buffer) => this.log(`background worker: ${d.toString().trimEnd()}`));
     } catch (e) {
       this.log(`background worker failed to start: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -159,7 +176,7 @@ export class WorkerPool {
     });
     w.on('error', (e: Error & { code?: string }) => {
       // ERR_WORKER_OUT_OF_MEMORY: the heap cap. Anything else: a bug, reported with its message.
-      const message = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `stopped: it needed more than ${WORKER_HEAP_MB} MB of memory` : `the background worker failed: ${e.message}`;
+      const message = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `stopped: it needed more than ${this.heapMb} MB of memory` : `the background worker failed: ${e.message}`;
       this.log(message);
       if (this.worker === w) this.worker = undefined;
       this.finish({ kind: 'error', message });
