@@ -91,7 +91,10 @@ export class DocumentStore {
   analysis(uri: string): Analysis | undefined {
     const doc = this.docs.get(uri);
     if (!doc || doc.size !== 'analysed' || !doc.scenario || !doc.text) return undefined;
-    if (doc.analysis?.version !== doc.version) doc.analysis = new Analysis(uri, doc.version, doc.scenario.text, doc.scenario.model);
+    if (doc.analysis?.version !== doc.version) {
+      const s = doc.scenario;
+      doc.analysis = new Analysis(uri, doc.version, s.text, s.model, { tokens: s.tokens, blocks: s.blocks });
+    }
     return doc.analysis;
   }
 

@@ -12,7 +12,7 @@ export const MAX_URI_LENGTH = 4_096;
 export const MAX_POSITION = 2_147_483_647;
 
 /** Documents above this many lines are not analysed on the server's main thread. */
-export const MAX_ANALYSED_LINES = 50_000;
+export const MAX_ANALYSED_LINES = 60_000;
 
 /** Documents above this many characters are not analysed on the server's main thread. */
 export const MAX_ANALYSED_CHARS = 4 * 1024 * 1024;

@@ -61,7 +61,7 @@ export class WorkerPool {
   /** Queue a job; the promise always resolves (never rejects). */
   submit(request: JobRequest): { id: number; outcome: Promise<JobOutcome> } {
     const id = this.nextId++;
-    const job = { ...request, id } as Job;
+    const job: Job = { ...request, id };
     if (this.disposed) return { id, outcome: Promise.resolve({ kind: 'cancelled' }) };
     const outcome = new Promise<JobOutcome>((resolve) => {
       this.queue.push({ job, resolve });

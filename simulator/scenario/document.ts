@@ -15,6 +15,8 @@
  * Every path gives the model `parseScenario(text, file)` gives
  * (test/lsp/incremental.test.ts: random edits, compared field by field).
  */
+import type { RawBlock } from './blocks';
+import type { Token } from './lexer';
 import { patchLine } from './linePatch';
 import type { ScenarioModel } from './model';
 import { parseWithInternals, type ParseInternals, type ParseOptions } from './parse';
@@ -64,16 +66,18 @@ export function changedLines(before: string, after: string): LineChange {
   return { first, lastOld, lastNew, oldLines, newLines };
 }
 
-function lineRange(text: string, first: number, last: number): string[] {
+/** Lines [first, last] of `text`, and the offset where the first one starts. */
+function lineRange(text: string, first: number, last: number): { lines: string[]; offset: number } {
   let start = 0;
   for (let k = 0; k < first; k++) start = text.indexOf('\n', start) + 1;
+  const offset = start;
   const out: string[] = [];
   for (let k = first; k <= last; k++) {
     const end = text.indexOf('\n', start);
     out.push(end < 0 ? text.slice(start) : text.slice(start, end));
     start = end + 1;
   }
-  return out;
+  return { lines: out, offset };
 }
 
 /** A line that holds no token: blank, or a `//` comment without block-comment delimiters. */
@@ -97,6 +101,22 @@ export class ScenarioDocument {
     return this.current;
   }
 
+  /**
+   * The lexer's tokens and the top-level blocks of the current text (after
+   * `model`; undefined when the last parse failed internally). A line patch
+   * keeps them current; the blocks carry their keyword, header, braces and
+   * range, not their body statements.
+   */
+  get tokens(): Token[] | undefined {
+    void this.model;
+    return this.built?.internals?.tokens;
+  }
+
+  get blocks(): RawBlock[] | undefined {
+    void this.model;
+    return this.built?.internals?.blocks;
+  }
+
   /** Replace the text (the model follows on first use). */
   setText(text: string): void {
     this.current = text;
@@ -107,8 +127,11 @@ export class ScenarioDocument {
     const b = this.built;
     if (b && b.text === this.current) return b.model;
     if (b && this.update(b)) return b.model;
+    // The old model goes before the new one is built: one model in memory at a time.
+    this.built = undefined;
     this.stats.parses++;
     const { model, internals } = parseWithInternals(this.current, this.file, this.options);
+    if (internals) keepOnlyWhatPatchesRead(internals);
     this.built = { text: this.current, model, internals, lastLine: lastUsedLine(model) };
     return model;
   }
@@ -116,19 +139,51 @@ export class ScenarioDocument {
   /** Apply the edit from `b.text` to the current text in place; false when a full parse is needed. */
   private update(b: NonNullable<ScenarioDocument['built']>): boolean {
     const c = changedLines(b.text, this.current);
-    const before = lineRange(b.text, c.first, c.lastOld);
-    const after = lineRange(this.current, c.first, c.lastNew);
+    const before = lineRange(b.text, c.first, c.lastOld).lines;
+    const { lines: after, offset } = lineRange(this.current, c.first, c.lastNew);
+    const charDelta = this.current.length - b.text.length;
     if (before.every(isQuiet) && after.every(isQuiet) && (c.oldLines === c.newLines || c.first > b.lastLine)) {
+      if (b.internals) shiftOffsets(b.internals.tokens, c.lastOld, charDelta);
       b.model.text = this.current;
       b.text = this.current;
       this.stats.unchanged++;
       return true;
     }
     if (c.oldLines !== c.newLines || c.first !== c.lastOld || !b.internals || this.options.assembler !== undefined) return false;
-    if (!patchLine(b.model, b.internals, c.first, before[0], after[0], this.current, this.options.cache !== false)) return false;
+    if (!patchLine(b.model, b.internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) return false;
+    shiftOffsets(b.internals.tokens, c.first, charDelta);
     b.text = this.current;
     this.stats.patchedLines++;
     return true;
+  }
+}
+
+const NO_OPERANDS: Token[][] = [];
+
+/**
+ * Release the parts of a parse's internals that a line patch never reads
+ * (they are a third of its memory): statement tokens inside block bodies and
+ * the operand tokens of each assembled line (patchLine lexes the lines it
+ * replaces again).
+ */
+function keepOnlyWhatPatchesRead(internals: ParseInternals): void {
+  internals.blocks = internals.blocks.map((b) => ({ ...b, body: [] }));
+  for (const ci of internals.st.code) for (const li of ci.lines) li.operandTokens = NO_OPERANDS;
+}
+
+/** Move the text offsets of the tokens after line `line` by `delta` characters (their lines and columns stay). */
+function shiftOffsets(tokens: Token[], line: number, delta: number): void {
+  if (delta === 0) return;
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].line <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < tokens.length; k++) {
+    tokens[k].start += delta;
+    tokens[k].end += delta;
   }
 }
 

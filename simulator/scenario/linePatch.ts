@@ -19,7 +19,7 @@
 import { splitStatements } from './blocks';
 import { splitAsmLine } from './codeBlock';
 import { Reporter } from './diagnostics';
-import { lex } from './lexer';
+import { lex, type Token } from './lexer';
 import { layoutPass2, type BlockLayout } from './layout';
 import type { AsmLine, Diagnostic, Program, ScenarioModel, SymbolRef } from './model';
 import { sortDiagnostics, type ParseInternals } from './parse';
@@ -31,12 +31,12 @@ import { defaultAssembler } from './assembler';
 const STRUCTURAL = /[{}";=]|\/\*|\*\//;
 const LOCAL_LABEL_REF = /^[0-9]+[bf]$/;
 
-/** A statement the patch may replace: one instruction, no label, no literal, no local-label reference, on one line. */
-function plainInstruction(li: LineInternals, line: number): boolean {
+/** A statement the patch may replace: one instruction, no label, no literal, no local-label reference (among `tokens`), on one line. */
+function plainInstruction(li: LineInternals, line: number, tokens: readonly Token[]): boolean {
   const asm = li.asm;
   if (asm.labels.length > 0 || asm.mnemonic === undefined || asm.mnemonic.startsWith('.')) return false;
   if (asm.range.start.line !== line || asm.range.end.line !== line) return false;
-  return li.operandTokens.every((toks) => toks.every((t) => !(t.kind === 'ident' && LOCAL_LABEL_REF.test(t.text))));
+  return tokens.every((t) => !(t.kind === 'ident' && LOCAL_LABEL_REF.test(t.text)));
 }
 
 function sameLine(r: { start: { line: number } }, line: number): boolean {
@@ -110,12 +110,27 @@ function refSplice(refs: SymbolRef[], line: number, fresh: SymbolRef[]): (() => 
   return () => void refs.splice(first, count, ...fresh);
 }
 
+/** Replace the tokens of `line` in the document's token list (sorted by position) with `fresh`. */
+function spliceTokens(tokens: Token[], line: number, fresh: Token[]): void {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < tokens.length && tokens[end].line === line) end++;
+  tokens.splice(lo, end - lo, ...fresh);
+}
+
 /**
- * Re-parse line `line` of the model in place for the new line text `text`
- * (the rest of the document unchanged, same number of lines). Returns false
+ * Re-parse line `line` (starting at offset `lineStart`) of the model in place
+ * for the new line text `text` (the rest of the document unchanged, same
+ * number of lines). Returns false
  * without changing anything when the edit is not one it can apply exactly.
  */
-export function patchLine(model: ScenarioModel, internals: ParseInternals, line: number, oldText: string, text: string, newDocument: string, cacheable = true): boolean {
+export function patchLine(model: ScenarioModel, internals: ParseInternals, line: number, lineStart: number, oldText: string, text: string, newDocument: string, cacheable = true): boolean {
   if (STRUCTURAL.test(oldText) || STRUCTURAL.test(text)) return false;
   const { st, layouts, els } = internals;
   const where = locate(st, line);
@@ -123,13 +138,17 @@ export function patchLine(model: ScenarioModel, internals: ParseInternals, line:
   const { ci, index } = where;
   const old = ci.lines[index];
   const lay = layouts.find((l) => l.ci === ci);
-  if (!lay || old.asm.address === undefined || old.asm.address % 4n !== 0n || !plainInstruction(old, line)) return false;
+  if (!lay || old.asm.address === undefined || old.asm.address % 4n !== 0n || !plainInstruction(old, line, lex(oldText).tokens)) return false;
   if (st.code.some((o) => o !== ci && o.start !== undefined && o.end !== undefined && ci.start !== undefined && ci.end !== undefined && o.start < ci.end && ci.start < o.end)) return false;
 
   // The new line, lexed and split like a full parse does.
   const lexed = lex(text);
   if (lexed.diagnostics.length > 0) return false;
-  for (const t of lexed.tokens) t.line = line;
+  for (const t of lexed.tokens) {
+    t.line = line;
+    t.start += lineStart;
+    t.end += lineStart;
+  }
   const statements = splitStatements(lexed.tokens);
   if (statements.length !== 1) return false;
   const rep = new Reporter();
@@ -137,7 +156,7 @@ export function patchLine(model: ScenarioModel, internals: ParseInternals, line:
   st.clean[line] = lexed.clean[0] ?? '';
   const scratch: ParseState = { ...st, rep, refs: [], model: { ...model, program: { instrs: new Map(), chunks: [], lineOf: new Map() } } };
   const li = splitAsmLine(scratch, statements[0]);
-  if (!li || !plainInstruction(li, line)) {
+  if (!li || !plainInstruction(li, line, lexed.tokens)) {
     st.clean[line] = clean;
     return false;
   }
@@ -157,7 +176,8 @@ export function patchLine(model: ScenarioModel, internals: ParseInternals, line:
     return false;
   }
 
-  // Commit: statement, instruction, bytes, references, diagnostics.
+  // Commit: statement, instruction, bytes, references, tokens, diagnostics.
+  spliceTokens(internals.tokens, line, lexed.tokens);
   ci.lines[index] = li;
   ci.block.lines[asmIndex] = li.asm satisfies AsmLine;
   if (instr) model.program.instrs.set(pcNum, instr);

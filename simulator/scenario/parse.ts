@@ -66,6 +66,9 @@ export interface ParseInternals {
   st: ParseState;
   layouts: BlockLayout[];
   els: Map<CodeBlock, CodeEl>;
+  /** The lexer's tokens and the top-level blocks (front ends reuse them instead of lexing again). */
+  tokens: Token[];
+  blocks: RawBlock[];
 }
 
 /** `parseScenario`, also answering the parser's internal state (undefined after an internal error). */
@@ -179,7 +182,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
   for (const d of st.late) applyDeferred(st, d);
   checkPlacement(st);
   if (!options.skipChecks) checkScenario(st, { peHeaders, peMentions, regMentions });
-  return { st, layouts, els };
+  return { st, layouts, els, tokens: lexed.tokens, blocks };
 }
 
 /** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */

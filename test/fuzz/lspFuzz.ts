@@ -198,6 +198,6 @@ export async function fuzzServer(): Promise<InProcessServer> {
 /** Is the server still answering, and right? */
 export async function stillAnswers(s: InProcessServer): Promise<boolean> {
   await s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///fuzz/final.armscope', languageId: 'armscope', version: 1, text: DOC_TEXT } });
-  const h = (await s.client.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///fuzz/final.armscope' }, position: { line: 14, character: 5 } })) as { contents?: { value?: string } } | null;
+  const h = await s.client.sendRequest<{ contents?: { value?: string } } | null>('textDocument/hover', { textDocument: { uri: 'file:///fuzz/final.armscope' }, position: { line: 14, character: 5 } });
   return typeof h?.contents?.value === 'string' && h.contents.value.startsWith('**mov**');
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseScenario } from '../../simulator';
 import { ScenarioDocument, changedLines } from '../../simulator/scenario/document';
+import { lex } from '../../simulator/scenario/lexer';
 import type { ScenarioModel, SourceRange } from '../../simulator/scenario/model';
 import { syntheticScenario } from '../../bench/lsp';
 
@@ -107,6 +108,7 @@ describe('incremental model (ScenarioDocument)', function () {
             e.kind === 'typing' ? typingEdit(text, e.pick, e.col, e.insert, e.remove) : e.kind === 'comment' ? commentEdit(text, e.pick, e.insert, e.append) : applyEdit(text, e.at, e.remove, e.insert);
           doc.setText(text);
           assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')), `after edit ${JSON.stringify(e)}`);
+          assert.deepEqual(doc.tokens, lex(text).tokens, 'the tokens the editor reuses');
         }
         for (const k of ['parses', 'patchedLines', 'unchanged'] as const) paths[k] += doc.stats[k];
       }),

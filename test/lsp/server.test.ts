@@ -146,7 +146,7 @@ describe('language server over stdio', function () {
   it('hover on the register of an msr shows the value written there', async () => {
     const h = await hoverAt(BASIC.at['4']);
     assert.deepEqual(h!.range, range(18, 10, 18, 17));
-    assert.match(md(h), /\*\*HCR_EL2\*\* = `0x8000_0000` — value from line 18 `mov   x0, #0x80000000`/);
+    assert.match(md(h), /\*\*HCR_EL2\*\* = `0x8000_0000` — value from line 18 `mov {3}x0, #0x80000000`/);
   });
 
   it('hover on a system register without a known value lists its description and fields', async () => {
