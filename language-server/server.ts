@@ -172,7 +172,7 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
     };
   });
 
-  rpc.notification('initialized', shape.anyObject, async () => {
+  rpc.notification('initialized', shape.none, async () => {
     if (!canPullConfiguration) return;
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'armscope' }).catch(() => undefined);
     const before = settings;
