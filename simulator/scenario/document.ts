@@ -5,8 +5,9 @@
  * `model` compares it with the text of the last model and takes the cheapest
  * exact path:
  *
- * - only blank or `//` comment lines changed, and nothing after them moved:
- *   the model stands (its `text` updated);
+ * - only blank or `//` comment lines changed: the model stands (its `text`
+ *   updated), with what follows moved when lines were added or removed
+ *   (shift.ts);
  * - one instruction line changed in place: `patchLine` re-parses that line
  *   (linePatch.ts);
  * - anything else: a full `parseScenario`, whose line-level assembly memo
@@ -16,8 +17,9 @@
  * (test/lsp/incremental.test.ts: random edits, compared field by field).
  */
 import type { RawBlock } from './blocks';
-import type { Token } from './lexer';
+import { lex, type Token } from './lexer';
 import { patchLine } from './linePatch';
+import { firstTokenAfter, shiftLines } from './shift';
 import type { ScenarioModel } from './model';
 import { parseWithInternals, type ParseInternals, type ParseOptions } from './parse';
 
@@ -26,11 +28,17 @@ export interface DocumentStats {
   parses: number;
   /** Edits applied by re-parsing one line. */
   patchedLines: number;
-  /** Edits that left the model as it was (comments, blank lines). */
+  /** Edits that left the model as it was (comments, blank lines, nothing after them moving). */
   unchanged: number;
+  /** Edits that added or removed blank or comment lines: what follows was moved (shift.ts). */
+  shifted: number;
 }
 
-/** The lines [first, lastOld] of `before` became [first, lastNew] of `after`; the rest is equal. */
+/**
+ * Lines [first, lastOld] of `before` became lines [first, lastNew] of `after`
+ * (an empty range — last = first - 1 — for a pure insertion or deletion);
+ * every other line is equal, in order.
+ */
 interface LineChange {
   first: number;
   lastOld: number;
@@ -49,21 +57,21 @@ function countLines(text: string): number {
   return lineOf(text, text.length) + 1;
 }
 
-/** The smallest run of whole lines that differs between the two texts. */
+/** The fewest whole lines that differ: the equal lines at the start and at the end are left out. */
 export function changedLines(before: string, after: string): LineChange {
   const min = Math.min(before.length, after.length);
   let p = 0;
   while (p < min && before.charCodeAt(p) === after.charCodeAt(p)) p++;
   let s = 0;
-  while (s < min - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
-  // Whole lines: from the start of the line holding the first difference to the end of the line holding the last.
-  const first = lineOf(before, p);
+  while (s < min && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
   const oldLines = countLines(before);
   const newLines = countLines(after);
-  const tailLines = lineOf(before.slice(before.length - s), s); // complete lines in the common suffix
-  const lastOld = Math.max(first, oldLines - 1 - tailLines);
-  const lastNew = Math.max(first, newLines - 1 - tailLines);
-  return { first, lastOld, lastNew, oldLines, newLines };
+  // Lines before the one holding the first difference are equal; so are the lines that start inside the common suffix.
+  const first = lineOf(before, p);
+  let tail = 0;
+  for (let i = before.indexOf('\n', before.length - s); i >= 0; i = before.indexOf('\n', i + 1)) tail++;
+  tail = Math.min(tail, Math.min(oldLines, newLines) - first);
+  return { first, lastOld: oldLines - tail - 1, lastNew: newLines - tail - 1, oldLines, newLines };
 }
 
 /** Lines [first, last] of `text`, and the offset where the first one starts. */
@@ -87,7 +95,7 @@ const isQuiet = (l: string): boolean => NO_TOKENS.test(l) && !l.includes('/*') &
 export class ScenarioDocument {
   private current: string;
   private built: { text: string; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
-  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0 };
+  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0 };
 
   constructor(
     readonly file: string,
@@ -142,16 +150,24 @@ export class ScenarioDocument {
     const before = lineRange(b.text, c.first, c.lastOld).lines;
     const { lines: after, offset } = lineRange(this.current, c.first, c.lastNew);
     const charDelta = this.current.length - b.text.length;
-    if (before.every(isQuiet) && after.every(isQuiet) && (c.oldLines === c.newLines || c.first > b.lastLine)) {
-      if (b.internals) shiftOffsets(b.internals.tokens, c.lastOld, charDelta);
+    if (before.every(isQuiet) && after.every(isQuiet)) {
+      const lineDelta = c.newLines - c.oldLines;
+      const from = b.internals ? firstTokenAfter(b.internals.tokens, c.lastOld) : 0;
+      if (lineDelta !== 0 && c.first <= b.lastLine) {
+        // Lines with no token were added or removed before other text: move what follows.
+        const clean = after.map((l) => lex(l).clean[0] ?? '');
+        if (!b.internals || !shiftLines(b.model, b.internals, c.first, c.lastOld, lineDelta, clean)) return false;
+        b.lastLine += lineDelta;
+        this.stats.shifted++;
+      } else this.stats.unchanged++;
+      if (b.internals) shiftOffsets(b.internals.tokens, from, charDelta);
       b.model.text = this.current;
       b.text = this.current;
-      this.stats.unchanged++;
       return true;
     }
-    if (c.oldLines !== c.newLines || c.first !== c.lastOld || !b.internals || this.options.assembler !== undefined) return false;
+    if (c.first !== c.lastOld || c.first !== c.lastNew || !b.internals || this.options.assembler !== undefined) return false;
     if (!patchLine(b.model, b.internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) return false;
-    shiftOffsets(b.internals.tokens, c.first, charDelta);
+    shiftOffsets(b.internals.tokens, firstTokenAfter(b.internals.tokens, c.first), charDelta);
     b.text = this.current;
     this.stats.patchedLines++;
     return true;
@@ -171,17 +187,10 @@ function keepOnlyWhatPatchesRead(internals: ParseInternals): void {
   for (const ci of internals.st.code) for (const li of ci.lines) li.operandTokens = NO_OPERANDS;
 }
 
-/** Move the text offsets of the tokens after line `line` by `delta` characters (their lines and columns stay). */
-function shiftOffsets(tokens: Token[], line: number, delta: number): void {
+/** Move the text offsets of the tokens from index `from` on by `delta` characters (their lines and columns stay). */
+function shiftOffsets(tokens: Token[], from: number, delta: number): void {
   if (delta === 0) return;
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tokens[mid].line <= line) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo; k < tokens.length; k++) {
+  for (let k = from; k < tokens.length; k++) {
     tokens[k].start += delta;
     tokens[k].end += delta;
   }

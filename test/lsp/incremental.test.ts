@@ -67,9 +67,16 @@ function typingEdit(text: string, pick: number, col: number, insert: string, rem
   return lines.join('\n');
 }
 
-/** Typing in a comment or blank line, or appending a comment line at the end. */
-function commentEdit(text: string, pick: number, insert: string, append: boolean): string {
+/** Typing in a comment or blank line, appending a comment line at the end, adding or removing blank or comment lines anywhere. */
+function commentEdit(text: string, pick: number, insert: string, append: boolean, added = 0): string {
   if (append) return `${text}${text.endsWith('\n') ? '' : '\n'}// ${insert}\n`;
+  if (added !== 0) {
+    const ls = text.split('\n');
+    const at = pick % ls.length;
+    if (added > 0) ls.splice(at, 0, ...Array.from({ length: added }, (_, k) => (k % 2 ? '' : `  // ${insert}`)));
+    else if (/^\s*(\/\/[^*]*)?$/.test(ls[at]) && !ls[at].includes('/*')) ls.splice(at, 1);
+    return ls.join('\n');
+  }
   const lines = text.split('\n');
   const quiet = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*(\/\/.*)?$/.test(l));
   if (quiet.length === 0) return text;
@@ -81,7 +88,7 @@ function commentEdit(text: string, pick: number, insert: string, append: boolean
 const FRAGMENTS = ['x1', 'w2', '#4', ', ', ' ', 'ish', 'sy', '0x10', 'loop', 'start', 'hcr_el2', 'sctlr_el1', '[x1]', ', #8]', 'lsl #2', '=', ':', '{', '}', '//', '/*', '"', ';', '1f', '.', 'q', 'dbs'];
 
 const editArb = fc.oneof(
-  fc.record({ kind: fc.constant('comment' as const), pick: fc.nat(), insert: fc.constantFrom('x', 'note', ' ', 'later'), append: fc.boolean() }),
+  fc.record({ kind: fc.constant('comment' as const), pick: fc.nat(), insert: fc.constantFrom('x', 'note', ' ', 'later'), append: fc.boolean(), lines: fc.integer({ min: -1, max: 2 }) }),
   fc.record({ kind: fc.constant('typing' as const), pick: fc.nat(), col: fc.nat(), insert: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 4 })), remove: fc.nat({ max: 4 }) }),
   fc.record({ kind: fc.constant('anywhere' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat({ max: 12 }), insert: fc.oneof(fc.constantFrom(...FRAGMENTS, '\n', '\n// note\n', '    nop\n'), fc.string({ maxLength: 6 })) }),
 );
@@ -91,13 +98,23 @@ describe('incremental model (ScenarioDocument)', function () {
 
   it('finds the changed lines of two texts', () => {
     assert.deepEqual(changedLines('a\nb\nc', 'a\nX\nc'), { first: 1, lastOld: 1, lastNew: 1, oldLines: 3, newLines: 3 });
-    assert.deepEqual(changedLines('a\nc', 'a\nb\nc'), { first: 1, lastOld: 1, lastNew: 2, oldLines: 2, newLines: 3 });
+    assert.deepEqual(changedLines('a\nc', 'a\nb\nc'), { first: 1, lastOld: 0, lastNew: 1, oldLines: 2, newLines: 3 }, 'line 1 inserted');
     assert.deepEqual(changedLines('a\nb', 'a\nbX'), { first: 1, lastOld: 1, lastNew: 1, oldLines: 2, newLines: 2 });
-    assert.deepEqual(changedLines('a\nb\n', 'a\n'), { first: 1, lastOld: 2, lastNew: 1, oldLines: 3, newLines: 2 });
+    assert.deepEqual(changedLines('a\nb\n', 'a\n'), { first: 1, lastOld: 1, lastNew: 0, oldLines: 3, newLines: 2 }, 'line 1 deleted');
+    // Enter after an indented line: the indentation of the next line does not hide the blank line inserted.
+    assert.deepEqual(changedLines('x\n    add\ny', 'x\n    \n    add\ny'), { first: 1, lastOld: 0, lastNew: 1, oldLines: 3, newLines: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', ''), { maxLength: 6 }), fc.array(fc.constantFrom('a', 'b', ''), { maxLength: 6 }), (x, y) => {
+        const c = changedLines(x.join('\n'), y.join('\n'));
+        const [ox, oy] = [x.join('\n').split('\n'), y.join('\n').split('\n')];
+        assert.deepEqual([...ox.slice(0, c.first), ...oy.slice(c.first, c.lastNew + 1), ...ox.slice(c.lastOld + 1)], oy, 'splicing the new lines into the old gives the new text');
+      }),
+      { seed: 3, numRuns: 300 },
+    );
   });
 
   it('equals a full parse after every edit of random edit sequences (seed scenarios)', () => {
-    const paths = { parses: 0, patchedLines: 0, unchanged: 0 };
+    const paths = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0 };
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 10 }), (seed, edits) => {
         let text = SEEDS[seed];
@@ -105,17 +122,17 @@ describe('incremental model (ScenarioDocument)', function () {
         assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')));
         for (const e of edits) {
           text =
-            e.kind === 'typing' ? typingEdit(text, e.pick, e.col, e.insert, e.remove) : e.kind === 'comment' ? commentEdit(text, e.pick, e.insert, e.append) : applyEdit(text, e.at, e.remove, e.insert);
+            e.kind === 'typing' ? typingEdit(text, e.pick, e.col, e.insert, e.remove) : e.kind === 'comment' ? commentEdit(text, e.pick, e.insert, e.append, e.lines) : applyEdit(text, e.at, e.remove, e.insert);
           doc.setText(text);
           assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')), `after edit ${JSON.stringify(e)}`);
           assert.deepEqual(doc.tokens, lex(text).tokens, 'the tokens the editor reuses');
         }
-        for (const k of ['parses', 'patchedLines', 'unchanged'] as const) paths[k] += doc.stats[k];
+        for (const k of ['parses', 'patchedLines', 'unchanged', 'shifted'] as const) paths[k] += doc.stats[k];
       }),
       { numRuns: 60, seed: 20261123 },
     );
     // Every path was taken (the property is not vacuous for the fast ones).
-    assert.ok(paths.patchedLines >= 20 && paths.unchanged >= 20 && paths.parses >= 60, JSON.stringify(paths));
+    assert.ok(paths.patchedLines >= 20 && paths.unchanged >= 10 && paths.shifted >= 10 && paths.parses >= 60, JSON.stringify(paths));
   });
 
   it('re-parses one line, not the document, for a keystroke in an instruction line', () => {
@@ -132,15 +149,20 @@ describe('incremental model (ScenarioDocument)', function () {
       doc.setText(t);
       void doc.model;
     }
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0 });
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(t, '/work/big.armscope')));
     // A comment line added at the end moves nothing: no parse at all.
     doc.setText(t + '// a note\n');
     void doc.model;
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1 });
-    // A new instruction line moves every address below it: a full parse.
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0 });
+    // Enter at the end of an instruction line: what follows moves one line down, no parse.
     const ls = doc.text.split('\n');
-    ls.splice(line, 0, '    nop');
+    ls.splice(line + 1, 0, '    ');
+    doc.setText(ls.join('\n'));
+    assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 1 });
+    // An instruction typed on it moves every address below it: a full parse.
+    ls[line + 1] = '    n';
     doc.setText(ls.join('\n'));
     void doc.model;
     assert.equal(doc.stats.parses, 2);
