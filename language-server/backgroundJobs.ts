@@ -40,6 +40,7 @@ export type JobOutcome =
   /** Diagnostics of a check job. */
   | { kind: 'checked'; diagnostics: Diagnostic[]; lines: number }
   | { kind: 'cancelled' }
+  /** `message` completes "background run …": `stopped: …`, `dropped: …` or `failed: …`. */
   | { kind: 'error'; message: string };
 
 /** Steps per slice: a slice takes about a millisecond, so cancellation is honoured at once. */
@@ -75,7 +76,7 @@ export function perform(job: Job, cancelled: () => boolean): JobOutcome {
     if (cancelled()) return { kind: 'cancelled' };
     return runModel(model, job.settings, job.timeoutMs, cancelled);
   } catch (e) {
-    return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+    return { kind: 'error', message: `failed: internal error in the simulator (please report it): ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
@@ -98,7 +99,7 @@ export function workerMain(): void {
       port.postMessage(msg);
     } catch (e) {
       // A report that cannot be cloned is a bug in the report; answer with its message, never silence.
-      msg = { kind: 'result', id: job.id, outcome: { kind: 'error', message: `result not transferable: ${e instanceof Error ? e.message : String(e)}` } };
+      msg = { kind: 'result', id: job.id, outcome: { kind: 'error', message: `failed: internal error, its result cannot be sent back (please report it): ${e instanceof Error ? e.message : String(e)}` } };
       port.postMessage(msg);
     }
   });

@@ -11,7 +11,7 @@
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ScenarioDocument } from '../simulator/scenario/document';
 import { Analysis, fileOf } from './analysis';
-import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS } from './limits';
+import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
 
 export type SizeClass = 'analysed' | 'checked' | 'dropped';
 
@@ -43,7 +43,9 @@ function sizeOf(chars: number, lines: number): SizeClass {
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
 
-  open(uri: string, languageId: string, version: number, text: string): OpenDocument {
+  /** Open a document; undefined when MAX_OPEN_DOCUMENTS others are open already. */
+  open(uri: string, languageId: string, version: number, text: string): OpenDocument | undefined {
+    if (!this.docs.has(uri) && this.docs.size >= MAX_OPEN_DOCUMENTS) return undefined;
     const doc: OpenDocument = { uri, version, text: undefined, size: 'dropped', lines: 0, chars: text.length, scenario: undefined, analysis: undefined };
     this.docs.set(uri, doc);
     this.reset(doc, languageId, text);

@@ -20,6 +20,9 @@ export const MAX_ANALYSED_CHARS = 4 * 1024 * 1024;
 /** Documents above this many characters are not even checked in the background (diagnostics). */
 export const MAX_CHECKED_CHARS = 16 * 1024 * 1024;
 
+/** Documents open at once (a `didOpen` past it is ignored with a warning). */
+export const MAX_OPEN_DOCUMENTS = 1_000;
+
 /** Content changes accepted in one `didChange`. */
 export const MAX_CONTENT_CHANGES = 1_000;
 

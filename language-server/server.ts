@@ -17,7 +17,7 @@ import {
 import { fileOf } from './analysis';
 import { toLspDiagnostic } from './convert';
 import { DocumentStore, type OpenDocument } from './documents';
-import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_STEPS_LIMIT } from './limits';
+import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS, MAX_STEPS_LIMIT } from './limits';
 import { LiveRunner, type RunSettings } from './liveRun';
 import { registerRequests } from './requests';
 import { Rpc } from './rpc';
@@ -189,7 +189,9 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
 
   rpc.notification('textDocument/didOpen', shape.didOpen, (p) => {
     const td = p.textDocument;
-    validate(store.open(td.uri, td.languageId, td.version, td.text));
+    const doc = store.open(td.uri, td.languageId, td.version, td.text);
+    if (doc) validate(doc);
+    else connection.console.warn(`textDocument/didOpen ignored: ${MAX_OPEN_DOCUMENTS.toLocaleString('en-US')} documents are open already (docs/limits.md)`);
   });
   rpc.notification('textDocument/didChange', shape.didChange, (p) => {
     const doc = store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);

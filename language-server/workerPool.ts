@@ -105,7 +105,7 @@ export class WorkerPool {
     if (!next) return;
     const worker = this.ensureWorker();
     if (!worker) {
-      next.resolve({ kind: 'error', message: 'the background worker could not be started' });
+      next.resolve({ kind: 'error', message: 'failed: the background worker could not be started' });
       this.pump();
       return;
     }
@@ -176,7 +176,7 @@ export class WorkerPool {
     });
     w.on('error', (e: Error & { code?: string }) => {
       // ERR_WORKER_OUT_OF_MEMORY: the heap cap. Anything else: a bug, reported with its message.
-      const message = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `stopped: it needed more than ${this.heapMb} MB of memory` : `the background worker failed: ${e.message}`;
+      const message = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `stopped: it needed more than ${this.heapMb} MB of memory` : `failed: the background worker stopped on an error: ${e.message}`;
       this.log(message);
       if (this.worker === w) this.worker = undefined;
       this.finish({ kind: 'error', message });
@@ -184,7 +184,7 @@ export class WorkerPool {
     w.on('exit', () => {
       if (this.worker !== w) return;
       this.worker = undefined;
-      this.finish({ kind: 'error', message: 'the background worker exited' });
+      this.finish({ kind: 'error', message: 'failed: the background worker exited' });
     });
     this.worker = w;
     return w;

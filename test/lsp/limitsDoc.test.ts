@@ -16,6 +16,7 @@ const QUOTED: Record<keyof typeof limits, (v: number) => string> = {
   MAX_ANALYSED_LINES: (v) => `${grouped(v)} lines`,
   MAX_ANALYSED_CHARS: (v) => `${grouped(v)} characters`,
   MAX_CHECKED_CHARS: (v) => `${grouped(v)} characters`,
+  MAX_OPEN_DOCUMENTS: (v) => `open at once | ${grouped(v)} |`,
   MAX_CONTENT_CHANGES: (v) => `\`textDocument/didChange\` | ${grouped(v)} |`,
   MIN_TAB_SIZE: (v) => `${v} to `,
   MAX_TAB_SIZE: (v) => ` to ${v} |`,
