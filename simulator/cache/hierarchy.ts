@@ -1200,7 +1200,8 @@ export function copyInfo(l: CacheLine): CopyInfo {
   };
 }
 
-function lineView(l: CacheLine): LineCopyView {
+/** One copy as views show it (set/way, state name, attributes label, a copy of its data). */
+export function lineView(l: CacheLine): LineCopyView {
   const { set, way } = l.cache.positionOf(l);
   return {
     cache: l.cache.name,

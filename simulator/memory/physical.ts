@@ -4,6 +4,8 @@
  * Hot path: a one-entry page cache avoids the Map lookup for repeated accesses.
  */
 export const PAGE_SIZE = 4096;
+/** Physical addresses are below 2^52 (the largest PA size, FEAT_LPA: Arm ARM D8.1.6), as the scenario language bounds them. */
+export const PA_LIMIT = 2 ** 52;
 
 export class PhysicalMemory {
   private pages = new Map<number, Uint8Array>();
