@@ -11,8 +11,8 @@ import { perform, runModel } from '../../language-server/backgroundJobs';
 import { outcomeDiagnostics } from '../../language-server/liveRun';
 import { parseScenario } from '../../simulator';
 
-const SPIN = ['system {', '  pes 1', '  max_steps 1000000000', '}', 'pe 0 {', '  el 1', '  entry start', '}', 'code at 0x8000_0000 {', 'start:', '    b     start', '}', ''].join('\n');
-const settings = { maxSteps: 1_000_000_000, cacheModel: 'scenario' as const };
+const SPIN = ['system {', '  pes 1', '  max_steps 100000000', '}', 'pe 0 {', '  el 1', '  entry start', '}', 'code at 0x8000_0000 {', 'start:', '    b     start', '}', ''].join('\n');
+const settings = { maxSteps: 100_000_000, cacheModel: 'scenario' as const };
 
 describe('language server: background jobs', function () {
   this.timeout(30_000);
