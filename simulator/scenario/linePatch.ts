@@ -132,6 +132,8 @@ function spliceTokens(tokens: Token[], line: number, fresh: Token[]): void {
  */
 export function patchLine(model: ScenarioModel, internals: ParseInternals, line: number, lineStart: number, oldText: string, text: string, newDocument: string, cacheable = true): boolean {
   if (STRUCTURAL.test(oldText) || STRUCTURAL.test(text)) return false;
+  // Past the cap on diagnostics per file the list is not complete: only a full parse knows what to show.
+  if (model.diagnostics.some((d) => d.rule === 'too-many-diagnostics')) return false;
   const { st, layouts, els } = internals;
   const where = locate(st, line);
   if (!where) return false;

@@ -111,11 +111,6 @@ export function vocabulary(kind: VocabularyKind, model?: ScenarioModel): string[
   }
 }
 
-/** The closest word of `kind` to `word`. */
-export function suggestFor(kind: VocabularyKind, word: string, model?: ScenarioModel): string | undefined {
-  return closest(word, vocabulary(kind, model));
-}
-
 /** Diagnostics about an unknown name: the name is the first quoted word of the message. */
 const UNKNOWN_NAME: { test: (d: Diagnostic) => boolean; kind: VocabularyKind }[] = [
   { test: (d) => d.rule === 'unknown-instruction', kind: 'instruction' },
@@ -129,11 +124,35 @@ const DID_YOU_MEAN = /did you mean '([^']+)'\?/;
 const QUOTED = /'([^']+)'/;
 
 /**
+ * Bounds the suggestion work of one parse: `suggestion(comparisons, make)`
+ * runs `make` (which compares a word with `comparisons` candidates) while
+ * the budget lasts, then answers ''. (The parser's diagnostics collector can
+ * serve as one.)
+ */
+export interface SuggestionBudget {
+  suggestion(comparisons: number, make: () => string): string;
+}
+
+/** Candidate comparisons one parse may spend on suggestions: past it, diagnostics come without one. */
+export const MAX_SUGGESTION_COMPARISONS = 200_000;
+
+export function suggestionBudget(comparisons = MAX_SUGGESTION_COMPARISONS): SuggestionBudget {
+  let left = comparisons;
+  return {
+    suggestion(n, make) {
+      if (n > left) return '';
+      left -= n;
+      return make();
+    },
+  };
+}
+
+/**
  * Give every diagnostic about an unknown name its suggestion: the one its
  * message already names (`did you mean 'X'?`), else the closest word of its
  * kind, added to the message. Idempotent.
  */
-export function attachSuggestions(model: ScenarioModel): void {
+export function attachSuggestions(model: ScenarioModel, budget: SuggestionBudget = suggestionBudget()): void {
   for (const d of model.diagnostics) {
     if (d.suggestion !== undefined) continue;
     const named = DID_YOU_MEAN.exec(d.message);
@@ -144,8 +163,9 @@ export function attachSuggestions(model: ScenarioModel): void {
     const kind = UNKNOWN_NAME.find((k) => k.test(d))?.kind;
     const word = kind ? QUOTED.exec(d.message)?.[1] : undefined;
     if (!kind || word === undefined) continue;
-    const s = suggestFor(kind, word, model);
-    if (s === undefined) continue;
+    const words = vocabulary(kind, model);
+    const s = budget.suggestion(words.length, () => closest(word, words) ?? '');
+    if (s === '') continue;
     d.suggestion = s;
     d.message = `${d.message}; did you mean '${s}'?`;
   }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { parseScenario } from '../../simulator';
-import { attachSuggestions, closest, editDistance } from '../../simulator/scenario/suggest';
+import { attachSuggestions, closest, editDistance, suggestionBudget, vocabulary } from '../../simulator/scenario/suggest';
 import { TestClient, withMarkers } from './lspClient';
 
 const TYPOS = withMarkers(`sytem {
@@ -75,6 +75,22 @@ describe('did you mean', function () {
     attachSuggestions(m);
     assert.equal(m.diagnostics[0].suggestion, 'mismatched-attributes');
     assert.equal(m.diagnostics[0].message, "unknown rule 'mismatched-atributes'; did you mean 'mismatched-attributes'?");
+  });
+
+  it('spends a bounded number of comparisons per parse', () => {
+    const text = ['code at 0x8000_0000 {', ...Array.from({ length: 5 }, () => '    dbs   ish'), '}', ''].join('\n');
+    const m = parseScenario(text, '/w/many.armscope');
+    for (const d of m.diagnostics) {
+      if (d.rule !== 'unknown-instruction') continue;
+      d.message = "unknown instruction 'dbs'";
+      delete d.suggestion;
+    }
+    const perWord = vocabulary('instruction').length;
+    attachSuggestions(m, suggestionBudget(2 * perWord + 1));
+    assert.deepEqual(
+      m.diagnostics.filter((d) => d.rule === 'unknown-instruction').map((d) => d.suggestion),
+      ['dsb', 'dsb', undefined, undefined, undefined],
+    );
   });
 
   it('armscope check prints it', () => {
