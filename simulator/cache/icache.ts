@@ -41,6 +41,8 @@ export class InstructionSide {
   /** Bounds of the lines holding program code. */
   readonly codeLo: number;
   readonly codeHi: number;
+  /** Bumped whenever a held line may be dropped or replaced (IC maintenance, restore): decoded blocks of older generations are stale. */
+  generation = 0;
 
   constructor(
     private readonly source: WordSource,
@@ -122,6 +124,7 @@ export class InstructionSide {
 
   /** IC IALLU (this PE), IC IALLUIS (the Inner Shareable domain), IC IVAU (the line, in every PE: broadcast). */
   maintain(pe: Pe, op: string, pa: number | undefined): void {
+    this.generation++;
     switch (op) {
       case 'iallu':
         this.clear(pe.id);
@@ -169,6 +172,7 @@ export class InstructionSide {
   }
 
   restore(s: unknown): void {
+    this.generation++;
     const snap = s as { lines: Map<number, ILine>[]; modified: Set<number> };
     snap.lines.forEach((m, i) => {
       this.lines[i] = new Map(m);

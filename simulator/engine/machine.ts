@@ -13,7 +13,6 @@ import { CacheHierarchy, createCacheHierarchy } from '../cache';
 import { cacheIdRegisters } from '../cache/idRegisters';
 import { attachCheckers } from '../checks';
 import { createFirmware, type Firmware } from '../firmware';
-import type { Instr } from '../isa/instr';
 import { NORMAL_NC } from '../memory/attributes';
 import { FlatMemorySystem, type AccessObserver } from '../memory/flat';
 import { PhysicalMemory } from '../memory/physical';
@@ -31,7 +30,7 @@ import { Platform } from './devices';
 import type { Gic } from '../gic/gic';
 import type { SystemModel } from '../pe/system';
 import { applyPeInit, declsFor } from './init';
-import { createSystemOps, resetPe, stepPe } from './peCore';
+import { createSystemOps, resetPe, runPe, stepPe } from './peCore';
 import { RoundRobinPolicy } from './policy';
 import { prepareModel } from './prepare';
 import { evaluateCondition } from './evaluate';
@@ -153,9 +152,6 @@ export class Machine {
   stopInfo: StopInfo | undefined;
 
   private readonly instrs: InstrIndex;
-  /** Per PE: PC (VA) and instruction of its latest fetch (lines of faults and trace events with the MMU on). */
-  private readonly lastFetchPc: number[] = [];
-  private readonly lastFetchInstr: (Instr | undefined)[] = [];
   private readonly events: EventState[] = [];
   /** Per PE: reach-event target PCs (empty when none: the fast path skips the check). */
   private readonly reachPcs: number[][] = [];
@@ -170,8 +166,8 @@ export class Machine {
   private nextCheckpoint = Infinity;
   private stopRequest: string | undefined;
   private pauseRequest: string | undefined;
-  /** Set by requestStop/requestPause: the fast loops check this one field. */
-  private interrupted = false;
+  /** Set by requestStop/requestPause: the fast loops (and `runPe`, through `StepClock`) check this one field. */
+  interrupted = false;
   private inRun = false;
   /** Why the last `run()` returned early (requestPause), if it did. */
   pauseReason: string | undefined;
@@ -239,28 +235,15 @@ export class Machine {
     }
     const instrs = this.instrs;
     const memory = this.memory;
-    const lastPc = this.lastFetchPc;
-    const lastInstr = this.lastFetchInstr;
     for (let id = 0; id < sys.pes; id++) {
       const env: PeEnvironment = {
         mmu: this.mmu,
         memory,
         sys: sysOps,
         // The instruction side of the memory system when it models one (I-cache: may be stale), else the program.
-        // Remember what each PE fetched at which PC: source lines of VAs (MMU on) without translating again.
-        fetchInstr: memory.fetchInstr
-          ? (pa, pe) => {
-              const i = memory.fetchInstr!(pe, pa, pe.tAttrs);
-              lastPc[pe.id] = pe.pc;
-              lastInstr[pe.id] = i;
-              return i;
-            }
-          : (pa, pe) => {
-              const i = instrs.get(pa);
-              lastPc[pe.id] = pe.pc;
-              lastInstr[pe.id] = i;
-              return i;
-            },
+        // (Each PE remembers what it fetched at which PC, `Pe.fetchPc`: source lines of VAs without translating again.)
+        fetchInstr: memory.fetchInstr ? (pa, pe) => memory.fetchInstr!(pe, pa, pe.tAttrs) : (pa) => instrs.get(pa),
+        instructionGeneration: memory.instructionGeneration !== undefined ? () => memory.instructionGeneration ?? 0 : undefined,
         onException: (pe, info) => {
           // The PE's EL (and maybe Security state) changed: the GIC re-picks IRQ vs FIQ for what it signals.
           this.platform.peStateChanged(pe);
@@ -436,8 +419,9 @@ export class Machine {
    * when it has not fetched there, the code placed at that address (VA = PA).
    */
   lineOfPc(pc: number, pe?: number): number | undefined {
-    if (pe !== undefined && this.lastFetchPc[pe] === pc) {
-      const line = this.lastFetchInstr[pe]?.line;
+    const p = pe === undefined ? undefined : this.pes[pe];
+    if (p !== undefined && p.fetchPc === pc) {
+      const line = p.fetchInstr?.line;
       if (line !== undefined) return line;
     }
     if (pc < 0) return undefined;
@@ -620,9 +604,9 @@ export class Machine {
       const platform = this.platform;
       if (n === 1 && !this.hasReach) {
         // (platform.deadline: an MSR to a timer register may arm a timer during this loop.)
+        // The block engine (pe/block.ts): the same steps as stepPe one at a time, with the fetch work done per block.
         while (this.steps < limit && this.steps < platform.deadline && pe.state === 'running' && !this.interrupted) {
-          stepPe(pe);
-          this.steps++;
+          runPe(pe, this, Math.min(limit, platform.deadline));
         }
         if (isHalted(pe) && wantsHalted) this.emitHalted(pe);
         continue;
@@ -667,11 +651,11 @@ export class Machine {
   private stepOne(pe: Pe): void {
     const pc = pe.pc;
     const wants = this.trace.wants.instruction;
-    if (wants) this.lastFetchPc[pe.id] = NaN;
+    if (wants) pe.fetchPc = NaN;
     stepPe(pe);
     this.steps++;
     // Retired (or faulted) this step: the instruction the PE fetched at `pc` — none when it took an interrupt instead.
-    const instr = wants && this.lastFetchPc[pe.id] === pc ? this.lastFetchInstr[pe.id] : undefined;
+    const instr = wants && pe.fetchPc === pc ? pe.fetchInstr : undefined;
     if (instr !== undefined) this.trace.emit({ kind: 'instruction', step: this.steps, pe: pe.id, pc, line: instr.line, text: instr.text });
     if (pe.state === 'halted' && this.trace.wants.halted) this.emitHalted(pe);
   }

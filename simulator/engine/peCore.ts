@@ -9,6 +9,8 @@ import { SystemModel } from '../pe/system';
 import type { SystemOps } from '../pe/systemOps';
 
 export { stepPe } from '../pe/step';
+export { runPe } from '../pe/block';
+export type { StepClock } from '../pe/block';
 export { resetSysregs as resetPe };
 export type { ResetOptions } from '../pe/reset';
 

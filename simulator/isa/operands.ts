@@ -19,6 +19,11 @@ export class AsmError {
     readonly range: SourceRange,
     readonly message: string,
     readonly rule: AsmRule = 'operand',
+    /**
+     * A shape mismatch (the operand is another kind than this form takes, e.g. a pre-index address
+     * for the register-offset form): the assembler prefers any other form's error to this one.
+     */
+    readonly weak = false,
   ) {}
 }
 

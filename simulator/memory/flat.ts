@@ -10,7 +10,7 @@
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
 import { hashValue, StateHasher } from '../engine/snapshot';
-import { PAGE_SIZE, PhysicalMemory } from './physical';
+import { PAGE_SIZE, pageOffset, PhysicalMemory } from './physical';
 import { readPhysical, writePhysical, type MemorySystem } from './system';
 
 /** A memory-mapped device: register reads and writes at an offset from its base. */
@@ -93,7 +93,7 @@ export class FlatMemorySystem implements MemorySystem {
         return;
       }
     }
-    const off = pa % PAGE_SIZE;
+    const off = pageOffset(pa);
     if ((off & (size - 1)) === 0 && size >= 4) {
       // Aligned word/doubleword inside one page: one or two 32-bit loads.
       const i = this.slot(pa, false);
@@ -118,7 +118,7 @@ export class FlatMemorySystem implements MemorySystem {
         return;
       }
     }
-    const off = pa % PAGE_SIZE;
+    const off = pageOffset(pa);
     const w = (off & (size - 1)) === 0 && size >= 4 ? this.pageU32[this.slot(pa, true)] : undefined;
     if (w !== undefined) {
       w[off >>> 2] = lo;

@@ -453,10 +453,10 @@ describe('e2e: debugging seed 000 in code-server', function () {
       //    brought OP-TEE here: the driver's direct request and its SMC.
       const fault = await recordedStop(dir, 1, resultsFile, 120_000);
       assert.equal(fault.reason, 'exception');
-      assert.match(fault.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
+      assert.match(fault.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x93c3_8007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
       assert.equal(fault.thread, 'PE0 S-EL1 optee (0x8001)');
       assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[(?:S-|NS-)?EL\d[^\]]*\]$/, '')]), [
-        ['label', 0, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2'],
+        ['label', 0, 'next step: Data Abort (lower EL): Translation fault, level 3, read, doubleword x3 EC 0x24 EL1→EL2'],
         ['normal', 120, 'ldr x3, [x21]'],
         ['label', 0, 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001 (Non-secure EL1)'],
         ['normal', 90, 'smc #0'],
@@ -480,7 +480,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
         if (await header.count()) await header.click();
       }
       await callStack.filter({ hasText: 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001' }).first().waitFor({ timeout: 30_000 });
-      await callStack.filter({ hasText: 'Translation fault, level 3, read EC 0x24 EL1→EL2' }).first().waitFor({ timeout: 30_000 });
+      await callStack.filter({ hasText: 'Translation fault, level 3, read, doubleword x3 EC 0x24 EL1→EL2' }).first().waitFor({ timeout: 30_000 });
       await waitHighlighted(page, 120);
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(ARTIFACTS, 'ffa-fault-stack.png') });
@@ -491,7 +491,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.locator('.debug-toolbar .codicon-debug-step-over').first().click();
       const taken = await recordedStop(dir, 2, resultsFile);
       assert.equal(taken.reason, 'exception');
-      assert.match(taken.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken and handled by the built-in firmware/);
+      assert.match(taken.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x93c3_8007, FAR 0x8810_0000 — taken and handled by the built-in firmware/);
       assert.equal(taken.top.line, 91); // the driver's `hlt` after its direct request returned FFA_ERROR
       assert.equal(taken.evaluated['x0'], '0x8400_0060'); // FFA_ERROR
       assert.equal(taken.evaluated['x2'], '0xffff_fff8'); // FFA_ABORTED

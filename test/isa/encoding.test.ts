@@ -165,7 +165,7 @@ describe('isa: MRS/MSR encodings of every register in the table match GNU as', f
     const mismatches: string[] = [];
     kept.forEach((line, i) => {
       const r = assembleText(line);
-      if (r.instr?.encoding !== listing![i].word) mismatches.push(`${line}: ours ${r.instr?.encoding?.toString(16) ?? r.diagnostics[0]?.message}, GNU ${listing![i].word.toString(16)}`);
+      if (r.instr?.encoding !== listing[i].word) mismatches.push(`${line}: ours ${r.instr?.encoding?.toString(16) ?? r.diagnostics[0]?.message}, GNU ${listing[i].word.toString(16)}`);
     });
     assert.deepEqual(mismatches, []);
   });
