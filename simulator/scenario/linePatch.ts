@@ -24,6 +24,7 @@ import { layoutPass2, type BlockLayout } from './layout';
 import type { AsmLine, Diagnostic, Program, ScenarioModel, SymbolRef } from './model';
 import { sortDiagnostics, type ParseInternals } from './parse';
 import type { CodeInternals, LineInternals, ParseState } from './state';
+import { firstTokenAfter } from './shift';
 import { attachSuggestions } from './suggest';
 import { defaultAssembler } from './assembler';
 
@@ -112,16 +113,10 @@ function refSplice(refs: SymbolRef[], line: number, fresh: SymbolRef[]): (() => 
 
 /** Replace the tokens of `line` in the document's token list (sorted by position) with `fresh`. */
 function spliceTokens(tokens: Token[], line: number, fresh: Token[]): void {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tokens[mid].line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  let end = lo;
+  const from = firstTokenAfter(tokens, line - 1);
+  let end = from;
   while (end < tokens.length && tokens[end].line === line) end++;
-  tokens.splice(lo, end - lo, ...fresh);
+  tokens.splice(from, end - from, ...fresh);
 }
 
 /**
