@@ -25,7 +25,7 @@ import { toLspDiagnostic } from '../language-server/convert';
 import { provideHover } from '../language-server/hover';
 import { provideDocumentSymbols } from '../language-server/navigation';
 import { provideSemanticTokens } from '../language-server/semanticTokens';
-import { parseScenario } from '../simulator';
+import { FULL_LANGUAGE, parseScenario } from '../simulator';
 import { ScenarioDocument } from '../simulator/scenario/document';
 
 export interface LspBenchResult {
@@ -118,7 +118,7 @@ export function benchLsp(): LspBenchResult[] {
     const text = syntheticScenario(n);
     const lines = text.split('\n');
     const at = typingLine(lines);
-    const doc = new ScenarioDocument(file, text);
+    const doc = new ScenarioDocument(file, text, { language: FULL_LANGUAGE });
     void doc.model;
     const keystroke = timed(20, (i) => {
       lines[at] = `    add   x2, x1, #0x1${i & 7}`;
@@ -133,7 +133,7 @@ export function benchLsp(): LspBenchResult[] {
     out.push({ name: `in process, ${n} lines: full parse (what any other edit costs)`, ...full });
   }
   const text = syntheticScenario(10_000);
-  const doc = new ScenarioDocument(file, text);
+  const doc = new ScenarioDocument(file, text, { language: FULL_LANGUAGE });
   const a = new Analysis('file:///bench', 1, text, doc.model, { tokens: doc.tokens, blocks: doc.blocks });
   out.push({ name: 'in process, 10000 lines: documentSymbol', ...timed(10, () => provideDocumentSymbols(a)), targetMs: 50 });
   out.push({ name: 'in process, 10000 lines: semantic tokens (full)', ...timed(10, () => provideSemanticTokens(a)), targetMs: 50 });

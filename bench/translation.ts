@@ -144,15 +144,8 @@ function measure(name: string, text: string, repeats = 3): TranslationBenchResul
   for (let i = 0; i < repeats; i++) {
     const m = Machine.create(model);
     let walkReads = 0;
-    // Count walk reads, keeping whatever observer the machine attached (the checkers).
-    const prev = m.mmu.observer;
-    m.mmu.observer = {
-      onWalkRead: (pe, r) => {
-        walkReads++;
-        prev?.onWalkRead?.(pe, r);
-      },
-      onTlbUse: prev?.onTlbUse ? (pe, u) => prev.onTlbUse!(pe, u) : undefined,
-    };
+    // Count walk reads beside the machine's own subscribers (the checkers).
+    m.hooks.mmu.walkStep.subscribe(() => walkReads++);
     const t0 = process.cpuUsage();
     m.run();
     const used = process.cpuUsage(t0);

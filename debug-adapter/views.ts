@@ -8,7 +8,7 @@
  * counted in `unexpanded`; the fault's walk is always expanded).
  * `armscope/goToStep` changes the state shown, so the session handles it.
  */
-import { cacheTimeline, type CacheTimeline } from '../simulator/cache/timeline';
+import { cacheTimeline, type CacheTimeline } from '../simulator/engine/timeline';
 import type { Machine } from '../simulator/engine/machine';
 import { translationTables, type DescriptorNode } from '../simulator/mmu/tableTree';
 import { pageTableView, type WalkFocusView } from '../simulator/mmu/view';

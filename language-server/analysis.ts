@@ -9,7 +9,7 @@ import { Reporter } from '../simulator/scenario/diagnostics';
 import { lex, type Token } from '../simulator/scenario/lexer';
 import type { AsmLine, CodeBlock, ScenarioModel, SourceRange } from '../simulator/scenario/model';
 // The front door registers every layer's blocks and passes (page tables, caches, GIC, firmware).
-import { parseScenario } from '../simulator';
+import { FULL_LANGUAGE, parseScenario } from '../simulator';
 
 export interface AsmLineRef {
   block: CodeBlock;
@@ -53,7 +53,7 @@ export class Analysis {
 
   /** Top-level statements as the parser's block layer splits them. */
   get blocks(): RawBlock[] {
-    this.blocksCache ??= splitBlocks(this.tokens, new Reporter());
+    this.blocksCache ??= splitBlocks(this.tokens, new Reporter(), FULL_LANGUAGE);
     return this.blocksCache;
   }
 

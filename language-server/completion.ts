@@ -13,7 +13,8 @@ import {
   type Position,
 } from 'vscode-languageserver/node';
 import { allRegisters } from '../simulator/arch/registers';
-import { CORE_SYSTEM_SETTINGS, PE_SETTINGS, allTopKeywords, extensionSettingNames, predefinedSymbols } from '../simulator/scenario/keywords';
+import { PE_SETTINGS } from '../simulator/scenario/keywords';
+import { FULL_LANGUAGE } from '../simulator/language';
 import type { CodeBlock } from '../simulator/scenario/model';
 import { hex } from '../simulator/util/hex';
 import type { Analysis } from './analysis';
@@ -64,7 +65,7 @@ function symbols(a: Analysis): CompletionItem[] {
   for (const c of a.model.constants.values()) {
     if (!a.model.symbols.has(c.name)) out.push({ label: c.name, kind: CompletionItemKind.Constant, detail: `constant${c.value !== undefined ? ' = ' + hex(c.value) : ''}` });
   }
-  for (const p of predefinedSymbols()) {
+  for (const p of FULL_LANGUAGE.symbols()) {
     if (!a.model.symbols.has(p.name)) out.push({ label: p.name, kind: CompletionItemKind.Constant, detail: `predefined constant = ${hex(p.value)}`, documentation: p.description });
   }
   return out;
@@ -104,7 +105,7 @@ export function provideCompletion(a: Analysis, pos: Position): CompletionItem[] 
 
   if (!block || !inBody) {
     if (typingFirst) {
-      const items: CompletionItem[] = allTopKeywords().map((k) => kw(k, 'block'));
+      const items: CompletionItem[] = FULL_LANGUAGE.topKeywords().map((k) => kw(k, 'block'));
       for (const s of SNIPPETS) items.push({ label: s.label, kind: CompletionItemKind.Snippet, detail: s.detail, insertText: s.body, insertTextFormat: InsertTextFormat.Snippet, sortText: '~' + s.label });
       return items;
     }
@@ -116,7 +117,7 @@ export function provideCompletion(a: Analysis, pos: Position): CompletionItem[] 
 
   switch (block.keyword.text) {
     case 'system': {
-      if (typingFirst) return [...CORE_SYSTEM_SETTINGS, ...extensionSettingNames()].map((k) => kw(k, 'system setting'));
+      if (typingFirst) return FULL_LANGUAGE.systemSettings().map((k) => kw(k, 'system setting'));
       return (SYSTEM_VALUES[words[0]] ?? []).map((k) => kw(k)).concat(symbols(a));
     }
     case 'pe': {

@@ -10,6 +10,7 @@
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ScenarioDocument } from '../simulator/scenario/document';
+import { FULL_LANGUAGE } from '../simulator/language';
 import { Analysis, fileOf } from './analysis';
 import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
 
@@ -114,7 +115,7 @@ export class DocumentStore {
     doc.text = td ?? TextDocument.create(doc.uri, languageId, version, text);
     if (doc.size === 'analysed') {
       if (doc.scenario) doc.scenario.setText(text);
-      else doc.scenario = new ScenarioDocument(fileOf(doc.uri), text);
+      else doc.scenario = new ScenarioDocument(fileOf(doc.uri), text, { language: FULL_LANGUAGE });
     } else doc.scenario = undefined;
   }
 }

@@ -4,7 +4,7 @@
  * numbers (decoded against the register they end up in, FF-A/SMCCC function
  * IDs named), labels and constants (their address or value).
  */
-import { predefinedSymbol } from '../simulator/scenario/keywords';
+import { FULL_LANGUAGE } from '../simulator/language';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { findRegister } from '../simulator/arch/registers';
 import { valueDestinationAt, registerValueAt } from '../simulator/scenario/valueFlow';
@@ -130,7 +130,7 @@ export function provideHover(a: Analysis, pos: Position): Hover | null {
       return hover(decoded ? `${md}\n\n${decoded}` : md, word);
     }
   }
-  const pre = predefinedSymbol(text);
+  const pre = FULL_LANGUAGE.symbol(text);
   if (pre) {
     const md = `predefined constant **${pre.name}** = ${numberMarkdown(pre.value)}\n\n${pre.description}`;
     const dest = valueDestinationAt(a.model, pos.line, word.range.start.col);

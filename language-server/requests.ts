@@ -21,7 +21,7 @@ import { CHECK_TIMEOUT_MS, RUN_REQUEST_TIMEOUT_MS } from './limits';
 import { highlightRanges, provideDefinition, provideDocumentSymbols, provideFoldingRanges, provideReferences } from './navigation';
 import type { Rpc } from './rpc';
 import { SemanticTokenStore } from './semanticTokens';
-import type { ServerSettings } from './server';
+import type { ServerSettings } from './settings';
 import * as shape from './shapes';
 import type { WorkerPool } from './workerPool';
 

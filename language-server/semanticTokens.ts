@@ -5,7 +5,8 @@
  */
 import type { SemanticTokens, SemanticTokensDelta, SemanticTokensEdit, SemanticTokensLegend } from 'vscode-languageserver/node';
 import { findRegister } from '../simulator/arch/registers';
-import { CORE_SYSTEM_SETTINGS, PE_SETTINGS, isTopKeyword } from '../simulator/scenario/keywords';
+import { CORE_SYSTEM_SETTINGS, PE_SETTINGS } from '../simulator/scenario/keywords';
+import { FULL_LANGUAGE } from '../simulator/language';
 import type { Analysis } from './analysis';
 import { EXPECTATION_WORDS } from './knowledge';
 
@@ -101,8 +102,8 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
     else if (sym || m.constants.has(text)) push(t.line, t.col, len, 'variable', readonly);
     else if (partitions.has(text)) push(t.line, t.col, len, 'class');
     else if (fixedClass(text)) push(t.line, t.col, len, ...fixedClass(text)!);
-    else if (isTopKeyword(text) && insideBlockBody(t.line, t.col)) continue;
-    else if (isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) push(t.line, t.col, len, 'keyword');
+    else if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(t.line, t.col)) continue;
+    else if (FULL_LANGUAGE.isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) push(t.line, t.col, len, 'keyword');
   }
   return { data };
 }

@@ -17,30 +17,14 @@ import {
 import { fileOf } from './analysis';
 import { toLspDiagnostic } from './convert';
 import { DocumentStore, type OpenDocument } from './documents';
-import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS, MAX_STEPS_LIMIT } from './limits';
-import { LiveRunner, type RunSettings } from './liveRun';
+import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
+import { LiveRunner } from './liveRun';
 import { registerRequests } from './requests';
 import { Rpc } from './rpc';
+import { DEFAULT_SETTINGS, settingsFrom, type ServerSettings } from './settings';
 import { LEGEND } from './semanticTokens';
 import * as shape from './shapes';
 import { WorkerPool } from './workerPool';
-
-export interface ServerSettings extends RunSettings {
-  liveRun: boolean;
-}
-
-export const DEFAULT_SETTINGS: ServerSettings = { maxSteps: 200_000, cacheModel: 'scenario', liveRun: true };
-
-/** Settings from the client; anything malformed keeps the base value; maxSteps is clamped to MAX_STEPS_LIMIT. */
-export function settingsFrom(raw: unknown, base: ServerSettings): ServerSettings {
-  if (typeof raw !== 'object' || raw === null) return base;
-  const r = raw as Record<string, unknown>;
-  const s = { ...base };
-  if (typeof r.maxSteps === 'number' && r.maxSteps >= 1) s.maxSteps = Math.min(Math.floor(r.maxSteps), MAX_STEPS_LIMIT);
-  if (r.cacheModel === 'on' || r.cacheModel === 'off' || r.cacheModel === 'scenario') s.cacheModel = r.cacheModel;
-  if (typeof r.liveRun === 'boolean') s.liveRun = r.liveRun;
-  return s;
-}
 
 export interface ServerOptions {
   /** Script the background worker runs (the bundle itself: main.ts dispatches on isMainThread). */

@@ -1,26 +1,27 @@
 /**
  * The simulator's front door for tools that read scenarios (language server,
- * CLI, debug adapter, benches).
- *
- * The core parser (`scenario/`) knows only the core blocks; the layers that own
- * further blocks (`pagetable`, `caches`, `gic`, `firmware`/`spmc`/`partition`,
- * `ffa_descriptor`) register their keywords, predefined symbols (`MAIR_DEFAULT`)
- * and parse-time passes (scenario/keywords.ts) when their module loads. Importing
- * this module loads all of them, so every front end gets the same diagnostics
- * without the scenario layer depending on the layers above it.
+ * CLI, debug adapter, benches): parsing and loading default to the full
+ * language (language.ts: every layer's blocks, settings, predefined symbols
+ * and parse-time checks), so every front end gets the same diagnostics
+ * whatever else it imported.
  */
-import './mmu/pagetable/block';
-import './cache/scenarioPass';
-import './gic/config';
-import './firmware';
-import './firmware/descriptorBlock';
-import { CHECKER_RULES } from './checks/index';
-import { registerVocabulary } from './scenario/suggest';
+import { FULL_LANGUAGE } from './language';
+import { loadScenario as loadWith } from './scenario/load';
+import type { ScenarioModel } from './scenario/model';
+import { parseScenario as parseWith, type ParseOptions } from './scenario/parse';
 
-// The rules a `finding RULE` expectation may name: the checkers' and the firmware's (firmware/firmware.ts,
-// firmware/secureInterrupts.ts name theirs in their findings), for validation and "did you mean".
-registerVocabulary('rule', [...CHECKER_RULES, 'ffa-livelock', 'partition-isolation', 'el3-panic']);
-
-export { parseScenario, emptyModel, type ParseOptions } from './scenario/parse';
-export { loadScenario } from './scenario/load';
+export { emptyModel, type ParseOptions } from './scenario/parse';
+export { FULL_LANGUAGE } from './language';
+export { CORE_LANGUAGE, ScenarioLanguage, type LanguageExtension } from './scenario/keywords';
 export type { ScenarioModel, Diagnostic } from './scenario/model';
+
+/** Parse a scenario with the full language unless `options.language` says otherwise (`parseScenario(text, file)` works too). */
+export function parseScenario(text: string, fileOrOptions: string | ParseOptions = {}, more: ParseOptions = {}): ScenarioModel {
+  const options: ParseOptions = typeof fileOrOptions === 'string' ? { ...more, file: fileOrOptions } : fileOrOptions;
+  return parseWith(text, { ...options, language: options.language ?? FULL_LANGUAGE });
+}
+
+/** Read and parse a scenario file with the full language unless `options.language` says otherwise. */
+export function loadScenario(path: string, options: ParseOptions = {}): ScenarioModel {
+  return loadWith(path, { ...options, language: options.language ?? FULL_LANGUAGE });
+}

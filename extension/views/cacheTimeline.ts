@@ -9,7 +9,7 @@
  * are marked; hovering a bar shows the copy's data and attributes, clicking it
  * steps the debugger back to just before that change. Table-walk reads carry
  * the walk's label (stage, level, VA/IPA) from the simulator. Data: the
- * adapter's `armscope/cacheTimeline` request (simulator/cache/timeline.ts).
+ * adapter's `armscope/cacheTimeline` request (simulator/engine/timeline.ts).
  */
 export const TIMELINE_CSS = `
   body { font-size: max(12px, var(--vscode-font-size)); }

@@ -1,17 +1,18 @@
 /**
- * The cache hierarchy's contribution to the machine's choices (engine/actions.ts
- * `ActionSource`): "a cache evicts a dirty line" and "a PE speculatively refills
- * a line it just cleaned or invalidated" (DESIGN.md "The machine"). Both are
- * non-eager: the default run policy never picks them; exploration and
- * adversarial policies do. Not registered by default — a registered source
- * makes every step go through the general path — so `explore` adds it:
- * `machine.sources.push(new CacheActionSource(hierarchy))`.
+ * The cache hierarchy's choice points (component/actions.ts `ActionSource`):
+ * "a cache evicts a dirty line" and "a PE speculatively refills a line it
+ * recently cleaned or invalidated" (DESIGN.md "The machine"). Both are
+ * non-eager: the run policy never picks them; exploration and adversarial
+ * policies do. Not part of a machine by default — a registered source makes
+ * every step compute the enabled set — so exploration adds it:
+ * `machine.addComponent({ name: 'cache choices', actions: new CacheActionSource(hierarchy, machine.pes) })`.
  */
-import type { Action, ActionSource, ComponentAction } from '../engine/actions';
-import type { Machine } from '../engine/machine';
+import type { Action, ActionSource, ComponentAction } from '../component/actions';
+import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import type { CacheHierarchy } from './hierarchy';
 import { LineState } from './line';
+import { evict } from './writeback';
 
 interface EvictData {
   kind: 'evict';
@@ -28,11 +29,14 @@ interface FillData {
 export class CacheActionSource implements ActionSource {
   readonly name = 'caches';
 
-  constructor(private readonly hierarchy: CacheHierarchy) {
-    hierarchy.trackRefillCandidates();
+  constructor(
+    private readonly hierarchy: CacheHierarchy,
+    private readonly pes: readonly Pe[],
+  ) {
+    hierarchy.speculation.trackRefillCandidates();
   }
 
-  enabledActions(_machine: Machine, out: Action[]): void {
+  enabledActions(out: Action[]): void {
     const h = this.hierarchy;
     for (const c of h.caches) {
       c.lines.forEach((l, way) => {
@@ -41,7 +45,7 @@ export class CacheActionSource implements ActionSource {
         out.push({ kind: 'component', source: this, name: 'evict', label: `${c.name} evicts ${hex(l.pa)} (${l.attrs.label}, dirty)`, eager: false, data });
       });
     }
-    (h.refillCandidates ?? []).forEach((cand, index) => {
+    (h.speculation.refillCandidates ?? []).forEach((cand, index) => {
       const data: FillData = { kind: 'spec-fill', index, pe: cand.pe };
       out.push({
         kind: 'component',
@@ -54,9 +58,16 @@ export class CacheActionSource implements ActionSource {
     });
   }
 
-  apply(machine: Machine, action: ComponentAction): void {
+  apply(action: ComponentAction): void {
     const d = action.data as EvictData | FillData;
-    if (d.kind === 'evict') this.hierarchy.evictWay(d.cache, d.way);
-    else this.hierarchy.applySpeculativeRefill(machine.pes[d.pe], d.index);
+    const h = this.hierarchy;
+    if (d.kind === 'spec-fill') {
+      h.speculation.applyCandidate(this.pes[d.pe], d.index);
+      return;
+    }
+    // The cache evicts the way (write-back when dirty): no PE's instruction causes it.
+    const l = h.caches[d.cache]?.lines[d.way];
+    h.curPc = NaN;
+    if (l !== undefined && l.state !== LineState.I) evict(h, l, 'evict', -1);
   }
 }

@@ -9,7 +9,8 @@
  * copies it returns (`built` counts them, so callers can show that a request
  * did bounded work). Read-only: nothing allocates, moves or ages a line.
  */
-import { lineView, type CacheHierarchy, type CacheSummary, type LineCopyView } from './hierarchy';
+import type { CacheHierarchy } from './hierarchy';
+import { cacheIdentity, lineView, type CacheSummary, type LineCopyView } from './views';
 import { isDirty, LineState, type Cache } from './line';
 
 /** A cache's summary (name, geometry, counts) with its copies a page at a time instead of all of them. */
@@ -61,11 +62,7 @@ function contentsOf(c: Cache): CacheContents {
   let order: Int32Array | undefined;
   const sorted = (): Int32Array => (order ??= addressOrder(c));
   return {
-    name: c.name,
-    level: c.level,
-    sets: c.sets,
-    ways: c.ways,
-    pes: c.pes.slice(),
+    ...cacheIdentity(c),
     valid,
     dirty,
     page(start: number, count: number): LineCopyView[] {

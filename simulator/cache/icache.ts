@@ -21,7 +21,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Instr } from '../isa/instr';
 import type { Pe } from '../pe/pe';
 import type { Program } from '../scenario/model';
-import type { StateHasher } from '../engine/snapshot';
+import type { StateHasher } from '../component/state';
 import { LINE_SIZE } from './config';
 
 type ILine = (Instr | undefined)[];

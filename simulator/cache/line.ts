@@ -86,6 +86,14 @@ export class CacheLine {
     this.pouCleanPe = o.pouCleanPe;
     this.pouCleanPc = o.pouCleanPc;
   }
+
+  /** Carry the stale mark with the data (a fill or a write-back copies it; whether it was reported stays). */
+  copyStaleFrom(o: CacheLine): void {
+    this.staleByPe = o.staleByPe;
+    this.staleByPc = o.staleByPc;
+    this.staleByStep = o.staleByStep;
+    this.staleByAttrs = o.staleByAttrs;
+  }
 }
 
 /** Which agents a cache serves. */

@@ -1,9 +1,10 @@
 /**
- * The cache layer's scenario pass (scenario/keywords.ts `registerScenarioPass`):
- * checks the `caches { … }` block and the cache names of `fill … in CACHE`
- * events while the user types, with the same parser the machine uses.
+ * The cache layer's part of the scenario language (scenario/keywords.ts):
+ * the `caches { … }` block, and a pass that checks it and the cache names of
+ * `fill … in CACHE` events while the user types, with the same parser the
+ * machine uses.
  */
-import { registerScenarioPass } from '../scenario/keywords';
+import type { LanguageExtension } from '../scenario/keywords';
 import type { ScenarioModel } from '../scenario/model';
 import { parseCacheConfig } from './config';
 
@@ -34,4 +35,4 @@ export function checkCaches(model: ScenarioModel): void {
   }
 }
 
-registerScenarioPass('caches', checkCaches);
+export const CACHES_LANGUAGE: LanguageExtension = { name: 'caches', blocks: ['caches'], pass: checkCaches };

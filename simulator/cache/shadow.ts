@@ -104,6 +104,13 @@ export class ShadowMemory {
     return m;
   }
 
+  /** Nothing written yet (the state at attach time). */
+  clear(): void {
+    this.pages = new Map();
+    this.lastNo = -1;
+    this.last = undefined;
+  }
+
   restore(s: unknown): void {
     this.pages = new Map();
     for (const [k, v] of s as Map<number, ShadowPage>) this.pages.set(k, { bytes: v.bytes.slice(), pc: v.pc.slice(), pe: v.pe.slice(), step: v.step.slice() });

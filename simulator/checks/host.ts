@@ -1,26 +1,31 @@
 /**
  * What the checkers need from the machine (engine/machine.ts `Machine`
- * satisfies it structurally), and the shared way they report: one finding per
- * (rule, line, related lines), with the lines of both sides named.
+ * satisfies it structurally): its components and their hook points, and the
+ * shared way they report: one finding per (rule, line, related lines), with
+ * the lines of both sides named.
  */
+import type { Firmware, FirmwareHooks } from '../firmware/firmware';
+import type { MemoryHooks } from '../memory/hooks';
 import type { MemorySystem } from '../memory/system';
-import type { Mmu } from '../mmu/types';
+import type { MmuHooks } from '../mmu/types';
+import type { PeHooks } from '../pe/hooks';
 import type { Pe } from '../pe/pe';
-import type { TraceBus } from '../trace/bus';
 import type { Finding, FindingSeverity } from '../trace/events';
 import { hex } from '../util/hex';
 
 export interface CheckerHost {
   readonly pes: Pe[];
   readonly memory: MemorySystem;
-  readonly mmu: Mmu;
-  readonly trace: TraceBus;
+  readonly firmware: Firmware | undefined;
+  /** The hook points the checkers subscribe to. */
+  readonly hooks: { readonly pe: PeHooks; readonly memory: MemoryHooks; readonly mmu: MmuHooks; readonly firmware: FirmwareHooks | undefined };
   readonly steps: number;
   /** Findings so far (truncated by the machine when it restores a checkpoint). */
   readonly findings: readonly Finding[];
   addFinding(f: Finding): void;
-  /** 0-based source line of the instruction at a PC, if known. */
-  lineOfPc(pc: number): number | undefined;
+  requestStop(reason: string): void;
+  /** 0-based source line of the instruction at a PC (with `pe`: the one that PE last fetched there), if known. */
+  lineOfPc(pc: number, pe?: number): number | undefined;
 }
 
 export interface Related {

@@ -3,22 +3,32 @@
  * what happened, a run reports which architectural rule made it possible,
  * naming the source lines of both sides.
  *
- * `attachCheckers(machine)` subscribes to what the layers already publish:
- * - the cache hierarchy's observer (hazards, barriers, writes to watched descriptors);
- * - the MMU's observer (walk reads, TLB uses) — chained after any observer already set;
- * - trace events `sysreg-write` (SCTLR/TCR/TTBR… writes) and `exception`;
- * - TLBI: the MMU's `tlbi` entry point (the contract method), wrapped to notify first.
+ * `attachCheckers(machine)` subscribes to the hook points the components
+ * publish — nothing is patched:
+ * - memory: barriers, writes (the shadow memory: the latest value of every
+ *   location) and watched writes to descriptors walks have used;
+ * - the cache hierarchy's hazard detector (cache/hazards.ts), a checker over
+ *   the hierarchy's hooks, with `cache_model on`;
+ * - MMU: walk steps, TLB uses, TLBI;
+ * - PEs: system register writes, exceptions;
+ * - firmware: its calls (findings about its writes name the call), and its
+ *   own checkers: partition isolation and livelock (firmware/isolation.ts,
+ *   firmware/livelock.ts).
  * With `cache_model off` (flat memory) only the rules that do not need the
- * caches run: `break-before-make`, `tlbi-without-sync`, `sysreg-without-isb`.
+ * caches run.
  *
  * Rules: mismatched-attributes, mmu-off-with-dirty-lines, pou-where-poc-needed
  * (memoryRules.ts), stale-descriptor, break-before-make, tlbi-without-sync
- * (translationRules.ts), sysreg-without-isb (sysregRules.ts).
+ * (translationRules.ts), sysreg-without-isb (sysregRules.ts), partition-isolation,
+ * ffa-livelock (firmware).
  */
+import type { Snapshottable } from '../component/state';
 import { CacheHierarchy } from '../cache/hierarchy';
+import { HazardDetector } from '../cache/hazards';
+import { ShadowMemory } from '../cache/shadow';
+import { IsolationChecker } from '../firmware/isolation';
+import { LivelockChecker } from '../firmware/livelock';
 import type { MemAttrs } from '../memory/attributes';
-import type { MmuObserver } from '../mmu/types';
-import type { Pe } from '../pe/pe';
 import { FindingSink, type CheckerHost } from './host';
 import { MemoryRules, MmuOffTracker } from './memoryRules';
 import { SysregRules } from './sysregRules';
@@ -36,12 +46,19 @@ export const CHECKER_RULES = [
   'sysreg-without-isb',
 ] as const;
 
-/** Checker state joins the machine's checkpoints (engine/snapshot.ts Snapshottable). */
-export interface CheckerSet {
+/** The checkers attached to one machine: their state joins the machine's checkpoints (component/state.ts). */
+export interface CheckerSet extends Snapshottable {
   readonly rules: readonly string[];
-  snapshot(): unknown;
-  restore(s: unknown): void;
   detach(): void;
+}
+
+interface CheckerSnapshot {
+  trans: unknown;
+  sysr: unknown;
+  mmuOff: unknown;
+  shadow: unknown;
+  isolation: string[] | undefined;
+  livelock: unknown;
 }
 
 const POINT_NAMES: Record<string, string> = { l1: 'the L1 data cache', l2: 'the L2 cache', system: 'the system cache', memory: 'memory' };
@@ -49,146 +66,102 @@ const POINT_NAMES: Record<string, string> = { l1: 'the L1 data cache', l2: 'the 
 const attached = new WeakMap<object, CheckerSet>();
 
 /** Attach the checkers to a machine (idempotent: a second call returns the same set). */
-export function attachCheckers(host: CheckerHost & { snapshottables?: { snapshot(): unknown; restore(s: unknown): void }[] }): CheckerSet {
+export function attachCheckers(host: CheckerHost): CheckerSet {
   const existing = attached.get(host);
   if (existing) return existing;
+  const hooks = host.hooks;
+  const offs: (() => void)[] = [];
   const sink = new FindingSink(host);
   const hier = host.memory instanceof CacheHierarchy ? host.memory : undefined;
-  const shadow = hier?.enableShadow();
+
+  // The flat-memory oracle: every write in step order, whatever its attributes (with the caches only).
+  const shadow = hier ? new ShadowMemory(host.memory.physical) : undefined;
+  if (shadow !== undefined) {
+    offs.push(hooks.memory.write.subscribe((pe, pa, size, lo, hi) => shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, host.steps + 1, pa, size, lo, hi)));
+  }
+
   const mmuOff = new MmuOffTracker();
-  const memRules = new MemoryRules(sink, mmuOff, {
-    pou: POINT_NAMES[hier?.config.pou ?? 'memory'],
-    poc: POINT_NAMES[hier?.config.poc ?? 'memory'],
-  }, (pa) => shadow?.writer(pa));
+  const memRules = new MemoryRules(sink, mmuOff, { pou: POINT_NAMES[hier?.config.pou ?? 'memory'], poc: POINT_NAMES[hier?.config.poc ?? 'memory'] }, (pa) => shadow?.writer(pa));
   const otherCopies = (pa: number, attrs: MemAttrs): string[] =>
     hier ? hier.linesOf(pa).filter((l) => l.dirty && l.attrs !== attrs.label).map((l) => `${l.cache} (${l.attrs}, ${l.state})`) : [];
-  const trans = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, hier ? (pa) => hier.watchGranule(pa) : flatWatch(), otherCopies);
+  // Writes to the descriptors walks have used (break-before-make), before they land.
+  const descriptors = host.memory.watch.watcher((pe, pa, size, lo, hi) => trans.onDescriptorWrite(pe, pa, size, lo, hi));
+  offs.push(() => descriptors.dispose());
+  const trans: TranslationRules = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, (pa) => descriptors.add(pa - (pa & 7), 8), otherCopies);
   const sysr = new SysregRules(sink, host.pes.length);
-  const offs: (() => void)[] = [];
 
-  /**
-   * Flat memory has no write hook: once a walk has used a descriptor, wrap the
-   * memory system's `write` (the contract method) to see writes to watched
-   * granules. Runs that never walk a table never pay for it.
-   */
-  function flatWatch(): (pa: number) => void {
-    const mem = host.memory;
-    const watched = new Set<number>();
-    let installed = false;
-    return (pa) => {
-      watched.add(pa - (pa & 7));
-      if (installed) return;
-      installed = true;
-      const write = mem.write;
-      mem.write = (pe, wpa, size, lo, hi, attrs) => {
-        write.call(mem, pe, wpa, size, lo, hi, attrs);
-        if (watched.has(wpa - (wpa & 7))) trans.onDescriptorWrite(pe, wpa, size, lo, hi);
-      };
-      offs.push(() => {
-        mem.write = write;
-      });
-    };
-  }
-
-  const onBarrier = (pe: Pe, kind: 'dmb' | 'dsb' | 'isb'): void => {
-    trans.onBarrier(pe, kind);
-    if (kind === 'isb') sysr.synchronized(pe.id);
-  };
+  // The firmware's checkers see each walk step before the translation rules do.
+  const fw = host.firmware;
+  const isolation = fw ? new IsolationChecker(fw, hooks.mmu) : undefined;
+  const livelock = fw ? new LivelockChecker(fw) : undefined;
+  if (isolation) offs.push(() => isolation.detach());
+  if (livelock) offs.push(() => livelock.detach());
 
   if (hier) {
-    const prev = hier.observer;
-    hier.observer = {
-      hazard: (h) => {
-        prev?.hazard?.(h);
-        memRules.hazard(h);
-      },
-      barrier: (pe, kind, domain) => {
-        prev?.barrier?.(pe, kind, domain);
-        onBarrier(pe, kind);
-      },
-      maintenance: prev?.maintenance?.bind(prev),
-      watchedWrite: (pe, pa, size, lo, hi, attrs) => {
-        prev?.watchedWrite?.(pe, pa, size, lo, hi, attrs);
-        trans.onDescriptorWrite(pe, pa, size, lo, hi);
-      },
-    };
-    offs.push(() => {
-      hier.observer = prev;
-    });
-  } else {
-    // Flat memory has no barrier hook of its own: add one (the PE calls it when present).
-    const mem = host.memory;
-    const prev = mem.barrier;
-    mem.barrier = (pe, kind, domain) => {
-      prev?.call(mem, pe, kind, domain);
-      onBarrier(pe, kind);
-    };
-    offs.push(() => {
-      mem.barrier = prev;
-    });
+    const hazards = new HazardDetector(hier, shadow);
+    offs.push(hazards.hazard.subscribe((h) => memRules.hazard(h)), () => hazards.detach());
   }
-
-  const mmu = host.mmu;
-  const prevObs = mmu.observer;
-  const obs: MmuObserver = {
-    onWalkRead: (pe, r) => {
-      prevObs?.onWalkRead?.(pe, r);
+  offs.push(
+    hooks.memory.barrier.subscribe((pe, kind) => {
+      trans.onBarrier(pe, kind);
+      if (kind === 'isb') sysr.synchronized(pe.id);
+    }),
+    hooks.mmu.walkStep.subscribe((pe, r) => {
       trans.onWalkRead(pe, r);
       sysr.access(pe, r.va);
-    },
-    onTlbUse: (pe, u) => {
-      prevObs?.onTlbUse?.(pe, u);
+    }),
+    hooks.mmu.tlbUse.subscribe((pe, u) => {
       trans.onTlbUse(pe, u);
       sysr.access(pe, u.va);
-    },
-  };
-  mmu.observer = obs;
-  offs.push(() => {
-    mmu.observer = prevObs;
-  });
-  const tlbi = mmu.tlbi;
-  if (tlbi !== undefined) {
-    mmu.tlbi = (pe, op, operand) => {
-      trans.onTlbi(pe, op);
-      tlbi.call(mmu, pe, op, operand);
-    };
-    offs.push(() => {
-      mmu.tlbi = tlbi;
-    });
+    }),
+    hooks.mmu.tlbi.subscribe((pe, op) => trans.onTlbi(pe, op)),
+    hooks.pe.sysregWrite.subscribe((pe, register, value) => {
+      const line = host.lineOfPc(pe.pc, pe.id);
+      mmuOff.onSysregWrite(pe.id, register, value, line);
+      sysr.onSysregWrite(pe, register, line);
+    }),
+    hooks.pe.exception.subscribe((pe) => sysr.synchronized(pe.id)),
+  );
+  // Built-in firmware writes tables from its vector, which has no source line: findings name the FF-A call
+  // it was handling instead (the PE's EL while handling tells the SPMC from the EL3 monitor).
+  const fwHooks = hooks.firmware;
+  if (fwHooks) {
+    offs.push(
+      fwHooks.call.subscribe((_pe, c) =>
+        sink.noteFirmwareCall(c.step, { pe: c.pe, el: host.pes[c.pe]?.el ?? 0, fn: c.function, caller: c.caller, line: c.line, detail: c.detail }),
+      ),
+    );
   }
 
-  offs.push(
-    host.trace.on('sysreg-write', (e) => {
-      mmuOff.onSysregWrite(e.pe, e.register, e.value, e.line);
-      const pe = host.pes[e.pe];
-      if (pe) sysr.onSysregWrite(pe, e.register, e.line);
-    }),
-  );
-  offs.push(host.trace.on('exception', (e) => sysr.synchronized(e.fault.pe)));
-  // Built-in firmware (simulator/firmware) writes tables from its vector, which has no source line: findings name
-  // the FF-A call it was handling instead (the PE's EL while handling tells the SPMC from the EL3 monitor).
-  offs.push(
-    host.trace.on('ffa-call', (e) =>
-      sink.noteFirmwareCall(e.step, { pe: e.pe, el: host.pes[e.pe]?.el ?? 0, fn: e.function, caller: e.caller, line: e.line, detail: e.detail }),
-    ),
-  );
-
+  const rules: string[] = hier ? [...CHECKER_RULES] : ['break-before-make', 'tlbi-without-sync', 'sysreg-without-isb'];
+  if (fw) rules.push('partition-isolation', 'ffa-livelock');
   const set: CheckerSet = {
-    rules: hier ? CHECKER_RULES : ['break-before-make', 'tlbi-without-sync', 'sysreg-without-isb'],
-    snapshot: () => ({ trans: trans.snapshot(), sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot() }),
+    rules,
+    snapshot: (): CheckerSnapshot => ({
+      trans: trans.snapshot(),
+      sysr: sysr.snapshot(),
+      mmuOff: mmuOff.snapshot(),
+      shadow: shadow?.snapshot(),
+      isolation: isolation?.snapshot(),
+      livelock: livelock?.snapshot(),
+    }),
     restore: (s) => {
-      const snap = s as { trans: unknown; sysr: unknown; mmuOff: unknown } | undefined;
+      // `undefined`: a checkpoint from before the checkers were attached — their state at attach time.
+      const snap = s as CheckerSnapshot | undefined;
       trans.restore(snap?.trans);
       sink.forgetFirmwareCallsAfter(host.steps);
       sysr.restore(snap?.sysr);
       mmuOff.restore(snap?.mmuOff);
+      if (snap?.shadow !== undefined) shadow?.restore(snap.shadow);
+      else shadow?.clear();
+      isolation?.restore(snap?.isolation);
+      livelock?.restore(snap?.livelock);
     },
     detach: () => {
       for (const off of offs.reverse()) off();
       attached.delete(host);
     },
   };
-  host.snapshottables?.push(set);
   attached.set(host, set);
   return set;
 }

@@ -1,6 +1,6 @@
 /**
  * Rules about data the caches hide or expose (hazards reported by the cache
- * hierarchy, simulator/cache/observer.ts):
+ * hierarchy's hazard detector, simulator/cache/hazards.ts):
  *
  * - `pou-where-poc-needed`: a non-cacheable observer (an MMU-off or Device
  *   access) read data that DC CVAU had cleaned only to the Point of
@@ -16,7 +16,7 @@
  *   turned off, then read after it was turned back on).
  */
 import { DEVICE_nGnRnE } from '../memory/attributes';
-import type { CopyInfo, Hazard } from '../cache/observer';
+import type { CopyInfo, Hazard } from '../cache/hazards';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import type { FindingSink, Related, WriteSite } from './host';

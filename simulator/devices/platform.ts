@@ -10,7 +10,6 @@
  * redistributor; scenario `irq` events make an interrupt pending at the GIC;
  * `uart input` events feed a UART's receive FIFO.
  */
-import '../gic/config';
 import { CpuInterface, type SysregHandlerRegistry } from '../gic/cpuInterface';
 import { parseGicConfig, gicFrames, type GicConfig } from '../gic/config';
 import { Gic } from '../gic/gic';
@@ -21,7 +20,7 @@ import { PPI_LAST } from '../gic/types';
 import type { MmioDevice } from '../memory/flat';
 import type { Pe } from '../pe/pe';
 import type { DeviceDecl, ScenarioModel } from '../scenario/model';
-import { hashValue, StateHasher } from '../engine/snapshot';
+import { hashValue, StateHasher } from '../component/state';
 import { GenericTimer } from './timer';
 import { Pl011 } from './uart';
 

@@ -1,12 +1,30 @@
 /**
- * Policies choose the next action (DESIGN.md "The machine"). `run` mode uses
- * round-robin: scenario events as soon as they are due, eager component
- * actions (draining buffered writes) next, then the PEs in turn. Non-eager
- * component actions (speculative fills, evictions) are left to policies that
- * want them, e.g. the seeded random policy or exploration.
+ * Policies choose the next action among the enabled ones (DESIGN.md "One
+ * step, two drivers"): `run` is one path through the machine's choice
+ * points, chosen by a policy; exploration is the other driver, branching on
+ * every choice. Both apply the choice through the same `step`.
+ *
+ * Round-robin (the run default): scenario events as soon as they are due,
+ * eager component actions next, then the PEs in turn. Non-eager component
+ * actions (speculative fills, evictions) are left to policies that want them.
  */
-import type { Action, Policy } from './actions';
+import type { Action } from '../component/actions';
+import type { Pe } from '../pe/pe';
 import type { Machine } from './machine';
+import { canStep } from './peCore';
+
+export interface Policy {
+  readonly name: string;
+  /** Choose one of the enabled actions (never called with an empty list). */
+  choose(enabled: readonly Action[], machine: Machine): Action;
+  /**
+   * The same choice when the enabled actions are known to be PE steps only
+   * (no event due, no component action): the index of the PE that steps, or
+   * -1 to let `choose` decide on the full list. Lets the scheduler skip
+   * building the list on most steps without a second way of choosing.
+   */
+  choosePe?(pes: readonly Pe[], machine: Machine): number;
+}
 
 export class RoundRobinPolicy implements Policy {
   readonly name = 'round-robin';
@@ -15,7 +33,7 @@ export class RoundRobinPolicy implements Policy {
     for (const a of enabled) if (a.kind === 'event') return a;
     for (const a of enabled) if (a.kind === 'component' && a.eager) return a;
     const n = machine.pes.length;
-    const rr = machine.roundRobinNext();
+    const rr = machine.scheduler.rr;
     let best: Action | undefined;
     let bestDist = Infinity;
     for (const a of enabled) {
@@ -28,6 +46,18 @@ export class RoundRobinPolicy implements Policy {
     }
     // Only non-eager component actions are enabled: time passes through them.
     return best ?? enabled[0];
+  }
+
+  /** The first PE at or after the round-robin pointer that can step (the one `choose` picks among PE steps). */
+  choosePe(pes: readonly Pe[], machine: Machine): number {
+    const n = pes.length;
+    let i = machine.scheduler.rr;
+    for (let k = 0; k < n; k++) {
+      const pe = pes[i];
+      if (pe.state === 'running' || canStep(pe)) return i;
+      i = i + 1 === n ? 0 : i + 1;
+    }
+    return -1;
   }
 }
 

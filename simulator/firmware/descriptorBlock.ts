@@ -17,11 +17,12 @@
  * its length is 48 + 16·receivers (+ 16 + 16·constituents when pages are given).
  */
 import { evaluateExpression } from '../isa/expr';
-import { registerBlockKeyword } from '../scenario/keywords';
+import type { LanguageExtension } from '../scenario/keywords';
 import type { Diagnostic, GenericBlock, ScenarioModel, SourceRange } from '../scenario/model';
 import { encodeMemoryTransaction, ATTR_NORMAL_WB_ISH, TRANSACTION_TYPE_CODE, type Receiver, type Constituent } from './descriptors';
 
-registerBlockKeyword('ffa_descriptor');
+/** The `ffa_descriptor` block (encoded into the initial image by the firmware layer's pass). */
+export const FFA_DESCRIPTOR_LANGUAGE: LanguageExtension = { name: 'ffa_descriptor', blocks: ['ffa_descriptor'] };
 
 const applied = new WeakSet<ScenarioModel>();
 

@@ -7,49 +7,18 @@
  * an INTID (GICD_ISENABLER/ICENABLER or the redistributor's), and the
  * configuration the partition manifest asks for (group, priority, target).
  *
- * The GIC layer (simulator/gic) provides the implementation; the firmware
- * only ever talks to this interface, so either side can change inside.
+ * The interface itself is the GIC layer's (gic/types.ts, re-exported here):
+ * the firmware sits above the GIC and only ever talks to it.
  */
 
-/** An interrupt the controller signals to a PE. */
-export interface PendingInterrupt {
-  intid: number;
-  priority: number;
-  /** GICv3 group: 0 (Group 0), 1s (Secure Group 1), 1ns (Non-secure Group 1). */
-  group: InterruptGroup;
-}
+import type { SecureInterruptController } from '../gic/types';
 
-export type InterruptGroup = '0' | '1s' | '1ns';
+export type { InterruptGroup, PendingInterrupt, SecureInterruptController } from '../gic/types';
 
-/** INTID the CPU interface returns when nothing can be acknowledged (GICv3 §2.2.1 "Special INTIDs"). */
-export const SPURIOUS_INTID = 1023;
-
-export interface SecureInterruptController {
-  /** Highest-priority pending interrupt signalled to PE `pe` (enabled, any group), or undefined. */
-  highestPending(pe: number): PendingInterrupt | undefined;
-  /**
-   * Acknowledge the highest-priority pending interrupt of `group` on PE `pe`
-   * (ICC_IAR0_EL1 for group 0, ICC_IAR1_EL1 otherwise, read in the PE's
-   * current Security state); returns its INTID or SPURIOUS_INTID.
-   */
-  acknowledge(pe: number, group: InterruptGroup): number;
-  /** Priority drop (ICC_EOIRn_EL1); with ICC_CTLR_EL1.EOImode=0 also deactivates. */
-  endOfInterrupt(pe: number, intid: number): void;
-  /** Deactivate (ICC_DIR_EL1). */
-  deactivate(pe: number, intid: number): void;
-  /** Enable or disable forwarding of `intid` (GICD/GICR_ISENABLER / ICENABLER). `pe` selects the redistributor for SGIs/PPIs. */
-  setEnabled(intid: number, enabled: boolean, pe?: number): void;
-  isEnabled(intid: number, pe?: number): boolean;
-  /** Configure an interrupt as a partition manifest declares it (group, priority, target PE for SPIs). */
-  configure(intid: number, cfg: { group?: InterruptGroup; priority?: number; targetPe?: number }): void;
-  /**
-   * Optional: the boot-time set-up TF-A (EL3, plat_gic_init) and the SPMC leave behind — distributor
-   * groups enabled (GICD_CTLR.EnableGrp0/Grp1NS/Grp1S), every CPU interface's group enables set
-   * (ICC_IGRPEN0/1) and the priority mask open (ICC_PMR_EL1 = 0xff).
-   */
-  initialiseForFirmware?(): void;
-  /** Optional: write ICC_PMR_EL1 of PE `pe` on the SPMC's behalf; returns the previous value. */
-  setPriorityMask?(pe: number, pmr: number): number;
+/** ICC_PMR_EL1 of a PE written on the SPMC's behalf; returns the previous value. */
+export function setPriorityMask(gic: SecureInterruptController, pe: number, pmr: number): number {
+  // Without the optional hook (a controller that cannot) Non-secure interrupts stay unmasked: 0xff is "open".
+  return gic.setPriorityMask ? gic.setPriorityMask(pe, pmr) : 0xff;
 }
 
 /** Priority the SPMC gives a partition's interrupts (manifest `interrupts` without a priority; Hafnium's default 0x80 range). */

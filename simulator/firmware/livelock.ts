@@ -1,5 +1,6 @@
 /**
- * Livelock detection (issue #4 part 5): at every firmware call a PE makes,
+ * The `ffa-livelock` checker (a checker over the firmware's call hooks): at
+ * every FF-A call a PE makes,
  * fingerprint what could change the outcome — the caller's general registers,
  * stack pointers, return address, PSTATE and EL, the firmware's own state and
  * the contents of memory. A deterministic machine that comes back to the same
@@ -14,6 +15,7 @@
  */
 import type { Pe } from '../pe/pe';
 import type { PhysicalMemory } from '../memory/physical';
+import type { CallEntry, Firmware } from './firmware';
 
 export interface CallNote {
   /** e.g. `SP 0x8001 → FFA_MSG_SEND_DIRECT_RESP_32(w1=0x8001_0000 …)` */
@@ -32,7 +34,7 @@ export interface LivelockState {
 const MAX_CALLS = 512;
 
 export function newLivelockState(pes: number): LivelockState {
-  return { seen: Array.from({ length: pes }, () => new Map()), calls: Array.from({ length: pes }, () => []) };
+  return { seen: Array.from({ length: pes }, () => new Map<string, { at: number[]; mem: number[] }>()), calls: Array.from({ length: pes }, () => []) };
 }
 
 function fnv(h: number, w: number): number {
@@ -103,4 +105,67 @@ export function observeCall(st: LivelockState, pe: number, fp: string, mem: Phys
     return calls.slice(prev, index);
   }
   return undefined;
+}
+
+export class LivelockChecker {
+  private live: LivelockState;
+  /** The cycle a call closed, reported once its outcome is applied. */
+  private pending: { call: CallEntry; cycle: CallNote[] } | undefined = undefined;
+  private readonly offs: (() => void)[];
+
+  constructor(private readonly fw: Firmware) {
+    this.live = newLivelockState(fw.host.pes.length);
+    this.offs = [
+      fw.hooks.callEntry.subscribe((pe, call) => this.callEntry(pe, call)),
+      fw.hooks.callExit.subscribe((pe, call) => this.callExit(pe, call)),
+    ];
+  }
+
+  detach(): void {
+    for (const off of this.offs) off();
+  }
+
+  snapshot(): unknown {
+    return structuredClone(this.live);
+  }
+
+  /** Back to a checkpoint; `undefined` = the state at attach time. */
+  restore(s: unknown): void {
+    this.live = s === undefined ? newLivelockState(this.fw.host.pes.length) : (structuredClone(s) as LivelockState);
+    this.pending = undefined;
+  }
+
+  /** The same caller state at the same call, a third time (the firmware's state is part of the fingerprint). */
+  private callEntry(pe: Pe, call: CallEntry): void {
+    const fp = fingerprint(pe, call.resume, call.spsr, this.fw.digest());
+    const cycle = observeCall(this.live, pe.id, fp, this.fw.host.physical, call);
+    this.pending = cycle ? { call, cycle } : undefined;
+  }
+
+  private callExit(pe: Pe, call: CallEntry): void {
+    const p = this.pending;
+    if (p === undefined || p.call !== call) return;
+    this.pending = undefined;
+    this.report(pe, p.cycle);
+  }
+
+  private report(pe: Pe, cycle: CallNote[]): void {
+    const lines = cycle.map((c) => c.line).filter((l): l is number => l !== undefined);
+    // What led into the cycle: the calls just before its first turn.
+    const calls = this.live.calls[pe.id];
+    const first = calls.length - 1 - 2 * cycle.length;
+    const lead = calls.slice(Math.max(0, first - 2), Math.max(0, first + 1)).map((c) => `${c.text}${c.line !== undefined ? ` (line ${c.line + 1})` : ''}`);
+    const message = `PE ${pe.id} livelock: the same FF-A call sequence repeats with identical state and no forward progress — [${cycle.map((c) => `${c.text}${c.line !== undefined ? ` (line ${c.line + 1})` : ''}`).join('; ')}] again and again${lead.length > 0 ? `, entered after: ${lead.join('; ')}` : ''}`;
+    const host = this.fw.host;
+    host.addFinding({
+      rule: 'ffa-livelock',
+      severity: 'error',
+      message,
+      line: lines[0],
+      related: lines.slice(1),
+      relatedInfo: cycle.slice(1).filter((c) => c.line !== undefined).map((c) => ({ line: c.line!, message: c.text })),
+      pe: pe.id,
+    });
+    host.requestStop(`livelock on PE ${pe.id}: ${cycle.map((c) => c.text).join(' → ')}`);
+  }
 }

@@ -21,7 +21,8 @@ import {
   TRANSACTION_TYPE_CODE,
   type TransactionType,
 } from './descriptors';
-import { ffaError, ffaSuccess, type Firmware, type Outcome } from './firmware';
+import { ffaError, ffaSuccess, type Outcome } from './ffa';
+import type { Firmware } from './firmware';
 import { h64, type EndpointRef, type MemoryShareState } from './state';
 import { unmapPages } from './tables';
 import { hex } from '../util/hex';

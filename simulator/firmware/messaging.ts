@@ -6,7 +6,8 @@
  */
 import { decodeFunctionId, FfaError } from '../arch/index';
 import type { Pe } from '../pe/pe';
-import { ffaError, ffaSuccess, FFA_INTERRUPT, FFA_MSG_WAIT, type Firmware, type Outcome } from './firmware';
+import { ffaError, ffaSuccess, FFA_INTERRUPT, FFA_MSG_WAIT, type Outcome } from './ffa';
+import type { Firmware } from './firmware';
 import { HF_VIRTUAL_INTID } from './interrupts';
 import { h64, type EndpointRef } from './state';
 import { hex } from '../util/hex';

@@ -10,11 +10,16 @@ import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
 import { hex } from '../util/hex';
 import { captureCurrent, enterContext, entrySpsr, freshContext, returnToCaller, saveContext } from './context';
-import { SCR_EEL2, SCR_FIQ, SCR_NS, SCTLR_EL1_RESET, ffaError, type Firmware } from './firmware';
+import { ffaError } from './ffa';
+import type { Firmware } from './firmware';
+import { SCR_EEL2, SCR_FIQ, SCR_NS, SCTLR_EL1_RESET } from './registers';
 import { h64 } from './state';
 
-/** SMCCC dispatch (SMC Calling Convention DEN 0028 §2; TF-A std_svc / spmd). */
-export function monitorSmc(fw: Firmware, pe: Pe): boolean {
+/**
+ * SMCCC dispatch (SMC Calling Convention DEN 0028 §2; TF-A std_svc / spmd).
+ * An FF-A call the SPMD forwards to the built-in SPMC returns `'ffa'` (entry.ts dispatches it).
+ */
+export function monitorSmc(fw: Firmware, pe: Pe): boolean | 'ffa' {
   const w0 = Number(pe.getX(0) & 0xffffffffn);
   const d = decodeFunctionId(w0);
   const ret = (v: bigint): boolean => {
@@ -43,7 +48,7 @@ export function monitorSmc(fw: Firmware, pe: Pe): boolean {
       returnToCaller(pe, ffaError(FfaError.NOT_SUPPORTED), false);
       return true;
     }
-    return fw.ffaCall(pe, 'el3');
+    return 'ffa';
   }
   return ret(BigInt.asUintN(64, -1n)); // SMC_UNK
 }

@@ -6,7 +6,8 @@
  */
 import { FfaError } from '../arch/index';
 import type { Pe } from '../pe/pe';
-import { FFA_SUCCESS, ffaError, ffaSuccess, type Firmware } from './firmware';
+import { FFA_SUCCESS, ffaError, ffaSuccess } from './ffa';
+import type { Firmware } from './firmware';
 import { HF_VIRTUAL_INTID } from './interrupts';
 import { h64, type EndpointRef, type NotificationState } from './state';
 

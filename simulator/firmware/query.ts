@@ -12,6 +12,7 @@ import { decodeFunctionId, ffaErrorName, ffaFid, HAFNIUM_IDS } from '../arch/ind
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import type { Firmware } from './firmware';
+import { argText } from './spmc';
 import type { FirmwareCallRecord } from './state';
 
 /** FFA_ERROR's function ID (FF-A v1.1 §13.2.1: SMC32 only). */
@@ -75,7 +76,7 @@ export function callArguments(fw: Firmware, c: FirmwareCallRecord): string {
   // The log keeps x1… ; the firmware's formatter takes the register file from x0 (the function ID).
   const regs = [0n, ...c.args.map((a) => BigInt(a))];
   while (regs.length < 8) regs.push(0n);
-  return fw.argText(c.function, regs);
+  return argText(c.function, regs);
 }
 
 /** One line per call: `0x8001→0x8000 FFA_MSG_SEND_DIRECT_RESP_32(x1=… ) → FFA_ERROR_32 FFA_INTERRUPTED`. */

@@ -11,9 +11,12 @@ import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
 import { hex } from '../util/hex';
 import { returnToCaller } from './context';
-import { FFA_INTERRUPT, HCR_VF, HCR_VI, ffaError, ffaSuccess, pad8, type Firmware } from './firmware';
+import { FFA_INTERRUPT, ffaError, ffaSuccess, pad8 } from './ffa';
+import type { Firmware } from './firmware';
+import { HCR_VF, HCR_VI } from './registers';
 import { FfaError } from '../arch/index';
-import { HF_CALL, HF_INVALID_INTID, HF_VIRTUAL_INTID, INT_RECONFIGURE, SPURIOUS_INTID, type SecureInterruptController } from './interrupts';
+import { INTID_SPURIOUS } from '../gic/types';
+import { HF_CALL, HF_INVALID_INTID, HF_VIRTUAL_INTID, INT_RECONFIGURE, setPriorityMask, type SecureInterruptController } from './interrupts';
 import { h64 } from './state';
 
 // ---- Group 0 interrupts: EL3 (TF-A SPMD with EL3_EXCEPTION_HANDLING=0) ----------------------------
@@ -31,7 +34,7 @@ import { h64 } from './state';
  */
 function handleGroup0AtEl3(fw: Firmware, pe: Pe, gic: SecureInterruptController, line: number | undefined): { intid: number; handled: boolean } {
   const intid = gic.acknowledge(pe.id, '0');
-  const handled = intid !== SPURIOUS_INTID && fw.cfg.el3Interrupts.includes(intid);
+  const handled = intid !== INTID_SPURIOUS && fw.cfg.el3Interrupts.includes(intid);
   if (handled) {
     gic.endOfInterrupt(pe.id, intid);
     return { intid, handled };
@@ -42,7 +45,7 @@ function handleGroup0AtEl3(fw: Firmware, pe: Pe, gic: SecureInterruptController,
   fw.host.addFinding({
     rule: 'el3-panic',
     severity: 'error',
-    message: `${why}: ${intid === SPURIOUS_INTID ? 'no Group 0 interrupt was pending when the SPMD acknowledged (ICC_IAR0_EL1 = 1023)' : `INTID ${intid} is Group 0 but not one of the platform's el3_interrupts`} — declare it with firmware { el3_interrupts ${intid === SPURIOUS_INTID ? 'INTID' : intid} } or make it Secure Group 1 for a partition`,
+    message: `${why}: ${intid === INTID_SPURIOUS ? 'no Group 0 interrupt was pending when the SPMD acknowledged (ICC_IAR0_EL1 = 1023)' : `INTID ${intid} is Group 0 but not one of the platform's el3_interrupts`} — declare it with firmware { el3_interrupts ${intid === INTID_SPURIOUS ? 'INTID' : intid} } or make it Secure Group 1 for a partition`,
     line,
     related: [],
     pe: pe.id,
@@ -133,7 +136,7 @@ export function el3IntrHandleSmc(fw: Firmware, pe: Pe): boolean {
  * A physical interrupt taken to EL3 (SCR_EL3.FIQ/IRQ): Group 0 is the SPMD's
  * own (above); a secure interrupt while the Normal world runs goes to the SPMC.
  */
-export function monitorInterrupt(fw: Firmware, pe: Pe, _info: ExceptionRecord): boolean {
+export function monitorInterrupt(fw: Firmware, pe: Pe): boolean {
   const gic = fw.gic;
   const fst = fw.st.pes[pe.id];
   if (!gic) return false;
@@ -142,7 +145,7 @@ export function monitorInterrupt(fw: Firmware, pe: Pe, _info: ExceptionRecord): 
   if (fst.current.kind !== 'nwd' || fw.cfg.spmc !== 'builtin') return false;
   if (!pend || pend.group !== '1s') return false;
   const intid = gic.acknowledge(pe.id, '1s');
-  if (intid === SPURIOUS_INTID) {
+  if (intid === INTID_SPURIOUS) {
     returnToCaller(pe, [], false);
     return true;
   }
@@ -172,12 +175,16 @@ export function monitorInterrupt(fw: Firmware, pe: Pe, _info: ExceptionRecord): 
   return true;
 }
 
-export function hvcCall(fw: Firmware, pe: Pe): boolean {
+/**
+ * Hafnium's paravirtualised interrupt HVCs from a partition; an FF-A call
+ * made with HVC returns `'ffa'` for the SPMC's FF-A dispatch (entry.ts).
+ */
+export function hvcCall(fw: Firmware, pe: Pe): boolean | 'ffa' {
   const fst = fw.st.pes[pe.id];
   const cur = fst.current;
   if (cur.kind !== 'sp') return false;
   const x0 = Number(pe.getX(0) & 0xffffffffn);
-  if ((x0 & 0xffff_0000) !== 0 && ((x0 >>> 24) & 0x3f) === 4) return fw.ffaCall(pe, 'hvc');
+  if ((x0 & 0xffff_0000) !== 0 && ((x0 >>> 24) & 0x3f) === 4) return 'ffa';
   const vcpu = fw.st.partitions[cur.part].vcpus[cur.vcpu];
   const p = fw.cfg.partitions[cur.part];
   const x1 = Number(pe.getX(1) & 0xffffffffn);
@@ -307,7 +314,7 @@ export function spmcInterrupt(fw: Firmware, pe: Pe, info: ExceptionRecord): bool
     return true;
   }
   const intid = gic.acknowledge(pe.id, pend.group);
-  if (intid === SPURIOUS_INTID) {
+  if (intid === INTID_SPURIOUS) {
     returnToCaller(pe, [], false);
     return true;
   }
@@ -332,12 +339,6 @@ export function spmcInterrupt(fw: Firmware, pe: Pe, info: ExceptionRecord): bool
   }
   returnToCaller(pe, [], false);
   return true;
-}
-
-/** ICC_PMR_EL1 of a PE written on the SPMC's behalf; returns the previous value. */
-export function setPriorityMask(gic: SecureInterruptController, pe: number, pmr: number): number {
-  // Without the optional hook (a controller that cannot) Non-secure interrupts stay unmasked: 0xff is "open".
-  return gic.setPriorityMask ? gic.setPriorityMask(pe, pmr) : 0xff;
 }
 
 function hfName(x0: number): string {

@@ -136,8 +136,6 @@ export interface FirmwareState {
   nextHandle: number;
   /** Partition vCPUs ("part:vcpu") that reached FFA_MSG_WAIT once: initialisation is over. */
   waited: string[];
-  /** Isolation findings already reported ("part:page"). */
-  isolationReported: string[];
   /** The last calls handled (at most CALL_LOG_LIMIT), oldest first. */
   log: FirmwareCallRecord[];
   /** FF-A calls handled so far (for the call log and livelock reports). */

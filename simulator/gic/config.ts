@@ -12,10 +12,10 @@
  *
  * The same parser serves the machine and the editor (scenario pass `gic`).
  */
-import { registerScenarioPass } from '../scenario/keywords';
+import type { LanguageExtension } from '../scenario/keywords';
 import type { Diagnostic, GenericBlock, ScenarioModel, SourceRange } from '../scenario/model';
 import { hex, parseInteger } from '../util/hex';
-import { GICD_SIZE, GICR_STRIDE } from './gic';
+import { GICD_SIZE, GICR_STRIDE } from './state';
 import { PPI_LAST, SPI_LAST, type InterruptGroup } from './types';
 
 /** FVP Base platform layout (TF-A plat/arm/board/fvp: PLAT_ARM_GICD_BASE, PLAT_ARM_GICR_BASE). */
@@ -256,8 +256,13 @@ export function checkIrqEvents(model: ScenarioModel, cfg: GicConfig, diags: Diag
   }
 }
 
-registerScenarioPass('gic', (model) => {
-  const cfg = parseGicConfig(model, model.diagnostics);
-  checkUartEvents(model, model.diagnostics);
-  checkIrqEvents(model, cfg, model.diagnostics);
-});
+/** The `gic` block and the parse-time checks of it and of `irq`/`uart` events (scenario/keywords.ts). */
+export const GIC_LANGUAGE: LanguageExtension = {
+  name: 'gic',
+  blocks: ['gic'],
+  pass: (model) => {
+    const cfg = parseGicConfig(model, model.diagnostics);
+    checkUartEvents(model, model.diagnostics);
+    checkIrqEvents(model, cfg, model.diagnostics);
+  },
+};

@@ -8,7 +8,7 @@
 import { GIC_CPU_INTERFACE_REGISTERS } from '../arch/registers/gicCpuInterface';
 import type { ScenarioModel } from '../scenario/model';
 import type { Gic } from './gic';
-import { GICD_CTLR } from './gic';
+import { GICD_CTLR } from './state';
 import { describeInterrupts } from './view';
 
 /** The scenario declares interrupts: a `gic` block, a device that raises one, an `irq` event, a partition that owns some. */

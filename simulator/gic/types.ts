@@ -1,12 +1,58 @@
 /**
  * Shared GICv3 vocabulary (GIC Architecture Specification IHI 0069, "GICv3 and
- * GICv4"): interrupt groups, INTID ranges and the special INTIDs. The group
- * names and `PendingInterrupt` are the firmware's (simulator/firmware/interrupts.ts)
- * so both layers speak the same words.
+ * GICv4"): interrupt groups, INTID ranges and the special INTIDs, and the
+ * interface the built-in firmware uses (`SecureInterruptController`): the
+ * firmware layer above speaks these words.
  */
-import type { InterruptGroup, PendingInterrupt } from '../firmware/interrupts';
 
-export type { InterruptGroup, PendingInterrupt };
+/** An interrupt the controller signals to a PE. */
+export interface PendingInterrupt {
+  intid: number;
+  priority: number;
+  /** GICv3 group: 0 (Group 0), 1s (Secure Group 1), 1ns (Non-secure Group 1). */
+  group: InterruptGroup;
+}
+
+export type InterruptGroup = '0' | '1s' | '1ns';
+
+/**
+ * What the built-in SPMC needs from an interrupt controller (GICv3 CPU
+ * interface and distributor, Arm IHI 0069 "GICv3 and GICv4 Architecture
+ * Specification"), reduced to the operations Hafnium's interrupt code uses
+ * (src/arch/aarch64/plat/interrupts/gicv3.c): acknowledge (ICC_IAR1_EL1),
+ * end of interrupt (ICC_EOIR1_EL1), deactivate (ICC_DIR_EL1), enable/disable
+ * an INTID (GICD_ISENABLER/ICENABLER or the redistributor's), and the
+ * configuration the partition manifest asks for (group, priority, target).
+ * The GIC implements it; the firmware only ever talks to this interface.
+ */
+export interface SecureInterruptController {
+  /** Highest-priority pending interrupt signalled to PE `pe` (enabled, any group), or undefined. */
+  highestPending(pe: number): PendingInterrupt | undefined;
+  /**
+   * Acknowledge the highest-priority pending interrupt of `group` on PE `pe`
+   * (ICC_IAR0_EL1 for group 0, ICC_IAR1_EL1 otherwise, read in the PE's
+   * current Security state); returns its INTID or INTID_SPURIOUS.
+   */
+  acknowledge(pe: number, group: InterruptGroup): number;
+  /** Priority drop (ICC_EOIRn_EL1); with ICC_CTLR_EL1.EOImode=0 also deactivates. */
+  endOfInterrupt(pe: number, intid: number): void;
+  /** Deactivate (ICC_DIR_EL1). */
+  deactivate(pe: number, intid: number): void;
+  /** Enable or disable forwarding of `intid` (GICD/GICR_ISENABLER / ICENABLER). `pe` selects the redistributor for SGIs/PPIs. */
+  setEnabled(intid: number, enabled: boolean, pe?: number): void;
+  isEnabled(intid: number, pe?: number): boolean;
+  /** Configure an interrupt as a partition manifest declares it (group, priority, target PE for SPIs). */
+  configure(intid: number, cfg: { group?: InterruptGroup; priority?: number; targetPe?: number }): void;
+  /**
+   * Optional: the boot-time set-up TF-A (EL3, plat_gic_init) and the SPMC leave behind — distributor
+   * groups enabled (GICD_CTLR.EnableGrp0/Grp1NS/Grp1S), every CPU interface's group enables set
+   * (ICC_IGRPEN0/1) and the priority mask open (ICC_PMR_EL1 = 0xff).
+   */
+  initialiseForFirmware?(): void;
+  /** Optional: write ICC_PMR_EL1 of PE `pe` on the SPMC's behalf; returns the previous value. */
+  setPriorityMask?(pe: number, pmr: number): number;
+}
+
 
 /** INTID ranges (IHI 0069 §2.2.1 "INTIDs"): SGIs 0-15, PPIs 16-31, SPIs 32-1019. */
 export const SGI_LAST = 15;

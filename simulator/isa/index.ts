@@ -5,7 +5,7 @@
  * assembler and the run-time decoder share one semantics, and every assembled
  * instruction carries a verified encoding for the memory image.
  */
-import type { AsmLine } from '../scenario/model';
+import type { AsmLine } from '../util/source';
 import type { AsmContext, Instr } from './instr';
 import { assembledInstruction } from './decode';
 import { ASSEMBLER } from './table';

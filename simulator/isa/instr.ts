@@ -9,7 +9,7 @@
  * (simulator/pe/exception.ts) for synchronous exceptions.
  */
 import type { Pe } from '../pe/pe';
-import type { AsmLine, Diagnostic, SourceRange } from '../scenario/model';
+import type { AsmLine, Diagnostic, SourceRange } from '../util/source';
 import type { Flow } from './decodetree/types';
 
 export interface Instr {

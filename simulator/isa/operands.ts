@@ -6,7 +6,7 @@
  * Register 31 is SP or XZR depending on the encoding (Arm ARM C1.2.5
  * "Register names"): callers say which one an operand position allows.
  */
-import type { AsmLine, SourceRange } from '../scenario/model';
+import type { AsmLine, SourceRange } from '../util/source';
 import type { AsmContext } from './instr';
 import { evaluateExpression } from './expr';
 import { hex } from '../util/hex';

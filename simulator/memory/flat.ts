@@ -9,9 +9,11 @@
  */
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
-import { hashValue, StateHasher } from '../engine/snapshot';
+import { hashValue, StateHasher } from '../component/state';
+import { memoryHooks, type BarrierKind, type MemoryHooks } from './hooks';
 import { PAGE_SIZE, pageOffset, PhysicalMemory } from './physical';
 import { readPhysical, writePhysical, type MemorySystem } from './system';
+import { WriteWatch } from './watch';
 
 /** A memory-mapped device: register reads and writes at an offset from its base. */
 export interface MmioDevice {
@@ -29,9 +31,6 @@ interface Mapping {
   device: MmioDevice;
 }
 
-/** Observer for every access (the engine turns these into `memory-access` trace events when asked). */
-export type AccessObserver = (pe: Pe | undefined, pa: number, size: number, write: boolean, lo: number, hi: number, attrs: MemAttrs) => void;
-
 export class FlatMemorySystem implements MemorySystem {
   readonly physical: PhysicalMemory;
   private mappings: Mapping[] = [];
@@ -48,8 +47,8 @@ export class FlatMemorySystem implements MemorySystem {
    */
   private readonly pageNo = new Float64Array(16).fill(-1);
   private readonly pageU32: (Uint32Array | undefined)[] = new Array<Uint32Array | undefined>(16).fill(undefined);
-  /** Set by the engine only while someone listens for memory accesses. */
-  observer: AccessObserver | undefined = undefined;
+  readonly hooks: MemoryHooks = memoryHooks();
+  readonly watch = new WriteWatch();
 
   constructor(physical = new PhysicalMemory()) {
     this.physical = physical;
@@ -89,7 +88,7 @@ export class FlatMemorySystem implements MemorySystem {
       const m = this.mappingAt(pa);
       if (m !== undefined) {
         m.device.read(pa - m.base, size, out, pe);
-        if (this.observer !== undefined) this.observer(pe, pa, size, false, out.ldLo, out.ldHi, attrs);
+        if (this.hooks.read.active) this.hooks.read.emit(pe, pa, size, out.ldLo, out.ldHi, attrs);
         return;
       }
     }
@@ -106,15 +105,24 @@ export class FlatMemorySystem implements MemorySystem {
         out.ldHi = size === 8 ? w[(off >>> 2) + 1] : 0;
       } else readPhysical(this.physical, pa, size, out);
     } else readPhysical(this.physical, pa, size, out);
-    if (this.observer !== undefined) this.observer(pe, pa, size, false, out.ldLo, out.ldHi, attrs);
+    if (this.hooks.read.active) this.hooks.read.emit(pe, pa, size, out.ldLo, out.ldHi, attrs);
   }
 
   write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
+    if (this.watch.any) this.watch.check(pe, pa, size, lo, hi, attrs);
+    if (this.hooks.write.active) this.hooks.write.emit(pe, pa, size, lo, hi, attrs);
+    this.store(pe, pa, size, lo, hi);
+  }
+
+  /**
+   * The write itself, unobserved: the memory side of the cache hierarchy (whose
+   * own `write` already reported the access) and `write` use it.
+   */
+  store(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number): void {
     if (pa >= this.devLo && pa < this.devHi) {
       const m = this.mappingAt(pa);
       if (m !== undefined) {
         m.device.write(pa - m.base, size, lo, hi, pe);
-        if (this.observer !== undefined) this.observer(pe, pa, size, true, lo, hi, attrs);
         return;
       }
     }
@@ -124,7 +132,11 @@ export class FlatMemorySystem implements MemorySystem {
       w[off >>> 2] = lo;
       if (size === 8) w[(off >>> 2) + 1] = hi;
     } else writePhysical(this.physical, pa, size, lo, hi);
-    if (this.observer !== undefined) this.observer(pe, pa, size, true, lo, hi, attrs);
+  }
+
+  /** No buffered writes or caches here: a barrier has nothing to complete, but it is reported (memory/hooks.ts). */
+  barrier(pe: Pe, kind: BarrierKind, domain: string): void {
+    if (this.hooks.barrier.active) this.hooks.barrier.emit(pe, kind, domain);
   }
 
   /** Forget cached page arrays (after PhysicalMemory replaced its pages). */
@@ -133,7 +145,7 @@ export class FlatMemorySystem implements MemorySystem {
     this.pageU32.fill(undefined);
   }
 
-  /** Engine checkpoints (engine/snapshot.ts `Snapshottable`): memory contents and device state. */
+  /** Checkpoints (component/state.ts `Snapshottable`): memory contents and device state. */
   snapshot(): unknown {
     return {
       pages: this.physical.snapshot(),

@@ -1,14 +1,23 @@
 /**
  * The memory-system contract: physical accesses with attributes.
- * `cache_model off` is FlatMemorySystem; the cache hierarchy (issue #3)
+ * `cache_model off` is FlatMemorySystem; the cache hierarchy (simulator/cache)
  * implements the same interface so the PE never knows which one it talks to.
+ * Both publish the same hook points (memory/hooks.ts) and watched writes
+ * (memory/watch.ts): observers subscribe there, never by replacing a method.
  */
+import type { Instr } from '../isa/instr';
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
+import type { BarrierKind, MemoryHooks } from './hooks';
 import { PhysicalMemory } from './physical';
+import type { WriteWatch } from './watch';
 
 export interface MemorySystem {
   readonly physical: PhysicalMemory;
+  /** Accesses, barriers and maintenance as they happen (memory/hooks.ts). */
+  readonly hooks: MemoryHooks;
+  /** Writes to watched ranges, before they land (memory/watch.ts). */
+  readonly watch: WriteWatch;
   /** Read `size` bytes at `pa` for `pe` with `attrs`; result in `pe.ldLo`/`pe.ldHi` (zero-extended). */
   read(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): void;
   /** Write the low `size` bytes of (hi:lo) at `pa`. */
@@ -23,13 +32,13 @@ export interface MemorySystem {
   /** IC IALLU/IALLUIS/IVAU (`pa` for IVAU). */
   instructionCacheMaintenance?(pe: Pe, op: string, pa: number | undefined): void;
   /** DMB/DSB/ISB with their domain: DSB completes outstanding writes and maintenance (B2.3.12). */
-  barrier?(pe: Pe, kind: 'dmb' | 'dsb' | 'isb', domain: string): void;
+  barrier(pe: Pe, kind: BarrierKind, domain: string): void;
   /**
    * Instruction fetch through the instruction side (I-cache model). Returns the
    * instruction the PE would execute at `pa`, which may be stale when code was written
    * without IC maintenance. When absent, the machine fetches from the program directly.
    */
-  fetchInstr?(pe: Pe, pa: number, attrs: MemAttrs): import('../isa/instr').Instr | undefined;
+  fetchInstr?(pe: Pe, pa: number, attrs: MemAttrs): Instr | undefined;
   /**
    * Changes whenever `fetchInstr` may return another instruction for some PA (instruction-cache
    * maintenance, a restored checkpoint), so decoded blocks are kept exactly until then (pe/block.ts).

@@ -14,8 +14,8 @@ import { MmuFault, toSyncException } from './faults';
 import { parAttrByte, parShBits } from './attributes';
 import { deriveConfig, el2Enabled, isSecure, Regime } from './regime';
 import { AccessType } from './types';
-import type { VmsaMmu } from './vmsa';
-import { allowedMask, panBits, permissionFault, PSTATE_PAN } from './vmsa';
+import type { TableWalker } from './domain';
+import { allowedMask, panBits, permissionFault, PSTATE_PAN } from './permissions';
 
 /** PAR_EL1 with F=0 (Arm ARM D19 PAR_EL1): ATTR[63:56], PA[47:12], NS[9], SH[8:7], bit 11 RES1. */
 function parSuccess(pa: number, attrByte: number, sh: number, ns: boolean): bigint {
@@ -28,7 +28,7 @@ function parFault(f: MmuFault): bigint {
   return 1n | (BigInt(f.fsc) << 1n) | ((f.s1ptw ? 1n : 0n) << 8n) | ((f.stage === 2 ? 1n : 0n) << 9n) | (1n << 11n);
 }
 
-export function performAt(mmu: VmsaMmu, pe: Pe, opIn: string, va: number): bigint {
+export function performAt(mmu: TableWalker, pe: Pe, opIn: string, va: number): bigint {
   const op = opIn.toLowerCase();
   const m = /^s1(2)?e([0-3])(r|w|a)(p)?$/.exec(op);
   if (m === null) throw new Error(`AT ${opIn}: unknown address translation operation`);

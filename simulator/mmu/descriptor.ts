@@ -16,7 +16,7 @@ const TWO32 = 4294967296;
 /**
  * The descriptor read in progress (module scratch, like `desc`): `readDescriptor`
  * sets it around its memory read, so that whoever observes that read (the
- * cache-line timeline, simulator/cache/timeline.ts) knows the access is a
+ * cache-line timeline, simulator/engine/timeline.ts) knows the access is a
  * translation table walk's — which stage and level, translating which VA/IPA —
  * as identified where the access is made, not guessed from the address.
  */
@@ -31,8 +31,9 @@ export const walkInProgress: { active: boolean; pe: number; stage: 1 | 2; level:
 
 /**
  * Read the 64-bit descriptor at `pa` with the walk attributes. The walk goes
- * through `pe.env.memory` so that, with the cache model on, it sees exactly what
- * an access with these attributes would see (seed 000).
+ * through `pe.env.memory` (or the observer's `memory`, for a probe) so that,
+ * with the cache model on, it sees exactly what an access with these
+ * attributes would see (seed 000).
  */
 export function readDescriptor(
   pe: Pe,
@@ -52,7 +53,7 @@ export function readDescriptor(
   w.va = va;
   w.ipa = ipa;
   try {
-    pe.env.memory.read(pe, pa, 8, attrs);
+    (observer !== undefined && observer.memory !== undefined ? observer.memory : pe.env.memory).read(pe, pa, 8, attrs);
   } finally {
     w.active = false;
   }
@@ -63,9 +64,9 @@ export function readDescriptor(
   }
 }
 
-/** Write a descriptor back (hardware Access flag update, TCR.HA / VTCR_EL2.HA). */
-export function writeDescriptor(pe: Pe, pa: number, lo: number, hi: number, attrs: MemAttrs): void {
-  pe.env.memory.write(pe, pa, 8, lo, hi, attrs);
+/** Write a descriptor back (hardware Access flag update, TCR.HA / VTCR_EL2.HA), through the same memory as the read. */
+export function writeDescriptor(pe: Pe, pa: number, lo: number, hi: number, attrs: MemAttrs, observer: MmuObserver | undefined): void {
+  (observer !== undefined && observer.memory !== undefined ? observer.memory : pe.env.memory).write(pe, pa, 8, lo, hi, attrs);
 }
 
 /** 2^n for n = 0..63 (walks use these on every level: no Math.pow). */

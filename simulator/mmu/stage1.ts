@@ -128,7 +128,7 @@ export function walkStage1(pe: Pe, cfg: RegimeConfig, tree: TableTree, va: numbe
           throw new MmuFault('access-flag', 1, level, false, undefined, `stage 1 access flag fault at level ${level}: descriptor at ${hex(descAddr)} has AF=0`, tableAccess === undefined ? outBase + modPow2(ia, shift) : undefined);
         }
         l = (lo | D.AF) >>> 0;
-        writeDescriptor(pe, descPa, l, hi, readAttrs);
+        writeDescriptor(pe, descPa, l, hi, readAttrs, observer);
       }
       if (cfg.secure && (l & D.NS) !== 0) ns = true;
       const size = POW2[shift];

@@ -96,7 +96,7 @@ export function walkStage2(
           throw new MmuFault('access-flag', 2, level, s1ptw, ipa, `stage 2 access flag fault at level ${level}: descriptor at ${hex(descPa)} has AF=0`, outBase + modPow2(ipa, shift));
         }
         l = (lo | D.AF) >>> 0;
-        writeDescriptor(pe, descPa, l, hi, walk);
+        writeDescriptor(pe, descPa, l, hi, walk, observer);
       }
       const memAttr = (l >>> 2) & 0xf;
       const sh = (l >>> 8) & 3;

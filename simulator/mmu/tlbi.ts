@@ -9,7 +9,7 @@
 import type { Pe } from '../pe/pe';
 import { el2Enabled, isSecure, Regime, vttbrVmid } from './regime';
 import type { TlbContext, TlbEntry } from './tlb';
-import type { MmuDomain } from './vmsa';
+import type { MmuDomain } from './domain';
 
 type CtxPred = (c: TlbContext) => boolean;
 type EntryPred = (e: TlbEntry) => boolean;

@@ -3,8 +3,10 @@
  * the MMU writes the result into the PE's out-fields (`tPa`, `tAttrs`) to
  * avoid an allocation per access, or throws a SyncException (a fault).
  */
+import { Hook } from '../component/hook';
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from '../memory/attributes';
+import type { MemorySystem } from '../memory/system';
 
 /** What kind of access is being translated (affects permission checks and ESR.WnR/S1PTW). */
 export const enum AccessType {
@@ -32,8 +34,25 @@ export interface Mmu {
   tlbi?(pe: Pe, op: string, operand: bigint | undefined): void;
   /** AT instruction (D8.14 "Address translation instructions"): returns the PAR_EL1 value. */
   addressTranslate?(pe: Pe, op: string, va: number): bigint;
-  /** Observers of walks and TLB use (checkers, views); absent = nobody listens, nothing is built. */
-  observer?: MmuObserver;
+  /** Walk steps, TLB uses and TLB maintenance as they happen (checkers, views subscribe). */
+  readonly hooks?: MmuHooks;
+}
+
+/**
+ * The MMU's hook points (component/hook.ts). Nothing is built for them while
+ * nobody subscribes.
+ */
+export interface MmuHooks {
+  /** A walk read one descriptor (after the read). */
+  readonly walkStep: Hook<(pe: Pe, read: WalkRead) => void>;
+  /** A translation was served from the main TLB instead of a walk (not reported for micro-TLB hits: see `MmuObserver`). */
+  readonly tlbUse: Hook<(pe: Pe, use: TlbUse) => void>;
+  /** A TLBI is about to act (`op` lower-case, `operand` Xt when the op takes one). */
+  readonly tlbi: Hook<(pe: Pe, op: string, operand: bigint | undefined) => void>;
+}
+
+export function mmuHooks(): MmuHooks {
+  return { walkStep: new Hook('walk step'), tlbUse: new Hook('TLB use'), tlbi: new Hook('TLBI') };
 }
 
 /** One translation-table descriptor read by a walk (through `MemorySystem.read` with `attrs`). */
@@ -63,7 +82,8 @@ export interface TlbUse {
 }
 
 /**
- * Hooks for checkers (e.g. mismatched-attributes, stale-TLB) and views.
+ * What a walk reports to (the walkers' parameter): the MMU passes its hooks'
+ * subscribers, or a view's own listener for a side-effect-free probe walk.
  * `onWalkRead` is called for every descriptor read, after the read.
  * `onTlbUse` is called when a translation is taken from the main TLB instead of a walk;
  * the micro-TLB in front of it (hot path) does not report repeated uses of the same
@@ -72,4 +92,6 @@ export interface TlbUse {
 export interface MmuObserver {
   onWalkRead?(pe: Pe, read: WalkRead): void;
   onTlbUse?(pe: Pe, use: TlbUse): void;
+  /** Where this walk reads (and writes back) descriptors; default the PE's memory system. A probe gives a read-only one. */
+  memory?: Pick<MemorySystem, 'read' | 'write'>;
 }

@@ -57,10 +57,9 @@ interface SeeingMemory {
 }
 
 /** A read-only stand-in for the memory system during a view walk. */
-function peekMemory(real: MemorySystem): MemorySystem {
+function peekMemory(real: MemorySystem): Pick<MemorySystem, 'read' | 'write'> {
   const seeing = real as unknown as SeeingMemory;
   return {
-    physical: real.physical,
     read(pe, pa, size, attrs) {
       if (pe === undefined) return;
       if (typeof seeing.readAsSeenBy === 'function') {
@@ -88,11 +87,10 @@ export function describeTranslation(mmu: VmsaMmu, pe: Pe, va: number, opts: { el
   const cfg = deriveConfig(pe, el);
   const d = mmu.derive(cfg);
   const view: TranslationView = { va, el, regime: REGIME_NAMES[cfg.regime], secure: cfg.secure, steps: [] };
-  const env = pe.env;
-  const realMemory = env.memory;
-  const realObserver = mmu.observer;
   const saved = { lo: pe.ldLo, hi: pe.ldHi };
   const observer: MmuObserver = {
+    // Descriptors as PE n would see them, without changing any state.
+    memory: peekMemory(pe.env.memory),
     onWalkRead: (_pe, r: WalkRead) => {
       const value = (BigInt(r.hi >>> 0) << 32n) | BigInt(r.lo >>> 0);
       view.steps.push({
@@ -106,11 +104,9 @@ export function describeTranslation(mmu: VmsaMmu, pe: Pe, va: number, opts: { el
       });
     },
   };
-  env.memory = peekMemory(realMemory);
-  mmu.observer = observer;
   try {
     const st = mmu.domain.stateFor(pe);
-    const e = mmu.resolve(pe, st, d, va, false);
+    const e = mmu.probe(observer, () => mmu.resolve(pe, st, d, va, false));
     view.pa = e.outBase + (va - e.base);
     view.ipa = e.ipaBase + (va - e.base);
     view.attrs = (opts.access === AccessType.Fetch ? e.fetchAttrs : e.dataAttrs).label;
@@ -125,8 +121,6 @@ export function describeTranslation(mmu: VmsaMmu, pe: Pe, va: number, opts: { el
     const cached = cachedEntry(mmu, pe, va, el);
     if (cached !== undefined) view.tlb = { pa: cached.outBase + (va - cached.base), attrs: cached.dataAttrs.label, stale: true };
   } finally {
-    env.memory = realMemory;
-    mmu.observer = realObserver;
     pe.ldLo = saved.lo;
     pe.ldHi = saved.hi;
   }

@@ -6,10 +6,9 @@
  * (stage 1, stage 2, stage-1 table accesses through stage 2) → permission,
  * alignment → out-fields `pe.tPa`/`pe.tAttrs`, or a SyncException with the exact ESR.
  *
- * One `MmuDomain` per machine holds every PE's TLBs: broadcast TLBI (the IS/OS
- * forms) reaches them all, and checkpoints snapshot them together (the domain is
- * the `Snapshottable`, engine/snapshot.ts). Any number of
- * `VmsaMmu` instances may share a domain (one per PE, or one for all).
+ * One `MmuDomain` per machine (mmu/domain.ts) holds every PE's TLBs. The MMU
+ * publishes its hook points (`hooks`: walk steps, TLB uses, TLBI) and offers a
+ * side-effect-free `probe` walk for views.
  */
 import type { MemAttrs } from '../memory/attributes';
 import type { Pe } from '../pe/pe';
@@ -18,37 +17,19 @@ import { combineFwb, combineS1S2, makeNonCacheable } from './attributes';
 import { MmuFault, toSyncException } from './faults';
 import type { RegimeConfig, TableTree } from './regime';
 import { deriveConfig, levelShift, Regime, REGIME_NAMES } from './regime';
+import { MmuDomain, type Derived, type PeMmuState, type TableWalker } from './domain';
+import { allowedMask, panBits, permissionFault, PSTATE_PAN, stage1Check, type AccessCheck } from './permissions';
 import { walkStage1 } from './stage1';
 import type { Stage1Result, TableAccess } from './stage1';
 import { walkStage2 } from './stage2';
 import type { TlbContext, TlbEntry } from './tlb';
-import { MicroTlb, P1, P2, Tlb, TlbContexts } from './tlb';
+import { MicroTlb, P1, P2 } from './tlb';
 import { AccessType } from './types';
-import type { Mmu, MmuObserver } from './types';
+import { mmuHooks, type Mmu, type MmuHooks, type MmuObserver } from './types';
 import { performTlbi } from './tlbi';
 import { performAt } from './at';
-import { hashValue, StateHasher } from '../engine/snapshot';
 
 const PAGE = 4096;
-/** PSTATE.PAN as carried in `pe.pstateOther` (SPSR bit position 22). */
-export const PSTATE_PAN = 1 << 22;
-
-/** Derived per-(sysregGen, EL) data: configuration, TLB contexts and lookup sizes. */
-export interface Derived {
-  cfg: RegimeConfig;
-  /** Combined-entry contexts: with the current ASID and global (nG=0). */
-  ctxAsid: TlbContext;
-  ctxGlobal: TlbContext;
-  /** Stage 1 off (with stage 2 on): entries keyed by VA = IPA, kept apart so they never serve stage-1-on lookups. */
-  ctxFlat: TlbContext;
-  s2Ns: TlbContext | undefined;
-  s2Sec: TlbContext | undefined;
-  /** Entry sizes a lookup tries (leaf sizes of the granules involved), ascending. */
-  sizes0: number[];
-  sizes1: number[];
-  s2SizesNs: number[];
-  s2SizesSec: number[];
-}
 
 function leafSizes(tree: TableTree | undefined): number[] {
   if (tree === undefined) return [];
@@ -64,81 +45,38 @@ function union(...lists: number[][]): number[] {
   return [...new Set(lists.flat())].sort((a, b) => a - b);
 }
 
-/** Per-PE MMU state. */
-export class PeMmuState {
-  readonly tlb = new Tlb();
-  readonly micro = new MicroTlb();
-  derived: Derived | undefined;
-  derivedGen = -1;
-  derivedEl = -1;
-}
-
-export interface MmuSnapshot {
-  tlbs: Map<number, Map<number, TlbEntry>>[];
-}
-
-/** The machine-wide TLB domain (Inner/Outer Shareable broadcast reaches every PE in it). */
-export class MmuDomain {
-  readonly contexts = new TlbContexts();
-  readonly states: PeMmuState[] = [];
-
-  stateFor(pe: Pe): PeMmuState {
-    let st = this.states[pe.id];
-    if (st === undefined) {
-      for (let i = this.states.length; i <= pe.id; i++) if (this.states[i] === undefined) this.states[i] = new PeMmuState();
-      st = this.states[pe.id];
-    }
-    return st;
-  }
-
-  /** Snapshottable (engine checkpoints): TLB contents of every PE. */
-  snapshot(): MmuSnapshot {
-    return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : new Map())) };
-  }
-
-  /**
-   * Fingerprint of the TLB contents (engine `Snapshottable.stateHash`): every
-   * entry of every PE, so a PE with no MMU state yet and one with an empty TLB
-   * hash alike (a checkpoint restore creates the latter).
-   */
-  stateHash(): number {
-    const h = new StateHasher();
-    this.states.forEach((st, pe) => {
-      if (st === undefined) return;
-      const snap = st.tlb.snapshot();
-      for (const [k, m] of snap) if (m.size === 0) snap.delete(k);
-      if (snap.size === 0) return;
-      h.word(pe);
-      hashValue(h, snap);
-    });
-    return h.value();
-  }
-
-  restore(s: MmuSnapshot): void {
-    // PEs whose state was created after the snapshot (e.g. the step-0 checkpoint) had empty TLBs then.
-    for (let i = s.tlbs.length; i < this.states.length; i++) {
-      const st = this.states[i];
-      if (st === undefined) continue;
-      st.tlb.restore(new Map());
-      st.micro.flush();
-      st.derivedGen = -1;
-    }
-    s.tlbs.forEach((t, i) => {
-      const st = this.states[i] ?? (this.states[i] = new PeMmuState());
-      st.tlb.restore(t);
-      st.micro.flush();
-      st.derivedGen = -1;
-    });
-  }
-}
-
-export class VmsaMmu implements Mmu {
-  observer?: MmuObserver;
+export class VmsaMmu implements Mmu, TableWalker {
+  readonly hooks: MmuHooks = mmuHooks();
+  /** The walk-step hook's subscribers in the walkers' terms. */
+  private readonly hookObserver: MmuObserver = { onWalkRead: (pe, r) => this.hooks.walkStep.emit(pe, r) };
+  /** A view's listener while it probes (`probe`): walks report to it instead of the hooks. */
+  private probing: MmuObserver | undefined = undefined;
   /** Scratch for the access being translated (no allocation per slow-path translation). */
   private readonly check: AccessCheck = { access: AccessType.Read, pan: 0, unaligned: false, size: 1 };
   private readonly tableAccess = new StageOneTableAccess(this);
 
   constructor(readonly domain: MmuDomain = new MmuDomain()) {}
+
+  /** What walks report to: a probe's listener, else the walk-step hook while someone subscribes, else nothing (no record is built). */
+  private get observer(): MmuObserver | undefined {
+    if (this.probing !== undefined) return this.probing;
+    return this.hooks.walkStep.active ? this.hookObserver : undefined;
+  }
+
+  /**
+   * Run `fn` (a view's walk: `resolve` without the TLB) with every walk step
+   * reported to `observer` only and descriptors read from `observer.memory`
+   * when given: the hooks' subscribers (checkers) never see a view's walk.
+   */
+  probe<T>(observer: MmuObserver, fn: () => T): T {
+    const prev = this.probing;
+    this.probing = observer;
+    try {
+      return fn();
+    } finally {
+      this.probing = prev;
+    }
+  }
 
   // ---- hot path -----------------------------------------------------------
 
@@ -353,10 +291,8 @@ export class VmsaMmu implements Mmu {
   }
 
   private used(pe: Pe, e: TlbEntry, va: number): TlbEntry {
-    const obs = this.observer;
-    if (obs !== undefined && obs.onTlbUse !== undefined) {
-      obs.onTlbUse(pe, { va, pa: e.outBase + (va - e.base), attrs: e.dataAttrs, level: e.level, s2level: e.s2level });
-    }
+    const hook = this.hooks.tlbUse;
+    if (hook.active && this.probing === undefined) hook.emit(pe, { va, pa: e.outBase + (va - e.base), attrs: e.dataAttrs, level: e.level, s2level: e.s2level });
     return e;
   }
 
@@ -474,6 +410,7 @@ export class VmsaMmu implements Mmu {
   }
 
   tlbi(pe: Pe, op: string, operand: bigint | undefined): void {
+    if (this.hooks.tlbi.active) this.hooks.tlbi.emit(pe, op, operand);
     performTlbi(this.domain, pe, op, operand);
   }
 
@@ -531,89 +468,4 @@ class StageOneTableAccess implements TableAccess {
     this.attrs = a;
     return e.outBase + (ipa - e.base);
   }
-}
-
-/**
- * The stage-1 permission bits PSTATE.PAN acts on: EL0 data access (FEAT_PAN), and
- * with SCTLR_ELx.EPAN=1 also EL0 execute permission (FEAT_PAN3). 0 when PAN is off.
- */
-export function panBits(cfg: RegimeConfig): number {
-  return P1.EL0DATA | (cfg.epan ? P1.X0 : 0);
-}
-
-/**
- * Bit (1 << AccessType) for each access the entry permits at this privilege (stage 1,
- * stage 2, and PSTATE.PAN: `pan` holds the `panBits` in effect, 0 without PAN).
- */
-export function allowedMask(e: TlbEntry, privileged: boolean, pan: number, el: number): number {
-  const p = e.s1perm;
-  const q = e.s2perm;
-  let r: boolean, w: boolean, x: boolean;
-  if (privileged) {
-    r = (p & P1.R1) !== 0;
-    w = (p & P1.W1) !== 0;
-    x = (p & P1.X1) !== 0;
-    if ((p & pan) !== 0) r = w = false;
-  } else {
-    r = (p & P1.R0) !== 0;
-    w = (p & P1.W0) !== 0;
-    x = (p & P1.X0) !== 0;
-  }
-  const mr = (p & (privileged ? P1.R1 : P1.R0)) !== 0;
-  r = r && (q & P2.R) !== 0;
-  w = w && (q & P2.W) !== 0;
-  x = x && (q & (el === 0 ? P2.X0 : P2.X1)) !== 0;
-  const m = mr && (q & P2.R) !== 0;
-  return (r ? 1 << AccessType.Read : 0) | (w ? 1 << AccessType.Write : 0) | (x ? 1 << AccessType.Fetch : 0) | (m ? 1 << AccessType.Maintenance : 0);
-}
-
-/** The permission fault for a denied access: stage 1 when stage 1 denies, else stage 2 (Arm ARM D8.4, D8.5). */
-export function permissionFault(e: TlbEntry, cfg: RegimeConfig, va: number, access: AccessType, pan: number): MmuFault {
-  if (!stage1Allows(e.s1perm, cfg.privileged, pan, access)) return stage1PermissionFault(cfg, e.s1perm, e.level, access, pan);
-  const ipa = e.ipaBase + (va - e.base);
-  return new MmuFault('permission', 2, e.s2level, false, ipa, `stage 2 permission fault at level ${e.s2level}: ${accessText(access)} at ${privilegeText(cfg)} to IPA ${hex(ipa)} not permitted (S2AP/XN)`);
-}
-
-function accessText(access: AccessType): string {
-  return access === AccessType.Fetch ? 'instruction fetch' : access === AccessType.Write ? 'write' : access === AccessType.Maintenance ? 'cache maintenance' : 'read';
-}
-
-function privilegeText(cfg: RegimeConfig): string {
-  return cfg.privileged ? `EL${cfg.el}` : 'EL0';
-}
-
-function stage1PermissionFault(cfg: RegimeConfig, perm: number, level: number, access: AccessType, pan: number): MmuFault {
-  const why = (perm & pan) !== 0 && access !== AccessType.Fetch ? ' (PSTATE.PAN=1 and the page is EL0-accessible)' : '';
-  return new MmuFault('permission', 1, level, false, undefined, `stage 1 permission fault at level ${level}: ${accessText(access)} at ${privilegeText(cfg)} not permitted by the descriptor${why}`);
-}
-
-/** The access a walk is made for, so stage-1 faults can be raised before stage 2 runs. */
-export interface AccessCheck {
-  access: AccessType;
-  /** `panBits` in effect, 0 without PSTATE.PAN. */
-  pan: number;
-  unaligned: boolean;
-  size: number;
-}
-
-/** Stage-1 permission for one access type (the stage-1 half of `allowedMask`). */
-function stage1Allows(p: number, privileged: boolean, pan: number, access: AccessType): boolean {
-  switch (access) {
-    case AccessType.Fetch:
-      return (p & (privileged ? P1.X1 : P1.X0)) !== 0;
-    case AccessType.Write:
-      return (p & (privileged ? P1.W1 : P1.W0)) !== 0 && (p & pan) === 0;
-    case AccessType.Maintenance:
-      return (p & (privileged ? P1.R1 : P1.R0)) !== 0;
-    default:
-      return (p & (privileged ? P1.R1 : P1.R0)) !== 0 && (p & pan) === 0;
-  }
-}
-
-/** Stage-1 alignment (Device) and permission checks of a fresh stage-1 result, before its stage 2. */
-function stage1Check(cfg: RegimeConfig, c: AccessCheck, attrs: MemAttrs, perm: number, level: number, va: number): void {
-  if (c.unaligned && attrs.kind === 'device' && c.access !== AccessType.Fetch) {
-    throw new MmuFault('alignment', 1, -1, false, undefined, `alignment fault: unaligned ${c.size}-byte access to Device memory at ${hex(va)}`);
-  }
-  if (level >= 0 && !stage1Allows(perm, cfg.privileged, c.pan, c.access)) throw stage1PermissionFault(cfg, perm, level, c.access, c.pan);
 }

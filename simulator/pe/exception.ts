@@ -4,7 +4,19 @@
  * an Error subclass so throwing does not capture a stack trace (hot path).
  * The PE catches it and takes the exception (Arm ARM D1.3 "Exception entry").
  */
-import type { FaultKind } from '../scenario/model';
+
+/** How a fault is classified in reports and `fault KIND` expectations (from the ESR's fault status). */
+export type FaultKind =
+  | 'translation'
+  | 'access-flag'
+  | 'permission'
+  | 'address-size'
+  | 'alignment'
+  | 'external'
+  | 'undefined'
+  | 'pc-alignment'
+  | 'sp-alignment'
+  | 'illegal-state';
 
 export class SyncException {
   /** Exception class, ESR_ELx.EC (Arm ARM D24.2.xx ESR_ELx). */
@@ -42,6 +54,14 @@ export class SyncException {
     Object.assign(this, opts);
   }
 }
+
+/** ESR_ELx ISS bits shared by Data and Instruction Aborts (Arm ARM D24.2.49). */
+export const ISS = {
+  WNR: 1 << 6,
+  S1PTW: 1 << 7,
+  CM: 1 << 8,
+  FNV: 1 << 10,
+} as const;
 
 /** ESR_ELx.EC values used by the core (Arm ARM D24.2.49; also ../shared/reference/arch-facts.md §3). */
 export const EC = {

@@ -10,12 +10,11 @@
  * only when a system register was written (`sysregGen`).
  */
 import type { Instr } from '../isa/instr';
-import { ISS } from '../mmu/faults';
 import { AccessType } from '../mmu/types';
 import { hex } from '../util/hex';
 import { refreshConfig } from './config';
 import { takeSyncException } from './entry';
-import { EC, SyncException } from './exception';
+import { EC, ISS, SyncException } from './exception';
 import { takePendingInterrupt, wakeupPending } from './interrupts';
 import type { Pe } from './pe';
 

@@ -13,7 +13,7 @@
  *   closes it before the next top-level statement;
  * - a stray `}` at top level is reported and ignored.
  */
-import { CORE_BLOCK_KEYWORDS, allTopKeywords, isExtensionBlock, isTopKeyword } from './keywords';
+import { CORE_LANGUAGE, type ScenarioLanguage } from './keywords';
 import type { Token } from './lexer';
 import { Reporter, didYouMean, spanRange, tokRange } from './diagnostics';
 import type { SourceRange } from './model';
@@ -36,11 +36,9 @@ export interface RawBlock {
 /** Keywords that always start a top-level statement, wherever they appear at a line start. */
 const ALWAYS_TOP = new Set(['scenario', 'system', 'const', 'event']);
 
-function needsBody(keyword: string): boolean {
-  return CORE_BLOCK_KEYWORDS.has(keyword) || isExtensionBlock(keyword);
-}
-
-export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
+/** Split the tokens into top-level statements of `language` (its block keywords start statements). */
+export function splitBlocks(tokens: Token[], rep: Reporter, language: ScenarioLanguage = CORE_LANGUAGE): RawBlock[] {
+  const needsBody = (keyword: string): boolean => language.opensBody(keyword);
   const blocks: RawBlock[] = [];
   const n = tokens.length;
 
@@ -58,7 +56,7 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
     if (t.kind !== 'ident') return false;
     if (i + 1 < n && tokens[i + 1].line === t.line && tokens[i + 1].text === ':') return false; // a label
     if (ALWAYS_TOP.has(t.text)) return true;
-    if (!isTopKeyword(t.text)) return false;
+    if (!language.isTopKeyword(t.text)) return false;
     // A block keyword starts a statement when its line opens a body (`pe 0 {`, `pe 0 { entry x }`).
     const end = lineEndIndex(i);
     for (let k = i + 1; k <= end; k++) if (tokens[k].text === '{') return true;
@@ -96,12 +94,12 @@ export function splitBlocks(tokens: Token[], rep: Reporter): RawBlock[] {
       i++;
       continue;
     }
-    if (t.kind !== 'ident' || !isTopKeyword(t.text)) {
+    if (t.kind !== 'ident' || !language.isTopKeyword(t.text)) {
       // Unknown statement: report and skip the line (and its body, if it opens one).
       if (t.kind === 'ident') {
         const kw = t.text;
-        const hint = didYouMean(kw, allTopKeywords());
-        rep.error(tokRange(t), `unknown block '${kw}'${hint || `; expected one of ${allTopKeywords().map((k) => `'${k}'`).join(', ')}`}`, 'unknown-block');
+        const hint = didYouMean(kw, language.topKeywords());
+        rep.error(tokRange(t), `unknown block '${kw}'${hint || `; expected one of ${language.topKeywords().map((k) => `'${k}'`).join(', ')}`}`, 'unknown-block');
       } else {
         rep.error(tokRange(t), `unexpected '${t.text}': expected a top-level statement such as 'system', 'pe', 'code' or 'expect'`);
       }

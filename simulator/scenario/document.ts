@@ -13,13 +13,14 @@
  * - anything else: a full `parseScenario`, whose line-level assembly memo
  *   (asmCache.ts) still skips the unchanged instructions.
  *
- * Every path gives the model `parseScenario(text, file)` gives
+ * Every path gives the model `parseScenario(text, { file, language })` gives
  * (test/lsp/incremental.test.ts: random edits, compared field by field).
  */
 import type { RawBlock } from './blocks';
 import { lex, type Token } from './lexer';
 import { patchLine } from './linePatch';
 import { firstTokenAfter, shiftLines } from './shift';
+import type { ScenarioLanguage } from './keywords';
 import type { ScenarioModel } from './model';
 import { parseWithInternals, type ParseInternals, type ParseOptions } from './parse';
 
@@ -100,7 +101,7 @@ export class ScenarioDocument {
   constructor(
     readonly file: string,
     text: string,
-    private readonly options: ParseOptions = {},
+    private readonly options: ParseOptions & { language: ScenarioLanguage },
   ) {
     this.current = text;
   }
@@ -130,7 +131,7 @@ export class ScenarioDocument {
     this.current = text;
   }
 
-  /** The model of the current text, equal to `parseScenario(text, file, options)`. */
+  /** The model of the current text, equal to `parseScenario(text, { ...options, file })`. */
   get model(): ScenarioModel {
     const b = this.built;
     if (b && b.text === this.current) return b.model;
@@ -138,7 +139,7 @@ export class ScenarioDocument {
     // The old model goes before the new one is built: one model in memory at a time.
     this.built = undefined;
     this.stats.parses++;
-    const { model, internals } = parseWithInternals(this.current, this.file, this.options);
+    const { model, internals } = parseWithInternals(this.current, { ...this.options, file: this.file });
     if (internals) keepOnlyWhatPatchesRead(internals);
     this.built = { text: this.current, model, internals, lastLine: lastUsedLine(model) };
     return model;

@@ -185,7 +185,7 @@ export function patchLine(model: ScenarioModel, internals: ParseInternals, line:
   const fresh: Diagnostic[] = rep.list;
   const kept = model.diagnostics.filter((d) => !sameLine(d.range, line));
   model.diagnostics = fresh;
-  attachSuggestions(model);
+  attachSuggestions(model, st.language);
   model.diagnostics = sortDiagnostics([...kept, ...fresh]);
   model.text = newDocument;
   return true;

@@ -4,11 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ScenarioModel } from './model';
+import type { ScenarioLanguage } from './keywords';
 import { parseScenario, type ParseOptions } from './parse';
 
 export { symbolAt, definitionOf, referencesOf, lineInfo, asmLineAt, type SymbolOccurrence, type LineInfo, type LineKind } from './query';
 export { parseScenario } from './parse';
-export { registerBlockKeyword, registerSystemSetting, registerScenarioPass, type ScenarioPass } from './keywords';
+export { CORE_LANGUAGE, ScenarioLanguage, type LanguageExtension, type ScenarioPass } from './keywords';
 
 /** A scenario file that cannot be read; `message` is one line for the CLI. */
 export class ScenarioLoadError extends Error {
@@ -26,7 +27,7 @@ export class ScenarioLoadError extends Error {
  * message) only when the file cannot be read; problems in the text are
  * diagnostics in the returned model.
  */
-export function loadScenario(path: string, options: ParseOptions = {}): ScenarioModel {
+export function loadScenario(path: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -35,5 +36,5 @@ export function loadScenario(path: string, options: ParseOptions = {}): Scenario
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message.split('\n')[0];
     throw new ScenarioLoadError(`cannot read scenario '${path}': ${why}`, path);
   }
-  return parseScenario(text, path, options);
+  return parseScenario(text, { ...options, file: path });
 }

@@ -1,5 +1,9 @@
 /**
- * `parseScenario(text, file)`: scenario text → ScenarioModel.
+ * `parseScenario(text, { file, language })`: scenario text → ScenarioModel.
+ * The language (keywords.ts) says which extension blocks, settings, symbols
+ * and checks exist; it is required here, so what a parse accepts never
+ * depends on what the caller imported (tools use the simulator's front door,
+ * simulator/index.ts, whose default is the full language).
  *
  * Never throws. Every problem becomes a Diagnostic with an exact 0-based range
  * and a rule id; the model is as complete as the text allows (a file with
@@ -16,7 +20,7 @@ import { interpretCode } from './codeBlock';
 import { Reporter, spanRange, tokRange } from './diagnostics';
 import { interpretEvent, type PeMention } from './eventDecl';
 import { interpretExpect, type RegisterMention } from './expectBlock';
-import { isExtensionBlock, scenarioPasses } from './keywords';
+import type { ScenarioLanguage } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
 import { checkPlacement, defineSymbol, layoutPass1, layoutPass2, type BlockLayout } from './layout';
 import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
@@ -31,6 +35,10 @@ import type { Assembler } from '../isa/instr';
 import { defaultAssembler } from './assembler';
 
 export interface ParseOptions {
+  /** Name of the file the text comes from (default `<input>`). */
+  file?: string;
+  /** The language to parse (required by this module's `parseScenario`; the front door defaults to the full language). */
+  language?: ScenarioLanguage;
   /** The A64 assembler (defaults to `isa`'s `assembleLine`). */
   assembler?: Assembler;
   /** Skip semantic checks (tests of the syntax layer). */
@@ -57,8 +65,9 @@ export function emptyModel(file: string, text: string): ScenarioModel {
   };
 }
 
-export function parseScenario(text: string, file = '<input>', options: ParseOptions = {}): ScenarioModel {
-  return parseWithInternals(text, file, options).model;
+/** Parse a scenario in `options.language` (CORE_LANGUAGE for the core alone). */
+export function parseScenario(text: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
+  return parseWithInternals(text, options).model;
 }
 
 /** What a parse keeps besides the model, for an incremental re-parse of one line (document.ts, linePatch.ts). */
@@ -72,13 +81,14 @@ export interface ParseInternals {
 }
 
 /** `parseScenario`, also answering the parser's internal state (undefined after an internal error). */
-export function parseWithInternals(text: string, file = '<input>', options: ParseOptions = {}): { model: ScenarioModel; internals?: ParseInternals } {
+export function parseWithInternals(text: string, options: ParseOptions & { language: ScenarioLanguage }): { model: ScenarioModel; internals?: ParseInternals } {
+  const language = options.language;
   const src = typeof text === 'string' ? text : String(text);
-  const model = emptyModel(file, src);
+  const model = emptyModel(options.file ?? '<input>', src);
   const rep = new Reporter();
   let internals: ParseInternals | undefined;
   try {
-    internals = run(model, src, rep, options);
+    internals = run(model, src, rep, options, language);
   } catch (e) {
     rep.error(
       { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -87,9 +97,9 @@ export function parseWithInternals(text: string, file = '<input>', options: Pars
     );
   }
   model.diagnostics = rep.list;
-  for (const [name, pass] of scenarioPasses()) {
+  for (const [name, pass] of language.passes()) {
     try {
-      pass(model);
+      pass(model, language);
     } catch (e) {
       model.diagnostics.push({
         range: { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -99,7 +109,7 @@ export function parseWithInternals(text: string, file = '<input>', options: Pars
       });
     }
   }
-  attachSuggestions(model);
+  attachSuggestions(model, language);
   model.diagnostics = sortDiagnostics(model.diagnostics);
   return { model, internals };
 }
@@ -111,11 +121,12 @@ export function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioMod
     .map((x) => x.d);
 }
 
-function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions): ParseInternals {
+function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage): ParseInternals {
   const lexed = lex(text);
   rep.list.push(...lexed.diagnostics);
   const st: ParseState = {
     model,
+    language,
     rep,
     clean: lexed.clean,
     refs: model.refs ?? [],
@@ -127,7 +138,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
     peEls: new Map(),
   };
   model.refs = st.refs;
-  const blocks = splitBlocks(lexed.tokens, rep);
+  const blocks = splitBlocks(lexed.tokens, rep, language);
 
   const sysExtras: SystemExtras = { clusterMaps: [], seen: new Map() };
   const peHeaders: PeHeaderInfo[] = [];
@@ -162,7 +173,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
           interpretExpect(st, b, peMentions, regMentions);
           break;
         default:
-          if (isExtensionBlock(kw)) model.blocks.push(genericBlock(b));
+          if (language.isExtensionBlock(kw)) model.blocks.push(genericBlock(b));
       }
     });
   }

@@ -4,7 +4,7 @@
  */
 import { evaluateExpression, expressionSymbols } from '../isa/expr';
 import { Reporter, spanRange, tokRange } from './diagnostics';
-import { predefinedSymbol } from './keywords';
+import type { ScenarioLanguage } from './keywords';
 import type { Token } from './lexer';
 import type { AsmLine, CodeBlock, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
 
@@ -51,6 +51,8 @@ export interface ConstDecl {
 
 export interface ParseState {
   model: ScenarioModel;
+  /** The language being parsed (its extension blocks, settings and predefined symbols). */
+  language: ScenarioLanguage;
   rep: Reporter;
   clean: string[];
   refs: SymbolRef[];
@@ -196,11 +198,11 @@ function distance(a: string, b: string): number {
   return dp[b.length];
 }
 
-/** Lookup over the global symbol table (constants and labels), then the predefined symbols (keywords.ts). */
+/** Lookup over the global symbol table (constants and labels), then the language's predefined symbols (keywords.ts). */
 export function globalLookup(st: ParseState): Lookup {
   return (name) => {
     const s = st.model.symbols.get(name);
-    if (!s) return predefinedSymbol(name)?.value;
+    if (!s) return st.language.symbol(name)?.value;
     return s.value ?? null;
   };
 }

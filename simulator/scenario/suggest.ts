@@ -1,10 +1,11 @@
 /**
  * "Did you mean" for unknown names, computed over the real vocabularies: the
  * assembler's mnemonics (`isa/mnemonics.ts`), the register table
- * (`arch/registers`), the document's labels and constants, the block
- * keywords, the finding rules (registered by the layers that own them). The
- * parser's own hints (settings, directives…) use the same `closest` through
- * `didYouMean` (diagnostics.ts). Every front end gets the same answer: the
+ * (`arch/registers`), the document's labels and constants with the
+ * language's predefined symbols, the language's block keywords. The parser's
+ * own hints (settings, directives, finding rules…) use the same `closest`
+ * through `didYouMean` (diagnostics.ts) and name their word in the message,
+ * which becomes the suggestion. Every front end gets the same answer: the
  * parser ends each parse with `attachSuggestions`, which adds
  * `; did you mean 'X'?` to the message of each diagnostic about an unknown
  * name that has a likely intended one, and records `X` as the diagnostic's
@@ -16,7 +17,7 @@
  */
 import { allRegisters } from '../arch/registers';
 import { MNEMONICS } from '../isa/mnemonics';
-import { allTopKeywords, predefinedSymbols } from './keywords';
+import type { ScenarioLanguage } from './keywords';
 import type { Diagnostic, ScenarioModel } from './model';
 
 /** Edits allowed for a word of this length to count as a typo of another. */
@@ -74,40 +75,24 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-export type VocabularyKind = 'instruction' | 'system-register' | 'symbol' | 'rule' | 'block';
-
-const registered = new Map<VocabularyKind, Set<string>>();
-
-/**
- * Add words to a vocabulary (idempotent). Layers above the scenario layer
- * register theirs at load, as they register block keywords (keywords.ts):
- * the finding rules come from the checkers and the firmware.
- */
-export function registerVocabulary(kind: VocabularyKind, words: Iterable<string>): void {
-  let set = registered.get(kind);
-  if (!set) registered.set(kind, (set = new Set()));
-  for (const w of words) set.add(w);
-}
+export type VocabularyKind = 'instruction' | 'system-register' | 'symbol' | 'block';
 
 let instructionWords: string[] | undefined;
 let registerWords: string[] | undefined;
 
-/** The words a name of `kind` may be (the document's own symbols for `symbol`). */
-export function vocabulary(kind: VocabularyKind, model?: ScenarioModel): string[] {
-  const extra = [...(registered.get(kind) ?? [])];
+/** The words a name of `kind` may be in `language` (the document's own symbols and the language's predefined ones for `symbol`). */
+export function vocabulary(kind: VocabularyKind, language: ScenarioLanguage, model?: ScenarioModel): string[] {
   switch (kind) {
     case 'instruction':
       instructionWords ??= MNEMONICS.map((m) => m.mnemonic);
-      return [...instructionWords, ...extra];
+      return instructionWords;
     case 'system-register':
       registerWords ??= allRegisters().map((r) => r.name.toLowerCase());
-      return [...registerWords, ...extra];
+      return registerWords;
     case 'symbol':
-      return model ? [...new Set([...model.symbols.keys(), ...model.constants.keys(), ...predefinedSymbols().map((p) => p.name), ...extra])] : extra;
+      return [...new Set([...(model ? [...model.symbols.keys(), ...model.constants.keys()] : []), ...language.symbols().map((p) => p.name)])];
     case 'block':
-      return [...allTopKeywords(), ...extra];
-    case 'rule':
-      return extra;
+      return language.topKeywords();
   }
 }
 
@@ -116,7 +101,6 @@ const UNKNOWN_NAME: { test: (d: Diagnostic) => boolean; kind: VocabularyKind }[]
   { test: (d) => d.rule === 'unknown-instruction', kind: 'instruction' },
   { test: (d) => /^unknown system register '/.test(d.message), kind: 'system-register' },
   { test: (d) => d.rule === 'undefined-symbol' || /^undefined symbol '/.test(d.message), kind: 'symbol' },
-  { test: (d) => d.rule === 'unknown-rule' || /^unknown (finding |checker )?rule '/.test(d.message), kind: 'rule' },
   { test: (d) => d.rule === 'unknown-block', kind: 'block' },
 ];
 
@@ -152,7 +136,7 @@ export function suggestionBudget(comparisons = MAX_SUGGESTION_COMPARISONS): Sugg
  * message already names (`did you mean 'X'?`), else the closest word of its
  * kind, added to the message. Idempotent.
  */
-export function attachSuggestions(model: ScenarioModel, budget: SuggestionBudget = suggestionBudget()): void {
+export function attachSuggestions(model: ScenarioModel, language: ScenarioLanguage, budget: SuggestionBudget = suggestionBudget()): void {
   for (const d of model.diagnostics) {
     if (d.suggestion !== undefined) continue;
     const named = DID_YOU_MEAN.exec(d.message);
@@ -163,7 +147,7 @@ export function attachSuggestions(model: ScenarioModel, budget: SuggestionBudget
     const kind = UNKNOWN_NAME.find((k) => k.test(d))?.kind;
     const word = kind ? QUOTED.exec(d.message)?.[1] : undefined;
     if (!kind || word === undefined) continue;
-    const words = vocabulary(kind, model);
+    const words = vocabulary(kind, language, model);
     const s = budget.suggestion(words.length, () => closest(word, words) ?? '');
     if (s === '') continue;
     d.suggestion = s;

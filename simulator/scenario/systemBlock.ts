@@ -3,7 +3,6 @@
  */
 import type { RawBlock } from './blocks';
 import { didYouMean, spanRange, tokRange } from './diagnostics';
-import { CORE_SYSTEM_SETTINGS, extensionSettingNames, isExtensionSetting } from './keywords';
 import type { Token } from './lexer';
 import type { SourceRange, SystemConfig } from './model';
 import { Cursor, type ParseState } from './state';
@@ -184,7 +183,7 @@ export function interpretSystem(st: ParseState, block: RawBlock, extras: SystemE
         break;
       }
       default: {
-        if (isExtensionSetting(k)) {
+        if (st.language.isExtensionSetting(k)) {
           const args: string[] = [];
           while (!c.atEnd()) {
             const w = c.word();
@@ -196,7 +195,7 @@ export function interpretSystem(st: ParseState, block: RawBlock, extras: SystemE
           sys.settings.set(k, { key: k, args, range: stmt.range });
           break;
         }
-        const known = [...CORE_SYSTEM_SETTINGS, ...extensionSettingNames()];
+        const known = st.language.systemSettings();
         const hint = didYouMean(k, known);
         st.rep.error(tokRange(key), `unknown setting '${key.text}' in system block${hint || `; expected one of ${known.map((s) => `'${s}'`).join(', ')}`}`, 'unknown-setting');
       }

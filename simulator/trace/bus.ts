@@ -1,7 +1,14 @@
 /**
- * Publish/subscribe for trace events. Emitters test `bus.wants.<kind>` (a
- * plain boolean field) before they build an event object, so a run nobody
- * watches allocates nothing and pays one property load per emission site.
+ * Publish/subscribe for trace events: what a run tells the front ends (CLI
+ * reports, the language server's live run, the debug adapter, views).
+ * Components and checkers do not use it — they subscribe to each other's
+ * hook points (component/hook.ts); the engine bridges hooks into trace events
+ * only while someone listens (engine/trace.ts).
+ *
+ * Emitters test `bus.wants.<kind>` (a plain boolean field) before they build
+ * an event object, so a run nobody watches allocates nothing and pays one
+ * property load per emission site. While muted (time travel replaying steps
+ * the listeners have already seen) nothing is delivered and `wants` is false.
  */
 import type { TraceEvent, TraceKind, TraceListener } from './events';
 
@@ -25,13 +32,7 @@ export class TraceBus {
   /** True for each kind at least one listener subscribed to (read this before building an event). */
   readonly wants: TraceWants;
   private listeners = new Map<TraceKind, Array<(e: TraceEvent) => void>>();
-  /**
-   * Listeners that are part of the machine itself (the checkers, subscribed
-   * while the machine is built): their state is in the checkpoints, so they
-   * must see every event, including while replaying. `sealInternal()` marks them.
-   */
-  private internal = new Set<(e: TraceEvent) => void>();
-  /** While muted (replay during time travel), only internal listeners get events. */
+  /** While muted (replay during time travel), nothing is delivered. */
   private muted = 0;
   private wantsListeners: Array<(kind: TraceKind) => void> = [];
 
@@ -56,43 +57,39 @@ export class TraceBus {
       if (!l) return;
       const i = l.indexOf(fn);
       if (i >= 0) l.splice(i, 1);
-      if (!l.includes(fn)) this.internal.delete(fn);
       this.refresh(kind);
     };
   }
 
   /** Listen to every kind (including the opt-in per-instruction ones). */
   onAll(listener: (e: TraceEvent) => void): () => void {
-    const offs = KINDS.map((k) => this.on(k, listener as TraceListener));
+    const offs = KINDS.map((k) => this.on(k, listener));
     return () => offs.forEach((off) => off());
   }
 
   emit(event: TraceEvent): void {
+    if (this.muted !== 0) return;
     const list = this.listeners.get(event.kind);
     if (list === undefined) return;
-    for (const fn of list.slice()) if (this.muted === 0 || this.internal.has(fn)) fn(event);
+    for (const fn of list.slice()) fn(event);
   }
 
-  /** Mark every listener subscribed so far as part of the machine (delivered even while muted). */
-  sealInternal(): void {
-    for (const list of this.listeners.values()) for (const fn of list) this.internal.add(fn);
-  }
-
-  /** Suppress delivery to external listeners (nested); used while replaying to a checkpointed step. */
+  /** Suppress delivery (nested); used while replaying to a checkpointed step. */
   mute(): void {
     this.muted++;
-    for (const k of KINDS) this.refresh(k);
+    if (this.muted === 1) for (const k of this.listeners.keys()) this.refresh(k);
   }
 
   unmute(): void {
-    if (this.muted > 0) this.muted--;
-    if (this.muted === 0) for (const k of KINDS) this.refresh(k);
+    if (this.muted === 0) return;
+    this.muted--;
+    if (this.muted === 0) for (const k of this.listeners.keys()) this.refresh(k);
   }
 
   /**
    * Be told when `wants[kind]` may have changed (someone subscribed or left,
-   * mute/unmute): emitters that install hot-path hooks only while somebody
-   * listens (e.g. a memory observer) re-check here.
+   * mute/unmute): bridges that subscribe to hot-path hooks only while somebody
+   * listens (engine/trace.ts) re-check here.
    */
   onWantsChange(listener: (kind: TraceKind) => void): () => void {
     this.wantsListeners.push(listener);
@@ -103,8 +100,7 @@ export class TraceBus {
   }
 
   private refresh(kind: TraceKind): void {
-    const list = this.listeners.get(kind) ?? [];
-    const w = this.muted === 0 ? list.length > 0 : list.some((fn) => this.internal.has(fn));
+    const w = this.muted === 0 && (this.listeners.get(kind)?.length ?? 0) > 0;
     if (w === this.wants[kind]) return;
     this.wants[kind] = w;
     for (const fn of this.wantsListeners.slice()) fn(kind);

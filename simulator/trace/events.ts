@@ -62,6 +62,52 @@ export interface Finding {
   step?: number;
 }
 
+/**
+ * One entry of a PE's call chain, innermost first (engine/callChain.ts): an
+ * FF-A call between endpoints (from the firmware) or an exception the PE is
+ * still handling. Front ends show the chain as a call stack.
+ */
+export interface ChainEntry {
+  kind: 'ffa' | 'exception';
+  /** One-line label, e.g. `FFA_MSG_SEND_DIRECT_REQ 0x0001→0x8001 (SPMC, S-EL2)` or `Data Abort (lower EL) EC 0x24 EL1→EL2`. */
+  label: string;
+  /** The caller's code location: the instruction that called / was interrupted (sign-extended VA form), if known. */
+  pc?: number;
+  /** 0-based scenario line of that instruction. */
+  line?: number;
+  /** EL and security state the caller ran at. */
+  fromEl?: number;
+  toEl?: number;
+  secure?: boolean;
+  /** Machine step at which the call or exception happened. */
+  step?: number;
+  /** FF-A: function name, endpoints, arguments. */
+  ffa?: { function: string; caller?: number; callee?: number; args?: bigint[] };
+  /** Exception: the syndrome and its exception class. */
+  esr?: bigint;
+  ec?: number;
+}
+
+/**
+ * A call the built-in firmware handled (simulator/firmware): an FF-A call, a Hafnium HVC, or a firmware action
+ * (secure interrupt injection, managed exit, partition abort). `caller`/`callee` are FF-A endpoint IDs;
+ * `args` are x1…; `result` says what the caller got or who runs next.
+ */
+export interface FirmwareCall {
+  step: number;
+  pe: number;
+  function: string;
+  fid: number;
+  caller: number;
+  callee?: number;
+  args: bigint[];
+  result: string;
+  /** 0-based scenario line of the calling instruction. */
+  line?: number;
+  /** What the firmware did for the call, for findings that name its writes (e.g. `mapping handle 0x1 into 0x8001's stage 2`). */
+  detail?: string;
+}
+
 export type TraceEvent =
   | { kind: 'instruction'; step: number; pe: number; pc: number; line?: number; text: string }
   | { kind: 'exception'; step: number; fault: FaultRecord }
@@ -86,25 +132,7 @@ export type TraceEvent =
   | { kind: 'finding'; step: number; finding: Finding }
   | { kind: 'event-fired'; step: number; index: number; line: number; description: string }
   | { kind: 'halted'; step: number; pe: number; reason: string }
-  /**
-   * A call the built-in firmware handled (simulator/firmware): an FF-A call, a Hafnium HVC, or a firmware action
-   * (secure interrupt injection, managed exit, partition abort). `caller`/`callee` are FF-A endpoint IDs;
-   * `args` are x1…; `result` says what the caller got or who runs next.
-   */
-  | {
-      kind: 'ffa-call';
-      step: number;
-      pe: number;
-      function: string;
-      fid: number;
-      caller: number;
-      callee?: number;
-      args: bigint[];
-      result: string;
-      line?: number;
-      /** What the firmware did for the call, for findings that name its writes (e.g. `mapping handle 0x1 into 0x8001's stage 2`). */
-      detail?: string;
-    }
+  | ({ kind: 'ffa-call' } & FirmwareCall)
   | { kind: 'expectation'; line: number; text: string; held: boolean; detail?: string }
   /**
    * The GIC (simulator/gic): an interrupt became pending, was acknowledged (ICC_IAR or the firmware), had its

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { runScenario } from '../../simulator/engine/run';
 import { CacheHierarchy } from '../../simulator/cache/hierarchy';
 import { Machine } from '../../simulator/engine/machine';

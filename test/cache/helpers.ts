@@ -4,7 +4,8 @@ import { PhysicalMemory } from '../../simulator/memory/physical';
 import { Pe, type PeEnvironment } from '../../simulator/pe/pe';
 import { CacheHierarchy, type CacheHierarchyOptions } from '../../simulator/cache/hierarchy';
 import { defaultCacheConfig, type CacheConfig } from '../../simulator/cache/config';
-import { TraceBus } from '../../simulator/trace/bus';
+import { HazardDetector, type Hazard } from '../../simulator/cache/hazards';
+import { ShadowMemory } from '../../simulator/cache/shadow';
 import type { Instr } from '../../simulator/isa/instr';
 import type { Program } from '../../simulator/scenario/model';
 
@@ -12,7 +13,6 @@ export interface Fixture {
   h: CacheHierarchy;
   pes: Pe[];
   physical: PhysicalMemory;
-  trace: TraceBus;
   step: { n: number };
 }
 
@@ -30,7 +30,6 @@ export function fixture(
   const n = opts.pes ?? 2;
   const physical = new PhysicalMemory();
   const backing = new FlatMemorySystem(physical);
-  const trace = new TraceBus();
   const step = { n: 0 };
   const config = { ...defaultCacheConfig(n), ...opts.config };
   const h = new CacheHierarchy({
@@ -40,7 +39,6 @@ export function fixture(
     clusterOf: opts.clusterOf ?? Array.from({ length: n }, () => 0),
     config,
     speculation: opts.speculation,
-    trace,
     step: () => step.n,
     program: opts.program,
     decode: opts.decode,
@@ -51,7 +49,7 @@ export function fixture(
     const env = { mmu: {}, memory: h, sys: {}, fetchInstr: () => undefined } as unknown as PeEnvironment;
     pes.push(new Pe(i, env));
   }
-  return { h, pes, physical, trace, step };
+  return { h, pes, physical, step };
 }
 
 export function rd(f: Fixture, pe: number, pa: number, size: number, attrs: import('../../simulator/memory/attributes').MemAttrs): number {
@@ -66,6 +64,15 @@ export function wr(f: Fixture, pe: number, pa: number, size: number, v: number, 
 /** State letters of every copy of the line, as `cache:state:attrs`. */
 export function states(f: Fixture, pa: number): string[] {
   return f.h.linesOf(pa).map((l) => `${l.cache}:${l.state}:${l.attrs}`);
+}
+
+/** The hazards the hierarchy's detector reports from now on, judged against a shadow of every write (as the checkers attach it). */
+export function watchHazards(f: Fixture): Hazard[] {
+  const shadow = new ShadowMemory(f.physical);
+  f.h.hooks.write.subscribe((pe, pa, size, lo, hi) => shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, f.step.n + 1, pa, size, lo, hi));
+  const seen: Hazard[] = [];
+  new HazardDetector(f.h, shadow).hazard.subscribe((h) => seen.push(h));
+  return seen;
 }
 
 export function fakeInstr(text: string, encoding: number, line?: number): Instr {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DEVICE_nGnRnE, NORMAL_NC, NORMAL_WB_ISH, NORMAL_WB_NSH, NORMAL_WB_OSH, memAttrs } from '../../simulator/memory/attributes';
-import { fixture, rd, states, wr } from './helpers';
+import { STATE_NAMES } from '../../simulator/cache/line';
+import { fixture, rd, states, watchHazards, wr } from './helpers';
 
 const A = 0x8000_1000;
 
@@ -153,7 +154,7 @@ describe('cache hierarchy: trace and views', () => {
   it('emits cache-line events with the cache, the transition and the cause', () => {
     const f = fixture();
     const ev: string[] = [];
-    f.trace.on('cache-line', (e) => ev.push(`${e.cache} ${e.from}->${e.to} ${e.cause} pe${e.pe}`));
+    f.h.cacheHooks.lineState.subscribe((l, from, to, cause, pe) => ev.push(`${l.cache.name} ${STATE_NAMES[from]}->${STATE_NAMES[to]} ${cause} pe${pe}`));
     wr(f, 0, A, 4, 1, NORMAL_WB_ISH);
     rd(f, 1, A, 4, NORMAL_WB_ISH);
     assert.deepEqual(ev, ['L1D.pe0 I->M write pe0', 'L1D.pe0 M->O snoop pe1', 'L1D.pe1 I->S read pe1']);
@@ -188,11 +189,14 @@ describe('cache hierarchy: trace and views', () => {
   });
 });
 
-describe('cache hierarchy: access observer (memory-access events)', () => {
+describe('cache hierarchy: read and write hooks (memory-access events)', () => {
   it('reports each access once, reads with the value they returned, split accesses whole', () => {
     const f = fixture();
     const seen: string[] = [];
-    f.h.accessObserver = (pe, pa, size, write, lo, hi, attrs) => seen.push(`${pe?.id} ${pa.toString(16)} ${size} ${write ? 'W' : 'R'} ${hi.toString(16)}:${lo.toString(16)} ${attrs.label}`);
+    const at = (write: boolean) => (pe: { id: number } | undefined, pa: number, size: number, lo: number, hi: number, attrs: { label: string }): number =>
+      seen.push(`${pe?.id} ${pa.toString(16)} ${size} ${write ? 'W' : 'R'} ${hi.toString(16)}:${lo.toString(16)} ${attrs.label}`);
+    f.h.hooks.read.subscribe(at(false));
+    f.h.hooks.write.subscribe(at(true));
     f.h.write(f.pes[0], A + 60, 8, 0x4433_2211, 0x8877_6655, NORMAL_WB_ISH);
     f.h.read(f.pes[1], A + 60, 8, NORMAL_WB_ISH);
     f.h.read(f.pes[1], A, 4, DEVICE_nGnRnE);
@@ -204,44 +208,44 @@ describe('cache hierarchy: access observer (memory-access events)', () => {
   });
 });
 
-describe('cache hierarchy: fingerprint', () => {
+describe('cache hierarchy: state hash', () => {
   it('changes with states and data, and comes back with them', () => {
     const f = fixture();
-    const empty = f.h.fingerprint();
+    const empty = f.h.stateHash();
     wr(f, 0, A, 4, 1, NORMAL_WB_ISH);
-    const one = f.h.fingerprint();
+    const one = f.h.stateHash();
     assert.notEqual(one, empty);
     wr(f, 0, A, 4, 2, NORMAL_WB_ISH);
-    assert.notEqual(f.h.fingerprint(), one, 'data is part of it');
+    assert.notEqual(f.h.stateHash(), one, 'data is part of it');
+    const snap = f.h.snapshot();
+    const two = f.h.stateHash();
     wr(f, 0, A, 4, 1, NORMAL_WB_ISH);
-    assert.equal(f.h.fingerprint(), one);
+    f.h.restore(snap);
+    assert.equal(f.h.stateHash(), two, 'a restored snapshot hashes as before');
     f.h.maintainByVa(f.pes[0], 'cvac', A, NORMAL_WB_ISH);
-    assert.notEqual(f.h.fingerprint(), one, 'M → E');
+    assert.notEqual(f.h.stateHash(), two, 'M → E');
   });
 });
 
 describe('cache hierarchy: hazards for the checkers', () => {
   it('a Device read of a dirty word is a hazard; of another word of the same dirty line, not (B2.8 is per Location)', () => {
     const f = fixture();
-    f.h.enableShadow();
-    const kinds: string[] = [];
-    f.h.observer = { hazard: (h) => kinds.push(`${h.kind} ${h.kind === 'stale-writeback' ? '' : h.pa.toString(16)}`) };
+    const seen = watchHazards(f);
+    const kinds = (): string[] => seen.map((h) => `${h.kind} ${h.kind === 'stale-writeback' ? '' : h.pa.toString(16)}`);
     wr(f, 0, A, 8, 5, NORMAL_WB_ISH);
     rd(f, 0, A + 8, 8, DEVICE_nGnRnE);
-    assert.deepEqual(kinds, []);
+    assert.deepEqual(kinds(), []);
     rd(f, 0, A, 8, DEVICE_nGnRnE);
-    assert.deepEqual(kinds, ['bypass-dirty 80001000']);
+    assert.deepEqual(kinds(), ['bypass-dirty 80001000']);
   });
 
   it('a Device write into a dirty line is always a hazard: the write-back will overwrite it', () => {
     const f = fixture();
-    f.h.enableShadow();
-    const kinds: string[] = [];
-    f.h.observer = { hazard: (h) => kinds.push(h.kind) };
+    const seen = watchHazards(f);
     wr(f, 0, A, 8, 5, NORMAL_WB_ISH);
     f.h.write(f.pes[0], A + 8, 8, 6, 0, DEVICE_nGnRnE);
     f.h.maintainByVa(f.pes[0], 'cvac', A, NORMAL_WB_ISH);
-    assert.deepEqual(kinds, ['bypass-dirty', 'stale-writeback']);
+    assert.deepEqual(seen.map((h) => h.kind), ['bypass-dirty', 'stale-writeback']);
     assert.equal(f.physical.readU32(A + 8), 0, 'the Device write was lost');
   });
 });

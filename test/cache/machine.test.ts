@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { Machine } from '../../simulator/engine/machine';
 import { CacheHierarchy } from '../../simulator/cache/hierarchy';
 

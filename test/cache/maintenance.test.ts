@@ -145,9 +145,9 @@ describe('speculation', () => {
   it('scenario fill events put a clean copy into the named cache', () => {
     const f = fixture();
     f.physical.writeU32(A, 9);
-    f.h.speculativeFill(A, 'L2.cluster0');
+    f.h.speculation.fill(A, 'L2.cluster0');
     assert.deepEqual(states(f, A), ['L2.cluster0:E:Normal-WB ISH']);
-    f.h.speculativeFill(A, 'l1d.pe1');
+    f.h.speculation.fill(A, 'l1d.pe1');
     assert.deepEqual(states(f, A), ['L1D.pe1:S:Normal-WB ISH', 'L2.cluster0:S:Normal-WB ISH']);
   });
 });
@@ -248,7 +248,7 @@ describe('caches block', () => {
 describe('caches scenario pass', () => {
   it('reports caches-block errors and unknown fill targets as diagnostics of the scenario', async () => {
     await import('../../simulator/cache');
-    const { parseScenario } = await import('../../simulator/scenario/parse');
+    const { parseScenario } = await import('../../simulator');
     const text = [
       'system {',
       '  pes 2',
@@ -272,16 +272,15 @@ describe('cache actions (exploration)', () => {
   it('offers an eviction per dirty line and a speculative refill per recently maintained line', async () => {
     const { CacheActionSource } = await import('../../simulator/cache/actions');
     const f = fixture();
-    const src = new CacheActionSource(f.h);
+    const src = new CacheActionSource(f.h, f.pes);
     wr(f, 0, A, 4, 1, NORMAL_WB_ISH);
     wr(f, 0, A + 64, 4, 2, NORMAL_WB_ISH);
     f.h.maintainByVa(f.pes[0], 'civac', A + 64, NORMAL_WB_ISH);
-    const machine = { pes: f.pes } as unknown as import('../../simulator/engine/machine').Machine;
-    const out: import('../../simulator/engine/actions').Action[] = [];
-    src.enabledActions(machine, out);
+    const out: import('../../simulator/component/actions').Action[] = [];
+    src.enabledActions(out);
     const labels = out.map((a) => (a.kind === 'component' ? a.label : ''));
     assert.deepEqual(labels, ['L1D.pe0 evicts 0x8000_1000 (Normal-WB ISH, dirty)', 'L1D.pe0 speculatively fills 0x8000_1040 (Normal-WB ISH)']);
-    for (const a of out) if (a.kind === 'component') src.apply(machine, a);
+    for (const a of out) if (a.kind === 'component') src.apply(a);
     assert.deepEqual(states(f, A), ['L2.cluster0:M:Normal-WB ISH'], 'the eviction wrote the line back to the L2');
     assert.deepEqual(states(f, A + 64), ['L1D.pe0:E:Normal-WB ISH']);
     assert.equal(f.h.linesOf(A + 64)[0].speculative, true);

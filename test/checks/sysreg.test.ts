@@ -3,7 +3,6 @@ import { FindingSink, type CheckerHost } from '../../simulator/checks/host';
 import { SysregRules, affectsRegime } from '../../simulator/checks/sysregRules';
 import { MmuOffTracker } from '../../simulator/checks/memoryRules';
 import { Pe, type PeEnvironment } from '../../simulator/pe/pe';
-import { TraceBus } from '../../simulator/trace/bus';
 import type { Finding } from '../../simulator/trace/events';
 
 function host(): { host: CheckerHost; findings: Finding[]; pe: Pe } {
@@ -12,9 +11,10 @@ function host(): { host: CheckerHost; findings: Finding[]; pe: Pe } {
   const h: CheckerHost = {
     pes: [pe],
     memory: {} as CheckerHost['memory'],
-    mmu: {} as CheckerHost['mmu'],
-    trace: new TraceBus(),
+    firmware: undefined,
+    hooks: {} as CheckerHost['hooks'],
     steps: 0,
+    requestStop: () => undefined,
     findings,
     addFinding: (f) => findings.push(f),
     // Code at 0x8000_0000, one instruction per line from line 10.

@@ -8,12 +8,12 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { DebugController } from '../../debug-adapter/controller';
-import { cacheTimeline } from '../../simulator/cache/timeline';
+import { cacheTimeline } from '../../simulator/engine/timeline';
 import { callChain } from '../../simulator/engine/callChain';
 import { Machine } from '../../simulator/engine/machine';
 import { watchWrites, type WatchedWrite } from '../../simulator/engine/writeWatch';
 import { lookupInTree, translationTables, walkNodes } from '../../simulator/mmu/tableTree';
-import { loadScenario } from '../../simulator/scenario/load';
+import { loadScenario } from '../../simulator';
 import { findRoot } from './helpers';
 
 const ROOT = findRoot();

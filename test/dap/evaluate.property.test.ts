@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { EvalError, evaluate, evaluateCondition } from '../../simulator/engine/evaluate';
 import { Machine } from '../../simulator/engine/machine';
-import { loadScenario } from '../../simulator/scenario/load';
+import { loadScenario } from '../../simulator';
 import { hex } from '../../simulator/util/hex';
 import { formatMemoryReference, parseMemoryReference } from '../../debug-adapter/memory';
 import { RequestError } from '../../debug-adapter/errors';

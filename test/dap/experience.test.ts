@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Machine } from '../../simulator/engine/machine';
 import { evaluateExpectation, faultSummary } from '../../simulator/engine/report';
-import { loadScenario } from '../../simulator/scenario/load';
+import { loadScenario } from '../../simulator';
 import { findRoot } from './helpers';
 import { InlineClient } from './inline';
 

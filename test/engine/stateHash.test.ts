@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { CacheHierarchy } from '../../simulator/cache';
 import { Machine } from '../../simulator/engine/machine';
-import { hashValue, StateHasher } from '../../simulator/engine/snapshot';
+import { hashValue, StateHasher } from '../../simulator/component/state';
 import { NORMAL_WB_ISH, NORMAL_WB_OSH } from '../../simulator/memory/attributes';
 import { model } from './helpers';
 
@@ -70,7 +70,7 @@ describe('engine: stateHash covers the caches and every component', () => {
     const m = ran();
     const snap = m.snapshot();
     const h = m.stateHash();
-    hier(m).speculativeFill(0x8004_0000, 'L1D.pe0');
+    hier(m).speculation.fill(0x8004_0000, 'L1D.pe0');
     assert.equal(hier(m).linesOf(0x8004_0000).length, 1, 'one clean copy');
     assert.notEqual(m.stateHash(), h);
     m.restore(snap);
@@ -81,7 +81,7 @@ describe('engine: stateHash covers the caches and every component', () => {
     const m = ran();
     const h = m.stateHash();
     const probe = { n: 1, snapshot: () => ({ n: probe.n }), restore: (s: unknown) => void (probe.n = (s as { n: number }).n) };
-    m.snapshottables.push(probe);
+    m.addComponent({ name: 'probe', state: probe });
     const h1 = m.stateHash();
     assert.notEqual(h1, h);
     probe.n = 2;

@@ -5,7 +5,7 @@ import { findScenarios } from '../../simulator/cli/commands';
 import { Machine } from '../../simulator/engine/machine';
 import { prepareModel } from '../../simulator/engine/prepare';
 import type { InspectableMemory } from '../../simulator/engine/report';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { repoRoot } from './helpers';
 
 /** Everything observable at a step: PEs and memory (hash), cache contents, faults and findings. */

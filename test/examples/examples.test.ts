@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findScenarios } from '../../simulator/cli/commands';
 import { runScenario } from '../../simulator/engine/run';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { repoRoot } from '../engine/helpers';
 
 const root = repoRoot();

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../simulator/engine/machine';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { repoRoot } from '../engine/helpers';
 
 function load(name: string): Machine {

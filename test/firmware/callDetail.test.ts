@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../simulator/engine/machine';
-import { parseScenario } from '../../simulator/scenario/load';
+import { parseScenario } from '../../simulator';
 import type { TraceEvent } from '../../simulator/trace/events';
 import { repoRoot } from '../engine/helpers';
 import { FID, NWD_RX, NWD_TX, SP_TX, runFirmware } from './harness';

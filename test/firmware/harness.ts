@@ -5,7 +5,7 @@
  * list of calls first (results at SP_RESULTS).
  */
 import { Machine, type MachineOptions } from '../../simulator/engine/machine';
-import { parseScenario } from '../../simulator/scenario/load';
+import { parseScenario } from '../../simulator';
 import type { ScenarioModel } from '../../simulator/scenario/model';
 
 export const RESULTS = 0x8808_0000;

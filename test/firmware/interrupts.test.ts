@@ -111,8 +111,8 @@ describe('firmware: secure interrupts', () => {
     assert.equal(machine.pes[0].getX(20), 8n, 'the Normal world resumed where it was interrupted');
     const fiq = machine.exceptions.find((e) => e.type === 'fiq');
     assert.ok(fiq, 'a FIQ was taken');
-    assert.equal(fiq!.el, 3, 'Secure Group 1 in the Non-secure state is a FIQ, routed to EL3 by SCR_EL3.FIQ');
-    assert.equal(fiq!.fromEl, 1);
+    assert.equal(fiq.el, 3, 'Secure Group 1 in the Non-secure state is a FIQ, routed to EL3 by SCR_EL3.FIQ');
+    assert.equal(fiq.fromEl, 1);
     assert.equal(machine.gic.isActive(40, 0), false, 'deactivated by HF_INTERRUPT_DEACTIVATE');
     assert.equal(machine.pes[0].state, 'halted');
   });
@@ -248,7 +248,7 @@ describe('firmware: Group 0 interrupts at EL3 (TF-A SPMD, EL3_EXCEPTION_HANDLING
   });
 
   it('el3_interrupts is checked: an INTID past 1019 is an error at its word', async () => {
-    const { parseScenario } = await import('../../simulator/scenario/load');
+    const { parseScenario } = await import('../../simulator');
     const m = parseScenario('system {\n  pes 1\n}\nfirmware { monitor builtin; el3_interrupts 2000 }\n', 't.armscope');
     const d = m.diagnostics.find((x) => /SGI \(0–15\), PPI/.test(x.message));
     assert.ok(d, m.diagnostics.map((x) => x.message).join('\n'));

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { callChain } from '../../simulator/firmware/index';
+import { callChain } from '../../simulator/engine/callChain';
 import { runText } from './harness';
 
 /** The scenario's own SPMC at S-EL2 (`spmc none`): the built-in SPMD boots it and forwards FF-A calls both ways. */

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import type { SecureInterruptController } from '../../simulator/firmware/interrupts';
-import { parseScenario } from '../../simulator/scenario/parse';
-import '../../simulator/gic/config';
+import { parseScenario } from '../../simulator';
 import { describeCpuInterface, describeInterrupts } from '../../simulator/gic/view';
 import { idle, machine } from './helpers';
 

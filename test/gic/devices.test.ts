@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Pl011 } from '../../simulator/devices/uart';
-import { parseScenario } from '../../simulator/scenario/parse';
-import '../../simulator/gic/config';
+import { parseScenario } from '../../simulator';
 import { machine, mrs, msr } from './helpers';
 
 const TIMER = (body: string, opts: { events?: string; regs?: string } = {}) => `

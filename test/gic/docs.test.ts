@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario } from '../../simulator/engine/run';
-import { parseScenario } from '../../simulator/scenario/parse';
-import '../../simulator/gic/config';
+import { parseScenario } from '../../simulator';
 import { repoRoot } from '../engine/helpers';
 
 describe('docs/language.md "Interrupts"', () => {

@@ -3,7 +3,7 @@ import { findRegister } from '../../simulator/arch/registers';
 import { DEVICE_nGnRnE } from '../../simulator/memory/attributes';
 import type { SysregRef } from '../../simulator/pe/systemOps';
 import { Machine, type MachineOptions } from '../../simulator/engine/machine';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import type { ScenarioModel } from '../../simulator/scenario/model';
 
 export function model(text: string): ScenarioModel {

@@ -14,7 +14,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../simulator/index';
-import { allTopKeywords, CORE_SYSTEM_SETTINGS, extensionSettingNames, PE_SETTINGS } from '../../simulator/scenario/keywords';
+import { PE_SETTINGS } from '../../simulator/scenario/keywords';
+import { FULL_LANGUAGE } from '../../simulator/language';
 import { FAULT_KINDS } from '../../simulator/scenario/expectBlock';
 import { CHECKER_RULES } from '../../simulator/checks/index';
 import { MAIR_INDEX } from '../../simulator/mmu/pagetable/block';
@@ -72,11 +73,11 @@ describe('TextMate grammar vocabulary matches the simulator', () => {
       if (m) fromGrammar.push(...m[1].split('|'));
     }
     fromGrammar.push('const'); // const-decl captures the name too
-    assert.deepEqual(sorted(fromGrammar), sorted(allTopKeywords()));
+    assert.deepEqual(sorted(fromGrammar), sorted(FULL_LANGUAGE.topKeywords()));
   });
 
   it('system and pe settings', () => {
-    assert.deepEqual(sorted(words('system-settings')), sorted([...CORE_SYSTEM_SETTINGS, ...extensionSettingNames()]));
+    assert.deepEqual(sorted(words('system-settings')), sorted(FULL_LANGUAGE.systemSettings()));
     assert.deepEqual(sorted(words('pe-settings')), sorted(PE_SETTINGS));
   });
 

@@ -4,7 +4,7 @@
  * real engine whose expectations check the instruction semantics.
  */
 import * as assert from 'node:assert/strict';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { runScenario } from '../../simulator/engine/run';
 
 const PROGRAM = `

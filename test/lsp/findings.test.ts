@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { runScenario } from '../../simulator/engine/run';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { TestClient } from './lspClient';
 
 const live = (d: Diagnostic) => d.source === 'armscope run';

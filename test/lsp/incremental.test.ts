@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { parseScenario } from '../../simulator';
+import { FULL_LANGUAGE, parseScenario } from '../../simulator';
 import { ScenarioDocument, changedLines } from '../../simulator/scenario/document';
 import { lex } from '../../simulator/scenario/lexer';
 import type { ScenarioModel, SourceRange } from '../../simulator/scenario/model';
@@ -118,7 +118,7 @@ describe('incremental model (ScenarioDocument)', function () {
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 10 }), (seed, edits) => {
         let text = SEEDS[seed];
-        const doc = new ScenarioDocument('/work/doc.armscope', text);
+        const doc = new ScenarioDocument('/work/doc.armscope', text, { language: FULL_LANGUAGE });
         assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')));
         for (const e of edits) {
           text =
@@ -137,7 +137,7 @@ describe('incremental model (ScenarioDocument)', function () {
 
   it('re-parses one line, not the document, for a keystroke in an instruction line', () => {
     const text = syntheticScenario(2000);
-    const doc = new ScenarioDocument('/work/big.armscope', text);
+    const doc = new ScenarioDocument('/work/big.armscope', text, { language: FULL_LANGUAGE });
     void doc.model;
     const lines = text.split('\n');
     const line = lines.findIndex((l) => l.includes('add   x2, x1, #0x10'));

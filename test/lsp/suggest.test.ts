@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { parseScenario } from '../../simulator';
+import { FULL_LANGUAGE, parseScenario } from '../../simulator';
 import { attachSuggestions, closest, editDistance, suggestionBudget, vocabulary } from '../../simulator/scenario/suggest';
 import { TestClient, withMarkers } from './lspClient';
 
@@ -68,13 +68,14 @@ describe('did you mean', function () {
     for (const d of m.diagnostics) if (d.suggestion !== undefined) assert.ok(d.message.endsWith(`did you mean '${d.suggestion}'?`), d.message);
   });
 
-  it('suggests finding rules from the rules the layers register', () => {
-    const m = parseScenario(TYPOS.text, '/w/typos.armscope');
-    const range = { start: { line: 20, col: 10 }, end: { line: 20, col: 31 } };
-    m.diagnostics = [{ range, severity: 'error', message: "unknown rule 'mismatched-atributes'", rule: 'unknown-rule' }];
-    attachSuggestions(m);
-    assert.equal(m.diagnostics[0].suggestion, 'mismatched-attributes');
-    assert.equal(m.diagnostics[0].message, "unknown rule 'mismatched-atributes'; did you mean 'mismatched-attributes'?");
+  it('a hint the parser already names (directives, fault kinds; finding rules once the rule registry names them) becomes the suggestion', () => {
+    const text = ['code at 0x8000_0000 {', '    .qaud 1', '}', 'expect {', '    fault translatoin', '}', ''].join('\n');
+    const m = parseScenario(text, '/w/named.armscope');
+    const got = m.diagnostics.filter((d) => d.suggestion !== undefined).map((d) => [d.range.start.line, d.suggestion, d.message]);
+    assert.deepEqual(got, [
+      [1, '.quad', "unknown directive '.qaud'; did you mean '.quad'?"],
+      [4, 'translation', "unknown fault kind 'translatoin'; did you mean 'translation'?"],
+    ]);
   });
 
   it('spends a bounded number of comparisons per parse', () => {
@@ -85,8 +86,8 @@ describe('did you mean', function () {
       d.message = "unknown instruction 'dbs'";
       delete d.suggestion;
     }
-    const perWord = vocabulary('instruction').length;
-    attachSuggestions(m, suggestionBudget(2 * perWord + 1));
+    const perWord = vocabulary('instruction', FULL_LANGUAGE).length;
+    attachSuggestions(m, FULL_LANGUAGE, suggestionBudget(2 * perWord + 1));
     assert.deepEqual(
       m.diagnostics.filter((d) => d.rule === 'unknown-instruction').map((d) => d.suggestion),
       ['dsb', 'dsb', undefined, undefined, undefined],

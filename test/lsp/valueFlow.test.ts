@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { registerValueAt, valueDestinationAt } from '../../simulator/scenario/valueFlow';
 
 function model(code: string[], extra: string[] = []) {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseScenario } from '../../simulator/scenario/load';
+import { parseScenario } from '../../simulator';
 import { runScenario } from '../../simulator/engine/run';
 import { applyPageTables } from '../../simulator/mmu/pagetable/block';
 

@@ -5,7 +5,8 @@ import { Pe, type PeEnvironment } from '../../simulator/pe/pe';
 import { resetSysregs } from '../../simulator/pe/reset';
 import type { SystemOps } from '../../simulator/pe/systemOps';
 import { SyncException } from '../../simulator/pe/exception';
-import { MmuDomain, VmsaMmu } from '../../simulator/mmu/vmsa';
+import { MmuDomain } from '../../simulator/mmu/domain';
+import { VmsaMmu } from '../../simulator/mmu/vmsa';
 import { AccessType } from '../../simulator/mmu/types';
 import type { MemorySystem } from '../../simulator/memory/system';
 import {

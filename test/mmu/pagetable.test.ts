@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseScenario } from '../../simulator/scenario/load';
+import { parseScenario } from '../../simulator';
 import { applyPageTables, buildPageTables, MAIR_DEFAULT } from '../../simulator/mmu/pagetable/block';
 import { decodeMairAttr } from '../../simulator/mmu/attributes';
 import { TableBuilder, stage1Geometry, stage1Leaf } from '../../simulator/mmu/pagetable/builder';

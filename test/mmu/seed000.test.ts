@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { loadScenario } from '../../simulator/scenario/load';
+import { loadScenario } from '../../simulator';
 import { runScenario } from '../../simulator/engine/run';
 import { applyPageTables } from '../../simulator/mmu/pagetable/block';
 

@@ -42,7 +42,7 @@ export class TestMemory extends FlatMemorySystem {
   maintainByVa(_pe: Pe, op: string, pa: number): void {
     this.maint.push({ op, pa });
   }
-  barrier(_pe: Pe, kind: string, domain: string): void {
+  override barrier(_pe: Pe, kind: string, domain: string): void {
     this.barriers.push(`${kind} ${domain}`);
   }
   instructionCacheMaintenance(_pe: Pe, op: string, pa: number | undefined): void {

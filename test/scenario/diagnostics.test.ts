@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { diags } from './helpers';
 
 /**

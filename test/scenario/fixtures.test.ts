@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadScenario } from '../../simulator/scenario/load';
+import { loadScenario } from '../../simulator';
 import { runScenario } from '../../simulator/engine/run';
 import { diags, fixturesDir } from './helpers';
 

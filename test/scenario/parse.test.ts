@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { parseScenario } from '../../simulator/scenario/parse';
-import { registerBlockKeyword, registerScenarioPass, registerSystemSetting } from '../../simulator/scenario/keywords';
+import { FULL_LANGUAGE, parseScenario } from '../../simulator';
+import { parseScenario as parseWith } from '../../simulator/scenario/parse';
+import { CORE_LANGUAGE, ScenarioLanguage } from '../../simulator/scenario/keywords';
 import { at, diags, errors, src } from './helpers';
 
 function only(text: string, rule?: string): string[] {
@@ -94,10 +95,11 @@ describe('scenario parser: system block', () => {
     assert.deepEqual(only(src('system {', '  cache_model maybe', '}')), ["1:14-1:19 error syntax: invalid value 'maybe' for cache_model: expected 'on' or 'off'"]);
   });
 
-  it('accepts registered extension settings into settings', () => {
-    registerSystemSetting('test_ffa_version');
-    const m = parseScenario(src('system {', '  test_ffa_version 1.1 strict', '}'));
+  it("accepts a language extension's settings into settings", () => {
+    const language = FULL_LANGUAGE.with({ name: 'test', settings: ['test_ffa_version'] });
+    const m = parseScenario(src('system {', '  test_ffa_version 1.1 strict', '}'), { language });
     assert.deepEqual(diags(m), []);
+    assert.equal(parseScenario(src('system {', '  test_ffa_version 1.1', '}')).diagnostics[0]?.rule, 'unknown-setting', 'not in the full language');
     const s = m.system.settings.get('test_ffa_version');
     assert.deepEqual(s?.args, ['1.1', 'strict']);
     assert.equal(at(s!), '1:2-1:29');
@@ -128,10 +130,10 @@ describe('scenario parser: block layer and recovery', () => {
     assert.match(d[0], /^0:0-0:10 error unknown-block: unknown block 'frobnicate'; expected one of 'scenario', 'system', .*'pagetable'/);
   });
 
-  it('keeps registered extension blocks as GenericBlocks split into words', () => {
+  it("keeps a language extension's blocks as GenericBlocks split into words", () => {
     // A test-only keyword: real layers (firmware's `partition`) validate their blocks in a pass.
-    registerBlockKeyword('testpartition');
-    const m = parseScenario(src('testpartition sp1 {', '  id 0x8001', '  memory 0x1000_0000 size 0x1000 attrs normal-wb, ish', '  name "my sp"', '  vcpu 0 { entry main }', '}'));
+    const language = FULL_LANGUAGE.with({ name: 'test', blocks: ['testpartition'] });
+    const m = parseScenario(src('testpartition sp1 {', '  id 0x8001', '  memory 0x1000_0000 size 0x1000 attrs normal-wb, ish', '  name "my sp"', '  vcpu 0 { entry main }', '}'), { language });
     assert.deepEqual(diags(m), []);
     assert.equal(m.blocks.length, 1);
     const b = m.blocks[0];
@@ -146,32 +148,42 @@ describe('scenario parser: block layer and recovery', () => {
     assert.equal(at(b), '0:0-5:1');
   });
 
-  it('registered passes add their diagnostics to every parse; a throwing pass is contained', () => {
-    registerBlockKeyword('testgadget');
-    registerScenarioPass('testgadget', (model) => {
-      for (const b of model.blocks) {
-        if (b.keyword !== 'testgadget') continue;
-        for (const s of b.body) if (s.words[0].text !== 'size') model.diagnostics.push({ range: s.words[0].range, severity: 'error', message: `unknown testgadget setting '${s.words[0].text}'`, rule: 'testgadget' });
-      }
-    });
-    registerScenarioPass('testthrow', (model) => {
-      if (model.text.includes('boom')) throw new Error('boom');
-    });
-    try {
-      assert.deepEqual(only('testgadget g {\n  size 1\n  colour 2\n}\n'), ["2:2-2:8 error testgadget: unknown testgadget setting 'colour'"]);
-      assert.deepEqual(only('// boom\n'), ["0:0-0:0 error internal-error: internal error in the 'testthrow' pass (please report it): boom"]);
-    } finally {
-      registerScenarioPass('testgadget', () => undefined);
-      registerScenarioPass('testthrow', () => undefined);
-    }
+  it("a language extension's pass adds its diagnostics to every parse with that language; a throwing pass is contained", () => {
+    const language = FULL_LANGUAGE.with(
+      {
+        name: 'testgadget',
+        blocks: ['testgadget'],
+        pass: (model) => {
+          for (const b of model.blocks) {
+            if (b.keyword !== 'testgadget') continue;
+            for (const s of b.body) if (s.words[0].text !== 'size') model.diagnostics.push({ range: s.words[0].range, severity: 'error', message: `unknown testgadget setting '${s.words[0].text}'`, rule: 'testgadget' });
+          }
+        },
+      },
+      {
+        name: 'testthrow',
+        pass: (model) => {
+          if (model.text.includes('boom')) throw new Error('boom');
+        },
+      },
+    );
+    assert.deepEqual(diags(parseScenario('testgadget g {\n  size 1\n  colour 2\n}\n', { language })), ["2:2-2:8 error testgadget: unknown testgadget setting 'colour'"]);
+    assert.deepEqual(diags(parseScenario('// boom\n', { language })), ["0:0-0:0 error internal-error: internal error in the 'testthrow' pass (please report it): boom"]);
+    assert.deepEqual(diags(parseScenario('// boom\n')), [], 'the full language has no such pass');
   });
 
-  it('registerBlockKeyword makes a new block keyword known', () => {
+  it("a language extension's block keyword is known to that language only", () => {
     assert.equal(only('testwidget a { x 1 }', 'unknown-block').length, 1);
-    registerBlockKeyword('testwidget');
-    const m = parseScenario('testwidget a { x 1 }');
+    const m = parseScenario('testwidget a { x 1 }', { language: new ScenarioLanguage([{ name: 'widgets', blocks: ['testwidget'] }]) });
     assert.deepEqual(diags(m), []);
     assert.equal(m.blocks[0].keyword, 'testwidget');
+    assert.equal(only('testwidget a { x 1 }', 'unknown-block').length, 1, 'other parses are unaffected');
+  });
+
+  it('the result depends on the language given, never on what was imported: the core language knows no extension block', () => {
+    const text = 'pagetable t stage 1 at 0x8000_0000 { }\ngic { }\n';
+    assert.deepEqual(parseWith(text, { language: CORE_LANGUAGE }).diagnostics.map((d) => d.rule), ['unknown-block', 'unknown-block']);
+    assert.equal(parseWith(text, { language: FULL_LANGUAGE }).blocks.length, 2);
   });
 
   it('reports a missing } at the block start and closes before the next top-level keyword', () => {

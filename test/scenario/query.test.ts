@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseScenario } from '../../simulator/scenario/parse';
-import { ScenarioLoadError, definitionOf, lineInfo, loadScenario, referencesOf, symbolAt, asmLineAt } from '../../simulator/scenario/load';
+import { ScenarioLoadError, definitionOf, lineInfo, referencesOf, symbolAt, asmLineAt } from '../../simulator/scenario/load';
+import { loadScenario, parseScenario } from '../../simulator';
 import { at, diags, fixturesDir, src } from './helpers';
 import type { SourceRange } from '../../simulator/scenario/model';
 

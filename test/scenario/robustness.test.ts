@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { parseScenario } from '../../simulator/scenario/parse';
+import { parseScenario } from '../../simulator';
 import { lineInfo, referencesOf, symbolAt } from '../../simulator/scenario/query';
 import type { ScenarioModel } from '../../simulator/scenario/model';
 import { fixturesDir } from './helpers';

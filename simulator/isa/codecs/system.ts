@@ -6,7 +6,7 @@
  */
 import { findRegister } from '../../arch/registers';
 import { minElFromOp1 } from '../../arch/registers/define';
-import type { SourceRange } from '../../scenario/model';
+import type { SourceRange } from '../../util/source';
 import { isImm, isReg, isWord, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { imm, reg } from '../format';

@@ -6,7 +6,7 @@
  * reported: a value error before a shape mismatch, then the one that got
  * furthest through the operands, then the first form's.
  */
-import type { AsmLine, SourceRange } from '../../scenario/model';
+import type { AsmLine, SourceRange } from '../../util/source';
 import type { AsmContext } from '../instr';
 import { AsmError, Operands } from '../operands';
 import { pack } from './pattern';

@@ -13,7 +13,7 @@
 import type { Pe } from '../../pe/pe';
 import type { AsmContext } from '../instr';
 import type { Operands } from '../operands';
-import type { SourceRange } from '../../scenario/model';
+import type { SourceRange } from '../../util/source';
 
 /** Named field values of one instruction word (plus `_name` scratch values while assembling). */
 export type Fields = Record<string, number>;

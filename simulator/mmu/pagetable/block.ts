@@ -13,12 +13,10 @@
  * diagnostics with the range of the offending words.
  */
 import { evaluateExpression } from '../../isa/expr';
-import { predefinedSymbol, registerBlockKeyword, registerPredefinedSymbol, registerScenarioPass } from '../../scenario/keywords';
+import type { LanguageExtension, PredefinedSymbol } from '../../scenario/keywords';
 import type { Diagnostic, GenericBlock, RelatedLocation, ScenarioModel, SourceRange } from '../../scenario/model';
 import { hex } from '../../util/hex';
 import { stage1Geometry, stage1Leaf, stage2Geometry, stage2Leaf, TableBuilder, TableBuildError, type LeafBits } from './builder';
-
-registerBlockKeyword('pagetable');
 
 /**
  * Standard MAIR attribute indices used by `pagetable` stage-1 maps. Write
@@ -50,11 +48,16 @@ export const MAIR_BYTE: Record<MemoryTypeName, number> = {
 /** MAIR value matching MAIR_INDEX: idx0 00, idx1 FF, idx2 44, idx3 04, idx4 BB, idx5 08, idx6 0C. */
 export const MAIR_DEFAULT = 0x000c_08bb_0444_ff00n;
 
-registerPredefinedSymbol(
-  'MAIR_DEFAULT',
-  MAIR_DEFAULT,
-  'MAIR_ELx value matching the `pagetable` attribute names: Attr0 Device-nGnRnE, Attr1 Normal WB, Attr2 Normal NC, Attr3 Device-nGnRE, Attr4 Normal WT, Attr5 Device-nGRE, Attr6 Device-GRE',
-);
+const MAIR_DEFAULT_SYMBOL: PredefinedSymbol = {
+  name: 'MAIR_DEFAULT',
+  value: MAIR_DEFAULT,
+  description:
+    'MAIR_ELx value matching the `pagetable` attribute names: Attr0 Device-nGnRnE, Attr1 Normal WB, Attr2 Normal NC, Attr3 Device-nGnRE, Attr4 Normal WT, Attr5 Device-nGRE, Attr6 Device-GRE',
+};
+
+/** Predefined symbols a lookup falls back to: the language's (the parse pass), else this layer's own. */
+type SymbolLookup = (name: string) => PredefinedSymbol | undefined;
+const OWN_SYMBOLS: SymbolLookup = (name) => (name === MAIR_DEFAULT_SYMBOL.name ? MAIR_DEFAULT_SYMBOL : undefined);
 
 /** Stage-2 MemAttr[3:0] (FWB=0) of each memory type name (Arm ARM D8.5.5). */
 const S2_MEMATTR: Record<MemoryTypeName, number> = {
@@ -105,7 +108,10 @@ type Word = { text: string; range: SourceRange };
 
 class BlockReader {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(private model: ScenarioModel) {}
+  constructor(
+    private model: ScenarioModel,
+    private readonly predefined: SymbolLookup,
+  ) {}
 
   error(range: SourceRange, message: string, rule = 'pagetable', related?: RelatedLocation[]): void {
     this.diagnostics.push(related ? { range, severity: 'error', message, rule, related } : { range, severity: 'error', message, rule });
@@ -120,7 +126,7 @@ class BlockReader {
       this.error(after, `expected ${what}`);
       return undefined;
     }
-    const r = evaluateExpression(w.text, (name) => this.model.symbols.get(name)?.value ?? this.model.constants.get(name)?.value ?? (this.model.symbols.has(name) ? undefined : predefinedSymbol(name)?.value));
+    const r = evaluateExpression(w.text, (name) => this.model.symbols.get(name)?.value ?? this.model.constants.get(name)?.value ?? (this.model.symbols.has(name) ? undefined : this.predefined(name)?.value));
     if ('error' in r) {
       this.error(w.range, `${what}: ${r.error}`);
       return undefined;
@@ -298,8 +304,8 @@ function inMemory(model: ScenarioModel, a: number, len: number): boolean {
 }
 
 /** Parse and build every `pagetable` block of the model. Never throws. */
-export function buildPageTables(model: ScenarioModel): { tables: BuiltPageTable[]; diagnostics: Diagnostic[] } {
-  const rd = new BlockReader(model);
+export function buildPageTables(model: ScenarioModel, predefined: SymbolLookup = OWN_SYMBOLS): { tables: BuiltPageTable[]; diagnostics: Diagnostic[] } {
+  const rd = new BlockReader(model, predefined);
   const tables: BuiltPageTable[] = [];
   const names = new Map<string, SourceRange>();
   for (const block of model.blocks) {
@@ -385,10 +391,10 @@ const applied = new WeakMap<ScenarioModel, BuiltPageTable[]>();
  * Build the model's `pagetable` blocks into its initial memory image and add their
  * diagnostics. Idempotent (the parser and the engine may both call it).
  */
-export function applyPageTables(model: ScenarioModel): BuiltPageTable[] {
+export function applyPageTables(model: ScenarioModel, predefined: SymbolLookup = OWN_SYMBOLS): BuiltPageTable[] {
   const done = applied.get(model);
   if (done) return done;
-  const { tables, diagnostics } = buildPageTables(model);
+  const { tables, diagnostics } = buildPageTables(model, predefined);
   applied.set(model, tables);
   model.diagnostics.push(...diagnostics);
   for (const t of tables) {
@@ -403,5 +409,13 @@ export function applyPageTables(model: ScenarioModel): BuiltPageTable[] {
   return tables;
 }
 
-// Parse-time pass (scenario/keywords.ts): `armscope check` and the editor show page-table diagnostics.
-registerScenarioPass('pagetable', (model) => void applyPageTables(model));
+/**
+ * The `pagetable` block, `MAIR_DEFAULT` and the parse-time pass that builds the
+ * tables (scenario/keywords.ts): `armscope check` and the editor show page-table diagnostics.
+ */
+export const PAGETABLE_LANGUAGE: LanguageExtension = {
+  name: 'pagetable',
+  blocks: ['pagetable'],
+  symbols: [MAIR_DEFAULT_SYMBOL],
+  pass: (model, language) => void applyPageTables(model, (name) => language.symbol(name)),
+};

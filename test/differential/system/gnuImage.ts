@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeBlock, ScenarioModel } from '../../../simulator/scenario/model';
-import { predefinedSymbols } from '../../../simulator/scenario/keywords';
+import { FULL_LANGUAGE } from '../../../simulator/language';
 import { AS, LD } from '../../isa/gnuToolchain';
 import { readSections, type ElfSection } from './elf';
 
@@ -48,7 +48,7 @@ function sectionName(i: number): string {
 export function gnuSource(model: ScenarioModel): string {
   const out = ['.arch armv8.6-a'];
   const own = new Set(model.symbols.keys());
-  for (const p of predefinedSymbols()) if (!own.has(p.name)) out.push(`.equ ${p.name}, ${hex64(p.value)}`);
+  for (const p of FULL_LANGUAGE.symbols()) if (!own.has(p.name)) out.push(`.equ ${p.name}, ${hex64(p.value)}`);
   for (const [name, def] of model.constants) if (def.value !== undefined) out.push(`.equ ${name}, ${hex64(def.value)}`);
   model.code.forEach((block, i) => {
     out.push(`.section ${sectionName(i)}, "ax", %progbits`);

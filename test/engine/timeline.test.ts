@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { loadScenario } from '../../simulator';
-import { cacheTimeline, walkText } from '../../simulator/cache/timeline';
+import { cacheTimeline, walkText } from '../../simulator/engine/timeline';
 
 const SEED000 = path.resolve('examples', 'seed-000', 'bug-osh-tables.armscope');
 

@@ -12,11 +12,11 @@
  * translated) from `walkInProgress`, which the MMU sets around the descriptor
  * read itself (simulator/mmu/descriptor.ts): the access says what it is.
  */
-import { Machine, type MachineOptions } from '../engine/machine';
+import { Machine, type MachineOptions } from './machine';
 import { walkInProgress } from '../mmu/descriptor';
 import type { ScenarioModel } from '../scenario/model';
 import { hex } from '../util/hex';
-import { lineWords, type LineCopyView } from './hierarchy';
+import { lineWords, type LineCopyView } from '../cache/views';
 
 /** The translation-table walk an access belonged to (Arm ARM D8.2 "Translation table walks"). */
 export interface WalkAccess {

@@ -1,0 +1,302 @@
+/**
+ * Scheduling (DESIGN.md "One step, two drivers"): what is enabled, which
+ * action the policy chooses, and applying it. `step()` takes one action;
+ * `run()` takes them until the run is over or a limit is reached — through
+ * the same `takeStep`, so a run and a sequence of steps (or an explorer's
+ * choices) cannot differ.
+ *
+ * Speed without a second path: while nothing but PE steps can be enabled —
+ * no action source, no condition event, no event or timer due, the last
+ * enabled set held only PE steps — the enabled set is the PEs that can step,
+ * so the policy chooses among them directly (`Policy.choosePe`) instead of
+ * from a list of action objects. Everything else (waking, idle time, events,
+ * component actions, the end of the run) goes through the full enabled list.
+ */
+import type { Action, ActionSource, ComponentAction, PeStepAction } from '../component/actions';
+import type { Pe } from '../pe/pe';
+import type { Machine, StopInfo } from './machine';
+import { canStep, runPe, stepPe } from './peCore';
+
+/** Every PE waits and a timer is armed: the clock jumps to its deadline, whose output then rises (a GIC input). */
+class TimePasses implements ActionSource {
+  readonly name = 'timer';
+  constructor(private readonly m: Machine) {}
+  enabledActions(): void {}
+  apply(action: ComponentAction): void {
+    // The machine counts this action as the step that reaches the deadline; the next step ticks the timer.
+    this.m.steps = Math.max(this.m.steps, (action.data as number) - 1);
+  }
+}
+
+export class Scheduler {
+  /** Round-robin pointer: the PE the default policy considers first. */
+  rr = 0;
+  /** Set by requestStop/requestPause: the run loop checks this one field. */
+  interrupted = false;
+  private stopRequest: string | undefined = undefined;
+  private pauseRequest: string | undefined = undefined;
+  private inRun = false;
+  /** Something other than a PE step may be enabled: choose from the full list next time. */
+  private mixed = true;
+  /** The first step at which the full path must run: the budget, the next checkpoint or step-triggered event. */
+  private boundary = 0;
+  private readonly peActions: PeStepAction[];
+  private readonly time: TimePasses;
+  private readonly wants: Machine['trace']['wants'];
+  /** Someone listens for `instruction` or `halted` trace events (the only ones a PE step emits). */
+  private traced = false;
+  private readonly peCount: number;
+  /** Per PE: reach-event target PCs (undefined: the scenario has no reach event). */
+  private readonly reach: readonly number[][] | undefined;
+
+  constructor(private readonly m: Machine) {
+    this.peActions = m.pes.map((pe) => ({ kind: 'pe-step', pe: pe.id }));
+    this.time = new TimePasses(m);
+    this.wants = m.trace.wants;
+    this.peCount = m.pes.length;
+    m.trace.onWantsChange(() => (this.traced = this.wants.instruction || this.wants.halted));
+    this.reach = m.events.hasReach ? m.events.reachPcs : undefined;
+  }
+
+  /** The run is over: a checker asked (e.g. livelock detected). */
+  requestStop(reason: string): void {
+    this.stopRequest = reason;
+    this.interrupted = true;
+    this.mixed = true;
+  }
+
+  /** `run()` returns after the current step without ending the run (a debugger's breakpoint); `pauseReason` tells why. */
+  requestPause(reason: string): void {
+    this.pauseRequest = reason;
+    this.interrupted = true;
+    this.mixed = true;
+  }
+
+  /** Something changed what may be enabled (a component added, state written from outside): take the full path next. */
+  enabledMayHaveChanged(): void {
+    this.mixed = true;
+  }
+
+  /** A checkpoint was restored: no pending request, and recompute what is enabled. */
+  reset(): void {
+    this.stopRequest = undefined;
+    this.pauseRequest = undefined;
+    this.interrupted = false;
+    this.mixed = true;
+  }
+
+  // ---- what can happen next ----------------------------------------------------
+
+  /** Everything that could happen next, in a stable order: due events, component actions, PE steps. */
+  enabledActions(): Action[] {
+    const out: Action[] = [];
+    this.collect(out);
+    return out;
+  }
+
+  private collect(out: Action[]): void {
+    const m = this.m;
+    if (m.stopInfo) return;
+    m.events.collectDue(out);
+    for (const s of m.sources) s.enabledActions(out);
+    let anyPe = false;
+    for (const pe of m.pes) {
+      if (canStep(pe)) {
+        out.push(this.peActions[pe.id]);
+        anyPe = true;
+      }
+    }
+    if (!anyPe && out.length === 0 && m.pes.some((p) => p.state === 'wfi' || p.state === 'wfe')) {
+      // Nothing can run but a PE waits: time passes to the next step-triggered event, if it is within
+      // the budget (once every PE has stopped, the run is over whatever events remain).
+      const next = m.events.nextTimed();
+      // A Generic Timer that will fire first: time passes to its deadline (the system counter is the step count).
+      const deadline = m.platform.nextDeadline();
+      const nextStep = next === undefined || next.kind !== 'event' ? Infinity : m.events.dueStep(next.index);
+      if (deadline < m.options.maxSteps && deadline < nextStep) {
+        out.push({ kind: 'component', source: this.time, name: 'timer', label: `time passes to step ${deadline} (Generic Timer deadline)`, eager: true, data: deadline });
+      } else if (next !== undefined && nextStep < m.options.maxSteps) out.push(next);
+    }
+  }
+
+  // ---- taking steps -------------------------------------------------------------------
+
+  /** One action chosen by the policy. Returns false (and sets stopInfo) when the run is over. */
+  step(): boolean {
+    const m = this.m;
+    if (m.stopInfo !== undefined || !this.takeSteps(m.steps + 1)) return false;
+    if (this.pauseRequest !== undefined && this.stopRequest === undefined && !this.inRun) {
+      // A single step is paused afterwards anyway: consume the request so the next run() continues.
+      m.pauseReason = this.pauseRequest;
+      this.pauseRequest = undefined;
+      this.interrupted = false;
+    }
+    return true;
+  }
+
+  /**
+   * Run until the run is over or `maxSteps` more steps (default: the step
+   * budget) were taken: the same `takeSteps` as `step()`, for more steps.
+   */
+  run(maxSteps?: number): StopInfo | undefined {
+    const m = this.m;
+    const budget = m.options.maxSteps;
+    const limit = maxSteps === undefined ? budget : Math.min(budget, m.steps + maxSteps);
+    m.pauseReason = undefined;
+    this.inRun = true;
+    try {
+      while (m.stopInfo === undefined) {
+        if (this.interrupted && this.pauseRequest !== undefined && this.stopRequest === undefined) {
+          m.pauseReason = this.pauseRequest;
+          this.pauseRequest = undefined;
+          this.interrupted = false;
+          break;
+        }
+        if (m.steps >= limit) {
+          if (m.steps >= budget) {
+            if (this.enabledActions().length === 0) this.finishIdle();
+            else m.stopInfo = { kind: 'budget', reason: `stopped: step budget of ${budget} exhausted` };
+          }
+          break;
+        }
+        if (!this.takeSteps(limit)) break;
+      }
+    } finally {
+      this.inRun = false;
+    }
+    return m.stopInfo;
+  }
+
+  /** Apply an action (chosen by the policy, or by a caller through `Machine.apply`). */
+  applyAction(action: Action): void {
+    switch (action.kind) {
+      case 'pe-step':
+        this.peStep(this.m.pes[action.pe]);
+        return;
+      case 'event':
+        this.m.events.fire(action.index);
+        this.mixed = true;
+        return;
+      case 'component':
+        action.source.apply(action);
+        this.m.steps++;
+        this.mixed = true;
+        return;
+    }
+  }
+
+  /**
+   * The stepping of every driver: actions chosen by the policy until step
+   * `end`, a pause or stop request, or the end of the run (then false).
+   *
+   * While nothing but PE steps can be enabled and no boundary (budget,
+   * checkpoint, step-triggered event, timer deadline) is reached, the enabled
+   * set is the PEs that can step (`quietSteps`): one PE needs no choice,
+   * several are chosen by the policy's `choosePe`. Everything else takes the
+   * full path (`takeStepFull`): the enabled list and the policy's `choose`.
+   */
+  private takeSteps(end: number): boolean {
+    const m = this.m;
+    while (m.steps < end) {
+      if (this.interrupted && this.stopRequest === undefined) return true;
+      if (!this.mixed && this.quietSteps(Math.min(end, this.boundary))) continue;
+      if (!this.takeStepFull()) return false;
+    }
+    return true;
+  }
+
+  /** PE steps up to step `stop` while nothing else can be enabled; false when none was taken (the full path decides). */
+  private quietSteps(stop: number): boolean {
+    const m = this.m;
+    const pes = m.pes;
+    const platform = m.platform;
+    const before = m.steps;
+    // (A pause or stop request sets `mixed` too: one field to watch.)
+    if (pes.length === 1) {
+      const pe = pes[0];
+      if (!this.traced && this.reach === undefined) {
+        // Nothing to report per step: the block engine takes the same steps with the fetch work done per block
+        // (pe/block.ts); `m` is its clock. A waking PE takes its first step through `peStep`.
+        while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) {
+          if (pe.state === 'running') runPe(pe, m, Math.min(stop, platform.deadline));
+          else this.peStep(pe);
+        }
+        this.rr = 0;
+      } else while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) this.peStep(pe);
+    } else {
+      const policy = m.policy;
+      if (policy.choosePe === undefined) return false;
+      while (m.steps < stop && m.steps < platform.deadline && !this.mixed) {
+        const i = policy.choosePe(pes, m);
+        if (i < 0) break;
+        this.peStep(pes[i]);
+      }
+    }
+    return m.steps > before;
+  }
+
+  /** Stop checks, checkpoint, timer, the enabled list and the policy's choice from it. */
+  private takeStepFull(): boolean {
+    const m = this.m;
+    if (m.stopInfo) return false;
+    if ((this.stopRequest !== undefined || m.steps >= m.options.maxSteps) && this.checkStop()) return false;
+    if (m.steps >= m.history.nextCheckpoint) m.history.takeCheckpoint();
+    if (m.steps >= m.platform.deadline) m.platform.tick();
+    const enabled = this.enabledActions();
+    if (enabled.length === 0) {
+      this.finishIdle();
+      return false;
+    }
+    this.mixed = this.stopRequest !== undefined || m.sources.length > 0 || m.events.hasCondition || enabled.some((a) => a.kind !== 'pe-step');
+    this.boundary = Math.min(m.options.maxSteps, m.history.nextCheckpoint, m.events.nextTimedStep);
+    this.applyAction(enabled.length === 1 ? enabled[0] : m.policy.choose(enabled, m));
+    return true;
+  }
+
+  /** Execute one instruction on `pe` (waking it first when it waits and may wake). */
+  private peStep(pe: Pe): void {
+    const m = this.m;
+    if (this.traced) {
+      if (this.wants.instruction) m.stepTraced(pe);
+      else {
+        stepPe(pe);
+        m.steps++;
+      }
+      if (pe.state === 'halted' && this.wants.halted) m.trace.emit({ kind: 'halted', step: m.steps, pe: pe.id, reason: pe.stopReason ?? 'halted' });
+    } else {
+      stepPe(pe);
+      m.steps++;
+    }
+    const next = pe.id + 1;
+    this.rr = next === this.peCount ? 0 : next;
+    // Arriving at a reach event's label makes it due.
+    if (this.reach !== undefined) {
+      const pcs = this.reach[pe.id];
+      if (pcs.length > 0 && pcs.includes(pe.pc)) this.mixed = true;
+    }
+  }
+
+  private checkStop(): boolean {
+    const m = this.m;
+    if (this.stopRequest !== undefined) {
+      m.stopInfo = { kind: 'checker', reason: this.stopRequest };
+      return true;
+    }
+    if (m.steps >= m.options.maxSteps && this.enabledActions().length > 0) {
+      m.stopInfo = { kind: 'budget', reason: `stopped: step budget of ${m.options.maxSteps} exhausted` };
+      return true;
+    }
+    return false;
+  }
+
+  private finishIdle(): void {
+    const m = this.m;
+    const waiting = m.pes.filter((p) => p.state === 'wfi' || p.state === 'wfe');
+    if (waiting.length > 0) {
+      m.stopInfo = {
+        kind: 'waiting',
+        reason: `stopped: ${waiting.map((p) => `PE ${p.id}`).join(', ')} waiting (${waiting.map((p) => p.state.toUpperCase()).join(', ')}) with nothing pending`,
+      };
+    } else m.stopInfo = { kind: 'halted', reason: 'all PEs stopped' };
+  }
+}
