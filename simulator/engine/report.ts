@@ -12,6 +12,7 @@ import type { Pe } from '../pe/pe';
 import type { Diagnostic, Expectation, ScenarioModel } from '../scenario/model';
 import type { FaultRecord, Finding } from '../trace/events';
 import { hex } from '../util/hex';
+import type { RecordTotals } from './bounds';
 import { getRegister } from './init';
 import type { Machine, StopInfo } from './machine';
 
@@ -76,6 +77,12 @@ export interface RunReport {
   firmwareCalls?: FirmwareCallRecord[];
   /** Evictions of lines a finding or a memory expectation is about: they may have hidden an effect (cache/evictions.ts). */
   evictions?: EvictedLine[];
+  /**
+   * How many exceptions, faults and findings the run made. `exceptions`,
+   * `faults` and `findings` above keep at most the first and last records of
+   * each (engine/bounds.ts); these totals count them all.
+   */
+  recordTotals: RecordTotals;
 }
 
 export function buildReport(machine: Machine): RunReport {
@@ -104,6 +111,7 @@ export function buildReport(machine: Machine): RunReport {
     diagnostics: model.diagnostics,
     firmwareCalls: machine.firmware ? machine.firmware.st.log.map((c) => ({ ...c, args: [...c.args] })) : undefined,
     evictions: reportEvictions(machine),
+    recordTotals: { ...machine.bounds.totals },
   };
 }
 
@@ -136,6 +144,7 @@ export function errorReport(model: ScenarioModel): RunReport {
     expectations: [],
     output: {},
     diagnostics: model.diagnostics,
+    recordTotals: { exceptions: 0, faults: 0, findings: 0 },
   };
 }
 
@@ -204,7 +213,7 @@ export function evaluateExpectation(machine: Machine, e: Expectation): Expectati
     }
     case 'no-fault': {
       const f = machine.faults[0];
-      return { ...base, held: f === undefined, detail: f ? `${machine.faults.length} fault(s), first: ${faultText(f)}` : 'no fault taken' };
+      return { ...base, held: f === undefined, detail: f ? `${machine.bounds.totals.faults} fault(s), first: ${faultText(f)}` : 'no fault taken' };
     }
     case 'fault': {
       const at = e.at?.value !== undefined ? BigInt.asUintN(64, e.at.value) : undefined;
@@ -230,7 +239,7 @@ export function evaluateExpectation(machine: Machine, e: Expectation): Expectati
     }
     case 'no-finding': {
       const f = machine.findings[0];
-      return { ...base, held: f === undefined, detail: f ? `${machine.findings.length} finding(s), first: [${f.rule}] ${f.message}` : 'no findings' };
+      return { ...base, held: f === undefined, detail: f ? `${machine.bounds.totals.findings} finding(s), first: [${f.rule}] ${f.message}` : 'no findings' };
     }
     case 'halted': {
       const pe = machine.pes[e.pe];
@@ -300,6 +309,7 @@ export function reportToJson(r: RunReport): unknown {
     steps: r.steps,
     stopReason: r.stop.reason,
     stopKind: r.stop.kind,
+    recordTotals: r.recordTotals,
     expectations: r.expectations.map((e) => ({ line: e.line + 1, text: e.text, held: e.held, detail: e.detail })),
     faults: r.faults.map(faultJson),
     exceptions: r.exceptions.map(faultJson),
