@@ -64,7 +64,7 @@ export class MmuDomain {
 
   /** Snapshottable (engine checkpoints): TLB contents of every PE. */
   snapshot(): MmuSnapshot {
-    return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : new Map())) };
+    return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : new Map<number, Map<number, TlbEntry>>())) };
   }
 
   /**
