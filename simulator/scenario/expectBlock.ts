@@ -55,7 +55,8 @@ function peNumber(c: Cursor, after: string, mentions: PeMention[]): number | und
  */
 function checkRule(st: ParseState, w: { text: string; range: SourceRange }): void {
   if (isRuleId(w.text)) return;
-  st.rep.error(w.range, `unknown finding rule '${w.text}'${didYouMean(w.text, RULE_IDS) || `; the rules are ${RULE_IDS.join(', ')}`}`, 'unknown-rule');
+  const hint = st.rep.suggestion(RULE_IDS.length, () => didYouMean(w.text, RULE_IDS));
+  st.rep.error(w.range, `unknown finding rule '${w.text}'${hint || `; the rules are ${RULE_IDS.join(', ')}`}`, 'unknown-rule');
 }
 
 function compareOp(c: Cursor): '==' | '!=' | undefined {
