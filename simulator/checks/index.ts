@@ -22,7 +22,8 @@
  * (translationRules.ts), sysreg-without-isb (sysregRules.ts), partition-isolation,
  * ffa-livelock (firmware).
  */
-import type { Snapshottable } from '../component/state';
+import { Lanes } from '../component/fingerprint';
+import { hashValue, StateHasher, type Snapshottable } from '../component/state';
 import { CacheHierarchy } from '../cache/hierarchy';
 import { HazardDetector } from '../cache/hazards';
 import { ShadowMemory } from '../cache/shadow';
@@ -145,6 +146,12 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
       isolation: isolation?.snapshot(),
       livelock: livelock?.snapshot(),
     }),
+    // Fingerprint: the shadow memory's own (incremental, it is large), the other checkers' state structurally (it is small).
+    stateHash: (): number => {
+      const h = new StateHasher();
+      hashValue(h, { trans: trans.snapshot(), sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot(), isolation: isolation?.snapshot(), livelock: livelock?.snapshot() });
+      return new Lanes().reset(0x0c4e_c000).word(h.value()).digest(shadow?.stateHash() ?? 0).value();
+    },
     restore: (s) => {
       // `undefined`: a checkpoint from before the checkers were attached — their state at attach time.
       const snap = s as CheckerSnapshot | undefined;

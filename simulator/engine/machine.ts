@@ -40,7 +40,7 @@ import type { CacheHooks } from '../cache/hooks';
 import { attachPlatform, buildMemorySystem, buildMmu, buildPes, type FetchRecord } from './components';
 import { ScenarioEvents } from './events';
 import { History } from './history';
-import { captureMachine, hashMachine, type MachineSnapshot } from './machineState';
+import { hashMachine, type MachineSnapshot } from './machineState';
 import { stepPe } from './peCore';
 import { RoundRobinPolicy, type Policy } from './policy';
 import { prepareModel } from './prepare';
@@ -364,17 +364,41 @@ export class Machine {
 
   // ---- state and time travel (machineState.ts, history.ts) ------------------------------
 
-  snapshot(): MachineSnapshot {
-    return captureMachine(this);
+  /**
+   * An immutable capture of the whole machine state (machineState.ts), cheap:
+   * it shares everything unchanged with the previous capture (copy-on-write),
+   * so it costs what changed since. Restore it any number of times.
+   */
+  fork(): MachineSnapshot {
+    return this.history.capture();
   }
 
+  /** The same as `fork()`. */
+  snapshot(): MachineSnapshot {
+    return this.history.capture();
+  }
+
+  /**
+   * Make a capture the machine's state; costs what differs between the live
+   * state and the capture. A capture of this history keeps the recorded future
+   * (stepping forward replays it); any other starts a new history at it (history.ts).
+   */
   restore(s: MachineSnapshot): void {
     this.history.restore(s);
   }
 
-  /** Fingerprint of the complete machine state (machineState.ts): equal hashes mean the same future. */
+  /**
+   * Fingerprint of the complete machine state (machineState.ts): a 53-bit
+   * integer; equal fingerprints mean the same future. Incremental: it rehashes
+   * only what changed since the last call.
+   */
   stateHash(): number {
     return hashMachine(this);
+  }
+
+  /** The furthest step reached along the current history (behind it, stepping replays; history.ts). */
+  get horizon(): number {
+    return this.history.horizon;
   }
 
   /** Put the machine in the state it had after `target` steps (history.ts). Returns the step reached. */

@@ -170,7 +170,14 @@ export class Scheduler {
     const m = this.m;
     if (m.stopInfo) return false;
     if ((this.stopRequest !== undefined || m.steps >= m.options.maxSteps) && this.checkStop()) return false;
-    if (m.steps >= m.history.nextCheckpoint) m.history.takeCheckpoint();
+    if (m.steps >= m.history.nextDue) {
+      // A checkpoint, the horizon, or a caller's choice logged at this step (replayed instead of the policy's).
+      const logged = m.history.due();
+      if (logged !== undefined) {
+        this.applyAction(logged);
+        return true;
+      }
+    }
     const platform = m.platform;
     if (m.steps >= platform.deadline) {
       platform.tick();

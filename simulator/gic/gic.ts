@@ -25,6 +25,7 @@
  * calls `refresh(pe)` after every exception entry, exception return and write
  * of SCR_EL3.
  */
+import { digestWords } from '../component/fingerprint';
 import { Hook } from '../component/hook';
 import { isSecure, refreshConfig } from '../pe/config';
 import type { Pe } from '../pe/pe';
@@ -85,10 +86,9 @@ export interface GicHooks {
   readonly interrupt: Hook<InterruptListener>;
 }
 
+/** A capture of the GIC's state: its one buffer, copied (immutable). */
 interface GicSnapshot {
-  u8: Uint8Array[];
-  u32: Uint32Array[];
-  ctlr: number;
+  readonly state: ArrayBuffer;
 }
 
 /** Size of the redistributor region of one PE (RD_base + SGI_base frames, IHI 0069 §12.10). */
@@ -98,8 +98,28 @@ export const GICD_SIZE = 0x1_0000;
 export class Gic implements SecureInterruptController {
   readonly options: GicOptions;
   readonly peCount: number;
+  /**
+   * Every architectural field below lives in this one buffer (typed-array
+   * views into it), so a checkpoint is one copy — and none while nothing
+   * changed: every change ends in `update()` (or sets GICD_CTLR), which moves
+   * `version`, and a snapshot or digest taken at the same version is reused.
+   */
+  private readonly state: ArrayBuffer;
+  private readonly words: Uint32Array;
+  private version = 0;
+  private snapVersion = -1;
+  private lastSnap: GicSnapshot | undefined;
+  private digestVersion = -1;
+  private lastDigest = 0;
+
   /** GICD_CTLR (ARE_S/ARE_NS always 1). */
-  ctlr = GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
+  get ctlr(): number {
+    return this.words[this.words.length - 1];
+  }
+  set ctlr(v: number) {
+    this.words[this.words.length - 1] = v;
+    this.version++;
+  }
 
   // Per-interrupt state. Index: PE*32 + INTID for SGIs/PPIs (banked in each redistributor), peCount*32 + INTID-32 for SPIs.
   readonly enabled: Uint8Array;
@@ -154,7 +174,29 @@ export class Gic implements SecureInterruptController {
     const n = options.pes;
     this.peCount = n;
     const total = n * 32 + (SPI_LAST + 1 - SPI_FIRST);
-    const u8 = (len: number): Uint8Array => new Uint8Array(len);
+    const spis = SPI_LAST + 1 - SPI_FIRST;
+    // Layout: 32-bit fields first (IROUTER, active priorities, GICD_CTLR last), then the byte fields.
+    const wordCount = spis + 3 * n + 1;
+    const byteCount = 8 * total + spis + 13 * n;
+    this.state = new ArrayBuffer(4 * wordCount + Math.ceil(byteCount / 4) * 4);
+    this.words = new Uint32Array(this.state, 0, wordCount);
+    let w = 0;
+    const u32 = (len: number): Uint32Array => {
+      const a = new Uint32Array(this.state, 4 * w, len);
+      w += len;
+      return a;
+    };
+    let b = 4 * wordCount;
+    const u8 = (len: number): Uint8Array => {
+      const a = new Uint8Array(this.state, b, len);
+      b += len;
+      return a;
+    };
+    this.routeLo = u32(spis);
+    this.ap0 = u32(n);
+    this.ap1s = u32(n);
+    this.ap1ns = u32(n);
+    this.ctlr = GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
     this.enabled = u8(total);
     this.pendingLatch = u8(total);
     this.level = u8(total);
@@ -163,8 +205,7 @@ export class Gic implements SecureInterruptController {
     this.igrpmod = u8(total);
     this.priority = u8(total);
     this.edge = u8(total);
-    this.routeLo = new Uint32Array(SPI_LAST + 1 - SPI_FIRST);
-    this.routeAff3 = u8(SPI_LAST + 1 - SPI_FIRST);
+    this.routeAff3 = u8(spis);
     this.pmr = u8(n);
     this.bpr0 = u8(n).fill(BPR0_MIN);
     this.bpr1s = u8(n).fill(BPR1_MIN);
@@ -177,9 +218,6 @@ export class Gic implements SecureInterruptController {
     this.eoiModeEl3 = u8(n);
     this.cbprS = u8(n);
     this.cbprNs = u8(n);
-    this.ap0 = new Uint32Array(n);
-    this.ap1s = new Uint32Array(n);
-    this.ap1ns = new Uint32Array(n);
     this.waker = u8(n).fill(0b110);
     this.signalled = new Int32Array(n).fill(-1);
     this.signalledGroup = new Int8Array(n).fill(-1);
@@ -512,9 +550,10 @@ export class Gic implements SecureInterruptController {
     return { intid, priority: this.hppiPriority, group: groupName(this.hppiGroup) };
   }
 
-  /** Recompute what PE p is signalled and drive its IRQ/FIQ lines. */
+  /** Recompute what PE p is signalled and drive its IRQ/FIQ lines (every change to the GIC's state ends here). */
   update(p: number): void {
     if (p < 0 || p >= this.peCount) return;
+    this.version++;
     this.recountSpis();
     const intid = this.hppi(p);
     const sig = intid >= 0 && this.hppiPassesMasks(p) ? intid : -1;
@@ -735,40 +774,32 @@ export class Gic implements SecureInterruptController {
 
   // ---- checkpoints ----------------------------------------------------------
 
-  private u8Arrays(): Uint8Array[] {
-    return [
-      this.enabled, this.pendingLatch, this.level, this.active, this.igroup, this.igrpmod, this.priority, this.edge, this.routeAff3,
-      this.pmr, this.bpr0, this.bpr1s, this.bpr1ns, this.igrpen0, this.igrpen1s, this.igrpen1ns,
-      this.eoiModeS, this.eoiModeNs, this.eoiModeEl3, this.cbprS, this.cbprNs, this.waker,
-    ];
-  }
-
-  private u32Arrays(): Uint32Array[] {
-    return [this.routeLo, this.ap0, this.ap1s, this.ap1ns];
-  }
-
+  /** Capture: a copy of the state buffer (the same capture again while nothing changed). */
   snapshot(): unknown {
-    const s: GicSnapshot = { u8: this.u8Arrays().map((a) => a.slice()), u32: this.u32Arrays().map((a) => a.slice()), ctlr: this.ctlr };
-    return s;
+    if (this.snapVersion !== this.version || this.lastSnap === undefined) {
+      this.lastSnap = { state: this.state.slice(0) };
+      this.snapVersion = this.version;
+    }
+    return this.lastSnap;
   }
 
   restore(snap: unknown): void {
     const s = snap as GicSnapshot;
-    this.u8Arrays().forEach((a, k) => a.set(s.u8[k]));
-    this.u32Arrays().forEach((a, k) => a.set(s.u32[k]));
-    this.ctlr = s.ctlr;
+    // Unchanged since this very capture: no copy; the PEs' lines are re-driven all the same (their state was restored).
+    if (s !== this.lastSnap || this.snapVersion !== this.version) new Uint8Array(this.state).set(new Uint8Array(s.state));
     this.signalled.fill(-1);
     this.signalledGroup.fill(-1);
     this.updateAll();
+    this.lastSnap = s;
+    this.snapVersion = this.version;
   }
 
+  /** Fingerprint (53 bits) of the whole state buffer, recomputed only after a change. */
   stateHash(): number {
-    let h = 0x811c9dc5 ^ this.ctlr;
-    const mix = (v: number): void => {
-      h = Math.imul(h ^ v, 0x01000193);
-    };
-    for (const a of this.u8Arrays()) for (let i = 0; i < a.length; i++) if (a[i] !== 0) mix(i * 131 + a[i]);
-    for (const a of this.u32Arrays()) for (let i = 0; i < a.length; i++) if (a[i] !== 0) mix(a[i] ^ i);
-    return h >>> 0;
+    if (this.digestVersion !== this.version) {
+      this.lastDigest = digestWords(new Uint32Array(this.state));
+      this.digestVersion = this.version;
+    }
+    return this.lastDigest;
   }
 }

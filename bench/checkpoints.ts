@@ -1,0 +1,312 @@
+/**
+ * Checkpoints and time travel (issue #12 items 1 and 2), for `npm run bench`:
+ *
+ *   - run with checkpoints vs a plain run: 2 PEs, stage 1+2, 32k cached lines
+ *     (each PE writes 1 MB line by line, so the 2 MB L2 fills with dirty lines,
+ *     then both loop on one private line); the ratio of CPU times, the memory
+ *     each checkpoint retains, one snapshot and one restore there;
+ *   - reverse continue over the whole history (10^6 and 10^7 steps, 1 PE loop,
+ *     no breakpoint: the search replays every checkpoint interval back to step 0);
+ *   - debugger continue (`DebugController.runForward`) vs `Machine.run`, same loop.
+ *
+ * Figures are CPU seconds of this process (`process.cpuUsage`), not wall time:
+ * the machine is shared. Memory is measured after a forced GC (heap + array
+ * buffers), so it counts what checkpoints retain, not garbage. BASELINE holds the
+ * figures of the code before copy-on-write checkpoints (commit 11b8dbe), measured
+ * with this file on the same machine class; `node out/bench/checkpoints.js` runs it alone.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { loadavg } from 'node:os';
+import { DebugController } from '../debug-adapter/controller';
+import { parseScenario } from '../simulator';
+import { Machine, type MachineOptions } from '../simulator/engine/machine';
+import { applyPageTables } from '../simulator/mmu/pagetable/block';
+import type { ScenarioModel } from '../simulator/scenario/model';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Lines each PE writes (1 MB of 64-byte lines): the two PEs fill the 2 MB L2. */
+const LINES_PER_PE = 16384;
+const LOOP_ITERATIONS = 45_000;
+const CHECKPOINT_INTERVAL = 10_000;
+
+/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12. */
+export function bigCacheScenario(): string {
+  const pe = (i: number): string => `pe ${i} {
+  el 1
+  entry start
+  hcr_el2 = 0x8000_0001
+  vtcr_el2 = 0x8005_3560
+  vttbr_el2 = 0x0001_0000_80a0_0000
+  mair_el1 = 0x000C_08BB_0444_FF00
+  tcr_el1 = 0x5_0080_3519
+  ttbr0_el1 = 0x8080_0000
+  sctlr_el1 = 0x30d5_1805
+  x0 = ${LOOP_ITERATIONS}
+  x10 = ${0x4020_0000 + i * 0x1000}
+  x11 = ${0x4000_0000 + i * 0x10_0000}
+}
+`;
+  return `scenario "bench: 2 PEs, 32k cached lines, stage 1+2"
+system {
+  pes 2
+  memory ram at 0x8000_0000 size 0x400_0000
+  cache_model on
+  max_steps 2000000
+}
+caches { l1d size 0x8000 ways 4; l2 size 0x20_0000 ways 16 }
+pagetable s1 stage 1 at 0x8080_0000 t0sz 25 pool 0x8081_0000 size 0x10_0000 {
+  map 0x8000_0000 size 0x20_0000 to 0x8000_0000 normal_wb ish rw x pages
+  map 0x4000_0000 size 0x40_0000 to 0x8100_0000 normal_wb ish rw xn pages
+}
+pagetable s2 stage 2 at 0x80a0_0000 t0sz 32 sl0 1 pool 0x80a1_0000 size 0x1_0000 {
+  map 0x8000_0000 size 0x200_0000 to 0x8000_0000 normal_wb ish rw x
+}
+${pe(0)}
+${pe(1)}
+code at 0x8000_0000 {
+start:
+    mov   x5, #${LINES_PER_PE}
+fill:
+    str   x5, [x11], #64
+    subs  x5, x5, #1
+    b.ne  fill
+loop:
+    ldr   x3, [x10]
+    add   x3, x3, #1
+    str   x3, [x10]
+    subs  x0, x0, #1
+    b.ne  loop
+    hlt   #0
+}
+`;
+}
+
+/** A 1-PE loop of 7 instructions per iteration (the debug-adapter bench's, cache model on): time travel and debugger figures. */
+function loopScenario(iterations: number): string {
+  return `scenario "bench: time travel loop"
+system {
+  pes 1
+  memory ram at 0x8000_0000 size 0x100_0000
+  cache_model on
+  max_steps ${iterations * 7 + 1000}
+}
+pe 0 {
+  el 1
+  entry start
+  x0 = ${iterations}
+  x10 = 0x8000_8000
+}
+code at 0x8000_0000 {
+start:
+    add   x1, x1, #1
+    eor   x2, x2, x1
+    ldr   x3, [x10]
+    add   x3, x3, x2
+    str   x3, [x10]
+    subs  x0, x0, #1
+    b.ne  start
+    hlt   #0
+}
+`;
+}
+
+function model(text: string, name: string): ScenarioModel {
+  const m = parseScenario(text, `${name}.armscope`);
+  applyPageTables(m);
+  const errors = m.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`${name}: ${errors.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('; ')}`);
+  return m;
+}
+
+/** CPU seconds `f` takes. */
+function cpu(f: () => void): number {
+  const t0 = process.cpuUsage();
+  f();
+  const u = process.cpuUsage(t0);
+  return (u.user + u.system) / 1e6;
+}
+
+async function cpuAsync(f: () => Promise<unknown>): Promise<number> {
+  const t0 = process.cpuUsage();
+  await f();
+  const u = process.cpuUsage(t0);
+  return (u.user + u.system) / 1e6;
+}
+
+/** Bytes retained by the heap and array buffers after a full GC. */
+function retained(): number {
+  gc();
+  gc();
+  const u = process.memoryUsage();
+  return u.heapUsed + u.arrayBuffers;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export interface CheckpointFigures {
+  plainSeconds: number;
+  checkpointSeconds: number;
+  checkpoints: number;
+  steps: number;
+  cachedLines: number;
+  /** Bytes retained per checkpoint (after GC), and in total for all of them. */
+  bytesPerCheckpoint: number;
+  rssMb: number;
+  snapshotMs: number;
+  restoreMs: number;
+  reverse: { steps: number; seconds: number }[];
+  debuggerContinueSeconds: number;
+  runSeconds: number;
+  loadBefore: number;
+  loadAfter: number;
+}
+
+function cachedLines(m: Machine): number {
+  const mem = m.memory as unknown as { summaries?(): { lines: unknown[] }[] };
+  return mem.summaries?.().reduce((n, s) => n + s.lines.length, 0) ?? 0;
+}
+
+function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigures, 'plainSeconds' | 'checkpointSeconds' | 'checkpoints' | 'steps' | 'cachedLines' | 'bytesPerCheckpoint' | 'rssMb' | 'snapshotMs' | 'restoreMs'> {
+  const opts: MachineOptions = {};
+  // Warm-up: both paths optimised before timing.
+  Machine.create(md, { ...opts, maxSteps: 200_000 }).run();
+  Machine.create(md, { ...opts, maxSteps: 200_000, checkpointInterval: CHECKPOINT_INTERVAL }).run();
+  let plain = Infinity;
+  let withCp = Infinity;
+  let steps = 0;
+  let lines = 0;
+  for (let i = 0; i < repeats; i++) {
+    const a = Machine.create(md, opts);
+    plain = Math.min(plain, cpu(() => a.run()));
+    steps = a.steps;
+    lines = cachedLines(a);
+    const b = Machine.create(md, { ...opts, checkpointInterval: CHECKPOINT_INTERVAL });
+    withCp = Math.min(withCp, cpu(() => b.run()));
+    if (b.steps !== a.steps) throw new Error(`checkpointed run took ${b.steps} steps, the plain run ${a.steps}`);
+  }
+  // Memory: a plain machine at the end of the run against a checkpointed one.
+  let keep: Machine | undefined = Machine.create(md, opts);
+  keep.run();
+  const base = retained();
+  keep = undefined;
+  const cp = Machine.create(md, { ...opts, checkpointInterval: CHECKPOINT_INTERVAL });
+  cp.run();
+  const withCheckpoints = retained();
+  const n = cp.checkpointSteps().length - 1;
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  // One snapshot and one restore, in the middle of the loop (32k lines cached, a few changed since).
+  const m = Machine.create(md, { ...opts, checkpointInterval: CHECKPOINT_INTERVAL });
+  m.run(300_000);
+  const snaps: number[] = [];
+  const restores: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    m.run(1000);
+    let s: ReturnType<Machine['snapshot']> | undefined;
+    snaps.push(cpu(() => (s = m.snapshot())) * 1000);
+    m.run(CHECKPOINT_INTERVAL);
+    restores.push(cpu(() => m.restore(s!)) * 1000);
+  }
+  return {
+    plainSeconds: plain,
+    checkpointSeconds: withCp,
+    checkpoints: n,
+    steps,
+    cachedLines: lines,
+    bytesPerCheckpoint: (withCheckpoints - base) / Math.max(1, n),
+    rssMb,
+    snapshotMs: median(snaps),
+    restoreMs: median(restores),
+  };
+}
+
+/** Reverse continue with no breakpoint from step `n` back to step 0 (the whole history), debugger defaults. */
+function reverseContinue(steps: number): number {
+  const c = new DebugController(model(loopScenario(Math.ceil(steps / 7) + 10), 'reverse'), {});
+  const m = c.machine;
+  m.run(steps);
+  c.frontier = m.steps;
+  const s = cpu(() => c.reverseContinue());
+  if (m.steps !== 0) throw new Error(`reverse continue stopped at step ${m.steps}, not 0`);
+  return s;
+}
+
+async function debuggerContinue(iterations: number): Promise<{ debugger: number; run: number }> {
+  const md = model(loopScenario(iterations), 'continue');
+  const warm = new DebugController(md, {});
+  await warm.runForward(undefined);
+  Machine.create(md).run();
+  let dbg = Infinity;
+  let run = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const c = new DebugController(md, {});
+    dbg = Math.min(dbg, await cpuAsync(() => c.runForward(undefined)));
+    const m = Machine.create(md, { checkpointInterval: 10_000 });
+    run = Math.min(run, cpu(() => m.run()));
+    if (c.machine.steps !== m.steps) throw new Error(`debugger continue took ${c.machine.steps} steps, Machine.run ${m.steps}`);
+  }
+  return { debugger: dbg, run };
+}
+
+export async function benchCheckpoints(): Promise<CheckpointFigures> {
+  const loadBefore = loadavg()[0];
+  const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 2);
+  const reverse = [1e6, 1e7].map((steps) => ({ steps, seconds: reverseContinue(steps) }));
+  const cont = await debuggerContinue(400_000);
+  return { ...rows, reverse, debuggerContinueSeconds: cont.debugger, runSeconds: cont.run, loadBefore, loadAfter: loadavg()[0] };
+}
+
+/**
+ * The same figures before copy-on-write checkpoints (commit 11b8dbe), measured
+ * with this file; `load` is the 1-minute load average then (2 cores).
+ */
+export const BASELINE = {
+  load: NaN,
+  plainSeconds: NaN,
+  checkpointSeconds: NaN,
+  bytesPerCheckpoint: NaN,
+  snapshotMs: NaN,
+  restoreMs: NaN,
+  reverse: [] as { steps: number; seconds: number }[],
+  debuggerContinueRatio: NaN,
+};
+
+export function formatCheckpoints(f: CheckpointFigures): string {
+  const mb = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MB`;
+  const ratio = f.checkpointSeconds / f.plainSeconds;
+  const b = BASELINE;
+  const was = (x: string): string => (Number.isNaN(b.load) ? '' : `  (before: ${x})`);
+  const lines = [
+    `load average ${f.loadBefore.toFixed(1)} → ${f.loadAfter.toFixed(1)} (2 cores); before: load ${b.load.toFixed(1)}`,
+    `2 PEs, ${f.cachedLines.toLocaleString('en')} cached lines (stage 1+2), ${f.steps.toLocaleString('en')} steps:`,
+    `  plain run                                  ${f.plainSeconds.toFixed(3)} s CPU`,
+    `  with a checkpoint every ${CHECKPOINT_INTERVAL.toLocaleString('en')} (${f.checkpoints})       ${f.checkpointSeconds.toFixed(3)} s CPU  ×${ratio.toFixed(2)} the plain run (target ≤ ×1.3: ${ratio <= 1.3 ? 'met' : 'MISSED'})${was(`×${(b.checkpointSeconds / b.plainSeconds).toFixed(1)}`)}`,
+    `  memory retained per checkpoint             ${mb(f.bytesPerCheckpoint)}${was(mb(b.bytesPerCheckpoint))}; RSS at the end ${f.rssMb.toFixed(0)} MB`,
+    `  one snapshot                               ${f.snapshotMs.toFixed(2)} ms CPU (target < 5 ms: ${f.snapshotMs < 5 ? 'met' : 'MISSED'})${was(`${b.snapshotMs.toFixed(1)} ms`)}`,
+    `  one restore                                ${f.restoreMs.toFixed(2)} ms CPU (target < 5 ms: ${f.restoreMs < 5 ? 'met' : 'MISSED'})${was(`${b.restoreMs.toFixed(1)} ms`)}`,
+  ];
+  for (const r of f.reverse) {
+    const before = b.reverse.find((x) => x.steps === r.steps);
+    const target = r.steps >= 1e7 ? `  (target < 3 s: ${r.seconds < 3 ? 'met' : 'MISSED'})` : '';
+    lines.push(`reverse continue over ${r.steps.toExponential(0).replace('e+', 'e')} steps (no breakpoint)   ${r.seconds.toFixed(2)} s CPU${target}${before ? was(`${before.seconds.toFixed(1)} s`) : ''}`);
+  }
+  const dr = f.debuggerContinueSeconds / f.runSeconds;
+  lines.push(
+    `debugger continue vs Machine.run, 1 PE loop ${f.debuggerContinueSeconds.toFixed(3)} s vs ${f.runSeconds.toFixed(3)} s CPU: ×${dr.toFixed(2)} (target ≤ ×1.3: ${dr <= 1.3 ? 'met' : 'MISSED'})${was(`×${b.debuggerContinueRatio.toFixed(1)}`)}`,
+  );
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  benchCheckpoints()
+    .then((f) => console.log(formatCheckpoints(f)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
+}
