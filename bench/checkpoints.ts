@@ -18,7 +18,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadavg } from 'node:os';
-import { DebugController } from '../debug-adapter/controller';
+import { DebugController, exceptionFilters } from '../debug-adapter/controller';
 import { parseScenario } from '../simulator';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
@@ -227,7 +227,7 @@ function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigu
 
 /** Reverse continue with no breakpoint from step `n` back to step 0 (the whole history), debugger defaults. */
 function reverseContinue(steps: number): number {
-  const c = new DebugController(model(loopScenario(Math.ceil(steps / 7) + 10), 'reverse'), {});
+  const c = controller(model(loopScenario(Math.ceil(steps / 7) + 10), 'reverse'));
   const m = c.machine;
   m.run(steps);
   c.frontier = m.steps;
@@ -236,15 +236,22 @@ function reverseContinue(steps: number): number {
   return s;
 }
 
+/** A controller as VS Code starts one: the exception filters that are on by default. */
+function controller(md: ScenarioModel): DebugController {
+  const c = new DebugController(md, {});
+  for (const f of exceptionFilters()) if (f.default === true) c.filters.add(f.filter);
+  return c;
+}
+
 async function debuggerContinue(iterations: number): Promise<{ debugger: number; run: number }> {
   const md = model(loopScenario(iterations), 'continue');
-  const warm = new DebugController(md, {});
+  const warm = controller(md);
   await warm.runForward(undefined);
   Machine.create(md).run();
   let dbg = Infinity;
   let run = Infinity;
   for (let i = 0; i < 3; i++) {
-    const c = new DebugController(md, {});
+    const c = controller(md);
     dbg = Math.min(dbg, await cpuAsync(() => c.runForward(undefined)));
     const m = Machine.create(md, { checkpointInterval: 10_000 });
     run = Math.min(run, cpu(() => m.run()));

@@ -15,6 +15,7 @@ import type { Firmware } from '../simulator/firmware/index';
 import { CHECKER_RULES } from '../simulator/checks/index';
 import { evaluateCondition } from '../simulator/engine/evaluate';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
+import type { PauseConditions } from '../simulator/engine/pause';
 import { evaluateExpectation } from '../simulator/engine/report';
 import { watchWrites, type WatchedWrite } from '../simulator/engine/writeWatch';
 import type { ScenarioModel } from '../simulator/scenario/model';
@@ -427,15 +428,51 @@ export class DebugController {
 
   // ---- forward -----------------------------------------------------------------------
 
-  /** One machine step along the current history (replaying logged choices within it). */
+  /** One machine step along the current history (behind its horizon the machine replays logged choices itself). */
   private stepOnce(): boolean {
     const m = this.machine;
     if (m.stopInfo) return false;
     const before = m.steps;
-    if (m.steps < this.frontier) m.goToStep(m.steps + 1);
-    else m.step();
+    m.step();
     if (m.steps > this.frontier) this.frontier = m.steps;
     return m.steps > before;
+  }
+
+  /**
+   * Up to `n` steps at full speed: the machine pauses after any step in which
+   * a stop condition may hold (engine/pause.ts), and the counters are set as if
+   * that step had been taken alone, so `check` examines it exactly as after
+   * `stepOnce`. Returns false when no step was taken.
+   */
+  private runWatched(n: number): boolean {
+    const m = this.machine;
+    if (m.stopInfo) return false;
+    const before = m.steps;
+    m.pauseWhen(this.pauseConditions());
+    try {
+      m.run(n);
+    } finally {
+      m.pauseWhen(undefined);
+    }
+    if (m.steps > this.frontier) this.frontier = m.steps;
+    if (m.steps === before) return false;
+    const s = m.scheduler;
+    m.pes.forEach((pe, i) => {
+      const last = s.lastStep === m.steps && s.lastPe === i;
+      this.prevInstret[i] = last ? s.lastInstret : pe.instret;
+      this.prevPc[i] = last ? s.lastPc : pe.pc;
+    });
+    return true;
+  }
+
+  /** Where `stopsOfStep` can find a stop, as the engine's pause conditions. */
+  private pauseConditions(): PauseConditions {
+    const writes: { pa: number; size: number }[] = [];
+    for (const bp of this.dataBreakpoints) {
+      const mm = /^mem:(\d+):(\d+)$/.exec(bp.dataId);
+      if (mm) writes.push({ pa: Number(mm[1]), size: Number(mm[2]) });
+    }
+    return { pcs: this.bpByPc.keys(), records: this.filters.size > 0, stateChanges: this.filters.has('ffa-error'), lines: this.watchedLines.keys(), writes };
   }
 
   pause(): void {
@@ -464,8 +501,11 @@ export class DebugController {
       return { ...stop, pending: this.nextStepLabels(stop.pe) };
     };
     for (;;) {
-      for (let k = 0; k < 20_000; k++) {
-        if (!this.stepOnce()) return settle(this.check(false)) ?? this.endStop();
+      // Without `until`, chunks at full speed paused where a stop may be (runWatched); with it, step by step.
+      for (let k = 0; k < 20_000; ) {
+        const before = m.steps;
+        if (!(until === undefined ? this.runWatched(20_000 - k) : this.stepOnce())) return settle(this.check(false)) ?? this.endStop();
+        k += Math.max(1, m.steps - before);
         const stop = settle(this.check(false)) ?? until?.();
         if (stop) return stop;
       }
@@ -578,7 +618,7 @@ export class DebugController {
         if (entry) last = { step: 0, stop: entry };
       }
       while (m.steps < segEnd) {
-        if (!this.stepOnce()) break;
+        if (!this.runWatched(segEnd - m.steps)) break;
         // Every stop of this step at its own place; the latest place before `now` wins, and at
         // one place a data breakpoint wins (what the user asked for; the write is the cause).
         for (const stop of this.stopsOfStep(true, true)) {

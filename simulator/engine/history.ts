@@ -201,7 +201,12 @@ export class History {
       restoreMachine(m, cp.snap);
       this.afterRestore();
     }
-    if (target > m.steps && m.stopInfo === undefined) m.run(target - m.steps);
+    // Pause conditions (pause.ts) may return run() early: going to a step is not a stop.
+    while (target > m.steps && m.stopInfo === undefined) {
+      const before = m.steps;
+      m.run(target - m.steps);
+      if (m.steps === before) break;
+    }
     return m.steps;
   }
 }

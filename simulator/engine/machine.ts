@@ -41,6 +41,7 @@ import { attachPlatform, buildMemorySystem, buildMmu, buildPes, type FetchRecord
 import { ScenarioEvents } from './events';
 import { History } from './history';
 import { hashMachine, type MachineSnapshot } from './machineState';
+import { installPauseConditions, type PauseConditions } from './pause';
 import { stepPe } from './peCore';
 import { RoundRobinPolicy, type Policy } from './policy';
 import { prepareModel } from './prepare';
@@ -145,6 +146,7 @@ export class Machine {
   pauseReason: string | undefined;
 
   private readonly instrs: InstrIndex;
+  private removePause: (() => void) | undefined = undefined;
   private readonly fetched: FetchRecord = { pc: [], instr: [] };
 
   static create(model: ScenarioModel, options: MachineOptions = {}): Machine {
@@ -266,6 +268,7 @@ export class Machine {
     };
     this.exceptions.push(rec);
     if (info.fault !== undefined) this.faults.push(rec);
+    if (this.scheduler.pauseOnRecords) this.requestPause('an exception was taken');
     if (this.trace.wants.exception) this.trace.emit({ kind: 'exception', step: rec.step, fault: rec });
   }
 
@@ -273,6 +276,7 @@ export class Machine {
   addFinding(f: Finding): void {
     const finding = { ...f, step: f.step ?? this.steps };
     this.findings.push(finding);
+    if (this.scheduler.pauseOnRecords) this.requestPause('a finding was reported');
     if (this.trace.wants.finding) this.trace.emit({ kind: 'finding', step: this.steps, finding });
   }
 
@@ -355,6 +359,16 @@ export class Machine {
   apply(action: Action): void {
     this.history.logChoice(action);
     this.scheduler.applyAction(action);
+  }
+
+  /**
+   * Pause `run()` after any step in which one of `conditions` happens
+   * (pause.ts): a debugger runs long chunks and examines only those steps.
+   * Replaces the conditions installed before; `undefined` removes them.
+   */
+  pauseWhen(conditions: PauseConditions | undefined): void {
+    this.removePause?.();
+    this.removePause = conditions === undefined ? undefined : installPauseConditions(this, conditions);
   }
 
   /** The PE the round-robin policy considers first. */

@@ -33,6 +33,18 @@ export class Scheduler {
   rr = 0;
   /** Set by requestStop/requestPause: the run loop checks this one field. */
   interrupted = false;
+  /** Pause conditions (pause.ts): PCs at which a PE's step pauses the run, and whether records do. */
+  pausePcs: Set<number> | undefined = undefined;
+  pauseOnRecords = false;
+  /**
+   * The last PE step: which PE, its PC and retired-instruction count before
+   * it, and the machine step it was (a front end that ran a chunk examines
+   * the step it paused after as if it had stepped alone).
+   */
+  lastPe = -1;
+  lastPc = NaN;
+  lastInstret = 0;
+  lastStep = -1;
   private stopRequest: string | undefined = undefined;
   private pauseRequest: string | undefined = undefined;
   private inRun = false;
@@ -204,13 +216,18 @@ export class Scheduler {
   private peStep(pe: Pe): void {
     const m = this.m;
     const trace = m.trace;
+    this.lastPe = pe.id;
+    this.lastPc = pe.pc;
+    this.lastInstret = pe.instret;
     if (trace.wants.instruction) m.stepTraced(pe);
     else {
       stepPe(pe);
       m.steps++;
     }
     if (pe.state === 'halted' && trace.wants.halted) trace.emit({ kind: 'halted', step: m.steps, pe: pe.id, reason: pe.stopReason ?? 'halted' });
+    this.lastStep = m.steps;
     this.rr = pe.id + 1 === m.pes.length ? 0 : pe.id + 1;
+    if (this.pausePcs !== undefined && this.pausePcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
     // Arriving at a reach event's label makes it due.
     const events = m.events;
     if (events.hasReach) {
