@@ -136,6 +136,13 @@ async function cpuAsync(f: () => Promise<unknown>): Promise<number> {
   return (u.user + u.system) / 1e6;
 }
 
+/** Bytes retained after a full GC while the object `make` returns is alive. */
+function retainedWith(make: () => object): number {
+  const alive = make();
+  const bytes = retained();
+  return alive === undefined ? 0 : bytes;
+}
+
 /** Bytes retained by the heap and array buffers after a full GC. */
 function retained(): number {
   gc();
@@ -191,10 +198,11 @@ function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigu
     if (b.steps !== a.steps) throw new Error(`checkpointed run took ${b.steps} steps, the plain run ${a.steps}`);
   }
   // Memory: a plain machine at the end of the run against a checkpointed one.
-  let keep: Machine | undefined = Machine.create(md, opts);
-  keep.run();
-  const base = retained();
-  keep = undefined;
+  const base = retainedWith(() => {
+    const plainMachine = Machine.create(md, opts);
+    plainMachine.run();
+    return plainMachine;
+  });
   const cp = Machine.create(md, { ...opts, checkpointInterval: CHECKPOINT_INTERVAL });
   cp.run();
   const withCheckpoints = retained();
@@ -262,7 +270,7 @@ async function debuggerContinue(iterations: number): Promise<{ debugger: number;
 
 export async function benchCheckpoints(): Promise<CheckpointFigures> {
   const loadBefore = loadavg()[0];
-  const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 2);
+  const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 5);
   const reverse = [1e6, 1e7].map((steps) => ({ steps, seconds: reverseContinue(steps) }));
   const cont = await debuggerContinue(400_000);
   return { ...rows, reverse, debuggerContinueSeconds: cont.debugger, runSeconds: cont.run, loadBefore, loadAfter: loadavg()[0] };

@@ -56,8 +56,8 @@ function wayAt(c: Cache, p: number): number {
   return way >= c.ways ? -1 : (p - way * c.sets) * c.ways + way;
 }
 
-/** An immutable capture of one cache: a two-level table of way captures, way-major (`positionOf`). */
-type CacheCapture = readonly (readonly WayCapture[])[];
+/** An immutable capture of one cache (never mutated once made): a two-level table of way captures, way-major (`positionOf`). */
+type CacheCapture = readonly WayCapture[][];
 
 /**
  * Per cache: the capture its live contents derive from, and the fingerprint:
@@ -182,7 +182,7 @@ function restoreWay(c: Cache, cow: CacheCow, i: number, x: WayCapture): void {
   const f = x.f;
   const at = x.at;
   l.pa = f[at];
-  l.state = f[at + 1] as LineState;
+  l.state = f[at + 1];
   l.lru = f[at + 2];
   l.writePe = f[at + 3];
   l.writePc = f[at + 4];
@@ -217,7 +217,7 @@ function captureCache(c: Cache): CacheCapture {
   const n = c.nCapture;
   if (n === 0) return cow.base;
   const prev = cow.base;
-  const chunks = prev.slice() as WayCapture[][];
+  const chunks = prev.slice();
   const arena = new Float64Array(n * STRIDE);
   const marks = c.marks;
   for (let k = 0; k < n; k++) {

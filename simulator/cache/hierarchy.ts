@@ -198,7 +198,7 @@ export class CacheHierarchy implements MemorySystem {
       l = acquire(this, c, pe.id, line, attrs, false, 'read', pe);
     }
     l.lru = ++this.tick;
-    if (c.marks[l.index] !== Mark.All) c.touch(l.index);
+    if (c.marks[l.index] !== (Mark.All as number)) c.touch(l.index);
     if (l.staleByStep >= 0 && !l.staleReported && this.cacheHooks.staleHit.active) this.cacheHooks.staleHit.emit(pe, pa, size, attrs, l);
     const d = l.data;
     switch (size) {
@@ -273,7 +273,7 @@ export class CacheHierarchy implements MemorySystem {
       markForeignStale(this, pe, line, attrs, l);
     }
     l.lru = ++this.tick;
-    if (c.marks[l.index] !== Mark.All) c.touch(l.index);
+    if (c.marks[l.index] !== (Mark.All as number)) c.touch(l.index);
     writeBytes(l.data, off, size, lo, hi);
     l.writePe = pe.id;
     l.writePc = pe.pc;

@@ -90,7 +90,7 @@ export class CacheLine {
   /** Mark this way as changed (call before or after every change to any field). */
   touch(): void {
     const c = this.cache;
-    if (c.marks[this.index] !== Mark.All) c.touch(this.index);
+    if (c.marks[this.index] !== (Mark.All as number)) c.touch(this.index);
   }
 
   clearProvenance(): void {

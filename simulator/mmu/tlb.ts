@@ -299,8 +299,8 @@ export class MicroTlb {
   readonly pa = new Float64Array(MicroTlb.SIZE);
   /** Bit (1 << AccessType) set when that access type is permitted. */
   readonly perm = new Uint8Array(MicroTlb.SIZE);
-  readonly dataAttrs: MemAttrs[] = new Array(MicroTlb.SIZE);
-  readonly fetchAttrs: MemAttrs[] = new Array(MicroTlb.SIZE);
+  readonly dataAttrs: MemAttrs[] = new Array<MemAttrs>(MicroTlb.SIZE);
+  readonly fetchAttrs: MemAttrs[] = new Array<MemAttrs>(MicroTlb.SIZE);
   /** Slots filled since the last flush (each listed once). */
   private readonly filled = new Int32Array(MicroTlb.SIZE);
   private nFilled = 0;

@@ -91,7 +91,7 @@ function naive(f: Fixture): string {
     ),
   );
   const memory = f.physical.pageNumbers().map((no) => [no, [...f.physical.page(no * 4096, false)!.subarray(0, 0x700)].join(',')]);
-  return JSON.stringify({ caches, memory, tick: h.tick, dirty: h.dirtyCopies, anyCached: h.anyCached, sole: h.domains.soleKey?.label ?? String(h.domains.soleKey) });
+  return JSON.stringify({ caches, memory, tick: h.tick, dirty: h.dirtyCopies, anyCached: h.anyCached, sole: h.domains.soleKey === null ? 'several keys' : (h.domains.soleKey?.label ?? 'no key yet') });
 }
 
 function apply(f: Fixture, op: Op): void {
