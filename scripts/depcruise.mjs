@@ -7,7 +7,9 @@ import { cruise } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 
-const FOLDERS = ['simulator', 'language-server', 'debug-adapter', 'extension', 'bench'];
+import { existsSync } from 'node:fs';
+
+const FOLDERS = ['simulator', 'language-server', 'debug-adapter', 'extension', 'bench'].filter((f) => existsSync(f));
 
 const options = await extractDepcruiseOptions('./.dependency-cruiser.cjs');
 const tsConfig = extractTSConfig('tsconfig.json');

@@ -78,7 +78,7 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
   // The flat-memory oracle: every write in step order, whatever its attributes (with the caches only).
   const shadow = hier ? new ShadowMemory(host.memory.physical) : undefined;
   if (shadow !== undefined) {
-    offs.push(hooks.memory.write.subscribe((pe, pa, size, lo, hi) => shadow!.write(pe?.id ?? -1, pe?.pc ?? NaN, host.steps + 1, pa, size, lo, hi)));
+    offs.push(hooks.memory.write.subscribe((pe, pa, size, lo, hi) => shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, host.steps + 1, pa, size, lo, hi)));
   }
 
   const mmuOff = new MmuOffTracker();

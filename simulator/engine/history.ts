@@ -125,6 +125,7 @@ export class History {
     this.choices.push([this.m.steps, action]);
     this.cursor = this.choices.length;
     this.reschedule();
+    this.m.scheduler.enabledMayHaveChanged();
   }
 
   /**
@@ -142,6 +143,8 @@ export class History {
     this.setMuted(false);
     this.scheduleCheckpoint();
     this.reschedule();
+    // The scheduler's quiet path runs up to `nextDue`: it must look again.
+    this.m.scheduler.enabledMayHaveChanged();
   }
 
   /**

@@ -122,6 +122,10 @@ export class Machine {
   readonly hooks: MachineHooks;
   /** The components, in the order they were built (components.ts). */
   readonly components: Component[] = [];
+  /** The components' states, in component order (what checkpoints capture); `addComponent` adds to it. */
+  readonly snapshottables: readonly Snapshottable[] = [];
+  /** The components' choice points, in component order; `addComponent` adds to it. */
+  readonly sources: readonly ActionSource[] = [];
   /** Every exception taken (faults, traps, calls, interrupts), in order. */
   readonly exceptions: FaultRecord[] = [];
   /** The exceptions that are faults (they have a fault kind). */
@@ -223,20 +227,10 @@ export class Machine {
   /** Add a component (state and/or choice points) to the machine; exploration adds its action sources this way. */
   addComponent(c: Component): void {
     this.components.push(c);
-  }
-
-  /** The components' states, in component order (what checkpoints capture). */
-  get snapshottables(): Snapshottable[] {
-    const out: Snapshottable[] = [];
-    for (const c of this.components) if (c.state !== undefined) out.push(c.state);
-    return out;
-  }
-
-  /** The components' choice points, in component order. */
-  get sources(): ActionSource[] {
-    const out: ActionSource[] = [];
-    for (const c of this.components) if (c.actions !== undefined) out.push(c.actions);
-    return out;
+    if (c.state !== undefined) (this.snapshottables as Snapshottable[]).push(c.state);
+    if (c.actions !== undefined) (this.sources as ActionSource[]).push(c.actions);
+    // Built during construction before the scheduler exists; later (exploration) its choices may change what is enabled.
+    (this.scheduler as Scheduler | undefined)?.enabledMayHaveChanged();
   }
 
   // ---- services for components and checkers ---------------------------------------
@@ -423,6 +417,7 @@ export class Machine {
   /** Forget checkpoints and logged choices after the current step (after changing state from outside). */
   invalidateFuture(): void {
     this.history.invalidateFuture();
+    this.scheduler.enabledMayHaveChanged();
   }
 
   /** Steps of the checkpoints taken so far. */

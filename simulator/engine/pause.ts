@@ -26,12 +26,17 @@ export interface PauseConditions {
 /** Install `c` on `m` (replacing what was installed); returns the function that removes it. */
 export function installPauseConditions(m: Machine, c: PauseConditions): () => void {
   const offs: (() => void)[] = [];
+  const s = m.scheduler;
   const pcs = new Set(c.pcs ?? []);
-  m.scheduler.pausePcs = pcs.size > 0 ? pcs : undefined;
-  offs.push(() => (m.scheduler.pausePcs = undefined));
+  s.watched = true;
+  s.pausePcs = pcs.size > 0 ? pcs : undefined;
+  offs.push(() => {
+    s.watched = false;
+    s.pausePcs = undefined;
+  });
   if (c.records === true) {
-    m.scheduler.pauseOnRecords = true;
-    offs.push(() => (m.scheduler.pauseOnRecords = false));
+    s.pauseOnRecords = true;
+    offs.push(() => (s.pauseOnRecords = false));
   }
   if (c.stateChanges === true) offs.push(m.hooks.pe.stateChange.subscribe(() => m.requestPause('a PE changed EL or Security state')));
   const lines = new Set(c.lines ?? []);

@@ -3,16 +3,22 @@
  * PE steps (and whether it can), how it is reset, and the SystemOps implementation instructions
  * delegate to. Kept in one place so the machine does not depend on the
  * system model's file layout.
+ *
+ * `stepPe` is a function of this module, not a re-export: CommonJS compiles a
+ * re-export to a getter, which the run loop would call on every step.
  */
 import { wakeupPending } from '../pe/interrupts';
 import type { Pe } from '../pe/pe';
 import { resetSysregs } from '../pe/reset';
+import { stepPe as step } from '../pe/step';
 import { SystemModel } from '../pe/system';
 import type { SystemOps } from '../pe/systemOps';
 
-export { stepPe } from '../pe/step';
 export { resetSysregs as resetPe };
 export type { ResetOptions } from '../pe/reset';
+
+/** One step of a PE: take a pending interrupt, or fetch and execute one instruction (pe/step.ts). */
+export const stepPe: (pe: Pe) => void = step;
 
 /** One SystemOps serves every PE (the system model keeps its state on the PE). */
 export function createSystemOps(): SystemOps {

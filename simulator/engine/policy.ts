@@ -53,7 +53,8 @@ export class RoundRobinPolicy implements Policy {
     const n = pes.length;
     let i = machine.scheduler.rr;
     for (let k = 0; k < n; k++) {
-      if (canStep(pes[i])) return i;
+      const pe = pes[i];
+      if (pe.state === 'running' || canStep(pe)) return i;
       i = i + 1 === n ? 0 : i + 1;
     }
     return -1;

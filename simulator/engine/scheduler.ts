@@ -33,13 +33,15 @@ export class Scheduler {
   rr = 0;
   /** Set by requestStop/requestPause: the run loop checks this one field. */
   interrupted = false;
-  /** Pause conditions (pause.ts): PCs at which a PE's step pauses the run, and whether records do. */
+  /** Pause conditions are installed (pause.ts): PE steps record `last*` and check `pausePcs`. */
+  watched = false;
+  /** PCs at which a PE's step pauses the run, and whether records (exceptions, findings) do (pause.ts). */
   pausePcs: Set<number> | undefined = undefined;
   pauseOnRecords = false;
   /**
-   * The last PE step: which PE, its PC and retired-instruction count before
-   * it, and the machine step it was (a front end that ran a chunk examines
-   * the step it paused after as if it had stepped alone).
+   * While watched, the last PE step: which PE, its PC and retired-instruction
+   * count before it, and the machine step it was (a front end that ran a chunk
+   * examines the step it paused after as if it had stepped alone).
    */
   lastPe = -1;
   lastPc = NaN;
@@ -50,27 +52,46 @@ export class Scheduler {
   private inRun = false;
   /** Something other than a PE step may be enabled: choose from the full list next time. */
   private mixed = true;
+  /** The first step at which the full path must run: the budget, the history's next due step (history.ts) or a step-triggered event. */
+  private boundary = 0;
   private readonly peActions: PeStepAction[];
   private readonly time: TimePasses;
+  private readonly wants: Machine['trace']['wants'];
+  /** Someone listens for `instruction` or `halted` trace events (the only ones a PE step emits). */
+  private traced = false;
+  private readonly peCount: number;
+  /** Per PE: reach-event target PCs (undefined: the scenario has no reach event). */
+  private readonly reach: readonly number[][] | undefined;
 
   constructor(private readonly m: Machine) {
     this.peActions = m.pes.map((pe) => ({ kind: 'pe-step', pe: pe.id }));
     this.time = new TimePasses(m);
+    this.wants = m.trace.wants;
+    this.peCount = m.pes.length;
+    m.trace.onWantsChange(() => (this.traced = this.wants.instruction || this.wants.halted));
+    this.reach = m.events.hasReach ? m.events.reachPcs : undefined;
   }
 
   /** The run is over: a checker asked (e.g. livelock detected). */
   requestStop(reason: string): void {
     this.stopRequest = reason;
     this.interrupted = true;
+    this.mixed = true;
   }
 
   /** `run()` returns after the current step without ending the run (a debugger's breakpoint); `pauseReason` tells why. */
   requestPause(reason: string): void {
     this.pauseRequest = reason;
     this.interrupted = true;
+    this.mixed = true;
   }
 
-  /** State changed from outside the scheduler (a checkpoint restored, a caller's action): recompute what is enabled. */
+  /** Something changed what may be enabled (a component added, state written from outside): take the full path next. */
+  enabledMayHaveChanged(): void {
+    this.mixed = true;
+  }
+
+  /** A checkpoint was restored: no pending request, and recompute what is enabled. */
   reset(): void {
     this.stopRequest = undefined;
     this.pauseRequest = undefined;
@@ -116,10 +137,11 @@ export class Scheduler {
 
   /** One action chosen by the policy. Returns false (and sets stopInfo) when the run is over. */
   step(): boolean {
-    if (!this.takeStep()) return false;
+    const m = this.m;
+    if (m.stopInfo !== undefined || !this.takeSteps(m.steps + 1)) return false;
     if (this.pauseRequest !== undefined && this.stopRequest === undefined && !this.inRun) {
       // A single step is paused afterwards anyway: consume the request so the next run() continues.
-      this.m.pauseReason = this.pauseRequest;
+      m.pauseReason = this.pauseRequest;
       this.pauseRequest = undefined;
       this.interrupted = false;
     }
@@ -128,7 +150,7 @@ export class Scheduler {
 
   /**
    * Run until the run is over or `maxSteps` more steps (default: the step
-   * budget) were taken; exactly what repeated `step()` does.
+   * budget) were taken: the same `takeSteps` as `step()`, for more steps.
    */
   run(maxSteps?: number): StopInfo | undefined {
     const m = this.m;
@@ -151,7 +173,7 @@ export class Scheduler {
           }
           break;
         }
-        if (!this.takeStep()) break;
+        if (!this.takeSteps(limit)) break;
       }
     } finally {
       this.inRun = false;
@@ -177,8 +199,50 @@ export class Scheduler {
     }
   }
 
-  /** The one step of every driver: stop checks, checkpoint, timer, the policy's choice, applying it. */
-  private takeStep(): boolean {
+  /**
+   * The stepping of every driver: actions chosen by the policy until step
+   * `end`, a pause or stop request, or the end of the run (then false).
+   *
+   * While nothing but PE steps can be enabled and no boundary (budget,
+   * checkpoint, step-triggered event, timer deadline) is reached, the enabled
+   * set is the PEs that can step (`quietSteps`): one PE needs no choice,
+   * several are chosen by the policy's `choosePe`. Everything else takes the
+   * full path (`takeStepFull`): the enabled list and the policy's `choose`.
+   */
+  private takeSteps(end: number): boolean {
+    const m = this.m;
+    while (m.steps < end) {
+      if (this.interrupted && this.stopRequest === undefined) return true;
+      if (!this.mixed && this.quietSteps(Math.min(end, this.boundary))) continue;
+      if (!this.takeStepFull()) return false;
+    }
+    return true;
+  }
+
+  /** PE steps up to step `stop` while nothing else can be enabled; false when none was taken (the full path decides). */
+  private quietSteps(stop: number): boolean {
+    const m = this.m;
+    const pes = m.pes;
+    const platform = m.platform;
+    const before = m.steps;
+    // (A pause or stop request sets `mixed` too: one field to watch.)
+    if (pes.length === 1) {
+      const pe = pes[0];
+      while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) this.peStep(pe);
+    } else {
+      const policy = m.policy;
+      if (policy.choosePe === undefined) return false;
+      while (m.steps < stop && m.steps < platform.deadline && !this.mixed) {
+        const i = policy.choosePe(pes, m);
+        if (i < 0) break;
+        this.peStep(pes[i]);
+      }
+    }
+    return m.steps > before;
+  }
+
+  /** Stop checks, checkpoint, timer, the enabled list and the policy's choice from it. */
+  private takeStepFull(): boolean {
     const m = this.m;
     if (m.stopInfo) return false;
     if ((this.stopRequest !== undefined || m.steps >= m.options.maxSteps) && this.checkStop()) return false;
@@ -187,27 +251,18 @@ export class Scheduler {
       const logged = m.history.due();
       if (logged !== undefined) {
         this.applyAction(logged);
+        this.mixed = true;
         return true;
       }
     }
-    const platform = m.platform;
-    if (m.steps >= platform.deadline) {
-      platform.tick();
-      this.mixed = true;
-    }
-    if (!this.mixed && m.steps < m.events.nextTimedStep) {
-      const i = m.policy.choosePe === undefined ? -1 : m.policy.choosePe(m.pes, m);
-      if (i >= 0) {
-        this.peStep(m.pes[i]);
-        return true;
-      }
-    }
+    if (m.steps >= m.platform.deadline) m.platform.tick();
     const enabled = this.enabledActions();
     if (enabled.length === 0) {
       this.finishIdle();
       return false;
     }
-    this.mixed = m.sources.length > 0 || m.events.hasCondition || enabled.some((a) => a.kind !== 'pe-step');
+    this.mixed = this.stopRequest !== undefined || m.sources.length > 0 || m.events.hasCondition || enabled.some((a) => a.kind !== 'pe-step');
+    this.boundary = Math.min(m.options.maxSteps, m.history.nextDue, m.events.nextTimedStep);
     this.applyAction(enabled.length === 1 ? enabled[0] : m.policy.choose(enabled, m));
     return true;
   }
@@ -215,23 +270,31 @@ export class Scheduler {
   /** Execute one instruction on `pe` (waking it first when it waits and may wake). */
   private peStep(pe: Pe): void {
     const m = this.m;
-    const trace = m.trace;
-    this.lastPe = pe.id;
-    this.lastPc = pe.pc;
-    this.lastInstret = pe.instret;
-    if (trace.wants.instruction) m.stepTraced(pe);
-    else {
+    if (this.watched) {
+      this.lastPe = pe.id;
+      this.lastPc = pe.pc;
+      this.lastInstret = pe.instret;
+    }
+    if (this.traced) {
+      if (this.wants.instruction) m.stepTraced(pe);
+      else {
+        stepPe(pe);
+        m.steps++;
+      }
+      if (pe.state === 'halted' && this.wants.halted) m.trace.emit({ kind: 'halted', step: m.steps, pe: pe.id, reason: pe.stopReason ?? 'halted' });
+    } else {
       stepPe(pe);
       m.steps++;
     }
-    if (pe.state === 'halted' && trace.wants.halted) trace.emit({ kind: 'halted', step: m.steps, pe: pe.id, reason: pe.stopReason ?? 'halted' });
-    this.lastStep = m.steps;
-    this.rr = pe.id + 1 === m.pes.length ? 0 : pe.id + 1;
-    if (this.pausePcs !== undefined && this.pausePcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
+    const next = pe.id + 1;
+    this.rr = next === this.peCount ? 0 : next;
+    if (this.watched) {
+      this.lastStep = m.steps;
+      if (this.pausePcs !== undefined && this.pausePcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
+    }
     // Arriving at a reach event's label makes it due.
-    const events = m.events;
-    if (events.hasReach) {
-      const pcs = events.reachPcs[pe.id];
+    if (this.reach !== undefined) {
+      const pcs = this.reach[pe.id];
       if (pcs.length > 0 && pcs.includes(pe.pc)) this.mixed = true;
     }
   }

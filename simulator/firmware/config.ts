@@ -239,7 +239,7 @@ function parseFirmwareBlock(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): v
       }
       case 'nwd_id': {
         const id = rd.num(v, 'Normal-world endpoint ID', k.range);
-        if (id !== undefined && (id > 0x7fff)) rd.error(v!.range, 'a Normal-world endpoint ID has bit 15 clear (0x0000–0x7fff)');
+        if (id !== undefined && (id > 0x7fff)) rd.error(v.range, 'a Normal-world endpoint ID has bit 15 clear (0x0000–0x7fff)');
         else if (id !== undefined) cfg.nwdId = id;
         break;
       }
@@ -273,7 +273,7 @@ function parseSpmcBlock(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
         }
         const size = rd.num(rest[2], 'table memory size', rest[1].range);
         if (base !== undefined && size !== undefined) {
-          if (base % 4096 !== 0 || size % 4096 !== 0 || size === 0) rd.error(v!.range, 'tables: address and size must be non-zero multiples of 4 KB');
+          if (base % 4096 !== 0 || size % 4096 !== 0 || size === 0) rd.error(v.range, 'tables: address and size must be non-zero multiples of 4 KB');
           else cfg.tables = { base, size };
         }
         break;
@@ -349,7 +349,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
     switch (k.text.toLowerCase()) {
       case 'id': {
         const id = rd.num(v, 'FF-A partition ID', k.range);
-        if (id !== undefined && (id < 0x8001 || id > 0xfffe)) rd.error(v!.range, 'a secure partition ID has bit 15 set and is not 0x8000 (SPMC) or 0xffff (SPMD): 0x8001–0xfffe');
+        if (id !== undefined && (id < 0x8001 || id > 0xfffe)) rd.error(v.range, 'a secure partition ID has bit 15 set and is not 0x8000 (SPMC) or 0xffff (SPMD): 0x8001–0xfffe');
         else if (id !== undefined) p.id = id;
         break;
       }
@@ -358,7 +358,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
         if (!u) rd.error(v?.range ?? k.range, 'uuid: expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx');
         else {
           p.uuid = u;
-          p.uuidText = v!.text.toLowerCase();
+          p.uuidText = v.text.toLowerCase();
         }
         break;
       }
@@ -370,7 +370,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
       }
       case 'vcpus': {
         const n = rd.num(v, 'vCPU count', k.range);
-        if (n !== undefined && (n < 1 || n > 64)) rd.error(v!.range, 'vcpus: 1..64');
+        if (n !== undefined && (n < 1 || n > 64)) rd.error(v.range, 'vcpus: 1..64');
         else if (n !== undefined) p.vcpus = n;
         break;
       }
@@ -387,7 +387,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
         }
         const size = rd.num(rest[2], 'memory region size', rest[1].range);
         if (base !== undefined && size !== undefined) {
-          if (base % 4096 !== 0 || size % 4096 !== 0 || size === 0) rd.error(v!.range, 'memory: address and size must be non-zero multiples of 4 KB (stage-2 pages)');
+          if (base % 4096 !== 0 || size % 4096 !== 0 || size === 0) rd.error(v.range, 'memory: address and size must be non-zero multiples of 4 KB (stage-2 pages)');
           else p.memory.push({ base, size });
         }
         break;
@@ -400,7 +400,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
         }
         const size = rd.num(rest[2], 'device region size', rest[1].range);
         if (base !== undefined && size !== undefined) {
-          if (base % 4096 !== 0 || size % 4096 !== 0 || size === 0) rd.error(v!.range, 'device: address and size must be non-zero multiples of 4 KB');
+          if (base % 4096 !== 0 || size % 4096 !== 0 || size === 0) rd.error(v.range, 'device: address and size must be non-zero multiples of 4 KB');
           else p.devices.push({ base, size });
         }
         break;
@@ -416,7 +416,7 @@ function parsePartition(b: GenericBlock, cfg: FirmwareConfig, rd: Reader): void 
         let pages = 1;
         if (rest[2]?.text.toLowerCase() === 'pages') pages = rd.num(rest[3], 'page count', rest[2].range) ?? 1;
         if (tx !== undefined && rx !== undefined) {
-          if (tx % 4096 !== 0 || rx % 4096 !== 0) rd.error(v!.range, 'rxtx: buffers must be 4 KB aligned');
+          if (tx % 4096 !== 0 || rx % 4096 !== 0) rd.error(v.range, 'rxtx: buffers must be 4 KB aligned');
           else p.rxtx = { tx, rx, pages };
         }
         break;

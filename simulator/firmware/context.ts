@@ -62,7 +62,7 @@ export function captureCurrent(pe: Pe, upTo: 1 | 2): SavedContext {
 
 /** A fresh context: entry point, PSTATE, stack, and the system registers given. */
 export function freshContext(pc: number, spsr: number, sysregs: [string, bigint][], sp?: { el: number; value: number }): SavedContext {
-  const ctx: SavedContext = { xlo: new Array(32).fill(0), xhi: new Array(32).fill(0), splo: [0, 0, 0], sphi: [0, 0, 0], pc, spsr, sysregs };
+  const ctx: SavedContext = { xlo: new Array<number>(32).fill(0), xhi: new Array<number>(32).fill(0), splo: [0, 0, 0], sphi: [0, 0, 0], pc, spsr, sysregs };
   if (sp) {
     ctx.splo[sp.el] = sp.value >>> 0;
     ctx.sphi[sp.el] = Math.floor(sp.value / 4294967296) >>> 0;

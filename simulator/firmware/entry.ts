@@ -21,7 +21,7 @@ export function handleException(fw: Firmware, pe: Pe, info: ExceptionRecord): bo
       const r = monitorSmc(fw, pe);
       return r === 'ffa' ? ffaCall(fw, pe, 'el3') : r;
     }
-    if (info.type === 'fiq' || info.type === 'irq') return monitorInterrupt(fw, pe, info);
+    if (info.type === 'fiq' || info.type === 'irq') return monitorInterrupt(fw, pe);
     return false;
   }
   if (info.toEl !== 2 || fw.cfg.spmc !== 'builtin' || fw.st.pes[pe.id].current.kind !== 'sp') return false;

@@ -22,7 +22,7 @@ import type { MemorySystem } from '../memory/system';
 import type { PhysicalMemory } from '../memory/physical';
 import type { Mmu } from '../mmu/types';
 import type { Pe } from '../pe/pe';
-import type { ChainEntry, Finding } from '../trace/events';
+import type { ChainEntry, Finding, FirmwareCall } from '../trace/events';
 import { hex } from '../util/hex';
 // MAIR with index 1 = Normal WB: the pagetable blocks' MAIR_DEFAULT (one source).
 import { MAIR_DEFAULT } from '../mmu/pagetable/block';
@@ -45,25 +45,6 @@ export interface FirmwareHost {
   lineOfPc(pc: number): number | undefined;
   addFinding(f: Finding): void;
   requestStop(reason: string): void;
-}
-
-/** A call the firmware handled, or an action of its own: what an `ffa-call` trace event carries. */
-export interface FirmwareCall {
-  step: number;
-  pe: number;
-  function: string;
-  fid: number;
-  /** FF-A endpoint IDs of the caller and (when there is one) the callee. */
-  caller: number;
-  callee?: number;
-  /** x1… of the call. */
-  args: bigint[];
-  /** What the caller got, or who runs next. */
-  result: string;
-  /** 0-based scenario line of the calling instruction. */
-  line?: number;
-  /** What the firmware did for the call (`mapping handle 0x1 into 0x8001's stage 2`). */
-  detail?: string;
 }
 
 /** An FF-A call as it reaches the firmware: the caller's state at the call (`text` gets ` → result` once handled). */
@@ -117,7 +98,7 @@ export class Firmware {
     this.cfg = cfg;
     const pool = cfg.tables ? { base: cfg.tables.base, size: cfg.tables.size, next: cfg.tables.base } : { base: 0, size: 0, next: 0 };
     this.st = {
-      pes: host.pes.map(() => ({ current: { kind: 'nwd' } as EndpointRef, chain: [], boot: [] })),
+      pes: host.pes.map(() => ({ current: { kind: 'nwd' }, chain: [], boot: [] })),
       partitions: cfg.partitions.map((p) => ({
         vcpus: Array.from({ length: p.vcpus }, (_, i) => ({ state: 'off' as const, pe: p.vcpus === 1 ? 0 : i, pendingVirq: [], activeVirq: [], enabledVirq: [] })),
         version: cfg.ffaVersion,

@@ -17,7 +17,8 @@ import { Firmware, type FirmwareHost } from './firmware';
 import type { SecureInterruptController } from './interrupts';
 
 export { Firmware } from './firmware';
-export type { FirmwareCall, FirmwareHooks, FirmwareHost, CallEntry } from './firmware';
+export type { FirmwareHooks, FirmwareHost, CallEntry } from './firmware';
+export type { FirmwareCall } from '../trace/events';
 export { handleException } from './entry';
 export { IsolationChecker } from './isolation';
 export { LivelockChecker } from './livelock';

@@ -34,7 +34,7 @@ export interface LivelockState {
 const MAX_CALLS = 512;
 
 export function newLivelockState(pes: number): LivelockState {
-  return { seen: Array.from({ length: pes }, () => new Map()), calls: Array.from({ length: pes }, () => []) };
+  return { seen: Array.from({ length: pes }, () => new Map<string, { at: number[]; mem: number[] }>()), calls: Array.from({ length: pes }, () => []) };
 }
 
 function fnv(h: number, w: number): number {

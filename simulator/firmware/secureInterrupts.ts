@@ -136,7 +136,7 @@ export function el3IntrHandleSmc(fw: Firmware, pe: Pe): boolean {
  * A physical interrupt taken to EL3 (SCR_EL3.FIQ/IRQ): Group 0 is the SPMD's
  * own (above); a secure interrupt while the Normal world runs goes to the SPMC.
  */
-export function monitorInterrupt(fw: Firmware, pe: Pe, _info: ExceptionRecord): boolean {
+export function monitorInterrupt(fw: Firmware, pe: Pe): boolean {
   const gic = fw.gic;
   const fst = fw.st.pes[pe.id];
   if (!gic) return false;

@@ -16,8 +16,12 @@ import { hex } from '../util/hex';
 /** Store one 64-bit descriptor (halves) at a physical address. */
 export type DescriptorWriter = (pa: number, lo: number, hi: number) => void;
 
-export class TablePoolExhausted {
-  constructor(readonly message: string) {}
+/** The SPMC cannot map what it was asked to (pool exhausted, a block in the way, a misaligned range): the call fails with FFA_ERROR(NO_MEMORY). */
+export class TablePoolExhausted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TablePoolExhausted';
+  }
 }
 
 /** Pool of 4 KB tables shared by every tree the SPMC builds. */

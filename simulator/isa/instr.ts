@@ -9,7 +9,7 @@
  * (simulator/pe/exception.ts) for synchronous exceptions.
  */
 import type { Pe } from '../pe/pe';
-import type { AsmLine, Diagnostic, SourceRange } from '../scenario/model';
+import type { AsmLine, Diagnostic, SourceRange } from '../util/source';
 
 export interface Instr {
   /** Canonical lower-case mnemonic, e.g. `add`, `b.eq`, `ldr`, `msr`. */

@@ -21,6 +21,7 @@ export const HCR = {
   TWE: 1 << 14,
   TID3: 1 << 18,
   TIDCP: 1 << 20,
+  TACR: 1 << 21,
   TSC: 1 << 19,
   TSW: 1 << 22,
   TVM: 1 << 26,

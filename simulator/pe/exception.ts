@@ -4,7 +4,19 @@
  * an Error subclass so throwing does not capture a stack trace (hot path).
  * The PE catches it and takes the exception (Arm ARM D1.3 "Exception entry").
  */
-import type { FaultKind } from '../scenario/model';
+
+/** How a fault is classified in reports and `fault KIND` expectations (from the ESR's fault status). */
+export type FaultKind =
+  | 'translation'
+  | 'access-flag'
+  | 'permission'
+  | 'address-size'
+  | 'alignment'
+  | 'external'
+  | 'undefined'
+  | 'pc-alignment'
+  | 'sp-alignment'
+  | 'illegal-state';
 
 export class SyncException {
   /** Exception class, ESR_ELx.EC (Arm ARM D24.2.xx ESR_ELx). */

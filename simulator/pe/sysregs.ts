@@ -10,7 +10,7 @@
  *   3. current EL below the register's lowest EL, EL not implemented,
  *      Secure-only register in Non-secure state, wrong direction → UNDEFINED;
  *   4. EL0 controls in SCTLR_EL1 (UCT, UMA) → trap to EL1 (EC 0x18);
- *   5. EL2 traps from EL1 (HCR_EL2.TVM/TRVM, TID3, TIDCP) → EC 0x18 to EL2;
+ *   5. EL2 traps from EL1 (HCR_EL2.TVM/TRVM, TID3, TACR, TIDCP) → EC 0x18 to EL2;
  *   6. VHE: at EL2 with E2H=1, _EL1 names reach the _EL2 register.
  */
 import { findRegister, findRegisterByEncoding, layoutOf, type RegisterDef } from '../arch/registers';
@@ -110,13 +110,15 @@ function checkAccess(pe: Pe, ref: SysregRef, rt: number, read: boolean): { def: 
     if (def.name === 'CTR_EL0' && (el0Sctlr(pe) & SCTLR.UCT) === 0) throw new SyncException(EC.SYSREG, iss, { reason: `${what} at EL0 trapped by ${el0SctlrName(pe)}.UCT=0` });
     if (def.name === 'DAIF' && (el0Sctlr(pe) & SCTLR.UMA) === 0) throw new SyncException(EC.SYSREG, iss, { reason: `${what} at EL0 trapped by ${el0SctlrName(pe)}.UMA=0` });
   }
-  // EL2 traps of EL1 accesses (Arm ARM D1.11.x; HCR_EL2.TVM/TRVM/TID3).
+  // EL2 traps of EL1 accesses (Arm ARM D1.11.x; HCR_EL2.TVM/TRVM/TID3/TACR/TIDCP).
   if (el === 1 && el2Enabled(pe)) {
     if (def.trapGroup === 'TVM') {
       if (!read && (pe.hcrLo & HCR.TVM) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TVM`);
       if (read && (pe.hcrLo & HCR.TRVM) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TRVM`);
     }
     if (r.idGroup3 && read && (pe.hcrLo & HCR.TID3) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TID3`);
+    // TACR: the Auxiliary Control Register ACTLR_EL1, read or written (Arm ARM D24.2 HCR_EL2.TACR).
+    if (def.name === 'ACTLR_EL1' && (pe.hcrLo & HCR.TACR) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TACR`);
     // TIDCP: the IMPLEMENTATION DEFINED register space (op0=3, CRn=11/15) at EL1 (Arm ARM D24.2 HCR_EL2.TIDCP).
     if (isImpdefSpace(ref.op0, ref.crn) && (pe.hcrLo & HCR.TIDCP) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TIDCP`);
   }

@@ -4,33 +4,14 @@
  * source range so diagnostics, hovers and stack frames point at the text.
  *
  * Lines and columns are 0-based (LSP convention); the CLI prints them 1-based.
+ * Source positions, diagnostics and assembly lines are util/source.ts's (the
+ * assembler below the scenario layer speaks them too); fault kinds are the PE's.
  */
+import type { AsmLine, Diagnostic, SourceRange } from '../util/source';
+import type { FaultKind } from '../pe/exception';
 
-export interface SourcePosition {
-  line: number;
-  col: number;
-}
-
-export interface SourceRange {
-  start: SourcePosition;
-  end: SourcePosition;
-}
-
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface RelatedLocation {
-  range: SourceRange;
-  message: string;
-}
-
-export interface Diagnostic {
-  range: SourceRange;
-  severity: Severity;
-  message: string;
-  /** Stable identifier, e.g. `syntax`, `undefined-label`, `res1-violated`, `mismatched-attributes`. */
-  rule: string;
-  related?: RelatedLocation[];
-}
+export type { SourcePosition, SourceRange, Severity, RelatedLocation, Diagnostic, AsmLine } from '../util/source';
+export type { FaultKind } from '../pe/exception';
 
 export type SecurityState = 'nonsecure' | 'secure';
 export type ExceptionLevel = 0 | 1 | 2 | 3;
@@ -108,18 +89,6 @@ export interface PeDecl {
 }
 
 /** One line of a code/data block, split but not yet assembled. */
-export interface AsmLine {
-  labels: { name: string; range: SourceRange }[];
-  /** Lower-case mnemonic or directive (`mov`, `b.eq`, `.quad`), absent for label-only lines. */
-  mnemonic?: string;
-  mnemonicRange?: SourceRange;
-  /** Operand texts split at top-level commas (brackets and braces respected). */
-  operands: { text: string; range: SourceRange }[];
-  range: SourceRange;
-  /** Filled by layout: address of this line's first byte. */
-  address?: bigint;
-}
-
 export interface CodeBlock {
   /** `code` or `data` — same syntax, different intent. */
   kind: 'code' | 'data';
@@ -172,18 +141,6 @@ export type EventAction =
   | { kind: 'write'; address: ValueExpr; value: ValueExpr; size: 1 | 2 | 4 | 8 }
   /** `uart [NAME] input "TEXT"`: characters arrive on a UART's receive line (simulator/devices/uart.ts). */
   | { kind: 'uart-input'; device?: string; text: string; range: SourceRange };
-
-export type FaultKind =
-  | 'translation'
-  | 'access-flag'
-  | 'permission'
-  | 'address-size'
-  | 'alignment'
-  | 'external'
-  | 'undefined'
-  | 'pc-alignment'
-  | 'sp-alignment'
-  | 'illegal-state';
 
 export type Expectation =
   | { kind: 'register'; pe: number; register: string; op: '==' | '!='; value: ValueExpr; range: SourceRange; text: string }

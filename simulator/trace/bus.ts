@@ -63,7 +63,7 @@ export class TraceBus {
 
   /** Listen to every kind (including the opt-in per-instruction ones). */
   onAll(listener: (e: TraceEvent) => void): () => void {
-    const offs = KINDS.map((k) => this.on(k, listener as TraceListener));
+    const offs = KINDS.map((k) => this.on(k, listener));
     return () => offs.forEach((off) => off());
   }
 

@@ -88,6 +88,26 @@ export interface ChainEntry {
   ec?: number;
 }
 
+/**
+ * A call the built-in firmware handled (simulator/firmware): an FF-A call, a Hafnium HVC, or a firmware action
+ * (secure interrupt injection, managed exit, partition abort). `caller`/`callee` are FF-A endpoint IDs;
+ * `args` are x1…; `result` says what the caller got or who runs next.
+ */
+export interface FirmwareCall {
+  step: number;
+  pe: number;
+  function: string;
+  fid: number;
+  caller: number;
+  callee?: number;
+  args: bigint[];
+  result: string;
+  /** 0-based scenario line of the calling instruction. */
+  line?: number;
+  /** What the firmware did for the call, for findings that name its writes (e.g. `mapping handle 0x1 into 0x8001's stage 2`). */
+  detail?: string;
+}
+
 export type TraceEvent =
   | { kind: 'instruction'; step: number; pe: number; pc: number; line?: number; text: string }
   | { kind: 'exception'; step: number; fault: FaultRecord }
@@ -112,25 +132,7 @@ export type TraceEvent =
   | { kind: 'finding'; step: number; finding: Finding }
   | { kind: 'event-fired'; step: number; index: number; line: number; description: string }
   | { kind: 'halted'; step: number; pe: number; reason: string }
-  /**
-   * A call the built-in firmware handled (simulator/firmware): an FF-A call, a Hafnium HVC, or a firmware action
-   * (secure interrupt injection, managed exit, partition abort). `caller`/`callee` are FF-A endpoint IDs;
-   * `args` are x1…; `result` says what the caller got or who runs next.
-   */
-  | {
-      kind: 'ffa-call';
-      step: number;
-      pe: number;
-      function: string;
-      fid: number;
-      caller: number;
-      callee?: number;
-      args: bigint[];
-      result: string;
-      line?: number;
-      /** What the firmware did for the call, for findings that name its writes (e.g. `mapping handle 0x1 into 0x8001's stage 2`). */
-      detail?: string;
-    }
+  | ({ kind: 'ffa-call' } & FirmwareCall)
   | { kind: 'expectation'; line: number; text: string; held: boolean; detail?: string }
   /**
    * The GIC (simulator/gic): an interrupt became pending, was acknowledged (ICC_IAR or the firmware), had its

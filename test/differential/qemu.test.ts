@@ -6,7 +6,8 @@
  * Register values come from fast-check (fixed seed, bounded count) with a bias
  * towards edge values (0, ±1, INT_MIN/MAX of both widths).
  *
- * Skips, printing why, when the Debian cross binutils or qemu-user are missing.
+ * Skips, printing why, when the Debian cross binutils or qemu-user are missing
+ * (in CI, CI=true, that is a failure: prerequisites.ts).
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +15,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { TestMachine } from '../isa/harness';
-import { AS, LD, QEMU, missingTools, tempDir } from '../isa/gnuToolchain';
+import { AS, LD, QEMU, tempDir } from '../isa/gnuToolchain';
+import { requireTools } from './prerequisites';
 import { TEMPLATES, type Template } from './templates';
 import { randomInstructions } from './randomInstructions';
 
@@ -160,11 +162,7 @@ describe('differential: our PE vs qemu-aarch64', function () {
   let qemuOut: Buffer;
 
   before(function () {
-    const why = missingTools([AS, LD, QEMU]);
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    requireTools(this, [AS, LD, QEMU]);
     cases = makeCases();
     qemuOut = runQemu(cases);
     assert.equal(qemuOut.length, cases.length * RESULT_SIZE, 'qemu output size');

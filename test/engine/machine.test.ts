@@ -233,7 +233,7 @@ event ${trigger} do irq 33
     const w = Machine.create(model(text));
     const stop = w.run();
     assert.equal(stop?.kind, 'waiting');
-    assert.match(stop?.reason ?? '', /PE 0 waiting \(WFI\)/);
+    assert.match(stop.reason, /PE 0 waiting \(WFI\)/);
     assert.ok(w.steps < 10, `stopped after ${w.steps} steps`);
   });
 

@@ -237,7 +237,7 @@ describe('firmware: memory sharing', () => {
     const text = firmwareScenario({ calls: [], extra: descs.join('\n') });
     // Copy each descriptor into TX before its call.
     const pre = (i: number): string => `    ldr x9, =${0x8801_0000 + i * 0x100}\n    ldr x10, =${NWD_TX}\n    ldp x11, x12, [x9], #16\n    stp x11, x12, [x10], #16\n    ldp x11, x12, [x9], #16\n    stp x11, x12, [x10], #16\n    ldp x11, x12, [x9], #16\n    stp x11, x12, [x10], #16\n    ldp x11, x12, [x9], #16\n    stp x11, x12, [x10], #16\n    ldp x11, x12, [x9], #16\n    stp x11, x12, [x10], #16\n    ldp x11, x12, [x9], #16\n    stp x11, x12, [x10], #16`;
-    const all = [{ regs: MAP }, ...Array.from({ length: 33 }, (_, i) => ({ regs: share() as (bigint | number)[], pre: pre(i) }))];
+    const all = [{ regs: MAP }, ...Array.from({ length: 33 }, (_, i) => ({ regs: share(), pre: pre(i) }))];
     void text;
     void calls;
     const { results } = runFirmware({ calls: all, extra: descs.join('\n') });

@@ -55,8 +55,8 @@ describe('firmware: call-chain API', () => {
     const end = machine.steps;
     const nested = calls.find((c) => c.caller === 0x8001 && c.callee === 0x8002 && c.function.startsWith('FFA_MSG_SEND_DIRECT_REQ'));
     assert.ok(nested, 'the trace has the sp1 → sp2 call');
-    assert.equal(nested!.function, 'FFA_MSG_SEND_DIRECT_REQ_32');
-    machine.goToStep(nested!.step - 1);
+    assert.equal(nested.function, 'FFA_MSG_SEND_DIRECT_REQ_32');
+    machine.goToStep(nested.step - 1);
     assert.equal(callChain(machine, 0).filter((c) => c.kind === 'ffa').length, 1);
     assert.equal(machine.firmware!.currentEndpoint(0).id, 0x8001);
     machine.goToStep(end);
@@ -86,15 +86,15 @@ describe('firmware: call-chain API', () => {
     assert.equal(machine.stopInfo?.kind, 'checker');
     const f = machine.findings.find((x) => x.rule === 'ffa-livelock');
     assert.ok(f);
-    assert.equal(f!.line, lineOf(text, '    smc   #0                               // trapped to the SPMC (HCR_EL2.TSC)'));
-    assert.match(f!.message, /FFA_ERROR_32.*FFA_NOT_SUPPORTED/);
-    assert.match(f!.message, /FFA_MSG_SEND_DIRECT_RESP_32.*FFA_INTERRUPTED/, 'names how the cycle was entered');
+    assert.equal(f.line, lineOf(text, '    smc   #0                               // trapped to the SPMC (HCR_EL2.TSC)'));
+    assert.match(f.message, /FFA_ERROR_32.*FFA_NOT_SUPPORTED/);
+    assert.match(f.message, /FFA_MSG_SEND_DIRECT_RESP_32.*FFA_INTERRUPTED/, 'names how the cycle was entered');
   });
 });
 
 describe('firmware: livelock detection', () => {
   const loop = (body: string): string =>
-    firmwareScenario({ calls: [] }).replace('    ldr   x28, =0x8808_0000\n', '').replace(/driver:\n[\s\S]*?    hlt   #0\n}/, `driver:\n${body}\n    hlt   #0\n}`);
+    firmwareScenario({ calls: [] }).replace('    ldr   x28, =0x8808_0000\n', '').replace(/driver:\n[\s\S]*? {4}hlt {3}#0\n}/, `driver:\n${body}\n    hlt   #0\n}`);
 
   it('the same call from the same state three times stops the run', () => {
     const text = loop('    ldr x6, =0x8808_0000\nagain:\n    ldr x0, =0x84000069\n    mov x1, #0\n    mov x2, #0\nid_call:\n    smc #0\n    b again');
@@ -102,8 +102,8 @@ describe('firmware: livelock detection', () => {
     assert.equal(machine.stopInfo?.kind, 'checker');
     const f = machine.findings.find((x) => x.rule === 'ffa-livelock');
     assert.ok(f);
-    assert.equal(f!.line, lineOf(text, 'id_call:') + 1);
-    assert.match(f!.message, /NWd 0x0000 FFA_ID_GET_32/);
+    assert.equal(f.line, lineOf(text, 'id_call:') + 1);
+    assert.match(f.message, /NWd 0x0000 FFA_ID_GET_32/);
   });
 
   it('a loop that counts in a register is progress: no finding (x19: the SPMC zeroes unused result registers x1–x7, as Hafnium)', () => {

@@ -67,9 +67,9 @@ partition b { id 0x8001; entry main; memory 0x0e10_0000 size 0x1000 }
     const m = parseScenario(`${base}ffa_descriptor d at 0x8800_0000 {\n  sender 1\n  receiver 0x8001 rw nx\n  pages 0x8810_0000 2\n}\n`, 'd.armscope');
     const chunk = m.program.chunks.find((c) => c.address === 0x8800_0000);
     assert.ok(chunk);
-    assert.equal(chunk!.bytes.length, 96);
-    assert.equal(chunk!.bytes[0], 1);
-    assert.equal(chunk!.bytes[50], 0b0110);
+    assert.equal(chunk.bytes.length, 96);
+    assert.equal(chunk.bytes[0], 1);
+    assert.equal(chunk.bytes[50], 0b0110);
   });
 
   it('UUIDs parse as four 32-bit words; malformed ones are rejected', () => {

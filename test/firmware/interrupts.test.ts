@@ -111,8 +111,8 @@ describe('firmware: secure interrupts', () => {
     assert.equal(machine.pes[0].getX(20), 8n, 'the Normal world resumed where it was interrupted');
     const fiq = machine.exceptions.find((e) => e.type === 'fiq');
     assert.ok(fiq, 'a FIQ was taken');
-    assert.equal(fiq!.el, 3, 'Secure Group 1 in the Non-secure state is a FIQ, routed to EL3 by SCR_EL3.FIQ');
-    assert.equal(fiq!.fromEl, 1);
+    assert.equal(fiq.el, 3, 'Secure Group 1 in the Non-secure state is a FIQ, routed to EL3 by SCR_EL3.FIQ');
+    assert.equal(fiq.fromEl, 1);
     assert.equal(machine.gic.isActive(40, 0), false, 'deactivated by HF_INTERRUPT_DEACTIVATE');
     assert.equal(machine.pes[0].state, 'halted');
   });

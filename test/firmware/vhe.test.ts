@@ -50,9 +50,9 @@ describe('firmware: VHE SPMC and S-EL0 partitions (seed 002)', () => {
     assert.equal(m.faults.length, 0);
     const f = m.findings.find((x) => x.rule === 'partition-isolation');
     assert.ok(f);
-    assert.match(f!.message, /S-EL0 partition 0x8002 \(stmm\) reached 0xe18_0000 through the SPMC's own EL2&0 table/);
-    assert.match(f!.message, /belongs to partition 0x8001 \(optee\)/);
+    assert.match(f.message, /S-EL0 partition 0x8002 \(stmm\) reached 0xe18_0000 through the SPMC's own EL2&0 table/);
+    assert.match(f.message, /belongs to partition 0x8001 \(optee\)/);
     const text = readFileSync(join(repoRoot(), 'examples', 'seed-002', 'bug-el0-shared-tables.armscope'), 'utf8').split('\n');
-    assert.equal(text[f!.line!].trim().startsWith('ldr   x3, [x9]'), true, 'the finding points at the load');
+    assert.equal(text[f.line!].trim().startsWith('ldr   x3, [x9]'), true, 'the finding points at the load');
   });
 });

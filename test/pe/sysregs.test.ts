@@ -126,6 +126,30 @@ describe('pe: MSR/MRS traps (HCR_EL2.TVM/TRVM, seed 004)', () => {
   });
 });
 
+describe('pe: HCR_EL2.TACR', () => {
+  it('traps EL1 reads and writes of ACTLR_EL1 to EL2 (found by the QEMU system differential suite)', () => {
+    const e = findRegister('ACTLR_EL1')!.encoding!;
+    const w = machine(1);
+    setReg(w.pe, 'HCR_EL2', HCR_BITS.RW | (1n << 21n));
+    msr(w, 'ACTLR_EL1', 5, 0x1n);
+    assert.equal(w.pe.el, 2);
+    assert.equal(w.pe.readSysreg('ESR_EL2'), BigInt((0x18 << 26) + IL + iss18(e, 5, false)));
+    assert.equal(w.pe.readSysreg('ESR_EL2'), 0x6232_04a0n);
+    assert.equal(w.pe.readSysreg('ACTLR_EL1'), 0n, 'the trapped write did not happen');
+
+    const r = machine(1);
+    setReg(r.pe, 'HCR_EL2', HCR_BITS.RW | (1n << 21n));
+    mrs(r, 'ACTLR_EL1', 2);
+    assert.equal(r.pe.el, 2);
+    assert.equal(r.pe.readSysreg('ESR_EL2'), BigInt((0x18 << 26) + IL + iss18(e, 2, true)));
+
+    const off = machine(1);
+    setReg(off.pe, 'HCR_EL2', HCR_BITS.RW);
+    msr(off, 'ACTLR_EL1', 5, 0x1n);
+    assert.equal(off.pe.el, 1, 'not trapped with TACR=0');
+  });
+});
+
 describe('pe: HCR_EL2.TIDCP', () => {
   it('traps EL1 accesses to the IMPLEMENTATION DEFINED space (CRn=15) to EL2', () => {
     const h = machine(1);
