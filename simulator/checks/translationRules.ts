@@ -90,6 +90,8 @@ export class TranslationRules {
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
+    // Unchanged since this very capture was taken or restored: nothing to do.
+    if (s !== undefined && s === this.lastSnap && this.snapVersion === this.version) return;
     const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; lastDsb: number[] } | undefined;
     this.version++;
     this.live.clear();
@@ -98,6 +100,11 @@ export class TranslationRules {
       const p = snap?.pendingTlbi[i];
       this.pendingTlbi[i] = p ? { ...p } : undefined;
       this.lastDsb[i] = snap?.lastDsb[i] ?? -1;
+    }
+    // The live state is this capture again (copies of it): the next snapshot may hand it back.
+    if (s !== undefined) {
+      this.lastSnap = s;
+      this.snapVersion = this.version;
     }
   }
 
