@@ -785,10 +785,9 @@ export class Gic implements SecureInterruptController {
 
   restore(snap: unknown): void {
     const s = snap as GicSnapshot;
-    // Unchanged since this very capture: nothing to do. What the GIC signals is a function of its
-    // state, and the PEs' lines and mirrored ICC_* views were captured (and restored) with the PEs.
-    if (s === this.lastSnap && this.snapVersion === this.version) return;
-    new Uint8Array(this.state).set(new Uint8Array(s.state));
+    // Unchanged since this very capture: no copy. The PEs' lines and the CPU interface's views mirrored
+    // into their registers are re-driven all the same (the PEs were restored, the mirror keeps its own record).
+    if (s !== this.lastSnap || this.snapVersion !== this.version) new Uint8Array(this.state).set(new Uint8Array(s.state));
     this.signalled.fill(-1);
     this.signalledGroup.fill(-1);
     this.updateAll();
