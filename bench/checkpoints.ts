@@ -167,6 +167,8 @@ export interface CheckpointFigures {
   rssMb: number;
   snapshotMs: number;
   restoreMs: number;
+  /** Explore-style: restore a state, take one step, fingerprint, fork; microseconds of CPU each. */
+  exploreStepUs: number;
   reverse: { steps: number; seconds: number }[];
   debuggerContinueSeconds: number;
   runSeconds: number;
@@ -179,7 +181,10 @@ function cachedLines(m: Machine): number {
   return mem.summaries?.().reduce((n, s) => n + s.lines.length, 0) ?? 0;
 }
 
-function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigures, 'plainSeconds' | 'checkpointSeconds' | 'checkpoints' | 'steps' | 'cachedLines' | 'bytesPerCheckpoint' | 'rssMb' | 'snapshotMs' | 'restoreMs'> {
+function checkpointRows(
+  md: ScenarioModel,
+  repeats: number,
+): Pick<CheckpointFigures, 'plainSeconds' | 'checkpointSeconds' | 'checkpoints' | 'steps' | 'cachedLines' | 'bytesPerCheckpoint' | 'rssMb' | 'snapshotMs' | 'restoreMs' | 'exploreStepUs'> {
   const opts: MachineOptions = {};
   // Warm-up: both paths optimised before timing.
   Machine.create(md, { ...opts, maxSteps: 200_000 }).run();
@@ -220,7 +225,19 @@ function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigu
     m.run(CHECKPOINT_INTERVAL);
     restores.push(cpu(() => m.restore(s!)) * 1000);
   }
+  // Explore-style: from a state, restore it, step one PE, fingerprint, fork the result; go on from there.
+  const moves = 5000;
+  let cur = m.fork();
+  const explore = cpu(() => {
+    for (let i = 0; i < moves; i++) {
+      m.restore(cur);
+      m.apply({ kind: 'pe-step', pe: i & 1 });
+      m.stateHash();
+      cur = m.fork();
+    }
+  });
   return {
+    exploreStepUs: (explore / moves) * 1e6,
     plainSeconds: plain,
     checkpointSeconds: withCp,
     checkpoints: n,
@@ -308,6 +325,7 @@ export function formatCheckpoints(f: CheckpointFigures): string {
     `  one snapshot                               ${f.snapshotMs.toFixed(2)} ms CPU (target < 5 ms: ${f.snapshotMs < 5 ? 'met' : 'MISSED'})${was(`${b.snapshotMs.toFixed(1)} ms`)}`,
     `  one restore                                ${f.restoreMs.toFixed(2)} ms CPU (target < 5 ms: ${f.restoreMs < 5 ? 'met' : 'MISSED'})${was(`${b.restoreMs.toFixed(1)} ms`)}`,
   ];
+  lines.push(`  explore-style: restore, one step, fingerprint, fork ${f.exploreStepUs.toFixed(1)} µs CPU each (${Math.round(1e6 / f.exploreStepUs).toLocaleString('en')}/s)`);
   for (const r of f.reverse) {
     const before = b.reverse.find((x) => x.steps === r.steps);
     const target = r.steps >= 1e7 ? `  (target < 3 s: ${r.seconds < 3 ? 'met' : 'MISSED'})` : '';
