@@ -287,7 +287,7 @@ async function debuggerContinue(iterations: number): Promise<{ debugger: number;
 
 export async function benchCheckpoints(): Promise<CheckpointFigures> {
   const loadBefore = loadavg()[0];
-  const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 5);
+  const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 7);
   const reverse = [1e6, 1e7].map((steps) => ({ steps, seconds: reverseContinue(steps) }));
   const cont = await debuggerContinue(400_000);
   return { ...rows, reverse, debuggerContinueSeconds: cont.debugger, runSeconds: cont.run, loadBefore, loadAfter: loadavg()[0] };

@@ -91,6 +91,9 @@ interface GicSnapshot {
   readonly state: ArrayBuffer;
 }
 
+/** The fingerprint of each capture's state, once computed (captures are immutable). */
+const captureDigests = new WeakMap<GicSnapshot, number>();
+
 /** Size of the redistributor region of one PE (RD_base + SGI_base frames, IHI 0069 §12.10). */
 export const GICR_STRIDE = 0x2_0000;
 export const GICD_SIZE = 0x1_0000;
@@ -779,6 +782,7 @@ export class Gic implements SecureInterruptController {
     if (this.snapVersion !== this.version || this.lastSnap === undefined) {
       this.lastSnap = { state: this.state.slice(0) };
       this.snapVersion = this.version;
+      if (this.digestVersion === this.version) captureDigests.set(this.lastSnap, this.lastDigest);
     }
     return this.lastSnap;
   }
@@ -793,6 +797,12 @@ export class Gic implements SecureInterruptController {
     this.updateAll();
     this.lastSnap = s;
     this.snapVersion = this.version;
+    // The state is the capture's: so is its fingerprint, when it was computed.
+    const d = captureDigests.get(s);
+    if (d !== undefined) {
+      this.lastDigest = d;
+      this.digestVersion = this.version;
+    }
   }
 
   /** Fingerprint (53 bits) of the whole state buffer, recomputed only after a change. */
@@ -800,6 +810,7 @@ export class Gic implements SecureInterruptController {
     if (this.digestVersion !== this.version) {
       this.lastDigest = digestWords(new Uint32Array(this.state));
       this.digestVersion = this.version;
+      if (this.lastSnap !== undefined && this.snapVersion === this.version) captureDigests.set(this.lastSnap, this.lastDigest);
     }
     return this.lastDigest;
   }
