@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.e2e/**', 'test/e2e/workspace/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.e2e/**', 'test/e2e/workspace/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -18,7 +18,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadavg } from 'node:os';
-import { DebugController, exceptionFilters } from '../debug-adapter/controller';
+import { DebugController } from '../debug-adapter/controller';
+import { exceptionFilters } from '../debug-adapter/filters';
 import { parseScenario } from '../simulator';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
@@ -246,12 +247,12 @@ function checkpointRows(
 }
 
 /** Reverse continue with no breakpoint from step `n` back to step 0 (the whole history), debugger defaults. */
-function reverseContinue(steps: number): number {
+async function reverseContinue(steps: number): Promise<number> {
   const c = controller(model(loopScenario(Math.ceil(steps / 5) + 10), 'reverse'));
   const m = c.machine;
   m.run(steps);
   c.frontier = m.steps;
-  const s = cpu(() => c.reverseContinue());
+  const s = await cpuAsync(() => c.reverseContinue());
   if (m.steps !== 0) throw new Error(`reverse continue stopped at step ${m.steps}, not 0`);
   return s;
 }
@@ -259,7 +260,7 @@ function reverseContinue(steps: number): number {
 /** A controller as VS Code starts one: the exception filters that are on by default. */
 function controller(md: ScenarioModel): DebugController {
   const c = new DebugController(md, {});
-  for (const f of exceptionFilters()) if (f.default === true) c.filters.add(f.filter);
+  for (const f of exceptionFilters()) if (f.default === true) c.stops.filters.add(f.filter);
   return c;
 }
 
@@ -283,7 +284,8 @@ async function debuggerContinue(iterations: number): Promise<{ debugger: number;
 export async function benchCheckpoints(): Promise<CheckpointFigures> {
   const loadBefore = loadavg()[0];
   const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 7);
-  const reverse = [1e6, 1e7].map((steps) => ({ steps, seconds: reverseContinue(steps) }));
+  const reverse: { steps: number; seconds: number }[] = [];
+  for (const steps of [1e6, 1e7]) reverse.push({ steps, seconds: await reverseContinue(steps) });
   const cont = await debuggerContinue(560_000);
   return { ...rows, reverse, debuggerContinueSeconds: cont.debugger, runSeconds: cont.run, loadBefore, loadAfter: loadavg()[0] };
 }

@@ -19,8 +19,7 @@ import type { Action, ActionSource } from '../component/actions';
 import type { Component } from '../component/component';
 import { isSnapshottable, type Snapshottable } from '../component/state';
 import { attachCheckers } from '../checks';
-import type { MmioRegion, Platform } from '../devices/platform';
-import { Platform as PlatformImpl } from '../devices/platform';
+import { Platform, type MmioRegion } from '../devices/platform';
 import { createFirmware, type Firmware } from '../firmware';
 import type { FirmwareHooks } from '../firmware/firmware';
 import type { Gic, GicHooks } from '../gic/gic';
@@ -172,7 +171,7 @@ export class Machine {
     this.physical = new PhysicalMemory();
 
     // 1. The platform: GICv3, declared devices (UART) and the Generic Timer; its MMIO regions go into the memory system.
-    this.platform = new PlatformImpl(model);
+    this.platform = new Platform(model);
     this.gic = this.platform.gic;
     const ctx: ComponentContext = {
       model,

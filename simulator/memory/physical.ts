@@ -16,6 +16,8 @@ import { digestWords } from '../component/fingerprint';
 import { PagedStore, type FrozenPages } from '../component/pages';
 
 export const PAGE_SIZE = 4096;
+/** Physical addresses are below 2^52 (the largest PA size, FEAT_LPA: Arm ARM D8.1.6), as the scenario language bounds them. */
+export const PA_LIMIT = 2 ** 52;
 
 const BYTES = {
   create: (): Uint8Array => new Uint8Array(PAGE_SIZE),

@@ -36,6 +36,12 @@ export interface DescriptorNode {
   invalidChildren?: number;
   /** Next-level table PA could not be resolved (IPA without a stage-2 mapping). */
   unresolved?: string;
+  /**
+   * Lazy trees (`translationTables(…, { lazy: true })`), table descriptors only:
+   * reads the next-level table the first time it is called and sets `children`
+   * and `invalidChildren`; nothing is read before.
+   */
+  expand?: () => void;
 }
 
 export interface TranslationTable {
@@ -91,6 +97,8 @@ interface WalkContext {
   fwb: boolean;
   /** Stage-1 table addresses are IPAs: resolve them through stage 2. */
   toPa?: (ipa: number) => number | undefined;
+  /** Read next-level tables only when a node is expanded. */
+  lazy: boolean;
 }
 
 function walkTable(ctx: WalkContext, tablePa: number, level: number, entries: number, inputBase: number): { nodes: DescriptorNode[]; invalid: number } {
@@ -121,9 +129,14 @@ function walkTable(ctx: WalkContext, tablePa: number, level: number, entries: nu
         if (next === undefined) node.unresolved = `next-level table at IPA ${hex(ipa)} is not mapped at stage 2`;
       }
       if (next !== undefined) {
-        const sub = walkTable(ctx, next, level + 1, 2 ** (g - 3), node.inputBase);
-        node.children = sub.nodes;
-        node.invalidChildren = sub.invalid;
+        const tablePa = next;
+        node.expand = () => {
+          if (node.children) return;
+          const sub = walkTable(ctx, tablePa, level + 1, 2 ** (g - 3), node.inputBase);
+          node.children = sub.nodes;
+          node.invalidChildren = sub.invalid;
+        };
+        if (!ctx.lazy) node.expand();
       }
     }
     nodes.push(node);
@@ -131,11 +144,32 @@ function walkTable(ctx: WalkContext, tablePa: number, level: number, entries: nu
   return { nodes, invalid };
 }
 
+/**
+ * Output address of `input` by reading only the descriptors on its path (one
+ * per level), as the walker would: what a lazy tree uses to place stage-1
+ * tables that live at IPAs, without reading every stage-2 table.
+ */
+function lookupByWalk(ctx: WalkContext, tablePa: number, level: number, entries: number, inputBase: number, input: number): number | undefined {
+  const g = ctx.tree.granuleBits;
+  const size = 2 ** levelShift(g, level);
+  const i = Math.floor((input - inputBase) / size);
+  if (i < 0 || i >= entries) return undefined;
+  const value = readDescriptor(ctx.memory, ctx.pe, tablePa + i * 8, ctx.tree.walk);
+  if ((value & 1n) === 0n) return undefined;
+  const base = inputBase + i * size;
+  const d = decodeDescriptor(value, { stage: ctx.stage, level, granule: (2 ** g) as Granule, regime: ctx.regime, fwb: ctx.fwb });
+  if (d.type === 'block' || d.type === 'page') return Number(d.address ?? 0n) + (input - base);
+  if (d.type !== 'table' || level >= 3 || d.address === undefined) return undefined;
+  const next = ctx.toPa ? ctx.toPa(Number(d.address)) : Number(d.address);
+  return next === undefined ? undefined : lookupByWalk(ctx, next, level + 1, 2 ** (g - 3), base, input);
+}
+
 /** Output address of `input` in a walked tree (undefined when unmapped). */
 export function lookupInTree(entries: DescriptorNode[], input: number): number | undefined {
   for (const n of entries) {
     if (input < n.inputBase || input >= n.inputBase + n.inputSize) continue;
     if (n.decoded.type === 'block' || n.decoded.type === 'page') return Number(n.decoded.address ?? 0n) + (input - n.inputBase);
+    n.expand?.();
     if (n.children) return lookupInTree(n.children, input);
     return undefined;
   }
@@ -173,7 +207,8 @@ function buildTable(name: string, regime: string, ctx: WalkContext, basePa: numb
  * applies, the stage-2 tables (Non-secure IPA space, and the Secure one in
  * Secure state).
  */
-export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.el): TranslationTable[] {
+export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.el, opts: { lazy?: boolean } = {}): TranslationTable[] {
+  const lazy = opts.lazy === true;
   const cfg = deriveConfig(pe, el);
   const out: TranslationTable[] = [];
   const regimeName = REGIME_NAMES[cfg.regime];
@@ -181,7 +216,7 @@ export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.
   const s2 = cfg.stage2 ?? (el === 2 ? deriveConfig(pe, 1).stage2 : undefined);
   const s2Tables: TranslationTable[] = [];
   if (s2) {
-    const ctx2 = (tree: TableTree): WalkContext => ({ memory, pe, stage: 2, tree, regime: 'EL10', fwb: s2.fwb });
+    const ctx2 = (tree: TableTree): WalkContext => ({ memory, pe, stage: 2, tree, regime: 'EL10', fwb: s2.fwb, lazy });
     if (s2.secure) s2Tables.push(buildTable('VSTTBR_EL2', 'Secure IPA space', ctx2(s2.secure), s2.secure.base));
     s2Tables.push(buildTable('VTTBR_EL2', `Non-secure IPA space (VMID ${s2.vmid})`, ctx2(s2.ns), s2.ns.base));
   }
@@ -208,10 +243,18 @@ export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.
     }
     // EL1&0 stage-1 tables live at IPAs when stage 2 applies (Arm ARM D8.2.4).
     // Secure EL1&0 tables are in the Secure IPA space (VSTTBR_EL2), listed first.
-    const s2Entries = cfg.stage2 ? s2Tables[cfg.stage2.secure ? 0 : s2Tables.length - 1].entries : undefined;
-    const toPa = s2Entries ? (ipa: number) => lookupInTree(s2Entries, ipa) : undefined;
+    const s2Table = cfg.stage2 ? s2Tables[cfg.stage2.secure ? 0 : s2Tables.length - 1] : undefined;
+    const s2Tree = cfg.stage2 ? (cfg.stage2.secure ?? cfg.stage2.ns) : undefined;
+    let toPa: ((ipa: number) => number | undefined) | undefined;
+    if (s2Table && lazy && s2Tree && s2Table.basePa !== undefined) {
+      // A lazy tree reads only the stage-2 descriptors on each table's path.
+      const ctx: WalkContext = { memory, pe, stage: 2, tree: s2Tree, regime: 'EL10', fwb: cfg.stage2?.fwb ?? false, lazy };
+      const root = s2Table.basePa;
+      const count = Math.min(2 ** s2Tree.startIndexBits, 2 ** (s2Tree.granuleBits - 3 + 4));
+      toPa = (ipa) => lookupByWalk(ctx, root, s2Tree.startLevel, count, 0, ipa);
+    } else if (s2Table) toPa = (ipa) => lookupInTree(s2Table.entries, ipa);
     const basePa = toPa ? toPa(tree.base) : tree.base;
-    const base: WalkContext = { memory, pe, stage: 1, tree, regime: STAGE1_REGIME[cfg.regime], fwb: false, toPa };
+    const base: WalkContext = { memory, pe, stage: 1, tree, regime: STAGE1_REGIME[cfg.regime], fwb: false, toPa, lazy };
     const upper = name.startsWith('TTBR1');
     const t = buildTable(name, regimeName, base, basePa, basePa === undefined ? `table base IPA ${hex(tree.base)} is not mapped at stage 2` : undefined);
     if (upper) for (const n of walkNodes(t.entries)) n.inputBase = n.inputBase - 2 ** tree.inputBits;
@@ -221,7 +264,7 @@ export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.
   return out;
 }
 
-/** Every node of a tree, depth first. */
+/** Every node of a tree, depth first (in a lazy tree: the nodes read so far). */
 export function* walkNodes(entries: DescriptorNode[]): Generator<DescriptorNode> {
   for (const n of entries) {
     yield n;

@@ -11,7 +11,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 export function findRoot(): string {
   for (let d = __dirname; ; d = path.dirname(d)) {
     const p = path.join(d, 'package.json');
-    if (fs.existsSync(p) && JSON.parse(fs.readFileSync(p, 'utf8')).name === 'armscope') return d;
+    if (fs.existsSync(p) && (JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: string }).name === 'armscope') return d;
     if (path.dirname(d) === d) return process.cwd();
   }
 }
@@ -51,4 +51,14 @@ export async function scopeVariables(dc: DebugClient, threadId: number, scope: s
   const s = scopes.body.scopes.find((x) => x.name === scope);
   if (!s) throw new Error(`no scope ${scope}: ${scopes.body.scopes.map((x) => x.name).join(', ')}`);
   return variables(dc, s.variablesReference);
+}
+
+/** The next `stopped` event, typed (the test client's events have an untyped body). */
+export function nextStop(dc: DebugClient, timeoutMs?: number): Promise<DebugProtocol.StoppedEvent> {
+  return dc.waitForEvent('stopped', timeoutMs) as Promise<DebugProtocol.StoppedEvent>;
+}
+
+/** A request's response body, typed as the test expects it. */
+export async function requestBody<T>(dc: DebugClient, command: string, args?: unknown): Promise<T> {
+  return (await dc.customRequest(command, args)).body as T;
 }

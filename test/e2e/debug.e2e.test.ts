@@ -263,7 +263,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       assert.ok(tokens.length >= 3, `expected several token colours, got ${tokens.join(',')}`);
       // The stop: the stage-2 fault, the exception frame, the faulting load.
       assert.equal(phase.reason, 'exception');
-      assert.match(phase.description, /stage 2 translation fault at level 3/);
+      assert.match(phase.description, /translation fault stage 2 level 3 at EL1, taken to EL2/);
       assert.equal(phase.thread, 'PE0 S-EL2');
       assert.equal(phase.frames[0].line, 74);
       assert.equal(phase.frames[1].hint, 'label');
@@ -318,7 +318,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       // ldr x1, =SHARED (EL1), then back through the SPMC's eret, isb, dsb ish to the store.
       assert.deepEqual(lines, [83, 68, 67, 66, 65]);
       assert.ok(atWrite);
-      assert.match(atWrite.top.name, /^str\s+x1, \[x0\]\s+\[EL2 0x600_0008\]/);
+      assert.match(atWrite.top.name, /^str\s+x1, \[x0\]\s+\[S-EL2 0x600_0008\]/);
       assert.equal(atWrite.frames, 1);
       assert.equal(atWrite.descriptor, '0x0');
       await page.locator('.debug-call-stack', { hasText: 'str' }).first().waitFor({ timeout: 30_000 });
@@ -411,7 +411,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       assert.equal(result.results.type, 'armscope', JSON.stringify(result.results));
       assert.equal(result.results.name, 'Debug scenario');
       assert.equal(result.results.reason, 'exception');
-      assert.match(result.results.description, /stage 2 translation fault at level 3/);
+      assert.match(result.results.description, /translation fault stage 2 level 3 at EL1, taken to EL2/);
       await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
       await page.locator('.debug-variables .monaco-list-row', { hasText: /^Registers$/ }).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(500);
@@ -453,9 +453,9 @@ describe('e2e: debugging seed 000 in code-server', function () {
       //    brought OP-TEE here: the driver's direct request and its SMC.
       const fault = await recordedStop(dir, 1, resultsFile, 120_000);
       assert.equal(fault.reason, 'exception');
-      assert.match(fault.description, /^PE0: stage 2 translation fault at level 3, EL1→EL2, ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
+      assert.match(fault.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
       assert.equal(fault.thread, 'PE0 S-EL1 optee (0x8001)');
-      assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[EL\d[^\]]*\]$/, '')]), [
+      assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[(?:S-|NS-)?EL\d[^\]]*\]$/, '')]), [
         ['label', 0, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2'],
         ['normal', 120, 'ldr x3, [x21]'],
         ['label', 0, 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001 (Non-secure EL1)'],
@@ -491,7 +491,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.locator('.debug-toolbar .codicon-debug-step-over').first().click();
       const taken = await recordedStop(dir, 2, resultsFile);
       assert.equal(taken.reason, 'exception');
-      assert.match(taken.description, /^PE0: stage 2 translation fault at level 3, EL1→EL2, ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken and handled by the built-in firmware/);
+      assert.match(taken.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken and handled by the built-in firmware/);
       assert.equal(taken.top.line, 91); // the driver's `hlt` after its direct request returned FFA_ERROR
       assert.equal(taken.evaluated['x0'], '0x8400_0060'); // FFA_ERROR
       assert.equal(taken.evaluated['x2'], '0xffff_fff8'); // FFA_ABORTED
@@ -553,7 +553,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       assert.equal(write.reason, 'data breakpoint', write.description);
       assert.equal(write.description, 'line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M');
       assert.equal(write.thread, 'PE0 S-EL1 optee (0x8001)');
-      assert.deepEqual(write.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[EL\d[^\]]*\]$/, '')]), [
+      assert.deepEqual(write.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[(?:S-|NS-)?EL\d[^\]]*\]$/, '')]), [
         ['label', 0, 'next step: line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M'],
         ['label', 0, 'next step: FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)'],
         ['label', 0, 'next step: SMC #0x0 EC 0x17 EL1→EL2'],

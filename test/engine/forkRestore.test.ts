@@ -267,9 +267,9 @@ start:
     return { c, chosen: () => n };
   }
 
-  it('reverse continue over the whole history replays each checkpoint interval once', () => {
+  it('reverse continue over the whole history replays each checkpoint interval once', async () => {
     const { c, chosen } = counted();
-    const stop = c.reverseContinue();
+    const stop = await c.reverseContinue();
     assert.equal(stop.reason, 'entry');
     assert.equal(c.machine.steps, 0);
     // 12 intervals of 1,000 steps, each replayed once to look for a stop: 12,000 steps, not 12 × 12,000 / 2.
