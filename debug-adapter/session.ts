@@ -550,12 +550,30 @@ export class ArmscopeDebugSession extends DebugSession {
   // ---- custom requests (views) ------------------------------------------------------------
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'armscope/goToStep') return this.goToStepRequest(response, args);
     this.guard(response, () => {
       const a = (args ?? {}) as { threadId?: number; toEnd?: boolean };
       const ctl = this.launched();
       const pe = a.threadId !== undefined ? this.peOfThread(a.threadId) : (this.lastStop?.pe ?? 0);
       response.body = viewRequest(command, { ctl, program: this.program, launchOptions: this.launchOptions, lastStop: this.lastStop, pe, toEnd: a.toEnd === true });
       this.sendResponse(response);
+    });
+  }
+
+  /** The timeline's "go back to this change": the state after `step` steps, within the history; a `goto` stop follows. */
+  private goToStepRequest(response: DebugProtocol.Response, args: unknown): void {
+    this.guard(response, () => {
+      const ctl = this.launched();
+      if (this.busy) throw new RequestError('the machine is running: pause it first');
+      const a = (args ?? {}) as { step?: unknown; pe?: unknown };
+      const step = a.step;
+      if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > ctl.frontier) {
+        throw new RequestError(`step: expected an integer from 0 to ${ctl.frontier}`);
+      }
+      const pe = typeof a.pe === 'number' && ctl.machine.pes[a.pe] ? a.pe : (this.lastStop?.pe ?? 0);
+      ctl.goTo(step);
+      this.sendResponse(response);
+      this.reportStop({ reason: 'goto', pe, description: `at step ${step}` });
     });
   }
 }

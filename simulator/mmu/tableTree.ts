@@ -42,6 +42,24 @@ export interface DescriptorNode {
    * and `invalidChildren`; nothing is read before.
    */
   expand?: () => void;
+  /** The focused walk (`TableFocus`) read this entry. */
+  onWalk?: boolean;
+  /** The focused walk stopped here with a fault (the entry is listed even when invalid). */
+  faulted?: boolean;
+  /**
+   * Set when the descriptor's cached copies and memory disagree: what each holds
+   * (`memory holds 0x0, L1D.pe0 holds 0x8810_0000_07ff dirty (Normal-WB OSH)`).
+   */
+  copies?: string;
+}
+
+/**
+ * A walk to show expanded and highlighted: the descriptors it read (their
+ * PAs), and the one at which it faulted (`mmu/view.ts` `pageTableView`).
+ */
+export interface TableFocus {
+  descriptors: ReadonlySet<number>;
+  faultPa?: number;
 }
 
 export interface TranslationTable {
@@ -71,6 +89,36 @@ const MAX_ENTRIES = 512;
 
 interface SeeingMemory {
   readAsSeenBy?(pe: number, pa: number, size: number, attrs?: MemAttrs): bigint;
+  linesOf?(pa: number): { cache: string; attrs: string; dirty: boolean; data: Uint8Array }[];
+}
+
+/**
+ * Where the copies of the 8 bytes at `pa` disagree (a cache holds other bytes
+ * than memory, Arm ARM B2.8 "Mismatched memory attributes" is one way to get
+ * there), what each holds; undefined when they all agree or nothing is cached.
+ */
+export function descriptorCopies(memory: MemorySystem, pa: number): string | undefined {
+  const seeing = memory as unknown as SeeingMemory;
+  if (typeof seeing.linesOf !== 'function') return undefined;
+  const copies = seeing.linesOf(pa);
+  if (copies.length === 0) return undefined;
+  const off = pa & 63;
+  const memValue = readPhysicalU64(memory, pa);
+  const held = copies.map((c) => {
+    let v = 0n;
+    for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(c.data[off + i] ?? 0);
+    return { c, v };
+  });
+  if (held.every((h) => h.v === memValue)) return undefined;
+  // The copies that differ from memory first (stable: innermost cache first within each group).
+  held.sort((a, b) => Number(b.v !== memValue) - Number(a.v !== memValue));
+  return [`memory holds ${hex(memValue)}`, ...held.map((h) => `${h.c.cache} holds ${hex(h.v)} ${h.c.dirty ? 'dirty' : 'clean'} (${h.c.attrs})`)].join(', ');
+}
+
+function readPhysicalU64(memory: MemorySystem, pa: number): bigint {
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(memory.physical.readU8(pa + i));
+  return v;
 }
 
 const STAGE1_REGIME: Record<Regime, Stage1Regime> = {
@@ -83,9 +131,7 @@ const STAGE1_REGIME: Record<Regime, Stage1Regime> = {
 function readDescriptor(memory: MemorySystem, pe: Pe, pa: number, attrs: MemAttrs): bigint {
   const seeing = memory as unknown as SeeingMemory;
   if (typeof seeing.readAsSeenBy === 'function') return BigInt.asUintN(64, seeing.readAsSeenBy(pe.id, pa, 8, attrs));
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(memory.physical.readU8(pa + i));
-  return v;
+  return readPhysicalU64(memory, pa);
 }
 
 interface WalkContext {
@@ -95,10 +141,13 @@ interface WalkContext {
   tree: TableTree;
   regime: Stage1Regime;
   fwb: boolean;
+  /** Stage 1: the regime's MAIR_ELx (AttrIndx named by memory type). */
+  mair?: bigint;
   /** Stage-1 table addresses are IPAs: resolve them through stage 2. */
   toPa?: (ipa: number) => number | undefined;
-  /** Read next-level tables only when a node is expanded. */
+  /** Read next-level tables only when a node is expanded (the focused walk's are read at once). */
   lazy: boolean;
+  focus?: TableFocus;
 }
 
 function walkTable(ctx: WalkContext, tablePa: number, level: number, entries: number, inputBase: number): { nodes: DescriptorNode[]; invalid: number } {
@@ -110,17 +159,23 @@ function walkTable(ctx: WalkContext, tablePa: number, level: number, entries: nu
   for (let i = 0; i < entries; i++) {
     const pa = tablePa + i * 8;
     const value = readDescriptor(ctx.memory, ctx.pe, pa, ctx.tree.walk);
-    // Level 3 bits[1:0]=0b01 is reserved/invalid, 0b11 a page (Arm ARM D8.3.1).
-    if ((value & 1n) === 0n) {
+    const onWalk = ctx.focus?.descriptors.has(pa) === true;
+    // Level 3 bits[1:0]=0b01 is reserved/invalid, 0b11 a page (Arm ARM D8.3.1). An invalid entry
+    // the focused walk read is listed: it is where that walk faulted.
+    if ((value & 1n) === 0n && !onWalk) {
       invalid++;
       continue;
     }
-    if (nodes.length >= MAX_ENTRIES) {
+    if (nodes.length >= MAX_ENTRIES && !onWalk) {
       invalid++;
       continue;
     }
-    const decoded = decodeDescriptor(value, { stage: ctx.stage, level, granule: (2 ** g) as Granule, regime: ctx.regime, fwb: ctx.fwb });
+    const decoded = decodeDescriptor(value, { stage: ctx.stage, level, granule: (2 ** g) as Granule, regime: ctx.regime, fwb: ctx.fwb, mair: ctx.mair });
     const node: DescriptorNode = { stage: ctx.stage, level, index: i, descriptorPa: pa, value, inputBase: inputBase + i * size, inputSize: size, decoded };
+    if (onWalk) node.onWalk = true;
+    if (ctx.focus?.faultPa === pa) node.faulted = true;
+    const copies = descriptorCopies(ctx.memory, pa);
+    if (copies !== undefined) node.copies = copies;
     if (decoded.type === 'table' && level < 3 && decoded.address !== undefined) {
       let next: number | undefined = Number(decoded.address);
       if (ctx.toPa) {
@@ -136,7 +191,7 @@ function walkTable(ctx: WalkContext, tablePa: number, level: number, entries: nu
           node.children = sub.nodes;
           node.invalidChildren = sub.invalid;
         };
-        if (!ctx.lazy) node.expand();
+        if (!ctx.lazy || onWalk) node.expand();
       }
     }
     nodes.push(node);
@@ -207,8 +262,9 @@ function buildTable(name: string, regime: string, ctx: WalkContext, basePa: numb
  * applies, the stage-2 tables (Non-secure IPA space, and the Secure one in
  * Secure state).
  */
-export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.el, opts: { lazy?: boolean } = {}): TranslationTable[] {
+export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.el, opts: { lazy?: boolean; focus?: TableFocus } = {}): TranslationTable[] {
   const lazy = opts.lazy === true;
+  const focus = opts.focus;
   const cfg = deriveConfig(pe, el);
   const out: TranslationTable[] = [];
   const regimeName = REGIME_NAMES[cfg.regime];
@@ -216,7 +272,7 @@ export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.
   const s2 = cfg.stage2 ?? (el === 2 ? deriveConfig(pe, 1).stage2 : undefined);
   const s2Tables: TranslationTable[] = [];
   if (s2) {
-    const ctx2 = (tree: TableTree): WalkContext => ({ memory, pe, stage: 2, tree, regime: 'EL10', fwb: s2.fwb, lazy });
+    const ctx2 = (tree: TableTree): WalkContext => ({ memory, pe, stage: 2, tree, regime: 'EL10', fwb: s2.fwb, lazy, focus });
     if (s2.secure) s2Tables.push(buildTable('VSTTBR_EL2', 'Secure IPA space', ctx2(s2.secure), s2.secure.base));
     s2Tables.push(buildTable('VTTBR_EL2', `Non-secure IPA space (VMID ${s2.vmid})`, ctx2(s2.ns), s2.ns.base));
   }
@@ -254,7 +310,8 @@ export function translationTables(memory: MemorySystem, pe: Pe, el: number = pe.
       toPa = (ipa) => lookupByWalk(ctx, root, s2Tree.startLevel, count, 0, ipa);
     } else if (s2Table) toPa = (ipa) => lookupInTree(s2Table.entries, ipa);
     const basePa = toPa ? toPa(tree.base) : tree.base;
-    const base: WalkContext = { memory, pe, stage: 1, tree, regime: STAGE1_REGIME[cfg.regime], fwb: false, toPa, lazy };
+    const mair = pe.readSysreg(`MAIR_${ttbrSuffix}`);
+    const base: WalkContext = { memory, pe, stage: 1, tree, regime: STAGE1_REGIME[cfg.regime], fwb: false, mair, toPa, lazy, focus };
     const upper = name.startsWith('TTBR1');
     const t = buildTable(name, regimeName, base, basePa, basePa === undefined ? `table base IPA ${hex(tree.base)} is not mapped at stage 2` : undefined);
     if (upper) for (const n of walkNodes(t.entries)) n.inputBase = n.inputBase - 2 ** tree.inputBits;

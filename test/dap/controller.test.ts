@@ -116,7 +116,7 @@ describe('debugger execution control and its simulator APIs', () => {
     const line = t.changes.filter((c) => c.pa === 0x611_1800);
     assert.deepEqual(
       line.map((c) => `${c.step} ${c.cache} ${c.attrs} ${c.from}→${c.to} ${c.cause} ${c.line}`),
-      ['3 L1D.pe0 Normal-WB OSH I→M write 64', '8 L1D.pe0 Normal-WB ISH I→E read 84'],
+      ['3 L1D.pe0 Normal-WB OSH I→M write 64', '8 L1D.pe0 Normal-WB ISH I→E stage-2 walk read, level 3, for IPA 0x8810_0000 (VA 0x8810_0000) 84'],
     );
     const partial = cacheTimeline(loadScenario(SEED000), {}, 5);
     assert.equal(partial.steps, 5);

@@ -150,8 +150,8 @@ describe('DAP: what the debugger shows (issue #9 items 12 and 15)', function () 
     const c = new InlineClient();
     const stopped = await c.launch({ program: SEED000 }, ['fault:translation:2']);
     const summary = 'translation fault stage 2 level 3 at EL1, taken to EL2';
-    assert.match(stopped.body.description ?? '', new RegExp(`^PE0: ${summary} — ESR_EL2 0x9200_0007`));
-    assert.match(c.output(), new RegExp(`^step 8 PE0 fault: ${summary} — ESR_EL2 0x9200_0007, FAR 0x8810_0000 \\(line 85\\)$`, 'm'));
+    assert.match(stopped.body.description ?? '', new RegExp(`^PE0: ${summary} — ESR_EL2 0x93c2_8007`));
+    assert.match(c.output(), new RegExp(`^step 8 PE0 fault: ${summary} — ESR_EL2 0x93c2_8007, FAR 0x8810_0000 \\(line 85\\)$`, 'm'));
     await c.close();
     // The run report (CLI, language server) says the same.
     const m = Machine.create(loadScenario(SEED000));

@@ -95,7 +95,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     let frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     // What the next step does comes first: the stage-2 Data Abort with its EC, then the faulting load.
     assert.equal(frames[0].presentationHint, 'label');
-    assert.equal(frames[0].name, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2');
+    assert.equal(frames[0].name, 'next step: Data Abort (lower EL): Translation fault, level 3, read, doubleword x3 EC 0x24 EL1→EL2');
     assert.equal(frames[1].line, 120);
     assert.match(frames[1].name, /^ldr\s+x3, \[x21\]/);
     // OP-TEE runs because of the driver's direct request: the FF-A frame and the Normal world's SMC below it.

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { DebugClient as DebugClientClass, type DebugClient } from '@vscode/debugadapter-testsupport';
 
 /** The repository root: the nearest folder up from here whose package.json is Armscope's. */
 export function findRoot(): string {
@@ -61,4 +61,22 @@ export function nextStop(dc: DebugClient, timeoutMs?: number): Promise<DebugProt
 /** A request's response body, typed as the test expects it. */
 export async function requestBody<T>(dc: DebugClient, command: string, args?: unknown): Promise<T> {
   return (await dc.customRequest(command, args)).body as T;
+}
+
+/** A fresh adapter over stdio for each test of the calling `describe` (started before, stopped after). */
+export function debugClientPerTest(root: string): { readonly dc: DebugClient } {
+  const holder: { dc?: DebugClient } = {};
+  beforeEach(async () => {
+    holder.dc = new DebugClientClass('node', adapterPath(root), 'armscope');
+    await holder.dc.start();
+  });
+  afterEach(async () => {
+    await holder.dc?.stop();
+  });
+  return {
+    get dc(): DebugClient {
+      if (!holder.dc) throw new Error('no debug client outside a test');
+      return holder.dc;
+    },
+  };
 }

@@ -50,7 +50,7 @@ describe('DAP: seed 000 (stage-2 shareability mismatch)', function () {
     const stopped = await launchStopped(dc, { program: SEED }, { filters: ['fault:translation:2'] });
     assert.equal(stopped.body.reason, 'exception');
     // The run report's fault summary: `at` the EL that faulted (as `fault … at el 1` expects), taken to EL2.
-    assert.equal(stopped.body.description, 'PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x9200_0007, FAR 0x8810_0000');
+    assert.equal(stopped.body.description, 'PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x93c2_8007, FAR 0x8810_0000');
     const threads = await dc.threadsRequest();
     assert.equal(threads.body.threads[0].name, 'PE0 S-EL2');
     const st = await dc.stackTraceRequest({ threadId: stopped.body.threadId! });
@@ -90,7 +90,7 @@ describe('DAP: seed 000 (stage-2 shareability mismatch)', function () {
     const sys = await scopeVariables(dc, stopped.body.threadId!, 'System registers');
     const esr = sys.find((v) => v.name === 'esr_el2');
     assert.ok(esr);
-    assert.equal(esr.value, '0x9200_0007');
+    assert.equal(esr.value, '0x93c2_8007');
     assert.equal(esr.evaluateName, 'pe0.esr_el2');
     const fields = await variables(dc, esr.variablesReference);
     const ec = fields.find((f) => f.name.startsWith('EC'));
@@ -187,9 +187,9 @@ describe('DAP: seed 000 (stage-2 shareability mismatch)', function () {
     const stopped = await launchStopped(dc, { program: SEED }, { filters: ['fault:translation:2'] });
     const st = await dc.stackTraceRequest({ threadId: stopped.body.threadId! });
     const frameId = st.body.stackFrames[0].id;
-    assert.equal((await dc.evaluateRequest({ expression: 'esr_el2', frameId, context: 'hover' })).body.result, '0x9200_0007');
+    assert.equal((await dc.evaluateRequest({ expression: 'esr_el2', frameId, context: 'hover' })).body.result, '0x93c2_8007');
     const dec = await dc.evaluateRequest({ expression: 'decode(esr_el2)', frameId, context: 'repl' });
-    assert.match(dec.body.result, /^ESR_EL2 0x9200_0007: .*EC=0x24 Data Abort from a lower Exception level/);
+    assert.match(dec.body.result, /^ESR_EL2 0x93c2_8007: .*EC=0x24 Data Abort from a lower Exception level/);
     assert.ok(dec.body.variablesReference > 0);
     assert.equal((await dc.evaluateRequest({ expression: 'hpfar_el2', frameId, context: 'watch' })).body.result, '0x88_1000');
     assert.equal((await dc.evaluateRequest({ expression: 'mem[0x611_1800] in memory', frameId, context: 'watch' })).body.result, '0x0');
