@@ -72,10 +72,7 @@ export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
 export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   m.steps = s.steps;
   m.scheduler.rr = s.rr;
-  m.pes.forEach((pe, i) => {
-    restorePe(pe, s.pes[i]);
-    m.mmu.invalidateConfig?.(pe);
-  });
+  m.pes.forEach((pe, i) => restorePe(pe, s.pes[i]));
   m.events.restore(s.events);
   m.prng.setState(s.prng);
   setContents(m.exceptions, s.exceptions);

@@ -103,7 +103,7 @@ export class Scheduler {
 
   /** The PCs at which a PE step pauses the run (undefined: none). */
   setPausePcs(pcs: ReadonlySet<number> | undefined): void {
-    this.pcFilter.fill(0);
+    if (this.pausePcs !== undefined) this.pcFilter.fill(0);
     for (const pc of pcs ?? []) this.pcFilter[(pc >>> 2) & PC_FILTER_MASK] = 1;
     this.pausePcs = pcs !== undefined && pcs.size > 0 ? pcs : undefined;
   }

@@ -83,14 +83,14 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
   pe.il = f[10];
   pe.pstateOther = f[11];
   const last = sysregCaptures.get(pe);
-  // The live registers already are this capture (nothing written since it was taken or restored): keep them.
+  // The live registers already are this capture (nothing written since it was taken or restored): keep them,
+  // and the configuration derived from them (MMU regime, routing, keyed by `sysregGen`). Else replace both.
   if (last === undefined || last.map !== s.sysregs || last.version !== pe.sysregs.version) {
     pe.sysregs.clear();
     for (const [k, v] of s.sysregs) pe.sysregs.set(k, v);
     sysregCaptures.set(pe, { version: pe.sysregs.version, map: s.sysregs });
+    pe.sysregGen++;
   }
-  // Derived-configuration caches (MMU regime, routing) must recompute.
-  pe.sysregGen++;
   pe.state = s.state;
   pe.stopReason = s.stopReason;
   pe.instret = s.instret;
