@@ -161,7 +161,7 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
       }
       const h = new StateHasher();
       hashValue(h, { sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot(), isolation: isolation?.snapshot(), livelock: livelock?.snapshot() });
-      return new Lanes().reset(0x0c4e_c000).word(ht).word(h.value()).digest(shadow?.stateHash() ?? 0).value();
+      return new Lanes().reset(0x0c4e_c000).digest(ht).digest(h.value()).digest(shadow?.stateHash() ?? 0).value();
     },
     restore: (s) => {
       // `undefined`: a checkpoint from before the checkers were attached — their state at attach time.

@@ -98,7 +98,7 @@ export function hashMachine(m: Machine): number {
   h.digest(m.physical.stateHash());
   const ev = new StateHasher();
   m.events.hashInto(ev);
-  h.word(ev.value());
+  h.digest(ev.value());
   for (const w of m.prng.state()) h.word(w);
   for (const c of m.snapshottables) h.digest(componentHash(c));
   return h.value();
