@@ -16,6 +16,7 @@ export function allocate(h: CacheHierarchy, c: Cache, line: number, attrs: MemAt
     h.evictions.log(v, h.stepFn() + 1);
     evict(h, v, 'evict', peId);
   }
+  v.touch();
   v.pa = line;
   v.attrs = attrs;
   v.clearProvenance();
@@ -42,6 +43,7 @@ export function pushDown(h: CacheHierarchy, l: CacheLine, keep: boolean, peId: n
   }
   let t = next.find(l.pa, l.attrs);
   if (t === undefined) t = allocate(h, next, l.pa, l.attrs, peId);
+  t.touch();
   t.data.set(l.data);
   t.copyProvenanceFrom(l);
   t.copyStaleFrom(l);

@@ -75,6 +75,10 @@ export class TranslationRules {
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
   private readonly dsbs: DsbRecord;
   private readonly uses: TlbUses;
+  /** Moves on every change to the state above: a checkpoint taken at the same version reuses the last capture. */
+  private version = 0;
+  private snapVersion = -1;
+  private lastSnap: unknown = undefined;
 
   constructor(
     private readonly sink: FindingSink,
@@ -94,16 +98,25 @@ export class TranslationRules {
   }
 
   snapshot(): unknown {
-    return {
-      live: [...this.live].map(([k, v]) => [k, copy(v)] as const),
-      pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
-      dsbs: this.dsbs.snapshot(),
-    };
+    if (this.snapVersion !== this.version) {
+      this.lastSnap = {
+        live: [...this.live].map(([k, v]) => [k, copy(v)] as const),
+        pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
+        dsbs: this.dsbs.snapshot(),
+      };
+      this.snapVersion = this.version;
+    }
+    return this.lastSnap;
   }
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
+    // Walk reads waiting for their TLB fill belong to the step in progress, never to a checkpoint.
+    this.uses.reset();
+    // Unchanged since this very capture was taken or restored: nothing to do.
+    if (s !== undefined && s === this.lastSnap && this.snapVersion === this.version) return;
     const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; dsbs: (DsbMark | undefined)[][] } | undefined;
+    this.version++;
     this.live.clear();
     for (const [k, v] of snap?.live ?? []) this.live.set(k, copy(v));
     for (let i = 0; i < this.pendingTlbi.length; i++) {
@@ -111,7 +124,11 @@ export class TranslationRules {
       this.pendingTlbi[i] = p ? { ...p } : undefined;
     }
     this.dsbs.restore(snap?.dsbs);
-    this.uses.reset();
+    // The live state is this capture again (copies of it): the next snapshot may hand it back.
+    if (s !== undefined) {
+      this.lastSnap = s;
+      this.snapVersion = this.version;
+    }
   }
 
   get canCheckBbm(): boolean {
@@ -122,6 +139,7 @@ export class TranslationRules {
     this.translationUsed(pe, r.va);
     this.checkStale(pe, r);
     if (valid(r.lo) && this.watch !== undefined) {
+      this.version++;
       const e = this.live.get(r.pa);
       if (e === undefined) this.watch(r.pa);
       if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
@@ -137,7 +155,10 @@ export class TranslationRules {
 
   private readonly addUse = (pa: number, use: DescriptorUse): void => {
     const d = this.live.get(pa);
-    if (d !== undefined && d.state === 'live') addUse(d.uses, use);
+    if (d !== undefined && d.state === 'live') {
+      this.version++;
+      addUse(d.uses, use);
+    }
   };
 
   onTlbUse(pe: Pe, u: TlbUse): void {
@@ -145,6 +166,7 @@ export class TranslationRules {
   }
 
   onTlbi(pe: Pe, op: string, operand: bigint | undefined): void {
+    this.version++;
     const scope = tlbiScope(pe, op, operand);
     const line = this.sink.lineOf(pe.pc);
     this.pendingTlbi[pe.id] = { scope, line, pc: pe.pc };
@@ -162,6 +184,7 @@ export class TranslationRules {
 
   onBarrier(pe: Pe, kind: 'dmb' | 'dsb' | 'isb', option: string): void {
     if (kind !== 'dsb') return;
+    this.version++;
     const scope = effectiveBarrierScope(pe, option);
     this.dsbs.onDsb(pe.id, scope, this.step(), this.sink.lineOf(pe.pc));
     const t = this.pendingTlbi[pe.id];
@@ -179,6 +202,7 @@ export class TranslationRules {
     const g = pa - (pa % 8);
     const e = this.live.get(g);
     if (e === undefined) return;
+    this.version++;
     if (size !== 8 || pa !== g) {
       // A partial write: treat as making a new value (rare in table code).
       return;
@@ -249,6 +273,7 @@ export class TranslationRules {
         pe.id,
       );
       this.pendingTlbi[q] = undefined;
+      this.version++;
     }
   }
 
