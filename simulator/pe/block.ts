@@ -101,8 +101,8 @@ let compiledCount = 0;
  * `interpret` unrolled for one block: each instruction's statements with its own closure variable
  * (`e0`, `e1`, …), called directly (not through `Function.prototype.call`, the closures are arrow
  * functions) so V8 sees one target per call site and inlines it. A `plain` instruction never writes
- * `pe.nextPc` (decodetree/types.ts `Flow`): its successor is `pc + 4`, and `pe.nextPc` is written only
- * around the block's branch and when the block returns, where it holds `pe.pc` as after any step.
+ * `pe.nextPc` (decodetree/types.ts `Flow`): its successor is `pc + 4`, written to `pe.nextPc` after it
+ * for the clock's check (a pause condition looks at the next PC of every retired instruction).
  * Called only with room for the whole block before `limit`, so the limit is checked once per pass. A
  * block that branches back to its own entry (a loop in one block) runs again without returning, as
  * the chain would run it.
@@ -118,7 +118,7 @@ function compile(instrs: readonly Instr[]): Runner {
     body +=
       `pe.fetchPc = pc; pe.fetchInstr = i${k}; pe.pc = pc;${plain ? '' : ' pe.nextPc = pc + 4;'}\n` +
       `e${k}(pe);\n` +
-      `${plain ? 'pc += 4;' : 'pc = pe.nextPc;'} pe.instret++; clock.steps++;\n` +
+      `${plain ? 'pc += 4; pe.nextPc = pc;' : 'pc = pe.nextPc;'} pe.instret++; clock.steps++;\n` +
       `if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) { ${exit} return false; }\n`;
   }
   const source =

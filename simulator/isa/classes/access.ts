@@ -92,22 +92,25 @@ export function eaIndexed(pe: Pe, n: number, m: number, shift: number): number {
 
 /**
  * A single-register access at Xn + (Xm LSL #shift) (`m` = 31: at the address in Xn, the commonest
- * form): the closure computes the address and writes the result inline, the hot path of loops over
- * memory. Undefined when another form must be used (SP base, XZR transfer, sign extension).
+ * form, whose address is written out so that no call returns it: a returned VA above 2^31 is a heap
+ * number V8 allocates when the call is not inlined): the closure computes the address and writes the
+ * result inline, the hot path of loops over memory. Undefined when another form must be used (SP
+ * base, XZR transfer, sign extension).
  */
 function indexedAccess(tr: Transfer, t: number, n: number, m: number, shift: number): Exec | undefined {
   if (n === 31 || t === 31 || tr.signed) return undefined;
   const size = tr.size;
-  if (!tr.load) return (pe) => pe.store(eaIndexed(pe, n, m, shift), size, pe.xlo[t], pe.xhi[t]);
+  const base = m === 31;
+  if (!tr.load) return (pe) => pe.store(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), size, pe.xlo[t], pe.xhi[t]);
   if (tr.x) {
     return (pe) => {
-      pe.load(eaIndexed(pe, n, m, shift), 8);
+      pe.load(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), 8);
       pe.xlo[t] = pe.ldLo;
       pe.xhi[t] = pe.ldHi;
     };
   }
   return (pe) => {
-    pe.load(eaIndexed(pe, n, m, shift), size);
+    pe.load(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), size);
     pe.xlo[t] = pe.ldLo;
     pe.xhi[t] = 0;
   };
