@@ -30,6 +30,8 @@ import { performTlbi } from './tlbi';
 import { performAt } from './at';
 
 const PAGE = 4096;
+/** MicroTlb.SHIFT as a module constant (folded into the hot path). */
+const MICRO_SHIFT = MicroTlb.SHIFT;
 
 function leafSizes(tree: TableTree | undefined): number[] {
   if (tree === undefined) return [];
@@ -80,21 +82,35 @@ export class VmsaMmu implements Mmu, TableWalker {
 
   // ---- hot path -----------------------------------------------------------
 
+  /**
+   * Kept small (a micro-TLB hit and nothing else; everything else is `translateMiss`) so that V8
+   * inlines it into the load/store closures and the block engine's compiled blocks within its
+   * inlining budget.
+   */
   translate(pe: Pe, va: number, size: number, access: AccessType): void {
-    let st = this.domain.states[pe.id];
-    if (st === undefined) st = this.domain.stateFor(pe);
+    const st = this.domain.states[pe.id];
+    if (st !== undefined) {
+      const micro = st.micro;
+      if (micro.gen === pe.sysregGen && micro.el === pe.el && micro.pan === (pe.pstateOther & PSTATE_PAN)) {
+        const vpn = Math.floor(va / PAGE);
+        // MicroTlb.index, inline.
+        const i = Math.imul(vpn, 0x9e37_79b1) >>> MICRO_SHIFT;
+        if (micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0 && (va & (size - 1)) === 0) {
+          pe.tPa = micro.pa[i] + (va - vpn * PAGE);
+          pe.tAttrs = access === AccessType.Fetch ? micro.fetchAttrs[i] : micro.dataAttrs[i];
+          return;
+        }
+      }
+    }
+    this.translateMiss(pe, va, size, access);
+  }
+
+  /** A micro-TLB miss: re-key the micro-TLB when the system registers, EL or PSTATE.PAN changed, then the TLB or a walk. */
+  private translateMiss(pe: Pe, va: number, size: number, access: AccessType): void {
+    const st = this.domain.states[pe.id] ?? this.domain.stateFor(pe);
     const micro = st.micro;
     const pan = pe.pstateOther & PSTATE_PAN;
-    if (micro.gen === pe.sysregGen && micro.el === pe.el && micro.pan === pan) {
-      const vpn = Math.floor(va / PAGE);
-      // MicroTlb.index, inline.
-      const i = Math.imul(vpn, 0x9e37_79b1) >>> MicroTlb.SHIFT;
-      if (micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0 && (va & (size - 1)) === 0) {
-        pe.tPa = micro.pa[i] + (va - vpn * PAGE);
-        pe.tAttrs = access === AccessType.Fetch ? micro.fetchAttrs[i] : micro.dataAttrs[i];
-        return;
-      }
-    } else {
+    if (micro.gen !== pe.sysregGen || micro.el !== pe.el || micro.pan !== pan) {
       micro.flush();
       micro.gen = pe.sysregGen;
       micro.el = pe.el;
