@@ -19,6 +19,7 @@ import { parseScenario } from '..';
 import type { Diagnostic } from '../scenario/model';
 import { hex, parseInteger } from '../util/hex';
 import { formatReport } from './format';
+import { cmdLitmus2Scenario, cmdScenario2Litmus } from './litmus';
 
 export interface CliIo {
   out(text: string): void;
@@ -33,7 +34,9 @@ const USAGE = `usage:
   armscope run FILE [--json] [--max-steps N] [--seed N] [--cache-model on|off] [--speculation none|adversarial]
   armscope check FILE...
   armscope decode REGISTER VALUE [--json]
-  armscope demo [DIR]`;
+  armscope demo [DIR]
+  armscope litmus2scenario FILE.litmus [-o FILE]
+  armscope scenario2litmus FILE.armscope [-o FILE] [--name NAME]`;
 
 export function runCli(argv: string[], io: CliIo): number {
   try {
@@ -47,6 +50,10 @@ export function runCli(argv: string[], io: CliIo): number {
         return cmdDecode(rest, io);
       case 'demo':
         return cmdDemo(rest, io);
+      case 'litmus2scenario':
+        return cmdLitmus2Scenario(rest, io, KIT);
+      case 'scenario2litmus':
+        return cmdScenario2Litmus(rest, io, KIT);
       case undefined:
       case 'help':
       case '--help':
@@ -54,7 +61,7 @@ export function runCli(argv: string[], io: CliIo): number {
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${cmd}' (expected run, check, decode or demo)`);
+        throw new UsageError(`unknown command '${cmd}' (expected run, check, decode, demo, litmus2scenario or scenario2litmus)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -159,6 +166,14 @@ function cmdRun(args: string[], io: CliIo): number {
   }
   return exitCodeOf(report);
 }
+
+/** What the litmus commands (cli/litmus.ts) borrow from the commands here. */
+const KIT = {
+  parseArgs,
+  readScenarioFile,
+  parse: (text: string, file: string) => parseScenario(text, file),
+  usageError: (message: string) => new UsageError(message),
+};
 
 // ---- check ----------------------------------------------------------------
 

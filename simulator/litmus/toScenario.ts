@@ -279,6 +279,10 @@ function expectation(test: LitmusTest, layout: Layout, expr: (v: LitmusValue) =>
         return String(p.kind === 'true');
     }
   };
+  // `forall` of atoms joined by /\ is a list of plain expectations (a plain expectation holds always).
+  if (test.condition.quantifier === 'forall' && (folded.kind === 'atom' || (folded.kind === 'and' && folded.operands.every((q) => q.kind === 'atom')))) {
+    return (folded.kind === 'atom' ? [folded] : folded.operands).map((q) => text(q, 'top'));
+  }
   return [`${test.condition.quantifier} (${text(folded, 'top')})`];
 }
 
