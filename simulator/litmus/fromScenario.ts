@@ -19,7 +19,7 @@
  */
 import type { CodeBlock, Expectation, ScenarioModel, SourceRange } from '../scenario/model';
 import { herdPteText } from './outcome';
-import { defaultDescriptor } from './layout';
+import { decodeDescriptor, defaultDescriptor, type Layout } from './layout';
 import type { PteValue } from './ast';
 
 export interface LitmusText {
@@ -33,6 +33,26 @@ const MMU_SETUP = new Set(['mair_el1', 'tcr_el1', 'ttbr0_el1', 'sctlr_el1']);
 const TYPE_OF_DIRECTIVE: Record<string, string | undefined> = { '.word': undefined, '.quad': 'uint64_t', '.hword': 'int16_t', '.byte': 'int8_t', '.dword': 'uint64_t' };
 const DEVICE_ATTR: Record<string, string> = { device_ngnrne: 'Device-nGnRnE', device_ngnre: 'Device-nGnRE', device_ngre: 'Device-nGRE', device_gre: 'Device-GRE' };
 const REG = /^[xw]([0-9]|[12][0-9]|30)$/;
+
+/** Data labels by address: what a descriptor's output address can name. */
+function dataPages(model: ScenarioModel): Pick<Layout, 'byAddress'> {
+  const byAddress = new Map<number, string>();
+  for (const c of model.code) {
+    const at = c.kind === 'data' && c.name !== undefined ? model.symbols.get(c.name)?.value : undefined;
+    if (at !== undefined && !c.name!.startsWith('pte_')) byAddress.set(Number(at), c.name!);
+  }
+  return { byAddress };
+}
+
+/** A register's initial value in herd7's words, with its type when it holds a descriptor. */
+function registerValue(text: string, model: ScenarioModel, pages: Pick<Layout, 'byAddress'>): { value: string; type?: string } {
+  const t = text.trim().replace(/_/g, '');
+  if (/^0x[0-9a-f]+$/i.test(t)) {
+    const pte = decodeDescriptor(BigInt(t), pages);
+    if (pte !== undefined) return { value: herdPteText(pte), type: 'pteval_t' };
+  }
+  return { value: nameOfValue(text, model) };
+}
 
 function nameOfValue(text: string, model: ScenarioModel): string {
   const t = text.trim();
@@ -108,6 +128,7 @@ export function scenarioToLitmus(model: ScenarioModel, name = model.title ?? 'te
   const threads: string[][] = [];
   const entered = new Set<CodeBlock>();
   let vmsa = false;
+  const pages = dataPages(model);
   for (let id = 0; id < n; id++) {
     const decls = model.pes.filter((p) => p.ids.includes(id));
     const el = decls.reduce<number | undefined>((a, p) => p.el ?? a, undefined);
@@ -124,18 +145,26 @@ export function scenarioToLitmus(model: ScenarioModel, name = model.title ?? 'te
         if (MMU_SETUP.has(r.name.toLowerCase())) continue;
         const m = REG.exec(r.name.toLowerCase());
         if (!m) refuse(`PE ${id}: register ${r.name} has no litmus form (X0–X30, and the MMU set-up ${[...MMU_SETUP].join(', ')})`, r.range);
-        else init.push(`${id}:X${m[1]}=${nameOfValue(r.value.text, model)};`);
+        else {
+          const v = registerValue(r.value.text, model, pages);
+          init.push(`${v.type !== undefined ? `${v.type} ` : ''}${id}:X${m[1]}=${v.value};`);
+        }
       }
     }
     const lines = [...block.lines];
     const last = lines[lines.length - 1];
     if (last?.mnemonic === 'hlt' && last.labels.length === 0) lines.pop();
     const cells: string[] = [];
+    // A label on a line of its own labels the next instruction (one cell, as herd7 writes `L0: LDR …`).
+    let labels = '';
     for (const l of lines) {
-      const labels = l.labels.map((x) => `${x.name.replace(new RegExp(`^P${id}_`), '')}: `).join('');
-      if (l.mnemonic?.startsWith('.')) refuse(`PE ${id}: directive '${l.mnemonic}' in code has no litmus form`, l.range);
-      cells.push(`${labels}${l.mnemonic !== undefined ? instructionText(l, id) : ''}`.trim());
+      labels += l.labels.map((x) => `${x.name.replace(new RegExp(`^P${id}_`), '')}: `).join('');
+      if (l.mnemonic === undefined) continue;
+      if (l.mnemonic.startsWith('.')) refuse(`PE ${id}: directive '${l.mnemonic}' in code has no litmus form`, l.range);
+      cells.push(`${labels}${instructionText(l, id)}`);
+      labels = '';
     }
+    if (labels.length > 0) cells.push(labels.trim());
     threads.push(cells);
   }
   for (const c of model.code) if (c.kind === 'code' && !entered.has(c)) refuse(`code block ${c.name ?? ''} is not a PE's entry: a litmus thread is one column of code`, c.range);
@@ -150,7 +179,7 @@ export function scenarioToLitmus(model: ScenarioModel, name = model.title ?? 'te
     const v = nameOfValue(values[0].operands[0].text, model);
     if (c.name?.startsWith('pte_')) {
       vmsa = true;
-      init.push(`[PTE(${c.name.slice(4)})]=${v};`);
+      init.push(`[PTE(${c.name.slice(4)})]=${registerValue(values[0].operands[0].text, model, pages).value};`);
       continue;
     }
     const type = TYPE_OF_DIRECTIVE[values[0].mnemonic!];
@@ -173,8 +202,10 @@ export function scenarioToLitmus(model: ScenarioModel, name = model.title ?? 'te
   for (const e of model.expectations) {
     const a = expectationAtom(e, refuse);
     if (a !== undefined) atoms.push(a);
-    if (e.kind === 'fault' || init.some((i) => i.includes('PTE('))) vmsa = true;
+    if (e.kind === 'fault') vmsa = true;
   }
+  // Descriptors in the initial state: herd7 reads them only in its VMSA variant.
+  if (init.some((i) => i.includes('PTE(') || i.startsWith('pteval_t'))) vmsa = true;
   if (refusals.length > 0) return { refusals };
   const width = Math.max(3, ...threads.flat().map((c) => c.length));
   const rows = Math.max(0, ...threads.map((t) => t.length));

@@ -237,7 +237,7 @@ const HERD_ATTR: Record<MemoryTypeName, string[]> = {
  * location's page, or undefined when the value is not one the encoding above
  * produces (then it is shown as a number).
  */
-export function decodeDescriptor(value: bigint, layout: Layout): PteValue | undefined {
+export function decodeDescriptor(value: bigint, layout: Pick<Layout, 'byAddress'>): PteValue | undefined {
   const oa = Number((value >> 12n) & 0xf_ffff_ffffn) * 0x1000;
   const sym = layout.byAddress.get(oa);
   if (sym === undefined) return undefined;
