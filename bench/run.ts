@@ -25,6 +25,7 @@ import { benchLsp, benchLspStdio, formatLspBench } from './lsp';
 import { benchDap, formatDapBench } from './dap';
 import { runTranslationBench } from './translation';
 import { formatCoreBench, runCoreBench } from './core';
+import { formatLitmusSummary, runLitmusBench } from './litmus';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
 const LOOP_BODY = `
@@ -201,6 +202,8 @@ async function main(): Promise<void> {
   for (const t of travel) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
   console.log('\nDebug adapter over stdio (median round-trips):');
   for (const line of formatDapBench(await benchDap()).split('\n')) console.log(`  ${line}`);
+  console.log('\nLitmus front end (project corpus):');
+  for (const line of formatLitmusSummary(runLitmusBench(join(__dirname, '..', '..', 'test', 'litmus', 'corpus'))).split('\n')) console.log(`  ${line}`);
   console.log('\nLanguage server (median):');
   const lsp = [...benchLsp(), ...(await benchLspStdio())];
   for (const line of formatLspBench(lsp).split('\n')) console.log(`  ${line}`);
