@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseLitmus, readLitmus } from '../../simulator/litmus';
+import { MAX_INSTRUCTIONS, MAX_LITMUS_CHARS, MAX_THREADS, parseLitmus, readLitmus } from '../../simulator/litmus';
+import { MAX_LOCATIONS } from '../../simulator/litmus/layout';
+import { MAX_CONDITION_DEPTH } from '../../simulator/litmus/state';
+import { repoRoot } from '../engine/helpers';
 import { CORPUS, corpusFiles, readTest } from './helpers';
 
 const MP = `AArch64 MP+test
@@ -166,5 +169,14 @@ describe('litmus reader: robustness (fast-check)', function () {
     const r = parseLitmus(`AArch64 T\n{ }\n P0 ;\n NOP ;\nexists ${'('.repeat(10_000)}0:X0=1${')'.repeat(10_000)}`);
     assert.equal(r.test, undefined);
     assert.match(r.diagnostics[0].message, /nests deeper than 200 levels/);
+  });
+});
+
+describe('docs/litmus.md', function () {
+  it("states the reader's limits as the code has them", function () {
+    const doc = readFileSync(join(repoRoot(), 'docs', 'litmus.md'), 'utf8').replace(/\s+/g, ' ');
+    const n = (v: number): string => v.toLocaleString('en');
+    assert.ok(doc.includes(`at most ${MAX_CONDITION_DEPTH} levels`), 'condition depth');
+    assert.ok(doc.includes(`at most ${n(MAX_LITMUS_CHARS)} characters, ${MAX_THREADS} threads, ${n(MAX_INSTRUCTIONS)} instructions per thread and ${MAX_LOCATIONS} locations`), 'sizes');
   });
 });
