@@ -22,7 +22,7 @@ export interface LitmusCliIo {
 /** What the litmus commands borrow from commands.ts. */
 export interface LitmusCliKit {
   parseArgs(args: string[], valued: string[], boolean: string[]): { positional: string[]; flags: Map<string, string | true> };
-  readScenarioFile(path: string, io: LitmusCliIo): string;
+  readScenarioFile(path: string, cwd: string): string;
   parse(text: string, file: string): ScenarioModel;
   usageError(message: string): Error;
 }
@@ -53,7 +53,7 @@ export function cmdLitmus2Scenario(args: string[], io: LitmusCliIo, kit: LitmusC
   const p = kit.parseArgs(outputArgs(args), ['output'], []);
   if (p.positional.length !== 1) throw kit.usageError('litmus2scenario: expected exactly one FILE.litmus');
   const file = p.positional[0];
-  const r = readLitmus(kit.readScenarioFile(file, io), basename(file));
+  const r = readLitmus(kit.readScenarioFile(file, io.cwd), basename(file));
   if (r.test === undefined) {
     for (const d of r.diagnostics) io.err(`${position(file, d.range)}: error: ${d.message} [litmus-${d.kind}]`);
     return 2;
@@ -66,7 +66,7 @@ export function cmdScenario2Litmus(args: string[], io: LitmusCliIo, kit: LitmusC
   const p = kit.parseArgs(outputArgs(args), ['output', 'name'], []);
   if (p.positional.length !== 1) throw kit.usageError('scenario2litmus: expected exactly one FILE.armscope');
   const file = p.positional[0];
-  const model = kit.parse(kit.readScenarioFile(file, io), file);
+  const model = kit.parse(kit.readScenarioFile(file, io.cwd), file);
   const errors = model.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     for (const d of errors) io.err(`${position(file, d.range)}: error: ${d.message} [${d.rule}]`);

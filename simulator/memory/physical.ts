@@ -80,6 +80,11 @@ export class PhysicalMemory {
     for (let i = 0; i < bytes.length; i++) this.writeU8(pa + i, bytes[i]);
   }
 
+  /** Pages allocated so far (the run bound on touched memory reads this, engine/bounds.ts). */
+  get pageCount(): number {
+    return this.pages.size;
+  }
+
   /** Page numbers that hold data (for snapshots and views). */
   pageNumbers(): number[] {
     return [...this.pages.keys()].sort((a, b) => a - b);

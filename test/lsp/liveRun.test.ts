@@ -61,18 +61,18 @@ describe('language server background run', function () {
   });
 
   it('stays responsive during a long run and cancels it on the next edit', async () => {
-    c.settings = { ...c.settings, maxSteps: 2_000_000_000 };
+    c.settings = { ...c.settings, maxSteps: 100_000_000 };
     await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { armscope: c.settings } });
     const uri = 'file:///work/live-long.armscope';
     // The scenario's own budget is large too (the setting only caps it).
-    const text = scenario(['spin:', '    b     spin'], ['  halted pe 0']).replace('  pes 1\n', '  pes 1\n  max_steps 2000000000\n');
+    const text = scenario(['spin:', '    b     spin'], ['  halted pe 0']).replace('  pes 1\n', '  pes 1\n  max_steps 100000000\n');
     await c.open(uri, text);
     await new Promise((r) => setTimeout(r, 900)); // past the debounce: the run is going
-    const t0 = Date.now();
     const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 12, character: 5 } });
-    const latency = Date.now() - t0;
     assert.ok(h, 'hover answered');
-    assert.ok(latency < 250, `hover took ${latency} ms during a background run`);
+    // Answered while the run was still going (no wall-clock threshold: a loaded machine is slow, not wrong):
+    // the run's own diagnostics (100,000,000 steps) had not been published yet.
+    assert.ok(!c.published(uri).some((q) => q.diagnostics.some(live)), 'the hover waited for the background run to finish');
     c.settings = { ...c.settings, maxSteps: 20_000 };
     await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { armscope: c.settings } });
     const v = await c.change(uri, text.replace('  halted pe 0', '  pe 0 x0 == 1'));
