@@ -38,7 +38,8 @@ export function testKind(test: LitmusTest): 'Allowed' | 'Forbidden' | 'Required'
   return KIND[test.condition.quantifier];
 }
 
-function valueCondText(v: LitmusValue): string {
+/** A litmus value as herd7 writes it in a condition or an initial state. */
+export function herdValueText(v: LitmusValue): string {
   switch (v.kind) {
     case 'int':
       return v.value.toString();
@@ -54,7 +55,7 @@ function valueCondText(v: LitmusValue): string {
 }
 
 function atomText(a: Atom): string {
-  return a.kind === 'fault' ? faultText(a) : `${locationKey(a.loc)}=${valueCondText(a.value)}`;
+  return a.kind === 'fault' ? faultText(a) : `${locationKey(a.loc)}=${herdValueText(a.value)}`;
 }
 
 type Op = 'top' | 'and' | 'or' | 'implies';
@@ -115,6 +116,13 @@ export interface HerdResult {
   observation: 'Always' | 'Sometimes' | 'Never';
   /** Distinct final states kept by the filter. */
   states: number;
+  /**
+   * The verdict in the words of herd7's `kinds.txt`: `Required` when a `forall`
+   * condition holds in every execution, otherwise `Allowed` when some execution
+   * satisfies the proposition and `Forbidden` when none does (for `exists` and
+   * `~exists` alike: the proposition is the same, the quantifier is the claim).
+   */
+  verdict: 'Allowed' | 'Forbidden' | 'Required';
 }
 
 /**
@@ -145,5 +153,6 @@ export function herdResult(test: LitmusTest, layout: Layout, outcomes: readonly 
   const lines = [`Test ${test.name} ${testKind(test)}`, `States ${states.length}`, ...states.map((s) => stateLine(s.state, layout))];
   lines.push(ok ? 'Ok' : 'No', 'Witnesses', `Positive: ${wPos} Negative: ${wNeg}`, `Condition ${conditionText(test)}`, `Observation ${test.name} ${observation} ${positive} ${negative}`);
   if (options.time !== undefined) lines.push(`Time ${test.name} ${options.time.toFixed(2)}`);
-  return { text: lines.join('\n') + '\n', positive, negative, ok, observation, states: states.length };
+  const verdict = q === 'forall' && negative === 0 ? 'Required' : positive > 0 ? 'Allowed' : 'Forbidden';
+  return { text: lines.join('\n') + '\n', positive, negative, ok, observation, states: states.length, verdict };
 }

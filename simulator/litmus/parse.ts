@@ -86,7 +86,8 @@ function read(src: LitmusSource, diagnostics: LitmusDiagnostic[]): LitmusTest {
   }
   const test: LitmusTest = {
     arch: m[1],
-    name: m[2],
+    // herd7 drops a '.litmus' suffix written in the header (lib/misc.ml clean_name).
+    name: m[2].replace(/\.litmus$/, ''),
     info: [],
     init: [],
     threads: [],

@@ -10,24 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario } from '../../simulator';
 import { holds, litmusToScenario, scenarioToLitmus, type LitmusTest, type LitmusValue } from '../../simulator/litmus';
-import { herdPteText } from '../../simulator/litmus/outcome';
-import { conditionText } from '../../simulator/litmus/herdFormat';
+import { conditionText, herdValueText } from '../../simulator/litmus/herdFormat';
 import { CORPUS, corpusFiles, corpusKinds, readTest, runOnce, withoutQuantifiedExpectation } from './helpers';
 
 function valueText(v: LitmusValue | undefined): string {
-  if (v === undefined) return '0';
-  switch (v.kind) {
-    case 'int':
-      return v.value.toString();
-    case 'va':
-      return v.sym;
-    case 'pa':
-      return `PA(${v.sym})`;
-    case 'pte-address':
-      return `PTE(${v.sym})`;
-    case 'pte':
-      return herdPteText(v.pte);
-  }
+  return v === undefined ? '0' : herdValueText(v);
 }
 
 /** The initial state as sorted `LOCATION=VALUE` texts (zero values left out: they are the default). */

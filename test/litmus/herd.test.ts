@@ -48,6 +48,8 @@ describe("litmus: herd7's result format", function () {
       { state: mpState(0, 0), executions: 1 },
     ], { time: 0.004 });
     assert.equal(r.states, 2);
+    assert.equal(r.verdict, 'Forbidden');
+    assert.equal(herdResult(MP, layout, [{ state: mpState(1, 0), executions: 1 }]).verdict, 'Allowed');
     assert.match(r.text, /^No\nWitnesses\nPositive: 0 Negative: 6\n/m);
     assert.match(r.text, /^Observation MP Never 0 6\nTime MP 0\.00\n$/m);
   });
@@ -58,6 +60,7 @@ describe("litmus: herd7's result format", function () {
     const reader = (x0: number, x2: number): FinalStateReader => ({ register: (pe, reg) => (pe === 1 && reg === 0 ? BigInt(x0) : pe === 1 && reg === 2 ? BigInt(x2) : 0n), memory: () => 0n, faults: [] });
     const r = herdResult(t, layout, [{ state: observe(t, layout, reader(1, 1)), executions: 1 }, { state: observe(t, layout, reader(0, 0)), executions: 2 }]);
     assert.match(r.text, /^Test MP Forbidden\n/);
+    assert.equal(r.verdict, 'Forbidden');
     assert.match(r.text, /\nOk\nWitnesses\nPositive: 3 Negative: 0\nCondition ~exists \(1:X0=1 \/\\ 1:X2=0\)\nObservation MP Never 0 3\n/);
   });
 

@@ -95,6 +95,10 @@ exists (fault(P0,x) /\\ fault(P0:L0,MMU:Translation) \\/ fault(P0:L0,x,MMU:Permi
     assert.deepEqual(t.init[2].value, { kind: 'pte-address', sym: 'x' });
   });
 
+  it("drops a '.litmus' suffix written in the header, as herd7 names such a test", function () {
+    assert.equal(readTest('AArch64 LB+rel.litmus\n{ }\n P0 ;\n NOP ;\nexists (0:X0=0)').name, 'LB+rel');
+  });
+
   it('gives syntax errors with line and column', function () {
     assert.deepEqual(messages('AArch64 T\n{ 0:X1=x; }\n P0 ;\n LDR W0,[X1]\nexists (0:X0=1)'), ["4:2 syntax: expected ';' at the end of this row of instructions"]);
     assert.deepEqual(messages('AArch64 T\n{ 0:X1=x; }\n P0 ;\n NOP ;\nexists (0:X0=1 /\\ )'), ["5:19 syntax: expected a condition atom (0:X0=1, x=1, [PTE(x)]=(…), fault(P0,x)), found ')'"]);
