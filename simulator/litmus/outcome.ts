@@ -36,10 +36,16 @@ export interface LitmusState {
   faults: ObservedFault[];
 }
 
+/**
+ * herd7's type of a fault taken: an MMU fault on a location is a data access
+ * (`D-MMU:…`; the code pages are always mapped, so no instruction fetch faults).
+ * herd7 prints the type the test's atom names when it matches (`MMU:Translation`
+ * matches `D-MMU:Translation`), and the fault's own type when the atom names none.
+ */
 const HERD_FAULT_TYPE: Partial<Record<FaultKind, FaultType>> = {
-  translation: 'MMU:Translation',
-  'access-flag': 'MMU:AccessFlag',
-  permission: 'MMU:Permission',
+  translation: 'D-MMU:Translation',
+  'access-flag': 'D-MMU:AccessFlag',
+  permission: 'D-MMU:Permission',
   undefined: 'UndefinedInstruction',
 };
 

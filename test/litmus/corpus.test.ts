@@ -9,9 +9,28 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario } from '../../simulator';
-import { holds, litmusToScenario, scenarioToLitmus, type LitmusTest, type LitmusValue } from '../../simulator/litmus';
+import { holds, litmusToScenario, scenarioToLitmus, stateLine, testKind, type LitmusTest, type LitmusValue } from '../../simulator/litmus';
 import { conditionText, herdValueText } from '../../simulator/litmus/herdFormat';
 import { CORPUS, corpusFiles, corpusKinds, readTest, runOnce, withoutQuantifiedExpectation } from './helpers';
+
+/** herd7's output for the corpus, recorded in herd7.txt (README): per test, its kind, states, condition and observation. */
+function herdRecord(): Map<string, { kind: string; states: string[]; condition: string; observation: string }> {
+  const lines = readFileSync(join(CORPUS, 'herd7.txt'), 'utf8').split('\n');
+  const out = new Map<string, { kind: string; states: string[]; condition: string; observation: string }>();
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^Test (\S+) (\S+)$/.exec(lines[i]);
+    if (!m) continue;
+    const n = Number(/^States (\d+)$/.exec(lines[i + 1])?.[1]);
+    const rest = lines.slice(i + 2 + n, i + 12 + n);
+    out.set(m[1], {
+      kind: m[2],
+      states: lines.slice(i + 2, i + 2 + n),
+      condition: rest.find((l) => l.startsWith('Condition '))!.slice('Condition '.length),
+      observation: rest.find((l) => l.startsWith('Observation '))!.split(' ')[2],
+    });
+  }
+  return out;
+}
 
 function valueText(v: LitmusValue | undefined): string {
   return v === undefined ? '0' : herdValueText(v);
@@ -55,9 +74,25 @@ describe('litmus corpus', function () {
     }
   });
 
+  const herd = herdRecord();
+
+  it("agrees with herd7's recorded verdict for every test (herd7.txt: Never for Forbidden, Sometimes or Always for Allowed)", function () {
+    assert.deepEqual([...herd.keys()].sort(), [...kinds.keys()].sort());
+    for (const [name, h] of herd) assert.equal(h.observation === 'Never' ? 'Forbidden' : 'Allowed', kinds.get(name), name);
+  });
+
   for (const f of corpusFiles()) {
     describe(f, function () {
       const test = readTest(readFileSync(join(CORPUS, f), 'utf8'), f);
+
+      it("prints its kind, condition and run's final state as herd7 does: the state is one of herd7's", function () {
+        const h = herd.get(test.name)!;
+        assert.equal(testKind(test), h.kind);
+        assert.equal(conditionText(test), h.condition);
+        const { generated, state } = runOnce(test);
+        const line = stateLine(state, generated.layout);
+        assert.ok(h.states.includes(line), `${JSON.stringify(line)} is not one of herd7's states:\n${h.states.join('\n')}`);
+      });
 
       it('becomes a scenario that parses (its quantified expectation is explore syntax) and runs to the end of every thread', function () {
         const generated = litmusToScenario(test, f);

@@ -77,7 +77,7 @@ exists (0:X0=1 \\/ fault(P0:L0,x) \\/ fault(P0,y))`;
     const r = herdResult(t, generated.layout, [{ state, executions: 1 }]);
     assert.equal(
       r.text.split('\n').slice(0, 3).join('\n'),
-      'Test V Allowed\nStates 1\n0:X0=0; [PTE(y)]=(oa:PA(y), db:0); Fault(P0:L0,x,MMU:Translation); ~Fault(P0,y);',
+      'Test V Allowed\nStates 1\n0:X0=0; [PTE(y)]=(oa:PA(y), db:0); Fault(P0:L0,x,D-MMU:Translation); ~Fault(P0,y);',
     );
     assert.match(r.text, /\nOk\n/);
     assert.match(r.text, /\nCondition exists \(0:X0=1 \\\/ fault\(P0:L0,x\) \\\/ fault\(P0,y\)\)\n/);
