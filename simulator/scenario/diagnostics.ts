@@ -5,6 +5,7 @@
 import type { Token } from './lexer';
 import { count, MAX_DIAGNOSTICS, MAX_SUGGESTION_COMPARISONS } from './limits';
 import type { Diagnostic, RelatedLocation, Severity, SourceRange } from './model';
+import { closest } from './suggest';
 
 /**
  * Collects a parse's diagnostics. Past MAX_DIAGNOSTICS it only counts them
@@ -113,47 +114,9 @@ export function spanRange(a: Token, b: Token): SourceRange {
   return { start: { line: a.line, col: a.col }, end: { line: b.line, col: b.endCol } };
 }
 
-/** Levenshtein distance of `a` and `b`, or `limit + 1` as soon as it must exceed `limit`. */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (cur[j] < rowMin) rowMin = cur[j];
-    }
-    if (rowMin > limit) return limit + 1;
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length];
-}
-
-/** The closest candidate within a small edit distance, if any. */
+/** The closest candidate within a small edit distance, if any (suggest.ts: one distance for every "did you mean"). */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
-  const w = word.toLowerCase();
-  const limit = w.length <= 3 ? 1 : w.length <= 6 ? 2 : 3;
-  let best: string | undefined;
-  let bestD = limit + 1;
-  let bestPrefix = -1;
-  for (const c of candidates) {
-    const lc = c.toLowerCase();
-    const d = editDistance(w, lc, limit);
-    if (d > limit) continue;
-    // Ties go to the candidate sharing the longest prefix ('halt' → 'halted', not 'fault').
-    let prefix = 0;
-    while (prefix < w.length && prefix < lc.length && w[prefix] === lc[prefix]) prefix++;
-    if (d < bestD || (d === bestD && prefix > bestPrefix)) {
-      bestD = d;
-      best = c;
-      bestPrefix = prefix;
-    }
-  }
-  return best;
+  return closest(word, candidates);
 }
 
 /** `; did you mean 'x'?` or an empty string. */

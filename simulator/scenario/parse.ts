@@ -23,7 +23,7 @@ import { interpretEvent, type PeMention } from './eventDecl';
 import { interpretExpect, type RegisterMention } from './expectBlock';
 import type { ScenarioLanguage } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
-import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
+import { checkPlacement, defineSymbol, layoutPass1, layoutPass2, type BlockLayout } from './layout';
 import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
 import { codeElsOf, type CodeEl, type ElInputs } from './codeEl';
 import { interpretPe, type PeHeaderInfo } from './peBlock';
@@ -31,6 +31,7 @@ import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } f
 import { defaultSystem, finishSystem, interpretSystem, type SystemExtras } from './systemBlock';
 import { checkScenario } from './check';
 import { resolveConstants } from './constants';
+import { attachSuggestions } from './suggest';
 import { hex } from '../util/hex';
 import type { Assembler } from '../isa/instr';
 import { defaultAssembler } from './assembler';
@@ -68,6 +69,21 @@ export function emptyModel(file: string, text: string): ScenarioModel {
 
 /** Parse a scenario in `options.language` (CORE_LANGUAGE for the core alone). */
 export function parseScenario(text: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
+  return parseWithInternals(text, options).model;
+}
+
+/** What a parse keeps besides the model, for an incremental re-parse of one line (document.ts, linePatch.ts). */
+export interface ParseInternals {
+  st: ParseState;
+  layouts: BlockLayout[];
+  els: Map<CodeBlock, CodeEl>;
+  /** The lexer's tokens and the top-level blocks (front ends reuse them instead of lexing again). */
+  tokens: Token[];
+  blocks: RawBlock[];
+}
+
+/** `parseScenario`, also answering the parser's internal state (undefined after an internal error). */
+export function parseWithInternals(text: string, options: ParseOptions & { language: ScenarioLanguage }): { model: ScenarioModel; internals?: ParseInternals } {
   const language = options.language;
   const src = typeof text === 'string' ? text : String(text);
   const model = emptyModel(options.file ?? '<input>', src);
@@ -75,11 +91,12 @@ export function parseScenario(text: string, options: ParseOptions & { language: 
   if (tooLarge !== undefined) {
     // Not read at all: every later phase is linear or better, but not on a file of any size (docs/limits.md).
     model.diagnostics = [{ range: { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } }, severity: 'error', message: tooLarge, rule: 'file-too-large' }];
-    return model;
+    return { model };
   }
   const rep = new Reporter();
+  let internals: ParseInternals | undefined;
   try {
-    run(model, src, rep, options, language);
+    internals = run(model, src, rep, options, language);
   } catch (e) {
     rep.error(
       { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -100,9 +117,10 @@ export function parseScenario(text: string, options: ParseOptions & { language: 
       });
     }
   }
+  attachSuggestions(model, language);
   // Sorted by position, at most MAX_DIAGNOSTICS of them plus one that counts the rest.
   model.diagnostics = capDiagnostics(model.diagnostics, rep.dropped);
-  return model;
+  return { model, internals };
 }
 
 /** Why a text is refused before parsing (MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES), or undefined. */
@@ -117,7 +135,14 @@ function sizeProblem(text: string): string | undefined {
   return undefined;
 }
 
-function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage): void {
+export function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioModel['diagnostics'] {
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.range.start.line - b.d.range.start.line || a.d.range.start.col - b.d.range.start.col || a.i - b.i)
+    .map((x) => x.d);
+}
+
+function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage): ParseInternals {
   const lexed = lex(text);
   rep.list.push(...lexed.diagnostics);
   const st: ParseState = {
@@ -183,11 +208,13 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
   const layouts = layoutPass1(st);
   resolveConstants(st, true);
   // Re-parses (the language server on every keystroke) reuse unchanged lines' assembly (asmCache.ts).
-  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false, codeEls(st));
+  const els = codeEls(st);
+  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false, els);
 
   for (const d of st.late) applyDeferred(st, d);
   checkPlacement(st);
   if (!options.skipChecks) checkScenario(st, { peHeaders, peMentions, regMentions });
+  return { st, layouts, els, tokens: lexed.tokens, blocks };
 }
 
 /** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */

@@ -3,7 +3,8 @@
  * small token cursor used to read one statement.
  */
 import { evaluateExpression, expressionSymbols } from '../isa/expr';
-import { editDistance, quote, Reporter, spanRange, tokRange } from './diagnostics';
+import { quote, Reporter, spanRange, tokRange } from './diagnostics';
+import { editDistance } from './suggest';
 import type { ScenarioLanguage } from './keywords';
 import type { Token } from './lexer';
 import type { AsmLine, CodeBlock, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
