@@ -122,7 +122,7 @@ describe('scenario limits: overlapping blocks (issue #10 item 2)', function () {
     assert.equal(last.rule, 'too-many-diagnostics');
     assert.equal(last.severity, 'error');
     // 99,998 overlaps and the "no 'pe' block" warning, 1,000 kept.
-    assert.match(last.message, /^98,999 more problems \(98,998 errors\) not shown: at most 1,000 are reported per file, starting here$/);
+    assert.match(last.message, /^98,999 more problems \(98,998 errors\) not shown \(the first at line \d+, column \d+\): at most 1,000 are reported per file$/);
   });
 });
 
@@ -240,7 +240,21 @@ describe('scenario limits: diagnostics per file (issue #10 item 6)', function ()
     assert.equal(m.diagnostics.length, MAX_DIAGNOSTICS + 1);
     const last = m.diagnostics[MAX_DIAGNOSTICS];
     assert.equal(last.rule, 'too-many-diagnostics');
-    assert.match(last.message, /^\d{3},\d{3} more problems \(\d{3},\d{3} errors\) not shown: at most 1,000 are reported per file, starting here$/);
+    assert.match(last.message, /^\d{3},\d{3} more problems \(\d{3},\d{3} errors\) not shown \(the first at line 1, column 1\): at most 1,000 are reported per file$/);
+  });
+
+  it('the count sits after the last kept diagnostic, not at a dropped one before them (was 0:0-0:19, before the first kept at 0:33)', () => {
+    const m = check(`code at 0x8000_0000 { start: nop ${','.repeat(1_000_000)} }`);
+    const kept = m.diagnostics.slice(0, MAX_DIAGNOSTICS);
+    const last = m.diagnostics[MAX_DIAGNOSTICS];
+    // The 1,000 kept are the first commas (0:33 to 0:1033); a diagnostic of the `code` line at 0:0 was reported after them and dropped.
+    assert.deepEqual(kept[0].range, { start: { line: 0, col: 33 }, end: { line: 0, col: 34 } });
+    assert.deepEqual(kept[MAX_DIAGNOSTICS - 1].range, { start: { line: 0, col: 1032 }, end: { line: 0, col: 1033 } });
+    assert.deepEqual(last.range, { start: { line: 0, col: 1033 }, end: { line: 0, col: 1033 } });
+    assert.match(last.message, /\(the first at line 1, column 1\)/);
+    // The whole list is in position order, the count last.
+    const starts = m.diagnostics.map((d) => d.range.start.line * 10_000_000 + d.range.start.col);
+    assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
   });
 
   it('a file whose only errors are past the cap still has an error (it is not run)', () => {
