@@ -200,6 +200,7 @@ export class Scheduler {
       }
     } finally {
       this.inRun = false;
+      m.bounds.endRun();
     }
     return m.stopInfo;
   }
