@@ -78,7 +78,12 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
   // The flat-memory oracle: every write in step order, whatever its attributes (with the caches only).
   const shadow = hier ? new ShadowMemory(host.memory.physical) : undefined;
   if (shadow !== undefined) {
-    offs.push(hooks.memory.write.subscribe((pe, pa, size, lo, hi) => shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, host.steps + 1, pa, size, lo, hi)));
+    offs.push(
+      hooks.memory.write.subscribe((pe, pa, size, lo, hi) => {
+        shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, host.steps + 1, pa, size, lo, hi);
+        if (pe !== undefined) trans.onWrite(pe.id, pa, size);
+      }),
+    );
   }
 
   const mmuOff = new MmuOffTracker();
@@ -88,7 +93,7 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
   // Writes to the descriptors walks have used (break-before-make), before they land.
   const descriptors = host.memory.watch.watcher((pe, pa, size, lo, hi) => trans.onDescriptorWrite(pe, pa, size, lo, hi));
   offs.push(() => descriptors.dispose());
-  const trans: TranslationRules = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, (pa) => descriptors.add(pa - (pa & 7), 8), otherCopies);
+  const trans: TranslationRules = new TranslationRules(sink, host.pes, shadow, (pa) => descriptors.add(pa - (pa & 7), 8), otherCopies);
   const sysr = new SysregRules(sink, host.pes.length);
 
   // The firmware's checkers see each walk step before the translation rules do.

@@ -53,8 +53,13 @@ function desc(lo: number, hi: number): string {
 export class TranslationRules {
   private readonly live = new Map<number, LiveDescriptor>();
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
-  /** Step of each PE's last DSB. */
-  private readonly lastDsb: number[] = [];
+  /**
+   * Per PE, the 8-byte granules it wrote since its last DSB (a walk reading one
+   * of them, when that PE wrote it last, is not guaranteed to observe the
+   * write). A set, not step stamps: two executions that wrote the same
+   * granules since the same DSBs are in the same state (exploration merges them).
+   */
+  private readonly undrained: Set<number>[] = [];
   /** Moves on every change to the state above: a checkpoint taken at the same version reuses the last capture. */
   private version = 0;
   private snapVersion = -1;
@@ -63,7 +68,6 @@ export class TranslationRules {
   constructor(
     private readonly sink: FindingSink,
     pes: readonly Pe[],
-    private readonly step: () => number,
     private readonly shadow: ShadowMemory | undefined,
     /** Ask the memory system to report writes to a descriptor (absent: break-before-make cannot be checked). */
     private readonly watch: ((pa: number) => void) | undefined,
@@ -72,7 +76,7 @@ export class TranslationRules {
   ) {
     for (let i = 0; i < pes.length; i++) {
       this.pendingTlbi.push(undefined);
-      this.lastDsb.push(-1);
+      this.undrained.push(new Set());
     }
   }
 
@@ -81,7 +85,8 @@ export class TranslationRules {
       this.lastSnap = {
         live: [...this.live].map(([k, v]) => [k, { ...v }] as const),
         pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
-        lastDsb: this.lastDsb.slice(),
+        // Sorted: equal sets capture (and hash) alike whatever the order of the writes.
+        undrained: this.undrained.map((u) => [...u].sort((a, b) => a - b)),
       };
       this.snapVersion = this.version;
     }
@@ -90,14 +95,14 @@ export class TranslationRules {
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
-    const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; lastDsb: number[] } | undefined;
+    const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; undrained: number[][] } | undefined;
     this.version++;
     this.live.clear();
     for (const [k, v] of snap?.live ?? []) this.live.set(k, { ...v });
     for (let i = 0; i < this.pendingTlbi.length; i++) {
       const p = snap?.pendingTlbi[i];
       this.pendingTlbi[i] = p ? { ...p } : undefined;
-      this.lastDsb[i] = snap?.lastDsb[i] ?? -1;
+      this.undrained[i] = new Set(snap?.undrained[i] ?? []);
     }
   }
 
@@ -129,8 +134,20 @@ export class TranslationRules {
   onBarrier(pe: Pe, kind: 'dmb' | 'dsb' | 'isb'): void {
     if (kind !== 'dsb') return;
     this.version++;
-    this.lastDsb[pe.id] = this.step();
+    this.undrained[pe.id].clear();
     this.pendingTlbi[pe.id] = undefined;
+  }
+
+  /** A PE wrote memory (every write, whatever its attributes): its granules wait for the PE's next DSB. */
+  onWrite(pe: number, pa: number, size: number): void {
+    const u = this.undrained[pe];
+    if (u === undefined) return;
+    for (let g = pa - (pa % 8); g < pa + size; g += 8) {
+      if (!u.has(g)) {
+        u.add(g);
+        this.version++;
+      }
+    }
   }
 
   /** A write to a descriptor a walk has used. */
@@ -227,7 +244,7 @@ export class TranslationRules {
       );
       return;
     }
-    if (w !== undefined && w.pe >= 0 && this.lastDsb[w.pe] < w.step) {
+    if (w !== undefined && w.pe >= 0 && this.undrained[w.pe]?.has(r.pa - (r.pa % 8)) === true) {
       s.report(
         'stale-descriptor',
         'warning',

@@ -114,8 +114,10 @@ export class Scheduler {
     m.events.collectDue(out);
     for (const s of m.sources) s.enabledActions(out);
     let anyPe = false;
+    const windows = m.events.hasWindows;
     for (const pe of m.pes) {
-      if (canStep(pe)) {
+      // A PE about to execute an open window's `before` label waits for its event (events.ts).
+      if (canStep(pe) && !(windows && m.events.blocks(pe.id))) {
         out.push(this.peActions[pe.id]);
         anyPe = true;
       }
