@@ -67,6 +67,20 @@ const POINT_NAMES: Record<string, string> = { l1: 'the L1 data cache', l2: 'the 
 const attached = new WeakMap<object, CheckerSet>();
 
 /** Attach the checkers to a machine (idempotent: a second call returns the same set). */
+/** Structural hashes of checker captures, by capture: a capture reused while its checker did not change is hashed once. */
+const partHashes = new WeakMap<object, number>();
+
+function partHash(part: unknown): number {
+  const key = typeof part === 'object' && part !== null ? part : undefined;
+  const known = key === undefined ? undefined : partHashes.get(key);
+  if (known !== undefined) return known;
+  const h = new StateHasher();
+  hashValue(h, part);
+  const v = h.value();
+  if (key !== undefined) partHashes.set(key, v);
+  return v;
+}
+
 export function attachCheckers(host: CheckerHost): CheckerSet {
   const existing = attached.get(host);
   if (existing) return existing;
@@ -153,9 +167,9 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
     }),
     // Fingerprint: the shadow memory's own (incremental, it is large), the other checkers' state structurally (it is small).
     stateHash: (): number => {
-      const h = new StateHasher();
-      hashValue(h, { trans: trans.snapshot(), sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot(), isolation: isolation?.snapshot(), livelock: livelock?.snapshot() });
-      return new Lanes().reset(0x0c4e_c000).word(h.value()).digest(shadow?.stateHash() ?? 0).value();
+      const h = new Lanes().reset(0x0c4e_c000);
+      for (const part of [trans.snapshot(), sysr.snapshot(), mmuOff.snapshot(), isolation?.snapshot(), livelock?.snapshot()]) h.word(partHash(part));
+      return h.digest(shadow?.stateHash() ?? 0).value();
     },
     restore: (s) => {
       // `undefined`: a checkpoint from before the checkers were attached — their state at attach time.

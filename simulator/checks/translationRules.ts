@@ -104,6 +104,11 @@ export class TranslationRules {
       this.pendingTlbi[i] = p ? { ...p } : undefined;
       this.undrained[i] = new Set(snap?.undrained[i] ?? []);
     }
+    // The restored capture is the current state's: a checkpoint or fingerprint right after reuses it.
+    if (snap !== undefined) {
+      this.lastSnap = snap;
+      this.snapVersion = this.version;
+    }
   }
 
   get canCheckBbm(): boolean {

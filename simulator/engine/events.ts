@@ -337,8 +337,24 @@ export class ScenarioEvents {
     this.nextTimedStep = this.computeNextTimedStep();
   }
 
-  /** Fold the events' state into a state hash (engine/machineState.ts). */
-  hashInto(h: StateHasher): void {
-    for (const e of this.events) h.num(e.fired).word((e.done ? 1 : 0) | (e.armedOff ? 2 : 0) | (e.opened ? 4 : 0)).num(e.nextStep === Infinity ? -1 : e.nextStep).num(e.lastInstret);
+  /**
+   * Fold the events' state into a state hash (engine/machineState.ts). For an
+   * exploration (`canonical`), what decides their future only: whether each
+   * fired, opened or waits for its condition to be false again, its next step,
+   * and — for a reach trigger — whether it fired on the PE's current arrival
+   * (not the counts themselves).
+   */
+  hashInto(h: StateHasher, canonical = false): void {
+    for (const e of this.events) {
+      const flags = (e.done ? 1 : 0) | (e.armedOff ? 2 : 0) | (e.opened ? 4 : 0);
+      const next = e.nextStep === Infinity ? -1 : e.nextStep;
+      if (!canonical) h.num(e.fired).word(flags).num(next).num(e.lastInstret);
+      else h.word(flags | (e.reachPe >= 0 && this.m.pes[e.reachPe].instret === e.lastInstret ? 8 : 0)).num(next);
+    }
+  }
+
+  /** Something still depends on the step count: an event due at a step, or a window that opens or closes at one. */
+  stepDependent(): boolean {
+    return this.nextTimedStep !== Infinity;
   }
 }

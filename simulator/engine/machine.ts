@@ -40,7 +40,7 @@ import type { CacheHooks } from '../cache/hooks';
 import { attachPlatform, buildMemorySystem, buildMmu, buildPes, type FetchRecord } from './components';
 import { ScenarioEvents } from './events';
 import { History } from './history';
-import { hashMachine, type MachineSnapshot } from './machineState';
+import { hashMachine, type ExplorationHash, type MachineSnapshot } from './machineState';
 import { installPauseConditions, type PauseConditions } from './pause';
 import { stepPe } from './peCore';
 import { RoundRobinPolicy, type Policy } from './policy';
@@ -302,6 +302,16 @@ export class Machine {
     return this.instrs.get(pc)?.line ?? this.model.program.lineOf.get(pc);
   }
 
+  /** Forget what PE `pe` fetched last: `fetchedAt` then tells whether its next step fetched an instruction (explorers classify steps). */
+  clearFetch(pe: number): void {
+    this.fetched.pc[pe] = NaN;
+  }
+
+  /** The instruction PE `pe` fetched at `pc`, when its last fetch was there. */
+  fetchedAt(pe: number, pc: number): Instr | undefined {
+    return this.fetched.pc[pe] === pc ? this.fetched.instr[pe] : undefined;
+  }
+
   /** Instruction at a physical address (views, disassembly). */
   instrAt(pa: number): Instr | undefined {
     return this.instrs.get(pa);
@@ -352,7 +362,21 @@ export class Machine {
    */
   apply(action: Action): void {
     this.history.logChoice(action);
-    this.scheduler.applyAction(action);
+    this.scheduler.take(action);
+  }
+
+  /**
+   * Apply an action an explorer chose (simulator/explore), without logging it
+   * for time travel: an explorer moves between states with `fork`/`restore`
+   * itself. A checker's stop request ends the run (`stopInfo`).
+   */
+  take(action: Action): void {
+    this.scheduler.take(action);
+  }
+
+  /** An explorer found nothing enabled: end the run as `run` would (halted, or waiting with nothing pending). */
+  finish(): void {
+    this.scheduler.finish();
   }
 
   /**
@@ -400,8 +424,8 @@ export class Machine {
    * integer; equal fingerprints mean the same future. Incremental: it rehashes
    * only what changed since the last call.
    */
-  stateHash(): number {
-    return hashMachine(this);
+  stateHash(exploration?: ExplorationHash): number {
+    return hashMachine(this, exploration);
   }
 
   /** The furthest step reached along the current history (behind it, stepping replays; history.ts). */

@@ -152,7 +152,8 @@ function compare(op: '==' | '!=', actual: bigint, expected: bigint): boolean {
   return op === '==' ? actual === expected : actual !== expected;
 }
 
-function faultText(f: FaultRecord): string {
+/** A fault as reports name it: kind, stage, level, EL and PE, and its source line. */
+export function faultText(f: FaultRecord): string {
   const parts = [f.kind ?? f.type, f.stage !== undefined ? `stage ${f.stage}` : '', f.level !== undefined ? `level ${f.level}` : '', `at EL${f.el}`, `on PE ${f.pe}`];
   return parts.filter((p) => p).join(' ') + (f.line !== undefined ? ` (line ${f.line + 1})` : '');
 }
@@ -256,7 +257,8 @@ function evaluateAtom(machine: Machine, e: ExpectAtom): { held: boolean; detail:
   }
 }
 
-function readForExpectation(machine: Machine, pa: number, size: number, view: 'main' | { pe: number }): bigint {
+/** The value an expectation compares: `size` bytes at `pa` in main memory, or as PE N sees them through its caches. */
+export function readForExpectation(machine: Machine, pa: number, size: number, view: 'main' | { pe: number }): bigint {
   const mem = machine.memory as InspectableMemory;
   const v = mem.inspect?.(pa, size, view);
   if (v !== undefined) return v & mask(size);

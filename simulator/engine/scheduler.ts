@@ -183,6 +183,21 @@ export class Scheduler {
     return m.stopInfo;
   }
 
+  /**
+   * Apply an action an explorer chose (simulator/explore): neither the policy
+   * nor the history is involved. A checker's stop request made during it ends
+   * the run, as it would at the start of the next step of a run.
+   */
+  take(action: Action): void {
+    this.applyAction(action);
+    if (this.stopRequest !== undefined) this.m.stopInfo = { kind: 'checker', reason: this.stopRequest };
+  }
+
+  /** Nothing is enabled: the run is over, with every PE halted or waiting (what `run` reports). */
+  finish(): void {
+    if (this.m.stopInfo === undefined) this.finishIdle();
+  }
+
   /** Apply an action (chosen by the policy, or by a caller through `Machine.apply`). */
   applyAction(action: Action): void {
     switch (action.kind) {

@@ -83,8 +83,8 @@ export class MmuDomain {
       if (st === undefined) continue;
       if (t === undefined) st.tlb.clear();
       else st.tlb.restore(t);
+      // The micro-TLB caches the TLB just replaced; the derived configuration is keyed by the registers' generation (still right).
       st.micro.flush();
-      st.derivedGen = -1;
     }
   }
 }

@@ -29,6 +29,14 @@ import { stepPe } from './step';
 
 export type PeRunState = 'running' | 'wfi' | 'wfe' | 'halted';
 
+/**
+ * Generations of system-register contents, machine-wide: every change takes a
+ * new number, never used before, so a generation identifies one content —
+ * a checkpoint restores its generation with its registers, and what was
+ * derived for that generation (MMU regime, routing) stays valid.
+ */
+let generations = 0;
+
 /** Services the machine provides to a PE. */
 export interface PeEnvironment {
   mmu: Mmu;
@@ -114,6 +122,7 @@ export class Pe {
 
   /** System registers by canonical upper-case name (a VersionedMap: checkpoints copy and hash them only after a change). */
   readonly sysregs = new VersionedMap<string, bigint>();
+  /** The generation of the registers' contents (`configChanged`): caches of derived configuration are keyed by it. */
   sysregGen = 0;
 
   state: PeRunState = 'running';
@@ -275,7 +284,12 @@ export class Pe {
   }
   writeSysreg(name: string, value: bigint): void {
     this.sysregs.set(name, BigInt.asUintN(64, value));
-    this.sysregGen++;
+    this.configChanged();
+  }
+
+  /** System registers changed (written other than through `writeSysreg`): a new generation, so derived configuration is recomputed. */
+  configChanged(): void {
+    this.sysregGen = ++generations;
   }
 
   // ---- memory (hot path) --------------------------------------------------
