@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.e2e/**', 'test/e2e/workspace/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.e2e/**', 'test/e2e/workspace/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -12,14 +12,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      // SyncException (an exception the PE takes) and AsmError (an assembler diagnostic) are thrown
-      // millions of times on hot paths: they are plain classes so that no stack trace is captured.
+      // SyncException (an exception the PE takes), AsmError (an assembler diagnostic) and ExprError (an
+      // expression error inside the evaluator) are thrown millions of times on hot paths: they are plain
+      // classes so that no stack trace is captured.
       '@typescript-eslint/only-throw-error': [
         'error',
         {
           allow: [
             { from: 'file', name: 'SyncException', path: 'simulator/pe/exception.ts' },
             { from: 'file', name: 'AsmError', path: 'simulator/isa/operands.ts' },
+            { from: 'file', name: 'ExprError', path: 'simulator/isa/expr.ts' },
           ],
           allowRethrowing: true,
         },

@@ -18,7 +18,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadavg } from 'node:os';
-import { DebugController, exceptionFilters } from '../debug-adapter/controller';
+import { DebugController } from '../debug-adapter/controller';
+import { exceptionFilters } from '../debug-adapter/filters';
 import { parseScenario } from '../simulator';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
@@ -32,7 +33,16 @@ const LINES_PER_PE = 16384;
 const LOOP_ITERATIONS = 45_000;
 const CHECKPOINT_INTERVAL = 10_000;
 
-/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12. */
+/** A read-modify-write of one line, x0 times (5 instructions per iteration). */
+const LOOP = `loop:
+    ldr   x3, [x10]
+    add   x3, x3, #1
+    str   x3, [x10]
+    subs  x0, x0, #1
+    b.ne  loop
+    hlt   #0`;
+
+/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12: each PE writes 1 MB line by line, then loops. */
 export function bigCacheScenario(): string {
   const pe = (i: number): string => `pe ${i} {
   el 1
@@ -73,42 +83,28 @@ fill:
     str   x5, [x11], #64
     subs  x5, x5, #1
     b.ne  fill
-loop:
-    ldr   x3, [x10]
-    add   x3, x3, #1
-    str   x3, [x10]
-    subs  x0, x0, #1
-    b.ne  loop
-    hlt   #0
+${LOOP}
 }
 `;
 }
 
-/** A 1-PE loop of 7 instructions per iteration (the debug-adapter bench's, cache model on): time travel and debugger figures. */
+/** The loop alone on 1 PE (cache model on, MMU off): time travel and debugger figures. */
 function loopScenario(iterations: number): string {
   return `scenario "bench: time travel loop"
 system {
   pes 1
   memory ram at 0x8000_0000 size 0x100_0000
   cache_model on
-  max_steps ${iterations * 7 + 1000}
+  max_steps ${iterations * 5 + 1000}
 }
 pe 0 {
   el 1
-  entry start
+  entry loop
   x0 = ${iterations}
   x10 = 0x8000_8000
 }
 code at 0x8000_0000 {
-start:
-    add   x1, x1, #1
-    eor   x2, x2, x1
-    ldr   x3, [x10]
-    add   x3, x3, x2
-    str   x3, [x10]
-    subs  x0, x0, #1
-    b.ne  start
-    hlt   #0
+${LOOP}
 }
 `;
 }
@@ -167,6 +163,8 @@ export interface CheckpointFigures {
   rssMb: number;
   snapshotMs: number;
   restoreMs: number;
+  /** Explore-style: restore a state, take one step, fingerprint, fork; microseconds of CPU each. */
+  exploreStepUs: number;
   reverse: { steps: number; seconds: number }[];
   debuggerContinueSeconds: number;
   runSeconds: number;
@@ -179,7 +177,10 @@ function cachedLines(m: Machine): number {
   return mem.summaries?.().reduce((n, s) => n + s.lines.length, 0) ?? 0;
 }
 
-function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigures, 'plainSeconds' | 'checkpointSeconds' | 'checkpoints' | 'steps' | 'cachedLines' | 'bytesPerCheckpoint' | 'rssMb' | 'snapshotMs' | 'restoreMs'> {
+function checkpointRows(
+  md: ScenarioModel,
+  repeats: number,
+): Pick<CheckpointFigures, 'plainSeconds' | 'checkpointSeconds' | 'checkpoints' | 'steps' | 'cachedLines' | 'bytesPerCheckpoint' | 'rssMb' | 'snapshotMs' | 'restoreMs' | 'exploreStepUs'> {
   const opts: MachineOptions = {};
   // Warm-up: both paths optimised before timing.
   Machine.create(md, { ...opts, maxSteps: 200_000 }).run();
@@ -220,7 +221,19 @@ function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigu
     m.run(CHECKPOINT_INTERVAL);
     restores.push(cpu(() => m.restore(s!)) * 1000);
   }
+  // Explore-style: from a state, restore it, step one PE, fingerprint, fork the result; go on from there.
+  const moves = 5000;
+  let cur = m.fork();
+  const explore = cpu(() => {
+    for (let i = 0; i < moves; i++) {
+      m.restore(cur);
+      m.apply({ kind: 'pe-step', pe: i & 1 });
+      m.stateHash();
+      cur = m.fork();
+    }
+  });
   return {
+    exploreStepUs: (explore / moves) * 1e6,
     plainSeconds: plain,
     checkpointSeconds: withCp,
     checkpoints: n,
@@ -234,12 +247,12 @@ function checkpointRows(md: ScenarioModel, repeats: number): Pick<CheckpointFigu
 }
 
 /** Reverse continue with no breakpoint from step `n` back to step 0 (the whole history), debugger defaults. */
-function reverseContinue(steps: number): number {
-  const c = controller(model(loopScenario(Math.ceil(steps / 7) + 10), 'reverse'));
+async function reverseContinue(steps: number): Promise<number> {
+  const c = controller(model(loopScenario(Math.ceil(steps / 5) + 10), 'reverse'));
   const m = c.machine;
   m.run(steps);
   c.frontier = m.steps;
-  const s = cpu(() => c.reverseContinue());
+  const s = await cpuAsync(() => c.reverseContinue());
   if (m.steps !== 0) throw new Error(`reverse continue stopped at step ${m.steps}, not 0`);
   return s;
 }
@@ -247,7 +260,7 @@ function reverseContinue(steps: number): number {
 /** A controller as VS Code starts one: the exception filters that are on by default. */
 function controller(md: ScenarioModel): DebugController {
   const c = new DebugController(md, {});
-  for (const f of exceptionFilters()) if (f.default === true) c.filters.add(f.filter);
+  for (const f of exceptionFilters()) if (f.default === true) c.stops.filters.add(f.filter);
   return c;
 }
 
@@ -270,9 +283,10 @@ async function debuggerContinue(iterations: number): Promise<{ debugger: number;
 
 export async function benchCheckpoints(): Promise<CheckpointFigures> {
   const loadBefore = loadavg()[0];
-  const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 5);
-  const reverse = [1e6, 1e7].map((steps) => ({ steps, seconds: reverseContinue(steps) }));
-  const cont = await debuggerContinue(400_000);
+  const rows = checkpointRows(model(bigCacheScenario(), 'big-cache'), 7);
+  const reverse: { steps: number; seconds: number }[] = [];
+  for (const steps of [1e6, 1e7]) reverse.push({ steps, seconds: await reverseContinue(steps) });
+  const cont = await debuggerContinue(560_000);
   return { ...rows, reverse, debuggerContinueSeconds: cont.debugger, runSeconds: cont.run, loadBefore, loadAfter: loadavg()[0] };
 }
 
@@ -281,14 +295,17 @@ export async function benchCheckpoints(): Promise<CheckpointFigures> {
  * with this file; `load` is the 1-minute load average then (2 cores).
  */
 export const BASELINE = {
-  load: NaN,
-  plainSeconds: NaN,
-  checkpointSeconds: NaN,
-  bytesPerCheckpoint: NaN,
-  snapshotMs: NaN,
-  restoreMs: NaN,
-  reverse: [] as { steps: number; seconds: number }[],
-  debuggerContinueRatio: NaN,
+  load: 13.6,
+  plainSeconds: 0.163,
+  checkpointSeconds: 3.682,
+  bytesPerCheckpoint: 21.25 * 2 ** 20,
+  snapshotMs: 52.3,
+  restoreMs: 16.5,
+  reverse: [
+    { steps: 1e6, seconds: 0.48 },
+    { steps: 1e7, seconds: 3.31 },
+  ],
+  debuggerContinueRatio: 1.8,
 };
 
 export function formatCheckpoints(f: CheckpointFigures): string {
@@ -305,6 +322,7 @@ export function formatCheckpoints(f: CheckpointFigures): string {
     `  one snapshot                               ${f.snapshotMs.toFixed(2)} ms CPU (target < 5 ms: ${f.snapshotMs < 5 ? 'met' : 'MISSED'})${was(`${b.snapshotMs.toFixed(1)} ms`)}`,
     `  one restore                                ${f.restoreMs.toFixed(2)} ms CPU (target < 5 ms: ${f.restoreMs < 5 ? 'met' : 'MISSED'})${was(`${b.restoreMs.toFixed(1)} ms`)}`,
   ];
+  lines.push(`  explore-style: restore, one step, fingerprint, fork ${f.exploreStepUs.toFixed(1)} µs CPU each (${Math.round(1e6 / f.exploreStepUs).toLocaleString('en')}/s)`);
   for (const r of f.reverse) {
     const before = b.reverse.find((x) => x.steps === r.steps);
     const target = r.steps >= 1e7 ? `  (target < 3 s: ${r.seconds < 3 ? 'met' : 'MISSED'})` : '';

@@ -9,8 +9,9 @@
  *
  * Sections to extend:
  *   - WORKLOADS: add cache/translation workloads (cache_model on, stage 1/2
- *     tables) next to the flat ones — the targets are ≥20M instr/s flat and
- *     ≥5M instr/s with caches and translation.
+ *     tables) next to the flat ones — the targets are ≥60M instr/s flat (1 PE)
+ *     and ≥20M instr/s with caches and stage 1+2 on a 1 MB working set
+ *     (bench/core.ts, with the decode and assemble throughput).
  *   - TIME_TRAVEL: debug-adapter figures (step, step back, reverse continue).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import { benchLsp, benchLspStdio, formatLspBench } from './lsp';
 import { benchDap, formatDapBench } from './dap';
 import { benchCheckpoints, formatCheckpoints } from './checkpoints';
 import { runTranslationBench } from './translation';
+import { formatCoreBench, runCoreBench } from './core';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
 const LOOP_BODY = `
@@ -194,6 +196,8 @@ async function main(): Promise<void> {
   console.log('\nTranslation:');
   for (const r of translation)
     console.log(`  ${r.name.padEnd(width)}  ${fmtRate(r.rate).padStart(16)}  (${r.steps.toLocaleString('en')} steps in ${r.seconds.toFixed(3)} s CPU, ${r.walkReadsPerKiloInstr.toFixed(1)} descriptor reads / 1k instr)`);
+  console.log('\nCore and instruction table:');
+  for (const line of formatCoreBench(runCoreBench(), results[0].rate, typeof q === 'string' ? undefined : q.rate).split('\n')) console.log(`  ${line}`);
   console.log('\nTime travel (1 PE loop, wall clock):');
   for (const t of travel) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
   console.log(`\nCheckpoints and time travel (CPU time):\n  ${formatCheckpoints(await benchCheckpoints()).split('\n').join('\n  ')}`);

@@ -71,17 +71,25 @@ loop:
 const PAGES = 1024;
 const STRIDE_INSTRS = PAGES * 6 + 5;
 
-function strideScenario(sweeps: number, tlbi = true): string {
-  return `scenario "bench: page stride with stage 1 + stage 2 and TLB misses"
+/**
+ * A one-PE scenario at EL1 with caches, stage 1 (4 KB pages; the code identity-mapped at
+ * 0x8000_0000, `dataSize` bytes of data at VA 0x4000_0000 → PA 0x8100_0000) and stage 2 on,
+ * running `code` (which starts at `start:`) with the registers `regs` set.
+ */
+export function stage12Scenario(name: string, maxSteps: number, dataSize: string, regs: Record<string, string | number>, code: string): string {
+  const init = Object.entries(regs)
+    .map(([r, v]) => `  ${r} = ${v}\n`)
+    .join('');
+  return `scenario "bench: ${name}"
 system {
   pes 1
   memory ram at 0x8000_0000 size 0x200_0000
   cache_model on
-  max_steps ${sweeps * STRIDE_INSTRS + 1000}
+  max_steps ${maxSteps}
 }
 pagetable s1 stage 1 at 0x8080_0000 t0sz 25 pool 0x8081_0000 size 0x10_0000 {
   map 0x8000_0000 size 0x20_0000 to 0x8000_0000 normal_wb ish rw x pages
-  map 0x4000_0000 size 0x40_0000 to 0x8100_0000 normal_wb ish rw xn pages
+  map 0x4000_0000 size ${dataSize} to 0x8100_0000 normal_wb ish rw xn pages
 }
 pagetable s2 stage 2 at 0x80a0_0000 t0sz 32 sl0 1 pool 0x80a1_0000 size 0x1_0000 {
   map 0x8000_0000 size 0x200_0000 to 0x8000_0000 normal_wb ish rw x
@@ -96,12 +104,20 @@ pe 0 {
   tcr_el1 = ${TCR_EL1}
   ttbr0_el1 = 0x8080_0000
   sctlr_el1 = ${SCTLR_EL1}
-  x0 = ${sweeps}
-  x11 = 0x4000_0000
-}
+${init}}
 code at 0x8000_0000 {
 start:
-outer:
+${code}}
+`;
+}
+
+function strideScenario(sweeps: number, tlbi = true): string {
+  return stage12Scenario(
+    'page stride with stage 1 + stage 2 and TLB misses',
+    sweeps * STRIDE_INSTRS + 1000,
+    '0x40_0000',
+    { x0: sweeps, x11: '0x4000_0000' },
+    `outer:
     mov   x5, #${PAGES}
     mov   x6, x11
 inner:
@@ -114,8 +130,8 @@ inner:
 ${tlbi ? '    tlbi  vmalle1\n    dsb   ish\n    isb\n' : ''}    subs  x0, x0, #1
     b.ne  outer
     hlt   #0
-}
-`;
+`,
+  );
 }
 
 function measure(name: string, text: string, repeats = 3): TranslationBenchResult {

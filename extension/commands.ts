@@ -19,9 +19,19 @@ import {
 
 const DECODE_SCHEME = 'armscope-decode';
 
+/**
+ * The scenario a command acts on: the active editor's, else the one visible
+ * beside a non-text editor (a walkthrough button leaves the walkthrough active).
+ */
+export function targetScenario(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active?.document.languageId === 'armscope') return active;
+  return vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'armscope');
+}
+
 function activeScenario(): vscode.TextEditor | undefined {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'armscope') {
+  const editor = targetScenario();
+  if (!editor) {
     void vscode.window.showWarningMessage('Armscope: open a .armscope scenario first.');
     return undefined;
   }

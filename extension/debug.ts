@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ArmscopeDebugSession } from '../debug-adapter/session';
+import { targetScenario } from './commands';
 import { registerDebugViews } from './views/register';
 
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
@@ -16,8 +17,8 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     // F5 without a launch.json: debug the active scenario.
     if (!config.type && !config.request && !config.name) {
-      const editor = vscode.window.activeTextEditor;
-      if (editor?.document.languageId === 'armscope') {
+      const editor = targetScenario();
+      if (editor) {
         config.type = 'armscope';
         config.name = 'Debug scenario';
         config.request = 'launch';
@@ -25,12 +26,17 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
       }
     }
     if (!config.program) {
-      const editor = vscode.window.activeTextEditor;
-      if (editor?.document.languageId === 'armscope') config.program = editor.document.uri.fsPath;
+      const editor = targetScenario();
+      if (editor) config.program = editor.document.uri.fsPath;
       else {
         void vscode.window.showErrorMessage('Armscope: open a .armscope scenario (or set "program" in launch.json) to debug it.');
         return undefined;
       }
+    }
+    const untitled = vscode.workspace.textDocuments.find((d) => d.isUntitled && d.uri.fsPath === config.program);
+    if (untitled) {
+      void vscode.window.showErrorMessage('Armscope: save the scenario to a file to debug it.');
+      return undefined;
     }
     const settings = vscode.workspace.getConfiguration('armscope', folder?.uri);
     if (config.cacheModel === undefined) config.cacheModel = settings.get<string>('cacheModel', 'scenario');
@@ -41,7 +47,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
 class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
     // ArmscopeDebugSession implements vscode.DebugAdapter (onDidSendMessage/handleMessage).
-    return new vscode.DebugAdapterInlineImplementation(new ArmscopeDebugSession() as unknown as vscode.DebugAdapter);
+    return new vscode.DebugAdapterInlineImplementation(new ArmscopeDebugSession());
   }
 }
 
@@ -50,7 +56,7 @@ export function registerDebug(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugConfigurationProvider('armscope', new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory('armscope', new InlineAdapterFactory()),
     vscode.commands.registerCommand('armscope.debug', async (uri?: vscode.Uri) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      const target = uri instanceof vscode.Uri ? uri : targetScenario()?.document.uri;
       if (!target) return;
       await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(target), {
         type: 'armscope',

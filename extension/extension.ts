@@ -1,11 +1,13 @@
 /**
  * Armscope VS Code extension entry: language client, commands and the task
- * provider. Debugging glue lives in its own modules and is registered here too.
+ * provider. Debugging glue and getting started (walkthrough commands, New
+ * Scenario) live in their own modules and are registered here too.
  */
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { registerDebug } from './debug';
+import { registerGettingStarted } from './gettingStarted';
 import { createLanguageClient } from './languageClient';
 import { registerTasks } from './tasks';
 
@@ -16,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerCommands(context, client);
   registerTasks(context);
   registerDebug(context);
+  registerGettingStarted(context);
   await client.start();
 }
 

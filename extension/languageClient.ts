@@ -1,10 +1,17 @@
 /**
  * Starts the Armscope language server (dist/language-server.js, stdio) and the
  * language client that talks to it.
+ *
+ * Settings reach the server through `workspace/configuration`, read with
+ * VS Code's own configuration API: in Restricted Mode that API ignores the
+ * workspace's values of the settings package.json lists under
+ * `restrictedConfigurations` (armscope.maxSteps, liveRun, cacheModel), so an
+ * untrusted workspace cannot raise them. When the user grants trust the
+ * server is told to read them again.
  */
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import * as vscode from 'vscode';
+import { DidChangeConfigurationNotification, LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'language-server.js'));
@@ -16,5 +23,11 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     documentSelector: [{ language: 'armscope' }],
     synchronize: { configurationSection: 'armscope' },
   };
-  return new LanguageClient('armscope', 'Armscope Language Server', serverOptions, clientOptions);
+  const client = new LanguageClient('armscope', 'Armscope Language Server', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client.isRunning()) client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch(() => undefined);
+    }),
+  );
+  return client;
 }

@@ -18,10 +18,10 @@ export type { ScenarioModel, Diagnostic } from './scenario/model';
 /** Parse a scenario with the full language unless `options.language` says otherwise (`parseScenario(text, file)` works too). */
 export function parseScenario(text: string, fileOrOptions: string | ParseOptions = {}, more: ParseOptions = {}): ScenarioModel {
   const options: ParseOptions = typeof fileOrOptions === 'string' ? { ...more, file: fileOrOptions } : fileOrOptions;
-  return parseWith(text, { language: FULL_LANGUAGE, ...options });
+  return parseWith(text, { ...options, language: options.language ?? FULL_LANGUAGE });
 }
 
 /** Read and parse a scenario file with the full language unless `options.language` says otherwise. */
 export function loadScenario(path: string, options: ParseOptions = {}): ScenarioModel {
-  return loadWith(path, { language: FULL_LANGUAGE, ...options });
+  return loadWith(path, { ...options, language: options.language ?? FULL_LANGUAGE });
 }

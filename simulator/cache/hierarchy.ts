@@ -375,6 +375,10 @@ export class CacheHierarchy implements MemorySystem {
     return this.icache.fetch(pe, pa, attrs);
   }
 
+  get instructionGeneration(): number {
+    return this.icache.generation;
+  }
+
   /** The word the instruction side sees at `pa` for `pe`: the data at the PoU (Arm ARM D7.4.6). */
   readWordAtPoU(pe: Pe, pa: number, attrs: MemAttrs): number {
     const line = pa - (pa & 63);

@@ -50,6 +50,8 @@ export class InstructionSide {
   /** Bounds of the lines holding program code. */
   readonly codeLo: number;
   readonly codeHi: number;
+  /** Bumped whenever a held line may be dropped or replaced (IC maintenance, restore): decoded blocks of older generations are stale. */
+  generation = 0;
 
   constructor(
     private readonly source: WordSource,
@@ -136,6 +138,7 @@ export class InstructionSide {
 
   /** IC IALLU (this PE), IC IALLUIS (the Inner Shareable domain), IC IVAU (the line, in every PE: broadcast). */
   maintain(pe: Pe, op: string, pa: number | undefined): void {
+    this.generation++;
     switch (op) {
       case 'iallu':
         this.clear(pe.id);
@@ -199,6 +202,7 @@ export class InstructionSide {
   restore(s: unknown): void {
     const snap = s as InstructionSideSnapshot;
     if (snap === this.lastSnap && this.snapVersion === this.version) return;
+    this.generation++;
     snap.lines.forEach((m, i) => {
       this.lines[i] = new Map(m);
       this.forget(i);

@@ -7,7 +7,7 @@ import type { MemAttrs } from '../memory/attributes';
 import { hex } from '../util/hex';
 import { LINE_SIZE } from './config';
 import type { CacheHierarchy } from './hierarchy';
-import { CacheLine, isDirty, LineState, STATE_NAMES, type StateName } from './line';
+import { Cache, CacheLine, isDirty, LineState, STATE_NAMES, type StateName } from './line';
 
 /** One copy of a line as views show it. */
 export interface LineCopyView {
@@ -48,17 +48,18 @@ export function linesOf(h: CacheHierarchy, pa: number): LineCopyView[] {
   return out;
 }
 
+/** What names and shapes a cache in every view: its name, level, geometry and the PEs it serves. */
+export function cacheIdentity(c: Cache): Pick<CacheSummary, 'name' | 'level' | 'sets' | 'ways' | 'pes'> {
+  return { name: c.name, level: c.level, sets: c.sets, ways: c.ways, pes: c.pes.slice() };
+}
+
 /** Per-cache contents for reports and the debugger's caches scope. */
 export function summaries(h: CacheHierarchy): CacheSummary[] {
   return h.caches.map((c) => {
     const lines = c.lines.filter((l) => l.state !== LineState.I).map(lineView);
     lines.sort((a, b) => a.pa - b.pa || a.attrs.localeCompare(b.attrs));
     return {
-      name: c.name,
-      level: c.level,
-      sets: c.sets,
-      ways: c.ways,
-      pes: c.pes.slice(),
+      ...cacheIdentity(c),
       valid: lines.length,
       dirty: lines.filter((l) => l.dirty).length,
       lines,
@@ -128,7 +129,8 @@ export function lineWords(d: Uint8Array): string {
   return words.join(' ');
 }
 
-function lineView(l: CacheLine): LineCopyView {
+/** One copy as views show it (set/way, state name, attributes label, a copy of its data). */
+export function lineView(l: CacheLine): LineCopyView {
   const { set, way } = l.cache.positionOf(l);
   return {
     cache: l.cache.name,

@@ -18,7 +18,6 @@ import { CacheHierarchy, createCacheHierarchy } from '../cache';
 import { cacheIdRegisters } from '../cache/idRegisters';
 import { Platform } from '../devices/platform';
 import { handleException } from '../firmware';
-import type { Instr } from '../isa/instr';
 import { FlatMemorySystem } from '../memory/flat';
 import type { MemorySystem } from '../memory/system';
 import { MmuDomain } from '../mmu/domain';
@@ -47,19 +46,13 @@ export function buildMmu(ctx: ComponentContext, custom?: (ctx: ComponentContext)
   return custom !== undefined ? custom(ctx) : new VmsaMmu(new MmuDomain());
 }
 
-/** Per PE: PC (VA) and instruction of its latest fetch (lines of faults and trace events with the MMU on). */
-export interface FetchRecord {
-  pc: number[];
-  instr: (Instr | undefined)[];
-}
-
 /**
  * 4. The PEs: one environment each (the machine's services), reset from the
  * `pe` blocks' EL and Security state, then their registers; the system model
  * serves every PE. Cache discovery (set/way loops) sees the configured
  * hierarchy: CLIDR_EL1 at reset, CCSIDR_EL1 by CSSELR_EL1 (Arm ARM D24.2).
  */
-export function buildPes(m: Machine, hooks: PeHooks, instrs: InstrIndex, fetched: FetchRecord): SystemModel {
+export function buildPes(m: Machine, hooks: PeHooks, instrs: InstrIndex): SystemModel {
   const model = m.model;
   const sys = model.system;
   const sysOps = createSystemOps() as SystemModel;
@@ -76,27 +69,15 @@ export function buildPes(m: Machine, hooks: PeHooks, instrs: InstrIndex, fetched
       },
     });
   }
-  const { pc: lastPc, instr: lastInstr } = fetched;
   for (let id = 0; id < sys.pes; id++) {
     const env: PeEnvironment = {
       mmu: m.mmu,
       memory,
       sys: sysOps,
       // The instruction side of the memory system when it models one (I-cache: may be stale), else the program.
-      // Remember what each PE fetched at which PC: source lines of VAs (MMU on) without translating again.
-      fetchInstr: memory.fetchInstr
-        ? (pa, pe) => {
-            const i = memory.fetchInstr!(pe, pa, pe.tAttrs);
-            lastPc[pe.id] = pe.pc;
-            lastInstr[pe.id] = i;
-            return i;
-          }
-        : (pa, pe) => {
-            const i = instrs.get(pa);
-            lastPc[pe.id] = pe.pc;
-            lastInstr[pe.id] = i;
-            return i;
-          },
+      // (Each PE remembers what it fetched at which PC, `Pe.fetchPc`: source lines of VAs without translating again.)
+      fetchInstr: memory.fetchInstr ? (pa, pe) => memory.fetchInstr!(pe, pa, pe.tAttrs) : (pa) => instrs.get(pa),
+      instructionGeneration: memory.instructionGeneration !== undefined ? () => memory.instructionGeneration ?? 0 : undefined,
       // The EL (and maybe the Security state) changed, then the exception is recorded and published.
       onException: (pe, info) => {
         hooks.stateChange.emit(pe);

@@ -11,6 +11,7 @@
  * difference is the bug in the cache-coherency seeds).
  */
 import { decodeValue, findRegister, type DecodedRegister } from '../arch/index';
+import { PA_LIMIT } from '../memory/physical';
 import type { Pe } from '../pe/pe';
 import { hex, parseInteger } from '../util/hex';
 import { getRegister } from './init';
@@ -102,7 +103,10 @@ export function evaluate(machine: Machine, expr: string, contextPe = 0): EvalRes
   m = MEM.exec(e);
   if (m) {
     const size = m[1] ? Number(m[1]) / 8 : 8;
-    const pa = Number(BigInt.asUintN(64, evaluateNumber(machine, m[2], pe)));
+    const address = BigInt.asUintN(64, evaluateNumber(machine, m[2], pe));
+    // A number holds a PA exactly; past the PA space there is no memory to read (and no exact number).
+    if (address + BigInt(size) > BigInt(PA_LIMIT)) throw new EvalError(`${hex(address)}: ${size} bytes there are outside the 52-bit physical address space`);
+    const pa = Number(address);
     const view: 'main' | { pe: number } = m[3] ? 'main' : m[4] !== undefined ? { pe: Number(m[4]) } : { pe: contextPe };
     if (typeof view === 'object' && !machine.pes[view.pe]) throw new EvalError(`no PE ${view.pe}`);
     const value = readMemoryView(machine, pa, size, view);

@@ -19,8 +19,7 @@ import type { Action, ActionSource } from '../component/actions';
 import type { Component } from '../component/component';
 import { isSnapshottable, type Snapshottable } from '../component/state';
 import { attachCheckers } from '../checks';
-import type { MmioRegion, Platform } from '../devices/platform';
-import { Platform as PlatformImpl } from '../devices/platform';
+import { Platform, type MmioRegion } from '../devices/platform';
 import { createFirmware, type Firmware } from '../firmware';
 import type { FirmwareHooks } from '../firmware/firmware';
 import type { Gic, GicHooks } from '../gic/gic';
@@ -37,7 +36,7 @@ import { TraceBus } from '../trace/bus';
 import type { FaultRecord, Finding } from '../trace/events';
 import { CacheHierarchy } from '../cache/hierarchy';
 import type { CacheHooks } from '../cache/hooks';
-import { attachPlatform, buildMemorySystem, buildMmu, buildPes, type FetchRecord } from './components';
+import { attachPlatform, buildMemorySystem, buildMmu, buildPes } from './components';
 import { ScenarioEvents } from './events';
 import { History } from './history';
 import { hashMachine, type ExplorationHash, type MachineSnapshot } from './machineState';
@@ -149,9 +148,13 @@ export class Machine {
   /** Why the last `run()` returned early (requestPause), if it did. */
   pauseReason: string | undefined;
 
+  /** A stop or pause was requested: the block engine (`runPe`, whose clock the machine is) returns after the current step. */
+  get interrupted(): boolean {
+    return this.scheduler.interrupted;
+  }
+
   private readonly instrs: InstrIndex;
   private removePause: (() => void) | undefined = undefined;
-  private readonly fetched: FetchRecord = { pc: [], instr: [] };
 
   static create(model: ScenarioModel, options: MachineOptions = {}): Machine {
     return new Machine(model, options);
@@ -172,7 +175,7 @@ export class Machine {
     this.physical = new PhysicalMemory();
 
     // 1. The platform: GICv3, declared devices (UART) and the Generic Timer; its MMIO regions go into the memory system.
-    this.platform = new PlatformImpl(model);
+    this.platform = new Platform(model);
     this.gic = this.platform.gic;
     const ctx: ComponentContext = {
       model,
@@ -197,7 +200,7 @@ export class Machine {
     this.instrs = new InstrIndex(model.program.instrs);
 
     // 4. The PEs, and the platform attached to them; the machine records every exception they take.
-    const sysOps = buildPes(this, pe, this.instrs, this.fetched);
+    const sysOps = buildPes(this, pe, this.instrs);
     attachPlatform(this, this.platform, sysOps, pe);
     this.addComponent({ name: 'platform', state: this.platform });
     pe.exception.subscribe((p, info) => this.recordException(p, info));
@@ -294,8 +297,9 @@ export class Machine {
    * when it has not fetched there, the code placed at that address (VA = PA).
    */
   lineOfPc(pc: number, pe?: number): number | undefined {
-    if (pe !== undefined && this.fetched.pc[pe] === pc) {
-      const line = this.fetched.instr[pe]?.line;
+    const p = pe === undefined ? undefined : this.pes[pe];
+    if (p !== undefined && p.fetchPc === pc) {
+      const line = p.fetchInstr?.line;
       if (line !== undefined) return line;
     }
     if (pc < 0) return undefined;
@@ -304,12 +308,13 @@ export class Machine {
 
   /** Forget what PE `pe` fetched last: `fetchedAt` then tells whether its next step fetched an instruction (explorers classify steps). */
   clearFetch(pe: number): void {
-    this.fetched.pc[pe] = NaN;
+    this.pes[pe].fetchPc = NaN;
   }
 
   /** The instruction PE `pe` fetched at `pc`, when its last fetch was there. */
   fetchedAt(pe: number, pc: number): Instr | undefined {
-    return this.fetched.pc[pe] === pc ? this.fetched.instr[pe] : undefined;
+    const p = this.pes[pe];
+    return p.fetchPc === pc ? p.fetchInstr : undefined;
   }
 
   /** Instruction at a physical address (views, disassembly). */
@@ -329,11 +334,11 @@ export class Machine {
   /** One PE step while `instruction` trace events are wanted: the instruction the PE retired (or faulted on) at its PC. */
   stepTraced(pe: Pe): void {
     const pc = pe.pc;
-    this.fetched.pc[pe.id] = NaN;
+    pe.fetchPc = NaN;
     stepPe(pe);
     this.steps++;
     // None when it took an interrupt instead of fetching at `pc`.
-    const instr = this.fetched.pc[pe.id] === pc ? this.fetched.instr[pe.id] : undefined;
+    const instr = pe.fetchPc === pc ? pe.fetchInstr : undefined;
     if (instr !== undefined) this.trace.emit({ kind: 'instruction', step: this.steps, pe: pe.id, pc, line: instr.line, text: instr.text });
   }
 

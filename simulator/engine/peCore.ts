@@ -10,15 +10,20 @@
 import { wakeupPending } from '../pe/interrupts';
 import type { Pe } from '../pe/pe';
 import { resetSysregs } from '../pe/reset';
+import { runPe as run } from '../pe/block';
 import { stepPe as step } from '../pe/step';
 import { SystemModel } from '../pe/system';
 import type { SystemOps } from '../pe/systemOps';
 
+export type { StepClock } from '../pe/block';
 export { resetSysregs as resetPe };
 export type { ResetOptions } from '../pe/reset';
 
 /** One step of a PE: take a pending interrupt, or fetch and execute one instruction (pe/step.ts). */
 export const stepPe: (pe: Pe) => void = step;
+
+/** Steps of one PE up to step `limit` through the block engine (pe/block.ts): exactly what repeated `stepPe` does. */
+export const runPe: typeof run = run;
 
 /** One SystemOps serves every PE (the system model keeps its state on the PE). */
 export function createSystemOps(): SystemOps {

@@ -152,10 +152,21 @@ function compare(op: '==' | '!=', actual: bigint, expected: bigint): boolean {
   return op === '==' ? actual === expected : actual !== expected;
 }
 
-/** A fault as reports name it: kind, stage, level, EL and PE, and its source line. */
+/**
+ * One-line summary of a fault or exception, the same in every front end:
+ * `translation fault stage 2 level 3 at EL1, taken to EL2`. `at` is the EL the
+ * faulting instruction ran at — what `fault … at el N` expects —, `taken to` the
+ * EL the exception was taken to (`to el N`), said only when they differ.
+ */
+export function faultSummary(f: FaultRecord): string {
+  const what = f.kind !== undefined ? `${f.kind} fault` : `${f.type} exception`;
+  const parts = [what, f.stage !== undefined ? `stage ${f.stage}` : '', f.level !== undefined ? `level ${f.level}` : '', `at EL${f.fromEl}`];
+  return parts.filter((p) => p).join(' ') + (f.el !== f.fromEl ? `, taken to EL${f.el}` : '');
+}
+
+/** A fault as reports name it, with its PE and source line. */
 export function faultText(f: FaultRecord): string {
-  const parts = [f.kind ?? f.type, f.stage !== undefined ? `stage ${f.stage}` : '', f.level !== undefined ? `level ${f.level}` : '', `at EL${f.el}`, `on PE ${f.pe}`];
-  return parts.filter((p) => p).join(' ') + (f.line !== undefined ? ` (line ${f.line + 1})` : '');
+  return `${faultSummary(f)}, on PE ${f.pe}` + (f.line !== undefined ? ` (line ${f.line + 1})` : '');
 }
 
 /**

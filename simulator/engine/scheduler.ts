@@ -15,7 +15,7 @@
 import type { Action, ActionSource, ComponentAction, PeStepAction } from '../component/actions';
 import type { Pe } from '../pe/pe';
 import type { Machine, StopInfo } from './machine';
-import { canStep, stepPe } from './peCore';
+import { canStep, runPe, stepPe } from './peCore';
 
 /** Every PE waits and a timer is armed: the clock jumps to its deadline, whose output then rises (a GIC input). */
 class TimePasses implements ActionSource {
@@ -245,7 +245,15 @@ export class Scheduler {
     // (A pause or stop request sets `mixed` too: one field to watch.)
     if (pes.length === 1) {
       const pe = pes[0];
-      while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) this.peStep(pe);
+      if (!this.traced && this.reach === undefined) {
+        // Nothing to report per step: the block engine takes the same steps with the fetch work done per block
+        // (pe/block.ts); `m` is its clock. A waking PE takes its first step through `peStep`.
+        while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) {
+          if (pe.state === 'running') runPe(pe, m, Math.min(stop, platform.deadline));
+          else this.peStep(pe);
+        }
+        this.rr = 0;
+      } else while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) this.peStep(pe);
     } else {
       const policy = m.policy;
       if (policy.choosePe === undefined) return false;

@@ -82,7 +82,8 @@ function applyOutcome(fw: Firmware, pe: Pe, out: Outcome, site: { resume: number
   else fw.enter(pe, to, out.regs && pad8(out.regs));
 }
 
-function argText(name: string, args: bigint[]): string {
+/** A call's arguments as the firmware names them in its log and trace (`x1=0x8001 x2=0x0 x3=0x77`); `args` from x0. */
+export function argText(name: string, args: bigint[]): string {
   const n = /DIRECT|MEM_|NOTIFICATION|RXTX|PARTITION_INFO|ERROR|RUN|FEATURES|VERSION/.test(name) ? 5 : 2;
   const parts: string[] = [];
   for (let i = 1; i <= n; i++) if (args[i] !== 0n || i <= 2) parts.push(`x${i}=${hex(args[i])}`);

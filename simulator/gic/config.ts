@@ -15,7 +15,7 @@
 import type { LanguageExtension } from '../scenario/keywords';
 import type { Diagnostic, GenericBlock, ScenarioModel, SourceRange } from '../scenario/model';
 import { hex, parseInteger } from '../util/hex';
-import { GICD_SIZE, GICR_STRIDE } from './gic';
+import { GICD_SIZE, GICR_STRIDE } from './state';
 import { PPI_LAST, SPI_LAST, type InterruptGroup } from './types';
 
 /** FVP Base platform layout (TF-A plat/arm/board/fvp: PLAT_ARM_GICD_BASE, PLAT_ARM_GICR_BASE). */

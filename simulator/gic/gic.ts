@@ -25,17 +25,14 @@
  * calls `refresh(pe)` after every exception entry, exception return and write
  * of SCR_EL3.
  */
-import { digestWords } from '../component/fingerprint';
 import { Hook } from '../component/hook';
+import { GICD_CTLR, GicState, type GicOptions, type GicSnapshot } from './state';
 import { isSecure, refreshConfig } from '../pe/config';
 import type { Pe } from '../pe/pe';
 import {
-  BPR0_MIN,
-  BPR1_MIN,
   G0,
   G1NS,
   G1S,
-  IDLE_PRIORITY,
   INTID_NONSECURE_G1_AT_EL3,
   INTID_SECURE_G1_AT_EL3,
   INTID_SPURIOUS,
@@ -50,24 +47,6 @@ import {
   type PendingInterrupt,
   type SecureInterruptController,
 } from './types';
-
-/** GICD_CTLR bits (IHI 0069 §12.9.4, DS=0 Secure view). */
-export const GICD_CTLR = {
-  EnableGrp0: 1 << 0,
-  EnableGrp1NS: 1 << 1,
-  EnableGrp1S: 1 << 2,
-  ARE_S: 1 << 4,
-  ARE_NS: 1 << 5,
-  DS: 1 << 6,
-} as const;
-
-export interface GicOptions {
-  pes: number;
-  /** Distributor frame base (GICD_*, 64 KB). */
-  distributorBase: number;
-  /** First redistributor frame (GICR_*, 128 KB per PE: RD_base then SGI_base). */
-  redistributorBase: number;
-}
 
 /** What `onSignal` listeners hear: the interrupt now signalled to a PE (undefined: none). */
 export type SignalListener = (pe: number, signalled: PendingInterrupt | undefined) => void;
@@ -86,81 +65,7 @@ export interface GicHooks {
   readonly interrupt: Hook<InterruptListener>;
 }
 
-/** A capture of the GIC's state: its one buffer, copied (immutable). */
-interface GicSnapshot {
-  readonly state: ArrayBuffer;
-}
-
-/** Size of the redistributor region of one PE (RD_base + SGI_base frames, IHI 0069 §12.10). */
-export const GICR_STRIDE = 0x2_0000;
-export const GICD_SIZE = 0x1_0000;
-
-export class Gic implements SecureInterruptController {
-  readonly options: GicOptions;
-  readonly peCount: number;
-  /**
-   * Every architectural field below lives in this one buffer (typed-array
-   * views into it), so a checkpoint is one copy — and none while nothing
-   * changed: every change ends in `update()` (or sets GICD_CTLR), which moves
-   * `version`, and a snapshot or digest taken at the same version is reused.
-   */
-  private readonly state: ArrayBuffer;
-  private readonly words: Uint32Array;
-  private version = 0;
-  private snapVersion = -1;
-  private lastSnap: GicSnapshot | undefined;
-  private digestVersion = -1;
-  private lastDigest = 0;
-
-  /** GICD_CTLR (ARE_S/ARE_NS always 1). */
-  get ctlr(): number {
-    return this.words[this.words.length - 1];
-  }
-  set ctlr(v: number) {
-    this.words[this.words.length - 1] = v;
-    this.version++;
-  }
-
-  // Per-interrupt state. Index: PE*32 + INTID for SGIs/PPIs (banked in each redistributor), peCount*32 + INTID-32 for SPIs.
-  readonly enabled: Uint8Array;
-  /** Pending latch: set by an edge, ISPENDR or a scenario event; cleared by acknowledge or ICPENDR. */
-  readonly pendingLatch: Uint8Array;
-  /** Input line level (level-sensitive interrupts are pending while it is high, IHI 0069 §4.1.1). */
-  readonly level: Uint8Array;
-  readonly active: Uint8Array;
-  readonly igroup: Uint8Array;
-  readonly igrpmod: Uint8Array;
-  readonly priority: Uint8Array;
-  /** 1 = edge-triggered (GICD_ICFGR Int_config[1]); SGIs are always edge-triggered. */
-  readonly edge: Uint8Array;
-  /** GICD_IROUTER<n> bits [31:0] (Aff2.Aff1.Aff0 and IRM bit 31) for SPIs, indexed by INTID-32. */
-  readonly routeLo: Uint32Array;
-  /** GICD_IROUTER<n> Aff3 (bits [39:32]). */
-  readonly routeAff3: Uint8Array;
-
-  // Per-PE CPU interface (ICC_*) and redistributor state.
-  readonly pmr: Uint8Array;
-  readonly bpr0: Uint8Array;
-  readonly bpr1s: Uint8Array;
-  readonly bpr1ns: Uint8Array;
-  readonly igrpen0: Uint8Array;
-  readonly igrpen1s: Uint8Array;
-  readonly igrpen1ns: Uint8Array;
-  readonly eoiModeS: Uint8Array;
-  readonly eoiModeNs: Uint8Array;
-  readonly eoiModeEl3: Uint8Array;
-  readonly cbprS: Uint8Array;
-  readonly cbprNs: Uint8Array;
-  /** Active Priorities (ICC_AP0R0_EL1, ICC_AP1R0_EL1 Secure and Non-secure copies): bit k = group priority k<<3 is active. */
-  readonly ap0: Uint32Array;
-  readonly ap1s: Uint32Array;
-  readonly ap1ns: Uint32Array;
-  /** GICR_WAKER (ProcessorSleep bit 1; ChildrenAsleep bit 2 follows it). */
-  readonly waker: Uint8Array;
-  /** INTID currently signalled to each PE (-1: none) and its group code. */
-  readonly signalled: Int32Array;
-  readonly signalledGroup: Int8Array;
-
+export class Gic extends GicState implements SecureInterruptController {
   /** PE objects (set by attach); lines are driven only once attached. */
   private pes: Pe[] = [];
   /** Affinity of each PE (MPIDR_EL1 Aff3.Aff2.Aff1.Aff0 packed as Aff3<<24 | Aff2<<16 | Aff1<<8 | Aff0). */
@@ -170,69 +75,8 @@ export class Gic implements SecureInterruptController {
   private spiPendingHint = 0;
 
   constructor(options: GicOptions) {
-    this.options = options;
-    const n = options.pes;
-    this.peCount = n;
-    const total = n * 32 + (SPI_LAST + 1 - SPI_FIRST);
-    const spis = SPI_LAST + 1 - SPI_FIRST;
-    // Layout: 32-bit fields first (IROUTER, active priorities, GICD_CTLR last), then the byte fields.
-    const wordCount = spis + 3 * n + 1;
-    const byteCount = 8 * total + spis + 13 * n;
-    this.state = new ArrayBuffer(4 * wordCount + Math.ceil(byteCount / 4) * 4);
-    this.words = new Uint32Array(this.state, 0, wordCount);
-    let w = 0;
-    const u32 = (len: number): Uint32Array => {
-      const a = new Uint32Array(this.state, 4 * w, len);
-      w += len;
-      return a;
-    };
-    let b = 4 * wordCount;
-    const u8 = (len: number): Uint8Array => {
-      const a = new Uint8Array(this.state, b, len);
-      b += len;
-      return a;
-    };
-    this.routeLo = u32(spis);
-    this.ap0 = u32(n);
-    this.ap1s = u32(n);
-    this.ap1ns = u32(n);
-    this.ctlr = GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
-    this.enabled = u8(total);
-    this.pendingLatch = u8(total);
-    this.level = u8(total);
-    this.active = u8(total);
-    this.igroup = u8(total);
-    this.igrpmod = u8(total);
-    this.priority = u8(total);
-    this.edge = u8(total);
-    this.routeAff3 = u8(spis);
-    this.pmr = u8(n);
-    this.bpr0 = u8(n).fill(BPR0_MIN);
-    this.bpr1s = u8(n).fill(BPR1_MIN);
-    this.bpr1ns = u8(n).fill(BPR1_MIN);
-    this.igrpen0 = u8(n);
-    this.igrpen1s = u8(n);
-    this.igrpen1ns = u8(n);
-    this.eoiModeS = u8(n);
-    this.eoiModeNs = u8(n);
-    this.eoiModeEl3 = u8(n);
-    this.cbprS = u8(n);
-    this.cbprNs = u8(n);
-    this.waker = u8(n).fill(0b110);
-    this.signalled = new Int32Array(n).fill(-1);
-    this.signalledGroup = new Int8Array(n).fill(-1);
-    // SGIs are edge-triggered; PPIs reset to level-sensitive (GICR_ICFGR1 IMPLEMENTATION DEFINED; the timers are level).
-    for (let p = 0; p < n; p++) for (let i = 0; i < 16; i++) this.edge[p * 32 + i] = 1;
-    for (let p = 0; p < n; p++) this.affinity.push(p);
-  }
-
-  // ---- indexing ------------------------------------------------------------
-
-  /** Index of (intid, pe) in the per-interrupt arrays; -1 when the INTID is not implemented. */
-  index(intid: number, pe = 0): number {
-    if (intid < 0 || intid > SPI_LAST || !Number.isInteger(intid)) return -1;
-    if (intid <= PPI_LAST) return pe >= 0 && pe < this.peCount ? pe * 32 + intid : -1;
-    return this.peCount * 32 + intid - SPI_FIRST;
+    super(options);
+    for (let p = 0; p < this.peCount; p++) this.affinity.push(p);
   }
 
   // ---- wiring -------------------------------------------------------------
@@ -344,26 +188,6 @@ export class Gic implements SecureInterruptController {
     this.changed(intid, pe ?? 0);
   }
 
-  isEnabled(intid: number, pe?: number): boolean {
-    const i = this.index(intid, pe ?? 0);
-    return i >= 0 && this.enabled[i] !== 0;
-  }
-
-  /** Group code (G0/G1NS/G1S) of an interrupt. */
-  groupCodeOf(intid: number, pe = 0): number {
-    const i = this.index(intid, pe);
-    return i < 0 ? G0 : groupCode(this.igroup[i], this.igrpmod[i]);
-  }
-
-  groupOf(intid: number, pe = 0): InterruptGroup {
-    return groupName(this.groupCodeOf(intid, pe));
-  }
-
-  priorityOf(intid: number, pe = 0): number {
-    const i = this.index(intid, pe);
-    return i < 0 ? 0 : this.priority[i];
-  }
-
   /** Set the group of an interrupt (GICD_IGROUPR + GICD_IGRPMODR). */
   setGroup(intid: number, group: InterruptGroup, pe = 0): void {
     const i = this.index(intid, pe);
@@ -460,37 +284,6 @@ export class Gic implements SecureInterruptController {
     return this.peWithAffinity(((this.routeAff3[k] << 24) >>> 0) + (lo & 0xff_ffff));
   }
 
-  private cpuGroupEnabled(p: number, g: number): boolean {
-    return g === G0 ? this.igrpen0[p] !== 0 : g === G1S ? this.igrpen1s[p] !== 0 : this.igrpen1ns[p] !== 0;
-  }
-
-  private distGroupEnabled(g: number): boolean {
-    return (this.ctlr & (g === G0 ? GICD_CTLR.EnableGrp0 : g === G1S ? GICD_CTLR.EnableGrp1S : GICD_CTLR.EnableGrp1NS)) !== 0;
-  }
-
-  // ---- priorities -----------------------------------------------------------
-
-  /** Running priority of a PE (ICC_RPR_EL1): the highest active group priority, 0xFF when idle. */
-  runningPriority(pe: number): number {
-    const bits = this.ap0[pe] | this.ap1s[pe] | this.ap1ns[pe];
-    if (bits === 0) return IDLE_PRIORITY;
-    return (31 - Math.clz32(bits & -bits)) << 3;
-  }
-
-  /**
-   * Group priority used for preemption (IHI 0069 §4.8.3, pseudocode
-   * GroupPriority): the priority with the subpriority bits below the binary
-   * point cleared; Group 0 (or Group 1 with ICC_CTLR_EL1.CBPR) uses BPR0,
-   * Group 1 uses BPR1 - 1.
-   */
-  groupPriority(pe: number, prio: number, g: number): number {
-    let bpr: number;
-    if (g === G0) bpr = this.bpr0[pe];
-    else if (g === G1S) bpr = this.cbprS[pe] !== 0 ? this.bpr0[pe] : this.bpr1s[pe] - 1;
-    else bpr = this.cbprNs[pe] !== 0 ? this.bpr0[pe] : this.bpr1ns[pe] - 1;
-    return prio & ((0xff << (bpr + 1)) & 0xff);
-  }
-
   // ---- signalling -----------------------------------------------------------
 
   /**
@@ -553,7 +346,7 @@ export class Gic implements SecureInterruptController {
   /** Recompute what PE p is signalled and drive its IRQ/FIQ lines (every change to the GIC's state ends here). */
   update(p: number): void {
     if (p < 0 || p >= this.peCount) return;
-    this.version++;
+    this.stateChanged();
     this.recountSpis();
     const intid = this.hppi(p);
     const sig = intid >= 0 && this.hppiPassesMasks(p) ? intid : -1;
@@ -772,34 +565,20 @@ export class Gic implements SecureInterruptController {
     return out;
   }
 
-  // ---- checkpoints ----------------------------------------------------------
+  // ---- checkpoints (the state's capture and fingerprint are state.ts's) -------------
 
-  /** Capture: a copy of the state buffer (the same capture again while nothing changed). */
   snapshot(): unknown {
-    if (this.snapVersion !== this.version || this.lastSnap === undefined) {
-      this.lastSnap = { state: this.state.slice(0) };
-      this.snapVersion = this.version;
-    }
-    return this.lastSnap;
+    return this.captureState();
   }
 
   restore(snap: unknown): void {
     const s = snap as GicSnapshot;
-    // Unchanged since this very capture: no copy; the PEs' lines are re-driven all the same (their state was restored).
-    if (s !== this.lastSnap || this.snapVersion !== this.version) new Uint8Array(this.state).set(new Uint8Array(s.state));
+    this.restoreState(s);
+    // The PEs' lines and the CPU interface's views mirrored into their registers are re-driven even when
+    // the state did not change: the PEs were restored, and the mirror keeps its own record of what it mirrored.
     this.signalled.fill(-1);
     this.signalledGroup.fill(-1);
     this.updateAll();
-    this.lastSnap = s;
-    this.snapVersion = this.version;
-  }
-
-  /** Fingerprint (53 bits) of the whole state buffer, recomputed only after a change. */
-  stateHash(): number {
-    if (this.digestVersion !== this.version) {
-      this.lastDigest = digestWords(new Uint32Array(this.state));
-      this.digestVersion = this.version;
-    }
-    return this.lastDigest;
+    this.restoredFrom(s);
   }
 }

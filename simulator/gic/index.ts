@@ -3,7 +3,8 @@
  * system registers, the `gic` scenario block and views. The machine builds it
  * through simulator/devices/platform.ts.
  */
-export { Gic, GICD_CTLR, GICD_SIZE, GICR_STRIDE, type GicOptions, type SignalListener, type PendingListener } from './gic';
+export { Gic, type GicHooks, type SignalListener, type PendingListener, type InterruptListener } from './gic';
+export { GICD_CTLR, GICD_SIZE, GICR_STRIDE, type GicOptions } from './state';
 export { CpuInterface } from './cpuInterface';
 export { Distributor, Redistributors } from './mmio';
 export { parseGicConfig, gicFrames, DEFAULT_GICD_BASE, DEFAULT_GICR_BASE, type GicConfig, type InterruptDecl } from './config';

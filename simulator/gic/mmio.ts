@@ -18,7 +18,8 @@
 import type { MmioDevice } from '../memory/flat';
 import { isSecure, refreshConfig } from '../pe/config';
 import type { Pe } from '../pe/pe';
-import { GICD_CTLR, GICD_SIZE, GICR_STRIDE, type Gic } from './gic';
+import type { Gic } from './gic';
+import { GICD_CTLR, GICD_SIZE, GICR_STRIDE } from './state';
 import { G1NS, PRIORITY_MASK, SPI_FIRST, SPI_LAST, groupCode } from './types';
 
 type BitKind = 'igroup' | 'igrpmod' | 'isenable' | 'icenable' | 'ispend' | 'icpend' | 'isactive' | 'icactive';

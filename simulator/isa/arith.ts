@@ -13,6 +13,14 @@ export const TWO32 = 4294967296;
 /** Scratch result of the helpers below (uint32 halves). */
 export const R = { lo: 0, hi: 0 };
 
+/** The low and high 32 bits of a 64-bit value known when decoding (a mask, an immediate), as uint32. */
+export function lo32(v: bigint): number {
+  return Number(v & 0xffffffffn);
+}
+export function hi32(v: bigint): number {
+  return Number((v >> 32n) & 0xffffffffn);
+}
+
 /**
  * AddWithCarry(a, b, cin) on 64 bits, result in R; sets NZCV when `flags`.
  * Subtraction is AddWithCarry(a, NOT(b), 1).

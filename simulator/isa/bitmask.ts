@@ -28,6 +28,19 @@ function replicate(elem: bigint, esize: number, width: number): bigint {
  * Returns undefined for reserved encodings.
  */
 export function decodeBitMasks(n: number, imms: number, immr: number, immediate: boolean, width: 32 | 64): BitMasks | undefined {
+  // Memoised: 2 × 64 × 64 × 2 × 2 combinations, asked for at every decode of a logical or bitfield instruction.
+  const key = (n << 14) | (imms << 8) | (immr << 2) | (immediate ? 2 : 0) | (width === 64 ? 1 : 0);
+  let r = MASKS.get(key);
+  if (r === undefined) {
+    r = computeBitMasks(n, imms, immr, immediate, width) ?? null;
+    MASKS.set(key, r);
+  }
+  return r ?? undefined;
+}
+
+const MASKS = new Map<number, BitMasks | null>();
+
+function computeBitMasks(n: number, imms: number, immr: number, immediate: boolean, width: 32 | 64): BitMasks | undefined {
   const combined = (n << 6) | (~imms & 0x3f);
   if (combined === 0) return undefined;
   const len = 31 - Math.clz32(combined);

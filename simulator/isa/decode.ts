@@ -1,54 +1,73 @@
 /**
- * A64 decoder: a 32-bit instruction word → an `Instr` whose closure is the
- * same one the assembler produces (the assembler encodes, then decodes), so
- * code written to memory at run time executes exactly like assembled code.
- *
- * Top-level dispatch on op0 = bits[28:25] (Arm ARM C4.1 "A64 instruction set encoding").
+ * A64 decoder: a 32-bit instruction word → an `Instr` whose closure comes from
+ * the instruction table's semantics for the decoded fields (table.ts). The
+ * assembler encodes, then builds its Instr from the same decode, so code written
+ * to memory at run time executes exactly like assembled code. Text and mnemonic
+ * are formatted on first use: decoding (the I-cache refills, `.inst` words) does
+ * not pay for disassembly nobody reads.
  */
 import type { Instr } from './instr';
-import { decodeBranchRegister, decodeCompareBranch, decodeConditional, decodeTestBranch, decodeUnconditional } from './branch';
-import { decodeDataProcessingImmediate, decodeDataProcessingRegister } from './dataProcessing';
-import type { Decoded } from './format';
-import { decodeLoadStore } from './loadStore';
-import { decodeExceptionGenerating, decodeSystem, decodeUdf } from './system';
+import { formatForm, preferredForm } from './decodetree/disassembler';
+import type { TableEntry } from './decodetree/tree';
+import type { Exec, Fields, Flow, Form } from './decodetree/types';
+import { DECODE_TREE } from './table';
 
-/** Decode without building the Instr wrapper (used by the assembler, which sets its own text). */
-export function decodeWord(word: number, pc: bigint): Decoded | undefined {
-  const w = word >>> 0;
-  const op0 = (w >>> 25) & 15;
-  switch (op0) {
-    case 0b0000:
-      return decodeUdf(w);
-    case 0b1000:
-    case 0b1001:
-      return decodeDataProcessingImmediate(w, pc);
-    case 0b1010:
-    case 0b1011:
-      return decodeBranchSystem(w, pc);
-    case 0b0101:
-    case 0b1101:
-      return decodeDataProcessingRegister(w);
-    default:
-      // x1x0: loads and stores
-      if ((op0 & 0b0101) === 0b0100) return decodeLoadStore(w, pc);
-      return undefined;
+class TableInstr implements Instr {
+  readonly exec: Exec;
+  readonly flow: Flow;
+  readonly iss: number;
+  line?: number;
+  private mnemonicText: string | undefined;
+  private fullText: string | undefined;
+  private preferred: Form | undefined;
+
+  constructor(
+    private readonly entry: TableEntry,
+    private readonly fields: Fields,
+    readonly encoding: number,
+    private readonly pc: bigint,
+  ) {
+    const enc = entry.enc;
+    this.exec = enc.exec(fields);
+    this.flow = typeof enc.flow === 'function' ? enc.flow(fields) : enc.flow;
+    this.iss = enc.syndrome === undefined ? 0 : enc.syndrome(fields);
   }
-}
 
-function decodeBranchSystem(w: number, pc: bigint): Decoded | undefined {
-  if ((w & 0x7c000000) === 0x14000000) return decodeUnconditional(w, pc);
-  if ((w & 0x7e000000) === 0x34000000) return decodeCompareBranch(w, pc);
-  if ((w & 0x7e000000) === 0x36000000) return decodeTestBranch(w, pc);
-  if ((w & 0xff000000) >>> 0 === 0x54000000) return decodeConditional(w, pc);
-  if ((w & 0xff000000) >>> 0 === 0xd4000000) return decodeExceptionGenerating(w);
-  if ((w & 0xff000000) >>> 0 === 0xd5000000) return decodeSystem(w);
-  if ((w & 0xfe000000) >>> 0 === 0xd6000000) return decodeBranchRegister(w);
-  return undefined;
+  get mnemonic(): string {
+    if (this.mnemonicText === undefined) this.mnemonicText = this.form().mnemonic;
+    return this.mnemonicText;
+  }
+
+  get text(): string {
+    if (this.fullText === undefined) this.fullText = formatForm(this.form(), this.fields, this.pc);
+    return this.fullText;
+  }
+
+  private form(): Form {
+    this.preferred ??= preferredForm(this.entry, this.encoding, this.fields);
+    return this.preferred;
+  }
+
+  /** An assembled instruction reads as written (mnemonic and operands as the source spells them). */
+  written(mnemonic: string, text: string, line: number): this {
+    this.mnemonicText = mnemonic;
+    this.fullText = text;
+    this.line = line;
+    return this;
+  }
 }
 
 /** Decode one instruction word at `pc`; undefined when the encoding is not one we model. */
 export function decodeInstruction(word: number, pc: bigint): Instr | undefined {
-  const d = decodeWord(word, pc);
-  if (!d) return undefined;
-  return { mnemonic: d.mnemonic, text: d.text, encoding: word >>> 0, exec: d.exec };
+  const hit = DECODE_TREE.lookup(word >>> 0);
+  return hit === undefined ? undefined : new TableInstr(hit.entry, hit.fields, word >>> 0, pc);
+}
+
+/**
+ * The Instr of a word the assembler produced (its decode: table entry and fields), reading as written. Its
+ * closure is position-independent (it uses pe.pc), so the decode address does not matter: 0 lets the
+ * parser's memo reuse the line anywhere.
+ */
+export function assembledInstruction(entry: TableEntry, fields: Fields, word: number, mnemonic: string, text: string, line: number): Instr {
+  return new TableInstr(entry, fields, word >>> 0, 0n).written(mnemonic, text, line);
 }

@@ -31,6 +31,12 @@ interface Token {
   offset: number;
 }
 
+/**
+ * An expression error at a character offset; thrown inside the parser only, caught by
+ * evaluateExpression. A plain class, not an Error: the layout evaluates every label reference
+ * before all labels are known, so "undefined symbol" is thrown thousands of times per parse and
+ * capturing a stack each time would dominate it.
+ */
 class ExprError {
   constructor(
     readonly message: string,

@@ -1,21 +1,8 @@
 /**
- * Disassembly text helpers shared by the decoders: register names and
+ * Disassembly text helpers shared by the operand codecs: register names and
  * immediates in the form our assembler reads back (GNU as syntax, hex via `hex()`).
  */
 import { hex } from '../util/hex';
-import type { Pe } from '../pe/pe';
-
-/** A decoded instruction before it becomes an `Instr` (decode.ts adds the encoding). */
-export interface Decoded {
-  mnemonic: string;
-  text: string;
-  exec: (pe: Pe) => void;
-}
-
-/** Bits [hi:lo] of a 32-bit word. */
-export function field(w: number, hi: number, lo: number): number {
-  return (w >>> lo) & ((1 << (hi - lo + 1)) - 1 || 0xffffffff);
-}
 
 /** General register name; n=31 is SP/WSP when `sp` is set, else XZR/WZR. */
 export function reg(n: number, x: boolean, sp = false): string {
@@ -32,10 +19,6 @@ export function imm(v: bigint | number): string {
 /** `#n` in decimal (shift amounts, bit positions, widths). */
 export function dec(v: number): string {
   return '#' + v;
-}
-
-export function insn(mnemonic: string, operands: string[]): string {
-  return operands.length === 0 ? mnemonic : `${mnemonic} ${operands.join(', ')}`;
 }
 
 /** Sign-extend the low `bits` bits of v. */

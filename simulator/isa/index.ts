@@ -1,20 +1,14 @@
 /**
  * The A64 assembler's entry points. `assembleLine` turns one source line into
- * an `Instr`: the mnemonic's handler parses the operands and produces the real
- * A64 encoding; decoding that encoding yields the execution closure. So the
- * assembler and the run-time decoder share one semantics (decode.ts), and every
- * assembled instruction carries a verified encoding for the memory image.
+ * an `Instr`: the instruction table (table.ts) encodes its operands into the
+ * real A64 word, and decoding that word yields the execution closure. So the
+ * assembler and the run-time decoder share one semantics, and every assembled
+ * instruction carries a verified encoding for the memory image.
  */
-import type { AsmLine } from '../scenario/model';
+import type { AsmLine } from '../util/source';
 import type { AsmContext, Instr } from './instr';
-import { AsmError, Operands } from './operands';
-import type { AsmHandler } from './asmTypes';
-import { DATA_PROCESSING_HANDLERS } from './asmDataProcessing';
-import { BRANCH_HANDLERS, bCondHandler, branchCondition } from './asmBranch';
-import { LOAD_STORE_HANDLERS } from './asmLoadStore';
-import { SYSTEM_HANDLERS } from './asmSystem';
-import { decodeWord } from './decode';
-import { hex } from '../util/hex';
+import { assembledInstruction } from './decode';
+import { ASSEMBLER } from './table';
 
 export { evaluateExpression, expressionSymbols } from './expr';
 export type { ExprResult } from './expr';
@@ -30,13 +24,6 @@ export { parseRegister } from './operands';
 /** Every A64 instruction is 4 bytes. */
 export const INSTRUCTION_SIZE = 4;
 
-const HANDLERS: Record<string, AsmHandler> = {
-  ...DATA_PROCESSING_HANDLERS,
-  ...BRANCH_HANDLERS,
-  ...LOAD_STORE_HANDLERS,
-  ...SYSTEM_HANDLERS,
-};
-
 /** Directives start with a dot (`.quad`, `.align`, `.equ`); the scenario layout handles them. */
 export function isDirective(mnemonic: string): boolean {
   return mnemonic.startsWith('.');
@@ -44,20 +31,12 @@ export function isDirective(mnemonic: string): boolean {
 
 /** Whether the assembler knows this mnemonic (for the language server). */
 export function isInstruction(mnemonic: string): boolean {
-  const m = mnemonic.toLowerCase();
-  return m in HANDLERS || branchCondition(m) !== undefined;
+  return ASSEMBLER.has(mnemonic.toLowerCase());
 }
 
-/** Every mnemonic the assembler accepts, including suffixed atomic variants (not the b.cond spellings). */
+/** Every mnemonic the assembler accepts, including suffixed variants (`ldaddalb`, `b.eq`). */
 export function assemblerMnemonics(): string[] {
-  return Object.keys(HANDLERS);
-}
-
-function handlerFor(mnemonic: string): AsmHandler | undefined {
-  const h = HANDLERS[mnemonic];
-  if (h && Object.prototype.hasOwnProperty.call(HANDLERS, mnemonic)) return h;
-  const cond = branchCondition(mnemonic);
-  return cond === undefined ? undefined : bCondHandler(cond);
+  return ASSEMBLER.mnemonics();
 }
 
 /**
@@ -69,31 +48,15 @@ export function assembleLine(line: AsmLine, ctx: AsmContext): Instr | undefined 
   const written = line.mnemonic;
   if (!written || isDirective(written)) return undefined;
   const mnemonic = written.toLowerCase();
-  const handler = handlerFor(mnemonic);
-  if (!handler) {
+  if (!ASSEMBLER.has(mnemonic)) {
     ctx.report(line.mnemonicRange ?? line.range, `unknown instruction '${written}'`, 'unknown-instruction');
     return undefined;
   }
-  const ops = new Operands(line, ctx, mnemonic);
-  let encoding: number;
-  try {
-    encoding = handler(ops, mnemonic) >>> 0;
-  } catch (e) {
-    if (e instanceof AsmError) {
-      ctx.report(e.range, e.message, e.rule);
-      return undefined;
-    }
-    throw e;
-  }
-  // Only `exec` is kept, and it is position-independent (it uses pe.pc); the address matters only to the
-  // decoded text, which is not used here. Not reading ctx.pc lets the parser's memo reuse this line at any address.
-  const decoded = decodeWord(encoding, 0n);
-  if (!decoded) {
-    // Every handler emits an encoding decode.ts models; reaching here is an assembler bug.
-    throw new Error(`internal: ${mnemonic} produced undecodable encoding ${hex(encoding >>> 0, 8)}`);
-  }
-  const text = ops.ops.length === 0 ? mnemonic : `${mnemonic} ${ops.ops.map((o) => o.text).join(', ')}`;
-  return { mnemonic, text, encoding, line: line.range.start.line, exec: decoded.exec };
+  const done = ASSEMBLER.assemble(line, ctx, mnemonic);
+  if (done === undefined) return undefined;
+  const texts = line.operands.map((o) => o.text.trim());
+  const text = texts.length === 0 ? mnemonic : `${mnemonic} ${texts.join(', ')}`;
+  return assembledInstruction(done.entry, done.fields, done.word, mnemonic, text, line.range.start.line);
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import type { Pe } from '../pe/pe';
 import type { AsmLine, Diagnostic, SourceRange } from '../util/source';
+import type { Flow } from './decodetree/types';
 
 export interface Instr {
   /** Canonical lower-case mnemonic, e.g. `add`, `b.eq`, `ldr`, `msr`. */
@@ -20,7 +21,18 @@ export interface Instr {
   readonly encoding?: number;
   /** 0-based source line of the scenario this came from (undefined for decoded memory words). */
   line?: number;
-  exec(pe: Pe): void;
+  /** Executes the instruction on `pe` (a function property: the block engine keeps it apart from the Instr and calls it). */
+  readonly exec: (pe: Pe) => void;
+  /**
+   * How the instruction may change the flow of execution (decodetree/types.ts `Flow`), for the
+   * block engine; absent (an Instr not from the tables) counts as `system`.
+   */
+  readonly flow?: Flow;
+  /**
+   * ESR_ELx ISS bits [24:14] (ISV, SAS, SSE, SRT, SF, AR) this instruction reports when its access
+   * takes a stage-2 Data Abort to EL2; 0 for the instructions the architecture gives ISV=0.
+   */
+  readonly iss?: number;
 }
 
 /** What the assembler needs from the scenario layer while assembling one line. */

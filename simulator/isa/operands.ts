@@ -6,7 +6,7 @@
  * Register 31 is SP or XZR depending on the encoding (Arm ARM C1.2.5
  * "Register names"): callers say which one an operand position allows.
  */
-import type { AsmLine, SourceRange } from '../scenario/model';
+import type { AsmLine, SourceRange } from '../util/source';
 import type { AsmContext } from './instr';
 import { evaluateExpression } from './expr';
 import { hex } from '../util/hex';
@@ -19,6 +19,11 @@ export class AsmError {
     readonly range: SourceRange,
     readonly message: string,
     readonly rule: AsmRule = 'operand',
+    /**
+     * A shape mismatch (the operand is another kind than this form takes, e.g. a pre-index address
+     * for the register-offset form): the assembler prefers any other form's error to this one.
+     */
+    readonly weak = false,
   ) {}
 }
 

@@ -1,15 +1,14 @@
 /**
- * System instructions: the syntax tables and decode of exception-generating
- * instructions, hints, barriers, MSR (immediate), SYS aliases (DC, IC, AT,
- * TLBI) and MRS/MSR (register). Semantics are delegated to `pe.sys`
- * (simulator/pe/systemOps.ts), which owns traps, EL checks and side effects.
+ * The operand vocabularies of the system instructions, as data the system class
+ * table (classes/system.ts), the system model (pe/system.ts) and the language
+ * server read: SYS operations (DC, IC, AT, TLBI), barrier options, hints, MSR
+ * (immediate) PSTATE fields and the exception-generating instructions.
  *
  * Encodings: Arm ARM C5.1 "A64 system instructions" (op0/op1/CRn/CRm/op2),
  * C5.3 (cache maintenance), C5.4 (TLB maintenance), C5.5 (address translation).
  */
-import type { BarrierKind, ExceptionGenerating, Hint, PstateField, SysregRef } from '../pe/systemOps';
+import type { ExceptionGenerating, Hint, PstateField, SysregRef } from '../pe/systemOps';
 import { findRegisterByEncoding, genericName } from '../arch/registers';
-import { Decoded, field, imm, insn, reg } from './format';
 
 // ---- SYS aliases ------------------------------------------------------------------
 
@@ -120,6 +119,11 @@ export const SYS_OPS: readonly SysOp[] = [
 const SYS_BY_NAME = new Map(SYS_OPS.map((o) => [`${o.kind} ${o.op}`, o]));
 const SYS_BY_ENCODING = new Map(SYS_OPS.map((o) => [(o.op1 << 11) | (o.crn << 7) | (o.crm << 3) | o.op2, o]));
 
+/** The SYS operation with these encoding fields, if it is one we model. */
+export function sysOpByEncoding(op1: number, crn: number, crm: number, op2: number): SysOp | undefined {
+  return SYS_BY_ENCODING.get((op1 << 11) | (crn << 7) | (crm << 3) | op2);
+}
+
 export function findSysOp(kind: SysOp['kind'], op: string): SysOp | undefined {
   return SYS_BY_NAME.get(`${kind} ${op.toLowerCase()}`);
 }
@@ -145,11 +149,11 @@ export const BARRIER_OPTIONS: Record<string, number> = {
   st: 14,
   sy: 15,
 };
-const BARRIER_BY_CRM: Record<number, string> = Object.fromEntries(Object.entries(BARRIER_OPTIONS).map(([k, v]) => [v, k]));
+export const BARRIER_BY_CRM: Record<number, string> = Object.fromEntries(Object.entries(BARRIER_OPTIONS).map(([k, v]) => [v, k]));
 
 /** Hint CRm:op2 values (C6.2.110 HINT). */
 export const HINTS: Record<Hint, number> = { nop: 0, yield: 1, wfe: 2, wfi: 3, sev: 4, sevl: 5 };
-const HINT_BY_VALUE: Record<number, Hint> = Object.fromEntries(Object.entries(HINTS).map(([k, v]) => [v, k as Hint]));
+export const HINT_BY_VALUE: Record<number, Hint> = Object.fromEntries(Object.entries(HINTS).map(([k, v]) => [v, k as Hint]));
 
 /**
  * Allocated hints we execute as NOPs because the modelled PE implements neither
@@ -202,122 +206,17 @@ export const PSTATE_FIELDS: Record<PstateField, { op1: number; op2: number; max:
   daifclr: { op1: 3, op2: 7, max: 15 },
 };
 
-/** Exception-generating instructions (C6.2 "Exception generation"): opc:LL in the encoding. */
-export const EXCEPTION_GENERATING: Record<Exclude<ExceptionGenerating, 'udf'>, number> = {
-  svc: 0xd4000001,
-  hvc: 0xd4000002,
-  smc: 0xd4000003,
-  brk: 0xd4200000,
-  hlt: 0xd4400000,
+/** Exception-generating instructions (C6.2 "Exception generation"): their opc and LL fields. */
+export const EXCEPTION_GENERATING: Record<Exclude<ExceptionGenerating, 'udf'>, { opc: number; LL: number }> = {
+  svc: { opc: 0, LL: 1 },
+  hvc: { opc: 0, LL: 2 },
+  smc: { opc: 0, LL: 3 },
+  brk: { opc: 1, LL: 0 },
+  hlt: { opc: 2, LL: 0 },
 };
 
 /** A system register operand for an encoding, named from the register table when it knows it. */
 export function sysregRef(op0: number, op1: number, crn: number, crm: number, op2: number): SysregRef {
   const def = findRegisterByEncoding(op0, op1, crn, crm, op2);
   return { name: def ? def.name : genericName({ op0, op1, crn, crm, op2 }), op0, op1, crn, crm, op2 };
-}
-
-// ---- decode ------------------------------------------------------------------------
-
-/** Exception generation (0xd4……) and UDF. */
-export function decodeExceptionGenerating(w: number): Decoded | undefined {
-  const imm16 = field(w, 20, 5);
-  const low = (w & 0xffe0001f) >>> 0;
-  for (const [name, base] of Object.entries(EXCEPTION_GENERATING) as [ExceptionGenerating, number][]) {
-    if (low === base) {
-      return { mnemonic: name, text: insn(name, [imm(imm16)]), exec: (pe) => pe.sys.exceptionGenerating(pe, name, imm16) };
-    }
-  }
-  return undefined;
-}
-
-/** UDF #imm16 (C6.2.380): permanently undefined. */
-export function decodeUdf(w: number): Decoded | undefined {
-  if ((w >>> 16) !== 0) return undefined;
-  const imm16 = w & 0xffff;
-  return { mnemonic: 'udf', text: insn('udf', [imm(imm16)]), exec: (pe) => pe.sys.exceptionGenerating(pe, 'udf', imm16) };
-}
-
-/** The 0xd5…… system-instruction space. */
-export function decodeSystem(w: number): Decoded | undefined {
-  if ((w & 0xffc00000) >>> 0 !== 0xd5000000) return undefined;
-  const l = (w >>> 21) & 1;
-  const op0 = field(w, 20, 19);
-  const op1 = field(w, 18, 16);
-  const crn = field(w, 15, 12);
-  const crm = field(w, 11, 8);
-  const op2 = field(w, 7, 5);
-  const t = w & 31;
-
-  if (op0 >= 2) {
-    const ref = sysregRef(op0, op1, crn, crm, op2);
-    const name = ref.name.toLowerCase();
-    if (l) return { mnemonic: 'mrs', text: insn('mrs', [reg(t, true), name]), exec: (pe) => pe.sys.mrs(pe, ref, t) };
-    return { mnemonic: 'msr', text: insn('msr', [name, reg(t, true)]), exec: (pe) => pe.sys.msr(pe, ref, t) };
-  }
-  if (op0 === 1) {
-    if (l) return undefined; // SYSL not modelled
-    const op = SYS_BY_ENCODING.get((op1 << 11) | (crn << 7) | (crm << 3) | op2);
-    if (!op) return undefined;
-    if (!op.rt && t !== 31) return undefined;
-    const text = insn(op.kind, op.rt ? [op.op, reg(t, true)] : [op.op]);
-    const rt = op.rt ? t : undefined;
-    const name = op.op;
-    switch (op.kind) {
-      case 'dc':
-      case 'ic': {
-        const kind = op.kind;
-        return { mnemonic: kind, text, exec: (pe) => pe.sys.cacheMaintenance(pe, kind, name, rt) };
-      }
-      case 'tlbi':
-        return { mnemonic: 'tlbi', text, exec: (pe) => pe.sys.tlbi(pe, name, rt) };
-      default:
-        return { mnemonic: 'at', text, exec: (pe) => pe.sys.addressTranslate(pe, name, t) };
-    }
-  }
-  // op0 == 0, L == 0: hints, barriers, PSTATE.
-  if (l) return undefined;
-  if (crn === 2 && op1 === 3 && t === 31) {
-    const value = (crm << 3) | op2;
-    const hint = HINT_BY_VALUE[value];
-    if (hint === 'nop' || hint === undefined) {
-      // Unallocated and unimplemented hints behave as NOP (C6.2.110).
-      const named = hint ?? NOP_HINTS[value];
-      const text = named ?? insn('hint', [imm(value)]);
-      return { mnemonic: text.split(' ')[0], text, exec: () => {} };
-    }
-    return { mnemonic: hint, text: hint, exec: (pe) => pe.sys.hint(pe, hint) };
-  }
-  if (crn === 3 && op1 === 3 && t === 31) {
-    if (op2 === 2) {
-      const text = crm === 15 ? 'clrex' : insn('clrex', [imm(crm)]);
-      // CLREX clears the local exclusive monitor (B2.9.5).
-      return { mnemonic: 'clrex', text, exec: (pe) => void (pe.exclusivePa = -1) };
-    }
-    for (const [name, b] of Object.entries(SPECULATION_BARRIERS)) {
-      if (b.crm === crm && b.op2 === op2) return { mnemonic: name, text: name, exec: () => {} };
-    }
-    const kinds: Record<number, BarrierKind> = { 4: 'dsb', 5: 'dmb', 6: 'isb' };
-    const kind = kinds[op2];
-    if (!kind) return undefined;
-    if (kind === 'isb') {
-      const text = crm === 15 ? 'isb' : insn('isb', [imm(crm)]);
-      return { mnemonic: 'isb', text, exec: (pe) => pe.sys.barrier(pe, 'isb', 'sy') };
-    }
-    const domain = BARRIER_BY_CRM[crm];
-    if (domain === undefined) {
-      if (kind === 'dsb' && crm === 0) return undefined; // SSBB etc. not modelled
-      return { mnemonic: kind, text: insn(kind, [imm(crm)]), exec: (pe) => pe.sys.barrier(pe, kind, 'sy') };
-    }
-    return { mnemonic: kind, text: insn(kind, [domain]), exec: (pe) => pe.sys.barrier(pe, kind, domain) };
-  }
-  if (crn === 4 && t === 31) {
-    for (const [name, f] of Object.entries(PSTATE_FIELDS) as [PstateField, (typeof PSTATE_FIELDS)[PstateField]][]) {
-      if (f.op1 === op1 && f.op2 === op2) {
-        if (crm > f.max) return undefined;
-        return { mnemonic: 'msr', text: insn('msr', [name, imm(crm)]), exec: (pe) => pe.sys.msrImmediate(pe, name, crm) };
-      }
-    }
-  }
-  return undefined;
 }

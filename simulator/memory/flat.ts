@@ -11,7 +11,7 @@ import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
 import { hashValue, StateHasher } from '../component/state';
 import { memoryHooks, type BarrierKind, type MemoryHooks } from './hooks';
-import { PAGE_SIZE, PhysicalMemory, type MemorySnapshot } from './physical';
+import { PAGE_SIZE, pageOffset, PhysicalMemory, type MemorySnapshot } from './physical';
 import { readPhysical, writePhysical, type MemorySystem } from './system';
 import { WriteWatch } from './watch';
 
@@ -105,7 +105,7 @@ export class FlatMemorySystem implements MemorySystem {
         return;
       }
     }
-    const off = pa % PAGE_SIZE;
+    const off = pageOffset(pa);
     if ((off & (size - 1)) === 0 && size >= 4) {
       // Aligned word/doubleword inside one page: one or two 32-bit loads.
       const i = this.slot(pa, false);
@@ -139,7 +139,7 @@ export class FlatMemorySystem implements MemorySystem {
         return;
       }
     }
-    const off = pa % PAGE_SIZE;
+    const off = pageOffset(pa);
     const w = (off & (size - 1)) === 0 && size >= 4 ? this.pageU32[this.slot(pa, true)] : undefined;
     if (w !== undefined) {
       w[off >>> 2] = lo;

@@ -16,6 +16,17 @@ import { digestWords } from '../component/fingerprint';
 import { PagedStore, type FrozenPages } from '../component/pages';
 
 export const PAGE_SIZE = 4096;
+/** Physical addresses are below 2^52 (the largest PA size, FEAT_LPA: Arm ARM D8.1.6), as the scenario language bounds them. */
+export const PA_LIMIT = 2 ** 52;
+
+/**
+ * `pa` modulo the page size. PAs above 2^31 are not small integers for V8, and `%` on them is a
+ * floating-point remainder (a library call, ~20 ns); the low bits of a non-negative integer below
+ * 2^53 are what `& (PAGE_SIZE - 1)` gives, in one instruction.
+ */
+export function pageOffset(pa: number): number {
+  return pa & (PAGE_SIZE - 1);
+}
 
 const BYTES = {
   create: (): Uint8Array => new Uint8Array(PAGE_SIZE),
@@ -72,16 +83,16 @@ export class PhysicalMemory {
 
   readU8(pa: number): number {
     const p = this.page(pa, false);
-    return p ? p[pa % PAGE_SIZE] : 0;
+    return p ? p[pageOffset(pa)] : 0;
   }
 
   writeU8(pa: number, v: number): void {
-    this.page(pa, true)![pa % PAGE_SIZE] = v & 0xff;
+    this.page(pa, true)![pageOffset(pa)] = v & 0xff;
   }
 
   /** Little-endian 32-bit read; `pa` need not be aligned (may cross a page). */
   readU32(pa: number): number {
-    const off = pa % PAGE_SIZE;
+    const off = pageOffset(pa);
     if ((off & 3) === 0) {
       const p = this.page(pa, false);
       if (!p) return 0;
@@ -91,7 +102,7 @@ export class PhysicalMemory {
   }
 
   writeU32(pa: number, v: number): void {
-    const off = pa % PAGE_SIZE;
+    const off = pageOffset(pa);
     if ((off & 3) === 0) {
       const p = this.page(pa, true)!;
       p[off] = v & 0xff;

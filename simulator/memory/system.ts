@@ -39,6 +39,11 @@ export interface MemorySystem {
    * without IC maintenance. When absent, the machine fetches from the program directly.
    */
   fetchInstr?(pe: Pe, pa: number, attrs: MemAttrs): Instr | undefined;
+  /**
+   * Changes whenever `fetchInstr` may return another instruction for some PA (instruction-cache
+   * maintenance, a restored checkpoint), so decoded blocks are kept exactly until then (pe/block.ts).
+   */
+  readonly instructionGeneration?: number;
 }
 
 /** Reads `size` bytes little-endian from physical memory into pe.ldLo/ldHi. */

@@ -14,6 +14,22 @@ export const desc = { lo: 0, hi: 0 };
 const TWO32 = 4294967296;
 
 /**
+ * The descriptor read in progress (module scratch, like `desc`): `readDescriptor`
+ * sets it around its memory read, so that whoever observes that read (the
+ * cache-line timeline, simulator/engine/timeline.ts) knows the access is a
+ * translation table walk's — which stage and level, translating which VA/IPA —
+ * as identified where the access is made, not guessed from the address.
+ */
+export const walkInProgress: { active: boolean; pe: number; stage: 1 | 2; level: number; va: number; ipa: number | undefined } = {
+  active: false,
+  pe: -1,
+  stage: 1,
+  level: 0,
+  va: 0,
+  ipa: undefined,
+};
+
+/**
  * Read the 64-bit descriptor at `pa` with the walk attributes. The walk goes
  * through `pe.env.memory` (or the observer's `memory`, for a probe) so that,
  * with the cache model on, it sees exactly what an access with these
@@ -29,7 +45,18 @@ export function readDescriptor(
   ipa: number | undefined,
   observer: MmuObserver | undefined,
 ): void {
-  (observer !== undefined && observer.memory !== undefined ? observer.memory : pe.env.memory).read(pe, pa, 8, attrs);
+  const w = walkInProgress;
+  w.active = true;
+  w.pe = pe.id;
+  w.stage = stage;
+  w.level = level;
+  w.va = va;
+  w.ipa = ipa;
+  try {
+    (observer !== undefined && observer.memory !== undefined ? observer.memory : pe.env.memory).read(pe, pa, 8, attrs);
+  } finally {
+    w.active = false;
+  }
   desc.lo = pe.ldLo >>> 0;
   desc.hi = pe.ldHi >>> 0;
   if (observer !== undefined && observer.onWalkRead !== undefined) {

@@ -6,8 +6,7 @@
  * Arm ARM D17.2.37/ESR_ELx "ISS encoding for an exception from a Data Abort"
  * and "… from an Instruction Abort"; fault status codes from D17 (DFSC/IFSC).
  */
-import { EC, SyncException } from '../pe/exception';
-import type { FaultKind } from '../scenario/model';
+import { EC, ISS, SyncException, type FaultKind } from '../pe/exception';
 import { AccessType } from './types';
 import { hex } from '../util/hex';
 
@@ -18,14 +17,6 @@ export const FSC = {
   ACCESS_FLAG: 0x08,
   PERMISSION: 0x0c,
   ALIGNMENT: 0x21,
-} as const;
-
-/** ISS bits shared by data and instruction aborts. */
-export const ISS = {
-  WNR: 1 << 6,
-  S1PTW: 1 << 7,
-  CM: 1 << 8,
-  FNV: 1 << 10,
 } as const;
 
 export type MmuFaultKind = 'translation' | 'access-flag' | 'permission' | 'address-size' | 'alignment';

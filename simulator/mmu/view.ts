@@ -18,6 +18,7 @@ import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import { MmuFault } from './faults';
 import { deriveConfig, Regime, REGIME_NAMES } from './regime';
+import { translationTables, type TableFocus, type TranslationTable } from './tableTree';
 import { P1, P2, type TlbEntry } from './tlb';
 import { AccessType, type MmuObserver, type WalkRead } from './types';
 import type { VmsaMmu } from './vmsa';
@@ -178,4 +179,87 @@ export function describeTlb(mmu: VmsaMmu, pe: Pe): TlbRow[] {
       s2level: e.s2level,
     };
   });
+}
+
+/** What the page-table view needs of a fault (engine `FaultRecord` fits). */
+export interface FaultToShow {
+  kind?: string;
+  /** EL of the faulting access, and the EL the exception was taken to. */
+  fromEl: number;
+  el: number;
+  stage?: 1 | 2;
+  level?: number;
+  /** Faulting VA (sign-extended or not: 64-bit value). */
+  va?: bigint;
+  ipa?: bigint;
+  step: number;
+}
+
+/** The walk the page-table view expands and highlights, and what it says about it. */
+export interface WalkFocusView {
+  /** `stage-2 translation fault, level 3, at EL1 taken to EL2 (step 8)`. */
+  title: string;
+  va: number;
+  ipa?: number;
+  /** EL of the access walked. */
+  el: number;
+  /** Descriptor PAs the walk reads now, in order, and where it stops with a fault. */
+  descriptors: number[];
+  faultPa?: number;
+  /** The same walk on the current state: `faults at level 3: the descriptor at 0x611_1800 reads 0x0 (invalid)` or `→ PA 0x…`. */
+  now: string;
+}
+
+export interface PageTableView {
+  pe: number;
+  el: number;
+  tables: TranslationTable[];
+  focus?: WalkFocusView;
+}
+
+/**
+ * The page-table view of PE `pe` (debugger view, any front end): its tables
+ * (`translationTables`), and — when a fault is given — the walk of the
+ * faulting VA, re-done on the current state without side effects, expanded
+ * and highlighted: the entries it reads (an invalid one included: the fault
+ * hides nowhere) and, per entry, what memory and each cached copy hold where
+ * they differ. The tables of the faulting access's regime are added when the
+ * PE has since moved to another EL (a stage-2 fault taken to EL2). With
+ * `lazy`, next-level tables are read when expanded, except the walk's.
+ */
+export function pageTableView(mmu: VmsaMmu, memory: MemorySystem, pe: Pe, fault?: FaultToShow, opts: { lazy?: boolean } = {}): PageTableView {
+  const lazy = opts.lazy;
+  if (fault?.va === undefined) return { pe: pe.id, el: pe.el, tables: translationTables(memory, pe, pe.el, { lazy }) };
+  const va = Number(BigInt.asIntN(64, fault.va));
+  const walk = describeTranslation(mmu, pe, va, { el: fault.fromEl });
+  const descriptors = walk.steps.map((s) => s.descriptorPa);
+  const last = walk.steps[walk.steps.length - 1];
+  const faultPa = walk.fault && last ? last.descriptorPa : undefined;
+  const focus: TableFocus = { descriptors: new Set(descriptors), faultPa };
+  const tables = translationTables(memory, pe, pe.el, { focus, lazy });
+  if (fault.fromEl !== pe.el) {
+    const shown = new Set(tables.map((t) => t.name));
+    for (const t of translationTables(memory, pe, fault.fromEl, { focus, lazy })) if (!shown.has(t.name)) tables.push(t);
+  }
+  const what = `${fault.stage !== undefined ? `stage-${fault.stage} ` : ''}${fault.kind ?? 'translation'} fault${fault.level !== undefined ? `, level ${fault.level}` : ''}`;
+  const where = fault.el !== fault.fromEl ? `at EL${fault.fromEl} taken to EL${fault.el}` : `at EL${fault.fromEl}`;
+  let now: string;
+  if (walk.fault && last) {
+    now = `the walk faults at stage ${walk.fault.stage} level ${walk.fault.level} (${walk.fault.kind}): the descriptor at ${hex(last.descriptorPa)} reads ${hex(last.value)}${last.decoded.type === 'invalid' ? ' (invalid)' : ''}`;
+  } else if (walk.fault) now = `the walk faults at stage ${walk.fault.stage} level ${walk.fault.level} (${walk.fault.kind})`;
+  else now = `the walk now succeeds: → PA ${hex(walk.pa ?? 0)} ${walk.attrs ?? ''}`.trimEnd();
+  return {
+    pe: pe.id,
+    el: pe.el,
+    tables,
+    focus: {
+      title: `${what}, ${where} (step ${fault.step})`,
+      va,
+      ipa: fault.ipa !== undefined ? Number(fault.ipa) : walk.ipa,
+      el: fault.fromEl,
+      descriptors,
+      faultPa,
+      now,
+    },
+  };
 }

@@ -55,6 +55,14 @@ export class SyncException {
   }
 }
 
+/** ESR_ELx ISS bits shared by Data and Instruction Aborts (Arm ARM D24.2.49). */
+export const ISS = {
+  WNR: 1 << 6,
+  S1PTW: 1 << 7,
+  CM: 1 << 8,
+  FNV: 1 << 10,
+} as const;
+
 /** ESR_ELx.EC values used by the core (Arm ARM D24.2.49; also ../shared/reference/arch-facts.md §3). */
 export const EC = {
   UNKNOWN: 0x00,

@@ -25,6 +25,7 @@ import { AccessType } from '../mmu/types';
 import type { Instr } from '../isa/instr';
 import type { SystemOps } from './systemOps';
 import type { ExceptionRecord } from './exception';
+import type { BlockCache } from './block';
 import { stepPe } from './step';
 
 export type PeRunState = 'running' | 'wfi' | 'wfe' | 'halted';
@@ -42,8 +43,16 @@ export interface PeEnvironment {
   mmu: Mmu;
   memory: MemorySystem;
   sys: SystemOps;
-  /** Instruction at a physical address, if any. */
+  /**
+   * Instruction at a physical address, if any. For a PA it returns the same instruction until
+   * `instructionGeneration()` changes (the block engine keeps decoded blocks until then).
+   */
   fetchInstr(pa: number, pe: Pe): Instr | undefined;
+  /**
+   * Changes whenever `fetchInstr` may return another instruction for some PA (instruction-cache
+   * maintenance, a restored checkpoint); absent when fetches never change (the program's code).
+   */
+  instructionGeneration?(): number;
   /** Called after every exception the PE takes (faults, traps, calls, interrupts), with a plain-data record. */
   onException?(pe: Pe, info: ExceptionRecord): void;
   /**
@@ -149,13 +158,73 @@ export class Pe {
    * sensitive: the system model takes an interrupt while its line is set and
    * it is routed and unmasked (Arm ARM D1.3.6); whoever drives a line clears it.
    * `virqLine`/`vfiqLine` are ORed with HCR_EL2.VI/VF (a GIC's virtual CPU interface).
+   * Every change bumps `lineGen`, so the block engine (block.ts) notices a line that
+   * changed during an instruction (a GIC register written by a store) and returns to
+   * the step loop, which takes the interrupt before the next instruction.
    */
-  irqLine = false;
-  fiqLine = false;
-  virqLine = false;
-  vfiqLine = false;
+  get irqLine(): boolean {
+    return this.irq;
+  }
+  set irqLine(v: boolean) {
+    if (v !== this.irq) {
+      this.irq = v;
+      this.lineGen++;
+    }
+  }
+  get fiqLine(): boolean {
+    return this.fiq;
+  }
+  set fiqLine(v: boolean) {
+    if (v !== this.fiq) {
+      this.fiq = v;
+      this.lineGen++;
+    }
+  }
+  get virqLine(): boolean {
+    return this.virq;
+  }
+  set virqLine(v: boolean) {
+    if (v !== this.virq) {
+      this.virq = v;
+      this.lineGen++;
+    }
+  }
+  get vfiqLine(): boolean {
+    return this.vfiq;
+  }
+  set vfiqLine(v: boolean) {
+    if (v !== this.vfiq) {
+      this.vfiq = v;
+      this.lineGen++;
+    }
+  }
   /** Physical SError request (an external abort reported asynchronously); virtual SError is HCR_EL2.VSE. */
-  serrorLine = false;
+  get serrorLine(): boolean {
+    return this.serror;
+  }
+  set serrorLine(v: boolean) {
+    if (v !== this.serror) {
+      this.serror = v;
+      this.lineGen++;
+    }
+  }
+  private irq = false;
+  private fiq = false;
+  private virq = false;
+  private vfiq = false;
+  private serror = false;
+  /** Count of interrupt-line changes (see irqLine). */
+  lineGen = 0;
+
+  /**
+   * The instruction this PE fetched last and the PC (VA) it fetched it at, set before it executes:
+   * the source line of a fault, trace event or finding is that instruction's (`Machine.lineOfPc`).
+   * Undefined instruction when the fetch found no code.
+   */
+  fetchPc = NaN;
+  fetchInstr: Instr | undefined = undefined;
+  /** Decoded straight-line blocks of this PE's instruction side (block.ts); a cache, not state. */
+  blocks: BlockCache | undefined = undefined;
 
   /** Implemented exception levels (ID_AA64PFR0_EL1.EL2/EL3); set by the engine from the system. */
   hasEl2 = true;
@@ -296,15 +365,17 @@ export class Pe {
 
   /** Load `size` bytes from VA into ldLo/ldHi (zero-extended). Throws SyncException on a fault. */
   load(va: number, size: number): void {
-    this.env.mmu.translate(this, va, size, AccessType.Read);
-    this.env.memory.read(this, this.tPa, size, this.tAttrs);
+    const env = this.env;
+    env.mmu.translate(this, va, size, AccessType.Read);
+    env.memory.read(this, this.tPa, size, this.tAttrs);
   }
 
   /** Store the low `size` bytes of hi:lo at VA. Throws SyncException on a fault. */
   store(va: number, size: number, lo: number, hi: number): void {
-    this.env.mmu.translate(this, va, size, AccessType.Write);
-    this.env.memory.write(this, this.tPa, size, lo, hi, this.tAttrs);
-    const obs = this.sys.observeStore;
-    if (obs !== undefined) obs.call(this.sys, this, this.tPa, size);
+    const env = this.env;
+    env.mmu.translate(this, va, size, AccessType.Write);
+    env.memory.write(this, this.tPa, size, lo, hi, this.tAttrs);
+    const sys = this.sys;
+    if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
   }
 }

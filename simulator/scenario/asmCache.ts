@@ -96,7 +96,7 @@ export function instrAtLine(rec: AsmRecord, line: number): Instr | undefined {
   rec.atLine ??= new Map();
   let copy = rec.atLine.get(line);
   if (copy === undefined) {
-    copy = { mnemonic: i.mnemonic, text: i.text, encoding: i.encoding, line, exec: i.exec };
+    copy = { mnemonic: i.mnemonic, text: i.text, encoding: i.encoding, line, exec: i.exec, flow: i.flow, iss: i.iss };
     rec.atLine.set(line, copy);
   }
   return copy;

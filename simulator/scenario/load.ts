@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ScenarioModel } from './model';
+import type { ScenarioLanguage } from './keywords';
 import { parseScenario, type ParseOptions } from './parse';
 
 export { symbolAt, definitionOf, referencesOf, lineInfo, asmLineAt, type SymbolOccurrence, type LineInfo, type LineKind } from './query';
@@ -26,7 +27,7 @@ export class ScenarioLoadError extends Error {
  * message) only when the file cannot be read; problems in the text are
  * diagnostics in the returned model.
  */
-export function loadScenario(path: string, options: ParseOptions = {}): ScenarioModel {
+export function loadScenario(path: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

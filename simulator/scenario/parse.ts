@@ -1,9 +1,9 @@
 /**
  * `parseScenario(text, { file, language })`: scenario text → ScenarioModel.
  * The language (keywords.ts) says which extension blocks, settings, symbols
- * and checks exist: the core alone unless the caller gives one (tools use
- * the simulator's front door, simulator/index.ts, whose default is the full
- * language).
+ * and checks exist; it is required here, so what a parse accepts never
+ * depends on what the caller imported (tools use the simulator's front door,
+ * simulator/index.ts, whose default is the full language).
  *
  * Never throws. Every problem becomes a Diagnostic with an exact 0-based range
  * and a rule id; the model is as complete as the text allows (a file with
@@ -20,7 +20,7 @@ import { interpretCode } from './codeBlock';
 import { Reporter, spanRange, tokRange } from './diagnostics';
 import { interpretEvent, type PeMention } from './eventDecl';
 import { interpretExpect, type RegisterMention } from './expectBlock';
-import { CORE_LANGUAGE, type ScenarioLanguage } from './keywords';
+import type { ScenarioLanguage } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
 import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
 import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
@@ -36,7 +36,7 @@ import { defaultAssembler } from './assembler';
 export interface ParseOptions {
   /** Name of the file the text comes from (default `<input>`). */
   file?: string;
-  /** The language to parse (default: the core language, without extension blocks). */
+  /** The language to parse (required by this module's `parseScenario`; the front door defaults to the full language). */
   language?: ScenarioLanguage;
   /** The A64 assembler (defaults to `isa`'s `assembleLine`). */
   assembler?: Assembler;
@@ -64,13 +64,9 @@ export function emptyModel(file: string, text: string): ScenarioModel {
   };
 }
 
-/**
- * Parse a scenario. `parseScenario(text, file, options)` is the same as
- * `parseScenario(text, { ...options, file })`.
- */
-export function parseScenario(text: string, fileOrOptions: string | ParseOptions = {}, more: ParseOptions = {}): ScenarioModel {
-  const options: ParseOptions = typeof fileOrOptions === 'string' ? { ...more, file: fileOrOptions } : { ...fileOrOptions };
-  const language = options.language ?? CORE_LANGUAGE;
+/** Parse a scenario in `options.language` (CORE_LANGUAGE for the core alone). */
+export function parseScenario(text: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
+  const language = options.language;
   const src = typeof text === 'string' ? text : String(text);
   const model = emptyModel(options.file ?? '<input>', src);
   const rep = new Reporter();

@@ -113,7 +113,7 @@ describe('cli: armscope run', () => {
     const f = j.faults[0];
     assert.deepEqual(
       { pe: f.pe, kind: f.kind, el: f.el, fromEl: f.fromEl, esr: f.esr, far: f.far, stage: f.stage, level: f.level, va: f.va, ipa: f.ipa },
-      { pe: 0, kind: 'translation', el: 2, fromEl: 1, esr: '0x9200_0007', far: '0x8810_0000', stage: 2, level: 3, va: '0x8810_0000', ipa: '0x8810_0000' },
+      { pe: 0, kind: 'translation', el: 2, fromEl: 1, esr: '0x93c2_8007', far: '0x8810_0000', stage: 2, level: 3, va: '0x8810_0000', ipa: '0x8810_0000' },
     );
     assert.equal(typeof f.line, 'number');
     const touch = j.expectations.find((e: { text: string }) => e.text.startsWith('fault translation'));
@@ -124,8 +124,8 @@ describe('cli: armscope run', () => {
   it('fault lines explain the ESR with the register table\'s summary (one source of truth)', () => {
     const r = cli(['run', 'examples/seed-000/bug-osh-tables.armscope']);
     assert.equal(r.code, 0, r.err);
-    assert.ok(r.out.includes(`ESR_EL2 0x9200_0007: ${esrSummary(0x9200_0007n)}`), r.out);
-    assert.match(r.out, /ESR_EL2 0x9200_0007: Data Abort \(lower EL\): Translation fault, level 3, read\n\s+FAR_EL2 0x8810_0000 {2}IPA 0x8810_0000\n/);
+    assert.ok(r.out.includes(`ESR_EL2 0x93c2_8007: ${esrSummary(0x93c2_8007n)}`), r.out);
+    assert.match(r.out, /ESR_EL2 0x93c2_8007: Data Abort \(lower EL\): Translation fault, level 3, read, doubleword x2\n\s+FAR_EL2 0x8810_0000 {2}IPA 0x8810_0000\n/);
   });
 
   it('--max-steps is a budget, reported rather than hanging', () => {

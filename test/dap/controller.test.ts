@@ -24,7 +24,7 @@ const SEED004 = path.join(ROOT, 'examples', 'seed-004', 'bug-stale-image.armscop
 describe('debugger execution control and its simulator APIs', () => {
   it('step back then forward reproduces the exact machine state (seed 000)', async () => {
     const ctl = new DebugController(loadScenario(SEED000), { checkpointInterval: 4 });
-    ctl.filters.add('fault:translation:2');
+    ctl.stops.filters.add('fault:translation:2');
     const stop = await ctl.runForward(undefined);
     assert.equal(stop.exceptionId, 'fault:translation:2');
     const at = ctl.steps;
@@ -32,7 +32,7 @@ describe('debugger execution control and its simulator APIs', () => {
     for (let i = 0; i < 5; i++) ctl.stepBack(0);
     assert.equal(ctl.steps, at - 5);
     assert.notEqual(ctl.machine.stateHash(), hash);
-    ctl.filters.clear();
+    ctl.stops.filters.clear();
     for (let i = 0; i < 5; i++) await ctl.stepInstruction(0, false);
     assert.equal(ctl.steps, at);
     assert.equal(ctl.machine.stateHash(), hash);
@@ -55,7 +55,7 @@ describe('debugger execution control and its simulator APIs', () => {
     const ctl = new DebugController(loadScenario(SEED000));
     await ctl.runForward(undefined);
     assert.ok(ctl.steps > 0);
-    const stop = ctl.reverseContinue();
+    const stop = await ctl.reverseContinue();
     assert.equal(stop.reason, 'entry');
     assert.equal(ctl.steps, 0);
   });
@@ -103,7 +103,7 @@ describe('debugger execution control and its simulator APIs', () => {
     assert.equal(chain[0].ec, 0x24);
     assert.equal(chain[0].line, 84);
     const ctl = new DebugController(loadScenario(SEED001));
-    ctl.filters.add('ffa-error');
+    ctl.stops.filters.add('ffa-error');
     await ctl.runForward(undefined);
     const ffa = callChain(ctl.machine, 0).find((e) => e.kind === 'ffa');
     assert.ok(ffa);
@@ -116,7 +116,7 @@ describe('debugger execution control and its simulator APIs', () => {
     const line = t.changes.filter((c) => c.pa === 0x611_1800);
     assert.deepEqual(
       line.map((c) => `${c.step} ${c.cache} ${c.attrs} ${c.from}→${c.to} ${c.cause} ${c.line}`),
-      ['3 L1D.pe0 Normal-WB OSH I→M write 64', '8 L1D.pe0 Normal-WB ISH I→E read 84'],
+      ['3 L1D.pe0 Normal-WB OSH I→M write 64', '8 L1D.pe0 Normal-WB ISH I→E stage-2 walk read, level 3, for IPA 0x8810_0000 (VA 0x8810_0000) 84'],
     );
     const partial = cacheTimeline(loadScenario(SEED000), {}, 5);
     assert.equal(partial.steps, 5);

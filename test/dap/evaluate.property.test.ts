@@ -12,7 +12,8 @@ import { EvalError, evaluate, evaluateCondition } from '../../simulator/engine/e
 import { Machine } from '../../simulator/engine/machine';
 import { loadScenario } from '../../simulator';
 import { hex } from '../../simulator/util/hex';
-import { parseMemoryReference } from '../../debug-adapter/session';
+import { formatMemoryReference, parseMemoryReference } from '../../debug-adapter/memory';
+import { RequestError } from '../../debug-adapter/errors';
 import { findRoot } from './helpers';
 
 const SEED = path.join(findRoot(), 'examples', 'seed-000', 'bug-osh-tables.armscope');
@@ -51,15 +52,33 @@ describe('DAP expressions and memory references (fast-check)', () => {
     );
   });
 
-  it('memory references round-trip through hex() with and without a view prefix', () => {
+  it('memory references round-trip exactly through hex() over the whole 64-bit range, with and without a view prefix', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 48 }), fc.constantFrom('', 'main:', 'pe0:', 'pe12:'), (pa, prefix) => {
-        const r = parseMemoryReference(prefix + hex(pa));
-        assert.ok(r);
-        assert.equal(r.pa, pa);
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom('', 'main:', 'pe0:', 'pe12:'), (address, prefix) => {
+        const r = parseMemoryReference(prefix + hex(address));
+        assert.equal(r.address, address);
         assert.deepEqual(r.view, prefix.startsWith('pe') ? { pe: Number(prefix.slice(2, -1)) } : 'main');
+        assert.equal(formatMemoryReference(r.view, r.address), `${prefix || 'main:'}${hex(address)}`);
       }),
     );
+  });
+
+  it('negative references are two\'s complement 64-bit addresses; 2^64 and beyond are refused with the reference named', () => {
+    assert.equal(parseMemoryReference('-1').address, 2n ** 64n - 1n);
+    assert.equal(parseMemoryReference('main:-16').address, 2n ** 64n - 16n);
+    assert.throws(() => parseMemoryReference('0x1_0000_0000_0000_0000'), /memoryReference "0x1_0000_0000_0000_0000": address 0x1_0000_0000_0000_0000 is past 2\^64/);
+    assert.throws(() => parseMemoryReference('main:zz'), /memoryReference "main:zz": address "zz" is not a number/);
+    fc.assert(
+      fc.property(fc.bigInt({ min: 2n ** 64n, max: 2n ** 80n }), (v) => {
+        assert.throws(() => parseMemoryReference(hex(v)), RequestError);
+      }),
+    );
+  });
+
+  it('mem[…] past the physical address space is an EvalError, not an address past 2^64', () => {
+    assert.throws(() => evaluate(machine, 'mem64[0xffff_ffff_ffff_fff9]'), (e) => e instanceof EvalError && /0xffff_ffff_ffff_fff9: 8 bytes there are outside the 52-bit physical address space/.test(e.message));
+    assert.throws(() => evaluate(machine, 'mem[0xf_ffff_ffff_fffc]'), EvalError);
+    assert.equal(evaluate(machine, 'mem32[0xf_ffff_ffff_fffc]').address, 2 ** 52 - 4);
   });
 
   it('conditions compare as unsigned 64-bit values', () => {

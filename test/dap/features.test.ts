@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { adapterPath, findRoot, launchStopped, scopeVariables, variables } from './helpers';
+import { adapterPath, findRoot, launchStopped, nextStop, requestBody, scopeVariables, variables } from './helpers';
 
 const ROOT = findRoot();
 const SEED000 = path.join(ROOT, 'examples', 'seed-000', 'bug-osh-tables.armscope');
@@ -52,8 +52,8 @@ function loopFile(iterations: number, maxSteps = 5_000_000): string {
 }
 
 async function stopAfter(dc: DebugClient, command: string, args: Record<string, unknown> = { threadId: 1 }): Promise<DebugProtocol.StoppedEvent> {
-  const [, ev] = await Promise.all([dc.send(command, args), dc.waitForEvent('stopped', 15_000)]);
-  return ev as DebugProtocol.StoppedEvent;
+  const [, ev] = await Promise.all([dc.send(command, args), nextStop(dc, 15_000)]);
+  return ev;
 }
 
 /** Line of the top code frame (a stop shown before its step lists what that step does first, as labels). */
@@ -91,11 +91,11 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
   it('seed 000 through FF-A: stops at the load the SPMC aborts, steps into the fault, goes back to the retrieve that wrote the descriptor', async () => {
     const stopped = await launchStopped(dc, { program: SEED000_FFA }, { filters: ['fault:translation:2'] });
     // The built-in SPMC takes and handles the fault within one step: the stop shows the state before it.
-    assert.match(stopped.body.description ?? '', /stage 2 translation fault at level 3.*handled by the built-in firmware/);
+    assert.match(stopped.body.description ?? '', /translation fault stage 2 level 3 at EL1, taken to EL2.*handled by the built-in firmware/);
     let frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     // What the next step does comes first: the stage-2 Data Abort with its EC, then the faulting load.
     assert.equal(frames[0].presentationHint, 'label');
-    assert.equal(frames[0].name, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2');
+    assert.equal(frames[0].name, 'next step: Data Abort (lower EL): Translation fault, level 3, read, doubleword x3 EC 0x24 EL1→EL2');
     assert.equal(frames[1].line, 120);
     assert.match(frames[1].name, /^ldr\s+x3, \[x21\]/);
     // OP-TEE runs because of the driver's direct request: the FF-A frame and the Normal world's SMC below it.
@@ -113,8 +113,8 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     const after = await l1();
     assert.ok(after.some((v) => v.startsWith('0x610_4800 Normal-WB OSH = M')) && after.some((v) => v.startsWith('0x610_4800 Normal-WB ISH = E')), after.join(', '));
     // The SPMC wrote the descriptor while handling FFA_MEM_RETRIEVE_REQ: reverse continue stops at that SMC.
-    const info = await dc.dataBreakpointInfoRequest({ name: '0x610_4800', asAddress: true, bytes: 8 } as DebugProtocol.DataBreakpointInfoArguments);
-    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+    const info = await dc.dataBreakpointInfoRequest({ name: '0x610_4800', asAddress: true, bytes: 8 });
+    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId ?? '' }] });
     // Backwards, the fault comes first (before its step), then the write.
     const fault = await stopAfter(dc, 'reverseContinue');
     assert.equal(fault.body.reason, 'exception');
@@ -148,8 +148,8 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     // Every exception on: OP-TEE's `smc` for FFA_MEM_RETRIEVE_REQ is itself an exception (trapped to
     // S-EL2), taken in the same machine step as the SPMC's descriptor write; both stop before that step.
     await dc.setExceptionBreakpointsRequest({ filters: ['fault:translation:2', 'exception:any'] });
-    const info = await dc.dataBreakpointInfoRequest({ name: '0x610_4800', asAddress: true, bytes: 8 } as DebugProtocol.DataBreakpointInfoArguments);
-    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+    const info = await dc.dataBreakpointInfoRequest({ name: '0x610_4800', asAddress: true, bytes: 8 });
+    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId ?? '' }] });
     const back = await stopAfter(dc, 'reverseContinue');
     assert.equal(back.body.reason, 'data breakpoint', back.body.description);
     assert.match(back.body.description ?? '', /^PE0 wrote 0x40_0000_8810_07ff \(8 bytes, Normal-WB OSH\) to 0x610_4800$/);
@@ -158,7 +158,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     // the driver's direct request (NS-EL1 → EL3) that brought OP-TEE here.
     const earlier = await stopAfter(dc, 'reverseContinue');
     assert.equal(earlier.body.reason, 'exception');
-    assert.match(earlier.body.description ?? '', /^PE0: sync exception, EL1→EL3, ESR_EL3 0x5e00_0000/);
+    assert.match(earlier.body.description ?? '', /^PE0: sync exception at EL1, taken to EL3 — ESR_EL3 0x5e00_0000/);
     assert.equal(await topLine(dc), 90);
   });
 
@@ -193,10 +193,10 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     assert.equal((await dc.evaluateRequest({ expression: 'pe1.pc', context: 'watch' })).body.result, pe1Before);
     await stopAfter(dc, 'next', { threadId: 1, singleThread: true });
     // dom0's store is dirty in L1D.pe0: PE 0 sees the magic, main memory (what the MMU-off guest reads) still 0.
-    const main = await dc.customRequest('readMemory', { memoryReference: 'main:0x8020_0000', count: 4 });
-    const seen = await dc.customRequest('readMemory', { memoryReference: 'pe0:0x8020_0000', count: 4 });
-    assert.equal(Buffer.from(main.body.data, 'base64').readUInt32LE(0), 0);
-    assert.equal(Buffer.from(seen.body.data, 'base64').readUInt32LE(0), 0x644d_5241);
+    const main = await requestBody<NonNullable<DebugProtocol.ReadMemoryResponse['body']>>(dc, 'readMemory', { memoryReference: 'main:0x8020_0000', count: 4 });
+    const seen = await requestBody<NonNullable<DebugProtocol.ReadMemoryResponse['body']>>(dc, 'readMemory', { memoryReference: 'pe0:0x8020_0000', count: 4 });
+    assert.equal(Buffer.from(main.data ?? '', 'base64').readUInt32LE(0), 0);
+    assert.equal(Buffer.from(seen.data ?? '', 'base64').readUInt32LE(0), 0x644d_5241);
     const ev = await dc.evaluateRequest({ expression: 'mem32[0x8020_0000]', context: 'watch', frameId: (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id });
     assert.equal(ev.body.result, '0x644d_5241 (as seen by PE 0; main memory holds 0x0)');
   });
@@ -224,7 +224,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     const set = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: 13, hitCondition: '3' }] });
     assert.equal(set.body.breakpoints[0].verified, true);
     await dc.setExceptionBreakpointsRequest({ filters: [] });
-    const [, , first] = await Promise.all([dc.configurationDoneRequest(), launched, dc.waitForEvent('stopped')]);
+    const [, , first] = await Promise.all([dc.configurationDoneRequest(), launched, nextStop(dc)]);
     assert.equal(first.body.reason, 'breakpoint');
     // Arrivals: the entry (x1 = 0), after one pass (1), after two (2).
     assert.equal((await dc.evaluateRequest({ expression: 'x1', context: 'watch' })).body.result, '0x2');
@@ -242,7 +242,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
   it('pauses a long run and reports progress while it runs', async () => {
     const file = loopFile(50_000_000, 200_000_000);
     await dc.initializeRequest({ adapterID: 'armscope', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true, supportsInvalidatedEvent: true });
-    const progress = dc.waitForEvent('progressStart', 10_000);
+    const progress = dc.waitForEvent('progressStart', 10_000) as Promise<DebugProtocol.ProgressStartEvent>;
     const config = (async () => {
       await dc.waitForEvent('initialized');
       await dc.setExceptionBreakpointsRequest({ filters: [] });
@@ -251,7 +251,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     await Promise.all([config, dc.launchRequest({ program: file } as DebugProtocol.LaunchRequestArguments)]);
     const started = await progress;
     assert.match(started.body.title, /Armscope/);
-    const [, paused] = await Promise.all([dc.pauseRequest({ threadId: 1 }), dc.waitForEvent('stopped', 10_000)]);
+    const [, paused] = await Promise.all([dc.pauseRequest({ threadId: 1 }), nextStop(dc, 10_000)]);
     assert.equal(paused.body.reason, 'pause');
     const x1 = BigInt((await dc.evaluateRequest({ expression: 'x1', context: 'watch' })).body.result.replace(/_/g, ''));
     assert.ok(x1 > 0n && x1 < 50_000_000n, `x1 = ${x1}`);
@@ -265,7 +265,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
       await dc.setExceptionBreakpointsRequest({ filters: [] });
       await dc.configurationDoneRequest();
     })();
-    const stoppedP = dc.waitForEvent('stopped');
+    const stoppedP = nextStop(dc);
     await Promise.all([config, dc.launchRequest({ program: file, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments)]);
     await stoppedP;
     const regs = await scopeVariables(dc, 1, 'Registers');
@@ -274,7 +274,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     const scopes = await dc.scopesRequest({ frameId: (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id });
     const regRef = scopes.body.scopes.find((s) => s.name === 'Registers')!.variablesReference;
     await dc.variablesRequest({ variablesReference: regRef });
-    const [set, inv] = await Promise.all([dc.setVariableRequest({ variablesReference: regRef, name: 'x0', value: '2' }), dc.waitForEvent('invalidated')]);
+    const [set, inv] = await Promise.all([dc.setVariableRequest({ variablesReference: regRef, name: 'x0', value: '2' }), dc.waitForEvent('invalidated') as Promise<DebugProtocol.InvalidatedEvent>]);
     assert.equal(set.body.value, '0x2');
     assert.deepEqual(inv.body.areas, ['variables']);
     const end = await stopAfter(dc, 'continue');
@@ -285,14 +285,14 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
   it('stops at an instruction breakpoint (Disassembly view) and lists the lines that take breakpoints', async () => {
     const launched = dc.launch({ program: SEED000 });
     await dc.waitForEvent('initialized');
-    const locs = await dc.customRequest('breakpointLocations', { source: { path: SEED000 }, line: 60, endLine: 70 });
-    assert.deepEqual(locs.body.breakpoints.map((b: { line: number }) => b.line), [62, 63, 65, 66, 67, 68]);
+    const locs = await requestBody<DebugProtocol.BreakpointLocationsResponse['body']>(dc, 'breakpointLocations', { source: { path: SEED000 }, line: 60, endLine: 70 });
+    assert.deepEqual(locs.breakpoints.map((b) => b.line), [62, 63, 65, 66, 67, 68]);
     // touch: ldr x2, [x1] at 0x8800_0004, given as the function's address plus an offset.
-    const ibp = await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x8800_0000', offset: 4 }, { instructionReference: '0x8800_0002' }] });
-    assert.deepEqual(ibp.body.breakpoints.map((b: { verified: boolean }) => b.verified), [true, false]);
-    assert.equal(ibp.body.breakpoints[0].line, 85);
+    const ibp = await requestBody<DebugProtocol.SetInstructionBreakpointsResponse['body']>(dc, 'setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x8800_0000', offset: 4 }, { instructionReference: '0x8800_0002' }] });
+    assert.deepEqual(ibp.breakpoints.map((b) => b.verified), [true, false]);
+    assert.equal(ibp.breakpoints[0].line, 85);
     await dc.setExceptionBreakpointsRequest({ filters: [] });
-    const [, , stop] = await Promise.all([dc.configurationDoneRequest(), launched, dc.waitForEvent('stopped')]);
+    const [, , stop] = await Promise.all([dc.configurationDoneRequest(), launched, nextStop(dc)]);
     assert.equal(stop.body.reason, 'instruction breakpoint');
     assert.equal(await topLine(dc), 85);
   });

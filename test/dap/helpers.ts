@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { DebugClient as DebugClientClass, type DebugClient } from '@vscode/debugadapter-testsupport';
 
 /** The repository root: the nearest folder up from here whose package.json is Armscope's. */
 export function findRoot(): string {
   for (let d = __dirname; ; d = path.dirname(d)) {
     const p = path.join(d, 'package.json');
-    if (fs.existsSync(p) && JSON.parse(fs.readFileSync(p, 'utf8')).name === 'armscope') return d;
+    if (fs.existsSync(p) && (JSON.parse(fs.readFileSync(p, 'utf8')) as { name?: string }).name === 'armscope') return d;
     if (path.dirname(d) === d) return process.cwd();
   }
 }
@@ -51,4 +51,32 @@ export async function scopeVariables(dc: DebugClient, threadId: number, scope: s
   const s = scopes.body.scopes.find((x) => x.name === scope);
   if (!s) throw new Error(`no scope ${scope}: ${scopes.body.scopes.map((x) => x.name).join(', ')}`);
   return variables(dc, s.variablesReference);
+}
+
+/** The next `stopped` event, typed (the test client's events have an untyped body). */
+export function nextStop(dc: DebugClient, timeoutMs?: number): Promise<DebugProtocol.StoppedEvent> {
+  return dc.waitForEvent('stopped', timeoutMs) as Promise<DebugProtocol.StoppedEvent>;
+}
+
+/** A request's response body, typed as the test expects it. */
+export async function requestBody<T>(dc: DebugClient, command: string, args?: unknown): Promise<T> {
+  return (await dc.customRequest(command, args)).body as T;
+}
+
+/** A fresh adapter over stdio for each test of the calling `describe` (started before, stopped after). */
+export function debugClientPerTest(root: string): { readonly dc: DebugClient } {
+  const holder: { dc?: DebugClient } = {};
+  beforeEach(async () => {
+    holder.dc = new DebugClientClass('node', adapterPath(root), 'armscope');
+    await holder.dc.start();
+  });
+  afterEach(async () => {
+    await holder.dc?.stop();
+  });
+  return {
+    get dc(): DebugClient {
+      if (!holder.dc) throw new Error('no debug client outside a test');
+      return holder.dc;
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * missing prerequisite fails the suite, so CI cannot go green without running it.
  */
 import { missingTools } from '../isa/gnuToolchain';
+import { requirePrerequisite } from '../prerequisites';
 
 /** The Debian package that provides each tool. */
 const PACKAGES: Record<string, string> = {
@@ -22,11 +23,7 @@ export function missingPrerequisites(tools: string[]): string | undefined {
   return `not installed: ${missing.join(', ')} (apt-get install -y ${packages.join(' ')})`;
 }
 
-/** Call from a `before` hook: skip (with the reason) or, in CI, fail when a tool is missing. */
-export function requireTools(ctx: Mocha.Context, tools: string[]): void {
-  const why = missingPrerequisites(tools);
-  if (why === undefined) return;
-  if (process.env.CI === 'true') throw new Error(`CI=true requires the differential tests to run: ${why}`);
-  console.log(`      skipped: ${why}`);
-  ctx.skip();
+/** Call from a `before` hook: skip (with the reason) or, in CI, fail when a tool is missing (test/prerequisites.ts). */
+export function requireTools(ctx: Mocha.Context, tools: string[], what = 'the differential tests'): void {
+  requirePrerequisite(ctx, missingPrerequisites(tools), { what });
 }

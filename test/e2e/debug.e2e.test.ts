@@ -14,7 +14,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, ROOT, e2eUnavailable, openWorkbench, packageExtension, waitForJson } from './harness';
+import type { Frame } from 'playwright-core';
+import { errorPopups, recordedStop, recordingPlan, setSidebarWidth, waitHighlighted } from './debugHelpers';
+import { ARTIFACTS, ROOT, requireE2e, framesWith, openWorkbench, packageExtension, tokenClasses, waitForJson, waitWebview, writeProbe } from './harness';
 
 interface StoppedPhase {
   reason: string;
@@ -26,148 +28,9 @@ interface StoppedPhase {
   thread: string;
 }
 
-/** What the probe records at each stop (test/e2e/probe-extension, the real `vscode` API). */
-interface RecordedStop {
-  n: number;
-  reason: string;
-  description: string;
-  thread: string;
-  frames: { name: string; line: number; hint?: string }[];
-  /** The first frame with a source line (a stop shown before its step lists that step's labels first). */
-  top: { name: string; line: number };
-  l1: string[];
-  evaluated: Record<string, string>;
-}
-
-/**
- * A probe plan that opens `scenario` and records every stopped event of the
- * armscope session into `${dir}/stop-N.json` (stack, L1D.pe0 lines, watch
- * expressions evaluated in the top code frame) until `${dir}/done` appears.
- * `start`: 'api' starts debugging through `vscode.debug.startDebugging`;
- * 'f5' waits for the test to press F5 (no launch.json). `${dir}/ready` is
- * written once the scenario is open.
- */
-function recordingPlan(scenario: string, dir: string, start: 'api' | 'f5', evaluate: string[]): string {
-  return `const fs = require('fs');
-  const path = require('path');
-  module.exports = async (vscode, log0) => {
-    const dir = ${JSON.stringify(dir)};
-    const log = (m) => { log0(m); fs.appendFileSync(path.join(dir, 'progress.log'), m + '\\n'); };
-    const folder = vscode.workspace.workspaceFolders[0];
-    const uri = vscode.Uri.joinPath(folder.uri, ${JSON.stringify(scenario)});
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
-    log('opened ' + doc.languageId);
-    const stops = [];
-    let wake;
-    let tracked;
-    vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
-      createDebugAdapterTracker: (session) => ({
-        onDidSendMessage: (m) => {
-          if (m.type === 'event' && m.event === 'stopped') { tracked = session; stops.push(m.body); if (wake) wake(); }
-        },
-      }),
-    });
-    const nextStop = (n) => new Promise((resolve) => {
-      const check = () => { if (stops.length >= n) resolve(stops[n - 1]); else wake = check; };
-      check();
-    });
-    fs.writeFileSync(path.join(dir, 'ready'), 'ready');
-    void (async () => {
-      let diags = [];
-      for (let i = 0; i < 160 && diags.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 250));
-        diags = vscode.languages.getDiagnostics(uri);
-      }
-      fs.writeFileSync(path.join(dir, 'diagnostics.json'), JSON.stringify(diags.map((d) => ({ line: d.range.start.line, message: d.message }))));
-      log('diagnostics ' + diags.length);
-    })();
-    if (${JSON.stringify(start)} === 'api') {
-      const ok = await vscode.debug.startDebugging(folder, { type: 'armscope', request: 'launch', name: 'Debug seed 000', program: uri.fsPath });
-      log('startDebugging: ' + ok);
-      if (!ok) throw new Error('startDebugging returned false');
-    }
-    const done = path.join(dir, 'done');
-    for (let n = 1; !fs.existsSync(done); n++) {
-      const stop = await Promise.race([nextStop(n), new Promise((r) => { const t = setInterval(() => { if (fs.existsSync(done)) { clearInterval(t); r(undefined); } }, 200); })]);
-      if (!stop) break;
-      const session = tracked;
-      const threads = (await session.customRequest('threads')).threads;
-      const st = await session.customRequest('stackTrace', { threadId: stop.threadId });
-      const code = st.stackFrames.find((f) => f.presentationHint !== 'label');
-      let l1 = [];
-      const scopes = await session.customRequest('scopes', { frameId: code.id });
-      const cachesScope = scopes.scopes.find((s) => s.name === 'Caches');
-      if (cachesScope) {
-        const caches = (await session.customRequest('variables', { variablesReference: cachesScope.variablesReference })).variables;
-        const c = caches.find((v) => v.name === 'L1D.pe0');
-        if (c) l1 = (await session.customRequest('variables', { variablesReference: c.variablesReference })).variables.map((v) => v.name + ' = ' + v.value);
-      }
-      const evaluated = {};
-      for (const e of ${JSON.stringify(evaluate)}) evaluated[e] = (await session.customRequest('evaluate', { expression: e, frameId: code.id, context: 'watch' })).result;
-      const rec = {
-        n, reason: stop.reason, description: stop.description || '', session: session.name, sessionType: session.type,
-        thread: (threads.find((t) => t.id === stop.threadId) || threads[0]).name,
-        frames: st.stackFrames.map((f) => ({ name: f.name, line: f.line, hint: f.presentationHint })),
-        top: { name: code.name, line: code.line }, l1, evaluated,
-      };
-      fs.writeFileSync(path.join(dir, 'stop-' + n + '.json.tmp'), JSON.stringify(rec, null, 2));
-      fs.renameSync(path.join(dir, 'stop-' + n + '.json.tmp'), path.join(dir, 'stop-' + n + '.json'));
-      log('stop ' + n + ': ' + stop.reason + ' at line ' + code.line);
-    }
-    return { stops: stops.length };
-  };`;
-}
-
-/** The scenario line the editor highlights as the top stack frame (its line number in the gutter). */
-async function highlightedLine(page: import('playwright-core').Page): Promise<number | undefined> {
-  // A string, evaluated in the page (the tests are compiled without DOM types).
-  const line = await page.evaluate<number | null>(`(() => {
-    const d = document.querySelector('.monaco-editor .debug-top-stack-frame-line');
-    if (!d) return null;
-    const y = d.getBoundingClientRect().top;
-    for (const n of document.querySelectorAll('.monaco-editor .margin-view-overlays .line-numbers'))
-      if (Math.abs(n.getBoundingClientRect().top - y) < 3) return Number(n.textContent);
-    return null;
-  })()`);
-  return line ?? undefined;
-}
-
-async function waitHighlighted(page: import('playwright-core').Page, line: number): Promise<void> {
-  let seen: number | undefined;
-  for (let i = 0; i < 120; i++) {
-    seen = await highlightedLine(page);
-    if (seen === line) return;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`the editor highlights line ${seen} as the top stack frame, expected ${line}`);
-}
-
-/** Wait for stop N recorded by `recordingPlan`, or fail with the probe's progress and results. */
-async function recordedStop(dir: string, n: number, resultsFile: string, ms = 90_000): Promise<RecordedStop> {
-  const file = path.join(dir, `stop-${n}.json`);
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as RecordedStop;
-    const ended = fs.existsSync(resultsFile);
-    if (ended || Date.now() > deadline) {
-      const p = fs.existsSync(path.join(dir, 'progress.log')) ? fs.readFileSync(path.join(dir, 'progress.log'), 'utf8') : '';
-      const r = ended ? fs.readFileSync(resultsFile, 'utf8') : '';
-      throw new Error(`no stop ${n} recorded${ended ? ' (the probe plan ended)' : ` after ${ms} ms`}\nprobe progress:\n${p}\n${r}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('e2e: debugging seed 000 in code-server', function () {
   this.timeout(240_000);
-  const reason = e2eUnavailable();
-  before(function () {
-    if (reason) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-  });
+  requireE2e();
 
   it('stops on the stage-2 fault, shows both cache copies and steps back', async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -247,23 +110,23 @@ describe('e2e: debugging seed 000 in code-server', function () {
         return result;
       };`,
     );
-    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
+    const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     try {
       // The phase file, or the results file when the plan failed before it.
       const first = await Promise.race([waitForJson<StoppedPhase>(phaseFile, 150_000), waitForJson<{ ok: boolean; error?: string }>(resultsFile, 150_000)]).catch((e: Error) => e);
       if (!(first instanceof Error) && 'ok' in first && !first.ok) throw new Error(`the probe plan failed: ${first.error}`);
-      const phase = await waitForJson<StoppedPhase>(phaseFile, 1_000).catch(async (e) => {
+      const phase = await waitForJson<StoppedPhase>(phaseFile, 1_000).catch((e: Error) => {
         const r = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
         const p = fs.existsSync(progressFile) ? fs.readFileSync(progressFile, 'utf8') : '';
         throw new Error(`${e.message}\nprogress:\n${p}\n${r}`);
       });
       // Highlighting and a live diagnostic from the background run (the checker's mismatched-attributes finding).
       assert.ok(phase.diagnostics.some((d) => /mismatched|stale/i.test(d.message)), JSON.stringify(phase.diagnostics));
-      const tokens = await page.$$eval('.view-lines span[class^="mtk"]', (els) => [...new Set(els.map((e) => e.className))]);
+      const tokens = await tokenClasses(page);
       assert.ok(tokens.length >= 3, `expected several token colours, got ${tokens.join(',')}`);
       // The stop: the stage-2 fault, the exception frame, the faulting load.
       assert.equal(phase.reason, 'exception');
-      assert.match(phase.description, /stage 2 translation fault at level 3/);
+      assert.match(phase.description, /translation fault stage 2 level 3 at EL1, taken to EL2/);
       assert.equal(phase.thread, 'PE0 S-EL2');
       assert.equal(phase.frames[0].line, 74);
       assert.equal(phase.frames[1].hint, 'label');
@@ -318,7 +181,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       // ldr x1, =SHARED (EL1), then back through the SPMC's eret, isb, dsb ish to the store.
       assert.deepEqual(lines, [83, 68, 67, 66, 65]);
       assert.ok(atWrite);
-      assert.match(atWrite.top.name, /^str\s+x1, \[x0\]\s+\[EL2 0x600_0008\]/);
+      assert.match(atWrite.top.name, /^str\s+x1, \[x0\]\s+\[S-EL2 0x600_0008\]/);
       assert.equal(atWrite.frames, 1);
       assert.equal(atWrite.descriptor, '0x0');
       await page.locator('.debug-call-stack', { hasText: 'str' }).first().waitFor({ timeout: 30_000 });
@@ -332,37 +195,87 @@ describe('e2e: debugging seed 000 in code-server', function () {
       // Forward again to the fault, then the debugging views: widen the side bar, fold the built-in sections.
       await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
       await page.locator('.debug-call-stack', { hasText: 'mrs' }).first().waitFor({ timeout: 30_000 });
-      const sidebar = await page.locator('#workbench\\.parts\\.sidebar').boundingBox();
-      if (sidebar) {
-        await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + sidebar.height / 2);
-        await page.mouse.down();
-        await page.mouse.move(sidebar.x + sidebar.width + 560, sidebar.y + sidebar.height / 2, { steps: 8 });
-        await page.mouse.up();
-      }
+      await setSidebarWidth(page, 940);
       for (const title of ['Variables', 'Watch', 'Call Stack', 'Breakpoints']) {
         const header = page.locator('.pane-header[aria-expanded="true"]', { hasText: new RegExp(`^${title}`, 'i') }).first();
         if (await header.count()) await header.click();
       }
-      const inWebview = async (text: string): Promise<boolean> => {
-        for (const f of page.frames()) if (await f.locator(`text=${text}`).count().catch(() => 0)) return true;
-        return false;
-      };
-      const waitWebview = async (text: string): Promise<void> => {
-        const deadline = Date.now() + 30_000;
-        while (!(await inWebview(text))) {
-          if (Date.now() > deadline) throw new Error(`no webview shows '${text}'`);
-          await page.waitForTimeout(250);
-        }
-      };
-      await page.locator('.pane-header', { hasText: /^Cache-line timeline/i }).first().click();
-      await waitWebview('Normal-WB OSH');
-      await page.waitForTimeout(500);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-cache-timeline.png') });
-      await page.locator('.pane-header', { hasText: /^Cache-line timeline/i }).first().click();
+
+      // Page tables (issue #9 item 11): the stage-2 walk of the fault unfolded down to the invalid level-3
+      // entry, which says what memory and each cached copy hold; stage-1 memory types by MAIR name.
       await page.locator('.pane-header', { hasText: /^Page tables/i }).first().click();
-      await waitWebview('VSTTBR_EL2');
+      await waitWebview(page, 'stage-2 translation fault, level 3, at EL1 taken to EL2 (step 8)');
+      await waitWebview(page, '← the walk faults here');
+      await waitWebview(page, 'memory holds 0x0, L1D.pe0 holds 0x8810_07ff dirty (Normal-WB OSH)');
+      await waitWebview(page, 'Attr1 Normal WB RWA');
+      const [tablesFrame] = await framesWith(page, 'details.fault');
+      assert.ok(tablesFrame, 'the faulting entry is highlighted');
+      // Table descriptors are folded, except those on the fault's walk.
+      const openOffWalk = await tablesFrame.locator('details[open]:not(.walk):not(.fault)').count();
+      assert.equal(openOffWalk, 0);
+      assert.ok((await tablesFrame.locator('details.walk[open]').count()) >= 2);
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-page-tables.png') });
+      await page.locator('.pane-header', { hasText: /^Page tables/i }).first().click();
+
+      // The cache-line timeline (issue #9 item 10) in a 300 px side bar: labels at 12 px above their tracks,
+      // the walk read labelled, this step's change marked and wide enough to see and hover.
+      await setSidebarWidth(page, 300);
+      await page.locator('.pane-header', { hasText: /^Cache-line timeline/i }).first().click();
+      await waitWebview(page, 'stage-2 walk read, level 3, for IPA 0x8810_0000 (VA 0x8810_0000)');
+      const [side] = await framesWith(page, '.tl');
+      assert.ok(side, 'the timeline renders');
+      // (The tests compile without DOM types: the page's getComputedStyle through globalThis.)
+      type Styled = { getComputedStyle(e: unknown): { fontSize: string } };
+      const fontPx = await side.locator('.tl .label').first().evaluate((el) => parseFloat((globalThis as unknown as Styled).getComputedStyle(el).fontSize));
+      assert.ok(fontPx >= 11, `label text is ${fontPx} px`);
+      const nowBars = await side.locator('.bar.at-now').count();
+      assert.equal(nowBars, 1, 'one copy changed in this step: the walk read allocating the ISH copy');
+      const box = await side.locator('.bar.at-now').boundingBox();
+      assert.ok(box && box.width >= 6, `the current step's bar is ${box?.width} px wide`);
+      const sidebar = await page.locator('#workbench\\.parts\\.sidebar').boundingBox();
+      const clip = sidebar ? { x: sidebar.x, y: sidebar.y, width: sidebar.width, height: sidebar.height } : undefined;
+      await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-300.png'), clip });
+      await side.locator('.bar.at-now').hover();
+      await side.locator('#tip', { hasText: 'L1D.pe0 · 0x611_1800 · Normal-WB ISH' }).waitFor({ state: 'visible', timeout: 10_000 });
+      const tip = await side.locator('#tip').innerText();
+      assert.match(tip, /I→E at step 8: stage-2 walk read, level 3, for IPA 0x8810_0000 \(VA 0x8810_0000\) \(PE0, line 85\)/);
+      assert.match(tip, /data after step 8/);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-300-hover.png'), clip });
+
+      // The editor-area panel (the view's title button), widened to 1200 px.
+      await page.locator('.pane-header', { hasText: /^Cache-line timeline/i }).first().hover();
+      await page.locator('.pane-header .codicon-open-preview').first().click();
+      const panelFrame = async (): Promise<{ f: Frame; width: number }> => {
+        for (let i = 0; i < 120; i++) {
+          for (const f of await framesWith(page, '.tl')) {
+            const b = await (await f.frameElement()).boundingBox();
+            if (b && b.width > 400) return { f, width: b.width };
+          }
+          await page.waitForTimeout(250);
+        }
+        throw new Error('the timeline panel did not open');
+      };
+      let panel = await panelFrame();
+      let vw = page.viewportSize()?.width ?? 1400;
+      for (let i = 0; i < 5 && Math.abs(panel.width - 1200) > 20; i++) {
+        vw = Math.round(vw + (1200 - panel.width) * 2);
+        await page.setViewportSize({ width: vw, height: 900 });
+        await page.waitForTimeout(600);
+        panel = await panelFrame();
+      }
+      assert.ok(Math.abs(panel.width - 1200) <= 20, `panel is ${panel.width} px wide`);
+      await panel.f.locator('.bar.at-now').waitFor({ timeout: 10_000 });
+      const frameBox = await (await panel.f.frameElement()).boundingBox();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-1200.png'), clip: frameBox ?? undefined });
+
+      // Click the SPMC's write (the dirty OSH copy from step 3): the debugger goes back to just before it.
+      const write = panel.f.locator('.bar[aria-label^="L1D.pe0 0x611_1800 Normal-WB OSH: M from step 3"]');
+      await write.click();
+      await waitHighlighted(page, 65);
+      // The timeline follows: the write is now the next step's change.
+      await panel.f.locator('.bar.at-next').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-1200-back-at-write.png'), clip: frameBox ?? undefined });
     } catch (e) {
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-failure.png') }).catch(() => undefined);
       throw e;
@@ -399,7 +312,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
         return { reason: body.reason, description: body.description || '', type: body.type, name: body.name };
       };`,
     );
-    const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
+    const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     try {
       for (let i = 0; i < 360 && !fs.existsSync(readyFile); i++) await page.waitForTimeout(250);
       assert.ok(fs.existsSync(readyFile), 'the probe did not open the scenario');
@@ -411,11 +324,24 @@ describe('e2e: debugging seed 000 in code-server', function () {
       assert.equal(result.results.type, 'armscope', JSON.stringify(result.results));
       assert.equal(result.results.name, 'Debug scenario');
       assert.equal(result.results.reason, 'exception');
-      assert.match(result.results.description, /stage 2 translation fault at level 3/);
+      assert.match(result.results.description, /translation fault stage 2 level 3 at EL1, taken to EL2/);
       await page.waitForSelector('.debug-toolbar', { timeout: 30_000 });
       await page.locator('.debug-variables .monaco-list-row', { hasText: /^Registers$/ }).first().waitFor({ timeout: 30_000 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-f5.png') });
+
+      // Issue #9 item 9: Step Over three times, then Step Back three times, 300 ms apart — VS Code asks for the
+      // scopes of frames of earlier stops meanwhile — and no error pops up; the PE ends where it started.
+      await waitHighlighted(page, 74);
+      assert.deepEqual(await errorPopups(page), []);
+      for (const button of ['step-over', 'step-over', 'step-over', 'step-back', 'step-back', 'step-back']) {
+        await page.locator(`.debug-toolbar .codicon-debug-${button}`).first().click();
+        await page.waitForTimeout(300);
+      }
+      await waitHighlighted(page, 74);
+      await page.waitForTimeout(2000);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'debug-fast-steps.png') });
+      assert.deepEqual(await errorPopups(page), []);
     } catch (e) {
       await page.screenshot({ path: path.join(ARTIFACTS, 'debug-f5-failure.png') }).catch(() => undefined);
       throw e;
@@ -430,10 +356,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
     const vsix = packageExtension();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-ffa-'));
     fs.cpSync(path.join(ROOT, 'examples', 'seed-000'), work, { recursive: true });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-ffa-probe-'));
-    const resultsFile = path.join(dir, 'results.json');
-    const planFile = path.join(dir, 'plan.js');
-    fs.writeFileSync(planFile, recordingPlan('bug-ffa-share-osh.armscope', dir, 'f5', ['x0', 'x2', 'mem[0x610_4800] in memory']));
+    const { dir, planFile, resultsFile } = writeProbe('ffa', (d) => recordingPlan('bug-ffa-share-osh.armscope', d, 'f5', ['x0', 'x2', 'mem[0x610_4800] in memory']));
     const { server, page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile });
     const callStack = page.locator('.debug-call-stack');
     const variablesRow = (text: string | RegExp) => page.locator('.debug-variables .monaco-list-row', { hasText: text }).first();
@@ -453,10 +376,10 @@ describe('e2e: debugging seed 000 in code-server', function () {
       //    brought OP-TEE here: the driver's direct request and its SMC.
       const fault = await recordedStop(dir, 1, resultsFile, 120_000);
       assert.equal(fault.reason, 'exception');
-      assert.match(fault.description, /^PE0: stage 2 translation fault at level 3, EL1→EL2, ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
+      assert.match(fault.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x93c3_8007, FAR 0x8810_0000 — taken by the next step and handled by the built-in firmware/);
       assert.equal(fault.thread, 'PE0 S-EL1 optee (0x8001)');
-      assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[EL\d[^\]]*\]$/, '')]), [
-        ['label', 0, 'next step: Data Abort (lower EL): Translation fault, level 3, read EC 0x24 EL1→EL2'],
+      assert.deepEqual(fault.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[(?:S-|NS-)?EL\d[^\]]*\]$/, '')]), [
+        ['label', 0, 'next step: Data Abort (lower EL): Translation fault, level 3, read, doubleword x3 EC 0x24 EL1→EL2'],
         ['normal', 120, 'ldr x3, [x21]'],
         ['label', 0, 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001 (Non-secure EL1)'],
         ['normal', 90, 'smc #0'],
@@ -480,7 +403,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
         if (await header.count()) await header.click();
       }
       await callStack.filter({ hasText: 'FFA_MSG_SEND_DIRECT_REQ_32 0x0000→0x8001' }).first().waitFor({ timeout: 30_000 });
-      await callStack.filter({ hasText: 'Translation fault, level 3, read EC 0x24 EL1→EL2' }).first().waitFor({ timeout: 30_000 });
+      await callStack.filter({ hasText: 'Translation fault, level 3, read, doubleword x3 EC 0x24 EL1→EL2' }).first().waitFor({ timeout: 30_000 });
       await waitHighlighted(page, 120);
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(ARTIFACTS, 'ffa-fault-stack.png') });
@@ -491,7 +414,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       await page.locator('.debug-toolbar .codicon-debug-step-over').first().click();
       const taken = await recordedStop(dir, 2, resultsFile);
       assert.equal(taken.reason, 'exception');
-      assert.match(taken.description, /^PE0: stage 2 translation fault at level 3, EL1→EL2, ESR_EL2 0x9200_0007, FAR 0x8810_0000 — taken and handled by the built-in firmware/);
+      assert.match(taken.description, /^PE0: translation fault stage 2 level 3 at EL1, taken to EL2 — ESR_EL2 0x93c3_8007, FAR 0x8810_0000 — taken and handled by the built-in firmware/);
       assert.equal(taken.top.line, 91); // the driver's `hlt` after its direct request returned FFA_ERROR
       assert.equal(taken.evaluated['x0'], '0x8400_0060'); // FFA_ERROR
       assert.equal(taken.evaluated['x2'], '0xffff_fff8'); // FFA_ABORTED
@@ -553,7 +476,7 @@ describe('e2e: debugging seed 000 in code-server', function () {
       assert.equal(write.reason, 'data breakpoint', write.description);
       assert.equal(write.description, 'line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M');
       assert.equal(write.thread, 'PE0 S-EL1 optee (0x8001)');
-      assert.deepEqual(write.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[EL\d[^\]]*\]$/, '')]), [
+      assert.deepEqual(write.frames.map((f) => [f.hint ?? 'normal', f.line, f.name.replace(/\s+\[(?:S-|NS-)?EL\d[^\]]*\]$/, '')]), [
         ['label', 0, 'next step: line 0x610_4800 changed: not cached → L1D.pe0 Normal-WB OSH M'],
         ['label', 0, 'next step: FFA_MEM_RETRIEVE_REQ_32 0x8001→0x8000 (SPMC, S-EL2)'],
         ['label', 0, 'next step: SMC #0x0 EC 0x17 EL1→EL2'],

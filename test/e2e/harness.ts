@@ -13,12 +13,24 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { requirePrerequisite } from '../prerequisites';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CODE_SERVER = path.join(ROOT, '.e2e', 'node_modules', '.bin', 'code-server');
 const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
+
+/** The identity fields of an extension manifest (package.json). */
+export interface ExtensionId {
+  publisher: string;
+  name: string;
+  version: string;
+}
+
+export function readManifest(file: string): ExtensionId {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as ExtensionId;
+}
 
 /** Why the e2e tests cannot run here, or undefined when they can. */
 export function e2eUnavailable(): string | undefined {
@@ -27,11 +39,22 @@ export function e2eUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Build dist/ and package the extension with @vscode/vsce; returns the .vsix path. */
+let packaged: string | undefined;
+
+/** Call inside a `describe`: its tests need code-server and Chromium (skipped with the reason, or failed in CI). */
+export function requireE2e(): void {
+  before(function () {
+    requirePrerequisite(this, e2eUnavailable(), { what: 'the end-to-end tests' });
+  });
+}
+
+/** Build dist/ and package the extension with @vscode/vsce (once per test process); returns the .vsix path. */
 export function packageExtension(): string {
+  if (packaged !== undefined && fs.existsSync(packaged)) return packaged;
   const out = path.join(ROOT, 'armscope.vsix');
   const r = spawnSync('npm', ['run', '-s', 'package'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+  packaged = out;
   return out;
 }
 
@@ -49,18 +72,18 @@ export interface CodeServer {
   url: string;
   workspace: string;
   dir: string;
-  stop(): void;
+  stop: () => void;
 }
 
 export interface StartOptions {
-  /** Folder copied fresh into the workspace (a keypress that misses can type into files: never reuse one). */
+  /** Folder copied fresh into the workspace (a keypress that misses can type into files; auto-save writes: never open the original). */
   workspaceFrom: string;
-  /** Open `workspaceFrom` itself instead of a fresh copy (`npm run studio`: a person's edits should stay). */
-  inPlace?: boolean;
   /** Fixed port (default: a free one). */
   port?: number;
   /** .vsix files or extension folders to install into a fresh extensions dir. */
   extensions: string[];
+  /** Open the workspace untrusted (Restricted Mode) instead of with workspace trust disabled. */
+  untrusted?: boolean;
   /** Extra environment for the server and its extension host (e.g. ARMSCOPE_E2E_RESULTS). */
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
@@ -70,12 +93,13 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-'));
   const extDir = path.join(dir, 'extensions');
   const dataDir = path.join(dir, 'data');
-  const workspace = opts.inPlace ? path.resolve(opts.workspaceFrom) : path.join(dir, 'workspace');
+  const workspace = path.join(dir, 'workspace');
   fs.mkdirSync(path.join(dataDir, 'User'), { recursive: true });
-  if (!opts.inPlace) fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
+  fs.cpSync(opts.workspaceFrom, workspace, { recursive: true });
   const settings = {
     'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': opts.untrusted === true,
+    'security.workspace.trust.startupPrompt': 'never',
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'extensions.autoUpdate': false,
@@ -92,12 +116,12 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       const staging = fs.mkdtempSync(path.join(dir, 'vsix-'));
       const r = spawnSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', ext, staging], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`unpacking ${ext} failed:\n${r.stdout}\n${r.stderr}`);
-      const pkg = JSON.parse(fs.readFileSync(path.join(staging, 'extension', 'package.json'), 'utf8'));
+      const pkg = readManifest(path.join(staging, 'extension', 'package.json'));
       fs.mkdirSync(extDir, { recursive: true });
       fs.renameSync(path.join(staging, 'extension'), path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
     } else {
       // A folder named publisher.name-version in a fresh extensions dir is picked up as installed.
-      const pkg = JSON.parse(fs.readFileSync(path.join(ext, 'package.json'), 'utf8'));
+      const pkg = readManifest(path.join(ext, 'package.json'));
       fs.mkdirSync(extDir, { recursive: true });
       fs.cpSync(ext, path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
     }
@@ -107,7 +131,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const child: ChildProcess = spawn(
     CODE_SERVER,
     ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extDir, '--user-data-dir', dataDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', workspace],
+      '--disable-telemetry', '--disable-update-check', ...(opts.untrusted ? [] : ['--disable-workspace-trust']), workspace],
     { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...opts.env } },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -145,6 +169,17 @@ export async function launchBrowser() {
   });
 }
 
+/**
+ * A fresh folder for one probe run: the plan module (`plan(dir)` gives its
+ * source, which may name files in `dir`) and where the probe writes its results.
+ */
+export function writeProbe(name: string, plan: (dir: string) => string): { dir: string; planFile: string; resultsFile: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `armscope-e2e-${name}-probe-`));
+  const planFile = path.join(dir, 'plan.js');
+  fs.writeFileSync(planFile, plan(dir));
+  return { dir, planFile, resultsFile: path.join(dir, 'results.json') };
+}
+
 /** Wait until `file` exists and parses as JSON. */
 export async function waitForJson<T>(file: string, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -166,7 +201,7 @@ export interface Workbench {
   browser: Browser;
   page: Page;
   /** Close the browser and stop code-server (its whole process group). */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -180,9 +215,11 @@ export async function openWorkbench(opts: {
   planFile: string;
   resultsFile: string;
   viewport?: { width: number; height: number };
+  untrusted?: boolean;
 }): Promise<Workbench> {
   const server = await startCodeServer({
     workspaceFrom: opts.workspaceFrom,
+    untrusted: opts.untrusted,
     extensions: [opts.vsix, path.join(ROOT, 'test', 'e2e', 'probe-extension')],
     env: { ARMSCOPE_E2E_PLAN: opts.planFile, ARMSCOPE_E2E_RESULTS: opts.resultsFile },
   });
@@ -190,6 +227,7 @@ export async function openWorkbench(opts: {
   const close = async () => {
     await browser?.close().catch(() => undefined);
     server.stop();
+    fs.rmSync(server.dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
     browser = await launchBrowser();
@@ -201,4 +239,36 @@ export async function openWorkbench(opts: {
     await close();
     throw e;
   }
+}
+
+/** The distinct token classes (`mtkN`: one per colour) the editors render: more than a couple means highlighting. */
+export async function tokenClasses(page: Page): Promise<string[]> {
+  const classes = await page.locator('.view-lines span[class^="mtk"]').evaluateAll((els: { className: string }[]) => els.map((e) => e.className));
+  return [...new Set(classes)];
+}
+
+/** Does any frame (webviews are nested iframes) show `text`? */
+export async function webviewShows(page: Page, text: string): Promise<boolean> {
+  for (const f of page.frames()) if (await f.locator(`text=${text}`).count().catch(() => 0)) return true;
+  return false;
+}
+
+/** Wait until some frame shows `text`. */
+export async function waitWebview(page: Page, text: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await webviewShows(page, text))) {
+    if (Date.now() > deadline) throw new Error(`no webview shows '${text}'`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The frames that hold `selector` (e.g. the timeline's `.tl`), widest first. */
+export async function framesWith(page: Page, selector: string): Promise<Frame[]> {
+  const found: { f: Frame; w: number }[] = [];
+  for (const f of page.frames()) {
+    if (!(await f.locator(selector).count().catch(() => 0))) continue;
+    const box = await (await f.frameElement().catch(() => undefined))?.boundingBox();
+    if (box && box.width > 0) found.push({ f, w: box.width });
+  }
+  return found.sort((a, b) => b.w - a.w).map((x) => x.f);
 }

@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { tempDir } from './gnuToolchain';
 import { CORPUS } from './corpus';
 import { allRegisters } from '../../simulator/arch/registers';
-import { assembleWithGnu, missingTools, AS, LD, OBJDUMP, type ObjdumpLine } from './gnuToolchain';
+import { assembleWithGnu, AS, LD, OBJDUMP, type ObjdumpLine } from './gnuToolchain';
+import { requireTools } from '../differential/prerequisites';
 
 const BASE = 0x400000;
 
@@ -51,11 +52,7 @@ describe('isa: encodings match GNU as', function () {
   let gnu: ObjdumpLine[] = [];
 
   before(function () {
-    const why = missingTools([AS, LD, OBJDUMP]);
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    requireTools(this, [AS, LD, OBJDUMP], 'the GNU as comparisons');
     const src = ['.arch armv8.5-a+memtag+ssbs', '.text', 'back:', ...CORPUS.map((l) => '  ' + l), 'fwd:', '  nop', ''].join('\n');
     gnu = assembleWithGnu(src, BASE);
     assert.equal(gnu.length, CORPUS.length + 1, 'objdump listing length');
@@ -109,11 +106,7 @@ describe('isa: expressions evaluate as GNU as evaluates them', function () {
   this.timeout(30000);
   const EXPRS = ['1 + 1 & 1', '1 | 1 + 1', '3 ^ 1 - 1', '7 % 4 << 2', '1 << 4 + 1', '-8 >> 1', '~0x0f & 0xff', '!0 + !7', '(1 + 2) * 3 - 4 / 2', '0x10 - 0x20 + 0x30', '100 / 7 % 3', '6 & 3 | 8 ^ 1', '-8 / 3', '-7 % 3', '-1 >> 60'];
   it(`agrees on ${EXPRS.length} expressions`, function () {
-    const why = missingTools([AS, OBJDUMP]);
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    requireTools(this, [AS, OBJDUMP], 'the GNU as comparisons');
     const dir = tempDir();
     try {
       fs.writeFileSync(path.join(dir, 'e.s'), ['.data', ...EXPRS.map((e) => `.quad ${e}`), ''].join('\n'));
@@ -140,11 +133,7 @@ describe('isa: expressions evaluate as GNU as evaluates them', function () {
 describe('isa: MRS/MSR encodings of every register in the table match GNU as', function () {
   this.timeout(60000);
   it('agrees for every register GNU as knows', function () {
-    const why = missingTools([AS, OBJDUMP]);
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    requireTools(this, [AS, OBJDUMP], 'the GNU as comparisons');
     const lines = allRegisters()
       .filter((r) => r.encoding && (r.access.read || r.access.write))
       .map((r) => (r.access.read ? `mrs x1, ${r.name.toLowerCase()}` : `msr ${r.name.toLowerCase()}, x1`));
@@ -165,7 +154,7 @@ describe('isa: MRS/MSR encodings of every register in the table match GNU as', f
     const mismatches: string[] = [];
     kept.forEach((line, i) => {
       const r = assembleText(line);
-      if (r.instr?.encoding !== listing![i].word) mismatches.push(`${line}: ours ${r.instr?.encoding?.toString(16) ?? r.diagnostics[0]?.message}, GNU ${listing![i].word.toString(16)}`);
+      if (r.instr?.encoding !== listing[i].word) mismatches.push(`${line}: ours ${r.instr?.encoding?.toString(16) ?? r.diagnostics[0]?.message}, GNU ${listing[i].word.toString(16)}`);
     });
     assert.deepEqual(mismatches, []);
   });
@@ -174,11 +163,7 @@ describe('isa: MRS/MSR encodings of every register in the table match GNU as', f
 describe('isa: decoder agrees with objdump on random words', function () {
   this.timeout(60000);
   it('4000 random words we decode disassemble as objdump does', function () {
-    const why = missingTools([AS, LD, OBJDUMP]);
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    requireTools(this, [AS, LD, OBJDUMP], 'the GNU as comparisons');
     const words: number[] = [];
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), (w) => {

@@ -15,7 +15,7 @@ import { assembleLine, decodeInstruction, splitLine } from '../../simulator/isa/
 import { SyncException } from '../../simulator/pe/exception';
 
 export class IdentityMmu implements Mmu {
-  translate(pe: Pe, va: number, _size: number, _access: number): void {
+  translate(pe: Pe, va: number): void {
     pe.tPa = va;
     pe.tAttrs = NORMAL_WB_ISH;
   }
@@ -46,7 +46,7 @@ export class RecordingSystemOps implements SystemOps {
 
   private check(call: SysCall): void {
     this.calls.push(call);
-    if (!this.allow.has(call.op)) throw new Error(`unexpected system operation ${JSON.stringify(call, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
+    if (!this.allow.has(call.op)) throw new Error(`unexpected system operation ${JSON.stringify(call, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
   }
   mrs(pe: Pe, reg: SysregRef, rt: number): void {
     this.check({ op: 'mrs', reg: reg.name, rt });

@@ -33,7 +33,7 @@ describe('isa: loads and stores', () => {
   });
 
   it('stores every size (little-endian) and only that many bytes', () => {
-    const m = runSnippet('strb w1, [x9]\nstrh w1, [x9, #2]\nstr w1, [x9, #4]\nstr x1, [x9, #8]\nhlt #0', { 1: 0x1122_3344_5566_7788n, 9: BigInt(BUF) }, withBuffer(new Array(16).fill(0xee)));
+    const m = runSnippet('strb w1, [x9]\nstrh w1, [x9, #2]\nstr w1, [x9, #4]\nstr x1, [x9, #8]\nhlt #0', { 1: 0x1122_3344_5566_7788n, 9: BigInt(BUF) }, withBuffer(new Array<number>(16).fill(0xee)));
     assert.equal(m.read(BUF, 8), 0x5566_7788_7788_ee88n);
     assert.equal(m.read(BUF + 8, 8), 0x1122_3344_5566_7788n);
   });

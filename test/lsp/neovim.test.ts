@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { requirePrerequisite } from '../prerequisites';
 import { serverPath } from './lspClient';
 
 function nvimVersion(): string | undefined {
@@ -37,10 +38,7 @@ describe('Neovim as an LSP client', function () {
 
   it('receives diagnostics and a decoded hover from the server', function () {
     const version = nvimVersion();
-    if (!version) {
-      console.log('      (skipped: nvim is not installed; `apt-get install -y neovim` enables this test)');
-      this.skip();
-    }
+    requirePrerequisite(this, version ? undefined : 'nvim is not installed (apt-get install -y neovim)', { what: 'the Neovim LSP test' });
     const server = serverPath();
     assert.ok(existsSync(server), `${server} missing: run node build.mjs`);
     const dir = mkdtempSync(path.join(tmpdir(), 'armscope-nvim-'));

@@ -8,7 +8,7 @@ import { hex } from '../../util/hex';
 import { b, f, fmt } from '../registers/define';
 import { decodeLayout } from '../registers/index';
 import type { DecodedField, FieldDef } from '../registers/types';
-import { decodeStage2MemAttr, decodeStage2MemAttrFwb } from './memoryAttributes';
+import { decodeMairAttr, decodeStage2MemAttr, decodeStage2MemAttrFwb } from './memoryAttributes';
 
 export type Granule = 4096 | 16384 | 65536;
 
@@ -25,6 +25,8 @@ export interface DescriptorContext {
   fwb?: boolean;
   /** Interpret stage-2 software bits [57:55] with Hafnium's meaning (OWNED, EXCLUSIVE, NS). Default true. */
   hafnium?: boolean;
+  /** Stage 1: the regime's MAIR_ELx, so that AttrIndx is named by the memory type it selects (`Attr1 Normal WB RWA`). */
+  mair?: bigint;
 }
 
 export type DescriptorType = 'invalid' | 'table' | 'block' | 'page' | 'reserved';
@@ -202,8 +204,11 @@ export function decodeDescriptor(value: bigint, ctx: DescriptorContext): Decoded
   if (stage === 1) {
     const regime = ctx.regime ?? 'EL10';
     const twoPriv = regime === 'EL10' || regime === 'EL20';
+    // AttrIndx selects MAIR_ELx.Attr<n> (Arm ARM D8.6.1): with the MAIR known, name the memory type it holds.
+    const mair = ctx.mair;
+    const attrName = (i: number): string => (mair === undefined ? `Attr${i}` : `Attr${i} ${decodeMairAttr(Number((mair >> BigInt(8 * i)) & 0xffn)).text}`);
     layout.push(
-      fmt('AttrIndx', 4, 2, 'MAIR_ELx attribute index', (x) => `Attr${x}`),
+      fmt('AttrIndx', 4, 2, mair === undefined ? 'MAIR_ELx attribute index' : 'MAIR_ELx attribute index, and the memory type MAIR_ELx gives it', (x) => attrName(Number(x))),
       b('NS', 5, 'Non-secure output (Secure state only)', { 0: 'Secure PA space (in Secure state)', 1: 'Non-secure PA space' }),
       f('AP', 7, 6, 'Access permissions AP[2:1]', twoPriv ? AP_TWO_PRIV : AP_ONE_PRIV),
       b('nG', 11, 'not Global: TLB entry is ASID-tagged', { 0: 'Global', 1: 'Non-global (ASID-specific)' }),
@@ -221,7 +226,7 @@ export function decodeDescriptor(value: bigint, ctx: DescriptorContext): Decoded
     d.pxn = bit(53);
     d.uxn = bit(54);
     d.software = num(58, 55);
-    parts.push(`Attr${d.attrIndx}`, SH_TEXT[d.sh!], (twoPriv ? AP_TWO_PRIV : AP_ONE_PRIV)[d.ap!]);
+    parts.push(attrName(d.attrIndx), SH_TEXT[d.sh!], (twoPriv ? AP_TWO_PRIV : AP_ONE_PRIV)[d.ap!]);
     if (d.ns) parts.push('NS');
     if (d.nG) parts.push('nG');
     if (twoPriv) {

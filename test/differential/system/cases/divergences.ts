@@ -28,20 +28,6 @@ export function qemuClearsNzcvOnEntry(nzcv: number): Divergence {
 }
 
 /**
- * Until issue #9 item 3 lands, the simulator reports a stage-2 data abort
- * without the instruction syndrome: ESR_EL2.ISS[24:14] (ISV, SAS, SSE, SRT,
- * SF, AR) reads 0 where QEMU and hardware report it. `ldr x2, [x1]` and
- * `str x2, [x1]` give ISV=1, SAS=0b11 (doubleword), SSE=0, SRT=2, SF=1, AR=0.
- */
-export const SIM_LACKS_ISS_X2_DOUBLEWORD: Divergence = {
-  register: 'ESR_EL2',
-  mask: 0x01ff_c000n,
-  wrong: 'simulator',
-  correct: 0x01c2_8000n,
-  why: 'issue #9 item 3: a stage-2 Data Abort on a single-register load/store reports ISV=1 with SAS/SSE/SRT/SF/AR (Arm ARM D24.2 ESR_EL2, "ISS encoding for an exception from a Data Abort", ISV)',
-};
-
-/**
  * QEMU sets ISV (and SAS/SRT/SF…) for every data abort taken to EL2
  * (target/arm/tlb_helper.c merge_syn_data_abort tests `target_el == 2`), also
  * for a stage-1 abort of the EL2 or EL2&0 regime. The Arm ARM (D24.2 ESR_EL2,

@@ -10,7 +10,7 @@
  */
 import type { Divergence, SystemCase } from '../case';
 import { STAGE2_ON, TCR_48, TCR_SINGLE_REGIME, VTCR_48, el1MmuOn, peCase, stage1Tree, stage2Tree } from './common';
-import { QEMU_ISV_ON_STAGE1_EL2, SIM_LACKS_ISS_X2_DOUBLEWORD, qemuS1ptwLevel } from './divergences';
+import { QEMU_ISV_ON_STAGE1_EL2, qemuS1ptwLevel } from './divergences';
 
 /** VAs (or IPAs) whose walk through a tree mapping only 0x4000_0000-0x4000_ffff ends at each level. */
 const UNMAPPED_AT_LEVEL = ['0x80_0000_0000', '0x8000_0000', '0x4020_0000', '0x4002_0000'];
@@ -69,13 +69,12 @@ const stage2Level = (level: number): SystemCase =>
     title: `Stage 2 translation fault at level ${level} (load at EL1, stage 1 off)`,
     x1: UNMAPPED_AT_LEVEL[level],
     code: 'access:\n    ldr   x2, [x1]',
-    expect: `  pe 0 esr_el2 == 0x9200_000${4 + level}      // EC 0x24, IL, DFSC translation level ${level} (ISS[24:14]: see the divergence)
+    expect: `  pe 0 esr_el2 == 0x93c2_800${4 + level}      // EC 0x24, IL, ISV: SAS 3, SRT 2, SF; DFSC translation level ${level}
   pe 0 far_el2 == ${UNMAPPED_AT_LEVEL[level]}
   pe 0 hpfar_el2 == (${UNMAPPED_AT_LEVEL[level]} >> 12) << 4
   pe 0 elr_el2 == access
   fault translation stage 2 level ${level} at el 1 to el 2`,
     focus: ['ESR_EL2', 'FAR_EL2', 'HPFAR_EL2'],
-    divergences: [SIM_LACKS_ISS_X2_DOUBLEWORD],
   });
 
 /** EL2 (E2H=0) or EL3 with their own stage 1 on; `x1` unmapped. */
@@ -181,9 +180,8 @@ export const TRANSLATION_CASES: SystemCase[] = [
     maps: '  map 0x4005_0000 to 0x4005_0000 normal_wb s2ap ro',
     x1: '0x4005_0008',
     code: 'access:\n    ldr   x3, [x1]\n    str   x2, [x1]',
-    expect: '  pe 0 esr_el2 == 0x9200_004f      // EC 0x24, WnR, DFSC permission level 3\n  pe 0 far_el2 == 0x4005_0008\n  pe 0 elr_el2 == access + 4',
+    expect: '  pe 0 esr_el2 == 0x93c2_804f      // EC 0x24, ISV (str x2: SAS 3, SRT 2, SF), WnR, DFSC permission level 3\n  pe 0 far_el2 == 0x4005_0008\n  pe 0 elr_el2 == access + 4',
     focus: ['ESR_EL2', 'FAR_EL2', 'HPFAR_EL2'],
-    divergences: [SIM_LACKS_ISS_X2_DOUBLEWORD],
   }),
   stage2Fault({
     name: 's2-access-flag',
@@ -191,9 +189,8 @@ export const TRANSLATION_CASES: SystemCase[] = [
     maps: '  map 0x4005_0000 to 0x4005_0000 normal_wb s2ap rw noaf',
     x1: '0x4005_0018',
     code: '    ldr   x2, [x1]',
-    expect: '  pe 0 esr_el2 == 0x9200_000b\n  pe 0 hpfar_el2 == (0x4005_0000 >> 12) << 4',
+    expect: '  pe 0 esr_el2 == 0x93c2_800b      // ISV (ldr x2), DFSC access flag level 3\n  pe 0 hpfar_el2 == (0x4005_0000 >> 12) << 4',
     focus: ['ESR_EL2', 'FAR_EL2', 'HPFAR_EL2'],
-    divergences: [SIM_LACKS_ISS_X2_DOUBLEWORD],
   }),
   stage2Fault({
     name: 's2-execute-never',

@@ -1,0 +1,84 @@
+/**
+ * Exception breakpoint filters (the Breakpoints view's check boxes) and which
+ * filter each fault or finding belongs to. One per fault kind and stage, one
+ * per checker rule, and the firmware's stops.
+ *
+ * Which are on by default decides what F5 stops at without the user choosing:
+ * faults and findings — each is a rule the run broke or an exception the code
+ * did not expect —, a livelock, and failed expectations. FF-A error returns and
+ * "every exception taken" are off: FFA_ERROR is ordinary protocol traffic
+ * (NOT_SUPPORTED answers FFA_FEATURES probes, RETRY/BUSY ask the caller to try
+ * again), and in an FF-A ping-pong each return is one turn of a loop the
+ * livelock checker reports as a whole (seed 001: one stop, not four).
+ */
+import { CHECKER_RULES } from '../simulator/checks/index';
+import type { FaultRecord } from '../simulator/trace/events';
+
+export interface ExceptionFilterDef {
+  filter: string;
+  label: string;
+  description: string;
+  default: boolean;
+}
+
+const FAULT_FILTERS: [string, string][] = [
+  ['translation', 'Translation'],
+  ['permission', 'Permission'],
+  ['access-flag', 'Access flag'],
+];
+
+/** Findings that end the run because it can make no progress (the firmware's livelock checker). */
+const LIVELOCK_RULES: readonly string[] = ['ffa-livelock'];
+
+/** The exception breakpoint filters (DAP `exceptionBreakpointFilters`). */
+export function exceptionFilters(): ExceptionFilterDef[] {
+  const out: ExceptionFilterDef[] = [];
+  for (const [kind, label] of FAULT_FILTERS)
+    for (const stage of [1, 2])
+      out.push({ filter: `fault:${kind}:${stage}`, label: `${label} fault, stage ${stage}`, description: `Stop when a PE takes a stage-${stage} ${label.toLowerCase()} fault`, default: true });
+  out.push({ filter: 'fault:alignment', label: 'Alignment fault', description: 'Stop on alignment faults (data, PC and SP alignment)', default: true });
+  out.push({ filter: 'fault:other', label: 'Other faults', description: 'Stop on other aborts, undefined instructions and illegal execution state', default: true });
+  out.push({ filter: 'exception:any', label: 'Every exception taken', description: 'Stop on every exception a PE takes (SVC/HVC/SMC calls, traps, interrupts)', default: false });
+  for (const rule of CHECKER_RULES) out.push({ filter: `finding:${rule}`, label: `Finding: ${rule}`, description: `Stop when the ${rule} checker reports a finding`, default: true });
+  out.push({ filter: 'finding:other', label: 'Other findings (isolation, EL3 panic, …)', description: 'Stop on findings of the firmware layer and other checkers', default: true });
+  out.push({ filter: 'ffa-error', label: 'FF-A error return', description: 'Stop when an SMC/HVC/ERET returns FFA_ERROR in w0 (off by default: errors are ordinary FF-A traffic)', default: false });
+  out.push({ filter: 'livelock', label: 'Livelock', description: 'Stop when a checker ends the run because it can make no progress (e.g. an FF-A exchange repeating with identical state)', default: true });
+  out.push({ filter: 'expectation', label: 'Failed expectation', description: 'Stop at the end of the run when an expectation fails', default: true });
+  return out;
+}
+
+/** The filter a fault belongs to (`fault:translation:2`, `fault:alignment`, …); undefined for exceptions that are not faults. */
+export function faultFilter(f: FaultRecord): string | undefined {
+  if (f.kind === undefined) return undefined;
+  if (f.kind === 'translation' || f.kind === 'permission' || f.kind === 'access-flag') return `fault:${f.kind}:${f.stage ?? 1}`;
+  if (f.kind === 'alignment' || f.kind === 'pc-alignment' || f.kind === 'sp-alignment') return 'fault:alignment';
+  return 'fault:other';
+}
+
+/** The filter a finding belongs to: its checker's, `livelock`, or `finding:other`. */
+export function findingFilter(rule: string): string {
+  if (LIVELOCK_RULES.includes(rule)) return 'livelock';
+  return (CHECKER_RULES as readonly string[]).includes(rule) ? `finding:${rule}` : 'finding:other';
+}
+
+/** A DAP hit condition (`3`, `>= 3`, `% 2`) against a hit count; an unreadable one always holds. */
+export function hitOk(hitCondition: string | undefined, hits: number): boolean {
+  if (!hitCondition) return true;
+  const m = /^\s*(==|>=|>|%|<=|<)?\s*(\d+)\s*$/.exec(hitCondition);
+  if (!m) return true;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>=':
+      return hits >= n;
+    case '>':
+      return hits > n;
+    case '<':
+      return hits < n;
+    case '<=':
+      return hits <= n;
+    case '%':
+      return n > 0 && hits % n === 0;
+    default:
+      return hits === n;
+  }
+}

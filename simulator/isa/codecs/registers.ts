@@ -1,0 +1,94 @@
+/**
+ * General-register operands (Arm ARM C1.2.5 "Register names"): which field they
+ * fill, how their width is encoded and what register 31 means in that position
+ * (SP or the zero register).
+ */
+import { isReg, operand } from '../decodetree/form';
+import type { AsmState, Codec, Fields } from '../decodetree/types';
+import { reg } from '../format';
+
+/**
+ * How the register's width is encoded: fixed (`x`, `w`), by the `sf` field, or by other fields
+ * (`{ x: { size: 3 }, w: { size: 2 } }` for LDR's Rt: the width selects the access size).
+ */
+export type RegWidth = 'x' | 'w' | 'sf' | 'any' | { readonly x: Fields; readonly w: Fields };
+
+export interface GprOptions {
+  width: RegWidth;
+  /** Meaning of register 31 here. */
+  r31: 'zr' | 'sp';
+  /** Other fields that always hold the same register (CINC: Rm = Rn; ROR (immediate): Rm = Rn). */
+  tie?: readonly string[];
+  /** Width shown when the rule is `any` (TBZ's Rt: by the bit number, the width written is kept in `_x`). */
+  printWidth?: (f: Fields) => boolean;
+}
+
+const entriesOf = new WeakMap<Fields, readonly (readonly [string, number])[]>();
+
+function consistent(f: Fields, want: Fields): boolean {
+  let entries = entriesOf.get(want);
+  if (entries === undefined) {
+    entries = Object.entries(want);
+    entriesOf.set(want, entries);
+  }
+  for (const [k, v] of entries) if (f[k] !== undefined && f[k] !== v) return false;
+  return true;
+}
+
+/** Whether the fields select the 64-bit form of a width rule (undefined: not decided yet). */
+export function isX(width: RegWidth, f: Fields): boolean | undefined {
+  if (width === 'x') return true;
+  if (width === 'w') return false;
+  if (width === 'sf') return f.sf === undefined ? undefined : f.sf === 1;
+  if (width === 'any') return undefined;
+  const x = consistent(f, width.x);
+  const w = consistent(f, width.w);
+  return x && w ? undefined : x;
+}
+
+function usageOf(field: string, o: GprOptions): string {
+  const prefix = o.width === 'x' ? 'x' : o.width === 'w' ? 'w' : 'r';
+  return `${prefix}${field.replace(/^R/, '').toLowerCase()}${o.r31 === 'sp' ? '|sp' : ''}`;
+}
+
+/** A general register in field `field` (Rd, Rn, Rm, Rt, Rt2, Rs, Ra). */
+export function gpr(field: string, o: GprOptions): Codec {
+  return operand({
+    usage: usageOf(field, o),
+    shape: (t) => isReg(t),
+    parse(a: AsmState, f: Fields): void {
+      const range = a.ops.range(a.i);
+      const x = isX(o.width, f);
+      const r = a.ops.regAt(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
+      if (o.width === 'sf') f.sf = r.x ? 1 : 0;
+      else if (o.width === 'any') f._x = r.x ? 1 : 0;
+      else if (typeof o.width === 'object') Object.assign(f, r.x ? o.width.x : o.width.w);
+      f[field] = r.n;
+      for (const t of o.tie ?? []) f[t] = r.n;
+      a.at[field] = range;
+      a.i++;
+    },
+    fits: typeof o.width === 'object' ? (f) => consistent(f, (o.width as { x: Fields }).x) || consistent(f, (o.width as { w: Fields }).w) : undefined,
+    print(f: Fields): string {
+      const x = o.printWidth ? o.printWidth(f) : (isX(o.width, f) ?? true);
+      return reg(f[field], x, o.r31 === 'sp');
+    },
+  });
+}
+
+// Registers by field, the combinations the tables use.
+const SF = { width: 'sf', r31: 'zr' } as const;
+const SF_SP = { width: 'sf', r31: 'sp' } as const;
+export const Rd = gpr('Rd', SF);
+export const Rn = gpr('Rn', SF);
+export const Rm = gpr('Rm', SF);
+export const Ra = gpr('Ra', SF);
+export const RdSP = gpr('Rd', SF_SP);
+export const RnSP = gpr('Rn', SF_SP);
+export const Xd = gpr('Rd', { width: 'x', r31: 'zr' });
+export const Xn = gpr('Rn', { width: 'x', r31: 'zr' });
+export const Xm = gpr('Rm', { width: 'x', r31: 'zr' });
+export const Xa = gpr('Ra', { width: 'x', r31: 'zr' });
+export const Xt = gpr('Rt', { width: 'x', r31: 'zr' });
+export const Wn = gpr('Rn', { width: 'w', r31: 'zr' });
+export const Wm = gpr('Rm', { width: 'w', r31: 'zr' });

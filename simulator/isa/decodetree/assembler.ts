@@ -1,0 +1,180 @@
+/**
+ * The encoder, derived from the class tables: for a mnemonic, its forms (in
+ * table order, then `asmOrder`) whose operand shapes fit the line are tried in
+ * turn; the first whose codecs read every operand gives the fields, packed into
+ * the word by the encoding's pattern. When none fits, the most telling error is
+ * reported: a value error before a shape mismatch, then the one that got
+ * furthest through the operands, then the first form's.
+ */
+import type { AsmLine, SourceRange } from '../../util/source';
+import type { AsmContext } from '../instr';
+import { AsmError, Operands } from '../operands';
+import { pack } from './pattern';
+import type { DecodeTree, TableEntry } from './tree';
+import type { AsmState, Fields, Form } from './types';
+
+interface Candidate {
+  readonly form: Form;
+  readonly entry: TableEntry;
+  /** The form's fixed and ignored fields: where its field values start. */
+  readonly init: Fields;
+  /** Operand counts the form takes. */
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Usage of one form's operands: `rd|sp, rn|sp, #imm{, lsl #12}`. */
+export function formUsage(form: Form): string {
+  let out = '';
+  for (const c of form.operands) out += out === '' || c.usage.startsWith('{') ? c.usage : `, ${c.usage}`;
+  return out;
+}
+
+/** Usages of a mnemonic's forms joined: `rd, rm | rd, #imm`; `{c | j | jc}` when a form also takes no operand. */
+export function joinUsages(usages: readonly string[]): string {
+  const some = usages.filter((u) => u !== '');
+  if (some.length === 0) return '';
+  return some.length < usages.length ? `{${some.join(' | ')}}` : some.join(' | ');
+}
+
+/** Whether operand texts could be this form's operands (counts and shapes). */
+function shapeFits(c: Candidate, texts: readonly string[]): boolean {
+  if (texts.length < c.min || texts.length > c.max) return false;
+  const form = c.form;
+  let i = 0;
+  for (const c of form.operands) {
+    let k = 0;
+    while (k < c.max && i < texts.length && c.shape(texts[i], k)) {
+      k++;
+      i++;
+    }
+    if (k < c.min) return false;
+  }
+  return i === texts.length;
+}
+
+export interface Assembled {
+  word: number;
+  form: Form;
+  /** The word decoded again (its encoding must be the form's): what the Instr is built from. */
+  entry: TableEntry;
+  fields: Fields;
+}
+
+export class TableAssembler {
+  private readonly byMnemonic = new Map<string, Candidate[]>();
+
+  constructor(private readonly tree: DecodeTree) {
+    for (const entry of tree.entries) {
+      for (const form of entry.enc.forms) {
+        if (form.disasmOnly) continue;
+        let min = 0;
+        let max = 0;
+        for (const c of form.operands) {
+          min += c.min;
+          max += c.max;
+        }
+        const list = this.byMnemonic.get(form.mnemonic) ?? [];
+        list.push({ form, entry, init: { ...form.fixed, ...form.ignored }, min, max });
+        this.byMnemonic.set(form.mnemonic, list);
+      }
+    }
+    // Stable: table order within the same asmOrder.
+    for (const list of this.byMnemonic.values()) list.sort((a, b) => a.form.asmOrder - b.form.asmOrder);
+  }
+
+  has(mnemonic: string): boolean {
+    return this.byMnemonic.has(mnemonic);
+  }
+
+  mnemonics(): string[] {
+    return [...this.byMnemonic.keys()];
+  }
+
+  /** The operand usages of a mnemonic's forms, distinct, `|`-separated (count errors, hover). */
+  usage(mnemonic: string): string {
+    const seen: string[] = [];
+    for (const c of this.byMnemonic.get(mnemonic) ?? []) {
+      const u = formUsage(c.form);
+      if (!seen.includes(u)) seen.push(u);
+    }
+    return joinUsages(seen);
+  }
+
+  /**
+   * Encode one line (`mnemonic` lower-case, known to `has`). Problems are reported through
+   * `ctx.report`; the result is undefined then. Warnings of the chosen form are reported too.
+   */
+  assemble(line: AsmLine, ctx: AsmContext, mnemonic: string): Assembled | undefined {
+    const list = this.byMnemonic.get(mnemonic)!;
+    const ops = new Operands(line, ctx, mnemonic);
+    const texts = ops.ops.map((o) => o.text);
+    const n = texts.length;
+    let tries: Candidate[] = [];
+    for (const c of list) if (shapeFits(c, texts)) tries.push(c);
+    if (tries.length === 0) tries = list.filter((c) => n >= c.min && n <= c.max);
+    if (tries.length === 0) {
+      const usage = this.usage(mnemonic);
+      try {
+        ops.count(Math.min(...list.map((c) => c.min)), Math.max(...list.map((c) => c.max)), usage === '' ? undefined : usage);
+      } catch (e) {
+        if (e instanceof AsmError) ctx.report(e.range, e.message, e.rule);
+        else throw e;
+      }
+      return undefined;
+    }
+    let best: { error: AsmError; progress: number } | undefined;
+    const a = new State(ops, ctx, mnemonic);
+    for (const c of tries) {
+      a.i = 0;
+      a.warnings.length = 0;
+      try {
+        const word = encode(c, a, n);
+        const hit = this.tree.lookup(word);
+        if (hit?.entry !== c.entry) throw new Error(`internal: ${mnemonic} (${c.entry.enc.name}) produced a word that does not decode as it`);
+        for (const w of a.warnings) ctx.report(w.range, w.message, 'el-access', 'warning');
+        return { word, form: c.form, entry: hit.entry, fields: hit.fields };
+      } catch (e) {
+        if (!(e instanceof AsmError)) throw e;
+        if (best === undefined || better(e, a.i, best)) best = { error: e, progress: a.i };
+      }
+    }
+    ctx.report(best!.error.range, best!.error.message, best!.error.rule);
+    return undefined;
+  }
+}
+
+/** A value error beats a shape mismatch; then the error further into the operands. */
+function better(e: AsmError, progress: number, than: { error: AsmError; progress: number }): boolean {
+  if (e.weak !== than.error.weak) return !e.weak;
+  return progress > than.progress;
+}
+
+class State implements AsmState {
+  i = 0;
+  readonly at: Record<string, SourceRange> = {};
+  readonly warnings: { range: SourceRange; message: string }[] = [];
+
+  constructor(
+    readonly ops: Operands,
+    readonly ctx: AsmContext,
+    readonly mnemonic: string,
+  ) {}
+
+  source(range: SourceRange): string {
+    for (const o of this.ops.ops) {
+      const s = o.range.start;
+      if (s.line === range.start.line && s.col <= range.start.col && range.end.col <= o.range.end.col) return o.text.slice(range.start.col - s.col, range.end.col - s.col);
+    }
+    return '';
+  }
+}
+
+function encode(c: Candidate, a: AsmState, count: number): number {
+  const f: Fields = Object.assign({}, c.init);
+  for (const codec of c.form.operands) codec.parse(a, f);
+  if (a.i !== count) throw new AsmError(a.ops.range(a.i), `too many operands for ${a.mnemonic}`, 'syntax', true);
+  if (c.form.asmWhen && !c.form.asmWhen(f)) throw new AsmError(a.ops.line.mnemonicRange ?? a.ops.line.range, `${a.mnemonic} does not take these operands`, 'operand', true);
+  c.form.check?.(f, a);
+  return pack(c.entry.pat, f);
+}

@@ -1,0 +1,1 @@
+export interface FuzzCampaign { name: string; run(opts: { seed: number; deadline: number; log: (line: string) => void }): Promise<{ inputs: number; crashes: string[]; hangs: string[]; maxRssMb: number }> }
