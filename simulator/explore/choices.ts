@@ -96,7 +96,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     private readonly settings: ExploreSettings,
   ) {
     this.hierarchy = m.memory instanceof CacheHierarchy ? m.memory : undefined;
-    this.footprint = m.pes.map(() => new Map());
+    this.footprint = m.pes.map(() => new Map<string, Candidate>());
     this.regimeCache = m.pes.map(() => ({ gen: -1, el: -1, key: '', on: false }));
     const h = this.hierarchy;
     if (h !== undefined && settings.fills > 0) {
@@ -128,7 +128,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
         const cfg = deriveConfig(pe, pe.el);
         r = { key: `${cfg.regime}|${cfg.secure ? 's' : 'ns'}|${cfg.vmid}`, on: cfg.s1Enabled || cfg.dc };
         if (id !== undefined) {
-          if (byEl === undefined) this.regimeByCapture.set(id, (byEl = new Map()));
+          if (byEl === undefined) this.regimeByCapture.set(id, (byEl = new Map<number, { key: string; on: boolean }>()));
           byEl.set(pe.el, r);
         }
       }

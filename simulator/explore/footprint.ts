@@ -16,7 +16,7 @@
  * | a PE's translation regime (what its speculative fills may read) | its speculative fills | its system-register writes, exceptions and returns (EL changes) |
  * | the fill and eviction counts (when bounded) | — | each fill, each eviction |
  * | an event's own state | — | its firing |
- * | "some PE halted" (events stop once every PE has) | window events | a step that halts a PE |
+ * | "some PE can step" (window events and cache choices are enabled only while one can) | window events, speculative fills, evictions | a step after which its PE cannot step (halted, or waiting with nothing to wake it) |
  *
  * A PE's registers, PSTATE, TLB, exclusive monitor and interrupt lines are
  * touched only by that PE's own steps and by *global* actions. Global — in
@@ -39,6 +39,7 @@
 import { CacheHierarchy } from '../cache/hierarchy';
 import type { Action } from '../component/actions';
 import type { Machine } from '../engine/machine';
+import { canStep } from '../engine/peCore';
 import type { Pe } from '../pe/pe';
 
 const enum Kind {
@@ -49,7 +50,7 @@ const enum Kind {
   Event = 4,
   Fills = 5,
   Evictions = 6,
-  Halt = 7,
+  Live = 7,
 }
 
 const KINDS = 8;
@@ -223,14 +224,18 @@ export class FootprintRecorder {
       m.clearFetch(pe.id);
     } else if (action.kind === 'event') {
       this.write(res(Kind.Event, action.index));
-      if (m.events.isWindow(action.index)) this.read(res(Kind.Halt, 0));
+      if (m.events.isWindow(action.index)) this.read(res(Kind.Live, 0));
     } else {
       const d = action.data as { kind?: string; pe?: number } | undefined;
+      // Cache choices are enabled only while some PE can step (choices.ts).
       if (d?.kind === 'fill') {
         this.read(res(Kind.Regime, d.pe ?? 0));
         this.write(res(Kind.Fills, 0));
-      } else if (d?.kind === 'evict') this.write(res(Kind.Evictions, 0));
-      else this.global = true;
+        this.read(res(Kind.Live, 0));
+      } else if (d?.kind === 'evict') {
+        this.write(res(Kind.Evictions, 0));
+        this.read(res(Kind.Live, 0));
+      } else this.global = true;
     }
     this.recording = true;
     try {
@@ -241,7 +246,8 @@ export class FootprintRecorder {
     if (pe !== undefined) {
       const instr = m.fetchedAt(pe.id, pc);
       if (instr !== undefined && (SHARED_INSTR.test(instr.mnemonic) || ((instr.mnemonic === 'mrs' || instr.mnemonic === 'msr') && SHARED_OPERAND.test(instr.text)))) this.global = true;
-      if (pe.state === 'halted' && m.events.hasWindows) this.write(res(Kind.Halt, 0));
+      // The PE stopped being able to step (halted, or waiting with nothing to wake it): "some PE can step" may have changed.
+      if (!canStep(pe)) this.write(res(Kind.Live, 0));
     }
     return this.global ? GLOBAL : { reads: this.reads, writes: this.writes, global: false };
   }

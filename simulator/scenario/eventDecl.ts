@@ -5,7 +5,7 @@
  * moment within a window that exploration enumerates (docs/explore.md).
  *
  *   TRIGGER  step N | pe N reaches TARGET | condition COND
- *   WINDOW   between step A and B | after BOUND [before BOUND] | before BOUND | anytime
+ *   WINDOW   between step A and [step] B | after BOUND [before BOUND] | before BOUND | anytime
  *   BOUND    step N | pe N reaches TARGET
  *   ACTION   irq INTID [pe N] | write ADDR = VALUE [size 1|2|4|8] | fill ADDR [in CACHE] | uart [NAME] input "TEXT"
  */
@@ -167,7 +167,8 @@ function interpretWindow(c: Cursor, peMentions: PeMention[]): Extract<EventDecl[
     const a = stepBound(c, ['and', ...TRIGGER_END], 'step');
     if (a === undefined) return undefined;
     if (!c.expectWord('and', a.text)) return undefined;
-    if (!c.expectWord('step', 'and')) return undefined;
+    // `between step A and B` (issue #13's form) or `between step A and step B`.
+    c.acceptWord('step');
     const b = stepBound(c, TRIGGER_END, 'step', closing);
     if (b === undefined) return undefined;
     w.after = a.bound;
