@@ -99,8 +99,8 @@ export function buildResult(model: ScenarioModel, table: OutcomeTable, facts: Ru
   const findingCounts = new Map<string, number>();
   for (const r of rows) for (const f of r.findings) findingCounts.set(f, (findingCounts.get(f) ?? 0) + 1);
   const hit = [...facts.bounds].sort();
-  // A counterexample (an outcome breaking `always` or `never`) is definite whatever the bounds; a `sometimes` not yet seen is not.
-  const counterexample = expectations.some((v) => !v.ok && v.quantifier !== 'sometimes');
+  // A counterexample (an explored outcome breaking `always` or `never`) is definite whatever the bounds; a `sometimes` not yet seen is not.
+  const counterexample = rows.some((r) => r.failed.length > 0);
   const result = model.diagnostics.some((d) => d.severity === 'error')
     ? 'error'
     : counterexample
