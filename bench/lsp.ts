@@ -1,29 +1,47 @@
 /**
- * Language-server latency (issue #5 targets): syntax + semantic diagnostics
- * for a 2,000-line scenario < 50 ms, hover < 10 ms. Measures what the server
- * does per request, in-process: parse + checks + conversion to LSP
- * diagnostics after an edit; hover on a cached analysis (instruction, system
- * register decode through msr, label); and the same over stdio against the
- * built server (`benchLspStdio()`). `bench/run.ts` calls both.
+ * Language-server latency (issue #12 item 3 targets, p95 over stdio on this
+ * machine class: didChange → publishDiagnostics 2k lines ≤ 50 ms, 10k ≤ 100 ms,
+ * 50k ≤ 300 ms and ≤ 200 MB RSS; documentSymbol and semantic tokens ≤ 50 ms
+ * at 10k lines).
+ *
+ * `benchLsp()` measures in process what the server does per edit (the
+ * incremental model, `ScenarioDocument`, against a full parse) and per
+ * request; `benchLspStdio()` drives the built server (dist/language-server.js)
+ * as an editor does, for three kinds of edit: a keystroke inside an
+ * instruction line, typing a new instruction line (Enter, then each
+ * character: every address below moves), and a full-text change appending a
+ * comment line (how issue #12 measured it). Figures are wall times with the
+ * load average printed next to them: on a shared machine, waiting for a core
+ * is part of what an editor sees. Never asserted in tests.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { Analysis } from '../language-server/analysis';
 import { toLspDiagnostic } from '../language-server/convert';
 import { provideHover } from '../language-server/hover';
+import { provideDocumentSymbols } from '../language-server/navigation';
 import { provideSemanticTokens } from '../language-server/semanticTokens';
-import { parseScenario } from '../simulator';
+import { FULL_LANGUAGE, parseScenario } from '../simulator';
+import { ScenarioDocument } from '../simulator/scenario/document';
 
 export interface LspBenchResult {
   name: string;
   /** Median milliseconds (wall). */
   ms: number;
+  /** 95th percentile (wall), where the target is a p95. */
+  p95?: number;
+  /** Slowest sample (wall): the edits that needed a full parse show here even when they are under 5 % of a trace. */
+  max?: number;
   /** Median CPU milliseconds of this process (in-process measurements). */
   cpuMs?: number;
   targetMs?: number;
+  /** Resident memory of the server process (MB). */
+  rssMb?: number;
+  targetRssMb?: number;
 }
 
 /** A scenario of `lines` lines: system, PEs, a large code block of mixed instructions, expectations. */
@@ -65,135 +83,195 @@ export function syntheticScenario(lines = 2000): string {
   return out.join('\n') + '\n';
 }
 
-function median(samples: number[]): number {
+function quantile(samples: number[], q: number): number {
   const s = [...samples].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-/**
- * Median wall time of `fn` in ms; the median CPU time of this process is stored in `lastCpu`
- * (on a shared machine waiting for a core is not the server's cost; both are reported).
- */
-let lastCpu = 0;
-function time(iterations: number, fn: () => void): number {
-  fn(); // warm-up (JIT)
-  const samples: number[] = [];
+const median = (samples: number[]): number => quantile(samples, 0.5);
+
+/** Median wall and CPU time of `fn` in ms (after one warm-up call). */
+function timed(iterations: number, fn: (i: number) => void): { ms: number; cpuMs: number } {
+  fn(-1);
+  const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
+    fn(i);
+    wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  lastCpu = median(cpu);
-  return median(samples);
+  return { ms: median(wall), cpuMs: median(cpu) };
 }
 
-/** `time` returning both figures. */
-function timed(iterations: number, fn: () => void): { ms: number; cpuMs: number } {
-  const ms = time(iterations, fn);
-  return { ms, cpuMs: lastCpu };
+/** The line of an instruction to type in, near the middle of the document. */
+function typingLine(lines: string[]): number {
+  let k = Math.floor(lines.length / 2);
+  while (!lines[k].startsWith('    add   x2, x1, #0x10')) k++;
+  return k;
 }
 
 export function benchLsp(): LspBenchResult[] {
-  const text = syntheticScenario(2000);
-  const lineCount = text.split('\n').length - 1;
-  const uri = 'file:///bench/latency.armscope';
-  let version = 0;
-  // Typing: one line changes per keystroke (the other lines' assembly is reused).
-  const typed = text.split('\n');
-  let keystroke = 0;
-  const diagnostics = timed(15, () => {
-    typed[30] = `    add   x2, x1, #${++keystroke % 4096}`;
-    const t = typed.join('\n');
-    const a = new Analysis(uri, ++version, t, parseScenario(t, '/bench/latency.armscope'));
-    a.model.diagnostics.map((d) => toLspDiagnostic(d, uri));
-  });
-  // Worst common edit: a new instruction line near the top moves every line below and every later address.
-  const lines = text.split('\n');
-  let inserted = 0;
-  const insertLine = timed(15, () => {
-    lines.splice(14, 0, `    add   x9, x9, #${++inserted}`);
-    const t = lines.join('\n');
-    const a = new Analysis(uri, ++version, t, parseScenario(t, '/bench/latency.armscope'));
-    a.model.diagnostics.map((d) => toLspDiagnostic(d, uri));
-  });
-  const a = new Analysis(uri, ++version, text, parseScenario(text, '/bench/latency.armscope'));
-  const far = lineCount - 12;
-  const hoverMnemonic = time(200, () => provideHover(a, { line: far, character: 5 }));
-  // Line 14: `mov x0, #0x80000000`, 15: `msr hcr_el2, x0`, 22: `b.ne fail`.
-  const hoverSysreg = time(200, () => provideHover(a, { line: 15, character: 12 }));
-  const hoverNumber = time(200, () => provideHover(a, { line: 14, character: 18 }));
-  const hoverLabel = time(200, () => provideHover(a, { line: 22, character: 12 }));
-  for (const [line, character] of [[far, 5], [15, 12], [14, 18], [22, 12]]) {
-    if (!provideHover(a, { line, character })) throw new Error(`bench: no hover at ${line}:${character}`);
+  const out: LspBenchResult[] = [];
+  const file = '/bench/latency.armscope';
+  for (const n of [2_000, 10_000, 50_000]) {
+    const text = syntheticScenario(n);
+    const lines = text.split('\n');
+    const at = typingLine(lines);
+    const doc = new ScenarioDocument(file, text, { language: FULL_LANGUAGE });
+    void doc.model;
+    const keystroke = timed(20, (i) => {
+      lines[at] = `    add   x2, x1, #0x1${i & 7}`;
+      doc.setText(lines.join('\n'));
+      doc.model.diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
+    });
+    out.push({ name: `in process, ${n} lines: keystroke in an instruction line (model + diagnostics)`, ...keystroke });
+    const full = timed(n > 10_000 ? 3 : 8, (i) => {
+      lines[at] = `    add   x2, x1, #0x2${i & 7}`;
+      parseScenario(lines.join('\n'), file).diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
+    });
+    out.push({ name: `in process, ${n} lines: full parse (what any other edit costs)`, ...full });
   }
-  const tokens = timed(10, () => provideSemanticTokens(a));
-  return [
-    { name: `diagnostics after a one-line edit (parse + checks + LSP conversion), ${lineCount}-line scenario`, ...diagnostics, targetMs: 50 },
-    { name: `diagnostics after inserting an instruction line at the top (every line below moves)`, ...insertLine, targetMs: 50 },
-    { name: 'hover: instruction (end of file)', ms: hoverMnemonic, targetMs: 10 },
-    { name: 'hover: msr system register with value decoded', ms: hoverSysreg, targetMs: 10 },
-    { name: 'hover: mov immediate decoded against HCR_EL2', ms: hoverNumber, targetMs: 10 },
-    { name: 'hover: label', ms: hoverLabel, targetMs: 10 },
-    { name: `semantic tokens, ${lineCount}-line scenario`, ...tokens },
-  ];
+  const text = syntheticScenario(10_000);
+  const doc = new ScenarioDocument(file, text, { language: FULL_LANGUAGE });
+  const a = new Analysis('file:///bench', 1, text, doc.model, { tokens: doc.tokens, blocks: doc.blocks });
+  out.push({ name: 'in process, 10000 lines: documentSymbol', ...timed(10, () => provideDocumentSymbols(a)), targetMs: 50 });
+  out.push({ name: 'in process, 10000 lines: semantic tokens (full)', ...timed(10, () => provideSemanticTokens(a)), targetMs: 50 });
+  for (const [what, line, character] of [
+    ['instruction', 20, 5],
+    ['msr system register with value decoded', 15, 12],
+    ['mov immediate decoded against HCR_EL2', 14, 18],
+  ] as const) {
+    if (!provideHover(a, { line, character })) throw new Error(`bench: no hover at ${line}:${character}`);
+    out.push({ name: `in process: hover, ${what}`, ...timed(100, () => provideHover(a, { line, character })), targetMs: 10 });
+  }
+  return out;
 }
 
-/**
- * The same through the real server over stdio (dist/language-server.js, when
- * built): a full-text didChange of the 2,000-line scenario until its
- * diagnostics arrive, and hover round trips — what an editor waits for.
- */
+/** Resident memory of a process (Linux /proc), MB. */
+function rssMb(pid: number | undefined): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time a process has used so far (Linux /proc, ms; 10 ms resolution). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The built server over stdio, as an editor drives it (liveRun off: parse and diagnostics only). */
 export async function benchLspStdio(server = path.resolve('dist/language-server.js')): Promise<LspBenchResult[]> {
   if (!existsSync(server)) return [];
   const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-  const waiting = new Map<number, () => void>();
-  conn.onNotification('textDocument/publishDiagnostics', (p: { version?: number }) => {
-    if (p.version !== undefined) waiting.get(p.version)?.();
-  });
+  const waiting = new Map<string, () => void>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => waiting.get(`${p.uri}@${p.version}`)?.());
   conn.listen();
+  const out: LspBenchResult[] = [];
+  const load0 = loadavg()[0];
   try {
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { liveRun: false } });
     await conn.sendNotification('initialized', {});
-    const uri = 'file:///bench/stdio.armscope';
-    const base = syntheticScenario(2000);
-    let version = 1;
-    const published = (v: number) => new Promise<void>((resolve) => waiting.set(v, resolve));
-    let done = published(1);
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'armscope', version: 1, text: base } });
-    await done;
-    const changeSamples: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      version++;
-      done = published(version);
-      const t0 = performance.now();
-      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: base + `// edit ${i}\n` }] });
+    const targets: Record<number, number> = { 2_000: 50, 10_000: 100, 50_000: 300 };
+    for (const n of [2_000, 10_000, 50_000]) {
+      const uri = `file:///bench/stdio-${n}.armscope`;
+      let text = syntheticScenario(n);
+      let version = 1;
+      const published = (v: number) => new Promise<void>((resolve) => waiting.set(`${uri}@${v}`, resolve));
+      let done = published(1);
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'armscope', version: 1, text } });
       await done;
-      changeSamples.push(performance.now() - t0);
+      /** One change; its latency until the diagnostics of that version arrive. */
+      const change = async (contentChanges: unknown[]): Promise<number> => {
+        version++;
+        done = published(version);
+        const t0 = performance.now();
+        await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+        await done;
+        return performance.now() - t0;
+      };
+      const at = typingLine(text.split('\n'));
+      /** Run a trace of changes: p50/p95 latency and the server's mean CPU per change. */
+      const trace = async (name: string, changes: (() => unknown[])[], extra: Partial<LspBenchResult> = {}): Promise<void> => {
+        const samples: number[] = [];
+        const cpu0 = cpuMsOf(proc.pid);
+        for (const c of changes) samples.push(await change(c()));
+        const cpu = (cpuMsOf(proc.pid) - cpu0) / changes.length;
+        out.push({ name: `stdio, ${n} lines: ${name}`, ms: median(samples), p95: quantile(samples, 0.95), max: Math.max(...samples), cpuMs: cpu, targetMs: targets[n], ...extra });
+      };
+      // How issue #12 measured it: the whole text again, with a comment line appended.
+      await trace(
+        'full-text change appending a comment line',
+        Array.from({ length: 10 }, (_, i) => () => [{ text: (text = `${text}// edit ${i}\n`) }]),
+      );
+      // Type then delete a digit at the end of the operand `#0x10`.
+      const col = 23;
+      await trace(
+        'keystroke in an instruction line',
+        Array.from({ length: 40 }, (_, i) => () => [i % 2 === 0 ? { range: { start: { line: at, character: col }, end: { line: at, character: col } }, text: '1' } : { range: { start: { line: at, character: col }, end: { line: at, character: col + 1 } }, text: '' }]),
+      );
+      // Enter at the end of the line, then each character of a new instruction (every address below moves).
+      const newLine = '    add   x9, x9, #1';
+      const session: (() => unknown[])[] = [];
+      for (let rep = 0; rep < 2; rep++) {
+        const line = at + 1 + rep;
+        session.push(() => [{ range: { start: { line: line - 1, character: 23 }, end: { line: line - 1, character: 23 } }, text: '\n' }]);
+        for (let k = 0; k < newLine.length; k++) session.push(() => [{ range: { start: { line, character: k }, end: { line, character: k } }, text: newLine[k] }]);
+      }
+      await trace(`typing a new instruction line (Enter + ${newLine.length} keys, twice)`, session, { rssMb: rssMb(proc.pid), targetRssMb: n === 50_000 ? 200 : undefined });
+      if (n === 10_000) {
+        const td = { textDocument: { uri } };
+        const rt = async (method: string, params: unknown): Promise<number[]> => {
+          const s: number[] = [];
+          for (let i = 0; i < 20; i++) {
+            const t0 = performance.now();
+            await conn.sendRequest(method, params);
+            s.push(performance.now() - t0);
+          }
+          return s;
+        };
+        const sym = await rt('textDocument/documentSymbol', td);
+        out.push({ name: 'stdio, 10000 lines: documentSymbol', ms: median(sym), p95: quantile(sym, 0.95), targetMs: 50 });
+        const tok = await rt('textDocument/semanticTokens/full', td);
+        out.push({ name: 'stdio, 10000 lines: semantic tokens (full)', ms: median(tok), p95: quantile(tok, 0.95), targetMs: 50 });
+        const hover = await rt('textDocument/hover', { ...td, position: { line: 14, character: 18 } });
+        out.push({ name: 'stdio, 10000 lines: hover (value decoded against HCR_EL2)', ms: median(hover), p95: quantile(hover, 0.95), targetMs: 10 });
+      }
+      await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     }
-    const hoverSamples: number[] = [];
-    for (let i = 0; i < 100; i++) {
-      const t0 = performance.now();
-      await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 14 + (i % 2), character: i % 2 ? 12 : 18 } });
-      hoverSamples.push(performance.now() - t0);
-    }
-    return [
-      { name: 'stdio: didChange → publishDiagnostics, 2000-line scenario', ms: median(changeSamples), targetMs: 50 },
-      { name: 'stdio: hover round trip (value decoded against HCR_EL2)', ms: median(hoverSamples), targetMs: 10 },
-    ];
   } finally {
     conn.dispose();
     proc.kill();
   }
+  out.push({ name: `load average (1 min) before / after the stdio runs: ${load0.toFixed(2)} / ${loadavg()[0].toFixed(2)}`, ms: Number.NaN });
+  return out;
 }
 
 export function formatLspBench(results: LspBenchResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
   return results
-    .map((r) => `${r.name.padEnd(64)} ${r.ms.toFixed(2).padStart(8)} ms${r.cpuMs !== undefined ? ` (CPU ${r.cpuMs.toFixed(1)} ms)` : ''}${r.targetMs !== undefined ? `  (target < ${r.targetMs} ms: ${r.ms < r.targetMs ? 'ok' : 'MISSED'})` : ''}`)
+    .map((r) => {
+      if (Number.isNaN(r.ms)) return r.name;
+      const judged = r.p95 ?? r.ms;
+      const cells = [`${r.name.padEnd(width)}  p50 ${r.ms.toFixed(2).padStart(8)} ms`];
+      if (r.p95 !== undefined) cells.push(`p95 ${r.p95.toFixed(2).padStart(8)} ms`);
+      if (r.max !== undefined) cells.push(`max ${r.max.toFixed(2).padStart(8)} ms`);
+      if (r.cpuMs !== undefined) cells.push(`(${r.p95 !== undefined ? 'server ' : ''}CPU ${r.p95 !== undefined ? 'mean ' : ''}${r.cpuMs.toFixed(1)} ms)`);
+      if (r.targetMs !== undefined) cells.push(`target ${r.p95 !== undefined ? 'p95 ' : ''}≤ ${r.targetMs} ms: ${judged <= r.targetMs ? 'ok' : 'MISSED'}`);
+      if (r.rssMb !== undefined) cells.push(`RSS ${r.rssMb.toFixed(0)} MB${r.targetRssMb !== undefined ? ` (target ≤ ${r.targetRssMb} MB: ${r.rssMb <= r.targetRssMb ? 'ok' : 'MISSED'})` : ''}`);
+      return cells.join('  ');
+    })
     .join('\n');
 }
 

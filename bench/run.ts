@@ -25,6 +25,7 @@ import { benchLsp, benchLspStdio, formatLspBench } from './lsp';
 import { benchDap, formatDapBench } from './dap';
 import { benchCheckpoints, formatCheckpoints } from './checkpoints';
 import { runTranslationBench } from './translation';
+import { benchParse, formatParseBench } from './parse';
 import { formatCoreBench, runCoreBench } from './core';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
   console.log('\nTranslation:');
   for (const r of translation)
     console.log(`  ${r.name.padEnd(width)}  ${fmtRate(r.rate).padStart(16)}  (${r.steps.toLocaleString('en')} steps in ${r.seconds.toFixed(3)} s CPU, ${r.walkReadsPerKiloInstr.toFixed(1)} descriptor reads / 1k instr)`);
+  console.log(`\nScenario parser (median):\n${formatParseBench(benchParse(), width).replace(/^/gm, '  ')}`);
   console.log('\nCore and instruction table:');
   for (const line of formatCoreBench(runCoreBench(), results[0].rate, typeof q === 'string' ? undefined : q.rate).split('\n')) console.log(`  ${line}`);
   console.log('\nTime travel (1 PE loop, wall clock):');

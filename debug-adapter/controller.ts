@@ -279,12 +279,12 @@ export class DebugController {
     const pe = m.pes[peId];
     const mnemonic = m.instrAt(pe.pc)?.mnemonic;
     const fw = m.firmware;
-    const firstRecord = m.exceptions.length;
+    const firstRecord = m.bounds.totals.exceptions;
     const callAt = (el: number): string | undefined => (fw ? ffaCallLabel(fw, pe, el) : undefined);
     // The call as the PE states it now (w0, x1, the running endpoint), before the step changes them.
     const labels = { 2: callAt(2), 3: callAt(3) };
     m.goToStep(at + 1);
-    const taken = m.exceptions.slice(firstRecord).filter((r) => r.pe === peId);
+    const taken = m.bounds.since('exceptions', m.exceptions, firstRecord).filter((r) => r.pe === peId);
     m.goToStep(at);
     this.stops.sync();
     // A plain instruction (a store) shows itself in its code frame: labels only when the step enters

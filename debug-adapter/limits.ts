@@ -15,8 +15,8 @@ export const MAX_DISASSEMBLE_INSTRUCTIONS = 4_096;
 /** `variables`: variables per response; larger containers advertise `indexedVariables`/`namedVariables` and are read by `start`/`count`. */
 export const VARIABLES_PAGE_SIZE = 200;
 
-/** `launch`: the step budget (`maxSteps`, and the scenario's `max_steps` when it is larger) may not exceed this. */
-export const MAX_STEPS = 1_000_000_000;
+/** `launch`: the step budget (`maxSteps`) may not exceed the simulator's maximum (docs/limits.md "Runs"). */
+export { MAX_STEPS_LIMIT as MAX_STEPS } from '../simulator/scenario/limits';
 
 /** `launch`: fewest steps between time-travel checkpoints. */
 export const MIN_CHECKPOINT_INTERVAL = 1_000;

@@ -160,8 +160,9 @@ export class StopConditions {
   /** Take the machine's current state as seen: the next check reports only what happens after it. */
   sync(): void {
     const m = this.machine;
-    this.seenExceptions = m.exceptions.length;
-    this.seenFindings = m.findings.length;
+    // Totals, not array lengths: a long run keeps only the first and last records (simulator/engine/bounds.ts).
+    this.seenExceptions = m.bounds.totals.exceptions;
+    this.seenFindings = m.bounds.totals.findings;
     this.prevInstret = m.pes.map((p) => p.instret);
     this.prevPc = m.pes.map((p) => p.pc);
     this.watchedWrites.length = 0;
@@ -185,8 +186,9 @@ export class StopConditions {
     /** No stop yet, or every stop is wanted. */
     const open = (): boolean => all || stops.length === 0;
     // Exceptions taken in this step.
-    for (; this.seenExceptions < m.exceptions.length; this.seenExceptions++) {
-      const f = m.exceptions[this.seenExceptions];
+    const newExceptions = m.bounds.since('exceptions', m.exceptions, this.seenExceptions);
+    this.seenExceptions = m.bounds.totals.exceptions;
+    for (const f of newExceptions) {
       const filter = faultFilter(f);
       const hit = (filter !== undefined && this.filters.has(filter) ? filter : undefined) ?? (this.filters.has('exception:any') ? 'exception:any' : undefined);
       if (hit && open() && this.filterOk(hit, f.pe)) {
@@ -196,8 +198,9 @@ export class StopConditions {
         stops.push({ reason: 'exception', pe: f.pe, description: faultDescription(f) + handled, exceptionId: hit, details: f.reason, before, fault: f });
       }
     }
-    for (; this.seenFindings < m.findings.length; this.seenFindings++) {
-      const fd = m.findings[this.seenFindings];
+    const newFindings = m.bounds.since('findings', m.findings, this.seenFindings);
+    this.seenFindings = m.bounds.totals.findings;
+    for (const fd of newFindings) {
       const id = findingFilter(fd.rule);
       if (!open() || !this.filters.has(id) || !this.filterOk(id, fd.pe ?? 0)) continue;
       // A livelock's finding names the whole cycle and what led into it: the stop says the cycle in one line.

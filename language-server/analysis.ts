@@ -22,29 +22,38 @@ export interface Word {
 }
 
 export class Analysis {
-  readonly lines: string[];
+  private linesCache: string[] | undefined;
   private tokensCache: Token[] | undefined;
   private blocksCache: RawBlock[] | undefined;
   private asmIndex: Map<number, AsmLineRef[]> | undefined;
 
+  /** `parsed`: the parse's own tokens and blocks when the caller has them (ScenarioDocument), so nothing is lexed twice. */
   constructor(
     readonly uri: string,
     readonly version: number,
     readonly text: string,
     readonly model: ScenarioModel,
+    parsed?: { tokens?: Token[]; blocks?: RawBlock[] },
   ) {
-    this.lines = text.split(/\r?\n/);
+    this.tokensCache = parsed?.tokens;
+    this.blocksCache = parsed?.blocks;
+  }
+
+  /** The document's lines (without line ends). */
+  get lines(): string[] {
+    this.linesCache ??= this.text.split(/\r?\n/);
+    return this.linesCache;
   }
 
   /** Lexer tokens (the scenario lexer; comments dropped). */
   get tokens(): Token[] {
-    if (!this.tokensCache) this.tokensCache = lex(this.text).tokens;
+    this.tokensCache ??= lex(this.text).tokens;
     return this.tokensCache;
   }
 
   /** Top-level statements as the parser's block layer splits them. */
   get blocks(): RawBlock[] {
-    if (!this.blocksCache) this.blocksCache = splitBlocks(this.tokens, new Reporter(), FULL_LANGUAGE);
+    this.blocksCache ??= splitBlocks(this.tokens, new Reporter(), FULL_LANGUAGE);
     return this.blocksCache;
   }
 

@@ -5,17 +5,26 @@
  * "did you mean" suggestion.
  */
 import { type CodeAction, CodeActionKind, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver/node';
-import { allRegisters, checkReservedBits } from '../simulator/arch/registers';
-import { suggest } from '../simulator/scenario/diagnostics';
+import { checkReservedBits } from '../simulator/arch/registers';
 import { hex, parseInteger } from '../simulator/util/hex';
 import type { Analysis } from './analysis';
-import { allMnemonics } from './knowledge';
+import type { SuggestionData } from './convert';
 import type { LiveDiagnosticData } from './liveRun';
 
 const DID_YOU_MEAN = /did you mean '([^']+)'\?/;
 
-function isLiveData(x: unknown): x is LiveDiagnosticData {
-  return typeof x === 'object' && x !== null && Array.isArray((x as LiveDiagnosticData).insert);
+/**
+ * `data` of a background-run diagnostic, as the client echoes it back: a line
+ * of this document and the barrier instructions to insert (knowledge.ts
+ * barrierFixFor writes at most two), checked before use.
+ */
+function liveData(a: Analysis, x: unknown): LiveDiagnosticData | undefined {
+  if (typeof x !== 'object' || x === null) return undefined;
+  const { fixLine, insert } = x as Record<string, unknown>;
+  if (!Array.isArray(insert) || insert.length === 0 || insert.length > 4) return undefined;
+  if (!insert.every((i): i is string => typeof i === 'string' && /^[a-z]+( [a-z]+)?$/.test(i))) return undefined;
+  if (typeof fixLine !== 'number' || !Number.isInteger(fixLine) || fixLine < 0 || fixLine >= a.lines.length) return undefined;
+  return { fixLine, insert };
 }
 
 /** Indentation of the instruction on `line` (so inserted lines line up with it). */
@@ -51,14 +60,15 @@ function barrierFix(a: Analysis, d: LspDiagnostic, data: LiveDiagnosticData): Co
   };
 }
 
-/** The replacement for an unknown name: the parser's suggestion, else the closest known name of that kind. */
-function suggestionFor(a: Analysis, d: LspDiagnostic, word: string): string | undefined {
-  const m = DID_YOU_MEAN.exec(d.message);
-  if (m) return m[1];
-  if (d.code === 'unknown-instruction') return suggest(word, allMnemonics().map((x) => x.name));
-  if (d.code === 'undefined-symbol') return suggest(word, [...a.model.symbols.keys(), ...a.model.constants.keys()]);
-  if (d.code === 'unknown-register' || d.code === 'unknown-system-register') return suggest(word, allRegisters().map((r) => r.name.toLowerCase()));
-  return undefined;
+/**
+ * The replacement for an unknown name: the simulator's suggestion, carried in
+ * the diagnostic's `data` (clients that drop `data` still have it in the
+ * message: "did you mean 'X'?").
+ */
+function suggestionOf(d: LspDiagnostic): string | undefined {
+  const data = d.data as Partial<SuggestionData> | undefined;
+  if (typeof data === 'object' && data !== null && typeof data.suggestion === 'string') return data.suggestion;
+  return DID_YOU_MEAN.exec(d.message)?.[1];
 }
 
 function didYouMeanFix(a: Analysis, d: LspDiagnostic): CodeAction | undefined {
@@ -67,8 +77,8 @@ function didYouMeanFix(a: Analysis, d: LspDiagnostic): CodeAction | undefined {
   if (r.start.line !== r.end.line) return undefined;
   const word = (a.lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
   if (!/^[\w.$-]+$/.test(word)) return undefined;
-  const suggestion = suggestionFor(a, d, word);
-  if (suggestion === undefined || suggestion === word) return undefined;
+  const suggestion = suggestionOf(d);
+  if (suggestion === undefined || suggestion === word || !/^[\w.$-]+$/.test(suggestion)) return undefined;
   return {
     title: `Change to '${suggestion}'`,
     kind: CodeActionKind.QuickFix,
@@ -118,7 +128,8 @@ export function provideCodeActions(a: Analysis, diagnostics: LspDiagnostic[]): C
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== undefined && !d.source.startsWith('armscope')) continue;
-    const fix = isLiveData(d.data) ? barrierFix(a, d, d.data) : (reservedBitsFix(a, d) ?? didYouMeanFix(a, d));
+    const data = liveData(a, d.data);
+    const fix = data ? barrierFix(a, d, data) : (reservedBitsFix(a, d) ?? didYouMeanFix(a, d));
     if (fix) out.push(fix);
   }
   return out;

@@ -22,6 +22,11 @@ export function severityOf(s: Severity): DiagnosticSeverity {
   return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
 }
 
+/** `data` of a parse diagnostic about an unknown name. */
+export interface SuggestionData {
+  suggestion: string;
+}
+
 export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
   const out: LspDiagnostic = {
     range: toRange(d.range),
@@ -30,6 +35,8 @@ export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
     source: 'armscope',
     code: d.rule,
   };
+  // The name probably meant (simulator/scenario/suggest.ts): the quick fix reads it back from `data`.
+  if (d.suggestion !== undefined) out.data = { suggestion: d.suggestion } satisfies SuggestionData;
   if (d.related && d.related.length > 0) {
     out.relatedInformation = d.related.map((r) => ({ location: { uri, range: toRange(r.range) }, message: r.message }));
   }

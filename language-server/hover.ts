@@ -35,13 +35,17 @@ function decodeContext(a: Analysis): { e2h?: boolean } {
 }
 
 function instructionHover(a: Analysis, asm: AsmLine): string | undefined {
-  if (!asm.mnemonic) return undefined;
-  const m = asm.mnemonic!;
+  const m = asm.mnemonic;
+  if (!m) return undefined;
   const out: string[] = [];
   if (m.startsWith('.')) {
-    out.push(`**${m}** — ${directiveSummary(m) ?? 'assembler directive'}`);
+    const summary = directiveSummary(m);
+    if (!summary) return unknownHover(m, 'directive', a, asm);
+    out.push(`**${m}** — ${summary}`);
   } else {
-    out.push(`**${m}** — ${mnemonicSummary(m) ?? 'instruction'}`);
+    const summary = mnemonicSummary(m);
+    if (!summary) return unknownHover(m, 'instruction', a, asm);
+    out.push(`**${m}** — ${summary}`);
   }
   if (asm.operands.length > 0) out.push('', 'Operands: ' + asm.operands.map((o) => `\`${o.text.trim()}\``).join(', '));
   if (asm.address !== undefined) {
@@ -50,6 +54,13 @@ function instructionHover(a: Analysis, asm: AsmLine): string | undefined {
     out.push('', `Address \`${hex(asm.address)}\`${enc}`);
   }
   return out.join('\n');
+}
+
+/** A word in the mnemonic position that the assembler does not know: say so, with the parser's suggestion. */
+function unknownHover(m: string, what: 'instruction' | 'directive', a: Analysis, asm: AsmLine): string {
+  const at = asm.mnemonicRange;
+  const d = at ? a.model.diagnostics.find((x) => x.range.start.line === at.start.line && x.range.start.col === at.start.col && x.suggestion !== undefined) : undefined;
+  return `**${m}** is not ${what === 'instruction' ? 'an instruction' : 'a directive'} the assembler knows${d?.suggestion !== undefined ? ` — did you mean **${d.suggestion}**?` : ''}`;
 }
 
 function symbolHover(a: Analysis, name: string): string | undefined {

@@ -1,54 +1,23 @@
 /**
- * Runs a scenario without blocking the server: the machine runs in slices of
- * a few thousand steps and yields to the event loop between them, so an edit
- * (or any request) gets through, and a newer edit cancels the run. The result
- * becomes diagnostics at the lines involved: faults, failed expectations,
- * checker findings (with `relatedInformation` for the other lines), and an
- * exhausted step budget.
+ * The background run: debounced after edits, performed by the worker
+ * (workerPool.ts: off the main thread, bounded in steps, wall time and
+ * memory), cancelled by the next edit. Its report becomes diagnostics at the
+ * lines involved: faults, failed expectations, checker findings (with
+ * `relatedInformation` for the other lines), an exhausted step budget, a run
+ * stopped at its time limit.
  */
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import { faultLine } from '../simulator/cli/format';
-import { Machine, type MachineOptions } from '../simulator/engine/machine';
-import { buildReport, type RunReport } from '../simulator/engine/report';
+import type { RunReport } from '../simulator/engine/report';
 import { hasErrors } from '../simulator/engine/run';
-import type { ScenarioModel } from '../simulator/scenario/model';
 import type { Analysis } from './analysis';
+import type { JobOutcome, RunSettings } from './backgroundJobs';
 import { lineRange } from './convert';
 import { barrierFixFor } from './knowledge';
+import { LIVE_RUN_TIMEOUT_MS } from './limits';
+import type { WorkerPool } from './workerPool';
 
-/** Steps per slice: small enough that a slice takes about a millisecond. */
-const SLICE = 20_000;
-
-export interface RunSettings {
-  maxSteps: number;
-  cacheModel: 'scenario' | 'on' | 'off';
-}
-
-export type RunOutcome = { kind: 'done'; report: RunReport } | { kind: 'cancelled' } | { kind: 'error'; message: string };
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Run `model` to its end or step budget; `cancelled()` is polled between slices. */
-export async function runSliced(model: ScenarioModel, settings: RunSettings, cancelled: () => boolean): Promise<RunOutcome> {
-  // The setting caps runs from the editor; a scenario's own `max_steps` (part of what it means) still applies.
-  const options: MachineOptions = { maxSteps: Math.min(settings.maxSteps, model.system.maxSteps) };
-  if (settings.cacheModel !== 'scenario') options.cacheModel = settings.cacheModel;
-  let machine: Machine;
-  try {
-    machine = Machine.create(model, options);
-  } catch (e) {
-    return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
-  }
-  try {
-    while (machine.run(SLICE) === undefined) {
-      await yieldToEventLoop();
-      if (cancelled()) return { kind: 'cancelled' };
-    }
-    return { kind: 'done', report: buildReport(machine) };
-  } catch (e) {
-    return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
-  }
-}
+export type { RunSettings } from './backgroundJobs';
 
 export interface LiveDiagnosticData {
   /** Line after which a quick fix inserts barriers (the write that was not made visible). */
@@ -131,12 +100,44 @@ export function reportDiagnostics(a: Analysis, report: RunReport): LspDiagnostic
   return out;
 }
 
+/** What a finished background job adds to a document's diagnostics (none for a cancelled one). */
+export function outcomeDiagnostics(a: Analysis, outcome: JobOutcome): LspDiagnostic[] | undefined {
+  switch (outcome.kind) {
+    case 'done':
+      return reportDiagnostics(a, outcome.report);
+    case 'timeout': {
+      const out = reportDiagnostics(a, outcome.report);
+      out.push({
+        range: lineRange(a.lines, firstPcLine(outcome.report)),
+        severity: DiagnosticSeverity.Information,
+        source: 'armscope run',
+        code: 'run-timeout',
+        message: `background run stopped after ${Math.round(outcome.afterMs / 1000)} s at step ${outcome.report.steps} (limit ${LIVE_RUN_TIMEOUT_MS / 1000} s; run it with 'armscope run' to go further)`,
+      });
+      return out;
+    }
+    case 'error':
+      return [{ range: lineRange(a.lines, 0), severity: DiagnosticSeverity.Warning, source: 'armscope run', code: 'run-error', message: `background run ${outcome.message}` }];
+    case 'not-run':
+    case 'checked':
+      return [];
+    case 'cancelled':
+      return undefined;
+  }
+}
+
+function firstPcLine(report: RunReport): number {
+  return report.pes.map((p) => p.line).find((l): l is number => l !== undefined) ?? 0;
+}
+
 /** Debounced background runs per document; a new schedule cancels the pending or running one. */
 export class LiveRunner {
   private readonly generation = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly jobs = new Map<string, number>();
 
   constructor(
+    private readonly pool: WorkerPool,
     private readonly delayMs: number,
     private readonly publish: (a: Analysis, diagnostics: LspDiagnostic[]) => void,
   ) {}
@@ -145,13 +146,11 @@ export class LiveRunner {
     this.cancel(a.uri);
     if (hasErrors(a.model)) return;
     const gen = this.generation.get(a.uri) ?? 0;
-    this.timers.set(
-      a.uri,
-      setTimeout(() => {
-        this.timers.delete(a.uri);
-        void this.run(a, settings, gen);
-      }, this.delayMs),
-    );
+    const timer = setTimeout(() => {
+      this.timers.delete(a.uri);
+      this.start(a, settings, gen);
+    }, this.delayMs);
+    this.timers.set(a.uri, timer);
   }
 
   cancel(uri: string): void {
@@ -159,18 +158,24 @@ export class LiveRunner {
     const t = this.timers.get(uri);
     if (t) clearTimeout(t);
     this.timers.delete(uri);
+    const job = this.jobs.get(uri);
+    if (job !== undefined) this.pool.cancel(job);
+    this.jobs.delete(uri);
   }
 
-  private async run(a: Analysis, settings: RunSettings, gen: number): Promise<void> {
-    const stale = () => this.generation.get(a.uri) !== gen;
-    const outcome = await runSliced(a.model, settings, stale);
-    if (stale() || outcome.kind === 'cancelled') return;
-    if (outcome.kind === 'error') {
-      this.publish(a, [
-        { range: lineRange(a.lines, 0), severity: DiagnosticSeverity.Warning, source: 'armscope run', code: 'run-error', message: `background run failed: ${outcome.message}` },
-      ]);
-      return;
-    }
-    this.publish(a, reportDiagnostics(a, outcome.report));
+  /** Documents with a run waiting or going. */
+  get pending(): number {
+    return this.timers.size + this.jobs.size;
+  }
+
+  private start(a: Analysis, settings: RunSettings, gen: number): void {
+    const { id, outcome } = this.pool.submit({ kind: 'run', text: a.text, file: a.model.file, settings, timeoutMs: LIVE_RUN_TIMEOUT_MS });
+    this.jobs.set(a.uri, id);
+    void outcome.then((o) => {
+      if (this.jobs.get(a.uri) === id) this.jobs.delete(a.uri);
+      if (this.generation.get(a.uri) !== gen) return;
+      const diagnostics = outcomeDiagnostics(a, o);
+      if (diagnostics) this.publish(a, diagnostics);
+    });
   }
 }

@@ -4,7 +4,7 @@
  */
 import { formatMarkdown } from '../simulator/arch/format';
 import { decodeValue, findRegister, layoutOf, type DecodeContext, type RegisterDef } from '../simulator/arch/registers';
-import { hex } from '../simulator/util/hex';
+import { binary, hex } from '../simulator/util/hex';
 
 function bitsText(msb: number, lsb: number): string {
   return msb === lsb ? `${msb}` : `${msb}:${lsb}`;
@@ -46,11 +46,26 @@ export function decodedMarkdown(register: string, value: bigint, ctx: DecodeCont
   return d ? formatMarkdown(d, { provenance }) : undefined;
 }
 
-/** `0x…` / decimal / binary forms of a number. */
+/** The set bits of a value, highest first, runs compressed: `bits 31, 5:4`. */
+export function setBitsText(v: bigint): string {
+  const bits: number[] = [];
+  for (let b = 63; b >= 0; b--) if ((v >> BigInt(b)) & 1n) bits.push(b);
+  if (bits.length === 0) return 'no bits set';
+  const parts: string[] = [];
+  for (let i = 0; i < bits.length; ) {
+    let j = i;
+    while (j + 1 < bits.length && bits[j + 1] === bits[j] - 1) j++;
+    parts.push(i === j ? `${bits[i]}` : `${bits[i]}:${bits[j]}`);
+    i = j + 1;
+  }
+  return `${bits.length === 1 ? 'bit' : 'bits'} ${parts.join(', ')} set`;
+}
+
+/** `0x…` / decimal / binary forms of a number (64-bit two's complement for a negative one), and its set bits. */
 export function numberMarkdown(value: bigint): string {
   const v = BigInt.asUintN(64, value);
   const parts = [`\`${hex(v)}\``, `\`${v.toString(10)}\``];
-  if (v < 1n << 16n) parts.push(`\`0b${v.toString(2)}\``);
   if (value < 0n) parts.push(`(\`${value.toString(10)}\`)`);
-  return parts.join(' = ');
+  parts.push(`\`${binary(v)}\``);
+  return `${parts.join(' = ')} (${setBitsText(v)})`;
 }

@@ -3,7 +3,7 @@
  * (label definitions, mnemonics, symbols) and the register table — so the
  * editor colours what the parser understood, not what a regex guessed.
  */
-import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver/node';
+import type { SemanticTokens, SemanticTokensDelta, SemanticTokensEdit, SemanticTokensLegend } from 'vscode-languageserver/node';
 import { findRegister } from '../simulator/arch/registers';
 import { CORE_SYSTEM_SETTINGS, PE_SETTINGS } from '../simulator/scenario/keywords';
 import { FULL_LANGUAGE } from '../simulator/language';
@@ -18,7 +18,7 @@ type TokenModifier = (typeof TOKEN_MODIFIERS)[number];
 
 export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 
-const typeIndex = new Map<string, number>(TOKEN_TYPES.map((t, i) => [t, i]));
+const TYPE_INDEX = Object.fromEntries(TOKEN_TYPES.map((t, i) => [t, i])) as Record<TokenType, number>;
 const GPR = /^(?:[xw](?:[0-9]|[12][0-9]|30)|sp|wsp|xzr|wzr)$/i;
 
 function mods(list: TokenModifier[]): number {
@@ -29,16 +29,34 @@ function mods(list: TokenModifier[]): number {
 
 export function provideSemanticTokens(a: Analysis): SemanticTokens {
   const m = a.model;
-  const labelDefs = new Set<string>();
-  const mnemonics = new Set<string>();
+  // Positions as numbers (no string per token: this runs over every token of the document).
+  const at = (line: number, col: number): number => line * 0x10_0000 + col;
+  const labelDefs = new Set<number>();
+  const mnemonics = new Set<number>();
   for (const block of m.code) {
     for (const l of block.lines) {
-      for (const lab of l.labels) labelDefs.add(`${lab.range.start.line}:${lab.range.start.col}`);
-      if (l.mnemonicRange) mnemonics.add(`${l.mnemonicRange.start.line}:${l.mnemonicRange.start.col}`);
+      for (const lab of l.labels) labelDefs.add(at(lab.range.start.line, lab.range.start.col));
+      if (l.mnemonicRange) mnemonics.add(at(l.mnemonicRange.start.line, l.mnemonicRange.start.col));
     }
   }
-  const constDefs = new Set<string>();
-  for (const c of m.constants.values()) constDefs.add(`${c.range.start.line}:${c.range.start.col}`);
+  const constDefs = new Set<number>();
+  for (const c of m.constants.values()) constDefs.add(at(c.range.start.line, c.range.start.col));
+  const declaration = mods(['declaration']);
+  const readonlyDeclaration = mods(['declaration', 'readonly']);
+  const readonly = mods(['readonly']);
+  const library = mods(['defaultLibrary']);
+  /** Classification of words that do not depend on where they are (registers, keywords), memoised per word. */
+  const fixed = new Map<string, [TokenType, number] | null>();
+  const fixedClass = (text: string): [TokenType, number] | null => {
+    let c = fixed.get(text);
+    if (c === undefined) {
+      if (GPR.test(text)) c = ['variable', library];
+      else if (/^pstate\./i.test(text) || findRegister(text)) c = ['property', library];
+      else c = null;
+      fixed.set(text, c);
+    }
+    return c;
+  };
   const partitions = new Set<string>();
   for (const b of m.blocks) if (b.keyword === 'partition' && b.args[0]) partitions.add(b.args[0].text);
   // A word that is also a top-level block keyword (e.g. `spmc`) is a setting when it
@@ -57,7 +75,7 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
   let prevCol = 0;
   const push = (line: number, col: number, length: number, type: TokenType, modifiers = 0): void => {
     const dl = line - prevLine;
-    data.push(dl, dl === 0 ? col - prevCol : col, length, typeIndex.get(type)!, modifiers);
+    data.push(dl, dl === 0 ? col - prevCol : col, length, TYPE_INDEX[type], modifiers);
     prevLine = line;
     prevCol = col;
   };
@@ -74,18 +92,57 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
       continue;
     }
     if (t.kind !== 'ident') continue;
-    const key = `${t.line}:${t.col}`;
+    const key = at(t.line, t.col);
     const text = t.text;
-    if (labelDefs.has(key)) push(t.line, t.col, len, 'function', mods(['declaration']));
+    const sym = m.symbols.get(text);
+    if (labelDefs.has(key)) push(t.line, t.col, len, 'function', declaration);
     else if (mnemonics.has(key)) push(t.line, t.col, len, text.startsWith('.') ? 'macro' : 'keyword');
-    else if (constDefs.has(key)) push(t.line, t.col, len, 'variable', mods(['declaration', 'readonly']));
-    else if (m.symbols.get(text)?.kind === 'label') push(t.line, t.col, len, 'function');
-    else if (m.symbols.has(text) || m.constants.has(text)) push(t.line, t.col, len, 'variable', mods(['readonly']));
+    else if (constDefs.has(key)) push(t.line, t.col, len, 'variable', readonlyDeclaration);
+    else if (sym?.kind === 'label') push(t.line, t.col, len, 'function');
+    else if (sym || m.constants.has(text)) push(t.line, t.col, len, 'variable', readonly);
     else if (partitions.has(text)) push(t.line, t.col, len, 'class');
-    else if (GPR.test(text)) push(t.line, t.col, len, 'variable', mods(['defaultLibrary']));
-    else if (/^pstate\./i.test(text) || findRegister(text)) push(t.line, t.col, len, 'property', mods(['defaultLibrary']));
+    else if (fixedClass(text)) push(t.line, t.col, len, ...fixedClass(text)!);
     else if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(t.line, t.col)) continue;
     else if (FULL_LANGUAGE.isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) push(t.line, t.col, len, 'keyword');
   }
   return { data };
+}
+
+/**
+ * `semanticTokens/full` and `semanticTokens/full/delta`: the last tokens sent
+ * per document, with a result id; a delta request for that id gets one edit
+ * (the differing middle of the two arrays) instead of the whole array.
+ */
+export class SemanticTokenStore {
+  private readonly last = new Map<string, { resultId: string; data: number[] }>();
+  private counter = 0;
+
+  full(a: Analysis): SemanticTokens {
+    const data = provideSemanticTokens(a).data;
+    const resultId = String(++this.counter);
+    this.last.set(a.uri, { resultId, data });
+    return { resultId, data };
+  }
+
+  delta(a: Analysis, previousResultId: string): SemanticTokens | SemanticTokensDelta {
+    const prev = this.last.get(a.uri);
+    if (!prev || prev.resultId !== previousResultId) return this.full(a);
+    const next = this.full(a);
+    return { resultId: next.resultId, edits: tokenEdits(prev.data, next.data) };
+  }
+
+  forget(uri: string): void {
+    this.last.delete(uri);
+  }
+}
+
+/** The edits turning `before` into `after`: at most one, replacing what lies between the common prefix and suffix. */
+export function tokenEdits(before: readonly number[], after: readonly number[]): SemanticTokensEdit[] {
+  let start = 0;
+  const min = Math.min(before.length, after.length);
+  while (start < min && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < min - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  if (start === before.length && start === after.length) return [];
+  return [{ start, deleteCount: before.length - start - end, data: after.slice(start, after.length - end) }];
 }

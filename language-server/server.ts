@@ -1,82 +1,127 @@
 /**
- * The Armscope language server: wires LSP requests to the feature modules.
- * Every feature reads the one `Analysis` of a document version (one parse by
- * the simulator's scenario parser).
+ * The Armscope language server: document sync, diagnostics and settings
+ * here; the feature requests in requests.ts. Every feature reads the one
+ * `Analysis` of a document version (one parse by the simulator's scenario
+ * parser, incremental across edits). Runs, and checks of documents too large
+ * to analyse on this thread, go to the background worker (workerPool.ts), so
+ * no request ever waits for a simulation.
  */
 import {
   type Connection,
   type Diagnostic as LspDiagnostic,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
-  type InitializeParams,
   type InitializeResult,
-  TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { diagnosticLine } from '../simulator/cli/commands';
-import { formatReport } from '../simulator/cli/format';
-import { errorReport } from '../simulator/engine/report';
-import { hasErrors } from '../simulator/engine/run';
-import {
-  CHECK_REQUEST,
-  type CheckParams,
-  type CheckResult,
-  DECODE_REQUEST,
-  type DecodeParams,
-  REGISTERS_REQUEST,
-  RUN_REQUEST,
-  type RunParams,
-  type RunResult,
-} from '../extension/protocol';
-import { type Analysis, AnalysisCache, fileOf } from './analysis';
-import { provideCodeActions } from './codeActions';
-import { provideCompletion } from './completion';
+import { fileOf } from './analysis';
 import { toLspDiagnostic } from './convert';
-import { decodeAt, registerNames } from './decode';
-import { formatDocument } from './formatting';
-import { provideHover } from './hover';
-import { LiveRunner, type RunSettings, runSliced } from './liveRun';
-import { highlightRanges, provideDefinition, provideDocumentSymbols, provideFoldingRanges, provideReferences } from './navigation';
-import { LEGEND, provideSemanticTokens } from './semanticTokens';
+import { DocumentStore, type OpenDocument } from './documents';
+import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
+import { LiveRunner } from './liveRun';
+import { registerRequests } from './requests';
+import { Rpc } from './rpc';
+import { DEFAULT_SETTINGS, settingsFrom, type ServerSettings } from './settings';
+import { LEGEND } from './semanticTokens';
+import * as shape from './shapes';
+import { WorkerPool } from './workerPool';
 
-export interface ServerSettings extends RunSettings {
-  liveRun: boolean;
+export interface ServerOptions {
+  /** Script the background worker runs (the bundle itself: main.ts dispatches on isMainThread). */
+  workerScript: string;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { maxSteps: 200_000, cacheModel: 'scenario', liveRun: true };
-/** Debounce before a background run starts after the last edit. */
-const LIVE_RUN_DELAY_MS = 400;
-
-function settingsFrom(raw: unknown, base: ServerSettings): ServerSettings {
-  if (typeof raw !== 'object' || raw === null) return base;
-  const r = raw as Record<string, unknown>;
-  const s = { ...base };
-  if (typeof r.maxSteps === 'number' && r.maxSteps > 0) s.maxSteps = Math.floor(r.maxSteps);
-  if (r.cacheModel === 'on' || r.cacheModel === 'off' || r.cacheModel === 'scenario') s.cacheModel = r.cacheModel;
-  if (typeof r.liveRun === 'boolean') s.liveRun = r.liveRun;
-  return s;
+/** What tests and the fuzz suite read back from a running server. */
+export interface ServerHandle {
+  rpc: Rpc;
+  pool: WorkerPool;
+  store: DocumentStore;
 }
 
-export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
-  const cache = new AnalysisCache();
+const grouped = (n: number): string => n.toLocaleString('en-US');
+
+/** The one diagnostic of a document too large to analyse on the main thread. */
+function sizeNotice(doc: OpenDocument): LspDiagnostic {
+  const what = doc.size === 'dropped' ? `more than ${grouped(MAX_CHECKED_CHARS)} characters: it is not checked at all` : 'diagnostics only, computed in the background (no hovers, completion, navigation or background run)';
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: 'armscope',
+    code: 'document-too-large',
+    message: `this document has ${grouped(doc.lines)} lines and ${grouped(doc.chars)} characters; the language server analyses documents of up to ${grouped(MAX_ANALYSED_LINES)} lines and ${grouped(MAX_ANALYSED_CHARS)} characters (docs/limits.md) — here: ${what}`,
+  };
+}
+
+export function startServer(connection: Connection, options: ServerOptions): ServerHandle {
+  const rpc = new Rpc(connection);
+  const store = new DocumentStore();
+  const pool = new WorkerPool(options.workerScript, (m) => connection.console.info(m));
   let settings: ServerSettings = { ...DEFAULT_SETTINGS };
   /** initializationOptions over the defaults: the base that workspace/configuration answers refine. */
   let initialSettings: ServerSettings = { ...DEFAULT_SETTINGS };
   let canPullConfiguration = false;
-  const parseDiagnostics = new Map<string, LspDiagnostic[]>();
+  /** Diagnostics of the current version from the parse (or the size notice), published with what the worker adds. */
+  const baseDiagnostics = new Map<string, { version: number; diagnostics: LspDiagnostic[] }>();
+  const checks = new Map<string, { timer?: NodeJS.Timeout; job?: number }>();
 
-  const analysisOf = (uri: string): Analysis | undefined => {
-    const doc = documents.get(uri);
-    return doc ? cache.get(doc) : undefined;
+  /** Per document: the version last published and whether that publication carried the worker's diagnostics. */
+  const published = new Map<string, { version: number; extra: number }>();
+  const publish = (uri: string, version: number, extra: LspDiagnostic[]): void => {
+    const doc = store.get(uri);
+    const base = baseDiagnostics.get(uri);
+    if (!doc || doc.version !== version || base?.version !== version) return;
+    // A worker result that adds nothing to what this version already shows is not sent again.
+    const last = published.get(uri);
+    if (extra.length === 0 && last?.version === version && last.extra === 0) return;
+    published.set(uri, { version, extra: extra.length });
+    void connection.sendDiagnostics({ uri, version, diagnostics: [...base.diagnostics, ...extra] });
+  };
+  const live = new LiveRunner(pool, LIVE_RUN_DELAY_MS, (a, diagnostics) => publish(a.uri, a.version, diagnostics));
+
+  const cancelCheck = (uri: string): void => {
+    const c = checks.get(uri);
+    if (c?.timer) clearTimeout(c.timer);
+    if (c?.job !== undefined) pool.cancel(c.job);
+    checks.delete(uri);
   };
 
-  const publish = (a: Analysis, live: LspDiagnostic[]): void => {
-    const current = documents.get(a.uri);
-    if (!current || current.version !== a.version) return;
-    void connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: [...(parseDiagnostics.get(a.uri) ?? []), ...live] });
+  /** Diagnostics of a document too large for this thread, from a parse in the worker (debounced like runs). */
+  const scheduleCheck = (doc: OpenDocument): void => {
+    cancelCheck(doc.uri);
+    const text = doc.text?.getText();
+    if (text === undefined) return;
+    const { uri, version } = doc;
+    const entry: { timer?: NodeJS.Timeout; job?: number } = {};
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      const { id, outcome } = pool.submit({ kind: 'check', text, file: fileOf(uri), timeoutMs: CHECK_TIMEOUT_MS });
+      entry.job = id;
+      void outcome.then((o) => {
+        if (checks.get(uri) === entry) checks.delete(uri);
+        if (o.kind === 'checked') publish(uri, version, o.diagnostics.map((d) => toLspDiagnostic(d, uri)));
+        else if (o.kind === 'error') {
+          publish(uri, version, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, source: 'armscope', code: 'check-error', message: `background check ${o.message}` }]);
+        }
+      });
+    }, LIVE_RUN_DELAY_MS);
+    checks.set(uri, entry);
   };
-  const live = new LiveRunner(LIVE_RUN_DELAY_MS, publish);
+
+  /** One publication per version: the parse's diagnostics now; the worker's (run or check) when they come. */
+  const validate = (doc: OpenDocument): void => {
+    live.cancel(doc.uri);
+    cancelCheck(doc.uri);
+    const a = store.analysis(doc.uri);
+    if (a) {
+      baseDiagnostics.set(doc.uri, { version: doc.version, diagnostics: a.model.diagnostics.map((d) => toLspDiagnostic(d, a.uri)) });
+      publish(doc.uri, doc.version, []);
+      if (settings.liveRun) live.schedule(a, settings);
+      return;
+    }
+    baseDiagnostics.set(doc.uri, { version: doc.version, diagnostics: [sizeNotice(doc)] });
+    publish(doc.uri, doc.version, []);
+    if (doc.size === 'checked') scheduleCheck(doc);
+  };
 
   const refreshSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
@@ -88,22 +133,14 @@ export function startServer(connection: Connection): void {
     }
   };
 
-  const validate = (doc: TextDocument): void => {
-    const a = cache.get(doc);
-    const diags = a.model.diagnostics.map((d) => toLspDiagnostic(d, a.uri));
-    parseDiagnostics.set(a.uri, diags);
-    publish(a, []);
-    if (settings.liveRun) live.schedule(a, settings);
-    else live.cancel(a.uri);
-  };
-
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
-    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  connection.onInitialize((params): InitializeResult => {
+    const workspace: unknown = params.capabilities.workspace;
+    canPullConfiguration = typeof workspace === 'object' && workspace !== null && (workspace as { configuration?: unknown }).configuration === true;
     initialSettings = settingsFrom(params.initializationOptions, DEFAULT_SETTINGS);
     settings = initialSettings;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['.', ' ', '#', ','], resolveProvider: false },
         definitionProvider: true,
@@ -111,7 +148,7 @@ export function startServer(connection: Connection): void {
         documentHighlightProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
-        semanticTokensProvider: { legend: LEGEND, full: true },
+        semanticTokensProvider: { legend: LEGEND, full: { delta: true } },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         documentFormattingProvider: true,
       },
@@ -119,98 +156,48 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  connection.onInitialized(() => {
-    if (canPullConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'armscope' }).catch(() => undefined);
-      void refreshSettings().then(() => {
-        for (const doc of documents.all()) validate(doc);
-      });
-    }
+  rpc.notification('initialized', shape.none, async () => {
+    if (!canPullConfiguration) return;
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'armscope' }).catch(() => undefined);
+    const before = settings;
+    await refreshSettings();
+    // Documents opened before the configuration arrived were validated with the initial settings.
+    if (settings.liveRun !== before.liveRun || settings.maxSteps !== before.maxSteps || settings.cacheModel !== before.cacheModel) for (const doc of store.all()) validate(doc);
   });
 
-  connection.onDidChangeConfiguration(async (change) => {
+  rpc.notification('workspace/didChangeConfiguration', shape.didChangeConfiguration, async (change) => {
     if (canPullConfiguration) await refreshSettings();
     else settings = settingsFrom((change.settings as Record<string, unknown> | undefined)?.armscope, settings);
-    for (const doc of documents.all()) validate(doc);
+    for (const doc of store.all()) validate(doc);
   });
 
-  documents.onDidOpen((e) => validate(e.document));
-  documents.onDidChangeContent((e) => validate(e.document));
-  documents.onDidClose((e) => {
-    live.cancel(e.document.uri);
-    cache.delete(e.document.uri);
-    parseDiagnostics.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  rpc.notification('textDocument/didOpen', shape.didOpen, (p) => {
+    const td = p.textDocument;
+    const doc = store.open(td.uri, td.languageId, td.version, td.text);
+    if (doc) validate(doc);
+    else connection.console.warn(`textDocument/didOpen ignored: ${MAX_OPEN_DOCUMENTS.toLocaleString('en-US')} documents are open already (docs/limits.md)`);
+  });
+  rpc.notification('textDocument/didChange', shape.didChange, (p) => {
+    const doc = store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
+    if (doc) validate(doc);
+    else connection.console.warn(`textDocument/didChange ignored: ${p.textDocument.uri} is not open`);
+  });
+  const requests = registerRequests(rpc, { store, pool, settings: () => settings, settingsFrom });
+
+  rpc.notification('textDocument/didClose', shape.didClose, (p) => {
+    const uri = p.textDocument.uri;
+    requests.closed(uri);
+    live.cancel(uri);
+    cancelCheck(uri);
+    store.close(uri);
+    baseDiagnostics.delete(uri);
+    published.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 
-  connection.onHover((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideHover(a, p.position) : null;
+  connection.onShutdown(() => {
+    pool.dispose();
   });
-  connection.onCompletion((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideCompletion(a, p.position) : [];
-  });
-  connection.onDefinition((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideDefinition(a, p.position) : null;
-  });
-  connection.onReferences((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideReferences(a, p.position, p.context.includeDeclaration) : [];
-  });
-  connection.onDocumentHighlight((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? highlightRanges(a, p.position).map((range) => ({ range })) : [];
-  });
-  connection.onDocumentSymbol((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideDocumentSymbols(a) : [];
-  });
-  connection.onFoldingRanges((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideFoldingRanges(a) : [];
-  });
-  connection.languages.semanticTokens.on((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideSemanticTokens(a) : { data: [] };
-  });
-  connection.onCodeAction((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? provideCodeActions(a, p.context.diagnostics) : [];
-  });
-  connection.onDocumentFormatting((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? formatDocument(a, p.options) : [];
-  });
-
-  connection.onRequest(RUN_REQUEST, async (p: RunParams): Promise<RunResult> => {
-    const a = analysisOf(p.uri);
-    if (!a) return { report: `not open: ${p.uri}`, ok: false };
-    if (hasErrors(a.model)) return { report: formatReport(errorReport(a.model)), ok: false };
-    const run = settingsFrom({ maxSteps: p.maxSteps, cacheModel: p.cacheModel }, settings);
-    const outcome = await runSliced(a.model, run, () => false);
-    if (outcome.kind === 'error') return { report: `run failed: ${outcome.message}`, ok: false };
-    if (outcome.kind === 'cancelled') return { report: 'run cancelled', ok: false };
-    return { report: formatReport(outcome.report), ok: outcome.report.result === 'pass' };
-  });
-  connection.onRequest(CHECK_REQUEST, (p: CheckParams): CheckResult => {
-    const a = analysisOf(p.uri);
-    if (!a) return { lines: [`not open: ${p.uri}`], errors: 1, warnings: 0 };
-    const file = fileOf(a.uri);
-    const sorted = [...a.model.diagnostics].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.col - y.range.start.col);
-    return {
-      lines: sorted.map((d) => diagnosticLine(file, d)),
-      errors: sorted.filter((d) => d.severity === 'error').length,
-      warnings: sorted.filter((d) => d.severity === 'warning').length,
-    };
-  });
-  connection.onRequest(DECODE_REQUEST, (p: DecodeParams) => {
-    const a = analysisOf(p.uri);
-    return a ? decodeAt(a, p) : { kind: 'error', message: `not open: ${p.uri}` };
-  });
-  connection.onRequest(REGISTERS_REQUEST, () => registerNames());
-
-  documents.listen(connection);
   connection.listen();
+  return { rpc, pool, store };
 }

@@ -10,8 +10,9 @@
  * copy of a location; PoC is where all agents (PEs, DMA, non-cacheable
  * accesses) see the same copy.
  */
-import type { GenericBlock, Diagnostic, SystemConfig } from '../scenario/model';
-import { parseInteger } from '../util/hex';
+import { byteSize, count, MAX_CACHE_BYTES, MAX_CACHE_LINES, MAX_PES } from '../scenario/limits';
+import type { GenericBlock, Diagnostic, SourceRange, SystemConfig } from '../scenario/model';
+import { hex, parseInteger } from '../util/hex';
 
 export const LINE_SIZE = 64;
 export const LINE_SHIFT = 6;
@@ -87,10 +88,12 @@ export function parseCacheConfig(system: SystemConfig, blocks: readonly GenericB
   const cfg = defaultCacheConfig(system.pes);
   const block = blocks.find((b) => b.keyword === 'caches');
   if (!block) return cfg;
+  /** Where each cache's geometry was set (for the hierarchy-wide bound). */
+  const setAt: Partial<Record<'l1d' | 'l2' | 'system', SourceRange>> = {};
   for (const stmt of block.body) {
     const w = stmt.words.map((x) => x.text);
-    const report = (message: string): void => {
-      diags.push({ range: stmt.range, severity: 'error', message, rule: 'caches' });
+    const report = (message: string, range: SourceRange = stmt.range): void => {
+      diags.push({ range, severity: 'error', message, rule: 'caches' });
     };
     const key = w[0]?.toLowerCase();
     switch (key) {
@@ -103,11 +106,12 @@ export function parseCacheConfig(system: SystemConfig, blocks: readonly GenericB
           else cfg.system = undefined;
           break;
         }
-        const g = parseGeometry(w.slice(1), report);
+        const g = parseGeometry(stmt.words.slice(1), report, stmt.range);
         if (!g) break;
         if (key === 'l1d') cfg.l1d = g;
         else if (key === 'l2') cfg.l2 = g;
         else cfg.system = g;
+        setAt[key === 'system_cache' ? 'system' : key] = stmt.range;
         break;
       }
       case 'pou': {
@@ -125,18 +129,24 @@ export function parseCacheConfig(system: SystemConfig, blocks: readonly GenericB
         break;
       }
       case 'inner_domain': {
-        const ids: number[] = [];
-        for (const t of w.slice(1)) {
+        const ids = new Set<number>();
+        for (const word of stmt.words.slice(1)) {
+          const t = word.text;
           const m = /^(\d+)(?:-(\d+))?$/.exec(t);
           if (!m) {
-            report(`inner_domain expects PE numbers or ranges (0-3), found '${t}'`);
+            report(`inner_domain expects PE numbers or ranges (0-3), found '${t}'`, word.range);
             continue;
           }
           const a = Number(m[1]);
           const b = m[2] !== undefined ? Number(m[2]) : a;
-          for (let i = a; i <= b; i++) if (i < system.pes && !ids.includes(i)) ids.push(i);
+          if (b >= MAX_PES || a > b) {
+            // Checked before the loop over the range: `0-4000000000` is one diagnostic, not 4·10^9 iterations.
+            report(`inner_domain: ${t} is not a PE range (PEs are numbered 0 to ${MAX_PES - 1}, the lower first)`, word.range);
+            continue;
+          }
+          for (let i = a; i <= b; i++) if (i < system.pes) ids.add(i);
         }
-        if (ids.length > 0) cfg.innerDomain = ids.sort((x, y) => x - y);
+        if (ids.size > 0) cfg.innerDomain = [...ids].sort((x, y) => x - y);
         break;
       }
       default:
@@ -150,23 +160,75 @@ export function parseCacheConfig(system: SystemConfig, blocks: readonly GenericB
     cfg.poc = 'memory';
   }
   if (cfg.poc === 'system' && cfg.pou === 'memory') cfg.pou = 'system';
+  checkTotalLines(cfg, system, setAt, block.range, diags);
   return cfg;
 }
 
-function parseGeometry(words: string[], report: (m: string) => void): CacheGeometry | undefined {
+/** Lines of a geometry. */
+function linesOf(g: CacheGeometry | undefined): number {
+  return g ? g.size / LINE_SIZE : 0;
+}
+
+/**
+ * Every line of every cache is an object the run keeps, checkpoints and
+ * shows: bound the hierarchy as a whole (one L1D per PE, one L2 per cluster,
+ * one system cache). Over MAX_CACHE_LINES, the geometries go back to the
+ * defaults and the cache that contributes most is reported.
+ */
+function checkTotalLines(cfg: CacheConfig, system: SystemConfig, setAt: Partial<Record<'l1d' | 'l2' | 'system', SourceRange>>, blockRange: SourceRange, diags: Diagnostic[]): void {
+  const pes = Math.max(1, system.pes);
+  const clusters = Math.max(1, system.clusters ?? 1);
+  const parts = { l1d: pes * linesOf(cfg.l1d), l2: clusters * linesOf(cfg.l2), system: linesOf(cfg.system) };
+  const total = parts.l1d + parts.l2 + parts.system;
+  if (total <= MAX_CACHE_LINES) return;
+  const worst = (Object.keys(parts) as (keyof typeof parts)[]).reduce((a, b) => (parts[b] > parts[a] ? b : a));
+  const detail = [
+    `${pes} L1D × ${count(linesOf(cfg.l1d))}`,
+    ...(cfg.l2 ? [`${clusters} L2 × ${count(linesOf(cfg.l2))}`] : []),
+    ...(cfg.system ? [`system cache ${count(linesOf(cfg.system))}`] : []),
+  ].join(' + ');
+  diags.push({
+    range: setAt[worst] ?? blockRange,
+    severity: 'error',
+    message: `these caches hold ${count(total)} lines in all (${detail}): Armscope models at most ${count(MAX_CACHE_LINES)} lines across the hierarchy; make the caches smaller`,
+    rule: 'caches',
+  });
+  const d = defaultCacheConfig(system.pes);
+  cfg.l1d = d.l1d;
+  if (cfg.l2) cfg.l2 = d.l2;
+  if (cfg.system) cfg.system = { size: 0x1_0000, ways: 16 };
+}
+
+function parseGeometry(words: readonly { text: string; range: SourceRange }[], report: (m: string, range?: SourceRange) => void, stmtRange: SourceRange): CacheGeometry | undefined {
   let size: number | undefined;
   let ways: number | undefined;
+  let sizeRange = stmtRange;
+  let waysRange = stmtRange;
   for (let i = 0; i < words.length; i += 2) {
-    const k = words[i].toLowerCase();
-    const v = words[i + 1] !== undefined ? parseInteger(words[i + 1]) : undefined;
+    const k = words[i].text.toLowerCase();
+    const w = words[i + 1];
+    const v = w !== undefined ? parseInteger(w.text) : undefined;
     if (v === undefined) {
-      report(`expected a number after '${words[i]}'`);
+      report(`expected a number after '${words[i].text}'`, w?.range ?? words[i].range);
       return undefined;
     }
-    if (k === 'size') size = Number(v);
-    else if (k === 'ways') ways = Number(v);
-    else {
-      report(`unknown cache geometry field '${words[i]}' (expected size, ways)`);
+    if (k === 'size') {
+      // Checked as a bigint first: a 300-digit size is a diagnostic at its range, not Infinity.
+      if (v < 1n || v > BigInt(MAX_CACHE_BYTES)) {
+        report(`a cache size of ${v < 0n ? v : hex(v)} bytes is out of range: Armscope models caches of 64 bytes to ${hex(MAX_CACHE_BYTES)} (${byteSize(MAX_CACHE_BYTES)})`, w.range);
+        return undefined;
+      }
+      size = Number(v);
+      sizeRange = w.range;
+    } else if (k === 'ways') {
+      if (v < 1n || v > 64n) {
+        report(`ways must be a power of two up to 64, found ${v > 0xffffn ? hex(v) : v}`, w.range);
+        return undefined;
+      }
+      ways = Number(v);
+      waysRange = w.range;
+    } else {
+      report(`unknown cache geometry field '${words[i].text}' (expected size, ways)`, words[i].range);
       return undefined;
     }
   }
@@ -174,12 +236,12 @@ function parseGeometry(words: string[], report: (m: string) => void): CacheGeome
     report('a cache needs both size and ways');
     return undefined;
   }
-  if (!isPow2(ways) || ways > 64) {
-    report(`ways must be a power of two up to 64, found ${ways}`);
+  if (!isPow2(ways)) {
+    report(`ways must be a power of two up to 64, found ${ways}`, waysRange);
     return undefined;
   }
   if (size % (LINE_SIZE * ways) !== 0 || !isPow2(size / (LINE_SIZE * ways))) {
-    report(`size must be a power-of-two number of sets of ${ways} × 64-byte lines`);
+    report(`size must be a power-of-two number of sets of ${ways} × 64-byte lines`, sizeRange);
     return undefined;
   }
   return { size, ways };

@@ -37,7 +37,7 @@ export interface CliKit {
   parseArgs(args: string[], valued: string[], boolean: string[]): { positional: string[]; flags: Map<string, string | true> };
   intFlag(p: { flags: Map<string, string | true> }, name: string, min: number): number | undefined;
   choiceFlag<T extends string>(p: { flags: Map<string, string | true> }, name: string, choices: readonly T[]): T | undefined;
-  readScenarioFile(path: string, io: CliIoLike): string;
+  readScenarioFile(path: string, cwd: string): string;
   parse(text: string, file: string): ScenarioModel;
   usageError(message: string): Error;
   diagnosticLine(file: string, d: ScenarioModel['diagnostics'][number]): string;
@@ -115,7 +115,7 @@ export function cmdExplore(args: string[], io: CliIoLike, kit: CliKit): number |
   const p = kit.parseArgs(args, ['max-states', 'max-depth', 'jobs', 'cache-model', 'witness-dir'], ['json', 'no-reduction']);
   if (p.positional.length !== 1) throw kit.usageError('explore: expected exactly one FILE');
   const file = p.positional[0];
-  const text = kit.readScenarioFile(file, io);
+  const text = kit.readScenarioFile(file, io.cwd);
   const model = kit.parse(text, file);
   const settings: Partial<ExploreSettings> = {};
   const maxStates = kit.intFlag(p, 'max-states', 1);
@@ -202,13 +202,13 @@ export function exploreToJson(r: ExploreResult, files: Map<number, string> = new
  * and that the replay ends in the witnessed final state.
  */
 export function cmdReplay(file: string, witnessPathArg: string, json: boolean, io: CliIoLike, kit: CliKit): number {
-  const text = kit.readScenarioFile(file, io);
+  const text = kit.readScenarioFile(file, io.cwd);
   const model = kit.parse(text, file);
   if (model.diagnostics.some((d) => d.severity === 'error')) {
     for (const d of model.diagnostics) if (d.severity === 'error') io.err(kit.diagnosticLine(file, d));
     return 2;
   }
-  const wText = kit.readScenarioFile(witnessPathArg, io);
+  const wText = kit.readScenarioFile(witnessPathArg, io.cwd);
   const w = parseWitness(wText);
   if (typeof w === 'string') throw kit.usageError(`${witnessPathArg}: ${w}`);
   const stale = staleWitness(w, model);

@@ -4,6 +4,7 @@
  * expectation held/failed with its line, findings. Lines are printed 1-based.
  */
 import { esrSummary } from '../arch';
+import { keptSummary } from '../engine/bounds';
 import type { RunReport } from '../engine/report';
 import type { FaultRecord } from '../trace/events';
 import { hex } from '../util/hex';
@@ -51,6 +52,14 @@ export function formatReport(r: RunReport): string {
     for (const l of text.replace(/\n$/, '').split('\n')) out.push(`    ${l}`);
   }
   const traps = r.exceptions.filter((e) => e.kind === undefined);
+  // Records past the run's bound are counted, not kept (engine/bounds.ts): say so next to what is listed.
+  const dropped = (['exceptions', 'faults', 'findings'] as const)
+    .map((k) => ({ k, s: keptSummary(r.recordTotals[k], r[k].length) }))
+    .filter((x) => x.s !== undefined);
+  if (dropped.length > 0) {
+    out.push('');
+    for (const d of dropped) out.push(`Too many ${d.k} to keep: ${d.s}`);
+  }
   if (r.faults.length > 0) {
     out.push('');
     out.push(`Faults (${r.faults.length}):`);

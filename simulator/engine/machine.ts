@@ -36,6 +36,8 @@ import { TraceBus } from '../trace/bus';
 import type { FaultRecord, Finding } from '../trace/events';
 import { CacheHierarchy } from '../cache/hierarchy';
 import type { CacheHooks } from '../cache/hooks';
+import { MAX_STEPS_LIMIT } from '../scenario/limits';
+import { RunBounds } from './bounds';
 import { attachPlatform, buildMemorySystem, buildMmu, buildPes } from './components';
 import { ScenarioEvents } from './events';
 import { History } from './history';
@@ -64,6 +66,8 @@ export interface MachineOptions {
   memorySystem?: (ctx: ComponentContext) => MemorySystem;
   /** Build the MMU; default: the VMSAv8-64 MMU of simulator/mmu. */
   mmu?: (ctx: ComponentContext) => Mmu;
+  /** Wall-clock limit of each `run()` call in ms (default: none); reaching it stops the run (`StopInfo.kind` 'timeout'). */
+  timeoutMs?: number;
 }
 
 /** What component factories get to build themselves. */
@@ -89,7 +93,8 @@ export interface ResolvedOptions {
   checkpointInterval: number;
 }
 
-export type StopKind = 'halted' | 'waiting' | 'budget' | 'checker' | 'step-limit';
+/** `budget`: the step budget; `timeout`, `memory`: the run bounds of engine/bounds.ts. */
+export type StopKind = 'halted' | 'waiting' | 'budget' | 'checker' | 'step-limit' | 'timeout' | 'memory';
 
 export interface StopInfo {
   kind: StopKind;
@@ -140,6 +145,8 @@ export class Machine {
   readonly scheduler: Scheduler;
   readonly history: History;
   policy: Policy;
+  /** Record caps, touched-memory and wall-clock bounds (engine/bounds.ts). */
+  readonly bounds: RunBounds;
 
   /** Actions applied so far. */
   steps = 0;
@@ -166,11 +173,13 @@ export class Machine {
     this.options = {
       cacheModel: opts.cacheModel ?? sys.cacheModel,
       speculation: opts.speculation ?? sys.speculation,
-      maxSteps: opts.maxSteps ?? sys.maxSteps,
+      // The documented maximum (docs/limits.md) whatever a caller asks for.
+      maxSteps: Math.min(opts.maxSteps ?? sys.maxSteps, MAX_STEPS_LIMIT),
       seed: opts.seed ?? sys.seed,
       checkpointInterval: opts.checkpointInterval ?? 0,
     };
     this.prng = new Prng(this.options.seed);
+    this.bounds = new RunBounds(opts.timeoutMs);
     this.policy = opts.policy ?? new RoundRobinPolicy();
     this.physical = new PhysicalMemory();
 
@@ -193,6 +202,7 @@ export class Machine {
     this.addComponent({ name: 'memory system', state: isSnapshottable(this.memory) ? this.memory : undefined });
     const domain = (this.mmu as { domain?: unknown }).domain;
     this.addComponent({ name: 'MMU', state: isSnapshottable(domain) ? domain : undefined });
+    this.addComponent({ name: 'run bounds', state: this.bounds });
 
     // Program image: memory chunks (data, literal pools, encodings, built page tables) and the instruction index.
     prepareModel(model);
@@ -263,8 +273,8 @@ export class Machine {
       type: info.type,
       handled: info.handled,
     };
-    this.exceptions.push(rec);
-    if (info.fault !== undefined) this.faults.push(rec);
+    this.bounds.record('exceptions', this.exceptions, rec);
+    if (info.fault !== undefined) this.bounds.record('faults', this.faults, rec);
     if (this.scheduler.pauseOnRecords) this.requestPause('an exception was taken');
     if (this.trace.wants.exception) this.trace.emit({ kind: 'exception', step: rec.step, fault: rec });
   }
@@ -272,9 +282,17 @@ export class Machine {
   /** A checker reports a finding. */
   addFinding(f: Finding): void {
     const finding = { ...f, step: f.step ?? this.steps };
-    this.findings.push(finding);
+    this.bounds.record('findings', this.findings, finding);
     if (this.scheduler.pauseOnRecords) this.requestPause('a finding was reported');
     if (this.trace.wants.finding) this.trace.emit({ kind: 'finding', step: this.steps, finding });
+  }
+
+  /** The memory and time bounds (engine/bounds.ts), when a check is due; true when one stopped the run. */
+  checkBounds(): boolean {
+    if (!this.bounds.due(this.steps)) return false;
+    const stop = this.bounds.check(this.steps, this.physical.pageCount);
+    if (stop !== undefined) this.stopInfo = stop;
+    return stop !== undefined;
   }
 
   /** A checker asks the run to stop (e.g. livelock detected): the run is over. */

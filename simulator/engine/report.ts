@@ -9,6 +9,7 @@ import type { Pe } from '../pe/pe';
 import type { Diagnostic, ExpectAtom, ExpectFormula, Expectation, ScenarioModel } from '../scenario/model';
 import type { FaultRecord, Finding } from '../trace/events';
 import { hex } from '../util/hex';
+import type { RecordTotals } from './bounds';
 import { getRegister } from './init';
 import type { Machine, StopInfo } from './machine';
 
@@ -78,6 +79,12 @@ export interface RunReport {
   diagnostics: Diagnostic[];
   /** Calls the built-in firmware handled (FF-A, Hafnium HVCs, secure interrupts), oldest first (simulator/firmware). */
   firmwareCalls?: FirmwareCallRecord[];
+  /**
+   * How many exceptions, faults and findings the run made. `exceptions`,
+   * `faults` and `findings` above keep at most the first and last records of
+   * each (engine/bounds.ts); these totals count them all.
+   */
+  recordTotals: RecordTotals;
 }
 
 export function buildReport(machine: Machine): RunReport {
@@ -105,6 +112,7 @@ export function buildReport(machine: Machine): RunReport {
     output,
     diagnostics: model.diagnostics,
     firmwareCalls: machine.firmware ? machine.firmware.st.log.map((c) => ({ ...c, args: [...c.args] })) : undefined,
+    recordTotals: { ...machine.bounds.totals },
   };
 }
 
@@ -123,6 +131,7 @@ export function errorReport(model: ScenarioModel): RunReport {
     expectations: [],
     output: {},
     diagnostics: model.diagnostics,
+    recordTotals: { exceptions: 0, faults: 0, findings: 0 },
   };
 }
 
@@ -232,7 +241,7 @@ function evaluateAtom(machine: Machine, e: ExpectAtom): { held: boolean; detail:
     }
     case 'no-fault': {
       const f = machine.faults[0];
-      return { held: f === undefined, detail: f ? `${machine.faults.length} fault(s), first: ${faultText(f)}` : 'no fault taken' };
+      return { held: f === undefined, detail: f ? `${machine.bounds.totals.faults} fault(s), first: ${faultText(f)}` : 'no fault taken' };
     }
     case 'fault': {
       const at = e.at?.value !== undefined ? BigInt.asUintN(64, e.at.value) : undefined;
@@ -258,7 +267,7 @@ function evaluateAtom(machine: Machine, e: ExpectAtom): { held: boolean; detail:
     }
     case 'no-finding': {
       const f = machine.findings[0];
-      return { held: f === undefined, detail: f ? `${machine.findings.length} finding(s), first: [${f.rule}] ${f.message}` : 'no findings' };
+      return { held: f === undefined, detail: f ? `${machine.bounds.totals.findings} finding(s), first: [${f.rule}] ${f.message}` : 'no findings' };
     }
     case 'halted': {
       const pe = machine.pes[e.pe];
@@ -329,6 +338,7 @@ export function reportToJson(r: RunReport): unknown {
     steps: r.steps,
     stopReason: r.stop.reason,
     stopKind: r.stop.kind,
+    recordTotals: r.recordTotals,
     expectations: r.expectations.map((e) => ({ line: e.line + 1, text: e.text, held: e.held, detail: e.detail, ...(e.undecided ? { undecided: true } : {}) })),
     faults: r.faults.map(faultJson),
     exceptions: r.exceptions.map(faultJson),

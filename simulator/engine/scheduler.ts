@@ -160,6 +160,7 @@ export class Scheduler {
     const limit = maxSteps === undefined ? budget : Math.min(budget, m.steps + maxSteps);
     m.pauseReason = undefined;
     this.inRun = true;
+    m.bounds.startRun();
     try {
       while (m.stopInfo === undefined) {
         if (this.interrupted && this.pauseRequest !== undefined && this.stopRequest === undefined) {
@@ -271,6 +272,7 @@ export class Scheduler {
     const m = this.m;
     if (m.stopInfo) return false;
     if ((this.stopRequest !== undefined || m.steps >= m.options.maxSteps) && this.checkStop()) return false;
+    if (m.checkBounds()) return false;
     if (m.steps >= m.history.nextDue) {
       // A checkpoint, the horizon, or a caller's choice logged at this step (replayed instead of the policy's).
       const logged = m.history.due();
@@ -287,7 +289,7 @@ export class Scheduler {
       return false;
     }
     this.mixed = this.stopRequest !== undefined || m.sources.length > 0 || m.events.hasCondition || enabled.some((a) => a.kind !== 'pe-step');
-    this.boundary = Math.min(m.options.maxSteps, m.history.nextDue, m.events.nextTimedStep);
+    this.boundary = Math.min(m.options.maxSteps, m.history.nextDue, m.events.nextTimedStep, m.bounds.nextCheck);
     this.applyAction(enabled.length === 1 ? enabled[0] : m.policy.choose(enabled, m));
     return true;
   }

@@ -27,6 +27,7 @@
  */
 import type { Action } from '../component/actions';
 import { digestString } from '../component/fingerprint';
+import { byteSize, MAX_SCENARIO_CHARS } from '../scenario/limits';
 import type { ScenarioModel } from '../scenario/model';
 import { hex } from '../util/hex';
 import type { ExploreSettings } from './config';
@@ -34,8 +35,8 @@ import { actionKey, ExploreSession } from './session';
 
 export const WITNESS_FORMAT = 'armscope-witness';
 export const WITNESS_VERSION = 1;
-/** A witness file larger than this is refused (a witness of 10^6 choices is about 20 MB). */
-export const MAX_WITNESS_BYTES = 64 * 1024 * 1024;
+/** A witness file larger than this is refused: the scenario files' limit (about 50,000 choices; the default max_depth is 10,000). */
+export const MAX_WITNESS_BYTES = MAX_SCENARIO_CHARS;
 
 export interface Witness {
   format: typeof WITNESS_FORMAT;
@@ -81,7 +82,7 @@ export function makeWitness(
 
 /** Parse a witness file's text; a message saying what is wrong otherwise. */
 export function parseWitness(text: string): Witness | string {
-  if (text.length > MAX_WITNESS_BYTES) return `the witness is larger than ${MAX_WITNESS_BYTES} bytes`;
+  if (text.length > MAX_WITNESS_BYTES) return `the witness is larger than ${byteSize(MAX_WITNESS_BYTES)}`;
   let v: unknown;
   try {
     v = JSON.parse(text);

@@ -18,6 +18,7 @@
  */
 import { evaluateExpression } from '../isa/expr';
 import type { LanguageExtension } from '../scenario/keywords';
+import { hex } from '../util/hex';
 import type { Diagnostic, GenericBlock, ScenarioModel, SourceRange } from '../scenario/model';
 import { encodeMemoryTransaction, ATTR_NORMAL_WB_ISH, TRANSACTION_TYPE_CODE, type Receiver, type Constituent } from './descriptors';
 
@@ -28,7 +29,12 @@ const applied = new WeakSet<ScenarioModel>();
 
 type Word = { text: string; range: SourceRange };
 
-function value(model: ScenarioModel, w: Word | undefined, what: string, at: SourceRange, out: Diagnostic[]): bigint | undefined {
+/**
+ * The value of a field word, within [min, max] (the width of its field in the
+ * descriptor, FF-A v1.1 §5.11–5.12): anything else is a diagnostic at the
+ * word, never a silent mask or an exception in the encoder.
+ */
+function value(model: ScenarioModel, w: Word | undefined, what: string, at: SourceRange, out: Diagnostic[], max: bigint): bigint | undefined {
   if (!w) {
     out.push({ range: at, severity: 'error', message: `ffa_descriptor: expected ${what}`, rule: 'ffa-descriptor' });
     return undefined;
@@ -38,8 +44,19 @@ function value(model: ScenarioModel, w: Word | undefined, what: string, at: Sour
     out.push({ range: w.range, severity: 'error', message: `ffa_descriptor: ${what}: ${r.error}`, rule: 'ffa-descriptor' });
     return undefined;
   }
+  if (r.value < 0n || r.value > max) {
+    const show = (v: bigint): string => (v >= 0n && v <= 0xffffn ? v.toString() : hex(v < 0n ? -v : v));
+    out.push({ range: w.range, severity: 'error', message: `ffa_descriptor: ${what} ${r.value < 0n ? '-' : ''}${show(r.value)} is out of range (0 to ${hex(max)})`, rule: 'ffa-descriptor' });
+    return undefined;
+  }
   return r.value;
 }
+
+const U16 = 0xffffn;
+const U32 = 0xffff_ffffn;
+const U64 = 0xffff_ffff_ffff_ffffn;
+/** Addresses are physical (or intermediate physical) addresses: 52 bits at most (Arm ARM D8.1), exact as JS numbers. */
+const ADDRESS = (1n << 52n) - 1n;
 
 /** Encode one block; pushes diagnostics; returns the address and bytes. */
 export function encodeDescriptorBlock(model: ScenarioModel, b: GenericBlock, out: Diagnostic[]): { address: number; bytes: Uint8Array } | undefined {
@@ -50,7 +67,7 @@ export function encodeDescriptorBlock(model: ScenarioModel, b: GenericBlock, out
     err(b.range, 'expected `ffa_descriptor NAME at ADDRESS { … }`');
     return undefined;
   }
-  const address = value(model, a[atIdx + 1], 'address', a[atIdx].range, out);
+  const address = value(model, a[atIdx + 1], 'address', a[atIdx].range, out, ADDRESS);
   if (address === undefined) return undefined;
   let sender = 0;
   let attributes = ATTR_NORMAL_WB_ISH;
@@ -64,10 +81,10 @@ export function encodeDescriptorBlock(model: ScenarioModel, b: GenericBlock, out
     if (!k) continue;
     switch (k.text.toLowerCase()) {
       case 'sender':
-        sender = Number(value(model, rest[0], 'sender ID', k.range, out) ?? 0n) & 0xffff;
+        sender = Number(value(model, rest[0], 'sender ID', k.range, out, U16) ?? 0n);
         break;
       case 'receiver': {
-        const id = Number(value(model, rest[0], 'receiver ID', k.range, out) ?? 0n) & 0xffff;
+        const id = Number(value(model, rest[0], 'receiver ID', k.range, out, U16) ?? 0n);
         let perm = 0;
         for (const w of rest.slice(1)) {
           const t = w.text.toLowerCase();
@@ -89,17 +106,17 @@ export function encodeDescriptorBlock(model: ScenarioModel, b: GenericBlock, out
         else if (t === 'device_ngnrne') attributes = 0x10;
         else if (t === 'device_ngnre') attributes = 0x14;
         else if (t === 'none') attributes = 0;
-        else if (rest[0]) attributes = Number(value(model, rest[0], 'attributes', k.range, out) ?? 0n) & 0xffff;
+        else if (rest[0]) attributes = Number(value(model, rest[0], 'attributes', k.range, out, U16) ?? 0n);
         break;
       }
       case 'pages': {
-        const addr = value(model, rest[0], 'constituent address', k.range, out);
-        const n = value(model, rest[1], 'page count', k.range, out);
+        const addr = value(model, rest[0], 'constituent address', k.range, out, ADDRESS);
+        const n = value(model, rest[1], 'page count', k.range, out, U32);
         if (addr !== undefined && n !== undefined) constituents.push({ address: Number(addr), pages: Number(n) });
         break;
       }
       case 'flags':
-        flags = Number(value(model, rest[0], 'flags', k.range, out) ?? 0n) >>> 0;
+        flags = Number(value(model, rest[0], 'flags', k.range, out, U32) ?? 0n);
         break;
       case 'type': {
         const t = rest[0]?.text.toLowerCase();
@@ -108,10 +125,10 @@ export function encodeDescriptorBlock(model: ScenarioModel, b: GenericBlock, out
         break;
       }
       case 'handle':
-        handle = value(model, rest[0], 'handle', k.range, out) ?? 0n;
+        handle = value(model, rest[0], 'handle', k.range, out, U64) ?? 0n;
         break;
       case 'tag':
-        tag = value(model, rest[0], 'tag', k.range, out) ?? 0n;
+        tag = value(model, rest[0], 'tag', k.range, out, U64) ?? 0n;
         break;
       default:
         err(k.range, `unknown field '${k.text}' (sender, receiver, attributes, pages, flags, type, handle, tag)`);

@@ -24,6 +24,23 @@ export type ExprResult = { value: bigint } | { error: string; offset?: number };
 /** Largest shift amount accepted (beyond this GNU as would also give 0 / -1 for 64-bit values). */
 const MAX_SHIFT = 128n;
 
+/**
+ * Largest magnitude of a literal or any intermediate value: 2^128, twice the
+ * widest register. Scenario text is untrusted: without a bound, a 300-digit
+ * literal becomes Infinity where a layer converts it to a number, and a
+ * product of a few thousand 64-bit literals costs seconds of BigInt work.
+ */
+export const MAX_EXPRESSION_VALUE = 1n << 128n;
+
+/** Deepest nesting of parentheses and unary operators (GNU as has no limit; the JS stack has one). */
+export const MAX_EXPRESSION_DEPTH = 256;
+
+/** Longest expression text evaluated (an operand, a constant's value); longer is an error before tokenizing. */
+export const MAX_EXPRESSION_CHARS = 4096;
+
+/** Digits of a literal beyond which it cannot be within MAX_EXPRESSION_VALUE (129 binary digits plus `0b`). */
+const MAX_LITERAL_CHARS = 131;
+
 interface Token {
   kind: 'num' | 'sym' | 'op' | 'lparen' | 'rparen';
   text: string;
@@ -57,7 +74,9 @@ function tokenize(text: string): Token[] {
     if (/[0-9]/.test(ch)) {
       while (i < text.length && /[0-9A-Za-z_]/.test(text[i])) i++;
       const word = text.slice(start, i);
+      if (word.replace(/_/g, '').length > MAX_LITERAL_CHARS) throw new ExprError(`number ${word.length > 24 ? `${word.slice(0, 20)}…` : word} is out of range (at most 2^128)`, start);
       const v = parseInteger(word);
+      if (v !== undefined && v > MAX_EXPRESSION_VALUE) throw new ExprError(`number ${word.length > 24 ? `${word.slice(0, 20)}…` : word} is out of range (at most 2^128)`, start);
       if (v !== undefined) out.push({ kind: 'num', text: word, value: v, offset: start });
       else if (/^[0-9]+[bf]$/.test(word)) out.push({ kind: 'sym', text: word, offset: start });
       else throw new ExprError(`'${word}' is not a number`, start);
@@ -116,6 +135,7 @@ const PRECEDENCE: Record<string, number> = {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly resolve: (name: string) => bigint | undefined,
@@ -140,6 +160,7 @@ class Parser {
       this.pos++;
       const right = this.binary(prec + 1);
       left = this.apply(t, left, right);
+      if (left > MAX_EXPRESSION_VALUE || left < -MAX_EXPRESSION_VALUE) throw new ExprError(`the value of this expression is out of range (beyond ±2^128) after '${t.text}'`, t.offset);
     }
   }
 
@@ -172,6 +193,15 @@ class Parser {
   private unary(): bigint {
     const t = this.tokens[this.pos];
     if (!t) throw new ExprError('expected a value at end of expression', this.length);
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new ExprError(`expression nested more than ${MAX_EXPRESSION_DEPTH} deep`, t.offset);
+    try {
+      return this.operand(t);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private operand(t: Token): bigint {
     if (t.kind === 'op' && (t.text === '-' || t.text === '~' || t.text === '!' || t.text === '+')) {
       this.pos++;
       const v = this.unary();
@@ -203,6 +233,7 @@ class Parser {
  * the character offset in `text` where they were detected.
  */
 export function evaluateExpression(text: string, resolve: (name: string) => bigint | undefined): ExprResult {
+  if (text.length > MAX_EXPRESSION_CHARS) return { error: `expression longer than ${MAX_EXPRESSION_CHARS} characters` };
   try {
     return { value: new Parser(tokenize(text), resolve, text.length).parse() };
   } catch (e) {
@@ -213,6 +244,7 @@ export function evaluateExpression(text: string, resolve: (name: string) => bigi
 
 /** Symbols an expression refers to (for "undefined symbol" diagnostics and go-to-definition). */
 export function expressionSymbols(text: string): { name: string; offset: number }[] {
+  if (text.length > MAX_EXPRESSION_CHARS) return [];
   try {
     return tokenize(text)
       .filter((t) => t.kind === 'sym')

@@ -124,6 +124,11 @@ export class PhysicalMemory {
     for (let i = 0; i < bytes.length; i++) this.writeU8(pa + i, bytes[i]);
   }
 
+  /** Pages allocated so far (the run bound on touched memory reads this, engine/bounds.ts). */
+  get pageCount(): number {
+    return this.store.size;
+  }
+
   /** Page numbers that hold data (for views), ascending. */
   pageNumbers(): number[] {
     return this.store.pageNumbers();

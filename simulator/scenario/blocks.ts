@@ -15,7 +15,7 @@
  */
 import { CORE_LANGUAGE, type ScenarioLanguage } from './keywords';
 import type { Token } from './lexer';
-import { Reporter, didYouMean, spanRange, tokRange } from './diagnostics';
+import { Reporter, didYouMean, quote, spanRange, tokRange } from './diagnostics';
 import type { SourceRange } from './model';
 
 export interface Statement {
@@ -42,13 +42,11 @@ export function splitBlocks(tokens: Token[], rep: Reporter, language: ScenarioLa
   const blocks: RawBlock[] = [];
   const n = tokens.length;
 
-  // Index of the last token on each token's line (computed lazily per line start).
-  const lineEndIndex = (i: number): number => {
-    const line = tokens[i].line;
-    let j = i;
-    while (j + 1 < n && tokens[j + 1].line === line) j++;
-    return j;
-  };
+  // Index of the last token on each token's line, computed once: a line of many statements (`[[[…{…}-…`)
+  // asks for it once per statement, and a scan per question was quadratic in the line's length.
+  const lineEnd = new Int32Array(n);
+  for (let k = n - 1; k >= 0; k--) lineEnd[k] = k + 1 < n && tokens[k + 1].line === tokens[k].line ? lineEnd[k + 1] : k;
+  const lineEndIndex = (i: number): number => lineEnd[i];
 
   /** Does the line starting at token i begin a new top-level statement? */
   const startsTopStatement = (i: number): boolean => {
@@ -101,7 +99,7 @@ export function splitBlocks(tokens: Token[], rep: Reporter, language: ScenarioLa
         const hint = didYouMean(kw, language.topKeywords());
         rep.error(tokRange(t), `unknown block '${kw}'${hint || `; expected one of ${language.topKeywords().map((k) => `'${k}'`).join(', ')}`}`, 'unknown-block');
       } else {
-        rep.error(tokRange(t), `unexpected '${t.text}': expected a top-level statement such as 'system', 'pe', 'code' or 'expect'`);
+        rep.error(tokRange(t), `unexpected '${quote(t.text)}': expected a top-level statement such as 'system', 'pe', 'code' or 'expect'`);
       }
       const end = lineEndIndex(i);
       let openIdx = -1;
@@ -184,7 +182,7 @@ export function splitBlocks(tokens: Token[], rep: Reporter, language: ScenarioLa
     if (close) {
       while (k < n && tokens[k].line === close.line && tokens[k].text === ';') k++;
       if (k < n && tokens[k].line === close.line) {
-        rep.error(tokRange(tokens[k]), `unexpected '${tokens[k].text}' after '}': start the next statement on a new line`);
+        rep.error(tokRange(tokens[k]), `unexpected '${quote(tokens[k].text)}' after '}': start the next statement on a new line`);
         const end = lineEndIndex(k);
         let openK = -1;
         for (let m = k; m <= end; m++) if (tokens[m].text === '{') { openK = m; break; }

@@ -6,7 +6,7 @@
  */
 import { allRegisters, checkReservedBits, findRegister, type ReservedBitViolation } from '../arch/registers';
 import { hex } from '../util/hex';
-import { didYouMean } from './diagnostics';
+import { didYouMean, type Reporter } from './diagnostics';
 import type { PeMention } from './eventDecl';
 import type { RegisterMention } from './expectBlock';
 import type { PeDecl, SourceRange } from './model';
@@ -80,10 +80,11 @@ function knownRegisterNames(): string[] {
   return registerNames;
 }
 
-function unknownRegisterMessage(name: string, where: 'init' | 'expect'): string {
+function unknownRegisterMessage(rep: Reporter, name: string, where: 'init' | 'expect'): string {
   if (name.toLowerCase() === 'pstate.el' && where === 'init') return "set the initial exception level with 'el N', not pstate.el";
   if (/^w([0-9]|[12][0-9]|30)$/.test(name.toLowerCase()) && where === 'init') return `initialise the whole register: use 'x${name.slice(1)}' instead of '${name}'`;
-  return `unknown register '${name}'${didYouMean(name.toLowerCase(), knownRegisterNames())}`;
+  const names = knownRegisterNames();
+  return `unknown register '${name}'${rep.suggestion(names.length, () => didYouMean(name.toLowerCase(), names))}`;
 }
 
 function bitList(v: ReservedBitViolation[]): string {
@@ -154,7 +155,7 @@ export function checkScenario(st: ParseState, inputs: CheckInputs): void {
       const nameRange: SourceRange = { start: r.range.start, end: { line: r.range.start.line, col: r.range.start.col + r.name.length } };
       const info = scenarioRegister(r.name, 'init');
       if (!info) {
-        rep.error(nameRange, unknownRegisterMessage(r.name, 'init'), 'unknown-register');
+        rep.error(nameRange, unknownRegisterMessage(rep, r.name, 'init'), 'unknown-register');
         continue;
       }
       if (info.writable === false) {
@@ -186,7 +187,7 @@ export function checkScenario(st: ParseState, inputs: CheckInputs): void {
 
   // Expectations: register names and value widths.
   for (const m of inputs.regMentions) {
-    if (!scenarioRegister(m.register, 'expect')) rep.error(m.range, unknownRegisterMessage(m.register, 'expect'), 'unknown-register');
+    if (!scenarioRegister(m.register, 'expect')) rep.error(m.range, unknownRegisterMessage(rep, m.register, 'expect'), 'unknown-register');
   }
   for (const e of model.expectations) {
     if (e.kind !== 'register' || e.value.value === undefined) continue;

@@ -96,8 +96,8 @@ export function splitAsmLine(st: ParseState, stmt: Statement): LineInternals | u
         else if (depth === 0 && c === ',') COMMAS[n++] = k;
       }
       COMMAS[n] = toks.length;
-      const ops: AsmLine['operands'] = new Array(n + 1);
-      const opToks: Token[][] = new Array(n + 1);
+      const ops: AsmLine['operands'] = new Array<AsmLine['operands'][number]>(n + 1);
+      const opToks: Token[][] = new Array<Token[]>(n + 1);
       let count = 0;
       let from = i;
       let lastComma: Token | undefined;

@@ -3,12 +3,43 @@
  * and "did you mean" suggestions.
  */
 import type { Token } from './lexer';
+import { count, MAX_DIAGNOSTICS, MAX_SUGGESTION_COMPARISONS } from './limits';
 import type { Diagnostic, RelatedLocation, Severity, SourceRange } from './model';
+import { closest } from './suggest';
 
+/**
+ * Collects a parse's diagnostics. Past MAX_DIAGNOSTICS it only counts them
+ * (one line of a million commas must not cost a million objects);
+ * `capDiagnostics` turns the count into one final diagnostic.
+ */
 export class Reporter {
   readonly list: Diagnostic[] = [];
+  /** Diagnostics reported past the cap: counted, not kept. */
+  readonly dropped: DroppedDiagnostics = { count: 0, errors: 0 };
+  /** Candidate comparisons left for "did you mean" suggestions (MAX_SUGGESTION_COMPARISONS per parse). */
+  suggestionBudget = MAX_SUGGESTION_COMPARISONS;
+
+  /** True once further diagnostics are only counted: callers may skip work that only improves a message. */
+  get full(): boolean {
+    return this.list.length >= MAX_DIAGNOSTICS;
+  }
+
+  /**
+   * A "did you mean" suffix from `make`, which compares the word with
+   * `comparisons` candidates; '' once the budget is spent or the diagnostic
+   * would be dropped anyway. Bounds the suggestion work of a whole parse.
+   */
+  suggestion(comparisons: number, make: () => string): string {
+    if (this.full || this.suggestionBudget < comparisons) return '';
+    this.suggestionBudget -= comparisons;
+    return make();
+  }
 
   report(range: SourceRange, message: string, rule: string, severity: Severity = 'error', related?: RelatedLocation[]): void {
+    if (this.full) {
+      noteDropped(this.dropped, range, severity);
+      return;
+    }
     const d: Diagnostic = { range, severity, message, rule };
     if (related && related.length > 0) d.related = related;
     this.list.push(d);
@@ -23,6 +54,57 @@ export class Reporter {
   }
 }
 
+/** Longest diagnostic message kept whole (its range shows the text it is about). */
+const MAX_MESSAGE_CHARS = 400;
+
+/** Diagnostics counted but not kept: how many, how many of them errors, and where the first was. */
+export interface DroppedDiagnostics {
+  count: number;
+  errors: number;
+  first?: SourceRange;
+}
+
+function noteDropped(d: DroppedDiagnostics, range: SourceRange, severity: Severity): void {
+  d.count++;
+  if (severity === 'error') d.errors++;
+  if (d.first === undefined || before(range, d.first)) d.first = range;
+}
+
+function before(a: SourceRange, b: SourceRange): boolean {
+  return a.start.line < b.start.line || (a.start.line === b.start.line && a.start.col < b.start.col);
+}
+
+/**
+ * Sort diagnostics by position and keep the first MAX_DIAGNOSTICS; the rest
+ * (and those a Reporter already counted) become one diagnostic at the first
+ * of them. It is an error when any dropped one was, so a file whose errors are
+ * all past the cap still counts as having errors (and is not run).
+ */
+export function capDiagnostics(list: Diagnostic[], dropped: DroppedDiagnostics = { count: 0, errors: 0 }): Diagnostic[] {
+  // Messages quote source text; whatever quotes a long token, a message stays one readable line.
+  for (const d of list) if (d.message.length > MAX_MESSAGE_CHARS) d.message = `${d.message.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+  const sorted = list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.range.start.line - b.d.range.start.line || a.d.range.start.col - b.d.range.start.col || a.i - b.i)
+    .map((x) => x.d);
+  if (sorted.length <= MAX_DIAGNOSTICS && dropped.count === 0) return sorted;
+  const rest = { ...dropped };
+  for (const d of sorted.slice(MAX_DIAGNOSTICS)) noteDropped(rest, d.range, d.severity);
+  const kept = sorted.slice(0, MAX_DIAGNOSTICS);
+  kept.push({
+    range: rest.first ?? { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
+    severity: rest.errors > 0 ? 'error' : 'warning',
+    message: `${count(rest.count)} more problem${rest.count === 1 ? '' : 's'} (${count(rest.errors)} error${rest.errors === 1 ? '' : 's'}) not shown: at most ${count(MAX_DIAGNOSTICS)} are reported per file, starting here`,
+    rule: 'too-many-diagnostics',
+  });
+  return kept;
+}
+
+/** Source text quoted in a message, elided past 60 characters (the diagnostic's range shows all of it). */
+export function quote(text: string): string {
+  return text.length <= 60 ? text : `${text.slice(0, 57)}…`;
+}
+
 export function tokRange(t: Token): SourceRange {
   return { start: { line: t.line, col: t.col }, end: { line: t.line, col: t.endCol } };
 }
@@ -32,46 +114,9 @@ export function spanRange(a: Token, b: Token): SourceRange {
   return { start: { line: a.line, col: a.col }, end: { line: b.line, col: b.endCol } };
 }
 
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (cur[j] < rowMin) rowMin = cur[j];
-    }
-    if (rowMin > limit) return limit + 1;
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length];
-}
-
-/** The closest candidate within a small edit distance, if any. */
+/** The closest candidate within a small edit distance, if any (suggest.ts: one distance for every "did you mean"). */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
-  const w = word.toLowerCase();
-  const limit = w.length <= 3 ? 1 : w.length <= 6 ? 2 : 3;
-  let best: string | undefined;
-  let bestD = limit + 1;
-  let bestPrefix = -1;
-  for (const c of candidates) {
-    const lc = c.toLowerCase();
-    const d = editDistance(w, lc, limit);
-    if (d > limit) continue;
-    // Ties go to the candidate sharing the longest prefix ('halt' → 'halted', not 'fault').
-    let prefix = 0;
-    while (prefix < w.length && prefix < lc.length && w[prefix] === lc[prefix]) prefix++;
-    if (d < bestD || (d === bestD && prefix > bestPrefix)) {
-      bestD = d;
-      best = c;
-      bestPrefix = prefix;
-    }
-  }
-  return best;
+  return closest(word, candidates);
 }
 
 /** `; did you mean 'x'?` or an empty string. */

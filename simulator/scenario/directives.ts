@@ -4,6 +4,7 @@
  * does for AArch64 ("the number of low-order zero bits").
  */
 import { hex } from '../util/hex';
+import { byteSize, count, MAX_BLOCK_BYTES } from './limits';
 import { decodeInstruction } from '../isa';
 import { decodeString } from './lexer';
 import type { CodeBlock, Program, SymbolDef, ValueExpr } from './model';
@@ -55,6 +56,49 @@ export const KNOWN_DIRECTIVES: readonly string[] = [
 /** Largest alignment accepted (2^16 = 64 KiB, the largest translation granule). */
 const MAX_ALIGN_LOG2 = 16;
 
+/**
+ * Bytes a `.zero N` / `.space N[, FILL]` / `.skip N` / `.fill COUNT[, SIZE[, VALUE]]`
+ * produces: `total` bytes made of `pattern` repeated (GNU as manual §7 ".fill":
+ * each SIZE-byte repetition is the low SIZE bytes of an 8-byte number whose
+ * high 4 bytes are zero and low 4 bytes are VALUE, little-endian). Undefined
+ * when an operand is unusable (reported unless `quiet`). A COUNT beyond
+ * MAX_BLOCK_BYTES is refused even when SIZE is 0 and nothing would be emitted:
+ * both passes stay independent of the count.
+ */
+function fillExtent(st: ParseState, li: LineInternals, lookup: Lookup, quiet: boolean): { total: bigint; pattern: Uint8Array } | undefined {
+  const mn = li.asm.mnemonic as string;
+  const ops = li.asm.operands;
+  const at = (k: number): ValueExpr => ({ text: ops[k].text, range: ops[k].range });
+  const n = evaluate(st, at(0), lookup, { quiet });
+  if (n === undefined) return undefined;
+  const report = (k: number, message: string): undefined => {
+    if (!quiet) st.rep.error(ops[k].range, message, 'bad-value');
+    return undefined;
+  };
+  const shown = n >= -0xffffn && n <= 0xffffn ? n.toString() : hex(BigInt.asUintN(64, n));
+  if (mn !== '.fill') {
+    // Larger sizes within 4 GiB are reported once for the whole block (block-too-large, layout.ts).
+    if (n < 0n || n > 1n << 32n) return report(0, `'${mn}' size ${shown} is out of range (0 to 4 GiB)`);
+    const fill = ops.length >= 2 ? evaluate(st, at(1), lookup, { quiet }) : 0n;
+    return { total: n, pattern: Uint8Array.of(Number(BigInt.asUintN(8, fill ?? 0n))) };
+  }
+  if (n < 0n || n > BigInt(MAX_BLOCK_BYTES)) {
+    return report(0, `'.fill' repeat count ${shown} is out of range (0 to ${count(MAX_BLOCK_BYTES)}: a block holds at most ${byteSize(MAX_BLOCK_BYTES)})`);
+  }
+  let unit = 1n;
+  if (ops.length >= 2) {
+    const u = evaluate(st, at(1), lookup, { quiet });
+    if (u === undefined) return undefined;
+    if (u < 0n || u > 8n) return report(1, `'.fill' unit size must be 0 to 8 bytes`);
+    unit = u;
+  }
+  const value = ops.length >= 3 ? (evaluate(st, at(2), lookup, { quiet }) ?? 0n) : 0n;
+  const low = BigInt.asUintN(32, value);
+  const pattern = new Uint8Array(Number(unit));
+  for (let b = 0; b < pattern.length && b < 4; b++) pattern[b] = Number((low >> BigInt(8 * b)) & 0xffn);
+  return { total: n * unit, pattern };
+}
+
 export function alignUp(v: bigint, a: bigint): bigint {
   return (v + a - 1n) & ~(a - 1n);
 }
@@ -84,22 +128,7 @@ export function directivePass1(st: ParseState, block: CodeBlock, li: LineInterna
       }
       const maxOps = mn === '.fill' ? 3 : 2;
       if (ops.length > maxOps) st.rep.error(ops[maxOps].range, `'${mn}' takes at most ${maxOps} operands`);
-      const n = evaluate(st, operandExpr(0), lookup);
-      if (n === undefined) return pc;
-      let unit = 1n;
-      if (mn === '.fill' && ops.length >= 2) {
-        const u = evaluate(st, operandExpr(1), lookup);
-        if (u !== undefined) {
-          if (u < 0n || u > 8n) st.rep.error(ops[1].range, `'.fill' unit size must be 0 to 8 bytes`, 'bad-value');
-          else unit = u;
-        }
-      }
-      const total = n * unit;
-      if (n < 0n || total > 1n << 32n) {
-        st.rep.error(ops[0].range, `'${mn}' size ${n} is out of range (0 to 4 GiB)`, 'bad-value');
-        return pc;
-      }
-      return pc + total;
+      return pc + (fillExtent(st, li, lookup, false)?.total ?? 0n);
     }
     case '.ascii':
     case '.asciz':
@@ -196,7 +225,8 @@ export function directivePass2(
   lookup: Lookup,
   pc: bigint,
   write: (addr: bigint, v: bigint, n: number) => void,
-  fillBytes: (addr: bigint, n: number, byte: number) => void,
+  /** `total` bytes from `addr`: `pattern` repeated. */
+  fill: (addr: bigint, total: number, pattern: Uint8Array) => void,
   program: Program,
 ): void {
   const lineOf = program.lineOf;
@@ -233,23 +263,11 @@ export function directivePass2(
     case '.space':
     case '.skip':
     case '.fill': {
-      const ops = asm.operands;
-      if (ops.length === 0) return;
-      const n = evaluate(st, { text: ops[0].text, range: ops[0].range }, lookup, { quiet: true });
-      if (n === undefined || n < 0n || n > 1n << 32n) return;
-      let unit = 1n;
-      let fillIdx = 1;
-      if (mn === '.fill') {
-        unit = ops.length >= 2 ? (evaluate(st, { text: ops[1].text, range: ops[1].range }, lookup, { quiet: true }) ?? 1n) : 1n;
-        fillIdx = 2;
-        if (unit < 0n || unit > 8n) return;
-      }
-      let fill = 0n;
-      if (ops.length > fillIdx) fill = evaluate(st, { text: ops[fillIdx].text, range: ops[fillIdx].range }, lookup) ?? 0n;
+      // Pass 1 reported any problem; the same extent (or none) here, and no loop over the repeat count.
+      const ext = fillExtent(st, li, lookup, true);
+      if (ext === undefined || ext.total === 0n) return;
       lineOf.set(Number(pc), li.line);
-      const u = Number(unit);
-      if (u === 1 || mn !== '.fill') fillBytes(pc, Number(n * unit), Number(BigInt.asUintN(8, fill)));
-      else for (let k = 0n; k < n; k++) write(pc + k * unit, fill, u);
+      fill(pc, Number(ext.total), ext.pattern);
       return;
     }
     case '.ascii':

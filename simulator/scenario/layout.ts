@@ -19,12 +19,13 @@ import { INSTRUCTION_SIZE } from '../isa';
 import type { Token } from './lexer';
 import type { CodeBlock } from './model';
 import type { CodeEl } from './codeEl';
-import { didYouMean, tokRange } from './diagnostics';
+import { tokRange } from './diagnostics';
 import { asmKey, cachedAssembly, instrAtLine, rebase, storeAssembly, type AsmRecord } from './asmCache';
 import { alignUp, directivePass1, directivePass2 } from './directives';
 import { blockLookup, defineSymbol, isLocalLabel } from './symbols';
-import { evaluate, globalLookup, type CodeInternals, type LineInternals, type ParseState } from './state';
+import { evaluate, globalLookup, symbolHint, type CodeInternals, type LineInternals, type ParseState } from './state';
 import { hex } from '../util/hex';
+import { byteSize, MAX_BLOCK_BYTES, MAX_IMAGE_BYTES } from './limits';
 
 export { KNOWN_DIRECTIVES } from './directives';
 export { defineSymbol } from './symbols';
@@ -33,8 +34,6 @@ export { checkPlacement } from './placement';
 export const INSTRUCTION_BYTES = INSTRUCTION_SIZE;
 const POOL_SLOT = 8;
 
-/** Largest image a block may produce (16 MiB). */
-const MAX_BLOCK_BYTES = 1 << 24;
 
 export interface BlockLayout {
   ci: CodeInternals;
@@ -49,6 +48,7 @@ export interface BlockLayout {
 /** Pass 1 over all blocks. Returns the layouts of the blocks that have an address. */
 export function layoutPass1(st: ParseState): BlockLayout[] {
   const out: BlockLayout[] = [];
+  let imageBytes = 0;
   for (const ci of st.code) {
     const block = ci.block;
     let base: bigint | undefined;
@@ -101,9 +101,15 @@ export function layoutPass1(st: ParseState): BlockLayout[] {
     const total = poolBase + BigInt(slots * POOL_SLOT) - base;
     if (total > BigInt(MAX_BLOCK_BYTES)) {
       // The image of a block is built in one buffer; keep that bounded (the editor re-parses on every keystroke).
-      st.rep.error(ci.headerRange, `this ${block.kind} block is ${hex(total)} bytes: a block holds at most ${hex(MAX_BLOCK_BYTES)} (16 MiB); split it or use a smaller '.zero'`, 'block-too-large');
+      st.rep.error(ci.headerRange, `this ${block.kind} block is ${hex(total)} bytes: a block holds at most ${hex(MAX_BLOCK_BYTES)} (${byteSize(MAX_BLOCK_BYTES)}); split it or use a smaller '.zero'`, 'block-too-large');
       continue;
     }
+    if (imageBytes + Number(total) > MAX_IMAGE_BYTES) {
+      // So is the whole image: many blocks below the per-block bound must not add up to gigabytes.
+      st.rep.error(ci.headerRange, `this ${block.kind} block would take the scenario's image past ${hex(MAX_IMAGE_BYTES)} bytes (${byteSize(MAX_IMAGE_BYTES)}), the most all blocks together may hold`, 'image-too-large');
+      continue;
+    }
+    imageBytes += Number(total);
     out.push({ ci, base, codeEnd: pc, poolBase, slots });
     ci.start = base;
     ci.end = poolBase + BigInt(slots * POOL_SLOT);
@@ -164,12 +170,18 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
         writeWord(a + 4, Number(x >> 32n), n - 4);
       }
     };
-    const fillBytes = (addr: bigint, n: number, byte: number): void => {
+    /** `n` bytes of `pattern` repeated: copies that double in length, never a loop per repetition. */
+    const fill = (addr: bigint, n: number, pattern: Uint8Array): void => {
       const from = Math.max(0, Number(addr) - baseNum);
       const to = Math.min(size, from + n);
       if (to <= from) return;
-      bytes.fill(byte, from, to);
       known.fill(1, from, to);
+      if (pattern.length === 1) {
+        bytes.fill(pattern[0], from, to);
+        return;
+      }
+      bytes.set(pattern.subarray(0, to - from), from);
+      for (let done = Math.min(pattern.length, to - from); done < to - from; done *= 2) bytes.copyWithin(from + done, from, from + Math.min(done, to - from - done));
     };
     // One assembler context per block, updated per line (no allocation per instruction).
     let pc = 0n;
@@ -284,7 +296,7 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
         continue;
       }
       recordOperandRefs(st, li, undefined);
-      directivePass2(st, li, lookup, pc, write, fillBytes, program);
+      directivePass2(st, li, lookup, pc, write, fill, program);
     }
     // Image chunks: runs of known bytes.
     let k = 0;
@@ -327,7 +339,7 @@ function reportMisses(st: ParseState, li: LineInternals, asked: Set<string>): vo
     if (/^[0-9]+[bf]$/.test(name)) {
       st.rep.error(tokRange(tok), `no local label '${name.slice(0, -1)}:' ${name.endsWith('b') ? 'before' : 'after'} this line in this block`, 'undefined-symbol');
     } else {
-      st.rep.error(tokRange(tok), `undefined symbol '${name}'${didYouMean(name, st.model.symbols.keys())}`, 'undefined-symbol');
+      st.rep.error(tokRange(tok), `undefined symbol '${name}'${symbolHint(st, name)}`, 'undefined-symbol');
     }
   }
 }

@@ -36,36 +36,35 @@ export interface LexResult {
   diagnostics: Diagnostic[];
 }
 
-const enum Ch {
-  Tab = 9,
-  LF = 10,
-  CR = 13,
-  Space = 32,
-  Quote = 34,
-  Dollar = 36,
-  Star = 42,
-  Dot = 46,
-  Slash = 47,
-  D0 = 48,
-  D9 = 57,
-  A = 65,
-  Z = 90,
-  Backslash = 92,
-  Underscore = 95,
-  a = 97,
-  z = 122,
-}
+/** Character codes the lexer tests (plain number constants: V8 folds them, and comparisons stay number to number). */
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_QUOTE = 34;
+const CH_DOLLAR = 36;
+const CH_STAR = 42;
+const CH_DOT = 46;
+const CH_SLASH = 47;
+const CH_DIGIT_0 = 48;
+const CH_DIGIT_9 = 57;
+const CH_UPPER_A = 65;
+const CH_UPPER_Z = 90;
+const CH_BACKSLASH = 92;
+const CH_UNDERSCORE = 95;
+const CH_LOWER_A = 97;
+const CH_LOWER_Z = 122;
 
 function isIdentStart(c: number): boolean {
-  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore || c === Ch.Dot || c === Ch.Dollar;
+  return (c >= CH_LOWER_A && c <= CH_LOWER_Z) || (c >= CH_UPPER_A && c <= CH_UPPER_Z) || c === CH_UNDERSCORE || c === CH_DOT || c === CH_DOLLAR;
 }
 
 function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= Ch.D0 && c <= Ch.D9);
+  return isIdentStart(c) || (c >= CH_DIGIT_0 && c <= CH_DIGIT_9);
 }
 
 function isDigit(c: number): boolean {
-  return c >= Ch.D0 && c <= Ch.D9;
+  return c >= CH_DIGIT_0 && c <= CH_DIGIT_9;
 }
 
 const TWO_CHAR_PUNCT = new Set(['==', '!=', '<<', '>>', '<=', '>=', '&&', '||']);
@@ -92,41 +91,41 @@ export function lex(text: string): LexResult {
 
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === Ch.LF) {
+    if (c === CH_LF) {
       line++;
       i++;
       lineStart = i;
       spaced = true;
       continue;
     }
-    if (c === Ch.Space || c === Ch.Tab || c === Ch.CR || c === 11 || c === 12 || c === 0xfeff || c === 0xa0) {
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR || c === 11 || c === 12 || c === 0xfeff || c === 0xa0) {
       i++;
       spaced = true;
       continue;
     }
-    if (c === Ch.Slash && i + 1 < n) {
+    if (c === CH_SLASH && i + 1 < n) {
       const c2 = text.charCodeAt(i + 1);
-      if (c2 === Ch.Slash) {
+      if (c2 === CH_SLASH) {
         let j = i + 2;
-        while (j < n && text.charCodeAt(j) !== Ch.LF) j++;
+        while (j < n && text.charCodeAt(j) !== CH_LF) j++;
         blank(i, j);
         i = j;
         spaced = true;
         continue;
       }
-      if (c2 === Ch.Star) {
+      if (c2 === CH_STAR) {
         const startLine = line;
         const startCol = i - lineStart;
         let j = i + 2;
         let closed = false;
         while (j < n) {
           const cj = text.charCodeAt(j);
-          if (cj === Ch.Star && j + 1 < n && text.charCodeAt(j + 1) === Ch.Slash) {
+          if (cj === CH_STAR && j + 1 < n && text.charCodeAt(j + 1) === CH_SLASH) {
             j += 2;
             closed = true;
             break;
           }
-          if (cj === Ch.LF) {
+          if (cj === CH_LF) {
             line++;
             lineStart = j + 1;
           }
@@ -158,21 +157,21 @@ export function lex(text: string): LexResult {
       // local label reference (`1f`, `2b`); anything else is kept as one token
       // so the value checker reports it whole.
       i++;
-      while (i < n && isIdentPart(text.charCodeAt(i)) && text.charCodeAt(i) !== Ch.Dot && text.charCodeAt(i) !== Ch.Dollar) i++;
+      while (i < n && isIdentPart(text.charCodeAt(i)) && text.charCodeAt(i) !== CH_DOT && text.charCodeAt(i) !== CH_DOLLAR) i++;
       const t = text.slice(start, i);
       kind = /^[0-9]+[fb]$/.test(t) ? 'ident' : 'number';
-    } else if (c === Ch.Quote) {
+    } else if (c === CH_QUOTE) {
       i++;
       let closed = false;
       while (i < n) {
         const ci = text.charCodeAt(i);
-        if (ci === Ch.Backslash && i + 1 < n && text.charCodeAt(i + 1) !== Ch.LF && text.charCodeAt(i + 1) !== Ch.CR) {
+        if (ci === CH_BACKSLASH && i + 1 < n && text.charCodeAt(i + 1) !== CH_LF && text.charCodeAt(i + 1) !== CH_CR) {
           i += 2;
           continue;
         }
-        if (ci === Ch.LF || (ci === Ch.CR && (i + 1 >= n || text.charCodeAt(i + 1) === Ch.LF))) break; // end of line (LF or CRLF)
+        if (ci === CH_LF || (ci === CH_CR && (i + 1 >= n || text.charCodeAt(i + 1) === CH_LF))) break; // end of line (LF or CRLF)
         i++;
-        if (ci === Ch.Quote) {
+        if (ci === CH_QUOTE) {
           closed = true;
           break;
         }
@@ -198,7 +197,7 @@ export function lex(text: string): LexResult {
   const clean = cleanParts.join('').split('\n');
   for (let k = 0; k < clean.length; k++) {
     const l = clean[k];
-    if (l.length > 0 && l.charCodeAt(l.length - 1) === Ch.CR) clean[k] = l.slice(0, -1);
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === CH_CR) clean[k] = l.slice(0, -1);
   }
   return { tokens, clean, diagnostics };
 }

@@ -17,18 +17,21 @@
  */
 import { splitBlocks, type RawBlock } from './blocks';
 import { interpretCode } from './codeBlock';
-import { Reporter, spanRange, tokRange } from './diagnostics';
+import { capDiagnostics, Reporter, spanRange, tokRange } from './diagnostics';
+import { byteSize, count, MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { interpretEvent, type PeMention } from './eventDecl';
 import { interpretExpect, type RegisterMention } from './expectBlock';
 import type { ScenarioLanguage } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
-import { checkPlacement, defineSymbol, layoutPass1, layoutPass2 } from './layout';
+import { checkPlacement, defineSymbol, layoutPass1, layoutPass2, type BlockLayout } from './layout';
 import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
-import { codeElOf, type CodeEl, type ElInputs } from './codeEl';
+import { codeElsOf, type CodeEl, type ElInputs } from './codeEl';
 import { interpretPe, type PeHeaderInfo } from './peBlock';
 import { Cursor, evaluate, globalLookup, type DeferredValue, type ParseState } from './state';
 import { defaultSystem, finishSystem, interpretSystem, type SystemExtras } from './systemBlock';
 import { checkScenario } from './check';
+import { resolveConstants } from './constants';
+import { attachSuggestions } from './suggest';
 import { hex } from '../util/hex';
 import type { Assembler } from '../isa/instr';
 import { defaultAssembler } from './assembler';
@@ -66,12 +69,34 @@ export function emptyModel(file: string, text: string): ScenarioModel {
 
 /** Parse a scenario in `options.language` (CORE_LANGUAGE for the core alone). */
 export function parseScenario(text: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
+  return parseWithInternals(text, options).model;
+}
+
+/** What a parse keeps besides the model, for an incremental re-parse of one line (document.ts, linePatch.ts). */
+export interface ParseInternals {
+  st: ParseState;
+  layouts: BlockLayout[];
+  els: Map<CodeBlock, CodeEl>;
+  /** The lexer's tokens and the top-level blocks (front ends reuse them instead of lexing again). */
+  tokens: Token[];
+  blocks: RawBlock[];
+}
+
+/** `parseScenario`, also answering the parser's internal state (undefined after an internal error). */
+export function parseWithInternals(text: string, options: ParseOptions & { language: ScenarioLanguage }): { model: ScenarioModel; internals?: ParseInternals } {
   const language = options.language;
   const src = typeof text === 'string' ? text : String(text);
   const model = emptyModel(options.file ?? '<input>', src);
+  const tooLarge = sizeProblem(src);
+  if (tooLarge !== undefined) {
+    // Not read at all: every later phase is linear or better, but not on a file of any size (docs/limits.md).
+    model.diagnostics = [{ range: { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } }, severity: 'error', message: tooLarge, rule: 'file-too-large' }];
+    return { model };
+  }
   const rep = new Reporter();
+  let internals: ParseInternals | undefined;
   try {
-    run(model, src, rep, options, language);
+    internals = run(model, src, rep, options, language);
   } catch (e) {
     rep.error(
       { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -92,18 +117,32 @@ export function parseScenario(text: string, options: ParseOptions & { language: 
       });
     }
   }
-  model.diagnostics = sortDiagnostics(model.diagnostics);
-  return model;
+  attachSuggestions(model, language);
+  // Sorted by position, at most MAX_DIAGNOSTICS of them plus one that counts the rest.
+  model.diagnostics = capDiagnostics(model.diagnostics, rep.dropped);
+  return { model, internals };
 }
 
-function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioModel['diagnostics'] {
+/** Why a text is refused before parsing (MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES), or undefined. */
+function sizeProblem(text: string): string | undefined {
+  if (text.length > MAX_SCENARIO_CHARS) {
+    return `this scenario is ${count(text.length)} characters long: Armscope reads at most ${count(MAX_SCENARIO_CHARS)} (${byteSize(MAX_SCENARIO_CHARS)}); split it into smaller scenarios`;
+  }
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (++lines > MAX_SCENARIO_LINES) return `this scenario has more than ${count(MAX_SCENARIO_LINES)} lines, the most Armscope reads; split it into smaller scenarios`;
+  }
+  return undefined;
+}
+
+export function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioModel['diagnostics'] {
   return list
     .map((d, i) => ({ d, i }))
     .sort((a, b) => a.d.range.start.line - b.d.range.start.line || a.d.range.start.col - b.d.range.start.col || a.i - b.i)
     .map((x) => x.d);
 }
 
-function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage): void {
+function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage): ParseInternals {
   const lexed = lex(text);
   rep.list.push(...lexed.diagnostics);
   const st: ParseState = {
@@ -169,16 +208,19 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
   const layouts = layoutPass1(st);
   resolveConstants(st, true);
   // Re-parses (the language server on every keystroke) reuse unchanged lines' assembly (asmCache.ts).
-  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false, codeEls(st));
+  const els = codeEls(st);
+  layoutPass2(st, layouts, options.assembler ?? defaultAssembler(), options.assembler === undefined && options.cache !== false, els);
 
   for (const d of st.late) applyDeferred(st, d);
   checkPlacement(st);
   if (!options.skipChecks) checkScenario(st, { peHeaders, peMentions, regMentions });
+  return { st, layouts, els, tokens: lexed.tokens, blocks };
 }
 
 /** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */
 function codeEls(st: ParseState): Map<CodeBlock, CodeEl> {
   const global = globalLookup(st);
+  const internals = new Map(st.code.map((ci) => [ci.block, ci]));
   const inputs: ElInputs = {
     pes: st.model.pes,
     valueOf: (e) => evaluate(st, e, global, { quiet: true }),
@@ -188,17 +230,14 @@ function codeEls(st: ParseState): Map<CodeBlock, CodeEl> {
       return v !== undefined && v >= 0n && v <= 3n ? (Number(v) as ExceptionLevel) : undefined;
     },
     extentOf: (b) => {
-      const ci = st.code.find((c) => c.block === b);
+      const ci = internals.get(b);
       return ci?.start !== undefined && ci.end !== undefined && ci.end > ci.start ? { lo: ci.start, hi: ci.end - 1n } : undefined;
     },
   };
-  const out = new Map<CodeBlock, CodeEl>();
-  for (const ci of st.code) {
-    if (ci.block.kind !== 'code') continue;
-    const el = codeElOf(ci.block, inputs);
-    if (el !== undefined) out.set(ci.block, el);
-  }
-  return out;
+  return codeElsOf(
+    st.code.filter((ci) => ci.block.kind === 'code').map((ci) => ci.block),
+    inputs,
+  );
 }
 
 /** Run one block interpreter; an internal failure is reported at the block, and parsing continues. */
@@ -241,33 +280,6 @@ function interpretConst(st: ParseState, b: RawBlock): void {
   }
   const def: SymbolDef = { name: name.text, kind: 'constant', range: tokRange(name) };
   if (defineSymbol(st, def)) st.consts.push({ def, expr, resolved: false });
-}
-
-/**
- * Evaluate constants until nothing changes (they may refer to each other in
- * any order). With `final`, report those that still have no value.
- */
-function resolveConstants(st: ParseState, final: boolean): void {
-  const global = globalLookup(st);
-  let progress = true;
-  while (progress) {
-    progress = false;
-    for (const c of st.consts) {
-      if (c.resolved) continue;
-      const v = evaluate(st, c.expr, c.lookup ?? global, { quiet: true });
-      if (v !== undefined) {
-        c.def.value = v;
-        c.resolved = true;
-        progress = true;
-      }
-    }
-  }
-  if (!final) return;
-  for (const c of st.consts) {
-    if (c.resolved) continue;
-    evaluate(st, c.expr, c.lookup ?? global, { reportUnvalued: true });
-    c.resolved = true; // reported once
-  }
 }
 
 function applyDeferred(st: ParseState, d: DeferredValue): void {

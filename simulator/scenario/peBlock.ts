@@ -7,42 +7,50 @@ import { PE_SETTINGS } from './keywords';
 import type { Token } from './lexer';
 import type { ExceptionLevel, PeDecl, SourceRange } from './model';
 import { Cursor, type ParseState } from './state';
+import { MAX_PES } from './limits';
+import { hex, parseInteger } from '../util/hex';
 
 /** A literal PE index list: `0`, `1-3`, `0, 2-3`. */
 export function parseIdList(c: Cursor, what: string): { ids: number[]; range: SourceRange } | undefined {
-  const ids: number[] = [];
+  // A set: `pe 0,0,0…` or overlapping ranges keep at most MAX_PES ids, whatever the length of the list.
+  const ids = new Set<number>();
   const first = c.peek();
   if (!first) return c.expected(`a ${what} number`);
+  const numberAt = (t: Token | undefined): bigint | undefined => (t && t.kind === 'number' ? parseInteger(t.text) : undefined);
   for (;;) {
     const a = c.next();
-    const av = a && a.kind === 'number' ? Number(a.text.replace(/_/g, '')) : NaN;
-    if (!a || !Number.isSafeInteger(av)) {
+    const av = numberAt(a);
+    if (!a || av === undefined) {
       if (a) c.i--;
       return c.expected(`a ${what} number`);
     }
     let bv = av;
+    let last = a;
     const dash = c.peek();
     if (dash && dash.text === '-') {
       c.next();
       const b = c.next();
-      bv = b && b.kind === 'number' ? Number(b.text.replace(/_/g, '')) : NaN;
-      if (!b || !Number.isSafeInteger(bv)) {
+      const v = numberAt(b);
+      if (!b || v === undefined) {
         if (b) c.i--;
         return c.expected(`the last ${what} number of the range`, '-');
       }
-      if (bv < av) {
-        c.rep.error(spanRange(a, b), `empty ${what} range ${av}-${bv}: write the lower number first`);
+      if (v < av) {
+        c.rep.error(spanRange(a, b), `empty ${what} range ${av}-${v}: write the lower number first`);
         return undefined;
       }
-      if (bv - av > 4096) {
-        c.rep.error(spanRange(a, b), `${what} range ${av}-${bv} is too large`, 'pe-range');
-        return undefined;
-      }
+      bv = v;
+      last = b;
     }
-    for (let v = av; v <= bv; v++) ids.push(v);
+    // No system has more than MAX_PES PEs: a larger number is an error here, before any loop over the range.
+    if (bv >= BigInt(MAX_PES)) {
+      c.rep.error(spanRange(a, last), `${what} ${bv > 0xffffn ? hex(bv) : bv} does not exist: a system has at most ${MAX_PES} PEs (0-${MAX_PES - 1})`, 'pe-range');
+      return undefined;
+    }
+    for (let v = Number(av); v <= Number(bv); v++) ids.add(v);
     if (!c.acceptPunct(',')) break;
   }
-  return { ids, range: spanRange(first, c.prev()) };
+  return { ids: [...ids], range: spanRange(first, c.prev()) };
 }
 
 /** Where each PE id of a header came from, for range-exact "pe 9 does not exist" diagnostics. */

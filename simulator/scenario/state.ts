@@ -3,7 +3,8 @@
  * small token cursor used to read one statement.
  */
 import { evaluateExpression, expressionSymbols } from '../isa/expr';
-import { Reporter, spanRange, tokRange } from './diagnostics';
+import { quote, Reporter, spanRange, tokRange } from './diagnostics';
+import { editDistance } from './suggest';
 import type { ScenarioLanguage } from './keywords';
 import type { Token } from './lexer';
 import type { AsmLine, CodeBlock, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
@@ -129,7 +130,7 @@ export function evaluate(st: ParseState, expr: ValueExpr, lookup: Lookup, opts: 
   try {
     r = evaluateExpression(expr.text, resolve);
   } catch (e) {
-    if (!opts.quiet) st.rep.error(expr.range, `cannot evaluate '${expr.text}': ${(e as Error).message}`, 'bad-value');
+    if (!opts.quiet) st.rep.error(expr.range, `cannot evaluate '${quote(expr.text)}': ${(e as Error).message}`, 'bad-value');
     return undefined;
   }
   if ('value' in r && unvalued === undefined) {
@@ -139,7 +140,7 @@ export function evaluate(st: ParseState, expr: ValueExpr, lookup: Lookup, opts: 
   if (opts.quiet) return undefined;
   if ('value' in r) {
     if (opts.reportUnvalued && unvalued !== undefined) {
-      st.rep.error(expr.range, `'${expr.text}' cannot be computed: '${unvalued}' has no value (circular definition?)`, 'circular-definition');
+      st.rep.error(expr.range, `'${quote(expr.text)}' cannot be computed: '${unvalued}' has no value (circular definition?)`, 'circular-definition');
     }
     return undefined;
   }
@@ -148,7 +149,7 @@ export function evaluate(st: ParseState, expr: ValueExpr, lookup: Lookup, opts: 
   const local = m ? /^([0-9]+)([bf])$/.exec(m[1]) : null;
   if (local) st.rep.error(range, `no local label '${local[1]}:' ${local[2] === 'b' ? 'before' : 'after'} this line in this block`, 'undefined-symbol');
   else if (m) st.rep.error(range, `undefined symbol '${m[1]}'${symbolHint(st, m[1])}`, 'undefined-symbol');
-  else st.rep.error(range, `invalid value '${expr.text}': ${r.error}`, 'bad-value');
+  else st.rep.error(range, `invalid value '${quote(expr.text)}': ${r.error}`, 'bad-value');
   return undefined;
 }
 
@@ -164,38 +165,31 @@ function offsetRange(expr: ValueExpr, offset: number | undefined, len: number | 
   return { start: { line, col }, end: { line, col: Math.min(endCol, col + n) } };
 }
 
-function symbolHint(st: ParseState, name: string): string {
-  const names = [...st.model.symbols.keys()];
+/**
+ * "; did you mean 'X'?" for an undefined symbol. Each call compares against
+ * every symbol, so the parse's suggestion budget (Reporter) bounds the total:
+ * a file of thousands of undefined names among thousands of symbols gets its
+ * diagnostics without the quadratic search.
+ */
+export function symbolHint(st: ParseState, name: string): string {
+  const names = st.model.symbols;
+  return st.rep.suggestion(names.size, () => closestSymbol(names, name));
+}
+
+function closestSymbol(names: ReadonlyMap<string, unknown>, name: string): string {
   const lower = name.toLowerCase();
-  const exact = names.find((n) => n.toLowerCase() === lower);
-  if (exact) return `; did you mean '${exact}'? (symbols are case-sensitive)`;
-  // Cheap suggestion among symbols of similar length.
   let best: string | undefined;
   let bestD = 3;
-  for (const n of names) {
+  for (const n of names.keys()) {
+    if (n.toLowerCase() === lower) return `; did you mean '${n}'? (symbols are case-sensitive)`;
     if (Math.abs(n.length - name.length) > 2) continue;
-    const d = distance(n, name);
+    const d = editDistance(n, name, 2);
     if (d < bestD) {
       bestD = d;
       best = n;
     }
   }
   return best && bestD <= (name.length <= 4 ? 1 : 2) ? `; did you mean '${best}'?` : '';
-}
-
-function distance(a: string, b: string): number {
-  const dp: number[] = [];
-  for (let j = 0; j <= b.length; j++) dp[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
 }
 
 /** Lookup over the global symbol table (constants and labels), then the language's predefined symbols (keywords.ts). */
@@ -264,8 +258,8 @@ export class Cursor {
   expected(what: string, after?: string): undefined {
     const t = this.peek();
     const a = after ?? this.prev().text;
-    const found = t ? `, found '${t.text}'` : '';
-    this.rep.error(this.errorRange(), `expected ${what} after '${a}'${found}`);
+    const found = t ? `, found '${quote(t.text)}'` : '';
+    this.rep.error(this.errorRange(), `expected ${what} after '${quote(a)}'${found}`);
     return undefined;
   }
 
@@ -325,7 +319,7 @@ export class Cursor {
     if (this.atEnd()) return;
     const t = this.peek() as Token;
     const last = this.toks[this.toks.length - 1];
-    this.rep.error(spanRange(t, last), `unexpected '${t.text}' at the end of ${context}`);
+    this.rep.error(spanRange(t, last), `unexpected '${quote(t.text)}' at the end of ${context}`);
     this.i = this.toks.length;
   }
 }

@@ -7,9 +7,10 @@ import type { Token } from './lexer';
 import type { SourceRange, SystemConfig } from './model';
 import { Cursor, type ParseState } from './state';
 import { parseIdList } from './peBlock';
+import { count, DEFAULT_MAX_STEPS, MAX_DEVICES, MAX_MEMORY_REGIONS, MAX_PES, MAX_STEPS_LIMIT } from './limits';
+import { hex, parseInteger } from '../util/hex';
 
-export const DEFAULT_MAX_STEPS = 1_000_000;
-export const MAX_PES = 64;
+export { DEFAULT_MAX_STEPS, MAX_PES } from './limits';
 
 export function defaultSystem(): SystemConfig {
   return {
@@ -79,12 +80,18 @@ export function interpretSystem(st: ParseState, block: RawBlock, extras: SystemE
       }
       case 'cluster': {
         const idTok = c.next();
-        const id = idTok && idTok.kind === 'number' ? Number(idTok.text.replace(/_/g, '')) : NaN;
-        if (!idTok || !Number.isInteger(id)) {
+        const idValue = idTok && idTok.kind === 'number' ? parseInteger(idTok.text) : undefined;
+        if (!idTok || idValue === undefined) {
           if (idTok) c.i--;
           c.expected('a cluster number', 'cluster');
           break;
         }
+        // A cluster holds at least one PE, so its number is below MAX_PES (the per-cluster caches are built for each).
+        if (idValue < 0n || idValue >= BigInt(MAX_PES)) {
+          st.rep.error(tokRange(idTok), `cluster ${idValue > 0xffffn ? hex(idValue) : idValue} is out of range: clusters are numbered 0 to ${MAX_PES - 1}`, 'out-of-range');
+          break;
+        }
+        const id = Number(idValue);
         if (!c.expectWord('pes', `cluster ${idTok.text}`)) break;
         const ids = parseIdList(c, 'PE');
         if (!ids) break;
@@ -113,6 +120,10 @@ export function interpretSystem(st: ParseState, block: RawBlock, extras: SystemE
         }
         const secure = c.acceptWord('secure') !== undefined;
         c.expectEnd('the memory declaration');
+        if (sys.memory.length >= MAX_MEMORY_REGIONS) {
+          st.rep.error(tokRange(key), `too many memory regions: a system declares at most ${count(MAX_MEMORY_REGIONS)}`, 'too-many');
+          break;
+        }
         const decl = { name: name.text, base: 0n, size: 0n, secure, range: stmt.range };
         if (sys.memory.some((m) => m.name === decl.name)) {
           const first = sys.memory.find((m) => m.name === decl.name)!;
@@ -148,6 +159,10 @@ export function interpretSystem(st: ParseState, block: RawBlock, extras: SystemE
           c.expected('a size', 'size');
           break;
         }
+        if (sys.devices.length >= MAX_DEVICES) {
+          st.rep.error(tokRange(key), `too many devices: a system declares at most ${count(MAX_DEVICES)}`, 'too-many');
+          break;
+        }
         const decl: SystemConfig['devices'][number] = { name: name.text, model: model.text, base: 0n, size: 0n, range: stmt.range };
         if (c.acceptWord('irq')) {
           const irq = c.expr();
@@ -174,7 +189,7 @@ export function interpretSystem(st: ParseState, block: RawBlock, extras: SystemE
       }
       case 'max_steps': {
         once();
-        numberSetting(c, 'max_steps', 1n, BigInt(Number.MAX_SAFE_INTEGER), (v) => (sys.maxSteps = Number(v)));
+        numberSetting(c, 'max_steps', 1n, BigInt(MAX_STEPS_LIMIT), (v) => (sys.maxSteps = Number(v)));
         break;
       }
       case 'seed': {

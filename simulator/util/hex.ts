@@ -24,6 +24,17 @@ export function bin(value: bigint | number, minDigits = 1): string {
   return '0b' + v.toString(2).padStart(minDigits, '0');
 }
 
+/** Format a non-negative value as `0b…`, grouped with `_` every four digits when longer than four (`0b1_0000`). */
+export function binary(value: bigint | number): string {
+  let v = typeof value === 'number' ? BigInt(Math.trunc(value)) : value;
+  if (v < 0n) v = BigInt.asUintN(64, v);
+  const digits = v.toString(2);
+  if (digits.length <= 4) return '0b' + digits;
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
+  return '0b' + groups.join('_');
+}
+
 /**
  * Parse an integer literal as written in scenarios and on the command line:
  * decimal, `0x…`, `0b…`, `0o…`, optional leading `-`, `_` separators allowed.

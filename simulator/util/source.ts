@@ -29,6 +29,8 @@ export interface Diagnostic {
   /** Stable identifier, e.g. `syntax`, `undefined-label`, `res1-violated`, `mismatched-attributes`. */
   rule: string;
   related?: RelatedLocation[];
+  /** For an unknown name: the name probably meant, which replaces the text at `range` (scenario/suggest.ts). */
+  suggestion?: string;
 }
 
 export interface AsmLine {

@@ -214,7 +214,7 @@ describe('caches block', () => {
     args: [],
     range: { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
     body: lines.map((l, i) => ({
-      words: l.split(/\s+/).map((text) => ({ text, range: { start: { line: i, col: 0 }, end: { line: i, col: 0 } } })),
+      words: l.split(/\s+/).map((text) => ({ text, range: { start: { line: i + 1, col: 0 }, end: { line: i + 1, col: 0 } } })),
       range: { start: { line: i + 1, col: 0 }, end: { line: i + 1, col: l.length } },
     })),
   });

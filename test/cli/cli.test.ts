@@ -1,52 +1,27 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { esrSummary } from '../../simulator/arch';
-import { runCli } from '../../simulator/cli/commands';
-import { repoRoot } from '../engine/helpers';
+import { cli, PASSING, scenarioFile, tmp } from './helpers';
 
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[], cwd = repoRoot()): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  // Every command here answers synchronously (only `explore` with worker threads returns a promise).
-  const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd }) as number;
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'armscope-cli-'));
-function scenarioFile(name: string, text: string): string {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
+/** The `armscope run --json` fields these tests read (simulator/engine/report.ts `reportToJson`). */
+interface RunJson {
+  result: string;
+  steps: number;
+  stopKind: string;
+  stopReason: string;
+  recordTotals: { exceptions: number; faults: number; findings: number };
+  expectations: { line: number; text: string; held: boolean; detail: string }[];
+  faults: { pe: number; kind: string; el: number; fromEl: number; esr: string; far?: string; stage: number | null; level: number | null; va: string | null; ipa: string | null; line?: number }[];
+  exceptions: unknown[];
+  findings: { rule: string; line?: number; related: number[] }[];
+  pes: { x: string[] }[];
+  diagnostics: { line: number; col: number; severity: string; message: string; rule: string }[];
 }
 
-const PASSING = `scenario "tiny"
-system {
-  pes 1
-  memory ram at 0x8000_0000 size 0x1000
+function runJson(text: string): RunJson {
+  return JSON.parse(text) as RunJson;
 }
-pe 0 {
-  el 1
-  entry start
-}
-code at 0x8000_0000 {
-start:
-    mov   x1, #3
-    hlt   #0
-}
-expect {
-  pe 0 x1 == 3
-  halted pe 0
-}
-`;
 
 /** One line, no stack frames. */
 function assertOneLine(text: string, pattern: RegExp): void {
@@ -81,10 +56,11 @@ describe('cli: armscope run', () => {
   it('--json on a scenario with errors: result "error", its diagnostics 1-based, exit 2', () => {
     const r = cli(['run', scenarioFile('bad-json.armscope', PASSING.replace('entry start', 'entry nowhere')), '--json']);
     assert.equal(r.code, 2);
-    const j = JSON.parse(r.out);
+    const j = runJson(r.out);
     assert.equal(j.result, 'error');
     assert.deepEqual(j.expectations, []);
-    const d = j.diagnostics.find((x: { severity: string }) => x.severity === 'error');
+    const d = j.diagnostics.find((x) => x.severity === 'error');
+    assert.ok(d);
     assert.equal(d.line, 8);
     assert.match(d.message, /nowhere/);
   });
@@ -92,7 +68,7 @@ describe('cli: armscope run', () => {
   it('--json gives the machine-readable shape', () => {
     const r = cli(['run', scenarioFile('json.armscope', PASSING), '--json', '--seed', '3', '--max-steps', '50']);
     assert.equal(r.code, 0);
-    const j = JSON.parse(r.out);
+    const j = runJson(r.out);
     assert.equal(j.result, 'pass');
     assert.deepEqual(j.expectations, [
       { line: 16, text: 'pe 0 x1 == 3', held: true, detail: 'PE 0 x1 is 0x3' },
@@ -108,7 +84,7 @@ describe('cli: armscope run', () => {
   it('--json faults carry ESR, FAR, stage, level, EL, VA, IPA and the source line (seed 000)', () => {
     const r = cli(['run', 'examples/seed-000/bug-osh-tables.armscope', '--json']);
     assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out);
+    const j = runJson(r.out);
     assert.equal(j.faults.length, 1);
     const f = j.faults[0];
     assert.deepEqual(
@@ -116,9 +92,9 @@ describe('cli: armscope run', () => {
       { pe: 0, kind: 'translation', el: 2, fromEl: 1, esr: '0x93c2_8007', far: '0x8810_0000', stage: 2, level: 3, va: '0x8810_0000', ipa: '0x8810_0000' },
     );
     assert.equal(typeof f.line, 'number');
-    const touch = j.expectations.find((e: { text: string }) => e.text.startsWith('fault translation'));
-    assert.equal(touch.held, true);
-    assert.ok(j.findings.some((x: { rule: string; line: number; related: number[] }) => x.rule === 'mismatched-attributes' && x.line === f.line && x.related.length > 0));
+    const touch = j.expectations.find((e) => e.text.startsWith('fault translation'));
+    assert.equal(touch?.held, true);
+    assert.ok(j.findings.some((x) => x.rule === 'mismatched-attributes' && x.line === f.line && x.related.length > 0));
   });
 
   it('fault lines explain the ESR with the register table\'s summary (one source of truth)', () => {
@@ -132,7 +108,7 @@ describe('cli: armscope run', () => {
     const loop = PASSING.replace('    hlt   #0\n', '    b     start\n');
     const r = cli(['run', scenarioFile('loop.armscope', loop), '--max-steps', '40', '--json']);
     assert.equal(r.code, 1);
-    const j = JSON.parse(r.out);
+    const j = runJson(r.out);
     assert.equal(j.stopReason, 'stopped: step budget of 40 exhausted');
     assert.equal(j.steps, 40);
   });
@@ -141,9 +117,9 @@ describe('cli: armscope run', () => {
     const cases: [string[], RegExp][] = [
       [['run', join(tmp, 'missing.armscope')], /^armscope: .*missing\.armscope: no such file$/],
       [['run'], /^armscope: run: expected exactly one FILE$/],
-      [['run', scenarioFile('x.armscope', PASSING), '--seed', 'banana'], /^armscope: --seed: 'banana' is not a valid number/],
+      [['run', scenarioFile('x.armscope', PASSING), '--seed', 'banana'], /^armscope: --seed: 'banana' is not a number from 0 to 4,294,967,295$/],
       [['run', scenarioFile('x.armscope', PASSING), '--cache-model', 'maybe'], /^armscope: --cache-model: expected on or off, got 'maybe'$/],
-      [['run', scenarioFile('x.armscope', PASSING), '--frobnicate'], /^armscope: unknown option '--frobnicate'$/],
+      [['run', scenarioFile('x.armscope', PASSING), '--frobnicate'], /^armscope: unknown option '--frobnicate'; this command takes --json, --max-steps, --seed, --cache-model, --speculation, --timeout, --replay$/],
       [['decode', 'FOO_EL9', '0x1'], /^armscope: decode: unknown register 'FOO_EL9'$/],
       [['decode', 'ESR_EL2', '0xZZ'], /^armscope: decode: '0xZZ' is not a number/],
       [['decode', 'ESR_EL2', '0x1_0000_0000_0000_0000'], /^armscope: decode: .* does not fit in ESR_EL2 \(64 bits\)$/],

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { Diagnostic, Position, TextEdit } from 'vscode-languageserver-protocol';
+import type { Position, TextEdit } from 'vscode-languageserver-protocol';
 import { TestClient } from './lspClient';
 
 function findScenarios(dir: string, out: string[] = []): string[] {
@@ -96,7 +96,7 @@ describe('language server fuzz: random edits of the seed scenarios', function ()
         await c.request('textDocument/foldingRange', td);
         await c.request('textDocument/semanticTokens/full', td);
         await c.request<TextEdit[]>('textDocument/formatting', { ...td, options: { tabSize: 4, insertSpaces: true } });
-        await c.request('textDocument/codeAction', { ...td, range: { start: position, end: position }, context: { diagnostics: last as Diagnostic[] } });
+        await c.request('textDocument/codeAction', { ...td, range: { start: position, end: position }, context: { diagnostics: last } });
         await c.request('armscope/decode', { uri, position });
         await c.request('armscope/check', { uri });
         await c.connection.sendNotification('textDocument/didClose', td);

@@ -60,25 +60,25 @@ describe('language server background run', function () {
     assert.equal(halted.range.start.line, 14);
   });
 
-  it('stays responsive during a long run and cancels it on the next edit', async () => {
-    c.settings = { ...c.settings, maxSteps: 2_000_000_000 };
+  it('answers requests during a long run and cancels it on the next edit', async () => {
+    c.settings = { ...c.settings, maxSteps: 100_000_000 };
     await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { armscope: c.settings } });
     const uri = 'file:///work/live-long.armscope';
-    // The scenario's own budget is large too (the setting only caps it).
-    const text = scenario(['spin:', '    b     spin'], ['  halted pe 0']).replace('  pes 1\n', '  pes 1\n  max_steps 2000000000\n');
+    // The scenario's own budget is large too (the setting only caps it); a load and a clean per
+    // iteration with the cache model on make 10^8 steps last tens of seconds.
+    const loop = ['spin:', '    adr   x0, spin', '    ldr   x1, [x0]', '    dc    civac, x0', '    b     spin'];
+    const text = scenario(loop, ['  halted pe 0']).replace('  pes 1\n', '  pes 1\n  cache_model on\n  max_steps 100000000\n');
     await c.open(uri, text);
     await new Promise((r) => setTimeout(r, 900)); // past the debounce: the run is going
-    const t0 = Date.now();
-    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 12, character: 5 } });
-    const latency = Date.now() - t0;
-    assert.ok(h, 'hover answered');
-    assert.ok(latency < 250, `hover took ${latency} ms during a background run`);
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 13, character: 5 } });
+    assert.ok(h, 'hover answered while the run goes on');
+    assert.ok(c.published(uri).every((q) => !q.diagnostics.some(live)), 'and before the run reported anything');
     c.settings = { ...c.settings, maxSteps: 20_000 };
     await c.connection.sendNotification('workspace/didChangeConfiguration', { settings: { armscope: c.settings } });
     const v = await c.change(uri, text.replace('  halted pe 0', '  pe 0 x0 == 1'));
     const p = await c.waitForDiagnostics(uri, (q) => q.version === v && q.diagnostics.some(live));
     assert.ok(p.diagnostics.some((d) => d.code === 'step-budget' && /20000/.test(d.message)));
-    // The first run (2e9 steps) never reported: it was cancelled.
+    // The first run (10^8 steps) never reported: it was cancelled.
     assert.ok(c.published(uri).every((q) => q.version === v || !q.diagnostics.some(live)));
   });
 });

@@ -2,11 +2,13 @@
  * Semantic tokens for extension blocks: a word that is also a top-level block
  * keyword (`spmc`) is a block keyword only where it opens a block; inside
  * `firmware { … }` it is a setting and is coloured like its siblings (`monitor`),
- * i.e. left to the TextMate grammar.
+ * i.e. left to the TextMate grammar. Deltas (`semanticTokens/full/delta`)
+ * rebuild the new tokens exactly.
  */
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Analysis } from '../../language-server/analysis';
-import { LEGEND, provideSemanticTokens } from '../../language-server/semanticTokens';
+import { LEGEND, provideSemanticTokens, SemanticTokenStore, tokenEdits } from '../../language-server/semanticTokens';
 import { parseScenario } from '../../simulator';
 
 function decode(text: string): { line: number; col: number; len: number; type: string }[] {
@@ -36,5 +38,36 @@ describe('language server: semantic tokens of block keywords', () => {
     const tokens = decode(text);
     assert.equal(tokens.find((t) => t.line === 1 && t.col === 2), undefined, 'monitor');
     assert.equal(tokens.find((t) => t.line === 2 && t.col === 2), undefined, 'spmc');
+  });
+});
+
+describe('language server: semantic token deltas', () => {
+  it('applying the delta to the previous tokens gives the full tokens of the new version (random edits)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 50 }), { maxLength: 40 }), fc.array(fc.nat({ max: 50 }), { maxLength: 40 }), (before, after) => {
+        const edits = tokenEdits(before, after);
+        assert.ok(edits.length <= 1);
+        const out = [...before];
+        for (const e of edits) out.splice(e.start, e.deleteCount, ...(e.data ?? []));
+        assert.deepEqual(out, after);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it('answers a delta for the id it sent last, and the full tokens for any other id', () => {
+    const store = new SemanticTokenStore();
+    const text = ['code at 0x8000_0000 {', 'start:', '    mov   x0, #1', '    b     start', '}', ''].join('\n');
+    const a1 = new Analysis('file:///w/t.armscope', 1, text, parseScenario(text, '/w/t.armscope'));
+    const first = store.full(a1);
+    const text2 = text.replace('mov   x0, #1', 'mov   x0, #1\n    nop');
+    const a2 = new Analysis('file:///w/t.armscope', 2, text2, parseScenario(text2, '/w/t.armscope'));
+    const delta = store.delta(a2, first.resultId!);
+    assert.ok('edits' in delta, 'a delta');
+    const applied = [...first.data];
+    for (const e of delta.edits) applied.splice(e.start, e.deleteCount, ...(e.data ?? []));
+    assert.deepEqual(applied, provideSemanticTokens(a2).data);
+    assert.ok(delta.edits[0].deleteCount + (delta.edits[0].data?.length ?? 0) < first.data.length, 'smaller than the whole array');
+    assert.ok('data' in store.delta(a2, 'stale'), 'an unknown id gets the full tokens');
   });
 });

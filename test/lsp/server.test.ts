@@ -130,7 +130,7 @@ describe('language server over stdio', function () {
 
   it('hover on a mov immediate decodes it against the register it ends up in (msr)', async () => {
     const text = md(await hoverAt(BASIC.at['3']));
-    assert.match(text, /^`0x8000_0000` = `2147483648`/);
+    assert.match(text, /^`0x8000_0000` = `2147483648` = `0b1000(_0000){7}` \(bit 31 set\)/, 'hex, decimal and grouped binary forms, and the set bits');
     assert.doesNotMatch(text, /SMCCC/, 'not named as SMCCC_VERSION outside w0');
     assert.match(text, /\*\*HCR_EL2\*\* = `0x8000_0000` — ends up in it via line 18 → line 19/);
     assert.match(text, /\| 31 \| RW \| `0b1` \| EL1 is AArch64 \|/);
@@ -146,7 +146,7 @@ describe('language server over stdio', function () {
   it('hover on the register of an msr shows the value written there', async () => {
     const h = await hoverAt(BASIC.at['4']);
     assert.deepEqual(h!.range, range(18, 10, 18, 17));
-    assert.match(md(h), /\*\*HCR_EL2\*\* = `0x8000_0000` — value from line 18 `mov   x0, #0x80000000`/);
+    assert.match(md(h), /\*\*HCR_EL2\*\* = `0x8000_0000` — value from line 18 `mov {3}x0, #0x80000000`/);
   });
 
   it('hover on a system register without a known value lists its description and fields', async () => {
@@ -158,7 +158,7 @@ describe('language server over stdio', function () {
 
   it('hover on labels and constants shows their address and value', async () => {
     assert.match(md(await hoverAt(BASIC.at['6'])), /^label \*\*loop\*\* at `0x8000_0014` in `code boot` — defined at line 23/);
-    assert.match(md(await hoverAt(BASIC.at['5'])), /^constant \*\*GUEST\*\* = `0x8800_0000` = `2281701376` — defined at line 8/);
+    assert.match(md(await hoverAt(BASIC.at['5'])), /^constant \*\*GUEST\*\* = `0x8800_0000` = `2281701376` = `0b1000_1000(_0000){6}` \(bits 31, 27 set\) — defined at line 8/);
   });
 
   it('hover on a mnemonic shows the instruction, its operands and address', async () => {

@@ -200,10 +200,10 @@ describe('scenario layout: addresses, alignment, literal pools', () => {
     assert.equal(m.program.instrs.has(0x8000_0004), false);
   });
 
-  it('refuses blocks larger than 16 MiB quickly instead of allocating them', () => {
-    const t0 = Date.now();
+  it('refuses blocks larger than 16 MiB instead of allocating them', () => {
     const m = parseScenario(PE + src('data big at 0x8000_0000 {', '    .zero 0x1000_0000', '}', 'code at 0x9000_0000 {', 'start: nop', '}'));
-    assert.ok(Date.now() - t0 < 2000);
+    // Nothing of the 256 MiB block reaches the image (work done, not time taken).
+    assert.ok(m.program.chunks.every((c) => c.bytes.length <= 8), m.program.chunks.map((c) => c.bytes.length).join(','));
     assert.deepEqual(diags(m), [
       "1:0-1:23 error block-too-large: this data block is 0x1000_0000 bytes: a block holds at most 0x100_0000 (16 MiB); split it or use a smaller '.zero'",
     ]);

@@ -102,7 +102,8 @@ describe('scenario parser: system block', () => {
     assert.equal(parseScenario(src('system {', '  test_ffa_version 1.1', '}')).diagnostics[0]?.rule, 'unknown-setting', 'not in the full language');
     const s = m.system.settings.get('test_ffa_version');
     assert.deepEqual(s?.args, ['1.1', 'strict']);
-    assert.equal(at(s!), '1:2-1:29');
+    assert.ok(s);
+    assert.equal(at(s), '1:2-1:29');
   });
 
   it("reports 'expected {' after system at the keyword", () => {

@@ -15,7 +15,9 @@
 import { evaluateExpression } from '../../isa/expr';
 import type { LanguageExtension, PredefinedSymbol } from '../../scenario/keywords';
 import type { Diagnostic, GenericBlock, RelatedLocation, ScenarioModel, SourceRange } from '../../scenario/model';
+import { count, MAX_TABLE_DESCRIPTORS } from '../../scenario/limits';
 import { hex } from '../../util/hex';
+import { lowerBound } from '../../util/search';
 import { stage1Geometry, stage1Leaf, stage2Geometry, stage2Leaf, TableBuilder, TableBuildError, type LeafBits } from './builder';
 
 /**
@@ -324,7 +326,10 @@ export function buildPageTables(model: ScenarioModel, predefined: SymbolLookup =
         continue;
       }
     } else geo = stage1Geometry(spec.tsz);
-    const builder = new TableBuilder({ stage: spec.stage, root: spec.root, poolBase: spec.poolBase, poolSize: spec.poolSize, granuleBits: 12, upper: spec.upper, ...geo });
+    const builder = new TableBuilder({ stage: spec.stage, root: spec.root, poolBase: spec.poolBase, poolSize: spec.poolSize, granuleBits: 12, upper: spec.upper, ...geo }, MAX_TABLE_DESCRIPTORS);
+    const lines: number[] = [];
+    lineOfWrites.set(builder, lines);
+    /** Earlier maps of this block, sorted by input address (disjoint): an overlap check is a binary search. */
     const mapped: { start: number; end: number; range: SourceRange }[] = [];
     for (const stmt of block.body) {
       if (stmt.words.length === 0) continue;
@@ -334,7 +339,17 @@ export function buildPageTables(model: ScenarioModel, predefined: SymbolLookup =
         rd.error(m.range, `map ${hex(m.ia)} size ${hex(m.size)} to ${hex(m.oa)}: addresses and size must be multiples of the 4 KB granule`, 'pagetable-misaligned');
         continue;
       }
-      const clash = mapped.find((x) => m.ia < x.end && x.start < m.ia + m.size);
+      if (!m.blocks && m.size / 4096 > MAX_TABLE_DESCRIPTORS) {
+        // Refused before building: with 'pages' every 4 KB is one descriptor.
+        rd.error(
+          m.range,
+          `map ${hex(m.ia)} size ${hex(m.size)} with 'pages' needs ${count(m.size / 4096)} page descriptors: a pagetable block generates at most ${count(MAX_TABLE_DESCRIPTORS)}; drop 'pages' (blocks of 2 MB and 1 GB) or map less`,
+          'pagetable-too-large',
+        );
+        continue;
+      }
+      const at = lowerBound(mapped, (x) => x.start < m.ia);
+      const clash = [mapped[at - 1], mapped[at]].find((x) => x !== undefined && m.ia < x.end && x.start < m.ia + m.size);
       if (clash) {
         rd.error(m.range, `map overlaps an earlier map of ${spec.name} (input ${hex(Math.max(m.ia, clash.start))})`, 'pagetable-overlap', [
           { range: clash.range, message: 'earlier map' },
@@ -342,14 +357,16 @@ export function buildPageTables(model: ScenarioModel, predefined: SymbolLookup =
         continue;
       }
       try {
-        const before = builder.writes.length;
         builder.map(m.ia, m.size, m.oa, m.leaf, m.blocks);
-        lineOfWrites.set(builder, [...(lineOfWrites.get(builder) ?? []), ...builder.writes.slice(before).map(() => m.range.start.line)]);
-        mapped.push({ start: m.ia, end: m.ia + m.size, range: m.range });
+        mapped.splice(at, 0, { start: m.ia, end: m.ia + m.size, range: m.range });
         spec.maps.push(m);
       } catch (e) {
         if (!(e instanceof TableBuildError)) throw e;
-        rd.error(m.range, `${spec.name}: ${e.message}`, e.message.includes('pool') ? 'pagetable-pool-exhausted' : 'pagetable');
+        const rule = e.message.includes('pool') ? 'pagetable-pool-exhausted' : e.message.includes('descriptors') ? 'pagetable-too-large' : 'pagetable';
+        rd.error(m.range, `${spec.name}: ${e.message}`, rule);
+        if (rule === 'pagetable-too-large') break;
+      } finally {
+        while (lines.length < builder.writes.length) lines.push(m.range.start.line);
       }
     }
     const rootBytes = 2 ** (geo.startIndexBits + 3);
@@ -361,15 +378,17 @@ export function buildPageTables(model: ScenarioModel, predefined: SymbolLookup =
     }
     tables.push({ spec, builder });
   }
-  // Tables of different blocks must not share memory.
-  for (let i = 0; i < tables.length; i++) {
-    for (let j = i + 1; j < tables.length; j++) {
-      const a = new Set(tables[i].builder.tables);
-      const shared = tables[j].builder.tables.find((t) => a.has(t));
-      if (shared !== undefined) {
-        rd.error(tables[j].spec.range, `pagetables ${tables[i].spec.name} and ${tables[j].spec.name} both place a table at ${hex(shared)}`, 'pagetable-overlap', [
-          { range: tables[i].spec.range, message: tables[i].spec.name },
-        ]);
+  // Tables of different blocks must not share memory: one map from table address to its first owner
+  // (linear in the tables; each block is reported once, against the first earlier block it shares with).
+  const owner = new Map<number, BuiltPageTable>();
+  for (const t of tables) {
+    let reported = false;
+    for (const at of t.builder.tables) {
+      const first = owner.get(at);
+      if (first === undefined) owner.set(at, t);
+      else if (first !== t && !reported) {
+        reported = true;
+        rd.error(t.spec.range, `pagetables ${first.spec.name} and ${t.spec.name} both place a table at ${hex(at)}`, 'pagetable-overlap', [{ range: first.spec.range, message: first.spec.name }]);
       }
     }
   }

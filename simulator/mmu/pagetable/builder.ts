@@ -41,8 +41,9 @@ export interface DescriptorWrite {
   hi: number;
 }
 
-export class TableBuildError {
-  constructor(readonly message: string) {}
+/** A mapping the builder cannot make (reported as a diagnostic at the `map` line). */
+export class TableBuildError extends Error {
+  override readonly name = 'TableBuildError';
 }
 
 /** Start level and index bits of a stage-1 tree from TnSZ (Arm ARM D8.2.2). */
@@ -77,7 +78,15 @@ export class TableBuilder {
   /** Tables allocated from the pool (including the root when it lies in the pool). */
   readonly tables: number[] = [];
 
-  constructor(readonly geo: TableGeometry) {
+  /**
+   * `maxDescriptors`: the most descriptors this builder writes (tables and
+   * leaves); one more throws TableBuildError. Every step of `map` writes one,
+   * so the work of any `map` call is bounded by it too.
+   */
+  constructor(
+    readonly geo: TableGeometry,
+    readonly maxDescriptors = Infinity,
+  ) {
     this.poolNext = geo.poolBase;
     const rootBytes = 2 ** (geo.startIndexBits + 3);
     if (geo.root >= geo.poolBase && geo.root < geo.poolBase + geo.poolSize) this.poolNext = Math.max(this.poolNext, geo.root + rootBytes);
@@ -101,6 +110,11 @@ export class TableBuilder {
   }
 
   private write(pa: number, lo: number, hi: number): void {
+    if (this.writes.length >= this.maxDescriptors) {
+      throw new TableBuildError(
+        `this table needs more than ${this.maxDescriptors.toLocaleString('en-US')} descriptors, the most one table may generate: map larger blocks (drop 'pages'), or map less`,
+      );
+    }
     this.writes.push({ pa, lo: lo >>> 0, hi: hi >>> 0 });
   }
 

@@ -1,0 +1,121 @@
+/**
+ * The open documents: their text (kept in step with the client's
+ * incremental changes), the scenario model of their current version
+ * (`ScenarioDocument`: one parse per version, reusing what an edit did not
+ * touch) and the `Analysis` every feature reads.
+ *
+ * A document above MAX_ANALYSED_LINES / MAX_ANALYSED_CHARS is not analysed
+ * on the main thread (features answer empty; its diagnostics come from the
+ * background worker); one above MAX_CHECKED_CHARS is not kept at all.
+ */
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { ScenarioDocument } from '../simulator/scenario/document';
+import { FULL_LANGUAGE } from '../simulator/language';
+import { Analysis, fileOf } from './analysis';
+import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
+
+export type SizeClass = 'analysed' | 'checked' | 'dropped';
+
+export interface OpenDocument {
+  uri: string;
+  version: number;
+  /** Undefined for a dropped document (too large to keep). */
+  text: TextDocument | undefined;
+  size: SizeClass;
+  lines: number;
+  chars: number;
+  scenario: ScenarioDocument | undefined;
+  analysis: Analysis | undefined;
+}
+
+/** Number of lines of a text (a final line without a newline counts). */
+export function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function sizeOf(chars: number, lines: number): SizeClass {
+  if (chars > MAX_CHECKED_CHARS) return 'dropped';
+  if (chars > MAX_ANALYSED_CHARS || lines > MAX_ANALYSED_LINES) return 'checked';
+  return 'analysed';
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, OpenDocument>();
+
+  /** Open a document; undefined when MAX_OPEN_DOCUMENTS others are open already. */
+  open(uri: string, languageId: string, version: number, text: string): OpenDocument | undefined {
+    if (!this.docs.has(uri) && this.docs.size >= MAX_OPEN_DOCUMENTS) return undefined;
+    const doc: OpenDocument = { uri, version, text: undefined, size: 'dropped', lines: 0, chars: text.length, scenario: undefined, analysis: undefined };
+    this.docs.set(uri, doc);
+    this.reset(doc, languageId, text);
+    return doc;
+  }
+
+  /**
+   * Apply the client's changes. Returns undefined when the document is not
+   * open, or when it was dropped and the changes are incremental (there is
+   * no text to apply them to: its diagnostics say so until a full-text change).
+   */
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc) return undefined;
+    const full = changes.reduce<number>((last, c, i) => ('range' in c && c.range ? last : i), -1);
+    let text = doc.text;
+    if (full >= 0) {
+      // A full-text change replaces everything before it.
+      const whole = changes[full].text;
+      text = TextDocument.create(uri, 'armscope', version, whole);
+      changes = changes.slice(full + 1);
+    }
+    if (!text) {
+      doc.version = version;
+      return doc;
+    }
+    if (changes.length > 0) text = TextDocument.update(text, changes, version);
+    this.reset(doc, text.languageId, text.getText(), version, text);
+    return doc;
+  }
+
+  close(uri: string): void {
+    this.docs.delete(uri);
+  }
+
+  get(uri: string): OpenDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  all(): OpenDocument[] {
+    return [...this.docs.values()];
+  }
+
+  /** The analysis of the current version (built on first use), or undefined when not analysed here. */
+  analysis(uri: string): Analysis | undefined {
+    const doc = this.docs.get(uri);
+    if (!doc || doc.size !== 'analysed' || !doc.scenario || !doc.text) return undefined;
+    if (doc.analysis?.version !== doc.version) {
+      const s = doc.scenario;
+      doc.analysis = new Analysis(uri, doc.version, s.text, s.model, { tokens: s.tokens, blocks: s.blocks });
+    }
+    return doc.analysis;
+  }
+
+  private reset(doc: OpenDocument, languageId: string, text: string, version = doc.version, td?: TextDocument): void {
+    doc.version = version;
+    doc.chars = text.length;
+    doc.lines = countLines(text);
+    doc.size = sizeOf(doc.chars, doc.lines);
+    doc.analysis = undefined;
+    if (doc.size === 'dropped') {
+      doc.text = undefined;
+      doc.scenario = undefined;
+      return;
+    }
+    doc.text = td ?? TextDocument.create(doc.uri, languageId, version, text);
+    if (doc.size === 'analysed') {
+      if (doc.scenario) doc.scenario.setText(text);
+      else doc.scenario = new ScenarioDocument(fileOf(doc.uri), text, { language: FULL_LANGUAGE });
+    } else doc.scenario = undefined;
+  }
+}

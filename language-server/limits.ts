@@ -1,0 +1,62 @@
+/**
+ * Every bound the language server applies, in one place (docs/limits.md,
+ * "Language server", lists each with what happens when it is hit). A client —
+ * or a file from an untrusted repository — can send anything: each size,
+ * count and duration the server accepts is capped here.
+ */
+
+/** Longest URI accepted in any request (characters). */
+export const MAX_URI_LENGTH = 4_096;
+
+/** Largest line/character number in a position (LSP `uinteger` is 2^31-1). */
+export const MAX_POSITION = 2_147_483_647;
+
+/** Documents above this many lines are not analysed on the server's main thread. */
+export const MAX_ANALYSED_LINES = 60_000;
+
+/** Documents above this many characters are not analysed on the server's main thread. */
+export const MAX_ANALYSED_CHARS = 4 * 1024 * 1024;
+
+/** Documents above this many characters are not even checked in the background (diagnostics). */
+export const MAX_CHECKED_CHARS = 16 * 1024 * 1024;
+
+/** Documents open at once (a `didOpen` past it is ignored with a warning). */
+export const MAX_OPEN_DOCUMENTS = 1_000;
+
+/** Content changes accepted in one `didChange`. */
+export const MAX_CONTENT_CHANGES = 1_000;
+
+/** Formatting `tabSize` range. */
+export const MIN_TAB_SIZE = 1;
+export const MAX_TAB_SIZE = 16;
+
+/** Longest `text` (a selection) the Decode request evaluates, and longest register name. */
+export const MAX_DECODE_TEXT = 1_000;
+export const MAX_NAME_LENGTH = 100;
+
+/** Diagnostics accepted in one code-action request (the client echoes what it shows). */
+export const MAX_CODE_ACTION_DIAGNOSTICS = 1_000;
+
+/** Largest `maxSteps` a request or setting may ask for (the engine's documented maximum applies too). */
+export const MAX_STEPS_LIMIT = 1_000_000_000;
+
+/** Debounce before a background run starts after the last edit (ms). */
+export const LIVE_RUN_DELAY_MS = 400;
+
+/** Wall time a background run may take before it is stopped and reported (ms). */
+export const LIVE_RUN_TIMEOUT_MS = 10_000;
+
+/** Wall time an `armscope/run` request may take before it is stopped and reported (ms). */
+export const RUN_REQUEST_TIMEOUT_MS = 60_000;
+
+/** Wall time a background check (diagnostics of a document too large to analyse here) may take (ms). */
+export const CHECK_TIMEOUT_MS = 30_000;
+
+/** Grace after a timeout or cancel before the worker is terminated and replaced (ms). */
+export const WORKER_GRACE_MS = 2_000;
+
+/** Heap of the background worker (MB): a run or check that needs more stops the worker, not the server. */
+export const WORKER_HEAP_MB = 512;
+
+/** Background jobs waiting for the worker (the oldest live run is dropped past this). */
+export const MAX_QUEUED_JOBS = 64;

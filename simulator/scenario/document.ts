@@ -1,0 +1,214 @@
+/**
+ * A scenario being edited: its text and the model of that text, kept across
+ * edits so that a new version costs what the edit changed (the language
+ * server re-parses on every keystroke). `setText` takes the whole new text;
+ * `model` compares it with the text of the last model and takes the cheapest
+ * exact path:
+ *
+ * - only blank or `//` comment lines changed: the model stands (its `text`
+ *   updated), with what follows moved when lines were added or removed
+ *   (shift.ts);
+ * - one instruction line changed in place: `patchLine` re-parses that line
+ *   (linePatch.ts);
+ * - anything else: a full `parseScenario`, whose line-level assembly memo
+ *   (asmCache.ts) still skips the unchanged instructions.
+ *
+ * Every path gives the model `parseScenario(text, { file, language })` gives
+ * (test/lsp/incremental.test.ts: random edits, compared field by field).
+ */
+import type { RawBlock } from './blocks';
+import { lex, type Token } from './lexer';
+import { patchLine } from './linePatch';
+import { firstTokenAfter, shiftLines } from './shift';
+import type { ScenarioLanguage } from './keywords';
+import type { ScenarioModel } from './model';
+import { parseWithInternals, type ParseInternals, type ParseOptions } from './parse';
+
+export interface DocumentStats {
+  /** Full parses. */
+  parses: number;
+  /** Edits applied by re-parsing one line. */
+  patchedLines: number;
+  /** Edits that left the model as it was (comments, blank lines, nothing after them moving). */
+  unchanged: number;
+  /** Edits that added or removed blank or comment lines: what follows was moved (shift.ts). */
+  shifted: number;
+}
+
+/**
+ * Lines [first, lastOld] of `before` became lines [first, lastNew] of `after`
+ * (an empty range — last = first - 1 — for a pure insertion or deletion);
+ * every other line is equal, in order.
+ */
+interface LineChange {
+  first: number;
+  lastOld: number;
+  lastNew: number;
+  oldLines: number;
+  newLines: number;
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function countLines(text: string): number {
+  return lineOf(text, text.length) + 1;
+}
+
+/** The fewest whole lines that differ: the equal lines at the start and at the end are left out. */
+export function changedLines(before: string, after: string): LineChange {
+  const min = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < min && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < min && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  const oldLines = countLines(before);
+  const newLines = countLines(after);
+  // Lines before the one holding the first difference are equal; so are the lines that start inside the common suffix.
+  const first = lineOf(before, p);
+  let tail = 0;
+  for (let i = before.indexOf('\n', before.length - s); i >= 0; i = before.indexOf('\n', i + 1)) tail++;
+  tail = Math.min(tail, Math.min(oldLines, newLines) - first);
+  return { first, lastOld: oldLines - tail - 1, lastNew: newLines - tail - 1, oldLines, newLines };
+}
+
+/** Lines [first, last] of `text`, and the offset where the first one starts. */
+function lineRange(text: string, first: number, last: number): { lines: string[]; offset: number } {
+  let start = 0;
+  for (let k = 0; k < first; k++) start = text.indexOf('\n', start) + 1;
+  const offset = start;
+  const out: string[] = [];
+  for (let k = first; k <= last; k++) {
+    const end = text.indexOf('\n', start);
+    out.push(end < 0 ? text.slice(start) : text.slice(start, end));
+    start = end + 1;
+  }
+  return { lines: out, offset };
+}
+
+/** A line that holds no token: blank, or a `//` comment without block-comment delimiters. */
+const NO_TOKENS = /^[ \t]*(\/\/[^\n]*)?\r?$/;
+const isQuiet = (l: string): boolean => NO_TOKENS.test(l) && !l.includes('/*') && !l.includes('*/');
+
+export class ScenarioDocument {
+  private current: string;
+  private built: { text: string; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
+  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0 };
+
+  constructor(
+    readonly file: string,
+    text: string,
+    private readonly options: ParseOptions & { language: ScenarioLanguage },
+  ) {
+    this.current = text;
+  }
+
+  get text(): string {
+    return this.current;
+  }
+
+  /**
+   * The lexer's tokens and the top-level blocks of the current text (after
+   * `model`; undefined when the last parse failed internally). A line patch
+   * keeps them current; the blocks carry their keyword, header, braces and
+   * range, not their body statements.
+   */
+  get tokens(): Token[] | undefined {
+    void this.model;
+    return this.built?.internals?.tokens;
+  }
+
+  get blocks(): RawBlock[] | undefined {
+    void this.model;
+    return this.built?.internals?.blocks;
+  }
+
+  /** Replace the text (the model follows on first use). */
+  setText(text: string): void {
+    this.current = text;
+  }
+
+  /** The model of the current text, equal to `parseScenario(text, { ...options, file })`. */
+  get model(): ScenarioModel {
+    const b = this.built;
+    if (b && b.text === this.current) return b.model;
+    if (b && this.update(b)) return b.model;
+    // The old model goes before the new one is built: one model in memory at a time.
+    this.built = undefined;
+    this.stats.parses++;
+    const { model, internals } = parseWithInternals(this.current, { ...this.options, file: this.file });
+    if (internals) keepOnlyWhatPatchesRead(internals);
+    this.built = { text: this.current, model, internals, lastLine: lastUsedLine(model) };
+    return model;
+  }
+
+  /** Apply the edit from `b.text` to the current text in place; false when a full parse is needed. */
+  private update(b: NonNullable<ScenarioDocument['built']>): boolean {
+    const c = changedLines(b.text, this.current);
+    const before = lineRange(b.text, c.first, c.lastOld).lines;
+    const { lines: after, offset } = lineRange(this.current, c.first, c.lastNew);
+    const charDelta = this.current.length - b.text.length;
+    if (before.every(isQuiet) && after.every(isQuiet)) {
+      const lineDelta = c.newLines - c.oldLines;
+      const from = b.internals ? firstTokenAfter(b.internals.tokens, c.lastOld) : 0;
+      if (lineDelta !== 0 && c.first <= b.lastLine) {
+        // Lines with no token were added or removed before other text: move what follows.
+        const clean = after.map((l) => lex(l).clean[0] ?? '');
+        if (!b.internals || !shiftLines(b.model, b.internals, c.first, c.lastOld, lineDelta, clean)) return false;
+        b.lastLine += lineDelta;
+        this.stats.shifted++;
+      } else this.stats.unchanged++;
+      if (b.internals) shiftOffsets(b.internals.tokens, from, charDelta);
+      b.model.text = this.current;
+      b.text = this.current;
+      return true;
+    }
+    if (c.first !== c.lastOld || c.first !== c.lastNew || !b.internals || this.options.assembler !== undefined) return false;
+    if (!patchLine(b.model, b.internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) return false;
+    shiftOffsets(b.internals.tokens, firstTokenAfter(b.internals.tokens, c.first), charDelta);
+    b.text = this.current;
+    this.stats.patchedLines++;
+    return true;
+  }
+}
+
+const NO_OPERANDS: Token[][] = [];
+
+/**
+ * Release the parts of a parse's internals that a line patch never reads
+ * (they are a third of its memory): statement tokens inside block bodies and
+ * the operand tokens of each assembled line (patchLine lexes the lines it
+ * replaces again).
+ */
+function keepOnlyWhatPatchesRead(internals: ParseInternals): void {
+  internals.blocks = internals.blocks.map((b) => ({ ...b, body: [] }));
+  for (const ci of internals.st.code) for (const li of ci.lines) li.operandTokens = NO_OPERANDS;
+}
+
+/** Move the text offsets of the tokens from index `from` on by `delta` characters (their lines and columns stay). */
+function shiftOffsets(tokens: Token[], from: number, delta: number): void {
+  if (delta === 0) return;
+  for (let k = from; k < tokens.length; k++) {
+    tokens[k].start += delta;
+    tokens[k].end += delta;
+  }
+}
+
+/** The last line any part of the model refers to (a quiet edit after it moves nothing). */
+function lastUsedLine(model: ScenarioModel): number {
+  let last = 0;
+  const see = (r: { end: { line: number } }) => {
+    if (r.end.line > last) last = r.end.line;
+  };
+  for (const x of [...model.code, ...model.pes, ...model.events, ...model.expectations, ...model.blocks, ...model.symbols.values()]) see(x.range);
+  for (const d of model.diagnostics) {
+    see(d.range);
+    for (const r of d.related ?? []) see(r.range);
+  }
+  if (model.system.range) see(model.system.range);
+  for (const r of model.refs ?? []) see(r.range);
+  return last;
+}

@@ -1,0 +1,170 @@
+/**
+ * The incremental model behind the language server (simulator/scenario/
+ * document.ts): after any sequence of edits, `ScenarioDocument.model` equals
+ * `parseScenario` of the same text, field by field; and the work an edit costs
+ * follows the edit (a keystroke in an instruction line re-parses that line,
+ * not the document).
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { FULL_LANGUAGE, parseScenario } from '../../simulator';
+import { ScenarioDocument, changedLines } from '../../simulator/scenario/document';
+import { lex } from '../../simulator/scenario/lexer';
+import type { ScenarioModel, SourceRange } from '../../simulator/scenario/model';
+import { syntheticScenario } from '../../bench/lsp';
+
+function scenarios(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir)) {
+    const p = path.join(dir, e);
+    if (statSync(p).isDirectory()) scenarios(p, out);
+    else if (e.endsWith('.armscope')) out.push(p);
+  }
+  return out;
+}
+
+const SEEDS = [...scenarios('examples'), ...scenarios('test/lsp/fixtures')].map((f) => readFileSync(f, 'utf8'));
+
+const r = (x: SourceRange) => `${x.start.line}:${x.start.col}-${x.end.line}:${x.end.col}`;
+const hexBytes = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Everything a consumer can read from a model, as plain comparable data. */
+export function normalize(m: ScenarioModel): unknown {
+  return {
+    title: m.title,
+    text: m.text,
+    system: { ...m.system, settings: [...m.system.settings.entries()].map(([k, v]) => [k, v.args, v.range && r(v.range)]) },
+    pes: m.pes,
+    code: m.code.map((b) => ({ kind: b.kind, name: b.name, base: b.base.value, el: b.el, range: r(b.range), lines: b.lines })),
+    symbols: [...m.symbols.values()].map((s) => [s.name, s.kind, s.value, r(s.range)]),
+    constants: [...m.constants.keys()],
+    events: m.events,
+    expectations: m.expectations,
+    blocks: m.blocks,
+    instrs: [...m.program.instrs.entries()].map(([pc, i]) => [pc, i.mnemonic, i.text, i.encoding, i.line]).sort((a, b) => Number(a[0]) - Number(b[0])),
+    chunks: m.program.chunks.map((c) => [c.address, hexBytes(c.bytes), c.line]),
+    lineOf: [...m.program.lineOf.entries()].sort((a, b) => a[0] - b[0]),
+    diagnostics: m.diagnostics.map((d) => [r(d.range), d.severity, d.rule, d.message, d.suggestion, (d.related ?? []).map((x) => [r(x.range), x.message])]),
+    refs: (m.refs ?? []).map((x) => [x.name, r(x.range)]),
+  };
+}
+
+/** Apply an edit at a fraction of the text: delete `remove` characters, insert `insert`. */
+function applyEdit(text: string, at: number, remove: number, insert: string): string {
+  const start = Math.floor(at * text.length);
+  return text.slice(0, start) + insert + text.slice(Math.min(text.length, start + remove));
+}
+
+/** Typing inside an instruction line: the edits the fast path takes, and the ones it must refuse. */
+function typingEdit(text: string, pick: number, col: number, insert: string, remove: number): string {
+  const lines = text.split('\n');
+  const candidates = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s+[a-z]/.test(l));
+  if (candidates.length === 0) return text;
+  const [l, i] = candidates[pick % candidates.length];
+  const at = Math.min(l.length, 4 + (col % Math.max(1, l.length - 3)));
+  lines[i] = l.slice(0, at) + insert + l.slice(Math.min(l.length, at + remove));
+  return lines.join('\n');
+}
+
+/** Typing in a comment or blank line, appending a comment line at the end, adding or removing blank or comment lines anywhere. */
+function commentEdit(text: string, pick: number, insert: string, append: boolean, added = 0): string {
+  if (append) return `${text}${text.endsWith('\n') ? '' : '\n'}// ${insert}\n`;
+  if (added !== 0) {
+    const ls = text.split('\n');
+    const at = pick % ls.length;
+    if (added > 0) ls.splice(at, 0, ...Array.from({ length: added }, (_, k) => (k % 2 ? '' : `  // ${insert}`)));
+    else if (/^\s*(\/\/[^*]*)?$/.test(ls[at]) && !ls[at].includes('/*')) ls.splice(at, 1);
+    return ls.join('\n');
+  }
+  const lines = text.split('\n');
+  const quiet = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*(\/\/.*)?$/.test(l));
+  if (quiet.length === 0) return text;
+  const [l, i] = quiet[pick % quiet.length];
+  lines[i] = l.trim() === '' ? `  // ${insert}` : `${l}${insert}`;
+  return lines.join('\n');
+}
+
+const FRAGMENTS = ['x1', 'w2', '#4', ', ', ' ', 'ish', 'sy', '0x10', 'loop', 'start', 'hcr_el2', 'sctlr_el1', '[x1]', ', #8]', 'lsl #2', '=', ':', '{', '}', '//', '/*', '"', ';', '1f', '.', 'q', 'dbs'];
+
+const editArb = fc.oneof(
+  fc.record({ kind: fc.constant('comment' as const), pick: fc.nat(), insert: fc.constantFrom('x', 'note', ' ', 'later'), append: fc.boolean(), lines: fc.integer({ min: -1, max: 2 }) }),
+  fc.record({ kind: fc.constant('typing' as const), pick: fc.nat(), col: fc.nat(), insert: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 4 })), remove: fc.nat({ max: 4 }) }),
+  fc.record({ kind: fc.constant('anywhere' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat({ max: 12 }), insert: fc.oneof(fc.constantFrom(...FRAGMENTS, '\n', '\n// note\n', '    nop\n'), fc.string({ maxLength: 6 })) }),
+);
+
+describe('incremental model (ScenarioDocument)', function () {
+  this.timeout(120_000);
+
+  it('finds the changed lines of two texts', () => {
+    assert.deepEqual(changedLines('a\nb\nc', 'a\nX\nc'), { first: 1, lastOld: 1, lastNew: 1, oldLines: 3, newLines: 3 });
+    assert.deepEqual(changedLines('a\nc', 'a\nb\nc'), { first: 1, lastOld: 0, lastNew: 1, oldLines: 2, newLines: 3 }, 'line 1 inserted');
+    assert.deepEqual(changedLines('a\nb', 'a\nbX'), { first: 1, lastOld: 1, lastNew: 1, oldLines: 2, newLines: 2 });
+    assert.deepEqual(changedLines('a\nb\n', 'a\n'), { first: 1, lastOld: 1, lastNew: 0, oldLines: 3, newLines: 2 }, 'line 1 deleted');
+    // Enter after an indented line: the indentation of the next line does not hide the blank line inserted.
+    assert.deepEqual(changedLines('x\n    add\ny', 'x\n    \n    add\ny'), { first: 1, lastOld: 0, lastNew: 1, oldLines: 3, newLines: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', ''), { maxLength: 6 }), fc.array(fc.constantFrom('a', 'b', ''), { maxLength: 6 }), (x, y) => {
+        const c = changedLines(x.join('\n'), y.join('\n'));
+        const [ox, oy] = [x.join('\n').split('\n'), y.join('\n').split('\n')];
+        assert.deepEqual([...ox.slice(0, c.first), ...oy.slice(c.first, c.lastNew + 1), ...ox.slice(c.lastOld + 1)], oy, 'splicing the new lines into the old gives the new text');
+      }),
+      { seed: 3, numRuns: 300 },
+    );
+  });
+
+  it('equals a full parse after every edit of random edit sequences (seed scenarios)', () => {
+    const paths = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0 };
+    fc.assert(
+      fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 10 }), (seed, edits) => {
+        let text = SEEDS[seed];
+        const doc = new ScenarioDocument('/work/doc.armscope', text, { language: FULL_LANGUAGE });
+        assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')));
+        for (const e of edits) {
+          text =
+            e.kind === 'typing' ? typingEdit(text, e.pick, e.col, e.insert, e.remove) : e.kind === 'comment' ? commentEdit(text, e.pick, e.insert, e.append, e.lines) : applyEdit(text, e.at, e.remove, e.insert);
+          doc.setText(text);
+          assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')), `after edit ${JSON.stringify(e)}`);
+          assert.deepEqual(doc.tokens, lex(text).tokens, 'the tokens the editor reuses');
+        }
+        for (const k of ['parses', 'patchedLines', 'unchanged', 'shifted'] as const) paths[k] += doc.stats[k];
+      }),
+      { numRuns: 60, seed: 20261123 },
+    );
+    // Every path was taken (the property is not vacuous for the fast ones).
+    assert.ok(paths.patchedLines >= 20 && paths.unchanged >= 10 && paths.shifted >= 10 && paths.parses >= 60, JSON.stringify(paths));
+  });
+
+  it('re-parses one line, not the document, for a keystroke in an instruction line', () => {
+    const text = syntheticScenario(2000);
+    const doc = new ScenarioDocument('/work/big.armscope', text, { language: FULL_LANGUAGE });
+    void doc.model;
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('add   x2, x1, #0x10'));
+    let t = text;
+    for (const ch of ['2', '0', ' ']) {
+      const ls = t.split('\n');
+      ls[line] = ls[line].replace('#0x10', `#0x10${ch}`);
+      t = ls.join('\n');
+      doc.setText(t);
+      void doc.model;
+    }
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0 });
+    assert.deepEqual(normalize(doc.model), normalize(parseScenario(t, '/work/big.armscope')));
+    // A comment line added at the end moves nothing: no parse at all.
+    doc.setText(t + '// a note\n');
+    void doc.model;
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0 });
+    // Enter at the end of an instruction line: what follows moves one line down, no parse.
+    const ls = doc.text.split('\n');
+    ls.splice(line + 1, 0, '    ');
+    doc.setText(ls.join('\n'));
+    assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 1 });
+    // An instruction typed on it moves every address below it: a full parse.
+    ls[line + 1] = '    n';
+    doc.setText(ls.join('\n'));
+    void doc.model;
+    assert.equal(doc.stats.parses, 2);
+  });
+});
