@@ -17,7 +17,9 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { DebugController } from '../debug-adapter/controller';
 import { exceptionFilters } from '../debug-adapter/filters';
 import { parseScenario } from '../simulator';
@@ -168,6 +170,9 @@ export interface CheckpointFigures {
   reverse: { steps: number; seconds: number }[];
   debuggerContinueSeconds: number;
   runSeconds: number;
+  runWithCheckpointsSeconds: number;
+  /** Explore-style moves on seed 000's two-PE scenario (bug-two-pes.armscope), µs of CPU each. */
+  smallExploreUs: number;
   loadBefore: number;
   loadAfter: number;
 }
@@ -264,21 +269,55 @@ function controller(md: ScenarioModel): DebugController {
   return c;
 }
 
-async function debuggerContinue(iterations: number): Promise<{ debugger: number; run: number }> {
+/**
+ * Debugger continue (default exception filters, checkpoints every 10,000 steps) against `Machine.run`
+ * with the default options (no checkpoints) and with the debugger's checkpoints: best of 7, interleaved.
+ */
+async function debuggerContinue(iterations: number): Promise<{ debugger: number; run: number; runWithCheckpoints: number }> {
   const md = model(loopScenario(iterations), 'continue');
   const warm = controller(md);
   await warm.runForward(undefined);
   Machine.create(md).run();
   let dbg = Infinity;
   let run = Infinity;
-  for (let i = 0; i < 3; i++) {
+  let runCp = Infinity;
+  for (let i = 0; i < 7; i++) {
     const c = controller(md);
     dbg = Math.min(dbg, await cpuAsync(() => c.runForward(undefined)));
-    const m = Machine.create(md, { checkpointInterval: 10_000 });
+    const m = Machine.create(md);
     run = Math.min(run, cpu(() => m.run()));
-    if (c.machine.steps !== m.steps) throw new Error(`debugger continue took ${c.machine.steps} steps, Machine.run ${m.steps}`);
+    const k = Machine.create(md, { checkpointInterval: 10_000 });
+    runCp = Math.min(runCp, cpu(() => k.run()));
+    if (c.machine.steps !== m.steps || k.steps !== m.steps) throw new Error(`debugger continue took ${c.machine.steps} steps, Machine.run ${m.steps}`);
   }
-  return { debugger: dbg, run };
+  return { debugger: dbg, run, runWithCheckpoints: runCp };
+}
+
+/** Explore-style moves on a small scenario: restore one of the last captures, apply an enabled action, fingerprint, fork. */
+function exploreMoves(md: ScenarioModel, moves: number): number {
+  const m = Machine.create(md);
+  let states = [m.fork()];
+  let seed = 1;
+  const pick = (n: number): number => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fff_ffff;
+    return seed % n;
+  };
+  const run = (): void => {
+    for (let i = 0; i < moves; i++) {
+      m.restore(states[states.length - 1 - pick(Math.min(states.length, 4))]);
+      const enabled = m.enabledActions();
+      if (enabled.length === 0 || m.stopInfo !== undefined) {
+        states = [states[0]];
+        continue;
+      }
+      m.apply(enabled[pick(enabled.length)]);
+      m.stateHash();
+      states.push(m.fork());
+      if (states.length > 1000) states = states.slice(-100);
+    }
+  };
+  run();
+  return (cpu(run) / moves) * 1e6;
 }
 
 export async function benchCheckpoints(): Promise<CheckpointFigures> {
@@ -287,7 +326,18 @@ export async function benchCheckpoints(): Promise<CheckpointFigures> {
   const reverse: { steps: number; seconds: number }[] = [];
   for (const steps of [1e6, 1e7]) reverse.push({ steps, seconds: await reverseContinue(steps) });
   const cont = await debuggerContinue(560_000);
-  return { ...rows, reverse, debuggerContinueSeconds: cont.debugger, runSeconds: cont.run, loadBefore, loadAfter: loadavg()[0] };
+  const seed000 = join(__dirname, '..', '..', 'examples', 'seed-000', 'bug-two-pes.armscope');
+  const smallExploreUs = exploreMoves(model(readFileSync(seed000, 'utf8'), 'seed-000'), 20_000);
+  return {
+    ...rows,
+    reverse,
+    debuggerContinueSeconds: cont.debugger,
+    runSeconds: cont.run,
+    runWithCheckpointsSeconds: cont.runWithCheckpoints,
+    smallExploreUs,
+    loadBefore,
+    loadAfter: loadavg()[0],
+  };
 }
 
 /**
@@ -323,6 +373,7 @@ export function formatCheckpoints(f: CheckpointFigures): string {
     `  one restore                                ${f.restoreMs.toFixed(2)} ms CPU (target < 5 ms: ${f.restoreMs < 5 ? 'met' : 'MISSED'})${was(`${b.restoreMs.toFixed(1)} ms`)}`,
   ];
   lines.push(`  explore-style: restore, one step, fingerprint, fork ${f.exploreStepUs.toFixed(1)} µs CPU each (${Math.round(1e6 / f.exploreStepUs).toLocaleString('en')}/s)`);
+  lines.push(`explore-style on seed 000 (2 PEs, bug-two-pes)  ${f.smallExploreUs.toFixed(1)} µs CPU each (${Math.round(1e6 / f.smallExploreUs).toLocaleString('en')}/s)`);
   for (const r of f.reverse) {
     const before = b.reverse.find((x) => x.steps === r.steps);
     const target = r.steps >= 1e7 ? `  (target < 3 s: ${r.seconds < 3 ? 'met' : 'MISSED'})` : '';
@@ -330,7 +381,8 @@ export function formatCheckpoints(f: CheckpointFigures): string {
   }
   const dr = f.debuggerContinueSeconds / f.runSeconds;
   lines.push(
-    `debugger continue vs Machine.run, 1 PE loop ${f.debuggerContinueSeconds.toFixed(3)} s vs ${f.runSeconds.toFixed(3)} s CPU: ×${dr.toFixed(2)} (target ≤ ×1.3: ${dr <= 1.3 ? 'met' : 'MISSED'})${was(`×${b.debuggerContinueRatio.toFixed(1)}`)}`,
+    `debugger continue vs Machine.run, 1 PE loop ${f.debuggerContinueSeconds.toFixed(3)} s vs ${f.runSeconds.toFixed(3)} s CPU: ×${dr.toFixed(2)} (target ≤ ×1.3: ${dr <= 1.3 ? 'met' : 'MISSED'})${was(`×${b.debuggerContinueRatio.toFixed(1)} against Machine.run with checkpoints`)}`,
+    `  (Machine.run with the debugger's checkpoints every 10,000 steps: ${f.runWithCheckpointsSeconds.toFixed(3)} s CPU, the debugger ×${(f.debuggerContinueSeconds / f.runWithCheckpointsSeconds).toFixed(2)})`,
   );
   return lines.join('\n');
 }

@@ -202,6 +202,7 @@ export class InstructionSide {
   restore(s: unknown): void {
     const snap = s as InstructionSideSnapshot;
     if (snap === this.lastSnap && this.snapVersion === this.version) return;
+    // Held lines are replaced: blocks decoded from the old ones are stale (a restore of the live state keeps them).
     this.generation++;
     snap.lines.forEach((m, i) => {
       this.lines[i] = new Map(m);

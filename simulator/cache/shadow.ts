@@ -41,10 +41,6 @@ function digestPage(p: ShadowPage): number {
 
 export class ShadowMemory {
   private readonly store: PagedStore<ShadowPage>;
-  private readNo = -1;
-  private read: ShadowPage | undefined;
-  private writeNo = -1;
-  private writing: ShadowPage | undefined;
 
   constructor(private readonly physical: PhysicalMemory) {
     this.store = new PagedStore<ShadowPage>({
@@ -60,30 +56,10 @@ export class ShadowMemory {
       copy: copyPage,
       digest: digestPage,
     });
-    this.store.onChange((no) => {
-      if (no < 0 || no === this.readNo) this.readNo = -1;
-      if (no < 0 || no === this.writeNo) this.writeNo = -1;
-    });
   }
 
   private page(pa: number, create: boolean): ShadowPage | undefined {
-    const no = Math.floor(pa / PAGE_SIZE);
-    if (create) {
-      if (no === this.writeNo) return this.writing;
-      const p = this.store.forWrite(no);
-      this.writeNo = no;
-      this.writing = p;
-      this.readNo = no;
-      this.read = p;
-      return p;
-    }
-    if (no === this.readNo) return this.read;
-    const p = this.store.get(no);
-    if (p !== undefined) {
-      this.readNo = no;
-      this.read = p;
-    }
-    return p;
+    return this.store.page(Math.floor(pa / PAGE_SIZE), create);
   }
 
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number): void {

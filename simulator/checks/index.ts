@@ -65,8 +65,6 @@ interface CheckerSnapshot {
 const POINT_NAMES: Record<string, string> = { l1: 'the L1 data cache', l2: 'the L2 cache', system: 'the system cache', memory: 'memory' };
 
 const attached = new WeakMap<object, CheckerSet>();
-
-/** Attach the checkers to a machine (idempotent: a second call returns the same set). */
 /** Structural hashes of checker captures, by capture: a capture reused while its checker did not change is hashed once. */
 const partHashes = new WeakMap<object, number>();
 
@@ -81,6 +79,7 @@ function partHash(part: unknown): number {
   return v;
 }
 
+/** Attach the checkers to a machine (idempotent: a second call returns the same set). */
 export function attachCheckers(host: CheckerHost): CheckerSet {
   const existing = attached.get(host);
   if (existing) return existing;
@@ -165,10 +164,11 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
       isolation: isolation?.snapshot(),
       livelock: livelock?.snapshot(),
     }),
-    // Fingerprint: the shadow memory's own (incremental, it is large), the other checkers' state structurally (it is small).
+    // Fingerprint: the shadow memory's own (incremental, it is large), the other checkers' state structurally;
+    // the translation rules' (descriptors walks used) once per capture: it is the same capture while unchanged.
     stateHash: (): number => {
       const h = new Lanes().reset(0x0c4e_c000);
-      for (const part of [trans.snapshot(), sysr.snapshot(), mmuOff.snapshot(), isolation?.snapshot(), livelock?.snapshot()]) h.word(partHash(part));
+      for (const part of [trans.snapshot(), sysr.snapshot(), mmuOff.snapshot(), isolation?.snapshot(), livelock?.snapshot()]) h.digest(partHash(part));
       return h.digest(shadow?.stateHash() ?? 0).value();
     },
     restore: (s) => {

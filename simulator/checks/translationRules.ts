@@ -95,6 +95,8 @@ export class TranslationRules {
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
+    // Unchanged since this very capture was taken or restored: nothing to do.
+    if (s !== undefined && s === this.lastSnap && this.snapVersion === this.version) return;
     const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; undrained: number[][] } | undefined;
     this.version++;
     this.live.clear();
@@ -104,9 +106,9 @@ export class TranslationRules {
       this.pendingTlbi[i] = p ? { ...p } : undefined;
       this.undrained[i] = new Set(snap?.undrained[i] ?? []);
     }
-    // The restored capture is the current state's: a checkpoint or fingerprint right after reuses it.
-    if (snap !== undefined) {
-      this.lastSnap = snap;
+    // The live state is this capture again (copies of it): the next snapshot may hand it back.
+    if (s !== undefined) {
+      this.lastSnap = s;
       this.snapVersion = this.version;
     }
   }

@@ -20,10 +20,11 @@
  * other contents) since the last hash, not the memory. Captures hold no
  * fingerprint bookkeeping: checkpoints that are never hashed pay nothing for it.
  *
- * Callers that keep page references for speed (a one-entry page cache, a
- * memory system's slot cache) subscribe with `onChange`: they are told to
- * drop a page (or all, -1) whenever the object behind a page number changes
- * or a page they may hold for writing stops being writable.
+ * `page(no, write)` keeps a one-entry cache for reads and one for writes.
+ * Callers that keep page references of their own (a memory system's slot
+ * cache) subscribe with `onChange`: they are told to drop a page (or all, -1)
+ * whenever the object behind a page number changes or a page they may hold
+ * for writing stops being writable.
  */
 import { FingerprintSum } from './fingerprint';
 
@@ -70,6 +71,11 @@ export class PagedStore<P extends object> {
   /** Some caller may hold a page for writing (it went through `forWrite` since the last `onChange` notice). */
   private writersMayHold = false;
   private readonly listeners: ((no: number) => void)[] = [];
+  /** One-entry caches of `page()`: the last page read, and the last page obtained for writing. */
+  private readNo = -1;
+  private readPage: P | undefined = undefined;
+  private writeNo = -1;
+  private writePage: P | undefined = undefined;
   /** Pages copied because they were shared with a capture (a count for tests and benchmarks). */
   copies = 0;
 
@@ -82,7 +88,32 @@ export class PagedStore<P extends object> {
 
   private notify(no: number): void {
     if (no < 0) this.writersMayHold = false;
+    if (no < 0 || no === this.readNo) this.readNo = -1;
+    if (no < 0 || no === this.writeNo) this.writeNo = -1;
     for (const fn of this.listeners) fn(no);
+  }
+
+  /**
+   * Page `no` through the one-entry caches: with `write`, private to the live
+   * state and created when absent (`forWrite`); else for reading only (`get`).
+   */
+  page(no: number, write: boolean): P | undefined {
+    if (write) {
+      if (no === this.writeNo) return this.writePage;
+      const p = this.forWrite(no);
+      this.writeNo = no;
+      this.writePage = p;
+      this.readNo = no;
+      this.readPage = p;
+      return p;
+    }
+    if (no === this.readNo) return this.readPage;
+    const p = this.get(no);
+    if (p !== undefined) {
+      this.readNo = no;
+      this.readPage = p;
+    }
+    return p;
   }
 
   /** The page, for reading only (it may be shared with captures). */

@@ -5,11 +5,12 @@
  * at the same version is reused.
  */
 export class VersionedMap<K, V> extends Map<K, V> {
-  /** Moves on every set, delete and clear. */
+  /** Moves on every change: a set to a new value, a delete, a clear. */
   version = 0;
 
   override set(key: K, value: V): this {
-    this.version++;
+    // Writing the value a key already holds changes nothing (the GIC mirrors its views on every update).
+    if (super.get(key) !== value || (value === undefined && !super.has(key))) this.version++;
     return super.set(key, value);
   }
 

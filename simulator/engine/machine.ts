@@ -155,9 +155,13 @@ export class Machine {
   /** Why the last `run()` returned early (requestPause), if it did. */
   pauseReason: string | undefined;
 
-  /** A stop or pause was requested: the block engine (`runPe`, whose clock the machine is) returns after the current step. */
+  /**
+   * A stop or pause was requested: the block engine (`runPe`, whose clock the machine is) returns after
+   * the current step. Pause conditions (pause.ts) are examined here after each step it takes.
+   */
   get interrupted(): boolean {
-    return this.scheduler.interrupted;
+    const s = this.scheduler;
+    return s.blockPe === undefined ? s.interrupted : s.afterBlockStep();
   }
 
   private readonly instrs: InstrIndex;

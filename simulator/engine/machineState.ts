@@ -72,8 +72,6 @@ export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
 export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   m.steps = s.steps;
   m.scheduler.rr = s.rr;
-  // Each PE's registers come back with their generation: the MMU's configuration derived for it stays valid
-  // (its TLBs, restored below with the MMU's state, drop what they cached from the live ones).
   m.pes.forEach((pe, i) => restorePe(pe, s.pes[i]));
   m.events.restore(s.events);
   m.prng.setState(s.prng);
@@ -118,7 +116,7 @@ export function hashMachine(m: Machine, exploration?: ExplorationHash): number {
   h.digest(m.physical.stateHash());
   const ev = new StateHasher();
   m.events.hashInto(ev, exploration !== undefined);
-  h.word(ev.value());
+  h.digest(ev.value());
   for (const w of m.prng.state()) h.word(w);
   for (const c of m.snapshottables) h.digest(componentHash(c));
   if (exploration !== undefined) h.digest(recordsDigest(m));

@@ -29,10 +29,10 @@ export function installPauseConditions(m: Machine, c: PauseConditions): () => vo
   const s = m.scheduler;
   const pcs = new Set(c.pcs ?? []);
   s.watched = true;
-  s.pausePcs = pcs.size > 0 ? pcs : undefined;
+  s.setPausePcs(pcs);
   offs.push(() => {
     s.watched = false;
-    s.pausePcs = undefined;
+    s.setPausePcs(undefined);
   });
   if (c.records === true) {
     s.pauseOnRecords = true;

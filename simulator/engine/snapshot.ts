@@ -21,8 +21,6 @@ export interface PeSnapshot {
   flags: number[];
   /** Shared between captures while unchanged: never mutate. */
   sysregs: ReadonlyMap<string, bigint>;
-  /** Their generation (Pe.sysregGen): restored with them, so configuration derived for it stays valid. */
-  sysregGen: number;
   state: Pe['state'];
   stopReason?: string;
   instret: number;
@@ -54,7 +52,6 @@ export function snapshotPe(pe: Pe): PeSnapshot {
     nextPc: pe.nextPc,
     flags: [pe.n, pe.z, pe.c, pe.v, pe.d, pe.a, pe.i, pe.f, pe.el, pe.spsel, pe.il, pe.pstateOther],
     sysregs: captureSysregs(pe),
-    sysregGen: pe.sysregGen,
     state: pe.state,
     stopReason: pe.stopReason,
     instret: pe.instret,
@@ -86,14 +83,14 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
   pe.il = f[10];
   pe.pstateOther = f[11];
   const last = sysregCaptures.get(pe);
-  // The live registers already are this capture (nothing written since it was taken or restored): keep them.
+  // The live registers already are this capture (nothing written since it was taken or restored): keep them,
+  // and the configuration derived from them (MMU regime, routing, keyed by `sysregGen`). Else replace both.
   if (last === undefined || last.map !== s.sysregs || last.version !== pe.sysregs.version) {
     pe.sysregs.clear();
     for (const [k, v] of s.sysregs) pe.sysregs.set(k, v);
     sysregCaptures.set(pe, { version: pe.sysregs.version, map: s.sysregs });
+    pe.sysregGen++;
   }
-  // The registers' generation comes back with them: configuration derived for it (MMU regime, routing) still holds.
-  pe.sysregGen = s.sysregGen;
   pe.state = s.state;
   pe.stopReason = s.stopReason;
   pe.instret = s.instret;

@@ -92,7 +92,7 @@ export function enterContext(pe: Pe, ctx: SavedContext, regs: readonly bigint[] 
   if (regs) for (let i = 0; i < regs.length; i++) pe.setXBig(i, regs[i]);
   pe.sysregs.set('ELR_EL3', vaToBig(ctx.pc));
   pe.sysregs.set('SPSR_EL3', BigInt(ctx.spsr >>> 0));
-  pe.configChanged();
+  pe.sysregGen++;
   pe.el = 3;
   exceptionReturn(pe);
   pe.env.mmu.invalidateConfig?.(pe);

@@ -143,7 +143,7 @@ export class Firmware {
       pe.state = 'halted';
       pe.stopReason = 'partitions booted; the Normal world has no entry point on this PE';
       pe.sysregs.set('SCR_EL3', this.scrNwd[pe.id]);
-      pe.configChanged();
+      pe.sysregGen++;
       return;
     }
     this.enter(pe, { kind: 'nwd' }, regs);

@@ -348,6 +348,11 @@ export class Gic extends GicState implements SecureInterruptController {
     if (p < 0 || p >= this.peCount) return;
     this.stateChanged();
     this.recountSpis();
+    this.signal(p);
+  }
+
+  /** What PE p is signalled, from the current state (the SPI count up to date): its lines and the CPU interface's views. */
+  private signal(p: number): void {
     const intid = this.hppi(p);
     const sig = intid >= 0 && this.hppiPassesMasks(p) ? intid : -1;
     const g = sig >= 0 ? this.hppiGroup : -1;
@@ -578,7 +583,10 @@ export class Gic extends GicState implements SecureInterruptController {
     // the state did not change: the PEs were restored, and the mirror keeps its own record of what it mirrored.
     this.signalled.fill(-1);
     this.signalledGroup.fill(-1);
-    this.updateAll();
+    // `updateAll`, with the state changed and the SPIs counted once.
+    this.stateChanged();
+    this.recountSpis();
+    for (let p = 0; p < this.peCount; p++) this.signal(p);
     this.restoredFrom(s);
   }
 }

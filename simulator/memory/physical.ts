@@ -7,8 +7,8 @@
  * that page only, so a checkpoint costs the pages written since the previous
  * one; `stateHash()` rehashes only the pages written since it last ran.
  *
- * Hot path: one-entry page caches (one for reads, one for writes) avoid the
- * page-table lookup for repeated accesses. A page obtained with `page(pa,
+ * Hot path: the store's one-entry page caches (one for reads, one for writes)
+ * avoid the page-table lookup for repeated accesses. A page obtained with `page(pa,
  * false)` is for reading only; `page(pa, true)` gives one that may be written
  * until `onPagesChanged` says otherwise (callers that cache pages subscribe).
  */
@@ -19,6 +19,12 @@ export const PAGE_SIZE = 4096;
 /** Physical addresses are below 2^52 (the largest PA size, FEAT_LPA: Arm ARM D8.1.6), as the scenario language bounds them. */
 export const PA_LIMIT = 2 ** 52;
 
+const BYTES = {
+  create: (): Uint8Array => new Uint8Array(PAGE_SIZE),
+  copy: (p: Uint8Array): Uint8Array => p.slice(),
+  digest: (p: Uint8Array): number => digestWords(new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4)),
+};
+
 /**
  * `pa` modulo the page size. PAs above 2^31 are not small integers for V8, and `%` on them is a
  * floating-point remainder (a library call, ~20 ns); the low bits of a non-negative integer below
@@ -28,48 +34,15 @@ export function pageOffset(pa: number): number {
   return pa & (PAGE_SIZE - 1);
 }
 
-const BYTES = {
-  create: (): Uint8Array => new Uint8Array(PAGE_SIZE),
-  copy: (p: Uint8Array): Uint8Array => p.slice(),
-  digest: (p: Uint8Array): number => digestWords(new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4)),
-};
-
 /** A capture of physical memory (`PhysicalMemory.snapshot`): immutable, restorable any number of times. */
 export type MemorySnapshot = FrozenPages<Uint8Array>;
 
 export class PhysicalMemory {
   private readonly store = new PagedStore<Uint8Array>(BYTES);
-  private readNo = -1;
-  private readPage: Uint8Array | undefined;
-  private writeNo = -1;
-  private writePage: Uint8Array | undefined;
-
-  constructor() {
-    this.store.onChange((no) => {
-      if (no < 0 || no === this.readNo) this.readNo = -1;
-      if (no < 0 || no === this.writeNo) this.writeNo = -1;
-    });
-  }
 
   /** Page holding `pa`: with `create`, private to the live memory and writable (allocated when absent); else for reading only. */
   page(pa: number, create: boolean): Uint8Array | undefined {
-    const no = Math.floor(pa / PAGE_SIZE);
-    if (create) {
-      if (no === this.writeNo) return this.writePage;
-      const p = this.store.forWrite(no);
-      this.writeNo = no;
-      this.writePage = p;
-      this.readNo = no;
-      this.readPage = p;
-      return p;
-    }
-    if (no === this.readNo) return this.readPage;
-    const p = this.store.get(no);
-    if (p !== undefined) {
-      this.readNo = no;
-      this.readPage = p;
-    }
-    return p;
+    return this.store.page(Math.floor(pa / PAGE_SIZE), create);
   }
 
   /**

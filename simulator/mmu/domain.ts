@@ -80,10 +80,11 @@ export class MmuDomain {
     for (let i = 0; i < Math.max(s.tlbs.length, this.states.length); i++) {
       const t = s.tlbs[i];
       const st = this.states[i] ?? (t !== undefined ? (this.states[i] = new PeMmuState()) : undefined);
-      if (st === undefined) continue;
+      if (st === undefined || (t !== undefined && st.tlb.holds(t))) continue;
       if (t === undefined) st.tlb.clear();
       else st.tlb.restore(t);
-      // The micro-TLB caches the TLB just replaced; the derived configuration is keyed by the registers' generation (still right).
+      // The micro-TLB caches TLB entries. The derived configuration holds none (contexts are never
+      // removed): it follows the PE's system registers (`sysregGen`, bumped when a restore replaces them).
       st.micro.flush();
     }
   }

@@ -257,7 +257,13 @@ export class Tlb {
     return this.last;
   }
 
+  /** The live TLB is capture `s` (nothing changed since it was taken or restored). */
+  holds(s: TlbSnapshot): boolean {
+    return s === this.last && !this.changed;
+  }
+
   restore(s: TlbSnapshot): void {
+    if (this.holds(s)) return;
     this.maps = new Map(s.maps);
     this.byCtx = [];
     for (const [id, m] of this.maps) this.setByCtx(id, m);

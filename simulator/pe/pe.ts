@@ -30,14 +30,6 @@ import { stepPe } from './step';
 
 export type PeRunState = 'running' | 'wfi' | 'wfe' | 'halted';
 
-/**
- * Generations of system-register contents, machine-wide: every change takes a
- * new number, never used before, so a generation identifies one content —
- * a checkpoint restores its generation with its registers, and what was
- * derived for that generation (MMU regime, routing) stays valid.
- */
-let generations = 0;
-
 /** Services the machine provides to a PE. */
 export interface PeEnvironment {
   mmu: Mmu;
@@ -131,7 +123,6 @@ export class Pe {
 
   /** System registers by canonical upper-case name (a VersionedMap: checkpoints copy and hash them only after a change). */
   readonly sysregs = new VersionedMap<string, bigint>();
-  /** The generation of the registers' contents (`configChanged`): caches of derived configuration are keyed by it. */
   sysregGen = 0;
 
   state: PeRunState = 'running';
@@ -353,12 +344,7 @@ export class Pe {
   }
   writeSysreg(name: string, value: bigint): void {
     this.sysregs.set(name, BigInt.asUintN(64, value));
-    this.configChanged();
-  }
-
-  /** System registers changed (written other than through `writeSysreg`): a new generation, so derived configuration is recomputed. */
-  configChanged(): void {
-    this.sysregGen = ++generations;
+    this.sysregGen++;
   }
 
   // ---- memory (hot path) --------------------------------------------------

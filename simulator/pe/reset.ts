@@ -123,6 +123,6 @@ export function resetSysregs(pe: Pe, opts: ResetOptions = {}): void {
   pe.d = pe.a = pe.i = pe.f = 1;
   pe.il = 0;
   pe.pstateOther = 0;
-  pe.configChanged();
+  pe.sysregGen++;
   pe.configGen = -1;
 }

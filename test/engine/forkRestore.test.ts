@@ -267,6 +267,15 @@ start:
     return { c, chosen: () => n };
   }
 
+  it('reverse continue over the whole history replays each checkpoint interval once', async () => {
+    const { c, chosen } = counted();
+    const stop = await c.reverseContinue();
+    assert.equal(stop.reason, 'entry');
+    assert.equal(c.machine.steps, 0);
+    // 12 intervals of 1,000 steps, each replayed once to look for a stop: 12,000 steps, not 12 × 12,000 / 2.
+    assert.equal(chosen(), 12_000);
+  });
+
   it('continuing forward from a step back runs each step once, and the state is the one the first run reached', () => {
     const { c, chosen } = counted();
     const want = c.machine.stateHash();
