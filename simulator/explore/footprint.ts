@@ -11,7 +11,7 @@
  * | resource | read by | written by |
  * |---|---|---|
  * | a memory line (64 bytes: its data in memory and every cached copy, every attribute) | loads, table-walk reads | stores, cache maintenance by VA, a copy changing MOESI state (fills, snoops, evictions, write-backs), an agent's `write` event |
- * | a cache set (its ways' validity and replacement order) | — | an access that hits or allocates there (cacheable accesses update their L1 set's order), a copy changing state there |
+ * | a cache set (its ways' validity and replacement order) | — | a cacheable access or table walk (every set on the PE's path: L1, L2, system cache), a copy changing state there |
  * | a PE's DSB state (which granules it wrote since its last DSB: the `stale-descriptor` rule) | every table-walk read | that PE's DSB |
  * | a PE's translation regime (what its speculative fills may read) | its speculative fills | its system-register writes, exceptions and returns (EL changes) |
  * | the fill and eviction counts (when bounded) | — | each fill, each eviction |
@@ -93,7 +93,6 @@ export class FootprintRecorder {
   private global = false;
   private recording = false;
   private readonly offs: (() => void)[] = [];
-  private readonly l1Index: number[] = [];
   private readonly hier: CacheHierarchy | undefined;
   private readonly codeLo: number;
   private readonly codeHi: number;
@@ -104,7 +103,6 @@ export class FootprintRecorder {
   constructor(private readonly m: Machine) {
     const hier = m.memory instanceof CacheHierarchy ? m.memory : undefined;
     this.hier = hier;
-    if (hier !== undefined) for (const c of hier.l1) this.l1Index.push(c.index);
     const pas = [...m.model.program.instrs.keys()];
     this.codeLo = pas.length > 0 ? Math.min(...pas) : Infinity;
     this.codeHi = pas.length > 0 ? Math.max(...pas) + 4 : -Infinity;
@@ -118,14 +116,14 @@ export class FootprintRecorder {
         if (this.isDevice(pa)) return this.setGlobal();
         this.read(res(Kind.Line, line(pa)));
         if (line(pa + size - 1) !== line(pa)) this.read(res(Kind.Line, line(pa + size - 1)));
-        if (attrs.cacheable) this.touchL1(pe, pa);
+        if (attrs.cacheable) this.touchPath(pe, pa);
       }),
       h.memory.write.subscribe((pe, pa, size, _lo, _hi, attrs) => {
         if (!this.recording) return;
         if (this.isDevice(pa) || (pa < this.codeHi && pa + size > this.codeLo)) return this.setGlobal();
         this.write(res(Kind.Line, line(pa)));
         if (line(pa + size - 1) !== line(pa)) this.write(res(Kind.Line, line(pa + size - 1)));
-        if (pe !== undefined && attrs.cacheable) this.touchL1(pe, pa);
+        if (pe !== undefined && attrs.cacheable) this.touchPath(pe, pa);
       }),
       h.memory.maintenance.subscribe((_pe, op, pa) => {
         if (!this.recording) return;
@@ -135,9 +133,11 @@ export class FootprintRecorder {
       h.memory.barrier.subscribe((pe, kind) => {
         if (this.recording && kind === 'dsb') this.write(res(Kind.Dsb, pe.id));
       }),
-      h.mmu.walkStep.subscribe((_pe, r) => {
+      h.mmu.walkStep.subscribe((pe, r) => {
         if (!this.recording) return;
         this.read(res(Kind.Line, line(r.pa)));
+        // A walk reads through the caches when its tables are cacheable (TCR_ELx.IRGN/ORGN): their sets' order may change.
+        this.touchPath(pe, r.pa);
         for (let q = 0; q < m.pes.length; q++) this.read(res(Kind.Dsb, q));
       }),
       h.mmu.tlbi.subscribe(() => this.setGlobal()),
@@ -185,12 +185,15 @@ export class FootprintRecorder {
     return this.hier?.isDevice(pa) ?? false;
   }
 
-  /** A cacheable access by PE `pe` uses (hits or allocates in) its L1 data cache's set for `pa`: the set's replacement order changes. */
-  private touchL1(pe: Pe | undefined, pa: number): void {
+  /**
+   * A cacheable access by PE `pe` may use (hit or allocate in) a set of every
+   * cache on its path — its L1, its cluster's L2, the system cache: each
+   * set's replacement order may change.
+   */
+  private touchPath(pe: Pe | undefined, pa: number): void {
     const h = this.hier;
     if (h === undefined || pe === undefined || h.isDevice(pa)) return;
-    const c = h.l1[pe.id];
-    this.write(res(Kind.Set, c.index * 2 ** 24 + ((pa >>> 6) & c.setMask)));
+    for (const c of h.paths[pe.id]) this.write(res(Kind.Set, c.index * 2 ** 24 + ((pa >>> 6) & c.setMask)));
   }
 
   private read(r: number): void {

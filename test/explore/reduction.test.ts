@@ -9,7 +9,11 @@
  * outcome here.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
+import { parseScenario } from '../../simulator';
+import { repoRoot } from '../engine/helpers';
 import { exploreScenario, type ExploreOptions } from '../../simulator/explore/explore';
 import type { ExploreResult } from '../../simulator/explore/result';
 import { randomScenario, scenarioModel, scenarioText, type ScenarioSpec } from './scenarios';
@@ -51,6 +55,16 @@ describe('explore: the reduction against brute force', function () {
     const pairs = reduced.outcomes.map((o) => `${/pe0\.x3=(0x\w+)/.exec(o.state)?.[1]},${/pe1\.x2=(0x\w+)/.exec(o.state)?.[1]}`).sort();
     assert.deepEqual([...new Set(pairs)], ['0x0,0x1', '0x2,0x0', '0x2,0x1']);
     assert.ok(reduced.transitions < full.transitions, `${reduced.transitions} actions with the reduction, ${full.transitions} without`);
+  });
+
+  it('seed 000 on two PEs (stage-2 walks through shared L2 sets, evictions): every final state of the full search', () => {
+    // Failed before table walks and L2/system-cache hits counted as uses of their sets (replacement order).
+    const rel = 'seed-000/bug-two-pes.armscope';
+    const model = (): ReturnType<typeof parseScenario> => parseScenario(readFileSync(join(repoRoot(), 'examples', rel), 'utf8'), rel);
+    const reduced = exploreScenario(model());
+    const full = exploreScenario(model(), { reduction: false });
+    assert.deepEqual(outcomes(reduced), outcomes(full));
+    assert.ok(reduced.transitions < full.transitions);
   });
 
   it('random two-PE programs without caches: same outcomes and counts (fast-check)', () => {
