@@ -15,6 +15,7 @@
  *   memory was written behind (e.g. refilled speculatively before the MMU was
  *   turned off, then read after it was turned back on).
  */
+import { HCR_EL2, SCTLR_EL1 } from '../arch/registers/fields';
 import { DEVICE_nGnRnE } from '../memory/attributes';
 import type { CopyInfo, Hazard } from '../cache/hazards';
 import type { Pe } from '../pe/pe';
@@ -31,7 +32,7 @@ export class MmuOffTracker {
     const m = /^SCTLR_EL([123])$/.exec(register.toUpperCase());
     if (!m) return;
     const key = `${pe}:${m[1]}`;
-    if ((value & 1n) === 0n) this.last.set(key, line);
+    if (!SCTLR_EL1.M.isSet(value)) this.last.set(key, line);
     else this.last.delete(key);
     this.snap = undefined;
   }
@@ -56,9 +57,10 @@ export class MmuOffTracker {
 function mmuOff(pe: Pe): boolean {
   const el = pe.el;
   const sctlr = pe.readSysreg(el === 3 ? 'SCTLR_EL3' : el === 2 ? 'SCTLR_EL2' : 'SCTLR_EL1');
-  if ((sctlr & 1n) !== 0n) return false;
+  // SCTLR_ELx.M is bit 0 in every SCTLR layout.
+  if (SCTLR_EL1.M.isSet(sctlr)) return false;
   // HCR_EL2.DC makes EL1&0 data accesses Normal WB even with SCTLR_EL1.M=0 (D8.2.11): then they are cacheable.
-  if (el <= 1 && ((pe.readSysreg('HCR_EL2') >> 12n) & 1n) !== 0n) return false;
+  if (el <= 1 && HCR_EL2.DC.isSet(pe.readSysreg('HCR_EL2'))) return false;
   return true;
 }
 
@@ -134,6 +136,7 @@ export class MemoryRules {
         line,
         [this.writeRel(pou, h.pa), { line: cvau, message: 'DC CVAU: cleans to the PoU only' }],
         h.pe?.id,
+        h.pa,
       );
       return;
     }
@@ -149,6 +152,7 @@ export class MemoryRules {
         line,
         [this.writeRel(c, h.pa), ...(off !== undefined ? [{ line: off, message: 'MMU turned off here (SCTLR_ELx.M=0)' }] : [])],
         h.pe.id,
+        h.pa,
       );
       return;
     }
@@ -160,6 +164,7 @@ export class MemoryRules {
       line,
       [this.writeRel(c, h.pa)],
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -177,6 +182,7 @@ export class MemoryRules {
       line,
       [this.writeRel(c, h.pa)],
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -203,6 +209,7 @@ export class MemoryRules {
       line,
       related,
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -220,6 +227,7 @@ export class MemoryRules {
       own.line,
       [{ line: by, message: 'write that was lost' }],
       c.writePe >= 0 ? c.writePe : undefined,
+      h.pa,
     );
   }
 }

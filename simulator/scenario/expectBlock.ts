@@ -17,6 +17,7 @@
  * else is a `condition` (model.ts). The quantifiers' meaning over executions
  * is in model.ts `Quantifier` and docs/explore.md.
  */
+import { isRuleId, RULE_IDS } from '../arch/rules';
 import type { RawBlock } from './blocks';
 import { didYouMean, spanRange, tokRange } from './diagnostics';
 import type { Token } from './lexer';
@@ -55,6 +56,16 @@ function peNumber(c: Cursor, after: string, mentions: PeMention[]): number | und
   }
   mentions.push({ pe: v, range: tokRange(t) });
   return v;
+}
+
+/**
+ * `finding RULE` / `no finding RULE` name a registered rule (simulator/arch/rules.ts):
+ * an unknown word would make `no finding` pass vacuously (issue #9 item 5).
+ */
+function checkRule(st: ParseState, w: { text: string; range: SourceRange }): void {
+  if (isRuleId(w.text)) return;
+  const hint = st.rep.suggestion(RULE_IDS.length, () => didYouMean(w.text, RULE_IDS));
+  st.rep.error(w.range, `unknown finding rule '${w.text}'${hint || `; the rules are ${RULE_IDS.join(', ')}`}`, 'unknown-rule');
 }
 
 function compareOp(c: Cursor): '==' | '!=' | undefined {
@@ -287,6 +298,7 @@ function parseAtom(c: Cursor, peMentions: PeMention[], regMentions: RegisterMent
         if (atomEnd(c)) return { kind: 'no-finding', ...where() };
         const w = ruleWord(c)!;
         if (!endAtom(c, "'no finding RULE'")) return undefined;
+        checkRule(c.st, w);
         return { kind: 'finding', rule: w.text, negate: true, ...where() };
       }
       return c.expected("'fault' or 'finding'", 'no');
@@ -296,6 +308,7 @@ function parseAtom(c: Cursor, peMentions: PeMention[], regMentions: RegisterMent
       const w = ruleWord(c);
       if (!w) return c.expected('a finding rule (e.g. mismatched-attributes)', 'finding');
       if (!endAtom(c, "'finding RULE'")) return undefined;
+      checkRule(c.st, w);
       return { kind: 'finding', rule: w.text, negate: false, ...where() };
     }
     case 'halted': {
