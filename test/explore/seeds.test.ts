@@ -37,4 +37,18 @@ describe('explore: the seeds answered', function () {
     assert.equal(r.result, 'pass');
     assert.deepEqual(verdicts(r), ['always pe 0 x5 == OFF_VALUE: always', 'never pe 0 x5 == 0: never', 'mem[result] == OFF_VALUE: always', 'halted pe 0: always']);
   });
+
+  it('seed 000 on two PEs: with mismatched shareability the fault occurs in some interleavings (evictions), with the tables Inner Shareable in none', () => {
+    const bug = explore('seed-000/explore-two-pes.armscope');
+    assert.deepEqual(bug.bounds.hit, []);
+    assert.equal(bug.result, 'pass');
+    assert.deepEqual(verdicts(bug), ['sometimes fault translation stage 2 level 3 on pe 1 at touch: sometimes', 'sometimes no fault: sometimes', 'halted pe 0: always', 'halted pe 1: always']);
+    // The executions without the fault evict PE 0's dirty copy twice (its L1, then the L2) before the walk.
+    const clean = bug.outcomes.find((o) => !o.state.includes('faults:'))!;
+    assert.equal(clean.witness.filter((c) => c.startsWith('evict ')).length, 2, clean.witness.join(', '));
+    const fix = explore('seed-000/explore-two-pes-table-ish.armscope');
+    assert.deepEqual(fix.bounds.hit, []);
+    assert.equal(fix.result, 'pass');
+    assert.ok(fix.expectations.every((e) => e.holds === 'always'), verdicts(fix).join('; '));
+  });
 });
