@@ -1,0 +1,42 @@
+/**
+ * DMB and DSB options (Arm ARM C6.2.79 DMB, C6.2.84 DSB: the CRm field) as
+ * the orderings of the memory model: the access types a barrier orders
+ * (CRm[1:0]: 0b11 all, 0b10 stores after stores — ST, 0b01 loads before
+ * anything — LD) and its shareability domain (CRm[3:2]: 0b11 full system,
+ * 0b10 Inner Shareable, 0b01 Non-shareable, 0b00 Outer Shareable).
+ *
+ * For explicit memory accesses a DSB orders at least what the DMB with the
+ * same option does (B2.3.7 "DSB-ordered-before" contains the DMB cases), which
+ * is all the model of accesses needs; its completion of TLB and cache
+ * maintenance is not part of these views.
+ */
+import type { BarrierOrder } from './local';
+
+export type BarrierDomain = 'sy' | 'ish' | 'nsh' | 'osh';
+
+export interface BarrierOption {
+  /** The option's name as written in assembly (`sy`, `ishld`, …). */
+  name: string;
+  domain: BarrierDomain;
+  order: BarrierOrder;
+}
+
+const ALL: BarrierOrder = { rr: true, rw: true, wr: true, ww: true };
+const LD: BarrierOrder = { rr: true, rw: true, wr: false, ww: false };
+const ST: BarrierOrder = { rr: false, rw: false, wr: false, ww: true };
+const DOMAINS: readonly BarrierDomain[] = ['osh', 'nsh', 'ish', 'sy'];
+
+/**
+ * The option with CRm `crm` (0..15). CRm[1:0] = 0b00 encodes no DMB option
+ * (those CRm values are SSBB, PSSBB and reserved forms handled by the
+ * instruction table), so they are undefined here.
+ */
+export function barrierOption(crm: number): BarrierOption | undefined {
+  const type = crm & 3;
+  if (type === 0) return undefined;
+  const domain = DOMAINS[(crm >> 2) & 3];
+  const order = type === 3 ? ALL : type === 2 ? ST : LD;
+  const suffix = type === 3 ? '' : type === 2 ? 'st' : 'ld';
+  const name = domain === 'sy' ? (suffix === '' ? 'sy' : suffix) : domain + suffix;
+  return { name, domain, order };
+}
