@@ -175,6 +175,42 @@ describe('memory model: dependencies and promises', () => {
   });
 });
 
+describe('memory model: atomic read-modify-writes (FEAT_LSE)', () => {
+  const SWP = (loc: string, reg: string, val: number, more: Partial<Extract<Op, { op: 'RMW' }>> = {}): Op => ({ op: 'RMW', loc, reg, val, ...more });
+  // herd7's MP+rel+SWP… shapes: P0 writes x then y=1 with STLR; P1 swaps y to 2 and reads x. Relaxed: [y]=2 /\ 1:r0=0.
+  const p0 = [W('x', 1), W('y', 1, rel)];
+
+  it('MP+rel+SWP-dmb.ld forbids, MP+rel+SWPnoret-dmb.ld allows: DMB LD orders the swap\'s read only when it returns a value', () => {
+    assert.equal(exists([p0, [SWP('y', 'r2', 2), DMB('ld'), R('x', 'r0')]], '[y]=2', '1:r0=0'), false);
+    assert.equal(exists([p0, [SWP('y', 'r2', 2, { noRet: true }), DMB('ld'), R('x', 'r0')]], '[y]=2', '1:r0=0'), true);
+  });
+
+  it('MP+rel+SWPacq forbids (an acquire swap orders later reads); with no return and so no acquire it allows', () => {
+    assert.equal(exists([p0, [SWP('y', 'r2', 2, { rOrder: ReadOrder.Acquire }), R('x', 'r0')]], '[y]=2', '1:r0=0'), false);
+    assert.equal(exists([p0, [SWP('y', 'r2', 2, { noRet: true }), R('x', 'r0')]], '[y]=2', '1:r0=0'), true);
+  });
+
+  it('MP+rel+swp-acq and MP+rel+rmw-lrs-acq: an acquire reading the swap\'s own write is ordered after the swap\'s read', () => {
+    assert.equal(exists([p0, [SWP('y', 'r2', 2), R('y', 'r6', { order: ReadOrder.Acquire }), R('x', 'r0')]], '1:r2=1', '1:r0=0'), false);
+    assert.equal(exists([p0, [SWP('y', 'r2', 2), R('y', 'r6', { order: ReadOrder.AcquirePc }), R('x', 'r0')]], '1:r2=1', '1:r0=0'), false, 'MP+rel+swp-acqpc');
+    // A plain read of the swap's write is forwarded and orders nothing.
+    assert.equal(exists([p0, [SWP('y', 'r2', 2), R('y', 'r6'), R('x', 'r0')]], '1:r2=1', '1:r0=0'), true);
+  });
+
+  it('single-copy atomicity: no write to the location comes between a swap\'s read and its write', () => {
+    // Two swaps of x: each reads the value the other did not overwrite — never both 0.
+    assert.equal(exists([[SWP('x', 'r0', 1)], [SWP('x', 'r0', 2)]], '0:r0=0', '1:r0=0'), false);
+    assert.equal(exists([[SWP('x', 'r0', 1)], [SWP('x', 'r0', 2)]], '0:r0=0', '1:r0=1'), true);
+  });
+
+  it('LB+dmb.sy+data-amo.swp forbids: the swap\'s write waits for the data it stores', () => {
+    const amo: Op = { op: 'RMW', loc: 'y', reg: 'r5', val: 1 };
+    // The harness's swap stores a constant; the data dependency is the write's: model it as a plain write with data on r1.
+    assert.equal(exists([[R('x', 'r1'), W('y', 1, { data: 'r1' })], [R('y', 'r1'), DMB('sy'), W('x', 1)]], '0:r1=1', '1:r1=1'), false);
+    assert.equal(exists([[R('x', 'r1'), amo], [R('y', 'r1'), DMB('sy'), W('x', 1)]], '0:r1=1', '1:r1=1'), true, 'without the dependency it is LB+dmb.sy+po');
+  });
+});
+
 describe('memory model: exclusives and the message log', () => {
   it('a store-exclusive is writable only while no other PE wrote the location since its load-exclusive', () => {
     const mem = new MessageLog(() => ({ lo: 0, hi: 0 }));

@@ -16,6 +16,8 @@ import { barrierOption, MessageLog, ReadOrder, ThreadLocal, WriteOrder, type Loc
 export type Op =
   | { op: 'R'; loc: string; reg: string; addr?: string; order?: ReadOrder; ex?: boolean; noRet?: boolean }
   | { op: 'W'; loc: string; val: number; addr?: string; data?: string; order?: WriteOrder }
+  /** An atomic swap (SWP…): reads `loc` into `reg` and writes `val` in one single-copy-atomic step. */
+  | { op: 'RMW'; loc: string; reg: string; val: number; rOrder?: ReadOrder; wOrder?: WriteOrder; noRet?: boolean }
   | { op: 'DMB'; option: string }
   | { op: 'ISB' }
   | { op: 'CTRL'; reg: string };
@@ -102,7 +104,7 @@ export function outcomes(program: Op[][]): Set<string> {
       // A promise of any later, not yet promised write of this thread.
       for (let i = t.pc; i < t.ops.length; i++) {
         const o = t.ops[i];
-        if (o.op !== 'W' || t.promised.has(i)) continue;
+        if ((o.op !== 'W' && o.op !== 'RMW') || t.promised.has(i)) continue;
         t.promised.set(i, t.local.promise(mem, locOf(o.loc), o.val, 0));
         search();
         load(here);
@@ -140,6 +142,26 @@ export function outcomes(program: Op[][]): Set<string> {
             t.local.writeNow(mem, loc, o.val, 0, a, d, kind);
             t.pc++;
             search();
+            load(here);
+          }
+          break;
+        }
+        case 'RMW': {
+          const loc = locOf(o.loc);
+          const rk = { order: o.rOrder ?? ReadOrder.Plain, exclusive: true, noReturn: o.noRet };
+          const wk = { order: o.wOrder ?? WriteOrder.Plain, atomic: true, ordersLater: rk.order === ReadOrder.Acquire && o.wOrder === WriteOrder.Release };
+          const p = t.promised.get(t.pc);
+          for (const ts of t.local.readable(mem, loc, 0, rk)) {
+            const view = t.local.read(mem, loc, ts, 0, rk);
+            t.regs.set(o.reg, { val: mem.valueAt(loc, ts).lo, view });
+            const ok =
+              p !== undefined
+                ? t.local.fulfils(mem, p, loc, o.val, 0) && t.local.writable(mem, loc, p, 0, 0, wk) && (t.local.fulfil(loc, p, 0, 0, wk), true)
+                : t.local.writeNow(mem, loc, o.val, 0, 0, 0, wk) !== undefined;
+            if (ok) {
+              t.pc++;
+              search();
+            }
             load(here);
           }
           break;

@@ -56,6 +56,16 @@ export interface ReadKind {
 export interface WriteKind {
   order: WriteOrder;
   exclusive?: boolean;
+  /**
+   * The write of an atomic read-modify-write (CAS, SWP, LD<op>/ST<op>, FEAT_LSE) after its read
+   * (a read with `exclusive` set): see `writable`.
+   */
+  atomic?: boolean;
+  /**
+   * The write of an atomic with both acquire and release semantics (SWPAL, LDADDAL, CASAL…): every later
+   * access is ordered after it (B2.3.7, `[range([R & A]; amo; [W & L])]; po; [M]`).
+   */
+  ordersLater?: boolean;
 }
 
 /** Forwarding bank entry (`FwdItem`): the thread's last write to a location. */
@@ -154,6 +164,8 @@ export class ThreadLocal {
   /** The view a write must be placed after (`view_pre` of `Local.writable`). */
   writePre(addrView: number, dataView: number, kind: WriteKind): number {
     let v = addrView > dataView ? addrView : dataView;
+    // An atomic's write is ordered after its read (B2.3.7 "Atomic-ordered-before": [M]; rmw; [M]).
+    if (kind.atomic === true && this.exbank !== undefined && this.exbank.view > v) v = this.exbank.view;
     if (this.vcap > v) v = this.vcap;
     if (this.vwn > v) v = this.vwn;
     if (kind.order >= WriteOrder.ReleasePc) {
@@ -175,6 +187,12 @@ export class ThreadLocal {
       const eb = this.exbank;
       if (eb === undefined) return false;
       if (eb.loc === loc && !mem.exclusive(this.tid, loc, eb.ts, ts)) return false;
+    }
+    if (kind.atomic === true) {
+      // Single-copy atomicity of the read-modify-write (B2.2.1; aarch64.cat `empty rmw & (fre; coe)`):
+      // the write immediately follows, in the coherence order of `loc`, the write its read took.
+      const eb = this.exbank;
+      if (eb === undefined || eb.loc !== loc || mem.latestTs(loc, ts - 1) !== eb.ts) return false;
     }
     return true;
   }
@@ -198,8 +216,15 @@ export class ThreadLocal {
     if (ts > this.vwo) this.vwo = ts;
     if (addrView > this.vcap) this.vcap = addrView;
     if (kind.order === WriteOrder.Release && ts > this.vrel) this.vrel = ts;
-    this.fwd.set(loc, { ts, view: addrView > dataView ? addrView : dataView, ex: kind.exclusive === true });
-    if (kind.exclusive === true) this.exbank = undefined;
+    // An exclusive's or atomic's write is not forwarded to a later acquire (`FwdItem.read_view`): the acquire
+    // then reads at the write's timestamp, after the atomic's read ([M]; rmw; lmrs; [A | Q] in B2.3.7).
+    const ex = kind.exclusive === true || kind.atomic === true;
+    this.fwd.set(loc, { ts, view: addrView > dataView ? addrView : dataView, ex });
+    if (ex) this.exbank = undefined;
+    if (kind.ordersLater === true) {
+      if (ts > this.vrn) this.vrn = ts;
+      if (ts > this.vwn) this.vwn = ts;
+    }
     this.promises = this.promises.filter((p) => p !== ts);
   }
 
