@@ -6,7 +6,7 @@
  * architecture's rule named in the comment (Arm ARM B2.3).
  */
 import * as assert from 'node:assert/strict';
-import { Lanes } from '../../simulator/component/fingerprint';
+import { StateHasher } from '../../simulator/component/state';
 import { barrierOption, MessageLog, ReadOrder, ThreadLocal, WriteOrder } from '../../simulator/memory/ordering';
 import { outcomes, stats, type Op } from './shapes';
 
@@ -242,7 +242,7 @@ describe('memory model: exclusives and the message log', () => {
     assert.equal(t.vrel, 0);
     assert.deepEqual(t.readable(mem, 0x2000, 0, { order: ReadOrder.Plain }), [0]);
     const hash = (): number => {
-      const h = new Lanes().reset(1);
+      const h = new StateHasher();
       mem.hashInto(h);
       t.hashInto(h);
       return h.value();

@@ -29,8 +29,7 @@
  * the Coq development (github.com/snu-sf/promising-arm, `Local.read`,
  * `Local.fulfill`, `Local.writable`, `Local.dmb`, `Local.isb`, `Local.control`).
  */
-import type { Lanes } from '../../component/fingerprint';
-import type { MessageLog } from './messages';
+import type { FingerprintSink, MessageLog } from './messages';
 
 /** Load ordering (`OrdR`): plain, acquire-PC (LDAPR, RCpc) or acquire (LDAR, LDAXR: RCsc). */
 export const enum ReadOrder {
@@ -290,18 +289,29 @@ export class ThreadLocal {
     this.promises = s.promises.slice();
   }
 
-  hashInto(h: Lanes): void {
-    h.word(this.tid).word(this.vrn).word(this.vwn).word(this.vro).word(this.vroRet).word(this.vwo).word(this.vcap).word(this.vrel);
-    for (const k of [...this.coh.keys()].sort((a, b) => a - b)) h.num(k).word(this.coh.get(k)!);
+  hashInto(h: FingerprintSink): void {
+    for (const v of [this.tid, this.vrn, this.vwn, this.vro, this.vroRet, this.vwo, this.vcap, this.vrel]) h.word(v);
+    for (const k of [...this.coh.keys()].sort((a, b) => a - b)) {
+      h.num(k);
+      h.word(this.coh.get(k)!);
+    }
     h.word(0xf0d0);
     for (const k of [...this.fwd.keys()].sort((a, b) => a - b)) {
       const f = this.fwd.get(k)!;
-      h.num(k).word(f.ts).word(f.view).word(f.ex ? 1 : 0);
+      h.num(k);
+      h.word(f.ts);
+      h.word(f.view);
+      h.word(f.ex ? 1 : 0);
     }
     const e = this.exbank;
-    if (e === undefined) h.word(0xe0);
-    else h.word(0xe1).num(e.loc).word(e.ts).word(e.view);
+    h.word(e === undefined ? 0xe0 : 0xe1);
+    if (e !== undefined) {
+      h.num(e.loc);
+      h.word(e.ts);
+      h.word(e.view);
+    }
     h.word(this.promises.length);
     for (const p of this.promises) h.word(p);
   }
+
 }

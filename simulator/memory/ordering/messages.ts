@@ -12,7 +12,14 @@
  * Locations are the physical addresses of naturally aligned accesses of one
  * size (the model has no mixed-size accesses; callers refuse them).
  */
-import { Lanes } from '../../component/fingerprint';
+/**
+ * Where a fingerprint goes: 32-bit words and integers of up to 53 bits (the machine's state
+ * hashers, `StateHasher` in component/state.ts, have this shape).
+ */
+export interface FingerprintSink {
+  word(w: number): unknown;
+  num(x: number): unknown;
+}
 
 /** A write message: location, the value written (64 bits as halves), the PE (thread) that wrote it. */
 export interface Message {
@@ -101,8 +108,13 @@ export class MessageLog {
   }
 
   /** Fingerprint of the whole list (order matters: it is the coherence order). */
-  hashInto(h: Lanes): void {
+  hashInto(h: FingerprintSink): void {
     h.word(this.msgs.length);
-    for (const m of this.msgs) h.num(m.loc).word(m.lo).word(m.hi).word(m.tid);
+    for (const m of this.msgs) {
+      h.num(m.loc);
+      h.word(m.lo);
+      h.word(m.hi);
+      h.word(m.tid);
+    }
   }
 }
