@@ -11,7 +11,7 @@
  * This is a test oracle of `simulator/memory/ordering` alone, not a second
  * engine: the engine's PEs drive the same `ThreadLocal` rules.
  */
-import { barrierOption, MessageLog, ReadOrder, ThreadLocal, WriteOrder, type LocalSnapshot, type Message } from '../../simulator/memory/ordering';
+import { barrierOption, MessageLog, ReadOrder, ThreadLocal, WriteOrder, type LocalSnapshot, type Message, type WriteKind } from '../../simulator/memory/ordering';
 
 export type Op =
   | { op: 'R'; loc: string; reg: string; addr?: string; order?: ReadOrder; ex?: boolean; noRet?: boolean }
@@ -111,78 +111,51 @@ export function outcomes(program: Op[][]): Set<string> {
       }
       if (t.pc === t.ops.length) continue;
       const o = t.ops[t.pc];
-      switch (o.op) {
-        case 'R': {
-          const loc = locOf(o.loc);
-          const kind = { order: o.order ?? ReadOrder.Plain, exclusive: o.ex, noReturn: o.noRet };
-          for (const ts of t.local.readable(mem, loc, viewOf(t, o.addr), kind)) {
-            const view = t.local.read(mem, loc, ts, viewOf(t, o.addr), kind);
-            t.regs.set(o.reg, { val: mem.valueAt(loc, ts).lo, view });
-            t.pc++;
-            search();
-            load(here);
-          }
-          break;
-        }
-        case 'W': {
-          const loc = locOf(o.loc);
-          const kind = { order: o.order ?? WriteOrder.Plain };
-          const a = viewOf(t, o.addr);
-          const d = viewOf(t, o.data);
-          const p = t.promised.get(t.pc);
-          if (p !== undefined) {
-            // Its promise must be fulfilled now (or the execution is stuck: no outcome).
-            if (t.local.fulfils(mem, p, loc, o.val, 0) && t.local.writable(mem, loc, p, a, d, kind)) {
-              t.local.fulfil(loc, p, a, d, kind);
-              t.pc++;
-              search();
-              load(here);
-            }
-          } else {
-            t.local.writeNow(mem, loc, o.val, 0, a, d, kind);
-            t.pc++;
-            search();
-            load(here);
-          }
-          break;
-        }
-        case 'RMW': {
-          const loc = locOf(o.loc);
-          const rk = { order: o.rOrder ?? ReadOrder.Plain, exclusive: true, noReturn: o.noRet };
-          const wk = { order: o.wOrder ?? WriteOrder.Plain, atomic: true, ordersLater: rk.order === ReadOrder.Acquire && o.wOrder === WriteOrder.Release };
-          const p = t.promised.get(t.pc);
-          for (const ts of t.local.readable(mem, loc, 0, rk)) {
-            const view = t.local.read(mem, loc, ts, 0, rk);
-            t.regs.set(o.reg, { val: mem.valueAt(loc, ts).lo, view });
-            const ok =
-              p !== undefined
-                ? t.local.fulfils(mem, p, loc, o.val, 0) && t.local.writable(mem, loc, p, 0, 0, wk) && (t.local.fulfil(loc, p, 0, 0, wk), true)
-                : t.local.writeNow(mem, loc, o.val, 0, 0, 0, wk) !== undefined;
-            if (ok) {
-              t.pc++;
-              search();
-            }
-            load(here);
-          }
-          break;
-        }
-        case 'DMB':
-          t.local.dmb(barrierOption(CRM[o.option])!.order);
+      /** The instruction completed (when `ok`): go on from there, then back to this state for the next choice. */
+      const next = (ok = true): void => {
+        if (ok) {
           t.pc++;
           search();
-          load(here);
+        }
+        load(here);
+      };
+      /** A write of `o` (plain or the atomic's): its own promise fulfilled if it made one (else stuck: no outcome), or a new message. */
+      const write = (loc: number, val: number, a: number, d: number, kind: WriteKind): boolean => {
+        const p = t.promised.get(t.pc);
+        if (p === undefined) return t.local.writeNow(mem, loc, val, 0, a, d, kind) !== undefined;
+        if (!t.local.fulfils(mem, p, loc, val, 0) || !t.local.writable(mem, loc, p, a, d, kind)) return false;
+        t.local.fulfil(loc, p, a, d, kind);
+        return true;
+      };
+      switch (o.op) {
+        case 'R':
+        case 'RMW': {
+          const loc = locOf(o.loc);
+          const a = o.op === 'R' ? viewOf(t, o.addr) : 0;
+          const order = (o.op === 'R' ? o.order : o.rOrder) ?? ReadOrder.Plain;
+          const kind = { order, exclusive: o.op === 'RMW' || o.ex, noReturn: o.noRet };
+          for (const ts of t.local.readable(mem, loc, a, kind)) {
+            const view = t.local.read(mem, loc, ts, a, kind);
+            t.regs.set(o.reg, { val: mem.valueAt(loc, ts).lo, view });
+            if (o.op === 'R') next();
+            else next(write(loc, o.val, 0, 0, { order: o.wOrder ?? WriteOrder.Plain, atomic: true, ordersLater: order === ReadOrder.Acquire && o.wOrder === WriteOrder.Release }));
+          }
+          break;
+        }
+        case 'W':
+          next(write(locOf(o.loc), o.val, viewOf(t, o.addr), viewOf(t, o.data), { order: o.order ?? WriteOrder.Plain }));
+          break;
+        case 'DMB':
+          t.local.dmb(barrierOption(CRM[o.option])!.order);
+          next();
           break;
         case 'ISB':
           t.local.isb();
-          t.pc++;
-          search();
-          load(here);
+          next();
           break;
         case 'CTRL':
           t.local.control(viewOf(t, o.reg));
-          t.pc++;
-          search();
-          load(here);
+          next();
           break;
       }
     }
