@@ -60,7 +60,7 @@ export function outcomes(program: Op[][]): Set<string> {
   const mem = new MessageLog(() => ({ lo: 0, hi: 0 }));
   const threads: Thread[] = program.map((ops, tid) => ({ ops, pc: 0, regs: new Map(), local: new ThreadLocal(tid), promised: new Map() }));
   const found = new Set<string>();
-  const written = [...new Set(program.flat().flatMap((o) => (o.op === 'W' ? [o.loc] : [])))].sort();
+  const written = [...new Set(program.flat().flatMap((o) => (o.op === 'W' || o.op === 'RMW' ? [o.loc] : [])))].sort();
 
   const viewOf = (t: Thread, r: string | undefined): number => (r === undefined ? 0 : (t.regs.get(r)?.view ?? 0));
 
