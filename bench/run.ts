@@ -23,6 +23,7 @@ import { parseScenario } from '../simulator';
 import { cacheWorkloads } from './caches';
 import { benchLsp, benchLspStdio, formatLspBench } from './lsp';
 import { benchDap, formatDapBench } from './dap';
+import { benchCheckpoints, formatCheckpoints } from './checkpoints';
 import { runTranslationBench } from './translation';
 import { benchParse, formatParseBench } from './parse';
 import { formatCoreBench, runCoreBench } from './core';
@@ -201,6 +202,7 @@ async function main(): Promise<void> {
   for (const line of formatCoreBench(runCoreBench(), results[0].rate, typeof q === 'string' ? undefined : q.rate).split('\n')) console.log(`  ${line}`);
   console.log('\nTime travel (1 PE loop, wall clock):');
   for (const t of travel) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
+  console.log(`\nCheckpoints and time travel (CPU time):\n  ${formatCheckpoints(await benchCheckpoints()).split('\n').join('\n  ')}`);
   console.log('\nDebug adapter over stdio (median round-trips):');
   for (const line of formatDapBench(await benchDap()).split('\n')) console.log(`  ${line}`);
   console.log('\nLanguage server (median):');

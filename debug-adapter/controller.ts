@@ -84,15 +84,36 @@ export class DebugController {
 
   // ---- forward -----------------------------------------------------------------------
 
-  /** One machine step along the current history (replaying logged choices within it). */
+  /** One machine step along the current history (behind its horizon the machine replays logged choices itself). */
   private stepOnce(): boolean {
     const m = this.machine;
     if (m.stopInfo) return false;
     const before = m.steps;
-    if (m.steps < this.frontier) m.goToStep(m.steps + 1);
-    else m.step();
+    m.step();
     if (m.steps > this.frontier) this.frontier = m.steps;
     return m.steps > before;
+  }
+
+  /**
+   * Up to `n` steps at full speed: the machine pauses after any step in which
+   * a stop condition may hold (engine/pause.ts), and the stop conditions then
+   * examine that step as if it had been taken alone. Returns false when no
+   * step was taken.
+   */
+  private runWatched(n: number): boolean {
+    const m = this.machine;
+    if (m.stopInfo) return false;
+    const before = m.steps;
+    m.pauseWhen(this.stops.pauseConditions());
+    try {
+      m.run(n);
+    } finally {
+      m.pauseWhen(undefined);
+    }
+    if (m.steps > this.frontier) this.frontier = m.steps;
+    if (m.steps === before) return false;
+    this.stops.lastStepOnly();
+    return true;
   }
 
   pause(): void {
@@ -128,8 +149,11 @@ export class DebugController {
       return { ...stop, pending: this.nextStepLabels(stop.pe) };
     };
     for (;;) {
-      for (let k = 0; k < RUN_CHUNK_STEPS; k++) {
-        if (!this.stepOnce()) return settle(this.stops.stopsOfStep(false, false)[0]) ?? this.stops.endStop();
+      // Without `until`, chunks at full speed paused where a stop may be (runWatched); with it, step by step.
+      for (let k = 0; k < RUN_CHUNK_STEPS; ) {
+        const before = m.steps;
+        if (!(until === undefined ? this.runWatched(RUN_CHUNK_STEPS - k) : this.stepOnce())) return settle(this.stops.stopsOfStep(false, false)[0]) ?? this.stops.endStop();
+        k += Math.max(1, m.steps - before);
         const stop = settle(this.stops.stopsOfStep(false, false)[0]) ?? until?.();
         if (stop) return stop;
       }
@@ -241,7 +265,7 @@ export class DebugController {
         if (entry) last = { step: 0, stop: entry };
       }
       while (m.steps < segEnd) {
-        if (!this.stepOnce()) break;
+        if (!this.runWatched(segEnd - m.steps)) break;
         // Every stop of this step at its own place; the latest place before `now` wins, and at
         // one place a data breakpoint wins (what the user asked for; the write is the cause).
         for (const stop of this.stops.stopsOfStep(true, true)) {

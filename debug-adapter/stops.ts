@@ -7,6 +7,7 @@
  * search (replay mutes trace events, the state does not lie).
  */
 import type { Machine } from '../simulator/engine/machine';
+import type { PauseConditions } from '../simulator/engine/pause';
 import { evaluateCondition } from '../simulator/engine/evaluate';
 import { evaluateExpectation, faultSummary } from '../simulator/engine/report';
 import { watchWrites, type WatchedWrite } from '../simulator/engine/writeWatch';
@@ -167,6 +168,35 @@ export class StopConditions {
     this.prevPc = m.pes.map((p) => p.pc);
     this.watchedWrites.length = 0;
     this.refreshLineSignatures();
+  }
+
+  /**
+   * Where `stopsOfStep` can find a stop, as the engine's pause conditions: a
+   * machine run in chunks pauses after every step in which one may hold.
+   */
+  pauseConditions(): PauseConditions {
+    const writes: { pa: number; size: number }[] = [];
+    for (const bp of this.dataBreakpoints) {
+      const mm = DATA_ID.exec(bp.dataId);
+      if (mm) writes.push({ pa: Number(mm[1]), size: Number(mm[2]) });
+    }
+    // FF-A error returns: an smc/hvc takes an exception (a record); an eret changes the PE's state.
+    return { pcs: this.bpByPc.keys(), records: this.filters.size > 0, stateChanges: this.filters.has('ffa-error'), lines: this.watchedLines.keys(), writes };
+  }
+
+  /**
+   * The machine ran a chunk and paused after a step: take every PE as seen
+   * but the one of that step (when it was a PE step), whose instruction
+   * `stopsOfStep` then examines as if it had been the only step.
+   */
+  lastStepOnly(): void {
+    const m = this.machine;
+    const s = m.scheduler;
+    m.pes.forEach((pe, i) => {
+      const last = s.lastStep === m.steps && s.lastPe === i;
+      this.prevInstret[i] = last ? s.lastInstret : pe.instret;
+      this.prevPc[i] = last ? s.lastPc : pe.pc;
+    });
   }
 
   // ---- the per-step check -----------------------------------------------------------

@@ -1,62 +1,279 @@
 /**
  * The cache hierarchy's part of the machine's checkpoints and state hash
- * (component/state.ts `Snapshottable`): every valid copy with its place,
- * state, attributes, data, age and provenance; the LRU clock; which keys were
- * used; the instruction side; exploration's refill candidates; and the
- * memory side behind the caches.
+ * (component/state.ts `Snapshottable`), copy-on-write by way: a capture of a
+ * cache is a two-level table of way captures (chunks of 64 ways) that shares
+ * every way unchanged since the previous capture, so a checkpoint costs the
+ * ways that changed (line.ts marks them); a restore rewrites only the ways in
+ * which the live contents and the capture differ; the fingerprint rehashes
+ * only the ways changed since it was last computed.
+ *
+ * Beside the lines: the LRU clock, which keys were used, the instruction
+ * side, exploration's refill candidates, and the memory side behind the caches
+ * (copy-on-write pages, memory/physical.ts).
  */
-import { StateHasher } from '../component/state';
+import { digestString, FingerprintSum, Lanes } from '../component/fingerprint';
 import type { MemAttrs } from '../memory/attributes';
 import type { CacheHierarchy } from './hierarchy';
-import { isDirty, LineState } from './line';
+import { Cache, CacheLine, LineState, Mark } from './line';
+import { LINE_SIZE } from './config';
 import type { RefillCandidate } from './speculation';
 
-interface CopySnapshot {
-  pa: number;
-  attrs: MemAttrs;
-  state: LineState;
-  data: Uint8Array;
-  lru: number;
-  prov: number[];
-  speculative: boolean;
-  staleByAttrs?: MemAttrs;
-  staleReported: boolean;
+/** Numeric fields of a way in a capture, then its 16 data words. */
+const NUM_FIELDS = 15;
+const WORDS = LINE_SIZE / 4;
+const STRIDE = NUM_FIELDS + WORDS;
+
+/**
+ * An immutable capture of one way: its fields and data (STRIDE numbers at
+ * `at` in `f`, an arena shared by the ways captured together), its attributes,
+ * and its digest when it was known at capture time (NaN otherwise).
+ */
+class WayCapture {
+  constructor(
+    readonly f: Float64Array,
+    readonly at: number,
+    readonly attrs: MemAttrs | undefined,
+    readonly staleByAttrs: MemAttrs | undefined,
+    readonly digest: number,
+  ) {}
+}
+
+const CHUNK = 64;
+
+/**
+ * Position of way `i` (of `lines`, set-major) in a capture's table: way-major,
+ * so that a sweep through memory — the same way of consecutive sets — changes
+ * few chunks of the table.
+ */
+function positionOf(c: Cache, i: number): number {
+  const set = Math.floor(i / c.ways);
+  return (i - set * c.ways) * c.sets + set;
+}
+
+/** The way at a capture position (inverse of `positionOf`; -1 past the last). */
+function wayAt(c: Cache, p: number): number {
+  const way = Math.floor(p / c.sets);
+  return way >= c.ways ? -1 : (p - way * c.sets) * c.ways + way;
+}
+
+/** An immutable capture of one cache (never mutated once made): a two-level table of way captures, way-major (`positionOf`). */
+type CacheCapture = readonly WayCapture[][];
+
+/**
+ * Per cache: the capture its live contents derive from, and the fingerprint:
+ * `sum` holds, for every way, the contribution of `wayDigest[i]` — its digest
+ * as last computed, out of date while the way is marked Mark.Hash.
+ */
+interface CacheCow {
+  base: CacheCapture;
+  readonly wayDigest: Float64Array;
+  readonly sum: FingerprintSum;
+  /** Ways captured or rewritten by restores so far (tests: a checkpoint costs the ways changed since the previous one). */
+  waysCopied: number;
 }
 
 interface HierarchySnapshot {
   memory: unknown;
-  caches: (CopySnapshot | undefined)[][];
+  caches: CacheCapture[];
   tick: number;
   anyCached: boolean;
+  dirtyCopies: number;
   soleKey: MemAttrs | undefined | null;
   soleKeyCoherent: boolean;
   icache: unknown;
   candidates: RefillCandidate[] | undefined;
 }
 
+const cows = new WeakMap<Cache, CacheCow>();
+
+const lanes = new Lanes();
+
+/** The digest of every invalid way (nothing else about an invalid way decides anything). */
+const INVALID_DIGEST = lanes.reset(0).word(0).value();
+
+/**
+ * Digest of a way: what decides its future — address, state, attributes,
+ * data, age and marks (speculative, stale, reported, cleaned to the PoU).
+ * Its place (set, way) is mixed in by its contribution to the cache's sum.
+ */
+function digestWay(c: Cache, i: number): number {
+  const l = c.lines[i];
+  if (l.state === LineState.I) return INVALID_DIGEST;
+  const h = lanes.reset(0);
+  h.word(l.state).num(l.pa).digest(digestString(l.attrs.label)).num(l.lru);
+  h.word((l.speculative ? 1 : 0) | (l.staleByStep >= 0 ? 2 : 0) | (l.staleReported ? 4 : 0) | (l.pouCleanPe >= 0 ? 8 : 0));
+  const w = c.words;
+  for (let k = i * WORDS, end = k + WORDS; k < end; k++) h.word(w[k]);
+  return h.value();
+}
+
+/** The capture of a way that never held a line (every way before the first access). */
+const EMPTY = ((): WayCapture => {
+  const f = new Float64Array(STRIDE);
+  f[0] = -1;
+  f[1] = LineState.I;
+  f.fill(-1, 3, 13);
+  f[4] = NaN;
+  f[7] = NaN;
+  f[8] = NaN;
+  f[11] = NaN;
+  f[13] = 0;
+  f[14] = 0;
+  return new WayCapture(f, 0, undefined, undefined, INVALID_DIGEST);
+})();
+
+function cowOf(c: Cache): CacheCow {
+  let cow = cows.get(c);
+  if (cow === undefined) {
+    const n = c.lines.length;
+    const sum = new FingerprintSum();
+    for (let i = 0; i < n; i++) sum.add(i, INVALID_DIGEST);
+    const chunk = new Array<WayCapture>(CHUNK).fill(EMPTY);
+    const base: WayCapture[][] = [];
+    for (let k = 0; k < Math.ceil(n / CHUNK); k++) base.push(chunk);
+    cow = { base, wayDigest: new Float64Array(n).fill(INVALID_DIGEST), sum, waysCopied: 0 };
+    cows.set(c, cow);
+  }
+  return cow;
+}
+
+/** Bring the digests of the ways changed since the last fingerprint up to date. */
+function refreshDigests(c: Cache, cow: CacheCow): void {
+  const marks = c.marks;
+  for (let k = 0; k < c.nHash; k++) {
+    const i = c.toHash[k];
+    if ((marks[i] & Mark.Hash) !== 0) setDigest(cow, i, digestWay(c, i));
+    marks[i] &= ~(Mark.Hash | Mark.Listed);
+  }
+  c.nHash = 0;
+}
+
+function setDigest(cow: CacheCow, i: number, d: number): void {
+  cow.sum.remove(i, cow.wayDigest[i]);
+  cow.wayDigest[i] = d;
+  cow.sum.add(i, d);
+}
+
+function captureWay(c: Cache, i: number, f: Float64Array, at: number, d: number): WayCapture {
+  const l = c.lines[i];
+  f[at] = l.pa;
+  f[at + 1] = l.state;
+  f[at + 2] = l.lru;
+  f[at + 3] = l.writePe;
+  f[at + 4] = l.writePc;
+  f[at + 5] = l.writeStep;
+  f[at + 6] = l.pouCleanPe;
+  f[at + 7] = l.pouCleanPc;
+  f[at + 8] = l.specPc;
+  f[at + 9] = l.specPe;
+  f[at + 10] = l.staleByPe;
+  f[at + 11] = l.staleByPc;
+  f[at + 12] = l.staleByStep;
+  f[at + 13] = l.speculative ? 1 : 0;
+  f[at + 14] = l.staleReported ? 1 : 0;
+  const w = c.words;
+  for (let k = 0, o = i * WORDS, a = at + NUM_FIELDS; k < WORDS; k++) f[a + k] = w[o + k];
+  return new WayCapture(f, at, l.attrs, l.staleByAttrs, d);
+}
+
+/** Write a way capture into the live way, and its digest when the capture knows it. */
+function restoreWay(c: Cache, cow: CacheCow, i: number, x: WayCapture): void {
+  const l: CacheLine = c.lines[i];
+  const f = x.f;
+  const at = x.at;
+  l.pa = f[at];
+  l.state = f[at + 1];
+  l.lru = f[at + 2];
+  l.writePe = f[at + 3];
+  l.writePc = f[at + 4];
+  l.writeStep = f[at + 5];
+  l.pouCleanPe = f[at + 6];
+  l.pouCleanPc = f[at + 7];
+  l.specPc = f[at + 8];
+  l.specPe = f[at + 9];
+  l.staleByPe = f[at + 10];
+  l.staleByPc = f[at + 11];
+  l.staleByStep = f[at + 12];
+  l.speculative = f[at + 13] === 1;
+  l.staleReported = f[at + 14] === 1;
+  const w = c.words;
+  for (let k = 0, o = i * WORDS, a = at + NUM_FIELDS; k < WORDS; k++) w[o + k] = f[a + k];
+  // An invalid way keeps whatever attributes object it had: nothing reads them (the state is I).
+  if (x.attrs !== undefined) l.attrs = x.attrs;
+  l.staleByAttrs = x.staleByAttrs;
+  const m = c.marks[i];
+  if (x.digest === x.digest) {
+    setDigest(cow, i, x.digest);
+    c.marks[i] = m & ~Mark.Hash;
+  } else {
+    if ((m & Mark.Listed) === 0) c.toHash[c.nHash++] = i;
+    c.marks[i] = m | Mark.Hash | Mark.Listed;
+  }
+}
+
+/** Capture one cache: the previous capture with the changed ways replaced (the same object when none changed). */
+function captureCache(c: Cache): CacheCapture {
+  const cow = cowOf(c);
+  const n = c.nCapture;
+  if (n === 0) return cow.base;
+  const prev = cow.base;
+  const chunks = prev.slice();
+  const arena = new Float64Array(n * STRIDE);
+  const marks = c.marks;
+  for (let k = 0; k < n; k++) {
+    const i = c.toCapture[k];
+    const p = positionOf(c, i);
+    const ch = Math.floor(p / CHUNK);
+    if (chunks[ch] === prev[ch]) chunks[ch] = prev[ch].slice();
+    const m = marks[i];
+    chunks[ch][p - ch * CHUNK] = captureWay(c, i, arena, k * STRIDE, (m & Mark.Hash) === 0 ? cow.wayDigest[i] : NaN);
+    marks[i] = m & ~Mark.Capture;
+  }
+  cow.waysCopied += n;
+  c.nCapture = 0;
+  cow.base = chunks;
+  return chunks;
+}
+
+/** Make a capture the live contents of a cache: the ways changed since the base capture, and those the two captures do not share. */
+function restoreCache(c: Cache, t: CacheCapture): void {
+  const cow = cowOf(c);
+  const from = cow.base;
+  const marks = c.marks;
+  let restored = 0;
+  for (let k = 0; k < c.nCapture; k++) {
+    const i = c.toCapture[k];
+    const p = positionOf(c, i);
+    const ch = Math.floor(p / CHUNK);
+    restoreWay(c, cow, i, t[ch][p - ch * CHUNK]);
+    restored++;
+  }
+  for (let ch = 0; ch < t.length; ch++) {
+    const tc = t[ch];
+    const fc = from[ch];
+    if (tc === fc) continue;
+    for (let j = 0; j < CHUNK; j++) {
+      if (tc[j] === fc[j]) continue;
+      const i = wayAt(c, ch * CHUNK + j);
+      // Past the last way, or already restored above.
+      if (i < 0 || (marks[i] & Mark.Capture) !== 0) continue;
+      restoreWay(c, cow, i, tc[j]);
+      restored++;
+    }
+  }
+  for (let k = 0; k < c.nCapture; k++) marks[c.toCapture[k]] &= ~Mark.Capture;
+  c.nCapture = 0;
+  cow.base = t;
+  cow.waysCopied += restored;
+}
+
 export function captureHierarchy(h: CacheHierarchy): HierarchySnapshot {
-  const caches = h.caches.map((c) =>
-    c.lines.map((l) =>
-      l.state === LineState.I
-        ? undefined
-        : {
-            pa: l.pa,
-            attrs: l.attrs,
-            state: l.state,
-            data: l.data.slice(),
-            lru: l.lru,
-            prov: [l.writePe, l.writePc, l.writeStep, l.pouCleanPe, l.pouCleanPc, l.specPc, l.specPe, l.staleByPe, l.staleByPc, l.staleByStep],
-            speculative: l.speculative,
-            staleByAttrs: l.staleByAttrs,
-            staleReported: l.staleReported,
-          },
-    ),
-  );
   return {
     memory: h.backing.snapshot(),
-    caches,
+    caches: h.caches.map(captureCache),
     tick: h.tick,
     anyCached: h.anyCached,
+    dirtyCopies: h.dirtyCopies,
     soleKey: h.domains.soleKey,
     soleKeyCoherent: h.domains.soleKeyCoherent,
     icache: h.icache.snapshot(),
@@ -67,26 +284,9 @@ export function captureHierarchy(h: CacheHierarchy): HierarchySnapshot {
 export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
   const snap = s as HierarchySnapshot;
   h.backing.restore(snap.memory);
-  h.dirtyCopies = 0;
-  h.caches.forEach((c, ci) => {
-    c.lines.forEach((l, li) => {
-      const x = snap.caches[ci][li];
-      if (x === undefined) {
-        l.state = LineState.I;
-        return;
-      }
-      l.pa = x.pa;
-      l.attrs = x.attrs;
-      l.state = x.state;
-      if (isDirty(x.state)) h.dirtyCopies++;
-      l.data.set(x.data);
-      l.lru = x.lru;
-      [l.writePe, l.writePc, l.writeStep, l.pouCleanPe, l.pouCleanPc, l.specPc, l.specPe, l.staleByPe, l.staleByPc, l.staleByStep] = x.prov;
-      l.speculative = x.speculative;
-      l.staleByAttrs = x.staleByAttrs;
-      l.staleReported = x.staleReported;
-    });
-  });
+  h.caches.forEach((c, i) => restoreCache(c, snap.caches[i]));
+  // The count of dirty copies is a function of the lines: the capture's is right.
+  h.dirtyCopies = snap.dirtyCopies;
   h.tick = snap.tick;
   h.anyCached = snap.anyCached;
   h.domains.soleKey = snap.soleKey;
@@ -97,25 +297,49 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
 }
 
 /**
- * Every valid copy with its place (cache, index), line address, state,
- * attributes, data, replacement age and speculative mark; the instruction
- * caches; refill candidates while tracked; the devices behind the caches.
- * Physical memory itself is hashed by the machine. Provenance kept for
- * findings (who wrote a line) is not state.
+ * Fingerprint (53 bits) of every valid copy with its place (cache, set, way),
+ * line address, state, attributes, data, replacement age and marks
+ * (speculative, stale, reported, cleaned to the PoU); the LRU clock; the
+ * instruction caches; refill candidates while tracked; the devices behind the
+ * caches. Physical memory itself is hashed by the machine. Provenance kept for
+ * findings' messages (which PE wrote a line, at which PC and step) is not state.
+ * Costs the sets changed since the last call.
  */
 export function hashHierarchy(h: CacheHierarchy): number {
-  const hh = new StateHasher();
+  const hh = new Lanes().reset(0x0cac_4e00);
   for (const c of h.caches) {
-    hh.str(c.name);
-    for (let i = 0; i < c.lines.length; i++) {
-      const l = c.lines[i];
-      if (l.state === LineState.I) continue;
-      hh.word(i).num(l.pa).word(l.state).str(l.attrs.label).num(l.lru).word(l.speculative ? 1 : 0).bytes(l.data);
-    }
+    const cow = cowOf(c);
+    refreshDigests(c, cow);
+    hh.digest(digestString(c.name)).digest(cow.sum.value(c.lines.length));
   }
   hh.num(h.tick);
-  h.icache.hashInto(hh);
-  for (const c of h.speculation.refillCandidates ?? []) hh.word(c.pe).num(c.line).str(c.attrs.label).num(c.pc);
-  hh.hash(h.backing.stateHash());
+  hh.digest(h.icache.digest());
+  for (const c of h.speculation.refillCandidates ?? []) hh.word(c.pe).num(c.line).digest(digestString(c.attrs.label)).num(c.pc);
+  hh.digest(h.backing.stateHash());
   return hh.value();
+}
+
+/** Ways captured or rewritten by restores in every cache so far (tests: checkpoints cost what changed). */
+export function waysCopied(h: CacheHierarchy): number {
+  let n = 0;
+  for (const c of h.caches) n += cowOf(c).waysCopied;
+  return n;
+}
+
+/** Fingerprint of the lines computed from scratch (tests check the incremental one against it). */
+export function hashLinesFromScratch(h: CacheHierarchy): number[] {
+  return h.caches.map((c) => {
+    const sum = new FingerprintSum();
+    for (let i = 0; i < c.lines.length; i++) sum.add(i, digestWay(c, i));
+    return sum.value(c.lines.length);
+  });
+}
+
+/** The incremental per-cache fingerprints (tests). */
+export function hashLines(h: CacheHierarchy): number[] {
+  return h.caches.map((c) => {
+    const cow = cowOf(c);
+    refreshDigests(c, cow);
+    return cow.sum.value(c.lines.length);
+  });
 }

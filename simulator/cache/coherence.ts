@@ -98,6 +98,7 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
     prov.copyStaleFrom(from);
   } else readMemLine(h, line, h.lineBuf);
   const v = allocate(h, c, line, attrs, peId);
+  v.touch();
   v.data.set(h.lineBuf);
   if (from !== undefined) {
     v.copyProvenanceFrom(prov);
@@ -152,6 +153,7 @@ export function markForeignStale(h: CacheHierarchy, pe: Pe, line: number, attrs:
     if (cp === mine) continue;
     if (cp.attrs === attrs && dom.includes(cp.cache)) continue;
     if (cp.staleByStep < 0) {
+      cp.touch();
       cp.staleByPe = pe.id;
       cp.staleByPc = pe.pc;
       cp.staleByStep = step;

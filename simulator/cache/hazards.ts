@@ -170,6 +170,7 @@ export class HazardDetector {
       for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(l.data[off + i]);
       if (v === shadow.value(pa, size)) return;
     }
+    l.touch();
     l.staleReported = true;
     this.hazard.emit({ kind: 'stale-hit', pe, pc: pe.pc, pa, size, attrs, copy: copyInfo(l), step: this.step() });
   }

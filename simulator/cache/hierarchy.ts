@@ -36,7 +36,7 @@ import { acquire, CoherenceDomains, invalidateOthers, markForeignStale } from '.
 import { LINE_SIZE, pointLevel, type CacheConfig } from './config';
 import { cacheHooks, type CacheHooks } from './hooks';
 import { InstructionSide } from './icache';
-import { Cache, CacheLine, isDirty, LineState } from './line';
+import { Cache, CacheLine, isDirty, LineState, Mark } from './line';
 import { instructionCacheMaintenance, maintainBySetWay, maintainByVa } from './maintenance';
 import { Speculation } from './speculation';
 import { cacheReport, linesOf, readAsSeenBy, readMain, summaries, type CacheSummary, type LineCopyView } from './views';
@@ -157,7 +157,8 @@ export class CacheHierarchy implements MemorySystem {
     this.icache = new InstructionSide(this, o.pes, o.program, o.decode, cfg.innerDomain);
     this.codeLo = this.icache.codeLo;
     this.codeHi = this.icache.codeHi;
-    this.provBuf = new CacheLine(this.l1[0]);
+    // A way of its own (not in any cache of the hierarchy): scratch changes mark no set that checkpoints capture.
+    this.provBuf = new Cache('scratch', 'l1d', 1, LINE_SIZE, 1, [], -1).lines[0];
     this.speculation = new Speculation(this, o.speculation ?? 'none');
   }
 
@@ -197,6 +198,7 @@ export class CacheHierarchy implements MemorySystem {
       l = acquire(this, c, pe.id, line, attrs, false, 'read', pe);
     }
     l.lru = ++this.tick;
+    if (c.marks[l.index] !== (Mark.All as number)) c.touch(l.index);
     if (l.staleByStep >= 0 && !l.staleReported && this.cacheHooks.staleHit.active) this.cacheHooks.staleHit.emit(pe, pa, size, attrs, l);
     const d = l.data;
     switch (size) {
@@ -254,6 +256,7 @@ export class CacheHierarchy implements MemorySystem {
       // Write-through: memory is updated too, so the copy never becomes dirty (no write-allocate).
       invalidateOthers(this, pe.id, line, attrs, l, 'write-through snoop');
       if (l !== undefined) {
+        l.touch();
         l.lru = ++this.tick;
         writeBytes(l.data, off, size, lo, hi);
       }
@@ -270,6 +273,7 @@ export class CacheHierarchy implements MemorySystem {
       markForeignStale(this, pe, line, attrs, l);
     }
     l.lru = ++this.tick;
+    if (c.marks[l.index] !== (Mark.All as number)) c.touch(l.index);
     writeBytes(l.data, off, size, lo, hi);
     l.writePe = pe.id;
     l.writePc = pe.pc;
@@ -308,6 +312,7 @@ export class CacheHierarchy implements MemorySystem {
       for (let i = 0; i < n; i++) {
         const cp = this.tmp[i];
         if (cp.staleByStep < 0) {
+          cp.touch();
           cp.staleByPe = pe?.id ?? -1;
           cp.staleByPc = pe?.pc ?? NaN;
           cp.staleByStep = step;
@@ -342,6 +347,7 @@ export class CacheHierarchy implements MemorySystem {
     const wasDirty = from === LineState.M || from === LineState.O;
     const isD = to === LineState.M || to === LineState.O;
     if (wasDirty !== isD) this.dirtyCopies += isD ? 1 : -1;
+    l.touch();
     l.state = to;
     const hook = this.cacheHooks.lineState;
     if (hook.active) hook.emit(l, from, to, cause, peId, this.curPc);

@@ -21,7 +21,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Instr } from '../isa/instr';
 import type { Pe } from '../pe/pe';
 import type { Program } from '../scenario/model';
-import type { StateHasher } from '../component/state';
+import { digestString, Lanes } from '../component/fingerprint';
 import { LINE_SIZE } from './config';
 
 type ILine = (Instr | undefined)[];
@@ -38,6 +38,15 @@ export class InstructionSide {
   private readonly program = new Map<number, ILine>();
   /** Code lines written since the program was loaded. */
   private modified = new Set<number>();
+  /**
+   * Bumped by every change to the lines held or the modified set: a snapshot
+   * or digest taken at the same version is reused (the I-side changes rarely).
+   */
+  private version = 0;
+  private snapVersion = -1;
+  private lastSnap: InstructionSideSnapshot | undefined;
+  private digestVersion = -1;
+  private lastDigest = 0;
   /** Bounds of the lines holding program code. */
   readonly codeLo: number;
   readonly codeHi: number;
@@ -76,7 +85,11 @@ export class InstructionSide {
   /** A data write to [pa, pa+size): remember code lines that changed. */
   noteWrite(pa: number, size: number): void {
     if (pa + size <= this.codeLo || pa >= this.codeHi) return;
-    for (let a = pa - (pa % LINE_SIZE); a < pa + size; a += LINE_SIZE) if (this.program.has(a)) this.modified.add(a);
+    for (let a = pa - (pa % LINE_SIZE); a < pa + size; a += LINE_SIZE)
+      if (this.program.has(a) && !this.modified.has(a)) {
+        this.modified.add(a);
+        this.version++;
+      }
   }
 
   fetch(pe: Pe, pa: number, attrs: MemAttrs): Instr | undefined {
@@ -89,6 +102,7 @@ export class InstructionSide {
     if (arr === undefined) {
       arr = this.fill(pe, line, attrs);
       m.set(line, arr);
+      this.version++;
     }
     this.lastLine[id] = line;
     this.lastArr[id] = arr;
@@ -136,7 +150,7 @@ export class InstructionSide {
         if (pa === undefined) break;
         for (let q = 0; q < this.lines.length; q++) {
           const line = pa - (pa % LINE_SIZE);
-          this.lines[q].delete(line);
+          if (this.lines[q].delete(line)) this.version++;
           if (this.lastLine[q] === line) this.forget(q);
         }
         break;
@@ -146,7 +160,11 @@ export class InstructionSide {
   }
 
   private clear(q: number): void {
-    this.lines[q]?.clear();
+    const m = this.lines[q];
+    if (m !== undefined && m.size > 0) {
+      m.clear();
+      this.version++;
+    }
     this.forget(q);
   }
 
@@ -155,31 +173,52 @@ export class InstructionSide {
     this.lastArr[q] = undefined;
   }
 
-  /** Fold the I-cache contents into `h`: per PE, each held line (sorted) and its instructions' encodings. */
-  hashInto(h: StateHasher): void {
+  /** Digest (53 bits) of the I-cache contents: per PE, each held line and its instructions' encodings; the modified lines. */
+  digest(): number {
+    if (this.digestVersion === this.version) return this.lastDigest;
+    const h = new Lanes().reset(0x1c4c_0000);
     this.lines.forEach((m, pe) => {
       h.word(pe).word(m.size);
       for (const q of [...m.keys()].sort((a, b) => a - b)) {
         h.num(q);
-        for (const i of m.get(q)!) h.word(i === undefined ? 0xdead_0000 : (i.encoding ?? 0)).str(i?.text ?? '');
+        for (const i of m.get(q)!) h.word(i === undefined ? 0xdead_0000 : (i.encoding ?? 0)).digest(digestString(i?.text ?? ''));
       }
     });
     for (const q of [...this.modified].sort((a, b) => a - b)) h.num(q);
+    this.lastDigest = h.value();
+    this.digestVersion = this.version;
+    return this.lastDigest;
   }
 
+  /** Capture (immutable): the same object again while nothing changed. */
   snapshot(): unknown {
-    return { lines: this.lines.map((m) => new Map(m)), modified: new Set(this.modified) };
+    if (this.snapVersion !== this.version || this.lastSnap === undefined) {
+      this.lastSnap = { lines: this.lines.map((m) => new Map(m)), modified: new Set(this.modified) };
+      this.snapVersion = this.version;
+    }
+    return this.lastSnap;
   }
 
   restore(s: unknown): void {
+    const snap = s as InstructionSideSnapshot;
+    if (snap === this.lastSnap && this.snapVersion === this.version) return;
+    // Held lines are replaced: blocks decoded from the old ones are stale (a restore of the live state keeps them).
     this.generation++;
-    const snap = s as { lines: Map<number, ILine>[]; modified: Set<number> };
     snap.lines.forEach((m, i) => {
       this.lines[i] = new Map(m);
       this.forget(i);
     });
     this.modified = new Set(snap.modified);
+    // A new version: the live maps are copies, so neither the capture nor the digest cached for another version applies.
+    this.version++;
+    this.lastSnap = snap;
+    this.snapVersion = this.version;
   }
+}
+
+interface InstructionSideSnapshot {
+  readonly lines: readonly Map<number, ILine>[];
+  readonly modified: ReadonlySet<number>;
 }
 
 const EMPTY: ILine = new Array<Instr | undefined>(LINE_SIZE / 4).fill(undefined);

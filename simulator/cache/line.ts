@@ -12,9 +12,28 @@
  * M/O are dirty (this copy must be written back), E/S are clean; O and S may
  * coexist with other copies of the same key in the coherence domain, M and E
  * may not.
+ *
+ * Checkpoints copy what changed (checkpoint.ts): every change to a way marks
+ * it (`CacheLine.touch`, or `Cache.touch` on the hot paths), and a checkpoint
+ * captures the marked ways only, sharing the others with the previous
+ * checkpoint; the fingerprint rehashes the marked ways only. The data of
+ * every way of a cache lives in one buffer (`Cache.words`), which captures
+ * and digests read a word at a time.
  */
 import type { MemAttrs } from '../memory/attributes';
 import { LINE_SHIFT, LINE_SIZE } from './config';
+
+/** `Cache.marks` bits (a const enum: inlined on the hot paths). */
+export const enum Mark {
+  /** The way changed since its last capture. */
+  Capture = 1,
+  /** Its digest is out of date. */
+  Hash = 2,
+  /** It is listed in `toHash`. */
+  Listed = 4,
+  /** What `touch` sets: hot paths test `marks[i] !== Mark.All` before calling it. */
+  All = 7,
+}
 
 export const enum LineState {
   I = 0,
@@ -34,11 +53,14 @@ export function isDirty(s: LineState): boolean {
 export class CacheLine {
   /** The cache holding this way. */
   readonly cache: Cache;
+  /** Position in `cache.lines` (set * ways + way). */
+  readonly index: number;
   /** Line-aligned PA; -1 when the way has never held a line. */
   pa = -1;
   attrs!: MemAttrs;
   state: LineState = LineState.I;
-  readonly data = new Uint8Array(LINE_SIZE);
+  /** This way's 64 bytes of the cache's data buffer. */
+  readonly data: Uint8Array;
   /** LRU stamp: larger is more recent. */
   lru = 0;
   /** Provenance of the last write that made the data newer than memory (for checkers and views). */
@@ -59,11 +81,20 @@ export class CacheLine {
   staleByAttrs: MemAttrs | undefined = undefined;
   staleReported = false;
 
-  constructor(cache: Cache) {
+  constructor(cache: Cache, index: number) {
     this.cache = cache;
+    this.index = index;
+    this.data = new Uint8Array(cache.words.buffer, index * LINE_SIZE, LINE_SIZE);
+  }
+
+  /** Mark this way as changed (call before or after every change to any field). */
+  touch(): void {
+    const c = this.cache;
+    if (c.marks[this.index] !== (Mark.All as number)) c.touch(this.index);
   }
 
   clearProvenance(): void {
+    this.touch();
     this.writePe = -1;
     this.writePc = NaN;
     this.writeStep = -1;
@@ -80,6 +111,7 @@ export class CacheLine {
   }
 
   copyProvenanceFrom(o: CacheLine): void {
+    this.touch();
     this.writePe = o.writePe;
     this.writePc = o.writePc;
     this.writeStep = o.writeStep;
@@ -89,6 +121,7 @@ export class CacheLine {
 
   /** Carry the stale mark with the data (a fill or a write-back copies it; whether it was reported stays). */
   copyStaleFrom(o: CacheLine): void {
+    this.touch();
     this.staleByPe = o.staleByPe;
     this.staleByPc = o.staleByPc;
     this.staleByStep = o.staleByStep;
@@ -115,6 +148,16 @@ export class Cache {
   readonly lines: CacheLine[];
   /** Next cache outward for each PE it serves is the same: the next level of the path (undefined: memory). */
   next: Cache | undefined;
+  /** The data of every way, 16 words per way in `lines` order (little-endian host: byte k of a way is byte k of its words). */
+  readonly words: Uint32Array;
+  /** Per way, MARK_* bits (checkpoint.ts): changed since its last capture, digest out of date, listed for rehashing. */
+  readonly marks: Uint8Array;
+  /** Ways marked Mark.Capture, `nCapture` of them (each once). */
+  readonly toCapture: Int32Array;
+  nCapture = 0;
+  /** Ways marked Mark.Listed (whose digest may be out of date), `nHash` of them (each once). */
+  readonly toHash: Int32Array;
+  nHash = 0;
 
   constructor(name: string, kind: CacheKind, level: number, size: number, ways: number, pes: number[], index: number) {
     this.name = name;
@@ -125,8 +168,21 @@ export class Cache {
     this.setMask = this.sets - 1;
     this.pes = pes;
     this.index = index;
+    const n = this.sets * ways;
+    this.words = new Uint32Array(n * (LINE_SIZE / 4));
+    this.marks = new Uint8Array(n);
+    this.toCapture = new Int32Array(n);
+    this.toHash = new Int32Array(n);
     this.lines = [];
-    for (let i = 0; i < this.sets * ways; i++) this.lines.push(new CacheLine(this));
+    for (let i = 0; i < n; i++) this.lines.push(new CacheLine(this, i));
+  }
+
+  /** Mark way `index` (of `lines`) as changed (hot paths test `marks[index] !== Mark.All` first). */
+  touch(index: number): void {
+    const m = this.marks[index];
+    if ((m & Mark.Capture) === 0) this.toCapture[this.nCapture++] = index;
+    if ((m & Mark.Listed) === 0) this.toHash[this.nHash++] = index;
+    this.marks[index] = Mark.All;
   }
 
   setOf(pa: number): number {
@@ -167,7 +223,7 @@ export class Cache {
 
   /** (set, way) of a copy, for views and set/way maintenance. */
   positionOf(l: CacheLine): { set: number; way: number } {
-    const i = this.lines.indexOf(l);
+    const i = l.index;
     return { set: Math.floor(i / this.ways), way: i % this.ways };
   }
 

@@ -54,12 +54,17 @@ function cleanToPoc(h: CacheHierarchy, copies: CacheLine[], pe: Pe, cause: strin
   const dirty = copies.filter((c) => isDirty(c.state)).sort((a, b) => a.writeStep - b.writeStep || b.cache.level - a.cache.level);
   for (const cp of dirty) {
     writeMemLine(h, cp);
+    cp.touch();
     cp.pouCleanPe = -1;
     cp.pouCleanPc = NaN;
     h.setState(cp, cp.state === LineState.M ? LineState.E : LineState.S, cause, pe.id);
   }
   // Copies at or below the PoC now agree with memory again.
-  for (const cp of copies) if (cp.staleByStep >= 0 && !isDirty(cp.state) && dirty.includes(cp)) cp.staleByStep = -1;
+  for (const cp of copies)
+    if (cp.staleByStep >= 0 && !isDirty(cp.state) && dirty.includes(cp)) {
+      cp.touch();
+      cp.staleByStep = -1;
+    }
 }
 
 function cleanToPou(h: CacheHierarchy, copies: CacheLine[], pe: Pe, cause: string): void {
@@ -73,6 +78,7 @@ function cleanToPou(h: CacheHierarchy, copies: CacheLine[], pe: Pe, cause: strin
     // Push level by level until the data sits in the PoU cache.
     while (l !== undefined && l.cache.level < h.pouLevel) l = pushDown(h, l, true, pe.id, cause);
     if (l !== undefined) {
+      l.touch();
       l.pouCleanPe = pe.id;
       l.pouCleanPc = pe.pc;
     }
@@ -80,6 +86,7 @@ function cleanToPou(h: CacheHierarchy, copies: CacheLine[], pe: Pe, cause: strin
   // Data already at the PoU level that stays dirty: note the clean for the checkers.
   for (const cp of copies) {
     if (isDirty(cp.state) && cp.cache.level >= h.pouLevel) {
+      cp.touch();
       cp.pouCleanPe = pe.id;
       cp.pouCleanPc = pe.pc;
     }

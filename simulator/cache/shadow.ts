@@ -7,8 +7,12 @@
  *
  * Pages are created at the first write by copying physical memory: until a
  * page is written, no cache can hold dirty data for it, so physical memory is
- * the latest value then.
+ * the latest value then. They are copy-on-write (component/pages.ts), like
+ * physical memory: a checkpoint shares them and costs the pages written since
+ * the previous one; the fingerprint rehashes only pages written since it last ran.
  */
+import { digestWords, laneA, laneB } from '../component/fingerprint';
+import { PagedStore, type FrozenPages } from '../component/pages';
 import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
 
 interface ShadowPage {
@@ -18,32 +22,40 @@ interface ShadowPage {
   step: Float64Array;
 }
 
-export class ShadowMemory {
-  private pages = new Map<number, ShadowPage>();
-  private lastNo = -1;
-  private last: ShadowPage | undefined;
+const GRANULES = PAGE_SIZE / 8;
 
-  constructor(private readonly physical: PhysicalMemory) {}
+function copyPage(p: ShadowPage): ShadowPage {
+  return { bytes: p.bytes.slice(), pc: p.pc.slice(), pe: p.pe.slice(), step: p.step.slice() };
+}
+
+function digestPage(p: ShadowPage): number {
+  const b = digestWords(new Uint32Array(p.bytes.buffer, p.bytes.byteOffset, PAGE_SIZE / 4));
+  const pc = digestWords(new Uint32Array(p.pc.buffer, p.pc.byteOffset, GRANULES * 2), laneA(b), laneB(b));
+  const st = digestWords(new Uint32Array(p.step.buffer, p.step.byteOffset, GRANULES * 2), laneA(pc), laneB(pc));
+  return digestWords(new Int32Array(p.pe.buffer, p.pe.byteOffset, GRANULES / 2), laneA(st), laneB(st));
+}
+
+export class ShadowMemory {
+  private readonly store: PagedStore<ShadowPage>;
+
+  constructor(private readonly physical: PhysicalMemory) {
+    this.store = new PagedStore<ShadowPage>({
+      create: (no) => {
+        const src = this.physical.page(no * PAGE_SIZE, false);
+        return {
+          bytes: src ? src.slice() : new Uint8Array(PAGE_SIZE),
+          pc: new Float64Array(GRANULES).fill(NaN),
+          pe: new Int16Array(GRANULES).fill(-1),
+          step: new Float64Array(GRANULES).fill(-1),
+        };
+      },
+      copy: copyPage,
+      digest: digestPage,
+    });
+  }
 
   private page(pa: number, create: boolean): ShadowPage | undefined {
-    const no = Math.floor(pa / PAGE_SIZE);
-    if (no === this.lastNo) return this.last;
-    let p = this.pages.get(no);
-    if (!p && create) {
-      const src = this.physical.page(no * PAGE_SIZE, false);
-      p = {
-        bytes: src ? src.slice() : new Uint8Array(PAGE_SIZE),
-        pc: new Float64Array(PAGE_SIZE / 8).fill(NaN),
-        pe: new Int16Array(PAGE_SIZE / 8).fill(-1),
-        step: new Float64Array(PAGE_SIZE / 8).fill(-1),
-      };
-      this.pages.set(no, p);
-    }
-    if (p) {
-      this.lastNo = no;
-      this.last = p;
-    }
-    return p;
+    return this.store.page(Math.floor(pa / PAGE_SIZE), create);
   }
 
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number): void {
@@ -98,23 +110,27 @@ export class ShadowMemory {
     return { pe: p.pe[g], pc: p.pc[g], step: p.step[g] };
   }
 
+  /** Pages copied because a checkpoint shared them (tests). */
+  get pagesCopied(): number {
+    return this.store.copies;
+  }
+
+  /** Capture for checkpoints: shares every page with the live shadow (copy-on-write). */
   snapshot(): unknown {
-    const m = new Map<number, ShadowPage>();
-    for (const [k, v] of this.pages) m.set(k, { bytes: v.bytes.slice(), pc: v.pc.slice(), pe: v.pe.slice(), step: v.step.slice() });
-    return m;
+    return this.store.freeze();
   }
 
   /** Nothing written yet (the state at attach time). */
   clear(): void {
-    this.pages = new Map();
-    this.lastNo = -1;
-    this.last = undefined;
+    this.store.reset();
   }
 
   restore(s: unknown): void {
-    this.pages = new Map();
-    for (const [k, v] of s as Map<number, ShadowPage>) this.pages.set(k, { bytes: v.bytes.slice(), pc: v.pc.slice(), pe: v.pe.slice(), step: v.step.slice() });
-    this.lastNo = -1;
-    this.last = undefined;
+    this.store.thaw(s as FrozenPages<ShadowPage>);
+  }
+
+  /** Fingerprint of every written page: bytes and who wrote each granule (53 bits; costs the pages written since the last call). */
+  stateHash(): number {
+    return this.store.digest();
   }
 }

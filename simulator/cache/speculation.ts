@@ -83,6 +83,7 @@ export class Speculation {
     const c = this.h.l1[pe.id];
     if (c.find(line, attrs) !== undefined) return;
     const l = acquire(this.h, c, pe.id, line, attrs, false, 'speculative fill', pe);
+    l.touch();
     l.speculative = true;
     l.specPc = pc;
     l.specPe = pe.id;
@@ -99,6 +100,7 @@ export class Speculation {
     const peId = c.pes[0] ?? 0;
     h.curPc = NaN;
     const l = acquire(h, c, peId, line, attrs, false, 'speculative fill');
+    l.touch();
     l.speculative = true;
   }
 }

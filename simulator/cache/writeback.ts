@@ -13,6 +13,7 @@ import { Cache, CacheLine, isDirty, LineState } from './line';
 export function allocate(h: CacheHierarchy, c: Cache, line: number, attrs: MemAttrs, peId: number): CacheLine {
   const v = c.victimFor(line);
   if (v.state !== LineState.I) evict(h, v, 'evict', peId);
+  v.touch();
   v.pa = line;
   v.attrs = attrs;
   v.clearProvenance();
@@ -39,6 +40,7 @@ export function pushDown(h: CacheHierarchy, l: CacheLine, keep: boolean, peId: n
   }
   let t = next.find(l.pa, l.attrs);
   if (t === undefined) t = allocate(h, next, l.pa, l.attrs, peId);
+  t.touch();
   t.data.set(l.data);
   t.copyProvenanceFrom(l);
   t.copyStaleFrom(l);

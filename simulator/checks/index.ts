@@ -22,7 +22,8 @@
  * (translationRules.ts), sysreg-without-isb (sysregRules.ts), partition-isolation,
  * ffa-livelock (firmware).
  */
-import type { Snapshottable } from '../component/state';
+import { Lanes } from '../component/fingerprint';
+import { hashValue, StateHasher, type Snapshottable } from '../component/state';
 import { CacheHierarchy } from '../cache/hierarchy';
 import { HazardDetector } from '../cache/hazards';
 import { ShadowMemory } from '../cache/shadow';
@@ -64,6 +65,8 @@ interface CheckerSnapshot {
 const POINT_NAMES: Record<string, string> = { l1: 'the L1 data cache', l2: 'the L2 cache', system: 'the system cache', memory: 'memory' };
 
 const attached = new WeakMap<object, CheckerSet>();
+/** Structural digests of translation-rule captures (immutable, reused while unchanged). */
+const transDigests = new WeakMap<object, number>();
 
 /** Attach the checkers to a machine (idempotent: a second call returns the same set). */
 export function attachCheckers(host: CheckerHost): CheckerSet {
@@ -145,6 +148,21 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
       isolation: isolation?.snapshot(),
       livelock: livelock?.snapshot(),
     }),
+    // Fingerprint: the shadow memory's own (incremental, it is large), the other checkers' state structurally;
+    // the translation rules' (descriptors walks used) once per capture: it is the same capture while unchanged.
+    stateHash: (): number => {
+      const t = trans.snapshot() as object;
+      let ht = transDigests.get(t);
+      if (ht === undefined) {
+        const th = new StateHasher();
+        hashValue(th, t);
+        ht = th.value();
+        transDigests.set(t, ht);
+      }
+      const h = new StateHasher();
+      hashValue(h, { sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot(), isolation: isolation?.snapshot(), livelock: livelock?.snapshot() });
+      return new Lanes().reset(0x0c4e_c000).digest(ht).digest(h.value()).digest(shadow?.stateHash() ?? 0).value();
+    },
     restore: (s) => {
       // `undefined`: a checkpoint from before the checkers were attached — their state at attach time.
       const snap = s as CheckerSnapshot | undefined;

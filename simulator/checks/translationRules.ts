@@ -55,6 +55,10 @@ export class TranslationRules {
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
   /** Step of each PE's last DSB. */
   private readonly lastDsb: number[] = [];
+  /** Moves on every change to the state above: a checkpoint taken at the same version reuses the last capture. */
+  private version = 0;
+  private snapVersion = -1;
+  private lastSnap: unknown = undefined;
 
   constructor(
     private readonly sink: FindingSink,
@@ -73,22 +77,34 @@ export class TranslationRules {
   }
 
   snapshot(): unknown {
-    return {
-      live: [...this.live].map(([k, v]) => [k, { ...v }] as const),
-      pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
-      lastDsb: this.lastDsb.slice(),
-    };
+    if (this.snapVersion !== this.version) {
+      this.lastSnap = {
+        live: [...this.live].map(([k, v]) => [k, { ...v }] as const),
+        pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
+        lastDsb: this.lastDsb.slice(),
+      };
+      this.snapVersion = this.version;
+    }
+    return this.lastSnap;
   }
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
+    // Unchanged since this very capture was taken or restored: nothing to do.
+    if (s !== undefined && s === this.lastSnap && this.snapVersion === this.version) return;
     const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; lastDsb: number[] } | undefined;
+    this.version++;
     this.live.clear();
     for (const [k, v] of snap?.live ?? []) this.live.set(k, { ...v });
     for (let i = 0; i < this.pendingTlbi.length; i++) {
       const p = snap?.pendingTlbi[i];
       this.pendingTlbi[i] = p ? { ...p } : undefined;
       this.lastDsb[i] = snap?.lastDsb[i] ?? -1;
+    }
+    // The live state is this capture again (copies of it): the next snapshot may hand it back.
+    if (s !== undefined) {
+      this.lastSnap = s;
+      this.snapVersion = this.version;
     }
   }
 
@@ -100,6 +116,7 @@ export class TranslationRules {
     this.translationUsed(pe, r.va);
     this.checkStale(pe, r);
     if (valid(r.lo) && this.watch !== undefined) {
+      this.version++;
       const e = this.live.get(r.pa);
       if (e === undefined) this.watch(r.pa);
       this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live' });
@@ -111,12 +128,14 @@ export class TranslationRules {
   }
 
   onTlbi(pe: Pe, op: string): void {
+    this.version++;
     this.pendingTlbi[pe.id] = { op, line: this.sink.lineOf(pe.pc), pc: pe.pc, broadcast: /(is|os)(nxs)?$/.test(op) };
     for (const e of this.live.values()) if (e.state === 'invalidated') e.state = 'synced';
   }
 
   onBarrier(pe: Pe, kind: 'dmb' | 'dsb' | 'isb'): void {
     if (kind !== 'dsb') return;
+    this.version++;
     this.lastDsb[pe.id] = this.step();
     this.pendingTlbi[pe.id] = undefined;
   }
@@ -126,6 +145,7 @@ export class TranslationRules {
     const g = pa - (pa % 8);
     const e = this.live.get(g);
     if (e === undefined) return;
+    this.version++;
     if (size !== 8 || pa !== g) {
       // A partial write: treat as making a new value (rare in table code).
       return;
@@ -183,6 +203,7 @@ export class TranslationRules {
         pe.id,
       );
       this.pendingTlbi[q] = undefined;
+      this.version++;
     }
   }
 

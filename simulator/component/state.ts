@@ -11,6 +11,8 @@
  * simplest implementation that honours this.
  */
 
+import { digest, FingerprintSum, fmix32, laneA, laneB, stepA, stepB } from './fingerprint';
+
 export interface Snapshottable {
   snapshot(): unknown;
   restore(s: unknown): void;
@@ -27,16 +29,19 @@ export function isSnapshottable(x: unknown): x is Snapshottable {
   );
 }
 
-/** FNV-1a over 32-bit words: a cheap fingerprint of state for determinism tests and exploration. */
+/**
+ * A running fingerprint of a sequence of values (53 bits, the two lanes of
+ * component/fingerprint.ts): the structural hash of snapshots and small
+ * state. 53 bits like every other part of `Machine.stateHash()`, so that a
+ * component hashed this way does not make collisions likelier over the
+ * millions of states an exploration visits.
+ */
 export class StateHasher {
-  private h = 0x811c9dc5;
+  private a = 0x811c_9dc5 | 0;
+  private b = 0x6c62_272e | 0;
   word(w: number): this {
-    let h = this.h;
-    for (let i = 0; i < 4; i++) {
-      h ^= (w >>> (8 * i)) & 0xff;
-      h = Math.imul(h, 0x01000193);
-    }
-    this.h = h >>> 0;
+    this.a = stepA(this.a, w);
+    this.b = stepB(this.b, w);
     return this;
   }
   num(x: number): this {
@@ -53,21 +58,20 @@ export class StateHasher {
     for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
     return this;
   }
-  /** Fold another fingerprint in. */
+  /** Fold another fingerprint (53 bits) in. */
   hash(x: number): this {
-    return this.word(x);
+    return this.word(laneA(x)).word(laneB(x));
   }
   bytes(b: Uint8Array): this {
-    let h = this.h;
-    for (let i = 0; i < b.length; i++) {
-      h ^= b[i];
-      h = Math.imul(h, 0x01000193);
-    }
-    this.h = h >>> 0;
-    return this;
+    const n = b.length;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) this.word(b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24));
+    let tail = 0;
+    for (let k = 0; i < n; i++, k += 8) tail |= b[i] << k;
+    return this.word(tail).word(n);
   }
   value(): number {
-    return this.h >>> 0;
+    return digest(fmix32(this.a >>> 0), fmix32(this.b >>> 0));
   }
 }
 
@@ -116,8 +120,8 @@ export function hashValue(h: StateHasher, v: unknown, path: Set<object> = new Se
     h.word(o.length);
     for (const x of o) hashValue(h, x, path);
   } else if (o instanceof Map || o instanceof Set) {
-    let sum = 0;
-    let xor = 0;
+    // Entries in any order: an order-independent sum of their fingerprints.
+    const sum = new FingerprintSum();
     for (const entry of o instanceof Map ? o.entries() : o.values()) {
       const sub = new StateHasher();
       if (o instanceof Map) {
@@ -125,10 +129,9 @@ export function hashValue(h: StateHasher, v: unknown, path: Set<object> = new Se
         hashValue(sub, k, path);
         hashValue(sub, x, path);
       } else hashValue(sub, entry, path);
-      sum = (sum + sub.value()) >>> 0;
-      xor = (xor ^ Math.imul(sub.value(), 0x9e37_79b1)) >>> 0;
+      sum.add(0, sub.value());
     }
-    h.word(o.size).word(sum).word(xor);
+    h.word(o.size).hash(sum.value(o.size));
   } else {
     const rec = o as Record<string, unknown>;
     for (const k of Object.keys(rec).sort()) {

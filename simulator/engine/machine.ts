@@ -41,7 +41,8 @@ import { RunBounds } from './bounds';
 import { attachPlatform, buildMemorySystem, buildMmu, buildPes } from './components';
 import { ScenarioEvents } from './events';
 import { History } from './history';
-import { captureMachine, hashMachine, type MachineSnapshot } from './machineState';
+import { hashMachine, type MachineSnapshot } from './machineState';
+import { installPauseConditions, type PauseConditions } from './pause';
 import { stepPe } from './peCore';
 import { RoundRobinPolicy, type Policy } from './policy';
 import { prepareModel } from './prepare';
@@ -154,12 +155,17 @@ export class Machine {
   /** Why the last `run()` returned early (requestPause), if it did. */
   pauseReason: string | undefined;
 
-  /** A stop or pause was requested: the block engine (`runPe`, whose clock the machine is) returns after the current step. */
+  /**
+   * A stop or pause was requested: the block engine (`runPe`, whose clock the machine is) returns after
+   * the current step. Pause conditions (pause.ts) are examined here after each step it takes.
+   */
   get interrupted(): boolean {
-    return this.scheduler.interrupted;
+    const s = this.scheduler;
+    return s.blockPe === undefined ? s.interrupted : s.afterBlockStep();
   }
 
   private readonly instrs: InstrIndex;
+  private removePause: (() => void) | undefined = undefined;
 
   static create(model: ScenarioModel, options: MachineOptions = {}): Machine {
     return new Machine(model, options);
@@ -273,6 +279,7 @@ export class Machine {
     };
     this.bounds.record('exceptions', this.exceptions, rec);
     if (info.fault !== undefined) this.bounds.record('faults', this.faults, rec);
+    if (this.scheduler.pauseOnRecords) this.requestPause('an exception was taken');
     if (this.trace.wants.exception) this.trace.emit({ kind: 'exception', step: rec.step, fault: rec });
   }
 
@@ -280,6 +287,7 @@ export class Machine {
   addFinding(f: Finding): void {
     const finding = { ...f, step: f.step ?? this.steps };
     this.bounds.record('findings', this.findings, finding);
+    if (this.scheduler.pauseOnRecords) this.requestPause('a finding was reported');
     if (this.trace.wants.finding) this.trace.emit({ kind: 'finding', step: this.steps, finding });
   }
 
@@ -373,6 +381,16 @@ export class Machine {
     this.scheduler.applyAction(action);
   }
 
+  /**
+   * Pause `run()` after any step in which one of `conditions` happens
+   * (pause.ts): a debugger runs long chunks and examines only those steps.
+   * Replaces the conditions installed before; `undefined` removes them.
+   */
+  pauseWhen(conditions: PauseConditions | undefined): void {
+    this.removePause?.();
+    this.removePause = conditions === undefined ? undefined : installPauseConditions(this, conditions);
+  }
+
   /** The PE the round-robin policy considers first. */
   roundRobinNext(): number {
     return this.scheduler.rr;
@@ -380,17 +398,41 @@ export class Machine {
 
   // ---- state and time travel (machineState.ts, history.ts) ------------------------------
 
-  snapshot(): MachineSnapshot {
-    return captureMachine(this);
+  /**
+   * An immutable capture of the whole machine state (machineState.ts), cheap:
+   * it shares everything unchanged with the previous capture (copy-on-write),
+   * so it costs what changed since. Restore it any number of times.
+   */
+  fork(): MachineSnapshot {
+    return this.history.capture();
   }
 
+  /** The same as `fork()`. */
+  snapshot(): MachineSnapshot {
+    return this.history.capture();
+  }
+
+  /**
+   * Make a capture the machine's state; costs what differs between the live
+   * state and the capture. A capture of this history keeps the recorded future
+   * (stepping forward replays it); any other starts a new history at it (history.ts).
+   */
   restore(s: MachineSnapshot): void {
     this.history.restore(s);
   }
 
-  /** Fingerprint of the complete machine state (machineState.ts): equal hashes mean the same future. */
+  /**
+   * Fingerprint of the complete machine state (machineState.ts): a 53-bit
+   * integer; equal fingerprints mean the same future. Incremental: it rehashes
+   * only what changed since the last call.
+   */
   stateHash(): number {
     return hashMachine(this);
+  }
+
+  /** The furthest step reached along the current history (behind it, stepping replays; history.ts). */
+  get horizon(): number {
+    return this.history.horizon;
   }
 
   /** Put the machine in the state it had after `target` steps (history.ts). Returns the step reached. */

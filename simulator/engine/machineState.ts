@@ -1,18 +1,27 @@
 /**
  * The machine's whole state as one value (DESIGN.md "State that is cheap to
- * fork"): capture it, restore it, fingerprint it. Time travel (history.ts)
- * and exploration use the same three operations.
+ * fork"): fork it, restore it, fingerprint it. Time travel (history.ts) and
+ * exploration use the same three operations.
  *
  * A capture holds the engine's own state (steps, scheduling, PEs, events, the
  * PRNG, the records so far) and every component's snapshot
  * (component/state.ts), in component order. Captures are immutable: one may
- * be restored any number of times.
+ * be restored any number of times. Components share what did not change with
+ * their previous capture (copy-on-write pages and cache sets, TLB maps per
+ * context, the GIC's and the system registers' state while unchanged), so a
+ * capture costs what changed since the previous one, and a restore what
+ * differs between the live state and the capture.
+ *
+ * The fingerprint (`hashMachine`, 53 bits) is incremental the same way: each
+ * component keeps the digests of its parts and rehashes only the parts that
+ * changed since the last fingerprint.
  */
+import { Lanes } from '../component/fingerprint';
 import { componentHash, StateHasher } from '../component/state';
 import type { FaultRecord, Finding } from '../trace/events';
 import type { EventSnapshot } from './events';
 import type { Machine, StopInfo } from './machine';
-import { hashPe, restorePe, snapshotPe, type PeSnapshot } from './snapshot';
+import { digestPe, restorePe, snapshotPe, type PeSnapshot } from './snapshot';
 
 export interface MachineSnapshot {
   steps: number;
@@ -20,60 +29,78 @@ export interface MachineSnapshot {
   pes: PeSnapshot[];
   events: EventSnapshot[];
   prng: number[];
-  /** Shallow copies: records are immutable, and a forward restore needs the ones after the current step. */
-  exceptions: FaultRecord[];
-  faults: FaultRecord[];
-  findings: Finding[];
+  /**
+   * The records so far (immutable; a forward restore needs the ones after the
+   * current step). Shared with the previous capture while no record was added.
+   */
+  exceptions: readonly FaultRecord[];
+  faults: readonly FaultRecord[];
+  findings: readonly Finding[];
   stop?: StopInfo;
   components: unknown[];
+  /** The history this capture belongs to (history.ts): restoring a capture of another history starts a new one. */
+  timeline: object;
 }
 
-export function captureMachine(m: Machine): MachineSnapshot {
+/** The previous capture's record lists, per machine: shared again while nothing was appended. */
+const lastRecords = new WeakMap<Machine, { exceptions: readonly FaultRecord[]; faults: readonly FaultRecord[]; findings: readonly Finding[] }>();
+
+/** A copy of `live`, or `prev` when it holds the same records (records are only appended between restores). */
+function records<T>(live: readonly T[], prev: readonly T[] | undefined): readonly T[] {
+  const n = live.length;
+  if (prev !== undefined && prev.length === n && (n === 0 || prev[n - 1] === live[n - 1])) return prev;
+  return live.slice();
+}
+
+export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
+  const prev = lastRecords.get(m);
+  const rec = { exceptions: records(m.exceptions, prev?.exceptions), faults: records(m.faults, prev?.faults), findings: records(m.findings, prev?.findings) };
+  lastRecords.set(m, rec);
   return {
     steps: m.steps,
     rr: m.scheduler.rr,
     pes: m.pes.map(snapshotPe),
     events: m.events.snapshot(),
     prng: m.prng.state(),
-    exceptions: m.exceptions.slice(),
-    faults: m.faults.slice(),
-    findings: m.findings.slice(),
+    ...rec,
     stop: m.stopInfo,
     components: m.snapshottables.map((c) => c.snapshot()),
+    timeline,
   };
 }
 
 export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   m.steps = s.steps;
   m.scheduler.rr = s.rr;
-  m.pes.forEach((pe, i) => {
-    restorePe(pe, s.pes[i]);
-    m.mmu.invalidateConfig?.(pe);
-  });
+  m.pes.forEach((pe, i) => restorePe(pe, s.pes[i]));
   m.events.restore(s.events);
   m.prng.setState(s.prng);
   setContents(m.exceptions, s.exceptions);
   setContents(m.faults, s.faults);
   setContents(m.findings, s.findings);
+  lastRecords.set(m, { exceptions: s.exceptions, faults: s.faults, findings: s.findings });
   m.stopInfo = s.stop;
   m.scheduler.reset();
   m.snapshottables.forEach((c, i) => c.restore(s.components[i]));
 }
 
 /**
- * Fingerprint of the complete machine state: PEs, physical memory, events,
- * the PRNG, and every component (caches, TLBs, GIC, firmware, checkers) — by
- * its own `stateHash()` or else the structural hash of its snapshot. Equal
- * hashes mean the same future (exploration, determinism tests).
+ * Fingerprint (a 53-bit integer) of the complete machine state: steps and
+ * scheduling, PEs, physical memory, events, the PRNG, and every component
+ * (caches, TLBs, GIC, firmware, checkers) — by its own `stateHash()` or else
+ * the structural hash of its snapshot. Equal fingerprints mean the same future
+ * (exploration, determinism tests); unchanged parts are not rehashed.
  */
 export function hashMachine(m: Machine): number {
-  const h = new StateHasher();
-  h.word(m.steps).word(m.scheduler.rr);
-  for (const pe of m.pes) hashPe(h, pe);
-  for (const no of m.physical.pageNumbers()) h.num(no).bytes(m.physical.page(no * 4096, false)!);
-  m.events.hashInto(h);
-  for (const w of m.prng.state()) h.num(w);
-  for (const c of m.snapshottables) h.hash(componentHash(c));
+  const h = new Lanes().reset(0x3ac4_14e5);
+  h.num(m.steps).word(m.scheduler.rr);
+  for (const pe of m.pes) h.digest(digestPe(pe));
+  h.digest(m.physical.stateHash());
+  const ev = new StateHasher();
+  m.events.hashInto(ev);
+  h.digest(ev.value());
+  for (const w of m.prng.state()) h.word(w);
+  for (const c of m.snapshottables) h.digest(componentHash(c));
   return h.value();
 }
 

@@ -28,17 +28,46 @@ class TimePasses implements ActionSource {
   }
 }
 
+/** Size (minus one) of the pause PCs' filter: a bit per word address modulo 16 KB. */
+const PC_FILTER_MASK = 0xfff;
+
 export class Scheduler {
   /** Round-robin pointer: the PE the default policy considers first. */
   rr = 0;
   /** Set by requestStop/requestPause: the run loop checks this one field. */
   interrupted = false;
+  /** Pause conditions are installed (pause.ts): PE steps record `last*` and check `pausePcs`. */
+  watched = false;
+  /** PCs at which a PE's step pauses the run (`setPausePcs`), and whether records (exceptions, findings) do (pause.ts). */
+  pausePcs: ReadonlySet<number> | undefined = undefined;
+  pauseOnRecords = false;
+  /**
+   * While watched, the PE the block engine runs (`runWatchedBlocks`): the machine's `interrupted`,
+   * which the engine reads after every instruction it retires, is then `afterBlockStep()`.
+   */
+  blockPe: Pe | undefined = undefined;
+  /** Bit `(pc >>> 2) & PC_FILTER_MASK` set for every pause PC: most PCs are rejected without a hash lookup. */
+  private readonly pcFilter = new Uint8Array(PC_FILTER_MASK + 1);
+  /** The block engine's last check: the machine step, and the PE's next PC and retired count then. */
+  private checkedStep = -1;
+  private checkedPc = NaN;
+  private checkedInstret = 0;
+  private blockStart = 0;
+  /**
+   * While watched, the last PE step: which PE, its PC and retired-instruction
+   * count before it, and the machine step it was (a front end that ran a chunk
+   * examines the step it paused after as if it had stepped alone).
+   */
+  lastPe = -1;
+  lastPc = NaN;
+  lastInstret = 0;
+  lastStep = -1;
   private stopRequest: string | undefined = undefined;
   private pauseRequest: string | undefined = undefined;
   private inRun = false;
   /** Something other than a PE step may be enabled: choose from the full list next time. */
   private mixed = true;
-  /** The first step at which the full path must run: the budget, the next checkpoint or step-triggered event. */
+  /** The first step at which the full path must run: the budget, the history's next due step (history.ts) or a step-triggered event. */
   private boundary = 0;
   private readonly peActions: PeStepAction[];
   private readonly time: TimePasses;
@@ -70,6 +99,13 @@ export class Scheduler {
     this.pauseRequest = reason;
     this.interrupted = true;
     this.mixed = true;
+  }
+
+  /** The PCs at which a PE step pauses the run (undefined: none). */
+  setPausePcs(pcs: ReadonlySet<number> | undefined): void {
+    if (this.pausePcs !== undefined) this.pcFilter.fill(0);
+    for (const pc of pcs ?? []) this.pcFilter[(pc >>> 2) & PC_FILTER_MASK] = 1;
+    this.pausePcs = pcs !== undefined && pcs.size > 0 ? pcs : undefined;
   }
 
   /** Something changed what may be enabled (a component added, state written from outside): take the full path next. */
@@ -219,8 +255,9 @@ export class Scheduler {
         // Nothing to report per step: the block engine takes the same steps with the fetch work done per block
         // (pe/block.ts); `m` is its clock. A waking PE takes its first step through `peStep`.
         while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) {
-          if (pe.state === 'running') runPe(pe, m, Math.min(stop, platform.deadline));
-          else this.peStep(pe);
+          if (pe.state !== 'running') this.peStep(pe);
+          else if (this.watched) this.runWatchedBlocks(pe, Math.min(stop, platform.deadline));
+          else runPe(pe, m, Math.min(stop, platform.deadline));
         }
         this.rr = 0;
       } else while (m.steps < stop && m.steps < platform.deadline && !this.mixed && (pe.state === 'running' || canStep(pe))) this.peStep(pe);
@@ -242,7 +279,15 @@ export class Scheduler {
     if (m.stopInfo) return false;
     if ((this.stopRequest !== undefined || m.steps >= m.options.maxSteps) && this.checkStop()) return false;
     if (m.checkBounds()) return false;
-    if (m.steps >= m.history.nextCheckpoint) m.history.takeCheckpoint();
+    if (m.steps >= m.history.nextDue) {
+      // A checkpoint, the horizon, or a caller's choice logged at this step (replayed instead of the policy's).
+      const logged = m.history.due();
+      if (logged !== undefined) {
+        this.applyAction(logged);
+        this.mixed = true;
+        return true;
+      }
+    }
     if (m.steps >= m.platform.deadline) m.platform.tick();
     const enabled = this.enabledActions();
     if (enabled.length === 0) {
@@ -250,14 +295,69 @@ export class Scheduler {
       return false;
     }
     this.mixed = this.stopRequest !== undefined || m.sources.length > 0 || m.events.hasCondition || enabled.some((a) => a.kind !== 'pe-step');
-    this.boundary = Math.min(m.options.maxSteps, m.history.nextCheckpoint, m.events.nextTimedStep, m.bounds.nextCheck);
+    this.boundary = Math.min(m.options.maxSteps, m.history.nextDue, m.events.nextTimedStep, m.bounds.nextCheck);
     this.applyAction(enabled.length === 1 ? enabled[0] : m.policy.choose(enabled, m));
     return true;
+  }
+
+  /**
+   * The block engine's steps while pause conditions are installed: what `peStep` records and checks
+   * per step, for the steps of blocks. The engine reads `interrupted` after every instruction it
+   * retires in a block (`afterBlockStep`: a watched next PC pauses there); every other step it takes
+   * (a system instruction, an exception, an interrupt) is the last before it returns, and its state
+   * before is the one the last check saw.
+   */
+  private runWatchedBlocks(pe: Pe, limit: number): void {
+    const m = this.m;
+    const start = m.steps;
+    this.blockStart = start;
+    this.checkedStep = start;
+    this.checkedPc = pe.pc;
+    this.checkedInstret = pe.instret;
+    this.blockPe = pe;
+    try {
+      runPe(pe, m, limit);
+    } finally {
+      this.blockPe = undefined;
+    }
+    if (m.steps === start) return;
+    this.lastPe = pe.id;
+    if (this.checkedStep === m.steps) {
+      // The last step retired an instruction of a block: the one fetched last.
+      this.lastPc = pe.fetchPc;
+      this.lastInstret = pe.instret - 1;
+    } else {
+      this.lastPc = this.checkedPc;
+      this.lastInstret = this.checkedInstret;
+    }
+    this.lastStep = m.steps;
+    this.rr = 0;
+    if (this.pausePcs !== undefined && this.pausePcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
+  }
+
+  /** The block engine retired an instruction of `blockPe` (or is about to start): remember it, pause at a watched next PC. */
+  afterBlockStep(): boolean {
+    const m = this.m;
+    if (m.steps !== this.blockStart) {
+      const pe = this.blockPe!;
+      const next = pe.nextPc;
+      this.checkedStep = m.steps;
+      this.checkedPc = next;
+      this.checkedInstret = pe.instret;
+      const pcs = this.pausePcs;
+      if (pcs !== undefined && !this.interrupted && this.pcFilter[(next >>> 2) & PC_FILTER_MASK] !== 0 && pcs.has(next)) this.requestPause(`PE ${pe.id} reached a watched PC`);
+    }
+    return this.interrupted;
   }
 
   /** Execute one instruction on `pe` (waking it first when it waits and may wake). */
   private peStep(pe: Pe): void {
     const m = this.m;
+    if (this.watched) {
+      this.lastPe = pe.id;
+      this.lastPc = pe.pc;
+      this.lastInstret = pe.instret;
+    }
     if (this.traced) {
       if (this.wants.instruction) m.stepTraced(pe);
       else {
@@ -271,6 +371,10 @@ export class Scheduler {
     }
     const next = pe.id + 1;
     this.rr = next === this.peCount ? 0 : next;
+    if (this.watched) {
+      this.lastStep = m.steps;
+      if (this.pausePcs !== undefined && this.pausePcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
+    }
     // Arriving at a reach event's label makes it due.
     if (this.reach !== undefined) {
       const pcs = this.reach[pe.id];

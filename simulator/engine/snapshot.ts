@@ -1,9 +1,13 @@
 /**
  * Checkpoints of the PEs (time travel, exploration): everything architectural
- * and engine-visible about one PE, captured, restored and hashed. Other
+ * and engine-visible about one PE, captured, restored and fingerprinted. Other
  * components capture their own state (component/state.ts `Snapshottable`).
+ *
+ * System registers change rarely: their capture and digest are reused while
+ * the register map's version (component/versionedMap.ts) has not moved, so a
+ * checkpoint or fingerprint of a PE costs its general registers and flags.
  */
-import type { StateHasher } from '../component/state';
+import { digest, digestString, FingerprintSum, Lanes } from '../component/fingerprint';
 import type { Pe } from '../pe/pe';
 
 /** Everything architectural and engine-visible about one PE. */
@@ -15,7 +19,8 @@ export interface PeSnapshot {
   pc: number;
   nextPc: number;
   flags: number[];
-  sysregs: Map<string, bigint>;
+  /** Shared between captures while unchanged: never mutate. */
+  sysregs: ReadonlyMap<string, bigint>;
   state: Pe['state'];
   stopReason?: string;
   instret: number;
@@ -23,6 +28,18 @@ export interface PeSnapshot {
   exclusiveSize: number;
   eventRegister: number;
   lines: boolean[];
+}
+
+/** Per PE: the last capture of its system registers, and their digest, with the map version they hold for. */
+const sysregCaptures = new WeakMap<Pe, { version: number; map: ReadonlyMap<string, bigint> }>();
+const sysregDigests = new WeakMap<Pe, { version: number; digest: number }>();
+
+function captureSysregs(pe: Pe): ReadonlyMap<string, bigint> {
+  const last = sysregCaptures.get(pe);
+  if (last !== undefined && last.version === pe.sysregs.version) return last.map;
+  const map = new Map(pe.sysregs);
+  sysregCaptures.set(pe, { version: pe.sysregs.version, map });
+  return map;
 }
 
 export function snapshotPe(pe: Pe): PeSnapshot {
@@ -34,7 +51,7 @@ export function snapshotPe(pe: Pe): PeSnapshot {
     pc: pe.pc,
     nextPc: pe.nextPc,
     flags: [pe.n, pe.z, pe.c, pe.v, pe.d, pe.a, pe.i, pe.f, pe.el, pe.spsel, pe.il, pe.pstateOther],
-    sysregs: new Map(pe.sysregs),
+    sysregs: captureSysregs(pe),
     state: pe.state,
     stopReason: pe.stopReason,
     instret: pe.instret,
@@ -65,10 +82,15 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
   pe.spsel = f[9];
   pe.il = f[10];
   pe.pstateOther = f[11];
-  pe.sysregs.clear();
-  for (const [k, v] of s.sysregs) pe.sysregs.set(k, v);
-  // Derived-configuration caches (MMU regime, routing) must recompute.
-  pe.sysregGen++;
+  const last = sysregCaptures.get(pe);
+  // The live registers already are this capture (nothing written since it was taken or restored): keep them,
+  // and the configuration derived from them (MMU regime, routing, keyed by `sysregGen`). Else replace both.
+  if (last === undefined || last.map !== s.sysregs || last.version !== pe.sysregs.version) {
+    pe.sysregs.clear();
+    for (const [k, v] of s.sysregs) pe.sysregs.set(k, v);
+    sysregCaptures.set(pe, { version: pe.sysregs.version, map: s.sysregs });
+    pe.sysregGen++;
+  }
   pe.state = s.state;
   pe.stopReason = s.stopReason;
   pe.instret = s.instret;
@@ -79,15 +101,32 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
   pe.serrorLine = s.lines[4] ?? false;
 }
 
-/** Every field `snapshotPe` captures: two PEs with equal hashes behave the same from here on. */
-export function hashPe(h: StateHasher, pe: Pe): void {
+/** Digest of the system registers: an order-independent sum over (name, value), recomputed only after a change. */
+function sysregDigest(pe: Pe): number {
+  const last = sysregDigests.get(pe);
+  if (last !== undefined && last.version === pe.sysregs.version) return last.digest;
+  const sum = new FingerprintSum();
+  for (const [name, v] of pe.sysregs) {
+    const u = BigInt.asUintN(64, v);
+    sum.add(digestString(name), digest(Number(u & 0xffff_ffffn), Number(u >> 32n)));
+  }
+  const d = sum.value(pe.sysregs.size);
+  sysregDigests.set(pe, { version: pe.sysregs.version, digest: d });
+  return d;
+}
+
+const peLanes = new Lanes();
+
+/** Digest (53 bits) of every field `snapshotPe` captures: two PEs with equal digests behave the same from here on. */
+export function digestPe(pe: Pe): number {
+  const h = peLanes.reset(0x9e00 + pe.id);
   for (let i = 0; i < 31; i++) h.word(pe.xlo[i]).word(pe.xhi[i]);
   for (let i = 0; i < 4; i++) h.word(pe.splo[i]).word(pe.sphi[i]);
   h.num(pe.pc).num(pe.nextPc).word(pe.nzcv()).word(pe.daif()).word(pe.el).word(pe.spsel).word(pe.il).word(pe.pstateOther);
-  h.word(pe.instret).str(pe.state).str(pe.stopReason ?? '');
+  h.num(pe.instret).digest(digestString(pe.state)).digest(digestString(pe.stopReason ?? ''));
   // Exclusive monitor, event register and interrupt lines decide what the next LDXR/STXR, WFE and step do.
   h.num(pe.exclusivePa).word(pe.exclusiveSize).word(pe.eventRegister);
   h.word((pe.irqLine ? 1 : 0) | (pe.fiqLine ? 2 : 0) | (pe.virqLine ? 4 : 0) | (pe.vfiqLine ? 8 : 0) | (pe.serrorLine ? 16 : 0));
-  const names = [...pe.sysregs.keys()].sort();
-  for (const n of names) h.str(n).big(pe.sysregs.get(n)!);
+  h.digest(sysregDigest(pe));
+  return h.value();
 }

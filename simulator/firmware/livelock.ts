@@ -45,18 +45,9 @@ function fnv(h: number, w: number): number {
   return h >>> 0;
 }
 
+/** Fingerprint of all of memory: incremental (memory/physical.ts), it costs the pages written since the last one. */
 function memoryHash(mem: PhysicalMemory): number {
-  let h = 0x811c9dc5;
-  for (const no of mem.pageNumbers()) {
-    h = fnv(h, no);
-    const p = mem.page(no * 4096, false);
-    if (!p) continue;
-    for (let i = 0; i < p.length; i++) {
-      h ^= p[i];
-      h = Math.imul(h, 0x01000193);
-    }
-  }
-  return h >>> 0;
+  return mem.stateHash();
 }
 
 /** Fingerprint of a PE at a firmware call: architectural state plus `extra` (the firmware's state digest); memory separately. */

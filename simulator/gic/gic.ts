@@ -343,10 +343,16 @@ export class Gic extends GicState implements SecureInterruptController {
     return { intid, priority: this.hppiPriority, group: groupName(this.hppiGroup) };
   }
 
-  /** Recompute what PE p is signalled and drive its IRQ/FIQ lines. */
+  /** Recompute what PE p is signalled and drive its IRQ/FIQ lines (every change to the GIC's state ends here). */
   update(p: number): void {
     if (p < 0 || p >= this.peCount) return;
+    this.stateChanged();
     this.recountSpis();
+    this.signal(p);
+  }
+
+  /** What PE p is signalled, from the current state (the SPI count up to date): its lines and the CPU interface's views. */
+  private signal(p: number): void {
     const intid = this.hppi(p);
     const sig = intid >= 0 && this.hppiPassesMasks(p) ? intid : -1;
     const g = sig >= 0 ? this.hppiGroup : -1;
@@ -564,20 +570,23 @@ export class Gic extends GicState implements SecureInterruptController {
     return out;
   }
 
-  // ---- checkpoints ----------------------------------------------------------
+  // ---- checkpoints (the state's capture and fingerprint are state.ts's) -------------
 
   snapshot(): unknown {
-    const s: GicSnapshot = { u8: this.u8Arrays().map((a) => a.slice()), u32: this.u32Arrays().map((a) => a.slice()), ctlr: this.ctlr };
-    return s;
+    return this.captureState();
   }
 
   restore(snap: unknown): void {
     const s = snap as GicSnapshot;
-    this.u8Arrays().forEach((a, k) => a.set(s.u8[k]));
-    this.u32Arrays().forEach((a, k) => a.set(s.u32[k]));
-    this.ctlr = s.ctlr;
+    this.restoreState(s);
+    // The PEs' lines and the CPU interface's views mirrored into their registers are re-driven even when
+    // the state did not change: the PEs were restored, and the mirror keeps its own record of what it mirrored.
     this.signalled.fill(-1);
     this.signalledGroup.fill(-1);
-    this.updateAll();
+    // `updateAll`, with the state changed and the SPIs counted once.
+    this.stateChanged();
+    this.recountSpis();
+    for (let p = 0; p < this.peCount; p++) this.signal(p);
+    this.restoredFrom(s);
   }
 }

@@ -4,7 +4,14 @@
  * of every PE, as typed arrays — what checkpoints capture and the state hash
  * covers. The behaviour over it (signalling, acknowledge, EOI, routing) is
  * gic.ts's `Gic`.
+ *
+ * Checkpoints (DESIGN.md "State that is cheap to fork"): every architectural
+ * field lives in one buffer (typed-array views into it), so a capture is one
+ * copy — and none while nothing changed: every change ends in `Gic.update()`
+ * (or sets GICD_CTLR), which moves `version`, and a capture or fingerprint
+ * taken at the same version is reused.
  */
+import { digestWords } from '../component/fingerprint';
 import { BPR0_MIN, BPR1_MIN, G0, G1S, IDLE_PRIORITY, PPI_LAST, SPI_FIRST, SPI_LAST, groupCode, groupName, type InterruptGroup } from './types';
 
 /** GICD_CTLR bits (IHI 0069 §12.9.4, DS=0 Secure view). */
@@ -29,17 +36,34 @@ export interface GicOptions {
 export const GICR_STRIDE = 0x2_0000;
 export const GICD_SIZE = 0x1_0000;
 
+/** A capture of the GIC's state: its one buffer, copied (immutable). */
 export interface GicSnapshot {
-  u8: Uint8Array[];
-  u32: Uint32Array[];
-  ctlr: number;
+  readonly state: ArrayBuffer;
 }
+
+/** The fingerprint of each capture's state, once computed (captures are immutable). */
+const captureDigests = new WeakMap<GicSnapshot, number>();
 
 export class GicState {
   readonly options: GicOptions;
   readonly peCount: number;
+  private readonly state: ArrayBuffer;
+  private readonly words: Uint32Array;
+  /** Moves on every change to the state (`stateChanged`). */
+  private version = 0;
+  private snapVersion = -1;
+  private lastSnap: GicSnapshot | undefined;
+  private digestVersion = -1;
+  private lastDigest = 0;
+
   /** GICD_CTLR (ARE_S/ARE_NS always 1). */
-  ctlr = GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
+  get ctlr(): number {
+    return this.words[this.words.length - 1];
+  }
+  set ctlr(v: number) {
+    this.words[this.words.length - 1] = v;
+    this.version++;
+  }
 
   // Per-interrupt state. Index: PE*32 + INTID for SGIs/PPIs (banked in each redistributor), peCount*32 + INTID-32 for SPIs.
   readonly enabled: Uint8Array;
@@ -86,7 +110,29 @@ export class GicState {
     const n = options.pes;
     this.peCount = n;
     const total = n * 32 + (SPI_LAST + 1 - SPI_FIRST);
-    const u8 = (len: number): Uint8Array => new Uint8Array(len);
+    const spis = SPI_LAST + 1 - SPI_FIRST;
+    // Layout: 32-bit fields first (IROUTER, active priorities, GICD_CTLR last), then the byte fields.
+    const wordCount = spis + 3 * n + 1;
+    const byteCount = 8 * total + spis + 13 * n;
+    this.state = new ArrayBuffer(4 * wordCount + Math.ceil(byteCount / 4) * 4);
+    this.words = new Uint32Array(this.state, 0, wordCount);
+    let w = 0;
+    const u32 = (len: number): Uint32Array => {
+      const a = new Uint32Array(this.state, 4 * w, len);
+      w += len;
+      return a;
+    };
+    let b = 4 * wordCount;
+    const u8 = (len: number): Uint8Array => {
+      const a = new Uint8Array(this.state, b, len);
+      b += len;
+      return a;
+    };
+    this.routeLo = u32(spis);
+    this.ap0 = u32(n);
+    this.ap1s = u32(n);
+    this.ap1ns = u32(n);
+    this.ctlr = GICD_CTLR.ARE_S | GICD_CTLR.ARE_NS;
     this.enabled = u8(total);
     this.pendingLatch = u8(total);
     this.level = u8(total);
@@ -95,8 +141,7 @@ export class GicState {
     this.igrpmod = u8(total);
     this.priority = u8(total);
     this.edge = u8(total);
-    this.routeLo = new Uint32Array(SPI_LAST + 1 - SPI_FIRST);
-    this.routeAff3 = u8(SPI_LAST + 1 - SPI_FIRST);
+    this.routeAff3 = u8(spis);
     this.pmr = u8(n);
     this.bpr0 = u8(n).fill(BPR0_MIN);
     this.bpr1s = u8(n).fill(BPR1_MIN);
@@ -109,9 +154,6 @@ export class GicState {
     this.eoiModeEl3 = u8(n);
     this.cbprS = u8(n);
     this.cbprNs = u8(n);
-    this.ap0 = new Uint32Array(n);
-    this.ap1s = new Uint32Array(n);
-    this.ap1ns = new Uint32Array(n);
     this.waker = u8(n).fill(0b110);
     this.signalled = new Int32Array(n).fill(-1);
     this.signalledGroup = new Int8Array(n).fill(-1);
@@ -181,25 +223,44 @@ export class GicState {
 
   // ---- checkpoints ----------------------------------------------------------
 
-  protected u8Arrays(): Uint8Array[] {
-    return [
-      this.enabled, this.pendingLatch, this.level, this.active, this.igroup, this.igrpmod, this.priority, this.edge, this.routeAff3,
-      this.pmr, this.bpr0, this.bpr1s, this.bpr1ns, this.igrpen0, this.igrpen1s, this.igrpen1ns,
-      this.eoiModeS, this.eoiModeNs, this.eoiModeEl3, this.cbprS, this.cbprNs, this.waker,
-    ];
+  /** The state changed (`Gic.update` ends every change with it): captures and fingerprints are out of date. */
+  protected stateChanged(): void {
+    this.version++;
   }
 
-  protected u32Arrays(): Uint32Array[] {
-    return [this.routeLo, this.ap0, this.ap1s, this.ap1ns];
+  /** A copy of the state buffer (the same capture again while nothing changed). */
+  protected captureState(): GicSnapshot {
+    if (this.snapVersion !== this.version || this.lastSnap === undefined) {
+      this.lastSnap = { state: this.state.slice(0) };
+      this.snapVersion = this.version;
+      if (this.digestVersion === this.version) captureDigests.set(this.lastSnap, this.lastDigest);
+    }
+    return this.lastSnap;
   }
 
+  /** Copy a capture into the state buffer (no copy when the state is that capture, unchanged). */
+  protected restoreState(s: GicSnapshot): void {
+    if (s !== this.lastSnap || this.snapVersion !== this.version) new Uint8Array(this.state).set(new Uint8Array(s.state));
+  }
+
+  /** After a restore and the re-driving it calls for: the state is the capture's, and so is its fingerprint when known. */
+  protected restoredFrom(s: GicSnapshot): void {
+    this.lastSnap = s;
+    this.snapVersion = this.version;
+    const d = captureDigests.get(s);
+    if (d !== undefined) {
+      this.lastDigest = d;
+      this.digestVersion = this.version;
+    }
+  }
+
+  /** Fingerprint (53 bits) of the whole state buffer, recomputed only after a change. */
   stateHash(): number {
-    let h = 0x811c9dc5 ^ this.ctlr;
-    const mix = (v: number): void => {
-      h = Math.imul(h ^ v, 0x01000193);
-    };
-    for (const a of this.u8Arrays()) for (let i = 0; i < a.length; i++) if (a[i] !== 0) mix(i * 131 + a[i]);
-    for (const a of this.u32Arrays()) for (let i = 0; i < a.length; i++) if (a[i] !== 0) mix(a[i] ^ i);
-    return h >>> 0;
+    if (this.digestVersion !== this.version) {
+      this.lastDigest = digestWords(new Uint32Array(this.state));
+      this.digestVersion = this.version;
+      if (this.lastSnap !== undefined && this.snapVersion === this.version) captureDigests.set(this.lastSnap, this.lastDigest);
+    }
+    return this.lastDigest;
   }
 }

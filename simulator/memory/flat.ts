@@ -11,7 +11,7 @@ import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
 import { hashValue, StateHasher } from '../component/state';
 import { memoryHooks, type BarrierKind, type MemoryHooks } from './hooks';
-import { PAGE_SIZE, pageOffset, PhysicalMemory } from './physical';
+import { PAGE_SIZE, pageOffset, PhysicalMemory, type MemorySnapshot } from './physical';
 import { readPhysical, writePhysical, type MemorySystem } from './system';
 import { WriteWatch } from './watch';
 
@@ -23,6 +23,11 @@ export interface MmioDevice {
   write(offset: number, size: number, lo: number, hi: number, pe?: Pe): void;
   snapshot?(): unknown;
   restore?(s: unknown): void;
+}
+
+interface FlatSnapshot {
+  pages: MemorySnapshot;
+  devices: unknown[];
 }
 
 interface Mapping {
@@ -42,16 +47,23 @@ export class FlatMemorySystem implements MemorySystem {
    * Direct-mapped cache of page arrays (16 entries by page number), so PEs
    * working on different pages do not thrash PhysicalMemory's one-entry
    * cache. Holds 32-bit views for aligned word accesses (little-endian host,
-   * as every platform Node runs on). Only pages that exist are cached; page
-   * objects change only on restore(), which flushes it.
+   * as every platform Node runs on). Only pages that exist are cached. Pages
+   * are copy-on-write: a slot filled for reading may hold a page shared with
+   * a checkpoint, so writes need `writable` (a page obtained for writing);
+   * physical memory says when cached pages must be dropped (`onPagesChanged`).
    */
   private readonly pageNo = new Float64Array(16).fill(-1);
+  private readonly writable = new Uint8Array(16);
   private readonly pageU32: (Uint32Array | undefined)[] = new Array<Uint32Array | undefined>(16).fill(undefined);
   readonly hooks: MemoryHooks = memoryHooks();
   readonly watch = new WriteWatch();
 
   constructor(physical = new PhysicalMemory()) {
     this.physical = physical;
+    physical.onPagesChanged((no) => {
+      if (no < 0) this.flushPageCache();
+      else if (this.pageNo[no & 15] === no) this.pageNo[no & 15] = -1;
+    });
   }
 
   /** Map a device at [base, base+size). */
@@ -70,14 +82,15 @@ export class FlatMemorySystem implements MemorySystem {
     return undefined;
   }
 
-  /** The cache slot holding `pa`'s page, loading it (creating the page when `create`); -1 when the page does not exist. */
-  private slot(pa: number, create: boolean): number {
+  /** The cache slot holding `pa`'s page, loading it (for writing: private and created when absent); -1 when the page does not exist. */
+  private slot(pa: number, write: boolean): number {
     const no = Math.floor(pa / PAGE_SIZE);
     const i = no & 15;
-    if (this.pageNo[i] === no) return i;
-    const p = this.physical.page(pa, create);
+    if (this.pageNo[i] === no && (!write || this.writable[i] === 1)) return i;
+    const p = this.physical.page(pa, write);
     if (p === undefined) return -1;
     this.pageNo[i] = no;
+    this.writable[i] = write ? 1 : 0;
     this.pageU32[i] = p.byteOffset % 4 === 0 ? new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4) : undefined;
     return i;
   }
@@ -139,18 +152,19 @@ export class FlatMemorySystem implements MemorySystem {
     if (this.hooks.barrier.active) this.hooks.barrier.emit(pe, kind, domain);
   }
 
-  /** Forget cached page arrays (after PhysicalMemory replaced its pages). */
+  /** Forget cached page arrays (physical memory replaced or froze its pages). */
   flushPageCache(): void {
     this.pageNo.fill(-1);
     this.pageU32.fill(undefined);
   }
 
-  /** Checkpoints (component/state.ts `Snapshottable`): memory contents and device state. */
+  /** Checkpoints (component/state.ts `Snapshottable`): memory contents (copy-on-write pages) and device state. */
   snapshot(): unknown {
-    return {
+    const s: FlatSnapshot = {
       pages: this.physical.snapshot(),
       devices: this.mappings.map((m) => (m.device.snapshot ? m.device.snapshot() : undefined)),
     };
+    return s;
   }
 
   /**
@@ -167,9 +181,8 @@ export class FlatMemorySystem implements MemorySystem {
   }
 
   restore(s: unknown): void {
-    const snap = s as { pages: Map<number, Uint8Array>; devices: unknown[] };
+    const snap = s as FlatSnapshot;
     this.physical.restore(snap.pages);
-    this.flushPageCache();
     this.mappings.forEach((m, i) => {
       if (m.device.restore) m.device.restore(snap.devices[i]);
     });

@@ -1,11 +1,29 @@
 /**
  * Sparse physical memory: 4 KB pages allocated on first write; unwritten
  * memory reads as zero. Addresses are JS numbers (PAs are at most 52 bits, so exact).
- * Hot path: a one-entry page cache avoids the Map lookup for repeated accesses.
+ *
+ * Pages are copy-on-write (component/pages.ts): `snapshot()` shares every
+ * page with the live memory and the first write to a page afterwards copies
+ * that page only, so a checkpoint costs the pages written since the previous
+ * one; `stateHash()` rehashes only the pages written since it last ran.
+ *
+ * Hot path: the store's one-entry page caches (one for reads, one for writes)
+ * avoid the page-table lookup for repeated accesses. A page obtained with `page(pa,
+ * false)` is for reading only; `page(pa, true)` gives one that may be written
+ * until `onPagesChanged` says otherwise (callers that cache pages subscribe).
  */
+import { digestWords } from '../component/fingerprint';
+import { PagedStore, type FrozenPages } from '../component/pages';
+
 export const PAGE_SIZE = 4096;
 /** Physical addresses are below 2^52 (the largest PA size, FEAT_LPA: Arm ARM D8.1.6), as the scenario language bounds them. */
 export const PA_LIMIT = 2 ** 52;
+
+const BYTES = {
+  create: (): Uint8Array => new Uint8Array(PAGE_SIZE),
+  copy: (p: Uint8Array): Uint8Array => p.slice(),
+  digest: (p: Uint8Array): number => digestWords(new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4)),
+};
 
 /**
  * `pa` modulo the page size. PAs above 2^31 are not small integers for V8, and `%` on them is a
@@ -16,25 +34,24 @@ export function pageOffset(pa: number): number {
   return pa & (PAGE_SIZE - 1);
 }
 
-export class PhysicalMemory {
-  private pages = new Map<number, Uint8Array>();
-  private lastPageNo = -1;
-  private lastPage: Uint8Array | undefined;
+/** A capture of physical memory (`PhysicalMemory.snapshot`): immutable, restorable any number of times. */
+export type MemorySnapshot = FrozenPages<Uint8Array>;
 
-  /** Page holding `pa`, allocating it when `create` is set. */
+export class PhysicalMemory {
+  private readonly store = new PagedStore<Uint8Array>(BYTES);
+
+  /** Page holding `pa`: with `create`, private to the live memory and writable (allocated when absent); else for reading only. */
   page(pa: number, create: boolean): Uint8Array | undefined {
-    const no = Math.floor(pa / PAGE_SIZE);
-    if (no === this.lastPageNo && this.lastPage) return this.lastPage;
-    let p = this.pages.get(no);
-    if (!p && create) {
-      p = new Uint8Array(PAGE_SIZE);
-      this.pages.set(no, p);
-    }
-    if (p) {
-      this.lastPageNo = no;
-      this.lastPage = p;
-    }
-    return p;
+    return this.store.page(Math.floor(pa / PAGE_SIZE), create);
+  }
+
+  /**
+   * Be told when page references obtained from `page()` must be dropped: the
+   * page number whose page object changed, or -1 for every page (a snapshot,
+   * a restore or a state hash: pages held for writing are writable no more).
+   */
+  onPagesChanged(fn: (pageNo: number) => void): void {
+    this.store.onChange(fn);
   }
 
   readU8(pa: number): number {
@@ -82,25 +99,30 @@ export class PhysicalMemory {
 
   /** Pages allocated so far (the run bound on touched memory reads this, engine/bounds.ts). */
   get pageCount(): number {
-    return this.pages.size;
+    return this.store.size;
   }
 
-  /** Page numbers that hold data (for snapshots and views). */
+  /** Page numbers that hold data (for views), ascending. */
   pageNumbers(): number[] {
-    return [...this.pages.keys()].sort((a, b) => a - b);
+    return this.store.pageNumbers();
   }
 
-  /** Deep copy, used by engine checkpoints. */
-  snapshot(): Map<number, Uint8Array> {
-    const copy = new Map<number, Uint8Array>();
-    for (const [k, v] of this.pages) copy.set(k, v.slice());
-    return copy;
+  /** Pages copied because a snapshot shared them (tests: a checkpoint costs the pages written since the previous one). */
+  get pagesCopied(): number {
+    return this.store.copies;
   }
 
-  restore(s: Map<number, Uint8Array>): void {
-    this.pages = new Map();
-    for (const [k, v] of s) this.pages.set(k, v.slice());
-    this.lastPageNo = -1;
-    this.lastPage = undefined;
+  /** Capture for checkpoints: shares every page with the live memory (copy-on-write). */
+  snapshot(): MemorySnapshot {
+    return this.store.freeze();
+  }
+
+  restore(s: MemorySnapshot): void {
+    this.store.thaw(s);
+  }
+
+  /** Fingerprint of every page's number and contents (53 bits); costs the pages written since the last call. */
+  stateHash(): number {
+    return this.store.digest();
   }
 }

@@ -4,11 +4,11 @@
  * it, and checkpoints capture it as one component (component/state.ts
  * `Snapshottable`). Any number of `VmsaMmu` instances may share a domain.
  */
-import { hashValue, StateHasher } from '../component/state';
+import { Lanes } from '../component/fingerprint';
 import type { Pe } from '../pe/pe';
 import type { AccessCheck } from './permissions';
 import type { RegimeConfig } from './regime';
-import type { TlbContext, TlbEntry } from './tlb';
+import type { TlbContext, TlbEntry, TlbSnapshot } from './tlb';
 import { MicroTlb, Tlb, TlbContexts } from './tlb';
 
 /** Derived per-(sysregGen, EL) data: configuration, TLB contexts and lookup sizes. */
@@ -38,7 +38,8 @@ export class PeMmuState {
 }
 
 export interface MmuSnapshot {
-  tlbs: Map<number, Map<number, TlbEntry>>[];
+  /** Per PE (undefined: no MMU state yet, an empty TLB). */
+  tlbs: (TlbSnapshot | undefined)[];
 }
 
 /** The machine-wide TLB domain (Inner/Outer Shareable broadcast reaches every PE in it). */
@@ -55,44 +56,37 @@ export class MmuDomain {
     return st;
   }
 
-  /** Snapshottable (engine checkpoints): TLB contents of every PE. */
+  /** Snapshottable (engine checkpoints): TLB contents of every PE (copy-on-write, tlb.ts). */
   snapshot(): MmuSnapshot {
-    return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : new Map())) };
+    return { tlbs: this.states.map((s) => (s ? s.tlb.snapshot() : undefined)) };
   }
 
   /**
-   * Fingerprint of the TLB contents (engine `Snapshottable.stateHash`): every
-   * entry of every PE, so a PE with no MMU state yet and one with an empty TLB
-   * hash alike (a checkpoint restore creates the latter).
+   * Fingerprint of the TLB contents (engine `Snapshottable.stateHash`, 53
+   * bits): every entry of every PE, so a PE with no MMU state yet and one with
+   * an empty TLB hash alike (a checkpoint restore creates the latter).
    */
   stateHash(): number {
-    const h = new StateHasher();
+    const h = new Lanes().reset(0x7db0_0000);
     this.states.forEach((st, pe) => {
-      if (st === undefined) return;
-      const snap = st.tlb.snapshot();
-      for (const [k, m] of snap) if (m.size === 0) snap.delete(k);
-      if (snap.size === 0) return;
-      h.word(pe);
-      hashValue(h, snap);
+      if (st === undefined || st.tlb.size === 0) return;
+      h.word(pe).digest(st.tlb.digest());
     });
     return h.value();
   }
 
   restore(s: MmuSnapshot): void {
     // PEs whose state was created after the snapshot (e.g. the step-0 checkpoint) had empty TLBs then.
-    for (let i = s.tlbs.length; i < this.states.length; i++) {
-      const st = this.states[i];
-      if (st === undefined) continue;
-      st.tlb.restore(new Map());
+    for (let i = 0; i < Math.max(s.tlbs.length, this.states.length); i++) {
+      const t = s.tlbs[i];
+      const st = this.states[i] ?? (t !== undefined ? (this.states[i] = new PeMmuState()) : undefined);
+      if (st === undefined || (t !== undefined && st.tlb.holds(t))) continue;
+      if (t === undefined) st.tlb.clear();
+      else st.tlb.restore(t);
+      // The micro-TLB caches TLB entries. The derived configuration holds none (contexts are never
+      // removed): it follows the PE's system registers (`sysregGen`, bumped when a restore replaces them).
       st.micro.flush();
-      st.derivedGen = -1;
     }
-    s.tlbs.forEach((t, i) => {
-      const st = this.states[i] ?? (this.states[i] = new PeMmuState());
-      st.tlb.restore(t);
-      st.micro.flush();
-      st.derivedGen = -1;
-    });
   }
 }
 

@@ -12,7 +12,13 @@
  *
  * In front of it, a direct-mapped micro-TLB of 4 KB windows serves the hot path;
  * it is flushed whenever the system registers, the EL or PSTATE.PAN change, or on TLBI.
+ *
+ * Checkpoints (DESIGN.md "State that is cheap to fork"): a snapshot shares
+ * each context's entry map with the live TLB, which copies a map before its
+ * first change afterwards (copy-on-write per context); the fingerprint is a
+ * sum of entry digests kept up to date by insert and invalidate.
  */
+import { digestString, FingerprintSum, Lanes } from '../component/fingerprint';
 import type { MemAttrs } from '../memory/attributes';
 import { Regime } from './regime';
 
@@ -42,6 +48,8 @@ export interface TlbContext {
   readonly asid: number;
   /** Stage 2 only: the Secure IPA space (VSTTBR_EL2) rather than the Non-secure one. */
   readonly secureIpa: boolean;
+  /** Digest of the tag (every field above but `id`): the same context hashes alike in every machine. */
+  readonly digest: number;
 }
 
 export interface TlbEntry {
@@ -81,7 +89,7 @@ export class TlbContexts {
     const key = `${kind}|${regime}|${secure ? 1 : 0}|${vmid}|${asid}|${secureIpa ? 1 : 0}`;
     let c = this.byKey.get(key);
     if (!c) {
-      c = { id: this.all.length, kind, regime, secure, vmid, asid, secureIpa };
+      c = { id: this.all.length, kind, regime, secure, vmid, asid, secureIpa, digest: digestString(key) };
       this.byKey.set(key, c);
       this.all.push(c);
     }
@@ -92,6 +100,32 @@ export class TlbContexts {
 const PAGE = 4096;
 /** Bound on entries per PE; beyond it the TLB is emptied (deterministic, and far beyond what scenarios use). */
 const CAPACITY = 16384;
+
+/** An immutable capture of a TLB (`Tlb.snapshot`). */
+export interface TlbSnapshot {
+  readonly maps: ReadonlyMap<number, Map<number, TlbEntry>>;
+  readonly sizeMask: readonly number[];
+  readonly count: number;
+  readonly sumA: number;
+  readonly sumB: number;
+}
+
+const entryLanes = new Lanes();
+const entryDigests = new WeakMap<TlbEntry, number>();
+
+/** Digest of an entry: its context's tag and every field (entries are immutable: computed once). */
+function entryDigest(e: TlbEntry): number {
+  let d = entryDigests.get(e);
+  if (d === undefined) {
+    const h = entryLanes.reset(0x71b0_0000).digest(e.ctx.digest).num(e.base).num(e.size).num(e.outBase).num(e.ipaBase);
+    h.digest(digestString(e.dataAttrs.label)).digest(digestString(e.fetchAttrs.label)).digest(digestString(e.s1Attrs.label));
+    h.word(e.s1perm).word(e.s2perm).word(e.level).word(e.s2level).word((e.ns ? 1 : 0) | (e.global ? 2 : 0)).word(e.s2MemAttr).word(e.s2Sh);
+    h.digest(e.s2Attrs === undefined ? 0 : digestString(e.s2Attrs.label));
+    d = h.value();
+    entryDigests.set(e, d);
+  }
+  return d;
+}
 
 export class Tlb {
   /** context id → (base / 4096) → entry */
@@ -104,6 +138,13 @@ export class Tlb {
    */
   private sizeMask: number[] = [];
   private count = 0;
+  /** Entry maps private to the live TLB (the others are shared with a snapshot: copied before they change). */
+  private owned = new Set<Map<number, TlbEntry>>();
+  /** Sum of the entries' digests. */
+  private readonly sum = new FingerprintSum();
+  /** The last snapshot; returned again while nothing changed. */
+  private last: TlbSnapshot | undefined = undefined;
+  private changed = true;
 
   lookup(ctx: TlbContext, addr: number, sizes: readonly number[]): TlbEntry | undefined {
     const m = this.byCtx[ctx.id];
@@ -119,51 +160,73 @@ export class Tlb {
     return undefined;
   }
 
+  /** The entry map of context `id`, private to the live TLB (created or copied when needed). */
+  private own(id: number): Map<number, TlbEntry> {
+    let m = this.byCtx[id];
+    if (m !== undefined && this.owned.has(m)) return m;
+    m = m === undefined ? new Map<number, TlbEntry>() : new Map(m);
+    this.maps.set(id, m);
+    this.setByCtx(id, m);
+    this.owned.add(m);
+    return m;
+  }
+
   insert(e: TlbEntry): void {
     if (this.count >= CAPACITY) this.clear();
-    let m = this.byCtx[e.ctx.id];
-    if (m === undefined) {
-      m = new Map();
-      this.maps.set(e.ctx.id, m);
-      this.setByCtx(e.ctx.id, m);
-    }
+    const m = this.own(e.ctx.id);
     const key = e.base / PAGE;
-    if (!m.has(key)) this.count++;
+    const old = m.get(key);
+    if (old === undefined) this.count++;
+    else this.sum.remove(0, entryDigest(old));
     m.set(key, e);
+    this.sum.add(0, entryDigest(e));
     this.sizeMask[e.ctx.id] |= sizeBit(e.size);
+    this.changed = true;
   }
 
   /** Remove every entry for which `pred` holds; returns how many. */
   invalidate(ctxPred: (c: TlbContext) => boolean, entryPred?: (e: TlbEntry) => boolean): number {
     let n = 0;
-    for (const [, m] of this.maps) {
+    for (const [id, m] of this.maps) {
+      if (m.size === 0) continue;
+      const first: TlbEntry = m.values().next().value!;
+      // All entries of a map share the context.
+      if (!ctxPred(first.ctx)) continue;
       if (entryPred === undefined) {
-        // Whole-context invalidation (TLBI VMALLE1, ALLE2...): all entries of a map share the context.
-        if (m.size === 0) continue;
-        const first: TlbEntry = m.values().next().value!;
-        if (!ctxPred(first.ctx)) continue;
+        // Whole-context invalidation (TLBI VMALLE1, ALLE2...): a fresh empty map.
+        for (const e of m.values()) this.sum.remove(0, entryDigest(e));
         n += m.size;
-        m.clear();
-        this.sizeMask[first.ctx.id] = 0;
+        const fresh = new Map<number, TlbEntry>();
+        this.maps.set(id, fresh);
+        this.byCtx[id] = fresh;
+        this.owned.add(fresh);
+        this.sizeMask[id] = 0;
         continue;
       }
+      let live: Map<number, TlbEntry> | undefined;
       for (const [k, e] of m) {
-        if (!ctxPred(e.ctx)) break; // all entries of a map share the context
-        if (entryPred === undefined || entryPred(e)) {
-          m.delete(k);
-          n++;
-        }
+        if (!entryPred(e)) continue;
+        live ??= this.own(id);
+        live.delete(k);
+        this.sum.remove(0, entryDigest(e));
+        n++;
       }
     }
-    this.count -= n;
+    if (n > 0) {
+      this.count -= n;
+      this.changed = true;
+    }
     return n;
   }
 
   clear(): void {
-    this.maps.clear();
+    this.maps = new Map();
     this.byCtx = [];
     this.sizeMask = [];
     this.count = 0;
+    this.owned = new Set();
+    this.sum.set(0, 0);
+    this.changed = true;
   }
 
   private setByCtx(id: number, m: Map<number, TlbEntry>): void {
@@ -171,9 +234,6 @@ export class Tlb {
     for (let i = this.byCtx.length; i < id; i++) this.byCtx.push(undefined);
     for (let i = this.sizeMask.length; i <= id; i++) this.sizeMask.push(0);
     this.byCtx[id] = m;
-    let mask = 0;
-    for (const e of m.values()) mask |= sizeBit(e.size);
-    this.sizeMask[id] = mask;
   }
 
   get size(): number {
@@ -187,24 +247,38 @@ export class Tlb {
     return out;
   }
 
-  /** Entries are immutable: a snapshot copies the maps only. */
-  snapshot(): Map<number, Map<number, TlbEntry>> {
-    const s = new Map<number, Map<number, TlbEntry>>();
-    for (const [k, m] of this.maps) s.set(k, new Map(m));
-    return s;
+  /** Capture: shares every entry map with the live TLB (copy-on-write); the same object again while nothing changed. */
+  snapshot(): TlbSnapshot {
+    if (this.changed || this.last === undefined) {
+      this.last = { maps: new Map(this.maps), sizeMask: this.sizeMask.slice(), count: this.count, sumA: this.sum.a, sumB: this.sum.b };
+      this.owned = new Set();
+      this.changed = false;
+    }
+    return this.last;
   }
 
-  restore(s: Map<number, Map<number, TlbEntry>>): void {
-    this.maps = new Map();
+  /** The live TLB is capture `s` (nothing changed since it was taken or restored). */
+  holds(s: TlbSnapshot): boolean {
+    return s === this.last && !this.changed;
+  }
+
+  restore(s: TlbSnapshot): void {
+    if (this.holds(s)) return;
+    this.maps = new Map(s.maps);
     this.byCtx = [];
-    this.sizeMask = [];
-    this.count = 0;
-    for (const [k, m] of s) {
-      const copy = new Map(m);
-      this.maps.set(k, copy);
-      this.setByCtx(k, copy);
-      this.count += m.size;
-    }
+    for (const [id, m] of this.maps) this.setByCtx(id, m);
+    this.sizeMask = s.sizeMask.slice();
+    for (let i = this.sizeMask.length; i < this.byCtx.length; i++) this.sizeMask.push(0);
+    this.count = s.count;
+    this.owned = new Set();
+    this.sum.set(s.sumA, s.sumB);
+    this.last = s;
+    this.changed = false;
+  }
+
+  /** Fingerprint (53 bits) of every entry; kept up to date as entries come and go. */
+  digest(): number {
+    return this.sum.value(this.count);
   }
 }
 
@@ -231,8 +305,8 @@ export class MicroTlb {
   readonly pa = new Float64Array(MicroTlb.SIZE);
   /** Bit (1 << AccessType) set when that access type is permitted. */
   readonly perm = new Uint8Array(MicroTlb.SIZE);
-  readonly dataAttrs: MemAttrs[] = new Array(MicroTlb.SIZE);
-  readonly fetchAttrs: MemAttrs[] = new Array(MicroTlb.SIZE);
+  readonly dataAttrs: MemAttrs[] = new Array<MemAttrs>(MicroTlb.SIZE);
+  readonly fetchAttrs: MemAttrs[] = new Array<MemAttrs>(MicroTlb.SIZE);
   /** Slots filled since the last flush (each listed once). */
   private readonly filled = new Int32Array(MicroTlb.SIZE);
   private nFilled = 0;

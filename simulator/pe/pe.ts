@@ -17,6 +17,7 @@
  * Writers bump `sysregGen` so caches of derived configuration (MMU regime,
  * routing) know to recompute.
  */
+import { VersionedMap } from '../component/versionedMap';
 import type { MemAttrs } from '../memory/attributes';
 import type { MemorySystem } from '../memory/system';
 import type { Mmu } from '../mmu/types';
@@ -120,8 +121,8 @@ export class Pe {
   /** Other PSTATE bits we carry for SPSR round-trips (PAN, UAO, SS, DIT, SSBS, TCO, BTYPE) as a raw mask. */
   pstateOther = 0;
 
-  /** System registers by canonical upper-case name. */
-  readonly sysregs = new Map<string, bigint>();
+  /** System registers by canonical upper-case name (a VersionedMap: checkpoints copy and hash them only after a change). */
+  readonly sysregs = new VersionedMap<string, bigint>();
   sysregGen = 0;
 
   state: PeRunState = 'running';
