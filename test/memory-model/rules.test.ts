@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { StateHasher } from '../../simulator/component/state';
-import { barrierOption, MessageLog, ReadOrder, ThreadLocal, WriteOrder } from '../../simulator/memory/ordering';
+import { barrierOption, MessageLog, ordersEveryObserver, ReadOrder, ThreadLocal, WriteOrder } from '../../simulator/memory/ordering';
 import { outcomes, stats, type Op } from './shapes';
 
 const W = (loc: string, val: number, more: Partial<Extract<Op, { op: 'W' }>> = {}): Op => ({ op: 'W', loc, val, ...more });
@@ -110,6 +110,24 @@ describe('memory model: barriers', () => {
     assert.equal(barrierOption(3)?.name, 'osh');
     assert.equal(barrierOption(5)?.name, 'nshld');
     assert.equal(barrierOption(8), undefined);
+  });
+});
+
+describe('memory model: shareability domains of barriers', () => {
+  it('a barrier orders for every observer only when its domain holds every PE (SY, OSH always; ISH with one inner domain; NSH alone)', () => {
+    assert.equal(ordersEveryObserver('sy', 4, [0, 1]), true);
+    assert.equal(ordersEveryObserver('osh', 4, [0, 1]), true);
+    assert.equal(ordersEveryObserver('ish', 2, [0, 1]), true, 'herd7\'s convention: every thread in one Inner Shareable domain');
+    assert.equal(ordersEveryObserver('ish', 4, [0, 1]), false, 'PEs 2 and 3 are outside: DMB ISH does not order what they observe');
+    assert.equal(ordersEveryObserver('nsh', 2, [0, 1]), false);
+    assert.equal(ordersEveryObserver('nsh', 1, [0]), true);
+  });
+
+  it('MP+dmb.ish with the reader outside the writer\'s Inner Shareable domain: the barrier that orders nothing for it leaves the relaxed outcome', () => {
+    // The writer's DMB ISH with a domain of {P0} only: applied as the rule says, i.e. as no barrier at all.
+    const dmbFor = (inner: number[]): Op[] => (ordersEveryObserver('ish', 2, inner) ? [DMB('ish')] : []);
+    assert.equal(exists(mp([W('x', 1), ...dmbFor([0]), W('y', 1)], [R('y', 'r0'), DMB('sy'), R('x', 'r2')]), ...MP_RELAXED), true);
+    assert.equal(exists(mp([W('x', 1), ...dmbFor([0, 1]), W('y', 1)], [R('y', 'r0'), DMB('sy'), R('x', 'r2')]), ...MP_RELAXED), false);
   });
 });
 

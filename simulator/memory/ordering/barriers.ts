@@ -40,3 +40,34 @@ export function barrierOption(crm: number): BarrierOption | undefined {
   const name = domain === 'sy' ? (suffix === '' ? 'sy' : suffix) : domain + suffix;
   return { name, domain, order };
 }
+
+/**
+ * Whether a barrier of `domain` executed by a PE orders its accesses for
+ * *every* observer of the machine: the model's one message list is one
+ * order for all observers (other-multi-copy atomicity), so a barrier can be
+ * given its ordering only when its domain contains every PE (Arm ARM B2.3.9
+ * "Ordering of memory accesses and shareability": a DMB orders accesses only
+ * as observed by the observers in its shareability domain). Otherwise it
+ * orders nothing, which keeps every behaviour the architecture allows
+ * possible (observers outside the domain may see the accesses in any order)
+ * at the price of allowing reorderings that observers inside it cannot see.
+ *
+ * `pes`: the PEs of the machine; `innerDomain`: the PEs of the barrier's
+ * PE's Inner Shareable domain. The Outer Shareable domain and the full
+ * system contain every PE here (one outer domain per machine); the
+ * Non-shareable domain is the PE alone. herd7 puts every thread in one Inner
+ * Shareable domain and gives NSH barriers the same ordering as the others
+ * (aarch64fences.cat), so with more than one PE an NSH barrier is where the
+ * two differ.
+ */
+export function ordersEveryObserver(domain: BarrierDomain, pes: number, innerDomain: readonly number[]): boolean {
+  switch (domain) {
+    case 'sy':
+    case 'osh':
+      return true;
+    case 'ish':
+      return new Set(innerDomain).size >= pes;
+    case 'nsh':
+      return pes === 1;
+  }
+}
