@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { StateHasher } from '../../simulator/component/state';
+import { BARRIER_OPTIONS } from '../../simulator/isa/system';
 import { barrierOption, MessageLog, ordersEveryObserver, ReadOrder, ThreadLocal, WriteOrder } from '../../simulator/memory/ordering';
 import { outcomes, stats, type Op } from './shapes';
 
@@ -103,13 +104,28 @@ describe('memory model: barriers', () => {
     assert.equal(exists(mp([W('x', 1), W('y', 1, rel)], [R('y', 'r0', { noRet: true }), DMB('sy'), R('x', 'r2')]), ...MP_RELAXED), false);
   });
 
-  it('barrier options decode from CRm with their domain and ordering (Arm ARM C6.2.79)', () => {
-    assert.deepEqual(barrierOption(15), { name: 'sy', domain: 'sy', order: { rr: true, rw: true, wr: true, ww: true } });
-    assert.deepEqual(barrierOption(10), { name: 'ishst', domain: 'ish', order: { rr: false, rw: false, wr: false, ww: true } });
-    assert.deepEqual(barrierOption(13), { name: 'ld', domain: 'sy', order: { rr: true, rw: true, wr: false, ww: false } });
-    assert.equal(barrierOption(3)?.name, 'osh');
-    assert.equal(barrierOption(5)?.name, 'nshld');
-    assert.equal(barrierOption(8), undefined);
+  it('barrier options decode from CRm with their domain and ordering (Arm ARM C6.2.83)', () => {
+    const ALL = { rr: true, rw: true, wr: true, ww: true };
+    const LD = { rr: true, rw: true, wr: false, ww: false };
+    const ST = { rr: false, rw: false, wr: false, ww: true };
+    const expected: Record<string, ReturnType<typeof barrierOption>> = {
+      sy: { domain: 'sy', order: ALL },
+      ld: { domain: 'sy', order: LD },
+      st: { domain: 'sy', order: ST },
+      ish: { domain: 'ish', order: ALL },
+      ishld: { domain: 'ish', order: LD },
+      ishst: { domain: 'ish', order: ST },
+      osh: { domain: 'osh', order: ALL },
+      oshld: { domain: 'osh', order: LD },
+      oshst: { domain: 'osh', order: ST },
+      nsh: { domain: 'nsh', order: ALL },
+      nshld: { domain: 'nsh', order: LD },
+      nshst: { domain: 'nsh', order: ST },
+    };
+    // Every option the instruction table names, and no other CRm value.
+    assert.deepEqual(Object.keys(BARRIER_OPTIONS).sort(), Object.keys(expected).sort());
+    for (const [name, crm] of Object.entries(BARRIER_OPTIONS)) assert.deepEqual(barrierOption(crm), expected[name], name);
+    for (const crm of [0, 4, 8, 12]) assert.equal(barrierOption(crm), undefined);
   });
 });
 
@@ -178,7 +194,7 @@ describe('memory model: dependencies and promises', () => {
 
   it('store forwarding: a read of the PE\'s own write carries the write\'s views, not its timestamp (MP+dmb.sy+data-rfi-addr Forbidden; po-rfi-addr and ctrl-rfi-addr Allowed)', () => {
     const p0 = [W('x', 1), DMB('sy'), W('y', 1)];
-    // data; rfi; addr: ordered (Arm ARM B2.3.7, dob: data; [M]; lmrs; [R]).
+    // data; rfi; addr: ordered (Arm ARM B2.3 "Dependency-ordered-before": data; [M]; lmrs; [R]).
     assert.equal(exists(mp(p0, [R('y', 'r0'), W('z', 1, { data: 'r0' }), R('z', 'r1'), R('x', 'r2', { addr: 'r1' })]), ...MP_RELAXED), false);
     // No dependency into the write: the forwarded read carries nothing of r0, so the read of x may be early.
     assert.equal(exists(mp(p0, [R('y', 'r0'), W('z', 1), R('z', 'r1'), R('x', 'r2', { addr: 'r1' })]), ...MP_RELAXED), true);

@@ -11,6 +11,7 @@
  * This is a test oracle of `simulator/memory/ordering` alone, not a second
  * engine: the engine's PEs drive the same `ThreadLocal` rules.
  */
+import { BARRIER_OPTIONS } from '../../simulator/isa/system';
 import { barrierOption, MessageLog, ReadOrder, ThreadLocal, WriteOrder, type LocalSnapshot, type Message, type WriteKind } from '../../simulator/memory/ordering';
 
 export type Op =
@@ -22,8 +23,6 @@ export type Op =
   | { op: 'ISB' }
   | { op: 'CTRL'; reg: string };
 
-/** `DMB` option names → CRm (Arm ARM C6.2.79). */
-const CRM: Record<string, number> = { sy: 15, st: 14, ld: 13, ish: 11, ishst: 10, ishld: 9, nsh: 7, nshst: 6, nshld: 5, osh: 3, oshst: 2, oshld: 1 };
 
 interface Reg {
   val: number;
@@ -146,7 +145,7 @@ export function outcomes(program: Op[][]): Set<string> {
           next(write(locOf(o.loc), o.val, viewOf(t, o.addr), viewOf(t, o.data), { order: o.order ?? WriteOrder.Plain }));
           break;
         case 'DMB':
-          t.local.dmb(barrierOption(CRM[o.option])!.order);
+          t.local.dmb(barrierOption(BARRIER_OPTIONS[o.option])!.order);
           next();
           break;
         case 'ISB':

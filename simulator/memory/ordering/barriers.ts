@@ -1,12 +1,13 @@
 /**
- * DMB and DSB options (Arm ARM C6.2.79 DMB, C6.2.84 DSB: the CRm field) as
+ * DMB and DSB options (Arm ARM C6.2.83 DMB and DSB: the CRm field; their names are the
+ * instruction table's, `BARRIER_OPTIONS` in isa/system.ts) as
  * the orderings of the memory model: the access types a barrier orders
  * (CRm[1:0]: 0b11 all, 0b10 stores after stores — ST, 0b01 loads before
  * anything — LD) and its shareability domain (CRm[3:2]: 0b11 full system,
  * 0b10 Inner Shareable, 0b01 Non-shareable, 0b00 Outer Shareable).
  *
  * For explicit memory accesses a DSB orders at least what the DMB with the
- * same option does (B2.3.7 "DSB-ordered-before" contains the DMB cases), which
+ * same option does (B2.3 "DSB-ordered-before" contains the DMB cases), which
  * is all the model of accesses needs; its completion of TLB and cache
  * maintenance is not part of these views.
  */
@@ -15,8 +16,6 @@ import type { BarrierOrder } from './local';
 export type BarrierDomain = 'sy' | 'ish' | 'nsh' | 'osh';
 
 export interface BarrierOption {
-  /** The option's name as written in assembly (`sy`, `ishld`, …). */
-  name: string;
   domain: BarrierDomain;
   order: BarrierOrder;
 }
@@ -36,18 +35,16 @@ export function barrierOption(crm: number): BarrierOption | undefined {
   if (type === 0) return undefined;
   const domain = DOMAINS[(crm >> 2) & 3];
   const order = type === 3 ? ALL : type === 2 ? ST : LD;
-  const suffix = type === 3 ? '' : type === 2 ? 'st' : 'ld';
-  const name = domain === 'sy' ? (suffix === '' ? 'sy' : suffix) : domain + suffix;
-  return { name, domain, order };
+  return { domain, order };
 }
 
 /**
  * Whether a barrier of `domain` executed by a PE orders its accesses for
  * *every* observer of the machine: the model's one message list is one
  * order for all observers (other-multi-copy atomicity), so a barrier can be
- * given its ordering only when its domain contains every PE (Arm ARM B2.3.9
- * "Ordering of memory accesses and shareability": a DMB orders accesses only
- * as observed by the observers in its shareability domain). Otherwise it
+ * given its ordering only when its domain contains every PE (Arm ARM B2.3.12
+ * "Memory barriers": a DMB orders accesses only as observed by the observers
+ * in its shareability domain). Otherwise it
  * orders nothing, which keeps every behaviour the architecture allows
  * possible (observers outside the domain may see the accesses in any order)
  * at the price of allowing reorderings that observers inside it cannot see.

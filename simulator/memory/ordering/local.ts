@@ -6,13 +6,13 @@
  * overwrote before it, nor place a write before it.
  *
  * - `coh(l)`: the newest write to location l this thread has seen or written
- *   (coherence, Arm ARM B2.3.3: reads and writes of one location never go back).
+ *   (coherence, Arm ARM B2.3 "Coherence order": reads and writes of one location never go back).
  * - `vrn`/`vwn`: lower bounds for every later read / write (raised by
  *   barriers and acquires).
  * - `vro`/`vwo`: the views of the thread's reads / writes so far (what a
  *   barrier orders after itself). `vroRet` is `vro` without the reads of
  *   the "no return" atomics (STADD…, LDADD… into XZR), which DMB LD does not
- *   order (Arm ARM B2.3.7 "Barrier-ordered-before": [R \ NoRet]; po; [DMB LD];
+ *   order (Arm ARM B2.3 "Barrier-ordered-before": [R \ NoRet]; po; [DMB LD];
  *   as aarch64.cat says); Promising-ARM predates that rule.
  * - `vcap`: control and address views so far (a write never becomes visible
  *   before the branches and addresses that precede it are resolved).
@@ -62,7 +62,7 @@ export interface WriteKind {
   atomic?: boolean;
   /**
    * The write of an atomic with both acquire and release semantics (SWPAL, LDADDAL, CASAL…): every later
-   * access is ordered after it (B2.3.7, `[range([R & A]; amo; [W & L])]; po; [M]`).
+   * access is ordered after it (B2.3 "Barrier-ordered-before", `[range([R & A]; amo; [W & L])]; po; [M]`).
    */
   ordersLater?: boolean;
 }
@@ -163,7 +163,7 @@ export class ThreadLocal {
   /** The view a write must be placed after (`view_pre` of `Local.writable`). */
   writePre(addrView: number, dataView: number, kind: WriteKind): number {
     let v = addrView > dataView ? addrView : dataView;
-    // An atomic's write is ordered after its read (B2.3.7 "Atomic-ordered-before": [M]; rmw; [M]).
+    // An atomic's write is ordered after its read (B2.3 "Atomic-ordered-before": [M]; rmw; [M]).
     if (kind.atomic === true && this.exbank !== undefined && this.exbank.view > v) v = this.exbank.view;
     if (this.vcap > v) v = this.vcap;
     if (this.vwn > v) v = this.vwn;
@@ -188,7 +188,7 @@ export class ThreadLocal {
       if (eb.loc === loc && !mem.exclusive(this.tid, loc, eb.ts, ts)) return false;
     }
     if (kind.atomic === true) {
-      // Single-copy atomicity of the read-modify-write (B2.2.1; aarch64.cat `empty rmw & (fre; coe)`):
+      // Single-copy atomicity of the read-modify-write (B2.2 "Atomicity in the Arm architecture"; aarch64.cat `empty rmw & (fre; coe)`):
       // the write immediately follows, in the coherence order of `loc`, the write its read took.
       const eb = this.exbank;
       if (eb === undefined || eb.loc !== loc || mem.latestTs(loc, ts - 1) !== eb.ts) return false;
@@ -216,7 +216,7 @@ export class ThreadLocal {
     if (addrView > this.vcap) this.vcap = addrView;
     if (kind.order === WriteOrder.Release && ts > this.vrel) this.vrel = ts;
     // An exclusive's or atomic's write is not forwarded to a later acquire (`FwdItem.read_view`): the acquire
-    // then reads at the write's timestamp, after the atomic's read ([M]; rmw; lmrs; [A | Q] in B2.3.7).
+    // then reads at the write's timestamp, after the atomic's read ([M]; rmw; lmrs; [A | Q] in B2.3).
     const ex = kind.exclusive === true || kind.atomic === true;
     this.fwd.set(loc, { ts, view: addrView > dataView ? addrView : dataView, ex });
     if (ex) this.exbank = undefined;

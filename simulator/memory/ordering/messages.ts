@@ -4,8 +4,8 @@
  * model", PLDI 2019, §3 "Memory"): a list of write *messages*. A message's
  * timestamp is its position in the list counted from 1; timestamp 0 stands
  * for the initial value of every location. The order of the messages to one
- * location is that location's coherence order (Arm ARM B2.3.3 "Coherence
- * order"), and the list as a whole is a linearisation consistent with it: in
+ * location is that location's coherence order (Arm ARM B2.3
+ * "Coherence order"), and the list as a whole is a linearisation consistent with it: in
  * ARMv8's other-multi-copy-atomic architecture a write becomes visible to
  * every other observer at once, so one list for all PEs is exact.
  *
