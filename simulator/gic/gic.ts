@@ -578,9 +578,16 @@ export class Gic extends GicState implements SecureInterruptController {
 
   restore(snap: unknown): void {
     const s = snap as GicSnapshot;
+    if (this.holds(s)) {
+      // The live state is the capture: what it signals each PE (a function of the state) is unchanged, and the
+      // PEs' lines and the views mirrored into their registers came back with the PEs (restored first, from
+      // the same checkpoint). The mirror keeps its own record of the bank it last mirrored for: a PE restored
+      // into another bank is re-mirrored.
+      if (this.afterRefresh !== undefined) for (let p = 0; p < this.peCount; p++) this.afterRefresh(p);
+      return;
+    }
     this.restoreState(s);
-    // The PEs' lines and the CPU interface's views mirrored into their registers are re-driven even when
-    // the state did not change: the PEs were restored, and the mirror keeps its own record of what it mirrored.
+    // Another state: the PEs' lines and the CPU interface's views mirrored into their registers are re-driven.
     this.signalled.fill(-1);
     this.signalledGroup.fill(-1);
     // `updateAll`, with the state changed and the SPIs counted once.
