@@ -229,6 +229,11 @@ export class GicState {
   }
 
   /** A copy of the state buffer (the same capture again while nothing changed). */
+  /** Capture for checkpoints (the GIC's `restore` takes it back). */
+  snapshot(): unknown {
+    return this.captureState();
+  }
+
   protected captureState(): GicSnapshot {
     if (this.snapVersion !== this.version || this.lastSnap === undefined) {
       this.lastSnap = { state: this.state.slice(0) };
