@@ -22,7 +22,7 @@ import { parseCacheConfig } from '../cache/config';
 import { ShareabilityDomains } from '../memory/shareability';
 import { attachCheckers } from '../checks';
 import { Platform, type MmioRegion } from '../devices/platform';
-import { createFirmware, type Firmware } from '../firmware';
+import { createFirmware, handleException, type Firmware } from '../firmware';
 import type { FirmwareHooks } from '../firmware/firmware';
 import type { Gic, GicHooks } from '../gic/gic';
 import type { Instr } from '../isa/instr';
@@ -42,6 +42,7 @@ import { MAX_STEPS_LIMIT } from '../scenario/limits';
 import { RunBounds } from './bounds';
 import { attachPlatform, buildMemorySystem, buildMmu, buildPes } from './components';
 import { ScenarioEvents } from './events';
+import { CountedState } from './countedState';
 import { History } from './history';
 import { hashMachine, type ExplorationHash, type MachineSnapshot } from './machineState';
 import { installPauseConditions, type PauseConditions } from './pause';
@@ -170,6 +171,7 @@ export class Machine {
 
   private readonly instrs: InstrIndex;
   private removePause: (() => void) | undefined = undefined;
+  private readonly firmwareState: CountedState | undefined;
 
   static create(model: ScenarioModel, options: MachineOptions = {}): Machine {
     return new Machine(model, options);
@@ -228,7 +230,9 @@ export class Machine {
 
     // 5. Built-in firmware: boots the partitions on the PEs that run a Normal world.
     this.firmware = createFirmware(this, model, this.gic);
-    if (this.firmware) this.addComponent({ name: 'firmware', state: this.firmware });
+    // Its state changes only while it handles an exception (`handleInFirmware` counts them): captured once per change.
+    this.firmwareState = this.firmware !== undefined ? new CountedState(this.firmware) : undefined;
+    if (this.firmwareState) this.addComponent({ name: 'firmware', state: this.firmwareState });
     this.hooks = {
       pe,
       memory: this.memory.hooks,
@@ -257,6 +261,13 @@ export class Machine {
   }
 
   // ---- services for components and checkers ---------------------------------------
+
+  /** An exception taken to an EL whose vector holds no code: the built-in firmware handles it when the scenario has one. */
+  handleInFirmware(pe: Pe, info: ExceptionRecord): boolean {
+    if (this.firmware === undefined) return false;
+    this.firmwareState!.changes++;
+    return handleException(this.firmware, pe, info);
+  }
 
   /**
    * Record an exception a PE took. Every exception goes to `exceptions`; those

@@ -16,7 +16,7 @@
  * component keeps the digests of its parts and rehashes only the parts that
  * changed since the last fingerprint.
  */
-import { Lanes } from '../component/fingerprint';
+import { digestString, Lanes } from '../component/fingerprint';
 import { componentHash, StateHasher } from '../component/state';
 import type { FaultRecord, Finding } from '../trace/events';
 import type { EventSnapshot } from './events';
@@ -37,6 +37,8 @@ export interface MachineSnapshot {
   faults: readonly FaultRecord[];
   findings: readonly Finding[];
   stop?: StopInfo;
+  /** A checker's stop request not acted on yet (the run ends at the next step). */
+  stopRequest: string | undefined;
   components: unknown[];
   /** The history this capture belongs to (history.ts): restoring a capture of another history starts a new one. */
   timeline: object;
@@ -64,6 +66,7 @@ export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
     prng: m.prng.state(),
     ...rec,
     stop: m.stopInfo,
+    stopRequest: m.scheduler.pendingStop,
     components: m.snapshottables.map((c) => c.snapshot()),
     timeline,
   };
@@ -81,6 +84,7 @@ export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   lastRecords.set(m, { exceptions: s.exceptions, faults: s.faults, findings: s.findings });
   m.stopInfo = s.stop;
   m.scheduler.reset();
+  if (s.stopRequest !== undefined) m.scheduler.requestStop(s.stopRequest);
   m.snapshottables.forEach((c, i) => c.restore(s.components[i]));
 }
 
@@ -118,6 +122,10 @@ export function hashMachine(m: Machine, exploration?: ExplorationHash): number {
   m.events.hashInto(ev, exploration !== undefined);
   h.digest(ev.value());
   for (const w of m.prng.state()) h.word(w);
+  // A checker asked to end the run (livelock): such a state has no future steps. (The other ends of a run follow
+  // from the state hashed: PEs halted or waiting, the step count against the budget.)
+  const request = m.scheduler.pendingStop;
+  if (request !== undefined) h.word(0x5709).digest(digestString(request));
   for (const c of m.snapshottables) h.digest(componentHash(c));
   if (exploration !== undefined) h.digest(recordsDigest(m));
   return h.value();

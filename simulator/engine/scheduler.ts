@@ -94,6 +94,11 @@ export class Scheduler {
     this.mixed = true;
   }
 
+  /** A stop a checker asked for that ends the run at the next step (part of the machine's state: machineState.ts). */
+  get pendingStop(): string | undefined {
+    return this.stopRequest;
+  }
+
   /** `run()` returns after the current step without ending the run (a debugger's breakpoint); `pauseReason` tells why. */
   requestPause(reason: string): void {
     this.pauseRequest = reason;
