@@ -44,7 +44,7 @@ const LOOP = `loop:
     b.ne  loop
     hlt   #0`;
 
-/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12: each PE writes 1 MB line by line, then loops. */
+/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12: each PE writes 1 MB line by line, then loops (one cluster per PE: each L2 holds its PE's 16k lines within the 1 MiB cache limit). */
 export function bigCacheScenario(): string {
   const pe = (i: number): string => `pe ${i} {
   el 1
@@ -64,11 +64,12 @@ export function bigCacheScenario(): string {
   return `scenario "bench: 2 PEs, 32k cached lines, stage 1+2"
 system {
   pes 2
+  clusters 2
   memory ram at 0x8000_0000 size 0x400_0000
   cache_model on
   max_steps 2000000
 }
-caches { l1d size 0x8000 ways 4; l2 size 0x20_0000 ways 16 }
+caches { l1d size 0x8000 ways 4; l2 size 0x10_0000 ways 16 }
 pagetable s1 stage 1 at 0x8080_0000 t0sz 25 pool 0x8081_0000 size 0x10_0000 {
   map 0x8000_0000 size 0x20_0000 to 0x8000_0000 normal_wb ish rw x pages
   map 0x4000_0000 size 0x40_0000 to 0x8100_0000 normal_wb ish rw xn pages
