@@ -27,6 +27,7 @@ import { benchCheckpoints, formatCheckpoints } from './checkpoints';
 import { runTranslationBench } from './translation';
 import { benchParse, formatParseBench } from './parse';
 import { formatCoreBench, runCoreBench } from './core';
+import { formatLitmusSummary, runLitmusBench } from './litmus';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
 const LOOP_BODY = `
@@ -205,6 +206,8 @@ async function main(): Promise<void> {
   console.log(`\nCheckpoints and time travel (CPU time):\n  ${formatCheckpoints(await benchCheckpoints()).split('\n').join('\n  ')}`);
   console.log('\nDebug adapter over stdio (median round-trips):');
   for (const line of formatDapBench(await benchDap()).split('\n')) console.log(`  ${line}`);
+  console.log('\nLitmus front end (project corpus):');
+  for (const line of formatLitmusSummary(runLitmusBench(join(__dirname, '..', '..', 'test', 'litmus', 'corpus'))).split('\n')) console.log(`  ${line}`);
   console.log('\nLanguage server (median):');
   const lsp = [...benchLsp(), ...(await benchLspStdio())];
   for (const line of formatLspBench(lsp).split('\n')) console.log(`  ${line}`);

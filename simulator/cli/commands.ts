@@ -21,6 +21,7 @@ import { hex, parseInteger } from '../util/hex';
 import { byteSize, count, MAX_SCENARIO_CHARS, MAX_STEPS_LIMIT } from '../scenario/limits';
 import { DEFAULT_RUN_TIMEOUT_SECONDS, MAX_RUN_TIMEOUT_SECONDS } from '../engine/bounds';
 import { formatReport } from './format';
+import { cmdLitmus2Scenario, cmdScenario2Litmus } from './litmus';
 
 export interface CliIo {
   out(text: string): void;
@@ -39,6 +40,8 @@ const USAGE = `usage:
   armscope check FILE...
   armscope decode REGISTER VALUE [--json]
   armscope demo [DIR] [--timeout SECONDS]
+  armscope litmus2scenario FILE.litmus [-o FILE]
+  armscope scenario2litmus FILE.armscope [-o FILE] [--name NAME]
 limits: scenario files up to ${byteSize(MAX_SCENARIO_CHARS)}, --max-steps up to ${count(MAX_STEPS_LIMIT)}, --timeout up to ${count(MAX_RUN_TIMEOUT_SECONDS)} (default ${DEFAULT_RUN_TIMEOUT_SECONDS}) seconds per scenario`;
 
 export function runCli(argv: string[], io: CliIo): number {
@@ -53,6 +56,10 @@ export function runCli(argv: string[], io: CliIo): number {
         return cmdDecode(rest, io);
       case 'demo':
         return cmdDemo(rest, io);
+      case 'litmus2scenario':
+        return cmdLitmus2Scenario(rest, io, KIT);
+      case 'scenario2litmus':
+        return cmdScenario2Litmus(rest, io, KIT);
       case undefined:
       case 'help':
       case '--help':
@@ -60,7 +67,7 @@ export function runCli(argv: string[], io: CliIo): number {
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${cmd}' (expected run, check, decode or demo)`);
+        throw new UsageError(`unknown command '${cmd}' (expected run, check, decode, demo, litmus2scenario or scenario2litmus)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -256,6 +263,14 @@ function cmdRun(args: string[], io: CliIo): number {
   }
   return exitCodeOf(report);
 }
+
+/** What the litmus commands (cli/litmus.ts) borrow from the commands here. */
+const KIT = {
+  parseArgs,
+  readScenarioFile,
+  parse: (text: string, file: string) => parseScenario(text, file),
+  usageError: (message: string) => new UsageError(message),
+};
 
 // ---- check ----------------------------------------------------------------
 

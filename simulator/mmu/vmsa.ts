@@ -227,7 +227,7 @@ export class VmsaMmu implements Mmu, TableWalker {
       }
       const s2e = this.stage2Entry(pe, st, d, va, cfg.secure, false, va, useTlb);
       const e = this.combine(d, d.ctxFlat, va, va, Infinity, -1, cfg.offData, cfg.offData, cfg.offFetch, P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1, true, s2e);
-      if (useTlb) st.tlb.insert(e);
+      if (useTlb) this.insert(pe, st, e);
       return e;
     }
     let tree: TableTree;
@@ -296,14 +296,22 @@ export class VmsaMmu implements Mmu, TableWalker {
         s2MemAttr: 0,
         s2Sh: 0,
         s2Attrs: undefined,
+        s2: undefined,
       };
     } else {
       const ipa = s1.outBase + (va - s1.base);
       const s2e = this.stage2Entry(pe, st, d, ipa, cfg.secure && !s1.ns, false, va, useTlb);
       e = this.combine(d, ctx, va, ipa, s1.size, s1.level, s1.attrs, s1Data, s1Fetch, s1.perm, s1.global, s2e);
     }
-    if (useTlb) st.tlb.insert(e);
+    if (useTlb) this.insert(pe, st, e);
     return e;
+  }
+
+  /** Cache an entry in the PE's TLB and publish it (checkers follow which descriptors each entry holds). */
+  private insert(pe: Pe, st: PeMmuState, e: TlbEntry): void {
+    st.tlb.insert(e);
+    const hook = this.hooks.tlbFill;
+    if (hook.active && this.probing === undefined) hook.emit(pe, e);
   }
 
   private used(pe: Pe, e: TlbEntry, va: number): TlbEntry {
@@ -334,6 +342,7 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: 0,
       s2Sh: 0,
       s2Attrs: undefined,
+      s2: undefined,
     };
   }
 
@@ -381,6 +390,7 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: s2e.s2MemAttr,
       s2Sh: s2e.s2Sh,
       s2Attrs: s2e.s2Attrs,
+      s2: s2e,
     };
   }
 
@@ -412,8 +422,9 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: r.memAttr,
       s2Sh: r.sh,
       s2Attrs: r.attrs,
+      s2: undefined,
     };
-    if (useTlb) st.tlb.insert(e);
+    if (useTlb) this.insert(pe, st, e);
     return e;
   }
 

@@ -7,6 +7,7 @@
  *
  * Memory goes through `pe.load`/`pe.store` (MMU + memory system).
  */
+import { HCR_EL2, SPSR } from '../../arch/registers/fields';
 import type { Pe } from '../../pe/pe';
 import { AccessType } from '../../mmu/types';
 import { MmuFault, toSyncException } from '../../mmu/faults';
@@ -169,7 +170,7 @@ export function singleAccess(tr: Transfer, t: number, address: (pe: Pe) => numbe
 }
 
 /** PSTATE.UAO, kept in SPSR bit position in `pe.pstateOther` (pe.ts). */
-const PSTATE_UAO = 1 << 23;
+const PSTATE_UAO = SPSR.UAO.lo;
 
 /**
  * Whether LDTR/STTR at the current EL access memory as EL0 (Arm ARM C6.2 LDTR, shared pseudocode
@@ -179,7 +180,10 @@ const PSTATE_UAO = 1 << 23;
 function unprivilegedAccess(pe: Pe): boolean {
   if ((pe.pstateOther & PSTATE_UAO) !== 0) return false;
   if (pe.el === 1) return true;
-  if (pe.el === 2) return (pe.readSysreg('HCR_EL2') & ((1n << 34n) | (1n << 27n))) === ((1n << 34n) | (1n << 27n));
+  if (pe.el === 2) {
+    const hcr = pe.readSysreg('HCR_EL2');
+    return HCR_EL2.E2H.isSet(hcr) && HCR_EL2.TGE.isSet(hcr);
+  }
   return false;
 }
 
@@ -221,7 +225,7 @@ export function accessUnprivileged(pe: Pe, va: number, size: number, write: bool
 export function alignmentFault(pe: Pe, va: number, size: number, write: boolean): SyncException {
   const el = pe.el;
   let target: number = el === 0 ? 1 : el;
-  if (el === 0 && el2Enabled(pe, isSecure(pe)) && ((pe.readSysreg('HCR_EL2') >> 27n) & 1n) === 1n) target = 2;
+  if (el === 0 && el2Enabled(pe, isSecure(pe)) && HCR_EL2.TGE.isSet(pe.readSysreg('HCR_EL2'))) target = 2;
   const f = new MmuFault('alignment', 1, -1, false, undefined, `alignment fault: ${size}-byte exclusive or acquire/release access to ${hex(va)}`);
   return toSyncException(f, el, target, va, write ? AccessType.Write : AccessType.Read);
 }

@@ -1,0 +1,37 @@
+/**
+ * `node out/bench/litmus-agreement.js DIR [--herd PATH] [--repeat N]`: every
+ * `.litmus` test of DIR through the litmus front end, with its `kinds.txt`
+ * verdict, its refusal reasons if the simulator cannot run it, and the time
+ * per test; with `--herd PATH` (a herd7 binary; its `libdir` is found next to
+ * a dune build), herd7's time per test side by side and for the whole
+ * directory in one process. A script, not a test: herd7 is not needed by
+ * `npm test`. bench/litmus.ts says what is measured.
+ */
+import { formatLitmusSummary, formatLitmusTable, runLitmusBench } from './litmus';
+
+function main(argv: string[]): number {
+  let dir: string | undefined;
+  let herd: string | undefined;
+  let repeat = 5;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--herd') herd = argv[++i];
+    else if (a === '--repeat') repeat = Number(argv[++i]);
+    else if (dir === undefined && !a.startsWith('--')) dir = a;
+    else {
+      console.error(`litmus-agreement: unexpected argument '${a}'`);
+      return 2;
+    }
+  }
+  if (dir === undefined || !Number.isInteger(repeat) || repeat < 1 || repeat > 100 || (herd === undefined && argv.includes('--herd'))) {
+    console.error('usage: node out/bench/litmus-agreement.js DIR [--herd PATH] [--repeat N (1-100)]');
+    return 2;
+  }
+  const b = runLitmusBench(dir, { herd, repeat });
+  console.log(formatLitmusTable(b));
+  console.log('');
+  console.log(formatLitmusSummary(b));
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
