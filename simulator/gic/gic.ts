@@ -399,8 +399,7 @@ export class Gic extends GicState implements SecureInterruptController {
   private drive(p: number): void {
     const pe = this.pes[p];
     if (pe === undefined) return;
-    const sig = this.signalled[p];
-    if (sig < 0) {
+    if (this.signalled[p] < 0) {
       pe.irqLine = false;
       pe.fiqLine = false;
       return;
