@@ -44,7 +44,7 @@ const LOOP = `loop:
     b.ne  loop
     hlt   #0`;
 
-/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12: each PE writes 1 MB line by line, then loops. */
+/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12: each PE writes 1 MB line by line, then loops (one cluster per PE: each L2 holds its PE's 16k lines within the 1 MiB cache limit). */
 export function bigCacheScenario(): string {
   const pe = (i: number): string => `pe ${i} {
   el 1
