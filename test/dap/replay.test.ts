@@ -1,0 +1,122 @@
+/**
+ * `"replay": W` in the launch configuration: the debugger replays a witness
+ * of `armscope explore` (store buffering on two PEs, every interleaving),
+ * stops where that execution breaks its expectations, steps back over the
+ * whole witness to step 0, and runs forward along the witness's choices
+ * again (not the run policy's). Stale, malformed and over-specified launches
+ * are refused with one line.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { parseExploreSettings } from '../../simulator/explore/config';
+import { exploreScenario } from '../../simulator/explore/explore';
+import { makeWitness } from '../../simulator/explore/witness';
+import { scenarioModel, scenarioText } from '../explore/scenarios';
+import { debugClientPerTest, findRoot, launchStopped, nextStop } from './helpers';
+
+const ROOT = findRoot();
+/** Store buffering: each PE stores its own flag, then loads the other's (cache model off: interleavings only). */
+const SB = scenarioText({ programs: [['str x5, [x10]', 'ldr x3, [x11]'], ['str x5, [x11]', 'ldr x2, [x10]']], cacheModel: false, mmu: false, fills: 0, evictions: 0 });
+const FILTERS = ['expectation', 'fault:other'];
+
+/** The 1-based lines a failed-expectation stop's details name. */
+function failedLines(details: string | undefined): number[] {
+  return [...(details ?? '').matchAll(/^line (\d+):/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
+}
+
+describe('DAP: debugging an explored execution (replay)', function () {
+  this.timeout(60_000);
+  const client = debugClientPerTest(ROOT);
+  let dir: string;
+  let program: string;
+  /** Witness files by the sorted list of expectation lines their execution breaks. */
+  const witnesses = new Map<string, { file: string; failed: number[]; choices: number }>();
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-replay-'));
+    program = path.join(dir, 'sb.armscope');
+    fs.writeFileSync(program, SB);
+    const model = scenarioModel(SB, program);
+    const r = exploreScenario(model);
+    assert.deepEqual(r.bounds.hit, []);
+    for (const [i, o] of r.outcomes.entries()) {
+      if (o.failed.length === 0) continue;
+      const w = makeWitness(model, parseExploreSettings(model.blocks), undefined, { choices: o.witness, outcome: o.state, failed: o.failed, finalState: o.finalState });
+      const file = path.join(dir, `outcome-${i}.witness`);
+      fs.writeFileSync(file, JSON.stringify(w));
+      witnesses.set([...o.failed].sort((a, b) => a - b).join(','), { file, failed: [...o.failed].sort((a, b) => a - b), choices: o.witness.length });
+    }
+    // Outcomes that break different expectations: a replay that followed the run policy instead would show one of them for every witness.
+    assert.ok(witnesses.size >= 3, `${witnesses.size} distinct broken sets`);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function exceptionDetails(threadId: number): Promise<string | undefined> {
+    return (await client.dc.exceptionInfoRequest({ threadId })).body.details?.message;
+  }
+
+  it('stops where each witness breaks its expectations, with the failed expectations of that execution', async () => {
+    for (const w of witnesses.values()) {
+      const dc = client.dc;
+      const stopped = await launchStopped(dc, { program, replay: w.file }, { filters: FILTERS });
+      assert.equal(stopped.body.reason, 'exception');
+      assert.match(stopped.body.description ?? '', /run ended \(.*\); \d+ expectation\(s\) failed/);
+      assert.deepEqual(failedLines(await exceptionDetails(stopped.body.threadId!)), w.failed);
+      await dc.disconnectRequest({});
+      await client.dc.stop();
+      await client.dc.start();
+    }
+  });
+
+  it('steps back over the whole witness to step 0 and runs forward along it to the same failure', async () => {
+    const w = [...witnesses.values()][0];
+    const dc = client.dc;
+    const stopped = await launchStopped(dc, { program, replay: w.file }, { filters: FILTERS });
+    const threadId = stopped.body.threadId!;
+    const first = await exceptionDetails(threadId);
+    // Step back instruction by instruction on PE 0 until the start of the run.
+    let description = '';
+    for (let k = 0; k <= w.choices + 1 && description !== 'at the start of the run'; k++) {
+      const back = nextStop(dc);
+      await dc.stepBackRequest({ threadId: 1 });
+      description = (await back).body.description ?? '';
+    }
+    assert.equal(description, 'at the start of the run');
+    const status = (await dc.customRequest('armscope/status')).body as { step: number; frontier: number };
+    assert.equal(status.step, 0);
+    assert.equal(status.frontier, w.choices, 'the whole witness is the history');
+    const again = nextStop(dc);
+    await dc.continueRequest({ threadId });
+    const stop = await again;
+    assert.equal(stop.body.reason, 'exception');
+    assert.equal(await exceptionDetails(stop.body.threadId!), first);
+    // Reverse continue from the end reaches the start too.
+    const rev = nextStop(dc);
+    await dc.reverseContinueRequest({ threadId });
+    assert.equal((await rev).body.description, 'reached the start of the run');
+  });
+
+  it('refuses a stale witness, a malformed one and settings the witness fixes, with one line', async () => {
+    const w = [...witnesses.values()][0];
+    const dc = client.dc;
+    await dc.initializeRequest();
+    await assert.rejects(dc.launchRequest({ program, replay: w.file, maxSteps: 10, speculation: 'none' } as DebugProtocol.LaunchRequestArguments), {
+      message: 'replay cannot be combined with speculation, maxSteps: the witness fixes the cache model and every choice of its execution',
+    });
+    const junk = path.join(dir, 'junk.witness');
+    fs.writeFileSync(junk, '{"format":"x"}');
+    await assert.rejects(dc.launchRequest({ program, replay: junk } as DebugProtocol.LaunchRequestArguments), { message: `replay 'junk.witness': not a witness file (no "format": "armscope-witness")` });
+    await assert.rejects(dc.launchRequest({ program, replay: dir } as DebugProtocol.LaunchRequestArguments), { message: `replay '${path.basename(dir)}' is not a regular file` });
+    const edited = path.join(dir, 'sb-edited.armscope');
+    fs.writeFileSync(edited, SB + '// edited\n');
+    fs.copyFileSync(w.file, path.join(dir, 'stale.witness'));
+    await assert.rejects(dc.launchRequest({ program: edited, replay: path.join(dir, 'stale.witness') } as DebugProtocol.LaunchRequestArguments), (e: Error) => {
+      assert.match(e.message, /^replay 'stale\.witness': the witness was made for another version of sb\.armscope \(scenario hash 0x.*explore it again to get a witness of this version$/);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+  });
+});
