@@ -79,7 +79,11 @@ export class DebugController {
     // The footprint recorder serves the explorer's reduction only; the choices component stays (its actions are in the history).
     r.session.recorder.detach();
     if (r.divergence !== undefined) throw new RequestError(r.divergence);
-    const ctl = new DebugController(model, {}, r.session.machine);
+    const m = r.session.machine;
+    // An explorer's machine has no step budget; a history the user starts from inside the witness
+    // (a register write, a single-thread step) gets the scenario's, or the witness's length if longer.
+    m.options.maxSteps = Math.max(model.system.maxSteps, m.steps);
+    const ctl = new DebugController(model, {}, m);
     ctl.goTo(0);
     return ctl;
   }
