@@ -22,6 +22,32 @@ const ROOT = findRoot();
 const SB = scenarioText({ programs: [['str x5, [x10]', 'ldr x3, [x11]'], ['str x5, [x11]', 'ldr x2, [x10]']], cacheModel: false, mmu: false, fills: 0, evictions: 0 });
 const FILTERS = ['expectation', 'fault:other'];
 
+/** SB with a fault: PE 1 loads from 0x4000_0000, which its stage-1 tables leave unmapped (its vector at VBAR_EL1 + 0x200 halts). */
+const SB_FAULT =
+  scenarioText({ programs: [['str x5, [x10]', 'ldr x3, [x11]'], ['str x5, [x11]', 'mov x12, #0x40000000', 'ldr x4, [x12]', 'ldr x2, [x10]']], cacheModel: false, mmu: true, fills: 0, evictions: 0 }).replace(
+    '  entry p1\n',
+    '  entry p1\n  vbar_el1 = 0x8000_0800\n',
+  ) + 'code at 0x8000_0a00 {\n    hlt #1\n}\n';
+const LINE_FAULT = SB_FAULT.split('\n').indexOf('    ldr x4, [x12]') + 1;
+
+/** Write a witness file for each outcome of `text` that breaks an expectation. */
+function witnessFiles(dir: string, program: string, text: string): Map<string, { file: string; failed: number[]; choices: number }> {
+  fs.writeFileSync(program, text);
+  const model = scenarioModel(text, program);
+  const r = exploreScenario(model);
+  assert.deepEqual(r.bounds.hit, []);
+  const out = new Map<string, { file: string; failed: number[]; choices: number }>();
+  for (const [i, o] of r.outcomes.entries()) {
+    if (o.failed.length === 0) continue;
+    const w = makeWitness(model, parseExploreSettings(model.blocks), undefined, { choices: o.witness, outcome: o.state, failed: o.failed, finalState: o.finalState });
+    const file = path.join(dir, `${path.basename(program, '.armscope')}-${i}.witness`);
+    fs.writeFileSync(file, JSON.stringify(w));
+    const failed = [...o.failed].sort((a, b) => a - b);
+    out.set(failed.join(','), { file, failed, choices: o.witness.length });
+  }
+  return out;
+}
+
 /** The 1-based lines a failed-expectation stop's details name. */
 function failedLines(details: string | undefined): number[] {
   return [...(details ?? '').matchAll(/^line (\d+):/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
@@ -33,22 +59,12 @@ describe('DAP: debugging an explored execution (replay)', function () {
   let dir: string;
   let program: string;
   /** Witness files by the sorted list of expectation lines their execution breaks. */
-  const witnesses = new Map<string, { file: string; failed: number[]; choices: number }>();
+  let witnesses = new Map<string, { file: string; failed: number[]; choices: number }>();
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-replay-'));
     program = path.join(dir, 'sb.armscope');
-    fs.writeFileSync(program, SB);
-    const model = scenarioModel(SB, program);
-    const r = exploreScenario(model);
-    assert.deepEqual(r.bounds.hit, []);
-    for (const [i, o] of r.outcomes.entries()) {
-      if (o.failed.length === 0) continue;
-      const w = makeWitness(model, parseExploreSettings(model.blocks), undefined, { choices: o.witness, outcome: o.state, failed: o.failed, finalState: o.finalState });
-      const file = path.join(dir, `outcome-${i}.witness`);
-      fs.writeFileSync(file, JSON.stringify(w));
-      witnesses.set([...o.failed].sort((a, b) => a - b).join(','), { file, failed: [...o.failed].sort((a, b) => a - b), choices: o.witness.length });
-    }
+    witnesses = witnessFiles(dir, program, SB);
     // Outcomes that break different expectations: a replay that followed the run policy instead would show one of them for every witness.
     assert.ok(witnesses.size >= 3, `${witnesses.size} distinct broken sets`);
   });
@@ -97,6 +113,32 @@ describe('DAP: debugging an explored execution (replay)', function () {
     const rev = nextStop(dc);
     await dc.reverseContinueRequest({ threadId });
     assert.equal((await rev).body.description, 'reached the start of the run');
+  });
+
+  it('stops at the fault of a witnessed execution, then continues along the witness to its broken expectations', async () => {
+    const faulting = path.join(dir, 'sb-fault.armscope');
+    const ws = witnessFiles(dir, faulting, SB_FAULT);
+    assert.equal(ws.size, 2);
+    for (const w of ws.values()) {
+      const dc = client.dc;
+      const stopped = await launchStopped(dc, { program: faulting, replay: w.file }, { filters: ['fault:translation:1', 'expectation'] });
+      assert.equal(stopped.body.reason, 'exception');
+      assert.equal(stopped.body.threadId, 2, 'PE 1');
+      assert.match(stopped.body.description ?? '', /^PE1: translation fault stage 1 level 1 .*ESR_EL1 0x9600_0005, FAR 0x4000_0000$/);
+      const st = await dc.stackTraceRequest({ threadId: 2 });
+      assert.ok(st.body.stackFrames.some((f) => f.line === LINE_FAULT), st.body.stackFrames.map((f) => `${f.name}:${f.line}`).join(', '));
+      const status = (await dc.customRequest('armscope/status')).body as { step: number; frontier: number };
+      assert.equal(status.frontier, w.choices);
+      assert.ok(status.step < w.choices);
+      const end = nextStop(dc);
+      await dc.continueRequest({ threadId: 2 });
+      const e = await end;
+      assert.equal(e.body.reason, 'exception');
+      assert.deepEqual(failedLines(await exceptionDetails(e.body.threadId!)), w.failed);
+      await dc.disconnectRequest({});
+      await client.dc.stop();
+      await client.dc.start();
+    }
   });
 
   it('refuses a stale witness, a malformed one and settings the witness fixes, with one line', async () => {
