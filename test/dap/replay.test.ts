@@ -74,16 +74,26 @@ describe('DAP: debugging an explored execution (replay)', function () {
     return (await client.dc.exceptionInfoRequest({ threadId })).body.details?.message;
   }
 
+  /** The failed-expectation stop on `threadId` names exactly these 1-based expectation lines. */
+  async function expectFailed(threadId: number, lines: number[]): Promise<void> {
+    assert.deepEqual(failedLines(await exceptionDetails(threadId)), lines);
+  }
+
+  /** A fresh adapter for the next launch within one test. */
+  async function restartAdapter(): Promise<void> {
+    await client.dc.disconnectRequest({});
+    await client.dc.stop();
+    await client.dc.start();
+  }
+
   it('stops where each witness breaks its expectations, with the failed expectations of that execution', async () => {
     for (const w of witnesses.values()) {
       const dc = client.dc;
       const stopped = await launchStopped(dc, { program, replay: w.file }, { filters: FILTERS });
       assert.equal(stopped.body.reason, 'exception');
       assert.match(stopped.body.description ?? '', /run ended \(.*\); \d+ expectation\(s\) failed/);
-      assert.deepEqual(failedLines(await exceptionDetails(stopped.body.threadId!)), w.failed);
-      await dc.disconnectRequest({});
-      await client.dc.stop();
-      await client.dc.start();
+      await expectFailed(stopped.body.threadId!, w.failed);
+      await restartAdapter();
     }
   });
 
@@ -134,10 +144,8 @@ describe('DAP: debugging an explored execution (replay)', function () {
       await dc.continueRequest({ threadId: 2 });
       const e = await end;
       assert.equal(e.body.reason, 'exception');
-      assert.deepEqual(failedLines(await exceptionDetails(e.body.threadId!)), w.failed);
-      await dc.disconnectRequest({});
-      await client.dc.stop();
-      await client.dc.start();
+      await expectFailed(e.body.threadId!, w.failed);
+      await restartAdapter();
     }
   });
 
