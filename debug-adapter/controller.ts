@@ -12,8 +12,10 @@
  */
 import { exceptionLabel } from '../simulator/engine/callChain';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
+import { replayWitness, type Witness } from '../simulator/explore/witness';
 import { ffaCallLabel } from '../simulator/firmware/query';
 import type { ScenarioModel } from '../simulator/scenario/model';
+import { RequestError } from './errors';
 import { RUN_CHUNK_STEPS } from './limits';
 import { shownAfterItsStep, StopConditions, type Stop } from './stops';
 
@@ -44,7 +46,8 @@ export class DebugController {
   /** Step of the state a `before` stop showed (-1: none). */
   private beforeStopAt = -1;
 
-  constructor(model: ScenarioModel, opts: LaunchOptions = {}) {
+  /** `machine`: one already built (a replayed witness, `fromWitness`); `opts` then do not apply. */
+  constructor(model: ScenarioModel, opts: LaunchOptions = {}, machine?: Machine) {
     this.model = model;
     const options: MachineOptions = {
       cacheModel: opts.cacheModel,
@@ -52,7 +55,8 @@ export class DebugController {
       maxSteps: opts.maxSteps,
       checkpointInterval: opts.checkpointInterval ?? 10_000,
     };
-    this.machine = Machine.create(model, options);
+    this.machine = machine ?? Machine.create(model, options);
+    this.frontier = this.machine.steps;
     for (const [pa, instr] of model.program.instrs) {
       if (instr.line === undefined) continue;
       const list = this.byLine.get(instr.line) ?? [];
@@ -60,6 +64,28 @@ export class DebugController {
       this.byLine.set(instr.line, list);
     }
     this.stops = new StopConditions(this.machine);
+  }
+
+  /**
+   * A controller over the execution a witness records (`armscope explore`):
+   * every choice is applied with `Machine.apply`, so the whole execution is
+   * this machine's history — time travel reaches step 0 and stepping forward
+   * behind the horizon follows the witness's choices, not the policy. Shown
+   * from step 0; the caller runs forward to the first stop (a fault, or the
+   * end with its broken expectations), as a launch does.
+   */
+  static fromWitness(model: ScenarioModel, witness: Witness, checkpointInterval: number): DebugController {
+    const r = replayWitness(model, witness, { checkpointInterval });
+    // The footprint recorder serves the explorer's reduction only; the choices component stays (its actions are in the history).
+    r.session.recorder.detach();
+    if (r.divergence !== undefined) throw new RequestError(r.divergence);
+    const m = r.session.machine;
+    // An explorer's machine has no step budget; a history the user starts from inside the witness
+    // (a register write, a single-thread step) gets the scenario's, or the witness's length if longer.
+    m.options.maxSteps = Math.max(model.system.maxSteps, m.steps);
+    const ctl = new DebugController(model, {}, m);
+    ctl.goTo(0);
+    return ctl;
   }
 
   get steps(): number {

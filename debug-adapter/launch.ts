@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadScenario } from '../simulator';
+import { MAX_WITNESS_BYTES, parseWitness, staleWitness, type Witness } from '../simulator/explore/witness';
 import type { ScenarioModel } from '../simulator/scenario/model';
 import type { LaunchOptions } from './controller';
 import { RequestError, shown } from './errors';
@@ -24,12 +25,16 @@ export interface ArmscopeLaunchArguments {
   maxSteps?: number;
   /** Steps between time-travel checkpoints (default 10 000, raised for large budgets). */
   checkpointInterval?: number;
+  /** A `.witness` file of `armscope explore`: debug that execution (docs/debugging.md "Debugging an explored execution"). */
+  replay?: string;
 }
 
 export interface Launch {
   program: string;
   model: ScenarioModel;
   stopOnEntry: boolean;
+  /** The witness to replay, when `replay` names one (already checked against the scenario). */
+  replay?: { file: string; witness: Witness };
   options: Required<Pick<LaunchOptions, 'maxSteps' | 'checkpointInterval'>> & LaunchOptions;
 }
 
@@ -51,21 +56,47 @@ function integer(args: Record<string, unknown>, name: string, min: number, max: 
   return v;
 }
 
-/** The scenario file: a readable regular file (not a FIFO, device or directory) of at most MAX_PROGRAM_BYTES. */
-function programFile(v: unknown): string {
-  if (typeof v !== 'string' || v.trim().length === 0) throw new RequestError(`program must name the scenario file (got ${shown(v)})`);
-  if (v.length > MAX_TEXT_LENGTH) throw new RequestError(`program is ${v.length} characters long; at most ${MAX_TEXT_LENGTH}`);
+/** A file argument: a readable regular file (not a FIFO, device or directory) of at most `max` bytes. */
+function regularFile(v: unknown, arg: string, what: string, max: number): string {
+  if (typeof v !== 'string' || v.trim().length === 0) throw new RequestError(`${arg} must name the ${what} (got ${shown(v)})`);
+  if (v.length > MAX_TEXT_LENGTH) throw new RequestError(`${arg} is ${v.length} characters long; at most ${MAX_TEXT_LENGTH}`);
   const file = path.resolve(v);
   const name = path.basename(file);
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
   } catch {
-    throw new RequestError(`program '${name}': no such file`);
+    throw new RequestError(`${arg} '${name}': no such file`);
   }
-  if (!st.isFile()) throw new RequestError(`program '${name}' is not a regular file`);
-  if (st.size > MAX_PROGRAM_BYTES) throw new RequestError(`program '${name}' is ${count(st.size)} bytes; the debugger loads scenarios of at most ${count(MAX_PROGRAM_BYTES)} bytes`);
+  if (!st.isFile()) throw new RequestError(`${arg} '${name}' is not a regular file`);
+  if (st.size > max) throw new RequestError(`${arg} '${name}' is ${count(st.size)} bytes; the debugger loads ${what}s of at most ${count(max)} bytes`);
   return file;
+}
+
+/** Settings a witness fixes (it records the cache model; its choices replace the speculation policy and the step budget). */
+const REPLAY_EXCLUDES = ['cacheModel', 'speculation', 'maxSteps'] as const;
+
+/**
+ * The `replay` witness: a regular file of at most MAX_WITNESS_BYTES, a
+ * witness (parseWitness) of this very scenario text (staleWitness), and no
+ * launch setting the witness already fixes.
+ */
+function replayWitnessArg(args: Record<string, unknown>, model: ScenarioModel): { file: string; witness: Witness } | undefined {
+  if (args.replay === undefined || args.replay === null) return undefined;
+  const set = REPLAY_EXCLUDES.filter((k) => args[k] !== undefined && args[k] !== null);
+  if (set.length > 0) throw new RequestError(`replay cannot be combined with ${set.join(', ')}: the witness fixes the cache model and every choice of its execution`);
+  const file = regularFile(args.replay, 'replay', 'witness file', MAX_WITNESS_BYTES);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RequestError(`replay '${path.basename(file)}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const witness = parseWitness(text);
+  if (typeof witness === 'string') throw new RequestError(`replay '${path.basename(file)}': ${witness}`);
+  const stale = staleWitness(witness, model);
+  if (stale !== undefined) throw new RequestError(`replay '${path.basename(file)}': ${stale}`);
+  return { file, witness };
 }
 
 /**
@@ -75,7 +106,7 @@ function programFile(v: unknown): string {
 export function prepareLaunch(raw: unknown): Launch {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new RequestError(`launch arguments must be an object (got ${shown(raw)})`);
   const args = raw as Record<string, unknown>;
-  const program = programFile(args.program);
+  const program = regularFile(args.program, 'program', 'scenario file', MAX_PROGRAM_BYTES);
   const stopOnEntry = args.stopOnEntry ?? false;
   if (typeof stopOnEntry !== 'boolean') throw new RequestError(`stopOnEntry must be true or false (got ${shown(stopOnEntry)})`);
   const cacheModel = enumeration(args, 'cacheModel', ['scenario', 'on', 'off'] as const);
@@ -89,7 +120,9 @@ export function prepareLaunch(raw: unknown): Launch {
     const e = errors[0];
     throw new RequestError(`${path.basename(program)}:${e.range.start.line + 1}: ${e.message} (the scenario has ${errors.length} error(s); fix them to debug)`);
   }
-  const budget = maxSteps ?? model.system.maxSteps;
+  const replay = replayWitnessArg(args, model);
+  // A replay's steps are its choices (one step each): the budget that bounds its checkpoints.
+  const budget = replay ? Math.max(1, replay.witness.choices.length) : (maxSteps ?? model.system.maxSteps);
   if (budget > MAX_STEPS) throw new RequestError(`the scenario's max_steps ${count(budget)} is above the debugger's maximum of ${count(MAX_STEPS)}: set maxSteps in the launch configuration`);
   const fewest = Math.ceil(budget / MAX_CHECKPOINTS);
   if (interval !== undefined && interval < fewest)
@@ -98,6 +131,7 @@ export function prepareLaunch(raw: unknown): Launch {
     program,
     model,
     stopOnEntry,
+    replay,
     options: {
       cacheModel: cacheModel === 'on' || cacheModel === 'off' ? cacheModel : undefined,
       speculation: speculation === 'none' || speculation === 'adversarial' ? speculation : undefined,

@@ -179,7 +179,7 @@ export class ArmscopeDebugSession extends DebugSession {
     const plan = prepareLaunch(args);
     this.program = plan.program;
     this.launchOptions = plan.options;
-    const ctl = new DebugController(plan.model, plan.options);
+    const ctl = plan.replay ? DebugController.fromWitness(plan.model, plan.replay.witness, plan.options.checkpointInterval) : new DebugController(plan.model, plan.options);
     this.ctl = ctl;
     // Until the first stop or run starts, execution requests are refused like during a run.
     this.busy = true;
@@ -191,7 +191,8 @@ export class ArmscopeDebugSession extends DebugSession {
     this.busy = false;
     this.sendResponse(response);
     const m = ctl.machine;
-    this.sendEvent(new OutputEvent(`Armscope: ${path.basename(this.program)} — ${m.pes.length} PE(s), cache model ${m.options.cacheModel}, step budget ${m.options.maxSteps}\n`, 'console'));
+    const run = plan.replay ? `replaying ${plan.replay.witness.choices.length} choices of ${path.basename(plan.replay.file)}` : `step budget ${m.options.maxSteps}`;
+    this.sendEvent(new OutputEvent(`Armscope: ${path.basename(this.program)} — ${m.pes.length} PE(s), cache model ${m.options.cacheModel}, ${run}\n`, 'console'));
     if (plan.stopOnEntry) return this.reportStop({ reason: 'entry', pe: 0, description: 'at the entry point' });
     const entry = ctl.entryBreakpoint();
     if (entry) return this.reportStop(entry);
