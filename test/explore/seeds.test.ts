@@ -91,4 +91,27 @@ describe('explore: the seeds answered', function () {
     assert.equal(await exploreExit('seed-004/explore-hcr-dc.armscope'), 0);
     assert.equal(await exploreExit('seed-004/explore-uncached-builder.armscope'), 0);
   });
+  it('seed 001: with the exit masked around the SMC, the secure interrupt livelocks at every arrival before the SMC and not after it', async () => {
+    const r = explore('seed-001/explore-masked-exit.armscope');
+    assert.deepEqual(r.bounds.hit, []);
+    assert.equal(r.result, 'pass');
+    assert.deepEqual(verdicts(r), ['sometimes finding ffa-livelock: sometimes', 'sometimes no finding: sometimes', 'sometimes mem32[IRQ_SEEN] == 40: sometimes', 'sometimes pe 0 x3 == 0x78: sometimes']);
+    // One final state per arrival moment: the 7 instructions of the request before its SMC livelock, the one after it does not.
+    assert.deepEqual(r.outcomes.map((o) => [o.state.includes('ffa-livelock'), o.count]).sort(), [[false, 1], [true, 7]]);
+    assert.equal(await exploreExit('seed-001/explore-masked-exit.armscope'), 0);
+  });
+
+  it('seed 001: unmasking around the SMC never livelocks, whenever the interrupt arrives, under `direct_resp_interrupted error` and `ffa_interrupt`', async () => {
+    for (const rel of ['seed-001/explore-unmask-around-smc.armscope', 'seed-001/explore-unmask-around-smc-ffa-interrupt.armscope']) {
+      const r = explore(rel);
+      assert.deepEqual(r.bounds.hit, [], rel);
+      assert.equal(r.result, 'pass', rel);
+      assert.deepEqual(verdicts(r), [
+        'never finding ffa-livelock: never', 'always mem32[IRQ_SEEN] == 40: always', 'always pe 0 x0 == FFA_MSG_SEND_DIRECT_RESP: always',
+        'always pe 0 x3 == 0x78: always', 'always pe 0 x5 == 1: always', 'halted pe 0: always',
+      ], rel);
+      assert.deepEqual(r.outcomes.map((o) => o.count), [9], rel);
+      assert.equal(await exploreExit(rel), 0, rel);
+    }
+  });
 });
