@@ -3,7 +3,8 @@
  * settings in `system`; PE settings and registers in `pe`; instructions and
  * directives at the start of a code line, then registers, system registers
  * valid at the EL the block runs at, labels and constants; expectation
- * keywords in `expect`.
+ * keywords and quantifiers in `expect`; window words after `event`;
+ * settings in `explore`.
  */
 import { codeBlockEl as inferCodeBlockEl } from '../simulator/scenario/codeEl';
 import {
@@ -18,7 +19,7 @@ import { FULL_LANGUAGE } from '../simulator/language';
 import type { CodeBlock } from '../simulator/scenario/model';
 import { hex } from '../simulator/util/hex';
 import type { Analysis } from './analysis';
-import { allDirectives, allMnemonics, FAULT_KINDS, FINDING_RULES } from './knowledge';
+import { allDirectives, allMnemonics, EXPLORE_SETTING_WORDS, exploreSettingMarkdown, FAULT_KINDS, FINDING_RULES, QUANTIFIER_WORDS, quantifierMarkdown, WINDOW_WORDS, windowMarkdown } from './knowledge';
 
 const GPRS: string[] = [...Array.from({ length: 31 }, (_, i) => `x${i}`), ...Array.from({ length: 31 }, (_, i) => `w${i}`), 'sp', 'xzr', 'wzr'];
 const PSTATE_FIELDS = ['daif', 'd', 'a', 'i', 'f', 'nzcv', 'sp'];
@@ -50,6 +51,11 @@ const EVENT_KEYWORDS = ['when', 'every', 'step', 'pe', 'reaches', 'do', 'irq', '
 
 function kw(label: string, detail?: string): CompletionItem {
   return detail ? { label, kind: CompletionItemKind.Keyword, detail } : { label, kind: CompletionItemKind.Keyword };
+}
+
+/** A keyword with the simulator's own description of it as documentation. */
+function documented(label: string, detail: string, markdown: string | undefined): CompletionItem {
+  return markdown ? { ...kw(label, detail), documentation: { kind: 'markdown', value: markdown } } : kw(label, detail);
 }
 
 function symbols(a: Analysis): CompletionItem[] {
@@ -110,7 +116,7 @@ export function provideCompletion(a: Analysis, pos: Position): CompletionItem[] 
       return items;
     }
     const first = words[0];
-    if (first === 'event') return [...EVENT_KEYWORDS.map((k) => kw(k)), ...symbols(a)];
+    if (first === 'event') return [...WINDOW_WORDS.map((k) => documented(k, 'event window', windowMarkdown(k))), ...EVENT_KEYWORDS.map((k) => kw(k)), ...symbols(a)];
     if (first === 'pe' || first === 'code' || first === 'data') return [kw('at'), ...symbols(a)];
     return symbols(a);
   }
@@ -154,11 +160,19 @@ export function provideCompletion(a: Analysis, pos: Position): CompletionItem[] 
       return items;
     }
     case 'expect': {
-      if (typingFirst) return EXPECT_KEYWORDS.map((k) => kw(k, 'expectation'));
+      const quantifiers = (): CompletionItem[] => QUANTIFIER_WORDS.map((k) => documented(k, 'quantifier', quantifierMarkdown(k)));
+      if (typingFirst) return [...EXPECT_KEYWORDS.map((k) => kw(k, 'expectation')), ...quantifiers()];
+      // After `always`/`sometimes`/`never` the expectation itself follows.
+      if (words.length === 1 && QUANTIFIER_WORDS.includes(words[0])) return EXPECT_KEYWORDS.map((k) => kw(k, 'expectation'));
       if (words[0] === 'fault') return [...FAULT_KINDS.map((k) => kw(k)), kw('stage'), kw('level'), kw('at'), kw('el'), kw('on')];
       if (words[0] === 'finding' || (words[0] === 'no' && words[1] === 'finding')) return FINDING_RULES.map((r) => kw(r.id, `${r.owner === 'checks' ? 'checker' : 'firmware'} rule: ${r.summary}`));
       if (words[0] === 'pe' && words.length >= 2) return [...gprs(), ...PSTATE_FIELDS.map((f) => ({ label: `pstate.${f}`, kind: CompletionItemKind.Field })), kw('pstate.el'), ...sysregs(undefined)];
       return symbols(a);
+    }
+    case 'explore': {
+      if (typingFirst) return EXPLORE_SETTING_WORDS.map((k) => documented(k, 'explore setting', exploreSettingMarkdown(k)));
+      if (words[0] === 'speculative_fills') return [kw('all'), kw('none')];
+      return [];
     }
     default:
       return [...symbols(a), ...gprs()];

@@ -12,7 +12,7 @@ import { hex, parseInteger } from '../simulator/util/hex';
 import type { AsmLine } from '../simulator/scenario/model';
 import type { Analysis, Word } from './analysis';
 import { toRange } from './convert';
-import { directiveSummary, functionIdText, mnemonicSummary } from './knowledge';
+import { directiveSummary, exploreSettingMarkdown, functionIdText, mnemonicSummary, quantifierMarkdown, windowMarkdown } from './knowledge';
 import { decodedMarkdown, numberMarkdown, registerMarkdown } from './markdown';
 
 function hover(markdown: string, word: Word): Hover {
@@ -144,6 +144,35 @@ export function provideHover(a: Analysis, pos: Position): Hover | null {
   if (findRegister(text)) {
     const md = registerHover(a, word, text);
     if (md) return hover(md, word);
+  }
+  return keywordHover(a, word);
+}
+
+/**
+ * The explorer's words where they have their meaning: a quantifier starting
+ * an expectation line, a window word in an event, a setting starting a line
+ * of the `explore` block.
+ */
+function keywordHover(a: Analysis, word: Word): Hover | null {
+  const block = a.blockAt(word.range.start.line)?.keyword.text;
+  const line = a.lines[word.range.start.line] ?? '';
+  const lead = line.slice(0, word.range.start.col);
+  if (block === 'expect') {
+    // `~exists`: the tilde belongs to the word.
+    const negated = word.text === 'exists' && lead.endsWith('~');
+    if (/^\s*~?$/.test(lead)) {
+      const md = quantifierMarkdown(negated ? '~exists' : word.text);
+      const range = negated ? { ...word.range, start: { ...word.range.start, col: word.range.start.col - 1 } } : word.range;
+      return md ? hover(md, { text: word.text, range }) : null;
+    }
+  }
+  if (block === 'event') {
+    const md = windowMarkdown(word.text);
+    return md ? hover(md, word) : null;
+  }
+  if (block === 'explore' && /^\s*$/.test(lead)) {
+    const md = exploreSettingMarkdown(word.text);
+    return md ? hover(md, word) : null;
   }
   return null;
 }

@@ -6,7 +6,9 @@
  * is read from the layer that owns it.
  */
 import { KNOWN_DIRECTIVES } from '../simulator/scenario/layout';
-import { FAULT_KINDS as SCENARIO_FAULT_KINDS } from '../simulator/scenario/expectBlock';
+import { FAULT_KINDS as SCENARIO_FAULT_KINDS, QUANTIFIER_MEANINGS } from '../simulator/scenario/expectBlock';
+import { EVENT_WINDOW_MEANINGS } from '../simulator/scenario/eventDecl';
+import { EXPLORE_SETTINGS } from '../simulator/explore/config';
 import { findRule, RULES, type RuleDef } from '../simulator/arch/rules';
 import { decodeFunctionId } from '../simulator/arch/decoders/smccc';
 import { MNEMONICS, mnemonicInfo } from '../simulator/isa/mnemonics';
@@ -15,7 +17,7 @@ import { hex } from '../simulator/util/hex';
 export const FAULT_KINDS: readonly string[] = SCENARIO_FAULT_KINDS;
 
 /** Words of `expect` statements (for semantic tokens). */
-export const EXPECTATION_WORDS: ReadonlySet<string> = new Set(['mem', 'mem8', 'mem16', 'mem32', 'mem64', 'no', 'fault', 'finding', 'halted', 'stage', 'level', 'at', 'on', 'el', 'when', 'every', 'do', 'step', 'reaches', 'irq', 'write', 'fill', 'size', ...SCENARIO_FAULT_KINDS]);
+export const EXPECTATION_WORDS: ReadonlySet<string> = new Set(['mem', 'mem8', 'mem16', 'mem32', 'mem64', 'no', 'fault', 'finding', 'halted', 'stage', 'level', 'at', 'on', 'el', 'when', 'every', 'do', 'step', 'reaches', 'irq', 'write', 'fill', 'size', ...SCENARIO_FAULT_KINDS, ...Object.keys(QUANTIFIER_MEANINGS), ...Object.keys(EVENT_WINDOW_MEANINGS), 'and', ...Object.keys(EXPLORE_SETTINGS)]);
 
 /** Summary and operand syntax of an instruction, from the assembler's own list. */
 export function mnemonicSummary(m: string): string | undefined {
@@ -60,3 +62,41 @@ export function barrierFixFor(rule: string, severity: 'error' | 'warning' | 'inf
 
 /** Every registered rule (simulator/arch/rules.ts), for completion after `finding`. */
 export const FINDING_RULES: readonly RuleDef[] = RULES;
+
+function lookup<T>(table: Readonly<Record<string, T>>, word: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, word) ? table[word] : undefined;
+}
+
+/** Quantifier words (`always` … `~exists`), from the expectation parser's table. */
+export const QUANTIFIER_WORDS: readonly string[] = Object.keys(QUANTIFIER_MEANINGS);
+
+/** What a quantifier means under `armscope run` and `armscope explore` (simulator/scenario/expectBlock.ts). */
+export function quantifierMarkdown(word: string): string | undefined {
+  const q = lookup(QUANTIFIER_MEANINGS, word);
+  return q && `**${word}** — ${q.summary}
+
+- \`armscope run\`: ${q.run}
+- \`armscope explore\`: ${q.explore}`;
+}
+
+/** Event window words, from the event parser's table. */
+export const WINDOW_WORDS: readonly string[] = Object.keys(EVENT_WINDOW_MEANINGS);
+
+/** What an event window word means (simulator/scenario/eventDecl.ts). */
+export function windowMarkdown(word: string): string | undefined {
+  const w = lookup(EVENT_WINDOW_MEANINGS, word);
+  return w && `**${word}** — event window \`${w.syntax}\`: ${w.meaning}
+
+\`armscope run\` fires a windowed event as soon as its window opens; \`armscope explore\` tries every moment inside it.`;
+}
+
+/** Settings of the `explore` block, from its parser's table. */
+export const EXPLORE_SETTING_WORDS: readonly string[] = Object.keys(EXPLORE_SETTINGS);
+
+/** What an `explore` setting bounds and the values it takes (simulator/explore/config.ts). */
+export function exploreSettingMarkdown(word: string): string | undefined {
+  const s = lookup(EXPLORE_SETTINGS, word);
+  return s && `**${word}** — ${s.meaning}
+
+Values: \`${s.values}\` · default \`${s.default}\``;
+}

@@ -33,6 +33,17 @@ export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, evi
 /** Largest value any count may take (a typo such as 10^12 is reported rather than run). */
 const MAX_COUNT = 1e9;
 
+/**
+ * The settings of the block, what each bounds and the values it takes: the
+ * text editors show on hover and offer in completion.
+ */
+export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'evictions' | 'max_states' | 'max_depth', { values: string; meaning: string; default: string }>> = {
+  speculative_fills: { values: `all | none | 0 to ${MAX_COUNT}`, meaning: 'speculative cache fills exploration enumerates per execution', default: 'all' },
+  evictions: { values: `0 to ${MAX_COUNT}`, meaning: 'cache evictions exploration enumerates per execution (0: none)', default: String(DEFAULT_EXPLORE.evictions) },
+  max_states: { values: `1 to ${MAX_COUNT}`, meaning: 'distinct states visited before the search stops (reported when hit; `--max-states` overrides)', default: String(DEFAULT_EXPLORE.maxStates) },
+  max_depth: { values: `1 to ${MAX_COUNT}`, meaning: 'actions along one execution before it is cut (reported when hit; `--max-depth` overrides)', default: String(DEFAULT_EXPLORE.maxDepth) },
+};
+
 function count(word: string | undefined, what: string, report: (m: string) => void, allowAll: boolean): number | undefined {
   const w = word?.toLowerCase();
   if (allowAll && w === 'all') return Infinity;
@@ -82,7 +93,7 @@ export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Dia
         break;
       }
       default:
-        report(`unknown explore setting '${w[0] ?? ''}' (speculative_fills, evictions, max_states, max_depth)`);
+        report(`unknown explore setting '${w[0] ?? ''}' (${Object.keys(EXPLORE_SETTINGS).join(', ')})`);
     }
   }
   return s;

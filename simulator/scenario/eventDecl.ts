@@ -22,8 +22,19 @@ export interface PeMention {
 
 /** A trigger value ends at `do` (or at an action word when `do` is missing, so the message says so). */
 const TRIGGER_END = ['do', 'irq', 'write', 'fill', 'uart'];
+/**
+ * The window words and what each means (docs/explore.md "Event windows"):
+ * the text editors show on hover. `armscope run` fires a windowed event as
+ * soon as its window opens; `armscope explore` tries every moment inside it.
+ */
+export const EVENT_WINDOW_MEANINGS: Readonly<Record<'between' | 'after' | 'before' | 'anytime', { syntax: string; meaning: string }>> = {
+  between: { syntax: 'between step A and [step] B', meaning: 'the event fires once, at a step from A to B; at step B it is urgent (fires before anything else)' },
+  after: { syntax: 'after BOUND [before BOUND]', meaning: 'the window opens when BOUND is reached (`step N`, or `pe N reaches TARGET`, latched)' },
+  before: { syntax: 'before BOUND', meaning: 'the window closes at BOUND: at step N the event is urgent; a PE about to execute the label waits until it has fired' },
+  anytime: { syntax: 'anytime', meaning: 'the event fires once, at any moment before every PE has halted' },
+};
 /** Words that start a window instead of `when`. */
-const WINDOW_WORDS = ['between', 'after', 'before', 'anytime'];
+const WINDOW_WORDS = Object.keys(EVENT_WINDOW_MEANINGS);
 
 /** A condition's source text from its tokens (spacing kept where the source had it). */
 function joinTokens(toks: { text: string; spaced: boolean }[]): string {

@@ -94,6 +94,20 @@ const HERD: Record<string, { herd: HerdQuantifier; quantifier: Quantifier }> = {
   forall: { herd: 'forall', quantifier: 'always' },
 };
 
+/**
+ * What each quantifier word means under `armscope run` (one execution) and
+ * `armscope explore` (every execution): the text editors show on hover
+ * (docs/explore.md "Quantified expectations"; model.ts `Quantifier`).
+ */
+export const QUANTIFIER_MEANINGS: Readonly<Record<Quantifier | HerdQuantifier, { summary: string; run: string; explore: string }>> = {
+  always: { summary: 'the condition holds at the end of every execution (a plain expectation means this)', run: 'must hold in the one execution', explore: 'fails on the first outcome where the condition is false' },
+  sometimes: { summary: 'the condition holds at the end of at least one execution', run: "reported `open` when the one execution does not show it (one run cannot refute it)", explore: 'holds when some outcome satisfies the condition; fails when none does' },
+  never: { summary: 'the condition holds at the end of no execution', run: 'must not hold in the one execution', explore: 'fails on the first outcome where the condition is true' },
+  exists: { summary: "herd7's spelling of `sometimes (C)`; the parentheses are required", run: "reported `open` when the one execution does not show it", explore: 'holds when some outcome satisfies the condition; fails when none does' },
+  '~exists': { summary: "herd7's spelling of `never (C)`; the parentheses are required", run: 'must not hold in the one execution', explore: 'fails on the first outcome where the condition is true' },
+  forall: { summary: "herd7's spelling of `always (C)`; the parentheses are required", run: 'must hold in the one execution', explore: 'fails on the first outcome where the condition is false' },
+};
+
 /** Words an expectation line may start with (completion, semantic tokens, grammar). */
 export const EXPECTATION_STARTS: readonly string[] = ['pe', 'mem', 'mem8', 'mem16', 'mem32', 'mem64', 'no', 'fault', 'finding', 'halted', 'not', ...QUANTIFIERS, 'exists', 'forall'];
 
