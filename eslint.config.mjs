@@ -20,6 +20,9 @@ export default tseslint.config(
         {
           allow: [
             { from: 'file', name: 'SyncException', path: 'simulator/pe/exception.ts' },
+            // A translation fault inside the MMU, converted to a SyncException (or PAR_EL1) by its caller: walks throw it on the hot path too.
+            { from: 'file', name: 'MmuFault', path: 'simulator/mmu/faults.ts' },
+            { from: 'file', name: 'TableBuildError', path: 'simulator/mmu/pagetable/builder.ts' },
             { from: 'file', name: 'AsmError', path: 'simulator/isa/operands.ts' },
             { from: 'file', name: 'ExprError', path: 'simulator/isa/expr.ts' },
           ],

@@ -327,14 +327,15 @@ export class DebugController {
    * Physical addresses PE `peId`'s next instruction accesses (its table walk's
    * descriptor reads included), by peeking: the machine steps until that PE has
    * executed one instruction, with a `memory-access` listener, then comes back
-   * to this step (a checkpoint restore and a replay of at most one interval).
+   * to this step by restoring a capture taken before it (copy-on-write: it
+   * costs what the peek changed, not a replay from the last checkpoint).
    * The state shown does not change.
    */
   nextAccesses(peId: number): number[] {
     const m = this.machine;
-    const at = m.steps;
     const pe = m.pes[peId];
     if (m.stopInfo || pe.state !== 'running') return [];
+    const here = m.fork();
     const pas: number[] = [];
     const off = m.trace.on('memory-access', (e) => {
       if (e.pe === peId && pas.length < 64) pas.push(e.pa);
@@ -345,7 +346,7 @@ export class DebugController {
     } finally {
       off();
     }
-    m.goToStep(at);
+    m.restore(here);
     this.stops.sync();
     return pas;
   }

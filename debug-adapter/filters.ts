@@ -1,7 +1,8 @@
 /**
  * Exception breakpoint filters (the Breakpoints view's check boxes) and which
  * filter each fault or finding belongs to. One per fault kind and stage, one
- * per checker rule, and the firmware's stops.
+ * per rule of the rule registry (simulator/arch/rules.ts: the checkers' and the
+ * firmware's), and the firmware's stops.
  *
  * Which are on by default decides what F5 stops at without the user choosing:
  * faults and findings — each is a rule the run broke or an exception the code
@@ -11,7 +12,7 @@
  * again), and in an FF-A ping-pong each return is one turn of a loop the
  * livelock checker reports as a whole (seed 001: one stop, not four).
  */
-import { CHECKER_RULES } from '../simulator/checks/index';
+import { LIVELOCK_RULES, RULES, type RuleId } from '../simulator/arch/rules';
 import type { FaultRecord } from '../simulator/trace/events';
 
 export interface ExceptionFilterDef {
@@ -27,9 +28,6 @@ const FAULT_FILTERS: [string, string][] = [
   ['access-flag', 'Access flag'],
 ];
 
-/** Findings that end the run because it can make no progress (the firmware's livelock checker). */
-const LIVELOCK_RULES: readonly string[] = ['ffa-livelock'];
-
 /** The exception breakpoint filters (DAP `exceptionBreakpointFilters`). */
 export function exceptionFilters(): ExceptionFilterDef[] {
   const out: ExceptionFilterDef[] = [];
@@ -39,8 +37,9 @@ export function exceptionFilters(): ExceptionFilterDef[] {
   out.push({ filter: 'fault:alignment', label: 'Alignment fault', description: 'Stop on alignment faults (data, PC and SP alignment)', default: true });
   out.push({ filter: 'fault:other', label: 'Other faults', description: 'Stop on other aborts, undefined instructions and illegal execution state', default: true });
   out.push({ filter: 'exception:any', label: 'Every exception taken', description: 'Stop on every exception a PE takes (SVC/HVC/SMC calls, traps, interrupts)', default: false });
-  for (const rule of CHECKER_RULES) out.push({ filter: `finding:${rule}`, label: `Finding: ${rule}`, description: `Stop when the ${rule} checker reports a finding`, default: true });
-  out.push({ filter: 'finding:other', label: 'Other findings (isolation, EL3 panic, …)', description: 'Stop on findings of the firmware layer and other checkers', default: true });
+  for (const r of RULES) {
+    if (!LIVELOCK_RULES.includes(r.id)) out.push({ filter: `finding:${r.id}`, label: `Finding: ${r.id}`, description: `Stop when a run reports ${r.id}: ${r.summary}`, default: true });
+  }
   out.push({ filter: 'ffa-error', label: 'FF-A error return', description: 'Stop when an SMC/HVC/ERET returns FFA_ERROR in w0 (off by default: errors are ordinary FF-A traffic)', default: false });
   out.push({ filter: 'livelock', label: 'Livelock', description: 'Stop when a checker ends the run because it can make no progress (e.g. an FF-A exchange repeating with identical state)', default: true });
   out.push({ filter: 'expectation', label: 'Failed expectation', description: 'Stop at the end of the run when an expectation fails', default: true });
@@ -55,10 +54,9 @@ export function faultFilter(f: FaultRecord): string | undefined {
   return 'fault:other';
 }
 
-/** The filter a finding belongs to: its checker's, `livelock`, or `finding:other`. */
-export function findingFilter(rule: string): string {
-  if (LIVELOCK_RULES.includes(rule)) return 'livelock';
-  return (CHECKER_RULES as readonly string[]).includes(rule) ? `finding:${rule}` : 'finding:other';
+/** The filter a finding belongs to: its rule's, or `livelock`. */
+export function findingFilter(rule: RuleId): string {
+  return LIVELOCK_RULES.includes(rule) ? 'livelock' : `finding:${rule}`;
 }
 
 /** A DAP hit condition (`3`, `>= 3`, `% 2`) against a hit count; an unreadable one always holds. */

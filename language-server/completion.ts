@@ -156,7 +156,7 @@ export function provideCompletion(a: Analysis, pos: Position): CompletionItem[] 
     case 'expect': {
       if (typingFirst) return EXPECT_KEYWORDS.map((k) => kw(k, 'expectation'));
       if (words[0] === 'fault') return [...FAULT_KINDS.map((k) => kw(k)), kw('stage'), kw('level'), kw('at'), kw('el'), kw('on')];
-      if (words[0] === 'finding' || (words[0] === 'no' && words[1] === 'finding')) return FINDING_RULES.map((r) => kw(r, 'checker rule'));
+      if (words[0] === 'finding' || (words[0] === 'no' && words[1] === 'finding')) return FINDING_RULES.map((r) => kw(r.id, `${r.owner === 'checks' ? 'checker' : 'firmware'} rule: ${r.summary}`));
       if (words[0] === 'pe' && words.length >= 2) return [...gprs(), ...PSTATE_FIELDS.map((f) => ({ label: `pstate.${f}`, kind: CompletionItemKind.Field })), kw('pstate.el'), ...sysregs(undefined)];
       return symbols(a);
     }

@@ -6,7 +6,7 @@
  */
 import { FULL_LANGUAGE } from '../simulator/language';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
-import { findRegister } from '../simulator/arch/registers';
+import { decodeContextOf, findRegister } from '../simulator/arch/registers';
 import { valueDestinationAt, registerValueAt } from '../simulator/scenario/valueFlow';
 import { hex, parseInteger } from '../simulator/util/hex';
 import type { AsmLine } from '../simulator/scenario/model';
@@ -28,7 +28,7 @@ function lineRef(a: Analysis, line: number): string {
 function decodeContext(a: Analysis): { e2h?: boolean } {
   for (const pe of a.model.pes) {
     for (const r of pe.registers) {
-      if (r.name.toLowerCase() === 'hcr_el2' && r.value.value !== undefined) return { e2h: ((r.value.value >> 34n) & 1n) === 1n };
+      if (r.name.toLowerCase() === 'hcr_el2' && r.value.value !== undefined) return decodeContextOf(r.value.value);
     }
   }
   return {};

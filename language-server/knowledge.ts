@@ -7,7 +7,7 @@
  */
 import { KNOWN_DIRECTIVES } from '../simulator/scenario/layout';
 import { FAULT_KINDS as SCENARIO_FAULT_KINDS } from '../simulator/scenario/expectBlock';
-import { CHECKER_RULES } from '../simulator/checks/index';
+import { findRule, RULES, type RuleDef } from '../simulator/arch/rules';
 import { decodeFunctionId } from '../simulator/arch/decoders/smccc';
 import { MNEMONICS, mnemonicInfo } from '../simulator/isa/mnemonics';
 import { hex } from '../simulator/util/hex';
@@ -49,27 +49,14 @@ export function functionIdText(value: bigint, inW0: boolean): string | undefined
 }
 
 /**
- * Checker findings (simulator/checks) whose fix is mechanical: barriers after
- * the write the finding names as related.
- * - `sysreg-without-isb`: a system register write is only guaranteed visible to
- *   later instructions after a context synchronization event (Arm ARM D24.1.2): ISB.
- * - `stale-descriptor` (warning form: no DSB after the table write): DSB ISH makes the
- *   write visible to the walker, ISB orders the walk after it (Arm ARM D8.2.6). The
- *   error form (mismatched attributes) is not fixed by barriers.
- * - `tlbi-without-sync`: TLBI completes only at a DSB; ISB then refetches (Arm ARM D8.13).
+ * The instructions that fix a finding mechanically (barriers after the write
+ * it names as related), from the rule registry (simulator/arch/rules.ts
+ * `barrierFix`).
  */
-export function barrierFixFor(rule: string, severity: string): string[] | undefined {
-  switch (rule) {
-    case 'sysreg-without-isb':
-      return ['isb'];
-    case 'stale-descriptor':
-      return severity === 'warning' ? ['dsb ish', 'isb'] : undefined;
-    case 'tlbi-without-sync':
-      return ['dsb ish', 'isb'];
-    default:
-      return undefined;
-  }
+export function barrierFixFor(rule: string, severity: 'error' | 'warning' | 'info'): string[] | undefined {
+  const fix = findRule(rule)?.barrierFix;
+  return fix !== undefined && (fix.severities === undefined || fix.severities.includes(severity)) ? [...fix.insert] : undefined;
 }
 
-/** Rule ids of the architectural checkers, for completion after `finding`. */
-export const FINDING_RULES: readonly string[] = CHECKER_RULES;
+/** Every registered rule (simulator/arch/rules.ts), for completion after `finding`. */
+export const FINDING_RULES: readonly RuleDef[] = RULES;

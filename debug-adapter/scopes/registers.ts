@@ -4,7 +4,8 @@
  * its interrupt lines. GIC CPU interface registers are listed only when the
  * scenario has a GIC (simulator/gic/presence.ts).
  */
-import { decodePstate, decodeValue, fieldValueText, type DecodedField } from '../../simulator/arch/index';
+import { decodeContextOf, decodePstate, decodeValue, fieldValueText, type DecodedField, byRelevance, DAIF_FLAGS, HCR_EL2, NZCV_FLAGS } from '../../simulator/arch/index';
+import { currentSpsr } from '../../simulator/pe/entry';
 import type { Machine } from '../../simulator/engine/machine';
 import { isGicRegister } from '../../simulator/gic/presence';
 import type { Pe } from '../../simulator/pe/pe';
@@ -14,7 +15,7 @@ import { formatMemoryReference } from '../memory';
 
 /** The fields of a decoded value (RES0 fields only when they hold a violation), nested fields as children. */
 export function fieldNodes(fields: DecodedField[]): VarNode[] {
-  return fields
+  return byRelevance(fields)
     .filter((f) => f.kind !== 'res0' || f.violation)
     .map((f) => ({
       name: `${f.name} [${f.msb === f.lsb ? f.msb : `${f.msb}:${f.lsb}`}]`,
@@ -23,9 +24,14 @@ export function fieldNodes(fields: DecodedField[]): VarNode[] {
     }));
 }
 
-function pstateValue(pe: Pe): bigint {
-  // SPSR_ELx layout (Arm ARM C5.2.19): NZCV[31:28], IL[20], DAIF[9:6], M[3:0] = EL:SP.
-  return BigInt((pe.nzcv() >>> 0) | ((pe.il & 1) << 20) | pe.daif() | (pe.el << 2) | pe.spsel);
+/** PSTATE.{N,Z,C,V} as four binary digits. */
+function nzcvBits(pe: Pe): string {
+  return NZCV_FLAGS.of(pe.nzcv()).toString(2).padStart(4, '0');
+}
+
+/** PSTATE.{D,A,I,F} as four binary digits. */
+function daifBits(pe: Pe): string {
+  return DAIF_FLAGS.of(pe.daif()).toString(2).padStart(4, '0');
 }
 
 export function generalRegisters(machine: Machine, pe: Pe): VarNode[] {
@@ -40,10 +46,11 @@ export function generalRegisters(machine: Machine, pe: Pe): VarNode[] {
   out.push({ name: 'sp', value: hex(sp), type: 'u64', evaluateName: `${q}sp`, memoryReference: formatMemoryReference(view, sp), register: 'sp' });
   const line = machine.lineOfPc(pe.pc);
   out.push({ name: 'pc', value: hex(pe.getPc()) + (line !== undefined ? `  (line ${line + 1})` : ''), type: 'u64', evaluateName: `${q}pc`, memoryReference: formatMemoryReference(view, pe.getPc()) });
-  const ps = decodePstate(pstateValue(pe));
+  // PSTATE in the SPSR_ELx layout, as an exception taken now would save it (simulator/pe/entry.ts).
+  const ps = decodePstate(BigInt(currentSpsr(pe)));
   out.push({
     name: 'pstate',
-    value: `EL${pe.el}${pe.spsel ? 'h' : 't'} NZCV=${(pe.nzcv() >>> 28).toString(2).padStart(4, '0')} DAIF=${(pe.daif() >>> 6).toString(2).padStart(4, '0')}`,
+    value: `EL${pe.el}${pe.spsel ? 'h' : 't'} NZCV=${nzcvBits(pe)} DAIF=${daifBits(pe)}`,
     children: named(() => fieldNodes(ps.fields)),
   });
   for (let el = 0; el <= 3; el++) out.push({ name: `sp_el${el}`, value: hex(pe.getSp(el)), type: 'u64', evaluateName: `${q}sp_el${el}`, register: `sp_el${el}` });
@@ -54,13 +61,13 @@ export function generalRegisters(machine: Machine, pe: Pe): VarNode[] {
 
 /** Every system register the PE holds, decoded (with HCR_EL2.E2H for the layouts that depend on it). */
 export function systemRegisters(pe: Pe, withGic: boolean): VarNode[] {
-  const e2h = ((pe.readSysreg('HCR_EL2') >> 34n) & 1n) === 1n;
+  const ctx = decodeContextOf(pe.readSysreg('HCR_EL2'));
   return [...pe.sysregs.keys()]
     .filter((name) => withGic || !isGicRegister(name))
     .sort()
     .map((name) => {
       const v = pe.sysregs.get(name) ?? 0n;
-      const d = decodeValue(name, v, { e2h });
+      const d = decodeValue(name, v, ctx);
       return {
         name: name.toLowerCase(),
         value: hex(v),
@@ -78,10 +85,10 @@ export function interruptLines(pe: Pe): VarNode[] {
   return [
     { name: 'IRQ line', value: pe.irqLine ? 'asserted' : 'low' },
     { name: 'FIQ line', value: pe.fiqLine ? 'asserted' : 'low' },
-    { name: 'vIRQ', value: pe.virqLine || ((hcr >> 7n) & 1n) === 1n ? 'pending' : 'none' },
-    { name: 'vFIQ', value: pe.vfiqLine || ((hcr >> 6n) & 1n) === 1n ? 'pending' : 'none' },
+    { name: 'vIRQ', value: pe.virqLine || HCR_EL2.VI.isSet(hcr) ? 'pending' : 'none' },
+    { name: 'vFIQ', value: pe.vfiqLine || HCR_EL2.VF.isSet(hcr) ? 'pending' : 'none' },
     { name: 'SError', value: pe.serrorLine ? 'pending' : 'none' },
-    { name: 'PSTATE.DAIF', value: (pe.daif() >>> 6).toString(2).padStart(4, '0') },
+    { name: 'PSTATE.DAIF', value: daifBits(pe) },
     { name: 'event register', value: String(pe.eventRegister) },
   ];
 }

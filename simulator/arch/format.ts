@@ -30,8 +30,22 @@ interface Row {
   meaning: string;
 }
 
+/**
+ * Fields in the order users read them: the table's `primary` fields first
+ * (lowest bits first: T0SZ, IRGN0, ORGN0, SH0, TG0), then the others most
+ * significant first, `rare` ones last. Every view of a decoded value lists
+ * fields in this order (CLI, hovers, the debugger's variables, the page-table view).
+ */
+export function byRelevance<F extends { msb: number; relevance?: 'primary' | 'rare' }>(fields: readonly F[]): F[] {
+  const rank = (f: F): number => (f.relevance === 'primary' ? 0 : f.relevance === 'rare' ? 2 : 1);
+  return fields
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || (rank(a.f) === 0 ? a.f.msb - b.f.msb : a.i - b.i))
+    .map((x) => x.f);
+}
+
 function collect(fields: DecodedField[], depth: number, opts: FormatOptions, rows: Row[]): void {
-  for (const f of fields) {
+  for (const f of byRelevance(fields)) {
     if (f.kind === 'res0' && !f.violation && !opts.showReserved) continue;
     rows.push({
       depth,
@@ -72,7 +86,7 @@ export function formatDescriptor(d: DecodedDescriptor, opts: FormatOptions = {})
 
 /** One line per field, for compact hovers: `EC=0x25 (Data Abort …), IL=1, …`. Skips zero RES0. */
 export function formatInline(fields: DecodedField[]): string {
-  return fields
+  return byRelevance(fields)
     .filter((f) => f.kind !== 'res0' || f.violation)
     .map((f) => `${f.name}=${fieldValueText(f)}${f.meaning && f.meaning !== f.description ? ` (${f.meaning})` : ''}`)
     .join(', ');
@@ -94,7 +108,7 @@ function mdCell(text: string): string {
 }
 
 function mdRows(fields: DecodedField[], out: string[], indent = ''): void {
-  for (const f of fields) {
+  for (const f of byRelevance(fields)) {
     if (f.kind !== 'field' && !f.violation) continue;
     const name = f.violation ? `⚠ ${f.name}` : f.name;
     out.push(`| ${mdBits(f)} | ${indent}${name} | \`${fieldValueText(f)}\` | ${mdCell(f.meaning)} |`);
@@ -118,7 +132,7 @@ export function formatMarkdown(d: DecodedRegister, opts: MarkdownOptions = {}): 
   out.push('| bits | field | value | meaning |', '|---|---|---|---|');
   mdRows(shown, out);
   if (compact) {
-    const zero = named.filter((f) => f.value === 0n && !f.violation && f.msb === f.lsb).map((f) => f.name);
+    const zero = byRelevance(named.filter((f) => f.value === 0n && !f.violation && f.msb === f.lsb)).map((f) => f.name);
     if (zero.length > 0) out.push('', `0: ${zero.join(', ')}`);
   }
   const violations = d.fields.filter((f) => f.violation).length;

@@ -14,3 +14,4 @@ export * from './decoders/descriptor';
 export * from './decoders/smccc';
 export * from './decoders/ffa';
 export * from './format';
+export * from './rules';

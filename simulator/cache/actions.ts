@@ -68,6 +68,9 @@ export class CacheActionSource implements ActionSource {
     // The cache evicts the way (write-back when dirty): no PE's instruction causes it.
     const l = h.caches[d.cache]?.lines[d.way];
     h.curPc = NaN;
-    if (l !== undefined && l.state !== LineState.I) evict(h, l, 'evict', -1);
+    if (l !== undefined && l.state !== LineState.I) {
+      h.evictions.log(l, h.stepFn() + 1);
+      evict(h, l, 'evict', -1);
+    }
   }
 }

@@ -22,6 +22,7 @@
  * Hot path: an L1 hit is a set scan comparing (pa, attrs) by identity and a
  * byte copy; no allocation per access.
  */
+import { EvictionLog, type EvictionRecord } from './evictionLog';
 import type { Instr } from '../isa/instr';
 import type { MemAttrs } from '../memory/attributes';
 import type { FlatMemorySystem } from '../memory/flat';
@@ -62,6 +63,11 @@ export interface CacheHierarchyOptions {
 }
 
 export class CacheHierarchy implements MemorySystem {
+  /** The kept evictions, oldest first (cache/evictionLog.ts). */
+  get evictionLog(): EvictionRecord[] {
+    return this.evictions.records();
+  }
+
   readonly physical: PhysicalMemory;
   readonly config: CacheConfig;
   readonly caches: Cache[] = [];
@@ -83,6 +89,8 @@ export class CacheHierarchy implements MemorySystem {
   /** Memory side (device dispatch and physical memory). */
   readonly backing: FlatMemorySystem;
   readonly stepFn: () => number;
+  /** Evictions for want of a way and `evict` actions (the run report names those of lines findings and expectations are about). */
+  readonly evictions = new EvictionLog();
   readonly domains: CoherenceDomains;
   /** Cache level of the Point of Unification (4: memory). */
   readonly pouLevel: number;

@@ -6,6 +6,8 @@
  */
 import type { LanguageExtension } from '../scenario/keywords';
 import type { ScenarioModel } from '../scenario/model';
+import { buildPageTables } from '../mmu/pagetable/block';
+import { cacheSetAliases, namedAddresses } from './aliasing';
 import { parseCacheConfig } from './config';
 
 /** Names of the caches a configuration builds (the names views and `fill … in` use). */
@@ -19,7 +21,12 @@ export function cacheNames(model: ScenarioModel): string[] {
 }
 
 export function checkCaches(model: ScenarioModel): void {
-  parseCacheConfig(model.system, model.blocks, model.diagnostics);
+  const cfg = parseCacheConfig(model.system, model.blocks, model.diagnostics);
+  if (model.system.cacheModel === 'on') {
+    // Set aliasing (aliasing.ts): the scenario's blocks, expectations and page tables.
+    const tables = buildPageTables(model).tables.flatMap((t) => t.builder.writes.map((w) => ({ pa: w.pa, range: t.spec.range, what: `pagetable ${t.spec.name} descriptor` })));
+    model.diagnostics.push(...cacheSetAliases(cfg, [...namedAddresses(model), ...tables]));
+  }
   const names = cacheNames(model);
   for (const ev of model.events) {
     const a = ev.action;

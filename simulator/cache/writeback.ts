@@ -12,7 +12,10 @@ import { Cache, CacheLine, isDirty, LineState } from './line';
 /** A way for (line, attrs) in `c`, evicting the LRU victim (write-back when dirty). State is I on return. */
 export function allocate(h: CacheHierarchy, c: Cache, line: number, attrs: MemAttrs, peId: number): CacheLine {
   const v = c.victimFor(line);
-  if (v.state !== LineState.I) evict(h, v, 'evict', peId);
+  if (v.state !== LineState.I) {
+    h.evictions.log(v, h.stepFn() + 1);
+    evict(h, v, 'evict', peId);
+  }
   v.touch();
   v.pa = line;
   v.attrs = attrs;

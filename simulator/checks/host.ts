@@ -7,9 +7,11 @@
 import type { Firmware, FirmwareHooks } from '../firmware/firmware';
 import type { MemoryHooks } from '../memory/hooks';
 import type { MemorySystem } from '../memory/system';
+import type { ShareabilityDomains } from '../memory/shareability';
 import type { MmuHooks } from '../mmu/types';
 import type { PeHooks } from '../pe/hooks';
 import type { Pe } from '../pe/pe';
+import type { RuleId } from '../arch/rules';
 import type { Finding, FindingSeverity } from '../trace/events';
 import { hex } from '../util/hex';
 
@@ -26,6 +28,8 @@ export interface CheckerHost {
   requestStop(reason: string): void;
   /** 0-based source line of the instruction at a PC (with `pe`: the one that PE last fetched there), if known. */
   lineOfPc(pc: number, pe?: number): number | undefined;
+  /** The shareability domains of the machine (the scenario's inner_domain); absent: every PE in one Inner Shareable domain. */
+  readonly shareability?: ShareabilityDomains;
 }
 
 export interface Related {
@@ -102,7 +106,7 @@ export class FindingSink {
     return line === undefined ? fallback : `line ${line + 1}`;
   }
 
-  report(rule: string, severity: FindingSeverity, message: string, line: number | undefined, related: Related[], pe?: number): void {
+  report(rule: RuleId, severity: FindingSeverity, message: string, line: number | undefined, related: Related[], pe?: number, pa?: number): void {
     const rel = related.filter((r): r is { line: number; message: string } => r.line !== undefined);
     const relLines = rel.map((r) => r.line);
     const key = `${rule}|${line}|${relLines.join(',')}`;
@@ -118,6 +122,7 @@ export class FindingSink {
       relatedInfo: rel,
       pe,
       step: this.host.steps,
+      ...(pa !== undefined ? { pa } : {}),
     });
   }
 

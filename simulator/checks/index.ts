@@ -17,11 +17,13 @@
  * With `cache_model off` (flat memory) only the rules that do not need the
  * caches run.
  *
- * Rules: mismatched-attributes, mmu-off-with-dirty-lines, pou-where-poc-needed
+ * Rules (ids, references and fixes in the registry, simulator/arch/rules.ts):
+ * mismatched-attributes, mmu-off-with-dirty-lines, pou-where-poc-needed
  * (memoryRules.ts), stale-descriptor, break-before-make, tlbi-without-sync
  * (translationRules.ts), sysreg-without-isb (sysregRules.ts), partition-isolation,
  * ffa-livelock (firmware).
  */
+import { checkerRules, rulesOf, type RuleId } from '../arch/rules';
 import { Lanes } from '../component/fingerprint';
 import { hashValue, StateHasher, type Snapshottable } from '../component/state';
 import { CacheHierarchy } from '../cache/hierarchy';
@@ -30,6 +32,7 @@ import { ShadowMemory } from '../cache/shadow';
 import { IsolationChecker } from '../firmware/isolation';
 import { LivelockChecker } from '../firmware/livelock';
 import type { MemAttrs } from '../memory/attributes';
+import { ShareabilityDomains } from '../memory/shareability';
 import { FindingSink, type CheckerHost } from './host';
 import { MemoryRules, MmuOffTracker } from './memoryRules';
 import { SysregRules } from './sysregRules';
@@ -37,15 +40,8 @@ import { TranslationRules } from './translationRules';
 
 export type { CheckerHost } from './host';
 
-export const CHECKER_RULES = [
-  'mismatched-attributes',
-  'mmu-off-with-dirty-lines',
-  'pou-where-poc-needed',
-  'stale-descriptor',
-  'break-before-make',
-  'tlbi-without-sync',
-  'sysreg-without-isb',
-] as const;
+/** The rules these checkers report (the registry's `checks` rules, simulator/arch/rules.ts). */
+export const CHECKER_RULES: readonly RuleId[] = rulesOf('checks');
 
 /** The checkers attached to one machine: their state joins the machine's checkpoints (component/state.ts). */
 export interface CheckerSet extends Snapshottable {
@@ -90,7 +86,9 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
   // Writes to the descriptors walks have used (break-before-make), before they land.
   const descriptors = host.memory.watch.watcher((pe, pa, size, lo, hi) => trans.onDescriptorWrite(pe, pa, size, lo, hi));
   offs.push(() => descriptors.dispose());
-  const trans: TranslationRules = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, (pa) => descriptors.add(pa - (pa & 7), 8), otherCopies);
+  // The shareability domains coherence, barriers and broadcast TLBI share (the scenario's inner_domain).
+  const domains = host.shareability ?? new ShareabilityDomains(host.pes.length);
+  const trans: TranslationRules = new TranslationRules(sink, host.pes, () => host.steps + 1, shadow, (pa) => descriptors.add(pa - (pa & 7), 8), otherCopies, domains);
   const sysr = new SysregRules(sink, host.pes.length);
 
   // The firmware's checkers see each walk step before the translation rules do.
@@ -105,8 +103,8 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
     offs.push(hazards.hazard.subscribe((h) => memRules.hazard(h)), () => hazards.detach());
   }
   offs.push(
-    hooks.memory.barrier.subscribe((pe, kind) => {
-      trans.onBarrier(pe, kind);
+    hooks.memory.barrier.subscribe((pe, kind, domain) => {
+      trans.onBarrier(pe, kind, domain);
       if (kind === 'isb') sysr.synchronized(pe.id);
     }),
     hooks.mmu.walkStep.subscribe((pe, r) => {
@@ -117,7 +115,8 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
       trans.onTlbUse(pe, u);
       sysr.access(pe, u.va);
     }),
-    hooks.mmu.tlbi.subscribe((pe, op) => trans.onTlbi(pe, op)),
+    hooks.mmu.tlbi.subscribe((pe, op, operand) => trans.onTlbi(pe, op, operand)),
+    hooks.mmu.tlbFill.subscribe((pe, e) => trans.onTlbFill(pe, e)),
     hooks.pe.sysregWrite.subscribe((pe, register, value) => {
       const line = host.lineOfPc(pe.pc, pe.id);
       mmuOff.onSysregWrite(pe.id, register, value, line);
@@ -136,8 +135,7 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
     );
   }
 
-  const rules: string[] = hier ? [...CHECKER_RULES] : ['break-before-make', 'tlbi-without-sync', 'sysreg-without-isb'];
-  if (fw) rules.push('partition-isolation', 'ffa-livelock');
+  const rules = checkerRules({ cacheModel: hier !== undefined, firmware: fw !== undefined });
   const set: CheckerSet = {
     rules,
     snapshot: (): CheckerSnapshot => ({

@@ -15,6 +15,7 @@
  *   memory was written behind (e.g. refilled speculatively before the MMU was
  *   turned off, then read after it was turned back on).
  */
+import { HCR_EL2, SCTLR_EL1 } from '../arch/registers/fields';
 import { DEVICE_nGnRnE } from '../memory/attributes';
 import type { CopyInfo, Hazard } from '../cache/hazards';
 import type { Pe } from '../pe/pe';
@@ -29,7 +30,7 @@ export class MmuOffTracker {
     const m = /^SCTLR_EL([123])$/.exec(register.toUpperCase());
     if (!m) return;
     const key = `${pe}:${m[1]}`;
-    if ((value & 1n) === 0n) this.last.set(key, line);
+    if (!SCTLR_EL1.M.isSet(value)) this.last.set(key, line);
     else this.last.delete(key);
   }
 
@@ -51,9 +52,10 @@ export class MmuOffTracker {
 function mmuOff(pe: Pe): boolean {
   const el = pe.el;
   const sctlr = pe.readSysreg(el === 3 ? 'SCTLR_EL3' : el === 2 ? 'SCTLR_EL2' : 'SCTLR_EL1');
-  if ((sctlr & 1n) !== 0n) return false;
+  // SCTLR_ELx.M is bit 0 in every SCTLR layout.
+  if (SCTLR_EL1.M.isSet(sctlr)) return false;
   // HCR_EL2.DC makes EL1&0 data accesses Normal WB even with SCTLR_EL1.M=0 (D8.2.11): then they are cacheable.
-  if (el <= 1 && ((pe.readSysreg('HCR_EL2') >> 12n) & 1n) !== 0n) return false;
+  if (el <= 1 && HCR_EL2.DC.isSet(pe.readSysreg('HCR_EL2'))) return false;
   return true;
 }
 
@@ -129,6 +131,7 @@ export class MemoryRules {
         line,
         [this.writeRel(pou, h.pa), { line: cvau, message: 'DC CVAU: cleans to the PoU only' }],
         h.pe?.id,
+        h.pa,
       );
       return;
     }
@@ -144,6 +147,7 @@ export class MemoryRules {
         line,
         [this.writeRel(c, h.pa), ...(off !== undefined ? [{ line: off, message: 'MMU turned off here (SCTLR_ELx.M=0)' }] : [])],
         h.pe.id,
+        h.pa,
       );
       return;
     }
@@ -155,6 +159,7 @@ export class MemoryRules {
       line,
       [this.writeRel(c, h.pa)],
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -172,6 +177,7 @@ export class MemoryRules {
       line,
       [this.writeRel(c, h.pa)],
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -198,6 +204,7 @@ export class MemoryRules {
       line,
       related,
       h.pe?.id,
+      h.pa,
     );
   }
 
@@ -215,6 +222,7 @@ export class MemoryRules {
       own.line,
       [{ line: by, message: 'write that was lost' }],
       c.writePe >= 0 ? c.writePe : undefined,
+      h.pa,
     );
   }
 }

@@ -4,38 +4,54 @@
  * descriptors the walker has used:
  *
  * - `stale-descriptor`: a walk read a descriptor older than the latest write
- *   to it, or one written without a DSB before the walk (Arm ARM D8.2.6
- *   "Ordering of memory accesses from translation table walks": a DSB is
- *   required for a table write to be observed by a walk).
+ *   to it, or one whose write no DSB had completed for the walking PE — no DSB
+ *   at all, or only DSBs whose shareability domain leaves the walker out (a DSB
+ *   ISH by a PE outside the walker's Inner Shareable domain) (Arm ARM D8.2.6
+ *   "Ordering of memory accesses from translation table walks", B2.3.12).
  * - `break-before-make`: a valid descriptor replaced by a different valid one
  *   (output address, memory type or shareability) without first writing an
- *   invalid descriptor and invalidating the TLB (D8.16.1 "Using
- *   break-before-make when updating translation table entries").
+ *   invalid descriptor and a TLBI that removes every entry cached from it
+ *   (D8.16.1 "Using break-before-make when updating translation table
+ *   entries"). Whether a TLBI removed an entry — address, ASID, VMID, regime,
+ *   Security state, last-level form, local or broadcast and to which PEs — is
+ *   the TLB model's own match rule (mmu/tlbi.ts), asked for every translation
+ *   cached from the descriptor (tlbUses.ts).
  * - `tlbi-without-sync`: a translation used the TLB after a TLBI that no DSB
- *   had completed yet (D8.13.x "Ordering and completion of TLB maintenance
- *   instructions": TLBI; DSB; ISB).
+ *   of the TLBI's domain had completed yet (D8.13.x "Ordering and completion of
+ *   TLB maintenance instructions": TLBI; DSB; ISB).
  */
 import type { MemAttrs } from '../memory/attributes';
+import type { DomainScope, ShareabilityDomains } from '../memory/shareability';
+import type { TlbEntry } from '../mmu/tlb';
+import { tlbiEntryMismatch, tlbiReaches, tlbiScope, type TlbiScope } from '../mmu/tlbi';
 import type { WalkRead, TlbUse } from '../mmu/types';
 import type { Pe } from '../pe/pe';
 import type { ShadowMemory } from '../cache/shadow';
-import { hex } from '../util/hex';
+import { hex, sizeText } from '../util/hex';
+import { DsbRecord, effectiveBarrierScope, type DsbMark } from './barriers';
 import type { FindingSink } from './host';
+import { addUse, TlbUses, type DescriptorUse } from './tlbUses';
 
 interface LiveDescriptor {
   lo: number;
   hi: number;
-  /** live: seen valid by a walk; invalidated: an invalid value was written; synced: a TLBI followed it. */
+  /** live: seen valid by a walk; invalidated: an invalid value was written; synced: TLBIs removed every cached copy. */
   state: 'live' | 'invalidated' | 'synced';
   invLine?: number;
+  /** The translations cached from it (while it was valid). */
+  uses: DescriptorUse[];
+  /** The last TLBI after the invalid write that left a cached copy, and why. */
+  miss?: { text: string; line: number | undefined; why: string };
 }
 
 interface PendingTlbi {
-  op: string;
+  scope: TlbiScope;
   line: number | undefined;
   pc: number;
-  broadcast: boolean;
 }
+
+/** The DSB shareability that completes a TLBI: any for a local one, ISH for the IS forms, OSH for the OS forms. */
+const TLBI_COMPLETION: Record<TlbiScope['reach'], DomainScope> = { local: 'nsh', inner: 'ish', outer: 'osh' };
 
 /** Descriptor bits whose change requires break-before-make: OA [47:12], AttrIndx/MemAttr [5:2], SH [9:8], type [1]. */
 function bbmRelevant(lo: number, hi: number): string {
@@ -50,11 +66,15 @@ function desc(lo: number, hi: number): string {
   return hex((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 16);
 }
 
+function copy(d: LiveDescriptor): LiveDescriptor {
+  return { ...d, uses: d.uses.map((u) => ({ ...u })), ...(d.miss ? { miss: { ...d.miss } } : {}) };
+}
+
 export class TranslationRules {
   private readonly live = new Map<number, LiveDescriptor>();
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
-  /** Step of each PE's last DSB. */
-  private readonly lastDsb: number[] = [];
+  private readonly dsbs: DsbRecord;
+  private readonly uses: TlbUses;
   /** Moves on every change to the state above: a checkpoint taken at the same version reuses the last capture. */
   private version = 0;
   private snapVersion = -1;
@@ -69,19 +89,20 @@ export class TranslationRules {
     private readonly watch: ((pa: number) => void) | undefined,
     /** Dirty copies of a line with attributes other than the walk's (for the explanation). */
     private readonly otherCopies: (pa: number, attrs: MemAttrs) => string[],
+    /** The machine's shareability domains (the scenario's inner_domain). */
+    private readonly domains: ShareabilityDomains,
   ) {
-    for (let i = 0; i < pes.length; i++) {
-      this.pendingTlbi.push(undefined);
-      this.lastDsb.push(-1);
-    }
+    for (let i = 0; i < pes.length; i++) this.pendingTlbi.push(undefined);
+    this.dsbs = new DsbRecord(pes.length, domains);
+    this.uses = new TlbUses(pes.length);
   }
 
   snapshot(): unknown {
     if (this.snapVersion !== this.version) {
       this.lastSnap = {
-        live: [...this.live].map(([k, v]) => [k, { ...v }] as const),
+        live: [...this.live].map(([k, v]) => [k, copy(v)] as const),
         pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
-        lastDsb: this.lastDsb.slice(),
+        dsbs: this.dsbs.snapshot(),
       };
       this.snapVersion = this.version;
     }
@@ -90,17 +111,19 @@ export class TranslationRules {
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
+    // Walk reads waiting for their TLB fill belong to the step in progress, never to a checkpoint.
+    this.uses.reset();
     // Unchanged since this very capture was taken or restored: nothing to do.
     if (s !== undefined && s === this.lastSnap && this.snapVersion === this.version) return;
-    const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; lastDsb: number[] } | undefined;
+    const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; dsbs: (DsbMark | undefined)[][] } | undefined;
     this.version++;
     this.live.clear();
-    for (const [k, v] of snap?.live ?? []) this.live.set(k, { ...v });
+    for (const [k, v] of snap?.live ?? []) this.live.set(k, copy(v));
     for (let i = 0; i < this.pendingTlbi.length; i++) {
       const p = snap?.pendingTlbi[i];
       this.pendingTlbi[i] = p ? { ...p } : undefined;
-      this.lastDsb[i] = snap?.lastDsb[i] ?? -1;
     }
+    this.dsbs.restore(snap?.dsbs);
     // The live state is this capture again (copies of it): the next snapshot may hand it back.
     if (s !== undefined) {
       this.lastSnap = s;
@@ -119,25 +142,59 @@ export class TranslationRules {
       this.version++;
       const e = this.live.get(r.pa);
       if (e === undefined) this.watch(r.pa);
-      this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live' });
+      if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
+      else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: [] });
+      this.uses.onWalkRead(pe.id, r);
     }
   }
+
+  /** The MMU cached `entry` in PE `pe`'s TLB: remember which live descriptors it holds. */
+  onTlbFill(pe: Pe, entry: TlbEntry): void {
+    if (this.watch !== undefined) this.uses.onFill(pe.id, entry, this.addUse);
+  }
+
+  private readonly addUse = (pa: number, use: DescriptorUse): void => {
+    const d = this.live.get(pa);
+    if (d !== undefined && d.state === 'live') {
+      this.version++;
+      addUse(d.uses, use);
+    }
+  };
 
   onTlbUse(pe: Pe, u: TlbUse): void {
     this.translationUsed(pe, u.va);
   }
 
-  onTlbi(pe: Pe, op: string): void {
+  onTlbi(pe: Pe, op: string, operand: bigint | undefined): void {
     this.version++;
-    this.pendingTlbi[pe.id] = { op, line: this.sink.lineOf(pe.pc), pc: pe.pc, broadcast: /(is|os)(nxs)?$/.test(op) };
-    for (const e of this.live.values()) if (e.state === 'invalidated') e.state = 'synced';
+    const scope = tlbiScope(pe, op, operand);
+    const line = this.sink.lineOf(pe.pc);
+    this.pendingTlbi[pe.id] = { scope, line, pc: pe.pc };
+    for (const d of this.live.values()) {
+      if (d.state !== 'invalidated') continue;
+      for (const u of d.uses) {
+        if (u.covered) continue;
+        const why = tlbiEntryMismatch(scope, u.pe, u.entry, u.leaf, this.domains);
+        if (why === undefined) u.covered = true;
+        else d.miss = { text: scope.text, line, why: `${why} (the entry ${entryText(u)})` };
+      }
+      if (d.uses.every((u) => u.covered)) d.state = 'synced';
+    }
   }
 
-  onBarrier(pe: Pe, kind: 'dmb' | 'dsb' | 'isb'): void {
+  onBarrier(pe: Pe, kind: 'dmb' | 'dsb' | 'isb', option: string): void {
     if (kind !== 'dsb') return;
     this.version++;
-    this.lastDsb[pe.id] = this.step();
-    this.pendingTlbi[pe.id] = undefined;
+    const scope = effectiveBarrierScope(pe, option);
+    this.dsbs.onDsb(pe.id, scope, this.step(), this.sink.lineOf(pe.pc));
+    const t = this.pendingTlbi[pe.id];
+    // A broadcast TLBI completes for the PEs it reached only with a DSB of its domain (Arm ARM D8.13.x).
+    if (t !== undefined && this.wider(scope, TLBI_COMPLETION[t.scope.reach])) this.pendingTlbi[pe.id] = undefined;
+  }
+
+  private wider(a: DomainScope, b: DomainScope): boolean {
+    const rank: Record<DomainScope, number> = { nsh: 0, ish: 1, osh: 2, sy: 2 };
+    return rank[a] >= rank[b];
   }
 
   /** A write to a descriptor a walk has used. */
@@ -155,6 +212,8 @@ export class TranslationRules {
       e.invLine = pe ? this.sink.lineOf(pe.pc) : undefined;
       e.lo = lo;
       e.hi = hi;
+      e.miss = undefined;
+      for (const u of e.uses) u.covered = false;
       return;
     }
     const s = this.sink;
@@ -168,21 +227,31 @@ export class TranslationRules {
         line,
         [],
         pe?.id,
+        pa,
       );
     } else if (e.state === 'invalidated') {
+      const m = e.miss;
+      const related = [{ line: e.invLine, message: 'descriptor invalidated here' }];
+      if (m !== undefined) related.push({ line: m.line, message: `${m.text}: does not remove the cached entry` });
       s.report(
         'break-before-make',
         'error',
-        `descriptor at ${hex(pa)} made valid again (${desc(lo, hi)}) after the invalid write at ${s.where(e.invLine)} without a TLBI in between: ` +
-          `the old translation may still be in a TLB (Arm ARM D8.16.1).`,
+        m === undefined
+          ? `descriptor at ${hex(pa)} made valid again (${desc(lo, hi)}) after the invalid write at ${s.where(e.invLine)} without a TLBI in between: ` +
+              `the old translation may still be in a TLB (Arm ARM D8.16.1).`
+          : `descriptor at ${hex(pa)} made valid again (${desc(lo, hi)}) after the invalid write at ${s.where(e.invLine)}, but ${m.text} at ${s.where(m.line)} ` +
+              `does not remove every entry cached from it: ${m.why}. The old translation may still be used (Arm ARM D8.16.1, D8.13.x).`,
         line,
-        [{ line: e.invLine, message: 'descriptor invalidated here' }],
+        related,
         pe?.id,
+        pa,
       );
     }
     e.lo = lo;
     e.hi = hi;
     e.state = 'synced';
+    e.uses = [];
+    e.miss = undefined;
   }
 
   private translationUsed(pe: Pe, va: number): void {
@@ -191,15 +260,16 @@ export class TranslationRules {
     if (va >= pe.pc && va < pe.pc + 4) return;
     for (let q = 0; q < this.pendingTlbi.length; q++) {
       const t = this.pendingTlbi[q];
-      if (t === undefined || (q !== pe.id && !t.broadcast)) continue;
+      if (t === undefined || !tlbiReaches(t.scope, pe.id, this.domains)) continue;
       const s = this.sink;
       s.report(
         'tlbi-without-sync',
         'warning',
-        `translation of ${hex(BigInt.asUintN(64, BigInt(va)))} by PE ${pe.id} used the TLB after TLBI ${t.op.toUpperCase()} at ${s.where(t.line)} ` +
-          `with no DSB to complete it: the old translation may still be used. Follow TLBI with DSB (and ISB) (Arm ARM D8.13).`,
+        `translation of ${hex(BigInt.asUintN(64, BigInt(va)))} by PE ${pe.id} used the TLB after ${t.scope.text} at ${s.where(t.line)} ` +
+          `with no DSB${t.scope.reach === 'local' ? '' : ` ${TLBI_COMPLETION[t.scope.reach].toUpperCase()} (or wider)`} to complete it: the old translation may still be used. ` +
+          `Follow TLBI with DSB (and ISB) (Arm ARM D8.13).`,
         s.lineOf(pe.pc),
-        [{ line: t.line, message: `TLBI ${t.op.toUpperCase()} not completed by a DSB` }],
+        [{ line: t.line, message: `${t.scope.text} not completed by a DSB` }],
         pe.id,
       );
       this.pendingTlbi[q] = undefined;
@@ -231,10 +301,15 @@ export class TranslationRules {
         s.lineOf(pe.pc),
         [{ line: wline, message: `descriptor write (${hex(latest, 16)}) the walk did not see${site?.firmware ? `, by ${site.subject}` : ''}` }],
         pe.id,
+        r.pa,
       );
       return;
     }
-    if (w !== undefined && w.pe >= 0 && this.lastDsb[w.pe] < w.step) {
+    if (w === undefined || w.pe < 0) return;
+    const done = this.dsbs.completion(w.pe, w.step, pe.id);
+    if (done.done) return;
+    const narrower = done.narrower;
+    if (narrower === undefined) {
       s.report(
         'stale-descriptor',
         'warning',
@@ -243,7 +318,36 @@ export class TranslationRules {
         s.lineOf(pe.pc),
         [{ line: wline, message: 'descriptor write not followed by a DSB' }],
         pe.id,
+        r.pa,
       );
+      return;
     }
+    s.report(
+      'stale-descriptor',
+      'warning',
+      `${walk} by PE ${pe.id} read descriptor ${hex(r.pa)} written ${site?.written ?? 'at an unknown line'} by PE ${w.pe}, which completed the write only with ` +
+        `DSB ${narrower.scope.toUpperCase()} at ${s.where(narrower.line)}: that completes it for ${this.dsbs.describe(w.pe, narrower.scope)}, and PE ${pe.id} is outside it. ` +
+        `The walk is not guaranteed to observe the write (Arm ARM B2.3.12, D8.2.6); it happened to here. ` +
+        `Use DSB OSH (or SY), or put PE ${pe.id} in the writer's Inner Shareable domain (caches { inner_domain … }).`,
+      s.lineOf(pe.pc),
+      [
+        { line: wline, message: 'descriptor write' },
+        { line: narrower.line, message: `DSB ${narrower.scope.toUpperCase()}: does not complete the write for PE ${pe.id}` },
+      ],
+      pe.id,
+      r.pa,
+    );
   }
+}
+
+/** `for VA 0x1000 (4 KB, ASID 1) in PE 1's TLB`. */
+function entryText(u: DescriptorUse): string {
+  const e = u.entry;
+  const c = e.ctx;
+  const what = c.kind === 's2' ? 'IPA' : 'VA';
+  const tags = [sizeText(e.size)];
+  if (c.kind === 'combined' && c.asid >= 0) tags.push(`ASID ${c.asid}`);
+  if (c.kind === 'combined' && c.asid === -1) tags.push('global');
+  if (c.vmid !== 0 || c.kind === 's2') tags.push(`VMID ${c.vmid}`);
+  return `for ${what} ${hex(BigInt.asUintN(64, BigInt(e.base)))} (${tags.join(', ')}) in PE ${u.pe}'s TLB`;
 }

@@ -106,6 +106,14 @@ export function formatReport(r: RunReport): string {
       for (const l of c.lines.slice(0, 16)) out.push(`    ${hex(l.pa)} ${l.state} ${l.attrs}`);
     }
   }
+  if (r.evictions && r.evictions.length > 0) {
+    out.push('');
+    out.push('Evictions of lines the findings and expectations are about (an eviction can hide an effect):');
+    for (const e of r.evictions.slice(0, 16)) {
+      out.push(`  step ${e.step}: ${e.cache} evicted ${hex(e.pa)} (${e.attrs}${e.dirty ? ', dirty: written back' : ', clean'}) — ${e.about}`);
+    }
+    if (r.evictions.length > 16) out.push(`  … ${r.evictions.length - 16} more`);
+  }
   out.push('');
   if (r.expectations.length === 0) out.push('Expectations: none');
   else {

@@ -18,6 +18,7 @@
  * The machine asks `nextDeadline()` for the step at which an output will
  * rise, so its fast loop stops exactly there and calls `tick()`.
  */
+import { CNT_CTL } from '../arch/registers/fields';
 import type { Pe } from '../pe/pe';
 import type { SysregHandler } from '../pe/sysregs';
 
@@ -43,9 +44,9 @@ export const TIMERS: readonly TimerDef[] = [
 /** Where a timer's interrupt output goes (a GIC PPI input of that PE). */
 export type PpiLine = (pe: number, ppi: number, high: boolean) => void;
 
-const CTL_ENABLE = 1n;
-const CTL_IMASK = 2n;
-const CTL_ISTATUS = 4n;
+const CTL_ENABLE = CNT_CTL.ENABLE.mask;
+const CTL_IMASK = CNT_CTL.IMASK.mask;
+const CTL_ISTATUS = CNT_CTL.ISTATUS.mask;
 
 export class GenericTimer {
   private readonly pes: readonly Pe[];

@@ -10,7 +10,7 @@
  * (Arm ARM D1.3 "Exceptions": an exception is taken to an EL ≥ the current
  * one, and ERET returns to the EL in SPSR).
  */
-import { esrSummary } from '../arch/index';
+import { esrSummary, ESR_ELx } from '../arch/index';
 import { hex } from '../util/hex';
 import type { Machine } from './machine';
 import type { ChainEntry, FaultRecord } from '../trace/events';
@@ -19,7 +19,7 @@ export type { ChainEntry } from '../trace/events';
 
 /** One-line label of an exception record: `Data Abort (lower EL): … EC 0x24 EL1→EL2` (EC is ESR_ELx[31:26], Arm ARM D24.2.40). */
 export function exceptionLabel(r: FaultRecord): string {
-  const ec = Number((r.esr >> 26n) & 0x3fn);
+  const ec = ESR_ELx.EC.num(r.esr);
   const what = r.type === 'sync' ? esrSummary(r.esr) : `${r.type.toUpperCase()} exception`;
   return `${what} EC ${hex(ec, 2)} EL${r.fromEl}→EL${r.el}`;
 }
@@ -33,7 +33,7 @@ export function exceptionChain(machine: Machine, peId: number): ChainEntry[] {
   for (let i = machine.exceptions.length - 1; i >= 0 && out.length < 16; i--) {
     const r = machine.exceptions[i];
     if (r.pe !== peId || r.el !== level) continue;
-    const ec = Number((r.esr >> 26n) & 0x3fn);
+    const ec = ESR_ELx.EC.num(r.esr);
     out.push({
       kind: 'exception',
       label: exceptionLabel(r),

@@ -15,11 +15,12 @@
  * another's methods.
  */
 import { CacheHierarchy, createCacheHierarchy } from '../cache';
-import { cacheIdRegisters } from '../cache/idRegisters';
+import { cacheIdRegisters, csselrKey } from '../cache/idRegisters';
 import { Platform } from '../devices/platform';
 import { handleException } from '../firmware';
 import { FlatMemorySystem } from '../memory/flat';
 import type { MemorySystem } from '../memory/system';
+import type { ShareabilityDomains } from '../memory/shareability';
 import { MmuDomain } from '../mmu/domain';
 import type { Mmu } from '../mmu/types';
 import { VmsaMmu } from '../mmu/vmsa';
@@ -41,9 +42,9 @@ export function buildMemorySystem(ctx: ComponentContext, custom?: (ctx: Componen
   return m;
 }
 
-/** 3. The MMU: VMSAv8-64 (with every MMU off it is the identity with the D8.2.11 attributes). */
-export function buildMmu(ctx: ComponentContext, custom?: (ctx: ComponentContext) => Mmu): Mmu {
-  return custom !== undefined ? custom(ctx) : new VmsaMmu(new MmuDomain());
+/** 3. The MMU: VMSAv8-64 (with every MMU off it is the identity with the D8.2.11 attributes); broadcast TLBI reaches the PEs `shareability` says. */
+export function buildMmu(ctx: ComponentContext, custom: ((ctx: ComponentContext) => Mmu) | undefined, shareability: ShareabilityDomains): Mmu {
+  return custom !== undefined ? custom(ctx) : new VmsaMmu(new MmuDomain(shareability));
 }
 
 /**
@@ -58,7 +59,7 @@ export function buildPes(m: Machine, hooks: PeHooks, instrs: InstrIndex): System
   const sysOps = createSystemOps() as SystemModel;
   const memory = m.memory;
   const cacheIds = memory instanceof CacheHierarchy ? cacheIdRegisters(memory.config) : undefined;
-  const ccsidrOf = (pe: Pe): bigint => cacheIds?.ccsidr.get(Number(pe.readSysreg('CSSELR_EL1') & 0xfn)) ?? 0n;
+  const ccsidrOf = (pe: Pe): bigint => cacheIds?.ccsidr.get(csselrKey(pe.readSysreg('CSSELR_EL1'))) ?? 0n;
   if (cacheIds !== undefined) {
     // MRS reads the selected cache's geometry; the stored value follows CSSELR_EL1 too, for views and expectations.
     sysOps.setSysregHandler('CCSIDR_EL1', { read: ccsidrOf });

@@ -10,7 +10,7 @@
  * context PE's view, and the result says so when main memory differs (the
  * difference is the bug in the cache-coherency seeds).
  */
-import { decodeValue, findRegister, type DecodedRegister } from '../arch/index';
+import { decodeContextOf, decodeValue, findRegister, type DecodedRegister } from '../arch/index';
 import { PA_LIMIT } from '../memory/physical';
 import type { Pe } from '../pe/pe';
 import { hex, parseInteger } from '../util/hex';
@@ -75,7 +75,7 @@ function readRegister(machine: Machine, pe: Pe, name: string): EvalResult | unde
   const def = findRegister(n);
   if (!def) return undefined;
   const value = pe.readSysreg(def.name);
-  return { text: hex(value), value, register: def.name, decoded: decodeValue(def.name, value, { e2h: ((pe.readSysreg('HCR_EL2') >> 34n) & 1n) === 1n }) };
+  return { text: hex(value), value, register: def.name, decoded: decodeValue(def.name, value, decodeContextOf(pe.readSysreg('HCR_EL2'))) };
 }
 
 /**

@@ -5,7 +5,7 @@
  * system registers.
  */
 import type { Pe } from '../pe/pe';
-import { findRegister } from '../arch/registers';
+import { DAIF_FLAGS, findRegister, NZCV_FLAGS } from '../arch/registers';
 import type { PeDecl, ScenarioModel } from '../scenario/model';
 
 export class InitError extends Error {}
@@ -69,9 +69,9 @@ export function setRegister(pe: Pe, name: string, v: bigint): void {
     switch (f) {
       case 'daif':
         // `pstate.daif = 0b1111` (D,A,I,F as bits 3..0) or the DAIF register form (bits [9:6]).
-        return pe.setDaif(x <= 0xf ? x << 6 : x);
+        return pe.setDaif(x <= 0xf ? DAIF_FLAGS.place(x) : x);
       case 'nzcv':
-        return pe.setNzcv(x <= 0xf ? (x << 28) >>> 0 : x);
+        return pe.setNzcv(x <= 0xf ? NZCV_FLAGS.place(x) : x);
       case 'd':
       case 'a':
       case 'i':
@@ -136,9 +136,9 @@ export function getRegister(pe: Pe, name: string): bigint | undefined {
   if (n.startsWith('pstate.')) {
     switch (n.slice(7)) {
       case 'daif':
-        return BigInt(pe.daif() >>> 6);
+        return BigInt(DAIF_FLAGS.of(pe.daif()));
       case 'nzcv':
-        return BigInt(pe.nzcv() >>> 28);
+        return BigInt(NZCV_FLAGS.of(pe.nzcv()));
       case 'd':
         return BigInt(pe.d);
       case 'a':

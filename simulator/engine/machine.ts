@@ -18,6 +18,8 @@
 import type { Action, ActionSource } from '../component/actions';
 import type { Component } from '../component/component';
 import { isSnapshottable, type Snapshottable } from '../component/state';
+import { parseCacheConfig } from '../cache/config';
+import { ShareabilityDomains } from '../memory/shareability';
 import { attachCheckers } from '../checks';
 import { Platform, type MmioRegion } from '../devices/platform';
 import { createFirmware, type Firmware } from '../firmware';
@@ -121,6 +123,8 @@ export class Machine {
   readonly physical: PhysicalMemory;
   readonly memory: MemorySystem;
   readonly mmu: Mmu;
+  /** Shareability domains (the scenario's `caches { inner_domain }`): broadcast TLBI and the checkers' barrier completion use them. */
+  readonly shareability: ShareabilityDomains;
   readonly trace = new TraceBus();
   readonly prng: Prng;
   readonly hooks: MachineHooks;
@@ -201,7 +205,9 @@ export class Machine {
     };
     // 2. The memory system, 3. the MMU.
     this.memory = buildMemorySystem(ctx, opts.memorySystem);
-    this.mmu = buildMmu(ctx, opts.mmu);
+    // Shareability domains (the scenario's `caches { inner_domain }`): broadcast TLBI and the checkers' barrier completion.
+    this.shareability = new ShareabilityDomains(sys.pes, parseCacheConfig(sys, model.blocks).innerDomain);
+    this.mmu = buildMmu(ctx, opts.mmu, this.shareability);
     const pe = peHooks();
     this.addComponent({ name: 'memory system', state: isSnapshottable(this.memory) ? this.memory : undefined });
     const domain = (this.mmu as { domain?: unknown }).domain;

@@ -4,6 +4,9 @@
  * why the run stopped. `RunReport` holds bigints; `reportToJson` gives the
  * stable JSON shape (`armscope run --json`), with 64-bit values as `0x…` text.
  */
+import { DAIF_FLAGS, NZCV_FLAGS } from '../arch/registers/fields';
+import { evictedLines, type EvictedLine, type LineSubject } from '../cache/evictions';
+import type { EvictionRecord } from '../cache/evictionLog';
 import type { FirmwareCallRecord } from '../firmware/state';
 import type { Pe } from '../pe/pe';
 import type { Diagnostic, Expectation, ScenarioModel } from '../scenario/model';
@@ -72,6 +75,8 @@ export interface RunReport {
   diagnostics: Diagnostic[];
   /** Calls the built-in firmware handled (FF-A, Hafnium HVCs, secure interrupts), oldest first (simulator/firmware). */
   firmwareCalls?: FirmwareCallRecord[];
+  /** Evictions of lines a finding or a memory expectation is about: they may have hidden an effect (cache/evictions.ts). */
+  evictions?: EvictedLine[];
   /**
    * How many exceptions, faults and findings the run made. `exceptions`,
    * `faults` and `findings` above keep at most the first and last records of
@@ -105,8 +110,23 @@ export function buildReport(machine: Machine): RunReport {
     output,
     diagnostics: model.diagnostics,
     firmwareCalls: machine.firmware ? machine.firmware.st.log.map((c) => ({ ...c, args: [...c.args] })) : undefined,
+    evictions: reportEvictions(machine),
     recordTotals: { ...machine.bounds.totals },
   };
+}
+
+/** Evictions of the lines the findings and the memory expectations are about (undefined without caches). */
+function reportEvictions(machine: Machine): EvictedLine[] | undefined {
+  const log = (machine.memory as { evictionLog?: readonly EvictionRecord[] }).evictionLog;
+  if (log === undefined) return undefined;
+  const subjects: LineSubject[] = [];
+  for (const e of machine.model.expectations) {
+    if (e.kind === 'memory' && e.address.value !== undefined) subjects.push({ pa: Number(e.address.value), about: `expectation at line ${e.range.start.line + 1} (${e.text})` });
+  }
+  for (const f of machine.findings) {
+    if (f.pa !== undefined) subjects.push({ pa: f.pa, about: `finding ${f.rule}${f.line !== undefined ? ` at line ${f.line + 1}` : ''}` });
+  }
+  return evictedLines(log, subjects, machine.steps);
 }
 
 /** Report for a scenario that has errors and was not run. */
@@ -141,8 +161,8 @@ function peReport(machine: Machine, pe: Pe): PeReport {
     instret: pe.instret,
     x,
     sp: pe.getSp(pe.spsel === 0 ? 0 : pe.el),
-    nzcv: pe.nzcv() >>> 28,
-    daif: pe.daif() >>> 6,
+    nzcv: NZCV_FLAGS.of(pe.nzcv()),
+    daif: DAIF_FLAGS.of(pe.daif()),
   };
 }
 
@@ -293,6 +313,7 @@ export function reportToJson(r: RunReport): unknown {
     expectations: r.expectations.map((e) => ({ line: e.line + 1, text: e.text, held: e.held, detail: e.detail })),
     faults: r.faults.map(faultJson),
     exceptions: r.exceptions.map(faultJson),
+    evictions: r.evictions?.map((e) => ({ step: e.step, cache: e.cache, line: hex(e.pa), attrs: e.attrs, dirty: e.dirty, about: e.about })),
     findings: r.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,

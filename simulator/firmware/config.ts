@@ -14,6 +14,7 @@
  * `entry optee_entry` is a label. Problems become diagnostics with the range of
  * the offending word; the parse never throws.
  */
+import { compose, VTCR_EL2 } from '../arch/registers/fields';
 import { evaluateExpression } from '../isa/expr';
 import { memAttrs, type MemAttrs, type Shareability, type Cacheability } from '../memory/attributes';
 import type { Diagnostic, GenericBlock, ScenarioModel, SourceRange } from '../scenario/model';
@@ -83,7 +84,7 @@ export interface FirmwareConfig {
 }
 
 /** Hafnium's VTCR_EL2 for a 32-bit IPA space: RES1, PS=48 bits, TG0=4K, SH0=Inner, ORGN0=IRGN0=WBWA, SL0=1, T0SZ=32. */
-export const DEFAULT_VTCR = 0x8005_3560n;
+export const DEFAULT_VTCR = compose(VTCR_EL2, { T0SZ: 32, SL0: 1, IRGN0: 1, ORGN0: 1, SH0: 3, TG0: 0, PS: 5 });
 /** FF-A v1.1. */
 export const FFA_VERSION_1_1 = 0x1_0001;
 

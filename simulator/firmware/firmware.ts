@@ -18,6 +18,7 @@
  */
 import { Hook } from '../component/hook';
 import { HAFNIUM_IDS } from '../arch/index';
+import { compose, MPIDR_EL1, TTBR, VSTCR_EL2, VTCR_EL2, VTTBR_EL2 } from '../arch/registers/fields';
 import type { MemorySystem } from '../memory/system';
 import type { PhysicalMemory } from '../memory/physical';
 import type { Mmu } from '../mmu/types';
@@ -168,21 +169,23 @@ export class Firmware {
     const p = this.cfg.partitions[pi];
     const ps = this.st.partitions[pi];
     const vcpu = ps.vcpus[vi];
-    const out: [string, bigint][] = [['VMPIDR_EL2', (1n << 31n) | BigInt(vi)]];
+    const out: [string, bigint][] = [['VMPIDR_EL2', compose(MPIDR_EL1, { Aff0: vi })]];
     const vi_ = vcpu.pendingVirq.some((v) => !this.isFiqVirq(pi, v)) ? HCR_VI : 0n;
     const vf_ = vcpu.pendingVirq.some((v) => this.isFiqVirq(pi, v)) ? HCR_VF : 0n;
     if (p.el === 1) {
       const vmid = BigInt(pi + 1);
       out.push(['HCR_EL2', HCR_SEL1 | (this.cfg.vhe ? HCR_E2H : 0n) | vi_ | vf_]);
       out.push(['VTCR_EL2', this.cfg.vtcr]);
-      out.push(['VSTCR_EL2', this.cfg.vtcr & 0xc0ffn]);
+      // The Secure stage 2 has the Non-secure one's geometry (Hafnium arch_mm_init).
+      const vtcr = this.cfg.vtcr;
+      out.push(['VSTCR_EL2', compose(VSTCR_EL2, { T0SZ: VTCR_EL2.T0SZ.of(vtcr), SL0: VTCR_EL2.SL0.of(vtcr), TG0: VTCR_EL2.TG0.of(vtcr) })]);
       const root = BigInt(ps.s2?.root ?? 0);
-      out.push(['VTTBR_EL2', root | (vmid << 48n)]);
+      out.push(['VTTBR_EL2', root | VTTBR_EL2.VMID.val(vmid)]);
       out.push(['VSTTBR_EL2', root]);
     } else {
       const asid = BigInt(pi + 1);
       out.push(['HCR_EL2', HCR_SEL0]);
-      out.push(['TTBR0_EL2', BigInt(ps.s1?.root ?? 0) | (asid << 48n)]);
+      out.push(['TTBR0_EL2', BigInt(ps.s1?.root ?? 0) | TTBR.ASID.val(asid)]);
       out.push(['TCR_EL2', TCR_EL20]);
       out.push(['MAIR_EL2', MAIR_DEFAULT]);
       out.push(['SCTLR_EL2', SCTLR_EL20]);

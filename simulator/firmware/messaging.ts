@@ -5,6 +5,7 @@
  * response that meets a pending virtual interrupt), boot completion, and RUN.
  */
 import { decodeFunctionId, FfaError } from '../arch/index';
+import { SPSR, SPSR_M } from '../arch/registers/fields';
 import type { Pe } from '../pe/pe';
 import { ffaError, ffaSuccess, FFA_INTERRUPT, FFA_MSG_WAIT, type Outcome } from './ffa';
 import type { Firmware } from './firmware';
@@ -43,7 +44,7 @@ export function directReq(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: n
   if (v.state === 'aborted') return err(FfaError.ABORTED);
   // A loop in the call chain (the receiver already waits for an answer further up) is BUSY, as is any vCPU not waiting.
   if (v.state !== 'waiting') return err(FfaError.BUSY);
-  fw.pushFrame(pe, { kind: 'direct-req', caller: callerId, callee: receiver, callerRef: caller, fid, name: decodeFunctionId(fid).name ?? 'FFA_MSG_SEND_DIRECT_REQ', args: a.slice(1, 8).map(h64), pc: site.callPc + 4, el: (site.spsr >>> 2) & 3, secure: caller.kind === 'sp' });
+  fw.pushFrame(pe, { kind: 'direct-req', caller: callerId, callee: receiver, callerRef: caller, fid, name: decodeFunctionId(fid).name ?? 'FFA_MSG_SEND_DIRECT_REQ', args: a.slice(1, 8).map(h64), pc: site.callPc + 4, el: SPSR_M.EL.ofLo(site.spsr), secure: caller.kind === 'sp' });
   const regs = [BigInt(fid), BigInt(w1), a[2] & 0xffffffffn, a[3], a[4], a[5], a[6], a[7]];
   return { kind: 'switch', callerState: caller.kind === 'sp' ? 'blocked' : undefined, to: { kind: 'sp', part: pi, vcpu: vi }, regs };
 }
@@ -62,7 +63,7 @@ export function directResp(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: 
   if (w1 >>> 16 !== callerId || (w1 & 0xffff) !== frame.caller) return err(FfaError.INVALID_PARAMETERS);
   const vcpu = fw.vcpuOf(caller)!;
   const spsr = Number(pe.readSysreg('SPSR_EL2') & 0xffffffffn);
-  const irqMasked = (spsr & (1 << 7)) !== 0;
+  const irqMasked = (spsr & SPSR.I.lo) !== 0;
   const pendingSecure = vcpu.pendingVirq.filter((x) => x !== HF_VIRTUAL_INTID.MANAGED_EXIT);
   if (vcpu.managedExit) {
     // Managed exit complete: restore the priority mask the SPMC lowered (Hafnium handler.c).
@@ -147,7 +148,7 @@ export function run(fw: Firmware, pe: Pe, caller: EndpointRef, a: bigint[], site
   if (v.state === 'running' || v.state === 'blocked') return err(FfaError.BUSY);
   if (v.state === 'waiting' && v.pendingVirq.length === 0) return { kind: 'return', regs: [FFA_MSG_WAIT, BigInt((w1 & 0xffff0000) >>> 0), 0n, 0n, 0n, 0n, 0n, 0n] };
   if (v.state === 'off') return err(FfaError.DENIED);
-  fw.pushFrame(pe, { kind: 'run', caller: fw.cfg.nwdId, callee: fw.cfg.partitions[pi].id, callerRef: caller, fid: Number(a[0] & 0xffffffffn), name: 'FFA_RUN', args: a.slice(1, 8).map(h64), pc: site.callPc + 4, el: (site.spsr >>> 2) & 3, secure: false });
+  fw.pushFrame(pe, { kind: 'run', caller: fw.cfg.nwdId, callee: fw.cfg.partitions[pi].id, callerRef: caller, fid: Number(a[0] & 0xffffffffn), name: 'FFA_RUN', args: a.slice(1, 8).map(h64), pc: site.callPc + 4, el: SPSR_M.EL.ofLo(site.spsr), secure: false });
   // A vCPU that yielded gets FFA_SUCCESS from its FFA_YIELD; one preempted by an interrupt resumes where it was.
   const regs = v.state === 'waiting' ? [FFA_INTERRUPT, 0n, BigInt(v.pendingVirq[0]), 0n, 0n, 0n, 0n, 0n] : v.yielded ? ffaSuccess() : undefined;
   v.yielded = undefined;

@@ -5,6 +5,7 @@
  * services/std_svc/spmd). Unknown calls return SMC_UNK (−1).
  */
 import { FfaError, HAFNIUM_IDS, decodeFunctionId, ffaFid, psciFid } from '../arch/index';
+import { MPIDR_EL1, SPSR_M } from '../arch/registers/fields';
 import { el3IntrHandleSmc } from './secureInterrupts';
 import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
@@ -53,15 +54,18 @@ export function monitorSmc(fw: Firmware, pe: Pe): boolean | 'ffa' {
   return ret(BigInt.asUintN(64, -1n)); // SMC_UNK
 }
 
+/** MPIDR_EL1's affinity fields: what identifies a PE to PSCI (DEN 0022 §5.1.4 "target_cpu"). */
+const AFFINITY = MPIDR_EL1.Aff3.mask | MPIDR_EL1.Aff2.mask | MPIDR_EL1.Aff1.mask | MPIDR_EL1.Aff0.mask;
+
 /** PSCI CPU_ON (DEN 0022 §5.6): x1 target MPIDR, x2 entry, x3 context ID. */
 export function cpuOn(fw: Firmware, pe: Pe): number {
-  const mpidr = pe.getX(1) & 0xff_00ff_ffffn;
-  const target = fw.host.pes.find((p) => (p.readSysreg('MPIDR_EL1') & 0xff_00ff_ffffn) === mpidr);
+  const mpidr = pe.getX(1) & AFFINITY;
+  const target = fw.host.pes.find((p) => (p.readSysreg('MPIDR_EL1') & AFFINITY) === mpidr);
   if (!target) return -2; // INVALID_PARAMETERS
   if (target.state !== 'halted') return -4; // ALREADY_ON
   const entry = bigToVa(pe.getX(2));
   // The new PE starts at the caller's EL (EL2 for a hypervisor, else EL1), MMU off (PSCI §6.4 "CPU_ON").
-  const callerEl = (Number(pe.readSysreg('SPSR_EL3') & 0xffffffffn) >>> 2) & 3;
+  const callerEl = SPSR_M.EL.num(pe.readSysreg('SPSR_EL3'));
   const ctx = freshContext(entry, entrySpsr(callerEl === 2 ? 2 : 1), [['SCTLR_EL1', SCTLR_EL1_RESET]]);
   ctx.xlo[0] = Number(pe.getX(3) & 0xffffffffn);
   ctx.xhi[0] = Number(pe.getX(3) >> 32n);
@@ -136,7 +140,7 @@ export function spmdForward(fw: Firmware, pe: Pe): boolean {
     return true;
   }
   fst.nwdCtx = saveContext(pe, elr, spsr, 2);
-  fst.chain.push({ kind: 'forward', caller: fw.cfg.nwdId, callee: HAFNIUM_IDS.SPMC, callerRef: { kind: 'nwd' }, fid, name, args: regs.slice(1).map(h64), pc: elr, line, el: (spsr >>> 2) & 3, secure: false, step: fw.host.steps + 1 });
+  fst.chain.push({ kind: 'forward', caller: fw.cfg.nwdId, callee: HAFNIUM_IDS.SPMC, callerRef: { kind: 'nwd' }, fid, name, args: regs.slice(1).map(h64), pc: elr, line, el: SPSR_M.EL.ofLo(spsr), secure: false, step: fw.host.steps + 1 });
   fw.emit(pe, name, regs[0], fw.cfg.nwdId, HAFNIUM_IDS.SPMC, regs.slice(1), 'forwarded to the SPMC', line);
   const ctx = u.ctx;
   u.ctx = undefined;

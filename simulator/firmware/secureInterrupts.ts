@@ -6,6 +6,7 @@
  * paravirtualised interrupt HVCs (HF_INTERRUPT_ENABLE/GET/DEACTIVATE/RECONFIGURE).
  */
 import { ffaFid, HAFNIUM_IDS } from '../arch/index';
+import { SCR_EL3, SPSR_M } from '../arch/registers/fields';
 import type { ExceptionRecord } from '../pe/exception';
 import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
@@ -109,7 +110,7 @@ function spmcGroup0(fw: Firmware, pe: Pe, gic: SecureInterruptController, curNam
 export function el3IntrHandleSmc(fw: Firmware, pe: Pe): boolean {
   const elr = bigToVa(pe.readSysreg('ELR_EL3'));
   const line = fw.host.lineOfPc(elr - 4);
-  const secure = (pe.readSysreg('SCR_EL3') & 1n) === 0n;
+  const secure = !SCR_EL3.NS.isSet(pe.readSysreg('SCR_EL3'));
   const gic = fw.gic;
   if (!secure || !gic) {
     fw.emit(pe, 'FFA_EL3_INTR_HANDLE_32', BigInt(ffaFid('EL3_INTR_HANDLE')), secure ? HAFNIUM_IDS.SPMC : fw.cfg.nwdId, undefined, [], 'FFA_ERROR_32 NOT_SUPPORTED', line);
@@ -141,7 +142,7 @@ export function monitorInterrupt(fw: Firmware, pe: Pe): boolean {
   const fst = fw.st.pes[pe.id];
   if (!gic) return false;
   const pend = gic.highestPending(pe.id);
-  if (pend?.group === '0' && (pe.readSysreg('SCR_EL3') & 1n) !== 0n) return monitorGroup0(fw, pe, gic);
+  if (pend?.group === '0' && SCR_EL3.NS.isSet(pe.readSysreg('SCR_EL3'))) return monitorGroup0(fw, pe, gic);
   if (fst.current.kind !== 'nwd' || fw.cfg.spmc !== 'builtin') return false;
   if (!pend || pend.group !== '1s') return false;
   const intid = gic.acknowledge(pe.id, '1s');
@@ -170,7 +171,7 @@ export function monitorInterrupt(fw: Firmware, pe: Pe): boolean {
   }
   fw.saveCurrent(pe, elr, spsr);
   v.interruptRun = true;
-  fw.pushFrame(pe, { kind: 'interrupt', caller: fw.cfg.nwdId, callee: fw.cfg.partitions[owner].id, callerRef: { kind: 'nwd' }, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: false });
+  fw.pushFrame(pe, { kind: 'interrupt', caller: fw.cfg.nwdId, callee: fw.cfg.partitions[owner].id, callerRef: { kind: 'nwd' }, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: SPSR_M.EL.ofLo(spsr), secure: false });
   fw.enter(pe, { kind: 'sp', part: owner, vcpu }, [FFA_INTERRUPT, 0n, BigInt(intid), 0n, 0n, 0n, 0n, 0n]);
   return true;
 }
@@ -331,7 +332,7 @@ export function spmcInterrupt(fw: Firmware, pe: Pe, info: ExceptionRecord): bool
       // The owner waits: preempt the running SP, run the owner with FFA_INTERRUPT; its FFA_MSG_WAIT resumes the preempted one.
       fw.saveCurrent(pe, elr, spsr, 'preempted');
       v.interruptRun = true;
-      fw.pushFrame(pe, { kind: 'interrupt', caller: curId, callee: fw.cfg.partitions[owner].id, callerRef: cur, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: (spsr >>> 2) & 3, secure: true });
+      fw.pushFrame(pe, { kind: 'interrupt', caller: curId, callee: fw.cfg.partitions[owner].id, callerRef: cur, fid: Number(FFA_INTERRUPT), name: 'FFA_INTERRUPT', args: [h64(intid)], pc: elr, el: SPSR_M.EL.ofLo(spsr), secure: true });
       fw.enter(pe, { kind: 'sp', part: owner, vcpu: vi }, pad8([FFA_INTERRUPT, 0n, BigInt(intid)]));
       void info;
       return true;

@@ -7,7 +7,7 @@
  * the firmware's hooks (`callEntry`, `call`, `callExit`) and applied: a return
  * into the caller, or a switch to another endpoint.
  */
-import { decodeFunctionId, FfaError, ffaErrorName, HAFNIUM_IDS } from '../arch/index';
+import { decodeFunctionId, FfaError, ffaErrorName, HAFNIUM_IDS, type FfaFunctionName } from '../arch/index';
 import type { ExceptionRecord } from '../pe/exception';
 import type { Pe } from '../pe/pe';
 import { bigToVa } from '../pe/entry';
@@ -21,6 +21,20 @@ import { directReq, directResp, msgWait, run } from './messaging';
 import { notification } from './notifications';
 import type { EndpointRef } from './state';
 import { TablePoolExhausted } from './tables';
+
+/**
+ * The FF-A functions the built-in SPMC implements (what FFA_FEATURES reports as
+ * supported; docs/firmware.md's table is generated from this list and the FF-A
+ * function table, simulator/arch/decoders/smccc.ts). Any other function ID gets
+ * FFA_ERROR(NOT_SUPPORTED).
+ */
+export const SPMC_FUNCTIONS: readonly FfaFunctionName[] = [
+  'ERROR', 'SUCCESS', 'INTERRUPT', 'VERSION', 'FEATURES', 'RX_RELEASE', 'RXTX_MAP', 'RXTX_UNMAP',
+  'PARTITION_INFO_GET', 'ID_GET', 'SPM_ID_GET', 'MSG_WAIT', 'YIELD', 'RUN', 'MSG_SEND_DIRECT_REQ',
+  'MSG_SEND_DIRECT_RESP', 'MEM_DONATE', 'MEM_LEND', 'MEM_SHARE', 'MEM_RETRIEVE_REQ', 'MEM_RETRIEVE_RESP',
+  'MEM_RELINQUISH', 'MEM_RECLAIM', 'NOTIFICATION_BITMAP_CREATE', 'NOTIFICATION_BITMAP_DESTROY', 'NOTIFICATION_BIND',
+  'NOTIFICATION_UNBIND', 'NOTIFICATION_SET', 'NOTIFICATION_GET', 'NOTIFICATION_INFO_GET',
+];
 
 function readArgs(pe: Pe, n = 18): bigint[] {
   const out: bigint[] = [];
@@ -181,27 +195,20 @@ function dispatch(fw: Firmware, pe: Pe, caller: EndpointRef, callerId: number, f
   return err(FfaError.NOT_SUPPORTED);
 }
 
-  /** FFA_FEATURES (FF-A §13.3): a function ID, or a feature ID (NPI 1, SRI 2, MEI 3). */
+/** FFA_FEATURES (FF-A §13.3): a function ID, or a feature ID (NPI 1, SRI 2, MEI 3). */
 function features(caller: EndpointRef, q: number): bigint[] {
   if (q === 1) return caller.kind === 'sp' ? ffaSuccess(HF_VIRTUAL_INTID.NOTIFICATION_PENDING) : ffaError(FfaError.NOT_SUPPORTED);
   if (q === 2) return caller.kind === 'nwd' ? ffaSuccess(HF_VIRTUAL_INTID.SCHEDULE_RECEIVER) : ffaError(FfaError.NOT_SUPPORTED);
   if (q === 3) return caller.kind === 'sp' ? ffaSuccess(HF_VIRTUAL_INTID.MANAGED_EXIT) : ffaError(FfaError.NOT_SUPPORTED);
   if ((q & 0x8000_0000) === 0) return ffaError(FfaError.NOT_SUPPORTED);
   const d = decodeFunctionId(q);
-  const supported = new Set([
-    'FFA_ERROR', 'FFA_SUCCESS', 'FFA_INTERRUPT', 'FFA_VERSION', 'FFA_FEATURES', 'FFA_RX_RELEASE', 'FFA_RXTX_MAP', 'FFA_RXTX_UNMAP',
-    'FFA_PARTITION_INFO_GET', 'FFA_ID_GET', 'FFA_SPM_ID_GET', 'FFA_MSG_WAIT', 'FFA_YIELD', 'FFA_RUN', 'FFA_MSG_SEND_DIRECT_REQ',
-    'FFA_MSG_SEND_DIRECT_RESP', 'FFA_MEM_DONATE', 'FFA_MEM_LEND', 'FFA_MEM_SHARE', 'FFA_MEM_RETRIEVE_REQ', 'FFA_MEM_RETRIEVE_RESP',
-    'FFA_MEM_RELINQUISH', 'FFA_MEM_RECLAIM', 'FFA_NOTIFICATION_BITMAP_CREATE', 'FFA_NOTIFICATION_BITMAP_DESTROY', 'FFA_NOTIFICATION_BIND',
-    'FFA_NOTIFICATION_UNBIND', 'FFA_NOTIFICATION_SET', 'FFA_NOTIFICATION_GET', 'FFA_NOTIFICATION_INFO_GET',
-  ]);
-  const base = (d.name ?? '').replace(/_(32|64)$/, '');
-  if (!supported.has(base)) return ffaError(FfaError.NOT_SUPPORTED);
+  const base = (d.name ?? '').replace(/_(32|64)$/, '').replace(/^FFA_/, '');
+  if (!(SPMC_FUNCTIONS as readonly string[]).includes(base)) return ffaError(FfaError.NOT_SUPPORTED);
   // RXTX_MAP: w2[1:0] = minimum buffer size and alignment 0 (4 KB). MEM_RETRIEVE_REQ: w2 bit0 dynamic buffer support = 0.
   return ffaSuccess(0);
 }
 
-  /** FFA_RXTX_MAP (FF-A §13.5): x1 TX, x2 RX, w3 page count. */
+/** FFA_RXTX_MAP (FF-A §13.5): x1 TX, x2 RX, w3 page count. */
 function rxtxMap(fw: Firmware, caller: EndpointRef, a: bigint[]): bigint[] {
   const rx = fw.rxtxOf(caller);
   if (rx.get()) return ffaError(FfaError.DENIED);
@@ -217,7 +224,7 @@ function rxtxMap(fw: Firmware, caller: EndpointRef, a: bigint[]): bigint[] {
   return ffaSuccess();
 }
 
-  /** FFA_PARTITION_INFO_GET (FF-A §13.8): w1–w4 UUID (zero: all), w5 bit0 count only; descriptors (24 bytes each) to the caller's RX buffer. */
+/** FFA_PARTITION_INFO_GET (FF-A §13.8): w1–w4 UUID (zero: all), w5 bit0 count only; descriptors (24 bytes each) to the caller's RX buffer. */
 function partitionInfo(fw: Firmware, pe: Pe, caller: EndpointRef, a: bigint[]): bigint[] {
   const uuid = [1, 2, 3, 4].map((i) => Number(a[i] & 0xffffffffn));
   const all = uuid.every((x) => x === 0);

@@ -10,6 +10,7 @@
  * the SPMC stores them *through the memory system* with its own memory
  * attributes, so a cache model sees exactly the accesses Hafnium makes.
  */
+import { VTCR_EL2 } from '../arch/registers/fields';
 import { levelShift } from '../mmu/regime';
 import { hex } from '../util/hex';
 
@@ -54,8 +55,8 @@ export function allocTable(pool: TablePoolState, bytes = PAGE): number {
 
 /** A stage-2 tree with the geometry of VTCR_EL2.{T0SZ,SL0} (Arm ARM D8.2.5; concatenated start tables allowed). */
 export function newStage2Tree(pool: TablePoolState, vtcr: bigint): TableTreeState {
-  const t0sz = Number(vtcr & 0x3fn);
-  const sl0 = Number((vtcr >> 6n) & 3n);
+  const t0sz = VTCR_EL2.T0SZ.num(vtcr);
+  const sl0 = VTCR_EL2.SL0.num(vtcr);
   const inputBits = 64 - t0sz;
   const startLevel = [2, 1, 0, 3][sl0];
   const startIndexBits = inputBits - levelShift(12, startLevel);

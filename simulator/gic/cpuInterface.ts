@@ -22,10 +22,10 @@
  * Not modelled: the SCR_EL3.IRQ/FIQ traps of ICC_* accesses to EL3, ICC_SRE_ELx.SRE=0
  * (the memory-mapped GICC interface): SRE, DFB and DIB read as one.
  */
+import { compose, ICC_BPR, ICC_CTLR_EL1, ICC_CTLR_EL3, ICC_IGRPEN, ICC_IGRPEN1_EL3, ICC_INTID, ICC_PMR_EL1, ICC_SRE, SCR_EL3 } from '../arch/registers/fields';
 import { isSecure, refreshConfig } from '../pe/config';
 import type { Pe } from '../pe/pe';
 import type { SysregHandler } from '../pe/sysregs';
-import { SCR } from '../pe/config';
 import type { Gic } from './gic';
 import { findRegister } from '../arch/registers';
 import { EC, SyncException } from '../pe/exception';
@@ -46,7 +46,7 @@ function isSecureNow(pe: Pe): boolean {
 /** Security state whose banked copy an access reaches: at EL3 SCR_EL3.NS selects it (IHI 0069 §12.1.6). */
 function bankSecure(pe: Pe): boolean {
   refreshConfig(pe);
-  if (pe.el === 3) return (pe.scrLo & SCR.NS) === 0;
+  if (pe.el === 3) return (pe.scrLo & SCR_EL3.NS.lo) === 0;
   return isSecure(pe);
 }
 
@@ -57,13 +57,13 @@ function bankSecure(pe: Pe): boolean {
  */
 function nsView(pe: Pe): boolean {
   refreshConfig(pe);
-  return pe.hasEl3 && !isSecure(pe) && (pe.scrLo & SCR.FIQ) !== 0;
+  return pe.hasEl3 && !isSecure(pe) && (pe.scrLo & SCR_EL3.FIQ.lo) !== 0;
 }
 
-/** ICC_CTLR_EL1 read-only fields: PRIbits [10:8] = bits-1, IDbits [13:11] = 0 (16-bit INTIDs). */
-const CTLR_EL1_RO = BigInt((PRI_BITS - 1) << 8);
-/** ICC_CTLR_EL3 adds nDS [17] = 1 (GICD_CTLR.DS cannot be set). */
-const CTLR_EL3_RO = BigInt(((PRI_BITS - 1) << 8) | (1 << 17));
+/** ICC_CTLR_EL1 read-only fields: PRIbits = bits-1, IDbits = 0 (16-bit INTIDs). */
+const CTLR_EL1_RO = compose(ICC_CTLR_EL1, { PRIbits: PRI_BITS - 1 });
+/** ICC_CTLR_EL3 adds nDS = 1 (GICD_CTLR.DS cannot be set). */
+const CTLR_EL3_RO = compose(ICC_CTLR_EL3, { PRIbits: PRI_BITS - 1, nDS: 1 });
 
 /** Which HCR_EL2 bit sends each ICC_* register to its ICV_* counterpart at EL1 (0: FMO, 1: IMO, common: either). */
 const VIRTUAL_GROUP: Record<string, 0 | 1 | 'common'> = {
@@ -95,7 +95,7 @@ function virtualRead(v: VirtualCpuInterface, pe: Pe, name: string): bigint {
 }
 
 function virtualWrite(v: VirtualCpuInterface, pe: Pe, name: string, value: bigint): void {
-  const intid = Number(value & 0xff_ffffn);
+  const intid = ICC_INTID.INTID.num(value);
   switch (name) {
     case 'ICC_EOIR0_EL1':
       return v.eoi(pe, intid, 0);
@@ -141,20 +141,20 @@ export class CpuInterface {
       const secure = bankSecure(pe);
       const pmr = get('ICC_PMR_EL1');
       // As the PE would write it with MSR in its own state: a Non-secure PE's value is in the Non-secure view.
-      if (pmr !== undefined) g.pmr[p] = (nsView(pe) ? (Number(pmr & 0xffn) >> 1) | 0x80 : Number(pmr & 0xffn)) & PRIORITY_MASK;
+      if (pmr !== undefined) g.pmr[p] = (nsView(pe) ? (ICC_PMR_EL1.Priority.num(pmr) >> 1) | 0x80 : ICC_PMR_EL1.Priority.num(pmr)) & PRIORITY_MASK;
       const en0 = get('ICC_IGRPEN0_EL1');
-      if (en0 !== undefined) g.igrpen0[p] = Number(en0 & 1n);
+      if (en0 !== undefined) g.igrpen0[p] = ICC_IGRPEN.Enable.num(en0);
       const en3 = get('ICC_IGRPEN1_EL3');
       if (en3 !== undefined) {
-        g.igrpen1ns[p] = Number(en3 & 1n);
-        g.igrpen1s[p] = Number((en3 >> 1n) & 1n);
+        g.igrpen1ns[p] = ICC_IGRPEN1_EL3.EnableGrp1NS.num(en3);
+        g.igrpen1s[p] = ICC_IGRPEN1_EL3.EnableGrp1S.num(en3);
       }
       const en1 = get('ICC_IGRPEN1_EL1');
-      if (en1 !== undefined) (secure ? g.igrpen1s : g.igrpen1ns)[p] = Number(en1 & 1n);
+      if (en1 !== undefined) (secure ? g.igrpen1s : g.igrpen1ns)[p] = ICC_IGRPEN.Enable.num(en1);
       const bpr0 = get('ICC_BPR0_EL1');
-      if (bpr0 !== undefined) g.bpr0[p] = Math.max(BPR0_MIN, Number(bpr0 & 7n));
+      if (bpr0 !== undefined) g.bpr0[p] = Math.max(BPR0_MIN, ICC_BPR.BinaryPoint.num(bpr0));
       const bpr1 = get('ICC_BPR1_EL1');
-      if (bpr1 !== undefined) (secure ? g.bpr1s : g.bpr1ns)[p] = Math.max(BPR1_MIN, Number(bpr1 & 7n));
+      if (bpr1 !== undefined) (secure ? g.bpr1s : g.bpr1ns)[p] = Math.max(BPR1_MIN, ICC_BPR.BinaryPoint.num(bpr1));
       const c3 = get('ICC_CTLR_EL3');
       if (c3 !== undefined) this.writeCtlrEl3(p, c3);
       const c1 = get('ICC_CTLR_EL1');
@@ -165,17 +165,18 @@ export class CpuInterface {
 
   private writeCtlrEl1(p: number, secure: boolean, v: bigint): void {
     const g = this.gic;
-    (secure ? g.eoiModeS : g.eoiModeNs)[p] = Number((v >> 1n) & 1n);
-    (secure ? g.cbprS : g.cbprNs)[p] = Number(v & 1n);
+    (secure ? g.eoiModeS : g.eoiModeNs)[p] = ICC_CTLR_EL1.EOImode.num(v);
+    (secure ? g.cbprS : g.cbprNs)[p] = ICC_CTLR_EL1.CBPR.num(v);
   }
 
   private writeCtlrEl3(p: number, v: bigint): void {
     const g = this.gic;
-    g.cbprS[p] = Number(v & 1n);
-    g.cbprNs[p] = Number((v >> 1n) & 1n);
-    g.eoiModeEl3[p] = Number((v >> 2n) & 1n);
-    g.eoiModeS[p] = Number((v >> 3n) & 1n);
-    g.eoiModeNs[p] = Number((v >> 4n) & 1n);
+    const c = ICC_CTLR_EL3;
+    g.cbprS[p] = c.CBPR_EL1S.num(v);
+    g.cbprNs[p] = c.CBPR_EL1NS.num(v);
+    g.eoiModeEl3[p] = c.EOImode_EL3.num(v);
+    g.eoiModeS[p] = c.EOImode_EL1S.num(v);
+    g.eoiModeNs[p] = c.EOImode_EL1NS.num(v);
   }
 
   /** The value each ICC_* register reads as on PE p in its current state (no side effects). */
@@ -223,20 +224,23 @@ export class CpuInterface {
       case 'ICC_IGRPEN1_EL1':
         return BigInt((secure ? g.igrpen1s : g.igrpen1ns)[p]);
       case 'ICC_IGRPEN1_EL3':
-        return BigInt(g.igrpen1ns[p] | (g.igrpen1s[p] << 1));
+        return compose(ICC_IGRPEN1_EL3, { EnableGrp1NS: g.igrpen1ns[p], EnableGrp1S: g.igrpen1s[p] });
       case 'ICC_CTLR_EL1':
-        return CTLR_EL1_RO | BigInt(((secure ? g.eoiModeS : g.eoiModeNs)[p] << 1) | (secure ? g.cbprS : g.cbprNs)[p]);
-      case 'ICC_CTLR_EL3':
-        return CTLR_EL3_RO | BigInt(g.cbprS[p] | (g.cbprNs[p] << 1) | (g.eoiModeEl3[p] << 2) | (g.eoiModeS[p] << 3) | (g.eoiModeNs[p] << 4));
+        return CTLR_EL1_RO | compose(ICC_CTLR_EL1, { EOImode: (secure ? g.eoiModeS : g.eoiModeNs)[p], CBPR: (secure ? g.cbprS : g.cbprNs)[p] });
+      case 'ICC_CTLR_EL3': {
+        const c = ICC_CTLR_EL3;
+        return CTLR_EL3_RO | compose(c, { CBPR_EL1S: g.cbprS[p], CBPR_EL1NS: g.cbprNs[p], EOImode_EL3: g.eoiModeEl3[p], EOImode_EL1S: g.eoiModeS[p], EOImode_EL1NS: g.eoiModeNs[p] });
+      }
       case 'ICC_AP0R0_EL1':
         return BigInt(g.ap0[p] >>> 0);
       case 'ICC_AP1R0_EL1':
         return BigInt((secure ? g.ap1s : g.ap1ns)[p] >>> 0);
+      // System register interface only, FIQ and IRQ bypass disabled (and lower-EL access enabled at EL2/EL3).
       case 'ICC_SRE_EL1':
-        return 0x7n;
+        return compose(ICC_SRE, { SRE: 1, DFB: 1, DIB: 1 });
       case 'ICC_SRE_EL2':
       case 'ICC_SRE_EL3':
-        return 0xfn;
+        return compose(ICC_SRE, { SRE: 1, DFB: 1, DIB: 1, Enable: 1 });
       default:
         return undefined;
     }
@@ -298,7 +302,7 @@ export class CpuInterface {
     reg.setSysregHandler('ICC_PMR_EL1', {
       read: (pe) => this.view(pe, 'ICC_PMR_EL1')!,
       write: (pe, v) => {
-        const x = Number(v & 0xffn);
+        const x = ICC_PMR_EL1.Priority.num(v);
         if (nsView(pe)) {
           // Non-secure write (IHI 0069 §4.8.6): ignored while the PMR holds a Secure value; else stored as (v >> 1) | 0x80.
           if ((g.pmr[pe.id] & 0x80) === 0) return;
@@ -325,15 +329,15 @@ export class CpuInterface {
         return BigInt(g.acknowledgeGroup(pe.id, isSecureNow(pe) ? G1S : G1NS));
       },
     });
-    reg.setSysregHandler('ICC_EOIR0_EL1', { write: (pe, v) => g.eoi(pe.id, Number(v & 0xff_ffffn), g.eoiModeFor(pe) === 0, G0) });
+    reg.setSysregHandler('ICC_EOIR0_EL1', { write: (pe, v) => g.eoi(pe.id, ICC_INTID.INTID.num(v), g.eoiModeFor(pe) === 0, G0) });
     reg.setSysregHandler('ICC_EOIR1_EL1', {
-      write: (pe, v) => g.eoi(pe.id, Number(v & 0xff_ffffn), g.eoiModeFor(pe) === 0, isSecureNow(pe) ? G1S : G1NS),
+      write: (pe, v) => g.eoi(pe.id, ICC_INTID.INTID.num(v), g.eoiModeFor(pe) === 0, isSecureNow(pe) ? G1S : G1NS),
     });
-    reg.setSysregHandler('ICC_DIR_EL1', { write: (pe, v) => g.deactivate(pe.id, Number(v & 0xff_ffffn)) });
+    reg.setSysregHandler('ICC_DIR_EL1', { write: (pe, v) => g.deactivate(pe.id, ICC_INTID.INTID.num(v)) });
     reg.setSysregHandler('ICC_BPR0_EL1', {
       read: (pe) => this.view(pe, 'ICC_BPR0_EL1')!,
       write: (pe, v) => {
-        g.bpr0[pe.id] = Math.max(BPR0_MIN, Number(v & 7n));
+        g.bpr0[pe.id] = Math.max(BPR0_MIN, ICC_BPR.BinaryPoint.num(v));
         after(pe);
       },
     });
@@ -342,29 +346,29 @@ export class CpuInterface {
       write: (pe, v) => {
         const s = bankSecure(pe);
         if ((s ? g.cbprS : g.cbprNs)[pe.id] !== 0) return; // CBPR=1: writes are ignored (IHI 0069 ICC_BPR1_EL1)
-        (s ? g.bpr1s : g.bpr1ns)[pe.id] = Math.max(BPR1_MIN, Number(v & 7n));
+        (s ? g.bpr1s : g.bpr1ns)[pe.id] = Math.max(BPR1_MIN, ICC_BPR.BinaryPoint.num(v));
         after(pe);
       },
     });
     reg.setSysregHandler('ICC_IGRPEN0_EL1', {
       read: (pe) => this.view(pe, 'ICC_IGRPEN0_EL1')!,
       write: (pe, v) => {
-        g.igrpen0[pe.id] = Number(v & 1n);
+        g.igrpen0[pe.id] = ICC_IGRPEN.Enable.num(v);
         g.updateAll(); // an SPI with IRM=1 may now go to another PE
       },
     });
     reg.setSysregHandler('ICC_IGRPEN1_EL1', {
       read: (pe) => this.view(pe, 'ICC_IGRPEN1_EL1')!,
       write: (pe, v) => {
-        (bankSecure(pe) ? g.igrpen1s : g.igrpen1ns)[pe.id] = Number(v & 1n);
+        (bankSecure(pe) ? g.igrpen1s : g.igrpen1ns)[pe.id] = ICC_IGRPEN.Enable.num(v);
         g.updateAll();
       },
     });
     reg.setSysregHandler('ICC_IGRPEN1_EL3', {
       read: (pe) => this.view(pe, 'ICC_IGRPEN1_EL3')!,
       write: (pe, v) => {
-        g.igrpen1ns[pe.id] = Number(v & 1n);
-        g.igrpen1s[pe.id] = Number((v >> 1n) & 1n);
+        g.igrpen1ns[pe.id] = ICC_IGRPEN1_EL3.EnableGrp1NS.num(v);
+        g.igrpen1s[pe.id] = ICC_IGRPEN1_EL3.EnableGrp1S.num(v);
         g.updateAll();
       },
     });

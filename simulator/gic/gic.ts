@@ -25,6 +25,7 @@
  * calls `refresh(pe)` after every exception entry, exception return and write
  * of SCR_EL3.
  */
+import { ICC_SGI1R_EL1, MPIDR_EL1 } from '../arch/registers/fields';
 import { Hook } from '../component/hook';
 import { GICD_CTLR, GicState, type GicOptions, type GicSnapshot } from './state';
 import { isSecure, refreshConfig } from '../pe/config';
@@ -90,12 +91,12 @@ export class Gic extends GicState implements SecureInterruptController {
     this.pes = pes.slice();
     this.affinity = this.pes.map((pe) => {
       const m = pe.sysregs.get('MPIDR_EL1') ?? BigInt(pe.id);
-      return Number(((m >> 32n) & 0xffn) << 24n) + Number(m & 0xff_ffffn);
+      return packAffinity(MPIDR_EL1.Aff3.num(m), MPIDR_EL1.Aff2.num(m), MPIDR_EL1.Aff1.num(m), MPIDR_EL1.Aff0.num(m));
     });
     for (let p = 0; p < this.peCount; p++) this.update(p);
   }
 
-  /** PE affinity as Aff3<<24 | Aff2<<16 | Aff1<<8 | Aff0. */
+  /** PE affinity packed by `packAffinity` (the GICR_TYPER.Affinity_Value / GICD_IROUTER layout). */
   affinityOf(pe: number): number {
     return this.affinity[pe] ?? pe;
   }
@@ -544,13 +545,12 @@ export class Gic extends GicState implements SecureInterruptController {
    * Returns the PEs the SGI was made pending on.
    */
   generateSgi(from: number, value: bigint, register: 'SGI0R' | 'SGI1R' | 'ASGI1R', secure: boolean): number[] {
-    const intid = Number((value >> 24n) & 0xfn);
-    const targetList = Number(value & 0xffffn);
-    const aff1 = Number((value >> 16n) & 0xffn);
-    const aff2 = Number((value >> 32n) & 0xffn);
-    const irm = ((value >> 40n) & 1n) === 1n;
-    const rs = Number((value >> 44n) & 0xfn);
-    const aff3 = Number((value >> 48n) & 0xffn);
+    const S = ICC_SGI1R_EL1;
+    const intid = S.INTID.num(value);
+    const targetList = S.TargetList.num(value);
+    const irm = S.IRM.isSet(value);
+    const rs = S.RS.num(value);
+    const target = packAffinity(S.Aff3.num(value), S.Aff2.num(value), S.Aff1.num(value), 0);
     const want = register === 'SGI0R' ? (secure ? G0 : -1) : register === 'SGI1R' ? (secure ? G1S : G1NS) : secure ? G1NS : -1;
     const out: number[] = [];
     if (want < 0) return out;
@@ -559,7 +559,7 @@ export class Gic extends GicState implements SecureInterruptController {
         if (p === from) continue;
       } else {
         const aff = this.affinityOf(p);
-        if ((aff >>> 24) !== aff3 || ((aff >>> 16) & 0xff) !== aff2 || ((aff >>> 8) & 0xff) !== aff1) continue;
+        if (aff - (aff & 0xff) !== target) continue;
         const a0 = aff & 0xff;
         if (a0 < rs * 16 || a0 >= rs * 16 + 16 || ((targetList >>> (a0 - rs * 16)) & 1) === 0) continue;
       }
@@ -589,4 +589,12 @@ export class Gic extends GicState implements SecureInterruptController {
     for (let p = 0; p < this.peCount; p++) this.signal(p);
     this.restoredFrom(s);
   }
+}
+
+/**
+ * An affinity as the GIC packs it (GICR_TYPER.Affinity_Value, GICD_IROUTER
+ * bits [23:0] plus Aff3): Aff3.Aff2.Aff1.Aff0, one byte each, as a non-negative number.
+ */
+export function packAffinity(aff3: number, aff2: number, aff1: number, aff0: number): number {
+  return aff3 * 0x100_0000 + ((aff2 << 16) | (aff1 << 8) | aff0);
 }

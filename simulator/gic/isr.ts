@@ -5,7 +5,8 @@
  * shows the virtual interrupt (the vIRQ line or HCR_EL2.VI…); otherwise the
  * physical one the GIC drives.
  */
-import { HCR, el2Enabled, refreshConfig } from '../pe/config';
+import { compose, HCR_EL2, ISR_EL1 } from '../arch/registers/fields';
+import { el2Enabled, refreshConfig } from '../pe/config';
 import type { Pe } from '../pe/pe';
 import type { SysregHandler } from '../pe/sysregs';
 
@@ -13,11 +14,11 @@ export const ISR_HANDLER: SysregHandler = {
   read(pe: Pe): bigint {
     refreshConfig(pe);
     const hcr = pe.hcrLo;
-    const guest = pe.el <= 1 && el2Enabled(pe) && (hcr & HCR.TGE) === 0;
+    const guest = pe.el <= 1 && el2Enabled(pe) && (hcr & HCR_EL2.TGE.lo) === 0;
     const virt = (bit: number): boolean => guest && (hcr & bit) !== 0;
-    const a = virt(HCR.AMO) ? (hcr & HCR.VSE) !== 0 : pe.serrorLine;
-    const i = virt(HCR.IMO) ? pe.virqLine || (hcr & HCR.VI) !== 0 : pe.irqLine;
-    const f = virt(HCR.FMO) ? pe.vfiqLine || (hcr & HCR.VF) !== 0 : pe.fiqLine;
-    return BigInt((a ? 1 << 8 : 0) | (i ? 1 << 7 : 0) | (f ? 1 << 6 : 0));
+    const a = virt(HCR_EL2.AMO.lo) ? (hcr & HCR_EL2.VSE.lo) !== 0 : pe.serrorLine;
+    const i = virt(HCR_EL2.IMO.lo) ? pe.virqLine || (hcr & HCR_EL2.VI.lo) !== 0 : pe.irqLine;
+    const f = virt(HCR_EL2.FMO.lo) ? pe.vfiqLine || (hcr & HCR_EL2.VF.lo) !== 0 : pe.fiqLine;
+    return compose(ISR_EL1, { A: a, I: i, F: f });
   },
 };

@@ -20,16 +20,18 @@
  * maintenance conditions EOI, U, LRENP, NP, VGrp0E/D, VGrp1E/D. Not
  * implemented: ICH_HCR_EL2 trap bits (TC, TALL0/1, TDIR, TSEI), vSGIs, NMIs.
  */
-import { HCR, el2Enabled, refreshConfig } from '../pe/config';
+import { compose, HCR_EL2, ICC_BPR, ICC_CTLR_EL1, ICC_IGRPEN, ICC_PMR_EL1, ICH_HCR_EL2, ICH_LR, ICH_MISR_EL2, ICH_VMCR_EL2, ICH_VTR_EL2 } from '../arch/registers/fields';
+import { el2Enabled, refreshConfig } from '../pe/config';
 import type { Pe } from '../pe/pe';
 import type { SysregHandler } from '../pe/sysregs';
 import type { Gic } from './gic';
 import { INTID_SPURIOUS } from './types';
 
 const LRS = 16;
+const V = ICH_VMCR_EL2;
 const MAINTENANCE_PPI = 25;
 /** ICH_VTR_EL2: PRIbits=4, PREbits=4 (5 bits each), IDbits=0, TDS=0, nV4=1, ListRegs=15. */
-const VTR = (4n << 29n) | (4n << 26n) | (1n << 20n) | BigInt(LRS - 1);
+const VTR = compose(ICH_VTR_EL2, { PRIbits: 4, PREbits: 4, nV4: 1, ListRegs: LRS - 1 });
 
 const ST_PENDING = 1n;
 const ST_ACTIVE = 2n;
@@ -39,31 +41,32 @@ function lrName(n: number): string {
 }
 
 function lrState(lr: bigint): bigint {
-  return (lr >> 62n) & 3n;
+  return ICH_LR.State.of(lr);
 }
 
 function lrGroup(lr: bigint): number {
-  return Number((lr >> 60n) & 1n);
+  return ICH_LR.Group.num(lr);
 }
 
+/** The LR's priority with the bits below the 5 implemented ones (ICH_VTR_EL2.PRIbits) masked. */
 function lrPriority(lr: bigint): number {
-  return Number((lr >> 48n) & 0xffn) & 0xf8;
+  return ICH_LR.Priority.num(lr) & 0xf8;
 }
 
 function lrVintid(lr: bigint): number {
-  return Number(lr & 0xffff_ffffn);
+  return ICH_LR.vINTID.num(lr);
 }
 
 function withState(lr: bigint, st: bigint): bigint {
-  return (lr & ~(3n << 62n)) | (st << 62n);
+  return ICH_LR.State.set(lr, st);
 }
 
 /** Is an EL1 access to an ICC_* register redirected to ICV_* (HCR_EL2.IMO for Group 1, FMO for Group 0; either for common registers)? */
 export function icvAccess(pe: Pe, group: 0 | 1 | 'common'): boolean {
   if (pe.el !== 1) return false;
   refreshConfig(pe);
-  if (!el2Enabled(pe) || (pe.hcrLo & HCR.TGE) !== 0) return false;
-  const mask = group === 0 ? HCR.FMO : group === 1 ? HCR.IMO : HCR.FMO | HCR.IMO;
+  if (!el2Enabled(pe) || (pe.hcrLo & HCR_EL2.TGE.lo) !== 0) return false;
+  const mask = group === 0 ? HCR_EL2.FMO.lo : group === 1 ? HCR_EL2.IMO.lo : HCR_EL2.FMO.lo | HCR_EL2.IMO.lo;
   return (pe.hcrLo & mask) !== 0;
 }
 
@@ -89,7 +92,7 @@ export class VirtualCpuInterface {
   }
 
   private groupEnabled(pe: Pe, g: number): boolean {
-    return ((this.vmcr(pe) >> BigInt(g === 0 ? 0 : 1)) & 1n) === 1n;
+    return (g === 0 ? ICH_VMCR_EL2.VENG0 : ICH_VMCR_EL2.VENG1).isSet(this.vmcr(pe));
   }
 
   /** Virtual running priority: lowest set bit of ICH_AP0R0/AP1R0_EL2 (bit k = priority k<<3), 0xFF when idle. */
@@ -102,9 +105,9 @@ export class VirtualCpuInterface {
   /** Virtual group priority (VBPR0 for Group 0 or with VCBPR; VBPR1 − 1 for Group 1). */
   private groupPriority(pe: Pe, prio: number, g: number): number {
     const vmcr = this.vmcr(pe);
-    const vbpr0 = Number((vmcr >> 21n) & 7n);
-    const vbpr1 = Number((vmcr >> 18n) & 7n);
-    const bpr = g === 0 || ((vmcr >> 4n) & 1n) === 1n ? vbpr0 : Math.max(0, vbpr1 - 1);
+    const vbpr0 = ICH_VMCR_EL2.VBPR0.num(vmcr);
+    const vbpr1 = ICH_VMCR_EL2.VBPR1.num(vmcr);
+    const bpr = g === 0 || ICH_VMCR_EL2.VCBPR.isSet(vmcr) ? vbpr0 : Math.max(0, vbpr1 - 1);
     return prio & ((0xff << (bpr + 1)) & 0xff);
   }
 
@@ -129,13 +132,13 @@ export class VirtualCpuInterface {
   private canSignal(pe: Pe, n: number): boolean {
     const lr = this.reg(pe, lrName(n));
     const pr = lrPriority(lr);
-    const vpmr = Number((this.vmcr(pe) >> 24n) & 0xffn);
+    const vpmr = ICH_VMCR_EL2.VPMR.num(this.vmcr(pe));
     return pr < vpmr && this.groupPriority(pe, pr, lrGroup(lr)) < this.runningPriority(pe);
   }
 
   /** Drive vIRQ/vFIQ (Group 1 → vIRQ, Group 0 → vFIQ) and the maintenance interrupt of PE `pe`. */
   update(pe: Pe): void {
-    const en = (this.reg(pe, 'ICH_HCR_EL2') & 1n) === 1n;
+    const en = ICH_HCR_EL2.En.isSet(this.reg(pe, 'ICH_HCR_EL2'));
     let virq = false;
     let vfiq = false;
     if (en) {
@@ -162,7 +165,7 @@ export class VirtualCpuInterface {
 
   /** An invalid, software (HW=0) LR with the EOI bit (41): deactivated by the guest, the hypervisor asked to be told. */
   private eoiPending(lr: bigint): boolean {
-    return lrState(lr) === 0n && ((lr >> 61n) & 1n) === 0n && ((lr >> 41n) & 1n) === 1n;
+    return lrState(lr) === 0n && !ICH_LR.HW.isSet(lr) && ICH_LR.EOI.isSet(lr);
   }
 
   /** ICH_EISR_EL2. */
@@ -175,7 +178,7 @@ export class VirtualCpuInterface {
   /** ICH_MISR_EL2 (IHI 0069 ICH_MISR_EL2): the maintenance conditions enabled in ICH_HCR_EL2. */
   misr(pe: Pe): bigint {
     const hcr = this.reg(pe, 'ICH_HCR_EL2');
-    const bit = (k: number): boolean => ((hcr >> BigInt(k)) & 1n) === 1n;
+    const H = ICH_HCR_EL2;
     let valid = 0;
     let pending = false;
     for (let n = 0; n < LRS; n++) {
@@ -185,16 +188,16 @@ export class VirtualCpuInterface {
     }
     const veng0 = this.groupEnabled(pe, 0);
     const veng1 = this.groupEnabled(pe, 1);
-    let v = 0n;
-    if (this.eisr(pe) !== 0n) v |= 1n; // EOI
-    if (bit(1) && valid <= 1) v |= 2n; // U: underflow
-    if (bit(2) && Number((hcr >> 27n) & 0x1fn) !== 0) v |= 4n; // LRENP
-    if (bit(3) && !pending) v |= 8n; // NP
-    if (bit(4) && veng0) v |= 0x10n;
-    if (bit(5) && !veng0) v |= 0x20n;
-    if (bit(6) && veng1) v |= 0x40n;
-    if (bit(7) && !veng1) v |= 0x80n;
-    return v;
+    return compose(ICH_MISR_EL2, {
+      EOI: this.eisr(pe) !== 0n,
+      U: H.UIE.isSet(hcr) && valid <= 1, // underflow
+      LRENP: H.LRENPIE.isSet(hcr) && H.EOIcount.isSet(hcr),
+      NP: H.NPIE.isSet(hcr) && !pending,
+      VGrp0E: H.VGrp0EIE.isSet(hcr) && veng0,
+      VGrp0D: H.VGrp0DIE.isSet(hcr) && !veng0,
+      VGrp1E: H.VGrp1EIE.isSet(hcr) && veng1,
+      VGrp1D: H.VGrp1DIE.isSet(hcr) && !veng1,
+    });
   }
 
   /** ICV_IAR0/1_EL1: acknowledge the highest-priority pending virtual interrupt of group `g`. */
@@ -223,16 +226,15 @@ export class VirtualCpuInterface {
     const lr = this.reg(pe, lrName(n));
     this.set(pe, lrName(n), withState(lr, lrState(lr) & ST_PENDING));
     // HW=1: the virtual interrupt is linked to a physical one, deactivated with it (IHI 0069 §6.2.1).
-    if (((lr >> 61n) & 1n) === 1n) {
-      const pintid = Number((lr >> 32n) & 0x1fffn);
+    if (ICH_LR.HW.isSet(lr)) {
+      const pintid = ICH_LR.pINTID.num(lr);
       if (pintid < 1020) this.gic.deactivate(pe.id, pintid);
     }
   }
 
   private incrementEoiCount(pe: Pe): void {
     const hcr = this.reg(pe, 'ICH_HCR_EL2');
-    const count = (((hcr >> 27n) & 0x1fn) + 1n) & 0x1fn;
-    this.set(pe, 'ICH_HCR_EL2', (hcr & ~(0x1fn << 27n)) | (count << 27n));
+    this.set(pe, 'ICH_HCR_EL2', ICH_HCR_EL2.EOIcount.set(hcr, ICH_HCR_EL2.EOIcount.of(hcr) + 1n));
   }
 
   /** ICV_EOIR0/1_EL1: drop the virtual priority; with VEOIM=0 also deactivate the matching List Register. */
@@ -247,13 +249,13 @@ export class VirtualCpuInterface {
     else this.set(pe, 'ICH_AP1R0_EL2', ap1 & ~low);
     const n = this.findActive(pe, vintid);
     if (n < 0) this.incrementEoiCount(pe);
-    else if (((this.vmcr(pe) >> 9n) & 1n) === 0n && lrGroup(this.reg(pe, lrName(n))) === g) this.deactivateLr(pe, n);
+    else if (!ICH_VMCR_EL2.VEOIM.isSet(this.vmcr(pe)) && lrGroup(this.reg(pe, lrName(n))) === g) this.deactivateLr(pe, n);
     this.update(pe);
   }
 
   /** ICV_DIR_EL1 (VEOIM=1). */
   deactivate(pe: Pe, vintid: number): void {
-    if (((this.vmcr(pe) >> 9n) & 1n) === 0n) return;
+    if (!ICH_VMCR_EL2.VEOIM.isSet(this.vmcr(pe))) return;
     const n = this.findActive(pe, vintid);
     if (n < 0) this.incrementEoiCount(pe);
     else this.deactivateLr(pe, n);
@@ -265,19 +267,20 @@ export class VirtualCpuInterface {
     const vmcr = this.vmcr(pe);
     switch (name) {
       case 'ICC_PMR_EL1':
-        return (vmcr >> 24n) & 0xffn;
+        return V.VPMR.of(vmcr);
       case 'ICC_RPR_EL1':
         return BigInt(this.runningPriority(pe));
       case 'ICC_BPR0_EL1':
-        return (vmcr >> 21n) & 7n;
+        return V.VBPR0.of(vmcr);
       case 'ICC_BPR1_EL1':
-        return ((vmcr >> 4n) & 1n) === 1n ? BigInt(Math.min(7, Number((vmcr >> 21n) & 7n) + 1)) : (vmcr >> 18n) & 7n;
+        return V.VCBPR.isSet(vmcr) ? BigInt(Math.min(7, V.VBPR0.num(vmcr) + 1)) : V.VBPR1.of(vmcr);
       case 'ICC_IGRPEN0_EL1':
-        return vmcr & 1n;
+        return V.VENG0.of(vmcr);
       case 'ICC_IGRPEN1_EL1':
-        return (vmcr >> 1n) & 1n;
+        return V.VENG1.of(vmcr);
       case 'ICC_CTLR_EL1':
-        return (4n << 8n) | (((vmcr >> 9n) & 1n) << 1n) | ((vmcr >> 4n) & 1n);
+        // ICV_CTLR_EL1: PRIbits = 4 (5 virtual priority bits), EOImode = VEOIM, CBPR = VCBPR.
+        return compose(ICC_CTLR_EL1, { PRIbits: 4, EOImode: V.VEOIM.of(vmcr), CBPR: V.VCBPR.of(vmcr) });
       case 'ICC_AP0R0_EL1':
         return this.reg(pe, 'ICH_AP0R0_EL2') & 0xffff_ffffn;
       case 'ICC_AP1R0_EL1':
@@ -297,30 +300,29 @@ export class VirtualCpuInterface {
   /** An ICV_* write at EL1; returns false when the register is not one the virtual interface provides. */
   write(pe: Pe, name: string, v: bigint): boolean {
     let vmcr = this.vmcr(pe);
-    const field = (lsb: bigint, width: bigint, value: bigint): void => {
-      const mask = ((1n << width) - 1n) << lsb;
-      vmcr = (vmcr & ~mask) | ((value << lsb) & mask);
-    };
     switch (name) {
       case 'ICC_PMR_EL1':
-        field(24n, 8n, v & 0xf8n);
+        vmcr = V.VPMR.set(vmcr, ICC_PMR_EL1.Priority.of(v) & 0xf8n);
         break;
-      case 'ICC_BPR0_EL1':
-        field(21n, 3n, v < 2n ? 2n : v & 7n);
+      case 'ICC_BPR0_EL1': {
+        const bp = ICC_BPR.BinaryPoint.of(v);
+        vmcr = V.VBPR0.set(vmcr, bp < 2n ? 2n : bp);
         break;
-      case 'ICC_BPR1_EL1':
-        if (((vmcr >> 4n) & 1n) === 1n) return true; // VCBPR: writes ignored
-        field(18n, 3n, v < 3n ? 3n : v & 7n);
+      }
+      case 'ICC_BPR1_EL1': {
+        if (V.VCBPR.isSet(vmcr)) return true; // VCBPR: writes ignored
+        const bp = ICC_BPR.BinaryPoint.of(v);
+        vmcr = V.VBPR1.set(vmcr, bp < 3n ? 3n : bp);
         break;
+      }
       case 'ICC_IGRPEN0_EL1':
-        field(0n, 1n, v & 1n);
+        vmcr = V.VENG0.set(vmcr, ICC_IGRPEN.Enable.of(v));
         break;
       case 'ICC_IGRPEN1_EL1':
-        field(1n, 1n, v & 1n);
+        vmcr = V.VENG1.set(vmcr, ICC_IGRPEN.Enable.of(v));
         break;
       case 'ICC_CTLR_EL1':
-        field(9n, 1n, (v >> 1n) & 1n);
-        field(4n, 1n, v & 1n);
+        vmcr = V.VCBPR.set(V.VEOIM.set(vmcr, ICC_CTLR_EL1.EOImode.of(v)), ICC_CTLR_EL1.CBPR.of(v));
         break;
       case 'ICC_AP0R0_EL1':
         this.set(pe, 'ICH_AP0R0_EL2', v & 0xffff_ffffn);

@@ -82,11 +82,19 @@ export class FlatMemorySystem implements MemorySystem {
     return undefined;
   }
 
-  /** The cache slot holding `pa`'s page, loading it (for writing: private and created when absent); -1 when the page does not exist. */
+  /**
+   * The cache slot holding `pa`'s page, loading it (for writing: private and created when absent); -1
+   * when the page does not exist. Only the hit is here, so V8 inlines it into every access.
+   */
   private slot(pa: number, write: boolean): number {
     const no = Math.floor(pa / PAGE_SIZE);
     const i = no & 15;
     if (this.pageNo[i] === no && (!write || this.writable[i] === 1)) return i;
+    return this.fillSlot(pa, no, i, write);
+  }
+
+  /** Fill slot `i` with page `no` (holding `pa`): `slot`'s miss. */
+  private fillSlot(pa: number, no: number, i: number, write: boolean): number {
     const p = this.physical.page(pa, write);
     if (p === undefined) return -1;
     this.pageNo[i] = no;

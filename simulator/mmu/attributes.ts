@@ -7,6 +7,7 @@
  * D8.5.5 "Stage 2 memory region attributes", D8.5.6 "Combining the stage 1
  * and stage 2 attributes" (FWB=0) and "FEAT_S2FWB".
  */
+import { MAIR_ATTR } from '../arch/registers/fields';
 import { memAttrs } from '../memory/attributes';
 import type { Cacheability, DeviceType, MemAttrs, Shareability } from '../memory/attributes';
 
@@ -103,7 +104,7 @@ function effectiveSh(a: MemAttrs): Shareability {
 export function combineS1S2(s1: MemAttrs, s2: MemAttrs): MemAttrs {
   if (s1 === s2) return s1;
   let m = S1S2.get(s1);
-  if (m === undefined) S1S2.set(s1, (m = new Map()));
+  if (m === undefined) S1S2.set(s1, (m = new Map<MemAttrs, MemAttrs>()));
   let r = m.get(s2);
   if (r === undefined) m.set(s2, (r = combineS1S2Uncached(s1, s2)));
   return r;
@@ -175,7 +176,7 @@ export function mairTable(mairLo: number, mairHi: number): readonly MemAttrs[] {
 function mairTableUncached(mairLo: number, mairHi: number): MemAttrs[] {
   const out: MemAttrs[] = [];
   for (let idx = 0; idx < 8; idx++) {
-    const byte = idx < 4 ? (mairLo >>> (8 * idx)) & 0xff : (mairHi >>> (8 * (idx - 4))) & 0xff;
+    const byte = MAIR_ATTR[idx].ofHalves(mairLo, mairHi);
     for (let sh = 0; sh < 4; sh++) out.push(decodeMairAttr(byte, sh));
   }
   return out;

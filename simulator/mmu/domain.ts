@@ -5,6 +5,7 @@
  * `Snapshottable`). Any number of `VmsaMmu` instances may share a domain.
  */
 import { Lanes } from '../component/fingerprint';
+import type { ShareabilityDomains } from '../memory/shareability';
 import type { Pe } from '../pe/pe';
 import type { AccessCheck } from './permissions';
 import type { RegimeConfig } from './regime';
@@ -42,10 +43,16 @@ export interface MmuSnapshot {
   tlbs: (TlbSnapshot | undefined)[];
 }
 
-/** The machine-wide TLB domain (Inner/Outer Shareable broadcast reaches every PE in it). */
+/**
+ * The machine's TLBs: broadcast TLBI reaches the PEs of the executing PE's
+ * Inner Shareable domain (IS forms) or every PE (OS forms), as `shareability`
+ * (the scenario's `inner_domain`) says; without one every PE shares one domain.
+ */
 export class MmuDomain {
   readonly contexts = new TlbContexts();
   readonly states: PeMmuState[] = [];
+
+  constructor(readonly shareability?: ShareabilityDomains) {}
 
   stateFor(pe: Pe): PeMmuState {
     let st = this.states[pe.id];

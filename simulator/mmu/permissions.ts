@@ -7,11 +7,12 @@ import type { MemAttrs } from '../memory/attributes';
 import { hex } from '../util/hex';
 import { MmuFault } from './faults';
 import type { RegimeConfig } from './regime';
+import { SPSR } from '../arch/registers/fields';
 import { P1, P2, type TlbEntry } from './tlb';
 import { AccessType } from './types';
 
-/** PSTATE.PAN as carried in `pe.pstateOther` (SPSR bit position 22). */
-export const PSTATE_PAN = 1 << 22;
+/** PSTATE.PAN as carried in `pe.pstateOther` (its SPSR position). */
+export const PSTATE_PAN = SPSR.PAN.lo;
 
 /**
  * The stage-1 permission bits PSTATE.PAN acts on: EL0 data access (FEAT_PAN), and

@@ -7,6 +7,7 @@
  */
 import type { MemAttrs } from '../memory/attributes';
 import { memAttrs } from '../memory/attributes';
+import { HCR_EL2, ID_AA64MMFR0_EL1, SCR_EL3, SCTLR_EL1, TCR_EL1, TCR_EL2, TTBR, VSTCR_EL2, VTCR_EL2, VTTBR_EL2 } from '../arch/registers/fields';
 import type { Pe } from '../pe/pe';
 import { mairTable, walkAttrs } from './attributes';
 
@@ -121,7 +122,7 @@ export function sizeBits(code: number): number {
 /** ID_AA64MMFR0_EL1.PARange; 48 bits when the scenario never set the register. */
 export function physicalAddressBits(pe: Pe): number {
   if (!pe.sysregs.has('ID_AA64MMFR0_EL1')) return 48;
-  return sizeBits(Number(pe.readSysreg('ID_AA64MMFR0_EL1') & 0xfn));
+  return sizeBits(ID_AA64MMFR0_EL1.PARange.num(pe.readSysreg('ID_AA64MMFR0_EL1')));
 }
 
 /**
@@ -132,17 +133,15 @@ export function physicalAddressBits(pe: Pe): number {
 export function isSecure(pe: Pe, el: number = pe.el): boolean {
   if (!pe.hasEl3) return pe.secureWithoutEl3;
   if (el === 3) return true;
-  return (pe.readSysreg('SCR_EL3') & 1n) === 0n;
+  return !SCR_EL3.NS.isSet(pe.readSysreg('SCR_EL3'));
 }
 
 /** EL2 is enabled in the current security state: always for Non-secure, SCR_EL3.EEL2 for Secure (FEAT_SEL2). */
 export function el2Enabled(pe: Pe, secure: boolean): boolean {
   if (!pe.hasEl2) return false;
   if (!pe.hasEl3) return true;
-  return !secure || ((pe.readSysreg('SCR_EL3') >> 18n) & 1n) === 1n;
+  return !secure || SCR_EL3.EEL2.isSet(pe.readSysreg('SCR_EL3'));
 }
-
-const num = (v: bigint, lsb: number, width: number): number => Number((v >> BigInt(lsb)) & ((1n << BigInt(width)) - 1n));
 
 /** TG0 encoding: 00 4K, 01 64K, 10 16K (reserved → 4K). */
 function tg0Bits(tg: number): number {
@@ -181,7 +180,7 @@ function stage1Tree(
   const levels = Math.ceil((inputBits - granuleBits) / stride);
   const startLevel = 4 - levels;
   const startIndexBits = inputBits - levelShift(granuleBits, startLevel);
-  const raw = Number(ttbr & 0xffff_ffff_fffen);
+  const raw = Number(ttbr & TTBR.BADDR.mask);
   const align = Math.max(2 ** (startIndexBits + 3), 64);
   const base = raw - (raw % align);
   return {
@@ -213,7 +212,7 @@ export function stage2Tree(vttbr: bigint, tsz: number, sl0: number, granuleBits:
   const startIndexBits = inputBits - levelShift(granuleBits, startLevel);
   // Valid when the start level covers at least one index bit and needs at most 16 tables.
   const invalid = startIndexBits < 1 || startIndexBits > stride + 4 || (granuleBits === 12 && sl0 === 3);
-  const raw = Number(vttbr & 0xffff_ffff_fffen);
+  const raw = Number(vttbr & VTTBR_EL2.BADDR.mask);
   const align = Math.max(2 ** (Math.max(startIndexBits, 0) + 3), 64);
   const base = raw - (raw % align);
   return {
@@ -234,36 +233,41 @@ export function stage2Tree(vttbr: bigint, tsz: number, sl0: number, granuleBits:
 
 /** VMID from VTTBR_EL2[63:48] (8 bits unless VTCR_EL2.VS=1). */
 export function vttbrVmid(pe: Pe): number {
-  const vs16 = ((pe.readSysreg('VTCR_EL2') >> 19n) & 1n) === 1n;
-  return num(pe.readSysreg('VTTBR_EL2'), 48, vs16 ? 16 : 8);
+  return vmidOf(pe.readSysreg('VTTBR_EL2'), pe.readSysreg('VTCR_EL2'));
+}
+
+/** VTTBR_EL2.VMID, of which only the low 8 bits count unless VTCR_EL2.VS=1 (16-bit VMIDs). */
+function vmidOf(vttbr: bigint, vtcr: bigint): number {
+  const vmid = VTTBR_EL2.VMID.num(vttbr);
+  return VTCR_EL2.VS.isSet(vtcr) ? vmid : vmid & 0xff;
 }
 
 function stage2Config(pe: Pe, secure: boolean, hcr: bigint, paBits: number): Stage2Config {
   const vtcr = pe.readSysreg('VTCR_EL2');
   const vttbr = pe.readSysreg('VTTBR_EL2');
-  const oaBits = Math.min(sizeBits(num(vtcr, 16, 3)), paBits);
-  const walk = walkAttrs(num(vtcr, 8, 2), num(vtcr, 10, 2), num(vtcr, 12, 2));
-  const vs16 = num(vtcr, 19, 1) === 1;
-  const vmid = num(vttbr, 48, vs16 ? 16 : 8);
-  const ns = stage2Tree(vttbr, num(vtcr, 0, 6), num(vtcr, 6, 2), tg0Bits(num(vtcr, 14, 2)), walk, oaBits, 'VTTBR_EL2');
+  const V = VTCR_EL2;
+  const oaBits = Math.min(sizeBits(V.PS.num(vtcr)), paBits);
+  const walk = walkAttrs(V.IRGN0.num(vtcr), V.ORGN0.num(vtcr), V.SH0.num(vtcr));
+  const ns = stage2Tree(vttbr, V.T0SZ.num(vtcr), V.SL0.num(vtcr), tg0Bits(V.TG0.num(vtcr)), walk, oaBits, 'VTTBR_EL2');
+  const vstcr = pe.readSysreg('VSTCR_EL2');
   let sec: TableTree | undefined;
   if (secure) {
     // VSTCR_EL2 has its own T0SZ/SL0/TG0; the walk attributes stay those of VTCR_EL2 (Arm ARM D19 VSTCR_EL2).
-    const vstcr = pe.readSysreg('VSTCR_EL2');
-    sec = stage2Tree(pe.readSysreg('VSTTBR_EL2'), num(vstcr, 0, 6), num(vstcr, 6, 2), tg0Bits(num(vstcr, 14, 2)), walk, oaBits, 'VSTTBR_EL2');
+    const S = VSTCR_EL2;
+    sec = stage2Tree(pe.readSysreg('VSTTBR_EL2'), S.T0SZ.num(vstcr), S.SL0.num(vstcr), tg0Bits(S.TG0.num(vstcr)), walk, oaBits, 'VSTTBR_EL2');
   }
   return {
-    vmid,
+    vmid: vmidOf(vttbr, vtcr),
     ns,
     secure: sec,
     oaBits,
-    fwb: num(hcr, 46, 1) === 1,
-    ptw: num(hcr, 2, 1) === 1,
-    cd: num(hcr, 32, 1) === 1,
-    id: num(hcr, 33, 1) === 1,
-    ha: num(vtcr, 21, 1) === 1,
-    nsa: !secure || num(vtcr, 30, 1) === 1,
-    sa: num(pe.readSysreg('VSTCR_EL2'), 30, 1) === 1,
+    fwb: HCR_EL2.FWB.isSet(hcr),
+    ptw: HCR_EL2.PTW.isSet(hcr),
+    cd: HCR_EL2.CD.isSet(hcr),
+    id: HCR_EL2.ID.isSet(hcr),
+    ha: V.HA.isSet(vtcr),
+    nsa: !secure || V.NSA.isSet(vtcr),
+    sa: VSTCR_EL2.SA.isSet(vstcr),
   };
 }
 
@@ -288,8 +292,8 @@ export function regimeFor(el: number, e2h: boolean, tge: boolean): Regime {
 export function deriveConfig(pe: Pe, el: number, forceRegime?: Regime): RegimeConfig {
   const secure = isSecure(pe, el);
   const hcr = el2Enabled(pe, secure) && el < 3 ? pe.readSysreg('HCR_EL2') : 0n;
-  const e2h = num(hcr, 34, 1) === 1;
-  const tge = num(hcr, 27, 1) === 1;
+  const e2h = HCR_EL2.E2H.isSet(hcr);
+  const tge = HCR_EL2.TGE.isSet(hcr);
   const regime = forceRegime ?? regimeFor(el, e2h, tge);
   const paBits = physicalAddressBits(pe);
 
@@ -324,21 +328,24 @@ export function deriveConfig(pe: Pe, el: number, forceRegime?: Regime): RegimeCo
   let ha: boolean;
   if (twoPrivilege) {
     // TCR_EL1 layout (also TCR_EL2 with E2H=1). Arm ARM D19 TCR_EL1.
-    oaBits = Math.min(sizeBits(num(tcr, 32, 3)), paBits);
-    const as16 = num(tcr, 36, 1) === 1;
-    const asidSrc = num(tcr, 22, 1) === 1 ? ttbr1 : ttbr0;
-    const asid = num(asidSrc, 48, as16 ? 16 : 8);
-    ha = num(tcr, 39, 1) === 1;
-    ttbr0Tree = stage1Tree(ttbr0, num(tcr, 0, 6), tg0Bits(num(tcr, 14, 2)), num(tcr, 8, 2), num(tcr, 10, 2), num(tcr, 12, 2), num(tcr, 7, 1) === 1, asid, num(tcr, 41, 1) === 1, oaBits, 'TTBR0');
-    ttbr1Tree = stage1Tree(ttbr1, num(tcr, 16, 6), tg1Bits(num(tcr, 30, 2)), num(tcr, 24, 2), num(tcr, 26, 2), num(tcr, 28, 2), num(tcr, 23, 1) === 1, asid, num(tcr, 42, 1) === 1, oaBits, 'TTBR1');
+    const T = TCR_EL1;
+    oaBits = Math.min(sizeBits(T.IPS.num(tcr)), paBits);
+    const asidWide = TTBR.ASID.num(T.A1.isSet(tcr) ? ttbr1 : ttbr0);
+    const asid = T.AS.isSet(tcr) ? asidWide : asidWide & 0xff;
+    ha = T.HA.isSet(tcr);
+    ttbr0Tree = stage1Tree(ttbr0, T.T0SZ.num(tcr), tg0Bits(T.TG0.num(tcr)), T.IRGN0.num(tcr), T.ORGN0.num(tcr), T.SH0.num(tcr), T.EPD0.isSet(tcr), asid, T.HPD0.isSet(tcr), oaBits, 'TTBR0');
+    ttbr1Tree = stage1Tree(ttbr1, T.T1SZ.num(tcr), tg1Bits(T.TG1.num(tcr)), T.IRGN1.num(tcr), T.ORGN1.num(tcr), T.SH1.num(tcr), T.EPD1.isSet(tcr), asid, T.HPD1.isSet(tcr), oaBits, 'TTBR1');
   } else {
-    // TCR_EL2 (E2H=0) / TCR_EL3 layout: PS[18:16], HA 21, HPD 24.
-    oaBits = Math.min(sizeBits(num(tcr, 16, 3)), paBits);
-    ha = num(tcr, 21, 1) === 1;
-    ttbr0Tree = stage1Tree(ttbr0, num(tcr, 0, 6), tg0Bits(num(tcr, 14, 2)), num(tcr, 8, 2), num(tcr, 10, 2), num(tcr, 12, 2), false, 0, num(tcr, 24, 1) === 1, oaBits, 'TTBR0');
+    // TCR_EL2 (E2H=0) / TCR_EL3 layout: PS, HA, HPD.
+    const T = TCR_EL2;
+    oaBits = Math.min(sizeBits(T.PS.num(tcr)), paBits);
+    ha = T.HA.isSet(tcr);
+    ttbr0Tree = stage1Tree(ttbr0, T.T0SZ.num(tcr), tg0Bits(T.TG0.num(tcr)), T.IRGN0.num(tcr), T.ORGN0.num(tcr), T.SH0.num(tcr), false, 0, T.HPD.isSet(tcr), oaBits, 'TTBR0');
   }
 
-  let s1Enabled = num(sctlr, 0, 1) === 1;
+  // SCTLR_EL1's layout: M, A, C, I, WXN sit at the same bits in SCTLR_EL2/EL3 (EPAN is RES0 there).
+  const S = SCTLR_EL1;
+  let s1Enabled = S.M.isSet(sctlr);
   let dc = false;
   let stage2: Stage2Config | undefined;
   if (regime === Regime.EL10 && el2Enabled(pe, secure)) {
@@ -347,12 +354,12 @@ export function deriveConfig(pe: Pe, el: number, forceRegime?: Regime): RegimeCo
     // HCR_EL2.{VM,DC} to 0 only for {E2H,TGE} = {1,1} (the EL2&0 regime, not this one),
     // so an EL0 access with E2H=0, TGE=1 is VA=IPA and then translated by stage 2.
     if (tge) s1Enabled = false;
-    dc = num(hcr, 12, 1) === 1;
+    dc = HCR_EL2.DC.isSet(hcr);
     if (dc) s1Enabled = false;
-    const vm = num(hcr, 0, 1) === 1 || dc;
+    const vm = HCR_EL2.VM.isSet(hcr) || dc;
     if (vm) stage2 = stage2Config(pe, secure, hcr, paBits);
   }
-  const sctlrI = num(sctlr, 12, 1) === 1;
+  const sctlrI = S.I.isSet(sctlr);
   let s1TargetEl: number;
   switch (regime) {
     case Regime.EL3:
@@ -377,10 +384,10 @@ export function deriveConfig(pe: Pe, el: number, forceRegime?: Regime): RegimeCo
     ttbr0: ttbr0Tree,
     ttbr1: ttbr1Tree,
     mair: mairTable(Number(mair & 0xffff_ffffn), Number(mair >> 32n)),
-    wxn: num(sctlr, 19, 1) === 1,
-    epan: num(sctlr, 57, 1) === 1,
-    alignCheck: num(sctlr, 1, 1) === 1,
-    dataCacheable: num(sctlr, 2, 1) === 1,
+    wxn: S.WXN.isSet(sctlr),
+    epan: S.EPAN.isSet(sctlr),
+    alignCheck: S.A.isSet(sctlr),
+    dataCacheable: S.C.isSet(sctlr),
     instCacheable: sctlrI,
     ha,
     oaBits: s1Enabled ? oaBits : paBits,

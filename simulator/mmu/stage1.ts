@@ -52,7 +52,7 @@ export function stage1Permissions(lo: number, hi: number, apTable: number, uxnTa
   let ap2 = (lo >>> 7) & 1;
   let ap1 = (lo >>> 6) & 1;
   if (apTable & 2) ap2 = 1;
-  let p = 0;
+  let p: number;
   if (twoPrivilege) {
     if (apTable & 1) ap1 = 0;
     const w1 = ap2 === 0;

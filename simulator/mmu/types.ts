@@ -7,6 +7,7 @@ import { Hook } from '../component/hook';
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from '../memory/attributes';
 import type { MemorySystem } from '../memory/system';
+import type { TlbEntry } from './tlb';
 
 /** What kind of access is being translated (affects permission checks and ESR.WnR/S1PTW). */
 export const enum AccessType {
@@ -49,10 +50,16 @@ export interface MmuHooks {
   readonly tlbUse: Hook<(pe: Pe, use: TlbUse) => void>;
   /** A TLBI is about to act (`op` lower-case, `operand` Xt when the op takes one). */
   readonly tlbi: Hook<(pe: Pe, op: string, operand: bigint | undefined) => void>;
+  /**
+   * A walk's result was cached in PE `pe`'s TLB (after the walk steps of the
+   * descriptors it read): stage-2 entries, then the combined entry. The
+   * break-before-make checker follows which descriptors each entry holds.
+   */
+  readonly tlbFill: Hook<(pe: Pe, entry: TlbEntry) => void>;
 }
 
 export function mmuHooks(): MmuHooks {
-  return { walkStep: new Hook('walk step'), tlbUse: new Hook('TLB use'), tlbi: new Hook('TLBI') };
+  return { walkStep: new Hook('walk step'), tlbUse: new Hook('TLB use'), tlbi: new Hook('TLBI'), tlbFill: new Hook('TLB fill') };
 }
 
 /** One translation-table descriptor read by a walk (through `MemorySystem.read` with `attrs`). */

@@ -30,6 +30,8 @@ import { performTlbi } from './tlbi';
 import { performAt } from './at';
 
 const PAGE = 4096;
+/** MicroTlb.SHIFT as a module constant (folded into the hot path). */
+const MICRO_SHIFT = MicroTlb.SHIFT;
 
 function leafSizes(tree: TableTree | undefined): number[] {
   if (tree === undefined) return [];
@@ -80,21 +82,35 @@ export class VmsaMmu implements Mmu, TableWalker {
 
   // ---- hot path -----------------------------------------------------------
 
+  /**
+   * Kept small (a micro-TLB hit and nothing else; everything else is `translateMiss`) so that V8
+   * inlines it into the load/store closures and the block engine's compiled blocks within its
+   * inlining budget.
+   */
   translate(pe: Pe, va: number, size: number, access: AccessType): void {
-    let st = this.domain.states[pe.id];
-    if (st === undefined) st = this.domain.stateFor(pe);
+    const st = this.domain.states[pe.id];
+    if (st !== undefined) {
+      const micro = st.micro;
+      if (micro.gen === pe.sysregGen && micro.el === pe.el && micro.pan === (pe.pstateOther & PSTATE_PAN)) {
+        const vpn = Math.floor(va / PAGE);
+        // MicroTlb.index, inline.
+        const i = Math.imul(vpn, 0x9e37_79b1) >>> MICRO_SHIFT;
+        if (micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0 && (va & (size - 1)) === 0) {
+          pe.tPa = micro.pa[i] + (va - vpn * PAGE);
+          pe.tAttrs = access === AccessType.Fetch ? micro.fetchAttrs[i] : micro.dataAttrs[i];
+          return;
+        }
+      }
+    }
+    this.translateMiss(pe, va, size, access);
+  }
+
+  /** A micro-TLB miss: re-key the micro-TLB when the system registers, EL or PSTATE.PAN changed, then the TLB or a walk. */
+  private translateMiss(pe: Pe, va: number, size: number, access: AccessType): void {
+    const st = this.domain.states[pe.id] ?? this.domain.stateFor(pe);
     const micro = st.micro;
     const pan = pe.pstateOther & PSTATE_PAN;
-    if (micro.gen === pe.sysregGen && micro.el === pe.el && micro.pan === pan) {
-      const vpn = Math.floor(va / PAGE);
-      // MicroTlb.index, inline.
-      const i = Math.imul(vpn, 0x9e37_79b1) >>> MicroTlb.SHIFT;
-      if (micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0 && (va & (size - 1)) === 0) {
-        pe.tPa = micro.pa[i] + (va - vpn * PAGE);
-        pe.tAttrs = access === AccessType.Fetch ? micro.fetchAttrs[i] : micro.dataAttrs[i];
-        return;
-      }
-    } else {
+    if (micro.gen !== pe.sysregGen || micro.el !== pe.el || micro.pan !== pan) {
       micro.flush();
       micro.gen = pe.sysregGen;
       micro.el = pe.el;
@@ -211,7 +227,7 @@ export class VmsaMmu implements Mmu, TableWalker {
       }
       const s2e = this.stage2Entry(pe, st, d, va, cfg.secure, false, va, useTlb);
       const e = this.combine(d, d.ctxFlat, va, va, Infinity, -1, cfg.offData, cfg.offData, cfg.offFetch, P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1, true, s2e);
-      if (useTlb) st.tlb.insert(e);
+      if (useTlb) this.insert(pe, st, e);
       return e;
     }
     let tree: TableTree;
@@ -280,14 +296,22 @@ export class VmsaMmu implements Mmu, TableWalker {
         s2MemAttr: 0,
         s2Sh: 0,
         s2Attrs: undefined,
+        s2: undefined,
       };
     } else {
       const ipa = s1.outBase + (va - s1.base);
       const s2e = this.stage2Entry(pe, st, d, ipa, cfg.secure && !s1.ns, false, va, useTlb);
       e = this.combine(d, ctx, va, ipa, s1.size, s1.level, s1.attrs, s1Data, s1Fetch, s1.perm, s1.global, s2e);
     }
-    if (useTlb) st.tlb.insert(e);
+    if (useTlb) this.insert(pe, st, e);
     return e;
+  }
+
+  /** Cache an entry in the PE's TLB and publish it (checkers follow which descriptors each entry holds). */
+  private insert(pe: Pe, st: PeMmuState, e: TlbEntry): void {
+    st.tlb.insert(e);
+    const hook = this.hooks.tlbFill;
+    if (hook.active && this.probing === undefined) hook.emit(pe, e);
   }
 
   private used(pe: Pe, e: TlbEntry, va: number): TlbEntry {
@@ -318,6 +342,7 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: 0,
       s2Sh: 0,
       s2Attrs: undefined,
+      s2: undefined,
     };
   }
 
@@ -365,6 +390,7 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: s2e.s2MemAttr,
       s2Sh: s2e.s2Sh,
       s2Attrs: s2e.s2Attrs,
+      s2: s2e,
     };
   }
 
@@ -396,8 +422,9 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: r.memAttr,
       s2Sh: r.sh,
       s2Attrs: r.attrs,
+      s2: undefined,
     };
-    if (useTlb) st.tlb.insert(e);
+    if (useTlb) this.insert(pe, st, e);
     return e;
   }
 

@@ -94,28 +94,37 @@ function interpret(pe: Pe, clock: StepClock, limit: number, lineGen: number, sys
   return true;
 }
 
+/** Blocks compiled so far: each compiled block's source carries its number, so V8 never shares one function (and its call feedback) between blocks. */
+let compiledCount = 0;
+
 /**
  * `interpret` unrolled for one block: each instruction's statements with its own closure variable
- * (`e0`, `e1`, …). Called only with room for the whole block before `limit`, so the limit is checked
- * once per pass. A block that branches back to its own entry (a loop in one block) runs again
- * without returning, as the chain would run it.
+ * (`e0`, `e1`, …), called directly (not through `Function.prototype.call`, the closures are arrow
+ * functions) so V8 sees one target per call site and inlines it. A `plain` instruction never writes
+ * `pe.nextPc` (decodetree/types.ts `Flow`): its successor is `pc + 4`, written to `pe.nextPc` after it
+ * for the clock's check (a pause condition looks at the next PC of every retired instruction).
+ * Called only with room for the whole block before `limit`, so the limit is checked once per pass. A
+ * block that branches back to its own entry (a loop in one block) runs again without returning, as
+ * the chain would run it.
  */
 function compile(instrs: readonly Instr[]): Runner {
   let decl = '';
   let body = '';
   const n = instrs.length;
+  const exit = 'pe.pc = pc; pe.nextPc = pc;';
   for (let k = 0; k < n; k++) {
+    const plain = instrs[k].flow === 'plain';
     decl += `const i${k} = instrs[${k}], e${k} = i${k}.exec;\n`;
     body +=
-      `pe.fetchPc = pc; pe.fetchInstr = i${k}; pe.pc = pc; pe.nextPc = pc + 4;\n` +
-      `e${k}.call(i${k}, pe);\n` +
-      `pc = pe.nextPc; pe.instret++; clock.steps++;\n` +
-      `if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) { pe.pc = pc; return false; }\n`;
+      `pe.fetchPc = pc; pe.fetchInstr = i${k}; pe.pc = pc;${plain ? '' : ' pe.nextPc = pc + 4;'}\n` +
+      `e${k}(pe);\n` +
+      `${plain ? 'pc += 4; pe.nextPc = pc;' : 'pc = pe.nextPc;'} pe.instret++; clock.steps++;\n` +
+      `if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) { ${exit} return false; }\n`;
   }
   const source =
-    `${decl}return function block(pe, clock, limit, lineGen, sysregGen, pc) {\nconst entry = pc;\nfor (;;) {\n${body}` +
-    `if (pc !== entry || limit - clock.steps < ${n}) { pe.pc = pc; return true; }\n}\n};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the block's length only; it calls decoded instructions' closures
+    `// compiled block ${++compiledCount}\n${decl}return function block(pe, clock, limit, lineGen, sysregGen, pc) {\nconst entry = pc;\nfor (;;) {\n${body}` +
+    `if (pc !== entry || limit - clock.steps < ${n}) { ${exit} return true; }\n}\n};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the block's length and its instructions' flow only; it calls decoded instructions' closures
   return (new Function('instrs', source) as (instrs: readonly Instr[]) => Runner)(instrs);
 }
 

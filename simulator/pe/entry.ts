@@ -5,12 +5,16 @@
  *
  * Not on the per-instruction hot path: runs only when an exception is taken.
  */
+import { compose, ESR_ELx, HCR_EL2, HPFAR_EL2, SCTLR_EL1, SPSR, VBAR } from '../arch/registers/fields';
 import { EXCEPTION_CLASSES } from '../arch/registers/exception';
 import { AccessType } from '../mmu/types';
 import { hex } from '../util/hex';
-import { HCR, HCR_HI, defaultSyncTarget, el2Enabled, refreshConfig, tge } from './config';
+import { defaultSyncTarget, el2Enabled, refreshConfig, tge } from './config';
 import { EC, SyncException, type ExceptionRecord, type ExceptionType } from './exception';
 import type { Pe } from './pe';
+
+/** ESR_ELx.ISS as a mask of the low word. */
+const ISS_MASK = ESR_ELx.ISS.lo;
 
 /** VA (signed-number form) → unsigned 64-bit bigint. */
 export function vaToBig(va: number): bigint {
@@ -23,13 +27,13 @@ export function bigToVa(v: bigint): number {
 }
 
 /** PSTATE bits carried in `pe.pstateOther` (SPSR positions, Arm ARM C5.2.18 SPSR_ELx). */
-export const PSTATE_OTHER_MASK =
-  (1 << 25) /* TCO */ | (1 << 24) /* DIT */ | (1 << 23) /* UAO */ | (1 << 22) /* PAN */ | (1 << 21) /* SS */ | (1 << 12) /* SSBS */ | (3 << 10); /* BTYPE */
+export const PSTATE_OTHER_MASK = SPSR.TCO.lo | SPSR.DIT.lo | SPSR.UAO.lo | SPSR.PAN.lo | SPSR.SS.lo | SPSR.SSBS.lo | SPSR.BTYPE.lo;
 
 /** SPSR_ELx value for the current PSTATE (Arm ARM D1.10.3, C5.2.18): NZCV, other bits, IL, DAIF, M[3:0] = EL:SPSel. */
 export function currentSpsr(pe: Pe): number {
   // At EL0 PSTATE.SP is always 0 (EL0t): SP_EL0 is the only stack pointer there.
-  return (pe.nzcv() | (pe.pstateOther & PSTATE_OTHER_MASK) | (pe.il << 20) | pe.daif() | (pe.el << 2) | (pe.el === 0 ? 0 : pe.spsel)) >>> 0;
+  const m = (pe.el << 2) | (pe.el === 0 ? 0 : pe.spsel);
+  return (pe.nzcv() | (pe.pstateOther & PSTATE_OTHER_MASK) | (pe.il !== 0 ? SPSR.IL.lo : 0) | pe.daif() | m) >>> 0;
 }
 
 /** Offset of the exception type within a vector group (Arm ARM D1.10.2 Table D1-7). */
@@ -96,8 +100,8 @@ export function takeSyncException(pe: Pe, e: SyncException): void {
   const fromEl = pe.el;
   const target = syncTargetEl(pe, e);
   const ec = adjustEc(e.ec, target > fromEl);
-  const esr = ((ec << 26) | ((e.il & 1) << 25) | (e.iss & 0x1ffffff)) >>> 0;
-  pe.writeSysreg(`ESR_EL${target}`, BigInt(esr));
+  const esr = compose(ESR_ELx, { EC: ec, IL: e.il & 1, ISS: e.iss & ISS_MASK });
+  pe.writeSysreg(`ESR_EL${target}`, esr);
   let far: number | undefined;
   if (e.far !== undefined && writesFar(ec)) {
     far = e.far;
@@ -105,12 +109,12 @@ export function takeSyncException(pe: Pe, e: SyncException): void {
   }
   // HPFAR_EL2.FIPA[43:4] = IPA[51:12] for faults on a stage-2 walk or stage-2 translation (Arm ARM D24.2 HPFAR_EL2).
   if (e.ipa !== undefined && target === 2) {
-    pe.writeSysreg('HPFAR_EL2', BigInt(Math.floor(e.ipa / 4096)) << 4n);
+    pe.writeSysreg('HPFAR_EL2', HPFAR_EL2.FIPA.val(Math.floor(e.ipa / 4096)));
   }
   const reason = e.reason ?? `${EXCEPTION_CLASSES[ec] ?? 'Exception'} (EC ${hex(ec, 2)})`;
   enter(pe, 'sync', target, e.elr ?? pe.pc, reason, {
     ec,
-    esr,
+    esr: Number(esr),
     far,
     ipa: e.ipa,
     pa: e.pa,
@@ -126,9 +130,9 @@ export function takeAsyncException(pe: Pe, type: ExceptionType, target: number, 
   const reason = `${name} taken from EL${pe.el} to EL${target}`;
   if (type === 'serror') {
     // SError syndrome: EC 0x2F, IL=1; ISS 0 (IDS=0, no RAS syndrome: FEAT_RAS is not implemented) (Arm ARM D24.2.49).
-    const esr = ((EC.SERROR << 26) | (1 << 25)) >>> 0;
-    pe.writeSysreg(`ESR_EL${target}`, BigInt(esr));
-    enter(pe, type, target, pe.pc, reason, { ec: EC.SERROR, esr });
+    const esr = compose(ESR_ELx, { EC: EC.SERROR, IL: 1 });
+    pe.writeSysreg(`ESR_EL${target}`, esr);
+    enter(pe, type, target, pe.pc, reason, { ec: EC.SERROR, esr: Number(esr) });
     return;
   }
   enter(pe, type, target, pe.pc, reason, {});
@@ -145,7 +149,7 @@ function enter(pe: Pe, type: ExceptionType, target: number, elr: number, reason:
   // Vector (D1.10.2): the group depends on where the exception came from and on PSTATE.SP before entry.
   const group = target > fromEl ? 0x400 : pe.spsel === 0 ? 0x000 : 0x200;
   const offset = group + typeOffset(type);
-  const vbar = pe.readSysreg(`VBAR_EL${target}`) & ~0x7ffn;
+  const vbar = pe.readSysreg(`VBAR_EL${target}`) & VBAR.VBA.mask;
   const vector = bigToVa(BigInt.asUintN(64, vbar + BigInt(offset)));
 
   // PSTATE on entry (AArch64.TakeException): all of DAIF masked, SP_ELx selected, IL cleared, SS and BTYPE cleared.
@@ -156,11 +160,10 @@ function enter(pe: Pe, type: ExceptionType, target: number, elr: number, reason:
   pe.i = 1;
   pe.f = 1;
   pe.il = 0;
-  let other = pe.pstateOther & ~((1 << 21) | (3 << 10));
+  let other = pe.pstateOther & ~(SPSR.SS.lo | SPSR.BTYPE.lo);
   // SCTLR_ELx.SPAN=0: PSTATE.PAN is set on exception entry to EL1 (or EL2 in the EL2&0 regime) (Arm ARM D8.4.2, FEAT_PAN).
-  if (target === 1 || (target === 2 && (pe.hcrHi & HCR_HI.E2H) !== 0 && (pe.hcrLo & HCR.TGE) !== 0)) {
-    const sctlr = pe.readSysreg(`SCTLR_EL${target}`);
-    if ((sctlr & (1n << 23n)) === 0n) other |= 1 << 22;
+  if (target === 1 || (target === 2 && (pe.hcrHi & HCR_EL2.E2H.hi) !== 0 && (pe.hcrLo & HCR_EL2.TGE.lo) !== 0)) {
+    if (!SCTLR_EL1.SPAN.isSet(pe.readSysreg(`SCTLR_EL${target}`))) other |= SPSR.PAN.lo;
   }
   pe.pstateOther = other;
   pe.pc = vector;
@@ -182,15 +185,13 @@ function enter(pe: Pe, type: ExceptionType, target: number, elr: number, reason:
   };
   const env = pe.env;
   if (!code.ok) {
-    const builtin = env.builtinHandler;
-    if (builtin !== undefined && builtin.call(env, pe, record)) record.handled = true;
+    if (env.builtinHandler !== undefined && env.builtinHandler(pe, record)) record.handled = true;
     else {
       pe.state = 'halted';
       pe.stopReason = `unhandled exception ${reason} at ${hex(vaToBig(pc))} taken to EL${target}: ${code.why} at VBAR_EL${target}+${hex(offset, 3)} (${hex(vaToBig(vector))})`;
     }
   }
-  const onException = env.onException;
-  if (onException !== undefined) onException.call(env, pe, record);
+  if (env.onException !== undefined) env.onException(pe, record);
 }
 
 function vectorHasCode(pe: Pe, vector: number): { ok: true } | { ok: false; why: string } {

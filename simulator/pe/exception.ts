@@ -5,6 +5,8 @@
  * The PE catches it and takes the exception (Arm ARM D1.3 "Exception entry").
  */
 
+import { ISS_DATA_ABORT } from '../arch/registers/fields';
+
 /** How a fault is classified in reports and `fault KIND` expectations (from the ESR's fault status). */
 export type FaultKind =
   | 'translation'
@@ -55,12 +57,15 @@ export class SyncException {
   }
 }
 
-/** ESR_ELx ISS bits shared by Data and Instruction Aborts (Arm ARM D24.2.49). */
+/**
+ * ESR_ELx ISS bits of aborts (Arm ARM D24.2.49), from the register table (the
+ * instruction-abort ISS has S1PTW and FnV at the same bits as the data-abort one).
+ */
 export const ISS = {
-  WNR: 1 << 6,
-  S1PTW: 1 << 7,
-  CM: 1 << 8,
-  FNV: 1 << 10,
+  WNR: ISS_DATA_ABORT.WnR.lo,
+  S1PTW: ISS_DATA_ABORT.S1PTW.lo,
+  CM: ISS_DATA_ABORT.CM.lo,
+  FNV: ISS_DATA_ABORT.FnV.lo,
 } as const;
 
 /** ESR_ELx.EC values used by the core (Arm ARM D24.2.49; also ../shared/reference/arch-facts.md §3). */

@@ -17,21 +17,22 @@
  *   a virtual SError (HCR_EL2.VSE) is taken at EL1/EL0 with AMO=1, TGE=0 and
  *   clears HCR_EL2.VSE when taken (Arm ARM D1.3.6, HCR_EL2.VSE).
  */
-import { HCR, SCR, el2Enabled, refreshConfig } from './config';
+import { HCR_EL2, SCR_EL3 } from '../arch/registers/fields';
+import { el2Enabled, refreshConfig } from './config';
 import { takeAsyncException } from './entry';
 import type { Pe } from './pe';
 
 /** Target EL of a physical IRQ (`fiq` false) or FIQ. Call refreshConfig first. */
 export function physicalInterruptTarget(pe: Pe, fiq: boolean): number {
-  if (pe.hasEl3 && (pe.scrLo & (fiq ? SCR.FIQ : SCR.IRQ)) !== 0) return 3;
-  if (el2Enabled(pe) && (pe.hcrLo & ((fiq ? HCR.FMO : HCR.IMO) | HCR.TGE)) !== 0) return 2;
+  if (pe.hasEl3 && (pe.scrLo & (fiq ? SCR_EL3.FIQ.lo : SCR_EL3.IRQ.lo)) !== 0) return 3;
+  if (el2Enabled(pe) && (pe.hcrLo & ((fiq ? HCR_EL2.FMO.lo : HCR_EL2.IMO.lo) | HCR_EL2.TGE.lo)) !== 0) return 2;
   return 1;
 }
 
 /** Target EL of a physical SError (SCR_EL3.EA, HCR_EL2.AMO/TGE). Call refreshConfig first. */
 export function serrorTarget(pe: Pe): number {
-  if (pe.hasEl3 && (pe.scrLo & SCR.EA) !== 0) return 3;
-  if (el2Enabled(pe) && (pe.hcrLo & (HCR.AMO | HCR.TGE)) !== 0) return 2;
+  if (pe.hasEl3 && (pe.scrLo & SCR_EL3.EA.lo) !== 0) return 3;
+  if (el2Enabled(pe) && (pe.hcrLo & (HCR_EL2.AMO.lo | HCR_EL2.TGE.lo)) !== 0) return 2;
   return 1;
 }
 
@@ -44,18 +45,18 @@ function physicalTaken(pe: Pe, target: number, masked: number): boolean {
 
 /** Virtual interrupts are enabled (HCR_EL2.IMO/FMO=1, TGE=0, EL2 enabled, at EL1/EL0). */
 function virtualEnabled(pe: Pe, fiq: boolean): boolean {
-  return pe.el <= 1 && (pe.hcrLo & HCR.TGE) === 0 && (pe.hcrLo & (fiq ? HCR.FMO : HCR.IMO)) !== 0 && el2Enabled(pe);
+  return pe.el <= 1 && (pe.hcrLo & HCR_EL2.TGE.lo) === 0 && (pe.hcrLo & (fiq ? HCR_EL2.FMO.lo : HCR_EL2.IMO.lo)) !== 0 && el2Enabled(pe);
 }
 
 function virtualSErrorEnabled(pe: Pe): boolean {
-  return pe.el <= 1 && (pe.hcrLo & HCR.TGE) === 0 && (pe.hcrLo & HCR.AMO) !== 0 && el2Enabled(pe);
+  return pe.el <= 1 && (pe.hcrLo & HCR_EL2.TGE.lo) === 0 && (pe.hcrLo & HCR_EL2.AMO.lo) !== 0 && el2Enabled(pe);
 }
 
 function virqPending(pe: Pe): boolean {
-  return pe.virqLine || (pe.hcrLo & HCR.VI) !== 0;
+  return pe.virqLine || (pe.hcrLo & HCR_EL2.VI.lo) !== 0;
 }
 function vfiqPending(pe: Pe): boolean {
-  return pe.vfiqLine || (pe.hcrLo & HCR.VF) !== 0;
+  return pe.vfiqLine || (pe.hcrLo & HCR_EL2.VF.lo) !== 0;
 }
 
 /**
@@ -67,7 +68,7 @@ export function pendingInterrupt(pe: Pe): 'serror' | 'fiq' | 'irq' | 'vserror' |
   if (pe.serrorLine && physicalTaken(pe, serrorTarget(pe), pe.a)) return 'serror';
   if (pe.fiqLine && physicalTaken(pe, physicalInterruptTarget(pe, true), pe.f)) return 'fiq';
   if (pe.irqLine && physicalTaken(pe, physicalInterruptTarget(pe, false), pe.i)) return 'irq';
-  if ((pe.hcrLo & HCR.VSE) !== 0 && virtualSErrorEnabled(pe) && pe.a === 0) return 'vserror';
+  if ((pe.hcrLo & HCR_EL2.VSE.lo) !== 0 && virtualSErrorEnabled(pe) && pe.a === 0) return 'vserror';
   if (vfiqPending(pe) && virtualEnabled(pe, true) && pe.f === 0) return 'vfiq';
   if (virqPending(pe) && virtualEnabled(pe, false) && pe.i === 0) return 'virq';
   return undefined;
@@ -81,7 +82,7 @@ export function pendingInterrupt(pe: Pe): 'serror' | 'fiq' | 'irq' | 'vserror' |
 export function wakeupPending(pe: Pe): boolean {
   refreshConfig(pe);
   if (pe.serrorLine && serrorTarget(pe) >= pe.el) return true;
-  if ((pe.hcrLo & HCR.VSE) !== 0 && virtualSErrorEnabled(pe)) return true;
+  if ((pe.hcrLo & HCR_EL2.VSE.lo) !== 0 && virtualSErrorEnabled(pe)) return true;
   if (pe.fiqLine && physicalInterruptTarget(pe, true) >= pe.el) return true;
   if (pe.irqLine && physicalInterruptTarget(pe, false) >= pe.el) return true;
   if (vfiqPending(pe) && virtualEnabled(pe, true)) return true;
@@ -99,7 +100,7 @@ export function takePendingInterrupt(pe: Pe): boolean {
       break;
     case 'vserror':
       // Taking the virtual SError clears HCR_EL2.VSE (Arm ARM D24.2 HCR_EL2.VSE).
-      pe.writeSysreg('HCR_EL2', pe.readSysreg('HCR_EL2') & ~BigInt(HCR.VSE));
+      pe.writeSysreg('HCR_EL2', pe.readSysreg('HCR_EL2') & ~HCR_EL2.VSE.mask);
       takeAsyncException(pe, 'serror', 1, true);
       break;
     case 'fiq':

@@ -17,6 +17,7 @@
  * Writers bump `sysregGen` so caches of derived configuration (MMU regime,
  * routing) know to recompute.
  */
+import { DAIF, NZCV } from '../arch/registers/fields';
 import { VersionedMap } from '../component/versionedMap';
 import type { MemAttrs } from '../memory/attributes';
 import type { MemorySystem } from '../memory/system';
@@ -75,6 +76,15 @@ export interface PeEnvironment {
 }
 
 const TWO32 = 4294967296;
+/** Bit positions of the PSTATE flags in NZCV and DAIF (the register table's fields: constants for the hot path). */
+const N_BIT = NZCV.N.lsb;
+const Z_BIT = NZCV.Z.lsb;
+const C_BIT = NZCV.C.lsb;
+const V_BIT = NZCV.V.lsb;
+const D_BIT = DAIF.D.lsb;
+const A_BIT = DAIF.A.lsb;
+const I_BIT = DAIF.I.lsb;
+const F_BIT = DAIF.F.lsb;
 
 /** Combine hi:lo into the signed-number VA form (see file comment). */
 export function toVa(lo: number, hi: number): number {
@@ -317,25 +327,25 @@ export class Pe {
   getPc(): bigint {
     return BigInt.asUintN(64, BigInt(this.pc));
   }
-  /** NZCV in bits [31:28] (Arm ARM C5.2.9). */
+  /** NZCV in its register layout (Arm ARM C5.2.9; bits from the register table). */
   nzcv(): number {
-    return ((this.n << 31) | (this.z << 30) | (this.c << 29) | (this.v << 28)) >>> 0;
+    return ((this.n << N_BIT) | (this.z << Z_BIT) | (this.c << C_BIT) | (this.v << V_BIT)) >>> 0;
   }
   setNzcv(v: number): void {
-    this.n = (v >>> 31) & 1;
-    this.z = (v >>> 30) & 1;
-    this.c = (v >>> 29) & 1;
-    this.v = (v >>> 28) & 1;
+    this.n = (v >>> N_BIT) & 1;
+    this.z = (v >>> Z_BIT) & 1;
+    this.c = (v >>> C_BIT) & 1;
+    this.v = (v >>> V_BIT) & 1;
   }
-  /** DAIF in bits [9:6] (Arm ARM C5.2.2). */
+  /** DAIF in its register layout (Arm ARM C5.2.2). */
   daif(): number {
-    return (this.d << 9) | (this.a << 8) | (this.i << 7) | (this.f << 6);
+    return (this.d << D_BIT) | (this.a << A_BIT) | (this.i << I_BIT) | (this.f << F_BIT);
   }
   setDaif(v: number): void {
-    this.d = (v >>> 9) & 1;
-    this.a = (v >>> 8) & 1;
-    this.i = (v >>> 7) & 1;
-    this.f = (v >>> 6) & 1;
+    this.d = (v >>> D_BIT) & 1;
+    this.a = (v >>> A_BIT) & 1;
+    this.i = (v >>> I_BIT) & 1;
+    this.f = (v >>> F_BIT) & 1;
   }
 
   /** Raw system-register storage (no traps, no redirection): for the system model, MMU and views. */

@@ -10,6 +10,24 @@
  * The engine calls resetSysregs when it builds a PE, before applying the
  * scenario's `pe N { … }` initial values (which may override any of these).
  */
+import {
+  CLIDR_EL1,
+  compose,
+  CTR_EL0,
+  DCZID_EL0,
+  HCR_EL2,
+  ID_AA64MMFR0_EL1,
+  ID_AA64MMFR1_EL1,
+  ID_AA64PFR0_EL1,
+  MIDR_EL1,
+  MPIDR_EL1,
+  SCR_EL3,
+  SCTLR_EL1,
+  SCTLR_EL2,
+  TCR_EL2,
+  VTCR_EL2,
+} from '../arch/registers/fields';
+import { findRegister } from '../arch/registers';
 import type { Pe } from './pe';
 
 export interface ResetOptions {
@@ -29,20 +47,20 @@ export interface ResetOptions {
 /** Values the simulator reports in its identification registers (Arm ARM D24.2 ID_AA64*, CTR_EL0, CLIDR_EL1). */
 export const ID_VALUES = {
   /** Implementer 0x41 (Arm), architecture 0xF (ID registers), part 0xD0F (Arm AEM): as an Arm FVP Base AEM model reports. */
-  MIDR_EL1: 0x410f_d0f0n,
+  MIDR_EL1: compose(MIDR_EL1, { Implementer: 0x41, Architecture: 0xf, PartNum: 0xd0f }),
   /**
    * CTR_EL0: RES1 bit 31, CWG=ERG=4 (64 bytes), DminLine=IminLine=4 (64-byte lines),
    * L1Ip=0b11 (PIPT), IDC=DIC=0 (cleaning to PoU and invalidating the I-cache are required).
    */
-  CTR_EL0: 0x8444_c004n,
+  CTR_EL0: compose(CTR_EL0, { CWG: 4, ERG: 4, DminLine: 4, L1Ip: 0b11, IminLine: 4 }),
   /** CLIDR_EL1: L1 separate I+D (Ctype1=0b011), L2 unified (Ctype2=0b100), LoUIS=1, LoC=2, LoUU=1 (like a Cortex-A53). */
-  CLIDR_EL1: 0x0a20_0023n,
+  CLIDR_EL1: compose(CLIDR_EL1, { Ctype1: 0b011, Ctype2: 0b100, LoUIS: 1, LoC: 2, LoUU: 1 }),
   /** DCZID_EL0: BS=4 → DC ZVA zeroes 64 bytes; DZP=0 (permitted). */
-  DCZID_EL0: 0x4n,
+  DCZID_EL0: compose(DCZID_EL0, { BS: 4 }),
   /** ID_AA64MMFR0_EL1: PARange=0b0101 (48 bits), ASIDBits=0b0010 (16), TGran16=0 (not supported), TGran64=0xF (not supported), TGran4=0 (supported). */
-  ID_AA64MMFR0_EL1: 0x0f00_0025n,
+  ID_AA64MMFR0_EL1: compose(ID_AA64MMFR0_EL1, { PARange: 0b0101, ASIDBits: 0b0010, TGran16: 0, TGran64: 0xf, TGran4: 0 }),
   /** ID_AA64MMFR1_EL1: VMIDBits=0b0010 (16), VH=1 (FEAT_VHE), PAN=1 (FEAT_PAN: PSTATE.PAN, SCTLR_ELx.SPAN). */
-  ID_AA64MMFR1_EL1: 0x0010_0120n,
+  ID_AA64MMFR1_EL1: compose(ID_AA64MMFR1_EL1, { VMIDBits: 0b0010, VH: 1, PAN: 1 }),
   /** System counter frequency: 100 MHz (as on Arm FVPs). */
   CNTFRQ_EL0: 100_000_000n,
 } as const;
@@ -53,17 +71,21 @@ export const ID_VALUES = {
  * does not model floating point), SEL2=1 when EL2 and EL3 are both implemented.
  */
 export function idAa64pfr0(hasEl2: boolean, hasEl3: boolean): bigint {
-  let v = 0x1n | (0x1n << 4n) | (0xfn << 16n) | (0xfn << 20n);
-  if (hasEl2) v |= 0x1n << 8n;
-  if (hasEl3) v |= 0x1n << 12n;
-  if (hasEl2 && hasEl3) v |= 0x1n << 36n;
-  return v;
+  return compose(ID_AA64PFR0_EL1, { EL0: 1, EL1: 1, EL2: hasEl2 ? 1 : 0, EL3: hasEl3 ? 1 : 0, FP: 0xf, AdvSIMD: 0xf, SEL2: hasEl2 && hasEl3 ? 1 : 0 });
 }
 
 /** MPIDR_EL1: RES1 bit 31, U=0 (multiprocessor), MT=0, Aff1 = cluster, Aff0 = PE within the cluster. */
 export function mpidr(aff0: number, cluster: number): bigint {
-  return (1n << 31n) | (BigInt(cluster & 0xff) << 8n) | BigInt(aff0 & 0xff);
+  return compose(MPIDR_EL1, { Aff1: cluster & 0xff, Aff0: aff0 & 0xff });
 }
+
+/**
+ * SCTLR_EL1 at reset: the ARMv8.0 RES1 bits (EOS, TSCXT, EIS, SPAN, nTLSMD,
+ * LSMAOE: RES1 without the features that define them) plus nTWI/nTWE so EL0
+ * WFI/WFE run (as Linux sets them); MMU and caches off. Also the value built-in
+ * firmware gives a partition's EL1 (simulator/firmware).
+ */
+export const SCTLR_EL1_RESET = compose(SCTLR_EL1, { EOS: 1, TSCXT: 1, EIS: 1, SPAN: 1, nTLSMD: 1, LSMAOE: 1, nTWI: 1, nTWE: 1 });
 
 export function resetSysregs(pe: Pe, opts: ResetOptions = {}): void {
   const hasEl2 = opts.hasEl2 ?? true;
@@ -89,32 +111,28 @@ export function resetSysregs(pe: Pe, opts: ResetOptions = {}): void {
   w('CNTFRQ_EL0', ID_VALUES.CNTFRQ_EL0);
 
   // System control: MMU and caches off, RES1 bits set (Arm ARM D24.2 SCTLR_ELx).
-  // SCTLR_EL1: the ARMv8.0 RES1 bits (11, 20, 22, 23, 28, 29) plus nTWI/nTWE so EL0 WFI/WFE run (as Linux sets them).
-  w('SCTLR_EL1', 0x30d5_0800n);
-  // SCTLR_EL2 (E2H=0 layout) and SCTLR_EL3: RES1 bits 4, 5, 11, 16, 18, 22, 23, 28, 29.
-  if (hasEl2) w('SCTLR_EL2', 0x30c5_0830n);
-  if (hasEl3) w('SCTLR_EL3', 0x30c5_0830n);
+  w('SCTLR_EL1', SCTLR_EL1_RESET);
+  // SCTLR_EL2 (E2H=0 layout) and SCTLR_EL3: their RES1 bits (4, 5, 11, 16, 18, 22, 23, 28, 29).
+  const sctlrElx = compose(SCTLR_EL2, {});
+  if (hasEl2) w('SCTLR_EL2', sctlrElx);
+  if (hasEl3) w('SCTLR_EL3', sctlrElx);
 
   if (hasEl2) {
     // HCR_EL2.RW=1: EL1 is AArch64 (the only state simulated). Everything else off: no stage 2, no traps.
-    w('HCR_EL2', 1n << 31n);
-    // CPTR_EL2 (E2H=0 layout): RES1 bits 13:12 and 9:0; no traps.
-    w('CPTR_EL2', 0x33ffn);
+    w('HCR_EL2', compose(HCR_EL2, { RW: 1 }));
+    // CPTR_EL2 (E2H=0 layout): its RES1 bits 13:12 and 9:0; no traps.
+    w('CPTR_EL2', findRegister('CPTR_EL2')!.res1);
     // TCR_EL2 (E2H=0) RES1 bits 31 and 23; VTCR_EL2 RES1 bit 31.
-    w('TCR_EL2', 0x8080_0000n);
-    w('VTCR_EL2', 0x8000_0000n);
+    w('TCR_EL2', compose(TCR_EL2, {}));
+    w('VTCR_EL2', compose(VTCR_EL2, {}));
     w('VPIDR_EL2', ID_VALUES.MIDR_EL1);
     w('VMPIDR_EL2', mp);
   }
   if (hasEl3) {
     // SCR_EL3: RES1 bits 5:4, RW=1 (lower ELs AArch64), HCE=1 (HVC enabled) when EL2 exists,
     // NS from the initial Security state, EEL2=1 for a Secure PE when EL2 exists (Secure EL2, as Hafnium needs).
-    let scr = 0x30n | (1n << 10n);
-    if (hasEl2) scr |= 1n << 8n;
-    if (!secure) scr |= 1n;
-    else if (hasEl2) scr |= 1n << 18n;
-    w('SCR_EL3', scr);
-    w('TCR_EL3', 0x8080_0000n);
+    w('SCR_EL3', compose(SCR_EL3, { RW: 1, HCE: hasEl2, NS: !secure, EEL2: secure && hasEl2 }));
+    w('TCR_EL3', compose(TCR_EL2, {}));
   }
 
   // PSTATE at reset: highest requested EL, handler stack, all of DAIF masked (Arm ARM D1.9.1).

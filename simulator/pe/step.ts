@@ -9,6 +9,7 @@
  * boolean reads and one AND; HCR_EL2/SCR_EL3 are refreshed from the bigint map
  * only when a system register was written (`sysregGen`).
  */
+import { HCR_EL2 } from '../arch/registers/fields';
 import type { Instr } from '../isa/instr';
 import { AccessType } from '../mmu/types';
 import { hex } from '../util/hex';
@@ -19,7 +20,7 @@ import { takePendingInterrupt, wakeupPending } from './interrupts';
 import type { Pe } from './pe';
 
 /** HCR_EL2.VSE | HCR_EL2.VI | HCR_EL2.VF. */
-const HCR_VIRTUAL_PENDING = (1 << 8) | (1 << 7) | (1 << 6);
+const HCR_VIRTUAL_PENDING = HCR_EL2.VSE.lo | HCR_EL2.VI.lo | HCR_EL2.VF.lo;
 
 /** Leave WFI/WFE when a wake-up event is present (Arm ARM D1.6). Returns false while the PE keeps waiting. */
 export function tryWake(pe: Pe): boolean {

@@ -13,10 +13,11 @@
  *   5. EL2 traps from EL1 (HCR_EL2.TVM/TRVM, TID3, TACR, TIDCP) → EC 0x18 to EL2;
  *   6. VHE: at EL2 with E2H=1, _EL1 names reach the _EL2 register.
  */
+import { compose, CURRENT_EL, HCR_EL2, ISS_SYSREG, SCTLR_EL1, SPSEL, SPSR } from '../arch/registers/fields';
 import { findRegister, findRegisterByEncoding, layoutOf, type RegisterDef } from '../arch/registers';
 import { reservedMasks } from '../arch/registers/define';
 import { VHE_REDIRECTS } from '../arch/registers/aliases';
-import { HCR, HCR_HI, SCTLR, e2h, el2Enabled, isSecure, refreshConfig, tge } from './config';
+import { e2h, el2Enabled, isSecure, lowWord, refreshConfig, tge } from './config';
 import { EC, SyncException } from './exception';
 import type { Pe } from './pe';
 import type { SysregRef } from './systemOps';
@@ -41,7 +42,7 @@ const resolvedCache = new WeakMap<SysregRef, Resolved>();
 
 /** The EC 0x18 ISS for a system register/instruction access (Arm ARM D24.2.49, ISS encoding for EC 0x18). */
 export function sysregIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
-  return ((op0 & 3) << 20) | ((op2 & 7) << 17) | ((op1 & 7) << 14) | ((crn & 15) << 10) | ((rt & 31) << 5) | ((crm & 15) << 1) | (read ? 1 : 0);
+  return Number(compose(ISS_SYSREG, { Op0: op0, Op2: op2, Op1: op1, CRn: crn, Rt: rt, CRm: crm, Direction: read }));
 }
 
 /** IMPLEMENTATION DEFINED register space (op0=3, CRn=11 or 15: Arm ARM D18.3 "Reserved encodings for IMPLEMENTATION DEFINED registers"). */
@@ -79,7 +80,7 @@ export function el0SctlrName(pe: Pe): 'SCTLR_EL1' | 'SCTLR_EL2' {
 
 /** Low word of the SCTLR that controls EL0 (see el0SctlrName). */
 export function el0Sctlr(pe: Pe): number {
-  return Number((pe.sysregs.get(el0SctlrName(pe)) ?? 0n) & 0xffffffffn) | 0;
+  return lowWord(pe.sysregs.get(el0SctlrName(pe)) ?? 0n);
 }
 
 /**
@@ -103,32 +104,32 @@ function checkAccess(pe: Pe, ref: SysregRef, rt: number, read: boolean): { def: 
   if (def.security === 'secure' && !isSecure(pe)) throw undefinedAccess(pe, what, `${def.name} is accessible only in Secure state`);
   if (read && !def.access.read) throw undefinedAccess(pe, what, `${def.name} is write-only`);
   if (!read && !def.access.write) throw undefinedAccess(pe, what, `${def.name} is read-only`);
-  const iss = r.issEncoding | ((rt & 31) << 5) | (read ? 1 : 0);
+  const iss = r.issEncoding | Number(ISS_SYSREG.Rt.val(rt & 31) | ISS_SYSREG.Direction.val(read));
 
   // EL0 accesses controlled by SCTLR_EL1.UCT/UMA (SCTLR_EL2 in host): trapped to EL1, or EL2 with TGE (Arm ARM D24.2 SCTLR_EL1).
   if (el === 0) {
-    if (def.name === 'CTR_EL0' && (el0Sctlr(pe) & SCTLR.UCT) === 0) throw new SyncException(EC.SYSREG, iss, { reason: `${what} at EL0 trapped by ${el0SctlrName(pe)}.UCT=0` });
-    if (def.name === 'DAIF' && (el0Sctlr(pe) & SCTLR.UMA) === 0) throw new SyncException(EC.SYSREG, iss, { reason: `${what} at EL0 trapped by ${el0SctlrName(pe)}.UMA=0` });
+    if (def.name === 'CTR_EL0' && (el0Sctlr(pe) & SCTLR_EL1.UCT.lo) === 0) throw new SyncException(EC.SYSREG, iss, { reason: `${what} at EL0 trapped by ${el0SctlrName(pe)}.UCT=0` });
+    if (def.name === 'DAIF' && (el0Sctlr(pe) & SCTLR_EL1.UMA.lo) === 0) throw new SyncException(EC.SYSREG, iss, { reason: `${what} at EL0 trapped by ${el0SctlrName(pe)}.UMA=0` });
   }
   // EL2 traps of EL1 accesses (Arm ARM D1.11.x; HCR_EL2.TVM/TRVM/TID3/TACR/TIDCP).
   if (el === 1 && el2Enabled(pe)) {
     if (def.trapGroup === 'TVM') {
-      if (!read && (pe.hcrLo & HCR.TVM) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TVM`);
-      if (read && (pe.hcrLo & HCR.TRVM) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TRVM`);
+      if (!read && (pe.hcrLo & HCR_EL2.TVM.lo) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TVM`);
+      if (read && (pe.hcrLo & HCR_EL2.TRVM.lo) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TRVM`);
     }
-    if (r.idGroup3 && read && (pe.hcrLo & HCR.TID3) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TID3`);
+    if (r.idGroup3 && read && (pe.hcrLo & HCR_EL2.TID3.lo) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TID3`);
     // TACR: the Auxiliary Control Register ACTLR_EL1, read or written (Arm ARM D24.2 HCR_EL2.TACR).
-    if (def.name === 'ACTLR_EL1' && (pe.hcrLo & HCR.TACR) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TACR`);
+    if (def.name === 'ACTLR_EL1' && (pe.hcrLo & HCR_EL2.TACR.lo) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TACR`);
     // TIDCP: the IMPLEMENTATION DEFINED register space (op0=3, CRn=11/15) at EL1 (Arm ARM D24.2 HCR_EL2.TIDCP).
-    if (isImpdefSpace(ref.op0, ref.crn) && (pe.hcrLo & HCR.TIDCP) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TIDCP`);
+    if (isImpdefSpace(ref.op0, ref.crn) && (pe.hcrLo & HCR_EL2.TIDCP.lo) !== 0) throw trapToEl2(iss, `${what} trapped to EL2 by HCR_EL2.TIDCP`);
   }
 
   let storage = (aliasOf ?? def.name).toUpperCase();
-  if (aliasOf === undefined && (pe.hcrHi & HCR_HI.E2H) !== 0) {
+  if (aliasOf === undefined && (pe.hcrHi & HCR_EL2.E2H.hi) !== 0) {
     // VHE (Arm ARM D5.11.x): at EL2 with E2H=1 the _EL1 (and EL0 timer) names reach the EL2 registers;
     // at EL0 with E2H=TGE=1 the EL0 timer names reach the EL2 timers.
     const to = def.vhe?.redirectTo ?? VHE_REDIRECTS[def.name];
-    if (to !== undefined && e2h(pe) && (el === 2 || (el === 0 && (pe.hcrLo & HCR.TGE) !== 0 && def.name.endsWith('_EL0')))) storage = to.toUpperCase();
+    if (to !== undefined && e2h(pe) && (el === 2 || (el === 0 && (pe.hcrLo & HCR_EL2.TGE.lo) !== 0 && def.name.endsWith('_EL0')))) storage = to.toUpperCase();
   }
   return { def, storage };
 }
@@ -152,10 +153,11 @@ function spIndexOfName(name: string): number {
   return name.charCodeAt(5) - 48;
 }
 
-const pstateBit = (bit: number): SysregHandler => ({
-  read: (pe) => BigInt(pe.pstateOther & (1 << bit)),
+/** A PSTATE bit kept in `pe.pstateOther`, read and written in its SPSR position (`f`: its SPSR field). */
+const pstateBit = (f: { readonly lo: number; readonly mask: bigint }): SysregHandler => ({
+  read: (pe) => BigInt((pe.pstateOther & f.lo) >>> 0),
   write: (pe, v) => {
-    pe.pstateOther = (pe.pstateOther & ~(1 << bit)) | (Number(v & BigInt(1 << bit)) & (1 << bit));
+    pe.pstateOther = (v & f.mask) !== 0n ? pe.pstateOther | f.lo : pe.pstateOther & ~f.lo;
   },
 });
 
@@ -165,15 +167,15 @@ const spHandler: SysregHandler = {
 };
 
 // PSTATE views (Arm ARM C5.2: CurrentEL, DAIF, NZCV, SPSel, PAN, UAO, DIT, SSBS, TCO).
-setSysregHandler('CURRENTEL', { read: (pe) => BigInt(pe.el << 2) });
-setSysregHandler('DAIF', { read: (pe) => BigInt(pe.daif()), write: (pe, v) => pe.setDaif(Number(v & 0x3c0n)) });
-setSysregHandler('NZCV', { read: (pe) => BigInt(pe.nzcv()), write: (pe, v) => pe.setNzcv(Number(v & 0xf0000000n)) });
-setSysregHandler('SPSEL', { read: (pe) => BigInt(pe.spsel), write: (pe, v) => void (pe.spsel = Number(v & 1n)) });
-setSysregHandler('PAN', pstateBit(22));
-setSysregHandler('UAO', pstateBit(23));
-setSysregHandler('DIT', pstateBit(24));
-setSysregHandler('SSBS', pstateBit(12));
-setSysregHandler('TCO', pstateBit(25));
+setSysregHandler('CURRENTEL', { read: (pe) => CURRENT_EL.EL.val(pe.el) });
+setSysregHandler('DAIF', { read: (pe) => BigInt(pe.daif()), write: (pe, v) => pe.setDaif(lowWord(v)) });
+setSysregHandler('NZCV', { read: (pe) => BigInt(pe.nzcv()), write: (pe, v) => pe.setNzcv(lowWord(v)) });
+setSysregHandler('SPSEL', { read: (pe) => BigInt(pe.spsel), write: (pe, v) => void (pe.spsel = SPSEL.SP.num(v)) });
+setSysregHandler('PAN', pstateBit(SPSR.PAN));
+setSysregHandler('UAO', pstateBit(SPSR.UAO));
+setSysregHandler('DIT', pstateBit(SPSR.DIT));
+setSysregHandler('SSBS', pstateBit(SPSR.SSBS));
+setSysregHandler('TCO', pstateBit(SPSR.TCO));
 // Stack pointers live in splo/sphi (Arm ARM C5.2.x SP_EL0..SP_EL2).
 setSysregHandler('SP_EL0', spHandler);
 for (const n of ['SP_EL1', 'SP_EL2']) {
@@ -220,7 +222,7 @@ export function msr(pe: Pe, ref: SysregRef, rt: number, handlers: SysregHandlers
   const target = own !== undefined && storage === own.name.toUpperCase() ? own : findRegister(storage);
   if (target !== undefined) {
     if (target.width === 32) v &= 0xffffffffn;
-    const { res0, res1 } = typeof target.fields === 'function' ? reservedMasks(layoutOf(target, v, { e2h: (pe.hcrHi & HCR_HI.E2H) !== 0 })) : target;
+    const { res0, res1 } = typeof target.fields === 'function' ? reservedMasks(layoutOf(target, v, { e2h: (pe.hcrHi & HCR_EL2.E2H.hi) !== 0 })) : target;
     v = (v & ~res0) | res1;
   }
   const h = handlers.get(storage);
@@ -228,9 +230,9 @@ export function msr(pe: Pe, ref: SysregRef, rt: number, handlers: SysregHandlers
   else pe.writeSysreg(storage, v);
   const mmu = pe.env.mmu;
   if (mmu.invalidateConfig !== undefined) mmu.invalidateConfig(pe);
-  const onWrite = pe.env.onSysregWrite;
-  if (onWrite !== undefined) {
+  const env = pe.env;
+  if (env.onSysregWrite !== undefined) {
     const name = target?.name ?? storage;
-    onWrite.call(pe.env, pe, name, h?.read !== undefined ? h.read(pe) : h?.write !== undefined ? v : pe.readSysreg(storage));
+    env.onSysregWrite(pe, name, h?.read !== undefined ? h.read(pe) : h?.write !== undefined ? v : pe.readSysreg(storage));
   }
 }

@@ -10,10 +10,11 @@
  * `invalidateConfig`); when a hook is absent the operation has no effect on
  * flat, coherent memory, which is what the architecture gives there.
  */
+import { compose, DAIF, HCR_EL2, ISS_DATA_ABORT, ISS_WFX, MDCR_EL2, SCR_EL3, SCTLR_EL1, SPSR } from '../arch/registers/fields';
 import { AccessType } from '../mmu/types';
-import type { MemAttrs } from '../memory/attributes';
+import { parFault, parSuccess } from '../mmu/par';
 import { hex } from '../util/hex';
-import { HCR, SCR, SCTLR, e2h, el2Enabled, isSecure, refreshConfig, tge } from './config';
+import { e2h, el2Enabled, isSecure, lowWord, refreshConfig, tge } from './config';
 import { PSTATE_OTHER_MASK, bigToVa } from './entry';
 import { EC, SyncException } from './exception';
 import { wakeupPending } from './interrupts';
@@ -50,26 +51,16 @@ const ERG_BYTES = 64;
 /** HCR_EL2.TPCP: DC to the Point of Coherency/Persistence; HCR_EL2.TPU: to the Point of Unification (Arm ARM D24.2 HCR_EL2). */
 const TPCP_OPS = new Set(['dc ivac', 'dc civac', 'dc cvac', 'dc cvap', 'dc cvadp']);
 const TPU_OPS = new Set(['dc cvau', 'ic ivau', 'ic iallu', 'ic ialluis']);
-const HCR_TTLB = 1 << 25;
-const HCR_TPCP = 1 << 23;
-const HCR_TPU = 1 << 24;
-
-/** PAR_EL1.ATTR byte for the attributes of a successful translation (MAIR encoding, Arm ARM D24.2 MAIR_ELx). */
-function mairByte(a: MemAttrs): number {
-  if (a.kind === 'device') return { nGnRnE: 0x00, nGnRE: 0x04, nGRE: 0x08, GRE: 0x0c }[a.device ?? 'nGnRnE'];
-  const nib = (c: string): number => (c === 'nc' ? 0x4 : c === 'wt' ? 0xa : 0xf);
-  return (nib(a.outer) << 4) | nib(a.inner);
-}
 
 /** ESR ISS of a trapped WFI/WFE from AArch64: CV=1, COND=0b1110, TI (Arm ARM D24.2.49, ISS encoding for EC 0x01). */
 function wfxIss(wfe: boolean): number {
-  return (1 << 24) | (0xe << 20) | (wfe ? 1 : 0);
+  return Number(compose(ISS_WFX, { CV: 1, COND: 0b1110, TI: wfe ? 1 : 0 }));
 }
 
 /** Is the return described by `spsr` illegal from the current state? (Arm ARM D1.11.4 "Illegal exception returns from AArch64 state", IllegalExceptionReturn()). */
 export function illegalReturnReason(pe: Pe, spsr: number): string | undefined {
-  if ((spsr & 0x10) !== 0) return 'SPSR.M[4]=1 requests AArch32, which is not implemented';
-  const m = spsr & 0xf;
+  if (SPSR['M[4]'].ofLo(spsr) !== 0) return 'SPSR.M[4]=1 requests AArch32, which is not implemented';
+  const m = SPSR['M[3:0]'].ofLo(spsr);
   if ((m & 2) !== 0) return `SPSR.M[3:0]=${hex(m)} is a reserved mode`;
   const target = m >>> 2;
   if (target > pe.el) return `return to EL${target} from EL${pe.el} (a higher EL)`;
@@ -77,7 +68,7 @@ export function illegalReturnReason(pe: Pe, spsr: number): string | undefined {
   if (target === 0 && (m & 1) !== 0) return 'EL0 with SPSel=1 (EL0h) does not exist';
   refreshConfig(pe);
   if (target === 2 && !el2Enabled(pe)) return 'EL2 is not enabled in the target Security state (SCR_EL3.EEL2=0)';
-  if (target === 1 && el2Enabled(pe) && (pe.hcrLo & HCR.TGE) !== 0) return 'return to EL1 with HCR_EL2.TGE=1';
+  if (target === 1 && el2Enabled(pe) && (pe.hcrLo & HCR_EL2.TGE.lo) !== 0) return 'return to EL1 with HCR_EL2.TGE=1';
   return undefined;
 }
 
@@ -141,10 +132,10 @@ export class SystemModel implements SystemOps {
   /** MSR <pstatefield>, #imm (Arm ARM C5.2 "MSR (immediate)", C6.2.x). */
   msrImmediate(pe: Pe, field: PstateField, imm: number): void {
     this.applyPstateImmediate(pe, field, imm);
-    const onWrite = pe.env.onSysregWrite;
-    if (onWrite !== undefined) {
+    const env = pe.env;
+    if (env.onSysregWrite !== undefined) {
       const name = PSTATE_FIELD_REGISTER[field];
-      onWrite.call(pe.env, pe, name, PSTATE_FIELD_VALUE[field](pe));
+      env.onSysregWrite(pe, name, PSTATE_FIELD_VALUE[field](pe));
     }
   }
 
@@ -153,13 +144,14 @@ export class SystemModel implements SystemOps {
     switch (field) {
       case 'daifset':
       case 'daifclr': {
-        if (pe.el === 0 && (el0Sctlr(pe) & SCTLR.UMA) === 0) {
+        if (pe.el === 0 && (el0Sctlr(pe) & SCTLR_EL1.UMA.lo) === 0) {
           // Trapped like the register form: op0=0 op1=3 CRn=4 CRm=imm op2=6/7, Rt=0b11111 (Arm ARM D24.2 SCTLR_EL1.UMA).
           throw new SyncException(EC.SYSREG, sysregIss(0, 3, 4, imm, field === 'daifset' ? 6 : 7, 31, false), {
             reason: `MSR ${field.toUpperCase()} at EL0 trapped by ${el0SctlrName(pe)}.UMA=0`,
           });
         }
-        const bits = (imm & 0xf) << 6;
+        // The immediate's D, A, I, F bits (8, 4, 2, 1) are PSTATE.{D,A,I,F}: the DAIF register layout shifted down.
+        const bits = (imm & 0xf) * DAIF.F.lo;
         pe.setDaif(field === 'daifset' ? pe.daif() | bits : pe.daif() & ~bits);
         return;
       }
@@ -170,16 +162,16 @@ export class SystemModel implements SystemOps {
       case 'pan':
       case 'uao':
         if (pe.el === 0) throw undef(pe, `MSR ${field.toUpperCase()}`, 'accessible from EL1 and above');
-        setOther(pe, field === 'pan' ? 22 : 23, imm);
+        setOther(pe, field === 'pan' ? SPSR.PAN.lo : SPSR.UAO.lo, imm);
         return;
       case 'dit':
-        setOther(pe, 24, imm);
+        setOther(pe, SPSR.DIT.lo, imm);
         return;
       case 'ssbs':
-        setOther(pe, 12, imm);
+        setOther(pe, SPSR.SSBS.lo, imm);
         return;
       case 'tco':
-        setOther(pe, 25, imm);
+        setOther(pe, SPSR.TCO.lo, imm);
         return;
     }
   }
@@ -196,23 +188,23 @@ export class SystemModel implements SystemOps {
         // UNDEFINED at EL0, without EL2, with SCR_EL3.HCE=0, or at EL1 when EL2 is not enabled (Arm ARM C6.2.x HVC).
         if (pe.el === 0) throw undef(pe, 'HVC', 'HVC is UNDEFINED at EL0');
         if (!pe.hasEl2) throw undef(pe, 'HVC', 'EL2 is not implemented');
-        if (pe.hasEl3 && (pe.scrLo & SCR.HCE) === 0) throw undef(pe, 'HVC', 'SCR_EL3.HCE=0');
+        if (pe.hasEl3 && (pe.scrLo & SCR_EL3.HCE.lo) === 0) throw undef(pe, 'HVC', 'SCR_EL3.HCE=0');
         if (pe.el === 1 && !el2Enabled(pe)) throw undef(pe, 'HVC', 'EL2 is not enabled in the current Security state');
         throw new SyncException(EC.HVC64, imm16, { elr: next, targetEl: pe.el === 3 ? 3 : 2, reason: `HVC #${hex(imm16)}` });
       }
       case 'smc': {
         if (pe.el === 0) throw undef(pe, 'SMC', 'SMC is UNDEFINED at EL0');
         // HCR_EL2.TSC traps SMC from EL1 to EL2 before SCR_EL3.SMD is considered; the return address is the SMC itself.
-        if (pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR.TSC) !== 0) {
+        if (pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR_EL2.TSC.lo) !== 0) {
           throw new SyncException(EC.SMC64, imm16, { targetEl: 2, reason: `SMC #${hex(imm16)} trapped to EL2 by HCR_EL2.TSC` });
         }
         if (!pe.hasEl3) throw undef(pe, 'SMC', 'EL3 is not implemented');
-        if ((pe.scrLo & SCR.SMD) !== 0) throw undef(pe, 'SMC', 'SCR_EL3.SMD=1');
+        if ((pe.scrLo & SCR_EL3.SMD.lo) !== 0) throw undef(pe, 'SMC', 'SCR_EL3.SMD=1');
         throw new SyncException(EC.SMC64, imm16, { elr: next, targetEl: 3, reason: `SMC #${hex(imm16)}` });
       }
       case 'brk': {
         // Debug exceptions from EL0/EL1 go to EL2 when HCR_EL2.TGE or MDCR_EL2.TDE is set (Arm ARM D2.3 "Routing debug exceptions").
-        const tde = el2Enabled(pe) && (pe.readSysreg('MDCR_EL2') & (1n << 8n)) !== 0n;
+        const tde = el2Enabled(pe) && MDCR_EL2.TDE.isSet(pe.readSysreg('MDCR_EL2'));
         const target = pe.el <= 1 && (tge(pe) || tde) ? 2 : Math.max(1, pe.el);
         throw new SyncException(EC.BRK64, imm16, { targetEl: target, reason: `BRK #${hex(imm16)}` });
       }
@@ -231,7 +223,7 @@ export class SystemModel implements SystemOps {
   eret(pe: Pe): void {
     if (pe.el === 0) throw undef(pe, 'ERET', 'ERET is UNDEFINED at EL0');
     const el = pe.el;
-    const spsr = Number(pe.readSysreg(`SPSR_EL${el}`) & 0xffffffffn) >>> 0;
+    const spsr = lowWord(pe.readSysreg(`SPSR_EL${el}`));
     const elr = bigToVa(pe.readSysreg(`ELR_EL${el}`));
     const illegal = illegalReturnReason(pe, spsr);
     pe.setNzcv(spsr);
@@ -241,17 +233,19 @@ export class SystemModel implements SystemOps {
       // Illegal return: EL and SP unchanged, PSTATE.IL=1; the next instruction raises EC 0x0E (D1.11.4).
       pe.il = 1;
     } else {
-      pe.el = ((spsr >>> 2) & 3) as Pe['el'];
-      pe.spsel = spsr & 1;
-      pe.il = (spsr >>> 20) & 1;
+      // M[3:0] is EL:SPSel (Arm ARM C5.2.18 SPSR_ELx).
+      const m = SPSR['M[3:0]'].ofLo(spsr);
+      pe.el = (m >>> 2) as Pe['el'];
+      pe.spsel = m & 1;
+      pe.il = SPSR.IL.ofLo(spsr);
     }
     pe.nextPc = elr;
     // ExceptionReturn clears the local exclusive monitor and sends a local event (Arm ARM B2.9.x, D1.6.1).
     pe.exclusivePa = -1;
     pe.eventRegister = 1;
     pe.lastIllegalReturn = illegal;
-    const onReturn = pe.env.onExceptionReturn;
-    if (onReturn !== undefined) onReturn.call(pe.env, pe);
+    const env = pe.env;
+    if (env.onExceptionReturn !== undefined) env.onExceptionReturn(pe);
   }
 
   /** NOP/YIELD/WFI/WFE/SEV/SEVL (Arm ARM C6.2, D1.6 "Mechanisms for entering a low-power state"). */
@@ -286,13 +280,13 @@ export class SystemModel implements SystemOps {
   private checkWfxTraps(pe: Pe, wfe: boolean): void {
     refreshConfig(pe);
     const name = wfe ? 'WFE' : 'WFI';
-    if (pe.el === 0 && (el0Sctlr(pe) & (wfe ? SCTLR.nTWE : SCTLR.nTWI)) === 0) {
+    if (pe.el === 0 && (el0Sctlr(pe) & (wfe ? SCTLR_EL1.nTWE.lo : SCTLR_EL1.nTWI.lo)) === 0) {
       throw new SyncException(EC.WFX, wfxIss(wfe), { reason: `${name} at EL0 trapped by ${el0SctlrName(pe)}.n${name === 'WFI' ? 'TWI' : 'TWE'}=0` });
     }
-    if (pe.el <= 1 && el2Enabled(pe) && (pe.hcrLo & (wfe ? HCR.TWE : HCR.TWI)) !== 0) {
+    if (pe.el <= 1 && el2Enabled(pe) && (pe.hcrLo & (wfe ? HCR_EL2.TWE.lo : HCR_EL2.TWI.lo)) !== 0) {
       throw new SyncException(EC.WFX, wfxIss(wfe), { targetEl: 2, reason: `${name} trapped to EL2 by HCR_EL2.${wfe ? 'TWE' : 'TWI'}` });
     }
-    if (pe.el <= 2 && pe.hasEl3 && (pe.scrLo & (wfe ? SCR.TWE : SCR.TWI)) !== 0) {
+    if (pe.el <= 2 && pe.hasEl3 && (pe.scrLo & (wfe ? SCR_EL3.TWE.lo : SCR_EL3.TWI.lo)) !== 0) {
       throw new SyncException(EC.WFX, wfxIss(wfe), { targetEl: 3, reason: `${name} trapped to EL3 by SCR_EL3.${wfe ? 'TWE' : 'TWI'}` });
     }
   }
@@ -319,24 +313,24 @@ export class SystemModel implements SystemOps {
     const iss = sysOpIss(desc, rt);
     if (pe.el === 0) {
       const sctlr0 = el0Sctlr(pe);
-      if (op === 'zva' ? (sctlr0 & SCTLR.DZE) === 0 : (sctlr0 & SCTLR.UCI) === 0) {
+      if (op === 'zva' ? (sctlr0 & SCTLR_EL1.DZE.lo) === 0 : (sctlr0 & SCTLR_EL1.UCI.lo) === 0) {
         throw new SyncException(EC.SYSREG, iss, { reason: `${what} at EL0 trapped by ${el0SctlrName(pe)}.${op === 'zva' ? 'DZE' : 'UCI'}=0` });
       }
     }
     // Not when EL0 is in the host (E2H=TGE=1), per the DC/IC pseudocode (!ELIsInHost(EL0)).
     if (pe.el <= 1 && el2Enabled(pe) && !(pe.el === 0 && e2h(pe) && tge(pe))) {
-      if (TPCP_OPS.has(key) && (pe.hcrLo & HCR_TPCP) !== 0) throw new SyncException(EC.SYSREG, iss, { targetEl: 2, reason: `${what} trapped to EL2 by HCR_EL2.TPCP` });
-      if (TPU_OPS.has(key) && (pe.hcrLo & HCR_TPU) !== 0) throw new SyncException(EC.SYSREG, iss, { targetEl: 2, reason: `${what} trapped to EL2 by HCR_EL2.TPU` });
+      if (TPCP_OPS.has(key) && (pe.hcrLo & HCR_EL2.TPCP.lo) !== 0) throw new SyncException(EC.SYSREG, iss, { targetEl: 2, reason: `${what} trapped to EL2 by HCR_EL2.TPCP` });
+      if (TPU_OPS.has(key) && (pe.hcrLo & HCR_EL2.TPU.lo) !== 0) throw new SyncException(EC.SYSREG, iss, { targetEl: 2, reason: `${what} trapped to EL2 by HCR_EL2.TPU` });
     }
     const mem = pe.env.memory;
     if (kind === 'dc' && (op === 'isw' || op === 'csw' || op === 'cisw')) {
-      if (pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR.TSW) !== 0) throw new SyncException(EC.SYSREG, iss, { targetEl: 2, reason: `${what} trapped to EL2 by HCR_EL2.TSW` });
+      if (pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR_EL2.TSW.lo) !== 0) throw new SyncException(EC.SYSREG, iss, { targetEl: 2, reason: `${what} trapped to EL2 by HCR_EL2.TSW` });
       if (mem.maintainBySetWay !== undefined) mem.maintainBySetWay(pe, op, rt === undefined ? 0n : pe.getX(rt));
       return;
     }
     if (kind === 'ic' && op !== 'ivau') {
       // HCR_EL2.FB: IC IALLU at EL1 is broadcast (performed as IALLUIS) (Arm ARM D24.2 HCR_EL2.FB).
-      const eff = op === 'iallu' && pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR.FB) !== 0 ? 'ialluis' : op;
+      const eff = op === 'iallu' && pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR_EL2.FB.lo) !== 0 ? 'ialluis' : op;
       if (mem.instructionCacheMaintenance !== undefined) mem.instructionCacheMaintenance(pe, eff, undefined);
       return;
     }
@@ -358,11 +352,11 @@ export class SystemModel implements SystemOps {
     }
     // DC IVAC at EL1 with HCR_EL2.{DC,VM} != {0,0} is performed as DC CIVAC, so a guest cannot
     // discard data it was never allowed to lose (DC IVAC pseudocode, Arm ARM C5.3 "DC IVAC").
-    const eff = op === 'ivac' && pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & (HCR.VM | HCR.DC)) !== 0 ? 'civac' : op;
+    const eff = op === 'ivac' && pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & (HCR_EL2.VM.lo | HCR_EL2.DC.lo)) !== 0 ? 'civac' : op;
     if (mem.maintainByVa !== undefined) mem.maintainByVa(pe, eff, pe.tPa, pe.tAttrs);
   }
 
-  /** TLBI (Arm ARM D8.13 "TLB maintenance instructions"): UNDEFINED at EL0 and below the op's EL; HCR_EL2.FB broadcasts EL1 ops. */
+  /** TLBI (Arm ARM D8.13 "TLB maintenance instructions"): UNDEFINED at EL0 and below the op's EL; HCR_EL2.TTLB traps EL1 ops. */
   tlbi(pe: Pe, op: string, rt: number | undefined): void {
     refreshConfig(pe);
     const what = `TLBI ${op.toUpperCase()}`;
@@ -372,13 +366,12 @@ export class SystemModel implements SystemOps {
     if (pe.el === 0) throw undef(pe, what, 'TLB maintenance is UNDEFINED at EL0');
     if (pe.el < minEl) throw undef(pe, what, `accessible from EL${minEl} and above`);
     if ((minEl === 2 && !pe.hasEl2) || (minEl === 3 && !pe.hasEl3)) throw undef(pe, what, `EL${minEl} is not implemented`);
-    if (pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR_TTLB) !== 0) {
+    if (pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR_EL2.TTLB.lo) !== 0) {
       throw new SyncException(EC.SYSREG, sysOpIss(desc, rt), { targetEl: 2, reason: `${what} trapped to EL2 by HCR_EL2.TTLB` });
     }
-    let eff = op;
-    if (pe.el === 1 && el2Enabled(pe) && (pe.hcrLo & HCR.FB) !== 0 && !/(is|os)(nxs)?$/.test(op)) eff = op.replace(/(nxs)?$/, 'is$1');
+    // HCR_EL2.FB (broadcast of EL1 forms) is part of the operation's scope: simulator/mmu/tlbi.ts.
     const mmu = pe.env.mmu;
-    if (mmu.tlbi !== undefined) mmu.tlbi(pe, eff, rt === undefined ? undefined : pe.getX(rt));
+    if (mmu.tlbi !== undefined) mmu.tlbi(pe, op, rt === undefined ? undefined : pe.getX(rt));
   }
 
   /**
@@ -403,17 +396,10 @@ export class SystemModel implements SystemOps {
     else {
       try {
         mmu.translate(pe, va, 1, write ? AccessType.Write : AccessType.Read);
-        const a = pe.tAttrs;
-        const sh = a.sh === 'osh' ? 2n : a.sh === 'ish' ? 3n : 0n;
-        const ns = isSecure(pe) ? 0n : 1n;
-        par = (BigInt(mairByte(a)) << 56n) | (BigInt(Math.floor(pe.tPa / 4096)) << 12n) | (1n << 11n) | (ns << 9n) | (sh << 7n);
+        par = parSuccess(pe.tPa, pe.tAttrs, !isSecure(pe));
       } catch (err) {
         if (!(err instanceof SyncException)) throw err;
-        // PAR_EL1 fault format: F=1, FST[6:1]=fault status, PTW[8], S[9] = stage 2 (Arm ARM D24.2 PAR_EL1).
-        const fst = BigInt(err.iss & 0x3f);
-        const s2 = err.stage === 2 ? 1n : 0n;
-        const ptw = (err.iss & (1 << 7)) !== 0 ? 1n : 0n;
-        par = 1n | (fst << 1n) | (ptw << 8n) | (s2 << 9n) | (1n << 11n);
+        par = parFault(ISS_DATA_ABORT.DFSC.ofLo(err.iss), ISS_DATA_ABORT.S1PTW.ofLo(err.iss) !== 0, err.stage === 2);
       }
     }
     pe.writeSysreg('PAR_EL1', par);
@@ -431,16 +417,16 @@ const PSTATE_FIELD_REGISTER: Record<PstateField, string> = {
   ssbs: 'SSBS',
   tco: 'TCO',
 };
-const otherBit = (bit: number) => (pe: Pe): bigint => BigInt(pe.pstateOther & (1 << bit));
+const otherBit = (mask: number) => (pe: Pe): bigint => BigInt((pe.pstateOther & mask) >>> 0);
 const PSTATE_FIELD_VALUE: Record<PstateField, (pe: Pe) => bigint> = {
   daifset: (pe) => BigInt(pe.daif()),
   daifclr: (pe) => BigInt(pe.daif()),
   spsel: (pe) => BigInt(pe.spsel),
-  pan: otherBit(22),
-  uao: otherBit(23),
-  dit: otherBit(24),
-  ssbs: otherBit(12),
-  tco: otherBit(25),
+  pan: otherBit(SPSR.PAN.lo),
+  uao: otherBit(SPSR.UAO.lo),
+  dit: otherBit(SPSR.DIT.lo),
+  ssbs: otherBit(SPSR.SSBS.lo),
+  tco: otherBit(SPSR.TCO.lo),
 };
 
 /**
@@ -453,8 +439,9 @@ export function exceptionReturn(pe: Pe): void {
   pe.pc = pe.nextPc;
 }
 
-function setOther(pe: Pe, bit: number, imm: number): void {
-  pe.pstateOther = (pe.pstateOther & ~(1 << bit)) | ((imm & 1) << bit);
+/** Set or clear one PSTATE bit kept in `pe.pstateOther` (`mask`: its SPSR position). */
+function setOther(pe: Pe, mask: number, imm: number): void {
+  pe.pstateOther = (imm & 1) !== 0 ? pe.pstateOther | mask : pe.pstateOther & ~mask;
 }
 
 /** Whether E2H is in effect for the PE (for front ends that show which registers an _EL1 name reaches). */

@@ -18,6 +18,7 @@
  */
 import type { RawBlock } from './blocks';
 import { lex, type Token } from './lexer';
+import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { patchLine } from './linePatch';
 import { firstTokenAfter, shiftLines } from './shift';
 import type { ScenarioLanguage } from './keywords';
@@ -147,28 +148,33 @@ export class ScenarioDocument {
 
   /** Apply the edit from `b.text` to the current text in place; false when a full parse is needed. */
   private update(b: NonNullable<ScenarioDocument['built']>): boolean {
+    // A refused text (over the parser's size limits) or an internal error keeps no internals: parse again.
+    const internals = b.internals;
+    if (!internals) return false;
     const c = changedLines(b.text, this.current);
+    // An edit that takes the text over a size limit is refused as a whole, whatever it touched (limits.ts).
+    if (this.current.length > MAX_SCENARIO_CHARS || c.newLines > MAX_SCENARIO_LINES) return false;
     const before = lineRange(b.text, c.first, c.lastOld).lines;
     const { lines: after, offset } = lineRange(this.current, c.first, c.lastNew);
     const charDelta = this.current.length - b.text.length;
     if (before.every(isQuiet) && after.every(isQuiet)) {
       const lineDelta = c.newLines - c.oldLines;
-      const from = b.internals ? firstTokenAfter(b.internals.tokens, c.lastOld) : 0;
+      const from = firstTokenAfter(internals.tokens, c.lastOld);
       if (lineDelta !== 0 && c.first <= b.lastLine) {
         // Lines with no token were added or removed before other text: move what follows.
         const clean = after.map((l) => lex(l).clean[0] ?? '');
-        if (!b.internals || !shiftLines(b.model, b.internals, c.first, c.lastOld, lineDelta, clean)) return false;
+        if (!shiftLines(b.model, internals, c.first, c.lastOld, lineDelta, clean)) return false;
         b.lastLine += lineDelta;
         this.stats.shifted++;
       } else this.stats.unchanged++;
-      if (b.internals) shiftOffsets(b.internals.tokens, from, charDelta);
+      shiftOffsets(internals.tokens, from, charDelta);
       b.model.text = this.current;
       b.text = this.current;
       return true;
     }
-    if (c.first !== c.lastOld || c.first !== c.lastNew || !b.internals || this.options.assembler !== undefined) return false;
-    if (!patchLine(b.model, b.internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) return false;
-    shiftOffsets(b.internals.tokens, firstTokenAfter(b.internals.tokens, c.first), charDelta);
+    if (c.first !== c.lastOld || c.first !== c.lastNew || this.options.assembler !== undefined) return false;
+    if (!patchLine(b.model, internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) return false;
+    shiftOffsets(internals.tokens, firstTokenAfter(internals.tokens, c.first), charDelta);
     b.text = this.current;
     this.stats.patchedLines++;
     return true;

@@ -8,6 +8,7 @@
  *   finding RULE  |  no finding [RULE]
  *   halted pe N
  */
+import { isRuleId, RULE_IDS } from '../arch/rules';
 import type { RawBlock } from './blocks';
 import { didYouMean, spanRange, tokRange } from './diagnostics';
 import type { Token } from './lexer';
@@ -46,6 +47,16 @@ function peNumber(c: Cursor, after: string, mentions: PeMention[]): number | und
   }
   mentions.push({ pe: v, range: tokRange(t) });
   return v;
+}
+
+/**
+ * `finding RULE` / `no finding RULE` name a registered rule (simulator/arch/rules.ts):
+ * an unknown word would make `no finding` pass vacuously (issue #9 item 5).
+ */
+function checkRule(st: ParseState, w: { text: string; range: SourceRange }): void {
+  if (isRuleId(w.text)) return;
+  const hint = st.rep.suggestion(RULE_IDS.length, () => didYouMean(w.text, RULE_IDS));
+  st.rep.error(w.range, `unknown finding rule '${w.text}'${hint || `; the rules are ${RULE_IDS.join(', ')}`}`, 'unknown-rule');
 }
 
 function compareOp(c: Cursor): '==' | '!=' | undefined {
@@ -152,6 +163,7 @@ export function interpretExpect(st: ParseState, block: RawBlock, peMentions: PeM
           else {
             const w = c.word()!;
             c.expectEnd("'no finding RULE'");
+            checkRule(st, w);
             push({ kind: 'finding', rule: w.text, negate: true, range, text });
           }
         } else c.expected("'fault' or 'finding'", 'no');
@@ -165,6 +177,7 @@ export function interpretExpect(st: ParseState, block: RawBlock, peMentions: PeM
           break;
         }
         c.expectEnd("'finding RULE'");
+        checkRule(st, w);
         push({ kind: 'finding', rule: w.text, negate: false, range, text });
         break;
       }

@@ -117,7 +117,8 @@ export function parseWithInternals(text: string, options: ParseOptions & { langu
       });
     }
   }
-  attachSuggestions(model, language);
+  // Within the parse's own budget: what the passes' hints spent counts, and past the diagnostic cap nothing is suggested.
+  attachSuggestions(model, language, rep);
   // Sorted by position, at most MAX_DIAGNOSTICS of them plus one that counts the rest.
   model.diagnostics = capDiagnostics(model.diagnostics, rep.dropped);
   return { model, internals };

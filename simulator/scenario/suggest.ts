@@ -18,6 +18,7 @@
 import { allRegisters } from '../arch/registers';
 import { MNEMONICS } from '../isa/mnemonics';
 import type { ScenarioLanguage } from './keywords';
+import { MAX_SUGGESTION_COMPARISONS } from './limits';
 import type { Diagnostic, ScenarioModel } from './model';
 
 /** Edits allowed for a word of this length to count as a typo of another. */
@@ -116,9 +117,6 @@ const QUOTED = /'([^']+)'/;
 export interface SuggestionBudget {
   suggestion(comparisons: number, make: () => string): string;
 }
-
-/** Candidate comparisons one parse may spend on suggestions: past it, diagnostics come without one. */
-export const MAX_SUGGESTION_COMPARISONS = 200_000;
 
 export function suggestionBudget(comparisons = MAX_SUGGESTION_COMPARISONS): SuggestionBudget {
   let left = comparisons;

@@ -8,6 +8,7 @@
  * `memory-access`) are opt-in: nothing builds them unless someone listens
  * (see `TraceBus.wants`).
  */
+import type { RuleId } from '../arch/rules';
 import type { ExceptionLevel, FaultKind } from '../scenario/model';
 
 /** A fault or exception taken, as reports and expectations see it. */
@@ -49,7 +50,8 @@ export type FindingSeverity = 'error' | 'warning' | 'info';
 
 /** A checker's verdict: which architectural rule a run broke and where. */
 export interface Finding {
-  rule: string;
+  /** A rule of the registry (simulator/arch/rules.ts): reporters cannot invent ids. */
+  rule: RuleId;
   severity: FindingSeverity;
   message: string;
   /** 0-based source line of the primary location (e.g. the read that saw stale data). */
@@ -60,6 +62,8 @@ export interface Finding {
   relatedInfo?: { line: number; message: string }[];
   pe?: number;
   step?: number;
+  /** The physical address the finding is about (the access, the descriptor), when there is one. */
+  pa?: number;
 }
 
 /**

@@ -67,3 +67,10 @@ export function u64(v: bigint): bigint {
 export function bits(v: bigint, msb: number, lsb: number): bigint {
   return (v >> BigInt(lsb)) & ((1n << BigInt(msb - lsb + 1)) - 1n);
 }
+
+/** A power-of-two size in words: `4KB`, `2MB`, `1GB` (`12B` below a kilobyte). */
+export function sizeText(bytes: number): string {
+  const units: [number, string][] = [[2 ** 40, 'TB'], [2 ** 30, 'GB'], [2 ** 20, 'MB'], [2 ** 10, 'KB']];
+  for (const [u, n] of units) if (bytes >= u) return `${bytes / u}${n}`;
+  return `${bytes}B`;
+}

@@ -4,9 +4,14 @@
  * translation (4 KB pages, so the tables are deep and wide), each writing
  * `linesPerPe` consecutive cache lines of its own buffer; the L1s hold them all.
  */
+import { MAX_CACHE_BYTES } from '../../simulator/scenario/limits';
+
 export function cachedLinesScenario(pes: number, linesPerPe: number): string {
-  // Twice the buffer: the table walks' descriptor lines fit beside it, nothing is evicted.
-  const l1 = Math.max(0x1000, 2 ** Math.ceil(Math.log2(linesPerPe * 64)) * 2);
+  // Twice the buffer: the table walks' descriptor lines fit beside it, nothing is evicted — up to
+  // the cache model's largest cache (MAX_CACHE_BYTES, 1 MiB: docs/limits.md): past it the lines a walk brings in push
+  // buffer lines down to the L2, where the copies stay.
+  const l1 = Math.min(MAX_CACHE_BYTES, Math.max(0x1000, 2 ** Math.ceil(Math.log2(linesPerPe * 64)) * 2));
+  const l2 = Math.min(MAX_CACHE_BYTES, Math.max(0x4000, l1 * 4));
   const peBlocks = Array.from(
     { length: pes },
     (_, i) => `pe ${i} {
@@ -30,7 +35,7 @@ system {
   cache_model on
   max_steps ${pes * linesPerPe * 3 + 1000}
 }
-caches { l1d size ${l1} ways 16; l2 size ${Math.max(0x4000, l1 * 4)} ways 16 }
+caches { l1d size ${l1} ways 16; l2 size ${l2} ways 16 }
 pagetable s1 stage 1 at 0x8080_0000 t0sz 25 pool 0x8081_0000 size 0x10_0000 {
   map 0x8000_0000 size 0x40_0000 to 0x8000_0000 normal_wb ish rw x pages
 }

@@ -5,8 +5,8 @@
  * the grammar highlights that the simulator rejects) fails here.
  *
  * Sources of truth: exported tables where a layer has one (`allTopKeywords`,
- * `CORE_SYSTEM_SETTINGS`, `PE_SETTINGS`, `FAULT_KINDS`, `CHECKER_RULES`,
- * `MAIR_INDEX`, the finding rules passed to `addFinding`); otherwise the
+ * `CORE_SYSTEM_SETTINGS`, `PE_SETTINGS`, `FAULT_KINDS`, the rule registry
+ * `RULE_IDS`, `MAIR_INDEX`); otherwise the
  * parser itself — the list in its "unknown setting" diagnostic (simulator ⊆
  * grammar) and acceptance of every grammar word (grammar ⊆ simulator).
  */
@@ -17,7 +17,7 @@ import { parseScenario } from '../../simulator/index';
 import { PE_SETTINGS } from '../../simulator/scenario/keywords';
 import { FULL_LANGUAGE } from '../../simulator/language';
 import { FAULT_KINDS } from '../../simulator/scenario/expectBlock';
-import { CHECKER_RULES } from '../../simulator/checks/index';
+import { RULE_IDS } from '../../simulator/arch/rules';
 import { MAIR_INDEX } from '../../simulator/mmu/pagetable/block';
 
 const root = path.resolve('.');
@@ -81,10 +81,12 @@ describe('TextMate grammar vocabulary matches the simulator', () => {
     assert.deepEqual(sorted(words('pe-settings')), sorted(PE_SETTINGS));
   });
 
-  it('fault kinds and checker rule ids of expectations', () => {
+  it('fault kinds and the rule ids of expectations', () => {
     assert.deepEqual(sorted(words('fault-kinds')), sorted(FAULT_KINDS));
-    // Finding rules: the checkers' table plus every rule a layer passes to addFinding (firmware: ffa-livelock, partition-isolation).
-    const reported = new Set<string>(CHECKER_RULES);
+    // Finding rules: the registry (simulator/arch/rules.ts) is what the grammar highlights…
+    assert.deepEqual(sorted(words('finding-rules')), sorted(RULE_IDS));
+    // …and every registered rule is one a layer reports (checkers: sink.report('id', …); firmware: addFinding({ rule: 'id' })).
+    const reported = new Set<string>();
     const walk = (dir: string): void => {
       for (const f of readdirSync(dir)) {
         const p = path.join(dir, f);
@@ -92,12 +94,12 @@ describe('TextMate grammar vocabulary matches the simulator', () => {
         else if (f.endsWith('.ts')) {
           const src = readFileSync(p, 'utf8');
           for (const m of src.matchAll(/addFinding\(\{[^}]*?rule: '([a-z0-9-]+)'/g)) reported.add(m[1]);
+          for (const m of src.matchAll(/\.report\(\s*'([a-z0-9-]+)'/g)) reported.add(m[1]);
         }
       }
     };
     walk(path.join(root, 'simulator'));
-    assert.ok(reported.has('ffa-livelock'), 'the scan finds the firmware findings');
-    assert.deepEqual(sorted(words('finding-rules')), sorted(reported));
+    assert.deepEqual(sorted(reported), sorted(RULE_IDS));
   });
 
   it('memory types and page-table attributes', () => {

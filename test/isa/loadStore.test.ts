@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ExtendType } from '../../simulator/isa/arith';
+import { eaIndexed, eaReg } from '../../simulator/isa/classes/access';
+import { bigToVa } from '../../simulator/pe/entry';
 import { SyncException } from '../../simulator/pe/exception';
 import { AccessType } from '../../simulator/mmu/types';
 import type { Pe } from '../../simulator/pe/pe';
@@ -45,6 +49,22 @@ describe('isa: loads and stores', () => {
     assert.equal(m.x(2), 0x01f8_e7d6_c5b4_a392n);
     assert.equal(m.x(9), BigInt(BUF - 16));
     assert.equal(m.read(BUF - 16, 8), 0xabn);
+  });
+
+  it('the inline register-offset address (Xn + Xm LSL #s) is the extended-register one, carries and wrap-around included', () => {
+    const pe = new TestMachine().pe;
+    const word = fc.oneof(fc.bigInt({ min: 0n, max: M64 }), fc.constantFrom(0n, M64, 0xffff_ffffn, 0x1_0000_0000n, 0x8000_0000_0000_0000n));
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (xn, xm, shift) => {
+        pe.setXBig(9, xn);
+        pe.setXBig(10, xm);
+        const want = bigToVa(BigInt.asUintN(64, xn + (xm << BigInt(shift))));
+        assert.equal(eaIndexed(pe, 9, 10, shift), want);
+        assert.equal(eaReg(pe, 9, 10, ExtendType.UXTX, shift), want);
+        // m = 31 (XZR, never written): the base register alone.
+        assert.equal(eaIndexed(pe, 9, 31, shift), bigToVa(xn));
+      }),
+    );
   });
 
   it('register offsets: lsl by the size, uxtw/sxtw of a W index', () => {

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { FULL_LANGUAGE, parseScenario } from '../../simulator';
 import { ScenarioDocument, changedLines } from '../../simulator/scenario/document';
 import { lex } from '../../simulator/scenario/lexer';
+import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from '../../simulator/scenario/limits';
 import type { ScenarioModel, SourceRange } from '../../simulator/scenario/model';
 import { syntheticScenario } from '../../bench/lsp';
 
@@ -166,5 +167,31 @@ describe('incremental model (ScenarioDocument)', function () {
     doc.setText(ls.join('\n'));
     void doc.model;
     assert.equal(doc.stats.parses, 2);
+  });
+
+  it('follows the size limits of the parser across quiet edits (blank and comment lines crossing MAX_SCENARIO_LINES or MAX_SCENARIO_CHARS)', () => {
+    const base = syntheticScenario(200);
+    const atLimit = base + '\n'.repeat(MAX_SCENARIO_LINES - base.split('\n').length);
+    assert.equal(atLimit.split('\n').length, MAX_SCENARIO_LINES);
+    const doc = new ScenarioDocument('/work/limit.armscope', atLimit, { language: FULL_LANGUAGE });
+    const same = (t: string) => {
+      doc.setText(t);
+      assert.deepEqual(normalize(doc.model), normalize(parseScenario(t, '/work/limit.armscope')));
+    };
+    same(atLimit);
+    assert.equal(doc.model.diagnostics.some((d) => d.rule === 'file-too-large'), false);
+    // One blank line more (in the middle, and at the end): refused, as a full parse refuses it.
+    same(atLimit.replace('start:\n', 'start:\n\n'));
+    same(atLimit);
+    same(atLimit + '\n');
+    assert.equal(doc.model.diagnostics[0]?.rule, 'file-too-large');
+    // And back under the limit: read again.
+    same(atLimit);
+    // A comment growing past the character limit, then shrinking back.
+    const long = `${base}// ${'x'.repeat(MAX_SCENARIO_CHARS)}\n`;
+    same(base);
+    same(long);
+    assert.equal(doc.model.diagnostics[0]?.rule, 'file-too-large');
+    same(base);
   });
 });

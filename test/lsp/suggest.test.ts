@@ -68,13 +68,14 @@ describe('did you mean', function () {
     for (const d of m.diagnostics) if (d.suggestion !== undefined) assert.ok(d.message.endsWith(`did you mean '${d.suggestion}'?`), d.message);
   });
 
-  it('a hint the parser already names (directives, fault kinds; finding rules once the rule registry names them) becomes the suggestion', () => {
-    const text = ['code at 0x8000_0000 {', '    .qaud 1', '}', 'expect {', '    fault translatoin', '}', ''].join('\n');
+  it('a hint the parser already names (directives, fault kinds, finding rules of the rule registry) becomes the suggestion', () => {
+    const text = ['code at 0x8000_0000 {', '    .qaud 1', '}', 'expect {', '    fault translatoin', '    no finding mismatched-atributes', '}', ''].join('\n');
     const m = parseScenario(text, '/w/named.armscope');
     const got = m.diagnostics.filter((d) => d.suggestion !== undefined).map((d) => [d.range.start.line, d.suggestion, d.message]);
     assert.deepEqual(got, [
       [1, '.quad', "unknown directive '.qaud'; did you mean '.quad'?"],
       [4, 'translation', "unknown fault kind 'translatoin'; did you mean 'translation'?"],
+      [5, 'mismatched-attributes', "unknown finding rule 'mismatched-atributes'; did you mean 'mismatched-attributes'?"],
     ]);
   });
 

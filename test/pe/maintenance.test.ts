@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { findRegister } from '../../simulator/arch/registers';
 import { SyncException, EC } from '../../simulator/pe/exception';
 import { ID_VALUES, idAa64pfr0, resetSysregs } from '../../simulator/pe/reset';
+import { tlbiScope } from '../../simulator/mmu/tlbi';
 import { Pe } from '../../simulator/pe/pe';
 import type { SystemModel } from '../../simulator/pe/system';
 import { HCR_BITS, makeHarness, setReg } from './harness';
@@ -149,7 +150,7 @@ describe('pe: TLBI and AT', () => {
     assert.equal(g.mmu.tlbiCalls.length, 0);
   });
 
-  it('TLBI at EL1 reaches the MMU with its operand; HCR_EL2.FB upgrades it to Inner Shareable', () => {
+  it('TLBI at EL1 reaches the MMU with its operand; HCR_EL2.FB makes its scope Inner Shareable', () => {
     const h = machine(1);
     h.pe.setXBig(5, 0x12345n);
     h.at(CODE, 'tlbi vae1, x5', (p) => p.sys.tlbi(p, 'vae1', 5));
@@ -160,9 +161,12 @@ describe('pe: TLBI and AT', () => {
     h.run(2);
     assert.deepEqual(h.mmu.tlbiCalls, [
       { op: 'vae1', operand: 0x12345n },
-      { op: 'vmalle1is', operand: undefined },
+      { op: 'vmalle1', operand: undefined },
       { op: 'vmalle1is', operand: undefined },
     ]);
+    // The broadcast is the operation's scope (simulator/mmu/tlbi.ts), which the TLBs and the checkers share.
+    const fb = tlbiScope(h.pe, 'vmalle1', undefined);
+    assert.deepEqual([fb.reach, fb.forcedBroadcast], ['inner', true]);
   });
 
   it('TLBI IPAS2E1IS needs EL2; at EL2 it reaches the MMU', () => {

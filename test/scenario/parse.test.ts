@@ -426,7 +426,7 @@ describe('scenario parser: expectations', () => {
           '  fault access-flag to el 2',
           '  finding mismatched-attributes',
           '  no finding',
-          '  no finding missing-isb',
+          '  no finding sysreg-without-isb',
           '  halted pe 0',
           '}',
         ),
@@ -447,7 +447,7 @@ describe('scenario parser: expectations', () => {
     assert.deepEqual(e[8].kind === 'fault' && [e[8].fault, e[8].el, e[8].toEl], ['access-flag', undefined, 2]);
     assert.deepEqual(e[9].kind === 'finding' && [e[9].rule, e[9].negate], ['mismatched-attributes', false]);
     assert.equal(e[10].kind, 'no-finding');
-    assert.deepEqual(e[11].kind === 'finding' && [e[11].rule, e[11].negate], ['missing-isb', true]);
+    assert.deepEqual(e[11].kind === 'finding' && [e[11].rule, e[11].negate], ['sysreg-without-isb', true]);
     assert.deepEqual(e[12].kind === 'halted' && e[12].pe, 0);
     assert.equal(at(e[0]), '9:2-9:14');
   });

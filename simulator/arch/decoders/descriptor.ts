@@ -4,7 +4,7 @@
  * D8.5/D8.6 memory attributes; arch-facts.md §3 descriptors and §2 Hafnium's
  * stage-2 software bits).
  */
-import { hex } from '../../util/hex';
+import { hex, sizeText } from '../../util/hex';
 import { b, f, fmt } from '../registers/define';
 import { decodeLayout } from '../registers/index';
 import type { DecodedField, FieldDef } from '../registers/types';
@@ -107,12 +107,6 @@ function canBlock(granule: Granule, level: number): boolean {
   return level === 2; // 64KB level-1 blocks need FEAT_LPA
 }
 
-function sizeText(bytes: number): string {
-  const units: [number, string][] = [[2 ** 40, 'TB'], [2 ** 30, 'GB'], [2 ** 20, 'MB'], [2 ** 10, 'KB']];
-  for (const [u, n] of units) if (bytes >= u) return `${bytes / u}${n}`;
-  return `${bytes}B`;
-}
-
 /** Decode one 64-bit descriptor. */
 export function decodeDescriptor(value: bigint, ctx: DescriptorContext): DecodedDescriptor {
   const v = BigInt.asUintN(64, value);
@@ -153,10 +147,13 @@ export function decodeDescriptor(value: bigint, ctx: DescriptorContext): Decoded
     const d: DecodedDescriptor = { value: v, type, stage, level, address, summary: '', fields: [] };
     if (stage === 1) {
       layout.push(
-        b('PXNTable', 59, 'PXN limit for subsequent levels'),
-        b('UXNTable', 60, 'UXN (XN) limit for subsequent levels'),
+        b('PXNTable', 59, 'PXN limit for subsequent levels', { 0: 'No PXN limit on subsequent levels', 1: 'Subsequent levels are privileged execute-never' }),
+        b('UXNTable', 60, 'UXN (XN) limit for subsequent levels', { 0: 'No UXN/XN limit on subsequent levels', 1: 'Subsequent levels are unprivileged execute-never (XN)' }),
         f('APTable', 62, 61, 'Access permission limit for subsequent levels', AP_TABLE),
-        b('NSTable', 63, 'Subsequent levels are in the Non-secure PA space (Secure state only)'),
+        b('NSTable', 63, 'PA space of subsequent levels (Secure state only)', {
+          0: 'Subsequent levels stay in the current PA space',
+          1: 'Subsequent levels are in the Non-secure PA space (Secure state only)',
+        }),
       );
       layout.push(f('Ignored', 58, 51, 'Ignored by hardware'));
       d.table = { pxnTable: bit(59), uxnTable: bit(60), apTable: num(62, 61), nsTable: bit(63) };
@@ -182,8 +179,8 @@ export function decodeDescriptor(value: bigint, ctx: DescriptorContext): Decoded
     f('SH', 9, 8, 'Shareability', SH_TEXT),
     b('AF', 10, 'Access Flag', { 0: 'Not accessed: first access faults (access flag fault)', 1: 'Accessed' }),
     fmt('OA', 47, shift, 'Output address', (x) => hex(x << BigInt(shift))),
-    b('DBM', 51, 'Dirty Bit Modifier'),
-    b('Contiguous', 52, 'Contiguous hint'),
+    b('DBM', 51, 'Dirty Bit Modifier', { 0: 'No hardware dirty-state management', 1: 'Writable-clean: hardware may set it writable on write (FEAT_HAFDBS)' }),
+    b('Contiguous', 52, 'Contiguous hint', { 0: 'Not part of a contiguous set', 1: 'One of a contiguous set of entries (TLB may cache them as one)' }),
   ];
   const d: DecodedDescriptor = {
     value: v,

@@ -5,38 +5,79 @@ import { hex } from '../../util/hex';
 import type { DecodeContext, FieldDef, FieldLayout, RegisterAccess, RegisterDef, SysregEncoding } from './types';
 
 /** A multi-bit field [msb:lsb]. */
-export function f(name: string, msb: number, lsb: number, description: string, values?: Record<number, string>): FieldDef {
+export function f<N extends string, M extends number, L extends number>(
+  name: N,
+  msb: M,
+  lsb: L,
+  description: string,
+  values?: Record<number, string>,
+): FieldDef<N, M, L> {
   return values ? { name, msb, lsb, description, values } : { name, msb, lsb, description };
 }
 
 /** A one-bit field. */
-export function b(name: string, bit: number, description: string, values?: Record<number, string>): FieldDef {
+export function b<N extends string, B extends number>(name: N, bit: B, description: string, values?: Record<number, string>): FieldDef<N, B, B> {
   return f(name, bit, bit, description, values);
 }
 
 /** A field whose meaning is computed (addresses, sizes, attribute bytes). */
-export function fmt(
-  name: string,
-  msb: number,
-  lsb: number,
+export function fmt<N extends string, M extends number, L extends number>(
+  name: N,
+  msb: M,
+  lsb: L,
   description: string,
   format: (fieldValue: bigint, registerValue: bigint) => string,
-): FieldDef {
+): FieldDef<N, M, L> {
   return { name, msb, lsb, description, format };
 }
 
+/** A field users look for first (TCR.T0SZ, HCR_EL2.TGE): listed before the others. */
+export function primary<F extends FieldDef>(fd: F): F {
+  fd.relevance = 'primary';
+  return fd;
+}
+
+/** A field rarely looked at (controls of features the modelled PE lacks): listed last. */
+export function rare<F extends FieldDef>(fd: F): F {
+  fd.relevance = 'rare';
+  return fd;
+}
+
+/**
+ * Mark the fields of a layout users look for first and those rarely looked at
+ * (by name; an unknown name is an error in the table). Returns the layout.
+ */
+export function withRelevance<F extends FieldDef>(fields: F[], marks: { primary?: readonly F['name'][]; rare?: readonly F['name'][] }): F[] {
+  for (const [relevance, names] of [['primary', marks.primary ?? []], ['rare', marks.rare ?? []]] as const) {
+    for (const name of names) {
+      const fd = fields.find((x) => x.name === name);
+      if (fd === undefined) throw new Error(`relevance: no field ${name} in the layout`);
+      fd.relevance = relevance;
+    }
+  }
+  return fields;
+}
+
 /** RES1 bit(s). */
-export function res1(msb: number, lsb = msb): FieldDef {
+export function res1(msb: number, lsb = msb): FieldDef<'RES1'> & { kind: 'res1' } {
   return { name: 'RES1', msb, lsb, description: 'Reserved, should be one', kind: 'res1' };
 }
 
 /** RES0 bit(s). */
-export function res0(msb: number, lsb = msb): FieldDef {
+export function res0(msb: number, lsb = msb): FieldDef<'RES0'> & { kind: 'res0' } {
   return { name: 'RES0', msb, lsb, description: 'Reserved, should be zero', kind: 'res0' };
 }
 
+/**
+ * A bit that is RES1 on the modelled PE because a feature is absent, shown
+ * under the name it has with the feature (`TZ` without FEAT_SVE).
+ */
+export function res1Named<N extends string, B extends number>(name: N, bit: B, description: string): FieldDef<N, B, B> & { kind: 'res1' } {
+  return { name, msb: bit, lsb: bit, description, kind: 'res1' };
+}
+
 /** A field holding an address whose low bits are implied zero: shows the address. */
-export function addr(name: string, msb: number, lsb: number, description: string, shift = lsb): FieldDef {
+export function addr<N extends string, M extends number, L extends number>(name: N, msb: M, lsb: L, description: string, shift: number = lsb): FieldDef<N, M, L> {
   return fmt(name, msb, lsb, description, (v) => hex(v << BigInt(shift)));
 }
 

@@ -5,6 +5,7 @@
  * ../shared/reference/arch-facts.md §3; Linux arch/arm64/include/asm/esr.h.
  */
 import { hex } from '../../util/hex';
+import { accessors } from './accessors';
 import { addr, b, enc, f, fmt, reg, whole } from './define';
 import type { FieldDef, RegisterDef, SysregEncoding } from './types';
 
@@ -138,51 +139,53 @@ export function setEncodingResolver(fn: (e: SysregEncoding) => string | undefine
 
 /** `MRS x1, SCTLR_EL1` / `MSR SCTLR_EL1, x1` for an EC 0x18 ISS. */
 export function sysregIssText(iss: number): string {
-  const e = {
-    op0: (iss >>> 20) & 3,
-    op2: (iss >>> 17) & 7,
-    op1: (iss >>> 14) & 7,
-    crn: (iss >>> 10) & 0xf,
-    crm: (iss >>> 1) & 0xf,
-  };
-  const rt = (iss >>> 5) & 0x1f;
+  const S = ISS_SYSREG;
+  const e = { op0: S.Op0.ofLo(iss), op2: S.Op2.ofLo(iss), op1: S.Op1.ofLo(iss), crn: S.CRn.ofLo(iss), crm: S.CRm.ofLo(iss) };
+  const rt = S.Rt.ofLo(iss);
   const name = encodingName(e) ?? `S${e.op0}_${e.op1}_C${e.crn}_C${e.crm}_${e.op2}`;
   const r = rt === 31 ? 'xzr' : `x${rt}`;
-  return iss & 1 ? `MRS ${r}, ${name}` : `MSR ${name}, ${r}`;
+  return S.Direction.ofLo(iss) ? `MRS ${r}, ${name}` : `MSR ${name}, ${r}`;
 }
 
 const SET: Record<number, string> = { 0: 'Recoverable state (UER)', 2: 'Uncontainable (UC)', 3: 'Restartable state (UEO)' };
 
-function dataAbortIss(value: bigint): FieldDef[] {
-  const isv = (value >> 24n) & 1n;
-  const fsc = Number(value & 0x3fn);
-  const out: FieldDef[] = [b('ISV', 24, 'Instruction Syndrome Valid: bits [23:14] hold a valid syndrome', { 0: 'No valid instruction syndrome', 1: 'Valid instruction syndrome' })];
-  if (isv) {
-    out.push(
-      f('SAS', 23, 22, 'Syndrome Access Size', { 0: 'Byte', 1: 'Halfword', 2: 'Word', 3: 'Doubleword' }),
-      b('SSE', 21, 'Syndrome Sign Extend', { 0: 'No sign extension', 1: 'Sign-extended' }),
-      fmt('SRT', 20, 16, 'Syndrome Register Transfer: the Rt of the faulting load/store', (v) => (v === 31n ? 'xzr/wzr (31)' : `x${v}/w${v}`)),
-      b('SF', 15, 'Sixty-Four bit general-purpose register transfer', { 0: '32-bit register (Wt)', 1: '64-bit register (Xt)' }),
-      b('AR', 14, 'Acquire/Release semantics', { 0: 'No acquire/release semantics', 1: 'Acquire/release semantics' }),
-    );
-  }
-  out.push(
-    b('VNCR', 13, 'Fault from a VNCR_EL2-relative access (FEAT_NV2)'),
-    f('SET', 12, 11, 'Synchronous Error Type (valid for DFSC 0x10)', fsc === 0x10 ? SET : undefined),
+/** Names of the data-abort ISS fields that hold a value only with ISV=1 (Arm ARM D24.2 ESR_ELx, ISS encoding for a Data Abort). */
+const ISV_FIELDS = new Set(['SAS', 'SSE', 'SRT', 'SF', 'AR']);
+
+/** Every data-abort ISS field; SET has its meanings only for DFSC 0x10. */
+function dataAbortIssFields(setValid: boolean) {
+  return [
+    b('ISV', 24, 'Instruction Syndrome Valid: bits [23:14] hold a valid syndrome', { 0: 'No valid instruction syndrome', 1: 'Valid instruction syndrome' }),
+    f('SAS', 23, 22, 'Syndrome Access Size', { 0: 'Byte', 1: 'Halfword', 2: 'Word', 3: 'Doubleword' }),
+    b('SSE', 21, 'Syndrome Sign Extend', { 0: 'No sign extension', 1: 'Sign-extended' }),
+    fmt('SRT', 20, 16, 'Syndrome Register Transfer: the Rt of the faulting load/store', (v) => (v === 31n ? 'xzr/wzr (31)' : `x${v}/w${v}`)),
+    b('SF', 15, 'Sixty-Four bit general-purpose register transfer', { 0: '32-bit register (Wt)', 1: '64-bit register (Xt)' }),
+    b('AR', 14, 'Acquire/Release semantics', { 0: 'No acquire/release semantics', 1: 'Acquire/release semantics' }),
+    b('VNCR', 13, 'Fault from a VNCR_EL2-relative access (FEAT_NV2)', { 0: 'Not from a VNCR_EL2-relative access', 1: 'Fault from a VNCR_EL2-relative access (FEAT_NV2)' }),
+    f('SET', 12, 11, 'Synchronous Error Type (valid for DFSC 0x10)', setValid ? SET : undefined),
     b('FnV', 10, 'FAR not Valid', { 0: 'FAR is valid', 1: 'FAR is not valid (UNKNOWN)' }),
     b('EA', 9, 'External abort type (IMPLEMENTATION DEFINED)'),
     b('CM', 8, 'Cache maintenance', { 0: 'Not from a cache maintenance or address translation instruction', 1: 'From a cache maintenance or address translation instruction' }),
     b('S1PTW', 7, 'Stage-2 fault on a stage-1 translation table walk', { 0: 'Not on a stage-1 walk', 1: 'Stage-2 fault on a stage-1 translation table walk' }),
     b('WnR', 6, 'Write not Read', { 0: 'Read', 1: 'Write' }),
     f('DFSC', 5, 0, 'Data Fault Status Code', FSC_VALUES),
-  );
-  return out;
+  ];
+}
+
+function dataAbortIss(value: bigint): FieldDef[] {
+  const all = dataAbortIssFields(ISS_DATA_ABORT.DFSC.num(value) === 0x10);
+  // SAS…AR are RES0 unless ISV=1: leave them out so they decode as RES0.
+  return ISS_DATA_ABORT.ISV.isSet(value) ? all : all.filter((x) => !ISV_FIELDS.has(x.name));
 }
 
 function instructionAbortIss(value: bigint): FieldDef[] {
-  const fsc = Number(value & 0x3fn);
+  return instructionAbortIssFields(ISS_INSTRUCTION_ABORT.IFSC.num(value) === 0x10);
+}
+
+/** Every instruction-abort ISS field; SET has its meanings only for IFSC 0x10. */
+function instructionAbortIssFields(setValid: boolean) {
   return [
-    f('SET', 12, 11, 'Synchronous Error Type (valid for IFSC 0x10)', fsc === 0x10 ? SET : undefined),
+    f('SET', 12, 11, 'Synchronous Error Type (valid for IFSC 0x10)', setValid ? SET : undefined),
     b('FnV', 10, 'FAR not Valid', { 0: 'FAR is valid', 1: 'FAR is not valid (UNKNOWN)' }),
     b('EA', 9, 'External abort type (IMPLEMENTATION DEFINED)'),
     b('S1PTW', 7, 'Stage-2 fault on a stage-1 translation table walk', { 0: 'Not on a stage-1 walk', 1: 'Stage-2 fault on a stage-1 translation table walk' }),
@@ -191,7 +194,7 @@ function instructionAbortIss(value: bigint): FieldDef[] {
 }
 
 /** EC 0x18 (Arm ARM D17.2.37): CRn is ISS[13:10], CRm is ISS[4:1]. */
-function sysregIss(): FieldDef[] {
+function sysregIss() {
   return [
     f('Op0', 21, 20, 'Op0 of the trapped instruction'),
     f('Op2', 19, 17, 'Op2 of the trapped instruction'),
@@ -207,7 +210,7 @@ function immIss(what: string): FieldDef[] {
   return [fmt('imm16', 15, 0, `Immediate of the ${what} instruction`, (v) => hex(v))];
 }
 
-function wfxIss(): FieldDef[] {
+function wfxIss() {
   return [
     b('CV', 24, 'Condition code valid (AArch32)'),
     f('COND', 23, 20, 'Condition code (AArch32)'),
@@ -264,22 +267,42 @@ export function issFields(ec: number, value: bigint): FieldDef[] | undefined {
   }
 }
 
+const ISS_FIELD = f('ISS', 24, 0, 'Instruction Specific Syndrome');
+
 const SUMMARISED_ECS = new Set([0x01, 0x15, 0x16, 0x17, 0x18, 0x20, 0x21, 0x24, 0x25, 0x3c]);
 
 function esrFields(value: bigint): FieldDef[] {
-  const ec = Number((value >> 26n) & 0x3fn);
+  const ec = ESR_ELx.EC.num(value);
   const children = issFields(ec, value);
   const iss: FieldDef = { name: 'ISS', msb: 24, lsb: 0, description: 'Instruction Specific Syndrome' };
   // The ISS row summarises the syndrome (`Data Abort (same EL): Translation fault, level 3, write`, `Trapped MSR SCTLR_EL1, x1`).
   if (SUMMARISED_ECS.has(ec)) iss.format = (_v, full) => esrSummary(full);
   if (children) iss.children = children;
+  return [...esrTopFields(), iss];
+}
+
+/** ESR_ELx above the ISS (Arm ARM D24.2 ESR_ELx). */
+function esrTopFields() {
   return [
     f('ISS2', 55, 32, 'Instruction Specific Syndrome 2 (FEAT_LS64, FEAT_GCS, …)'),
     f('EC', 31, 26, 'Exception Class', EXCEPTION_CLASSES as Record<number, string>),
     b('IL', 25, 'Instruction Length for synchronous exceptions', { 0: '16-bit instruction trapped', 1: '32-bit instruction, or an exception with no trapped instruction (abort, SError, …)' }),
-    iss,
   ];
 }
+
+/**
+ * Field accessors (accessors.ts): ESR_ELx above the ISS, and the ISS layouts
+ * by exception class (bit positions within the whole ESR).
+ */
+export const ESR_ELx = accessors([...esrTopFields(), ISS_FIELD]);
+/** ISS for a Data Abort (EC 0x24/0x25), with the ISV=1 fields. */
+export const ISS_DATA_ABORT = accessors(dataAbortIssFields(false));
+/** ISS for an Instruction Abort (EC 0x20/0x21). */
+export const ISS_INSTRUCTION_ABORT = accessors(instructionAbortIssFields(false));
+/** ISS for a trapped MSR/MRS/system instruction (EC 0x18). */
+export const ISS_SYSREG = accessors(sysregIss());
+/** ISS for a trapped WFI/WFE (EC 0x01). */
+export const ISS_WFX = accessors(wfxIss());
 
 function esr(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
   return reg({
@@ -288,7 +311,7 @@ function esr(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
     encoding: e,
     fields: (v) => esrFields(v),
     // The ISS layout depends on EC, on ISV (data aborts) and on whether the FSC is 0x10 (SET meaning).
-    layoutKey: (v) => (Number((v >> 26n) & 0x3fn) << 2) | (Number((v >> 24n) & 1n) << 1) | ((v & 0x3fn) === 0x10n ? 1 : 0),
+    layoutKey: (v) => (ESR_ELx.EC.num(v) << 2) | (ISS_DATA_ABORT.ISV.num(v) << 1) | (ISS_DATA_ABORT.DFSC.num(v) === 0x10 ? 1 : 0),
     trapGroup: el === 1 ? 'TVM' : undefined,
     redirectTo: el === 1 ? 'ESR_EL2' : undefined,
   });
@@ -315,12 +338,14 @@ function elr(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
   });
 }
 
+const VBAR_FIELDS = [addr('VBA', 63, 11, 'Vector Base Address, bits [63:11]')];
+
 function vbar(el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
   return reg({
     name: `VBAR_EL${el}`,
     description: `Vector Base Address Register (EL${el}): base of the exception vectors for EL${el} (2KB aligned)`,
     encoding: e,
-    fields: [addr('VBA', 63, 11, 'Vector Base Address, bits [63:11]')],
+    fields: VBAR_FIELDS,
     redirectTo: el === 1 ? 'VBAR_EL2' : undefined,
   });
 }
@@ -335,6 +360,13 @@ function afsr(n: 0 | 1, el: 1 | 2 | 3, e: SysregEncoding): RegisterDef {
     redirectTo: el === 1 ? `AFSR${n}_EL2` : undefined,
   });
 }
+
+const HPFAR_EL2_FIELDS = [
+  b('NS', 63, 'Faulting IPA address space (Secure EL2)', { 0: 'Secure IPA space', 1: 'Non-secure IPA space' }),
+  fmt('FIPA', 43, 4, 'Faulting IPA bits [51:12]; IPA = (FIPA << 12) | FAR[11:0]', (v) => `IPA page ${hex(v << 12n)}`),
+];
+
+const ISR_EL1_FIELDS = [b('IS', 10, 'IRQ with superpriority pending (FEAT_NMI)'), b('FS', 9, 'FIQ with superpriority pending (FEAT_NMI)'), b('A', 8, 'SError pending'), b('I', 7, 'IRQ pending'), b('F', 6, 'FIQ pending')];
 
 export const EXCEPTION_REGISTERS: RegisterDef[] = [
   esr(1, enc(3, 0, 5, 2, 0)),
@@ -359,17 +391,14 @@ export const EXCEPTION_REGISTERS: RegisterDef[] = [
     name: 'HPFAR_EL2',
     description: 'Hypervisor IPA Fault Address Register: faulting IPA of a stage-2 fault (Arm ARM D24.2 HPFAR_EL2)',
     encoding: enc(3, 4, 6, 0, 4),
-    fields: [
-      b('NS', 63, 'Faulting IPA address space (Secure EL2)', { 0: 'Secure IPA space', 1: 'Non-secure IPA space' }),
-      fmt('FIPA', 43, 4, 'Faulting IPA bits [51:12]; IPA = (FIPA << 12) | FAR[11:0]', (v) => `IPA page ${hex(v << 12n)}`),
-    ],
+    fields: HPFAR_EL2_FIELDS,
   }),
   reg({
     name: 'ISR_EL1',
     description: 'Interrupt Status Register: pending physical or virtual interrupts',
     encoding: enc(3, 0, 12, 1, 0),
     ro: true,
-    fields: [b('IS', 10, 'IRQ with superpriority pending (FEAT_NMI)'), b('FS', 9, 'FIQ with superpriority pending (FEAT_NMI)'), b('A', 8, 'SError pending'), b('I', 7, 'IRQ pending'), b('F', 6, 'FIQ pending')],
+    fields: ISR_EL1_FIELDS,
   }),
 ];
 
@@ -380,26 +409,26 @@ export const EXCEPTION_REGISTERS: RegisterDef[] = [
  */
 export function esrSummary(esr: bigint): string {
   const v = BigInt.asUintN(64, esr);
-  const ec = Number((v >> 26n) & 0x3fn);
-  const iss = Number(v & 0x1ff_ffffn);
-  const fsc = iss & 0x3f;
+  const ec = ESR_ELx.EC.num(v);
+  const iss = ESR_ELx.ISS.num(v);
+  const D = ISS_DATA_ABORT;
+  const fsc = D.DFSC.ofLo(iss);
   const fault = () => FAULT_STATUS_CODES.get(fsc)?.text ?? `fault status ${hex(fsc, 2)}`;
   switch (ec) {
     case 0x24:
     case 0x25: {
-      const parts = [`Data Abort (${ec === 0x24 ? 'lower EL' : 'same EL'}): ${fault()}`, iss & 0x40 ? 'write' : 'read'];
-      if (iss & 0x80) parts.push('on stage-1 walk (S1PTW)');
-      if (iss & 0x100) parts.push('cache maintenance');
-      if (iss & 0x100_0000) {
-        const size = ['byte', 'halfword', 'word', 'doubleword'][(iss >> 22) & 3];
-        const rt = (iss >> 16) & 0x1f;
-        parts.push(`${size} ${iss & 0x8000 ? 'x' : 'w'}${rt}`);
+      const parts = [`Data Abort (${ec === 0x24 ? 'lower EL' : 'same EL'}): ${fault()}`, D.WnR.ofLo(iss) ? 'write' : 'read'];
+      if (D.S1PTW.ofLo(iss)) parts.push('on stage-1 walk (S1PTW)');
+      if (D.CM.ofLo(iss)) parts.push('cache maintenance');
+      if (D.ISV.ofLo(iss)) {
+        const size = ['byte', 'halfword', 'word', 'doubleword'][D.SAS.ofLo(iss)];
+        parts.push(`${size} ${D.SF.ofLo(iss) ? 'x' : 'w'}${D.SRT.ofLo(iss)}`);
       }
       return parts.join(', ');
     }
     case 0x20:
     case 0x21:
-      return `Instruction Abort (${ec === 0x20 ? 'lower EL' : 'same EL'}): ${fault()}${iss & 0x80 ? ', on stage-1 walk (S1PTW)' : ''}`;
+      return `Instruction Abort (${ec === 0x20 ? 'lower EL' : 'same EL'}): ${fault()}${ISS_INSTRUCTION_ABORT.S1PTW.ofLo(iss) ? ', on stage-1 walk (S1PTW)' : ''}`;
     case 0x18:
       return `Trapped ${sysregIssText(iss)}`;
     case 0x15:
@@ -416,3 +445,9 @@ export function esrSummary(esr: bigint): string {
       return EXCEPTION_CLASSES[ec] ?? `Reserved exception class ${hex(ec, 2)}`;
   }
 }
+
+/** Field accessors (accessors.ts). */
+export const HPFAR_EL2 = accessors(HPFAR_EL2_FIELDS);
+export const ISR_EL1 = accessors(ISR_EL1_FIELDS);
+/** VBAR_ELx (every EL). */
+export const VBAR = accessors(VBAR_FIELDS);

@@ -3,7 +3,8 @@
  * ACTLR_ELx, CPACR_EL1, HCR_EL2, CPTR_EL2/EL3, MDCR_EL2/EL3, HSTR_EL2,
  * VPIDR/VMPIDR_EL2, SCR_EL3. Arm ARM D24.2; arch-facts.md §3 (HCR_EL2, SCTLR).
  */
-import { b, enc, f, reg, res1, whole } from './define';
+import { accessors } from './accessors';
+import { b, enc, f, reg, res1, res1Named, whole, withRelevance } from './define';
 import type { DecodeContext, FieldDef, RegisterDef } from './types';
 
 const TWO_BIT_TRAP: Record<number, string> = {
@@ -14,19 +15,19 @@ const TWO_BIT_TRAP: Record<number, string> = {
 };
 
 /** HCR_EL2 (Arm ARM D24.2.xx; arch-facts §3: every bit). */
-const HCR_EL2_FIELDS: FieldDef[] = [
+const HCR_EL2_FIELDS = withRelevance([
   b('VM', 0, 'Virtualization enable: stage-2 translation for the EL1&0 regime', { 0: 'Stage 2 disabled', 1: 'Stage 2 enabled' }),
   b('SWIO', 1, 'Set/Way Invalidation Override: DC ISW behaves as DC CISW'),
-  b('PTW', 2, 'Protected Table Walk: stage-1 walks to Device memory fault'),
-  b('FMO', 3, 'Physical FIQ routing to EL2 (and vFIQ enable)'),
-  b('IMO', 4, 'Physical IRQ routing to EL2 (and vIRQ enable)'),
-  b('AMO', 5, 'Physical SError routing to EL2 (and vSError enable)'),
+  b('PTW', 2, 'Protected Table Walk', { 0: 'Stage-1 walks to stage-2 Device memory are permitted', 1: 'Stage-1 walks to stage-2 Device memory take a stage-2 permission fault' }),
+  b('FMO', 3, 'Physical FIQ routing', { 0: 'FIQs not routed to EL2; vFIQ disabled', 1: 'Physical FIQs routed to EL2; vFIQ enabled' }),
+  b('IMO', 4, 'Physical IRQ routing', { 0: 'IRQs not routed to EL2; vIRQ disabled', 1: 'Physical IRQs routed to EL2; vIRQ enabled' }),
+  b('AMO', 5, 'Physical SError routing', { 0: 'SErrors not routed to EL2; vSError disabled', 1: 'Physical SErrors routed to EL2; vSError enabled' }),
   b('VF', 6, 'Virtual FIQ pending'),
   b('VI', 7, 'Virtual IRQ pending'),
   b('VSE', 8, 'Virtual SError pending'),
-  b('FB', 9, 'Force broadcast of TLB/IC maintenance to the Inner Shareable domain'),
+  b('FB', 9, 'Force broadcast of EL1 TLB/IC maintenance', { 0: 'EL1 TLB and IC maintenance act as written', 1: 'EL1 TLB and IC maintenance broadcast to the Inner Shareable domain' }),
   f('BSU', 11, 10, 'Barrier Shareability upgrade for EL1/EL0 barriers', { 0: 'No effect', 1: 'Inner Shareable', 2: 'Outer Shareable', 3: 'Full system' }),
-  b('DC', 12, 'Default Cacheability: stage 1 off behaves as Normal WB, stage 2 on (ignored when E2H=TGE=1)'),
+  b('DC', 12, 'Default Cacheability', { 0: 'EL1&0 with stage 1 off: Device-nGnRnE data accesses', 1: 'EL1&0 stage 1 off behaves as Normal WB, stage 2 on (ignored when E2H=TGE=1)' }),
   b('TWI', 13, 'Trap WFI to EL2'),
   b('TWE', 14, 'Trap WFE to EL2'),
   b('TID0', 15, 'Trap ID group 0'),
@@ -41,14 +42,14 @@ const HCR_EL2_FIELDS: FieldDef[] = [
   b('TPU', 24, 'Trap cache maintenance to Point of Unification'),
   b('TTLB', 25, 'Trap TLB maintenance instructions'),
   b('TVM', 26, 'Trap Virtual Memory controls: EL1 writes of SCTLR/TTBRn/TCR/ESR/FAR/AFSRn/MAIR/AMAIR/CONTEXTIDR'),
-  b('TGE', 27, 'Trap General Exceptions: EL1-targeted exceptions go to EL2'),
+  b('TGE', 27, 'Trap General Exceptions', { 0: 'EL1-targeted exceptions go to EL1', 1: 'EL1-targeted exceptions from EL0 go to EL2 (EL0 runs as a host application)' }),
   b('TDZ', 28, 'Trap DC ZVA'),
   b('HCD', 29, 'HVC instruction disable'),
   b('TRVM', 30, 'Trap Reads of Virtual Memory controls'),
   b('RW', 31, 'Execution state of EL1', { 0: 'EL1 is AArch32', 1: 'EL1 is AArch64' }),
   b('CD', 32, 'Stage-2 Data access cacheability disable'),
   b('ID', 33, 'Stage-2 Instruction access cacheability disable'),
-  b('E2H', 34, 'EL2 Host: Virtualization Host Extensions enabled (FEAT_VHE)'),
+  b('E2H', 34, 'EL2 Host (FEAT_VHE)', { 0: 'EL2 Host off: EL2 keeps its own register layouts and the EL2 regime', 1: 'EL2 Host: Virtualization Host Extensions enabled (FEAT_VHE)' }),
   b('TLOR', 35, 'Trap LOR registers'),
   b('TERR', 36, 'Trap error record accesses'),
   b('TEA', 37, 'Route synchronous External aborts to EL2'),
@@ -60,7 +61,7 @@ const HCR_EL2_FIELDS: FieldDef[] = [
   b('NV1', 43, 'Nested Virtualization (EL1 register redirection)'),
   b('AT', 44, 'Trap AT S1E0*/S1E1* to EL2'),
   b('NV2', 45, 'Enhanced Nested Virtualization (VNCR_EL2 memory redirection)'),
-  b('FWB', 46, 'Forced Write-Back: stage-2 MemAttr combines with FWB semantics'),
+  b('FWB', 46, 'Forced Write-Back (FEAT_S2FWB)', { 0: 'Stage-2 MemAttr combines with stage 1 (the stricter wins)', 1: 'Stage-2 MemAttr combines with FWB semantics (forced Write-Back)' }),
   b('FIEN', 47, 'Fault Injection Enable'),
   b('GPF', 48, 'Route Granule Protection Faults to EL2'),
   b('TID4', 49, 'Trap ID group 4 (CCSIDR, CLIDR, CSSELR)'),
@@ -75,10 +76,13 @@ const HCR_EL2_FIELDS: FieldDef[] = [
   b('TID5', 58, 'Trap ID group 5 (GMID_EL1)'),
   b('TWEDEn', 59, 'TWE Delay Enable'),
   f('TWEDEL', 63, 60, 'TWE Delay: 2^(TWEDEL+8) cycles'),
-];
+], {
+  primary: ['VM', 'FMO', 'IMO', 'AMO', 'VF', 'VI', 'VSE', 'FB', 'BSU', 'DC', 'TWI', 'TWE', 'TID3', 'TSC', 'TVM', 'TGE', 'TRVM', 'RW', 'E2H', 'PTW', 'FWB', 'CD', 'ID'],
+  rare: ['TLOR', 'TERR', 'TEA', 'MIOCNCE', 'TME', 'APK', 'API', 'NV', 'NV1', 'NV2', 'FIEN', 'GPF', 'TID4', 'TICAB', 'AMVOFFEN', 'TOCU', 'EnSCXT', 'TTLBIS', 'TTLBOS', 'ATA', 'DCT', 'TID5', 'TWEDEn', 'TWEDEL'],
+});
 
 /** SCR_EL3 (Arm ARM D24.2; TF-A include/arch/aarch64/arch.h). */
-const SCR_EL3_FIELDS: FieldDef[] = [
+const SCR_EL3_FIELDS = withRelevance([
   b('NS', 0, 'Non-secure bit: security state of EL0/EL1 (and EL2)', { 0: 'Secure', 1: 'Non-secure' }),
   b('IRQ', 1, 'Physical IRQ routing to EL3'),
   b('FIQ', 2, 'Physical FIQ routing to EL3'),
@@ -130,19 +134,22 @@ const SCR_EL3_FIELDS: FieldDef[] = [
   b('EnIDCP128', 55, '128-bit IMPLEMENTATION DEFINED system registers enable'),
   b('FGTEn2', 59, 'Fine-Grained Traps 2 enable'),
   b('NSE', 62, 'Security state with NS (FEAT_RME): {NSE,NS} 00 Secure, 01 Non-secure, 11 Realm'),
-];
+], {
+  primary: ['NS', 'IRQ', 'FIQ', 'EA', 'SMD', 'HCE', 'RW', 'ST', 'TWI', 'TWE', 'EEL2'],
+  rare: ['TLOR', 'TERR', 'APK', 'API', 'EASE', 'NMEA', 'FIEN', 'TID3', 'TID5', 'EnSCXT', 'ATA', 'FGTEn', 'ECVEn', 'TWEDEn', 'TWEDEL', 'TME', 'AMVOFFEN', 'EnAS0', 'ADEn', 'HXEn', 'GCSEn', 'TRNDR', 'EnTP2', 'RCWMASKEn', 'TCR2En', 'SCTLR2En', 'PIEn', 'AIEn', 'D128En', 'GPF', 'MECEn', 'EnFPM', 'TMEA', 'TWERR', 'PFAREn', 'EnIDCP128', 'FGTEn2', 'NSE'],
+});
 
 /** Fields of SCTLR_EL1 that SCTLR_EL2 (E2H=1) does not have: UMA and the TME controls are RES0 there (Linux arch/arm64/tools/sysreg). */
 const NOT_IN_SCTLR_EL2 = new Set(['UMA', 'TMT0', 'TMT', 'TME0', 'TME']);
 
 /** SCTLR_EL1 layout (also SCTLR_EL2 with E2H=1) — Arm ARM D24.2 SCTLR_EL1; Linux arch/arm64/tools/sysreg. */
-function sctlrEl1Fields(el2: boolean): FieldDef[] {
+function sctlrEl1Fields(el2: boolean) {
   const all = sctlrEl1AllFields(el2);
   return el2 ? all.filter((x) => !NOT_IN_SCTLR_EL2.has(x.name)) : all;
 }
 
-function sctlrEl1AllFields(el2: boolean): FieldDef[] {
-  return [
+function sctlrEl1AllFields(el2: boolean) {
+  return withRelevance([
     b('M', 0, 'MMU enable for stage-1 translation', { 0: 'Stage 1 disabled', 1: 'Stage 1 enabled' }),
     b('A', 1, 'Alignment check enable'),
     b('C', 2, 'Data access cacheability control', { 0: 'Data accesses Non-cacheable', 1: 'No effect on data cacheability' }),
@@ -201,12 +208,15 @@ function sctlrEl1AllFields(el2: boolean): FieldDef[] {
     b('NMI', 61, 'Non-maskable interrupts enable (FEAT_NMI)'),
     b('SPINTMASK', 62, 'SP interrupt mask'),
     b('TIDCP', 63, 'Trap EL0 IMPLEMENTATION DEFINED system register accesses'),
-  ];
+  ], {
+    primary: ['M', 'A', 'C', 'SA', 'SA0', 'UMA', 'I', 'DZE', 'UCT', 'nTWI', 'nTWE', 'WXN', 'SPAN', 'E0E', 'EE', 'UCI', 'EPAN'],
+    rare: ['CP15BEN', 'ITD', 'SED', 'EnRCTX', 'EnDB', 'TSCXT', 'EnDA', 'EnIB', 'EnIA', 'CMOW', 'MSCEn', 'EnFPM', 'BT0', el2 ? 'BT' : 'BT1', 'ITFSB', 'TCF0', 'TCF', 'ATA0', 'ATA', 'DSSBS', 'TWEDEn', 'TWEDEL', 'TMT0', 'TMT', 'TME0', 'TME', 'EnASR', 'EnAS0', 'EnALS', 'TCSO0', 'TCSO', 'EnTP2', 'NMI', 'SPINTMASK', 'TIDCP'],
+  });
 }
 
 /** SCTLR_EL2 with E2H=0 and SCTLR_EL3: RES1 at 4, 5, 11, 16, 18, 22, 23, 28, 29 (arch-facts §3). */
-function sctlrElxFields(el: 2 | 3): FieldDef[] {
-  return [
+function sctlrElxFields(el: 2 | 3) {
+  return withRelevance([
     b('M', 0, 'MMU enable for stage-1 translation', { 0: 'Stage 1 disabled', 1: 'Stage 1 enabled' }),
     b('A', 1, 'Alignment check enable'),
     b('C', 2, 'Data access cacheability control', { 0: 'Data accesses Non-cacheable', 1: 'No effect on data cacheability' }),
@@ -231,10 +241,13 @@ function sctlrElxFields(el: 2 | 3): FieldDef[] {
     f('TCF', 41, 40, 'Tag Check Fault', { 0: 'No effect', 1: 'Synchronous exception', 2: 'Asynchronously accumulated', 3: 'Asymmetric' }),
     b('ATA', 43, 'Allocation Tag Access'),
     b('DSSBS', 44, 'Default PSTATE.SSBS on exception entry'),
-  ];
+  ], {
+    primary: ['M', 'A', 'C', 'SA', 'I', 'WXN', 'EE'],
+    rare: ['EnDB', 'EnDA', 'EnIB', 'EnIA', 'BT', 'ITFSB', 'TCF', 'ATA', 'DSSBS'],
+  });
 }
 
-const CPACR_FIELDS: FieldDef[] = [
+const CPACR_FIELDS = [
   f('ZEN', 17, 16, 'SVE trap control', TWO_BIT_TRAP),
   f('FPEN', 21, 20, 'Advanced SIMD and floating-point trap control', TWO_BIT_TRAP),
   f('SMEN', 25, 24, 'SME trap control', TWO_BIT_TRAP),
@@ -249,8 +262,8 @@ const CPACR_FIELDS: FieldDef[] = [
  * RES1 mask is 0x33ff, TF-A's CPTR_EL2_RES1 (Linux's CPTR_NVHE_EL2_RES1 0x32ff leaves
  * TZ out because KVM drives it as a trap on SVE hosts).
  */
-const TZ_RES1: FieldDef = { name: 'TZ', msb: 8, lsb: 8, description: 'Trap SVE (FEAT_SVE); RES1: this PE has no SVE', kind: 'res1' };
-const TSM_RES1: FieldDef = { name: 'TSM', msb: 12, lsb: 12, description: 'Trap SME (FEAT_SME); RES1: this PE has no SME', kind: 'res1' };
+const TZ_RES1 = res1Named('TZ', 8, 'Trap SVE (FEAT_SVE); RES1: this PE has no SVE');
+const TSM_RES1 = res1Named('TSM', 12, 'Trap SME (FEAT_SME); RES1: this PE has no SME');
 
 /** CPTR_EL2: E2H=0 layout (RES1 at 13, 12, 9, 8, [7:0]) or the CPACR-like E2H=1 layout. */
 function cptrEl2Fields(_v: bigint, ctx: DecodeContext): FieldDef[] {
@@ -273,6 +286,27 @@ function cptrEl2Fields(_v: bigint, ctx: DecodeContext): FieldDef[] {
     b('TCPAC', 31, 'Trap CPACR_EL1 accesses from EL1'),
   ];
 }
+
+/** MDCR_EL2 (Arm ARM D24.2 MDCR_EL2). */
+const MDCR_EL2_FIELDS = [
+    f('HPMN', 4, 0, 'Number of event counters accessible from EL1/EL0'),
+    b('TPMCR', 5, 'Trap PMCR_EL0 accesses'),
+    b('TPM', 6, 'Trap Performance Monitors accesses'),
+    b('HPME', 7, 'EL2 event counters enable'),
+    b('TDE', 8, 'Trap Debug Exceptions: route debug exceptions to EL2'),
+    b('TDA', 9, 'Trap Debug Access'),
+    b('TDOSA', 10, 'Trap debug OS-related register access'),
+    b('TDRA', 11, 'Trap Debug ROM Address register access'),
+    f('E2PB', 13, 12, 'EL2 Profiling Buffer control'),
+    b('TPMS', 14, 'Trap Performance Monitor Sampling'),
+    b('HPMD', 17, 'Guest performance monitors disable at EL2'),
+    b('TTRF', 19, 'Trap trace filter controls'),
+    b('HCCD', 23, 'Hypervisor cycle counter disable'),
+    f('E2TB', 25, 24, 'EL2 Trace Buffer'),
+    b('HLP', 26, 'Hypervisor long event counter enable'),
+    b('TDCC', 27, 'Trap DCC'),
+    b('MTPME', 28, 'Multi-threaded PMU enable'),
+];
 
 function actlr(el: 1 | 2 | 3): RegisterDef {
   const e = el === 1 ? enc(3, 0, 1, 0, 1) : el === 2 ? enc(3, 4, 1, 0, 1) : enc(3, 6, 1, 0, 1);
@@ -310,25 +344,7 @@ export const HYPERVISOR_REGISTERS: RegisterDef[] = [
     name: 'MDCR_EL2',
     description: 'Monitor Debug Configuration Register (EL2): debug and PMU traps to EL2',
     encoding: enc(3, 4, 1, 1, 1),
-    fields: [
-      f('HPMN', 4, 0, 'Number of event counters accessible from EL1/EL0'),
-      b('TPMCR', 5, 'Trap PMCR_EL0 accesses'),
-      b('TPM', 6, 'Trap Performance Monitors accesses'),
-      b('HPME', 7, 'EL2 event counters enable'),
-      b('TDE', 8, 'Trap Debug Exceptions: route debug exceptions to EL2'),
-      b('TDA', 9, 'Trap Debug Access'),
-      b('TDOSA', 10, 'Trap debug OS-related register access'),
-      b('TDRA', 11, 'Trap Debug ROM Address register access'),
-      f('E2PB', 13, 12, 'EL2 Profiling Buffer control'),
-      b('TPMS', 14, 'Trap Performance Monitor Sampling'),
-      b('HPMD', 17, 'Guest performance monitors disable at EL2'),
-      b('TTRF', 19, 'Trap trace filter controls'),
-      b('HCCD', 23, 'Hypervisor cycle counter disable'),
-      f('E2TB', 25, 24, 'EL2 Trace Buffer'),
-      b('HLP', 26, 'Hypervisor long event counter enable'),
-      b('TDCC', 27, 'Trap DCC'),
-      b('MTPME', 28, 'Multi-threaded PMU enable'),
-    ],
+    fields: MDCR_EL2_FIELDS,
   }),
   reg({
     name: 'MDCR_EL3',
@@ -413,3 +429,10 @@ export const HYPERVISOR_REGISTERS: RegisterDef[] = [
   }),
 ];
 
+
+/** Field accessors (accessors.ts). SCTLR_EL1 also serves SCTLR_EL2 with E2H=1; SCTLR_EL2 is the E2H=0 layout (also SCTLR_EL3's). */
+export const HCR_EL2 = accessors(HCR_EL2_FIELDS);
+export const SCR_EL3 = accessors(SCR_EL3_FIELDS);
+export const SCTLR_EL1 = accessors(sctlrEl1AllFields(false));
+export const SCTLR_EL2 = accessors(sctlrElxFields(2));
+export const MDCR_EL2 = accessors(MDCR_EL2_FIELDS);

@@ -15,7 +15,7 @@ import type {
   SysregEncoding,
 } from './types';
 import { EXCEPTION_REGISTERS, setEncodingResolver } from './exception';
-import { HYPERVISOR_REGISTERS } from './hypervisor';
+import { HCR_EL2, HYPERVISOR_REGISTERS } from './hypervisor';
 import { TRANSLATION_REGISTERS } from './translation';
 import { MEMORY_ATTRIBUTE_REGISTERS } from './memoryAttributes';
 import { ID_REGISTERS } from './id';
@@ -28,6 +28,8 @@ import { DEBUG_REGISTERS } from './debug';
 import { vheAliases } from './aliases';
 
 export * from './types';
+export * from './accessors';
+export * from './fields';
 export { VHE_REDIRECTS, VHE_ALIASES } from './aliases';
 
 const BASE: RegisterDef[] = [
@@ -122,6 +124,11 @@ export function findRegisterByEncoding(op0: number, op1: number, crn: number, cr
   return byEncoding.get(encodingKey(op0, op1, crn, crm, op2));
 }
 
+/** The context layouts depend on, from HCR_EL2's value (undefined: none known, the E2H=0 layouts). */
+export function decodeContextOf(hcrEl2: bigint | undefined): DecodeContext {
+  return hcrEl2 === undefined ? {} : { e2h: HCR_EL2.E2H.isSet(hcrEl2) };
+}
+
 /** The field layout of a register for a value and context. */
 export function layoutOf(def: RegisterDef, value: bigint, ctx: DecodeContext = {}): FieldDef[] {
   return typeof def.fields === 'function' ? def.fields(value, ctx) : def.fields;
@@ -142,11 +149,20 @@ function meaningOf(fd: FieldDef, v: bigint, full: bigint): { meaning: string; vi
     return v === allOnes(fd.msb, fd.lsb) ? { meaning: 'RES1' } : { meaning: 'RES1 bits clear: should be 1', violation: true };
   }
   if (fd.format) return { meaning: fd.format(v, full) };
+  const oneBit = fd.msb === fd.lsb;
   if (fd.values) {
     const text = v <= 0xffffn ? fd.values[Number(v)] : undefined;
-    return { meaning: text ?? 'Reserved value' };
+    if (text !== undefined) return { meaning: text };
+    if (!oneBit) return { meaning: 'Reserved value' };
   }
+  // A one-bit field says what it does when set: the meaning must describe the value held (issue #9 item 4).
+  if (oneBit) return { meaning: v === 0n ? notSet(fd) : fd.description };
   return { meaning: fd.description };
+}
+
+/** The generated meaning of a clear one-bit field without its own text for 0: `Not set (1: Trap WFI to EL2)`. */
+export function notSet(fd: FieldDef): string {
+  return `Not set (1: ${fd.values?.[1] ?? fd.description})`;
 }
 
 function decodeFields(fields: FieldDef[], value: bigint): DecodedField[] {
@@ -163,6 +179,7 @@ function decodeFields(fields: FieldDef[], value: bigint): DecodedField[] {
       kind: fd.kind ?? 'field',
     };
     if (violation) d.violation = true;
+    if (fd.relevance) d.relevance = fd.relevance;
     if (fd.children) d.children = decodeFields(fd.children, value);
     return d;
   });

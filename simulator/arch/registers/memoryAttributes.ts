@@ -4,6 +4,7 @@
  */
 import { hex } from '../../util/hex';
 import { decodeMairAttr } from '../decoders/memoryAttributes';
+import { accessors, type FieldAccessor } from './accessors';
 import { enc, fmt, reg, whole } from './define';
 import type { FieldDef, RegisterDef, SysregEncoding } from './types';
 
@@ -45,3 +46,7 @@ export const MEMORY_ATTRIBUTE_REGISTERS: RegisterDef[] = [
   amair(2, enc(3, 4, 10, 3, 0)),
   amair(3, enc(3, 6, 10, 3, 0)),
 ];
+
+/** Field accessors (accessors.ts): MAIR_ELx.Attr<n> by name, and `MAIR_ATTR[n]` by descriptor AttrIndx. */
+export const MAIR = accessors(mairFields());
+export const MAIR_ATTR: readonly FieldAccessor[] = Array.from({ length: 8 }, (_, n) => MAIR[`Attr${n}`]);

@@ -4,12 +4,13 @@
  * Arm ARM D1.4 (PSTATE), C5.2 (special-purpose registers); arch-facts.md §3.
  */
 import { AARCH32_MODES, AARCH64_MODES } from '../decoders/pstate';
+import { accessors } from './accessors';
 import { b, enc, f, reg, whole } from './define';
 import type { FieldDef, RegisterDef, SysregEncoding } from './types';
 
 const MASKED = { 0: 'Not masked', 1: 'Masked' };
 
-const nzcv = (): FieldDef[] => [
+const nzcv = () => [
   b('N', 31, 'Negative condition flag'),
   b('Z', 30, 'Zero condition flag'),
   b('C', 29, 'Carry condition flag'),
@@ -39,6 +40,11 @@ export function spsrFields(v: bigint): FieldDef[] {
       f('M[3:0]', 3, 0, 'AArch32 mode', AARCH32_MODES as Record<number, string>),
     ];
   }
+  return spsrAarch64Fields();
+}
+
+/** SPSR_ELx for an exception taken from AArch64 (M[4]=0). */
+function spsrAarch64Fields() {
   return [
     b('PACM', 35, 'PACM (FEAT_PAuth_LR)'),
     b('EXLOCK', 34, 'Exception return state lock (FEAT_GCS)'),
@@ -78,6 +84,12 @@ function sp(el: 0 | 1 | 2, e: SysregEncoding, minEl: 1 | 2 | 3): RegisterDef {
   return reg({ name: `SP_EL${el}`, description: `Stack Pointer (EL${el})`, encoding: e, el: minEl, fields: whole('SP', 'Stack pointer') });
 }
 
+const DAIF_FIELDS = [b('D', 9, 'Debug exception mask', MASKED), b('A', 8, 'SError mask', MASKED), b('I', 7, 'IRQ mask', MASKED), b('F', 6, 'FIQ mask', MASKED)];
+
+const SPSel_FIELDS = [b('SP', 0, 'Stack pointer selection', { 0: 'SP_EL0 (t)', 1: 'SP_ELx (h)' })];
+
+const CurrentEL_FIELDS = [f('EL', 3, 2, 'Current Exception level', { 0: 'EL0', 1: 'EL1', 2: 'EL2', 3: 'EL3' })];
+
 export const PSTATE_REGISTERS: RegisterDef[] = [
   spsr(1, enc(3, 0, 4, 0, 0)),
   spsr(2, enc(3, 4, 4, 0, 0)),
@@ -90,7 +102,7 @@ export const PSTATE_REGISTERS: RegisterDef[] = [
     description: 'Interrupt Mask Bits: PSTATE.{D,A,I,F}',
     encoding: enc(3, 3, 4, 2, 1),
     el: 0,
-    fields: [b('D', 9, 'Debug exception mask', MASKED), b('A', 8, 'SError mask', MASKED), b('I', 7, 'IRQ mask', MASKED), b('F', 6, 'FIQ mask', MASKED)],
+    fields: DAIF_FIELDS,
   }),
   reg({ name: 'NZCV', description: 'Condition Flags: PSTATE.{N,Z,C,V}', encoding: enc(3, 3, 4, 2, 0), el: 0, fields: nzcv() }),
   reg({
@@ -98,9 +110,9 @@ export const PSTATE_REGISTERS: RegisterDef[] = [
     description: 'Current Exception Level',
     encoding: enc(3, 0, 4, 2, 2),
     ro: true,
-    fields: [f('EL', 3, 2, 'Current Exception level', { 0: 'EL0', 1: 'EL1', 2: 'EL2', 3: 'EL3' })],
+    fields: CurrentEL_FIELDS,
   }),
-  reg({ name: 'SPSel', description: 'Stack Pointer Select: PSTATE.SP', encoding: enc(3, 0, 4, 2, 0), fields: [b('SP', 0, 'Stack pointer selection', { 0: 'SP_EL0 (t)', 1: 'SP_ELx (h)' })] }),
+  reg({ name: 'SPSel', description: 'Stack Pointer Select: PSTATE.SP', encoding: enc(3, 0, 4, 2, 0), fields: SPSel_FIELDS }),
   reg({ name: 'PAN', description: 'Privileged Access Never: PSTATE.PAN', encoding: enc(3, 0, 4, 2, 3), fields: [b('PAN', 22, 'Privileged accesses to EL0-accessible memory fault', { 0: 'Not set', 1: 'Set' })] }),
   reg({ name: 'UAO', description: 'User Access Override: PSTATE.UAO', encoding: enc(3, 0, 4, 2, 4), fields: [b('UAO', 23, 'LDTR/STTR behave as normal loads/stores')] }),
   reg({ name: 'DIT', description: 'Data Independent Timing: PSTATE.DIT', encoding: enc(3, 3, 4, 2, 5), el: 0, fields: [b('DIT', 24, 'Data Independent Timing')] }),
@@ -132,3 +144,41 @@ export const PSTATE_REGISTERS: RegisterDef[] = [
     ],
   }),
 ];
+
+/** Field accessors (accessors.ts). */
+export const DAIF = accessors(DAIF_FIELDS);
+/** SPSR_ELx (and the PSTATE bits it saves) for an exception taken from AArch64. */
+export const SPSR = accessors(spsrAarch64Fields());
+export const NZCV = accessors(nzcv());
+
+/**
+ * A group of four adjacent one-bit PSTATE flags as one 4-bit number, the
+ * first flag in bit 3: PSTATE.{N,Z,C,V} and PSTATE.{D,A,I,F} as `pstate.nzcv`
+ * / `pstate.daif` expressions, reports and the debugger show them. Positioned
+ * by the group's lowest flag in the table (V, F).
+ */
+export interface FlagGroup {
+  /** The four flags from the register form (NZCV, DAIF). */
+  of(reg: number): number;
+  /** The register form of four flags. */
+  place(flags: number): number;
+}
+
+function flagGroup(lowest: { readonly lsb: number }): FlagGroup {
+  return { of: (reg) => (reg >>> lowest.lsb) & 0xf, place: (flags) => ((flags & 0xf) << lowest.lsb) >>> 0 };
+}
+
+export const NZCV_FLAGS = flagGroup(NZCV.V);
+export const DAIF_FLAGS = flagGroup(DAIF.F);
+
+/**
+ * SPSR_ELx.M[3:0] from AArch64 split as the architecture uses it (Arm ARM
+ * C5.2.18): the Exception level in M[3:2] (where CurrentEL.EL is) and the
+ * stack pointer selection in M[0].
+ */
+const SPSR_M_FIELDS = [f('EL', 3, 2, 'Exception level', { 0: 'EL0', 1: 'EL1', 2: 'EL2', 3: 'EL3' }), b('SP', 0, 'Stack pointer', { 0: 'SP_EL0 (t)', 1: 'SP_ELx (h)' })];
+export const SPSR_M = accessors(SPSR_M_FIELDS);
+
+/** Field accessors (accessors.ts). */
+export const CURRENT_EL = accessors(CurrentEL_FIELDS);
+export const SPSEL = accessors(SPSel_FIELDS);

@@ -3,10 +3,11 @@
  * D24.8 timer registers): counters, EL1 physical/virtual timers, EL2 timers,
  * secure physical timer, CNTHCTL_EL2 (layout by E2H) and CNTKCTL_EL1.
  */
+import { accessors } from './accessors';
 import { b, enc, f, fmt, reg, whole } from './define';
 import type { DecodeContext, FieldDef, RegisterDef, SysregEncoding } from './types';
 
-const ctlFields = (): FieldDef[] => [
+const ctlFields = () => [
   b('ISTATUS', 2, 'Timer condition met (read-only)', { 0: 'Condition not met', 1: 'Condition met' }),
   b('IMASK', 1, 'Timer interrupt mask', { 0: 'Not masked', 1: 'Masked' }),
   b('ENABLE', 0, 'Timer enable', { 0: 'Disabled', 1: 'Enabled' }),
@@ -94,3 +95,6 @@ export const TIMER_REGISTERS: RegisterDef[] = [
     ],
   }),
 ];
+
+/** Field accessors (accessors.ts): the CTL register of every timer (CNTP_CTL_EL0, CNTV_CTL_EL0, CNTHP_CTL_EL2, …). */
+export const CNT_CTL = accessors(ctlFields());

@@ -12,12 +12,19 @@ export interface DecodeContext {
 
 export type FieldKind = 'field' | 'res0' | 'res1';
 
-export interface FieldDef {
-  name: string;
+/**
+ * One field of a layout. The type parameters keep the literal name and bit
+ * positions of fields written in the table (`b('TGE', 27, …)` is a
+ * `FieldDef<'TGE', 27, 27>`), so the accessors generated from a layout
+ * (`accessors.ts`) are typed by field name and know at compile time which
+ * 32-bit half of the register holds each field.
+ */
+export interface FieldDef<N extends string = string, M extends number = number, L extends number = number> {
+  name: N;
   /** Most significant bit, inclusive, counted in the whole register. */
-  msb: number;
+  msb: M;
   /** Least significant bit, inclusive, counted in the whole register. */
-  lsb: number;
+  lsb: L;
   description: string;
   /** Enumerated values → their architectural meaning. */
   values?: Record<number, string>;
@@ -26,7 +33,15 @@ export interface FieldDef {
   format?: (fieldValue: bigint, registerValue: bigint) => string;
   /** Sub-fields (bit positions counted in the whole register), e.g. ESR_ELx.ISS by EC. */
   children?: FieldDef[];
+  /**
+   * How much users look for the field: `primary` fields (TCR.T0SZ, SH0; HCR_EL2.VM, TGE) are
+   * listed first, `rare` ones (feature controls the modelled PE lacks: TCR.HWU0, MTX0) last
+   * (format.ts `byRelevance`). Unset: in between, in bit order.
+   */
+  relevance?: Relevance;
 }
+
+export type Relevance = 'primary' | 'rare';
 
 export type FieldLayout = FieldDef[] | ((value: bigint, ctx: DecodeContext) => FieldDef[]);
 
@@ -78,7 +93,11 @@ export interface DecodedField {
   msb: number;
   lsb: number;
   value: bigint;
-  /** Human meaning of this value: the enumeration name, a decoded address, or the field description. */
+  /**
+   * What this value means: the enumeration's text, a decoded address or size, the
+   * description for a set one-bit field and `Not set (1: …)` for a clear one,
+   * else the field's description.
+   */
   meaning: string;
   /** What the field is (the architectural description). */
   description: string;
@@ -86,6 +105,8 @@ export interface DecodedField {
   /** A RES0 field that is not 0 or a RES1 field that is not all ones. */
   violation?: boolean;
   children?: DecodedField[];
+  /** From the table (FieldDef.relevance). */
+  relevance?: Relevance;
 }
 
 export interface DecodedRegister {

@@ -7,6 +7,7 @@
  *
  * Memory goes through `pe.load`/`pe.store` (MMU + memory system).
  */
+import { HCR_EL2, SPSR } from '../../arch/registers/fields';
 import type { Pe } from '../../pe/pe';
 import { AccessType } from '../../mmu/types';
 import { MmuFault, toSyncException } from '../../mmu/faults';
@@ -78,27 +79,53 @@ export function loadedValue(tr: Transfer, t: number): Exec {
 }
 
 /**
- * A single-register access at the address in Xn (offset 0, the commonest form): the closure reads
- * the base and writes the result inline, the hot path of loops over memory.
+ * Xn + (Xm LSL #shift) on 32-bit halves, Xn not SP, Xm a whole X register (option LSL/UXTX or SXTX:
+ * no extension, Arm ARM C6.2.x LDR (register) "ExtendReg"); Xm = XZR (m = 31, never written) gives
+ * the base register alone. Returns the VA (pe.ts VA form).
  */
-export function baseRegisterAccess(tr: Transfer, t: number, n: number): Exec {
-  if (n !== 31 && t !== 31 && !tr.signed) {
-    const size = tr.size;
-    if (!tr.load) return (pe) => pe.store((pe.xhi[n] | 0) * TWO32 + pe.xlo[n], size, pe.xlo[t], pe.xhi[t]);
-    if (tr.x) {
-      return (pe) => {
-        pe.load((pe.xhi[n] | 0) * TWO32 + pe.xlo[n], 8);
-        pe.xlo[t] = pe.ldLo;
-        pe.xhi[t] = pe.ldHi;
-      };
-    }
+export function eaIndexed(pe: Pe, n: number, m: number, shift: number): number {
+  const mlo = pe.xlo[m];
+  const mhi = pe.xhi[m];
+  const lo = pe.xlo[n] + ((mlo << shift) >>> 0);
+  const hi = pe.xhi[n] + (shift === 0 ? mhi : ((mhi << shift) | (mlo >>> (32 - shift))) >>> 0) + (lo > 0xffffffff ? 1 : 0);
+  return (hi | 0) * TWO32 + (lo >>> 0);
+}
+
+/**
+ * A single-register access at Xn + (Xm LSL #shift) (`m` = 31: at the address in Xn, the commonest
+ * form, whose address is written out so that no call returns it: a returned VA above 2^31 is a heap
+ * number V8 allocates when the call is not inlined): the closure computes the address and writes the
+ * result inline, the hot path of loops over memory. Undefined when another form must be used (SP
+ * base, XZR transfer, sign extension).
+ */
+function indexedAccess(tr: Transfer, t: number, n: number, m: number, shift: number): Exec | undefined {
+  if (n === 31 || t === 31 || tr.signed) return undefined;
+  const size = tr.size;
+  const base = m === 31;
+  if (!tr.load) return (pe) => pe.store(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), size, pe.xlo[t], pe.xhi[t]);
+  if (tr.x) {
     return (pe) => {
-      pe.load((pe.xhi[n] | 0) * TWO32 + pe.xlo[n], size);
+      pe.load(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), 8);
       pe.xlo[t] = pe.ldLo;
-      pe.xhi[t] = 0;
+      pe.xhi[t] = pe.ldHi;
     };
   }
-  return singleAccess(tr, t, (pe) => pe.addr(n));
+  return (pe) => {
+    pe.load(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), size);
+    pe.xlo[t] = pe.ldLo;
+    pe.xhi[t] = 0;
+  };
+}
+
+/** A single-register access at the address in Xn (offset 0). */
+export function baseRegisterAccess(tr: Transfer, t: number, n: number): Exec {
+  return indexedAccess(tr, t, n, 31, 0) ?? singleAccess(tr, t, (pe) => pe.addr(n));
+}
+
+/** A single-register access at Xn + Xm extended by `option` and shifted by `shift` (register offset). */
+export function registerOffsetAccess(tr: Transfer, t: number, n: number, m: number, option: ExtendType, shift: number): Exec {
+  const whole = option === ExtendType.UXTX || option === ExtendType.SXTX;
+  return (whole ? indexedAccess(tr, t, n, m, shift) : undefined) ?? singleAccess(tr, t, (pe) => eaReg(pe, n, m, option, shift));
 }
 
 /** A single-register access at `address(pe)`, or with writeback of base `n` (pre- or post-index). */
@@ -143,7 +170,7 @@ export function singleAccess(tr: Transfer, t: number, address: (pe: Pe) => numbe
 }
 
 /** PSTATE.UAO, kept in SPSR bit position in `pe.pstateOther` (pe.ts). */
-const PSTATE_UAO = 1 << 23;
+const PSTATE_UAO = SPSR.UAO.lo;
 
 /**
  * Whether LDTR/STTR at the current EL access memory as EL0 (Arm ARM C6.2 LDTR, shared pseudocode
@@ -153,7 +180,10 @@ const PSTATE_UAO = 1 << 23;
 function unprivilegedAccess(pe: Pe): boolean {
   if ((pe.pstateOther & PSTATE_UAO) !== 0) return false;
   if (pe.el === 1) return true;
-  if (pe.el === 2) return (pe.readSysreg('HCR_EL2') & ((1n << 34n) | (1n << 27n))) === ((1n << 34n) | (1n << 27n));
+  if (pe.el === 2) {
+    const hcr = pe.readSysreg('HCR_EL2');
+    return HCR_EL2.E2H.isSet(hcr) && HCR_EL2.TGE.isSet(hcr);
+  }
   return false;
 }
 
@@ -195,7 +225,7 @@ export function accessUnprivileged(pe: Pe, va: number, size: number, write: bool
 export function alignmentFault(pe: Pe, va: number, size: number, write: boolean): SyncException {
   const el = pe.el;
   let target: number = el === 0 ? 1 : el;
-  if (el === 0 && el2Enabled(pe, isSecure(pe)) && ((pe.readSysreg('HCR_EL2') >> 27n) & 1n) === 1n) target = 2;
+  if (el === 0 && el2Enabled(pe, isSecure(pe)) && HCR_EL2.TGE.isSet(pe.readSysreg('HCR_EL2'))) target = 2;
   const f = new MmuFault('alignment', 1, -1, false, undefined, `alignment fault: ${size}-byte exclusive or acquire/release access to ${hex(va)}`);
   return toSyncException(f, el, target, va, write ? AccessType.Write : AccessType.Read);
 }

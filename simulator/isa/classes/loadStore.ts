@@ -19,7 +19,7 @@ import { form } from '../decodetree/form';
 import type { AsmState, Encoding, Exec, Fields, Form, InstrClass } from '../decodetree/types';
 import { signExtend } from '../format';
 import { AsmError } from '../operands';
-import { accessUnprivileged, baseRegisterAccess, ea, eaReg, instructionSyndrome, loadedValue, singleAccess, transferOf, transferSyndrome } from './access';
+import { accessUnprivileged, baseRegisterAccess, ea, instructionSyndrome, loadedValue, registerOffsetAccess, singleAccess, transferOf, transferSyndrome } from './access';
 
 interface Mnemonic {
   name: string;
@@ -99,7 +99,7 @@ function registerOffset(f: Fields): Exec {
   const m = f.Rm;
   const option = f.option as ExtendType;
   const shift = f.S ? f.size : 0;
-  return singleAccess(transferOf(f.size, f.opc)!, f.Rt, (pe) => eaReg(pe, n, m, option, shift));
+  return registerOffsetAccess(transferOf(f.size, f.opc)!, f.Rt, n, m, option, shift);
 }
 
 function literal(f: Fields): Exec {
