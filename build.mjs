@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 
 const entries = [
   { in: 'simulator/cli/main.ts', out: 'cli' },
+  { in: 'simulator/explore/worker.ts', out: 'explore-worker' },
   { in: 'language-server/main.ts', out: 'language-server' },
   { in: 'debug-adapter/main.ts', out: 'debug-adapter' },
   { in: 'extension/extension.ts', out: 'extension' },

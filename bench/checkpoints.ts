@@ -2,7 +2,7 @@
  * Checkpoints and time travel (issue #12 items 1 and 2), for `npm run bench`:
  *
  *   - run with checkpoints vs a plain run: 2 PEs, stage 1+2, 32k cached lines
- *     (each PE writes 1 MB line by line, so the 2 MB L2 fills with dirty lines,
+ *     (each PE, in a cluster of its own, writes 1 MB line by line, so both 1 MB L2s fill with dirty lines,
  *     then both loop on one private line); the ratio of CPU times, the memory
  *     each checkpoint retains, one snapshot and one restore there;
  *   - reverse continue over the whole history (10^6 and 10^7 steps, 1 PE loop,
@@ -30,7 +30,7 @@ import type { ScenarioModel } from '../simulator/scenario/model';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Lines each PE writes (1 MB of 64-byte lines): the two PEs fill the 2 MB L2. */
+/** Lines each PE writes (1 MB of 64-byte lines): each PE fills its cluster's 1 MB L2 (the largest cache the language allows). */
 const LINES_PER_PE = 16384;
 const LOOP_ITERATIONS = 45_000;
 const CHECKPOINT_INTERVAL = 10_000;
@@ -44,7 +44,7 @@ const LOOP = `loop:
     b.ne  loop
     hlt   #0`;
 
-/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12: each PE writes 1 MB line by line, then loops. */
+/** The "2 PEs, 32k cached lines (stage 1+2)" scenario of issue #12: each PE writes 1 MB line by line, then loops (one cluster per PE: each L2 holds its PE's 16k lines within the 1 MiB cache limit). */
 export function bigCacheScenario(): string {
   const pe = (i: number): string => `pe ${i} {
   el 1
@@ -64,11 +64,12 @@ export function bigCacheScenario(): string {
   return `scenario "bench: 2 PEs, 32k cached lines, stage 1+2"
 system {
   pes 2
+  clusters 2
   memory ram at 0x8000_0000 size 0x400_0000
   cache_model on
   max_steps 2000000
 }
-caches { l1d size 0x8000 ways 4; l2 size 0x20_0000 ways 16 }
+caches { l1d size 0x8000 ways 4; l2 size 0x10_0000 ways 16 }
 pagetable s1 stage 1 at 0x8080_0000 t0sz 25 pool 0x8081_0000 size 0x10_0000 {
   map 0x8000_0000 size 0x20_0000 to 0x8000_0000 normal_wb ish rw x pages
   map 0x4000_0000 size 0x40_0000 to 0x8100_0000 normal_wb ish rw xn pages

@@ -27,6 +27,7 @@ import { benchCheckpoints, formatCheckpoints } from './checkpoints';
 import { runTranslationBench } from './translation';
 import { benchParse, formatParseBench } from './parse';
 import { formatCoreBench, runCoreBench } from './core';
+import { benchExplore, formatExploreBench } from './explore';
 import { formatLitmusSummary, runLitmusBench } from './litmus';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
@@ -204,6 +205,7 @@ async function main(): Promise<void> {
   console.log('\nTime travel (1 PE loop, wall clock):');
   for (const t of travel) console.log(`  ${t.label.padEnd(width)}  ${t.ms.toFixed(1).padStart(10)} ms`);
   console.log(`\nCheckpoints and time travel (CPU time):\n  ${formatCheckpoints(await benchCheckpoints()).split('\n').join('\n  ')}`);
+  console.log(`\nExplore (CPU time, with and without the reduction):\n  ${formatExploreBench(benchExplore()).split('\n').join('\n  ')}`);
   console.log('\nDebug adapter over stdio (median round-trips):');
   for (const line of formatDapBench(await benchDap()).split('\n')) console.log(`  ${line}`);
   console.log('\nLitmus front end (project corpus):');

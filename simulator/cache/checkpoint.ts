@@ -68,6 +68,17 @@ interface CacheCow {
   base: CacheCapture;
   readonly wayDigest: Float64Array;
   readonly sum: FingerprintSum;
+  /**
+   * Replacement order, per set: the digest of its valid ways in LRU order (a
+   * rank, not the LRU stamps — two states whose sets age their lines in the
+   * same order behave alike whatever the clock says), summed over sets.
+   */
+  readonly orderDigest: Float64Array;
+  readonly orderSum: FingerprintSum;
+  /** Sets whose order may have changed since it was last digested (a way was touched or restored), listed once. */
+  readonly orderStale: Uint8Array;
+  readonly orderList: Int32Array;
+  nOrder: number;
   /** Ways captured or rewritten by restores so far (tests: a checkpoint costs the ways changed since the previous one). */
   waysCopied: number;
 }
@@ -93,14 +104,15 @@ const INVALID_DIGEST = lanes.reset(0).word(0).value();
 
 /**
  * Digest of a way: what decides its future — address, state, attributes,
- * data, age and marks (speculative, stale, reported, cleaned to the PoU).
- * Its place (set, way) is mixed in by its contribution to the cache's sum.
+ * data and marks (speculative, stale, reported, cleaned to the PoU). Its
+ * place (set, way) is mixed in by its contribution to the cache's sum; its
+ * age by its set's replacement order (`digestOrder`).
  */
 function digestWay(c: Cache, i: number): number {
   const l = c.lines[i];
   if (l.state === LineState.I) return INVALID_DIGEST;
   const h = lanes.reset(0);
-  h.word(l.state).num(l.pa).digest(digestString(l.attrs.label)).num(l.lru);
+  h.word(l.state).num(l.pa).digest(digestString(l.attrs.label));
   h.word((l.speculative ? 1 : 0) | (l.staleByStep >= 0 ? 2 : 0) | (l.staleReported ? 4 : 0) | (l.pouCleanPe >= 0 ? 8 : 0));
   const w = c.words;
   for (let k = i * WORDS, end = k + WORDS; k < end; k++) h.word(w[k]);
@@ -122,30 +134,80 @@ const EMPTY = ((): WayCapture => {
   return new WayCapture(f, 0, undefined, undefined, INVALID_DIGEST);
 })();
 
+/** The order digest of a set with no valid way. */
+const EMPTY_ORDER = lanes.reset(0x0bde_0000).value();
+
 function cowOf(c: Cache): CacheCow {
   let cow = cows.get(c);
   if (cow === undefined) {
     const n = c.lines.length;
     const sum = new FingerprintSum();
     for (let i = 0; i < n; i++) sum.add(i, INVALID_DIGEST);
+    const orderSum = new FingerprintSum();
+    for (let s = 0; s < c.sets; s++) orderSum.add(s, EMPTY_ORDER);
     const chunk = new Array<WayCapture>(CHUNK).fill(EMPTY);
     const base: WayCapture[][] = [];
     for (let k = 0; k < Math.ceil(n / CHUNK); k++) base.push(chunk);
-    cow = { base, wayDigest: new Float64Array(n).fill(INVALID_DIGEST), sum, waysCopied: 0 };
+    cow = {
+      base,
+      wayDigest: new Float64Array(n).fill(INVALID_DIGEST),
+      sum,
+      orderDigest: new Float64Array(c.sets).fill(EMPTY_ORDER),
+      orderSum,
+      orderStale: new Uint8Array(c.sets),
+      orderList: new Int32Array(c.sets),
+      nOrder: 0,
+      waysCopied: 0,
+    };
     cows.set(c, cow);
   }
   return cow;
 }
 
-/** Bring the digests of the ways changed since the last fingerprint up to date. */
+/** Way `i` changed (its age may have): its set's replacement order must be digested again. */
+function orderChanged(c: Cache, cow: CacheCow, i: number): void {
+  const set = Math.floor(i / c.ways);
+  if (cow.orderStale[set] === 0) {
+    cow.orderStale[set] = 1;
+    cow.orderList[cow.nOrder++] = set;
+  }
+}
+
+const orderWays: number[] = [];
+
+/** Digest of a set's replacement order: its valid ways, least recently used first (what `victimFor` decides by). */
+function digestOrder(c: Cache, set: number): number {
+  const base = set * c.ways;
+  orderWays.length = 0;
+  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
+  if (orderWays.length === 0) return EMPTY_ORDER;
+  orderWays.sort((a, b) => c.lines[base + a].lru - c.lines[base + b].lru);
+  const h = lanes.reset(0x0bde_0000);
+  for (const w of orderWays) h.word(w);
+  return h.value();
+}
+
+/** Bring the digests of the ways changed since the last fingerprint, and their sets' orders, up to date. */
 function refreshDigests(c: Cache, cow: CacheCow): void {
   const marks = c.marks;
   for (let k = 0; k < c.nHash; k++) {
     const i = c.toHash[k];
-    if ((marks[i] & Mark.Hash) !== 0) setDigest(cow, i, digestWay(c, i));
+    if ((marks[i] & Mark.Hash) !== 0) {
+      setDigest(cow, i, digestWay(c, i));
+      orderChanged(c, cow, i);
+    }
     marks[i] &= ~(Mark.Hash | Mark.Listed);
   }
   c.nHash = 0;
+  for (let k = 0; k < cow.nOrder; k++) {
+    const set = cow.orderList[k];
+    cow.orderStale[set] = 0;
+    const d = digestOrder(c, set);
+    cow.orderSum.remove(set, cow.orderDigest[set]);
+    cow.orderDigest[set] = d;
+    cow.orderSum.add(set, d);
+  }
+  cow.nOrder = 0;
 }
 
 function setDigest(cow: CacheCow, i: number, d: number): void {
@@ -201,6 +263,7 @@ function restoreWay(c: Cache, cow: CacheCow, i: number, x: WayCapture): void {
   // An invalid way keeps whatever attributes object it had: nothing reads them (the state is I).
   if (x.attrs !== undefined) l.attrs = x.attrs;
   l.staleByAttrs = x.staleByAttrs;
+  orderChanged(c, cow, i);
   const m = c.marks[i];
   if (x.digest === x.digest) {
     setDigest(cow, i, x.digest);
@@ -298,8 +361,9 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
 
 /**
  * Fingerprint (53 bits) of every valid copy with its place (cache, set, way),
- * line address, state, attributes, data, replacement age and marks
- * (speculative, stale, reported, cleaned to the PoU); the LRU clock; the
+ * line address, state, attributes, data and marks (speculative, stale,
+ * reported, cleaned to the PoU); each set's replacement order (the rank of
+ * its ways' ages, not the LRU clock: equal orders choose equal victims); the
  * instruction caches; refill candidates while tracked; the devices behind the
  * caches. Physical memory itself is hashed by the machine. Provenance kept for
  * findings' messages (which PE wrote a line, at which PC and step) is not state.
@@ -310,9 +374,8 @@ export function hashHierarchy(h: CacheHierarchy): number {
   for (const c of h.caches) {
     const cow = cowOf(c);
     refreshDigests(c, cow);
-    hh.digest(digestString(c.name)).digest(cow.sum.value(c.lines.length));
+    hh.digest(digestString(c.name)).digest(cow.sum.value(c.lines.length)).digest(cow.orderSum.value(c.sets));
   }
-  hh.num(h.tick);
   hh.digest(h.icache.digest());
   for (const c of h.speculation.refillCandidates ?? []) hh.word(c.pe).num(c.line).digest(digestString(c.attrs.label)).num(c.pc);
   hh.digest(h.backing.stateHash());
@@ -331,7 +394,9 @@ export function hashLinesFromScratch(h: CacheHierarchy): number[] {
   return h.caches.map((c) => {
     const sum = new FingerprintSum();
     for (let i = 0; i < c.lines.length; i++) sum.add(i, digestWay(c, i));
-    return sum.value(c.lines.length);
+    const order = new FingerprintSum();
+    for (let set = 0; set < c.sets; set++) order.add(set, digestOrder(c, set));
+    return new Lanes().reset(0).digest(sum.value(c.lines.length)).digest(order.value(c.sets)).value();
   });
 }
 
@@ -340,6 +405,6 @@ export function hashLines(h: CacheHierarchy): number[] {
   return h.caches.map((c) => {
     const cow = cowOf(c);
     refreshDigests(c, cow);
-    return cow.sum.value(c.lines.length);
+    return new Lanes().reset(0).digest(cow.sum.value(c.lines.length)).digest(cow.orderSum.value(c.sets)).value();
   });
 }

@@ -28,11 +28,15 @@ function copyPage(p: ShadowPage): ShadowPage {
   return { bytes: p.bytes.slice(), pc: p.pc.slice(), pe: p.pe.slice(), step: p.step.slice() };
 }
 
+/**
+ * Digest of a page: its bytes and which PE wrote each granule last (the rules
+ * decide by the writer). The PC and step of each write are provenance for
+ * findings' messages, not state: executions that wrote the same values in
+ * another order are in the same state.
+ */
 function digestPage(p: ShadowPage): number {
   const b = digestWords(new Uint32Array(p.bytes.buffer, p.bytes.byteOffset, PAGE_SIZE / 4));
-  const pc = digestWords(new Uint32Array(p.pc.buffer, p.pc.byteOffset, GRANULES * 2), laneA(b), laneB(b));
-  const st = digestWords(new Uint32Array(p.step.buffer, p.step.byteOffset, GRANULES * 2), laneA(pc), laneB(pc));
-  return digestWords(new Int32Array(p.pe.buffer, p.pe.byteOffset, GRANULES / 2), laneA(st), laneB(st));
+  return digestWords(new Int32Array(p.pe.buffer, p.pe.byteOffset, GRANULES / 2), laneA(b), laneB(b));
 }
 
 export class ShadowMemory {

@@ -78,6 +78,16 @@ export class Speculation {
     this.refill(pe, c.line, c.attrs, c.pc);
   }
 
+  /**
+   * Exploration's speculative fill (simulator/explore): PE `pe` reads `line`
+   * with `attrs` — the attributes its current translation gives it — into its
+   * L1 data cache, clean, unless the L1 holds that copy already.
+   */
+  speculate(pe: Pe, line: number, attrs: MemAttrs): void {
+    this.h.curPc = NaN;
+    this.refill(pe, line, attrs, pe.pc);
+  }
+
   /** PE `pe` fills `line` into its L1 (clean) after the maintenance at `pc`, unless it holds it already. */
   private refill(pe: Pe, line: number, attrs: MemAttrs, pc: number): void {
     const c = this.h.l1[pe.id];

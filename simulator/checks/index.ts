@@ -61,8 +61,19 @@ interface CheckerSnapshot {
 const POINT_NAMES: Record<string, string> = { l1: 'the L1 data cache', l2: 'the L2 cache', system: 'the system cache', memory: 'memory' };
 
 const attached = new WeakMap<object, CheckerSet>();
-/** Structural digests of translation-rule captures (immutable, reused while unchanged). */
-const transDigests = new WeakMap<object, number>();
+/** Structural digests of checker captures that are immutable and returned again while unchanged (translation rules, livelock). */
+const captureDigests = new WeakMap<object, number>();
+
+function digestOnce(capture: object): number {
+  let d = captureDigests.get(capture);
+  if (d === undefined) {
+    const h = new StateHasher();
+    hashValue(h, capture);
+    d = h.value();
+    captureDigests.set(capture, d);
+  }
+  return d;
+}
 
 /** Attach the checkers to a machine (idempotent: a second call returns the same set). */
 export function attachCheckers(host: CheckerHost): CheckerSet {
@@ -147,19 +158,19 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
       livelock: livelock?.snapshot(),
     }),
     // Fingerprint: the shadow memory's own (incremental, it is large), the other checkers' state structurally;
-    // the translation rules' (descriptors walks used) once per capture: it is the same capture while unchanged.
+    // the translation rules' (descriptors walks used) and the livelock checker's once per capture: each is the same
+    // capture while unchanged.
     stateHash: (): number => {
-      const t = trans.snapshot() as object;
-      let ht = transDigests.get(t);
-      if (ht === undefined) {
-        const th = new StateHasher();
-        hashValue(th, t);
-        ht = th.value();
-        transDigests.set(t, ht);
-      }
       const h = new StateHasher();
-      hashValue(h, { sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot(), isolation: isolation?.snapshot(), livelock: livelock?.snapshot() });
-      return new Lanes().reset(0x0c4e_c000).digest(ht).digest(h.value()).digest(shadow?.stateHash() ?? 0).value();
+      hashValue(h, { sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot(), isolation: isolation?.snapshot() });
+      const l = livelock?.snapshot();
+      return new Lanes()
+        .reset(0x0c4e_c000)
+        .digest(digestOnce(trans.snapshot() as object))
+        .digest(h.value())
+        .digest(l !== undefined ? digestOnce(l as object) : 0)
+        .digest(shadow?.stateHash() ?? 0)
+        .value();
     },
     restore: (s) => {
       // `undefined`: a checkpoint from before the checkers were attached — their state at attach time.

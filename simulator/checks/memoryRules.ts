@@ -25,6 +25,8 @@ import type { FindingSink, Related, WriteSite } from './host';
 /** Last SCTLR_ELx write that turned the MMU off, per PE and EL (from `sysreg-write` events). */
 export class MmuOffTracker {
   private readonly last = new Map<string, number | undefined>();
+  /** The capture of the current state (undefined after a change): checkpoints and fingerprints reuse it. */
+  private snap: unknown = undefined;
 
   onSysregWrite(pe: number, register: string, value: bigint, line: number | undefined): void {
     const m = /^SCTLR_EL([123])$/.exec(register.toUpperCase());
@@ -32,15 +34,18 @@ export class MmuOffTracker {
     const key = `${pe}:${m[1]}`;
     if (!SCTLR_EL1.M.isSet(value)) this.last.set(key, line);
     else this.last.delete(key);
+    this.snap = undefined;
   }
 
   snapshot(): unknown {
-    return new Map(this.last);
+    this.snap ??= new Map(this.last);
+    return this.snap;
   }
 
   restore(s: unknown): void {
     this.last.clear();
     for (const [k, v] of (s as Map<string, number | undefined> | undefined) ?? []) this.last.set(k, v);
+    this.snap = s;
   }
 
   lineFor(pe: number, el: number): number | undefined {

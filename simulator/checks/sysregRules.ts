@@ -29,6 +29,8 @@ export function affectsRegime(register: string, el: number): boolean {
 
 export class SysregRules {
   private readonly pending: (Pending | undefined)[];
+  /** The capture of the current state (undefined after a change): checkpoints and fingerprints reuse it. */
+  private snap: unknown = undefined;
 
   constructor(
     private readonly sink: FindingSink,
@@ -40,21 +42,26 @@ export class SysregRules {
   onSysregWrite(pe: Pe, register: string, line: number | undefined): void {
     if (!/^(SCTLR|TCR|TTBR0|TTBR1|MAIR)_EL[123]$|^(HCR|VTCR|VTTBR)_EL2$/.test(register.toUpperCase())) return;
     this.pending[pe.id] = { register: register.toUpperCase(), line, el: pe.el };
+    this.snap = undefined;
   }
 
   snapshot(): unknown {
-    return this.pending.map((p) => (p ? { ...p } : undefined));
+    this.snap ??= this.pending.map((p) => (p ? { ...p } : undefined));
+    return this.snap;
   }
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
     const snap = s as (Pending | undefined)[] | undefined;
     for (let i = 0; i < this.pending.length; i++) this.pending[i] = snap?.[i] ? { ...snap[i]! } : undefined;
+    this.snap = s;
   }
 
   /** ISB or an exception: context synchronization. */
   synchronized(pe: number): void {
+    if (this.pending[pe] === undefined) return;
     this.pending[pe] = undefined;
+    this.snap = undefined;
   }
 
   /**

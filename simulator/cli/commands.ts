@@ -1,10 +1,11 @@
 /**
- * `armscope run|check|decode|demo`. Every failure the user can cause (missing
+ * `armscope run|explore|check|decode|demo`. Every failure the user can cause (missing
  * file, unknown register, malformed number, bad option) is one line on stderr
  * and a non-zero exit code, never a stack trace.
  *
  * Exit codes: 0 success / all expectations hold; 1 an expectation failed;
- * 2 the scenario has errors, or the command line or input is wrong.
+ * 2 the scenario has errors, or the command line or input is wrong;
+ * 3 (explore) a bound stopped the search before it could tell.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -18,6 +19,7 @@ import type { MachineOptions } from '../engine/machine';
 import { parseScenario } from '..';
 import type { Diagnostic } from '../scenario/model';
 import { hex, parseInteger } from '../util/hex';
+import { cmdExplore, cmdReplay, type CliKit } from './explore';
 import { byteSize, count, MAX_SCENARIO_CHARS, MAX_STEPS_LIMIT } from '../scenario/limits';
 import { DEFAULT_RUN_TIMEOUT_SECONDS, MAX_RUN_TIMEOUT_SECONDS } from '../engine/bounds';
 import { formatReport } from './format';
@@ -36,7 +38,8 @@ export class UsageError extends Error {}
 export const MAX_DEMO_FILES = 1_000;
 
 const USAGE = `usage:
-  armscope run FILE [--json] [--max-steps N] [--seed N] [--cache-model on|off] [--speculation none|adversarial] [--timeout SECONDS]
+  armscope run FILE [--json] [--max-steps N] [--seed N] [--cache-model on|off] [--speculation none|adversarial] [--timeout SECONDS] [--replay WITNESS]
+  armscope explore FILE [--json] [--max-states N] [--max-depth N] [--jobs N] [--no-reduction] [--cache-model on|off] [--witness-dir DIR]
   armscope check FILE...
   armscope decode REGISTER VALUE [--json]
   armscope demo [DIR] [--timeout SECONDS]
@@ -44,12 +47,17 @@ const USAGE = `usage:
   armscope scenario2litmus FILE.armscope [-o FILE] [--name NAME]
 limits: scenario files up to ${byteSize(MAX_SCENARIO_CHARS)}, --max-steps up to ${count(MAX_STEPS_LIMIT)}, --timeout up to ${count(MAX_RUN_TIMEOUT_SECONDS)} (default ${DEFAULT_RUN_TIMEOUT_SECONDS}) seconds per scenario`;
 
-export function runCli(argv: string[], io: CliIo): number {
+/** The exit code; a promise for `explore` with worker threads. */
+export function runCli(argv: string[], io: CliIo): number | Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     switch (cmd) {
       case 'run':
         return cmdRun(rest, io);
+      case 'explore': {
+        const r = cmdExplore(rest, io, KIT);
+        return typeof r === 'number' ? r : r.catch((e: unknown) => failure(e, io));
+      }
       case 'check':
         return cmdCheck(rest, io);
       case 'decode':
@@ -67,18 +75,22 @@ export function runCli(argv: string[], io: CliIo): number {
         io.out(USAGE);
         return cmd === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${cmd}' (expected run, check, decode, demo, litmus2scenario or scenario2litmus)`);
+        throw new UsageError(`unknown command '${cmd}' (expected run, explore, check, decode, demo, litmus2scenario or scenario2litmus)`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`armscope: ${e.message}`);
-      return 2;
-    }
-    // Anything else is a bug in armscope; still one line for the user.
-    const msg = e instanceof Error ? e.message : String(e);
-    io.err(`armscope: internal error: ${msg.split('\n')[0]}`);
+    return failure(e, io);
+  }
+}
+
+function failure(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError) {
+    io.err(`armscope: ${e.message}`);
     return 2;
   }
+  // Anything else is a bug in armscope; still one line for the user.
+  const msg = e instanceof Error ? e.message : String(e);
+  io.err(`armscope: internal error: ${msg.split('\n')[0]}`);
+  return 2;
 }
 
 // ---- argument parsing -----------------------------------------------------
@@ -243,9 +255,15 @@ function exitCodeOf(r: RunReport): number {
 }
 
 function cmdRun(args: string[], io: CliIo): number {
-  const p = parseArgs(args, ['max-steps', 'seed', 'cache-model', 'speculation', 'timeout'], ['json']);
+  const p = parseArgs(args, ['max-steps', 'seed', 'cache-model', 'speculation', 'timeout', 'replay'], ['json']);
   if (p.positional.length !== 1) throw new UsageError('run: expected exactly one FILE');
   const file = p.positional[0];
+  const replay = p.flags.get('replay');
+  if (typeof replay === 'string') {
+    // A witness fixes every choice (and the settings it was explored with): run's own options do not apply.
+    for (const o of ['max-steps', 'seed', 'cache-model', 'speculation', 'timeout']) if (p.flags.has(o)) throw new UsageError(`run: --${o} cannot be combined with --replay (the witness fixes the execution)`);
+    return cmdReplay(file, replay, p.flags.get('json') === true, io, KIT);
+  }
   const options = runOptions(p);
   const model = parseScenario(readScenarioFile(file, io.cwd), file);
   let report: RunReport;
@@ -264,12 +282,15 @@ function cmdRun(args: string[], io: CliIo): number {
   return exitCodeOf(report);
 }
 
-/** What the litmus commands (cli/litmus.ts) borrow from the commands here. */
-const KIT = {
+/** What `explore` and `run --replay` borrow from the commands here (cli/explore.ts). */
+const KIT: CliKit = {
   parseArgs,
+  intFlag,
+  choiceFlag,
   readScenarioFile,
-  parse: (text: string, file: string) => parseScenario(text, file),
-  usageError: (message: string) => new UsageError(message),
+  parse: (text, file) => parseScenario(text, file),
+  usageError: (message) => new UsageError(message),
+  diagnosticLine: (file, d) => diagnosticLine(file, d),
 };
 
 // ---- check ----------------------------------------------------------------

@@ -118,7 +118,10 @@ export function formatReport(r: RunReport): string {
   if (r.expectations.length === 0) out.push('Expectations: none');
   else {
     out.push('Expectations:');
-    for (const e of r.expectations) out.push(`  ${e.held ? 'held  ' : 'FAILED'} line ${e.line + 1}: ${e.text}${e.held ? '' : `  — ${e.detail}`}`);
+    for (const e of r.expectations) {
+      const verdict = e.undecided ? 'open  ' : e.held ? 'held  ' : 'FAILED';
+      out.push(`  ${verdict} line ${e.line + 1}: ${e.text}${e.held && !e.undecided ? '' : `  — ${e.detail}`}`);
+    }
   }
   const held = r.expectations.filter((e) => e.held).length;
   out.push('');

@@ -17,7 +17,6 @@
 import { CacheHierarchy, createCacheHierarchy } from '../cache';
 import { cacheIdRegisters, csselrKey } from '../cache/idRegisters';
 import { Platform } from '../devices/platform';
-import { handleException } from '../firmware';
 import { FlatMemorySystem } from '../memory/flat';
 import type { MemorySystem } from '../memory/system';
 import type { ShareabilityDomains } from '../memory/shareability';
@@ -94,7 +93,7 @@ export function buildPes(m: Machine, hooks: PeHooks, instrs: InstrIndex): System
         for (const p of m.pes) p.eventRegister = 1;
       },
       // Exceptions taken to an EL whose vector holds no code: the built-in firmware, when the scenario has it.
-      builtinHandler: (pe, info) => m.firmware !== undefined && handleException(m.firmware, pe, info),
+      builtinHandler: (pe, info) => m.handleInFirmware(pe, info),
     };
     const pe = new Pe(id, env);
     const decls = declsFor(model, id);

@@ -22,7 +22,7 @@ import { parseCacheConfig } from '../cache/config';
 import { ShareabilityDomains } from '../memory/shareability';
 import { attachCheckers } from '../checks';
 import { Platform, type MmioRegion } from '../devices/platform';
-import { createFirmware, type Firmware } from '../firmware';
+import { createFirmware, handleException, type Firmware } from '../firmware';
 import type { FirmwareHooks } from '../firmware/firmware';
 import type { Gic, GicHooks } from '../gic/gic';
 import type { Instr } from '../isa/instr';
@@ -42,8 +42,9 @@ import { MAX_STEPS_LIMIT } from '../scenario/limits';
 import { RunBounds } from './bounds';
 import { attachPlatform, buildMemorySystem, buildMmu, buildPes } from './components';
 import { ScenarioEvents } from './events';
+import { CountedState } from './countedState';
 import { History } from './history';
-import { hashMachine, type MachineSnapshot } from './machineState';
+import { hashMachine, type ExplorationHash, type MachineSnapshot } from './machineState';
 import { installPauseConditions, type PauseConditions } from './pause';
 import { stepPe } from './peCore';
 import { RoundRobinPolicy, type Policy } from './policy';
@@ -170,6 +171,7 @@ export class Machine {
 
   private readonly instrs: InstrIndex;
   private removePause: (() => void) | undefined = undefined;
+  private readonly firmwareState: CountedState | undefined;
 
   static create(model: ScenarioModel, options: MachineOptions = {}): Machine {
     return new Machine(model, options);
@@ -228,7 +230,9 @@ export class Machine {
 
     // 5. Built-in firmware: boots the partitions on the PEs that run a Normal world.
     this.firmware = createFirmware(this, model, this.gic);
-    if (this.firmware) this.addComponent({ name: 'firmware', state: this.firmware });
+    // Its state changes only while it handles an exception (`handleInFirmware` counts them): captured once per change.
+    this.firmwareState = this.firmware !== undefined ? new CountedState(this.firmware) : undefined;
+    if (this.firmwareState) this.addComponent({ name: 'firmware', state: this.firmwareState });
     this.hooks = {
       pe,
       memory: this.memory.hooks,
@@ -257,6 +261,13 @@ export class Machine {
   }
 
   // ---- services for components and checkers ---------------------------------------
+
+  /** An exception taken to an EL whose vector holds no code: the built-in firmware handles it when the scenario has one. */
+  handleInFirmware(pe: Pe, info: ExceptionRecord): boolean {
+    if (this.firmware === undefined) return false;
+    this.firmwareState!.changes++;
+    return handleException(this.firmware, pe, info);
+  }
 
   /**
    * Record an exception a PE took. Every exception goes to `exceptions`; those
@@ -334,6 +345,17 @@ export class Machine {
     return this.instrs.get(pc)?.line ?? this.model.program.lineOf.get(pc);
   }
 
+  /** Forget what PE `pe` fetched last: `fetchedAt` then tells whether its next step fetched an instruction (explorers classify steps). */
+  clearFetch(pe: number): void {
+    this.pes[pe].fetchPc = NaN;
+  }
+
+  /** The instruction PE `pe` fetched at `pc`, when its last fetch was there. */
+  fetchedAt(pe: number, pc: number): Instr | undefined {
+    const p = this.pes[pe];
+    return p.fetchPc === pc ? p.fetchInstr : undefined;
+  }
+
   /** Instruction at a physical address (views, disassembly). */
   instrAt(pa: number): Instr | undefined {
     return this.instrs.get(pa);
@@ -384,7 +406,21 @@ export class Machine {
    */
   apply(action: Action): void {
     this.history.logChoice(action);
-    this.scheduler.applyAction(action);
+    this.scheduler.take(action);
+  }
+
+  /**
+   * Apply an action an explorer chose (simulator/explore), without logging it
+   * for time travel: an explorer moves between states with `fork`/`restore`
+   * itself. A checker's stop request ends the run (`stopInfo`).
+   */
+  take(action: Action): void {
+    this.scheduler.take(action);
+  }
+
+  /** An explorer found nothing enabled: end the run as `run` would (halted, or waiting with nothing pending). */
+  finish(): void {
+    this.scheduler.finish();
   }
 
   /**
@@ -432,8 +468,8 @@ export class Machine {
    * integer; equal fingerprints mean the same future. Incremental: it rehashes
    * only what changed since the last call.
    */
-  stateHash(): number {
-    return hashMachine(this);
+  stateHash(exploration?: ExplorationHash): number {
+    return hashMachine(this, exploration);
   }
 
   /** The furthest step reached along the current history (behind it, stepping replays; history.ts). */

@@ -16,7 +16,7 @@
  * component keeps the digests of its parts and rehashes only the parts that
  * changed since the last fingerprint.
  */
-import { Lanes } from '../component/fingerprint';
+import { digestString, Lanes } from '../component/fingerprint';
 import { componentHash, StateHasher } from '../component/state';
 import type { FaultRecord, Finding } from '../trace/events';
 import type { EventSnapshot } from './events';
@@ -37,6 +37,8 @@ export interface MachineSnapshot {
   faults: readonly FaultRecord[];
   findings: readonly Finding[];
   stop?: StopInfo;
+  /** A checker's stop request not acted on yet (the run ends at the next step). */
+  stopRequest: string | undefined;
   components: unknown[];
   /** The history this capture belongs to (history.ts): restoring a capture of another history starts a new one. */
   timeline: object;
@@ -64,6 +66,7 @@ export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
     prng: m.prng.state(),
     ...rec,
     stop: m.stopInfo,
+    stopRequest: m.scheduler.pendingStop,
     components: m.snapshottables.map((c) => c.snapshot()),
     timeline,
   };
@@ -81,7 +84,19 @@ export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   lastRecords.set(m, { exceptions: s.exceptions, faults: s.faults, findings: s.findings });
   m.stopInfo = s.stop;
   m.scheduler.reset();
+  if (s.stopRequest !== undefined) m.scheduler.requestStop(s.stopRequest);
   m.snapshottables.forEach((c, i) => c.restore(s.components[i]));
+}
+
+/**
+ * What an exploration's fingerprint leaves out of the machine's state
+ * (simulator/explore): the step count unless something still depends on it,
+ * the round-robin pointer (a policy's, not the machine's), retired-instruction
+ * counts; and what it adds: the records an execution's outcome is judged by.
+ */
+export interface ExplorationHash {
+  /** Something still depends on the step count (a step event or window, an armed timer, a counter read): keep it. */
+  steps: boolean;
 }
 
 /**
@@ -90,19 +105,53 @@ export function restoreMachine(m: Machine, s: MachineSnapshot): void {
  * (caches, TLBs, GIC, firmware, checkers) — by its own `stateHash()` or else
  * the structural hash of its snapshot. Equal fingerprints mean the same future
  * (exploration, determinism tests); unchanged parts are not rehashed.
+ *
+ * With `exploration`, the fingerprint states are merged by when exploring
+ * (`ExplorationHash`): equal fingerprints mean the same architectural future
+ * and the same outcome so far (fault and finding records), whatever the step
+ * count and the policy's pointer.
  */
-export function hashMachine(m: Machine): number {
+export function hashMachine(m: Machine, exploration?: ExplorationHash): number {
   const h = new Lanes().reset(0x3ac4_14e5);
-  h.num(m.steps).word(m.scheduler.rr);
-  for (const pe of m.pes) h.digest(digestPe(pe));
+  if (exploration === undefined) h.num(m.steps).word(m.scheduler.rr);
+  else if (exploration.steps) h.num(m.steps);
+  const instret = exploration === undefined;
+  for (const pe of m.pes) h.digest(digestPe(pe, instret));
   h.digest(m.physical.stateHash());
   const ev = new StateHasher();
-  m.events.hashInto(ev);
+  m.events.hashInto(ev, exploration !== undefined);
   h.digest(ev.value());
   for (const w of m.prng.state()) h.word(w);
+  // A checker asked to end the run (livelock): such a state has no future steps. (The other ends of a run follow
+  // from the state hashed: PEs halted or waiting, the step count against the budget.)
+  const request = m.scheduler.pendingStop;
+  if (request !== undefined) h.word(0x5709).digest(digestString(request));
   for (const c of m.snapshottables) h.digest(componentHash(c));
+  if (exploration !== undefined) h.digest(recordsDigest(m));
   return h.value();
 }
+
+/**
+ * The records an outcome is judged by (engine/report.ts): each fault's kind,
+ * PE, levels, stage and addresses, and each finding's rule — as sets, so the
+ * order two independent actions recorded them in does not matter.
+ */
+function recordsDigest(m: Machine): number {
+  // Records are only appended between restores: the same last records (and counts) mean the same lists.
+  const lastF = m.faults[m.faults.length - 1];
+  const lastR = m.findings[m.findings.length - 1];
+  const memo = recordDigests.get(m);
+  if (memo !== undefined && memo.faults === m.faults.length && memo.findings === m.findings.length && memo.lastF === lastF && memo.lastR === lastR) return memo.digest;
+  const keys = new Set<string>();
+  for (const f of m.faults) keys.add(`f|${f.kind ?? f.type}|${f.pe}|${f.el}|${f.fromEl}|${f.stage ?? ''}|${f.level ?? ''}|${f.pc}|${f.va ?? ''}`);
+  for (const f of m.findings) keys.add(`r|${f.rule}`);
+  const h = new StateHasher();
+  for (const k of [...keys].sort()) h.str(k);
+  recordDigests.set(m, { faults: m.faults.length, findings: m.findings.length, lastF, lastR, digest: h.value() });
+  return h.value();
+}
+
+const recordDigests = new WeakMap<Machine, { faults: number; findings: number; lastF: FaultRecord | undefined; lastR: Finding | undefined; digest: number }>();
 
 /** Replace an array's contents in place (others hold references to these arrays). */
 function setContents<T>(target: T[], source: readonly T[]): void {

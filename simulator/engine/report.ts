@@ -9,7 +9,7 @@ import { evictedLines, type EvictedLine, type LineSubject } from '../cache/evict
 import type { EvictionRecord } from '../cache/evictionLog';
 import type { FirmwareCallRecord } from '../firmware/state';
 import type { Pe } from '../pe/pe';
-import type { Diagnostic, Expectation, ScenarioModel } from '../scenario/model';
+import type { Diagnostic, ExpectAtom, ExpectFormula, Expectation, ScenarioModel } from '../scenario/model';
 import type { FaultRecord, Finding } from '../trace/events';
 import { hex } from '../util/hex';
 import type { RecordTotals } from './bounds';
@@ -35,9 +35,16 @@ export interface ExpectationResult {
   /** 0-based source line. */
   line: number;
   text: string;
+  /**
+   * The run does not refute the expectation: its condition holds (`always`,
+   * plain), does not hold (`never`), or — for `sometimes`, which one run
+   * cannot refute — either way (`undecided` tells which).
+   */
   held: boolean;
   /** What was actually there, e.g. `x1 is 0x2`. */
   detail: string;
+  /** A `sometimes` expectation whose condition did not hold in this run: only `armscope explore` decides it. */
+  undecided?: boolean;
 }
 
 /** A cache's lines as the memory system reports them (issue #3's hierarchy provides this). */
@@ -186,34 +193,75 @@ export function faultSummary(f: FaultRecord): string {
   return parts.filter((p) => p).join(' ') + (f.el !== f.fromEl ? `, taken to EL${f.el}` : '');
 }
 
-function faultText(f: FaultRecord): string {
+/** A fault as reports name it, with its PE and source line. */
+export function faultText(f: FaultRecord): string {
   return `${faultSummary(f)}, on PE ${f.pe}` + (f.line !== undefined ? ` (line ${f.line + 1})` : '');
 }
 
+/**
+ * An expectation against the machine's final state, as `run` judges it (one
+ * execution): the condition's value, then its quantifier (model.ts
+ * `Quantifier`).
+ */
 export function evaluateExpectation(machine: Machine, e: Expectation): ExpectationResult {
   const base = { line: e.range.start.line, text: e.text };
+  const r = conditionValue(machine, e);
+  switch (e.quantifier) {
+    case 'never':
+      return { ...base, held: !r.held, detail: r.detail };
+    case 'sometimes':
+      return r.held ? { ...base, held: true, detail: `${r.detail} (seen in this run)` } : { ...base, held: true, undecided: true, detail: `${r.detail} (not in this run; armscope explore decides 'sometimes')` };
+    default:
+      return { ...base, held: r.held, detail: r.detail };
+  }
+}
+
+/** The value of an expectation's condition (whatever its quantifier) in the machine's current state, with what was observed. */
+export function conditionValue(machine: Machine, e: Expectation): { held: boolean; detail: string } {
+  if (e.kind !== 'condition') return evaluateAtom(machine, e);
+  return evaluateFormula(machine, e.formula);
+}
+
+function evaluateFormula(machine: Machine, f: ExpectFormula): { held: boolean; detail: string } {
+  switch (f.kind) {
+    case 'atom':
+      return evaluateAtom(machine, f.atom);
+    case 'not': {
+      const r = evaluateFormula(machine, f.operand);
+      return { held: !r.held, detail: r.detail };
+    }
+    case 'and':
+    case 'or': {
+      const a = evaluateFormula(machine, f.left);
+      const b = evaluateFormula(machine, f.right);
+      return { held: f.kind === 'and' ? a.held && b.held : a.held || b.held, detail: `${a.detail}; ${b.detail}` };
+    }
+  }
+}
+
+function evaluateAtom(machine: Machine, e: ExpectAtom): { held: boolean; detail: string } {
   switch (e.kind) {
     case 'register': {
       const pe = machine.pes[e.pe];
-      if (!pe) return { ...base, held: false, detail: `there is no PE ${e.pe}` };
+      if (!pe) return { held: false, detail: `there is no PE ${e.pe}` };
       const actual = getRegister(pe, e.register);
-      if (actual === undefined) return { ...base, held: false, detail: `unknown register '${e.register}'` };
-      if (e.value.value === undefined) return { ...base, held: false, detail: `value '${e.value.text}' is unresolved` };
+      if (actual === undefined) return { held: false, detail: `unknown register '${e.register}'` };
+      if (e.value.value === undefined) return { held: false, detail: `value '${e.value.text}' is unresolved` };
       const expected = BigInt.asUintN(64, e.value.value);
-      return { ...base, held: compare(e.op, actual, expected), detail: `PE ${e.pe} ${e.register} is ${hex(actual)}` };
+      return { held: compare(e.op, actual, expected), detail: `PE ${e.pe} ${e.register} is ${hex(actual)}` };
     }
     case 'memory': {
-      if (e.address.value === undefined || e.value.value === undefined) return { ...base, held: false, detail: 'address or value is unresolved' };
+      if (e.address.value === undefined || e.value.value === undefined) return { held: false, detail: 'address or value is unresolved' };
       const pa = Number(e.address.value);
       const view = e.view ?? 'main';
       const actual = readForExpectation(machine, pa, e.size, view);
       const expected = e.value.value & mask(e.size);
       const where = view === 'main' ? '' : ` as PE ${view.pe} sees it`;
-      return { ...base, held: compare(e.op, actual, expected), detail: `[${hex(pa)}]${where} is ${hex(actual)}` };
+      return { held: compare(e.op, actual, expected), detail: `[${hex(pa)}]${where} is ${hex(actual)}` };
     }
     case 'no-fault': {
       const f = machine.faults[0];
-      return { ...base, held: f === undefined, detail: f ? `${machine.bounds.totals.faults} fault(s), first: ${faultText(f)}` : 'no fault taken' };
+      return { held: f === undefined, detail: f ? `${machine.bounds.totals.faults} fault(s), first: ${faultText(f)}` : 'no fault taken' };
     }
     case 'fault': {
       const at = e.at?.value !== undefined ? BigInt.asUintN(64, e.at.value) : undefined;
@@ -228,28 +276,29 @@ export function evaluateExpectation(machine: Machine, e: Expectation): Expectati
           (e.pe === undefined || f.pe === e.pe) &&
           (at === undefined || f.pc === at || f.va === at),
       );
-      if (match) return { ...base, held: true, detail: `taken: ${faultText(match)}` };
+      if (match) return { held: true, detail: `taken: ${faultText(match)}` };
       const others = machine.faults.map(faultText);
-      return { ...base, held: false, detail: others.length ? `faults taken: ${others.join('; ')}` : 'no fault taken' };
+      return { held: false, detail: others.length ? `faults taken: ${others.join('; ')}` : 'no fault taken' };
     }
     case 'finding': {
       const hit = machine.findings.find((f) => f.rule === e.rule);
       const held = e.negate ? hit === undefined : hit !== undefined;
-      return { ...base, held, detail: hit ? `found: ${hit.message}` : `no ${e.rule} finding` };
+      return { held, detail: hit ? `found: ${hit.message}` : `no ${e.rule} finding` };
     }
     case 'no-finding': {
       const f = machine.findings[0];
-      return { ...base, held: f === undefined, detail: f ? `${machine.bounds.totals.findings} finding(s), first: [${f.rule}] ${f.message}` : 'no findings' };
+      return { held: f === undefined, detail: f ? `${machine.bounds.totals.findings} finding(s), first: [${f.rule}] ${f.message}` : 'no findings' };
     }
     case 'halted': {
       const pe = machine.pes[e.pe];
-      if (!pe) return { ...base, held: false, detail: `there is no PE ${e.pe}` };
-      return { ...base, held: pe.state === 'halted', detail: `PE ${e.pe} is ${pe.state}${pe.stopReason ? ` (${pe.stopReason})` : ''}` };
+      if (!pe) return { held: false, detail: `there is no PE ${e.pe}` };
+      return { held: pe.state === 'halted', detail: `PE ${e.pe} is ${pe.state}${pe.stopReason ? ` (${pe.stopReason})` : ''}` };
     }
   }
 }
 
-function readForExpectation(machine: Machine, pa: number, size: number, view: 'main' | { pe: number }): bigint {
+/** The value an expectation compares: `size` bytes at `pa` in main memory, or as PE N sees them through its caches. */
+export function readForExpectation(machine: Machine, pa: number, size: number, view: 'main' | { pe: number }): bigint {
   const mem = machine.memory as InspectableMemory;
   const v = mem.inspect?.(pa, size, view);
   if (v !== undefined) return v & mask(size);
@@ -310,7 +359,7 @@ export function reportToJson(r: RunReport): unknown {
     stopReason: r.stop.reason,
     stopKind: r.stop.kind,
     recordTotals: r.recordTotals,
-    expectations: r.expectations.map((e) => ({ line: e.line + 1, text: e.text, held: e.held, detail: e.detail })),
+    expectations: r.expectations.map((e) => ({ line: e.line + 1, text: e.text, held: e.held, detail: e.detail, ...(e.undecided ? { undecided: true } : {}) })),
     faults: r.faults.map(faultJson),
     exceptions: r.exceptions.map(faultJson),
     evictions: r.evictions?.map((e) => ({ step: e.step, cache: e.cache, line: hex(e.pa), attrs: e.attrs, dirty: e.dirty, about: e.about })),

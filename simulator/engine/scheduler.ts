@@ -94,6 +94,11 @@ export class Scheduler {
     this.mixed = true;
   }
 
+  /** A stop a checker asked for that ends the run at the next step (part of the machine's state: machineState.ts). */
+  get pendingStop(): string | undefined {
+    return this.stopRequest;
+  }
+
   /** `run()` returns after the current step without ending the run (a debugger's breakpoint); `pauseReason` tells why. */
   requestPause(reason: string): void {
     this.pauseRequest = reason;
@@ -136,8 +141,10 @@ export class Scheduler {
     m.events.collectDue(out);
     for (const s of m.sources) s.enabledActions(out);
     let anyPe = false;
+    const windows = m.events.hasWindows;
     for (const pe of m.pes) {
-      if (canStep(pe)) {
+      // A PE about to execute an open window's `before` label waits for its event (events.ts).
+      if (canStep(pe) && !(windows && m.events.blocks(pe.id))) {
         out.push(this.peActions[pe.id]);
         anyPe = true;
       }
@@ -202,6 +209,21 @@ export class Scheduler {
       this.inRun = false;
     }
     return m.stopInfo;
+  }
+
+  /**
+   * Apply an action an explorer chose (simulator/explore): neither the policy
+   * nor the history is involved. A checker's stop request made during it ends
+   * the run, as it would at the start of the next step of a run.
+   */
+  take(action: Action): void {
+    this.applyAction(action);
+    if (this.stopRequest !== undefined) this.m.stopInfo = { kind: 'checker', reason: this.stopRequest };
+  }
+
+  /** Nothing is enabled: the run is over, with every PE halted or waiting (what `run` reports). */
+  finish(): void {
+    if (this.m.stopInfo === undefined) this.finishIdle();
   }
 
   /** Apply an action (chosen by the policy, or by a caller through `Machine.apply`). */

@@ -101,29 +101,54 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
   pe.serrorLine = s.lines[4] ?? false;
 }
 
+/** Digests of register captures (immutable): a state restored again (exploration) does not rehash its registers. */
+const captureDigests = new WeakMap<ReadonlyMap<string, bigint>, number>();
+
+/**
+ * The capture the PE's system registers currently equal (nothing written since
+ * it was taken or restored), if any: an immutable object that identifies their
+ * values, for caches of what is derived from them.
+ */
+export function sysregsIdentity(pe: Pe): object | undefined {
+  const cap = sysregCaptures.get(pe);
+  return cap !== undefined && cap.version === pe.sysregs.version ? cap.map : undefined;
+}
+
 /** Digest of the system registers: an order-independent sum over (name, value), recomputed only after a change. */
 function sysregDigest(pe: Pe): number {
   const last = sysregDigests.get(pe);
   if (last !== undefined && last.version === pe.sysregs.version) return last.digest;
-  const sum = new FingerprintSum();
-  for (const [name, v] of pe.sysregs) {
-    const u = BigInt.asUintN(64, v);
-    sum.add(digestString(name), digest(Number(u & 0xffff_ffffn), Number(u >> 32n)));
+  const cap = sysregsIdentity(pe) as ReadonlyMap<string, bigint> | undefined;
+  let d = cap === undefined ? undefined : captureDigests.get(cap);
+  if (d === undefined) {
+    const sum = new FingerprintSum();
+    for (const [name, v] of pe.sysregs) {
+      const u = BigInt.asUintN(64, v);
+      sum.add(digestString(name), digest(Number(u & 0xffff_ffffn), Number(u >> 32n)));
+    }
+    d = sum.value(pe.sysregs.size);
+    if (cap !== undefined) captureDigests.set(cap, d);
   }
-  const d = sum.value(pe.sysregs.size);
   sysregDigests.set(pe, { version: pe.sysregs.version, digest: d });
   return d;
 }
 
 const peLanes = new Lanes();
 
-/** Digest (53 bits) of every field `snapshotPe` captures: two PEs with equal digests behave the same from here on. */
-export function digestPe(pe: Pe): number {
+/**
+ * Digest (53 bits) of every field `snapshotPe` captures: two PEs with equal
+ * digests behave the same from here on. `instret` false leaves out the count
+ * of retired instructions, which nothing architectural depends on (an
+ * explorer merges a spin loop's iterations; engine/events.ts keeps its own
+ * "fired on this arrival" flag for reach events).
+ */
+export function digestPe(pe: Pe, instret = true): number {
   const h = peLanes.reset(0x9e00 + pe.id);
   for (let i = 0; i < 31; i++) h.word(pe.xlo[i]).word(pe.xhi[i]);
   for (let i = 0; i < 4; i++) h.word(pe.splo[i]).word(pe.sphi[i]);
   h.num(pe.pc).num(pe.nextPc).word(pe.nzcv()).word(pe.daif()).word(pe.el).word(pe.spsel).word(pe.il).word(pe.pstateOther);
-  h.num(pe.instret).digest(digestString(pe.state)).digest(digestString(pe.stopReason ?? ''));
+  if (instret) h.num(pe.instret);
+  h.digest(digestString(pe.state)).digest(digestString(pe.stopReason ?? ''));
   // Exclusive monitor, event register and interrupt lines decide what the next LDXR/STXR, WFE and step do.
   h.num(pe.exclusivePa).word(pe.exclusiveSize).word(pe.eventRegister);
   h.word((pe.irqLine ? 1 : 0) | (pe.fiqLine ? 2 : 0) | (pe.virqLine ? 4 : 0) | (pe.vfiqLine ? 8 : 0) | (pe.serrorLine ? 16 : 0));

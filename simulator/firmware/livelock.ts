@@ -116,18 +116,36 @@ export class LivelockChecker {
     for (const off of this.offs) off();
   }
 
+  /**
+   * The state changes only in `callEntry` (which counts it in `version`): the capture taken or restored
+   * last is returned again, and restored without a copy, while nothing changed since (checkpoints and
+   * exploration capture the checkers at every fork).
+   */
   snapshot(): unknown {
-    return structuredClone(this.live);
+    if (this.last === undefined || this.lastVersion !== this.version) {
+      this.last = structuredClone(this.live);
+      this.lastVersion = this.version;
+    }
+    return this.last;
   }
 
   /** Back to a checkpoint; `undefined` = the state at attach time. */
   restore(s: unknown): void {
-    this.live = s === undefined ? newLivelockState(this.fw.host.pes.length) : (structuredClone(s) as LivelockState);
     this.pending = undefined;
+    if (s !== undefined && s === this.last && this.lastVersion === this.version) return;
+    this.live = s === undefined ? newLivelockState(this.fw.host.pes.length) : (structuredClone(s) as LivelockState);
+    this.version++;
+    this.last = s;
+    this.lastVersion = s === undefined ? -1 : this.version;
   }
+
+  private version = 0;
+  private last: unknown = undefined;
+  private lastVersion = -1;
 
   /** The same caller state at the same call, a third time (the firmware's state is part of the fingerprint). */
   private callEntry(pe: Pe, call: CallEntry): void {
+    this.version++;
     const fp = fingerprint(pe, call.resume, call.spsr, this.fw.digest());
     const cycle = observeCall(this.live, pe.id, fp, this.fw.host.physical, call);
     this.pending = cycle ? { call, cycle } : undefined;

@@ -268,9 +268,11 @@ export class CpuInterface {
     const pe = this.pes[p];
     if (pe === undefined) return;
     this.mirroredFor[p] = (bankSecure(pe) ? 1 : 0) | (nsView(pe) ? 2 : 0) | (isSecureNow(pe) ? 4 : 0) | (pe.el === 3 ? 8 : 0);
+    const regs = pe.sysregs;
     for (const n of CpuInterface.MIRRORED) {
       const v = this.view(pe, n);
-      if (v !== undefined) pe.sysregs.set(n, v);
+      // Only a change moves the register map's version: an unchanged mirror keeps checkpoints and digests of the registers shared.
+      if (v !== undefined && regs.get(n) !== v) regs.set(n, v);
     }
   }
 

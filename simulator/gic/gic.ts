@@ -399,8 +399,7 @@ export class Gic extends GicState implements SecureInterruptController {
   private drive(p: number): void {
     const pe = this.pes[p];
     if (pe === undefined) return;
-    const sig = this.signalled[p];
-    if (sig < 0) {
+    if (this.signalled[p] < 0) {
       pe.irqLine = false;
       pe.fiqLine = false;
       return;
@@ -572,18 +571,18 @@ export class Gic extends GicState implements SecureInterruptController {
 
   // ---- checkpoints (the state's capture and fingerprint are state.ts's) -------------
 
-  snapshot(): unknown {
-    return this.captureState();
-  }
-
   restore(snap: unknown): void {
     const s = snap as GicSnapshot;
+    // The live state: what it signals is unchanged; lines and mirrored views came back with the PEs (restored
+    // first), but not the mirror's record of each PE's bank: a PE restored into another bank is re-mirrored.
+    if (this.holds(s)) {
+      for (let p = 0; p < this.peCount; p++) this.afterRefresh?.(p);
+      return;
+    }
     this.restoreState(s);
-    // The PEs' lines and the CPU interface's views mirrored into their registers are re-driven even when
-    // the state did not change: the PEs were restored, and the mirror keeps its own record of what it mirrored.
+    // Another state: `updateAll` (lines and mirrored views re-driven), the SPIs counted once.
     this.signalled.fill(-1);
     this.signalledGroup.fill(-1);
-    // `updateAll`, with the state changed and the SPIs counted once.
     this.stateChanged();
     this.recountSpis();
     for (let p = 0; p < this.peCount; p++) this.signal(p);

@@ -229,6 +229,11 @@ export class GicState {
   }
 
   /** A copy of the state buffer (the same capture again while nothing changed). */
+  /** Capture for checkpoints (the GIC's `restore` takes it back). */
+  snapshot(): unknown {
+    return this.captureState();
+  }
+
   protected captureState(): GicSnapshot {
     if (this.snapVersion !== this.version || this.lastSnap === undefined) {
       this.lastSnap = { state: this.state.slice(0) };
@@ -238,9 +243,14 @@ export class GicState {
     return this.lastSnap;
   }
 
+  /** The live state is capture `s` (nothing changed since it was taken or restored). */
+  protected holds(s: GicSnapshot): boolean {
+    return s === this.lastSnap && this.snapVersion === this.version;
+  }
+
   /** Copy a capture into the state buffer (no copy when the state is that capture, unchanged). */
   protected restoreState(s: GicSnapshot): void {
-    if (s !== this.lastSnap || this.snapVersion !== this.version) new Uint8Array(this.state).set(new Uint8Array(s.state));
+    if (!this.holds(s)) new Uint8Array(this.state).set(new Uint8Array(s.state));
   }
 
   /** After a restore and the re-driving it calls for: the state is the capture's, and so is its fingerprint when known. */

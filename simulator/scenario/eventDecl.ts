@@ -1,14 +1,17 @@
 /**
  * `event [NAME] [every] when TRIGGER do ACTION` — something the machine does
  * at a point of the run (an interrupt, a write by an agent outside the PEs, a
- * speculative cache fill).
+ * speculative cache fill) — or `event [NAME] WINDOW do ACTION`: once, at a
+ * moment within a window that exploration enumerates (docs/explore.md).
  *
  *   TRIGGER  step N | pe N reaches TARGET | condition COND
+ *   WINDOW   between step A and [step] B | after BOUND [before BOUND] | before BOUND | anytime
+ *   BOUND    step N | pe N reaches TARGET
  *   ACTION   irq INTID [pe N] | write ADDR = VALUE [size 1|2|4|8] | fill ADDR [in CACHE] | uart [NAME] input "TEXT"
  */
 import type { RawBlock } from './blocks';
 import { didYouMean, spanRange, tokRange } from './diagnostics';
-import type { EventDecl } from './model';
+import type { EventBound, EventDecl } from './model';
 import { Cursor, type ParseState } from './state';
 
 /** Where an event names a PE (checked once the PE count is known). */
@@ -19,6 +22,8 @@ export interface PeMention {
 
 /** A trigger value ends at `do` (or at an action word when `do` is missing, so the message says so). */
 const TRIGGER_END = ['do', 'irq', 'write', 'fill', 'uart'];
+/** Words that start a window instead of `when`. */
+const WINDOW_WORDS = ['between', 'after', 'before', 'anytime'];
 
 /** A condition's source text from its tokens (spacing kept where the source had it). */
 function joinTokens(toks: { text: string; spaced: boolean }[]): string {
@@ -40,46 +45,27 @@ export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMe
   const c = new Cursor(block.header, st, block.keyword);
   let name: string | undefined;
   const first = c.peek();
-  // A name only when `every`/`when` follows it, so `event step 5 …` reports the missing `when`.
-  if (first && first.kind === 'ident' && !['every', 'when'].includes(first.text) && (c.isWord('every', 1) || c.isWord('when', 1))) {
+  // A name only when `every`/`when` or a window follows it, so `event step 5 …` reports the missing `when`.
+  const starts = ['every', 'when', ...WINDOW_WORDS];
+  if (first && first.kind === 'ident' && !starts.includes(first.text) && starts.some((w) => c.isWord(w, 1))) {
     c.next();
     name = first.text;
   }
-  const repeat = c.acceptWord('every') !== undefined;
-  if (!c.acceptWord('when')) {
-    c.expected("'when'", c.i === 0 ? 'event' : c.prev().text);
-    return;
-  }
+  const everyTok = c.acceptWord('every');
+  const repeat = everyTok !== undefined;
   let trigger: EventDecl['trigger'];
-  const tk = c.peek();
-  if (c.acceptWord('step')) {
-    const e = c.expr(TRIGGER_END);
-    if (!e) return c.expected('a step number', 'step');
-    const t: EventDecl['trigger'] = { kind: 'step', step: 0 };
-    trigger = t;
-    st.late.push({ expr: e, what: 'the step number', min: repeat ? 1n : 0n, max: BigInt(Number.MAX_SAFE_INTEGER), apply: (v) => ((t as { step: number }).step = Number(v)) });
-  } else if (c.acceptWord('pe')) {
-    const pe = peNumber(c, peMentions);
-    if (pe === undefined) return;
-    if (!c.expectWord('reaches', `pe ${c.prev().text}`)) return;
-    const target = c.expr(TRIGGER_END);
-    if (!target) return c.expected('a label or address', 'reaches');
-    trigger = { kind: 'reach', pe, target };
-    st.late.push({ expr: target, what: 'the address to reach', min: 0n, max: (1n << 64n) - 1n });
-  } else if (c.acceptWord('condition')) {
-    // `condition COND do …`: the tokens up to `do` (docs/language.md "Interrupts").
-    const start = c.i;
-    while (c.peek() !== undefined && !c.isWord('do')) c.next();
-    const toks = block.header.slice(start, c.i);
-    if (toks.length === 0) return c.expected("a condition, e.g. 'x5 == 3' or 'mem32[FLAG] != 0'", 'condition');
-    trigger = { kind: 'condition', condition: joinTokens(toks), range: spanRange(toks[0], toks[toks.length - 1]) };
+  if (WINDOW_WORDS.some((w) => c.isWord(w))) {
+    if (everyTok) st.rep.error(tokRange(everyTok), "an event with a window fires once: remove 'every'");
+    const w = interpretWindow(c, peMentions);
+    if (w === undefined) return;
+    trigger = w;
+  } else if (!c.acceptWord('when')) {
+    c.expected("'when' or a window ('between step A and B', 'after …', 'before …', 'anytime')", c.i === 0 ? 'event' : c.prev().text);
+    return;
   } else {
-    const hint = tk ? didYouMean(tk.text, ['step', 'pe', 'condition']) : '';
-    if (tk && hint) {
-      st.rep.error(tokRange(tk), `unknown trigger '${tk.text}'${hint}`);
-      return;
-    }
-    return c.expected("a trigger ('step N', 'pe N reaches LABEL' or 'condition COND')", 'when');
+    const t = interpretTrigger(c, block, peMentions, repeat);
+    if (t === undefined) return;
+    trigger = t;
   }
   if (!c.expectWord('do')) return;
   const ak = c.peek();
@@ -161,6 +147,108 @@ export function interpretEvent(st: ParseState, block: RawBlock, peMentions: PeMe
   const ev: EventDecl = { trigger, action, repeat, range: spanRange(block.keyword, block.header[block.header.length - 1]) };
   if (name !== undefined) ev.name = name;
   st.model.events.push(ev);
+}
+
+/**
+ * A window (`between step A and B`, `after BOUND [before BOUND]`, `before
+ * BOUND`, `anytime`), up to `do`. A step window must not close before it opens.
+ */
+function interpretWindow(c: Cursor, peMentions: PeMention[]): Extract<EventDecl['trigger'], { kind: 'window' }> | undefined {
+  const st = c.st;
+  const start = c.peek()!;
+  const w: Extract<EventDecl['trigger'], { kind: 'window' }> = { kind: 'window' };
+  if (c.acceptWord('anytime')) return w;
+  // A step window must not close before it opens: checked when the closing step is resolved (after the opening one).
+  const closing = (v: number): void => {
+    if (w.after?.kind === 'step' && v < w.after.step) st.rep.error(spanRange(start, c.prev()), `the window closes (step ${v}) before it opens (step ${w.after.step})`);
+  };
+  if (c.acceptWord('between')) {
+    if (!c.expectWord('step', 'between')) return undefined;
+    const a = stepBound(c, ['and', ...TRIGGER_END], 'step');
+    if (a === undefined) return undefined;
+    if (!c.expectWord('and', a.text)) return undefined;
+    // `between step A and B` (issue #13's form) or `between step A and step B`.
+    c.acceptWord('step');
+    const b = stepBound(c, TRIGGER_END, 'step', closing);
+    if (b === undefined) return undefined;
+    w.after = a.bound;
+    w.before = b.bound;
+  } else {
+    if (c.acceptWord('after')) {
+      const a = bound(c, peMentions, ['before', ...TRIGGER_END], 'after');
+      if (a === undefined) return undefined;
+      w.after = a;
+    }
+    if (c.acceptWord('before')) {
+      const b = bound(c, peMentions, TRIGGER_END, 'before', closing);
+      if (b === undefined) return undefined;
+      w.before = b;
+    }
+  }
+  return w;
+}
+
+/** `step N`, `pe N reaches TARGET` or `condition COND`, after `when`. */
+function interpretTrigger(c: Cursor, block: RawBlock, peMentions: PeMention[], repeat: boolean): EventDecl['trigger'] | undefined {
+  const st = c.st;
+  const tk = c.peek();
+  if (c.acceptWord('step')) {
+    const e = c.expr(TRIGGER_END);
+    if (!e) return c.expected('a step number', 'step');
+    const t: EventDecl['trigger'] = { kind: 'step', step: 0 };
+    st.late.push({ expr: e, what: 'the step number', min: repeat ? 1n : 0n, max: BigInt(Number.MAX_SAFE_INTEGER), apply: (v) => ((t as { step: number }).step = Number(v)) });
+    return t;
+  }
+  if (c.acceptWord('pe')) {
+    const pe = peNumber(c, peMentions);
+    if (pe === undefined) return undefined;
+    if (!c.expectWord('reaches', `pe ${c.prev().text}`)) return undefined;
+    const target = c.expr(TRIGGER_END);
+    if (!target) return c.expected('a label or address', 'reaches');
+    st.late.push({ expr: target, what: 'the address to reach', min: 0n, max: (1n << 64n) - 1n });
+    return { kind: 'reach', pe, target };
+  }
+  if (c.acceptWord('condition')) {
+    // `condition COND do …`: the tokens up to `do` (docs/language.md "Interrupts").
+    const start = c.i;
+    while (c.peek() !== undefined && !c.isWord('do')) c.next();
+    const toks = block.header.slice(start, c.i);
+    if (toks.length === 0) return c.expected("a condition, e.g. 'x5 == 3' or 'mem32[FLAG] != 0'", 'condition');
+    return { kind: 'condition', condition: joinTokens(toks), range: spanRange(toks[0], toks[toks.length - 1]) };
+  }
+  const hint = tk ? didYouMean(tk.text, ['step', 'pe', 'condition']) : '';
+  if (tk && hint) {
+    st.rep.error(tokRange(tk), `unknown trigger '${tk.text}'${hint}`);
+    return undefined;
+  }
+  return c.expected("a trigger ('step N', 'pe N reaches LABEL' or 'condition COND')", 'when');
+}
+
+/** `step N` or `pe N reaches TARGET`, after `after` or `before`. */
+function bound(c: Cursor, peMentions: PeMention[], end: string[], after: string, onStep?: (v: number) => void): EventBound | undefined {
+  if (c.acceptWord('step')) return stepBound(c, end, 'step', onStep)?.bound;
+  if (c.acceptWord('pe')) {
+    const pe = peNumber(c, peMentions);
+    if (pe === undefined) return undefined;
+    if (!c.expectWord('reaches', `pe ${c.prev().text}`)) return undefined;
+    const target = c.expr(end);
+    if (!target) return c.expected('a label or address', 'reaches');
+    c.st.late.push({ expr: target, what: 'the address to reach', min: 0n, max: (1n << 64n) - 1n });
+    return { kind: 'reach', pe, target };
+  }
+  return c.expected("'step N' or 'pe N reaches LABEL'", after);
+}
+
+function stepBound(c: Cursor, end: string[], after: string, onStep?: (v: number) => void): { bound: EventBound; text: string } | undefined {
+  const e = c.expr(end);
+  if (!e) return c.expected('a step number', after);
+  const b: EventBound = { kind: 'step', step: 0 };
+  const apply = (v: bigint): void => {
+    (b as { step: number }).step = Number(v);
+    onStep?.(Number(v));
+  };
+  c.st.late.push({ expr: e, what: 'the step number', min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER), apply });
+  return { bound: b, text: e.text };
 }
 
 /** The PE number after `pe` (recorded for the PE-range check), or undefined after reporting. */

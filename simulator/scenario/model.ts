@@ -125,7 +125,14 @@ export interface EventDecl {
      * with `every`, each time it becomes true again). COND is the debugger's
      * condition syntax: `x5 == 3` (PE 0), `pe1.esr_el2 != 0`, `mem32[FLAG] == 1`.
      */
-    | { kind: 'condition'; condition: string; range: SourceRange };
+    | { kind: 'condition'; condition: string; range: SourceRange }
+    /**
+     * A window (`between step A and B`, `after BOUND [before BOUND]`,
+     * `before BOUND`, `anytime`): the event fires once, at a moment of the
+     * explorer's choosing while the window is open (docs/explore.md); `run`
+     * fires it as soon as the window opens.
+     */
+    | { kind: 'window'; after?: EventBound; before?: EventBound };
   action: EventAction;
   /**
    * `every`: fire every time the trigger holds, not only the first time —
@@ -135,6 +142,9 @@ export interface EventDecl {
   range: SourceRange;
 }
 
+/** One end of an event window: a step count, or a PE arriving at a label or address. */
+export type EventBound = { kind: 'step'; step: number } | { kind: 'reach'; pe: number; target: ValueExpr };
+
 export type EventAction =
   | { kind: 'irq'; intid: number; pe?: number }
   | { kind: 'fill'; address: ValueExpr; cache: string }
@@ -142,7 +152,8 @@ export type EventAction =
   /** `uart [NAME] input "TEXT"`: characters arrive on a UART's receive line (simulator/devices/uart.ts). */
   | { kind: 'uart-input'; device?: string; text: string; range: SourceRange };
 
-export type Expectation =
+/** One observation of the final state: what an expectation line, or an operand of a condition, tests. */
+export type ExpectAtom =
   | { kind: 'register'; pe: number; register: string; op: '==' | '!='; value: ValueExpr; range: SourceRange; text: string }
   | { kind: 'memory'; address: ValueExpr; size: 1 | 2 | 4 | 8; op: '==' | '!='; value: ValueExpr; range: SourceRange; text: string; view?: 'main' | { pe: number } }
   | { kind: 'no-fault'; range: SourceRange; text: string }
@@ -164,6 +175,35 @@ export type Expectation =
   | { kind: 'finding'; rule: string; negate: boolean; range: SourceRange; text: string }
   | { kind: 'no-finding'; range: SourceRange; text: string }
   | { kind: 'halted'; pe: number; range: SourceRange; text: string };
+
+/** A condition over several atoms (herd-style final-state conditions): `&&`, `||`, `!`/`not`, parentheses. */
+export type ExpectFormula =
+  | { kind: 'atom'; atom: ExpectAtom }
+  | { kind: 'and' | 'or'; left: ExpectFormula; right: ExpectFormula }
+  | { kind: 'not'; operand: ExpectFormula };
+
+/**
+ * How an expectation quantifies over executions (docs/explore.md): `always E`
+ * holds when E holds at the end of every execution, `sometimes E` when it
+ * holds at the end of at least one, `never E` when it holds at the end of
+ * none. A plain expectation is `always`. `armscope run` sees one execution:
+ * it checks `always` and `never` on it and reports `sometimes` as seen or not
+ * (one run cannot refute it); `armscope explore` decides all three.
+ */
+export type Quantifier = 'always' | 'sometimes' | 'never';
+
+/** herd7's spelling of a quantified condition: `exists (C)` is `sometimes C`, `~exists (C)` is `never C`, `forall (C)` is `always C`. */
+export type HerdQuantifier = 'exists' | '~exists' | 'forall';
+
+interface Quantified {
+  /** Absent: a plain expectation (`always` under explore). */
+  quantifier?: Quantifier;
+  /** Written in herd7's form (`exists (…)`, `~exists (…)`, `forall (…)`). */
+  herd?: HerdQuantifier;
+}
+
+/** One line of `expect { … }`: an atom, or a condition over several, optionally quantified. */
+export type Expectation = (ExpectAtom & Quantified) | ({ kind: 'condition'; formula: ExpectFormula; range: SourceRange; text: string } & Quantified);
 
 /** A block the core parser does not know (e.g. `pagetable`, `partition`): kept for later layers. */
 export interface GenericBlock {

@@ -49,7 +49,7 @@ function runCi(opts: { apt: number; setup: number; env?: Record<string, string> 
 describe('CI: .ci/run and test prerequisites', function () {
   this.timeout(60_000);
 
-  it('installs qemu-system-arm and the e2e packages, sets up code-server and runs npm test with CI=true', () => {
+  it('installs qemu-system-arm and the e2e packages, sets up code-server and runs the lint (ESLint + dependency-cruiser) and npm test with CI=true', () => {
     const r = runCi({ apt: 0, setup: 0 });
     assert.equal(r.status, 0, r.stderr);
     const install = r.calls.find((c) => c.startsWith('apt-get install'));
@@ -57,7 +57,7 @@ describe('CI: .ci/run and test prerequisites', function () {
     for (const pkg of ['qemu-system-arm', 'qemu-user', 'binutils-aarch64-linux-gnu', 'chromium', 'ripgrep', 'neovim']) assert.match(install, new RegExp(`\\b${pkg}\\b`));
     assert.deepEqual(
       r.calls.filter((c) => !c.startsWith('apt-get')),
-      ['npm ci --no-audit --no-fund CI=true', 'setup.sh', 'npm test CI=true'],
+      ['npm ci --no-audit --no-fund CI=true', 'setup.sh', 'npm run lint CI=true', 'npm test CI=true'],
     );
   });
 

@@ -15,7 +15,8 @@ export interface Captured {
 export function cli(args: string[], cwd = repoRoot()): Captured {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd });
+  // Every command here answers synchronously (only `explore` with worker threads returns a promise).
+  const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd }) as number;
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

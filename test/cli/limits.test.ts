@@ -128,7 +128,11 @@ describe('cli limits: run bounded in time (issue #10 item 16)', function () {
   this.timeout(60_000);
 
   it('`run --timeout 1` stops a run that would take minutes and says which bound stopped it', () => {
-    const loop = file('forever.armscope', PASSING.replace('    hlt   #0\n', '    b     start\n').replace('system {\n', 'system {\n  max_steps 100000000\n'));
+    // A load and a clean to PoC per iteration with the cache model on: 10^8 steps take minutes on any
+    // machine this runs on, so the 1 s bound is what stops it (a bare `b .` loop can finish 10^8 steps
+    // in under a second once the block engine compiles it).
+    const body = '    adr   x0, start\n    ldr   x2, [x0]\n    dc    civac, x0\n    b     start\n';
+    const loop = file('forever.armscope', PASSING.replace('    hlt   #0\n', body).replace('system {\n', 'system {\n  max_steps 100000000\n  cache_model on\n'));
     const r = cli(['run', loop, '--timeout', '1', '--json']);
     // Stopped by the bound, not halted: 'halted pe 0' fails.
     assert.equal(r.code, 1, r.err);

@@ -113,7 +113,8 @@ export function checkCliArgs(args: string[]): string | undefined {
   const err: string[] = [];
   let code: number;
   try {
-    code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir });
+    // The commands generated here answer synchronously (only `explore` with worker threads returns a promise).
+    code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir }) as number;
   } catch (e) {
     return `runCli threw: ${e instanceof Error ? e.message : String(e)}`;
   }

@@ -99,7 +99,7 @@ describe('litmus: armscope litmus2scenario and scenario2litmus', function () {
   function cli(args: string[]): { code: number; out: string; err: string } {
     const out: string[] = [];
     const err: string[] = [];
-    const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: tmp });
+    const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: tmp }) as number;
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 

@@ -401,7 +401,7 @@ describe('scenario parser: events', () => {
     assert.deepEqual(only(BASE + 'event when pe 0 reaches nowhere do irq 33\n'), ["8:24-8:31 error undefined-symbol: undefined symbol 'nowhere'"]);
     assert.deepEqual(only(BASE + 'event when step 5 do irqq 33\n'), ["8:21-8:25 error syntax: unknown action 'irqq'; did you mean 'irq'?"]);
     assert.deepEqual(only(BASE + 'event when step 5 irq 33\n'), ["8:18-8:21 error syntax: expected 'do' after '5', found 'irq'"]);
-    assert.deepEqual(only(BASE + 'event step 5 do irq 33\n'), ["8:6-8:10 error syntax: expected 'when' after 'event', found 'step'"]);
+    assert.deepEqual(only(BASE + 'event step 5 do irq 33\n'), ["8:6-8:10 error syntax: expected 'when' or a window ('between step A and B', 'after …', 'before …', 'anytime') after 'event', found 'step'"]);
     assert.deepEqual(only(BASE + 'event when step 5 do irq 2000\n'), ['8:25-8:29 error out-of-range: the interrupt ID must be 0 to 1019, not 2000']);
     assert.deepEqual(only(BASE + 'event when step 5 do write 0x100 = 1 size 3\n'), ["8:42-8:43 error syntax: expected a size of 1, 2, 4 or 8 bytes after 'size', found '3'"]);
   });

@@ -1,0 +1,114 @@
+/**
+ * Explore figures for `npm run bench` (issue #13 item 8): for each seed's
+ * explore example, the search with and without the partial-order reduction
+ * (states, actions, CPU seconds, states/s and the ratio of actions); the
+ * states/s of a two-PE scenario with caches on; and a four-PE scenario whose
+ * naive interleaving count is far beyond 10^9, which must finish with the
+ * reduction (every PE works on its own line: all its steps commute with the
+ * others').
+ *
+ * `node out/bench/explore.js` runs it alone.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario } from '../simulator';
+import { exploreScenario } from '../simulator/explore/explore';
+import { scenarioText } from '../test/explore/scenarios';
+
+export interface ExploreFigure {
+  name: string;
+  reduced: Run;
+  full?: Run;
+  note?: string;
+}
+
+interface Run {
+  states: number;
+  transitions: number;
+  seconds: number;
+  bounded: boolean;
+}
+
+function root(): string {
+  return join(__dirname, '..', '..');
+}
+
+function measure(text: string, file: string, reduction: boolean): Run {
+  const model = parseScenario(text, file);
+  const t0 = process.cpuUsage();
+  const r = exploreScenario(model, { reduction, settings: { maxStates: 2_000_000 } });
+  const u = process.cpuUsage(t0);
+  return { states: r.states, transitions: r.transitions, seconds: (u.user + u.system) / 1e6, bounded: r.bounds.hit.length > 0 };
+}
+
+const SEEDS = ['seed-003/explore-clean-before-disable.armscope', 'seed-003/explore-invalidate-after-disable.armscope', 'seed-000/bug-two-pes.armscope', 'seed-000/fix-two-pes-table-ish.armscope'];
+
+/** Four PEs, each storing `n` times to its own line (cache model off): (4n+12)!/((n+3)!^4) naive interleavings. */
+function fourPeText(n: number): string {
+  const out = ['scenario "four independent PEs"', 'system {', '  pes 4', '  memory ram at 0x8000_0000 size 0x10_0000', '  max_steps 10000', '}'];
+  for (let i = 0; i < 4; i++) out.push(`pe ${i} {`, '  el 1', `  entry p${i}`, '}');
+  out.push('code at 0x8000_0000 {');
+  for (let i = 0; i < 4; i++) {
+    out.push(`p${i}:`, `    adr x10, d${i}`, `    mov x5, #${i + 1}`);
+    for (let k = 0; k < n; k++) out.push('    str x5, [x10]', '    add x5, x5, #4');
+    out.push('    hlt #0');
+  }
+  out.push('}');
+  for (let i = 0; i < 4; i++) out.push(`data at ${0x8000_2000 + i * 0x40} {`, `d${i}:`, '    .quad 0', '}');
+  out.push('expect {', '  mem[d0] != 0', '}');
+  return out.join('\n') + '\n';
+}
+
+/** log10 of the number of interleavings of 4 sequences of `len` steps: (4 len)! / (len!)^4. */
+function log10Interleavings(len: number): number {
+  let s = 0;
+  for (let k = 1; k <= 4 * len; k++) s += Math.log10(k);
+  for (let k = 1; k <= len; k++) s -= 4 * Math.log10(k);
+  return s;
+}
+
+export function benchExplore(): ExploreFigure[] {
+  const figures: ExploreFigure[] = [];
+  for (const rel of SEEDS) {
+    const text = readFileSync(join(root(), 'examples', rel), 'utf8');
+    figures.push({ name: rel, reduced: measure(text, rel, true), full: measure(text, rel, false) });
+  }
+  const cached = scenarioText({
+    programs: [
+      ['str x5, [x10]', 'ldr x3, [x11]', 'dc civac, x10', 'str x5, [x11]', 'ldr x2, [x10]'],
+      ['str x5, [x11]', 'ldr x2, [x10]', 'dsb sy', 'str x5, [x10]', 'ldr x3, [x11]'],
+    ],
+    cacheModel: true,
+    mmu: true,
+    fills: 1,
+    evictions: 1,
+  });
+  figures.push({ name: 'two PEs, caches on, 1 fill + 1 eviction', reduced: measure(cached, 'cached.armscope', true), full: measure(cached, 'cached.armscope', false) });
+  const n = 8;
+  const steps = 2 * n + 3;
+  figures.push({ name: `four PEs × ${steps} steps on their own lines`, reduced: measure(fourPeText(n), 'four.armscope', true), note: `10^${log10Interleavings(steps).toFixed(1)} naive interleavings` });
+  return figures;
+}
+
+function rate(r: Run): string {
+  return `${Math.round(r.states / r.seconds).toLocaleString('en-US')} states/s`;
+}
+
+function line(label: string, r: Run): string {
+  return `${label}: ${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} actions, ${r.seconds.toFixed(2)} s, ${rate(r)}${r.bounded ? ' (BOUNDED)' : ''}`;
+}
+
+export function formatExploreBench(figures: ExploreFigure[]): string {
+  const out: string[] = [];
+  for (const f of figures) {
+    out.push(`${f.name}${f.note ? ` (${f.note})` : ''}`);
+    out.push(`  ${line('reduction', f.reduced)}`);
+    if (f.full) {
+      out.push(`  ${line('none     ', f.full)}`);
+      out.push(`  ratio (actions without / with): ${(f.full.transitions / Math.max(1, f.reduced.transitions)).toFixed(2)}`);
+    }
+  }
+  return out.join('\n');
+}
+
+if (require.main === module) console.log(formatExploreBench(benchExplore()));

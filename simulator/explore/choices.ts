@@ -1,0 +1,244 @@
+/**
+ * The cache choices exploration adds to the machine (DESIGN.md "The
+ * machine": a cache evicts or speculatively fills a line), as one component
+ * whose actions are enabled actions of the one engine:
+ *
+ * - **Speculative fill** (Arm ARM B2.7.1 "Normal memory": a PE may read any
+ *   location mapped Normal cacheable at any time, speculatively): PE p fills
+ *   line L, clean, into its L1 data cache with the attributes its current
+ *   translation gives L. Which lines: the *speculation footprint* — every line
+ *   PE p has accessed (load, store, table walk, cache maintenance by VA) with
+ *   cacheable attributes in its current translation regime, so far in this
+ *   execution. A line a PE never touches cannot change what the scenario
+ *   observes through a clean copy unless memory changes behind it, and every
+ *   such line the scenario cares about is one it accesses. Enabled while the
+ *   regime is the one the line was accessed in and its MMU is on (SCTLR_ELx.M,
+ *   or HCR_EL2.DC), and the L1 does not hold that copy; at most
+ *   `speculative_fills` per execution (docs/explore.md).
+ * - **Eviction**: any cache drops any valid copy, writing it back to the next
+ *   level when it is dirty (B2.7.1: a cache may evict at any time); at most
+ *   `evictions` per execution.
+ *
+ * Both are enabled only while the execution runs (some PE can step): the
+ * caches do not keep an execution alive after its end.
+ *
+ * Its state (the footprint, the counts used) is part of the machine's
+ * checkpoints and fingerprint, so two executions merge only when they may
+ * make the same choices from there.
+ */
+import { CacheHierarchy } from '../cache/hierarchy';
+import { LineState } from '../cache/line';
+import { evict } from '../cache/writeback';
+import type { Action, ActionSource, ComponentAction } from '../component/actions';
+import { Lanes, digestString } from '../component/fingerprint';
+import type { Snapshottable } from '../component/state';
+import type { Machine } from '../engine/machine';
+import { canStep } from '../engine/peCore';
+import { sysregsIdentity } from '../engine/snapshot';
+import type { MemAttrs } from '../memory/attributes';
+import { deriveConfig } from '../mmu/regime';
+import type { Pe } from '../pe/pe';
+import { hex } from '../util/hex';
+import type { ExploreSettings } from './config';
+
+/** Lines per PE in the speculation footprint: beyond this the footprint stops growing and the bound is reported. */
+export const MAX_FOOTPRINT_LINES = 1024;
+
+interface Candidate {
+  line: number;
+  attrs: MemAttrs;
+  /** The translation regime (regime, Security state, VMID) the line was accessed in. */
+  regime: string;
+}
+
+interface FillData {
+  kind: 'fill';
+  pe: number;
+  line: number;
+  attrs: MemAttrs;
+}
+
+interface EvictData {
+  kind: 'evict';
+  cache: number;
+  way: number;
+}
+
+interface ChoicesSnapshot {
+  fills: number;
+  evictions: number;
+  footprint: Candidate[][];
+  full: boolean;
+}
+
+export class ExploreChoices implements ActionSource, Snapshottable {
+  readonly name = 'exploration choices';
+  private fillsUsed = 0;
+  private evictionsUsed = 0;
+  /** Per PE: the speculation footprint, by `line|attrs`. */
+  private readonly footprint: Map<string, Candidate>[];
+  /** The footprint reached MAX_FOOTPRINT_LINES on some PE (a bound the report names). */
+  full = false;
+  private version = 0;
+  private snapVersion = -1;
+  private lastSnap: ChoicesSnapshot | undefined = undefined;
+  private hashVersion = -1;
+  private lastHash = 0;
+  /** Per PE: the regime key and whether its MMU is on, cached on (sysregGen, EL). */
+  private readonly regimeCache: { gen: number; el: number; key: string; on: boolean }[];
+  /** The same by register capture and EL: a state restored again finds its regime without deriving it. */
+  private readonly regimeByCapture = new WeakMap<object, Map<number, { key: string; on: boolean }>>();
+  private readonly hierarchy: CacheHierarchy | undefined;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    private readonly m: Machine,
+    private readonly settings: ExploreSettings,
+  ) {
+    this.hierarchy = m.memory instanceof CacheHierarchy ? m.memory : undefined;
+    this.footprint = m.pes.map(() => new Map<string, Candidate>());
+    this.regimeCache = m.pes.map(() => ({ gen: -1, el: -1, key: '', on: false }));
+    const h = this.hierarchy;
+    if (h !== undefined && settings.fills > 0) {
+      const note = (pe: Pe | undefined, pa: number | undefined, attrs: MemAttrs | undefined): void => {
+        if (pe !== undefined && pa !== undefined && attrs !== undefined && attrs.cacheable && !h.isDevice(pa)) this.note(pe, pa - (pa % 64), attrs);
+      };
+      this.offs.push(
+        m.hooks.memory.read.subscribe((pe, pa, _size, _lo, _hi, attrs) => note(pe, pa, attrs)),
+        m.hooks.memory.write.subscribe((pe, pa, _size, _lo, _hi, attrs) => note(pe, pa, attrs)),
+        // DC by VA carries the line and the attributes it was translated with; set/way and IC operations carry none.
+        m.hooks.memory.maintenance.subscribe((pe, _op, pa, attrs) => note(pe, pa, attrs)),
+      );
+    }
+  }
+
+  /** Stop observing the machine (the explorer is done with it). */
+  detach(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  /** The regime PE `pe` translates data accesses in now, and whether its MMU makes them cacheable (stage 1 on, or HCR_EL2.DC). */
+  private regime(pe: Pe): { key: string; on: boolean } {
+    const c = this.regimeCache[pe.id];
+    if (c.gen !== pe.sysregGen || c.el !== pe.el) {
+      const id = sysregsIdentity(pe);
+      let byEl = id === undefined ? undefined : this.regimeByCapture.get(id);
+      let r = byEl?.get(pe.el);
+      if (r === undefined) {
+        const cfg = deriveConfig(pe, pe.el);
+        r = { key: `${cfg.regime}|${cfg.secure ? 's' : 'ns'}|${cfg.vmid}`, on: cfg.s1Enabled || cfg.dc };
+        if (id !== undefined) {
+          if (byEl === undefined) this.regimeByCapture.set(id, (byEl = new Map<number, { key: string; on: boolean }>()));
+          byEl.set(pe.el, r);
+        }
+      }
+      c.gen = pe.sysregGen;
+      c.el = pe.el;
+      c.key = r.key;
+      c.on = r.on;
+    }
+    return c;
+  }
+
+  private note(pe: Pe, line: number, attrs: MemAttrs): void {
+    const fp = this.footprint[pe.id];
+    const key = `${line}|${attrs.label}`;
+    if (fp.has(key)) return;
+    const r = this.regime(pe);
+    if (!r.on) return;
+    if (fp.size >= MAX_FOOTPRINT_LINES) {
+      this.full = true;
+      return;
+    }
+    fp.set(key, { line, attrs, regime: r.key });
+    this.version++;
+  }
+
+  enabledActions(out: Action[]): void {
+    const h = this.hierarchy;
+    if (h === undefined) return;
+    const pes = this.m.pes;
+    if (!pes.some(canStep)) return;
+    if (this.fillsUsed < this.settings.fills) {
+      for (const pe of pes) {
+        if (pe.state === 'halted') continue;
+        const fp = this.footprint[pe.id];
+        if (fp.size === 0) continue;
+        const r = this.regime(pe);
+        if (!r.on) continue;
+        const l1 = h.l1[pe.id];
+        for (const c of fp.values()) {
+          if (c.regime !== r.key || l1.find(c.line, c.attrs) !== undefined) continue;
+          const data: FillData = { kind: 'fill', pe: pe.id, line: c.line, attrs: c.attrs };
+          out.push({ kind: 'component', source: this, name: 'fill', label: `fill pe ${pe.id} ${hex(c.line)} ${c.attrs.label}`, eager: false, data });
+        }
+      }
+    }
+    if (this.evictionsUsed < this.settings.evictions) {
+      for (const c of h.caches) {
+        const lines = c.lines;
+        for (let way = 0; way < lines.length; way++) {
+          const l = lines[way];
+          if (l.state === LineState.I) continue;
+          const data: EvictData = { kind: 'evict', cache: c.index, way };
+          out.push({ kind: 'component', source: this, name: 'evict', label: `evict ${c.name} ${hex(l.pa)} ${l.attrs.label}`, eager: false, data });
+        }
+      }
+    }
+  }
+
+  apply(action: ComponentAction): void {
+    const h = this.hierarchy!;
+    const d = action.data as FillData | EvictData;
+    this.version++;
+    if (d.kind === 'fill') {
+      this.fillsUsed++;
+      h.speculation.speculate(this.m.pes[d.pe], d.line, d.attrs);
+      return;
+    }
+    this.evictionsUsed++;
+    const l = h.caches[d.cache].lines[d.way];
+    h.curPc = NaN;
+    if (l.state !== LineState.I) evict(h, l, 'evict', -1);
+  }
+
+  snapshot(): ChoicesSnapshot {
+    if (this.snapVersion !== this.version || this.lastSnap === undefined) {
+      this.lastSnap = { fills: this.fillsUsed, evictions: this.evictionsUsed, footprint: this.footprint.map((fp) => [...fp.values()]), full: this.full };
+      this.snapVersion = this.version;
+    }
+    return this.lastSnap;
+  }
+
+  restore(s: unknown): void {
+    const snap = s as ChoicesSnapshot | undefined;
+    this.fillsUsed = snap?.fills ?? 0;
+    this.evictionsUsed = snap?.evictions ?? 0;
+    this.full = snap?.full ?? false;
+    this.footprint.forEach((fp, i) => {
+      fp.clear();
+      for (const c of snap?.footprint[i] ?? []) fp.set(`${c.line}|${c.attrs.label}`, c);
+    });
+    this.version++;
+    // The restored capture is the current one: a checkpoint right after a restore shares it.
+    if (snap !== undefined) {
+      this.lastSnap = snap;
+      this.snapVersion = this.version;
+    }
+  }
+
+  /** Fingerprint: the counts used (while bounded) and the footprint as a set per PE. */
+  stateHash(): number {
+    if (this.hashVersion === this.version) return this.lastHash;
+    const h = new Lanes().reset(0x0e7c_0000);
+    h.word(Number.isFinite(this.settings.fills) ? this.fillsUsed : 0).word(this.evictionsUsed);
+    this.footprint.forEach((fp, pe) => {
+      const keys = [...fp.values()].map((c) => `${c.line}|${c.attrs.label}|${c.regime}`).sort();
+      h.word(pe).word(keys.length);
+      for (const k of keys) h.digest(digestString(k));
+    });
+    this.lastHash = h.value();
+    this.hashVersion = this.version;
+    return this.lastHash;
+  }
+}

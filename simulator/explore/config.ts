@@ -1,0 +1,96 @@
+/**
+ * The `explore { … }` block (docs/explore.md "Bounds and settings"): what
+ * exploration enumerates beside PE interleavings and event windows, and the
+ * scenario's own search bounds.
+ *
+ * ```
+ * explore {
+ *   speculative_fills all        // all | none | N: at most N speculative fills per execution
+ *   evictions 1                  // at most N cache evictions per execution (0: none)
+ *   max_states 200000            // default for --max-states
+ *   max_depth 5000               // default for --max-depth
+ * }
+ * ```
+ */
+import type { LanguageExtension } from '../scenario/keywords';
+import type { Diagnostic, GenericBlock, ScenarioModel } from '../scenario/model';
+import { parseInteger } from '../util/hex';
+
+export interface ExploreSettings {
+  /** Speculative fills per execution (Infinity: every one the architecture permits; 0: none). */
+  fills: number;
+  /** Evictions per execution (0: none). */
+  evictions: number;
+  /** Distinct states to visit before the search stops (a bound, reported when hit). */
+  maxStates: number;
+  /** Actions along one execution before it is cut (a bound, reported when hit). */
+  maxDepth: number;
+}
+
+/** Defaults: every speculative fill, one eviction per execution, and bounds that keep a search within seconds to minutes. */
+export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, evictions: 1, maxStates: 1_000_000, maxDepth: 10_000 };
+
+/** Largest value any count may take (a typo such as 10^12 is reported rather than run). */
+const MAX_COUNT = 1e9;
+
+function count(word: string | undefined, what: string, report: (m: string) => void, allowAll: boolean): number | undefined {
+  const w = word?.toLowerCase();
+  if (allowAll && w === 'all') return Infinity;
+  if (allowAll && w === 'none') return 0;
+  const v = word === undefined ? undefined : parseInteger(word);
+  if (v === undefined || v < 0n || v > BigInt(MAX_COUNT)) {
+    report(`${what} expects ${allowAll ? "'all', 'none' or " : ''}a number from 0 to ${MAX_COUNT}, found '${word ?? ''}'`);
+    return undefined;
+  }
+  return Number(v);
+}
+
+/** The settings of a scenario's `explore` block (defaults for what it does not say); problems go to `diags` (rule `explore`). */
+export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Diagnostic[] = []): ExploreSettings {
+  const s: ExploreSettings = { ...DEFAULT_EXPLORE };
+  const list = blocks.filter((b) => b.keyword === 'explore');
+  for (const extra of list.slice(1)) diags.push({ range: extra.range, severity: 'error', message: "a scenario has one 'explore' block", rule: 'explore' });
+  const block = list[0];
+  if (block === undefined) return s;
+  for (const stmt of block.body) {
+    const w = stmt.words.map((x) => x.text);
+    const report = (message: string): void => {
+      diags.push({ range: stmt.range, severity: 'error', message, rule: 'explore' });
+    };
+    if (w.length > 2) {
+      report(`unexpected '${w[2]}' after '${w[0]} ${w[1]}'`);
+      continue;
+    }
+    const key = w[0]?.toLowerCase();
+    switch (key) {
+      case 'speculative_fills':
+        s.fills = count(w[1], key, report, true) ?? s.fills;
+        break;
+      case 'evictions':
+        s.evictions = count(w[1], key, report, false) ?? s.evictions;
+        break;
+      case 'max_states': {
+        const v = count(w[1], key, report, false);
+        if (v === 0) report('max_states must be at least 1');
+        else if (v !== undefined) s.maxStates = v;
+        break;
+      }
+      case 'max_depth': {
+        const v = count(w[1], key, report, false);
+        if (v === 0) report('max_depth must be at least 1');
+        else if (v !== undefined) s.maxDepth = v;
+        break;
+      }
+      default:
+        report(`unknown explore setting '${w[0] ?? ''}' (speculative_fills, evictions, max_states, max_depth)`);
+    }
+  }
+  return s;
+}
+
+/** The exploration layer's part of the scenario language: the `explore` block, checked as the user types. */
+export const EXPLORE_LANGUAGE: LanguageExtension = {
+  name: 'explore',
+  blocks: ['explore'],
+  pass: (model: ScenarioModel) => void parseExploreSettings(model.blocks, model.diagnostics),
+};

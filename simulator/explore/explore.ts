@@ -1,0 +1,85 @@
+/**
+ * `explore` (DESIGN.md "One step, two drivers"): every execution the
+ * scenario's machine permits — which PE steps next, when a windowed event
+ * fires, which line a PE speculatively fills, which line a cache evicts —
+ * searched exhaustively with state hashing and sleep sets (search.ts).
+ *
+ * The API front ends call: `exploreScenario(model, options)` in this thread,
+ * `exploreInWorkers(text, file, options)` (parallel.ts) in worker threads with
+ * progress and cancellation. A result's witnesses replay with
+ * `replayWitness` (witness.ts).
+ */
+import type { ScenarioModel } from '../scenario/model';
+import type { ExploreSettings } from './config';
+import { observationOf } from './outcome';
+import { buildResult, type ExploreResult } from './result';
+import { OutcomeTable, search, type SearchStats } from './search';
+import { ExploreSession } from './session';
+import { VisitedSet } from './visited';
+
+export interface Progress {
+  states: number;
+  transitions: number;
+  depth: number;
+  seconds: number;
+  /** Memory of the visited set (bytes). */
+  visitedBytes: number;
+}
+
+export interface ExploreOptions {
+  cacheModel?: 'on' | 'off';
+  /** Overrides of the scenario's `explore` block (CLI `--max-states`, `--max-depth`). */
+  settings?: Partial<ExploreSettings>;
+  /** The partial-order reduction (sleep sets); default on. Off: for comparison (bench, tests). */
+  reduction?: boolean;
+  /** State hashing (the visited set); default on. Off: a tree search (tests compare against it). */
+  merge?: boolean;
+  /** Progress, roughly every `progressEvery` actions taken. */
+  onProgress?: (p: Progress) => void;
+  progressEvery?: number;
+  /** Polled with progress: true stops the search (the result names the bound `cancelled`). */
+  cancelled?: () => boolean;
+}
+
+/** Clock for the report's `seconds` (never for a decision). */
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
+/** Explore a parsed scenario in this thread. A scenario with errors is not explored (`result: 'error'`). */
+export function exploreScenario(model: ScenarioModel, options: ExploreOptions = {}): ExploreResult {
+  const start = now();
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
+  const settings = session.settings;
+  const table = new OutcomeTable();
+  const reduction = options.reduction ?? true;
+  const visited = options.merge === false ? undefined : new VisitedSet(settings.maxStates);
+  let stats: SearchStats = { states: 0, transitions: 0, depth: 0, bounds: new Set() };
+  if (!model.diagnostics.some((d) => d.severity === 'error')) {
+    const progress = (s: SearchStats): void =>
+      options.onProgress?.({ states: s.states, transitions: s.transitions, depth: s.depth, seconds: now() - start, visitedBytes: visited?.bytes ?? 0 });
+    stats = search(session, observationOf(model), table, {
+      maxStates: settings.maxStates,
+      maxDepth: settings.maxDepth,
+      reduction,
+      visited,
+      onProgress: progress,
+      progressEvery: options.progressEvery,
+      cancelled: options.cancelled,
+    });
+    if (session.choices.full) stats.bounds.add('speculation-footprint');
+  }
+  session.detach();
+  return buildResult(model, table, {
+    states: stats.states,
+    transitions: stats.transitions,
+    seconds: now() - start,
+    depth: stats.depth,
+    visitedBytes: visited?.bytes ?? 0,
+    bounds: stats.bounds,
+    settings,
+    reduction,
+    caches: model.system.cacheModel === 'on' && options.cacheModel !== 'off' || options.cacheModel === 'on',
+    jobs: 1,
+  });
+}

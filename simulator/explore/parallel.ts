@@ -1,0 +1,186 @@
+/**
+ * Parallel search with worker threads (`armscope explore --jobs N`): the
+ * main thread searches the first levels itself and cuts the search at a
+ * *split depth* into work items — a state's path from the initial state and
+ * its sleep set — which N workers take one at a time (each replays the path
+ * on its own machine and searches below it, search.ts). All share one visited
+ * set in shared memory (visited.ts `SharedVisitedSet`): a state expanded by
+ * one worker is not expanded again by another, and a revisit with fewer
+ * actions asleep takes the awake ones, so the workers together reach every
+ * state the sequential search reaches — the same outcomes (final states are
+ * merged by fingerprint across workers), found in another order.
+ *
+ * Progress comes from the shared visited set and the workers' reports;
+ * cancellation is a shared flag every worker polls with its progress.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseScenario } from '../index';
+import type { ExploreOptions, Progress } from './explore';
+import { observationOf } from './outcome';
+import { buildResult, type ExploreResult } from './result';
+import { OutcomeTable, search, type OutcomeRow, type SleepEntry } from './search';
+import { ExploreSession } from './session';
+import { SharedVisitedSet, VisitedSet } from './visited';
+
+/** A work item: the state reached by `path` from the initial state, with what is asleep there. */
+export interface WorkItem {
+  path: string[];
+  sleep: SleepEntry[];
+}
+
+/** What the main thread sends a worker first. */
+export interface WorkerInit {
+  text: string;
+  file: string;
+  cacheModel?: 'on' | 'off';
+  settings: ExploreOptions['settings'];
+  reduction: boolean;
+  visited: { keys: SharedArrayBuffer; masks: SharedArrayBuffer; counter: SharedArrayBuffer };
+  maxStates: number;
+  cancel: SharedArrayBuffer;
+}
+
+/** Worker → main. */
+export type WorkerMessage =
+  | { kind: 'progress'; transitions: number; depth: number }
+  | { kind: 'item-done'; transitions: number; depth: number; bounds: string[] }
+  | { kind: 'result'; rows: (OutcomeRow & { finals: number[] })[]; footprintFull: boolean };
+
+/** Work items per worker the main thread aims for: enough to even out unequal subtrees. */
+const ITEMS_PER_JOB = 16;
+
+/** The worker's script: the compiled module next to this one (out/), or the bundled one next to the bundle (dist/). */
+function workerScript(): string {
+  for (const name of ['worker.js', 'explore-worker.js']) {
+    const p = join(__dirname, name);
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`the explore worker script is missing next to ${__dirname} (build with node build.mjs)`);
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
+/**
+ * Explore a scenario with `jobs` worker threads. `text`/`file` are parsed here
+ * and in every worker (a model cannot cross threads).
+ */
+export async function exploreInWorkers(text: string, file: string, options: ExploreOptions & { jobs: number }): Promise<ExploreResult> {
+  const start = now();
+  const model = parseScenario(text, file);
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
+  const settings = session.settings;
+  const reduction = options.reduction ?? true;
+  const table = new OutcomeTable();
+  const obs = observationOf(model);
+  const bounds = new Set<string>();
+  let transitions = 0;
+  let depth = 0;
+  /** States the main thread expanded above the split (and final states it reached there). */
+  let mainStates = 0;
+
+  // 1. The first levels here: deepen the split until there are enough items (or the search is over).
+  let items: WorkItem[] = [];
+  for (let splitDepth = 1; ; splitDepth++) {
+    items = [];
+    const local = new OutcomeTable();
+    session.restore(initial(session));
+    const st = search(session, obs, local, {
+      maxStates: settings.maxStates,
+      maxDepth: settings.maxDepth,
+      reduction,
+      visited: new VisitedSet(settings.maxStates),
+      split: { depth: splitDepth, emit: (path, sleep) => items.push({ path, sleep }) },
+    });
+    if (items.length >= ITEMS_PER_JOB * options.jobs || items.length === 0 || splitDepth >= settings.maxDepth || st.bounds.size > 0) {
+      for (const r of local.rows.values()) for (const f of local.finalsOf(r)) table.add(f, r);
+      for (const b of st.bounds) bounds.add(b);
+      mainStates = st.states - local.finals.size;
+      transitions += st.transitions;
+      depth = Math.max(depth, st.depth);
+      break;
+    }
+  }
+  const footprintFull = session.choices.full;
+  session.detach();
+
+  // 2. The workers, sharing one visited set.
+  const buffers = SharedVisitedSet.buffers(settings.maxStates);
+  SharedVisitedSet.initMasks(buffers);
+  const shared = new SharedVisitedSet(buffers, settings.maxStates);
+  const cancel = new SharedArrayBuffer(4);
+  const cancelFlag = new Int32Array(cancel);
+  const init: WorkerInit = { text, file, cacheModel: options.cacheModel, settings: options.settings, reduction, visited: buffers, maxStates: settings.maxStates, cancel };
+  const jobs = Math.max(1, Math.min(options.jobs, items.length));
+  let full = footprintFull;
+  const live = new Array<number>(jobs).fill(0);
+  let lastProgress = 0;
+  const progress = (): void => {
+    const p: Progress = { states: mainStates + shared.size + table.finals.size, transitions: transitions + live.reduce((a, b) => a + b, 0), depth, seconds: now() - start, visitedBytes: shared.bytes };
+    options.onProgress?.(p);
+    if (options.cancelled?.() === true) Atomics.store(cancelFlag, 0, 1);
+  };
+  if (items.length > 0) {
+    const queue = items.slice();
+    await Promise.all(
+      Array.from({ length: jobs }, (_, w) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(workerScript(), { workerData: init });
+          const next = (): void => {
+            const item = queue.shift();
+            worker.postMessage(item === undefined ? { kind: 'finish' } : { kind: 'item', item });
+          };
+          worker.on('message', (msg: WorkerMessage) => {
+            if (msg.kind === 'progress') {
+              live[w] = msg.transitions;
+              depth = Math.max(depth, msg.depth);
+              // Progress at most every 100 ms of the workers' reports (they report every few thousand actions).
+              if (now() - lastProgress > 0.1) {
+                lastProgress = now();
+                progress();
+              }
+            } else if (msg.kind === 'item-done') {
+              transitions += msg.transitions;
+              live[w] = 0;
+              depth = Math.max(depth, msg.depth);
+              for (const b of msg.bounds) bounds.add(b);
+              next();
+            } else {
+              for (const r of msg.rows) for (const f of r.finals) table.add(f, r);
+              full ||= msg.footprintFull;
+              void worker.terminate().then(() => resolve());
+            }
+          });
+          worker.on('error', reject);
+          next();
+        }),
+      ),
+    );
+  }
+  progress();
+  if (full) bounds.add('speculation-footprint');
+  if (Atomics.load(cancelFlag, 0) === 1) bounds.add('cancelled');
+  return buildResult(model, table, {
+    states: mainStates + shared.size + table.finals.size,
+    transitions,
+    seconds: now() - start,
+    depth,
+    visitedBytes: shared.bytes,
+    bounds,
+    settings,
+    reduction,
+    caches: model.system.cacheModel === 'on' && options.cacheModel !== 'off' || options.cacheModel === 'on',
+    jobs,
+  });
+}
+
+/** The capture of a fresh session's initial state (taken once, on first use). */
+const initials = new WeakMap<ExploreSession, ReturnType<ExploreSession['fork']>>();
+function initial(session: ExploreSession): ReturnType<ExploreSession['fork']> {
+  let s = initials.get(session);
+  if (s === undefined) initials.set(session, (s = session.fork()));
+  return s;
+}

@@ -1,0 +1,250 @@
+/**
+ * The exhaustive search (DESIGN.md "explore mode: every choice is a branch,
+ * searched with state hashing and bounds"): a depth-first search over the
+ * machine's enabled actions, with
+ *
+ * - **state hashing**: a state whose fingerprint was expanded before is not
+ *   expanded again (session.ts `fingerprint`; visited.ts);
+ * - **sleep sets** (Godefroid, "Partial-Order Methods for the Verification of
+ *   Concurrent Systems", LNCS 1032, ch. 5): after exploring action a from a
+ *   state, a sibling b explored later carries a in its *sleep set* as long as
+ *   the actions taken after b are independent of a (footprint.ts) — taking a
+ *   there would only reach, in another order, states already reached through
+ *   a first. Sleep sets prune transitions, never states: every reachable state
+ *   is still reached, so every final state (and outcome) is found. With state
+ *   hashing, each visited state keeps the sleep mask it was expanded with, and
+ *   a revisit with fewer actions asleep takes the ones it now has awake
+ *   (ch. 5.3, "sleep sets and state caching").
+ *
+ * Bounds: `maxStates` distinct states expanded, `maxDepth` actions along one
+ * execution; each one hit is reported (never a silent "all good").
+ *
+ * Every complete execution ends in a final state; its outcome (outcome.ts)
+ * is recorded with the choices that led to it (a witness), and final states
+ * are counted once per distinct fingerprint.
+ */
+import type { Action } from '../component/actions';
+import { digestString, Lanes } from '../component/fingerprint';
+import { GLOBAL, independent, type Footprint } from './footprint';
+import { outcomeOf, type Observation } from './outcome';
+import { actionKey, type ExploreSession } from './session';
+import type { Visited } from './visited';
+import type { MachineSnapshot } from '../engine/machineState';
+
+/** An action asleep in a state: its key and its footprint where it was explored. */
+export interface SleepEntry {
+  key: string;
+  fp: Footprint;
+}
+
+/** One row of the outcome table. */
+export interface OutcomeRow {
+  state: string;
+  failed: number[];
+  values: boolean[];
+  findings: string[];
+  /** Distinct final states with this outcome. */
+  count: number;
+  /** The choices of one execution that ends in it (the shortest found, then the first in key order). */
+  witness: string[];
+  /** The machine's exact state fingerprint (`Machine.stateHash()`) at the end of the witness: a replay must end there. */
+  finalState: number;
+}
+
+/** Outcomes by their `state` text, and the final states seen (by fingerprint). */
+export class OutcomeTable {
+  readonly rows = new Map<string, OutcomeRow>();
+  readonly finals = new Set<number>();
+  private readonly finalsByRow = new Map<string, number[]>();
+
+  /** The final states (fingerprints) behind a row (parallel search merges tables by them). */
+  finalsOf(row: OutcomeRow): number[] {
+    return this.finalsByRow.get(row.state) ?? [];
+  }
+
+  /** Record a final state; false when it was seen before. */
+  add(final: number, row: Omit<OutcomeRow, 'count'>): boolean {
+    if (this.finals.has(final)) return false;
+    this.finals.add(final);
+    const list = this.finalsByRow.get(row.state);
+    if (list === undefined) this.finalsByRow.set(row.state, [final]);
+    else list.push(final);
+    const r = this.rows.get(row.state);
+    if (r === undefined) this.rows.set(row.state, { state: row.state, failed: row.failed, values: row.values, findings: row.findings, witness: row.witness, finalState: row.finalState, count: 1 });
+    else {
+      r.count++;
+      if (betterWitness(row.witness, r.witness)) {
+        r.witness = row.witness;
+        r.finalState = row.finalState;
+      }
+    }
+    return true;
+  }
+}
+
+/** Shorter first, then lexicographic by key: the same witness whatever the order executions were found in. */
+export function betterWitness(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+export interface SearchOptions {
+  maxStates: number;
+  maxDepth: number;
+  /** Sleep sets (the partial-order reduction); false: every enabled action from every state. */
+  reduction: boolean;
+  /** The visited set (state hashing); undefined: none — a tree search (tests compare against it on small scenarios). */
+  visited: Visited | undefined;
+  /** Called every `progressEvery` transitions. */
+  onProgress?: (s: SearchStats) => void;
+  progressEvery?: number;
+  /** Checked with progress: true stops the search (reported as the bound `cancelled`). */
+  cancelled?: () => boolean;
+  /**
+   * Parallel search (parallel.ts): states at this depth are not expanded here
+   * but handed to `emit` with their path and sleep set, for a worker to search.
+   */
+  split?: { depth: number; emit(path: string[], sleep: SleepEntry[]): void };
+}
+
+export interface SearchStats {
+  /** Distinct states expanded plus distinct final states. */
+  states: number;
+  /** Actions taken. */
+  transitions: number;
+  /** Deepest execution so far. */
+  depth: number;
+  /** Bounds that stopped part of the search (`max-states`, `max-depth`, `cancelled`, …). */
+  bounds: Set<string>;
+}
+
+interface Frame {
+  snap: MachineSnapshot;
+  actions: Action[];
+  keys: string[];
+  /** Indices of `actions` to take from this state, in order. */
+  order: number[];
+  pos: number;
+  sleep: SleepEntry[];
+  done: SleepEntry[];
+  timeMatters: boolean;
+}
+
+/**
+ * Search every execution from the session machine's current state (reached
+ * by `prefix`, asleep: `sleep`), recording outcomes in `table`.
+ */
+export function search(session: ExploreSession, obs: Observation, table: OutcomeTable, options: SearchOptions, prefix: string[] = [], sleep: SleepEntry[] = []): SearchStats {
+  const m = session.machine;
+  const stats: SearchStats = { states: 0, transitions: 0, depth: prefix.length, bounds: new Set() };
+  const path = prefix.slice();
+  const stack: Frame[] = [];
+  const every = options.progressEvery ?? 10_000;
+  let nextProgress = every;
+
+  /** Expand the state the machine is in (`enabled` computed already): a frame to iterate, or null (final, visited, or cut). */
+  const enter = (en: { actions: Action[] }, asleep: SleepEntry[]): Frame | null => {
+    const actions = en.actions;
+    if (actions.length === 0) {
+      m.finish();
+      const o = outcomeOf(m, obs);
+      // The fingerprint states are merged by, with how the execution ended.
+      const final = new Lanes().reset(0x0f1a_0000).digest(session.fingerprint(session.timeMatters())).digest(digestString(m.stopInfo?.reason ?? '')).value();
+      if (table.add(final, { state: o.state, failed: o.failed, values: o.values, findings: o.findings, witness: path.slice(), finalState: m.stateHash() })) stats.states++;
+      return null;
+    }
+    if (path.length >= options.maxDepth) {
+      stats.bounds.add('max-depth');
+      return null;
+    }
+    const timeMatters = session.timeMatters();
+    const keys = actions.map(actionKey);
+    // Asleep here: the sleep entries whose action is enabled (mask bits over the first 64 actions).
+    const live = options.reduction ? asleep.filter((e) => keys.includes(e.key)) : [];
+    let m0 = 0;
+    let m1 = 0;
+    for (const e of live) {
+      const i = keys.indexOf(e.key);
+      if (i < 32) m0 |= 1 << i;
+      else if (i < 64) m1 |= 1 << (i - 32);
+    }
+    const isAsleep = (i: number): boolean => (i < 32 ? (m0 >>> i) & 1 : i < 64 ? (m1 >>> (i - 32)) & 1 : 0) === 1;
+    let order: number[];
+    if (options.visited !== undefined) {
+      const v = options.visited.visit(session.fingerprint(timeMatters), m0 >>> 0, m1 >>> 0);
+      if (v === undefined) {
+        stats.bounds.add('max-states');
+        return null;
+      }
+      if (v.fresh) {
+        stats.states++;
+        order = actions.map((_, i) => i).filter((i) => !isAsleep(i));
+      } else {
+        // Taken before except those asleep then: take the ones asleep then and awake now.
+        order = [];
+        for (let i = 0; i < Math.min(64, actions.length); i++) if ((i < 32 ? (v.wake0 >>> i) & 1 : (v.wake1 >>> (i - 32)) & 1) === 1) order.push(i);
+      }
+    } else {
+      stats.states++;
+      order = actions.map((_, i) => i).filter((i) => !isAsleep(i));
+    }
+    if (order.length === 0) return null;
+    if (options.split !== undefined && path.length >= options.split.depth) {
+      // A worker searches it (from its sleep set: a revisit's awake actions are among those it takes).
+      options.split.emit(path.slice(), live);
+      return null;
+    }
+    if (stats.states >= options.maxStates) {
+      stats.bounds.add('max-states');
+      return null;
+    }
+    return { snap: session.fork(), actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
+  };
+
+  const root = enter(session.enabled(), sleep);
+  if (root !== null) stack.push(root);
+  // The machine is in the top frame's state (false after a child returned without a frame).
+  let atTop = true;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.pos >= top.order.length) {
+      stack.pop();
+      path.pop();
+      atTop = false;
+      continue;
+    }
+    if (stats.transitions >= nextProgress) {
+      nextProgress += every;
+      options.onProgress?.(stats);
+      if (options.cancelled?.() === true) {
+        stats.bounds.add('cancelled');
+        break;
+      }
+    }
+    const i = top.order[top.pos++];
+    if (!atTop) session.restore(top.snap);
+    atTop = false;
+    let fp = session.recorder.take(top.actions[i], top.timeMatters);
+    stats.transitions++;
+    const en = session.enabled();
+    // An action after which something urgent is pending disables every PE step: it commutes with nothing.
+    if (en.urgent) fp = GLOBAL;
+    const childSleep: SleepEntry[] = [];
+    if (options.reduction) {
+      for (const e of top.sleep) if (independent(e.fp, fp)) childSleep.push(e);
+      for (const e of top.done) if (independent(e.fp, fp)) childSleep.push(e);
+    }
+    top.done.push({ key: top.keys[i], fp });
+    path.push(top.keys[i]);
+    if (path.length > stats.depth) stats.depth = path.length;
+    const child = enter(en, childSleep);
+    if (child === null) path.pop();
+    else {
+      stack.push(child);
+      atTop = true;
+    }
+  }
+  options.onProgress?.(stats);
+  return stats;
+}

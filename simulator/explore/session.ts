@@ -1,0 +1,99 @@
+/**
+ * A machine set up for exploration or for replaying one of its executions:
+ * the scenario's machine with the exploration choices added (choices.ts),
+ * and the explorer's view of it — which actions are enabled, what identifies
+ * an action across states (its *key*, what a witness records), and the
+ * fingerprint states are merged by.
+ *
+ * Enabled actions are the engine's (`Machine.enabledActions`: due events,
+ * component actions, PE steps), with one rule of the explorer's own: an
+ * *urgent* action — a trigger event that is due, a window whose `before step`
+ * bound is reached, time passing to a timer deadline — happens before any PE
+ * steps or cache choice, as in `run`. While one is pending, the enabled
+ * actions are the due events (urgent or window) and the urgent component
+ * actions, so `run`'s own choice (the first due event) is one of them.
+ */
+import type { Action } from '../component/actions';
+import { Machine } from '../engine/machine';
+import type { MachineSnapshot } from '../engine/machineState';
+import { restoreMachine } from '../engine/machineState';
+import type { ScenarioModel } from '../scenario/model';
+import { ExploreChoices } from './choices';
+import { parseExploreSettings, type ExploreSettings } from './config';
+import { FootprintRecorder } from './footprint';
+
+export interface SessionOptions {
+  cacheModel?: 'on' | 'off';
+  /** Overrides of the scenario's `explore` block. */
+  settings?: Partial<ExploreSettings>;
+  /** Time-travel checkpoints (replays in the debugger), as `MachineOptions.checkpointInterval`. */
+  checkpointInterval?: number;
+}
+
+/** The key of an action: the same action in any state has the same key (witnesses record keys). */
+export function actionKey(a: Action): string {
+  switch (a.kind) {
+    case 'pe-step':
+      return `pe ${a.pe}`;
+    case 'event':
+      return `event ${a.index}`;
+    case 'component':
+      return a.source instanceof ExploreChoices ? a.label : a.name;
+  }
+}
+
+export class ExploreSession {
+  readonly machine: Machine;
+  readonly choices: ExploreChoices;
+  readonly recorder: FootprintRecorder;
+  readonly settings: ExploreSettings;
+
+  constructor(
+    readonly model: ScenarioModel,
+    options: SessionOptions = {},
+  ) {
+    this.settings = { ...parseExploreSettings(model.blocks), ...options.settings };
+    // No step budget: an exploration is bounded by its depth and state bounds (the scenario's max_steps is run's).
+    this.machine = Machine.create(model, { cacheModel: options.cacheModel, maxSteps: Number.MAX_SAFE_INTEGER, checkpointInterval: options.checkpointInterval });
+    this.choices = new ExploreChoices(this.machine, this.settings);
+    this.machine.addComponent({ name: this.choices.name, state: this.choices, actions: this.choices });
+    this.recorder = new FootprintRecorder(this.machine);
+  }
+
+  /**
+   * The actions an explorer may take now (none: the execution is over), and
+   * whether an urgent one is pending. Latches window openings (engine/events.ts).
+   */
+  enabled(): { actions: Action[]; urgent: boolean } {
+    const m = this.machine;
+    if (m.stopInfo !== undefined) return { actions: [], urgent: false };
+    const all = m.enabledActions();
+    const urgent = all.some((a) => (a.kind === 'event' && m.events.urgent(a.index)) || (a.kind === 'component' && a.eager));
+    return { actions: urgent ? all.filter((a) => a.kind === 'event' || (a.kind === 'component' && a.eager)) : all, urgent };
+  }
+
+  /** The step count is state here: a step event or window pending, a timer armed, or code that reads the counter. */
+  timeMatters(): boolean {
+    const m = this.machine;
+    return m.events.stepDependent() || m.platform.nextDeadline() !== Infinity || this.recorder.readsCounter;
+  }
+
+  /** The fingerprint states are merged by (engine/machineState.ts `ExplorationHash`). */
+  fingerprint(timeMatters: boolean): number {
+    return this.machine.stateHash({ steps: timeMatters });
+  }
+
+  fork(): MachineSnapshot {
+    return this.machine.fork();
+  }
+
+  /** Back to a capture (no time-travel bookkeeping: the explorer keeps its own path). */
+  restore(s: MachineSnapshot): void {
+    restoreMachine(this.machine, s);
+  }
+
+  detach(): void {
+    this.recorder.detach();
+    this.choices.detach();
+  }
+}
