@@ -3,11 +3,13 @@
  * is not behaviour). Target: a 2,000-line scenario parses from scratch, and
  * re-parses after a one-line edit or an inserted line (the language server's
  * case), in under 30 ms of CPU time each, median of 15 runs after a warm-up.
- * Also: the largest scenario the parser reads (docs/limits.md), to show what
- * the limits cost at their worst.
+ * Also: scenarios of 20,000, 50,000 and 100,000 lines (the line limit) and one
+ * of the character limit, with CPU time and resident memory, to show that
+ * parsing stays linear up to the limits (docs/limits.md) and what they cost at
+ * their worst.
  */
 import { parseScenario } from '../simulator';
-import { MAX_SCENARIO_LINES } from '../simulator/scenario/limits';
+import { count, byteSize, MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from '../simulator/scenario/limits';
 
 export interface ParseBenchResult {
   name: string;
@@ -16,6 +18,8 @@ export interface ParseBenchResult {
   /** Median wall milliseconds. */
   wallMs: number;
   targetMs?: number;
+  /** Resident memory of this process (MB) right after the parse, its result still held. */
+  rssMb?: number;
 }
 
 /** A generated scenario of about `lines` lines mixing every construct. */
@@ -48,6 +52,18 @@ export function generateScenario(lines: number): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * A generated scenario of at most `chars` characters (and close to it) in
+ * MAX_SCENARIO_LINES / 2 lines: the comments of its instruction lines are
+ * widened until the text reaches the size.
+ */
+export function generateScenarioOfChars(chars: number): string {
+  const base = generateScenario(MAX_SCENARIO_LINES / 2);
+  const comments = base.split('// comment').length - 1;
+  const widen = Math.max(0, Math.floor((chars - base.length) / comments));
+  return base.replaceAll('// comment', '// comment' + '-'.repeat(widen));
+}
+
 function hexish(v: number): string {
   return '0x' + v.toString(16);
 }
@@ -69,6 +85,18 @@ function measure(name: string, runs: number, warm: number, f: (i: number) => unk
   return { name, cpuMs: median(cpu), wallMs: median(wall), ...(targetMs !== undefined ? { targetMs } : {}) };
 }
 
+/** One parse of a large text from scratch: CPU and wall time, and the process's RSS with the result held. */
+function measureLarge(name: string, text: string): ParseBenchResult {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const parsed = parseScenario(text, 'x', { cache: false });
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const rssMb = process.memoryUsage().rss / (1024 * 1024);
+  if (parsed.diagnostics.some((d) => d.rule === 'file-too-large')) throw new Error(`${name}: refused as too large`);
+  return { name, cpuMs: (c.user + c.system) / 1000, wallMs, rssMb };
+}
+
 export function benchParse(): ParseBenchResult[] {
   const text = generateScenario(2000);
   const lines = text.split('\n');
@@ -82,21 +110,30 @@ export function benchParse(): ParseBenchResult[] {
     grown.splice(40, 0, `    add   x9, x9, #${i % 4000}`);
     return grown.join('\n');
   };
-  // The trailing newline makes one more (empty) line: the largest text the parser reads.
-  const largest = generateScenario(MAX_SCENARIO_LINES - 1);
-  return [
+  const results = [
     measure('parse a 2,000-line scenario from scratch', 15, 8, () => parseScenario(text, 'x', { cache: false }), 30),
     measure('re-parse it after a one-line edit', 15, 8, (i) => parseScenario(edited(i)), 30),
     measure('re-parse it after inserting a line near the top', 15, 8, (i) => parseScenario(inserted(i)), 30),
-    measure(`parse a ${MAX_SCENARIO_LINES.toLocaleString('en-US')}-line scenario (the line limit) from scratch`, 3, 1, () => parseScenario(largest, 'x', { cache: false })),
   ];
+  // Largest last, one at a time, so each RSS figure is that size's (the
+  // earlier texts are garbage by then). The trailing newline makes one more
+  // (empty) line: MAX_SCENARIO_LINES - 1 generated lines is the line limit.
+  for (const lines of [20_000, 50_000, MAX_SCENARIO_LINES]) {
+    const large = generateScenario(Math.min(lines, MAX_SCENARIO_LINES - 1));
+    const limit = lines === MAX_SCENARIO_LINES ? ' (the line limit)' : '';
+    results.push(measureLarge(`parse a ${count(lines)}-line scenario${limit} (${count(large.length)} characters) from scratch`, large));
+  }
+  const widest = generateScenarioOfChars(MAX_SCENARIO_CHARS);
+  results.push(measureLarge(`parse a ${count(widest.length)}-character scenario (the ${byteSize(MAX_SCENARIO_CHARS)} limit) from scratch`, widest));
+  return results;
 }
 
 export function formatParseBench(results: ParseBenchResult[], width: number): string {
   return results
     .map((r) => {
       const verdict = r.targetMs === undefined ? '' : r.cpuMs <= r.targetMs ? `  (target < ${r.targetMs} ms: met)` : `  (target < ${r.targetMs} ms: MISSED)`;
-      return `${r.name.padEnd(width)}  ${r.cpuMs.toFixed(1).padStart(10)} ms CPU  ${r.wallMs.toFixed(1).padStart(8)} ms wall${verdict}`;
+      const rss = r.rssMb === undefined ? '' : `  ${r.rssMb.toFixed(0).padStart(5)} MB RSS`;
+      return `${r.name.padEnd(width)}  ${r.cpuMs.toFixed(1).padStart(10)} ms CPU  ${r.wallMs.toFixed(1).padStart(8)} ms wall${rss}${verdict}`;
     })
     .join('\n');
 }

@@ -2,8 +2,11 @@
  * Every bound the language server applies, in one place (docs/limits.md,
  * "Language server", lists each with what happens when it is hit). A client —
  * or a file from an untrusted repository — can send anything: each size,
- * count and duration the server accepts is capped here.
+ * count and duration the server accepts is capped here. Bounds the simulator
+ * also applies (scenario size, step budget) are the simulator's constants,
+ * re-exported: one number each.
  */
+import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES, MAX_STEPS_LIMIT } from '../simulator/scenario/limits';
 
 /** Longest URI accepted in any request (characters). */
 export const MAX_URI_LENGTH = 4_096;
@@ -11,14 +14,21 @@ export const MAX_URI_LENGTH = 4_096;
 /** Largest line/character number in a position (LSP `uinteger` is 2^31-1). */
 export const MAX_POSITION = 2_147_483_647;
 
-/** Documents above this many lines are not analysed on the server's main thread. */
-export const MAX_ANALYSED_LINES = 60_000;
+/**
+ * Documents above this many lines are not analysed on the server's main
+ * thread: the parser's own bound (a larger text is refused, parsed or not).
+ */
+export const MAX_ANALYSED_LINES = MAX_SCENARIO_LINES;
 
-/** Documents above this many characters are not analysed on the server's main thread. */
-export const MAX_ANALYSED_CHARS = 4 * 1024 * 1024;
+/** Documents above this many characters are not analysed on the server's main thread: the parser's bound. */
+export const MAX_ANALYSED_CHARS = MAX_SCENARIO_CHARS;
 
-/** Documents above this many characters are not even checked in the background (diagnostics). */
-export const MAX_CHECKED_CHARS = 16 * 1024 * 1024;
+/**
+ * Documents above this many characters are not even kept (their diagnostic
+ * says so); up to it, the background worker reports the parser's refusal.
+ * Four times the parser's bound: room for a paste that is undone next.
+ */
+export const MAX_CHECKED_CHARS = 4 * MAX_SCENARIO_CHARS;
 
 /** Documents open at once (a `didOpen` past it is ignored with a warning). */
 export const MAX_OPEN_DOCUMENTS = 1_000;
@@ -37,8 +47,8 @@ export const MAX_NAME_LENGTH = 100;
 /** Diagnostics accepted in one code-action request (the client echoes what it shows). */
 export const MAX_CODE_ACTION_DIAGNOSTICS = 1_000;
 
-/** Largest `maxSteps` a request or setting may ask for (the engine's documented maximum applies too). */
-export const MAX_STEPS_LIMIT = 1_000_000_000;
+/** Largest `maxSteps` a request or setting may ask for: the simulator's `max_steps` maximum (package.json's `armscope.maxSteps` maximum too). */
+export { MAX_STEPS_LIMIT };
 
 /** Debounce before a background run starts after the last edit (ms). */
 export const LIVE_RUN_DELAY_MS = 400;

@@ -73,15 +73,11 @@ export class CoherenceDomains {
 export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number, attrs: MemAttrs, write: boolean, cause: string, pe?: Pe): CacheLine {
   const dom = h.domains.of(peId, attrs);
   const found = h.found;
-  let n = 0;
+  let n = snoop(dom, c, line, attrs, found);
   let owner: CacheLine | undefined;
   let src: CacheLine | undefined;
-  for (let i = 0; i < dom.length; i++) {
-    const d = dom[i];
-    if (d === c) continue;
-    const cp = d.find(line, attrs);
-    if (cp === undefined) continue;
-    found[n++] = cp;
+  for (let i = 0; i < n; i++) {
+    const cp = found[i];
     if (isDirty(cp.state)) owner = cp;
     else if (src === undefined) src = cp;
   }
@@ -89,7 +85,7 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
   if (h.dirtyCopies > 0 && !h.domains.soleKeyCoherent && h.cacheHooks.miss.active) h.cacheHooks.miss.emit(pe, peId, line, attrs, write);
   h.anyCached = true;
   // Take the data first: the allocation below may evict, and a write-back into the next level
-  // may reuse the way of a copy found above (then that copy is gone, its data written back).
+  // may reuse the way of a copy found above (then that copy is gone or moved, its data written back).
   const from = owner ?? src;
   const prov = h.provBuf;
   if (from !== undefined) {
@@ -104,24 +100,40 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
     v.copyProvenanceFrom(prov);
     if (prov.staleByStep >= 0) v.copyStaleFrom(prov);
   }
-  // Drop found copies whose way was reused by the allocation.
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const f = found[i];
-    if (f.pa === line && f.attrs === attrs && f.state !== LineState.I) found[m++] = f;
-  }
-  if (owner !== undefined && (owner.pa !== line || owner.attrs !== attrs || owner.state === LineState.I)) owner = undefined;
+  // Snoop again: the allocation's eviction may have written a found copy back into the next
+  // level of this PE's path (an L2 victim pushed into the system cache keeps its state M or O
+  // there, writeback.ts `pushDown`), so a copy can have *moved* rather than gone. Those outer
+  // caches are in every domain of this PE, so the second snoop sees it where it now is; keeping
+  // the first list would drop it and leave the new copy E (or M) beside a dirty outer copy.
+  // MOESI: a line Modified or Exclusive in one cache has no other valid copy of its key in the
+  // coherence domain; the model applies this to every cache, including the outer caches of the
+  // same PE's own path (they are not inclusive: a copy there is a copy like any other).
+  n = snoop(dom, c, line, attrs, found);
+  owner = undefined;
+  for (let i = 0; i < n; i++) if (isDirty(found[i].state)) owner = found[i];
   if (write) {
-    for (let i = 0; i < m; i++) h.setState(found[i], LineState.I, 'snoop invalidate', peId);
+    for (let i = 0; i < n; i++) h.setState(found[i], LineState.I, 'snoop invalidate', peId);
     h.setState(v, LineState.M, cause, peId);
   } else if (owner !== undefined) {
     if (owner.state === LineState.M) h.setState(owner, LineState.O, 'snoop', peId);
     h.setState(v, LineState.S, cause, peId);
-  } else if (m > 0) {
-    for (let i = 0; i < m; i++) if (found[i].state === LineState.E) h.setState(found[i], LineState.S, 'snoop', peId);
+  } else if (n > 0) {
+    for (let i = 0; i < n; i++) if (found[i].state === LineState.E) h.setState(found[i], LineState.S, 'snoop', peId);
     h.setState(v, LineState.S, cause, peId);
   } else h.setState(v, LineState.E, cause, peId);
   return v;
+}
+
+/** The valid copies of (line, attrs) in the caches of `dom` other than `c`, into `out[0..n)`; returns n. */
+function snoop(dom: readonly Cache[], c: Cache, line: number, attrs: MemAttrs, out: CacheLine[]): number {
+  let n = 0;
+  for (let i = 0; i < dom.length; i++) {
+    const d = dom[i];
+    if (d === c) continue;
+    const cp = d.find(line, attrs);
+    if (cp !== undefined) out[n++] = cp;
+  }
+  return n;
 }
 
 /** Invalidate every other copy of (line, attrs) in `pe`'s domain (write upgrade). */

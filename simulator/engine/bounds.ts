@@ -45,7 +45,7 @@ export interface BoundStop {
 export class RunBounds implements Snapshottable {
   /** Records made so far, kept or not. */
   readonly totals: RecordTotals = { exceptions: 0, faults: 0, findings: 0 };
-  /** Wall-clock deadline of the current `run()` (Date.now() ms), or Infinity. */
+  /** Wall-clock deadline of the current `run()` (Date.now() ms), or Infinity (no run, or no timeout). */
   private deadline = Infinity;
   private timeoutMs: number | undefined;
   /** Step at or after which the next check is due (a multiple of BOUNDS_CHECK_INTERVAL). */
@@ -81,6 +81,15 @@ export class RunBounds implements Snapshottable {
   /** A `run()` starts: its wall-clock deadline, when the machine has a timeout. */
   startRun(): void {
     this.deadline = this.timeoutMs !== undefined ? Date.now() + this.timeoutMs : Infinity;
+  }
+
+  /**
+   * A `run()` returned: no deadline until the next one. The timeout bounds one
+   * `run()`; steps taken after it (`step()`, a debugger's single steps) would
+   * otherwise be stopped by a deadline long passed.
+   */
+  endRun(): void {
+    this.deadline = Infinity;
   }
 
   /** Is a check due at `steps`? (Also after time travel took the machine back.) */

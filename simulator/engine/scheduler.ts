@@ -207,6 +207,7 @@ export class Scheduler {
       }
     } finally {
       this.inRun = false;
+      m.bounds.endRun();
     }
     return m.stopInfo;
   }

@@ -76,9 +76,18 @@ function before(a: SourceRange, b: SourceRange): boolean {
 
 /**
  * Sort diagnostics by position and keep the first MAX_DIAGNOSTICS; the rest
- * (and those a Reporter already counted) become one diagnostic at the first
- * of them. It is an error when any dropped one was, so a file whose errors are
+ * (and those a Reporter already counted) become one diagnostic that counts
+ * them. It is an error when any dropped one was, so a file whose errors are
  * all past the cap still counts as having errors (and is not run).
+ *
+ * The count sits at the end of the last kept diagnostic's range, not at the
+ * first dropped one: the Reporter keeps the first diagnostics *reported*, and
+ * a later pass may report one at an earlier position (a warning at 1:1 after
+ * a line of a million syntax errors), so the first dropped one can lie before
+ * everything kept. After the last kept one, the list stays in position order
+ * with the count last, where an editor's problem list and a reader of the
+ * CLI's output reach it after everything shown; its message names where the
+ * first dropped diagnostic is.
  */
 export function capDiagnostics(list: Diagnostic[], dropped: DroppedDiagnostics = { count: 0, errors: 0 }): Diagnostic[] {
   // Messages quote source text; whatever quotes a long token, a message stays one readable line.
@@ -91,10 +100,12 @@ export function capDiagnostics(list: Diagnostic[], dropped: DroppedDiagnostics =
   const rest = { ...dropped };
   for (const d of sorted.slice(MAX_DIAGNOSTICS)) noteDropped(rest, d.range, d.severity);
   const kept = sorted.slice(0, MAX_DIAGNOSTICS);
+  const at = kept.reduce((end, d) => (before({ start: end, end }, { start: d.range.end, end: d.range.end }) ? d.range.end : end), { line: 0, col: 0 });
+  const first = rest.first === undefined ? '' : ` (the first at line ${rest.first.start.line + 1}, column ${rest.first.start.col + 1})`;
   kept.push({
-    range: rest.first ?? { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
+    range: { start: at, end: at },
     severity: rest.errors > 0 ? 'error' : 'warning',
-    message: `${count(rest.count)} more problem${rest.count === 1 ? '' : 's'} (${count(rest.errors)} error${rest.errors === 1 ? '' : 's'}) not shown: at most ${count(MAX_DIAGNOSTICS)} are reported per file, starting here`,
+    message: `${count(rest.count)} more problem${rest.count === 1 ? '' : 's'} (${count(rest.errors)} error${rest.errors === 1 ? '' : 's'}) not shown${first}: at most ${count(MAX_DIAGNOSTICS)} are reported per file`,
     rule: 'too-many-diagnostics',
   });
   return kept;

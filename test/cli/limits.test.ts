@@ -27,13 +27,13 @@ describe('cli limits: inputs it refuses (issue #10 item 15)', function () {
     const fd = openSync(p, 'w');
     ftruncateSync(fd, 50 * 1024 * 1024); // sparse: no 50 MB written
     closeSync(fd);
-    assertOneLine(cli(['check', p]), /^armscope: .*huge\.armscope: 52,428,800 bytes: armscope reads scenario files of at most 1 MiB$/);
+    assertOneLine(cli(['check', p]), /^armscope: .*huge\.armscope: 52,428,800 bytes: armscope reads scenario files of at most 4 MiB$/);
     assertOneLine(cli(['run', p]), /huge\.armscope: 52,428,800 bytes/);
   });
 
   it('one byte over the limit is refused; exactly the limit is read', () => {
     const over = file('over.armscope', '/'.repeat(2) + ' '.repeat(MAX_SCENARIO_CHARS - 1));
-    assertOneLine(cli(['check', over]), /1,048,577 bytes: armscope reads scenario files of at most 1 MiB$/);
+    assertOneLine(cli(['check', over]), /4,194,305 bytes: armscope reads scenario files of at most 4 MiB$/);
     const at = file('at.armscope', '//' + ' '.repeat(MAX_SCENARIO_CHARS - 2));
     const r = cli(['check', at]);
     assert.equal(r.code, 0, r.err);
@@ -143,6 +143,6 @@ describe('cli limits: run bounded in time (issue #10 item 16)', function () {
   });
 
   it('usage names the limits', () => {
-    assert.match(cli(['help']).out, /limits: scenario files up to 1 MiB, --max-steps up to 100,000,000, --timeout up to 3,600 \(default 60\) seconds per scenario/);
+    assert.match(cli(['help']).out, /limits: scenario files up to 4 MiB, --max-steps up to 100,000,000, --timeout up to 3,600 \(default 60\) seconds per scenario/);
   });
 });

@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { formatReport } from '../../simulator/cli/format';
-import { MAX_TOUCHED_PAGES, RECORDS_KEPT_FIRST, RECORDS_KEPT_LAST, RunBounds } from '../../simulator/engine/bounds';
+import { BOUNDS_CHECK_INTERVAL, MAX_TOUCHED_PAGES, RECORDS_KEPT_FIRST, RECORDS_KEPT_LAST, RunBounds } from '../../simulator/engine/bounds';
 import { Machine } from '../../simulator/engine/machine';
 import { buildReport, reportToJson } from '../../simulator/engine/report';
 import { runScenario } from '../../simulator/engine/run';
@@ -120,5 +120,19 @@ ${code}
     assert.equal(r.stop.kind, 'timeout');
     assert.equal(r.stop.reason, 'stopped: wall-clock timeout of 1 ms reached');
     assert.ok(r.steps < MAX_STEPS_LIMIT);
+  });
+
+  it("the timeout bounds run() only: steps taken after it returned never see its (passed) deadline", () => {
+    const m = Machine.create(model(longRun('0x1000', '    b     start')), { timeoutMs: 1 });
+    const start = Date.now();
+    assert.equal(m.run(1), undefined, 'one step, well before a bounds check');
+    // Precondition, not a measurement: wait until that run()'s deadline has certainly passed.
+    while (Date.now() <= start + 2);
+    // Single steps across the next bounds checks: the stale deadline used to stop them with kind `timeout` at step 4,096.
+    for (let i = 0; i < 2 * BOUNDS_CHECK_INTERVAL; i++) assert.equal(m.step(), true, `step ${m.steps}: ${m.stopInfo?.reason ?? ''}`);
+    assert.equal(m.stopInfo, undefined);
+    assert.equal(m.steps, 1 + 2 * BOUNDS_CHECK_INTERVAL);
+    // A new run() has its own deadline again, and it stops that run.
+    assert.equal(m.run()?.kind, 'timeout');
   });
 });

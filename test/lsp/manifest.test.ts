@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diagnosticLine } from '../../simulator/cli/commands';
+import { MAX_STEPS_LIMIT } from '../../simulator/scenario/limits';
+import { DEFAULT_SETTINGS, settingsFrom } from '../../language-server/settings';
 
 interface Manifest {
   main: string;
@@ -18,7 +20,7 @@ interface Manifest {
     languages: { id: string; extensions: string[]; configuration: string }[];
     grammars: { language: string; scopeName: string; path: string }[];
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { default: unknown }> };
+    configuration: { properties: Record<string, { default: unknown; minimum?: number; maximum?: number }> };
     taskDefinitions: { type: string; required: string[] }[];
     problemMatchers: { name: string; pattern: { regexp: string; file: number; line: number; column: number; severity: number; message: number; code: number } }[];
   };
@@ -61,10 +63,20 @@ describe('extension manifest and package', function () {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'Armscope');
   });
 
+  it("armscope.maxSteps is bounded by the simulator's max_steps maximum, in the manifest and in the server", () => {
+    const steps = manifest.contributes.configuration.properties['armscope.maxSteps'];
+    assert.equal(steps.minimum, 1);
+    assert.equal(steps.maximum, MAX_STEPS_LIMIT);
+    // A larger value from a settings file VS Code does not check is clamped to the same number (was 1,000,000,000).
+    assert.equal(settingsFrom({ maxSteps: 1_000_000_000 }, DEFAULT_SETTINGS).maxSteps, 100_000_000);
+    assert.equal(settingsFrom({ maxSteps: MAX_STEPS_LIMIT }, DEFAULT_SETTINGS).maxSteps, MAX_STEPS_LIMIT);
+  });
+
   it('declares the settings, the task type and workspace trust', () => {
     const props = manifest.contributes.configuration.properties;
     assert.equal(props['armscope.liveRun'].default, true);
     assert.equal(props['armscope.maxSteps'].default, 200_000);
+    assert.equal(props['armscope.maxSteps'].default, DEFAULT_SETTINGS.maxSteps);
     assert.equal(props['armscope.cacheModel'].default, 'scenario');
     assert.deepEqual(manifest.contributes.taskDefinitions.map((t) => t.type), ['armscope']);
     const trust = manifest.capabilities.untrustedWorkspaces;

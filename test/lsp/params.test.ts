@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ResponseError } from 'vscode-jsonrpc';
+import { MAX_STEPS_LIMIT } from '../../simulator/scenario/limits';
 import { TestClient } from './lspClient';
 
 const uri = 'file:///work/params.armscope';
@@ -58,7 +59,9 @@ describe('language server: malformed params', function () {
     assert.equal(await refused('textDocument/documentSymbol', null), "textDocument/documentSymbol: 'params' must be an object, not null");
     assert.equal(await refused('textDocument/codeAction', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: {} } }), "textDocument/codeAction: 'context.diagnostics' must be an array, not an object");
     assert.equal(await refused('textDocument/semanticTokens/full/delta', { ...td, previousResultId: 7 }), "textDocument/semanticTokens/full/delta: 'previousResultId' must be a string, not 7");
-    assert.equal(await refused('armscope/run', { uri, maxSteps: 0 }), "armscope/run: 'maxSteps' must be an integer from 1 to 1000000000, not 0");
+    assert.equal(await refused('armscope/run', { uri, maxSteps: 0 }), "armscope/run: 'maxSteps' must be an integer from 1 to 100000000, not 0");
+    // One past the simulator's max_steps maximum (was accepted up to 1,000,000,000 here).
+    assert.equal(await refused('armscope/run', { uri, maxSteps: MAX_STEPS_LIMIT + 1 }), "armscope/run: 'maxSteps' must be an integer from 1 to 100000000, not 100000001");
     assert.equal(await refused('armscope/run', { uri, cacheModel: 'maybe' }), "armscope/run: 'cacheModel' must be one of 'scenario', 'on', 'off', not \"maybe\"");
     assert.equal(await refused('armscope/check', { uri: 42 }), "armscope/check: 'uri' must be a string, not 42");
     assert.match(await refused('armscope/decode', { uri, position: { line: 0, character: 0 }, text: 'x'.repeat(5_000) }), /^armscope\/decode: 'text' must be a string of at most 1000 characters, not "5000 characters"$/);

@@ -115,14 +115,14 @@ describe('scenario limits: overlapping blocks (issue #10 item 2)', function () {
     );
   });
 
-  it('20,000 copies parse (the old check built 199,990,000 diagnostics) and report the first 1,000 plus a count', () => {
+  it('MAX_SCENARIO_LINES - 1 copies parse (the old check built n²/2 diagnostics) and report the first 1,000 plus a count', () => {
     const m = check(Array(MAX_SCENARIO_LINES - 1).fill('code at 0x8000_0000 { nop }').join('\n'));
     assert.equal(m.diagnostics.length, MAX_DIAGNOSTICS + 1);
     const last = m.diagnostics[m.diagnostics.length - 1];
     assert.equal(last.rule, 'too-many-diagnostics');
     assert.equal(last.severity, 'error');
-    // 19,998 overlaps and the "no 'pe' block" warning, 1,000 kept.
-    assert.match(last.message, /^18,999 more problems \(18,998 errors\) not shown: at most 1,000 are reported per file, starting here$/);
+    // 99,998 overlaps and the "no 'pe' block" warning, 1,000 kept.
+    assert.match(last.message, /^98,999 more problems \(98,998 errors\) not shown \(the first at line \d+, column \d+\): at most 1,000 are reported per file$/);
   });
 });
 
@@ -240,7 +240,21 @@ describe('scenario limits: diagnostics per file (issue #10 item 6)', function ()
     assert.equal(m.diagnostics.length, MAX_DIAGNOSTICS + 1);
     const last = m.diagnostics[MAX_DIAGNOSTICS];
     assert.equal(last.rule, 'too-many-diagnostics');
-    assert.match(last.message, /^\d{3},\d{3} more problems \(\d{3},\d{3} errors\) not shown: at most 1,000 are reported per file, starting here$/);
+    assert.match(last.message, /^\d{3},\d{3} more problems \(\d{3},\d{3} errors\) not shown \(the first at line 1, column 1\): at most 1,000 are reported per file$/);
+  });
+
+  it('the count sits after the last kept diagnostic, not at a dropped one before them (was 0:0-0:19, before the first kept at 0:33)', () => {
+    const m = check(`code at 0x8000_0000 { start: nop ${','.repeat(1_000_000)} }`);
+    const kept = m.diagnostics.slice(0, MAX_DIAGNOSTICS);
+    const last = m.diagnostics[MAX_DIAGNOSTICS];
+    // The 1,000 kept are the first commas (0:33 to 0:1033); a diagnostic of the `code` line at 0:0 was reported after them and dropped.
+    assert.deepEqual(kept[0].range, { start: { line: 0, col: 33 }, end: { line: 0, col: 34 } });
+    assert.deepEqual(kept[MAX_DIAGNOSTICS - 1].range, { start: { line: 0, col: 1032 }, end: { line: 0, col: 1033 } });
+    assert.deepEqual(last.range, { start: { line: 0, col: 1033 }, end: { line: 0, col: 1033 } });
+    assert.match(last.message, /\(the first at line 1, column 1\)/);
+    // The whole list is in position order, the count last.
+    const starts = m.diagnostics.map((d) => d.range.start.line * 10_000_000 + d.range.start.col);
+    assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
   });
 
   it('a file whose only errors are past the cap still has an error (it is not run)', () => {
@@ -299,13 +313,13 @@ describe('scenario limits: numbers out of range are diagnostics at their range (
 describe('scenario limits: file size and lines', () => {
   it(`a text over ${MAX_SCENARIO_CHARS.toLocaleString('en-US')} characters is one diagnostic, not parsed`, () => {
     const m = parseScenario('// ' + 'x'.repeat(MAX_SCENARIO_CHARS));
-    assert.deepEqual(diags(m), ['0:0-0:0 error file-too-large: this scenario is 1,048,579 characters long: Armscope reads at most 1,048,576 (1 MiB); split it into smaller scenarios']);
+    assert.deepEqual(diags(m), ['0:0-0:0 error file-too-large: this scenario is 4,194,307 characters long: Armscope reads at most 4,194,304 (4 MiB); split it into smaller scenarios']);
     assert.equal(m.blocks.length + m.code.length, 0);
   });
 
   it(`more than ${MAX_SCENARIO_LINES.toLocaleString('en-US')} lines is one diagnostic`, () => {
     assert.deepEqual(diags(parseScenario('\n'.repeat(MAX_SCENARIO_LINES))), [
-      '0:0-0:0 error file-too-large: this scenario has more than 20,000 lines, the most Armscope reads; split it into smaller scenarios',
+      '0:0-0:0 error file-too-large: this scenario has more than 100,000 lines, the most Armscope reads; split it into smaller scenarios',
     ]);
     assert.deepEqual(diags(parseScenario('\n'.repeat(MAX_SCENARIO_LINES - 1))), []);
   });
@@ -320,7 +334,7 @@ describe('scenario limits: work linear in the number of blocks (hang guards)', f
     assert.equal(m.diagnostics[1].range.start.col, 6);
   });
 
-  it('a chain of constants written last-first resolves in one evaluation each (was 20,000²/2)', () => {
+  it('a chain of constants written last-first resolves in one evaluation each (was n²/2)', () => {
     const n = MAX_SCENARIO_LINES - 1;
     const m = check(Array.from({ length: n }, (_, i) => `const C${i} = ${i === n - 1 ? '1' : `C${i + 1} + 1`}`).join('\n'));
     assert.deepEqual(diags(m), []);
