@@ -6,9 +6,12 @@
  * herd7's own time per test (one process per test) and for the whole
  * directory (one process) side by side.
  *
- * The explored verdict and its agreement with `kinds.txt` join these figures
- * once `armscope explore` and the memory model are on main (docs/litmus.md,
- * "Agreement with herd7").
+ * Then the whole `armscope explore FILE.litmus` (read, generate, parse,
+ * explore, herd7's result), timed once, its verdict, and its agreement with
+ * `kinds.txt`: `agree`, `needs-relaxation` (kinds.txt says Allowed, explore
+ * says Forbidden: the engine explores sequentially consistent interleavings
+ * only until Arm's memory model is in it, so a relaxed outcome is not found),
+ * or `DISAGREE` (anything else: a defect).
  *
  * `bench/run.ts` prints the summary for the project's corpus
  * (`test/litmus/corpus`); `node out/bench/litmus-agreement.js DIR` prints the
@@ -19,6 +22,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseScenario } from '../simulator';
 import { litmusToScenario, readLitmus } from '../simulator/litmus';
+import { exploreLitmus } from '../simulator/litmus/explore';
 
 export interface LitmusBenchRow {
   file: string;
@@ -28,6 +32,12 @@ export interface LitmusBenchRow {
   refused?: string[];
   /** Read + check, generate, parse the scenario: seconds, best of `repeat`. */
   seconds: number;
+  /** `armscope explore FILE.litmus` in this process (read to herd7's result), seconds, one run. */
+  exploreSeconds?: number;
+  /** Its verdict (Allowed / Forbidden / Required), or `bounded` when a bound stopped the search. */
+  verdict?: string;
+  /** The verdict against kinds.txt: agree, needs-relaxation, DISAGREE (no kind: no agreement). */
+  agreement?: 'agree' | 'needs-relaxation' | 'DISAGREE';
   /** herd7's time for this test alone (one process), when herd7 was given. */
   herdSeconds?: number;
 }
@@ -70,6 +80,18 @@ function herdRun(herd: string, files: string[]): number | undefined {
   return r.status === 0 ? seconds : undefined;
 }
 
+function explore(text: string, file: string, row: LitmusBenchRow): void {
+  const start = now();
+  const r = exploreLitmus(text, file);
+  row.exploreSeconds = now() - start;
+  if (!('test' in r)) {
+    row.refused = r.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.col + 1} ${d.message}`);
+    return;
+  }
+  row.verdict = r.explore.bounds.hit.length > 0 ? 'bounded' : r.herd.verdict;
+  if (row.kind !== undefined) row.agreement = row.verdict === row.kind ? 'agree' : row.kind === 'Allowed' && row.verdict === 'Forbidden' ? 'needs-relaxation' : 'DISAGREE';
+}
+
 /** One pass over `dir`'s `.litmus` files (sorted), each timed best of `repeat`. */
 export function runLitmusBench(dir: string, options: { herd?: string; repeat?: number } = {}): LitmusBench {
   const kinds = readKinds(dir);
@@ -93,6 +115,7 @@ export function runLitmusBench(dir: string, options: { herd?: string; repeat?: n
       }
       row.seconds = Math.min(row.seconds, now() - start);
     }
+    if (row.refused === undefined) explore(text, file, row);
     if (options.herd !== undefined && row.refused === undefined) row.herdSeconds = herdRun(options.herd, [join(dir, file)]);
     rows.push(row);
   }
@@ -115,10 +138,16 @@ export function formatLitmusSummary(b: LitmusBench): string {
     `${b.dir}: ${b.rows.length} tests, ${run.length} supported, ${b.rows.length - run.length} refused`,
     `read + check + litmus2scenario + parse: ${ms(total / Math.max(1, run.length))} per test on average, ${ms(worst)} at most, ${ms(total)} for all`,
   ];
+  const count = (a: string): number => run.filter((r) => r.agreement === a).length;
+  lines.push(`agreement with kinds.txt: ${count('agree')} agree, ${count('needs-relaxation')} disagree-needs-relaxation, ${count('DISAGREE')} DISAGREE, ${b.rows.length - run.length} refused`);
+  const ex = run.reduce((a, r) => a + (r.exploreSeconds ?? 0), 0);
+  lines.push(`explore FILE.litmus: ${ms(ex / Math.max(1, run.length))} per test on average, ${ms(run.reduce((a, r) => Math.max(a, r.exploreSeconds ?? 0), 0))} at most, ${ms(ex)} for all`);
   const herd = run.filter((r) => r.herdSeconds !== undefined);
   if (herd.length > 0) {
     const h = herd.reduce((a, r) => a + r.herdSeconds!, 0);
     lines.push(`herd7: ${ms(h / herd.length)} per test (one process each), ${ms(h)} for all; ${b.herdAllSeconds !== undefined ? `${ms(b.herdAllSeconds)} in one process` : 'one process: failed'}`);
+    const e = herd.reduce((a, r) => a + (r.exploreSeconds ?? 0), 0);
+    lines.push(`explore vs herd7 (one process per test) on the same ${herd.length} tests: ${(h / Math.max(e, 1e-9)).toFixed(1)}× (herd7 time / explore time)`);
   }
   return lines.join('\n');
 }
@@ -126,11 +155,12 @@ export function formatLitmusSummary(b: LitmusBench): string {
 /** The per-test table of the agreement script. */
 export function formatLitmusTable(b: LitmusBench): string {
   const width = Math.max(4, ...b.rows.map((r) => r.file.length));
-  const out = [`${'test'.padEnd(width)}  ${'kinds.txt'.padEnd(9)}  ${'front end'.padStart(10)}${b.rows.some((r) => r.herdSeconds !== undefined) ? `  ${'herd7'.padStart(10)}` : ''}  status`];
+  const out = [`${'test'.padEnd(width)}  ${'kinds.txt'.padEnd(9)}  ${'front end'.padStart(10)}  ${'explore'.padStart(10)}  ${'verdict'.padEnd(9)}  ${'agreement'.padEnd(16)}${b.rows.some((r) => r.herdSeconds !== undefined) ? `  ${'herd7'.padStart(10)}` : ''}  status`];
   for (const r of b.rows) {
     const herd = r.herdSeconds !== undefined ? `  ${ms(r.herdSeconds).padStart(10)}` : b.rows.some((x) => x.herdSeconds !== undefined) ? `  ${''.padStart(10)}` : '';
     const status = r.refused === undefined ? 'supported' : `refused: ${r.refused.join('; ')}`;
-    out.push(`${r.file.padEnd(width)}  ${(r.kind ?? '').padEnd(9)}  ${ms(r.seconds).padStart(10)}${herd}  ${status}`);
+    const ex = r.exploreSeconds !== undefined ? ms(r.exploreSeconds) : '';
+    out.push(`${r.file.padEnd(width)}  ${(r.kind ?? '').padEnd(9)}  ${ms(r.seconds).padStart(10)}  ${ex.padStart(10)}  ${(r.verdict ?? '').padEnd(9)}  ${(r.agreement ?? '').padEnd(16)}${herd}  ${status}`);
   }
   return out.join('\n');
 }

@@ -24,6 +24,7 @@ import { byteSize, count, MAX_SCENARIO_CHARS, MAX_STEPS_LIMIT } from '../scenari
 import { DEFAULT_RUN_TIMEOUT_SECONDS, MAX_RUN_TIMEOUT_SECONDS } from '../engine/bounds';
 import { formatReport } from './format';
 import { cmdLitmus2Scenario, cmdScenario2Litmus } from './litmus';
+import { cmdExploreLitmus } from './exploreLitmus';
 
 export interface CliIo {
   out(text: string): void;
@@ -43,6 +44,7 @@ const USAGE = `usage:
   armscope check FILE...
   armscope decode REGISTER VALUE [--json]
   armscope demo [DIR] [--timeout SECONDS]
+  armscope explore FILE.litmus [--json] [--max-states N] [--max-depth N]
   armscope litmus2scenario FILE.litmus [-o FILE]
   armscope scenario2litmus FILE.armscope [-o FILE] [--name NAME]
 limits: scenario files up to ${byteSize(MAX_SCENARIO_CHARS)}, --max-steps up to ${count(MAX_STEPS_LIMIT)}, --timeout up to ${count(MAX_RUN_TIMEOUT_SECONDS)} (default ${DEFAULT_RUN_TIMEOUT_SECONDS}) seconds per scenario`;
@@ -55,6 +57,7 @@ export function runCli(argv: string[], io: CliIo): number | Promise<number> {
       case 'run':
         return cmdRun(rest, io);
       case 'explore': {
+        if (rest.some((a) => a.endsWith('.litmus'))) return cmdExploreLitmus(rest, io, KIT);
         const r = cmdExplore(rest, io, KIT);
         return typeof r === 'number' ? r : r.catch((e: unknown) => failure(e, io));
       }

@@ -17,7 +17,7 @@
  * (MAIR_EL1, TCR_EL1, TTBR0_EL1, SCTLR_EL1), code no PE enters, data blocks
  * of more than one value, expectations on findings or on halting.
  */
-import type { CodeBlock, Expectation, ScenarioModel, SourceRange } from '../scenario/model';
+import type { CodeBlock, ExpectFormula, Expectation, ScenarioModel, SourceRange } from '../scenario/model';
 import { herdPteText } from './outcome';
 import { decodeDescriptor, defaultDescriptor, type Layout } from './layout';
 import type { PteValue } from './ast';
@@ -197,10 +197,30 @@ export function scenarioToLitmus(model: ScenarioModel, name = model.title ?? 'te
       }
     }
   }
-  // Condition: plain expectations are `forall` of their conjunction.
+  // Condition: plain (`always`) expectations are `forall` of their conjunction; one `sometimes E` / `never E`
+  // (herd7's `exists (E)` / `~exists (E)`) is the test's condition on its own — a litmus test has one.
   const atoms: string[] = [];
+  const formula = (f: ExpectFormula): string | undefined => {
+    if (f.kind === 'atom') {
+      if (f.atom.kind === 'fault') vmsa = true;
+      return expectationAtom(f.atom, refuse);
+    }
+    if (f.kind === 'not') {
+      const o = formula(f.operand);
+      return o === undefined ? undefined : `not (${o})`;
+    }
+    const l = formula(f.left);
+    const r = formula(f.right);
+    return l === undefined || r === undefined ? undefined : `(${l} ${f.kind === 'and' ? '/\\' : '\\/'} ${r})`;
+  };
+  let quantifier: 'forall' | 'exists' | '~exists' = 'forall';
+  const quantified = model.expectations.filter((e) => e.quantifier === 'sometimes' || e.quantifier === 'never');
+  if (quantified.length > 0 && model.expectations.length > 1) {
+    refuse(`a litmus test has one condition: '${quantified[0].text}' cannot be joined with the other expectations`, quantified[0].range);
+  }
+  if (quantified.length > 0) quantifier = quantified[0].quantifier === 'never' ? '~exists' : 'exists';
   for (const e of model.expectations) {
-    const a = expectationAtom(e, refuse);
+    const a = e.kind === 'condition' ? formula(e.formula) : expectationAtom(e, refuse);
     if (a !== undefined) atoms.push(a);
     if (e.kind === 'fault') vmsa = true;
   }
@@ -215,6 +235,6 @@ export function scenarioToLitmus(model: ScenarioModel, name = model.title ?? 'te
   out.push('{', ...init.map((i) => ` ${i}`), '}');
   out.push(row(threads.map((_t, i) => `P${i}`)));
   for (let r = 0; r < rows; r++) out.push(row(threads.map((t) => t[r] ?? '')));
-  out.push(`forall (${atoms.length > 0 ? atoms.join(' /\\ ') : 'true'})`);
+  out.push(`${quantifier} (${atoms.length > 0 ? atoms.join(' /\\ ') : 'true'})`);
   return { text: out.join('\n') + '\n', refusals };
 }

@@ -4,7 +4,8 @@
  *
  * Every thread is a PE at EL1 (EL0 for the threads `EL0=` names) with the
  * MMU on, because herd7's tests run on Normal memory: with the MMU off a
- * data access is Device-nGnRnE (Arm ARM D8.2.11), with other ordering rules.
+ * data access is Device-nGnRnE (Arm ARM: the memory type with stage 1 translation
+ * disabled), with other ordering rules.
  * One stage-1 tree (4 KB granule, T0SZ 25) maps, identity, every thread's
  * code page, every location's page and the tables themselves (so a thread can
  * write a descriptor through PTE(x)); all of it lies in one 2 MB region, so
@@ -209,7 +210,7 @@ const SH_BITS = { nsh: 0, osh: 2, ish: 3 } as const;
 
 /**
  * The 64-bit stage-1 level-3 descriptor of a herd7 descriptor value
- * (Arm ARM D8.3.2): OA[47:12], AttrIndx[4:2] and SH[9:8] from the attributes,
+ * (Arm ARM, VMSAv8-64 stage 1 block and page descriptors): OA[47:12], AttrIndx[4:2] and SH[9:8] from the attributes,
  * AP[2] = !db, AP[1] = el0, AF = af, DBM = dbm (bit 51), UXN = !x (bit 54),
  * bits[1:0] = 0b11 when valid and 0b10 when not.
  */

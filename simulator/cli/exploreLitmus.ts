@@ -1,0 +1,47 @@
+/**
+ * `armscope explore FILE.litmus [--json] [--max-states N] [--max-depth N]`
+ * (docs/litmus.md): every execution of the litmus test's generated scenario,
+ * reported in herd7's result format so it can be diffed with herd7's output.
+ * Exit codes as for scenarios: 0 the test's claim holds (herd7's `Ok`), 1 it
+ * does not (`No`), 2 the test is refused or the command line is wrong, 3 a
+ * bound stopped the search before it could tell.
+ */
+import { basename } from 'node:path';
+import { exploreLitmus } from '../litmus/explore';
+import type { CliIoLike, CliKit } from './explore';
+
+function position(file: string, r: { start: { line: number; col: number } }): string {
+  return `${file}:${r.start.line + 1}:${r.start.col + 1}`;
+}
+
+export function cmdExploreLitmus(args: string[], io: CliIoLike, kit: CliKit): number {
+  const p = kit.parseArgs(args, ['max-states', 'max-depth'], ['json']);
+  if (p.positional.length !== 1) throw kit.usageError('explore: expected exactly one FILE');
+  const file = p.positional[0];
+  const settings: { maxStates?: number; maxDepth?: number } = {};
+  const maxStates = kit.intFlag(p, 'max-states', 1);
+  const maxDepth = kit.intFlag(p, 'max-depth', 1);
+  if (maxStates !== undefined) settings.maxStates = maxStates;
+  if (maxDepth !== undefined) settings.maxDepth = maxDepth;
+  const r = exploreLitmus(kit.readScenarioFile(file, io.cwd), basename(file), { settings });
+  if (!('test' in r)) {
+    for (const d of r.diagnostics) io.err(`${position(file, d.range)}: error: ${d.message} [litmus-${d.kind}]`);
+    return 2;
+  }
+  const bounded = r.explore.bounds.hit.length > 0;
+  if (p.flags.get('json') === true) {
+    const h = r.herd;
+    io.out(
+      JSON.stringify(
+        { test: r.test.name, verdict: h.verdict, ok: h.ok, observation: h.observation, states: h.states, positive: h.positive, negative: h.negative, bounds: r.explore.bounds, explored: r.explore.states, seconds: Number(r.explore.seconds.toFixed(3)), herd: h.text },
+        null,
+        2,
+      ),
+    );
+  } else {
+    io.out(r.herd.text.replace(/\n$/, ''));
+    if (bounded) io.out(`BOUNDS HIT (${r.explore.bounds.hit.join(', ')}): the states above cover the explored executions only`);
+  }
+  if (bounded && !(r.test.condition.quantifier === 'exists' ? r.herd.ok : !r.herd.ok)) return 3;
+  return r.herd.ok ? 0 : 1;
+}

@@ -1,0 +1,58 @@
+/**
+ * `armscope explore FILE.litmus`: herd7's result format for the corpus tests,
+ * the exit codes, `--json`, and a refused test.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../simulator/cli/commands';
+import { CORPUS } from './helpers';
+
+function cli(args: string[]): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: CORPUS });
+  assert.equal(typeof code, 'number');
+  return { code: code as number, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('armscope explore FILE.litmus', function () {
+  it("prints herd7's result for CoRR (coherence forbids the condition: No, exit 1)", function () {
+    const r = cli(['explore', 'CoRR.litmus']);
+    assert.equal(r.code, 1);
+    const lines = r.out.split('\n');
+    assert.deepEqual(lines.slice(0, 10), [
+      'Test CoRR Allowed',
+      'States 3',
+      '1:X0=0; 1:X2=0;',
+      '1:X0=0; 1:X2=1;',
+      '1:X0=1; 1:X2=1;',
+      'No',
+      'Witnesses',
+      'Positive: 0 Negative: 3',
+      'Condition exists (1:X0=1 /\\ 1:X2=0)',
+      'Observation CoRR Never 0 3',
+    ]);
+    assert.match(lines[10], /^Time CoRR \d+\.\d\d$/);
+  });
+
+  it('reports the verdict in --json (SB+dmb.sys: Forbidden, 3 states)', function () {
+    const r = cli(['explore', 'SB+dmb.sys.litmus', '--json']);
+    const j = JSON.parse(r.out) as { test: string; verdict: string; ok: boolean; observation: string; states: number; herd: string };
+    assert.equal(j.test, 'SB+dmb.sys');
+    assert.equal(j.verdict, 'Forbidden');
+    assert.equal(j.observation, 'Never');
+    assert.equal(j.states, 3);
+    assert.equal(r.code, j.ok ? 0 : 1);
+    assert.match(j.herd, /^Test SB\+dmb\.sys /);
+  });
+
+  it('refuses a file that is not a litmus test with a positioned error and exit 2', function () {
+    const dir = mkdtempSync(join(tmpdir(), 'armscope-litmus-'));
+    writeFileSync(join(dir, 'link.litmus'), '../MP.litmus');
+    const r = cli(['explore', join(dir, 'link.litmus')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /link\.litmus:1:1: error: .*not a litmus test/);
+  });
+});
