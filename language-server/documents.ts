@@ -6,13 +6,18 @@
  *
  * A document above MAX_ANALYSED_LINES / MAX_ANALYSED_CHARS is not analysed
  * on the main thread (features answer empty; its diagnostics come from the
- * background worker); one above MAX_CHECKED_CHARS is not kept at all.
+ * background worker); one above MAX_CHECKED_CHARS is not kept at all. The
+ * open documents together are bounded the same way, so the store's memory is
+ * bounded whatever a client opens: at most MAX_OPEN_DOCUMENTS of them,
+ * MAX_ANALYSED_TOTAL_CHARS analysed and MAX_KEPT_TOTAL_CHARS kept in all (a
+ * document past a total is classed as if it were too large itself).
+ * Closing a document frees everything of it.
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ScenarioDocument } from '../simulator/scenario/document';
 import { FULL_LANGUAGE } from '../simulator/language';
 import { Analysis, fileOf } from './analysis';
-import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
+import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_ANALYSED_TOTAL_CHARS, MAX_CHECKED_CHARS, MAX_KEPT_TOTAL_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
 
 export type SizeClass = 'analysed' | 'checked' | 'dropped';
 
@@ -22,6 +27,8 @@ export interface OpenDocument {
   /** Undefined for a dropped document (too large to keep). */
   text: TextDocument | undefined;
   size: SizeClass;
+  /** Why it is not analysed: its own size, or the open documents' totals (MAX_ANALYSED_TOTAL_CHARS, MAX_KEPT_TOTAL_CHARS). */
+  limitedBy: 'document' | 'open-documents' | undefined;
   lines: number;
   chars: number;
   scenario: ScenarioDocument | undefined;
@@ -35,19 +42,36 @@ export function countLines(text: string): number {
   return n;
 }
 
-function sizeOf(chars: number, lines: number): SizeClass {
-  if (chars > MAX_CHECKED_CHARS) return 'dropped';
-  if (chars > MAX_ANALYSED_CHARS || lines > MAX_ANALYSED_LINES) return 'checked';
-  return 'analysed';
+/** The class of a document of this size, given the room the other open documents leave. */
+function sizeOf(chars: number, lines: number, room: { analysed: number; kept: number }): Pick<OpenDocument, 'size' | 'limitedBy'> {
+  if (chars > MAX_CHECKED_CHARS) return { size: 'dropped', limitedBy: 'document' };
+  if (chars > room.kept) return { size: 'dropped', limitedBy: 'open-documents' };
+  if (chars > MAX_ANALYSED_CHARS || lines > MAX_ANALYSED_LINES) return { size: 'checked', limitedBy: 'document' };
+  if (chars > room.analysed) return { size: 'checked', limitedBy: 'open-documents' };
+  return { size: 'analysed', limitedBy: undefined };
+}
+
+export interface StoreCounts {
+  documents: number;
+  analysed: number;
+  /** Characters of the analysed documents, and of every kept one. */
+  analysedChars: number;
+  keptChars: number;
 }
 
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
+  /** Characters of the analysed documents, and of all kept ones (analysed or checked). */
+  private analysedChars = 0;
+  private keptChars = 0;
 
   /** Open a document; undefined when MAX_OPEN_DOCUMENTS others are open already. */
   open(uri: string, languageId: string, version: number, text: string): OpenDocument | undefined {
-    if (!this.docs.has(uri) && this.docs.size >= MAX_OPEN_DOCUMENTS) return undefined;
-    const doc: OpenDocument = { uri, version, text: undefined, size: 'dropped', lines: 0, chars: text.length, scenario: undefined, analysis: undefined };
+    const old = this.docs.get(uri);
+    if (!old && this.docs.size >= MAX_OPEN_DOCUMENTS) return undefined;
+    // A second didOpen of an open document starts it afresh.
+    if (old) this.release(old);
+    const doc: OpenDocument = { uri, version, text: undefined, size: 'dropped', limitedBy: undefined, lines: 0, chars: 0, scenario: undefined, analysis: undefined };
     this.docs.set(uri, doc);
     this.reset(doc, languageId, text);
     return doc;
@@ -79,7 +103,17 @@ export class DocumentStore {
   }
 
   close(uri: string): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    this.release(doc);
     this.docs.delete(uri);
+  }
+
+  /** What the store holds (tests assert these stay bounded). */
+  counts(): StoreCounts {
+    let analysed = 0;
+    for (const d of this.docs.values()) if (d.size === 'analysed') analysed++;
+    return { documents: this.docs.size, analysed, analysedChars: this.analysedChars, keptChars: this.keptChars };
   }
 
   get(uri: string): OpenDocument | undefined {
@@ -101,12 +135,22 @@ export class DocumentStore {
     return doc.analysis;
   }
 
+  /** Take a document's characters out of the totals (before it changes class or closes). */
+  private release(doc: OpenDocument): void {
+    if (doc.size === 'analysed') this.analysedChars -= doc.chars;
+    if (doc.size !== 'dropped') this.keptChars -= doc.chars;
+    doc.size = 'dropped';
+  }
+
   private reset(doc: OpenDocument, languageId: string, text: string, version = doc.version, td?: TextDocument): void {
+    this.release(doc);
     doc.version = version;
     doc.chars = text.length;
     doc.lines = countLines(text);
-    doc.size = sizeOf(doc.chars, doc.lines);
+    Object.assign(doc, sizeOf(doc.chars, doc.lines, { analysed: MAX_ANALYSED_TOTAL_CHARS - this.analysedChars, kept: MAX_KEPT_TOTAL_CHARS - this.keptChars }));
     doc.analysis = undefined;
+    if (doc.size === 'analysed') this.analysedChars += doc.chars;
+    if (doc.size !== 'dropped') this.keptChars += doc.chars;
     if (doc.size === 'dropped') {
       doc.text = undefined;
       doc.scenario = undefined;

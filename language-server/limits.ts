@@ -30,8 +30,27 @@ export const MAX_ANALYSED_CHARS = MAX_SCENARIO_CHARS;
  */
 export const MAX_CHECKED_CHARS = 4 * MAX_SCENARIO_CHARS;
 
-/** Documents open at once (a `didOpen` past it is ignored with a warning). */
+/**
+ * Documents open at once: a `didOpen` past it is refused — the document gets
+ * one `too-many-documents` diagnostic naming this bound, the client a warning
+ * message — and nothing of it is kept.
+ */
 export const MAX_OPEN_DOCUMENTS = 1_000;
+
+/**
+ * Characters of all the documents analysed on the main thread together (an
+ * analysis costs about 100 bytes of heap per character): one maximal
+ * document's worth. A document that would go past it is checked in the
+ * background instead, like one too large to analyse, until an edit finds room.
+ */
+export const MAX_ANALYSED_TOTAL_CHARS = MAX_SCENARIO_CHARS;
+
+/**
+ * Characters of all the open documents kept together: one maximal kept
+ * document's worth. A document that would go past it is not kept (like one
+ * above MAX_CHECKED_CHARS) until a full-text change finds room.
+ */
+export const MAX_KEPT_TOTAL_CHARS = 4 * MAX_SCENARIO_CHARS;
 
 /** Content changes accepted in one `didChange`. */
 export const MAX_CONTENT_CHANGES = 1_000;

@@ -132,7 +132,9 @@ function firstPcLine(report: RunReport): number {
 
 /** Debounced background runs per document; a new schedule cancels the pending or running one. */
 export class LiveRunner {
+  /** Per document, the generation of its current run: an outcome of an older one is ignored. Numbers are never reused, so a reopened document cannot take an old run's outcome. */
   private readonly generation = new Map<string, number>();
+  private lastGeneration = 0;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly jobs = new Map<string, number>();
 
@@ -154,7 +156,7 @@ export class LiveRunner {
   }
 
   cancel(uri: string): void {
-    this.generation.set(uri, (this.generation.get(uri) ?? 0) + 1);
+    this.generation.set(uri, ++this.lastGeneration);
     const t = this.timers.get(uri);
     if (t) clearTimeout(t);
     this.timers.delete(uri);
@@ -163,9 +165,20 @@ export class LiveRunner {
     this.jobs.delete(uri);
   }
 
+  /** A closed document: its run cancelled and nothing of it kept. */
+  forget(uri: string): void {
+    this.cancel(uri);
+    this.generation.delete(uri);
+  }
+
   /** Documents with a run waiting or going. */
   get pending(): number {
     return this.timers.size + this.jobs.size;
+  }
+
+  /** Documents the runner holds anything of. */
+  get documents(): number {
+    return this.generation.size;
   }
 
   private start(a: Analysis, settings: RunSettings, gen: number): void {

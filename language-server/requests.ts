@@ -44,7 +44,7 @@ function checkResult(file: string, diagnostics: readonly Diagnostic[]): CheckRes
 }
 
 /** Registers every feature request; answers what the server calls when a document closes. */
-export function registerRequests(rpc: Rpc, ctx: RequestContext): { closed: (uri: string) => void } {
+export function registerRequests(rpc: Rpc, ctx: RequestContext): { closed: (uri: string) => void; tokenDocuments: () => number } {
   const { store, pool } = ctx;
   /** Register a request answered from the document's analysis (or `empty` without one). */
   const onAnalysis = <P extends { textDocument: { uri: string } }, R>(method: string, s: (x: unknown, path: string) => P, empty: R, f: (a: Analysis, p: P) => R): void => {
@@ -127,5 +127,5 @@ export function registerRequests(rpc: Rpc, ctx: RequestContext): { closed: (uri:
     return { kind: 'error', message: store.get(p.uri) ? `too large to decode in: ${p.uri}` : `not open: ${p.uri}` };
   });
   rpc.request(REGISTERS_REQUEST, shape.none, () => registerNames());
-  return { closed: (uri) => tokens.forget(uri) };
+  return { closed: (uri) => tokens.forget(uri), tokenDocuments: () => tokens.documents };
 }

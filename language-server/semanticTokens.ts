@@ -134,6 +134,11 @@ export class SemanticTokenStore {
   forget(uri: string): void {
     this.last.delete(uri);
   }
+
+  /** Documents with a result kept. */
+  get documents(): number {
+    return this.last.size;
+  }
 }
 
 /** The edits turning `before` into `after`: at most one, replacing what lies between the common prefix and suffix. */

@@ -12,12 +12,14 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   type InitializeResult,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { fileOf } from './analysis';
 import { toLspDiagnostic } from './convert';
-import { DocumentStore, type OpenDocument } from './documents';
-import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_CHECKED_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
+import { DocumentStore, type OpenDocument, type StoreCounts } from './documents';
+import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_ANALYSED_TOTAL_CHARS, MAX_CHECKED_CHARS, MAX_KEPT_TOTAL_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
 import { LiveRunner } from './liveRun';
 import { registerRequests } from './requests';
 import { Rpc } from './rpc';
@@ -36,20 +38,57 @@ export interface ServerHandle {
   rpc: Rpc;
   pool: WorkerPool;
   store: DocumentStore;
+  /** Per-document state the server holds: each is bounded by the open documents (all freed on didClose). */
+  held(): ServerHeld;
+}
+
+export interface ServerHeld extends StoreCounts {
+  /** Documents with published diagnostics remembered, background checks, background runs (scheduled or running), semantic-token results. */
+  diagnostics: number;
+  checks: number;
+  liveRuns: number;
+  liveRunDocuments: number;
+  semanticTokens: number;
+  /** Background jobs queued or running. */
+  jobs: number;
 }
 
 const grouped = (n: number): string => n.toLocaleString('en-US');
 
-/** The one diagnostic of a document too large to analyse on the main thread. */
-function sizeNotice(doc: OpenDocument): LspDiagnostic {
-  const what = doc.size === 'dropped' ? `more than ${grouped(MAX_CHECKED_CHARS)} characters: it is not checked at all` : 'diagnostics only, computed in the background (no hovers, completion, navigation or background run)';
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Information,
-    source: 'armscope',
-    code: 'document-too-large',
-    message: `this document has ${grouped(doc.lines)} lines and ${grouped(doc.chars)} characters; the language server analyses documents of up to ${grouped(MAX_ANALYSED_LINES)} lines and ${grouped(MAX_ANALYSED_CHARS)} characters (docs/limits.md) — here: ${what}`,
-  };
+const notice = (code: string, severity: DiagnosticSeverity, message: string): LspDiagnostic => ({
+  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  severity,
+  source: 'armscope',
+  code,
+  message,
+});
+
+/** The one diagnostic of a document too large to analyse on the main thread, itself or with the other open documents. */
+function sizeNotice(doc: OpenDocument, counts: StoreCounts): LspDiagnostic {
+  const what = doc.size === 'dropped' ? 'it is not checked at all' : 'diagnostics only, computed in the background (no hovers, completion, navigation or background run)';
+  if (doc.limitedBy === 'open-documents') {
+    const [held, max, again] = doc.size === 'dropped' ? [counts.keptChars, MAX_KEPT_TOTAL_CHARS, 'reopen this one'] : [counts.analysedChars, MAX_ANALYSED_TOTAL_CHARS, 'edit this one'];
+    return notice(
+      'open-documents-too-large',
+      DiagnosticSeverity.Warning,
+      `the other open documents hold ${grouped(held)} characters; the language server ${doc.size === 'dropped' ? 'keeps' : 'analyses'} up to ${grouped(max)} characters of open documents in all (docs/limits.md) — this one (${grouped(doc.chars)} characters): ${what}. Close other documents, then ${again}`,
+    );
+  }
+  const size = doc.size === 'dropped' ? `more than ${grouped(MAX_CHECKED_CHARS)} characters: ${what}` : what;
+  return notice(
+    'document-too-large',
+    DiagnosticSeverity.Information,
+    `this document has ${grouped(doc.lines)} lines and ${grouped(doc.chars)} characters; the language server analyses documents of up to ${grouped(MAX_ANALYSED_LINES)} lines and ${grouped(MAX_ANALYSED_CHARS)} characters (docs/limits.md) — here: ${size}`,
+  );
+}
+
+/** The diagnostic of a document the server refused to open (MAX_OPEN_DOCUMENTS). */
+export function refusedNotice(): LspDiagnostic {
+  return notice(
+    'too-many-documents',
+    DiagnosticSeverity.Warning,
+    `not opened by the language server: ${grouped(MAX_OPEN_DOCUMENTS)} documents are open already, the most it keeps (docs/limits.md); close other documents, then reopen this one`,
+  );
 }
 
 export function startServer(connection: Connection, options: ServerOptions): ServerHandle {
@@ -118,7 +157,7 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
       if (settings.liveRun) live.schedule(a, settings);
       return;
     }
-    baseDiagnostics.set(doc.uri, { version: doc.version, diagnostics: [sizeNotice(doc)] });
+    baseDiagnostics.set(doc.uri, { version: doc.version, diagnostics: [sizeNotice(doc, store.counts())] });
     publish(doc.uri, doc.version, []);
     if (doc.size === 'checked') scheduleCheck(doc);
   };
@@ -171,11 +210,24 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
     for (const doc of store.all()) validate(doc);
   });
 
+  /** Whether the client was told that the document bound is reached (once each time it is reached). */
+  let toldFull = false;
   rpc.notification('textDocument/didOpen', shape.didOpen, (p) => {
     const td = p.textDocument;
     const doc = store.open(td.uri, td.languageId, td.version, td.text);
-    if (doc) validate(doc);
-    else connection.console.warn(`textDocument/didOpen ignored: ${MAX_OPEN_DOCUMENTS.toLocaleString('en-US')} documents are open already (docs/limits.md)`);
+    if (doc) {
+      validate(doc);
+      return;
+    }
+    // Refused: nothing of it is kept; the client is told, at the document and once in a message.
+    const message = `textDocument/didOpen ignored: ${grouped(MAX_OPEN_DOCUMENTS)} documents are open already (docs/limits.md)`;
+    connection.console.warn(message);
+    void connection.sendDiagnostics({ uri: td.uri, version: td.version, diagnostics: [refusedNotice()] });
+    if (!toldFull) {
+      toldFull = true;
+      // A notification (no answer awaited): window/showMessage.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Armscope: the language server keeps at most ${grouped(MAX_OPEN_DOCUMENTS)} open documents (docs/limits.md); documents opened past it have no diagnostics, hovers or completion until others are closed and they are reopened.` });
+    }
   });
   rpc.notification('textDocument/didChange', shape.didChange, (p) => {
     const doc = store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges);
@@ -187,9 +239,10 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
   rpc.notification('textDocument/didClose', shape.didClose, (p) => {
     const uri = p.textDocument.uri;
     requests.closed(uri);
-    live.cancel(uri);
+    live.forget(uri);
     cancelCheck(uri);
     store.close(uri);
+    if (store.counts().documents < MAX_OPEN_DOCUMENTS) toldFull = false;
     baseDiagnostics.delete(uri);
     published.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -199,5 +252,14 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
     pool.dispose();
   });
   connection.listen();
-  return { rpc, pool, store };
+  const held = (): ServerHeld => ({
+    ...store.counts(),
+    diagnostics: Math.max(baseDiagnostics.size, published.size),
+    checks: checks.size,
+    liveRuns: live.pending,
+    liveRunDocuments: live.documents,
+    semanticTokens: requests.tokenDocuments(),
+    jobs: pool.busy,
+  });
+  return { rpc, pool, store, held };
 }

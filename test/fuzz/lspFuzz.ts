@@ -11,6 +11,7 @@
  */
 import fc from 'fast-check';
 import { ErrorCodes, LSPErrorCodes } from 'vscode-languageserver/node';
+import { MAX_OPEN_DOCUMENTS } from '../../language-server/limits';
 import { startInProcess, type InProcessServer } from '../lsp/inProcess';
 
 export const DOC_URI = 'file:///fuzz/doc.armscope';
@@ -195,9 +196,87 @@ export async function fuzzServer(): Promise<InProcessServer> {
   return s;
 }
 
-/** Is the server still answering, and right? */
-export async function stillAnswers(s: InProcessServer): Promise<boolean> {
-  await s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///fuzz/final.armscope', languageId: 'armscope', version: 1, text: DOC_TEXT } });
-  const h = await s.client.sendRequest<{ contents?: { value?: string } } | null>('textDocument/hover', { textDocument: { uri: 'file:///fuzz/final.armscope' }, position: { line: 14, character: 5 } });
+/** The URI a document notification names, if it names one. */
+function uriOf(params: unknown): string | undefined {
+  const td = (params as { textDocument?: { uri?: unknown } } | null | undefined)?.textDocument;
+  return typeof td === 'object' && td !== null && typeof td.uri === 'string' ? td.uri : undefined;
+}
+
+/** Did the server refuse to open `uri` (its last diagnostics are the `too-many-documents` notice)? */
+export function refused(s: InProcessServer, uri: string): boolean {
+  const last = s.published.get(uri)?.at(-1);
+  return last?.diagnostics.some((d) => (d as { code?: unknown }).code === 'too-many-documents') ?? false;
+}
+
+/**
+ * The documents the fuzzing client has open, tracked as a real client tracks
+ * them: every URI it sent a didOpen for (a superset of what the server
+ * holds), forgotten on didClose. Like a user told that the server is full,
+ * it closes its oldest half when the server refuses a document, and it never
+ * keeps more than `max` open.
+ */
+export class ClientDocuments {
+  private readonly uris = new Set<string>();
+  /** Documents this client closed on its own, and refusals it was told of. */
+  closed = 0;
+  refusals = 0;
+
+  constructor(
+    private readonly s: InProcessServer,
+    private readonly max = MAX_OPEN_DOCUMENTS + 100,
+  ) {}
+
+  get size(): number {
+    return this.uris.size;
+  }
+
+  /** Note a message that was sent (and answered: exchange()). */
+  async sent(m: Message): Promise<void> {
+    const uri = uriOf(m.params);
+    if (uri === undefined) return;
+    if (m.method === 'textDocument/didOpen') {
+      this.uris.delete(uri);
+      this.uris.add(uri);
+      if (refused(this.s, uri)) {
+        this.refusals++;
+        await this.closeOldest(Math.ceil(this.uris.size / 2));
+      }
+    } else if (m.method === 'textDocument/didClose') this.uris.delete(uri);
+    if (this.uris.size > this.max) await this.closeOldest(this.uris.size - this.max);
+  }
+
+  /** Close the `n` oldest documents (the fuzz document stays: requests refer to it). */
+  async closeOldest(n: number): Promise<void> {
+    for (const uri of [...this.uris].filter((u) => u !== DOC_URI).slice(0, n)) {
+      await this.s.client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      this.uris.delete(uri);
+      this.closed++;
+    }
+    // Handled once a request after them is answered.
+    await this.s.client.sendRequest('armscope/registers');
+  }
+}
+
+const FINAL_URI = 'file:///fuzz/final.armscope';
+
+/**
+ * Is the server still answering, and right? A fresh document is opened and
+ * hovered. When the server refuses it because the client has too many open
+ * (the bound is not a failure), the client closes what it has open, as a user
+ * told so would, and opens it again. It is closed at the end.
+ */
+export async function stillAnswers(s: InProcessServer, docs?: ClientDocuments): Promise<boolean> {
+  const open = async (): Promise<void> => {
+    await s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: FINAL_URI, languageId: 'armscope', version: 1, text: DOC_TEXT } });
+    await s.client.sendRequest('armscope/registers');
+  };
+  await open();
+  if (refused(s, FINAL_URI) && docs) {
+    await docs.closeOldest(docs.size);
+    await open();
+  }
+  const h = await s.client.sendRequest<{ contents?: { value?: string } } | null>('textDocument/hover', { textDocument: { uri: FINAL_URI }, position: { line: 14, character: 5 } });
+  await s.client.sendNotification('textDocument/didClose', { textDocument: { uri: FINAL_URI } });
+  await s.client.sendRequest('armscope/registers');
   return typeof h?.contents?.value === 'string' && h.contents.value.startsWith('**mov**');
 }

@@ -21,6 +21,8 @@ export interface InProcessServer {
   client: MessageConnection;
   server: ServerHandle;
   log: LogEntry[];
+  /** `window/showMessage` notifications. */
+  shown: LogEntry[];
   /** Diagnostics publications by URI. */
   published: Map<string, { version?: number; diagnostics: unknown[] }[]>;
   stop(): Promise<void>;
@@ -35,8 +37,10 @@ export async function startInProcess(initializationOptions: Record<string, unkno
   const server = startServer(connection, { workerScript: path.resolve('out/language-server/main.js') });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const log: LogEntry[] = [];
+  const shown: LogEntry[] = [];
   const published = new Map<string, { version?: number; diagnostics: unknown[] }[]>();
   client.onNotification('window/logMessage', (p: LogEntry) => log.push(p));
+  client.onNotification('window/showMessage', (p: LogEntry) => shown.push(p));
   client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) => {
     const list = published.get(p.uri) ?? [];
     list.push(p);
@@ -51,6 +55,7 @@ export async function startInProcess(initializationOptions: Record<string, unkno
     client,
     server,
     log,
+    shown,
     published,
     stop: async () => {
       // `shutdown` only (no `exit`: the library ends the process on it).

@@ -17,6 +17,8 @@ const QUOTED: Record<keyof typeof limits, (v: number) => string> = {
   MAX_ANALYSED_CHARS: (v) => `${grouped(v)} characters`,
   MAX_CHECKED_CHARS: (v) => `${grouped(v)} characters`,
   MAX_OPEN_DOCUMENTS: (v) => `open at once | ${grouped(v)} |`,
+  MAX_ANALYSED_TOTAL_CHARS: (v) => `analysed on the main thread, all together | ${grouped(v)} characters`,
+  MAX_KEPT_TOTAL_CHARS: (v) => `kept, all together | ${grouped(v)} characters`,
   MAX_CONTENT_CHANGES: (v) => `\`textDocument/didChange\` | ${grouped(v)} |`,
   MIN_TAB_SIZE: (v) => `${v} to `,
   MAX_TAB_SIZE: (v) => ` to ${v} |`,
