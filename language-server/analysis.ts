@@ -3,13 +3,12 @@
  * parser) plus lazily built indexes the LSP features share. Cached per
  * document version, so every request after an edit reuses one parse.
  */
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { splitBlocks, type RawBlock } from '../simulator/scenario/blocks';
 import { Reporter } from '../simulator/scenario/diagnostics';
 import { lex, type Token } from '../simulator/scenario/lexer';
 import type { AsmLine, CodeBlock, ScenarioModel, SourceRange } from '../simulator/scenario/model';
 // The front door registers every layer's blocks and passes (page tables, caches, GIC, firmware).
-import { FULL_LANGUAGE, parseScenario } from '../simulator';
+import { FULL_LANGUAGE } from '../simulator';
 
 export interface AsmLineRef {
   block: CodeBlock;
@@ -108,23 +107,6 @@ export class Analysis {
       if (start > col) break;
     }
     return undefined;
-  }
-}
-
-export class AnalysisCache {
-  private readonly byUri = new Map<string, Analysis>();
-
-  get(doc: TextDocument): Analysis {
-    const cached = this.byUri.get(doc.uri);
-    if (cached && cached.version === doc.version) return cached;
-    const text = doc.getText();
-    const a = new Analysis(doc.uri, doc.version, text, parseScenario(text, fileOf(doc.uri)));
-    this.byUri.set(doc.uri, a);
-    return a;
-  }
-
-  delete(uri: string): void {
-    this.byUri.delete(uri);
   }
 }
 
