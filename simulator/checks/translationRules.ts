@@ -179,11 +179,14 @@ export class TranslationRules {
     this.translationUsed(pe, r.va);
     this.checkStale(pe, r);
     if (valid(r.lo) && this.watch !== undefined) {
-      this.version++;
       const e = this.live.get(r.pa);
       if (e === undefined) this.watch(r.pa);
-      if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
-      else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: [] });
+      // A walk reading a descriptor already live with this value changes nothing here (captures and fingerprint stay).
+      if (e === undefined || e.lo !== r.lo || e.hi !== r.hi || e.state !== 'live') {
+        this.version++;
+        if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
+        else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: [] });
+      }
       this.uses.onWalkRead(pe.id, r);
     }
   }

@@ -49,6 +49,8 @@ interface Candidate {
   attrs: MemAttrs;
   /** The translation regime (regime, Security state, VMID) the line was accessed in. */
   regime: string;
+  /** The fill's key (`fill pe N LINE ATTRS`), made once. */
+  label: string;
 }
 
 interface FillData {
@@ -125,6 +127,19 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     }
   }
 
+  /** Eviction keys (`evict CACHE LINE ATTRS`) made so far, by cache, line and attributes. */
+  private readonly evictLabels = new Map<string, string>();
+
+  private evictLabel(cache: number, name: string, pa: number, attrs: string): string {
+    const k = `${cache}|${pa}|${attrs}`;
+    let label = this.evictLabels.get(k);
+    if (label === undefined) {
+      label = `evict ${name} ${hex(pa)} ${attrs}`;
+      if (this.evictLabels.size < 65_536) this.evictLabels.set(k, label);
+    }
+    return label;
+  }
+
   /** Stop observing the machine (the explorer is done with it). */
   detach(): void {
     for (const off of this.offs.splice(0)) off();
@@ -163,7 +178,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
       this.full = true;
       return;
     }
-    const c = { line, attrs, regime: r.key };
+    const c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}` };
     fp.set(key, c);
     this.sums[pe.id].add(0, candidateDigest(c));
     this.lists[pe.id] = undefined;
@@ -186,7 +201,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
         for (const c of fp.values()) {
           if (c.regime !== r.key || l1.find(c.line, c.attrs) !== undefined) continue;
           const data: FillData = { kind: 'fill', pe: pe.id, line: c.line, attrs: c.attrs };
-          out.push({ kind: 'component', source: this, name: 'fill', label: `fill pe ${pe.id} ${hex(c.line)} ${c.attrs.label}`, eager: false, data });
+          out.push({ kind: 'component', source: this, name: 'fill', label: c.label, eager: false, data });
         }
       }
     }
@@ -197,7 +212,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
           const l = lines[way];
           if (l.state === LineState.I) continue;
           const data: EvictData = { kind: 'evict', cache: c.index, way };
-          out.push({ kind: 'component', source: this, name: 'evict', label: `evict ${c.name} ${hex(l.pa)} ${l.attrs.label}`, eager: false, data });
+          out.push({ kind: 'component', source: this, name: 'evict', label: this.evictLabel(c.index, c.name, l.pa, l.attrs.label), eager: false, data });
         }
       }
     }

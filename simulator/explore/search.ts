@@ -139,7 +139,8 @@ export interface SearchStats {
 }
 
 interface Frame {
-  snap: MachineSnapshot;
+  /** The state's capture, to come back to for the next action; none when only one action is taken from it. */
+  snap: MachineSnapshot | undefined;
   actions: Action[];
   keys: string[];
   /** Indices of `actions` to take from this state, in order. */
@@ -167,9 +168,11 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     const actions = en.actions;
     if (actions.length === 0) {
       m.finish();
-      const o = outcomeOf(m, obs);
       // The fingerprint states are merged by, with how the execution ended.
       const final = new Lanes().reset(0x0f1a_0000).digest(session.fingerprint(session.timeMatters())).digest(digestString(m.stopInfo?.reason ?? '')).value();
+      // A final state seen before adds nothing (its outcome and witness are recorded).
+      if (table.finals.has(final)) return null;
+      const o = outcomeOf(m, obs);
       const observe = options.observe;
       if (table.add(final, { state: o.state, failed: o.failed, values: o.values, findings: o.findings, witness: path.slice(), finalState: m.stateHash() }, observe !== undefined ? () => observe(m) : undefined)) stats.states++;
       return null;
@@ -219,7 +222,8 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       stats.bounds.add('max-states');
       return null;
     }
-    return { snap: session.fork(), actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
+    // A state left by one action only is never come back to: no capture.
+    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
   };
 
   const root = enter(session.enabled(), sleep);
@@ -243,7 +247,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       }
     }
     const i = top.order[top.pos++];
-    if (!atTop) session.restore(top.snap);
+    if (!atTop) session.restore(top.snap!);
     atTop = false;
     let fp = session.recorder.take(top.actions[i], top.timeMatters);
     stats.transitions++;
