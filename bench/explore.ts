@@ -1,15 +1,18 @@
 /**
  * Explore figures for `npm run bench` (issue #13 item 8): for each seed's
- * explore example, the search with and without the partial-order reduction
- * (states, actions, CPU seconds, states/s and the ratio of actions); the
- * states/s of a two-PE scenario with caches on; and a four-PE scenario whose
- * naive interleaving count is far beyond 10^9, which must finish with the
- * reduction (every PE works on its own line: all its steps commute with the
- * others').
+ * explore example (every `examples/seed-NNN/explore-*.armscope`, and seed
+ * 000's `bug-two-pes`), the search with and without the partial-order
+ * reduction (states, actions, CPU and wall seconds, states/s and the ratio of
+ * actions); the states/s of a two-PE scenario with caches on; and a four-PE
+ * scenario whose naive interleaving count is far beyond 10^9, which must
+ * finish with the reduction (every PE works on its own line: all its steps
+ * commute with the others'). The load average is printed with them: the
+ * machine is shared, and wall time follows it.
  *
  * `node out/bench/explore.js` runs it alone.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../simulator';
 import { exploreScenario } from '../simulator/explore/explore';
@@ -25,7 +28,10 @@ export interface ExploreFigure {
 interface Run {
   states: number;
   transitions: number;
+  /** CPU seconds (user + system) of this thread's search. */
   seconds: number;
+  /** Wall seconds. */
+  wall: number;
   bounded: boolean;
 }
 
@@ -35,13 +41,23 @@ function root(): string {
 
 function measure(text: string, file: string, reduction: boolean): Run {
   const model = parseScenario(text, file);
+  const w0 = process.hrtime.bigint();
   const t0 = process.cpuUsage();
   const r = exploreScenario(model, { reduction, settings: { maxStates: 2_000_000 } });
   const u = process.cpuUsage(t0);
-  return { states: r.states, transitions: r.transitions, seconds: (u.user + u.system) / 1e6, bounded: r.bounds.hit.length > 0 };
+  const wall = Number(process.hrtime.bigint() - w0) / 1e9;
+  return { states: r.states, transitions: r.transitions, seconds: (u.user + u.system) / 1e6, wall, bounded: r.bounds.hit.length > 0 };
 }
 
-const SEEDS = ['seed-003/explore-clean-before-disable.armscope', 'seed-003/explore-invalidate-after-disable.armscope', 'seed-000/bug-two-pes.armscope', 'seed-000/fix-two-pes-table-ish.armscope'];
+/** Every seed's explore examples, and seed 000's two-PE bug (the scenario the issue's first figures were taken on). */
+function seedExamples(): string[] {
+  const dir = join(root(), 'examples');
+  const out: string[] = [];
+  for (const seed of readdirSync(dir).filter((d) => d.startsWith('seed-')).sort()) {
+    for (const f of readdirSync(join(dir, seed)).sort()) if (f.startsWith('explore-') && f.endsWith('.armscope')) out.push(`${seed}/${f}`);
+  }
+  return ['seed-000/bug-two-pes.armscope', ...out];
+}
 
 /** Four PEs, each storing `n` times to its own line (cache model off): (4n+12)!/((n+3)!^4) naive interleavings. */
 function fourPeText(n: number): string {
@@ -69,7 +85,7 @@ function log10Interleavings(len: number): number {
 
 export function benchExplore(): ExploreFigure[] {
   const figures: ExploreFigure[] = [];
-  for (const rel of SEEDS) {
+  for (const rel of seedExamples()) {
     const text = readFileSync(join(root(), 'examples', rel), 'utf8');
     figures.push({ name: rel, reduced: measure(text, rel, true), full: measure(text, rel, false) });
   }
@@ -95,11 +111,11 @@ function rate(r: Run): string {
 }
 
 function line(label: string, r: Run): string {
-  return `${label}: ${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} actions, ${r.seconds.toFixed(2)} s, ${rate(r)}${r.bounded ? ' (BOUNDED)' : ''}`;
+  return `${label}: ${r.states.toLocaleString('en-US')} states, ${r.transitions.toLocaleString('en-US')} actions, ${r.seconds.toFixed(2)} s CPU (${r.wall.toFixed(2)} s wall), ${rate(r)}${r.bounded ? ' (BOUNDED)' : ''}`;
 }
 
-export function formatExploreBench(figures: ExploreFigure[]): string {
-  const out: string[] = [];
+export function formatExploreBench(figures: ExploreFigure[], load = loadavg()): string {
+  const out: string[] = [`load average ${load.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min) on ${availableParallelism()} CPU(s); states/s per CPU second`];
   for (const f of figures) {
     out.push(`${f.name}${f.note ? ` (${f.note})` : ''}`);
     out.push(`  ${line('reduction', f.reduced)}`);

@@ -7,7 +7,8 @@
  * directory in one process. A script, not a test: herd7 is not needed by
  * `npm test`. bench/litmus.ts says what is measured.
  */
-import { formatLitmusSummary, formatLitmusTable, runLitmusBench } from './litmus';
+import { resolve } from 'node:path';
+import { formatLitmusSummary, formatLitmusTable, HERD_BASE_CATALOGUE, herdCatalogue, runLitmusBench } from './litmus';
 
 function main(argv: string[]): number {
   let dir: string | undefined;
@@ -30,7 +31,9 @@ function main(argv: string[]): number {
   const b = runLitmusBench(dir, { herd, repeat });
   console.log(formatLitmusTable(b));
   console.log('');
-  console.log(formatLitmusSummary(b));
+  // Without herd7, herd7's reference figures for its own base catalogue.
+  const catalogue = herdCatalogue();
+  console.log(formatLitmusSummary(b, herd === undefined && catalogue !== undefined && resolve(dir) === resolve(catalogue) ? HERD_BASE_CATALOGUE : undefined));
   return 0;
 }
 

@@ -32,8 +32,10 @@ export interface LitmusBenchRow {
   refused?: string[];
   /** Read + check, generate, parse the scenario: seconds, best of `repeat`. */
   seconds: number;
-  /** `armscope explore FILE.litmus` in this process (read to herd7's result), seconds, one run. */
+  /** `armscope explore FILE.litmus` in this process (read to herd7's result), wall seconds, one run. */
   exploreSeconds?: number;
+  /** The same run's CPU seconds (user + system: what the machine's load does not inflate). */
+  exploreCpu?: number;
   /** Its verdict (Allowed / Forbidden / Required), or `bounded` when a bound stopped the search. */
   verdict?: string;
   /** The verdict against kinds.txt: agree, needs-relaxation, DISAGREE (no kind: no agreement). */
@@ -82,8 +84,11 @@ function herdRun(herd: string, files: string[]): number | undefined {
 
 function explore(text: string, file: string, row: LitmusBenchRow): void {
   const start = now();
+  const cpu = process.cpuUsage();
   const r = exploreLitmus(text, file);
+  const used = process.cpuUsage(cpu);
   row.exploreSeconds = now() - start;
+  row.exploreCpu = (used.user + used.system) / 1e6;
   if (!('test' in r)) {
     row.refused = r.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.col + 1} ${d.message}`);
     return;
@@ -127,10 +132,30 @@ export function runLitmusBench(dir: string, options: { herd?: string; repeat?: n
   return out;
 }
 
+/** herd7's base AArch64 catalogue next to the checkout (`../shared/litmus/aarch64`; from a worktree under `wt/`, one level up), if present. */
+export function herdCatalogue(): string | undefined {
+  const repo = join(__dirname, '..', '..');
+  for (const up of [['..'], ['..', '..']]) {
+    const dir = join(repo, ...up, 'shared', 'litmus', 'aarch64');
+    if (existsSync(join(dir, 'kinds.txt'))) return dir;
+  }
+  return undefined;
+}
+
 const ms = (s: number): string => `${(s * 1000).toFixed(2)} ms`;
 
-/** The summary `npm run bench` prints: tests read, refused, and the per-test front-end time. */
-export function formatLitmusSummary(b: LitmusBench): string {
+/** herd7's figures for a catalogue it was not run on here (seconds, and the number of tests they cover). */
+export interface HerdReference {
+  tests: number;
+  allInOne: number;
+  perProcess: number;
+}
+
+/** herd7 on herd7's base AArch64 catalogue (80 tests) on this machine class (issue #14 item 7). */
+export const HERD_BASE_CATALOGUE: HerdReference = { tests: 80, allInOne: 0.9, perProcess: 3.1 };
+
+/** The summary `npm run bench` prints: tests read, refused, and the per-test front-end and explore time (with herd7's reference figures when given). */
+export function formatLitmusSummary(b: LitmusBench, reference?: HerdReference): string {
   const run = b.rows.filter((r) => r.refused === undefined);
   const total = run.reduce((a, r) => a + r.seconds, 0);
   const worst = run.reduce((a, r) => Math.max(a, r.seconds), 0);
@@ -141,7 +166,20 @@ export function formatLitmusSummary(b: LitmusBench): string {
   const count = (a: string): number => run.filter((r) => r.agreement === a).length;
   lines.push(`agreement with kinds.txt: ${count('agree')} agree, ${count('needs-relaxation')} disagree-needs-relaxation, ${count('DISAGREE')} DISAGREE, ${b.rows.length - run.length} refused`);
   const ex = run.reduce((a, r) => a + (r.exploreSeconds ?? 0), 0);
-  lines.push(`explore FILE.litmus: ${ms(ex / Math.max(1, run.length))} per test on average, ${ms(run.reduce((a, r) => Math.max(a, r.exploreSeconds ?? 0), 0))} at most, ${ms(ex)} for all`);
+  const cpu = run.reduce((a, r) => a + (r.exploreCpu ?? 0), 0);
+  lines.push(
+    `explore FILE.litmus (one process for all): ${ms(cpu / Math.max(1, run.length))} CPU per test on average, ${ms(run.reduce((a, r) => Math.max(a, r.exploreCpu ?? 0), 0))} at most, ${ms(cpu)} for all; wall ${ms(ex / Math.max(1, run.length))} per test, ${ms(ex)} for all`,
+  );
+  if (reference !== undefined && run.length > 0) {
+    // herd7 was not run here: its figures on this machine class (issue #14 item 7), for the same catalogue.
+    const perTest = cpu / run.length;
+    lines.push(
+      `herd7 (reference figures, not run here): ${ms(reference.allInOne)} for all ${reference.tests} in one process (${ms(reference.allInOne / reference.tests)} per test), ${ms(reference.perProcess)} at one process per test (${ms(reference.perProcess / reference.tests)} per test)`,
+    );
+    lines.push(
+      `explore vs herd7 per test: ${(reference.allInOne / reference.tests / Math.max(perTest, 1e-9)).toFixed(1)}× (herd7 one process) and ${(reference.perProcess / reference.tests / Math.max(perTest, 1e-9)).toFixed(1)}× (herd7 one process per test) — herd7 time / explore CPU time`,
+    );
+  }
   const herd = run.filter((r) => r.herdSeconds !== undefined);
   if (herd.length > 0) {
     const h = herd.reduce((a, r) => a + r.herdSeconds!, 0);

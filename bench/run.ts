@@ -28,7 +28,7 @@ import { runTranslationBench } from './translation';
 import { benchParse, formatParseBench } from './parse';
 import { formatCoreBench, runCoreBench } from './core';
 import { benchExplore, formatExploreBench } from './explore';
-import { formatLitmusSummary, runLitmusBench } from './litmus';
+import { formatLitmusSummary, HERD_BASE_CATALOGUE, herdCatalogue, runLitmusBench } from './litmus';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
 const LOOP_BODY = `
@@ -208,8 +208,13 @@ async function main(): Promise<void> {
   console.log(`\nExplore (CPU time, with and without the reduction):\n  ${formatExploreBench(benchExplore()).split('\n').join('\n  ')}`);
   console.log('\nDebug adapter over stdio (median round-trips):');
   for (const line of formatDapBench(await benchDap()).split('\n')) console.log(`  ${line}`);
-  console.log('\nLitmus front end (project corpus):');
+  console.log('\nLitmus front end and explore (project corpus):');
   for (const line of formatLitmusSummary(runLitmusBench(join(__dirname, '..', '..', 'test', 'litmus', 'corpus'))).split('\n')) console.log(`  ${line}`);
+  const catalogue = herdCatalogue();
+  if (catalogue !== undefined) {
+    console.log(`\nLitmus front end and explore (herd7's base AArch64 catalogue, ${catalogue}):`);
+    for (const line of formatLitmusSummary(runLitmusBench(catalogue, { repeat: 1 }), HERD_BASE_CATALOGUE).split('\n')) console.log(`  ${line}`);
+  }
   console.log('\nLanguage server (median):');
   const lsp = [...benchLsp(), ...(await benchLspStdio())];
   for (const line of formatLspBench(lsp).split('\n')) console.log(`  ${line}`);

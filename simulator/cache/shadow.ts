@@ -11,7 +11,7 @@
  * physical memory: a checkpoint shares them and costs the pages written since
  * the previous one; the fingerprint rehashes only pages written since it last ran.
  */
-import { digestWords, laneA, laneB } from '../component/fingerprint';
+import { contributionA, contributionB, digest, fmix32, Lanes } from '../component/fingerprint';
 import { PagedStore, type FrozenPages } from '../component/pages';
 import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
 
@@ -20,23 +20,48 @@ interface ShadowPage {
   pc: Float64Array;
   pe: Int16Array;
   step: Float64Array;
+  /**
+   * Per granule: 0 while never written, else 1 + the write's epoch (the
+   * writer's DSBs before the write's step, checks/barriers.ts `DsbRecord`):
+   * what the stale-descriptor rule's "a DSB since the write" depends on, in
+   * terms that do not depend on how the PEs' steps interleave.
+   */
+  epoch: Int32Array;
+  /** The page's fingerprint: the sum of its written granules' contributions (`granuleSum`), kept up to date by every write. */
+  sumA: number;
+  sumB: number;
 }
 
 const GRANULES = PAGE_SIZE / 8;
 
 function copyPage(p: ShadowPage): ShadowPage {
-  return { bytes: p.bytes.slice(), pc: p.pc.slice(), pe: p.pe.slice(), step: p.step.slice() };
+  return { bytes: p.bytes.slice(), pc: p.pc.slice(), pe: p.pe.slice(), step: p.step.slice(), epoch: p.epoch.slice(), sumA: p.sumA, sumB: p.sumB };
 }
 
+const granuleLanes = new Lanes();
+
 /**
- * Digest of a page: its bytes and which PE wrote each granule last (the rules
- * decide by the writer). The PC and step of each write are provenance for
- * findings' messages, not state: executions that wrote the same values in
- * another order are in the same state.
+ * Add (`sign` 1) or remove (-1) written granule `g`'s contribution to its
+ * page's fingerprint: its 8 bytes, which PE wrote it last (the rules decide by
+ * the writer) and the write's epoch (whether the writer's DSBs since
+ * completed it). The PC and step of each write are provenance for findings'
+ * messages, not state: executions that wrote the same values in another order
+ * are in the same state. A granule never written holds memory's initial
+ * value, the same in every state: it contributes nothing.
  */
+function granuleSum(p: ShadowPage, g: number, sign: 1 | -1): void {
+  const b = p.bytes;
+  const o = g * 8;
+  const lo = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  const hi = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
+  const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.pe[g]).word(p.epoch[g]).value();
+  p.sumA = (p.sumA + sign * contributionA(g, d)) >>> 0;
+  p.sumB = (p.sumB + sign * contributionB(g, d)) >>> 0;
+}
+
+/** Digest of a page: the sum of its written granules' contributions (O(1): kept up to date by the writes). */
 function digestPage(p: ShadowPage): number {
-  const b = digestWords(new Uint32Array(p.bytes.buffer, p.bytes.byteOffset, PAGE_SIZE / 4));
-  return digestWords(new Int32Array(p.pe.buffer, p.pe.byteOffset, GRANULES / 2), laneA(b), laneB(b));
+  return digest(fmix32(p.sumA ^ 0x5ad0_0001), fmix32(p.sumB));
 }
 
 export class ShadowMemory {
@@ -51,6 +76,9 @@ export class ShadowMemory {
           pc: new Float64Array(GRANULES).fill(NaN),
           pe: new Int16Array(GRANULES).fill(-1),
           step: new Float64Array(GRANULES).fill(-1),
+          epoch: new Int32Array(GRANULES),
+          sumA: 0,
+          sumB: 0,
         };
       },
       copy: copyPage,
@@ -62,18 +90,33 @@ export class ShadowMemory {
     return this.store.page(Math.floor(pa / PAGE_SIZE), create);
   }
 
-  write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number): void {
+  /** A write of `size` bytes at `pa` by PE `pe` (-1: an agent) at `step`, with its epoch (`ShadowPage.epoch`). */
+  write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number, epoch = 0): void {
     const off0 = pa & (PAGE_SIZE - 1);
     if (off0 + size <= PAGE_SIZE && (off0 & 7) + size <= 8) {
       // Within one granule (the common case): one page lookup, one granule record.
       const p = this.page(pa, true)!;
       const b = p.bytes;
-      for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off0 >>> 3;
+      if (p.epoch[g] !== 0) granuleSum(p, g, -1);
+      for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       p.pc[g] = pc;
       p.pe[g] = pe;
       p.step[g] = step;
+      p.epoch[g] = epoch + 1;
+      granuleSum(p, g, 1);
       return;
+    }
+    // Across granules (or pages): each granule's contribution out before its bytes change, in again after.
+    const touched: { p: ShadowPage; g: number }[] = [];
+    for (let i = 0; i < size; i++) {
+      const a = pa + i;
+      const p = this.page(a, true)!;
+      const g = (a % PAGE_SIZE) >>> 3;
+      if (!touched.some((t) => t.p === p && t.g === g)) {
+        touched.push({ p, g });
+        if (p.epoch[g] !== 0) granuleSum(p, g, -1);
+      }
     }
     for (let i = 0; i < size; i++) {
       const a = pa + i;
@@ -84,7 +127,9 @@ export class ShadowMemory {
       p.pc[g] = pc;
       p.pe[g] = pe;
       p.step[g] = step;
+      p.epoch[g] = epoch + 1;
     }
+    for (const t of touched) granuleSum(t.p, t.g, 1);
   }
 
   /** True when some write reached this granule's page (otherwise physical memory is the latest value). */

@@ -29,23 +29,70 @@ export interface DsbMark {
   step: number;
   line: number | undefined;
   scope: DomainScope;
+  /** The PE's DSBs so far, this one included (its *epoch*: see `DsbRecord.writeEpoch`). */
+  epoch: number;
 }
 
-/** Every PE's latest DSB of each shareability. */
+/** Per PE: DSBs so far, the step of the latest, and the count before that step (`writeEpoch`). */
+interface DsbCount {
+  count: number;
+  step: number;
+  before: number;
+}
+
+export interface DsbSnapshot {
+  last: (DsbMark | undefined)[][];
+  counts: DsbCount[];
+}
+
+/**
+ * Every PE's latest DSB of each shareability.
+ *
+ * The rule compares step numbers (a DSB at or after the write's step), but
+ * the step count depends on how the PEs' steps interleave: two orders of
+ * independent steps would leave different stamps for the same state. The
+ * fingerprint uses each PE's own DSB count instead (its *epoch*): a write by
+ * PE w is stamped with the number of DSBs w executed in steps before the
+ * write's step, a DSB with the number up to and including it, and "a DSB at
+ * or after the write's step" is exactly "DSB epoch > write epoch" (both
+ * events are PE w's, and w's steps keep their order whatever the
+ * interleaving). `stateHash` and the shadow memory's write epochs hash these.
+ */
 export class DsbRecord {
   /** [pe][scope index] → the latest DSB of that scope. */
   private last: (DsbMark | undefined)[][];
+  private counts: DsbCount[];
 
   constructor(
     pes: number,
     private readonly domains: ShareabilityDomains,
   ) {
     this.last = Array.from({ length: pes }, () => SCOPES.map(() => undefined));
+    this.counts = Array.from({ length: pes }, () => ({ count: 0, step: -1, before: 0 }));
   }
 
   onDsb(pe: number, scope: DomainScope, step: number, line: number | undefined): void {
     const row = this.last[pe];
-    if (row !== undefined) row[SCOPES.indexOf(scope)] = { step, line, scope };
+    const c = this.counts[pe];
+    if (row === undefined || c === undefined) return;
+    const n = { count: c.count + 1, step, before: c.step === step ? c.before : c.count };
+    this.counts[pe] = n;
+    row[SCOPES.indexOf(scope)] = { step, line, scope, epoch: n.count };
+  }
+
+  /** The epoch of a write by PE `pe` at step `step` (the current step): its DSBs in earlier steps. */
+  writeEpoch(pe: number, step: number): number {
+    const c = this.counts[pe];
+    if (c === undefined) return 0;
+    return c.step === step ? c.before : c.count;
+  }
+
+  /** Fingerprint: per PE, its DSB count and each scope's latest DSB epoch (not its step, nor its line: provenance). */
+  stateHash(h: { word(w: number): unknown }): void {
+    this.last.forEach((row, pe) => {
+      h.word(this.counts[pe].count);
+      for (const m of row) h.word(m === undefined ? -1 : m.epoch);
+    });
   }
 
   /**
@@ -74,11 +121,12 @@ export class DsbRecord {
     return this.domains.reaches(pe, scope, observer);
   }
 
-  snapshot(): (DsbMark | undefined)[][] {
-    return this.last.map((row) => row.slice());
+  snapshot(): DsbSnapshot {
+    return { last: this.last.map((row) => row.slice()), counts: this.counts.slice() };
   }
 
-  restore(s: (DsbMark | undefined)[][] | undefined): void {
-    this.last = this.last.map((row, i) => s?.[i]?.slice() ?? row.map(() => undefined));
+  restore(s: DsbSnapshot | undefined): void {
+    this.last = this.last.map((row, i) => s?.last[i]?.slice() ?? row.map(() => undefined));
+    this.counts = this.counts.map((_, i) => s?.counts[i] ?? { count: 0, step: -1, before: 0 });
   }
 }

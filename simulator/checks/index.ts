@@ -87,7 +87,12 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
   // The flat-memory oracle: every write in step order, whatever its attributes (with the caches only).
   const shadow = hier ? new ShadowMemory(host.memory.physical) : undefined;
   if (shadow !== undefined) {
-    offs.push(hooks.memory.write.subscribe((pe, pa, size, lo, hi) => shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, host.steps + 1, pa, size, lo, hi)));
+    offs.push(
+      hooks.memory.write.subscribe((pe, pa, size, lo, hi) => {
+        const step = host.steps + 1;
+        shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, step, pa, size, lo, hi, pe === undefined ? 0 : trans.writeEpoch(pe.id, step));
+      }),
+    );
   }
 
   const mmuOff = new MmuOffTracker();
@@ -161,12 +166,13 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
     // the translation rules' (descriptors walks used) and the livelock checker's once per capture: each is the same
     // capture while unchanged.
     stateHash: (): number => {
-      const h = new StateHasher();
-      hashValue(h, { sysr: sysr.snapshot(), mmuOff: mmuOff.snapshot(), isolation: isolation?.snapshot() });
+      // The system-register and MMU-off rules' captures are the same objects while unchanged: hashed once each.
+      const h = new StateHasher().hash(digestOnce(sysr.snapshot() as object)).hash(digestOnce(mmuOff.snapshot() as object));
+      if (isolation !== undefined) hashValue(h, isolation.snapshot());
       const l = livelock?.snapshot();
       return new Lanes()
         .reset(0x0c4e_c000)
-        .digest(digestOnce(trans.snapshot() as object))
+        .digest(trans.stateHash())
         .digest(h.value())
         .digest(l !== undefined ? digestOnce(l as object) : 0)
         .digest(shadow?.stateHash() ?? 0)

@@ -22,13 +22,15 @@
  */
 import type { MemAttrs } from '../memory/attributes';
 import type { DomainScope, ShareabilityDomains } from '../memory/shareability';
-import type { TlbEntry } from '../mmu/tlb';
+import { entryDigest, type TlbEntry } from '../mmu/tlb';
+import { digestString, FingerprintSum, Lanes } from '../component/fingerprint';
+import { hashValue, StateHasher } from '../component/state';
 import { tlbiEntryMismatch, tlbiReaches, tlbiScope, type TlbiScope } from '../mmu/tlbi';
 import type { WalkRead, TlbUse } from '../mmu/types';
 import type { Pe } from '../pe/pe';
 import type { ShadowMemory } from '../cache/shadow';
 import { hex, sizeText } from '../util/hex';
-import { DsbRecord, effectiveBarrierScope, type DsbMark } from './barriers';
+import { DsbRecord, effectiveBarrierScope, type DsbSnapshot } from './barriers';
 import type { FindingSink } from './host';
 import { addUse, TlbUses, type DescriptorUse } from './tlbUses';
 
@@ -79,6 +81,8 @@ export class TranslationRules {
   private version = 0;
   private snapVersion = -1;
   private lastSnap: unknown = undefined;
+  private hashVersion = -1;
+  private lastHash = 0;
 
   constructor(
     private readonly sink: FindingSink,
@@ -115,7 +119,7 @@ export class TranslationRules {
     this.uses.reset();
     // Unchanged since this very capture was taken or restored: nothing to do.
     if (s !== undefined && s === this.lastSnap && this.snapVersion === this.version) return;
-    const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; dsbs: (DsbMark | undefined)[][] } | undefined;
+    const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; dsbs: DsbSnapshot } | undefined;
     this.version++;
     this.live.clear();
     for (const [k, v] of snap?.live ?? []) this.live.set(k, copy(v));
@@ -131,6 +135,42 @@ export class TranslationRules {
     }
   }
 
+  /**
+   * Fingerprint of what the rules decide by, in terms independent of how the
+   * PEs' steps interleave: each used descriptor (address, value, state, and
+   * the translations cached from it as a set), each PE's pending TLBI scope,
+   * and the DSB epochs (barriers.ts). Source lines, PCs, steps and the
+   * explanations kept for messages are provenance, not state.
+   */
+  stateHash(): number {
+    if (this.hashVersion === this.version) return this.lastHash;
+    const sum = new FingerprintSum();
+    const h = new Lanes();
+    for (const [pa, d] of this.live) {
+      const uses = new FingerprintSum();
+      for (const u of d.uses) uses.add(u.pe, h.reset(0x05e5_0000).digest(entryDigest(u.entry)).word((u.leaf ? 1 : 0) | (u.covered ? 2 : 0)).value());
+      sum.add(pa, h.reset(0x11fe_0000).word(d.lo).word(d.hi).digest(digestString(d.state)).digest(uses.value(d.uses.length)).value());
+    }
+    h.reset(0x7a45_0000).digest(sum.value(this.live.size));
+    for (const t of this.pendingTlbi) {
+      if (t === undefined) h.word(-1);
+      else {
+        const s = new StateHasher();
+        hashValue(s, t.scope);
+        h.digest(s.value());
+      }
+    }
+    this.dsbs.stateHash(h);
+    this.lastHash = h.value();
+    this.hashVersion = this.version;
+    return this.lastHash;
+  }
+
+  /** The epoch of a write by PE `pe` at `step` (the shadow memory keeps it: barriers.ts `DsbRecord`). */
+  writeEpoch(pe: number, step: number): number {
+    return this.dsbs.writeEpoch(pe, step);
+  }
+
   get canCheckBbm(): boolean {
     return this.watch !== undefined;
   }
@@ -139,11 +179,14 @@ export class TranslationRules {
     this.translationUsed(pe, r.va);
     this.checkStale(pe, r);
     if (valid(r.lo) && this.watch !== undefined) {
-      this.version++;
       const e = this.live.get(r.pa);
       if (e === undefined) this.watch(r.pa);
-      if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
-      else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: [] });
+      // A walk reading a descriptor already live with this value changes nothing here (captures and fingerprint stay).
+      if (e === undefined || e.lo !== r.lo || e.hi !== r.hi || e.state !== 'live') {
+        this.version++;
+        if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
+        else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: [] });
+      }
       this.uses.onWalkRead(pe.id, r);
     }
   }

@@ -172,7 +172,7 @@ export class Platform {
    */
   stateHash(): number {
     const h = new StateHasher().hash(this.gic.stateHash());
-    if (this.timer !== undefined) hashValue(h, this.timer.snapshot());
+    this.timer?.hashInto(h);
     for (const u of this.uarts) hashValue(h, u.snapshot());
     return h.value();
   }

@@ -19,6 +19,7 @@
  * rise, so its fast loop stops exactly there and calls `tick()`.
  */
 import { CNT_CTL } from '../arch/registers/fields';
+import type { StateHasher } from '../component/state';
 import type { Pe } from '../pe/pe';
 import type { SysregHandler } from '../pe/sysregs';
 
@@ -190,6 +191,13 @@ export class GenericTimer {
 
   /** Told every time the next deadline is recomputed (the platform keeps a plain field the machine's fast loop reads). */
   onDeadline: ((step: number) => void) | undefined = undefined;
+
+  /** Fingerprint: the output levels and the next deadline (as the structural hash of a capture, without making one). */
+  hashInto(h: StateHasher): void {
+    h.bytes(this.output);
+    if (Number.isFinite(this.deadline)) h.num(this.deadline);
+    else h.word(0x7ff0_0000);
+  }
 
   snapshot(): unknown {
     return { output: this.output.slice(), deadline: this.deadline };

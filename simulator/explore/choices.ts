@@ -30,7 +30,7 @@ import { CacheHierarchy } from '../cache/hierarchy';
 import { LineState } from '../cache/line';
 import { evict } from '../cache/writeback';
 import type { Action, ActionSource, ComponentAction } from '../component/actions';
-import { Lanes, digestString } from '../component/fingerprint';
+import { FingerprintSum, Lanes, digestString } from '../component/fingerprint';
 import type { Snapshottable } from '../component/state';
 import type { Machine } from '../engine/machine';
 import { canStep } from '../engine/peCore';
@@ -49,6 +49,8 @@ interface Candidate {
   attrs: MemAttrs;
   /** The translation regime (regime, Security state, VMID) the line was accessed in. */
   regime: string;
+  /** The fill's key (`fill pe N LINE ATTRS`), made once. */
+  label: string;
 }
 
 interface FillData {
@@ -68,7 +70,14 @@ interface ChoicesSnapshot {
   fills: number;
   evictions: number;
   footprint: Candidate[][];
+  /** Per PE: the footprint's fingerprint sum (lanes a, b). */
+  sums: number[];
   full: boolean;
+}
+
+/** A candidate's contribution to its PE's footprint fingerprint (an order-independent sum: the footprint is a set). */
+function candidateDigest(c: Candidate): number {
+  return digestString(`${c.line}|${c.attrs.label}|${c.regime}`);
 }
 
 export class ExploreChoices implements ActionSource, Snapshottable {
@@ -77,6 +86,10 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   private evictionsUsed = 0;
   /** Per PE: the speculation footprint, by `line|attrs`. */
   private readonly footprint: Map<string, Candidate>[];
+  /** Per PE: the order-independent fingerprint of its footprint, kept up to date as it grows. */
+  private readonly sums: FingerprintSum[];
+  /** Per PE: a capture of its footprint equal to the live one (undefined after it grew): captures share it. */
+  private readonly lists: (Candidate[] | undefined)[];
   /** The footprint reached MAX_FOOTPRINT_LINES on some PE (a bound the report names). */
   full = false;
   private version = 0;
@@ -97,6 +110,8 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   ) {
     this.hierarchy = m.memory instanceof CacheHierarchy ? m.memory : undefined;
     this.footprint = m.pes.map(() => new Map<string, Candidate>());
+    this.sums = m.pes.map(() => new FingerprintSum());
+    this.lists = m.pes.map(() => undefined);
     this.regimeCache = m.pes.map(() => ({ gen: -1, el: -1, key: '', on: false }));
     const h = this.hierarchy;
     if (h !== undefined && settings.fills > 0) {
@@ -110,6 +125,19 @@ export class ExploreChoices implements ActionSource, Snapshottable {
         m.hooks.memory.maintenance.subscribe((pe, _op, pa, attrs) => note(pe, pa, attrs)),
       );
     }
+  }
+
+  /** Eviction keys (`evict CACHE LINE ATTRS`) made so far, by cache, line and attributes. */
+  private readonly evictLabels = new Map<string, string>();
+
+  private evictLabel(cache: number, name: string, pa: number, attrs: string): string {
+    const k = `${cache}|${pa}|${attrs}`;
+    let label = this.evictLabels.get(k);
+    if (label === undefined) {
+      label = `evict ${name} ${hex(pa)} ${attrs}`;
+      if (this.evictLabels.size < 65_536) this.evictLabels.set(k, label);
+    }
+    return label;
   }
 
   /** Stop observing the machine (the explorer is done with it). */
@@ -150,7 +178,10 @@ export class ExploreChoices implements ActionSource, Snapshottable {
       this.full = true;
       return;
     }
-    fp.set(key, { line, attrs, regime: r.key });
+    const c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}` };
+    fp.set(key, c);
+    this.sums[pe.id].add(0, candidateDigest(c));
+    this.lists[pe.id] = undefined;
     this.version++;
   }
 
@@ -170,7 +201,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
         for (const c of fp.values()) {
           if (c.regime !== r.key || l1.find(c.line, c.attrs) !== undefined) continue;
           const data: FillData = { kind: 'fill', pe: pe.id, line: c.line, attrs: c.attrs };
-          out.push({ kind: 'component', source: this, name: 'fill', label: `fill pe ${pe.id} ${hex(c.line)} ${c.attrs.label}`, eager: false, data });
+          out.push({ kind: 'component', source: this, name: 'fill', label: c.label, eager: false, data });
         }
       }
     }
@@ -181,7 +212,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
           const l = lines[way];
           if (l.state === LineState.I) continue;
           const data: EvictData = { kind: 'evict', cache: c.index, way };
-          out.push({ kind: 'component', source: this, name: 'evict', label: `evict ${c.name} ${hex(l.pa)} ${l.attrs.label}`, eager: false, data });
+          out.push({ kind: 'component', source: this, name: 'evict', label: this.evictLabel(c.index, c.name, l.pa, l.attrs.label), eager: false, data });
         }
       }
     }
@@ -204,7 +235,9 @@ export class ExploreChoices implements ActionSource, Snapshottable {
 
   snapshot(): ChoicesSnapshot {
     if (this.snapVersion !== this.version || this.lastSnap === undefined) {
-      this.lastSnap = { fills: this.fillsUsed, evictions: this.evictionsUsed, footprint: this.footprint.map((fp) => [...fp.values()]), full: this.full };
+      const sums: number[] = [];
+      for (const x of this.sums) sums.push(x.a, x.b);
+      this.lastSnap = { fills: this.fillsUsed, evictions: this.evictionsUsed, footprint: this.footprint.map((fp, i) => (this.lists[i] ??= [...fp.values()])), sums, full: this.full };
       this.snapVersion = this.version;
     }
     return this.lastSnap;
@@ -212,12 +245,20 @@ export class ExploreChoices implements ActionSource, Snapshottable {
 
   restore(s: unknown): void {
     const snap = s as ChoicesSnapshot | undefined;
+    // Unchanged since this very capture was taken or restored: nothing to do.
+    if (snap !== undefined && snap === this.lastSnap && this.snapVersion === this.version) return;
     this.fillsUsed = snap?.fills ?? 0;
     this.evictionsUsed = snap?.evictions ?? 0;
     this.full = snap?.full ?? false;
     this.footprint.forEach((fp, i) => {
-      fp.clear();
-      for (const c of snap?.footprint[i] ?? []) fp.set(`${c.line}|${c.attrs.label}`, c);
+      const list = snap?.footprint[i] ?? [];
+      // The live footprint is this very list already: no rebuild.
+      if (this.lists[i] !== list) {
+        fp.clear();
+        for (const c of list) fp.set(`${c.line}|${c.attrs.label}`, c);
+        this.lists[i] = list;
+      }
+      this.sums[i].set(snap?.sums[2 * i] ?? 0, snap?.sums[2 * i + 1] ?? 0);
     });
     this.version++;
     // The restored capture is the current one: a checkpoint right after a restore shares it.
@@ -232,11 +273,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     if (this.hashVersion === this.version) return this.lastHash;
     const h = new Lanes().reset(0x0e7c_0000);
     h.word(Number.isFinite(this.settings.fills) ? this.fillsUsed : 0).word(this.evictionsUsed);
-    this.footprint.forEach((fp, pe) => {
-      const keys = [...fp.values()].map((c) => `${c.line}|${c.attrs.label}|${c.regime}`).sort();
-      h.word(pe).word(keys.length);
-      for (const k of keys) h.digest(digestString(k));
-    });
+    this.footprint.forEach((fp, pe) => h.word(pe).digest(this.sums[pe].value(fp.size)));
     this.lastHash = h.value();
     this.hashVersion = this.version;
     return this.lastHash;

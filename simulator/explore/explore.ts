@@ -9,6 +9,7 @@
  * progress and cancellation. A result's witnesses replay with
  * `replayWitness` (witness.ts).
  */
+import type { Machine } from '../engine/machine';
 import type { ScenarioModel } from '../scenario/model';
 import type { ExploreSettings } from './config';
 import { observationOf } from './outcome';
@@ -39,6 +40,12 @@ export interface ExploreOptions {
   progressEvery?: number;
   /** Polled with progress: true stops the search (the result names the bound `cancelled`). */
   cancelled?: () => boolean;
+  /**
+   * Read each outcome's witness's final state in the search itself (the
+   * machine is in it when called): the outcome's `observed`, what a replay of
+   * the witness would read (litmus results), without replaying it.
+   */
+  observe?: (m: Machine) => unknown;
 }
 
 /** Clock for the report's `seconds` (never for a decision). */
@@ -66,6 +73,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
       onProgress: progress,
       progressEvery: options.progressEvery,
       cancelled: options.cancelled,
+      observe: options.observe,
     });
     if (session.choices.full) stats.bounds.add('speculation-footprint');
   }

@@ -12,12 +12,19 @@
  *
  * Progress comes from the shared visited set and the workers' reports;
  * cancellation is a shared flag every worker polls with its progress.
+ *
+ * Workers start only for a big search: each parses the scenario and builds
+ * its own machine, and on this project's small scenarios that costs several
+ * times the search itself. So the search first runs in this thread with
+ * `PARALLEL_FROM_STATES` as its state bound; only a search that reaches that
+ * bound is run again with the workers (docs/explore.md "--jobs").
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseScenario } from '../index';
-import type { ExploreOptions, Progress } from './explore';
+import { exploreScenario, type ExploreOptions, type Progress } from './explore';
+import { parseExploreSettings, type ExploreSettings } from './config';
 import { observationOf } from './outcome';
 import { buildResult, type ExploreResult } from './result';
 import { OutcomeTable, search, type OutcomeRow, type SleepEntry } from './search';
@@ -48,6 +55,14 @@ export type WorkerMessage =
   | { kind: 'item-done'; transitions: number; depth: number; bounds: string[] }
   | { kind: 'result'; rows: (OutcomeRow & { finals: number[] })[]; footprintFull: boolean };
 
+/**
+ * Distinct states a search must reach in this thread before worker threads
+ * start (docs/explore.md, docs/limits.md). Below it the search's result is
+ * the sequential one (`jobs: 1`); past it the search starts again with the
+ * workers, having spent at most this many states.
+ */
+export const PARALLEL_FROM_STATES = 20_000;
+
 /** Work items per worker the main thread aims for: enough to even out unequal subtrees. */
 const ITEMS_PER_JOB = 16;
 
@@ -65,14 +80,23 @@ function now(): number {
 }
 
 /**
- * Explore a scenario with `jobs` worker threads. `text`/`file` are parsed here
- * and in every worker (a model cannot cross threads).
+ * Explore a scenario with up to `jobs` worker threads, started only once the
+ * search reaches `parallelFrom` states (default PARALLEL_FROM_STATES; 0:
+ * start them at once). `text`/`file` are parsed here and in every worker (a
+ * model cannot cross threads).
  */
-export async function exploreInWorkers(text: string, file: string, options: ExploreOptions & { jobs: number }): Promise<ExploreResult> {
+export async function exploreInWorkers(text: string, file: string, options: ExploreOptions & { jobs: number; parallelFrom?: number }): Promise<ExploreResult> {
   const start = now();
   const model = parseScenario(text, file);
+  const settings: ExploreSettings = { ...parseExploreSettings(model.blocks), ...options.settings };
+  const from = options.parallelFrom ?? PARALLEL_FROM_STATES;
+  if (from > 0 || options.jobs <= 1) {
+    // In this thread first: a search that stays below `from` states (or ends for another reason) is the result.
+    const bound = options.jobs <= 1 ? settings.maxStates : Math.min(from, settings.maxStates);
+    const first = exploreScenario(model, { ...options, settings: { ...options.settings, maxStates: bound } });
+    if (bound === settings.maxStates || !first.bounds.hit.includes('max-states') || first.bounds.hit.includes('cancelled')) return first;
+  }
   const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
-  const settings = session.settings;
   const reduction = options.reduction ?? true;
   const table = new OutcomeTable();
   const obs = observationOf(model);

@@ -35,6 +35,8 @@ export interface OutcomeReport {
   /** The machine's state fingerprint at the end of that execution (a replay ends there). */
   finalState: number;
   findings: string[];
+  /** What `ExploreOptions.observe` saw at the end of the witness, when asked. */
+  observed?: unknown;
 }
 
 export interface ExploreResult {
@@ -121,7 +123,15 @@ export function buildResult(model: ScenarioModel, table: OutcomeTable, facts: Ru
     visitedBytes: facts.visitedBytes,
     bounds: { hit, maxStates: facts.settings.maxStates, maxDepth: facts.settings.maxDepth },
     enumerated: { fills: Number.isFinite(facts.settings.fills) ? facts.settings.fills : 'all', evictions: facts.settings.evictions, reduction: facts.reduction, jobs: facts.jobs, caches: facts.caches },
-    outcomes: rows.map((r) => ({ count: r.count, state: r.state, failed: r.failed.map((i) => model.expectations[i].range.start.line + 1), witness: r.witness, finalState: r.finalState, findings: r.findings })),
+    outcomes: rows.map((r) => ({
+      count: r.count,
+      state: r.state,
+      failed: r.failed.map((i) => model.expectations[i].range.start.line + 1),
+      witness: r.witness,
+      finalState: r.finalState,
+      findings: r.findings,
+      ...(r.observed !== undefined ? { observed: r.observed } : {}),
+    })),
     expectations,
     findings: [...findingCounts].map(([rule, outcomes]) => ({ rule, outcomes })).sort((a, b) => (a.rule < b.rule ? -1 : 1)),
     diagnostics: model.diagnostics,

@@ -29,6 +29,7 @@ import { GLOBAL, independent, type Footprint } from './footprint';
 import { outcomeOf, type Observation } from './outcome';
 import { actionKey, type ExploreSession } from './session';
 import type { Visited } from './visited';
+import type { Machine } from '../engine/machine';
 import type { MachineSnapshot } from '../engine/machineState';
 
 /** An action asleep in a state: its key and its footprint where it was explored. */
@@ -49,6 +50,8 @@ export interface OutcomeRow {
   witness: string[];
   /** The machine's exact state fingerprint (`Machine.stateHash()`) at the end of the witness: a replay must end there. */
   finalState: number;
+  /** What `SearchOptions.observe` saw at the end of the witness (what a replay of it would see). */
+  observed?: unknown;
 }
 
 /** Outcomes by their `state` text, and the final states seen (by fingerprint). */
@@ -62,20 +65,30 @@ export class OutcomeTable {
     return this.finalsByRow.get(row.state) ?? [];
   }
 
-  /** Record a final state; false when it was seen before. */
-  add(final: number, row: Omit<OutcomeRow, 'count'>): boolean {
+  /**
+   * Record a final state; false when it was seen before. `observe`: called
+   * when this final state becomes its row's witness, its value kept as the
+   * row's `observed`.
+   */
+  add(final: number, row: Omit<OutcomeRow, 'count'>, observe?: () => unknown): boolean {
     if (this.finals.has(final)) return false;
     this.finals.add(final);
     const list = this.finalsByRow.get(row.state);
     if (list === undefined) this.finalsByRow.set(row.state, [final]);
     else list.push(final);
     const r = this.rows.get(row.state);
-    if (r === undefined) this.rows.set(row.state, { state: row.state, failed: row.failed, values: row.values, findings: row.findings, witness: row.witness, finalState: row.finalState, count: 1 });
-    else {
+    if (r === undefined) {
+      const n: OutcomeRow = { state: row.state, failed: row.failed, values: row.values, findings: row.findings, witness: row.witness, finalState: row.finalState, count: 1 };
+      const o = observe !== undefined ? observe() : row.observed;
+      if (o !== undefined) n.observed = o;
+      this.rows.set(row.state, n);
+    } else {
       r.count++;
       if (betterWitness(row.witness, r.witness)) {
         r.witness = row.witness;
         r.finalState = row.finalState;
+        const o = observe !== undefined ? observe() : row.observed;
+        if (o !== undefined) r.observed = o;
       }
     }
     return true;
@@ -96,6 +109,12 @@ export interface SearchOptions {
   reduction: boolean;
   /** The visited set (state hashing); undefined: none — a tree search (tests compare against it on small scenarios). */
   visited: Visited | undefined;
+  /**
+   * Called at a final state that becomes its outcome's witness (the machine
+   * is in that state): what it returns is the outcome's `observed` — what a
+   * replay of the witness would read there, without replaying it.
+   */
+  observe?: (m: Machine) => unknown;
   /** Called every `progressEvery` transitions. */
   onProgress?: (s: SearchStats) => void;
   progressEvery?: number;
@@ -120,7 +139,8 @@ export interface SearchStats {
 }
 
 interface Frame {
-  snap: MachineSnapshot;
+  /** The state's capture, to come back to for the next action; none when only one action is taken from it. */
+  snap: MachineSnapshot | undefined;
   actions: Action[];
   keys: string[];
   /** Indices of `actions` to take from this state, in order. */
@@ -148,10 +168,13 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     const actions = en.actions;
     if (actions.length === 0) {
       m.finish();
-      const o = outcomeOf(m, obs);
       // The fingerprint states are merged by, with how the execution ended.
       const final = new Lanes().reset(0x0f1a_0000).digest(session.fingerprint(session.timeMatters())).digest(digestString(m.stopInfo?.reason ?? '')).value();
-      if (table.add(final, { state: o.state, failed: o.failed, values: o.values, findings: o.findings, witness: path.slice(), finalState: m.stateHash() })) stats.states++;
+      // A final state seen before adds nothing (its outcome and witness are recorded).
+      if (table.finals.has(final)) return null;
+      const o = outcomeOf(m, obs);
+      const observe = options.observe;
+      if (table.add(final, { state: o.state, failed: o.failed, values: o.values, findings: o.findings, witness: path.slice(), finalState: m.stateHash() }, observe !== undefined ? () => observe(m) : undefined)) stats.states++;
       return null;
     }
     if (path.length >= options.maxDepth) {
@@ -199,7 +222,8 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       stats.bounds.add('max-states');
       return null;
     }
-    return { snap: session.fork(), actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
+    // A state left by one action only is never come back to: no capture.
+    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
   };
 
   const root = enter(session.enabled(), sleep);
@@ -223,7 +247,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       }
     }
     const i = top.order[top.pos++];
-    if (!atTop) session.restore(top.snap);
+    if (!atTop) session.restore(top.snap!);
     atTop = false;
     let fp = session.recorder.take(top.actions[i], top.timeMatters);
     stats.transitions++;

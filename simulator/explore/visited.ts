@@ -53,7 +53,8 @@ export class VisitedSet implements Visited {
 
   /** @param limit the most states it may hold (the `max-states` bound): it grows up to twice that many slots. */
   constructor(private readonly limit: number) {
-    const cap = pow2AtLeast(Math.min(limit * 2, 1 << 16));
+    // Small at first (most explorations are small: litmus tests visit tens of states); it doubles as it fills.
+    const cap = pow2AtLeast(Math.min(limit * 2, 1 << 10));
     this.keys = new Float64Array(cap);
     this.masks = new Uint32Array(cap * 2);
   }

@@ -2,8 +2,10 @@
  * `explore` on a litmus test (docs/litmus.md): read it, generate its scenario
  * (toScenario.ts), explore every execution of that scenario
  * (explore/explore.ts), read each outcome's final state back as herd7 sees it
- * (the litmus locations and faults) by replaying the outcome's witness, and
- * report in herd7's result format (herdFormat.ts).
+ * (the litmus locations and faults) at the end of the outcome's witness —
+ * in the search itself, when it reaches that final state (`observe`), which
+ * is what a replay of the witness would read — and report in herd7's result
+ * format (herdFormat.ts).
  *
  * The engine does not yet run Arm's relaxed memory model (issue #14 items
  * 1–3), so the executions explored are the sequentially consistent
@@ -18,7 +20,6 @@
 import { parseScenario } from '../index';
 import { exploreScenario, type ExploreOptions } from '../explore/explore';
 import type { ExploreResult } from '../explore/result';
-import { makeWitness, replayWitness } from '../explore/witness';
 import type { LitmusDiagnostic, LitmusTest } from './ast';
 import { herdResult, type HerdResult, type Outcome } from './herdFormat';
 import { machineReader } from './machineReader';
@@ -46,14 +47,7 @@ export function exploreLitmus(text: string, file: string, options: Omit<ExploreO
     const at = { line: 0, col: 0 };
     return { diagnostics: errors.map((d) => ({ kind: 'unsupported' as const, message: `the generated scenario does not parse (line ${d.range.start.line + 1}: ${d.message})`, range: { start: at, end: at } })) };
   }
-  const explore = exploreScenario(model, { ...options, cacheModel: 'off' });
-  const settings = { fills: 0, evictions: 0, maxStates: explore.bounds.maxStates, maxDepth: explore.bounds.maxDepth };
-  const outcomes: Outcome[] = explore.outcomes.map((o) => {
-    const w = makeWitness(model, settings, 'off', { choices: o.witness, outcome: o.state, failed: o.failed, finalState: o.finalState });
-    const replay = replayWitness(model, w);
-    const state = observe(test, generated.layout, machineReader(replay.session.machine));
-    replay.session.detach();
-    return { state, executions: o.count };
-  });
+  const explore = exploreScenario(model, { ...options, cacheModel: 'off', observe: (m) => observe(test, generated.layout, machineReader(m)) });
+  const outcomes: Outcome[] = explore.outcomes.map((o) => ({ state: o.observed as Outcome['state'], executions: o.count }));
   return { test, explore, herd: herdResult(test, generated.layout, outcomes, { time: explore.seconds }) };
 }

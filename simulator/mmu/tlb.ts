@@ -120,7 +120,7 @@ const entryLanes = new Lanes();
 const entryDigests = new WeakMap<TlbEntry, number>();
 
 /** Digest of an entry: its context's tag and every field (entries are immutable: computed once). */
-function entryDigest(e: TlbEntry): number {
+export function entryDigest(e: TlbEntry): number {
   let d = entryDigests.get(e);
   if (d === undefined) {
     const h = entryLanes.reset(0x71b0_0000).digest(e.ctx.digest).num(e.base).num(e.size).num(e.outBase).num(e.ipaBase);

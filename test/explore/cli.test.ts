@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../simulator/cli/commands';
 import { exploreScenario } from '../../simulator/explore/explore';
-import { exploreInWorkers } from '../../simulator/explore/parallel';
+import { exploreInWorkers, PARALLEL_FROM_STATES } from '../../simulator/explore/parallel';
 import { ExploreSession, actionKey } from '../../simulator/explore/session';
 import { makeWitness, parseWitness, replayWitness } from '../../simulator/explore/witness';
 import { scenarioModel, scenarioText, type ScenarioSpec } from './scenarios';
@@ -182,11 +182,28 @@ describe('armscope explore', function () {
     const spec: ScenarioSpec = { programs: [['str x5, [x10]', 'ldr x3, [x11]', 'str x5, [x11]'], ['str x5, [x11]', 'ldr x2, [x10]', 'dsb sy'], ['ldr x2, [x10]', 'str x5, [x10]']], cacheModel: false, mmu: false, fills: 0, evictions: 0 };
     const text = scenarioText(spec);
     const one = exploreScenario(scenarioModel(text));
-    const two = await exploreInWorkers(text, 'explore-test.armscope', { jobs: 2 });
+    // Workers from the first state (by default they start only past PARALLEL_FROM_STATES).
+    const two = await exploreInWorkers(text, 'explore-test.armscope', { jobs: 2, parallelFrom: 0 });
     assert.equal(two.enumerated.jobs, 2);
     const rows = (r: typeof one): string[] => r.outcomes.map((o) => `${o.count} ${o.state}`).sort();
     assert.deepEqual(rows(two), rows(one));
     assert.deepEqual(two.bounds.hit, []);
     assert.equal(two.result, one.result);
+    // Workers past a small threshold: the search in this thread hits it, then runs again with the workers.
+    const past = await exploreInWorkers(text, 'explore-test.armscope', { jobs: 2, parallelFrom: 10 });
+    assert.equal(past.enumerated.jobs, 2);
+    assert.deepEqual(rows(past), rows(one));
+    assert.deepEqual(past.bounds.hit, []);
+  });
+
+  it('--jobs N starts no worker for a search below PARALLEL_FROM_STATES states: the result is the sequential one', async () => {
+    const text = scenarioText(SB);
+    const one = exploreScenario(scenarioModel(text));
+    assert.ok(one.states < PARALLEL_FROM_STATES);
+    const n = await exploreInWorkers(text, 'sb.armscope', { jobs: 4 });
+    assert.equal(n.enumerated.jobs, 1);
+    assert.equal(n.states, one.states);
+    assert.equal(n.transitions, one.transitions);
+    assert.deepEqual(n.outcomes.map((o) => `${o.count} ${o.state}`), one.outcomes.map((o) => `${o.count} ${o.state}`));
   });
 });
