@@ -79,6 +79,15 @@ function rateOf(fn: () => number): number {
   return count / Math.max((u.user + u.system) / 1e6, 1e-6);
 }
 
+/** Run `fn` until it has used WARM_CPU_SECONDS of CPU time. */
+function warm(fn: () => number): void {
+  const t0 = process.cpuUsage();
+  do fn();
+  while ((process.cpuUsage(t0).user + process.cpuUsage(t0).system) / 1e6 < WARM_CPU_SECONDS);
+}
+
+const WARM_CPU_SECONDS = 1;
+
 function loadOld(): IsaModule | undefined {
   const dir = process.env.ARMSCOPE_BENCH_OLD;
   if (!dir) return undefined;
@@ -95,9 +104,11 @@ export function runIsaBench(rounds = 12): { figures: IsaFigure[]; load: number[]
   const best = { assemble: 0, decode: 0, text: 0 };
   const bestOld = { assemble: 0, decode: 0, text: 0 };
   const load = loadavg();
+  // Warm-up: V8 optimises on a background thread, which a loaded machine starves; run each workload
+  // for a while first so the rounds measure optimised code, not the tiers before it.
   for (const k of kinds) {
-    cur[k]();
-    old?.[k]();
+    warm(cur[k]);
+    if (old !== undefined) warm(old[k]);
   }
   for (let r = 0; r < rounds; r++) {
     for (const k of kinds) {
