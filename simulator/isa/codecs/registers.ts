@@ -6,6 +6,7 @@
 import { isReg, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { reg } from '../format';
+import { AsmError } from '../operands';
 
 /**
  * How the register's width is encoded: fixed (`x`, `w`), by the `sf` field, or by other fields
@@ -59,7 +60,8 @@ export function gpr(field: string, o: GprOptions): Codec {
     parse(a: AsmState, f: Fields): void {
       const range = a.ops.range(a.i);
       const x = isX(o.width, f);
-      const r = a.ops.regAt(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
+      const r = a.ops.regOrError(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
+      if (r instanceof AsmError) return a.reject(r);
       if (o.width === 'sf') f.sf = r.x ? 1 : 0;
       else if (o.width === 'any') f._x = r.x ? 1 : 0;
       else if (typeof o.width === 'object') Object.assign(f, r.x ? o.width.x : o.width.w);
