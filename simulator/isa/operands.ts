@@ -160,6 +160,8 @@ function trimmed(o: { text: string; range: SourceRange }): { text: string; range
 /** Accessor over one line's operands, bound to the assembly context. */
 export class Operands {
   readonly ops: { text: string; range: SourceRange }[];
+  /** The memory operand last parsed (MemOperands are read, never changed, by their users). */
+  private memo: { index: number; mem: MemOperand } | undefined = undefined;
 
   constructor(
     readonly line: AsmLine,
@@ -386,6 +388,14 @@ export class Operands {
 
   /** Memory operand `[Xn|SP{, #imm | , Rm{, mod}}]{!}` at operand i. */
   mem(i: number): MemOperand {
+    // Codecs read the same memory operand more than once (its mode, then its parts): parse it once.
+    if (this.memo?.index === i) return this.memo.mem;
+    const mem = this.parseMem(i);
+    this.memo = { index: i, mem };
+    return mem;
+  }
+
+  private parseMem(i: number): MemOperand {
     const o = this.ops[i];
     const t = o.text;
     if (!t.startsWith('['))

@@ -16,8 +16,8 @@ import type { AsmState, Fields, Form } from './types';
 interface Candidate {
   readonly form: Form;
   readonly entry: TableEntry;
-  /** The form's fixed and ignored fields: where its field values start. */
-  readonly init: Fields;
+  /** A new object of the form's fixed and ignored fields: where its field values start. */
+  readonly init: () => Fields;
   /** Operand counts the form takes. */
   readonly min: number;
   readonly max: number;
@@ -53,6 +53,20 @@ function shapeFits(c: Candidate, ops: readonly { readonly text: string }[]): boo
   return i === n;
 }
 
+/**
+ * A function returning a new object of these field values. Generated from the table (field names
+ * are pattern identifiers, values integers): each form's object literal is allocated in place,
+ * where copying a template (spread, Object.assign) of many shapes goes through a slow generic path.
+ */
+function fieldsFactory(init: Fields): () => Fields {
+  const props = Object.entries(init).map(([k, v]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || !Number.isInteger(v)) throw new Error(`internal: field ${k} = ${v} is not a table field`);
+    return `${k}: ${v}`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the instruction table's forms only
+  return new Function(`return { ${props.join(', ')} };`) as () => Fields;
+}
+
 /** Most forms one mnemonic may have (the candidates are a bit set). */
 const MAX_FORMS_PER_MNEMONIC = 31;
 
@@ -80,7 +94,7 @@ export class TableAssembler {
           max += c.max;
         }
         const list = this.byMnemonic.get(form.mnemonic) ?? [];
-        list.push({ form, entry, init: { ...form.fixed, ...form.ignored }, min, max });
+        list.push({ form, entry, init: fieldsFactory({ ...form.fixed, ...form.ignored }), min, max });
         this.byMnemonic.set(form.mnemonic, list);
       }
     }
@@ -196,7 +210,7 @@ class State implements AsmState {
 
 /** The word of candidate `c` for the line, or the error that rules the form out (codecs may also throw it). */
 function encode(c: Candidate, a: State, count: number): number | AsmError {
-  const f: Fields = { ...c.init };
+  const f = c.init();
   for (const codec of c.form.operands) {
     codec.parse(a, f);
     if (a.failure !== undefined) return a.failure;
