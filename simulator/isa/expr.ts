@@ -237,7 +237,7 @@ const PLAIN_HEX_DIGITS = 32;
  * The value of the commonest operands, a bare literal `8`, `-8`, `0x10` or `-0x10` (no `_`, no
  * blanks), without tokenizing: the same value the parser gives them; undefined for anything else.
  */
-function plainLiteral(text: string): bigint | undefined {
+export function plainLiteral(text: string): bigint | undefined {
   const neg = text.charCodeAt(0) === 0x2d;
   const start = neg ? 1 : 0;
   const n = text.length - start;

@@ -8,7 +8,7 @@
  */
 import type { AsmLine, SourceRange } from '../util/source';
 import type { AsmContext } from './instr';
-import { evaluateExpression } from './expr';
+import { evaluateExpression, plainLiteral } from './expr';
 import { hex } from '../util/hex';
 
 /** Diagnostic rule ids used by the assembler. */
@@ -155,6 +155,11 @@ function trimmed(o: { text: string; range: SourceRange }): { text: string; range
   const text = o.text.trim();
   const start = { line: o.range.start.line, col: o.range.start.col + lead };
   return { text, range: { start, end: { line: start.line, col: start.col + text.length } } };
+}
+
+/** The part of a one-line range from `off` characters in. */
+function rangeFrom(range: SourceRange, off: number): SourceRange {
+  return { start: { line: range.start.line, col: range.start.col + off }, end: range.end };
 }
 
 /** Accessor over one line's operands, bound to the assembly context. */
@@ -321,14 +326,13 @@ export class Operands {
         throw new AsmError(range, `unsupported relocation operator '${/^:[a-z0-9_]+:/i.exec(t)![0]}' (supported: :lo12:, :abs_g0:…:abs_g3:{_nc}, :pg_hi21:)`, 'syntax');
       }
     }
-    const sub: SourceRange = { start: { line: range.start.line, col: range.start.col + off }, end: range.end };
-    let value = this.evaluate(t, sub);
+    let value = plainLiteral(t) ?? this.evaluate(t, rangeFrom(range, off));
     if (lo12) value = BigInt.asUintN(64, value) & 0xfffn;
     if (absGroup !== undefined) {
       const u = BigInt.asUintN(64, value);
       // The checking forms require the value to fit in the groups up to this one (GNU as R_AARCH64_MOVW_UABS_Gn).
       if (absCheck && absGroup < 3 && u >> BigInt(16 * (absGroup + 1)) !== 0n)
-        throw new AsmError(sub, `${hex(u)} does not fit in ${16 * (absGroup + 1)} bits for :abs_g${absGroup}: (use :abs_g${absGroup}_nc: with MOVK)`, 'immediate-range');
+        throw new AsmError(rangeFrom(range, off), `${hex(u)} does not fit in ${16 * (absGroup + 1)} bits for :abs_g${absGroup}: (use :abs_g${absGroup}_nc: with MOVK)`, 'immediate-range');
       value = (u >> BigInt(16 * absGroup)) & 0xffffn;
     }
     return { value, lo12, absGroup };
