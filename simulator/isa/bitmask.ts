@@ -57,29 +57,63 @@ function computeBitMasks(n: number, imms: number, immr: number, immediate: boole
   return { wmask: replicate(ror(welem, r, esize), esize, width), tmask: replicate(telem, esize, width) };
 }
 
-/** Encode `value` as a logical immediate for a `width`-bit operation, or undefined when not encodable. */
+/** Set bits of a 32-bit value. */
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x5555_5555;
+  x = (x & 0x3333_3333) + ((x >>> 2) & 0x3333_3333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f_0f0f, 0x0101_0101) >>> 24) & 0xff;
+}
+
+/**
+ * Encode `value` as a logical immediate for a `width`-bit operation, or undefined when not encodable:
+ * the smallest element size whose replication gives the value, and the rotation (smallest first) of a
+ * run of ones that gives the element (the inverse of DecodeBitMasks). Computed on 32-bit halves.
+ */
 export function encodeBitMask(value: bigint, width: 32 | 64): { n: number; immr: number; imms: number } | undefined {
-  const v = value & ones(width);
-  if (v === 0n || v === ones(width)) return undefined;
-  // Smallest element size whose replication gives v.
-  let esize: number = width;
+  const u = BigInt.asUintN(width, value);
+  const lo = Number(u & 0xffff_ffffn);
+  const hi = width === 64 ? Number(u >> 32n) : lo;
+  if (hi !== lo) return encodeElement64(hi, lo);
+  // A 32-bit value, or a 64-bit one that replicates its low half: the element has at most 32 bits.
+  if (lo === 0 || lo === 0xffff_ffff) return undefined;
+  let esize = 32;
   while (esize > 2) {
-    const half = esize / 2;
-    const lo = v & ones(half);
-    if (replicate(lo, half, width) !== v) break;
+    const half = esize >>> 1;
+    const mask = 2 ** half - 1;
+    if ((lo & mask) !== ((lo >>> half) & mask)) break;
     esize = half;
   }
-  const elem = v & ones(esize);
-  let k = 0;
-  for (let i = 0; i < esize; i++) if ((elem >> BigInt(i)) & 1n) k++;
-  const run = ones(k);
+  const emask = 2 ** esize - 1;
+  const elem = (lo & emask) >>> 0;
+  const k = popcount32(elem);
+  const run = 2 ** k - 1;
   for (let r = 0; r < esize; r++) {
-    if (ror(run, r, esize) === elem) {
-      const imms = ((0x3f << (Math.log2(esize) + 1)) & 0x3f) | (k - 1);
-      return { n: esize === 64 ? 1 : 0, immr: r, imms };
-    }
+    const rotated = r === 0 ? run : (((run >>> r) | (run << (esize - r))) & emask) >>> 0;
+    if (rotated === elem) return { n: 0, immr: r, imms: bitMaskImms(esize, k) };
   }
   return undefined;
+}
+
+/** A 64-bit element (its halves differ): the rotation of a run of ones that gives it. */
+function encodeElement64(hi: number, lo: number): { n: number; immr: number; imms: number } | undefined {
+  const k = popcount32(hi) + popcount32(lo);
+  const rl = k >= 32 ? 0xffff_ffff : 2 ** k - 1;
+  const rh = k > 32 ? 2 ** (k - 32) - 1 : 0;
+  for (let r = 0; r < 64; r++) {
+    let h: number;
+    let l: number;
+    if (r === 0) [h, l] = [rh, rl];
+    else if (r < 32) [h, l] = [((rh >>> r) | (rl << (32 - r))) >>> 0, ((rl >>> r) | (rh << (32 - r))) >>> 0];
+    else if (r === 32) [h, l] = [rl, rh];
+    else [h, l] = [((rl >>> (r - 32)) | (rh << (64 - r))) >>> 0, ((rh >>> (r - 32)) | (rl << (64 - r))) >>> 0];
+    if (h === hi && l === lo) return { n: 1, immr: r, imms: bitMaskImms(64, k) };
+  }
+  return undefined;
+}
+
+/** imms of a logical immediate: the element size in its high bits (ones above a zero), the run length - 1 below. */
+function bitMaskImms(esize: number, ones: number): number {
+  return ((0x3f << (Math.log2(esize) + 1)) & 0x3f) | (ones - 1);
 }
 
 /** The value a logical immediate encodes (its wmask). */

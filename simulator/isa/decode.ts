@@ -13,24 +13,36 @@ import type { Exec, Fields, Flow, Form } from './decodetree/types';
 import { DECODE_TREE } from './table';
 
 class TableInstr implements Instr {
-  readonly exec: Exec;
-  readonly flow: Flow;
-  readonly iss: number;
   line?: number;
-  private mnemonicText: string | undefined;
-  private fullText: string | undefined;
-  private preferred: Form | undefined;
+  private closure: Exec | undefined = undefined;
+  private mnemonicText: string | undefined = undefined;
+  private fullText: string | undefined = undefined;
+  private preferred: Form | undefined = undefined;
 
   constructor(
     private readonly entry: TableEntry,
     private readonly fields: Fields,
     readonly encoding: number,
     private readonly pc: bigint,
-  ) {
-    const enc = entry.enc;
-    this.exec = enc.exec(fields);
-    this.flow = typeof enc.flow === 'function' ? enc.flow(fields) : enc.flow;
-    this.iss = enc.syndrome === undefined ? 0 : enc.syndrome(fields);
+  ) {}
+
+  /**
+   * The execution closure, specialised on the fields when first asked for (the first execution,
+   * or the block engine's compile): assembling and disassembling do not pay for it.
+   */
+  get exec(): Exec {
+    if (this.closure === undefined) this.closure = this.entry.enc.exec(this.fields);
+    return this.closure;
+  }
+
+  get flow(): Flow {
+    const flow = this.entry.enc.flow;
+    return typeof flow === 'function' ? flow(this.fields) : flow;
+  }
+
+  get iss(): number {
+    const syndrome = this.entry.enc.syndrome;
+    return syndrome === undefined ? 0 : syndrome(this.fields);
   }
 
   get mnemonic(): string {

@@ -228,12 +228,49 @@ class Parser {
   }
 }
 
+/** Largest decimal literal `plainLiteral` reads as a number (below 2^53: exact as a double). */
+const PLAIN_DECIMAL_DIGITS = 15;
+/** Largest hex literal `plainLiteral` reads (below 2^128 = MAX_EXPRESSION_VALUE). */
+const PLAIN_HEX_DIGITS = 32;
+
+/**
+ * The value of the commonest operands, a bare literal `8`, `-8`, `0x10` or `-0x10` (no `_`, no
+ * blanks), without tokenizing: the same value the parser gives them; undefined for anything else.
+ */
+export function plainLiteral(text: string): bigint | undefined {
+  const neg = text.charCodeAt(0) === 0x2d;
+  const start = neg ? 1 : 0;
+  const n = text.length - start;
+  let v: bigint;
+  if (n > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x78) {
+    if (n - 2 > PLAIN_HEX_DIGITS) return undefined;
+    for (let i = start + 2; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const lower = c | 0x20;
+      if (!((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x66))) return undefined;
+    }
+    v = BigInt(neg ? text.slice(1) : text);
+  } else {
+    if (n === 0 || n > PLAIN_DECIMAL_DIGITS) return undefined;
+    let x = 0;
+    for (let i = start; i < text.length; i++) {
+      const d = text.charCodeAt(i) - 0x30;
+      if (d < 0 || d > 9) return undefined;
+      x = x * 10 + d;
+    }
+    v = BigInt(x);
+  }
+  return neg ? -v : v;
+}
+
 /**
  * Evaluate a GNU as integer expression. Never throws: errors come back with
  * the character offset in `text` where they were detected.
  */
 export function evaluateExpression(text: string, resolve: (name: string) => bigint | undefined): ExprResult {
   if (text.length > MAX_EXPRESSION_CHARS) return { error: `expression longer than ${MAX_EXPRESSION_CHARS} characters` };
+  const literal = plainLiteral(text);
+  if (literal !== undefined) return { value: literal };
   try {
     return { value: new Parser(tokenize(text), resolve, text.length).parse() };
   } catch (e) {

@@ -4,16 +4,19 @@
  */
 import { hex } from '../util/hex';
 
+/** Register names by number, n = 31 as the zero register (built once: disassembly names registers on every word). */
+const X_NAMES = Array.from({ length: 32 }, (_, n) => (n === 31 ? 'xzr' : `x${n}`));
+const W_NAMES = Array.from({ length: 32 }, (_, n) => (n === 31 ? 'wzr' : `w${n}`));
+
 /** General register name; n=31 is SP/WSP when `sp` is set, else XZR/WZR. */
 export function reg(n: number, x: boolean, sp = false): string {
-  if (n === 31) return sp ? (x ? 'sp' : 'wsp') : x ? 'xzr' : 'wzr';
-  return (x ? 'x' : 'w') + n;
+  if (n === 31 && sp) return x ? 'sp' : 'wsp';
+  return (x ? X_NAMES : W_NAMES)[n];
 }
 
 /** `#0x…` for a non-negative value, `#-0x…` for a negative one. */
 export function imm(v: bigint | number): string {
-  const b = typeof v === 'number' ? BigInt(v) : v;
-  return b < 0n ? '#-' + hex(-b) : '#' + hex(b);
+  return v < 0 ? '#-' + hex(-v) : '#' + hex(v);
 }
 
 /** `#n` in decimal (shift amounts, bit positions, widths). */

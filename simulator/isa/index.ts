@@ -54,9 +54,7 @@ export function assembleLine(line: AsmLine, ctx: AsmContext): Instr | undefined 
   }
   const done = ASSEMBLER.assemble(line, ctx, mnemonic);
   if (done === undefined) return undefined;
-  const texts = line.operands.map((o) => o.text.trim());
-  const text = texts.length === 0 ? mnemonic : `${mnemonic} ${texts.join(', ')}`;
-  return assembledInstruction(done.entry, done.fields, done.word, mnemonic, text, line.range.start.line);
+  return assembledInstruction(done.entry, done.fields, done.word, mnemonic, done.text, line.range.start.line);
 }
 
 /**

@@ -8,23 +8,33 @@
  */
 import type { AsmLine, SourceRange } from '../util/source';
 import type { AsmContext } from './instr';
-import { evaluateExpression } from './expr';
+import { evaluateExpression, plainLiteral } from './expr';
 import { hex } from '../util/hex';
 
 /** Diagnostic rule ids used by the assembler. */
 export type AsmRule = 'syntax' | 'unknown-instruction' | 'operand' | 'immediate-range' | 'undefined-symbol' | 'unpredictable' | 'el-access';
 
 export class AsmError {
+  private text: string | (() => string);
+
   constructor(
     readonly range: SourceRange,
-    readonly message: string,
+    /** The message, or a function that writes it: the assembler rules out many forms whose message nobody reads. */
+    message: string | (() => string),
     readonly rule: AsmRule = 'operand',
     /**
      * A shape mismatch (the operand is another kind than this form takes, e.g. a pre-index address
      * for the register-offset form): the assembler prefers any other form's error to this one.
      */
     readonly weak = false,
-  ) {}
+  ) {
+    this.text = message;
+  }
+
+  get message(): string {
+    if (typeof this.text === 'function') this.text = this.text();
+    return this.text;
+  }
 }
 
 export interface Reg {
@@ -130,22 +140,44 @@ function trimPiece(p: Piece): Piece {
   return { text: p.text.trim(), at: p.at + lead };
 }
 
+/** Whether an operand is already what `trimmed` makes of it: printable ASCII at both ends, its range exactly its text. */
+function isTrimmed(o: { text: string; range: SourceRange }): boolean {
+  const t = o.text;
+  const first = t.charCodeAt(0);
+  const last = t.charCodeAt(t.length - 1);
+  const r = o.range;
+  return first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f && r.end.line === r.start.line && r.end.col === r.start.col + t.length;
+}
+
+/** An operand without its surrounding blanks, its range starting past the leading ones. */
+function trimmed(o: { text: string; range: SourceRange }): { text: string; range: SourceRange } {
+  const lead = o.text.length - o.text.trimStart().length;
+  const text = o.text.trim();
+  const start = { line: o.range.start.line, col: o.range.start.col + lead };
+  return { text, range: { start, end: { line: start.line, col: start.col + text.length } } };
+}
+
+/** The part of a one-line range from `off` characters in. */
+function rangeFrom(range: SourceRange, off: number): SourceRange {
+  return { start: { line: range.start.line, col: range.start.col + off }, end: range.end };
+}
+
 /** Accessor over one line's operands, bound to the assembly context. */
 export class Operands {
   readonly ops: { text: string; range: SourceRange }[];
+  /** The memory operand last parsed (MemOperands are read, never changed, by their users). */
+  private memo: { index: number; mem: MemOperand } | undefined = undefined;
 
   constructor(
     readonly line: AsmLine,
     readonly ctx: AsmContext,
     readonly mnemonic: string,
   ) {
-    // Normalise: trim each operand and move its range start past leading blanks.
-    this.ops = line.operands.map((o) => {
-      const lead = o.text.length - o.text.trimStart().length;
-      const text = o.text.trim();
-      const start = { line: o.range.start.line, col: o.range.start.col + lead };
-      return { text, range: { start, end: { line: start.line, col: start.col + text.length } } };
-    });
+    // Normalise: trim each operand and move its range start past leading blanks (the line splitters
+    // already did, so most operands are kept as they are).
+    const ops: { text: string; range: SourceRange }[] = [];
+    for (const o of line.operands) ops.push(isTrimmed(o) ? o : trimmed(o));
+    this.ops = ops;
   }
 
   get length(): number {
@@ -200,27 +232,47 @@ export class Operands {
   }
 
   regAt(text: string, range: SourceRange, width: Width, r31: R31): Reg {
+    const r = this.regOrError(text, range, width, r31);
+    if (r instanceof AsmError) throw r;
+    return r;
+  }
+
+  /**
+   * `regAt` returning its error instead of throwing it: the operand matcher rules out forms by
+   * register width and register 31 on many lines, and a thrown exception costs microseconds.
+   */
+  regOrError(text: string, range: SourceRange, width: Width, r31: R31): Reg | AsmError {
     const r = parseRegister(text);
-    const t = text.trim();
     if (!r) {
       const what = width === 'x' ? 'a 64-bit general register' : width === 'w' ? 'a 32-bit general register' : 'a general register';
-      throw new AsmError(range, `expected ${what}, got '${t}'`);
+      return new AsmError(range, () => `expected ${what}, got '${text.trim()}'`);
     }
-    if (width === 'x' && !r.x) throw new AsmError(range, `expected a 64-bit general register, got ${t.toLowerCase()}`);
-    if (width === 'w' && r.x) throw new AsmError(range, `expected a 32-bit general register, got ${t.toLowerCase()}`);
-    const reg: Reg = { n: r.n, x: r.x, sp: r.sp, text: t, range };
-    if (r31 !== 'either') this.check31(reg, r31);
+    if (width === 'x' && !r.x) return new AsmError(range, () => `expected a 64-bit general register, got ${text.trim().toLowerCase()}`);
+    if (width === 'w' && r.x) return new AsmError(range, () => `expected a 32-bit general register, got ${text.trim().toLowerCase()}`);
+    const reg: Reg = { n: r.n, x: r.x, sp: r.sp, text: text.trim(), range };
+    if (r31 !== 'either' && r.n === 31) {
+      const e = this.error31(reg, r31);
+      if (e !== undefined) return e;
+    }
     return reg;
   }
 
   /** Reject register 31 written with the wrong meaning for this position. */
   check31(r: Reg, r31: 'zr' | 'sp'): void {
-    if (r.n !== 31) return;
+    const e = this.error31(r, r31);
+    if (e !== undefined) throw e;
+  }
+
+  /** Why register 31 as written is wrong for this position (undefined: it is right). */
+  private error31(r: Reg, r31: 'zr' | 'sp'): AsmError | undefined {
+    if (r.n !== 31) return undefined;
+    const mnemonic = this.mnemonic;
     const t = r.text.toLowerCase();
     if (r.sp && r31 === 'zr')
-      throw new AsmError(r.range, `${t} is not allowed here: register 31 is ${r.x ? 'xzr' : 'wzr'} in this position of ${this.mnemonic.toUpperCase()}`);
+      return new AsmError(r.range, () => `${t} is not allowed here: register 31 is ${r.x ? 'xzr' : 'wzr'} in this position of ${mnemonic.toUpperCase()}`);
     if (!r.sp && r31 === 'sp')
-      throw new AsmError(r.range, `${t} is not allowed here: register 31 is ${r.x ? 'sp' : 'wsp'} in this position of ${this.mnemonic.toUpperCase()}`);
+      return new AsmError(r.range, () => `${t} is not allowed here: register 31 is ${r.x ? 'sp' : 'wsp'} in this position of ${mnemonic.toUpperCase()}`);
+    return undefined;
   }
 
   /** Evaluate an expression in the context, reporting errors at the right place. */
@@ -256,29 +308,31 @@ export class Operands {
     let lo12 = false;
     let absGroup: number | undefined;
     let absCheck = false;
-    const abs = /^:abs_g([0-3])(_nc)?:/i.exec(t);
-    if (/^:lo12:/i.test(t)) {
-      if (!allowLo12) throw new AsmError(range, `:lo12: is not allowed in this operand of ${this.mnemonic.toUpperCase()} (only ADD immediate and load/store offsets)`);
-      lo12 = true;
-      off += 6;
-      t = t.slice(6);
-    } else if (abs) {
-      if (!allowAbs) throw new AsmError(range, `${abs[0]} is only allowed in MOVZ/MOVK immediates`);
-      absGroup = Number(abs[1]);
-      absCheck = abs[2] === undefined;
-      off += abs[0].length;
-      t = t.slice(abs[0].length);
-    } else if (/^:[a-z0-9_]+:/i.test(t)) {
-      throw new AsmError(range, `unsupported relocation operator '${/^:[a-z0-9_]+:/i.exec(t)![0]}' (supported: :lo12:, :abs_g0:…:abs_g3:{_nc}, :pg_hi21:)`, 'syntax');
+    // Relocation operators start with ':' (most immediates are plain values: no regex for them).
+    if (t.charCodeAt(0) === 0x3a) {
+      const abs = /^:abs_g([0-3])(_nc)?:/i.exec(t);
+      if (/^:lo12:/i.test(t)) {
+        if (!allowLo12) throw new AsmError(range, `:lo12: is not allowed in this operand of ${this.mnemonic.toUpperCase()} (only ADD immediate and load/store offsets)`);
+        lo12 = true;
+        off += 6;
+        t = t.slice(6);
+      } else if (abs) {
+        if (!allowAbs) throw new AsmError(range, `${abs[0]} is only allowed in MOVZ/MOVK immediates`);
+        absGroup = Number(abs[1]);
+        absCheck = abs[2] === undefined;
+        off += abs[0].length;
+        t = t.slice(abs[0].length);
+      } else if (/^:[a-z0-9_]+:/i.test(t)) {
+        throw new AsmError(range, `unsupported relocation operator '${/^:[a-z0-9_]+:/i.exec(t)![0]}' (supported: :lo12:, :abs_g0:…:abs_g3:{_nc}, :pg_hi21:)`, 'syntax');
+      }
     }
-    const sub: SourceRange = { start: { line: range.start.line, col: range.start.col + off }, end: range.end };
-    let value = this.evaluate(t, sub);
+    let value = plainLiteral(t) ?? this.evaluate(t, rangeFrom(range, off));
     if (lo12) value = BigInt.asUintN(64, value) & 0xfffn;
     if (absGroup !== undefined) {
       const u = BigInt.asUintN(64, value);
       // The checking forms require the value to fit in the groups up to this one (GNU as R_AARCH64_MOVW_UABS_Gn).
       if (absCheck && absGroup < 3 && u >> BigInt(16 * (absGroup + 1)) !== 0n)
-        throw new AsmError(sub, `${hex(u)} does not fit in ${16 * (absGroup + 1)} bits for :abs_g${absGroup}: (use :abs_g${absGroup}_nc: with MOVK)`, 'immediate-range');
+        throw new AsmError(rangeFrom(range, off), `${hex(u)} does not fit in ${16 * (absGroup + 1)} bits for :abs_g${absGroup}: (use :abs_g${absGroup}_nc: with MOVK)`, 'immediate-range');
       value = (u >> BigInt(16 * absGroup)) & 0xffffn;
     }
     return { value, lo12, absGroup };
@@ -304,7 +358,7 @@ export class Operands {
     let t = this.ops[i].text;
     let range = this.ops[i].range;
     // `adrp x0, :pg_hi21:sym` is the explicit spelling of `adrp x0, sym`.
-    const pg = /^:pg_hi21:/i.exec(t);
+    const pg = t.charCodeAt(0) === 0x3a ? /^:pg_hi21:/i.exec(t) : null;
     if (pg) {
       if (this.mnemonic !== 'adrp') throw new AsmError(range, ':pg_hi21: is only allowed in ADRP', 'operand');
       t = t.slice(pg[0].length);
@@ -338,6 +392,14 @@ export class Operands {
 
   /** Memory operand `[Xn|SP{, #imm | , Rm{, mod}}]{!}` at operand i. */
   mem(i: number): MemOperand {
+    // Codecs read the same memory operand more than once (its mode, then its parts): parse it once.
+    if (this.memo?.index === i) return this.memo.mem;
+    const mem = this.parseMem(i);
+    this.memo = { index: i, mem };
+    return mem;
+  }
+
+  private parseMem(i: number): MemOperand {
     const o = this.ops[i];
     const t = o.text;
     if (!t.startsWith('['))

@@ -6,16 +6,23 @@
 
 /** Format a non-negative value as `0x…` with `_` grouping. `minDigits` pads with zeros. */
 export function hex(value: bigint | number, minDigits = 1): string {
-  let v = typeof value === 'number' ? BigInt(Math.trunc(value)) : value;
-  if (v < 0n) v = BigInt.asUintN(64, v);
-  let digits = v.toString(16);
-  if (digits.length < minDigits) digits = digits.padStart(minDigits, '0');
-  if (digits.length > 4) {
-    const groups: string[] = [];
-    for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
-    digits = groups.join('_');
+  let digits: string;
+  if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER) digits = Math.trunc(value).toString(16);
+  else {
+    let v = typeof value === 'number' ? BigInt(Math.trunc(value)) : value;
+    if (v < 0n) v = BigInt.asUintN(64, v);
+    digits = v.toString(16);
   }
-  return '0x' + digits;
+  if (digits.length < minDigits) digits = digits.padStart(minDigits, '0');
+  return digits.length > 4 ? '0x' + grouped(digits) : '0x' + digits;
+}
+
+/** Digits with `_` every four from the right (`1_2345`). */
+function grouped(digits: string): string {
+  const head = digits.length % 4 || 4;
+  let out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 4) out += '_' + digits.slice(i, i + 4);
+  return out;
 }
 
 /** Format as `0b…` with `minDigits` digits (no grouping; used for small fields). */
@@ -29,10 +36,7 @@ export function binary(value: bigint | number): string {
   let v = typeof value === 'number' ? BigInt(Math.trunc(value)) : value;
   if (v < 0n) v = BigInt.asUintN(64, v);
   const digits = v.toString(2);
-  if (digits.length <= 4) return '0b' + digits;
-  const groups: string[] = [];
-  for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
-  return '0b' + groups.join('_');
+  return digits.length <= 4 ? '0b' + digits : '0b' + grouped(digits);
 }
 
 /**

@@ -117,8 +117,8 @@ export function bitmask(kind: 'plain' | 'invert' | 'mov'): Codec {
       const enc = encodeBitMask(v, sf ? 64 : 32);
       if (!enc) {
         const range = a.ops.range(a.i);
-        if (kind !== 'mov') throw new AsmError(range, `${hex(v)} is not encodable as a logical (bitmask) immediate for ${a.mnemonic.toUpperCase()}`, 'immediate-range');
-        throw movFailure(a, f, v);
+        if (kind !== 'mov') return a.reject(new AsmError(range, () => `${hex(v)} is not encodable as a logical (bitmask) immediate for ${a.mnemonic.toUpperCase()}`, 'immediate-range'));
+        return a.reject(movFailure(a, f, v));
       }
       f.N = enc.n;
       f.immr = enc.immr;
@@ -133,9 +133,10 @@ export function bitmask(kind: 'plain' | 'invert' | 'mov'): Codec {
 function movFailure(a: AsmState, f: Fields, v: bigint): AsmError {
   const range = a.ops.range(a.i);
   const rd = a.ops.text(0).toLowerCase();
-  if (f.Rd === 31 && /^w?sp$/.test(rd)) return new AsmError(range, `${hex(v)} cannot be moved to ${rd}: only bitmask immediates can target SP`, 'immediate-range');
-  if (f.Rd === 31) return new AsmError(range, `${hex(v)} cannot be moved to ${rd}: only MOVZ/MOVN immediates can target the zero register`, 'immediate-range');
-  return new AsmError(range, `${hex(v)} cannot be loaded by a single ${a.mnemonic.toUpperCase()}; use ldr ${rd}, =${hex(v)} or movz/movk`, 'immediate-range');
+  const mnemonic = a.mnemonic;
+  if (f.Rd === 31 && /^w?sp$/.test(rd)) return new AsmError(range, () => `${hex(v)} cannot be moved to ${rd}: only bitmask immediates can target SP`, 'immediate-range');
+  if (f.Rd === 31) return new AsmError(range, () => `${hex(v)} cannot be moved to ${rd}: only MOVZ/MOVN immediates can target the zero register`, 'immediate-range');
+  return new AsmError(range, () => `${hex(v)} cannot be loaded by a single ${mnemonic.toUpperCase()}; use ldr ${rd}, =${hex(v)} or movz/movk`, 'immediate-range');
 }
 
 /** Whether a value can be made by MOVZ or MOVN (then MOV prefers those, C6.2.191). */
@@ -178,7 +179,7 @@ export function movWide(kind: 'movz' | 'movn'): Codec {
         a.i++;
         return;
       }
-      throw movFailure(a, f, v);
+      a.reject(movFailure(a, f, v));
     },
     print: (f) => imm(moveWideValue(f)),
   });

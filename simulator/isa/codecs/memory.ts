@@ -83,8 +83,9 @@ export function memUnsigned(scale: (f: Fields) => number, literalHint: boolean):
       const scaledOk = off >= 0n && off % BigInt(size) === 0n && off / BigInt(size) <= 4095n;
       const where = m.offsetRange ?? a.ops.range(a.i);
       if (!scaledOk) {
-        if (m.lo12) throw new AsmError(where, `:lo12: offset ${hex(off)} is not a multiple of ${size} for a ${size}-byte access`, 'immediate-range');
-        throw new AsmError(where, `offset ${fmt(off)} out of range for ${a.mnemonic.toUpperCase()}: a multiple of ${size} in 0..${4095 * size}, or -256..255`, 'immediate-range');
+        if (m.lo12) return a.reject(new AsmError(where, () => `:lo12: offset ${hex(off)} is not a multiple of ${size} for a ${size}-byte access`, 'immediate-range'));
+        const mnemonic = a.mnemonic;
+        return a.reject(new AsmError(where, () => `offset ${fmt(off)} out of range for ${mnemonic.toUpperCase()}: a multiple of ${size} in 0..${4095 * size}, or -256..255`, 'immediate-range'));
       }
       f.imm12 = Number(off / BigInt(size));
       a.i++;

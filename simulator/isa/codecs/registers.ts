@@ -6,6 +6,7 @@
 import { isReg, operand } from '../decodetree/form';
 import type { AsmState, Codec, Fields } from '../decodetree/types';
 import { reg } from '../format';
+import { AsmError } from '../operands';
 
 /**
  * How the register's width is encoded: fixed (`x`, `w`), by the `sf` field, or by other fields
@@ -23,26 +24,22 @@ export interface GprOptions {
   printWidth?: (f: Fields) => boolean;
 }
 
-const entriesOf = new WeakMap<Fields, readonly (readonly [string, number])[]>();
+/** A width rule's field values as entries (read on every operand, so listed once). */
+type FieldEntries = readonly (readonly [string, number])[];
 
-function consistent(f: Fields, want: Fields): boolean {
-  let entries = entriesOf.get(want);
-  if (entries === undefined) {
-    entries = Object.entries(want);
-    entriesOf.set(want, entries);
-  }
-  for (const [k, v] of entries) if (f[k] !== undefined && f[k] !== v) return false;
+function consistent(f: Fields, want: FieldEntries): boolean {
+  for (const [k, v] of want) if (f[k] !== undefined && f[k] !== v) return false;
   return true;
 }
 
-/** Whether the fields select the 64-bit form of a width rule (undefined: not decided yet). */
-export function isX(width: RegWidth, f: Fields): boolean | undefined {
+/** Whether the fields select the 64-bit form of a width rule (undefined: not decided yet); `by`: the rule's fields as entries. */
+function isX(width: RegWidth, by: { x: FieldEntries; w: FieldEntries } | undefined, f: Fields): boolean | undefined {
   if (width === 'x') return true;
   if (width === 'w') return false;
   if (width === 'sf') return f.sf === undefined ? undefined : f.sf === 1;
-  if (width === 'any') return undefined;
-  const x = consistent(f, width.x);
-  const w = consistent(f, width.w);
+  if (by === undefined) return undefined;
+  const x = consistent(f, by.x);
+  const w = consistent(f, by.w);
   return x && w ? undefined : x;
 }
 
@@ -53,24 +50,28 @@ function usageOf(field: string, o: GprOptions): string {
 
 /** A general register in field `field` (Rd, Rn, Rm, Rt, Rt2, Rs, Ra). */
 export function gpr(field: string, o: GprOptions): Codec {
+  const width = o.width;
+  const by = typeof width === 'object' ? { x: Object.entries(width.x), w: Object.entries(width.w) } : undefined;
+  const tie = o.tie ?? [];
   return operand({
     usage: usageOf(field, o),
     shape: (t) => isReg(t),
     parse(a: AsmState, f: Fields): void {
       const range = a.ops.range(a.i);
-      const x = isX(o.width, f);
-      const r = a.ops.regAt(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
-      if (o.width === 'sf') f.sf = r.x ? 1 : 0;
-      else if (o.width === 'any') f._x = r.x ? 1 : 0;
-      else if (typeof o.width === 'object') Object.assign(f, r.x ? o.width.x : o.width.w);
+      const x = isX(width, by, f);
+      const r = a.ops.regOrError(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
+      if (r instanceof AsmError) return a.reject(r);
+      if (width === 'sf') f.sf = r.x ? 1 : 0;
+      else if (width === 'any') f._x = r.x ? 1 : 0;
+      else if (typeof width === 'object') Object.assign(f, r.x ? width.x : width.w);
       f[field] = r.n;
-      for (const t of o.tie ?? []) f[t] = r.n;
+      for (const t of tie) f[t] = r.n;
       a.at[field] = range;
       a.i++;
     },
-    fits: typeof o.width === 'object' ? (f) => consistent(f, (o.width as { x: Fields }).x) || consistent(f, (o.width as { w: Fields }).w) : undefined,
+    fits: by === undefined ? undefined : (f) => consistent(f, by.x) || consistent(f, by.w),
     print(f: Fields): string {
-      const x = o.printWidth ? o.printWidth(f) : (isX(o.width, f) ?? true);
+      const x = o.printWidth ? o.printWidth(f) : (isX(width, by, f) ?? true);
       return reg(f[field], x, o.r31 === 'sp');
     },
   });

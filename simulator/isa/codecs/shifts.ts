@@ -41,7 +41,7 @@ export function shiftModifier(kind: 'logical' | 'arith' | 'neg'): Codec {
       const type = (SHIFT_OPS as readonly string[]).indexOf(mod.op);
       if (kind === 'neg' && (type < 0 || type === 3)) throw new AsmError(mod.range, `only lsl, lsr or asr may shift the operand of ${name}`, 'operand');
       if (type < 0) {
-        if (kind === 'arith') throw new AsmError(mod.range, `${mod.op} is an extend: it needs the extended-register form of ${name}`, 'operand', true);
+        if (kind === 'arith') return a.reject(new AsmError(mod.range, `${mod.op} is an extend: it needs the extended-register form of ${name}`, 'operand', true));
         throw new AsmError(mod.range, `${mod.op} is not a shift; ${name} takes lsl, lsr, asr or ror`, 'operand');
       }
       if (type === 3 && kind === 'arith') throw new AsmError(mod.range, `ror is not allowed in ${name} (shifted register); only lsl, lsr, asr`, 'operand');

@@ -16,8 +16,8 @@ import type { AsmState, Fields, Form } from './types';
 interface Candidate {
   readonly form: Form;
   readonly entry: TableEntry;
-  /** The form's fixed and ignored fields: where its field values start. */
-  readonly init: Fields;
+  /** A new object of the form's fixed and ignored fields: where its field values start. */
+  readonly init: () => Fields;
   /** Operand counts the form takes. */
   readonly min: number;
   readonly max: number;
@@ -37,21 +37,38 @@ export function joinUsages(usages: readonly string[]): string {
   return some.length < usages.length ? `{${some.join(' | ')}}` : some.join(' | ');
 }
 
-/** Whether operand texts could be this form's operands (counts and shapes). */
-function shapeFits(c: Candidate, texts: readonly string[]): boolean {
-  if (texts.length < c.min || texts.length > c.max) return false;
-  const form = c.form;
+/** Whether operands could be this form's (counts and shapes). */
+function shapeFits(c: Candidate, ops: readonly { readonly text: string }[]): boolean {
+  const n = ops.length;
+  if (n < c.min || n > c.max) return false;
   let i = 0;
-  for (const c of form.operands) {
+  for (const codec of c.form.operands) {
     let k = 0;
-    while (k < c.max && i < texts.length && c.shape(texts[i], k)) {
+    while (k < codec.max && i < n && codec.shape(ops[i].text, k)) {
       k++;
       i++;
     }
-    if (k < c.min) return false;
+    if (k < codec.min) return false;
   }
-  return i === texts.length;
+  return i === n;
 }
+
+/**
+ * A function returning a new object of these field values. Generated from the table (field names
+ * are pattern identifiers, values integers): each form's object literal is allocated in place,
+ * where copying a template (spread, Object.assign) of many shapes goes through a slow generic path.
+ */
+function fieldsFactory(init: Fields): () => Fields {
+  const props = Object.entries(init).map(([k, v]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || !Number.isInteger(v)) throw new Error(`internal: field ${k} = ${v} is not a table field`);
+    return `${k}: ${v}`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the instruction table's forms only
+  return new Function(`return { ${props.join(', ')} };`) as () => Fields;
+}
+
+/** Most forms one mnemonic may have (the candidates are a bit set). */
+const MAX_FORMS_PER_MNEMONIC = 31;
 
 export interface Assembled {
   word: number;
@@ -59,6 +76,8 @@ export interface Assembled {
   /** The word decoded again (its encoding must be the form's): what the Instr is built from. */
   entry: TableEntry;
   fields: Fields;
+  /** The line as written: mnemonic and trimmed operands. */
+  text: string;
 }
 
 export class TableAssembler {
@@ -75,12 +94,15 @@ export class TableAssembler {
           max += c.max;
         }
         const list = this.byMnemonic.get(form.mnemonic) ?? [];
-        list.push({ form, entry, init: { ...form.fixed, ...form.ignored }, min, max });
+        list.push({ form, entry, init: fieldsFactory({ ...form.fixed, ...form.ignored }), min, max });
         this.byMnemonic.set(form.mnemonic, list);
       }
     }
     // Stable: table order within the same asmOrder.
-    for (const list of this.byMnemonic.values()) list.sort((a, b) => a.form.asmOrder - b.form.asmOrder);
+    for (const [mnemonic, list] of this.byMnemonic) {
+      list.sort((a, b) => a.form.asmOrder - b.form.asmOrder);
+      if (list.length > MAX_FORMS_PER_MNEMONIC) throw new Error(`internal: ${mnemonic} has ${list.length} forms, more than ${MAX_FORMS_PER_MNEMONIC}`);
+    }
   }
 
   has(mnemonic: string): boolean {
@@ -108,12 +130,13 @@ export class TableAssembler {
   assemble(line: AsmLine, ctx: AsmContext, mnemonic: string): Assembled | undefined {
     const list = this.byMnemonic.get(mnemonic)!;
     const ops = new Operands(line, ctx, mnemonic);
-    const texts = ops.ops.map((o) => o.text);
-    const n = texts.length;
-    let tries: Candidate[] = [];
-    for (const c of list) if (shapeFits(c, texts)) tries.push(c);
-    if (tries.length === 0) tries = list.filter((c) => n >= c.min && n <= c.max);
-    if (tries.length === 0) {
+    const n = ops.length;
+    // The forms to try, as bits of `list`: those whose operand shapes fit, else those whose operand
+    // count fits (their codecs then say what is wrong). A single form is tried whatever the shapes.
+    let tries = 0;
+    if (list.length > 1) for (let k = 0; k < list.length; k++) if (shapeFits(list[k], ops.ops)) tries |= 1 << k;
+    if (tries === 0) for (let k = 0; k < list.length; k++) if (n >= list[k].min && n <= list[k].max) tries |= 1 << k;
+    if (tries === 0) {
       const usage = this.usage(mnemonic);
       try {
         ops.count(Math.min(...list.map((c) => c.min)), Math.max(...list.map((c) => c.max)), usage === '' ? undefined : usage);
@@ -125,19 +148,29 @@ export class TableAssembler {
     }
     let best: { error: AsmError; progress: number } | undefined;
     const a = new State(ops, ctx, mnemonic);
-    for (const c of tries) {
+    for (let k = 0; k < list.length; k++) {
+      if ((tries & (1 << k)) === 0) continue;
+      const c = list[k];
       a.i = 0;
       a.warnings.length = 0;
+      a.failure = undefined;
+      let word: number | AsmError;
       try {
-        const word = encode(c, a, n);
-        const hit = this.tree.lookup(word);
-        if (hit?.entry !== c.entry) throw new Error(`internal: ${mnemonic} (${c.entry.enc.name}) produced a word that does not decode as it`);
-        for (const w of a.warnings) ctx.report(w.range, w.message, 'el-access', 'warning');
-        return { word, form: c.form, entry: hit.entry, fields: hit.fields };
+        word = encode(c, a, n);
       } catch (e) {
         if (!(e instanceof AsmError)) throw e;
-        if (best === undefined || better(e, a.i, best)) best = { error: e, progress: a.i };
+        word = e;
       }
+      if (word instanceof AsmError) {
+        if (best === undefined || better(word, a.i, best)) best = { error: word, progress: a.i };
+        continue;
+      }
+      const hit = this.tree.lookup(word);
+      if (hit?.entry !== c.entry) throw new Error(`internal: ${mnemonic} (${c.entry.enc.name}) produced a word that does not decode as it`);
+      for (const w of a.warnings) ctx.report(w.range, w.message, 'el-access', 'warning');
+      let text = mnemonic;
+      for (let i = 0; i < n; i++) text += (i === 0 ? ' ' : ', ') + ops.ops[i].text;
+      return { word, form: c.form, entry: hit.entry, fields: hit.fields, text };
     }
     ctx.report(best!.error.range, best!.error.message, best!.error.rule);
     return undefined;
@@ -152,6 +185,7 @@ function better(e: AsmError, progress: number, than: { error: AsmError; progress
 
 class State implements AsmState {
   i = 0;
+  failure: AsmError | undefined = undefined;
   readonly at: Record<string, SourceRange> = {};
   readonly warnings: { range: SourceRange; message: string }[] = [];
 
@@ -160,6 +194,10 @@ class State implements AsmState {
     readonly ctx: AsmContext,
     readonly mnemonic: string,
   ) {}
+
+  reject(e: AsmError): void {
+    this.failure = e;
+  }
 
   source(range: SourceRange): string {
     for (const o of this.ops.ops) {
@@ -170,11 +208,16 @@ class State implements AsmState {
   }
 }
 
-function encode(c: Candidate, a: AsmState, count: number): number {
-  const f: Fields = Object.assign({}, c.init);
-  for (const codec of c.form.operands) codec.parse(a, f);
-  if (a.i !== count) throw new AsmError(a.ops.range(a.i), `too many operands for ${a.mnemonic}`, 'syntax', true);
-  if (c.form.asmWhen && !c.form.asmWhen(f)) throw new AsmError(a.ops.line.mnemonicRange ?? a.ops.line.range, `${a.mnemonic} does not take these operands`, 'operand', true);
+/** The word of candidate `c` for the line, or the error that rules the form out (codecs may also throw it). */
+function encode(c: Candidate, a: State, count: number): number | AsmError {
+  const f = c.init();
+  for (const codec of c.form.operands) {
+    codec.parse(a, f);
+    if (a.failure !== undefined) return a.failure;
+  }
+  if (a.i !== count) return new AsmError(a.ops.range(a.i), `too many operands for ${a.mnemonic}`, 'syntax', true);
+  if (c.form.asmWhen && !c.form.asmWhen(f)) return new AsmError(a.ops.line.mnemonicRange ?? a.ops.line.range, `${a.mnemonic} does not take these operands`, 'operand', true);
   c.form.check?.(f, a);
+  if (a.failure !== undefined) return a.failure;
   return pack(c.entry.pat, f);
 }

@@ -23,6 +23,8 @@ interface Switch {
   readonly leaf: false;
   /** Bit runs [lo, width] read from the most significant, concatenated into the child index. */
   readonly runs: readonly (readonly [number, number])[];
+  /** The runs flattened for lookup: lowest bit, mask of the width, width; per run. */
+  readonly flat: readonly number[];
   readonly children: readonly (DecodeNode | undefined)[];
 }
 
@@ -81,7 +83,7 @@ function build(entries: TableEntry[], tested: number): DecodeNode {
   const children = new Array<DecodeNode | undefined>(1 << width).fill(undefined);
   const now = (tested | runsMask(runs)) >>> 0;
   for (const [idx, g] of groups) children[idx] = build(g, now);
-  return { leaf: false, runs, children };
+  return { leaf: false, runs, flat: runs.flatMap(([lo, w]) => [lo, (1 << w) - 1, w]), children };
 }
 
 export class DecodeTree {
@@ -98,7 +100,12 @@ export class DecodeTree {
   /** The encoding of `w` and its fields, or undefined for a word no table row describes. */
   lookup(w: number): { entry: TableEntry; fields: Fields } | undefined {
     let node: DecodeNode | undefined = this.root;
-    while (node !== undefined && !node.leaf) node = node.children[indexOf(node.runs, w)];
+    while (node !== undefined && !node.leaf) {
+      const flat = node.flat;
+      let idx = 0;
+      for (let r = 0; r < flat.length; r += 3) idx = (idx << flat[r + 2]) | ((w >>> flat[r]) & flat[r + 1]);
+      node = node.children[idx];
+    }
     if (node === undefined) return undefined;
     for (const e of node.entries) {
       if ((w & e.pat.mask) >>> 0 !== e.pat.value) continue;

@@ -12,7 +12,7 @@
  */
 import type { Pe } from '../../pe/pe';
 import type { AsmContext } from '../instr';
-import type { Operands } from '../operands';
+import type { AsmError, Operands } from '../operands';
 import type { SourceRange } from '../../util/source';
 
 /** Named field values of one instruction word (plus `_name` scratch values while assembling). */
@@ -49,6 +49,14 @@ export interface AsmState {
   readonly warnings: { range: SourceRange; message: string }[];
   /** The source text at a range of this line (e.g. a base register as written). */
   source(range: SourceRange): string;
+  /**
+   * Rule this form out with `e` without throwing (the codec returns at once after): the matcher
+   * tries forms that fail on many ordinary lines (ADD's shifted-register form for `add x0, sp, x1`,
+   * MOVZ for `mov x0, #-1`), and a thrown exception costs microseconds. Throwing works too.
+   */
+  reject(e: AsmError): void;
+  /** The error `reject` recorded for the form being tried. */
+  readonly failure: AsmError | undefined;
 }
 
 /**
@@ -66,7 +74,7 @@ export interface Codec {
    * a shape test only (register / immediate / memory / word), used to choose candidate forms.
    */
   shape(t: string, k: number): boolean;
-  /** Read operands at `a.i`, set fields, advance `a.i`. Throws AsmError. */
+  /** Read operands at `a.i`, set fields, advance `a.i`. Throws AsmError, or calls `a.reject` and returns. */
   parse(a: AsmState, f: Fields): void;
   /** Operand text for the disassembly, or undefined when the operand is omitted (an optional default). */
   print(f: Fields, p: PrintContext): string | undefined;
