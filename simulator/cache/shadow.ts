@@ -17,6 +17,8 @@ import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
 
 interface ShadowPage {
   bytes: Uint8Array;
+  /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
+  words: Uint32Array;
   pc: Float64Array;
   pe: Int16Array;
   step: Float64Array;
@@ -24,8 +26,12 @@ interface ShadowPage {
 
 const GRANULES = PAGE_SIZE / 8;
 
+function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: Float64Array): ShadowPage {
+  return { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4), pc, pe, step };
+}
+
 function copyPage(p: ShadowPage): ShadowPage {
-  return { bytes: p.bytes.slice(), pc: p.pc.slice(), pe: p.pe.slice(), step: p.step.slice() };
+  return shadowPage(p.bytes.slice(), p.pc.slice(), p.pe.slice(), p.step.slice());
 }
 
 /**
@@ -35,7 +41,7 @@ function copyPage(p: ShadowPage): ShadowPage {
  * another order are in the same state.
  */
 function digestPage(p: ShadowPage): number {
-  const b = digestWords(new Uint32Array(p.bytes.buffer, p.bytes.byteOffset, PAGE_SIZE / 4));
+  const b = digestWords(p.words);
   return digestWords(new Int32Array(p.pe.buffer, p.pe.byteOffset, GRANULES / 2), laneA(b), laneB(b));
 }
 
@@ -46,12 +52,12 @@ export class ShadowMemory {
     this.store = new PagedStore<ShadowPage>({
       create: (no) => {
         const src = this.physical.page(no * PAGE_SIZE, false);
-        return {
-          bytes: src ? src.slice() : new Uint8Array(PAGE_SIZE),
-          pc: new Float64Array(GRANULES).fill(NaN),
-          pe: new Int16Array(GRANULES).fill(-1),
-          step: new Float64Array(GRANULES).fill(-1),
-        };
+        return shadowPage(
+          src ? src.slice() : new Uint8Array(PAGE_SIZE),
+          new Float64Array(GRANULES).fill(NaN),
+          new Int16Array(GRANULES).fill(-1),
+          new Float64Array(GRANULES).fill(-1),
+        );
       },
       copy: copyPage,
       digest: digestPage,
@@ -67,8 +73,13 @@ export class ShadowMemory {
     if (off0 + size <= PAGE_SIZE && (off0 & 7) + size <= 8) {
       // Within one granule (the common case): one page lookup, one granule record.
       const p = this.page(pa, true)!;
-      const b = p.bytes;
-      for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      if ((off0 & (size - 1)) === 0 && size >= 4) {
+        p.words[off0 >>> 2] = lo;
+        if (size === 8) p.words[(off0 >>> 2) + 1] = hi;
+      } else {
+        const b = p.bytes;
+        for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      }
       const g = off0 >>> 3;
       p.pc[g] = pc;
       p.pe[g] = pe;
