@@ -42,6 +42,9 @@ import { instructionCacheMaintenance, maintainBySetWay, maintainByVa } from './m
 import { Speculation } from './speculation';
 import { cacheReport, linesOf, readAsSeenBy, readMain, summaries, type CacheSummary, type LineCopyView } from './views';
 
+/** 32-bit words per line (a way's data in `Cache.words`). */
+const LINE_WORDS = LINE_SIZE / 4;
+
 export interface CacheHierarchyOptions {
   physical: PhysicalMemory;
   /** Memory side (device dispatch and physical memory): every access that leaves the caches goes here. */
@@ -208,6 +211,14 @@ export class CacheHierarchy implements MemorySystem {
     l.lru = ++this.tick;
     if (c.marks[l.index] !== (Mark.All as number)) c.touch(l.index);
     if (l.staleByStep >= 0 && !l.staleReported && this.cacheHooks.staleHit.active) this.cacheHooks.staleHit.emit(pe, pa, size, attrs, l);
+    if ((off & (size - 1)) === 0 && size >= 4) {
+      // Aligned word or doubleword: whole 32-bit words of the cache's data (line.ts `Cache.words`).
+      const w = c.words;
+      const k = l.index * LINE_WORDS + (off >>> 2);
+      pe.ldLo = w[k];
+      pe.ldHi = size === 8 ? w[k + 1] : 0;
+      return;
+    }
     const d = l.data;
     switch (size) {
       case 1:
@@ -282,7 +293,13 @@ export class CacheHierarchy implements MemorySystem {
     }
     l.lru = ++this.tick;
     if (c.marks[l.index] !== (Mark.All as number)) c.touch(l.index);
-    writeBytes(l.data, off, size, lo, hi);
+    if ((off & (size - 1)) === 0 && size >= 4) {
+      // Aligned word or doubleword: whole 32-bit words, as `readInLine`.
+      const w = c.words;
+      const k = l.index * LINE_WORDS + (off >>> 2);
+      w[k] = lo;
+      if (size === 8) w[k + 1] = hi;
+    } else writeBytes(l.data, off, size, lo, hi);
     l.writePe = pe.id;
     l.writePc = pe.pc;
     l.writeStep = this.stepFn() + 1;

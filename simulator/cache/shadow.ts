@@ -17,6 +17,8 @@ import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
 
 interface ShadowPage {
   bytes: Uint8Array;
+  /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
+  words: Uint32Array;
   pc: Float64Array;
   pe: Int16Array;
   step: Float64Array;
@@ -34,8 +36,12 @@ interface ShadowPage {
 
 const GRANULES = PAGE_SIZE / 8;
 
+function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: Float64Array, epoch: Int32Array, sumA: number, sumB: number): ShadowPage {
+  return { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4), pc, pe, step, epoch, sumA, sumB };
+}
+
 function copyPage(p: ShadowPage): ShadowPage {
-  return { bytes: p.bytes.slice(), pc: p.pc.slice(), pe: p.pe.slice(), step: p.step.slice(), epoch: p.epoch.slice(), sumA: p.sumA, sumB: p.sumB };
+  return shadowPage(p.bytes.slice(), p.pc.slice(), p.pe.slice(), p.step.slice(), p.epoch.slice(), p.sumA, p.sumB);
 }
 
 const granuleLanes = new Lanes();
@@ -71,15 +77,15 @@ export class ShadowMemory {
     this.store = new PagedStore<ShadowPage>({
       create: (no) => {
         const src = this.physical.page(no * PAGE_SIZE, false);
-        return {
-          bytes: src ? src.slice() : new Uint8Array(PAGE_SIZE),
-          pc: new Float64Array(GRANULES).fill(NaN),
-          pe: new Int16Array(GRANULES).fill(-1),
-          step: new Float64Array(GRANULES).fill(-1),
-          epoch: new Int32Array(GRANULES),
-          sumA: 0,
-          sumB: 0,
-        };
+        return shadowPage(
+          src ? src.slice() : new Uint8Array(PAGE_SIZE),
+          new Float64Array(GRANULES).fill(NaN),
+          new Int16Array(GRANULES).fill(-1),
+          new Float64Array(GRANULES).fill(-1),
+          new Int32Array(GRANULES),
+          0,
+          0,
+        );
       },
       copy: copyPage,
       digest: digestPage,
@@ -99,7 +105,12 @@ export class ShadowMemory {
       const b = p.bytes;
       const g = off0 >>> 3;
       if (p.epoch[g] !== 0) granuleSum(p, g, -1);
-      for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      if ((off0 & (size - 1)) === 0 && size >= 4) {
+        p.words[off0 >>> 2] = lo;
+        if (size === 8) p.words[(off0 >>> 2) + 1] = hi;
+      } else {
+        for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      }
       p.pc[g] = pc;
       p.pe[g] = pe;
       p.step[g] = step;

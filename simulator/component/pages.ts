@@ -37,6 +37,18 @@ export interface PageKind<P> {
 }
 
 const CHUNK = 64;
+/** `PagedStore.page`'s cache of pages held for writing: 2^WRITE_BITS entries. */
+const WRITE_BITS = 3;
+const WRITE_SLOTS = 1 << WRITE_BITS;
+
+/**
+ * Slot of page number `no` in a direct-mapped cache of 2^`bits` entries (1 ≤ bits ≤ 16): a
+ * multiplicative hash of its low 32 bits, so that buffers aligned to a large power of two (pages
+ * 0x80100 and 0x80200) do not share a slot as their low bits alone would.
+ */
+export function pageSlot(no: number, bits: number): number {
+  return Math.imul(no, 0x9e37_79b1) >>> (32 - bits);
+}
 
 interface Chunk<P> {
   /** Generation in which this chunk was made private. */
@@ -71,11 +83,15 @@ export class PagedStore<P extends object> {
   /** Some caller may hold a page for writing (it went through `forWrite` since the last `onChange` notice). */
   private writersMayHold = false;
   private readonly listeners: ((no: number) => void)[] = [];
-  /** One-entry caches of `page()`: the last page read, and the last page obtained for writing. */
+  /**
+   * Caches of `page()`: the last page read, and the pages obtained for writing, direct-mapped by
+   * page number (`WRITE_SLOTS` of them: code that writes a few pages in turn, such as a loop storing
+   * to its stack and to a buffer, finds each of them here).
+   */
   private readNo = -1;
   private readPage: P | undefined = undefined;
-  private writeNo = -1;
-  private writePage: P | undefined = undefined;
+  private readonly writeNo = new Float64Array(WRITE_SLOTS).fill(-1);
+  private readonly writePage: (P | undefined)[] = new Array<P | undefined>(WRITE_SLOTS).fill(undefined);
   /** Pages copied because they were shared with a capture (a count for tests and benchmarks). */
   copies = 0;
 
@@ -89,20 +105,22 @@ export class PagedStore<P extends object> {
   private notify(no: number): void {
     if (no < 0) this.writersMayHold = false;
     if (no < 0 || no === this.readNo) this.readNo = -1;
-    if (no < 0 || no === this.writeNo) this.writeNo = -1;
+    if (no < 0) this.writeNo.fill(-1);
+    else if (this.writeNo[pageSlot(no, WRITE_BITS)] === no) this.writeNo[pageSlot(no, WRITE_BITS)] = -1;
     for (const fn of this.listeners) fn(no);
   }
 
   /**
-   * Page `no` through the one-entry caches: with `write`, private to the live
-   * state and created when absent (`forWrite`); else for reading only (`get`).
+   * Page `no` through the caches: with `write`, private to the live state and
+   * created when absent (`forWrite`); else for reading only (`get`).
    */
   page(no: number, write: boolean): P | undefined {
     if (write) {
-      if (no === this.writeNo) return this.writePage;
+      const slot = pageSlot(no, WRITE_BITS);
+      if (no === this.writeNo[slot]) return this.writePage[slot];
       const p = this.forWrite(no);
-      this.writeNo = no;
-      this.writePage = p;
+      this.writeNo[slot] = no;
+      this.writePage[slot] = p;
       this.readNo = no;
       this.readPage = p;
       return p;

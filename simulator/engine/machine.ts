@@ -169,6 +169,11 @@ export class Machine {
     return s.blockPe === undefined ? s.interrupted : s.afterBlockStep();
   }
 
+  /** `interrupted` examines every step the block engine takes (pause conditions are installed): pe/block.ts `StepClock`. */
+  get eachStep(): boolean {
+    return this.scheduler.blockPe !== undefined;
+  }
+
   private readonly instrs: InstrIndex;
   private removePause: (() => void) | undefined = undefined;
   private readonly firmwareState: CountedState | undefined;

@@ -5,11 +5,15 @@
  * (break-before-make), the debugger its data breakpoints.
  *
  * Memory systems call `check` on every write while `any` is set; a write to a
- * page nobody watches costs a page-number comparison with the last such page.
+ * page nobody watches costs a page-number comparison with a recent such page.
  */
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
+import { pageSlot } from '../component/pages';
 import { PAGE_SIZE } from './physical';
+
+/** `WriteWatch`'s cache of unwatched pages: 2^MISS_BITS entries. */
+const MISS_BITS = 3;
 
 export type WatchedWriteListener = (pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs) => void;
 
@@ -48,8 +52,11 @@ export class WriteWatch {
   private readonly watchers: Watcher[] = [];
   /** Page number → the watchers with a range on that page, in creation order. */
   private pages = new Map<number, Watcher[]>();
-  /** The last page found unwatched (straight-line stores to one page pay one comparison). */
-  private lastMiss = -1;
+  /**
+   * Pages found unwatched, direct-mapped by page number (component/pages.ts `pageSlot`): stores to a few pages in
+   * turn pay one comparison each.
+   */
+  private readonly missNo = new Float64Array(1 << MISS_BITS).fill(-1);
 
   /** A new watcher: `onWrite` is called (once per write) before each write overlapping one of its ranges lands. */
   watcher(onWrite: WatchedWriteListener): Watcher {
@@ -62,14 +69,14 @@ export class WriteWatch {
   check(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
     const first = Math.floor(pa / PAGE_SIZE);
     const last = Math.floor((pa + size - 1) / PAGE_SIZE);
-    if (first === last && first === this.lastMiss) return;
+    if (first === last && this.missNo[pageSlot(first, MISS_BITS)] === first) return;
     let list = this.pages.get(first);
     if (last !== first) {
       const more = this.pages.get(last);
       if (more !== undefined) list = list === undefined ? more : this.watchers.filter((w) => list!.includes(w) || more.includes(w));
     }
     if (list === undefined) {
-      if (first === last) this.lastMiss = first;
+      if (first === last) this.missNo[pageSlot(first, MISS_BITS)] = first;
       return;
     }
     const end = pa + size;
@@ -87,7 +94,7 @@ export class WriteWatch {
         // Keep creation order: watchers are told in the order they were created.
         list.sort((a, b) => this.watchers.indexOf(a) - this.watchers.indexOf(b));
       }
-      if (this.lastMiss === p) this.lastMiss = -1;
+      if (this.missNo[pageSlot(p, MISS_BITS)] === p) this.missNo[pageSlot(p, MISS_BITS)] = -1;
     }
     this.any = true;
   }
@@ -103,7 +110,7 @@ export class WriteWatch {
       if (keep.length > 0) pages.set(p, keep);
     }
     this.pages = pages;
-    this.lastMiss = -1;
+    this.missNo.fill(-1);
     this.any = pages.size > 0;
   }
 }

@@ -43,6 +43,12 @@ export interface StepClock {
   steps: number;
   /** Set when a checker or the debugger asked the run to stop or pause: `runPe` returns after the current step. */
   readonly interrupted: boolean;
+  /**
+   * Whether reading `interrupted` examines the step just retired (pause conditions, engine/pause.ts):
+   * then every instruction of a block is followed by that read; otherwise the block engine may
+   * account `register` instructions together (`compile`).
+   */
+  readonly eachStep: boolean;
 }
 
 const LINE = 64;
@@ -63,7 +69,9 @@ interface Block {
   readonly system: Instr | undefined;
   /** Times interpreted so far (compiled at HOT_RUNS). */
   runs: number;
+  /** The block compiled for a clock that examines every step (`StepClock.eachStep`), and for one that does not. */
   compiled: Runner | undefined;
+  fast: Runner | undefined;
 }
 
 /** Runs after which a block is compiled: code run a few times is not worth a compilation. */
@@ -105,24 +113,46 @@ let compiledCount = 0;
  * for the clock's check (a pause condition looks at the next PC of every retired instruction).
  * Called only with room for the whole block before `limit`, so the limit is checked once per pass. A
  * block that branches back to its own entry (a loop in one block) runs again without returning, as
- * the chain would run it.
+ * the chain would run it: each pass starts from `entry` (a PC carried from one pass to the next
+ * would be a loop variable V8 keeps as a heap number, a new one for every `pc += 4`).
+ *
+ * `fast` (the clock does not examine every step, `StepClock.eachStep`): a `register` instruction has
+ * no bookkeeping of its own. It cannot fault, read the PC, touch memory or change what the checks
+ * after it look at (a stop request, the interrupt lines, the system registers), so its PC, its
+ * step and its retirement are accounted together with the next instruction that can (before that
+ * one executes, so a fault there sees them) or at the block's end: the same steps, counts and state
+ * at every point anything can observe them.
  */
-function compile(instrs: readonly Instr[]): Runner {
+function compile(instrs: readonly Instr[], fast: boolean): Runner {
   let decl = '';
   let body = '';
   const n = instrs.length;
   const exit = 'pe.pc = pc; pe.nextPc = pc;';
+  /** `register` instructions executed since the last accounting (fast only). */
+  let pending = 0;
+  const account = (): void => {
+    if (pending > 0) body += `pc += ${4 * pending}; pe.instret += ${pending}; clock.steps += ${pending};\n`;
+    pending = 0;
+  };
   for (let k = 0; k < n; k++) {
-    const plain = instrs[k].flow === 'plain';
+    const flow = instrs[k].flow;
     decl += `const i${k} = instrs[${k}], e${k} = i${k}.exec;\n`;
+    if (fast && flow === 'register') {
+      body += `e${k}(pe);\n`;
+      pending++;
+      continue;
+    }
+    account();
+    const plain = flow === 'plain' || flow === 'register';
     body +=
       `pe.fetchPc = pc; pe.fetchInstr = i${k}; pe.pc = pc;${plain ? '' : ' pe.nextPc = pc + 4;'}\n` +
       `e${k}(pe);\n` +
       `${plain ? 'pc += 4; pe.nextPc = pc;' : 'pc = pe.nextPc;'} pe.instret++; clock.steps++;\n` +
       `if (clock.interrupted || pe.lineGen !== lineGen || pe.sysregGen !== sysregGen) { ${exit} return false; }\n`;
   }
+  account();
   const source =
-    `// compiled block ${++compiledCount}\n${decl}return function block(pe, clock, limit, lineGen, sysregGen, pc) {\nconst entry = pc;\nfor (;;) {\n${body}` +
+    `// compiled block ${++compiledCount}${fast ? ' (fast)' : ''}\n${decl}return function block(pe, clock, limit, lineGen, sysregGen, entry) {\nfor (;;) {\nlet pc = entry;\n${body}` +
     `if (pc !== entry || limit - clock.steps < ${n}) { ${exit} return true; }\n}\n};`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the block's length and its instructions' flow only; it calls decoded instructions' closures
   return (new Function('instrs', source) as (instrs: readonly Instr[]) => Runner)(instrs);
@@ -155,13 +185,13 @@ function build(pe: Pe, pa: number): Block | undefined {
     if (instr === undefined) break;
     const flow = instr.flow ?? 'system';
     if (flow === 'system') {
-      if (a === pa) return { instrs, system: instr, runs: 0, compiled: undefined };
+      if (a === pa) return { instrs, system: instr, runs: 0, compiled: undefined, fast: undefined };
       break;
     }
     instrs.push(instr);
     if (flow === 'branch') break;
   }
-  return instrs.length === 0 ? undefined : { instrs, system: undefined, runs: 0, compiled: undefined };
+  return instrs.length === 0 ? undefined : { instrs, system: undefined, runs: 0, compiled: undefined, fast: undefined };
 }
 
 /** The block cache of a PE, rebuilt when its instruction side changed. */
@@ -249,13 +279,19 @@ function systemStep(pe: Pe, instr: Instr, pc: number): void {
 function runChain(pe: Pe, clock: StepClock, limit: number, first: Block, slots: (Block | undefined)[], pc: number, vaPage: number): boolean {
   const lineGen = pe.lineGen;
   const sysregGen = pe.sysregGen;
+  const eachStep = clock.eachStep;
   let block = first;
   for (;;) {
-    if (block.compiled === undefined && ++block.runs >= HOT_RUNS) block.compiled = compile(block.instrs);
+    let runner = eachStep ? block.compiled : block.fast;
+    if (runner === undefined && ++block.runs >= HOT_RUNS) {
+      runner = compile(block.instrs, !eachStep);
+      if (eachStep) block.compiled = runner;
+      else block.fast = runner;
+    }
     try {
       const done =
-        block.compiled !== undefined && limit - clock.steps >= block.instrs.length
-          ? block.compiled(pe, clock, limit, lineGen, sysregGen, pc)
+        runner !== undefined && limit - clock.steps >= block.instrs.length
+          ? runner(pe, clock, limit, lineGen, sysregGen, pc)
           : interpret(pe, clock, limit, lineGen, sysregGen, pc, block.instrs);
       if (!done) return false;
     } catch (err) {

@@ -359,18 +359,49 @@ export class Pe {
 
   // ---- memory (hot path) --------------------------------------------------
 
+  /**
+   * The VA of the access `loadAt`/`storeAt` make, and the value a store writes. Fields rather than
+   * arguments on the hot path: a number beyond the small-integer range (any VA above 2^30) passed
+   * to a call V8 does not inline is boxed into a new heap number at every call, where a number
+   * field is updated in place.
+   */
+  va = NaN;
+  stLo = NaN;
+  stHi = NaN;
+
   /** Load `size` bytes from VA into ldLo/ldHi (zero-extended). Throws SyncException on a fault. */
   load(va: number, size: number): void {
+    this.va = va;
+    this.loadAt(size);
+  }
+
+  /** Load `size` bytes from `this.va` into ldLo/ldHi (zero-extended). Throws SyncException on a fault. */
+  loadAt(size: number): void {
     const env = this.env;
-    env.mmu.translate(this, va, size, AccessType.Read);
+    env.mmu.translate(this, this.va, size, AccessType.Read);
     env.memory.read(this, this.tPa, size, this.tAttrs);
   }
 
   /** Store the low `size` bytes of hi:lo at VA. Throws SyncException on a fault. */
   store(va: number, size: number, lo: number, hi: number): void {
+    this.va = va;
+    this.stLo = lo;
+    this.stHi = hi;
+    this.storeAt(size);
+  }
+
+  /** Store the low `size` bytes of Xt at `this.va` (t < 31). Throws SyncException on a fault. */
+  storeRegister(size: number, t: number): void {
+    this.stLo = this.xlo[t];
+    this.stHi = this.xhi[t];
+    this.storeAt(size);
+  }
+
+  /** Store the low `size` bytes of stHi:stLo at `this.va`. Throws SyncException on a fault. */
+  storeAt(size: number): void {
     const env = this.env;
-    env.mmu.translate(this, va, size, AccessType.Write);
-    env.memory.write(this, this.tPa, size, lo, hi, this.tAttrs);
+    env.mmu.translate(this, this.va, size, AccessType.Write);
+    env.memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
     const sys = this.sys;
     if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
   }

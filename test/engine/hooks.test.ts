@@ -109,6 +109,38 @@ describe('hooks: watched writes', () => {
       ),
     );
   });
+
+  it('a page written while unwatched is reported once watched (ranges added between writes, on more pages than it remembers unwatched)', () => {
+    type Op = { add: boolean; pa: number; size: number };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ add: fc.boolean(), page: fc.integer({ min: 0, max: 11 }), off: fc.constantFrom(0, 4, 8, 0xff8), size: fc.constantFrom(1, 4, 8) }),
+          { maxLength: 60 },
+        ),
+        (raw) => {
+          // Pages 0x80000 + k * 0x100: aligned buffers, as a program lays them out.
+          const ops: Op[] = raw.map((r) => ({ add: r.add, pa: (0x8_0000 + r.page * 0x100) * 0x1000 + r.off, size: r.size }));
+          const w = new WriteWatch();
+          let hits = 0;
+          const watcher = w.watcher(() => hits++);
+          const ranges: Op[] = [];
+          let expected = 0;
+          for (const op of ops) {
+            if (op.add) {
+              watcher.add(op.pa, op.size);
+              ranges.push(op);
+            } else {
+              w.check(none, op.pa, op.size, 0, 0, NORMAL_WB_ISH);
+              if (ranges.some((r) => op.pa < r.pa + r.size && r.pa < op.pa + op.size)) expected++;
+            }
+          }
+          assert.equal(hits, expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 const TWO_PES = `

@@ -86,7 +86,9 @@ describe('isa: instruction table (decodetree)', () => {
     const d = decodeInstruction(0xaa0103e0, 0x1000n)!; // orr x0, xzr, x1
     assert.equal(d.mnemonic, 'mov');
     assert.equal(d.text, 'mov x0, x1');
-    assert.equal(d.flow, 'plain');
+    assert.equal(d.flow, 'register');
+    assert.equal(decodeInstruction(0xf9400022, 0n)!.flow, 'plain'); // ldr x2, [x1]: memory
+    assert.equal(decodeInstruction(0x10000000, 0n)!.flow, 'plain'); // adr x0, .: reads the PC
     assert.equal(decodeInstruction(0x17ffffff, 0x8000_0000n)!.text, 'b 0x7fff_fffc');
     assert.equal(decodeInstruction(0xd503201f, 0n)!.flow, 'plain'); // nop
     assert.equal(decodeInstruction(0xd503207f, 0n)!.flow, 'system'); // wfi

@@ -20,8 +20,11 @@ type Op =
 /** Word offsets written (and all of them read back): both ends of a page. */
 const WORDS = [0, 1, 2, 3, 4, 5, 6, 7, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023];
 
-/** Pages far apart (chunks of 64 pages apart too) and close together. */
-const PAGES = [0x8000_0, 0x8000_1, 0x8000_2, 0x8004_0, 0x9000_0, 0x4_0000_00];
+/**
+ * Pages far apart (chunks of 64 pages apart too) and close together; more than the page store
+ * caches for writing (component/pages.ts WRITE_BITS), some of them in one slot of it.
+ */
+const PAGES = [0x8000_0, 0x8000_1, 0x8000_2, 0x8004_0, 0x9000_0, 0x4_0000_00, 0x8010_0, 0x8020_0, 0x8030_0, 0x8000_3, 0x8000_4];
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {

@@ -102,16 +102,24 @@ function indexedAccess(tr: Transfer, t: number, n: number, m: number, shift: num
   if (n === 31 || t === 31 || tr.signed) return undefined;
   const size = tr.size;
   const base = m === 31;
-  if (!tr.load) return (pe) => pe.store(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), size, pe.xlo[t], pe.xhi[t]);
+  // The VA goes through `pe.va` (pe.ts: no heap number per access).
+  if (!tr.load) {
+    return (pe) => {
+      pe.va = base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift);
+      pe.storeRegister(size, t);
+    };
+  }
   if (tr.x) {
     return (pe) => {
-      pe.load(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), 8);
+      pe.va = base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift);
+      pe.loadAt(8);
       pe.xlo[t] = pe.ldLo;
       pe.xhi[t] = pe.ldHi;
     };
   }
   return (pe) => {
-    pe.load(base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift), size);
+    pe.va = base ? (pe.xhi[n] | 0) * TWO32 + pe.xlo[n] : eaIndexed(pe, n, m, shift);
+    pe.loadAt(size);
     pe.xlo[t] = pe.ldLo;
     pe.xhi[t] = 0;
   };

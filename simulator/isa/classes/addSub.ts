@@ -151,7 +151,7 @@ const ENCODINGS: Encoding[] = [
     name: 'ADD/ADDS/SUB/SUBS (immediate)',
     // Bit 23 set is another encoding group (FEAT_MTE ADDG/SUBG).
     pattern: 'sf:1 op:1 S:1 100010 sh:1 imm12:12 Rn:5 Rd:5',
-    flow: 'plain',
+    flow: 'register',
     exec: addSubImmediate,
     forms: [
       form('mov', [RdSP, RnSP], { fixed: { ...ADD, sh: 0, imm12: 0 }, when: toOrFromSp, asmWhen: toOrFromSp }),
@@ -167,7 +167,7 @@ const ENCODINGS: Encoding[] = [
     name: 'ADD/ADDS/SUB/SUBS (shifted register)',
     pattern: 'sf:1 op:1 S:1 01011 shift:2 0 Rm:5 imm6:6 Rn:5 Rd:5',
     valid: (f) => f.shift !== 3 && (f.sf === 1 || f.imm6 < 32),
-    flow: 'plain',
+    flow: 'register',
     exec: addSubShifted,
     forms: [
       form('cmp', [Rn, Rm, SHIFT_ARITH], { fixed: { ...SUBS, Rd: 31 } }),
@@ -184,7 +184,7 @@ const ENCODINGS: Encoding[] = [
     name: 'ADD/ADDS/SUB/SUBS (extended register)',
     pattern: 'sf:1 op:1 S:1 01011 00 1 Rm:5 option:3 imm3:3 Rn:5 Rd:5',
     valid: (f) => f.imm3 <= 4,
-    flow: 'plain',
+    flow: 'register',
     exec: addSubExtended,
     forms: [
       form('cmp', [RnSP, EXTENDED_RM], { fixed: { ...SUBS, Rd: 31 } }),
@@ -198,7 +198,7 @@ const ENCODINGS: Encoding[] = [
   {
     name: 'ADC/ADCS/SBC/SBCS',
     pattern: 'sf:1 op:1 S:1 11010000 Rm:5 000000 Rn:5 Rd:5',
-    flow: 'plain',
+    flow: 'register',
     exec: addSubCarry,
     forms: [
       form('ngc', [Rd, Rm], { fixed: { ...SUB, Rn: 31 } }),

@@ -110,7 +110,7 @@ const ENCODINGS: Encoding[] = [
     pattern: 'sf:1 opc:2 100110 N:1 immr:6 imms:6 Rn:5 Rd:5',
     valid: (f) =>
       f.opc !== 3 && f.N === f.sf && (f.sf === 1 || (f.immr < 32 && f.imms < 32)) && decodeBitMasks(f.N, f.imms, f.immr, false, widthOf(f)) !== undefined,
-    flow: 'plain',
+    flow: 'register',
     exec: bitfieldMove,
     forms: [
       // SBFM
@@ -140,7 +140,7 @@ const ENCODINGS: Encoding[] = [
     name: 'EXTR',
     pattern: 'sf:1 00 100111 N:1 0 Rm:5 imms:6 Rn:5 Rd:5',
     valid: (f) => f.N === f.sf && (f.sf === 1 || f.imms < 32),
-    flow: 'plain',
+    flow: 'register',
     exec: extract,
     forms: [form('ror', [Rd, RnTied, ROR_AMOUNT], { when: (f) => f.Rn === f.Rm }), form('extr', [Rd, Rn, Rm, EXTR_LSB])],
   },

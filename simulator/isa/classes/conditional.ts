@@ -91,21 +91,21 @@ const ENCODINGS: Encoding[] = [
   {
     name: 'CCMN/CCMP (register)',
     pattern: 'sf:1 op:1 1 11010010 Rm:5 cond:4 0 0 Rn:5 0 nzcv:4',
-    flow: 'plain',
+    flow: 'register',
     exec: (f) => conditionalCompare(f, false),
     forms: [form('ccmp', [Rn, Rm, NZCV, COND], { fixed: { op: 1 } }), form('ccmn', [Rn, Rm, NZCV, COND], { fixed: { op: 0 } })],
   },
   {
     name: 'CCMN/CCMP (immediate)',
     pattern: 'sf:1 op:1 1 11010010 imm5:5 cond:4 1 0 Rn:5 0 nzcv:4',
-    flow: 'plain',
+    flow: 'register',
     exec: (f) => conditionalCompare(f, true),
     forms: [form('ccmp', [Rn, IMM5, NZCV, COND], { fixed: { op: 1 } }), form('ccmn', [Rn, IMM5, NZCV, COND], { fixed: { op: 0 } })],
   },
   {
     name: 'CSEL/CSINC/CSINV/CSNEG',
     pattern: 'sf:1 op:1 0 11010100 Rm:5 cond:4 0 o2:1 Rn:5 Rd:5',
-    flow: 'plain',
+    flow: 'register',
     exec: conditionalSelect,
     forms: [
       form('cset', [Rd, INV_COND], { fixed: { ...CSINC, Rn: 31, Rm: 31 }, when: aliased }),

@@ -111,7 +111,7 @@ const ENCODINGS: Encoding[] = [
     name: 'AND/ORR/EOR/ANDS (immediate)',
     pattern: 'sf:1 opc:2 100100 N:1 immr:6 imms:6 Rn:5 Rd:5',
     valid: (f) => (f.sf === 1 || f.N === 0) && bitmaskValue(f) !== undefined,
-    flow: 'plain',
+    flow: 'register',
     exec: logicalImmediate,
     forms: [
       // MOV (bitmask immediate) when MOVZ/MOVN cannot make the value (C6.2.191); GNU as tries it last.
@@ -135,7 +135,7 @@ const ENCODINGS: Encoding[] = [
     name: 'AND/BIC/ORR/ORN/EOR/EON/ANDS/BICS (shifted register)',
     pattern: 'sf:1 opc:2 01010 shift:2 N:1 Rm:5 imm6:6 Rn:5 Rd:5',
     valid: (f) => f.sf === 1 || f.imm6 < 32,
-    flow: 'plain',
+    flow: 'register',
     exec: logicalShifted,
     forms: [
       form('mov', [Rd, Rm], { fixed: { opc: 1, N: 0, Rn: 31, shift: 0, imm6: 0 } }),

@@ -56,7 +56,7 @@ const ENCODINGS: Encoding[] = [
     name: 'MOVN/MOVZ/MOVK',
     pattern: 'sf:1 opc:2 100101 hw:2 imm16:16 Rd:5',
     valid: (f) => f.opc !== 1 && (f.sf === 1 || f.hw < 2),
-    flow: 'plain',
+    flow: 'register',
     exec: moveWide,
     forms: [
       form('mov', [Rd, movWide('movz')], { fixed: { opc: 2 }, when: (f) => !explicitShift(f) }),

@@ -141,7 +141,7 @@ const ENCODINGS: Encoding[] = [
     name: 'Data-processing (1 source)',
     pattern: 'sf:1 1 0 11010110 00000 opcode:6 Rn:5 Rd:5',
     valid: (f) => f.opcode <= 5 && (f.opcode !== 3 || f.sf === 1),
-    flow: 'plain',
+    flow: 'register',
     exec: oneSource,
     forms: [
       form('rbit', [Rd, Rn], { fixed: { opcode: 0 } }),
@@ -157,7 +157,7 @@ const ENCODINGS: Encoding[] = [
     name: 'Data-processing (2 source)',
     pattern: 'sf:1 0 0 11010110 Rm:5 opcode:6 Rn:5 Rd:5',
     valid: (f) => f.opcode === 2 || f.opcode === 3 || (f.opcode >= 8 && f.opcode <= 11),
-    flow: 'plain',
+    flow: 'register',
     exec: twoSource,
     forms: [
       form('udiv', RRR, { fixed: { opcode: 2 } }),
@@ -176,7 +176,7 @@ const ENCODINGS: Encoding[] = [
     name: 'Data-processing (3 source)',
     pattern: 'sf:1 00 11011 op31:3 Rm:5 o0:1 Ra:5 Rn:5 Rd:5',
     valid: (f) => f.op31 === 0 || (f.sf === 1 && (f.op31 === 1 || f.op31 === 5 || ((f.op31 === 2 || f.op31 === 6) && f.o0 === 0))),
-    flow: 'plain',
+    flow: 'register',
     exec: threeSource,
     forms: [
       form('mul', RRR, { fixed: { op31: 0, o0: 0, Ra: 31 } }),

@@ -23,12 +23,15 @@ export type Exec = (pe: Pe) => void;
 
 /**
  * How an instruction may change the flow of execution, for the block engine (pe/block.ts):
- * `plain` never writes `pe.nextPc` and never calls the system model (it may still raise a
- * synchronous exception, e.g. a Data Abort); `branch` may write `pe.nextPc`; `system` calls the
- * system model (MSR/MRS, exception generation, barriers, maintenance, hints), which can change
- * translation, interrupt masking or the PE's run state, so it always executes alone.
+ * `register` reads and writes only general registers and PSTATE.{N,Z,C,V} (no memory, no PC, no
+ * system register, never an exception: data processing, Arm ARM C4.1.86 and C4.1.90), so nothing
+ * else can observe it before the next instruction; `plain` never writes `pe.nextPc` and never
+ * calls the system model (it may still raise a synchronous exception, e.g. a Data Abort); `branch`
+ * may write `pe.nextPc`; `system` calls the system model (MSR/MRS, exception generation, barriers,
+ * maintenance, hints), which can change translation, interrupt masking or the PE's run state, so
+ * it always executes alone.
  */
-export type Flow = 'plain' | 'branch' | 'system';
+export type Flow = 'register' | 'plain' | 'branch' | 'system';
 
 /** What a disassembler printer knows besides the fields: the instruction's address. */
 export interface PrintContext {
