@@ -349,21 +349,13 @@ export class Scheduler {
     if (taken === 0) return;
     const retired = pe.instret - instret === taken;
     this.lastPe = pe.id;
-    this.lastPc = retired ? pe.fetchPc : taken === 1 ? pc : this.pcBeforeUnretired(pe);
+    // A step that retires nothing takes an interrupt — the first step of a call, since whether one is
+    // taken changes only with what makes the engine return — or finds no code (the PC stays).
+    this.lastPc = retired ? pe.fetchPc : taken === 1 ? pc : pe.pc;
     this.lastInstret = retired ? pe.instret - 1 : pe.instret;
     this.lastStep = m.steps;
     this.rr = 0;
     if (pcs !== undefined && pcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
-  }
-
-  /**
-   * The PC before the step that just ended a `runPe` call without retiring an instruction (after others
-   * that did): an interrupt taken there records it (its preferred return address); no code there leaves it.
-   */
-  private pcBeforeUnretired(pe: Pe): number {
-    const m = this.m;
-    const rec = m.exceptions[m.exceptions.length - 1];
-    return rec !== undefined && rec.step === m.steps && rec.pe === pe.id ? Number(BigInt.asIntN(64, rec.pc)) : pe.pc;
   }
 
   /** The block engine retired an instruction of `blockPe` (or is about to start): pause at a watched next PC. */
