@@ -16,7 +16,8 @@ import { replayWitness, type Witness } from '../simulator/explore/witness';
 import { ffaCallLabel } from '../simulator/firmware/query';
 import type { ScenarioModel } from '../simulator/scenario/model';
 import { RequestError } from './errors';
-import { RUN_CHUNK_STEPS } from './limits';
+import { performance } from 'node:perf_hooks';
+import { RUN_CHUNK_STEPS, RUN_YIELD_MS } from './limits';
 import { shownAfterItsStep, StopConditions, type Stop } from './stops';
 
 export type { DataBreakpoint, LineBreakpoint, Stop, StopReason } from './stops';
@@ -30,6 +31,9 @@ export interface LaunchOptions {
 
 /** Let other requests (pause, threads) in between chunks of work. */
 const yieldToRequests = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** At a chunk boundary: has a long operation worked RUN_YIELD_MS since `since` (then it serves the request queue)? */
+const timeToYield = (since: number): boolean => performance.now() - since >= RUN_YIELD_MS;
 
 export class DebugController {
   readonly machine: Machine;
@@ -155,8 +159,8 @@ export class DebugController {
 
   /**
    * Run forward until a stop condition, the run's end, `until` says so, or
-   * pause(). Works in chunks; `onChunk` is awaited between chunks (progress,
-   * letting pause requests in). Returns the stop.
+   * pause(). Works in chunks; every RUN_YIELD_MS `onChunk` is awaited between
+   * two (progress, letting pause requests in). Returns the stop.
    */
   async runForward(until: (() => Stop | undefined) | undefined, onChunk?: (steps: number) => Promise<void>): Promise<Stop> {
     this.pauseRequested = false;
@@ -174,6 +178,7 @@ export class DebugController {
       this.beforeStopAt = m.steps;
       return { ...stop, pending: this.nextStepLabels(stop.pe) };
     };
+    let since = performance.now();
     for (;;) {
       // Without `until`, chunks at full speed paused where a stop may be (runWatched); with it, step by step.
       for (let k = 0; k < RUN_CHUNK_STEPS; ) {
@@ -183,7 +188,9 @@ export class DebugController {
         const stop = settle(this.stops.stopsOfStep(false, false)[0]) ?? until?.();
         if (stop) return stop;
       }
+      if (!timeToYield(since)) continue;
       await (onChunk ? onChunk(m.steps) : yieldToRequests());
+      since = performance.now();
       if (this.takePause()) return { reason: 'pause', pe: 0, description: `paused at step ${m.steps}` };
     }
   }
@@ -272,8 +279,8 @@ export class DebugController {
   /**
    * Reverse continue: the latest earlier state where a stop condition held.
    * Searches checkpoint-sized segments backwards, re-executing each one with
-   * the checks on (hit counts are not consumed), awaiting between segments
-   * (pause stops the search where it is). Data breakpoints in reverse stop
+   * the checks on (hit counts are not consumed), serving requests between
+   * segments every RUN_YIELD_MS (pause stops the search where it is). Data breakpoints in reverse stop
    * *before* the writing step, at the instruction that wrote.
    */
   async reverseContinue(): Promise<Stop> {
@@ -282,6 +289,7 @@ export class DebugController {
     const now = m.steps;
     const interval = Math.max(1, m.options.checkpointInterval || 10_000);
     let segEnd = now;
+    let since = performance.now();
     while (segEnd > 0) {
       const segStart = Math.max(0, segEnd - interval);
       let last: { step: number; stop: Stop } | undefined;
@@ -305,7 +313,9 @@ export class DebugController {
         return last.stop.before || last.stop.reason === 'data breakpoint' ? { ...last.stop, pending: this.nextStepLabels(last.stop.pe, last.stop) } : last.stop;
       }
       segEnd = segStart;
+      if (!timeToYield(since)) continue;
       await yieldToRequests();
+      since = performance.now();
       if (this.takePause()) {
         this.goTo(segEnd);
         return { reason: 'pause', pe: 0, description: `paused the reverse search at step ${segEnd}` };

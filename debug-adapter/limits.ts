@@ -43,8 +43,16 @@ export const MAX_TEXT_LENGTH = 4_096;
 /** Debug Console lines printed per resume (faults, findings, FF-A calls); the rest is counted in one line. */
 export const MAX_CONSOLE_LINES_PER_RESUME = 200;
 
-/** Steps run between two looks at the request queue while running (pause, progress). */
+/** Steps run between two looks at the clock while running (and the most a reverse search replays between two). */
 export const RUN_CHUNK_STEPS = 20_000;
+
+/**
+ * Wall-clock milliseconds a run (or a reverse search) works between two looks at the request queue
+ * (pause, progress), checked at chunk boundaries: a `pause` waits at most this long plus one chunk.
+ * Serving the queue costs tens of microseconds (an event-loop turn, a progress event): once per
+ * 20,000 steps it was a twentieth of a fast run.
+ */
+export const RUN_YIELD_MS = 20;
 
 /** `armscope/cacheTimeline`: steps the timeline's deterministic re-run may take. */
 export const MAX_TIMELINE_STEPS = 2_000_000;

@@ -259,15 +259,17 @@ export class StopConditions {
       if (open() && bp && this.dataHit(bp, 0, reverse))
         stops.push({ reason: 'data breakpoint', pe: 0, description: `line ${hex(pa)} changed: ${before || 'not cached'} → ${now || 'not cached'}`, breakpointIds: [bp.id] });
     }
-    // PEs that executed in this step: line/function breakpoints at their new PC, FF-A error returns.
+    // PEs that executed in this step: line/function breakpoints at their new PC, FF-A error returns. A PE
+    // that took an interrupt retired nothing but is at its vector (Arm ARM D1.3): a breakpoint there stops.
     for (const pe of m.pes) {
       const i = pe.id;
-      if (pe.instret === this.prevInstret[i]) continue;
+      const retired = pe.instret !== this.prevInstret[i];
       const prevPc = this.prevPc[i];
+      if (!retired && pe.pc === prevPc) continue;
       this.prevInstret[i] = pe.instret;
       this.prevPc[i] = pe.pc;
       if (!open()) continue;
-      const error = this.filters.has('ffa-error') ? ffaErrorInRegisters(pe) : undefined;
+      const error = retired && this.filters.has('ffa-error') ? ffaErrorInRegisters(pe) : undefined;
       const mn = error ? m.instrAt(prevPc)?.mnemonic : undefined;
       if (error && (mn === 'smc' || mn === 'hvc' || mn === 'eret') && this.filterOk('ffa-error', i)) {
         stops.push({ reason: 'exception', pe: i, description: `PE${i}: FF-A call returned FFA_ERROR ${error.name ?? error.code} (w2 = ${hex(pe.xlo[2] >>> 0)})`, exceptionId: 'ffa-error' });

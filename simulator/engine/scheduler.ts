@@ -48,10 +48,7 @@ export class Scheduler {
   blockPe: Pe | undefined = undefined;
   /** Bit `(pc >>> 2) & PC_FILTER_MASK` set for every pause PC: most PCs are rejected without a hash lookup. */
   private readonly pcFilter = new Uint8Array(PC_FILTER_MASK + 1);
-  /** The block engine's last check: the machine step, and the PE's next PC and retired count then. */
-  private checkedStep = -1;
-  private checkedPc = NaN;
-  private checkedInstret = 0;
+  /** The machine step at which the block engine started (`afterBlockStep` is also read before the first step). */
   private blockStart = 0;
   /**
    * While watched, the last PE step: which PE, its PC and retired-instruction
@@ -324,51 +321,48 @@ export class Scheduler {
   }
 
   /**
-   * The block engine's steps while pause conditions are installed: what `peStep` records and checks
-   * per step, for the steps of blocks. The engine reads `interrupted` after every instruction it
-   * retires in a block (`afterBlockStep`: a watched next PC pauses there); every other step it takes
-   * (a system instruction, an exception, an interrupt) is the last before it returns, and its state
-   * before is the one the last check saw.
+   * The block engine's steps while pause conditions are installed: what `peStep` records per step,
+   * for the steps of blocks, derived once the engine returns. Every step `runPe` takes retires one
+   * instruction, but the last may not (an interrupt taken, no code): all of its other kinds of step
+   * (a system instruction, an exception, an interrupt) return at once. So the last step retired an
+   * instruction when as many were retired as steps taken, and then `Pe.fetchPc` is its PC (every
+   * retiring path sets it, a fetch fault too). With pause PCs the engine reads `interrupted` after
+   * every instruction it retires in a block (`afterBlockStep`: a watched next PC pauses there);
+   * without them it runs as unwatched, with no per-instruction work.
    */
   private runWatchedBlocks(pe: Pe, limit: number): void {
     const m = this.m;
     const start = m.steps;
-    this.blockStart = start;
-    this.checkedStep = start;
-    this.checkedPc = pe.pc;
-    this.checkedInstret = pe.instret;
-    this.blockPe = pe;
-    try {
-      runPe(pe, m, limit);
-    } finally {
-      this.blockPe = undefined;
-    }
-    if (m.steps === start) return;
+    const instret = pe.instret;
+    const pc = pe.pc;
+    const pcs = this.pausePcs;
+    if (pcs !== undefined) {
+      this.blockStart = start;
+      this.blockPe = pe;
+      try {
+        runPe(pe, m, limit);
+      } finally {
+        this.blockPe = undefined;
+      }
+    } else runPe(pe, m, limit);
+    const taken = m.steps - start;
+    if (taken === 0) return;
+    const retired = pe.instret - instret === taken;
     this.lastPe = pe.id;
-    if (this.checkedStep === m.steps) {
-      // The last step retired an instruction of a block: the one fetched last.
-      this.lastPc = pe.fetchPc;
-      this.lastInstret = pe.instret - 1;
-    } else {
-      this.lastPc = this.checkedPc;
-      this.lastInstret = this.checkedInstret;
-    }
+    // A step that retires nothing takes an interrupt — the first step of a call, since whether one is
+    // taken changes only with what makes the engine return — or finds no code (the PC stays).
+    this.lastPc = retired ? pe.fetchPc : taken === 1 ? pc : pe.pc;
+    this.lastInstret = retired ? pe.instret - 1 : pe.instret;
     this.lastStep = m.steps;
     this.rr = 0;
-    if (this.pausePcs !== undefined && this.pausePcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
+    if (pcs !== undefined && pcs.has(pe.pc)) this.requestPause(`PE ${pe.id} reached a watched PC`);
   }
 
-  /** The block engine retired an instruction of `blockPe` (or is about to start): remember it, pause at a watched next PC. */
+  /** The block engine retired an instruction of `blockPe` (or is about to start): pause at a watched next PC. */
   afterBlockStep(): boolean {
-    const m = this.m;
-    if (m.steps !== this.blockStart) {
-      const pe = this.blockPe!;
-      const next = pe.nextPc;
-      this.checkedStep = m.steps;
-      this.checkedPc = next;
-      this.checkedInstret = pe.instret;
-      const pcs = this.pausePcs;
-      if (pcs !== undefined && !this.interrupted && this.pcFilter[(next >>> 2) & PC_FILTER_MASK] !== 0 && pcs.has(next)) this.requestPause(`PE ${pe.id} reached a watched PC`);
+    if (this.m.steps !== this.blockStart && !this.interrupted) {
+      const next = this.blockPe!.nextPc;
+      if (this.pcFilter[(next >>> 2) & PC_FILTER_MASK] !== 0 && this.pausePcs!.has(next)) this.requestPause(`PE ${this.blockPe!.id} reached a watched PC`);
     }
     return this.interrupted;
   }

@@ -69,6 +69,9 @@ export function withInstructionSyndrome(err: SyncException, instr: Instr | undef
 /** Take the synchronous exception `err` raised by the instruction at `pc` (`instr`; undefined when its fetch faulted). */
 export function fault(pe: Pe, err: unknown, pc: number, instr: Instr | undefined): void {
   if (!(err instanceof SyncException)) throw err;
+  // What the PE fetched at `pc` (nothing, when the fetch faulted): a front end reads the PC of the step that retired last here.
+  pe.fetchPc = pc;
+  pe.fetchInstr = instr;
   pe.instret++;
   pe.pc = pc;
   withInstructionSyndrome(err, instr);

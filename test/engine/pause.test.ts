@@ -4,7 +4,10 @@
  * steps single steps pause after — a watched PC in the middle of a block, at a
  * loop's entry (a compiled block that loops on itself), at an interrupt vector,
  * a recorded exception — and tell the stop conditions the same last step (its
- * PE, PC and retired count before it), which the debugger examines.
+ * PE, PC and retired count before it), which the debugger examines. The IRQ,
+ * pending while masked, is taken by the block engine once an MSR unmasks it (a
+ * step that retires nothing); the run ends fetching where there is no code
+ * (another, after a branch).
  */
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../simulator/engine/machine';
@@ -27,7 +30,7 @@ pe 0 {
   el 1
   entry start
   vbar_el1 = vectors
-  pstate.daif = 0b1101
+  pstate.daif = 0b1111
   icc_pmr_el1 = 0xff
   icc_igrpen1_el1 = 1
   x10 = 0x8000_8000
@@ -42,8 +45,10 @@ middle:
     str   x3, [x10]
     subs  x0, x0, #1
     b.ne  loop
+    msr   daifclr, #2
     svc   #7
-    hlt   #0
+    b     past_end
+past_end:
 }
 code vectors at 0x8001_0000 {
     hlt   #1
@@ -97,7 +102,7 @@ describe('engine: pause conditions on the block engine', () => {
   const at = (label: string): number => Number(md.symbols.get(label)!.value!);
 
   for (const [what, conditions] of [
-    ['watched PCs mid-block, at a loop entry and at the vectors', { pcs: [at('middle'), at('loop'), at('irq'), at('sync') + 4] }],
+    ['watched PCs mid-block, at a loop entry, at the vectors and where there is no code', { pcs: [at('middle'), at('loop'), at('irq'), at('sync') + 4, at('past_end')] }],
     ['recorded exceptions (the IRQ and the SVC)', { records: true }],
     ['state changes (exception entry and return)', { stateChanges: true }],
     ['a watched write', { writes: [{ pa: 0x8000_8000, size: 8 }] }],
