@@ -115,7 +115,7 @@ describe('incremental model (ScenarioDocument)', function () {
   });
 
   it('equals a full parse after every edit of random edit sequences (seed scenarios)', () => {
-    const paths = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0 };
+    const paths = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0 };
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 10 }), (seed, edits) => {
         let text = SEEDS[seed];
@@ -128,7 +128,7 @@ describe('incremental model (ScenarioDocument)', function () {
           assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')), `after edit ${JSON.stringify(e)}`);
           assert.deepEqual(doc.tokens, lex(text).tokens, 'the tokens the editor reuses');
         }
-        for (const k of ['parses', 'patchedLines', 'unchanged', 'shifted'] as const) paths[k] += doc.stats[k];
+        for (const k of ['parses', 'patchedLines', 'unchanged', 'shifted', 'blockEdits', 'assembled'] as const) paths[k] += doc.stats[k];
       }),
       { numRuns: 60, seed: 20261123 },
     );
@@ -150,23 +150,28 @@ describe('incremental model (ScenarioDocument)', function () {
       doc.setText(t);
       void doc.model;
     }
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0 });
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(t, '/work/big.armscope')));
     // A comment line added at the end moves nothing: no parse at all.
     doc.setText(t + '// a note\n');
     void doc.model;
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0 });
-    // Enter at the end of an instruction line: what follows moves one line down, no parse.
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 0, assembled: 0 });
+    // Enter at the end of an instruction line: what follows in the block moves one line down; nothing is assembled.
     const ls = doc.text.split('\n');
     ls.splice(line + 1, 0, '    ');
     doc.setText(ls.join('\n'));
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 1 });
-    // An instruction typed on it moves every address below it: a full parse.
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 1, assembled: 0 });
+    // An instruction typed on it moves every address below it: the block is laid out again, not the document,
+    // and only the instructions whose inputs changed are assembled (the new one, and the branches before it
+    // to labels that moved; literal loads and branches after it keep their encoding).
     ls[line + 1] = '    n';
     doc.setText(ls.join('\n'));
-    void doc.model;
-    assert.equal(doc.stats.parses, 2);
+    assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
+    assert.equal(doc.stats.parses, 1);
+    assert.equal(doc.stats.blockEdits, 2);
+    const branchesBefore = ls.slice(0, line + 1).filter((l) => /^\s+b\.ne\s+fail/.test(l)).length;
+    assert.ok(doc.stats.assembled <= 1 + branchesBefore + ls.filter((l) => l.includes('=')).length, `assembled ${doc.stats.assembled}`);
   });
 
   it('follows the size limits of the parser across quiet edits (blank and comment lines crossing MAX_SCENARIO_LINES or MAX_SCENARIO_CHARS)', () => {
