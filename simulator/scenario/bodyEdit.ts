@@ -29,7 +29,6 @@ import { splitStatements } from './blocks';
 import { splitAsmLine } from './codeBlock';
 import { Reporter } from './diagnostics';
 import { lex, type Token } from './lexer';
-import { instrAtLine } from './asmCache';
 import { alignUp } from './directives';
 import { blockChunks, layoutPass2, type BlockLayout } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
@@ -158,29 +157,24 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   }
   const interpretDiags = rep.list.slice();
 
-  // Pass 1 over B as it will be: addresses, label values, local labels (no directive: 4 bytes per instruction).
-  const order = [...lines.slice(0, i0), ...added, ...lines.slice(i1)];
-  const addr: bigint[] = new Array<bigint>(order.length);
-  const locals = new Map<string, { address: bigint; index: number }[]>();
-  const moves: [SymbolDef, bigint][] = [];
-  let pc = base;
-  for (let k = 0; k < order.length; k++) {
-    const asm = order[k].asm;
-    for (const l of asm.labels) {
-      if (isLocalLabel(l.name)) {
-        const list = locals.get(l.name) ?? [];
-        list.push({ address: pc, index: k });
-        locals.set(l.name, list);
-        continue;
+  // Pass 1: before the edit nothing moves; after it every address moves by δ (4 bytes per instruction, no directive in B).
+  const delta = BigInt(4 * (added.length - (i1 - i0)));
+  const oldCodeEndBig = lay.codeEnd;
+  const aOld = i0 < lines.length ? lines[i0].asm.address : oldCodeEndBig;
+  const bOld = i1 < lines.length ? lines[i1].asm.address : oldCodeEndBig;
+  if (aOld === undefined || bOld === undefined) return REFUSED;
+  const moves: SymbolDef[] = [];
+  if (delta !== 0n) {
+    for (let k = i1; k < lines.length; k++) {
+      for (const l of lines[k].asm.labels) {
+        if (isLocalLabel(l.name)) continue;
+        const def = model.symbols.get(l.name);
+        if (def && def.kind === 'label' && def.block === block && def.value !== undefined && def.range.start.line === l.range.start.line && def.range.start.col === l.range.start.col) moves.push(def);
       }
-      const def = model.symbols.get(l.name);
-      const mine = def && def.kind === 'label' && def.block === block && def.range.start.line === l.range.start.line && def.range.start.col === l.range.start.col;
-      if (mine && def.value !== pc) moves.push([def, pc]);
     }
-    addr[k] = pc;
-    if (asm.mnemonic !== undefined) pc += 4n;
   }
-  const codeEnd = pc;
+  const hasLocals = (st.localLabels.get(block)?.size ?? 0) > 0;
+  const codeEnd = oldCodeEndBig + delta;
   const slots = lay.slots;
   const poolBase = slots > 0 ? alignUp(codeEnd, BigInt(POOL_SLOT)) : codeEnd;
   const end = poolBase + BigInt(slots * POOL_SLOT);
@@ -191,12 +185,19 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   if (image > BigInt(MAX_IMAGE_BYTES)) return REFUSED;
   if (end !== oldEnd && !extentChangeIsLocal(model, internals, ci, oldEnd, end)) return REFUSED;
   // A label that moved may only be read inside B (where every reader is checked below).
+  const movedNames = new Set(moves.map((d) => d.name));
   if (moves.length > 0) {
-    const names = new Set(moves.map(([d]) => d.name));
-    for (const t of internals.tokens) {
-      if (t.kind === 'ident' && names.has(t.text) && (t.line < block.range.start.line || t.line > block.range.end.line)) return REFUSED;
+    const toks = internals.tokens;
+    const inB0 = firstTokenAfter(toks, block.range.start.line - 1);
+    const inB1 = firstTokenAfter(toks, block.range.end.line);
+    for (let k = 0; k < toks.length; k = k === inB0 - 1 ? inB1 : k + 1) {
+      if (k >= inB0 && k < inB1) continue;
+      const t = toks[k];
+      if (t.kind === 'ident' && movedNames.has(t.text)) return REFUSED;
     }
   }
+  const oldPool = lay.pool ?? [];
+  if (oldPool.length === 0 && slots > 0 && lines.some((li) => li.rec && li.rec.literals.length > 0)) return REFUSED;
   // Everything else that lies after the edit and is not handled by shape below (system, PEs, events, blocks' ranges…).
   const codeLines = model.code.map((b) => b.lines);
   const statementLines = st.code.map((c) => c.lines);
@@ -301,38 +302,62 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
     for (const [a, l] of program.lineOf) if (l > lastOld && (a < bStart || a >= bOldEnd)) program.lineOf.set(a, l + lineDelta);
     for (const c of program.chunks) if (c.line !== undefined && c.line > lastOld && (c.address < bStart || c.address >= bOldEnd)) c.line += lineDelta;
   }
-  // B's old addresses leave the program (its statements, removed ones included, and its literal pool).
-  for (const li of lines) {
-    if (li.asm.address !== undefined) {
-      program.instrs.delete(Number(li.asm.address));
-      program.lineOf.delete(Number(li.asm.address));
-    }
-  }
+  // B's literal pool leaves the program (its instructions' addresses are overwritten below, the ones past the new end removed).
   for (let a = Number(lay.poolBase); a < bOldEnd; a += POOL_SLOT) program.lineOf.delete(a);
+  const oldCodeEnd = Number(oldCodeEndBig);
   // B's statements as they now are.
   lines.splice(i0, i1 - i0, ...added);
   block.lines.splice(i0, i1 - i0, ...added.map((li) => li.asm));
 
   // Pass 1 results.
-  for (const [def, value] of moves) def.value = value;
-  st.localLabels.set(block, locals);
+  for (const def of moves) def.value = def.value! + delta;
+  const poolMoved = poolBase - lay.poolBase;
   lay.codeEnd = codeEnd;
   lay.poolBase = poolBase;
   ci.end = end;
+  const firstAfter = i0 + added.length;
+  if (delta !== 0n) for (let k = firstAfter; k < lines.length; k++) lines[k].asm.address = lines[k].asm.address! + delta;
+  {
+    let pcAdded = aOld;
+    for (const li of added) {
+      li.asm.address = pcAdded;
+      pcAdded += 4n;
+    }
+  }
+  if (hasLocals) st.localLabels.set(block, localLabelsOf(lines));
+
+  // B's image: the old bytes before and after the edit (moved by δ), then what is assembled again.
+  const oldSize = Number(oldCodeEndBig - base);
+  const size = Number(codeEnd - base);
+  const oldBytes = new Uint8Array(oldSize);
+  const oldKnown = new Uint8Array(oldSize);
+  const c0 = program.chunks.findIndex((c) => c.address >= bStart && c.address < bOldEnd);
+  let cn = 0;
+  if (c0 >= 0) while (c0 + cn < program.chunks.length && program.chunks[c0 + cn].address >= bStart && program.chunks[c0 + cn].address < bOldEnd) cn++;
+  for (let k = c0; k >= 0 && k < c0 + cn; k++) {
+    const c = program.chunks[k];
+    const off = c.address - bStart;
+    if (off >= oldSize) continue;
+    oldBytes.set(c.bytes.subarray(0, oldSize - off), off);
+    oldKnown.fill(1, off, Math.min(oldSize, off + c.bytes.length));
+  }
+  const bytes = new Uint8Array(size);
+  const known = new Uint8Array(size);
+  const aOff = Number(aOld - base);
+  const bOff = Number(bOld - base);
+  bytes.set(oldBytes.subarray(0, aOff));
+  known.set(oldKnown.subarray(0, aOff));
+  bytes.set(oldBytes.subarray(bOff), bOff + Number(delta));
+  known.set(oldKnown.subarray(bOff), bOff + Number(delta));
 
   // Pass 2: keep what still holds, assemble the rest.
-  const addedSet = new Set(added);
-  const pool: { value: bigint; size: number; line: number }[] = [];
-  const poolIndex = new Map<string, number>();
-  const slotOf = (value: bigint, size: number, line: number): bigint => {
-    const key = `${size}:${value}`;
-    let k = poolIndex.get(key);
-    if (k === undefined) {
-      k = pool.length;
-      pool.push({ value, size, line });
-      poolIndex.set(key, k);
-    }
-    return poolBase + BigInt(k * POOL_SLOT);
+  const pool = oldPool;
+  for (const p of pool) if (p.line > lastOld) p.line += lineDelta;
+  let poolIndex: Map<string, number> | undefined;
+  const slotOf = (value: bigint, size: number): bigint => {
+    if (!poolIndex) poolIndex = new Map(pool.map((p, i) => [`${p.size}:${p.value}`, i]));
+    const k = poolIndex.get(`${size}:${value}`);
+    return k === undefined ? -1n : poolBase + BigInt(k * POOL_SLOT);
   };
   let curPc = base;
   let curIndex = 0;
@@ -340,84 +365,114 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const freshDiags: Diagnostic[] = [...interpretDiags];
   const reassembledLines = new Set<number>();
   const newRefs: SymbolRef[] = [];
-  const size = Number(codeEnd - base);
-  const bytes = new Uint8Array(size);
-  const known = new Uint8Array(size);
   const els = internals.els;
   let assembled = 0;
   let keptCount = 0;
+  /** Whether line `li` (not new) keeps its assembly at its new place, from names alone: true, false (assemble again) or undefined (compare values). */
+  const quick = (li: LineInternals, after: boolean): boolean | undefined => {
+    const R = li.rec!;
+    let moved = 0;
+    for (const [name] of R.lookups) {
+      if (isLocalLabel(name.slice(0, -1)) && /[bf]$/.test(name)) return undefined;
+      if (movedNames.has(name)) moved++;
+    }
+    const lits = R.literals.length;
+    if (!after) return moved === 0 && (lits === 0 || poolMoved === 0n) ? true : undefined;
+    if (delta === 0n) return moved === 0 ? true : undefined;
+    const relative = R.pcDependent && R.reports.length === 0 && li.asm.mnemonic !== 'adrp';
+    if (!R.pcDependent) return moved === 0 && lits === 0 ? true : undefined;
+    if (lits > 0) return relative && moved === 0 && poolMoved === delta ? true : undefined;
+    if (relative && R.lookups.length > 0 && moved === R.lookups.length && R.lookups.every(([n]) => li.asm.operands.some((o) => o.text === n))) return true;
+    return undefined;
+  };
+  const write = (a: number, instr: Instr | undefined): void => {
+    const off = a - bStart;
+    if (instr?.encoding === undefined) {
+      known.fill(0, off, off + 4);
+      return;
+    }
+    const w = instr.encoding >>> 0;
+    for (let b = 0; b < 4; b++) bytes[off + b] = (w >>> (8 * b)) & 0xff;
+    known.fill(1, off, off + 4);
+  };
   for (let k = 0; k < lines.length; k++) {
     const li = lines[k];
     const asm = li.asm;
-    const at = addr[k];
-    if (asm.address !== at) asm.address = at;
     if (asm.mnemonic === undefined) continue;
+    const isNew = k >= i0 && k < firstAfter;
+    const after = k >= firstAfter;
+    const R = li.rec;
+    if (!isNew && !R) return STALE;
+    if (!isNew && !after && (R!.lookups.length === 0 || movedNames.size === 0 && !hasLocals) && (R!.literals.length === 0 || poolMoved === 0n)) continue;
+    const at = asm.address!;
+    const a = Number(at);
     curPc = at;
     curIndex = k;
-    const R = li.rec;
     let instr: Instr | undefined;
-    if (!addedSet.has(li)) {
-      if (!R) return STALE;
-      const delta = at - R.pc;
-      let same = true;
-      let shifted = R.lookups.length > 0;
-      for (const [name, v] of R.lookups) {
-        const now = lookup(name);
-        const value = now === null ? undefined : now;
-        if (value !== v) same = false;
-        if (v === undefined || value !== v + delta || !asm.operands.some((o) => o.text === name)) shifted = false;
+    if (!isNew) {
+      const q = quick(li, after);
+      if (q === true) {
+        keptCount++;
+        if (!after) continue;
+        instr = R!.instr === undefined || R!.instr.line === li.line ? R!.instr : relabel(R!.instr, li.line);
+      } else {
+        const rec = R!;
+        const d = at - rec.pc;
+        let same = true;
+        let shifted = rec.lookups.length > 0;
+        for (const [name, v] of rec.lookups) {
+          const now = lookup(name);
+          const value = now === null ? undefined : now;
+          if (value !== v) same = false;
+          if (v === undefined || value !== v + d || !asm.operands.some((o) => o.text === name)) shifted = false;
+        }
+        let slotsSame = true;
+        let slotsRelative = true;
+        for (const l of rec.literals) {
+          const s = slotOf(l.value, l.size);
+          if (s !== l.address) slotsSame = false;
+          if (s - at !== l.address - rec.pc) slotsRelative = false;
+        }
+        const relative = rec.pcDependent && rec.reports.length === 0 && asm.mnemonic !== 'adrp';
+        const keep =
+          (same && slotsSame && (d === 0n || !rec.pcDependent)) || (relative && same && rec.literals.length > 0 && slotsRelative) || (relative && rec.literals.length === 0 && d !== 0n && shifted);
+        if (keep) {
+          keptCount++;
+          instr = rec.instr === undefined || rec.instr.line === li.line ? rec.instr : relabel(rec.instr, li.line);
+        } else {
+          // Only a line whose literal values are known can be given its slot before it is assembled.
+          if (rec.literals.length > 1 || (rec.literals.length === 1 && !same)) return STALE;
+          const slot = rec.literals.length === 1 ? slotOf(rec.literals[0].value, rec.literals[0].size) : poolBase;
+          if (slot < 0n) return STALE;
+          const one = assembleOne(st, ci, li, at, slot, els);
+          if (!sameReads(rec, li.rec)) return STALE;
+          instr = one.instr;
+          for (const x of one.diags) if (asmReports.has(x)) freshDiags.push(x);
+          reassembledLines.add(li.line);
+          assembled++;
+        }
       }
-      let slotsSame = true;
-      let slotsRelative = true;
-      for (const l of R.literals) {
-        const s = slotOf(l.value, l.size, li.line);
-        if (s !== l.address) slotsSame = false;
-        if (s - at !== l.address - R.pc) slotsRelative = false;
-      }
-      const relative = R.pcDependent && R.reports.length === 0 && asm.mnemonic !== 'adrp';
-      const keep =
-        (same && slotsSame && (delta === 0n || !R.pcDependent)) ||
-        (relative && same && R.literals.length > 0 && slotsRelative) ||
-        (relative && R.literals.length === 0 && delta !== 0n && shifted);
-      if (keep) instr = instrAtLine(R, li.line);
-      else {
-        // Only a line whose literal values are known can be given its slot before it is assembled.
-        if (R.literals.length > 1 || (R.literals.length === 1 && !same)) return STALE;
-        const slot = R.literals.length === 1 ? slotOf(R.literals[0].value, R.literals[0].size, li.line) : poolBase;
-        const one = assembleOne(st, ci, li, at, slot, els);
-        if (!one || !sameReads(R, li.rec)) return STALE;
-        instr = one.instr;
-        for (const d of one.diags) if (asmReports.has(d)) freshDiags.push(d);
-        reassembledLines.add(li.line);
-        assembled++;
-      }
-      if (keep) keptCount++;
     } else {
       const one = assembleOne(st, ci, li, at, poolBase, els);
-      if (!one) return STALE;
       instr = one.instr;
       freshDiags.push(...one.diags);
       newRefs.push(...one.refs);
       assembled++;
     }
-    const a = Number(at);
-    program.lineOf.set(a, li.line);
-    if (instr) {
-      program.instrs.set(a, instr);
-      if (instr.encoding !== undefined) {
-        const off = a - Number(base);
-        const w = instr.encoding >>> 0;
-        for (let b = 0; b < 4; b++) bytes[off + b] = (w >>> (8 * b)) & 0xff;
-        known.fill(1, off, off + 4);
-      }
-    }
+    write(a, instr);
+    if (program.lineOf.get(a) !== li.line) program.lineOf.set(a, li.line);
+    const cur = program.instrs.get(a);
+    if (!instr) {
+      if (cur) program.instrs.delete(a);
+    } else if (!cur || cur.line !== li.line || cur.exec !== instr.exec || cur.encoding !== instr.encoding || cur.text !== instr.text) program.instrs.set(a, instr);
   }
-  if (pool.length > slots) return STALE;
+  // Addresses past the new end of the code held instructions before (the block shrank).
+  for (let a = Number(codeEnd); a < oldCodeEnd; a += 4) {
+    program.instrs.delete(a);
+    program.lineOf.delete(a);
+  }
   // B's image chunks, cut as layoutPass2 cuts them.
   const chunks = blockChunks(program, Number(base), bytes, known, pool, Number(poolBase));
-  const c0 = program.chunks.findIndex((c) => c.address >= bStart && c.address < bOldEnd);
-  let cn = 0;
-  if (c0 >= 0) while (c0 + cn < program.chunks.length && program.chunks[c0 + cn].address >= bStart && program.chunks[c0 + cn].address < bOldEnd) cn++;
   if (c0 < 0 && chunks.length > 0) return STALE;
   if (c0 >= 0) program.chunks.splice(c0, cn, ...chunks);
 
@@ -448,7 +503,7 @@ function sameReads(a: LineInternals['rec'], b: LineInternals['rec']): boolean {
 }
 
 /** Assemble one line of B at `pc` as layoutPass2 does (its literal, if any, at `slot`): its instruction, diagnostics and references. */
-function assembleOne(st: ParseState, ci: CodeInternals, li: LineInternals, pc: bigint, slot: bigint, els: ParseInternals['els']): { instr: Instr | undefined; diags: Diagnostic[]; refs: SymbolRef[] } | undefined {
+function assembleOne(st: ParseState, ci: CodeInternals, li: LineInternals, pc: bigint, slot: bigint, els: ParseInternals['els']): { instr: Instr | undefined; diags: Diagnostic[]; refs: SymbolRef[] } {
   const rep = new Reporter();
   const scratch: ParseState = { ...st, rep, refs: [], model: { ...st.model, program: { instrs: new Map(), chunks: [], lineOf: new Map() } } };
   const one: CodeInternals = { ...ci, lines: [li] };
@@ -485,4 +540,18 @@ function extentChangeIsLocal(model: ScenarioModel, internals: ParseInternals, ci
     if (x?.el !== y?.el || x?.reason !== y?.reason) return false;
   }
   return true;
+}
+
+/** Numeric local labels of a block: name → addresses in text order with their statement index (as layoutPass1 builds them). */
+function localLabelsOf(lines: readonly LineInternals[]): Map<string, { address: bigint; index: number }[]> {
+  const out = new Map<string, { address: bigint; index: number }[]>();
+  for (let index = 0; index < lines.length; index++) {
+    for (const l of lines[index].asm.labels) {
+      if (!isLocalLabel(l.name)) continue;
+      const list = out.get(l.name) ?? [];
+      list.push({ address: lines[index].asm.address!, index });
+      out.set(l.name, list);
+    }
+  }
+  return out;
 }

@@ -43,6 +43,8 @@ export interface BlockLayout {
   poolBase: bigint;
   /** Literal-pool slots counted in pass 1 (one per `=` operand). */
   slots: number;
+  /** The literal pool pass 2 built (values in slot order, with the line of their first use). */
+  pool?: { value: bigint; size: 4 | 8; line: number }[];
 }
 
 /** Pass 1 over all blocks. Returns the layouts of the blocks that have an address. */
@@ -306,6 +308,7 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
       recordOperandRefs(st, li, undefined);
       directivePass2(st, li, lookup, pc, write, fill, program);
     }
+    lay.pool = pool;
     program.chunks.push(...blockChunks(program, Number(base), bytes, known, pool, Number(lay.poolBase)));
     if (pool.length > 0) {
       const end = lay.poolBase + BigInt(pool.length * POOL_SLOT);
