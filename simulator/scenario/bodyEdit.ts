@@ -24,6 +24,7 @@
  * test/lsp/incremental.test.ts checks every answer against a full parse.
  */
 import type { Instr } from '../isa/instr';
+import type { AsmRecord } from './asmCache';
 import { defaultAssembler } from './assembler';
 import { splitStatements } from './blocks';
 import { splitAsmLine } from './codeBlock';
@@ -395,6 +396,16 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
     for (let b = 0; b < 4; b++) bytes[off + b] = (w >>> (8 * b)) & 0xff;
     known.fill(1, off, off + 4);
   };
+  /** Lines assembled after the walk: new ones (no record) and those whose inputs changed. */
+  const todo: Pending[] = [];
+  const place = (li: LineInternals, a: number, instr: Instr | undefined): void => {
+    write(a, instr);
+    if (program.lineOf.get(a) !== li.line) program.lineOf.set(a, li.line);
+    const cur = program.instrs.get(a);
+    if (!instr) {
+      if (cur) program.instrs.delete(a);
+    } else if (!cur || cur.line !== li.line || cur.exec !== instr.exec || cur.encoding !== instr.encoding || cur.text !== instr.text) program.instrs.set(a, instr);
+  };
   for (let k = 0; k < lines.length; k++) {
     const li = lines[k];
     const asm = li.asm;
@@ -440,31 +451,43 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
           keptCount++;
           instr = rec.instr === undefined || rec.instr.line === li.line ? rec.instr : relabel(rec.instr, li.line);
         } else {
-          // Only a line whose literal values are known can be given its slot before it is assembled.
+          // Only a line whose literal values are known can be given its slot before it is assembled; a numeric
+          // local label resolves by the line's index in its block, which a one-line layout does not have.
           if (rec.literals.length > 1 || (rec.literals.length === 1 && !same)) return STALE;
+          if (rec.lookups.some(([n]) => LOCAL_LABEL_REF.test(n))) return STALE;
           const slot = rec.literals.length === 1 ? slotOf(rec.literals[0].value, rec.literals[0].size) : poolBase;
           if (slot < 0n) return STALE;
-          const one = assembleOne(st, ci, li, at, slot, els);
-          if (!sameReads(rec, li.rec)) return STALE;
-          instr = one.instr;
-          for (const x of one.diags) if (asmReports.has(x)) freshDiags.push(x);
-          reassembledLines.add(li.line);
-          assembled++;
+          // Assembled below, with the other lines that use the same literal slot (one layout pass per group).
+          todo.push({ li, at, slot, rec });
+          continue;
         }
       }
     } else {
-      const one = assembleOne(st, ci, li, at, poolBase, els);
-      instr = one.instr;
-      freshDiags.push(...one.diags);
-      newRefs.push(...one.refs);
-      assembled++;
+      todo.push({ li, at, slot: poolBase });
+      continue;
     }
-    write(a, instr);
-    if (program.lineOf.get(a) !== li.line) program.lineOf.set(a, li.line);
-    const cur = program.instrs.get(a);
-    if (!instr) {
-      if (cur) program.instrs.delete(a);
-    } else if (!cur || cur.line !== li.line || cur.exec !== instr.exec || cur.encoding !== instr.encoding || cur.text !== instr.text) program.instrs.set(a, instr);
+    place(li, a, instr);
+  }
+  // New lines in one group (their references are new too), the others by literal slot.
+  const groups = new Map<string, Pending[]>();
+  for (const p of todo) {
+    const key = p.rec ? String(p.slot) : 'new';
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  for (const [key, group] of groups) {
+    const done = assembleLines(st, ci, group, els);
+    assembled += group.length;
+    if (key === 'new') {
+      freshDiags.push(...done.diags);
+      newRefs.push(...done.refs);
+    } else for (const x of done.diags) if (asmReports.has(x)) freshDiags.push(x);
+    for (const p of group) {
+      if (p.rec && !sameReads(p.rec, p.li.rec)) return STALE;
+      if (p.rec) reassembledLines.add(p.li.line);
+      place(p.li, Number(p.at), done.instrs.get(Number(p.at)));
+    }
   }
   // Addresses past the new end of the code held instructions before (the block shrank).
   for (let a = Number(codeEnd); a < oldCodeEnd; a += 4) {
@@ -503,13 +526,28 @@ function sameReads(a: LineInternals['rec'], b: LineInternals['rec']): boolean {
 }
 
 /** Assemble one line of B at `pc` as layoutPass2 does (its literal, if any, at `slot`): its instruction, diagnostics and references. */
-function assembleOne(st: ParseState, ci: CodeInternals, li: LineInternals, pc: bigint, slot: bigint, els: ParseInternals['els']): { instr: Instr | undefined; diags: Diagnostic[]; refs: SymbolRef[] } {
+interface Pending {
+  li: LineInternals;
+  at: bigint;
+  /** Where the line's literal goes (the pool base when it has none). */
+  slot: bigint;
+  /** The assembly the line had (absent for a new line). */
+  rec?: AsmRecord;
+}
+
+/**
+ * Assemble lines of B at their addresses as layoutPass2 does, in one pass (their literal, if any, at the
+ * group's slot): their instructions by address, diagnostics and references.
+ */
+function assembleLines(st: ParseState, ci: CodeInternals, group: Pending[], els: ParseInternals['els']): { instrs: Map<number, Instr>; diags: Diagnostic[]; refs: SymbolRef[] } {
   const rep = new Reporter();
   const scratch: ParseState = { ...st, rep, refs: [], model: { ...st.model, program: { instrs: new Map(), chunks: [], lineOf: new Map() } } };
-  const one: CodeInternals = { ...ci, lines: [li] };
-  const lay: BlockLayout = { ci: one, base: pc, codeEnd: pc + 4n, poolBase: slot, slots: 0 };
+  const lines = group.map((p) => p.li);
+  const lo = group[0].at;
+  const hi = group[group.length - 1].at + 4n;
+  const lay: BlockLayout = { ci: { ...ci, lines }, base: lo, codeEnd: hi, poolBase: group[0].slot, slots: 0 };
   layoutPass2(scratch, [lay], defaultAssembler(), true, els);
-  return { instr: scratch.model.program.instrs.get(Number(pc)), diags: rep.list, refs: scratch.refs };
+  return { instrs: scratch.model.program.instrs, diags: rep.list, refs: scratch.refs };
 }
 
 /**
