@@ -263,7 +263,7 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
         session.push(() => [{ range: { start: { line: line - 1, character: 23 }, end: { line: line - 1, character: 23 } }, text: '\n' }]);
         for (let k = 0; k < newLine.length; k++) session.push(() => [{ range: { start: { line, character: k }, end: { line, character: k } }, text: newLine[k] }]);
       }
-      await trace(`typing a new instruction line (Enter + ${newLine.length} keys, twice)`, session);
+      await trace(`typing a new instruction line (Enter + ${newLine.length} keys, twice)`, session, { rssMb: rssMb(proc.pid), targetRssMb: n === LARGEST ? 200 : undefined });
       // Deleting whole instruction lines (every address below moves back), pasting five lines, pasting a new block at the end.
       const del = at + 10;
       await trace(
