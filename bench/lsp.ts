@@ -137,6 +137,27 @@ export function benchLsp(): LspBenchResult[] {
       doc.model.diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
     });
     out.push({ name: `in process, ${n} lines: keystroke in an instruction line (model + diagnostics)`, ...keystroke });
+    const typed = [...lines];
+    let row = at + 1;
+    const newLine = timed(10, (i) => {
+      // Enter, then the first character of an instruction: the line becomes a statement (every address below moves).
+      typed.splice(row, 0, '');
+      doc.setText(typed.join('\n'));
+      void doc.model;
+      typed[row] = i % 2 === 0 ? '    n' : '    a';
+      doc.setText(typed.join('\n'));
+      doc.model.diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
+      row++;
+    });
+    out.push({ name: `in process, ${n} lines: Enter + first character of a new instruction line`, ...newLine });
+    const deleted = timed(10, () => {
+      typed.splice(row - 1, 1);
+      row--;
+      doc.setText(typed.join('\n'));
+      doc.model.diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
+    });
+    out.push({ name: `in process, ${n} lines: deleting an instruction line`, ...deleted });
+    out.push({ name: `in process, ${n} lines: edits applied to one block / full parses / instructions assembled again: ${doc.stats.blockEdits} / ${doc.stats.parses} / ${doc.stats.assembled}`, ms: Number.NaN });
     const full = timed(n > 10_000 ? 3 : 8, (i) => {
       lines[at] = `    add   x2, x1, #0x2${i & 7}`;
       parseScenario(lines.join('\n'), file).diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
@@ -243,6 +264,24 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
         for (let k = 0; k < newLine.length; k++) session.push(() => [{ range: { start: { line, character: k }, end: { line, character: k } }, text: newLine[k] }]);
       }
       await trace(`typing a new instruction line (Enter + ${newLine.length} keys, twice)`, session, { rssMb: rssMb(proc.pid), targetRssMb: n === LARGEST ? 200 : undefined });
+      // Deleting whole instruction lines (every address below moves back), pasting five lines, pasting a new block at the end.
+      const del = at + 10;
+      await trace(
+        'deleting an instruction line',
+        Array.from({ length: 10 }, () => () => [{ range: { start: { line: del, character: 0 }, end: { line: del + 1, character: 0 } }, text: '' }]),
+      );
+      const paste = '    mov   x5, #5\n    add   x5, x5, #1\n    b.ne  fail\n    // pasted\n    nop\n';
+      await trace(
+        'pasting 5 lines into the code block',
+        Array.from({ length: 10 }, (_, i) => () => [{ range: { start: { line: at + 20 + i, character: 0 }, end: { line: at + 20 + i, character: 0 } }, text: paste }]),
+      );
+      // Past the last line: the client's position is clamped to the end of the document.
+      const lastLine = 10_000_000;
+      await trace(
+        'pasting a new code block at the end',
+        Array.from({ length: 4 }, (_, i) => () => [{ range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 0 } }, text: `code more${i} at 0x80f${i}_0000 {\n    nop\n}\n` }]),
+        { rssMb: rssMb(proc.pid), targetRssMb: n === LARGEST ? 200 : undefined },
+      );
       if (n === 10_000) {
         const td = { textDocument: { uri } };
         const rt = async (method: string, params: unknown): Promise<number[]> => {
@@ -258,6 +297,17 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
         out.push({ name: 'stdio, 10000 lines: documentSymbol', ms: median(sym), p95: quantile(sym, 0.95), targetMs: 50 });
         const tok = await rt('textDocument/semanticTokens/full', td);
         out.push({ name: 'stdio, 10000 lines: semantic tokens (full)', ms: median(tok), p95: quantile(tok, 0.95), targetMs: 50 });
+        // Delta after an edit: a keystroke, then the tokens since the last result.
+        const deltas: number[] = [];
+        let previous = ((await conn.sendRequest('textDocument/semanticTokens/full', td)) as { resultId?: string }).resultId;
+        for (let i = 0; i < 20; i++) {
+          await change([{ range: { start: { line: at, character: 23 }, end: { line: at, character: i % 2 === 0 ? 23 : 24 } }, text: i % 2 === 0 ? '1' : '' }]);
+          const t0 = performance.now();
+          const r = (await conn.sendRequest('textDocument/semanticTokens/full/delta', { ...td, previousResultId: previous })) as { resultId?: string };
+          deltas.push(performance.now() - t0);
+          previous = r.resultId;
+        }
+        out.push({ name: 'stdio, 10000 lines: semantic tokens (delta after a keystroke)', ms: median(deltas), p95: quantile(deltas, 0.95), targetMs: 50 });
         const hover = await rt('textDocument/hover', { ...td, position: { line: 14, character: 18 } });
         out.push({ name: 'stdio, 10000 lines: hover (value decoded against HCR_EL2)', ms: median(hover), p95: quantile(hover, 0.95), targetMs: 10 });
       }

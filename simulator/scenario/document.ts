@@ -19,6 +19,7 @@
 import type { RawBlock } from './blocks';
 import { lex, type Token } from './lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
+import { editBlockBody } from './bodyEdit';
 import { patchLine } from './linePatch';
 import { firstTokenAfter, shiftLines } from './shift';
 import type { ScenarioLanguage } from './keywords';
@@ -34,6 +35,10 @@ export interface DocumentStats {
   unchanged: number;
   /** Edits that added or removed blank or comment lines: what follows was moved (shift.ts). */
   shifted: number;
+  /** Edits inside one code block's body applied by laying out that block alone (bodyEdit.ts). */
+  blockEdits: number;
+  /** Instructions those edits assembled again (new lines, and lines whose assembly inputs changed). */
+  assembled: number;
 }
 
 /**
@@ -97,7 +102,7 @@ const isQuiet = (l: string): boolean => NO_TOKENS.test(l) && !l.includes('/*') &
 export class ScenarioDocument {
   private current: string;
   private built: { text: string; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
-  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0 };
+  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0 };
 
   constructor(
     readonly file: string,
@@ -157,26 +162,47 @@ export class ScenarioDocument {
     const before = lineRange(b.text, c.first, c.lastOld).lines;
     const { lines: after, offset } = lineRange(this.current, c.first, c.lastNew);
     const charDelta = this.current.length - b.text.length;
-    if (before.every(isQuiet) && after.every(isQuiet)) {
-      const lineDelta = c.newLines - c.oldLines;
-      const from = firstTokenAfter(internals.tokens, c.lastOld);
-      if (lineDelta !== 0 && c.first <= b.lastLine) {
-        // Lines with no token were added or removed before other text: move what follows.
-        const clean = after.map((l) => lex(l).clean[0] ?? '');
-        if (!shiftLines(b.model, internals, c.first, c.lastOld, lineDelta, clean)) return false;
-        b.lastLine += lineDelta;
-        this.stats.shifted++;
-      } else this.stats.unchanged++;
-      shiftOffsets(internals.tokens, from, charDelta);
+    const lineDelta = c.newLines - c.oldLines;
+    const quiet = before.every(isQuiet) && after.every(isQuiet);
+    const moves = lineDelta !== 0 && c.first <= b.lastLine;
+    const single = c.first === c.lastOld && c.first === c.lastNew;
+    const ownAssembler = this.options.assembler === undefined;
+    if (quiet && !moves) {
+      // Blank or comment lines changed, nothing after them moves.
+      shiftOffsets(internals.tokens, firstTokenAfter(internals.tokens, c.lastOld), charDelta);
+      this.stats.unchanged++;
       b.model.text = this.current;
       b.text = this.current;
       return true;
     }
-    if (c.first !== c.lastOld || c.first !== c.lastNew || this.options.assembler !== undefined) return false;
-    if (!patchLine(b.model, internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) return false;
-    shiftOffsets(internals.tokens, firstTokenAfter(internals.tokens, c.first), charDelta);
+    if (single && !quiet && ownAssembler && patchLine(b.model, internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) {
+      shiftOffsets(internals.tokens, firstTokenAfter(internals.tokens, c.first), charDelta);
+      b.text = this.current;
+      this.stats.patchedLines++;
+      return true;
+    }
+    if (ownAssembler && this.options.cache !== false) {
+      // Inside one code block: that block alone is laid out again (bodyEdit.ts).
+      const r = editBlockBody(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, before, after, offset, text: this.current });
+      if (r.kind === 'stale') return false;
+      if (r.kind === 'applied') {
+        if (c.first <= b.lastLine) b.lastLine += lineDelta;
+        b.text = this.current;
+        this.stats.blockEdits++;
+        this.stats.assembled += r.assembled;
+        return true;
+      }
+    }
+    if (!quiet) return false;
+    // Lines with no token were added or removed before other text: move what follows.
+    const from = firstTokenAfter(internals.tokens, c.lastOld);
+    const clean = after.map((l) => lex(l).clean[0] ?? '');
+    if (!shiftLines(b.model, internals, c.first, c.lastOld, lineDelta, clean)) return false;
+    b.lastLine += lineDelta;
+    this.stats.shifted++;
+    shiftOffsets(internals.tokens, from, charDelta);
+    b.model.text = this.current;
     b.text = this.current;
-    this.stats.patchedLines++;
     return true;
   }
 }

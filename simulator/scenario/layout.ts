@@ -17,7 +17,7 @@
 import type { Assembler, AsmContext, Instr } from '../isa/instr';
 import { INSTRUCTION_SIZE } from '../isa';
 import type { Token } from './lexer';
-import type { CodeBlock } from './model';
+import type { CodeBlock, ScenarioModel } from './model';
 import type { CodeEl } from './codeEl';
 import { tokRange } from './diagnostics';
 import { asmKey, cachedAssembly, instrAtLine, rebase, storeAssembly, type AsmRecord } from './asmCache';
@@ -43,6 +43,8 @@ export interface BlockLayout {
   poolBase: bigint;
   /** Literal-pool slots counted in pass 1 (one per `=` operand). */
   slots: number;
+  /** The literal pool pass 2 built (values in slot order, with the line of their first use). */
+  pool?: { value: bigint; size: 4 | 8; line: number }[];
 }
 
 /** Pass 1 over all blocks. Returns the layouts of the blocks that have an address. */
@@ -223,7 +225,8 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
       },
       report: (range, message, rule, severity) => {
         reported++;
-        if (recording) recording.reports.push({ range, message, rule, severity });
+        // A copy: the line's own range moves with the line when an edit shifts it (bodyEdit.ts); the record's must not.
+        if (recording) recording.reports.push({ range: { start: { ...range.start }, end: { ...range.end } }, message, rule, severity });
         st.rep.report(range, message, rule ?? 'asm', severity ?? 'error');
       },
     };
@@ -267,8 +270,12 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
         let instr: Instr | undefined;
         const key = cacheable ? asmKey(asm, blockEl, inferred?.reason) : undefined;
         const rec = key !== undefined ? cachedAssembly(key, pc) : undefined;
-        if (rec && replay(rec, li)) instr = instrAtLine(rec, li.line);
-        else if (assembler) {
+        const reportsFrom = st.rep.list.length;
+        li.rec = undefined;
+        if (rec && replay(rec, li)) {
+          instr = instrAtLine(rec, li.line);
+          li.rec = rec;
+        } else if (assembler) {
           recording =
             key !== undefined
               ? { instr: undefined, lookups: [], literals: [], reports: [], origin: { line: asm.range.start.line, col: asm.range.start.col }, pcDependent: false, pc }
@@ -278,12 +285,15 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
             if (recording && key !== undefined) {
               recording.instr = instr;
               storeAssembly(key, recording);
+              li.rec = recording;
             }
           } catch (e) {
             st.rep.error(asm.mnemonicRange ?? asm.range, `internal assembler error on '${mn}': ${(e as Error).message}`, 'internal-error');
           }
           recording = undefined;
         }
+        // The assembler's own reports (not the misses below): an edit that re-assembles the line replaces them (bodyEdit.ts).
+        if (st.asmReports) for (let k = reportsFrom; k < st.rep.list.length; k++) st.asmReports.add(st.rep.list[k]);
         recordOperandRefs(st, li, asked);
         if (reported === 0 && asked.size > 0) reportMisses(st, li, asked);
         const pcNum = Number(pc);
@@ -298,32 +308,53 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
       recordOperandRefs(st, li, undefined);
       directivePass2(st, li, lookup, pc, write, fill, program);
     }
-    // Image chunks: runs of known bytes.
-    let k = 0;
-    while (k < size) {
-      if (!known[k]) {
-        k++;
-        continue;
-      }
-      const startK = k;
-      while (k < size && known[k]) k++;
-      program.chunks.push({ address: Number(base) + startK, bytes: bytes.slice(startK, k), line: lineAt(program.lineOf, Number(base) + startK) });
-    }
+    lay.pool = pool;
+    program.chunks.push(...blockChunks(program, Number(base), bytes, known, pool, Number(lay.poolBase)));
     if (pool.length > 0) {
-      const pb = new Uint8Array(pool.length * POOL_SLOT);
-      pool.forEach((p, i) => {
-        let x = BigInt.asUintN(p.size * 8, p.value);
-        for (let b = 0; b < p.size; b++) {
-          pb[i * POOL_SLOT + b] = Number(x & 0xffn);
-          x >>= 8n;
-        }
-        program.lineOf.set(Number(lay.poolBase) + i * POOL_SLOT, p.line);
-      });
-      program.chunks.push({ address: Number(lay.poolBase), bytes: pb, line: pool[0].line });
       const end = lay.poolBase + BigInt(pool.length * POOL_SLOT);
       if (ci.end === undefined || end > ci.end) ci.end = end;
     }
   }
+}
+
+/**
+ * A block's image chunks: the runs of known bytes of its code and data, then
+ * its literal pool (slots of POOL_SLOT bytes at `poolBase`, each recorded in
+ * `lineOf` at the line of its first use). Also used by bodyEdit.ts.
+ */
+export function blockChunks(
+  program: ScenarioModel['program'],
+  base: number,
+  bytes: Uint8Array,
+  known: Uint8Array,
+  pool: readonly { value: bigint; size: number; line: number }[],
+  poolBase: number,
+): ScenarioModel['program']['chunks'] {
+  const out: ScenarioModel['program']['chunks'] = [];
+  const size = bytes.length;
+  let k = 0;
+  while (k < size) {
+    if (!known[k]) {
+      k++;
+      continue;
+    }
+    const startK = k;
+    while (k < size && known[k]) k++;
+    out.push({ address: base + startK, bytes: bytes.slice(startK, k), line: lineAt(program.lineOf, base + startK) });
+  }
+  if (pool.length > 0) {
+    const pb = new Uint8Array(pool.length * POOL_SLOT);
+    pool.forEach((p, i) => {
+      let x = BigInt.asUintN(p.size * 8, p.value);
+      for (let b = 0; b < p.size; b++) {
+        pb[i * POOL_SLOT + b] = Number(x & 0xffn);
+        x >>= 8n;
+      }
+      program.lineOf.set(poolBase + i * POOL_SLOT, p.line);
+    });
+    out.push({ address: poolBase, bytes: pb, line: pool[0].line });
+  }
+  return out;
 }
 
 function lineAt(lineOf: Map<number, number>, addr: number): number | undefined {

@@ -158,6 +158,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
     early: [],
     localLabels: new Map(),
     peEls: new Map(),
+    asmReports: new WeakSet(),
   };
   model.refs = st.refs;
   const blocks = splitBlocks(lexed.tokens, rep, language);
@@ -219,7 +220,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
 }
 
 /** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */
-function codeEls(st: ParseState): Map<CodeBlock, CodeEl> {
+export function codeEls(st: ParseState): Map<CodeBlock, CodeEl> {
   const global = globalLookup(st);
   const internals = new Map(st.code.map((ci) => [ci.block, ci]));
   const inputs: ElInputs = {

@@ -53,7 +53,7 @@ function isRange(x: unknown): x is Range {
 }
 
 /** What to move: objects whose own `line` moves, and the places holding a range or position that moves. */
-interface Plan {
+export interface Plan {
   objects: WithLine[];
   slots: { holder: Holder; key: string | number; value: Range | Position }[];
 }
@@ -66,7 +66,7 @@ interface Plan {
  * `line` (tokens, statements' lines, image chunks) belong to this parse and
  * move in place.
  */
-function plan(roots: unknown[], first: number, last: number, skip: ReadonlySet<unknown>): Plan | undefined {
+export function plan(roots: unknown[], first: number, last: number, skip: ReadonlySet<unknown>): Plan | undefined {
   const seen = new Set<object>(skip as Set<object>);
   const out: Plan = { objects: [], slots: [] };
   const on = (line: number) => line >= first && line <= last;
@@ -137,7 +137,7 @@ export function firstTokenAfter(tokens: readonly Token[], line: number): number 
   return lo;
 }
 
-function moved<T extends Position | Range>(v: T, delta: number, last: number, memo: Map<object, object>): T {
+export function moved<T extends Position | Range>(v: T, delta: number, last: number, memo: Map<object, object>): T {
   const done = memo.get(v);
   if (done) return done as T;
   const pos = (p: Position): Position => (p.line > last ? { line: p.line + delta, col: p.col } : p);

@@ -7,7 +7,8 @@ import { quote, Reporter, spanRange, tokRange } from './diagnostics';
 import { editDistance } from './suggest';
 import type { ScenarioLanguage } from './keywords';
 import type { Token } from './lexer';
-import type { AsmLine, CodeBlock, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
+import type { AsmRecord } from './asmCache';
+import type { AsmLine, CodeBlock, Diagnostic, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
 
 /** A value evaluated after constants and labels are known; `apply` stores the result in the model. */
 export interface DeferredValue {
@@ -27,6 +28,8 @@ export interface LineInternals {
   operandTokens: Token[][];
   /** Source line (0-based). */
   line: number;
+  /** The assembly memo record this instruction's assembly came from (layout.ts), when the memo is on. */
+  rec?: AsmRecord;
 }
 
 export interface CodeInternals {
@@ -67,6 +70,8 @@ export interface ParseState {
   peEls: Map<PeDecl, ValueExpr>;
   /** Numeric local labels (`1:`) per code block: name → addresses in text order with their line index. */
   localLabels: Map<CodeBlock, Map<string, { address: bigint; index: number }[]>>;
+  /** The diagnostics the assembler reported for instruction lines (not symbol misses), for edits that re-assemble a line (bodyEdit.ts). */
+  asmReports?: WeakSet<Diagnostic>;
 }
 
 /** Build a ValueExpr from a run of tokens on one line. */

@@ -88,9 +88,29 @@ function commentEdit(text: string, pick: number, insert: string, append: boolean
 
 const FRAGMENTS = ['x1', 'w2', '#4', ', ', ' ', 'ish', 'sy', '0x10', 'loop', 'start', 'hcr_el2', 'sctlr_el1', '[x1]', ', #8]', 'lsl #2', '=', ':', '{', '}', '//', '/*', '"', ';', '1f', '.', 'q', 'dbs'];
 
+/** Statement lines an editor adds: instructions, branches to labels, literal loads, comments, blank lines, labels. */
+const NEW_LINES = ['    nop', '    add   x9, x9, #1', '    b.ne  fail', '    cbz   x0, done', '    ldr   x1, =BASE', '    mov   x2, #3', '    adr   x3, fail', '    adrp  x4, fail', '', '  // note', 'again:', '    msr   hcr_el2, x0', '    bogus x1'];
+
+/** Lines added (typed or pasted), lines deleted, or a new block: the edit kinds of issue #12. */
+function lineEdit(text: string, pick: number, kind: 'insert' | 'delete' | 'block', count: number, which: number[]): string {
+  const lines = text.split('\n');
+  const at = pick % lines.length;
+  if (kind === 'delete') {
+    lines.splice(at, 1 + (count % 3));
+    return lines.join('\n');
+  }
+  if (kind === 'block') {
+    lines.splice(at, 0, `code extra${count} at 0x8${(count % 8) + 1}00_0000 {`, ...which.map((w) => NEW_LINES[w % NEW_LINES.length]), '}');
+    return lines.join('\n');
+  }
+  lines.splice(at, 0, ...which.slice(0, 1 + (count % 4)).map((w) => NEW_LINES[w % NEW_LINES.length]));
+  return lines.join('\n');
+}
+
 const editArb = fc.oneof(
   fc.record({ kind: fc.constant('comment' as const), pick: fc.nat(), insert: fc.constantFrom('x', 'note', ' ', 'later'), append: fc.boolean(), lines: fc.integer({ min: -1, max: 2 }) }),
   fc.record({ kind: fc.constant('typing' as const), pick: fc.nat(), col: fc.nat(), insert: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 4 })), remove: fc.nat({ max: 4 }) }),
+  fc.record({ kind: fc.constantFrom('insert' as const, 'delete' as const, 'block' as const), pick: fc.nat(), count: fc.nat({ max: 11 }), which: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }),
   fc.record({ kind: fc.constant('anywhere' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat({ max: 12 }), insert: fc.oneof(fc.constantFrom(...FRAGMENTS, '\n', '\n// note\n', '    nop\n'), fc.string({ maxLength: 6 })) }),
 );
 
@@ -115,7 +135,7 @@ describe('incremental model (ScenarioDocument)', function () {
   });
 
   it('equals a full parse after every edit of random edit sequences (seed scenarios)', () => {
-    const paths = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0 };
+    const paths = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0 };
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 10 }), (seed, edits) => {
         let text = SEEDS[seed];
@@ -123,17 +143,71 @@ describe('incremental model (ScenarioDocument)', function () {
         assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')));
         for (const e of edits) {
           text =
-            e.kind === 'typing' ? typingEdit(text, e.pick, e.col, e.insert, e.remove) : e.kind === 'comment' ? commentEdit(text, e.pick, e.insert, e.append, e.lines) : applyEdit(text, e.at, e.remove, e.insert);
+            e.kind === 'typing'
+              ? typingEdit(text, e.pick, e.col, e.insert, e.remove)
+              : e.kind === 'comment'
+                ? commentEdit(text, e.pick, e.insert, e.append, e.lines)
+                : e.kind === 'anywhere'
+                  ? applyEdit(text, e.at, e.remove, e.insert)
+                  : lineEdit(text, e.pick, e.kind, e.count, e.which);
           doc.setText(text);
           assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')), `after edit ${JSON.stringify(e)}`);
           assert.deepEqual(doc.tokens, lex(text).tokens, 'the tokens the editor reuses');
         }
-        for (const k of ['parses', 'patchedLines', 'unchanged', 'shifted'] as const) paths[k] += doc.stats[k];
+        for (const k of ['parses', 'patchedLines', 'unchanged', 'shifted', 'blockEdits', 'assembled'] as const) paths[k] += doc.stats[k];
       }),
       { numRuns: 60, seed: 20261123 },
     );
     // Every path was taken (the property is not vacuous for the fast ones).
-    assert.ok(paths.patchedLines >= 20 && paths.unchanged >= 10 && paths.shifted >= 10 && paths.parses >= 60, JSON.stringify(paths));
+    assert.ok(paths.patchedLines >= 10 && paths.unchanged >= 10 && paths.shifted >= 5 && paths.parses >= 60 && paths.blockEdits >= 5, JSON.stringify(paths));
+  });
+
+  it('equals a full parse after random line insertions, deletions, pastes and new blocks in a large code block', () => {
+    const base = syntheticScenario(400);
+    let blockEdits = 0;
+    fc.assert(
+      fc.property(fc.array(fc.record({ kind: fc.constantFrom('insert' as const, 'delete' as const, 'block' as const), pick: fc.nat(), count: fc.nat({ max: 11 }), which: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 8 }), (edits) => {
+        let text = base;
+        const doc = new ScenarioDocument('/work/big.armscope', text, { language: FULL_LANGUAGE });
+        void doc.model;
+        for (const e of edits) {
+          text = lineEdit(text, e.pick, e.kind, e.count, e.which);
+          doc.setText(text);
+          assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/big.armscope')), `after edit ${JSON.stringify(e)}`);
+          assert.deepEqual(doc.tokens, lex(text).tokens, 'the tokens the editor reuses');
+        }
+        blockEdits += doc.stats.blockEdits;
+      }),
+      { numRuns: 40, seed: 20261207 },
+    );
+    assert.ok(blockEdits >= 25, `edits applied to one block: ${blockEdits}`);
+  });
+
+  it('re-lays one block per edit, assembling only what changed (work counted, not timed)', () => {
+    const text = syntheticScenario(2000);
+    const doc = new ScenarioDocument('/work/big.armscope', text, { language: FULL_LANGUAGE });
+    void doc.model;
+    const ls = text.split('\n');
+    const at = ls.findIndex((l, i) => i > 1000 && l.includes('add   x2, x1, #0x10'));
+    const step = (what: string, change: () => void, assembledAtMost: number) => {
+      const before = { ...doc.stats };
+      change();
+      doc.setText(ls.join('\n'));
+      assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')), what);
+      assert.equal(doc.stats.parses, before.parses, `${what}: no full parse`);
+      assert.equal(doc.stats.blockEdits, before.blockEdits + 1, `${what}: one block laid out again`);
+      assert.ok(doc.stats.assembled - before.assembled <= assembledAtMost, `${what}: assembled ${doc.stats.assembled - before.assembled}, at most ${assembledAtMost}`);
+    };
+    // Deleting an instruction that no label follows closely: the branches before it to labels after it, and the deleted line's neighbours' literal loads when the pool moves.
+    const branches = (from: number, to: number) => ls.slice(from, to).filter((l) => /\bb\.ne\b/.test(l)).length;
+    const literals = ls.filter((l) => l.includes('=')).length;
+    step('delete a line', () => ls.splice(at, 1), branches(0, at) + literals);
+    // A blank line added inside the block: nothing assembled, every later line moves.
+    step('blank line', () => ls.splice(at, 0, ''), 0);
+    // A comment line removed again.
+    step('remove it', () => ls.splice(at, 1), 0);
+    // Three instruction lines pasted: those three, plus the branches before them whose label moved (and literal loads if the pool moved).
+    step('paste three lines', () => ls.splice(at, 0, '    nop', '    add   x9, x9, #1', '    mov   x2, #3'), 3 + branches(0, at) + literals);
   });
 
   it('re-parses one line, not the document, for a keystroke in an instruction line', () => {
@@ -150,23 +224,28 @@ describe('incremental model (ScenarioDocument)', function () {
       doc.setText(t);
       void doc.model;
     }
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0 });
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(t, '/work/big.armscope')));
     // A comment line added at the end moves nothing: no parse at all.
     doc.setText(t + '// a note\n');
     void doc.model;
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0 });
-    // Enter at the end of an instruction line: what follows moves one line down, no parse.
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 0, assembled: 0 });
+    // Enter at the end of an instruction line: what follows in the block moves one line down; nothing is assembled.
     const ls = doc.text.split('\n');
     ls.splice(line + 1, 0, '    ');
     doc.setText(ls.join('\n'));
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 1 });
-    // An instruction typed on it moves every address below it: a full parse.
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 1, assembled: 0 });
+    // An instruction typed on it moves every address below it: the block is laid out again, not the document,
+    // and only the instructions whose inputs changed are assembled (the new one, and the branches before it
+    // to labels that moved; literal loads and branches after it keep their encoding).
     ls[line + 1] = '    n';
     doc.setText(ls.join('\n'));
-    void doc.model;
-    assert.equal(doc.stats.parses, 2);
+    assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
+    assert.equal(doc.stats.parses, 1);
+    assert.equal(doc.stats.blockEdits, 2);
+    const branchesBefore = ls.slice(0, line + 1).filter((l) => /^\s+b\.ne\s+fail/.test(l)).length;
+    assert.ok(doc.stats.assembled <= 1 + branchesBefore + ls.filter((l) => l.includes('=')).length, `assembled ${doc.stats.assembled}`);
   });
 
   it('follows the size limits of the parser across quiet edits (blank and comment lines crossing MAX_SCENARIO_LINES or MAX_SCENARIO_CHARS)', () => {

@@ -1,0 +1,595 @@
+/**
+ * An edit inside the body of one code block, applied to the last parse in
+ * place: instruction lines typed, deleted or pasted, blank or comment lines
+ * added or removed. Blocks are independent after layout, so only the edited
+ * block B is laid out again; everything after the edit moves by the number of
+ * lines added (tokens, statements, ranges, diagnostics, references), and in B
+ * only the instructions whose assembly inputs changed are assembled again:
+ *
+ * - an instruction whose address, symbol values and literal slots are the
+ *   ones its assembly read keeps its `Instr` (relabelled with its line);
+ * - a PC-relative one (branch, ADR, literal load — never ADRP, which reads
+ *   the page of its address) moved by δ bytes keeps it when its targets moved
+ *   by δ too: the encoding holds only their difference;
+ * - every other instruction goes through `layoutPass2` again, one line at a
+ *   time, with the assembly memo (asmCache.ts).
+ *
+ * It refuses (answers 'refused', changing nothing) whenever that reasoning
+ * could fail: labels, directives, literals (`=`), braces, quotes, `;` or block
+ * comments on an edited line; a directive anywhere in B; a moved label that is
+ * named outside B; a change of B's extent that another block, an entry point,
+ * a memory region or the EL inference would see; the diagnostics cap. After
+ * it started changing the model it may still answer 'stale' (a re-assembly
+ * read other symbols than before): the caller parses the whole text.
+ * test/lsp/incremental.test.ts checks every answer against a full parse.
+ */
+import type { Instr } from '../isa/instr';
+import type { AsmRecord } from './asmCache';
+import { defaultAssembler } from './assembler';
+import { splitStatements } from './blocks';
+import { splitAsmLine } from './codeBlock';
+import { Reporter } from './diagnostics';
+import { lex, type Token } from './lexer';
+import { alignUp } from './directives';
+import { blockChunks, layoutPass2, type BlockLayout } from './layout';
+import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
+import type { CodeBlock, Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
+import { codeEls, sortDiagnostics, type ParseInternals } from './parse';
+import { firstTokenAfter, moved, plan } from './shift';
+import type { CodeInternals, LineInternals, ParseState } from './state';
+import { blockLookup, isLocalLabel } from './symbols';
+import { attachSuggestions } from './suggest';
+
+/** Characters whose meaning reaches beyond one statement of one line, or that add a literal-pool slot. */
+const STRUCTURAL = /[{}";=]|\/\*|\*\//;
+const LOCAL_LABEL_REF = /^[0-9]+[bf]$/;
+const LINE_NUMBER = /\bline \d/;
+/** Words that start a top-level statement at a line start, even inside a body (blocks.ts). */
+const ALWAYS_TOP = new Set(['scenario', 'system', 'const', 'event']);
+const POOL_SLOT = 8;
+
+export interface BodyEdit {
+  /** Lines [first, lastOld] of the parsed text became lines [first, lastNew] of `text`. */
+  first: number;
+  lastOld: number;
+  lastNew: number;
+  before: string[];
+  after: string[];
+  /** Offset of line `first` in `text`. */
+  offset: number;
+  /** The new document. */
+  text: string;
+}
+
+export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; assembled: number; kept: number };
+
+const REFUSED: BodyEditResult = { kind: 'refused' };
+const STALE: BodyEditResult = { kind: 'stale' };
+
+/** Index of the first statement of `lines` on a line after `line`. */
+function firstLineAfter(lines: readonly LineInternals[], line: number): number {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid].line <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const isDirective = (li: LineInternals): boolean => li.asm.mnemonic !== undefined && li.asm.mnemonic.charCodeAt(0) === 46;
+
+/** An instruction statement the edit may add or remove: no label, no directive, on one line. */
+function plainStatement(li: LineInternals): boolean {
+  return li.asm.labels.length === 0 && li.asm.mnemonic !== undefined && !isDirective(li) && li.asm.range.start.line === li.asm.range.end.line;
+}
+
+/** The block whose body strictly contains lines [first, last], with its closing brace. */
+function enclosingBlock(internals: ParseInternals, first: number, last: number): CodeInternals | undefined {
+  for (const ci of internals.st.code) {
+    const r = ci.block.range;
+    if (r.start.line < first && last < r.end.line) {
+      const raw = internals.blocks.find((b) => b.keyword.line === r.start.line);
+      if (!raw || !raw.open || !raw.close || raw.open.line !== r.start.line || raw.close.line !== r.end.line) return undefined;
+      return ci;
+    }
+  }
+  return undefined;
+}
+
+const overlaps = (a0: bigint, a1: bigint, b0: bigint, b1: bigint): boolean => a0 < b1 && b0 < a1;
+
+export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e: BodyEdit): BodyEditResult {
+  const { st, layouts } = internals;
+  const { first, lastOld, lastNew } = e;
+  const lineDelta = lastNew - lastOld;
+  if (e.before.some((l) => STRUCTURAL.test(l)) || e.after.some((l) => STRUCTURAL.test(l))) return REFUSED;
+  if (e.text.includes('/*')) return REFUSED;
+  if (model.diagnostics.some((d) => d.rule === 'too-many-diagnostics')) return REFUSED;
+  const ci = enclosingBlock(internals, first, lastOld);
+  if (!ci || !ci.hasBase || ci.start === undefined || ci.end === undefined) return REFUSED;
+  const lay = layouts.find((l) => l.ci === ci);
+  if (!lay) return REFUSED;
+  const block = ci.block;
+  const base = lay.base;
+  if (base % 4n !== 0n) return REFUSED;
+  for (const o of st.code) if (o !== ci && o.start !== undefined && o.end !== undefined && overlaps(o.start, o.end, ci.start, ci.end)) return REFUSED;
+  const lines = ci.lines;
+  if (lines.some(isDirective)) return REFUSED;
+  const i0 = firstLineAfter(lines, first - 1);
+  const i1 = firstLineAfter(lines, lastOld);
+  for (let k = i0; k < i1; k++) if (!plainStatement(lines[k])) return REFUSED;
+
+  // Diagnostics: those on the edited lines go; none may reach into them from elsewhere, none after them may quote a line number.
+  const on = (line: number): boolean => line >= first && line <= lastOld;
+  for (const d of model.diagnostics) {
+    const s = d.range.start.line;
+    if (on(s) ? d.range.end.line > lastOld : d.range.end.line >= first && s < first) return REFUSED;
+    if ((d.related ?? []).some((r) => on(r.range.start.line) || on(r.range.end.line))) return REFUSED;
+    if (d.range.end.line >= first && (LINE_NUMBER.test(d.message) || (d.related ?? []).some((r) => LINE_NUMBER.test(r.message)))) return REFUSED;
+  }
+
+  // The new lines, lexed and split as a full parse does (lexer.ts is line by line without block comments and strings).
+  const lexed = lex(e.after.join('\n'));
+  if (lexed.diagnostics.length > 0) return REFUSED;
+  const fresh: Token[] = lexed.tokens;
+  for (const t of fresh) {
+    t.line += first;
+    t.start += e.offset;
+    t.end += e.offset;
+  }
+  for (let k = 0; k < fresh.length; k++) {
+    const t = fresh[k];
+    const lineStart = k === 0 || fresh[k - 1].line !== t.line;
+    if (lineStart && t.kind === 'ident' && (ALWAYS_TOP.has(t.text) || st.language.isTopKeyword(t.text))) return REFUSED;
+    if (t.kind === 'ident' && LOCAL_LABEL_REF.test(t.text)) return REFUSED;
+  }
+  const rep = new Reporter();
+  const clean: string[] = [];
+  for (let k = 0; k < lexed.clean.length && k <= lastNew - first; k++) clean[first + k] = lexed.clean[k];
+  const scratch: ParseState = { ...st, rep, clean, refs: [] };
+  const added: LineInternals[] = [];
+  for (const s of splitStatements(fresh)) {
+    const li = splitAsmLine(scratch, s);
+    if (!li) continue;
+    if (!plainStatement(li)) return REFUSED;
+    added.push(li);
+  }
+  const interpretDiags = rep.list.slice();
+
+  // Pass 1: before the edit nothing moves; after it every address moves by δ (4 bytes per instruction, no directive in B).
+  const delta = BigInt(4 * (added.length - (i1 - i0)));
+  const oldCodeEndBig = lay.codeEnd;
+  const aOld = i0 < lines.length ? lines[i0].asm.address : oldCodeEndBig;
+  const bOld = i1 < lines.length ? lines[i1].asm.address : oldCodeEndBig;
+  if (aOld === undefined || bOld === undefined) return REFUSED;
+  const moves: SymbolDef[] = [];
+  if (delta !== 0n) {
+    for (let k = i1; k < lines.length; k++) {
+      for (const l of lines[k].asm.labels) {
+        if (isLocalLabel(l.name)) continue;
+        const def = model.symbols.get(l.name);
+        if (def && def.kind === 'label' && def.block === block && def.value !== undefined && def.range.start.line === l.range.start.line && def.range.start.col === l.range.start.col) moves.push(def);
+      }
+    }
+  }
+  const hasLocals = (st.localLabels.get(block)?.size ?? 0) > 0;
+  const codeEnd = oldCodeEndBig + delta;
+  const slots = lay.slots;
+  const poolBase = slots > 0 ? alignUp(codeEnd, BigInt(POOL_SLOT)) : codeEnd;
+  const end = poolBase + BigInt(slots * POOL_SLOT);
+  const oldEnd = ci.end;
+  if (end - base > BigInt(MAX_BLOCK_BYTES)) return REFUSED;
+  let image = 0n;
+  for (const l of layouts) image += l === lay ? end - base : (l.ci.end ?? l.poolBase) - l.base;
+  if (image > BigInt(MAX_IMAGE_BYTES)) return REFUSED;
+  if (end !== oldEnd && !extentChangeIsLocal(model, internals, ci, oldEnd, end)) return REFUSED;
+  // A label that moved may only be read inside B (where every reader is checked below).
+  const movedNames = new Set(moves.map((d) => d.name));
+  if (moves.length > 0) {
+    const toks = internals.tokens;
+    const inB0 = firstTokenAfter(toks, block.range.start.line - 1);
+    const inB1 = firstTokenAfter(toks, block.range.end.line);
+    for (let k = 0; k < toks.length; k = k === inB0 - 1 ? inB1 : k + 1) {
+      if (k >= inB0 && k < inB1) continue;
+      const t = toks[k];
+      if (t.kind === 'ident' && movedNames.has(t.text)) return REFUSED;
+    }
+  }
+  const oldPool = lay.pool ?? [];
+  if (oldPool.length === 0 && slots > 0 && lines.some((li) => li.rec && li.rec.literals.length > 0)) return REFUSED;
+  // Everything else that lies after the edit and is not handled by shape below (system, PEs, events, blocks' ranges…).
+  const codeLines = model.code.map((b) => b.lines);
+  const statementLines = st.code.map((c) => c.lines);
+  const shiftPlan =
+    lineDelta === 0
+      ? undefined
+      : plan([model, st.code], first, lastOld, new Set<unknown>([internals.tokens, model.refs, model.diagnostics, model.program, ...codeLines, ...statementLines]));
+  if (lineDelta !== 0 && !shiftPlan) return REFUSED;
+  const refs = model.refs ?? [];
+  // Where the new lines' references go: after B's references that come before them (pass-2 references are in text order).
+  let refAt = -1;
+  for (let k = 0; k < refs.length; k++) {
+    const l = refs[k].range.start.line;
+    if (l > block.range.start.line && l < first) refAt = k + 1;
+    else if (refAt < 0 && l > lastOld && l < block.range.end.line) refAt = k;
+  }
+
+  // ---- From here on the model changes. ----
+  const asmReports = st.asmReports ?? new WeakSet<Diagnostic>();
+  st.asmReports = asmReports;
+  const memo = new Map<object, object>();
+  const shift = <T extends { line: number; col: number }>(p: T): void => {
+    if (p.line > lastOld) p.line += lineDelta;
+  };
+  // Diagnostics: drop the edited lines', move the later ones (copies: their ranges may be shared with the memo).
+  const kept: Diagnostic[] = [];
+  for (const d of model.diagnostics) {
+    if (on(d.range.start.line)) continue;
+    if (lineDelta !== 0 && (d.range.end.line > lastOld || (d.related ?? []).some((r) => r.range.end.line > lastOld))) {
+      const c: Diagnostic = { ...d, range: moved(d.range, lineDelta, lastOld, memo) };
+      if (d.related) c.related = d.related.map((r) => ({ ...r, range: moved(r.range, lineDelta, lastOld, memo) }));
+      if (asmReports.has(d)) asmReports.add(c);
+      kept.push(c);
+    } else kept.push(d);
+  }
+  // References: drop the edited lines', move the later ones (each owns its range).
+  const keptRefs: SymbolRef[] = [];
+  let newRefAt = -1;
+  for (let k = 0; k < refs.length; k++) {
+    if (k === refAt) newRefAt = keptRefs.length;
+    const r = refs[k];
+    if (on(r.range.start.line)) continue;
+    if (lineDelta !== 0) {
+      shift(r.range.start);
+      shift(r.range.end);
+    }
+    keptRefs.push(r);
+  }
+  if (refAt === refs.length) newRefAt = keptRefs.length;
+  // Tokens and comment-free lines.
+  const tokens = internals.tokens;
+  const t0 = firstTokenAfter(tokens, first - 1);
+  const t1 = firstTokenAfter(tokens, lastOld);
+  const charDelta = e.text.length - model.text.length;
+  for (let k = t1; k < tokens.length; k++) {
+    const t = tokens[k];
+    t.line += lineDelta;
+    t.start += charDelta;
+    t.end += charDelta;
+  }
+  tokens.splice(t0, t1 - t0, ...fresh);
+  st.clean.splice(first, lastOld - first + 1, ...lexed.clean.slice(0, lastNew - first + 1));
+  // The rest of the model, generically; top-level blocks' ranges.
+  if (shiftPlan) {
+    for (const s of shiftPlan.slots) s.holder[s.key] = moved(s.value, lineDelta, lastOld, memo);
+    for (const o of shiftPlan.objects) o.line += lineDelta;
+    for (const b of internals.blocks) if (b.range.end.line > lastOld) b.range = moved(b.range, lineDelta, lastOld, memo);
+  }
+  // Statements after the edit, in place (their ranges belong to this model).
+  const program = model.program;
+  const bStart = Number(ci.start);
+  const bOldEnd = Number(oldEnd);
+  if (lineDelta !== 0) {
+    for (const c of st.code) {
+      if (c.block.range.end.line <= lastOld + lineDelta && c !== ci) continue;
+      const from = c === ci ? i1 : firstLineAfter(c.lines, lastOld);
+      for (let k = from; k < c.lines.length; k++) {
+        const li = c.lines[k];
+        li.line += lineDelta;
+        const asm = li.asm;
+        shift(asm.range.start);
+        shift(asm.range.end);
+        if (asm.mnemonicRange) {
+          shift(asm.mnemonicRange.start);
+          shift(asm.mnemonicRange.end);
+        }
+        for (const l of asm.labels) {
+          shift(l.range.start);
+          shift(l.range.end);
+        }
+        for (const o of asm.operands) {
+          shift(o.range.start);
+          shift(o.range.end);
+        }
+      }
+    }
+    // Other blocks' instructions and lines (B's are rebuilt below).
+    for (const [a, instr] of program.instrs) {
+      if (a >= bStart && a < bOldEnd) continue;
+      if (instr.line !== undefined && instr.line > lastOld) program.instrs.set(a, relabel(instr, instr.line + lineDelta));
+    }
+    for (const [a, l] of program.lineOf) if (l > lastOld && (a < bStart || a >= bOldEnd)) program.lineOf.set(a, l + lineDelta);
+    for (const c of program.chunks) if (c.line !== undefined && c.line > lastOld && (c.address < bStart || c.address >= bOldEnd)) c.line += lineDelta;
+  }
+  // B's literal pool leaves the program (its instructions' addresses are overwritten below, the ones past the new end removed).
+  for (let a = Number(lay.poolBase); a < bOldEnd; a += POOL_SLOT) program.lineOf.delete(a);
+  const oldCodeEnd = Number(oldCodeEndBig);
+  // B's statements as they now are.
+  lines.splice(i0, i1 - i0, ...added);
+  block.lines.splice(i0, i1 - i0, ...added.map((li) => li.asm));
+
+  // Pass 1 results.
+  for (const def of moves) def.value = def.value! + delta;
+  const poolMoved = poolBase - lay.poolBase;
+  lay.codeEnd = codeEnd;
+  lay.poolBase = poolBase;
+  ci.end = end;
+  const firstAfter = i0 + added.length;
+  if (delta !== 0n) for (let k = firstAfter; k < lines.length; k++) lines[k].asm.address = lines[k].asm.address! + delta;
+  {
+    let pcAdded = aOld;
+    for (const li of added) {
+      li.asm.address = pcAdded;
+      pcAdded += 4n;
+    }
+  }
+  if (hasLocals) st.localLabels.set(block, localLabelsOf(lines));
+
+  // B's image: the old bytes before and after the edit (moved by δ), then what is assembled again.
+  const oldSize = Number(oldCodeEndBig - base);
+  const size = Number(codeEnd - base);
+  const oldBytes = new Uint8Array(oldSize);
+  const oldKnown = new Uint8Array(oldSize);
+  const c0 = program.chunks.findIndex((c) => c.address >= bStart && c.address < bOldEnd);
+  let cn = 0;
+  if (c0 >= 0) while (c0 + cn < program.chunks.length && program.chunks[c0 + cn].address >= bStart && program.chunks[c0 + cn].address < bOldEnd) cn++;
+  for (let k = c0; k >= 0 && k < c0 + cn; k++) {
+    const c = program.chunks[k];
+    const off = c.address - bStart;
+    if (off >= oldSize) continue;
+    oldBytes.set(c.bytes.subarray(0, oldSize - off), off);
+    oldKnown.fill(1, off, Math.min(oldSize, off + c.bytes.length));
+  }
+  const bytes = new Uint8Array(size);
+  const known = new Uint8Array(size);
+  const aOff = Number(aOld - base);
+  const bOff = Number(bOld - base);
+  bytes.set(oldBytes.subarray(0, aOff));
+  known.set(oldKnown.subarray(0, aOff));
+  bytes.set(oldBytes.subarray(bOff), bOff + Number(delta));
+  known.set(oldKnown.subarray(bOff), bOff + Number(delta));
+
+  // Pass 2: keep what still holds, assemble the rest.
+  const pool = oldPool;
+  for (const p of pool) if (p.line > lastOld) p.line += lineDelta;
+  let poolIndex: Map<string, number> | undefined;
+  const slotOf = (value: bigint, size: number): bigint => {
+    if (!poolIndex) poolIndex = new Map(pool.map((p, i) => [`${p.size}:${p.value}`, i]));
+    const k = poolIndex.get(`${size}:${value}`);
+    return k === undefined ? -1n : poolBase + BigInt(k * POOL_SLOT);
+  };
+  let curPc = base;
+  let curIndex = 0;
+  const lookup = blockLookup(st, block, () => curPc, () => curIndex);
+  const freshDiags: Diagnostic[] = [...interpretDiags];
+  const reassembledLines = new Set<number>();
+  const newRefs: SymbolRef[] = [];
+  const els = internals.els;
+  let assembled = 0;
+  let keptCount = 0;
+  /** Whether line `li` (not new) keeps its assembly at its new place, from names alone: true, false (assemble again) or undefined (compare values). */
+  const quick = (li: LineInternals, after: boolean): boolean | undefined => {
+    const R = li.rec!;
+    let moved = 0;
+    for (const [name] of R.lookups) {
+      if (isLocalLabel(name.slice(0, -1)) && /[bf]$/.test(name)) return undefined;
+      if (movedNames.has(name)) moved++;
+    }
+    const lits = R.literals.length;
+    if (!after) return moved === 0 && (lits === 0 || poolMoved === 0n) ? true : undefined;
+    if (delta === 0n) return moved === 0 ? true : undefined;
+    const relative = R.pcDependent && R.reports.length === 0 && li.asm.mnemonic !== 'adrp';
+    if (!R.pcDependent) return moved === 0 && lits === 0 ? true : undefined;
+    if (lits > 0) return relative && moved === 0 && poolMoved === delta ? true : undefined;
+    if (relative && R.lookups.length > 0 && moved === R.lookups.length && R.lookups.every(([n]) => li.asm.operands.some((o) => o.text === n))) return true;
+    return undefined;
+  };
+  const write = (a: number, instr: Instr | undefined): void => {
+    const off = a - bStart;
+    if (instr?.encoding === undefined) {
+      known.fill(0, off, off + 4);
+      return;
+    }
+    const w = instr.encoding >>> 0;
+    for (let b = 0; b < 4; b++) bytes[off + b] = (w >>> (8 * b)) & 0xff;
+    known.fill(1, off, off + 4);
+  };
+  /** Lines assembled after the walk: new ones (no record) and those whose inputs changed. */
+  const todo: Pending[] = [];
+  const place = (li: LineInternals, a: number, instr: Instr | undefined): void => {
+    write(a, instr);
+    if (program.lineOf.get(a) !== li.line) program.lineOf.set(a, li.line);
+    const cur = program.instrs.get(a);
+    if (!instr) {
+      if (cur) program.instrs.delete(a);
+    } else if (!cur || cur.line !== li.line || cur.exec !== instr.exec || cur.encoding !== instr.encoding || cur.text !== instr.text) program.instrs.set(a, instr);
+  };
+  for (let k = 0; k < lines.length; k++) {
+    const li = lines[k];
+    const asm = li.asm;
+    if (asm.mnemonic === undefined) continue;
+    const isNew = k >= i0 && k < firstAfter;
+    const after = k >= firstAfter;
+    const R = li.rec;
+    if (!isNew && !R) return STALE;
+    if (!isNew && !after && (R!.lookups.length === 0 || movedNames.size === 0 && !hasLocals) && (R!.literals.length === 0 || poolMoved === 0n)) continue;
+    const at = asm.address!;
+    const a = Number(at);
+    curPc = at;
+    curIndex = k;
+    let instr: Instr | undefined;
+    if (!isNew) {
+      const q = quick(li, after);
+      if (q === true) {
+        keptCount++;
+        if (!after) continue;
+        instr = R!.instr === undefined || R!.instr.line === li.line ? R!.instr : relabel(R!.instr, li.line);
+      } else {
+        const rec = R!;
+        const d = at - rec.pc;
+        let same = true;
+        let shifted = rec.lookups.length > 0;
+        for (const [name, v] of rec.lookups) {
+          const now = lookup(name);
+          const value = now === null ? undefined : now;
+          if (value !== v) same = false;
+          if (v === undefined || value !== v + d || !asm.operands.some((o) => o.text === name)) shifted = false;
+        }
+        let slotsSame = true;
+        let slotsRelative = true;
+        for (const l of rec.literals) {
+          const s = slotOf(l.value, l.size);
+          if (s !== l.address) slotsSame = false;
+          if (s - at !== l.address - rec.pc) slotsRelative = false;
+        }
+        const relative = rec.pcDependent && rec.reports.length === 0 && asm.mnemonic !== 'adrp';
+        const keep =
+          (same && slotsSame && (d === 0n || !rec.pcDependent)) || (relative && same && rec.literals.length > 0 && slotsRelative) || (relative && rec.literals.length === 0 && d !== 0n && shifted);
+        if (keep) {
+          keptCount++;
+          instr = rec.instr === undefined || rec.instr.line === li.line ? rec.instr : relabel(rec.instr, li.line);
+        } else {
+          // Only a line whose literal values are known can be given its slot before it is assembled; a numeric
+          // local label resolves by the line's index in its block, which a one-line layout does not have.
+          if (rec.literals.length > 1 || (rec.literals.length === 1 && !same)) return STALE;
+          if (rec.lookups.some(([n]) => LOCAL_LABEL_REF.test(n))) return STALE;
+          const slot = rec.literals.length === 1 ? slotOf(rec.literals[0].value, rec.literals[0].size) : poolBase;
+          if (slot < 0n) return STALE;
+          // Assembled below, with the other lines that use the same literal slot (one layout pass per group).
+          todo.push({ li, at, slot, rec });
+          continue;
+        }
+      }
+    } else {
+      todo.push({ li, at, slot: poolBase });
+      continue;
+    }
+    place(li, a, instr);
+  }
+  // New lines in one group (their references are new too), the others by literal slot.
+  const groups = new Map<string, Pending[]>();
+  for (const p of todo) {
+    const key = p.rec ? String(p.slot) : 'new';
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  for (const [key, group] of groups) {
+    const done = assembleLines(st, ci, group, els);
+    assembled += group.length;
+    if (key === 'new') {
+      freshDiags.push(...done.diags);
+      newRefs.push(...done.refs);
+    } else for (const x of done.diags) if (asmReports.has(x)) freshDiags.push(x);
+    for (const p of group) {
+      if (p.rec && !sameReads(p.rec, p.li.rec)) return STALE;
+      if (p.rec) reassembledLines.add(p.li.line);
+      place(p.li, Number(p.at), done.instrs.get(Number(p.at)));
+    }
+  }
+  // Addresses past the new end of the code held instructions before (the block shrank).
+  for (let a = Number(codeEnd); a < oldCodeEnd; a += 4) {
+    program.instrs.delete(a);
+    program.lineOf.delete(a);
+  }
+  // B's image chunks, cut as layoutPass2 cuts them.
+  const chunks = blockChunks(program, Number(base), bytes, known, pool, Number(poolBase));
+  if (c0 < 0 && chunks.length > 0) return STALE;
+  if (c0 >= 0) program.chunks.splice(c0, cn, ...chunks);
+
+  // Diagnostics: the re-assembled lines' reports replaced, the new lines' added, suggestions for those only.
+  const rest = reassembledLines.size === 0 ? kept : kept.filter((d) => !(asmReports.has(d) && reassembledLines.has(d.range.start.line)));
+  model.diagnostics = freshDiags;
+  attachSuggestions(model, st.language);
+  model.diagnostics = sortDiagnostics([...rest, ...freshDiags]);
+  if (model.diagnostics.length > MAX_DIAGNOSTICS) return STALE;
+  if (newRefs.length > 0 && newRefAt < 0) return STALE;
+  if (newRefs.length > 0) keptRefs.splice(newRefAt, 0, ...newRefs);
+  model.refs = keptRefs;
+  st.refs = keptRefs;
+  model.text = e.text;
+  return { kind: 'applied', assembled, kept: keptCount };
+}
+
+/** A copy of an instruction labelled with another source line (instructions are shared with the assembly memo). */
+function relabel(instr: Instr, line: number): Instr {
+  return { mnemonic: instr.mnemonic, text: instr.text, encoding: instr.encoding, line, exec: instr.exec, flow: instr.flow, iss: instr.iss };
+}
+
+/** The two assemblies looked up the same names and both reported, or both did not (so the line's references and misses stand). */
+function sameReads(a: LineInternals['rec'], b: LineInternals['rec']): boolean {
+  if (!a || !b || a.lookups.length !== b.lookups.length || (a.reports.length === 0) !== (b.reports.length === 0)) return false;
+  for (let k = 0; k < a.lookups.length; k++) if (a.lookups[k][0] !== b.lookups[k][0]) return false;
+  return true;
+}
+
+/** Assemble one line of B at `pc` as layoutPass2 does (its literal, if any, at `slot`): its instruction, diagnostics and references. */
+interface Pending {
+  li: LineInternals;
+  at: bigint;
+  /** Where the line's literal goes (the pool base when it has none). */
+  slot: bigint;
+  /** The assembly the line had (absent for a new line). */
+  rec?: AsmRecord;
+}
+
+/**
+ * Assemble lines of B at their addresses as layoutPass2 does, in one pass (their literal, if any, at the
+ * group's slot): their instructions by address, diagnostics and references.
+ */
+function assembleLines(st: ParseState, ci: CodeInternals, group: Pending[], els: ParseInternals['els']): { instrs: Map<number, Instr>; diags: Diagnostic[]; refs: SymbolRef[] } {
+  const rep = new Reporter();
+  const scratch: ParseState = { ...st, rep, refs: [], model: { ...st.model, program: { instrs: new Map(), chunks: [], lineOf: new Map() } } };
+  const lines = group.map((p) => p.li);
+  const lo = group[0].at;
+  const hi = group[group.length - 1].at + 4n;
+  const lay: BlockLayout = { ci: { ...ci, lines }, base: lo, codeEnd: hi, poolBase: group[0].slot, slots: 0 };
+  layoutPass2(scratch, [lay], defaultAssembler(), true, els);
+  return { instrs: scratch.model.program.instrs, diags: rep.list, refs: scratch.refs };
+}
+
+/**
+ * B's extent changes from [start, oldEnd) to [start, end): nothing outside B
+ * may see it — no other block in the range it gains, no entry point in the
+ * range it gains or loses, the same memory region around it, the same EL for
+ * every block.
+ */
+function extentChangeIsLocal(model: ScenarioModel, internals: ParseInternals, ci: CodeInternals, oldEnd: bigint, end: bigint): boolean {
+  const start = ci.start!;
+  for (const o of internals.st.code) if (o !== ci && o.start !== undefined && o.end !== undefined && overlaps(o.start, o.end, start, end)) return false;
+  const lo = oldEnd < end ? oldEnd : end;
+  const hi = oldEnd < end ? end : oldEnd;
+  for (const pe of model.pes) if (pe.entry?.value !== undefined && pe.entry.value >= lo && pe.entry.value < hi) return false;
+  const mem = model.system.memory;
+  const inside = (e: bigint) => mem.some((m) => start >= m.base && e <= m.base + m.size);
+  if (mem.length > 0 && (!inside(oldEnd) || !inside(end))) return false;
+  ci.end = end;
+  let now: Map<CodeBlock, { el: number; reason?: string }>;
+  try {
+    now = codeEls(internals.st);
+  } finally {
+    ci.end = oldEnd;
+  }
+  for (const b of model.code) {
+    const x = internals.els.get(b);
+    const y = now.get(b);
+    if (x?.el !== y?.el || x?.reason !== y?.reason) return false;
+  }
+  return true;
+}
+
+/** Numeric local labels of a block: name → addresses in text order with their statement index (as layoutPass1 builds them). */
+function localLabelsOf(lines: readonly LineInternals[]): Map<string, { address: bigint; index: number }[]> {
+  const out = new Map<string, { address: bigint; index: number }[]>();
+  for (let index = 0; index < lines.length; index++) {
+    for (const l of lines[index].asm.labels) {
+      if (!isLocalLabel(l.name)) continue;
+      const list = out.get(l.name) ?? [];
+      list.push({ address: lines[index].asm.address!, index });
+      out.set(l.name, list);
+    }
+  }
+  return out;
+}
