@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { type CodeAction, type CodeLens, type Diagnostic, LSPErrorCodes, type ResponseError, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
+import { type CodeAction, type CodeLens, type Diagnostic, type Hover, LSPErrorCodes, type ResponseError, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
 import { parseScenario } from '../../simulator';
 import { parseWitness, replayWitness } from '../../simulator/explore/witness';
 import type { ExploreAnswer, WitnessResult } from '../../extension/protocol';
@@ -145,6 +145,12 @@ describe('language server: explore', function () {
     const report = progress.get(t)!.find((v) => v.kind === 'report');
     assert.ok(report, 'the exploration reported progress');
     assert.match(report.message ?? '', /^[\d,]+ states?, depth [\d,]+, [\d,]+ states\/s \(limits: 1,000,000 states, 120 s\)$/);
+    // The server's thread is free while the worker explores: a hover is answered before the exploration.
+    let settled = false;
+    void answer.then(() => (settled = true));
+    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 23, character: 5 } });
+    assert.ok(hover, 'hover answered during the exploration');
+    assert.equal(settled, false, 'the exploration was still going');
     source.cancel();
     const e = await answer;
     assert.ok(e, 'the request was not answered with a result');
