@@ -38,7 +38,8 @@ function activeScenario(): vscode.TextEditor | undefined {
   return editor;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
+/** Registers the commands; returns the Armscope output channel (the explore commands write to it too). */
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): vscode.OutputChannel {
   const output = vscode.window.createOutputChannel('Armscope');
   const decoded = new Map<string, string>();
   const changed = new vscode.EventEmitter<vscode.Uri>();
@@ -108,4 +109,5 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
     }),
   );
+  return output;
 }

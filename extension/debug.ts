@@ -39,7 +39,8 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
       return undefined;
     }
     const settings = vscode.workspace.getConfiguration('armscope', folder?.uri);
-    if (config.cacheModel === undefined) config.cacheModel = settings.get<string>('cacheModel', 'scenario');
+    // A witness fixes the cache model (the adapter refuses `replay` with `cacheModel`).
+    if (config.cacheModel === undefined && config.replay === undefined) config.cacheModel = settings.get<string>('cacheModel', 'scenario');
     return config;
   }
 }

@@ -7,6 +7,7 @@ import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { registerDebug } from './debug';
+import { registerExplore } from './explore';
 import { registerGettingStarted } from './gettingStarted';
 import { createLanguageClient } from './languageClient';
 import { registerTasks } from './tasks';
@@ -15,7 +16,7 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
-  registerCommands(context, client);
+  registerExplore(context, client, registerCommands(context, client));
   registerTasks(context);
   registerDebug(context);
   registerGettingStarted(context);

@@ -14,9 +14,11 @@ import { formatReport } from '../simulator/cli/format';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
 import { buildReport, errorReport, type RunReport } from '../simulator/engine/report';
 import { hasErrors } from '../simulator/engine/run';
+import type { Progress } from '../simulator/explore/explore';
 import type { Diagnostic } from '../simulator/scenario/model';
 // The front door registers every layer's blocks and passes (page tables, caches, GIC, firmware).
 import { parseScenario } from '../simulator';
+import { exploreModel, type ExploreJobSettings, type ExploreSummary } from './exploreJob';
 
 export interface RunSettings {
   maxSteps: number;
@@ -25,7 +27,8 @@ export interface RunSettings {
 
 export type Job =
   | { kind: 'run'; id: number; text: string; file: string; settings: RunSettings; timeoutMs: number }
-  | { kind: 'check'; id: number; text: string; file: string; timeoutMs: number };
+  | { kind: 'check'; id: number; text: string; file: string; timeoutMs: number }
+  | { kind: 'explore'; id: number; text: string; file: string; settings: ExploreJobSettings; timeoutMs: number };
 
 /** A job as submitted (the pool numbers it). */
 export type JobRequest = Job extends infer J ? (J extends Job ? Omit<J, 'id'> : never) : never;
@@ -39,6 +42,8 @@ export type JobOutcome =
   | { kind: 'not-run'; report: RunReport; text: string }
   /** Diagnostics of a check job. */
   | { kind: 'checked'; diagnostics: Diagnostic[]; lines: number }
+  /** An exploration's summary (exploreJob.ts). */
+  | { kind: 'explored'; summary: ExploreSummary }
   | { kind: 'cancelled' }
   /** `message` completes "background run …": `stopped: …`, `dropped: …` or `failed: …`. */
   | { kind: 'error'; message: string };
@@ -69,11 +74,15 @@ export function runModel(model: ReturnType<typeof parseScenario>, settings: RunS
   return { kind: 'done', report, text: formatReport(report) };
 }
 
-export function perform(job: Job, cancelled: () => boolean): JobOutcome {
+export function perform(job: Job, cancelled: () => boolean, progress: (p: Progress) => void = () => undefined): JobOutcome {
   try {
     const model = parseScenario(job.text, job.file);
     if (job.kind === 'check') return { kind: 'checked', diagnostics: model.diagnostics, lines: model.text.split('\n').length };
     if (cancelled()) return { kind: 'cancelled' };
+    if (job.kind === 'explore') {
+      const summary = exploreModel(model, job.settings, job.timeoutMs, cancelled, progress);
+      return summary ? { kind: 'explored', summary } : { kind: 'cancelled' };
+    }
     return runModel(model, job.settings, job.timeoutMs, cancelled);
   } catch (e) {
     return { kind: 'error', message: `failed: internal error in the simulator (please report it): ${e instanceof Error ? e.message : String(e)}` };
@@ -81,7 +90,10 @@ export function perform(job: Job, cancelled: () => boolean): JobOutcome {
 }
 
 /** Messages from the worker. */
-export type WorkerMessage = { kind: 'ready' } | { kind: 'result'; id: number; outcome: JobOutcome };
+export type WorkerMessage = { kind: 'ready' } | { kind: 'progress'; id: number; progress: Progress } | { kind: 'result'; id: number; outcome: JobOutcome };
+
+/** Least time between two progress messages of a job (ms): progress is for people. */
+const PROGRESS_INTERVAL_MS = 250;
 
 /**
  * The worker's entry (main.ts calls it when it is not the main thread):
@@ -93,7 +105,15 @@ export function workerMain(): void {
   if (!port) return;
   const cancel = (workerData as { cancel: Int32Array }).cancel;
   port.on('message', (job: Job) => {
-    const outcome = perform(job, () => Atomics.load(cancel, 0) === job.id);
+    let last = 0;
+    const progress = (p: Progress): void => {
+      const t = Date.now();
+      if (t - last < PROGRESS_INTERVAL_MS) return;
+      last = t;
+      const m: WorkerMessage = { kind: 'progress', id: job.id, progress: p };
+      port.postMessage(m);
+    };
+    const outcome = perform(job, () => Atomics.load(cancel, 0) === job.id, progress);
     let msg: WorkerMessage = { kind: 'result', id: job.id, outcome };
     try {
       port.postMessage(msg);

@@ -89,3 +89,13 @@ export const WORKER_HEAP_MB = 512;
 
 /** Background jobs waiting for the worker (the oldest live run is dropped past this). */
 export const MAX_QUEUED_JOBS = 64;
+
+/**
+ * States an exploration from the editor may visit (the Explore code lens):
+ * the scenario's `max_states` applies when smaller; `armscope explore` has
+ * no such cap. Hit: reported as the bound `max-states`, never a silent pass.
+ */
+export const EXPLORE_MAX_STATES = 1_000_000;
+
+/** Wall time an exploration from the editor may take (ms); hit: the bound `time-limit`, reported like the others. */
+export const EXPLORE_TIMEOUT_MS = 120_000;

@@ -120,6 +120,7 @@ export function outcomeDiagnostics(a: Analysis, outcome: JobOutcome): LspDiagnos
       return [{ range: lineRange(a.lines, 0), severity: DiagnosticSeverity.Warning, source: 'armscope run', code: 'run-error', message: `background run ${outcome.message}` }];
     case 'not-run':
     case 'checked':
+    case 'explored':
       return [];
     case 'cancelled':
       return undefined;

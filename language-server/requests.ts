@@ -8,13 +8,14 @@
 import { type Diagnostic as LspDiagnostic, LSPErrorCodes, ResponseError, type SemanticTokens, type SemanticTokensDelta } from 'vscode-languageserver/node';
 import { diagnosticLine } from '../simulator/cli/commands';
 import type { Diagnostic } from '../simulator/scenario/model';
-import { CHECK_REQUEST, DECODE_REQUEST, REGISTERS_REQUEST, RUN_REQUEST, type CheckResult, type DecodeResult, type RunResult } from '../extension/protocol';
+import { CHECK_REQUEST, DECODE_REQUEST, EXPLORE_REQUEST, REGISTERS_REQUEST, RUN_REQUEST, WITNESS_REQUEST, type CheckResult, type DecodeResult, type RunResult } from '../extension/protocol';
 import type { Analysis } from './analysis';
 import { fileOf } from './analysis';
 import { provideCodeActions } from './codeActions';
 import { provideCompletion } from './completion';
 import { decodeAt, registerNames } from './decode';
 import type { DocumentStore } from './documents';
+import type { Explorer } from './explore';
 import { formatDocument } from './formatting';
 import { provideHover } from './hover';
 import { CHECK_TIMEOUT_MS, RUN_REQUEST_TIMEOUT_MS } from './limits';
@@ -28,6 +29,7 @@ import type { WorkerPool } from './workerPool';
 export interface RequestContext {
   store: DocumentStore;
   pool: WorkerPool;
+  explorer: Explorer;
   settings: () => ServerSettings;
   settingsFrom: (raw: unknown, base: ServerSettings) => ServerSettings;
 }
@@ -61,7 +63,14 @@ export function registerRequests(rpc: Rpc, ctx: RequestContext): { closed: (uri:
   onAnalysis('textDocument/documentHighlight', shape.documentHighlight, [], (a, p) => highlightRanges(a, p.position).map((range) => ({ range })));
   onAnalysis('textDocument/documentSymbol', shape.documentSymbol, [], (a) => provideDocumentSymbols(a));
   onAnalysis('textDocument/foldingRange', shape.foldingRange, [], (a) => provideFoldingRanges(a));
-  onAnalysis('textDocument/codeAction', shape.codeAction, [], (a, p) => provideCodeActions(a, p.context.diagnostics as LspDiagnostic[]));
+  onAnalysis('textDocument/codeAction', shape.codeAction, [], (a, p) => {
+    const diagnostics = p.context.diagnostics as LspDiagnostic[];
+    const debug = diagnostics.map((d) => ctx.explorer.debugAction(a, a.version, d)).filter((x) => x !== undefined);
+    return [...provideCodeActions(a, diagnostics), ...debug];
+  });
+  onAnalysis('textDocument/codeLens', shape.codeLens, [], (a) => ctx.explorer.codeLenses(a, a.version));
+  rpc.request(EXPLORE_REQUEST, shape.explore, (p, token) => ctx.explorer.explore(p, token));
+  rpc.request(WITNESS_REQUEST, shape.witness, (p) => ctx.explorer.witness(p));
   onAnalysis('textDocument/formatting', shape.formatting, [], (a, p) => formatDocument(a, p.options));
 
   const tokens = new SemanticTokenStore();
@@ -94,6 +103,7 @@ export function registerRequests(rpc: Rpc, ctx: RequestContext): { closed: (uri:
         case 'error':
           return { report: `run ${o.message}`, ok: false };
         case 'checked':
+        case 'explored':
           return { report: 'run failed: unexpected answer from the background worker', ok: false };
       }
     } finally {

@@ -19,6 +19,7 @@ import {
 import { fileOf } from './analysis';
 import { toLspDiagnostic } from './convert';
 import { DocumentStore, type OpenDocument, type StoreCounts } from './documents';
+import { Explorer } from './explore';
 import { LIVE_RUN_DELAY_MS, CHECK_TIMEOUT_MS, MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_ANALYSED_TOTAL_CHARS, MAX_CHECKED_CHARS, MAX_KEPT_TOTAL_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
 import { LiveRunner } from './liveRun';
 import { registerRequests } from './requests';
@@ -37,6 +38,8 @@ export interface ServerOptions {
 export interface ServerHandle {
   rpc: Rpc;
   pool: WorkerPool;
+  /** The worker explorations run in (a second one: an exploration never holds up background runs). */
+  explorePool: WorkerPool;
   store: DocumentStore;
   /** Per-document state the server holds: each is bounded by the open documents (all freed on didClose). */
   held(): ServerHeld;
@@ -95,6 +98,8 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
   const rpc = new Rpc(connection);
   const store = new DocumentStore();
   const pool = new WorkerPool(options.workerScript, (m) => connection.console.info(m));
+  const explorePool = new WorkerPool(options.workerScript, (m) => connection.console.info(m));
+  let canRefreshLenses = false;
   let settings: ServerSettings = { ...DEFAULT_SETTINGS };
   /** initializationOptions over the defaults: the base that workspace/configuration answers refine. */
   let initialSettings: ServerSettings = { ...DEFAULT_SETTINGS };
@@ -105,16 +110,33 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
 
   /** Per document: the version last published and whether that publication carried the worker's diagnostics. */
   const published = new Map<string, { version: number; extra: number }>();
+  /** The background run's (or check's) diagnostics of the current version, kept for publications the explorer asks for. */
+  const workerDiagnostics = new Map<string, { version: number; diagnostics: LspDiagnostic[] }>();
   const publish = (uri: string, version: number, extra: LspDiagnostic[]): void => {
     const doc = store.get(uri);
     const base = baseDiagnostics.get(uri);
     if (!doc || doc.version !== version || base?.version !== version) return;
+    if (extra.length > 0) workerDiagnostics.set(uri, { version, diagnostics: extra });
+    const kept = workerDiagnostics.get(uri);
+    const worker = kept?.version === version ? kept.diagnostics : [];
+    const all = [...worker, ...explorer.diagnostics(uri, version)];
     // A worker result that adds nothing to what this version already shows is not sent again.
     const last = published.get(uri);
-    if (extra.length === 0 && last?.version === version && last.extra === 0) return;
-    published.set(uri, { version, extra: extra.length });
-    void connection.sendDiagnostics({ uri, version, diagnostics: [...base.diagnostics, ...extra] });
+    if (all.length === 0 && last?.version === version && last.extra === 0) return;
+    published.set(uri, { version, extra: all.length });
+    void connection.sendDiagnostics({ uri, version, diagnostics: [...base.diagnostics, ...all] });
   };
+  const explorer = new Explorer({
+    pool: explorePool,
+    store,
+    connection,
+    settings: () => settings,
+    republish: (uri) => {
+      const doc = store.get(uri);
+      if (doc) publish(uri, doc.version, []);
+    },
+    canRefreshLenses: () => canRefreshLenses,
+  });
   const live = new LiveRunner(pool, LIVE_RUN_DELAY_MS, (a, diagnostics) => publish(a.uri, a.version, diagnostics));
 
   const cancelCheck = (uri: string): void => {
@@ -175,6 +197,8 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
   connection.onInitialize((params): InitializeResult => {
     const workspace: unknown = params.capabilities.workspace;
     canPullConfiguration = typeof workspace === 'object' && workspace !== null && (workspace as { configuration?: unknown }).configuration === true;
+    const codeLens: unknown = typeof workspace === 'object' && workspace !== null ? (workspace as { codeLens?: unknown }).codeLens : undefined;
+    canRefreshLenses = typeof codeLens === 'object' && codeLens !== null && (codeLens as { refreshSupport?: unknown }).refreshSupport === true;
     initialSettings = settingsFrom(params.initializationOptions, DEFAULT_SETTINGS);
     settings = initialSettings;
     return {
@@ -189,6 +213,7 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
         foldingRangeProvider: true,
         semanticTokensProvider: { legend: LEGEND, full: { delta: true } },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeLensProvider: { resolveProvider: false },
         documentFormattingProvider: true,
       },
       serverInfo: { name: 'armscope-language-server', version: '0.1.0' },
@@ -234,12 +259,14 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
     if (doc) validate(doc);
     else connection.console.warn(`textDocument/didChange ignored: ${p.textDocument.uri} is not open`);
   });
-  const requests = registerRequests(rpc, { store, pool, settings: () => settings, settingsFrom });
+  const requests = registerRequests(rpc, { store, pool, explorer, settings: () => settings, settingsFrom });
 
   rpc.notification('textDocument/didClose', shape.didClose, (p) => {
     const uri = p.textDocument.uri;
     requests.closed(uri);
     live.forget(uri);
+    explorer.closed(uri);
+    workerDiagnostics.delete(uri);
     cancelCheck(uri);
     store.close(uri);
     if (store.counts().documents < MAX_OPEN_DOCUMENTS) toldFull = false;
@@ -250,16 +277,17 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
 
   connection.onShutdown(() => {
     pool.dispose();
+    explorePool.dispose();
   });
   connection.listen();
   const held = (): ServerHeld => ({
     ...store.counts(),
-    diagnostics: Math.max(baseDiagnostics.size, published.size),
+    diagnostics: Math.max(baseDiagnostics.size, published.size, workerDiagnostics.size),
     checks: checks.size,
     liveRuns: live.pending,
     liveRunDocuments: live.documents,
     semanticTokens: requests.tokenDocuments(),
     jobs: pool.busy,
   });
-  return { rpc, pool, store, held };
+  return { rpc, pool, explorePool, store, held };
 }

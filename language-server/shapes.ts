@@ -66,6 +66,11 @@ export const cacheModel = oneOf(['scenario', 'on', 'off'] as const);
 export const run = object({ uri, maxSteps: optional(integer(1, MAX_STEPS_LIMIT)), cacheModel: optional(cacheModel) });
 export const check = object({ uri });
 export const decode = object({ uri, position, text: optional(string(MAX_DECODE_TEXT)), register: optional(registerName) });
+/** A progress token (LSP `ProgressToken`: integer or string). */
+export const progressToken: Shape<string | number> = (x, path) => (typeof x === 'number' ? integer(-2_147_483_648, 2_147_483_647)(x, path) : string(200)(x, path));
+export const explore = object({ uri, cacheModel: optional(cacheModel), workDoneToken: optional(progressToken) });
+export const witness = object({ uri, version, outcome: integer(0, 1_000_000_000) });
+export const codeLens = textDocumentOnly;
 /** `armscope/registers` takes no params (anything sent is ignored). */
 export const none: Shape<undefined> = () => undefined;
 

@@ -13,12 +13,14 @@
  *   the worker (answered with an error), not the server.
  */
 import { Worker } from 'node:worker_threads';
+import type { Progress } from '../simulator/explore/explore';
 import type { Job, JobOutcome, JobRequest, WorkerMessage } from './backgroundJobs';
 import { MAX_QUEUED_JOBS, WORKER_GRACE_MS, WORKER_HEAP_MB } from './limits';
 
 interface Pending {
   job: Job;
   resolve: (o: JobOutcome) => void;
+  onProgress?: (p: Progress) => void;
 }
 
 export interface PoolStats {
@@ -58,13 +60,13 @@ export class WorkerPool {
     this.graceMs = options.graceMs ?? WORKER_GRACE_MS;
   }
 
-  /** Queue a job; the promise always resolves (never rejects). */
-  submit(request: JobRequest): { id: number; outcome: Promise<JobOutcome> } {
+  /** Queue a job; the promise always resolves (never rejects). `onProgress`: the job's progress (explorations report it). */
+  submit(request: JobRequest, onProgress?: (p: Progress) => void): { id: number; outcome: Promise<JobOutcome> } {
     const id = this.nextId++;
     const job: Job = { ...request, id };
     if (this.disposed) return { id, outcome: Promise.resolve({ kind: 'cancelled' }) };
     const outcome = new Promise<JobOutcome>((resolve) => {
-      this.queue.push({ job, resolve });
+      this.queue.push({ job, resolve, onProgress });
     });
     if (this.queue.length > MAX_QUEUED_JOBS) {
       const dropped = this.queue.shift()!;
@@ -173,6 +175,7 @@ export class WorkerPool {
     w.unref();
     w.on('message', (m: WorkerMessage) => {
       if (m.kind === 'result' && this.running?.job.id === m.id) this.finish(m.outcome);
+      else if (m.kind === 'progress' && this.running?.job.id === m.id) this.running.onProgress?.(m.progress);
     });
     w.on('error', (e: Error & { code?: string }) => {
       // ERR_WORKER_OUT_OF_MEMORY: the heap cap. Anything else: a bug, reported with its message.

@@ -9,6 +9,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { EXPLORE_MAX_STATES, EXPLORE_TIMEOUT_MS } from '../../language-server/limits';
 
 interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: boolean | 'limited'; description: string; restrictedConfigurations?: string[] } };
@@ -44,5 +45,10 @@ describe('extension: restricted mode', () => {
     assert.match(trust.description, /all the limits of docs\/limits\.md apply to untrusted files exactly as to trusted ones/);
     for (const s of trust.restrictedConfigurations ?? []) assert.ok(trust.description.includes(s), `the description names ${s}`);
     assert.ok(existsSync(path.resolve('docs', 'limits.md')), 'the limits the description points to are documented');
+  });
+
+  it("says what applies to Explore untrusted: the language server's explore bounds, and that debugging a witness waits for trust", () => {
+    assert.ok(trust.description.includes(`at most ${EXPLORE_MAX_STATES.toLocaleString('en-US')} states and ${EXPLORE_TIMEOUT_MS / 1000} s per exploration`), trust.description);
+    assert.match(trust.description, /Tasks and debugging, including Debug this execution, wait for trust/);
   });
 });

@@ -33,6 +33,8 @@ const QUOTED: Record<keyof typeof limits, (v: number) => string> = {
   WORKER_GRACE_MS: (v) => `| ${v / 1000} s | the worker is terminated`,
   WORKER_HEAP_MB: (v) => `${v} MB`,
   MAX_QUEUED_JOBS: (v) => `waiting for the worker | ${v} |`,
+  EXPLORE_MAX_STATES: (v) => `the smaller of the scenario's \`max_states\` and ${grouped(v)} states`,
+  EXPLORE_TIMEOUT_MS: (v) => `exploration from the editor | ${v / 1000} s |`,
 };
 
 describe('docs/limits.md: language server', () => {

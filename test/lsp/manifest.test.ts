@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { DEBUG_WITNESS_COMMAND, EXPLORE_COMMAND } from '../../extension/protocol';
 import { diagnosticLine } from '../../simulator/cli/commands';
 import { MAX_STEPS_LIMIT } from '../../simulator/scenario/limits';
 import { DEFAULT_SETTINGS, settingsFrom } from '../../language-server/settings';
@@ -59,7 +60,8 @@ describe('extension manifest and package', function () {
     walk(path.join(root, 'extension'));
     const registered = [...new Set(sources.flatMap((src) => [...src.matchAll(/registerCommand\(\s*'([\w.]+)'/g)].map((m) => m[1])))].sort();
     assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), registered);
-    for (const c of ['armscope.check', 'armscope.decodeValue', 'armscope.run']) assert.ok(registered.includes(c), c);
+    // With the commands the language server names in its code lenses and code actions.
+    for (const c of ['armscope.check', 'armscope.decodeValue', 'armscope.run', EXPLORE_COMMAND, DEBUG_WITNESS_COMMAND]) assert.ok(registered.includes(c), c);
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'Armscope');
   });
 
