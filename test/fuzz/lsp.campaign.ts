@@ -23,13 +23,15 @@ const BATCH = 50;
 
 const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
-/** One line: memory of this process and what the server and the client hold. */
+/** One line: memory of this process (the heap after a full GC when node runs with --expose-gc) and what the server and the client hold. */
 function state(s: InProcessServer, docs: ClientDocuments): string {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
   const m = process.memoryUsage();
   const h = s.server.held();
   const pool = s.server.pool.stats;
   return (
-    `RSS ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB, external ${mb(m.external)} MB; server: ${h.documents} documents (${h.analysed} analysed, ` +
+    `RSS ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB${gc ? ' after GC' : ''}, external ${mb(m.external)} MB; server: ${h.documents} documents (${h.analysed} analysed, ` +
     `${h.analysedChars.toLocaleString('en-US')}/${h.keptChars.toLocaleString('en-US')} characters analysed/kept), diagnostics of ${h.diagnostics}, tokens of ${h.semanticTokens}, ` +
     `runs ${h.liveRuns} (of ${h.liveRunDocuments} documents), checks ${h.checks}, jobs ${h.jobs}, workers started ${pool.started} (${pool.terminated} terminated); ` +
     `client: ${docs.size} open, ${docs.closed} closed, ${docs.refusals} refused`
