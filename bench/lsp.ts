@@ -299,11 +299,11 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
         out.push({ name: 'stdio, 10000 lines: semantic tokens (full)', ms: median(tok), p95: quantile(tok, 0.95), targetMs: 50 });
         // Delta after an edit: a keystroke, then the tokens since the last result.
         const deltas: number[] = [];
-        let previous = ((await conn.sendRequest('textDocument/semanticTokens/full', td)) as { resultId?: string }).resultId;
+        let previous = (await conn.sendRequest<{ resultId?: string }>('textDocument/semanticTokens/full', td)).resultId;
         for (let i = 0; i < 20; i++) {
           await change([{ range: { start: { line: at, character: 23 }, end: { line: at, character: i % 2 === 0 ? 23 : 24 } }, text: i % 2 === 0 ? '1' : '' }]);
           const t0 = performance.now();
-          const r = (await conn.sendRequest('textDocument/semanticTokens/full/delta', { ...td, previousResultId: previous })) as { resultId?: string };
+          const r = await conn.sendRequest<{ resultId?: string }>('textDocument/semanticTokens/full/delta', { ...td, previousResultId: previous });
           deltas.push(performance.now() - t0);
           previous = r.resultId;
         }

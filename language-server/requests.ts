@@ -61,7 +61,13 @@ export function registerRequests(rpc: Rpc, ctx: RequestContext): { closed: (uri:
   onAnalysis('textDocument/definition', shape.definition, null, (a, p) => provideDefinition(a, p.position));
   onAnalysis('textDocument/references', shape.references, [], (a, p) => provideReferences(a, p.position, p.context.includeDeclaration));
   onAnalysis('textDocument/documentHighlight', shape.documentHighlight, [], (a, p) => highlightRanges(a, p.position).map((range) => ({ range })));
-  onAnalysis('textDocument/documentSymbol', shape.documentSymbol, [], (a) => provideDocumentSymbols(a));
+  // One outline per version of a document (an Analysis is one version): editors ask again on focus and scroll.
+  const outlines = new WeakMap<Analysis, ReturnType<typeof provideDocumentSymbols>>();
+  onAnalysis('textDocument/documentSymbol', shape.documentSymbol, [], (a) => {
+    let o = outlines.get(a);
+    if (!o) outlines.set(a, (o = provideDocumentSymbols(a)));
+    return o;
+  });
   onAnalysis('textDocument/foldingRange', shape.foldingRange, [], (a) => provideFoldingRanges(a));
   onAnalysis('textDocument/codeAction', shape.codeAction, [], (a, p) => {
     const diagnostics = p.context.diagnostics as LspDiagnostic[];

@@ -114,19 +114,23 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
  * (the differing middle of the two arrays) instead of the whole array.
  */
 export class SemanticTokenStore {
-  private readonly last = new Map<string, { resultId: string; data: number[] }>();
+  private readonly last = new Map<string, { resultId: string; data: number[]; version: number }>();
   private counter = 0;
 
   full(a: Analysis): SemanticTokens {
+    // The same version of the document has the same tokens: computed once per version, however often asked.
+    const prev = this.last.get(a.uri);
+    if (prev && prev.version === a.version) return { resultId: prev.resultId, data: prev.data };
     const data = provideSemanticTokens(a).data;
     const resultId = String(++this.counter);
-    this.last.set(a.uri, { resultId, data });
+    this.last.set(a.uri, { resultId, data, version: a.version });
     return { resultId, data };
   }
 
   delta(a: Analysis, previousResultId: string): SemanticTokens | SemanticTokensDelta {
     const prev = this.last.get(a.uri);
     if (!prev || prev.resultId !== previousResultId) return this.full(a);
+    if (prev.version === a.version) return { resultId: prev.resultId, edits: [] };
     const next = this.full(a);
     return { resultId: next.resultId, edits: tokenEdits(prev.data, next.data) };
   }

@@ -89,7 +89,7 @@ function commentEdit(text: string, pick: number, insert: string, append: boolean
 const FRAGMENTS = ['x1', 'w2', '#4', ', ', ' ', 'ish', 'sy', '0x10', 'loop', 'start', 'hcr_el2', 'sctlr_el1', '[x1]', ', #8]', 'lsl #2', '=', ':', '{', '}', '//', '/*', '"', ';', '1f', '.', 'q', 'dbs'];
 
 /** Statement lines an editor adds: instructions, branches to labels, literal loads, comments, blank lines, labels. */
-const NEW_LINES = ['    nop', '    add   x9, x9, #1', '    b.ne  fail', '    cbz   x0, done', '    ldr   x1, =BASE', '    mov   x2, #3', '    adr   x3, fail', '    adrp  x4, fail', '', '  // note', 'again:', '    msr   hcr_el2, x0', '    bogus x1'];
+const NEW_LINES = ['    nop', '1:', '    cbnz  x0, 1b', '    b     1f', '    add   x9, x9, #1', '    b.ne  fail', '    cbz   x0, done', '    ldr   x1, =BASE', '    mov   x2, #3', '    adr   x3, fail', '    adrp  x4, fail', '', '  // note', 'again:', '    msr   hcr_el2, x0', '    bogus x1'];
 
 /** Lines added (typed or pasted), lines deleted, or a new block: the edit kinds of issue #12. */
 function lineEdit(text: string, pick: number, kind: 'insert' | 'delete' | 'block', count: number, which: number[]): string {
