@@ -9,6 +9,7 @@
  */
 import { digest, digestString, FingerprintSum, Lanes } from '../component/fingerprint';
 import type { Pe } from '../pe/pe';
+import { freshSysregGen } from '../pe/sysregGen';
 
 /** Everything architectural and engine-visible about one PE. */
 export interface PeSnapshot {
@@ -34,11 +35,15 @@ export interface PeSnapshot {
 const sysregCaptures = new WeakMap<Pe, { version: number; map: ReadonlyMap<string, bigint> }>();
 const sysregDigests = new WeakMap<Pe, { version: number; digest: number }>();
 
+/** The `sysregGen` each capture's registers had: restoring the capture hands it back (pe.ts `freshSysregGen`). */
+const captureGens = new WeakMap<ReadonlyMap<string, bigint>, number>();
+
 function captureSysregs(pe: Pe): ReadonlyMap<string, bigint> {
   const last = sysregCaptures.get(pe);
   if (last !== undefined && last.version === pe.sysregs.version) return last.map;
   const map = new Map(pe.sysregs);
   sysregCaptures.set(pe, { version: pe.sysregs.version, map });
+  captureGens.set(map, pe.sysregGen);
   return map;
 }
 
@@ -89,7 +94,11 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
     pe.sysregs.clear();
     for (const [k, v] of s.sysregs) pe.sysregs.set(k, v);
     sysregCaptures.set(pe, { version: pe.sysregs.version, map: s.sysregs });
-    pe.sysregGen++;
+    // The generation these registers had when captured (a generation names one content: what was derived for it
+    // — MMU regime, micro-TLB, routing — holds again), or a fresh one.
+    let gen = captureGens.get(s.sysregs);
+    if (gen === undefined) captureGens.set(s.sysregs, (gen = freshSysregGen()));
+    pe.sysregGen = gen;
   }
   pe.state = s.state;
   pe.stopReason = s.stopReason;

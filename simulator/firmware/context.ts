@@ -11,6 +11,7 @@
 import { findRegister } from '../arch/index';
 import { currentSpsr, vaToBig } from '../pe/entry';
 import type { Pe } from '../pe/pe';
+import { freshSysregGen } from '../pe/sysregGen';
 import { exceptionReturn } from '../pe/system';
 
 export interface SavedContext {
@@ -92,7 +93,7 @@ export function enterContext(pe: Pe, ctx: SavedContext, regs: readonly bigint[] 
   if (regs) for (let i = 0; i < regs.length; i++) pe.setXBig(i, regs[i]);
   pe.sysregs.set('ELR_EL3', vaToBig(ctx.pc));
   pe.sysregs.set('SPSR_EL3', BigInt(ctx.spsr >>> 0));
-  pe.sysregGen++;
+  pe.sysregGen = freshSysregGen();
   pe.el = 3;
   exceptionReturn(pe);
   pe.env.mmu.invalidateConfig?.(pe);

@@ -23,6 +23,7 @@ import type { MemorySystem } from '../memory/system';
 import type { PhysicalMemory } from '../memory/physical';
 import type { Mmu } from '../mmu/types';
 import type { Pe } from '../pe/pe';
+import { freshSysregGen } from '../pe/sysregGen';
 import type { ChainEntry, Finding, FirmwareCall } from '../trace/events';
 import { hex } from '../util/hex';
 // MAIR with index 1 = Normal WB: the pagetable blocks' MAIR_DEFAULT (one source).
@@ -144,7 +145,7 @@ export class Firmware {
       pe.state = 'halted';
       pe.stopReason = 'partitions booted; the Normal world has no entry point on this PE';
       pe.sysregs.set('SCR_EL3', this.scrNwd[pe.id]);
-      pe.sysregGen++;
+      pe.sysregGen = freshSysregGen();
       return;
     }
     this.enter(pe, { kind: 'nwd' }, regs);

@@ -28,6 +28,7 @@ import type { SystemOps } from './systemOps';
 import type { ExceptionRecord } from './exception';
 import type { BlockCache } from './block';
 import { stepPe } from './step';
+import { freshSysregGen } from './sysregGen';
 
 export type PeRunState = 'running' | 'wfi' | 'wfe' | 'halted';
 
@@ -354,7 +355,7 @@ export class Pe {
   }
   writeSysreg(name: string, value: bigint): void {
     this.sysregs.set(name, BigInt.asUintN(64, value));
-    this.sysregGen++;
+    this.sysregGen = freshSysregGen();
   }
 
   // ---- memory (hot path) --------------------------------------------------

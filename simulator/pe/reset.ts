@@ -29,6 +29,7 @@ import {
 } from '../arch/registers/fields';
 import { findRegister } from '../arch/registers';
 import type { Pe } from './pe';
+import { freshSysregGen } from './sysregGen';
 
 export interface ResetOptions {
   /** Affinity level 0 (the PE's number within its cluster); default `pe.id`. */
@@ -141,6 +142,6 @@ export function resetSysregs(pe: Pe, opts: ResetOptions = {}): void {
   pe.d = pe.a = pe.i = pe.f = 1;
   pe.il = 0;
   pe.pstateOther = 0;
-  pe.sysregGen++;
+  pe.sysregGen = freshSysregGen();
   pe.configGen = -1;
 }
