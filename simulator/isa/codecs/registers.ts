@@ -67,7 +67,7 @@ export function gpr(field: string, o: GprOptions): Codec {
     parse(a: AsmState, f: Fields): void {
       const range = a.ops.range(a.i);
       const x = isX(width, by, f);
-      const r = a.ops.regOrError(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
+      const r = a.ops.regNameOrError(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
       if (r instanceof AsmError) return a.reject(r);
       if (width === 'sf') f.sf = r.x ? 1 : 0;
       else if (width === 'any') f._x = r.x ? 1 : 0;
