@@ -5,7 +5,8 @@
  * flat loop's references (plain JavaScript doing the same arithmetic, and
  * qemu-aarch64, whose rate run.ts measures).
  *
- * `node out/bench/core.js` runs it alone.
+ * `node out/bench/core.js` runs it alone; `ARMSCOPE_BENCH_OLD=<dir>/out` (a built worktree of
+ * 994cb00) measures the old assembler and decoder side by side (bench/isa.ts).
  */
 import { Machine } from '../simulator/engine/machine';
 import { parseScenario } from '../simulator';
