@@ -5,14 +5,13 @@
  * flat loop's references (plain JavaScript doing the same arithmetic, and
  * qemu-aarch64, whose rate run.ts measures).
  *
- * `node out/bench/core.js` runs it alone.
+ * `node out/bench/core.js` runs it alone; `ARMSCOPE_BENCH_OLD=<dir>/out` (a built worktree of
+ * 994cb00) measures the old assembler and decoder side by side (bench/isa.ts).
  */
 import { Machine } from '../simulator/engine/machine';
 import { parseScenario } from '../simulator';
-import { assembleLine, decodeInstruction, splitLine } from '../simulator/isa/index';
-import type { AsmContext } from '../simulator/isa/instr';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
-import { CORPUS } from '../test/isa/corpus';
+import { REFERENCE_OLD, runIsaBench } from './isa';
 import { stage12Scenario } from './translation';
 
 export interface CoreFigure {
@@ -37,32 +36,19 @@ function best(repeats: number, fn: () => number): { rate: number; seconds: numbe
   return top;
 }
 
-const PC = 0x4000_1000n;
-const SYMBOLS: Record<string, bigint> = { back: PC, fwd: PC + 0x100n };
-const CTX: AsmContext = { pc: PC, resolve: (n) => SYMBOLS[n], literal: () => PC + 0x1000n, report: () => {} };
-
+/**
+ * The instruction table's figures (bench/isa.ts): assemble lines/s, decode words/s and decode +
+ * disassembly text words/s, each with its ratio to the hand-written code the table replaced.
+ */
 function isaFigures(): CoreFigure[] {
-  const lines = CORPUS.map((t) => splitLine(t, 0));
-  const words = lines.map((l) => assembleLine(l, CTX)?.encoding).filter((w): w is number => w !== undefined);
-  const asm = best(5, () => {
-    for (let k = 0; k < 20; k++) for (const l of lines) assembleLine(l, CTX);
-    return 20 * lines.length;
-  });
-  const dec = best(5, () => {
-    for (let k = 0; k < 200; k++) for (const w of words) decodeInstruction(w, PC);
-    return 200 * words.length;
-  });
-  const text = best(5, () => {
-    let n = 0;
-    for (let k = 0; k < 50; k++) for (const w of words) n += decodeInstruction(w, PC)!.text.length > 0 ? 1 : 0;
-    return n;
-  });
-  const corpus = `the ${lines.length}-line encoding corpus (test/isa/corpus.ts)`;
-  return [
-    { name: 'assemble (instruction table, operand matcher)', rate: asm.rate, unit: 'lines/s', detail: corpus },
-    { name: 'decode (decode tree, closure per word)', rate: dec.rate, unit: 'words/s', detail: `${words.length} words of ${corpus}` },
-    { name: 'decode + disassembly text', rate: text.rate, unit: 'words/s', detail: 'the text is formatted lazily, on first use' },
-  ];
+  const r = runIsaBench();
+  const how = r.figures[0].measured ? 'old measured side by side' : `old reference of ${REFERENCE_OLD.date}`;
+  return r.figures.map((f) => ({
+    name: f.name,
+    rate: f.rate,
+    unit: f.unit,
+    detail: `${f.old > 0 ? `${(f.rate / f.old).toFixed(2)}× the old code (994cb00, ${how})` : 'no old figure'}; load ${r.load.map((x) => x.toFixed(1)).join(' ')}`,
+  }));
 }
 
 /** Sweep 1 MB 8 bytes at a time (each line misses L1 and L2 once), caches on, stage 1 (4 KB pages) and stage 2 on. */

@@ -28,10 +28,11 @@ interface IsaModule {
 }
 
 /**
- * The old code's figures (994cb00) measured side by side on this machine class
- * (2 cores, shared, load ≈ 3–15), 2026-12-07: best of 12 interleaved rounds.
+ * The old code's figures (994cb00) on this machine class (2 cores, shared): the median of the
+ * best-of figures of 16 side-by-side runs (8–16 interleaved rounds each), 2026-12-07, load average
+ * 11–27. Single runs spread about ±10 % around them.
  */
-export const REFERENCE_OLD = { date: '2026-12-07', assemble: 0, decode: 0, text: 0 };
+export const REFERENCE_OLD = { date: '2026-12-07', assemble: 377_000, decode: 1_520_000, text: 1_580_000 };
 
 export interface IsaFigure {
   name: string;

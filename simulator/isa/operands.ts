@@ -55,7 +55,7 @@ export type Width = 'x' | 'w' | 'any';
 
 const REG_ALIASES: Record<string, number> = { fp: 29, lr: 30, ip0: 16, ip1: 17 };
 
-type GprName = Readonly<{ n: number; x: boolean; sp: boolean }>;
+export type GprName = Readonly<{ n: number; x: boolean; sp: boolean }>;
 
 /**
  * Memo of operand texts → register (null: not a register). The editor re-assembles the
@@ -164,7 +164,7 @@ function rangeFrom(range: SourceRange, off: number): SourceRange {
 
 /** Accessor over one line's operands, bound to the assembly context. */
 export class Operands {
-  readonly ops: { text: string; range: SourceRange }[];
+  readonly ops: readonly { readonly text: string; readonly range: SourceRange }[];
   /** The memory operand last parsed (MemOperands are read, never changed, by their users). */
   private memo: { index: number; mem: MemOperand } | undefined = undefined;
 
@@ -175,9 +175,10 @@ export class Operands {
   ) {
     // Normalise: trim each operand and move its range start past leading blanks (the line splitters
     // already did, so most operands are kept as they are).
-    const ops: { text: string; range: SourceRange }[] = [];
-    for (const o of line.operands) ops.push(isTrimmed(o) ? o : trimmed(o));
-    this.ops = ops;
+    const all = line.operands;
+    let k = 0;
+    while (k < all.length && isTrimmed(all[k])) k++;
+    this.ops = k === all.length ? all : all.map((o) => (isTrimmed(o) ? o : trimmed(o)));
   }
 
   get length(): number {
@@ -242,6 +243,12 @@ export class Operands {
    * register width and register 31 on many lines, and a thrown exception costs microseconds.
    */
   regOrError(text: string, range: SourceRange, width: Width, r31: R31): Reg | AsmError {
+    const r = this.regNameOrError(text, range, width, r31);
+    return r instanceof AsmError ? r : { n: r.n, x: r.x, sp: r.sp, text: text.trim(), range };
+  }
+
+  /** `regOrError` without the Reg: the register's number and width (shared, nothing allocated). */
+  regNameOrError(text: string, range: SourceRange, width: Width, r31: R31): GprName | AsmError {
     const r = parseRegister(text);
     if (!r) {
       const what = width === 'x' ? 'a 64-bit general register' : width === 'w' ? 'a 32-bit general register' : 'a general register';
@@ -249,12 +256,11 @@ export class Operands {
     }
     if (width === 'x' && !r.x) return new AsmError(range, () => `expected a 64-bit general register, got ${text.trim().toLowerCase()}`);
     if (width === 'w' && r.x) return new AsmError(range, () => `expected a 32-bit general register, got ${text.trim().toLowerCase()}`);
-    const reg: Reg = { n: r.n, x: r.x, sp: r.sp, text: text.trim(), range };
     if (r31 !== 'either' && r.n === 31) {
-      const e = this.error31(reg, r31);
+      const e = this.error31({ n: r.n, x: r.x, sp: r.sp, text: text.trim(), range }, r31);
       if (e !== undefined) return e;
     }
-    return reg;
+    return r;
   }
 
   /** Reject register 31 written with the wrong meaning for this position. */

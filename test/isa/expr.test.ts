@@ -109,4 +109,27 @@ describe('isa: expressions (GNU as style)', () => {
       { numRuns: 500, seed: 1 },
     );
   });
+
+  it('reads a bare literal (read without tokenizing) as the parser reads it in parentheses', () => {
+    const spellings = fc.oneof(
+      fc.bigInt({ min: 0n, max: (1n << 130n) - 1n }).map((v) => v.toString()),
+      fc.bigInt({ min: 0n, max: (1n << 130n) - 1n }).map((v) => `0x${v.toString(16)}`),
+      fc.bigInt({ min: 0n, max: 1n << 64n }).map((v) => `0X${v.toString(16).toUpperCase()}`),
+      fc.stringMatching(/^[0-9a-fxX]{1,40}$/),
+    );
+    fc.assert(
+      fc.property(fc.boolean(), spellings, (neg, digits) => {
+        const t = (neg ? '-' : '') + digits;
+        const parsed = ev(`(${t})`);
+        const bare = ev(t);
+        // The same value, or an error for both (at an offset one less: no parenthesis before it).
+        if ('value' in parsed) assert.deepEqual(bare, parsed, t);
+        else assert.ok('error' in bare && bare.error === parsed.error, t);
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
+    assert.deepEqual(ev('-0x10'), { value: -16n });
+    assert.deepEqual(ev('08'), { value: 8n });
+    assert.deepEqual(ev('0x' + 'f'.repeat(32)), { value: (1n << 128n) - 1n });
+  });
 });

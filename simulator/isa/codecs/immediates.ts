@@ -141,12 +141,19 @@ function movFailure(a: AsmState, f: Fields, v: bigint): AsmError {
 
 /** Whether a value can be made by MOVZ or MOVN (then MOV prefers those, C6.2.191). */
 export function isMoveWideEncodable(v: bigint, sf: boolean): boolean {
-  const width = sf ? 64 : 32;
+  // MOVZ: at most one halfword is not 0; MOVN: at most one is not 0xffff (on 32-bit halves: this is
+  // asked at every disassembly of ORR with an immediate).
   const u = v & widthMask(sf);
-  for (const x of [u, ~u & widthMask(sf)]) {
-    for (let hw = 0; hw < width / 16; hw++) if ((x & ~(0xffffn << BigInt(hw * 16))) === 0n) return true;
+  const lo = Number(u & 0xffff_ffffn);
+  const hi = Number(u >> 32n);
+  let notZero = 0;
+  let notOnes = 0;
+  for (let k = 0; k < (sf ? 4 : 2); k++) {
+    const h = ((k < 2 ? lo : hi) >>> ((k & 1) * 16)) & 0xffff;
+    if (h !== 0) notZero++;
+    if (h !== 0xffff) notOnes++;
   }
-  return false;
+  return notZero <= 1 || notOnes <= 1;
 }
 
 /** The value MOVZ (opc 2) or MOVN (opc 0) writes, from imm16/hw. */

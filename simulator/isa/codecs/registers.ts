@@ -24,22 +24,30 @@ export interface GprOptions {
   printWidth?: (f: Fields) => boolean;
 }
 
-/** A width rule's field values as entries (read on every operand, so listed once). */
-type FieldEntries = readonly (readonly [string, number])[];
+/** Whether fields agree with a width rule's values (a field not set yet agrees). */
+type Agrees = (f: Fields) => boolean;
 
-function consistent(f: Fields, want: FieldEntries): boolean {
-  for (const [k, v] of want) if (f[k] !== undefined && f[k] !== v) return false;
-  return true;
+/**
+ * The `Agrees` test of a width rule's values, generated from the table (field names are pattern
+ * identifiers, values integers): disassembly asks it of every load and store it prints.
+ */
+function agreement(want: Fields): Agrees {
+  const terms = Object.entries(want).map(([k, v]) => {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(k) || !Number.isInteger(v)) throw new Error(`internal: width rule ${k} = ${v} is not a table field`);
+    return `(f.${k} === undefined || f.${k} === ${v})`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the instruction table's width rules only
+  return new Function('f', `return ${terms.length === 0 ? 'true' : terms.join(' && ')};`) as Agrees;
 }
 
-/** Whether the fields select the 64-bit form of a width rule (undefined: not decided yet); `by`: the rule's fields as entries. */
-function isX(width: RegWidth, by: { x: FieldEntries; w: FieldEntries } | undefined, f: Fields): boolean | undefined {
+/** Whether the fields select the 64-bit form of a width rule (undefined: not decided yet); `by`: the rule's tests. */
+function isX(width: RegWidth, by: { x: Agrees; w: Agrees } | undefined, f: Fields): boolean | undefined {
   if (width === 'x') return true;
   if (width === 'w') return false;
   if (width === 'sf') return f.sf === undefined ? undefined : f.sf === 1;
   if (by === undefined) return undefined;
-  const x = consistent(f, by.x);
-  const w = consistent(f, by.w);
+  const x = by.x(f);
+  const w = by.w(f);
   return x && w ? undefined : x;
 }
 
@@ -51,7 +59,7 @@ function usageOf(field: string, o: GprOptions): string {
 /** A general register in field `field` (Rd, Rn, Rm, Rt, Rt2, Rs, Ra). */
 export function gpr(field: string, o: GprOptions): Codec {
   const width = o.width;
-  const by = typeof width === 'object' ? { x: Object.entries(width.x), w: Object.entries(width.w) } : undefined;
+  const by = typeof width === 'object' ? { x: agreement(width.x), w: agreement(width.w) } : undefined;
   const tie = o.tie ?? [];
   return operand({
     usage: usageOf(field, o),
@@ -59,7 +67,7 @@ export function gpr(field: string, o: GprOptions): Codec {
     parse(a: AsmState, f: Fields): void {
       const range = a.ops.range(a.i);
       const x = isX(width, by, f);
-      const r = a.ops.regOrError(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
+      const r = a.ops.regNameOrError(a.ops.text(a.i), range, x === undefined ? 'any' : x ? 'x' : 'w', o.r31);
       if (r instanceof AsmError) return a.reject(r);
       if (width === 'sf') f.sf = r.x ? 1 : 0;
       else if (width === 'any') f._x = r.x ? 1 : 0;
@@ -69,7 +77,7 @@ export function gpr(field: string, o: GprOptions): Codec {
       a.at[field] = range;
       a.i++;
     },
-    fits: by === undefined ? undefined : (f) => consistent(f, by.x) || consistent(f, by.w),
+    fits: by === undefined ? undefined : (f) => by.x(f) || by.w(f),
     print(f: Fields): string {
       const x = o.printWidth ? o.printWidth(f) : (isX(width, by, f) ?? true);
       return reg(f[field], x, o.r31 === 'sp');

@@ -82,6 +82,7 @@ export interface Assembled {
 
 export class TableAssembler {
   private readonly byMnemonic = new Map<string, Candidate[]>();
+  private spare: State | undefined = undefined;
 
   constructor(private readonly tree: DecodeTree) {
     for (const entry of tree.entries) {
@@ -147,7 +148,9 @@ export class TableAssembler {
       return undefined;
     }
     let best: { error: AsmError; progress: number } | undefined;
-    const a = new State(ops, ctx, mnemonic);
+    // One State reused line after line (taken while in use, so a nested assembly gets its own).
+    const a = this.spare?.start(ops, ctx, mnemonic) ?? new State(ops, ctx, mnemonic);
+    this.spare = undefined;
     for (let k = 0; k < list.length; k++) {
       if ((tries & (1 << k)) === 0) continue;
       const c = list[k];
@@ -170,8 +173,10 @@ export class TableAssembler {
       for (const w of a.warnings) ctx.report(w.range, w.message, 'el-access', 'warning');
       let text = mnemonic;
       for (let i = 0; i < n; i++) text += (i === 0 ? ' ' : ', ') + ops.ops[i].text;
+      this.spare = a;
       return { word, form: c.form, entry: hit.entry, fields: hit.fields, text };
     }
+    this.spare = a;
     ctx.report(best!.error.range, best!.error.message, best!.error.rule);
     return undefined;
   }
@@ -183,17 +188,27 @@ function better(e: AsmError, progress: number, than: { error: AsmError; progress
   return progress > than.progress;
 }
 
+/** The cursor of one line; the assembler keeps one and restarts it for each line (`start`). */
 class State implements AsmState {
   i = 0;
   failure: AsmError | undefined = undefined;
-  readonly at: Record<string, SourceRange> = {};
+  at: Record<string, SourceRange> = {};
   readonly warnings: { range: SourceRange; message: string }[] = [];
 
   constructor(
-    readonly ops: Operands,
-    readonly ctx: AsmContext,
-    readonly mnemonic: string,
+    public ops: Operands,
+    public ctx: AsmContext,
+    public mnemonic: string,
   ) {}
+
+  /** Restart for another line (its own `at`: codecs' checks may keep what they read). */
+  start(ops: Operands, ctx: AsmContext, mnemonic: string): this {
+    this.ops = ops;
+    this.ctx = ctx;
+    this.mnemonic = mnemonic;
+    this.at = {};
+    return this;
+  }
 
   reject(e: AsmError): void {
     this.failure = e;

@@ -71,9 +71,11 @@ function extractor(fields: readonly FieldSpec[]): (w: number) => Fields {
 
 function packer(value: number, fields: readonly FieldSpec[]): (f: Fields) => number | undefined {
   // Each field value must be an integer in 0 .. 2^width - 1 (an undefined field fails the test too).
-  const checks = fields.map((s) => `!(f.${s.name} >= 0 && f.${s.name} <= ${2 ** s.width - 1} && (f.${s.name} | 0) === f.${s.name})`).join(' || ');
-  const word = fields.map((s) => `(f.${s.name} << ${s.lo})`).join(' | ');
-  const body = fields.length === 0 ? `return ${value};` : `if (${checks}) return undefined; return (${value} | ${word}) >>> 0;`;
+  // Each field is read once (the objects come in many shapes, so every read is a lookup).
+  const reads = fields.map((s, k) => `const v${k} = f.${s.name};`).join(' ');
+  const checks = fields.map((s, k) => `!(v${k} >= 0 && v${k} <= ${2 ** s.width - 1} && (v${k} | 0) === v${k})`).join(' || ');
+  const word = fields.map((s, k) => `(v${k} << ${s.lo})`).join(' | ');
+  const body = fields.length === 0 ? `return ${value};` : `${reads} if (${checks}) return undefined; return (${value} | ${word}) >>> 0;`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the instruction table's patterns only
   return new Function('f', body) as (f: Fields) => number | undefined;
 }

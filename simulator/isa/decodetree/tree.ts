@@ -23,8 +23,12 @@ interface Switch {
   readonly leaf: false;
   /** Bit runs [lo, width] read from the most significant, concatenated into the child index. */
   readonly runs: readonly (readonly [number, number])[];
-  /** The runs flattened for lookup: lowest bit, mask of the width, width; per run. */
-  readonly flat: readonly number[];
+  /** The runs for lookup: index = ((w >>> lo1) & m1) << w2 | ((w >>> lo2) & m2); no second run: m2 = w2 = 0. */
+  readonly lo1: number;
+  readonly m1: number;
+  readonly w2: number;
+  readonly lo2: number;
+  readonly m2: number;
   readonly children: readonly (DecodeNode | undefined)[];
 }
 
@@ -32,13 +36,15 @@ type DecodeNode = Leaf | Switch;
 
 /** Largest number of bits one switch reads (2^8 children). */
 const MAX_SWITCH_BITS = 8;
+/** Largest number of bit runs one switch reads (the lookup reads two without a loop). */
+const MAX_SWITCH_RUNS = 2;
 
-/** Contiguous runs of set bits of `bits`, most significant first, at most MAX_SWITCH_BITS in total. */
+/** Contiguous runs of set bits of `bits`, most significant first, at most MAX_SWITCH_RUNS runs of MAX_SWITCH_BITS in total. */
 function pickRuns(bits: number): [number, number][] {
   const runs: [number, number][] = [];
   let total = 0;
   let b = 31;
-  while (b >= 0 && total < MAX_SWITCH_BITS) {
+  while (b >= 0 && total < MAX_SWITCH_BITS && runs.length < MAX_SWITCH_RUNS) {
     if (((bits >>> b) & 1) === 0) {
       b--;
       continue;
@@ -83,7 +89,9 @@ function build(entries: TableEntry[], tested: number): DecodeNode {
   const children = new Array<DecodeNode | undefined>(1 << width).fill(undefined);
   const now = (tested | runsMask(runs)) >>> 0;
   for (const [idx, g] of groups) children[idx] = build(g, now);
-  return { leaf: false, runs, flat: runs.flatMap(([lo, w]) => [lo, (1 << w) - 1, w]), children };
+  const [lo1, w1] = runs[0];
+  const [lo2, w2] = runs.length > 1 ? runs[1] : [0, 0];
+  return { leaf: false, runs, lo1, m1: (1 << w1) - 1, w2, lo2, m2: (1 << w2) - 1, children };
 }
 
 export class DecodeTree {
@@ -100,12 +108,7 @@ export class DecodeTree {
   /** The encoding of `w` and its fields, or undefined for a word no table row describes. */
   lookup(w: number): { entry: TableEntry; fields: Fields } | undefined {
     let node: DecodeNode | undefined = this.root;
-    while (node !== undefined && !node.leaf) {
-      const flat = node.flat;
-      let idx = 0;
-      for (let r = 0; r < flat.length; r += 3) idx = (idx << flat[r + 2]) | ((w >>> flat[r]) & flat[r + 1]);
-      node = node.children[idx];
-    }
+    while (node !== undefined && !node.leaf) node = node.children[(((w >>> node.lo1) & node.m1) << node.w2) | ((w >>> node.lo2) & node.m2)];
     if (node === undefined) return undefined;
     for (const e of node.entries) {
       if ((w & e.pat.mask) >>> 0 !== e.pat.value) continue;
