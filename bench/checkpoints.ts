@@ -285,20 +285,20 @@ async function debuggerContinue(iterations: number): Promise<{ debugger: number;
   Machine.create(md).run();
   const best = { debugger: Infinity, run: Infinity, runWithCheckpoints: Infinity };
   const steps: Record<keyof typeof best, number> = { debugger: 0, run: 0, runWithCheckpoints: 0 };
-  const measure: Record<keyof typeof best, () => Promise<number>> = {
+  const measure: Record<keyof typeof best, () => number | Promise<number>> = {
     debugger: async () => {
       const c = controller(md);
       const s = await cpuAsync(() => c.runForward(undefined));
       steps.debugger = c.machine.steps;
       return s;
     },
-    run: async () => {
+    run: () => {
       const m = Machine.create(md);
       const s = cpu(() => m.run());
       steps.run = m.steps;
       return s;
     },
-    runWithCheckpoints: async () => {
+    runWithCheckpoints: () => {
       const m = Machine.create(md, { checkpointInterval: 10_000 });
       const s = cpu(() => m.run());
       steps.runWithCheckpoints = m.steps;
