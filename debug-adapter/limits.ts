@@ -49,10 +49,11 @@ export const RUN_CHUNK_STEPS = 20_000;
 /**
  * Wall-clock milliseconds a run (or a reverse search) works between two looks at the request queue
  * (pause, progress), checked at chunk boundaries: a `pause` waits at most this long plus one chunk.
- * Serving the queue costs tens of microseconds (an event-loop turn, a progress event): once per
- * 20,000 steps it was a twentieth of a fast run.
+ * Each look is an event-loop turn (the work queued for it — a progress event, the runtime's own
+ * tasks — runs then): once per 20,000 steps it made a fast run a fifth slower, every 20 ms still
+ * a twentieth on a loaded machine.
  */
-export const RUN_YIELD_MS = 20;
+export const RUN_YIELD_MS = 50;
 
 /** `armscope/cacheTimeline`: steps the timeline's deterministic re-run may take. */
 export const MAX_TIMELINE_STEPS = 2_000_000;

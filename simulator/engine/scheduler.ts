@@ -256,10 +256,38 @@ export class Scheduler {
     const m = this.m;
     while (m.steps < end) {
       if (this.interrupted && this.stopRequest === undefined) return true;
-      if (!this.mixed && this.quietSteps(Math.min(end, this.boundary))) continue;
+      if (!this.mixed) {
+        if (this.quietSteps(Math.min(end, this.boundary))) continue;
+        if (m.steps >= this.boundary && this.quietBoundary()) continue;
+      }
       if (!this.takeStepFull()) return false;
     }
     return true;
+  }
+
+  /**
+   * The quiet path reached its boundary where only a checkpoint or a bounds check is due: do what
+   * `takeStepFull` does there before choosing — the enabled set is still the PEs that can step, so
+   * the quiet path goes on (in the block engine) instead of taking the next step through the full
+   * path. False when something else is due (the budget, a timer deadline, a step-triggered event, a
+   * stop request, a bound reached): the full path then takes the step.
+   */
+  private quietBoundary(): boolean {
+    const m = this.m;
+    const now = m.steps;
+    if (this.stopRequest !== undefined || now >= m.options.maxSteps || now >= m.platform.deadline || now >= m.events.nextTimedStep) return false;
+    // A bound reached sets `stopInfo`: the full path ends the run.
+    if (m.checkBounds()) return false;
+    if (now >= m.history.nextDue) {
+      const logged = m.history.due();
+      if (logged !== undefined) {
+        this.applyAction(logged);
+        this.mixed = true;
+        return true;
+      }
+    }
+    this.boundary = Math.min(m.options.maxSteps, m.history.nextDue, m.events.nextTimedStep, m.bounds.nextCheck);
+    return this.boundary > now;
   }
 
   /** PE steps up to step `stop` while nothing else can be enabled; false when none was taken (the full path decides). */
