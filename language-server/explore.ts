@@ -155,6 +155,15 @@ function expectationRange(a: Analysis, line: number): ReturnType<typeof lineRang
   return e ? toRange(e.range) : lineRange(a.lines, line);
 }
 
+/** Where the Explore lens goes: the `expect {` line of the first expectation, else the first line that is not blank or a comment. */
+function exploreLensRange(a: Analysis): ReturnType<typeof lineRange> {
+  const first = a.model.expectations[0]?.range.start.line;
+  let line = -1;
+  if (first !== undefined) for (let l = first; l >= 0 && line < 0; l--) if (/^\s*expect\b/.test(a.lines[l] ?? '')) line = l;
+  if (line < 0) line = Math.max(0, a.lines.findIndex((t) => !/^\s*(\/\/.*)?$/.test(t)));
+  return { start: { line, character: 0 }, end: { line, character: 0 } };
+}
+
 /** The one-line verdict the code lens shows. */
 function verdictText(s: ExploreSummary, broken: BrokenExpectation[]): string {
   const what = s.result === 'pass' ? 'every expectation holds' : broken.length > 0 ? `${plural(broken.length, 'expectation')} broken` : s.result;
@@ -186,9 +195,14 @@ export class Explorer {
     this.results.delete(uri);
   }
 
-  /** "Explore" on top of the file; "Debug this execution" on each expectation broken in this version's exploration. */
+  /**
+   * "Explore" on the `expect` block (the first statement when there is none:
+   * never on line 1 of a file that starts with a comment, where a click
+   * meant for the text would land on it); "Debug this execution" on each
+   * expectation broken in this version's exploration.
+   */
   codeLenses(a: Analysis, version: number): CodeLens[] {
-    const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const top = exploreLensRange(a);
     const r = this.results.get(a.uri);
     const job = this.running.get(a.uri);
     const current = r?.version === version ? r : undefined;

@@ -82,6 +82,8 @@ describe('e2e: explore from the editor in code-server', function () {
           }),
         });
         vscode.debug.onDidStartDebugSession((s) => configs.push(s.configuration));
+        // The expect block, with the Explore lens above it, in view.
+        editor.revealRange(new vscode.Range(78, 0, 86, 0), vscode.TextEditorRevealType.InCenter);
         fs.writeFileSync(path.join(dir, 'ready'), '');
         // The test clicks "Explore": wait for its verdicts.
         let explored = [];

@@ -48,11 +48,12 @@ describe('language server: explore', function () {
     await c.stop();
   });
 
-  it('offers "Explore" as a code lens at the top of a scenario', async () => {
+  it('offers "Explore" as a code lens on the expect block of a scenario', async () => {
     await c.open(SEED_URI, readFileSync(SEED, 'utf8'));
     assert.deepEqual(c.initResult?.capabilities.codeLensProvider, { resolveProvider: false });
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: SEED_URI } });
-    assert.deepEqual(lenses, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title: 'Explore every execution', command: 'armscope.explore', arguments: [SEED_URI] } }]);
+    // On the `expect {` line (line 81), not on line 1 where a click meant for the text would land on it.
+    assert.deepEqual(lenses, [{ range: { start: { line: BROKEN_LINE - 1, character: 0 }, end: { line: BROKEN_LINE - 1, character: 0 } }, command: { title: 'Explore every execution', command: 'armscope.explore', arguments: [SEED_URI] } }]);
   });
 
   it('explores with progress; the broken expectation becomes a diagnostic at its range with the counts', async () => {
