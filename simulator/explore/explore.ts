@@ -52,7 +52,8 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
   const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
   const settings = session.settings;
   const table = new OutcomeTable();
-  const reduction = options.reduction ?? true;
+  // Sleep sets assume accesses to different lines commute; under the memory model every write is ordered in one message list.
+  const reduction = (options.reduction ?? true) && settings.memoryModel !== 'promising';
   const visited = options.merge === false ? undefined : new VisitedSet(settings.maxStates);
   let stats: SearchStats = { states: 0, transitions: 0, depth: 0, bounds: new Set() };
   if (!model.diagnostics.some((d) => d.severity === 'error')) {
@@ -68,6 +69,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
       cancelled: options.cancelled,
     });
     if (session.choices.full) stats.bounds.add('speculation-footprint');
+    for (const b of session.relaxed?.bounds ?? []) stats.bounds.add(b);
   }
   session.detach();
   return buildResult(model, table, {

@@ -147,6 +147,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
   const enter = (en: { actions: Action[] }, asleep: SleepEntry[]): Frame | null => {
     const actions = en.actions;
     if (actions.length === 0) {
+      if (session.discarded()) return null;
       m.finish();
       const o = outcomeOf(m, obs);
       // The fingerprint states are merged by, with how the execution ended.
