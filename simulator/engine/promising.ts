@@ -93,7 +93,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private views: Int32Array[];
   /** Locations the model holds: size, attributes and initial value, by PA. */
   private locs = new Map<number, Loc>();
-  /** No PE has accessed memory through the model yet in this execution: promises may be made (promise-first). */
+  /** No PE has stepped yet in this execution: promises may be made (promise-first). */
   promisePhase = true;
   private readonly cur: (StepState | undefined)[];
   private walking = 0;
@@ -103,8 +103,10 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private readNo = 0;
   /** Set while the explorer asks which messages a step's reads may take: the alternatives of each read. */
   recording: number[][] | undefined = undefined;
-  /** Set while certifying: the writes appended (candidates of promises). */
+  /** Set while certifying: the writes appended after a read (candidates of promises). */
   collecting: PromiseCandidate[] | undefined = undefined;
+  /** While certifying: the PE has read through the model on the path being run (reset by the certifier, kept in its snapshots' stead). */
+  readSeen = false;
   private version = 0;
   private hashVersion = -1;
   private lastHash = 0;
@@ -200,6 +202,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   }
 
   private before(pe: Pe, deps: InstrDeps): void {
+    // Promise-first: every promise is made before the first step.
+    if (this.promisePhase) this.promisePhase = false;
     this.version++;
     this.readNo = 0;
     this.cur[pe.id] = { deps, addrView: this.maxView(pe.id, deps.addr), reads: [], writes: 0, exFailed: false };
@@ -250,10 +254,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   /** Which location an access is, or undefined when it is outside the model (header comment). */
   private location(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): Loc | undefined {
     if (pe === undefined || this.walking > 0 || this.cur[pe.id] === undefined || attrs.kind !== 'normal') return undefined;
-    const l = this.locationOf(pa, size, attrs);
-    // Promise-first: promises come before every access the model serves (steps before it touch no message).
-    if (l !== undefined && this.promisePhase) this.promisePhase = false;
-    return l;
+    return this.locationOf(pa, size, attrs);
   }
 
   /** The model's location at `pa` (its initial value captured on first use), or undefined (mixed sizes, MMIO, other attributes). */
@@ -287,6 +288,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const v = this.log.valueAt(pa, ts);
     const post = local.read(this.log, pa, ts, s.addrView, kind);
     s.reads.push(post);
+    if (this.collecting !== undefined) this.readSeen = true;
     this.version++;
     p.ldLo = v.lo;
     p.ldHi = size === 8 ? v.hi : 0;
@@ -329,7 +331,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
       s.exFailed = true;
       return true;
     }
-    this.collecting?.push({ pe: p.id, pa, size, lo: vlo, hi: vhi, attrs });
+    // A write no read precedes needs no promise: the PE can simply run up to it whenever it should appear.
+    if (this.readSeen) this.collecting?.push({ pe: p.id, pa, size, lo: vlo, hi: vhi, attrs });
     this.host.memory.write(p, pa, size, vlo, vhi, attrs);
     return true;
   }

@@ -100,16 +100,16 @@ export class RelaxedChoices {
    */
   private certify(pe: number, from: MachineSnapshot): PromiseCandidate[] {
     const found = new Map<string, PromiseCandidate>();
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     let budget = MAX_CERTIFY_STEPS;
     const collected: PromiseCandidate[] = [];
-    const dfs = (at: MachineSnapshot): void => {
+    const dfs = (at: MachineSnapshot, readSeen: boolean): void => {
       restoreMachine(this.m, at);
       const p = this.m.pes[pe];
       if (!canStep(p) || this.m.stopInfo !== undefined) return;
-      const h = this.m.stateHash();
-      if (seen.has(h)) return;
-      seen.add(h);
+      const key = `${this.m.stateHash()}|${readSeen}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       const variants = this.readVariants(pe, at);
       for (const reads of variants.length === 0 ? [[]] : variants) {
         if (budget-- <= 0) {
@@ -118,15 +118,19 @@ export class RelaxedChoices {
         }
         restoreMachine(this.m, at);
         this.model.collecting = collected;
+        this.model.readSeen = readSeen;
+        let after = readSeen;
         try {
           this.m.take({ kind: 'pe-step', pe, reads });
+          after = this.model.readSeen;
         } finally {
           this.model.collecting = undefined;
+          this.model.readSeen = false;
         }
-        dfs(this.m.fork());
+        dfs(this.m.fork(), after);
       }
     };
-    dfs(from);
+    dfs(from, false);
     restoreMachine(this.m, from);
     for (const c of collected) {
       if (c.pe !== pe || this.model.promised(pe, c.pa, c.lo, c.hi)) continue;
