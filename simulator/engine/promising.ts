@@ -28,6 +28,7 @@
 import type { ComponentAction, Action, ActionSource } from '../component/actions';
 import type { Snapshottable } from '../component/state';
 import { Lanes } from '../component/fingerprint';
+import { Hook } from '../component/hook';
 import type { Instr } from '../isa/instr';
 import type { MemAttrs } from '../memory/attributes';
 import { barrierOption, MessageLog, ordersEveryObserver, ThreadLocal, type LocalSnapshot, type Message } from '../memory/ordering';
@@ -107,6 +108,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   collecting: PromiseCandidate[] | undefined = undefined;
   /** While certifying: the PE has read through the model on the path being run (reset by the certifier, kept in its snapshots' stead). */
   readSeen = false;
+  /** A message was appended (a write or a promise): every other append is ordered against it (the explorer's footprints). */
+  readonly appended = new Hook<() => void>('message appended');
   private version = 0;
   private hashVersion = -1;
   private lastHash = 0;
@@ -331,6 +334,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
       s.exFailed = true;
       return true;
     }
+    if (this.appended.active) this.appended.emit();
     // A write no read precedes needs no promise: the PE can simply run up to it whenever it should appear.
     if (this.readSeen) this.collecting?.push({ pe: p.id, pa, size, lo: vlo, hi: vhi, attrs });
     this.host.memory.write(p, pa, size, vlo, vhi, attrs);
@@ -352,6 +356,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.locationOf(c.pa, c.size, c.attrs);
     this.locals[c.pe].promise(this.log, c.pa, c.lo, c.hi);
     this.version++;
+    if (this.appended.active) this.appended.emit();
     this.host.memory.write(this.host.pes[c.pe], c.pa, c.size, c.lo, c.hi, c.attrs);
   }
 

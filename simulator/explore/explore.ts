@@ -52,8 +52,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
   const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
   const settings = session.settings;
   const table = new OutcomeTable();
-  // Sleep sets assume accesses to different lines commute; under the memory model every write is ordered in one message list.
-  const reduction = (options.reduction ?? true) && settings.memoryModel !== 'promising';
+  const reduction = options.reduction ?? true;
   const visited = options.merge === false ? undefined : new VisitedSet(settings.maxStates);
   let stats: SearchStats = { states: 0, transitions: 0, depth: 0, bounds: new Set() };
   if (!model.diagnostics.some((d) => d.severity === 'error')) {
