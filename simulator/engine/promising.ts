@@ -104,10 +104,10 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private readNo = 0;
   /** Set while the explorer asks which messages a step's reads may take: the alternatives of each read. */
   recording: number[][] | undefined = undefined;
-  /** Set while certifying: the writes appended after a read (candidates of promises). */
+  /** Set while certifying: the writes appended after another access (candidates of promises). */
   collecting: PromiseCandidate[] | undefined = undefined;
-  /** While certifying: the PE has read through the model on the path being run (reset by the certifier, kept in its snapshots' stead). */
-  readSeen = false;
+  /** While certifying: the PE has accessed memory through the model on the path being run (kept by the certifier along its paths). */
+  accessSeen = false;
   /** A message was appended (a write or a promise): every other append is ordered against it (the explorer's footprints). */
   readonly appended = new Hook<() => void>('message appended');
   private version = 0;
@@ -291,7 +291,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const v = this.log.valueAt(pa, ts);
     const post = local.read(this.log, pa, ts, s.addrView, kind);
     s.reads.push(post);
-    if (this.collecting !== undefined) this.readSeen = true;
+    if (this.collecting !== undefined) this.accessSeen = true;
     this.version++;
     p.ldLo = v.lo;
     p.ldHi = size === 8 ? v.hi : 0;
@@ -335,8 +335,11 @@ export class PromisingMemory implements Snapshottable, ActionSource {
       return true;
     }
     if (this.appended.active) this.appended.emit();
-    // A write no read precedes needs no promise: the PE can simply run up to it whenever it should appear.
-    if (this.readSeen) this.collecting?.push({ pe: p.id, pa, size, lo: vlo, hi: vhi, attrs });
+    // A PE's first access needs no promise: the PE can simply run up to it whenever it should appear.
+    if (this.collecting !== undefined) {
+      if (this.accessSeen) this.collecting.push({ pe: p.id, pa, size, lo: vlo, hi: vhi, attrs });
+      this.accessSeen = true;
+    }
     this.host.memory.write(p, pa, size, vlo, vhi, attrs);
     return true;
   }

@@ -103,11 +103,11 @@ export class RelaxedChoices {
     const seen = new Set<string>();
     let budget = MAX_CERTIFY_STEPS;
     const collected: PromiseCandidate[] = [];
-    const dfs = (at: MachineSnapshot, readSeen: boolean): void => {
+    const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
       restoreMachine(this.m, at);
       const p = this.m.pes[pe];
       if (!canStep(p) || this.m.stopInfo !== undefined) return;
-      const key = `${this.m.stateHash()}|${readSeen}`;
+      const key = `${this.m.stateHash()}|${accessSeen}`;
       if (seen.has(key)) return;
       seen.add(key);
       const variants = this.readVariants(pe, at);
@@ -118,14 +118,14 @@ export class RelaxedChoices {
         }
         restoreMachine(this.m, at);
         this.model.collecting = collected;
-        this.model.readSeen = readSeen;
-        let after = readSeen;
+        this.model.accessSeen = accessSeen;
+        let after = accessSeen;
         try {
           this.m.take({ kind: 'pe-step', pe, reads });
-          after = this.model.readSeen;
+          after = this.model.accessSeen;
         } finally {
           this.model.collecting = undefined;
-          this.model.readSeen = false;
+          this.model.accessSeen = false;
         }
         dfs(this.m.fork(), after);
       }
