@@ -268,6 +268,7 @@ export class Machine {
       mmioRanges: this.platform.mmioRanges,
       innerDomain: (pe) => this.shareability.innerOf(pe),
       random: this.policy.name === 'random' ? (n) => this.prng.below(n) : undefined,
+      stop: (reason) => this.requestStop(reason),
     });
     this.addComponent({ name: model.name, state: model, actions: model });
     return model;

@@ -31,7 +31,7 @@ import { Lanes } from '../component/fingerprint';
 import { Hook } from '../component/hook';
 import type { Instr } from '../isa/instr';
 import type { MemAttrs } from '../memory/attributes';
-import { barrierOption, MessageLog, ordersEveryObserver, ThreadLocal, type LocalSnapshot, type Message } from '../memory/ordering';
+import { barrierOption, MAX_MESSAGES, MessageLog, ordersEveryObserver, ThreadLocal, type LocalSnapshot, type Message } from '../memory/ordering';
 import { readPhysical, type MemorySystem } from '../memory/system';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
@@ -51,6 +51,8 @@ export interface PromisingHost {
   innerDomain(pe: number): readonly number[];
   /** Uniform choice in [0, n) from the machine's seeded generator, or undefined: take the first. */
   random: ((n: number) => number) | undefined;
+  /** End the run with this reason (a bound of the model was reached). */
+  stop(reason: string): void;
 }
 
 interface Loc {
@@ -312,6 +314,11 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   /** A model write; false when the access is outside the model. */
   private write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): boolean {
     if (this.location(pe, pa, size, attrs) === undefined) return false;
+    if (this.log.length >= MAX_MESSAGES) {
+      // The bound of the message list (docs/limits.md): the run ends; this write lands outside the model.
+      this.host.stop(`the memory model holds at most ${MAX_MESSAGES} writes per execution`);
+      return false;
+    }
     const p = pe!;
     const s = this.cur[p.id]!;
     const local = this.locals[p.id];
