@@ -128,7 +128,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private wrap(pe: Pe): void {
     const env = pe.env;
     const inner = env.memory;
-    const fetch = env.fetchInstr;
+    const fetch = env.fetchInstr.bind(env);
     env.fetchInstr = (pa, p) => {
       const i = fetch(pa, p);
       return i === undefined ? undefined : this.instr(i);
@@ -138,10 +138,10 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     env.mmu = new Proxy(mmu, {
       get: (t, prop) => {
         if (prop === 'translate') {
-          return (p: Pe, va: number, size: number, access: number) => {
+          return (p: Pe, va: number, size: number, access: Parameters<typeof translate>[3]) => {
             this.walking++;
             try {
-              translate(p, va, size, access as never);
+              translate(p, va, size, access);
             } finally {
               this.walking--;
             }
@@ -376,8 +376,10 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     return l.promises.some((ts) => l.fulfils(this.log, ts, pa, lo, hi));
   }
 
-  /** Promises are offered by the explorer (explore/promises.ts), not by the run policy. */
-  enabledActions(_out: Action[]): void {}
+  /** Promises are offered by the explorer (explore/relaxed.ts), not by the run policy: nothing to add here. */
+  enabledActions(out: Action[]): void {
+    void out;
+  }
 
   apply(action: ComponentAction): void {
     this.promise(action.data as PromiseCandidate);

@@ -119,7 +119,7 @@ export class RelaxedChoices {
         restoreMachine(this.m, at);
         this.model.collecting = collected;
         this.model.accessSeen = accessSeen;
-        let after = accessSeen;
+        let after: boolean;
         try {
           this.m.take({ kind: 'pe-step', pe, reads });
           after = this.model.accessSeen;
