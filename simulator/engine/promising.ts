@@ -29,6 +29,7 @@ import type { ComponentAction, Action, ActionSource } from '../component/actions
 import type { Snapshottable } from '../component/state';
 import { Lanes } from '../component/fingerprint';
 import { Hook } from '../component/hook';
+import { conditionHolds } from '../isa/conditions';
 import type { Instr } from '../isa/instr';
 import type { MemAttrs } from '../memory/attributes';
 import { barrierOption, MAX_MESSAGES, MessageLog, ordersEveryObserver, ThreadLocal, type LocalSnapshot, type Message } from '../memory/ordering';
@@ -228,7 +229,12 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const id = pe.id;
     switch (deps.group) {
       case 'data-processing': {
-        const v = this.maxView(id, deps.srcs);
+        let v = this.maxView(id, deps.srcs);
+        if (deps.selectCond >= 0) {
+          // A conditional select depends on the flags and on the register it selected (Rn when the condition holds).
+          const r = deps.selected[conditionHolds(pe, deps.selectCond) ? 0 : 1];
+          v = Math.max(this.view(id, FLAGS), this.view(id, r));
+        }
         this.setView(id, deps.dst, v);
         if (deps.setsFlags) this.setView(id, FLAGS, v);
         break;

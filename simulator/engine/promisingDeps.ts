@@ -23,6 +23,13 @@ export interface InstrDeps {
   group: 'data-processing' | 'branch' | 'load-store' | 'system' | 'unknown';
   /** Data processing: the registers the result depends on (with `FLAGS` when it reads the condition flags). */
   srcs: number[];
+  /**
+   * Conditional selects (CSEL, CSINC, CSINV, CSNEG and their aliases): the condition field; the result depends on
+   * NZCV and on the register selected only (`Rn` when the condition holds, else `Rm`), as herd7's aarch64 semantics.
+   */
+  selectCond: number;
+  /** The registers a conditional select chooses between (`Rn`, `Rm`; -1 for XZR). */
+  selected: [number, number];
   /** Data processing: destination (-1 none); `setsFlags`: NZCV gets the result's view. */
   dst: number;
   setsFlags: boolean;
@@ -47,6 +54,7 @@ export interface InstrDeps {
 }
 
 const READS_FLAGS = /^(csel|csinc|csinv|csneg|cset|csetm|cinc|cinv|cneg|ccmp|ccmn|adc|adcs|sbc|sbcs|ngc|ngcs)$/;
+const SELECTS = /^(csel|csinc|csinv|csneg|cset|csetm|cinc|cinv|cneg)$/;
 const SETS_FLAGS = /^(adds|subs|ands|bics|adcs|sbcs|negs|ngcs|cmp|cmn|tst|ccmp|ccmn)$/;
 /** Instructions that keep part of Rd (MOVK, the bitfield inserts). */
 const KEEPS_RD = /^(movk|bfm|bfi|bfxil|bfc)$/;
@@ -68,6 +76,8 @@ export function instrDeps(instr: Instr): InstrDeps {
   const d: InstrDeps = {
     group: 'unknown',
     srcs: [],
+    selectCond: -1,
+    selected: [-1, -1],
     dst: -1,
     setsFlags: false,
     addr: [],
@@ -92,6 +102,10 @@ export function instrDeps(instr: Instr): InstrDeps {
       d.srcs = list(reg(f, 'Rn'), reg(f, 'Rm'), reg(f, 'Ra'));
       if (KEEPS_RD.test(m)) d.srcs.push(...list(reg(f, 'Rd')));
       if (READS_FLAGS.test(m)) d.srcs.push(FLAGS);
+      if (SELECTS.test(m) && f.cond !== undefined) {
+        d.selectCond = f.cond;
+        d.selected = [reg(f, 'Rn'), reg(f, 'Rm')];
+      }
       d.dst = reg(f, 'Rd');
       d.setsFlags = SETS_FLAGS.test(m);
       return d;
