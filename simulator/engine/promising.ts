@@ -231,9 +231,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
       case 'data-processing': {
         let v = this.maxView(id, deps.srcs);
         if (deps.selectCond >= 0) {
-          // A conditional select depends on the flags and on the register it selected (Rn when the condition holds).
-          const r = deps.selected[conditionHolds(pe, deps.selectCond) ? 0 : 1];
-          v = Math.max(this.view(id, FLAGS), this.view(id, r));
+          // A conditional select depends on the register it selected only (Rn when the condition holds), as herd7.
+          v = this.view(id, deps.selected[conditionHolds(pe, deps.selectCond) ? 0 : 1]);
         }
         this.setView(id, deps.dst, v);
         if (deps.setsFlags) this.setView(id, FLAGS, v);

@@ -25,7 +25,8 @@ export interface InstrDeps {
   srcs: number[];
   /**
    * Conditional selects (CSEL, CSINC, CSINV, CSNEG and their aliases): the condition field; the result depends on
-   * NZCV and on the register selected only (`Rn` when the condition holds, else `Rm`), as herd7's aarch64 semantics.
+   * the register selected only (`Rn` when the condition holds, else `Rm`), not on NZCV, as herd7's aarch64
+   * semantics (MP+rel+CSEL and LB+rel+CSEL are Allowed).
    */
   selectCond: number;
   /** The registers a conditional select chooses between (`Rn`, `Rm`; -1 for XZR). */
