@@ -15,6 +15,7 @@ import { InitError } from '../engine/init';
 import { prepareModel } from '../engine/prepare';
 import { runScenario } from '../engine/run';
 import type { MachineOptions } from '../engine/machine';
+import { RandomPolicy } from '../engine/policy';
 // The front door: every layer's block keywords and parse-time passes (pagetable, caches, gic, firmware) are registered.
 import { parseScenario } from '..';
 import type { Diagnostic } from '../scenario/model';
@@ -39,7 +40,7 @@ export class UsageError extends Error {}
 export const MAX_DEMO_FILES = 1_000;
 
 const USAGE = `usage:
-  armscope run FILE [--json] [--max-steps N] [--seed N] [--cache-model on|off] [--speculation none|adversarial] [--timeout SECONDS] [--replay WITNESS]
+  armscope run FILE [--json] [--max-steps N] [--seed N] [--cache-model on|off] [--speculation none|adversarial] [--policy round-robin|random] [--timeout SECONDS] [--replay WITNESS]
   armscope explore FILE [--json] [--max-states N] [--max-depth N] [--jobs N] [--no-reduction] [--cache-model on|off] [--witness-dir DIR]
   armscope check FILE...
   armscope decode REGISTER VALUE [--json]
@@ -244,7 +245,10 @@ function timeoutMs(p: Parsed): number {
 }
 
 function runOptions(p: Parsed): MachineOptions {
+  // `--policy random`: PEs in a random order and Arm's concurrency model, each read taking a message the model allows at random (seeded).
+  const random = choiceFlag(p, 'policy', ['round-robin', 'random'] as const) === 'random';
   return {
+    ...(random ? { policy: new RandomPolicy(), memoryModel: 'promising' as const } : {}),
     maxSteps: intFlag(p, 'max-steps', 1, MAX_STEPS_LIMIT),
     seed: intFlag(p, 'seed', 0, 0xffff_ffff),
     cacheModel: choiceFlag(p, 'cache-model', ['on', 'off'] as const),
@@ -258,13 +262,13 @@ function exitCodeOf(r: RunReport): number {
 }
 
 function cmdRun(args: string[], io: CliIo): number {
-  const p = parseArgs(args, ['max-steps', 'seed', 'cache-model', 'speculation', 'timeout', 'replay'], ['json']);
+  const p = parseArgs(args, ['max-steps', 'seed', 'cache-model', 'speculation', 'timeout', 'replay', 'policy'], ['json']);
   if (p.positional.length !== 1) throw new UsageError('run: expected exactly one FILE');
   const file = p.positional[0];
   const replay = p.flags.get('replay');
   if (typeof replay === 'string') {
     // A witness fixes every choice (and the settings it was explored with): run's own options do not apply.
-    for (const o of ['max-steps', 'seed', 'cache-model', 'speculation', 'timeout']) if (p.flags.has(o)) throw new UsageError(`run: --${o} cannot be combined with --replay (the witness fixes the execution)`);
+    for (const o of ['max-steps', 'seed', 'cache-model', 'speculation', 'timeout', 'policy']) if (p.flags.has(o)) throw new UsageError(`run: --${o} cannot be combined with --replay (the witness fixes the execution)`);
     return cmdReplay(file, replay, p.flags.get('json') === true, io, KIT);
   }
   const options = runOptions(p);

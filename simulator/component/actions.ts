@@ -16,6 +16,8 @@
 export interface PeStepAction {
   kind: 'pe-step';
   pe: number;
+  /** Under the concurrency model: the timestamps of the messages its reads take, in order (the explorer's choice). */
+  reads?: readonly number[];
 }
 
 /** A scenario `event …` fires (index into model.events). */

@@ -50,6 +50,7 @@ import { stepPe } from './peCore';
 import { RoundRobinPolicy, type Policy } from './policy';
 import { prepareModel } from './prepare';
 import { Prng } from './prng';
+import { PromisingMemory } from './promising';
 import { InstrIndex } from './program';
 import { Scheduler } from './scheduler';
 import { bridgeTrace } from './trace';
@@ -71,6 +72,11 @@ export interface MachineOptions {
   mmu?: (ctx: ComponentContext) => Mmu;
   /** Wall-clock limit of each `run()` call in ms (default: none); reaching it stops the run (`StopInfo.kind` 'timeout'). */
   timeoutMs?: number;
+  /**
+   * `promising`: Arm's concurrency model (promising.ts) serves the PEs' Normal-memory accesses, so reads may
+   * take older writes (explore, `run --policy random`); default `sc`: every store is visible at once.
+   */
+  memoryModel?: 'sc' | 'promising';
 }
 
 /** What component factories get to build themselves. */
@@ -152,6 +158,8 @@ export class Machine {
   policy: Policy;
   /** Record caps, touched-memory and wall-clock bounds (engine/bounds.ts). */
   readonly bounds: RunBounds;
+  /** Arm's concurrency model when the machine runs it (`MachineOptions.memoryModel`). */
+  readonly memoryOrder: PromisingMemory | undefined;
 
   /** Actions applied so far. */
   steps = 0;
@@ -249,11 +257,26 @@ export class Machine {
 
     // 6. The architectural checkers join before the first checkpoint: their state is part of it.
     if (opts.checkers !== false) this.addComponent({ name: 'checkers', state: attachCheckers(this) });
+    // 7. Arm's concurrency model, when asked for: between the PEs and their memory system (promising.ts).
+    this.memoryOrder = opts.memoryModel === 'promising' ? this.installMemoryModel() : undefined;
 
     bridgeTrace(this);
     this.scheduler = new Scheduler(this);
     this.history = new History(this, this.options.checkpointInterval);
     this.history.start();
+  }
+
+  private installMemoryModel(): PromisingMemory {
+    const model = new PromisingMemory({
+      pes: this.pes,
+      memory: this.memory,
+      mmioRanges: this.platform.mmioRanges,
+      innerDomain: (pe) => this.shareability.innerOf(pe),
+      random: this.policy.name === 'random' ? (n) => this.prng.below(n) : undefined,
+      stop: (reason) => this.requestStop(reason),
+    });
+    this.addComponent({ name: model.name, state: model, actions: model });
+    return model;
   }
 
   /** Add a component (state and/or choice points) to the machine; exploration adds its action sources this way. */

@@ -228,6 +228,8 @@ export class Scheduler {
   applyAction(action: Action): void {
     switch (action.kind) {
       case 'pe-step':
+        // The explorer's choice of the messages this step's reads take (engine/promising.ts).
+        this.m.memoryOrder?.setScript(action.reads);
         this.peStep(this.m.pes[action.pe]);
         return;
       case 'event':

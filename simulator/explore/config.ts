@@ -9,6 +9,7 @@
  *   evictions 1                  // at most N cache evictions per execution (0: none)
  *   max_states 200000            // default for --max-states
  *   max_depth 5000               // default for --max-depth
+ *   memory_model promising       // Arm's concurrency model (default sc: every store visible at once)
  * }
  * ```
  */
@@ -25,10 +26,12 @@ export interface ExploreSettings {
   maxStates: number;
   /** Actions along one execution before it is cut (a bound, reported when hit). */
   maxDepth: number;
+  /** `promising`: Arm's concurrency model (reads may take older writes, promises); `sc`: every store visible at once. */
+  memoryModel: 'sc' | 'promising';
 }
 
 /** Defaults: every speculative fill, one eviction per execution, and bounds that keep a search within seconds to minutes. */
-export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, evictions: 1, maxStates: 1_000_000, maxDepth: 10_000 };
+export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, evictions: 1, maxStates: 1_000_000, maxDepth: 10_000, memoryModel: 'sc' };
 
 /** Largest value any count may take (a typo such as 10^12 is reported rather than run). */
 const MAX_COUNT = 1e9;
@@ -37,11 +40,12 @@ const MAX_COUNT = 1e9;
  * The settings of the block, what each bounds and the values it takes: the
  * text editors show on hover and offer in completion.
  */
-export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'evictions' | 'max_states' | 'max_depth', { values: string; meaning: string; default: string }>> = {
+export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'evictions' | 'max_states' | 'max_depth' | 'memory_model', { values: string; meaning: string; default: string }>> = {
   speculative_fills: { values: `all | none | 0 to ${MAX_COUNT}`, meaning: 'speculative cache fills exploration enumerates per execution', default: 'all' },
   evictions: { values: `0 to ${MAX_COUNT}`, meaning: 'cache evictions exploration enumerates per execution (0: none)', default: String(DEFAULT_EXPLORE.evictions) },
   max_states: { values: `1 to ${MAX_COUNT}`, meaning: 'distinct states visited before the search stops (reported when hit; `--max-states` overrides)', default: String(DEFAULT_EXPLORE.maxStates) },
   max_depth: { values: `1 to ${MAX_COUNT}`, meaning: 'actions along one execution before it is cut (reported when hit; `--max-depth` overrides)', default: String(DEFAULT_EXPLORE.maxDepth) },
+  memory_model: { values: 'sc | promising', meaning: "the memory model executions follow: 'promising' is Arm's (reads may take older writes; docs/memory-model.md), 'sc' makes every store visible at once", default: 'sc' },
 };
 
 function count(word: string | undefined, what: string, report: (m: string) => void, allowAll: boolean): number | undefined {
@@ -92,6 +96,10 @@ export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Dia
         else if (v !== undefined) s.maxDepth = v;
         break;
       }
+      case 'memory_model':
+        if (w[1] === 'sc' || w[1] === 'promising') s.memoryModel = w[1];
+        else report(`memory_model expects 'sc' or 'promising', found '${w[1] ?? ''}'`);
+        break;
       default:
         report(`unknown explore setting '${w[0] ?? ''}' (${Object.keys(EXPLORE_SETTINGS).join(', ')})`);
     }

@@ -76,6 +76,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
       observe: options.observe,
     });
     if (session.choices.full) stats.bounds.add('speculation-footprint');
+    for (const b of session.relaxed?.bounds ?? []) stats.bounds.add(b);
   }
   session.detach();
   return buildResult(model, table, {

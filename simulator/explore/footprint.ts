@@ -17,6 +17,8 @@
  * | the fill and eviction counts (when bounded) | — | each fill, each eviction |
  * | an event's own state | — | its firing |
  * | "some PE can step" (window events and cache choices are enabled only while one can) | window events, speculative fills, evictions | a step after which its PE cannot step (halted, or waiting with nothing to wake it) |
+ * | the memory model's message list (`memory_model promising`: the order of its messages is state) | — | a write appended to it |
+ * | a PE's thread (`memory_model promising`: its steps for different read choices exclude each other) | — | each step of that PE |
  *
  * A PE's registers, PSTATE, TLB, exclusive monitor and interrupt lines are
  * touched only by that PE's own steps and by *global* actions. Global — in
@@ -51,9 +53,11 @@ const enum Kind {
   Fills = 5,
   Evictions = 6,
   Live = 7,
+  Messages = 8,
+  Thread = 9,
 }
 
-const KINDS = 8;
+const KINDS = 10;
 
 function res(kind: Kind, value: number): number {
   return value * KINDS + kind;
@@ -158,6 +162,10 @@ export class FootprintRecorder {
       h.gic.pending.subscribe(() => this.setGlobal()),
       h.gic.interrupt.subscribe(() => this.setGlobal()),
     );
+    // Under the memory model every appended message is ordered against every other one (one message list).
+    if (m.memoryOrder !== undefined) this.offs.push(m.memoryOrder.appended.subscribe(() => {
+        if (this.recording) this.write(res(Kind.Messages, 0));
+      }));
     if (h.cache !== undefined) {
       this.offs.push(
         h.cache.lineState.subscribe((l) => {
@@ -223,6 +231,8 @@ export class FootprintRecorder {
     let pc = NaN;
     if (action.kind === 'pe-step') {
       pe = m.pes[action.pe];
+      // Under the memory model one PE may have several steps enabled (one per read choice): they exclude each other.
+      if (m.memoryOrder !== undefined) this.write(res(Kind.Thread, pe.id));
       pc = pe.pc;
       m.clearFetch(pe.id);
     } else if (action.kind === 'event') {

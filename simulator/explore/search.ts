@@ -167,6 +167,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
   const enter = (en: { actions: Action[] }, asleep: SleepEntry[]): Frame | null => {
     const actions = en.actions;
     if (actions.length === 0) {
+      if (session.discarded()) return null;
       m.finish();
       // The fingerprint states are merged by, with how the execution ended.
       const final = new Lanes().reset(0x0f1a_0000).digest(session.fingerprint(session.timeMatters())).digest(digestString(m.stopInfo?.reason ?? '')).value();

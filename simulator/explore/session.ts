@@ -21,6 +21,8 @@ import type { ScenarioModel } from '../scenario/model';
 import { ExploreChoices } from './choices';
 import { parseExploreSettings, type ExploreSettings } from './config';
 import { FootprintRecorder } from './footprint';
+import { PromisingMemory } from '../engine/promising';
+import { RelaxedChoices } from './relaxed';
 
 export interface SessionOptions {
   cacheModel?: 'on' | 'off';
@@ -34,11 +36,11 @@ export interface SessionOptions {
 export function actionKey(a: Action): string {
   switch (a.kind) {
     case 'pe-step':
-      return `pe ${a.pe}`;
+      return a.reads === undefined ? `pe ${a.pe}` : `pe ${a.pe} read ${a.reads.join(',')}`;
     case 'event':
       return `event ${a.index}`;
     case 'component':
-      return a.source instanceof ExploreChoices ? a.label : a.name;
+      return a.source instanceof ExploreChoices || a.source instanceof PromisingMemory ? a.label : a.name;
   }
 }
 
@@ -47,6 +49,8 @@ export class ExploreSession {
   readonly choices: ExploreChoices;
   readonly recorder: FootprintRecorder;
   readonly settings: ExploreSettings;
+  /** Read choices and promises under Arm's concurrency model (`memory_model promising`). */
+  readonly relaxed: RelaxedChoices | undefined;
 
   constructor(
     readonly model: ScenarioModel,
@@ -54,7 +58,14 @@ export class ExploreSession {
   ) {
     this.settings = { ...parseExploreSettings(model.blocks), ...options.settings };
     // No step budget: an exploration is bounded by its depth and state bounds (the scenario's max_steps is run's).
-    this.machine = Machine.create(model, { cacheModel: options.cacheModel, maxSteps: Number.MAX_SAFE_INTEGER, checkpointInterval: options.checkpointInterval });
+    this.machine = Machine.create(model, {
+      cacheModel: options.cacheModel,
+      maxSteps: Number.MAX_SAFE_INTEGER,
+      checkpointInterval: options.checkpointInterval,
+      memoryModel: this.settings.memoryModel,
+    });
+    const order = this.machine.memoryOrder;
+    this.relaxed = order === undefined ? undefined : new RelaxedChoices(this.machine, order);
     this.choices = new ExploreChoices(this.machine, this.settings);
     this.machine.addComponent({ name: this.choices.name, state: this.choices, actions: this.choices });
     this.recorder = new FootprintRecorder(this.machine);
@@ -69,7 +80,13 @@ export class ExploreSession {
     if (m.stopInfo !== undefined) return { actions: [], urgent: false };
     const all = m.enabledActions();
     const urgent = all.some((a) => (a.kind === 'event' && m.events.urgent(a.index)) || (a.kind === 'component' && a.eager));
-    return { actions: urgent ? all.filter((a) => a.kind === 'event' || (a.kind === 'component' && a.eager)) : all, urgent };
+    const actions = urgent ? all.filter((a) => a.kind === 'event' || (a.kind === 'component' && a.eager)) : all;
+    return { actions: this.relaxed === undefined ? actions : this.relaxed.expand(actions), urgent };
+  }
+
+  /** The execution that just ended cannot count: a PE still owes a promised write (Promising-ARM). */
+  discarded(): boolean {
+    return this.machine.memoryOrder?.outstanding() ?? false;
   }
 
   /** The step count is state here: a step event or window pending, a timer armed, or code that reads the counter. */

@@ -60,7 +60,7 @@ export function scenarioHash(text: string): string {
 
 export function makeWitness(
   model: ScenarioModel,
-  settings: ExploreSettings,
+  settings: Pick<ExploreSettings, 'fills' | 'evictions'> & Partial<ExploreSettings>,
   cacheModel: 'on' | 'off' | undefined,
   run: { choices: string[]; outcome: string; failed: number[]; finalState: number },
 ): Witness {

@@ -122,7 +122,8 @@ export function scenarioToLitmus(model: ScenarioModel, name = model.title ?? 'te
   const whole: SourceRange = { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
   if (model.system.devices.length > 0) refuse(`devices (${model.system.devices.map((d) => d.name).join(', ')}) have no litmus form`, model.system.devices[0].range);
   if (model.events.length > 0) refuse('events have no litmus form', model.events[0].range);
-  for (const b of model.blocks) if (b.keyword !== 'pagetable') refuse(`'${b.keyword}' blocks have no litmus form`, b.range);
+  // An `explore` block says how to explore the scenario, not what it is: a litmus test has no form for it and needs none.
+  for (const b of model.blocks) if (b.keyword !== 'pagetable' && b.keyword !== 'explore') refuse(`'${b.keyword}' blocks have no litmus form`, b.range);
   const n = model.system.pes;
   const init: string[] = [];
   const threads: string[][] = [];

@@ -108,6 +108,7 @@ export function litmusToScenario(test: LitmusTest, file = `${test.name}.litmus`)
   out.push(`scenario ${quote(test.name)}`, '');
   out.push('system {', `  pes ${n}`, `  memory ram at ${hex(LAYOUT.ram)} size ${hex(LAYOUT.ramSize)}`);
   out.push('  cache_model off          // litmus tests are about ordering, not caches: one coherent memory', '}', '');
+  out.push("// Explore with Arm's concurrency model, as herd7 does (docs/memory-model.md \"Concurrency\").", 'explore {', '  memory_model promising', '}', '');
   // ---- page table ----
   out.push(`// Stage 1, EL1&0: code, locations and the tables themselves (so a thread can write a descriptor at PTE(x)).`);
   out.push(`pagetable litmus stage 1 regime el1 at ${hex(LAYOUT.tables)} t0sz ${LAYOUT.t0sz} pool ${hex(LAYOUT.pool)} size ${hex(LAYOUT.poolSize)} {`);

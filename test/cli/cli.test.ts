@@ -119,7 +119,7 @@ describe('cli: armscope run', () => {
       [['run'], /^armscope: run: expected exactly one FILE$/],
       [['run', scenarioFile('x.armscope', PASSING), '--seed', 'banana'], /^armscope: --seed: 'banana' is not a number from 0 to 4,294,967,295$/],
       [['run', scenarioFile('x.armscope', PASSING), '--cache-model', 'maybe'], /^armscope: --cache-model: expected on or off, got 'maybe'$/],
-      [['run', scenarioFile('x.armscope', PASSING), '--frobnicate'], /^armscope: unknown option '--frobnicate'; this command takes --json, --max-steps, --seed, --cache-model, --speculation, --timeout, --replay$/],
+      [['run', scenarioFile('x.armscope', PASSING), '--frobnicate'], /^armscope: unknown option '--frobnicate'; this command takes --json, --max-steps, --seed, --cache-model, --speculation, --timeout, --replay, --policy$/],
       [['decode', 'FOO_EL9', '0x1'], /^armscope: decode: unknown register 'FOO_EL9'$/],
       [['decode', 'ESR_EL2', '0xZZ'], /^armscope: decode: '0xZZ' is not a number/],
       [['decode', 'ESR_EL2', '0x1_0000_0000_0000_0000'], /^armscope: decode: .* does not fit in ESR_EL2 \(64 bits\)$/],

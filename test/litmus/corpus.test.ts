@@ -2,9 +2,9 @@
  * The project's litmus corpus (test/litmus/corpus): every test reads, turns
  * into a scenario that parses and runs, comes back through scenario2litmus
  * equivalent, and its one `run` execution never shows an outcome the
- * architecture forbids. Explored, every final state is one of herd7's and
- * every Forbidden verdict is herd7's; Allowed verdicts that need a relaxation
- * wait for the memory model in the engine (docs/litmus.md).
+ * architecture forbids. Explored under Arm's memory model (Promising-ARM in
+ * the engine), its set of final states is exactly herd7's recorded one, and
+ * so its verdict (docs/litmus.md).
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -104,16 +104,24 @@ describe('litmus corpus', function () {
         for (const pe of machine.pes) assert.equal(pe.state, 'halted', `PE ${pe.id} ${pe.state} ${pe.stopReason ?? ''}`);
       });
 
-      it("explores only states herd7 allows, and agrees with herd7 where herd7 says Forbidden (the engine's interleavings are sequentially consistent, a subset of Arm's model)", function () {
+      it("explores exactly herd7's states under Arm's memory model (the same set, Allowed and Forbidden alike; VMSA tests: a subset)", function () {
+        // A hang guard only: IRIW-sized tests explore thousands of states (npm run bench measures the time).
+        this.timeout(600_000);
         const h = herd.get(test.name)!;
         const r = exploreLitmus(readFileSync(join(CORPUS, f), 'utf8'), f);
         assert.ok('test' in r, f);
         assert.deepEqual(r.explore.bounds.hit, []);
         const found = r.herd.text.split('\n').slice(2, 2 + r.herd.states);
-        assert.ok(found.length > 0, `${test.name}: no final state`);
-        for (const line of found) assert.ok(h.states.includes(line), `${test.name}: ${JSON.stringify(line)} is not one of herd7's states:\n${h.states.join('\n')}`);
-        if (h.observation === 'Never') assert.equal(r.herd.observation, 'Never', `${test.name}: herd7 says Never`);
-        if (kinds.get(test.name) === 'Forbidden') assert.equal(r.herd.verdict, 'Forbidden', test.name);
+        if (test.info.some((i) => i.key === 'Variant' && /vmsa/i.test(i.value))) {
+          // Translation is not in the model yet (issue #14 item 2): a walk reads the newest descriptor, so the
+          // stale-translation outcomes are missing; every state found is still herd7's, and so is every Forbidden verdict.
+          for (const line of found) assert.ok(h.states.includes(line), `${test.name}: ${JSON.stringify(line)} is not one of herd7's states`);
+          if (h.observation === 'Never') assert.equal(r.herd.observation, 'Never', `${test.name}: herd7 says Never`);
+          return;
+        }
+        assert.deepEqual([...found].sort(), [...h.states].sort(), `${test.name}: the explored states differ from herd7's`);
+        assert.equal(r.herd.observation, h.observation, `${test.name}: herd7 says ${h.observation}`);
+        assert.equal(r.herd.verdict, kinds.get(test.name), test.name);
       });
 
       it('never shows a Forbidden outcome in the one execution run takes', function () {

@@ -1,0 +1,423 @@
+/**
+ * Arm's concurrency model in the engine (docs/memory-model.md "Concurrency", "In the engine"):
+ * the Promising-ARM rules of simulator/memory/ordering applied to the PEs' explicit accesses to
+ * Normal memory, when a machine is built with `memoryModel: 'promising'` (`explore` with
+ * `explore { memory_model promising }`, every litmus test, `run --policy random`). Without it
+ * nothing here is installed and the PEs run exactly as before (each store complete at once).
+ *
+ * Installed, it wraps each PE's environment: fetched instructions carry the dependency rules
+ * (promisingDeps.ts) around their execution; the MMU marks its table walks (descriptor reads stay
+ * outside the model); the memory system serves the model's accesses:
+ *
+ * - a read takes one of the messages `ThreadLocal.readable` allows — the *choice*: scripted by
+ *   the explorer (`setScript`, one action per message), drawn from the seeded PRNG under
+ *   `run --policy random`, else the oldest allowed;
+ * - a write fulfils the PE's oldest matching promise that `writable` allows, else is appended
+ *   (`writeNow`); an exclusive store the model does not allow fails (status 1); appended messages
+ *   are written through to the memory system, which therefore always holds each location's
+ *   coherence-latest value (what `mem[…]`, views and final states read);
+ * - promises (`promise`) are component actions the explorer offers before any PE step
+ *   (promise-first executions, Pulte et al. PLDI 2019 §7), with the writes a PE can make running
+ *   alone (`certify`); an execution that ends with a promise outstanding is discarded.
+ *
+ * Outside the model (today's semantics, on the memory system's newest data): Device memory
+ * (nGnRnE/nGnRE order kept: the PE performs them in program order), MMIO, table walks, an access
+ * whose size or alignment differs from the location's first access (mixed sizes), and with
+ * `cache_model on` an access whose attributes differ from the location's first model access.
+ */
+import type { ComponentAction, Action, ActionSource } from '../component/actions';
+import type { Snapshottable } from '../component/state';
+import { Lanes } from '../component/fingerprint';
+import { Hook } from '../component/hook';
+import { conditionHolds } from '../isa/conditions';
+import type { Instr } from '../isa/instr';
+import type { MemAttrs } from '../memory/attributes';
+import { barrierOption, MAX_MESSAGES, MessageLog, ordersEveryObserver, ThreadLocal, type LocalSnapshot, type Message } from '../memory/ordering';
+import { readPhysical, type MemorySystem } from '../memory/system';
+import type { Pe } from '../pe/pe';
+import { hex } from '../util/hex';
+import { FLAGS, instrDeps, type InstrDeps } from './promisingDeps';
+
+/** Steps one certification (`certify`) may take running a PE alone; beyond it the bound `promise-certification` is reported. */
+export const MAX_CERTIFY_STEPS = 4000;
+/** Read-choice combinations one instruction may offer (LDP/LDXP read twice). */
+export const MAX_READ_VARIANTS = 256;
+
+/** What the model needs of the machine (kept to a contract: the engine wires it). */
+export interface PromisingHost {
+  readonly pes: readonly Pe[];
+  readonly memory: MemorySystem;
+  readonly mmioRanges: readonly { base: number; size: number }[];
+  /** PEs of each PE's Inner Shareable domain. */
+  innerDomain(pe: number): readonly number[];
+  /** Uniform choice in [0, n) from the machine's seeded generator, or undefined: take the first. */
+  random: ((n: number) => number) | undefined;
+  /** End the run with this reason (a bound of the model was reached). */
+  stop(reason: string): void;
+}
+
+interface Loc {
+  size: number;
+  attrs: string;
+  lo: number;
+  hi: number;
+}
+
+interface StepState {
+  deps: InstrDeps;
+  addrView: number;
+  reads: number[];
+  writes: number;
+  exFailed: boolean;
+}
+
+/** A promise the explorer may offer: PE `pe` promises to write (lo, hi) at `pa`. */
+export interface PromiseCandidate {
+  pe: number;
+  pa: number;
+  size: number;
+  lo: number;
+  hi: number;
+  attrs: MemAttrs;
+}
+
+interface PromisingSnapshot {
+  log: readonly Message[];
+  locals: LocalSnapshot[];
+  views: Int32Array[];
+  locs: Map<number, Loc>;
+  promisePhase: boolean;
+}
+
+export class PromisingMemory implements Snapshottable, ActionSource {
+  readonly name = 'memory model';
+  readonly log: MessageLog;
+  readonly locals: ThreadLocal[];
+  /** Per PE: the view of X0..X30 and NZCV (`FLAGS`). */
+  private views: Int32Array[];
+  /** Locations the model holds: size, attributes and initial value, by PA. */
+  private locs = new Map<number, Loc>();
+  /** No PE has stepped yet in this execution: promises may be made (promise-first). */
+  promisePhase = true;
+  private readonly cur: (StepState | undefined)[];
+  private walking = 0;
+  private readonly deps = new WeakMap<Instr, Instr>();
+  private script: readonly number[] | undefined = undefined;
+  /** Reads so far in the current step (the index into `script`). */
+  private readNo = 0;
+  /** Set while the explorer asks which messages a step's reads may take: the alternatives of each read. */
+  recording: number[][] | undefined = undefined;
+  /** Set while certifying: the writes appended after another access (candidates of promises). */
+  collecting: PromiseCandidate[] | undefined = undefined;
+  /** While certifying: the PE has accessed memory through the model on the path being run (kept by the certifier along its paths). */
+  accessSeen = false;
+  /** A message was appended (a write or a promise): every other append is ordered against it (the explorer's footprints). */
+  readonly appended = new Hook<() => void>('message appended');
+  private version = 0;
+  private hashVersion = -1;
+  private lastHash = 0;
+
+  constructor(private readonly host: PromisingHost) {
+    this.log = new MessageLog((loc) => this.locs.get(loc) ?? { lo: 0, hi: 0 });
+    this.locals = host.pes.map((p) => new ThreadLocal(p.id));
+    this.views = host.pes.map(() => new Int32Array(32));
+    this.cur = host.pes.map(() => undefined);
+    for (const pe of host.pes) this.wrap(pe);
+  }
+
+  /** Put the model between PE `pe` and its MMU, memory system and instruction fetch. */
+  private wrap(pe: Pe): void {
+    const env = pe.env;
+    const inner = env.memory;
+    const fetch = env.fetchInstr.bind(env);
+    env.fetchInstr = (pa, p) => {
+      const i = fetch(pa, p);
+      return i === undefined ? undefined : this.instr(i);
+    };
+    const mmu = env.mmu;
+    const translate = mmu.translate.bind(mmu);
+    env.mmu = new Proxy(mmu, {
+      get: (t, prop) => {
+        if (prop === 'translate') {
+          return (p: Pe, va: number, size: number, access: Parameters<typeof translate>[3]) => {
+            this.walking++;
+            try {
+              translate(p, va, size, access);
+            } finally {
+              this.walking--;
+            }
+          };
+        }
+        const v = Reflect.get(t, prop, t) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    env.memory = new Proxy(inner, {
+      get: (t, prop) => {
+        if (prop === 'read') return (p: Pe | undefined, pa: number, size: number, attrs: MemAttrs) => (this.read(p, pa, size, attrs) ? undefined : inner.read(p, pa, size, attrs));
+        if (prop === 'write') {
+          return (p: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs) => {
+            if (!this.write(p, pa, size, lo, hi, attrs)) inner.write(p, pa, size, lo, hi, attrs);
+          };
+        }
+        const v = Reflect.get(t, prop, t) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+  }
+
+  /** The instruction with the model's bookkeeping around its execution (one wrapper per instruction). */
+  private instr(i: Instr): Instr {
+    let w = this.deps.get(i);
+    if (w === undefined) {
+      const deps = instrDeps(i);
+      const exec = i.exec;
+      w = {
+        ...i,
+        exec: (pe: Pe) => {
+          this.before(pe, deps);
+          exec(pe);
+          this.after(pe, deps);
+        },
+      };
+      this.deps.set(i, w);
+    }
+    return w;
+  }
+
+  private view(pe: number, r: number): number {
+    return r < 0 ? 0 : this.views[pe][r];
+  }
+
+  private maxView(pe: number, rs: readonly number[]): number {
+    let v = 0;
+    for (const r of rs) {
+      const x = this.view(pe, r);
+      if (x > v) v = x;
+    }
+    return v;
+  }
+
+  private setView(pe: number, r: number, v: number): void {
+    if (r >= 0 && this.views[pe][r] !== v) {
+      this.views = this.views.slice();
+      const a = Int32Array.from(this.views[pe]);
+      a[r] = v;
+      this.views[pe] = a;
+    }
+  }
+
+  private before(pe: Pe, deps: InstrDeps): void {
+    // Promise-first: every promise is made before the first step.
+    if (this.promisePhase) this.promisePhase = false;
+    this.version++;
+    this.readNo = 0;
+    this.cur[pe.id] = { deps, addrView: this.maxView(pe.id, deps.addr), reads: [], writes: 0, exFailed: false };
+    const local = this.locals[pe.id];
+    if (deps.barrierCrm >= 0) {
+      const opt = barrierOption(deps.barrierCrm);
+      if (opt !== undefined && ordersEveryObserver(opt.domain, this.host.pes.length, this.host.innerDomain(pe.id))) local.dmb(opt.order);
+    }
+    if (deps.isb) local.isb();
+    for (const r of deps.control) local.control(this.view(pe.id, r));
+  }
+
+  private after(pe: Pe, deps: InstrDeps): void {
+    const s = this.cur[pe.id];
+    this.cur[pe.id] = undefined;
+    if (s === undefined) return;
+    const id = pe.id;
+    switch (deps.group) {
+      case 'data-processing': {
+        let v = this.maxView(id, deps.srcs);
+        if (deps.selectCond >= 0) {
+          // A conditional select depends on the register it selected only (Rn when the condition holds), as herd7.
+          v = this.view(id, deps.selected[conditionHolds(pe, deps.selectCond) ? 0 : 1]);
+        }
+        this.setView(id, deps.dst, v);
+        if (deps.setsFlags) this.setView(id, FLAGS, v);
+        break;
+      }
+      case 'branch':
+        if (deps.link) this.setView(id, 30, 0);
+        break;
+      case 'system':
+        this.setView(id, deps.sysDst, 0);
+        break;
+      case 'load-store':
+        deps.loadDst.forEach((r, k) => {
+          if (k < s.reads.length) this.setView(id, r, s.reads[k]);
+        });
+        if (deps.status >= 0) {
+          this.setView(id, deps.status, 0);
+          if (s.exFailed) {
+            pe.setW(deps.status, 1);
+            this.locals[id].writeFailure();
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Which location an access is, or undefined when it is outside the model (header comment). */
+  private location(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): Loc | undefined {
+    if (pe === undefined || this.walking > 0 || this.cur[pe.id] === undefined || attrs.kind !== 'normal') return undefined;
+    return this.locationOf(pa, size, attrs);
+  }
+
+  /** The model's location at `pa` (its initial value captured on first use), or undefined (mixed sizes, MMIO, other attributes). */
+  private locationOf(pa: number, size: number, attrs: MemAttrs): Loc | undefined {
+    if (pa % size !== 0) return undefined;
+    for (const r of this.host.mmioRanges) if (pa >= r.base && pa < r.base + r.size) return undefined;
+    let l = this.locs.get(pa);
+    if (l === undefined) {
+      // Another location overlapping this one (mixed sizes) keeps the access outside the model.
+      for (const [q, o] of this.locs) if (q < pa + size && pa < q + o.size) return undefined;
+      const out = { ldLo: 0, ldHi: 0 };
+      readPhysical(this.host.memory.physical, pa, size, out);
+      l = { size, attrs: attrs.label, lo: out.ldLo, hi: out.ldHi };
+      this.locs = new Map(this.locs).set(pa, l);
+      this.version++;
+    }
+    return l.size === size && l.attrs === attrs.label ? l : undefined;
+  }
+
+  /** A model read into pe.ldLo/ldHi; false when the access is outside the model. */
+  private read(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): boolean {
+    if (this.location(pe, pa, size, attrs) === undefined) return false;
+    const p = pe!;
+    const s = this.cur[p.id]!;
+    const local = this.locals[p.id];
+    const kind = s.deps.read;
+    let options = local.readable(this.log, pa, s.addrView, kind);
+    // An atomic's write must follow the message its read took in coherence order: it reads the newest one.
+    if (kind.exclusive === true && s.deps.write.atomic === true) options = [this.log.latestTs(pa, this.log.length)];
+    const ts = this.choose(options);
+    const v = this.log.valueAt(pa, ts);
+    const post = local.read(this.log, pa, ts, s.addrView, kind);
+    s.reads.push(post);
+    if (this.collecting !== undefined) this.accessSeen = true;
+    this.version++;
+    p.ldLo = v.lo;
+    p.ldHi = size === 8 ? v.hi : 0;
+    const hooks = this.host.memory.hooks;
+    if (hooks.read.active) hooks.read.emit(p, pa, size, p.ldLo, p.ldHi, attrs);
+    return true;
+  }
+
+  private choose(options: number[]): number {
+    const k = this.readNo++;
+    if (this.recording !== undefined) this.recording.push(options);
+    const scripted = this.script?.[k];
+    if (scripted !== undefined && options.includes(scripted)) return scripted;
+    if (this.host.random !== undefined && options.length > 1) return options[this.host.random(options.length)];
+    return options[0];
+  }
+
+  /** A model write; false when the access is outside the model. */
+  private write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): boolean {
+    if (this.location(pe, pa, size, attrs) === undefined) return false;
+    if (this.log.length >= MAX_MESSAGES) {
+      // The bound of the message list (docs/limits.md): the run ends; this write lands outside the model.
+      this.host.stop(`the memory model holds at most ${MAX_MESSAGES} writes per execution`);
+      return false;
+    }
+    const p = pe!;
+    const s = this.cur[p.id]!;
+    const local = this.locals[p.id];
+    const kind = s.deps.write;
+    const mask = size >= 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff;
+    const vlo = (lo & mask) >>> 0;
+    const vhi = size === 8 ? hi >>> 0 : 0;
+    const dataView = this.view(p.id, s.deps.data[s.writes] ?? -1);
+    s.writes++;
+    this.version++;
+    for (const ts of local.promises) {
+      if (local.fulfils(this.log, ts, pa, vlo, vhi) && local.writable(this.log, pa, ts, s.addrView, dataView, kind)) {
+        local.fulfil(pa, ts, s.addrView, dataView, kind);
+        return true;
+      }
+    }
+    const ts = local.writeNow(this.log, pa, vlo, vhi, s.addrView, dataView, kind);
+    if (ts === undefined) {
+      // An exclusive store the model does not allow (another PE wrote in between): it fails.
+      s.exFailed = true;
+      return true;
+    }
+    if (this.appended.active) this.appended.emit();
+    // A PE's first access needs no promise: the PE can simply run up to it whenever it should appear.
+    if (this.collecting !== undefined) {
+      if (this.accessSeen) this.collecting.push({ pe: p.id, pa, size, lo: vlo, hi: vhi, attrs });
+      this.accessSeen = true;
+    }
+    this.host.memory.write(p, pa, size, vlo, vhi, attrs);
+    return true;
+  }
+
+  /** The explorer's read choices for the next step: the timestamps each read takes, in order. */
+  setScript(reads: readonly number[] | undefined): void {
+    this.script = reads;
+  }
+
+  /** Some PE still owes a promised write (the execution cannot be completed: the explorer discards it). */
+  outstanding(): boolean {
+    return this.locals.some((l) => l.promises.length > 0);
+  }
+
+  /** PE `c.pe` promises the write `c` (appended now; written through: it is the coherence-latest). */
+  promise(c: PromiseCandidate): void {
+    this.locationOf(c.pa, c.size, c.attrs);
+    this.locals[c.pe].promise(this.log, c.pa, c.lo, c.hi);
+    this.version++;
+    if (this.appended.active) this.appended.emit();
+    this.host.memory.write(this.host.pes[c.pe], c.pa, c.size, c.lo, c.hi, c.attrs);
+  }
+
+  /** Whether PE `pe` has an outstanding promise of this write already (one promise per (location, value)). */
+  promised(pe: number, pa: number, lo: number, hi: number): boolean {
+    const l = this.locals[pe];
+    return l.promises.some((ts) => l.fulfils(this.log, ts, pa, lo, hi));
+  }
+
+  /** Promises are offered by the explorer (explore/relaxed.ts), not by the run policy: nothing to add here. */
+  enabledActions(out: Action[]): void {
+    void out;
+  }
+
+  apply(action: ComponentAction): void {
+    this.promise(action.data as PromiseCandidate);
+  }
+
+  describe(c: PromiseCandidate): string {
+    return `pe ${c.pe} promises ${hex(c.pa)}=${hex(BigInt(c.hi) * 2n ** 32n + BigInt(c.lo))}`;
+  }
+
+  snapshot(): PromisingSnapshot {
+    return { log: this.log.snapshot(), locals: this.locals.map((l) => l.snapshot()), views: this.views, locs: this.locs, promisePhase: this.promisePhase };
+  }
+
+  restore(s: unknown): void {
+    const snap = s as PromisingSnapshot;
+    this.log.restore(snap.log);
+    this.locals.forEach((l, i) => l.restore(snap.locals[i]));
+    this.views = snap.views;
+    this.locs = snap.locs;
+    this.promisePhase = snap.promisePhase;
+    this.cur.fill(undefined);
+    this.version++;
+  }
+
+  stateHash(): number {
+    if (this.hashVersion === this.version) return this.lastHash;
+    const h = new Lanes().reset(0x9a0d_0000);
+    this.log.hashInto(h);
+    for (const l of this.locals) l.hashInto(h);
+    for (const v of this.views) for (const x of v) h.word(x);
+    h.word(this.promisePhase ? 1 : 0);
+    this.lastHash = h.value();
+    this.hashVersion = this.version;
+    return this.lastHash;
+  }
+}
