@@ -270,11 +270,13 @@ export class PromisingMemory implements Snapshottable, ActionSource {
         deps.loadDst.forEach((r, k) => {
           if (k >= s.reads.length) return;
           if (deps.compareAndSwap && s.writes > 0) {
-            // A CAS that succeeded: Rs keeps its value (equal to the value read), so it keeps its view, and the read
-            // is a pick dependency (herd7 AArch64Sem `cas`, the `DataFromRRs` alternative of aarch64_cas_ok:
-            // MP+rel+CAS-ok-MRs-addr Allowed, LB+rel+CAS-ok-MRs-addr Forbidden).
-            const p = this.pickView(id, r);
-            this.setView(id, r, this.view(id, r), p > s.reads[k] ? p : s.reads[k]);
+            // A CAS that succeeded: herd7 (AArch64Sem `cas`, aarch64_cas_ok) allows either source for Rs's new value:
+            // Rs itself, equal to the value read, with the read as a pick dependency (`DataFromRRs`), or the read
+            // (`DataFromRx`). An access ordered after either is allowed: a read after the smaller of the two views,
+            // a write after the read, which both order (MP+rel+CAS-ok-MRs-addr and LB+rel+CAS-ok-RsRs-addr Allowed,
+            // LB+rel+CAS-ok-MRs-addr Forbidden). The choice is per instruction in herd7, per access here: a superset.
+            const own = this.view(id, r);
+            this.setView(id, r, own < s.reads[k] ? own : s.reads[k], s.reads[k]);
           } else this.setView(id, r, s.reads[k]);
         });
         if (deps.status >= 0) {

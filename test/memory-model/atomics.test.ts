@@ -6,9 +6,9 @@
  *   when A is set (Arm ARM C6.2 CAS, SWP, LDADD: "If the destination register is not one of WZR
  *   or XZR, ... load from memory with acquire semantics"), and DMB LD does not order its read
  *   (aarch64.cat Barrier-ordered-before: `[Exp & (R \ NoRet)]; po; [dmb.ld]; po; [M]`);
- * - a CAS that succeeded leaves Rs with its own value (equal to the value read): the read is a
- *   pick dependency of Rs, which orders later writes but not later reads (B2.3
- *   "Pick-ordered-before"; herd7 AArch64Sem `cas`).
+ * - a CAS that succeeded leaves Rs with its own value (equal to the value read) or the value read:
+ *   herd7 (AArch64Sem `cas`) allows either; with the first the read is a pick dependency of Rs,
+ *   which orders later writes but not later reads (B2.3 "Pick-ordered-before").
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -88,5 +88,23 @@ STLR W2, [X0] | EOR W3, W2, W2        ;
               | STR W3, [X1]          ;
 exists 0:X3=1 /\\ 1:X2=1`;
     assert.equal(observation('LB+rel+CAS-ok-MRs-addr', lb), 'Never');
+  });
+
+  it('herd7 may also take the value read as the source of Rs: a dependency of the old Rs does not order a later write (LB+rel+CAS-ok-RsRs-addr Allowed)', function () {
+    const lb = `AArch64 LB+rel+CAS-ok-RsRs-addr
+{
+x=0; y=0; z=1;
+0:X0=x; 0:X1=y; 0:X2=z;
+1:X0=x; 1:X1=y; 1:X2=z;
+}
+P0            | P1                     ;
+LDR W3, [X0]  | LDR W3, [X1]           ;
+MOV W4, #1    | MOV W13, W3            ;
+STLR W4, [X1] | CAS W3, WZR, [X2]      ;
+              | EOR W3, W3, W3         ;
+              | MOV W4, #1             ;
+              | STR W4, [X0, W3, SXTW] ;
+exists (0:X3=1 /\\ 1:X13=1)`;
+    assert.equal(observation('LB+rel+CAS-ok-RsRs-addr', lb), 'Sometimes');
   });
 });
