@@ -324,7 +324,17 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const kind = s.deps.read;
     let options = local.readable(this.log, pa, s.addrView, kind);
     // An atomic's write must follow the message its read took in coherence order: it reads the newest one.
-    if (kind.exclusive === true && s.deps.write.atomic === true) options = [this.log.latestTs(pa, this.log.length)];
+    // With promises, it reads the message just before one of its own promises to `pa` (the write it will fulfil), or the
+    // newest message when that is not its own promise (a thread never reads its own unfulfilled promise: otherwise an
+    // LDADD would promise, read its promise and promise again, without end).
+    if (kind.exclusive === true && s.deps.write.atomic === true) {
+      const own = local.promises.filter((t) => this.log.get(t)!.loc === pa);
+      const newest = this.log.latestTs(pa, this.log.length);
+      const set = new Set(own.map((t) => this.log.latestTs(pa, t - 1)));
+      if (!own.includes(newest)) set.add(newest);
+      options = [...set].filter((t) => !own.includes(t)).sort((a, b) => a - b);
+      if (options.length === 0) options = [newest];
+    }
     const ts = this.choose(options);
     const v = this.log.valueAt(pa, ts);
     const post = local.read(this.log, pa, ts, s.addrView, kind);

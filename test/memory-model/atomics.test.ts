@@ -108,3 +108,41 @@ exists (0:X3=1 /\\ 1:X13=1)`;
     assert.equal(observation('LB+rel+CAS-ok-RsRs-addr', lb), 'Sometimes');
   });
 });
+
+describe('memory model: promises of atomic writes (herd7 verdicts)', function () {
+  this.timeout(600_000);
+
+  // An atomic reads the message just before the promise its write fulfils, never its own promise: before, LDADD
+  // promised y=1, read it, promised y=2… and the exploration ran until the message bound.
+  const lbLdadd = (op: string): string => `AArch64 LB+rel+${op.toUpperCase()}
+{
+0:X1=x; 0:X3=y;
+1:X1=x; 1:X3=y;
+}
+P0            | P1                  ;
+MOV W9, #1    | LDR W5, [X1]        ;
+LDR W0, [X3]  | ORR W10, W5, #1     ;
+STLR W9, [X1] | ${op === 'ldadd' ? 'LDADD W10, W4, [X3]' : 'STADD W10, [X3]    '} ;
+exists (1:X5=1 /\\ 0:X0=1)`;
+
+  it('LB+rel+LDADD and LB+rel+STADD: Forbidden, and the exploration ends', function () {
+    assert.equal(observation('LB+rel+LDADD', lbLdadd('ldadd')), 'Never');
+    assert.equal(observation('LB+rel+STADD', lbLdadd('stadd')), 'Never');
+  });
+
+  it('an atomic that promised its write still reads the previous message: R+CAS+DMBLD Allowed', function () {
+    const r = `AArch64 R+CAS+DMBLD
+{
+0:X1=x; 0:X2=y;
+1:X1=y; 1:X3=x;
+}
+P0             | P1          ;
+MOV W0,#1      | MOV W0,#2   ;
+STR W0,[X1]    | STR W0,[X1] ;
+MOV W3,#0      | DMB SY      ;
+MOV W4,#1      | LDR W2,[X3] ;
+CAS W3,W4,[X2] |             ;
+exists (y=2 /\\ 0:X3=0 /\\ 1:X2=0)`;
+    assert.equal(observation('R+CAS+DMBLD', r), 'Sometimes');
+  });
+});
