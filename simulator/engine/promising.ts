@@ -375,10 +375,15 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const vlo = (lo & mask) >>> 0;
     const vhi = size === 8 ? hi >>> 0 : 0;
     const dataView = this.pickView(p.id, s.deps.data[s.writes] ?? -1);
+    // A CAS writes only when Rs equals the value read: its write is ordered after Rs (herd7 `cas`: the comparison's
+    // branch orders the write, LB+rel+CAS Forbidden), but that order is not passed on to a read of the write
+    // (forwarded: its view is the address and data views; MP+rel+CAS-addr Allowed). A write appended at the end of
+    // the log (`writeNow`) is after every view.
+    const orderView = s.deps.compareAndSwap ? Math.max(dataView, this.pickView(p.id, s.deps.loadDst[0])) : dataView;
     s.writes++;
     this.version++;
     for (const ts of local.promises) {
-      if (local.fulfils(this.log, ts, pa, vlo, vhi) && local.writable(this.log, pa, ts, s.addrPickView, dataView, kind)) {
+      if (local.fulfils(this.log, ts, pa, vlo, vhi) && local.writable(this.log, pa, ts, s.addrPickView, orderView, kind)) {
         local.fulfil(pa, ts, s.addrPickView, dataView, kind);
         return true;
       }

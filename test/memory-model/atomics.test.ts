@@ -145,4 +145,34 @@ CAS W3,W4,[X2] |             ;
 exists (y=2 /\\ 0:X3=0 /\\ 1:X2=0)`;
     assert.equal(observation('R+CAS+DMBLD', r), 'Sometimes');
   });
+
+  it('a promised CAS write is ordered after Rs (LB+rel+CAS Forbidden), not a read of it (MP+rel+CAS-addr Allowed)', function () {
+    const lb = `AArch64 LB+rel+CAS
+{
+0:X1=x; 0:X3=y;
+1:X1=x; 1:X3=y;
+}
+P0            | P1                ;
+MOV W9, #1    | MOV W4, #1        ;
+LDR W0, [X3]  | LDR W5, [X1]      ;
+STLR W9, [X1] | AND W10, W5, #2   ;
+              | CAS W10, W4, [X3] ;
+exists (1:X5=1 /\\ 0:X0=1)`;
+    assert.equal(observation('LB+rel+CAS', lb), 'Never');
+    const mp = `AArch64 MP+rel+CAS-addr
+{
+z=1;
+0:X1=x; 0:X3=y;
+1:X1=x; 1:X3=y; 1:X8=z;
+}
+P0           | P1                  ;
+MOV W0,#1    | LDR W0,[X1]         ;
+STR W0,[X3]  | MOV W5,W0           ;
+STLR W0,[X1] | CAS W0,W6,[X8]      ;
+             | LDR W0,[X8]         ;
+             | EOR W0,W0,W0        ;
+             | LDR W4,[X3,W0,SXTW] ;
+exists (1:X5=1 /\\ 1:X4=0)`;
+    assert.equal(observation('MP+rel+CAS-addr', mp), 'Sometimes');
+  });
 });
