@@ -38,6 +38,9 @@ import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import { FLAGS, instrDeps, type InstrDeps } from './promisingDeps';
 
+/** Offset of the pick views among a PE's register views (see `views`). */
+const PICK = 32;
+
 /** Steps one certification (`certify`) may take running a PE alone; beyond it the bound `promise-certification` is reported. */
 export const MAX_CERTIFY_STEPS = 4000;
 /** Read-choice combinations one instruction may offer (LDP/LDXP read twice). */
@@ -65,7 +68,10 @@ interface Loc {
 
 interface StepState {
   deps: InstrDeps;
+  /** The view of the address registers (what orders a read). */
   addrView: number;
+  /** With their pick views (what orders a write, and `vcap` after a read). */
+  addrPickView: number;
   reads: number[];
   writes: number;
   exFailed: boolean;
@@ -93,7 +99,12 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   readonly name = 'memory model';
   readonly log: MessageLog;
   readonly locals: ThreadLocal[];
-  /** Per PE: the view of X0..X30 and NZCV (`FLAGS`). */
+  /**
+   * Per PE: the view of X0..X30 and NZCV (`FLAGS`), then at `PICK + r` the register's pick view: the view of reads
+   * it depends on only through a choice (herd7's aarch64deps.cat `pick-dtrm`: the Rs of a CAS that succeeded keeps its
+   * own value, chosen by the comparison with the value read). A pick dependency orders later writes (B2.3
+   * "Pick-ordered-before": pick-addr-dep/pick-data-dep/pick-ctrl-dep to a write) but not reads.
+   */
   private views: Int32Array[];
   /** Locations the model holds: size, attributes and initial value, by PA. */
   private locs = new Map<number, Loc>();
@@ -120,7 +131,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   constructor(private readonly host: PromisingHost) {
     this.log = new MessageLog((loc) => this.locs.get(loc) ?? { lo: 0, hi: 0 });
     this.locals = host.pes.map((p) => new ThreadLocal(p.id));
-    this.views = host.pes.map(() => new Int32Array(32));
+    this.views = host.pes.map(() => new Int32Array(2 * PICK));
     this.cur = host.pes.map(() => undefined);
     for (const pe of host.pes) this.wrap(pe);
   }
@@ -189,20 +200,28 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     return r < 0 ? 0 : this.views[pe][r];
   }
 
-  private maxView(pe: number, rs: readonly number[]): number {
+  /** The view of `r` with its pick view: what a write depending on `r` is ordered after. */
+  private pickView(pe: number, r: number): number {
+    if (r < 0) return 0;
+    const a = this.views[pe];
+    return a[r] > a[PICK + r] ? a[r] : a[PICK + r];
+  }
+
+  private maxView(pe: number, rs: readonly number[], pick = false): number {
     let v = 0;
     for (const r of rs) {
-      const x = this.view(pe, r);
+      const x = pick ? this.pickView(pe, r) : this.view(pe, r);
       if (x > v) v = x;
     }
     return v;
   }
 
-  private setView(pe: number, r: number, v: number): void {
-    if (r >= 0 && this.views[pe][r] !== v) {
+  private setView(pe: number, r: number, v: number, pick = 0): void {
+    if (r >= 0 && (this.views[pe][r] !== v || this.views[pe][PICK + r] !== pick)) {
       this.views = this.views.slice();
       const a = Int32Array.from(this.views[pe]);
       a[r] = v;
+      a[PICK + r] = pick;
       this.views[pe] = a;
     }
   }
@@ -212,14 +231,14 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     if (this.promisePhase) this.promisePhase = false;
     this.version++;
     this.readNo = 0;
-    this.cur[pe.id] = { deps, addrView: this.maxView(pe.id, deps.addr), reads: [], writes: 0, exFailed: false };
+    this.cur[pe.id] = { deps, addrView: this.maxView(pe.id, deps.addr), addrPickView: this.maxView(pe.id, deps.addr, true), reads: [], writes: 0, exFailed: false };
     const local = this.locals[pe.id];
     if (deps.barrierCrm >= 0) {
       const opt = barrierOption(deps.barrierCrm);
       if (opt !== undefined && ordersEveryObserver(opt.domain, this.host.pes.length, this.host.innerDomain(pe.id))) local.dmb(opt.order);
     }
     if (deps.isb) local.isb();
-    for (const r of deps.control) local.control(this.view(pe.id, r));
+    for (const r of deps.control) local.control(this.pickView(pe.id, r));
   }
 
   private after(pe: Pe, deps: InstrDeps): void {
@@ -230,12 +249,15 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     switch (deps.group) {
       case 'data-processing': {
         let v = this.maxView(id, deps.srcs);
+        let pick = this.maxView(id, deps.srcs, true);
         if (deps.selectCond >= 0) {
           // A conditional select depends on the register it selected only (Rn when the condition holds), as herd7.
-          v = this.view(id, deps.selected[conditionHolds(pe, deps.selectCond) ? 0 : 1]);
+          const r = deps.selected[conditionHolds(pe, deps.selectCond) ? 0 : 1];
+          v = this.view(id, r);
+          pick = this.pickView(id, r);
         }
-        this.setView(id, deps.dst, v);
-        if (deps.setsFlags) this.setView(id, FLAGS, v);
+        this.setView(id, deps.dst, v, pick);
+        if (deps.setsFlags) this.setView(id, FLAGS, v, pick);
         break;
       }
       case 'branch':
@@ -246,7 +268,16 @@ export class PromisingMemory implements Snapshottable, ActionSource {
         break;
       case 'load-store':
         deps.loadDst.forEach((r, k) => {
-          if (k < s.reads.length) this.setView(id, r, s.reads[k]);
+          if (k >= s.reads.length) return;
+          if (deps.compareAndSwap && s.writes > 0) {
+            // A CAS that succeeded: herd7 (AArch64Sem `cas`, aarch64_cas_ok) allows either source for Rs's new value:
+            // Rs itself, equal to the value read, with the read as a pick dependency (`DataFromRRs`), or the read
+            // (`DataFromRx`). An access ordered after either is allowed: a read after the smaller of the two views,
+            // a write after the read, which both order (MP+rel+CAS-ok-MRs-addr and LB+rel+CAS-ok-RsRs-addr Allowed,
+            // LB+rel+CAS-ok-MRs-addr Forbidden). The choice is per instruction in herd7, per access here: a superset.
+            const own = this.view(id, r);
+            this.setView(id, r, own < s.reads[k] ? own : s.reads[k], s.reads[k]);
+          } else this.setView(id, r, s.reads[k]);
         });
         if (deps.status >= 0) {
           this.setView(id, deps.status, 0);
@@ -293,10 +324,22 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const kind = s.deps.read;
     let options = local.readable(this.log, pa, s.addrView, kind);
     // An atomic's write must follow the message its read took in coherence order: it reads the newest one.
-    if (kind.exclusive === true && s.deps.write.atomic === true) options = [this.log.latestTs(pa, this.log.length)];
+    // With promises, it reads the message just before one of its own promises to `pa` (the write it will fulfil), or the
+    // newest message when that is not its own promise (a thread never reads its own unfulfilled promise: otherwise an
+    // LDADD would promise, read its promise and promise again, without end).
+    if (kind.exclusive === true && s.deps.write.atomic === true) {
+      const own = local.promises.filter((t) => this.log.get(t)!.loc === pa);
+      const newest = this.log.latestTs(pa, this.log.length);
+      const set = new Set(own.map((t) => this.log.latestTs(pa, t - 1)));
+      if (!own.includes(newest)) set.add(newest);
+      options = [...set].filter((t) => !own.includes(t)).sort((a, b) => a - b);
+      if (options.length === 0) options = [newest];
+    }
     const ts = this.choose(options);
     const v = this.log.valueAt(pa, ts);
     const post = local.read(this.log, pa, ts, s.addrView, kind);
+    // A pick address dependency orders the writes after the read (`pick-addr-dep; [M]; po; [W]`).
+    local.control(s.addrPickView);
     s.reads.push(post);
     if (this.collecting !== undefined) this.accessSeen = true;
     this.version++;
@@ -331,16 +374,21 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const mask = size >= 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff;
     const vlo = (lo & mask) >>> 0;
     const vhi = size === 8 ? hi >>> 0 : 0;
-    const dataView = this.view(p.id, s.deps.data[s.writes] ?? -1);
+    const dataView = this.pickView(p.id, s.deps.data[s.writes] ?? -1);
+    // A CAS writes only when Rs equals the value read: its write is ordered after Rs (herd7 `cas`: the comparison's
+    // branch orders the write, LB+rel+CAS Forbidden), but that order is not passed on to a read of the write
+    // (forwarded: its view is the address and data views; MP+rel+CAS-addr Allowed). A write appended at the end of
+    // the log (`writeNow`) is after every view.
+    const orderView = s.deps.compareAndSwap ? Math.max(dataView, this.pickView(p.id, s.deps.loadDst[0])) : dataView;
     s.writes++;
     this.version++;
     for (const ts of local.promises) {
-      if (local.fulfils(this.log, ts, pa, vlo, vhi) && local.writable(this.log, pa, ts, s.addrView, dataView, kind)) {
-        local.fulfil(pa, ts, s.addrView, dataView, kind);
+      if (local.fulfils(this.log, ts, pa, vlo, vhi) && local.writable(this.log, pa, ts, s.addrPickView, orderView, kind)) {
+        local.fulfil(pa, ts, s.addrPickView, dataView, kind);
         return true;
       }
     }
-    const ts = local.writeNow(this.log, pa, vlo, vhi, s.addrView, dataView, kind);
+    const ts = local.writeNow(this.log, pa, vlo, vhi, s.addrPickView, dataView, kind);
     if (ts === undefined) {
       // An exclusive store the model does not allow (another PE wrote in between): it fails.
       s.exFailed = true;

@@ -52,6 +52,8 @@ export interface InstrDeps {
   sysDst: number;
   /** STXR/STLXR status register (-1 none). */
   status: number;
+  /** CAS: `Rs` is the compare value and gets the value read (see `PromisingMemory.after`). */
+  compareAndSwap: boolean;
 }
 
 const READS_FLAGS = /^(csel|csinc|csinv|csneg|cset|csetm|cinc|cinv|cneg|ccmp|ccmn|adc|adcs|sbc|sbcs|ngc|ngcs)$/;
@@ -92,6 +94,7 @@ export function instrDeps(instr: Instr): InstrDeps {
     isb: false,
     sysDst: -1,
     status: -1,
+    compareAndSwap: false,
   };
   const hit = instr.encoding === undefined ? undefined : DECODE_TREE.lookup(instr.encoding);
   if (hit === undefined) return d;
@@ -128,34 +131,37 @@ export function instrDeps(instr: Instr): InstrDeps {
   const rt = reg(f, 'Rt');
   const rt2 = reg(f, 'Rt2');
   const rs = reg(f, 'Rs');
-  const acqRel = (o: string | undefined): void => {
-    if (o === 'a' || o === 'al') d.read.order = ReadOrder.Acquire;
+  // An atomic whose destination is XZR/WZR (ST<op>, SWP/CAS to ZR) is "no return": its read is not an acquire
+  // even with A set (Arm ARM C6.2 LDADD, SWP, CAS: "If the destination register is not one of WZR or XZR, ...
+  // load from memory with acquire semantics"; herd7 AArch64Sem gives it the NoRet annotation instead of A).
+  const acqRel = (o: string | undefined, noReturn = false): void => {
+    if ((o === 'a' || o === 'al') && !noReturn) d.read.order = ReadOrder.Acquire;
     if (o === 'l' || o === 'al') d.write.order = WriteOrder.Release;
-    if (o === 'al') d.write.ordersLater = true;
+    if (o === 'al' && !noReturn) d.write.ordersLater = true;
+    if (noReturn) d.read.noReturn = true;
   };
   let a: RegExpExecArray | null;
   if ((a = ATOMIC.exec(m)) !== null) {
-    acqRel(a[3]);
+    acqRel(a[3], a[1] === 'st' || rt < 0);
     d.read.exclusive = true;
     d.write.atomic = true;
-    d.read.noReturn = a[1] === 'st' || rt < 0;
     d.loadDst = [a[1] === 'st' ? -1 : rt];
     d.data = [rs];
     return d;
   }
   if ((a = SWP.exec(m)) !== null) {
-    acqRel(a[1]);
+    acqRel(a[1], rt < 0);
     d.read.exclusive = true;
     d.write.atomic = true;
-    d.read.noReturn = rt < 0;
     d.loadDst = [rt];
     d.data = [rs];
     return d;
   }
   if ((a = CAS.exec(m)) !== null) {
-    acqRel(a[1]);
+    acqRel(a[1], rs < 0);
     d.read.exclusive = true;
     d.write.atomic = true;
+    d.compareAndSwap = true;
     d.loadDst = [rs];
     d.data = [rt];
     return d;
