@@ -397,7 +397,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
     known.fill(1, off, off + 4);
   };
   /** Lines assembled after the walk: new ones (no record) and those whose inputs changed. */
-  const todo: Pending[] = [];
+  const toAssemble: Pending[] = [];
   const place = (li: LineInternals, a: number, instr: Instr | undefined): void => {
     write(a, instr);
     if (program.lineOf.get(a) !== li.line) program.lineOf.set(a, li.line);
@@ -458,19 +458,19 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
           const slot = rec.literals.length === 1 ? slotOf(rec.literals[0].value, rec.literals[0].size) : poolBase;
           if (slot < 0n) return STALE;
           // Assembled below, with the other lines that use the same literal slot (one layout pass per group).
-          todo.push({ li, at, slot, rec });
+          toAssemble.push({ li, at, slot, rec });
           continue;
         }
       }
     } else {
-      todo.push({ li, at, slot: poolBase });
+      toAssemble.push({ li, at, slot: poolBase });
       continue;
     }
     place(li, a, instr);
   }
   // New lines in one group (their references are new too), the others by literal slot.
   const groups = new Map<string, Pending[]>();
-  for (const p of todo) {
+  for (const p of toAssemble) {
     const key = p.rec ? String(p.slot) : 'new';
     const g = groups.get(key);
     if (g) g.push(p);
