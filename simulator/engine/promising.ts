@@ -32,7 +32,9 @@ import { Hook } from '../component/hook';
 import { conditionHolds } from '../isa/conditions';
 import type { Instr } from '../isa/instr';
 import type { MemAttrs } from '../memory/attributes';
-import { barrierOption, MAX_MESSAGES, MessageLog, ordersEveryObserver, ThreadLocal, type LocalSnapshot, type Message } from '../memory/ordering';
+import { barrierOption, MAX_MESSAGES, MessageLog, ordersEveryObserver, ThreadLocal, TranslationViews, type BarrierDomain, type LocalSnapshot, type Message, type TranslationSnapshot } from '../memory/ordering';
+import { walkInProgress } from '../mmu/descriptor';
+import { tlbiScope } from '../mmu/tlbi';
 import { readPhysical, type MemorySystem } from '../memory/system';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
@@ -93,6 +95,7 @@ interface PromisingSnapshot {
   views: Int32Array[];
   locs: Map<number, Loc>;
   promisePhase: boolean;
+  translation: TranslationSnapshot;
 }
 
 export class PromisingMemory implements Snapshottable, ActionSource {
@@ -113,6 +116,12 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private readonly cur: (StepState | undefined)[];
   private walking = 0;
   private readonly deps = new WeakMap<Instr, Instr>();
+  /** Translation in the model (memory/ordering/translation.ts): walk and TLB views, TLBIs and their completion. */
+  readonly translation: TranslationViews;
+  /** A walk of the current translation read a descriptor the model holds: the PE's TLBs must not keep the result. */
+  private walkedModel = false;
+  /** Descriptors walks read before the model held them (a later write there makes every TLB forget). */
+  private readonly walkedOutside = new Set<number>();
   private script: readonly number[] | undefined = undefined;
   /** Reads so far in the current step (the index into `script`). */
   private readNo = 0;
@@ -133,6 +142,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.locals = host.pes.map((p) => new ThreadLocal(p.id));
     this.views = host.pes.map(() => new Int32Array(2 * PICK));
     this.cur = host.pes.map(() => undefined);
+    this.translation = new TranslationViews(host.pes.length);
     for (const pe of host.pes) this.wrap(pe);
   }
 
@@ -152,11 +162,22 @@ export class PromisingMemory implements Snapshottable, ActionSource {
         if (prop === 'translate') {
           return (p: Pe, va: number, size: number, access: Parameters<typeof translate>[3]) => {
             this.walking++;
+            this.walkedModel = false;
             try {
               translate(p, va, size, access);
             } finally {
               this.walking--;
+              // The model, not the TLB, decides which descriptor write a later translation uses (TLB entries are its choices).
+              if (this.walkedModel) mmu.forgetTranslations?.(p);
+              this.walkedModel = false;
             }
+          };
+        }
+        if (prop === 'tlbi' && mmu.tlbi !== undefined) {
+          const tlbi = mmu.tlbi.bind(mmu);
+          return (p: Pe, op: string, operand: bigint | undefined) => {
+            this.tlbi(p, op, operand);
+            tlbi(p, op, operand);
           };
         }
         const v = Reflect.get(t, prop, t) as unknown;
@@ -182,11 +203,12 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     let w = this.deps.get(i);
     if (w === undefined) {
       const deps = instrDeps(i);
+      const dsb = i.mnemonic === 'dsb';
       const exec = i.exec;
       w = {
         ...i,
         exec: (pe: Pe) => {
-          this.before(pe, deps);
+          this.before(pe, deps, dsb);
           exec(pe);
           this.after(pe, deps);
         },
@@ -226,7 +248,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     }
   }
 
-  private before(pe: Pe, deps: InstrDeps): void {
+  private before(pe: Pe, deps: InstrDeps, dsb: boolean): void {
     // Promise-first: every promise is made before the first step.
     if (this.promisePhase) this.promisePhase = false;
     this.version++;
@@ -236,8 +258,12 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     if (deps.barrierCrm >= 0) {
       const opt = barrierOption(deps.barrierCrm);
       if (opt !== undefined && ordersEveryObserver(opt.domain, this.host.pes.length, this.host.innerDomain(pe.id))) local.dmb(opt.order);
+      if (dsb && opt !== undefined) this.dsb(pe.id, opt.domain);
     }
-    if (deps.isb) local.isb();
+    if (deps.isb) {
+      local.isb();
+      this.translation.isb(pe.id, local.vcap);
+    }
     for (const r of deps.control) local.control(this.pickView(pe.id, r));
   }
 
@@ -310,6 +336,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
       readPhysical(this.host.memory.physical, pa, size, out);
       l = { size, attrs: attrs.label, lo: out.ldLo, hi: out.ldHi };
       this.locs = new Map(this.locs).set(pa, l);
+      // A descriptor walked before the model held it: the TLBs forget what they cached (the model chooses from now on).
+      if (this.walkedOutside.has(pa)) for (const p of this.host.pes) p.env.mmu.forgetTranslations?.(p);
       this.version++;
     }
     return l.size === size && l.attrs === attrs.label ? l : undefined;
@@ -317,6 +345,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
 
   /** A model read into pe.ldLo/ldHi; false when the access is outside the model. */
   private read(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): boolean {
+    if (this.walking > 0) return this.walkRead(pe, pa, size);
     if (this.location(pe, pa, size, attrs) === undefined) return false;
     const p = pe!;
     const s = this.cur[p.id]!;
@@ -348,6 +377,54 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const hooks = this.host.memory.hooks;
     if (hooks.read.active) hooks.read.emit(p, pa, size, p.ldLo, p.ldHi, attrs);
     return true;
+  }
+
+  /**
+   * A descriptor read of a translation for an explicit access (translation.ts): a walk now or a TLB entry, one of
+   * `TranslationViews.usable`. Descriptors no model write reached, and walks for instruction fetches, stay outside.
+   */
+  private walkRead(pe: Pe | undefined, pa: number, size: number): boolean {
+    if (pe === undefined || size !== 8 || !walkInProgress.active) return false;
+    const s = this.cur[pe.id];
+    if (s === undefined) return false;
+    const loc = this.locs.get(pa);
+    if (loc === undefined || loc.size !== 8) {
+      this.walkedOutside.add(pa);
+      return false;
+    }
+    this.walkedModel = true;
+    const local = this.locals[pe.id];
+    const own = local.promises.filter((t) => this.log.get(t)!.loc === pa);
+    const options = this.translation.usable(this.log, pa, pe.id, walkInProgress.va, s.addrView, own, (ts) => (this.log.valueAt(pa, ts).lo & 1) !== 0);
+    const ts = this.choose(options);
+    const v = this.log.valueAt(pa, ts);
+    // The access is ordered after its translation (its address comes from the descriptor).
+    if (ts > s.addrView) s.addrView = ts;
+    if (ts > s.addrPickView) s.addrPickView = ts;
+    this.version++;
+    pe.ldLo = v.lo;
+    pe.ldHi = v.hi;
+    return true;
+  }
+
+  /** DSB by `pe`: completes its accesses for its own walks and its TLBIs for the PEs of its domain. */
+  private dsb(pe: number, domain: BarrierDomain): void {
+    const local = this.locals[pe];
+    const all = this.host.pes.map((p) => p.id);
+    const pes = domain === 'ish' ? this.host.innerDomain(pe) : domain === 'nsh' ? [pe] : all;
+    const at = this.translation.dsb(pe, Math.max(local.vro, local.vwo), pes, this.log);
+    if (at > local.vwn) local.vwn = at;
+    this.version++;
+  }
+
+  /** A TLBI by `pe` enters the model pending: a DSB completes it (`dsb`). */
+  private tlbi(pe: Pe, op: string, operand: bigint | undefined): void {
+    if (this.cur[pe.id] === undefined) return;
+    const scope = tlbiScope(pe, op, operand);
+    const all = this.host.pes.map((p) => p.id);
+    const reaches = scope.reach === 'outer' ? all : scope.reach === 'inner' ? this.host.innerDomain(pe.id) : [pe.id];
+    this.translation.tlbi(pe.id, { text: scope.text, reaches: [...reaches], range: scope.everything ? undefined : scope.range });
+    this.version++;
   }
 
   private choose(options: number[]): number {
@@ -443,7 +520,14 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   }
 
   snapshot(): PromisingSnapshot {
-    return { log: this.log.snapshot(), locals: this.locals.map((l) => l.snapshot()), views: this.views, locs: this.locs, promisePhase: this.promisePhase };
+    return {
+      log: this.log.snapshot(),
+      locals: this.locals.map((l) => l.snapshot()),
+      views: this.views,
+      locs: this.locs,
+      promisePhase: this.promisePhase,
+      translation: this.translation.snapshot(),
+    };
   }
 
   restore(s: unknown): void {
@@ -453,6 +537,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.views = snap.views;
     this.locs = snap.locs;
     this.promisePhase = snap.promisePhase;
+    this.translation.restore(snap.translation);
     this.cur.fill(undefined);
     this.version++;
   }
@@ -462,6 +547,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const h = new Lanes().reset(0x9a0d_0000);
     this.log.hashInto(h);
     for (const l of this.locals) l.hashInto(h);
+    this.translation.hashInto(h);
     for (const v of this.views) for (const x of v) h.word(x);
     h.word(this.promisePhase ? 1 : 0);
     this.lastHash = h.value();

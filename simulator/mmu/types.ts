@@ -33,6 +33,8 @@ export interface Mmu {
    * Broadcast (IS/OS) variants affect every PE's TLB in the domain.
    */
   tlbi?(pe: Pe, op: string, operand: bigint | undefined): void;
+  /** Drop every translation the PE's TLBs cache (the memory model chooses translations itself: engine/promising.ts). */
+  forgetTranslations?(pe: Pe): void;
   /** AT instruction (D8.14 "Address translation instructions"): returns the PAR_EL1 value. */
   addressTranslate?(pe: Pe, op: string, va: number): bigint;
   /** Walk steps, TLB uses and TLB maintenance as they happen (checkers, views subscribe). */

@@ -441,6 +441,12 @@ export class VmsaMmu implements Mmu, TableWalker {
     performTlbi(this.domain, pe, op, operand);
   }
 
+  forgetTranslations(pe: Pe): void {
+    const st = this.domain.stateFor(pe);
+    st.tlb.clear();
+    st.micro.flush();
+  }
+
   addressTranslate(pe: Pe, op: string, va: number): bigint {
     return performAt(this, pe, op, va);
   }

@@ -104,7 +104,7 @@ describe('litmus corpus', function () {
         for (const pe of machine.pes) assert.equal(pe.state, 'halted', `PE ${pe.id} ${pe.state} ${pe.stopReason ?? ''}`);
       });
 
-      it("explores exactly herd7's states under Arm's memory model (the same set, Allowed and Forbidden alike; VMSA tests: a subset)", function () {
+      it("explores exactly herd7's states under Arm's memory model (the same set, Allowed and Forbidden alike, VMSA tests included)", function () {
         // A hang guard only: IRIW-sized tests explore thousands of states (npm run bench measures the time).
         this.timeout(600_000);
         const h = herd.get(test.name)!;
@@ -112,13 +112,6 @@ describe('litmus corpus', function () {
         assert.ok('test' in r, f);
         assert.deepEqual(r.explore.bounds.hit, []);
         const found = r.herd.text.split('\n').slice(2, 2 + r.herd.states);
-        if (test.info.some((i) => i.key === 'Variant' && /vmsa/i.test(i.value))) {
-          // Translation is not in the model yet (issue #14 item 2): a walk reads the newest descriptor, so the
-          // stale-translation outcomes are missing; every state found is still herd7's, and so is every Forbidden verdict.
-          for (const line of found) assert.ok(h.states.includes(line), `${test.name}: ${JSON.stringify(line)} is not one of herd7's states`);
-          if (h.observation === 'Never') assert.equal(r.herd.observation, 'Never', `${test.name}: herd7 says Never`);
-          return;
-        }
         assert.deepEqual([...found].sort(), [...h.states].sort(), `${test.name}: the explored states differ from herd7's`);
         assert.equal(r.herd.observation, h.observation, `${test.name}: herd7 says ${h.observation}`);
         assert.equal(r.herd.verdict, kinds.get(test.name), test.name);

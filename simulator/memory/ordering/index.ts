@@ -2,3 +2,4 @@
 export { MessageLog, MAX_MESSAGES, type Message, type InitialValue, type FingerprintSink } from './messages';
 export { ThreadLocal, ReadOrder, WriteOrder, type ReadKind, type WriteKind, type BarrierOrder, type LocalSnapshot } from './local';
 export { barrierOption, ordersEveryObserver, type BarrierOption, type BarrierDomain } from './barriers';
+export { TranslationViews, type TlbiRecord, type TranslationSnapshot } from './translation';
