@@ -421,6 +421,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private tlbi(pe: Pe, op: string, operand: bigint | undefined): void {
     if (this.cur[pe.id] === undefined) return;
     const scope = tlbiScope(pe, op, operand);
+    // The IPAS2 forms remove stage-2 entries only: a translation cached combined survives them (docs/memory-model.md).
+    if (scope.combined === undefined) return;
     const all = this.host.pes.map((p) => p.id);
     const reaches = scope.reach === 'outer' ? all : scope.reach === 'inner' ? this.host.innerDomain(pe.id) : [pe.id];
     this.translation.tlbi(pe.id, { text: scope.text, reaches: [...reaches], range: scope.everything ? undefined : scope.range });
@@ -520,14 +522,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   }
 
   snapshot(): PromisingSnapshot {
-    return {
-      log: this.log.snapshot(),
-      locals: this.locals.map((l) => l.snapshot()),
-      views: this.views,
-      locs: this.locs,
-      promisePhase: this.promisePhase,
-      translation: this.translation.snapshot(),
-    };
+    const translation = this.translation.snapshot();
+    return { log: this.log.snapshot(), locals: this.locals.map((l) => l.snapshot()), views: this.views, locs: this.locs, promisePhase: this.promisePhase, translation };
   }
 
   restore(s: unknown): void {
