@@ -30,8 +30,16 @@ export interface WordSource {
   readWordAtPoU(pe: Pe, pa: number, attrs: MemAttrs): number;
 }
 
+/** Digests of captures (immutable): a restored capture's digest is known without rehashing its lines. */
+const captureDigests = new WeakMap<InstructionSideSnapshot, number>();
+
 export class InstructionSide {
+  /** Per PE, the lines held: shared with captures until written (`own`). */
   private readonly lines: Map<number, ILine>[] = [];
+  /** Per PE: `lines[pe]` is this object's own (not shared with a capture). */
+  private readonly owned: boolean[] = [];
+  /** `modified` is this object's own. */
+  private modifiedOwned = true;
   private readonly lastLine: Float64Array;
   private readonly lastArr: (ILine | undefined)[] = [];
   /** The program's instructions grouped by line. */
@@ -63,6 +71,7 @@ export class InstructionSide {
     this.lastLine = new Float64Array(pes).fill(-Infinity);
     for (let p = 0; p < pes; p++) {
       this.lines.push(new Map());
+      this.owned.push(true);
       this.lastArr.push(undefined);
     }
     let lo = Infinity;
@@ -87,6 +96,10 @@ export class InstructionSide {
     if (pa + size <= this.codeLo || pa >= this.codeHi) return;
     for (let a = pa - (pa % LINE_SIZE); a < pa + size; a += LINE_SIZE)
       if (this.program.has(a) && !this.modified.has(a)) {
+        if (!this.modifiedOwned) {
+          this.modified = new Set(this.modified);
+          this.modifiedOwned = true;
+        }
         this.modified.add(a);
         this.version++;
       }
@@ -101,7 +114,7 @@ export class InstructionSide {
     let arr = m.get(line);
     if (arr === undefined) {
       arr = this.fill(pe, line, attrs);
-      m.set(line, arr);
+      this.own(id).set(line, arr);
       this.version++;
     }
     this.lastLine[id] = line;
@@ -150,7 +163,10 @@ export class InstructionSide {
         if (pa === undefined) break;
         for (let q = 0; q < this.lines.length; q++) {
           const line = pa - (pa % LINE_SIZE);
-          if (this.lines[q].delete(line)) this.version++;
+          if (this.lines[q].has(line)) {
+            this.own(q).delete(line);
+            this.version++;
+          }
           if (this.lastLine[q] === line) this.forget(q);
         }
         break;
@@ -162,10 +178,20 @@ export class InstructionSide {
   private clear(q: number): void {
     const m = this.lines[q];
     if (m !== undefined && m.size > 0) {
-      m.clear();
+      this.lines[q] = new Map();
+      this.owned[q] = true;
       this.version++;
     }
     this.forget(q);
+  }
+
+  /** PE `q`'s lines, copied first when a capture shares them. */
+  private own(q: number): Map<number, ILine> {
+    if (!this.owned[q]) {
+      this.lines[q] = new Map(this.lines[q]);
+      this.owned[q] = true;
+    }
+    return this.lines[q];
   }
 
   private forget(q: number): void {
@@ -187,14 +213,18 @@ export class InstructionSide {
     for (const q of [...this.modified].sort((a, b) => a - b)) h.num(q);
     this.lastDigest = h.value();
     this.digestVersion = this.version;
+    if (this.snapVersion === this.version && this.lastSnap !== undefined) captureDigests.set(this.lastSnap, this.lastDigest);
     return this.lastDigest;
   }
 
-  /** Capture (immutable): the same object again while nothing changed. */
+  /** Capture (immutable): the same object again while nothing changed; it shares the live maps (copied before they change). */
   snapshot(): unknown {
     if (this.snapVersion !== this.version || this.lastSnap === undefined) {
-      this.lastSnap = { lines: this.lines.map((m) => new Map(m)), modified: new Set(this.modified) };
+      this.lastSnap = { lines: this.lines.slice(), modified: this.modified };
+      this.owned.fill(false);
+      this.modifiedOwned = false;
       this.snapVersion = this.version;
+      if (this.digestVersion === this.version) captureDigests.set(this.lastSnap, this.lastDigest);
     }
     return this.lastSnap;
   }
@@ -203,16 +233,26 @@ export class InstructionSide {
     const snap = s as InstructionSideSnapshot;
     if (snap === this.lastSnap && this.snapVersion === this.version) return;
     // Held lines are replaced: blocks decoded from the old ones are stale (a restore of the live state keeps them).
-    this.generation++;
+    let replaced = false;
     snap.lines.forEach((m, i) => {
-      this.lines[i] = new Map(m);
+      if (this.lines[i] === m) return;
+      replaced = true;
+      this.lines[i] = m;
+      this.owned[i] = false;
       this.forget(i);
     });
-    this.modified = new Set(snap.modified);
-    // A new version: the live maps are copies, so neither the capture nor the digest cached for another version applies.
+    if (replaced) this.generation++;
+    this.modified = snap.modified as Set<number>;
+    this.modifiedOwned = false;
+    // A new version: the capture's digest, when known, is the live one.
     this.version++;
     this.lastSnap = snap;
     this.snapVersion = this.version;
+    const d = captureDigests.get(snap);
+    if (d !== undefined) {
+      this.lastDigest = d;
+      this.digestVersion = this.version;
+    }
   }
 }
 
