@@ -44,13 +44,17 @@ export function namesWays(model: ScenarioModel): boolean {
   return false;
 }
 
+/** Keys of plain PE steps and of events, made once (the search asks for them at every state). */
+const peKeys: string[] = [];
+const eventKeys: string[] = [];
+
 /** The key of an action: the same action in any state has the same key (witnesses record keys). */
 export function actionKey(a: Action): string {
   switch (a.kind) {
     case 'pe-step':
-      return a.reads === undefined ? `pe ${a.pe}` : `pe ${a.pe} read ${a.reads.join(',')}`;
+      return a.reads === undefined ? (peKeys[a.pe] ??= `pe ${a.pe}`) : `pe ${a.pe} read ${a.reads.join(',')}`;
     case 'event':
-      return `event ${a.index}`;
+      return (eventKeys[a.index] ??= `event ${a.index}`);
     case 'component':
       return a.source instanceof ExploreChoices || a.source instanceof PromisingMemory ? a.label : a.name;
   }
