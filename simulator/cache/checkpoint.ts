@@ -81,6 +81,25 @@ interface CacheCow {
   nOrder: number;
   /** Ways captured or rewritten by restores so far (tests: a checkpoint costs the ways changed since the previous one). */
   waysCopied: number;
+  readonly ways: number;
+  /** The way-independent fingerprint, once asked for (`hashWaysBySet`). */
+  bySet: BySet | undefined;
+}
+
+/**
+ * The exploration's way-independent fingerprint of a cache (`hashWaysBySet`):
+ * per set, the multiset of its ways' digests (`sum`, keyed by set, not way)
+ * and their replacement order as the sequence of the valid ways' digests,
+ * least recently used first (`orderDigest`). Two states whose sets hold the
+ * same lines in the same age order, in other ways, hash alike: without set/way
+ * maintenance (Arm ARM D7.5.8, the only operations that name a way) nothing
+ * tells them apart — a victim is the first invalid way or the least recently
+ * used line (line.ts `victimFor`), the same line whichever way holds it.
+ */
+interface BySet {
+  readonly sum: FingerprintSum;
+  readonly orderDigest: Float64Array;
+  readonly orderSum: FingerprintSum;
 }
 
 interface HierarchySnapshot {
@@ -158,6 +177,8 @@ function cowOf(c: Cache): CacheCow {
       orderList: new Int32Array(c.sets),
       nOrder: 0,
       waysCopied: 0,
+      ways: c.ways,
+      bySet: undefined,
     };
     cows.set(c, cow);
   }
@@ -187,6 +208,26 @@ function digestOrder(c: Cache, set: number): number {
   return h.value();
 }
 
+/**
+ * Digest of a set's replacement order by content (`BySet`): the digests of its
+ * valid ways, least recently used first; equal ages (never two valid lines
+ * after a first access) are ordered by way, and the way numbers then hashed.
+ */
+function digestOrderBySet(c: Cache, cow: CacheCow, set: number): number {
+  const base = set * c.ways;
+  orderWays.length = 0;
+  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
+  if (orderWays.length === 0) return EMPTY_ORDER;
+  orderWays.sort((a, b) => c.lines[base + a].lru - c.lines[base + b].lru || a - b);
+  const h = lanes.reset(0x0bde_0001);
+  for (let k = 0; k < orderWays.length; k++) {
+    const w = orderWays[k];
+    h.digest(cow.wayDigest[base + w]);
+    if (k > 0 && c.lines[base + w].lru === c.lines[base + orderWays[k - 1]].lru) h.word(0x7e00_0000 | orderWays[k - 1]).word(w);
+  }
+  return h.value();
+}
+
 /** Bring the digests of the ways changed since the last fingerprint, and their sets' orders, up to date. */
 function refreshDigests(c: Cache, cow: CacheCow): void {
   const marks = c.marks;
@@ -206,14 +247,49 @@ function refreshDigests(c: Cache, cow: CacheCow): void {
     cow.orderSum.remove(set, cow.orderDigest[set]);
     cow.orderDigest[set] = d;
     cow.orderSum.add(set, d);
+    const by = cow.bySet;
+    if (by !== undefined) {
+      const e = digestOrderBySet(c, cow, set);
+      by.orderSum.remove(set, by.orderDigest[set]);
+      by.orderDigest[set] = e;
+      by.orderSum.add(set, e);
+    }
   }
   cow.nOrder = 0;
 }
 
 function setDigest(cow: CacheCow, i: number, d: number): void {
-  cow.sum.remove(i, cow.wayDigest[i]);
+  const old = cow.wayDigest[i];
+  cow.sum.remove(i, old);
   cow.wayDigest[i] = d;
   cow.sum.add(i, d);
+  const by = cow.bySet;
+  if (by !== undefined) {
+    const set = Math.floor(i / cow.ways);
+    by.sum.remove(set, old);
+    by.sum.add(set, d);
+  }
+}
+
+/**
+ * Start keeping the way-independent fingerprint (`BySet`) of every cache of
+ * `h`: `hashHierarchy(h, true)` then merges states that differ only in which
+ * way of a set holds a line. The explorer asks for it when the program has no
+ * set/way maintenance (explore/session.ts).
+ */
+export function hashWaysBySet(h: CacheHierarchy): void {
+  for (const c of h.caches) {
+    const cow = cowOf(c);
+    if (cow.bySet !== undefined) continue;
+    refreshDigests(c, cow);
+    const by: BySet = { sum: new FingerprintSum(), orderDigest: new Float64Array(c.sets), orderSum: new FingerprintSum() };
+    for (let i = 0; i < c.lines.length; i++) by.sum.add(Math.floor(i / c.ways), cow.wayDigest[i]);
+    for (let set = 0; set < c.sets; set++) {
+      by.orderDigest[set] = digestOrderBySet(c, cow, set);
+      by.orderSum.add(set, by.orderDigest[set]);
+    }
+    cow.bySet = by;
+  }
 }
 
 function captureWay(c: Cache, i: number, f: Float64Array, at: number, d: number): WayCapture {
@@ -367,14 +443,17 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
  * instruction caches; refill candidates while tracked; the devices behind the
  * caches. Physical memory itself is hashed by the machine. Provenance kept for
  * findings' messages (which PE wrote a line, at which PC and step) is not state.
- * Costs the sets changed since the last call.
+ * Costs the sets changed since the last call. `bySet`: the way-independent
+ * fingerprint of the lines where it is kept (`hashWaysBySet`).
  */
-export function hashHierarchy(h: CacheHierarchy): number {
+export function hashHierarchy(h: CacheHierarchy, bySet = false): number {
   const hh = new Lanes().reset(0x0cac_4e00);
   for (const c of h.caches) {
     const cow = cowOf(c);
     refreshDigests(c, cow);
-    hh.digest(digestString(c.name)).digest(cow.sum.value(c.lines.length)).digest(cow.orderSum.value(c.sets));
+    const by = bySet ? cow.bySet : undefined;
+    if (by === undefined) hh.digest(digestString(c.name)).digest(cow.sum.value(c.lines.length)).digest(cow.orderSum.value(c.sets));
+    else hh.digest(digestString(c.name)).word(0xb7_5e7).digest(by.sum.value(c.lines.length)).digest(by.orderSum.value(c.sets));
   }
   hh.digest(h.icache.digest());
   for (const c of h.speculation.refillCandidates ?? []) hh.word(c.pe).num(c.line).digest(digestString(c.attrs.label)).num(c.pc);

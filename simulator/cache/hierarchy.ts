@@ -32,7 +32,7 @@ import type { MemorySystem } from '../memory/system';
 import { WriteWatch } from '../memory/watch';
 import type { Pe } from '../pe/pe';
 import type { Program } from '../scenario/model';
-import { captureHierarchy, hashHierarchy, restoreHierarchy } from './checkpoint';
+import { captureHierarchy, hashHierarchy, hashWaysBySet, restoreHierarchy } from './checkpoint';
 import { acquire, CoherenceDomains, invalidateOthers, markForeignStale } from './coherence';
 import { LINE_SIZE, pointLevel, type CacheConfig } from './config';
 import { cacheHooks, type CacheHooks } from './hooks';
@@ -468,6 +468,16 @@ export class CacheHierarchy implements MemorySystem {
 
   stateHash(): number {
     return hashHierarchy(this);
+  }
+
+  /** The exploration's fingerprint (component/state.ts): way-independent once `hashWaysBySet` was called. */
+  explorationHash(): number {
+    return hashHierarchy(this, true);
+  }
+
+  /** Keep the way-independent fingerprint (checkpoint.ts `hashWaysBySet`) for `explorationHash` from now on. */
+  hashWaysBySet(): void {
+    hashWaysBySet(this);
   }
 
   snapshot(): unknown {

@@ -21,7 +21,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Instr } from '../isa/instr';
 import type { Pe } from '../pe/pe';
 import type { Program } from '../scenario/model';
-import { digestString, Lanes } from '../component/fingerprint';
+import { digestString, FingerprintSum, Lanes } from '../component/fingerprint';
 import { LINE_SIZE } from './config';
 
 type ILine = (Instr | undefined)[];
@@ -30,8 +30,34 @@ export interface WordSource {
   readWordAtPoU(pe: Pe, pa: number, attrs: MemAttrs): number;
 }
 
+/** Digests of held lines (immutable arrays: the program's, or a fill's), computed once each. */
+const lineDigests = new WeakMap<ILine, number>();
+
+/** Digest of a held line: its instructions' encodings and texts. */
+function lineDigest(arr: ILine): number {
+  let d = lineDigests.get(arr);
+  if (d === undefined) {
+    const h = new Lanes().reset(0x1c4c_0001);
+    for (const i of arr) h.word(i === undefined ? 0xdead_0000 : (i.encoding ?? 0)).digest(digestString(i?.text ?? ''));
+    d = h.value();
+    lineDigests.set(arr, d);
+  }
+  return d;
+}
+
+/** A modified code line's part of the digest (its address is the sum's key). */
+const MODIFIED = 0x3d_0000;
+
 export class InstructionSide {
+  /** Per PE, the lines held: shared with captures until written (`own`). */
   private readonly lines: Map<number, ILine>[] = [];
+  /** Per PE: `lines[pe]` is this object's own (not shared with a capture). */
+  private readonly owned: boolean[] = [];
+  /** `modified` is this object's own. */
+  private modifiedOwned = true;
+  /** Per PE: the order-independent sum of its held lines (key: line address, part: `lineDigest`); then the modified lines'. */
+  private readonly sums: FingerprintSum[] = [];
+  private readonly modifiedSum = new FingerprintSum();
   private readonly lastLine: Float64Array;
   private readonly lastArr: (ILine | undefined)[] = [];
   /** The program's instructions grouped by line. */
@@ -63,6 +89,8 @@ export class InstructionSide {
     this.lastLine = new Float64Array(pes).fill(-Infinity);
     for (let p = 0; p < pes; p++) {
       this.lines.push(new Map());
+      this.owned.push(true);
+      this.sums.push(new FingerprintSum());
       this.lastArr.push(undefined);
     }
     let lo = Infinity;
@@ -87,7 +115,12 @@ export class InstructionSide {
     if (pa + size <= this.codeLo || pa >= this.codeHi) return;
     for (let a = pa - (pa % LINE_SIZE); a < pa + size; a += LINE_SIZE)
       if (this.program.has(a) && !this.modified.has(a)) {
+        if (!this.modifiedOwned) {
+          this.modified = new Set(this.modified);
+          this.modifiedOwned = true;
+        }
         this.modified.add(a);
+        this.modifiedSum.add(a, MODIFIED);
         this.version++;
       }
   }
@@ -101,7 +134,8 @@ export class InstructionSide {
     let arr = m.get(line);
     if (arr === undefined) {
       arr = this.fill(pe, line, attrs);
-      m.set(line, arr);
+      this.own(id).set(line, arr);
+      this.sums[id].add(line, lineDigest(arr));
       this.version++;
     }
     this.lastLine[id] = line;
@@ -150,7 +184,12 @@ export class InstructionSide {
         if (pa === undefined) break;
         for (let q = 0; q < this.lines.length; q++) {
           const line = pa - (pa % LINE_SIZE);
-          if (this.lines[q].delete(line)) this.version++;
+          const held = this.lines[q].get(line);
+          if (held !== undefined) {
+            this.own(q).delete(line);
+            this.sums[q].remove(line, lineDigest(held));
+            this.version++;
+          }
           if (this.lastLine[q] === line) this.forget(q);
         }
         break;
@@ -162,10 +201,21 @@ export class InstructionSide {
   private clear(q: number): void {
     const m = this.lines[q];
     if (m !== undefined && m.size > 0) {
-      m.clear();
+      this.lines[q] = new Map();
+      this.owned[q] = true;
+      this.sums[q].set(0, 0);
       this.version++;
     }
     this.forget(q);
+  }
+
+  /** PE `q`'s lines, copied first when a capture shares them. */
+  private own(q: number): Map<number, ILine> {
+    if (!this.owned[q]) {
+      this.lines[q] = new Map(this.lines[q]);
+      this.owned[q] = true;
+    }
+    return this.lines[q];
   }
 
   private forget(q: number): void {
@@ -173,27 +223,30 @@ export class InstructionSide {
     this.lastArr[q] = undefined;
   }
 
-  /** Digest (53 bits) of the I-cache contents: per PE, each held line and its instructions' encodings; the modified lines. */
+  /**
+   * Digest (53 bits) of the I-cache contents: per PE, each held line and its
+   * instructions' encodings; the modified lines. Kept as sums updated as lines
+   * are filled and dropped: it costs the PEs, not the lines.
+   */
   digest(): number {
     if (this.digestVersion === this.version) return this.lastDigest;
     const h = new Lanes().reset(0x1c4c_0000);
-    this.lines.forEach((m, pe) => {
-      h.word(pe).word(m.size);
-      for (const q of [...m.keys()].sort((a, b) => a - b)) {
-        h.num(q);
-        for (const i of m.get(q)!) h.word(i === undefined ? 0xdead_0000 : (i.encoding ?? 0)).digest(digestString(i?.text ?? ''));
-      }
-    });
-    for (const q of [...this.modified].sort((a, b) => a - b)) h.num(q);
+    this.lines.forEach((m, pe) => h.word(pe).word(m.size).digest(this.sums[pe].value(m.size)));
+    h.digest(this.modifiedSum.value(this.modified.size));
     this.lastDigest = h.value();
     this.digestVersion = this.version;
     return this.lastDigest;
   }
 
-  /** Capture (immutable): the same object again while nothing changed. */
+  /** Capture (immutable): the same object again while nothing changed; it shares the live maps (copied before they change). */
   snapshot(): unknown {
     if (this.snapVersion !== this.version || this.lastSnap === undefined) {
-      this.lastSnap = { lines: this.lines.map((m) => new Map(m)), modified: new Set(this.modified) };
+      const sums: number[] = [];
+      for (const x of this.sums) sums.push(x.a, x.b);
+      sums.push(this.modifiedSum.a, this.modifiedSum.b);
+      this.lastSnap = { lines: this.lines.slice(), modified: this.modified, sums };
+      this.owned.fill(false);
+      this.modifiedOwned = false;
       this.snapVersion = this.version;
     }
     return this.lastSnap;
@@ -203,13 +256,20 @@ export class InstructionSide {
     const snap = s as InstructionSideSnapshot;
     if (snap === this.lastSnap && this.snapVersion === this.version) return;
     // Held lines are replaced: blocks decoded from the old ones are stale (a restore of the live state keeps them).
-    this.generation++;
+    let replaced = false;
     snap.lines.forEach((m, i) => {
-      this.lines[i] = new Map(m);
+      this.sums[i].set(snap.sums[2 * i], snap.sums[2 * i + 1]);
+      if (this.lines[i] === m) return;
+      replaced = true;
+      this.lines[i] = m;
+      this.owned[i] = false;
       this.forget(i);
     });
-    this.modified = new Set(snap.modified);
-    // A new version: the live maps are copies, so neither the capture nor the digest cached for another version applies.
+    if (replaced) this.generation++;
+    this.modified = snap.modified as Set<number>;
+    this.modifiedOwned = false;
+    const n = snap.lines.length;
+    this.modifiedSum.set(snap.sums[2 * n], snap.sums[2 * n + 1]);
     this.version++;
     this.lastSnap = snap;
     this.snapVersion = this.version;
@@ -219,6 +279,8 @@ export class InstructionSide {
 interface InstructionSideSnapshot {
   readonly lines: readonly Map<number, ILine>[];
   readonly modified: ReadonlySet<number>;
+  /** `sums`' lanes (a, b) per PE, then the modified lines' sum's. */
+  readonly sums: readonly number[];
 }
 
 const EMPTY: ILine = new Array<Instr | undefined>(LINE_SIZE / 4).fill(undefined);

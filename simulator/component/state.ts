@@ -18,6 +18,12 @@ export interface Snapshottable {
   restore(s: unknown): void;
   /** Optional fingerprint of the component's state, folded into `Machine.stateHash()` (exploration, determinism tests). */
   stateHash?(): number;
+  /**
+   * Optional fingerprint for exploration (`Machine.stateHash({ steps })`), when
+   * it may merge more states than `stateHash` does (states that differ only in
+   * what no future step can tell apart); else `stateHash` is used.
+   */
+  explorationHash?(): number;
 }
 
 export function isSnapshottable(x: unknown): x is Snapshottable {

@@ -126,7 +126,8 @@ export function hashMachine(m: Machine, exploration?: ExplorationHash): number {
   // from the state hashed: PEs halted or waiting, the step count against the budget.)
   const request = m.scheduler.pendingStop;
   if (request !== undefined) h.word(0x5709).digest(digestString(request));
-  for (const c of m.snapshottables) h.digest(componentHash(c));
+  if (exploration === undefined) for (const c of m.snapshottables) h.digest(componentHash(c));
+  else for (const c of m.snapshottables) h.digest(c.explorationHash !== undefined ? c.explorationHash() : componentHash(c));
   if (exploration !== undefined) h.digest(recordsDigest(m));
   return h.value();
 }

@@ -11,25 +11,33 @@ import { digest, digestString, FingerprintSum, Lanes } from '../component/finger
 import type { Pe } from '../pe/pe';
 import { freshSysregGen } from '../pe/sysregGen';
 
-/** Everything architectural and engine-visible about one PE. */
+/**
+ * Everything architectural and engine-visible about one PE. The numbers are
+ * packed in one array (`regs`: one allocation per PE per capture, the
+ * explorer's hot path): X0–X30 low and high words, SP_EL0–SP_EL3 low and high
+ * words, then the flags (`FLAGS`).
+ */
 export interface PeSnapshot {
-  xlo: Uint32Array;
-  xhi: Uint32Array;
-  splo: Uint32Array;
-  sphi: Uint32Array;
-  pc: number;
-  nextPc: number;
-  flags: number[];
+  regs: Float64Array;
   /** Shared between captures while unchanged: never mutate. */
   sysregs: ReadonlyMap<string, bigint>;
   state: Pe['state'];
   stopReason?: string;
-  instret: number;
-  exclusivePa: number;
-  exclusiveSize: number;
-  eventRegister: number;
-  lines: boolean[];
 }
+
+/** Offsets in `PeSnapshot.regs`. */
+const XHI = 31;
+const SPLO = 62;
+const SPHI = 66;
+const FLAGS = 70;
+const PC = FLAGS + 12;
+const NEXT_PC = PC + 1;
+const INSTRET = PC + 2;
+const EXCLUSIVE_PA = PC + 3;
+const EXCLUSIVE_SIZE = PC + 4;
+const EVENT_REGISTER = PC + 5;
+const LINES = PC + 6;
+const REGS = LINES + 1;
 
 /** Per PE: the last capture of its system registers, and their digest, with the map version they hold for. */
 const sysregCaptures = new WeakMap<Pe, { version: number; map: ReadonlyMap<string, bigint> }>();
@@ -47,46 +55,109 @@ function captureSysregs(pe: Pe): ReadonlyMap<string, bigint> {
   return map;
 }
 
+/** Write the PE's numeric fields into `r` (REGS numbers, `PeSnapshot.regs`'s layout). */
+function pack(pe: Pe, r: Float64Array): void {
+  const xlo = pe.xlo;
+  const xhi = pe.xhi;
+  for (let i = 0; i < 31; i++) {
+    r[i] = xlo[i];
+    r[XHI + i] = xhi[i];
+  }
+  for (let i = 0; i < 4; i++) {
+    r[SPLO + i] = pe.splo[i];
+    r[SPHI + i] = pe.sphi[i];
+  }
+  r[FLAGS] = pe.n;
+  r[FLAGS + 1] = pe.z;
+  r[FLAGS + 2] = pe.c;
+  r[FLAGS + 3] = pe.v;
+  r[FLAGS + 4] = pe.d;
+  r[FLAGS + 5] = pe.a;
+  r[FLAGS + 6] = pe.i;
+  r[FLAGS + 7] = pe.f;
+  r[FLAGS + 8] = pe.el;
+  r[FLAGS + 9] = pe.spsel;
+  r[FLAGS + 10] = pe.il;
+  r[FLAGS + 11] = pe.pstateOther;
+  r[PC] = pe.pc;
+  r[NEXT_PC] = pe.nextPc;
+  r[INSTRET] = pe.instret;
+  r[EXCLUSIVE_PA] = pe.exclusivePa;
+  r[EXCLUSIVE_SIZE] = pe.exclusiveSize;
+  r[EVENT_REGISTER] = pe.eventRegister;
+  r[LINES] = (pe.irqLine ? 1 : 0) | (pe.fiqLine ? 2 : 0) | (pe.virqLine ? 4 : 0) | (pe.vfiqLine ? 8 : 0) | (pe.serrorLine ? 16 : 0);
+}
+
+/** The PE's numeric fields equal `r`'s (`pack`'s layout); the retired-instruction count only when `instret`. */
+function samePacked(pe: Pe, r: Float64Array, instret: boolean): boolean {
+  const xlo = pe.xlo;
+  const xhi = pe.xhi;
+  for (let i = 0; i < 31; i++) if (r[i] !== xlo[i] || r[XHI + i] !== xhi[i]) return false;
+  for (let i = 0; i < 4; i++) if (r[SPLO + i] !== pe.splo[i] || r[SPHI + i] !== pe.sphi[i]) return false;
+  return (
+    r[PC] === pe.pc &&
+    r[NEXT_PC] === pe.nextPc &&
+    r[FLAGS] === pe.n &&
+    r[FLAGS + 1] === pe.z &&
+    r[FLAGS + 2] === pe.c &&
+    r[FLAGS + 3] === pe.v &&
+    r[FLAGS + 4] === pe.d &&
+    r[FLAGS + 5] === pe.a &&
+    r[FLAGS + 6] === pe.i &&
+    r[FLAGS + 7] === pe.f &&
+    r[FLAGS + 8] === pe.el &&
+    r[FLAGS + 9] === pe.spsel &&
+    r[FLAGS + 10] === pe.il &&
+    r[FLAGS + 11] === pe.pstateOther &&
+    (!instret || r[INSTRET] === pe.instret) &&
+    // Object.is: NaN (no reservation) equals NaN.
+    Object.is(r[EXCLUSIVE_PA], pe.exclusivePa) &&
+    r[EXCLUSIVE_SIZE] === pe.exclusiveSize &&
+    r[EVENT_REGISTER] === pe.eventRegister &&
+    r[LINES] === ((pe.irqLine ? 1 : 0) | (pe.fiqLine ? 2 : 0) | (pe.virqLine ? 4 : 0) | (pe.vfiqLine ? 8 : 0) | (pe.serrorLine ? 16 : 0))
+  );
+}
+
+/** Per PE: its last capture, given again while the PE equals it (captures are immutable). */
+const lastCaptures = new WeakMap<Pe, PeSnapshot>();
+
 export function snapshotPe(pe: Pe): PeSnapshot {
-  return {
-    xlo: pe.xlo.slice(),
-    xhi: pe.xhi.slice(),
-    splo: pe.splo.slice(),
-    sphi: pe.sphi.slice(),
-    pc: pe.pc,
-    nextPc: pe.nextPc,
-    flags: [pe.n, pe.z, pe.c, pe.v, pe.d, pe.a, pe.i, pe.f, pe.el, pe.spsel, pe.il, pe.pstateOther],
-    sysregs: captureSysregs(pe),
-    state: pe.state,
-    stopReason: pe.stopReason,
-    instret: pe.instret,
-    exclusivePa: pe.exclusivePa,
-    exclusiveSize: pe.exclusiveSize,
-    eventRegister: pe.eventRegister,
-    lines: [pe.irqLine, pe.fiqLine, pe.virqLine, pe.vfiqLine, pe.serrorLine],
-  };
+  const sysregs = captureSysregs(pe);
+  const last = lastCaptures.get(pe);
+  if (last !== undefined && last.sysregs === sysregs && last.state === pe.state && last.stopReason === pe.stopReason && samePacked(pe, last.regs, true)) return last;
+  const r = new Float64Array(REGS);
+  pack(pe, r);
+  const snap: PeSnapshot = { regs: r, sysregs, state: pe.state, stopReason: pe.stopReason };
+  lastCaptures.set(pe, snap);
+  return snap;
 }
 
 export function restorePe(pe: Pe, s: PeSnapshot): void {
-  pe.xlo.set(s.xlo);
-  pe.xhi.set(s.xhi);
-  pe.splo.set(s.splo);
-  pe.sphi.set(s.sphi);
-  pe.pc = s.pc;
-  pe.nextPc = s.nextPc;
-  const f = s.flags;
-  pe.n = f[0];
-  pe.z = f[1];
-  pe.c = f[2];
-  pe.v = f[3];
-  pe.d = f[4];
-  pe.a = f[5];
-  pe.i = f[6];
-  pe.f = f[7];
-  pe.el = f[8] as Pe['el'];
-  pe.spsel = f[9];
-  pe.il = f[10];
-  pe.pstateOther = f[11];
+  const r = s.regs;
+  const xlo = pe.xlo;
+  const xhi = pe.xhi;
+  for (let i = 0; i < 31; i++) {
+    xlo[i] = r[i];
+    xhi[i] = r[XHI + i];
+  }
+  for (let i = 0; i < 4; i++) {
+    pe.splo[i] = r[SPLO + i];
+    pe.sphi[i] = r[SPHI + i];
+  }
+  pe.n = r[FLAGS];
+  pe.z = r[FLAGS + 1];
+  pe.c = r[FLAGS + 2];
+  pe.v = r[FLAGS + 3];
+  pe.d = r[FLAGS + 4];
+  pe.a = r[FLAGS + 5];
+  pe.i = r[FLAGS + 6];
+  pe.f = r[FLAGS + 7];
+  pe.el = r[FLAGS + 8] as Pe['el'];
+  pe.spsel = r[FLAGS + 9];
+  pe.il = r[FLAGS + 10];
+  pe.pstateOther = r[FLAGS + 11];
+  pe.pc = r[PC];
+  pe.nextPc = r[NEXT_PC];
   const last = sysregCaptures.get(pe);
   // The live registers already are this capture (nothing written since it was taken or restored): keep them,
   // and the configuration derived from them (MMU regime, routing, keyed by `sysregGen`). Else replace both.
@@ -102,12 +173,16 @@ export function restorePe(pe: Pe, s: PeSnapshot): void {
   }
   pe.state = s.state;
   pe.stopReason = s.stopReason;
-  pe.instret = s.instret;
-  pe.exclusivePa = s.exclusivePa;
-  pe.exclusiveSize = s.exclusiveSize;
-  pe.eventRegister = s.eventRegister;
-  [pe.irqLine, pe.fiqLine, pe.virqLine, pe.vfiqLine] = s.lines;
-  pe.serrorLine = s.lines[4] ?? false;
+  pe.instret = r[INSTRET];
+  pe.exclusivePa = r[EXCLUSIVE_PA];
+  pe.exclusiveSize = r[EXCLUSIVE_SIZE];
+  pe.eventRegister = r[EVENT_REGISTER];
+  const lines = r[LINES];
+  pe.irqLine = (lines & 1) !== 0;
+  pe.fiqLine = (lines & 2) !== 0;
+  pe.virqLine = (lines & 4) !== 0;
+  pe.vfiqLine = (lines & 8) !== 0;
+  pe.serrorLine = (lines & 16) !== 0;
 }
 
 /** Digests of register captures (immutable): a state restored again (exploration) does not rehash its registers. */
@@ -144,6 +219,17 @@ function sysregDigest(pe: Pe): number {
 
 const peLanes = new Lanes();
 
+/** What `digestPe` last hashed for a PE (with and without `instret`): its fields packed, and the digest. */
+interface DigestMemo {
+  readonly regs: Float64Array;
+  state: string;
+  stopReason: string | undefined;
+  sysregVersion: number;
+  digest: number;
+}
+
+const digestMemos = new WeakMap<Pe, [DigestMemo | undefined, DigestMemo | undefined]>();
+
 /**
  * Digest (53 bits) of every field `snapshotPe` captures: two PEs with equal
  * digests behave the same from here on. `instret` false leaves out the count
@@ -152,6 +238,25 @@ const peLanes = new Lanes();
  * "fired on this arrival" flag for reach events).
  */
 export function digestPe(pe: Pe, instret = true): number {
+  // A PE that did not change since it was last digested (the others while one steps) is not hashed again:
+  // comparing its fields costs a fraction of hashing them.
+  let memos = digestMemos.get(pe);
+  if (memos === undefined) digestMemos.set(pe, (memos = [undefined, undefined]));
+  const k = instret ? 1 : 0;
+  const memo = memos[k];
+  if (memo !== undefined && memo.sysregVersion === pe.sysregs.version && memo.state === pe.state && memo.stopReason === pe.stopReason && samePacked(pe, memo.regs, instret)) return memo.digest;
+  const d = hashPe(pe, instret);
+  const m = memo ?? { regs: new Float64Array(REGS), state: '', stopReason: undefined, sysregVersion: -1, digest: 0 };
+  pack(pe, m.regs);
+  m.state = pe.state;
+  m.stopReason = pe.stopReason;
+  m.sysregVersion = pe.sysregs.version;
+  m.digest = d;
+  memos[k] = m;
+  return d;
+}
+
+function hashPe(pe: Pe, instret: boolean): number {
   const h = peLanes.reset(0x9e00 + pe.id);
   for (let i = 0; i < 31; i++) h.word(pe.xlo[i]).word(pe.xhi[i]);
   for (let i = 0; i < 4; i++) h.word(pe.splo[i]).word(pe.sphi[i]);

@@ -46,6 +46,8 @@ export interface ExploreOptions {
    * the witness would read (litmus results), without replaying it.
    */
   observe?: (m: Machine) => unknown;
+  /** Merge states that differ only in which way holds a line (session.ts `SessionOptions.waysBySet`); false: never (tests compare). */
+  waysBySet?: boolean;
 }
 
 /** Clock for the report's `seconds` (never for a decision). */
@@ -56,7 +58,7 @@ function now(): number {
 /** Explore a parsed scenario in this thread. A scenario with errors is not explored (`result: 'error'`). */
 export function exploreScenario(model: ScenarioModel, options: ExploreOptions = {}): ExploreResult {
   const start = now();
-  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet });
   const settings = session.settings;
   const table = new OutcomeTable();
   const reduction = options.reduction ?? true;

@@ -38,6 +38,14 @@ export interface SleepEntry {
   fp: Footprint;
 }
 
+/** The indices of `keys` in ascending key order; undefined when they are in it already (the usual case). */
+export function byKey(keys: readonly string[]): number[] | undefined {
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  if (sorted) return undefined;
+  return keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+}
+
 /** One row of the outcome table. */
 export interface OutcomeRow {
   state: string;
@@ -184,16 +192,24 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     }
     const timeMatters = session.timeMatters();
     const keys = actions.map(actionKey);
-    // Asleep here: the sleep entries whose action is enabled (mask bits over the first 64 actions).
+    // Mask bits name actions by their place in key order (`byKey`), not in `actions`: a state merged with this one
+    // (the same fingerprint) may list the same actions in another order — evictions by way, fills by footprint order.
+    const perm = byKey(keys);
+    const bit = (i: number): number => (perm === undefined ? i : perm.indexOf(i));
+    const atBit = (b: number): number => (perm === undefined ? b : perm[b]);
+    // Asleep here: the sleep entries whose action is enabled (mask bits over the first 64 actions in key order).
     const live = options.reduction ? asleep.filter((e) => keys.includes(e.key)) : [];
     let m0 = 0;
     let m1 = 0;
     for (const e of live) {
-      const i = keys.indexOf(e.key);
-      if (i < 32) m0 |= 1 << i;
-      else if (i < 64) m1 |= 1 << (i - 32);
+      const b = bit(keys.indexOf(e.key));
+      if (b < 32) m0 |= 1 << b;
+      else if (b < 64) m1 |= 1 << (b - 32);
     }
-    const isAsleep = (i: number): boolean => (i < 32 ? (m0 >>> i) & 1 : i < 64 ? (m1 >>> (i - 32)) & 1 : 0) === 1;
+    const isAsleep = (i: number): boolean => {
+      const b = bit(i);
+      return (b < 32 ? (m0 >>> b) & 1 : b < 64 ? (m1 >>> (b - 32)) & 1 : 0) === 1;
+    };
     let order: number[];
     if (options.visited !== undefined) {
       const v = options.visited.visit(session.fingerprint(timeMatters), m0 >>> 0, m1 >>> 0);
@@ -207,7 +223,8 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       } else {
         // Taken before except those asleep then: take the ones asleep then and awake now.
         order = [];
-        for (let i = 0; i < Math.min(64, actions.length); i++) if ((i < 32 ? (v.wake0 >>> i) & 1 : (v.wake1 >>> (i - 32)) & 1) === 1) order.push(i);
+        for (let b = 0; b < Math.min(64, actions.length); b++) if ((b < 32 ? (v.wake0 >>> b) & 1 : (v.wake1 >>> (b - 32)) & 1) === 1) order.push(atBit(b));
+        if (perm !== undefined) order.sort((a, b) => a - b);
       }
     } else {
       stats.states++;

@@ -14,6 +14,7 @@
  * actions, so `run`'s own choice (the first due event) is one of them.
  */
 import type { Action } from '../component/actions';
+import { CacheHierarchy } from '../cache/hierarchy';
 import { Machine } from '../engine/machine';
 import type { MachineSnapshot } from '../engine/machineState';
 import { restoreMachine } from '../engine/machineState';
@@ -30,15 +31,30 @@ export interface SessionOptions {
   settings?: Partial<ExploreSettings>;
   /** Time-travel checkpoints (replays in the debugger), as `MachineOptions.checkpointInterval`. */
   checkpointInterval?: number;
+  /** Merge states that differ only in which way of a set holds a line (default: when the program has no set/way maintenance); false: never (tests compare). */
+  waysBySet?: boolean;
 }
+
+/** DC ISW/CSW/CISW: the data cache maintenance instructions that name a set and a way (Arm ARM D7.5.8). */
+const SET_WAY_OP = /^\s*dc\s+c?i?sw\b/i;
+
+/** The program has set/way maintenance: a cache's state includes which way holds each line. */
+export function namesWays(model: ScenarioModel): boolean {
+  for (const i of model.program.instrs.values()) if (i.mnemonic === 'dc' && SET_WAY_OP.test(i.text)) return true;
+  return false;
+}
+
+/** Keys of plain PE steps and of events, made once (the search asks for them at every state). */
+const peKeys: string[] = [];
+const eventKeys: string[] = [];
 
 /** The key of an action: the same action in any state has the same key (witnesses record keys). */
 export function actionKey(a: Action): string {
   switch (a.kind) {
     case 'pe-step':
-      return a.reads === undefined ? `pe ${a.pe}` : `pe ${a.pe} read ${a.reads.join(',')}`;
+      return a.reads === undefined ? (peKeys[a.pe] ??= `pe ${a.pe}`) : `pe ${a.pe} read ${a.reads.join(',')}`;
     case 'event':
-      return `event ${a.index}`;
+      return (eventKeys[a.index] ??= `event ${a.index}`);
     case 'component':
       return a.source instanceof ExploreChoices || a.source instanceof PromisingMemory ? a.label : a.name;
   }
@@ -69,6 +85,9 @@ export class ExploreSession {
     this.choices = new ExploreChoices(this.machine, this.settings);
     this.machine.addComponent({ name: this.choices.name, state: this.choices, actions: this.choices });
     this.recorder = new FootprintRecorder(this.machine);
+    // Which way holds a line is no state unless set/way maintenance can name it (checkpoint.ts `hashWaysBySet`).
+    const memory = this.machine.memory;
+    if (memory instanceof CacheHierarchy && options.waysBySet !== false && !namesWays(model)) memory.hashWaysBySet();
   }
 
   /**
