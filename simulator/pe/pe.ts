@@ -397,6 +397,12 @@ export class Pe {
   private dirSysregGen = -1;
   private dirEl = -1;
   private dirPan = -1;
+  /**
+   * Whether the MMU and memory system can vouch for direct pages at all (`Mmu.repeats`,
+   * `MemorySystem.directWords`); false from the first access that finds they cannot (the cache
+   * hierarchy): accesses then never look.
+   */
+  private directCapable = true;
 
   /** Whether the direct pages were kept in the current generation and PE state. */
   private directValid(): boolean {
@@ -413,7 +419,10 @@ export class Pe {
     const env = this.env;
     const memory = env.memory;
     const mmu = env.mmu;
-    if (memory.directWords === undefined || mmu.repeats === undefined) return;
+    if (memory.directWords === undefined || mmu.repeats === undefined) {
+      this.directCapable = false;
+      return;
+    }
     if (write && this.sys.observeStore !== undefined) return;
     const va = this.va;
     if (!mmu.repeats(this, va, write ? AccessType.Write : AccessType.Read)) return;
@@ -448,6 +457,17 @@ export class Pe {
    * are still valid (memory/direct.ts): the same `tPa`, `tAttrs` and result as the full path.
    */
   loadAt(size: number): void {
+    if (this.directCapable) {
+      this.loadDirect(size);
+      return;
+    }
+    const env = this.env;
+    env.mmu.translate(this, this.va, size, AccessType.Read);
+    env.memory.read(this, this.tPa, size, this.tAttrs);
+  }
+
+  /** `loadAt` when direct pages may be kept: the page of the last load directly, else the full path. */
+  private loadDirect(size: number): void {
     const va = this.va;
     const vpn = Math.floor(va / PAGE);
     const off = va - vpn * PAGE;
@@ -459,13 +479,8 @@ export class Pe {
       this.ldHi = size === 8 ? w[(off >>> 2) + 1] : 0;
       return;
     }
-    this.loadFull(size);
-  }
-
-  /** `loadAt` through the MMU and the memory system. */
-  private loadFull(size: number): void {
     const env = this.env;
-    env.mmu.translate(this, this.va, size, AccessType.Read);
+    env.mmu.translate(this, va, size, AccessType.Read);
     env.memory.read(this, this.tPa, size, this.tAttrs);
     this.keepDirect(size, false);
   }
@@ -487,6 +502,19 @@ export class Pe {
 
   /** Store the low `size` bytes of stHi:stLo at `this.va`. Throws SyncException on a fault. As `loadAt`, directly when it may. */
   storeAt(size: number): void {
+    if (this.directCapable) {
+      this.storeDirect(size);
+      return;
+    }
+    const env = this.env;
+    env.mmu.translate(this, this.va, size, AccessType.Write);
+    env.memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
+    const sys = this.sys;
+    if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
+  }
+
+  /** `storeAt` when direct pages may be kept: the page of the last store directly, else the full path. */
+  private storeDirect(size: number): void {
     const va = this.va;
     const vpn = Math.floor(va / PAGE);
     const off = va - vpn * PAGE;
@@ -498,13 +526,8 @@ export class Pe {
       if (size === 8) w[(off >>> 2) + 1] = this.stHi;
       return;
     }
-    this.storeFull(size);
-  }
-
-  /** `storeAt` through the MMU and the memory system. */
-  private storeFull(size: number): void {
     const env = this.env;
-    env.mmu.translate(this, this.va, size, AccessType.Write);
+    env.mmu.translate(this, va, size, AccessType.Write);
     env.memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
     const sys = this.sys;
     if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
