@@ -28,6 +28,8 @@ export class Hook<F extends Subscriber> {
   /** Call every subscriber (a no-op while there is none). Reassigned on (un)subscribe: read it at the call. */
   emit: F = NOTHING as unknown as F;
   private subscribers: readonly F[] = [];
+  /** Called after every subscribe and unsubscribe: for a publisher that remembers, beyond one access, that nobody listens (memory/direct.ts). */
+  onChange: (() => void) | undefined = undefined;
 
   /** @param name the hook point's name in the architecture's words (docs/architecture.md lists them). */
   constructor(readonly name: string) {}
@@ -62,5 +64,6 @@ export class Hook<F extends Subscriber> {
         for (let i = 0; i < list.length; i++) (list[i] as (...a: unknown[]) => void)(...args);
       }) as F;
     }
+    if (this.onChange !== undefined) this.onChange();
   }
 }

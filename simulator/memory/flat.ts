@@ -10,6 +10,7 @@
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
 import { hashValue, StateHasher } from '../component/state';
+import { invalidateDirectPages } from './direct';
 import { memoryHooks, type BarrierKind, type MemoryHooks } from './hooks';
 import { PAGE_SIZE, pageOffset, PhysicalMemory, type MemorySnapshot } from './physical';
 import { readPhysical, writePhysical, type MemorySystem } from './system';
@@ -60,7 +61,11 @@ export class FlatMemorySystem implements MemorySystem {
 
   constructor(physical = new PhysicalMemory()) {
     this.physical = physical;
+    // A page given out by `directWords` may be replaced or frozen; a new subscriber must see every access.
+    this.hooks.read.onChange = invalidateDirectPages;
+    this.hooks.write.onChange = invalidateDirectPages;
     physical.onPagesChanged((no) => {
+      invalidateDirectPages();
       if (no < 0) this.flushPageCache();
       else if (this.pageNo[no & 15] === no) this.pageNo[no & 15] = -1;
     });
@@ -71,6 +76,16 @@ export class FlatMemorySystem implements MemorySystem {
     this.mappings.push({ base, end: base + size, device });
     this.devLo = Math.min(this.devLo, base);
     this.devHi = Math.max(this.devHi, base + size);
+    invalidateDirectPages();
+  }
+
+  /** `MemorySystem.directWords`: a page of RAM (no device in it) that no hook and no watched range observes. */
+  directWords(pa: number, write: boolean): Uint32Array | undefined {
+    const base = pa - pageOffset(pa);
+    if (base < this.devHi && base + PAGE_SIZE > this.devLo) return undefined;
+    if (write ? this.hooks.write.active || this.watch.watched(base / PAGE_SIZE) : this.hooks.read.active) return undefined;
+    const i = this.slot(pa, write);
+    return i < 0 ? undefined : this.pageU32[i];
   }
 
   devices(): readonly MmioDevice[] {

@@ -23,6 +23,12 @@ export interface MemorySystem {
   /** Write the low `size` bytes of (hi:lo) at `pa`. */
   write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void;
   /**
+   * The 32-bit words of `pa`'s page when a PE's aligned 4- or 8-byte reads (`write` false) or writes
+   * of the page are plain accesses to these words, unobserved, until the direct-page generation changes
+   * (memory/direct.ts); else undefined. Absent: never.
+   */
+  directWords?(pa: number, write: boolean): Uint32Array | undefined;
+  /**
    * Data-cache maintenance by VA, after the PE translated the VA (AccessType.Maintenance).
    * `op`: `civac` `cvac` `cvau` `cvap` `ivac` `zva` (Arm ARM D7.5 "Data and unified caches").
    */

@@ -10,6 +10,7 @@
 import type { Pe } from '../pe/pe';
 import type { MemAttrs } from './attributes';
 import { pageSlot } from '../component/pages';
+import { invalidateDirectPages } from './direct';
 import { PAGE_SIZE } from './physical';
 
 /** `WriteWatch`'s cache of unwatched pages: 2^MISS_BITS entries. */
@@ -83,13 +84,21 @@ export class WriteWatch {
     for (const w of list) if (w.overlaps(pa, end)) w.onWrite(pe, pa, size, lo, hi, attrs);
   }
 
+  /** Whether some range on page `no` is watched (a store there must be checked). */
+  watched(no: number): boolean {
+    return this.pages.has(no);
+  }
+
   /** @internal Watcher.add */
   index(w: Watcher, pa: number, size: number): void {
     const last = Math.floor((pa + size - 1) / PAGE_SIZE);
     for (let p = Math.floor(pa / PAGE_SIZE); p <= last; p++) {
       const list = this.pages.get(p);
-      if (list === undefined) this.pages.set(p, [w]);
-      else if (!list.includes(w)) {
+      if (list === undefined) {
+        this.pages.set(p, [w]);
+        // Stores to the page must now be checked: none may go to it directly (memory/direct.ts).
+        invalidateDirectPages();
+      } else if (!list.includes(w)) {
         list.push(w);
         // Keep creation order: watchers are told in the order they were created.
         list.sort((a, b) => this.watchers.indexOf(a) - this.watchers.indexOf(b));

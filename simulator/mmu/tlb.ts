@@ -20,6 +20,7 @@
  */
 import { digestString, FingerprintSum, Lanes } from '../component/fingerprint';
 import type { MemAttrs } from '../memory/attributes';
+import { invalidateDirectPages } from '../memory/direct';
 import { Regime } from './regime';
 
 /** Stage-1 permission bits of an entry (after hierarchical controls, WXN and implicit PXN). */
@@ -327,6 +328,8 @@ export class MicroTlb {
   }
 
   fill(i: number, vpn: number, pa: number, perm: number, dataAttrs: MemAttrs, fetchAttrs: MemAttrs): void {
+    // The slot may have held a page a PE accesses directly (memory/direct.ts).
+    invalidateDirectPages();
     if (Number.isNaN(this.vpn[i])) this.filled[this.nFilled++] = i;
     this.vpn[i] = vpn;
     this.pa[i] = pa;
@@ -336,6 +339,7 @@ export class MicroTlb {
   }
 
   flush(): void {
+    invalidateDirectPages();
     const vpn = this.vpn;
     const filled = this.filled;
     for (let k = 0; k < this.nFilled; k++) vpn[filled[k]] = NaN;

@@ -25,6 +25,12 @@ export interface Mmu {
    * `size` is the access size in bytes (alignment checks).
    */
   translate(pe: Pe, va: number, size: number, access: AccessType): void;
+  /**
+   * Whether translating any VA of `va`'s 4 KB page for `access` again (aligned) gives the same
+   * `pe.tPa`/`pe.tAttrs` as the translation just made, with no fault and nothing reported, until the
+   * direct-page generation (memory/direct.ts), the PE's `sysregGen`, EL or PSTATE.PAN change. Absent: never.
+   */
+  repeats?(pe: Pe, va: number, access: AccessType): boolean;
   /** Called when translation-relevant state changed (system register write, ISB): drop cached config. */
   invalidateConfig?(pe: Pe): void;
   /**

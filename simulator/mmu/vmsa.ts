@@ -105,6 +105,17 @@ export class VmsaMmu implements Mmu, TableWalker {
     this.translateMiss(pe, va, size, access);
   }
 
+  /** `Mmu.repeats`: the micro-TLB, keyed for the PE's system registers, EL and PSTATE.PAN, holds the page with `access` permitted. */
+  repeats(pe: Pe, va: number, access: AccessType): boolean {
+    const st = this.domain.states[pe.id];
+    if (st === undefined) return false;
+    const micro = st.micro;
+    if (micro.gen !== pe.sysregGen || micro.el !== pe.el || micro.pan !== (pe.pstateOther & PSTATE_PAN)) return false;
+    const vpn = Math.floor(va / PAGE);
+    const i = MicroTlb.index(vpn);
+    return micro.vpn[i] === vpn && ((micro.perm[i] >> access) & 1) !== 0;
+  }
+
   /** A micro-TLB miss: re-key the micro-TLB when the system registers, EL or PSTATE.PAN changed, then the TLB or a walk. */
   private translateMiss(pe: Pe, va: number, size: number, access: AccessType): void {
     const st = this.domain.states[pe.id] ?? this.domain.stateFor(pe);

@@ -17,9 +17,10 @@
  * Writers bump `sysregGen` so caches of derived configuration (MMU regime,
  * routing) know to recompute.
  */
-import { DAIF, NZCV } from '../arch/registers/fields';
+import { DAIF, NZCV, SPSR } from '../arch/registers/fields';
 import { VersionedMap } from '../component/versionedMap';
 import type { MemAttrs } from '../memory/attributes';
+import { direct } from '../memory/direct';
 import type { MemorySystem } from '../memory/system';
 import type { Mmu } from '../mmu/types';
 import { AccessType } from '../mmu/types';
@@ -77,6 +78,9 @@ export interface PeEnvironment {
 }
 
 const TWO32 = 4294967296;
+const PAGE = 4096;
+/** PSTATE.PAN in `pstateOther` (SPSR layout). */
+const PAN = SPSR.PAN.lo;
 /** Bit positions of the PSTATE flags in NZCV and DAIF (the register table's fields: constants for the hot path). */
 const N_BIT = NZCV.N.lsb;
 const Z_BIT = NZCV.Z.lsb;
@@ -376,11 +380,109 @@ export class Pe {
     this.loadAt(size);
   }
 
-  /** Load `size` bytes from `this.va` into ldLo/ldHi (zero-extended). Throws SyncException on a fault. */
+  /**
+   * Direct data pages (memory/direct.ts): the VA page number, PA of the page, attributes and words of
+   * the page of the last load (`rd…`) and of the last store (`wr…`) the MMU and memory system vouched
+   * for, with the generations and PE state they hold for (`dir…`). NaN page: none.
+   */
+  private rdVpn = NaN;
+  private rdPa = 0;
+  private rdAttrs: MemAttrs | undefined = undefined;
+  private rdWords: Uint32Array = new Uint32Array(0);
+  private wrVpn = NaN;
+  private wrPa = 0;
+  private wrAttrs: MemAttrs | undefined = undefined;
+  private wrWords: Uint32Array = new Uint32Array(0);
+  private dirGen = -1;
+  private dirSysregGen = -1;
+  private dirEl = -1;
+  private dirPan = -1;
+  /**
+   * Whether the MMU and memory system can vouch for direct pages at all (`Mmu.repeats`,
+   * `MemorySystem.directWords`); false from the first access that finds they cannot (the cache
+   * hierarchy): accesses then never look.
+   */
+  private directCapable = true;
+
+  /** Whether the direct pages were kept in the current generation and PE state. */
+  private directValid(): boolean {
+    return this.dirGen === direct.generation && this.dirSysregGen === this.sysregGen && this.dirEl === this.el && this.dirPan === (this.pstateOther & PAN);
+  }
+
+  /**
+   * After a full access of `size` bytes at `this.va` (translated to `tPa`/`tAttrs`): keep its page
+   * when the MMU and the memory system vouch for it; forget both pages when the generation or PE
+   * state they were kept in is no longer current.
+   */
+  private keepDirect(size: number, write: boolean): void {
+    if (size < 4) return;
+    const env = this.env;
+    const memory = env.memory;
+    const mmu = env.mmu;
+    if (memory.directWords === undefined || mmu.repeats === undefined) {
+      this.directCapable = false;
+      return;
+    }
+    if (write && this.sys.observeStore !== undefined) return;
+    const va = this.va;
+    if (!mmu.repeats(this, va, write ? AccessType.Write : AccessType.Read)) return;
+    const words = memory.directWords(this.tPa, write);
+    if (words === undefined) return;
+    if (!this.directValid()) {
+      this.rdVpn = NaN;
+      this.wrVpn = NaN;
+      this.dirGen = direct.generation;
+      this.dirSysregGen = this.sysregGen;
+      this.dirEl = this.el;
+      this.dirPan = this.pstateOther & PAN;
+    }
+    const vpn = Math.floor(va / PAGE);
+    const pa = this.tPa - (va - vpn * PAGE);
+    if (write) {
+      this.wrVpn = vpn;
+      this.wrPa = pa;
+      this.wrAttrs = this.tAttrs;
+      this.wrWords = words;
+    } else {
+      this.rdVpn = vpn;
+      this.rdPa = pa;
+      this.rdAttrs = this.tAttrs;
+      this.rdWords = words;
+    }
+  }
+
+  /**
+   * Load `size` bytes from `this.va` into ldLo/ldHi (zero-extended). Throws SyncException on a fault.
+   * An aligned word or doubleword in the page of the last load reads its words directly when they
+   * are still valid (memory/direct.ts): the same `tPa`, `tAttrs` and result as the full path.
+   */
   loadAt(size: number): void {
+    if (this.directCapable) {
+      this.loadDirect(size);
+      return;
+    }
     const env = this.env;
     env.mmu.translate(this, this.va, size, AccessType.Read);
     env.memory.read(this, this.tPa, size, this.tAttrs);
+  }
+
+  /** `loadAt` when direct pages may be kept: the page of the last load directly, else the full path. */
+  private loadDirect(size: number): void {
+    const va = this.va;
+    const vpn = Math.floor(va / PAGE);
+    const off = va - vpn * PAGE;
+    if (vpn === this.rdVpn && (off & (size - 1)) === 0 && size >= 4 && this.directValid()) {
+      const w = this.rdWords;
+      this.tPa = this.rdPa + off;
+      this.tAttrs = this.rdAttrs!;
+      this.ldLo = w[off >>> 2];
+      this.ldHi = size === 8 ? w[(off >>> 2) + 1] : 0;
+      return;
+    }
+    const env = this.env;
+    env.mmu.translate(this, va, size, AccessType.Read);
+    env.memory.read(this, this.tPa, size, this.tAttrs);
+    this.keepDirect(size, false);
   }
 
   /** Store the low `size` bytes of hi:lo at VA. Throws SyncException on a fault. */
@@ -398,12 +500,37 @@ export class Pe {
     this.storeAt(size);
   }
 
-  /** Store the low `size` bytes of stHi:stLo at `this.va`. Throws SyncException on a fault. */
+  /** Store the low `size` bytes of stHi:stLo at `this.va`. Throws SyncException on a fault. As `loadAt`, directly when it may. */
   storeAt(size: number): void {
+    if (this.directCapable) {
+      this.storeDirect(size);
+      return;
+    }
     const env = this.env;
     env.mmu.translate(this, this.va, size, AccessType.Write);
     env.memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
     const sys = this.sys;
     if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
+  }
+
+  /** `storeAt` when direct pages may be kept: the page of the last store directly, else the full path. */
+  private storeDirect(size: number): void {
+    const va = this.va;
+    const vpn = Math.floor(va / PAGE);
+    const off = va - vpn * PAGE;
+    if (vpn === this.wrVpn && (off & (size - 1)) === 0 && size >= 4 && this.directValid()) {
+      const w = this.wrWords;
+      this.tPa = this.wrPa + off;
+      this.tAttrs = this.wrAttrs!;
+      w[off >>> 2] = this.stLo;
+      if (size === 8) w[(off >>> 2) + 1] = this.stHi;
+      return;
+    }
+    const env = this.env;
+    env.mmu.translate(this, va, size, AccessType.Write);
+    env.memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
+    const sys = this.sys;
+    if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
+    else this.keepDirect(size, true);
   }
 }

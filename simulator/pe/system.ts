@@ -23,6 +23,7 @@ import { findSysOp, type SysOp } from '../isa/system';
 import { minElFromOp1 } from '../arch/registers/define';
 import { builtinSysregHandlers, el0Sctlr, el0SctlrName, mrs, msr, sysregIss, type SysregHandler, type SysregHandlers } from './sysregs';
 import type { BarrierDomain, BarrierKind, ExceptionGenerating, Hint, PstateField, SysregRef, SystemOps } from './systemOps';
+import { invalidateDirectPages } from '../memory/direct';
 
 function undef(pe: Pe, what: string, why: string): SyncException {
   return new SyncException(EC.UNKNOWN, 0, { kind: 'undefined', reason: `${what} at EL${pe.el} is UNDEFINED: ${why}` });
@@ -101,6 +102,8 @@ export class SystemModel implements SystemOps {
    * monitor sets that PE's event register (the WFE wake-up event).
    */
   setPes(pes: readonly Pe[]): void {
+    // Whether stores are observed changes: no PE may keep storing to a page directly (memory/direct.ts).
+    invalidateDirectPages();
     if (pes.length < 2) {
       this.observeStore = undefined;
       return;
