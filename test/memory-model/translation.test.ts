@@ -9,7 +9,9 @@ import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../simulator';
 import { litmusToScenario } from '../../simulator/litmus';
 import { exploreScenario } from '../../simulator/explore/explore';
-import { readTest } from '../litmus/helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS, readTest } from '../litmus/helpers';
 
 /** P0 unmaps x (invalid descriptor), DSB OSH, then the TLBI and DSB given, then sets the flag z; P1 sees z and loads x. */
 function unmap(tlbi: string, dsb: string): string {
@@ -61,5 +63,25 @@ describe('memory model: TLBI and DSB domains (translation in the model)', functi
   it('TLBI VAAE1OS completed only by DSB ISH: a PE outside the Inner Shareable domain may still use the old entry', () => {
     assert.equal(stale(unmap('VAAE1OS', 'ISH'), false), 'never');
     assert.equal(stale(unmap('VAAE1OS', 'ISH'), true), 'sometimes');
+  });
+
+  it('an SVC (exception entry and return: context synchronization) after DSB makes the walk see the descriptor, as an ISB does', () => {
+    // VMSA-desc+dsb (Allowed: without ISB the load may be translated before the DSB) with SVC #0 after the DSB; the
+    // handler returns with ERET for an SVC (EC 0x15) and stops on anything else.
+    const generated = litmusToScenario(readTest(readFileSync(join(CORPUS, 'VMSA-desc+dsb.litmus'), 'utf8')), 'desc.litmus').text;
+    const withSvc = generated
+      .replace('    DSB ISH\n', '    DSB ISH\n    SVC #0\n')
+      .replace('  sctlr_el1 = 0x30d5_1805', '  vbar_el1 = 0x8000_0800\n  sctlr_el1 = 0x30d5_1805')
+      .replace('\ndata x ', '\ncode vectors at 0x8000_0a00 el 1 {\n    mrs x9, esr_el1\n    lsr x9, x9, #26\n    cmp x9, #0x15\n    b.ne other\n    eret\nother:\n    hlt #1\n}\n\ndata x ');
+    const explore = (text: string): string => {
+      const model = parseScenario(text, 'desc.armscope');
+      assert.deepEqual(model.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+      const r = exploreScenario(model);
+      assert.deepEqual(r.bounds.hit, []);
+      return r.expectations[0].holds;
+    };
+    assert.equal(explore(generated), 'sometimes');
+    assert.ok(withSvc.includes('SVC #0') && withSvc.includes('vbar_el1') && withSvc.includes('code vectors'));
+    assert.equal(explore(withSvc), 'never');
   });
 });
