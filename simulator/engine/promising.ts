@@ -204,11 +204,13 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     if (w === undefined) {
       const deps = instrDeps(i);
       const dsb = i.mnemonic === 'dsb';
+      // Exception entry and return are context synchronization events (Arm ARM D24.1.2): for translation, as an ISB.
+      const sync = /^(eret|eretaa|eretab|svc|hvc|smc)$/.test(i.mnemonic);
       const exec = i.exec;
       w = {
         ...i,
         exec: (pe: Pe) => {
-          this.before(pe, deps, dsb);
+          this.before(pe, deps, dsb, sync);
           exec(pe);
           this.after(pe, deps);
         },
@@ -248,7 +250,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     }
   }
 
-  private before(pe: Pe, deps: InstrDeps, dsb: boolean): void {
+  private before(pe: Pe, deps: InstrDeps, dsb: boolean, sync: boolean): void {
     // Promise-first: every promise is made before the first step.
     if (this.promisePhase) this.promisePhase = false;
     this.version++;
@@ -260,10 +262,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
       if (opt !== undefined && ordersEveryObserver(opt.domain, this.host.pes.length, this.host.innerDomain(pe.id))) local.dmb(opt.order);
       if (dsb && opt !== undefined) this.dsb(pe.id, opt.domain);
     }
-    if (deps.isb) {
-      local.isb();
-      this.translation.isb(pe.id, local.vcap);
-    }
+    if (deps.isb) local.isb();
+    if (deps.isb || sync) this.translation.isb(pe.id, local.vcap);
     for (const r of deps.control) local.control(this.pickView(pe.id, r));
   }
 
