@@ -26,6 +26,7 @@ import { parseScenario } from '../simulator';
 import { Machine, type MachineOptions } from '../simulator/engine/machine';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
 import type { ScenarioModel } from '../simulator/scenario/model';
+import { cpuTimed, warmUp } from './warm';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -122,10 +123,7 @@ function model(text: string, name: string): ScenarioModel {
 
 /** CPU seconds `f` takes. */
 function cpu(f: () => void): number {
-  const t0 = process.cpuUsage();
-  f();
-  const u = process.cpuUsage(t0);
-  return (u.user + u.system) / 1e6;
+  return cpuTimed(f).seconds;
 }
 
 async function cpuAsync(f: () => Promise<unknown>): Promise<number> {
@@ -190,9 +188,9 @@ function checkpointRows(
   repeats: number,
 ): Pick<CheckpointFigures, 'plainSeconds' | 'checkpointSeconds' | 'checkpoints' | 'steps' | 'cachedLines' | 'bytesPerCheckpoint' | 'rssMb' | 'snapshotMs' | 'restoreMs' | 'exploreStepUs'> {
   const opts: MachineOptions = {};
-  // Warm-up: both paths optimised before timing.
-  Machine.create(md, { ...opts, maxSteps: 200_000 }).run();
-  Machine.create(md, { ...opts, maxSteps: 200_000, checkpointInterval: CHECKPOINT_INTERVAL }).run();
+  // Warm-up (bench/warm.ts): both paths optimised before timing.
+  warmUp(() => Machine.create(md, { ...opts, maxSteps: 200_000 }).run());
+  warmUp(() => Machine.create(md, { ...opts, maxSteps: 200_000, checkpointInterval: CHECKPOINT_INTERVAL }).run());
   let plain = Infinity;
   let withCp = Infinity;
   let steps = 0;
@@ -282,7 +280,7 @@ async function debuggerContinue(iterations: number): Promise<{ debugger: number;
   const md = model(loopScenario(iterations), 'continue');
   const warm = controller(md);
   await warm.runForward(undefined);
-  Machine.create(md).run();
+  warmUp(() => Machine.create(md).run());
   const best = { debugger: Infinity, run: Infinity, runWithCheckpoints: Infinity };
   const steps: Record<keyof typeof best, number> = { debugger: 0, run: 0, runWithCheckpoints: 0 };
   const measure: Record<keyof typeof best, () => number | Promise<number>> = {

@@ -13,6 +13,7 @@ import { parseScenario } from '../simulator';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
 import { REFERENCE_OLD, runIsaBench } from './isa';
 import { stage12Scenario } from './translation';
+import { cpuTimed, warmUp } from './warm';
 
 export interface CoreFigure {
   name: string;
@@ -24,13 +25,10 @@ export interface CoreFigure {
 
 /** Best rate of `repeats` runs of `fn`, which returns how many operations it did (CPU time, warm). */
 function best(repeats: number, fn: () => number): { rate: number; seconds: number; count: number } {
-  fn();
+  warmUp(fn);
   let top = { rate: 0, seconds: 0, count: 0 };
   for (let i = 0; i < repeats; i++) {
-    const t0 = process.cpuUsage();
-    const count = fn();
-    const u = process.cpuUsage(t0);
-    const seconds = (u.user + u.system) / 1e6;
+    const { value: count, seconds } = cpuTimed(fn);
     if (count / seconds > top.rate) top = { rate: count / seconds, seconds, count };
   }
   return top;
@@ -52,7 +50,7 @@ function isaFigures(): CoreFigure[] {
 }
 
 /** Sweep 1 MB 8 bytes at a time (each line misses L1 and L2 once), caches on, stage 1 (4 KB pages) and stage 2 on. */
-function workingSetScenario(iterations: number): string {
+export function workingSetScenario(iterations: number): string {
   return stage12Scenario('1 MB working set, caches, stage 1+2', iterations * 7 + 1000, '0x10_0000', { x0: iterations, x6: '0x4000_0000' }, `    mov   x7, #0
 loop:
     ldr   x3, [x6, x7]

@@ -19,6 +19,7 @@ import * as current from '../simulator/isa/index';
 import type { AsmContext } from '../simulator/isa/instr';
 import type { AsmLine } from '../simulator/util/source';
 import { CORPUS } from '../test/isa/corpus';
+import { cpuSince, warmUp } from './warm';
 
 /** The part of simulator/isa/index both the old and the current code export. */
 interface IsaModule {
@@ -76,18 +77,8 @@ function workloads(isa: IsaModule): { assemble: () => number; decode: () => numb
 function rateOf(fn: () => number): number {
   const t0 = process.cpuUsage();
   const count = fn();
-  const u = process.cpuUsage(t0);
-  return count / Math.max((u.user + u.system) / 1e6, 1e-6);
+  return count / Math.max(cpuSince(t0), 1e-6);
 }
-
-/** Run `fn` until it has used WARM_CPU_SECONDS of CPU time. */
-function warm(fn: () => number): void {
-  const t0 = process.cpuUsage();
-  do fn();
-  while ((process.cpuUsage(t0).user + process.cpuUsage(t0).system) / 1e6 < WARM_CPU_SECONDS);
-}
-
-const WARM_CPU_SECONDS = 1;
 
 function loadOld(): IsaModule | undefined {
   const dir = process.env.ARMSCOPE_BENCH_OLD;
@@ -108,8 +99,8 @@ export function runIsaBench(rounds = 12): { figures: IsaFigure[]; load: number[]
   // Warm-up: V8 optimises on a background thread, which a loaded machine starves; run each workload
   // for a while first so the rounds measure optimised code, not the tiers before it.
   for (const k of kinds) {
-    warm(cur[k]);
-    if (old !== undefined) warm(old[k]);
+    warmUp(cur[k]);
+    if (old !== undefined) warmUp(old[k]);
   }
   for (let r = 0; r < rounds; r++) {
     for (const k of kinds) {

@@ -10,6 +10,7 @@
  */
 import { parseScenario } from '../simulator';
 import { count, byteSize, MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from '../simulator/scenario/limits';
+import { warmUp } from './warm';
 
 export interface ParseBenchResult {
   name: string;
@@ -68,15 +69,17 @@ function hexish(v: number): string {
   return '0x' + v.toString(16);
 }
 
-/** Median CPU and wall time of `runs` calls after `warm` unmeasured ones. */
+/** Median CPU and wall time of `runs` calls after at least `warm` unmeasured ones (and the shared warm-up's CPU time, bench/warm.ts). */
 function measure(name: string, runs: number, warm: number, f: (i: number) => unknown, targetMs?: number): ParseBenchResult {
-  for (let i = 0; i < warm; i++) f(i);
+  let calls = 0;
+  warmUp(() => f(calls++));
+  for (; calls < warm; calls++) f(calls);
   const cpu: number[] = [];
   const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    f(warm + i);
+    f(calls + i);
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -97,14 +100,17 @@ function measureLarge(name: string, text: string): ParseBenchResult {
   return { name, cpuMs: (c.user + c.system) / 1000, wallMs, rssMb };
 }
 
+/** The text of `lines` after edit number `i` of one instruction line near the top (the language server's case). */
+export function oneLineEdit(lines: readonly string[], i: number): string {
+  const copy = [...lines];
+  copy[40] = `    mov   x1, #${i % 200}          // edited`;
+  return copy.join('\n');
+}
+
 export function benchParse(): ParseBenchResult[] {
   const text = generateScenario(2000);
   const lines = text.split('\n');
-  const edited = (i: number): string => {
-    const copy = [...lines];
-    copy[40] = `    mov   x1, #${i % 200}          // edited`;
-    return copy.join('\n');
-  };
+  const edited = (i: number): string => oneLineEdit(lines, i);
   const grown = [...lines];
   const inserted = (i: number): string => {
     grown.splice(40, 0, `    add   x9, x9, #${i % 4000}`);

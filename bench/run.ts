@@ -29,6 +29,7 @@ import { benchParse, formatParseBench } from './parse';
 import { formatCoreBench, runCoreBench } from './core';
 import { benchExplore, formatExploreBench } from './explore';
 import { formatLitmusSummary, HERD_BASE_CATALOGUE, herdCatalogue, runLitmusBench } from './litmus';
+import { cpuTimed, warmUp } from './warm';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
 const LOOP_BODY = `
@@ -63,7 +64,7 @@ ${LOOP_BODY}
 `;
 }
 
-interface Workload {
+export interface Workload {
   name: string;
   text: string;
   options?: MachineOptions;
@@ -73,7 +74,8 @@ interface Workload {
 const ITER = 3_000_000;
 /** QEMU's JIT runs this loop at billions of instructions per second: more iterations so start-up noise does not dominate. */
 const QEMU_ITER = 100_000_000;
-const WORKLOADS: Workload[] = [
+/** The loop workloads (bench/sideBySide.ts runs them in the old tree too). */
+export const WORKLOADS: Workload[] = [
   { name: 'loop, 1 PE, cache_model off, MMU off', text: loopScenario(1, ITER, '  cache_model off\n') },
   { name: 'loop, 4 PEs, cache_model off, MMU off', text: loopScenario(4, ITER / 4, '  cache_model off\n') },
   { name: 'loop, 1 PE, cache_model on, MMU off', text: loopScenario(1, ITER, '  cache_model on\n') },
@@ -92,16 +94,12 @@ function measure(w: Workload, repeats = 3): Result {
   const model = parseScenario(w.text, `${w.name}.armscope`);
   const errors = model.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`bench scenario has errors: ${errors.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('; ')}`);
-  // Warm-up: let V8 optimise the step loop and instruction closures.
-  Machine.create(model, { ...w.options, maxSteps: 2_000_000 }).run();
+  // Warm-up (bench/warm.ts): let V8 optimise the step loop and instruction closures.
+  warmUp(() => Machine.create(model, { ...w.options, maxSteps: 2_000_000 }).run());
   let best: Result | undefined;
   for (let i = 0; i < repeats; i++) {
     const m = Machine.create(model, w.options);
-    // CPU time of this process, not wall time: the machine may be shared, and waiting for a core is not simulation cost.
-    const t0 = process.cpuUsage();
-    m.run();
-    const used = process.cpuUsage(t0);
-    const seconds = (used.user + used.system) / 1e6;
+    const { seconds } = cpuTimed(() => m.run());
     if (m.stopInfo?.kind !== 'halted') throw new Error(`${w.name}: did not finish (${m.stopInfo?.reason})`);
     const r = { name: w.name, steps: m.steps, seconds, rate: m.steps / seconds };
     if (!best || r.rate > best.rate) best = r;
@@ -220,7 +218,8 @@ async function main(): Promise<void> {
   for (const line of formatLspBench(lsp).split('\n')) console.log(`  ${line}`);
 }
 
-main().catch((e: unknown) => {
-  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = 1;
-});
+if (require.main === module)
+  main().catch((e: unknown) => {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  });

@@ -16,6 +16,7 @@
 import { Machine } from '../simulator/engine/machine';
 import { parseScenario } from '../simulator';
 import { applyPageTables } from '../simulator/mmu/pagetable/block';
+import { cpuTimed, warmUp } from './warm';
 
 export interface TranslationBenchResult {
   name: string;
@@ -32,7 +33,7 @@ const TCR_EL1 = '0x5_0080_3519';
 /** SCTLR_EL1: reset RES1 value | M | C | I. */
 const SCTLR_EL1 = '0x30d5_1805';
 
-function loopScenario(iterations: number): string {
+export function loopScenario(iterations: number): string {
   return `scenario "bench: loop with stage 1 on"
 system {
   pes 1
@@ -111,7 +112,7 @@ ${code}}
 `;
 }
 
-function strideScenario(sweeps: number, tlbi = true): string {
+export function strideScenario(sweeps: number, tlbi = true): string {
   return stage12Scenario(
     'page stride with stage 1 + stage 2 and TLB misses',
     sweeps * STRIDE_INSTRS + 1000,
@@ -139,17 +140,14 @@ function measure(name: string, text: string, repeats = 3): TranslationBenchResul
   applyPageTables(model);
   const errors = model.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`${name}: ${errors.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('; ')}`);
-  Machine.create(model, { maxSteps: 1_000_000 }).run();
+  warmUp(() => Machine.create(model, { maxSteps: 1_000_000 }).run());
   let best: TranslationBenchResult | undefined;
   for (let i = 0; i < repeats; i++) {
     const m = Machine.create(model);
     let walkReads = 0;
     // Count walk reads beside the machine's own subscribers (the checkers).
     m.hooks.mmu.walkStep.subscribe(() => walkReads++);
-    const t0 = process.cpuUsage();
-    m.run();
-    const used = process.cpuUsage(t0);
-    const seconds = (used.user + used.system) / 1e6;
+    const { seconds } = cpuTimed(() => m.run());
     if (m.stopInfo?.kind !== 'halted') throw new Error(`${name}: did not finish (${m.stopInfo?.reason})`);
     const r = { name, steps: m.steps, seconds, rate: m.steps / seconds, walkReadsPerKiloInstr: (walkReads * 1000) / m.steps };
     if (!best || r.rate > best.rate) best = r;
@@ -157,12 +155,17 @@ function measure(name: string, text: string, repeats = 3): TranslationBenchResul
   return best!;
 }
 
-export function runTranslationBench(): TranslationBenchResult[] {
+/** The translation workloads (bench/sideBySide.ts runs them in the old tree too). */
+export function translationWorkloads(): { name: string; text: string }[] {
   return [
-    measure('loop, 1 PE, cache_model on, stage 1 on (4 KB pages)', loopScenario(1_500_000)),
-    measure('page stride, 1 PE, cache_model on, stage 1+2, no TLBI (TLB hits)', strideScenario(300, false)),
-    measure('page stride, 1 PE, cache_model on, stage 1+2, TLBI per sweep', strideScenario(150)),
+    { name: 'loop, 1 PE, cache_model on, stage 1 on (4 KB pages)', text: loopScenario(1_500_000) },
+    { name: 'page stride, 1 PE, cache_model on, stage 1+2, no TLBI (TLB hits)', text: strideScenario(300, false) },
+    { name: 'page stride, 1 PE, cache_model on, stage 1+2, TLBI per sweep', text: strideScenario(150) },
   ];
+}
+
+export function runTranslationBench(): TranslationBenchResult[] {
+  return translationWorkloads().map((w) => measure(w.name, w.text));
 }
 
 if (require.main === module) {

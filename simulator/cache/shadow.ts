@@ -9,7 +9,7 @@
  * page is written, no cache can hold dirty data for it, so physical memory is
  * the latest value then. They are copy-on-write (component/pages.ts), like
  * physical memory: a checkpoint shares them and costs the pages written since
- * the previous one; the fingerprint rehashes only pages written since it last ran.
+ * the previous one; the fingerprint rehashes only the granules written since it last ran.
  */
 import { contributionA, contributionB, digest, fmix32, Lanes } from '../component/fingerprint';
 import { PagedStore, type FrozenPages } from '../component/pages';
@@ -29,44 +29,115 @@ interface ShadowPage {
    * terms that do not depend on how the PEs' steps interleave.
    */
   epoch: Int32Array;
-  /** The page's fingerprint: the sum of its written granules' contributions (`granuleSum`), kept up to date by every write. */
+  /**
+   * The page's fingerprint: the sum of its written granules' contributions
+   * (`granuleSum`) as of the last `digestPage`. Writes do not hash: they mark
+   * their granule dirty (`dirtyMark`, `dirtyList`), and `digestPage` brings
+   * the sum up to date for the dirty granules only, so a run that never asks
+   * for a fingerprint pays a mark per write and an exploration pays what
+   * changed since its last fingerprint.
+   */
   sumA: number;
   sumB: number;
+  /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none); allocated at the first `digestPage`. */
+  recA: Uint32Array | undefined;
+  recB: Uint32Array | undefined;
+  /** Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`). */
+  dirtyMark: Uint8Array;
+  dirtyList: Uint16Array;
+  dirtyCount: number;
 }
 
 const GRANULES = PAGE_SIZE / 8;
 
-function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: Float64Array, epoch: Int32Array, sumA: number, sumB: number): ShadowPage {
-  return { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4), pc, pe, step, epoch, sumA, sumB };
+function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: Float64Array, epoch: Int32Array): ShadowPage {
+  return {
+    bytes,
+    words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4),
+    pc,
+    pe,
+    step,
+    epoch,
+    sumA: 0,
+    sumB: 0,
+    recA: undefined,
+    recB: undefined,
+    dirtyMark: new Uint8Array(GRANULES),
+    dirtyList: new Uint16Array(GRANULES),
+    dirtyCount: 0,
+  };
 }
 
 function copyPage(p: ShadowPage): ShadowPage {
-  return shadowPage(p.bytes.slice(), p.pc.slice(), p.pe.slice(), p.step.slice(), p.epoch.slice(), p.sumA, p.sumB);
+  const c = shadowPage(p.bytes.slice(), p.pc.slice(), p.pe.slice(), p.step.slice(), p.epoch.slice());
+  c.sumA = p.sumA;
+  c.sumB = p.sumB;
+  c.recA = p.recA?.slice();
+  c.recB = p.recB?.slice();
+  c.dirtyMark.set(p.dirtyMark);
+  c.dirtyList.set(p.dirtyList);
+  c.dirtyCount = p.dirtyCount;
+  return c;
+}
+
+/** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change). */
+function markDirty(p: ShadowPage, g: number): void {
+  if (p.dirtyMark[g] === 0) {
+    p.dirtyMark[g] = 1;
+    p.dirtyList[p.dirtyCount++] = g;
+  }
 }
 
 const granuleLanes = new Lanes();
 
 /**
- * Add (`sign` 1) or remove (-1) written granule `g`'s contribution to its
- * page's fingerprint: its 8 bytes, which PE wrote it last (the rules decide by
- * the writer) and the write's epoch (whether the writer's DSBs since
- * completed it). The PC and step of each write are provenance for findings'
- * messages, not state: executions that wrote the same values in another order
- * are in the same state. A granule never written holds memory's initial
- * value, the same in every state: it contributes nothing.
+ * Bring granule `g`'s contribution to its page's fingerprint up to date: its
+ * 8 bytes, which PE wrote it last (the rules decide by the writer) and the
+ * write's epoch (whether the writer's DSBs since completed it). The PC and
+ * step of each write are provenance for findings' messages, not state:
+ * executions that wrote the same values in another order are in the same
+ * state. A granule never written holds memory's initial value, the same in
+ * every state: it contributes nothing.
  */
-function granuleSum(p: ShadowPage, g: number, sign: 1 | -1): void {
-  const b = p.bytes;
-  const o = g * 8;
-  const lo = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-  const hi = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
-  const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.pe[g]).word(p.epoch[g]).value();
-  p.sumA = (p.sumA + sign * contributionA(g, d)) >>> 0;
-  p.sumB = (p.sumB + sign * contributionB(g, d)) >>> 0;
+function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: number): void {
+  let a = (p.sumA - recA[g]) >>> 0;
+  let b = (p.sumB - recB[g]) >>> 0;
+  if (p.epoch[g] === 0) {
+    recA[g] = 0;
+    recB[g] = 0;
+  } else {
+    const by = p.bytes;
+    const o = g * 8;
+    const lo = (by[o] | (by[o + 1] << 8) | (by[o + 2] << 16) | (by[o + 3] << 24)) >>> 0;
+    const hi = (by[o + 4] | (by[o + 5] << 8) | (by[o + 6] << 16) | (by[o + 7] << 24)) >>> 0;
+    const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.pe[g]).word(p.epoch[g]).value();
+    const ca = contributionA(g, d);
+    const cb = contributionB(g, d);
+    recA[g] = ca;
+    recB[g] = cb;
+    a = (a + ca) >>> 0;
+    b = (b + cb) >>> 0;
+  }
+  p.sumA = a;
+  p.sumB = b;
 }
 
-/** Digest of a page: the sum of its written granules' contributions (O(1): kept up to date by the writes). */
+/**
+ * Digest of a page: the sum of its written granules' contributions, brought up
+ * to date for the granules written since the last digest (the result depends on
+ * the page's contents only, so a page shared with a capture may be brought up to date too).
+ */
 function digestPage(p: ShadowPage): number {
+  if (p.dirtyCount > 0) {
+    const recA = (p.recA ??= new Uint32Array(GRANULES));
+    const recB = (p.recB ??= new Uint32Array(GRANULES));
+    for (let i = 0; i < p.dirtyCount; i++) {
+      const g = p.dirtyList[i];
+      p.dirtyMark[g] = 0;
+      granuleSum(p, recA, recB, g);
+    }
+    p.dirtyCount = 0;
+  }
   return digest(fmix32(p.sumA ^ 0x5ad0_0001), fmix32(p.sumB));
 }
 
@@ -83,8 +154,6 @@ export class ShadowMemory {
           new Int16Array(GRANULES).fill(-1),
           new Float64Array(GRANULES).fill(-1),
           new Int32Array(GRANULES),
-          0,
-          0,
         );
       },
       copy: copyPage,
@@ -104,7 +173,7 @@ export class ShadowMemory {
       const p = this.page(pa, true)!;
       const b = p.bytes;
       const g = off0 >>> 3;
-      if (p.epoch[g] !== 0) granuleSum(p, g, -1);
+      markDirty(p, g);
       if ((off0 & (size - 1)) === 0 && size >= 4) {
         p.words[off0 >>> 2] = lo;
         if (size === 8) p.words[(off0 >>> 2) + 1] = hi;
@@ -115,32 +184,21 @@ export class ShadowMemory {
       p.pe[g] = pe;
       p.step[g] = step;
       p.epoch[g] = epoch + 1;
-      granuleSum(p, g, 1);
       return;
     }
-    // Across granules (or pages): each granule's contribution out before its bytes change, in again after.
-    const touched: { p: ShadowPage; g: number }[] = [];
-    for (let i = 0; i < size; i++) {
-      const a = pa + i;
-      const p = this.page(a, true)!;
-      const g = (a % PAGE_SIZE) >>> 3;
-      if (!touched.some((t) => t.p === p && t.g === g)) {
-        touched.push({ p, g });
-        if (p.epoch[g] !== 0) granuleSum(p, g, -1);
-      }
-    }
+    // Across granules (or pages): each byte's granule is marked dirty.
     for (let i = 0; i < size; i++) {
       const a = pa + i;
       const p = this.page(a, true)!;
       const off = a % PAGE_SIZE;
       p.bytes[off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off >>> 3;
+      markDirty(p, g);
       p.pc[g] = pc;
       p.pe[g] = pe;
       p.step[g] = step;
       p.epoch[g] = epoch + 1;
     }
-    for (const t of touched) granuleSum(t.p, t.g, 1);
   }
 
   /** True when some write reached this granule's page (otherwise physical memory is the latest value). */
@@ -189,7 +247,7 @@ export class ShadowMemory {
     this.store.thaw(s as FrozenPages<ShadowPage>);
   }
 
-  /** Fingerprint of every written page: bytes and who wrote each granule (53 bits; costs the pages written since the last call). */
+  /** Fingerprint of every written page: bytes and who wrote each granule (53 bits; costs the granules written since the last call). */
   stateHash(): number {
     return this.store.digest();
   }

@@ -97,8 +97,18 @@ export class TlbUses {
 
 /** Add a use to a descriptor's list: one per (PE, entry shape), the latest MAX_USES. */
 export function addUse(uses: DescriptorUse[], u: DescriptorUse): void {
-  const same = uses.findIndex((x) => x.pe === u.pe && x.entry.ctx === u.entry.ctx && x.entry.base === u.entry.base && x.entry.size === u.entry.size && x.leaf === u.leaf);
-  if (same >= 0) uses.splice(same, 1);
-  else if (uses.length >= MAX_USES) uses.shift();
+  // Every fill of every translation through a shared table descriptor comes here: a plain loop, the most discriminating field first.
+  const e = u.entry;
+  for (let i = 0; i < uses.length; i++) {
+    const x = uses[i];
+    const xe = x.entry;
+    if (xe.base === e.base && xe.size === e.size && xe.ctx === e.ctx && x.pe === u.pe && x.leaf === u.leaf) {
+      // The same shape again: it becomes the latest.
+      uses.copyWithin(i, i + 1);
+      uses[uses.length - 1] = u;
+      return;
+    }
+  }
+  if (uses.length >= MAX_USES) uses.shift();
   uses.push(u);
 }

@@ -16,7 +16,10 @@
  * Checkpoints (DESIGN.md "State that is cheap to fork"): a snapshot shares
  * each context's entry map with the live TLB, which copies a map before its
  * first change afterwards (copy-on-write per context); the fingerprint is a
- * sum of entry digests kept up to date by insert and invalidate.
+ * sum of entry digests. Insert and invalidate only log the entries that come
+ * and go; `digest()` brings the sum up to date from the log (or from every
+ * entry, when the log outgrew MAX_LOGGED), so a run that never asks for a
+ * fingerprint hashes no entry.
  */
 import { digestString, FingerprintSum, Lanes } from '../component/fingerprint';
 import type { MemAttrs } from '../memory/attributes';
@@ -113,9 +116,12 @@ export interface TlbSnapshot {
   readonly maps: ReadonlyMap<number, Map<number, TlbEntry>>;
   readonly sizeMask: readonly number[];
   readonly count: number;
-  readonly sumA: number;
-  readonly sumB: number;
+  /** The fingerprint sum at the capture, when it was up to date then (else a restore sums the entries again). */
+  readonly sum: { readonly a: number; readonly b: number } | undefined;
 }
+
+/** Bound on the entries logged between two fingerprints; beyond it the next fingerprint sums every entry again. */
+const MAX_LOGGED = 4096;
 
 const entryLanes = new Lanes();
 const entryDigests = new WeakMap<TlbEntry, number>();
@@ -147,8 +153,13 @@ export class Tlb {
   private count = 0;
   /** Entry maps private to the live TLB (the others are shared with a snapshot: copied before they change). */
   private owned = new Set<Map<number, TlbEntry>>();
-  /** Sum of the entries' digests. */
+  /** Sum of the entries' digests, as of the last `digest()`, plus `added` minus `removed` (unless `sumStale`). */
   private readonly sum = new FingerprintSum();
+  /** Entries inserted and removed since `sum` was brought up to date (at most MAX_LOGGED in all). */
+  private added: TlbEntry[] = [];
+  private removed: TlbEntry[] = [];
+  /** `sum` must be recomputed from every entry (the log overflowed, or a capture without a sum was restored). */
+  private sumStale = false;
   /** The last snapshot; returned again while nothing changed. */
   private last: TlbSnapshot | undefined = undefined;
   private changed = true;
@@ -184,9 +195,9 @@ export class Tlb {
     const key = e.base / PAGE;
     const old = m.get(key);
     if (old === undefined) this.count++;
-    else this.sum.remove(0, entryDigest(old));
+    else this.log(this.removed, old);
     m.set(key, e);
-    this.sum.add(0, entryDigest(e));
+    this.log(this.added, e);
     this.sizeMask[e.ctx.id] |= sizeBit(e.size);
     this.changed = true;
   }
@@ -201,7 +212,7 @@ export class Tlb {
       if (!ctxPred(first.ctx)) continue;
       if (entryPred === undefined) {
         // Whole-context invalidation (TLBI VMALLE1, ALLE2...): a fresh empty map.
-        for (const e of m.values()) this.sum.remove(0, entryDigest(e));
+        if (!this.sumStale) for (const e of m.values()) this.log(this.removed, e);
         n += m.size;
         const fresh = new Map<number, TlbEntry>();
         this.maps.set(id, fresh);
@@ -215,7 +226,7 @@ export class Tlb {
         if (!entryPred(e)) continue;
         live ??= this.own(id);
         live.delete(k);
-        this.sum.remove(0, entryDigest(e));
+        this.log(this.removed, e);
         n++;
       }
     }
@@ -232,8 +243,23 @@ export class Tlb {
     this.sizeMask = [];
     this.count = 0;
     this.owned = new Set();
-    this.sum.set(0, 0);
+    this.resetSum({ a: 0, b: 0 });
     this.changed = true;
+  }
+
+  /** Log an entry that came (`added`) or went (`removed`) for the next `digest()`. */
+  private log(list: TlbEntry[], e: TlbEntry): void {
+    if (this.sumStale) return;
+    if (this.added.length + this.removed.length >= MAX_LOGGED) this.resetSum(undefined);
+    else list.push(e);
+  }
+
+  /** The sum is `sum` (undefined: unknown, recomputed from every entry by the next `digest()`), with nothing logged. */
+  private resetSum(sum: { a: number; b: number } | undefined): void {
+    this.added = [];
+    this.removed = [];
+    this.sumStale = sum === undefined;
+    if (sum !== undefined) this.sum.set(sum.a, sum.b);
   }
 
   private setByCtx(id: number, m: Map<number, TlbEntry>): void {
@@ -257,7 +283,8 @@ export class Tlb {
   /** Capture: shares every entry map with the live TLB (copy-on-write); the same object again while nothing changed. */
   snapshot(): TlbSnapshot {
     if (this.changed || this.last === undefined) {
-      this.last = { maps: new Map(this.maps), sizeMask: this.sizeMask.slice(), count: this.count, sumA: this.sum.a, sumB: this.sum.b };
+      const sum = !this.sumStale && this.added.length === 0 && this.removed.length === 0 ? { a: this.sum.a, b: this.sum.b } : undefined;
+      this.last = { maps: new Map(this.maps), sizeMask: this.sizeMask.slice(), count: this.count, sum };
       this.owned = new Set();
       this.changed = false;
     }
@@ -278,13 +305,21 @@ export class Tlb {
     for (let i = this.sizeMask.length; i < this.byCtx.length; i++) this.sizeMask.push(0);
     this.count = s.count;
     this.owned = new Set();
-    this.sum.set(s.sumA, s.sumB);
+    this.resetSum(s.sum);
     this.last = s;
     this.changed = false;
   }
 
-  /** Fingerprint (53 bits) of every entry; kept up to date as entries come and go. */
+  /** Fingerprint (53 bits) of every entry; costs the entries that came and went since the last call. */
   digest(): number {
+    if (this.sumStale) {
+      this.sum.set(0, 0);
+      for (const m of this.maps.values()) for (const e of m.values()) this.sum.add(0, entryDigest(e));
+    } else {
+      for (const e of this.removed) this.sum.remove(0, entryDigest(e));
+      for (const e of this.added) this.sum.add(0, entryDigest(e));
+    }
+    this.resetSum({ a: this.sum.a, b: this.sum.b });
     return this.sum.value(this.count);
   }
 }
