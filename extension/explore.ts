@@ -14,10 +14,11 @@
  * A result belongs to the text explored: when the document changed while the
  * exploration ran, or since the notification offering "Debug this execution"
  * appeared (VS Code cannot withdraw a notification), the user is told so and
- * offered "Explore again" instead of a stale verdict or witness. Saving before
- * the debugger reads the file may format it (format-on-save): the witness is
- * keyed on the scenario's canonical text (simulator/explore/witness.ts
- * `canonicalScenario`), which formatting keeps.
+ * offered "Explore again" instead of a stale verdict or witness. A change that
+ * keeps the scenario's canonical text (simulator/explore/witness.ts
+ * `canonicalScenario`: formatting, as format-on-save makes, spacing, comments)
+ * keeps the result: the server carries it over to the new version, and the
+ * debugger takes the witness (keyed on the canonical text).
  *
  * No simulator code runs here: the server explores, the debug adapter replays.
  */
@@ -59,14 +60,11 @@ export function registerExplore(context: vscode.ExtensionContext, client: Langua
       void vscode.window.showWarningMessage('Armscope: "Debug this execution" is offered on an explored expectation that breaks (run Explore first).');
       return;
     }
-    const now = versionOf(args.uri);
-    if (now !== undefined && now !== args.version) {
-      await offerAgain(args.uri, 'since');
-      return;
-    }
+    // The server decides whether the exploration still holds for the current text (formatting keeps it).
     const w = await client.sendRequest<WitnessResult>(WITNESS_REQUEST, args);
     if (w.kind === 'error') {
-      void vscode.window.showWarningMessage(`Armscope: ${w.message}`);
+      if (w.stale === true) await offerAgain(args.uri, 'since');
+      else void vscode.window.showWarningMessage(`Armscope: ${w.message}`);
       return;
     }
     const uri = vscode.Uri.parse(args.uri);
