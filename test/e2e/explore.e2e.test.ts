@@ -90,6 +90,30 @@ async function clickLens(page: Page, text: RegExp): Promise<void> {
   await lens.click();
 }
 
+/**
+ * The user's path, driven in the page while the probe records: click "Explore", wait for its
+ * squiggle and the "Debug this execution" lens, click it, screenshot the first stop, let the
+ * probe go on and return its results.
+ */
+async function exploreAndDebug<T>(page: Page, dir: string, resultsFile: string, shots: { diagnostic?: string; stop: string }): Promise<T> {
+  await waitFor(dir, 'ready', resultsFile, 120_000);
+  await clickLens(page, /Explore every execution/);
+  await waitFor(dir, 'explored', resultsFile, 180_000);
+  // The squiggle under the broken expectation and the lens to debug it.
+  await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Debug this execution/ }).first().waitFor({ timeout: 60_000 });
+  if (shots.diagnostic !== undefined) await page.screenshot({ path: path.join(ARTIFACTS, shots.diagnostic) });
+  await clickLens(page, /Debug this execution/);
+  await waitFor(dir, 'first-stop', resultsFile, 180_000);
+  await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1_000);
+  await page.screenshot({ path: path.join(ARTIFACTS, shots.stop) });
+  fs.writeFileSync(path.join(dir, 'continue'), '');
+  const result = await waitForJson<{ ok: boolean; error?: string; results: T }>(resultsFile, 180_000);
+  assert.ok(result.ok, result.error);
+  return result.results;
+}
+
 describe('e2e: explore from the editor in code-server', function () {
   this.timeout(300_000);
   requireE2e();
@@ -164,22 +188,7 @@ describe('e2e: explore from the editor in code-server', function () {
     );
     const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile, viewport: { width: 1400, height: 900 } });
     try {
-      await waitFor(dir, 'ready', resultsFile, 120_000);
-      await clickLens(page, /Explore every execution/);
-      await waitFor(dir, 'explored', resultsFile, 180_000);
-      // The squiggle under the broken expectation and the lens to debug it.
-      await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
-      await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Debug this execution/ }).first().waitFor({ timeout: 60_000 });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'explore-diagnostic.png') });
-      await clickLens(page, /Debug this execution/);
-      await waitFor(dir, 'first-stop', resultsFile, 180_000);
-      await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
-      await page.waitForTimeout(1_000);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'explore-debug-finding.png') });
-      fs.writeFileSync(path.join(dir, 'continue'), '');
-      const result = await waitForJson<{ ok: boolean; error?: string; results: ExploreResults }>(resultsFile, 180_000);
-      assert.ok(result.ok, result.error);
-      const r = result.results;
+      const r = await exploreAndDebug<ExploreResults>(page, dir, resultsFile, { diagnostic: 'explore-diagnostic.png', stop: 'explore-debug-finding.png' });
       // The diagnostic: on `pe 0 x5 == OFF_VALUE` (line 82), with the counts and the witness.
       assert.equal(r.explored.length, 1, JSON.stringify(r.explored));
       assert.deepEqual({ line: r.explored[0].line, col: r.explored[0].col, endCol: r.explored[0].endCol, code: r.explored[0].code }, { line: 81, col: 2, endCol: 22, code: 'explore-expectation' });
@@ -312,19 +321,7 @@ describe('e2e: explore from the editor in code-server', function () {
     );
     const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile, viewport: { width: 1400, height: 900 } });
     try {
-      await waitFor(dir, 'ready', resultsFile, 120_000);
-      await clickLens(page, /Explore every execution/);
-      await waitFor(dir, 'explored', resultsFile, 180_000);
-      await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
-      await clickLens(page, /Debug this execution/);
-      await waitFor(dir, 'first-stop', resultsFile, 180_000);
-      await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
-      await page.waitForTimeout(1_000);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'explore-relaxed-mp.png') });
-      fs.writeFileSync(path.join(dir, 'continue'), '');
-      const result = await waitForJson<{ ok: boolean; error?: string; results: RelaxedResults }>(resultsFile, 180_000);
-      assert.ok(result.ok, result.error);
-      const r = result.results;
+      const r = await exploreAndDebug<RelaxedResults>(page, dir, resultsFile, { stop: 'explore-relaxed-mp.png' });
       const line = text.split('\n').findIndex((l) => l.startsWith('  never ('));
       // The verdict on the `never` condition, with the witness of the relaxed outcome.
       assert.equal(r.explored.length, 1, JSON.stringify(r.explored));
