@@ -11,6 +11,15 @@
  *   workspace storage (never into the workspace) and starts the debugger with
  *   `"replay"` (docs/debugging.md "Debugging an explored execution").
  *
+ * A result belongs to the text explored: when the document changed while the
+ * exploration ran, or since the notification offering "Debug this execution"
+ * appeared (VS Code cannot withdraw a notification), the user is told so and
+ * offered "Explore again" instead of a stale verdict or witness. A change that
+ * keeps the scenario's canonical text (simulator/explore/witness.ts
+ * `canonicalScenario`: formatting, as format-on-save makes, spacing, comments)
+ * keeps the result: the server carries it over to the new version, and the
+ * debugger takes the witness (keyed on the canonical text).
+ *
  * No simulator code runs here: the server explores, the debug adapter replays.
  */
 import * as vscode from 'vscode';
@@ -23,17 +32,39 @@ function isWitnessParams(x: unknown): x is WitnessParams {
   return typeof p === 'object' && p !== null && typeof p.uri === 'string' && Number.isInteger(p.version) && Number.isInteger(p.outcome);
 }
 
+/** The open document's version, or undefined when it is not open. */
+function versionOf(uri: string): number | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.version;
+}
+
+const EXPLORE_AGAIN = 'Explore again';
+
+/** What the user is told when a result belongs to an earlier text of the scenario. */
+function changedMessage(when: 'while' | 'since'): string {
+  return when === 'while'
+    ? 'Armscope: the scenario changed while it was explored, so that result belongs to the earlier text and is not shown. Explore it again?'
+    : 'Armscope: the scenario changed since it was explored, so that witness belongs to the earlier text. Explore it again?';
+}
+
 export function registerExplore(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.OutputChannel): void {
   let tokens = 0;
+
+  /** Say the result is stale and offer to explore again (never a verdict or witness of another text). */
+  const offerAgain = async (uri: string, when: 'while' | 'since'): Promise<void> => {
+    const choice = await vscode.window.showWarningMessage(changedMessage(when), EXPLORE_AGAIN);
+    if (choice === EXPLORE_AGAIN) await vscode.commands.executeCommand('armscope.explore', uri);
+  };
 
   const debugWitness = async (args: unknown): Promise<void> => {
     if (!isWitnessParams(args)) {
       void vscode.window.showWarningMessage('Armscope: "Debug this execution" is offered on an explored expectation that breaks (run Explore first).');
       return;
     }
+    // The server decides whether the exploration still holds for the current text (formatting keeps it).
     const w = await client.sendRequest<WitnessResult>(WITNESS_REQUEST, args);
     if (w.kind === 'error') {
-      void vscode.window.showWarningMessage(`Armscope: ${w.message}`);
+      if (w.stale === true) await offerAgain(args.uri, 'since');
+      else void vscode.window.showWarningMessage(`Armscope: ${w.message}`);
       return;
     }
     const uri = vscode.Uri.parse(args.uri);
@@ -87,6 +118,14 @@ export function registerExplore(context: vscode.ExtensionContext, client: Langua
         },
       );
       if (!answer) return;
+      const now = versionOf(params.uri);
+      if (answer.result !== 'error' && now !== undefined && now !== answer.version) {
+        // The server shows no diagnostics of another version: say so rather than "see Problems".
+        output.clear();
+        output.appendLine(`(the result below is of version ${answer.version} of the scenario; it has changed since)\n${answer.report}`);
+        await offerAgain(params.uri, 'while');
+        return;
+      }
       output.clear();
       output.appendLine(answer.report);
       const first = answer.broken.find((b) => b.outcome !== undefined);

@@ -54,7 +54,8 @@ export interface DecodeParams {
 export type DecodeResult =
   | { kind: 'decoded'; register: string; value: string; markdown: string }
   | { kind: 'need-register'; value: string }
-  | { kind: 'error'; message: string };
+  /** `stale`: the scenario changed (beyond formatting) since that exploration: explore again. */
+  | { kind: 'error'; message: string; stale?: true };
 
 export interface ExploreParams {
   uri: string;
@@ -78,7 +79,10 @@ export interface BrokenExpectation {
 }
 
 export interface ExploreAnswer {
-  /** The document version explored (diagnostics and witnesses belong to it). */
+  /**
+   * The document version the result belongs to (diagnostics and witnesses): the version explored, or
+   * the current one when the text changed since only in ways that keep its canonical form (formatting).
+   */
   version: number;
   result: 'pass' | 'fail' | 'bounded' | 'error';
   states: number;
@@ -103,4 +107,5 @@ export interface WitnessParams {
 export type WitnessResult =
   /** `witness` is the `.witness` file's JSON (simulator/explore/witness.ts); `name` a file name for it. */
   | { kind: 'witness'; name: string; witness: unknown; choices: number }
-  | { kind: 'error'; message: string };
+  /** `stale`: the scenario changed (beyond formatting) since that exploration: explore again. */
+  | { kind: 'error'; message: string; stale?: true };

@@ -10,8 +10,12 @@
  * `armscope/witness` for the witness, writes it and launches the debugger
  * with `"replay"`.
  *
- * Results belong to the document version explored: an edit hides them (the
- * witness of another text is refused by the debugger anyway).
+ * Results belong to the text explored: an edit hides them (the witness of
+ * another text is refused by the debugger anyway) — unless it keeps the
+ * scenario's canonical text (simulator/explore/witness.ts `canonicalScenario`:
+ * formatting, spacing, comments, as format-on-save makes), which is the text
+ * the witness is keyed on: then the verdicts and witnesses carry over to the
+ * new version.
  */
 import {
   type CancellationToken,
@@ -29,7 +33,7 @@ import {
   type WorkDoneProgressReport,
 } from 'vscode-languageserver/node';
 import type { Progress } from '../simulator/explore/explore';
-import type { Witness } from '../simulator/explore/witness';
+import { scenarioHash, type Witness } from '../simulator/explore/witness';
 import {
   type BrokenExpectation,
   DEBUG_WITNESS_COMMAND,
@@ -61,6 +65,12 @@ export interface ExploreDiagnosticData {
 
 interface Exploration {
   version: number;
+  /** The version explored (`version` moves on over changes that keep the canonical text). */
+  explored: number;
+  /** The witness hash of the text explored (`scenarioHash`). */
+  hash: string;
+  /** The last later version whose text was found to differ (not checked again). */
+  differs?: number;
   summary?: ExploreSummary;
   diagnostics: LspDiagnostic[];
   broken: BrokenExpectation[];
@@ -179,8 +189,26 @@ export class Explorer {
 
   /** Diagnostics of the exploration of this version of the document (none for another version). */
   diagnostics(uri: string, version: number): LspDiagnostic[] {
+    return this.current(uri, version)?.diagnostics ?? [];
+  }
+
+  /**
+   * The exploration that holds for this version of the document: the one of this version, or of an
+   * earlier one whose canonical text this version keeps (then carried over: its diagnostics placed
+   * on this text).
+   */
+  private current(uri: string, version: number): Exploration | undefined {
     const r = this.results.get(uri);
-    return r?.version === version ? r.diagnostics : [];
+    if (r === undefined || r.version === version) return r;
+    if (r.summary === undefined || version < r.version || r.differs === version) return undefined;
+    const a = this.ctx.store.analysis(uri);
+    if (a?.version !== version || a.model.diagnostics.some((d) => d.severity === 'error') || scenarioHash(a.model) !== r.hash) {
+      r.differs = version;
+      return undefined;
+    }
+    const moved: Exploration = { ...r, version, diagnostics: exploreDiagnostics(a, version, r.summary, r.broken), differs: undefined };
+    this.results.set(uri, moved);
+    return moved;
   }
 
   /** Explorations that finished or are running (tests read it). */
@@ -203,9 +231,8 @@ export class Explorer {
    */
   codeLenses(a: Analysis, version: number): CodeLens[] {
     const top = exploreLensRange(a);
-    const r = this.results.get(a.uri);
     const job = this.running.get(a.uri);
-    const current = r?.version === version ? r : undefined;
+    const current = this.current(a.uri, version);
     let title = 'Explore every execution';
     if (job?.version === version) title = 'Exploring every execution… (Explore again restarts it)';
     else if (current?.summary) title = `Explore again (last: ${verdictText(current.summary, current.broken)})`;
@@ -229,8 +256,8 @@ export class Explorer {
     const data = d.data as Partial<ExploreDiagnosticData> | undefined;
     const e = typeof data === 'object' && data !== null ? data.explore : undefined;
     if (typeof e !== 'object' || e === null || e.version !== version || !Number.isInteger(e.outcome)) return undefined;
-    const r = this.results.get(a.uri);
-    if (r?.version !== version || !r.summary?.witnesses[e.outcome]) return undefined;
+    const r = this.current(a.uri, version);
+    if (!r?.summary?.witnesses[e.outcome]) return undefined;
     return {
       title: 'Debug this execution',
       kind: CodeActionKind.QuickFix,
@@ -243,8 +270,10 @@ export class Explorer {
   witness(p: WitnessParams): WitnessResult {
     const doc = this.ctx.store.get(p.uri);
     if (!doc) return { kind: 'error', message: `not open: ${p.uri}` };
-    const r = this.results.get(p.uri);
-    if (!r?.summary || r.version !== p.version || doc.version !== p.version) return { kind: 'error', message: 'the scenario changed since it was explored: explore it again to get a witness of this version' };
+    const r = this.current(p.uri, doc.version);
+    // The lens or action of a version from this exploration on (formatting since keeps its witnesses).
+    if (!r?.summary || p.version < r.explored || p.version > doc.version)
+      return { kind: 'error', message: 'the scenario changed since it was explored: explore it again to get a witness of this version', stale: true };
     const w: Witness | null | undefined = r.summary.witnesses[p.outcome];
     if (!w) return { kind: 'error', message: `outcome #${p.outcome + 1} of this exploration breaks no expectation: it has no witness` };
     const base = (fileOf(p.uri).split(/[\\/]/).pop() ?? 'scenario').replace(/\.armscope$/, '');
@@ -296,7 +325,7 @@ export class Explorer {
       if (o.kind !== 'explored') {
         const message = o.kind === 'error' ? `exploration ${o.message}` : 'exploration failed: unexpected answer from the background worker';
         // Stopped by the heap cap or a failure: said where the user looks, never a silent pass.
-        this.results.set(p.uri, { version, diagnostics: [{ range: lineRange(a.lines, 0), severity: DiagnosticSeverity.Warning, source: EXPLORE_SOURCE, code: ERROR_CODE, message: `explore: ${message}` }], broken: [] });
+        this.results.set(p.uri, { version, explored: version, hash: scenarioHash(a.model), diagnostics: [{ range: lineRange(a.lines, 0), severity: DiagnosticSeverity.Warning, source: EXPLORE_SOURCE, code: ERROR_CODE, message: `explore: ${message}` }], broken: [] });
         this.ctx.republish(p.uri);
         progress({ kind: 'end', message });
         this.refreshLenses();
@@ -304,11 +333,14 @@ export class Explorer {
       }
       const s = o.summary;
       const broken = brokenOf(s);
-      this.results.set(p.uri, { version, summary: s, diagnostics: exploreDiagnostics(a, version, s, broken), broken });
+      this.results.set(p.uri, { version, explored: version, hash: scenarioHash(a.model), summary: s, diagnostics: exploreDiagnostics(a, version, s, broken), broken });
       this.ctx.republish(p.uri);
       progress({ kind: 'end', message: verdictText(s, broken) });
       this.refreshLenses();
-      return answer(s.result, s.report, s, broken);
+      // Edited while it ran: the result is the current version's too when the edit kept the canonical text.
+      const now = this.ctx.store.get(p.uri)?.version ?? version;
+      const holds = now !== version && this.current(p.uri, now) !== undefined;
+      return { ...answer(s.result, s.report, s, broken), version: holds ? now : version };
     } finally {
       sub.dispose();
     }

@@ -3,8 +3,9 @@
  * labels at column 0, instructions indented, operands aligned in one column
  * per block and separated by `, `, trailing comments kept (and kept aligned
  * where they fit). Other lines lose trailing whitespace only. Only lines the
- * parser split into an `AsmLine` are touched, so a half-typed line is never
- * rewritten into something else.
+ * parser split into an `AsmLine` are touched, and only when the statement is
+ * alone on its line (not in a one-line block `data x at A { .word 0 }`), so a
+ * half-typed line is never rewritten into something else.
  */
 import type { FormattingOptions, TextEdit } from 'vscode-languageserver/node';
 import { findRegister } from '../simulator/arch/registers';
@@ -53,6 +54,8 @@ export function formatDocument(a: Analysis, options: FormattingOptions): TextEdi
       const end = codeEnd(asm);
       const cStart = commentStart(text, end);
       if (cStart >= 0 && text.slice(cStart).startsWith('/*') && !text.slice(cStart).includes('*/')) continue;
+      // A statement sharing its line with other text (a one-line block, `data x at A { .word 0 }`) is left as written.
+      if (text.slice(0, asm.range.start.col).trim() !== '' || text.slice(end, cStart >= 0 ? cStart : text.length).trim() !== '') continue;
       const comment = cStart >= 0 ? text.slice(cStart).trimEnd() : '';
       let code = asm.labels.map((l) => `${l.name}:`).join(' ');
       if (asm.mnemonic) {

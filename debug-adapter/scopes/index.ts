@@ -1,6 +1,7 @@
 /**
  * The scopes of a stopped PE's frame, as lazy trees (debug-adapter/handles.ts):
- * registers, system registers, caches, TLB, translation tables, FF-A, GIC,
+ * registers, system registers, the memory model's writes (which one each PE
+ * has seen), caches, TLB, translation tables, FF-A, GIC,
  * interrupt lines, faults and findings. Everything comes from simulator APIs;
  * these files only arrange it. The large ones (Caches, TLB, Translation, Faults
  * & findings) are `expensive` — the client asks for them when expanded — and paged.
@@ -15,6 +16,7 @@ import { ffaScope } from './ffa';
 import { faultsAndFindingsScope } from './findings';
 import { gicScope } from './gic';
 import { cachesScope, tlbScope, translationScope, type StopFocus } from './memory';
+import { memoryModelScope } from './memoryModel';
 import { generalRegisters, interruptLines, systemRegisters } from './registers';
 
 export type { StopFocus } from './memory';
@@ -33,6 +35,8 @@ export function scopesFor(machine: Machine, pe: Pe, focus: StopFocus): ScopeDef[
     { name: 'Registers', children: named(() => generalRegisters(machine, pe)), expensive: false, presentationHint: 'registers' },
     { name: 'System registers', children: named(() => systemRegisters(pe, withGic)), expensive: false, presentationHint: 'registers' },
   ];
+  const order = memoryModelScope(machine, pe.id);
+  if (order) out.push({ name: 'Memory model', children: order, expensive: false });
   const mem = machine.memory;
   if (mem instanceof CacheHierarchy) out.push({ name: 'Caches', children: cachesScope(machine, mem, pe, focus), expensive: true });
   const mmu = machine.mmu;

@@ -106,7 +106,11 @@ export function digestWords(w: Uint32Array | Int32Array, seedA = 0, seedB = 0): 
   return digest(fmix32((a ^ w.length) >>> 0), fmix32((b + w.length) >>> 0));
 }
 
-/** Digests of strings (register names, attribute labels), computed once per distinct string. */
+/**
+ * Digests of short strings (register names, attribute labels), computed once per distinct string.
+ * Long ones (a scenario's text, for a witness's hash) are not kept: a language server hashes a
+ * new text at every edit.
+ */
 const stringDigests = new Map<string, number>();
 
 export function digestString(s: string): number {
@@ -120,7 +124,7 @@ export function digestString(s: string): number {
       b = stepB(b, c);
     }
     d = digest(fmix32((a ^ s.length) >>> 0), fmix32((b + s.length) >>> 0));
-    if (stringDigests.size < 65_536) stringDigests.set(s, d);
+    if (s.length <= 512 && stringDigests.size < 65_536) stringDigests.set(s, d);
   }
   return d;
 }

@@ -19,9 +19,14 @@
  * its next instruction), `event N` (the scenario's Nth event fires, counted
  * from 0), `fill pe N LINE ATTRS` (PE N speculatively fills a line), `evict
  * CACHE LINE ATTRS` (a cache evicts a copy), `timer` (time passes to a
- * Generic Timer deadline). `scenarioHash` is a hash of the scenario's text:
- * a witness of another version of the scenario is refused, never replayed
- * into a different execution. `finalState` is the machine's state
+ * Generic Timer deadline). `scenarioHash` is a hash of the scenario's
+ * canonical text (`canonicalScenario`: comments, spacing and the case of
+ * registers and mnemonics do not count, so formatting the file — as
+ * format-on-save does — keeps its witnesses; lines do count, the failed
+ * expectations are named by line): a witness of another version of the
+ * scenario is refused, never replayed into a different execution. (Witnesses
+ * written before the canonical form hashed the raw text; they are accepted
+ * when the text is unchanged.) `finalState` is the machine's state
  * fingerprint at the end (`Machine.stateHash()`): a replay that ends
  * elsewhere says so.
  */
@@ -53,9 +58,63 @@ export interface Witness {
   finalState: string;
 }
 
-/** The hash a witness records of its scenario's text. */
-export function scenarioHash(text: string): string {
-  return hex(digestString(text));
+/**
+ * The scenario's text as the witness hash sees it, line for line: comments
+ * dropped, string literals kept as written, each run of spaces and tabs removed
+ * except between two words (where it becomes one space), and every word that
+ * is not a label or constant lower-cased (mnemonics, registers, keywords and
+ * numbers are case-insensitive; symbols are case-sensitive, as in GNU as) —
+ * exactly the changes language-server/formatting.ts makes.
+ */
+export function canonicalScenario(model: Pick<ScenarioModel, 'text' | 'symbols' | 'constants'>): string {
+  const out: string[] = [];
+  let inBlockComment = false;
+  for (const line of model.text.split(/\r?\n/)) {
+    let t = '';
+    let space = false;
+    for (let i = 0; i < line.length; ) {
+      if (inBlockComment) {
+        const end = line.indexOf('*/', i);
+        if (end < 0) break;
+        inBlockComment = false;
+        i = end + 2;
+        space = true;
+        continue;
+      }
+      const c = line[i];
+      if (c === '/' && line[i + 1] === '/') break;
+      if (c === '/' && line[i + 1] === '*') {
+        inBlockComment = true;
+        i += 2;
+        continue;
+      }
+      if (c === ' ' || c === '\t') {
+        space = true;
+        i++;
+        continue;
+      }
+      let token: string;
+      if (c === '"') {
+        const end = line.indexOf('"', i + 1);
+        token = end < 0 ? line.slice(i) : line.slice(i, end + 1);
+      } else {
+        const word = /^[\w.$]+/.exec(line.slice(i))?.[0];
+        token = word ?? c;
+        if (word !== undefined && !model.symbols.has(word) && !model.constants.has(word)) token = word.toLowerCase();
+      }
+      if (space && /[\w.$]$/.test(t) && /^[\w.$]/.test(token)) t += ' ';
+      t += token;
+      space = false;
+      i += token.length;
+    }
+    out.push(t);
+  }
+  return out.join('\n');
+}
+
+/** The hash a witness records of its scenario: of its canonical text (`canonicalScenario`). */
+export function scenarioHash(model: Pick<ScenarioModel, 'text' | 'symbols' | 'constants'>): string {
+  return hex(digestString(canonicalScenario(model)));
 }
 
 export function makeWitness(
@@ -68,7 +127,7 @@ export function makeWitness(
     format: WITNESS_FORMAT,
     version: WITNESS_VERSION,
     scenario: model.file.split(/[\\/]/).pop() ?? model.file,
-    scenarioHash: scenarioHash(model.text),
+    scenarioHash: scenarioHash(model),
     speculativeFills: Number.isFinite(settings.fills) ? settings.fills : 'all',
     evictions: settings.evictions,
     choices: run.choices,
@@ -115,8 +174,8 @@ export function parseWitness(text: string): Witness | string {
 
 /** Undefined when the witness belongs to this scenario text; otherwise why it is refused. */
 export function staleWitness(w: Witness, model: ScenarioModel): string | undefined {
-  const h = scenarioHash(model.text);
-  if (w.scenarioHash === h) return undefined;
+  const h = scenarioHash(model);
+  if (w.scenarioHash === h || w.scenarioHash === hex(digestString(model.text))) return undefined;
   return `the witness was made for another version of ${w.scenario} (scenario hash ${w.scenarioHash}, this file has ${h}): the scenario changed since it was explored — explore it again to get a witness of this version`;
 }
 

@@ -11,8 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { adapterPath, findRoot, launchStopped, nextStop, requestBody, scopeVariables, variables } from './helpers';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { findRoot, HANG_GUARD_MS, launchStopped, newDebugClient, nextStop, requestBody, scopeVariables, variables } from './helpers';
 
 const ROOT = findRoot();
 const SEED000 = path.join(ROOT, 'examples', 'seed-000', 'bug-osh-tables.armscope');
@@ -52,7 +52,7 @@ function loopFile(iterations: number, maxSteps = 5_000_000): string {
 }
 
 async function stopAfter(dc: DebugClient, command: string, args: Record<string, unknown> = { threadId: 1 }): Promise<DebugProtocol.StoppedEvent> {
-  const [, ev] = await Promise.all([dc.send(command, args), nextStop(dc, 15_000)]);
+  const [, ev] = await Promise.all([dc.send(command, args), nextStop(dc, HANG_GUARD_MS)]);
   return ev;
 }
 
@@ -62,11 +62,11 @@ async function topLine(dc: DebugClient, threadId = 1): Promise<number> {
 }
 
 describe('DAP: FF-A, several PEs, execution control and views', function () {
-  this.timeout(30_000);
+  this.timeout(HANG_GUARD_MS);
   let dc: DebugClient;
 
   beforeEach(async () => {
-    dc = new DebugClient('node', adapterPath(ROOT), 'armscope');
+    dc = newDebugClient(ROOT);
     await dc.start();
   });
   afterEach(async () => {
@@ -242,7 +242,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
   it('pauses a long run and reports progress while it runs', async () => {
     const file = loopFile(30_000_000, 100_000_000);
     await dc.initializeRequest({ adapterID: 'armscope', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true, supportsInvalidatedEvent: true });
-    const progress = dc.waitForEvent('progressStart', 10_000) as Promise<DebugProtocol.ProgressStartEvent>;
+    const progress = dc.waitForEvent('progressStart', HANG_GUARD_MS) as Promise<DebugProtocol.ProgressStartEvent>;
     const config = (async () => {
       await dc.waitForEvent('initialized');
       await dc.setExceptionBreakpointsRequest({ filters: [] });
@@ -251,7 +251,7 @@ describe('DAP: FF-A, several PEs, execution control and views', function () {
     await Promise.all([config, dc.launchRequest({ program: file } as DebugProtocol.LaunchRequestArguments)]);
     const started = await progress;
     assert.match(started.body.title, /Armscope/);
-    const [, paused] = await Promise.all([dc.pauseRequest({ threadId: 1 }), nextStop(dc, 10_000)]);
+    const [, paused] = await Promise.all([dc.pauseRequest({ threadId: 1 }), nextStop(dc, HANG_GUARD_MS)]);
     assert.equal(paused.body.reason, 'pause');
     const x1 = BigInt((await dc.evaluateRequest({ expression: 'x1', context: 'watch' })).body.result.replace(/_/g, ''));
     assert.ok(x1 > 0n && x1 < 30_000_000n, `x1 = ${x1}`);

@@ -6,6 +6,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient as DebugClientClass, type DebugClient } from '@vscode/debugadapter-testsupport';
+import { HANG_GUARD_MS } from '../hangGuard';
+
+export { HANG_GUARD_MS };
+
+/** A debug client over stdio whose waits (events, stops) are hang guards of HANG_GUARD_MS, not the test support's 5 s. */
+export function newDebugClient(root: string): DebugClient {
+  const dc = new DebugClientClass('node', adapterPath(root), 'armscope');
+  dc.defaultTimeout = HANG_GUARD_MS;
+  return dc;
+}
 
 /** The repository root: the nearest folder up from here whose package.json is Armscope's. */
 export function findRoot(): string {
@@ -36,7 +46,7 @@ export async function launchStopped(
     await dc.setExceptionBreakpointsRequest({ filters: opts.filters });
     await dc.configurationDoneRequest();
   })();
-  const [, , stopped] = await Promise.all([config, dc.launch(args), dc.waitForEvent('stopped', 15_000)]);
+  const [, , stopped] = await Promise.all([config, dc.launch(args), dc.waitForEvent('stopped', HANG_GUARD_MS)]);
   return stopped as DebugProtocol.StoppedEvent;
 }
 
@@ -67,7 +77,7 @@ export async function requestBody<T>(dc: DebugClient, command: string, args?: un
 export function debugClientPerTest(root: string): { readonly dc: DebugClient } {
   const holder: { dc?: DebugClient } = {};
   beforeEach(async () => {
-    holder.dc = new DebugClientClass('node', adapterPath(root), 'armscope');
+    holder.dc = newDebugClient(root);
     await holder.dc.start();
   });
   afterEach(async () => {

@@ -7,6 +7,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ArmscopeDebugSession } from '../../debug-adapter/session';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 export class InlineClient {
   readonly session = new ArmscopeDebugSession();
@@ -46,7 +47,7 @@ export class InlineClient {
   }
 
   /** Send any message as a request (the fuzz sends malformed ones); resolves with the response, or rejects after `timeoutMs`. */
-  sendRaw(message: Record<string, unknown>, timeoutMs = 20_000): Promise<DebugProtocol.Response> {
+  sendRaw(message: Record<string, unknown>, timeoutMs = HANG_GUARD_MS): Promise<DebugProtocol.Response> {
     const seq = this.seq++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -74,7 +75,7 @@ export class InlineClient {
   }
 
   /** The next `event` not yet received (events already received are not waited for again). */
-  waitForEvent(event: string, timeoutMs = 20_000): Promise<DebugProtocol.Event> {
+  waitForEvent(event: string, timeoutMs = HANG_GUARD_MS): Promise<DebugProtocol.Event> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no '${event}' event within ${timeoutMs} ms`)), timeoutMs);
       timer.unref();

@@ -13,9 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { MAX_DISASSEMBLE_INSTRUCTIONS } from '../../debug-adapter/limits';
-import { adapterPath, findRoot, launchStopped } from './helpers';
+import { findRoot, launchStopped, newDebugClient } from './helpers';
 import { InlineClient } from './inline';
 
 const ROOT = findRoot();
@@ -33,7 +32,7 @@ describe('DAP robustness (issue #10 items 8–12)', function () {
   this.timeout(60_000);
 
   it('answers an unknown threadId on every execution and thread request with an error naming it, over stdio, and stays alive', async () => {
-    const dc = new DebugClient('node', adapterPath(ROOT), 'armscope');
+    const dc = newDebugClient(ROOT);
     await dc.start();
     try {
       await launchStopped(dc, { program: SEED000, stopOnEntry: true }, { filters: [] });

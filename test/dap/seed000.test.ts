@@ -10,8 +10,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { adapterPath, findRoot, launchStopped, nextStop, requestBody, scopeVariables, variables } from './helpers';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { findRoot, HANG_GUARD_MS, launchStopped, newDebugClient, nextStop, requestBody, scopeVariables, variables } from './helpers';
 
 const ROOT = findRoot();
 const SEED = path.join(ROOT, 'examples', 'seed-000', 'bug-osh-tables.armscope');
@@ -23,11 +23,11 @@ const LINE_S2_FAULT = 74; // mrs x3, esr_el2 (VBAR_EL2 + 0x400)
 const LINE_TOUCH = 85; // ldr x2, [x1]
 
 describe('DAP: seed 000 (stage-2 shareability mismatch)', function () {
-  this.timeout(20_000);
+  this.timeout(HANG_GUARD_MS);
   let dc: DebugClient;
 
   beforeEach(async () => {
-    dc = new DebugClient('node', adapterPath(ROOT), 'armscope');
+    dc = newDebugClient(ROOT);
     await dc.start();
   });
   afterEach(async () => {

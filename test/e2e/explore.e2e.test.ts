@@ -8,12 +8,23 @@
  * speculatively filled stale copy, then, after Continue, at the end of the
  * witnessed execution with the broken expectation. Screenshots:
  * test-artifacts/e2e/explore-*.png.
+ *
+ * And a relaxed execution (#14): MP.litmus through `litmus2scenario` (so
+ * `memory_model promising`) with its condition as `never (…)`, edited
+ * (unsaved) before it is explored, with format-on-save on, then saved (the
+ * formatter rewrites `MOV W0,#1` as `mov   w0, #1`): the verdict carries over
+ * to the formatted text, "Debug this execution" hands out the witness and
+ * the debugger takes it (keyed on the canonical text), stops on the
+ * broken expectation, shows in the Memory model scope that PE 1 read the
+ * initial x although PE 0's write is newer, steps back to the start of the run
+ * and continues along the witness to the same failure.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { litmusToScenario, readLitmus } from '../../simulator/litmus';
 import { errorPopups } from './debugHelpers';
 import { ARTIFACTS, ROOT, openWorkbench, packageExtension, requireE2e, waitForJson, writeProbe } from './harness';
 
@@ -35,6 +46,30 @@ interface ExploreResults {
   witness: { choices: string[]; failed: number[] } | null;
 }
 
+interface RelaxedStop {
+  reason: string;
+  description: string;
+  exceptionInfo: unknown;
+}
+
+interface RelaxedResults {
+  explored: { line: number; code: string; message: string }[];
+  exploredText: string;
+  savedText: string;
+  exploredVersion: number;
+  savedVersion: number;
+  keptAfterSave: number;
+  formatEdits: number;
+  formatOnSave: boolean;
+  first: RelaxedStop;
+  memoryModel: { name: string; value: string }[];
+  back: RelaxedStop | null;
+  status: { step: number; frontier: number };
+  again: RelaxedStop | null;
+  config: { replay?: string; program?: string };
+  witness: { choices: string[]; failed: number[] } | null;
+}
+
 /** Wait for the probe to write `name` in `dir`, or fail with its progress log. */
 async function waitFor(dir: string, name: string, resultsFile: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -53,6 +88,30 @@ async function clickLens(page: Page, text: RegExp): Promise<void> {
   const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: text }).first();
   await lens.waitFor({ timeout: 90_000 });
   await lens.click();
+}
+
+/**
+ * The user's path, driven in the page while the probe records: click "Explore", wait for its
+ * squiggle and the "Debug this execution" lens, click it, screenshot the first stop, let the
+ * probe go on and return its results.
+ */
+async function exploreAndDebug<T>(page: Page, dir: string, resultsFile: string, shots: { diagnostic?: string; stop: string }): Promise<T> {
+  await waitFor(dir, 'ready', resultsFile, 120_000);
+  await clickLens(page, /Explore every execution/);
+  await waitFor(dir, 'explored', resultsFile, 180_000);
+  // The squiggle under the broken expectation and the lens to debug it.
+  await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Debug this execution/ }).first().waitFor({ timeout: 60_000 });
+  if (shots.diagnostic !== undefined) await page.screenshot({ path: path.join(ARTIFACTS, shots.diagnostic) });
+  await clickLens(page, /Debug this execution/);
+  await waitFor(dir, 'first-stop', resultsFile, 180_000);
+  await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1_000);
+  await page.screenshot({ path: path.join(ARTIFACTS, shots.stop) });
+  fs.writeFileSync(path.join(dir, 'continue'), '');
+  const result = await waitForJson<{ ok: boolean; error?: string; results: T }>(resultsFile, 180_000);
+  assert.ok(result.ok, result.error);
+  return result.results;
 }
 
 describe('e2e: explore from the editor in code-server', function () {
@@ -129,22 +188,7 @@ describe('e2e: explore from the editor in code-server', function () {
     );
     const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile, viewport: { width: 1400, height: 900 } });
     try {
-      await waitFor(dir, 'ready', resultsFile, 120_000);
-      await clickLens(page, /Explore every execution/);
-      await waitFor(dir, 'explored', resultsFile, 180_000);
-      // The squiggle under the broken expectation and the lens to debug it.
-      await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
-      await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Debug this execution/ }).first().waitFor({ timeout: 60_000 });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'explore-diagnostic.png') });
-      await clickLens(page, /Debug this execution/);
-      await waitFor(dir, 'first-stop', resultsFile, 180_000);
-      await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
-      await page.waitForTimeout(1_000);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'explore-debug-finding.png') });
-      fs.writeFileSync(path.join(dir, 'continue'), '');
-      const result = await waitForJson<{ ok: boolean; error?: string; results: ExploreResults }>(resultsFile, 180_000);
-      assert.ok(result.ok, result.error);
-      const r = result.results;
+      const r = await exploreAndDebug<ExploreResults>(page, dir, resultsFile, { diagnostic: 'explore-diagnostic.png', stop: 'explore-debug-finding.png' });
       // The diagnostic: on `pe 0 x5 == OFF_VALUE` (line 82), with the counts and the witness.
       assert.equal(r.explored.length, 1, JSON.stringify(r.explored));
       assert.deepEqual({ line: r.explored[0].line, col: r.explored[0].col, endCol: r.explored[0].endCol, code: r.explored[0].code }, { line: 81, col: 2, endCol: 22, code: 'explore-expectation' });
@@ -175,6 +219,139 @@ describe('e2e: explore from the editor in code-server', function () {
       assert.deepEqual(await errorPopups(page), []);
     } catch (e) {
       await page.screenshot({ path: path.join(ARTIFACTS, 'explore-failure.png') }).catch(() => undefined);
+      throw e;
+    } finally {
+      await close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+  it('a relaxed MP witness (memory_model promising): explored unsaved, saved with format-on-save, replayed, stepped back and forward', async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const vsix = packageExtension();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'armscope-e2e-relaxed-'));
+    const litmus = readLitmus(fs.readFileSync(path.join(ROOT, 'test', 'litmus', 'corpus', 'MP.litmus'), 'utf8'), 'MP.litmus');
+    assert.ok(litmus.test, JSON.stringify(litmus.diagnostics));
+    const text = litmusToScenario(litmus.test).text.replace(/^ {2}exists \(/m, '  never (');
+    assert.match(text, /^ {2}never \(pe 1 w0 == 1 && pe 1 w2 == 0\)$/m);
+    fs.writeFileSync(path.join(work, 'MP.armscope'), text);
+    fs.mkdirSync(path.join(work, '.vscode'));
+    fs.writeFileSync(path.join(work, '.vscode', 'settings.json'), JSON.stringify({ 'editor.formatOnSave': true }));
+    const { dir, planFile, resultsFile } = writeProbe('relaxed', (probeDir) =>
+      `const fs = require('fs');
+      const path = require('path');
+      module.exports = async (vscode, log0) => {
+        const dir = ${JSON.stringify(probeDir)};
+        const log = (m) => { log0(m); fs.appendFileSync(path.join(dir, 'progress.log'), m + '\\n'); };
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        const folder = vscode.workspace.workspaceFolders[0];
+        const uri = vscode.Uri.joinPath(folder.uri, 'MP.armscope');
+        const doc = await vscode.workspace.openTextDocument(uri);
+        const editor = await vscode.window.showTextDocument(doc);
+        // An unsaved whitespace-only edit: the exploration is of the buffer, the debugger reads the saved (formatted) file.
+        const mov = doc.getText().split('\\n').findIndex((l) => l.trim() === 'MOV W0,#1');
+        await editor.edit((e) => e.insert(new vscode.Position(mov, doc.lineAt(mov).text.length), '   '));
+        const exploredText = doc.getText();
+        const formatEdits = ((await vscode.commands.executeCommand('vscode.executeFormatDocumentProvider', uri, { tabSize: 4, insertSpaces: true })) || []).length;
+        const formatOnSave = vscode.workspace.getConfiguration('editor', doc).get('formatOnSave');
+        log('edited: dirty ' + doc.isDirty + ', format edits ' + formatEdits + ', formatOnSave ' + formatOnSave);
+        const stops = [];
+        const configs = [];
+        vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
+          createDebugAdapterTracker: (session) => ({
+            onDidSendMessage: (m) => { if (m.type === 'event' && m.event === 'stopped') stops.push({ session, body: m.body }); },
+          }),
+        });
+        vscode.debug.onDidStartDebugSession((s) => configs.push(s.configuration));
+        const expect = doc.getText().split('\\n').findIndex((l) => l.startsWith('expect {'));
+        editor.revealRange(new vscode.Range(expect - 2, 0, expect + 3, 0), vscode.TextEditorRevealType.InCenter);
+        fs.writeFileSync(path.join(dir, 'ready'), '');
+        let explored = [];
+        for (let i = 0; i < 720 && explored.length === 0; i++) {
+          await sleep(250);
+          explored = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'armscope explore');
+        }
+        if (explored.length === 0) throw new Error('no explore diagnostics');
+        log('explored: ' + explored.map((d) => d.message).join(' | '));
+        // Save as the user does (Ctrl+S): format-on-save rewrites the text; the verdict and its witness carry over.
+        const exploredVersion = doc.version;
+        await vscode.commands.executeCommand('workbench.action.files.save');
+        for (let i = 0; i < 240 && doc.isDirty; i++) await sleep(250);
+        const savedText = fs.readFileSync(uri.fsPath, 'utf8');
+        const savedVersion = doc.version;
+        log('saved: version ' + exploredVersion + ' -> ' + savedVersion);
+        editor.revealRange(explored[0].range, vscode.TextEditorRevealType.InCenter);
+        fs.writeFileSync(path.join(dir, 'explored'), '');
+        for (let i = 0; i < 720 && stops.length === 0; i++) await sleep(250);
+        if (stops.length === 0) throw new Error('the debugger did not stop');
+        const session = stops[0].session;
+        const threadId = stops[0].body.threadId;
+        const record = async ({ body }) => {
+          log('stopped: ' + body.reason + ' ' + (body.description || ''));
+          const exceptionInfo = body.reason === 'exception' ? await session.customRequest('exceptionInfo', { threadId: body.threadId }).catch(() => null) : null;
+          return { reason: body.reason, description: body.description || '', exceptionInfo };
+        };
+        const first = await record(stops[0]);
+        // PE 1's Memory model scope: which write of x and y its loads took.
+        const st = await session.customRequest('stackTrace', { threadId: 2 });
+        const scopes = await session.customRequest('scopes', { frameId: st.stackFrames[0].id });
+        const mm = scopes.scopes.find((x) => x.name === 'Memory model');
+        const memoryModel = mm ? (await session.customRequest('variables', { variablesReference: mm.variablesReference })).variables.map((v) => ({ name: v.name, value: v.value })) : [];
+        const keptAfterSave = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'armscope explore').length;
+        fs.writeFileSync(path.join(dir, 'first-stop'), '');
+        for (let i = 0; i < 240 && !fs.existsSync(path.join(dir, 'continue')); i++) await sleep(250);
+        // Back over the whole witness to the start of the run, then forward along it again.
+        let n = stops.length;
+        await session.customRequest('reverseContinue', { threadId });
+        for (let i = 0; i < 240 && stops.length === n; i++) await sleep(250);
+        const back = stops.length > n ? await record(stops[n]) : null;
+        const status = await session.customRequest('armscope/status');
+        n = stops.length;
+        await session.customRequest('continue', { threadId });
+        for (let i = 0; i < 240 && stops.length === n; i++) await sleep(250);
+        const again = stops.length > n ? await record(stops[n]) : null;
+        const config = configs[0] || {};
+        const witness = config.replay && fs.existsSync(config.replay) ? JSON.parse(fs.readFileSync(config.replay, 'utf8')) : null;
+        return {
+          explored: explored.map((d) => ({ line: d.range.start.line, code: String(d.code), message: d.message })),
+          exploredText, savedText, exploredVersion, savedVersion, keptAfterSave, formatEdits, formatOnSave, first, memoryModel, back, status: { step: status.step, frontier: status.frontier }, again,
+          config: { replay: config.replay, program: config.program }, witness,
+        };
+      };`,
+    );
+    const { page, close } = await openWorkbench({ workspaceFrom: work, vsix, planFile, resultsFile, viewport: { width: 1400, height: 900 } });
+    try {
+      const r = await exploreAndDebug<RelaxedResults>(page, dir, resultsFile, { stop: 'explore-relaxed-mp.png' });
+      const line = text.split('\n').findIndex((l) => l.startsWith('  never ('));
+      // The verdict on the `never` condition, with the witness of the relaxed outcome.
+      assert.equal(r.explored.length, 1, JSON.stringify(r.explored));
+      assert.deepEqual({ line: r.explored[0].line, code: r.explored[0].code }, { line, code: 'explore-expectation' });
+      assert.match(r.explored[0].message, /must never hold; it holds in 1 of 4 outcomes explored — holds sometimes; witness #1 \(8 choices\)/);
+      // Saved with format-on-save: the file the debugger read is not the text explored.
+      assert.deepEqual({ formatOnSave: r.formatOnSave, formatEdits: r.formatEdits > 0 }, { formatOnSave: true, formatEdits: true });
+      assert.notEqual(r.savedText, r.exploredText);
+      const code = r.savedText.split('\n').filter((l) => /w0/i.test(l));
+      assert.ok(code.some((l) => /^\s+mov +w0, #1$/.test(l)), code.join('\n'));
+      assert.ok(r.savedVersion > r.exploredVersion, `${r.exploredVersion} -> ${r.savedVersion}`);
+      assert.equal(r.keptAfterSave, 1, 'the verdict carried over to the formatted text');
+      assert.equal(path.basename(r.config.program ?? ''), 'MP.armscope');
+      assert.equal(path.basename(r.config.replay ?? ''), 'MP.1.witness');
+      assert.ok(r.witness, 'the witness file exists');
+      assert.ok(r.witness.choices.includes('pe 1 read 0'), r.witness.choices.join(', '));
+      // Stopped on the broken expectation; PE 1 read the initial x although PE 0's write of x is newer.
+      assert.equal(r.first.reason, 'exception');
+      assert.match(r.first.description, /1 expectation\(s\) failed/);
+      assert.match(JSON.stringify(r.first.exceptionInfo), new RegExp(`line ${line + 1}: never \\(pe 1 w0 == 1 && pe 1 w2 == 0\\)`));
+      const x = r.memoryModel.find((v) => v.name === 'x (0x8004_0000)');
+      assert.match(x?.value ?? JSON.stringify(r.memoryModel), /^PE1 last read or wrote the initial value 0x0 — older than the newest, write #\d+ = 0x1 by PE0$/);
+      // Back over the whole witness, and forward along it to the same failure.
+      assert.equal(r.back?.description, 'reached the start of the run');
+      assert.deepEqual(r.status, { step: 0, frontier: 8 });
+      assert.equal(r.again?.reason, 'exception');
+      assert.deepEqual(r.again.exceptionInfo, r.first.exceptionInfo);
+      assert.deepEqual(await errorPopups(page), []);
+    } catch (e) {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'explore-relaxed-failure.png') }).catch(() => undefined);
       throw e;
     } finally {
       await close();

@@ -10,12 +10,13 @@ import { Analysis } from '../../language-server/analysis';
 import { perform, runModel } from '../../language-server/backgroundJobs';
 import { outcomeDiagnostics } from '../../language-server/liveRun';
 import { parseScenario } from '../../simulator';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 const SPIN = ['system {', '  pes 1', '  max_steps 100000000', '}', 'pe 0 {', '  el 1', '  entry start', '}', 'code at 0x8000_0000 {', 'start:', '    b     start', '}', ''].join('\n');
 const settings = { maxSteps: 100_000_000, cacheModel: 'scenario' as const };
 
 describe('language server: background jobs', function () {
-  this.timeout(30_000);
+  this.timeout(HANG_GUARD_MS);
 
   it('stops a run at its wall-time limit and reports where the PE was', () => {
     let clock = 0;

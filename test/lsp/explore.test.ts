@@ -121,15 +121,37 @@ describe('language server: explore', function () {
     assert.deepEqual(other, { kind: 'error', message: 'outcome #2 of this exploration breaks no expectation: it has no witness' });
   });
 
-  it('drops the verdicts when the scenario changes', async () => {
+  it('keeps the verdicts and witnesses over a change that keeps the canonical text (a comment, spacing, formatting)', async () => {
     const text = readFileSync(SEED, 'utf8');
-    const v = await c.change(SEED_URI, text.replace('// one speculative fill per execution is enough to break it', '// edited'));
+    const edited = text.replace('// one speculative fill per execution is enough to break it', '// edited').replace('    mov   x5, #OFF_VALUE', '\tMOV X5,#OFF_VALUE   ');
+    assert.notEqual(edited, text);
+    const v = await c.change(SEED_URI, edited);
+    const p = await c.waitForDiagnostics(SEED_URI, (q) => q.version === v && q.diagnostics.some((d) => d.source === 'armscope explore'));
+    const explored = p.diagnostics.filter((d) => d.source === 'armscope explore');
+    assert.equal(explored.length, 1);
+    assert.deepEqual(explored[0].range, { start: { line: BROKEN_LINE, character: 2 }, end: { line: BROKEN_LINE, character: 22 } });
+    assert.deepEqual(explored[0].data, { explore: { version: v, outcome: 0 } });
+    const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: SEED_URI } });
+    assert.deepEqual(lenses[1].command!.arguments, [{ uri: SEED_URI, version: v, outcome: 0 }]);
+    // The lens of the explored version (a notification still on screen) gets the same witness.
+    for (const version of [1, v]) {
+      const w = await c.request<WitnessResult>('armscope/witness', { uri: SEED_URI, version, outcome: 0 });
+      assert.equal(w.kind, 'witness', JSON.stringify(w));
+    }
+  });
+
+  it('drops the verdicts when the scenario really changes, and says the witness is stale', async () => {
+    const text = readFileSync(SEED, 'utf8');
+    const v = await c.change(SEED_URI, text.replace('const OFF_VALUE = 0x1234', 'const OFF_VALUE = 0x1235'));
     const p = await c.waitForDiagnostics(SEED_URI, (q) => q.version === v);
     assert.ok(!p.diagnostics.some((d) => d.source === 'armscope explore'));
     const w = await c.request<WitnessResult>('armscope/witness', { uri: SEED_URI, version: 1, outcome: 0 });
-    assert.equal(w.kind, 'error');
+    assert.deepEqual(w, { kind: 'error', message: 'the scenario changed since it was explored: explore it again to get a witness of this version', stale: true });
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: SEED_URI } });
     assert.deepEqual(lenses.map((l) => l.command!.title), ['Explore every execution']);
+    // Back to the explored text: the exploration holds again.
+    const back = await c.change(SEED_URI, text);
+    await c.waitForDiagnostics(SEED_URI, (q) => q.version === back && q.diagnostics.some((d) => d.source === 'armscope explore'));
   });
 
   it('is cancelled on $/cancelRequest: answered RequestCancelled, and the server explores again afterwards', async () => {

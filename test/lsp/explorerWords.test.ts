@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, Hover, MarkupContent, Position, SemanticTokens } from 'vscode-languageserver-protocol';
 import { TestClient } from './lspClient';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 const TEXT = `scenario "explorer words"
 
@@ -65,7 +66,7 @@ function at(lineStart: string, offset = 0, text = TEXT): Position {
 }
 
 describe('language server: the explorer words (hover, completion)', function () {
-  this.timeout(30_000);
+  this.timeout(HANG_GUARD_MS);
   let c: TestClient;
   const uri = 'file:///work/explorer-words.armscope';
 

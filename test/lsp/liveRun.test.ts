@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Diagnostic, Hover } from 'vscode-languageserver-protocol';
 import { TestClient } from './lspClient';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 const HEADER = ['system {', '  pes 1', '  memory ram at 0x8000_0000 size 0x10_0000', '}', 'pe 0 {', '  el 1', '  entry start', '}'];
 
@@ -16,7 +17,7 @@ function scenario(code: string[], expect: string[]): string {
 const live = (d: Diagnostic) => d.source === 'armscope run';
 
 describe('language server background run', function () {
-  this.timeout(30_000);
+  this.timeout(HANG_GUARD_MS);
   let c: TestClient;
 
   before(async () => {

@@ -13,6 +13,7 @@ import type {
   Position,
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 export function serverPath(): string {
   return process.env.ARMSCOPE_SERVER ?? path.resolve('dist/language-server.js');
@@ -117,7 +118,7 @@ export class TestClient {
   }
 
   /** The next diagnostics publication for `uri` matching `pred` (already received ones count). */
-  waitForDiagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+  waitForDiagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = HANG_GUARD_MS): Promise<PublishDiagnosticsParams> {
     const got = (this.diagnostics.get(uri) ?? []).find(pred);
     if (got) return Promise.resolve(got);
     return new Promise((resolve, reject) => {

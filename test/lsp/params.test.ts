@@ -9,12 +9,13 @@ import * as assert from 'node:assert/strict';
 import type { ResponseError } from 'vscode-jsonrpc';
 import { MAX_STEPS_LIMIT } from '../../simulator/scenario/limits';
 import { TestClient } from './lspClient';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 const uri = 'file:///work/params.armscope';
 const TEXT = ['system {', '  pes 1', '}', 'code at 0x8000_0000 {', 'start:', '    mov   x0, #1', '    hlt   #0', '}', ''].join('\n');
 
 describe('language server: malformed params', function () {
-  this.timeout(30_000);
+  this.timeout(HANG_GUARD_MS);
   let c: TestClient;
 
   before(async () => {

@@ -19,6 +19,7 @@ import type {
   TextEdit,
 } from 'vscode-languageserver-protocol';
 import { TestClient, withMarkers } from './lspClient';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 const BASIC = withMarkers(`scenario "LSP basic"
 
@@ -63,7 +64,7 @@ function md(h: Hover | null): string {
 const range = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
 
 describe('language server over stdio', function () {
-  this.timeout(30_000);
+  this.timeout(HANG_GUARD_MS);
   let c: TestClient;
   const uri = 'file:///work/basic.armscope';
 

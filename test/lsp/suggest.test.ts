@@ -14,6 +14,7 @@ import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-langua
 import { FULL_LANGUAGE, parseScenario } from '../../simulator';
 import { attachSuggestions, closest, editDistance, suggestionBudget, vocabulary } from '../../simulator/scenario/suggest';
 import { TestClient, withMarkers } from './lspClient';
+import { HANG_GUARD_MS } from '../hangGuard';
 
 const TYPOS = withMarkers(`sytem {
   pes 1
@@ -42,7 +43,7 @@ pagtable foo {
 `);
 
 describe('did you mean', function () {
-  this.timeout(30_000);
+  this.timeout(HANG_GUARD_MS);
 
   it('counts a transposition as one edit, and prefers the longest shared prefix on ties', () => {
     assert.equal(editDistance('dbs', 'dsb', 3), 1);
