@@ -171,7 +171,7 @@ export function provideCompletion(a: Analysis, pos: Position): CompletionItem[] 
     }
     case 'explore': {
       if (typingFirst) return EXPLORE_SETTING_WORDS.map((k) => documented(k, 'explore setting', exploreSettingMarkdown(k)));
-      if (words[0] === 'speculative_fills') return [kw('all'), kw('none')];
+      if (words[0] === 'speculative_fills' || words[0] === 'mapped_fills') return [kw('all'), kw('none')];
       return [];
     }
     default:

@@ -99,6 +99,8 @@ function boundText(b: string, s: ExploreSummary): string {
       return `max-depth (${grouped(s.bounds.maxDepth)} actions): longer executions were cut there`;
     case 'speculation-footprint':
       return 'the speculation footprint (1,024 lines per PE): fills of further lines were not enumerated';
+    case 'speculative-lines':
+      return `speculative_lines (${s.bounds.speculativeLines ?? 0} lines per PE beyond its own accesses, or a larger bound of docs/limits.md): fills of further mapped lines were not enumerated`;
     case TIME_LIMIT_BOUND:
       return `the editor's time limit (${s.bounds.timeLimitMs / 1000} s — docs/limits.md): the search was stopped there`;
     default:

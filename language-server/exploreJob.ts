@@ -29,7 +29,7 @@ export interface ExploreSummary {
   transitions: number;
   seconds: number;
   depth: number;
-  bounds: { hit: string[]; maxStates: number; maxDepth: number; timeLimitMs: number };
+  bounds: { hit: string[]; maxStates: number; maxDepth: number; speculativeLines?: number; timeLimitMs: number };
   /** The editor capped the scenario's max_states at EXPLORE_MAX_STATES. */
   statesCapped: boolean;
   outcomes: { count: number; state: string; failed: number[]; choices: number }[];

@@ -63,6 +63,7 @@ const BOUND_TEXT: Record<string, (r: ExploreResult) => string> = {
   'max-states': (r) => `max-states (${group(r.bounds.maxStates)} states): states beyond it were not explored`,
   'max-depth': (r) => `max-depth (${group(r.bounds.maxDepth)} actions): longer executions were cut there`,
   'speculation-footprint': () => 'speculation footprint (1,024 lines per PE): speculative fills of further lines were not enumerated',
+  'speculative-lines': (r) => `speculative_lines (${group(r.bounds.speculativeLines ?? 0)} lines per PE beyond its own accesses, or a larger bound of docs/limits.md): speculative fills of further mapped lines were not enumerated`,
   cancelled: () => 'cancelled: the search was stopped',
 };
 

@@ -6,14 +6,23 @@
  * - **Speculative fill** (Arm ARM B2.7.1 "Normal memory": a PE may read any
  *   location mapped Normal cacheable at any time, speculatively): PE p fills
  *   line L, clean, into its L1 data cache with the attributes its current
- *   translation gives L. Which lines: the *speculation footprint* — every line
- *   PE p has accessed (load, store, table walk, cache maintenance by VA) with
- *   cacheable attributes in its current translation regime, so far in this
- *   execution. A line a PE never touches cannot change what the scenario
- *   observes through a clean copy unless memory changes behind it, and every
- *   such line the scenario cares about is one it accesses. Enabled while the
- *   regime is the one the line was accessed in and its MMU is on (SCTLR_ELx.M,
- *   or HCR_EL2.DC), and the L1 does not hold that copy; at most
+ *   translation gives L. Which lines:
+ *   - the *speculation footprint*: every line PE p has accessed (load, store,
+ *     table walk, cache maintenance by VA) with cacheable attributes in its
+ *     current translation regime, so far in this execution, with the
+ *     attributes of that access (a TLB entry may still give them);
+ *   - every line any PE has accessed so far (with any attributes, MMU on or
+ *     off) and every line the scenario's data holds, that p's current regime
+ *     maps Normal cacheable — found by reverse translation of its tables
+ *     (mapped.ts), with the attributes that mapping gives; at most
+ *     `speculative_lines` such lines per PE (a bound, reported when hit), and
+ *     at most `mapped_fills` such fills per execution (default 1: each is a
+ *     branch at every state, over every data line).
+ *   A line no PE ever accesses and no data block holds cannot change what the
+ *   scenario observes through a clean copy (nothing reads it; its eviction
+ *   writes nothing back). Enabled while the regime is the one the line was
+ *   accessed in (or mapped by) and its MMU is on (SCTLR_ELx.M, or
+ *   HCR_EL2.DC), and the L1 does not hold that copy; at most
  *   `speculative_fills` per execution (docs/explore.md).
  * - **Eviction**: any cache drops any valid copy, writing it back to the next
  *   level when it is dirty (B2.7.1: a cache may evict at any time); at most
@@ -22,12 +31,12 @@
  * Both are enabled only while the execution runs (some PE can step): the
  * caches do not keep an execution alive after its end.
  *
- * Its state (the footprint, the counts used) is part of the machine's
+ * Its state (the footprints, the lines accessed, the counts used) is part of the machine's
  * checkpoints and fingerprint, so two executions merge only when they may
  * make the same choices from there.
  */
 import { CacheHierarchy } from '../cache/hierarchy';
-import { LineState } from '../cache/line';
+import { isDirty, LineState } from '../cache/line';
 import { evict } from '../cache/writeback';
 import type { Action, ActionSource, ComponentAction } from '../component/actions';
 import { FingerprintSum, Lanes, digestString } from '../component/fingerprint';
@@ -37,12 +46,27 @@ import { canStep } from '../engine/peCore';
 import { sysregsIdentity } from '../engine/snapshot';
 import type { MemAttrs } from '../memory/attributes';
 import { deriveConfig } from '../mmu/regime';
+import { VmsaMmu } from '../mmu/vmsa';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import type { ExploreSettings } from './config';
+import { ReverseMap } from './mapped';
 
 /** Lines per PE in the speculation footprint: beyond this the footprint stops growing and the bound is reported. */
 export const MAX_FOOTPRINT_LINES = 1024;
+
+/** Lines accessed that are kept as candidates for other PEs' fills: beyond, the set stops growing (bound `speculative-lines`). */
+export const MAX_TOUCHED_LINES = 65_536;
+
+/** The lines the scenario's initial memory image holds as data (not instructions), ascending. */
+function dataLinesOf(m: Machine, h: CacheHierarchy): number[] {
+  const instrs = m.model.program.instrs;
+  const lines = new Set<number>();
+  for (const c of m.model.program.chunks) {
+    for (let a = c.address - (c.address % 4); a < c.address + c.bytes.length; a += 4) if (!instrs.has(a) && !h.isDevice(a)) lines.add(a - (a % 64));
+  }
+  return [...lines].sort((a, b) => a - b);
+}
 
 interface Candidate {
   line: number;
@@ -58,6 +82,18 @@ interface FillData {
   pe: number;
   line: number;
   attrs: MemAttrs;
+  /** Lines of the descriptors that give the fill its attributes (a mapped line's; footprint.ts: the fill reads them); set only for mapped fills. */
+  deps?: number[];
+}
+
+/** A fill of a line the PE's regime maps (beyond its own footprint), made once per map and line list. */
+interface MappedFill {
+  line: number;
+  attrs: MemAttrs;
+  /** Its key in the PE's own footprint (`line|attrs`): the same fill is offered once. */
+  key: string;
+  label: string;
+  deps: number[];
 }
 
 interface EvictData {
@@ -69,10 +105,16 @@ interface EvictData {
 interface ChoicesSnapshot {
   fills: number;
   evictions: number;
+  mapped: number;
   footprint: Candidate[][];
   /** Per PE: the footprint's fingerprint sum (lanes a, b). */
   sums: number[];
   full: boolean;
+  /** Lines any PE accessed, and their fingerprint sum (lanes a, b). */
+  touched: number[];
+  touchedSum: [number, number];
+  /** Per PE: the reverse translation of its regime, while its tables are unchanged. */
+  maps: (ReverseMap | undefined)[];
 }
 
 /** A candidate's contribution to its PE's footprint fingerprint (an order-independent sum: the footprint is a set). */
@@ -84,6 +126,8 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   readonly name = 'exploration choices';
   private fillsUsed = 0;
   private evictionsUsed = 0;
+  /** Fills of mapped lines (kind 2: lines the PE did not access itself) so far in this execution. */
+  private mappedUsed = 0;
   /** Per PE: the speculation footprint, by `line|attrs`. */
   private readonly footprint: Map<string, Candidate>[];
   /** Per PE: the order-independent fingerprint of its footprint, kept up to date as it grows. */
@@ -103,6 +147,22 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   private readonly regimeByCapture = new WeakMap<object, Map<number, { key: string; on: boolean }>>();
   private readonly hierarchy: CacheHierarchy | undefined;
   private readonly offs: (() => void)[] = [];
+  /** Lines any PE has accessed (any attributes, MMU on or off), in the order first accessed. */
+  private readonly touched = new Set<number>();
+  private readonly touchedSum = new FingerprintSum();
+  /** A capture of `touched` equal to the live set (undefined after it grew): captures share it. */
+  private touchedList: number[] | undefined = [];
+  /** Lines the scenario's data blocks hold (not its code): candidates from the start. */
+  private readonly dataLines: number[];
+  /** The lines mapped fills are looked for in (data lines, then lines accessed; at most `speculative_lines`), by `touchedList`. */
+  private candidateCache: { list: number[] | undefined; lines: number[] } = { list: undefined, lines: [] };
+  /** Per PE: the reverse translation of its regime (state: dropped when a line of its tables changes). */
+  private readonly maps: (ReverseMap | undefined)[];
+  /** Per PE: its mapped fills for one (map, candidate lines). */
+  private readonly mappedFills: { map: ReverseMap | undefined; lines: number[] | undefined; fills: MappedFill[] }[];
+  private readonly mmu: VmsaMmu | undefined;
+  /** Bounds hit anywhere in the search (not state: a bound hit in one execution stays reported). */
+  readonly boundsHit = new Set<string>();
 
   constructor(
     private readonly m: Machine,
@@ -113,18 +173,107 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     this.sums = m.pes.map(() => new FingerprintSum());
     this.lists = m.pes.map(() => undefined);
     this.regimeCache = m.pes.map(() => ({ gen: -1, el: -1, key: '', on: false }));
+    this.maps = m.pes.map(() => undefined);
+    this.mappedFills = m.pes.map(() => ({ map: undefined, lines: undefined, fills: [] }));
     const h = this.hierarchy;
+    this.mmu = h !== undefined && settings.fills > 0 && settings.fillLines > 0 && settings.mappedFills > 0 && m.mmu instanceof VmsaMmu ? m.mmu : undefined;
+    this.dataLines = this.mmu === undefined || h === undefined ? [] : dataLinesOf(m, h);
     if (h !== undefined && settings.fills > 0) {
+      const mapped = this.mmu !== undefined;
       const note = (pe: Pe | undefined, pa: number | undefined, attrs: MemAttrs | undefined): void => {
-        if (pe !== undefined && pa !== undefined && attrs !== undefined && attrs.cacheable && !h.isDevice(pa)) this.note(pe, pa - (pa % 64), attrs);
+        if (pa === undefined || h.isDevice(pa)) return;
+        const line = pa - (pa % 64);
+        if (mapped) {
+          this.touch(line);
+          this.tableChanged(line);
+        }
+        if (pe !== undefined && attrs !== undefined && attrs.cacheable) this.note(pe, line, attrs);
       };
       this.offs.push(
-        m.hooks.memory.read.subscribe((pe, pa, _size, _lo, _hi, attrs) => note(pe, pa, attrs)),
+        m.hooks.memory.read.subscribe((pe, pa, _size, _lo, _hi, attrs) => {
+          if (pa === undefined || h.isDevice(pa)) return;
+          if (mapped) this.touch(pa - (pa % 64));
+          if (pe !== undefined && attrs.cacheable) this.note(pe, pa - (pa % 64), attrs);
+        }),
         m.hooks.memory.write.subscribe((pe, pa, _size, _lo, _hi, attrs) => note(pe, pa, attrs)),
         // DC by VA carries the line and the attributes it was translated with; set/way and IC operations carry none.
         m.hooks.memory.maintenance.subscribe((pe, _op, pa, attrs) => note(pe, pa, attrs)),
       );
+      // A dirty copy written back changes what a walk with other attributes reads from memory.
+      if (mapped) this.offs.push(h.cacheHooks.lineState.subscribe((l, from, to) => {
+          if (isDirty(from) && !isDirty(to)) this.tableChanged(l.pa);
+        }));
     }
+  }
+
+  /** Line `line` was accessed by some PE: a candidate for every PE's mapped fills from now on. */
+  private touch(line: number): void {
+    if (this.touched.has(line)) return;
+    if (this.touched.size >= MAX_TOUCHED_LINES) {
+      this.boundsHit.add('speculative-lines');
+      return;
+    }
+    this.touched.add(line);
+    this.touchedSum.add(1, digestString(String(line)));
+    this.touchedList = undefined;
+    this.version++;
+  }
+
+  /** Line `line` may have changed (written, maintained, written back): a reverse translation that read it is stale. */
+  private tableChanged(line: number): void {
+    const maps = this.maps;
+    for (let i = 0; i < maps.length; i++) {
+      if (maps[i]?.tableLines.has(line) === true) {
+        maps[i] = undefined;
+        this.version++;
+      }
+    }
+  }
+
+  /** The lines mapped fills are looked for in: the data lines, then the lines accessed, at most `speculative_lines`. */
+  private candidateLines(): number[] {
+    const list = (this.touchedList ??= [...this.touched]);
+    const c = this.candidateCache;
+    if (c.list === list) return c.lines;
+    const limit = this.settings.fillLines;
+    const lines = this.dataLines.slice(0, limit);
+    const seen = new Set(lines);
+    if (this.dataLines.length > limit) this.boundsHit.add('speculative-lines');
+    for (const l of list) {
+      if (seen.has(l)) continue;
+      if (lines.length >= limit) {
+        this.boundsHit.add('speculative-lines');
+        break;
+      }
+      lines.push(l);
+    }
+    this.candidateCache = { list, lines };
+    return lines;
+  }
+
+  /** PE `pe`'s fills of lines its current regime maps Normal cacheable (reverse translation, mapped.ts). */
+  private mappedFillsOf(pe: Pe): MappedFill[] {
+    let map = this.maps[pe.id];
+    if (map === undefined || !map.current(pe)) {
+      map = new ReverseMap(this.mmu!, this.hierarchy!, pe);
+      if (map.full) this.boundsHit.add('speculative-lines');
+      this.maps[pe.id] = map;
+      this.version++;
+    }
+    const lines = this.candidateLines();
+    const c = this.mappedFills[pe.id];
+    if (c.map !== map || c.lines !== lines) {
+      const fills: MappedFill[] = [];
+      for (const line of lines) {
+        for (const copy of map.copiesOf(line)) {
+          fills.push({ line, attrs: copy.attrs, key: `${line}|${copy.attrs.label}`, label: `fill pe ${pe.id} ${hex(line)} ${copy.attrs.label}`, deps: copy.descriptorLines });
+        }
+      }
+      c.map = map;
+      c.lines = lines;
+      c.fills = fills;
+    }
+    return c.fills;
   }
 
   /** Eviction keys (`evict CACHE LINE ATTRS`) made so far, by cache, line and attributes. */
@@ -176,6 +325,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     if (!r.on) return;
     if (fp.size >= MAX_FOOTPRINT_LINES) {
       this.full = true;
+      this.boundsHit.add('speculation-footprint');
       return;
     }
     const c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}` };
@@ -194,7 +344,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
       for (const pe of pes) {
         if (pe.state === 'halted') continue;
         const fp = this.footprint[pe.id];
-        if (fp.size === 0) continue;
+        if (fp.size === 0 && this.mmu === undefined) continue;
         const r = this.regime(pe);
         if (!r.on) continue;
         const l1 = h.l1[pe.id];
@@ -202,6 +352,13 @@ export class ExploreChoices implements ActionSource, Snapshottable {
           if (c.regime !== r.key || l1.find(c.line, c.attrs) !== undefined) continue;
           const data: FillData = { kind: 'fill', pe: pe.id, line: c.line, attrs: c.attrs };
           out.push({ kind: 'component', source: this, name: 'fill', label: c.label, eager: false, data });
+        }
+        if (this.mmu === undefined || this.mappedUsed >= this.settings.mappedFills) continue;
+        for (const f of this.mappedFillsOf(pe)) {
+          // The same fill from the PE's own footprint is offered above.
+          if (fp.get(f.key)?.regime === r.key || l1.find(f.line, f.attrs) !== undefined) continue;
+          const data: FillData = { kind: 'fill', pe: pe.id, line: f.line, attrs: f.attrs, deps: f.deps };
+          out.push({ kind: 'component', source: this, name: 'fill', label: f.label, eager: false, data });
         }
       }
     }
@@ -224,6 +381,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     this.version++;
     if (d.kind === 'fill') {
       this.fillsUsed++;
+      if (d.deps !== undefined) this.mappedUsed++;
       h.speculation.speculate(this.m.pes[d.pe], d.line, d.attrs);
       return;
     }
@@ -237,7 +395,17 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     if (this.snapVersion !== this.version || this.lastSnap === undefined) {
       const sums: number[] = [];
       for (const x of this.sums) sums.push(x.a, x.b);
-      this.lastSnap = { fills: this.fillsUsed, evictions: this.evictionsUsed, footprint: this.footprint.map((fp, i) => (this.lists[i] ??= [...fp.values()])), sums, full: this.full };
+      this.lastSnap = {
+        fills: this.fillsUsed,
+        evictions: this.evictionsUsed,
+        mapped: this.mappedUsed,
+        footprint: this.footprint.map((fp, i) => (this.lists[i] ??= [...fp.values()])),
+        sums,
+        full: this.full,
+        touched: (this.touchedList ??= [...this.touched]),
+        touchedSum: [this.touchedSum.a, this.touchedSum.b],
+        maps: this.maps.slice(),
+      };
       this.snapVersion = this.version;
     }
     return this.lastSnap;
@@ -249,6 +417,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     if (snap !== undefined && snap === this.lastSnap && this.snapVersion === this.version) return;
     this.fillsUsed = snap?.fills ?? 0;
     this.evictionsUsed = snap?.evictions ?? 0;
+    this.mappedUsed = snap?.mapped ?? 0;
     this.full = snap?.full ?? false;
     this.footprint.forEach((fp, i) => {
       const list = snap?.footprint[i] ?? [];
@@ -260,6 +429,14 @@ export class ExploreChoices implements ActionSource, Snapshottable {
       }
       this.sums[i].set(snap?.sums[2 * i] ?? 0, snap?.sums[2 * i + 1] ?? 0);
     });
+    const touched = snap?.touched ?? [];
+    if (this.touchedList !== touched) {
+      this.touched.clear();
+      for (const l of touched) this.touched.add(l);
+      this.touchedList = touched;
+    }
+    this.touchedSum.set(snap?.touchedSum[0] ?? 0, snap?.touchedSum[1] ?? 0);
+    for (let i = 0; i < this.maps.length; i++) this.maps[i] = snap?.maps[i];
     this.version++;
     // The restored capture is the current one: a checkpoint right after a restore shares it.
     if (snap !== undefined) {
@@ -274,6 +451,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     const h = new Lanes().reset(0x0e7c_0000);
     h.word(Number.isFinite(this.settings.fills) ? this.fillsUsed : 0).word(this.evictionsUsed);
     this.footprint.forEach((fp, pe) => h.word(pe).digest(this.sums[pe].value(fp.size)));
+    if (this.mmu !== undefined) h.digest(this.touchedSum.value(this.touched.size)).word(Number.isFinite(this.settings.mappedFills) ? this.mappedUsed : 0);
     this.lastHash = h.value();
     this.hashVersion = this.version;
     return this.lastHash;

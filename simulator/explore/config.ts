@@ -6,6 +6,8 @@
  * ```
  * explore {
  *   speculative_fills all        // all | none | N: at most N speculative fills per execution
+ *   speculative_lines 256        // lines per PE a fill may take beyond its own accesses (0: its own only)
+ *   mapped_fills 1               // all | none | N: at most N fills of such lines per execution
  *   evictions 1                  // at most N cache evictions per execution (0: none)
  *   max_states 200000            // default for --max-states
  *   max_depth 5000               // default for --max-depth
@@ -20,6 +22,13 @@ import { parseInteger } from '../util/hex';
 export interface ExploreSettings {
   /** Speculative fills per execution (Infinity: every one the architecture permits; 0: none). */
   fills: number;
+  /**
+   * Lines a PE's speculative fill may take beyond those it accessed itself: lines any PE accessed or the
+   * scenario's data holds, when its regime maps them Normal cacheable (choices.ts). 0: its own accesses only.
+   */
+  fillLines: number;
+  /** Fills of such lines (not accessed by the filling PE) per execution, within `fills` (Infinity: no own bound; 0: none). */
+  mappedFills: number;
   /** Evictions per execution (0: none). */
   evictions: number;
   /** Distinct states to visit before the search stops (a bound, reported when hit). */
@@ -31,7 +40,7 @@ export interface ExploreSettings {
 }
 
 /** Defaults: every speculative fill, one eviction per execution, and bounds that keep a search within seconds to minutes. */
-export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, evictions: 1, maxStates: 1_000_000, maxDepth: 10_000, memoryModel: 'sc' };
+export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, fillLines: 256, mappedFills: 1, evictions: 1, maxStates: 1_000_000, maxDepth: 10_000, memoryModel: 'sc' };
 
 /** Largest value any count may take (a typo such as 10^12 is reported rather than run). */
 const MAX_COUNT = 1e9;
@@ -40,8 +49,18 @@ const MAX_COUNT = 1e9;
  * The settings of the block, what each bounds and the values it takes: the
  * text editors show on hover and offer in completion.
  */
-export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'evictions' | 'max_states' | 'max_depth' | 'memory_model', { values: string; meaning: string; default: string }>> = {
+export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'speculative_lines' | 'mapped_fills' | 'evictions' | 'max_states' | 'max_depth' | 'memory_model', { values: string; meaning: string; default: string }>> = {
   speculative_fills: { values: `all | none | 0 to ${MAX_COUNT}`, meaning: 'speculative cache fills exploration enumerates per execution', default: 'all' },
+  speculative_lines: {
+    values: `0 to ${MAX_COUNT}`,
+    meaning: "lines per PE a speculative fill may take beyond those the PE accessed: lines another PE accessed or the scenario's data holds, when the PE's regime maps them Normal cacheable (0: its own accesses only)",
+    default: String(DEFAULT_EXPLORE.fillLines),
+  },
+  mapped_fills: {
+    values: `all | none | 0 to ${MAX_COUNT}`,
+    meaning: 'speculative fills per execution of lines the filling PE did not access itself (within speculative_fills)',
+    default: String(DEFAULT_EXPLORE.mappedFills),
+  },
   evictions: { values: `0 to ${MAX_COUNT}`, meaning: 'cache evictions exploration enumerates per execution (0: none)', default: String(DEFAULT_EXPLORE.evictions) },
   max_states: { values: `1 to ${MAX_COUNT}`, meaning: 'distinct states visited before the search stops (reported when hit; `--max-states` overrides)', default: String(DEFAULT_EXPLORE.maxStates) },
   max_depth: { values: `1 to ${MAX_COUNT}`, meaning: 'actions along one execution before it is cut (reported when hit; `--max-depth` overrides)', default: String(DEFAULT_EXPLORE.maxDepth) },
@@ -80,6 +99,12 @@ export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Dia
     switch (key) {
       case 'speculative_fills':
         s.fills = count(w[1], key, report, true) ?? s.fills;
+        break;
+      case 'speculative_lines':
+        s.fillLines = count(w[1], key, report, false) ?? s.fillLines;
+        break;
+      case 'mapped_fills':
+        s.mappedFills = count(w[1], key, report, true) ?? s.mappedFills;
         break;
       case 'evictions':
         s.evictions = count(w[1], key, report, false) ?? s.evictions;

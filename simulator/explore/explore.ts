@@ -77,7 +77,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
       cancelled: options.cancelled,
       observe: options.observe,
     });
-    if (session.choices.full) stats.bounds.add('speculation-footprint');
+    for (const b of session.choices.boundsHit) stats.bounds.add(b);
     for (const b of session.relaxed?.bounds ?? []) stats.bounds.add(b);
   }
   session.detach();

@@ -10,7 +10,7 @@
  *
  * | resource | read by | written by |
  * |---|---|---|
- * | a memory line (64 bytes: its data in memory and every cached copy, every attribute) | loads, table-walk reads | stores, cache maintenance by VA, a copy changing MOESI state (fills, snoops, evictions, write-backs), an agent's `write` event |
+ * | a memory line (64 bytes: its data in memory and every cached copy, every attribute) | loads, table-walk reads, a speculative fill of a line found by reverse translation (the lines of the descriptors mapping it) | stores, cache maintenance by VA, a copy changing MOESI state (fills, snoops, evictions, write-backs), an agent's `write` event |
  * | a cache set (its ways' validity and replacement order) | — | a cacheable access or table walk (every set on the PE's path: L1, L2, system cache), a copy changing state there |
  * | a PE's DSB state (which granules it wrote since its last DSB: the `stale-descriptor` rule) | every table-walk read | that PE's DSB |
  * | a PE's translation regime (what its speculative fills may read) | its speculative fills | its system-register writes, exceptions and returns (EL changes) |
@@ -239,10 +239,12 @@ export class FootprintRecorder {
       this.write(res(Kind.Event, action.index));
       if (m.events.isWindow(action.index)) this.read(res(Kind.Live, 0));
     } else {
-      const d = action.data as { kind?: string; pe?: number } | undefined;
+      const d = action.data as { kind?: string; pe?: number; deps?: number[] } | undefined;
       // Cache choices are enabled only while some PE can step (choices.ts).
       if (d?.kind === 'fill') {
         this.read(res(Kind.Regime, d.pe ?? 0));
+        // A fill of a mapped line takes its attributes from these descriptors: a write to them may change it.
+        for (const l of d.deps ?? []) this.read(res(Kind.Line, Math.floor(l / 64)));
         this.write(res(Kind.Fills, 0));
         this.read(res(Kind.Live, 0));
       } else if (d?.kind === 'evict') {

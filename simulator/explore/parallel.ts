@@ -53,7 +53,7 @@ export interface WorkerInit {
 export type WorkerMessage =
   | { kind: 'progress'; transitions: number; depth: number }
   | { kind: 'item-done'; transitions: number; depth: number; bounds: string[] }
-  | { kind: 'result'; rows: (OutcomeRow & { finals: number[] })[]; footprintFull: boolean };
+  | { kind: 'result'; rows: (OutcomeRow & { finals: number[] })[]; choiceBounds: string[] };
 
 /**
  * Distinct states a search must reach in this thread before worker threads
@@ -103,47 +103,61 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   const bounds = new Set<string>();
   let transitions = 0;
   let depth = 0;
-  /** States the main thread expanded above the split (and final states it reached there). */
-  let mainStates = 0;
-
   // 1. The first levels here: deepen the split until there are enough items (or the search is over).
   let items: WorkItem[] = [];
+  /** The states this thread expanded above the split, and the fingerprints of the states it handed to workers. */
+  let above: VisitedSet | undefined;
+  let handed = new Set<number>();
   for (let splitDepth = 1; ; splitDepth++) {
     items = [];
     const local = new OutcomeTable();
     session.restore(initial(session));
+    above = new VisitedSet(settings.maxStates);
+    const emitted = (handed = new Set<number>());
     const st = search(session, obs, local, {
       maxStates: settings.maxStates,
       maxDepth: settings.maxDepth,
       reduction,
-      visited: new VisitedSet(settings.maxStates),
-      split: { depth: splitDepth, emit: (path, sleep) => items.push({ path, sleep }) },
+      visited: above,
+      split: {
+        depth: splitDepth,
+        emit: (path, sleep) => {
+          items.push({ path, sleep });
+          // The machine is in the emitted state: its fingerprint, as the search took it.
+          emitted.add(session.fingerprint(session.timeMatters()));
+        },
+      },
     });
     if (items.length >= ITEMS_PER_JOB * options.jobs || items.length === 0 || splitDepth >= settings.maxDepth || st.bounds.size > 0) {
       for (const r of local.rows.values()) for (const f of local.finalsOf(r)) table.add(f, r);
       for (const b of st.bounds) bounds.add(b);
-      mainStates = st.states - local.finals.size;
       transitions += st.transitions;
       depth = Math.max(depth, st.depth);
       break;
     }
   }
-  const footprintFull = session.choices.full;
+  for (const b of session.choices.boundsHit) bounds.add(b);
   session.detach();
 
   // 2. The workers, sharing one visited set.
   const buffers = SharedVisitedSet.buffers(settings.maxStates);
   SharedVisitedSet.initMasks(buffers);
   const shared = new SharedVisitedSet(buffers, settings.maxStates);
+  // The states expanded here are expanded states of the one search: a worker reaching one takes only the
+  // actions asleep here and awake there, as the sequential search would, and each distinct state is
+  // counted once — `states` is the number `--jobs 1` reports. A state handed to a worker is the
+  // worker's to expand (its first visit there is fresh).
+  above?.forEach((hash, m0, m1) => {
+    if (!handed.has(hash)) shared.visit(hash, m0, m1);
+  });
   const cancel = new SharedArrayBuffer(4);
   const cancelFlag = new Int32Array(cancel);
   const init: WorkerInit = { text, file, cacheModel: options.cacheModel, settings: options.settings, reduction, visited: buffers, maxStates: settings.maxStates, cancel };
   const jobs = Math.max(1, Math.min(options.jobs, items.length));
-  let full = footprintFull;
   const live = new Array<number>(jobs).fill(0);
   let lastProgress = 0;
   const progress = (): void => {
-    const p: Progress = { states: mainStates + shared.size + table.finals.size, transitions: transitions + live.reduce((a, b) => a + b, 0), depth, seconds: now() - start, visitedBytes: shared.bytes };
+    const p: Progress = { states: shared.size + table.finals.size, transitions: transitions + live.reduce((a, b) => a + b, 0), depth, seconds: now() - start, visitedBytes: shared.bytes };
     options.onProgress?.(p);
     if (options.cancelled?.() === true) Atomics.store(cancelFlag, 0, 1);
   };
@@ -174,7 +188,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
               next();
             } else {
               for (const r of msg.rows) for (const f of r.finals) table.add(f, r);
-              full ||= msg.footprintFull;
+              for (const b of msg.choiceBounds) bounds.add(b);
               void worker.terminate().then(() => resolve());
             }
           });
@@ -185,10 +199,9 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     );
   }
   progress();
-  if (full) bounds.add('speculation-footprint');
   if (Atomics.load(cancelFlag, 0) === 1) bounds.add('cancelled');
   return buildResult(model, table, {
-    states: mainStates + shared.size + table.finals.size,
+    states: shared.size + table.finals.size,
     transitions,
     seconds: now() - start,
     depth,

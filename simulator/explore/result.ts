@@ -53,7 +53,7 @@ export interface ExploreResult {
   depth: number;
   /** Memory of the visited set (bytes). */
   visitedBytes: number;
-  bounds: { hit: string[]; maxStates: number; maxDepth: number };
+  bounds: { hit: string[]; maxStates: number; maxDepth: number; speculativeLines?: number };
   /** What was enumerated. */
   enumerated: { fills: number | 'all'; evictions: number; reduction: boolean; jobs: number; caches: boolean };
   outcomes: OutcomeReport[];
@@ -121,7 +121,7 @@ export function buildResult(model: ScenarioModel, table: OutcomeTable, facts: Ru
     seconds: facts.seconds,
     depth: facts.depth,
     visitedBytes: facts.visitedBytes,
-    bounds: { hit, maxStates: facts.settings.maxStates, maxDepth: facts.settings.maxDepth },
+    bounds: { hit, maxStates: facts.settings.maxStates, maxDepth: facts.settings.maxDepth, speculativeLines: facts.settings.fillLines },
     enumerated: { fills: Number.isFinite(facts.settings.fills) ? facts.settings.fills : 'all', evictions: facts.settings.evictions, reduction: facts.reduction, jobs: facts.jobs, caches: facts.caches },
     outcomes: rows.map((r) => ({
       count: r.count,

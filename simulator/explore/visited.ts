@@ -93,6 +93,11 @@ export class VisitedSet implements Visited {
     return { fresh: true, wake0: 0, wake1: 0 };
   }
 
+  /** Every state held, with its sleep mask (parallel.ts hands the main thread's states to the shared set). */
+  forEach(f: (hash: number, m0: number, m1: number) => void): void {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== 0) f(this.keys[i] - 1, this.masks[2 * i], this.masks[2 * i + 1]);
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldMasks = this.masks;

@@ -29,7 +29,7 @@ function run(init: WorkerInit): void {
   const send = (m: WorkerMessage): void => port.postMessage(m);
   port.on('message', (msg: { kind: 'item'; item: WorkItem } | { kind: 'finish' }) => {
     if (msg.kind === 'finish') {
-      send({ kind: 'result', rows: [...table.rows.values()].map((r) => ({ ...r, finals: table.finalsOf(r) })), footprintFull: session.choices.full });
+      send({ kind: 'result', rows: [...table.rows.values()].map((r) => ({ ...r, finals: table.finalsOf(r) })), choiceBounds: [...session.choices.boundsHit] });
       return;
     }
     session.restore(start);

@@ -46,6 +46,8 @@ export interface TranslationView {
   pa?: number;
   ipa?: number;
   attrs?: string;
+  /** The data-access attributes themselves (`attrs` is their label). */
+  dataAttrs?: MemAttrs;
   fault?: { kind: string; stage: 1 | 2; level: number; reason: string };
   /** What the PE's TLB currently holds for this VA; `stale` when it differs from what memory says now. */
   tlb?: { pa: number; attrs: string; stale: boolean };
@@ -110,6 +112,7 @@ export function describeTranslation(mmu: VmsaMmu, pe: Pe, va: number, opts: { el
     view.pa = e.outBase + (va - e.base);
     view.ipa = e.ipaBase + (va - e.base);
     view.attrs = (opts.access === AccessType.Fetch ? e.fetchAttrs : e.dataAttrs).label;
+    view.dataAttrs = e.dataAttrs;
     const cached = cachedEntry(mmu, pe, va, el);
     if (cached !== undefined) {
       const pa = cached.outBase + (va - cached.base);

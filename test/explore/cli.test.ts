@@ -189,11 +189,27 @@ describe('armscope explore', function () {
     assert.deepEqual(rows(two), rows(one));
     assert.deepEqual(two.bounds.hit, []);
     assert.equal(two.result, one.result);
+    // The same number of distinct states: each state the main thread expanded above the split is in the shared
+    // visited set before the workers start, and a state handed to a worker is counted by the worker only.
+    assert.equal(two.states, one.states);
     // Workers past a small threshold: the search in this thread hits it, then runs again with the workers.
     const past = await exploreInWorkers(text, 'explore-test.armscope', { jobs: 2, parallelFrom: 10 });
     assert.equal(past.enumerated.jobs, 2);
     assert.deepEqual(rows(past), rows(one));
     assert.deepEqual(past.bounds.hit, []);
+    assert.equal(past.states, one.states);
+  });
+
+  it('--jobs N reports the states --jobs 1 reports (four PEs, states reached both above and below the split)', async () => {
+    const spec: ScenarioSpec = { programs: [['str x5, [x10]', 'str x5, [x10]', 'str x5, [x10]'], ['str x5, [x11]', 'str x5, [x11]'], ['ldr x2, [x10]', 'ldr x3, [x11]'], ['str x5, [x11]', 'ldr x3, [x10]']], cacheModel: false, mmu: false, fills: 0, evictions: 0 };
+    const text = scenarioText(spec);
+    const one = exploreScenario(scenarioModel(text));
+    for (const jobs of [2, 3]) {
+      const n = await exploreInWorkers(text, 'explore-test.armscope', { jobs, parallelFrom: 0 });
+      assert.equal(n.enumerated.jobs, jobs);
+      assert.equal(n.states, one.states, `--jobs ${jobs}`);
+      assert.deepEqual(n.outcomes.map((o) => `${o.count} ${o.state}`).sort(), one.outcomes.map((o) => `${o.count} ${o.state}`).sort());
+    }
   });
 
   it('--jobs N starts no worker for a search below PARALLEL_FROM_STATES states: the result is the sequential one', async () => {

@@ -104,7 +104,9 @@ describe('explore: the reduction against brute force', function () {
   it('tiny two-PE programs with caches: the tree search agrees too (fast-check)', () => {
     fc.assert(
       fc.property(randomScenario(2, 2, true), (spec) => {
-        agree({ ...spec, fills: Math.min(spec.fills, 1), evictions: 0 }, true);
+        // Fills of lines a PE did not access itself (every data line, at every point) only without an event:
+        // with both, the tree search (no merging) outgrows its bound.
+        agree({ ...spec, fills: Math.min(spec.fills, 1), evictions: 0, mappedFills: spec.event === undefined ? 1 : 0 }, true);
       }),
       { seed: 0x13_0003, numRuns: 15 },
     );

@@ -28,6 +28,8 @@ export interface ScenarioSpec {
   evictions: number;
   /** A window event (an agent's write), or none. */
   event?: string;
+  /** `mapped_fills`: fills of lines the PE did not access itself, per execution (default: the explore block's default). */
+  mappedFills?: number;
 }
 
 /** Window events the generator may add: an agent outside the PEs writes a shared location. */
@@ -44,7 +46,7 @@ export function scenarioText(s: ScenarioSpec): string {
   const out: string[] = [];
   out.push('scenario "explore test"');
   out.push('system {', `  pes ${pes}`, '  memory ram at 0x8000_0000 size 0x10_0000', `  cache_model ${s.cacheModel ? 'on' : 'off'}`, '  max_steps 1000', '}');
-  out.push('explore {', `  speculative_fills ${s.fills}`, `  evictions ${s.evictions}`, '}');
+  out.push('explore {', `  speculative_fills ${s.fills}`, `  evictions ${s.evictions}`, ...(s.mappedFills !== undefined ? [`  mapped_fills ${s.mappedFills}`] : []), '}');
   s.programs.forEach((_, i) => {
     out.push(`pe ${i} {`, '  el 1', `  entry p${i}`);
     if (s.mmu) out.push(`  mair_el1 = ${MAIR}`, `  tcr_el1 = ${TCR}`, '  ttbr0_el1 = tables', `  sctlr_el1 = ${SCTLR_ON}`);
