@@ -88,7 +88,7 @@ describe('language server: explore', function () {
   it('offers "Debug this execution" as a code lens and a code action, and hands out the witness, which replays', async () => {
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: SEED_URI } });
     assert.equal(lenses.length, 2);
-    assert.match(lenses[0].command!.title, /^Explore again \(last: 1 expectation broken — 2 outcomes, 85 states, /);
+    assert.match(lenses[0].command!.title, /^Explore again \(last: 1 expectation broken — 2 outcomes, 70 states, /);
     assert.deepEqual(lenses[1], {
       range: { start: { line: BROKEN_LINE, character: 2 }, end: { line: BROKEN_LINE, character: 22 } },
       command: { title: 'Debug this execution (witness #1, 17 choices)', command: 'armscope.debugWitness', arguments: [{ uri: SEED_URI, version: 1, outcome: 0 }] },
