@@ -46,6 +46,8 @@ export interface ExploreOptions {
    * the witness would read (litmus results), without replaying it.
    */
   observe?: (m: Machine) => unknown;
+  /** Attach the architectural checkers (default true): off where no finding is observed (litmus tests). */
+  checkers?: boolean;
 }
 
 /** Clock for the report's `seconds` (never for a decision). */
@@ -56,7 +58,7 @@ function now(): number {
 /** Explore a parsed scenario in this thread. A scenario with errors is not explored (`result: 'error'`). */
 export function exploreScenario(model: ScenarioModel, options: ExploreOptions = {}): ExploreResult {
   const start = now();
-  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, checkers: options.checkers });
   const settings = session.settings;
   const table = new OutcomeTable();
   const reduction = options.reduction ?? true;

@@ -30,6 +30,8 @@ export interface SessionOptions {
   settings?: Partial<ExploreSettings>;
   /** Time-travel checkpoints (replays in the debugger), as `MachineOptions.checkpointInterval`. */
   checkpointInterval?: number;
+  /** Attach the architectural checkers (default true; `MachineOptions.checkers`). */
+  checkers?: boolean;
 }
 
 /** The key of an action: the same action in any state has the same key (witnesses record keys). */
@@ -63,6 +65,7 @@ export class ExploreSession {
       maxSteps: Number.MAX_SAFE_INTEGER,
       checkpointInterval: options.checkpointInterval,
       memoryModel: this.settings.memoryModel,
+      checkers: options.checkers,
     });
     const order = this.machine.memoryOrder;
     this.relaxed = order === undefined ? undefined : new RelaxedChoices(this.machine, order);
