@@ -52,6 +52,21 @@ describe('armscope explore FILE.litmus', function () {
     assert.match(j.herd, /^Test SB\+dmb\.sys /);
   });
 
+  it('explores several litmus files in one command, one result after the other (exit: the worst, 1 for CoRR\'s No)', function () {
+    const r = cli(['explore', 'SB+dmb.sys.litmus', 'CoRR.litmus']);
+    assert.equal(r.code, 1);
+    const tests = r.out.split('\n').filter((l) => l.startsWith('Test '));
+    assert.deepEqual(tests, ['Test SB+dmb.sys Allowed', 'Test CoRR Allowed']);
+    const j = JSON.parse(cli(['explore', 'SB+dmb.sys.litmus', 'CoRR.litmus', '--json']).out) as { test: string; states: number }[];
+    assert.deepEqual(
+      j.map((t) => [t.test, t.states]),
+      [
+        ['SB+dmb.sys', 3],
+        ['CoRR', 3],
+      ],
+    );
+  });
+
   it('refuses a file that is not a litmus test with a positioned error and exit 2', function () {
     const dir = mkdtempSync(join(tmpdir(), 'armscope-litmus-'));
     writeFileSync(join(dir, 'link.litmus'), '../MP.litmus');
