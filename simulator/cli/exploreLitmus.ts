@@ -8,6 +8,7 @@
  */
 import { basename } from 'node:path';
 import { exploreLitmus } from '../litmus/explore';
+import { count } from '../scenario/limits';
 import type { CliIoLike, CliKit } from './explore';
 
 function position(file: string, r: { start: { line: number; col: number } }): string {
@@ -21,7 +22,7 @@ export function cmdExploreLitmus(args: string[], io: CliIoLike, kit: CliKit): nu
   const p = kit.parseArgs(args, ['max-states', 'max-depth'], ['json']);
   if (p.positional.length === 0) throw kit.usageError('explore: expected a FILE');
   if (p.positional.some((f) => !f.endsWith('.litmus'))) throw kit.usageError('explore: several files must all be litmus tests (FILE.litmus)');
-  if (p.positional.length > MAX_LITMUS_FILES) throw kit.usageError(`explore: at most ${MAX_LITMUS_FILES.toLocaleString('en')} litmus files in one command`);
+  if (p.positional.length > MAX_LITMUS_FILES) throw kit.usageError(`explore: at most ${count(MAX_LITMUS_FILES)} litmus files in one command`);
   const settings: { maxStates?: number; maxDepth?: number } = {};
   const maxStates = kit.intFlag(p, 'max-states', 1);
   const maxDepth = kit.intFlag(p, 'max-depth', 1);
