@@ -30,6 +30,7 @@ import { formatCoreBench, runCoreBench } from './core';
 import { benchExplore, formatExploreBench } from './explore';
 import { formatLitmusSummary, HERD_BASE_CATALOGUE, herdCatalogue, runLitmusBench } from './litmus';
 import { cpuTimed, warmUp } from './warm';
+import { formatSideBySide, sideBySide } from './litmusSideBySide';
 
 /** The loop body: 7 instructions per iteration (ALU, load, store, flags, branch). */
 const LOOP_BODY = `
@@ -211,7 +212,11 @@ async function main(): Promise<void> {
   const catalogue = herdCatalogue();
   if (catalogue !== undefined) {
     console.log(`\nLitmus front end and explore (herd7's base AArch64 catalogue, ${catalogue}):`);
-    for (const line of formatLitmusSummary(runLitmusBench(catalogue, { repeat: 1 }), HERD_BASE_CATALOGUE).split('\n')) console.log(`  ${line}`);
+    const b = runLitmusBench(catalogue, { repeat: 1 });
+    for (const line of formatLitmusSummary(b, HERD_BASE_CATALOGUE).split('\n')) console.log(`  ${line}`);
+    // The CLI against herd7 (ARMSCOPE_HERD=herd.exe: measured side by side; else herd7's reference figures).
+    const files = b.rows.filter((r) => r.refused === undefined).map((r) => join(catalogue, r.file));
+    for (const line of formatSideBySide(sideBySide(files, { herd: process.env.ARMSCOPE_HERD })).split('\n')) console.log(`  ${line}`);
   }
   console.log('\nLanguage server (median):');
   const lsp = [...benchLsp(), ...(await benchLspStdio())];

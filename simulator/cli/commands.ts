@@ -45,7 +45,7 @@ const USAGE = `usage:
   armscope check FILE...
   armscope decode REGISTER VALUE [--json]
   armscope demo [DIR] [--timeout SECONDS]
-  armscope explore FILE.litmus [--json] [--max-states N] [--max-depth N]
+  armscope explore FILE.litmus... [--json] [--max-states N] [--max-depth N]
   armscope litmus2scenario FILE.litmus [-o FILE]
   armscope scenario2litmus FILE.armscope [-o FILE] [--name NAME]
 limits: scenario files up to ${byteSize(MAX_SCENARIO_CHARS)}, --max-steps up to ${count(MAX_STEPS_LIMIT)}, --timeout up to ${count(MAX_RUN_TIMEOUT_SECONDS)} (default ${DEFAULT_RUN_TIMEOUT_SECONDS}) seconds per scenario`;

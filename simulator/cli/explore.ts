@@ -22,6 +22,7 @@ import { exploreScenario, type ExploreOptions, type Progress } from '../explore/
 import { exploreInWorkers } from '../explore/parallel';
 import { exitCodeOf, type ExploreResult } from '../explore/result';
 import { makeWitness, parseWitness, replayWitness, staleWitness, type Witness } from '../explore/witness';
+import { count } from '../scenario/limits';
 import type { ScenarioModel } from '../scenario/model';
 import { hex } from '../util/hex';
 import { formatReport } from './format';
@@ -46,7 +47,7 @@ export interface CliKit {
 /** Most worker threads `--jobs` may ask for. */
 export const MAX_JOBS = 64;
 
-const group = (n: number): string => Math.round(n).toLocaleString('en-US');
+const group = (n: number): string => count(Math.round(n));
 
 function bytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;

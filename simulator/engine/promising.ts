@@ -75,6 +75,8 @@ interface StepState {
   /** With their pick views (what orders a write, and `vcap` after a read). */
   addrPickView: number;
   reads: number[];
+  /** Each read's pick view (`ThreadLocal.readPick`: a forwarded CAS write's comparison). */
+  readPicks: number[];
   writes: number;
   exFailed: boolean;
 }
@@ -255,7 +257,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     if (this.promisePhase) this.promisePhase = false;
     this.version++;
     this.readNo = 0;
-    this.cur[pe.id] = { deps, addrView: this.maxView(pe.id, deps.addr), addrPickView: this.maxView(pe.id, deps.addr, true), reads: [], writes: 0, exFailed: false };
+    this.cur[pe.id] = { deps, addrView: this.maxView(pe.id, deps.addr), addrPickView: this.maxView(pe.id, deps.addr, true), reads: [], readPicks: [], writes: 0, exFailed: false };
     const local = this.locals[pe.id];
     if (deps.barrierCrm >= 0) {
       const opt = barrierOption(deps.barrierCrm);
@@ -303,7 +305,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
             // LB+rel+CAS-ok-MRs-addr Forbidden). The choice is per instruction in herd7, per access here: a superset.
             const own = this.view(id, r);
             this.setView(id, r, own < s.reads[k] ? own : s.reads[k], s.reads[k]);
-          } else this.setView(id, r, s.reads[k]);
+          } else this.setView(id, r, s.reads[k], s.readPicks[k]);
         });
         if (deps.status >= 0) {
           this.setView(id, deps.status, 0);
@@ -370,6 +372,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     // A pick address dependency orders the writes after the read (`pick-addr-dep; [M]; po; [W]`).
     local.control(s.addrPickView);
     s.reads.push(post);
+    s.readPicks.push(local.readPick);
     if (this.collecting !== undefined) this.accessSeen = true;
     this.version++;
     p.ldLo = v.lo;
@@ -459,15 +462,17 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     // (forwarded: its view is the address and data views; MP+rel+CAS-addr Allowed). A write appended at the end of
     // the log (`writeNow`) is after every view.
     const orderView = s.deps.compareAndSwap ? Math.max(dataView, this.pickView(p.id, s.deps.loadDst[0])) : dataView;
+    // A read of a CAS's write (forwarded) depends on the comparison through a choice: its pick view (`Forward.pick`).
+    const pick = s.deps.compareAndSwap ? Math.max(orderView, s.reads[0] ?? 0) : 0;
     s.writes++;
     this.version++;
     for (const ts of local.promises) {
       if (local.fulfils(this.log, ts, pa, vlo, vhi) && local.writable(this.log, pa, ts, s.addrPickView, orderView, kind)) {
-        local.fulfil(pa, ts, s.addrPickView, dataView, kind);
+        local.fulfil(pa, ts, s.addrPickView, dataView, kind, pick);
         return true;
       }
     }
-    const ts = local.writeNow(this.log, pa, vlo, vhi, s.addrPickView, dataView, kind);
+    const ts = local.writeNow(this.log, pa, vlo, vhi, s.addrPickView, dataView, kind, pick);
     if (ts === undefined) {
       // An exclusive store the model does not allow (another PE wrote in between): it fails.
       s.exFailed = true;

@@ -48,6 +48,8 @@ export interface ExploreOptions {
   observe?: (m: Machine) => unknown;
   /** Merge states that differ only in which way holds a line (session.ts `SessionOptions.waysBySet`); false: never (tests compare). */
   waysBySet?: boolean;
+  /** Attach the architectural checkers (default true): off where no finding is observed (litmus tests). */
+  checkers?: boolean;
 }
 
 /** Clock for the report's `seconds` (never for a decision). */
@@ -58,7 +60,7 @@ function now(): number {
 /** Explore a parsed scenario in this thread. A scenario with errors is not explored (`result: 'error'`). */
 export function exploreScenario(model: ScenarioModel, options: ExploreOptions = {}): ExploreResult {
   const start = now();
-  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet });
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet, checkers: options.checkers });
   const settings = session.settings;
   const table = new OutcomeTable();
   const reduction = options.reduction ?? true;

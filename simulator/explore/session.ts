@@ -33,6 +33,8 @@ export interface SessionOptions {
   checkpointInterval?: number;
   /** Merge states that differ only in which way of a set holds a line (default: when the program has no set/way maintenance); false: never (tests compare). */
   waysBySet?: boolean;
+  /** Attach the architectural checkers (default true; `MachineOptions.checkers`). */
+  checkers?: boolean;
 }
 
 /** DC ISW/CSW/CISW: the data cache maintenance instructions that name a set and a way (Arm ARM D7.5.8). */
@@ -79,6 +81,7 @@ export class ExploreSession {
       maxSteps: Number.MAX_SAFE_INTEGER,
       checkpointInterval: options.checkpointInterval,
       memoryModel: this.settings.memoryModel,
+      checkers: options.checkers,
     });
     const order = this.machine.memoryOrder;
     this.relaxed = order === undefined ? undefined : new RelaxedChoices(this.machine, order);

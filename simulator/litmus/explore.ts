@@ -27,6 +27,33 @@ import { observe } from './outcome';
 import { litmusToScenario } from './toScenario';
 import { readLitmus } from '.';
 
+/** Instructions that reach the system model the checkers watch: TLB maintenance, system register writes, cache maintenance. */
+const SYSTEM_INSTRUCTION = /^\s*(?:tlbi|msr|sys|sysl|dc|ic|at)\b/i;
+
+/** `kind` values that name a translation table descriptor (`PTE(x)`, `[PTE(x)]`, a descriptor value). */
+const DESCRIPTOR_KINDS = new Set(['pte', 'pte-address']);
+
+function namesDescriptor(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  if (Array.isArray(x)) return x.some(namesDescriptor);
+  const o = x as Record<string, unknown>;
+  if (typeof o.kind === 'string' && DESCRIPTOR_KINDS.has(o.kind)) return true;
+  return Object.values(o).some(namesDescriptor);
+}
+
+/**
+ * Whether the architectural checkers (checks/index.ts) can report anything for this test. With
+ * `cache_model off` and no firmware, every checker rule is about descriptors written, TLB
+ * maintenance or system-register writes (stale-descriptor, break-before-make, tlbi-without-sync,
+ * sysreg-without-isb): a test that names no descriptor (`PTE(x)`) and runs no TLBI, MSR, SYS, DC,
+ * IC or AT can raise none of them, and their state (the descriptors walks used) would only split
+ * final states that herd7 sees as one. Such a test is explored without them.
+ */
+export function litmusNeedsCheckers(test: LitmusTest): boolean {
+  if (test.threads.some((t) => t.code.some((i) => SYSTEM_INSTRUCTION.test(i.text)))) return true;
+  return namesDescriptor([test.init, test.locations, test.filter, test.condition]);
+}
+
 export interface LitmusExplore {
   test: LitmusTest;
   /** The generated scenario's exploration (outcomes, bounds, counts). */
@@ -47,7 +74,7 @@ export function exploreLitmus(text: string, file: string, options: Omit<ExploreO
     const at = { line: 0, col: 0 };
     return { diagnostics: errors.map((d) => ({ kind: 'unsupported' as const, message: `the generated scenario does not parse (line ${d.range.start.line + 1}: ${d.message})`, range: { start: at, end: at } })) };
   }
-  const explore = exploreScenario(model, { ...options, cacheModel: 'off', observe: (m) => observe(test, generated.layout, machineReader(m)) });
+  const explore = exploreScenario(model, { ...options, cacheModel: 'off', checkers: litmusNeedsCheckers(test), observe: (m) => observe(test, generated.layout, machineReader(m)) });
   const outcomes: Outcome[] = explore.outcomes.map((o) => ({ state: o.observed as Outcome['state'], executions: o.count }));
   return { test, explore, herd: herdResult(test, generated.layout, outcomes, { time: explore.seconds }) };
 }

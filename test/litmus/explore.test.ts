@@ -3,10 +3,14 @@
  * the exit codes, `--json`, and a refused test.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseScenario } from '../../simulator';
 import { runCli } from '../../simulator/cli/commands';
+import { exploreScenario } from '../../simulator/explore/explore';
+import { litmusToScenario, readLitmus } from '../../simulator/litmus';
+import { litmusNeedsCheckers } from '../../simulator/litmus/explore';
 import { CORPUS } from './helpers';
 
 function cli(args: string[]): { code: number; out: string; err: string } {
@@ -48,11 +52,39 @@ describe('armscope explore FILE.litmus', function () {
     assert.match(j.herd, /^Test SB\+dmb\.sys /);
   });
 
+  it('explores several litmus files in one command, one result after the other (exit: the worst, 1 for CoRR\'s No)', function () {
+    const r = cli(['explore', 'SB+dmb.sys.litmus', 'CoRR.litmus']);
+    assert.equal(r.code, 1);
+    const tests = r.out.split('\n').filter((l) => l.startsWith('Test '));
+    assert.deepEqual(tests, ['Test SB+dmb.sys Allowed', 'Test CoRR Allowed']);
+    const j = JSON.parse(cli(['explore', 'SB+dmb.sys.litmus', 'CoRR.litmus', '--json']).out) as { test: string; states: number }[];
+    assert.deepEqual(
+      j.map((t) => [t.test, t.states]),
+      [
+        ['SB+dmb.sys', 3],
+        ['CoRR', 3],
+      ],
+    );
+  });
+
   it('refuses a file that is not a litmus test with a positioned error and exit 2', function () {
     const dir = mkdtempSync(join(tmpdir(), 'armscope-litmus-'));
     writeFileSync(join(dir, 'link.litmus'), '../MP.litmus');
     const r = cli(['explore', join(dir, 'link.litmus')]);
     assert.equal(r.code, 2);
     assert.match(r.err, /link\.litmus:1:1: error: .*not a litmus test/);
+  });
+
+  it('explores a test that names no descriptor and maintains no TLB without the checkers: the same outcomes and counts (MP+dmb.sys); VMSA tests keep them', function () {
+    const read = (f: string) => readLitmus(readFileSync(join(CORPUS, f), 'utf8'), f).test!;
+    const mp = read('MP+dmb.sys.litmus');
+    assert.equal(litmusNeedsCheckers(mp), false);
+    assert.equal(litmusNeedsCheckers(read('VMSA-BBM+tlbi.litmus')), true, 'TLBI and PTE(x)');
+    assert.equal(litmusNeedsCheckers(read('VMSA-desc+po.litmus')), true, 'PTE(x) without TLBI');
+    const model = parseScenario(litmusToScenario(mp, 'MP+dmb.sys.litmus').text, 'MP+dmb.sys.armscope');
+    const rows = (checkers: boolean) => exploreScenario(model, { cacheModel: 'off', checkers }).outcomes.map((o) => `${o.state} ×${o.count}`);
+    const on = rows(true);
+    assert.equal(on.length, 3, 'MP+dmb.sys: 3 outcomes');
+    assert.deepEqual(rows(false), on);
   });
 });

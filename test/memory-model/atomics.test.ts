@@ -175,4 +175,29 @@ STLR W0,[X1] | CAS W0,W6,[X8]      ;
 exists (1:X5=1 /\\ 1:X4=0)`;
     assert.equal(observation('MP+rel+CAS-addr', mp), 'Sometimes');
   });
+
+  it("a read of a CAS's own write (forwarded) depends on the CAS's read through a choice: orders a later write (LB+CAS-rfi-ctrl+DMBSY, R+CAS-rfi-ctrl+DMBST Forbidden), not a later read (MP+DMBSY+CAS-rfi-addr Allowed)", function () {
+    // herd7's base catalogue (herd7 7.58+1: both Never) and a read variant (herd7: Sometimes, the same 5 states).
+    const p0 = ['MOV W1,#1', 'MOV W2,#2', 'CAS W1,W2,[X0]', 'LDR W3,[X0]', 'CBNZ W3,LC00', 'LC00:', 'MOV W4,#1', 'STR W4,[X5]'];
+    const table = (name: string, p1: string[], exists: string): string =>
+      `AArch64 ${name}\n{\n0:X0=x; 0:X5=y;\n1:X1=y; 1:X3=x;\n}\n P0 | P1 ;\n${p0.map((l, i) => ` ${l} | ${p1[i] ?? ''} ;`).join('\n')}\nexists (${exists})`;
+    const lb = table('LB+CAS-rfi-ctrl+DMBSY', ['LDR W0,[X1]', 'DMB SY', 'MOV W2,#1', 'STR W2,[X3]'], 'x=2 /\\ 0:X1=1 /\\ 0:X3=2 /\\ 1:X0=1');
+    assert.equal(observation('LB+CAS-rfi-ctrl+DMBSY', lb), 'Never');
+    const r = table('R+CAS-rfi-ctrl+DMBST', ['MOV W0,#2', 'STR W0,[X1]', 'DMB ST', 'MOV W2,#1', 'STR W2,[X3]'], 'x=2 /\\ y=2 /\\ 0:X1=1 /\\ 0:X3=2');
+    assert.equal(observation('R+CAS-rfi-ctrl+DMBST', r), 'Never');
+    const mp = `AArch64 MP+DMBSY+CAS-rfi-addr
+{
+0:X0=y; 0:X1=x;
+1:X0=x; 1:X5=y;
+}
+ P0          | P1                  ;
+ MOV W2,#1   | MOV W1,#1           ;
+ STR W2,[X0] | MOV W2,#2           ;
+ DMB SY      | CAS W1,W2,[X0]      ;
+ STR W2,[X1] | LDR W3,[X0]         ;
+             | EOR W6,W3,W3        ;
+             | LDR W4,[X5,W6,SXTW] ;
+exists (x=2 /\\ 1:X1=1 /\\ 1:X3=2 /\\ 1:X4=0)`;
+    assert.equal(observation('MP+DMBSY+CAS-rfi-addr', mp), 'Sometimes');
+  });
 });

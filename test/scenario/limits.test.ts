@@ -33,6 +33,7 @@ import type { ScenarioModel } from '../../simulator/scenario/model';
 import { BOUNDS_CHECK_INTERVAL, DEFAULT_RUN_TIMEOUT_SECONDS, MAX_RUN_TIMEOUT_SECONDS, MAX_TOUCHED_PAGES, RECORDS_KEPT_FIRST, RECORDS_KEPT_LAST } from '../../simulator/engine/bounds';
 import { CALL_LOG_LIMIT } from '../../simulator/firmware/firmware';
 import { MAX_DEMO_FILES } from '../../simulator/cli/commands';
+import { MAX_LITMUS_FILES } from '../../simulator/cli/exploreLitmus';
 import { MAX_EXPRESSION_CHARS, MAX_EXPRESSION_DEPTH } from '../../simulator/isa/expr';
 import { repoRoot } from '../engine/helpers';
 import { at, diags, errors, src } from './helpers';
@@ -381,6 +382,7 @@ describe('docs/limits.md quotes the bounds the code enforces', () => {
     ['| exception, fault and finding records kept |', `the first ${count(RECORDS_KEPT_FIRST)} and the last ${count(RECORDS_KEPT_LAST)} to ${count(2 * RECORDS_KEPT_LAST)}`],
     ['| built-in firmware call log |', `the last ${CALL_LOG_LIMIT} calls`],
     ['| `demo DIR` |', `${count(MAX_DEMO_FILES)} scenario files`],
+    ['| `explore FILE.litmus…` |', `${count(MAX_LITMUS_FILES)} litmus files in one command`],
   ];
   for (const [row, value] of rows) {
     it(`${row.replace(/^\| /, '')} … ${value}`, () => {

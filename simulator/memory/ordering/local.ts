@@ -72,6 +72,13 @@ interface Forward {
   ts: number;
   view: number;
   ex: boolean;
+  /**
+   * The pick view a read of this write takes with it: for a CAS, its comparison (Rs and the value
+   * read). The write exists only because the comparison succeeded, so what depends on a read of it
+   * depends on the CAS's read through a choice (herd7 aarch64deps.cat `pick-dtrm`; B2.3
+   * "Pick-ordered-before"): later writes are ordered after it, reads are not. 0: none.
+   */
+  pick: number;
 }
 
 /** The read of an open exclusive pair (`Exbank`). */
@@ -107,6 +114,8 @@ export class ThreadLocal {
   vcap = 0;
   vrel = 0;
   fwd = new Map<number, Forward>();
+  /** The pick view of the last `read` (its message's `Forward.pick` when forwarded, else 0): read at once by the caller, not state. */
+  readPick = 0;
   exbank: ExclusiveRead | undefined = undefined;
   /** Promised and not yet fulfilled, ascending. */
   promises: number[] = [];
@@ -146,7 +155,9 @@ export class ThreadLocal {
     const pre = this.readPre(addrView, kind);
     const f = this.fwd.get(loc);
     // Store forwarding (`FwdItem.read_view`): reading the thread's own last write to loc before it is seen by others.
-    const msgView = f !== undefined && f.ts === ts && !(f.ex && kind.order >= ReadOrder.AcquirePc) ? f.view : ts;
+    const forwarded = f !== undefined && f.ts === ts && !(f.ex && kind.order >= ReadOrder.AcquirePc);
+    const msgView = forwarded ? f.view : ts;
+    this.readPick = forwarded ? f.pick : 0;
     const post = pre > msgView ? pre : msgView;
     if (post > this.cohOf(loc)) this.coh.set(loc, post);
     if (kind.order >= ReadOrder.AcquirePc) {
@@ -210,7 +221,7 @@ export class ThreadLocal {
   }
 
   /** Fulfil the promise at `ts` (`Local.fulfill`): the caller checked `fulfils` and `writable`. */
-  fulfil(loc: number, ts: number, addrView: number, dataView: number, kind: WriteKind): void {
+  fulfil(loc: number, ts: number, addrView: number, dataView: number, kind: WriteKind, pick = 0): void {
     this.coh.set(loc, ts);
     if (ts > this.vwo) this.vwo = ts;
     if (addrView > this.vcap) this.vcap = addrView;
@@ -218,7 +229,7 @@ export class ThreadLocal {
     // An exclusive's or atomic's write is not forwarded to a later acquire (`FwdItem.read_view`): the acquire
     // then reads at the write's timestamp, after the atomic's read ([M]; rmw; lmrs; [A | Q] in B2.3).
     const ex = kind.exclusive === true || kind.atomic === true;
-    this.fwd.set(loc, { ts, view: addrView > dataView ? addrView : dataView, ex });
+    this.fwd.set(loc, { ts, view: addrView > dataView ? addrView : dataView, ex, pick });
     if (ex) this.exbank = undefined;
     if (kind.ordersLater === true) {
       if (ts > this.vrn) this.vrn = ts;
@@ -233,12 +244,12 @@ export class ThreadLocal {
    * release store (a new message is newer than every view); an exclusive
    * store that is not writable there fails instead (returns undefined).
    */
-  writeNow(mem: MessageLog, loc: number, lo: number, hi: number, addrView: number, dataView: number, kind: WriteKind): number | undefined {
+  writeNow(mem: MessageLog, loc: number, lo: number, hi: number, addrView: number, dataView: number, kind: WriteKind, pick = 0): number | undefined {
     const ts = mem.length + 1;
     if (!this.writable(mem, loc, ts, addrView, dataView, kind)) return undefined;
     mem.append({ loc, lo, hi, tid: this.tid });
     this.promises.push(ts);
-    this.fulfil(loc, ts, addrView, dataView, kind);
+    this.fulfil(loc, ts, addrView, dataView, kind, pick);
     return ts;
   }
 
@@ -302,6 +313,7 @@ export class ThreadLocal {
       h.word(f.ts);
       h.word(f.view);
       h.word(f.ex ? 1 : 0);
+      h.word(f.pick);
     }
     const e = this.exbank;
     h.word(e === undefined ? 0xe0 : 0xe1);
