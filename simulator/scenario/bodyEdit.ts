@@ -23,6 +23,7 @@
  * read other symbols than before): the caller parses the whole text.
  * test/lsp/incremental.test.ts checks every answer against a full parse.
  */
+import { instructionAtLine, withOffsetMoved } from '../isa/decode';
 import type { Instr } from '../isa/instr';
 import type { AsmRecord } from './asmCache';
 import { defaultAssembler } from './assembler';
@@ -61,7 +62,7 @@ export interface BodyEdit {
   text: string;
 }
 
-export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; assembled: number; kept: number };
+export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; assembled: number; kept: number; relocated: number };
 
 const REFUSED: BodyEditResult = { kind: 'refused' };
 const STALE: BodyEditResult = { kind: 'stale' };
@@ -369,6 +370,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const els = internals.els;
   let assembled = 0;
   let keptCount = 0;
+  let relocatedCount = 0;
   /** Whether line `li` (not new) keeps its assembly at its new place, from names alone: true, false (assemble again) or undefined (compare values). */
   const quick = (li: LineInternals, after: boolean): boolean | undefined => {
     const R = li.rec!;
@@ -447,9 +449,16 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         const relative = rec.pcDependent && rec.reports.length === 0 && asm.mnemonic !== 'adrp';
         const keep =
           (same && slotsSame && (d === 0n || !rec.pcDependent)) || (relative && same && rec.literals.length > 0 && slotsRelative) || (relative && rec.literals.length === 0 && d !== 0n && shifted);
+        const by = keep || !relative || rec.instr === undefined ? undefined : offsetChange(rec, d, same, (l) => slotOf(l.value, l.size), () => directTarget(rec, asm, lookup));
+        const relocated = by === undefined ? undefined : withOffsetMoved(rec.instr!, by, li.line);
         if (keep) {
           keptCount++;
           instr = rec.instr === undefined || rec.instr.line === li.line ? rec.instr : relabel(rec.instr, li.line);
+        } else if (relocated) {
+          // Only the offset changed: the word re-encoded from its decoded fields, the record now at this address.
+          relocatedCount++;
+          instr = relocated;
+          li.rec = { ...rec, instr: relocated, pc: at, atLine: undefined, lookups: rec.lookups.map(([n]) => [n, lookup(n) ?? undefined]), literals: rec.literals.map((l) => ({ ...l, address: slotOf(l.value, l.size) })) };
         } else {
           // Only a line whose literal values are known can be given its slot before it is assembled; a numeric
           // local label resolves by the line's index in its block, which a one-line layout does not have.
@@ -510,12 +519,39 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   model.refs = keptRefs;
   st.refs = keptRefs;
   model.text = e.text;
-  return { kind: 'applied', assembled, kept: keptCount };
+  return { kind: 'applied', assembled, kept: keptCount, relocated: relocatedCount };
 }
 
 /** A copy of an instruction labelled with another source line (instructions are shared with the assembly memo). */
 function relabel(instr: Instr, line: number): Instr {
-  return { mnemonic: instr.mnemonic, text: instr.text, encoding: instr.encoding, line, exec: instr.exec, flow: instr.flow, iss: instr.iss };
+  return instructionAtLine(instr, line);
+}
+
+/**
+ * How far the PC-relative offset of a line assembled as `rec` moves now that the line moved by `d`
+ * bytes, when only its offset changed: its symbols read the same values (`same`) and its literal
+ * moved to `slot(literal)`, or its one symbol is the target itself and moved (`target()`: old and
+ * new value); undefined when something else changed (the line is assembled again).
+ */
+function offsetChange(rec: AsmRecord, d: bigint, same: boolean, slot: (l: AsmRecord['literals'][number]) => bigint, target: () => [bigint, bigint] | undefined): bigint | undefined {
+  if (rec.literals.length > 1) return undefined;
+  if (rec.literals.length === 1) {
+    const l = rec.literals[0];
+    const s = slot(l);
+    return same && s >= 0n ? s - l.address - d : undefined;
+  }
+  if (same) return -d;
+  const t = target();
+  return t === undefined ? undefined : t[1] - t[0] - d;
+}
+
+/** The old and new value of a line's one symbol when that symbol is an operand as written (the instruction's target). */
+function directTarget(rec: AsmRecord, asm: LineInternals['asm'], lookup: (name: string) => bigint | undefined | null): [bigint, bigint] | undefined {
+  if (rec.lookups.length !== 1) return undefined;
+  const [name, v] = rec.lookups[0];
+  const now = lookup(name);
+  if (v === undefined || now === undefined || now === null || !asm.operands.some((o) => o.text === name)) return undefined;
+  return [v, now];
 }
 
 /** The two assemblies looked up the same names and both reported, or both did not (so the line's references and misses stand). */
