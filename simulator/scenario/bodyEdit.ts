@@ -47,6 +47,7 @@ const LINE_NUMBER = /\bline \d/;
 /** Words that start a top-level statement at a line start, even inside a body (blocks.ts). */
 const ALWAYS_TOP = new Set(['scenario', 'system', 'const', 'event']);
 const POOL_SLOT = 8;
+const IMPLICIT_ENTRY = 'start';
 
 export interface BodyEdit {
   /** Lines [first, lastOld] of the parsed text became lines [first, lastNew] of `text`. */
@@ -85,6 +86,19 @@ function plainStatement(li: LineInternals): boolean {
   return li.asm.labels.length === 0 && li.asm.mnemonic !== undefined && !isDirective(li) && li.asm.range.start.line === li.asm.range.end.line;
 }
 
+/**
+ * Whether no token outside lines [first, last] and no diagnostic names one of `labels` (defined on
+ * those lines): removing them then changes no lookup, reference, entry point or suggestion.
+ */
+function unnamedElsewhere(model: ScenarioModel, tokens: readonly Token[], labels: readonly SymbolDef[], first: number, last: number): boolean {
+  const names = new Set(labels.map((d) => d.name));
+  // `start` is read by name: the entry of a PE without `entry` (check.ts, engine/init.ts).
+  if (names.has(IMPLICIT_ENTRY)) return false;
+  for (const t of tokens) if (t.kind === 'ident' && names.has(t.text) && (t.line < first || t.line > last)) return false;
+  for (const d of model.diagnostics) for (const n of names) if (d.message.includes(n) || d.suggestion?.includes(n)) return false;
+  return true;
+}
+
 /** The block whose body strictly contains lines [first, last], with its closing brace. */
 function enclosingBlock(internals: ParseInternals, first: number, last: number): CodeInternals | undefined {
   for (const ci of internals.st.code) {
@@ -117,7 +131,21 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   if (lines.some(isDirective)) return REFUSED;
   const i0 = firstLineAfter(lines, first - 1);
   const i1 = firstLineAfter(lines, lastOld);
-  for (let k = i0; k < i1; k++) if (!plainStatement(lines[k])) return REFUSED;
+  // Removed statements: instructions, and labels nothing else names (their symbols go with them).
+  const removedLabels: SymbolDef[] = [];
+  let removedInstrs = 0;
+  for (let k = i0; k < i1; k++) {
+    const li = lines[k];
+    if (li.asm.mnemonic !== undefined) removedInstrs++;
+    if (plainStatement(li)) continue;
+    if (isDirective(li) || li.asm.range.start.line !== li.asm.range.end.line || li.asm.labels.length === 0) return REFUSED;
+    for (const l of li.asm.labels) {
+      const def = model.symbols.get(l.name);
+      if (isLocalLabel(l.name) || !def || def.kind !== 'label' || def.block !== ci.block || def.range.start.line !== l.range.start.line || def.range.start.col !== l.range.start.col) return REFUSED;
+      removedLabels.push(def);
+    }
+  }
+  if (removedLabels.length > 0 && !unnamedElsewhere(model, internals.tokens, removedLabels, first, lastOld)) return REFUSED;
 
   // Diagnostics: those on the edited lines go; none may reach into them from elsewhere, none after them may quote a line number.
   const on = (line: number): boolean => line >= first && line <= lastOld;
@@ -157,7 +185,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const interpretDiags = rep.list.slice();
 
   // Pass 1: before the edit nothing moves; after it every address moves by δ (4 bytes per instruction, no directive in B).
-  const delta = BigInt(4 * (added.length - (i1 - i0)));
+  const delta = BigInt(4 * (added.length - removedInstrs));
   const oldCodeEndBig = lay.codeEnd;
   const aOld = i0 < lines.length ? lines[i0].asm.address : oldCodeEndBig;
   const bOld = i1 < lines.length ? lines[i1].asm.address : oldCodeEndBig;
@@ -203,7 +231,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const shiftPlan =
     lineDelta === 0
       ? undefined
-      : plan([model, st.code], first, lastOld, new Set<unknown>([internals.tokens, model.refs, model.diagnostics, model.program, ...codeLines, ...statementLines]));
+      : plan([model, st.code], first, lastOld, new Set<unknown>([internals.tokens, model.refs, model.diagnostics, model.program, ...codeLines, ...statementLines, ...removedLabels]));
   if (lineDelta !== 0 && !shiftPlan) return REFUSED;
   const refs = model.refs ?? [];
   // Where the new lines' references go: after B's references that come before them (pass-2 references are in text order).
@@ -306,6 +334,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const oldCodeEnd = Number(oldCodeEndBig);
   // B's statements as they now are.
   lines.splice(i0, i1 - i0, ...added);
+  for (const def of removedLabels) model.symbols.delete(def.name);
   block.lines.splice(i0, i1 - i0, ...added.map((li) => li.asm));
 
   // Pass 1 results.
@@ -351,7 +380,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
 
   // Pass 2: keep what still holds, assemble the rest.
   const pool = oldPool;
-  for (const p of pool) if (p.line > lastOld) p.line += lineDelta;
+  for (const l of layouts) for (const p of l.pool ?? []) if (p.line > lastOld) p.line += lineDelta;
   let poolIndex: Map<string, number> | undefined;
   const slotOf = (value: bigint, size: number): bigint => {
     if (!poolIndex) poolIndex = new Map(pool.map((p, i) => [`${p.size}:${p.value}`, i]));

@@ -89,7 +89,7 @@ function commentEdit(text: string, pick: number, insert: string, append: boolean
 const FRAGMENTS = ['x1', 'w2', '#4', ', ', ' ', 'ish', 'sy', '0x10', 'loop', 'start', 'hcr_el2', 'sctlr_el1', '[x1]', ', #8]', 'lsl #2', '=', ':', '{', '}', '//', '/*', '"', ';', '1f', '.', 'q', 'dbs'];
 
 /** Statement lines an editor adds: instructions, branches to labels, literal loads, comments, blank lines, labels. */
-const NEW_LINES = ['    nop', '1:', '    cbnz  x0, 1b', '    b     1f', '    add   x9, x9, #1', '    b.ne  fail', '    cbz   x0, done', '    ldr   x1, =BASE', '    mov   x2, #3', '    adr   x3, fail', '    adrp  x4, fail', '', '  // note', 'again:', '    msr   hcr_el2, x0', '    bogus x1'];
+const NEW_LINES = ['    nop', '1:', '    cbnz  x0, 1b', '    b     1f', '    add   x9, x9, #1', '    b.ne  fail', '    cbz   x0, done', '    ldr   x1, =BASE', '    mov   x2, #3', '    adr   x3, fail', '    adrp  x4, fail', '', '  // note', 'again:', '    msr   hcr_el2, x0', '    bogus x1', '    ldr   x1, =0x1234', '    b     0x8000_0100', '    tbz   x1, #3, done', 'l50:'];
 
 /** Lines added (typed or pasted), lines deleted, or a new block: the edit kinds of issue #12. */
 function lineEdit(text: string, pick: number, kind: 'insert' | 'delete' | 'block', count: number, which: number[]): string {
@@ -211,8 +211,44 @@ describe('incremental model (ScenarioDocument)', function () {
     step('blank line', () => ls.splice(at, 0, ''), 0);
     // A comment line removed again.
     step('remove it', () => ls.splice(at, 1), 0);
+    // A label line nothing names deleted with the instruction after it: its symbol goes, nothing is assembled.
+    const label = ls.findIndex((l, i) => i > at && /^l\d+:$/.test(l));
+    const name = ls[label].slice(0, -1);
+    assert.ok(doc.model.symbols.has(name));
+    step('delete a label line and an instruction', () => ls.splice(label, 2), 0);
+    assert.ok(!doc.model.symbols.has(name));
     // Three instruction lines pasted: those three are assembled; the branches before them whose label moved and the literal loads are re-encoded.
     step('paste three lines', () => ls.splice(at, 0, '    nop', '    add   x9, x9, #1', '    mov   x2, #3'), 3);
+  });
+
+  it('deletes label lines in one block only when nothing names them, and keeps literal pools at their first user across moves', () => {
+    const text = syntheticScenario(400);
+    const doc = new ScenarioDocument('/work/big.armscope', text, { language: FULL_LANGUAGE });
+    void doc.model;
+    const ls = text.split('\n');
+    const same = (what: string) => assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')), what);
+    // `start` is the entry of a PE without one (check.ts): deleting it is a full parse, which reports the missing entry.
+    ls.splice(ls.indexOf('  entry start'), 1);
+    doc.setText(ls.join('\n'));
+    same('entry removed');
+    const parses = doc.stats.parses;
+    ls.splice(ls.indexOf('start:'), 1);
+    doc.setText(ls.join('\n'));
+    same('start: removed');
+    assert.ok(doc.model.diagnostics.some((d) => d.rule === 'missing-entry'));
+    assert.equal(doc.stats.parses, parses + 1);
+    // Blank lines before the block, then an edit in it: the pool chunk keeps the line of its first user.
+    ls.splice(2, 0, '', '// moved');
+    doc.setText(ls.join('\n'));
+    same('blank lines');
+    const l0 = ls.indexOf('l0:');
+    ls.splice(l0, 1);
+    doc.setText(ls.join('\n'));
+    same('l0: removed');
+    assert.equal(doc.stats.parses, parses + 1, 'a label deletion in the block: no full parse');
+    ls.splice(ls.indexOf('    ldr   x1, =BASE'), 1);
+    doc.setText(ls.join('\n'));
+    same('first literal user deleted');
   });
 
   it('re-parses one line, not the document, for a keystroke in an instruction line', () => {
