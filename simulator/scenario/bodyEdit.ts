@@ -42,6 +42,8 @@ import { attachSuggestions } from './suggest';
 
 /** Characters whose meaning reaches beyond one statement of one line, or that add a literal-pool slot. */
 const STRUCTURAL = /[{}";=]|\/\*|\*\//;
+/** The same without `=`: a deleted line may be a literal load whose value an earlier line also loads. */
+const STRUCTURAL_DELETED = /[{}";]|\/\*|\*\//;
 const LOCAL_LABEL_REF = /^[0-9]+[bf]$/;
 const LINE_NUMBER = /\bline \d/;
 /** Words that start a top-level statement at a line start, even inside a body (blocks.ts). */
@@ -116,7 +118,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const { st, layouts } = internals;
   const { first, lastOld, lastNew } = e;
   const lineDelta = lastNew - lastOld;
-  if (e.before.some((l) => STRUCTURAL.test(l)) || e.after.some((l) => STRUCTURAL.test(l))) return REFUSED;
+  if (e.before.some((l) => STRUCTURAL_DELETED.test(l)) || e.after.some((l) => STRUCTURAL.test(l))) return REFUSED;
   if (e.text.includes('/*')) return REFUSED;
   if (model.diagnostics.some((d) => d.rule === 'too-many-diagnostics')) return REFUSED;
   const ci = enclosingBlock(internals, first, lastOld);
@@ -134,9 +136,16 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   // Removed statements: instructions, and labels nothing else names (their symbols go with them).
   const removedLabels: SymbolDef[] = [];
   let removedInstrs = 0;
+  let removedSlots = 0;
   for (let k = i0; k < i1; k++) {
     const li = lines[k];
     if (li.asm.mnemonic !== undefined) removedInstrs++;
+    // A literal load leaves the pool as it was when an earlier line loads the same value (its slot is the first user's).
+    for (const o of li.asm.operands) {
+      if (!o.text.startsWith('=')) continue;
+      if (!li.rec || li.rec.literals.length !== 1 || !(lay.pool ?? []).some((p) => p.value === li.rec!.literals[0].value && p.size === li.rec!.literals[0].size && p.line < first)) return REFUSED;
+      removedSlots++;
+    }
     if (plainStatement(li)) continue;
     if (isDirective(li) || li.asm.range.start.line !== li.asm.range.end.line || li.asm.labels.length === 0) return REFUSED;
     for (const l of li.asm.labels) {
@@ -202,7 +211,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   }
   const hasLocals = (st.localLabels.get(block)?.size ?? 0) > 0;
   const codeEnd = oldCodeEndBig + delta;
-  const slots = lay.slots;
+  const slots = lay.slots - removedSlots;
   const poolBase = slots > 0 ? alignUp(codeEnd, BigInt(POOL_SLOT)) : codeEnd;
   const end = poolBase + BigInt(slots * POOL_SLOT);
   const oldEnd = ci.end;
@@ -342,6 +351,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const poolMoved = poolBase - lay.poolBase;
   lay.codeEnd = codeEnd;
   lay.poolBase = poolBase;
+  lay.slots = slots;
   ci.end = end;
   const firstAfter = i0 + added.length;
   if (delta !== 0n) for (let k = firstAfter; k < lines.length; k++) lines[k].asm.address = lines[k].asm.address! + delta;

@@ -249,6 +249,12 @@ describe('incremental model (ScenarioDocument)', function () {
     ls.splice(ls.indexOf('    ldr   x1, =BASE'), 1);
     doc.setText(ls.join('\n'));
     same('first literal user deleted');
+    // A later literal load of the same value: the pool stays, one reserved slot fewer; no full parse.
+    const parsesNow = doc.stats.parses;
+    ls.splice(ls.lastIndexOf('    ldr   x1, =BASE'), 1);
+    doc.setText(ls.join('\n'));
+    same('a later literal load deleted');
+    assert.equal(doc.stats.parses, parsesNow);
   });
 
   it('re-parses one line, not the document, for a keystroke in an instruction line', () => {
