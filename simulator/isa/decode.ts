@@ -7,6 +7,8 @@
  * not pay for disassembly nobody reads.
  */
 import type { Instr } from './instr';
+import { offsetMover } from './codecs/labels';
+import { pack } from './decodetree/pattern';
 import { formatForm, preferredForm } from './decodetree/disassembler';
 import type { TableEntry } from './decodetree/tree';
 import type { Exec, Fields, Flow, Form } from './decodetree/types';
@@ -60,6 +62,36 @@ class TableInstr implements Instr {
     return this.preferred;
   }
 
+  /** The same instruction labelled with source line `line` (its closure is made again on first use, not copied). */
+  atLine(line: number): TableInstr {
+    const out = new TableInstr(this.entry, this.fields, this.encoding, this.pc);
+    out.mnemonicText = this.mnemonicText;
+    out.fullText = this.fullText;
+    out.preferred = this.preferred;
+    out.closure = this.closure;
+    out.line = line;
+    return out;
+  }
+
+  /**
+   * The instruction with the offset of its PC-relative operand moved by `by` bytes (the form's
+   * offset field re-encoded from the decoded fields, then packed by the table's pattern), reading
+   * as before; undefined when no form of this word has such an operand or the offset does not fit.
+   */
+  offsetMoved(by: bigint, line: number): TableInstr | undefined {
+    for (const form of this.entry.enc.forms) {
+      if (!Object.entries(form.fixed).every(([k, v]) => this.fields[k] === v)) continue;
+      for (const codec of form.operands) {
+        const move = offsetMover(codec);
+        if (move === undefined) continue;
+        const fields = { ...this.fields };
+        if (!move(fields, by)) return undefined;
+        return new TableInstr(this.entry, fields, pack(this.entry.pat, fields), this.pc).written(this.mnemonic, this.text, line);
+      }
+    }
+    return undefined;
+  }
+
   /** An assembled instruction reads as written (mnemonic and operands as the source spells them). */
   written(mnemonic: string, text: string, line: number): this {
     this.mnemonicText = mnemonic;
@@ -82,4 +114,23 @@ export function decodeInstruction(word: number, pc: bigint): Instr | undefined {
  */
 export function assembledInstruction(entry: TableEntry, fields: Fields, word: number, mnemonic: string, text: string, line: number): Instr {
   return new TableInstr(entry, fields, word >>> 0, 0n).written(mnemonic, text, line);
+}
+
+/**
+ * `instr` labelled with source line `line`: a table instruction keeps its decode (no closure is
+ * made for the copy until it runs), any other is copied field by field.
+ */
+export function instructionAtLine(instr: Instr, line: number): Instr {
+  if (instr instanceof TableInstr) return instr.atLine(line);
+  return { mnemonic: instr.mnemonic, text: instr.text, encoding: instr.encoding, line, exec: instr.exec, flow: instr.flow, iss: instr.iss };
+}
+
+/**
+ * A PC-relative instruction (B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, ADR, LDR/PRFM literal) whose
+ * offset moves by `by` bytes, at source line `line` (Arm ARM C6.2: each encodes its target as an
+ * offset from its own address); undefined when `instr` is not one or the offset does not fit.
+ */
+export function withOffsetMoved(instr: Instr, by: bigint, line: number): Instr | undefined {
+  if (!(instr instanceof TableInstr)) return undefined;
+  return by === 0n ? instr.atLine(line) : instr.offsetMoved(by, line);
 }

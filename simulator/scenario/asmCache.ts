@@ -20,6 +20,7 @@
  * decoded operands and use `pe.pc`, never the assembly address), so sharing one
  * between two models is safe.
  */
+import { instructionAtLine } from '../isa/decode';
 import type { Instr } from '../isa/instr';
 import type { AsmLine, Severity, SourceRange } from './model';
 
@@ -96,7 +97,7 @@ export function instrAtLine(rec: AsmRecord, line: number): Instr | undefined {
   rec.atLine ??= new Map();
   let copy = rec.atLine.get(line);
   if (copy === undefined) {
-    copy = { mnemonic: i.mnemonic, text: i.text, encoding: i.encoding, line, exec: i.exec, flow: i.flow, iss: i.iss };
+    copy = instructionAtLine(i, line);
     rec.atLine.set(line, copy);
   }
   return copy;

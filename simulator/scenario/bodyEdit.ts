@@ -23,18 +23,18 @@
  * read other symbols than before): the caller parses the whole text.
  * test/lsp/incremental.test.ts checks every answer against a full parse.
  */
+import { instructionAtLine, withOffsetMoved } from '../isa/decode';
 import type { Instr } from '../isa/instr';
-import type { AsmRecord } from './asmCache';
-import { defaultAssembler } from './assembler';
 import { splitStatements } from './blocks';
+import { assembleLines, directTarget, overlaps, extentChangeIsLocal, localLabelsOf, offsetChange, sameReads, type Pending } from './blockAssembly';
 import { splitAsmLine } from './codeBlock';
 import { Reporter } from './diagnostics';
 import { lex, type Token } from './lexer';
 import { alignUp } from './directives';
-import { blockChunks, layoutPass2, type BlockLayout } from './layout';
+import { blockChunks } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
-import type { CodeBlock, Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
-import { codeEls, sortDiagnostics, type ParseInternals } from './parse';
+import type { Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
+import { sortDiagnostics, type ParseInternals } from './parse';
 import { firstTokenAfter, moved, plan } from './shift';
 import type { CodeInternals, LineInternals, ParseState } from './state';
 import { blockLookup, isLocalLabel } from './symbols';
@@ -42,11 +42,14 @@ import { attachSuggestions } from './suggest';
 
 /** Characters whose meaning reaches beyond one statement of one line, or that add a literal-pool slot. */
 const STRUCTURAL = /[{}";=]|\/\*|\*\//;
+/** The same without `=`: a deleted line may be a literal load whose value an earlier line also loads. */
+const STRUCTURAL_DELETED = /[{}";]|\/\*|\*\//;
 const LOCAL_LABEL_REF = /^[0-9]+[bf]$/;
 const LINE_NUMBER = /\bline \d/;
 /** Words that start a top-level statement at a line start, even inside a body (blocks.ts). */
 const ALWAYS_TOP = new Set(['scenario', 'system', 'const', 'event']);
 const POOL_SLOT = 8;
+const IMPLICIT_ENTRY = 'start';
 
 export interface BodyEdit {
   /** Lines [first, lastOld] of the parsed text became lines [first, lastNew] of `text`. */
@@ -61,7 +64,7 @@ export interface BodyEdit {
   text: string;
 }
 
-export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; assembled: number; kept: number };
+export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; assembled: number; kept: number; relocated: number };
 
 const REFUSED: BodyEditResult = { kind: 'refused' };
 const STALE: BodyEditResult = { kind: 'stale' };
@@ -85,6 +88,19 @@ function plainStatement(li: LineInternals): boolean {
   return li.asm.labels.length === 0 && li.asm.mnemonic !== undefined && !isDirective(li) && li.asm.range.start.line === li.asm.range.end.line;
 }
 
+/**
+ * Whether no token outside lines [first, last] and no diagnostic names one of `labels` (defined on
+ * those lines): removing them then changes no lookup, reference, entry point or suggestion.
+ */
+function unnamedElsewhere(model: ScenarioModel, tokens: readonly Token[], labels: readonly SymbolDef[], first: number, last: number): boolean {
+  const names = new Set(labels.map((d) => d.name));
+  // `start` is read by name: the entry of a PE without `entry` (check.ts, engine/init.ts).
+  if (names.has(IMPLICIT_ENTRY)) return false;
+  for (const t of tokens) if (t.kind === 'ident' && names.has(t.text) && (t.line < first || t.line > last)) return false;
+  for (const d of model.diagnostics) for (const n of names) if (d.message.includes(n) || d.suggestion?.includes(n)) return false;
+  return true;
+}
+
 /** The block whose body strictly contains lines [first, last], with its closing brace. */
 function enclosingBlock(internals: ParseInternals, first: number, last: number): CodeInternals | undefined {
   for (const ci of internals.st.code) {
@@ -98,13 +114,11 @@ function enclosingBlock(internals: ParseInternals, first: number, last: number):
   return undefined;
 }
 
-const overlaps = (a0: bigint, a1: bigint, b0: bigint, b1: bigint): boolean => a0 < b1 && b0 < a1;
-
 export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e: BodyEdit): BodyEditResult {
   const { st, layouts } = internals;
   const { first, lastOld, lastNew } = e;
   const lineDelta = lastNew - lastOld;
-  if (e.before.some((l) => STRUCTURAL.test(l)) || e.after.some((l) => STRUCTURAL.test(l))) return REFUSED;
+  if (e.before.some((l) => STRUCTURAL_DELETED.test(l)) || e.after.some((l) => STRUCTURAL.test(l))) return REFUSED;
   if (e.text.includes('/*')) return REFUSED;
   if (model.diagnostics.some((d) => d.rule === 'too-many-diagnostics')) return REFUSED;
   const ci = enclosingBlock(internals, first, lastOld);
@@ -119,7 +133,28 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   if (lines.some(isDirective)) return REFUSED;
   const i0 = firstLineAfter(lines, first - 1);
   const i1 = firstLineAfter(lines, lastOld);
-  for (let k = i0; k < i1; k++) if (!plainStatement(lines[k])) return REFUSED;
+  // Removed statements: instructions, and labels nothing else names (their symbols go with them).
+  const removedLabels: SymbolDef[] = [];
+  let removedInstrs = 0;
+  let removedSlots = 0;
+  for (let k = i0; k < i1; k++) {
+    const li = lines[k];
+    if (li.asm.mnemonic !== undefined) removedInstrs++;
+    // A literal load leaves the pool as it was when an earlier line loads the same value (its slot is the first user's).
+    for (const o of li.asm.operands) {
+      if (!o.text.startsWith('=')) continue;
+      if (!li.rec || li.rec.literals.length !== 1 || !(lay.pool ?? []).some((p) => p.value === li.rec!.literals[0].value && p.size === li.rec!.literals[0].size && p.line < first)) return REFUSED;
+      removedSlots++;
+    }
+    if (plainStatement(li)) continue;
+    if (isDirective(li) || li.asm.range.start.line !== li.asm.range.end.line || li.asm.labels.length === 0) return REFUSED;
+    for (const l of li.asm.labels) {
+      const def = model.symbols.get(l.name);
+      if (isLocalLabel(l.name) || !def || def.kind !== 'label' || def.block !== ci.block || def.range.start.line !== l.range.start.line || def.range.start.col !== l.range.start.col) return REFUSED;
+      removedLabels.push(def);
+    }
+  }
+  if (removedLabels.length > 0 && !unnamedElsewhere(model, internals.tokens, removedLabels, first, lastOld)) return REFUSED;
 
   // Diagnostics: those on the edited lines go; none may reach into them from elsewhere, none after them may quote a line number.
   const on = (line: number): boolean => line >= first && line <= lastOld;
@@ -159,7 +194,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const interpretDiags = rep.list.slice();
 
   // Pass 1: before the edit nothing moves; after it every address moves by δ (4 bytes per instruction, no directive in B).
-  const delta = BigInt(4 * (added.length - (i1 - i0)));
+  const delta = BigInt(4 * (added.length - removedInstrs));
   const oldCodeEndBig = lay.codeEnd;
   const aOld = i0 < lines.length ? lines[i0].asm.address : oldCodeEndBig;
   const bOld = i1 < lines.length ? lines[i1].asm.address : oldCodeEndBig;
@@ -176,7 +211,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   }
   const hasLocals = (st.localLabels.get(block)?.size ?? 0) > 0;
   const codeEnd = oldCodeEndBig + delta;
-  const slots = lay.slots;
+  const slots = lay.slots - removedSlots;
   const poolBase = slots > 0 ? alignUp(codeEnd, BigInt(POOL_SLOT)) : codeEnd;
   const end = poolBase + BigInt(slots * POOL_SLOT);
   const oldEnd = ci.end;
@@ -205,7 +240,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const shiftPlan =
     lineDelta === 0
       ? undefined
-      : plan([model, st.code], first, lastOld, new Set<unknown>([internals.tokens, model.refs, model.diagnostics, model.program, ...codeLines, ...statementLines]));
+      : plan([model, st.code], first, lastOld, new Set<unknown>([internals.tokens, model.refs, model.diagnostics, model.program, ...codeLines, ...statementLines, ...removedLabels]));
   if (lineDelta !== 0 && !shiftPlan) return REFUSED;
   const refs = model.refs ?? [];
   // Where the new lines' references go: after B's references that come before them (pass-2 references are in text order).
@@ -308,6 +343,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const oldCodeEnd = Number(oldCodeEndBig);
   // B's statements as they now are.
   lines.splice(i0, i1 - i0, ...added);
+  for (const def of removedLabels) model.symbols.delete(def.name);
   block.lines.splice(i0, i1 - i0, ...added.map((li) => li.asm));
 
   // Pass 1 results.
@@ -315,6 +351,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const poolMoved = poolBase - lay.poolBase;
   lay.codeEnd = codeEnd;
   lay.poolBase = poolBase;
+  lay.slots = slots;
   ci.end = end;
   const firstAfter = i0 + added.length;
   if (delta !== 0n) for (let k = firstAfter; k < lines.length; k++) lines[k].asm.address = lines[k].asm.address! + delta;
@@ -353,7 +390,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
 
   // Pass 2: keep what still holds, assemble the rest.
   const pool = oldPool;
-  for (const p of pool) if (p.line > lastOld) p.line += lineDelta;
+  for (const l of layouts) for (const p of l.pool ?? []) if (p.line > lastOld) p.line += lineDelta;
   let poolIndex: Map<string, number> | undefined;
   const slotOf = (value: bigint, size: number): bigint => {
     if (!poolIndex) poolIndex = new Map(pool.map((p, i) => [`${p.size}:${p.value}`, i]));
@@ -369,6 +406,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const els = internals.els;
   let assembled = 0;
   let keptCount = 0;
+  let relocatedCount = 0;
   /** Whether line `li` (not new) keeps its assembly at its new place, from names alone: true, false (assemble again) or undefined (compare values). */
   const quick = (li: LineInternals, after: boolean): boolean | undefined => {
     const R = li.rec!;
@@ -447,9 +485,16 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         const relative = rec.pcDependent && rec.reports.length === 0 && asm.mnemonic !== 'adrp';
         const keep =
           (same && slotsSame && (d === 0n || !rec.pcDependent)) || (relative && same && rec.literals.length > 0 && slotsRelative) || (relative && rec.literals.length === 0 && d !== 0n && shifted);
+        const by = keep || !relative || rec.instr === undefined ? undefined : offsetChange(rec, d, same, (l) => slotOf(l.value, l.size), () => directTarget(rec, asm, lookup));
+        const relocated = by === undefined ? undefined : withOffsetMoved(rec.instr!, by, li.line);
         if (keep) {
           keptCount++;
           instr = rec.instr === undefined || rec.instr.line === li.line ? rec.instr : relabel(rec.instr, li.line);
+        } else if (relocated) {
+          // Only the offset changed: the word re-encoded from its decoded fields, the record now at this address.
+          relocatedCount++;
+          instr = relocated;
+          li.rec = { ...rec, instr: relocated, pc: at, atLine: undefined, lookups: rec.lookups.map(([n]) => [n, lookup(n) ?? undefined]), literals: rec.literals.map((l) => ({ ...l, address: slotOf(l.value, l.size) })) };
         } else {
           // Only a line whose literal values are known can be given its slot before it is assembled; a numeric
           // local label resolves by the line's index in its block, which a one-line layout does not have.
@@ -510,86 +555,10 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   model.refs = keptRefs;
   st.refs = keptRefs;
   model.text = e.text;
-  return { kind: 'applied', assembled, kept: keptCount };
+  return { kind: 'applied', assembled, kept: keptCount, relocated: relocatedCount };
 }
 
 /** A copy of an instruction labelled with another source line (instructions are shared with the assembly memo). */
 function relabel(instr: Instr, line: number): Instr {
-  return { mnemonic: instr.mnemonic, text: instr.text, encoding: instr.encoding, line, exec: instr.exec, flow: instr.flow, iss: instr.iss };
-}
-
-/** The two assemblies looked up the same names and both reported, or both did not (so the line's references and misses stand). */
-function sameReads(a: LineInternals['rec'], b: LineInternals['rec']): boolean {
-  if (!a || !b || a.lookups.length !== b.lookups.length || (a.reports.length === 0) !== (b.reports.length === 0)) return false;
-  for (let k = 0; k < a.lookups.length; k++) if (a.lookups[k][0] !== b.lookups[k][0]) return false;
-  return true;
-}
-
-/** Assemble one line of B at `pc` as layoutPass2 does (its literal, if any, at `slot`): its instruction, diagnostics and references. */
-interface Pending {
-  li: LineInternals;
-  at: bigint;
-  /** Where the line's literal goes (the pool base when it has none). */
-  slot: bigint;
-  /** The assembly the line had (absent for a new line). */
-  rec?: AsmRecord;
-}
-
-/**
- * Assemble lines of B at their addresses as layoutPass2 does, in one pass (their literal, if any, at the
- * group's slot): their instructions by address, diagnostics and references.
- */
-function assembleLines(st: ParseState, ci: CodeInternals, group: Pending[], els: ParseInternals['els']): { instrs: Map<number, Instr>; diags: Diagnostic[]; refs: SymbolRef[] } {
-  const rep = new Reporter();
-  const scratch: ParseState = { ...st, rep, refs: [], model: { ...st.model, program: { instrs: new Map(), chunks: [], lineOf: new Map() } } };
-  const lines = group.map((p) => p.li);
-  const lo = group[0].at;
-  const hi = group[group.length - 1].at + 4n;
-  const lay: BlockLayout = { ci: { ...ci, lines }, base: lo, codeEnd: hi, poolBase: group[0].slot, slots: 0 };
-  layoutPass2(scratch, [lay], defaultAssembler(), true, els);
-  return { instrs: scratch.model.program.instrs, diags: rep.list, refs: scratch.refs };
-}
-
-/**
- * B's extent changes from [start, oldEnd) to [start, end): nothing outside B
- * may see it — no other block in the range it gains, no entry point in the
- * range it gains or loses, the same memory region around it, the same EL for
- * every block.
- */
-function extentChangeIsLocal(model: ScenarioModel, internals: ParseInternals, ci: CodeInternals, oldEnd: bigint, end: bigint): boolean {
-  const start = ci.start!;
-  for (const o of internals.st.code) if (o !== ci && o.start !== undefined && o.end !== undefined && overlaps(o.start, o.end, start, end)) return false;
-  const lo = oldEnd < end ? oldEnd : end;
-  const hi = oldEnd < end ? end : oldEnd;
-  for (const pe of model.pes) if (pe.entry?.value !== undefined && pe.entry.value >= lo && pe.entry.value < hi) return false;
-  const mem = model.system.memory;
-  const inside = (e: bigint) => mem.some((m) => start >= m.base && e <= m.base + m.size);
-  if (mem.length > 0 && (!inside(oldEnd) || !inside(end))) return false;
-  ci.end = end;
-  let now: Map<CodeBlock, { el: number; reason?: string }>;
-  try {
-    now = codeEls(internals.st);
-  } finally {
-    ci.end = oldEnd;
-  }
-  for (const b of model.code) {
-    const x = internals.els.get(b);
-    const y = now.get(b);
-    if (x?.el !== y?.el || x?.reason !== y?.reason) return false;
-  }
-  return true;
-}
-
-/** Numeric local labels of a block: name → addresses in text order with their statement index (as layoutPass1 builds them). */
-function localLabelsOf(lines: readonly LineInternals[]): Map<string, { address: bigint; index: number }[]> {
-  const out = new Map<string, { address: bigint; index: number }[]>();
-  for (let index = 0; index < lines.length; index++) {
-    for (const l of lines[index].asm.labels) {
-      if (!isLocalLabel(l.name)) continue;
-      const list = out.get(l.name) ?? [];
-      list.push({ address: lines[index].asm.address!, index });
-      out.set(l.name, list);
-    }
-  }
-  return out;
+  return instructionAtLine(instr, line);
 }

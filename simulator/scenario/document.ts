@@ -39,6 +39,8 @@ export interface DocumentStats {
   blockEdits: number;
   /** Instructions those edits assembled again (new lines, and lines whose assembly inputs changed). */
   assembled: number;
+  /** PC-relative instructions those edits re-encoded with a moved offset instead of assembling them again. */
+  relocated: number;
 }
 
 /**
@@ -102,7 +104,7 @@ const isQuiet = (l: string): boolean => NO_TOKENS.test(l) && !l.includes('/*') &
 export class ScenarioDocument {
   private current: string;
   private built: { text: string; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
-  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0 };
+  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0 };
 
   constructor(
     readonly file: string,
@@ -190,6 +192,7 @@ export class ScenarioDocument {
         b.text = this.current;
         this.stats.blockEdits++;
         this.stats.assembled += r.assembled;
+        this.stats.relocated += r.relocated;
         return true;
       }
     }

@@ -195,6 +195,8 @@ export function shiftLines(model: ScenarioModel, internals: ParseInternals, firs
     program.instrs.set(pc, Object.assign(Object.create(Object.getPrototypeOf(instr) as object) as typeof instr, instr, { line: instr.line + delta }));
   }
   for (const [address, line] of program.lineOf) if (line > last) program.lineOf.set(address, line + delta);
+  // Literal pools: each slot keeps the line of its first user (the pool chunk's line when a block edit cuts it again).
+  for (const l of internals.layouts) for (const p of l.pool ?? []) if (p.line > last) p.line += delta;
   internals.st.clean.splice(first, last - first + 1, ...clean);
   return true;
 }

@@ -8,6 +8,9 @@ import fc from 'fast-check';
 import { compilePattern, pack } from '../../simulator/isa/decodetree/pattern';
 import { DECODE_TREE, INSTRUCTION_CLASSES } from '../../simulator/isa/table';
 import { assemblerMnemonics, assembleText, decodeInstruction, isInstruction, mnemonicInfo, MNEMONICS } from '../../simulator/isa/index';
+import { withOffsetMoved } from '../../simulator/isa/decode';
+
+const hexWord = (v: bigint): string => `0x${v.toString(16)}`;
 
 describe('isa: instruction table (decodetree)', () => {
   it('compiles a pattern into fixed bits and named fields', () => {
@@ -93,5 +96,30 @@ describe('isa: instruction table (decodetree)', () => {
     assert.equal(decodeInstruction(0xd503201f, 0n)!.flow, 'plain'); // nop
     assert.equal(decodeInstruction(0xd503207f, 0n)!.flow, 'system'); // wfi
     assert.equal(assembleText('b.ne 0x1000', 0x1010n).instr!.flow, 'branch');
+  });
+
+  it('moves the offset of a PC-relative instruction as assembling it at its new address does (branches, ADR, literal loads)', () => {
+    const target = 0x8010_0000n;
+    const forms = ['b     T', 'bl    T', 'b.ne  T', 'cbz   x3, T', 'cbnz  w7, T', 'tbz   x1, #40, T', 'tbnz  w2, #3, T', 'adr   x4, T', 'ldr   x5, T', 'ldr   w6, T', 'ldrsw x7, T', 'prfm  pldl1keep, T', 'ldr   x1, =0x1234_5678_9abc'];
+    fc.assert(
+      fc.property(fc.constantFrom(...forms), fc.integer({ min: -2000, max: 2000 }), fc.integer({ min: -2000, max: 2000 }), (text, from, to) => {
+        const pcA = target + BigInt(from * 4);
+        const pcB = target + BigInt(to * 4);
+        // The literal-pool form: its slot at the target, whatever the address of the load.
+        const a = assembleText(text, pcA, (n) => (n === 'T' ? target : undefined), () => target).instr!;
+        const b = assembleText(text, pcB, (n) => (n === 'T' ? target : undefined), () => target).instr!;
+        const moved = withOffsetMoved(a, pcA - pcB, 9)!;
+        assert.equal(moved.encoding, b.encoding, `${text} from ${hexWord(pcA)} to ${hexWord(pcB)}`);
+        assert.equal(moved.text, a.text);
+        assert.equal(moved.line, 9);
+      }),
+      { numRuns: 300, seed: 12 },
+    );
+    // Out of range or into ADRP's page offset: no move (the line is assembled again, which reports the range).
+    const far = assembleText('tbz x1, #1, T', target - 0x7ff0n, (n) => (n === 'T' ? target : undefined)).instr!;
+    assert.equal(withOffsetMoved(far, 0x20n, 1), undefined);
+    const adrp = assembleText('adrp x1, T', target - 0x7ff0n, (n) => (n === 'T' ? target : undefined)).instr!;
+    assert.equal(withOffsetMoved(adrp, 0x1000n, 1), undefined);
+    assert.equal(withOffsetMoved(assembleText('add x1, x2, #1').instr!, 4n, 1), undefined);
   });
 });

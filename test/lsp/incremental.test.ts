@@ -89,7 +89,7 @@ function commentEdit(text: string, pick: number, insert: string, append: boolean
 const FRAGMENTS = ['x1', 'w2', '#4', ', ', ' ', 'ish', 'sy', '0x10', 'loop', 'start', 'hcr_el2', 'sctlr_el1', '[x1]', ', #8]', 'lsl #2', '=', ':', '{', '}', '//', '/*', '"', ';', '1f', '.', 'q', 'dbs'];
 
 /** Statement lines an editor adds: instructions, branches to labels, literal loads, comments, blank lines, labels. */
-const NEW_LINES = ['    nop', '1:', '    cbnz  x0, 1b', '    b     1f', '    add   x9, x9, #1', '    b.ne  fail', '    cbz   x0, done', '    ldr   x1, =BASE', '    mov   x2, #3', '    adr   x3, fail', '    adrp  x4, fail', '', '  // note', 'again:', '    msr   hcr_el2, x0', '    bogus x1'];
+const NEW_LINES = ['    nop', '1:', '    cbnz  x0, 1b', '    b     1f', '    add   x9, x9, #1', '    b.ne  fail', '    cbz   x0, done', '    ldr   x1, =BASE', '    mov   x2, #3', '    adr   x3, fail', '    adrp  x4, fail', '', '  // note', 'again:', '    msr   hcr_el2, x0', '    bogus x1', '    ldr   x1, =0x1234', '    b     0x8000_0100', '    tbz   x1, #3, done', 'l50:'];
 
 /** Lines added (typed or pasted), lines deleted, or a new block: the edit kinds of issue #12. */
 function lineEdit(text: string, pick: number, kind: 'insert' | 'delete' | 'block', count: number, which: number[]): string {
@@ -198,16 +198,63 @@ describe('incremental model (ScenarioDocument)', function () {
       assert.equal(doc.stats.blockEdits, before.blockEdits + 1, `${what}: one block laid out again`);
       assert.ok(doc.stats.assembled - before.assembled <= assembledAtMost, `${what}: assembled ${doc.stats.assembled - before.assembled}, at most ${assembledAtMost}`);
     };
-    // Deleting an instruction that no label follows closely: the branches before it to labels after it, and the deleted line's neighbours' literal loads when the pool moves.
+    // Deleting an instruction that no label follows closely: nothing is assembled. The branches before it to labels
+    // after it, and the literal loads when the pool moves by other than the code, keep their words with the offset
+    // moved (re-encoded from their fields).
     const branches = (from: number, to: number) => ls.slice(from, to).filter((l) => /\bb\.ne\b/.test(l)).length;
     const literals = ls.filter((l) => l.includes('=')).length;
-    step('delete a line', () => ls.splice(at, 1), branches(0, at) + literals);
+    const relocated0 = doc.stats.relocated;
+    step('delete a line', () => ls.splice(at, 1), 0);
+    assert.ok(doc.stats.relocated - relocated0 >= branches(0, at), `relocated ${doc.stats.relocated - relocated0}`);
+    assert.ok(doc.stats.relocated - relocated0 <= branches(0, at) + literals, `relocated ${doc.stats.relocated - relocated0}`);
     // A blank line added inside the block: nothing assembled, every later line moves.
     step('blank line', () => ls.splice(at, 0, ''), 0);
     // A comment line removed again.
     step('remove it', () => ls.splice(at, 1), 0);
-    // Three instruction lines pasted: those three, plus the branches before them whose label moved (and literal loads if the pool moved).
-    step('paste three lines', () => ls.splice(at, 0, '    nop', '    add   x9, x9, #1', '    mov   x2, #3'), 3 + branches(0, at) + literals);
+    // A label line nothing names deleted with the instruction after it: its symbol goes, nothing is assembled.
+    const label = ls.findIndex((l, i) => i > at && /^l\d+:$/.test(l));
+    const name = ls[label].slice(0, -1);
+    assert.ok(doc.model.symbols.has(name));
+    step('delete a label line and an instruction', () => ls.splice(label, 2), 0);
+    assert.ok(!doc.model.symbols.has(name));
+    // Three instruction lines pasted: those three are assembled; the branches before them whose label moved and the literal loads are re-encoded.
+    step('paste three lines', () => ls.splice(at, 0, '    nop', '    add   x9, x9, #1', '    mov   x2, #3'), 3);
+  });
+
+  it('deletes label lines in one block only when nothing names them, and keeps literal pools at their first user across moves', () => {
+    const text = syntheticScenario(400);
+    const doc = new ScenarioDocument('/work/big.armscope', text, { language: FULL_LANGUAGE });
+    void doc.model;
+    const ls = text.split('\n');
+    const same = (what: string) => assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')), what);
+    // `start` is the entry of a PE without one (check.ts): deleting it is a full parse, which reports the missing entry.
+    ls.splice(ls.indexOf('  entry start'), 1);
+    doc.setText(ls.join('\n'));
+    same('entry removed');
+    const parses = doc.stats.parses;
+    ls.splice(ls.indexOf('start:'), 1);
+    doc.setText(ls.join('\n'));
+    same('start: removed');
+    assert.ok(doc.model.diagnostics.some((d) => d.rule === 'missing-entry'));
+    assert.equal(doc.stats.parses, parses + 1);
+    // Blank lines before the block, then an edit in it: the pool chunk keeps the line of its first user.
+    ls.splice(2, 0, '', '// moved');
+    doc.setText(ls.join('\n'));
+    same('blank lines');
+    const l0 = ls.indexOf('l0:');
+    ls.splice(l0, 1);
+    doc.setText(ls.join('\n'));
+    same('l0: removed');
+    assert.equal(doc.stats.parses, parses + 1, 'a label deletion in the block: no full parse');
+    ls.splice(ls.indexOf('    ldr   x1, =BASE'), 1);
+    doc.setText(ls.join('\n'));
+    same('first literal user deleted');
+    // A later literal load of the same value: the pool stays, one reserved slot fewer; no full parse.
+    const parsesNow = doc.stats.parses;
+    ls.splice(ls.lastIndexOf('    ldr   x1, =BASE'), 1);
+    doc.setText(ls.join('\n'));
+    same('a later literal load deleted');
+    assert.equal(doc.stats.parses, parsesNow);
   });
 
   it('re-parses one line, not the document, for a keystroke in an instruction line', () => {
@@ -224,28 +271,29 @@ describe('incremental model (ScenarioDocument)', function () {
       doc.setText(t);
       void doc.model;
     }
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0 });
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(t, '/work/big.armscope')));
     // A comment line added at the end moves nothing: no parse at all.
     doc.setText(t + '// a note\n');
     void doc.model;
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 0, assembled: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0 });
     // Enter at the end of an instruction line: what follows in the block moves one line down; nothing is assembled.
     const ls = doc.text.split('\n');
     ls.splice(line + 1, 0, '    ');
     doc.setText(ls.join('\n'));
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 1, assembled: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 1, assembled: 0, relocated: 0 });
     // An instruction typed on it moves every address below it: the block is laid out again, not the document,
-    // and only the instructions whose inputs changed are assembled (the new one, and the branches before it
-    // to labels that moved; literal loads and branches after it keep their encoding).
+    // and only the new instruction is assembled (the branches before it to labels that moved and the literal
+    // loads whose slot moved by other than their address keep their words, the offset re-encoded).
     ls[line + 1] = '    n';
     doc.setText(ls.join('\n'));
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
     assert.equal(doc.stats.parses, 1);
     assert.equal(doc.stats.blockEdits, 2);
     const branchesBefore = ls.slice(0, line + 1).filter((l) => /^\s+b\.ne\s+fail/.test(l)).length;
-    assert.ok(doc.stats.assembled <= 1 + branchesBefore + ls.filter((l) => l.includes('=')).length, `assembled ${doc.stats.assembled}`);
+    assert.equal(doc.stats.assembled, 1);
+    assert.ok(doc.stats.relocated >= branchesBefore && doc.stats.relocated <= branchesBefore + ls.filter((l) => l.includes('=')).length, `relocated ${doc.stats.relocated}`);
   });
 
   it('follows the size limits of the parser across quiet edits (blank and comment lines crossing MAX_SCENARIO_LINES or MAX_SCENARIO_CHARS)', () => {

@@ -15,6 +15,33 @@ function wordOffset(f: Fields, field: string, bits: number): number {
   return signExtend(f[field], bits) * 4;
 }
 
+/**
+ * How a PC-relative operand's offset field moves when the instruction or its target moves by `by`
+ * bytes (the offset becomes offset + by): false, leaving `f` as it was, when the new offset is
+ * misaligned or out of the field's range (assembling the line again reports that).
+ */
+export type OffsetMover = (f: Fields, by: bigint) => boolean;
+
+/** The offset movers of the PC-relative codecs (never ADRP's page offset, which reads the page of the PC). */
+const OFFSET_MOVERS = new WeakMap<Codec, OffsetMover>();
+
+/** The offset mover of operand codec `c`, when it encodes an offset from the instruction's address. */
+export function offsetMover(c: Codec): OffsetMover | undefined {
+  return OFFSET_MOVERS.get(c);
+}
+
+/** A mover for a signed word offset in `field` (`bits` wide). */
+function wordOffsetMover(field: string, bits: number): OffsetMover {
+  const limit = 1n << BigInt(bits - 1);
+  return (f, by) => {
+    if ((by & 3n) !== 0n) return false;
+    const words = BigInt(signExtend(f[field], bits)) + (by >> 2n);
+    if (words < -limit || words >= limit) return false;
+    f[field] = Number(BigInt.asUintN(bits, words));
+    return true;
+  };
+}
+
 /** One `label` operand (a label or an address): `encode` puts the target `t` into the fields. */
 function labelOperand(encode: (a: AsmState, f: Fields, t: bigint) => void, print: Codec['print']): Codec {
   return operand({
@@ -33,7 +60,7 @@ function labelOperand(encode: (a: AsmState, f: Fields, t: bigint) => void, print
  * the target is misaligned or too far (`branch target …` or `literal …`).
  */
 export function pcRelative(field: string, bits: number, messages: { align: string; range: string }): Codec {
-  return labelOperand(
+  const codec = labelOperand(
     (a, f, t) => {
       // Modulo 2^64, so a target written as an unsigned address below the PC works.
       const delta = BigInt.asIntN(64, t - a.ctx.pc);
@@ -46,6 +73,8 @@ export function pcRelative(field: string, bits: number, messages: { align: strin
     },
     (f, p) => target(p.pc, wordOffset(f, field, bits)),
   );
+  OFFSET_MOVERS.set(codec, wordOffsetMover(field, bits));
+  return codec;
 }
 
 const branchMessages = (range: string) => ({ align: 'branch target is not 4-byte aligned', range: `branch target out of ${range} range` });
@@ -65,7 +94,7 @@ export function adrImmediate(f: Fields): number {
 
 /** ADR `label` (±1 MB) or ADRP `label` (its 4 KB page, ±4 GB; `:pg_hi21:label` also). */
 export function adrTarget(page: boolean): Codec {
-  return labelOperand(
+  const codec = labelOperand(
     (a, f, t) => {
       const pc = a.ctx.pc;
       const name = a.mnemonic.toUpperCase();
@@ -83,6 +112,18 @@ export function adrTarget(page: boolean): Codec {
     },
     (f, p) => (page ? target((p.pc & ~0xfffn) + BigInt(adrImmediate(f) * 4096), 0) : target(p.pc, adrImmediate(f))),
   );
+  if (!page) {
+    // ADR: a byte offset in immhi:immlo, ±1 MB (C6.2.10).
+    OFFSET_MOVERS.set(codec, (f, by) => {
+      const v = BigInt(adrImmediate(f)) + by;
+      if (v < -(1n << 20n) || v >= 1n << 20n) return false;
+      const u = Number(BigInt.asUintN(21, v));
+      f.immlo = u & 3;
+      f.immhi = u >>> 2;
+      return true;
+    });
+  }
+  return codec;
 }
 
 /**
@@ -108,3 +149,4 @@ export const LITERAL_POOL: Codec = operand({
   },
   print: (f, p) => target(p.pc, wordOffset(f, 'imm19', 19)),
 });
+OFFSET_MOVERS.set(LITERAL_POOL, wordOffsetMover('imm19', 19));
