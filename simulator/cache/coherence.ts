@@ -93,6 +93,7 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
     prov.copyProvenanceFrom(from);
     prov.copyStaleFrom(from);
   } else readMemLine(h, line, h.lineBuf);
+  const tick = h.tick;
   const v = allocate(h, c, line, attrs, peId);
   v.touch();
   v.data.set(h.lineBuf);
@@ -108,9 +109,14 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
   // MOESI: a line Modified or Exclusive in one cache has no other valid copy of its key in the
   // coherence domain; the model applies this to every cache, including the outer caches of the
   // same PE's own path (they are not inclusive: a copy there is a copy like any other).
-  n = snoop(dom, c, line, attrs, found);
-  owner = undefined;
-  for (let i = 0; i < n; i++) if (isDirty(found[i].state)) owner = found[i];
+  // Only a write-back into another cache moves or replaces a copy outside `c`, and it stamps the
+  // copy it writes (`pushDown`: `lru = ++h.tick`); `allocate` stamps its own way only, once. One
+  // tick: no write-back into a cache, the first snoop's list (and its owner) stands as it is.
+  if (h.tick !== tick + 1) {
+    n = snoop(dom, c, line, attrs, found);
+    owner = undefined;
+    for (let i = 0; i < n; i++) if (isDirty(found[i].state)) owner = found[i];
+  }
   if (write) {
     for (let i = 0; i < n; i++) h.setState(found[i], LineState.I, 'snoop invalidate', peId);
     h.setState(v, LineState.M, cause, peId);

@@ -24,10 +24,16 @@ export interface Policy {
    * building the list on most steps without a second way of choosing.
    */
   choosePe?(pes: readonly Pe[], machine: Machine): number;
+  /**
+   * `choosePe` picks the PE at the round-robin pointer (`scheduler.rr`) whenever that PE is
+   * running: the scheduler then steps it without asking (the same choice, no call per step).
+   */
+  readonly takesRunningAtPointer?: boolean;
 }
 
 export class RoundRobinPolicy implements Policy {
   readonly name = 'round-robin';
+  readonly takesRunningAtPointer = true;
 
   choose(enabled: readonly Action[], machine: Machine): Action {
     for (const a of enabled) if (a.kind === 'event') return a;

@@ -314,7 +314,21 @@ export class Scheduler {
     } else {
       const policy = m.policy;
       if (policy.choosePe === undefined) return false;
+      const atPointer = policy.takesRunningAtPointer === true && this.reach === undefined;
+      const n = this.peCount;
       while (m.steps < stop && m.steps < platform.deadline && !this.mixed) {
+        if (atPointer && !this.traced && !this.watched) {
+          // The policy's choice without the call: the running PE at the pointer, stepped as `peStep`
+          // steps it when nothing records, traces or watches steps.
+          const pe = pes[this.rr];
+          if (pe.state === 'running') {
+            stepPe(pe);
+            m.steps++;
+            const next = pe.id + 1;
+            this.rr = next === n ? 0 : next;
+            continue;
+          }
+        }
         const i = policy.choosePe(pes, m);
         if (i < 0) break;
         this.peStep(pes[i]);

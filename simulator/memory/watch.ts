@@ -69,8 +69,11 @@ export class WriteWatch {
   /** A write of `size` bytes at `pa` is about to land: tell the watchers whose ranges it overlaps. */
   check(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
     const first = Math.floor(pa / PAGE_SIZE);
-    const last = Math.floor((pa + size - 1) / PAGE_SIZE);
-    if (first === last && this.missNo[pageSlot(first, MISS_BITS)] === first) return;
+    // Within one page (`pa & (PAGE_SIZE - 1)`: the offset, PAs being non-negative integers below 2^53) on a page
+    // found unwatched: nothing to tell, without the last page's division.
+    const within = (pa & (PAGE_SIZE - 1)) + size <= PAGE_SIZE;
+    if (within && this.missNo[pageSlot(first, MISS_BITS)] === first) return;
+    const last = within ? first : Math.floor((pa + size - 1) / PAGE_SIZE);
     let list = this.pages.get(first);
     if (last !== first) {
       const more = this.pages.get(last);
