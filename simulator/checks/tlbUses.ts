@@ -157,6 +157,12 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
   private readonly bases: number[] = [];
   /** Slot of the oldest use (0 until the ring is full). */
   private head = 0;
+  /**
+   * How many remembered uses fall in each bucket of `bucketOf(base)`: a fill whose bucket is
+   * empty is a new shape without scanning (the usual case for a shared table descriptor: a
+   * sweep over pages fills each page once).
+   */
+  private readonly buckets = new Uint8Array(BUCKETS);
 
   get length(): number {
     return this.ring.length;
@@ -168,7 +174,8 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     const bases = this.bases;
     const base = e.base;
     const n = ring.length;
-    for (let i = 0; i < n; i++) {
+    const b = bucketOf(base);
+    for (let i = this.buckets[b] === 0 ? n : 0; i < n; i++) {
       if (bases[i] !== base) continue;
       const x = ring[i];
       const xe = x.entry;
@@ -186,12 +193,14 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
         return;
       }
     }
+    this.buckets[b]++;
     if (n < MAX_USES) {
       ring.push(u);
       bases.push(base);
       return;
     }
     // Full: the oldest goes.
+    this.buckets[bucketOf(bases[this.head])]--;
     ring[this.head] = u;
     bases[this.head] = base;
     this.head = this.head + 1 === n ? 0 : this.head + 1;
@@ -212,6 +221,7 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.ring.length = 0;
     this.bases.length = 0;
     this.head = 0;
+    this.buckets.fill(0);
   }
 
   /** A copy with copies of the uses (their `covered` changes). */
@@ -221,6 +231,15 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
       c.ring.push({ ...u });
       c.bases.push(u.entry.base);
     }
+    c.buckets.set(this.buckets);
     return c;
   }
+}
+
+const BUCKETS = 64;
+
+/** A bucket for an entry's input address: the page, 2 MB and 1 GB numbers folded, so pages, blocks and huge blocks all spread. */
+function bucketOf(base: number): number {
+  const page = base / 0x1000;
+  return (page ^ (page >>> 9) ^ (page >>> 18)) & (BUCKETS - 1);
 }
