@@ -51,13 +51,29 @@ class PendingReads {
   }
 }
 
+/** Bound on the stage-2 entries whose descriptors are remembered per PE (more: the memory starts over; the next fill of each refills it). */
+export const MAX_S2_ENTRIES = 65_536;
+
+/** The descriptors a cached stage-2 entry came from. */
+interface S2Held {
+  readonly entry: TlbEntry;
+  readonly held: readonly { pa: number; leaf: boolean }[];
+}
+
 export class TlbUses {
   private readonly pending: PendingReads[];
-  /** The descriptors each cached stage-2 entry came from (a combined entry built on it holds them too). */
-  private readonly byS2Entry = new WeakMap<TlbEntry, { pa: number; leaf: boolean }[]>();
+  /**
+   * Per PE, the descriptors each cached stage-2 entry came from (a combined entry built on it holds
+   * them too), by the entry's input address: a map keyed by number, not a WeakMap keyed by the
+   * entry, because every stage-2 fill comes here (a WeakMap's insert costs more than the walk).
+   */
+  private readonly byS2Base: Map<number, S2Held[]>[];
+  private readonly s2Count: number[];
 
   constructor(pes: number) {
     this.pending = Array.from({ length: pes }, () => new PendingReads());
+    this.byS2Base = Array.from({ length: pes }, () => new Map<number, S2Held[]>());
+    this.s2Count = Array.from({ length: pes }, () => 0);
   }
 
   /** A valid descriptor read by a walk of PE `pe`. */
@@ -77,7 +93,7 @@ export class TlbUses {
         const ipa = p.ipa[i];
         if (ipa >= lo && ipa < hi) held.push({ pa: p.pa[i], leaf: p.level[i] === e.s2level });
       }
-      this.byS2Entry.set(e, held);
+      this.rememberS2(pe, e, held);
       for (const d of held) add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
       return;
     }
@@ -85,8 +101,42 @@ export class TlbUses {
       const va = p.va[i];
       if (Number.isNaN(p.ipa[i]) && va >= lo && va < hi) add(p.pa[i], { pe, entry: e, leaf: p.level[i] === e.level, covered: false });
     }
-    if (e.s2 !== undefined) for (const d of this.byS2Entry.get(e.s2) ?? []) add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
+    if (e.s2 !== undefined) {
+      const held = this.s2Held(pe, e.s2);
+      if (held !== undefined) for (const d of held) add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
+    }
     p.n = 0;
+  }
+
+  /** Remember the descriptors of stage-2 entry `e`: it replaces an entry of the same context and size at that address (no longer cached, or this PE's TLB would have hit it). */
+  private rememberS2(pe: number, e: TlbEntry, held: readonly { pa: number; leaf: boolean }[]): void {
+    const m = this.byS2Base[pe];
+    const at = m.get(e.base);
+    if (at === undefined) {
+      if (this.s2Count[pe] >= MAX_S2_ENTRIES) {
+        m.clear();
+        this.s2Count[pe] = 0;
+      }
+      this.s2Count[pe]++;
+      m.set(e.base, [{ entry: e, held }]);
+      return;
+    }
+    for (let i = 0; i < at.length; i++) {
+      const x = at[i].entry;
+      if (x.ctx === e.ctx && x.size === e.size) {
+        at[i] = { entry: e, held };
+        return;
+      }
+    }
+    at.push({ entry: e, held });
+  }
+
+  /** The descriptors stage-2 entry `s2` came from: its own record, or (a checkpoint brought back an older entry) the latest of the same context, address and size. */
+  private s2Held(pe: number, s2: TlbEntry): readonly { pa: number; leaf: boolean }[] | undefined {
+    const at = this.byS2Base[pe]?.get(s2.base);
+    if (at === undefined) return undefined;
+    for (const x of at) if (x.entry === s2 || (x.entry.ctx === s2.ctx && x.entry.size === s2.size)) return x.held;
+    return undefined;
   }
 
   /** Time travel: reads in flight are not part of a checkpoint. */
@@ -95,20 +145,101 @@ export class TlbUses {
   }
 }
 
-/** Add a use to a descriptor's list: one per (PE, entry shape), the latest MAX_USES. */
-export function addUse(uses: DescriptorUse[], u: DescriptorUse): void {
-  // Every fill of every translation through a shared table descriptor comes here: a plain loop, the most discriminating field first.
-  const e = u.entry;
-  for (let i = 0; i < uses.length; i++) {
-    const x = uses[i];
-    const xe = x.entry;
-    if (xe.base === e.base && xe.size === e.size && xe.ctx === e.ctx && x.pe === u.pe && x.leaf === u.leaf) {
-      // The same shape again: it becomes the latest.
-      uses.copyWithin(i, i + 1);
-      uses[uses.length - 1] = u;
+/**
+ * The translations cached from one descriptor: one per (PE, entry shape), the latest MAX_USES,
+ * iterated oldest first. A ring: a table descriptor shared by many translations takes a use on
+ * every fill, and moving the list down (or shift() then push(), which reallocates) costs more
+ * than the fill.
+ */
+export class DescriptorUses implements Iterable<DescriptorUse> {
+  private readonly ring: DescriptorUse[] = [];
+  /** `ring[i].entry.base`: every fill scans for its shape, and numbers scan faster than the objects. */
+  private readonly bases: number[] = [];
+  /** Slot of the oldest use (0 until the ring is full). */
+  private head = 0;
+  /**
+   * How many remembered uses fall in each bucket of `bucketOf(base)`: a fill whose bucket is
+   * empty is a new shape without scanning (the usual case for a shared table descriptor: a
+   * sweep over pages fills each page once).
+   */
+  private readonly buckets = new Uint8Array(BUCKETS);
+
+  get length(): number {
+    return this.ring.length;
+  }
+
+  add(u: DescriptorUse): void {
+    const e = u.entry;
+    const ring = this.ring;
+    const bases = this.bases;
+    const base = e.base;
+    const n = ring.length;
+    const b = bucketOf(base);
+    for (let i = this.buckets[b] === 0 ? n : 0; i < n; i++) {
+      if (bases[i] !== base) continue;
+      const x = ring[i];
+      const xe = x.entry;
+      if (xe.size === e.size && xe.ctx === e.ctx && x.pe === u.pe && x.leaf === u.leaf) {
+        // The same shape again: it becomes the latest (the later ones move down one).
+        let at = i;
+        for (let k = (i - this.head + n) % n; k < n - 1; k++) {
+          const next = at + 1 === n ? 0 : at + 1;
+          ring[at] = ring[next]!;
+          bases[at] = bases[next]!;
+          at = next;
+        }
+        ring[at] = u;
+        bases[at] = base;
+        return;
+      }
+    }
+    this.buckets[b]++;
+    if (n < MAX_USES) {
+      ring.push(u);
+      bases.push(base);
       return;
     }
+    // Full: the oldest goes.
+    this.buckets[bucketOf(bases[this.head])]--;
+    ring[this.head] = u;
+    bases[this.head] = base;
+    this.head = this.head + 1 === n ? 0 : this.head + 1;
   }
-  if (uses.length >= MAX_USES) uses.shift();
-  uses.push(u);
+
+  /** Oldest first. */
+  *[Symbol.iterator](): Iterator<DescriptorUse> {
+    const n = this.ring.length;
+    for (let k = 0; k < n; k++) yield this.ring[(this.head + k) % n];
+  }
+
+  every(test: (u: DescriptorUse) => boolean): boolean {
+    for (const u of this.ring) if (!test(u)) return false;
+    return true;
+  }
+
+  clear(): void {
+    this.ring.length = 0;
+    this.bases.length = 0;
+    this.head = 0;
+    this.buckets.fill(0);
+  }
+
+  /** A copy with copies of the uses (their `covered` changes). */
+  clone(): DescriptorUses {
+    const c = new DescriptorUses();
+    for (const u of this) {
+      c.ring.push({ ...u });
+      c.bases.push(u.entry.base);
+    }
+    c.buckets.set(this.buckets);
+    return c;
+  }
+}
+
+const BUCKETS = 64;
+
+/** A bucket for an entry's input address: the page, 2 MB and 1 GB numbers folded, so pages, blocks and huge blocks all spread. */
+function bucketOf(base: number): number {
+  const page = base / 0x1000;
+  return (page ^ (page >>> 9) ^ (page >>> 18)) & (BUCKETS - 1);
 }

@@ -32,7 +32,7 @@ import type { ShadowMemory } from '../cache/shadow';
 import { hex, sizeText } from '../util/hex';
 import { DsbRecord, effectiveBarrierScope, type DsbSnapshot } from './barriers';
 import type { FindingSink } from './host';
-import { addUse, TlbUses, type DescriptorUse } from './tlbUses';
+import { DescriptorUses, TlbUses, type DescriptorUse } from './tlbUses';
 
 interface LiveDescriptor {
   lo: number;
@@ -41,7 +41,7 @@ interface LiveDescriptor {
   state: 'live' | 'invalidated' | 'synced';
   invLine?: number;
   /** The translations cached from it (while it was valid). */
-  uses: DescriptorUse[];
+  uses: DescriptorUses;
   /** The last TLBI after the invalid write that left a cached copy, and why. */
   miss?: { text: string; line: number | undefined; why: string };
 }
@@ -69,7 +69,7 @@ function desc(lo: number, hi: number): string {
 }
 
 function copy(d: LiveDescriptor): LiveDescriptor {
-  return { ...d, uses: d.uses.map((u) => ({ ...u })), ...(d.miss ? { miss: { ...d.miss } } : {}) };
+  return { ...d, uses: d.uses.clone(), ...(d.miss ? { miss: { ...d.miss } } : {}) };
 }
 
 export class TranslationRules {
@@ -185,7 +185,7 @@ export class TranslationRules {
       if (e === undefined || e.lo !== r.lo || e.hi !== r.hi || e.state !== 'live') {
         this.version++;
         if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
-        else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: [] });
+        else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: new DescriptorUses() });
       }
       this.uses.onWalkRead(pe.id, r);
     }
@@ -200,7 +200,7 @@ export class TranslationRules {
     const d = this.live.get(pa);
     if (d !== undefined && d.state === 'live') {
       this.version++;
-      addUse(d.uses, use);
+      d.uses.add(use);
     }
   };
 
@@ -293,7 +293,7 @@ export class TranslationRules {
     e.lo = lo;
     e.hi = hi;
     e.state = 'synced';
-    e.uses = [];
+    e.uses.clear();
     e.miss = undefined;
   }
 
