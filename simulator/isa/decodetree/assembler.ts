@@ -173,10 +173,10 @@ export class TableAssembler {
       for (const w of a.warnings) ctx.report(w.range, w.message, 'el-access', 'warning');
       let text = mnemonic;
       for (let i = 0; i < n; i++) text += (i === 0 ? ' ' : ', ') + ops.ops[i].text;
-      this.spare = a;
+      this.spare = a.park();
       return { word, form: c.form, entry: hit.entry, fields: hit.fields, text };
     }
-    this.spare = a;
+    this.spare = a.park();
     ctx.report(best!.error.range, best!.error.message, best!.error.rule);
     return undefined;
   }
@@ -187,6 +187,11 @@ function better(e: AsmError, progress: number, than: { error: AsmError; progress
   if (e.weak !== than.error.weak) return !e.weak;
   return progress > than.progress;
 }
+
+/** What a parked State refers to: no line, no document. */
+const PARKED_CTX: AsmContext = { pc: 0n, resolve: () => undefined, literal: () => 0n, report: () => undefined };
+const NO_RANGE: SourceRange = { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
+const PARKED_OPS = new Operands({ labels: [], operands: [], range: NO_RANGE }, PARKED_CTX, '');
 
 /** The cursor of one line; the assembler keeps one and restarts it for each line (`start`). */
 class State implements AsmState {
@@ -207,6 +212,20 @@ class State implements AsmState {
     this.ctx = ctx;
     this.mnemonic = mnemonic;
     this.at = {};
+    return this;
+  }
+
+  /**
+   * Let go of the line (kept as the assembler's spare between lines): its
+   * context closes over the whole parse that asked for it, which a parked
+   * State would otherwise keep alive after that parse's model is dropped.
+   */
+  park(): this {
+    this.ops = PARKED_OPS;
+    this.ctx = PARKED_CTX;
+    this.at = {};
+    this.warnings.length = 0;
+    this.failure = undefined;
     return this;
   }
 
