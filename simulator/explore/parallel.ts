@@ -90,11 +90,17 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   const model = parseScenario(text, file);
   const settings: ExploreSettings = { ...parseExploreSettings(model.blocks), ...options.settings };
   const from = options.parallelFrom ?? PARALLEL_FROM_STATES;
+  /** What the search in this thread leaves the workers when it stops at `from` states. */
+  const handOver: NonNullable<ExploreOptions['handOver']> = {};
+  let firstDepth = 0;
+  const firstBounds: string[] = [];
   if (from > 0 || options.jobs <= 1) {
     // In this thread first: a search that stays below `from` states (or ends for another reason) is the result.
     const bound = options.jobs <= 1 ? settings.maxStates : Math.min(from, settings.maxStates);
-    const first = exploreScenario(model, { ...options, settings: { ...options.settings, maxStates: bound } });
+    const first = exploreScenario(model, { ...options, settings: { ...options.settings, maxStates: bound }, handOver: bound < settings.maxStates ? handOver : undefined });
     if (bound === settings.maxStates || !first.bounds.hit.includes('max-states') || first.bounds.hit.includes('cancelled')) return first;
+    firstDepth = first.depth;
+    firstBounds.push(...first.bounds.hit.filter((b) => b !== 'max-states'));
   }
   const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
   const reduction = options.reduction ?? true;
@@ -108,11 +114,18 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   /** The states this thread expanded above the split, and the fingerprints of the states it handed to workers. */
   let above: VisitedSet | undefined;
   let handed = new Set<number>();
+  const open = new Set(handOver.open ?? []);
   for (let splitDepth = 1; ; splitDepth++) {
     items = [];
     const local = new OutcomeTable();
     session.restore(initial(session));
     above = new VisitedSet(settings.maxStates);
+    // The states the first search in this thread expanded fully are expanded states too (their subtrees were
+    // searched): neither this search nor the workers search them again — work items are cut from what it left
+    // open (its stack and the state the bound cut), which is searched afresh.
+    handOver.visited?.forEach((hash, m0, m1) => {
+      if (!open.has(hash)) above!.visit(hash, m0, m1);
+    });
     const emitted = (handed = new Set<number>());
     const st = search(session, obs, local, {
       maxStates: settings.maxStates,
@@ -150,6 +163,11 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   above?.forEach((hash, m0, m1) => {
     if (!handed.has(hash)) shared.visit(hash, m0, m1);
   });
+  // The final states the first search in this thread found (parallel.ts `handOver`).
+  if (handOver.table !== undefined) for (const r of handOver.table.rows.values()) for (const f of handOver.table.finalsOf(r)) table.add(f, r);
+  transitions += handOver.transitions ?? 0;
+  depth = Math.max(depth, firstDepth);
+  for (const b of firstBounds) bounds.add(b);
   const cancel = new SharedArrayBuffer(4);
   const cancelFlag = new Int32Array(cancel);
   const init: WorkerInit = { text, file, cacheModel: options.cacheModel, settings: options.settings, reduction, visited: buffers, maxStates: settings.maxStates, cancel };

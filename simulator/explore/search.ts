@@ -133,6 +133,14 @@ export interface SearchOptions {
    * but handed to `emit` with their path and sleep set, for a worker to search.
    */
   split?: { depth: number; emit(path: string[], sleep: SleepEntry[]): void };
+  /**
+   * Parallel search's first phase (parallel.ts): when the state bound is hit,
+   * stop at once and call this with the fingerprints of the states not fully
+   * expanded — those on the stack and the one cut. Every other state in the
+   * visited set was expanded with all its awake actions, so a later search
+   * may take it as expanded.
+   */
+  onStateBound?: (open: number[]) => void;
 }
 
 export interface SearchStats {
@@ -157,6 +165,8 @@ interface Frame {
   sleep: SleepEntry[];
   done: SleepEntry[];
   timeMatters: boolean;
+  /** The state's fingerprint (`onStateBound`). */
+  hash: number;
 }
 
 /**
@@ -170,6 +180,8 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
   const stack: Frame[] = [];
   const every = options.progressEvery ?? 10_000;
   let nextProgress = every;
+  /** The state cut by the state bound when `onStateBound` stops the search. */
+  let cut: number | undefined;
 
   /** Expand the state the machine is in (`enabled` computed already): a frame to iterate, or null (final, visited, or cut). */
   const enter = (en: { actions: Action[] }, asleep: SleepEntry[]): Frame | null => {
@@ -211,10 +223,13 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       return (b < 32 ? (m0 >>> b) & 1 : b < 64 ? (m1 >>> (b - 32)) & 1 : 0) === 1;
     };
     let order: number[];
+    let hash = 0;
     if (options.visited !== undefined) {
-      const v = options.visited.visit(session.fingerprint(timeMatters), m0 >>> 0, m1 >>> 0);
+      hash = session.fingerprint(timeMatters);
+      const v = options.visited.visit(hash, m0 >>> 0, m1 >>> 0);
       if (v === undefined) {
         stats.bounds.add('max-states');
+        cut = hash;
         return null;
       }
       if (v.fresh) {
@@ -238,17 +253,18 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     }
     if (stats.states >= options.maxStates) {
       stats.bounds.add('max-states');
+      cut = hash;
       return null;
     }
     // A state left by one action only is never come back to: no capture.
-    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
+    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters, hash };
   };
 
   const root = enter(session.enabled(), sleep);
   if (root !== null) stack.push(root);
   // The machine is in the top frame's state (false after a child returned without a frame).
   let atTop = true;
-  while (stack.length > 0) {
+  while (stack.length > 0 && (cut === undefined || options.onStateBound === undefined)) {
     const top = stack[stack.length - 1];
     if (top.pos >= top.order.length) {
       stack.pop();
@@ -287,6 +303,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       atTop = true;
     }
   }
+  if (cut !== undefined) options.onStateBound?.([cut, ...stack.map((f) => f.hash)]);
   options.onProgress?.(stats);
   return stats;
 }

@@ -212,6 +212,22 @@ describe('armscope explore', function () {
     }
   });
 
+  it('--jobs N goes on from the states the main thread expanded before the workers start: the states and outcomes --jobs 1 finds', async () => {
+    const spec: ScenarioSpec = { programs: [['str x5, [x10]', 'str x5, [x10]', 'str x5, [x10]'], ['str x5, [x11]', 'str x5, [x11]'], ['ldr x2, [x10]', 'ldr x3, [x11]'], ['str x5, [x11]', 'ldr x3, [x10]']], cacheModel: false, mmu: false, fills: 0, evictions: 0 };
+    const text = scenarioText(spec);
+    const one = exploreScenario(scenarioModel(text));
+    // Thresholds cutting the main thread's search early, midway and late: its fully expanded states are not searched
+    // again, the states on its stack are, and every state is still counted once.
+    for (const from of [7, Math.floor(one.states / 2), one.states - 3]) {
+      const n = await exploreInWorkers(text, 'explore-test.armscope', { jobs: 2, parallelFrom: from });
+      // Late, what is left open may make fewer work items than jobs (as many workers as items).
+      if (from < one.states / 2 + 1) assert.equal(n.enumerated.jobs, 2, `from ${from}`);
+      assert.equal(n.states, one.states, `from ${from}`);
+      assert.deepEqual(n.bounds.hit, []);
+      assert.deepEqual(n.outcomes.map((o) => `${o.count} ${o.state}`).sort(), one.outcomes.map((o) => `${o.count} ${o.state}`).sort());
+    }
+  });
+
   it('--jobs N starts no worker for a search below PARALLEL_FROM_STATES states: the result is the sequential one', async () => {
     const text = scenarioText(SB);
     const one = exploreScenario(scenarioModel(text));
