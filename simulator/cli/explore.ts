@@ -50,8 +50,8 @@ export const MAX_JOBS = 64;
  * `--jobs` when not given: one thread. Worker threads split the search into
  * fixed work items at a split depth, and with sleep sets the first item
  * carries nothing asleep while its later siblings carry it — so the first
- * item searches most of the states (the four-PE scenario of bench/explore.ts at 160,000 states:
- * 129,076 of 161,240 actions in one item of 32) and the others finish
+ * item searches most of the states (the four-PE scenario of bench/explore.ts at 160,000 states, workers
+ * started at the first state: 129,076 of 161,240 actions in one item of 32) and the others finish
  * early: the wall time is that one item plus the workers' start, slower than
  * one thread (docs/explore.md "--jobs"). Until the workers share their work
  * as they go, more jobs are asked for explicitly.
