@@ -25,6 +25,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { litmusToScenario, readLitmus } from '../../simulator/litmus';
+import { HANG_GUARD_MS } from '../hangGuard';
 import { errorPopups } from './debugHelpers';
 import { ARTIFACTS, ROOT, openWorkbench, packageExtension, requireE2e, waitForJson, writeProbe } from './harness';
 
@@ -70,14 +71,28 @@ interface RelaxedResults {
   witness: { choices: string[]; failed: number[] } | null;
 }
 
-/** Wait for the probe to write `name` in `dir`, or fail with its progress log. */
-async function waitFor(dir: string, name: string, resultsFile: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
+/** Probe code (both probes): record every debug stop and every started session's configuration. */
+const RECORD_SESSIONS = `const stops = [];
+        const configs = [];
+        vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
+          createDebugAdapterTracker: (session) => ({
+            onDidSendMessage: (m) => { if (m.type === 'event' && m.event === 'stopped') stops.push({ session, body: m.body }); },
+          }),
+        });
+        vscode.debug.onDidStartDebugSession((s) => configs.push(s.configuration));`;
+
+/**
+ * Wait for the probe to write `name` in `dir`, or fail with its progress log when the probe ended
+ * without it. The only clock is the hang guard (HANG_GUARD_MS, test/hangGuard.ts): never a speed limit.
+ */
+async function waitFor(dir: string, name: string, resultsFile: string): Promise<void> {
+  const hung = Date.now() + HANG_GUARD_MS;
   while (!fs.existsSync(path.join(dir, name))) {
-    if (fs.existsSync(resultsFile) || Date.now() > deadline) {
+    const ended = fs.existsSync(resultsFile);
+    if (ended || Date.now() > hung) {
       const log = fs.existsSync(path.join(dir, 'progress.log')) ? fs.readFileSync(path.join(dir, 'progress.log'), 'utf8') : '';
-      const r = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
-      throw new Error(`the probe did not write ${name}\nprogress:\n${log}\n${r}`);
+      const r = ended ? fs.readFileSync(resultsFile, 'utf8') : '';
+      throw new Error(`the probe did not write ${name}${ended ? ' (its plan ended)' : ' (hung)'}\nprogress:\n${log}\n${r}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -96,20 +111,20 @@ async function clickLens(page: Page, text: RegExp): Promise<void> {
  * probe go on and return its results.
  */
 async function exploreAndDebug<T>(page: Page, dir: string, resultsFile: string, shots: { diagnostic?: string; stop: string }): Promise<T> {
-  await waitFor(dir, 'ready', resultsFile, 120_000);
+  await waitFor(dir, 'ready', resultsFile);
   await clickLens(page, /Explore every execution/);
-  await waitFor(dir, 'explored', resultsFile, 180_000);
+  await waitFor(dir, 'explored', resultsFile);
   // The squiggle under the broken expectation and the lens to debug it.
   await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
   await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Debug this execution/ }).first().waitFor({ timeout: 60_000 });
   if (shots.diagnostic !== undefined) await page.screenshot({ path: path.join(ARTIFACTS, shots.diagnostic) });
   await clickLens(page, /Debug this execution/);
-  await waitFor(dir, 'first-stop', resultsFile, 180_000);
+  await waitFor(dir, 'first-stop', resultsFile);
   await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1_000);
   await page.screenshot({ path: path.join(ARTIFACTS, shots.stop) });
   fs.writeFileSync(path.join(dir, 'continue'), '');
-  const result = await waitForJson<{ ok: boolean; error?: string; results: T }>(resultsFile, 180_000);
+  const result = await waitForJson<{ ok: boolean; error?: string; results: T }>(resultsFile, HANG_GUARD_MS);
   assert.ok(result.ok, result.error);
   return result.results;
 }
@@ -133,14 +148,7 @@ describe('e2e: explore from the editor in code-server', function () {
         const uri = vscode.Uri.joinPath(folder.uri, ${JSON.stringify(SCENARIO)});
         const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
         log('opened');
-        const stops = [];
-        const configs = [];
-        vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
-          createDebugAdapterTracker: (session) => ({
-            onDidSendMessage: (m) => { if (m.type === 'event' && m.event === 'stopped') stops.push({ session, body: m.body }); },
-          }),
-        });
-        vscode.debug.onDidStartDebugSession((s) => configs.push(s.configuration));
+        ${RECORD_SESSIONS}
         // The expect block, with the Explore lens above it, in view.
         editor.revealRange(new vscode.Range(78, 0, 86, 0), vscode.TextEditorRevealType.InCenter);
         fs.writeFileSync(path.join(dir, 'ready'), '');
@@ -255,14 +263,7 @@ describe('e2e: explore from the editor in code-server', function () {
         const formatEdits = ((await vscode.commands.executeCommand('vscode.executeFormatDocumentProvider', uri, { tabSize: 4, insertSpaces: true })) || []).length;
         const formatOnSave = vscode.workspace.getConfiguration('editor', doc).get('formatOnSave');
         log('edited: dirty ' + doc.isDirty + ', format edits ' + formatEdits + ', formatOnSave ' + formatOnSave);
-        const stops = [];
-        const configs = [];
-        vscode.debug.registerDebugAdapterTrackerFactory('armscope', {
-          createDebugAdapterTracker: (session) => ({
-            onDidSendMessage: (m) => { if (m.type === 'event' && m.event === 'stopped') stops.push({ session, body: m.body }); },
-          }),
-        });
-        vscode.debug.onDidStartDebugSession((s) => configs.push(s.configuration));
+        ${RECORD_SESSIONS}
         const expect = doc.getText().split('\\n').findIndex((l) => l.startsWith('expect {'));
         editor.revealRange(new vscode.Range(expect - 2, 0, expect + 3, 0), vscode.TextEditorRevealType.InCenter);
         fs.writeFileSync(path.join(dir, 'ready'), '');

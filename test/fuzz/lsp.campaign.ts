@@ -64,6 +64,7 @@ export const campaign: FuzzCampaign = {
         s.log.length = 0;
         s.published.clear();
         maxRssMb = Math.max(maxRssMb, mb(process.memoryUsage().rss));
+        // How often the campaign prints its progress (a log cadence, not a limit: nothing is decided by it).
         if (Date.now() - lastLog > 30_000) {
           lastLog = Date.now();
           log(`lsp: ${inputs} messages, ${out.crashes.length} crashes, ${out.hangs.length} hangs; ${state(s, docs)}`);
