@@ -7,6 +7,9 @@ import type { SemanticTokens, SemanticTokensDelta, SemanticTokensEdit, SemanticT
 import { findRegister } from '../simulator/arch/registers';
 import { CORE_SYSTEM_SETTINGS, PE_SETTINGS } from '../simulator/scenario/keywords';
 import { FULL_LANGUAGE } from '../simulator/language';
+import type { Token } from '../simulator/scenario/lexer';
+import { changedLines } from '../simulator/scenario/document';
+import { firstTokenAfter } from '../simulator/scenario/shift';
 import type { Analysis } from './analysis';
 import { EXPECTATION_WORDS } from './knowledge';
 
@@ -27,20 +30,31 @@ function mods(list: TokenModifier[]): number {
   return m;
 }
 
-export function provideSemanticTokens(a: Analysis): SemanticTokens {
+/** A token's type and modifiers, or undefined when the TextMate grammar colours it. */
+type Classify = (t: Token) => [TokenType, number] | undefined;
+
+/**
+ * The classifier of the tokens on lines [from, to] (all lines by default):
+ * label definitions, mnemonics and constant definitions are collected from
+ * the model on those lines only, so classifying an edited range costs that
+ * range, not the document.
+ */
+function classifier(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): Classify {
   const m = a.model;
   // Positions as numbers (no string per token: this runs over every token of the document).
   const at = (line: number, col: number): number => line * 0x10_0000 + col;
+  const within = (line: number): boolean => line >= from && line <= to;
   const labelDefs = new Set<number>();
   const mnemonics = new Set<number>();
   for (const block of m.code) {
+    if (block.range.end.line < from || block.range.start.line > to) continue;
     for (const l of block.lines) {
-      for (const lab of l.labels) labelDefs.add(at(lab.range.start.line, lab.range.start.col));
-      if (l.mnemonicRange) mnemonics.add(at(l.mnemonicRange.start.line, l.mnemonicRange.start.col));
+      for (const lab of l.labels) if (within(lab.range.start.line)) labelDefs.add(at(lab.range.start.line, lab.range.start.col));
+      if (l.mnemonicRange && within(l.mnemonicRange.start.line)) mnemonics.add(at(l.mnemonicRange.start.line, l.mnemonicRange.start.col));
     }
   }
   const constDefs = new Set<number>();
-  for (const c of m.constants.values()) constDefs.add(at(c.range.start.line, c.range.start.col));
+  for (const c of m.constants.values()) if (within(c.range.start.line)) constDefs.add(at(c.range.start.line, c.range.start.col));
   const declaration = mods(['declaration']);
   const readonlyDeclaration = mods(['declaration', 'readonly']);
   const readonly = mods(['readonly']);
@@ -57,8 +71,7 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
     }
     return c;
   };
-  const partitions = new Set<string>();
-  for (const b of m.blocks) if (b.keyword === 'partition' && b.args[0]) partitions.add(b.args[0].text);
+  const partitions = partitionNames(a);
   // A word that is also a top-level block keyword (e.g. `spmc`) is a setting when it
   // stands inside another block's body (`firmware { monitor builtin; spmc builtin }`):
   // leave it to the grammar like its sibling settings, so both look the same.
@@ -69,64 +82,170 @@ export function provideSemanticTokens(a: Analysis): SemanticTokens {
       const beforeEnd = line < end.line || (line === end.line && col < end.col);
       return afterStart && beforeEnd && b.body.some((st) => st.words.some((w) => w.range.start.line === line && w.range.start.col === col));
     });
-
-  const data: number[] = [];
-  let prevLine = 0;
-  let prevCol = 0;
-  const push = (line: number, col: number, length: number, type: TokenType, modifiers = 0): void => {
-    const dl = line - prevLine;
-    data.push(dl, dl === 0 ? col - prevCol : col, length, TYPE_INDEX[type], modifiers);
-    prevLine = line;
-    prevCol = col;
-  };
-
-  for (const t of a.tokens) {
-    const len = t.endCol - t.col;
-    if (len <= 0) continue;
-    if (t.kind === 'number') {
-      push(t.line, t.col, len, 'number');
-      continue;
-    }
-    if (t.kind === 'string') {
-      push(t.line, t.col, len, 'string');
-      continue;
-    }
-    if (t.kind !== 'ident') continue;
+  return (t) => {
+    if (t.kind === 'number') return ['number', 0];
+    if (t.kind === 'string') return ['string', 0];
+    if (t.kind !== 'ident') return undefined;
     const key = at(t.line, t.col);
     const text = t.text;
     const sym = m.symbols.get(text);
-    if (labelDefs.has(key)) push(t.line, t.col, len, 'function', declaration);
-    else if (mnemonics.has(key)) push(t.line, t.col, len, text.startsWith('.') ? 'macro' : 'keyword');
-    else if (constDefs.has(key)) push(t.line, t.col, len, 'variable', readonlyDeclaration);
-    else if (sym?.kind === 'label') push(t.line, t.col, len, 'function');
-    else if (sym || m.constants.has(text)) push(t.line, t.col, len, 'variable', readonly);
-    else if (partitions.has(text)) push(t.line, t.col, len, 'class');
-    else if (fixedClass(text)) push(t.line, t.col, len, ...fixedClass(text)!);
-    else if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(t.line, t.col)) continue;
-    else if (FULL_LANGUAGE.isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) push(t.line, t.col, len, 'keyword');
+    if (labelDefs.has(key)) return ['function', declaration];
+    if (mnemonics.has(key)) return [text.startsWith('.') ? 'macro' : 'keyword', 0];
+    if (constDefs.has(key)) return ['variable', readonlyDeclaration];
+    if (sym?.kind === 'label') return ['function', 0];
+    if (sym || m.constants.has(text)) return ['variable', readonly];
+    if (partitions.has(text)) return ['class', 0];
+    const f = fixedClass(text);
+    if (f) return f;
+    if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(t.line, t.col)) return undefined;
+    if (FULL_LANGUAGE.isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) return ['keyword', 0];
+    return undefined;
+  };
+}
+
+function partitionNames(a: Analysis): Set<string> {
+  const out = new Set<string>();
+  for (const b of a.model.blocks) if (b.keyword === 'partition' && b.args[0]) out.add(b.args[0].text);
+  return out;
+}
+
+/** LSP's relative encoding (deltaLine, deltaStart, length, type, modifiers), appended to `data` after a token at (line, col). */
+function encode(data: number[], tokens: readonly Token[], classify: Classify, prev: { line: number; col: number }): void {
+  for (const t of tokens) {
+    const len = t.endCol - t.col;
+    if (len <= 0) continue;
+    const c = classify(t);
+    if (!c) continue;
+    const dl = t.line - prev.line;
+    data.push(dl, dl === 0 ? t.col - prev.col : t.col, len, TYPE_INDEX[c[0]], c[1]);
+    prev.line = t.line;
+    prev.col = t.col;
   }
+}
+
+export function provideSemanticTokens(a: Analysis): SemanticTokens {
+  const data: number[] = [];
+  encode(data, a.tokens, classifier(a), { line: 0, col: 0 });
   return { data };
+}
+
+/**
+ * What the tokens of an unchanged line read beyond the line itself: the
+ * names the model defines (symbols with their kind, constants, partitions)
+ * and the top-level blocks (keyword and range). Equal before and after an
+ * edit, the unchanged lines keep their tokens (`reuse`).
+ */
+interface TokenContext {
+  names: string;
+  blocks: { keyword: string; start: { line: number; col: number }; end: { line: number; col: number } }[];
+  /** A block comment can reach across lines: no reuse when either text has one. */
+  blockComment: boolean;
+}
+
+function contextOf(a: Analysis): TokenContext {
+  const names: string[] = [];
+  for (const [name, def] of a.model.symbols) names.push(`${name}:${def.kind}`);
+  for (const name of a.model.constants.keys()) names.push(name);
+  names.push('|', ...partitionNames(a));
+  return {
+    names: names.join(' '),
+    blocks: a.blocks.map((b) => ({ keyword: b.keyword.text, start: { line: b.range.start.line, col: b.range.start.col }, end: { line: b.range.end.line, col: b.range.end.col } })),
+    blockComment: a.text.includes('/*'),
+  };
+}
+
+interface KeptTokens {
+  resultId: string;
+  data: number[];
+  version: number;
+  /** The text and context the tokens were computed from (for the next version's `reuse`). */
+  text: string;
+  context: TokenContext;
+}
+
+/**
+ * The tokens of `a` from those of the previous version when the edit changed
+ * no context (TokenContext) and no block boundary: the tokens before and
+ * after the changed lines are kept (only the first one after them gets its
+ * line delta again), the changed lines are classified alone. Undefined when
+ * that does not hold: the caller computes every token.
+ */
+function reuse(prev: KeptTokens, a: Analysis, context: TokenContext): number[] | undefined {
+  if (prev.context.blockComment || context.blockComment || prev.context.names !== context.names) return undefined;
+  if (prev.context.blocks.length !== context.blocks.length) return undefined;
+  const c = changedLines(prev.text, a.text);
+  const lineDelta = c.lastNew - c.lastOld;
+  // Every block boundary lies outside the changed lines and is where the edit moved it.
+  const same = (p: { line: number; col: number }, q: { line: number; col: number }): boolean => {
+    if (p.line >= c.first && p.line <= c.lastOld) return false;
+    if (q.line >= c.first && q.line <= c.lastNew) return false;
+    return q.col === p.col && q.line === (p.line > c.lastOld ? p.line + lineDelta : p.line);
+  };
+  for (let i = 0; i < context.blocks.length; i++) {
+    const p = prev.context.blocks[i];
+    const q = context.blocks[i];
+    if (p.keyword !== q.keyword || !same(p.start, q.start) || !same(p.end, q.end)) return undefined;
+  }
+  // The previous tokens on lines before the change (k0 numbers) and after it (from k1 on).
+  const old = prev.data;
+  let line = 0;
+  let col = 0;
+  let k0 = -1;
+  let k1 = old.length;
+  let last = { line: 0, col: 0 };
+  for (let k = 0; k < old.length; k += 5) {
+    line += old[k];
+    col = old[k] === 0 ? col + old[k + 1] : old[k + 1];
+    if (k0 < 0 && line >= c.first) k0 = k;
+    if (line > c.lastOld) {
+      k1 = k;
+      break;
+    }
+    if (line < c.first) last = { line, col };
+  }
+  if (k0 < 0) k0 = old.length;
+  const data = old.slice(0, k0);
+  const tokens = a.tokens;
+  const t0 = firstTokenAfter(tokens, c.first - 1);
+  const t1 = firstTokenAfter(tokens, c.lastNew);
+  const prevPos = { ...last };
+  encode(data, tokens.slice(t0, t1), classifier(a, c.first, c.lastNew), prevPos);
+  if (k1 < old.length) {
+    // The first token after the change: its line relative to the last token before it (its column is absolute: it starts a line).
+    data.push(line + lineDelta - prevPos.line, old[k1 + 1], old[k1 + 2], old[k1 + 3], old[k1 + 4]);
+    for (let k = k1 + 5; k < old.length; k++) data.push(old[k]);
+  }
+  return data;
 }
 
 /**
  * `semanticTokens/full` and `semanticTokens/full/delta`: the last tokens sent
  * per document, with a result id; a delta request for that id gets one edit
- * (the differing middle of the two arrays) instead of the whole array.
+ * (the differing middle of the two arrays) instead of the whole array. A new
+ * version reuses the previous version's tokens outside the lines its edit
+ * changed (`reuse`), so an edit costs the lines it touched plus a copy.
  */
 export class SemanticTokenStore {
-  private readonly last = new Map<string, { resultId: string; data: number[]; version: number }>();
+  private readonly last = new Map<string, KeptTokens>();
   private counter = 0;
+  /** Versions whose tokens were computed in full, and those that reused the previous version's. */
+  readonly stats = { computed: 0, reused: 0 };
 
   full(a: Analysis): SemanticTokens {
     // The same version of the document has the same tokens: computed once per version, however often asked.
     const prev = this.last.get(a.uri);
     if (prev && prev.version === a.version) return { resultId: prev.resultId, data: prev.data };
-    const data = provideSemanticTokens(a).data;
+    const context = contextOf(a);
+    let data = prev ? reuse(prev, a, context) : undefined;
+    if (data) this.stats.reused++;
+    else {
+      data = provideSemanticTokens(a).data;
+      this.stats.computed++;
+    }
     const resultId = String(++this.counter);
-    this.last.set(a.uri, { resultId, data, version: a.version });
+    this.last.set(a.uri, { resultId, data, version: a.version, text: a.text, context });
     return { resultId, data };
   }
-
   delta(a: Analysis, previousResultId: string): SemanticTokens | SemanticTokensDelta {
     const prev = this.last.get(a.uri);
     if (!prev || prev.resultId !== previousResultId) return this.full(a);

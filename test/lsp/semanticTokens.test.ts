@@ -9,7 +9,10 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Analysis } from '../../language-server/analysis';
 import { LEGEND, provideSemanticTokens, SemanticTokenStore, tokenEdits } from '../../language-server/semanticTokens';
-import { parseScenario } from '../../simulator';
+import { FULL_LANGUAGE, parseScenario } from '../../simulator';
+import { ScenarioDocument } from '../../simulator/scenario/document';
+import { syntheticScenario } from '../../bench/lsp';
+import { applyTraceEdit, editArb, SEEDS } from './editTraces';
 
 function decode(text: string): { line: number; col: number; len: number; type: string }[] {
   const a = new Analysis('file:///work/tokens.armscope', 1, text, parseScenario(text, '/work/tokens.armscope'));
@@ -69,5 +72,62 @@ describe('language server: semantic token deltas', () => {
     assert.deepEqual(applied, provideSemanticTokens(a2).data);
     assert.ok(delta.edits[0].deleteCount + (delta.edits[0].data?.length ?? 0) < first.data.length, 'smaller than the whole array');
     assert.ok('data' in store.delta(a2, 'stale'), 'an unknown id gets the full tokens');
+  });
+});
+
+describe('language server: semantic tokens reused across edits', function () {
+  this.timeout(120_000);
+
+  /** A document as the server holds it: the incremental model, its analysis per version. */
+  function analysisOf(doc: ScenarioDocument, version: number): Analysis {
+    return new Analysis('file:///work/doc.armscope', version, doc.text, doc.model, { tokens: doc.tokens, blocks: doc.blocks });
+  }
+
+  it('equal the tokens computed afresh after every edit of random edit sequences (seed scenarios)', () => {
+    const store = new SemanticTokenStore();
+    fc.assert(
+      fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 10 }), (seed, edits) => {
+        let text = SEEDS[seed];
+        const doc = new ScenarioDocument('/work/doc.armscope', text, { language: FULL_LANGUAGE });
+        let version = 1;
+        store.forget('file:///work/doc.armscope');
+        let previous = store.full(analysisOf(doc, version));
+        for (const e of edits) {
+          text = applyTraceEdit(text, e);
+          doc.setText(text);
+          const a = analysisOf(doc, ++version);
+          const fresh = provideSemanticTokens(new Analysis(a.uri, a.version, text, parseScenario(text, '/work/doc.armscope'))).data;
+          const delta = store.delta(a, previous.resultId!);
+          assert.ok('edits' in delta);
+          const applied = [...previous.data];
+          for (const x of delta.edits) applied.splice(x.start, x.deleteCount, ...(x.data ?? []));
+          assert.deepEqual(applied, fresh, `after edit ${JSON.stringify(e)}`);
+          previous = store.full(a);
+          assert.deepEqual(previous.data, fresh);
+        }
+      }),
+      { numRuns: 60, seed: 20261207 },
+    );
+    // The reuse path is taken (the property is not vacuous), and so is the full computation.
+    assert.ok(store.stats.reused >= 100 && store.stats.computed >= 60, JSON.stringify(store.stats));
+  });
+
+  it('reuse the tokens outside the edited lines of a large code block (work counted: one line classified)', () => {
+    const store = new SemanticTokenStore();
+    const lines = syntheticScenario(2000).split('\n');
+    const doc = new ScenarioDocument('/work/doc.armscope', lines.join('\n'), { language: FULL_LANGUAGE });
+    const first = store.full(analysisOf(doc, 1));
+    const at = lines.findIndex((l, i) => i > 1000 && l.startsWith('    add'));
+    lines.splice(at, 0, '    add   x9, x9, #1');
+    doc.setText(lines.join('\n'));
+    const a = analysisOf(doc, 2);
+    const delta = store.delta(a, first.resultId!);
+    assert.deepEqual(store.stats, { computed: 1, reused: 1 });
+    assert.ok('edits' in delta);
+    // One edit: the new line's four tokens (add, x9, x9, #1); the tokens after it keep their encoding (each is relative to the one before).
+    assert.equal(delta.edits.length, 1);
+    assert.equal(delta.edits[0].deleteCount, 0);
+    assert.equal(delta.edits[0].data?.length, 4 * 5);
+    assert.deepEqual(store.full(a).data, provideSemanticTokens(a).data);
   });
 });
