@@ -24,7 +24,7 @@ import { Analysis } from '../language-server/analysis';
 import { toLspDiagnostic } from '../language-server/convert';
 import { provideHover } from '../language-server/hover';
 import { provideDocumentSymbols } from '../language-server/navigation';
-import { provideSemanticTokens } from '../language-server/semanticTokens';
+import { provideSemanticTokens, SemanticTokenStore } from '../language-server/semanticTokens';
 import { FULL_LANGUAGE, parseScenario } from '../simulator';
 import { ScenarioDocument } from '../simulator/scenario/document';
 
@@ -169,6 +169,27 @@ export function benchLsp(): LspBenchResult[] {
   const a = new Analysis('file:///bench', 1, text, doc.model, { tokens: doc.tokens, blocks: doc.blocks });
   out.push({ name: 'in process, 10000 lines: documentSymbol', ...timed(10, () => provideDocumentSymbols(a)), targetMs: 50 });
   out.push({ name: 'in process, 10000 lines: semantic tokens (full)', ...timed(10, () => provideSemanticTokens(a)), targetMs: 50 });
+  {
+    // After a keystroke or a new line: the store reuses the previous version's tokens outside the edited lines.
+    const store = new SemanticTokenStore();
+    const tokensCpu: number[] = [];
+    const lines = text.split('\n');
+    const at = typingLine(lines);
+    let version = 1;
+    let previous = store.full(a);
+    const edited = timed(20, (i) => {
+      if (i % 2 === 0) lines.splice(at, 0, '    add   x9, x9, #1');
+      else lines.splice(at, 1);
+      doc.setText(lines.join('\n'));
+      const next = new Analysis('file:///bench', ++version, doc.text, doc.model, { tokens: doc.tokens, blocks: doc.blocks });
+      const c0 = process.cpuUsage();
+      store.delta(next, previous.resultId!);
+      previous = store.full(next);
+      const c = process.cpuUsage(c0);
+      tokensCpu.push((c.user + c.system) / 1000);
+    });
+    out.push({ name: `in process, 10000 lines: new/deleted line, model + semantic tokens delta (tokens alone: CPU median ${median(tokensCpu).toFixed(1)} ms; versions reused / computed: ${store.stats.reused} / ${store.stats.computed})`, ...edited, targetMs: 50 });
+  }
   for (const [what, line, character] of [
     ['instruction', 20, 5],
     ['msr system register with value decoded', 15, 12],
