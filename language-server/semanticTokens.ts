@@ -30,8 +30,10 @@ function mods(list: TokenModifier[]): number {
   return m;
 }
 
-/** A token's type and modifiers, or undefined when the TextMate grammar colours it. */
-type Classify = (t: Token) => [TokenType, number] | undefined;
+/** A token's type index and modifier bits (`type | modifiers << 8`), or NONE when the TextMate grammar colours it. */
+type Classify = (t: Token) => number;
+const NONE = -1;
+const cls = (type: TokenType, modifiers = 0): number => TYPE_INDEX[type] | (modifiers << 8);
 
 /**
  * The classifier of the tokens on lines [from, to] (all lines by default):
@@ -60,17 +62,26 @@ function classifier(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): Classi
   const readonly = mods(['readonly']);
   const library = mods(['defaultLibrary']);
   /** Classification of words that do not depend on where they are (registers, keywords), memoised per word. */
-  const fixed = new Map<string, [TokenType, number] | null>();
-  const fixedClass = (text: string): [TokenType, number] | null => {
+  const fixed = new Map<string, number>();
+  const fixedClass = (text: string): number => {
     let c = fixed.get(text);
     if (c === undefined) {
-      if (GPR.test(text)) c = ['variable', library];
-      else if (/^pstate\./i.test(text) || findRegister(text)) c = ['property', library];
-      else c = null;
+      if (GPR.test(text)) c = cls('variable', library);
+      else if (/^pstate\./i.test(text) || findRegister(text)) c = cls('property', library);
+      else c = NONE;
       fixed.set(text, c);
     }
     return c;
   };
+  const NUMBER = cls('number');
+  const STRING = cls('string');
+  const LABEL_DEF = cls('function', declaration);
+  const LABEL = cls('function');
+  const MACRO = cls('macro');
+  const KEYWORD = cls('keyword');
+  const CONST_DEF = cls('variable', readonlyDeclaration);
+  const CONST = cls('variable', readonly);
+  const PARTITION = cls('class');
   const partitions = partitionNames(a);
   // A word that is also a top-level block keyword (e.g. `spmc`) is a setting when it
   // stands inside another block's body (`firmware { monitor builtin; spmc builtin }`):
@@ -83,23 +94,23 @@ function classifier(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): Classi
       return afterStart && beforeEnd && b.body.some((st) => st.words.some((w) => w.range.start.line === line && w.range.start.col === col));
     });
   return (t) => {
-    if (t.kind === 'number') return ['number', 0];
-    if (t.kind === 'string') return ['string', 0];
-    if (t.kind !== 'ident') return undefined;
+    if (t.kind === 'number') return NUMBER;
+    if (t.kind === 'string') return STRING;
+    if (t.kind !== 'ident') return NONE;
     const key = at(t.line, t.col);
     const text = t.text;
     const sym = m.symbols.get(text);
-    if (labelDefs.has(key)) return ['function', declaration];
-    if (mnemonics.has(key)) return [text.startsWith('.') ? 'macro' : 'keyword', 0];
-    if (constDefs.has(key)) return ['variable', readonlyDeclaration];
-    if (sym?.kind === 'label') return ['function', 0];
-    if (sym || m.constants.has(text)) return ['variable', readonly];
-    if (partitions.has(text)) return ['class', 0];
+    if (labelDefs.has(key)) return LABEL_DEF;
+    if (mnemonics.has(key)) return text.startsWith('.') ? MACRO : KEYWORD;
+    if (constDefs.has(key)) return CONST_DEF;
+    if (sym?.kind === 'label') return LABEL;
+    if (sym || m.constants.has(text)) return CONST;
+    if (partitions.has(text)) return PARTITION;
     const f = fixedClass(text);
-    if (f) return f;
-    if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(t.line, t.col)) return undefined;
-    if (FULL_LANGUAGE.isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) return ['keyword', 0];
-    return undefined;
+    if (f !== NONE) return f;
+    if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(t.line, t.col)) return NONE;
+    if (FULL_LANGUAGE.isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) return KEYWORD;
+    return NONE;
   };
 }
 
@@ -115,9 +126,9 @@ function encode(data: number[], tokens: readonly Token[], classify: Classify, pr
     const len = t.endCol - t.col;
     if (len <= 0) continue;
     const c = classify(t);
-    if (!c) continue;
+    if (c === NONE) continue;
     const dl = t.line - prev.line;
-    data.push(dl, dl === 0 ? t.col - prev.col : t.col, len, TYPE_INDEX[c[0]], c[1]);
+    data.push(dl, dl === 0 ? t.col - prev.col : t.col, len, c & 0xff, c >> 8);
     prev.line = t.line;
     prev.col = t.col;
   }
@@ -213,7 +224,7 @@ function reuse(prev: KeptTokens, a: Analysis, context: TokenContext): number[] |
   if (k1 < old.length) {
     // The first token after the change: its line relative to the last token before it (its column is absolute: it starts a line).
     data.push(line + lineDelta - prevPos.line, old[k1 + 1], old[k1 + 2], old[k1 + 3], old[k1 + 4]);
-    for (let k = k1 + 5; k < old.length; k++) data.push(old[k]);
+    return data.concat(old.slice(k1 + 5));
   }
   return data;
 }
