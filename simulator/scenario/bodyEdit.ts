@@ -35,7 +35,8 @@ import { blockChunks } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
 import type { Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
 import { sortDiagnostics, type ParseInternals } from './parse';
-import { firstTokenAfter, moved, plan } from './shift';
+import { firstTokenAfter, moved, moveTokens, plan } from './shift';
+import type { TokenList } from './tokenList';
 import type { CodeInternals, LineInternals, ParseState } from './state';
 import { blockLookup, isLocalLabel } from './symbols';
 import { attachSuggestions } from './suggest';
@@ -92,11 +93,13 @@ function plainStatement(li: LineInternals): boolean {
  * Whether no token outside lines [first, last] and no diagnostic names one of `labels` (defined on
  * those lines): removing them then changes no lookup, reference, entry point or suggestion.
  */
-function unnamedElsewhere(model: ScenarioModel, tokens: readonly Token[], labels: readonly SymbolDef[], first: number, last: number): boolean {
+function unnamedElsewhere(model: ScenarioModel, tokens: TokenList, labels: readonly SymbolDef[], first: number, last: number): boolean {
   const names = new Set(labels.map((d) => d.name));
   // `start` is read by name: the entry of a PE without `entry` (check.ts, engine/init.ts).
   if (names.has(IMPLICIT_ENTRY)) return false;
-  for (const t of tokens) if (t.kind === 'ident' && names.has(t.text) && (t.line < first || t.line > last)) return false;
+  for (let k = 0; k < tokens.length; k++) {
+    if (tokens.kindAt(k) === 'ident' && names.has(tokens.textAt(k)) && (tokens.lineAt(k) < first || tokens.lineAt(k) > last)) return false;
+  }
   for (const d of model.diagnostics) for (const n of names) if (d.message.includes(n) || d.suggestion?.includes(n)) return false;
   return true;
 }
@@ -228,8 +231,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
     const inB1 = firstTokenAfter(toks, block.range.end.line);
     for (let k = 0; k < toks.length; k = k === inB0 - 1 ? inB1 : k + 1) {
       if (k >= inB0 && k < inB1) continue;
-      const t = toks[k];
-      if (t.kind === 'ident' && movedNames.has(t.text)) return REFUSED;
+      if (toks.kindAt(k) === 'ident' && movedNames.has(toks.textAt(k))) return REFUSED;
     }
   }
   const oldPool = lay.pool ?? [];
@@ -288,13 +290,8 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const t0 = firstTokenAfter(tokens, first - 1);
   const t1 = firstTokenAfter(tokens, lastOld);
   const charDelta = e.text.length - model.text.length;
-  for (let k = t1; k < tokens.length; k++) {
-    const t = tokens[k];
-    t.line += lineDelta;
-    t.start += charDelta;
-    t.end += charDelta;
-  }
-  tokens.splice(t0, t1 - t0, ...fresh);
+  moveTokens(internals, t1, lineDelta, charDelta);
+  tokens.splice(t0, t1 - t0, fresh);
   st.clean.splice(first, lastOld - first + 1, ...lexed.clean.slice(0, lastNew - first + 1));
   // The rest of the model, generically; top-level blocks' ranges.
   if (shiftPlan) {

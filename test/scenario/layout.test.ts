@@ -288,7 +288,7 @@ describe('scenario layout: assembly reuse across parses', () => {
     // The instructions still carry their current source lines.
     const first = m!.program.instrs.get(0x8000_0000)!;
     const last = m!.program.instrs.get(0x8000_0000 + 4 * (n - 1))!;
-    assert.equal(last.line - first.line, n - 1);
+    assert.equal(last.line! - first.line!, n - 1);
     assert.equal(first.line, m!.code[0].lines.find((l) => l.mnemonic === 'nop')!.range.start.line);
   });
 });
