@@ -33,7 +33,7 @@ import { lex, type Token } from './lexer';
 import { alignUp } from './directives';
 import { blockChunks } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
-import type { Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
+import type { Diagnostic, ScenarioModel, SourcePosition, SymbolDef, SymbolRef } from './model';
 import { sortDiagnostics, type ParseInternals } from './parse';
 import { firstTokenAfter, moved, moveTokens, plan } from './shift';
 import type { TokenList } from './tokenList';
@@ -304,6 +304,12 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const bStart = Number(ci.start);
   const bOldEnd = Number(oldEnd);
   if (lineDelta !== 0) {
+    // A line's other ranges may share its start and end (codeBlock.ts): those move once.
+    let start: SourcePosition | undefined;
+    let end: SourcePosition | undefined;
+    const other = (p: SourcePosition): void => {
+      if (p !== start && p !== end) shift(p);
+    };
     for (const c of st.code) {
       if (c.block.range.end.line <= lastOld + lineDelta && c !== ci) continue;
       const from = c === ci ? i1 : firstLineAfter(c.lines, lastOld);
@@ -311,28 +317,33 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         const li = c.lines[k];
         li.line += lineDelta;
         const asm = li.asm;
-        shift(asm.range.start);
-        shift(asm.range.end);
+        start = asm.range.start;
+        end = asm.range.end;
+        shift(start);
+        shift(end);
         if (asm.mnemonicRange) {
-          shift(asm.mnemonicRange.start);
-          shift(asm.mnemonicRange.end);
+          other(asm.mnemonicRange.start);
+          other(asm.mnemonicRange.end);
         }
         for (const l of asm.labels) {
-          shift(l.range.start);
-          shift(l.range.end);
+          other(l.range.start);
+          other(l.range.end);
         }
         for (const o of asm.operands) {
-          shift(o.range.start);
-          shift(o.range.end);
+          other(o.range.start);
+          other(o.range.end);
         }
       }
     }
     // Other blocks' instructions and lines (B's are rebuilt below).
-    for (const [a, instr] of program.instrs) {
-      if (a >= bStart && a < bOldEnd) continue;
+    // forEach, not for…of: no entry array per element (these maps hold every instruction of the document).
+    program.instrs.forEach((instr, a) => {
+      if (a >= bStart && a < bOldEnd) return;
       if (instr.line !== undefined && instr.line > lastOld) program.instrs.set(a, relabel(instr, instr.line + lineDelta));
-    }
-    for (const [a, l] of program.lineOf) if (l > lastOld && (a < bStart || a >= bOldEnd)) program.lineOf.set(a, l + lineDelta);
+    });
+    program.lineOf.forEach((l, a) => {
+      if (l > lastOld && (a < bStart || a >= bOldEnd)) program.lineOf.set(a, l + lineDelta);
+    });
     for (const c of program.chunks) if (c.line !== undefined && c.line > lastOld && (c.address < bStart || c.address >= bOldEnd)) c.line += lineDelta;
   }
   // B's literal pool leaves the program (its instructions' addresses are overwritten below, the ones past the new end removed).
