@@ -5,7 +5,8 @@
  */
 import { splitBlocks, type RawBlock } from '../simulator/scenario/blocks';
 import { Reporter } from '../simulator/scenario/diagnostics';
-import { lex, type Token } from '../simulator/scenario/lexer';
+import { lex } from '../simulator/scenario/lexer';
+import { TokenList } from '../simulator/scenario/tokenList';
 import type { AsmLine, CodeBlock, ScenarioModel, SourceRange } from '../simulator/scenario/model';
 // The front door registers every layer's blocks and passes (page tables, caches, GIC, firmware).
 import { FULL_LANGUAGE } from '../simulator';
@@ -22,7 +23,7 @@ export interface Word {
 
 export class Analysis {
   private linesCache: string[] | undefined;
-  private tokensCache: Token[] | undefined;
+  private tokensCache: TokenList | undefined;
   private blocksCache: RawBlock[] | undefined;
   private asmIndex: Map<number, AsmLineRef[]> | undefined;
 
@@ -32,7 +33,7 @@ export class Analysis {
     readonly version: number,
     readonly text: string,
     readonly model: ScenarioModel,
-    parsed?: { tokens?: Token[]; blocks?: RawBlock[] },
+    parsed?: { tokens?: TokenList; blocks?: RawBlock[] },
   ) {
     this.tokensCache = parsed?.tokens;
     this.blocksCache = parsed?.blocks;
@@ -44,15 +45,15 @@ export class Analysis {
     return this.linesCache;
   }
 
-  /** Lexer tokens (the scenario lexer; comments dropped). */
-  get tokens(): Token[] {
-    this.tokensCache ??= lex(this.text).tokens;
+  /** Lexer tokens (the scenario lexer; comments dropped), compact (`at(k)` or iteration makes a `Token`). */
+  get tokens(): TokenList {
+    this.tokensCache ??= TokenList.from(lex(this.text).tokens);
     return this.tokensCache;
   }
 
   /** Top-level statements as the parser's block layer splits them. */
   get blocks(): RawBlock[] {
-    this.blocksCache ??= splitBlocks(this.tokens, new Reporter(), FULL_LANGUAGE);
+    this.blocksCache ??= splitBlocks(lex(this.text).tokens, new Reporter(), FULL_LANGUAGE);
     return this.blocksCache;
   }
 

@@ -40,7 +40,17 @@ export interface AsmRecord {
   atLine?: Map<number, Instr>;
 }
 
-const MAX_ENTRIES = 50_000;
+/**
+ * Bounds (docs/limits.md): at most MAX_ENTRIES records (one per text shape, or
+ * per shape and address) and MAX_LINE_COPIES relabelled copies of their
+ * instructions (`atLine`). Past the first the memo starts over; past the
+ * second only the copies are dropped (a copy is one object to make again, a
+ * record an assembly). Every line a document holds needs its own copy, so
+ * the copies grow with edits that move lines: without their own bound they
+ * would hold every line position a record ever served.
+ */
+export const MAX_ENTRIES = 50_000;
+export const MAX_LINE_COPIES = 100_000;
 /** Per text shape: the address-independent record, or the records by address. */
 interface Entry {
   free?: AsmRecord;
@@ -48,6 +58,9 @@ interface Entry {
 }
 const cache = new Map<string, Entry>();
 let records = 0;
+let copies = 0;
+/** The records holding copies (so that dropping the copies does not walk the whole memo). */
+let copyHolders: AsmRecord[] = [];
 
 /** Position-independent key of a line (see the module comment); `el` is the EL the block runs at (and why, when inferred). */
 export function asmKey(line: AsmLine, el: number | undefined, elReason?: string): string {
@@ -65,10 +78,7 @@ export function cachedAssembly(key: string, pc: bigint): AsmRecord | undefined {
 }
 
 export function storeAssembly(key: string, rec: AsmRecord): void {
-  if (records >= MAX_ENTRIES) {
-    cache.clear();
-    records = 0;
-  }
+  if (records >= MAX_ENTRIES) clearAssemblyCache();
   let e = cache.get(key);
   if (e === undefined) cache.set(key, (e = {}));
   records++;
@@ -94,11 +104,16 @@ export function rebase(r: SourceRange, origin: { line: number; col: number }, li
 export function instrAtLine(rec: AsmRecord, line: number): Instr | undefined {
   const i = rec.instr;
   if (i === undefined || i.line === line) return i;
-  rec.atLine ??= new Map();
-  let copy = rec.atLine.get(line);
+  let copy = rec.atLine?.get(line);
   if (copy === undefined) {
+    if (copies >= MAX_LINE_COPIES) dropLineCopies();
+    if (rec.atLine === undefined) {
+      rec.atLine = new Map();
+      copyHolders.push(rec);
+    }
     copy = instructionAtLine(i, line);
     rec.atLine.set(line, copy);
+    copies++;
   }
   return copy;
 }
@@ -107,4 +122,16 @@ export function instrAtLine(rec: AsmRecord, line: number): Instr | undefined {
 export function clearAssemblyCache(): void {
   cache.clear();
   records = 0;
+  dropLineCopies();
+}
+
+function dropLineCopies(): void {
+  for (const r of copyHolders) r.atLine = undefined;
+  copyHolders = [];
+  copies = 0;
+}
+
+/** What the memo holds now: records and relabelled copies (tests of the bounds). */
+export function assemblyCacheSize(): { records: number; copies: number } {
+  return { records, copies };
 }

@@ -33,9 +33,10 @@ import { lex, type Token } from './lexer';
 import { alignUp } from './directives';
 import { blockChunks } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
-import type { Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
+import type { Diagnostic, ScenarioModel, SourcePosition, SymbolDef, SymbolRef } from './model';
 import { sortDiagnostics, type ParseInternals } from './parse';
-import { firstTokenAfter, moved, plan } from './shift';
+import { firstTokenAfter, moved, moveTokens, plan } from './shift';
+import type { TokenList } from './tokenList';
 import type { CodeInternals, LineInternals, ParseState } from './state';
 import { blockLookup, isLocalLabel } from './symbols';
 import { attachSuggestions } from './suggest';
@@ -92,11 +93,13 @@ function plainStatement(li: LineInternals): boolean {
  * Whether no token outside lines [first, last] and no diagnostic names one of `labels` (defined on
  * those lines): removing them then changes no lookup, reference, entry point or suggestion.
  */
-function unnamedElsewhere(model: ScenarioModel, tokens: readonly Token[], labels: readonly SymbolDef[], first: number, last: number): boolean {
+function unnamedElsewhere(model: ScenarioModel, tokens: TokenList, labels: readonly SymbolDef[], first: number, last: number): boolean {
   const names = new Set(labels.map((d) => d.name));
   // `start` is read by name: the entry of a PE without `entry` (check.ts, engine/init.ts).
   if (names.has(IMPLICIT_ENTRY)) return false;
-  for (const t of tokens) if (t.kind === 'ident' && names.has(t.text) && (t.line < first || t.line > last)) return false;
+  for (let k = 0; k < tokens.length; k++) {
+    if (tokens.kindAt(k) === 'ident' && names.has(tokens.textAt(k)) && (tokens.lineAt(k) < first || tokens.lineAt(k) > last)) return false;
+  }
   for (const d of model.diagnostics) for (const n of names) if (d.message.includes(n) || d.suggestion?.includes(n)) return false;
   return true;
 }
@@ -228,8 +231,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
     const inB1 = firstTokenAfter(toks, block.range.end.line);
     for (let k = 0; k < toks.length; k = k === inB0 - 1 ? inB1 : k + 1) {
       if (k >= inB0 && k < inB1) continue;
-      const t = toks[k];
-      if (t.kind === 'ident' && movedNames.has(t.text)) return REFUSED;
+      if (toks.kindAt(k) === 'ident' && movedNames.has(toks.textAt(k))) return REFUSED;
     }
   }
   const oldPool = lay.pool ?? [];
@@ -288,13 +290,8 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const t0 = firstTokenAfter(tokens, first - 1);
   const t1 = firstTokenAfter(tokens, lastOld);
   const charDelta = e.text.length - model.text.length;
-  for (let k = t1; k < tokens.length; k++) {
-    const t = tokens[k];
-    t.line += lineDelta;
-    t.start += charDelta;
-    t.end += charDelta;
-  }
-  tokens.splice(t0, t1 - t0, ...fresh);
+  moveTokens(internals, t1, lineDelta, charDelta);
+  tokens.splice(t0, t1 - t0, fresh);
   st.clean.splice(first, lastOld - first + 1, ...lexed.clean.slice(0, lastNew - first + 1));
   // The rest of the model, generically; top-level blocks' ranges.
   if (shiftPlan) {
@@ -307,6 +304,12 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const bStart = Number(ci.start);
   const bOldEnd = Number(oldEnd);
   if (lineDelta !== 0) {
+    // A line's other ranges may share its start and end (codeBlock.ts): those move once.
+    let start: SourcePosition | undefined;
+    let end: SourcePosition | undefined;
+    const other = (p: SourcePosition): void => {
+      if (p !== start && p !== end) shift(p);
+    };
     for (const c of st.code) {
       if (c.block.range.end.line <= lastOld + lineDelta && c !== ci) continue;
       const from = c === ci ? i1 : firstLineAfter(c.lines, lastOld);
@@ -314,28 +317,33 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         const li = c.lines[k];
         li.line += lineDelta;
         const asm = li.asm;
-        shift(asm.range.start);
-        shift(asm.range.end);
+        start = asm.range.start;
+        end = asm.range.end;
+        shift(start);
+        shift(end);
         if (asm.mnemonicRange) {
-          shift(asm.mnemonicRange.start);
-          shift(asm.mnemonicRange.end);
+          other(asm.mnemonicRange.start);
+          other(asm.mnemonicRange.end);
         }
         for (const l of asm.labels) {
-          shift(l.range.start);
-          shift(l.range.end);
+          other(l.range.start);
+          other(l.range.end);
         }
         for (const o of asm.operands) {
-          shift(o.range.start);
-          shift(o.range.end);
+          other(o.range.start);
+          other(o.range.end);
         }
       }
     }
     // Other blocks' instructions and lines (B's are rebuilt below).
-    for (const [a, instr] of program.instrs) {
-      if (a >= bStart && a < bOldEnd) continue;
+    // forEach, not for…of: no entry array per element (these maps hold every instruction of the document).
+    program.instrs.forEach((instr, a) => {
+      if (a >= bStart && a < bOldEnd) return;
       if (instr.line !== undefined && instr.line > lastOld) program.instrs.set(a, relabel(instr, instr.line + lineDelta));
-    }
-    for (const [a, l] of program.lineOf) if (l > lastOld && (a < bStart || a >= bOldEnd)) program.lineOf.set(a, l + lineDelta);
+    });
+    program.lineOf.forEach((l, a) => {
+      if (l > lastOld && (a < bStart || a >= bOldEnd)) program.lineOf.set(a, l + lineDelta);
+    });
     for (const c of program.chunks) if (c.line !== undefined && c.line > lastOld && (c.address < bStart || c.address >= bOldEnd)) c.line += lineDelta;
   }
   // B's literal pool leaves the program (its instructions' addresses are overwritten below, the ones past the new end removed).

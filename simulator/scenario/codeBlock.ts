@@ -6,7 +6,7 @@
 import type { RawBlock, Statement } from './blocks';
 import { spanRange, tokRange } from './diagnostics';
 import type { Token } from './lexer';
-import type { AsmLine, CodeBlock, ExceptionLevel } from './model';
+import type { AsmLine, CodeBlock, ExceptionLevel, SourcePosition } from './model';
 import { Cursor, type LineInternals, type ParseState } from './state';
 
 export function interpretCode(st: ParseState, block: RawBlock): void {
@@ -64,13 +64,36 @@ function isLabelName(t: Token): boolean {
   return t.kind === 'ident' || (t.kind === 'number' && /^[0-9]+$/.test(t.text));
 }
 
+/**
+ * The texts of mnemonics and operands, shared between lines (a 50,000-line
+ * block holds a few thousand distinct ones): one string each instead of one
+ * per line. Bounded: past MAX_INTERNED entries it starts over.
+ */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 65_536;
+
+function intern(s: string): string {
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
+/** `{ line, col }`: `p` itself when it is that position (positions are values: a line's ranges share its start and end). */
+function at(p: SourcePosition, line: number, col: number): SourcePosition {
+  return p.line === line && p.col === col ? p : { line, col };
+}
+
 /** Split one source statement into labels, mnemonic and operands. */
 export function splitAsmLine(st: ParseState, stmt: Statement): LineInternals | undefined {
   const toks = stmt.tokens;
   const asm: AsmLine = { labels: [], operands: [], range: stmt.range };
+  const { start, end } = stmt.range;
   let i = 0;
   while (i + 1 < toks.length && isLabelName(toks[i]) && toks[i + 1].text === ':') {
-    asm.labels.push({ name: toks[i].text, range: tokRange(toks[i]) });
+    const t = toks[i];
+    asm.labels.push({ name: t.text, range: { start: at(start, t.line, t.col), end: { line: t.line, col: t.endCol } } });
     i += 2;
   }
   const operandTokens: Token[][] = [];
@@ -80,8 +103,8 @@ export function splitAsmLine(st: ParseState, stmt: Statement): LineInternals | u
       st.rep.error(tokRange(m), `expected an instruction, directive or label, found '${m.text}'`);
       return asm.labels.length > 0 ? { asm, operandTokens, line: stmt.range.start.line } : undefined;
     }
-    asm.mnemonic = m.text.toLowerCase();
-    asm.mnemonicRange = tokRange(m);
+    asm.mnemonic = intern(m.text.toLowerCase());
+    asm.mnemonicRange = { start: at(start, m.line, m.col), end: at(end, m.line, m.endCol) };
     i++;
     // Operands at top-level commas; brackets and braces nest. This runs for every line on every
     // keystroke, so it allocates only exact-size arrays: pass 1 finds the commas (into a reused
@@ -110,7 +133,7 @@ export function splitAsmLine(st: ParseState, stmt: Statement): LineInternals | u
           const a = toks[from];
           const b = toks[to - 1];
           const text = a.line === b.line ? (st.clean[a.line] ?? '').slice(a.col, b.endCol) : toks.slice(from, to).map((t) => t.text).join(' ');
-          ops[count] = { text, range: spanRange(a, b) };
+          ops[count] = { text: intern(text), range: { start: { line: a.line, col: a.col }, end: at(end, b.line, b.endCol) } };
           opToks[count++] = toks.slice(from, to);
         }
         lastComma = comma;

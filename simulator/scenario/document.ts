@@ -21,7 +21,8 @@ import { lex, type Token } from './lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { editBlockBody } from './bodyEdit';
 import { patchLine } from './linePatch';
-import { firstTokenAfter, shiftLines } from './shift';
+import { firstTokenAfter, moveTokens, shiftLines } from './shift';
+import type { TokenList } from './tokenList';
 import type { ScenarioLanguage } from './keywords';
 import type { ScenarioModel } from './model';
 import { parseWithInternals, type ParseInternals, type ParseOptions } from './parse';
@@ -124,7 +125,7 @@ export class ScenarioDocument {
    * keeps them current; the blocks carry their keyword, header, braces and
    * range, not their body statements.
    */
-  get tokens(): Token[] | undefined {
+  get tokens(): TokenList | undefined {
     void this.model;
     return this.built?.internals?.tokens;
   }
@@ -171,14 +172,14 @@ export class ScenarioDocument {
     const ownAssembler = this.options.assembler === undefined;
     if (quiet && !moves) {
       // Blank or comment lines changed, nothing after them moves.
-      shiftOffsets(internals.tokens, firstTokenAfter(internals.tokens, c.lastOld), charDelta);
+      moveTokens(internals, firstTokenAfter(internals.tokens, c.lastOld), 0, charDelta);
       this.stats.unchanged++;
       b.model.text = this.current;
       b.text = this.current;
       return true;
     }
     if (single && !quiet && ownAssembler && patchLine(b.model, internals, c.first, offset, before[0], after[0], this.current, this.options.cache !== false)) {
-      shiftOffsets(internals.tokens, firstTokenAfter(internals.tokens, c.first), charDelta);
+      moveTokens(internals, firstTokenAfter(internals.tokens, c.first), 0, charDelta);
       b.text = this.current;
       this.stats.patchedLines++;
       return true;
@@ -203,7 +204,7 @@ export class ScenarioDocument {
     if (!shiftLines(b.model, internals, c.first, c.lastOld, lineDelta, clean)) return false;
     b.lastLine += lineDelta;
     this.stats.shifted++;
-    shiftOffsets(internals.tokens, from, charDelta);
+    moveTokens(internals, from, 0, charDelta);
     b.model.text = this.current;
     b.text = this.current;
     return true;
@@ -221,15 +222,6 @@ const NO_OPERANDS: Token[][] = [];
 function keepOnlyWhatPatchesRead(internals: ParseInternals): void {
   internals.blocks = internals.blocks.map((b) => ({ ...b, body: [] }));
   for (const ci of internals.st.code) for (const li of ci.lines) li.operandTokens = NO_OPERANDS;
-}
-
-/** Move the text offsets of the tokens from index `from` on by `delta` characters (their lines and columns stay). */
-function shiftOffsets(tokens: Token[], from: number, delta: number): void {
-  if (delta === 0) return;
-  for (let k = from; k < tokens.length; k++) {
-    tokens[k].start += delta;
-    tokens[k].end += delta;
-  }
 }
 
 /** The last line any part of the model refers to (a quiet edit after it moves nothing). */

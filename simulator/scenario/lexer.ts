@@ -67,7 +67,24 @@ function isDigit(c: number): boolean {
   return c >= CH_DIGIT_0 && c <= CH_DIGIT_9;
 }
 
-const TWO_CHAR_PUNCT = new Set(['==', '!=', '<<', '>>', '<=', '>=', '&&', '||']);
+/** `==` `!=` `<<` `>>` `<=` `>=` `&&` `||`, told by character codes (no string made per punctuation token). */
+function isTwoCharPunct(a: number, b: number): boolean {
+  switch (a) {
+    case 61: // =
+    case 33: // !
+      return b === 61;
+    case 60: // <
+      return b === 60 || b === 61;
+    case 62: // >
+      return b === 62 || b === 61;
+    case 38: // &
+      return b === 38;
+    case 124: // |
+      return b === 124;
+    default:
+      return false;
+  }
+}
 
 export function lex(text: string): LexResult {
   const tokens: Token[] = [];
@@ -148,6 +165,7 @@ export function lex(text: string): LexResult {
     const start = i;
     const col = i - lineStart;
     let kind: TokenKind;
+    let numberText: string | undefined;
     if (isIdentStart(c)) {
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
@@ -158,8 +176,8 @@ export function lex(text: string): LexResult {
       // so the value checker reports it whole.
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i)) && text.charCodeAt(i) !== CH_DOT && text.charCodeAt(i) !== CH_DOLLAR) i++;
-      const t = text.slice(start, i);
-      kind = /^[0-9]+[fb]$/.test(t) ? 'ident' : 'number';
+      numberText = text.slice(start, i);
+      kind = /^[0-9]+[fb]$/.test(numberText) ? 'ident' : 'number';
     } else if (c === CH_QUOTE) {
       i++;
       let closed = false;
@@ -187,10 +205,10 @@ export function lex(text: string): LexResult {
       kind = 'string';
     } else {
       i++;
-      if (i < n && TWO_CHAR_PUNCT.has(text.slice(start, i + 1))) i++;
+      if (i < n && isTwoCharPunct(c, text.charCodeAt(i))) i++;
       kind = 'punct';
     }
-    tokens.push({ kind, text: text.slice(start, i), line, col, endCol: i - lineStart, start, end: i, spaced });
+    tokens.push({ kind, text: numberText ?? text.slice(start, i), line, col, endCol: i - lineStart, start, end: i, spaced });
     spaced = false;
   }
   cleanParts.push(text.slice(cleanFrom));

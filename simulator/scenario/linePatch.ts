@@ -25,6 +25,7 @@ import type { AsmLine, Diagnostic, Program, ScenarioModel, SymbolRef } from './m
 import { sortDiagnostics, type ParseInternals } from './parse';
 import type { CodeInternals, LineInternals, ParseState } from './state';
 import { firstTokenAfter } from './shift';
+import type { TokenList } from './tokenList';
 import { attachSuggestions } from './suggest';
 import { defaultAssembler } from './assembler';
 
@@ -112,11 +113,11 @@ function refSplice(refs: SymbolRef[], line: number, fresh: SymbolRef[]): (() => 
 }
 
 /** Replace the tokens of `line` in the document's token list (sorted by position) with `fresh`. */
-function spliceTokens(tokens: Token[], line: number, fresh: Token[]): void {
+function spliceTokens(tokens: TokenList, line: number, fresh: Token[]): void {
   const from = firstTokenAfter(tokens, line - 1);
   let end = from;
-  while (end < tokens.length && tokens[end].line === line) end++;
-  tokens.splice(from, end - from, ...fresh);
+  while (end < tokens.length && tokens.lineAt(end) === line) end++;
+  tokens.splice(from, end - from, fresh);
 }
 
 /**

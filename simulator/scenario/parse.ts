@@ -23,6 +23,7 @@ import { interpretEvent, type PeMention } from './eventDecl';
 import { interpretExpect, type RegisterMention } from './expectBlock';
 import type { ScenarioLanguage } from './keywords';
 import { lex, decodeString, type Token } from './lexer';
+import { TokenList } from './tokenList';
 import { checkPlacement, defineSymbol, layoutPass1, layoutPass2, type BlockLayout } from './layout';
 import type { CodeBlock, ExceptionLevel, GenericBlock, ScenarioModel, SourceRange, SymbolDef } from './model';
 import { codeElsOf, type CodeEl, type ElInputs } from './codeEl';
@@ -69,7 +70,7 @@ export function emptyModel(file: string, text: string): ScenarioModel {
 
 /** Parse a scenario in `options.language` (CORE_LANGUAGE for the core alone). */
 export function parseScenario(text: string, options: ParseOptions & { language: ScenarioLanguage }): ScenarioModel {
-  return parseWithInternals(text, options).model;
+  return parseWithInternals(text, options, false).model;
 }
 
 /** What a parse keeps besides the model, for an incremental re-parse of one line (document.ts, linePatch.ts). */
@@ -77,13 +78,17 @@ export interface ParseInternals {
   st: ParseState;
   layouts: BlockLayout[];
   els: Map<CodeBlock, CodeEl>;
-  /** The lexer's tokens and the top-level blocks (front ends reuse them instead of lexing again). */
-  tokens: Token[];
+  /** The lexer's tokens (compact: they are kept as long as the document) and the top-level blocks (front ends reuse them instead of lexing again). */
+  tokens: TokenList;
   blocks: RawBlock[];
 }
 
-/** `parseScenario`, also answering the parser's internal state (undefined after an internal error). */
-export function parseWithInternals(text: string, options: ParseOptions & { language: ScenarioLanguage }): { model: ScenarioModel; internals?: ParseInternals } {
+/**
+ * `parseScenario`, also answering the parser's internal state (undefined after
+ * an internal error); `keepTokens` false leaves its token list empty (a parse
+ * nobody edits after).
+ */
+export function parseWithInternals(text: string, options: ParseOptions & { language: ScenarioLanguage }, keepTokens = true): { model: ScenarioModel; internals?: ParseInternals } {
   const language = options.language;
   const src = typeof text === 'string' ? text : String(text);
   const model = emptyModel(options.file ?? '<input>', src);
@@ -96,7 +101,7 @@ export function parseWithInternals(text: string, options: ParseOptions & { langu
   const rep = new Reporter();
   let internals: ParseInternals | undefined;
   try {
-    internals = run(model, src, rep, options, language);
+    internals = run(model, src, rep, options, language, keepTokens);
   } catch (e) {
     rep.error(
       { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
@@ -143,7 +148,7 @@ export function sortDiagnostics(list: ScenarioModel['diagnostics']): ScenarioMod
     .map((x) => x.d);
 }
 
-function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage): ParseInternals {
+function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOptions, language: ScenarioLanguage, keepTokens: boolean): ParseInternals {
   const lexed = lex(text);
   rep.list.push(...lexed.diagnostics);
   const st: ParseState = {
@@ -216,7 +221,7 @@ function run(model: ScenarioModel, text: string, rep: Reporter, options: ParseOp
   for (const d of st.late) applyDeferred(st, d);
   checkPlacement(st);
   if (!options.skipChecks) checkScenario(st, { peHeaders, peMentions, regMentions });
-  return { st, layouts, els, tokens: lexed.tokens, blocks };
+  return { st, layouts, els, tokens: TokenList.from(keepTokens ? lexed.tokens : []), blocks };
 }
 
 /** The EL each code block runs at (declared, or inferred from PE entries and VBARs), for the assembler's EL-access warnings. */

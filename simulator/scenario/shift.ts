@@ -18,6 +18,7 @@
  * number (`opened at line 12`).
  */
 import type { Token } from './lexer';
+import type { TokenList } from './tokenList';
 import type { AsmLine, ScenarioModel } from './model';
 import type { ParseInternals } from './parse';
 
@@ -126,15 +127,42 @@ function firstEndingAfter(lines: readonly AsmLine[], line: number): number {
 }
 
 /** Index of the first token on a line after `line`. */
-export function firstTokenAfter(tokens: readonly Token[], line: number): number {
+export function firstTokenAfter(tokens: TokenList, line: number): number {
   let lo = 0;
   let hi = tokens.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tokens[mid].line <= line) lo = mid + 1;
+    if (tokens.lineAt(mid) <= line) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Move the document's tokens from index `from` on by `lineDelta` lines and
+ * `charDelta` characters, and the top-level blocks' own tokens among them
+ * (keyword, header, braces: the parse's objects, which the compact list does
+ * not hold).
+ */
+export function moveTokens(internals: ParseInternals, from: number, lineDelta: number, charDelta: number): void {
+  const tokens = internals.tokens;
+  if (from >= tokens.length || (lineDelta === 0 && charDelta === 0)) return;
+  const fromStart = tokens.startAt(from);
+  tokens.move(from, lineDelta, charDelta);
+  const seen = new Set<Token>();
+  const move = (t: Token | undefined): void => {
+    if (t === undefined || t.start < fromStart || seen.has(t)) return;
+    seen.add(t);
+    t.line += lineDelta;
+    t.start += charDelta;
+    t.end += charDelta;
+  };
+  for (const b of internals.blocks) {
+    move(b.keyword);
+    for (const t of b.header) move(t);
+    move(b.open);
+    move(b.close);
+  }
 }
 
 export function moved<T extends Position | Range>(v: T, delta: number, last: number, memo: Map<object, object>): T {
@@ -162,7 +190,7 @@ export function shiftLines(model: ScenarioModel, internals: ParseInternals, firs
   const statementLines = internals.st.code.map((ci) => ci.lines);
   const p = plan([model, internals.st.code], first, last, new Set<unknown>([internals.tokens, ...codeLines, ...statementLines]));
   if (!p) return false;
-  // Top-level blocks: their tokens move with the token list; their ranges are replaced.
+  // Top-level blocks: their tokens move with the token list (moveTokens); their ranges are replaced.
   const blocks = internals.blocks.filter((b) => b.range.end.line > last);
   if (blocks.some((b) => b.range.start.line >= first && b.range.start.line <= last)) return false;
   const asms: AsmLine[] = [];
@@ -187,8 +215,7 @@ export function shiftLines(model: ScenarioModel, internals: ParseInternals, firs
   }
   for (const st of statements) st.line += delta;
   for (const b of blocks) b.range = moved(b.range, delta, last, memo);
-  const tokens = internals.tokens;
-  for (let k = firstTokenAfter(tokens, last); k < tokens.length; k++) tokens[k].line += delta;
+  moveTokens(internals, firstTokenAfter(internals.tokens, last), delta, 0);
   const program = model.program;
   for (const [pc, instr] of program.instrs) {
     if (instr.line === undefined || instr.line <= last) continue;

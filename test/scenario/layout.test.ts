@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../simulator';
-import { clearAssemblyCache } from '../../simulator/scenario/asmCache';
+import { assemblyCacheSize, clearAssemblyCache, MAX_LINE_COPIES } from '../../simulator/scenario/asmCache';
 import type { ScenarioModel } from '../../simulator/scenario/model';
 import { at, diags, src } from './helpers';
 
@@ -270,5 +270,25 @@ describe('scenario layout: assembly reuse across parses', () => {
     assert.equal(imm19(0x8000_0004), imm19(0x8000_0008) + 1);
     assert.equal(u64le(b, 0x8000_0018), 0x99n);
     assert.equal(image(b, 0x8000_0020, 1)[0], undefined); // one slot only
+  });
+
+  it('bounds the relabelled copies it keeps: lines that moved many times do not pile up', () => {
+    clearAssemblyCache();
+    // 5,000 identical lines: one record, and one copy per line position it served.
+    const n = 5_000;
+    const body = Array.from({ length: n }, () => '    nop').join('\n');
+    const rounds = Math.ceil(MAX_LINE_COPIES / n) + 1;
+    let m: ScenarioModel | undefined;
+    for (let k = 0; k <= rounds; k++) {
+      // Each round adds a comment line above the code: every line moves down by one.
+      m = parseScenario(PE + '// moved\n'.repeat(k) + src('code at 0x8000_0000 {', 'start:', body, '}'));
+      assert.ok(assemblyCacheSize().copies <= MAX_LINE_COPIES, `round ${k}: ${assemblyCacheSize().copies} copies`);
+    }
+    assert.equal(assemblyCacheSize().records, 1);
+    // The instructions still carry their current source lines.
+    const first = m!.program.instrs.get(0x8000_0000)!;
+    const last = m!.program.instrs.get(0x8000_0000 + 4 * (n - 1))!;
+    assert.equal(last.line! - first.line!, n - 1);
+    assert.equal(first.line, m!.code[0].lines.find((l) => l.mnemonic === 'nop')!.range.start.line);
   });
 });
