@@ -8,6 +8,7 @@ import { findRegister } from '../simulator/arch/registers';
 import { CORE_SYSTEM_SETTINGS, PE_SETTINGS } from '../simulator/scenario/keywords';
 import { FULL_LANGUAGE } from '../simulator/language';
 import type { Token } from '../simulator/scenario/lexer';
+import type { TokenList } from '../simulator/scenario/tokenList';
 import { changedLines } from '../simulator/scenario/document';
 import { firstTokenAfter } from '../simulator/scenario/shift';
 import type { Analysis } from './analysis';
@@ -121,8 +122,9 @@ function partitionNames(a: Analysis): Set<string> {
 }
 
 /** LSP's relative encoding (deltaLine, deltaStart, length, type, modifiers), appended to `data` after a token at (line, col). */
-function encode(data: number[], tokens: readonly Token[], classify: Classify, prev: { line: number; col: number }): void {
-  for (const t of tokens) {
+function encode(data: number[], tokens: TokenList, from: number, to: number, classify: Classify, prev: { line: number; col: number }): void {
+  for (let k = from; k < to; k++) {
+    const t = tokens.at(k);
     const len = t.endCol - t.col;
     if (len <= 0) continue;
     const c = classify(t);
@@ -136,7 +138,7 @@ function encode(data: number[], tokens: readonly Token[], classify: Classify, pr
 
 export function provideSemanticTokens(a: Analysis): SemanticTokens {
   const data: number[] = [];
-  encode(data, a.tokens, classifier(a), { line: 0, col: 0 });
+  encode(data, a.tokens, 0, a.tokens.length, classifier(a), { line: 0, col: 0 });
   return { data };
 }
 
@@ -220,7 +222,7 @@ function reuse(prev: KeptTokens, a: Analysis, context: TokenContext): number[] |
   const t0 = firstTokenAfter(tokens, c.first - 1);
   const t1 = firstTokenAfter(tokens, c.lastNew);
   const prevPos = { ...last };
-  encode(data, tokens.slice(t0, t1), classifier(a, c.first, c.lastNew), prevPos);
+  encode(data, tokens, t0, t1, classifier(a, c.first, c.lastNew), prevPos);
   if (k1 < old.length) {
     // The first token after the change: its line relative to the last token before it (its column is absolute: it starts a line).
     data.push(line + lineDelta - prevPos.line, old[k1 + 1], old[k1 + 2], old[k1 + 3], old[k1 + 4]);
