@@ -64,6 +64,13 @@ export interface MachineOptions {
   policy?: Policy;
   /** Attach the architectural checkers (default true). */
   checkers?: boolean;
+  /**
+   * The translation tables are fixed for the whole run (the caller knows no access or TLB maintenance can
+   * change what a walk reads, e.g. a litmus test that names no descriptor and runs no TLBI: litmus/explore.ts):
+   * the TLBs are then a pure cache of them (a hit translates as a walk would), not state — left out of
+   * checkpoints and fingerprints, so they stay filled across restores. Default false.
+   */
+  fixedTranslations?: boolean;
   /** Take a checkpoint every K steps for time travel (0 or absent: only the step-0 checkpoint). */
   checkpointInterval?: number;
   /** Build the memory system; default: the cache hierarchy with `cache_model on`, flat memory otherwise. */
@@ -226,7 +233,7 @@ export class Machine {
     const pe = peHooks();
     this.addComponent({ name: 'memory system', state: isSnapshottable(this.memory) ? this.memory : undefined });
     const domain = (this.mmu as { domain?: unknown }).domain;
-    this.addComponent({ name: 'MMU', state: isSnapshottable(domain) ? domain : undefined });
+    this.addComponent({ name: 'MMU', state: isSnapshottable(domain) && opts.fixedTranslations !== true ? domain : undefined });
     this.addComponent({ name: 'run bounds', state: this.bounds });
 
     // Program image: memory chunks (data, literal pools, encodings, built page tables) and the instruction index.
