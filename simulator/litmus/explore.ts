@@ -55,13 +55,15 @@ export function litmusNeedsCheckers(test: LitmusTest): boolean {
 }
 
 /**
- * Whether the test may change its translations: the same test as `litmusNeedsCheckers` (a descriptor named, or
- * TLBI, MSR, SYS, DC, IC or AT run). A test that names no descriptor cannot write one (its threads access its
- * locations only), and without TLB maintenance or system-register writes its translations stay the generated
- * `litmus` table's: its TLBs then only cache that table (Arm ARM D8.13 "Translation Lookaside Buffers": a TLB holds the results of walks), so
- * they are explored as no state (`ExploreOptions.fixedTranslations`) and stay filled across the search's restores.
+ * Whether the test may change the system around its threads: the same test as `litmusNeedsCheckers` (a
+ * descriptor named, or TLBI, MSR, SYS, DC, IC or AT run). A test that names no descriptor cannot write one (its
+ * threads access its locations only, and the generated `litmus` table maps nothing else: no device), and without
+ * TLB maintenance or system-register writes its translations stay that table's: its TLBs only cache it (Arm ARM
+ * D8.13 "Translation Lookaside Buffers": a TLB holds the results of walks) and its GIC and timer stay as reset.
+ * Such a test is explored with neither as state (`ExploreOptions.fixedSystem`): the TLBs stay filled across the
+ * search's restores and the platform is never captured or restored.
  */
-export function litmusChangesTranslations(test: LitmusTest): boolean {
+export function litmusChangesSystem(test: LitmusTest): boolean {
   return litmusNeedsCheckers(test);
 }
 
@@ -89,7 +91,7 @@ export function exploreLitmus(text: string, file: string, options: Omit<ExploreO
     ...options,
     cacheModel: 'off',
     checkers: litmusNeedsCheckers(test),
-    fixedTranslations: !litmusChangesTranslations(test),
+    fixedSystem: !litmusChangesSystem(test),
     observe: (m) => observe(test, generated.layout, machineReader(m)),
   });
   const outcomes: Outcome[] = explore.outcomes.map((o) => ({ state: o.observed as Outcome['state'], executions: o.count }));

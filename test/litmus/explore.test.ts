@@ -10,9 +10,10 @@ import { parseScenario } from '../../simulator';
 import { runCli } from '../../simulator/cli/commands';
 import { exploreScenario } from '../../simulator/explore/explore';
 import { litmusToScenario, readLitmus } from '../../simulator/litmus';
-import { litmusChangesTranslations, litmusNeedsCheckers } from '../../simulator/litmus/explore';
+import { litmusChangesSystem, litmusNeedsCheckers } from '../../simulator/litmus/explore';
 import { ExploreSession } from '../../simulator/explore/session';
 import { MmuDomain } from '../../simulator/mmu/domain';
+import { Platform } from '../../simulator/devices/platform';
 import { CORPUS } from './helpers';
 
 function cli(args: string[]): { code: number; out: string; err: string } {
@@ -96,18 +97,18 @@ describe('armscope explore FILE.litmus', function () {
     assert.deepEqual(rows(false), on);
   });
 
-  it('explores a test that cannot change its translations with the TLBs as no state: the same outcomes, counts and state count, and no TLB in a capture (MP+dmb.sys); VMSA tests keep them', function () {
+  it('explores a test that cannot change its system with the TLBs and the platform as no state: the same outcomes, counts and state count, and neither in a capture (MP+dmb.sys); VMSA tests keep them', function () {
     const { test: mp, model } = mpDmb();
-    assert.equal(litmusChangesTranslations(mp), false);
-    assert.equal(litmusChangesTranslations(readCorpus('VMSA-BBM+tlbi.litmus')), true, 'TLBI and PTE(x)');
-    const run = (fixedTranslations: boolean) => {
-      const r = exploreScenario(model, { cacheModel: 'off', checkers: false, fixedTranslations });
+    assert.equal(litmusChangesSystem(mp), false);
+    assert.equal(litmusChangesSystem(readCorpus('VMSA-BBM+tlbi.litmus')), true, 'TLBI and PTE(x)');
+    const run = (fixedSystem: boolean) => {
+      const r = exploreScenario(model, { cacheModel: 'off', checkers: false, fixedSystem });
       return { rows: r.outcomes.map((o) => `${o.state} ×${o.count}`), states: r.states };
     };
     const kept = run(false);
     assert.equal(kept.rows.length, 3, 'MP+dmb.sys: 3 outcomes');
     assert.deepEqual(run(true), kept);
-    const inState = (fixedTranslations: boolean) => new ExploreSession(model, { cacheModel: 'off', checkers: false, fixedTranslations }).machine.snapshottables.some((c) => c instanceof MmuDomain);
+    const inState = (fixedSystem: boolean) => new ExploreSession(model, { cacheModel: 'off', checkers: false, fixedSystem }).machine.snapshottables.some((c) => c instanceof MmuDomain || c instanceof Platform);
     assert.equal(inState(false), true);
     assert.equal(inState(true), false);
   });
