@@ -19,7 +19,6 @@
  *
  * Imports nothing of the simulator: the bundle of this file is a few lines.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -31,7 +30,12 @@ function wrap(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 }
 
-const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+/** A 64-bit FNV-1a hash of `text` as 16 hex digits: a name, not a check (V8 checks the cache itself); node:crypto costs start-up. */
+function hash(text: string): string {
+  let h = 0xcbf2_9ce4_8422_2325n;
+  for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100_0000_01b3n) & 0xffff_ffff_ffff_ffffn;
+  return h.toString(16).padStart(16, '0');
+}
 
 /** The cache's directory for this installation, its file for this build and command, and the prefix every file of this build has. */
 function cacheName(bundle: string, command: string | undefined): { dir: string; prefix: string; file: string } {
