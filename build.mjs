@@ -4,7 +4,9 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const entries = [
-  { in: 'simulator/cli/main.ts', out: 'cli' },
+  // dist/cli.js is the launcher: it runs dist/cli-main.js (the CLI) with V8's code cache (start.ts).
+  { in: 'simulator/cli/start.ts', out: 'cli' },
+  { in: 'simulator/cli/main.ts', out: 'cli-main' },
   { in: 'simulator/explore/worker.ts', out: 'explore-worker' },
   { in: 'language-server/main.ts', out: 'language-server' },
   { in: 'debug-adapter/main.ts', out: 'debug-adapter' },

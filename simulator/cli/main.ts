@@ -1,5 +1,6 @@
 /**
- * `armscope` entry point (bundled to dist/cli.js; bin/armscope runs it).
+ * `armscope` entry point (bundled to dist/cli-main.js; dist/cli.js, the launcher start.ts, runs it with
+ * V8's code cache; bin/armscope runs that).
  */
 import { runCli } from './commands';
 

@@ -64,6 +64,15 @@ export interface MachineOptions {
   policy?: Policy;
   /** Attach the architectural checkers (default true). */
   checkers?: boolean;
+  /**
+   * The system stays as configured for the whole run: the caller knows no instruction writes a translation
+   * table descriptor or a system register, maintains a TLB, or reaches a device (e.g. a litmus test that names
+   * no descriptor and runs no TLBI, MSR, SYS, DC, IC or AT: litmus/explore.ts). The TLBs then only cache the
+   * fixed tables (a hit translates as a walk would) and the platform (GIC, Generic Timer, UARTs) never changes:
+   * neither is state — both are left out of checkpoints and fingerprints, so the TLBs stay filled across
+   * restores and nothing of the platform is captured or restored. Default false.
+   */
+  fixedSystem?: boolean;
   /** Take a checkpoint every K steps for time travel (0 or absent: only the step-0 checkpoint). */
   checkpointInterval?: number;
   /** Build the memory system; default: the cache hierarchy with `cache_model on`, flat memory otherwise. */
@@ -226,7 +235,7 @@ export class Machine {
     const pe = peHooks();
     this.addComponent({ name: 'memory system', state: isSnapshottable(this.memory) ? this.memory : undefined });
     const domain = (this.mmu as { domain?: unknown }).domain;
-    this.addComponent({ name: 'MMU', state: isSnapshottable(domain) ? domain : undefined });
+    this.addComponent({ name: 'MMU', state: isSnapshottable(domain) && opts.fixedSystem !== true ? domain : undefined });
     this.addComponent({ name: 'run bounds', state: this.bounds });
 
     // Program image: memory chunks (data, literal pools, encodings, built page tables) and the instruction index.
@@ -237,7 +246,7 @@ export class Machine {
     // 4. The PEs, and the platform attached to them; the machine records every exception they take.
     const sysOps = buildPes(this, pe, this.instrs);
     attachPlatform(this, this.platform, sysOps, pe);
-    this.addComponent({ name: 'platform', state: this.platform });
+    this.addComponent({ name: 'platform', state: opts.fixedSystem !== true ? this.platform : undefined });
     pe.exception.subscribe((p, info) => this.recordException(p, info));
     this.events = new ScenarioEvents(this);
 

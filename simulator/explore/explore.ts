@@ -50,6 +50,8 @@ export interface ExploreOptions {
   waysBySet?: boolean;
   /** Attach the architectural checkers (default true): off where no finding is observed (litmus tests). */
   checkers?: boolean;
+  /** No descriptor, system register or device changes: the TLBs and the platform are no state; the TLBs stay filled across restores (`MachineOptions.fixedSystem`). */
+  fixedSystem?: boolean;
   /**
    * Parallel search's first phase (parallel.ts): when the state bound is hit,
    * the search stops at once and leaves here what it searched — its visited
@@ -67,7 +69,7 @@ function now(): number {
 /** Explore a parsed scenario in this thread. A scenario with errors is not explored (`result: 'error'`). */
 export function exploreScenario(model: ScenarioModel, options: ExploreOptions = {}): ExploreResult {
   const start = now();
-  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet, checkers: options.checkers });
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet, checkers: options.checkers, fixedSystem: options.fixedSystem });
   const settings = session.settings;
   const table = new OutcomeTable();
   const reduction = options.reduction ?? true;

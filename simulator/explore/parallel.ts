@@ -21,7 +21,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker as WorkerThread } from 'node:worker_threads';
 import { parseScenario } from '../index';
 import { exploreScenario, type ExploreOptions, type Progress } from './explore';
 import { parseExploreSettings, type ExploreSettings } from './config';
@@ -47,6 +48,14 @@ export interface WorkerInit {
   visited: { keys: SharedArrayBuffer; masks: SharedArrayBuffer; counter: SharedArrayBuffer };
   maxStates: number;
   cancel: SharedArrayBuffer;
+}
+
+/**
+ * node:worker_threads, loaded when workers start: a command that never starts one (most, and every
+ * `explore FILE.litmus`) does not pay its load at start-up.
+ */
+function workerThreads(): { Worker: typeof WorkerThread } {
+  return createRequire(__filename)('node:worker_threads') as { Worker: typeof WorkerThread };
 }
 
 /** Worker → main. */
@@ -184,7 +193,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     await Promise.all(
       Array.from({ length: jobs }, (_, w) =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(workerScript(), { workerData: init });
+          const worker = new (workerThreads().Worker)(workerScript(), { workerData: init });
           const next = (): void => {
             const item = queue.shift();
             worker.postMessage(item === undefined ? { kind: 'finish' } : { kind: 'item', item });

@@ -35,6 +35,8 @@ export interface SessionOptions {
   waysBySet?: boolean;
   /** Attach the architectural checkers (default true; `MachineOptions.checkers`). */
   checkers?: boolean;
+  /** No descriptor, system register or device changes: the TLBs and the platform are no state (`MachineOptions.fixedSystem`). */
+  fixedSystem?: boolean;
 }
 
 /** DC ISW/CSW/CISW: the data cache maintenance instructions that name a set and a way (Arm ARM D7.5.8). */
@@ -82,6 +84,7 @@ export class ExploreSession {
       checkpointInterval: options.checkpointInterval,
       memoryModel: this.settings.memoryModel,
       checkers: options.checkers,
+      fixedSystem: options.fixedSystem,
     });
     const order = this.machine.memoryOrder;
     this.relaxed = order === undefined ? undefined : new RelaxedChoices(this.machine, order);

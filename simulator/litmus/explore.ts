@@ -54,6 +54,19 @@ export function litmusNeedsCheckers(test: LitmusTest): boolean {
   return namesDescriptor([test.init, test.locations, test.filter, test.condition]);
 }
 
+/**
+ * Whether the test may change the system around its threads: the same test as `litmusNeedsCheckers` (a
+ * descriptor named, or TLBI, MSR, SYS, DC, IC or AT run). A test that names no descriptor cannot write one (its
+ * threads access its locations only, and the generated `litmus` table maps nothing else: no device), and without
+ * TLB maintenance or system-register writes its translations stay that table's: its TLBs only cache it (Arm ARM
+ * D8.13 "Translation Lookaside Buffers": a TLB holds the results of walks) and its GIC and timer stay as reset.
+ * Such a test is explored with neither as state (`ExploreOptions.fixedSystem`): the TLBs stay filled across the
+ * search's restores and the platform is never captured or restored.
+ */
+export function litmusChangesSystem(test: LitmusTest): boolean {
+  return litmusNeedsCheckers(test);
+}
+
 export interface LitmusExplore {
   test: LitmusTest;
   /** The generated scenario's exploration (outcomes, bounds, counts). */
@@ -74,7 +87,13 @@ export function exploreLitmus(text: string, file: string, options: Omit<ExploreO
     const at = { line: 0, col: 0 };
     return { diagnostics: errors.map((d) => ({ kind: 'unsupported' as const, message: `the generated scenario does not parse (line ${d.range.start.line + 1}: ${d.message})`, range: { start: at, end: at } })) };
   }
-  const explore = exploreScenario(model, { ...options, cacheModel: 'off', checkers: litmusNeedsCheckers(test), observe: (m) => observe(test, generated.layout, machineReader(m)) });
+  const explore = exploreScenario(model, {
+    ...options,
+    cacheModel: 'off',
+    checkers: litmusNeedsCheckers(test),
+    fixedSystem: !litmusChangesSystem(test),
+    observe: (m) => observe(test, generated.layout, machineReader(m)),
+  });
   const outcomes: Outcome[] = explore.outcomes.map((o) => ({ state: o.observed as Outcome['state'], executions: o.count }));
   return { test, explore, herd: herdResult(test, generated.layout, outcomes, { time: explore.seconds }) };
 }

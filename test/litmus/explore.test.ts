@@ -10,7 +10,10 @@ import { parseScenario } from '../../simulator';
 import { runCli } from '../../simulator/cli/commands';
 import { exploreScenario } from '../../simulator/explore/explore';
 import { litmusToScenario, readLitmus } from '../../simulator/litmus';
-import { litmusNeedsCheckers } from '../../simulator/litmus/explore';
+import { litmusChangesSystem, litmusNeedsCheckers } from '../../simulator/litmus/explore';
+import { ExploreSession } from '../../simulator/explore/session';
+import { MmuDomain } from '../../simulator/mmu/domain';
+import { Platform } from '../../simulator/devices/platform';
 import { CORPUS } from './helpers';
 
 function cli(args: string[]): { code: number; out: string; err: string } {
@@ -19,6 +22,14 @@ function cli(args: string[]): { code: number; out: string; err: string } {
   const code = runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: CORPUS });
   assert.equal(typeof code, 'number');
   return { code: code as number, out: out.join('\n'), err: err.join('\n') };
+}
+
+const readCorpus = (f: string) => readLitmus(readFileSync(join(CORPUS, f), 'utf8'), f).test!;
+
+/** MP+dmb.sys (names no descriptor, maintains no TLB) and its generated scenario, parsed. */
+function mpDmb() {
+  const test = readCorpus('MP+dmb.sys.litmus');
+  return { test, model: parseScenario(litmusToScenario(test, 'MP+dmb.sys.litmus').text, 'MP+dmb.sys.armscope') };
 }
 
 describe('armscope explore FILE.litmus', function () {
@@ -76,15 +87,29 @@ describe('armscope explore FILE.litmus', function () {
   });
 
   it('explores a test that names no descriptor and maintains no TLB without the checkers: the same outcomes and counts (MP+dmb.sys); VMSA tests keep them', function () {
-    const read = (f: string) => readLitmus(readFileSync(join(CORPUS, f), 'utf8'), f).test!;
-    const mp = read('MP+dmb.sys.litmus');
+    const { test: mp, model } = mpDmb();
     assert.equal(litmusNeedsCheckers(mp), false);
-    assert.equal(litmusNeedsCheckers(read('VMSA-BBM+tlbi.litmus')), true, 'TLBI and PTE(x)');
-    assert.equal(litmusNeedsCheckers(read('VMSA-desc+po.litmus')), true, 'PTE(x) without TLBI');
-    const model = parseScenario(litmusToScenario(mp, 'MP+dmb.sys.litmus').text, 'MP+dmb.sys.armscope');
+    assert.equal(litmusNeedsCheckers(readCorpus('VMSA-BBM+tlbi.litmus')), true, 'TLBI and PTE(x)');
+    assert.equal(litmusNeedsCheckers(readCorpus('VMSA-desc+po.litmus')), true, 'PTE(x) without TLBI');
     const rows = (checkers: boolean) => exploreScenario(model, { cacheModel: 'off', checkers }).outcomes.map((o) => `${o.state} ×${o.count}`);
     const on = rows(true);
     assert.equal(on.length, 3, 'MP+dmb.sys: 3 outcomes');
     assert.deepEqual(rows(false), on);
+  });
+
+  it('explores a test that cannot change its system with the TLBs and the platform as no state: the same outcomes, counts and state count, and neither in a capture (MP+dmb.sys); VMSA tests keep them', function () {
+    const { test: mp, model } = mpDmb();
+    assert.equal(litmusChangesSystem(mp), false);
+    assert.equal(litmusChangesSystem(readCorpus('VMSA-BBM+tlbi.litmus')), true, 'TLBI and PTE(x)');
+    const run = (fixedSystem: boolean) => {
+      const r = exploreScenario(model, { cacheModel: 'off', checkers: false, fixedSystem });
+      return { rows: r.outcomes.map((o) => `${o.state} ×${o.count}`), states: r.states };
+    };
+    const kept = run(false);
+    assert.equal(kept.rows.length, 3, 'MP+dmb.sys: 3 outcomes');
+    assert.deepEqual(run(true), kept);
+    const inState = (fixedSystem: boolean) => new ExploreSession(model, { cacheModel: 'off', checkers: false, fixedSystem }).machine.snapshottables.some((c) => c instanceof MmuDomain || c instanceof Platform);
+    assert.equal(inState(false), true);
+    assert.equal(inState(true), false);
   });
 });

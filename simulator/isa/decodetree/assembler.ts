@@ -63,8 +63,10 @@ function fieldsFactory(init: Fields): () => Fields {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || !Number.isInteger(v)) throw new Error(`internal: field ${k} = ${v} is not a table field`);
     return `${k}: ${v}`;
   });
+  // Generated on first use (a program assembles a few of the table's forms; generating every one is start-up).
+  let make: (() => Fields) | undefined;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the instruction table's forms only
-  return new Function(`return { ${props.join(', ')} };`) as () => Fields;
+  return () => (make ??= new Function(`return { ${props.join(', ')} };`) as () => Fields)();
 }
 
 /** Most forms one mnemonic may have (the candidates are a bit set). */

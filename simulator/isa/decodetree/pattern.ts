@@ -55,7 +55,17 @@ export function compilePattern(text: string): CompiledPattern {
     }
   }
   if (bit !== 0) throw new Error(`pattern '${text}' has ${32 - bit} bits, not 32`);
-  return { text, mask: mask >>> 0, value: value >>> 0, fields, extract: extractor(fields), pack: packer(value >>> 0, fields) };
+  // The extractor and packer are generated on first use: a program uses a few of the table's encodings, and
+  // generating every one's (`new Function`) is most of the table's start-up.
+  const p: { -readonly [K in keyof CompiledPattern]: CompiledPattern[K] } = {
+    text,
+    mask: mask >>> 0,
+    value: value >>> 0,
+    fields,
+    extract: (w) => (p.extract = extractor(fields))(w),
+    pack: (f) => (p.pack = packer(value >>> 0, fields))(f),
+  };
+  return p;
 }
 
 /*

@@ -1,0 +1,56 @@
+/**
+ * dist/cli.js, the launcher (simulator/cli/start.ts): it runs the CLI bundle
+ * with V8's code cache — one file per command, written by the first run,
+ * accepted by the next, never changing what a command prints or returns.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../engine/helpers';
+import { CORPUS } from '../litmus/helpers';
+
+/** Run dist/cli.js with TMPDIR `dir` (where the cache goes) and the environment additions `env`. */
+function armscope(args: string[], dir: string, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir, ...env }, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The cache files under `dir` (armscope-compile-cache/INSTALLATION/BUILD-COMMAND.bin). */
+function cacheFiles(dir: string): string[] {
+  const root = join(dir, 'armscope-compile-cache');
+  let installs: string[];
+  try {
+    installs = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return installs.flatMap((i) => readdirSync(join(root, i)).map((f) => f.replace(/^[0-9a-f]{16}-/, '')));
+}
+
+const withoutTime = (text: string): string => text.replace(/^Time .*$/m, 'Time');
+
+describe('armscope launcher (dist/cli.js): V8 code cache', function () {
+  it('writes one cache file per command and prints the same result and exit code with it (CoRR: No, exit 1)', function () {
+    const dir = mkdtempSync(join(tmpdir(), 'armscope-start-'));
+    const file = join(CORPUS, 'CoRR.litmus');
+    const first = armscope(['explore', file], dir);
+    assert.equal(first.code, 1, first.err);
+    assert.match(first.out, /^Test CoRR Allowed\nStates 3\n/);
+    assert.deepEqual(cacheFiles(dir), ['explore.bin']);
+    const second = armscope(['explore', file], dir);
+    assert.equal(second.code, 1, second.err);
+    assert.equal(withoutTime(second.out), withoutTime(first.out));
+    assert.equal(second.err, '');
+    armscope(['help'], dir);
+    assert.deepEqual(cacheFiles(dir).sort(), ['explore.bin', 'help.bin']);
+  });
+
+  it('writes nothing with ARMSCOPE_COMPILE_CACHE=off', function () {
+    const dir = mkdtempSync(join(tmpdir(), 'armscope-start-'));
+    const r = armscope(['explore', join(CORPUS, 'CoRR.litmus')], dir, { ARMSCOPE_COMPILE_CACHE: 'off' });
+    assert.equal(r.code, 1, r.err);
+    assert.deepEqual(cacheFiles(dir), []);
+  });
+});
