@@ -42,15 +42,35 @@ interface ShadowPage {
   /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none); allocated at the first `digestPage`. */
   recA: Uint32Array | undefined;
   recB: Uint32Array | undefined;
-  /** Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`). */
-  dirtyMark: Uint8Array;
-  dirtyList: Uint16Array;
+  /**
+   * Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`).
+   * Allocated with `recA` at the first `digestPage`: until then every written granule is.
+   */
+  dirtyMark: Uint8Array | undefined;
+  dirtyList: Uint16Array | undefined;
   dirtyCount: number;
 }
 
 const GRANULES = PAGE_SIZE / 8;
 
-function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: Float64Array, epoch: Int32Array): ShadowPage {
+/** Bytes of a page's granule records in one buffer (one allocation per page): pc, step, epoch, pe. */
+const RECORD_BYTES = GRANULES * (8 + 8 + 4 + 2);
+
+/**
+ * A page of `bytes` whose granule records are in `records` (RECORD_BYTES): a copy's, or, absent,
+ * new ones of granules never written (pc NaN, pe -1, step -1, epoch 0).
+ */
+function shadowPage(bytes: Uint8Array, records?: ArrayBuffer): ShadowPage {
+  const buf = records ?? new ArrayBuffer(RECORD_BYTES);
+  const pc = new Float64Array(buf, 0, GRANULES);
+  const step = new Float64Array(buf, GRANULES * 8, GRANULES);
+  const epoch = new Int32Array(buf, GRANULES * 16, GRANULES);
+  const pe = new Int16Array(buf, GRANULES * 20, GRANULES);
+  if (records === undefined) {
+    pc.fill(NaN);
+    step.fill(-1);
+    pe.fill(-1);
+  }
   return {
     bytes,
     words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4),
@@ -62,29 +82,30 @@ function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: F
     sumB: 0,
     recA: undefined,
     recB: undefined,
-    dirtyMark: new Uint8Array(GRANULES),
-    dirtyList: new Uint16Array(GRANULES),
+    dirtyMark: undefined,
+    dirtyList: undefined,
     dirtyCount: 0,
   };
 }
 
 function copyPage(p: ShadowPage): ShadowPage {
-  const c = shadowPage(p.bytes.slice(), p.pc.slice(), p.pe.slice(), p.step.slice(), p.epoch.slice());
+  const c = shadowPage(p.bytes.slice(), (p.pc.buffer as ArrayBuffer).slice(0, RECORD_BYTES));
   c.sumA = p.sumA;
   c.sumB = p.sumB;
   c.recA = p.recA?.slice();
   c.recB = p.recB?.slice();
-  c.dirtyMark.set(p.dirtyMark);
-  c.dirtyList.set(p.dirtyList);
+  c.dirtyMark = p.dirtyMark?.slice();
+  c.dirtyList = p.dirtyList?.slice();
   c.dirtyCount = p.dirtyCount;
   return c;
 }
 
-/** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change). */
+/** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change); before the page's first digest every granule's is. */
 function markDirty(p: ShadowPage, g: number): void {
-  if (p.dirtyMark[g] === 0) {
-    p.dirtyMark[g] = 1;
-    p.dirtyList[p.dirtyCount++] = g;
+  const mark = p.dirtyMark;
+  if (mark !== undefined && mark[g] === 0) {
+    mark[g] = 1;
+    p.dirtyList![p.dirtyCount++] = g;
   }
 }
 
@@ -128,11 +149,20 @@ function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: numb
  * the page's contents only, so a page shared with a capture may be brought up to date too).
  */
 function digestPage(p: ShadowPage): number {
-  if (p.dirtyCount > 0) {
-    const recA = (p.recA ??= new Uint32Array(GRANULES));
-    const recB = (p.recB ??= new Uint32Array(GRANULES));
+  if (p.dirtyMark === undefined) {
+    // The first digest: every granule written so far (epoch ≠ 0; the others contribute nothing).
+    const recA = (p.recA = new Uint32Array(GRANULES));
+    const recB = (p.recB = new Uint32Array(GRANULES));
+    p.dirtyMark = new Uint8Array(GRANULES);
+    p.dirtyList = new Uint16Array(GRANULES);
+    p.dirtyCount = 0;
+    for (let g = 0; g < GRANULES; g++) if (p.epoch[g] !== 0) granuleSum(p, recA, recB, g);
+  } else if (p.dirtyCount > 0) {
+    const recA = p.recA!;
+    const recB = p.recB!;
+    const list = p.dirtyList!;
     for (let i = 0; i < p.dirtyCount; i++) {
-      const g = p.dirtyList[i];
+      const g = list[i];
       p.dirtyMark[g] = 0;
       granuleSum(p, recA, recB, g);
     }
@@ -148,13 +178,7 @@ export class ShadowMemory {
     this.store = new PagedStore<ShadowPage>({
       create: (no) => {
         const src = this.physical.page(no * PAGE_SIZE, false);
-        return shadowPage(
-          src ? src.slice() : new Uint8Array(PAGE_SIZE),
-          new Float64Array(GRANULES).fill(NaN),
-          new Int16Array(GRANULES).fill(-1),
-          new Float64Array(GRANULES).fill(-1),
-          new Int32Array(GRANULES),
-        );
+        return shadowPage(src ? src.slice() : new Uint8Array(PAGE_SIZE));
       },
       copy: copyPage,
       digest: digestPage,
