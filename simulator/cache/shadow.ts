@@ -19,16 +19,14 @@ interface ShadowPage {
   bytes: Uint8Array;
   /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
   words: Uint32Array;
-  pc: Float64Array;
-  pe: Int16Array;
-  step: Float64Array;
   /**
-   * Per granule: 0 while never written, else 1 + the write's epoch (the
-   * writer's DSBs before the write's step, checks/barriers.ts `DsbRecord`):
-   * what the stale-descriptor rule's "a DSB since the write" depends on, in
-   * terms that do not depend on how the PEs' steps interleave.
+   * Per granule g, who wrote it last, at rec[4g + R_PC], rec[4g + R_STEP], rec[4g + R_PE] and
+   * rec[4g + R_EPOCH]: side by side, so a write touches one cache line of records. R_EPOCH holds 0
+   * while never written, else 1 + the write's epoch (the writer's DSBs before the write's step,
+   * checks/barriers.ts `DsbRecord`): what the stale-descriptor rule's "a DSB since the write"
+   * depends on, in terms that do not depend on how the PEs' steps interleave.
    */
-  epoch: Int32Array;
+  rec: Float64Array;
   /**
    * The page's fingerprint: the sum of its written granules' contributions
    * (`granuleSum`) as of the last `digestPage`. Writes do not hash: they mark
@@ -53,31 +51,30 @@ interface ShadowPage {
 
 const GRANULES = PAGE_SIZE / 8;
 
-/** Bytes of a page's granule records in one buffer (one allocation per page): pc, step, epoch, pe. */
-const RECORD_BYTES = GRANULES * (8 + 8 + 4 + 2);
+/** The fields of a granule's record (`ShadowPage.rec`): PC (NaN: none), step (-1: never written), PE (-1: none or an agent), epoch. */
+const R_PC = 0;
+const R_STEP = 1;
+const R_PE = 2;
+const R_EPOCH = 3;
+const FIELDS = 4;
 
-/**
- * A page of `bytes` whose granule records are in `records` (RECORD_BYTES): a copy's, or, absent,
- * new ones of granules never written (pc NaN, pe -1, step -1, epoch 0).
- */
-function shadowPage(bytes: Uint8Array, records?: ArrayBuffer): ShadowPage {
-  const buf = records ?? new ArrayBuffer(RECORD_BYTES);
-  const pc = new Float64Array(buf, 0, GRANULES);
-  const step = new Float64Array(buf, GRANULES * 8, GRANULES);
-  const epoch = new Int32Array(buf, GRANULES * 16, GRANULES);
-  const pe = new Int16Array(buf, GRANULES * 20, GRANULES);
-  if (records === undefined) {
-    pc.fill(NaN);
-    step.fill(-1);
-    pe.fill(-1);
+/** Records of granules never written. */
+const UNWRITTEN = (() => {
+  const r = new Float64Array(GRANULES * FIELDS);
+  for (let g = 0; g < GRANULES; g++) {
+    r[g * FIELDS + R_PC] = NaN;
+    r[g * FIELDS + R_STEP] = -1;
+    r[g * FIELDS + R_PE] = -1;
   }
+  return r;
+})();
+
+/** A page of `bytes` with the granule records `rec` (a copy's), or those of granules never written. */
+function shadowPage(bytes: Uint8Array, rec: Float64Array = UNWRITTEN.slice()): ShadowPage {
   return {
     bytes,
     words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4),
-    pc,
-    pe,
-    step,
-    epoch,
+    rec,
     sumA: 0,
     sumB: 0,
     recA: undefined,
@@ -89,7 +86,7 @@ function shadowPage(bytes: Uint8Array, records?: ArrayBuffer): ShadowPage {
 }
 
 function copyPage(p: ShadowPage): ShadowPage {
-  const c = shadowPage(p.bytes.slice(), (p.pc.buffer as ArrayBuffer).slice(0, RECORD_BYTES));
+  const c = shadowPage(p.bytes.slice(), p.rec.slice());
   c.sumA = p.sumA;
   c.sumB = p.sumB;
   c.recA = p.recA?.slice();
@@ -123,7 +120,8 @@ const granuleLanes = new Lanes();
 function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: number): void {
   let a = (p.sumA - recA[g]) >>> 0;
   let b = (p.sumB - recB[g]) >>> 0;
-  if (p.epoch[g] === 0) {
+  const epoch = p.rec[g * FIELDS + R_EPOCH];
+  if (epoch === 0) {
     recA[g] = 0;
     recB[g] = 0;
   } else {
@@ -131,7 +129,7 @@ function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: numb
     const o = g * 8;
     const lo = (by[o] | (by[o + 1] << 8) | (by[o + 2] << 16) | (by[o + 3] << 24)) >>> 0;
     const hi = (by[o + 4] | (by[o + 5] << 8) | (by[o + 6] << 16) | (by[o + 7] << 24)) >>> 0;
-    const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.pe[g]).word(p.epoch[g]).value();
+    const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.rec[g * FIELDS + R_PE]).word(epoch).value();
     const ca = contributionA(g, d);
     const cb = contributionB(g, d);
     recA[g] = ca;
@@ -156,7 +154,7 @@ function digestPage(p: ShadowPage): number {
     p.dirtyMark = new Uint8Array(GRANULES);
     p.dirtyList = new Uint16Array(GRANULES);
     p.dirtyCount = 0;
-    for (let g = 0; g < GRANULES; g++) if (p.epoch[g] !== 0) granuleSum(p, recA, recB, g);
+    for (let g = 0; g < GRANULES; g++) if (p.rec[g * FIELDS + R_EPOCH] !== 0) granuleSum(p, recA, recB, g);
   } else if (p.dirtyCount > 0) {
     const recA = p.recA!;
     const recB = p.recB!;
@@ -204,10 +202,12 @@ export class ShadowMemory {
       } else {
         for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       }
-      p.pc[g] = pc;
-      p.pe[g] = pe;
-      p.step[g] = step;
-      p.epoch[g] = epoch + 1;
+      const r = p.rec;
+      const o = g * FIELDS;
+      r[o + R_PC] = pc;
+      r[o + R_STEP] = step;
+      r[o + R_PE] = pe;
+      r[o + R_EPOCH] = epoch + 1;
       return;
     }
     // Across granules (or pages): each byte's granule is marked dirty.
@@ -218,17 +218,19 @@ export class ShadowMemory {
       p.bytes[off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off >>> 3;
       markDirty(p, g);
-      p.pc[g] = pc;
-      p.pe[g] = pe;
-      p.step[g] = step;
-      p.epoch[g] = epoch + 1;
+      const r = p.rec;
+      const o = g * FIELDS;
+      r[o + R_PC] = pc;
+      r[o + R_STEP] = step;
+      r[o + R_PE] = pe;
+      r[o + R_EPOCH] = epoch + 1;
     }
   }
 
   /** True when some write reached this granule's page (otherwise physical memory is the latest value). */
   written(pa: number): boolean {
     const p = this.page(pa, false);
-    return p !== undefined && p.step[(pa % PAGE_SIZE) >>> 3] >= 0;
+    return p !== undefined && p.rec[((pa % PAGE_SIZE) >>> 3) * FIELDS + R_STEP] >= 0;
   }
 
   /** Latest value of `size` bytes at `pa` (little-endian, as a bigint: only used on slow paths). */
@@ -248,8 +250,10 @@ export class ShadowMemory {
     const p = this.page(pa, false);
     if (!p) return undefined;
     const g = (pa % PAGE_SIZE) >>> 3;
-    if (p.step[g] < 0) return undefined;
-    return { pe: p.pe[g], pc: p.pc[g], step: p.step[g] };
+    const r = p.rec;
+    const o = g * FIELDS;
+    if (r[o + R_STEP] < 0) return undefined;
+    return { pe: r[o + R_PE], pc: r[o + R_PC], step: r[o + R_STEP] };
   }
 
   /** Pages copied because a checkpoint shared them (tests). */

@@ -12,7 +12,7 @@
  * (`TlbEntry.s2`): removing the stage-2 entry (TLBI IPAS2E1) leaves the combined
  * one (Arm ARM D8.13.x: stage-2 changes also need TLBI VMALLE1 or VMALLS12E1).
  */
-import type { TlbEntry } from '../mmu/tlb';
+import type { TlbContext, TlbEntry } from '../mmu/tlb';
 import type { WalkRead } from '../mmu/types';
 
 /** One translation cached from a descriptor. */
@@ -223,6 +223,15 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
    * sweep over pages fills each page once).
    */
   private readonly buckets = new Uint8Array(BUCKETS);
+  /**
+   * The latest use and its entry's shape, kept here too: a descriptor used by one translation
+   * (a page's last-level descriptor) is refilled with the same shape, and that case reads this
+   * object and the use only.
+   */
+  private latest: DescriptorUse | undefined = undefined;
+  private latestBase = NaN;
+  private latestSize = 0;
+  private latestCtx: TlbContext | undefined = undefined;
 
   get length(): number {
     return this.ring.length;
@@ -239,12 +248,20 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
 
   /** Remember the use (pe, entry, leaf): `u` when given, else a use object the ring no longer needs, or a new one. */
   private place(pe: number, e: TlbEntry, leaf: boolean, u: DescriptorUse | undefined): void {
+    const base = e.base;
+    const last = this.latest;
+    if (last !== undefined && this.latestBase === base && this.latestSize === e.size && this.latestCtx === e.ctx && last.pe === pe && last.leaf === leaf) {
+      // The latest use's shape again: it stays the latest.
+      if (u === undefined) refresh(last, e);
+      else this.ring[(this.head + this.ring.length - 1) % this.ring.length] = this.latest = u;
+      return;
+    }
     const ring = this.ring;
     const bases = this.bases;
-    const base = e.base;
     const n = ring.length;
     const b = bucketOf(base);
-    for (let i = this.buckets[b] === 0 ? n : 0; i < n; i++) {
+    // A short ring is scanned without asking its buckets (one memory access fewer for a descriptor used by one translation).
+    for (let i = n <= SCAN_SHORT || this.buckets[b] !== 0 ? 0 : n; i < n; i++) {
       if (bases[i] !== base) continue;
       const x = ring[i];
       const xe = x.entry;
@@ -259,13 +276,16 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
         }
         ring[at] = u ?? refresh(x, e);
         bases[at] = base;
+        this.isLatest(ring[at], e);
         return;
       }
     }
     this.buckets[b]++;
     if (n < MAX_USES) {
-      ring.push(u ?? { pe, entry: e, leaf, covered: false });
+      const v = u ?? { pe, entry: e, leaf, covered: false };
+      ring.push(v);
       bases.push(base);
+      this.isLatest(v, e);
       return;
     }
     // Full: the oldest goes.
@@ -273,7 +293,15 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.buckets[bucketOf(bases[h])]--;
     ring[h] = u ?? reuse(ring[h], pe, e, leaf);
     bases[h] = base;
+    this.isLatest(ring[h], e);
     this.head = h + 1 === n ? 0 : h + 1;
+  }
+
+  private isLatest(u: DescriptorUse, e: TlbEntry): void {
+    this.latest = u;
+    this.latestBase = e.base;
+    this.latestSize = e.size;
+    this.latestCtx = e.ctx;
   }
 
   /** Oldest first. */
@@ -292,14 +320,19 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.bases.length = 0;
     this.head = 0;
     this.buckets.fill(0);
+    this.latest = undefined;
+    this.latestBase = NaN;
+    this.latestCtx = undefined;
   }
 
   /** A copy with copies of the uses (their `covered` changes). */
   clone(): DescriptorUses {
     const c = new DescriptorUses();
     for (const u of this) {
-      c.ring.push({ ...u });
+      const v = { ...u };
+      c.ring.push(v);
       c.bases.push(u.entry.base);
+      c.isLatest(v, u.entry);
     }
     c.buckets.set(this.buckets);
     return c;
@@ -324,6 +357,8 @@ function reuse(x: DescriptorUse, pe: number, e: TlbEntry, leaf: boolean): Descri
 }
 
 const BUCKETS = 64;
+/** Rings up to this long are scanned whole (`place`). */
+const SCAN_SHORT = 4;
 
 /** A bucket for an entry's input address: the page, 2 MB and 1 GB numbers folded, so pages, blocks and huge blocks all spread. */
 function bucketOf(base: number): number {
