@@ -97,6 +97,16 @@ function copyPage(p: ShadowPage): ShadowPage {
   return c;
 }
 
+/** Record who wrote granule `g` (its contribution is marked out of date first): PC, step, PE and the write's epoch. */
+function setWriter(p: ShadowPage, g: number, pc: number, step: number, pe: number, epoch: number): void {
+  const r = p.rec;
+  const o = g * FIELDS;
+  r[o + R_PC] = pc;
+  r[o + R_STEP] = step;
+  r[o + R_PE] = pe;
+  r[o + R_EPOCH] = epoch + 1;
+}
+
 /** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change); before the page's first digest every granule's is. */
 function markDirty(p: ShadowPage, g: number): void {
   const mark = p.dirtyMark;
@@ -202,12 +212,7 @@ export class ShadowMemory {
       } else {
         for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       }
-      const r = p.rec;
-      const o = g * FIELDS;
-      r[o + R_PC] = pc;
-      r[o + R_STEP] = step;
-      r[o + R_PE] = pe;
-      r[o + R_EPOCH] = epoch + 1;
+      setWriter(p, g, pc, step, pe, epoch);
       return;
     }
     // Across granules (or pages): each byte's granule is marked dirty.
@@ -218,12 +223,7 @@ export class ShadowMemory {
       p.bytes[off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off >>> 3;
       markDirty(p, g);
-      const r = p.rec;
-      const o = g * FIELDS;
-      r[o + R_PC] = pc;
-      r[o + R_STEP] = step;
-      r[o + R_PE] = pe;
-      r[o + R_EPOCH] = epoch + 1;
+      setWriter(p, g, pc, step, pe, epoch);
     }
   }
 
