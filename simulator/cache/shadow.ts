@@ -19,16 +19,14 @@ interface ShadowPage {
   bytes: Uint8Array;
   /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
   words: Uint32Array;
-  pc: Float64Array;
-  pe: Int16Array;
-  step: Float64Array;
   /**
-   * Per granule: 0 while never written, else 1 + the write's epoch (the
-   * writer's DSBs before the write's step, checks/barriers.ts `DsbRecord`):
-   * what the stale-descriptor rule's "a DSB since the write" depends on, in
-   * terms that do not depend on how the PEs' steps interleave.
+   * Per granule g, who wrote it last, at rec[4g + R_PC], rec[4g + R_STEP], rec[4g + R_PE] and
+   * rec[4g + R_EPOCH]: side by side, so a write touches one cache line of records. R_EPOCH holds 0
+   * while never written, else 1 + the write's epoch (the writer's DSBs before the write's step,
+   * checks/barriers.ts `DsbRecord`): what the stale-descriptor rule's "a DSB since the write"
+   * depends on, in terms that do not depend on how the PEs' steps interleave.
    */
-  epoch: Int32Array;
+  rec: Float64Array;
   /**
    * The page's fingerprint: the sum of its written granules' contributions
    * (`granuleSum`) as of the last `digestPage`. Writes do not hash: they mark
@@ -42,49 +40,79 @@ interface ShadowPage {
   /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none); allocated at the first `digestPage`. */
   recA: Uint32Array | undefined;
   recB: Uint32Array | undefined;
-  /** Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`). */
-  dirtyMark: Uint8Array;
-  dirtyList: Uint16Array;
+  /**
+   * Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`).
+   * Allocated with `recA` at the first `digestPage`: until then every written granule is.
+   */
+  dirtyMark: Uint8Array | undefined;
+  dirtyList: Uint16Array | undefined;
   dirtyCount: number;
 }
 
 const GRANULES = PAGE_SIZE / 8;
 
-function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: Float64Array, epoch: Int32Array): ShadowPage {
+/** The fields of a granule's record (`ShadowPage.rec`): PC (NaN: none), step (-1: never written), PE (-1: none or an agent), epoch. */
+const R_PC = 0;
+const R_STEP = 1;
+const R_PE = 2;
+const R_EPOCH = 3;
+const FIELDS = 4;
+
+/** Records of granules never written. */
+const UNWRITTEN = (() => {
+  const r = new Float64Array(GRANULES * FIELDS);
+  for (let g = 0; g < GRANULES; g++) {
+    r[g * FIELDS + R_PC] = NaN;
+    r[g * FIELDS + R_STEP] = -1;
+    r[g * FIELDS + R_PE] = -1;
+  }
+  return r;
+})();
+
+/** A page of `bytes` with the granule records `rec` (a copy's), or those of granules never written. */
+function shadowPage(bytes: Uint8Array, rec: Float64Array = UNWRITTEN.slice()): ShadowPage {
   return {
     bytes,
     words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4),
-    pc,
-    pe,
-    step,
-    epoch,
+    rec,
     sumA: 0,
     sumB: 0,
     recA: undefined,
     recB: undefined,
-    dirtyMark: new Uint8Array(GRANULES),
-    dirtyList: new Uint16Array(GRANULES),
+    dirtyMark: undefined,
+    dirtyList: undefined,
     dirtyCount: 0,
   };
 }
 
 function copyPage(p: ShadowPage): ShadowPage {
-  const c = shadowPage(p.bytes.slice(), p.pc.slice(), p.pe.slice(), p.step.slice(), p.epoch.slice());
+  const c = shadowPage(p.bytes.slice(), p.rec.slice());
   c.sumA = p.sumA;
   c.sumB = p.sumB;
   c.recA = p.recA?.slice();
   c.recB = p.recB?.slice();
-  c.dirtyMark.set(p.dirtyMark);
-  c.dirtyList.set(p.dirtyList);
+  c.dirtyMark = p.dirtyMark?.slice();
+  c.dirtyList = p.dirtyList?.slice();
   c.dirtyCount = p.dirtyCount;
   return c;
 }
 
-/** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change). */
+/** Record who wrote granule `g` (its contribution is marked out of date first): PC, step, PE and the write's epoch. */
+function setWriter(p: ShadowPage, g: number, pc: number, step: number, pe: number, epoch: number): void {
+  const r = p.rec;
+  const o = g * FIELDS;
+  r[o + R_PC] = pc;
+  r[o + R_STEP] = step;
+  r[o + R_PE] = pe;
+  r[o + R_EPOCH] = epoch + 1;
+}
+
+/** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change); before the page's first digest every granule's is. */
 function markDirty(p: ShadowPage, g: number): void {
-  if (p.dirtyMark[g] === 0) {
-    p.dirtyMark[g] = 1;
-    p.dirtyList[p.dirtyCount++] = g;
+  const mark = p.dirtyMark;
+  if (mark !== undefined && mark[g] === 0) {
+    mark[g] = 1;
+    p.dirtyList![p.dirtyCount++] = g;
   }
 }
 
@@ -102,7 +130,8 @@ const granuleLanes = new Lanes();
 function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: number): void {
   let a = (p.sumA - recA[g]) >>> 0;
   let b = (p.sumB - recB[g]) >>> 0;
-  if (p.epoch[g] === 0) {
+  const epoch = p.rec[g * FIELDS + R_EPOCH];
+  if (epoch === 0) {
     recA[g] = 0;
     recB[g] = 0;
   } else {
@@ -110,7 +139,7 @@ function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: numb
     const o = g * 8;
     const lo = (by[o] | (by[o + 1] << 8) | (by[o + 2] << 16) | (by[o + 3] << 24)) >>> 0;
     const hi = (by[o + 4] | (by[o + 5] << 8) | (by[o + 6] << 16) | (by[o + 7] << 24)) >>> 0;
-    const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.pe[g]).word(p.epoch[g]).value();
+    const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.rec[g * FIELDS + R_PE]).word(epoch).value();
     const ca = contributionA(g, d);
     const cb = contributionB(g, d);
     recA[g] = ca;
@@ -128,11 +157,20 @@ function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: numb
  * the page's contents only, so a page shared with a capture may be brought up to date too).
  */
 function digestPage(p: ShadowPage): number {
-  if (p.dirtyCount > 0) {
-    const recA = (p.recA ??= new Uint32Array(GRANULES));
-    const recB = (p.recB ??= new Uint32Array(GRANULES));
+  if (p.dirtyMark === undefined) {
+    // The first digest: every granule written so far (epoch ≠ 0; the others contribute nothing).
+    const recA = (p.recA = new Uint32Array(GRANULES));
+    const recB = (p.recB = new Uint32Array(GRANULES));
+    p.dirtyMark = new Uint8Array(GRANULES);
+    p.dirtyList = new Uint16Array(GRANULES);
+    p.dirtyCount = 0;
+    for (let g = 0; g < GRANULES; g++) if (p.rec[g * FIELDS + R_EPOCH] !== 0) granuleSum(p, recA, recB, g);
+  } else if (p.dirtyCount > 0) {
+    const recA = p.recA!;
+    const recB = p.recB!;
+    const list = p.dirtyList!;
     for (let i = 0; i < p.dirtyCount; i++) {
-      const g = p.dirtyList[i];
+      const g = list[i];
       p.dirtyMark[g] = 0;
       granuleSum(p, recA, recB, g);
     }
@@ -148,13 +186,7 @@ export class ShadowMemory {
     this.store = new PagedStore<ShadowPage>({
       create: (no) => {
         const src = this.physical.page(no * PAGE_SIZE, false);
-        return shadowPage(
-          src ? src.slice() : new Uint8Array(PAGE_SIZE),
-          new Float64Array(GRANULES).fill(NaN),
-          new Int16Array(GRANULES).fill(-1),
-          new Float64Array(GRANULES).fill(-1),
-          new Int32Array(GRANULES),
-        );
+        return shadowPage(src ? src.slice() : new Uint8Array(PAGE_SIZE));
       },
       copy: copyPage,
       digest: digestPage,
@@ -180,10 +212,7 @@ export class ShadowMemory {
       } else {
         for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       }
-      p.pc[g] = pc;
-      p.pe[g] = pe;
-      p.step[g] = step;
-      p.epoch[g] = epoch + 1;
+      setWriter(p, g, pc, step, pe, epoch);
       return;
     }
     // Across granules (or pages): each byte's granule is marked dirty.
@@ -194,17 +223,14 @@ export class ShadowMemory {
       p.bytes[off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off >>> 3;
       markDirty(p, g);
-      p.pc[g] = pc;
-      p.pe[g] = pe;
-      p.step[g] = step;
-      p.epoch[g] = epoch + 1;
+      setWriter(p, g, pc, step, pe, epoch);
     }
   }
 
   /** True when some write reached this granule's page (otherwise physical memory is the latest value). */
   written(pa: number): boolean {
     const p = this.page(pa, false);
-    return p !== undefined && p.step[(pa % PAGE_SIZE) >>> 3] >= 0;
+    return p !== undefined && p.rec[((pa % PAGE_SIZE) >>> 3) * FIELDS + R_STEP] >= 0;
   }
 
   /** Latest value of `size` bytes at `pa` (little-endian, as a bigint: only used on slow paths). */
@@ -224,8 +250,10 @@ export class ShadowMemory {
     const p = this.page(pa, false);
     if (!p) return undefined;
     const g = (pa % PAGE_SIZE) >>> 3;
-    if (p.step[g] < 0) return undefined;
-    return { pe: p.pe[g], pc: p.pc[g], step: p.step[g] };
+    const r = p.rec;
+    const o = g * FIELDS;
+    if (r[o + R_STEP] < 0) return undefined;
+    return { pe: r[o + R_PE], pc: r[o + R_PC], step: r[o + R_STEP] };
   }
 
   /** Pages copied because a checkpoint shared them (tests). */

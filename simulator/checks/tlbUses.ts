@@ -12,7 +12,7 @@
  * (`TlbEntry.s2`): removing the stage-2 entry (TLBI IPAS2E1) leaves the combined
  * one (Arm ARM D8.13.x: stage-2 changes also need TLBI VMALLE1 or VMALLS12E1).
  */
-import type { TlbEntry } from '../mmu/tlb';
+import type { TlbContext, TlbEntry } from '../mmu/tlb';
 import type { WalkRead } from '../mmu/types';
 
 /** One translation cached from a descriptor. */
@@ -26,21 +26,32 @@ export interface DescriptorUse {
   covered: boolean;
 }
 
+/**
+ * A descriptor record as the break-before-make rule keeps it (translationRules.ts): the walk
+ * reads hand it over with their address, so a fill records its uses on it without a lookup.
+ */
+export interface UsedDescriptor {
+  readonly state: string;
+  readonly uses: DescriptorUses;
+}
+
 /** Bound on the reads remembered per PE between two TLB fills (a walk reads at most 24: 4 stage-1 levels × 5 stage-2 walks + 4). */
 const MAX_PENDING = 64;
 /** Bound on the uses remembered per descriptor (a table shared by many translations keeps the latest). */
 export const MAX_USES = 32;
 
 /** One PE's reads since its last combined fill, in parallel arrays (no object per read: walks are frequent). */
-class PendingReads {
+class PendingReads<D> {
   readonly pa = new Float64Array(MAX_PENDING);
   readonly va = new Float64Array(MAX_PENDING);
   /** IPA of a stage-2 read, NaN for stage 1. */
   readonly ipa = new Float64Array(MAX_PENDING);
   readonly level = new Int8Array(MAX_PENDING);
+  /** The descriptor's record (the rule's, for the address). */
+  readonly desc: (D | undefined)[] = new Array<D | undefined>(MAX_PENDING).fill(undefined);
   n = 0;
 
-  push(r: WalkRead): void {
+  push(r: WalkRead, d: D): void {
     // Full (a walk that never filled, e.g. faults): start over; the reads of the walk in progress come next.
     if (this.n === MAX_PENDING) this.n = 0;
     const i = this.n++;
@@ -48,68 +59,116 @@ class PendingReads {
     this.va[i] = r.va;
     this.ipa[i] = r.stage === 2 ? (r.ipa ?? NaN) : NaN;
     this.level[i] = r.level;
+    this.desc[i] = d;
+  }
+
+  /** Forget the reads (and drop the records they name). */
+  clear(): void {
+    this.n = 0;
+    this.desc.fill(undefined);
   }
 }
 
 /** Bound on the stage-2 entries whose descriptors are remembered per PE (more: the memory starts over; the next fill of each refills it). */
 export const MAX_S2_ENTRIES = 65_536;
 
-/** The descriptors a cached stage-2 entry came from. */
-interface S2Held {
-  readonly entry: TlbEntry;
-  readonly held: readonly { pa: number; leaf: boolean }[];
+/**
+ * One descriptor a cached stage-2 entry came from: its address, and its record as last found
+ * (valid while `epoch` is the rule's: records are replaced only when the rule restores a capture).
+ */
+interface HeldDescriptor<D> {
+  readonly pa: number;
+  readonly leaf: boolean;
+  desc: D | undefined;
+  epoch: number;
 }
 
-export class TlbUses {
-  private readonly pending: PendingReads[];
+/** The descriptors a cached stage-2 entry came from. */
+interface S2Held<D> {
+  readonly entry: TlbEntry;
+  readonly held: readonly HeldDescriptor<D>[];
+}
+
+/**
+ * Records each TLB fill's uses on the descriptors it holds: `D` is the rule's record of a
+ * descriptor, found by address in `records` (one record per address; the same object until
+ * `reset`, which the rule calls when it replaces them).
+ */
+export class TlbUses<D extends UsedDescriptor> {
+  private readonly pending: PendingReads<D>[];
   /**
    * Per PE, the descriptors each cached stage-2 entry came from (a combined entry built on it holds
    * them too), by the entry's input address: a map keyed by number, not a WeakMap keyed by the
    * entry, because every stage-2 fill comes here (a WeakMap's insert costs more than the walk).
    */
-  private readonly byS2Base: Map<number, S2Held[]>[];
+  private readonly byS2Base: Map<number, S2Held<D>[]>[];
   private readonly s2Count: number[];
+  /** Moves at every `reset`: the records `HeldDescriptor.desc` names are then no longer the rule's. */
+  private epoch = 0;
 
-  constructor(pes: number) {
-    this.pending = Array.from({ length: pes }, () => new PendingReads());
-    this.byS2Base = Array.from({ length: pes }, () => new Map<number, S2Held[]>());
+  constructor(
+    pes: number,
+    private readonly records: ReadonlyMap<number, D>,
+  ) {
+    this.pending = Array.from({ length: pes }, () => new PendingReads<D>());
+    this.byS2Base = Array.from({ length: pes }, () => new Map<number, S2Held<D>[]>());
     this.s2Count = Array.from({ length: pes }, () => 0);
   }
 
-  /** A valid descriptor read by a walk of PE `pe`. */
-  onWalkRead(pe: number, r: WalkRead): void {
-    this.pending[pe]?.push(r);
+  /** A valid descriptor read by a walk of PE `pe`, whose record is `d`. */
+  onWalkRead(pe: number, r: WalkRead, d: D): void {
+    this.pending[pe]?.push(r, d);
   }
 
-  /** PE `pe` cached `e`: call `add` for each descriptor it holds. */
-  onFill(pe: number, e: TlbEntry, add: (pa: number, use: DescriptorUse) => void): void {
+  /**
+   * PE `pe` cached `e`: record a use on each descriptor it holds that is live (`state` 'live');
+   * returns how many were recorded.
+   */
+  onFill(pe: number, e: TlbEntry): number {
     const p = this.pending[pe];
-    if (p === undefined) return;
+    if (p === undefined) return 0;
     const lo = e.base;
     const hi = e.base + e.size;
+    let added = 0;
     if (e.ctx.kind === 's2') {
-      const held: { pa: number; leaf: boolean }[] = [];
+      const held: HeldDescriptor<D>[] = [];
       for (let i = 0; i < p.n; i++) {
         const ipa = p.ipa[i];
-        if (ipa >= lo && ipa < hi) held.push({ pa: p.pa[i], leaf: p.level[i] === e.s2level });
+        if (ipa >= lo && ipa < hi) held.push({ pa: p.pa[i], leaf: p.level[i] === e.s2level, desc: p.desc[i], epoch: this.epoch });
       }
       this.rememberS2(pe, e, held);
-      for (const d of held) add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
-      return;
+      for (const h of held) added += this.addUse(h.desc, pe, e, h.leaf);
+      return added;
     }
+    const level = e.level;
     for (let i = 0; i < p.n; i++) {
       const va = p.va[i];
-      if (Number.isNaN(p.ipa[i]) && va >= lo && va < hi) add(p.pa[i], { pe, entry: e, leaf: p.level[i] === e.level, covered: false });
+      if (Number.isNaN(p.ipa[i]) && va >= lo && va < hi) added += this.addUse(p.desc[i], pe, e, p.level[i] === level);
     }
     if (e.s2 !== undefined) {
       const held = this.s2Held(pe, e.s2);
-      if (held !== undefined) for (const d of held) add(d.pa, { pe, entry: e, leaf: d.leaf, covered: false });
+      if (held !== undefined) {
+        for (const h of held) {
+          if (h.epoch !== this.epoch || h.desc === undefined) {
+            h.desc = this.records.get(h.pa);
+            h.epoch = this.epoch;
+          }
+          added += this.addUse(h.desc, pe, e, h.leaf);
+        }
+      }
     }
     p.n = 0;
+    return added;
+  }
+
+  private addUse(d: D | undefined, pe: number, e: TlbEntry, leaf: boolean): number {
+    if (d === undefined || d.state !== 'live') return 0;
+    d.uses.record(pe, e, leaf);
+    return 1;
   }
 
   /** Remember the descriptors of stage-2 entry `e`: it replaces an entry of the same context and size at that address (no longer cached, or this PE's TLB would have hit it). */
-  private rememberS2(pe: number, e: TlbEntry, held: readonly { pa: number; leaf: boolean }[]): void {
+  private rememberS2(pe: number, e: TlbEntry, held: readonly HeldDescriptor<D>[]): void {
     const m = this.byS2Base[pe];
     const at = m.get(e.base);
     if (at === undefined) {
@@ -132,16 +191,17 @@ export class TlbUses {
   }
 
   /** The descriptors stage-2 entry `s2` came from: its own record, or (a checkpoint brought back an older entry) the latest of the same context, address and size. */
-  private s2Held(pe: number, s2: TlbEntry): readonly { pa: number; leaf: boolean }[] | undefined {
+  private s2Held(pe: number, s2: TlbEntry): readonly HeldDescriptor<D>[] | undefined {
     const at = this.byS2Base[pe]?.get(s2.base);
     if (at === undefined) return undefined;
     for (const x of at) if (x.entry === s2 || (x.entry.ctx === s2.ctx && x.entry.size === s2.size)) return x.held;
     return undefined;
   }
 
-  /** Time travel: reads in flight are not part of a checkpoint. */
+  /** Time travel: reads in flight are not part of a checkpoint, and the rule's records are replaced. */
   reset(): void {
-    for (const p of this.pending) p.n = 0;
+    for (const p of this.pending) p.clear();
+    this.epoch++;
   }
 }
 
@@ -163,23 +223,49 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
    * sweep over pages fills each page once).
    */
   private readonly buckets = new Uint8Array(BUCKETS);
+  /**
+   * The latest use and its entry's shape, kept here too: a descriptor used by one translation
+   * (a page's last-level descriptor) is refilled with the same shape, and that case reads this
+   * object and the use only.
+   */
+  private latest: DescriptorUse | undefined = undefined;
+  private latestBase = NaN;
+  private latestSize = 0;
+  private latestCtx: TlbContext | undefined = undefined;
 
   get length(): number {
     return this.ring.length;
   }
 
   add(u: DescriptorUse): void {
-    const e = u.entry;
+    this.place(u.pe, u.entry, u.leaf, u);
+  }
+
+  /** A fill of `entry` in PE `pe`'s TLB holds the descriptor (`leaf`: as its last level): as `add`, reusing the use objects the ring drops or refreshes (no allocation once full). */
+  record(pe: number, entry: TlbEntry, leaf: boolean): void {
+    this.place(pe, entry, leaf, undefined);
+  }
+
+  /** Remember the use (pe, entry, leaf): `u` when given, else a use object the ring no longer needs, or a new one. */
+  private place(pe: number, e: TlbEntry, leaf: boolean, u: DescriptorUse | undefined): void {
+    const base = e.base;
+    const last = this.latest;
+    if (last !== undefined && this.latestBase === base && this.latestSize === e.size && this.latestCtx === e.ctx && last.pe === pe && last.leaf === leaf) {
+      // The latest use's shape again: it stays the latest.
+      if (u === undefined) refresh(last, e);
+      else this.ring[(this.head + this.ring.length - 1) % this.ring.length] = this.latest = u;
+      return;
+    }
     const ring = this.ring;
     const bases = this.bases;
-    const base = e.base;
     const n = ring.length;
     const b = bucketOf(base);
-    for (let i = this.buckets[b] === 0 ? n : 0; i < n; i++) {
+    // A short ring is scanned without asking its buckets (one memory access fewer for a descriptor used by one translation).
+    for (let i = n <= SCAN_SHORT || this.buckets[b] !== 0 ? 0 : n; i < n; i++) {
       if (bases[i] !== base) continue;
       const x = ring[i];
       const xe = x.entry;
-      if (xe.size === e.size && xe.ctx === e.ctx && x.pe === u.pe && x.leaf === u.leaf) {
+      if (xe.size === e.size && xe.ctx === e.ctx && x.pe === pe && x.leaf === leaf) {
         // The same shape again: it becomes the latest (the later ones move down one).
         let at = i;
         for (let k = (i - this.head + n) % n; k < n - 1; k++) {
@@ -188,22 +274,34 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
           bases[at] = bases[next]!;
           at = next;
         }
-        ring[at] = u;
+        ring[at] = u ?? refresh(x, e);
         bases[at] = base;
+        this.isLatest(ring[at], e);
         return;
       }
     }
     this.buckets[b]++;
     if (n < MAX_USES) {
-      ring.push(u);
+      const v = u ?? { pe, entry: e, leaf, covered: false };
+      ring.push(v);
       bases.push(base);
+      this.isLatest(v, e);
       return;
     }
     // Full: the oldest goes.
-    this.buckets[bucketOf(bases[this.head])]--;
-    ring[this.head] = u;
-    bases[this.head] = base;
-    this.head = this.head + 1 === n ? 0 : this.head + 1;
+    const h = this.head;
+    this.buckets[bucketOf(bases[h])]--;
+    ring[h] = u ?? reuse(ring[h], pe, e, leaf);
+    bases[h] = base;
+    this.isLatest(ring[h], e);
+    this.head = h + 1 === n ? 0 : h + 1;
+  }
+
+  private isLatest(u: DescriptorUse, e: TlbEntry): void {
+    this.latest = u;
+    this.latestBase = e.base;
+    this.latestSize = e.size;
+    this.latestCtx = e.ctx;
   }
 
   /** Oldest first. */
@@ -222,21 +320,45 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.bases.length = 0;
     this.head = 0;
     this.buckets.fill(0);
+    this.latest = undefined;
+    this.latestBase = NaN;
+    this.latestCtx = undefined;
   }
 
   /** A copy with copies of the uses (their `covered` changes). */
   clone(): DescriptorUses {
     const c = new DescriptorUses();
     for (const u of this) {
-      c.ring.push({ ...u });
+      const v = { ...u };
+      c.ring.push(v);
       c.bases.push(u.entry.base);
+      c.isLatest(v, u.entry);
     }
     c.buckets.set(this.buckets);
     return c;
   }
 }
 
+/** `x` (a use of the same PE and leaf) for `e`, not covered: the ring's own object, reused. */
+function refresh(x: DescriptorUse, e: TlbEntry): DescriptorUse {
+  (x as { entry: TlbEntry }).entry = e;
+  x.covered = false;
+  return x;
+}
+
+/** The ring's dropped use `x`, made the use (pe, e, leaf). */
+function reuse(x: DescriptorUse, pe: number, e: TlbEntry, leaf: boolean): DescriptorUse {
+  const w = x as { pe: number; entry: TlbEntry; leaf: boolean; covered: boolean };
+  w.pe = pe;
+  w.entry = e;
+  w.leaf = leaf;
+  w.covered = false;
+  return x;
+}
+
 const BUCKETS = 64;
+/** Rings up to this long are scanned whole (`place`). */
+const SCAN_SHORT = 4;
 
 /** A bucket for an entry's input address: the page, 2 MB and 1 GB numbers folded, so pages, blocks and huge blocks all spread. */
 function bucketOf(base: number): number {

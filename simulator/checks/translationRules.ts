@@ -68,6 +68,17 @@ function desc(lo: number, hi: number): string {
   return hex((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 16);
 }
 
+/** Make `d` the record of a descriptor first seen valid with value (lo, hi): as a new record, with no uses (the object stays: reads pending a TLB fill name it). */
+function renew(d: LiveDescriptor, lo: number, hi: number): void {
+  d.lo = lo;
+  d.hi = hi;
+  d.state = 'live';
+  d.uses.clear();
+  // The keys a new record has, in its order (lo, hi, state, uses).
+  if ('invLine' in d) delete d.invLine;
+  if ('miss' in d) delete d.miss;
+}
+
 function copy(d: LiveDescriptor): LiveDescriptor {
   return { ...d, uses: d.uses.clone(), ...(d.miss ? { miss: { ...d.miss } } : {}) };
 }
@@ -76,7 +87,7 @@ export class TranslationRules {
   private readonly live = new Map<number, LiveDescriptor>();
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
   private readonly dsbs: DsbRecord;
-  private readonly uses: TlbUses;
+  private readonly uses: TlbUses<LiveDescriptor>;
   /** Moves on every change to the state above: a checkpoint taken at the same version reuses the last capture. */
   private version = 0;
   private snapVersion = -1;
@@ -98,7 +109,7 @@ export class TranslationRules {
   ) {
     for (let i = 0; i < pes.length; i++) this.pendingTlbi.push(undefined);
     this.dsbs = new DsbRecord(pes.length, domains);
-    this.uses = new TlbUses(pes.length);
+    this.uses = new TlbUses(pes.length, this.live);
   }
 
   snapshot(): unknown {
@@ -179,30 +190,29 @@ export class TranslationRules {
     this.translationUsed(pe, r.va);
     this.checkStale(pe, r);
     if (valid(r.lo) && this.watch !== undefined) {
-      const e = this.live.get(r.pa);
-      if (e === undefined) this.watch(r.pa);
-      // A walk reading a descriptor already live with this value changes nothing here (captures and fingerprint stay).
-      if (e === undefined || e.lo !== r.lo || e.hi !== r.hi || e.state !== 'live') {
+      let e = this.live.get(r.pa);
+      if (e === undefined) {
+        this.watch(r.pa);
         this.version++;
-        if (e !== undefined && e.lo === r.lo && e.hi === r.hi) e.state = 'live';
-        else this.live.set(r.pa, { lo: r.lo, hi: r.hi, state: 'live', uses: new DescriptorUses() });
+        e = { lo: r.lo, hi: r.hi, state: 'live', uses: new DescriptorUses() };
+        this.live.set(r.pa, e);
+      } else if (e.lo !== r.lo || e.hi !== r.hi) {
+        // Another value than the one followed: a new descriptor, in the same record (the pending reads hold it).
+        this.version++;
+        renew(e, r.lo, r.hi);
+      } else if (e.state !== 'live') {
+        this.version++;
+        e.state = 'live';
       }
-      this.uses.onWalkRead(pe.id, r);
+      // (A walk reading a descriptor already live with this value changes nothing here: captures and fingerprint stay.)
+      this.uses.onWalkRead(pe.id, r, e);
     }
   }
 
   /** The MMU cached `entry` in PE `pe`'s TLB: remember which live descriptors it holds. */
   onTlbFill(pe: Pe, entry: TlbEntry): void {
-    if (this.watch !== undefined) this.uses.onFill(pe.id, entry, this.addUse);
+    if (this.watch !== undefined && this.uses.onFill(pe.id, entry) > 0) this.version++;
   }
-
-  private readonly addUse = (pa: number, use: DescriptorUse): void => {
-    const d = this.live.get(pa);
-    if (d !== undefined && d.state === 'live') {
-      this.version++;
-      d.uses.add(use);
-    }
-  };
 
   onTlbUse(pe: Pe, u: TlbUse): void {
     this.translationUsed(pe, u.va);

@@ -56,6 +56,12 @@ interface Chunk<P> {
   readonly pages: (P | undefined)[];
   /** Generation in which each page was made private (0: shared or absent). */
   readonly pageGen: Int32Array;
+  /**
+   * Per page, the store's `writeMark` when `forWrite` last went the whole way for it: while the
+   * mark is still the store's, the page is private, counted stale and without a digest, and
+   * `forWrite` returns it at once. A new array with each copy of the chunk.
+   */
+  readonly written: Int32Array;
 }
 
 /** An immutable capture of a PagedStore (`freeze`), to `thaw` any number of times. */
@@ -94,6 +100,11 @@ export class PagedStore<P extends object> {
   private readonly writePage: (P | undefined)[] = new Array<P | undefined>(WRITE_SLOTS).fill(undefined);
   /** Pages copied because they were shared with a capture (a count for tests and benchmarks). */
   copies = 0;
+  /**
+   * Moves whenever a page written since may need `forWrite`'s work again: a new generation
+   * (freeze, thaw, reset) or a digest (it clears `stale` and records digests). `Chunk.written`.
+   */
+  private writeMark = 1;
 
   constructor(private readonly kind: PageKind<P>) {}
 
@@ -146,11 +157,13 @@ export class PagedStore<P extends object> {
     const i = no - k * CHUNK;
     const gen = this.gen;
     let c = this.top.get(k);
+    // Already made writable since the last freeze, thaw, reset and digest: nothing to record again.
+    if (c !== undefined && c.written[i] === this.writeMark) return c.pages[i]!;
     if (c === undefined) {
-      c = { gen, pages: new Array<P | undefined>(CHUNK).fill(undefined), pageGen: new Int32Array(CHUNK) };
+      c = { gen, pages: new Array<P | undefined>(CHUNK).fill(undefined), pageGen: new Int32Array(CHUNK), written: new Int32Array(CHUNK) };
       this.top.set(k, c);
     } else if (c.gen !== gen) {
-      c = { gen, pages: c.pages.slice(), pageGen: c.pageGen.slice() };
+      c = { gen, pages: c.pages.slice(), pageGen: c.pageGen.slice(), written: new Int32Array(CHUNK) };
       this.top.set(k, c);
     }
     let p = c.pages[i];
@@ -171,6 +184,7 @@ export class PagedStore<P extends object> {
     }
     this.changed = true;
     this.writersMayHold = true;
+    c.written[i] = this.writeMark;
     return p;
   }
 
@@ -204,6 +218,7 @@ export class PagedStore<P extends object> {
     this.last = f;
     this.changed = false;
     this.gen++;
+    this.writeMark++;
     if (this.writersMayHold) this.notify(-1);
     return f;
   }
@@ -216,6 +231,7 @@ export class PagedStore<P extends object> {
     this.last = f;
     this.changed = false;
     this.gen++;
+    this.writeMark++;
     this.notify(-1);
   }
 
@@ -237,6 +253,7 @@ export class PagedStore<P extends object> {
     this.last = undefined;
     this.changed = true;
     this.gen++;
+    this.writeMark++;
     this.notify(-1);
   }
 
@@ -255,6 +272,7 @@ export class PagedStore<P extends object> {
         }
       }
       this.stale.clear();
+      this.writeMark++;
       // Writers' cached pages are hashed now: their next write must come through forWrite again.
       if (this.writersMayHold) this.notify(-1);
     }
