@@ -15,7 +15,12 @@ import { contributionA, contributionB, digest, fmix32, Lanes } from '../componen
 import { PagedStore, type FrozenPages } from '../component/pages';
 import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
 
+/**
+ * One shadow page. Its arrays are views of one buffer (`buf`, laid out by
+ * `Layout`): a copy-on-write copy is one buffer copy, not one per array.
+ */
 interface ShadowPage {
+  readonly buf: ArrayBuffer;
   bytes: Uint8Array;
   /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
   words: Uint32Array;
@@ -39,43 +44,71 @@ interface ShadowPage {
    */
   sumA: number;
   sumB: number;
-  /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none); allocated at the first `digestPage`. */
-  recA: Uint32Array | undefined;
-  recB: Uint32Array | undefined;
+  /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none). */
+  recA: Uint32Array;
+  recB: Uint32Array;
   /** Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`). */
   dirtyMark: Uint8Array;
   dirtyList: Uint16Array;
   dirtyCount: number;
 }
 
-const GRANULES = PAGE_SIZE / 8;
+/**
+ * Bytes per shadow page: smaller than a memory page, because a page is copied
+ * whole at its first write after a capture (copy-on-write) and a shadow page
+ * carries 41 bytes per byte of memory it shadows — an explorer captures at
+ * nearly every state, and a store then copies one shadow page.
+ */
+const SHADOW_PAGE = 512;
+const GRANULES = SHADOW_PAGE / 8;
 
-function shadowPage(bytes: Uint8Array, pc: Float64Array, pe: Int16Array, step: Float64Array, epoch: Int32Array): ShadowPage {
+/** Byte offsets of a page's arrays in its buffer (each aligned to its element size). */
+const enum Layout {
+  Pc = 0,
+  Step = GRANULES * 8,
+  Bytes = GRANULES * 16,
+  Epoch = GRANULES * 24,
+  RecA = GRANULES * 28,
+  RecB = GRANULES * 32,
+  Pe = GRANULES * 36,
+  DirtyList = GRANULES * 38,
+  DirtyMark = GRANULES * 40,
+  Size = GRANULES * 41,
+}
+
+function shadowPage(buf: ArrayBuffer): ShadowPage {
   return {
-    bytes,
-    words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4),
-    pc,
-    pe,
-    step,
-    epoch,
+    buf,
+    bytes: new Uint8Array(buf, Layout.Bytes, SHADOW_PAGE),
+    words: new Uint32Array(buf, Layout.Bytes, SHADOW_PAGE / 4),
+    pc: new Float64Array(buf, Layout.Pc, GRANULES),
+    pe: new Int16Array(buf, Layout.Pe, GRANULES),
+    step: new Float64Array(buf, Layout.Step, GRANULES),
+    epoch: new Int32Array(buf, Layout.Epoch, GRANULES),
     sumA: 0,
     sumB: 0,
-    recA: undefined,
-    recB: undefined,
-    dirtyMark: new Uint8Array(GRANULES),
-    dirtyList: new Uint16Array(GRANULES),
+    recA: new Uint32Array(buf, Layout.RecA, GRANULES),
+    recB: new Uint32Array(buf, Layout.RecB, GRANULES),
+    dirtyMark: new Uint8Array(buf, Layout.DirtyMark, GRANULES),
+    dirtyList: new Uint16Array(buf, Layout.DirtyList, GRANULES),
     dirtyCount: 0,
   };
 }
 
+/** A page never written: memory's bytes (`src`, or zeros), no writer. */
+function newPage(src: Uint8Array | undefined): ShadowPage {
+  const p = shadowPage(new ArrayBuffer(Layout.Size));
+  if (src !== undefined) p.bytes.set(src);
+  p.pc.fill(NaN);
+  p.pe.fill(-1);
+  p.step.fill(-1);
+  return p;
+}
+
 function copyPage(p: ShadowPage): ShadowPage {
-  const c = shadowPage(p.bytes.slice(), p.pc.slice(), p.pe.slice(), p.step.slice(), p.epoch.slice());
+  const c = shadowPage(p.buf.slice(0));
   c.sumA = p.sumA;
   c.sumB = p.sumB;
-  c.recA = p.recA?.slice();
-  c.recB = p.recB?.slice();
-  c.dirtyMark.set(p.dirtyMark);
-  c.dirtyList.set(p.dirtyList);
   c.dirtyCount = p.dirtyCount;
   return c;
 }
@@ -129,8 +162,8 @@ function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: numb
  */
 function digestPage(p: ShadowPage): number {
   if (p.dirtyCount > 0) {
-    const recA = (p.recA ??= new Uint32Array(GRANULES));
-    const recB = (p.recB ??= new Uint32Array(GRANULES));
+    const recA = p.recA;
+    const recB = p.recB;
     for (let i = 0; i < p.dirtyCount; i++) {
       const g = p.dirtyList[i];
       p.dirtyMark[g] = 0;
@@ -147,14 +180,10 @@ export class ShadowMemory {
   constructor(private readonly physical: PhysicalMemory) {
     this.store = new PagedStore<ShadowPage>({
       create: (no) => {
-        const src = this.physical.page(no * PAGE_SIZE, false);
-        return shadowPage(
-          src ? src.slice() : new Uint8Array(PAGE_SIZE),
-          new Float64Array(GRANULES).fill(NaN),
-          new Int16Array(GRANULES).fill(-1),
-          new Float64Array(GRANULES).fill(-1),
-          new Int32Array(GRANULES),
-        );
+        const pa = no * SHADOW_PAGE;
+        const src = this.physical.page(pa, false);
+        const off = pa % PAGE_SIZE;
+        return newPage(src?.subarray(off, off + SHADOW_PAGE));
       },
       copy: copyPage,
       digest: digestPage,
@@ -162,13 +191,13 @@ export class ShadowMemory {
   }
 
   private page(pa: number, create: boolean): ShadowPage | undefined {
-    return this.store.page(Math.floor(pa / PAGE_SIZE), create);
+    return this.store.page(Math.floor(pa / SHADOW_PAGE), create);
   }
 
   /** A write of `size` bytes at `pa` by PE `pe` (-1: an agent) at `step`, with its epoch (`ShadowPage.epoch`). */
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number, epoch = 0): void {
-    const off0 = pa & (PAGE_SIZE - 1);
-    if (off0 + size <= PAGE_SIZE && (off0 & 7) + size <= 8) {
+    const off0 = pa & (SHADOW_PAGE - 1);
+    if (off0 + size <= SHADOW_PAGE && (off0 & 7) + size <= 8) {
       // Within one granule (the common case): one page lookup, one granule record.
       const p = this.page(pa, true)!;
       const b = p.bytes;
@@ -190,7 +219,7 @@ export class ShadowMemory {
     for (let i = 0; i < size; i++) {
       const a = pa + i;
       const p = this.page(a, true)!;
-      const off = a % PAGE_SIZE;
+      const off = a % SHADOW_PAGE;
       p.bytes[off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off >>> 3;
       markDirty(p, g);
@@ -204,7 +233,7 @@ export class ShadowMemory {
   /** True when some write reached this granule's page (otherwise physical memory is the latest value). */
   written(pa: number): boolean {
     const p = this.page(pa, false);
-    return p !== undefined && p.step[(pa % PAGE_SIZE) >>> 3] >= 0;
+    return p !== undefined && p.step[(pa % SHADOW_PAGE) >>> 3] >= 0;
   }
 
   /** Latest value of `size` bytes at `pa` (little-endian, as a bigint: only used on slow paths). */
@@ -213,7 +242,7 @@ export class ShadowMemory {
     for (let i = size - 1; i >= 0; i--) {
       const a = pa + i;
       const p = this.page(a, false);
-      const b = p ? p.bytes[a % PAGE_SIZE] : this.physical.readU8(a);
+      const b = p ? p.bytes[a % SHADOW_PAGE] : this.physical.readU8(a);
       v = (v << 8n) | BigInt(b);
     }
     return v;
@@ -223,7 +252,7 @@ export class ShadowMemory {
   writer(pa: number): { pe: number; pc: number; step: number } | undefined {
     const p = this.page(pa, false);
     if (!p) return undefined;
-    const g = (pa % PAGE_SIZE) >>> 3;
+    const g = (pa % SHADOW_PAGE) >>> 3;
     if (p.step[g] < 0) return undefined;
     return { pe: p.pe[g], pc: p.pc[g], step: p.step[g] };
   }
