@@ -75,6 +75,8 @@ interface Candidate {
   regime: string;
   /** The fill's key (`fill pe N LINE ATTRS`), made once. */
   label: string;
+  /** `candidateDigest` of it. */
+  digest: number;
 }
 
 interface FillData {
@@ -171,6 +173,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     this.hierarchy = m.memory instanceof CacheHierarchy ? m.memory : undefined;
     this.footprint = m.pes.map(() => new Map<string, Candidate>());
     this.lastNote = m.pes.map(() => ({ line: NaN, attrs: undefined, key: '' }));
+    this.made = m.pes.map(() => new Map<string, Candidate>());
     this.sums = m.pes.map(() => new FingerprintSum());
     this.lists = m.pes.map(() => undefined);
     this.regimeCache = m.pes.map(() => ({ gen: -1, el: -1, key: '', on: false }));
@@ -339,6 +342,9 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   /** Per PE: the line, attributes and footprint key of its last `note` (a PE touches the same line many times in a row). */
   private readonly lastNote: { line: number; attrs: MemAttrs | undefined; key: string }[];
 
+  /** Per PE: the candidates made so far, by footprint key (the last one made for each key). */
+  private readonly made: Map<string, Candidate>[];
+
   private note(pe: Pe, line: number, attrs: MemAttrs): void {
     const fp = this.footprint[pe.id];
     const last = this.lastNote[pe.id];
@@ -358,9 +364,16 @@ export class ExploreChoices implements ActionSource, Snapshottable {
       this.boundsHit.add('speculation-footprint');
       return;
     }
-    const c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}` };
+    // Candidates are immutable: the one made when this line was first noted in this regime (another state) serves again.
+    const made = this.made[pe.id];
+    let c = made.get(key);
+    if (c === undefined || c.attrs !== attrs || c.regime !== r.key) {
+      c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}`, digest: 0 };
+      c.digest = candidateDigest(c);
+      if (made.size < MAX_FOOTPRINT_LINES * 4) made.set(key, c);
+    }
     fp.set(key, c);
-    this.sums[pe.id].add(0, candidateDigest(c));
+    this.sums[pe.id].add(0, c.digest);
     this.lists[pe.id] = undefined;
     this.version++;
   }
