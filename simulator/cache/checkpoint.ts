@@ -196,13 +196,32 @@ function orderChanged(c: Cache, cow: CacheCow, i: number): void {
 
 const orderWays: number[] = [];
 
+/**
+ * Sort `orderWays` (ways of the set at `base`, ascending) by age, least
+ * recently used first, equal ages by way: an insertion sort (a set has a few
+ * ways; no comparator closure per call).
+ */
+function sortByAge(c: Cache, base: number): void {
+  const lines = c.lines;
+  for (let k = 1; k < orderWays.length; k++) {
+    const w = orderWays[k];
+    const lru = lines[base + w].lru;
+    let j = k - 1;
+    while (j >= 0 && lines[base + orderWays[j]].lru > lru) {
+      orderWays[j + 1] = orderWays[j];
+      j--;
+    }
+    orderWays[j + 1] = w;
+  }
+}
+
 /** Digest of a set's replacement order: its valid ways, least recently used first (what `victimFor` decides by). */
 function digestOrder(c: Cache, set: number): number {
   const base = set * c.ways;
   orderWays.length = 0;
   for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
   if (orderWays.length === 0) return EMPTY_ORDER;
-  orderWays.sort((a, b) => c.lines[base + a].lru - c.lines[base + b].lru);
+  sortByAge(c, base);
   const h = lanes.reset(0x0bde_0000);
   for (const w of orderWays) h.word(w);
   return h.value();
@@ -218,7 +237,7 @@ function digestOrderBySet(c: Cache, cow: CacheCow, set: number): number {
   orderWays.length = 0;
   for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
   if (orderWays.length === 0) return EMPTY_ORDER;
-  orderWays.sort((a, b) => c.lines[base + a].lru - c.lines[base + b].lru || a - b);
+  sortByAge(c, base);
   const h = lanes.reset(0x0bde_0001);
   for (let k = 0; k < orderWays.length; k++) {
     const w = orderWays[k];

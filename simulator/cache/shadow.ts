@@ -15,7 +15,12 @@ import { contributionA, contributionB, digest, fmix32, Lanes } from '../componen
 import { PagedStore, type FrozenPages } from '../component/pages';
 import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
 
+/**
+ * One shadow page. Its arrays are views of one buffer (`buf`, laid out by
+ * `Layout`): a copy-on-write copy is one buffer copy, not one per array.
+ */
 interface ShadowPage {
+  readonly buf: ArrayBuffer;
   bytes: Uint8Array;
   /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
   words: Uint32Array;
@@ -37,19 +42,23 @@ interface ShadowPage {
    */
   sumA: number;
   sumB: number;
-  /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none); allocated at the first `digestPage`. */
-  recA: Uint32Array | undefined;
-  recB: Uint32Array | undefined;
-  /**
-   * Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`).
-   * Allocated with `recA` at the first `digestPage`: until then every written granule is.
-   */
-  dirtyMark: Uint8Array | undefined;
-  dirtyList: Uint16Array | undefined;
+  /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none). */
+  recA: Uint32Array;
+  recB: Uint32Array;
+  /** Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`). */
+  dirtyMark: Uint8Array;
+  dirtyList: Uint16Array;
   dirtyCount: number;
 }
 
-const GRANULES = PAGE_SIZE / 8;
+/**
+ * Bytes per shadow page: smaller than a memory page, because a page is copied
+ * whole at its first write after a capture (copy-on-write) and a shadow page
+ * carries 51 bytes per byte of memory it shadows — an explorer captures at
+ * nearly every state, and a store then copies one shadow page.
+ */
+const SHADOW_PAGE = 512;
+const GRANULES = SHADOW_PAGE / 8;
 
 /** The fields of a granule's record (`ShadowPage.rec`): PC (NaN: none), step (-1: never written), PE (-1: none or an agent), epoch. */
 const R_PC = 0;
@@ -57,6 +66,17 @@ const R_STEP = 1;
 const R_PE = 2;
 const R_EPOCH = 3;
 const FIELDS = 4;
+
+/** Byte offsets of a page's arrays in its buffer (each aligned to its element size). */
+const enum Layout {
+  Rec = 0,
+  Bytes = GRANULES * 32,
+  RecA = GRANULES * 40,
+  RecB = GRANULES * 44,
+  DirtyList = GRANULES * 48,
+  DirtyMark = GRANULES * 50,
+  Size = GRANULES * 51,
+}
 
 /** Records of granules never written. */
 const UNWRITTEN = (() => {
@@ -69,30 +89,34 @@ const UNWRITTEN = (() => {
   return r;
 })();
 
-/** A page of `bytes` with the granule records `rec` (a copy's), or those of granules never written. */
-function shadowPage(bytes: Uint8Array, rec: Float64Array = UNWRITTEN.slice()): ShadowPage {
+function shadowPage(buf: ArrayBuffer): ShadowPage {
   return {
-    bytes,
-    words: new Uint32Array(bytes.buffer, bytes.byteOffset, PAGE_SIZE / 4),
-    rec,
+    buf,
+    bytes: new Uint8Array(buf, Layout.Bytes, SHADOW_PAGE),
+    words: new Uint32Array(buf, Layout.Bytes, SHADOW_PAGE / 4),
+    rec: new Float64Array(buf, Layout.Rec, GRANULES * FIELDS),
     sumA: 0,
     sumB: 0,
-    recA: undefined,
-    recB: undefined,
-    dirtyMark: undefined,
-    dirtyList: undefined,
+    recA: new Uint32Array(buf, Layout.RecA, GRANULES),
+    recB: new Uint32Array(buf, Layout.RecB, GRANULES),
+    dirtyMark: new Uint8Array(buf, Layout.DirtyMark, GRANULES),
+    dirtyList: new Uint16Array(buf, Layout.DirtyList, GRANULES),
     dirtyCount: 0,
   };
 }
 
+/** A page never written: memory's bytes (`src`, or zeros), no writer. */
+function newPage(src: Uint8Array | undefined): ShadowPage {
+  const p = shadowPage(new ArrayBuffer(Layout.Size));
+  if (src !== undefined) p.bytes.set(src);
+  p.rec.set(UNWRITTEN);
+  return p;
+}
+
 function copyPage(p: ShadowPage): ShadowPage {
-  const c = shadowPage(p.bytes.slice(), p.rec.slice());
+  const c = shadowPage(p.buf.slice(0));
   c.sumA = p.sumA;
   c.sumB = p.sumB;
-  c.recA = p.recA?.slice();
-  c.recB = p.recB?.slice();
-  c.dirtyMark = p.dirtyMark?.slice();
-  c.dirtyList = p.dirtyList?.slice();
   c.dirtyCount = p.dirtyCount;
   return c;
 }
@@ -107,12 +131,12 @@ function setWriter(p: ShadowPage, g: number, pc: number, step: number, pe: numbe
   r[o + R_EPOCH] = epoch + 1;
 }
 
-/** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change); before the page's first digest every granule's is. */
+/** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change). */
 function markDirty(p: ShadowPage, g: number): void {
   const mark = p.dirtyMark;
-  if (mark !== undefined && mark[g] === 0) {
+  if (mark[g] === 0) {
     mark[g] = 1;
-    p.dirtyList![p.dirtyCount++] = g;
+    p.dirtyList[p.dirtyCount++] = g;
   }
 }
 
@@ -157,18 +181,10 @@ function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: numb
  * the page's contents only, so a page shared with a capture may be brought up to date too).
  */
 function digestPage(p: ShadowPage): number {
-  if (p.dirtyMark === undefined) {
-    // The first digest: every granule written so far (epoch ≠ 0; the others contribute nothing).
-    const recA = (p.recA = new Uint32Array(GRANULES));
-    const recB = (p.recB = new Uint32Array(GRANULES));
-    p.dirtyMark = new Uint8Array(GRANULES);
-    p.dirtyList = new Uint16Array(GRANULES);
-    p.dirtyCount = 0;
-    for (let g = 0; g < GRANULES; g++) if (p.rec[g * FIELDS + R_EPOCH] !== 0) granuleSum(p, recA, recB, g);
-  } else if (p.dirtyCount > 0) {
-    const recA = p.recA!;
-    const recB = p.recB!;
-    const list = p.dirtyList!;
+  if (p.dirtyCount > 0) {
+    const recA = p.recA;
+    const recB = p.recB;
+    const list = p.dirtyList;
     for (let i = 0; i < p.dirtyCount; i++) {
       const g = list[i];
       p.dirtyMark[g] = 0;
@@ -185,8 +201,10 @@ export class ShadowMemory {
   constructor(private readonly physical: PhysicalMemory) {
     this.store = new PagedStore<ShadowPage>({
       create: (no) => {
-        const src = this.physical.page(no * PAGE_SIZE, false);
-        return shadowPage(src ? src.slice() : new Uint8Array(PAGE_SIZE));
+        const pa = no * SHADOW_PAGE;
+        const src = this.physical.page(pa, false);
+        const off = pa % PAGE_SIZE;
+        return newPage(src?.subarray(off, off + SHADOW_PAGE));
       },
       copy: copyPage,
       digest: digestPage,
@@ -194,13 +212,13 @@ export class ShadowMemory {
   }
 
   private page(pa: number, create: boolean): ShadowPage | undefined {
-    return this.store.page(Math.floor(pa / PAGE_SIZE), create);
+    return this.store.page(Math.floor(pa / SHADOW_PAGE), create);
   }
 
   /** A write of `size` bytes at `pa` by PE `pe` (-1: an agent) at `step`, with its epoch (`ShadowPage.epoch`). */
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number, epoch = 0): void {
-    const off0 = pa & (PAGE_SIZE - 1);
-    if (off0 + size <= PAGE_SIZE && (off0 & 7) + size <= 8) {
+    const off0 = pa & (SHADOW_PAGE - 1);
+    if (off0 + size <= SHADOW_PAGE && (off0 & 7) + size <= 8) {
       // Within one granule (the common case): one page lookup, one granule record.
       const p = this.page(pa, true)!;
       const b = p.bytes;
@@ -219,7 +237,7 @@ export class ShadowMemory {
     for (let i = 0; i < size; i++) {
       const a = pa + i;
       const p = this.page(a, true)!;
-      const off = a % PAGE_SIZE;
+      const off = a % SHADOW_PAGE;
       p.bytes[off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off >>> 3;
       markDirty(p, g);
@@ -230,7 +248,7 @@ export class ShadowMemory {
   /** True when some write reached this granule's page (otherwise physical memory is the latest value). */
   written(pa: number): boolean {
     const p = this.page(pa, false);
-    return p !== undefined && p.rec[((pa % PAGE_SIZE) >>> 3) * FIELDS + R_STEP] >= 0;
+    return p !== undefined && p.rec[((pa % SHADOW_PAGE) >>> 3) * FIELDS + R_STEP] >= 0;
   }
 
   /** Latest value of `size` bytes at `pa` (little-endian, as a bigint: only used on slow paths). */
@@ -239,7 +257,7 @@ export class ShadowMemory {
     for (let i = size - 1; i >= 0; i--) {
       const a = pa + i;
       const p = this.page(a, false);
-      const b = p ? p.bytes[a % PAGE_SIZE] : this.physical.readU8(a);
+      const b = p ? p.bytes[a % SHADOW_PAGE] : this.physical.readU8(a);
       v = (v << 8n) | BigInt(b);
     }
     return v;
@@ -249,7 +267,7 @@ export class ShadowMemory {
   writer(pa: number): { pe: number; pc: number; step: number } | undefined {
     const p = this.page(pa, false);
     if (!p) return undefined;
-    const g = (pa % PAGE_SIZE) >>> 3;
+    const g = (pa % SHADOW_PAGE) >>> 3;
     const r = p.rec;
     const o = g * FIELDS;
     if (r[o + R_STEP] < 0) return undefined;

@@ -45,12 +45,14 @@ const B_BITS = 2 ** 21;
 
 /** Both lanes as one 53-bit safe integer (lane A, and the low 21 bits of lane B above it). */
 export function digest(a: number, b: number): number {
-  return (a >>> 0) + ((b >>> 0) % B_BITS) * TWO32;
+  // `& (B_BITS - 1)`: the low 21 bits (B_BITS is a power of two), as `(b >>> 0) % B_BITS` without a floating-point remainder.
+  return (a >>> 0) + (b & (B_BITS - 1)) * TWO32;
 }
 
 /** Lane A of a digest. */
 export function laneA(d: number): number {
-  return d % TWO32 >>> 0;
+  // ToUint32 is the value modulo 2^32 (ECMA-262 7.1.7): the low 32 bits without a floating-point remainder.
+  return d >>> 0;
 }
 
 /** Lane B (its low 21 bits) of a digest. */

@@ -75,6 +75,8 @@ interface Candidate {
   regime: string;
   /** The fill's key (`fill pe N LINE ATTRS`), made once. */
   label: string;
+  /** `candidateDigest` of it. */
+  digest: number;
 }
 
 interface FillData {
@@ -170,6 +172,8 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   ) {
     this.hierarchy = m.memory instanceof CacheHierarchy ? m.memory : undefined;
     this.footprint = m.pes.map(() => new Map<string, Candidate>());
+    this.lastNote = m.pes.map(() => ({ line: NaN, attrs: undefined, key: '' }));
+    this.made = m.pes.map(() => new Map<string, Candidate>());
     this.sums = m.pes.map(() => new FingerprintSum());
     this.lists = m.pes.map(() => undefined);
     this.regimeCache = m.pes.map(() => ({ gen: -1, el: -1, key: '', on: false }));
@@ -279,6 +283,24 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   /** Eviction keys (`evict CACHE LINE ATTRS`) made so far, by cache, line and attributes. */
   private readonly evictLabels = new Map<string, string>();
 
+  /** Per cache and way: the line, attributes and eviction key it was last offered with. */
+  private readonly wayLabels: { pa: Float64Array; attrs: (string | undefined)[]; label: string[] }[] = [];
+
+  /** The eviction key of the line in `way` of cache `cache` (the same key as long as the way holds the same line). */
+  private wayLabel(cache: number, name: string, way: number, pa: number, attrs: string): string {
+    let w = this.wayLabels[cache];
+    if (w === undefined) {
+      const n = this.hierarchy!.caches[cache].lines.length;
+      w = this.wayLabels[cache] = { pa: new Float64Array(n).fill(NaN), attrs: new Array<string | undefined>(n).fill(undefined), label: new Array<string>(n).fill('') };
+    }
+    if (w.pa[way] === pa && w.attrs[way] === attrs) return w.label[way];
+    const label = this.evictLabel(cache, name, pa, attrs);
+    w.pa[way] = pa;
+    w.attrs[way] = attrs;
+    w.label[way] = label;
+    return label;
+  }
+
   private evictLabel(cache: number, name: string, pa: number, attrs: string): string {
     const k = `${cache}|${pa}|${attrs}`;
     let label = this.evictLabels.get(k);
@@ -317,9 +339,23 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     return c;
   }
 
+  /** Per PE: the line, attributes and footprint key of its last `note` (a PE touches the same line many times in a row). */
+  private readonly lastNote: { line: number; attrs: MemAttrs | undefined; key: string }[];
+
+  /** Per PE: the candidates made so far, by footprint key (the last one made for each key). */
+  private readonly made: Map<string, Candidate>[];
+
   private note(pe: Pe, line: number, attrs: MemAttrs): void {
     const fp = this.footprint[pe.id];
-    const key = `${line}|${attrs.label}`;
+    const last = this.lastNote[pe.id];
+    let key: string;
+    if (last.line === line && last.attrs === attrs) key = last.key;
+    else {
+      key = `${line}|${attrs.label}`;
+      last.line = line;
+      last.attrs = attrs;
+      last.key = key;
+    }
     if (fp.has(key)) return;
     const r = this.regime(pe);
     if (!r.on) return;
@@ -328,9 +364,16 @@ export class ExploreChoices implements ActionSource, Snapshottable {
       this.boundsHit.add('speculation-footprint');
       return;
     }
-    const c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}` };
+    // Candidates are immutable: the one made when this line was first noted in this regime (another state) serves again.
+    const made = this.made[pe.id];
+    let c = made.get(key);
+    if (c === undefined || c.attrs !== attrs || c.regime !== r.key) {
+      c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}`, digest: 0 };
+      c.digest = candidateDigest(c);
+      if (made.size < MAX_FOOTPRINT_LINES * 4) made.set(key, c);
+    }
     fp.set(key, c);
-    this.sums[pe.id].add(0, candidateDigest(c));
+    this.sums[pe.id].add(0, c.digest);
     this.lists[pe.id] = undefined;
     this.version++;
   }
@@ -369,7 +412,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
           const l = lines[way];
           if (l.state === LineState.I) continue;
           const data: EvictData = { kind: 'evict', cache: c.index, way };
-          out.push({ kind: 'component', source: this, name: 'evict', label: this.evictLabel(c.index, c.name, l.pa, l.attrs.label), eager: false, data });
+          out.push({ kind: 'component', source: this, name: 'evict', label: this.wayLabel(c.index, c.name, way, l.pa, l.attrs.label), eager: false, data });
         }
       }
     }

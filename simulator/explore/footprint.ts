@@ -91,6 +91,18 @@ const SHARED_INSTR = /^(sev|sevl|wfe)$/;
 /** An MRS/MSR operand naming a shared register. */
 const SHARED_OPERAND = /\b(icc_|ich_|icv_|cnt)/i;
 
+/** Per decoded instruction: it reaches other PEs or the step count without a hook saying so (`SHARED_INSTR`, `SHARED_OPERAND`). */
+const sharedInstrs = new WeakMap<object, boolean>();
+
+function sharedInstr(instr: { mnemonic: string; text: string }): boolean {
+  let shared = sharedInstrs.get(instr);
+  if (shared === undefined) {
+    shared = SHARED_INSTR.test(instr.mnemonic) || ((instr.mnemonic === 'mrs' || instr.mnemonic === 'msr') && SHARED_OPERAND.test(instr.text));
+    sharedInstrs.set(instr, shared);
+  }
+  return shared;
+}
+
 export class FootprintRecorder {
   private reads: number[] = [];
   private writes: number[] = [];
@@ -260,7 +272,7 @@ export class FootprintRecorder {
     }
     if (pe !== undefined) {
       const instr = m.fetchedAt(pe.id, pc);
-      if (instr !== undefined && (SHARED_INSTR.test(instr.mnemonic) || ((instr.mnemonic === 'mrs' || instr.mnemonic === 'msr') && SHARED_OPERAND.test(instr.text)))) this.global = true;
+      if (instr !== undefined && sharedInstr(instr)) this.global = true;
       // The PE stopped being able to step (halted, or waiting with nothing to wake it): "some PE can step" may have changed.
       if (!canStep(pe)) this.write(res(Kind.Live, 0));
     }

@@ -46,6 +46,16 @@ export function byKey(keys: readonly string[]): number[] | undefined {
   return keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
 }
 
+/** `perm`'s inverse: `inverse(p)[p[b]] === b`. */
+function inverse(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  for (let b = 0; b < perm.length; b++) inv[perm[b]] = b;
+  return inv;
+}
+
+/** An empty sleep set (shared: never pushed to). */
+const NO_SLEEP: SleepEntry[] = [];
+
 /** One row of the outcome table. */
 export interface OutcomeRow {
   state: string;
@@ -207,43 +217,43 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     // Mask bits name actions by their place in key order (`byKey`), not in `actions`: a state merged with this one
     // (the same fingerprint) may list the same actions in another order — evictions by way, fills by footprint order.
     const perm = byKey(keys);
-    const bit = (i: number): number => (perm === undefined ? i : perm.indexOf(i));
-    const atBit = (b: number): number => (perm === undefined ? b : perm[b]);
+    // Mask bits: `bitOf[i]` is action i's place in key order (i itself when `actions` are in key order).
+    const bitOf = perm === undefined ? undefined : inverse(perm);
     // Asleep here: the sleep entries whose action is enabled (mask bits over the first 64 actions in key order).
-    const live = options.reduction ? asleep.filter((e) => keys.includes(e.key)) : [];
+    let live: SleepEntry[] = NO_SLEEP;
     let m0 = 0;
     let m1 = 0;
-    for (const e of live) {
-      const b = bit(keys.indexOf(e.key));
-      if (b < 32) m0 |= 1 << b;
-      else if (b < 64) m1 |= 1 << (b - 32);
+    if (options.reduction && asleep.length > 0) {
+      live = [];
+      for (const e of asleep) {
+        const i = keys.indexOf(e.key);
+        if (i < 0) continue;
+        live.push(e);
+        const b = bitOf === undefined ? i : bitOf[i];
+        if (b < 32) m0 |= 1 << b;
+        else if (b < 64) m1 |= 1 << (b - 32);
+      }
     }
-    const isAsleep = (i: number): boolean => {
-      const b = bit(i);
-      return (b < 32 ? (m0 >>> b) & 1 : b < 64 ? (m1 >>> (b - 32)) & 1 : 0) === 1;
-    };
     let order: number[];
     let hash = 0;
-    if (options.visited !== undefined) {
-      hash = session.fingerprint(timeMatters);
-      const v = options.visited.visit(hash, m0 >>> 0, m1 >>> 0);
-      if (v === undefined) {
-        stats.bounds.add('max-states');
-        cut = hash;
-        return null;
-      }
-      if (v.fresh) {
-        stats.states++;
-        order = actions.map((_, i) => i).filter((i) => !isAsleep(i));
-      } else {
-        // Taken before except those asleep then: take the ones asleep then and awake now.
-        order = [];
-        for (let b = 0; b < Math.min(64, actions.length); b++) if ((b < 32 ? (v.wake0 >>> b) & 1 : (v.wake1 >>> (b - 32)) & 1) === 1) order.push(atBit(b));
-        if (perm !== undefined) order.sort((a, b) => a - b);
+    const v = options.visited === undefined ? undefined : options.visited.visit((hash = session.fingerprint(timeMatters)), m0 >>> 0, m1 >>> 0);
+    if (options.visited !== undefined && v === undefined) {
+      stats.bounds.add('max-states');
+      cut = hash;
+      return null;
+    }
+    if (v === undefined || v.fresh) {
+      stats.states++;
+      order = [];
+      for (let i = 0; i < actions.length; i++) {
+        const b = bitOf === undefined ? i : bitOf[i];
+        if ((b < 32 ? (m0 >>> b) & 1 : b < 64 ? (m1 >>> (b - 32)) & 1 : 0) === 0) order.push(i);
       }
     } else {
-      stats.states++;
-      order = actions.map((_, i) => i).filter((i) => !isAsleep(i));
+      // Taken before except those asleep then: take the ones asleep then and awake now.
+      order = [];
+      for (let b = 0; b < Math.min(64, actions.length); b++) if ((b < 32 ? (v.wake0 >>> b) & 1 : (v.wake1 >>> (b - 32)) & 1) === 1) order.push(perm === undefined ? b : perm[b]);
+      if (perm !== undefined) order.sort((a, b) => a - b);
     }
     if (order.length === 0) return null;
     if (options.split !== undefined && path.length >= options.split.depth) {
