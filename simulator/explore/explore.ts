@@ -57,6 +57,8 @@ export interface ExploreOptions {
    * table and the actions it took — for the workers to go on from.
    */
   handOver?: { visited?: VisitedSet; open?: number[]; table?: OutcomeTable; transitions?: number };
+  /** Under `memory_model promising`, take a thread-local PE step alone (relaxed.ts); default: with the reduction. */
+  localSteps?: boolean;
 }
 
 /** Clock for the report's `seconds` (never for a decision). */
@@ -73,6 +75,8 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
   const reduction = options.reduction ?? true;
   const visited = options.merge === false ? undefined : new VisitedSet(settings.maxStates);
   let stats: SearchStats = { states: 0, transitions: 0, depth: 0, bounds: new Set() };
+  const relaxed = session.relaxed;
+  if (relaxed !== undefined) relaxed.localSteps = (options.localSteps ?? reduction) && options.handOver === undefined;
   if (!model.diagnostics.some((d) => d.severity === 'error')) {
     const progress = (s: SearchStats): void =>
       options.onProgress?.({ states: s.states, transitions: s.transitions, depth: s.depth, seconds: now() - start, visitedBytes: visited?.bytes ?? 0 });
@@ -97,6 +101,8 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
     for (const b of session.relaxed?.bounds ?? []) stats.bounds.add(b);
   }
   session.detach();
+  // A global action seen after a step was taken alone: that step may not have been independent of it (relaxed.ts).
+  if (relaxed?.conflict === true) return exploreScenario(model, { ...options, localSteps: false });
   return buildResult(model, table, {
     states: stats.states,
     transitions: stats.transitions,

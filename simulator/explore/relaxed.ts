@@ -14,6 +14,16 @@
  *   current messages (every read choice; its *certification*): the action `pe N promises PA=V`.
  *   An execution that ends with a promise unfulfilled is discarded (search.ts).
  *
+ * - **Thread-local steps** (persistent sets: Godefroid, LNCS 1032, ch. 4; with sleep sets ch. 6): once the promises
+ *   are made, a PE step that reads nothing through the model and whose footprint (footprint.ts, from its dry run)
+ *   writes its own thread alone — MOV, ADD, a branch, a NOP, with what its fetch's walk read — is independent of
+ *   every other PE's actions unless one is global or writes what it read (a descriptor, a DSB state). Taken alone
+ *   (the state's only action), every final state is still reached: any execution from here is, up to the order of
+ *   independent actions, one that takes it first. Only in the exhaustive search (`localSteps`). Whether the other
+ *   PEs' actions are independent is checked as they are seen, each step's dry run giving its footprint: a global
+ *   action, an action that is not a PE step, or a step writing a resource read by a step taken alone, and the
+ *   search is done again without taking steps alone (`conflict`, explore.ts).
+ *
  * Bounds: `MAX_READ_VARIANTS` combinations per step, `MAX_CERTIFY_STEPS` steps per
  * certification (engine/promising.ts); each one hit is reported (`read-choices`,
  * `promise-certification`).
@@ -23,14 +33,34 @@ import type { Machine } from '../engine/machine';
 import { restoreMachine, type MachineSnapshot } from '../engine/machineState';
 import { canStep } from '../engine/peCore';
 import { MAX_CERTIFY_STEPS, MAX_READ_VARIANTS, type PromiseCandidate, type PromisingMemory } from '../engine/promising';
+import { writesThreadOnly, type Footprint, type FootprintRecorder } from './footprint';
+
+/** The footprint of a step's dry runs (`runs` of them: one when it has one read choice or none). */
+interface Watch {
+  fp: Footprint | undefined;
+  runs: number;
+  timeMatters: boolean;
+}
 
 export class RelaxedChoices {
   /** Bounds hit (reported with the search's). */
   readonly bounds = new Set<string>();
 
+  /** Take a thread-local PE step alone (header comment); set by the exhaustive search only (a replay offers every action). */
+  localSteps = false;
+  /** States where a thread-local step was taken alone. */
+  alone = 0;
+  /** A global action, or an action other than a PE step, was seen while `localSteps`: no step is taken alone from then on. */
+  globalSeen = false;
+  /** Resources read by the steps taken alone, and written by any PE step seen (footprint.ts numbering). */
+  private readonly readAlone = new Set<number>();
+  private readonly written = new Set<number>();
+
   constructor(
     private readonly m: Machine,
     private readonly model: PromisingMemory,
+    private readonly recorder?: FootprintRecorder,
+    private readonly timeMatters: () => boolean = () => true,
   ) {}
 
   /** The enabled actions with every PE step split by its read choices, and the promises when they may be made. */
@@ -38,14 +68,31 @@ export class RelaxedChoices {
     const out: Action[] = [];
     // Read before the dry runs below move the machine.
     const promising = this.model.promisePhase;
+    // A halted PE owing a promise never fulfils it: no continuation counts (the search discards the execution here).
+    if (this.doomed()) return [];
     let snap: MachineSnapshot | undefined;
+    // Footprints of the dry runs: while taking thread-local steps alone (promises come before every step: none here).
+    let watch: Watch | undefined;
+    if (this.localSteps && !this.globalSeen && !promising) {
+      // Events and components other than cache choices may act on every PE (global).
+      if (actions.some((a) => a.kind !== 'pe-step')) this.globalSeen = true;
+      else watch = { fp: undefined, runs: 0, timeMatters: this.timeMatters() };
+    }
     for (const a of actions) {
       if (a.kind !== 'pe-step') {
         out.push(a);
         continue;
       }
       snap ??= this.m.fork();
-      const variants = this.readVariants(a.pe, snap);
+      const variants = this.readVariants(a.pe, snap, watch);
+      const fp = watch?.fp;
+      if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesThreadOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r))) {
+        // Taken alone (header comment).
+        this.alone++;
+        for (const r of fp.reads) this.readAlone.add(r);
+        restoreMachine(this.m, snap);
+        return [a];
+      }
       if (variants.length <= 1) out.push(a);
       else for (const reads of variants) out.push({ kind: 'pe-step', pe: a.pe, reads });
     }
@@ -60,12 +107,35 @@ export class RelaxedChoices {
     return out;
   }
 
+  /** Some step was taken alone and some action seen may depend on it: the search must be done again without (explore.ts). */
+  get conflict(): boolean {
+    return this.alone > 0 && this.globalSeen;
+  }
+
+  /** Some PE has halted with a promise outstanding (Promising-ARM: only its own writes fulfil it). */
+  private doomed(): boolean {
+    const pes = this.m.pes;
+    for (let i = 0; i < pes.length; i++) if (pes[i].state === 'halted' && this.model.locals[i].promises.length > 0) return true;
+    return false;
+  }
+
   /** Take PE `pe`'s step from `from` with these read choices: what each read could take. */
-  private dryRun(pe: number, from: MachineSnapshot, reads: readonly number[]): number[][] {
+  private dryRun(pe: number, from: MachineSnapshot, reads: readonly number[], watch?: Watch): number[][] {
     restoreMachine(this.m, from);
     this.model.recording = [];
     try {
-      this.m.take({ kind: 'pe-step', pe, reads });
+      const action = { kind: 'pe-step', pe, reads } as const;
+      if (watch === undefined || this.recorder === undefined) this.m.take(action);
+      else {
+        const fp = this.recorder.take(action, watch.timeMatters);
+        if (fp.global) this.globalSeen = true;
+        for (const w of fp.writes) {
+          if (this.readAlone.has(w)) this.globalSeen = true;
+          this.written.add(w);
+        }
+        watch.fp = fp;
+        watch.runs++;
+      }
       return this.model.recording;
     } finally {
       this.model.recording = undefined;
@@ -73,7 +143,7 @@ export class RelaxedChoices {
   }
 
   /** Every combination of messages PE `pe`'s next step may read (an empty list when it reads nothing the model serves). */
-  private readVariants(pe: number, from: MachineSnapshot): number[][] {
+  private readVariants(pe: number, from: MachineSnapshot, watch?: Watch): number[][] {
     const result: number[][] = [];
     const walk = (prefix: number[], rec: number[][]): void => {
       if (rec.length <= prefix.length) {
@@ -87,10 +157,11 @@ export class RelaxedChoices {
         }
         const next = [...prefix, t];
         // The run that chose the first option at every read is the run of the first option.
-        walk(next, j === 0 ? rec : this.dryRun(pe, from, next));
+        walk(next, j === 0 ? rec : this.dryRun(pe, from, next, watch));
       });
     };
-    walk([], this.dryRun(pe, from, []));
+    if (watch !== undefined) watch.runs = 0;
+    walk([], this.dryRun(pe, from, [], watch));
     return result.length === 1 && result[0].length === 0 ? [] : result;
   }
 
