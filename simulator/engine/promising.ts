@@ -543,6 +543,15 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.version++;
   }
 
+  /** Fingerprint of what PE `pe` running alone depends on in the model: the messages, its thread state and its register views. */
+  threadHash(pe: number): number {
+    const h = new Lanes().reset(0x9a0e_0000 + pe);
+    this.log.hashInto(h);
+    this.locals[pe].hashInto(h);
+    for (const x of this.views[pe]) h.word(x);
+    return h.value();
+  }
+
   stateHash(): number {
     if (this.hashVersion === this.version) return this.lastHash;
     const h = new Lanes().reset(0x9a0d_0000);

@@ -31,15 +31,22 @@
 import type { Action } from '../component/actions';
 import type { Machine } from '../engine/machine';
 import { restoreMachine, type MachineSnapshot } from '../engine/machineState';
+import { Lanes } from '../component/fingerprint';
 import { canStep } from '../engine/peCore';
+import { digestPe } from '../engine/snapshot';
 import { MAX_CERTIFY_STEPS, MAX_READ_VARIANTS, type PromiseCandidate, type PromisingMemory } from '../engine/promising';
 import { writesThreadOnly, type Footprint, type FootprintRecorder } from './footprint';
+
+/** Certified PE states remembered per search (`RelaxedChoices.uncertified`); beyond, they are certified again each time. */
+export const CERTIFIED_MEMO = 65_536;
 
 /** The footprint of a step's dry runs (`runs` of them: one when it has one read choice or none). */
 interface Watch {
   fp: Footprint | undefined;
   runs: number;
   timeMatters: boolean;
+  /** Running a PE alone (`runAlone`): no footprint; whether it has accessed memory through the model before the step. */
+  accessSeen?: boolean;
 }
 
 export class RelaxedChoices {
@@ -55,6 +62,8 @@ export class RelaxedChoices {
   /** Resources read by the steps taken alone, and written by any PE step seen (footprint.ts numbering). */
   private readonly readAlone = new Set<number>();
   private readonly written = new Set<number>();
+  /** PEs found able to fulfil their promises alone, by their state and the messages (`uncertified`). */
+  private readonly certified = new Set<number>();
 
   constructor(
     private readonly m: Machine,
@@ -70,6 +79,7 @@ export class RelaxedChoices {
     const promising = this.model.promisePhase;
     // A halted PE owing a promise never fulfils it: no continuation counts (the search discards the execution here).
     if (this.doomed()) return [];
+    if (!promising && this.uncertified()) return [];
     let snap: MachineSnapshot | undefined;
     // Footprints of the dry runs: while taking thread-local steps alone (promises come before every step: none here).
     let watch: Watch | undefined;
@@ -112,6 +122,27 @@ export class RelaxedChoices {
     return this.alone > 0 && this.globalSeen;
   }
 
+  /**
+   * Some PE owing promises cannot fulfil them running alone from here (Promising-ARM's certification after every
+   * step): no execution from here counts (the search discards it). A PE found able to is remembered by its state
+   * and the messages (`CERTIFIED_MEMO`).
+   */
+  private uncertified(): boolean {
+    let from: MachineSnapshot | undefined;
+    let failed = false;
+    for (let pe = 0; pe < this.m.pes.length && !failed; pe++) {
+      if (this.model.locals[pe].promises.length === 0) continue;
+      const key = new Lanes().reset(0xce27_0000 + pe).digest(digestPe(this.m.pes[pe])).digest(this.model.threadHash(pe)).value();
+      if (this.certified.has(key)) continue;
+      from ??= this.m.fork();
+      if (this.fulfillable(pe, from)) {
+        if (this.certified.size < CERTIFIED_MEMO) this.certified.add(key);
+      } else failed = true;
+    }
+    if (from !== undefined) restoreMachine(this.m, from);
+    return failed;
+  }
+
   /** Some PE has halted with a promise outstanding (Promising-ARM: only its own writes fulfil it). */
   private doomed(): boolean {
     const pes = this.m.pes;
@@ -119,14 +150,16 @@ export class RelaxedChoices {
     return false;
   }
 
-  /** Take PE `pe`'s step from `from` with these read choices: what each read could take. */
+  /** Take PE `pe`'s step from `from` with these read choices: what each read could take. `watch`: its footprint is recorded. */
   private dryRun(pe: number, from: MachineSnapshot, reads: readonly number[], watch?: Watch): number[][] {
     restoreMachine(this.m, from);
     this.model.recording = [];
     try {
       const action = { kind: 'pe-step', pe, reads } as const;
-      if (watch === undefined || this.recorder === undefined) this.m.take(action);
-      else {
+      if (watch === undefined || watch.accessSeen !== undefined || this.recorder === undefined) {
+        if (watch?.accessSeen !== undefined) this.model.accessSeen = watch.accessSeen;
+        this.m.take(action);
+      } else {
         const fp = this.recorder.take(action, watch.timeMatters);
         if (fp.global) this.globalSeen = true;
         for (const w of fp.writes) {
@@ -142,12 +175,17 @@ export class RelaxedChoices {
     }
   }
 
-  /** Every combination of messages PE `pe`'s next step may read (an empty list when it reads nothing the model serves). */
-  private readVariants(pe: number, from: MachineSnapshot, watch?: Watch): number[][] {
+  /**
+   * Every combination of messages PE `pe`'s next step may read (an empty list when it reads nothing the model
+   * serves). `leaf`: called for each combination with the machine in the state that step leaves (each combination is
+   * one run of the step: the run that chose the first option at every read from some point on is that option's).
+   */
+  private readVariants(pe: number, from: MachineSnapshot, watch?: Watch, leaf?: (reads: number[]) => void): number[][] {
     const result: number[][] = [];
     const walk = (prefix: number[], rec: number[][]): void => {
       if (rec.length <= prefix.length) {
         result.push(prefix);
+        leaf?.(prefix);
         return;
       }
       rec[prefix.length].forEach((t, j) => {
@@ -156,7 +194,6 @@ export class RelaxedChoices {
           return;
         }
         const next = [...prefix, t];
-        // The run that chose the first option at every read is the run of the first option.
         walk(next, j === 0 ? rec : this.dryRun(pe, from, next, watch));
       });
     };
@@ -166,43 +203,63 @@ export class RelaxedChoices {
   }
 
   /**
-   * The writes PE `pe` can make running alone from `from` (every read choice, states merged by
-   * fingerprint), less those it has promised already: the promises it may make now.
+   * Run PE `pe` alone from `from`, every read choice, states merged by fingerprint (with whether it has accessed
+   * memory through the model on the path: `PromisingMemory.accessSeen`), at most `MAX_CERTIFY_STEPS` steps. `stop`
+   * is asked at each state reached (the machine in it): true ends the run. 'stopped', 'done' (every state reached),
+   * or 'bound' (the step bound cut it).
    */
-  private certify(pe: number, from: MachineSnapshot): PromiseCandidate[] {
-    const found = new Map<string, PromiseCandidate>();
+  private runAlone(pe: number, from: MachineSnapshot, stop: () => boolean): 'stopped' | 'done' | 'bound' {
     const seen = new Set<string>();
     let budget = MAX_CERTIFY_STEPS;
-    const collected: PromiseCandidate[] = [];
+    let ended: 'stopped' | 'bound' | undefined;
     const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
       restoreMachine(this.m, at);
-      const p = this.m.pes[pe];
-      if (!canStep(p) || this.m.stopInfo !== undefined) return;
+      if (stop()) {
+        ended = 'stopped';
+        return;
+      }
+      if (!canStep(this.m.pes[pe]) || this.m.stopInfo !== undefined) return;
       const key = `${this.m.stateHash()}|${accessSeen}`;
       if (seen.has(key)) return;
       seen.add(key);
-      const variants = this.readVariants(pe, at);
-      for (const reads of variants.length === 0 ? [[]] : variants) {
+      const watch: Watch = { fp: undefined, runs: 0, timeMatters: false, accessSeen };
+      this.readVariants(pe, at, watch, () => {
+        if (ended !== undefined) return;
         if (budget-- <= 0) {
-          this.bounds.add('promise-certification');
+          ended = 'bound';
           return;
         }
-        restoreMachine(this.m, at);
-        this.model.collecting = collected;
-        this.model.accessSeen = accessSeen;
-        let after: boolean;
-        try {
-          this.m.take({ kind: 'pe-step', pe, reads });
-          after = this.model.accessSeen;
-        } finally {
-          this.model.collecting = undefined;
-          this.model.accessSeen = false;
-        }
-        dfs(this.m.fork(), after);
-      }
+        dfs(this.m.fork(), this.model.accessSeen);
+      });
     };
-    dfs(from, false);
+    try {
+      dfs(from, false);
+    } finally {
+      this.model.accessSeen = false;
+    }
     restoreMachine(this.m, from);
+    return ended ?? 'done';
+  }
+
+  /** Whether PE `pe` running alone from `from` can fulfil every promise it owes (true when the step bound is hit). */
+  private fulfillable(pe: number, from: MachineSnapshot): boolean {
+    const local = this.model.locals[pe];
+    return this.runAlone(pe, from, () => local.promises.length === 0) !== 'done';
+  }
+
+  /**
+   * The writes PE `pe` can make running alone from `from` (`runAlone`), less those it has promised already: the
+   * promises it may make now.
+   */
+  private certify(pe: number, from: MachineSnapshot): PromiseCandidate[] {
+    const collected: PromiseCandidate[] = [];
+    this.model.collecting = collected;
+    try {
+      if (this.runAlone(pe, from, () => false) === 'bound') this.bounds.add('promise-certification');
+    } finally {
+      this.model.collecting = undefined;
+    }
+    const found = new Map<string, PromiseCandidate>();
     for (const c of collected) {
       if (c.pe !== pe || this.model.promised(pe, c.pa, c.lo, c.hi)) continue;
       found.set(`${c.pa}|${c.size}|${c.lo}|${c.hi}`, c);
