@@ -13,7 +13,11 @@
  *   has stepped, each PE may promise any write it can make running alone from here with the
  *   current messages (every read choice; its *certification*): the action `pe N promises PA=V`.
  *   An execution that ends with a promise unfulfilled is discarded (search.ts).
- *
+ * - **Certification after every step** (Promising-ARM's operational model certifies the thread after each step;
+ *   the same outcomes as discarding at the end, with fewer states): a state where a PE owing promises cannot fulfil
+ *   them running alone (every read choice, at most `MAX_CERTIFY_STEPS` steps: the bound keeps the state) has no
+ *   actions, and its execution is discarded there; so has a state where such a PE has halted. A PE state found able
+ *   to is remembered with the messages (`CERTIFIED_MEMO`), and so is every state on the path that fulfilled them.
  * - **Thread-local steps** (persistent sets: Godefroid, LNCS 1032, ch. 4; with sleep sets ch. 6): once the promises
  *   are made, a PE step that reads nothing through the model and whose footprint (footprint.ts, from its dry run)
  *   writes its own thread alone — MOV, ADD, a branch, a NOP, with what its fetch's walk read — is independent of
@@ -25,8 +29,8 @@
  *   search is done again without taking steps alone (`conflict`, explore.ts).
  *
  * Bounds: `MAX_READ_VARIANTS` combinations per step, `MAX_CERTIFY_STEPS` steps per
- * certification (engine/promising.ts); each one hit is reported (`read-choices`,
- * `promise-certification`).
+ * certification of promise candidates (engine/promising.ts); each one hit is reported (`read-choices`,
+ * `promise-certification`). `CERTIFIED_MEMO` certified states remembered per search.
  */
 import type { Action } from '../component/actions';
 import type { Machine } from '../engine/machine';
@@ -55,6 +59,8 @@ export class RelaxedChoices {
 
   /** Take a thread-local PE step alone (header comment); set by the exhaustive search only (a replay offers every action). */
   localSteps = false;
+  /** Discard a state where a PE owing promises cannot fulfil them alone (header comment); off: only at the end. */
+  certifySteps = true;
   /** States where a thread-local step was taken alone. */
   alone = 0;
   /** A global action, or an action other than a PE step, was seen while `localSteps`: no step is taken alone from then on. */
@@ -79,7 +85,7 @@ export class RelaxedChoices {
     const promising = this.model.promisePhase;
     // A halted PE owing a promise never fulfils it: no continuation counts (the search discards the execution here).
     if (this.doomed()) return [];
-    if (!promising && this.uncertified()) return [];
+    if (!promising && this.certifySteps && this.uncertified()) return [];
     let snap: MachineSnapshot | undefined;
     // Footprints of the dry runs: while taking thread-local steps alone (promises come before every step: none here).
     let watch: Watch | undefined;
@@ -132,15 +138,17 @@ export class RelaxedChoices {
     let failed = false;
     for (let pe = 0; pe < this.m.pes.length && !failed; pe++) {
       if (this.model.locals[pe].promises.length === 0) continue;
-      const key = new Lanes().reset(0xce27_0000 + pe).digest(digestPe(this.m.pes[pe])).digest(this.model.threadHash(pe)).value();
-      if (this.certified.has(key)) continue;
+      if (this.certified.has(this.certKey(pe))) continue;
       from ??= this.m.fork();
-      if (this.fulfillable(pe, from)) {
-        if (this.certified.size < CERTIFIED_MEMO) this.certified.add(key);
-      } else failed = true;
+      if (!this.fulfillable(pe, from)) failed = true;
     }
     if (from !== undefined) restoreMachine(this.m, from);
     return failed;
+  }
+
+  /** What certification of PE `pe` depends on (the state the machine is in): its state, its thread's, the messages. */
+  private certKey(pe: number): number {
+    return new Lanes().reset(0xce27_0000 + pe).digest(digestPe(this.m.pes[pe])).digest(this.model.threadHash(pe)).value();
   }
 
   /** Some PE has halted with a promise outstanding (Promising-ARM: only its own writes fulfil it). */
@@ -178,17 +186,21 @@ export class RelaxedChoices {
   /**
    * Every combination of messages PE `pe`'s next step may read (an empty list when it reads nothing the model
    * serves). `leaf`: called for each combination with the machine in the state that step leaves (each combination is
-   * one run of the step: the run that chose the first option at every read from some point on is that option's).
+   * one run of the step: the run that chose the first option at every read from some point on is that option's);
+   * true: no more combinations are wanted.
    */
-  private readVariants(pe: number, from: MachineSnapshot, watch?: Watch, leaf?: (reads: number[]) => void): number[][] {
+  private readVariants(pe: number, from: MachineSnapshot, watch?: Watch, leaf?: (reads: number[]) => boolean): number[][] {
     const result: number[][] = [];
+    /** `leaf` said there is no need for more combinations. */
+    let enough = false;
     const walk = (prefix: number[], rec: number[][]): void => {
       if (rec.length <= prefix.length) {
         result.push(prefix);
-        leaf?.(prefix);
+        if (leaf?.(prefix) === true) enough = true;
         return;
       }
       rec[prefix.length].forEach((t, j) => {
+        if (enough) return;
         if (result.length >= MAX_READ_VARIANTS) {
           this.bounds.add('read-choices');
           return;
@@ -208,32 +220,44 @@ export class RelaxedChoices {
    * is asked at each state reached (the machine in it): true ends the run. 'stopped', 'done' (every state reached),
    * or 'bound' (the step bound cut it).
    */
-  private runAlone(pe: number, from: MachineSnapshot, stop: () => boolean): 'stopped' | 'done' | 'bound' {
+  private runAlone(pe: number, from: MachineSnapshot, stop: () => boolean, trail?: { key(): number; keys: number[] }): 'stopped' | 'done' | 'bound' {
     const seen = new Set<string>();
     let budget = MAX_CERTIFY_STEPS;
     let ended: 'stopped' | 'bound' | undefined;
-    const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
-      restoreMachine(this.m, at);
+    const p = this.m.pes[pe];
+    /** The state the machine is in, reached with `accessSeen`: false when there is nothing to run from it. */
+    const fresh = (accessSeen: boolean): boolean => {
       if (stop()) {
         ended = 'stopped';
-        return;
+        return false;
       }
-      if (!canStep(this.m.pes[pe]) || this.m.stopInfo !== undefined) return;
+      if (!canStep(p) || this.m.stopInfo !== undefined) return false;
       const key = `${this.m.stateHash()}|${accessSeen}`;
-      if (seen.has(key)) return;
+      if (seen.has(key)) return false;
       seen.add(key);
+      return true;
+    };
+    const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
       const watch: Watch = { fp: undefined, runs: 0, timeMatters: false, accessSeen };
       this.readVariants(pe, at, watch, () => {
-        if (ended !== undefined) return;
-        if (budget-- <= 0) {
-          ended = 'bound';
-          return;
+        if (ended === undefined && budget-- <= 0) ended = 'bound';
+        if (ended !== undefined) return true;
+        const after = this.model.accessSeen;
+        // Captured only when it is run from (a state seen before, or where the PE stopped, is not).
+        if (fresh(after)) {
+          trail?.keys.push(trail.key());
+          dfs(this.m.fork(), after);
+          if (ended === undefined) trail?.keys.pop();
         }
-        dfs(this.m.fork(), this.model.accessSeen);
+        return ended !== undefined;
       });
     };
     try {
-      dfs(from, false);
+      restoreMachine(this.m, from);
+      if (fresh(false)) {
+        trail?.keys.push(trail.key());
+        dfs(from, false);
+      }
     } finally {
       this.model.accessSeen = false;
     }
@@ -244,7 +268,11 @@ export class RelaxedChoices {
   /** Whether PE `pe` running alone from `from` can fulfil every promise it owes (true when the step bound is hit). */
   private fulfillable(pe: number, from: MachineSnapshot): boolean {
     const local = this.model.locals[pe];
-    return this.runAlone(pe, from, () => local.promises.length === 0) !== 'done';
+    const trail = { key: () => this.certKey(pe), keys: [] as number[] };
+    const r = this.runAlone(pe, from, () => local.promises.length === 0, trail);
+    // Every state on a path that fulfils them is certified too (the search may step the PE along it).
+    if (r === 'stopped') for (const k of trail.keys) if (this.certified.size < CERTIFIED_MEMO) this.certified.add(k);
+    return r !== 'done';
   }
 
   /**
