@@ -209,14 +209,14 @@ export class PromisingMemory implements Snapshottable, ActionSource {
       // Exception entry and return are context synchronization events (Arm ARM D24.1.2): for translation, as an ISB.
       const sync = /^(eret|eretaa|eretab|svc|hvc|smc)$/.test(i.mnemonic);
       const exec = i.exec;
-      w = {
-        ...i,
-        exec: (pe: Pe) => {
+      // A copy of the instruction with its class (its `mnemonic` and `text` are getters: explorers classify steps by them).
+      w = Object.defineProperty(Object.assign(Object.create(Object.getPrototypeOf(i) as object) as Instr, i), 'exec', {
+        value: (pe: Pe) => {
           this.before(pe, deps, dsb, sync);
           exec(pe);
           this.after(pe, deps);
         },
-      };
+      });
       this.deps.set(i, w);
     }
     return w;
@@ -541,6 +541,15 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.translation.restore(snap.translation);
     this.cur.fill(undefined);
     this.version++;
+  }
+
+  /** Fingerprint of what PE `pe` running alone depends on in the model: the messages, its thread state and its register views. */
+  threadHash(pe: number): number {
+    const h = new Lanes().reset(0x9a0e_0000 + pe);
+    this.log.hashInto(h);
+    this.locals[pe].hashInto(h);
+    for (const x of this.views[pe]) h.word(x);
+    return h.value();
   }
 
   stateHash(): number {

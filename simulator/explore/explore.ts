@@ -59,6 +59,10 @@ export interface ExploreOptions {
    * table and the actions it took — for the workers to go on from.
    */
   handOver?: { visited?: VisitedSet; open?: number[]; table?: OutcomeTable; transitions?: number };
+  /** Under `memory_model promising`, take a thread-local PE step alone (relaxed.ts); default: with the reduction. */
+  localSteps?: boolean;
+  /** Under `memory_model promising`, discard a state where a PE cannot fulfil its promises alone (relaxed.ts); default on. Off: for comparison (tests). */
+  certifySteps?: boolean;
 }
 
 /** Clock for the report's `seconds` (never for a decision). */
@@ -75,6 +79,11 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
   const reduction = options.reduction ?? true;
   const visited = options.merge === false ? undefined : new VisitedSet(settings.maxStates);
   let stats: SearchStats = { states: 0, transitions: 0, depth: 0, bounds: new Set() };
+  const relaxed = session.relaxed;
+  if (relaxed !== undefined) {
+    relaxed.localSteps = (options.localSteps ?? reduction) && options.handOver === undefined;
+    relaxed.certifySteps = options.certifySteps ?? true;
+  }
   if (!model.diagnostics.some((d) => d.severity === 'error')) {
     const progress = (s: SearchStats): void =>
       options.onProgress?.({ states: s.states, transitions: s.transitions, depth: s.depth, seconds: now() - start, visitedBytes: visited?.bytes ?? 0 });
@@ -99,6 +108,8 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
     for (const b of session.relaxed?.bounds ?? []) stats.bounds.add(b);
   }
   session.detach();
+  // A global action seen after a step was taken alone: that step may not have been independent of it (relaxed.ts).
+  if (relaxed?.conflict === true) return exploreScenario(model, { ...options, localSteps: false });
   return buildResult(model, table, {
     states: stats.states,
     transitions: stats.transitions,

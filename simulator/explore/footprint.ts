@@ -81,6 +81,15 @@ export function independent(a: Footprint, b: Footprint): boolean {
   return true;
 }
 
+/**
+ * A step of PE `pe` that wrote no shared resource, only that PE's thread (`memory_model promising`): a register-only
+ * instruction, a branch, a NOP, with what its fetch's walk read. By the table above it is independent of every
+ * action but that PE's own steps, global actions and those writing what it read (relaxed.ts takes it alone).
+ */
+export function writesThreadOnly(fp: Footprint, pe: number): boolean {
+  return !fp.global && fp.writes.length === 1 && fp.writes[0] === res(Kind.Thread, pe);
+}
+
 /** More resources than this and a footprint is simply global (a firmware call writing tables, a memset): comparing long lists costs more than it saves. */
 const MAX_RESOURCES = 64;
 

@@ -13,24 +13,69 @@
  *   has stepped, each PE may promise any write it can make running alone from here with the
  *   current messages (every read choice; its *certification*): the action `pe N promises PA=V`.
  *   An execution that ends with a promise unfulfilled is discarded (search.ts).
+ * - **Certification after every step** (Promising-ARM's operational model certifies the thread after each step;
+ *   the same outcomes as discarding at the end, with fewer states): a state where a PE owing promises cannot fulfil
+ *   them running alone (every read choice, at most `MAX_CERTIFY_STEPS` steps: the bound keeps the state) has no
+ *   actions, and its execution is discarded there; so has a state where such a PE has halted. A PE state found able
+ *   to is remembered with the messages (`CERTIFIED_MEMO`), and so is every state on the path that fulfilled them.
+ * - **Thread-local steps** (persistent sets: Godefroid, LNCS 1032, ch. 4; with sleep sets ch. 6): once the promises
+ *   are made, a PE step that reads nothing through the model and whose footprint (footprint.ts, from its dry run)
+ *   writes its own thread alone — MOV, ADD, a branch, a NOP, with what its fetch's walk read — is independent of
+ *   every other PE's actions unless one is global or writes what it read (a descriptor, a DSB state). Taken alone
+ *   (the state's only action), every final state is still reached: any execution from here is, up to the order of
+ *   independent actions, one that takes it first. Only in the exhaustive search (`localSteps`). Whether the other
+ *   PEs' actions are independent is checked as they are seen, each step's dry run giving its footprint: a global
+ *   action, an action that is not a PE step, or a step writing a resource read by a step taken alone, and the
+ *   search is done again without taking steps alone (`conflict`, explore.ts).
  *
  * Bounds: `MAX_READ_VARIANTS` combinations per step, `MAX_CERTIFY_STEPS` steps per
- * certification (engine/promising.ts); each one hit is reported (`read-choices`,
- * `promise-certification`).
+ * certification of promise candidates (engine/promising.ts); each one hit is reported (`read-choices`,
+ * `promise-certification`). `CERTIFIED_MEMO` certified states remembered per search.
  */
 import type { Action } from '../component/actions';
 import type { Machine } from '../engine/machine';
 import { restoreMachine, type MachineSnapshot } from '../engine/machineState';
+import { Lanes } from '../component/fingerprint';
 import { canStep } from '../engine/peCore';
+import { digestPe } from '../engine/snapshot';
 import { MAX_CERTIFY_STEPS, MAX_READ_VARIANTS, type PromiseCandidate, type PromisingMemory } from '../engine/promising';
+import { writesThreadOnly, type Footprint, type FootprintRecorder } from './footprint';
+
+/** Certified PE states remembered per search (`RelaxedChoices.uncertified`); beyond, they are certified again each time. */
+export const CERTIFIED_MEMO = 65_536;
+
+/** The footprint of a step's dry runs (`runs` of them: one when it has one read choice or none). */
+interface Watch {
+  fp: Footprint | undefined;
+  runs: number;
+  timeMatters: boolean;
+  /** Running a PE alone (`runAlone`): no footprint; whether it has accessed memory through the model before the step. */
+  accessSeen?: boolean;
+}
 
 export class RelaxedChoices {
   /** Bounds hit (reported with the search's). */
   readonly bounds = new Set<string>();
 
+  /** Take a thread-local PE step alone (header comment); set by the exhaustive search only (a replay offers every action). */
+  localSteps = false;
+  /** Discard a state where a PE owing promises cannot fulfil them alone (header comment); off: only at the end. */
+  certifySteps = true;
+  /** States where a thread-local step was taken alone. */
+  alone = 0;
+  /** A global action, or an action other than a PE step, was seen while `localSteps`: no step is taken alone from then on. */
+  globalSeen = false;
+  /** Resources read by the steps taken alone, and written by any PE step seen (footprint.ts numbering). */
+  private readonly readAlone = new Set<number>();
+  private readonly written = new Set<number>();
+  /** PEs found able to fulfil their promises alone, by their state and the messages (`uncertified`). */
+  private readonly certified = new Set<number>();
+
   constructor(
     private readonly m: Machine,
     private readonly model: PromisingMemory,
+    private readonly recorder?: FootprintRecorder,
+    private readonly timeMatters: () => boolean = () => true,
   ) {}
 
   /** The enabled actions with every PE step split by its read choices, and the promises when they may be made. */
@@ -38,14 +83,32 @@ export class RelaxedChoices {
     const out: Action[] = [];
     // Read before the dry runs below move the machine.
     const promising = this.model.promisePhase;
+    // A halted PE owing a promise never fulfils it: no continuation counts (the search discards the execution here).
+    if (this.doomed()) return [];
+    if (!promising && this.certifySteps && this.uncertified()) return [];
     let snap: MachineSnapshot | undefined;
+    // Footprints of the dry runs: while taking thread-local steps alone (promises come before every step: none here).
+    let watch: Watch | undefined;
+    if (this.localSteps && !this.globalSeen && !promising) {
+      // Events and components other than cache choices may act on every PE (global).
+      if (actions.some((a) => a.kind !== 'pe-step')) this.globalSeen = true;
+      else watch = { fp: undefined, runs: 0, timeMatters: this.timeMatters() };
+    }
     for (const a of actions) {
       if (a.kind !== 'pe-step') {
         out.push(a);
         continue;
       }
       snap ??= this.m.fork();
-      const variants = this.readVariants(a.pe, snap);
+      const variants = this.readVariants(a.pe, snap, watch);
+      const fp = watch?.fp;
+      if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesThreadOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r))) {
+        // Taken alone (header comment).
+        this.alone++;
+        for (const r of fp.reads) this.readAlone.add(r);
+        restoreMachine(this.m, snap);
+        return [a];
+      }
       if (variants.length <= 1) out.push(a);
       else for (const reads of variants) out.push({ kind: 'pe-step', pe: a.pe, reads });
     }
@@ -60,78 +123,171 @@ export class RelaxedChoices {
     return out;
   }
 
-  /** Take PE `pe`'s step from `from` with these read choices: what each read could take. */
-  private dryRun(pe: number, from: MachineSnapshot, reads: readonly number[]): number[][] {
+  /** Some step was taken alone and some action seen may depend on it: the search must be done again without (explore.ts). */
+  get conflict(): boolean {
+    return this.alone > 0 && this.globalSeen;
+  }
+
+  /**
+   * Some PE owing promises cannot fulfil them running alone from here (Promising-ARM's certification after every
+   * step): no execution from here counts (the search discards it). A PE found able to is remembered by its state
+   * and the messages (`CERTIFIED_MEMO`).
+   */
+  private uncertified(): boolean {
+    let from: MachineSnapshot | undefined;
+    let failed = false;
+    for (let pe = 0; pe < this.m.pes.length && !failed; pe++) {
+      if (this.model.locals[pe].promises.length === 0) continue;
+      if (this.certified.has(this.certKey(pe))) continue;
+      from ??= this.m.fork();
+      if (!this.fulfillable(pe, from)) failed = true;
+    }
+    if (from !== undefined) restoreMachine(this.m, from);
+    return failed;
+  }
+
+  /** What certification of PE `pe` depends on (the state the machine is in): its state, its thread's, the messages. */
+  private certKey(pe: number): number {
+    return new Lanes().reset(0xce27_0000 + pe).digest(digestPe(this.m.pes[pe])).digest(this.model.threadHash(pe)).value();
+  }
+
+  /** Some PE has halted with a promise outstanding (Promising-ARM: only its own writes fulfil it). */
+  private doomed(): boolean {
+    const pes = this.m.pes;
+    for (let i = 0; i < pes.length; i++) if (pes[i].state === 'halted' && this.model.locals[i].promises.length > 0) return true;
+    return false;
+  }
+
+  /** Take PE `pe`'s step from `from` with these read choices: what each read could take. `watch`: its footprint is recorded. */
+  private dryRun(pe: number, from: MachineSnapshot, reads: readonly number[], watch?: Watch): number[][] {
     restoreMachine(this.m, from);
     this.model.recording = [];
     try {
-      this.m.take({ kind: 'pe-step', pe, reads });
+      const action = { kind: 'pe-step', pe, reads } as const;
+      if (watch === undefined || watch.accessSeen !== undefined || this.recorder === undefined) {
+        if (watch?.accessSeen !== undefined) this.model.accessSeen = watch.accessSeen;
+        this.m.take(action);
+      } else {
+        const fp = this.recorder.take(action, watch.timeMatters);
+        if (fp.global) this.globalSeen = true;
+        for (const w of fp.writes) {
+          if (this.readAlone.has(w)) this.globalSeen = true;
+          this.written.add(w);
+        }
+        watch.fp = fp;
+        watch.runs++;
+      }
       return this.model.recording;
     } finally {
       this.model.recording = undefined;
     }
   }
 
-  /** Every combination of messages PE `pe`'s next step may read (an empty list when it reads nothing the model serves). */
-  private readVariants(pe: number, from: MachineSnapshot): number[][] {
+  /**
+   * Every combination of messages PE `pe`'s next step may read (an empty list when it reads nothing the model
+   * serves). `leaf`: called for each combination with the machine in the state that step leaves (each combination is
+   * one run of the step: the run that chose the first option at every read from some point on is that option's);
+   * true: no more combinations are wanted.
+   */
+  private readVariants(pe: number, from: MachineSnapshot, watch?: Watch, leaf?: (reads: number[]) => boolean): number[][] {
     const result: number[][] = [];
+    /** `leaf` said there is no need for more combinations. */
+    let enough = false;
     const walk = (prefix: number[], rec: number[][]): void => {
       if (rec.length <= prefix.length) {
         result.push(prefix);
+        if (leaf?.(prefix) === true) enough = true;
         return;
       }
       rec[prefix.length].forEach((t, j) => {
+        if (enough) return;
         if (result.length >= MAX_READ_VARIANTS) {
           this.bounds.add('read-choices');
           return;
         }
         const next = [...prefix, t];
-        // The run that chose the first option at every read is the run of the first option.
-        walk(next, j === 0 ? rec : this.dryRun(pe, from, next));
+        walk(next, j === 0 ? rec : this.dryRun(pe, from, next, watch));
       });
     };
-    walk([], this.dryRun(pe, from, []));
+    if (watch !== undefined) watch.runs = 0;
+    walk([], this.dryRun(pe, from, [], watch));
     return result.length === 1 && result[0].length === 0 ? [] : result;
   }
 
   /**
-   * The writes PE `pe` can make running alone from `from` (every read choice, states merged by
-   * fingerprint), less those it has promised already: the promises it may make now.
+   * Run PE `pe` alone from `from`, every read choice, states merged by fingerprint (with whether it has accessed
+   * memory through the model on the path: `PromisingMemory.accessSeen`), at most `MAX_CERTIFY_STEPS` steps. `stop`
+   * is asked at each state reached (the machine in it): true ends the run. 'stopped', 'done' (every state reached),
+   * or 'bound' (the step bound cut it).
    */
-  private certify(pe: number, from: MachineSnapshot): PromiseCandidate[] {
-    const found = new Map<string, PromiseCandidate>();
+  private runAlone(pe: number, from: MachineSnapshot, stop: () => boolean, trail?: { key(): number; keys: number[] }): 'stopped' | 'done' | 'bound' {
     const seen = new Set<string>();
     let budget = MAX_CERTIFY_STEPS;
-    const collected: PromiseCandidate[] = [];
-    const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
-      restoreMachine(this.m, at);
-      const p = this.m.pes[pe];
-      if (!canStep(p) || this.m.stopInfo !== undefined) return;
-      const key = `${this.m.stateHash()}|${accessSeen}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      const variants = this.readVariants(pe, at);
-      for (const reads of variants.length === 0 ? [[]] : variants) {
-        if (budget-- <= 0) {
-          this.bounds.add('promise-certification');
-          return;
-        }
-        restoreMachine(this.m, at);
-        this.model.collecting = collected;
-        this.model.accessSeen = accessSeen;
-        let after: boolean;
-        try {
-          this.m.take({ kind: 'pe-step', pe, reads });
-          after = this.model.accessSeen;
-        } finally {
-          this.model.collecting = undefined;
-          this.model.accessSeen = false;
-        }
-        dfs(this.m.fork(), after);
+    let ended: 'stopped' | 'bound' | undefined;
+    const p = this.m.pes[pe];
+    /** The state the machine is in, reached with `accessSeen`: false when there is nothing to run from it. */
+    const fresh = (accessSeen: boolean): boolean => {
+      if (stop()) {
+        ended = 'stopped';
+        return false;
       }
+      if (!canStep(p) || this.m.stopInfo !== undefined) return false;
+      const key = `${this.m.stateHash()}|${accessSeen}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
     };
-    dfs(from, false);
+    const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
+      const watch: Watch = { fp: undefined, runs: 0, timeMatters: false, accessSeen };
+      this.readVariants(pe, at, watch, () => {
+        if (ended === undefined && budget-- <= 0) ended = 'bound';
+        if (ended !== undefined) return true;
+        const after = this.model.accessSeen;
+        // Captured only when it is run from (a state seen before, or where the PE stopped, is not).
+        if (fresh(after)) {
+          trail?.keys.push(trail.key());
+          dfs(this.m.fork(), after);
+          if (ended === undefined) trail?.keys.pop();
+        }
+        return ended !== undefined;
+      });
+    };
+    try {
+      restoreMachine(this.m, from);
+      if (fresh(false)) {
+        trail?.keys.push(trail.key());
+        dfs(from, false);
+      }
+    } finally {
+      this.model.accessSeen = false;
+    }
     restoreMachine(this.m, from);
+    return ended ?? 'done';
+  }
+
+  /** Whether PE `pe` running alone from `from` can fulfil every promise it owes (true when the step bound is hit). */
+  private fulfillable(pe: number, from: MachineSnapshot): boolean {
+    const local = this.model.locals[pe];
+    const trail = { key: () => this.certKey(pe), keys: [] as number[] };
+    const r = this.runAlone(pe, from, () => local.promises.length === 0, trail);
+    // Every state on a path that fulfils them is certified too (the search may step the PE along it).
+    if (r === 'stopped') for (const k of trail.keys) if (this.certified.size < CERTIFIED_MEMO) this.certified.add(k);
+    return r !== 'done';
+  }
+
+  /**
+   * The writes PE `pe` can make running alone from `from` (`runAlone`), less those it has promised already: the
+   * promises it may make now.
+   */
+  private certify(pe: number, from: MachineSnapshot): PromiseCandidate[] {
+    const collected: PromiseCandidate[] = [];
+    this.model.collecting = collected;
+    try {
+      if (this.runAlone(pe, from, () => false) === 'bound') this.bounds.add('promise-certification');
+    } finally {
+      this.model.collecting = undefined;
+    }
+    const found = new Map<string, PromiseCandidate>();
     for (const c of collected) {
       if (c.pe !== pe || this.model.promised(pe, c.pa, c.lo, c.hi)) continue;
       found.set(`${c.pa}|${c.size}|${c.lo}|${c.hi}`, c);
