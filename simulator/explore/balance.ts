@@ -15,8 +15,9 @@ import type { Branch, SleepEntry } from './search';
 export type WorkItem = Branch | { path: string[]; sleep: SleepEntry[] };
 
 export class WorkBalance {
-  private readonly busy: boolean[];
+  private readonly busy: boolean[] = [];
   private readonly waiting: number[] = [];
+  private jobs = 0;
   private readonly queue: WorkItem[] = [];
   private ended = false;
   /** Items handed out (the first one and every branch handed over). */
@@ -24,13 +25,21 @@ export class WorkBalance {
   /** Requests made to busy workers (the flag set). */
   requests = 0;
 
-  /** @param wanted one 32-bit flag per worker: 1 asks it to hand over a branch (it clears it when it does). */
-  constructor(
-    readonly jobs: number,
-    readonly wanted: Int32Array,
-  ) {
-    this.busy = new Array<boolean>(jobs).fill(false);
-    for (let w = 0; w < jobs; w++) this.waiting.push(w);
+  /**
+   * @param wanted one 32-bit flag per job: 1 asks it to hand over a branch (it clears it when it does).
+   * Job 0 (the main thread) is there from the start; `start` adds the others.
+   */
+  constructor(readonly wanted: Int32Array) {
+    this.start(1);
+  }
+
+  /** Jobs up to `jobs` (the workers, once started) wait for work. */
+  start(jobs: number): void {
+    for (let w = this.jobs; w < jobs; w++) {
+      this.busy.push(false);
+      this.waiting.push(w);
+    }
+    this.jobs = Math.max(this.jobs, jobs);
   }
 
   /** An item to search: the first one, or a branch worker `from` handed over (it cleared its flag). */

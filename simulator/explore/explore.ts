@@ -50,13 +50,6 @@ export interface ExploreOptions {
   waysBySet?: boolean;
   /** Attach the architectural checkers (default true): off where no finding is observed (litmus tests). */
   checkers?: boolean;
-  /**
-   * Parallel search's first phase (parallel.ts): when the state bound is hit,
-   * the search stops at once and leaves here what it searched — its visited
-   * set, the fingerprints of the states in it not fully expanded, its outcome
-   * table and the actions it took — for the workers to go on from.
-   */
-  handOver?: { visited?: VisitedSet; open?: number[]; table?: OutcomeTable; transitions?: number };
 }
 
 /** Clock for the report's `seconds` (never for a decision). */
@@ -85,14 +78,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
       progressEvery: options.progressEvery,
       cancelled: options.cancelled,
       observe: options.observe,
-      onStateBound:
-        options.handOver === undefined
-          ? undefined
-          : (open) => {
-              Object.assign(options.handOver!, { visited, open, table });
-            },
     });
-    if (options.handOver?.open !== undefined) options.handOver.transitions = stats.transitions;
     for (const b of session.choices.boundsHit) stats.bounds.add(b);
     for (const b of session.relaxed?.bounds ?? []) stats.bounds.add(b);
   }

@@ -1,10 +1,10 @@
 /**
  * Parallel search with worker threads (`armscope explore --jobs N`), by work
- * stealing: N workers share one visited set in shared memory (visited.ts
+ * stealing: N jobs share one visited set in shared memory (visited.ts
  * `SharedVisitedSet`) — a state expanded by one is not expanded again by
  * another, and a revisit with fewer actions asleep takes the awake ones. The
- * first worker searches from the initial state; a worker that runs out of
- * work waits, and a busy worker hands it the untaken actions of its oldest
+ * main thread searches from the initial state; a job that runs out of
+ * work waits, and a busy job hands it the untaken actions of its oldest
  * state (the stack frame nearest the root), with that state's sleep set and
  * the footprints of the actions it took there (search.ts `share`, `Branch`):
  * the taker replays the path to the state and searches those actions exactly
@@ -16,12 +16,14 @@
  * Progress comes from the shared visited set and the workers' reports;
  * cancellation is a shared flag every worker polls with its progress.
  *
- * Workers start only for a big search: each parses the scenario and builds
- * its own machine, and on this project's small scenarios that costs several
- * times the search itself. So the search first runs in this thread with
- * `PARALLEL_FROM_STATES` as its state bound; only a search that reaches that
- * bound goes on with the workers, from what it searched (docs/explore.md
- * "--jobs").
+ * The main thread is job 0: it starts the search alone, and reads the
+ * workers' messages between its own actions (`receiveMessageOnPort`; it waits
+ * on a shared "bell" only when it has nothing to search). Workers start only
+ * for a big search: each parses the scenario and builds its own machine, and
+ * on this project's small scenarios that costs several times the search
+ * itself. So they start when the main thread's search reaches
+ * `PARALLEL_FROM_STATES` states, and take their first work from its stack
+ * (docs/explore.md "--jobs").
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +35,7 @@ import { parseExploreSettings, type ExploreSettings } from './config';
 import { buildResult, type ExploreResult } from './result';
 import { OutcomeTable, search, type Branch, type OutcomeRow } from './search';
 import { ExploreSession } from './session';
-import { SharedVisitedSet } from './visited';
+import { SharableVisited } from './visited';
 import { findAction } from './witness';
 import { observationOf } from './outcome';
 
@@ -69,8 +71,7 @@ export type MainMessage = { kind: 'item'; item: WorkItem } | { kind: 'finish' };
 /**
  * Distinct states a search must reach in this thread before worker threads
  * start (docs/explore.md, docs/limits.md). Below it the search's result is
- * the sequential one (`jobs: 1`); past it the workers go on from the states
- * it expanded (explore.ts `handOver`).
+ * the sequential one (`jobs: 1`); past it the workers join the search.
  */
 export const PARALLEL_FROM_STATES = 20_000;
 
@@ -96,61 +97,47 @@ function now(): number {
 export async function exploreInWorkers(text: string, file: string, options: ExploreOptions & { jobs: number; parallelFrom?: number }): Promise<ExploreResult> {
   const start = now();
   const model = parseScenario(text, file);
+  if (options.jobs <= 1 || model.diagnostics.some((d) => d.severity === 'error')) return exploreScenario(model, options);
   const settings: ExploreSettings = { ...parseExploreSettings(model.blocks), ...options.settings };
   const from = options.parallelFrom ?? PARALLEL_FROM_STATES;
-  /** What the search in this thread leaves the workers when it stops at `from` states. */
-  const handOver: NonNullable<ExploreOptions['handOver']> = {};
-  let firstDepth = 0;
-  const firstBounds: string[] = [];
-  if (from > 0 || options.jobs <= 1) {
-    // In this thread first: a search that stays below `from` states (or ends for another reason) is the result.
-    const bound = options.jobs <= 1 ? settings.maxStates : Math.min(from, settings.maxStates);
-    const first = exploreScenario(model, { ...options, settings: { ...options.settings, maxStates: bound }, handOver: bound < settings.maxStates ? handOver : undefined });
-    if (bound === settings.maxStates || !first.bounds.hit.includes('max-states') || first.bounds.hit.includes('cancelled')) return first;
-    firstDepth = first.depth;
-    firstBounds.push(...first.bounds.hit.filter((b) => b !== 'max-states'));
-  }
   const reduction = options.reduction ?? true;
   const table = new OutcomeTable();
-  const bounds = new Set<string>(firstBounds);
-  let transitions = handOver.transitions ?? 0;
-  let depth = firstDepth;
-  // One visited set in shared memory. The states the search in this thread expanded fully are expanded states
-  // of the one search (their subtrees were searched): nobody searches them again, and each distinct state is
-  // counted once — `states` is the number `--jobs 1` reports. What it left open (its stack and the state the
-  // bound cut) is searched afresh from the initial state, the first work item.
-  const buffers = SharedVisitedSet.buffers(settings.maxStates);
-  SharedVisitedSet.initMasks(buffers);
-  const shared = new SharedVisitedSet(buffers, settings.maxStates);
-  const open = new Set(handOver.open ?? []);
-  handOver.visited?.forEach((hash, m0, m1) => {
-    if (!open.has(hash)) shared.visit(hash, m0, m1);
-  });
-  if (handOver.table !== undefined) for (const r of handOver.table.rows.values()) for (const f of handOver.table.finalsOf(r)) table.add(f, r);
+  const bounds = new Set<string>();
+  let transitions = 0;
+  let depth = 0;
+  // This thread's visited set until the workers start, then one in shared memory with its states (visited.ts
+  // `SharableVisited`): each distinct state is expanded once by one job and counted once — `states` is the
+  // number `--jobs 1` reports.
+  const visited = new SharableVisited(settings.maxStates);
   const cancel = new SharedArrayBuffer(4);
   const cancelFlag = new Int32Array(cancel);
   const jobs = Math.max(1, options.jobs);
   const wanted = new SharedArrayBuffer(4 * jobs);
   const bell = new SharedArrayBuffer(4);
   const bellWord = new Int32Array(bell);
-  // This thread is job 0 (warm: it ran the first search); jobs 1.. are worker threads, each with a channel
-  // this thread reads synchronously (`receiveMessageOnPort`) between actions of its own search.
+  // This thread is job 0; jobs 1.. are worker threads, started when the search reaches `from` states, each with
+  // a channel this thread reads synchronously (`receiveMessageOnPort`) between actions of its own search.
   const ports: (MessagePort | undefined)[] = [undefined];
   const workers: Worker[] = [];
-  for (let index = 1; index < jobs; index++) {
-    const { port1, port2 } = new MessageChannel();
-    const init: WorkerInit = { text, file, cacheModel: options.cacheModel, settings: options.settings, reduction, visited: buffers, maxStates: settings.maxStates, cancel, wanted, bell, index, port: port2 };
-    workers.push(new Worker(workerScript(), { workerData: init, transferList: [port2] }));
-    ports.push(port1);
-  }
+  const startWorkers = (): void => {
+    const buffers = visited.share();
+    for (let index = 1; index < jobs; index++) {
+      const { port1, port2 } = new MessageChannel();
+      const init: WorkerInit = { text, file, cacheModel: options.cacheModel, settings: options.settings, reduction, visited: buffers, maxStates: settings.maxStates, cancel, wanted, bell, index, port: port2 };
+      workers.push(new Worker(workerScript(), { workerData: init, transferList: [port2] }));
+      ports.push(port1);
+    }
+    balance.start(jobs);
+    dispatch();
+  };
   const live = new Array<number>(jobs).fill(0);
   let lastProgress = 0;
   const progress = (): void => {
-    const p: Progress = { states: shared.size + table.finals.size, transitions: transitions + live.reduce((a, b) => a + b, 0), depth, seconds: now() - start, visitedBytes: shared.bytes };
+    const p: Progress = { states: visited.size + table.finals.size, transitions: transitions + live.reduce((a, b) => a + b, 0), depth, seconds: now() - start, visitedBytes: visited.bytes };
     options.onProgress?.(p);
     if (options.cancelled?.() === true) Atomics.store(cancelFlag, 0, 1);
   };
-  const balance = new WorkBalance(jobs, new Int32Array(wanted));
+  const balance = new WorkBalance(new Int32Array(wanted));
   const mine: WorkItem[] = [];
   let ended = false;
   let results = 0;
@@ -163,7 +150,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     }
     if (balance.over()) {
       ended = true;
-      for (let w = 1; w < jobs; w++) ports[w]!.postMessage({ kind: 'finish' } satisfies MainMessage);
+      for (let w = 1; w < ports.length; w++) ports[w]!.postMessage({ kind: 'finish' } satisfies MainMessage);
     }
   };
   const handle = (w: number, msg: WorkerMessage): void => {
@@ -189,7 +176,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   /** Handle every message the workers sent; false when there was none. */
   const pump = (): boolean => {
     let any = false;
-    for (let w = 1; w < jobs; w++) {
+    for (let w = 1; w < ports.length; w++) {
       for (let m = receiveMessageOnPort(ports[w]!); m !== undefined; m = receiveMessageOnPort(ports[w]!)) {
         handle(w, m.message as WorkerMessage);
         any = true;
@@ -207,14 +194,15 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     const seen = Atomics.load(bellWord, 0);
     if (!pump()) Atomics.wait(bellWord, 0, seen, 1_000);
   };
-  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings });
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet, checkers: options.checkers });
   const initial = session.fork();
   const obs = observationOf(model);
   const every = 64;
   let tick = 0;
   try {
-    // The first item: the initial state (the states expanded above are in the visited set).
+    // The first item: the initial state, this thread's.
     balance.given({ path: [], sleep: [] });
+    if (from === 0) startWorkers();
     dispatch();
     while (!ended) {
       const item = mine.shift();
@@ -228,8 +216,9 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
         maxStates: Number.MAX_SAFE_INTEGER,
         maxDepth: settings.maxDepth,
         reduction,
-        visited: shared,
-        progressEvery: 5_000,
+        visited,
+        observe: options.observe,
+        progressEvery: options.progressEvery ?? 1_000,
         onProgress: (s) => {
           live[0] = s.transitions;
           depth = Math.max(depth, s.depth);
@@ -239,7 +228,10 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
         share: {
           // The workers' messages are read every `every` actions of this search.
           wanted: () => {
-            if (++tick % every === 0) pump();
+            if (++tick % every === 0) {
+              if (ports.length === 1 && visited.size >= from) startWorkers();
+              pump();
+            }
             return Atomics.load(balance.wanted, 0) === 1;
           },
           give: (branch) => {
@@ -257,8 +249,9 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
       balance.idle(0);
       dispatch();
     }
-    while (results < jobs - 1) awaitMessage();
+    while (results < ports.length - 1) awaitMessage();
     for (const b of session.choices.boundsHit) bounds.add(b);
+    for (const b of session.relaxed?.bounds ?? []) bounds.add(b);
   } finally {
     session.detach();
     await Promise.all(workers.map((w) => w.terminate()));
@@ -266,15 +259,16 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   progress();
   if (Atomics.load(cancelFlag, 0) === 1) bounds.add('cancelled');
   return buildResult(model, table, {
-    states: shared.size + table.finals.size,
+    states: visited.size + table.finals.size,
     transitions,
     seconds: now() - start,
     depth,
-    visitedBytes: shared.bytes,
+    visitedBytes: visited.bytes,
     bounds,
     settings,
     reduction,
     caches: model.system.cacheModel === 'on' && options.cacheModel !== 'off' || options.cacheModel === 'on',
-    jobs,
+    // Jobs that took part: 1 when the search ended before the workers started.
+    jobs: ports.length,
   });
 }

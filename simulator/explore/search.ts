@@ -141,14 +141,6 @@ export interface SearchOptions {
    * take only `branch.keys`, with `branch.done` taken before them there.
    */
   resume?: Branch;
-  /**
-   * Parallel search's first phase (parallel.ts): when the state bound is hit,
-   * stop at once and call this with the fingerprints of the states not fully
-   * expanded — those on the stack and the one cut. Every other state in the
-   * visited set was expanded with all its awake actions, so a later search
-   * may take it as expanded.
-   */
-  onStateBound?: (open: number[]) => void;
 }
 
 /**
@@ -187,8 +179,6 @@ interface Frame {
   sleep: SleepEntry[];
   done: SleepEntry[];
   timeMatters: boolean;
-  /** The state's fingerprint (`onStateBound`). */
-  hash: number;
 }
 
 /**
@@ -202,8 +192,6 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
   const stack: Frame[] = [];
   const every = options.progressEvery ?? 10_000;
   let nextProgress = every;
-  /** The state cut by the state bound when `onStateBound` stops the search. */
-  let cut: number | undefined;
 
   /** Expand the state the machine is in (`enabled` computed already): a frame to iterate, or null (final, visited, or cut). */
   const enter = (en: { actions: Action[] }, asleep: SleepEntry[]): Frame | null => {
@@ -251,7 +239,6 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       const v = options.visited.visit(hash, m0 >>> 0, m1 >>> 0);
       if (v === undefined) {
         stats.bounds.add('max-states');
-        cut = hash;
         return null;
       }
       if (v.fresh) {
@@ -270,11 +257,10 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     if (order.length === 0) return null;
     if (stats.states >= options.maxStates) {
       stats.bounds.add('max-states');
-      cut = hash;
       return null;
     }
     // A state left by one action only is never come back to: no capture.
-    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters, hash };
+    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
   };
 
   /** A handed-over branch's frame (`resume`): its state was expanded by the search that gave it. */
@@ -284,7 +270,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     // The same state the giver was in (the machine is deterministic): the same actions in the same order.
     const order = b.keys.map((k) => keys.indexOf(k)).filter((i) => i >= 0);
     if (order.length === 0) return null;
-    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: b.sleep, done: b.done.slice(), timeMatters: session.timeMatters(), hash: 0 };
+    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: b.sleep, done: b.done.slice(), timeMatters: session.timeMatters() };
   };
   /** Hand the untaken actions of the oldest frame that has some to `share.give` (path: the top frame's state). */
   const giveOldest = (share: NonNullable<SearchOptions['share']>): void => {
@@ -301,7 +287,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
   if (root !== null) stack.push(root);
   // The machine is in the top frame's state (false after a child returned without a frame).
   let atTop = true;
-  while (stack.length > 0 && (cut === undefined || options.onStateBound === undefined)) {
+  while (stack.length > 0) {
     if (options.share?.wanted() === true) giveOldest(options.share);
     const top = stack[stack.length - 1];
     if (top.pos >= top.order.length) {
@@ -341,7 +327,6 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       atTop = true;
     }
   }
-  if (cut !== undefined) options.onStateBound?.([cut, ...stack.map((f) => f.hash)]);
   options.onProgress?.(stats);
   return stats;
 }
