@@ -16,6 +16,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildReport, reportToJson } from '../engine/report';
+import { boundText } from '../explore/bounds';
 import type { ExploreSettings } from '../explore/config';
 import { exploreScenario, type ExploreOptions, type Progress } from '../explore/explore';
 import { exploreInWorkers } from '../explore/parallel';
@@ -71,14 +72,6 @@ function progressLine(p: Progress): string {
   return `explore: ${group(p.states)} states, depth ${p.depth}, ${group(rate)} states/s, visited set ${bytes(p.visitedBytes)}`;
 }
 
-const BOUND_TEXT: Record<string, (r: ExploreResult) => string> = {
-  'max-states': (r) => `max-states (${group(r.bounds.maxStates)} states): states beyond it were not explored`,
-  'max-depth': (r) => `max-depth (${group(r.bounds.maxDepth)} actions): longer executions were cut there`,
-  'speculation-footprint': () => 'speculation footprint (1,024 lines per PE): speculative fills of further lines were not enumerated',
-  'speculative-lines': (r) => `speculative_lines (${group(r.bounds.speculativeLines ?? 0)} lines per PE beyond its own accesses, or a larger bound of docs/limits.md): speculative fills of further mapped lines were not enumerated`,
-  cancelled: () => 'cancelled: the search was stopped',
-};
-
 export function formatExplore(r: ExploreResult, witnessFiles: Map<number, string>): string {
   const out: string[] = [];
   out.push(`explore ${r.file}${r.title ? ` — "${r.title}"` : ''}`);
@@ -95,7 +88,7 @@ export function formatExplore(r: ExploreResult, witnessFiles: Map<number, string
   if (r.bounds.hit.length === 0) out.push('bounds: none hit — every execution was explored');
   else {
     out.push('BOUNDS HIT — the verdicts below cover the explored executions only:');
-    for (const b of r.bounds.hit) out.push(`  ${(BOUND_TEXT[b] ?? (() => b))(r)}`);
+    for (const b of r.bounds.hit) out.push(`  ${boundText(b, r.bounds)}`);
   }
   out.push('');
   out.push(`Outcomes (${r.outcomes.length}; count = distinct final states):`);
