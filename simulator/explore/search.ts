@@ -233,10 +233,8 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       return (b < 32 ? (m0 >>> b) & 1 : b < 64 ? (m1 >>> (b - 32)) & 1 : 0) === 1;
     };
     let order: number[];
-    let hash = 0;
     if (options.visited !== undefined) {
-      hash = session.fingerprint(timeMatters);
-      const v = options.visited.visit(hash, m0 >>> 0, m1 >>> 0);
+      const v = options.visited.visit(session.fingerprint(timeMatters), m0 >>> 0, m1 >>> 0);
       if (v === undefined) {
         stats.bounds.add('max-states');
         return null;
