@@ -48,14 +48,12 @@ export interface CliKit {
 export const MAX_JOBS = 64;
 
 /**
- * `--jobs` when not given: one thread. Worker threads split the search into
- * fixed work items at a split depth, and with sleep sets the first item
- * carries nothing asleep while its later siblings carry it — so the first
- * item searches most of the states (the four-PE scenario of bench/explore.ts at 160,000 states, workers
- * started at the first state: 129,076 of 161,240 actions in one item of 32) and the others finish
- * early: the wall time is that one item plus the workers' start, slower than
- * one thread (docs/explore.md "--jobs"). Until the workers share their work
- * as they go, more jobs are asked for explicitly.
+ * `--jobs` when not given: one thread. The jobs steal work from each other
+ * (parallel.ts), but a worker thread starts cold — it builds its own machine
+ * and V8 compiles its code afresh — and measured on this project's 2-core
+ * machine under load, `--jobs 2` used more CPU (bug-two-pes: 6.5 s against
+ * 4.8 s) and was not shown faster in wall time on the seed examples
+ * (docs/explore.md "--jobs"). Until it is, more jobs are asked for explicitly.
  */
 export const DEFAULT_JOBS = 1;
 
