@@ -213,7 +213,8 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
       session.restore(initial);
       for (const key of item.path) session.machine.take(findAction(session, key)!);
       const st = search(session, obs, table, {
-        maxStates: Number.MAX_SAFE_INTEGER,
+        // Its own count (states and final states) is all of them until the workers start: the bound as `--jobs 1` has it.
+        maxStates: settings.maxStates,
         maxDepth: settings.maxDepth,
         reduction,
         visited,
