@@ -32,6 +32,7 @@ import {
   type WorkDoneProgressEnd,
   type WorkDoneProgressReport,
 } from 'vscode-languageserver/node';
+import { boundText } from '../simulator/explore/bounds';
 import type { Progress } from '../simulator/explore/explore';
 import { scenarioHash, type Witness } from '../simulator/explore/witness';
 import {
@@ -47,7 +48,7 @@ import type { Analysis } from './analysis';
 import { fileOf } from './analysis';
 import { lineRange, toRange } from './convert';
 import type { DocumentStore } from './documents';
-import { type ExploreSummary, TIME_LIMIT_BOUND } from './exploreJob';
+import type { ExploreSummary } from './exploreJob';
 import { EXPLORE_MAX_STATES, EXPLORE_TIMEOUT_MS } from './limits';
 import type { ServerSettings } from './settings';
 import type { WorkerPool } from './workerPool';
@@ -89,24 +90,6 @@ export interface ExplorerContext {
 
 const grouped = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`): string => `${grouped(n)} ${n === 1 ? one : many}`;
-
-/** What a bound that cut the search means, in the report's words (simulator/cli/explore.ts says the same for the CLI). */
-function boundText(b: string, s: ExploreSummary): string {
-  switch (b) {
-    case 'max-states':
-      return `max-states (${grouped(s.bounds.maxStates)} states${s.statesCapped ? `, the editor's limit — docs/limits.md` : ''}): states beyond it were not explored`;
-    case 'max-depth':
-      return `max-depth (${grouped(s.bounds.maxDepth)} actions): longer executions were cut there`;
-    case 'speculation-footprint':
-      return 'the speculation footprint (1,024 lines per PE): fills of further lines were not enumerated';
-    case 'speculative-lines':
-      return `speculative_lines (${s.bounds.speculativeLines ?? 0} lines per PE beyond its own accesses, or a larger bound of docs/limits.md): fills of further mapped lines were not enumerated`;
-    case TIME_LIMIT_BOUND:
-      return `the editor's time limit (${s.bounds.timeLimitMs / 1000} s — docs/limits.md): the search was stopped there`;
-    default:
-      return b;
-  }
-}
 
 /** The expectations an exploration shows broken, with the outcome whose witness shows each. */
 function brokenOf(s: ExploreSummary): BrokenExpectation[] {
@@ -155,7 +138,7 @@ export function exploreDiagnostics(a: Analysis, version: number, s: ExploreSumma
       severity: DiagnosticSeverity.Warning,
       source: EXPLORE_SOURCE,
       code: BOUNDED_CODE,
-      message: `explore: a bound stopped the search after ${plural(s.states, 'state')} — ${s.bounds.hit.map((b) => boundText(b, s)).join('; ')}. The verdicts cover the explored executions only ('armscope explore ${fileOf(a.uri).split(/[\\/]/).pop() ?? ''} --max-states N' searches further).`,
+      message: `explore: a bound stopped the search after ${plural(s.states, 'state')} — ${s.bounds.hit.map((b) => boundText(b, { ...s.bounds, statesCapped: s.statesCapped })).join('; ')}. The verdicts cover the explored executions only ('armscope explore ${fileOf(a.uri).split(/[\\/]/).pop() ?? ''} --max-states N' searches further).`,
     });
   }
   return out;

@@ -8,6 +8,7 @@
  * for every outcome that breaks an expectation (docs/explore.md "Witnesses").
  */
 import { formatExplore } from '../simulator/cli/explore';
+import { TIME_LIMIT_BOUND } from '../simulator/explore/bounds';
 import { parseExploreSettings } from '../simulator/explore/config';
 import { exploreScenario, type Progress } from '../simulator/explore/explore';
 import type { ExploreResult } from '../simulator/explore/result';
@@ -15,8 +16,8 @@ import { makeWitness, type Witness } from '../simulator/explore/witness';
 import type { ScenarioModel } from '../simulator/scenario/model';
 import { EXPLORE_MAX_STATES } from './limits';
 
-/** The bound an exploration from the editor reports when its wall time is up (docs/limits.md). */
-export const TIME_LIMIT_BOUND = 'time-limit';
+/** The bound an exploration from the editor reports when its wall time is up (docs/limits.md; its text: simulator/explore/bounds.ts). */
+export { TIME_LIMIT_BOUND };
 
 export interface ExploreJobSettings {
   cacheModel: 'scenario' | 'on' | 'off';

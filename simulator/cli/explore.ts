@@ -16,6 +16,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildReport, reportToJson } from '../engine/report';
+import { boundText } from '../explore/bounds';
 import type { ExploreSettings } from '../explore/config';
 import { exploreScenario, type ExploreOptions, type Progress } from '../explore/explore';
 import { exploreInWorkers } from '../explore/parallel';
@@ -47,14 +48,12 @@ export interface CliKit {
 export const MAX_JOBS = 64;
 
 /**
- * `--jobs` when not given: one thread. Worker threads split the search into
- * fixed work items at a split depth, and with sleep sets the first item
- * carries nothing asleep while its later siblings carry it — so the first
- * item searches most of the states (the four-PE scenario of bench/explore.ts at 160,000 states, workers
- * started at the first state: 129,076 of 161,240 actions in one item of 32) and the others finish
- * early: the wall time is that one item plus the workers' start, slower than
- * one thread (docs/explore.md "--jobs"). Until the workers share their work
- * as they go, more jobs are asked for explicitly.
+ * `--jobs` when not given: one thread. The jobs steal work from each other
+ * (parallel.ts), but a worker thread starts cold — it builds its own machine
+ * and V8 compiles its code afresh — and measured on this project's 2-core
+ * machine under load, `--jobs 2` used more CPU (bug-two-pes: 6.5 s against
+ * 4.8 s) and was not shown faster in wall time on the seed examples
+ * (docs/explore.md "--jobs"). Until it is, more jobs are asked for explicitly.
  */
 export const DEFAULT_JOBS = 1;
 
@@ -70,14 +69,6 @@ function progressLine(p: Progress): string {
   const rate = p.seconds > 0 ? p.states / p.seconds : 0;
   return `explore: ${group(p.states)} states, depth ${p.depth}, ${group(rate)} states/s, visited set ${bytes(p.visitedBytes)}`;
 }
-
-const BOUND_TEXT: Record<string, (r: ExploreResult) => string> = {
-  'max-states': (r) => `max-states (${group(r.bounds.maxStates)} states): states beyond it were not explored`,
-  'max-depth': (r) => `max-depth (${group(r.bounds.maxDepth)} actions): longer executions were cut there`,
-  'speculation-footprint': () => 'speculation footprint (1,024 lines per PE): speculative fills of further lines were not enumerated',
-  'speculative-lines': (r) => `speculative_lines (${group(r.bounds.speculativeLines ?? 0)} lines per PE beyond its own accesses, or a larger bound of docs/limits.md): speculative fills of further mapped lines were not enumerated`,
-  cancelled: () => 'cancelled: the search was stopped',
-};
 
 export function formatExplore(r: ExploreResult, witnessFiles: Map<number, string>): string {
   const out: string[] = [];
@@ -95,7 +86,7 @@ export function formatExplore(r: ExploreResult, witnessFiles: Map<number, string
   if (r.bounds.hit.length === 0) out.push('bounds: none hit — every execution was explored');
   else {
     out.push('BOUNDS HIT — the verdicts below cover the explored executions only:');
-    for (const b of r.bounds.hit) out.push(`  ${(BOUND_TEXT[b] ?? (() => b))(r)}`);
+    for (const b of r.bounds.hit) out.push(`  ${boundText(b, r.bounds)}`);
   }
   out.push('');
   out.push(`Outcomes (${r.outcomes.length}; count = distinct final states):`);

@@ -52,13 +52,6 @@ export interface ExploreOptions {
   checkers?: boolean;
   /** No descriptor, system register or device changes: the TLBs and the platform are no state; the TLBs stay filled across restores (`MachineOptions.fixedSystem`). */
   fixedSystem?: boolean;
-  /**
-   * Parallel search's first phase (parallel.ts): when the state bound is hit,
-   * the search stops at once and leaves here what it searched — its visited
-   * set, the fingerprints of the states in it not fully expanded, its outcome
-   * table and the actions it took — for the workers to go on from.
-   */
-  handOver?: { visited?: VisitedSet; open?: number[]; table?: OutcomeTable; transitions?: number };
   /** Under `memory_model promising`, take a thread-local PE step alone (relaxed.ts); default: with the reduction. */
   localSteps?: boolean;
   /** Under `memory_model promising`, discard a state where a PE cannot fulfil its promises alone (relaxed.ts); default on. Off: for comparison (tests). */
@@ -81,7 +74,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
   let stats: SearchStats = { states: 0, transitions: 0, depth: 0, bounds: new Set() };
   const relaxed = session.relaxed;
   if (relaxed !== undefined) {
-    relaxed.localSteps = (options.localSteps ?? reduction) && options.handOver === undefined;
+    relaxed.localSteps = options.localSteps ?? reduction;
     relaxed.certifySteps = options.certifySteps ?? true;
   }
   if (!model.diagnostics.some((d) => d.severity === 'error')) {
@@ -96,14 +89,7 @@ export function exploreScenario(model: ScenarioModel, options: ExploreOptions = 
       progressEvery: options.progressEvery,
       cancelled: options.cancelled,
       observe: options.observe,
-      onStateBound:
-        options.handOver === undefined
-          ? undefined
-          : (open) => {
-              Object.assign(options.handOver!, { visited, open, table });
-            },
     });
-    if (options.handOver?.open !== undefined) options.handOver.transitions = stats.transitions;
     for (const b of session.choices.boundsHit) stats.bounds.add(b);
     for (const b of session.relaxed?.bounds ?? []) stats.bounds.add(b);
   }

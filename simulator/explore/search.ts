@@ -139,18 +139,32 @@ export interface SearchOptions {
   /** Checked with progress: true stops the search (reported as the bound `cancelled`). */
   cancelled?: () => boolean;
   /**
-   * Parallel search (parallel.ts): states at this depth are not expanded here
-   * but handed to `emit` with their path and sleep set, for a worker to search.
+   * Work sharing (parallel.ts, work stealing): polled before each action;
+   * when `wanted()` says another thread is idle, the search hands it the
+   * actions not yet taken from its oldest state that has some (the stack
+   * frame nearest the root: the biggest subtrees) and takes them no more.
    */
-  split?: { depth: number; emit(path: string[], sleep: SleepEntry[]): void };
+  share?: { wanted(): boolean; give(branch: Branch): void };
   /**
-   * Parallel search's first phase (parallel.ts): when the state bound is hit,
-   * stop at once and call this with the fingerprints of the states not fully
-   * expanded — those on the stack and the one cut. Every other state in the
-   * visited set was expanded with all its awake actions, so a later search
-   * may take it as expanded.
+   * Search a handed-over branch (`share.give` of another search): the
+   * machine is in its state, expanded already by the search that gave it —
+   * take only `branch.keys`, with `branch.done` taken before them there.
    */
-  onStateBound?: (open: number[]) => void;
+  resume?: Branch;
+}
+
+/**
+ * Untaken actions of a state on a search's stack, handed to another search:
+ * the state is reached by `path` from the initial state; `sleep` was asleep
+ * there and `done` (taken before, with their footprints) goes asleep for the
+ * next ones as in the search that gave it — so the taker prunes what that
+ * search would have pruned.
+ */
+export interface Branch {
+  path: string[];
+  sleep: SleepEntry[];
+  done: SleepEntry[];
+  keys: string[];
 }
 
 export interface SearchStats {
@@ -175,8 +189,6 @@ interface Frame {
   sleep: SleepEntry[];
   done: SleepEntry[];
   timeMatters: boolean;
-  /** The state's fingerprint (`onStateBound`). */
-  hash: number;
 }
 
 /**
@@ -190,8 +202,6 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
   const stack: Frame[] = [];
   const every = options.progressEvery ?? 10_000;
   let nextProgress = every;
-  /** The state cut by the state bound when `onStateBound` stops the search. */
-  let cut: number | undefined;
 
   /** Expand the state the machine is in (`enabled` computed already): a frame to iterate, or null (final, visited, or cut). */
   const enter = (en: { actions: Action[] }, asleep: SleepEntry[]): Frame | null => {
@@ -235,11 +245,9 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       }
     }
     let order: number[];
-    let hash = 0;
-    const v = options.visited === undefined ? undefined : options.visited.visit((hash = session.fingerprint(timeMatters)), m0 >>> 0, m1 >>> 0);
+    const v = options.visited === undefined ? undefined : options.visited.visit(session.fingerprint(timeMatters), m0 >>> 0, m1 >>> 0);
     if (options.visited !== undefined && v === undefined) {
       stats.bounds.add('max-states');
-      cut = hash;
       return null;
     }
     if (v === undefined || v.fresh) {
@@ -256,25 +264,40 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       if (perm !== undefined) order.sort((a, b) => a - b);
     }
     if (order.length === 0) return null;
-    if (options.split !== undefined && path.length >= options.split.depth) {
-      // A worker searches it (from its sleep set: a revisit's awake actions are among those it takes).
-      options.split.emit(path.slice(), live);
-      return null;
-    }
     if (stats.states >= options.maxStates) {
       stats.bounds.add('max-states');
-      cut = hash;
       return null;
     }
     // A state left by one action only is never come back to: no capture.
-    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters, hash };
+    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
   };
 
-  const root = enter(session.enabled(), sleep);
+  /** A handed-over branch's frame (`resume`): its state was expanded by the search that gave it. */
+  const resumed = (b: Branch): Frame | null => {
+    const actions = session.enabled().actions;
+    const keys = actions.map(actionKey);
+    // The same state the giver was in (the machine is deterministic): the same actions in the same order.
+    const order = b.keys.map((k) => keys.indexOf(k)).filter((i) => i >= 0);
+    if (order.length === 0) return null;
+    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: b.sleep, done: b.done.slice(), timeMatters: session.timeMatters() };
+  };
+  /** Hand the untaken actions of the oldest frame that has some to `share.give` (path: the top frame's state). */
+  const giveOldest = (share: NonNullable<SearchOptions['share']>): void => {
+    for (let d = 0; d < stack.length; d++) {
+      const f = stack[d];
+      if (f.pos >= f.order.length) continue;
+      share.give({ path: path.slice(0, prefix.length + d), sleep: f.sleep, done: f.done.slice(), keys: f.order.slice(f.pos).map((i) => f.keys[i]) });
+      f.order = f.order.slice(0, f.pos);
+      return;
+    }
+  };
+
+  const root = options.resume !== undefined ? resumed(options.resume) : enter(session.enabled(), sleep);
   if (root !== null) stack.push(root);
   // The machine is in the top frame's state (false after a child returned without a frame).
   let atTop = true;
-  while (stack.length > 0 && (cut === undefined || options.onStateBound === undefined)) {
+  while (stack.length > 0) {
+    if (options.share?.wanted() === true) giveOldest(options.share);
     const top = stack[stack.length - 1];
     if (top.pos >= top.order.length) {
       stack.pop();
@@ -313,7 +336,6 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       atTop = true;
     }
   }
-  if (cut !== undefined) options.onStateBound?.([cut, ...stack.map((f) => f.hash)]);
   options.onProgress?.(stats);
   return stats;
 }

@@ -191,3 +191,42 @@ export class SharedVisitedSet implements Visited {
     new Int32Array(buffers.masks).fill(-1);
   }
 }
+
+/**
+ * The visited set of a search that may go parallel (parallel.ts): this
+ * thread's `VisitedSet` (small, growing) until `share()`, which moves its
+ * states into a `SharedVisitedSet` for the worker threads and goes on with
+ * that one — so a search that never starts workers costs what a sequential one
+ * costs.
+ */
+export class SharableVisited implements Visited {
+  private local: VisitedSet | undefined;
+  private shared: SharedVisitedSet | undefined;
+
+  constructor(private readonly limit: number) {
+    this.local = new VisitedSet(limit);
+  }
+
+  visit(hash: number, m0: number, m1: number): Visit | undefined {
+    return this.shared !== undefined ? this.shared.visit(hash, m0, m1) : this.local!.visit(hash, m0, m1);
+  }
+
+  get size(): number {
+    return (this.shared ?? this.local!).size;
+  }
+
+  get bytes(): number {
+    return (this.shared ?? this.local!).bytes;
+  }
+
+  /** Move to shared memory (once): the buffers to hand the workers. */
+  share(): { keys: SharedArrayBuffer; masks: SharedArrayBuffer; counter: SharedArrayBuffer } {
+    const buffers = SharedVisitedSet.buffers(this.limit);
+    SharedVisitedSet.initMasks(buffers);
+    const shared = new SharedVisitedSet(buffers, this.limit);
+    this.local?.forEach((hash, m0, m1) => shared.visit(hash, m0, m1));
+    this.shared = shared;
+    this.local = undefined;
+    return buffers;
+  }
+}

@@ -2,8 +2,10 @@
  * A worker thread of a parallel exploration (parallel.ts): builds its own
  * machine from the scenario text, then takes work items — replays the item's
  * path from the initial state and searches below it (search.ts) with the
- * shared visited set — until the main thread says `finish`; then sends its
- * outcome rows with the final states behind them.
+ * shared visited set, handing the untaken actions of its oldest state to the
+ * main thread whenever its `wanted` flag asks for them (work stealing,
+ * balance.ts) — until the main thread says `finish`; then sends its outcome
+ * rows with the final states behind them.
  *
  * Bundled as dist/explore-worker.js (build.mjs); compiled as
  * out/simulator/explore/worker.js for the tests.
@@ -11,14 +13,15 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseScenario } from '../index';
 import { observationOf } from './outcome';
-import type { WorkerInit, WorkerMessage, WorkItem } from './parallel';
+import type { MainMessage, WorkerInit, WorkerMessage } from './parallel';
 import { OutcomeTable, search } from './search';
 import { ExploreSession } from './session';
 import { SharedVisitedSet } from './visited';
 import { findAction } from './witness';
 
 function run(init: WorkerInit): void {
-  const port = parentPort!;
+  const port = init.port;
+  const bell = new Int32Array(init.bell);
   const model = parseScenario(init.text, init.file);
   const session = new ExploreSession(model, { cacheModel: init.cacheModel, settings: init.settings });
   const start = session.fork();
@@ -26,26 +29,66 @@ function run(init: WorkerInit): void {
   const table = new OutcomeTable();
   const visited = new SharedVisitedSet(init.visited, init.maxStates);
   const cancel = new Int32Array(init.cancel);
-  const send = (m: WorkerMessage): void => port.postMessage(m);
-  port.on('message', (msg: { kind: 'item'; item: WorkItem } | { kind: 'finish' }) => {
+  const wanted = new Int32Array(init.wanted);
+  const me = init.index;
+  /** The main thread reads messages between actions of its own search, or waits on the bell. */
+  const send = (m: WorkerMessage): void => {
+    port.postMessage(m);
+    Atomics.add(bell, 0, 1);
+    Atomics.notify(bell, 0);
+  };
+  port.on('message', (msg: MainMessage) => {
+    try {
+      take(msg);
+    } catch (e) {
+      send({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  const take = (msg: MainMessage): void => {
     if (msg.kind === 'finish') {
       send({ kind: 'result', rows: [...table.rows.values()].map((r) => ({ ...r, finals: table.finalsOf(r) })), choiceBounds: [...session.choices.boundsHit] });
       return;
     }
+    const item = msg.item;
     session.restore(start);
     // The path is a prefix of explored executions: every action in it is enabled in turn (the machine is deterministic).
-    for (const key of msg.item.path) session.machine.take(findAction(session, key)!);
-    const st = search(session, obs, table, {
-      maxStates: Number.MAX_SAFE_INTEGER,
-      maxDepth: session.settings.maxDepth,
-      reduction: init.reduction,
-      visited,
-      progressEvery: 5_000,
-      onProgress: (s) => send({ kind: 'progress', transitions: s.transitions, depth: s.depth }),
-      cancelled: () => Atomics.load(cancel, 0) === 1,
-    }, msg.item.path, msg.item.sleep);
+    for (const key of item.path) session.machine.take(findAction(session, key)!);
+    const st = search(
+      session,
+      obs,
+      table,
+      {
+        maxStates: Number.MAX_SAFE_INTEGER,
+        maxDepth: session.settings.maxDepth,
+        reduction: init.reduction,
+        visited,
+        progressEvery: 5_000,
+        onProgress: (s) => send({ kind: 'progress', transitions: s.transitions, depth: s.depth }),
+        cancelled: () => Atomics.load(cancel, 0) === 1,
+        share: {
+          wanted: () => Atomics.load(wanted, me) === 1,
+          give: (branch) => {
+            Atomics.store(wanted, me, 0);
+            send({ kind: 'shared', branch });
+          },
+        },
+        resume: 'keys' in item ? item : undefined,
+      },
+      item.path,
+      item.sleep,
+    );
     send({ kind: 'item-done', transitions: st.transitions, depth: st.depth, bounds: [...st.bounds] });
-  });
+  };
 }
 
-if (!isMainThread && parentPort !== null) run(workerData as WorkerInit);
+if (!isMainThread && parentPort !== null) {
+  try {
+    run(workerData as WorkerInit);
+  } catch (e) {
+    // The main thread waits on the bell, not on this thread's events: say it.
+    const init = workerData as WorkerInit;
+    init.port.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+    Atomics.add(new Int32Array(init.bell), 0, 1);
+    Atomics.notify(new Int32Array(init.bell), 0);
+  }
+}

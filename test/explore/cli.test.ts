@@ -228,6 +228,18 @@ describe('armscope explore', function () {
     }
   });
 
+  it('--jobs N with a state bound hit before the workers start reports what --jobs 1 reports', async () => {
+    const text = scenarioText(SB);
+    const one = exploreScenario(scenarioModel(text), { settings: { maxStates: 5 } });
+    assert.deepEqual(one.bounds.hit, ['max-states']);
+    const n = await exploreInWorkers(text, 'sb.armscope', { jobs: 2, settings: { maxStates: 5 } });
+    assert.equal(n.enumerated.jobs, 1);
+    assert.deepEqual(n.bounds.hit, one.bounds.hit);
+    assert.equal(n.states, one.states);
+    assert.equal(n.transitions, one.transitions);
+    assert.deepEqual(n.outcomes.map((o) => `${o.count} ${o.state}`), one.outcomes.map((o) => `${o.count} ${o.state}`));
+  });
+
   it('--jobs N starts no worker for a search below PARALLEL_FROM_STATES states: the result is the sequential one', async () => {
     const text = scenarioText(SB);
     const one = exploreScenario(scenarioModel(text));

@@ -45,6 +45,13 @@ expect {
 }
 `;
 
+/**
+ * The document `armscope/explore` and `armscope/witness` name: DOC_TEXT without its error (an exploration
+ * of a scenario with errors answers at once without exploring, and would leave the explorer unfuzzed).
+ */
+export const EXPLORE_URI = 'file:///fuzz/explore.armscope';
+export const EXPLORE_TEXT = DOC_TEXT.replace('dbs   ish', 'dsb   ish');
+
 const position = { line: 14, character: 6 };
 const range = { start: { line: 14, character: 4 }, end: { line: 16, character: 9 } };
 const td = { uri: DOC_URI };
@@ -76,8 +83,8 @@ export const TEMPLATES: Record<string, unknown> = {
   'armscope/decode': { uri: DOC_URI, position, text: '0x8000_0000', register: 'hcr_el2' },
   'armscope/registers': {},
   'textDocument/codeLens': { textDocument: td },
-  'armscope/explore': { uri: DOC_URI, cacheModel: 'scenario', workDoneToken: 'fuzz' },
-  'armscope/witness': { uri: DOC_URI, version: 1, outcome: 0 },
+  'armscope/explore': { uri: EXPLORE_URI, cacheModel: 'scenario', workDoneToken: 'fuzz' },
+  'armscope/witness': { uri: EXPLORE_URI, version: 1, outcome: 0 },
   'textDocument/didOpen': { textDocument: { uri: 'file:///fuzz/other.armscope', languageId: 'armscope', version: 1, text: DOC_TEXT } },
   'textDocument/didChange': { textDocument: { uri: DOC_URI, version: 2 }, contentChanges: [{ range, text: 'nop' }] },
   'textDocument/didClose': { textDocument: { uri: 'file:///fuzz/other.armscope' } },
@@ -196,6 +203,7 @@ export async function exchange(s: InProcessServer, m: Message, hangMs: number, o
 export async function fuzzServer(): Promise<InProcessServer> {
   const s = await startInProcess({ liveRun: false, maxSteps: 1_000 });
   await s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: DOC_URI, languageId: 'armscope', version: 1, text: DOC_TEXT } });
+  await s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: EXPLORE_URI, languageId: 'armscope', version: 1, text: EXPLORE_TEXT } });
   return s;
 }
 

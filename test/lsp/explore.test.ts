@@ -196,7 +196,7 @@ describe('language server: explore', function () {
     const b = p.diagnostics.find((d) => d.code === 'explore-bounded')!;
     assert.equal(b.severity, 2);
     assert.deepEqual(b.range.start, { line: 0, character: 0 });
-    assert.match(b.message, /^explore: a bound stopped the search after [\d,]+ states — max-states \(300 states\): states beyond it were not explored\. The verdicts cover the explored executions only/);
+    assert.match(b.message, /^explore: a bound stopped the search after [\d,]+ states — max-states \(300 states\): states beyond it were not explored; raise it with --max-states N or max_states in the explore block\. The verdicts cover the explored executions only/);
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.match(lenses[0].command!.title, /BOUND HIT: max-states\)$/);
   });

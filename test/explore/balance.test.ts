@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { WorkBalance } from '../../simulator/explore/balance';
+
+describe('work stealing balance (parallel.ts)', () => {
+  const branch = (k: string) => ({ path: [k], sleep: [], done: [], keys: [k] });
+
+  it('a waiting job gets a queued item; while jobs wait and none is queued, busy jobs are asked for a branch', () => {
+    const wanted = new Int32Array(3);
+    const b = new WorkBalance(wanted);
+    b.given({ path: [], sleep: [] });
+    assert.deepEqual(b.assign().map(([w]) => w), [0]);
+    assert.equal(b.over(), false);
+    // Two workers start: both wait, job 0 is asked once (one branch at a time from each busy job).
+    b.start(3);
+    assert.deepEqual(b.assign(), []);
+    assert.deepEqual([...wanted], [1, 0, 0]);
+    // Job 0 hands over a branch (clearing its flag): job 1 gets it, and job 0 is asked again for job 2.
+    Atomics.store(wanted, 0, 0);
+    b.given(branch('pe 1'));
+    assert.deepEqual(b.assign().map(([w, item]) => [w, item.path]), [[1, ['pe 1']]]);
+    assert.deepEqual([...wanted], [1, 0, 0]);
+    assert.equal(b.requests, 2);
+    assert.equal(b.items, 2);
+  });
+
+  it('the search is over only when every job waits and nothing is queued, and says so once', () => {
+    const wanted = new Int32Array(2);
+    const b = new WorkBalance(wanted);
+    b.start(2);
+    b.given({ path: [], sleep: [] });
+    b.assign();
+    assert.equal(b.over(), false);
+    // Job 0 hands over a branch, then finishes: the branch is queued for the waiting job, not over.
+    b.given(branch('pe 0'));
+    b.idle(0);
+    assert.equal(b.over(), false);
+    const out = b.assign();
+    assert.deepEqual(out.map(([w]) => w), [1]);
+    // Job 0 waits: busy job 1 is asked for a branch; it finishes without seeing the request, which is withdrawn.
+    assert.deepEqual([...wanted], [0, 1]);
+    b.idle(1);
+    assert.deepEqual([...wanted], [0, 0]);
+    assert.equal(b.over(), true);
+    assert.equal(b.over(), false);
+  });
+
+  it('drop forgets queued items (cancellation): the search ends when the busy jobs finish', () => {
+    const b = new WorkBalance(new Int32Array(2));
+    b.start(2);
+    b.given({ path: [], sleep: [] });
+    b.assign();
+    b.given(branch('pe 0'));
+    b.drop();
+    b.idle(0);
+    b.idle(1);
+    assert.equal(b.over(), true);
+  });
+});
