@@ -16,7 +16,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Pe } from '../pe/pe';
 import type { CacheHierarchy } from './hierarchy';
 import { Cache, CacheLine, isDirty, LineState } from './line';
-import { allocate, readMemLine } from './writeback';
+import { allocate, copyLineData, readMemLine } from './writeback';
 
 const SH_INDEX = { nsh: 0, ish: 1, osh: 2 } as const;
 
@@ -89,14 +89,14 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
   const from = owner ?? src;
   const prov = h.provBuf;
   if (from !== undefined) {
-    h.lineBuf.set(from.data);
+    copyLineData(from, prov);
     prov.copyProvenanceFrom(from);
     prov.copyStaleFrom(from);
-  } else readMemLine(h, line, h.lineBuf);
+  } else readMemLine(h, line, prov.cache.words, prov.index * 16);
   const tick = h.tick;
   const v = allocate(h, c, line, attrs, peId);
   v.touch();
-  v.data.set(h.lineBuf);
+  copyLineData(prov, v);
   if (from !== undefined) {
     v.copyProvenanceFrom(prov);
     if (prov.staleByStep >= 0) v.copyStaleFrom(prov);

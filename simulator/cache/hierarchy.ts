@@ -108,8 +108,7 @@ export class CacheHierarchy implements MemorySystem {
   /** Scratch copy lists used with an explicit count (setting `length` is a slow runtime call). */
   readonly tmp: CacheLine[] = [];
   readonly found: CacheLine[] = [];
-  readonly lineBuf = new Uint8Array(LINE_SIZE);
-  /** Scratch record for provenance carried across an allocation. */
+  /** Scratch way (its data and provenance) carried across an allocation. */
   readonly provBuf: CacheLine;
 
   private readonly readHook: MemoryHooks['read'];
@@ -195,13 +194,15 @@ export class CacheHierarchy implements MemorySystem {
     const c = this.l1[pe.id];
     // Inline of Cache.find: the hit path.
     const base = ((line >>> 6) & c.setMask) * c.ways;
-    const lines = c.lines;
+    const tags = c.tags;
     let l: CacheLine | undefined;
-    for (let w = 0; w < c.ways; w++) {
-      const x = lines[base + w];
-      if (x.pa === line && x.attrs === attrs && x.state !== LineState.I) {
-        l = x;
-        break;
+    for (let i = base, end = base + c.ways; i < end; i++) {
+      if (tags[i] === line) {
+        const x = c.lines[i];
+        if (x.attrs === attrs) {
+          l = x;
+          break;
+        }
       }
     }
     if (l === undefined) {
@@ -261,13 +262,15 @@ export class CacheHierarchy implements MemorySystem {
     const c = this.l1[pe.id];
     // Inline of Cache.find: the hit path.
     const base = ((line >>> 6) & c.setMask) * c.ways;
-    const lines = c.lines;
+    const tags = c.tags;
     let l: CacheLine | undefined;
-    for (let w = 0; w < c.ways; w++) {
-      const x = lines[base + w];
-      if (x.pa === line && x.attrs === attrs && x.state !== LineState.I) {
-        l = x;
-        break;
+    for (let i = base, end = base + c.ways; i < end; i++) {
+      if (tags[i] === line) {
+        const x = c.lines[i];
+        if (x.attrs === attrs) {
+          l = x;
+          break;
+        }
       }
     }
     this.curPc = pe.pc;
@@ -357,10 +360,8 @@ export class CacheHierarchy implements MemorySystem {
     for (let k = 0; k < caches.length; k++) {
       const c = caches[k];
       const base = ((line >>> 6) & c.setMask) * c.ways;
-      for (let w = 0; w < c.ways; w++) {
-        const l = c.lines[base + w];
-        if (l.pa === line && l.state !== LineState.I) out[n++] = l;
-      }
+      const tags = c.tags;
+      for (let i = base, end = base + c.ways; i < end; i++) if (tags[i] === line) out[n++] = c.lines[i];
     }
     return n;
   }
@@ -374,6 +375,7 @@ export class CacheHierarchy implements MemorySystem {
     if (wasDirty !== isD) this.dirtyCopies += isD ? 1 : -1;
     l.touch();
     l.state = to;
+    l.cache.tags[l.index] = to === LineState.I ? -1 : l.pa;
     const hook = this.cacheHooks.lineState;
     if (hook.active) hook.emit(l, from, to, cause, peId, this.curPc);
   }
