@@ -192,19 +192,7 @@ export class CacheHierarchy implements MemorySystem {
     const off = pa & 63;
     const line = pa - off;
     const c = this.l1[pe.id];
-    // Inline of Cache.find: the hit path.
-    const base = ((line >>> 6) & c.setMask) * c.ways;
-    const tags = c.tags;
-    let l: CacheLine | undefined;
-    for (let i = base, end = base + c.ways; i < end; i++) {
-      if (tags[i] === line) {
-        const x = c.lines[i];
-        if (x.attrs === attrs) {
-          l = x;
-          break;
-        }
-      }
-    }
+    let l = c.find(line, attrs);
     if (l === undefined) {
       this.curPc = pe.pc;
       l = acquire(this, c, pe.id, line, attrs, false, 'read', pe);
@@ -220,24 +208,7 @@ export class CacheHierarchy implements MemorySystem {
       pe.ldHi = size === 8 ? w[k + 1] : 0;
       return;
     }
-    const d = l.data;
-    switch (size) {
-      case 1:
-        pe.ldLo = d[off];
-        pe.ldHi = 0;
-        return;
-      case 2:
-        pe.ldLo = d[off] | (d[off + 1] << 8);
-        pe.ldHi = 0;
-        return;
-      case 4:
-        pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
-        pe.ldHi = 0;
-        return;
-      default:
-        pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
-        pe.ldHi = (d[off + 4] | (d[off + 5] << 8) | (d[off + 6] << 16) | (d[off + 7] << 24)) >>> 0;
-    }
+    loadBytes(pe, l.data, off, size);
   }
 
   write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
@@ -255,35 +226,15 @@ export class CacheHierarchy implements MemorySystem {
     }
     const off = pa & 63;
     if (off + size > LINE_SIZE) {
-      for (let i = 0; i < size; i++) this.store(pe, pa + i, 1, i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff, 0, attrs);
+      this.storeSplit(pe, pa, size, lo, hi, attrs);
       return;
     }
     const line = pa - off;
     const c = this.l1[pe.id];
-    // Inline of Cache.find: the hit path.
-    const base = ((line >>> 6) & c.setMask) * c.ways;
-    const tags = c.tags;
-    let l: CacheLine | undefined;
-    for (let i = base, end = base + c.ways; i < end; i++) {
-      if (tags[i] === line) {
-        const x = c.lines[i];
-        if (x.attrs === attrs) {
-          l = x;
-          break;
-        }
-      }
-    }
+    let l = c.find(line, attrs);
     this.curPc = pe.pc;
     if (attrs.inner === 'wt') {
-      // Write-through: memory is updated too, so the copy never becomes dirty (no write-allocate).
-      invalidateOthers(this, pe.id, line, attrs, l, 'write-through snoop');
-      if (l !== undefined) {
-        l.touch();
-        l.lru = ++this.tick;
-        writeBytes(l.data, off, size, lo, hi);
-      }
-      this.backing.store(pe, pa, size, lo, hi);
-      markForeignStale(this, pe, line, attrs, l);
+      this.storeThrough(pe, pa, size, lo, hi, attrs, l);
       return;
     }
     if (l === undefined) {
@@ -306,6 +257,25 @@ export class CacheHierarchy implements MemorySystem {
     l.writePe = pe.id;
     l.writePc = pe.pc;
     l.writeStep = this.stepFn() + 1;
+  }
+
+  /** A write across lines: a byte at a time (the slow paths are kept out of `store`, which V8 then compiles tighter). */
+  private storeSplit(pe: Pe, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
+    for (let i = 0; i < size; i++) this.store(pe, pa + i, 1, i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff, 0, attrs);
+  }
+
+  /** Write-through: memory is updated too, so the copy `l` (if any) never becomes dirty (no write-allocate). */
+  private storeThrough(pe: Pe, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs, l: CacheLine | undefined): void {
+    const off = pa & 63;
+    const line = pa - off;
+    invalidateOthers(this, pe.id, line, attrs, l, 'write-through snoop');
+    if (l !== undefined) {
+      l.touch();
+      l.lru = ++this.tick;
+      writeBytes(l.data, off, size, lo, hi);
+    }
+    this.backing.store(pe, pa, size, lo, hi);
+    markForeignStale(this, pe, line, attrs, l);
   }
 
   private readSplit(pe: Pe, pa: number, size: number, attrs: MemAttrs): void {
@@ -515,5 +485,26 @@ function writeBytes(d: Uint8Array, off: number, size: number, lo: number, hi: nu
       d[off + 5] = hi >>> 8;
       d[off + 6] = hi >>> 16;
       d[off + 7] = hi >>> 24;
+  }
+}
+
+/** An unaligned (or byte, halfword) load of `size` bytes at `off` of a line's data `d` into the PE's ldLo/ldHi. */
+function loadBytes(pe: Pe, d: Uint8Array, off: number, size: number): void {
+  switch (size) {
+    case 1:
+      pe.ldLo = d[off];
+      pe.ldHi = 0;
+      return;
+    case 2:
+      pe.ldLo = d[off] | (d[off + 1] << 8);
+      pe.ldHi = 0;
+      return;
+    case 4:
+      pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
+      pe.ldHi = 0;
+      return;
+    default:
+      pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
+      pe.ldHi = (d[off + 4] | (d[off + 5] << 8) | (d[off + 6] << 16) | (d[off + 7] << 24)) >>> 0;
   }
 }
