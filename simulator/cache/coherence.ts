@@ -112,7 +112,10 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
   // Only a write-back into another cache moves or replaces a copy outside `c`, and it stamps the
   // copy it writes (`pushDown`: `lru = ++h.tick`); `allocate` stamps its own way only, once. One
   // tick: no write-back into a cache, the first snoop's list (and its owner) stands as it is.
-  if (h.tick !== tick + 1) {
+  // Nothing found (n = 0): a write-back moves only the copies it evicts, and none of those had
+  // this key in the domain (the first snoop saw every cache of the domain but `c`, and `c` holds
+  // no valid copy of the key, or there would be no fill), so there is nothing to find again.
+  if (n > 0 && h.tick !== tick + 1) {
     n = snoop(dom, c, line, attrs, found);
     owner = undefined;
     for (let i = 0; i < n; i++) if (isDirty(found[i].state)) owner = found[i];
