@@ -49,7 +49,9 @@ export class CoherenceDomains {
 
   /** The caches an access by `pe` with `attrs` is coherent with. */
   of(pe: number, attrs: MemAttrs): Cache[] {
-    return this.byPe[pe][SH_INDEX[attrs.sh]];
+    // Comparisons rather than `SH_INDEX[attrs.sh]`: a keyed load by a string is a dictionary-style lookup on every fill.
+    const sh = attrs.sh;
+    return this.byPe[pe][sh === 'ish' ? 1 : sh === 'nsh' ? 0 : 2];
   }
 
   noteKey(attrs: MemAttrs): void {

@@ -19,8 +19,12 @@
  * domain) when the instruction retires, so DSB/DMB have nothing to wait for
  * here; they are published on the barrier hook for the checkers.
  *
- * Hot path: an L1 hit is a set scan comparing (pa, attrs) by identity and a
- * byte copy; no allocation per access.
+ * Hot path: an L1 hit is a scan of the set's tags (line.ts `Cache.tags`, the
+ * line address of each valid way), an identity test of the matching way's
+ * attributes and a word copy; a miss moves lines a word at a time (writeback.ts).
+ * No allocation per access, fill or eviction; the slow cases (lines split,
+ * write-through, unaligned) live in functions of their own, keeping the hot
+ * ones small enough for V8 to inline and compile tightly.
  */
 import { EvictionLog, type EvictionRecord } from './evictionLog';
 import type { Instr } from '../isa/instr';
