@@ -94,7 +94,7 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
     copyLineData(from, prov);
     prov.copyProvenanceFrom(from);
     prov.copyStaleFrom(from);
-  } else readMemLine(h, line, prov.cache.words, prov.index * 16);
+  } else readMemLine(h, line, prov);
   const tick = h.tick;
   const v = allocate(h, c, line, attrs, peId);
   v.touch();

@@ -143,9 +143,6 @@ function digestPage(p: ShadowPage): number {
 
 export class ShadowMemory {
   private readonly store: PagedStore<ShadowPage>;
-  /** The page last obtained for writing and its number (-1: none); dropped when the store says so (`onChange`). */
-  private wNo = -1;
-  private wPage: ShadowPage | undefined = undefined;
 
   constructor(private readonly physical: PhysicalMemory) {
     this.store = new PagedStore<ShadowPage>({
@@ -162,12 +159,6 @@ export class ShadowMemory {
       copy: copyPage,
       digest: digestPage,
     });
-    this.store.onChange((no) => {
-      if (no < 0 || no === this.wNo) {
-        this.wNo = -1;
-        this.wPage = undefined;
-      }
-    });
   }
 
   private page(pa: number, create: boolean): ShadowPage | undefined {
@@ -181,16 +172,9 @@ export class ShadowMemory {
       this.writeSpread(pe, pc, step, pa, size, lo, hi, epoch);
       return;
     }
-    // Within one granule (the common case): one page lookup (the last page written, else the
-    // store's), one granule record. The loop of `writeSpread` is kept out of this function: V8
-    // compiles the common case several times faster without it.
-    const no = Math.floor(pa / PAGE_SIZE);
-    let p = this.wPage;
-    if (no !== this.wNo || p === undefined) {
-      p = this.store.page(no, true)!;
-      this.wNo = no;
-      this.wPage = p;
-    }
+    // Within one granule (the common case): one page lookup, one granule record. The loop of
+    // `writeSpread` is kept out of this function: V8 compiles the common case several times faster without it.
+    const p = this.page(pa, true)!;
     const g = off0 >>> 3;
     markDirty(p, g);
     if ((off0 & (size - 1)) === 0 && size >= 4) {

@@ -58,45 +58,40 @@ export function pushDown(h: CacheHierarchy, l: CacheLine, keep: boolean, peId: n
 const LINE_WORDS = LINE_SIZE / 4;
 
 /**
- * One-entry caches of a physical page's 32-bit word view (the page for line reads, and the one for
- * line writes-back): a sweep moves whole lines between memory and the caches a word at a time
- * without a view per line. Keyed by the page object itself, so a page copied on write (a new
- * object) is never served through its old view.
+ * The page of the last line read from memory, and the 32-bit word view of the page read before it
+ * twice in a row: a sweep moves whole lines from memory a word at a time through one view per
+ * page, while reads that go to a new page each time (a page stride) copy through a byte view
+ * (`subarray`) and make no word view they would not reuse. Keyed by the page object itself, so a
+ * page copied on write (a new object) is never served through its old view.
  */
+let rdSeen: Uint8Array | undefined;
 let rdBytes: Uint8Array | undefined;
 let rdWords: Uint32Array = new Uint32Array(0);
-let wrBytes: Uint8Array | undefined;
-let wrWords: Uint32Array = new Uint32Array(0);
 
-function wordView(p: Uint8Array): Uint32Array {
-  return new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4);
-}
-
-/** The 16 words of memory's `line` into `out[at..at+16)` (zeros for a page never written). */
-export function readMemLine(h: CacheHierarchy, line: number, out: Uint32Array, at: number): void {
+/** The 64 bytes of memory's `line` into the data of way `out` (zeros for a page never written). */
+export function readMemLine(h: CacheHierarchy, line: number, out: CacheLine): void {
   const p = h.physical.page(line, false);
-  if (p === undefined) out.fill(0, at, at + LINE_WORDS);
-  else {
+  // `& (PAGE_SIZE - 1)`: `%` on a double is a slow fmod; PAs are non-negative integers below 2^53.
+  const off = line & (PAGE_SIZE - 1);
+  if (p === undefined) out.data.fill(0);
+  else if (p === rdBytes || p === rdSeen) {
     if (p !== rdBytes) {
       rdBytes = p;
-      rdWords = wordView(p);
+      rdWords = new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4);
     }
-    // `& (PAGE_SIZE - 1)`: `%` on a double is a slow fmod; PAs are non-negative integers below 2^53.
     const w = rdWords;
-    for (let k = 0, o = (line & (PAGE_SIZE - 1)) >>> 2; k < LINE_WORDS; k++) out[at + k] = w[o + k];
+    const dst = out.cache.words;
+    for (let k = 0, o = off >>> 2, a = out.index * LINE_WORDS; k < LINE_WORDS; k++) dst[a + k] = w[o + k];
+  } else {
+    rdSeen = p;
+    out.data.set(p.subarray(off, off + LINE_SIZE));
   }
 }
 
 export function writeMemLine(h: CacheHierarchy, l: CacheLine): void {
   if (l.staleByStep >= 0 && h.cacheHooks.staleWriteBack.active) h.cacheHooks.staleWriteBack.emit(l);
   const p = h.physical.page(l.pa, true)!;
-  if (p !== wrBytes) {
-    wrBytes = p;
-    wrWords = wordView(p);
-  }
-  const w = wrWords;
-  const src = l.cache.words;
-  for (let k = 0, o = (l.pa & (PAGE_SIZE - 1)) >>> 2, a = l.index * LINE_WORDS; k < LINE_WORDS; k++) w[o + k] = src[a + k];
+  p.set(l.data, l.pa & (PAGE_SIZE - 1));
 }
 
 /** Copy the data of way `from` into way `to` (of any caches), a word at a time. */
