@@ -353,6 +353,7 @@ function restoreWay(c: Cache, cow: CacheCow, i: number, x: WayCapture): void {
   l.staleByStep = f[at + 12];
   l.speculative = f[at + 13] === 1;
   l.staleReported = f[at + 14] === 1;
+  c.syncTag(i);
   const w = c.words;
   for (let k = 0, o = i * WORDS, a = at + NUM_FIELDS; k < WORDS; k++) w[o + k] = f[a + k];
   // An invalid way keeps whatever attributes object it had: nothing reads them (the state is I).

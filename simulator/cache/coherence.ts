@@ -16,7 +16,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Pe } from '../pe/pe';
 import type { CacheHierarchy } from './hierarchy';
 import { Cache, CacheLine, isDirty, LineState } from './line';
-import { allocate, readMemLine } from './writeback';
+import { allocate, copyLineData, readMemLine } from './writeback';
 
 const SH_INDEX = { nsh: 0, ish: 1, osh: 2 } as const;
 
@@ -49,7 +49,9 @@ export class CoherenceDomains {
 
   /** The caches an access by `pe` with `attrs` is coherent with. */
   of(pe: number, attrs: MemAttrs): Cache[] {
-    return this.byPe[pe][SH_INDEX[attrs.sh]];
+    // Comparisons rather than `SH_INDEX[attrs.sh]`: a keyed load by a string is a dictionary-style lookup on every fill.
+    const sh = attrs.sh;
+    return this.byPe[pe][sh === 'ish' ? 1 : sh === 'nsh' ? 0 : 2];
   }
 
   noteKey(attrs: MemAttrs): void {
@@ -89,14 +91,14 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
   const from = owner ?? src;
   const prov = h.provBuf;
   if (from !== undefined) {
-    h.lineBuf.set(from.data);
+    copyLineData(from, prov);
     prov.copyProvenanceFrom(from);
     prov.copyStaleFrom(from);
-  } else readMemLine(h, line, h.lineBuf);
+  } else readMemLine(h, line, prov);
   const tick = h.tick;
   const v = allocate(h, c, line, attrs, peId);
   v.touch();
-  v.data.set(h.lineBuf);
+  copyLineData(prov, v);
   if (from !== undefined) {
     v.copyProvenanceFrom(prov);
     if (prov.staleByStep >= 0) v.copyStaleFrom(prov);
@@ -112,7 +114,10 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
   // Only a write-back into another cache moves or replaces a copy outside `c`, and it stamps the
   // copy it writes (`pushDown`: `lru = ++h.tick`); `allocate` stamps its own way only, once. One
   // tick: no write-back into a cache, the first snoop's list (and its owner) stands as it is.
-  if (h.tick !== tick + 1) {
+  // Nothing found (n = 0): a write-back moves only the copies it evicts, and none of those had
+  // this key in the domain (the first snoop saw every cache of the domain but `c`, and `c` holds
+  // no valid copy of the key, or there would be no fill), so there is nothing to find again.
+  if (n > 0 && h.tick !== tick + 1) {
     n = snoop(dom, c, line, attrs, found);
     owner = undefined;
     for (let i = 0; i < n; i++) if (isDirty(found[i].state)) owner = found[i];

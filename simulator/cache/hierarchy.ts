@@ -19,8 +19,12 @@
  * domain) when the instruction retires, so DSB/DMB have nothing to wait for
  * here; they are published on the barrier hook for the checkers.
  *
- * Hot path: an L1 hit is a set scan comparing (pa, attrs) by identity and a
- * byte copy; no allocation per access.
+ * Hot path: an L1 hit is a scan of the set's tags (line.ts `Cache.tags`, the
+ * line address of each valid way), an identity test of the matching way's
+ * attributes and a word copy; a miss moves lines a word at a time (writeback.ts).
+ * No allocation per access, fill or eviction; the slow cases (lines split,
+ * write-through, unaligned) live in functions of their own, keeping the hot
+ * ones small enough for V8 to inline and compile tightly.
  */
 import { EvictionLog, type EvictionRecord } from './evictionLog';
 import type { Instr } from '../isa/instr';
@@ -108,8 +112,7 @@ export class CacheHierarchy implements MemorySystem {
   /** Scratch copy lists used with an explicit count (setting `length` is a slow runtime call). */
   readonly tmp: CacheLine[] = [];
   readonly found: CacheLine[] = [];
-  readonly lineBuf = new Uint8Array(LINE_SIZE);
-  /** Scratch record for provenance carried across an allocation. */
+  /** Scratch way (its data and provenance) carried across an allocation. */
   readonly provBuf: CacheLine;
 
   private readonly readHook: MemoryHooks['read'];
@@ -193,17 +196,7 @@ export class CacheHierarchy implements MemorySystem {
     const off = pa & 63;
     const line = pa - off;
     const c = this.l1[pe.id];
-    // Inline of Cache.find: the hit path.
-    const base = ((line >>> 6) & c.setMask) * c.ways;
-    const lines = c.lines;
-    let l: CacheLine | undefined;
-    for (let w = 0; w < c.ways; w++) {
-      const x = lines[base + w];
-      if (x.pa === line && x.attrs === attrs && x.state !== LineState.I) {
-        l = x;
-        break;
-      }
-    }
+    let l = c.find(line, attrs);
     if (l === undefined) {
       this.curPc = pe.pc;
       l = acquire(this, c, pe.id, line, attrs, false, 'read', pe);
@@ -219,24 +212,7 @@ export class CacheHierarchy implements MemorySystem {
       pe.ldHi = size === 8 ? w[k + 1] : 0;
       return;
     }
-    const d = l.data;
-    switch (size) {
-      case 1:
-        pe.ldLo = d[off];
-        pe.ldHi = 0;
-        return;
-      case 2:
-        pe.ldLo = d[off] | (d[off + 1] << 8);
-        pe.ldHi = 0;
-        return;
-      case 4:
-        pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
-        pe.ldHi = 0;
-        return;
-      default:
-        pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
-        pe.ldHi = (d[off + 4] | (d[off + 5] << 8) | (d[off + 6] << 16) | (d[off + 7] << 24)) >>> 0;
-    }
+    loadBytes(pe, l.data, off, size);
   }
 
   write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
@@ -254,33 +230,15 @@ export class CacheHierarchy implements MemorySystem {
     }
     const off = pa & 63;
     if (off + size > LINE_SIZE) {
-      for (let i = 0; i < size; i++) this.store(pe, pa + i, 1, i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff, 0, attrs);
+      this.storeSplit(pe, pa, size, lo, hi, attrs);
       return;
     }
     const line = pa - off;
     const c = this.l1[pe.id];
-    // Inline of Cache.find: the hit path.
-    const base = ((line >>> 6) & c.setMask) * c.ways;
-    const lines = c.lines;
-    let l: CacheLine | undefined;
-    for (let w = 0; w < c.ways; w++) {
-      const x = lines[base + w];
-      if (x.pa === line && x.attrs === attrs && x.state !== LineState.I) {
-        l = x;
-        break;
-      }
-    }
+    let l = c.find(line, attrs);
     this.curPc = pe.pc;
     if (attrs.inner === 'wt') {
-      // Write-through: memory is updated too, so the copy never becomes dirty (no write-allocate).
-      invalidateOthers(this, pe.id, line, attrs, l, 'write-through snoop');
-      if (l !== undefined) {
-        l.touch();
-        l.lru = ++this.tick;
-        writeBytes(l.data, off, size, lo, hi);
-      }
-      this.backing.store(pe, pa, size, lo, hi);
-      markForeignStale(this, pe, line, attrs, l);
+      this.storeThrough(pe, pa, size, lo, hi, attrs, l);
       return;
     }
     if (l === undefined) {
@@ -303,6 +261,25 @@ export class CacheHierarchy implements MemorySystem {
     l.writePe = pe.id;
     l.writePc = pe.pc;
     l.writeStep = this.stepFn() + 1;
+  }
+
+  /** A write across lines: a byte at a time (the slow paths are kept out of `store`, which V8 then compiles tighter). */
+  private storeSplit(pe: Pe, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
+    for (let i = 0; i < size; i++) this.store(pe, pa + i, 1, i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff, 0, attrs);
+  }
+
+  /** Write-through: memory is updated too, so the copy `l` (if any) never becomes dirty (no write-allocate). */
+  private storeThrough(pe: Pe, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs, l: CacheLine | undefined): void {
+    const off = pa & 63;
+    const line = pa - off;
+    invalidateOthers(this, pe.id, line, attrs, l, 'write-through snoop');
+    if (l !== undefined) {
+      l.touch();
+      l.lru = ++this.tick;
+      writeBytes(l.data, off, size, lo, hi);
+    }
+    this.backing.store(pe, pa, size, lo, hi);
+    markForeignStale(this, pe, line, attrs, l);
   }
 
   private readSplit(pe: Pe, pa: number, size: number, attrs: MemAttrs): void {
@@ -357,10 +334,8 @@ export class CacheHierarchy implements MemorySystem {
     for (let k = 0; k < caches.length; k++) {
       const c = caches[k];
       const base = ((line >>> 6) & c.setMask) * c.ways;
-      for (let w = 0; w < c.ways; w++) {
-        const l = c.lines[base + w];
-        if (l.pa === line && l.state !== LineState.I) out[n++] = l;
-      }
+      const tags = c.tags;
+      for (let i = base, end = base + c.ways; i < end; i++) if (tags[i] === line) out[n++] = c.lines[i];
     }
     return n;
   }
@@ -374,6 +349,7 @@ export class CacheHierarchy implements MemorySystem {
     if (wasDirty !== isD) this.dirtyCopies += isD ? 1 : -1;
     l.touch();
     l.state = to;
+    l.cache.tags[l.index] = to === LineState.I ? -1 : l.pa;
     const hook = this.cacheHooks.lineState;
     if (hook.active) hook.emit(l, from, to, cause, peId, this.curPc);
   }
@@ -513,5 +489,26 @@ function writeBytes(d: Uint8Array, off: number, size: number, lo: number, hi: nu
       d[off + 5] = hi >>> 8;
       d[off + 6] = hi >>> 16;
       d[off + 7] = hi >>> 24;
+  }
+}
+
+/** An unaligned (or byte, halfword) load of `size` bytes at `off` of a line's data `d` into the PE's ldLo/ldHi. */
+function loadBytes(pe: Pe, d: Uint8Array, off: number, size: number): void {
+  switch (size) {
+    case 1:
+      pe.ldLo = d[off];
+      pe.ldHi = 0;
+      return;
+    case 2:
+      pe.ldLo = d[off] | (d[off + 1] << 8);
+      pe.ldHi = 0;
+      return;
+    case 4:
+      pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
+      pe.ldHi = 0;
+      return;
+    default:
+      pe.ldLo = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
+      pe.ldHi = (d[off + 4] | (d[off + 5] << 8) | (d[off + 6] << 16) | (d[off + 7] << 24)) >>> 0;
   }
 }

@@ -146,6 +146,12 @@ export class Cache {
   readonly index: number;
   /** sets*ways entries, set-major. */
   readonly lines: CacheLine[];
+  /**
+   * Per way (in `lines` order), its line address while valid, -1 while Invalid: set lookups scan
+   * this array and read a way's object only on a matching line (then compare its attributes).
+   * `CacheHierarchy.setState` and checkpoint restores keep it (`syncTag`).
+   */
+  readonly tags: Float64Array;
   /** Next cache outward for each PE it serves is the same: the next level of the path (undefined: memory). */
   next: Cache | undefined;
   /** The data of every way, 16 words per way in `lines` order (little-endian host: byte k of a way is byte k of its words). */
@@ -173,6 +179,7 @@ export class Cache {
     this.marks = new Uint8Array(n);
     this.toCapture = new Int32Array(n);
     this.toHash = new Int32Array(n);
+    this.tags = new Float64Array(n).fill(-1);
     this.lines = [];
     for (let i = 0; i < n; i++) this.lines.push(new CacheLine(this, i));
   }
@@ -185,6 +192,12 @@ export class Cache {
     this.marks[index] = Mark.All;
   }
 
+  /** Bring way `index`'s tag up to date with its state and line address (after changing either). */
+  syncTag(index: number): void {
+    const l = this.lines[index];
+    this.tags[index] = l.state === LineState.I ? -1 : l.pa;
+  }
+
   setOf(pa: number): number {
     return (pa >>> LINE_SHIFT) & this.setMask;
   }
@@ -192,10 +205,12 @@ export class Cache {
   /** The valid copy of (line, attrs), if any. */
   find(line: number, attrs: MemAttrs): CacheLine | undefined {
     const base = ((line >>> LINE_SHIFT) & this.setMask) * this.ways;
-    const lines = this.lines;
-    for (let w = 0; w < this.ways; w++) {
-      const l = lines[base + w];
-      if (l.pa === line && l.attrs === attrs && l.state !== LineState.I) return l;
+    const tags = this.tags;
+    for (let i = base, end = base + this.ways; i < end; i++) {
+      if (tags[i] === line) {
+        const l = this.lines[i];
+        if (l.attrs === attrs) return l;
+      }
     }
     return undefined;
   }
@@ -203,19 +218,18 @@ export class Cache {
   /** Every valid copy of `line` whatever its attributes. */
   copiesOf(line: number, out: CacheLine[]): void {
     const base = ((line >>> LINE_SHIFT) & this.setMask) * this.ways;
-    for (let w = 0; w < this.ways; w++) {
-      const l = this.lines[base + w];
-      if (l.pa === line && l.state !== LineState.I) out.push(l);
-    }
+    for (let i = base, end = base + this.ways; i < end; i++) if (this.tags[i] === line) out.push(this.lines[i]);
   }
 
   /** The way to refill in `line`'s set: an invalid one, else the least recently used. */
   victimFor(line: number): CacheLine {
     const base = ((line >>> LINE_SHIFT) & this.setMask) * this.ways;
-    let best = this.lines[base];
-    for (let w = 0; w < this.ways; w++) {
-      const l = this.lines[base + w];
-      if (l.state === LineState.I) return l;
+    const tags = this.tags;
+    const lines = this.lines;
+    let best = lines[base];
+    for (let i = base, end = base + this.ways; i < end; i++) {
+      if (tags[i] === -1) return lines[i];
+      const l = lines[i];
       if (l.lru < best.lru) best = l;
     }
     return best;

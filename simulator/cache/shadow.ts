@@ -218,22 +218,27 @@ export class ShadowMemory {
   /** A write of `size` bytes at `pa` by PE `pe` (-1: an agent) at `step`, with its epoch (`ShadowPage.epoch`). */
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number, epoch = 0): void {
     const off0 = pa & (SHADOW_PAGE - 1);
-    if (off0 + size <= SHADOW_PAGE && (off0 & 7) + size <= 8) {
-      // Within one granule (the common case): one page lookup, one granule record.
-      const p = this.page(pa, true)!;
-      const b = p.bytes;
-      const g = off0 >>> 3;
-      markDirty(p, g);
-      if ((off0 & (size - 1)) === 0 && size >= 4) {
-        p.words[off0 >>> 2] = lo;
-        if (size === 8) p.words[(off0 >>> 2) + 1] = hi;
-      } else {
-        for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
-      }
-      setWriter(p, g, pc, step, pe, epoch);
+    if (off0 + size > SHADOW_PAGE || (off0 & 7) + size > 8) {
+      this.writeSpread(pe, pc, step, pa, size, lo, hi, epoch);
       return;
     }
-    // Across granules (or pages): each byte's granule is marked dirty.
+    // Within one granule (the common case): one page lookup, one granule record. The loop of
+    // `writeSpread` is kept out of this function: V8 compiles the common case several times faster without it.
+    const p = this.page(pa, true)!;
+    const g = off0 >>> 3;
+    markDirty(p, g);
+    if ((off0 & (size - 1)) === 0 && size >= 4) {
+      p.words[off0 >>> 2] = lo;
+      if (size === 8) p.words[(off0 >>> 2) + 1] = hi;
+    } else {
+      const b = p.bytes;
+      for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+    }
+    setWriter(p, g, pc, step, pe, epoch);
+  }
+
+  /** A write across granules (or pages): each byte's granule is marked dirty. */
+  private writeSpread(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number, epoch: number): void {
     for (let i = 0; i < size; i++) {
       const a = pa + i;
       const p = this.page(a, true)!;

@@ -44,7 +44,7 @@ export function pushDown(h: CacheHierarchy, l: CacheLine, keep: boolean, peId: n
   let t = next.find(l.pa, l.attrs);
   if (t === undefined) t = allocate(h, next, l.pa, l.attrs, peId);
   t.touch();
-  t.data.set(l.data);
+  copyLineData(l, t);
   t.copyProvenanceFrom(l);
   t.copyStaleFrom(l);
   t.lru = ++h.tick;
@@ -54,14 +54,37 @@ export function pushDown(h: CacheHierarchy, l: CacheLine, keep: boolean, peId: n
   return t;
 }
 
-export function readMemLine(h: CacheHierarchy, line: number, out: Uint8Array): void {
+/** 32-bit words per line. */
+const LINE_WORDS = LINE_SIZE / 4;
+
+/**
+ * The page of the last line read from memory, and the 32-bit word view of the page read before it
+ * twice in a row: a sweep moves whole lines from memory a word at a time through one view per
+ * page, while reads that go to a new page each time (a page stride) copy through a byte view
+ * (`subarray`) and make no word view they would not reuse. Keyed by the page object itself, so a
+ * page copied on write (a new object) is never served through its old view.
+ */
+let rdSeen: Uint8Array | undefined;
+let rdBytes: Uint8Array | undefined;
+let rdWords: Uint32Array = new Uint32Array(0);
+
+/** The 64 bytes of memory's `line` into the data of way `out` (zeros for a page never written). */
+export function readMemLine(h: CacheHierarchy, line: number, out: CacheLine): void {
   const p = h.physical.page(line, false);
-  if (p === undefined) out.fill(0);
-  else {
-    // `& (PAGE_SIZE - 1)`: `%` on a double is a slow fmod; PAs are non-negative integers below 2^53.
-    // (`set(subarray)` measured faster than a 64-byte loop despite the view it allocates.)
-    const off = line & (PAGE_SIZE - 1);
-    out.set(p.subarray(off, off + LINE_SIZE));
+  // `& (PAGE_SIZE - 1)`: `%` on a double is a slow fmod; PAs are non-negative integers below 2^53.
+  const off = line & (PAGE_SIZE - 1);
+  if (p === undefined) out.data.fill(0);
+  else if (p === rdBytes || p === rdSeen) {
+    if (p !== rdBytes) {
+      rdBytes = p;
+      rdWords = new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4);
+    }
+    const w = rdWords;
+    const dst = out.cache.words;
+    for (let k = 0, o = off >>> 2, a = out.index * LINE_WORDS; k < LINE_WORDS; k++) dst[a + k] = w[o + k];
+  } else {
+    rdSeen = p;
+    out.data.set(p.subarray(off, off + LINE_SIZE));
   }
 }
 
@@ -69,4 +92,11 @@ export function writeMemLine(h: CacheHierarchy, l: CacheLine): void {
   if (l.staleByStep >= 0 && h.cacheHooks.staleWriteBack.active) h.cacheHooks.staleWriteBack.emit(l);
   const p = h.physical.page(l.pa, true)!;
   p.set(l.data, l.pa & (PAGE_SIZE - 1));
+}
+
+/** Copy the data of way `from` into way `to` (of any caches), a word at a time. */
+export function copyLineData(from: CacheLine, to: CacheLine): void {
+  const src = from.cache.words;
+  const dst = to.cache.words;
+  for (let k = 0, a = from.index * LINE_WORDS, b = to.index * LINE_WORDS; k < LINE_WORDS; k++) dst[b + k] = src[a + k];
 }

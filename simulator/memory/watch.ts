@@ -22,6 +22,8 @@ export type WatchedWriteListener = (pe: Pe | undefined, pa: number, size: number
 export class Watcher {
   /** Watched ranges as [start, end) pairs. */
   private readonly ranges: number[] = [];
+  /** Start → size of the first range added at that start: re-adding it (every walk re-adds its descriptors) is one lookup. */
+  private readonly firstSize = new Map<number, number>();
 
   constructor(
     private readonly owner: WriteWatch,
@@ -30,7 +32,10 @@ export class Watcher {
 
   /** Watch [pa, pa+size) as well (adding a range twice is harmless). */
   add(pa: number, size: number): void {
-    for (let i = 0; i < this.ranges.length; i += 2) if (this.ranges[i] === pa && this.ranges[i + 1] === pa + size) return;
+    const first = this.firstSize.get(pa);
+    if (first === size) return;
+    if (first === undefined) this.firstSize.set(pa, size);
+    else for (let i = 0; i < this.ranges.length; i += 2) if (this.ranges[i] === pa && this.ranges[i + 1] === pa + size) return;
     this.ranges.push(pa, pa + size);
     this.owner.index(this, pa, size);
   }
@@ -70,9 +75,14 @@ export class WriteWatch {
   check(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
     const first = Math.floor(pa / PAGE_SIZE);
     // Within one page (`pa & (PAGE_SIZE - 1)`: the offset, PAs being non-negative integers below 2^53) on a page
-    // found unwatched: nothing to tell, without the last page's division.
+    // found unwatched: nothing to tell. Only this test is here: small enough for V8 to inline into writers.
+    if ((pa & (PAGE_SIZE - 1)) + size <= PAGE_SIZE && this.missNo[pageSlot(first, MISS_BITS)] === first) return;
+    this.checkPages(pe, pa, size, lo, hi, attrs, first);
+  }
+
+  /** `check` past its quick test: the watchers of the write's pages. */
+  private checkPages(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs, first: number): void {
     const within = (pa & (PAGE_SIZE - 1)) + size <= PAGE_SIZE;
-    if (within && this.missNo[pageSlot(first, MISS_BITS)] === first) return;
     const last = within ? first : Math.floor((pa + size - 1) / PAGE_SIZE);
     let list = this.pages.get(first);
     if (last !== first) {
