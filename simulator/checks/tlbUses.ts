@@ -35,6 +35,19 @@ export interface UsedDescriptor {
   readonly uses: DescriptorUses;
 }
 
+/**
+ * The key of the 8-byte descriptor at `pa` in the rule's records: its number, an integer below
+ * 2^30 (a small integer, not a boxed double) for PAs below 8 GB — a descriptor is 8-byte aligned.
+ */
+export function descriptorKey(pa: number): number {
+  return pa / 8;
+}
+
+/** The PA of the descriptor with key `key` (`descriptorKey`). */
+export function descriptorPa(key: number): number {
+  return key * 8;
+}
+
 /** Bound on the reads remembered per PE between two TLB fills (a walk reads at most 24: 4 stage-1 levels × 5 stage-2 walks + 4). */
 const MAX_PENDING = 64;
 /** Bound on the uses remembered per descriptor (a table shared by many translations keeps the latest). */
@@ -91,7 +104,7 @@ interface S2Held<D> {
 
 /**
  * Records each TLB fill's uses on the descriptors it holds: `D` is the rule's record of a
- * descriptor, found by address in `records` (one record per address; the same object until
+ * descriptor, found by `descriptorKey` of its address in `records` (one record per address; the same object until
  * `reset`, which the rule calls when it replaces them).
  */
 export class TlbUses<D extends UsedDescriptor> {
@@ -150,7 +163,7 @@ export class TlbUses<D extends UsedDescriptor> {
       if (held !== undefined) {
         for (const h of held) {
           if (h.epoch !== this.epoch || h.desc === undefined) {
-            h.desc = this.records.get(h.pa);
+            h.desc = this.records.get(descriptorKey(h.pa));
             h.epoch = this.epoch;
           }
           added += this.addUse(h.desc, pe, e, h.leaf);

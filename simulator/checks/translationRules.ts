@@ -32,7 +32,7 @@ import type { ShadowMemory } from '../cache/shadow';
 import { hex, sizeText } from '../util/hex';
 import { DsbRecord, effectiveBarrierScope, type DsbSnapshot } from './barriers';
 import type { FindingSink } from './host';
-import { DescriptorUses, TlbUses, type DescriptorUse } from './tlbUses';
+import { DescriptorUses, descriptorKey, descriptorPa, TlbUses, type DescriptorUse } from './tlbUses';
 
 interface LiveDescriptor {
   lo: number;
@@ -84,6 +84,7 @@ function copy(d: LiveDescriptor): LiveDescriptor {
 }
 
 export class TranslationRules {
+  /** By `descriptorKey(pa)` (a small integer: a PA above 2^31 as a key is a boxed double). */
   private readonly live = new Map<number, LiveDescriptor>();
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
   private readonly dsbs: DsbRecord;
@@ -157,7 +158,8 @@ export class TranslationRules {
     if (this.hashVersion === this.version) return this.lastHash;
     const sum = new FingerprintSum();
     const h = new Lanes();
-    for (const [pa, d] of this.live) {
+    for (const [key, d] of this.live) {
+      const pa = descriptorPa(key);
       const uses = new FingerprintSum();
       for (const u of d.uses) uses.add(u.pe, h.reset(0x05e5_0000).digest(entryDigest(u.entry)).word((u.leaf ? 1 : 0) | (u.covered ? 2 : 0)).value());
       sum.add(pa, h.reset(0x11fe_0000).word(d.lo).word(d.hi).digest(digestString(d.state)).digest(uses.value(d.uses.length)).value());
@@ -190,12 +192,13 @@ export class TranslationRules {
     this.translationUsed(pe, r.va);
     this.checkStale(pe, r);
     if (valid(r.lo) && this.watch !== undefined) {
-      let e = this.live.get(r.pa);
+      const key = descriptorKey(r.pa);
+      let e = this.live.get(key);
       if (e === undefined) {
         this.watch(r.pa);
         this.version++;
         e = { lo: r.lo, hi: r.hi, state: 'live', uses: new DescriptorUses() };
-        this.live.set(r.pa, e);
+        this.live.set(key, e);
       } else if (e.lo !== r.lo || e.hi !== r.hi) {
         // Another value than the one followed: a new descriptor, in the same record (the pending reads hold it).
         this.version++;
@@ -253,7 +256,7 @@ export class TranslationRules {
   /** A write to a descriptor a walk has used. */
   onDescriptorWrite(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number): void {
     const g = pa - (pa % 8);
-    const e = this.live.get(g);
+    const e = this.live.get(descriptorKey(g));
     if (e === undefined) return;
     this.version++;
     if (size !== 8 || pa !== g) {
