@@ -82,6 +82,11 @@ class PendingReads<D> {
   }
 }
 
+/** The key of a stage-2 entry's input address in `byS2Base`: its 4 KB page number (entries are at least page aligned), a small integer for IPAs below 4 TB. */
+function s2Key(ipa: number): number {
+  return ipa / 4096;
+}
+
 /** Bound on the stage-2 entries whose descriptors are remembered per PE (more: the memory starts over; the next fill of each refills it). */
 export const MAX_S2_ENTRIES = 65_536;
 
@@ -111,7 +116,7 @@ export class TlbUses<D extends UsedDescriptor> {
   private readonly pending: PendingReads<D>[];
   /**
    * Per PE, the descriptors each cached stage-2 entry came from (a combined entry built on it holds
-   * them too), by the entry's input address: a map keyed by number, not a WeakMap keyed by the
+   * them too), by the entry's input address (`s2Key`): a map keyed by number, not a WeakMap keyed by the
    * entry, because every stage-2 fill comes here (a WeakMap's insert costs more than the walk).
    */
   private readonly byS2Base: Map<number, S2Held<D>[]>[];
@@ -183,14 +188,15 @@ export class TlbUses<D extends UsedDescriptor> {
   /** Remember the descriptors of stage-2 entry `e`: it replaces an entry of the same context and size at that address (no longer cached, or this PE's TLB would have hit it). */
   private rememberS2(pe: number, e: TlbEntry, held: readonly HeldDescriptor<D>[]): void {
     const m = this.byS2Base[pe];
-    const at = m.get(e.base);
+    const key = s2Key(e.base);
+    const at = m.get(key);
     if (at === undefined) {
       if (this.s2Count[pe] >= MAX_S2_ENTRIES) {
         m.clear();
         this.s2Count[pe] = 0;
       }
       this.s2Count[pe]++;
-      m.set(e.base, [{ entry: e, held }]);
+      m.set(key, [{ entry: e, held }]);
       return;
     }
     for (let i = 0; i < at.length; i++) {
@@ -205,7 +211,7 @@ export class TlbUses<D extends UsedDescriptor> {
 
   /** The descriptors stage-2 entry `s2` came from: its own record, or (a checkpoint brought back an older entry) the latest of the same context, address and size. */
   private s2Held(pe: number, s2: TlbEntry): readonly HeldDescriptor<D>[] | undefined {
-    const at = this.byS2Base[pe]?.get(s2.base);
+    const at = this.byS2Base[pe]?.get(s2Key(s2.base));
     if (at === undefined) return undefined;
     for (const x of at) if (x.entry === s2 || (x.entry.ctx === s2.ctx && x.entry.size === s2.size)) return x.held;
     return undefined;
