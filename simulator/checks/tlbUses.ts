@@ -121,6 +121,12 @@ export class TlbUses<D extends UsedDescriptor> {
    */
   private readonly byS2Base: Map<number, S2Held<D>[]>[];
   private readonly s2Count: number[];
+  /**
+   * Per PE, the stage-2 entry `s2Held` last found (by identity) and its descriptors: the combined
+   * fills of a sweep through one stage-2 block all name the same entry. Forgotten at every `rememberS2`.
+   */
+  private readonly lastS2: (TlbEntry | undefined)[];
+  private readonly lastHeld: (readonly HeldDescriptor<D>[] | undefined)[];
   /** Moves at every `reset`: the records `HeldDescriptor.desc` names are then no longer the rule's. */
   private epoch = 0;
 
@@ -131,6 +137,8 @@ export class TlbUses<D extends UsedDescriptor> {
     this.pending = Array.from({ length: pes }, () => new PendingReads<D>());
     this.byS2Base = Array.from({ length: pes }, () => new Map<number, S2Held<D>[]>());
     this.s2Count = Array.from({ length: pes }, () => 0);
+    this.lastS2 = Array.from({ length: pes }, () => undefined);
+    this.lastHeld = Array.from({ length: pes }, () => undefined);
   }
 
   /** A valid descriptor read by a walk of PE `pe`, whose record is `d`. */
@@ -188,6 +196,8 @@ export class TlbUses<D extends UsedDescriptor> {
   /** Remember the descriptors of stage-2 entry `e`: it replaces an entry of the same context and size at that address (no longer cached, or this PE's TLB would have hit it). */
   private rememberS2(pe: number, e: TlbEntry, held: readonly HeldDescriptor<D>[]): void {
     const m = this.byS2Base[pe];
+    this.lastS2[pe] = undefined;
+    this.lastHeld[pe] = undefined;
     const key = s2Key(e.base);
     const at = m.get(key);
     if (at === undefined) {
@@ -211,9 +221,17 @@ export class TlbUses<D extends UsedDescriptor> {
 
   /** The descriptors stage-2 entry `s2` came from: its own record, or (a checkpoint brought back an older entry) the latest of the same context, address and size. */
   private s2Held(pe: number, s2: TlbEntry): readonly HeldDescriptor<D>[] | undefined {
+    if (this.lastS2[pe] === s2) return this.lastHeld[pe];
     const at = this.byS2Base[pe]?.get(s2Key(s2.base));
     if (at === undefined) return undefined;
-    for (const x of at) if (x.entry === s2 || (x.entry.ctx === s2.ctx && x.entry.size === s2.size)) return x.held;
+    for (const x of at) {
+      if (x.entry === s2) {
+        this.lastS2[pe] = s2;
+        this.lastHeld[pe] = x.held;
+        return x.held;
+      }
+      if (x.entry.ctx === s2.ctx && x.entry.size === s2.size) return x.held;
+    }
     return undefined;
   }
 
