@@ -19,7 +19,7 @@ import { buildReport, reportToJson } from '../engine/report';
 import { boundText } from '../explore/bounds';
 import type { ExploreSettings } from '../explore/config';
 import { exploreScenario, type ExploreOptions, type Progress } from '../explore/explore';
-import { exploreInWorkers } from '../explore/parallel';
+import { exploreInWorkers, WorkerDiedError } from '../explore/parallel';
 import { exitCodeOf, type ExploreResult } from '../explore/result';
 import { makeWitness, parseWitness, replayWitness, staleWitness, type Witness } from '../explore/witness';
 import { count } from '../scenario/limits';
@@ -152,7 +152,12 @@ export function cmdExplore(args: string[], io: CliIoLike, kit: CliKit): number |
     return exitCodeOf(r);
   };
   if (jobs <= 1 || model.diagnostics.some((d) => d.severity === 'error')) return finish(exploreScenario(model, options));
-  return exploreInWorkers(text, file, { ...options, jobs }).then(finish);
+  return exploreInWorkers(text, file, { ...options, jobs }).then(finish, (e: unknown) => {
+    // A worker thread that died: the exploration has no result (exit 2, like an error in the scenario).
+    if (!(e instanceof WorkerDiedError)) throw e;
+    io.err(`armscope: ${e.message}`);
+    return 2;
+  });
 }
 
 /** Write a witness for every outcome that breaks an expectation; returns their paths by outcome index. */

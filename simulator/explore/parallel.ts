@@ -74,6 +74,9 @@ export type WorkerMessage =
   | { kind: 'result'; rows: (OutcomeRow & { finals: number[] })[]; choiceBounds: string[] }
   | { kind: 'error'; message: string };
 
+/** A worker thread died (exited or threw) before the search ended: the exploration fails with this message. */
+export class WorkerDiedError extends Error {}
+
 /** Main → worker. */
 export type MainMessage = { kind: 'item'; item: WorkItem } | { kind: 'finish' };
 
@@ -91,6 +94,11 @@ function workerScript(): string {
     if (existsSync(p)) return p;
   }
   throw new Error(`the explore worker script is missing next to ${__dirname} (build with node build.mjs)`);
+}
+
+/** `Atomics.waitAsync` (ES2024, in Node since 16; past this project's TypeScript `lib`). */
+function waitAsync(word: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> } {
+  return (Atomics as unknown as { waitAsync: typeof waitAsync }).waitAsync(word, index, value, timeoutMs);
 }
 
 function now(): number {
@@ -125,6 +133,12 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   const wanted = new SharedArrayBuffer(4 * jobs);
   const bell = new SharedArrayBuffer(4);
   const bellWord = new Int32Array(bell);
+  const ring = (): void => {
+    Atomics.add(bellWord, 0, 1);
+    Atomics.notify(bellWord, 0);
+  };
+  /** Workers that exited or threw outside their message handler, by job index: the search cannot end without them. */
+  const died = new Map<number, { code: number | undefined; error: string | undefined }>();
   // This thread is job 0; jobs 1.. are worker threads, started when the search reaches `from` states, each with
   // a channel this thread reads synchronously (`receiveMessageOnPort`) between actions of its own search.
   const ports: (MessagePort | undefined)[] = [undefined];
@@ -134,7 +148,18 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     for (let index = 1; index < jobs; index++) {
       const { port1, port2 } = new MessageChannel();
       const init: WorkerInit = { text, file, cacheModel: options.cacheModel, settings: options.settings, reduction, visited: buffers, maxStates: settings.maxStates, cancel, wanted, bell, index, port: port2 };
-      workers.push(new Worker(workerScript(), { workerData: init, transferList: [port2] }));
+      const worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
+      // A worker that dies outright (out of memory, `process.exit`, terminated) sends nothing: its 'exit' event
+      // (delivered while this thread awaits the bell, `awaitMessage`) rings the bell so the wait notices it.
+      worker.on('error', (e) => {
+        died.set(index, { code: died.get(index)?.code, error: e instanceof Error ? e.message : String(e) });
+        ring();
+      });
+      worker.on('exit', (code) => {
+        died.set(index, { code, error: died.get(index)?.error });
+        ring();
+      });
+      workers.push(worker);
       ports.push(port1);
     }
     balance.start(jobs);
@@ -199,10 +224,21 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     }
     return any;
   };
-  /** Block until a worker sends something (it rings `bell` after each message) or a second passes. */
-  const awaitMessage = (): void => {
+  /**
+   * Wait until a worker sends something (it rings `bell` after each message), a worker dies (its 'exit' or 'error'
+   * event rings it) or a second passes. The wait is asynchronous (`Atomics.waitAsync`) so that the workers' events
+   * are delivered; a worker that died before the search ended fails the exploration with its exit code
+   * (docs/explore.md "--jobs"): its work item or its result is lost, and waiting for it would never end.
+   */
+  const awaitMessage = async (): Promise<void> => {
     const seen = Atomics.load(bellWord, 0);
-    if (!pump()) Atomics.wait(bellWord, 0, seen, 1_000);
+    if (pump()) return;
+    for (const [w, d] of died) {
+      const how = d.error !== undefined ? `failed: ${d.error}` : `exited with code ${d.code ?? 'unknown'}`;
+      throw new WorkerDiedError(`explore worker ${w} of ${jobs - 1} ${how} before the search ended (out of memory or killed?)`);
+    }
+    const waited = waitAsync(bellWord, 0, seen, 1_000);
+    if (waited.async) await waited.value;
   };
   const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet, checkers: options.checkers });
   const initial = session.fork();
@@ -217,7 +253,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     while (!ended) {
       const item = mine.shift();
       if (item === undefined) {
-        awaitMessage();
+        await awaitMessage();
         continue;
       }
       session.restore(initial);
@@ -260,7 +296,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
       balance.idle(0);
       dispatch();
     }
-    while (results < ports.length - 1) awaitMessage();
+    while (results < ports.length - 1) await awaitMessage();
     for (const b of session.choices.boundsHit) bounds.add(b);
     for (const b of session.relaxed?.bounds ?? []) bounds.add(b);
   } finally {

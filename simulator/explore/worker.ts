@@ -44,7 +44,12 @@ function run(init: WorkerInit): void {
       send({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
     }
   });
+  // Test-only hook (test/explore/workerExit.test.ts, docs/explore.md): after N items this worker dies outright
+  // on its next one, as out of memory would — the main thread must notice, not wait forever.
+  const exitAfter = Number(process.env.ARMSCOPE_TEST_WORKER_EXIT ?? NaN);
+  let items = 0;
   const take = (msg: MainMessage): void => {
+    if (msg.kind === 'item' && items++ === exitAfter) process.exit(7);
     if (msg.kind === 'finish') {
       send({ kind: 'result', rows: [...table.rows.values()].map((r) => ({ ...r, finals: table.finalsOf(r) })), choiceBounds: [...session.choices.boundsHit] });
       return;
