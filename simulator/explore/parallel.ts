@@ -235,7 +235,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     if (pump()) return;
     for (const [w, d] of died) {
       const how = d.error !== undefined ? `failed: ${d.error}` : `exited with code ${d.code ?? 'unknown'}`;
-      throw new WorkerDiedError(`explore worker ${w} of ${jobs - 1} ${how} before the search ended (out of memory or killed?)`);
+      throw new WorkerDiedError(`explore worker ${w} of ${jobs - 1} ${how} before the search ended (out of memory or killed?); no result: run again with fewer jobs (--jobs 1 searches in this thread alone)`);
     }
     const waited = waitAsync(bellWord, 0, seen, 1_000);
     if (waited.async) await waited.value;

@@ -81,27 +81,30 @@ const RECORD_SESSIONS = `const stops = [];
         });
         vscode.debug.onDidStartDebugSession((s) => configs.push(s.configuration));`;
 
+/** Looks at the probe's files between polls of the file system. */
+const POLL_MS = 250;
+
 /**
  * Wait for the probe to write `name` in `dir`, or fail with its progress log when the probe ended
- * without it. The only clock is the hang guard (HANG_GUARD_MS, test/hangGuard.ts): never a speed limit.
+ * without it. A hang guard, not a clock: it gives up after as many polls as fit in HANG_GUARD_MS
+ * (test/hangGuard.ts), so the failure names the step that hung instead of mocha's bare timeout.
  */
 async function waitFor(dir: string, name: string, resultsFile: string): Promise<void> {
-  const hung = Date.now() + HANG_GUARD_MS;
-  while (!fs.existsSync(path.join(dir, name))) {
+  for (let polls = 0; !fs.existsSync(path.join(dir, name)); polls++) {
     const ended = fs.existsSync(resultsFile);
-    if (ended || Date.now() > hung) {
+    if (ended || polls * POLL_MS > HANG_GUARD_MS) {
       const log = fs.existsSync(path.join(dir, 'progress.log')) ? fs.readFileSync(path.join(dir, 'progress.log'), 'utf8') : '';
       const r = ended ? fs.readFileSync(resultsFile, 'utf8') : '';
       throw new Error(`the probe did not write ${name}${ended ? ' (its plan ended)' : ' (hung)'}\nprogress:\n${log}\n${r}`);
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
 /** Click the code lens whose text matches `text` (code lenses render as links above their line). */
 async function clickLens(page: Page, text: RegExp): Promise<void> {
   const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: text }).first();
-  await lens.waitFor({ timeout: 90_000 });
+  await lens.waitFor({ timeout: HANG_GUARD_MS });
   await lens.click();
 }
 
@@ -115,12 +118,12 @@ async function exploreAndDebug<T>(page: Page, dir: string, resultsFile: string, 
   await clickLens(page, /Explore every execution/);
   await waitFor(dir, 'explored', resultsFile);
   // The squiggle under the broken expectation and the lens to debug it.
-  await page.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
-  await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Debug this execution/ }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.squiggly-error').first().waitFor({ timeout: HANG_GUARD_MS });
+  await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Debug this execution/ }).first().waitFor({ timeout: HANG_GUARD_MS });
   if (shots.diagnostic !== undefined) await page.screenshot({ path: path.join(ARTIFACTS, shots.diagnostic) });
   await clickLens(page, /Debug this execution/);
   await waitFor(dir, 'first-stop', resultsFile);
-  await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
+  await page.locator('.debug-toolbar').first().waitFor({ timeout: HANG_GUARD_MS });
   await page.waitForTimeout(1_000);
   await page.screenshot({ path: path.join(ARTIFACTS, shots.stop) });
   fs.writeFileSync(path.join(dir, 'continue'), '');
@@ -221,7 +224,7 @@ describe('e2e: explore from the editor in code-server', function () {
       assert.equal(second.reason, 'exception');
       assert.match(second.description, /expectation\(s\) failed/);
       assert.match(JSON.stringify(second.exceptionInfo), /line 82: pe 0 x5 == OFF_VALUE/);
-      await page.locator('.debug-toolbar').first().waitFor({ timeout: 30_000 });
+      await page.locator('.debug-toolbar').first().waitFor({ timeout: HANG_GUARD_MS });
       await page.waitForTimeout(1_000);
       await page.screenshot({ path: path.join(ARTIFACTS, 'explore-debug-expectation.png') });
       assert.deepEqual(await errorPopups(page), []);

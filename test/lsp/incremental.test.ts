@@ -151,33 +151,26 @@ describe('incremental model (ScenarioDocument)', function () {
     void doc.model;
     const ls = text.split('\n');
     const same = (what: string) => assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')), what);
+    /** Apply `change` to the lines, give the document the new text and compare it with a parse from scratch. */
+    const edit = (what: string, change: () => void) => {
+      change();
+      doc.setText(ls.join('\n'));
+      same(what);
+    };
     // `start` is the entry of a PE without one (check.ts): deleting it is a full parse, which reports the missing entry.
-    ls.splice(ls.indexOf('  entry start'), 1);
-    doc.setText(ls.join('\n'));
-    same('entry removed');
+    edit('entry removed', () => ls.splice(ls.indexOf('  entry start'), 1));
     const parses = doc.stats.parses;
-    ls.splice(ls.indexOf('start:'), 1);
-    doc.setText(ls.join('\n'));
-    same('start: removed');
+    edit('start: removed', () => ls.splice(ls.indexOf('start:'), 1));
     assert.ok(doc.model.diagnostics.some((d) => d.rule === 'missing-entry'));
     assert.equal(doc.stats.parses, parses + 1);
     // Blank lines before the block, then an edit in it: the pool chunk keeps the line of its first user.
-    ls.splice(2, 0, '', '// moved');
-    doc.setText(ls.join('\n'));
-    same('blank lines');
-    const l0 = ls.indexOf('l0:');
-    ls.splice(l0, 1);
-    doc.setText(ls.join('\n'));
-    same('l0: removed');
+    edit('blank lines', () => ls.splice(2, 0, '', '// moved'));
+    edit('l0: removed', () => ls.splice(ls.indexOf('l0:'), 1));
     assert.equal(doc.stats.parses, parses + 1, 'a label deletion in the block: no full parse');
-    ls.splice(ls.indexOf('    ldr   x1, =BASE'), 1);
-    doc.setText(ls.join('\n'));
-    same('first literal user deleted');
+    edit('first literal user deleted', () => ls.splice(ls.indexOf('    ldr   x1, =BASE'), 1));
     // A later literal load of the same value: the pool stays, one reserved slot fewer; no full parse.
     const parsesNow = doc.stats.parses;
-    ls.splice(ls.lastIndexOf('    ldr   x1, =BASE'), 1);
-    doc.setText(ls.join('\n'));
-    same('a later literal load deleted');
+    edit('a later literal load deleted', () => ls.splice(ls.lastIndexOf('    ldr   x1, =BASE'), 1));
     assert.equal(doc.stats.parses, parsesNow);
   });
 
