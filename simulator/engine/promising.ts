@@ -98,6 +98,8 @@ interface PromisingSnapshot {
   locs: Map<number, Loc>;
   promisePhase: boolean;
   translation: TranslationSnapshot;
+  /** `stateHash()` of the state captured, once known (a memo, not state: set when the live state is hashed unchanged since its capture or restore). */
+  hash?: number;
 }
 
 export class PromisingMemory implements Snapshottable, ActionSource {
@@ -138,6 +140,9 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private version = 0;
   private hashVersion = -1;
   private lastHash = 0;
+  /** The snapshot the live state equals (taken or restored at `snapVersion`): its `hash` is set when the state is hashed unchanged. */
+  private lastSnap: PromisingSnapshot | undefined = undefined;
+  private snapVersion = -1;
 
   constructor(private readonly host: PromisingHost) {
     this.log = new MessageLog((loc) => this.locs.get(loc) ?? { lo: 0, hi: 0 });
@@ -159,41 +164,45 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     };
     const mmu = env.mmu;
     const translate = mmu.translate.bind(mmu);
-    env.mmu = new Proxy(mmu, {
-      get: (t, prop) => {
-        if (prop === 'translate') {
-          return (p: Pe, va: number, size: number, access: Parameters<typeof translate>[3]) => {
-            this.walking++;
-            this.walkedModel = false;
-            try {
-              translate(p, va, size, access);
-            } finally {
-              this.walking--;
-              // The model, not the TLB, decides which descriptor write a later translation uses (TLB entries are its choices).
-              if (this.walkedModel) mmu.forgetTranslations?.(p);
-              this.walkedModel = false;
-            }
-          };
-        }
-        if (prop === 'tlbi' && mmu.tlbi !== undefined) {
-          const tlbi = mmu.tlbi.bind(mmu);
-          return (p: Pe, op: string, operand: bigint | undefined) => {
+    // The wrappers are made once (every access of every step goes through them: no closure per access).
+    const modelTranslate = (p: Pe, va: number, size: number, access: Parameters<typeof translate>[3]): void => {
+      this.walking++;
+      this.walkedModel = false;
+      try {
+        translate(p, va, size, access);
+      } finally {
+        this.walking--;
+        // The model, not the TLB, decides which descriptor write a later translation uses (TLB entries are its choices).
+        if (this.walkedModel) mmu.forgetTranslations?.(p);
+        this.walkedModel = false;
+      }
+    };
+    const tlbi = mmu.tlbi?.bind(mmu);
+    const modelTlbi =
+      tlbi === undefined
+        ? undefined
+        : (p: Pe, op: string, operand: bigint | undefined): void => {
             this.tlbi(p, op, operand);
             tlbi(p, op, operand);
           };
-        }
+    env.mmu = new Proxy(mmu, {
+      get: (t, prop) => {
+        if (prop === 'translate') return modelTranslate;
+        if (prop === 'tlbi' && modelTlbi !== undefined) return modelTlbi;
         const v = Reflect.get(t, prop, t) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
       },
     });
+    const modelRead = (p: Pe | undefined, pa: number, size: number, attrs: MemAttrs): void => {
+      if (!this.read(p, pa, size, attrs)) inner.read(p, pa, size, attrs);
+    };
+    const modelWrite = (p: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void => {
+      if (!this.write(p, pa, size, lo, hi, attrs)) inner.write(p, pa, size, lo, hi, attrs);
+    };
     env.memory = new Proxy(inner, {
       get: (t, prop) => {
-        if (prop === 'read') return (p: Pe | undefined, pa: number, size: number, attrs: MemAttrs) => (this.read(p, pa, size, attrs) ? undefined : inner.read(p, pa, size, attrs));
-        if (prop === 'write') {
-          return (p: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs) => {
-            if (!this.write(p, pa, size, lo, hi, attrs)) inner.write(p, pa, size, lo, hi, attrs);
-          };
-        }
+        if (prop === 'read') return modelRead;
+        if (prop === 'write') return modelWrite;
         const v = Reflect.get(t, prop, t) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
       },
@@ -528,7 +537,11 @@ export class PromisingMemory implements Snapshottable, ActionSource {
 
   snapshot(): PromisingSnapshot {
     const translation = this.translation.snapshot();
-    return { log: this.log.snapshot(), locals: this.locals.map((l) => l.snapshot()), views: this.views, locs: this.locs, promisePhase: this.promisePhase, translation };
+    const snap: PromisingSnapshot = { log: this.log.snapshot(), locals: this.locals.map((l) => l.snapshot()), views: this.views, locs: this.locs, promisePhase: this.promisePhase, translation };
+    if (this.hashVersion === this.version) snap.hash = this.lastHash;
+    this.lastSnap = snap;
+    this.snapVersion = this.version;
+    return snap;
   }
 
   restore(s: unknown): void {
@@ -541,6 +554,13 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.translation.restore(snap.translation);
     this.cur.fill(undefined);
     this.version++;
+    // The same state as when captured: the same fingerprint.
+    if (snap.hash !== undefined) {
+      this.lastHash = snap.hash;
+      this.hashVersion = this.version;
+    }
+    this.lastSnap = snap;
+    this.snapVersion = this.version;
   }
 
   /** Fingerprint of what PE `pe` running alone depends on in the model: the messages, its thread state and its register views. */
@@ -562,6 +582,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     h.word(this.promisePhase ? 1 : 0);
     this.lastHash = h.value();
     this.hashVersion = this.version;
+    if (this.snapVersion === this.version && this.lastSnap !== undefined) this.lastSnap.hash = this.lastHash;
     return this.lastHash;
   }
 }

@@ -36,6 +36,7 @@ import type { Action } from '../component/actions';
 import type { Machine } from '../engine/machine';
 import { restoreMachine, type MachineSnapshot } from '../engine/machineState';
 import { Lanes } from '../component/fingerprint';
+import { componentHash } from '../component/state';
 import { canStep } from '../engine/peCore';
 import { digestPe } from '../engine/snapshot';
 import { MAX_CERTIFY_STEPS, MAX_READ_VARIANTS, type PromiseCandidate, type PromisingMemory } from '../engine/promising';
@@ -70,6 +71,8 @@ export class RelaxedChoices {
   private readonly written = new Set<number>();
   /** PEs found able to fulfil their promises alone, by their state and the messages (`uncertified`). */
   private readonly certified = new Set<number>();
+  /** PEs found unable to fulfil their promises alone, by everything that run reads (`aloneKey`): the same state fails again. */
+  private readonly unfulfillable = new Set<number>();
 
   constructor(
     private readonly m: Machine,
@@ -139,8 +142,16 @@ export class RelaxedChoices {
     for (let pe = 0; pe < this.m.pes.length && !failed; pe++) {
       if (this.model.locals[pe].promises.length === 0) continue;
       if (this.certified.has(this.certKey(pe))) continue;
+      const key = this.aloneKey(pe);
+      if (this.unfulfillable.has(key)) {
+        failed = true;
+        break;
+      }
       from ??= this.m.fork();
-      if (!this.fulfillable(pe, from)) failed = true;
+      if (!this.fulfillable(pe, from)) {
+        failed = true;
+        if (this.unfulfillable.size < CERTIFIED_MEMO) this.unfulfillable.add(key);
+      }
     }
     if (from !== undefined) restoreMachine(this.m, from);
     return failed;
@@ -149,6 +160,21 @@ export class RelaxedChoices {
   /** What certification of PE `pe` depends on (the state the machine is in): its state, its thread's, the messages. */
   private certKey(pe: number): number {
     return new Lanes().reset(0xce27_0000 + pe).digest(digestPe(this.m.pes[pe])).digest(this.model.threadHash(pe)).value();
+  }
+
+  /**
+   * What PE `pe` running alone from the state the machine is in reads: its state and its thread's (`certKey`), the
+   * physical memory, the model's translation views, every other component (TLBs, caches, GIC, checkers), the PRNG
+   * and the step count when it matters — all but the other PEs, which do not step in that run. Two states with the same key have the same runs alone.
+   */
+  private aloneKey(pe: number): number {
+    const h = new Lanes().reset(0xce28_0000 + pe).digest(this.certKey(pe)).digest(this.m.physical.stateHash());
+    this.model.translation.hashInto(h);
+    for (const c of this.m.snapshottables) if (c !== this.model) h.digest(c.explorationHash !== undefined ? c.explorationHash() : componentHash(c));
+    for (const w of this.m.prng.state()) h.word(w);
+    // The step count, when something reads it (the counter, a step event or timer: `timeMatters`).
+    if (this.timeMatters()) h.num(this.m.steps);
+    return h.value();
   }
 
   /** Some PE has halted with a promise outstanding (Promising-ARM: only its own writes fulfil it). */

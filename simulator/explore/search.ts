@@ -203,8 +203,11 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
   const every = options.progressEvery ?? 10_000;
   let nextProgress = every;
 
-  /** Expand the state the machine is in (`enabled` computed already): a frame to iterate, or null (final, visited, or cut). */
-  const enter = (en: { actions: Action[] }, asleep: SleepEntry[]): Frame | null => {
+  /**
+   * Expand the state the machine is in (`enabled` computed already): a frame to iterate, or null (final, visited, or
+   * cut). `known`: its fingerprint, computed already with that `timeMatters`.
+   */
+  const enter = (en: { actions: Action[] }, asleep: SleepEntry[], known?: { hash: number; timeMatters: boolean }): Frame | null => {
     const actions = en.actions;
     if (actions.length === 0) {
       if (session.discarded()) return null;
@@ -245,7 +248,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       }
     }
     let order: number[];
-    const v = options.visited === undefined ? undefined : options.visited.visit(session.fingerprint(timeMatters), m0 >>> 0, m1 >>> 0);
+    const v = options.visited === undefined ? undefined : options.visited.visit(known !== undefined && known.timeMatters === timeMatters ? known.hash : session.fingerprint(timeMatters), m0 >>> 0, m1 >>> 0);
     if (options.visited !== undefined && v === undefined) {
       stats.bounds.add('max-states');
       return null;
@@ -318,9 +321,9 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     atTop = false;
     let fp = session.recorder.take(top.actions[i], top.timeMatters);
     stats.transitions++;
-    const en = session.enabled();
+    const pre = session.engineEnabled();
     // An action after which something urgent is pending disables every PE step: it commutes with nothing.
-    if (en.urgent) fp = GLOBAL;
+    if (pre.urgent) fp = GLOBAL;
     const childSleep: SleepEntry[] = [];
     if (options.reduction) {
       for (const e of top.sleep) if (independent(e.fp, fp)) childSleep.push(e);
@@ -329,7 +332,18 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     top.done.push({ key: top.keys[i], fp });
     path.push(top.keys[i]);
     if (path.length > stats.depth) stats.depth = path.length;
-    const child = enter(en, childSleep);
+    // A state expanded before with no action asleep takes nothing again (visited.ts `takenAll`): not expanded (the
+    // memory model's dry runs) to find that out. Below the depth bound only (there `enter` reports the bound).
+    let known: { hash: number; timeMatters: boolean } | undefined;
+    if (pre.actions.length > 0 && path.length < options.maxDepth && options.visited?.takenAll !== undefined) {
+      const timeMatters = session.timeMatters();
+      known = { hash: session.fingerprint(timeMatters), timeMatters };
+      if (options.visited.takenAll(known.hash)) {
+        path.pop();
+        continue;
+      }
+    }
+    const child = enter(session.expand(pre), childSleep, known);
     if (child === null) path.pop();
     else {
       stack.push(child);

@@ -101,12 +101,21 @@ export class ExploreSession {
    * whether an urgent one is pending. Latches window openings (engine/events.ts).
    */
   enabled(): { actions: Action[]; urgent: boolean } {
+    return this.expand(this.engineEnabled());
+  }
+
+  /** `enabled` in two parts: the engine's actions (urgent ones only when one is pending), before the memory model's choices… */
+  engineEnabled(): { actions: Action[]; urgent: boolean } {
     const m = this.machine;
     if (m.stopInfo !== undefined) return { actions: [], urgent: false };
     const all = m.enabledActions();
     const urgent = all.some((a) => (a.kind === 'event' && m.events.urgent(a.index)) || (a.kind === 'component' && a.eager));
-    const actions = urgent ? all.filter((a) => a.kind === 'event' || (a.kind === 'component' && a.eager)) : all;
-    return { actions: this.relaxed === undefined ? actions : this.relaxed.expand(actions), urgent };
+    return { actions: urgent ? all.filter((a) => a.kind === 'event' || (a.kind === 'component' && a.eager)) : all, urgent };
+  }
+
+  /** …and with them (relaxed.ts: read choices and promises; its dry runs leave the machine as it was). */
+  expand(en: { actions: Action[]; urgent: boolean }): { actions: Action[]; urgent: boolean } {
+    return this.relaxed === undefined ? en : { actions: this.relaxed.expand(en.actions), urgent: en.urgent };
   }
 
   /** The execution that just ended cannot count: a PE still owes a promised write (Promising-ARM). */

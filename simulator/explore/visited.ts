@@ -36,6 +36,11 @@ export interface Visit {
 export interface Visited {
   /** Record a visit of `hash` with sleep mask (m0, m1); undefined when the table is full (the state bound). */
   visit(hash: number, m0: number, m1: number): Visit | undefined;
+  /**
+   * `hash` was expanded before with no action asleep (mask 0): a revisit wakes nothing, whatever its own mask, and
+   * changes nothing (the search need not expand it). Optional: false when unknown.
+   */
+  takenAll?(hash: number): boolean;
   readonly size: number;
   readonly bytes: number;
 }
@@ -91,6 +96,18 @@ export class VisitedSet implements Visited {
     this.count++;
     if (this.count * 2 > this.keys.length) this.grow();
     return { fresh: true, wake0: 0, wake1: 0 };
+  }
+
+  takenAll(hash: number): boolean {
+    const key = hash + 1;
+    const mask = this.keys.length - 1;
+    let i = (hash % 4294967296 ^ Math.floor(hash / 4294967296)) & mask;
+    for (;;) {
+      const k = this.keys[i];
+      if (k === 0) return false;
+      if (k === key) return this.masks[2 * i] === 0 && this.masks[2 * i + 1] === 0;
+      i = (i + 1) & mask;
+    }
   }
 
   /** Every state held, with its sleep mask (parallel.ts hands the main thread's states to the shared set). */
@@ -209,6 +226,11 @@ export class SharableVisited implements Visited {
 
   visit(hash: number, m0: number, m1: number): Visit | undefined {
     return this.shared !== undefined ? this.shared.visit(hash, m0, m1) : this.local!.visit(hash, m0, m1);
+  }
+
+  /** Before sharing only (the shared table's masks change under other threads: unknown). */
+  takenAll(hash: number): boolean {
+    return this.local !== undefined && this.local.takenAll(hash);
   }
 
   get size(): number {

@@ -119,8 +119,22 @@ export class ThreadLocal {
   exbank: ExclusiveRead | undefined = undefined;
   /** Promised and not yet fulfilled, ascending. */
   promises: number[] = [];
+  /**
+   * `coh`, `fwd` and `promises` are shared with a snapshot (copy on write: `own` copies them before a change), so a
+   * snapshot or a restore copies nothing.
+   */
+  private shared = false;
 
   constructor(readonly tid: number) {}
+
+  /** Copy the maps and the promises shared with a snapshot before changing them. */
+  private own(): void {
+    if (!this.shared) return;
+    this.coh = new Map(this.coh);
+    this.fwd = new Map(this.fwd);
+    this.promises = this.promises.slice();
+    this.shared = false;
+  }
 
   cohOf(loc: number): number {
     return this.coh.get(loc) ?? 0;
@@ -159,7 +173,10 @@ export class ThreadLocal {
     const msgView = forwarded ? f.view : ts;
     this.readPick = forwarded ? f.pick : 0;
     const post = pre > msgView ? pre : msgView;
-    if (post > this.cohOf(loc)) this.coh.set(loc, post);
+    if (post > this.cohOf(loc)) {
+      this.own();
+      this.coh.set(loc, post);
+    }
     if (kind.order >= ReadOrder.AcquirePc) {
       if (post > this.vrn) this.vrn = post;
       if (post > this.vwn) this.vwn = post;
@@ -210,6 +227,7 @@ export class ThreadLocal {
   /** Promise a write (`Local.promise`): the message is appended now, and the thread owes a write that fulfils it. */
   promise(mem: MessageLog, loc: number, lo: number, hi: number): number {
     const ts = mem.append({ loc, lo, hi, tid: this.tid });
+    this.own();
     this.promises.push(ts);
     return ts;
   }
@@ -222,6 +240,7 @@ export class ThreadLocal {
 
   /** Fulfil the promise at `ts` (`Local.fulfill`): the caller checked `fulfils` and `writable`. */
   fulfil(loc: number, ts: number, addrView: number, dataView: number, kind: WriteKind, pick = 0): void {
+    this.own();
     this.coh.set(loc, ts);
     if (ts > this.vwo) this.vwo = ts;
     if (addrView > this.vcap) this.vcap = addrView;
@@ -248,6 +267,7 @@ export class ThreadLocal {
     const ts = mem.length + 1;
     if (!this.writable(mem, loc, ts, addrView, dataView, kind)) return undefined;
     mem.append({ loc, lo, hi, tid: this.tid });
+    this.own();
     this.promises.push(ts);
     this.fulfil(loc, ts, addrView, dataView, kind, pick);
     return ts;
@@ -283,21 +303,24 @@ export class ThreadLocal {
   }
 
   snapshot(): LocalSnapshot {
+    this.shared = true;
     return {
-      coh: new Map(this.coh),
+      coh: this.coh,
       views: [this.vrn, this.vwn, this.vro, this.vroRet, this.vwo, this.vcap, this.vrel],
-      fwd: new Map(this.fwd),
+      fwd: this.fwd,
       exbank: this.exbank,
-      promises: this.promises.slice(),
+      promises: this.promises,
     };
   }
 
   restore(s: LocalSnapshot): void {
-    this.coh = new Map(s.coh);
+    // Shared with the snapshot until changed (`own`).
+    this.coh = s.coh as Map<number, number>;
     [this.vrn, this.vwn, this.vro, this.vroRet, this.vwo, this.vcap, this.vrel] = s.views;
-    this.fwd = new Map(s.fwd);
+    this.fwd = s.fwd as Map<number, Forward>;
     this.exbank = s.exbank;
-    this.promises = s.promises.slice();
+    this.promises = s.promises as number[];
+    this.shared = true;
   }
 
   hashInto(h: FingerprintSink): void {
