@@ -21,6 +21,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseScenario } from '../simulator';
+import { Machine } from '../simulator/engine/machine';
+import * as machineState from '../simulator/engine/machineState';
 import { litmusToScenario, readLitmus } from '../simulator/litmus';
 import { exploreLitmus } from '../simulator/litmus/explore';
 
@@ -42,6 +44,53 @@ export interface LitmusBenchRow {
   agreement?: 'agree' | 'needs-relaxation' | 'DISAGREE';
   /** herd7's time for this test alone (one process), when herd7 was given. */
   herdSeconds?: number;
+  /** The engine's work in that exploration (a second, untimed run: `countWork`), and its states. */
+  work?: WorkCounts;
+  states?: number;
+}
+
+/** Engine operations: steps taken (`Machine.take`: search and dry runs), captures (`fork`), restores, fingerprints (`stateHash`). */
+export interface WorkCounts {
+  steps: number;
+  forks: number;
+  restores: number;
+  hashes: number;
+}
+
+/**
+ * Run `f` counting the engine's operations (bench only: the machine's methods and `restoreMachine` are wrapped while
+ * it runs, then put back; the run is slower, so it is not the timed one).
+ */
+export function countWork<T>(f: () => T): { result: T; work: WorkCounts } {
+  const work: WorkCounts = { steps: 0, forks: 0, restores: 0, hashes: 0 };
+  const proto = Machine.prototype;
+  const { take, fork, stateHash } = proto;
+  const ms = machineState as { restoreMachine: typeof machineState.restoreMachine };
+  const restore = ms.restoreMachine;
+  proto.take = function (this: Machine, ...a: Parameters<typeof take>) {
+    work.steps++;
+    return take.apply(this, a);
+  };
+  proto.fork = function (this: Machine) {
+    work.forks++;
+    return fork.apply(this);
+  };
+  proto.stateHash = function (this: Machine, ...a: Parameters<typeof stateHash>) {
+    work.hashes++;
+    return stateHash.apply(this, a);
+  };
+  ms.restoreMachine = (...a: Parameters<typeof restore>) => {
+    work.restores++;
+    restore(...a);
+  };
+  try {
+    return { result: f(), work };
+  } finally {
+    proto.take = take;
+    proto.fork = fork;
+    proto.stateHash = stateHash;
+    ms.restoreMachine = restore;
+  }
 }
 
 export interface LitmusBench {
@@ -94,6 +143,9 @@ function explore(text: string, file: string, row: LitmusBenchRow): void {
     return;
   }
   row.verdict = r.explore.bounds.hit.length > 0 ? 'bounded' : r.herd.verdict;
+  const counted = countWork(() => exploreLitmus(text, file));
+  row.work = counted.work;
+  if ('explore' in counted.result) row.states = counted.result.explore.states;
   if (row.kind !== undefined) row.agreement = row.verdict === row.kind ? 'agree' : row.kind === 'Allowed' && row.verdict === 'Forbidden' ? 'needs-relaxation' : 'DISAGREE';
 }
 
@@ -175,6 +227,15 @@ export function formatLitmusSummary(b: LitmusBench, reference?: HerdReference): 
   lines.push(
     `explore FILE.litmus (one process for all): ${ms(cpu / Math.max(1, run.length))} CPU per test on average, ${ms(run.reduce((a, r) => Math.max(a, r.exploreCpu ?? 0), 0))} at most, ${ms(cpu)} for all; wall ${ms(ex / Math.max(1, run.length))} per test, ${ms(ex)} for all`,
   );
+  const counted = run.filter((r) => r.work !== undefined && r.states !== undefined);
+  if (counted.length > 0) {
+    const sum = (k: keyof WorkCounts): number => counted.reduce((a, r) => a + r.work![k], 0);
+    const states = counted.reduce((a, r) => a + r.states!, 0);
+    const per = (k: keyof WorkCounts): string => (sum(k) / Math.max(1, states)).toFixed(2);
+    lines.push(
+      `engine work (${counted.length} tests, ${states} states): ${sum('steps')} steps, ${sum('forks')} captures, ${sum('restores')} restores, ${sum('hashes')} fingerprints; per state ${per('steps')} steps, ${per('forks')} captures, ${per('restores')} restores, ${per('hashes')} fingerprints`,
+    );
+  }
   if (reference !== undefined && run.length > 0) {
     // herd7 was not run here: its figures on this machine class (issue #14 item 7), for the same catalogue.
     const perTest = cpu / run.length;

@@ -73,6 +73,8 @@ export class RelaxedChoices {
   private readonly certified = new Set<number>();
   /** PEs found unable to fulfil their promises alone, by everything that run reads (`aloneKey`): the same state fails again. */
   private readonly unfulfillable = new Set<number>();
+  /** Within `expand`: the capture the machine is in, unchanged since (`capture`, `goTo`): restoring it is skipped. */
+  private live: MachineSnapshot | undefined = undefined;
 
   constructor(
     private readonly m: Machine,
@@ -84,6 +86,8 @@ export class RelaxedChoices {
   /** The enabled actions with every PE step split by its read choices, and the promises when they may be made. */
   expand(actions: readonly Action[]): Action[] {
     const out: Action[] = [];
+    // The machine was moved since the last expansion.
+    this.live = undefined;
     // Read before the dry runs below move the machine.
     const promising = this.model.promisePhase;
     // A halted PE owing a promise never fulfils it: no continuation counts (the search discards the execution here).
@@ -102,28 +106,50 @@ export class RelaxedChoices {
         out.push(a);
         continue;
       }
-      snap ??= this.m.fork();
+      snap ??= this.live ?? this.capture();
       const variants = this.readVariants(a.pe, snap, watch);
       const fp = watch?.fp;
       if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesThreadOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r))) {
         // Taken alone (header comment).
         this.alone++;
         for (const r of fp.reads) this.readAlone.add(r);
-        restoreMachine(this.m, snap);
+        this.goTo(snap);
         return [a];
       }
       if (variants.length <= 1) out.push(a);
       else for (const reads of variants) out.push({ kind: 'pe-step', pe: a.pe, reads });
     }
     if (promising && actions.some((a) => a.kind === 'pe-step')) {
-      snap ??= this.m.fork();
+      snap ??= this.live ?? this.capture();
       for (const pe of this.m.pes) {
         if (!canStep(pe)) continue;
         for (const c of this.certify(pe.id, snap)) out.push({ kind: 'component', source: this.model, name: 'promise', label: this.model.describe(c), eager: false, data: c });
       }
     }
-    if (snap !== undefined) restoreMachine(this.m, snap);
+    if (snap !== undefined) this.goTo(snap);
     return out;
+  }
+
+  /**
+   * Right after `expand`: a capture of the state it left the machine in (the one it was called in), when it made one
+   * (the search keeps it instead of capturing that state again); undefined otherwise.
+   */
+  get expandedCapture(): MachineSnapshot | undefined {
+    return this.live;
+  }
+
+  /** Capture the machine's state (it is in that capture: `live`). */
+  private capture(): MachineSnapshot {
+    const s = this.m.fork();
+    this.live = s;
+    return s;
+  }
+
+  /** Put the machine in capture `s` (nothing to do when it is in it, unchanged: `live`). */
+  private goTo(s: MachineSnapshot): void {
+    if (this.live === s) return;
+    restoreMachine(this.m, s);
+    this.live = s;
   }
 
   /** Some step was taken alone and some action seen may depend on it: the search must be done again without (explore.ts). */
@@ -147,13 +173,13 @@ export class RelaxedChoices {
         failed = true;
         break;
       }
-      from ??= this.m.fork();
+      from ??= this.capture();
       if (!this.fulfillable(pe, from)) {
         failed = true;
         if (this.unfulfillable.size < CERTIFIED_MEMO) this.unfulfillable.add(key);
       }
     }
-    if (from !== undefined) restoreMachine(this.m, from);
+    if (from !== undefined) this.goTo(from);
     return failed;
   }
 
@@ -186,14 +212,16 @@ export class RelaxedChoices {
 
   /** Take PE `pe`'s step from `from` with these read choices: what each read could take. `watch`: its footprint is recorded. */
   private dryRun(pe: number, from: MachineSnapshot, reads: readonly number[], watch?: Watch): number[][] {
-    restoreMachine(this.m, from);
+    this.goTo(from);
     this.model.recording = [];
     try {
       const action = { kind: 'pe-step', pe, reads } as const;
       if (watch === undefined || watch.accessSeen !== undefined || this.recorder === undefined) {
         if (watch?.accessSeen !== undefined) this.model.accessSeen = watch.accessSeen;
+        this.live = undefined;
         this.m.take(action);
       } else {
+        this.live = undefined;
         const fp = this.recorder.take(action, watch.timeMatters);
         if (fp.global) this.globalSeen = true;
         for (const w of fp.writes) {
@@ -247,7 +275,8 @@ export class RelaxedChoices {
    * or 'bound' (the step bound cut it).
    */
   private runAlone(pe: number, from: MachineSnapshot, stop: () => boolean, trail?: { key(): number; keys: number[] }): 'stopped' | 'done' | 'bound' {
-    const seen = new Set<string>();
+    // States reached, by fingerprint: without and with an access through the model on the path.
+    const seen = [new Set<number>(), new Set<number>()];
     let budget = MAX_CERTIFY_STEPS;
     let ended: 'stopped' | 'bound' | undefined;
     const p = this.m.pes[pe];
@@ -258,9 +287,10 @@ export class RelaxedChoices {
         return false;
       }
       if (!canStep(p) || this.m.stopInfo !== undefined) return false;
-      const key = `${this.m.stateHash()}|${accessSeen}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
+      const key = this.m.stateHash();
+      const set = seen[accessSeen ? 1 : 0];
+      if (set.has(key)) return false;
+      set.add(key);
       return true;
     };
     const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
@@ -272,14 +302,14 @@ export class RelaxedChoices {
         // Captured only when it is run from (a state seen before, or where the PE stopped, is not).
         if (fresh(after)) {
           trail?.keys.push(trail.key());
-          dfs(this.m.fork(), after);
+          dfs(this.capture(), after);
           if (ended === undefined) trail?.keys.pop();
         }
         return ended !== undefined;
       });
     };
     try {
-      restoreMachine(this.m, from);
+      this.goTo(from);
       if (fresh(false)) {
         trail?.keys.push(trail.key());
         dfs(from, false);
@@ -287,7 +317,7 @@ export class RelaxedChoices {
     } finally {
       this.model.accessSeen = false;
     }
-    restoreMachine(this.m, from);
+    this.goTo(from);
     return ended ?? 'done';
   }
 

@@ -207,7 +207,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
    * Expand the state the machine is in (`enabled` computed already): a frame to iterate, or null (final, visited, or
    * cut). `known`: its fingerprint, computed already with that `timeMatters`.
    */
-  const enter = (en: { actions: Action[] }, asleep: SleepEntry[], known?: { hash: number; timeMatters: boolean }): Frame | null => {
+  const enter = (en: { actions: Action[]; capture?: MachineSnapshot }, asleep: SleepEntry[], known?: { hash: number; timeMatters: boolean }): Frame | null => {
     const actions = en.actions;
     if (actions.length === 0) {
       if (session.discarded()) return null;
@@ -272,7 +272,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       return null;
     }
     // A state left by one action only is never come back to: no capture.
-    return { snap: order.length > 1 ? session.fork() : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
+    return { snap: order.length > 1 ? (en.capture ?? session.fork()) : undefined, actions, keys, order, pos: 0, sleep: live, done: [], timeMatters };
   };
 
   /** A handed-over branch's frame (`resume`): its state was expanded by the search that gave it. */

@@ -100,7 +100,7 @@ export class ExploreSession {
    * The actions an explorer may take now (none: the execution is over), and
    * whether an urgent one is pending. Latches window openings (engine/events.ts).
    */
-  enabled(): { actions: Action[]; urgent: boolean } {
+  enabled(): { actions: Action[]; urgent: boolean; capture?: MachineSnapshot } {
     return this.expand(this.engineEnabled());
   }
 
@@ -113,9 +113,15 @@ export class ExploreSession {
     return { actions: urgent ? all.filter((a) => a.kind === 'event' || (a.kind === 'component' && a.eager)) : all, urgent };
   }
 
-  /** …and with them (relaxed.ts: read choices and promises; its dry runs leave the machine as it was). */
-  expand(en: { actions: Action[]; urgent: boolean }): { actions: Action[]; urgent: boolean } {
-    return this.relaxed === undefined ? en : { actions: this.relaxed.expand(en.actions), urgent: en.urgent };
+  /**
+   * …and with them (relaxed.ts: read choices and promises; its dry runs leave the machine as it was). `capture`: a
+   * capture of that state the expansion made, if any (the search keeps it rather than capturing the state again).
+   */
+  expand(en: { actions: Action[]; urgent: boolean }): { actions: Action[]; urgent: boolean; capture?: MachineSnapshot } {
+    if (this.relaxed === undefined) return en;
+    const actions = this.relaxed.expand(en.actions);
+    const capture = this.relaxed.expandedCapture;
+    return capture === undefined ? { actions, urgent: en.urgent } : { actions, urgent: en.urgent, capture };
   }
 
   /** The execution that just ended cannot count: a PE still owes a promised write (Promising-ARM). */
