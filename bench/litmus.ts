@@ -63,7 +63,12 @@ export interface WorkCounts {
  */
 export function countWork<T>(f: () => T): { result: T; work: WorkCounts } {
   const work: WorkCounts = { steps: 0, forks: 0, restores: 0, hashes: 0 };
-  const proto = Machine.prototype;
+  // The methods as plain function properties (called with the machine as `this`).
+  const proto: {
+    take: (this: Machine, ...a: Parameters<Machine['take']>) => void;
+    fork: (this: Machine) => ReturnType<Machine['fork']>;
+    stateHash: (this: Machine, ...a: Parameters<Machine['stateHash']>) => number;
+  } = Machine.prototype;
   const { take, fork, stateHash } = proto;
   const ms = machineState as { restoreMachine: typeof machineState.restoreMachine };
   const restore = ms.restoreMachine;

@@ -7,7 +7,8 @@
  *   of messages its reads may take (`pe N read T` for a read of the message with timestamp T; T = 0
  *   is the initial value), found by a dry run of the step from the current state (the step is
  *   taken and undone; the model records what each read could take). A step with one possibility
- *   stays `pe N`.
+ *   stays `pe N`. What a PE's dry runs found is remembered by everything they read (`stepChoices`,
+ *   `READ_CHOICES_MEMO`): a state where that is unchanged — another PE stepped without writing — reuses it.
  * - **Promises** (promise-first executions: Pulte et al., PLDI 2019, §7 — every Promising-ARM
  *   behaviour has an execution whose promises all come before every other step). Before any PE
  *   has stepped, each PE may promise any write it can make running alone from here with the
@@ -17,7 +18,8 @@
  *   the same outcomes as discarding at the end, with fewer states): a state where a PE owing promises cannot fulfil
  *   them running alone (every read choice, at most `MAX_CERTIFY_STEPS` steps: the bound keeps the state) has no
  *   actions, and its execution is discarded there; so has a state where such a PE has halted. A PE state found able
- *   to is remembered with the messages (`CERTIFIED_MEMO`), and so is every state on the path that fulfilled them.
+ *   to is remembered with the messages (`CERTIFIED_MEMO`), and so is every state on the path that fulfilled them;
+ *   one found unable to, with everything its run alone reads (`aloneKey`).
  * - **Thread-local steps** (persistent sets: Godefroid, LNCS 1032, ch. 4; with sleep sets ch. 6): once the promises
  *   are made, a PE step that reads nothing through the model and whose footprint (footprint.ts, from its dry run)
  *   writes its own thread alone — MOV, ADD, a branch, a NOP, with what its fetch's walk read — is independent of
@@ -45,6 +47,16 @@ import { writesThreadOnly, type Footprint, type FootprintRecorder } from './foot
 /** Certified PE states remembered per search (`RelaxedChoices.uncertified`); beyond, they are certified again each time. */
 export const CERTIFIED_MEMO = 65_536;
 
+/** PE states whose read choices (and dry-run footprints) are remembered per search (`RelaxedChoices.stepChoices`); beyond, their steps are dry-run again. */
+export const READ_CHOICES_MEMO = 65_536;
+
+/** What the dry runs of a PE's step found (`RelaxedChoices.stepChoices`): its read choices, each run's footprint, whether `MAX_READ_VARIANTS` cut them. */
+interface StepChoices {
+  variants: number[][];
+  fps: Footprint[] | undefined;
+  cut: boolean;
+}
+
 /** The footprint of a step's dry runs (`runs` of them: one when it has one read choice or none). */
 interface Watch {
   fp: Footprint | undefined;
@@ -52,6 +64,8 @@ interface Watch {
   timeMatters: boolean;
   /** Running a PE alone (`runAlone`): no footprint; whether it has accessed memory through the model before the step. */
   accessSeen?: boolean;
+  /** Every run's footprint, in order (`stepChoices` remembers them). */
+  fps?: Footprint[];
 }
 
 export class RelaxedChoices {
@@ -73,6 +87,10 @@ export class RelaxedChoices {
   private readonly certified = new Set<number>();
   /** PEs found unable to fulfil their promises alone, by everything that run reads (`aloneKey`): the same state fails again. */
   private readonly unfulfillable = new Set<number>();
+  /** Read choices of PE steps by what their dry runs read (`stepChoices`). */
+  private readonly choicesMemo = new Map<number, StepChoices>();
+  /** `MAX_READ_VARIANTS` cut the combinations of the current `readVariants`. */
+  private variantsCut = false;
   /** Within `expand`: the capture the machine is in, unchanged since (`capture`, `goTo`): restoring it is skipped. */
   private live: MachineSnapshot | undefined = undefined;
 
@@ -107,7 +125,7 @@ export class RelaxedChoices {
         continue;
       }
       snap ??= this.live ?? this.capture();
-      const variants = this.readVariants(a.pe, snap, watch);
+      const variants = this.stepChoices(a.pe, snap, watch);
       const fp = watch?.fp;
       if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesThreadOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r))) {
         // Taken alone (header comment).
@@ -223,18 +241,55 @@ export class RelaxedChoices {
       } else {
         this.live = undefined;
         const fp = this.recorder.take(action, watch.timeMatters);
-        if (fp.global) this.globalSeen = true;
-        for (const w of fp.writes) {
-          if (this.readAlone.has(w)) this.globalSeen = true;
-          this.written.add(w);
-        }
-        watch.fp = fp;
-        watch.runs++;
+        this.noteFootprint(fp, watch);
+        watch.fps?.push(fp);
       }
       return this.model.recording;
     } finally {
       this.model.recording = undefined;
     }
+  }
+
+  /** A dry run's footprint seen (`watch`): what it writes against the steps taken alone. */
+  private noteFootprint(fp: Footprint, watch: Watch): void {
+    if (fp.global) this.globalSeen = true;
+    for (const w of fp.writes) {
+      if (this.readAlone.has(w)) this.globalSeen = true;
+      this.written.add(w);
+    }
+    watch.fp = fp;
+    watch.runs++;
+  }
+
+  /**
+   * `readVariants` for the search's expansion, remembered (`READ_CHOICES_MEMO`) by everything the step's dry runs read
+   * (`aloneKey`: the PE, its thread and the messages, memory and the components; with the promise phase and whether
+   * and how footprints are recorded): a PE met again in the same state — another PE stepped meanwhile without
+   * writing — takes the choices and footprints found before, its step not run again (the same runs would find them).
+   */
+  private stepChoices(pe: number, from: MachineSnapshot, watch: Watch | undefined): number[][] {
+    this.goTo(from);
+    const key = new Lanes()
+      .reset(0xd7e0_0000)
+      .digest(this.aloneKey(pe))
+      .word(watch === undefined ? 0 : watch.timeMatters ? 2 : 1)
+      .word(this.model.promisePhase ? 1 : 0)
+      .value();
+    const known = this.choicesMemo.get(key);
+    if (known !== undefined && (watch === undefined || known.fps !== undefined)) {
+      if (known.cut) this.bounds.add('read-choices');
+      if (watch !== undefined) {
+        watch.runs = 0;
+        for (const fp of known.fps!) this.noteFootprint(fp, watch);
+      }
+      return known.variants;
+    }
+    if (watch !== undefined) watch.fps = [];
+    this.variantsCut = false;
+    const variants = this.readVariants(pe, from, watch);
+    if (this.choicesMemo.size < READ_CHOICES_MEMO) this.choicesMemo.set(key, { variants, fps: watch?.fps, cut: this.variantsCut });
+    if (watch !== undefined) watch.fps = undefined;
+    return variants;
   }
 
   /**
@@ -257,6 +312,7 @@ export class RelaxedChoices {
         if (enough) return;
         if (result.length >= MAX_READ_VARIANTS) {
           this.bounds.add('read-choices');
+          this.variantsCut = true;
           return;
         }
         const next = [...prefix, t];
