@@ -455,6 +455,9 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
   if (h.speculation.refillCandidates !== undefined) h.speculation.refillCandidates = (snap.candidates ?? []).map((c) => ({ ...c }));
 }
 
+/** `hashHierarchy`'s running hash (not re-entered: the parts it folds in use their own). */
+const hierarchyLanes = new Lanes();
+
 /**
  * Fingerprint (53 bits) of every valid copy with its place (cache, set, way),
  * line address, state, attributes, data and marks (speculative, stale,
@@ -467,7 +470,7 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
  * fingerprint of the lines where it is kept (`hashWaysBySet`).
  */
 export function hashHierarchy(h: CacheHierarchy, bySet = false): number {
-  const hh = new Lanes().reset(0x0cac_4e00);
+  const hh = hierarchyLanes.reset(0x0cac_4e00);
   for (const c of h.caches) {
     const cow = cowOf(c);
     refreshDigests(c, cow);

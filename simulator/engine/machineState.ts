@@ -148,14 +148,18 @@ export interface ExplorationHash {
  * and the same outcome so far (fault and finding records), whatever the step
  * count and the policy's pointer.
  */
+/** `hashMachine`'s running hashes, reused (it is not re-entered: the components hash with their own). */
+const machineLanes = new Lanes();
+const eventHasher = new StateHasher();
+
 export function hashMachine(m: Machine, exploration?: ExplorationHash): number {
-  const h = new Lanes().reset(0x3ac4_14e5);
+  const h = machineLanes.reset(0x3ac4_14e5);
   if (exploration === undefined) h.num(m.steps).word(m.scheduler.rr);
   else if (exploration.steps) h.num(m.steps);
   const instret = exploration === undefined;
   for (const pe of m.pes) h.digest(digestPe(pe, instret));
   h.digest(m.physical.stateHash());
-  const ev = new StateHasher();
+  const ev = eventHasher.reset();
   m.events.hashInto(ev, exploration !== undefined);
   h.digest(ev.value());
   for (const w of m.prng.state()) h.word(w);
