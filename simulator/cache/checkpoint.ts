@@ -194,7 +194,16 @@ function orderChanged(c: Cache, cow: CacheCow, i: number): void {
   }
 }
 
-const orderWays: number[] = [];
+/** The valid ways of the set being digested (`orderWays[0..nOrderWays)`): a scratch list, never reallocated. */
+let orderWays = new Int32Array(16);
+let nOrderWays = 0;
+
+/** `orderWays` := the valid ways of the set at `base`, ascending (grown for a set with more ways). */
+function validWays(c: Cache, base: number): void {
+  if (orderWays.length < c.ways) orderWays = new Int32Array(c.ways);
+  nOrderWays = 0;
+  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays[nOrderWays++] = w;
+}
 
 /**
  * Sort `orderWays` (ways of the set at `base`, ascending) by age, least
@@ -203,7 +212,7 @@ const orderWays: number[] = [];
  */
 function sortByAge(c: Cache, base: number): void {
   const lines = c.lines;
-  for (let k = 1; k < orderWays.length; k++) {
+  for (let k = 1; k < nOrderWays; k++) {
     const w = orderWays[k];
     const lru = lines[base + w].lru;
     let j = k - 1;
@@ -218,12 +227,11 @@ function sortByAge(c: Cache, base: number): void {
 /** Digest of a set's replacement order: its valid ways, least recently used first (what `victimFor` decides by). */
 function digestOrder(c: Cache, set: number): number {
   const base = set * c.ways;
-  orderWays.length = 0;
-  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
-  if (orderWays.length === 0) return EMPTY_ORDER;
+  validWays(c, base);
+  if (nOrderWays === 0) return EMPTY_ORDER;
   sortByAge(c, base);
   const h = lanes.reset(0x0bde_0000);
-  for (const w of orderWays) h.word(w);
+  for (let k = 0; k < nOrderWays; k++) h.word(orderWays[k]);
   return h.value();
 }
 
@@ -234,12 +242,11 @@ function digestOrder(c: Cache, set: number): number {
  */
 function digestOrderBySet(c: Cache, cow: CacheCow, set: number): number {
   const base = set * c.ways;
-  orderWays.length = 0;
-  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
-  if (orderWays.length === 0) return EMPTY_ORDER;
+  validWays(c, base);
+  if (nOrderWays === 0) return EMPTY_ORDER;
   sortByAge(c, base);
   const h = lanes.reset(0x0bde_0001);
-  for (let k = 0; k < orderWays.length; k++) {
+  for (let k = 0; k < nOrderWays; k++) {
     const w = orderWays[k];
     h.digest(cow.wayDigest[base + w]);
     if (k > 0 && c.lines[base + w].lru === c.lines[base + orderWays[k - 1]].lru) h.word(0x7e00_0000 | orderWays[k - 1]).word(w);

@@ -109,7 +109,7 @@ export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
 export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   m.steps = s.steps;
   m.scheduler.rr = s.rr;
-  m.pes.forEach((pe, i) => restorePe(pe, s.pes[i]));
+  for (let i = 0; i < m.pes.length; i++) restorePe(m.pes[i], s.pes[i]);
   m.events.restore(s.events);
   m.prng.setState(s.prng);
   setContents(m.exceptions, s.exceptions);
@@ -122,7 +122,8 @@ export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   m.stopInfo = s.stop;
   m.scheduler.reset();
   if (s.stopRequest !== undefined) m.scheduler.requestStop(s.stopRequest);
-  m.snapshottables.forEach((c, i) => c.restore(s.components[i]));
+  const components = m.snapshottables;
+  for (let i = 0; i < components.length; i++) components[i].restore(s.components[i]);
 }
 
 /**

@@ -119,6 +119,9 @@ interface ChoicesSnapshot {
   maps: (ReverseMap | undefined)[];
 }
 
+/** `stateHash`'s running hash, reused (a fingerprint per explored state asks). */
+const choicesLanes = new Lanes();
+
 /** A candidate's contribution to its PE's footprint fingerprint (an order-independent sum: the footprint is a set). */
 function candidateDigest(c: Candidate): number {
   return digestString(`${c.line}|${c.attrs.label}|${c.regime}`);
@@ -491,9 +494,10 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   /** Fingerprint: the counts used (while bounded) and the footprint as a set per PE. */
   stateHash(): number {
     if (this.hashVersion === this.version) return this.lastHash;
-    const h = new Lanes().reset(0x0e7c_0000);
+    const h = choicesLanes.reset(0x0e7c_0000);
     h.word(Number.isFinite(this.settings.fills) ? this.fillsUsed : 0).word(this.evictionsUsed);
-    this.footprint.forEach((fp, pe) => h.word(pe).digest(this.sums[pe].value(fp.size)));
+    const footprint = this.footprint;
+    for (let pe = 0; pe < footprint.length; pe++) h.word(pe).digest(this.sums[pe].value(footprint[pe].size));
     if (this.mmu !== undefined) h.digest(this.touchedSum.value(this.touched.size)).word(Number.isFinite(this.settings.mappedFills) ? this.mappedUsed : 0);
     this.lastHash = h.value();
     this.hashVersion = this.version;
