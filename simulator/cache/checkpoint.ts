@@ -84,6 +84,11 @@ interface CacheCow {
   readonly ways: number;
   /** The way-independent fingerprint, once asked for (`hashWaysBySet`). */
   bySet: BySet | undefined;
+  /**
+   * `cacheDigest`'s last results, by way (0) and by set (1): the lanes of the two sums it folded (line sum a, b,
+   * order sum a, b) and the digest — the same sums give the same digest without folding them again.
+   */
+  readonly folded: Float64Array;
 }
 
 /**
@@ -179,6 +184,7 @@ function cowOf(c: Cache): CacheCow {
       waysCopied: 0,
       ways: c.ways,
       bySet: undefined,
+      folded: new Float64Array(10).fill(NaN),
     };
     cows.set(c, cow);
   }
@@ -464,6 +470,25 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
 
 /** `hashHierarchy`'s running hash (not re-entered: the parts it folds in use their own). */
 const hierarchyLanes = new Lanes();
+const cacheLanes = new Lanes();
+
+/** One cache's part of `hashHierarchy` (digests up to date): its name, its lines' and replacement orders' sums — by set with `by`. */
+function cacheDigest(c: Cache, cow: CacheCow, by: BySet | undefined): number {
+  const sum = by === undefined ? cow.sum : by.sum;
+  const order = by === undefined ? cow.orderSum : by.orderSum;
+  const f = cow.folded;
+  const o = by === undefined ? 0 : 5;
+  if (f[o] === sum.a && f[o + 1] === sum.b && f[o + 2] === order.a && f[o + 3] === order.b) return f[o + 4];
+  const h = cacheLanes.reset(0).digest(digestString(c.name));
+  if (by !== undefined) h.word(0xb7_5e7);
+  const d = h.digest(sum.value(c.lines.length)).digest(order.value(c.sets)).value();
+  f[o] = sum.a;
+  f[o + 1] = sum.b;
+  f[o + 2] = order.a;
+  f[o + 3] = order.b;
+  f[o + 4] = d;
+  return d;
+}
 
 /**
  * Fingerprint (53 bits) of every valid copy with its place (cache, set, way),
@@ -481,9 +506,7 @@ export function hashHierarchy(h: CacheHierarchy, bySet = false): number {
   for (const c of h.caches) {
     const cow = cowOf(c);
     refreshDigests(c, cow);
-    const by = bySet ? cow.bySet : undefined;
-    if (by === undefined) hh.digest(digestString(c.name)).digest(cow.sum.value(c.lines.length)).digest(cow.orderSum.value(c.sets));
-    else hh.digest(digestString(c.name)).word(0xb7_5e7).digest(by.sum.value(c.lines.length)).digest(by.orderSum.value(c.sets));
+    hh.digest(cacheDigest(c, cow, bySet ? cow.bySet : undefined));
   }
   hh.digest(h.icache.digest());
   for (const c of h.speculation.refillCandidates ?? []) hh.word(c.pe).num(c.line).digest(digestString(c.attrs.label)).num(c.pc);
