@@ -267,12 +267,10 @@ export function digestPe(pe: Pe, instret = true): number {
   if (memo !== undefined && memo.sysregVersion === pe.sysregs.version && memo.state === pe.state && memo.stopReason === pe.stopReason && samePacked(pe, memo.regs, instret)) return memo.digest;
   pack(pe, packed);
   if (!instret) packed[INSTRET] = 0;
-  let changed = false;
   if (memo === undefined) {
     memo = { regs: packed.slice(), sum: new FingerprintSum(), state: pe.state, stopReason: pe.stopReason, sysregVersion: pe.sysregs.version, digest: 0 };
     for (let i = 0; i < REGS; i++) memo.sum.add(i, fieldDigest(packed[i]));
     memos[k] = memo;
-    changed = true;
   } else {
     const regs = memo.regs;
     const sum = memo.sum;
@@ -284,10 +282,8 @@ export function digestPe(pe: Pe, instret = true): number {
         sum.remove(i, fieldDigest(was));
         sum.add(i, fieldDigest(now));
         regs[i] = now;
-        changed = true;
       }
     }
-    if (!changed && memo.state === pe.state && memo.stopReason === pe.stopReason && memo.sysregVersion === pe.sysregs.version) return memo.digest;
   }
   memo.state = pe.state;
   memo.stopReason = pe.stopReason;
