@@ -84,6 +84,11 @@ interface CacheCow {
   readonly ways: number;
   /** The way-independent fingerprint, once asked for (`hashWaysBySet`). */
   bySet: BySet | undefined;
+  /**
+   * `cacheDigest`'s last results, by way (0) and by set (1): the lanes of the two sums it folded (line sum a, b,
+   * order sum a, b) and the digest — the same sums give the same digest without folding them again.
+   */
+  readonly folded: Float64Array;
 }
 
 /**
@@ -179,6 +184,7 @@ function cowOf(c: Cache): CacheCow {
       waysCopied: 0,
       ways: c.ways,
       bySet: undefined,
+      folded: new Float64Array(10).fill(NaN),
     };
     cows.set(c, cow);
   }
@@ -194,7 +200,16 @@ function orderChanged(c: Cache, cow: CacheCow, i: number): void {
   }
 }
 
-const orderWays: number[] = [];
+/** The valid ways of the set being digested (`orderWays[0..nOrderWays)`): a scratch list, never reallocated. */
+let orderWays = new Int32Array(16);
+let nOrderWays = 0;
+
+/** `orderWays` := the valid ways of the set at `base`, ascending (grown for a set with more ways). */
+function validWays(c: Cache, base: number): void {
+  if (orderWays.length < c.ways) orderWays = new Int32Array(c.ways);
+  nOrderWays = 0;
+  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays[nOrderWays++] = w;
+}
 
 /**
  * Sort `orderWays` (ways of the set at `base`, ascending) by age, least
@@ -203,7 +218,7 @@ const orderWays: number[] = [];
  */
 function sortByAge(c: Cache, base: number): void {
   const lines = c.lines;
-  for (let k = 1; k < orderWays.length; k++) {
+  for (let k = 1; k < nOrderWays; k++) {
     const w = orderWays[k];
     const lru = lines[base + w].lru;
     let j = k - 1;
@@ -218,12 +233,11 @@ function sortByAge(c: Cache, base: number): void {
 /** Digest of a set's replacement order: its valid ways, least recently used first (what `victimFor` decides by). */
 function digestOrder(c: Cache, set: number): number {
   const base = set * c.ways;
-  orderWays.length = 0;
-  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
-  if (orderWays.length === 0) return EMPTY_ORDER;
+  validWays(c, base);
+  if (nOrderWays === 0) return EMPTY_ORDER;
   sortByAge(c, base);
   const h = lanes.reset(0x0bde_0000);
-  for (const w of orderWays) h.word(w);
+  for (let k = 0; k < nOrderWays; k++) h.word(orderWays[k]);
   return h.value();
 }
 
@@ -234,12 +248,11 @@ function digestOrder(c: Cache, set: number): number {
  */
 function digestOrderBySet(c: Cache, cow: CacheCow, set: number): number {
   const base = set * c.ways;
-  orderWays.length = 0;
-  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays.push(w);
-  if (orderWays.length === 0) return EMPTY_ORDER;
+  validWays(c, base);
+  if (nOrderWays === 0) return EMPTY_ORDER;
   sortByAge(c, base);
   const h = lanes.reset(0x0bde_0001);
-  for (let k = 0; k < orderWays.length; k++) {
+  for (let k = 0; k < nOrderWays; k++) {
     const w = orderWays[k];
     h.digest(cow.wayDigest[base + w]);
     if (k > 0 && c.lines[base + w].lru === c.lines[base + orderWays[k - 1]].lru) h.word(0x7e00_0000 | orderWays[k - 1]).word(w);
@@ -455,6 +468,28 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
   if (h.speculation.refillCandidates !== undefined) h.speculation.refillCandidates = (snap.candidates ?? []).map((c) => ({ ...c }));
 }
 
+/** `hashHierarchy`'s running hash (not re-entered: the parts it folds in use their own). */
+const hierarchyLanes = new Lanes();
+const cacheLanes = new Lanes();
+
+/** One cache's part of `hashHierarchy` (digests up to date): its name, its lines' and replacement orders' sums — by set with `by`. */
+function cacheDigest(c: Cache, cow: CacheCow, by: BySet | undefined): number {
+  const sum = by === undefined ? cow.sum : by.sum;
+  const order = by === undefined ? cow.orderSum : by.orderSum;
+  const f = cow.folded;
+  const o = by === undefined ? 0 : 5;
+  if (f[o] === sum.a && f[o + 1] === sum.b && f[o + 2] === order.a && f[o + 3] === order.b) return f[o + 4];
+  const h = cacheLanes.reset(0).digest(digestString(c.name));
+  if (by !== undefined) h.word(0xb7_5e7);
+  const d = h.digest(sum.value(c.lines.length)).digest(order.value(c.sets)).value();
+  f[o] = sum.a;
+  f[o + 1] = sum.b;
+  f[o + 2] = order.a;
+  f[o + 3] = order.b;
+  f[o + 4] = d;
+  return d;
+}
+
 /**
  * Fingerprint (53 bits) of every valid copy with its place (cache, set, way),
  * line address, state, attributes, data and marks (speculative, stale,
@@ -467,13 +502,11 @@ export function restoreHierarchy(h: CacheHierarchy, s: unknown): void {
  * fingerprint of the lines where it is kept (`hashWaysBySet`).
  */
 export function hashHierarchy(h: CacheHierarchy, bySet = false): number {
-  const hh = new Lanes().reset(0x0cac_4e00);
+  const hh = hierarchyLanes.reset(0x0cac_4e00);
   for (const c of h.caches) {
     const cow = cowOf(c);
     refreshDigests(c, cow);
-    const by = bySet ? cow.bySet : undefined;
-    if (by === undefined) hh.digest(digestString(c.name)).digest(cow.sum.value(c.lines.length)).digest(cow.orderSum.value(c.sets));
-    else hh.digest(digestString(c.name)).word(0xb7_5e7).digest(by.sum.value(c.lines.length)).digest(by.orderSum.value(c.sets));
+    hh.digest(cacheDigest(c, cow, bySet ? cow.bySet : undefined));
   }
   hh.digest(h.icache.digest());
   for (const c of h.speculation.refillCandidates ?? []) hh.word(c.pe).num(c.line).digest(digestString(c.attrs.label)).num(c.pc);

@@ -30,6 +30,9 @@ export interface WordSource {
   readWordAtPoU(pe: Pe, pa: number, attrs: MemAttrs): number;
 }
 
+/** `digest`'s running hash, reused (a fingerprint per explored state asks). */
+const icacheLanes = new Lanes();
+
 /** Digests of held lines (immutable arrays: the program's, or a fill's), computed once each. */
 const lineDigests = new WeakMap<ILine, number>();
 
@@ -230,8 +233,9 @@ export class InstructionSide {
    */
   digest(): number {
     if (this.digestVersion === this.version) return this.lastDigest;
-    const h = new Lanes().reset(0x1c4c_0000);
-    this.lines.forEach((m, pe) => h.word(pe).word(m.size).digest(this.sums[pe].value(m.size)));
+    const h = icacheLanes.reset(0x1c4c_0000);
+    const lines = this.lines;
+    for (let pe = 0; pe < lines.length; pe++) h.word(pe).word(lines[pe].size).digest(this.sums[pe].value(lines[pe].size));
     h.digest(this.modifiedSum.value(this.modified.size));
     this.lastDigest = h.value();
     this.digestVersion = this.version;

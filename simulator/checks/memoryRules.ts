@@ -43,6 +43,8 @@ export class MmuOffTracker {
   }
 
   restore(s: unknown): void {
+    // The live map is this very capture (nothing changed since it was taken or restored): nothing to do.
+    if (s !== undefined && s === this.snap) return;
     this.last.clear();
     for (const [k, v] of (s as Map<string, number | undefined> | undefined) ?? []) this.last.set(k, v);
     this.snap = s;

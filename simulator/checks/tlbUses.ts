@@ -63,6 +63,8 @@ class PendingReads<D> {
   /** The descriptor's record (the rule's, for the address). */
   readonly desc: (D | undefined)[] = new Array<D | undefined>(MAX_PENDING).fill(undefined);
   n = 0;
+  /** `desc` entries at and above this are undefined (`clear` costs the entries used since the last one). */
+  private used = 0;
 
   push(r: WalkRead, d: D): void {
     // Full (a walk that never filled, e.g. faults): start over; the reads of the walk in progress come next.
@@ -73,12 +75,14 @@ class PendingReads<D> {
     this.ipa[i] = r.stage === 2 ? (r.ipa ?? NaN) : NaN;
     this.level[i] = r.level;
     this.desc[i] = d;
+    if (i >= this.used) this.used = i + 1;
   }
 
   /** Forget the reads (and drop the records they name). */
   clear(): void {
     this.n = 0;
-    this.desc.fill(undefined);
+    if (this.used > 0) this.desc.fill(undefined, 0, this.used);
+    this.used = 0;
   }
 }
 

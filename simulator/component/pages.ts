@@ -225,6 +225,9 @@ export class PagedStore<P extends object> {
 
   /** Make a capture the live state (its pages are shared until written); costs the pages in which they differ. */
   thaw(f: FrozenPages<P>): void {
+    // The live state is this very capture (nothing written since it was taken or thawed): nothing to do, and no
+    // page reference held by a reader goes stale (a writer would have come through `forWrite`, setting `changed`).
+    if (f === this.last && !this.changed) return;
     this.markDifferences(this.top, f.top);
     this.top = new Map(f.top);
     this.count = f.count;

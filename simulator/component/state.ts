@@ -45,6 +45,12 @@ export function isSnapshottable(x: unknown): x is Snapshottable {
 export class StateHasher {
   private a = 0x811c_9dc5 | 0;
   private b = 0x6c62_272e | 0;
+  /** Start over (a hasher reused for another value). */
+  reset(): this {
+    this.a = 0x811c_9dc5 | 0;
+    this.b = 0x6c62_272e | 0;
+    return this;
+  }
   word(w: number): this {
     this.a = stepA(this.a, w);
     this.b = stepB(this.b, w);

@@ -44,8 +44,39 @@ export interface MachineSnapshot {
   timeline: object;
 }
 
-/** The previous capture's record lists, per machine: shared again while nothing was appended. */
-const lastRecords = new WeakMap<Machine, { exceptions: readonly FaultRecord[]; faults: readonly FaultRecord[]; findings: readonly Finding[] }>();
+/**
+ * Per machine: the previous capture's record lists (shared again while nothing was appended), and the records'
+ * digest with the lists it was computed for (`recordsDigest`). Mutated in place: a capture, restore or
+ * fingerprint allocates nothing here.
+ */
+interface RecordMemo {
+  exceptions: readonly FaultRecord[] | undefined;
+  faults: readonly FaultRecord[] | undefined;
+  findings: readonly Finding[] | undefined;
+  /** `recordsDigest`'s last result, for these counts and last records. */
+  digestFaults: number;
+  digestFindings: number;
+  lastF: FaultRecord | undefined;
+  lastR: Finding | undefined;
+  digest: number;
+}
+
+const memos = new WeakMap<Machine, RecordMemo>();
+/** The machine last asked about, and its memo (one machine at a time is the usual case: no WeakMap lookup). */
+let memoMachine: Machine | undefined;
+let memoOfMachine: RecordMemo | undefined;
+
+function memoOf(m: Machine): RecordMemo {
+  if (m === memoMachine) return memoOfMachine!;
+  let memo = memos.get(m);
+  if (memo === undefined) {
+    memo = { exceptions: undefined, faults: undefined, findings: undefined, digestFaults: -1, digestFindings: -1, lastF: undefined, lastR: undefined, digest: 0 };
+    memos.set(m, memo);
+  }
+  memoMachine = m;
+  memoOfMachine = memo;
+  return memo;
+}
 
 /** A copy of `live`, or `prev` when it holds the same records (records are only appended between restores). */
 function records<T>(live: readonly T[], prev: readonly T[] | undefined): readonly T[] {
@@ -55,16 +86,19 @@ function records<T>(live: readonly T[], prev: readonly T[] | undefined): readonl
 }
 
 export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
-  const prev = lastRecords.get(m);
-  const rec = { exceptions: records(m.exceptions, prev?.exceptions), faults: records(m.faults, prev?.faults), findings: records(m.findings, prev?.findings) };
-  lastRecords.set(m, rec);
+  const memo = memoOf(m);
+  const exceptions = (memo.exceptions = records(m.exceptions, memo.exceptions));
+  const faults = (memo.faults = records(m.faults, memo.faults));
+  const findings = (memo.findings = records(m.findings, memo.findings));
   return {
     steps: m.steps,
     rr: m.scheduler.rr,
     pes: m.pes.map(snapshotPe),
     events: m.events.snapshot(),
     prng: m.prng.state(),
-    ...rec,
+    exceptions,
+    faults,
+    findings,
     stop: m.stopInfo,
     stopRequest: m.scheduler.pendingStop,
     components: m.snapshottables.map((c) => c.snapshot()),
@@ -75,17 +109,21 @@ export function captureMachine(m: Machine, timeline: object): MachineSnapshot {
 export function restoreMachine(m: Machine, s: MachineSnapshot): void {
   m.steps = s.steps;
   m.scheduler.rr = s.rr;
-  m.pes.forEach((pe, i) => restorePe(pe, s.pes[i]));
+  for (let i = 0; i < m.pes.length; i++) restorePe(m.pes[i], s.pes[i]);
   m.events.restore(s.events);
   m.prng.setState(s.prng);
   setContents(m.exceptions, s.exceptions);
   setContents(m.faults, s.faults);
   setContents(m.findings, s.findings);
-  lastRecords.set(m, { exceptions: s.exceptions, faults: s.faults, findings: s.findings });
+  const memo = memoOf(m);
+  memo.exceptions = s.exceptions;
+  memo.faults = s.faults;
+  memo.findings = s.findings;
   m.stopInfo = s.stop;
   m.scheduler.reset();
   if (s.stopRequest !== undefined) m.scheduler.requestStop(s.stopRequest);
-  m.snapshottables.forEach((c, i) => c.restore(s.components[i]));
+  const components = m.snapshottables;
+  for (let i = 0; i < components.length; i++) components[i].restore(s.components[i]);
 }
 
 /**
@@ -111,14 +149,18 @@ export interface ExplorationHash {
  * and the same outcome so far (fault and finding records), whatever the step
  * count and the policy's pointer.
  */
+/** `hashMachine`'s running hashes, reused (it is not re-entered: the components hash with their own). */
+const machineLanes = new Lanes();
+const eventHasher = new StateHasher();
+
 export function hashMachine(m: Machine, exploration?: ExplorationHash): number {
-  const h = new Lanes().reset(0x3ac4_14e5);
+  const h = machineLanes.reset(0x3ac4_14e5);
   if (exploration === undefined) h.num(m.steps).word(m.scheduler.rr);
   else if (exploration.steps) h.num(m.steps);
   const instret = exploration === undefined;
   for (const pe of m.pes) h.digest(digestPe(pe, instret));
   h.digest(m.physical.stateHash());
-  const ev = new StateHasher();
+  const ev = eventHasher.reset();
   m.events.hashInto(ev, exploration !== undefined);
   h.digest(ev.value());
   for (const w of m.prng.state()) h.word(w);
@@ -139,20 +181,25 @@ export function hashMachine(m: Machine, exploration?: ExplorationHash): number {
  */
 function recordsDigest(m: Machine): number {
   // Records are only appended between restores: the same last records (and counts) mean the same lists.
-  const lastF = m.faults[m.faults.length - 1];
-  const lastR = m.findings[m.findings.length - 1];
-  const memo = recordDigests.get(m);
-  if (memo !== undefined && memo.faults === m.faults.length && memo.findings === m.findings.length && memo.lastF === lastF && memo.lastR === lastR) return memo.digest;
+  // (No `[length - 1]` of an empty list: index -1 is a property lookup, not an element load.)
+  const nf = m.faults.length;
+  const nr = m.findings.length;
+  const lastF = nf > 0 ? m.faults[nf - 1] : undefined;
+  const lastR = nr > 0 ? m.findings[nr - 1] : undefined;
+  const memo = memoOf(m);
+  if (memo.digestFaults === m.faults.length && memo.digestFindings === m.findings.length && memo.lastF === lastF && memo.lastR === lastR) return memo.digest;
   const keys = new Set<string>();
   for (const f of m.faults) keys.add(`f|${f.kind ?? f.type}|${f.pe}|${f.el}|${f.fromEl}|${f.stage ?? ''}|${f.level ?? ''}|${f.pc}|${f.va ?? ''}`);
   for (const f of m.findings) keys.add(`r|${f.rule}`);
   const h = new StateHasher();
   for (const k of [...keys].sort()) h.str(k);
-  recordDigests.set(m, { faults: m.faults.length, findings: m.findings.length, lastF, lastR, digest: h.value() });
-  return h.value();
+  memo.digestFaults = m.faults.length;
+  memo.digestFindings = m.findings.length;
+  memo.lastF = lastF;
+  memo.lastR = lastR;
+  memo.digest = h.value();
+  return memo.digest;
 }
-
-const recordDigests = new WeakMap<Machine, { faults: number; findings: number; lastF: FaultRecord | undefined; lastR: Finding | undefined; digest: number }>();
 
 /** Replace an array's contents in place (others hold references to these arrays). */
 function setContents<T>(target: T[], source: readonly T[]): void {

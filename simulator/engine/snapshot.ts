@@ -219,9 +219,13 @@ function sysregDigest(pe: Pe): number {
 
 const peLanes = new Lanes();
 
-/** What `digestPe` last hashed for a PE (with and without `instret`): its fields packed, and the digest. */
+/**
+ * What `digestPe` last hashed for a PE (with and without `instret`): its fields packed (`pack`'s layout), their
+ * fingerprint sum (field index, value) kept up to date field by field, and the digest.
+ */
 interface DigestMemo {
   readonly regs: Float64Array;
+  readonly sum: FingerprintSum;
   state: string;
   stopReason: string | undefined;
   sysregVersion: number;
@@ -230,42 +234,66 @@ interface DigestMemo {
 
 const digestMemos = new WeakMap<Pe, [DigestMemo | undefined, DigestMemo | undefined]>();
 
+/** The PE's fields packed now (`digestPe` compares them with its memo; not re-entered). */
+const packed = new Float64Array(REGS);
+
+/** A field's value as a digest for the sum: the value itself (integers), NaN (no reservation) as a value no field holds. */
+function fieldDigest(x: number): number {
+  return x === x ? x : NAN_FIELD;
+}
+
+/** Above every PA and register half, below 2^53: what NaN contributes. */
+const NAN_FIELD = 2 ** 52 + 0x7ff8_0001;
+
 /**
  * Digest (53 bits) of every field `snapshotPe` captures: two PEs with equal
  * digests behave the same from here on. `instret` false leaves out the count
  * of retired instructions, which nothing architectural depends on (an
  * explorer merges a spin loop's iterations; engine/events.ts keeps its own
  * "fired on this arrival" flag for reach events).
+ *
+ * Incremental: the numeric fields are an order-independent sum of (field,
+ * value) contributions (component/fingerprint.ts), updated for the fields
+ * that changed since the PE was last digested — a step changes a register or
+ * two and the PC, not the 90 fields — and a PE that did not change (the others
+ * while one steps) costs the comparison only.
  */
 export function digestPe(pe: Pe, instret = true): number {
-  // A PE that did not change since it was last digested (the others while one steps) is not hashed again:
-  // comparing its fields costs a fraction of hashing them.
   let memos = digestMemos.get(pe);
   if (memos === undefined) digestMemos.set(pe, (memos = [undefined, undefined]));
   const k = instret ? 1 : 0;
-  const memo = memos[k];
+  let memo = memos[k];
+  // Unchanged (the usual case for all PEs but the one that stepped): comparing costs less than packing.
   if (memo !== undefined && memo.sysregVersion === pe.sysregs.version && memo.state === pe.state && memo.stopReason === pe.stopReason && samePacked(pe, memo.regs, instret)) return memo.digest;
-  const d = hashPe(pe, instret);
-  const m = memo ?? { regs: new Float64Array(REGS), state: '', stopReason: undefined, sysregVersion: -1, digest: 0 };
-  pack(pe, m.regs);
-  m.state = pe.state;
-  m.stopReason = pe.stopReason;
-  m.sysregVersion = pe.sysregs.version;
-  m.digest = d;
-  memos[k] = m;
-  return d;
-}
-
-function hashPe(pe: Pe, instret: boolean): number {
-  const h = peLanes.reset(0x9e00 + pe.id);
-  for (let i = 0; i < 31; i++) h.word(pe.xlo[i]).word(pe.xhi[i]);
-  for (let i = 0; i < 4; i++) h.word(pe.splo[i]).word(pe.sphi[i]);
-  h.num(pe.pc).num(pe.nextPc).word(pe.nzcv()).word(pe.daif()).word(pe.el).word(pe.spsel).word(pe.il).word(pe.pstateOther);
-  if (instret) h.num(pe.instret);
-  h.digest(digestString(pe.state)).digest(digestString(pe.stopReason ?? ''));
-  // Exclusive monitor, event register and interrupt lines decide what the next LDXR/STXR, WFE and step do.
-  h.num(pe.exclusivePa).word(pe.exclusiveSize).word(pe.eventRegister);
-  h.word((pe.irqLine ? 1 : 0) | (pe.fiqLine ? 2 : 0) | (pe.virqLine ? 4 : 0) | (pe.vfiqLine ? 8 : 0) | (pe.serrorLine ? 16 : 0));
-  h.digest(sysregDigest(pe));
-  return h.value();
+  pack(pe, packed);
+  if (!instret) packed[INSTRET] = 0;
+  if (memo === undefined) {
+    memo = { regs: packed.slice(), sum: new FingerprintSum(), state: pe.state, stopReason: pe.stopReason, sysregVersion: pe.sysregs.version, digest: 0 };
+    for (let i = 0; i < REGS; i++) memo.sum.add(i, fieldDigest(packed[i]));
+    memos[k] = memo;
+  } else {
+    const regs = memo.regs;
+    const sum = memo.sum;
+    for (let i = 0; i < REGS; i++) {
+      const now = packed[i];
+      const was = regs[i];
+      // (NaN equals NaN here: no reservation then and now.)
+      if (now !== was && (now === now || was === was)) {
+        sum.remove(i, fieldDigest(was));
+        sum.add(i, fieldDigest(now));
+        regs[i] = now;
+      }
+    }
+  }
+  memo.state = pe.state;
+  memo.stopReason = pe.stopReason;
+  memo.sysregVersion = pe.sysregs.version;
+  memo.digest = peLanes
+    .reset(0x9e00 + pe.id)
+    .digest(memo.sum.value(REGS))
+    .digest(digestString(pe.state))
+    .digest(digestString(pe.stopReason ?? ''))
+    .digest(sysregDigest(pe))
+    .value();
+  return memo.digest;
 }

@@ -77,6 +77,8 @@ interface Candidate {
   label: string;
   /** `candidateDigest` of it. */
   digest: number;
+  /** Its fill action, made at its first offer (immutable: offered again in every state that has it). */
+  action: ComponentAction | undefined;
 }
 
 interface FillData {
@@ -96,6 +98,8 @@ interface MappedFill {
   key: string;
   label: string;
   deps: number[];
+  /** Its fill action, made at its first offer (immutable, as `Candidate.action`). */
+  action: ComponentAction | undefined;
 }
 
 interface EvictData {
@@ -118,6 +122,9 @@ interface ChoicesSnapshot {
   /** Per PE: the reverse translation of its regime, while its tables are unchanged. */
   maps: (ReverseMap | undefined)[];
 }
+
+/** `stateHash`'s running hash, reused (a fingerprint per explored state asks). */
+const choicesLanes = new Lanes();
 
 /** A candidate's contribution to its PE's footprint fingerprint (an order-independent sum: the footprint is a set). */
 function candidateDigest(c: Candidate): number {
@@ -270,7 +277,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
       const fills: MappedFill[] = [];
       for (const line of lines) {
         for (const copy of map.copiesOf(line)) {
-          fills.push({ line, attrs: copy.attrs, key: `${line}|${copy.attrs.label}`, label: `fill pe ${pe.id} ${hex(line)} ${copy.attrs.label}`, deps: copy.descriptorLines });
+          fills.push({ line, attrs: copy.attrs, key: `${line}|${copy.attrs.label}`, label: `fill pe ${pe.id} ${hex(line)} ${copy.attrs.label}`, deps: copy.descriptorLines, action: undefined });
         }
       }
       c.map = map;
@@ -283,22 +290,27 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   /** Eviction keys (`evict CACHE LINE ATTRS`) made so far, by cache, line and attributes. */
   private readonly evictLabels = new Map<string, string>();
 
-  /** Per cache and way: the line, attributes and eviction key it was last offered with. */
-  private readonly wayLabels: { pa: Float64Array; attrs: (string | undefined)[]; label: string[] }[] = [];
+  /** Per cache and way: the line and attributes it was last offered with, and that eviction action. */
+  private readonly wayActions: { pa: Float64Array; attrs: (string | undefined)[]; action: (ComponentAction | undefined)[] }[] = [];
 
-  /** The eviction key of the line in `way` of cache `cache` (the same key as long as the way holds the same line). */
-  private wayLabel(cache: number, name: string, way: number, pa: number, attrs: string): string {
-    let w = this.wayLabels[cache];
+  /**
+   * The eviction of the line in `way` of cache `cache`: the same action (immutable: key, way) as long as the way
+   * holds the same line with the same attributes — no action made per state.
+   */
+  private evictAction(cache: number, name: string, way: number, pa: number, attrs: string): ComponentAction {
+    let w = this.wayActions[cache];
     if (w === undefined) {
       const n = this.hierarchy!.caches[cache].lines.length;
-      w = this.wayLabels[cache] = { pa: new Float64Array(n).fill(NaN), attrs: new Array<string | undefined>(n).fill(undefined), label: new Array<string>(n).fill('') };
+      w = this.wayActions[cache] = { pa: new Float64Array(n).fill(NaN), attrs: new Array<string | undefined>(n).fill(undefined), action: new Array<ComponentAction | undefined>(n).fill(undefined) };
     }
-    if (w.pa[way] === pa && w.attrs[way] === attrs) return w.label[way];
-    const label = this.evictLabel(cache, name, pa, attrs);
+    const known = w.action[way];
+    if (known !== undefined && w.pa[way] === pa && w.attrs[way] === attrs) return known;
+    const data: EvictData = { kind: 'evict', cache, way };
+    const action: ComponentAction = { kind: 'component', source: this, name: 'evict', label: this.evictLabel(cache, name, pa, attrs), eager: false, data };
     w.pa[way] = pa;
     w.attrs[way] = attrs;
-    w.label[way] = label;
-    return label;
+    w.action[way] = action;
+    return action;
   }
 
   private evictLabel(cache: number, name: string, pa: number, attrs: string): string {
@@ -368,7 +380,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     const made = this.made[pe.id];
     let c = made.get(key);
     if (c === undefined || c.attrs !== attrs || c.regime !== r.key) {
-      c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}`, digest: 0 };
+      c = { line, attrs, regime: r.key, label: `fill pe ${pe.id} ${hex(line)} ${attrs.label}`, digest: 0, action: undefined };
       c.digest = candidateDigest(c);
       if (made.size < MAX_FOOTPRINT_LINES * 4) made.set(key, c);
     }
@@ -393,15 +405,21 @@ export class ExploreChoices implements ActionSource, Snapshottable {
         const l1 = h.l1[pe.id];
         for (const c of fp.values()) {
           if (c.regime !== r.key || l1.find(c.line, c.attrs) !== undefined) continue;
-          const data: FillData = { kind: 'fill', pe: pe.id, line: c.line, attrs: c.attrs };
-          out.push({ kind: 'component', source: this, name: 'fill', label: c.label, eager: false, data });
+          if (c.action === undefined) {
+            const data: FillData = { kind: 'fill', pe: pe.id, line: c.line, attrs: c.attrs };
+            c.action = { kind: 'component', source: this, name: 'fill', label: c.label, eager: false, data };
+          }
+          out.push(c.action);
         }
         if (this.mmu === undefined || this.mappedUsed >= this.settings.mappedFills) continue;
         for (const f of this.mappedFillsOf(pe)) {
           // The same fill from the PE's own footprint is offered above.
           if (fp.get(f.key)?.regime === r.key || l1.find(f.line, f.attrs) !== undefined) continue;
-          const data: FillData = { kind: 'fill', pe: pe.id, line: f.line, attrs: f.attrs, deps: f.deps };
-          out.push({ kind: 'component', source: this, name: 'fill', label: f.label, eager: false, data });
+          if (f.action === undefined) {
+            const data: FillData = { kind: 'fill', pe: pe.id, line: f.line, attrs: f.attrs, deps: f.deps };
+            f.action = { kind: 'component', source: this, name: 'fill', label: f.label, eager: false, data };
+          }
+          out.push(f.action);
         }
       }
     }
@@ -411,8 +429,7 @@ export class ExploreChoices implements ActionSource, Snapshottable {
         for (let way = 0; way < lines.length; way++) {
           const l = lines[way];
           if (l.state === LineState.I) continue;
-          const data: EvictData = { kind: 'evict', cache: c.index, way };
-          out.push({ kind: 'component', source: this, name: 'evict', label: this.wayLabel(c.index, c.name, way, l.pa, l.attrs.label), eager: false, data });
+          out.push(this.evictAction(c.index, c.name, way, l.pa, l.attrs.label));
         }
       }
     }
@@ -491,9 +508,10 @@ export class ExploreChoices implements ActionSource, Snapshottable {
   /** Fingerprint: the counts used (while bounded) and the footprint as a set per PE. */
   stateHash(): number {
     if (this.hashVersion === this.version) return this.lastHash;
-    const h = new Lanes().reset(0x0e7c_0000);
+    const h = choicesLanes.reset(0x0e7c_0000);
     h.word(Number.isFinite(this.settings.fills) ? this.fillsUsed : 0).word(this.evictionsUsed);
-    this.footprint.forEach((fp, pe) => h.word(pe).digest(this.sums[pe].value(fp.size)));
+    const footprint = this.footprint;
+    for (let pe = 0; pe < footprint.length; pe++) h.word(pe).digest(this.sums[pe].value(footprint[pe].size));
     if (this.mmu !== undefined) h.digest(this.touchedSum.value(this.touched.size)).word(Number.isFinite(this.settings.mappedFills) ? this.mappedUsed : 0);
     this.lastHash = h.value();
     this.hashVersion = this.version;

@@ -56,6 +56,22 @@ function inverse(perm: readonly number[]): number[] {
 /** An empty sleep set (shared: never pushed to). */
 const NO_SLEEP: SleepEntry[] = [];
 
+/** `IN_ORDER[n]`: 0 … n-1, the order of a fresh state's actions when none is asleep (shared: frames never mutate `order`). */
+const IN_ORDER: number[][] = [];
+
+function inOrder(n: number): number[] {
+  let o = IN_ORDER[n];
+  if (o === undefined) {
+    o = [];
+    for (let i = 0; i < n; i++) o.push(i);
+    if (n <= 64) IN_ORDER[n] = o;
+  }
+  return o;
+}
+
+/** The running hash of a final state's fingerprint (reused: no allocation per final state). */
+const finalLanes = new Lanes();
+
 /** One row of the outcome table. */
 export interface OutcomeRow {
   state: string;
@@ -213,7 +229,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       if (session.discarded()) return null;
       m.finish();
       // The fingerprint states are merged by, with how the execution ended.
-      const final = new Lanes().reset(0x0f1a_0000).digest(session.fingerprint(session.timeMatters())).digest(digestString(m.stopInfo?.reason ?? '')).value();
+      const final = finalLanes.reset(0x0f1a_0000).digest(session.fingerprint(session.timeMatters())).digest(digestString(m.stopInfo?.reason ?? '')).value();
       // A final state seen before adds nothing (its outcome and witness are recorded).
       if (table.finals.has(final)) return null;
       const o = outcomeOf(m, obs);
@@ -255,10 +271,13 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     }
     if (v === undefined || v.fresh) {
       stats.states++;
-      order = [];
-      for (let i = 0; i < actions.length; i++) {
-        const b = bitOf === undefined ? i : bitOf[i];
-        if ((b < 32 ? (m0 >>> b) & 1 : b < 64 ? (m1 >>> (b - 32)) & 1 : 0) === 0) order.push(i);
+      if (m0 === 0 && m1 === 0) order = inOrder(actions.length);
+      else {
+        order = [];
+        for (let i = 0; i < actions.length; i++) {
+          const b = bitOf === undefined ? i : bitOf[i];
+          if ((b < 32 ? (m0 >>> b) & 1 : b < 64 ? (m1 >>> (b - 32)) & 1 : 0) === 0) order.push(i);
+        }
       }
     } else {
       // Taken before except those asleep then: take the ones asleep then and awake now.
@@ -324,10 +343,11 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
     const pre = session.engineEnabled();
     // An action after which something urgent is pending disables every PE step: it commutes with nothing.
     if (pre.urgent) fp = GLOBAL;
-    const childSleep: SleepEntry[] = [];
+    // Allocated at its first entry (most children have nothing asleep).
+    let childSleep = NO_SLEEP;
     if (options.reduction) {
-      for (const e of top.sleep) if (independent(e.fp, fp)) childSleep.push(e);
-      for (const e of top.done) if (independent(e.fp, fp)) childSleep.push(e);
+      for (const e of top.sleep) if (independent(e.fp, fp)) (childSleep === NO_SLEEP ? (childSleep = []) : childSleep).push(e);
+      for (const e of top.done) if (independent(e.fp, fp)) (childSleep === NO_SLEEP ? (childSleep = []) : childSleep).push(e);
     }
     top.done.push({ key: top.keys[i], fp });
     path.push(top.keys[i]);

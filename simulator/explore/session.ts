@@ -109,7 +109,11 @@ export class ExploreSession {
     const m = this.machine;
     if (m.stopInfo !== undefined) return { actions: [], urgent: false };
     const all = m.enabledActions();
-    const urgent = all.some((a) => (a.kind === 'event' && m.events.urgent(a.index)) || (a.kind === 'component' && a.eager));
+    let urgent = false;
+    for (let i = 0; i < all.length && !urgent; i++) {
+      const a = all[i];
+      urgent = (a.kind === 'event' && m.events.urgent(a.index)) || (a.kind === 'component' && a.eager);
+    }
     return { actions: urgent ? all.filter((a) => a.kind === 'event' || (a.kind === 'component' && a.eager)) : all, urgent };
   }
 

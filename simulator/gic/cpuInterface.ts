@@ -254,11 +254,16 @@ export class CpuInterface {
 
   /** Bank (1 Secure, 0 Non-secure) and NS-view flag each PE's storage was last mirrored for (-1: never). */
   private mirroredFor = new Int8Array(64).fill(-1);
+  /** Per PE: the `sysregGen` and EL `mirroredFor` was computed at (`mirrorIfBankChanged` skips its key while both hold). */
+  private readonly mirroredGen = new Float64Array(64).fill(NaN);
+  private readonly mirroredEl = new Int8Array(64).fill(-1);
 
   /** After an EL/Security change: re-mirror only when the banked copies or the Non-secure view changed. */
   mirrorIfBankChanged(p: number): void {
     const pe = this.pes[p];
     if (pe === undefined) return;
+    // The key is a function of the EL and SCR_EL3 (a write to it moves `sysregGen`): the same pair, the same key.
+    if (pe.sysregGen === this.mirroredGen[p] && pe.el === this.mirroredEl[p]) return;
     const key = (bankSecure(pe) ? 1 : 0) | (nsView(pe) ? 2 : 0) | (isSecureNow(pe) ? 4 : 0) | (pe.el === 3 ? 8 : 0);
     if (this.mirroredFor[p] !== key) this.mirror(p);
   }
@@ -268,6 +273,8 @@ export class CpuInterface {
     const pe = this.pes[p];
     if (pe === undefined) return;
     this.mirroredFor[p] = (bankSecure(pe) ? 1 : 0) | (nsView(pe) ? 2 : 0) | (isSecureNow(pe) ? 4 : 0) | (pe.el === 3 ? 8 : 0);
+    this.mirroredGen[p] = pe.sysregGen;
+    this.mirroredEl[p] = pe.el;
     const regs = pe.sysregs;
     for (const n of CpuInterface.MIRRORED) {
       const v = this.view(pe, n);

@@ -12,6 +12,9 @@ import type { RegimeConfig } from './regime';
 import type { TlbContext, TlbEntry, TlbSnapshot } from './tlb';
 import { MicroTlb, Tlb, TlbContexts } from './tlb';
 
+/** `stateHash`'s running hash, reused (a fingerprint per explored state asks; the TLBs hash with their own). */
+const domainLanes = new Lanes();
+
 /** Derived per-(sysregGen, EL) data: configuration, TLB contexts and lookup sizes. */
 export interface Derived {
   cfg: RegimeConfig;
@@ -74,11 +77,13 @@ export class MmuDomain {
    * an empty TLB hash alike (a checkpoint restore creates the latter).
    */
   stateHash(): number {
-    const h = new Lanes().reset(0x7db0_0000);
-    this.states.forEach((st, pe) => {
-      if (st === undefined || st.tlb.size === 0) return;
+    const h = domainLanes.reset(0x7db0_0000);
+    const states = this.states;
+    for (let pe = 0; pe < states.length; pe++) {
+      const st = states[pe];
+      if (st === undefined || st.tlb.size === 0) continue;
       h.word(pe).digest(st.tlb.digest());
-    });
+    }
     return h.value();
   }
 

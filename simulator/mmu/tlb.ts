@@ -312,6 +312,8 @@ export class Tlb {
 
   /** Fingerprint (53 bits) of every entry; costs the entries that came and went since the last call. */
   digest(): number {
+    // Nothing came or went since the last digest: the sum holds (no new lists: a fingerprint per explored state asks).
+    if (!this.sumStale && this.added.length === 0 && this.removed.length === 0) return this.sum.value(this.count);
     if (this.sumStale) {
       this.sum.set(0, 0);
       for (const m of this.maps.values()) for (const e of m.values()) this.sum.add(0, entryDigest(e));
