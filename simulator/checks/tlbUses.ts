@@ -271,6 +271,8 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
   private latestBase = NaN;
   private latestSize = 0;
   private latestCtx: TlbContext | undefined = undefined;
+  /** `pe * 2 + leaf` of the latest use (-1: none): the refill test reads this object only (the use itself is written, not read). */
+  private latestPeLeaf = -1;
 
   get length(): number {
     return this.ring.length;
@@ -288,8 +290,8 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
   /** Remember the use (pe, entry, leaf): `u` when given, else a use object the ring no longer needs, or a new one. */
   private place(pe: number, e: TlbEntry, leaf: boolean, u: DescriptorUse | undefined): void {
     const base = e.base;
-    const last = this.latest;
-    if (last !== undefined && this.latestBase === base && this.latestSize === e.size && this.latestCtx === e.ctx && last.pe === pe && last.leaf === leaf) {
+    if (this.latestPeLeaf === pe * 2 + (leaf ? 1 : 0) && this.latestBase === base && this.latestSize === e.size && this.latestCtx === e.ctx) {
+      const last = this.latest!;
       // The latest use's shape again: it stays the latest.
       if (u === undefined) refresh(last, e);
       else this.ring[(this.head + this.ring.length - 1) % this.ring.length] = this.latest = u;
@@ -350,6 +352,7 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.latestBase = e.base;
     this.latestSize = e.size;
     this.latestCtx = e.ctx;
+    this.latestPeLeaf = u.pe * 2 + (u.leaf ? 1 : 0);
   }
 
   /** Oldest first. */
@@ -371,6 +374,7 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.latest = undefined;
     this.latestBase = NaN;
     this.latestCtx = undefined;
+    this.latestPeLeaf = -1;
   }
 
   /** A copy with copies of the uses (their `covered` changes). */
