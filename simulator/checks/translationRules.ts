@@ -99,6 +99,12 @@ function renew(d: LiveDescriptor, lo: number, hi: number): void {
 export class TranslationRules {
   /** By `descriptorKey(pa)` (a small integer: a PA above 2^31 as a key is a boxed double). */
   private readonly live = new Map<number, LiveDescriptor>();
+  /**
+   * The records made invalid since their last TLBI check (state 'invalidated'; some may have
+   * left that state since — dropped when next seen): a TLBI looks at these, not every descriptor
+   * a walk ever used (a TLBI per sweep over 1,024 pages would touch every page's record).
+   */
+  private readonly invalidated = new Set<LiveDescriptor>();
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
   private readonly dsbs: DsbRecord;
   private readonly uses: TlbUses<LiveDescriptor>;
@@ -147,7 +153,12 @@ export class TranslationRules {
     const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; dsbs: DsbSnapshot } | undefined;
     this.version++;
     this.live.clear();
-    for (const [k, v] of snap?.live ?? []) this.live.set(k, v.copy());
+    this.invalidated.clear();
+    for (const [k, v] of snap?.live ?? []) {
+      const d = v.copy();
+      this.live.set(k, d);
+      if (d.state === 'invalidated') this.invalidated.add(d);
+    }
     for (let i = 0; i < this.pendingTlbi.length; i++) {
       const p = snap?.pendingTlbi[i];
       this.pendingTlbi[i] = p ? { ...p } : undefined;
@@ -239,15 +250,21 @@ export class TranslationRules {
     const scope = tlbiScope(pe, op, operand);
     const line = this.sink.lineOf(pe.pc);
     this.pendingTlbi[pe.id] = { scope, line, pc: pe.pc };
-    for (const d of this.live.values()) {
-      if (d.state !== 'invalidated') continue;
+    for (const d of this.invalidated) {
+      if (d.state !== 'invalidated') {
+        this.invalidated.delete(d);
+        continue;
+      }
       for (const u of d) {
         if (u.covered) continue;
         const why = tlbiEntryMismatch(scope, u.pe, u.entry, u.leaf, this.domains);
         if (why === undefined) u.covered = true;
         else d.miss = { text: scope.text, line, why: `${why} (the entry ${entryText(u)})` };
       }
-      if (d.every((u) => u.covered)) d.state = 'synced';
+      if (d.every((u) => u.covered)) {
+        d.state = 'synced';
+        this.invalidated.delete(d);
+      }
     }
   }
 
@@ -278,6 +295,7 @@ export class TranslationRules {
     }
     if (!valid(lo)) {
       e.state = 'invalidated';
+      this.invalidated.add(e);
       e.invLine = pe ? this.sink.lineOf(pe.pc) : undefined;
       e.lo = lo;
       e.hi = hi;
