@@ -27,12 +27,13 @@ export interface DescriptorUse {
 }
 
 /**
- * A descriptor record as the break-before-make rule keeps it (translationRules.ts): the walk
- * reads hand it over with their address, so a fill records its uses on it without a lookup.
+ * A descriptor record as the break-before-make rule keeps it (translationRules.ts): its uses
+ * in the record itself (a `DescriptorUses`, so a fill touches one object per descriptor), handed
+ * over by the walk reads with their address, so a fill records its uses on it without a lookup.
  */
 export interface UsedDescriptor {
   readonly state: string;
-  readonly uses: DescriptorUses;
+  record(pe: number, entry: TlbEntry, leaf: boolean): void;
 }
 
 /**
@@ -193,7 +194,7 @@ export class TlbUses<D extends UsedDescriptor> {
 
   private addUse(d: D | undefined, pe: number, e: TlbEntry, leaf: boolean): number {
     if (d === undefined || d.state !== 'live') return 0;
-    d.uses.record(pe, e, leaf);
+    d.record(pe, e, leaf);
     return 1;
   }
 
@@ -261,9 +262,10 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
   /**
    * How many remembered uses fall in each bucket of `bucketOf(base)`: a fill whose bucket is
    * empty is a new shape without scanning (the usual case for a shared table descriptor: a
-   * sweep over pages fills each page once).
+   * sweep over pages fills each page once). Made when the ring first grows past SCAN_SHORT (a
+   * page's last-level descriptor, used by one translation, never needs it: records stay small).
    */
-  private readonly buckets = new Uint8Array(BUCKETS);
+  private buckets: Uint8Array | undefined = undefined;
   /**
    * The latest use and its entry's shape, kept here too: a descriptor used by one translation
    * (a page's last-level descriptor) is refilled with the same shape, and that case reads this
@@ -273,6 +275,8 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
   private latestBase = NaN;
   private latestSize = 0;
   private latestCtx: TlbContext | undefined = undefined;
+  /** `pe * 2 + leaf` of the latest use (-1: none): the refill test reads this object only (the use itself is written, not read). */
+  private latestPeLeaf = -1;
 
   get length(): number {
     return this.ring.length;
@@ -290,8 +294,8 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
   /** Remember the use (pe, entry, leaf): `u` when given, else a use object the ring no longer needs, or a new one. */
   private place(pe: number, e: TlbEntry, leaf: boolean, u: DescriptorUse | undefined): void {
     const base = e.base;
-    const last = this.latest;
-    if (last !== undefined && this.latestBase === base && this.latestSize === e.size && this.latestCtx === e.ctx && last.pe === pe && last.leaf === leaf) {
+    if (this.latestPeLeaf === pe * 2 + (leaf ? 1 : 0) && this.latestBase === base && this.latestSize === e.size && this.latestCtx === e.ctx) {
+      const last = this.latest!;
       // The latest use's shape again: it stays the latest.
       if (u === undefined) refresh(last, e);
       else this.ring[(this.head + this.ring.length - 1) % this.ring.length] = this.latest = u;
@@ -300,9 +304,10 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     const ring = this.ring;
     const bases = this.bases;
     const n = ring.length;
-    const b = bucketOf(base);
-    // A short ring is scanned without asking its buckets (one memory access fewer for a descriptor used by one translation).
-    for (let i = n <= SCAN_SHORT || this.buckets[b] !== 0 ? 0 : n; i < n; i++) {
+    const buckets = this.buckets;
+    const b = buckets === undefined ? 0 : bucketOf(base);
+    // A short ring (no buckets yet) is scanned whole.
+    for (let i = buckets === undefined || buckets[b] !== 0 ? 0 : n; i < n; i++) {
       if (bases[i] !== base) continue;
       const x = ring[i];
       const xe = x.entry;
@@ -321,21 +326,29 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
         return;
       }
     }
-    this.buckets[b]++;
     if (n < MAX_USES) {
       const v = u ?? { pe, entry: e, leaf, covered: false };
       ring.push(v);
       bases.push(base);
+      if (buckets !== undefined) buckets[b]++;
+      else if (n + 1 > SCAN_SHORT) this.countBuckets();
       this.isLatest(v, e);
       return;
     }
-    // Full: the oldest goes.
+    // Full (so the buckets exist): the oldest goes.
     const h = this.head;
-    this.buckets[bucketOf(bases[h])]--;
+    buckets![b]++;
+    buckets![bucketOf(bases[h])]--;
     ring[h] = u ?? reuse(ring[h], pe, e, leaf);
     bases[h] = base;
     this.isLatest(ring[h], e);
     this.head = h + 1 === n ? 0 : h + 1;
+  }
+
+  /** Make the buckets and count the remembered uses into them. */
+  private countBuckets(): void {
+    const buckets = (this.buckets = new Uint8Array(BUCKETS));
+    for (const base of this.bases) buckets[bucketOf(base)]++;
   }
 
   private isLatest(u: DescriptorUse, e: TlbEntry): void {
@@ -343,6 +356,7 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.latestBase = e.base;
     this.latestSize = e.size;
     this.latestCtx = e.ctx;
+    this.latestPeLeaf = u.pe * 2 + (u.leaf ? 1 : 0);
   }
 
   /** Oldest first. */
@@ -360,23 +374,29 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
     this.ring.length = 0;
     this.bases.length = 0;
     this.head = 0;
-    this.buckets.fill(0);
+    this.buckets?.fill(0);
     this.latest = undefined;
     this.latestBase = NaN;
     this.latestCtx = undefined;
+    this.latestPeLeaf = -1;
   }
 
   /** A copy with copies of the uses (their `covered` changes). */
   clone(): DescriptorUses {
     const c = new DescriptorUses();
-    for (const u of this) {
-      const v = { ...u };
-      c.ring.push(v);
-      c.bases.push(u.entry.base);
-      c.isLatest(v, u.entry);
-    }
-    c.buckets.set(this.buckets);
+    c.copyUses(this);
     return c;
+  }
+
+  /** Make this (empty) object's uses copies of `from`'s, oldest first. */
+  protected copyUses(from: DescriptorUses): void {
+    for (const u of from) {
+      const v = { ...u };
+      this.ring.push(v);
+      this.bases.push(u.entry.base);
+      this.isLatest(v, u.entry);
+    }
+    if (this.ring.length > SCAN_SHORT) this.countBuckets();
   }
 }
 
@@ -397,7 +417,8 @@ function reuse(x: DescriptorUse, pe: number, e: TlbEntry, leaf: boolean): Descri
   return x;
 }
 
-const BUCKETS = 64;
+/** 256: a full ring (MAX_USES) leaves a new page's bucket empty 7 times in 8. */
+const BUCKETS = 256;
 /** Rings up to this long are scanned whole (`place`). */
 const SCAN_SHORT = 4;
 

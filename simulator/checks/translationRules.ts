@@ -34,16 +34,34 @@ import { DsbRecord, effectiveBarrierScope, type DsbSnapshot } from './barriers';
 import type { FindingSink } from './host';
 import { DescriptorUses, descriptorKey, descriptorPa, TlbUses, type DescriptorUse } from './tlbUses';
 
-interface LiveDescriptor {
-  lo: number;
-  hi: number;
+/**
+ * A descriptor a walk has used, and (the `DescriptorUses` it extends) the translations cached
+ * from it while it was valid: one object, so a walk read and a TLB fill touch one record per
+ * descriptor.
+ */
+class LiveDescriptor extends DescriptorUses {
   /** live: seen valid by a walk; invalidated: an invalid value was written; synced: TLBIs removed every cached copy. */
-  state: 'live' | 'invalidated' | 'synced';
-  invLine?: number;
-  /** The translations cached from it (while it was valid). */
-  uses: DescriptorUses;
+  state: 'live' | 'invalidated' | 'synced' = 'live';
+  invLine: number | undefined = undefined;
   /** The last TLBI after the invalid write that left a cached copy, and why. */
-  miss?: { text: string; line: number | undefined; why: string };
+  miss: { text: string; line: number | undefined; why: string } | undefined = undefined;
+
+  constructor(
+    public lo: number,
+    public hi: number,
+  ) {
+    super();
+  }
+
+  /** A copy with copies of the uses (their `covered` changes). */
+  copy(): LiveDescriptor {
+    const c = new LiveDescriptor(this.lo, this.hi);
+    c.state = this.state;
+    c.invLine = this.invLine;
+    c.miss = this.miss ? { ...this.miss } : undefined;
+    c.copyUses(this);
+    return c;
+  }
 }
 
 interface PendingTlbi {
@@ -73,19 +91,20 @@ function renew(d: LiveDescriptor, lo: number, hi: number): void {
   d.lo = lo;
   d.hi = hi;
   d.state = 'live';
-  d.uses.clear();
-  // The keys a new record has, in its order (lo, hi, state, uses).
-  if ('invLine' in d) delete d.invLine;
-  if ('miss' in d) delete d.miss;
-}
-
-function copy(d: LiveDescriptor): LiveDescriptor {
-  return { ...d, uses: d.uses.clone(), ...(d.miss ? { miss: { ...d.miss } } : {}) };
+  d.clear();
+  d.invLine = undefined;
+  d.miss = undefined;
 }
 
 export class TranslationRules {
   /** By `descriptorKey(pa)` (a small integer: a PA above 2^31 as a key is a boxed double). */
   private readonly live = new Map<number, LiveDescriptor>();
+  /**
+   * The records made invalid since their last TLBI check (state 'invalidated'; some may have
+   * left that state since — dropped when next seen): a TLBI looks at these, not every descriptor
+   * a walk ever used (a TLBI per sweep over 1,024 pages would touch every page's record).
+   */
+  private readonly invalidated = new Set<LiveDescriptor>();
   private readonly pendingTlbi: (PendingTlbi | undefined)[] = [];
   private readonly dsbs: DsbRecord;
   private readonly uses: TlbUses<LiveDescriptor>;
@@ -116,7 +135,7 @@ export class TranslationRules {
   snapshot(): unknown {
     if (this.snapVersion !== this.version) {
       this.lastSnap = {
-        live: [...this.live].map(([k, v]) => [k, copy(v)] as const),
+        live: [...this.live].map(([k, v]) => [k, v.copy()] as const),
         pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
         dsbs: this.dsbs.snapshot(),
       };
@@ -134,7 +153,12 @@ export class TranslationRules {
     const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; dsbs: DsbSnapshot } | undefined;
     this.version++;
     this.live.clear();
-    for (const [k, v] of snap?.live ?? []) this.live.set(k, copy(v));
+    this.invalidated.clear();
+    for (const [k, v] of snap?.live ?? []) {
+      const d = v.copy();
+      this.live.set(k, d);
+      if (d.state === 'invalidated') this.invalidated.add(d);
+    }
     for (let i = 0; i < this.pendingTlbi.length; i++) {
       const p = snap?.pendingTlbi[i];
       this.pendingTlbi[i] = p ? { ...p } : undefined;
@@ -161,8 +185,8 @@ export class TranslationRules {
     for (const [key, d] of this.live) {
       const pa = descriptorPa(key);
       const uses = new FingerprintSum();
-      for (const u of d.uses) uses.add(u.pe, h.reset(0x05e5_0000).digest(entryDigest(u.entry)).word((u.leaf ? 1 : 0) | (u.covered ? 2 : 0)).value());
-      sum.add(pa, h.reset(0x11fe_0000).word(d.lo).word(d.hi).digest(digestString(d.state)).digest(uses.value(d.uses.length)).value());
+      for (const u of d) uses.add(u.pe, h.reset(0x05e5_0000).digest(entryDigest(u.entry)).word((u.leaf ? 1 : 0) | (u.covered ? 2 : 0)).value());
+      sum.add(pa, h.reset(0x11fe_0000).word(d.lo).word(d.hi).digest(digestString(d.state)).digest(uses.value(d.length)).value());
     }
     h.reset(0x7a45_0000).digest(sum.value(this.live.size));
     for (const t of this.pendingTlbi) {
@@ -197,7 +221,7 @@ export class TranslationRules {
       if (e === undefined) {
         this.watch(r.pa);
         this.version++;
-        e = { lo: r.lo, hi: r.hi, state: 'live', uses: new DescriptorUses() };
+        e = new LiveDescriptor(r.lo, r.hi);
         this.live.set(key, e);
       } else if (e.lo !== r.lo || e.hi !== r.hi) {
         // Another value than the one followed: a new descriptor, in the same record (the pending reads hold it).
@@ -226,15 +250,21 @@ export class TranslationRules {
     const scope = tlbiScope(pe, op, operand);
     const line = this.sink.lineOf(pe.pc);
     this.pendingTlbi[pe.id] = { scope, line, pc: pe.pc };
-    for (const d of this.live.values()) {
-      if (d.state !== 'invalidated') continue;
-      for (const u of d.uses) {
+    for (const d of this.invalidated) {
+      if (d.state !== 'invalidated') {
+        this.invalidated.delete(d);
+        continue;
+      }
+      for (const u of d) {
         if (u.covered) continue;
         const why = tlbiEntryMismatch(scope, u.pe, u.entry, u.leaf, this.domains);
         if (why === undefined) u.covered = true;
         else d.miss = { text: scope.text, line, why: `${why} (the entry ${entryText(u)})` };
       }
-      if (d.uses.every((u) => u.covered)) d.state = 'synced';
+      if (d.every((u) => u.covered)) {
+        d.state = 'synced';
+        this.invalidated.delete(d);
+      }
     }
   }
 
@@ -265,11 +295,12 @@ export class TranslationRules {
     }
     if (!valid(lo)) {
       e.state = 'invalidated';
+      this.invalidated.add(e);
       e.invLine = pe ? this.sink.lineOf(pe.pc) : undefined;
       e.lo = lo;
       e.hi = hi;
       e.miss = undefined;
-      for (const u of e.uses) u.covered = false;
+      for (const u of e) u.covered = false;
       return;
     }
     const s = this.sink;
@@ -306,7 +337,7 @@ export class TranslationRules {
     e.lo = lo;
     e.hi = hi;
     e.state = 'synced';
-    e.uses.clear();
+    e.clear();
     e.miss = undefined;
   }
 

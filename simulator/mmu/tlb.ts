@@ -217,6 +217,8 @@ export class Tlb {
         const fresh = new Map<number, TlbEntry>();
         this.maps.set(id, fresh);
         this.byCtx[id] = fresh;
+        // The emptied map is no longer the live TLB's: forget it (else every TLBI keeps one, entries and all, until the next snapshot).
+        this.owned.delete(m);
         this.owned.add(fresh);
         this.sizeMask[id] = 0;
         continue;

@@ -4,6 +4,8 @@
  * combining. Each must give exactly what the plain computation gives.
  */
 import * as assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { memAttrs, NORMAL_NC, NORMAL_WB_ISH } from '../../simulator/memory/attributes';
 import { combineFwb, combineS1S2, decodeMairAttr, makeNonCacheable, mairTable } from '../../simulator/mmu/attributes';
 import { Regime } from '../../simulator/mmu/regime';
@@ -33,6 +35,17 @@ function entry(ctx: TlbContext, base: number, size: number, outBase: number): Tl
 }
 
 const SIZES = [4096, 0x20_0000, 0x4000_0000];
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Collect garbage after the current job (a WeakRef's target stays alive until the job that made it ends). */
+async function collected(ref: WeakRef<object>): Promise<boolean> {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  gc();
+  return ref.deref() === undefined;
+}
 
 describe('mmu: TLB structures', () => {
   it('finds 4 KB and 2 MB entries of one context, and after a whole-context TLBI only what was inserted since', () => {
@@ -66,6 +79,30 @@ describe('mmu: TLB structures', () => {
     assert.equal(tlb.lookup(b, 0x7f_fff8, SIZES)?.outBase, 0xb000_0000);
     assert.equal(tlb.lookup(a, 0x4000_0010, SIZES)?.outBase, 0x8100_0000);
     assert.equal(tlb.size, 3);
+  });
+
+  it('a whole-context TLBI lets the removed entries go (the TLB keeps no emptied map until a snapshot)', async () => {
+    const ctxs = new TlbContexts();
+    const a = ctxs.get('combined', Regime.EL10, false, 0, 1);
+    const tlb = new Tlb();
+    // A TLBI per sweep of 1,024 pages, 20 sweeps, no snapshot (issue #11: each emptied map stayed reachable, entries and all).
+    const first = ((): WeakRef<object> => {
+      const e = entry(a, 0x4000_0000, 4096, 0x8000_0000);
+      tlb.insert(e);
+      return new WeakRef(e);
+    })();
+    for (let sweep = 0; sweep < 20; sweep++) {
+      for (let p = 1; p < 1024; p++) tlb.insert(entry(a, 0x4000_0000 + p * 4096, 4096, 0x8000_0000 + p * 4096));
+      assert.equal(tlb.invalidate((c) => c === a), sweep === 0 ? 1024 : 1023);
+    }
+    assert.equal(tlb.size, 0);
+    assert.equal(await collected(first), true, "the first sweep's entry is collected");
+    // The TLB still works and copies on write after a snapshot.
+    tlb.insert(entry(a, 0x4000_0000, 4096, 0x8100_0000));
+    const snap = tlb.snapshot();
+    assert.equal(tlb.invalidate((c) => c === a), 1);
+    tlb.restore(snap);
+    assert.equal(tlb.lookup(a, 0x4000_0010, SIZES)?.outBase, 0x8100_0000);
   });
 
   it('entry-by-entry TLBI removes only the matching entries', () => {
