@@ -68,6 +68,7 @@ function workerThreads(): typeof import('node:worker_threads') {
 
 /** Worker → main. */
 export type WorkerMessage =
+  | { kind: 'ready' }
   | { kind: 'progress'; transitions: number; depth: number }
   | { kind: 'shared'; branch: Branch }
   | { kind: 'item-done'; transitions: number; depth: number; bounds: string[] }
@@ -143,6 +144,8 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   // a channel this thread reads synchronously (`receiveMessageOnPort`) between actions of its own search.
   const ports: (MessagePort | undefined)[] = [undefined];
   const workers: Worker[] = [];
+  /** Each worker's exit: after its result it ends by itself (writing its code cache when it had none, worker.ts). */
+  const exits: Promise<void>[] = [];
   const startWorkers = (): void => {
     const buffers = visited.share();
     for (let index = 1; index < jobs; index++) {
@@ -159,6 +162,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
         died.set(index, { code, error: died.get(index)?.error });
         ring();
       });
+      exits.push(new Promise((resolve) => worker.once('exit', () => resolve())));
       workers.push(worker);
       ports.push(port1);
     }
@@ -189,7 +193,10 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     }
   };
   const handle = (w: number, msg: WorkerMessage): void => {
-    if (msg.kind === 'progress') {
+    if (msg.kind === 'ready') {
+      balance.join(w);
+      dispatch();
+    } else if (msg.kind === 'progress') {
       live[w] = msg.transitions;
       depth = Math.max(depth, msg.depth);
     } else if (msg.kind === 'shared') {
@@ -297,6 +304,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
       dispatch();
     }
     while (results < ports.length - 1) await awaitMessage();
+    await Promise.all(exits);
     for (const b of session.choices.boundsHit) bounds.add(b);
     for (const b of session.relaxed?.bounds ?? []) bounds.add(b);
   } finally {
