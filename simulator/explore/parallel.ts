@@ -19,11 +19,15 @@
  * The main thread is job 0: it starts the search alone, and reads the
  * workers' messages between its own actions (`receiveMessageOnPort`; it waits
  * on a shared "bell" only when it has nothing to search). Workers start only
- * for a big search: each parses the scenario and builds its own machine, and
- * on this project's small scenarios that costs several times the search
- * itself. So they start when the main thread's search reaches
- * `PARALLEL_FROM_STATES` states, and take their first work from its stack
- * (docs/explore.md "--jobs").
+ * for a big search: each builds its own machine and V8 compiles and optimises
+ * its code afresh, which on this project's small scenarios costs more than
+ * the search. So they start when the main thread's search reaches
+ * `PARALLEL_FROM_STATES` states; the main thread goes on meanwhile, and each
+ * worker joins (`ready`) once its machine is built and takes its first work
+ * from the main thread's stack. The worker's bundle runs with V8's code cache
+ * (workerStart.ts). Under `memory_model promising` the search stays in this
+ * thread (its thread-local reduction is checked over the whole search,
+ * relaxed.ts) (docs/explore.md "--jobs").
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
