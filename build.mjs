@@ -7,7 +7,9 @@ const entries = [
   // dist/cli.js is the launcher: it runs dist/cli-main.js (the CLI) with V8's code cache (start.ts).
   { in: 'simulator/cli/start.ts', out: 'cli' },
   { in: 'simulator/cli/main.ts', out: 'cli-main' },
-  { in: 'simulator/explore/worker.ts', out: 'explore-worker' },
+  // dist/explore-worker.js is the explore worker's launcher: it runs dist/explore-worker-main.js with V8's code cache (workerStart.ts).
+  { in: 'simulator/explore/workerStart.ts', out: 'explore-worker' },
+  { in: 'simulator/explore/worker.ts', out: 'explore-worker-main' },
   { in: 'language-server/main.ts', out: 'language-server' },
   { in: 'debug-adapter/main.ts', out: 'debug-adapter' },
   { in: 'extension/extension.ts', out: 'extension' },

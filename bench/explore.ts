@@ -16,7 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../simulator';
 import { exploreScenario } from '../simulator/explore/explore';
-import { scenarioText } from '../test/explore/scenarios';
+import { fourPeText, scenarioText } from '../test/explore/scenarios';
 
 export interface ExploreFigure {
   name: string;
@@ -57,22 +57,6 @@ function seedExamples(): string[] {
     for (const f of readdirSync(join(dir, seed)).sort()) if (f.startsWith('explore-') && f.endsWith('.armscope')) out.push(`${seed}/${f}`);
   }
   return ['seed-000/bug-two-pes.armscope', ...out];
-}
-
-/** Four PEs, each storing `n` times to its own line (cache model off): (4n+12)!/((n+3)!^4) naive interleavings. */
-function fourPeText(n: number): string {
-  const out = ['scenario "four independent PEs"', 'system {', '  pes 4', '  memory ram at 0x8000_0000 size 0x10_0000', '  max_steps 10000', '}'];
-  for (let i = 0; i < 4; i++) out.push(`pe ${i} {`, '  el 1', `  entry p${i}`, '}');
-  out.push('code at 0x8000_0000 {');
-  for (let i = 0; i < 4; i++) {
-    out.push(`p${i}:`, `    adr x10, d${i}`, `    mov x5, #${i + 1}`);
-    for (let k = 0; k < n; k++) out.push('    str x5, [x10]', '    add x5, x5, #4');
-    out.push('    hlt #0');
-  }
-  out.push('}');
-  for (let i = 0; i < 4; i++) out.push(`data at ${0x8000_2000 + i * 0x40} {`, `d${i}:`, '    .quad 0', '}');
-  out.push('expect {', '  mem[d0] != 0', '}');
-  return out.join('\n') + '\n';
 }
 
 /** log10 of the number of interleavings of 4 sequences of `len` steps: (4 len)! / (len!)^4. */

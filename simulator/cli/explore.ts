@@ -48,12 +48,16 @@ export interface CliKit {
 export const MAX_JOBS = 64;
 
 /**
- * `--jobs` when not given: one thread. The jobs steal work from each other
- * (parallel.ts), but a worker thread starts cold — it builds its own machine
- * and V8 compiles its code afresh — and measured on this project's 2-core
- * machine under load, `--jobs 2` used more CPU (bug-two-pes: 6.5 s against
- * 4.8 s) and was not shown faster in wall time on the seed examples
- * (docs/explore.md "--jobs"). Until it is, more jobs are asked for explicitly.
+ * `--jobs` when not given: one thread. A worker thread starts cold — its
+ * machine built, its code compiled and optimised by V8 afresh (the code cache,
+ * workerStart.ts, saves only the compiling). On this project's 2-core machine
+ * bug-two-pes with `--jobs 2` used 6.6 s of CPU against 4.4 s, 2.6 s of it in
+ * V8's background threads (optimising compiler, GC) of two isolates: even with
+ * both cores idle it could not end sooner (6.6 s over two cores against the
+ * main thread's 3.1 s alone); the four-PE bench scenario might (3.5 s over two
+ * cores against 2.15 s alone) but was slower at the load measured
+ * (docs/explore.md "--jobs"). Until a search is shown faster with more jobs on
+ * such a machine, they are asked for explicitly.
  */
 export const DEFAULT_JOBS = 1;
 

@@ -1,11 +1,14 @@
 /**
  * The main thread's side of work stealing (parallel.ts): which worker
- * searches what. Every worker is *busy* (searching a work item) or *waiting*.
+ * searches what. A worker thread *joins* once started and ready (its machine
+ * built); then it is *busy* (searching a work item) or *waiting*.
  * A waiting worker gets a queued item; while workers wait and none is queued,
  * busy workers are asked (a flag in shared memory each polls before every
  * action, search.ts `share`) to hand over the untaken actions of their oldest
  * state, which are queued when they arrive. The search is over when every
- * worker waits and nothing is queued: a worker hands over only while busy, and
+ * worker started has joined, every one waits and nothing is queued (a worker
+ * started takes part: the report's job count is the number started, whatever
+ * the threads' speed): a worker hands over only while busy, and
  * its messages arrive in order (a branch before its `item-done`), so no branch
  * can still be on its way then (termination detection).
  */
@@ -25,21 +28,32 @@ export class WorkBalance {
   /** Requests made to busy workers (the flag set). */
   requests = 0;
 
+  /** Jobs started that have not joined yet (a worker thread building its machine): the search is not over without them. */
+  private pending = 0;
+
   /**
    * @param wanted one 32-bit flag per job: 1 asks it to hand over a branch (it clears it when it does).
-   * Job 0 (the main thread) is there from the start; `start` adds the others.
+   * Job 0 (the main thread) is there from the start; `start` and `join` add the others.
    */
   constructor(readonly wanted: Int32Array) {
-    this.start(1);
+    this.busy.push(false);
+    this.waiting.push(0);
+    this.jobs = 1;
   }
 
-  /** Jobs up to `jobs` (the workers, once started) wait for work. */
+  /** Jobs up to `jobs` are started (worker threads): each waits for work once it `join`s. */
   start(jobs: number): void {
     for (let w = this.jobs; w < jobs; w++) {
       this.busy.push(false);
-      this.waiting.push(w);
+      this.pending++;
     }
     this.jobs = Math.max(this.jobs, jobs);
+  }
+
+  /** Started job `w` is ready (its machine is built): it waits for work, and busy jobs are asked for a branch. */
+  join(w: number): void {
+    this.pending--;
+    this.waiting.push(w);
   }
 
   /** An item to search: the first one, or a branch worker `from` handed over (it cleared its flag). */
@@ -79,9 +93,9 @@ export class WorkBalance {
     return out;
   }
 
-  /** True once, when every worker waits and nothing is queued: the search is over. */
+  /** True once, when every job started has joined and waits and nothing is queued: the search is over. */
   over(): boolean {
-    if (this.ended || this.waiting.length < this.jobs || this.queue.length > 0) return false;
+    if (this.ended || this.pending > 0 || this.waiting.length < this.jobs || this.queue.length > 0) return false;
     this.ended = true;
     return true;
   }

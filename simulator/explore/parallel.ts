@@ -19,11 +19,15 @@
  * The main thread is job 0: it starts the search alone, and reads the
  * workers' messages between its own actions (`receiveMessageOnPort`; it waits
  * on a shared "bell" only when it has nothing to search). Workers start only
- * for a big search: each parses the scenario and builds its own machine, and
- * on this project's small scenarios that costs several times the search
- * itself. So they start when the main thread's search reaches
- * `PARALLEL_FROM_STATES` states, and take their first work from its stack
- * (docs/explore.md "--jobs").
+ * for a big search: each builds its own machine and V8 compiles and optimises
+ * its code afresh, which on this project's small scenarios costs more than
+ * the search. So they start when the main thread's search reaches
+ * `PARALLEL_FROM_STATES` states; the main thread goes on meanwhile, and each
+ * worker joins (`ready`) once its machine is built and takes its first work
+ * from the main thread's stack. The worker's bundle runs with V8's code cache
+ * (workerStart.ts). Under `memory_model promising` the search stays in this
+ * thread (its thread-local reduction is checked over the whole search,
+ * relaxed.ts) (docs/explore.md "--jobs").
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,6 +72,7 @@ function workerThreads(): typeof import('node:worker_threads') {
 
 /** Worker → main. */
 export type WorkerMessage =
+  | { kind: 'ready' }
   | { kind: 'progress'; transitions: number; depth: number }
   | { kind: 'shared'; branch: Branch }
   | { kind: 'item-done'; transitions: number; depth: number; bounds: string[] }
@@ -85,7 +90,7 @@ export type MainMessage = { kind: 'item'; item: WorkItem } | { kind: 'finish' };
  * start (docs/explore.md, docs/limits.md). Below it the search's result is
  * the sequential one (`jobs: 1`); past it the workers join the search.
  */
-export const PARALLEL_FROM_STATES = 20_000;
+export const PARALLEL_FROM_STATES = 10_000;
 
 /** The worker's script: the compiled module next to this one (out/), or the bundled one next to the bundle (dist/). */
 function workerScript(): string {
@@ -114,9 +119,11 @@ function now(): number {
 export async function exploreInWorkers(text: string, file: string, options: ExploreOptions & { jobs: number; parallelFrom?: number }): Promise<ExploreResult> {
   const start = now();
   const model = parseScenario(text, file);
-  if (options.jobs <= 1 || model.diagnostics.some((d) => d.severity === 'error')) return exploreScenario(model, options);
-  const { MessageChannel, receiveMessageOnPort, Worker } = workerThreads();
   const settings: ExploreSettings = { ...parseExploreSettings(model.blocks), ...options.settings };
+  // Under `memory_model promising` the search takes thread-local steps alone and checks, as it goes, that nothing
+  // seen since depends on them (relaxed.ts): a check over the whole search, in one thread (docs/explore.md "--jobs").
+  if (options.jobs <= 1 || settings.memoryModel === 'promising' || model.diagnostics.some((d) => d.severity === 'error')) return exploreScenario(model, options);
+  const { MessageChannel, receiveMessageOnPort, Worker } = workerThreads();
   const from = options.parallelFrom ?? PARALLEL_FROM_STATES;
   const reduction = options.reduction ?? true;
   const table = new OutcomeTable();
@@ -143,6 +150,8 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   // a channel this thread reads synchronously (`receiveMessageOnPort`) between actions of its own search.
   const ports: (MessagePort | undefined)[] = [undefined];
   const workers: Worker[] = [];
+  /** Each worker's exit: after its result it ends by itself (writing its code cache when it had none, worker.ts). */
+  const exits: Promise<void>[] = [];
   const startWorkers = (): void => {
     const buffers = visited.share();
     for (let index = 1; index < jobs; index++) {
@@ -159,6 +168,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
         died.set(index, { code, error: died.get(index)?.error });
         ring();
       });
+      exits.push(new Promise((resolve) => worker.once('exit', () => resolve())));
       workers.push(worker);
       ports.push(port1);
     }
@@ -189,7 +199,10 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     }
   };
   const handle = (w: number, msg: WorkerMessage): void => {
-    if (msg.kind === 'progress') {
+    if (msg.kind === 'ready') {
+      balance.join(w);
+      dispatch();
+    } else if (msg.kind === 'progress') {
       live[w] = msg.transitions;
       depth = Math.max(depth, msg.depth);
     } else if (msg.kind === 'shared') {
@@ -297,6 +310,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
       dispatch();
     }
     while (results < ports.length - 1) await awaitMessage();
+    await Promise.all(exits);
     for (const b of session.choices.boundsHit) bounds.add(b);
     for (const b of session.relaxed?.bounds ?? []) bounds.add(b);
   } finally {

@@ -7,8 +7,14 @@
  * balance.ts) — until the main thread says `finish`; then sends its outcome
  * rows with the final states behind them.
  *
- * Bundled as dist/explore-worker.js (build.mjs); compiled as
- * out/simulator/explore/worker.js for the tests.
+ * Says `ready` once its machine is built (the main thread hands it work from
+ * then on), and ends by itself after `finish`: it closes its port, so the
+ * thread exits and its code cache is written when it had none
+ * (simulator/util/codeCache.ts).
+ *
+ * Bundled as dist/explore-worker-main.js, started by the launcher
+ * dist/explore-worker.js (workerStart.ts: the code cache) (build.mjs);
+ * compiled as out/simulator/explore/worker.js for the tests.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseScenario } from '../index';
@@ -45,13 +51,16 @@ function run(init: WorkerInit): void {
     }
   });
   // Test-only hook (test/explore/workerExit.test.ts, docs/explore.md): after N items this worker dies outright
-  // on its next one, as out of memory would — the main thread must notice, not wait forever.
+  // on its next one, or at `finish` when it got no more (it joins when ready: maybe too late for any), as out of
+  // memory would — the main thread must notice, not wait forever.
   const exitAfter = Number(process.env.ARMSCOPE_TEST_WORKER_EXIT ?? NaN);
   let items = 0;
   const take = (msg: MainMessage): void => {
-    if (msg.kind === 'item' && items++ === exitAfter) process.exit(7);
+    if (msg.kind === 'item' ? items++ === exitAfter : !Number.isNaN(exitAfter)) process.exit(7);
     if (msg.kind === 'finish') {
       send({ kind: 'result', rows: [...table.rows.values()].map((r) => ({ ...r, finals: table.finalsOf(r) })), choiceBounds: [...session.choices.boundsHit] });
+      // Nothing more comes: the thread ends by itself (its code cache is written at exit, codeCache.ts).
+      port.close();
       return;
     }
     const item = msg.item;
@@ -84,6 +93,7 @@ function run(init: WorkerInit): void {
     );
     send({ kind: 'item-done', transitions: st.transitions, depth: st.depth, bounds: [...st.bounds] });
   };
+  send({ kind: 'ready' });
 }
 
 if (!isMainThread && parentPort !== null) {

@@ -1,15 +1,18 @@
 /**
  * dist/cli.js, the launcher (simulator/cli/start.ts): it runs the CLI bundle
  * with V8's code cache — one file per command, written by the first run,
- * accepted by the next, never changing what a command prints or returns.
+ * accepted by the next, never changing what a command prints or returns —
+ * and dist/explore-worker.js, the explore worker's launcher
+ * (simulator/explore/workerStart.ts), with the same mechanism.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../engine/helpers';
 import { CORPUS } from '../litmus/helpers';
+import { fourPeText } from '../explore/scenarios';
 
 /** Run dist/cli.js with TMPDIR `dir` (where the cache goes) and the environment additions `env`. */
 function armscope(args: string[], dir: string, env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
@@ -30,6 +33,9 @@ function cacheFiles(dir: string): string[] {
 }
 
 const withoutTime = (text: string): string => text.replace(/^Time .*$/m, 'Time');
+
+/** The report without its timing line. */
+const withoutSearched = (text: string): string => text.replace(/^searched: .*$/m, 'searched');
 
 describe('armscope launcher (dist/cli.js): V8 code cache', function () {
   it('writes one cache file per command and prints the same result and exit code with it (CoRR: No, exit 1)', function () {
@@ -52,5 +58,22 @@ describe('armscope launcher (dist/cli.js): V8 code cache', function () {
     const r = armscope(['explore', join(CORPUS, 'CoRR.litmus')], dir, { ARMSCOPE_COMPILE_CACHE: 'off' });
     assert.equal(r.code, 1, r.err);
     assert.deepEqual(cacheFiles(dir), []);
+  });
+
+  it('the explore worker (dist/explore-worker.js) writes its own cache file when it ends, and a run with it reports the same', function () {
+    const dir = mkdtempSync(join(tmpdir(), 'armscope-start-'));
+    const file = join(dir, 'four.armscope');
+    writeFileSync(file, fourPeText(4));
+    const args = ['explore', file, '--jobs', '2', '--witness-dir', join(dir, 'w')];
+    const first = armscope(args, dir);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /; 2 job\(s\)\nsearched: 20,736 states/);
+    assert.deepEqual(cacheFiles(dir).sort(), ['explore-worker.bin', 'explore.bin']);
+    const second = armscope(args, dir);
+    assert.equal(second.code, 0, second.err);
+    assert.equal(withoutSearched(second.out), withoutSearched(first.out));
+    const off = mkdtempSync(join(tmpdir(), 'armscope-start-'));
+    assert.equal(armscope(args, off, { ARMSCOPE_COMPILE_CACHE: 'off' }).code, 0);
+    assert.deepEqual(cacheFiles(off), []);
   });
 });

@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { parseScenario } from '../../simulator';
 import { exploreScenario } from '../../simulator/explore/explore';
+import { exploreInWorkers } from '../../simulator/explore/parallel';
 import type { ExploreResult } from '../../simulator/explore/result';
 import { litmusToScenario } from '../../simulator/litmus';
 import type { ScenarioModel } from '../../simulator/scenario/model';
@@ -109,5 +110,16 @@ describe('explore under memory_model promising: thread-local steps alone, certif
     const full = exploreScenario(m, { cacheModel: 'off', localSteps: false, certifySteps: false });
     assert.deepEqual(rows(reduced), rows(full));
     assert.equal(reduced.states, full.states);
+  });
+
+  it('--jobs N searches in one thread with the same reduction: the states and outcomes --jobs 1 finds', async function () {
+    // The check that no action seen depends on a step taken alone is over the whole search (relaxed.ts `conflict`).
+    for (const text of [litmus(CAS_DATA1), litmus(MP)]) {
+      const one = exploreScenario(scenario(text), { cacheModel: 'off' });
+      const two = await exploreInWorkers(text, 't.armscope', { cacheModel: 'off', jobs: 2, parallelFrom: 0 });
+      assert.equal(two.enumerated.jobs, 1);
+      assert.equal(two.states, one.states);
+      assert.deepEqual(rows(two), rows(one));
+    }
   });
 });

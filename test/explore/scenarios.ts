@@ -89,3 +89,19 @@ export function randomScenario(pes: number, maxOps: number, caches: boolean): fc
     event: fc.option(fc.constantFrom(...EVENTS), { nil: undefined, freq: 3 }),
   });
 }
+
+/** Four PEs, each storing `n` times to its own line (cache model off): (2n+4)^4 states, (4n+12)!/((n+3)!^4) naive interleavings (bench/explore.ts; 20,736 states for 4). */
+export function fourPeText(n: number): string {
+  const out = ['scenario "four independent PEs"', 'system {', '  pes 4', '  memory ram at 0x8000_0000 size 0x10_0000', '  max_steps 10000', '}'];
+  for (let i = 0; i < 4; i++) out.push(`pe ${i} {`, '  el 1', `  entry p${i}`, '}');
+  out.push('code at 0x8000_0000 {');
+  for (let i = 0; i < 4; i++) {
+    out.push(`p${i}:`, `    adr x10, d${i}`, `    mov x5, #${i + 1}`);
+    for (let k = 0; k < n; k++) out.push('    str x5, [x10]', '    add x5, x5, #4');
+    out.push('    hlt #0');
+  }
+  out.push('}');
+  for (let i = 0; i < 4; i++) out.push(`data at ${0x8000_2000 + i * 0x40} {`, `d${i}:`, '    .quad 0', '}');
+  out.push('expect {', '  mem[d0] != 0', '}');
+  return out.join('\n') + '\n';
+}
