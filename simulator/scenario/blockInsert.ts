@@ -58,7 +58,7 @@ export interface BlockInsert {
 
 export type BlockInsertResult = { kind: 'refused' } | { kind: 'applied'; blocks: number; assembled: number; lastLine: number };
 
-const REFUSED: BlockInsertResult = { kind: 'refused' };
+export const REFUSED: BlockInsertResult = { kind: 'refused' };
 const LINE_NUMBER = /\bline \d/;
 /** Directives that define a symbol (a constant: its value may be read before B in a full parse). */
 const DEFINES = new Set(['.equ', '.set']);
@@ -88,8 +88,26 @@ function implicitEntry(model: ScenarioModel): boolean {
   return model.pes.some((decl) => !decl.entry && decl.ids.some((id) => id < pes && !entered.has(id)));
 }
 
+/**
+ * What a code block added or removed needs of the rest of the model, whatever
+ * the block: PEs that start at their `entry` (not at "the first code block"),
+ * no symbol suggestion or undefined symbol (they depend on every symbol and on
+ * the parse's suggestion budget), no overlapping blocks or image over its
+ * limit, room under the diagnostics cap, and — when what follows moves — no
+ * message quoting a line number.
+ */
+export function blocksStandAlone(model: ScenarioModel, moves: boolean): boolean {
+  if (model.pes.length === 0 || implicitEntry(model)) return false;
+  for (const d of model.diagnostics) {
+    if (d.rule === 'too-many-diagnostics' || d.rule === 'undefined-symbol' || d.rule === 'overlapping-blocks' || d.rule === 'image-too-large' || /^undefined symbol '/.test(d.message)) return false;
+    if (d.suggestion !== undefined) return false;
+    if (moves && (LINE_NUMBER.test(d.message) || (d.related ?? []).some((r) => LINE_NUMBER.test(r.message)))) return false;
+  }
+  return true;
+}
+
 /** The top-level block whose last token starts at offset `start` and that nothing continues (closed, or without a body). */
-function endsAt(internals: ParseInternals, start: number): RawBlock | undefined {
+export function endsAt(internals: ParseInternals, start: number): RawBlock | undefined {
   const language = internals.st.language;
   for (const b of internals.blocks) {
     const last = b.close ?? (b.open ? undefined : b.header.length > 0 ? b.header[b.header.length - 1] : b.keyword);
@@ -102,17 +120,13 @@ export function insertBlocks(model: ScenarioModel, internals: ParseInternals, e:
   const { st } = internals;
   const { first, lastOld, lastNew } = e;
   const lineDelta = lastNew - lastOld;
-  if (e.text.includes('/*') || model.pes.length === 0 || implicitEntry(model)) return REFUSED;
+  if (e.text.includes('/*')) return REFUSED;
   const tokens = internals.tokens;
   const at = firstTokenAfter(tokens, first - 1);
   if (at !== firstTokenAfter(tokens, lastOld)) return REFUSED;
   // Tokens after the edit move with the model even where no model part lies after it (a title).
   const moves = e.moves || at < tokens.length;
-  for (const d of model.diagnostics) {
-    if (d.rule === 'too-many-diagnostics' || d.rule === 'undefined-symbol' || d.rule === 'overlapping-blocks' || /^undefined symbol '/.test(d.message)) return REFUSED;
-    if (d.suggestion !== undefined) return REFUSED;
-    if (moves && (LINE_NUMBER.test(d.message) || (d.related ?? []).some((r) => LINE_NUMBER.test(r.message)))) return REFUSED;
-  }
+  if (!blocksStandAlone(model, moves)) return REFUSED;
 
   // The new lines, lexed and split into top-level blocks as a full parse does (the lexer is line by line without block comments).
   const lexed = lexLinesAt(e.after, first, e.offset);
@@ -139,18 +153,12 @@ export function insertBlocks(model: ScenarioModel, internals: ParseInternals, e:
   const scratch: ParseState = { ...st, model: scratchModel, rep, clean, refs: scratchModel.refs!, code: [], consts: [], late: [], early: [], localLabels: new Map() };
   for (const b of raws) interpretCode(scratch, b);
   const headerRefs = scratch.refs.length;
-  const names: string[] = [];
   for (const ci of scratch.code) {
     if (!ci.hasBase) return REFUSED;
     if (!exprNames(ci).every((n) => valuedBeforeLabels(st, n, new Set()))) return REFUSED;
-    if (ci.block.name !== undefined) names.push(ci.block.name);
-    for (const li of ci.lines) {
-      if (li.asm.mnemonic !== undefined && DEFINES.has(li.asm.mnemonic)) return REFUSED;
-      for (const l of li.asm.labels) if (!isLocalLabel(l.name)) names.push(l.name);
-    }
   }
-  const own = new Set(names);
-  if (own.has(IMPLICIT_ENTRY)) return REFUSED;
+  const own = labelsOf(scratch.code);
+  if (!own) return REFUSED;
   for (const n of own) if (model.symbols.has(n)) return REFUSED;
   for (const r of model.refs ?? []) if (own.has(r.name)) return REFUSED;
   if (namedInExtensionBlocks(model, own)) return REFUSED;
@@ -245,13 +253,30 @@ export function insertBlocks(model: ScenarioModel, internals: ParseInternals, e:
  * symbols by name: page-table, firmware and GIC addresses); any word holding
  * the name counts, so an expression `label + 0x10` does too.
  */
-function namedInExtensionBlocks(model: ScenarioModel, names: ReadonlySet<string>): boolean {
+export function namedInExtensionBlocks(model: ScenarioModel, names: ReadonlySet<string>): boolean {
   if (names.size === 0) return false;
   const named = (w: { text: string }): boolean => {
     for (const n of names) if (w.text.includes(n)) return true;
     return false;
   };
   return model.blocks.some((b) => b.args.some(named) || b.body.some((s) => s.words.some(named)));
+}
+
+/**
+ * The labels blocks define, in the order layout pass 1 defines them (a
+ * block's name, then its lines'); undefined when they define a constant
+ * (`.equ`, `.set`) or the label a PE without `entry` starts at.
+ */
+export function labelsOf(cis: readonly CodeInternals[]): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const ci of cis) {
+    if (ci.block.name !== undefined) names.add(ci.block.name);
+    for (const li of ci.lines) {
+      if (li.asm.mnemonic !== undefined && DEFINES.has(li.asm.mnemonic)) return undefined;
+      for (const l of li.asm.labels) if (!isLocalLabel(l.name)) names.add(l.name);
+    }
+  }
+  return names.has(IMPLICIT_ENTRY) ? undefined : names;
 }
 
 /** The names B's base address reads. */

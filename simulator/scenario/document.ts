@@ -11,7 +11,8 @@
  * - one instruction line changed in place: `patchLine` re-parses that line
  *   (linePatch.ts);
  * - whole new code blocks between the others: those blocks alone are parsed
- *   (blockInsert.ts);
+ *   (blockInsert.ts); whole code blocks deleted: they leave the model
+ *   (blockRemove.ts);
  * - anything else: a full `parseScenario`, whose line-level assembly memo
  *   (asmCache.ts) still skips the unchanged instructions.
  *
@@ -23,6 +24,7 @@ import { lex, type Token } from './lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { editBlockBody } from './bodyEdit';
 import { insertBlocks } from './blockInsert';
+import { removeBlocks } from './blockRemove';
 import { patchLine } from './linePatch';
 import { firstTokenAfter, moveTokens, shiftLines } from './shift';
 import type { TokenList } from './tokenList';
@@ -47,6 +49,8 @@ export interface DocumentStats {
   relocated: number;
   /** Edits that added whole code blocks between the others, applied by parsing those blocks alone (blockInsert.ts). */
   blockInserts: number;
+  /** Edits that deleted whole code blocks, applied by taking them out of the model (blockRemove.ts). */
+  blockRemovals: number;
 }
 
 /**
@@ -110,7 +114,7 @@ const isQuiet = (l: string): boolean => NO_TOKENS.test(l) && !l.includes('/*') &
 export class ScenarioDocument {
   private current: string;
   private built: { text: string; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
-  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0, blockInserts: 0 };
+  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0, blockInserts: 0, blockRemovals: 0 };
 
   constructor(
     readonly file: string,
@@ -198,6 +202,18 @@ export class ScenarioDocument {
         b.text = this.current;
         this.stats.blockInserts++;
         this.stats.assembled += r.assembled;
+        return true;
+      }
+    }
+    if (!quiet && after.every(isQuiet)) {
+      // Whole blocks deleted: they leave the model, what follows moves back (blockRemove.ts).
+      const r = removeBlocks(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, clean: after.map((l) => lex(l).clean[0] ?? ''), text: this.current });
+      if (r.kind === 'stale') return false;
+      if (r.kind === 'applied') {
+        if (c.first <= b.lastLine) b.lastLine += lineDelta;
+        b.model.text = this.current;
+        b.text = this.current;
+        this.stats.blockRemovals++;
         return true;
       }
     }
