@@ -120,10 +120,12 @@ export function removeBlocks(model: ScenarioModel, internals: ParseInternals, e:
           if (a >= lo && a < hi) program.lineOf.delete(a);
         });
       } else {
+        // Instructions only (a label line's address may be the next block's first, when this one is empty).
         for (const li of lay.ci.lines) {
-          if (li.asm.address === undefined) continue;
-          program.instrs.delete(Number(li.asm.address));
-          program.lineOf.delete(Number(li.asm.address));
+          const a = Number(li.asm.address);
+          if (li.asm.mnemonic === undefined || !(a >= lo && a < hi)) continue;
+          program.instrs.delete(a);
+          program.lineOf.delete(a);
         }
         for (let s = 0; s < (lay.pool ?? []).length; s++) program.lineOf.delete(Number(lay.poolBase) + 8 * s);
       }

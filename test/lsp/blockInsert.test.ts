@@ -159,7 +159,7 @@ describe('pasting new blocks (blockInsert.ts)', function () {
     assert.equal(doc.model.program.instrs.get(0x80f1_0000), undefined);
   });
 
-  it('a pasted block whose label is named elsewhere, or that overlaps another, is parsed in full', () => {
+  it('a pasted block whose label is named elsewhere, or that overlaps another, is parsed in full; an empty one cut keeps the block at its address', () => {
     const text = syntheticScenario(200).replace('entry start', 'entry start\n  x7 = later');
     const doc = new ScenarioDocument('/work/big.armscope', text, { language: FULL_LANGUAGE });
     void doc.model;
@@ -172,5 +172,13 @@ describe('pasting new blocks (blockInsert.ts)', function () {
     assert.deepEqual(views(doc), fresh(now, '/work/big.armscope'));
     assert.equal(doc.stats.blockInserts, 0);
     assert.equal(doc.stats.parses, 3);
+    // An empty block at another block's base (its label at that address) parsed in full, then cut: the other block's first instruction stays.
+    const plain = syntheticScenario(200);
+    const other = new ScenarioDocument('/work/big.armscope', `${plain}code at 0x8000_0000 {\nhere:\n}\n`, { language: FULL_LANGUAGE });
+    assert.equal(other.model.symbols.get('here')?.value, 0x8000_0000n);
+    other.setText(plain);
+    assert.deepEqual(views(other), fresh(plain, '/work/big.armscope'));
+    assert.equal(other.stats.blockRemovals, 1);
+    assert.ok(other.model.program.instrs.has(0x8000_0000));
   });
 });
