@@ -120,13 +120,9 @@ export function insertBlocks(model: ScenarioModel, internals: ParseInternals, e:
   const { st } = internals;
   const { first, lastOld, lastNew } = e;
   const lineDelta = lastNew - lastOld;
-  if (e.text.includes('/*')) return REFUSED;
   const tokens = internals.tokens;
   const at = firstTokenAfter(tokens, first - 1);
   if (at !== firstTokenAfter(tokens, lastOld)) return REFUSED;
-  // Tokens after the edit move with the model even where no model part lies after it (a title).
-  const moves = e.moves || at < tokens.length;
-  if (!blocksStandAlone(model, moves)) return REFUSED;
 
   // The new lines, lexed and split into top-level blocks as a full parse does (the lexer is line by line without block comments).
   const lexed = lexLinesAt(e.after, first, e.offset);
@@ -136,6 +132,10 @@ export function insertBlocks(model: ScenarioModel, internals: ParseInternals, e:
   const raws = splitBlocks(fresh, split, st.language);
   if (split.list.length > 0 || raws.length === 0) return REFUSED;
   for (const b of raws) if ((b.keyword.text !== 'code' && b.keyword.text !== 'data') || !b.open || !b.close) return REFUSED;
+  // The whole-document conditions come last: a typed instruction line is refused above, at the cost of its own line.
+  // Tokens after the edit move with the model even where no model part lies after it (a title).
+  const moves = e.moves || at < tokens.length;
+  if (e.text.includes('/*') || !blocksStandAlone(model, moves)) return REFUSED;
 
   // Between two top-level statements: the token before ends one, the token after starts one.
   if (at > 0 && !endsAt(internals, tokens.startAt(at - 1))) return REFUSED;

@@ -53,10 +53,9 @@ export function removeBlocks(model: ScenarioModel, internals: ParseInternals, e:
   const { st, tokens } = internals;
   const { first, lastOld, lastNew } = e;
   const lineDelta = lastNew - lastOld;
-  if (e.text.includes('/*') || model.text.includes('/*')) return REFUSED;
   const t0 = firstTokenAfter(tokens, first - 1);
   const t1 = firstTokenAfter(tokens, lastOld);
-  if (t0 === t1 || !blocksStandAlone(model, true)) return REFUSED;
+  if (t0 === t1) return REFUSED;
   // The removed tokens are whole blocks, one after the other, between two top-level statements.
   const raws: RawBlock[] = [];
   let k = t0;
@@ -69,7 +68,7 @@ export function removeBlocks(model: ScenarioModel, internals: ParseInternals, e:
     k = tokenAt(internals, b.close.start) + 1;
     bi++;
   }
-  if (k !== t1) return REFUSED;
+  if (k !== t1 || e.text.includes('/*') || model.text.includes('/*') || !blocksStandAlone(model, true)) return REFUSED;
   if (t0 > 0 && !endsAt(internals, tokens.startAt(t0 - 1))) return REFUSED;
   if (t1 < tokens.length && !internals.blocks.some((b) => b.keyword.start === tokens.startAt(t1))) return REFUSED;
   const gone: CodeInternals[] = [];
