@@ -15,9 +15,9 @@
  * in B; a word of an extension block holding one of B's labels (their passes
  * — page tables, firmware, GIC — read symbols by name; none reads the code
  * blocks or the image); a data block when the cache model reads data
- * addresses (cache/aliasing.ts); undefined symbols or
- * suggestions anywhere (their "did you mean" depends on every symbol and on
- * the parse's suggestion budget); the diagnostics cap. The new lines must
+ * addresses (cache/aliasing.ts); an undefined symbol anywhere (its "did
+ * you mean" compares every symbol); a diagnostic of B that asks for a
+ * suggestion (it would spend the parse's budget); the diagnostics cap. The new lines must
  * hold whole blocks, each closed, between two top-level statements.
  *
  * The pieces land where a full parse puts them: B's statements, layout and
@@ -91,16 +91,17 @@ function implicitEntry(model: ScenarioModel): boolean {
 /**
  * What a code block added or removed needs of the rest of the model, whatever
  * the block: PEs that start at their `entry` (not at "the first code block"),
- * no symbol suggestion or undefined symbol (they depend on every symbol and on
- * the parse's suggestion budget), no overlapping blocks or image over its
- * limit, room under the diagnostics cap, and — when what follows moves — no
- * message quoting a line number.
+ * no undefined symbol (its "did you mean" compares every symbol), no
+ * overlapping blocks or image over its limit, room under the diagnostics cap,
+ * and — when what follows moves — no message quoting a line number. Other
+ * suggestions (instructions, registers, keywords) stand: their words do not
+ * depend on the model, and the block added or removed may spend none of the
+ * parse's suggestion budget (checked by the callers).
  */
 export function blocksStandAlone(model: ScenarioModel, moves: boolean): boolean {
   if (model.pes.length === 0 || implicitEntry(model)) return false;
   for (const d of model.diagnostics) {
     if (d.rule === 'too-many-diagnostics' || d.rule === 'undefined-symbol' || d.rule === 'overlapping-blocks' || d.rule === 'image-too-large' || /^undefined symbol '/.test(d.message)) return false;
-    if (d.suggestion !== undefined) return false;
     if (moves && (LINE_NUMBER.test(d.message) || (d.related ?? []).some((r) => LINE_NUMBER.test(r.message)))) return false;
   }
   return true;
