@@ -157,7 +157,22 @@ export function benchLsp(): LspBenchResult[] {
       doc.model.diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
     });
     out.push({ name: `in process, ${n} lines: deleting an instruction line`, ...deleted });
-    out.push({ name: `in process, ${n} lines: edits applied to one block / full parses / instructions assembled again: ${doc.stats.blockEdits} / ${doc.stats.parses} / ${doc.stats.assembled}`, ms: Number.NaN });
+    // A new code block pasted at the end, then cut again (blockInsert.ts, blockRemove.ts).
+    let pastedBlocks = 0;
+    const pasteBlock = timed(6, () => {
+      const k = pastedBlocks++;
+      typed.push(`code more${k} at 0x80f${k}_0000 {`, '    nop', '}');
+      doc.setText(typed.join('\n'));
+      doc.model.diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
+    });
+    out.push({ name: `in process, ${n} lines: pasting a new code block at the end`, ...pasteBlock });
+    const cutBlock = timed(6, () => {
+      typed.splice(typed.length - 3, 3);
+      doc.setText(typed.join('\n'));
+      doc.model.diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));
+    });
+    out.push({ name: `in process, ${n} lines: cutting that block again`, ...cutBlock });
+    out.push({ name: `in process, ${n} lines: edits applied to one block / blocks pasted / blocks cut / full parses / instructions assembled again: ${doc.stats.blockEdits} / ${doc.stats.blockInserts} / ${doc.stats.blockRemovals} / ${doc.stats.parses} / ${doc.stats.assembled}`, ms: Number.NaN });
     const full = timed(n > 10_000 ? 3 : 8, (i) => {
       lines[at] = `    add   x2, x1, #0x2${i & 7}`;
       parseScenario(lines.join('\n'), file).diagnostics.map((d) => toLspDiagnostic(d, 'file:///bench'));

@@ -29,7 +29,7 @@ import { splitStatements } from './blocks';
 import { assembleLines, directTarget, overlaps, extentChangeIsLocal, localLabelsOf, offsetChange, sameReads, type Pending } from './blockAssembly';
 import { splitAsmLine } from './codeBlock';
 import { Reporter } from './diagnostics';
-import { lex, type Token } from './lexer';
+import { lexLinesAt, type Token } from './lexer';
 import { alignUp } from './directives';
 import { blockChunks } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
@@ -169,14 +169,9 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   }
 
   // The new lines, lexed and split as a full parse does (lexer.ts is line by line without block comments and strings).
-  const lexed = lex(e.after.join('\n'));
+  const lexed = lexLinesAt(e.after, first, e.offset);
   if (lexed.diagnostics.length > 0) return REFUSED;
   const fresh: Token[] = lexed.tokens;
-  for (const t of fresh) {
-    t.line += first;
-    t.start += e.offset;
-    t.end += e.offset;
-  }
   for (let k = 0; k < fresh.length; k++) {
     const t = fresh[k];
     const lineStart = k === 0 || fresh[k - 1].line !== t.line;

@@ -10,6 +10,9 @@
  *   (shift.ts);
  * - one instruction line changed in place: `patchLine` re-parses that line
  *   (linePatch.ts);
+ * - whole new code blocks between the others: those blocks alone are parsed
+ *   (blockInsert.ts); whole code blocks deleted: they leave the model
+ *   (blockRemove.ts);
  * - anything else: a full `parseScenario`, whose line-level assembly memo
  *   (asmCache.ts) still skips the unchanged instructions.
  *
@@ -20,6 +23,8 @@ import type { RawBlock } from './blocks';
 import { lex, type Token } from './lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { editBlockBody } from './bodyEdit';
+import { insertBlocks } from './blockInsert';
+import { removeBlocks } from './blockRemove';
 import { patchLine } from './linePatch';
 import { firstTokenAfter, moveTokens, shiftLines } from './shift';
 import type { TokenList } from './tokenList';
@@ -42,6 +47,10 @@ export interface DocumentStats {
   assembled: number;
   /** PC-relative instructions those edits re-encoded with a moved offset instead of assembling them again. */
   relocated: number;
+  /** Edits that added whole code blocks between the others, applied by parsing those blocks alone (blockInsert.ts). */
+  blockInserts: number;
+  /** Edits that deleted whole code blocks, applied by taking them out of the model (blockRemove.ts). */
+  blockRemovals: number;
 }
 
 /**
@@ -105,7 +114,7 @@ const isQuiet = (l: string): boolean => NO_TOKENS.test(l) && !l.includes('/*') &
 export class ScenarioDocument {
   private current: string;
   private built: { text: string; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
-  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0 };
+  readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0, blockInserts: 0, blockRemovals: 0 };
 
   constructor(
     readonly file: string,
@@ -183,6 +192,30 @@ export class ScenarioDocument {
       b.text = this.current;
       this.stats.patchedLines++;
       return true;
+    }
+    if (ownAssembler && this.options.cache !== false && before.every(isQuiet) && !quiet) {
+      // Whole new blocks between the others: those blocks alone are parsed (blockInsert.ts).
+      const r = insertBlocks(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, after, offset, text: this.current, moves });
+      if (r.kind === 'applied') {
+        b.lastLine = Math.max(c.first <= b.lastLine ? b.lastLine + lineDelta : b.lastLine, r.lastLine);
+        b.model.text = this.current;
+        b.text = this.current;
+        this.stats.blockInserts++;
+        this.stats.assembled += r.assembled;
+        return true;
+      }
+    }
+    if (!quiet && after.every(isQuiet)) {
+      // Whole blocks deleted: they leave the model, what follows moves back (blockRemove.ts).
+      const r = removeBlocks(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, clean: after.map((l) => lex(l).clean[0] ?? ''), text: this.current });
+      if (r.kind === 'stale') return false;
+      if (r.kind === 'applied') {
+        if (c.first <= b.lastLine) b.lastLine += lineDelta;
+        b.model.text = this.current;
+        b.text = this.current;
+        this.stats.blockRemovals++;
+        return true;
+      }
     }
     if (ownAssembler && this.options.cache !== false) {
       // Inside one code block: that block alone is laid out again (bodyEdit.ts).

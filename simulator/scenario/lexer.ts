@@ -67,6 +67,21 @@ function isDigit(c: number): boolean {
   return c >= CH_DIGIT_0 && c <= CH_DIGIT_9;
 }
 
+/**
+ * Lex lines that start at line `line`, character `offset` of a document (an
+ * edit's new lines, document.ts): their tokens placed there. Only exact when
+ * no block comment is open at that point (the lexer is otherwise line by line).
+ */
+export function lexLinesAt(lines: readonly string[], line: number, offset: number): LexResult {
+  const r = lex(lines.join('\n'));
+  for (const t of r.tokens) {
+    t.line += line;
+    t.start += offset;
+    t.end += offset;
+  }
+  return r;
+}
+
 /** `==` `!=` `<<` `>>` `<=` `>=` `&&` `||`, told by character codes (no string made per punctuation token). */
 function isTwoCharPunct(a: number, b: number): boolean {
   switch (a) {

@@ -13,36 +13,12 @@ import { splitBlocks, type RawBlock } from '../../simulator/scenario/blocks';
 import { Reporter } from '../../simulator/scenario/diagnostics';
 import { lex } from '../../simulator/scenario/lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from '../../simulator/scenario/limits';
-import type { ScenarioModel, SourceRange } from '../../simulator/scenario/model';
 import { syntheticScenario } from '../../bench/lsp';
 import { applyTraceEdit, editArb, lineEdit, SEEDS } from './editTraces';
+import { normalize } from './modelView';
 
 /** The tokens a top-level block keeps (its body is dropped after a parse: document.ts). */
 const blockTokens = (blocks: RawBlock[] | undefined) => blocks?.map((b) => [b.keyword, b.header, b.open, b.close]);
-const r = (x: SourceRange) => `${x.start.line}:${x.start.col}-${x.end.line}:${x.end.col}`;
-const hexBytes = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-/** Everything a consumer can read from a model, as plain comparable data. */
-export function normalize(m: ScenarioModel): unknown {
-  return {
-    title: m.title,
-    text: m.text,
-    system: { ...m.system, settings: [...m.system.settings.entries()].map(([k, v]) => [k, v.args, v.range && r(v.range)]) },
-    pes: m.pes,
-    code: m.code.map((b) => ({ kind: b.kind, name: b.name, base: b.base.value, el: b.el, range: r(b.range), lines: b.lines })),
-    symbols: [...m.symbols.values()].map((s) => [s.name, s.kind, s.value, r(s.range)]),
-    constants: [...m.constants.keys()],
-    events: m.events,
-    expectations: m.expectations,
-    blocks: m.blocks,
-    instrs: [...m.program.instrs.entries()].map(([pc, i]) => [pc, i.mnemonic, i.text, i.encoding, i.line]).sort((a, b) => Number(a[0]) - Number(b[0])),
-    chunks: m.program.chunks.map((c) => [c.address, hexBytes(c.bytes), c.line]),
-    lineOf: [...m.program.lineOf.entries()].sort((a, b) => a[0] - b[0]),
-    diagnostics: m.diagnostics.map((d) => [r(d.range), d.severity, d.rule, d.message, d.suggestion, (d.related ?? []).map((x) => [r(x.range), x.message])]),
-    refs: (m.refs ?? []).map((x) => [x.name, r(x.range)]),
-  };
-}
-
 describe('incremental model (ScenarioDocument)', function () {
   this.timeout(120_000);
 
@@ -188,18 +164,18 @@ describe('incremental model (ScenarioDocument)', function () {
       doc.setText(t);
       void doc.model;
     }
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0, blockInserts: 0, blockRemovals: 0 });
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(t, '/work/big.armscope')));
     // A comment line added at the end moves nothing: no parse at all.
     doc.setText(t + '// a note\n');
     void doc.model;
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0, blockInserts: 0, blockRemovals: 0 });
     // Enter at the end of an instruction line: what follows in the block moves one line down; nothing is assembled.
     const ls = doc.text.split('\n');
     ls.splice(line + 1, 0, '    ');
     doc.setText(ls.join('\n'));
     assert.deepEqual(normalize(doc.model), normalize(parseScenario(doc.text, '/work/big.armscope')));
-    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 1, assembled: 0, relocated: 0 });
+    assert.deepEqual(doc.stats, { parses: 1, patchedLines: 3, unchanged: 1, shifted: 0, blockEdits: 1, assembled: 0, relocated: 0, blockInserts: 0, blockRemovals: 0 });
     // An instruction typed on it moves every address below it: the block is laid out again, not the document,
     // and only the new instruction is assembled (the branches before it to labels that moved and the literal
     // loads whose slot moved by other than their address keep their words, the offset re-encoded).
