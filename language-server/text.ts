@@ -15,9 +15,10 @@
  * whose end is before its start is turned round), so the text after any
  * sequence of changes is the text that library gives (test/lsp/text.test.ts).
  */
+import type { LineEdit } from '../simulator/scenario/document';
 
 /** Lines per chunk when a change's text is cut into chunks (a chunk edited often may grow to any size; it is cut again when it passes 2 × CHUNK_LINES). */
-export const CHUNK_LINES = 128;
+export const CHUNK_LINES = 64;
 
 export interface TextPosition {
   line: number;
@@ -27,35 +28,19 @@ export interface TextPosition {
 /** One change as the client sends it (`TextDocumentContentChangeEvent`): a range and its new text, or the whole new text. */
 export type TextChange = { range: { start: TextPosition; end: TextPosition }; text: string } | { text: string };
 
-/**
- * Lines [first, lastOld] of the text before a change became lines
- * [first, lastNew] of the text after it (every other line equal, in order),
- * numbered and split at `\n` as the scenario parser reads them; `before` and
- * `after` are those lines (without their `\n`), `offset` where line `first`
- * starts in the new text (its length when a change changed nothing: `first`
- * is then past the last line), `lines` the new text's line count.
- */
-export interface LineEdit {
-  first: number;
-  lastOld: number;
-  lastNew: number;
-  before: string[];
-  after: string[];
-  offset: number;
-  lines: number;
-}
+/** The lines a change replaced, as the scenario model reads them (simulator/scenario/document.ts). */
+export type { LineEdit };
 
-/** Line breaks as LSP counts lines. */
-const BREAK = /\r\n|\r|\n/g;
-
-/** Lines of `text`, each with its line break; the last one (possibly empty) has none. */
+/** Lines of `text`, each with its line break (`\r\n`, `\r` or `\n`, as LSP counts lines); the last one (possibly empty) has none. */
 function splitLines(text: string): string[] {
   const out: string[] = [];
   let start = 0;
-  BREAK.lastIndex = 0;
-  for (let m = BREAK.exec(text); m; m = BREAK.exec(text)) {
-    out.push(text.slice(start, m.index + m[0].length));
-    start = m.index + m[0].length;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch !== 10 && ch !== 13) continue;
+    if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+    out.push(text.slice(start, i + 1));
+    start = i + 1;
   }
   out.push(text.slice(start));
   return out;

@@ -13,6 +13,12 @@ import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CHUNK_LINES, DocumentText, type LineEdit, type TextChange } from '../../language-server/text';
 import { countLines } from '../../language-server/documents';
+import { FULL_LANGUAGE, parseScenario } from '../../simulator';
+import { ScenarioDocument } from '../../simulator/scenario/document';
+import { lex } from '../../simulator/scenario/lexer';
+import { syntheticScenario } from '../../bench/lsp';
+import { normalize } from './incremental.test';
+import { applyTraceEdit, editArb, lineEdit, SEEDS } from './editTraces';
 
 /** The oracle: one change applied to a fresh TextDocument (its line offsets computed from the text). */
 function applied(text: string, change: TextChange): string {
@@ -29,6 +35,17 @@ function checkEdit(e: LineEdit, before: string, after: string): void {
   assert.deepEqual(a.slice(e.lastOld + 1), b.slice(e.lastNew + 1));
   // A change that changed nothing leaves no line: `first` is past the last one, its offset the text's end.
   assert.equal(e.offset, e.first < b.length ? b.slice(0, e.first).reduce((n, l) => n + l.length + 1, 0) : after.length);
+}
+
+/** The one change an editor sends for an edit from `before` to `after`: the characters between their common prefix and suffix. */
+function asChange(before: string, after: string): TextChange {
+  let p = 0;
+  const min = Math.min(before.length, after.length);
+  while (p < min && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < min - p && before.charCodeAt(before.length - 1 - q) === after.charCodeAt(after.length - 1 - q)) q++;
+  const old = TextDocument.create('file:///t', 'armscope', 0, before);
+  return { range: { start: old.positionAt(p), end: old.positionAt(before.length - q) }, text: after.slice(p, after.length - q) };
 }
 
 const piece = fc.array(fc.constantFrom('a', 'b', ' ', '\n', '\n', '\r\n', '\r'), { maxLength: 12 }).map((p) => p.join(''));
@@ -74,5 +91,37 @@ describe('language-server text store', () => {
     for (let i = 0; i < 200; i++) store.update([{ range: { start: { line: (i * 37) % lines, character: 4 }, end: { line: (i * 37) % lines, character: 4 } }, text: i % 2 ? '\n' : 'x' }]);
     assert.equal(store.parserLines, lines + 1 + 100);
     assert.equal(store.getText().split('\n').length, lines + 1 + 100);
+  });
+
+  it('the scenario model told the lines each change replaced equals a full parse (seed scenarios, random edit traces)', () => {
+    let described = 0;
+    const check = (initial: string, next: (text: string, i: number) => string, steps: number) => {
+      const store = new DocumentText(initial);
+      const doc = new ScenarioDocument('/work/doc.armscope', store.getText(), { language: FULL_LANGUAGE });
+      void doc.model;
+      let text = initial;
+      for (let i = 0; i < steps; i++) {
+        const after = next(text, i);
+        const edit = store.update([asChange(text, after)]);
+        text = after;
+        assert.equal(store.getText(), text);
+        if (edit) described++;
+        doc.setText(store.getText(), edit);
+        assert.deepEqual(normalize(doc.model), normalize(parseScenario(text, '/work/doc.armscope')), `after edit ${i} (${JSON.stringify(edit)?.slice(0, 200)})`);
+        assert.deepEqual(doc.tokens?.toArray(), lex(text).tokens, 'the tokens the editor reuses');
+      }
+    };
+    fc.assert(
+      fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 10 }), (seed, edits) => check(SEEDS[seed], (t, i) => applyTraceEdit(t, edits[i]), edits.length)),
+      { numRuns: 60, seed: 20261207 },
+    );
+    const base = syntheticScenario(400);
+    const lineEdits = fc.record({ kind: fc.constantFrom('insert' as const, 'delete' as const, 'block' as const), pick: fc.nat(), count: fc.nat({ max: 11 }), which: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(lineEdits, { minLength: 1, maxLength: 8 }), (edits) => check(base, (t, i) => lineEdit(t, edits[i].pick, edits[i].kind, edits[i].count, edits[i].which), edits.length)),
+      { numRuns: 40, seed: 20261207 },
+    );
+    // The property is not vacuous: most changes reached the model as line edits.
+    assert.ok(described >= 300, `changes described: ${described}`);
   });
 });
