@@ -236,10 +236,13 @@ function cpuMsOf(pid: number | undefined): number {
   }
 }
 
-/** The built server over stdio, as an editor drives it (liveRun off: parse and diagnostics only). */
-export async function benchLspStdio(server = path.resolve('dist/language-server.js')): Promise<LspBenchResult[]> {
+/**
+ * The built server over stdio, as an editor drives it (liveRun off: parse and
+ * diagnostics only), its node started with `nodeArgs` (V8 flag experiments).
+ */
+export async function benchLspStdio(server = path.resolve('dist/language-server.js'), nodeArgs: readonly string[] = []): Promise<LspBenchResult[]> {
   if (!existsSync(server)) return [];
-  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<string, () => void>();
   let refused = '';
@@ -276,9 +279,14 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
       const trace = async (name: string, changes: (() => unknown[])[], extra: Partial<LspBenchResult> = {}): Promise<void> => {
         const samples: number[] = [];
         const cpu0 = cpuMsOf(proc.pid);
-        for (const c of changes) samples.push(await change(c()));
+        // RSS after every change: the largest is reported (the target holds through the whole trace, not only at its end).
+        let rss = 0;
+        for (const c of changes) {
+          samples.push(await change(c()));
+          rss = Math.max(rss, rssMb(proc.pid) ?? 0);
+        }
         const cpu = (cpuMsOf(proc.pid) - cpu0) / changes.length;
-        out.push({ name: `stdio, ${n} lines: ${name}`, ms: median(samples), p95: quantile(samples, 0.95), max: Math.max(...samples), cpuMs: cpu, targetMs: targets[n], ...extra });
+        out.push({ name: `stdio, ${n} lines: ${name}`, ms: median(samples), p95: quantile(samples, 0.95), max: Math.max(...samples), cpuMs: cpu, targetMs: targets[n], rssMb: rss, targetRssMb: n === LARGEST ? 200 : undefined, ...extra });
       };
       // How issue #12 measured it: the whole text again, with a comment line appended.
       await trace(
@@ -299,7 +307,7 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
         session.push(() => [{ range: { start: { line: line - 1, character: 23 }, end: { line: line - 1, character: 23 } }, text: '\n' }]);
         for (let k = 0; k < newLine.length; k++) session.push(() => [{ range: { start: { line, character: k }, end: { line, character: k } }, text: newLine[k] }]);
       }
-      await trace(`typing a new instruction line (Enter + ${newLine.length} keys, twice)`, session, { rssMb: rssMb(proc.pid), targetRssMb: n === LARGEST ? 200 : undefined });
+      await trace(`typing a new instruction line (Enter + ${newLine.length} keys, twice)`, session);
       // Deleting whole instruction lines (every address below moves back), pasting five lines, pasting a new block at the end.
       const del = at + 10;
       await trace(
@@ -316,7 +324,6 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
       await trace(
         'pasting a new code block at the end',
         Array.from({ length: 4 }, (_, i) => () => [{ range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 0 } }, text: `code more${i} at 0x80f${i}_0000 {\n    nop\n}\n` }]),
-        { rssMb: rssMb(proc.pid), targetRssMb: n === LARGEST ? 200 : undefined },
       );
       if (n === 10_000) {
         const td = { textDocument: { uri } };
@@ -355,7 +362,7 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
   }
   // Never time a refusal: every version measured must be one the parser reads.
   if (refused) throw new Error(`bench: the parser refused ${refused}`);
-  out.push({ name: `load average (1 min) before / after the stdio runs: ${load0.toFixed(2)} / ${loadavg()[0].toFixed(2)}`, ms: Number.NaN });
+  out.push({ name: `load average (1 min) before / after the stdio runs: ${load0.toFixed(2)} / ${loadavg()[0].toFixed(2)}; server node flags: ${nodeArgs.join(' ') || 'none'}`, ms: Number.NaN });
   return out;
 }
 
@@ -377,5 +384,8 @@ export function formatLspBench(results: LspBenchResult[]): string {
 }
 
 if (require.main === module && process.argv[1]?.endsWith('lsp.js')) {
-  void benchLspStdio().then((stdio) => console.log(formatLspBench([...benchLsp(), ...stdio])));
+  // `--stdio-only`: the stdio rows alone; `--node-arg=X` (repeatable): a flag for the server's node.
+  const stdioOnly = process.argv.includes('--stdio-only');
+  const nodeArgs = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
+  void benchLspStdio(undefined, nodeArgs).then((stdio) => console.log(formatLspBench([...(stdioOnly ? [] : benchLsp()), ...stdio])));
 }

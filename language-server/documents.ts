@@ -12,12 +12,18 @@
  * MAX_ANALYSED_TOTAL_CHARS analysed and MAX_KEPT_TOTAL_CHARS kept in all (a
  * document past a total is classed as if it were too large itself).
  * Closing a document frees everything of it.
+ *
+ * The text is a DocumentText (text.ts): a change costs the lines it touches,
+ * not a copy of the whole text, and the scenario model is told which lines
+ * changed (ScenarioDocument.setText's line edit), so it never compares the
+ * whole old and new texts either.
  */
-import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ScenarioDocument } from '../simulator/scenario/document';
 import { FULL_LANGUAGE } from '../simulator/language';
 import { Analysis, fileOf } from './analysis';
 import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_ANALYSED_TOTAL_CHARS, MAX_CHECKED_CHARS, MAX_KEPT_TOTAL_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
+import { DocumentText, type LineEdit } from './text';
 
 export type SizeClass = 'analysed' | 'checked' | 'dropped';
 
@@ -25,7 +31,7 @@ export interface OpenDocument {
   uri: string;
   version: number;
   /** Undefined for a dropped document (too large to keep). */
-  text: TextDocument | undefined;
+  text: DocumentText | undefined;
   size: SizeClass;
   /** Why it is not analysed: its own size, or the open documents' totals (MAX_ANALYSED_TOTAL_CHARS, MAX_KEPT_TOTAL_CHARS). */
   limitedBy: 'document' | 'open-documents' | undefined;
@@ -66,14 +72,14 @@ export class DocumentStore {
   private keptChars = 0;
 
   /** Open a document; undefined when MAX_OPEN_DOCUMENTS others are open already. */
-  open(uri: string, languageId: string, version: number, text: string): OpenDocument | undefined {
+  open(uri: string, version: number, text: string): OpenDocument | undefined {
     const old = this.docs.get(uri);
     if (!old && this.docs.size >= MAX_OPEN_DOCUMENTS) return undefined;
     // A second didOpen of an open document starts it afresh.
     if (old) this.release(old);
     const doc: OpenDocument = { uri, version, text: undefined, size: 'dropped', limitedBy: undefined, lines: 0, chars: 0, scenario: undefined, analysis: undefined };
     this.docs.set(uri, doc);
-    this.reset(doc, languageId, text);
+    this.reset(doc, stored(text));
     return doc;
   }
 
@@ -86,19 +92,20 @@ export class DocumentStore {
     const doc = this.docs.get(uri);
     if (!doc) return undefined;
     const full = changes.reduce<number>((last, c, i) => ('range' in c && c.range ? last : i), -1);
-    let text = doc.text;
+    let text: DocumentText | string | undefined = doc.text;
     if (full >= 0) {
       // A full-text change replaces everything before it.
-      const whole = changes[full].text;
-      text = TextDocument.create(uri, 'armscope', version, whole);
+      text = stored(changes[full].text);
       changes = changes.slice(full + 1);
     }
+    if (typeof text === 'string' && changes.length > 0) text = new DocumentText(text);
     if (!text) {
       doc.version = version;
       return doc;
     }
-    if (changes.length > 0) text = TextDocument.update(text, changes, version);
-    this.reset(doc, text.languageId, text.getText(), version, text);
+    // The lines a single incremental change replaced, for the scenario model (none after a full-text change: it compares the texts).
+    const edit = typeof text === 'string' ? undefined : text.update(changes);
+    this.reset(doc, text, version, full < 0 ? edit : undefined);
     return doc;
   }
 
@@ -142,11 +149,11 @@ export class DocumentStore {
     doc.size = 'dropped';
   }
 
-  private reset(doc: OpenDocument, languageId: string, text: string, version = doc.version, td?: TextDocument): void {
+  private reset(doc: OpenDocument, text: DocumentText | string, version = doc.version, edit?: LineEdit): void {
     this.release(doc);
     doc.version = version;
     doc.chars = text.length;
-    doc.lines = countLines(text);
+    doc.lines = typeof text === 'string' ? countLines(text) : text.parserLines;
     Object.assign(doc, sizeOf(doc.chars, doc.lines, { analysed: MAX_ANALYSED_TOTAL_CHARS - this.analysedChars, kept: MAX_KEPT_TOTAL_CHARS - this.keptChars }));
     doc.analysis = undefined;
     if (doc.size === 'analysed') this.analysedChars += doc.chars;
@@ -156,10 +163,15 @@ export class DocumentStore {
       doc.scenario = undefined;
       return;
     }
-    doc.text = td ?? TextDocument.create(doc.uri, languageId, version, text);
+    doc.text = typeof text === 'string' ? new DocumentText(text) : text;
     if (doc.size === 'analysed') {
-      if (doc.scenario) doc.scenario.setText(text);
-      else doc.scenario = new ScenarioDocument(fileOf(doc.uri), text, { language: FULL_LANGUAGE });
+      if (doc.scenario) doc.scenario.setText(doc.text.getText(), edit);
+      else doc.scenario = new ScenarioDocument(fileOf(doc.uri), doc.text.getText(), { language: FULL_LANGUAGE });
     } else doc.scenario = undefined;
   }
+}
+
+/** A new text as the store takes it: chunked (text.ts), unless it is too large to keep at all (it is then only measured). */
+function stored(text: string): DocumentText | string {
+  return text.length > MAX_CHECKED_CHARS ? text : new DocumentText(text);
 }

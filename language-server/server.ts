@@ -239,7 +239,7 @@ export function startServer(connection: Connection, options: ServerOptions): Ser
   let toldFull = false;
   rpc.notification('textDocument/didOpen', shape.didOpen, (p) => {
     const td = p.textDocument;
-    const doc = store.open(td.uri, td.languageId, td.version, td.text);
+    const doc = store.open(td.uri, td.version, td.text);
     if (doc) {
       validate(doc);
       return;

@@ -18,11 +18,17 @@
  *
  * Every path gives the model `parseScenario(text, { file, language })` gives
  * (test/lsp/incremental.test.ts: random edits, compared field by field).
+ *
+ * A caller that knows which lines an edit replaced (the language server's
+ * text store) says so (`setText(text, edit)`): the model then reads those
+ * lines instead of comparing the whole old and new texts, so a keystroke
+ * never copies or scans the document (the texts may be ropes, V8 cons
+ * strings, that a scan would flatten).
  */
 import type { RawBlock } from './blocks';
 import { lex, type Token } from './lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
-import { editBlockBody } from './bodyEdit';
+import { editBlockBody, type BodyEdit } from './bodyEdit';
 import { insertBlocks } from './blockInsert';
 import { removeBlocks } from './blockRemove';
 import { patchLine } from './linePatch';
@@ -52,6 +58,13 @@ export interface DocumentStats {
   /** Edits that deleted whole code blocks, applied by taking them out of the model (blockRemove.ts). */
   blockRemovals: number;
 }
+
+/**
+ * An edit described by its caller: the lines it replaced, as bodyEdit.ts takes
+ * them (lines split at `\n`; `offset` where line `first` starts in the new
+ * text), and `lines`, the new text's line count.
+ */
+export type LineEdit = Omit<BodyEdit, 'text'> & { lines: number };
 
 /**
  * Lines [first, lastOld] of `before` became lines [first, lastNew] of `after`
@@ -113,7 +126,11 @@ const isQuiet = (l: string): boolean => NO_TOKENS.test(l) && !l.includes('/*') &
 
 export class ScenarioDocument {
   private current: string;
-  private built: { text: string; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
+  /** Bumped by every setText: the model is of the current text when it was built or updated at this generation. */
+  private generation = 0;
+  /** The edit the last setText was given, and the generation it starts from. */
+  private edit: { from: number; edit: LineEdit } | undefined;
+  private built: { text: string; generation: number; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
   readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0, blockInserts: 0, blockRemovals: 0 };
 
   constructor(
@@ -144,35 +161,49 @@ export class ScenarioDocument {
     return this.built?.internals?.blocks;
   }
 
-  /** Replace the text (the model follows on first use). */
-  setText(text: string): void {
+  /**
+   * Replace the text (the model follows on first use). `edit`, when given,
+   * says which lines changed from the text of the previous call.
+   */
+  setText(text: string, edit?: LineEdit): void {
+    this.edit = edit ? { from: this.generation, edit } : undefined;
+    this.generation++;
     this.current = text;
   }
 
   /** The model of the current text, equal to `parseScenario(text, { ...options, file })`. */
   get model(): ScenarioModel {
     const b = this.built;
-    if (b && b.text === this.current) return b.model;
-    if (b && this.update(b)) return b.model;
+    if (b?.generation === this.generation) return b.model;
+    // An edit described from the model's own text: its lines are read, the texts never compared.
+    const edit = b && this.edit?.from === b.generation ? this.edit.edit : undefined;
+    if (b && !edit && b.text === this.current) {
+      b.generation = this.generation;
+      return b.model;
+    }
+    if (b && this.update(b, edit)) {
+      b.generation = this.generation;
+      return b.model;
+    }
     // The old model goes before the new one is built: one model in memory at a time.
     this.built = undefined;
     this.stats.parses++;
     const { model, internals } = parseWithInternals(this.current, { ...this.options, file: this.file });
     if (internals) keepOnlyWhatPatchesRead(internals);
-    this.built = { text: this.current, model, internals, lastLine: lastUsedLine(model) };
+    this.built = { text: this.current, generation: this.generation, model, internals, lastLine: lastUsedLine(model) };
     return model;
   }
 
-  /** Apply the edit from `b.text` to the current text in place; false when a full parse is needed. */
-  private update(b: NonNullable<ScenarioDocument['built']>): boolean {
+  /** Apply the edit from `b.text` to the current text in place (`edit`: the lines it replaced, when known); false when a full parse is needed. */
+  private update(b: NonNullable<ScenarioDocument['built']>, edit: LineEdit | undefined): boolean {
     // A refused text (over the parser's size limits) or an internal error keeps no internals: parse again.
     const internals = b.internals;
     if (!internals) return false;
-    const c = changedLines(b.text, this.current);
+    const c = edit ? { ...edit, oldLines: edit.lines - (edit.lastNew - edit.lastOld), newLines: edit.lines } : changedLines(b.text, this.current);
     // An edit that takes the text over a size limit is refused as a whole, whatever it touched (limits.ts).
     if (this.current.length > MAX_SCENARIO_CHARS || c.newLines > MAX_SCENARIO_LINES) return false;
-    const before = lineRange(b.text, c.first, c.lastOld).lines;
-    const { lines: after, offset } = lineRange(this.current, c.first, c.lastNew);
+    const before = edit ? edit.before : lineRange(b.text, c.first, c.lastOld).lines;
+    const { lines: after, offset } = edit ? { lines: edit.after, offset: edit.offset } : lineRange(this.current, c.first, c.lastNew);
     const charDelta = this.current.length - b.text.length;
     const lineDelta = c.newLines - c.oldLines;
     const quiet = before.every(isQuiet) && after.every(isQuiet);
