@@ -23,6 +23,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { Analysis } from '../language-server/analysis';
 import { toLspDiagnostic } from '../language-server/convert';
 import { provideHover } from '../language-server/hover';
+import { SERVER_NODE_FLAGS } from '../language-server/nodeFlags';
 import { provideDocumentSymbols } from '../language-server/navigation';
 import { provideSemanticTokens, SemanticTokenStore } from '../language-server/semanticTokens';
 import { FULL_LANGUAGE, parseScenario } from '../simulator';
@@ -238,9 +239,10 @@ function cpuMsOf(pid: number | undefined): number {
 
 /**
  * The built server over stdio, as an editor drives it (liveRun off: parse and
- * diagnostics only), its node started with `nodeArgs` (V8 flag experiments).
+ * diagnostics only), its node started with `nodeArgs`: the V8 flags the
+ * extension gives it (SERVER_NODE_FLAGS) unless told otherwise.
  */
-export async function benchLspStdio(server = path.resolve('dist/language-server.js'), nodeArgs: readonly string[] = []): Promise<LspBenchResult[]> {
+export async function benchLspStdio(server = path.resolve('dist/language-server.js'), nodeArgs: readonly string[] = SERVER_NODE_FLAGS): Promise<LspBenchResult[]> {
   if (!existsSync(server)) return [];
   const proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
@@ -384,8 +386,9 @@ export function formatLspBench(results: LspBenchResult[]): string {
 }
 
 if (require.main === module && process.argv[1]?.endsWith('lsp.js')) {
-  // `--stdio-only`: the stdio rows alone; `--node-arg=X` (repeatable): a flag for the server's node.
+  // `--stdio-only`: the stdio rows alone; `--node-arg=X` (repeatable; `--node-arg=` alone: none): the server's node flags instead of SERVER_NODE_FLAGS.
   const stdioOnly = process.argv.includes('--stdio-only');
-  const nodeArgs = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
+  const given = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
+  const nodeArgs = given.length > 0 ? given.filter((a) => a !== '') : SERVER_NODE_FLAGS;
   void benchLspStdio(undefined, nodeArgs).then((stdio) => console.log(formatLspBench([...(stdioOnly ? [] : benchLsp()), ...stdio])));
 }
