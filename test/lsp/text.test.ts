@@ -17,7 +17,7 @@ import { FULL_LANGUAGE, parseScenario } from '../../simulator';
 import { ScenarioDocument } from '../../simulator/scenario/document';
 import { lex } from '../../simulator/scenario/lexer';
 import { syntheticScenario } from '../../bench/lsp';
-import { normalize } from './incremental.test';
+import { normalize } from './modelView';
 import { applyTraceEdit, editArb, lineEdit, SEEDS } from './editTraces';
 
 /** The oracle: one change applied to a fresh TextDocument (its line offsets computed from the text). */
