@@ -14,6 +14,7 @@
 import { contributionA, contributionB, digest, fmix32, Lanes } from '../component/fingerprint';
 import { PagedStore, type FrozenPages } from '../component/pages';
 import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
+import { PA_SPLIT } from './config';
 
 /**
  * One shadow page. Its arrays are views of one buffer (`buf`, laid out by
@@ -58,6 +59,11 @@ interface ShadowPage {
  * nearly every state, and a store then copies one shadow page.
  */
 const SHADOW_PAGE = 512;
+/** Who writes (`ShadowMemory.writeBy`): a PE's number and the PC of its store (a `Pe` is one). */
+export interface Writer {
+  readonly id: number;
+  readonly pc: number;
+}
 const GRANULES = SHADOW_PAGE / 8;
 
 /** The fields of a granule's record (`ShadowPage.rec`): PC (NaN: none), step (-1: never written), PE (-1: none or an agent), epoch. */
@@ -217,9 +223,18 @@ export class ShadowMemory {
 
   /** A write of `size` bytes at `pa` by PE `pe` (-1: an agent) at `step`, with its epoch (`ShadowPage.epoch`). */
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number, epoch = 0): void {
+    this.writeBy(pe < 0 ? undefined : { id: pe, pc }, step, (pa / PA_SPLIT) | 0, pa & (PA_SPLIT - 1), size, lo, hi, epoch);
+  }
+
+  /**
+   * `write` by `by` (undefined: an agent) at PA `paHigh` * PA_SPLIT + `paLow` (cache/config.ts
+   * `PA_SPLIT`), the PC read from the writer: no heap number per call, and this is a call per store.
+   */
+  writeBy(by: Writer | undefined, step: number, paHigh: number, paLow: number, size: number, lo: number, hi: number, epoch: number): void {
+    const pa = paHigh * PA_SPLIT + paLow;
     const off0 = pa & (SHADOW_PAGE - 1);
     if (off0 + size > SHADOW_PAGE || (off0 & 7) + size > 8) {
-      this.writeSpread(pe, pc, step, pa, size, lo, hi, epoch);
+      this.writeSpread(by?.id ?? -1, by?.pc ?? NaN, step, pa, size, lo, hi, epoch);
       return;
     }
     // Within one granule (the common case): one page lookup, one granule record. The loop of
@@ -234,7 +249,8 @@ export class ShadowMemory {
       const b = p.bytes;
       for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
     }
-    setWriter(p, g, pc, step, pe, epoch);
+    if (by === undefined) setWriter(p, g, NaN, step, -1, epoch);
+    else setWriter(p, g, by.pc, step, by.id, epoch);
   }
 
   /** A write across granules (or pages): each byte's granule is marked dirty. */

@@ -485,7 +485,9 @@ export class Pe {
       env.mmu.translate(this, va, size, AccessType.Read);
       if (this.directMode !== DirectMode.None) this.keepDirect(size, false);
     }
-    env.memory.read(this, this.tPa, size, this.tAttrs);
+    const memory = env.memory;
+    if (memory.readTranslated !== undefined) memory.readTranslated(this, size);
+    else memory.read(this, this.tPa, size, this.tAttrs);
   }
 
   /** `loadAt` when direct pages may be kept: the page of the last load directly, else the full path. */
@@ -541,7 +543,9 @@ export class Pe {
       env.mmu.translate(this, va, size, AccessType.Write);
       if (this.directMode !== DirectMode.None) this.keepDirect(size, true);
     }
-    env.memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
+    const memory = env.memory;
+    if (memory.writeTranslated !== undefined) memory.writeTranslated(this, size);
+    else memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
     const sys = this.sys;
     if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
   }
