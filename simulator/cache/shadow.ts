@@ -22,6 +22,8 @@ import { PA_SPLIT } from './config';
  */
 interface ShadowPage {
   readonly buf: ArrayBuffer;
+  /** Where the page's arrays start in `buf` (new pages share a slab, `newPage`). */
+  readonly at: number;
   bytes: Uint8Array;
   /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
   words: Uint32Array;
@@ -95,32 +97,47 @@ const UNWRITTEN = (() => {
   return r;
 })();
 
-function shadowPage(buf: ArrayBuffer): ShadowPage {
+function shadowPage(buf: ArrayBuffer, at: number): ShadowPage {
   return {
     buf,
-    bytes: new Uint8Array(buf, Layout.Bytes, SHADOW_PAGE),
-    words: new Uint32Array(buf, Layout.Bytes, SHADOW_PAGE / 4),
-    rec: new Float64Array(buf, Layout.Rec, GRANULES * FIELDS),
+    at,
+    bytes: new Uint8Array(buf, at + Layout.Bytes, SHADOW_PAGE),
+    words: new Uint32Array(buf, at + Layout.Bytes, SHADOW_PAGE / 4),
+    rec: new Float64Array(buf, at + Layout.Rec, GRANULES * FIELDS),
     sumA: 0,
     sumB: 0,
-    recA: new Uint32Array(buf, Layout.RecA, GRANULES),
-    recB: new Uint32Array(buf, Layout.RecB, GRANULES),
-    dirtyMark: new Uint8Array(buf, Layout.DirtyMark, GRANULES),
-    dirtyList: new Uint16Array(buf, Layout.DirtyList, GRANULES),
+    recA: new Uint32Array(buf, at + Layout.RecA, GRANULES),
+    recB: new Uint32Array(buf, at + Layout.RecB, GRANULES),
+    dirtyMark: new Uint8Array(buf, at + Layout.DirtyMark, GRANULES),
+    dirtyList: new Uint16Array(buf, at + Layout.DirtyList, GRANULES),
     dirtyCount: 0,
   };
 }
 
+/**
+ * New pages are cut from slabs of SLAB_PAGES pages (104 KB): a sweep creates a page per 512 bytes
+ * it writes, and a buffer per page is a host allocation each. Pages of several shadows may share
+ * a slab, which lives while any of its pages does (copies, `copyPage`, have buffers of their own).
+ */
+const SLAB_PAGES = 32;
+let slab = new ArrayBuffer(0);
+let slabUsed = SLAB_PAGES;
+
 /** A page never written: memory's bytes (`src`, or zeros), no writer. */
 function newPage(src: Uint8Array | undefined): ShadowPage {
-  const p = shadowPage(new ArrayBuffer(Layout.Size));
+  if (slabUsed === SLAB_PAGES) {
+    slab = new ArrayBuffer(Layout.Size * SLAB_PAGES);
+    slabUsed = 0;
+  }
+  const p = shadowPage(slab, Layout.Size * slabUsed++);
   if (src !== undefined) p.bytes.set(src);
   p.rec.set(UNWRITTEN);
   return p;
 }
 
+/** A private copy of page `p` (copy-on-write): a buffer of its own. */
 function copyPage(p: ShadowPage): ShadowPage {
-  const c = shadowPage(p.buf.slice(0));
+  const c = shadowPage(p.buf.slice(p.at, p.at + Layout.Size), 0);
   c.sumA = p.sumA;
   c.sumB = p.sumB;
   c.dirtyCount = p.dirtyCount;
