@@ -188,6 +188,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     });
     env.memory = new Proxy(inner, {
       get: (t, prop) => {
+        // No shortcut around `read`/`write` (memory/system.ts): the model sees every access.
+        if (prop === 'readTranslated' || prop === 'writeTranslated') return undefined;
         if (prop === 'read') return (p: Pe | undefined, pa: number, size: number, attrs: MemAttrs) => (this.read(p, pa, size, attrs) ? undefined : inner.read(p, pa, size, attrs));
         if (prop === 'write') {
           return (p: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs) => {

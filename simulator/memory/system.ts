@@ -26,7 +26,7 @@ export interface MemorySystem {
    * `read(pe, pe.tPa, size, pe.tAttrs)` and `write(pe, pe.tPa, size, pe.stLo, pe.stHi, pe.tAttrs)`
    * for a PE's own access after its translation, the operands taken from the PE's fields: a PA
    * above 2^30 passed to a call V8 does not inline is a new heap number at every access. Absent:
-   * the PE calls `read`/`write`.
+   * the PE calls `read`/`write`; a wrapper that intercepts `read`/`write` hides these (engine/promising.ts).
    */
   readTranslated?(pe: Pe, size: number): void;
   writeTranslated?(pe: Pe, size: number): void;
