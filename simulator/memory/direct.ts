@@ -15,11 +15,6 @@
  *   hook subscriber, no watched range, no device; for writes, a page private to
  *   the live state, not shared with a checkpoint).
  *
- * When the memory system vouches for no page (the cache hierarchy observes
- * every access: line states, LRU, the shadow memory), the PE keeps the pages'
- * translations only: an access to the page of the last load (or store) skips
- * the MMU and goes to the memory system with the kept PA and attributes.
- *
  * `directGeneration` changes whenever either promise may have stopped
  * holding: a micro-TLB fill or flush (TLBI, a new regime), a page object
  * replaced or frozen (checkpoints, restores, copy-on-write copies), a hook

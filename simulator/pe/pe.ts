@@ -81,15 +81,6 @@ const TWO32 = 4294967296;
 const PAGE = 4096;
 /** PSTATE.PAN in `pstateOther` (SPSR layout). */
 const PAN = SPSR.PAN.lo;
-/** What a PE keeps of the pages of its last load and store (`Pe.keepDirect`, memory/direct.ts). */
-const enum DirectMode {
-  /** Their translations and words: aligned accesses to them skip the MMU and the memory system. */
-  Words,
-  /** Their translations: accesses skip the MMU, not the memory system (which observes each one). */
-  Translation,
-  /** Nothing: the MMU cannot vouch for a page (`Mmu.repeats` absent). */
-  None,
-}
 /** Bit positions of the PSTATE flags in NZCV and DAIF (the register table's fields: constants for the hot path). */
 const N_BIT = NZCV.N.lsb;
 const Z_BIT = NZCV.Z.lsb;
@@ -407,10 +398,11 @@ export class Pe {
   private dirEl = -1;
   private dirPan = -1;
   /**
-   * What the MMU and memory system can vouch for (`DirectMode`), found at the first full access:
-   * the page's words, its translation only (the cache hierarchy observes every access), or nothing.
+   * Whether the MMU and memory system can vouch for direct pages at all (`Mmu.repeats`,
+   * `MemorySystem.directWords`); false from the first access that finds they cannot (the cache
+   * hierarchy): accesses then never look.
    */
-  private directMode = DirectMode.Words;
+  private directCapable = true;
 
   /** Whether the direct pages were kept in the current generation and PE state. */
   private directValid(): boolean {
@@ -419,25 +411,23 @@ export class Pe {
 
   /**
    * After a full access of `size` bytes at `this.va` (translated to `tPa`/`tAttrs`): keep its page
-   * (its translation, and its words when the memory system vouches for them) when the MMU vouches
-   * for it; forget both pages when the generation or PE state they were kept in is no longer current.
+   * when the MMU and the memory system vouch for it; forget both pages when the generation or PE
+   * state they were kept in is no longer current.
    */
   private keepDirect(size: number, write: boolean): void {
+    if (size < 4) return;
     const env = this.env;
     const memory = env.memory;
     const mmu = env.mmu;
-    if (mmu.repeats === undefined) {
-      this.directMode = DirectMode.None;
+    if (memory.directWords === undefined || mmu.repeats === undefined) {
+      this.directCapable = false;
       return;
     }
-    if (memory.directWords === undefined) this.directMode = DirectMode.Translation;
-    let words: Uint32Array | undefined = undefined;
-    if (this.directMode === DirectMode.Words) {
-      if (size < 4 || (write && this.sys.observeStore !== undefined)) return;
-      if (!mmu.repeats(this, this.va, write ? AccessType.Write : AccessType.Read)) return;
-      words = memory.directWords!(this.tPa, write);
-      if (words === undefined) return;
-    } else if (!mmu.repeats(this, this.va, write ? AccessType.Write : AccessType.Read)) return;
+    if (write && this.sys.observeStore !== undefined) return;
+    const va = this.va;
+    if (!mmu.repeats(this, va, write ? AccessType.Write : AccessType.Read)) return;
+    const words = memory.directWords(this.tPa, write);
+    if (words === undefined) return;
     if (!this.directValid()) {
       this.rdVpn = NaN;
       this.wrVpn = NaN;
@@ -446,19 +436,18 @@ export class Pe {
       this.dirEl = this.el;
       this.dirPan = this.pstateOther & PAN;
     }
-    const va = this.va;
     const vpn = Math.floor(va / PAGE);
     const pa = this.tPa - (va - vpn * PAGE);
     if (write) {
       this.wrVpn = vpn;
       this.wrPa = pa;
       this.wrAttrs = this.tAttrs;
-      if (words !== undefined) this.wrWords = words;
+      this.wrWords = words;
     } else {
       this.rdVpn = vpn;
       this.rdPa = pa;
       this.rdAttrs = this.tAttrs;
-      if (words !== undefined) this.rdWords = words;
+      this.rdWords = words;
     }
   }
 
@@ -468,23 +457,12 @@ export class Pe {
    * are still valid (memory/direct.ts): the same `tPa`, `tAttrs` and result as the full path.
    */
   loadAt(size: number): void {
-    if (this.directMode === DirectMode.Words) this.loadDirect(size);
-    else this.loadTranslated(size);
-  }
-
-  /** `loadAt` when only translations are kept: the page of the last load's translation, else the MMU's; then the memory system. */
-  private loadTranslated(size: number): void {
-    const va = this.va;
-    const vpn = Math.floor(va / PAGE);
-    const off = va - vpn * PAGE;
-    const env = this.env;
-    if (vpn === this.rdVpn && (off & (size - 1)) === 0 && this.directValid()) {
-      this.tPa = this.rdPa + off;
-      this.tAttrs = this.rdAttrs!;
-    } else {
-      env.mmu.translate(this, va, size, AccessType.Read);
-      if (this.directMode !== DirectMode.None) this.keepDirect(size, false);
+    if (this.directCapable) {
+      this.loadDirect(size);
+      return;
     }
+    const env = this.env;
+    env.mmu.translate(this, this.va, size, AccessType.Read);
     const memory = env.memory;
     if (memory.readTranslated !== undefined) memory.readTranslated(this, size);
     else memory.read(this, this.tPa, size, this.tAttrs);
@@ -526,23 +504,12 @@ export class Pe {
 
   /** Store the low `size` bytes of stHi:stLo at `this.va`. Throws SyncException on a fault. As `loadAt`, directly when it may. */
   storeAt(size: number): void {
-    if (this.directMode === DirectMode.Words) this.storeDirect(size);
-    else this.storeTranslated(size);
-  }
-
-  /** `storeAt` when only translations are kept, as `loadTranslated`. */
-  private storeTranslated(size: number): void {
-    const va = this.va;
-    const vpn = Math.floor(va / PAGE);
-    const off = va - vpn * PAGE;
-    const env = this.env;
-    if (vpn === this.wrVpn && (off & (size - 1)) === 0 && this.directValid()) {
-      this.tPa = this.wrPa + off;
-      this.tAttrs = this.wrAttrs!;
-    } else {
-      env.mmu.translate(this, va, size, AccessType.Write);
-      if (this.directMode !== DirectMode.None) this.keepDirect(size, true);
+    if (this.directCapable) {
+      this.storeDirect(size);
+      return;
     }
+    const env = this.env;
+    env.mmu.translate(this, this.va, size, AccessType.Write);
     const memory = env.memory;
     if (memory.writeTranslated !== undefined) memory.writeTranslated(this, size);
     else memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);

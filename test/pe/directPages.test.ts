@@ -111,7 +111,7 @@ describe('direct data pages (memory/direct.ts)', () => {
   });
 
   for (const caches of ['off', 'on'] as const) {
-    it(`a load after remapping its page and TLBI reads the new page; before the TLBI, the old one (caches ${caches}: ${caches === 'on' ? 'translations kept' : 'words kept'})`, () => {
+    it(`a load after remapping its page and TLBI reads the new page; before the TLBI, the old one (caches ${caches})`, () => {
       // Stage 1 maps VA 0x4000_0000 to PA 0x8001_0000 (page A); the code rewrites the level-3
       // descriptor to PA 0x8001_1000 (page B), loads (the TLB still holds A), then TLBI and loads again.
       const model = parseScenario(
