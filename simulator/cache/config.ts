@@ -15,6 +15,14 @@ import type { GenericBlock, Diagnostic, SourceRange, SystemConfig } from '../sce
 import { hex, parseInteger } from '../util/hex';
 
 export const LINE_SIZE = 64;
+
+/**
+ * A PA crosses the hot calls of the store path (`CacheHierarchy.store`, `ShadowMemory.writeBy`) as
+ * `(pa / PA_SPLIT) | 0` and `pa & (PA_SPLIT - 1)`: both small integers for every PA below 2^52,
+ * where a PA above 2^30 passed whole (or any non-integer-typed quotient) to a call V8 does not
+ * inline is a new heap number at every call.
+ */
+export const PA_SPLIT = 0x100_0000;
 export const LINE_SHIFT = 6;
 
 export interface CacheGeometry {

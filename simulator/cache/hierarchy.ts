@@ -38,7 +38,7 @@ import type { Pe } from '../pe/pe';
 import type { Program } from '../scenario/model';
 import { captureHierarchy, hashHierarchy, hashWaysBySet, restoreHierarchy } from './checkpoint';
 import { acquire, CoherenceDomains, invalidateOthers, markForeignStale } from './coherence';
-import { LINE_SIZE, pointLevel, type CacheConfig } from './config';
+import { LINE_SIZE, PA_SPLIT, pointLevel, type CacheConfig } from './config';
 import { cacheHooks, type CacheHooks } from './hooks';
 import { InstructionSide } from './icache';
 import { Cache, CacheLine, isDirty, LineState, Mark } from './line';
@@ -191,6 +191,19 @@ export class CacheHierarchy implements MemorySystem {
     if (this.readHook.active && pe !== undefined) this.readHook.emit(pe, pa, size, pe.ldLo, pe.ldHi, attrs);
   }
 
+  /** `MemorySystem.readTranslated`: the cacheable hit path with the PA in a local, else `read`. */
+  readTranslated(pe: Pe, size: number): void {
+    const pa = pe.tPa;
+    const attrs = pe.tAttrs;
+    if (attrs.cacheable && (pa & 63) + size <= LINE_SIZE && !this.readHook.active && !this.isDevice(pa)) this.readInLine(pe, pa, size, attrs);
+    else this.read(pe, pa, size, attrs);
+  }
+
+  /** `MemorySystem.writeTranslated`: `write` with the operands from the PE's fields. */
+  writeTranslated(pe: Pe, size: number): void {
+    this.write(pe, pe.tPa, size, pe.stLo, pe.stHi, pe.tAttrs);
+  }
+
   /** A cacheable read within one line by a PE: the L1 hit path, else a fill through the coherence domain. */
   private readInLine(pe: Pe, pa: number, size: number, attrs: MemAttrs): void {
     const off = pa & 63;
@@ -218,22 +231,23 @@ export class CacheHierarchy implements MemorySystem {
   write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
     if (this.watch.any) this.watch.check(pe, pa, size, lo, hi, attrs);
     if (this.writeHook.active) this.writeHook.emit(pe, pa, size, lo, hi, attrs);
-    this.store(pe, pa, size, lo, hi, attrs);
+    this.store(pe, (pa / PA_SPLIT) | 0, pa & (PA_SPLIT - 1), size, lo, hi, attrs);
   }
 
-  /** The write itself (reported and watched already by `write`). */
-  private store(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
+  /** The write itself (reported and watched already by `write`) at PA `paHigh` * PA_SPLIT + `paLow` (config.ts `PA_SPLIT`). */
+  private store(pe: Pe | undefined, paHigh: number, paLow: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
+    const pa = paHigh * PA_SPLIT + paLow;
+    const off = pa & 63;
+    const line = pa - off;
     if (pa < this.codeHi && pa + size > this.codeLo) this.icache.noteWrite(pa, size);
     if (!attrs.cacheable || pe === undefined || this.isDevice(pa)) {
       this.writeBypass(pe, pa, size, lo, hi, attrs);
       return;
     }
-    const off = pa & 63;
     if (off + size > LINE_SIZE) {
       this.storeSplit(pe, pa, size, lo, hi, attrs);
       return;
     }
-    const line = pa - off;
     const c = this.l1[pe.id];
     let l = c.find(line, attrs);
     this.curPc = pe.pc;
@@ -265,7 +279,10 @@ export class CacheHierarchy implements MemorySystem {
 
   /** A write across lines: a byte at a time (the slow paths are kept out of `store`, which V8 then compiles tighter). */
   private storeSplit(pe: Pe, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void {
-    for (let i = 0; i < size; i++) this.store(pe, pa + i, 1, i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff, 0, attrs);
+    for (let i = 0; i < size; i++) {
+      const a = pa + i;
+      this.store(pe, (a / PA_SPLIT) | 0, a & (PA_SPLIT - 1), 1, i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff, 0, attrs);
+    }
   }
 
   /** Write-through: memory is updated too, so the copy `l` (if any) never becomes dirty (no write-allocate). */

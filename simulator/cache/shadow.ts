@@ -14,6 +14,7 @@
 import { contributionA, contributionB, digest, fmix32, Lanes } from '../component/fingerprint';
 import { PagedStore, type FrozenPages } from '../component/pages';
 import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
+import { PA_SPLIT } from './config';
 
 /**
  * One shadow page. Its arrays are views of one buffer (`buf`, laid out by
@@ -21,6 +22,8 @@ import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
  */
 interface ShadowPage {
   readonly buf: ArrayBuffer;
+  /** Where the page's arrays start in `buf` (new pages share a slab, `newPage`). */
+  readonly at: number;
   bytes: Uint8Array;
   /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
   words: Uint32Array;
@@ -58,6 +61,11 @@ interface ShadowPage {
  * nearly every state, and a store then copies one shadow page.
  */
 const SHADOW_PAGE = 512;
+/** Who writes (`ShadowMemory.writeBy`): a PE's number and the PC of its store (a `Pe` is one). */
+export interface Writer {
+  readonly id: number;
+  readonly pc: number;
+}
 const GRANULES = SHADOW_PAGE / 8;
 
 /** The fields of a granule's record (`ShadowPage.rec`): PC (NaN: none), step (-1: never written), PE (-1: none or an agent), epoch. */
@@ -89,32 +97,47 @@ const UNWRITTEN = (() => {
   return r;
 })();
 
-function shadowPage(buf: ArrayBuffer): ShadowPage {
+function shadowPage(buf: ArrayBuffer, at: number): ShadowPage {
   return {
     buf,
-    bytes: new Uint8Array(buf, Layout.Bytes, SHADOW_PAGE),
-    words: new Uint32Array(buf, Layout.Bytes, SHADOW_PAGE / 4),
-    rec: new Float64Array(buf, Layout.Rec, GRANULES * FIELDS),
+    at,
+    bytes: new Uint8Array(buf, at + Layout.Bytes, SHADOW_PAGE),
+    words: new Uint32Array(buf, at + Layout.Bytes, SHADOW_PAGE / 4),
+    rec: new Float64Array(buf, at + Layout.Rec, GRANULES * FIELDS),
     sumA: 0,
     sumB: 0,
-    recA: new Uint32Array(buf, Layout.RecA, GRANULES),
-    recB: new Uint32Array(buf, Layout.RecB, GRANULES),
-    dirtyMark: new Uint8Array(buf, Layout.DirtyMark, GRANULES),
-    dirtyList: new Uint16Array(buf, Layout.DirtyList, GRANULES),
+    recA: new Uint32Array(buf, at + Layout.RecA, GRANULES),
+    recB: new Uint32Array(buf, at + Layout.RecB, GRANULES),
+    dirtyMark: new Uint8Array(buf, at + Layout.DirtyMark, GRANULES),
+    dirtyList: new Uint16Array(buf, at + Layout.DirtyList, GRANULES),
     dirtyCount: 0,
   };
 }
 
+/**
+ * New pages are cut from slabs of SLAB_PAGES pages (104 KB): a sweep creates a page per 512 bytes
+ * it writes, and a buffer per page is a host allocation each. Pages of several shadows may share
+ * a slab, which lives while any of its pages does (copies, `copyPage`, have buffers of their own).
+ */
+const SLAB_PAGES = 32;
+let slab = new ArrayBuffer(0);
+let slabUsed = SLAB_PAGES;
+
 /** A page never written: memory's bytes (`src`, or zeros), no writer. */
 function newPage(src: Uint8Array | undefined): ShadowPage {
-  const p = shadowPage(new ArrayBuffer(Layout.Size));
+  if (slabUsed === SLAB_PAGES) {
+    slab = new ArrayBuffer(Layout.Size * SLAB_PAGES);
+    slabUsed = 0;
+  }
+  const p = shadowPage(slab, Layout.Size * slabUsed++);
   if (src !== undefined) p.bytes.set(src);
   p.rec.set(UNWRITTEN);
   return p;
 }
 
+/** A private copy of page `p` (copy-on-write): a buffer of its own. */
 function copyPage(p: ShadowPage): ShadowPage {
-  const c = shadowPage(p.buf.slice(0));
+  const c = shadowPage(p.buf.slice(p.at, p.at + Layout.Size), 0);
   c.sumA = p.sumA;
   c.sumB = p.sumB;
   c.dirtyCount = p.dirtyCount;
@@ -217,9 +240,18 @@ export class ShadowMemory {
 
   /** A write of `size` bytes at `pa` by PE `pe` (-1: an agent) at `step`, with its epoch (`ShadowPage.epoch`). */
   write(pe: number, pc: number, step: number, pa: number, size: number, lo: number, hi: number, epoch = 0): void {
+    this.writeBy(pe < 0 ? undefined : { id: pe, pc }, step, (pa / PA_SPLIT) | 0, pa & (PA_SPLIT - 1), size, lo, hi, epoch);
+  }
+
+  /**
+   * `write` by `by` (undefined: an agent) at PA `paHigh` * PA_SPLIT + `paLow` (cache/config.ts
+   * `PA_SPLIT`), the PC read from the writer: no heap number per call, and this is a call per store.
+   */
+  writeBy(by: Writer | undefined, step: number, paHigh: number, paLow: number, size: number, lo: number, hi: number, epoch: number): void {
+    const pa = paHigh * PA_SPLIT + paLow;
     const off0 = pa & (SHADOW_PAGE - 1);
     if (off0 + size > SHADOW_PAGE || (off0 & 7) + size > 8) {
-      this.writeSpread(pe, pc, step, pa, size, lo, hi, epoch);
+      this.writeSpread(by?.id ?? -1, by?.pc ?? NaN, step, pa, size, lo, hi, epoch);
       return;
     }
     // Within one granule (the common case): one page lookup, one granule record. The loop of
@@ -234,7 +266,8 @@ export class ShadowMemory {
       const b = p.bytes;
       for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
     }
-    setWriter(p, g, pc, step, pe, epoch);
+    if (by === undefined) setWriter(p, g, NaN, step, -1, epoch);
+    else setWriter(p, g, by.pc, step, by.id, epoch);
   }
 
   /** A write across granules (or pages): each byte's granule is marked dirty. */

@@ -29,6 +29,7 @@ import { hashValue, StateHasher, type Snapshottable } from '../component/state';
 import { CacheHierarchy } from '../cache/hierarchy';
 import { HazardDetector } from '../cache/hazards';
 import { ShadowMemory } from '../cache/shadow';
+import { PA_SPLIT } from '../cache/config';
 import { IsolationChecker } from '../firmware/isolation';
 import { LivelockChecker } from '../firmware/livelock';
 import type { MemAttrs } from '../memory/attributes';
@@ -90,7 +91,8 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
     offs.push(
       hooks.memory.write.subscribe((pe, pa, size, lo, hi) => {
         const step = host.steps + 1;
-        shadow.write(pe?.id ?? -1, pe?.pc ?? NaN, step, pa, size, lo, hi, pe === undefined ? 0 : trans.writeEpoch(pe.id, step));
+        // The PA split (cache/config.ts `PA_SPLIT`: no heap number per store).
+        shadow.writeBy(pe, step, (pa / PA_SPLIT) | 0, pa & (PA_SPLIT - 1), size, lo, hi, pe === undefined ? 0 : trans.writeEpoch(pe.id, step));
       }),
     );
   }

@@ -201,6 +201,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     };
     env.memory = new Proxy(inner, {
       get: (t, prop) => {
+        // No shortcut around `read`/`write` (memory/system.ts): the model sees every access.
+        if (prop === 'readTranslated' || prop === 'writeTranslated') return undefined;
         if (prop === 'read') return modelRead;
         if (prop === 'write') return modelWrite;
         const v = Reflect.get(t, prop, t) as unknown;

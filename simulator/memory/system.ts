@@ -23,6 +23,14 @@ export interface MemorySystem {
   /** Write the low `size` bytes of (hi:lo) at `pa`. */
   write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): void;
   /**
+   * `read(pe, pe.tPa, size, pe.tAttrs)` and `write(pe, pe.tPa, size, pe.stLo, pe.stHi, pe.tAttrs)`
+   * for a PE's own access after its translation, the operands taken from the PE's fields: a PA
+   * above 2^30 passed to a call V8 does not inline is a new heap number at every access. Absent:
+   * the PE calls `read`/`write`; a wrapper that intercepts `read`/`write` hides these (engine/promising.ts).
+   */
+  readTranslated?(pe: Pe, size: number): void;
+  writeTranslated?(pe: Pe, size: number): void;
+  /**
    * The 32-bit words of `pa`'s page when a PE's aligned 4- or 8-byte reads (`write` false) or writes
    * of the page are plain accesses to these words, unobserved, until the direct-page generation changes
    * (memory/direct.ts); else undefined. Absent: never.

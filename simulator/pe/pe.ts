@@ -463,7 +463,9 @@ export class Pe {
     }
     const env = this.env;
     env.mmu.translate(this, this.va, size, AccessType.Read);
-    env.memory.read(this, this.tPa, size, this.tAttrs);
+    const memory = env.memory;
+    if (memory.readTranslated !== undefined) memory.readTranslated(this, size);
+    else memory.read(this, this.tPa, size, this.tAttrs);
   }
 
   /** `loadAt` when direct pages may be kept: the page of the last load directly, else the full path. */
@@ -508,7 +510,9 @@ export class Pe {
     }
     const env = this.env;
     env.mmu.translate(this, this.va, size, AccessType.Write);
-    env.memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
+    const memory = env.memory;
+    if (memory.writeTranslated !== undefined) memory.writeTranslated(this, size);
+    else memory.write(this, this.tPa, size, this.stLo, this.stHi, this.tAttrs);
     const sys = this.sys;
     if (sys.observeStore !== undefined) sys.observeStore(this, this.tPa, size);
   }

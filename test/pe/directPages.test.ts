@@ -110,15 +110,16 @@ describe('direct data pages (memory/direct.ts)', () => {
     assert.equal(counter(m), ITERATIONS);
   });
 
-  it('a load after remapping its page and TLBI reads the new page; before the TLBI, the old one', () => {
-    // Stage 1 maps VA 0x4000_0000 to PA 0x8001_0000 (page A); the code rewrites the level-3
-    // descriptor to PA 0x8001_1000 (page B), loads (the TLB still holds A), then TLBI and loads again.
-    const model = parseScenario(
-      `scenario "direct pages: remap"
+  for (const caches of ['off', 'on'] as const) {
+    it(`a load after remapping its page and TLBI reads the new page; before the TLBI, the old one (caches ${caches})`, () => {
+      // Stage 1 maps VA 0x4000_0000 to PA 0x8001_0000 (page A); the code rewrites the level-3
+      // descriptor to PA 0x8001_1000 (page B), loads (the TLB still holds A), then TLBI and loads again.
+      const model = parseScenario(
+        `scenario "direct pages: remap"
 system {
   pes 1
   memory ram at 0x8000_0000 size 0x10_0000
-  cache_model off
+  cache_model ${caches}
 }
 pe 0 {
   el 1
@@ -164,17 +165,18 @@ data at 0x8001_1000 {
     .quad 0xbbbb, 0xbbbc
 }
 `,
-      'direct-pages-remap.armscope',
-    );
-    applyPageTables(model);
-    assert.deepEqual(model.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
-    const m = Machine.create(model);
-    m.run();
-    assert.equal(m.stopInfo?.kind, 'halted', m.stopInfo?.reason);
-    const pe = m.pes[0];
-    assert.deepEqual(
-      [1, 2, 3, 4, 5].map((r) => pe.getX(r)),
-      [0xaaaan, 0xaaabn, 0xaaaan, 0xbbbbn, 0xbbbcn],
-    );
-  });
+        `direct-pages-remap-${caches}.armscope`,
+      );
+      applyPageTables(model);
+      assert.deepEqual(model.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+      const m = Machine.create(model);
+      m.run();
+      assert.equal(m.stopInfo?.kind, 'halted', m.stopInfo?.reason);
+      const pe = m.pes[0];
+      assert.deepEqual(
+        [1, 2, 3, 4, 5].map((r) => pe.getX(r)),
+        [0xaaaan, 0xaaabn, 0xaaaan, 0xbbbbn, 0xbbbcn],
+      );
+    });
+  }
 });
