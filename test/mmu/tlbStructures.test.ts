@@ -4,12 +4,11 @@
  * combining. Each must give exactly what the plain computation gives.
  */
 import * as assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { memAttrs, NORMAL_NC, NORMAL_WB_ISH } from '../../simulator/memory/attributes';
 import { combineFwb, combineS1S2, decodeMairAttr, makeNonCacheable, mairTable } from '../../simulator/mmu/attributes';
 import { Regime } from '../../simulator/mmu/regime';
 import { MicroTlb, P2, Tlb, TlbContexts, type TlbContext, type TlbEntry } from '../../simulator/mmu/tlb';
+import { collected } from '../collect';
 
 function entry(ctx: TlbContext, base: number, size: number, outBase: number): TlbEntry {
   return {
@@ -35,17 +34,6 @@ function entry(ctx: TlbContext, base: number, size: number, outBase: number): Tl
 }
 
 const SIZES = [4096, 0x20_0000, 0x4000_0000];
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Collect garbage after the current job (a WeakRef's target stays alive until the job that made it ends). */
-async function collected(ref: WeakRef<object>): Promise<boolean> {
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-  gc();
-  return ref.deref() === undefined;
-}
 
 describe('mmu: TLB structures', () => {
   it('finds 4 KB and 2 MB entries of one context, and after a whole-context TLBI only what was inserted since', () => {

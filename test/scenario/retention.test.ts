@@ -5,22 +5,10 @@
  * singleton doubled its heap at 50,000 lines (issue #12 item 3).
  */
 import * as assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { FULL_LANGUAGE, parseScenario } from '../../simulator';
 import { ScenarioDocument } from '../../simulator/scenario/document';
 import { src } from './helpers';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Collect garbage after the current job (a WeakRef's target stays alive until the job that made it ends). */
-async function collected(ref: WeakRef<object>): Promise<boolean> {
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-  gc();
-  return ref.deref() === undefined;
-}
+import { collected } from '../collect';
 
 const SCENARIO = src(
   'system {',
