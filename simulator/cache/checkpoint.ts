@@ -208,7 +208,9 @@ let nOrderWays = 0;
 function validWays(c: Cache, base: number): void {
   if (orderWays.length < c.ways) orderWays = new Int32Array(c.ways);
   nOrderWays = 0;
-  for (let w = 0; w < c.ways; w++) if (c.lines[base + w].state !== LineState.I) orderWays[nOrderWays++] = w;
+  // A tag is -1 exactly while its way is invalid (line.ts `Cache.tags`).
+  const tags = c.tags;
+  for (let w = 0; w < c.ways; w++) if (tags[base + w] !== -1) orderWays[nOrderWays++] = w;
 }
 
 /**
@@ -236,6 +238,11 @@ function digestOrder(c: Cache, set: number): number {
   validWays(c, base);
   if (nOrderWays === 0) return EMPTY_ORDER;
   sortByAge(c, base);
+  return digestSorted();
+}
+
+/** `digestOrder` of the set whose ways `orderWays` holds sorted (`validWays`, `sortByAge`; at least one). */
+function digestSorted(): number {
   const h = lanes.reset(0x0bde_0000);
   for (let k = 0; k < nOrderWays; k++) h.word(orderWays[k]);
   return h.value();
@@ -251,6 +258,11 @@ function digestOrderBySet(c: Cache, cow: CacheCow, set: number): number {
   validWays(c, base);
   if (nOrderWays === 0) return EMPTY_ORDER;
   sortByAge(c, base);
+  return digestSortedBySet(c, cow, base);
+}
+
+/** `digestOrderBySet` of the set at `base` whose ways `orderWays` holds sorted (at least one). */
+function digestSortedBySet(c: Cache, cow: CacheCow, base: number): number {
   const h = lanes.reset(0x0bde_0001);
   for (let k = 0; k < nOrderWays; k++) {
     const w = orderWays[k];
@@ -272,16 +284,22 @@ function refreshDigests(c: Cache, cow: CacheCow): void {
     marks[i] &= ~(Mark.Hash | Mark.Listed);
   }
   c.nHash = 0;
+  const by = cow.bySet;
   for (let k = 0; k < cow.nOrder; k++) {
     const set = cow.orderList[k];
     cow.orderStale[set] = 0;
-    const d = digestOrder(c, set);
-    cow.orderSum.remove(set, cow.orderDigest[set]);
-    cow.orderDigest[set] = d;
-    cow.orderSum.add(set, d);
-    const by = cow.bySet;
+    // The set's valid ways by age, once for both orders.
+    const base = set * c.ways;
+    validWays(c, base);
+    if (nOrderWays > 1) sortByAge(c, base);
+    const d = nOrderWays === 0 ? EMPTY_ORDER : digestSorted();
+    if (d !== cow.orderDigest[set]) {
+      cow.orderSum.remove(set, cow.orderDigest[set]);
+      cow.orderDigest[set] = d;
+      cow.orderSum.add(set, d);
+    }
     if (by !== undefined) {
-      const e = digestOrderBySet(c, cow, set);
+      const e = nOrderWays === 0 ? EMPTY_ORDER : digestSortedBySet(c, cow, base);
       by.orderSum.remove(set, by.orderDigest[set]);
       by.orderDigest[set] = e;
       by.orderSum.add(set, e);

@@ -65,6 +65,10 @@ const attached = new WeakMap<object, CheckerSet>();
 /** Structural digests of checker captures that are immutable and returned again while unchanged (translation rules, livelock). */
 const captureDigests = new WeakMap<object, number>();
 
+/** `CheckerSet.stateHash`'s running hashes (not re-entered: the parts it folds in use their own). */
+const checkerHasher = new StateHasher();
+const checkerLanes = new Lanes();
+
 function digestOnce(capture: object): number {
   let d = captureDigests.get(capture);
   if (d === undefined) {
@@ -154,6 +158,8 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
   }
 
   const rules = checkerRules({ cacheModel: hier !== undefined, firmware: fw !== undefined });
+  /** `stateHash`'s last result and the parts it folded (captures by identity, digests by value). */
+  const hashMemo = { valid: false, sysr: undefined as object | undefined, mmuOff: undefined as object | undefined, livelock: undefined as object | undefined, trans: 0, shadow: 0, value: 0 };
   const set: CheckerSet = {
     rules,
     snapshot: (): CheckerSnapshot => ({
@@ -168,17 +174,32 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
     // the translation rules' (descriptors walks used) and the livelock checker's once per capture: each is the same
     // capture while unchanged.
     stateHash: (): number => {
-      // The system-register and MMU-off rules' captures are the same objects while unchanged: hashed once each.
-      const h = new StateHasher().hash(digestOnce(sysr.snapshot() as object)).hash(digestOnce(mmuOff.snapshot() as object));
+      // The system-register and MMU-off rules' captures are the same objects while unchanged: hashed once each, and
+      // the whole folded again only when one of its parts moved (`hashMemo`).
+      const sysrSnap = sysr.snapshot() as object;
+      const mmuOffSnap = mmuOff.snapshot() as object;
+      const l = livelock?.snapshot() as object | undefined;
+      const transHash = trans.stateHash();
+      const shadowHash = shadow?.stateHash() ?? 0;
+      const memo = hashMemo;
+      if (isolation === undefined && memo.valid && memo.sysr === sysrSnap && memo.mmuOff === mmuOffSnap && memo.livelock === l && memo.trans === transHash && memo.shadow === shadowHash) return memo.value;
+      const h = checkerHasher.reset().hash(digestOnce(sysrSnap)).hash(digestOnce(mmuOffSnap));
       if (isolation !== undefined) hashValue(h, isolation.snapshot());
-      const l = livelock?.snapshot();
-      return new Lanes()
+      const value = checkerLanes
         .reset(0x0c4e_c000)
-        .digest(trans.stateHash())
+        .digest(transHash)
         .digest(h.value())
-        .digest(l !== undefined ? digestOnce(l as object) : 0)
-        .digest(shadow?.stateHash() ?? 0)
+        .digest(l !== undefined ? digestOnce(l) : 0)
+        .digest(shadowHash)
         .value();
+      memo.valid = true;
+      memo.sysr = sysrSnap;
+      memo.mmuOff = mmuOffSnap;
+      memo.livelock = l;
+      memo.trans = transHash;
+      memo.shadow = shadowHash;
+      memo.value = value;
+      return value;
     },
     restore: (s) => {
       // `undefined`: a checkpoint from before the checkers were attached — their state at attach time.

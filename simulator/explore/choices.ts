@@ -426,9 +426,11 @@ export class ExploreChoices implements ActionSource, Snapshottable {
     if (this.evictionsUsed < this.settings.evictions) {
       for (const c of h.caches) {
         const lines = c.lines;
-        for (let way = 0; way < lines.length; way++) {
+        // A tag is -1 exactly while its way is invalid (line.ts `Cache.tags`): the scan reads one typed array.
+        const tags = c.tags;
+        for (let way = 0; way < tags.length; way++) {
+          if (tags[way] === -1) continue;
           const l = lines[way];
-          if (l.state === LineState.I) continue;
           out.push(this.evictAction(c.index, c.name, way, l.pa, l.attrs.label));
         }
       }

@@ -16,7 +16,8 @@
  * | a PE's translation regime (what its speculative fills may read) | its speculative fills | its system-register writes, exceptions and returns (EL changes) |
  * | the fill and eviction counts (when bounded) | — | each fill, each eviction |
  * | an event's own state | — | its firing |
- * | "some PE can step" (window events and cache choices are enabled only while one can) | window events, speculative fills, evictions | a step after which its PE cannot step (halted, or waiting with nothing to wake it) |
+ * | "some PE can step" (window events and cache choices are enabled only while one can) | window events, speculative fills, evictions | a step after which no PE can step |
+ * | whether a PE can step (its fills are offered until it halts; "some PE can step" above stays true while one other can) | its speculative fills; a step of another PE after which that PE cannot step but this one still can | a step after which its PE cannot step (halted, or waiting with nothing to wake it) |
  * | the memory model's message list (`memory_model promising`: the order of its messages is state) | — | a write appended to it |
  * | a PE's thread (`memory_model promising`: its steps for different read choices exclude each other) | — | each step of that PE |
  *
@@ -55,9 +56,10 @@ const enum Kind {
   Live = 7,
   Messages = 8,
   Thread = 9,
+  Halt = 10,
 }
 
-const KINDS = 10;
+const KINDS = 11;
 
 function res(kind: Kind, value: number): number {
   return value * KINDS + kind;
@@ -264,6 +266,8 @@ export class FootprintRecorder {
       // Cache choices are enabled only while some PE can step (choices.ts).
       if (d?.kind === 'fill') {
         this.read(res(Kind.Regime, d.pe ?? 0));
+        // A PE's fills are offered only while it has not halted (choices.ts).
+        this.read(res(Kind.Halt, d.pe ?? 0));
         // A fill of a mapped line takes its attributes from these descriptors: a write to them may change it.
         for (const l of d.deps ?? []) this.read(res(Kind.Line, Math.floor(l / 64)));
         this.write(res(Kind.Fills, 0));
@@ -282,8 +286,16 @@ export class FootprintRecorder {
     if (pe !== undefined) {
       const instr = m.fetchedAt(pe.id, pc);
       if (instr !== undefined && sharedInstr(instr)) this.global = true;
-      // The PE stopped being able to step (halted, or waiting with nothing to wake it): "some PE can step" may have changed.
-      if (!canStep(pe)) this.write(res(Kind.Live, 0));
+      // The PE stopped being able to step (halted, or waiting with nothing to wake it): "some PE can step" changed
+      // when no other PE can step; else it holds because another can, which such a step of that PE would change.
+      if (!canStep(pe)) {
+        const pes = m.pes;
+        let others = false;
+        for (let q = 0; q < pes.length && !others; q++) others = q !== pe.id && canStep(pes[q]);
+        this.write(res(Kind.Halt, pe.id));
+        if (!others) this.write(res(Kind.Live, 0));
+        else for (let q = 0; q < pes.length; q++) if (q !== pe.id) this.read(res(Kind.Halt, q));
+      }
     }
     return this.global ? GLOBAL : { reads: this.reads, writes: this.writes, global: false };
   }
