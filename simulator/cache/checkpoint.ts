@@ -401,6 +401,27 @@ function restoreWay(c: Cache, cow: CacheCow, i: number, x: WayCapture): void {
   }
 }
 
+/**
+ * Way captures' numbers are cut from arenas of ARENA_WAYS ways (31 KB): an array per capture is a host allocation
+ * (≈ 1 µs, more than capturing a way or two), and an explorer captures at every branching state. An arena lives while
+ * any way captured in it does; captures made one after another (a search's, a history's) fill it.
+ */
+const ARENA_WAYS = 128;
+let arenaBuf = new Float64Array(0);
+let arenaUsed = 0;
+
+/** `n` numbers for way captures: an arena and where they start in it. */
+function arenaFor(n: number): { arena: Float64Array; at: number } {
+  if (n > ARENA_WAYS * STRIDE) return { arena: new Float64Array(n), at: 0 };
+  if (arenaUsed + n > arenaBuf.length) {
+    arenaBuf = new Float64Array(ARENA_WAYS * STRIDE);
+    arenaUsed = 0;
+  }
+  const at = arenaUsed;
+  arenaUsed += n;
+  return { arena: arenaBuf, at };
+}
+
 /** Capture one cache: the previous capture with the changed ways replaced (the same object when none changed). */
 function captureCache(c: Cache): CacheCapture {
   const cow = cowOf(c);
@@ -408,7 +429,7 @@ function captureCache(c: Cache): CacheCapture {
   if (n === 0) return cow.base;
   const prev = cow.base;
   const chunks = prev.slice();
-  const arena = new Float64Array(n * STRIDE);
+  const { arena, at } = arenaFor(n * STRIDE);
   const marks = c.marks;
   for (let k = 0; k < n; k++) {
     const i = c.toCapture[k];
@@ -416,7 +437,7 @@ function captureCache(c: Cache): CacheCapture {
     const ch = Math.floor(p / CHUNK);
     if (chunks[ch] === prev[ch]) chunks[ch] = prev[ch].slice();
     const m = marks[i];
-    chunks[ch][p - ch * CHUNK] = captureWay(c, i, arena, k * STRIDE, (m & Mark.Hash) === 0 ? cow.wayDigest[i] : NaN);
+    chunks[ch][p - ch * CHUNK] = captureWay(c, i, arena, at + k * STRIDE, (m & Mark.Hash) === 0 ? cow.wayDigest[i] : NaN);
     marks[i] = m & ~Mark.Capture;
   }
   cow.waysCopied += n;

@@ -55,13 +55,13 @@ interface Chunk<P> {
   readonly gen: number;
   readonly pages: (P | undefined)[];
   /** Generation in which each page was made private (0: shared or absent). */
-  readonly pageGen: Int32Array;
+  readonly pageGen: number[];
   /**
    * Per page, the store's `writeMark` when `forWrite` last went the whole way for it: while the
    * mark is still the store's, the page is private, counted stale and without a digest, and
    * `forWrite` returns it at once. A new array with each copy of the chunk.
    */
-  readonly written: Int32Array;
+  readonly written: number[];
 }
 
 /** An immutable capture of a PagedStore (`freeze`), to `thaw` any number of times. */
@@ -160,10 +160,12 @@ export class PagedStore<P extends object> {
     // Already made writable since the last freeze, thaw, reset and digest: nothing to record again.
     if (c !== undefined && c.written[i] === this.writeMark) return c.pages[i]!;
     if (c === undefined) {
-      c = { gen, pages: new Array<P | undefined>(CHUNK).fill(undefined), pageGen: new Int32Array(CHUNK), written: new Int32Array(CHUNK) };
+      c = { gen, pages: new Array<P | undefined>(CHUNK).fill(undefined), pageGen: new Array<number>(CHUNK).fill(0), written: new Array<number>(CHUNK).fill(0) };
       this.top.set(k, c);
     } else if (c.gen !== gen) {
-      c = { gen, pages: c.pages.slice(), pageGen: c.pageGen.slice(), written: new Int32Array(CHUNK) };
+      // Plain arrays, not typed ones: a chunk is copied at the first write after every capture and restore, and a
+      // typed array is a buffer allocation each.
+      c = { gen, pages: c.pages.slice(), pageGen: c.pageGen.slice(), written: new Array<number>(CHUNK).fill(0) };
       this.top.set(k, c);
     }
     let p = c.pages[i];
