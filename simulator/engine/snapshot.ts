@@ -90,6 +90,8 @@ function pack(pe: Pe, r: Float64Array): void {
 
 /** The PE's numeric fields equal `r`'s (`pack`'s layout); the retired-instruction count only when `instret`. */
 function samePacked(pe: Pe, r: Float64Array, instret: boolean): boolean {
+  // The PC first: it moves at nearly every step, so a PE that stepped is told apart at once.
+  if (r[PC] !== pe.pc) return false;
   const xlo = pe.xlo;
   const xhi = pe.xhi;
   for (let i = 0; i < 31; i++) if (r[i] !== xlo[i] || r[XHI + i] !== xhi[i]) return false;
