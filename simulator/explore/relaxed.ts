@@ -415,20 +415,28 @@ export class RelaxedChoices {
       set.add(key);
       return true;
     };
-    const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
-      const watch: Watch = { fp: undefined, runs: 0, timeMatters: false, accessSeen };
-      this.readVariants(pe, at, watch, () => {
+    /** Run from `at`, or from the state the machine is in when its next step is inert (`inertNext`: one run, no capture). */
+    const dfs = (at: MachineSnapshot | undefined, accessSeen: boolean): void => {
+      const leaf = (): boolean => {
         if (ended === undefined && budget-- <= 0) ended = 'bound';
         if (ended !== undefined) return true;
         const after = this.model.accessSeen;
-        // Captured only when it is run from (a state seen before, or where the PE stopped, is not).
+        // Captured only when it is run from (a state seen before, or where the PE stopped, is not) and may branch.
         if (fresh(after)) {
           trail?.keys.push(trail.key());
-          dfs(this.capture(), after);
+          dfs(this.inertNext(pe) ? undefined : this.capture(), after);
           if (ended === undefined) trail?.keys.pop();
         }
         return ended !== undefined;
-      });
+      };
+      if (at !== undefined) {
+        this.readVariants(pe, at, { fp: undefined, runs: 0, timeMatters: false, accessSeen }, leaf);
+        return;
+      }
+      this.model.accessSeen = accessSeen;
+      this.live = undefined;
+      this.m.take({ kind: 'pe-step', pe });
+      leaf();
     };
     try {
       this.goTo(from);
@@ -441,6 +449,11 @@ export class RelaxedChoices {
     }
     this.goTo(from);
     return ended ?? 'done';
+  }
+
+  /** PE `pe`'s next instruction reads and writes nothing through the model (future.ts `Inert`): its step has one run. */
+  private inertNext(pe: number): boolean {
+    return this.futures !== undefined && this.futures.at(this.m.pes[pe].pc) === Future.Inert;
   }
 
   /** Whether PE `pe` running alone from `from` can fulfil every promise it owes (true when the step bound is hit). */
