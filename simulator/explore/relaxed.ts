@@ -203,7 +203,8 @@ export class RelaxedChoices {
     if (promising && actions.some((a) => a.kind === 'pe-step')) {
       snap ??= this.live ?? this.capture();
       for (const pe of this.m.pes) {
-        if (!canStep(pe)) continue;
+        // A PE whose remaining code holds no store, atomic or system instruction writes nothing to promise (future.ts).
+        if (!canStep(pe) || (this.futures !== undefined && this.futures.from(pe.pc) <= Future.Loads)) continue;
         for (const c of this.certify(pe.id, snap)) out.push({ kind: 'component', source: this.model, name: 'promise', label: this.model.describe(c), eager: false, data: c });
       }
     }
