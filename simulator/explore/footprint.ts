@@ -91,7 +91,7 @@ export function writesOwnOnly(fp: Footprint, pe: number, memory = false): boolea
   if (fp.global) return false;
   for (const w of fp.writes) {
     if (w === res(Kind.Thread, pe) || w === res(Kind.Regime, pe) || w === res(Kind.Live, 0)) continue;
-    if (memory && (w === res(Kind.Messages, 0) || w % KINDS === Kind.Line)) continue;
+    if (memory && (w === res(Kind.Messages, 0) || w % KINDS === (Kind.Line as number))) continue;
     return false;
   }
   return true;

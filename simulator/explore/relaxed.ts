@@ -28,7 +28,13 @@
  *   independent actions, one that takes it first. Only in the exhaustive search (`localSteps`). Whether the other
  *   PEs' actions are independent is checked as they are seen, each step's dry run giving its footprint: a global
  *   action, an action that is not a PE step, or a step writing a resource read by a step taken alone, and the
- *   search is done again without taking steps alone (`conflict`, explore.ts).
+ *   search is done again without taking steps alone (`conflict`, explore.ts). A HLT is such a step too.
+ * - **The other PEs' futures** (future.ts; with `fixedSystem` only: code at its own address, no descriptor written):
+ *   a PE step, every read choice of it, is taken alone when nothing another PE can still do touches it
+ *   (`othersCannotTouch`: a read while their futures only load, a store while theirs are inert); an inert step
+ *   (register-only, a direct branch, DMB, ISB, NOP, HLT) while theirs hold no system instruction, without a dry run
+ *   (`inertStep`). A PE whose future holds no store is not certified for promises; a PE running alone is not
+ *   captured before an inert step.
  *
  * Bounds: `MAX_READ_VARIANTS` combinations per step, `MAX_CERTIFY_STEPS` steps per
  * certification of promise candidates (engine/promising.ts); each one hit is reported (`read-choices`,

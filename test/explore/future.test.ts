@@ -6,6 +6,8 @@
  * model's dry runs, stays sound when a dry run is the first to read the system counter.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseScenario } from '../../simulator';
 import { exploreScenario } from '../../simulator/explore/explore';
 import { Future, FutureScan } from '../../simulator/explore/future';
@@ -16,23 +18,12 @@ import { ExploreSession } from '../../simulator/explore/session';
 import { VisitedSet, type Visited } from '../../simulator/explore/visited';
 import { litmusToScenario } from '../../simulator/litmus';
 import type { ScenarioModel } from '../../simulator/scenario/model';
-import { readTest } from '../litmus/helpers';
+import { CORPUS, readTest } from '../litmus/helpers';
 
-const SB = `AArch64 SB
-{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }
- P0          | P1          ;
- MOV W0,#1   | MOV W0,#1   ;
- STR W0,[X1] | STR W0,[X1] ;
- LDR W2,[X3] | LDR W2,[X3] ;
-exists (0:X2=0 /\\ 1:X2=0)`;
-
-const LB = `AArch64 LB
-{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }
- P0          | P1          ;
- LDR W0,[X1] | LDR W0,[X1] ;
- MOV W2,#1   | MOV W2,#1   ;
- STR W2,[X3] | STR W2,[X3] ;
-exists (0:X0=1 /\\ 1:X0=1)`;
+/** The corpus's SB and LB (test/litmus/corpus). */
+const corpus = (name: string): string => readFileSync(join(CORPUS, `${name}.litmus`), 'utf8');
+const SB = corpus('SB');
+const LB = corpus('LB');
 
 /** MP with a DSB on the reader: its future holds a system instruction until then (`Any`). */
 const MP_DSB = `AArch64 MP+po+dsb
