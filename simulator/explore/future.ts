@@ -70,6 +70,7 @@ function classify(i: Instr, pc: number): { cls: Future; next: number[] | undefin
 
 export class FutureScan {
   private readonly memo = new Map<number, Future>();
+  private readonly atMemo = new Map<number, Future>();
   /** No instruction lies outside the paths from the entries (no exception handler to reach). */
   readonly handlerFree: boolean;
 
@@ -85,8 +86,13 @@ export class FutureScan {
 
   /** The class of the instruction at `pc` alone (`Any` when the program holds none there). */
   at(pc: number): Future {
-    const i = this.instrs.get(pc);
-    return i === undefined ? Future.Any : classify(i, pc).cls;
+    let f = this.atMemo.get(pc);
+    if (f === undefined) {
+      const i = this.instrs.get(pc);
+      f = i === undefined ? Future.Any : classify(i, pc).cls;
+      this.atMemo.set(pc, f);
+    }
+    return f;
   }
 
   /** The class of everything reachable from `pc` (memoised: the program does not change). */
