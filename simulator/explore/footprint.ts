@@ -84,12 +84,19 @@ export function independent(a: Footprint, b: Footprint): boolean {
 }
 
 /**
- * A step of PE `pe` that wrote no shared resource, only that PE's thread (`memory_model promising`): a register-only
- * instruction, a branch, a NOP, with what its fetch's walk read. By the table above it is independent of every
- * action but that PE's own steps, global actions and those writing what it read (relaxed.ts takes it alone).
+ * A step of PE `pe` that wrote only what is its own or read by no PE step: its thread, its translation regime and
+ * "some PE can step" (read only by window events and cache choices, which are not PE steps) — a HLT among them.
+ * `memory`: the memory model's message list and memory lines may be written too (a store). relaxed.ts takes such a
+ * step alone when no other PE's action can touch what it reads or writes.
  */
-export function writesThreadOnly(fp: Footprint, pe: number): boolean {
-  return !fp.global && fp.writes.length === 1 && fp.writes[0] === res(Kind.Thread, pe);
+export function writesOwnOnly(fp: Footprint, pe: number, memory = false): boolean {
+  if (fp.global) return false;
+  for (const w of fp.writes) {
+    if (w === res(Kind.Thread, pe) || w === res(Kind.Regime, pe) || w === res(Kind.Live, 0)) continue;
+    if (memory && (w === res(Kind.Messages, 0) || w % KINDS === (Kind.Line as number))) continue;
+    return false;
+  }
+  return true;
 }
 
 /** More resources than this and a footprint is simply global (a firmware call writing tables, a memset): comparing long lists costs more than it saves. */

@@ -28,7 +28,13 @@
  *   independent actions, one that takes it first. Only in the exhaustive search (`localSteps`). Whether the other
  *   PEs' actions are independent is checked as they are seen, each step's dry run giving its footprint: a global
  *   action, an action that is not a PE step, or a step writing a resource read by a step taken alone, and the
- *   search is done again without taking steps alone (`conflict`, explore.ts).
+ *   search is done again without taking steps alone (`conflict`, explore.ts). A HLT is such a step too.
+ * - **The other PEs' futures** (future.ts; with `fixedSystem` only: code at its own address, no descriptor written):
+ *   a PE step, every read choice of it, is taken alone when nothing another PE can still do touches it
+ *   (`othersCannotTouch`: a read while their futures only load, a store while theirs are inert); an inert step
+ *   (register-only, a direct branch, DMB, ISB, NOP, HLT) while theirs hold no system instruction, without a dry run
+ *   (`inertStep`). A PE whose future holds no store is not certified for promises; a PE running alone is not
+ *   captured before an inert step.
  *
  * Bounds: `MAX_READ_VARIANTS` combinations per step, `MAX_CERTIFY_STEPS` steps per
  * certification of promise candidates (engine/promising.ts); each one hit is reported (`read-choices`,
@@ -42,7 +48,8 @@ import { componentHash } from '../component/state';
 import { canStep } from '../engine/peCore';
 import { digestPe } from '../engine/snapshot';
 import { MAX_CERTIFY_STEPS, MAX_READ_VARIANTS, type PromiseCandidate, type PromisingMemory } from '../engine/promising';
-import { writesThreadOnly, type Footprint, type FootprintRecorder } from './footprint';
+import { writesOwnOnly, type Footprint, type FootprintRecorder } from './footprint';
+import { Future, FutureScan } from './future';
 
 /** Certified PE states remembered per search (`RelaxedChoices.uncertified`); beyond, they are certified again each time. */
 export const CERTIFIED_MEMO = 65_536;
@@ -78,6 +85,12 @@ export class RelaxedChoices {
   certifySteps = true;
   /** States where a thread-local step was taken alone. */
   alone = 0;
+  /** States where a PE's step was taken alone because no other PE's future can touch it (`othersCannotTouch`). */
+  aloneByFuture = 0;
+  /** The other PEs' futures (future.ts), with `fixedSystem` only (code at its own address, no descriptor written). */
+  private readonly futures: FutureScan | undefined;
+  /** The footprints of every run of the step `stepChoices` last looked at (one per read choice), when recorded. */
+  private lastFps: readonly Footprint[] | undefined = undefined;
   /** A global action, or an action other than a PE step, was seen while `localSteps`: no step is taken alone from then on. */
   globalSeen = false;
   /** Resources read by the steps taken alone, and written by any PE step seen (footprint.ts numbering). */
@@ -99,7 +112,50 @@ export class RelaxedChoices {
     private readonly model: PromisingMemory,
     private readonly recorder?: FootprintRecorder,
     private readonly timeMatters: () => boolean = () => true,
-  ) {}
+    fixedSystem = false,
+  ) {
+    const futures = fixedSystem ? new FutureScan(m.model.program.instrs, m.pes.map((p) => p.pc)) : undefined;
+    this.futures = futures?.handlerFree === true ? futures : undefined;
+  }
+
+  /**
+   * A step of a PE whose next instruction is register-only, a direct branch, DMB, ISB, NOP or HLT (future.ts `Inert`)
+   * while no other PE's future holds a system instruction (`Memory` at most: with `fixedSystem` their accesses write
+   * data and messages, never what a fetch or a walk reads): it writes its own thread only and reads nothing they
+   * write, so it is taken alone without a dry run (a persistent set; header comment).
+   */
+  private inertStep(actions: readonly Action[]): Action | undefined {
+    const futures = this.futures;
+    if (futures === undefined) return undefined;
+    const pes = this.m.pes;
+    for (const a of actions) {
+      if (a.kind !== 'pe-step' || a.reads !== undefined || futures.at(pes[a.pe].pc) !== Future.Inert) continue;
+      let others = true;
+      for (const p of pes) if (p.id !== a.pe && canStep(p) && futures.from(p.pc) > Future.Memory) others = false;
+      if (others) return a;
+    }
+    return undefined;
+  }
+
+  /**
+   * No action another PE can take before PE `pe` steps can touch what this step of `pe` (every read choice: `fps`)
+   * reads or writes: its step alone is a persistent set (Godefroid, LNCS 1032, ch. 4). A step writing only its own
+   * thread (a read of the model: its choices are the messages already in the list) needs every other PE's future to
+   * hold no store, atomic or system instruction (future.ts `Loads`: a load writes nothing another step reads); a step
+   * writing memory (a store appending a message) needs them to hold no memory access at all (`Inert`).
+   */
+  private othersCannotTouch(pe: number, fps: readonly Footprint[]): boolean {
+    const futures = this.futures;
+    if (futures === undefined || fps.length === 0) return false;
+    let limit = Future.Loads;
+    for (const fp of fps) {
+      if (writesOwnOnly(fp, pe)) continue;
+      if (!writesOwnOnly(fp, pe, true)) return false;
+      limit = Future.Inert;
+    }
+    for (const p of this.m.pes) if (p.id !== pe && canStep(p) && futures.from(p.pc) > limit) return false;
+    return true;
+  }
 
   /** The enabled actions with every PE step split by its read choices, and the promises when they may be made. */
   expand(actions: readonly Action[]): Action[] {
@@ -119,6 +175,13 @@ export class RelaxedChoices {
       if (actions.some((a) => a.kind !== 'pe-step')) this.globalSeen = true;
       else watch = { fp: undefined, runs: 0, timeMatters: this.timeMatters() };
     }
+    if (watch !== undefined) {
+      const inert = this.inertStep(actions);
+      if (inert !== undefined) {
+        this.aloneByFuture++;
+        return [inert];
+      }
+    }
     for (const a of actions) {
       if (a.kind !== 'pe-step') {
         out.push(a);
@@ -127,12 +190,18 @@ export class RelaxedChoices {
       snap ??= this.live ?? this.capture();
       const variants = this.stepChoices(a.pe, snap, watch);
       const fp = watch?.fp;
-      if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesThreadOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r))) {
+      if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesOwnOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r))) {
         // Taken alone (header comment).
         this.alone++;
         for (const r of fp.reads) this.readAlone.add(r);
         this.goTo(snap);
         return [a];
+      }
+      if (!this.globalSeen && this.lastFps !== undefined && this.othersCannotTouch(a.pe, this.lastFps)) {
+        // Taken alone, every read choice (header comment: the other PEs' futures).
+        this.aloneByFuture++;
+        this.goTo(snap);
+        return variants.length <= 1 ? [a] : variants.map((reads) => ({ kind: 'pe-step', pe: a.pe, reads }));
       }
       if (variants.length <= 1) out.push(a);
       else for (const reads of variants) out.push({ kind: 'pe-step', pe: a.pe, reads });
@@ -140,7 +209,8 @@ export class RelaxedChoices {
     if (promising && actions.some((a) => a.kind === 'pe-step')) {
       snap ??= this.live ?? this.capture();
       for (const pe of this.m.pes) {
-        if (!canStep(pe)) continue;
+        // A PE whose remaining code holds no store, atomic or system instruction writes nothing to promise (future.ts).
+        if (!canStep(pe) || (this.futures !== undefined && this.futures.from(pe.pc) <= Future.Loads)) continue;
         for (const c of this.certify(pe.id, snap)) out.push({ kind: 'component', source: this.model, name: 'promise', label: this.model.describe(c), eager: false, data: c });
       }
     }
@@ -172,7 +242,7 @@ export class RelaxedChoices {
 
   /** Some step was taken alone and some action seen may depend on it: the search must be done again without (explore.ts). */
   get conflict(): boolean {
-    return this.alone > 0 && this.globalSeen;
+    return this.alone + this.aloneByFuture > 0 && this.globalSeen;
   }
 
   /**
@@ -276,7 +346,9 @@ export class RelaxedChoices {
       .word(this.model.promisePhase ? 1 : 0)
       .value();
     const known = this.choicesMemo.get(key);
+    this.lastFps = undefined;
     if (known !== undefined && (watch === undefined || known.fps !== undefined)) {
+      if (watch !== undefined) this.lastFps = known.fps;
       if (known.cut) this.bounds.add('read-choices');
       if (watch !== undefined) {
         watch.runs = 0;
@@ -288,6 +360,7 @@ export class RelaxedChoices {
     this.variantsCut = false;
     const variants = this.readVariants(pe, from, watch);
     if (this.choicesMemo.size < READ_CHOICES_MEMO) this.choicesMemo.set(key, { variants, fps: watch?.fps, cut: this.variantsCut });
+    this.lastFps = watch?.fps;
     if (watch !== undefined) watch.fps = undefined;
     return variants;
   }
@@ -349,20 +422,28 @@ export class RelaxedChoices {
       set.add(key);
       return true;
     };
-    const dfs = (at: MachineSnapshot, accessSeen: boolean): void => {
-      const watch: Watch = { fp: undefined, runs: 0, timeMatters: false, accessSeen };
-      this.readVariants(pe, at, watch, () => {
+    /** Run from `at`, or from the state the machine is in when its next step is inert (`inertNext`: one run, no capture). */
+    const dfs = (at: MachineSnapshot | undefined, accessSeen: boolean): void => {
+      const leaf = (): boolean => {
         if (ended === undefined && budget-- <= 0) ended = 'bound';
         if (ended !== undefined) return true;
         const after = this.model.accessSeen;
-        // Captured only when it is run from (a state seen before, or where the PE stopped, is not).
+        // Captured only when it is run from (a state seen before, or where the PE stopped, is not) and may branch.
         if (fresh(after)) {
           trail?.keys.push(trail.key());
-          dfs(this.capture(), after);
+          dfs(this.inertNext(pe) ? undefined : this.capture(), after);
           if (ended === undefined) trail?.keys.pop();
         }
         return ended !== undefined;
-      });
+      };
+      if (at !== undefined) {
+        this.readVariants(pe, at, { fp: undefined, runs: 0, timeMatters: false, accessSeen }, leaf);
+        return;
+      }
+      this.model.accessSeen = accessSeen;
+      this.live = undefined;
+      this.m.take({ kind: 'pe-step', pe });
+      leaf();
     };
     try {
       this.goTo(from);
@@ -375,6 +456,11 @@ export class RelaxedChoices {
     }
     this.goTo(from);
     return ended ?? 'done';
+  }
+
+  /** PE `pe`'s next instruction reads and writes nothing through the model (future.ts `Inert`): its step has one run. */
+  private inertNext(pe: number): boolean {
+    return this.futures !== undefined && this.futures.at(this.m.pes[pe].pc) === Future.Inert;
   }
 
   /** Whether PE `pe` running alone from `from` can fulfil every promise it owes (true when the step bound is hit). */

@@ -90,7 +90,7 @@ export class ExploreSession {
     this.machine.addComponent({ name: this.choices.name, state: this.choices, actions: this.choices });
     this.recorder = new FootprintRecorder(this.machine);
     const order = this.machine.memoryOrder;
-    this.relaxed = order === undefined ? undefined : new RelaxedChoices(this.machine, order, this.recorder, () => this.timeMatters());
+    this.relaxed = order === undefined ? undefined : new RelaxedChoices(this.machine, order, this.recorder, () => this.timeMatters(), options.fixedSystem === true);
     // Which way holds a line is no state unless set/way maintenance can name it (checkpoint.ts `hashWaysBySet`).
     const memory = this.machine.memory;
     if (memory instanceof CacheHierarchy && options.waysBySet !== false && !namesWays(model)) memory.hashWaysBySet();

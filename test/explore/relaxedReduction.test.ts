@@ -68,7 +68,7 @@ function rows(r: ExploreResult): string[] {
 }
 
 describe('explore under memory_model promising: thread-local steps alone, certification after every step', function () {
-  it('CAS+data1: each reduction and both keep every outcome and its count; together 2,356 states become 233', function () {
+  it('CAS+data1: each reduction and both keep every outcome and its count; together 2,356 states become 183', function () {
     const m = scenario(litmus(CAS_DATA1));
     const neither = exploreScenario(m, { cacheModel: 'off', localSteps: false, certifySteps: false });
     const local = exploreScenario(m, { cacheModel: 'off', certifySteps: false });
@@ -78,7 +78,7 @@ describe('explore under memory_model promising: thread-local steps alone, certif
     assert.equal(expected.length, 4);
     for (const r of [local, certified, both]) assert.deepEqual(rows(r), expected);
     assert.equal(neither.states, 2356);
-    assert.equal(both.states, 233);
+    assert.equal(both.states, 183);
     assert.ok(local.states < neither.states && certified.states < neither.states, `${local.states} / ${certified.states} of ${neither.states}`);
     assert.ok(both.states < local.states && both.states < certified.states);
   });
