@@ -63,6 +63,11 @@ export interface BodyEdit {
   offset: number;
   /** The new document. */
   text: string;
+  /**
+   * Whether the old or the new text may hold `/*` (a block comment spans lines, which these edits
+   * do not follow): false only when the caller knows neither does, so the text is never scanned.
+   */
+  blockComments: boolean;
 }
 
 export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; assembled: number; kept: number; relocated: number };
@@ -122,7 +127,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const { first, lastOld, lastNew } = e;
   const lineDelta = lastNew - lastOld;
   if (e.before.some((l) => STRUCTURAL_DELETED.test(l)) || e.after.some((l) => STRUCTURAL.test(l))) return REFUSED;
-  if (e.text.includes('/*')) return REFUSED;
+  if (e.blockComments) return REFUSED;
   if (model.diagnostics.some((d) => d.rule === 'too-many-diagnostics')) return REFUSED;
   const ci = enclosingBlock(internals, first, lastOld);
   if (!ci || !ci.hasBase || ci.start === undefined || ci.end === undefined) return REFUSED;
@@ -200,7 +205,9 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const moves: SymbolDef[] = [];
   if (delta !== 0n) {
     for (let k = i1; k < lines.length; k++) {
-      for (const l of lines[k].asm.labels) {
+      const labels = lines[k].asm.labels;
+      for (let j = 0; j < labels.length; j++) {
+        const l = labels[j];
         if (isLocalLabel(l.name)) continue;
         const def = model.symbols.get(l.name);
         if (def && def.kind === 'label' && def.block === block && def.value !== undefined && def.range.start.line === l.range.start.line && def.range.start.col === l.range.start.col) moves.push(def);
@@ -291,7 +298,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   // The rest of the model, generically; top-level blocks' ranges.
   if (shiftPlan) {
     for (const s of shiftPlan.slots) s.holder[s.key] = moved(s.value, lineDelta, lastOld, memo);
-    for (const o of shiftPlan.objects) o.line += lineDelta;
+    for (let j = 0; j < shiftPlan.objects.length; j++) shiftPlan.objects[j].line += lineDelta;
     for (const b of internals.blocks) if (b.range.end.line > lastOld) b.range = moved(b.range, lineDelta, lastOld, memo);
   }
   // Statements after the edit, in place (their ranges belong to this model).
@@ -320,13 +327,14 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
           other(asm.mnemonicRange.start);
           other(asm.mnemonicRange.end);
         }
-        for (const l of asm.labels) {
-          other(l.range.start);
-          other(l.range.end);
+        // Index loops: these run for every statement after the edit (no iterator each).
+        for (let j = 0; j < asm.labels.length; j++) {
+          other(asm.labels[j].range.start);
+          other(asm.labels[j].range.end);
         }
-        for (const o of asm.operands) {
-          other(o.range.start);
-          other(o.range.end);
+        for (let j = 0; j < asm.operands.length; j++) {
+          other(asm.operands[j].range.start);
+          other(asm.operands[j].range.end);
         }
       }
     }
@@ -414,8 +422,11 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const quick = (li: LineInternals, after: boolean): boolean | undefined => {
     const R = li.rec!;
     let moved = 0;
-    for (const [name] of R.lookups) {
-      if (isLocalLabel(name.slice(0, -1)) && /[bf]$/.test(name)) return undefined;
+    // Index loops, not for…of with destructuring: no iterator per record (this runs for every line of B).
+    for (let j = 0; j < R.lookups.length; j++) {
+      const name = R.lookups[j][0];
+      const end = name.charCodeAt(name.length - 1);
+      if ((end === 98 || end === 102) && isLocalLabel(name.slice(0, -1))) return undefined; // `1b`, `1f`
       if (movedNames.has(name)) moved++;
     }
     const lits = R.literals.length;
@@ -445,7 +456,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
     const cur = program.instrs.get(a);
     if (!instr) {
       if (cur) program.instrs.delete(a);
-    } else if (!cur || cur.line !== li.line || cur.exec !== instr.exec || cur.encoding !== instr.encoding || cur.text !== instr.text) program.instrs.set(a, instr);
+    } else if (cur !== instr) program.instrs.set(a, instr);
   };
   for (let k = 0; k < lines.length; k++) {
     const li = lines[k];
@@ -466,13 +477,15 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
       if (q === true) {
         keptCount++;
         if (!after) continue;
-        instr = R!.instr === undefined || R!.instr.line === li.line ? R!.instr : relabel(R!.instr, li.line);
+        instr = atLineOf(li, R!.instr);
       } else {
         const rec = R!;
         const d = at - rec.pc;
         let same = true;
         let shifted = rec.lookups.length > 0;
-        for (const [name, v] of rec.lookups) {
+        for (let j = 0; j < rec.lookups.length; j++) {
+          const name = rec.lookups[j][0];
+          const v = rec.lookups[j][1];
           const now = lookup(name);
           const value = now === null ? undefined : now;
           if (value !== v) same = false;
@@ -480,7 +493,8 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         }
         let slotsSame = true;
         let slotsRelative = true;
-        for (const l of rec.literals) {
+        for (let j = 0; j < rec.literals.length; j++) {
+          const l = rec.literals[j];
           const s = slotOf(l.value, l.size);
           if (s !== l.address) slotsSame = false;
           if (s - at !== l.address - rec.pc) slotsRelative = false;
@@ -492,12 +506,20 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         const relocated = by === undefined ? undefined : withOffsetMoved(rec.instr!, by, li.line);
         if (keep) {
           keptCount++;
-          instr = rec.instr === undefined || rec.instr.line === li.line ? rec.instr : relabel(rec.instr, li.line);
+          instr = atLineOf(li, rec.instr);
         } else if (relocated) {
           // Only the offset changed: the word re-encoded from its decoded fields, the record now at this address.
           relocatedCount++;
           instr = relocated;
-          li.rec = { ...rec, instr: relocated, pc: at, atLine: undefined, lookups: rec.lookups.map(([n]) => [n, lookup(n) ?? undefined]), literals: rec.literals.map((l) => ({ ...l, address: slotOf(l.value, l.size) })) };
+          li.rec = {
+            instr: relocated,
+            lookups: rec.lookups.map((r) => [r[0], lookup(r[0]) ?? undefined]),
+            literals: rec.literals.map((l) => ({ value: l.value, size: l.size, address: slotOf(l.value, l.size) })),
+            reports: rec.reports,
+            origin: rec.origin,
+            pcDependent: rec.pcDependent,
+            pc: at,
+          };
         } else {
           // Only a line whose literal values are known can be given its slot before it is assembled; a numeric
           // local label resolves by the line's index in its block, which a one-line layout does not have.
@@ -564,4 +586,22 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
 /** A copy of an instruction labelled with another source line (instructions are shared with the assembly memo). */
 function relabel(instr: Instr, line: number): Instr {
   return instructionAtLine(instr, line);
+}
+
+/**
+ * `from` (a line's assembled instruction) labelled with the line's source line: `from` itself when
+ * it is there already, else the line's own copy (`placed`, made by an earlier edit, private to this
+ * model and moved in place), else a new copy kept as the line's own. A line that moves at every
+ * edit then costs no allocation after its first move.
+ */
+function atLineOf(li: LineInternals, from: Instr | undefined): Instr | undefined {
+  if (from === undefined || from.line === li.line) return from;
+  const own = li.placed;
+  if (own !== undefined && own.from === from) {
+    own.instr.line = li.line;
+    return own.instr;
+  }
+  const copy = relabel(from, li.line);
+  li.placed = { from, instr: copy };
+  return copy;
 }
