@@ -23,19 +23,19 @@
  * read other symbols than before): the caller parses the whole text.
  * test/lsp/incremental.test.ts checks every answer against a full parse.
  */
-import { instructionAtLine, withOffsetMoved } from '../isa/decode';
+import { withOffsetMoved } from '../isa/decode';
 import type { Instr } from '../isa/instr';
 import { splitStatements } from './blocks';
-import { assembleLines, directTarget, overlaps, extentChangeIsLocal, localLabelsOf, offsetChange, sameReads, type Pending } from './blockAssembly';
+import { assembleLines, atLineOf, directTarget, overlaps, extentChangeIsLocal, localLabelsOf, offsetChange, relabel, sameReads, type Pending } from './blockAssembly';
 import { splitAsmLine } from './codeBlock';
 import { Reporter } from './diagnostics';
 import { lexLinesAt, type Token } from './lexer';
 import { alignUp } from './directives';
 import { blockChunks } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
-import type { Diagnostic, ScenarioModel, SourcePosition, SymbolDef, SymbolRef } from './model';
+import type { Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
 import { sortDiagnostics, type ParseInternals } from './parse';
-import { firstTokenAfter, moved, moveTokens, plan } from './shift';
+import { firstLineAfter, firstTokenAfter, moved, moveStatements, moveTokens, plan } from './shift';
 import type { TokenList } from './tokenList';
 import type { CodeInternals, LineInternals, ParseState } from './state';
 import { blockLookup, isLocalLabel } from './symbols';
@@ -74,18 +74,6 @@ export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: '
 
 const REFUSED: BodyEditResult = { kind: 'refused' };
 const STALE: BodyEditResult = { kind: 'stale' };
-
-/** Index of the first statement of `lines` on a line after `line`. */
-function firstLineAfter(lines: readonly LineInternals[], line: number): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid].line <= line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const isDirective = (li: LineInternals): boolean => li.asm.mnemonic !== undefined && li.asm.mnemonic.charCodeAt(0) === 46;
 
@@ -306,38 +294,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const bStart = Number(ci.start);
   const bOldEnd = Number(oldEnd);
   if (lineDelta !== 0) {
-    // A line's other ranges may share its start and end (codeBlock.ts): those move once.
-    let start: SourcePosition | undefined;
-    let end: SourcePosition | undefined;
-    const other = (p: SourcePosition): void => {
-      if (p !== start && p !== end) shift(p);
-    };
-    for (const c of st.code) {
-      if (c.block.range.end.line <= lastOld + lineDelta && c !== ci) continue;
-      const from = c === ci ? i1 : firstLineAfter(c.lines, lastOld);
-      for (let k = from; k < c.lines.length; k++) {
-        const li = c.lines[k];
-        li.line += lineDelta;
-        const asm = li.asm;
-        start = asm.range.start;
-        end = asm.range.end;
-        shift(start);
-        shift(end);
-        if (asm.mnemonicRange) {
-          other(asm.mnemonicRange.start);
-          other(asm.mnemonicRange.end);
-        }
-        // Index loops: these run for every statement after the edit (no iterator each).
-        for (let j = 0; j < asm.labels.length; j++) {
-          other(asm.labels[j].range.start);
-          other(asm.labels[j].range.end);
-        }
-        for (let j = 0; j < asm.operands.length; j++) {
-          other(asm.operands[j].range.start);
-          other(asm.operands[j].range.end);
-        }
-      }
-    }
+    moveStatements(st.code, ci, i1, lastOld, lineDelta);
     // Other blocks' instructions and lines (B's are rebuilt below).
     // forEach, not for…of: no entry array per element (these maps hold every instruction of the document).
     program.instrs.forEach((instr, a) => {
@@ -581,27 +538,4 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   st.refs = keptRefs;
   model.text = e.text;
   return { kind: 'applied', assembled, kept: keptCount, relocated: relocatedCount };
-}
-
-/** A copy of an instruction labelled with another source line (instructions are shared with the assembly memo). */
-function relabel(instr: Instr, line: number): Instr {
-  return instructionAtLine(instr, line);
-}
-
-/**
- * `from` (a line's assembled instruction) labelled with the line's source line: `from` itself when
- * it is there already, else the line's own copy (`placed`, made by an earlier edit, private to this
- * model and moved in place), else a new copy kept as the line's own. A line that moves at every
- * edit then costs no allocation after its first move.
- */
-function atLineOf(li: LineInternals, from: Instr | undefined): Instr | undefined {
-  if (from === undefined || from.line === li.line) return from;
-  const own = li.placed;
-  if (own !== undefined && own.from === from) {
-    own.instr.line = li.line;
-    return own.instr;
-  }
-  const copy = relabel(from, li.line);
-  li.placed = { from, instr: copy };
-  return copy;
 }
