@@ -25,6 +25,7 @@
  */
 import { withOffsetMoved } from '../isa/decode';
 import type { Instr } from '../isa/instr';
+import type { AsmRecord } from './asmCache';
 import { splitStatements } from './blocks';
 import { assembleLines, atLineOf, directTarget, overlaps, extentChangeIsLocal, localLabelsOf, offsetChange, relabel, sameReads, type Pending } from './blockAssembly';
 import { splitAsmLine } from './codeBlock';
@@ -468,15 +469,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
           // Only the offset changed: the word re-encoded from its decoded fields, the record now at this address.
           relocatedCount++;
           instr = relocated;
-          li.rec = {
-            instr: relocated,
-            lookups: rec.lookups.map((r) => [r[0], lookup(r[0]) ?? undefined]),
-            literals: rec.literals.map((l) => ({ value: l.value, size: l.size, address: slotOf(l.value, l.size) })),
-            reports: rec.reports,
-            origin: rec.origin,
-            pcDependent: rec.pcDependent,
-            pc: at,
-          };
+          li.rec = relocatedRecord(rec, relocated, at, lookup, slotOf);
         } else {
           // Only a line whose literal values are known can be given its slot before it is assembled; a numeric
           // local label resolves by the line's index in its block, which a one-line layout does not have.
@@ -538,4 +531,33 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   st.refs = keptRefs;
   model.text = e.text;
   return { kind: 'applied', assembled, kept: keptCount, relocated: relocatedCount };
+}
+
+/** Records made by relocations (below): this model's own, not the assembly memo's. */
+const ownRecords = new WeakSet<AsmRecord>();
+
+/**
+ * The record of a relocated line: `rec` with the new instruction, address, symbol values and literal
+ * slots. A record of the memo is copied (other lines and parses share it); one a relocation made is
+ * this line's own and changes in place (a line relocated at every edit then costs no new record).
+ */
+function relocatedRecord(rec: AsmRecord, instr: Instr, pc: bigint, lookup: (name: string) => bigint | undefined | null, slot: (value: bigint, size: number) => bigint): AsmRecord {
+  if (ownRecords.has(rec)) {
+    rec.instr = instr;
+    rec.pc = pc;
+    for (let j = 0; j < rec.lookups.length; j++) rec.lookups[j][1] = lookup(rec.lookups[j][0]) ?? undefined;
+    for (let j = 0; j < rec.literals.length; j++) rec.literals[j].address = slot(rec.literals[j].value, rec.literals[j].size);
+    return rec;
+  }
+  const own: AsmRecord = {
+    instr,
+    lookups: rec.lookups.map((r) => [r[0], lookup(r[0]) ?? undefined]),
+    literals: rec.literals.map((l) => ({ value: l.value, size: l.size, address: slot(l.value, l.size) })),
+    reports: rec.reports,
+    origin: rec.origin,
+    pcDependent: rec.pcDependent,
+    pc,
+  };
+  ownRecords.add(own);
+  return own;
 }
