@@ -360,10 +360,17 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   // Pass 2: keep what still holds, assemble the rest.
   const pool = oldPool;
   for (const l of layouts) for (const p of l.pool ?? []) if (p.line > lastOld) p.line += lineDelta;
-  let poolIndex: Map<string, number> | undefined;
+  // Slot index by size, then value (bigint keys: no key string made per lookup).
+  let poolIndex: Map<number, Map<bigint, number>> | undefined;
   const slotOf = (value: bigint, size: number): bigint => {
-    if (!poolIndex) poolIndex = new Map(pool.map((p, i) => [`${p.size}:${p.value}`, i]));
-    const k = poolIndex.get(`${size}:${value}`);
+    if (!poolIndex) {
+      poolIndex = new Map();
+      for (let i = 0; i < pool.length; i++) {
+        const bySize = poolIndex.get(pool[i].size) ?? new Map<bigint, number>();
+        poolIndex.set(pool[i].size, bySize.set(pool[i].value, i));
+      }
+    }
+    const k = poolIndex.get(size)?.get(value);
     return k === undefined ? -1n : poolBase + BigInt(k * POOL_SLOT);
   };
   let curPc = base;
