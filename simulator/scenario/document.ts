@@ -166,6 +166,12 @@ export class ScenarioDocument {
     return this.built?.internals?.blocks;
   }
 
+  /** Whether the current text may hold `/*` (after `model`; false only when it holds none), known without a scan of the text. */
+  get blockComments(): boolean {
+    void this.model;
+    return this.built?.blockComments ?? this.current.includes('/*');
+  }
+
   /**
    * Replace the text (the model follows on first use). `edit`, when given,
    * says which lines changed from the text of the previous call.

@@ -12,7 +12,8 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Analysis } from '../../language-server/analysis';
 import { provideDocumentSymbols } from '../../language-server/navigation';
-import { provideSemanticTokens } from '../../language-server/semanticTokens';
+import { provideSemanticTokens, SemanticTokenStore } from '../../language-server/semanticTokens';
+import { DocumentStore } from '../../language-server/documents';
 import { DocumentText } from '../../language-server/text';
 import { FULL_LANGUAGE, parseScenario } from '../../simulator';
 import { ScenarioDocument } from '../../simulator/scenario/document';
@@ -91,6 +92,32 @@ describe('deleting and typing lines inside a large code block (line edits from t
     // Not vacuous: most changes were applied to the one block; some (a label, a block comment) parsed the text again.
     assert.ok(blockEdits >= 60, `edits applied to one block: ${blockEdits}`);
     assert.ok(parses > 25, `full parses: ${parses}`);
+  });
+
+  it('semantic tokens after each change reuse the previous version\'s from the change the text store described, and equal fresh ones', () => {
+    const base = syntheticScenario(600);
+    const tokens = new SemanticTokenStore();
+    fc.assert(
+      fc.property(fc.array(fc.record({ kind: fc.constantFrom('delete' as const, 'type' as const), pick: fc.nat(), count: fc.nat({ max: 5 }), which: fc.nat() }), { minLength: 2, maxLength: 8 }), (changes) => {
+        const lines = base.split('\n');
+        const store = new DocumentStore();
+        store.open(URI, 1, base);
+        tokens.forget(URI);
+        tokens.full(store.analysis(URI)!);
+        changes.forEach((c, i) => {
+          const ch = changeOf(lines, c);
+          apply(lines, ch);
+          store.change(URI, i + 2, [ch]);
+          const a = store.analysis(URI)!;
+          assert.deepEqual(a.edit?.from, i + 1, 'the change from the previous version, described');
+          const text = lines.join('\n');
+          assert.deepEqual(tokens.full(a).data, provideSemanticTokens(new Analysis(URI, i + 2, text, parseScenario(text, FILE))).data, `after change ${i} ${JSON.stringify(c)}`);
+        });
+      }),
+      { numRuns: 25, seed: 20261208 },
+    );
+    // Most versions reused the previous tokens (a block comment or a new label computes them all).
+    assert.ok(tokens.stats.reused >= 60, JSON.stringify(tokens.stats));
   });
 
   it('keeps the instruction object of every line an edit only moves (new ones: re-encoded or assembled lines)', () => {
