@@ -21,7 +21,19 @@ export interface Word {
   range: SourceRange;
 }
 
+/** The lines the change from document version `from` to this one replaced (lines [first, lastOld] became [first, lastNew]). */
+export interface VersionEdit {
+  from: number;
+  first: number;
+  lastOld: number;
+  lastNew: number;
+}
+
 export class Analysis {
+  /** The change from the previous version, when the text store described it (semanticTokens.ts reads it instead of comparing the texts). */
+  readonly edit: VersionEdit | undefined;
+  /** Whether the text may hold `/*`, when the caller knows it without a scan (ScenarioDocument). */
+  readonly blockComments: boolean | undefined;
   private linesCache: string[] | undefined;
   private tokensCache: TokenList | undefined;
   private blocksCache: RawBlock[] | undefined;
@@ -33,10 +45,12 @@ export class Analysis {
     readonly version: number,
     readonly text: string,
     readonly model: ScenarioModel,
-    parsed?: { tokens?: TokenList; blocks?: RawBlock[] },
+    parsed?: { tokens?: TokenList; blocks?: RawBlock[]; edit?: VersionEdit; blockComments?: boolean },
   ) {
     this.tokensCache = parsed?.tokens;
     this.blocksCache = parsed?.blocks;
+    this.edit = parsed?.edit;
+    this.blockComments = parsed?.blockComments;
   }
 
   /** The document's lines (without line ends). */

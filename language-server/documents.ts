@@ -21,7 +21,7 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ScenarioDocument } from '../simulator/scenario/document';
 import { FULL_LANGUAGE } from '../simulator/language';
-import { Analysis, fileOf } from './analysis';
+import { Analysis, fileOf, type VersionEdit } from './analysis';
 import { MAX_ANALYSED_CHARS, MAX_ANALYSED_LINES, MAX_ANALYSED_TOTAL_CHARS, MAX_CHECKED_CHARS, MAX_KEPT_TOTAL_CHARS, MAX_OPEN_DOCUMENTS } from './limits';
 import { DocumentText, type LineEdit } from './text';
 
@@ -39,6 +39,8 @@ export interface OpenDocument {
   chars: number;
   scenario: ScenarioDocument | undefined;
   analysis: Analysis | undefined;
+  /** The lines the last change replaced, when the text store described it (from the version before it). */
+  edit: VersionEdit | undefined;
 }
 
 /** Number of lines of a text (a final line without a newline counts). */
@@ -77,7 +79,7 @@ export class DocumentStore {
     if (!old && this.docs.size >= MAX_OPEN_DOCUMENTS) return undefined;
     // A second didOpen of an open document starts it afresh.
     if (old) this.release(old);
-    const doc: OpenDocument = { uri, version, text: undefined, size: 'dropped', limitedBy: undefined, lines: 0, chars: 0, scenario: undefined, analysis: undefined };
+    const doc: OpenDocument = { uri, version, text: undefined, size: 'dropped', limitedBy: undefined, lines: 0, chars: 0, scenario: undefined, analysis: undefined, edit: undefined };
     this.docs.set(uri, doc);
     this.reset(doc, stored(text));
     return doc;
@@ -137,7 +139,7 @@ export class DocumentStore {
     if (!doc || doc.size !== 'analysed' || !doc.scenario || !doc.text) return undefined;
     if (doc.analysis?.version !== doc.version) {
       const s = doc.scenario;
-      doc.analysis = new Analysis(uri, doc.version, s.text, s.model, { tokens: s.tokens, blocks: s.blocks });
+      doc.analysis = new Analysis(uri, doc.version, s.text, s.model, { tokens: s.tokens, blocks: s.blocks, edit: doc.edit, blockComments: s.blockComments });
     }
     return doc.analysis;
   }
@@ -151,6 +153,7 @@ export class DocumentStore {
 
   private reset(doc: OpenDocument, text: DocumentText | string, version = doc.version, edit?: LineEdit): void {
     this.release(doc);
+    doc.edit = edit && version !== doc.version ? { from: doc.version, first: edit.first, lastOld: edit.lastOld, lastNew: edit.lastNew } : undefined;
     doc.version = version;
     doc.chars = text.length;
     doc.lines = typeof text === 'string' ? countLines(text) : text.parserLines;

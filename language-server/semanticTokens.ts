@@ -163,7 +163,7 @@ function contextOf(a: Analysis): TokenContext {
   return {
     names: names.join(' '),
     blocks: a.blocks.map((b) => ({ keyword: b.keyword.text, start: { line: b.range.start.line, col: b.range.start.col }, end: { line: b.range.end.line, col: b.range.end.col } })),
-    blockComment: a.text.includes('/*'),
+    blockComment: a.blockComments ?? a.text.includes('/*'),
   };
 }
 
@@ -186,7 +186,8 @@ interface KeptTokens {
 function reuse(prev: KeptTokens, a: Analysis, context: TokenContext): number[] | undefined {
   if (prev.context.blockComment || context.blockComment || prev.context.names !== context.names) return undefined;
   if (prev.context.blocks.length !== context.blocks.length) return undefined;
-  const c = changedLines(prev.text, a.text);
+  // The change the text store described, when it is the one from the previous tokens' version: the texts are not compared (nor flattened).
+  const c = a.edit?.from === prev.version ? a.edit : changedLines(prev.text, a.text);
   const lineDelta = c.lastNew - c.lastOld;
   // Every block boundary lies outside the changed lines and is where the edit moved it.
   const same = (p: { line: number; col: number }, q: { line: number; col: number }): boolean => {

@@ -118,13 +118,38 @@ export class DocumentText {
     return changes.length === 1 ? edit : undefined;
   }
 
+  /**
+   * The whole text replaced: its chunks are slices of `text` (V8 sliced strings share its characters:
+   * nothing is copied, no string is made per line), and `getText()` answers `text` itself until the
+   * next change, so a full-text change costs one scan for line breaks.
+   */
   private replaceAll(text: string): undefined {
     this.chunks = [];
     this.lineTotal = 0;
     this.loneCrTotal = 0;
-    this.insertChunks(0, splitLines(text), true);
+    let start = 0;
+    let lines = 0;
+    const cut = (end: number, n: number): void => {
+      const chunk = text.slice(start, end);
+      const loneCr = loneCrOf(chunk);
+      this.chunks.push({ text: chunk, lines: n, loneCr });
+      this.lineTotal += n;
+      this.loneCrTotal += loneCr;
+      start = end;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch !== 10 && ch !== 13) continue;
+      if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (++lines === CHUNK_LINES) {
+        cut(i + 1, lines);
+        lines = 0;
+      }
+    }
+    // The last line, without a line break (possibly empty), ends the last chunk.
+    cut(text.length, lines + 1);
     this.chars = text.length;
-    this.joined = undefined;
+    this.joined = text;
     return undefined;
   }
 

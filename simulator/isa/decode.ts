@@ -80,7 +80,7 @@ class TableInstr implements Instr {
    */
   offsetMoved(by: bigint, line: number): TableInstr | undefined {
     for (const form of this.entry.enc.forms) {
-      if (!Object.entries(form.fixed).every(([k, v]) => this.fields[k] === v)) continue;
+      if (!fixedFieldsMatch(form, this.fields)) continue;
       for (const codec of form.operands) {
         const move = offsetMover(codec);
         if (move === undefined) continue;
@@ -99,6 +99,16 @@ class TableInstr implements Instr {
     this.line = line;
     return this;
   }
+}
+
+/** Each form's fixed fields as [name, value] pairs, made once (a relocation checks them for every moved branch). */
+const fixedOf = new WeakMap<Form, [string, number][]>();
+
+function fixedFieldsMatch(form: Form, fields: Fields): boolean {
+  let fixed = fixedOf.get(form);
+  if (fixed === undefined) fixedOf.set(form, (fixed = Object.entries(form.fixed)));
+  for (let j = 0; j < fixed.length; j++) if (fields[fixed[j][0]] !== fixed[j][1]) return false;
+  return true;
 }
 
 /** Decode one instruction word at `pc`; undefined when the encoding is not one we model. */

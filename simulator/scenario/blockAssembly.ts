@@ -13,6 +13,7 @@ import { codeEls, type ParseInternals } from './parse';
 import type { CodeInternals, LineInternals, ParseState } from './state';
 import { isLocalLabel } from './symbols';
 import type { Instr } from '../isa/instr';
+import { instructionAtLine } from '../isa/decode';
 
 /** Whether [a0, a1) and [b0, b1) share an address. */
 export const overlaps = (a0: bigint, a1: bigint, b0: bigint, b1: bigint): boolean => a0 < b1 && b0 < a1;
@@ -118,4 +119,27 @@ export function directTarget(rec: AsmRecord, asm: LineInternals['asm'], lookup: 
   const now = lookup(name);
   if (v === undefined || now === undefined || now === null || !asm.operands.some((o) => o.text === name)) return undefined;
   return [v, now];
+}
+
+/** A copy of an instruction labelled with another source line (instructions are shared with the assembly memo). */
+export function relabel(instr: Instr, line: number): Instr {
+  return instructionAtLine(instr, line);
+}
+
+/**
+ * `from` (a line's assembled instruction) labelled with the line's source line: `from` itself when
+ * it is there already, else the line's own copy (`placed`, made by an earlier edit, private to this
+ * model and moved in place), else a new copy kept as the line's own. A line that moves at every
+ * edit then costs no allocation after its first move.
+ */
+export function atLineOf(li: LineInternals, from: Instr | undefined): Instr | undefined {
+  if (from === undefined || from.line === li.line) return from;
+  const own = li.placed;
+  if (own !== undefined && own.from === from) {
+    own.instr.line = li.line;
+    return own.instr;
+  }
+  const copy = relabel(from, li.line);
+  li.placed = { from, instr: copy };
+  return copy;
 }

@@ -54,6 +54,11 @@ export interface BlockInsert {
   text: string;
   /** Whether anything of the model lies after the edit (it then moves by the lines added). */
   moves: boolean;
+  /**
+   * Whether the old or the new text may hold `/*` (a block comment spans lines, which these edits
+   * do not follow): false only when the caller knows neither does, so the text is never scanned.
+   */
+  blockComments: boolean;
 }
 
 export type BlockInsertResult = { kind: 'refused' } | { kind: 'applied'; blocks: number; assembled: number; lastLine: number };
@@ -136,7 +141,7 @@ export function insertBlocks(model: ScenarioModel, internals: ParseInternals, e:
   // The whole-document conditions come last: a typed instruction line is refused above, at the cost of its own line.
   // Tokens after the edit move with the model even where no model part lies after it (a title).
   const moves = e.moves || at < tokens.length;
-  if (e.text.includes('/*') || !blocksStandAlone(model, moves)) return REFUSED;
+  if (e.blockComments || !blocksStandAlone(model, moves)) return REFUSED;
 
   // Between two top-level statements: the token before ends one, the token after starts one.
   if (at > 0 && !endsAt(internals, tokens.startAt(at - 1))) return REFUSED;

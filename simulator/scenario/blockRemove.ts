@@ -28,6 +28,11 @@ export interface BlockRemoval {
   /** The new lines as the lexer cleans them (comments blanked). */
   clean: string[];
   text: string;
+  /**
+   * Whether the old or the new text may hold `/*` (a block comment spans lines, which these edits
+   * do not follow): false only when the caller knows neither does, so the text is never scanned.
+   */
+  blockComments: boolean;
 }
 
 export type BlockRemovalResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; blocks: number };
@@ -68,7 +73,7 @@ export function removeBlocks(model: ScenarioModel, internals: ParseInternals, e:
     k = tokenAt(internals, b.close.start) + 1;
     bi++;
   }
-  if (k !== t1 || e.text.includes('/*') || model.text.includes('/*') || !blocksStandAlone(model, true)) return REFUSED;
+  if (k !== t1 || e.blockComments || !blocksStandAlone(model, true)) return REFUSED;
   if (t0 > 0 && !endsAt(internals, tokens.startAt(t0 - 1))) return REFUSED;
   if (t1 < tokens.length && !internals.blocks.some((b) => b.keyword.start === tokens.startAt(t1))) return REFUSED;
   const gone: CodeInternals[] = [];

@@ -23,19 +23,20 @@
  * read other symbols than before): the caller parses the whole text.
  * test/lsp/incremental.test.ts checks every answer against a full parse.
  */
-import { instructionAtLine, withOffsetMoved } from '../isa/decode';
+import { withOffsetMoved } from '../isa/decode';
 import type { Instr } from '../isa/instr';
+import type { AsmRecord } from './asmCache';
 import { splitStatements } from './blocks';
-import { assembleLines, directTarget, overlaps, extentChangeIsLocal, localLabelsOf, offsetChange, sameReads, type Pending } from './blockAssembly';
+import { assembleLines, atLineOf, directTarget, overlaps, extentChangeIsLocal, localLabelsOf, offsetChange, relabel, sameReads, type Pending } from './blockAssembly';
 import { splitAsmLine } from './codeBlock';
 import { Reporter } from './diagnostics';
 import { lexLinesAt, type Token } from './lexer';
 import { alignUp } from './directives';
 import { blockChunks } from './layout';
 import { MAX_BLOCK_BYTES, MAX_DIAGNOSTICS, MAX_IMAGE_BYTES } from './limits';
-import type { Diagnostic, ScenarioModel, SourcePosition, SymbolDef, SymbolRef } from './model';
+import type { Diagnostic, ScenarioModel, SymbolDef, SymbolRef } from './model';
 import { sortDiagnostics, type ParseInternals } from './parse';
-import { firstTokenAfter, moved, moveTokens, plan } from './shift';
+import { firstLineAfter, firstTokenAfter, moved, moveStatements, moveTokens, plan } from './shift';
 import type { TokenList } from './tokenList';
 import type { CodeInternals, LineInternals, ParseState } from './state';
 import { blockLookup, isLocalLabel } from './symbols';
@@ -63,24 +64,17 @@ export interface BodyEdit {
   offset: number;
   /** The new document. */
   text: string;
+  /**
+   * Whether the old or the new text may hold `/*` (a block comment spans lines, which these edits
+   * do not follow): false only when the caller knows neither does, so the text is never scanned.
+   */
+  blockComments: boolean;
 }
 
 export type BodyEditResult = { kind: 'refused' } | { kind: 'stale' } | { kind: 'applied'; assembled: number; kept: number; relocated: number };
 
 const REFUSED: BodyEditResult = { kind: 'refused' };
 const STALE: BodyEditResult = { kind: 'stale' };
-
-/** Index of the first statement of `lines` on a line after `line`. */
-function firstLineAfter(lines: readonly LineInternals[], line: number): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid].line <= line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const isDirective = (li: LineInternals): boolean => li.asm.mnemonic !== undefined && li.asm.mnemonic.charCodeAt(0) === 46;
 
@@ -122,7 +116,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const { first, lastOld, lastNew } = e;
   const lineDelta = lastNew - lastOld;
   if (e.before.some((l) => STRUCTURAL_DELETED.test(l)) || e.after.some((l) => STRUCTURAL.test(l))) return REFUSED;
-  if (e.text.includes('/*')) return REFUSED;
+  if (e.blockComments) return REFUSED;
   if (model.diagnostics.some((d) => d.rule === 'too-many-diagnostics')) return REFUSED;
   const ci = enclosingBlock(internals, first, lastOld);
   if (!ci || !ci.hasBase || ci.start === undefined || ci.end === undefined) return REFUSED;
@@ -200,7 +194,9 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const moves: SymbolDef[] = [];
   if (delta !== 0n) {
     for (let k = i1; k < lines.length; k++) {
-      for (const l of lines[k].asm.labels) {
+      const labels = lines[k].asm.labels;
+      for (let j = 0; j < labels.length; j++) {
+        const l = labels[j];
         if (isLocalLabel(l.name)) continue;
         const def = model.symbols.get(l.name);
         if (def && def.kind === 'label' && def.block === block && def.value !== undefined && def.range.start.line === l.range.start.line && def.range.start.col === l.range.start.col) moves.push(def);
@@ -291,7 +287,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   // The rest of the model, generically; top-level blocks' ranges.
   if (shiftPlan) {
     for (const s of shiftPlan.slots) s.holder[s.key] = moved(s.value, lineDelta, lastOld, memo);
-    for (const o of shiftPlan.objects) o.line += lineDelta;
+    for (let j = 0; j < shiftPlan.objects.length; j++) shiftPlan.objects[j].line += lineDelta;
     for (const b of internals.blocks) if (b.range.end.line > lastOld) b.range = moved(b.range, lineDelta, lastOld, memo);
   }
   // Statements after the edit, in place (their ranges belong to this model).
@@ -299,37 +295,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const bStart = Number(ci.start);
   const bOldEnd = Number(oldEnd);
   if (lineDelta !== 0) {
-    // A line's other ranges may share its start and end (codeBlock.ts): those move once.
-    let start: SourcePosition | undefined;
-    let end: SourcePosition | undefined;
-    const other = (p: SourcePosition): void => {
-      if (p !== start && p !== end) shift(p);
-    };
-    for (const c of st.code) {
-      if (c.block.range.end.line <= lastOld + lineDelta && c !== ci) continue;
-      const from = c === ci ? i1 : firstLineAfter(c.lines, lastOld);
-      for (let k = from; k < c.lines.length; k++) {
-        const li = c.lines[k];
-        li.line += lineDelta;
-        const asm = li.asm;
-        start = asm.range.start;
-        end = asm.range.end;
-        shift(start);
-        shift(end);
-        if (asm.mnemonicRange) {
-          other(asm.mnemonicRange.start);
-          other(asm.mnemonicRange.end);
-        }
-        for (const l of asm.labels) {
-          other(l.range.start);
-          other(l.range.end);
-        }
-        for (const o of asm.operands) {
-          other(o.range.start);
-          other(o.range.end);
-        }
-      }
-    }
+    moveStatements(st.code, ci, i1, lastOld, lineDelta);
     // Other blocks' instructions and lines (B's are rebuilt below).
     // forEach, not for…of: no entry array per element (these maps hold every instruction of the document).
     program.instrs.forEach((instr, a) => {
@@ -394,10 +360,17 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   // Pass 2: keep what still holds, assemble the rest.
   const pool = oldPool;
   for (const l of layouts) for (const p of l.pool ?? []) if (p.line > lastOld) p.line += lineDelta;
-  let poolIndex: Map<string, number> | undefined;
+  // Slot index by size, then value (bigint keys: no key string made per lookup).
+  let poolIndex: Map<number, Map<bigint, number>> | undefined;
   const slotOf = (value: bigint, size: number): bigint => {
-    if (!poolIndex) poolIndex = new Map(pool.map((p, i) => [`${p.size}:${p.value}`, i]));
-    const k = poolIndex.get(`${size}:${value}`);
+    if (!poolIndex) {
+      poolIndex = new Map();
+      for (let i = 0; i < pool.length; i++) {
+        const bySize = poolIndex.get(pool[i].size) ?? new Map<bigint, number>();
+        poolIndex.set(pool[i].size, bySize.set(pool[i].value, i));
+      }
+    }
+    const k = poolIndex.get(size)?.get(value);
     return k === undefined ? -1n : poolBase + BigInt(k * POOL_SLOT);
   };
   let curPc = base;
@@ -414,8 +387,11 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   const quick = (li: LineInternals, after: boolean): boolean | undefined => {
     const R = li.rec!;
     let moved = 0;
-    for (const [name] of R.lookups) {
-      if (isLocalLabel(name.slice(0, -1)) && /[bf]$/.test(name)) return undefined;
+    // Index loops, not for…of with destructuring: no iterator per record (this runs for every line of B).
+    for (let j = 0; j < R.lookups.length; j++) {
+      const name = R.lookups[j][0];
+      const end = name.charCodeAt(name.length - 1);
+      if ((end === 98 || end === 102) && isLocalLabel(name.slice(0, -1))) return undefined; // `1b`, `1f`
       if (movedNames.has(name)) moved++;
     }
     const lits = R.literals.length;
@@ -445,7 +421,7 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
     const cur = program.instrs.get(a);
     if (!instr) {
       if (cur) program.instrs.delete(a);
-    } else if (!cur || cur.line !== li.line || cur.exec !== instr.exec || cur.encoding !== instr.encoding || cur.text !== instr.text) program.instrs.set(a, instr);
+    } else if (cur !== instr) program.instrs.set(a, instr);
   };
   for (let k = 0; k < lines.length; k++) {
     const li = lines[k];
@@ -466,13 +442,15 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
       if (q === true) {
         keptCount++;
         if (!after) continue;
-        instr = R!.instr === undefined || R!.instr.line === li.line ? R!.instr : relabel(R!.instr, li.line);
+        instr = atLineOf(li, R!.instr);
       } else {
         const rec = R!;
         const d = at - rec.pc;
         let same = true;
         let shifted = rec.lookups.length > 0;
-        for (const [name, v] of rec.lookups) {
+        for (let j = 0; j < rec.lookups.length; j++) {
+          const name = rec.lookups[j][0];
+          const v = rec.lookups[j][1];
           const now = lookup(name);
           const value = now === null ? undefined : now;
           if (value !== v) same = false;
@@ -480,7 +458,8 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         }
         let slotsSame = true;
         let slotsRelative = true;
-        for (const l of rec.literals) {
+        for (let j = 0; j < rec.literals.length; j++) {
+          const l = rec.literals[j];
           const s = slotOf(l.value, l.size);
           if (s !== l.address) slotsSame = false;
           if (s - at !== l.address - rec.pc) slotsRelative = false;
@@ -492,12 +471,12 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
         const relocated = by === undefined ? undefined : withOffsetMoved(rec.instr!, by, li.line);
         if (keep) {
           keptCount++;
-          instr = rec.instr === undefined || rec.instr.line === li.line ? rec.instr : relabel(rec.instr, li.line);
+          instr = atLineOf(li, rec.instr);
         } else if (relocated) {
           // Only the offset changed: the word re-encoded from its decoded fields, the record now at this address.
           relocatedCount++;
           instr = relocated;
-          li.rec = { ...rec, instr: relocated, pc: at, atLine: undefined, lookups: rec.lookups.map(([n]) => [n, lookup(n) ?? undefined]), literals: rec.literals.map((l) => ({ ...l, address: slotOf(l.value, l.size) })) };
+          li.rec = relocatedRecord(rec, relocated, at, lookup, slotOf);
         } else {
           // Only a line whose literal values are known can be given its slot before it is assembled; a numeric
           // local label resolves by the line's index in its block, which a one-line layout does not have.
@@ -561,7 +540,31 @@ export function editBlockBody(model: ScenarioModel, internals: ParseInternals, e
   return { kind: 'applied', assembled, kept: keptCount, relocated: relocatedCount };
 }
 
-/** A copy of an instruction labelled with another source line (instructions are shared with the assembly memo). */
-function relabel(instr: Instr, line: number): Instr {
-  return instructionAtLine(instr, line);
+/** Records made by relocations (below): this model's own, not the assembly memo's. */
+const ownRecords = new WeakSet<AsmRecord>();
+
+/**
+ * The record of a relocated line: `rec` with the new instruction, address, symbol values and literal
+ * slots. A record of the memo is copied (other lines and parses share it); one a relocation made is
+ * this line's own and changes in place (a line relocated at every edit then costs no new record).
+ */
+function relocatedRecord(rec: AsmRecord, instr: Instr, pc: bigint, lookup: (name: string) => bigint | undefined | null, slot: (value: bigint, size: number) => bigint): AsmRecord {
+  if (ownRecords.has(rec)) {
+    rec.instr = instr;
+    rec.pc = pc;
+    for (let j = 0; j < rec.lookups.length; j++) rec.lookups[j][1] = lookup(rec.lookups[j][0]) ?? undefined;
+    for (let j = 0; j < rec.literals.length; j++) rec.literals[j].address = slot(rec.literals[j].value, rec.literals[j].size);
+    return rec;
+  }
+  const own: AsmRecord = {
+    instr,
+    lookups: rec.lookups.map((r) => [r[0], lookup(r[0]) ?? undefined]),
+    literals: rec.literals.map((l) => ({ value: l.value, size: l.size, address: slot(l.value, l.size) })),
+    reports: rec.reports,
+    origin: rec.origin,
+    pcDependent: rec.pcDependent,
+    pc,
+  };
+  ownRecords.add(own);
+  return own;
 }

@@ -64,7 +64,7 @@ export interface DocumentStats {
  * them (lines split at `\n`; `offset` where line `first` starts in the new
  * text), and `lines`, the new text's line count.
  */
-export type LineEdit = Omit<BodyEdit, 'text'> & { lines: number };
+export type LineEdit = Omit<BodyEdit, 'text' | 'blockComments'> & { lines: number };
 
 /**
  * Lines [first, lastOld] of `before` became lines [first, lastNew] of `after`
@@ -130,7 +130,12 @@ export class ScenarioDocument {
   private generation = 0;
   /** The edit the last setText was given, and the generation it starts from. */
   private edit: { from: number; edit: LineEdit } | undefined;
-  private built: { text: string; generation: number; model: ScenarioModel; internals?: ParseInternals; lastLine: number } | undefined;
+  /**
+   * The last model and what edits read of its text: `blockComments`, whether the text may hold `/*`
+   * (found by the full parse's scan, then kept from the lines each edit adds, never by a scan of the
+   * whole text: a text that lost its last `/*` keeps the flag until the next full parse).
+   */
+  private built: { text: string; generation: number; model: ScenarioModel; internals?: ParseInternals; lastLine: number; blockComments: boolean } | undefined;
   readonly stats: DocumentStats = { parses: 0, patchedLines: 0, unchanged: 0, shifted: 0, blockEdits: 0, assembled: 0, relocated: 0, blockInserts: 0, blockRemovals: 0 };
 
   constructor(
@@ -159,6 +164,12 @@ export class ScenarioDocument {
   get blocks(): RawBlock[] | undefined {
     void this.model;
     return this.built?.internals?.blocks;
+  }
+
+  /** Whether the current text may hold `/*` (after `model`; false only when it holds none), known without a scan of the text. */
+  get blockComments(): boolean {
+    void this.model;
+    return this.built?.blockComments ?? this.current.includes('/*');
   }
 
   /**
@@ -190,7 +201,7 @@ export class ScenarioDocument {
     this.stats.parses++;
     const { model, internals } = parseWithInternals(this.current, { ...this.options, file: this.file });
     if (internals) keepOnlyWhatPatchesRead(internals);
-    this.built = { text: this.current, generation: this.generation, model, internals, lastLine: lastUsedLine(model) };
+    this.built = { text: this.current, generation: this.generation, model, internals, lastLine: lastUsedLine(model), blockComments: this.current.includes('/*') };
     return model;
   }
 
@@ -209,6 +220,9 @@ export class ScenarioDocument {
     const quiet = before.every(isQuiet) && after.every(isQuiet);
     const moves = lineDelta !== 0 && c.first <= b.lastLine;
     const single = c.first === c.lastOld && c.first === c.lastNew;
+    // The new text holds `/*` only where the old one did or on the lines the edit wrote (a `/*` never spans a line break).
+    const blockComments = b.blockComments || after.some((l) => l.includes('/*'));
+    if (blockComments) b.blockComments = true;
     const ownAssembler = this.options.assembler === undefined;
     if (quiet && !moves) {
       // Blank or comment lines changed, nothing after them moves.
@@ -226,7 +240,7 @@ export class ScenarioDocument {
     }
     if (ownAssembler && this.options.cache !== false && before.every(isQuiet) && !quiet) {
       // Whole new blocks between the others: those blocks alone are parsed (blockInsert.ts).
-      const r = insertBlocks(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, after, offset, text: this.current, moves });
+      const r = insertBlocks(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, after, offset, text: this.current, moves, blockComments });
       if (r.kind === 'applied') {
         b.lastLine = Math.max(c.first <= b.lastLine ? b.lastLine + lineDelta : b.lastLine, r.lastLine);
         b.model.text = this.current;
@@ -238,7 +252,7 @@ export class ScenarioDocument {
     }
     if (!quiet && after.every(isQuiet)) {
       // Whole blocks deleted: they leave the model, what follows moves back (blockRemove.ts).
-      const r = removeBlocks(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, clean: after.map((l) => lex(l).clean[0] ?? ''), text: this.current });
+      const r = removeBlocks(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, clean: after.map((l) => lex(l).clean[0] ?? ''), text: this.current, blockComments });
       if (r.kind === 'stale') return false;
       if (r.kind === 'applied') {
         if (c.first <= b.lastLine) b.lastLine += lineDelta;
@@ -250,7 +264,7 @@ export class ScenarioDocument {
     }
     if (ownAssembler && this.options.cache !== false) {
       // Inside one code block: that block alone is laid out again (bodyEdit.ts).
-      const r = editBlockBody(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, before, after, offset, text: this.current });
+      const r = editBlockBody(b.model, internals, { first: c.first, lastOld: c.lastOld, lastNew: c.lastNew, before, after, offset, text: this.current, blockComments });
       if (r.kind === 'stale') return false;
       if (r.kind === 'applied') {
         if (c.first <= b.lastLine) b.lastLine += lineDelta;

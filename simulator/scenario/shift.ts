@@ -21,6 +21,7 @@ import type { Token } from './lexer';
 import type { TokenList } from './tokenList';
 import type { AsmLine, ScenarioModel } from './model';
 import type { ParseInternals } from './parse';
+import type { CodeInternals, LineInternals } from './state';
 
 interface WithLine {
   line: number;
@@ -226,4 +227,48 @@ export function shiftLines(model: ScenarioModel, internals: ParseInternals, firs
   for (const l of internals.layouts) for (const p of l.pool ?? []) if (p.line > last) p.line += delta;
   internals.st.clean.splice(first, last - first + 1, ...clean);
   return true;
+}
+
+/** Index of the first statement of `lines` on a line after `line`. */
+export function firstLineAfter(lines: readonly LineInternals[], line: number): number {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid].line <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The statements after line `last` move by `delta` lines, in place (their ranges belong to the
+ * model): in `ci` from statement `from` on, in every other block those after `last`. A statement's
+ * other ranges may share its start and end (codeBlock.ts): those move once. Index loops: this runs
+ * for every statement after an edit (no iterator or closure per statement).
+ */
+export function moveStatements(code: readonly CodeInternals[], ci: CodeInternals, from: number, last: number, delta: number): void {
+  for (let b = 0; b < code.length; b++) {
+    const c = code[b];
+    if (c.block.range.end.line <= last + delta && c !== ci) continue;
+    const lines = c.lines;
+    for (let k = c === ci ? from : firstLineAfter(lines, last); k < lines.length; k++) {
+      const li = lines[k];
+      li.line += delta;
+      const asm = li.asm;
+      const start = asm.range.start;
+      const end = asm.range.end;
+      if (start.line > last) start.line += delta;
+      if (end !== start && end.line > last) end.line += delta;
+      if (asm.mnemonicRange) moveRange(asm.mnemonicRange, start, end, last, delta);
+      for (let j = 0; j < asm.labels.length; j++) moveRange(asm.labels[j].range, start, end, last, delta);
+      for (let j = 0; j < asm.operands.length; j++) moveRange(asm.operands[j].range, start, end, last, delta);
+    }
+  }
+}
+
+/** Move range `r` of a statement whose own start and end (moved already) it may share. */
+function moveRange(r: Range, start: Position, end: Position, last: number, delta: number): void {
+  if (r.start !== start && r.start !== end && r.start.line > last) r.start.line += delta;
+  if (r.end !== start && r.end !== end && r.end !== r.start && r.end.line > last) r.end.line += delta;
 }

@@ -8,6 +8,7 @@ import { editDistance } from './suggest';
 import type { ScenarioLanguage } from './keywords';
 import type { Token } from './lexer';
 import type { AsmRecord } from './asmCache';
+import type { Instr } from '../isa/instr';
 import type { AsmLine, CodeBlock, Diagnostic, PeDecl, ScenarioModel, SourceRange, SymbolDef, SymbolRef, ValueExpr } from './model';
 
 /** A value evaluated after constants and labels are known; `apply` stores the result in the model. */
@@ -30,6 +31,12 @@ export interface LineInternals {
   line: number;
   /** The assembly memo record this instruction's assembly came from (layout.ts), when the memo is on. */
   rec?: AsmRecord;
+  /**
+   * A copy of `from` (the record's instruction) labelled with this line, made by an edit that moved
+   * the line and private to this model: later edits that move the line again relabel it in place
+   * (bodyEdit.ts) instead of copying it again.
+   */
+  placed?: { from: Instr; instr: Instr };
 }
 
 export interface CodeInternals {
