@@ -325,7 +325,15 @@ export class ThreadLocal {
   restore(s: LocalSnapshot): void {
     // Shared with the snapshot until changed (`own`).
     this.coh = s.coh as Map<number, number>;
-    [this.vrn, this.vwn, this.vro, this.vroRet, this.vwo, this.vcap, this.vrel] = s.views;
+    // (Indexed, not destructured: a restore is on the explorer's hot path, and destructuring goes through an iterator.)
+    const v = s.views;
+    this.vrn = v[0];
+    this.vwn = v[1];
+    this.vro = v[2];
+    this.vroRet = v[3];
+    this.vwo = v[4];
+    this.vcap = v[5];
+    this.vrel = v[6];
     this.fwd = s.fwd as Map<number, Forward>;
     this.exbank = s.exbank;
     this.promises = s.promises as number[];
