@@ -103,6 +103,11 @@ export interface LitmusBench {
   rows: LitmusBenchRow[];
   /** herd7 on every test of the directory in one process. */
   herdAllSeconds?: number;
+  /**
+   * `explore` of every supported test again after the first pass, in the same process: CPU seconds of the whole
+   * pass. What the first pass costs beyond it is the process warming up (V8 compiling the hot code), not the tests.
+   */
+  warmCpu?: number;
 }
 
 function now(): number {
@@ -182,6 +187,15 @@ export function runLitmusBench(dir: string, options: { herd?: string; repeat?: n
     rows.push(row);
   }
   const out: LitmusBench = { dir, rows };
+  // A second pass, warm: the same tests, nothing left to compile.
+  const supported = rows.filter((r) => r.refused === undefined);
+  if (supported.length > 0) {
+    const texts = supported.map((r) => readFileSync(join(dir, r.file), 'utf8'));
+    const cpu = process.cpuUsage();
+    supported.forEach((r, k) => exploreLitmus(texts[k], r.file));
+    const used = process.cpuUsage(cpu);
+    out.warmCpu = (used.user + used.system) / 1e6;
+  }
   if (options.herd !== undefined) {
     const supported = rows.filter((r) => r.refused === undefined).map((r) => join(dir, r.file));
     if (supported.length > 0) out.herdAllSeconds = herdRun(options.herd, supported);
@@ -232,6 +246,9 @@ export function formatLitmusSummary(b: LitmusBench, reference?: HerdReference): 
   lines.push(
     `explore FILE.litmus (one process for all): ${ms(cpu / Math.max(1, run.length))} CPU per test on average, ${ms(run.reduce((a, r) => Math.max(a, r.exploreCpu ?? 0), 0))} at most, ${ms(cpu)} for all; wall ${ms(ex / Math.max(1, run.length))} per test, ${ms(ex)} for all`,
   );
+  if (b.warmCpu !== undefined) {
+    lines.push(`explore, warm (a second pass in the same process): ${ms(b.warmCpu / Math.max(1, run.length))} CPU per test on average, ${ms(b.warmCpu)} for all (the first pass: ${ms(cpu)})`);
+  }
   const counted = run.filter((r) => r.work !== undefined && r.states !== undefined);
   if (counted.length > 0) {
     const sum = (k: keyof WorkCounts): number => counted.reduce((a, r) => a + r.work![k], 0);

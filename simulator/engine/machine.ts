@@ -73,6 +73,14 @@ export interface MachineOptions {
    * restores and nothing of the platform is captured or restored. Default false.
    */
   fixedSystem?: boolean;
+  /**
+   * Attach the platform to the PEs (default true): the GIC's CPU interfaces and the Generic Timer serve the ICC_* and
+   * timer system registers, and drive the PEs' interrupt lines. false: the caller knows no instruction accesses a
+   * system register (MRS, MSR, SYS) or waits for an interrupt (WFI, WFE) and the scenario declares no device,
+   * interrupt or firmware — a litmus test (litmus/support.ts refuses all of them) — so nothing could observe them:
+   * the platform is built (its GIC frames stay mapped) but not attached, and the PEs' interrupt lines stay low.
+   */
+  attachPlatform?: boolean;
   /** Take a checkpoint every K steps for time travel (0 or absent: only the step-0 checkpoint). */
   checkpointInterval?: number;
   /** Build the memory system; default: the cache hierarchy with `cache_model on`, flat memory otherwise. */
@@ -245,7 +253,7 @@ export class Machine {
 
     // 4. The PEs, and the platform attached to them; the machine records every exception they take.
     const sysOps = buildPes(this, pe, this.instrs);
-    attachPlatform(this, this.platform, sysOps, pe);
+    if (opts.attachPlatform !== false) attachPlatform(this, this.platform, sysOps, pe);
     this.addComponent({ name: 'platform', state: opts.fixedSystem !== true ? this.platform : undefined });
     pe.exception.subscribe((p, info) => this.recordException(p, info));
     this.events = new ScenarioEvents(this);

@@ -27,7 +27,7 @@
  */
 import type { ComponentAction, Action, ActionSource } from '../component/actions';
 import type { Snapshottable } from '../component/state';
-import { Lanes } from '../component/fingerprint';
+import { digestWords, Lanes } from '../component/fingerprint';
 import { Hook } from '../component/hook';
 import { conditionHolds } from '../isa/conditions';
 import type { Instr } from '../isa/instr';
@@ -143,6 +143,8 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   /** The snapshot the live state equals (taken or restored at `snapVersion`): its `hash` is set when the state is hashed unchanged. */
   private lastSnap: PromisingSnapshot | undefined = undefined;
   private snapVersion = -1;
+  /** Per PE: the views array last digested (`viewsDigest`) and its digest. */
+  private readonly viewsMemo: [Int32Array | undefined, number][] = [];
 
   constructor(private readonly host: PromisingHost) {
     this.log = new MessageLog((loc) => this.locs.get(loc) ?? { lo: 0, hi: 0 });
@@ -565,22 +567,26 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.snapVersion = this.version;
   }
 
+  /** Digest of PE `pe`'s register views (an array is never changed once in `views`: its digest is kept with it). */
+  private viewsDigest(pe: number): number {
+    const a = this.views[pe];
+    const m = (this.viewsMemo[pe] ??= [undefined, 0]);
+    if (m[0] !== a) [m[0], m[1]] = [a, digestWords(a, 0x7669_6577)];
+    return m[1];
+  }
+
   /** Fingerprint of what PE `pe` running alone depends on in the model: the messages, its thread state and its register views. */
   threadHash(pe: number): number {
-    const h = new Lanes().reset(0x9a0e_0000 + pe);
-    this.log.hashInto(h);
-    this.locals[pe].hashInto(h);
-    for (const x of this.views[pe]) h.word(x);
-    return h.value();
+    return modelLanes.reset(0x9a0e_0000 + pe).digest(this.log.digest()).digest(this.locals[pe].digest()).digest(this.viewsDigest(pe)).value();
   }
 
   stateHash(): number {
     if (this.hashVersion === this.version) return this.lastHash;
-    const h = new Lanes().reset(0x9a0d_0000);
-    this.log.hashInto(h);
-    for (const l of this.locals) l.hashInto(h);
+    // The parts' digests, each kept while its part is unchanged (a step changes one PE's).
+    const h = modelLanes.reset(0x9a0d_0000).digest(this.log.digest());
+    for (const l of this.locals) h.digest(l.digest());
     this.translation.hashInto(h);
-    for (const v of this.views) for (const x of v) h.word(x);
+    for (let pe = 0; pe < this.views.length; pe++) h.digest(this.viewsDigest(pe));
     h.word(this.promisePhase ? 1 : 0);
     this.lastHash = h.value();
     this.hashVersion = this.version;
@@ -588,3 +594,6 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     return this.lastHash;
   }
 }
+
+/** `stateHash`'s and `threadHash`'s running hash (neither is re-entered: the parts keep digests of their own). */
+const modelLanes = new Lanes();

@@ -52,6 +52,8 @@ export interface ExploreOptions {
   checkers?: boolean;
   /** No descriptor, system register or device changes: the TLBs and the platform are no state; the TLBs stay filled across restores (`MachineOptions.fixedSystem`). */
   fixedSystem?: boolean;
+  /** Attach the GIC's CPU interfaces and the Generic Timer to the PEs (default true; `MachineOptions.attachPlatform`): off for litmus tests. */
+  attachPlatform?: boolean;
   /** Under `memory_model promising`, take a thread-local PE step alone (relaxed.ts); default: with the reduction. */
   localSteps?: boolean;
   /** Under `memory_model promising`, discard a state where a PE cannot fulfil its promises alone (relaxed.ts); default on. Off: for comparison (tests). */
@@ -66,7 +68,7 @@ function now(): number {
 /** Explore a parsed scenario in this thread. A scenario with errors is not explored (`result: 'error'`). */
 export function exploreScenario(model: ScenarioModel, options: ExploreOptions = {}): ExploreResult {
   const start = now();
-  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet, checkers: options.checkers, fixedSystem: options.fixedSystem });
+  const session = new ExploreSession(model, { cacheModel: options.cacheModel, settings: options.settings, waysBySet: options.waysBySet, checkers: options.checkers, fixedSystem: options.fixedSystem, attachPlatform: options.attachPlatform });
   const settings = session.settings;
   const table = new OutcomeTable();
   const reduction = options.reduction ?? true;

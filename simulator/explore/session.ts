@@ -37,6 +37,8 @@ export interface SessionOptions {
   checkers?: boolean;
   /** No descriptor, system register or device changes: the TLBs and the platform are no state (`MachineOptions.fixedSystem`). */
   fixedSystem?: boolean;
+  /** Attach the GIC's CPU interfaces and the Generic Timer to the PEs (default true; `MachineOptions.attachPlatform`). */
+  attachPlatform?: boolean;
 }
 
 /** DC ISW/CSW/CISW: the data cache maintenance instructions that name a set and a way (Arm ARM D7.5.8). */
@@ -85,6 +87,7 @@ export class ExploreSession {
       memoryModel: this.settings.memoryModel,
       checkers: options.checkers,
       fixedSystem: options.fixedSystem,
+      attachPlatform: options.attachPlatform,
     });
     this.choices = new ExploreChoices(this.machine, this.settings);
     this.machine.addComponent({ name: this.choices.name, state: this.choices, actions: this.choices });

@@ -92,6 +92,8 @@ export function exploreLitmus(text: string, file: string, options: Omit<ExploreO
     cacheModel: 'off',
     checkers: litmusNeedsCheckers(test),
     fixedSystem: !litmusChangesSystem(test),
+    // No litmus instruction reaches the GIC or the timer (MRS, MSR, SYS, WFI, WFE are refused: support.ts).
+    attachPlatform: false,
     observe: (m) => observe(test, generated.layout, machineReader(m)),
   });
   const outcomes: Outcome[] = explore.outcomes.map((o) => ({ state: o.observed as Outcome['state'], executions: o.count }));

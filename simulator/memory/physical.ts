@@ -93,8 +93,15 @@ export class PhysicalMemory {
     return out;
   }
 
+  /** Write `bytes` at `pa`, one page lookup per page touched (a machine's program image is written this way). */
   writeBytes(pa: number, bytes: ArrayLike<number>): void {
-    for (let i = 0; i < bytes.length; i++) this.writeU8(pa + i, bytes[i]);
+    for (let i = 0; i < bytes.length; ) {
+      const p = this.page(pa + i, true)!;
+      const off = pageOffset(pa + i);
+      const n = Math.min(PAGE_SIZE - off, bytes.length - i);
+      for (let k = 0; k < n; k++) p[off + k] = bytes[i + k] & 0xff;
+      i += n;
+    }
   }
 
   /** Pages allocated so far (the run bound on touched memory reads this, engine/bounds.ts). */

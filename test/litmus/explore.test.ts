@@ -112,4 +112,19 @@ describe('armscope explore FILE.litmus', function () {
     assert.equal(inState(false), true);
     assert.equal(inState(true), false);
   });
+
+  it('explores a litmus test with the platform not attached: the same outcomes, counts and state count, no GIC CPU interface and no timer deadline (MP+dmb.sys)', function () {
+    const { model } = mpDmb();
+    const run = (attachPlatform: boolean) => {
+      const r = exploreScenario(model, { cacheModel: 'off', checkers: false, fixedSystem: true, attachPlatform });
+      return { rows: r.outcomes.map((o) => `${o.state} ×${o.count}`), states: r.states };
+    };
+    const attached = run(true);
+    assert.equal(attached.rows.length, 3, 'MP+dmb.sys: 3 outcomes');
+    assert.deepEqual(run(false), attached);
+    const machine = (attachPlatform: boolean) => new ExploreSession(model, { cacheModel: 'off', checkers: false, fixedSystem: true, attachPlatform }).machine;
+    assert.notEqual(machine(true).platform.cpuInterface(), undefined);
+    assert.equal(machine(false).platform.cpuInterface(), undefined);
+    assert.equal(machine(false).platform.nextDeadline(), Infinity, 'no timer armed');
+  });
 });

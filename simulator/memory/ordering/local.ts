@@ -29,6 +29,7 @@
  * the Coq development (github.com/snu-sf/promising-arm, `Local.read`,
  * `Local.fulfill`, `Local.writable`, `Local.dmb`, `Local.isb`, `Local.control`).
  */
+import { Lanes } from '../../component/fingerprint';
 import type { FingerprintSink, MessageLog } from './messages';
 
 /** Load ordering (`OrdR`): plain, acquire-PC (LDAPR, RCpc) or acquire (LDAR, LDAXR: RCsc). */
@@ -124,6 +125,10 @@ export class ThreadLocal {
    * snapshot or a restore copies nothing.
    */
   private shared = false;
+  /** Changes made to `coh`, `fwd` or `promises` in place (not by replacing them): part of what `digest`'s memo checks. */
+  private changes = 0;
+  /** `digest()`'s last result and what it was computed from (the same maps and values, no change since: the same digest). */
+  private memo: DigestMemo | undefined = undefined;
 
   constructor(readonly tid: number) {}
 
@@ -176,6 +181,7 @@ export class ThreadLocal {
     if (post > this.cohOf(loc)) {
       this.own();
       this.coh.set(loc, post);
+      this.changes++;
     }
     if (kind.order >= ReadOrder.AcquirePc) {
       if (post > this.vrn) this.vrn = post;
@@ -229,6 +235,7 @@ export class ThreadLocal {
     const ts = mem.append({ loc, lo, hi, tid: this.tid });
     this.own();
     this.promises.push(ts);
+    this.changes++;
     return ts;
   }
 
@@ -241,6 +248,7 @@ export class ThreadLocal {
   /** Fulfil the promise at `ts` (`Local.fulfill`): the caller checked `fulfils` and `writable`. */
   fulfil(loc: number, ts: number, addrView: number, dataView: number, kind: WriteKind, pick = 0): void {
     this.own();
+    this.changes++;
     this.coh.set(loc, ts);
     if (ts > this.vwo) this.vwo = ts;
     if (addrView > this.vcap) this.vcap = addrView;
@@ -269,6 +277,7 @@ export class ThreadLocal {
     mem.append({ loc, lo, hi, tid: this.tid });
     this.own();
     this.promises.push(ts);
+    this.changes++;
     this.fulfil(loc, ts, addrView, dataView, kind, pick);
     return ts;
   }
@@ -316,37 +325,110 @@ export class ThreadLocal {
   restore(s: LocalSnapshot): void {
     // Shared with the snapshot until changed (`own`).
     this.coh = s.coh as Map<number, number>;
-    [this.vrn, this.vwn, this.vro, this.vroRet, this.vwo, this.vcap, this.vrel] = s.views;
+    // (Indexed, not destructured: a restore is on the explorer's hot path, and destructuring goes through an iterator.)
+    const v = s.views;
+    this.vrn = v[0];
+    this.vwn = v[1];
+    this.vro = v[2];
+    this.vroRet = v[3];
+    this.vwo = v[4];
+    this.vcap = v[5];
+    this.vrel = v[6];
     this.fwd = s.fwd as Map<number, Forward>;
     this.exbank = s.exbank;
     this.promises = s.promises as number[];
     this.shared = true;
   }
 
-  hashInto(h: FingerprintSink): void {
-    for (const v of [this.tid, this.vrn, this.vwn, this.vro, this.vroRet, this.vwo, this.vcap, this.vrel]) h.word(v);
-    for (const k of [...this.coh.keys()].sort((a, b) => a - b)) {
-      h.num(k);
-      h.word(this.coh.get(k)!);
-    }
+  /**
+   * Digest (53 bits) of the thread's local state: its views, `coh`, `fwd` (each by location, ascending), the open
+   * exclusive read and the promises. Kept while nothing of it changed (a fingerprint of the machine hashes every
+   * thread; a step changes one).
+   */
+  digest(): number {
+    const m = this.memo;
+    if (
+      m !== undefined &&
+      m.changes === this.changes &&
+      m.coh === this.coh &&
+      m.fwd === this.fwd &&
+      m.promises === this.promises &&
+      m.exbank === this.exbank &&
+      m.vrn === this.vrn &&
+      m.vwn === this.vwn &&
+      m.vro === this.vro &&
+      m.vroRet === this.vroRet &&
+      m.vwo === this.vwo &&
+      m.vcap === this.vcap &&
+      m.vrel === this.vrel
+    )
+      return m.digest;
+    const h = localLanes.reset(0x10ca_1000);
+    h.word(this.tid).word(this.vrn).word(this.vwn).word(this.vro).word(this.vroRet).word(this.vwo).word(this.vcap).word(this.vrel);
+    // By ascending location (a map's order is its insertion order, which two equal states need not share).
+    for (const k of sortedKeys(this.coh)) h.num(k).word(this.coh.get(k)!);
     h.word(0xf0d0);
-    for (const k of [...this.fwd.keys()].sort((a, b) => a - b)) {
+    for (const k of sortedKeys(this.fwd)) {
       const f = this.fwd.get(k)!;
-      h.num(k);
-      h.word(f.ts);
-      h.word(f.view);
-      h.word(f.ex ? 1 : 0);
-      h.word(f.pick);
+      h.num(k).word(f.ts).word(f.view).word(f.ex ? 1 : 0).word(f.pick);
     }
     const e = this.exbank;
     h.word(e === undefined ? 0xe0 : 0xe1);
-    if (e !== undefined) {
-      h.num(e.loc);
-      h.word(e.ts);
-      h.word(e.view);
-    }
+    if (e !== undefined) h.num(e.loc).word(e.ts).word(e.view);
     h.word(this.promises.length);
     for (const p of this.promises) h.word(p);
+    const digest = h.value();
+    this.memo = {
+      changes: this.changes,
+      coh: this.coh,
+      fwd: this.fwd,
+      promises: this.promises,
+      exbank: this.exbank,
+      vrn: this.vrn,
+      vwn: this.vwn,
+      vro: this.vro,
+      vroRet: this.vroRet,
+      vwo: this.vwo,
+      vcap: this.vcap,
+      vrel: this.vrel,
+      digest,
+    };
+    return digest;
   }
 
+  /** Fingerprint of the thread's local state (`digest`). */
+  hashInto(h: FingerprintSink): void {
+    const d = this.digest();
+    h.word(d >>> 0);
+    h.word(Math.floor(d / 4294967296) >>> 0);
+  }
+}
+
+interface DigestMemo {
+  changes: number;
+  coh: ReadonlyMap<number, number>;
+  fwd: ReadonlyMap<number, Forward>;
+  promises: readonly number[];
+  exbank: ExclusiveRead | undefined;
+  vrn: number;
+  vwn: number;
+  vro: number;
+  vroRet: number;
+  vwo: number;
+  vcap: number;
+  vrel: number;
+  digest: number;
+}
+
+/** `digest`'s running hash (not re-entered). */
+const localLanes = new Lanes();
+
+const keys: number[] = [];
+const ascending = (a: number, b: number): number => a - b;
+
+/** The keys of `m`, ascending, in an array reused by the next call (read at once; `digest` is not re-entered). */
+function sortedKeys(m: ReadonlyMap<number, unknown>): readonly number[] {
+  keys.length = 0;
+  for (const k of m.keys()) keys.push(k);
+  return keys.sort(ascending);
 }

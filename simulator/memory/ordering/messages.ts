@@ -12,6 +12,8 @@
  * Locations are the physical addresses of naturally aligned accesses of one
  * size (the model has no mixed-size accesses; callers refuse them).
  */
+import { digest, fmix32, stepA, stepB } from '../../component/fingerprint';
+
 /**
  * Where a fingerprint goes: 32-bit words and integers of up to 53 bits (the machine's state
  * hashers, `StateHasher` in component/state.ts, have this shape).
@@ -35,9 +37,31 @@ export type InitialValue = (loc: number) => { lo: number; hi: number };
 /** Upper bound on messages in one execution: every execution of a bounded program writes a bounded number of times. */
 export const MAX_MESSAGES = 4096;
 
+/**
+ * A message as the log keeps it: with the two hash lanes of the list up to and including it (`a`, `b`), so the
+ * fingerprint of a list is its last entry's (`hashInto` costs one step, not one per message). An entry never
+ * changes and sits at one position of one prefix (lists share prefixes, never rewrite them): its lanes stay valid.
+ */
+interface Entry extends Message {
+  readonly a: number;
+  readonly b: number;
+}
+
+/** The lanes of the empty list. */
+const EMPTY_A = 0x6d65_7367;
+const EMPTY_B = 0x4c6f_6721;
+
+/** Fold one value into a pair of lanes (lane A in `out[0]`, lane B in `out[1]`). */
+function fold(a: number, b: number, w: number, out: [number, number]): void {
+  out[0] = stepA(a, w);
+  out[1] = stepB(b, w);
+}
+
+const lanes: [number, number] = [0, 0];
+
 export class MessageLog {
   /** Immutable prefix sharing: `append` never rewrites an entry, so a snapshot is the array and its length. */
-  private msgs: Message[] = [];
+  private msgs: Entry[] = [];
   private shared = false;
 
   constructor(private readonly initial: InitialValue) {}
@@ -54,7 +78,15 @@ export class MessageLog {
       this.msgs = this.msgs.slice();
       this.shared = false;
     }
-    this.msgs.push(m);
+    const n = this.msgs.length;
+    const prev = n > 0 ? this.msgs[n - 1] : undefined;
+    // The location (up to 53 bits) as two words, the value's halves and the writer, folded into the prefix's lanes.
+    fold(prev?.a ?? EMPTY_A, prev?.b ?? EMPTY_B, m.loc >>> 0, lanes);
+    fold(lanes[0], lanes[1], Math.floor(m.loc / 4294967296) >>> 0, lanes);
+    fold(lanes[0], lanes[1], m.lo, lanes);
+    fold(lanes[0], lanes[1], m.hi, lanes);
+    fold(lanes[0], lanes[1], m.tid, lanes);
+    this.msgs.push({ loc: m.loc, lo: m.lo, hi: m.hi, tid: m.tid, a: lanes[0], b: lanes[1] });
     return this.msgs.length;
   }
 
@@ -103,18 +135,25 @@ export class MessageLog {
   }
 
   restore(s: readonly Message[]): void {
-    this.msgs = s as Message[];
+    this.msgs = s as Entry[];
     this.shared = true;
   }
 
-  /** Fingerprint of the whole list (order matters: it is the coherence order). */
+  /**
+   * Digest (53 bits) of the whole list, order included (it is the coherence order): every message's location, value
+   * and writer, chained from the first, kept with the newest entry (`Entry`).
+   */
+  digest(): number {
+    const n = this.msgs.length;
+    if (n === 0) return digest(fmix32(EMPTY_A >>> 0), fmix32(EMPTY_B >>> 0));
+    const last = this.msgs[n - 1];
+    return digest(fmix32((last.a ^ n) >>> 0), fmix32((last.b + n) >>> 0));
+  }
+
+  /** Fingerprint of the whole list (`digest`). */
   hashInto(h: FingerprintSink): void {
-    h.word(this.msgs.length);
-    for (const m of this.msgs) {
-      h.num(m.loc);
-      h.word(m.lo);
-      h.word(m.hi);
-      h.word(m.tid);
-    }
+    const d = this.digest();
+    h.word(d >>> 0);
+    h.word(Math.floor(d / 4294967296) >>> 0);
   }
 }
