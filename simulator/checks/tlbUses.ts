@@ -9,7 +9,7 @@
  * The MMU reports every descriptor a walk reads and then every entry it caches
  * (stage-2 entries, then the combined one). A stage-2 descriptor is cached in
  * the stage-2 entry and in every combined entry built from that entry
- * (`TlbEntry.s2`): removing the stage-2 entry (TLBI IPAS2E1) leaves the combined
+ * (the MMU's fill hook names it with the combined entry): removing the stage-2 entry (TLBI IPAS2E1) leaves the combined
  * one (Arm ARM D8.13.x: stage-2 changes also need TLBI VMALLE1 or VMALLS12E1).
  */
 import type { TlbContext, TlbEntry } from '../mmu/tlb';
@@ -179,10 +179,10 @@ export class TlbUses<D extends UsedDescriptor> {
   }
 
   /**
-   * PE `pe` cached `e`: record a use on each descriptor it holds that is live (`state` 'live');
-   * returns how many were recorded.
+   * PE `pe` cached `e` (a combined entry built on stage-2 entry `s2`, when it has one): log a use
+   * of each descriptor it holds that is live (`state` 'live'); returns how many were logged.
    */
-  onFill(pe: number, e: TlbEntry): number {
+  onFill(pe: number, e: TlbEntry, s2: TlbEntry | undefined): number {
     const p = this.pending[pe];
     if (p === undefined) return 0;
     const lo = e.base;
@@ -203,8 +203,8 @@ export class TlbUses<D extends UsedDescriptor> {
       const va = p.va[i];
       if (Number.isNaN(p.ipa[i]) && va >= lo && va < hi) added += this.logUse(p.desc[i], pe, e, p.level[i] === level);
     }
-    if (e.s2 !== undefined) {
-      const held = this.s2Held(pe, e.s2);
+    if (s2 !== undefined) {
+      const held = this.s2Held(pe, s2);
       if (held !== undefined) {
         for (const h of held) {
           if (h.epoch !== this.epoch || h.desc === undefined) {

@@ -240,8 +240,8 @@ export class TranslationRules {
   }
 
   /** The MMU cached `entry` in PE `pe`'s TLB: remember which live descriptors it holds. */
-  onTlbFill(pe: Pe, entry: TlbEntry): void {
-    if (this.watch !== undefined && this.uses.onFill(pe.id, entry) > 0) this.version++;
+  onTlbFill(pe: Pe, entry: TlbEntry, s2: TlbEntry | undefined): void {
+    if (this.watch !== undefined && this.uses.onFill(pe.id, entry, s2) > 0) this.version++;
   }
 
   onTlbUse(pe: Pe, u: TlbUse): void {

@@ -60,10 +60,14 @@ export interface MmuHooks {
   readonly tlbi: Hook<(pe: Pe, op: string, operand: bigint | undefined) => void>;
   /**
    * A walk's result was cached in PE `pe`'s TLB (after the walk steps of the
-   * descriptors it read): stage-2 entries, then the combined entry. The
-   * break-before-make checker follows which descriptors each entry holds.
+   * descriptors it read): stage-2 entries, then the combined entry, with `s2` the
+   * stage-2 entry a combined entry was built from (undefined: no stage 2, or a
+   * stage-2 entry itself) — a stage-2 descriptor is cached in both. The
+   * break-before-make checker follows which descriptors each entry holds. (The
+   * link is an argument, not an entry field: a combined entry holding its stage-2
+   * entry made every fill's allocation several times dearer, issue #11.)
    */
-  readonly tlbFill: Hook<(pe: Pe, entry: TlbEntry) => void>;
+  readonly tlbFill: Hook<(pe: Pe, entry: TlbEntry, s2: TlbEntry | undefined) => void>;
 }
 
 export function mmuHooks(): MmuHooks {

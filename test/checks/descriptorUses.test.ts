@@ -88,7 +88,7 @@ describe('checks: uses logged by TLB fills', () => {
       const pe = next() < 0.8 ? 0 : 1;
       // Pages: mostly new (tables' rings wrap), some refilled (a remembered shape becomes the latest).
       const page = next() < 0.3 ? Math.floor(next() * 8) : Math.floor(next() * 5000);
-      const e = { ctx: next() < 0.9 ? ctxA : ctxB, base: 0x4000_0000 + page * 0x1000, size: 0x1000, level: 3, s2level: -1, s2: undefined } as unknown as TlbEntry;
+      const e = { ctx: next() < 0.9 ? ctxA : ctxB, base: 0x4000_0000 + page * 0x1000, size: 0x1000, level: 3, s2level: -1 } as unknown as TlbEntry;
       const leaf = 2 + (page % 4);
       const read = (k: number, level: number): void => {
         const r: WalkRead = { pa: 0x1000 + k * 8, lo: 3, hi: 0, attrs, stage: 1, level, va: e.base, ipa: undefined };
@@ -100,7 +100,7 @@ describe('checks: uses logged by TLB fills', () => {
       // A leaf no longer live takes no use (as when the rule saw it made invalid).
       const leafLive = next() < 0.95;
       if (!leafLive) lazy[leaf].state = reference[leaf].state = 'invalidated';
-      assert.equal(uses.onFill(pe, e), leafLive ? 3 : 2);
+      assert.equal(uses.onFill(pe, e, undefined), leafLive ? 3 : 2);
       fills++;
       reference[0].record(pe, e, false);
       reference[1].record(pe, e, false);
