@@ -138,7 +138,7 @@ export function attachCheckers(host: CheckerHost): CheckerSet {
       sysr.access(pe, u.va);
     }),
     hooks.mmu.tlbi.subscribe((pe, op, operand) => trans.onTlbi(pe, op, operand)),
-    hooks.mmu.tlbFill.subscribe((pe, e) => trans.onTlbFill(pe, e)),
+    hooks.mmu.tlbFill.subscribe((pe, e, s2) => trans.onTlbFill(pe, e, s2)),
     hooks.pe.sysregWrite.subscribe((pe, register, value) => {
       const line = host.lineOfPc(pe.pc, pe.id);
       mmuOff.onSysregWrite(pe.id, register, value, line);

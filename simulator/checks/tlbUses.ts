@@ -9,7 +9,7 @@
  * The MMU reports every descriptor a walk reads and then every entry it caches
  * (stage-2 entries, then the combined one). A stage-2 descriptor is cached in
  * the stage-2 entry and in every combined entry built from that entry
- * (`TlbEntry.s2`): removing the stage-2 entry (TLBI IPAS2E1) leaves the combined
+ * (the MMU's fill hook names it with the combined entry): removing the stage-2 entry (TLBI IPAS2E1) leaves the combined
  * one (Arm ARM D8.13.x: stage-2 changes also need TLBI VMALLE1 or VMALLS12E1).
  */
 import type { TlbContext, TlbEntry } from '../mmu/tlb';
@@ -34,6 +34,10 @@ export interface DescriptorUse {
 export interface UsedDescriptor {
   readonly state: string;
   record(pe: number, entry: TlbEntry, leaf: boolean): void;
+  /** `TlbUses.applyLog`'s scratch: the application it was last seen in, and its uses kept there (a chain through the log, and how many). */
+  logStamp: number;
+  logHead: number;
+  logCount: number;
 }
 
 /**
@@ -53,6 +57,8 @@ export function descriptorPa(key: number): number {
 const MAX_PENDING = 64;
 /** Bound on the uses remembered per descriptor (a table shared by many translations keeps the latest). */
 export const MAX_USES = 32;
+/** Bound on the uses fills log before they are applied to their descriptors' records (`TlbUses.applyLog`). */
+export const MAX_LOGGED_USES = 4096;
 
 /** One PE's reads since its last combined fill, in parallel arrays (no object per read: walks are frequent). */
 class PendingReads<D> {
@@ -116,6 +122,16 @@ interface S2Held<D> {
  * Records each TLB fill's uses on the descriptors it holds: `D` is the rule's record of a
  * descriptor, found by `descriptorKey` of its address in `records` (one record per address; the same object until
  * `reset`, which the rule calls when it replaces them).
+ *
+ * A fill only logs its uses (descriptor, entry, PE, last level); `applyLog` records them on the
+ * descriptors when the rule is about to read or change a record (a descriptor write, a capture, a
+ * fingerprint) or the log is full (MAX_LOGGED_USES). A record keeps the latest MAX_USES shapes in
+ * the order of their latest fill (`DescriptorUses`, an LRU list), so of a descriptor's logged uses
+ * only the latest fill of each shape, and of those the latest MAX_USES, change the record — and
+ * applying just those, oldest first, leaves it exactly as recording every fill would have: a
+ * table descriptor shared by every page of a sweep costs a log slot per fill, not a ring update.
+ * A descriptor that is not 'live' takes no use (as at the fill): the rule applies the log before
+ * it changes a record's state or uses, so a logged descriptor is live until its uses are applied.
  */
 export class TlbUses<D extends UsedDescriptor> {
   private readonly pending: PendingReads<D>[];
@@ -134,6 +150,17 @@ export class TlbUses<D extends UsedDescriptor> {
   private readonly lastHeld: (readonly HeldDescriptor<D>[] | undefined)[];
   /** Moves at every `reset`: the records `HeldDescriptor.desc` names are then no longer the rule's. */
   private epoch = 0;
+  /** The uses fills logged since the last `applyLog`, oldest first: the descriptor, the entry, and `pe * 2 + leaf`. */
+  private readonly logDesc: (D | undefined)[] = [];
+  private readonly logEntry: (TlbEntry | undefined)[] = [];
+  private readonly logPeLeaf: number[] = [];
+  /** `applyLog`'s chain: the next later use it keeps of the same descriptor (-1: none). */
+  private readonly logLater: number[] = [];
+  private logN = 0;
+  /** Moves at every `applyLog` (`UsedDescriptor.logStamp`). */
+  private stamp = 0;
+  /** The descriptors `applyLog` found in the log. */
+  private readonly touched: D[] = [];
 
   constructor(
     pes: number,
@@ -152,10 +179,10 @@ export class TlbUses<D extends UsedDescriptor> {
   }
 
   /**
-   * PE `pe` cached `e`: record a use on each descriptor it holds that is live (`state` 'live');
-   * returns how many were recorded.
+   * PE `pe` cached `e` (a combined entry built on stage-2 entry `s2`, when it has one): log a use
+   * of each descriptor it holds that is live (`state` 'live'); returns how many were logged.
    */
-  onFill(pe: number, e: TlbEntry): number {
+  onFill(pe: number, e: TlbEntry, s2: TlbEntry | undefined): number {
     const p = this.pending[pe];
     if (p === undefined) return 0;
     const lo = e.base;
@@ -168,23 +195,23 @@ export class TlbUses<D extends UsedDescriptor> {
         if (ipa >= lo && ipa < hi) held.push({ pa: p.pa[i], leaf: p.level[i] === e.s2level, desc: p.desc[i], epoch: this.epoch });
       }
       this.rememberS2(pe, e, held);
-      for (const h of held) added += this.addUse(h.desc, pe, e, h.leaf);
+      for (const h of held) added += this.logUse(h.desc, pe, e, h.leaf);
       return added;
     }
     const level = e.level;
     for (let i = 0; i < p.n; i++) {
       const va = p.va[i];
-      if (Number.isNaN(p.ipa[i]) && va >= lo && va < hi) added += this.addUse(p.desc[i], pe, e, p.level[i] === level);
+      if (Number.isNaN(p.ipa[i]) && va >= lo && va < hi) added += this.logUse(p.desc[i], pe, e, p.level[i] === level);
     }
-    if (e.s2 !== undefined) {
-      const held = this.s2Held(pe, e.s2);
+    if (s2 !== undefined) {
+      const held = this.s2Held(pe, s2);
       if (held !== undefined) {
         for (const h of held) {
           if (h.epoch !== this.epoch || h.desc === undefined) {
             h.desc = this.records.get(descriptorKey(h.pa));
             h.epoch = this.epoch;
           }
-          added += this.addUse(h.desc, pe, e, h.leaf);
+          added += this.logUse(h.desc, pe, e, h.leaf);
         }
       }
     }
@@ -192,10 +219,67 @@ export class TlbUses<D extends UsedDescriptor> {
     return added;
   }
 
-  private addUse(d: D | undefined, pe: number, e: TlbEntry, leaf: boolean): number {
+  /** Log the use of live descriptor `d` by `e` in PE `pe`'s TLB (1), or nothing when it is not live (0). */
+  private logUse(d: D | undefined, pe: number, e: TlbEntry, leaf: boolean): number {
     if (d === undefined || d.state !== 'live') return 0;
-    d.record(pe, e, leaf);
+    if (this.logN === MAX_LOGGED_USES) this.applyLog();
+    const i = this.logN++;
+    this.logDesc[i] = d;
+    this.logEntry[i] = e;
+    this.logPeLeaf[i] = pe * 2 + (leaf ? 1 : 0);
+    this.logLater[i] = -1;
     return 1;
+  }
+
+  /**
+   * Record the logged uses on their descriptors (see the class comment): from the latest back,
+   * each descriptor keeps the first use of each shape it meets, at most MAX_USES of them, then
+   * records those oldest first.
+   */
+  applyLog(): void {
+    const n = this.logN;
+    if (n === 0) return;
+    const stamp = ++this.stamp;
+    const descs = this.logDesc;
+    const entries = this.logEntry;
+    const peLeaf = this.logPeLeaf;
+    const later = this.logLater;
+    const touched = this.touched;
+    for (let i = n - 1; i >= 0; i--) {
+      const d = descs[i]!;
+      if (d.logStamp !== stamp) {
+        d.logStamp = stamp;
+        d.logHead = -1;
+        d.logCount = 0;
+        touched.push(d);
+      } else if (d.logCount >= MAX_USES) continue;
+      const e = entries[i]!;
+      const pl = peLeaf[i];
+      let j = d.logHead;
+      while (j >= 0) {
+        const x = entries[j]!;
+        if (x.base === e.base && x.size === e.size && x.ctx === e.ctx && peLeaf[j] === pl) break;
+        j = later[j];
+      }
+      // A later fill of the same shape is kept: this one changes nothing.
+      if (j >= 0) continue;
+      later[i] = d.logHead;
+      d.logHead = i;
+      d.logCount++;
+    }
+    for (let k = 0; k < touched.length; k++) {
+      const d = touched[k];
+      for (let j = d.logHead; j >= 0; j = later[j]) d.record(peLeaf[j] >> 1, entries[j]!, (peLeaf[j] & 1) !== 0);
+    }
+    touched.length = 0;
+    this.forgetLog();
+  }
+
+  /** Empty the log (and drop the records and entries it names). */
+  private forgetLog(): void {
+    this.logDesc.fill(undefined, 0, this.logN);
+    this.logEntry.fill(undefined, 0, this.logN);
+    this.logN = 0;
   }
 
   /** Remember the descriptors of stage-2 entry `e`: it replaces an entry of the same context and size at that address (no longer cached, or this PE's TLB would have hit it). */
@@ -240,9 +324,10 @@ export class TlbUses<D extends UsedDescriptor> {
     return undefined;
   }
 
-  /** Time travel: reads in flight are not part of a checkpoint, and the rule's records are replaced. */
+  /** Time travel: reads in flight are not part of a checkpoint, and the rule's records are replaced (the uses logged for them with them). */
   reset(): void {
     for (const p of this.pending) p.clear();
+    this.forgetLog();
     this.epoch++;
   }
 }
@@ -277,6 +362,10 @@ export class DescriptorUses implements Iterable<DescriptorUse> {
   private latestCtx: TlbContext | undefined = undefined;
   /** `pe * 2 + leaf` of the latest use (-1: none): the refill test reads this object only (the use itself is written, not read). */
   private latestPeLeaf = -1;
+  /** `TlbUses.applyLog`'s scratch (`UsedDescriptor`). */
+  logStamp = 0;
+  logHead = -1;
+  logCount = 0;
 
   get length(): number {
     return this.ring.length;

@@ -134,6 +134,7 @@ export class TranslationRules {
 
   snapshot(): unknown {
     if (this.snapVersion !== this.version) {
+      this.uses.applyLog();
       this.lastSnap = {
         live: [...this.live].map(([k, v]) => [k, v.copy()] as const),
         pendingTlbi: this.pendingTlbi.map((p) => (p ? { ...p } : undefined)),
@@ -180,6 +181,7 @@ export class TranslationRules {
    */
   stateHash(): number {
     if (this.hashVersion === this.version) return this.lastHash;
+    this.uses.applyLog();
     const sum = new FingerprintSum();
     const h = new Lanes();
     for (const [key, d] of this.live) {
@@ -226,6 +228,7 @@ export class TranslationRules {
       } else if (e.lo !== r.lo || e.hi !== r.hi) {
         // Another value than the one followed: a new descriptor, in the same record (the pending reads hold it).
         this.version++;
+        this.uses.applyLog();
         renew(e, r.lo, r.hi);
       } else if (e.state !== 'live') {
         this.version++;
@@ -237,8 +240,8 @@ export class TranslationRules {
   }
 
   /** The MMU cached `entry` in PE `pe`'s TLB: remember which live descriptors it holds. */
-  onTlbFill(pe: Pe, entry: TlbEntry): void {
-    if (this.watch !== undefined && this.uses.onFill(pe.id, entry) > 0) this.version++;
+  onTlbFill(pe: Pe, entry: TlbEntry, s2: TlbEntry | undefined): void {
+    if (this.watch !== undefined && this.uses.onFill(pe.id, entry, s2) > 0) this.version++;
   }
 
   onTlbUse(pe: Pe, u: TlbUse): void {
@@ -289,6 +292,8 @@ export class TranslationRules {
     const e = this.live.get(descriptorKey(g));
     if (e === undefined) return;
     this.version++;
+    // The record's uses and state change: the uses fills logged come first.
+    this.uses.applyLog();
     if (size !== 8 || pa !== g) {
       // A partial write: treat as making a new value (rare in table code).
       return;

@@ -6,7 +6,7 @@
  */
 import type { MemAttrs } from '../memory/attributes';
 import type { Pe } from '../pe/pe';
-import type { MmuObserver } from './types';
+import type { MmuObserver, WalkRead } from './types';
 
 /** The last descriptor read (module scratch: the simulator is single-threaded). */
 export const desc = { lo: 0, hi: 0 };
@@ -28,6 +28,12 @@ export const walkInProgress: { active: boolean; pe: number; stage: 1 | 2; level:
   va: 0,
   ipa: undefined,
 };
+
+/**
+ * The read `readDescriptor` reports (module scratch, like `desc`: one object for every read, so
+ * a walk allocates nothing for its observer; observers copy what they keep, types.ts `MmuObserver`).
+ */
+const walkRead: WalkRead = { pa: 0, lo: 0, hi: 0, attrs: undefined as unknown as MemAttrs, stage: 1, level: 0, va: 0, ipa: undefined };
 
 /**
  * Read the 64-bit descriptor at `pa` with the walk attributes. The walk goes
@@ -60,7 +66,16 @@ export function readDescriptor(
   desc.lo = pe.ldLo >>> 0;
   desc.hi = pe.ldHi >>> 0;
   if (observer !== undefined && observer.onWalkRead !== undefined) {
-    observer.onWalkRead(pe, { pa, lo: desc.lo, hi: desc.hi, attrs, stage, level, va, ipa });
+    const r = walkRead;
+    r.pa = pa;
+    r.lo = desc.lo;
+    r.hi = desc.hi;
+    r.attrs = attrs;
+    r.stage = stage;
+    r.level = level;
+    r.va = va;
+    r.ipa = ipa;
+    observer.onWalkRead(pe, r);
   }
 }
 

@@ -82,12 +82,6 @@ export interface TlbEntry {
   readonly s2MemAttr: number;
   readonly s2Sh: number;
   readonly s2Attrs: MemAttrs | undefined;
-  /**
-   * The stage-2 entry a combined entry was built from (undefined: no stage 2, or
-   * a stage-2 entry itself): a stage-2 descriptor is cached in both, which the
-   * break-before-make checker follows.
-   */
-  readonly s2: TlbEntry | undefined;
 }
 
 /** Contexts are interned per machine so entries compare tags by identity. */

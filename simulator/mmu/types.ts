@@ -52,7 +52,7 @@ export interface Mmu {
  * nobody subscribes.
  */
 export interface MmuHooks {
-  /** A walk read one descriptor (after the read). */
+  /** A walk read one descriptor (after the read; `read` is scratch, valid during the call: see `MmuObserver`). */
   readonly walkStep: Hook<(pe: Pe, read: WalkRead) => void>;
   /** A translation was served from the main TLB instead of a walk (not reported for micro-TLB hits: see `MmuObserver`). */
   readonly tlbUse: Hook<(pe: Pe, use: TlbUse) => void>;
@@ -60,10 +60,14 @@ export interface MmuHooks {
   readonly tlbi: Hook<(pe: Pe, op: string, operand: bigint | undefined) => void>;
   /**
    * A walk's result was cached in PE `pe`'s TLB (after the walk steps of the
-   * descriptors it read): stage-2 entries, then the combined entry. The
-   * break-before-make checker follows which descriptors each entry holds.
+   * descriptors it read): stage-2 entries, then the combined entry, with `s2` the
+   * stage-2 entry a combined entry was built from (undefined: no stage 2, or a
+   * stage-2 entry itself) — a stage-2 descriptor is cached in both. The
+   * break-before-make checker follows which descriptors each entry holds. (The
+   * link is an argument, not an entry field: a combined entry holding its stage-2
+   * entry made every fill's allocation several times dearer, issue #11.)
    */
-  readonly tlbFill: Hook<(pe: Pe, entry: TlbEntry) => void>;
+  readonly tlbFill: Hook<(pe: Pe, entry: TlbEntry, s2: TlbEntry | undefined) => void>;
 }
 
 export function mmuHooks(): MmuHooks {
@@ -99,7 +103,8 @@ export interface TlbUse {
 /**
  * What a walk reports to (the walkers' parameter): the MMU passes its hooks'
  * subscribers, or a view's own listener for a side-effect-free probe walk.
- * `onWalkRead` is called for every descriptor read, after the read.
+ * `onWalkRead` is called for every descriptor read, after the read, with a scratch `WalkRead`
+ * (the same object for every read: copy what you keep; it is only valid during the call).
  * `onTlbUse` is called when a translation is taken from the main TLB instead of a walk;
  * the micro-TLB in front of it (hot path) does not report repeated uses of the same
  * entry until the system registers, the EL or PSTATE.PAN change, or a TLBI.

@@ -238,7 +238,7 @@ export class VmsaMmu implements Mmu, TableWalker {
       }
       const s2e = this.stage2Entry(pe, st, d, va, cfg.secure, false, va, useTlb);
       const e = this.combine(d, d.ctxFlat, va, va, Infinity, -1, cfg.offData, cfg.offData, cfg.offFetch, P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1, true, s2e);
-      if (useTlb) this.insert(pe, st, e);
+      if (useTlb) this.insert(pe, st, e, s2e);
       return e;
     }
     let tree: TableTree;
@@ -288,6 +288,7 @@ export class VmsaMmu implements Mmu, TableWalker {
     const s1Data = cfg.dataCacheable ? s1.attrs : makeNonCacheable(s1.attrs);
     const s1Fetch = cfg.instCacheable ? s1.attrs : makeNonCacheable(s1.attrs);
     let e: TlbEntry;
+    let s2e: TlbEntry | undefined;
     if (s2 === undefined) {
       e = {
         ctx,
@@ -307,22 +308,24 @@ export class VmsaMmu implements Mmu, TableWalker {
         s2MemAttr: 0,
         s2Sh: 0,
         s2Attrs: undefined,
-        s2: undefined,
       };
     } else {
       const ipa = s1.outBase + (va - s1.base);
-      const s2e = this.stage2Entry(pe, st, d, ipa, cfg.secure && !s1.ns, false, va, useTlb);
+      s2e = this.stage2Entry(pe, st, d, ipa, cfg.secure && !s1.ns, false, va, useTlb);
       e = this.combine(d, ctx, va, ipa, s1.size, s1.level, s1.attrs, s1Data, s1Fetch, s1.perm, s1.global, s2e);
     }
-    if (useTlb) this.insert(pe, st, e);
+    if (useTlb) this.insert(pe, st, e, s2e);
     return e;
   }
 
-  /** Cache an entry in the PE's TLB and publish it (checkers follow which descriptors each entry holds). */
-  private insert(pe: Pe, st: PeMmuState, e: TlbEntry): void {
+  /**
+   * Cache an entry in the PE's TLB and publish it with the stage-2 entry a combined entry was built
+   * from (checkers follow which descriptors each entry holds).
+   */
+  private insert(pe: Pe, st: PeMmuState, e: TlbEntry, s2e: TlbEntry | undefined = undefined): void {
     st.tlb.insert(e);
     const hook = this.hooks.tlbFill;
-    if (hook.active && this.probing === undefined) hook.emit(pe, e);
+    if (hook.active && this.probing === undefined) hook.emit(pe, e, s2e);
   }
 
   private used(pe: Pe, e: TlbEntry, va: number): TlbEntry {
@@ -353,7 +356,6 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: 0,
       s2Sh: 0,
       s2Attrs: undefined,
-      s2: undefined,
     };
   }
 
@@ -401,7 +403,6 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: s2e.s2MemAttr,
       s2Sh: s2e.s2Sh,
       s2Attrs: s2e.s2Attrs,
-      s2: s2e,
     };
   }
 
@@ -433,7 +434,6 @@ export class VmsaMmu implements Mmu, TableWalker {
       s2MemAttr: r.memAttr,
       s2Sh: r.sh,
       s2Attrs: r.attrs,
-      s2: undefined,
     };
     if (useTlb) this.insert(pe, st, e);
     return e;

@@ -5,8 +5,10 @@
  * Checked against the plain list it replaced (latest first by move-to-end, oldest dropped).
  */
 import * as assert from 'node:assert/strict';
-import { DescriptorUses, MAX_USES, type DescriptorUse } from '../../simulator/checks/tlbUses';
+import { DescriptorUses, descriptorKey, MAX_LOGGED_USES, MAX_USES, TlbUses, type DescriptorUse } from '../../simulator/checks/tlbUses';
 import type { TlbContext, TlbEntry } from '../../simulator/mmu/tlb';
+import type { WalkRead } from '../../simulator/mmu/types';
+import type { MemAttrs } from '../../simulator/memory/attributes';
 
 const ctxA = { kind: 'combined' } as TlbContext;
 const ctxB = { kind: 'combined' } as TlbContext;
@@ -53,5 +55,65 @@ describe('checks: the uses remembered per descriptor', () => {
     r.clear();
     assert.equal(r.length, 0);
     assert.deepEqual([...r], []);
+  });
+});
+
+/** A descriptor record as the rule keeps it (translationRules.ts `LiveDescriptor`): its uses and a state. */
+class Record extends DescriptorUses {
+  state: 'live' | 'invalidated' = 'live';
+}
+
+describe('checks: uses logged by TLB fills', () => {
+  it('applied in batches leave every record as recording each fill did', () => {
+    let seed = 777;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    // 6 descriptors: 0-1 shared tables (every fill), 2-5 leaves of a few pages each (refilled), on 2 PEs.
+    const records = new Map<number, Record>();
+    const reference: Record[] = [];
+    for (let k = 0; k < 6; k++) {
+      records.set(descriptorKey(0x1000 + k * 8), new Record());
+      reference.push(new Record());
+    }
+    const lazy = [...records.values()];
+    const uses = new TlbUses(2, records);
+    const attrs = { label: 'normal' } as MemAttrs;
+    const same = (what: string): void => {
+      for (let k = 0; k < 6; k++) {
+        const shape = (r: Record): unknown[] => [...r].map((u) => [u.pe, u.entry, u.leaf, u.covered]);
+        assert.deepEqual(shape(lazy[k]), shape(reference[k]), `${what}: descriptor ${k}`);
+      }
+    };
+    let fills = 0;
+    for (let step = 0; step < 3 * MAX_LOGGED_USES; step++) {
+      const pe = next() < 0.8 ? 0 : 1;
+      // Pages: mostly new (tables' rings wrap), some refilled (a remembered shape becomes the latest).
+      const page = next() < 0.3 ? Math.floor(next() * 8) : Math.floor(next() * 5000);
+      const e = { ctx: next() < 0.9 ? ctxA : ctxB, base: 0x4000_0000 + page * 0x1000, size: 0x1000, level: 3, s2level: -1 } as unknown as TlbEntry;
+      const leaf = 2 + (page % 4);
+      const read = (k: number, level: number): void => {
+        const r: WalkRead = { pa: 0x1000 + k * 8, lo: 3, hi: 0, attrs, stage: 1, level, va: e.base, ipa: undefined };
+        uses.onWalkRead(pe, r, lazy[k]);
+      };
+      read(0, 1);
+      read(1, 2);
+      read(leaf, 3);
+      // A leaf no longer live takes no use (as when the rule saw it made invalid).
+      const leafLive = next() < 0.95;
+      if (!leafLive) lazy[leaf].state = reference[leaf].state = 'invalidated';
+      assert.equal(uses.onFill(pe, e, undefined), leafLive ? 3 : 2);
+      fills++;
+      reference[0].record(pe, e, false);
+      reference[1].record(pe, e, false);
+      if (leafLive) reference[leaf].record(pe, e, true);
+      lazy[leaf].state = reference[leaf].state = 'live';
+      // The rule applies the log before it reads records: at odd moments, and when the log fills up.
+      if (next() < 0.002) {
+        uses.applyLog();
+        same(`after fill ${fills}`);
+      }
+    }
+    uses.applyLog();
+    same('at the end');
+    assert.equal(lazy[0].length, MAX_USES);
   });
 });

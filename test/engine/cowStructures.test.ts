@@ -40,7 +40,6 @@ function entry(ctx: TlbContext, page: number, big: boolean, out: number, attrs: 
     s2MemAttr: 0,
     s2Sh: 0,
     s2Attrs: undefined,
-    s2: undefined,
   };
 }
 

@@ -29,7 +29,6 @@ function entry(ctx: TlbContext, base: number, size: number, outBase: number): Tl
     s2MemAttr: 0,
     s2Sh: 0,
     s2Attrs: undefined,
-    s2: undefined,
   };
 }
 
