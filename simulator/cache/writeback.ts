@@ -88,10 +88,28 @@ export function readMemLine(h: CacheHierarchy, line: number, out: CacheLine): vo
   }
 }
 
+/** As `rdSeen`/`rdBytes`/`rdWords`, for the pages lines are written back to. */
+let wrSeen: Uint8Array | undefined;
+let wrBytes: Uint8Array | undefined;
+let wrWords: Uint32Array = new Uint32Array(0);
+
+/** The data of way `l` into memory's line `l.pa` (a word at a time on a page written back to before). */
 export function writeMemLine(h: CacheHierarchy, l: CacheLine): void {
   if (l.staleByStep >= 0 && h.cacheHooks.staleWriteBack.active) h.cacheHooks.staleWriteBack.emit(l);
   const p = h.physical.page(l.pa, true)!;
-  p.set(l.data, l.pa & (PAGE_SIZE - 1));
+  const off = l.pa & (PAGE_SIZE - 1);
+  if (p === wrBytes || p === wrSeen) {
+    if (p !== wrBytes) {
+      wrBytes = p;
+      wrWords = new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4);
+    }
+    const w = wrWords;
+    const src = l.cache.words;
+    for (let k = 0, o = off >>> 2, a = l.index * LINE_WORDS; k < LINE_WORDS; k++) w[o + k] = src[a + k];
+  } else {
+    wrSeen = p;
+    p.set(l.data, off);
+  }
 }
 
 /** Copy the data of way `from` into way `to` (of any caches), a word at a time. */
