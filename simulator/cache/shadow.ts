@@ -156,6 +156,8 @@ function setWriter(p: ShadowPage, g: number, pc: number, step: number, pe: numbe
 
 /** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change). */
 function markDirty(p: ShadowPage, g: number): void {
+  // Every granule listed already (a page swept since its last digest): no need to read the marks.
+  if (p.dirtyCount === GRANULES) return;
   const mark = p.dirtyMark;
   if (mark[g] === 0) {
     mark[g] = 1;
