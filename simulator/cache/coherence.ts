@@ -86,9 +86,20 @@ export function acquire(h: CacheHierarchy, c: Cache, peId: number, line: number,
   if (h.domains.soleKey !== attrs) h.domains.noteKey(attrs);
   if (h.dirtyCopies > 0 && !h.domains.soleKeyCoherent && h.cacheHooks.miss.active) h.cacheHooks.miss.emit(pe, peId, line, attrs, write);
   h.anyCached = true;
+  const from = owner ?? src;
+  if (from === undefined && h.domains.soleKeyCoherent) {
+    // From memory, while one key is used and coherent everywhere (so `attrs` is that key): no cache
+    // holds any copy of the line (the snoop saw every cache but `c`, which missed), so the
+    // allocation's write-backs cannot write it: memory's line after the allocation is memory's
+    // line before it, read straight into the new way.
+    const w = allocate(h, c, line, attrs, peId);
+    w.touch();
+    readMemLine(h, line, w);
+    h.setState(w, write ? LineState.M : LineState.E, cause, peId);
+    return w;
+  }
   // Take the data first: the allocation below may evict, and a write-back into the next level
   // may reuse the way of a copy found above (then that copy is gone or moved, its data written back).
-  const from = owner ?? src;
   const prov = h.provBuf;
   if (from !== undefined) {
     copyLineData(from, prov);

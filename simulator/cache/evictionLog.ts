@@ -32,7 +32,8 @@ export class EvictionLog {
 
   /** Record that `l` is about to be evicted at `step`. */
   log(l: CacheLine, step: number): void {
-    const i = this.count++ % EVICTION_LOG_SIZE;
+    // A power of two: the slot is the count's low bits (`%` on a count past 2^31 is a slow float modulo).
+    const i = this.count++ & (EVICTION_LOG_SIZE - 1);
     this.step[i] = step;
     this.pa[i] = l.pa;
     this.dirty[i] = isDirty(l.state) ? 1 : 0;

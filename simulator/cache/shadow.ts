@@ -172,6 +172,8 @@ function setWriter(p: ShadowPage, g: number, pc: number, step: number, pe: numbe
 
 /** Granule `g`'s contribution is out of date (its bytes, writer or epoch are about to change). */
 function markDirty(p: ShadowPage, g: number): void {
+  // Every granule listed already (a page swept since its last digest): no need to read the marks.
+  if (p.dirtyCount === GRANULES) return;
   const mark = p.dirtyMark;
   if (mark[g] === 0) {
     mark[g] = 1;
@@ -236,6 +238,13 @@ function digestPage(p: ShadowPage): number {
 
 export class ShadowMemory {
   private readonly store: PagedStore<ShadowPage>;
+  /**
+   * The page of the last write (`writeBy`) and its number (-1: none): a store path writes one
+   * page 64 times in a row in a sweep, so it skips the store's lookup. Dropped whenever the store
+   * says a page held for writing may be written no more (a capture, restore, reset or digest).
+   */
+  private wrNo = -1;
+  private wrPage: ShadowPage | undefined = undefined;
 
   constructor(private readonly physical: PhysicalMemory) {
     this.store = new PagedStore<ShadowPage>({
@@ -247,6 +256,12 @@ export class ShadowMemory {
       },
       copy: copyPage,
       digest: digestPage,
+    });
+    this.store.onChange((no) => {
+      if (no < 0 || no === this.wrNo) {
+        this.wrNo = -1;
+        this.wrPage = undefined;
+      }
     });
   }
 
@@ -272,7 +287,13 @@ export class ShadowMemory {
     }
     // Within one granule (the common case): one page lookup, one granule record. The loop of
     // `writeSpread` is kept out of this function: V8 compiles the common case several times faster without it.
-    const p = this.page(pa, true)!;
+    const no = (pa - off0) / SHADOW_PAGE;
+    let p = this.wrPage;
+    if (no !== this.wrNo || p === undefined) {
+      p = this.store.page(no, true)!;
+      this.wrNo = no;
+      this.wrPage = p;
+    }
     const g = off0 >>> 3;
     markDirty(p, g);
     if ((off0 & (size - 1)) === 0 && size >= 4) {

@@ -58,40 +58,64 @@ export function pushDown(h: CacheHierarchy, l: CacheLine, keep: boolean, peId: n
 const LINE_WORDS = LINE_SIZE / 4;
 
 /**
- * The page of the last line read from memory, and the 32-bit word view of the page read before it
- * twice in a row: a sweep moves whole lines from memory a word at a time through one view per
- * page, while reads that go to a new page each time (a page stride) copy through a byte view
- * (`subarray`) and make no word view they would not reuse. Keyed by the page object itself, so a
- * page copied on write (a new object) is never served through its old view.
+ * The 32-bit word view of the page a line moved from or to twice in a row: a sweep moves whole
+ * lines a word at a time through one view per page, while moves that go to a new page each time
+ * (a page stride) copy through bytes and make no word view they would not reuse. Keyed by the
+ * page object itself, so a page copied on write (a new object) is never served through its old view.
  */
-let rdSeen: Uint8Array | undefined;
-let rdBytes: Uint8Array | undefined;
-let rdWords: Uint32Array = new Uint32Array(0);
+class PageWords {
+  /** The page of the last move. */
+  private seen: Uint8Array | undefined = undefined;
+  /** The page `view` is of. */
+  private bytes: Uint8Array | undefined = undefined;
+  private view: Uint32Array = new Uint32Array(0);
+
+  /** `p` as words when the previous move was on `p` too, else undefined (the caller copies bytes). */
+  of(p: Uint8Array): Uint32Array | undefined {
+    if (p === this.bytes) return this.view;
+    if (p !== this.seen) {
+      this.seen = p;
+      return undefined;
+    }
+    this.bytes = p;
+    this.view = new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4);
+    return this.view;
+  }
+}
+
+const readPages = new PageWords();
+const writePages = new PageWords();
 
 /** The 64 bytes of memory's `line` into the data of way `out` (zeros for a page never written). */
 export function readMemLine(h: CacheHierarchy, line: number, out: CacheLine): void {
   const p = h.physical.page(line, false);
   // `& (PAGE_SIZE - 1)`: `%` on a double is a slow fmod; PAs are non-negative integers below 2^53.
   const off = line & (PAGE_SIZE - 1);
-  if (p === undefined) out.data.fill(0);
-  else if (p === rdBytes || p === rdSeen) {
-    if (p !== rdBytes) {
-      rdBytes = p;
-      rdWords = new Uint32Array(p.buffer, p.byteOffset, PAGE_SIZE / 4);
-    }
-    const w = rdWords;
-    const dst = out.cache.words;
-    for (let k = 0, o = off >>> 2, a = out.index * LINE_WORDS; k < LINE_WORDS; k++) dst[a + k] = w[o + k];
-  } else {
-    rdSeen = p;
-    out.data.set(p.subarray(off, off + LINE_SIZE));
+  if (p === undefined) {
+    out.data.fill(0);
+    return;
   }
+  const w = readPages.of(p);
+  if (w === undefined) {
+    out.data.set(p.subarray(off, off + LINE_SIZE));
+    return;
+  }
+  const dst = out.cache.words;
+  for (let k = 0, o = off >>> 2, a = out.index * LINE_WORDS; k < LINE_WORDS; k++) dst[a + k] = w[o + k];
 }
 
+/** The data of way `l` into memory's line `l.pa`. */
 export function writeMemLine(h: CacheHierarchy, l: CacheLine): void {
   if (l.staleByStep >= 0 && h.cacheHooks.staleWriteBack.active) h.cacheHooks.staleWriteBack.emit(l);
   const p = h.physical.page(l.pa, true)!;
-  p.set(l.data, l.pa & (PAGE_SIZE - 1));
+  const off = l.pa & (PAGE_SIZE - 1);
+  const w = writePages.of(p);
+  if (w === undefined) {
+    p.set(l.data, off);
+    return;
+  }
+  const src = l.cache.words;
+  for (let k = 0, o = off >>> 2, a = l.index * LINE_WORDS; k < LINE_WORDS; k++) w[o + k] = src[a + k];
 }
 
 /** Copy the data of way `from` into way `to` (of any caches), a word at a time. */

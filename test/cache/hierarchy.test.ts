@@ -132,6 +132,20 @@ describe('cache hierarchy: eviction', () => {
     assert.equal(rd(f, 0, A, 4, NORMAL_WB_ISH), 0xa);
   });
 
+  it('a sweep past both caches over two pages: every line reaches memory whole and every refill reads it back', () => {
+    // L1: 2 sets × 1 way; L2: 1 way. One key: refills from memory read the line after the allocation's
+    // write-backs (coherence.ts `acquire`), and write-backs after a page's first go a word at a time (writeback.ts).
+    const f = fixture({ pes: 1, config: { l1d: { size: 128, ways: 1 }, l2: { size: 64, ways: 1 } } });
+    const LINES = 70; // 64 lines per 4 KB page: the sweep crosses into a second page.
+    const value = (i: number, k: number): number => (i * 8 + k + 1) * 0x0101;
+    for (let i = 0; i < LINES; i++) for (let k = 0; k < 8; k++) wr(f, 0, A + i * 64 + k * 8, 4, value(i, k), NORMAL_WB_ISH);
+    // All but the lines still cached (the last in each L1 set and the L2's one way) are in memory.
+    for (let i = 0; i < LINES - 3; i++) for (let k = 0; k < 8; k++) assert.equal(f.physical.readU32(A + i * 64 + k * 8), value(i, k), `line ${i} word ${k} in memory`);
+    assert.equal(rd(f, 0, A, 4, NORMAL_WB_ISH), value(0, 0));
+    assert.deepEqual(states(f, A), ['L1D.pe0:E:Normal-WB ISH'], 'a refill from memory is Exclusive');
+    for (let i = 0; i < LINES; i++) for (let k = 0; k < 8; k++) assert.equal(rd(f, 0, A + i * 64 + k * 8, 4, NORMAL_WB_ISH), value(i, k), `line ${i} word ${k} read back`);
+  });
+
   it('without an L2 a dirty L1 victim goes straight to memory', () => {
     const f = fixture({ config: { l1d: { size: 64, ways: 1 }, l2: undefined, pou: 'memory' } });
     wr(f, 0, A, 4, 0xa, NORMAL_WB_ISH);
