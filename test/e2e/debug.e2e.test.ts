@@ -317,7 +317,8 @@ describe('e2e: debugging seed 000 in code-server', function () {
       for (let i = 0; i < 360 && !fs.existsSync(readyFile); i++) await page.waitForTimeout(250);
       assert.ok(fs.existsSync(readyFile), 'the probe did not open the scenario');
       // Focus the editor (a click, no typing), then F5.
-      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      // force: only the focus matters; at load the editor may still be laying out and a layer of its own can take the pointer check.
+      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 }, force: true });
       await page.keyboard.press('F5');
       const result = await waitForJson<{ ok: boolean; error?: string; results: { reason: string; description: string; type: string; name: string } }>(resultsFile, 120_000);
       assert.ok(result.ok, result.error);
@@ -368,7 +369,8 @@ describe('e2e: debugging seed 000 in code-server', function () {
         assert.fail(`the probe did not open the scenario: ${r}\n${log}`);
       }
       // F5 on the open scenario, no launch.json: the default exception filters include stage-2 translation faults.
-      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      // force: only the focus matters; at load the editor may still be laying out and a layer of its own can take the pointer check.
+      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 }, force: true });
       await page.keyboard.press('F5');
 
       // 1. The fault. The built-in SPMC takes and handles it within one step, so the stop shows OP-TEE's
