@@ -146,6 +146,8 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
   };
   /** Workers that exited or threw outside their message handler, by job index: the search cannot end without them. */
   const died = new Map<number, { code: number | undefined; error: string | undefined }>();
+  /** Workers whose result came: each ends by itself then, and its 'exit' (code 0, maybe before the others' results) is no death. */
+  const resulted = new Set<number>();
   // This thread is job 0; jobs 1.. are worker threads, started when the search reaches `from` states, each with
   // a channel this thread reads synchronously (`receiveMessageOnPort`) between actions of its own search.
   const ports: (MessagePort | undefined)[] = [undefined];
@@ -219,6 +221,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
       for (const r of msg.rows) for (const f of r.finals) table.add(f, r);
       for (const b of msg.choiceBounds) bounds.add(b);
       results++;
+      resulted.add(w);
     } else failure = msg.message;
   };
   /** Handle every message the workers sent; false when there was none. */
@@ -247,6 +250,7 @@ export async function exploreInWorkers(text: string, file: string, options: Expl
     const seen = Atomics.load(bellWord, 0);
     if (pump()) return;
     for (const [w, d] of died) {
+      if (resulted.has(w)) continue;
       const how = d.error !== undefined ? `failed: ${d.error}` : `exited with code ${d.code ?? 'unknown'}`;
       throw new WorkerDiedError(`explore worker ${w} of ${jobs - 1} ${how} before the search ended (out of memory or killed?); no result: run again with fewer jobs (--jobs 1 searches in this thread alone)`);
     }

@@ -55,9 +55,13 @@ function run(init: WorkerInit): void {
   // memory would — the main thread must notice, not wait forever.
   const exitAfter = Number(process.env.ARMSCOPE_TEST_WORKER_EXIT ?? NaN);
   let items = 0;
+  // Test-only hook (workerExit.test.ts): every worker but worker 1 sends its result this many ms late, so that
+  // worker 1 has ended (normally, after its result) while the main thread still waits for the others' results.
+  const lateResultMs = Number(process.env.ARMSCOPE_TEST_WORKER_LATE_RESULT ?? 0);
   const take = (msg: MainMessage): void => {
     if (msg.kind === 'item' ? items++ === exitAfter : !Number.isNaN(exitAfter)) process.exit(7);
     if (msg.kind === 'finish') {
+      if (me > 1 && lateResultMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, lateResultMs);
       send({ kind: 'result', rows: [...table.rows.values()].map((r) => ({ ...r, finals: table.finalsOf(r) })), choiceBounds: [...session.choices.boundsHit] });
       // Nothing more comes: the thread ends by itself (its code cache is written at exit, codeCache.ts).
       port.close();
