@@ -84,15 +84,26 @@ export function independent(a: Footprint, b: Footprint): boolean {
 }
 
 /**
- * A step of PE `pe` that wrote only what is its own or read by no PE step: its thread, its translation regime and
- * "some PE can step" (read only by window events and cache choices, which are not PE steps) — a HLT among them.
+ * Whether some PE can step and whether each PE can (`Live`, `Halt`): only cache choices and window events are
+ * enabled by them; between two PE steps they order nothing but which halting step writes `Live` last, and both
+ * orders end in the same state. So when every action seen is a PE step (relaxed.ts takes steps alone only then)
+ * they are no dependency.
+ */
+export function orderOnlyForChoices(r: number): boolean {
+  const k = r % KINDS;
+  return k === (Kind.Live as number) || k === (Kind.Halt as number);
+}
+
+/**
+ * A step of PE `pe` that wrote only what is its own or read by no PE step: its thread, its translation regime,
+ * whether it can step and whether some PE can (`orderOnlyForChoices`) — a HLT among them.
  * `memory`: the memory model's message list and memory lines may be written too (a store). relaxed.ts takes such a
  * step alone when no other PE's action can touch what it reads or writes.
  */
 export function writesOwnOnly(fp: Footprint, pe: number, memory = false): boolean {
   if (fp.global) return false;
   for (const w of fp.writes) {
-    if (w === res(Kind.Thread, pe) || w === res(Kind.Regime, pe) || w === res(Kind.Live, 0)) continue;
+    if (w === res(Kind.Thread, pe) || w === res(Kind.Regime, pe) || orderOnlyForChoices(w)) continue;
     if (memory && (w === res(Kind.Messages, 0) || w % KINDS === (Kind.Line as number))) continue;
     return false;
   }

@@ -48,7 +48,7 @@ import { componentHash } from '../component/state';
 import { canStep } from '../engine/peCore';
 import { digestPe } from '../engine/snapshot';
 import { MAX_CERTIFY_STEPS, MAX_READ_VARIANTS, type PromiseCandidate, type PromisingMemory } from '../engine/promising';
-import { writesOwnOnly, type Footprint, type FootprintRecorder } from './footprint';
+import { orderOnlyForChoices, writesOwnOnly, type Footprint, type FootprintRecorder } from './footprint';
 import { Future, FutureScan } from './future';
 
 /** Certified PE states remembered per search (`RelaxedChoices.uncertified`); beyond, they are certified again each time. */
@@ -190,10 +190,10 @@ export class RelaxedChoices {
       snap ??= this.live ?? this.capture();
       const variants = this.stepChoices(a.pe, snap, watch);
       const fp = watch?.fp;
-      if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesOwnOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r))) {
+      if (!this.globalSeen && variants.length === 0 && watch?.runs === 1 && fp !== undefined && writesOwnOnly(fp, a.pe) && !fp.reads.some((r) => this.written.has(r) && !orderOnlyForChoices(r))) {
         // Taken alone (header comment).
         this.alone++;
-        for (const r of fp.reads) this.readAlone.add(r);
+        for (const r of fp.reads) if (!orderOnlyForChoices(r)) this.readAlone.add(r);
         this.goTo(snap);
         return [a];
       }
@@ -324,7 +324,8 @@ export class RelaxedChoices {
   private noteFootprint(fp: Footprint, watch: Watch): void {
     if (fp.global) this.globalSeen = true;
     for (const w of fp.writes) {
-      if (this.readAlone.has(w)) this.globalSeen = true;
+      // Who halts last (footprint.ts `orderOnlyForChoices`) matters only to cache choices and window events, which end taking steps alone anyway.
+      if (this.readAlone.has(w) && !orderOnlyForChoices(w)) this.globalSeen = true;
       this.written.add(w);
     }
     watch.fp = fp;
