@@ -112,10 +112,10 @@ export class FutureScan {
    */
   private scan(pc: number, reached: Set<number>, stop: boolean): Future | undefined {
     let worst = Future.Inert;
-    const todo = [pc];
+    const toVisit = [pc];
     let budget = MAX_FUTURE_SCAN;
-    while (todo.length > 0) {
-      const at = todo.pop()!;
+    while (toVisit.length > 0) {
+      const at = toVisit.pop()!;
       if (reached.has(at)) continue;
       if (budget-- <= 0) return undefined;
       const i = this.instrs.get(at);
@@ -125,7 +125,7 @@ export class FutureScan {
       if (c.cls > worst) worst = c.cls;
       if (c.next === undefined) return undefined;
       if (stop && worst === Future.Any) return Future.Any;
-      todo.push(...c.next);
+      toVisit.push(...c.next);
     }
     return worst;
   }
