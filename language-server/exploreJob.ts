@@ -54,7 +54,7 @@ export function exploreModel(
   onProgress: (p: Progress) => void,
   now: () => number = Date.now,
 ): ExploreSummary | undefined {
-  const own = parseExploreSettings(model.blocks);
+  const own = parseExploreSettings(model.blocks, [], model.constants);
   const maxStates = Math.min(own.maxStates, EXPLORE_MAX_STATES);
   const cacheModel = settings.cacheModel === 'scenario' ? undefined : settings.cacheModel;
   const start = now();

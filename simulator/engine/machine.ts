@@ -94,6 +94,8 @@ export interface MachineOptions {
    * take older writes (explore, `run --policy random`); default `sc`: every store is visible at once.
    */
   memoryModel?: 'sc' | 'promising';
+  /** Under `promising`: translation table descriptors (PAs) the model holds from the build (`explore { descriptors … }`; engine/modelLocations.ts). */
+  modelDescriptors?: readonly number[];
 }
 
 /** What component factories get to build themselves. */
@@ -275,7 +277,7 @@ export class Machine {
     // 6. The architectural checkers join before the first checkpoint: their state is part of it.
     if (opts.checkers !== false) this.addComponent({ name: 'checkers', state: attachCheckers(this) });
     // 7. Arm's concurrency model, when asked for: between the PEs and their memory system (promising.ts).
-    this.memoryOrder = opts.memoryModel === 'promising' ? this.installMemoryModel() : undefined;
+    this.memoryOrder = opts.memoryModel === 'promising' ? this.installMemoryModel(opts) : undefined;
 
     bridgeTrace(this);
     this.scheduler = new Scheduler(this);
@@ -283,7 +285,7 @@ export class Machine {
     this.history.start();
   }
 
-  private installMemoryModel(): PromisingMemory {
+  private installMemoryModel(opts: MachineOptions): PromisingMemory {
     const model = new PromisingMemory({
       pes: this.pes,
       memory: this.memory,
@@ -291,6 +293,8 @@ export class Machine {
       innerDomain: (pe) => this.shareability.innerOf(pe),
       random: this.policy.name === 'random' ? (n) => this.prng.below(n) : undefined,
       stop: (reason) => this.requestStop(reason),
+      descriptors: opts.modelDescriptors,
+      fixedSystem: opts.fixedSystem === true,
     });
     this.addComponent({ name: model.name, state: model, actions: model });
     return model;

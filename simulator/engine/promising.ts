@@ -35,9 +35,10 @@ import type { MemAttrs } from '../memory/attributes';
 import { barrierOption, MAX_MESSAGES, MessageLog, ordersEveryObserver, ThreadLocal, TranslationViews, type BarrierDomain, type LocalSnapshot, type Message, type TranslationSnapshot } from '../memory/ordering';
 import { walkInProgress } from '../mmu/descriptor';
 import { tlbiScope } from '../mmu/tlbi';
-import { readPhysical, type MemorySystem } from '../memory/system';
+import type { MemorySystem } from '../memory/system';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
+import { ModelLocations, type LocationsSnapshot } from './modelLocations';
 import { FLAGS, instrDeps, type InstrDeps } from './promisingDeps';
 
 /** Offset of the pick views among a PE's register views (see `views`). */
@@ -59,13 +60,10 @@ export interface PromisingHost {
   random: ((n: number) => number) | undefined;
   /** End the run with this reason (a bound of the model was reached). */
   stop(reason: string): void;
-}
-
-interface Loc {
-  size: number;
-  attrs: string;
-  lo: number;
-  hi: number;
+  /** Translation table descriptors (PAs) the model holds from the build (modelLocations.ts). */
+  descriptors?: readonly number[];
+  /** No descriptor is ever written and the TLBs are no state (`MachineOptions.fixedSystem`). */
+  fixedSystem?: boolean;
 }
 
 interface StepState {
@@ -95,7 +93,7 @@ interface PromisingSnapshot {
   log: readonly Message[];
   locals: LocalSnapshot[];
   views: Int32Array[];
-  locs: Map<number, Loc>;
+  locs: LocationsSnapshot;
   promisePhase: boolean;
   translation: TranslationSnapshot;
   /** `stateHash()` of the state captured, once known (a memo, not state: set when the live state is hashed unchanged since its capture or restore). */
@@ -114,7 +112,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
    */
   private views: Int32Array[];
   /** Locations the model holds: size, attributes and initial value, by PA. */
-  private locs = new Map<number, Loc>();
+  readonly locations: ModelLocations;
   /** No PE has stepped yet in this execution: promises may be made (promise-first). */
   promisePhase = true;
   private readonly cur: (StepState | undefined)[];
@@ -124,8 +122,6 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   readonly translation: TranslationViews;
   /** A walk of the current translation read a descriptor the model holds: the PE's TLBs must not keep the result. */
   private walkedModel = false;
-  /** Descriptors walks read before the model held them (a later write there makes every TLB forget). */
-  private readonly walkedOutside = new Set<number>();
   private script: readonly number[] | undefined = undefined;
   /** Reads so far in the current step (the index into `script`). */
   private readNo = 0;
@@ -147,7 +143,11 @@ export class PromisingMemory implements Snapshottable, ActionSource {
   private readonly viewsMemo: [Int32Array | undefined, number][] = [];
 
   constructor(private readonly host: PromisingHost) {
-    this.log = new MessageLog((loc) => this.locs.get(loc) ?? { lo: 0, hi: 0 });
+    const forgetAll = (): void => {
+      for (const p of host.pes) p.env.mmu.forgetTranslations?.(p);
+    };
+    this.locations = new ModelLocations(host.memory.physical, host.mmioRanges, forgetAll, host.descriptors ?? [], host.fixedSystem === true);
+    this.log = new MessageLog((loc) => this.locations.get(loc) ?? { lo: 0, hi: 0 });
     this.locals = host.pes.map((p) => new ThreadLocal(p.id));
     this.views = host.pes.map(() => new Int32Array(2 * PICK));
     this.cur = host.pes.map(() => undefined);
@@ -333,35 +333,20 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     }
   }
 
-  /** Which location an access is, or undefined when it is outside the model (header comment). */
-  private location(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): Loc | undefined {
-    if (pe === undefined || this.walking > 0 || this.cur[pe.id] === undefined || attrs.kind !== 'normal') return undefined;
-    return this.locationOf(pa, size, attrs);
-  }
-
-  /** The model's location at `pa` (its initial value captured on first use), or undefined (mixed sizes, MMIO, other attributes). */
-  private locationOf(pa: number, size: number, attrs: MemAttrs): Loc | undefined {
-    if (pa % size !== 0) return undefined;
-    for (const r of this.host.mmioRanges) if (pa >= r.base && pa < r.base + r.size) return undefined;
-    let l = this.locs.get(pa);
-    if (l === undefined) {
-      // Another location overlapping this one (mixed sizes) keeps the access outside the model.
-      for (const [q, o] of this.locs) if (q < pa + size && pa < q + o.size) return undefined;
-      const out = { ldLo: 0, ldHi: 0 };
-      readPhysical(this.host.memory.physical, pa, size, out);
-      l = { size, attrs: attrs.label, lo: out.ldLo, hi: out.ldHi };
-      this.locs = new Map(this.locs).set(pa, l);
-      // A descriptor walked before the model held it: the TLBs forget what they cached (the model chooses from now on).
-      if (this.walkedOutside.has(pa)) for (const p of this.host.pes) p.env.mmu.forgetTranslations?.(p);
-      this.version++;
-    }
-    return l.size === size && l.attrs === attrs.label ? l : undefined;
+  /** Whether the model serves an access (header comment); its location enters the model on first use (modelLocations.ts). */
+  private location(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): boolean {
+    if (pe === undefined || this.walking > 0 || this.cur[pe.id] === undefined || attrs.kind !== 'normal') return false;
+    const g = this.locations.generation;
+    const served = this.locations.of(pa, size, attrs) !== undefined;
+    // A location entering the model changes the state whether or not this access is served.
+    if (this.locations.generation !== g) this.version++;
+    return served;
   }
 
   /** A model read into pe.ldLo/ldHi; false when the access is outside the model. */
   private read(pe: Pe | undefined, pa: number, size: number, attrs: MemAttrs): boolean {
     if (this.walking > 0) return this.walkRead(pe, pa, size);
-    if (this.location(pe, pa, size, attrs) === undefined) return false;
+    if (!this.location(pe, pa, size, attrs)) return false;
     const p = pe!;
     const s = this.cur[p.id]!;
     const local = this.locals[p.id];
@@ -403,9 +388,11 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     if (pe === undefined || size !== 8 || !walkInProgress.active) return false;
     const s = this.cur[pe.id];
     if (s === undefined) return false;
-    const loc = this.locs.get(pa);
+    const loc = this.locations.get(pa);
     if (loc === undefined || loc.size !== 8) {
-      this.walkedOutside.add(pa);
+      const g = this.locations.generation;
+      this.locations.walkedOutside(pa);
+      if (this.locations.generation !== g) this.version++;
       return false;
     }
     this.walkedModel = true;
@@ -456,7 +443,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
 
   /** A model write; false when the access is outside the model. */
   private write(pe: Pe | undefined, pa: number, size: number, lo: number, hi: number, attrs: MemAttrs): boolean {
-    if (this.location(pe, pa, size, attrs) === undefined) return false;
+    if (!this.location(pe, pa, size, attrs)) return false;
     if (this.log.length >= MAX_MESSAGES) {
       // The bound of the message list (docs/limits.md): the run ends; this write lands outside the model.
       this.host.stop(`the memory model holds at most ${MAX_MESSAGES} writes per execution`);
@@ -513,7 +500,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
 
   /** PE `c.pe` promises the write `c` (appended now; written through: it is the coherence-latest). */
   promise(c: PromiseCandidate): void {
-    this.locationOf(c.pa, c.size, c.attrs);
+    this.locations.of(c.pa, c.size, c.attrs);
     this.locals[c.pe].promise(this.log, c.pa, c.lo, c.hi);
     this.version++;
     if (this.appended.active) this.appended.emit();
@@ -541,7 +528,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
 
   snapshot(): PromisingSnapshot {
     const translation = this.translation.snapshot();
-    const snap: PromisingSnapshot = { log: this.log.snapshot(), locals: this.locals.map((l) => l.snapshot()), views: this.views, locs: this.locs, promisePhase: this.promisePhase, translation };
+    const snap: PromisingSnapshot = { log: this.log.snapshot(), locals: this.locals.map((l) => l.snapshot()), views: this.views, locs: this.locations.snapshot(), promisePhase: this.promisePhase, translation };
     if (this.hashVersion === this.version) snap.hash = this.lastHash;
     this.lastSnap = snap;
     this.snapVersion = this.version;
@@ -553,7 +540,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     this.log.restore(snap.log);
     this.locals.forEach((l, i) => l.restore(snap.locals[i]));
     this.views = snap.views;
-    this.locs = snap.locs;
+    this.locations.restore(snap.locs);
     this.promisePhase = snap.promisePhase;
     this.translation.restore(snap.translation);
     this.cur.fill(undefined);
@@ -575,9 +562,11 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     return m[1];
   }
 
-  /** Fingerprint of what PE `pe` running alone depends on in the model: the messages, its thread state and its register views. */
+  /** Fingerprint of what PE `pe` running alone depends on in the model: the messages, the locations held, its thread state and its register views. */
   threadHash(pe: number): number {
-    return modelLanes.reset(0x9a0e_0000 + pe).digest(this.log.digest()).digest(this.locals[pe].digest()).digest(this.viewsDigest(pe)).value();
+    const h = modelLanes.reset(0x9a0e_0000 + pe).digest(this.log.digest()).digest(this.locals[pe].digest()).digest(this.viewsDigest(pe));
+    this.locations.hashInto(h);
+    return h.value();
   }
 
   stateHash(): number {
@@ -586,6 +575,7 @@ export class PromisingMemory implements Snapshottable, ActionSource {
     const h = modelLanes.reset(0x9a0d_0000).digest(this.log.digest());
     for (const l of this.locals) h.digest(l.digest());
     this.translation.hashInto(h);
+    this.locations.hashInto(h);
     for (let pe = 0; pe < this.views.length; pe++) h.digest(this.viewsDigest(pe));
     h.word(this.promisePhase ? 1 : 0);
     this.lastHash = h.value();

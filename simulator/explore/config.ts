@@ -12,11 +12,12 @@
  *   max_states 200000            // default for --max-states
  *   max_depth 5000               // default for --max-depth
  *   memory_model promising       // Arm's concurrency model (default sc: every store visible at once)
+ *   descriptors pte_x 0x8010_2208  // descriptors the model holds from the start (with memory_model promising)
  * }
  * ```
  */
 import type { LanguageExtension } from '../scenario/keywords';
-import type { Diagnostic, GenericBlock, ScenarioModel } from '../scenario/model';
+import type { Diagnostic, GenericBlock, ScenarioModel, SymbolDef } from '../scenario/model';
 import { parseInteger } from '../util/hex';
 
 export interface ExploreSettings {
@@ -37,10 +38,19 @@ export interface ExploreSettings {
   maxDepth: number;
   /** `promising`: Arm's concurrency model (reads may take older writes, promises); `sc`: every store visible at once. */
   memoryModel: 'sc' | 'promising';
+  /**
+   * Translation table descriptors (PAs, 8-byte aligned) the memory model holds from the start, as herd7 holds every
+   * `PTE(x)` of a VMSA litmus test: a walk reads them through the model from the first step, none is ever cached in a
+   * TLB outside it (engine/modelLocations.ts). At most `MAX_DESCRIPTORS`.
+   */
+  descriptors: readonly number[];
 }
 
+/** Descriptors one `explore` block may name (docs/limits.md). */
+export const MAX_DESCRIPTORS = 256;
+
 /** Defaults: every speculative fill, one eviction per execution, and bounds that keep a search within seconds to minutes. */
-export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, fillLines: 256, mappedFills: 1, evictions: 1, maxStates: 1_000_000, maxDepth: 10_000, memoryModel: 'sc' };
+export const DEFAULT_EXPLORE: Readonly<ExploreSettings> = { fills: Infinity, fillLines: 256, mappedFills: 1, evictions: 1, maxStates: 1_000_000, maxDepth: 10_000, memoryModel: 'sc', descriptors: [] };
 
 /** Largest value any count may take (a typo such as 10^12 is reported rather than run). */
 const MAX_COUNT = 1e9;
@@ -49,7 +59,7 @@ const MAX_COUNT = 1e9;
  * The settings of the block, what each bounds and the values it takes: the
  * text editors show on hover and offer in completion.
  */
-export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'speculative_lines' | 'mapped_fills' | 'evictions' | 'max_states' | 'max_depth' | 'memory_model', { values: string; meaning: string; default: string }>> = {
+export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'speculative_lines' | 'mapped_fills' | 'evictions' | 'max_states' | 'max_depth' | 'memory_model' | 'descriptors', { values: string; meaning: string; default: string }>> = {
   speculative_fills: { values: `all | none | 0 to ${MAX_COUNT}`, meaning: 'speculative cache fills exploration enumerates per execution', default: 'all' },
   speculative_lines: {
     values: `0 to ${MAX_COUNT}`,
@@ -65,6 +75,11 @@ export const EXPLORE_SETTINGS: Readonly<Record<'speculative_fills' | 'speculativ
   max_states: { values: `1 to ${MAX_COUNT}`, meaning: 'distinct states visited before the search stops (reported when hit; `--max-states` overrides)', default: String(DEFAULT_EXPLORE.maxStates) },
   max_depth: { values: `1 to ${MAX_COUNT}`, meaning: 'actions along one execution before it is cut (reported when hit; `--max-depth` overrides)', default: String(DEFAULT_EXPLORE.maxDepth) },
   memory_model: { values: 'sc | promising', meaning: "the memory model executions follow: 'promising' is Arm's (reads may take older writes; docs/memory-model.md), 'sc' makes every store visible at once", default: 'sc' },
+  descriptors: {
+    values: `up to ${MAX_DESCRIPTORS} addresses or constants, 8-byte aligned`,
+    meaning: 'translation table descriptors the memory model (memory_model promising) holds from the start: walks read them through the model from the first step, as herd7 does for PTE(x) (otherwise a descriptor enters the model at its first load or store)',
+    default: 'none',
+  },
 };
 
 function count(word: string | undefined, what: string, report: (m: string) => void, allowAll: boolean): number | undefined {
@@ -79,8 +94,13 @@ function count(word: string | undefined, what: string, report: (m: string) => vo
   return Number(v);
 }
 
-/** The settings of a scenario's `explore` block (defaults for what it does not say); problems go to `diags` (rule `explore`). */
-export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Diagnostic[] = []): ExploreSettings {
+/** An address word of `descriptors`: a number or a constant's name. */
+function address(word: string, constants: ReadonlyMap<string, SymbolDef> | undefined): bigint | undefined {
+  return parseInteger(word) ?? constants?.get(word)?.value;
+}
+
+/** The settings of a scenario's `explore` block (defaults for what it does not say); problems go to `diags` (rule `explore`); `constants`: the scenario's, for addresses named by them. */
+export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Diagnostic[] = [], constants?: ReadonlyMap<string, SymbolDef>): ExploreSettings {
   const s: ExploreSettings = { ...DEFAULT_EXPLORE };
   const list = blocks.filter((b) => b.keyword === 'explore');
   for (const extra of list.slice(1)) diags.push({ range: extra.range, severity: 'error', message: "a scenario has one 'explore' block", rule: 'explore' });
@@ -91,11 +111,25 @@ export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Dia
     const report = (message: string): void => {
       diags.push({ range: stmt.range, severity: 'error', message, rule: 'explore' });
     };
+    const key = w[0]?.toLowerCase();
+    if (key === 'descriptors') {
+      const pas = [...s.descriptors];
+      for (const word of w.slice(1)) {
+        const v = address(word, constants);
+        if (v === undefined) report(`descriptors expects addresses or constants, found '${word}'`);
+        else if (v < 0n || v % 8n !== 0n || v >= 2n ** 48n) report(`descriptors: ${word} is not an 8-byte aligned physical address`);
+        else if (pas.length >= MAX_DESCRIPTORS) {
+          report(`descriptors: at most ${MAX_DESCRIPTORS}`);
+          break;
+        } else if (!pas.includes(Number(v))) pas.push(Number(v));
+      }
+      s.descriptors = pas;
+      continue;
+    }
     if (w.length > 2) {
       report(`unexpected '${w[2]}' after '${w[0]} ${w[1]}'`);
       continue;
     }
-    const key = w[0]?.toLowerCase();
     switch (key) {
       case 'speculative_fills':
         s.fills = count(w[1], key, report, true) ?? s.fills;
@@ -136,5 +170,5 @@ export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Dia
 export const EXPLORE_LANGUAGE: LanguageExtension = {
   name: 'explore',
   blocks: ['explore'],
-  pass: (model: ScenarioModel) => void parseExploreSettings(model.blocks, model.diagnostics),
+  pass: (model: ScenarioModel) => void parseExploreSettings(model.blocks, model.diagnostics, model.constants),
 };

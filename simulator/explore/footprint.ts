@@ -10,7 +10,7 @@
  *
  * | resource | read by | written by |
  * |---|---|---|
- * | a memory line (64 bytes: its data in memory and every cached copy, every attribute) | loads, table-walk reads, a speculative fill of a line found by reverse translation (the lines of the descriptors mapping it) | stores, cache maintenance by VA, a copy changing MOESI state (fills, snoops, evictions, write-backs), an agent's `write` event |
+ * | a memory line (64 bytes: its data in memory and every cached copy, every attribute; under `memory_model promising`, which of its locations the model holds) | loads, table-walk reads, a speculative fill of a line found by reverse translation (the lines of the descriptors mapping it) | stores, cache maintenance by VA, a copy changing MOESI state (fills, snoops, evictions, write-backs), an agent's `write` event, a location entering the memory model (its first model access) |
  * | a cache set (its ways' validity and replacement order) | — | a cacheable access or table walk (every set on the PE's path: L1, L2, system cache), a copy changing state there |
  * | a PE's DSB state (which granules it wrote since its last DSB: the `stale-descriptor` rule) | every table-walk read | that PE's DSB |
  * | a PE's translation regime (what its speculative fills may read) | its speculative fills | its system-register writes, exceptions and returns (EL changes) |
@@ -26,7 +26,8 @@
  * conflict with every action — are: anything the GIC or the built-in firmware
  * takes part in (their hooks fired: interrupts signalled, made pending,
  * acknowledged; FF-A calls; with firmware, any exception), TLB invalidation
- * (broadcast, and the checkers' TLBI state), SEV/SEVL and WFE (other PEs'
+ * (broadcast, and the checkers' TLBI state), a descriptor walked outside the
+ * memory model entering it (every PE's TLBs forget), SEV/SEVL and WFE (other PEs'
  * event registers; a store clearing a reservation sets one), GIC and Generic
  * Timer system registers (read or written), device (MMIO) accesses, writes to
  * code, set/way and instruction-cache maintenance, an action after which an
@@ -204,9 +205,20 @@ export class FootprintRecorder {
       h.gic.interrupt.subscribe(() => this.setGlobal()),
     );
     // Under the memory model every appended message is ordered against every other one (one message list).
-    if (m.memoryOrder !== undefined) this.offs.push(m.memoryOrder.appended.subscribe(() => {
-        if (this.recording) this.write(res(Kind.Messages, 0));
-      }));
+    if (m.memoryOrder !== undefined) {
+      this.offs.push(
+        m.memoryOrder.appended.subscribe(() => {
+          if (this.recording) this.write(res(Kind.Messages, 0));
+        }),
+        // A location entering the model changes how every later access and walk of it is served (engine/modelLocations.ts);
+        // when every PE's TLBs forgot their translations, other PEs' steps that would have hit them change too.
+        m.memoryOrder.locations.entered.subscribe((pa, forgot) => {
+          if (!this.recording) return;
+          if (forgot) return this.setGlobal();
+          this.write(res(Kind.Line, line(pa)));
+        }),
+      );
+    }
     if (h.cache !== undefined) {
       this.offs.push(
         h.cache.lineState.subscribe((l) => {

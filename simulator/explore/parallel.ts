@@ -119,7 +119,7 @@ function now(): number {
 export async function exploreInWorkers(text: string, file: string, options: ExploreOptions & { jobs: number; parallelFrom?: number }): Promise<ExploreResult> {
   const start = now();
   const model = parseScenario(text, file);
-  const settings: ExploreSettings = { ...parseExploreSettings(model.blocks), ...options.settings };
+  const settings: ExploreSettings = { ...parseExploreSettings(model.blocks, [], model.constants), ...options.settings };
   // Under `memory_model promising` the search takes thread-local steps alone and checks, as it goes, that nothing
   // seen since depends on them (relaxed.ts): a check over the whole search, in one thread (docs/explore.md "--jobs").
   if (options.jobs <= 1 || settings.memoryModel === 'promising' || model.diagnostics.some((d) => d.severity === 'error')) return exploreScenario(model, options);

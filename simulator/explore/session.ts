@@ -78,13 +78,14 @@ export class ExploreSession {
     readonly model: ScenarioModel,
     options: SessionOptions = {},
   ) {
-    this.settings = { ...parseExploreSettings(model.blocks), ...options.settings };
+    this.settings = { ...parseExploreSettings(model.blocks, [], model.constants), ...options.settings };
     // No step budget: an exploration is bounded by its depth and state bounds (the scenario's max_steps is run's).
     this.machine = Machine.create(model, {
       cacheModel: options.cacheModel,
       maxSteps: Number.MAX_SAFE_INTEGER,
       checkpointInterval: options.checkpointInterval,
       memoryModel: this.settings.memoryModel,
+      modelDescriptors: this.settings.descriptors,
       checkers: options.checkers,
       fixedSystem: options.fixedSystem,
       attachPlatform: options.attachPlatform,

@@ -108,7 +108,10 @@ export function litmusToScenario(test: LitmusTest, file = `${test.name}.litmus`)
   out.push(`scenario ${quote(test.name)}`, '');
   out.push('system {', `  pes ${n}`, `  memory ram at ${hex(LAYOUT.ram)} size ${hex(LAYOUT.ramSize)}`);
   out.push('  cache_model off          // litmus tests are about ordering, not caches: one coherent memory', '}', '');
-  out.push("// Explore with Arm's concurrency model, as herd7 does (docs/memory-model.md \"Concurrency\").", 'explore {', '  memory_model promising', '}', '');
+  out.push("// Explore with Arm's concurrency model, as herd7 does (docs/memory-model.md \"Concurrency\").", 'explore {', '  memory_model promising');
+  // The descriptors the test names, known once every expression is written (below).
+  const descriptorsAt = out.length;
+  out.push('}', '');
   // ---- page table ----
   out.push(`// Stage 1, EL1&0: code, locations and the tables themselves (so a thread can write a descriptor at PTE(x)).`);
   out.push(`pagetable litmus stage 1 regime el1 at ${hex(LAYOUT.tables)} t0sz ${LAYOUT.t0sz} pool ${hex(LAYOUT.pool)} size ${hex(LAYOUT.poolSize)} {`);
@@ -172,6 +175,9 @@ export function litmusToScenario(test: LitmusTest, file = `${test.name}.litmus`)
   for (const s of [...used.pte].filter((x) => !ownBlock.has(x)).sort()) consts.push(`const pte_${s} = ${hex(layout.locations.get(s)!.pte)}    // PTE(${s}): the level-3 descriptor mapping ${s}`);
   for (const s of [...used.phy].sort()) consts.push(`const phy_${s} = ${s}    // PA(${s}): ${s} is mapped at its own address`);
   if (consts.length > 0) out.push(...consts, '');
+  // The model holds the descriptors the test names from the start, as herd7 holds PTE(x) in its initial state.
+  const named = [...used.pte].sort();
+  if (named.length > 0) out.splice(descriptorsAt, 0, `  descriptors ${named.map((x) => hex(layout.locations.get(x)!.pte)).join(' ')}   // ${named.map((x) => `PTE(${x})`).join(' ')}`);
   out.push(...code, '', ...data, ...descriptorBlocks, '');
   const observed = test.locations.map((l) => (l.kind === 'fault' ? faultHerd(l) : herdLocation(l.loc)));
   if (observed.length > 0) out.push(`// herd7 also shows ${observed.join(', ')} in each final state (locations […]).`);

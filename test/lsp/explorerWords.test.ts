@@ -164,7 +164,7 @@ describe('language server: the explorer words (hover, completion)', function () 
     const text = TEXT.replace('  max_depth 100\n', '  max_depth 100\n  m\n');
     await c.open(u, text);
     const items = await labels(u, { line: text.split('\n').indexOf('  m'), character: 3 });
-    assert.deepEqual(items.map((i) => i.label), ['speculative_fills', 'speculative_lines', 'mapped_fills', 'evictions', 'max_states', 'max_depth', 'memory_model']);
+    assert.deepEqual(items.map((i) => i.label), ['speculative_fills', 'speculative_lines', 'mapped_fills', 'evictions', 'max_states', 'max_depth', 'memory_model', 'descriptors']);
     assert.match((items.find((i) => i.label === 'max_states')!.documentation as MarkupContent).value, /default `1000000`/);
     const values = await labels(uri, { line: at('speculative_fills').line, character: at('speculative_fills').character + 'speculative_fills '.length });
     assert.deepEqual(values.map((i) => i.label), ['all', 'none']);
