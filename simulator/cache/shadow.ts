@@ -17,16 +17,25 @@ import { PAGE_SIZE, type PhysicalMemory } from '../memory/physical';
 import { PA_SPLIT } from './config';
 
 /**
- * One shadow page. Its arrays are views of one buffer (`buf`, laid out by
- * `Layout`): a copy-on-write copy is one buffer copy, not one per array.
+ * One shadow page. Its arrays are three views of one buffer (`buf`, laid out by
+ * `Layout`), one per element type: a copy-on-write copy is one buffer copy, not
+ * one per array, and three views to make (an explorer copies a page at the
+ * first store after every capture and restore, and a view costs more than
+ * copying the page's bytes).
+ *
+ * - `u8`: the whole page; the memory bytes at `Layout.Bytes`, the dirty list and
+ *   marks at `Layout.DirtyList` and `Layout.DirtyMark`;
+ * - `u32`: the memory bytes as 32-bit words (little-endian host, as
+ *   memory/flat.ts: aligned words are written whole) at `Layout.Words`, the
+ *   granules' contributions at `Layout.RecA` and `Layout.RecB` (`Layout` / 4);
+ * - `rec`: the granules' writers.
  */
 interface ShadowPage {
   readonly buf: ArrayBuffer;
   /** Where the page's arrays start in `buf` (new pages share a slab, `newPage`). */
   readonly at: number;
-  bytes: Uint8Array;
-  /** `bytes` as 32-bit words (little-endian host, as memory/flat.ts): aligned words are written whole. */
-  words: Uint32Array;
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
   /**
    * Per granule g, who wrote it last, at rec[4g + R_PC], rec[4g + R_STEP], rec[4g + R_PE] and
    * rec[4g + R_EPOCH]: side by side, so a write touches one cache line of records. R_EPOCH holds 0
@@ -38,26 +47,25 @@ interface ShadowPage {
   /**
    * The page's fingerprint: the sum of its written granules' contributions
    * (`granuleSum`) as of the last `digestPage`. Writes do not hash: they mark
-   * their granule dirty (`dirtyMark`, `dirtyList`), and `digestPage` brings
+   * their granule dirty (the dirty marks and list), and `digestPage` brings
    * the sum up to date for the dirty granules only, so a run that never asks
    * for a fingerprint pays a mark per write and an exploration pays what
    * changed since its last fingerprint.
    */
   sumA: number;
   sumB: number;
-  /** Per granule, the contribution (lanes A, B) `sumA`/`sumB` hold for it (0: none). */
-  recA: Uint32Array;
-  recB: Uint32Array;
-  /** Per granule, 1 while its contribution is out of date (its index is then in `dirtyList`). */
-  dirtyMark: Uint8Array;
-  dirtyList: Uint16Array;
+  /**
+   * In `u32` at `Layout.RecA`/`RecB` (per granule): the contribution (lanes A, B) `sumA`/`sumB` hold for it
+   * (0: none). In `u8` at `Layout.DirtyMark` (per granule): 1 while its contribution is out of date (its index
+   * is then in the list at `Layout.DirtyList`, `dirtyCount` long).
+   */
   dirtyCount: number;
 }
 
 /**
  * Bytes per shadow page: smaller than a memory page, because a page is copied
  * whole at its first write after a capture (copy-on-write) and a shadow page
- * carries 51 bytes per byte of memory it shadows — an explorer captures at
+ * carries 50 bytes per 8-byte granule of memory it shadows — an explorer captures at
  * nearly every state, and a store then copies one shadow page.
  */
 const SHADOW_PAGE = 512;
@@ -75,15 +83,21 @@ const R_PE = 2;
 const R_EPOCH = 3;
 const FIELDS = 4;
 
-/** Byte offsets of a page's arrays in its buffer (each aligned to its element size). */
+/**
+ * Byte offsets of a page's arrays in its buffer (each aligned to its element size), and the 32-bit word offsets of
+ * the ones read through `u32`. The dirty list holds granule numbers (below 64): bytes.
+ */
 const enum Layout {
   Rec = 0,
   Bytes = GRANULES * 32,
   RecA = GRANULES * 40,
   RecB = GRANULES * 44,
   DirtyList = GRANULES * 48,
-  DirtyMark = GRANULES * 50,
-  Size = GRANULES * 51,
+  DirtyMark = GRANULES * 49,
+  Size = GRANULES * 50,
+  Words = Bytes / 4,
+  RecAWords = RecA / 4,
+  RecBWords = RecB / 4,
 }
 
 /** Records of granules never written. */
@@ -101,21 +115,17 @@ function shadowPage(buf: ArrayBuffer, at: number): ShadowPage {
   return {
     buf,
     at,
-    bytes: new Uint8Array(buf, at + Layout.Bytes, SHADOW_PAGE),
-    words: new Uint32Array(buf, at + Layout.Bytes, SHADOW_PAGE / 4),
+    u8: new Uint8Array(buf, at, Layout.Size),
+    u32: new Uint32Array(buf, at, Layout.Size / 4),
     rec: new Float64Array(buf, at + Layout.Rec, GRANULES * FIELDS),
     sumA: 0,
     sumB: 0,
-    recA: new Uint32Array(buf, at + Layout.RecA, GRANULES),
-    recB: new Uint32Array(buf, at + Layout.RecB, GRANULES),
-    dirtyMark: new Uint8Array(buf, at + Layout.DirtyMark, GRANULES),
-    dirtyList: new Uint16Array(buf, at + Layout.DirtyList, GRANULES),
     dirtyCount: 0,
   };
 }
 
 /**
- * New pages are cut from slabs of SLAB_PAGES pages (104 KB): a sweep creates a page per 512 bytes
+ * New pages are cut from slabs of SLAB_PAGES pages (100 KB): a sweep creates a page per 512 bytes
  * it writes, and a buffer per page is a host allocation each. Pages of several shadows may share
  * a slab, which lives while any of its pages does (copies, `copyPage`, have buffers of their own).
  */
@@ -130,13 +140,13 @@ function newPage(src: Uint8Array | undefined): ShadowPage {
     slabUsed = 0;
   }
   const p = shadowPage(slab, Layout.Size * slabUsed++);
-  if (src !== undefined) p.bytes.set(src);
+  if (src !== undefined) p.u8.set(src, Layout.Bytes);
   p.rec.set(UNWRITTEN);
   return p;
 }
 
 /**
- * Copies are cut from slabs of COPY_SLAB_PAGES pages (52 KB), apart from new pages: a buffer per copy is a host
+ * Copies are cut from slabs of COPY_SLAB_PAGES pages (50 KB), apart from new pages: a buffer per copy is a host
  * allocation (≈ 1.5 µs, against 0.1 µs for the copy), and an explorer copies a page at the first store after every
  * capture and restore. A slab lives while any copy in it does; copies made one after another (a search's captures,
  * a history's checkpoints) fill it.
@@ -152,7 +162,7 @@ function copyPage(p: ShadowPage): ShadowPage {
     copySlabUsed = 0;
   }
   const at = Layout.Size * copySlabUsed++;
-  copySlab.set(new Uint8Array(p.buf, p.at, Layout.Size), at);
+  copySlab.set(p.u8, at);
   const c = shadowPage(copySlab.buffer, at);
   c.sumA = p.sumA;
   c.sumB = p.sumB;
@@ -174,10 +184,10 @@ function setWriter(p: ShadowPage, g: number, pc: number, step: number, pe: numbe
 function markDirty(p: ShadowPage, g: number): void {
   // Every granule listed already (a page swept since its last digest): no need to read the marks.
   if (p.dirtyCount === GRANULES) return;
-  const mark = p.dirtyMark;
-  if (mark[g] === 0) {
-    mark[g] = 1;
-    p.dirtyList[p.dirtyCount++] = g;
+  const u8 = p.u8;
+  if (u8[Layout.DirtyMark + g] === 0) {
+    u8[Layout.DirtyMark + g] = 1;
+    u8[Layout.DirtyList + p.dirtyCount++] = g;
   }
 }
 
@@ -192,23 +202,24 @@ const granuleLanes = new Lanes();
  * state. A granule never written holds memory's initial value, the same in
  * every state: it contributes nothing.
  */
-function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: number): void {
-  let a = (p.sumA - recA[g]) >>> 0;
-  let b = (p.sumB - recB[g]) >>> 0;
+function granuleSum(p: ShadowPage, g: number): void {
+  const u32 = p.u32;
+  let a = (p.sumA - u32[Layout.RecAWords + g]) >>> 0;
+  let b = (p.sumB - u32[Layout.RecBWords + g]) >>> 0;
   const epoch = p.rec[g * FIELDS + R_EPOCH];
   if (epoch === 0) {
-    recA[g] = 0;
-    recB[g] = 0;
+    u32[Layout.RecAWords + g] = 0;
+    u32[Layout.RecBWords + g] = 0;
   } else {
-    const by = p.bytes;
-    const o = g * 8;
+    const by = p.u8;
+    const o = Layout.Bytes + g * 8;
     const lo = (by[o] | (by[o + 1] << 8) | (by[o + 2] << 16) | (by[o + 3] << 24)) >>> 0;
     const hi = (by[o + 4] | (by[o + 5] << 8) | (by[o + 6] << 16) | (by[o + 7] << 24)) >>> 0;
     const d = granuleLanes.reset(0x5ad0_0000).word(lo).word(hi).word(p.rec[g * FIELDS + R_PE]).word(epoch).value();
     const ca = contributionA(g, d);
     const cb = contributionB(g, d);
-    recA[g] = ca;
-    recB[g] = cb;
+    u32[Layout.RecAWords + g] = ca;
+    u32[Layout.RecBWords + g] = cb;
     a = (a + ca) >>> 0;
     b = (b + cb) >>> 0;
   }
@@ -223,13 +234,11 @@ function granuleSum(p: ShadowPage, recA: Uint32Array, recB: Uint32Array, g: numb
  */
 function digestPage(p: ShadowPage): number {
   if (p.dirtyCount > 0) {
-    const recA = p.recA;
-    const recB = p.recB;
-    const list = p.dirtyList;
+    const u8 = p.u8;
     for (let i = 0; i < p.dirtyCount; i++) {
-      const g = list[i];
-      p.dirtyMark[g] = 0;
-      granuleSum(p, recA, recB, g);
+      const g = u8[Layout.DirtyList + i];
+      u8[Layout.DirtyMark + g] = 0;
+      granuleSum(p, g);
     }
     p.dirtyCount = 0;
   }
@@ -297,11 +306,11 @@ export class ShadowMemory {
     const g = off0 >>> 3;
     markDirty(p, g);
     if ((off0 & (size - 1)) === 0 && size >= 4) {
-      p.words[off0 >>> 2] = lo;
-      if (size === 8) p.words[(off0 >>> 2) + 1] = hi;
+      p.u32[Layout.Words + (off0 >>> 2)] = lo;
+      if (size === 8) p.u32[Layout.Words + (off0 >>> 2) + 1] = hi;
     } else {
-      const b = p.bytes;
-      for (let i = 0; i < size; i++) b[off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      const b = p.u8;
+      for (let i = 0; i < size; i++) b[Layout.Bytes + off0 + i] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
     }
     if (by === undefined) setWriter(p, g, NaN, step, -1, epoch);
     else setWriter(p, g, by.pc, step, by.id, epoch);
@@ -313,7 +322,7 @@ export class ShadowMemory {
       const a = pa + i;
       const p = this.page(a, true)!;
       const off = a % SHADOW_PAGE;
-      p.bytes[off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      p.u8[Layout.Bytes + off] = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       const g = off >>> 3;
       markDirty(p, g);
       setWriter(p, g, pc, step, pe, epoch);
@@ -332,7 +341,7 @@ export class ShadowMemory {
     for (let i = size - 1; i >= 0; i--) {
       const a = pa + i;
       const p = this.page(a, false);
-      const b = p ? p.bytes[a % SHADOW_PAGE] : this.physical.readU8(a);
+      const b = p ? p.u8[Layout.Bytes + (a % SHADOW_PAGE)] : this.physical.readU8(a);
       v = (v << 8n) | BigInt(b);
     }
     return v;

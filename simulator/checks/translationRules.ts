@@ -114,6 +114,12 @@ export class TranslationRules {
   private lastSnap: unknown = undefined;
   private hashVersion = -1;
   private lastHash = 0;
+  /**
+   * The fingerprint of the state each capture holds, once computed while the live state was that capture: a
+   * restore of it (an explorer comes back to a state for each of its actions) gives the fingerprint back without
+   * rehashing every descriptor. Captures are immutable, so the value never goes stale.
+   */
+  private readonly captureHashes = new WeakMap<object, number>();
 
   constructor(
     private readonly sink: FindingSink,
@@ -141,6 +147,7 @@ export class TranslationRules {
         dsbs: this.dsbs.snapshot(),
       };
       this.snapVersion = this.version;
+      if (this.hashVersion === this.version) this.captureHashes.set(this.lastSnap as object, this.lastHash);
     }
     return this.lastSnap;
   }
@@ -151,6 +158,16 @@ export class TranslationRules {
     this.uses.reset();
     // Unchanged since this very capture was taken or restored: nothing to do.
     if (s !== undefined && s === this.lastSnap && this.snapVersion === this.version) return;
+    this.restoreCopy(s);
+    const known = s === undefined ? undefined : this.captureHashes.get(s as object);
+    if (known !== undefined) {
+      this.lastHash = known;
+      this.hashVersion = this.version;
+    }
+  }
+
+  /** Make the live state copies of capture `s` (`undefined`: the state at attach time). */
+  private restoreCopy(s: unknown): void {
     const snap = s as { live: [number, LiveDescriptor][]; pendingTlbi: (PendingTlbi | undefined)[]; dsbs: DsbSnapshot } | undefined;
     this.version++;
     this.live.clear();
@@ -202,6 +219,7 @@ export class TranslationRules {
     this.dsbs.stateHash(h);
     this.lastHash = h.value();
     this.hashVersion = this.version;
+    if (this.snapVersion === this.version && this.lastSnap !== undefined) this.captureHashes.set(this.lastSnap as object, this.lastHash);
     return this.lastHash;
   }
 

@@ -104,7 +104,7 @@ export class OutcomeTable {
    * when this final state becomes its row's witness, its value kept as the
    * row's `observed`.
    */
-  add(final: number, row: Omit<OutcomeRow, 'count'>, observe?: () => unknown): boolean {
+  add(final: number, row: NewOutcome, observe?: () => unknown): boolean {
     if (this.finals.has(final)) return false;
     this.finals.add(final);
     const list = this.finalsByRow.get(row.state);
@@ -112,7 +112,7 @@ export class OutcomeTable {
     else list.push(final);
     const r = this.rows.get(row.state);
     if (r === undefined) {
-      const n: OutcomeRow = { state: row.state, failed: row.failed, values: row.values, findings: row.findings, witness: row.witness, finalState: row.finalState, count: 1 };
+      const n: OutcomeRow = { state: row.state, failed: row.failed, values: row.values, findings: row.findings, witness: row.witness, finalState: finalStateOf(row), count: 1 };
       const o = observe !== undefined ? observe() : row.observed;
       if (o !== undefined) n.observed = o;
       this.rows.set(row.state, n);
@@ -120,13 +120,24 @@ export class OutcomeTable {
       r.count++;
       if (betterWitness(row.witness, r.witness)) {
         r.witness = row.witness;
-        r.finalState = row.finalState;
+        r.finalState = finalStateOf(row);
         const o = observe !== undefined ? observe() : row.observed;
         if (o !== undefined) r.observed = o;
       }
     }
     return true;
   }
+}
+
+/**
+ * A final state to record (`OutcomeTable.add`): `finalState` may be given as a function, called only when the
+ * state becomes its row's witness — the machine's exact fingerprint hashes every component, and most final
+ * states join a row whose witness stays.
+ */
+export type NewOutcome = Omit<OutcomeRow, 'count' | 'finalState'> & { finalState: number | (() => number) };
+
+function finalStateOf(row: NewOutcome): number {
+  return typeof row.finalState === 'number' ? row.finalState : row.finalState();
 }
 
 /** Shorter first, then lexicographic by key: the same witness whatever the order executions were found in. */
@@ -234,7 +245,7 @@ export function search(session: ExploreSession, obs: Observation, table: Outcome
       if (table.finals.has(final)) return null;
       const o = outcomeOf(m, obs);
       const observe = options.observe;
-      if (table.add(final, { state: o.state, failed: o.failed, values: o.values, findings: o.findings, witness: path.slice(), finalState: m.stateHash() }, observe !== undefined ? () => observe(m) : undefined)) stats.states++;
+      if (table.add(final, { state: o.state, failed: o.failed, values: o.values, findings: o.findings, witness: path.slice(), finalState: () => m.stateHash() }, observe !== undefined ? () => observe(m) : undefined)) stats.states++;
       return null;
     }
     if (path.length >= options.maxDepth) {
