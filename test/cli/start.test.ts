@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../engine/helpers';
@@ -75,5 +75,18 @@ describe('armscope launcher (dist/cli.js): V8 code cache', function () {
     const off = mkdtempSync(join(tmpdir(), 'armscope-start-'));
     assert.equal(armscope(args, off, { ARMSCOPE_COMPILE_CACHE: 'off' }).code, 0);
     assert.deepEqual(cacheFiles(off), []);
+  });
+
+  it('every bundle in dist/ is ASCII (build.mjs escapes what esbuild keeps in comments: V8 then holds a one-byte source)', function () {
+    const dist = join(repoRoot(), 'dist');
+    const bundles = readdirSync(dist).filter((f) => f.endsWith('.js'));
+    assert.ok(bundles.includes('cli-main.js') && bundles.includes('explore-worker-main.js'), bundles.join(' '));
+    // The sources do have characters outside ASCII in comments (an arrow, a dash): the bundle keeps them escaped.
+    assert.match(readFileSync(join(repoRoot(), 'simulator', 'litmus', 'herdFormat.ts'), 'utf8') + readFileSync(join(repoRoot(), 'simulator', 'engine', 'promising.ts'), 'utf8'), /[\u0080-\uffff]/);
+    for (const b of bundles) {
+      const text = readFileSync(join(dist, b), 'utf8');
+      const at = text.search(/[\u0080-\uffff]/);
+      assert.equal(at, -1, `${b}: a character outside ASCII at offset ${at}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`);
+    }
   });
 });
