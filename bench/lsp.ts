@@ -23,7 +23,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { Analysis } from '../language-server/analysis';
 import { toLspDiagnostic } from '../language-server/convert';
 import { provideHover } from '../language-server/hover';
-import { SERVER_NODE_FLAGS } from '../language-server/nodeFlags';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../language-server/nodeFlags';
 import { provideDocumentSymbols } from '../language-server/navigation';
 import { provideSemanticTokens, SemanticTokenStore } from '../language-server/semanticTokens';
 import { FULL_LANGUAGE, parseScenario } from '../simulator';
@@ -239,12 +239,13 @@ function cpuMsOf(pid: number | undefined): number {
 
 /**
  * The built server over stdio, as an editor drives it (liveRun off: parse and
- * diagnostics only), its node started with `nodeArgs`: the V8 flags the
- * extension gives it (SERVER_NODE_FLAGS) unless told otherwise.
+ * diagnostics only), its node started with `nodeArgs` and `env` added to this
+ * process's environment: the V8 flags and environment the extension gives it
+ * (SERVER_NODE_FLAGS, SERVER_ENV) unless told otherwise.
  */
-export async function benchLspStdio(server = path.resolve('dist/language-server.js'), nodeArgs: readonly string[] = SERVER_NODE_FLAGS): Promise<LspBenchResult[]> {
+export async function benchLspStdio(server = path.resolve('dist/language-server.js'), nodeArgs: readonly string[] = SERVER_NODE_FLAGS, env: Readonly<Record<string, string>> = SERVER_ENV): Promise<LspBenchResult[]> {
   if (!existsSync(server)) return [];
-  const proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<string, () => void>();
   let refused = '';
@@ -364,7 +365,7 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
   }
   // Never time a refusal: every version measured must be one the parser reads.
   if (refused) throw new Error(`bench: the parser refused ${refused}`);
-  out.push({ name: `load average (1 min) before / after the stdio runs: ${load0.toFixed(2)} / ${loadavg()[0].toFixed(2)}; server node flags: ${nodeArgs.join(' ') || 'none'}`, ms: Number.NaN });
+  out.push({ name: `load average (1 min) before / after the stdio runs: ${load0.toFixed(2)} / ${loadavg()[0].toFixed(2)}; server node flags: ${nodeArgs.join(' ') || 'none'}; server environment added: ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`, ms: Number.NaN });
   return out;
 }
 
@@ -386,9 +387,11 @@ export function formatLspBench(results: LspBenchResult[]): string {
 }
 
 if (require.main === module && process.argv[1]?.endsWith('lsp.js')) {
-  // `--stdio-only`: the stdio rows alone; `--node-arg=X` (repeatable; `--node-arg=` alone: none): the server's node flags instead of SERVER_NODE_FLAGS.
+  // `--stdio-only`: the stdio rows alone; `--node-arg=X` (repeatable; `--node-arg=` alone: none): the server's node flags instead of SERVER_NODE_FLAGS;
+  // `--no-server-env`: the server gets this process's environment alone (without SERVER_ENV).
   const stdioOnly = process.argv.includes('--stdio-only');
   const given = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
   const nodeArgs = given.length > 0 ? given.filter((a) => a !== '') : SERVER_NODE_FLAGS;
-  void benchLspStdio(undefined, nodeArgs).then((stdio) => console.log(formatLspBench([...(stdioOnly ? [] : benchLsp()), ...stdio])));
+  const env = process.argv.includes('--no-server-env') ? {} : SERVER_ENV;
+  void benchLspStdio(undefined, nodeArgs, env).then((stdio) => console.log(formatLspBench([...(stdioOnly ? [] : benchLsp()), ...stdio])));
 }

@@ -26,7 +26,7 @@
  * strings, that a scan would flatten).
  */
 import type { RawBlock } from './blocks';
-import { lex, type Token } from './lexer';
+import { lex } from './lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { editBlockBody, type BodyEdit } from './bodyEdit';
 import { insertBlocks } from './blockInsert';
