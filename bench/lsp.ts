@@ -92,9 +92,14 @@ export function syntheticScenario(lines = 2000): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * The nearest-rank quantile: the smallest sample with at least q of the samples at or below it
+ * (rank ⌈q·n⌉). Indexing at ⌊q·n⌋ instead, as this did before, answered the maximum for a p95
+ * of 20 samples (and of 10): one slow request in twenty made the p95.
+ */
 function quantile(samples: number[], q: number): number {
   const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 
 const median = (samples: number[]): number => quantile(samples, 0.5);
@@ -340,9 +345,9 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
           return s;
         };
         const sym = await rt('textDocument/documentSymbol', td);
-        out.push({ name: 'stdio, 10000 lines: documentSymbol', ms: median(sym), p95: quantile(sym, 0.95), targetMs: 50 });
+        out.push({ name: 'stdio, 10000 lines: documentSymbol', ms: median(sym), p95: quantile(sym, 0.95), max: Math.max(...sym), targetMs: 50 });
         const tok = await rt('textDocument/semanticTokens/full', td);
-        out.push({ name: 'stdio, 10000 lines: semantic tokens (full)', ms: median(tok), p95: quantile(tok, 0.95), targetMs: 50 });
+        out.push({ name: 'stdio, 10000 lines: semantic tokens (full)', ms: median(tok), p95: quantile(tok, 0.95), max: Math.max(...tok), targetMs: 50 });
         // Delta after an edit: a keystroke, then the tokens since the last result.
         const deltas: number[] = [];
         let previous = (await conn.sendRequest<{ resultId?: string }>('textDocument/semanticTokens/full', td)).resultId;
@@ -353,9 +358,9 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
           deltas.push(performance.now() - t0);
           previous = r.resultId;
         }
-        out.push({ name: 'stdio, 10000 lines: semantic tokens (delta after a keystroke)', ms: median(deltas), p95: quantile(deltas, 0.95), targetMs: 50 });
+        out.push({ name: 'stdio, 10000 lines: semantic tokens (delta after a keystroke)', ms: median(deltas), p95: quantile(deltas, 0.95), max: Math.max(...deltas), targetMs: 50 });
         const hover = await rt('textDocument/hover', { ...td, position: { line: 14, character: 18 } });
-        out.push({ name: 'stdio, 10000 lines: hover (value decoded against HCR_EL2)', ms: median(hover), p95: quantile(hover, 0.95), targetMs: 10 });
+        out.push({ name: 'stdio, 10000 lines: hover (value decoded against HCR_EL2)', ms: median(hover), p95: quantile(hover, 0.95), max: Math.max(...hover), targetMs: 10 });
       }
       await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     }
