@@ -7,7 +7,6 @@ import type { SemanticTokens, SemanticTokensDelta, SemanticTokensEdit, SemanticT
 import { findRegister } from '../simulator/arch/registers';
 import { CORE_SYSTEM_SETTINGS, PE_SETTINGS } from '../simulator/scenario/keywords';
 import { FULL_LANGUAGE } from '../simulator/language';
-import type { Token } from '../simulator/scenario/lexer';
 import type { TokenList } from '../simulator/scenario/tokenList';
 import { changedLines } from '../simulator/scenario/document';
 import { firstTokenAfter } from '../simulator/scenario/shift';
@@ -31,8 +30,8 @@ function mods(list: TokenModifier[]): number {
   return m;
 }
 
-/** A token's type index and modifier bits (`type | modifiers << 8`), or NONE when the TextMate grammar colours it. */
-type Classify = (t: Token) => number;
+/** Token `k`'s type index and modifier bits (`type | modifiers << 8`), or NONE when the TextMate grammar colours it. */
+type Classify = (tokens: TokenList, k: number) => number;
 const NONE = -1;
 const cls = (type: TokenType, modifiers = 0): number => TYPE_INDEX[type] | (modifiers << 8);
 
@@ -44,11 +43,10 @@ const cls = (type: TokenType, modifiers = 0): number => TYPE_INDEX[type] | (modi
  */
 function classifier(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): Classify {
   const m = a.model;
-  // Positions as numbers (no string per token: this runs over every token of the document).
-  const at = (line: number, col: number): number => line * 0x10_0000 + col;
+  const at = positionKey;
   const within = (line: number): boolean => line >= from && line <= to;
-  const labelDefs = new Set<number>();
-  const mnemonics = new Set<number>();
+  const labelDefs = new Set<number | string>();
+  const mnemonics = new Set<number | string>();
   for (const block of m.code) {
     if (block.range.end.line < from || block.range.start.line > to) continue;
     for (const l of block.lines) {
@@ -56,7 +54,7 @@ function classifier(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): Classi
       if (l.mnemonicRange && within(l.mnemonicRange.start.line)) mnemonics.add(at(l.mnemonicRange.start.line, l.mnemonicRange.start.col));
     }
   }
-  const constDefs = new Set<number>();
+  const constDefs = new Set<number | string>();
   for (const c of m.constants.values()) if (within(c.range.start.line)) constDefs.add(at(c.range.start.line, c.range.start.col));
   const declaration = mods(['declaration']);
   const readonlyDeclaration = mods(['declaration', 'readonly']);
@@ -94,12 +92,16 @@ function classifier(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): Classi
       const beforeEnd = line < end.line || (line === end.line && col < end.col);
       return afterStart && beforeEnd && b.body.some((st) => st.words.some((w) => w.range.start.line === line && w.range.start.col === col));
     });
-  return (t) => {
-    if (t.kind === 'number') return NUMBER;
-    if (t.kind === 'string') return STRING;
-    if (t.kind !== 'ident') return NONE;
-    const key = at(t.line, t.col);
-    const text = t.text;
+  // Read from the token list's arrays: no Token object per token (this runs over every token of the document).
+  return (tokens, k) => {
+    const kind = tokens.kindAt(k);
+    if (kind === 'number') return NUMBER;
+    if (kind === 'string') return STRING;
+    if (kind !== 'ident') return NONE;
+    const line = tokens.lineAt(k);
+    const col = tokens.colAt(k);
+    const key = at(line, col);
+    const text = tokens.textAt(k);
     const sym = m.symbols.get(text);
     if (labelDefs.has(key)) return LABEL_DEF;
     if (mnemonics.has(key)) return text.startsWith('.') ? MACRO : KEYWORD;
@@ -109,10 +111,19 @@ function classifier(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): Classi
     if (partitions.has(text)) return PARTITION;
     const f = fixedClass(text);
     if (f !== NONE) return f;
-    if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(t.line, t.col)) return NONE;
+    if (FULL_LANGUAGE.isTopKeyword(text) && insideBlockBody(line, col)) return NONE;
     if (FULL_LANGUAGE.isTopKeyword(text) || CORE_SYSTEM_SETTINGS.includes(text) || PE_SETTINGS.includes(text) || EXPECTATION_WORDS.has(text)) return KEYWORD;
     return NONE;
   };
+}
+
+/**
+ * A position as a set key: a small integer (a V8 Smi: no allocation, hashed as
+ * an integer) for every line the parser reads (MAX_SCENARIO_LINES < 2^17) and
+ * columns below 2^13; a string for a column past that (lines that long are rare).
+ */
+function positionKey(line: number, col: number): number | string {
+  return col < 0x2000 && line < 0x2_0000 ? line * 0x2000 + col : `${line}:${col}`;
 }
 
 function partitionNames(a: Analysis): Set<string> {
@@ -121,24 +132,43 @@ function partitionNames(a: Analysis): Set<string> {
   return out;
 }
 
-/** LSP's relative encoding (deltaLine, deltaStart, length, type, modifiers), appended to `data` after a token at (line, col). */
-function encode(data: number[], tokens: TokenList, from: number, to: number, classify: Classify, prev: { line: number; col: number }): void {
+/**
+ * The classes of the tokens being encoded (classify's answers for tokens [from, to), at k - from):
+ * a scratch grown to the most tokens encoded at once (at most an analysed document's tokens).
+ * The encoded numbers are pushed onto a packed array: an array made at its final length
+ * (`new Array(n)`) is holey, and JSON.stringify serialises a holey array of 150,000 numbers
+ * (10,000 lines) 4-10 times slower than a packed one, on every request that sends it.
+ */
+let classes = new Int32Array(4096);
+
+/** Classify tokens [from, to) into `classes`. */
+function classifyRange(tokens: TokenList, from: number, to: number, classify: Classify): void {
+  if (classes.length < to - from) classes = new Int32Array(Math.max(to - from, classes.length * 2));
+  for (let k = from; k < to; k++) classes[k - from] = tokens.endColAt(k) > tokens.colAt(k) ? classify(tokens, k) : NONE;
+}
+
+/**
+ * LSP's relative encoding (deltaLine, deltaStart, length, type, modifiers) of the tokens
+ * [from, to) classified last (classifyRange), appended to `data` after a token at `prev` (updated).
+ */
+function encode(data: number[], tokens: TokenList, from: number, to: number, prev: { line: number; col: number }): void {
   for (let k = from; k < to; k++) {
-    const t = tokens.at(k);
-    const len = t.endCol - t.col;
-    if (len <= 0) continue;
-    const c = classify(t);
+    const c = classes[k - from];
     if (c === NONE) continue;
-    const dl = t.line - prev.line;
-    data.push(dl, dl === 0 ? t.col - prev.col : t.col, len, c & 0xff, c >> 8);
-    prev.line = t.line;
-    prev.col = t.col;
+    const line = tokens.lineAt(k);
+    const col = tokens.colAt(k);
+    const dl = line - prev.line;
+    data.push(dl, dl === 0 ? col - prev.col : col, tokens.endColAt(k) - col, c & 0xff, c >> 8);
+    prev.line = line;
+    prev.col = col;
   }
 }
 
 export function provideSemanticTokens(a: Analysis): SemanticTokens {
+  const tokens = a.tokens;
   const data: number[] = [];
-  encode(data, a.tokens, 0, a.tokens.length, classifier(a), { line: 0, col: 0 });
+  classifyRange(tokens, 0, tokens.length, classifier(a));
+  encode(data, tokens, 0, tokens.length, { line: 0, col: 0 });
   return { data };
 }
 
@@ -218,12 +248,13 @@ function reuse(prev: KeptTokens, a: Analysis, context: TokenContext): number[] |
     if (line < c.first) last = { line, col };
   }
   if (k0 < 0) k0 = old.length;
-  const data = old.slice(0, k0);
   const tokens = a.tokens;
   const t0 = firstTokenAfter(tokens, c.first - 1);
   const t1 = firstTokenAfter(tokens, c.lastNew);
+  classifyRange(tokens, t0, t1, classifier(a, c.first, c.lastNew));
+  const data = old.slice(0, k0);
   const prevPos = { ...last };
-  encode(data, tokens, t0, t1, classifier(a, c.first, c.lastNew), prevPos);
+  encode(data, tokens, t0, t1, prevPos);
   if (k1 < old.length) {
     // The first token after the change: its line relative to the last token before it (its column is absolute: it starts a line).
     data.push(line + lineDelta - prevPos.line, old[k1 + 1], old[k1 + 2], old[k1 + 3], old[k1 + 4]);

@@ -39,7 +39,7 @@ import { MAX_DIAGNOSTICS, MAX_IMAGE_BYTES, MAX_SUGGESTION_COMPARISONS } from './
 import type { ScenarioModel, SymbolRef } from './model';
 import { codeEls, sortDiagnostics, type ParseInternals } from './parse';
 import { firstTokenAfter, moveTokens, shiftLines } from './shift';
-import type { CodeInternals, ParseState } from './state';
+import { NO_OPERANDS, type CodeInternals, type ParseState } from './state';
 import { attachSuggestions } from './suggest';
 import { isLocalLabel } from './symbols';
 
@@ -224,7 +224,7 @@ export function insertBlocks(model: ScenarioModel, internals: ParseInternals, e:
   internals.layouts.splice(layoutAt, 0, ...layouts);
   for (const [b, el] of els) internals.els.set(b, el);
   for (const [b, l] of scratch.localLabels) st.localLabels.set(b, l);
-  for (const ci of scratch.code) for (const li of ci.lines) li.operandTokens = [];
+  for (const ci of scratch.code) for (const li of ci.lines) li.operandTokens = NO_OPERANDS;
   // Symbols: after the labels of the blocks before B (layout pass 1 defines them block by block).
   if (later.size === 0) for (const d of defs) model.symbols.set(d.name, d);
   else {

@@ -26,7 +26,7 @@
  * strings, that a scan would flatten).
  */
 import type { RawBlock } from './blocks';
-import { lex, type Token } from './lexer';
+import { lex } from './lexer';
 import { MAX_SCENARIO_CHARS, MAX_SCENARIO_LINES } from './limits';
 import { editBlockBody, type BodyEdit } from './bodyEdit';
 import { insertBlocks } from './blockInsert';
@@ -37,6 +37,7 @@ import type { TokenList } from './tokenList';
 import type { ScenarioLanguage } from './keywords';
 import type { ScenarioModel } from './model';
 import { parseWithInternals, type ParseInternals, type ParseOptions } from './parse';
+import { NO_OPERANDS } from './state';
 
 export interface DocumentStats {
   /** Full parses. */
@@ -288,8 +289,6 @@ export class ScenarioDocument {
     return true;
   }
 }
-
-const NO_OPERANDS: Token[][] = [];
 
 /**
  * Release the parts of a parse's internals that a line patch never reads

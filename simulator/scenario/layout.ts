@@ -23,7 +23,7 @@ import { tokRange } from './diagnostics';
 import { asmKey, cachedAssembly, instrAtLine, rebase, storeAssembly, type AsmRecord } from './asmCache';
 import { alignUp, directivePass1, directivePass2 } from './directives';
 import { blockLookup, defineSymbol, isLocalLabel } from './symbols';
-import { evaluate, globalLookup, symbolHint, type CodeInternals, type LineInternals, type ParseState } from './state';
+import { evaluate, globalLookup, NO_OPERANDS, symbolHint, type CodeInternals, type LineInternals, type ParseState } from './state';
 import { hex } from '../util/hex';
 import { byteSize, MAX_BLOCK_BYTES, MAX_IMAGE_BYTES } from './limits';
 
@@ -258,6 +258,9 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
       return true;
     };
     for (index = 0; index < ci.lines.length; index++) {
+      // The line before is assembled: nothing reads its operand tokens again (patches and edits lex
+      // their lines afresh), so a large block's Token objects are let go line by line, not all at the end.
+      if (index > 0) ci.lines[index - 1].operandTokens = NO_OPERANDS;
       const li = ci.lines[index];
       const asm = li.asm;
       const mn = asm.mnemonic;
@@ -308,6 +311,7 @@ export function layoutPass2(st: ParseState, layouts: BlockLayout[], assembler: A
       recordOperandRefs(st, li, undefined);
       directivePass2(st, li, lookup, pc, write, fill, program);
     }
+    if (ci.lines.length > 0) ci.lines[ci.lines.length - 1].operandTokens = NO_OPERANDS;
     lay.pool = pool;
     program.chunks.push(...blockChunks(program, Number(base), bytes, known, pool, Number(lay.poolBase)));
     if (pool.length > 0) {
@@ -375,7 +379,7 @@ function reportMisses(st: ParseState, li: LineInternals, asked: Set<string>): vo
   }
 }
 
-function findToken(ops: Token[][], name: string): Token | undefined {
+function findToken(ops: readonly Token[][], name: string): Token | undefined {
   for (const toks of ops) for (const t of toks) if (t.kind === 'ident' && t.text === name) return t;
   return undefined;
 }

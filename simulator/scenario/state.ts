@@ -23,10 +23,13 @@ export interface DeferredValue {
   apply?: (v: bigint) => void;
 }
 
+/** The operand tokens of a line once layout pass 2 has read them (shared: nothing adds to it). */
+export const NO_OPERANDS: readonly Token[][] = [];
+
 /** Internal per-line data the model does not carry: operand tokens (symbol references). */
 export interface LineInternals {
   asm: AsmLine;
-  operandTokens: Token[][];
+  operandTokens: readonly Token[][];
   /** Source line (0-based). */
   line: number;
   /** The assembly memo record this instruction's assembly came from (layout.ts), when the memo is on. */

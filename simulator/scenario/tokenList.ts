@@ -68,6 +68,15 @@ export class TokenList implements Iterable<Token> {
     return this.lines[k];
   }
 
+  /** The column of token `k`, and the one after its last character (no object made). */
+  colAt(k: number): number {
+    return this.cols[k];
+  }
+
+  endColAt(k: number): number {
+    return this.cols[k] + this.ends[k] - this.starts[k];
+  }
+
   kindAt(k: number): TokenKind {
     return KINDS[this.flags[k] & 3];
   }

@@ -14,7 +14,7 @@ import type {
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
 import { HANG_GUARD_MS } from '../hangGuard';
-import { SERVER_NODE_FLAGS } from '../../language-server/nodeFlags';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../language-server/nodeFlags';
 
 export function serverPath(): string {
   return process.env.ARMSCOPE_SERVER ?? path.resolve('dist/language-server.js');
@@ -76,8 +76,8 @@ export class TestClient {
   static async start(settings?: Record<string, unknown>): Promise<TestClient> {
     const server = serverPath();
     if (!existsSync(server)) throw new Error(`${server} does not exist: run \`node build.mjs\` first`);
-    // With the flags the extension starts it with (language-server/nodeFlags.ts): every stdio test, the largest document included, runs under them.
-    const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // With the flags and environment the extension starts it with (language-server/nodeFlags.ts): every stdio test, the largest document included, runs under them.
+    const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENV } });
     const c = new TestClient(proc);
     if (settings) c.settings = { ...c.settings, ...settings };
     c.initResult = await c.connection.sendRequest('initialize', {
