@@ -56,32 +56,40 @@ export interface TlbContext {
   readonly digest: number;
 }
 
-export interface TlbEntry {
-  readonly ctx: TlbContext;
-  /** Input address (VA, or IPA for stage-2 entries) of the first byte covered. */
-  readonly base: number;
-  readonly size: number;
-  /** Output address of `base`. */
-  readonly outBase: number;
-  /** IPA of `base` (combined entries through stage 2; equals outBase for stage-1 only). */
-  readonly ipaBase: number;
-  /** Attributes for data accesses and for instruction fetches (they differ by SCTLR.C/I, HCR_EL2.CD/ID). */
-  readonly dataAttrs: MemAttrs;
-  readonly fetchAttrs: MemAttrs;
-  /** Stage-1 attributes before stage 2 combined (AT S1E*), same data/fetch split. */
-  readonly s1Attrs: MemAttrs;
-  readonly s1perm: number;
-  readonly s2perm: number;
-  /** Lookup level of the final descriptor at stage 1 (-1 with stage 1 off) and stage 2 (-1 without stage 2). */
-  readonly level: number;
-  readonly s2level: number;
-  /** Output is in the Non-secure PA space (stage 1 NS / NSTable, or stage-2 SA/NSA). */
-  readonly ns: boolean;
-  readonly global: boolean;
-  /** Stage-2 entries: the raw MemAttr[3:0] and SH for FWB combining. */
-  readonly s2MemAttr: number;
-  readonly s2Sh: number;
-  readonly s2Attrs: MemAttrs | undefined;
+/**
+ * A cached translation. A class, not an object literal: V8 gives object literals with the same
+ * keys in the same order one hidden class across all the code of a process, so another module
+ * building such records (the old tree bench/sideBySide.ts loads beside this one) would make every
+ * access to an entry polymorphic; a class's instances have a hidden class of their own.
+ */
+export class TlbEntry {
+  constructor(
+    readonly ctx: TlbContext,
+    /** Input address (VA, or IPA for stage-2 entries) of the first byte covered. */
+    readonly base: number,
+    readonly size: number,
+    /** Output address of `base`. */
+    readonly outBase: number,
+    /** IPA of `base` (combined entries through stage 2; equals outBase for stage-1 only). */
+    readonly ipaBase: number,
+    /** Attributes for data accesses and for instruction fetches (they differ by SCTLR.C/I, HCR_EL2.CD/ID). */
+    readonly dataAttrs: MemAttrs,
+    readonly fetchAttrs: MemAttrs,
+    /** Stage-1 attributes before stage 2 combined (AT S1E*), same data/fetch split. */
+    readonly s1Attrs: MemAttrs,
+    readonly s1perm: number,
+    readonly s2perm: number,
+    /** Lookup level of the final descriptor at stage 1 (-1 with stage 1 off) and stage 2 (-1 without stage 2). */
+    readonly level: number,
+    readonly s2level: number,
+    /** Output is in the Non-secure PA space (stage 1 NS / NSTable, or stage-2 SA/NSA). */
+    readonly ns: boolean,
+    readonly global: boolean,
+    /** Stage-2 entries: the raw MemAttr[3:0] and SH for FWB combining. */
+    readonly s2MemAttr: number,
+    readonly s2Sh: number,
+    readonly s2Attrs: MemAttrs | undefined,
+  ) {}
 }
 
 /** Contexts are interned per machine so entries compare tags by identity. */

@@ -14,6 +14,7 @@ import type { MemAttrs } from '../memory/attributes';
 import type { Pe } from '../pe/pe';
 import { hex } from '../util/hex';
 import { combineFwb, combineS1S2, makeNonCacheable } from './attributes';
+import { POW2 } from './descriptor';
 import { MmuFault, toSyncException } from './faults';
 import type { RegimeConfig, TableTree } from './regime';
 import { deriveConfig, levelShift, Regime, REGIME_NAMES } from './regime';
@@ -22,8 +23,8 @@ import { allowedMask, panBits, permissionFault, PSTATE_PAN, stage1Check, type Ac
 import { walkStage1 } from './stage1';
 import type { Stage1Result, TableAccess } from './stage1';
 import { walkStage2 } from './stage2';
-import type { TlbContext, TlbEntry } from './tlb';
-import { MicroTlb, P1, P2 } from './tlb';
+import type { TlbContext } from './tlb';
+import { MicroTlb, P1, P2, TlbEntry } from './tlb';
 import { AccessType } from './types';
 import { mmuHooks, type Mmu, type MmuHooks, type MmuObserver } from './types';
 import { performTlbi } from './tlbi';
@@ -227,7 +228,7 @@ export class VmsaMmu implements Mmu, TableWalker {
     const s2 = finalStage2 ? cfg.stage2 : undefined;
     if (!cfg.s1Enabled) {
       // Stage 1 off: VA = IPA/PA, checked against the PA size (Arm ARM D8.2.11).
-      if (va < 0 || va >= 2 ** cfg.paBits) {
+      if (va < 0 || va >= POW2[cfg.paBits]) {
         throw new MmuFault('address-size', 1, 0, false, undefined, `address size fault at level 0: VA ${hex(va)} exceeds the ${cfg.paBits}-bit PA size with stage 1 disabled`);
       }
       if (s2 === undefined) return this.flatEntry(d, va);
@@ -246,11 +247,11 @@ export class VmsaMmu implements Mmu, TableWalker {
     if (va >= 0) {
       tree = cfg.ttbr0;
       sizes = d.sizes0;
-      if (va >= 2 ** tree.inputBits) {
+      if (va >= POW2[tree.inputBits]) {
         throw new MmuFault('translation', 1, 0, false, undefined, `stage 1 translation fault at level 0: VA ${hex(va)} is outside the TTBR0 range (${tree.inputBits} bits, TCR T0SZ)`);
       }
     } else {
-      if (cfg.ttbr1 === undefined || va < -(2 ** cfg.ttbr1.inputBits)) {
+      if (cfg.ttbr1 === undefined || va < -POW2[cfg.ttbr1.inputBits]) {
         throw new MmuFault('translation', 1, 0, false, undefined, `stage 1 translation fault at level 0: VA ${hex(va)} is outside the ${cfg.ttbr1 ? `TTBR1 range (${cfg.ttbr1.inputBits} bits, TCR T1SZ)` : `${REGIME_NAMES[cfg.regime]} regime's single VA range`}`);
       }
       tree = cfg.ttbr1;
@@ -290,25 +291,7 @@ export class VmsaMmu implements Mmu, TableWalker {
     let e: TlbEntry;
     let s2e: TlbEntry | undefined;
     if (s2 === undefined) {
-      e = {
-        ctx,
-        base: s1.base,
-        size: s1.size,
-        outBase: s1.outBase,
-        ipaBase: s1.outBase,
-        dataAttrs: s1Data,
-        fetchAttrs: s1Fetch,
-        s1Attrs: s1.attrs,
-        s1perm: s1.perm,
-        s2perm: P2.ALL,
-        level: s1.level,
-        s2level: -1,
-        ns: s1.ns,
-        global: s1.global,
-        s2MemAttr: 0,
-        s2Sh: 0,
-        s2Attrs: undefined,
-      };
+      e = new TlbEntry(ctx, s1.base, s1.size, s1.outBase, s1.outBase, s1Data, s1Fetch, s1.attrs, s1.perm, P2.ALL, s1.level, -1, s1.ns, s1.global, 0, 0, undefined);
     } else {
       const ipa = s1.outBase + (va - s1.base);
       s2e = this.stage2Entry(pe, st, d, ipa, cfg.secure && !s1.ns, false, va, useTlb);
@@ -338,25 +321,7 @@ export class VmsaMmu implements Mmu, TableWalker {
   private flatEntry(d: Derived, va: number): TlbEntry {
     const base = Math.floor(va / PAGE) * PAGE;
     const cfg = d.cfg;
-    return {
-      ctx: d.ctxGlobal,
-      base,
-      size: PAGE,
-      outBase: base,
-      ipaBase: base,
-      dataAttrs: cfg.offData,
-      fetchAttrs: cfg.offFetch,
-      s1Attrs: cfg.offData,
-      s1perm: P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1,
-      s2perm: P2.ALL,
-      level: -1,
-      s2level: -1,
-      ns: !cfg.secure,
-      global: true,
-      s2MemAttr: 0,
-      s2Sh: 0,
-      s2Attrs: undefined,
-    };
+    return new TlbEntry(d.ctxGlobal, base, PAGE, base, base, cfg.offData, cfg.offFetch, cfg.offData, P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1, P2.ALL, -1, -1, !cfg.secure, true, 0, 0, undefined);
   }
 
   /**
@@ -385,25 +350,7 @@ export class VmsaMmu implements Mmu, TableWalker {
     let fetch = s1Fetch === s1Data ? data : s2.fwb ? combineFwb(s1Fetch, s2e.s2MemAttr, s2e.s2Sh) : combineS1S2(s1Fetch, s2e.s2Attrs!);
     if (s2.cd) data = makeNonCacheable(data);
     if (s2.id) fetch = makeNonCacheable(fetch);
-    return {
-      ctx,
-      base: va - off,
-      size,
-      outBase: s2e.outBase + (ipaBase - s2e.base),
-      ipaBase,
-      dataAttrs: data,
-      fetchAttrs: fetch,
-      s1Attrs,
-      s1perm,
-      s2perm: s2e.s2perm,
-      level,
-      s2level: s2e.s2level,
-      ns: s2e.ns,
-      global,
-      s2MemAttr: s2e.s2MemAttr,
-      s2Sh: s2e.s2Sh,
-      s2Attrs: s2e.s2Attrs,
-    };
+    return new TlbEntry(ctx, va - off, size, s2e.outBase + (ipaBase - s2e.base), ipaBase, data, fetch, s1Attrs, s1perm, s2e.s2perm, level, s2e.s2level, s2e.ns, global, s2e.s2MemAttr, s2e.s2Sh, s2e.s2Attrs);
   }
 
   /** Stage-2 entry for `ipa` (TLB or walk). */
@@ -416,25 +363,7 @@ export class VmsaMmu implements Mmu, TableWalker {
     }
     const tree = secureIpa ? s2.secure! : s2.ns;
     const r = walkStage2(pe, s2, tree, ipa, s1ptw, va, this.observer);
-    const e: TlbEntry = {
-      ctx,
-      base: r.base,
-      size: r.size,
-      outBase: r.outBase,
-      ipaBase: r.base,
-      dataAttrs: r.attrs,
-      fetchAttrs: r.attrs,
-      s1Attrs: r.attrs,
-      s1perm: P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1,
-      s2perm: r.perm,
-      level: -1,
-      s2level: r.level,
-      ns: r.ns,
-      global: true,
-      s2MemAttr: r.memAttr,
-      s2Sh: r.sh,
-      s2Attrs: r.attrs,
-    };
+    const e = new TlbEntry(ctx, r.base, r.size, r.outBase, r.base, r.attrs, r.attrs, r.attrs, P1.R0 | P1.W0 | P1.X0 | P1.R1 | P1.W1 | P1.X1, r.perm, -1, r.level, r.ns, true, r.memAttr, r.sh, r.attrs);
     if (useTlb) this.insert(pe, st, e);
     return e;
   }
