@@ -2,7 +2,7 @@
  * The old tree against this one, every workload side by side (issue #11: "bench figures the same
  * or better"):
  *
- *   ARMSCOPE_BENCH_OLD=/work/wt/asm-old/out node out/bench/sideBySide.js [rounds] [name filter]
+ *   ARMSCOPE_BENCH_OLD=/work/wt/asm-old/out node out/bench/sideBySide.js [--separate] [rounds] [name filter]
  *
  * where the variable names a built tree of the old code (a worktree of 994cb00 after
  * `npx tsc -p .`). Both trees' `Machine` and `parseScenario` are loaded into this process and
@@ -13,6 +13,7 @@
  * default), the old and the new run interleaved and their order alternating, and the best CPU
  * rate of each is printed with the ratio new / old and the load average.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { generateScenario, oneLineEdit } from './parse';
 import { runIsaBench } from './isa';
@@ -94,6 +95,52 @@ function machineRow(trees: { old: Tree; now: Tree }, name: string, text: string,
   return { name, unit: 'instr/s', ...r };
 }
 
+/** The scenarios both trees run: bench/run.ts's loops, bench/translation.ts's workloads and bench/core.ts's working set. */
+function machineWorkloads(): { name: string; text: string }[] {
+  return [...WORKLOADS, ...translationWorkloads(), { name: '1 MB working set, 1 PE, caches on, stage 1+2 (core.ts)', text: workingSetScenario(600_000) }];
+}
+
+/**
+ * One tree alone in this process (`--one DIR NAME`): the workload's best CPU rate of 3 runs after the warm-up.
+ * With both trees in one process, V8 shares hidden classes between their same-shaped objects (a TLB entry
+ * literal of one tree deoptimises the other's lookup: tlbi11e saw "wrong map" deopts), so `--separate`
+ * measures each tree in processes of its own, alternating old and new round by round.
+ */
+function oneTreeRate(dir: string, name: string): number {
+  const tree = loadTree('tree', dir);
+  const w = machineWorkloads().find((x) => x.name === name);
+  if (w === undefined) throw new Error(`sideBySide --one: no workload named ${name}`);
+  const model = parsed(tree, name, w.text);
+  warmUp(() => tree.Machine.create(model, { maxSteps: 2_000_000 }).run());
+  let best = 0;
+  for (let i = 0; i < 3; i++) {
+    const { value, seconds } = cpuTimed(() => {
+      const m = tree.Machine.create(model);
+      m.run();
+      if (m.stopInfo?.kind !== 'halted') throw new Error(`${name}: did not finish (${m.stopInfo?.reason})`);
+      return m.steps;
+    });
+    best = Math.max(best, value / Math.max(seconds, 1e-6));
+  }
+  return best;
+}
+
+/** A machine row measured with each tree in processes of its own (`oneTreeRate`), `rounds` processes per tree. */
+function separateRow(oldDir: string, name: string, rounds: number): Row {
+  const dirs = { old: oldDir, now: join(__dirname, '..') };
+  const best = { old: 0, now: 0 };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? (['old', 'now'] as const) : (['now', 'old'] as const);
+    for (const k of order) {
+      const child = spawnSync(process.execPath, [__filename, '--one', dirs[k], name], { encoding: 'utf8' });
+      const rate = Number(child.stdout.trim());
+      if (child.status !== 0 || !Number.isFinite(rate)) return { name, unit: 'instr/s', old: 0, now: 0, note: `${k === 'old' ? 'old' : 'new'} tree failed: ${child.stderr.trim().split('\n').pop() ?? ''}` };
+      best[k] = Math.max(best[k], rate);
+    }
+  }
+  return { name, unit: 'instr/s', ...best };
+}
+
 /** bench/parse.ts's 2,000-line scenario, from scratch and after a one-line edit: parses per CPU second. */
 function parseRows(trees: { old: Tree; now: Tree }, rounds: number): Row[] {
   const text = generateScenario(2000);
@@ -119,7 +166,13 @@ function parseRows(trees: { old: Tree; now: Tree }, rounds: number): Row[] {
  * Every workload (or those whose name contains `filter`) in both trees; `onRow` sees each row as it
  * is measured.
  */
-export function runSideBySide(oldDir: string, rounds = 3, filter = '', onRow: (r: Row) => void = () => {}): { rows: Row[]; loadBefore: string; loadAfter: string } {
+export function runSideBySide(
+  oldDir: string,
+  rounds = 3,
+  filter = '',
+  onRow: (r: Row) => void = () => {},
+  separate = false,
+): { rows: Row[]; loadBefore: string; loadAfter: string } {
   const loadBefore = loadText();
   const trees = { old: loadTree('old', oldDir), now: loadTree('new', join(__dirname, '..')) };
   const rows: Row[] = [];
@@ -128,8 +181,7 @@ export function runSideBySide(oldDir: string, rounds = 3, filter = '', onRow: (r
     rows.push(r);
     onRow(r);
   };
-  const machines = [...WORKLOADS, ...translationWorkloads(), { name: '1 MB working set, 1 PE, caches on, stage 1+2 (core.ts)', text: workingSetScenario(600_000) }];
-  for (const w of machines) if (wanted(w.name)) push(machineRow(trees, w.name, w.text, rounds));
+  for (const w of machineWorkloads()) if (wanted(w.name)) push(separate ? separateRow(oldDir, w.name, rounds) : machineRow(trees, w.name, w.text, rounds));
   if (wanted('parse')) for (const r of parseRows(trees, rounds)) push(r);
   // bench/isa.ts loads ARMSCOPE_BENCH_OLD itself and interleaves its rounds the same way.
   if (filter === '' || wanted('assemble') || wanted('decode'))
@@ -151,18 +203,23 @@ export function formatRow(x: Row): string {
 
 export const HEADER = `${'workload'.padEnd(WIDTH)}  ${'old'.padStart(9)}  ${'new'.padStart(9)}  ${'new/old'.padStart(7)}  unit`;
 
-export function footer(r: { loadBefore: string; loadAfter: string }): string {
-  return `(best of N CPU rates, old and new interleaved after a ${WARM_CPU_SECONDS} s CPU warm-up each; load average ${r.loadBefore} before, ${r.loadAfter} after)`;
+export function footer(r: { loadBefore: string; loadAfter: string }, separate = false): string {
+  const how = separate ? 'machine rows: each tree in processes of its own, alternating' : 'old and new interleaved';
+  return `(best of N CPU rates, ${how} after a ${WARM_CPU_SECONDS} s CPU warm-up each; load average ${r.loadBefore} before, ${r.loadAfter} after)`;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--one') {
+  console.log(oneTreeRate(process.argv[3] ?? '', process.argv[4] ?? ''));
+} else if (require.main === module) {
   const dir = process.env.ARMSCOPE_BENCH_OLD;
+  const separate = process.argv.includes('--separate');
+  const args = process.argv.slice(2).filter((a) => a !== '--separate');
   if (!dir) {
     console.error('sideBySide: set ARMSCOPE_BENCH_OLD to a built tree of the old code (…/out)');
     process.exitCode = 1;
   } else {
     console.log(HEADER);
-    const r = runSideBySide(dir, Number(process.argv[2] ?? 3), process.argv[3] ?? '', (row) => console.log(formatRow(row)));
-    console.log(footer(r));
+    const r = runSideBySide(dir, Number(args[0] ?? 3), args[1] ?? '', (row) => console.log(formatRow(row)), separate);
+    console.log(footer(r, separate));
   }
 }
