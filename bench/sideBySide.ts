@@ -14,6 +14,8 @@
  * rate of each is printed with the ratio new / old and the load average.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateScenario, oneLineEdit } from './parse';
 import { runIsaBench } from './isa';
@@ -101,38 +103,18 @@ function machineWorkloads(): { name: string; text: string }[] {
 }
 
 /**
- * One tree alone in this process (`--one DIR NAME`): the workload's best CPU rate of 3 runs after the warm-up.
- * With both trees in one process, V8 shares hidden classes between their same-shaped objects (a TLB entry
- * literal of one tree deoptimises the other's lookup: tlbi11e saw "wrong map" deopts), so `--separate`
- * measures each tree in processes of its own, alternating old and new round by round.
+ * A machine row measured with each tree in processes of its own (bench/oneTree.ts: nothing of the
+ * other tree loaded), `rounds` processes per tree, alternating old and new.
  */
-function oneTreeRate(dir: string, name: string): number {
-  const tree = loadTree('tree', dir);
-  const w = machineWorkloads().find((x) => x.name === name);
-  if (w === undefined) throw new Error(`sideBySide --one: no workload named ${name}`);
-  const model = parsed(tree, name, w.text);
-  warmUp(() => tree.Machine.create(model, { maxSteps: 2_000_000 }).run());
-  let best = 0;
-  for (let i = 0; i < 3; i++) {
-    const { value, seconds } = cpuTimed(() => {
-      const m = tree.Machine.create(model);
-      m.run();
-      if (m.stopInfo?.kind !== 'halted') throw new Error(`${name}: did not finish (${m.stopInfo?.reason})`);
-      return m.steps;
-    });
-    best = Math.max(best, value / Math.max(seconds, 1e-6));
-  }
-  return best;
-}
-
-/** A machine row measured with each tree in processes of its own (`oneTreeRate`), `rounds` processes per tree. */
-function separateRow(oldDir: string, name: string, rounds: number): Row {
+function separateRow(oldDir: string, name: string, text: string, rounds: number): Row {
   const dirs = { old: oldDir, now: join(__dirname, '..') };
+  const file = join(mkdtempSync(join(tmpdir(), 'armscope-side-')), 'workload.armscope');
+  writeFileSync(file, text);
   const best = { old: 0, now: 0 };
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? (['old', 'now'] as const) : (['now', 'old'] as const);
     for (const k of order) {
-      const child = spawnSync(process.execPath, [__filename, '--one', dirs[k], name], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [join(__dirname, 'oneTree.js'), dirs[k], file], { encoding: 'utf8' });
       const rate = Number(child.stdout.trim());
       if (child.status !== 0 || !Number.isFinite(rate)) return { name, unit: 'instr/s', old: 0, now: 0, note: `${k === 'old' ? 'old' : 'new'} tree failed: ${child.stderr.trim().split('\n').pop() ?? ''}` };
       best[k] = Math.max(best[k], rate);
@@ -181,7 +163,7 @@ export function runSideBySide(
     rows.push(r);
     onRow(r);
   };
-  for (const w of machineWorkloads()) if (wanted(w.name)) push(separate ? separateRow(oldDir, w.name, rounds) : machineRow(trees, w.name, w.text, rounds));
+  for (const w of machineWorkloads()) if (wanted(w.name)) push(separate ? separateRow(oldDir, w.name, w.text, rounds) : machineRow(trees, w.name, w.text, rounds));
   if (wanted('parse')) for (const r of parseRows(trees, rounds)) push(r);
   // bench/isa.ts loads ARMSCOPE_BENCH_OLD itself and interleaves its rounds the same way.
   if (filter === '' || wanted('assemble') || wanted('decode'))
@@ -208,9 +190,7 @@ export function footer(r: { loadBefore: string; loadAfter: string }, separate = 
   return `(best of N CPU rates, ${how} after a ${WARM_CPU_SECONDS} s CPU warm-up each; load average ${r.loadBefore} before, ${r.loadAfter} after)`;
 }
 
-if (require.main === module && process.argv[2] === '--one') {
-  console.log(oneTreeRate(process.argv[3] ?? '', process.argv[4] ?? ''));
-} else if (require.main === module) {
+if (require.main === module) {
   const dir = process.env.ARMSCOPE_BENCH_OLD;
   const separate = process.argv.includes('--separate');
   const args = process.argv.slice(2).filter((a) => a !== '--separate');
