@@ -253,6 +253,12 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
   const proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<string, () => void>();
+  // A server that exits (a crash, a kill) ends the bench with a message instead of a wait for diagnostics that never come.
+  const gone = new Promise<never>((_, reject) =>
+    proc.once('exit', (code, signal) => reject(new Error(`bench: the language server exited (code ${code}, signal ${signal}) while the bench waited for it`))),
+  );
+  gone.catch(() => {}); // observed where it is raced; after the bench kills the server nothing waits on it
+  const request = <R>(method: string, params: unknown): Promise<R> => Promise.race([conn.sendRequest<R>(method, params), gone]);
   let refused = '';
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: { code?: unknown }[] }) => {
     if (p.diagnostics.some((d) => d.code === 'file-too-large')) refused ||= `${p.uri}@${p.version}`;
@@ -262,14 +268,14 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
   const out: LspBenchResult[] = [];
   const load0 = loadavg()[0];
   try {
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { liveRun: false } });
+    await request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { liveRun: false } });
     await conn.sendNotification('initialized', {});
     const targets: Record<number, number> = { 2_000: 50, 10_000: 100, [LARGEST]: 300 };
     for (const n of SIZES) {
       const uri = `file:///bench/stdio-${n}.armscope`;
       let text = syntheticScenario(n);
       let version = 1;
-      const published = (v: number) => new Promise<void>((resolve) => waiting.set(`${uri}@${v}`, resolve));
+      const published = (v: number) => Promise.race([new Promise<void>((resolve) => waiting.set(`${uri}@${v}`, resolve)), gone]);
       let done = published(1);
       await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'armscope', version: 1, text } });
       await done;
@@ -339,7 +345,7 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
           const s: number[] = [];
           for (let i = 0; i < 20; i++) {
             const t0 = performance.now();
-            await conn.sendRequest(method, params);
+            await request(method, params);
             s.push(performance.now() - t0);
           }
           return s;
@@ -350,11 +356,11 @@ export async function benchLspStdio(server = path.resolve('dist/language-server.
         out.push({ name: 'stdio, 10000 lines: semantic tokens (full)', ms: median(tok), p95: quantile(tok, 0.95), max: Math.max(...tok), targetMs: 50 });
         // Delta after an edit: a keystroke, then the tokens since the last result.
         const deltas: number[] = [];
-        let previous = (await conn.sendRequest<{ resultId?: string }>('textDocument/semanticTokens/full', td)).resultId;
+        let previous = (await request<{ resultId?: string }>('textDocument/semanticTokens/full', td)).resultId;
         for (let i = 0; i < 20; i++) {
           await change([{ range: { start: { line: at, character: 23 }, end: { line: at, character: i % 2 === 0 ? 23 : 24 } }, text: i % 2 === 0 ? '1' : '' }]);
           const t0 = performance.now();
-          const r = await conn.sendRequest<{ resultId?: string }>('textDocument/semanticTokens/full/delta', { ...td, previousResultId: previous });
+          const r = await request<{ resultId?: string }>('textDocument/semanticTokens/full/delta', { ...td, previousResultId: previous });
           deltas.push(performance.now() - t0);
           previous = r.resultId;
         }
@@ -398,5 +404,11 @@ if (require.main === module && process.argv[1]?.endsWith('lsp.js')) {
   const given = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
   const nodeArgs = given.length > 0 ? given.filter((a) => a !== '') : SERVER_NODE_FLAGS;
   const env = process.argv.includes('--no-server-env') ? {} : SERVER_ENV;
-  void benchLspStdio(undefined, nodeArgs, env).then((stdio) => console.log(formatLspBench([...(stdioOnly ? [] : benchLsp()), ...stdio])));
+  benchLspStdio(undefined, nodeArgs, env).then(
+    (stdio) => console.log(formatLspBench([...(stdioOnly ? [] : benchLsp()), ...stdio])),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 1;
+    },
+  );
 }
