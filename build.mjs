@@ -31,7 +31,7 @@ const result = await build({
 });
 
 /**
- * A bundle's text with every character outside ASCII written as a `\uXXXX` escape. esbuild escapes them in code
+ * A bundle's text with every character outside ASCII written as a `\u` escape of four hex digits. esbuild escapes them in code
  * (`charset: 'ascii'`, its default) but keeps comments as written, and one arrow or dash in a comment makes V8 hold
  * the whole source as a two-byte string: every start-up then reads, hashes and scans twice the bytes (a per-process
  * `armscope explore MP.litmus` ran 15 % more instructions under callgrind, docs/litmus.md "Speed"). Left only in

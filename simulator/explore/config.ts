@@ -116,10 +116,10 @@ export function parseExploreSettings(blocks: readonly GenericBlock[], diags: Dia
       const pas = [...s.descriptors];
       for (const word of w.slice(1)) {
         const v = address(word, constants);
-        if (v === undefined) report(`descriptors expects addresses or constants, found '${word}'`);
-        else if (v < 0n || v % 8n !== 0n || v >= 2n ** 48n) report(`descriptors: ${word} is not an 8-byte aligned physical address`);
+        if (v === undefined) report(`descriptors expects addresses or constants, found '${word}': give a physical address (0x8010_2208) or declare it first (const ${word} = 0x…)`);
+        else if (v < 0n || v % 8n !== 0n || v >= 2n ** 48n) report(`descriptors: ${word} is not an 8-byte aligned physical address below 2^48 (a descriptor is 8 bytes at a multiple of 8)`);
         else if (pas.length >= MAX_DESCRIPTORS) {
-          report(`descriptors: at most ${MAX_DESCRIPTORS}`);
+          report(`descriptors: at most ${MAX_DESCRIPTORS} in all (docs/limits.md); '${word}' and the rest are not held from the start`);
           break;
         } else if (!pas.includes(Number(v))) pas.push(Number(v));
       }
